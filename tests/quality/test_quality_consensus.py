@@ -1,0 +1,111 @@
+"""Majority vote and Dawid–Skene on hand-made answers, simulated crowds and against crowd-kit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from quality_simulation import SimulatedCrowd, simulate_crowd
+
+from quality import dawid_skene, majority_vote
+
+# crowd-kit 1.4.1 uses pandas APIs that pandas 3 deprecates; that is its noise, not ours.
+pytestmark = pytest.mark.filterwarnings("ignore::Warning:crowdkit.*")
+
+
+def _crowdkit_fit(crowd: SimulatedCrowd, n_classes: int, **options: Any) -> Any:
+    pd = pytest.importorskip("pandas")
+    aggregation = pytest.importorskip("crowdkit.aggregation")
+    frame = pd.DataFrame(crowd.triples, columns=["task", "worker", "label"])
+    model = aggregation.DawidSkene(**options).fit(frame)
+    probas = model.probas_.sort_index()[list(range(n_classes))].to_numpy()
+    return probas
+
+
+def test_majority_vote_picks_most_frequent_smallest_on_tie_and_marks_unanswered() -> None:
+    triples = np.array(
+        [
+            [0, 0, 2], [0, 1, 2], [0, 2, 1],  # item 0: 2 wins
+            [1, 0, 1], [1, 1, 0],  # item 1: tie 0/1 -> 0
+            [3, 2, 3],  # item 2 has no answers; item 3 has one
+        ]
+    )  # fmt: skip
+    assert majority_vote(triples, 4).tolist() == [2, 0, -1, 3]
+
+
+def test_dawid_skene_recovers_truth_at_least_as_well_as_crowdkit() -> None:
+    for seed in range(5):
+        crowd = simulate_crowd(seed)
+        ours = dawid_skene(crowd.triples, 4)
+        theirs = _crowdkit_fit(crowd, 4, n_iter=100, tol=1e-6).argmax(axis=1)
+        ours_correct = int((ours.labels == crowd.truth).sum())
+        theirs_correct = int((theirs == crowd.truth).sum())
+        voted_correct = int((majority_vote(crowd.triples, 4) == crowd.truth).sum())
+        # Both stop at a tolerance, so an item sitting on a 50/50 posterior may flip.
+        assert ours_correct >= theirs_correct - 1, seed
+        assert ours_correct > voted_correct + 0.03 * crowd.truth.size, seed
+
+
+def test_dawid_skene_posteriors_match_crowdkit_when_converged() -> None:
+    crowd = simulate_crowd(11, n_items=1000, n_workers=6, n_classes=3)
+    ours = dawid_skene(crowd.triples, 3, max_iter=2000, tol=1e-12)
+    theirs = _crowdkit_fit(crowd, 3, n_iter=2000, tol=1e-12)
+    assert ours.converged
+    np.testing.assert_allclose(ours.posteriors, theirs, atol=1e-4)
+
+
+def test_dawid_skene_estimates_worker_confusion_matrices() -> None:
+    crowd = simulate_crowd(5, n_items=20000, n_workers=5, n_classes=3, missing=0.2)
+    result = dawid_skene(crowd.triples, 3)
+    assert np.abs(result.confusions - crowd.confusions).max() < 0.05
+    expected_accuracy = np.diagonal(crowd.confusions, axis1=1, axis2=2) @ result.priors
+    np.testing.assert_allclose(result.worker_accuracy, expected_accuracy, atol=0.03)
+
+
+def test_dawid_skene_trusts_the_good_workers_over_a_spamming_majority() -> None:
+    rng = np.random.default_rng(2)
+    n = 3000
+    truth = rng.integers(0, 3, n)
+    good = [
+        np.where(rng.random(n) < 0.9, truth, (truth + rng.integers(1, 3, n)) % 3) for _ in range(3)
+    ]
+    spam = [rng.integers(0, 3, n) for _ in range(4)]
+    triples = np.concatenate(
+        [
+            np.column_stack([np.arange(n), np.full(n, w), labels])
+            for w, labels in enumerate(good + spam)
+        ]
+    )
+    result = dawid_skene(triples, 3)
+    # Three independent 90 % workers are right by majority 97.2 % of the time.
+    assert (result.labels == truth).mean() > 0.96
+    assert (majority_vote(triples, 3) == truth).mean() < 0.9
+    assert result.worker_accuracy[:3].min() > 0.85
+    assert result.worker_accuracy[3:].max() < 0.4
+
+
+def test_dawid_skene_result_shapes_and_unanswered_items() -> None:
+    triples = np.array([[0, 0, 1], [0, 1, 1], [2, 0, 0], [2, 1, 0], [3, 1, 1]])
+    result = dawid_skene(triples, 2)
+    assert result.posteriors.shape == (4, 2)
+    assert result.confusions.shape == (2, 2, 2)
+    np.testing.assert_allclose(result.posteriors.sum(axis=1), 1.0)
+    np.testing.assert_allclose(result.confusions.sum(axis=2), 1.0)
+    np.testing.assert_allclose(result.posteriors[1], result.priors)
+    assert result.labels.tolist() == [1, int(result.priors.argmax()), 0, 1]
+
+
+def test_dawid_skene_empty_and_invalid_input() -> None:
+    empty = dawid_skene(np.zeros((0, 3), dtype=int), 3)
+    assert empty.labels.size == 0 and empty.posteriors.shape == (0, 3)
+    with pytest.raises(ValueError, match="outside"):
+        dawid_skene(np.array([[0, 0, 3]]), 3)
+    with pytest.raises(ValueError, match="shape"):
+        dawid_skene(np.array([[0, 0]]), 3)
+    with pytest.raises(ValueError, match="non-negative"):
+        dawid_skene(np.array([[0, -1, 0]]), 3)
+    with pytest.raises(ValueError, match="integers"):
+        dawid_skene(np.array([[0.0, 1.0, 0.5]]), 3)
+    with pytest.raises(ValueError, match="max_iter"):
+        dawid_skene(np.array([[0, 0, 0]]), 3, max_iter=0)
