@@ -18,6 +18,7 @@ from quality.metrics import (
     cohen_kappa_of_ratings,
     fleiss_kappa_of_ratings,
 )
+from quality.spans import Span, pairwise_span_f1, span_char_alpha, span_f1
 
 __all__ = [
     "agreement_metric",
@@ -39,6 +40,10 @@ __all__ = [
     "LEVELS",
     "majority_vote",
     "percent_agreement",
+    "Span",
+    "span_char_alpha",
+    "span_f1",
+    "pairwise_span_f1",
     "vote_counts",
     "wilson_interval",
     "WorkerGoldAccuracy",
