@@ -2,6 +2,15 @@
 
 from quality.agreement import cohen_kappa, fleiss_kappa, percent_agreement
 from quality.alpha import LEVELS, Level, alpha_bootstrap_ci, krippendorff_alpha
+from quality.boxes import (
+    Box,
+    BoxAgreement,
+    PairwiseBoxAgreement,
+    box_agreement,
+    iou_matrix,
+    match_boxes,
+    pairwise_box_agreement,
+)
 from quality.consensus import DawidSkeneResult, dawid_skene, majority_vote, vote_counts
 from quality.gold import (
     GoldAccuracy,
@@ -21,6 +30,13 @@ from quality.metrics import (
 from quality.spans import Span, pairwise_span_f1, span_char_alpha, span_f1
 
 __all__ = [
+    "Box",
+    "BoxAgreement",
+    "box_agreement",
+    "iou_matrix",
+    "match_boxes",
+    "PairwiseBoxAgreement",
+    "pairwise_box_agreement",
     "agreement_metric",
     "AGREEMENT_METRICS",
     "agreement_report",
