@@ -1,0 +1,59 @@
+"""Readers for the project's NER data sets (the ``../shared/data/ner`` JSONL format).
+
+Each line is ``{"text": ..., "spans": [[start, end, label], ...], "source": ...}`` with Python
+``str`` offsets, ``end`` exclusive.  The data directory sits beside the repository clone
+(``../shared/data/ner`` from the repository root), in CI as on the workstations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+NER_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "ner"
+
+# Source labels that name the same thing as the engine's entity types.
+LABEL_TO_ENTITY = {"PER": "PERSON", "ADDRESS": "CN_ADDRESS", "ORG": "ORG", "LOC": "LOC"}
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One sentence with its gold spans ``(start, end, label)`` in source labels."""
+
+    text: str
+    spans: tuple[tuple[int, int, str], ...]
+    source: str
+
+
+def read_jsonl(path: Path) -> Iterator[LabelledText]:
+    """Yield the labelled sentences of one JSONL file in the shared NER format.
+
+    Raises ``ValueError`` naming the line number when a line is not valid JSON or a span
+    lies outside its text, and ``OSError`` when the file cannot be read.
+    """
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path}:{number}: {error}") from error
+            text = str(record["text"])
+            spans = tuple((int(s), int(e), str(label)) for s, e, label in record["spans"])
+            if any(not 0 <= s < e <= len(text) for s, e, _ in spans):
+                raise ValueError(f"{path}:{number}: span outside the text")
+            yield LabelledText(text, spans, str(record.get("source", "")))
+
+
+def split_files(split: str) -> list[Path]:
+    """Return the JSONL files of ``train`` or ``dev`` (never ``test``: that is for reporting).
+
+    Raises ``ValueError`` for any other split name.
+    """
+    if split not in {"train", "dev"}:
+        raise ValueError(f"training and tuning read train/ and dev/ only, not {split!r}")
+    return sorted((NER_DATA_DIR / split).glob("*.jsonl"))

@@ -1,0 +1,62 @@
+"""NFKC normalisation with a map back to the caller's offsets.
+
+Recognizers see full-width digits and letters (１２３, ＡＢ) as ASCII.  Findings are made on the
+normalised text and mapped back, so ``Finding.start``/``end`` always index the original string.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+
+@cache
+def _single_char_table() -> dict[int, str]:
+    """Code points whose NFKC form is one different character (full-width forms, spaces)."""
+    table = {}
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        normal = unicodedata.normalize("NFKC", char)
+        if normal != char and len(normal) == 1:
+            table[code] = normal
+    return table
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text and, when lengths differ, the original index of each normalised char."""
+
+    text: str
+    original: str
+    index_map: tuple[int, ...] | None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of the normalised text to the original text."""
+        if self.index_map is None:
+            return start, end
+        if start >= end:
+            point = self.index_map[start] if start < len(self.index_map) else len(self.original)
+            return point, point
+        return self.index_map[start], self.index_map[end - 1] + 1
+
+
+def normalize(text: str) -> NormalizedText:
+    """Return ``text`` in Unicode NFKC (UAX #15), character by character, with an offset map.
+
+    Characters are normalised one at a time (no composition across characters), so every
+    normalised character can be traced to the original character it came from.
+    """
+    translated = text.translate(_single_char_table())
+    if unicodedata.is_normalized("NFKC", translated):
+        return NormalizedText(translated, text, None)
+    parts: list[str] = []
+    index_map: list[int] = []
+    for position, char in enumerate(translated):
+        normal = unicodedata.normalize("NFKC", char) or char
+        parts.append(normal)
+        index_map.extend([position] * len(normal))
+    return NormalizedText("".join(parts), text, tuple(index_map))

@@ -1,0 +1,58 @@
+"""Recognizer registry: every recognizer the engine can run, keyed by name.
+
+``CHINESE_RECOGNIZERS`` are on by default for ``language="zh"``; ``OPT_IN_RECOGNIZERS`` only
+when a caller asks for their entity types.
+"""
+
+from __future__ import annotations
+
+from deid.recognizers.address import AddressRecognizer
+from deid.recognizers.base import REPORT_THRESHOLD, RecognizerFactory
+from deid.recognizers.contact import (
+    AsciiEmailRecognizer,
+    AsciiUrlRecognizer,
+    BankAccountRecognizer,
+    BankCardRecognizer,
+    ChinesePhoneRecognizer,
+    ValidatedIpRecognizer,
+)
+from deid.recognizers.identity import (
+    HongKongMacaoPermitRecognizer,
+    LicensePlateRecognizer,
+    PassportRecognizer,
+    ResidentIdRecognizer,
+    UsccRecognizer,
+)
+from deid.recognizers.organization import DivisionLocationRecognizer, JiebaOrganizationRecognizer
+from deid.recognizers.person import ChinesePersonRecognizer
+
+CHINESE_RECOGNIZERS: dict[str, RecognizerFactory] = {
+    "cn_resident_id": ResidentIdRecognizer,
+    "cn_phone": ChinesePhoneRecognizer,
+    "cn_bank_card": BankCardRecognizer,
+    "cn_bank_account": BankAccountRecognizer,
+    "cn_uscc": UsccRecognizer,
+    "cn_passport": PassportRecognizer,
+    "cn_hk_macau_permit": HongKongMacaoPermitRecognizer,
+    "cn_license_plate": LicensePlateRecognizer,
+    "cn_address": AddressRecognizer,
+    "email_address": AsciiEmailRecognizer,
+    "ip_address": ValidatedIpRecognizer,
+    "url": AsciiUrlRecognizer,
+    "person": ChinesePersonRecognizer,
+}
+
+OPT_IN_RECOGNIZERS: dict[str, RecognizerFactory] = {
+    "org": JiebaOrganizationRecognizer,
+    "loc": DivisionLocationRecognizer,
+}
+
+DEFAULT_ENTITIES = (
+    "PERSON", "CN_RESIDENT_ID", "CN_PHONE", "CN_BANK_CARD", "CN_USCC", "CN_PASSPORT",
+    "CN_HK_MACAU_PERMIT", "CN_LICENSE_PLATE", "CN_ADDRESS", "EMAIL_ADDRESS", "IP_ADDRESS", "URL",
+)
+
+__all__ = [
+    "CHINESE_RECOGNIZERS", "DEFAULT_ENTITIES", "OPT_IN_RECOGNIZERS", "REPORT_THRESHOLD",
+    "RecognizerFactory",
+]

@@ -1,0 +1,50 @@
+"""What every recognizer in ``deid`` shares: the protocol, digit lookarounds, score levels.
+
+Chinese text has no word boundaries, so ``\\b`` never fires between 号 and 3; every pattern
+here is bounded by lookarounds on ASCII letters and digits instead.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+
+# Not preceded / followed by an ASCII letter or digit, nor by a digit group separated by a
+# space or hyphen (so a phone number is not found inside a grouped card number).
+# Text is NFKC-normalised first, so full-width digits are ASCII here.
+NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])(?<![0-9][ -])"
+NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])(?![ -][0-9])"
+
+# A finding scoring below this is not reported.  Ambiguous patterns start at CONTEXT_ONLY and
+# only pass when Presidio's context enhancer finds a context word (it lifts them to >= 0.4).
+REPORT_THRESHOLD = 0.35
+CONTEXT_ONLY = 0.1
+
+
+class RecognizerFactory(Protocol):
+    """Builds one Presidio recognizer for a language (``"zh"`` or ``"en"``)."""
+
+    def __call__(self, language: str) -> EntityRecognizer:
+        """Return a new recognizer instance."""
+        ...
+
+
+class ChinesePatternRecognizer(PatternRecognizer):
+    """A ``PatternRecognizer`` whose patterns are case-insensitive and bounded by lookarounds."""
+
+    def __init__(
+        self,
+        entity: str,
+        patterns: list[tuple[str, str, float]],
+        context: list[str] | None = None,
+        language: str = "zh",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=entity,
+            name=name or f"{entity}_{language}",
+            supported_language=language,
+            patterns=[Pattern(label, regex, score) for label, regex, score in patterns],
+            context=context or [],
+        )

@@ -1,0 +1,116 @@
+"""``PERSON`` for Chinese: the trained name model, jieba's person tags and rules, combined.
+
+Missing a name is a legal incident, a false alarm is a reviewer's click, so the sources are
+united, not voted: any one of them is enough to report a span.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import jieba
+import jieba.posseg
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
+
+MODEL_SCORE = 0.85
+RULE_SCORE = 0.8
+JIEBA_SCORE = 0.55
+
+_SURNAME = "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(
+    sorted(SINGLE_SURNAMES)) + "])"
+_TITLES = (
+    "同志|先生|女士|小姐|局长|副局长|主任|副主任|书记|副书记|部长|厅长|处长|科长|县长|市长|省长|"
+    "镇长|乡长|村长|主席|院长|校长|经理|总经理|董事长|教授|老师|医生|律师|警官|法官|检察官|委员"
+)
+_MASKED = re.compile(_SURNAME + r"(?:某某|某|[X×xＸ*＊○〇]{1,3})")
+_TITLED = re.compile(_SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?=" + _TITLES
+                     + ")")
+_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
+@cache
+def _jieba_tables() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's word frequencies and part-of-speech table (loaded once)."""
+    jieba.setLogLevel(60)
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fa5" for c in text)
+
+
+def jieba_name_spans(tokens: list[tuple[str, int]],
+                     use_tags: bool = False) -> list[tuple[int, int]]:
+    """Spans of tokens that look like names to jieba: 2–4 Chinese characters starting with a
+    surname that jieba's dictionary does not know (its HMM put them together, which is what
+    it does with names) or, with ``use_tags``, that the dictionary tags ``nr``.
+
+    The dictionary tags alone are too noisy to use by default (一审判决 is ``nr``); measured
+    on dev/, see ``deid/model/MODEL_CARD.md``.
+    """
+    freq, tags = _jieba_tables()
+    spans = []
+    for word, start in tokens:
+        if not 2 <= len(word) <= 4 or not surname_length(word, 0) or not _is_cjk(word):
+            continue
+        if not freq.get(word) or (use_tags and tags.get(word) in _NAME_TAGS):
+            spans.append((start, start + len(word)))
+    return spans
+
+
+def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tuple[int, int]]:
+    """Masked names (张某某, 李X) and surname + given name before a title (王小明同志).
+
+    With ``token_starts`` (the tokenizer's word starts), a titled name must start and end on
+    word boundaries, which rules out 公司副总经理 → 司副 and 习近平总书记 → 平总.
+    """
+    spans = [m.span() for m in _MASKED.finditer(text)]
+    for match in _TITLED.finditer(text):
+        start, end = match.span()
+        if token_starts is None or (start in token_starts and end in token_starts):
+            spans.append((start, end))
+    return spans
+
+
+class ChinesePersonRecognizer(LocalRecognizer):
+    """Reports ``PERSON`` from the NLP engine's entities (the trained model), jieba and rules."""
+
+    def __init__(self, language: str = "zh", use_jieba: bool = True) -> None:
+        super().__init__(supported_entities=["PERSON"], supported_language=language,
+                         name=f"PERSON_{language}")
+        self.label = f"PERSON_{language}"
+        self.use_jieba = use_jieba
+
+    def load(self) -> None:
+        """Load jieba's tables now rather than on the first text."""
+        _jieba_tables()
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Return the union of the three sources' spans, best score per span."""
+        if "PERSON" not in entities:
+            return []
+        scored: dict[tuple[int, int], float] = {}
+        starts = set(nlp_artifacts.tokens_indices) if nlp_artifacts is not None else None
+        for span in rule_name_spans(text, starts):
+            scored[span] = RULE_SCORE
+        if nlp_artifacts is not None:
+            for ent in nlp_artifacts.entities:
+                if ent.label_ == "PERSON":
+                    scored[(ent.start_char, ent.end_char)] = MODEL_SCORE
+            if self.use_jieba and nlp_artifacts.lemmas:
+                # The engine's lemmas are the token texts (see BlankChineseNlpEngine).
+                tokens = list(zip(nlp_artifacts.lemmas, nlp_artifacts.tokens_indices,
+                                  strict=True))
+                for span in jieba_name_spans(tokens):
+                    scored.setdefault(span, JIEBA_SCORE)
+        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
+        return [RecognizerResult("PERSON", s, e, score, recognition_metadata=dict(meta))
+                for (s, e), score in scored.items()]
