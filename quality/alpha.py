@@ -7,6 +7,7 @@ coincidence-matrix form, section C; the bootstrap interval resamples units.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -16,6 +17,9 @@ from quality.arrays import FloatArray, as_rating_matrix
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
+# Cap on the dense units × values count matrix (8 bytes a cell, so 400 MB).
+MAX_COUNT_CELLS = 50_000_000
+AlphaEstimator = Callable[[FloatArray | None], float]
 
 
 def value_counts(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -24,7 +28,8 @@ def value_counts(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     ``data`` is a raters × units matrix with ``np.nan`` for missing. Returns ``(counts,
     values)``: ``counts[u, c]`` is n_uc, the number of raters who gave unit ``u`` the value
     ``values[c]``, over the units with at least two values (the pairable units of
-    Krippendorff 2011); ``values`` is sorted ascending. Raises ValueError on bad input.
+    Krippendorff 2011); ``values`` is sorted ascending. Raises ValueError on bad input or
+    when units × distinct values (or distinct values squared) exceeds ``MAX_COUNT_CELLS``.
     """
     matrix = as_rating_matrix(data)
     present = ~np.isnan(matrix)
@@ -35,6 +40,11 @@ def value_counts(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     keep = per_unit[unit_of_value] >= 2
     compact_unit = np.searchsorted(pairable_units, unit_of_value[keep])
     n_values = values.size
+    if max(pairable_units.size, n_values) * n_values > MAX_COUNT_CELLS:
+        raise ValueError(
+            f"{n_values} distinct values over {pairable_units.size} units is too many for a "
+            "coincidence matrix; round or bin the values (interval level has no such limit)"
+        )
     flat = np.bincount(
         compact_unit * n_values + codes[keep], minlength=pairable_units.size * n_values
     )
@@ -102,6 +112,51 @@ def alpha_from_coincidences(coincidences: FloatArray, values: FloatArray, level:
     return 1.0 - (total - 1.0) * observed / expected
 
 
+def _interval_alpha(
+    sizes: FloatArray, sums: FloatArray, squares: FloatArray, weights: FloatArray | None
+) -> float:
+    """Interval α from per-unit sums, without a coincidence matrix.
+
+    With δ² = (c − k)², Σ_ck o_ck δ²_ck = Σ_u 2 (m_u Σx² − (Σx)²) / (m_u − 1) and
+    Σ_ck n_c n_k δ²_ck = 2 (n Σx² − (Σx)²) over all pairable values — the same α as
+    Krippendorff 2011's coincidence form, at any number of distinct values.
+    """
+    w = np.ones_like(sizes) if weights is None else weights
+    total = float(w @ sizes)
+    if total <= 1.0:
+        return math.nan
+    expected = 2.0 * (total * float(w @ squares) - float(w @ sums) ** 2)
+    if expected <= 0.0:
+        return math.nan
+    observed = float(w @ (2.0 * (sizes * squares - sums**2) / (sizes - 1.0)))
+    return 1.0 - (total - 1.0) * observed / expected
+
+
+def _interval_unit_sums(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per pairable unit: number of values, their sum and sum of squares (shifted to 0)."""
+    matrix = as_rating_matrix(data)
+    present = ~np.isnan(matrix)
+    pairable = present.sum(axis=0) >= 2
+    kept, mask = matrix[:, pairable], present[:, pairable]
+    # Shift by one observed value: exact zeros when all agree, and less cancellation.
+    shifted = np.where(mask, kept - (kept[mask][0] if mask.any() else 0.0), 0.0)
+    sizes = mask.sum(axis=0).astype(np.float64)
+    return sizes, shifted.sum(axis=0), np.square(shifted).sum(axis=0)
+
+
+def _alpha_estimator(data: npt.ArrayLike, level: Level) -> tuple[int, AlphaEstimator]:
+    """Return the number of pairable units and α as a function of per-unit weights."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    if level == "interval":
+        sizes, sums, squares = _interval_unit_sums(data)
+        return sizes.size, lambda w: _interval_alpha(sizes, sums, squares, w)
+    counts, values = value_counts(data)
+    return counts.shape[0], lambda w: alpha_from_coincidences(
+        coincidence_matrix(counts, w), values, level
+    )
+
+
 def krippendorff_alpha(data: npt.ArrayLike, level: Level = "nominal") -> float:
     """Krippendorff's α reliability of a raters × units matrix (``np.nan`` = missing).
 
@@ -109,17 +164,17 @@ def krippendorff_alpha(data: npt.ArrayLike, level: Level = "nominal") -> float:
     difference function δ². α = 1 − D_o / D_e = 1 − (n − 1) Σ_ck o_ck δ²_ck /
     Σ_ck n_c n_k δ²_ck over the coincidence matrix o of all pairable values (units rated at
     least twice), n_c its marginals and n their total (Krippendorff 2011, "Computing
-    Krippendorff's Alpha-Reliability"). Memory grows with pairable units × distinct values.
+    Krippendorff's Alpha-Reliability"). The interval level uses the equivalent sum form and
+    takes any number of distinct values; the others build a units × values count matrix and
+    refuse more than ``MAX_COUNT_CELLS`` cells.
 
     Returns a float in (−∞, 1]; returns nan (the app shows null) when α is undefined: no
     unit has two values, or every pairable value is the same. Raises ValueError when the
-    matrix is not 2-D, holds an infinite value, ``level`` is unknown, or ``ratio`` meets a
-    negative value.
+    matrix is not 2-D, holds an infinite value, ``level`` is unknown, ``ratio`` meets a
+    negative value, or there are too many distinct values for the count matrix.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
-    counts, values = value_counts(data)
-    return alpha_from_coincidences(coincidence_matrix(counts), values, level)
+    _, estimate = _alpha_estimator(data, level)
+    return estimate(None)
 
 
 def alpha_bootstrap_ci(
@@ -142,18 +197,14 @@ def alpha_bootstrap_ci(
         raise ValueError(f"n must be at least 1, got {n}")
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
-    counts, values = value_counts(data)
-    n_units = counts.shape[0]
+    n_units, estimate = _alpha_estimator(data, level)
     if n_units == 0:
         return math.nan, math.nan
     rng = np.random.default_rng(seed)
     replicates = np.empty(n, dtype=np.float64)
     for i in range(n):
         weights = np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)
-        coincidences = coincidence_matrix(counts, weights.astype(np.float64))
-        replicates[i] = alpha_from_coincidences(coincidences, values, level)
+        replicates[i] = estimate(weights.astype(np.float64))
     defined = replicates[~np.isnan(replicates)]
     if defined.size == 0:
         return math.nan, math.nan

@@ -124,3 +124,31 @@ def test_bootstrap_interval_undefined_and_bad_arguments() -> None:
         alpha_bootstrap_ci(KRIPPENDORFF_2011, n=0)
     with pytest.raises(ValueError, match="confidence"):
         alpha_bootstrap_ci(KRIPPENDORFF_2011, confidence=1.0)
+
+
+def test_interval_alpha_takes_continuous_values_and_matches_reference() -> None:
+    krippendorff = pytest.importorskip("krippendorff")
+    rng = np.random.default_rng(21)
+    truth = rng.normal(50.0, 10.0, 150)
+    data = truth + rng.normal(0.0, 4.0, (3, 150))
+    data[rng.random(data.shape) < 0.25] = NAN
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
+    assert krippendorff_alpha(data, "interval") == pytest.approx(expected, abs=1e-10)
+    low, high = alpha_bootstrap_ci(data, "interval", n=200, seed=2)
+    assert low < expected < high
+
+
+def test_interval_alpha_is_undefined_when_every_value_is_equal() -> None:
+    assert math.isnan(krippendorff_alpha(np.full((3, 5), 0.1), "interval"))
+
+
+def test_too_many_distinct_values_for_a_count_matrix_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = np.arange(40.0).reshape(2, 20)
+    before = krippendorff_alpha(data, "interval")
+    monkeypatch.setattr("quality.alpha.MAX_COUNT_CELLS", 100)
+    with pytest.raises(ValueError, match="too many"):
+        krippendorff_alpha(data, "ordinal")
+    # The interval level needs no count matrix, so the cap does not apply to it.
+    assert krippendorff_alpha(data, "interval") == before
