@@ -1,0 +1,108 @@
+"""The engine as the release pipeline sees it: offline, batch-consistent, fail-closed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import deid
+from deid import engine
+
+Found = Callable[..., list[tuple[str, str]]]
+ROOT = Path(__file__).resolve().parents[2]
+
+_NO_NETWORK = """
+import socket
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(args)
+    raise OSError("network access attempted")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+import deid
+text = "邮箱zhang.san@ahszf.gov.cn,网址https://www.ah.gov.cn/a,电话13912345678"
+print(sorted({f.entity_type for f in deid.analyze(text)}))
+print(sorted({f.entity_type for f in deid.analyze("mail john@example.co.uk", "en")}))
+print(len(attempts))
+"""
+
+
+def test_engine_builds_and_runs_without_network() -> None:
+    result = subprocess.run([sys.executable, "-c", _NO_NETWORK], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    zh, en, attempts = result.stdout.strip().splitlines()[-3:]
+    assert attempts == "0"  # libraries that catch the error and fall back still count
+    assert zh == "['CN_PHONE', 'EMAIL_ADDRESS', 'URL']"
+    assert en == "['EMAIL_ADDRESS']"
+
+
+def test_batch_gives_the_same_findings_as_one_by_one() -> None:
+    texts = ["王小明的电话是13912345678。", "", "无个人信息的句子。", "身份证11010519491231002X"]
+    assert deid.analyze_batch(texts) == [deid.analyze(t) for t in texts]
+
+
+def test_findings_have_the_published_shape() -> None:
+    [finding] = deid.analyze("电话13912345678")
+    assert (finding.start, finding.end, finding.entity_type) == (2, 13, "CN_PHONE")
+    assert 0.0 < finding.score <= 1.0
+
+
+def test_unsupported_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="language"):
+        deid.analyze("Bonjour", language="fr")
+
+
+def test_missing_model_fails_closed(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="name model missing"):
+        engine.build_analyzer(tmp_path)
+
+
+def test_org_and_loc_only_when_asked() -> None:
+    text = "安徽省财政厅会同合肥市人民政府印发通知。"
+    default = {f.entity_type for f in deid.analyze(text)}
+    assert not default & {"ORG", "LOC"}
+    asked = {f.entity_type for f in deid.analyze(text, entities=["ORG", "LOC"])}
+    assert "LOC" in asked
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("经查,张某某于2023年5月擅自改变土地用途。", "张某某"),
+    ("请王小明同志于周一前报到。", "王小明"),
+    ("欧阳娜娜女士出席了签约仪式。", "欧阳娜娜"),
+])
+def test_rule_names(found: Found, text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+def test_names_in_a_news_sentence(found: Found) -> None:
+    text = "记者李建国报道,合肥市民刘晓红和丈夫陈志强昨天领到了新房钥匙。"
+    names = {span for kind, span in found(text) if kind == "PERSON"}
+    assert {"李建国", "刘晓红", "陈志强"} <= names
+
+
+def test_public_document_has_no_structured_identifiers() -> None:
+    path = ROOT.parent / "shared" / "data" / "corpus" / "anhui_agi_action_plan_2023.txt"
+    if not path.exists():
+        pytest.skip("shared corpus not beside the clone")
+    kinds = {f.entity_type for f in deid.analyze(path.read_text(encoding="utf-8"))}
+    assert kinds <= {"PERSON"}
+
+
+def test_evaluate_command_scores_a_labelled_file(tmp_path: Path) -> None:
+    data = tmp_path / "tiny.jsonl"
+    rows = [{"text": "记者李建国报道。", "spans": [[2, 5, "PER"]]},
+            {"text": "会议在合肥召开。", "spans": [[3, 5, "LOC"]]}]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    result = subprocess.run([sys.executable, "-m", "deid.evaluate", str(data), "--json"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    scores = json.loads(result.stdout.strip().splitlines()[-1])["tiny"]["PERSON"]
+    assert scores == {"precision": 1.0, "recall": 1.0, "covered_recall": 1.0, "gold": 1,
+                      "predicted": 1}

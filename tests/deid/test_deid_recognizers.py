@@ -1,0 +1,98 @@
+"""Structured identifiers in Chinese sentences: found with exact spans, or rightly left alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import deid
+
+Found = Callable[..., list[tuple[str, str]]]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # written straight after the Chinese label, where a \b regex never fires
+    ("身份证号11010519491231002X。", ("CN_RESIDENT_ID", "11010519491231002X")),
+    ("公民身份号码:11010519491231002x", ("CN_RESIDENT_ID", "11010519491231002x")),
+    ("手机13912345678联系", ("CN_PHONE", "13912345678")),
+    ("电话+86 139-1234-5678。", ("CN_PHONE", "+86 139-1234-5678")),
+    ("请致电0551-62345678转8001咨询", ("CN_PHONE", "0551-62345678转8001")),
+    ("电话(0551)6234 5678", ("CN_PHONE", "(0551)6234 5678")),
+    ("卡号6222600260001072444,户名", ("CN_BANK_CARD", "6222600260001072444")),
+    ("银行卡4111 1111 1111 1111已冻结", ("CN_BANK_CARD", "4111 1111 1111 1111")),
+    ("开户行账号1234567890123已核实", ("CN_BANK_CARD", "1234567890123")),
+    ("统一社会信用代码91350100M000100Y43。", ("CN_USCC", "91350100M000100Y43")),
+    ("护照号码E12345678", ("CN_PASSPORT", "E12345678")),
+    ("往来港澳通行证C12345678", ("CN_HK_MACAU_PERMIT", "C12345678")),
+    ("车牌号皖A12345的车辆", ("CN_LICENSE_PLATE", "皖A12345")),
+    ("新能源车皖AD12345驶入", ("CN_LICENSE_PLATE", "皖AD12345")),
+    ("邮箱zhang.san@ahszf.gov.cn联系", ("EMAIL_ADDRESS", "zhang.san@ahszf.gov.cn")),
+    ("服务器192.168.10.25宕机", ("IP_ADDRESS", "192.168.10.25")),
+    ("地址2001:db8::8a2e:370:7334可达", ("IP_ADDRESS", "2001:db8::8a2e:370:7334")),
+    ("详见https://www.ah.gov.cn/zwgk/index.html。", ("URL", "https://www.ah.gov.cn/zwgk/index.html")),
+])
+def test_identifier_next_to_chinese_is_found_exactly(found: Found, text: str,
+                                                    expected: tuple[str, str]) -> None:
+    assert expected in found(text)
+
+
+def test_full_width_digits_are_found_at_their_original_offsets() -> None:
+    text = "身份证号１１０１０５１９４９１２３１００２Ｘ，电话１３９１２３４５６７８"
+    findings = deid.analyze(text)
+    kinds = {(f.entity_type, text[f.start : f.end]) for f in findings}
+    assert ("CN_RESIDENT_ID", "１１０１０５１９４９１２３１００２Ｘ") in kinds
+    assert ("CN_PHONE", "１３９１２３４５６７８") in kinds
+
+
+def test_offsets_survive_characters_that_normalise_to_several() -> None:
+    text = "①号文件㎡,手机13912345678"
+    [finding] = [f for f in deid.analyze(text) if f.entity_type == "CN_PHONE"]
+    assert text[finding.start : finding.end] == "13912345678"
+
+
+def test_legacy_fifteen_digit_id_needs_context(found: Found) -> None:
+    assert ("CN_RESIDENT_ID", "110105491231002") in found("身份证号码:110105491231002")
+    assert not found("编号110105491231002的批次")
+
+
+def test_checksum_failures_are_not_reported(found: Found) -> None:
+    assert not found("编号110105194912310021,批次4111111111111112")
+    assert not found("统一社会信用代码91350100M000100Y44")
+
+
+@pytest.mark.parametrize("text", [
+    "请拨打政务服务便民热线12345,报警110,急救120,客服95588,热线400-888-1234或800-820-8820。",
+    "根据皖政秘〔2023〕218号文件精神,2023年12月31日前拨付资金1234.56万元,同比增长15.6%。",
+    "皖发〔2022〕12号、财预〔2023〕1号,截至2024年6月,全省GDP达47050.6亿元。",
+    "安徽省合肥市、芜湖市、蚌埠市等16个地级市共同推进数字经济发展。",
+    "证书编号为2023000123号,合同金额人民币3200000元。",
+])
+def test_government_boilerplate_is_left_alone(found: Found, text: str) -> None:
+    assert [kind for kind in found(text) if kind[0] != "PERSON"] == []
+
+
+def test_hk_macau_permit_shape_alone_is_not_enough(found: Found) -> None:
+    assert not [k for k in found("型号C12345678的设备") if k[0] == "CN_HK_MACAU_PERMIT"]
+
+
+def test_email_does_not_swallow_the_chinese_before_it(found: Found) -> None:
+    assert ("EMAIL_ADDRESS", "li4@example.com") in found("请发送至李四的邮箱li4@example.com")
+
+
+def test_invalid_ip_is_not_reported(found: Found) -> None:
+    assert not [k for k in found("版本号999.1.1.1发布") if k[0] == "IP_ADDRESS"]
+
+
+def test_address_tail_after_divisions(found: Found) -> None:
+    text = "住址为安徽省合肥市蜀山区长江西路189号3栋2单元501室,户籍所在地肥东县撮镇镇杨婆村三组。"
+    kinds = found(text)
+    assert ("CN_ADDRESS", "长江西路189号3栋2单元501室") in kinds
+    assert ("CN_ADDRESS", "杨婆村三组") in kinds
+    assert not [k for k in kinds if "合肥市" in k[1]]
+
+
+def test_english_text_gets_presidio_pattern_recognizers(found: Found) -> None:
+    kinds = found("Card 4111 1111 1111 1111, mail john@example.com", "en")
+    assert ("CREDIT_CARD", "4111 1111 1111 1111") in kinds
+    assert ("EMAIL_ADDRESS", "john@example.com") in kinds
