@@ -1,0 +1,53 @@
+"""Wanbiao web application: the factory reads like a table of contents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app import database, errors, i18n, jobs, security, storage
+from app.admin.views import bp as admin_bp
+from app.annotate.views import bp as annotate_bp
+from app.api import bp as api_bp
+from app.auth.views import bp as auth_bp
+from app.cli import init_app as init_cli
+from app.config import PROJECT_ROOT, Config, load_config
+from app.corpora.views import bp as corpora_bp
+from app.extensions import csrf, db, login_manager, migrate
+from app.home.views import bp as home_bp
+from app.projects.views import bp as projects_bp
+
+assert database  # imported for its engine event listeners (WAL, BEGIN IMMEDIATE)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. Refuses to start without a secret key."""
+    app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"), static_url_path="/static")
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("WANBIAO")
+    load_config(app.config, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    init_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind database, migrations, login, CSRF, translations, storage, jobs and security."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    storage.init_app(app)
+    jobs.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per area of the product, then the error pages."""
+    for blueprint in (auth_bp, home_bp, corpora_bp, projects_bp, annotate_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)

@@ -1,0 +1,1 @@
+"""Administration: organizations, vendor staff, the audit trail."""

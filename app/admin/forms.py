@@ -1,0 +1,24 @@
+"""Forms of the admin pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.services.organizations import ANHUI_CITIES
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
+    uscc = StringField(_l("Unified social credit code"),
+                       validators=[DataRequired(), Length(min=18, max=18, message=_l(
+                           "The code has exactly 18 characters."))])
+    city = SelectField(_l("City"), choices=[(c, c) for c in ANHUI_CITIES])
+
+
+class StaffForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    organization_id = SelectField(_l("Organization"), coerce=int, validate_choice=False)

@@ -1,0 +1,83 @@
+"""Admin pages: organizations and vendor staff (admins); the audit trail (admins, auditors)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.admin.forms import OrganizationForm, StaffForm
+from app.extensions import db
+from app.models import Role
+from app.permissions import roles_required
+from app.services import accounts, audit, organizations
+from app.services.errors import ServiceError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
+
+
+@bp.route("/organizations", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def organizations_page() -> ResponseReturnValue:
+    """List organizations and create one."""
+    form = OrganizationForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            org = organizations.create_organization(form.name.data or "", form.uscc.data or "",
+                                                    form.city.data or "", current_user)
+            flash(_("Organization “%(name)s” created.", name=org.name), "info")
+            return redirect(url_for("admin.organizations_page"))
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            status = exc.status
+    elif form.errors:
+        status = 422
+    orgs = db.session.scalars(organizations.organizations_query()).all()
+    return render_template("admin/organizations.html", form=form, organizations=orgs), status
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def users_page() -> ResponseReturnValue:
+    """List users and add vendor staff; the generated password is shown once."""
+    form = StaffForm()
+    orgs = db.session.scalars(organizations.organizations_query()).all()
+    form.organization_id.choices = [(o.id, o.name) for o in orgs]
+    status, new_password = 200, None
+    if form.validate_on_submit():
+        password = secrets.token_urlsafe(12)
+        try:
+            user = accounts.create_user(form.email.data or "", password, Role.VENDOR,
+                                        name=form.name.data or "", actor=current_user,
+                                        organization_id=form.organization_id.data)
+            new_password = (user.email, password)
+            form = StaffForm(formdata=None)
+            form.organization_id.choices = [(o.id, o.name) for o in orgs]
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            status = exc.status
+    elif form.errors:
+        status = 422
+    users = db.session.scalars(
+        accounts.users_query(request.args.get("q")).limit(PAGE_SIZE)).all()
+    return render_template("admin/users.html", form=form, users=users,
+                           new_password=new_password), status
+
+
+@bp.get("/audit")
+@roles_required(Role.ADMIN, Role.AUDITOR)
+def audit_page() -> ResponseReturnValue:
+    """The audit trail, newest first, 50 a page."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    action = request.args.get("action") or None
+    if action is not None and action not in audit.AUDIT_ACTIONS:
+        abort(400)
+    pagination = db.paginate(audit.events_query(action), page=page, per_page=PAGE_SIZE,
+                             error_out=False)
+    return render_template("admin/audit.html", pagination=pagination, action=action,
+                           actions=audit.AUDIT_ACTIONS)

@@ -1,0 +1,21 @@
+"""The labeling page; the claim/submit loop runs in static/js/annotate.js over the API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from app.models import Role
+from app.permissions import roles_required
+from app.services.projects import get_open_project
+
+bp = Blueprint("annotate", __name__, url_prefix="/annotate")
+
+
+@bp.get("/<int:project_id>")
+@roles_required(Role.EXPERT)
+def workbench(project_id: int) -> ResponseReturnValue:
+    """The workbench of one project."""
+    project = get_open_project(current_user, project_id)
+    return render_template("annotate/workbench.html", project=project)

@@ -1,0 +1,124 @@
+"""The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+
+from app.api.blueprint import bp
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {str(code): _json(_ref("Error"), text) for code, text in (
+    (401, "No valid session or token"), (404, "Not found, or another organization's id"),
+    (409, "Lease expired or task already answered"), (413, "Upload too large"),
+    (422, "Invalid input"), (503, "Object storage unavailable"))}
+
+_INT_ID = {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}
+
+
+def _path_id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+    "Corpus": {"type": "object", "required": ["id", "name", "status", "item_count", "errors"],
+               "properties": {
+                   "id": {"type": "integer"}, "name": {"type": "string"},
+                   "status": {"type": "string", "enum": ["processing", "ready", "failed"]},
+                   "item_count": {"type": "integer"}, "duplicate_count": {"type": "integer"},
+                   "progress": {"type": "number"}, "size_bytes": {"type": "integer"},
+                   "errors": {"type": "array", "items": {"type": "object", "properties": {
+                       "line": {"type": "integer"}, "code": {"type": "string"},
+                       "message": {"type": "string"}}}}}},
+    "NewProject": {"type": "object", "required": ["name", "corpus_id", "type", "labels",
+                                                  "overlap"],
+                   "properties": {
+                       "name": {"type": "string"}, "corpus_id": {"type": "integer"},
+                       "type": {"type": "string", "enum": ["classify"]},
+                       "labels": {"type": "array", "items": {"type": "string"},
+                                  "minItems": 2, "maxItems": 50},
+                       "overlap": {"type": "integer", "minimum": 1, "maximum": 5},
+                       "instructions": {"type": "string"}}},
+    "Claim": {"type": "object", "required": ["task_id", "item", "lease_expires_at"],
+              "properties": {
+                  "task_id": {"type": "integer"},
+                  "item": {"type": "object", "properties": {"id": {"type": "integer"},
+                                                            "text": {"type": "string"}}},
+                  "lease_expires_at": {"type": "string", "format": "date-time"}}},
+    "Submission": {"type": "object", "required": ["result", "client_uuid"], "properties": {
+        "result": {"type": "object", "properties": {"label": {"type": "string"}}},
+        "client_uuid": {"type": "string", "format": "uuid"}}},
+    "Quality": {"type": "object", "properties": {
+        "items_total": {"type": "integer"}, "items_complete": {"type": "integer"},
+        "annotations": {"type": "integer"},
+        "krippendorff_alpha": {"type": ["number", "null"]}}},
+}
+
+
+def _paths() -> dict[str, Any]:
+    multipart = {"multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                 "properties": {"file": {"type": "string", "format": "binary"},
+                                "name": {"type": "string"}}}}}
+    return {
+        "/corpora": {"post": {"summary": "Upload a corpus (.txt or .jsonl)",
+                              "requestBody": {"required": True, "content": multipart},
+                              "responses": {"201": _json(_INT_ID, "Stored; ingestion queued"),
+                                            **_ERRORS}}},
+        "/corpora/{corpus_id}": {"get": {"summary": "Corpus status and counts",
+                                         "parameters": [_path_id("corpus_id")],
+                                         "responses": {"200": _json(_ref("Corpus")),
+                                                       **_ERRORS}}},
+        "/projects": {"post": {"summary": "Create a project over a ready corpus",
+                               "requestBody": {"required": True, "content": {
+                                   "application/json": {"schema": _ref("NewProject")}}},
+                               "responses": {"201": _json(_INT_ID, "Created"), **_ERRORS}}},
+        "/projects/{project_id}/claim": {"post": {
+            "summary": "Lease the next task", "parameters": [_path_id("project_id")],
+            "responses": {"200": _json(_ref("Claim")),
+                          "204": {"description": "Nothing left for this expert"},
+                          **_ERRORS}}},
+        "/tasks/{task_id}/annotations": {"post": {
+            "summary": "Submit an answer (idempotent by client_uuid)",
+            "parameters": [_path_id("task_id")],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": _ref("Submission")}}},
+            "responses": {"201": _json(_INT_ID, "Stored (or the earlier answer's id)"),
+                          **_ERRORS}}},
+        "/projects/{project_id}/quality": {"get": {
+            "summary": "Progress and Krippendorff's alpha (nominal)",
+            "parameters": [_path_id("project_id")],
+            "responses": {"200": _json(_ref("Quality")), **_ERRORS}}},
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Wanbiao API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {"schemas": SCHEMAS, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "Created with `flask --app wsgi users token EMAIL`"}}},
+        "paths": _paths(),
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> ResponseReturnValue:
+    """The API description."""
+    return jsonify(openapi_document())

@@ -1,0 +1,121 @@
+"""API routes: parse JSON, call one service, answer JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.api.blueprint import api_login_required, bp
+from app.jobs import enqueue_ingestion
+from app.models import Corpus, Project
+from app.services import corpora, labeling, projects
+from app.services.errors import Invalid
+from app.services.quality_report import project_quality
+from app.services.rule_messages import line_error_message
+from app.services.scoping import get_owned
+from app.storage import object_store
+
+
+def _json_object() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid(_("The request body must be a JSON object."), code="bad_json")
+    return body
+
+
+def _field(body: dict[str, Any], name: str, kind: type, default: Any = ...) -> Any:
+    value = body.get(name, default)
+    if value is ... or not isinstance(value, kind) or isinstance(value, bool) != (kind is bool):
+        raise Invalid(_("Field “%(name)s” is missing or has the wrong type.", name=name),
+                      code="bad_field")
+    return value
+
+
+def corpus_json(corpus: Corpus) -> dict[str, Any]:
+    """A corpus as the API shows it, with translated per-line errors."""
+    errors = [dict(e, message=line_error_message(e["code"])) for e in corpus.errors]
+    progress = corpus.bytes_processed / corpus.size_bytes if corpus.size_bytes else 1.0
+    return {"id": corpus.id, "name": corpus.name, "status": corpus.status,
+            "item_count": corpus.item_count, "duplicate_count": corpus.duplicate_count,
+            "size_bytes": corpus.size_bytes, "progress": round(min(progress, 1.0), 3),
+            "errors": errors}
+
+
+@bp.post("/corpora")
+@api_login_required
+def create_corpus() -> ResponseReturnValue:
+    """Upload a corpus (multipart ``file`` and ``name``)."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid(_("Choose a file to upload."), code="no_file")
+    corpus = corpora.upload_corpus(current_user, request.form.get("name", ""), upload.filename,
+                                   upload.stream, object_store(), enqueue_ingestion)
+    return jsonify(id=corpus.id, status=corpus.status), 201
+
+
+@bp.get("/corpora/<int:corpus_id>")
+@api_login_required
+def show_corpus(corpus_id: int) -> ResponseReturnValue:
+    """Status and counts of one corpus."""
+    return jsonify(corpus_json(get_owned(Corpus, corpus_id, current_user)))
+
+
+@bp.post("/projects")
+@api_login_required
+def create_project() -> ResponseReturnValue:
+    """Create a project over a ready corpus."""
+    body = _json_object()
+    labels = _field(body, "labels", list)
+    if not all(isinstance(label, str) for label in labels):
+        raise Invalid(_("Labels must be strings."), code="bad_field")
+    spec = projects.ProjectSpec(
+        name=_field(body, "name", str), corpus_id=_field(body, "corpus_id", int),
+        task_type=_field(body, "type", str), labels=tuple(labels),
+        overlap=_field(body, "overlap", int), instructions=_field(body, "instructions", str, ""),
+    )
+    project = projects.create_project(current_user, spec)
+    return jsonify(id=project.id), 201
+
+
+@bp.get("/projects/<int:project_id>")
+@api_login_required
+def show_project(project_id: int) -> ResponseReturnValue:
+    """A project's settings and progress."""
+    project = get_owned(Project, project_id, current_user)
+    progress = projects.project_progress(project)
+    return jsonify(id=project.id, name=project.name, type=project.task_type,
+                   corpus_id=project.corpus_id, labels=project.labels, overlap=project.overlap,
+                   instructions=project.instructions, items_total=progress.items_total,
+                   items_complete=progress.items_complete)
+
+
+@bp.post("/projects/<int:project_id>/claim")
+@api_login_required
+def claim(project_id: int) -> ResponseReturnValue:
+    """Lease the next task for the calling expert (204 when none is left)."""
+    claimed = labeling.claim_next_task(current_user, project_id)
+    if claimed is None:
+        return "", 204
+    return jsonify(task_id=claimed.task_id, item={"id": claimed.item_id, "text": claimed.text},
+                   lease_expires_at=claimed.lease_expires_at.isoformat())
+
+
+@bp.post("/tasks/<int:task_id>/annotations")
+@api_login_required
+def submit(task_id: int) -> ResponseReturnValue:
+    """Submit an answer; a repeated ``client_uuid`` returns the first answer's id."""
+    body = _json_object()
+    annotation = labeling.submit_annotation(current_user, task_id, body.get("result"),
+                                            body.get("client_uuid"))
+    return jsonify(id=annotation.id), 201
+
+
+@bp.get("/projects/<int:project_id>/quality")
+@api_login_required
+def quality(project_id: int) -> ResponseReturnValue:
+    """Progress and Krippendorff's α of a project."""
+    return jsonify(project_quality(get_owned(Project, project_id, current_user)))

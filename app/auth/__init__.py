@@ -1,0 +1,1 @@
+"""Logging in and out, expert registration, password change, language choice."""

@@ -1,0 +1,79 @@
+"""Command line: ``flask --app wsgi users …``, ``orgs …``, ``demo``."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.config import PROJECT_ROOT
+from app.demo import load_demo
+from app.services import accounts, organizations
+from app.services.errors import ServiceError
+
+users_cli = AppGroup("users", help="Create accounts and API tokens.")
+orgs_cli = AppGroup("orgs", help="Manage vendor organizations.")
+DEMO_CORPUS = PROJECT_ROOT / "app" / "demo" / "anhui_agi_action_plan_2023.txt"
+
+
+def _fail(exc: ServiceError) -> None:
+    raise click.ClickException(str(exc.message))
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--role", required=True, type=click.Choice(["admin", "auditor", "vendor", "expert"]))
+@click.option("--name", default="")
+@click.option("--org", "org_id", type=int, default=None, help="Organization id (vendors).")
+@click.option("--domains", default="", help="Comma-separated, e.g. 医疗,法律 (experts).")
+def create_user_command(email: str, password: str, role: str, name: str, org_id: int | None,
+                        domains: str) -> None:
+    """Create an account."""
+    try:
+        user = accounts.create_user(
+            email, password, role, name=name, organization_id=org_id,
+            domains=[d.strip() for d in domains.replace("，", ",").split(",") if d.strip()])
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"created user {user.id} <{user.email}> ({user.role})")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def token_command(email: str) -> None:
+    """Print a new API token for EMAIL (shown once)."""
+    try:
+        click.echo(accounts.issue_api_token(email))
+    except ServiceError as exc:
+        _fail(exc)
+
+
+@orgs_cli.command("create")
+@click.option("--name", required=True)
+@click.option("--uscc", required=True, help="统一社会信用代码 (GB 32100-2015).")
+@click.option("--city", required=True, help="A city of Anhui, e.g. 合肥.")
+def create_org_command(name: str, uscc: str, city: str) -> None:
+    """Create a vendor organization and print its id."""
+    try:
+        org = organizations.create_organization(name, uscc, city, None)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(org.id)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo: a vendor corpus, a classification project, demo accounts."""
+    for line in load_demo(Path(DEMO_CORPUS), lambda: secrets.token_urlsafe(12)):
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(orgs_cli)
+    app.cli.add_command(demo_command)

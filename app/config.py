@@ -1,0 +1,74 @@
+"""Settings: defaults in a class, then ``WANBIAO_*`` environment variables, then the test mapping.
+
+Secrets come only from the environment or from files generated into ``var/`` by ``make run``;
+there is no shipped default key or password.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def var_dir() -> Path:
+    """Directory for the database, generated secrets and object-store data."""
+    return Path(os.environ.get("WANBIAO_VAR_DIR", PROJECT_ROOT / "var")).resolve()
+
+
+def read_var_secret(name: str) -> str | None:
+    """A secret generated into ``var/`` by ``make run``, or None when absent."""
+    path = var_dir() / name
+    if path.is_file():
+        value = path.read_text(encoding="utf-8").strip()
+        return value or None
+    return None
+
+
+class Config:
+    """Defaults for every setting. Override with ``WANBIAO_<NAME>`` in the environment."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 256 * 1024 * 1024
+    MAX_FORM_PARTS = 100
+    S3_ENDPOINT = "127.0.0.1:23006"
+    S3_ACCESS_KEY: str | None = None
+    S3_SECRET_KEY: str | None = None
+    S3_BUCKET = "wanbiao"
+    S3_SECURE = False
+    HUEY_IMMEDIATE = False
+    LEASE_SECONDS = 1800
+    LOGIN_FAILURES_PER_MINUTE = 10
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    TESTING = False
+
+
+def load_config(app_config: dict[str, Any], test_config: dict[str, Any] | None) -> None:
+    """Fill ``app_config`` from the environment and ``var/``, then the test mapping."""
+    env_db = os.environ.get("DATABASE_URL")
+    if env_db:
+        app_config["SQLALCHEMY_DATABASE_URI"] = env_db
+    if test_config:
+        app_config.update(test_config)
+    if not app_config.get("SQLALCHEMY_DATABASE_URI"):
+        app_config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{var_dir() / 'wanbiao.db'}"
+    if not app_config.get("SECRET_KEY"):
+        app_config["SECRET_KEY"] = read_var_secret("secret_key")
+    if not app_config.get("S3_ACCESS_KEY"):
+        app_config["S3_ACCESS_KEY"] = read_var_secret("s3_access_key")
+        app_config["S3_SECRET_KEY"] = read_var_secret("s3_secret_key")
+    if not app_config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "No SECRET_KEY: set WANBIAO_SECRET_KEY or run `make run`, which generates "
+            "var/secret_key. Wanbiao refuses to start without one."
+        )

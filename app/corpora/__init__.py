@@ -1,0 +1,1 @@
+"""Vendors' corpora: upload with progress, ingestion status."""

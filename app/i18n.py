@@ -1,0 +1,58 @@
+"""Translations: Chinese (zh_CN) by default, English on request (cookie or ``?lang=``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.config import PROJECT_ROOT
+from app.extensions import babel
+
+LANG_COOKIE = "wanbiao_lang"
+
+
+def select_locale() -> str:
+    """``?lang=`` wins, then the language cookie, then zh_CN (never the browser's guess)."""
+    if not has_request_context():  # command line, background jobs
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in languages:
+            return str(candidate)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel to the catalogs in ``app/translations``."""
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(PROJECT_ROOT / "app" / "translations"))
+    app.context_processor(template_helpers)
+
+
+ROLE_NAMES = {"admin": _l("Administrator"), "auditor": _l("Auditor"),
+              "vendor": _l("Vendor"), "expert": _l("Expert")}
+CORPUS_STATUS_NAMES = {"processing": _l("Processing"), "ready": _l("Ready"),
+                       "failed": _l("Failed")}
+TASK_TYPE_NAMES = {"classify": _l("Classification")}
+ACTION_NAMES = {
+    "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
+    "password_changed": _l("Password changed"), "token_issued": _l("API token issued"),
+    "user_created": _l("Account created"), "org_created": _l("Organization created"),
+    "corpus_uploaded": _l("Corpus uploaded"), "project_created": _l("Project created"),
+    "annotation_submitted": _l("Answer submitted"),
+}
+
+
+def _name_in(table: dict[str, Any]) -> Callable[[str], str]:
+    return lambda key: str(table.get(key, key))
+
+
+def template_helpers() -> dict[str, Any]:
+    """Names of roles, statuses, task types and actions in the current language."""
+    return {"role_name": _name_in(ROLE_NAMES), "corpus_status_name": _name_in(CORPUS_STATUS_NAMES),
+            "task_type_name": _name_in(TASK_TYPE_NAMES), "action_name": _name_in(ACTION_NAMES),
+            "current_locale": lambda: str(get_locale())}

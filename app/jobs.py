@@ -1,0 +1,63 @@
+"""Background jobs on Huey: SQLite storage embedded, Redis at scale (``WANBIAO_HUEY_URL``).
+
+The consumer is started by ``make run`` as ``huey_consumer app.jobs.huey``; each job runs inside
+an application context built once per consumer process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from flask import Flask, has_app_context
+from huey import Huey, RedisHuey, SqliteHuey
+
+from app.config import var_dir
+from app.services.ingestion import ingest_corpus
+from app.storage import object_store
+
+
+def _make_huey() -> Huey:
+    url = os.environ.get("WANBIAO_HUEY_URL", "")
+    if url.startswith("redis://"):
+        return RedisHuey("wanbiao", url=url)
+    path = url.removeprefix("sqlite:///") if url else str(var_dir() / "huey.db")
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    return SqliteHuey("wanbiao", filename=path)
+
+
+huey = _make_huey()
+_worker_app: Flask | None = None
+
+
+@contextlib.contextmanager
+def _app_context() -> Iterator[None]:
+    global _worker_app
+    if has_app_context():
+        yield
+        return
+    if _worker_app is None:
+        # Imported here: app/__init__ imports the views, which import this module.
+        from app import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        yield
+
+
+@huey.task(retries=3, retry_delay=5)
+def ingest_corpus_job(corpus_id: int) -> None:
+    """Split an uploaded corpus into items (see :func:`app.services.ingestion.ingest_corpus`)."""
+    with _app_context():
+        ingest_corpus(corpus_id, object_store())
+
+
+def enqueue_ingestion(corpus_id: int) -> None:
+    """Queue the ingestion of a corpus."""
+    ingest_corpus_job(corpus_id)
+
+
+def init_app(app: Flask) -> None:
+    """Run jobs in the request (tests, ``HUEY_IMMEDIATE``) or queue them for the consumer."""
+    huey.immediate = bool(app.config["HUEY_IMMEDIATE"])

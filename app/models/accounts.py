@@ -1,0 +1,97 @@
+"""Users, vendor organizations, memberships and API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    """What a user is on the platform."""
+
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+    VENDOR = "vendor"
+    EXPERT = "expert"
+
+
+class Organization(Base):
+    """A data vendor, identified by its 统一社会信用代码 (USCC)."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    city: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
+
+
+class User(UserMixin, Base):
+    """Anyone who logs in. ``session_nonce`` changes on logout and password change."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(16))
+    domains: Mapped[list[str]] = mapped_column(default=list)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    session_nonce: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def get_id(self) -> str:
+        # The nonce makes old session cookies useless after logout or a password change.
+        return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def organization_id(self) -> int | None:
+        """The vendor organization of a vendor user, else None."""
+        return self.memberships[0].organization_id if self.memberships else None
+
+
+class Membership(Base):
+    """A vendor user's place in an organization."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organization: Mapped[Organization] = relationship(back_populates="memberships")
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

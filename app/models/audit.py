@@ -1,0 +1,31 @@
+"""The audit trail: who did what, when, from where."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, utcnow
+
+
+class AuditEvent(Base):
+    """One recorded action. ``actor_email`` keeps the name tried in a failed login."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_action_time", "action", "created_at"),
+        Index("ix_audit_event_ip_time", "ip", "action", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor_email: Mapped[str | None] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    ip: Mapped[str | None] = mapped_column(String(45))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

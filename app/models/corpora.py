@@ -1,0 +1,52 @@
+"""Uploaded corpora and the items split out of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, utcnow
+
+CORPUS_STATUSES = ("processing", "ready", "failed")
+
+
+class Corpus(Base):
+    """A vendor's uploaded file; its bytes live in object storage under ``object_key``."""
+
+    __tablename__ = "corpus"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="processing")
+    file_format: Mapped[str] = mapped_column(String(8))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    object_key: Mapped[str] = mapped_column(String(255), unique=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    bytes_processed: Mapped[int] = mapped_column(BigInteger, default=0)
+    item_count: Mapped[int] = mapped_column(default=0)
+    duplicate_count: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list[Any]] = mapped_column(default=list)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class Item(Base):
+    """One unit of data (a paragraph or a JSONL record); exact duplicates are dropped."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        UniqueConstraint("corpus_id", "sha256"),
+        Index("ix_item_corpus_seq", "corpus_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    corpus_id: Mapped[int] = mapped_column(ForeignKey("corpus.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,85 @@
+"""Projects, their tasks, the experts' leases on them and the answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, utcnow
+
+
+class Project(Base):
+    """An annotation project of one vendor over one of its corpora."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    corpus_id: Mapped[int] = mapped_column(ForeignKey("corpus.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    task_type: Mapped[str] = mapped_column(String(16))
+    labels: Mapped[list[str]] = mapped_column(default=list)
+    overlap: Mapped[int]
+    domains: Mapped[list[str]] = mapped_column(default=list)
+    lease_seconds: Mapped[int]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Task(Base):
+    """One item of a project; ``slots_taken`` counts live leases plus submitted answers."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        UniqueConstraint("project_id", "item_id"),
+        Index("ix_task_project_open", "project_id", "slots_taken"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    slots_taken: Mapped[int] = mapped_column(default=0)
+    answers: Mapped[int] = mapped_column(default=0)
+
+
+class Assignment(Base):
+    """An expert's lease on a task slot: ``leased`` → ``submitted`` or ``expired``."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("task_id", "annotator_id"),
+        Index("ix_assignment_annotator", "project_id", "annotator_id", "status"),
+        Index("ix_assignment_expiry", "project_id", "status", "lease_expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    status: Mapped[str] = mapped_column(String(12), default="leased")
+    leased_at: Mapped[datetime]
+    lease_expires_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+
+    task: Mapped[Task] = relationship()
+
+
+class Annotation(Base):
+    """A submitted answer; ``client_uuid`` makes a retried submit land once."""
+
+    __tablename__ = "annotation"
+    __table_args__ = (Index("ix_annotation_project", "project_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), unique=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    result: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Annotation projects: creation by vendors, progress and agreement for vendors and auditors."""

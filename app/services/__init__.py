@@ -1,0 +1,1 @@
+"""Use cases. Services own transactions: they are the only code that commits."""

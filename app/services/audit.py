@@ -1,0 +1,43 @@
+"""Recording and listing audit events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import Select, select
+
+from app.extensions import db
+from app.models import AuditEvent, User
+
+
+def client_ip() -> str | None:
+    """The caller's address as the WSGI server saw it (a proxy must set ProxyFix)."""
+    return request.remote_addr if has_request_context() else None
+
+
+def record_event(action: str, actor: User | None = None, *, object_type: str | None = None,
+                 object_id: int | None = None, actor_email: str | None = None,
+                 **detail: Any) -> AuditEvent:
+    """Add an audit event to the current transaction (the caller commits)."""
+    event = AuditEvent(
+        action=action, actor_id=actor.id if actor else None,
+        actor_email=actor_email or (actor.email if actor else None),
+        object_type=object_type, object_id=object_id, ip=client_ip(), detail=detail,
+    )
+    db.session.add(event)
+    return event
+
+
+AUDIT_ACTIONS = (
+    "login", "login_failed", "logout", "password_changed", "token_issued", "user_created",
+    "org_created", "corpus_uploaded", "project_created", "annotation_submitted",
+)
+
+
+def events_query(action: str | None = None) -> Select[tuple[AuditEvent]]:
+    """Newest-first statement over the audit trail, optionally for one action."""
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    return stmt

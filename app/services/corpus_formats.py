@@ -1,0 +1,134 @@
+"""Streaming parsers that split an uploaded corpus into item texts.
+
+Bytes in, records and per-line errors out, with bounded memory: a line longer than
+``MAX_LINE_BYTES`` is reported and skipped without being kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+MAX_LINE_BYTES = 1024 * 1024
+MAX_ERRORS_KEPT = 100
+FORMATS = ("txt", "jsonl")
+
+# First bytes of common binary formats; a text corpus never starts with them.
+BINARY_SIGNATURES = (
+    b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff",
+    b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!", b"\xd0\xcf\x11\xe0", b"II*\x00", b"MM\x00*",
+    b"SIMPLE  =",
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One item text and the line it starts on (1-based)."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class LineError:
+    """A problem on one line; ``code`` is translated for display."""
+
+    line: int
+    code: str
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when the first bytes are a known binary signature or contain NUL."""
+    return head.startswith(BINARY_SIGNATURES) or b"\x00" in head
+
+
+def iter_lines(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Split a byte stream into lines (LF or CRLF); an over-long line comes back as None."""
+    buffer = bytearray()
+    overflow = False
+    number = 1
+    for chunk in chunks:
+        start = 0
+        while True:
+            end = chunk.find(b"\n", start)
+            piece = chunk[start:] if end < 0 else chunk[start:end]
+            if not overflow:
+                buffer += piece
+                overflow = len(buffer) > MAX_LINE_BYTES
+                if overflow:
+                    buffer.clear()
+            if end < 0:
+                break
+            yield number, None if overflow else bytes(buffer).removesuffix(b"\r")
+            buffer.clear()
+            overflow = False
+            number += 1
+            start = end + 1
+    if buffer or overflow:
+        yield number, None if overflow else bytes(buffer).removesuffix(b"\r")
+
+
+def _decode(number: int, raw: bytes) -> str | LineError:
+    if number == 1:
+        raw = raw.removeprefix(codecs.BOM_UTF8)
+    if b"\x00" in raw:
+        return LineError(number, "nul_byte")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return LineError(number, "invalid_utf8")
+
+
+def parse_txt(chunks: Iterable[bytes]) -> Iterator[Record | LineError]:
+    """Plain text: one record per paragraph (lines separated by blank lines)."""
+    paragraph: list[str] = []
+    first_line = 0
+    for number, raw in iter_lines(chunks):
+        text = LineError(number, "line_too_long") if raw is None else _decode(number, raw)
+        if isinstance(text, LineError):
+            yield text
+            continue
+        if text.strip():
+            if not paragraph:
+                first_line = number
+            paragraph.append(text.strip())
+        elif paragraph:
+            yield Record(first_line, "\n".join(paragraph))
+            paragraph = []
+    if paragraph:
+        yield Record(first_line, "\n".join(paragraph))
+
+
+def _parse_json_line(number: int, text: str) -> Record | LineError:
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return LineError(number, "too_deep")
+    except ValueError:
+        return LineError(number, "invalid_json")
+    if not isinstance(value, dict):
+        return LineError(number, "not_object")
+    item_text = value.get("text")
+    if not isinstance(item_text, str):
+        return LineError(number, "missing_text")
+    if not item_text.strip():
+        return LineError(number, "empty_text")
+    return Record(number, item_text)
+
+
+def parse_jsonl(chunks: Iterable[bytes]) -> Iterator[Record | LineError]:
+    """JSON Lines: one record per non-blank line, each an object with a string ``text``."""
+    for number, raw in iter_lines(chunks):
+        if raw is None:
+            yield LineError(number, "line_too_long")
+            continue
+        text = _decode(number, raw)
+        if isinstance(text, LineError):
+            yield text
+        elif text.strip():
+            yield _parse_json_line(number, text)
+
+
+PARSERS = {"txt": parse_txt, "jsonl": parse_jsonl}

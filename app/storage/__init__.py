@@ -1,0 +1,104 @@
+"""Object storage over the S3 API (``minio`` SDK): SeaweedFS embedded, MinIO at scale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import IO
+from urllib.parse import quote
+
+import urllib3
+from flask import Flask, current_app
+from minio import Minio
+from minio.error import MinioException
+
+PART_SIZE = 8 * 1024 * 1024
+
+
+class StorageUnavailable(RuntimeError):
+    """The object store did not answer or refused the operation."""
+
+
+class ObjectStore:
+    """One bucket on an S3 server. Streams in and out; never holds a whole object in memory."""
+
+    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str,
+                 secure: bool = False) -> None:
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=3.0, read=60.0),
+            retries=urllib3.Retry(total=2, backoff_factor=0.2,
+                                  status_forcelist=(500, 502, 503, 504)),
+            maxsize=16,
+        )
+        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key,
+                            secure=secure, http_client=http)
+        self.bucket = bucket
+
+    def ensure_bucket(self) -> None:
+        """Create the bucket if it does not exist yet."""
+        try:
+            if not self.client.bucket_exists(self.bucket):
+                self.client.make_bucket(self.bucket)
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def put_stream(self, key: str, stream: IO[bytes], content_type: str,
+                   metadata: dict[str, str] | None = None) -> None:
+        """Upload ``stream`` of unknown length as a multipart object."""
+        try:
+            self.client.put_object(self.bucket, key, stream, length=-1, part_size=PART_SIZE,
+                                   content_type=content_type, metadata=metadata)
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def iter_chunks(self, key: str, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
+        """Yield the object's bytes in chunks."""
+        try:
+            response = self.client.get_object(self.bucket, key)
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        try:
+            yield from response.stream(chunk_size)
+        except urllib3.exceptions.HTTPError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        finally:
+            response.close()
+            response.release_conn()
+
+    def presigned_download(self, key: str, filename: str,
+                           expires: timedelta = timedelta(minutes=10)) -> str:
+        """A time-limited URL that downloads the object as an attachment."""
+        disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+        return self.client.presigned_get_object(
+            self.bucket, key, expires=expires,
+            response_headers={"response-content-disposition": disposition},
+        )
+
+    def delete(self, key: str) -> None:
+        """Remove the object; a missing object is not an error."""
+        try:
+            self.client.remove_object(self.bucket, key)
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def healthy(self) -> bool:
+        """True when the server answers for the bucket."""
+        try:
+            return bool(self.client.bucket_exists(self.bucket))
+        except (MinioException, urllib3.exceptions.HTTPError):
+            return False
+
+
+def init_app(app: Flask) -> None:
+    """Attach an :class:`ObjectStore` built from the app's S3 settings."""
+    cfg = app.config
+    app.extensions["object_store"] = ObjectStore(
+        cfg["S3_ENDPOINT"], cfg["S3_ACCESS_KEY"] or "", cfg["S3_SECRET_KEY"] or "",
+        cfg["S3_BUCKET"], bool(cfg["S3_SECURE"]),
+    )
+
+
+def object_store() -> ObjectStore:
+    """The current app's object store."""
+    store: ObjectStore = current_app.extensions["object_store"]
+    return store
