@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.services.accounts import KNOWN_DOMAINS, MIN_PASSWORD
@@ -18,9 +18,7 @@ class LoginForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[
-        DataRequired(), Email(message=_l("Please enter a valid email address.")),
-        Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     mobile = StringField(_l("Mobile"), validators=[
         DataRequired(), Regexp(r"^1[3-9]\d{9}$",
                                message=_l("Please enter an 11-digit mainland mobile number."))])

@@ -1,0 +1,166 @@
+"""Accounts, sessions, CSRF, rate limits, headers and languages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.app.conftest import PASSWORD, World, login, valid_uscc
+from tests.conftest import make_app
+
+
+def test_each_role_lands_on_its_own_page(app: Any, world: World) -> None:
+    org = world.org()
+    expected = {"expert": "open-projects", "vendor": "corpora", "auditor": "all-projects",
+                "admin": "organizations"}
+    for role, marker in expected.items():
+        client = app.test_client()
+        email = world.user(role, org if role == "vendor" else None)
+        assert login(client, email).status_code == 302
+        page = client.get("/")
+        assert page.status_code == 200
+        assert f'data-home="{marker}"' in page.text
+
+
+def test_wrong_password_and_rate_limit(app: Any, world: World) -> None:
+    email = world.user("expert")
+    client = app.test_client()
+    wrong = login(client, email, "not-the-password")
+    assert wrong.status_code == 422 and "密码错误" in wrong.text
+    for _ in range(9):
+        login(client, email, "not-the-password")
+    limited = login(client, email, PASSWORD)
+    assert limited.status_code == 429
+    assert client.get("/").status_code == 302  # still logged out
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
+def test_login_ignores_foreign_next(app: Any, world: World, target: str) -> None:
+    email = world.user("expert")
+    response = app.test_client().post(f"/login?next={target}",
+                                      data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_follows_local_next(app: Any, world: World) -> None:
+    email = world.user("expert")
+    response = app.test_client().post("/login?next=/account/password",
+                                      data={"email": email, "password": PASSWORD})
+    assert response.headers["Location"] == "/account/password"
+
+
+def test_old_session_cookie_is_rejected_after_logout(app: Any, world: World) -> None:
+    email = world.user("expert")
+    client = app.test_client()
+    login(client, email)
+    stolen = client.get_cookie("session")
+    assert stolen is not None
+    client.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen.value)
+    assert thief.get("/").status_code == 302
+
+
+def test_post_without_csrf_token_is_400(tmp_path: Any, s3_server: Any) -> None:
+    strict = make_app(tmp_path, s3_server, WTF_CSRF_ENABLED=True)
+    email = World(strict).user("expert")
+    client = strict.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 400
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token is not None
+    ok = client.post("/login", data={"email": email, "password": PASSWORD,
+                                     "csrf_token": token.group(1)})
+    assert ok.status_code == 302
+    api = client.post("/api/v1/projects/1/claim")
+    assert api.status_code == 400 and api.json["error"]["code"] == "csrf"
+
+
+def test_expert_registration_and_its_errors(app: Any) -> None:
+    client = app.test_client()
+    good = {"name": "李医生", "email": "li@hospital.cn", "mobile": "13912345678",
+            "domains": ["医疗"], "password": "a-long-password", "confirm": "a-long-password"}
+    bad_mobile = client.post("/register", data=dict(good, mobile="12345"))
+    assert bad_mobile.status_code == 422 and "手机" in bad_mobile.text
+    assert client.post("/register", data=good).status_code == 302
+    assert "李医生" in client.get("/").text
+    again = app.test_client().post("/register", data=good)
+    assert again.status_code == 409 and "已" in again.text
+
+
+def test_admin_creates_organization_with_checked_credit_code(app: Any, world: World) -> None:
+    client = app.test_client()
+    login(client, world.user("admin"))
+    code = valid_uscc(424242)
+    broken = code[:-1] + ("0" if code[-1] != "0" else "1")
+    refused = client.post("/admin/organizations",
+                          data={"name": "坏码公司", "uscc": broken, "city": "合肥"})
+    assert refused.status_code == 422 and "统一社会信用代码" in refused.text
+    created = client.post("/admin/organizations",
+                          data={"name": "好码公司", "uscc": code, "city": "宿州"})
+    assert created.status_code == 302
+    listing = client.get("/admin/organizations").text
+    assert "好码公司" in listing and "坏码公司" not in listing
+
+
+def test_admin_adds_vendor_staff_who_can_log_in(app: Any, world: World) -> None:
+    org = world.org("新公司")
+    client = app.test_client()
+    login(client, world.user("admin"))
+    page = client.post("/admin/users", data={"name": "王五", "email": "wang@new.cn",
+                                             "organization_id": org})
+    password = re.search(r"<code>([^<]+)</code>", page.text)
+    assert page.status_code == 200 and password is not None
+    staff = app.test_client()
+    assert login(staff, "wang@new.cn", password.group(1)).status_code == 302
+    assert 'data-home="corpora"' in staff.get("/").text
+
+
+def test_security_headers_and_escaping(app: Any, world: World) -> None:
+    client = app.test_client()
+    email = world.user("expert")
+    login(client, email)
+    page = client.get("/")
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/static/../app/config.py", "/static/%2e%2e/wsgi.py",
+                                  "/static/..%2fwsgi.py"])
+def test_static_traversal_is_404(app: Any, path: str) -> None:
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_chinese_by_default_english_on_request(app: Any) -> None:
+    client = app.test_client()
+    assert "登录" in client.get("/login").text
+    switched = client.get("/lang/en?next=/login")
+    assert switched.status_code == 302
+    assert "Log in" in client.get("/login").text
+
+
+def test_audit_trail_lists_logins_for_auditors_only(app: Any, world: World) -> None:
+    expert = world.user("expert")
+    login(app.test_client(), expert, "wrong-password-x")
+    login(app.test_client(), expert)
+    auditor = app.test_client()
+    login(auditor, world.user("auditor"))
+    page = auditor.get("/admin/audit")
+    assert page.status_code == 200 and expert in page.text
+    assert auditor.get("/admin/audit?action=user__password").status_code == 400
+    other = app.test_client()
+    login(other, expert)
+    assert other.get("/admin/audit").status_code == 403
+
+
+def test_secret_key_is_required(monkeypatch: Any, tmp_path: Any) -> None:
+    from app import create_app
+
+    monkeypatch.setenv("WANBIAO_VAR_DIR", str(tmp_path))
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
