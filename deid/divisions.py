@@ -29,17 +29,22 @@ def division_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def division_prefix_end(text: str) -> int:
-    """Return how many leading characters of ``text`` are division names (安徽省合肥市蜀山区 → 9).
+@cache
+def _longest_name() -> int:
+    return max(map(len, division_names()))
+
+
+def division_prefix_end(text: str, keep: int = 0) -> int:
+    """Return how many leading characters of ``text`` are division names (安徽省合肥市蜀山区 → 9),
+    leaving at least ``keep`` characters: 黄山路 keeps its 黄山 although 黄山 is a city.
 
     Greedy longest match, repeated; 0 when ``text`` does not start with a division.
     """
     names = division_names()
-    longest = max(map(len, names))
     position = 0
     while position < len(text):
-        for size in range(min(longest, len(text) - position), 1, -1):
-            if text[position : position + size] in names:
+        for size in range(min(_longest_name(), len(text) - position), 1, -1):
+            if text[position : position + size] in names and len(text) - position - size >= keep:
                 position += size
                 break
         else:

@@ -49,9 +49,9 @@ subword_features = true
 """
 
 
-def blank_chinese() -> Language:
-    """Return ``spacy.blank("zh")`` segmenting with jieba (no model download)."""
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+def blank_chinese(segmenter: str = "jieba") -> Language:
+    """Return ``spacy.blank("zh")`` segmenting with ``jieba`` or by ``char`` (no download)."""
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
 
 
 def to_examples(nlp: Language, records: list[LabelledText]) -> list[Example]:
@@ -126,7 +126,7 @@ def covered_scores(nlp: Language, examples: list[Example]) -> dict[str, float]:
 
 
 def train(epochs: int, seed: int, time_limit_s: float, out_dir: Path,
-          config: str = NER_CONFIG) -> dict[str, object]:
+          config: str = NER_CONFIG, segmenter: str = "jieba") -> dict[str, object]:
     """Train, keep the epoch with the best dev F1 (recall weighted twice), save to ``out_dir``.
 
     Returns the training record (scores per epoch, best epoch, seconds) also written to
@@ -134,7 +134,7 @@ def train(epochs: int, seed: int, time_limit_s: float, out_dir: Path,
     """
     fix_random_seed(seed)
     random.seed(seed)
-    nlp = blank_chinese()
+    nlp = blank_chinese(segmenter)
     ner: Any = nlp.add_pipe("ner", config=Config().from_str(config))
     ner.add_label("PER")
     training, tuning = load_records()
@@ -177,10 +177,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--width", type=int, default=64, help="tok2vec width")
     parser.add_argument("--depth", type=int, default=2, help="tok2vec CNN depth")
+    parser.add_argument("--segmenter", choices=["jieba", "char"], default="jieba")
     args = parser.parse_args()
     config = NER_CONFIG.replace("width = 64", f"width = {args.width}").replace(
         "depth = 2", f"depth = {args.depth}")
-    train(args.epochs, args.seed, args.time_limit, args.out, config)
+    train(args.epochs, args.seed, args.time_limit, args.out, config, args.segmenter)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ _TAILS = (
     re.compile(rf"(?P<head>{_CJK}{{2,16}}?村)(?:委会)?"
                rf"(?P<rest>(?:{_NUM}(?:组|队)|村民组)?(?:\d+号)?)"),
 )
+# A road or village name with its suffix has at least three characters (黄山路, 杨婆村).
+_MIN_NAME = 3
 # Where the address proper starts: after the last division suffix or introducing word.
 _CUT = re.compile(r".*(?:省|市|区|县|镇|乡|街道|地址|住址|位于|住在|家住|现住|为|是|在|于)")
 
@@ -37,7 +39,9 @@ def _tail_start(head: str) -> tuple[int, bool]:
     introducing word was seen before it."""
     cut = _CUT.match(head)
     start = cut.end() if cut else 0
-    start += division_prefix_end(head[start:])
+    if len(head) - start < _MIN_NAME:  # the cut fell inside the name (市府路, 望江东路)
+        start = 0
+    start += division_prefix_end(head[start:], keep=_MIN_NAME)
     return start, start > 0
 
 

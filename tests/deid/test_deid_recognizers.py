@@ -92,6 +92,19 @@ def test_address_tail_after_divisions(found: Found) -> None:
     assert not [k for k in kinds if "合肥市" in k[1]]
 
 
+@pytest.mark.parametrize(("text", "tail"), [
+    ("现住黄山路583号28栋1单元1145室,", "黄山路583号28栋1单元1145室"),  # 黄山 is also a city
+    ("住址:安徽省合肥市蜀山区宁国路239号。", "宁国路239号"),          # 宁国 is also a city
+    ("家住望江东路703号", "望江东路703号"),                             # 望江 is also a county
+])
+def test_road_named_after_a_division_keeps_its_name(found: Found, text: str, tail: str) -> None:
+    assert ("CN_ADDRESS", tail) in found(text)
+
+
+def test_ip_right_after_the_letters_ip(found: Found) -> None:
+    assert ("IP_ADDRESS", "126.108.220.32") in found("登录IP126.108.220.32异常")
+
+
 def test_english_text_gets_presidio_pattern_recognizers(found: Found) -> None:
     kinds = found("Card 4111 1111 1111 1111, mail john@example.com", "en")
     assert ("CREDIT_CARD", "4111 1111 1111 1111") in kinds
