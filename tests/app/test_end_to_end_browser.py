@@ -1,0 +1,120 @@
+"""End to end in Debian's Chromium: a vendor uploads, two experts label three items with the
+keyboard, an auditor reads Krippendorff's α. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.app.conftest import PASSWORD, World
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PARAGRAPHS = ["加快建设合肥先进计算中心，提升智能算力供给能力。",
+              "到2025年，全省通用人工智能产业规模达到2000亿元。",
+              "各地各部门要加强组织领导，强化政策保障。"]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def base_url(app: Any) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def log_in(browser: Any, base_url: str, email: str) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    return page
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def vendor_creates_project(page: Any, base_url: str, tmp_path: Path) -> str:
+    corpus_file = tmp_path / "行动计划.txt"
+    corpus_file.write_text("\n\n".join(PARAGRAPHS), encoding="utf-8")
+    page.goto(f"{base_url}/corpora/upload")
+    page.fill("#corpus-name", "行动计划")
+    page.set_input_files("#corpus-file", str(corpus_file))
+    shot(page, "01-upload")
+    page.click("#upload-button")
+    page.wait_for_url("**/corpora/*")
+    page.wait_for_selector("#corpus-items")
+    assert page.inner_text("#corpus-items").strip() == "3"
+    shot(page, "02-corpus")
+    page.click("a[href*='/projects/new']")
+    page.fill("input[name=name]", "段落分类")
+    page.fill("textarea[name=labels]", "算力\n产业\n保障")
+    page.fill("input[name=overlap]", "2")
+    page.click("form button.primary")
+    page.wait_for_selector("#alpha")
+    shot(page, "03-project")
+    return page.url
+
+
+def expert_labels_everything(page: Any, keys: list[str], name: str) -> None:
+    page.click(".project-link")
+    page.wait_for_url("**/annotate/*")
+    for number, key in enumerate(keys, start=1):
+        page.wait_for_function("document.querySelector('#item-text').textContent.includes('。')")
+        text_before = page.inner_text("#item-text")
+        page.keyboard.press(key)
+        assert page.get_attribute(f".label-button[data-key='{key}']", "aria-checked") == "true"
+        if number == 1:
+            shot(page, f"04-{name}-workbench")
+        page.keyboard.press("Enter")
+        page.wait_for_function("n => document.querySelector('#done-count').textContent == n",
+                               arg=str(number))
+        if number < len(keys):
+            page.wait_for_function(
+                "t => document.querySelector('#item-text').textContent != t", arg=text_before)
+    page.wait_for_selector("#wb-message:not([hidden])")
+    assert page.url.endswith(page.url.split("/")[-1])  # never reloaded away
+    shot(page, f"05-{name}-done")
+
+
+def test_upload_label_and_audit_in_the_browser(app: Any, world: World, browser: Any,
+                                              base_url: str, tmp_path: Path) -> None:
+    vendor_page = log_in(browser, base_url, world.user("vendor", world.org()))
+    project_url = vendor_creates_project(vendor_page, base_url, tmp_path)
+    expert_labels_everything(log_in(browser, base_url, world.user("expert")),
+                             ["1", "2", "3"], "expert1")
+    expert_labels_everything(log_in(browser, base_url, world.user("expert")),
+                             ["1", "2", "3"], "expert2")
+    auditor = log_in(browser, base_url, world.user("auditor"))
+    shot(auditor, "06-auditor-home")
+    auditor.goto(project_url)
+    assert auditor.inner_text("#items-complete").strip() == "3 / 3"
+    assert auditor.inner_text("#alpha").strip() == "1.000"
+    shot(auditor, "07-auditor-project")
