@@ -7,8 +7,10 @@ the optional services are switched off, so two instances never collide.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -71,6 +73,14 @@ class WeedServer:
                 self.process.wait()
 
 
+def _die_with_parent() -> None:
+    # Linux PR_SET_PDEATHSIG: the server stops even if its parent is killed without cleanup.
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except OSError:
+        pass
+
+
 def weed_command(data_dir: Path, base_port: int) -> list[str]:
     """The ``weed mini`` command line for a data directory and a base port."""
     args = [
@@ -96,6 +106,7 @@ def start_weed(data_dir: Path, access_key: str, secret_key: str,
         process = subprocess.Popen(  # noqa: S603 - fixed argument list
             weed_command(data_dir, base), cwd=data_dir, env=env,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     server = WeedServer(process, f"127.0.0.1:{base + _PORT_OFFSETS['s3']}", log_path)
     _wait_for_port(server, base + _PORT_OFFSETS["s3"], timeout)
