@@ -38,6 +38,18 @@ def call(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int,
         return error.code, json.loads(error.read() or b"null")
 
 
+def claim_and_submit(base: str, project: int, token: str, barrier: threading.Barrier,
+                     claimed: list[int]) -> None:
+    """One expert: wait for the others, claim at the same instant, then submit."""
+    barrier.wait()
+    status, body = call(f"{base}/api/v1/projects/{project}/claim", token)
+    if status != 200:
+        return
+    claimed.append(body["task_id"])
+    call(f"{base}/api/v1/tasks/{body['task_id']}/annotations", token,
+         {"result": {"label": "正面"}, "client_uuid": str(uuid.uuid4())})
+
+
 def test_simultaneous_claims_never_share_a_slot(any_db_world: World, served: str) -> None:
     vendor = any_db_world.vendor_api()
     project = any_db_world.project(vendor, [f"第{i}段文字。" for i in range(60)], overlap=1)
@@ -45,22 +57,13 @@ def test_simultaneous_claims_never_share_a_slot(any_db_world: World, served: str
     for _round in range(3):
         barrier = threading.Barrier(len(tokens))
         claimed: list[int] = []
-
-        def claim(token: str) -> None:
-            barrier.wait()
-            status, body = call(f"{served}/api/v1/projects/{project}/claim", token)
-            assert status == 200, body
-            claimed.append(body["task_id"])
-            status, body = call(f"{served}/api/v1/tasks/{body['task_id']}/annotations", token,
-                                {"result": {"label": "正面"}, "client_uuid": str(uuid.uuid4())})
-            assert status == 201, body
-
-        threads = [threading.Thread(target=claim, args=(t,)) for t in tokens]
+        threads = [threading.Thread(target=claim_and_submit,
+                                    args=(served, project, t, barrier, claimed)) for t in tokens]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        assert len(claimed) == len(tokens)
+        assert len(claimed) == len(tokens), "an expert got no task although items were left"
         assert len(set(claimed)) == len(tokens), "two experts got the same slot"
 
 
