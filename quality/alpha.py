@@ -13,13 +13,16 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from quality.arrays import FloatArray, as_rating_matrix
+from quality.arrays import FloatArray, IntArray, as_rating_matrix
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
 # Cap on the dense units × values count matrix (8 bytes a cell, so 400 MB).
 MAX_COUNT_CELLS = 50_000_000
-AlphaEstimator = Callable[[FloatArray | None], float]
+# α from per-unit rows (counts, or interval sums) and optional per-row weights.
+AlphaOfUnits = Callable[[FloatArray, FloatArray | None], float]
+# Below this many distinct unit patterns a bootstrap draw is one multinomial over patterns.
+MULTINOMIAL_PATTERNS = 5_000
 
 
 def value_counts(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -112,15 +115,14 @@ def alpha_from_coincidences(coincidences: FloatArray, values: FloatArray, level:
     return 1.0 - (total - 1.0) * observed / expected
 
 
-def _interval_alpha(
-    sizes: FloatArray, sums: FloatArray, squares: FloatArray, weights: FloatArray | None
-) -> float:
-    """Interval α from per-unit sums, without a coincidence matrix.
+def _interval_alpha(units: FloatArray, weights: FloatArray | None) -> float:
+    """Interval α from per-unit rows ``(m_u, Σx, Σx²)``, without a coincidence matrix.
 
     With δ² = (c − k)², Σ_ck o_ck δ²_ck = Σ_u 2 (m_u Σx² − (Σx)²) / (m_u − 1) and
     Σ_ck n_c n_k δ²_ck = 2 (n Σx² − (Σx)²) over all pairable values — the same α as
     Krippendorff 2011's coincidence form, at any number of distinct values.
     """
+    sizes, sums, squares = units[:, 0], units[:, 1], units[:, 2]
     w = np.ones_like(sizes) if weights is None else weights
     total = float(w @ sizes)
     if total <= 1.0:
@@ -132,8 +134,8 @@ def _interval_alpha(
     return 1.0 - (total - 1.0) * observed / expected
 
 
-def _interval_unit_sums(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per pairable unit: number of values, their sum and sum of squares (shifted to 0)."""
+def _interval_unit_sums(data: npt.ArrayLike) -> FloatArray:
+    """Per pairable unit: number of values, their sum and sum of squares (shifted), as rows."""
     matrix = as_rating_matrix(data)
     present = ~np.isnan(matrix)
     pairable = present.sum(axis=0) >= 2
@@ -141,20 +143,21 @@ def _interval_unit_sums(data: npt.ArrayLike) -> tuple[FloatArray, FloatArray, Fl
     # Shift by one observed value: exact zeros when all agree, and less cancellation.
     shifted = np.where(mask, kept - (kept[mask][0] if mask.any() else 0.0), 0.0)
     sizes = mask.sum(axis=0).astype(np.float64)
-    return sizes, shifted.sum(axis=0), np.square(shifted).sum(axis=0)
+    return np.column_stack([sizes, shifted.sum(axis=0), np.square(shifted).sum(axis=0)])
 
 
-def _alpha_estimator(data: npt.ArrayLike, level: Level) -> tuple[int, AlphaEstimator]:
-    """Return the number of pairable units and α as a function of per-unit weights."""
+def _units_and_alpha(data: npt.ArrayLike, level: Level) -> tuple[FloatArray, AlphaOfUnits]:
+    """Per-unit rows for ``level`` and the function computing α from (weighted) rows."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
     if level == "interval":
-        sizes, sums, squares = _interval_unit_sums(data)
-        return sizes.size, lambda w: _interval_alpha(sizes, sums, squares, w)
+        return _interval_unit_sums(data), _interval_alpha
     counts, values = value_counts(data)
-    return counts.shape[0], lambda w: alpha_from_coincidences(
-        coincidence_matrix(counts, w), values, level
-    )
+
+    def alpha_of_counts(units: FloatArray, weights: FloatArray | None) -> float:
+        return alpha_from_coincidences(coincidence_matrix(units, weights), values, level)
+
+    return counts, alpha_of_counts
 
 
 def krippendorff_alpha(data: npt.ArrayLike, level: Level = "nominal") -> float:
@@ -173,8 +176,37 @@ def krippendorff_alpha(data: npt.ArrayLike, level: Level = "nominal") -> float:
     matrix is not 2-D, holds an infinite value, ``level`` is unknown, ``ratio`` meets a
     negative value, or there are too many distinct values for the count matrix.
     """
-    _, estimate = _alpha_estimator(data, level)
-    return estimate(None)
+    units, alpha_of_units = _units_and_alpha(data, level)
+    return alpha_of_units(units, None)
+
+
+def _unit_patterns(units: FloatArray) -> tuple[FloatArray, IntArray, IntArray]:
+    """Distinct unit rows, the pattern of every unit, and how many units share each pattern."""
+    radix = int(units.max()) + 1 if units.size else 1
+    integral = bool(np.all(units == np.round(units))) and units.min(initial=0.0) >= 0
+    if integral and units.shape[1] * math.log2(radix) < 62:
+        # Small count vectors: one int64 key per unit sorts far faster than rows do.
+        keys = units.astype(np.int64) @ (radix ** np.arange(units.shape[1], dtype=np.int64))
+        _, first, inverse, counts = np.unique(
+            keys, return_index=True, return_inverse=True, return_counts=True
+        )
+        return units[first], inverse.astype(np.int64), counts.astype(np.int64)
+    patterns, inverse, counts = np.unique(units, axis=0, return_inverse=True, return_counts=True)
+    return patterns, inverse.reshape(-1).astype(np.int64), counts.astype(np.int64)
+
+
+def _resampled_weights(
+    rng: np.random.Generator, multiplicity: IntArray, pattern_of_unit: IntArray
+) -> FloatArray:
+    """How often each unit pattern appears when the units are drawn with replacement."""
+    n_units, n_patterns = pattern_of_unit.size, multiplicity.size
+    if n_patterns <= MULTINOMIAL_PATTERNS:
+        draws = rng.multinomial(n_units, multiplicity / n_units)
+    else:
+        draws = np.bincount(
+            pattern_of_unit[rng.integers(0, n_units, n_units)], minlength=n_patterns
+        )
+    return np.asarray(draws, dtype=np.float64)
 
 
 def alpha_bootstrap_ci(
@@ -189,22 +221,27 @@ def alpha_bootstrap_ci(
 
     Each of ``n`` replicates draws the pairable units with replacement and recomputes α
     from the reweighted coincidence matrix (Krippendorff 2011 formula; unit-level bootstrap,
-    Efron & Tibshirani 1993 percentile method). Undefined replicates are dropped; returns
-    ``(nan, nan)`` if every replicate is undefined. ``seed`` makes the result repeatable.
-    Raises ValueError for ``n < 1``, ``confidence`` outside (0, 1), or bad data or level.
+    Efron & Tibshirani 1993 percentile method). Units with identical value counts are
+    pooled, so a draw is one multinomial over the distinct patterns. Undefined replicates
+    are dropped; returns ``(nan, nan)`` if every replicate is undefined. ``seed`` makes the
+    result repeatable. Raises ValueError for ``n < 1``, ``confidence`` outside (0, 1), or
+    bad data or level.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
-    n_units, estimate = _alpha_estimator(data, level)
-    if n_units == 0:
+    units, alpha_of_units = _units_and_alpha(data, level)
+    if units.shape[0] == 0:
         return math.nan, math.nan
+    patterns, pattern_of_unit, multiplicity = _unit_patterns(units)
     rng = np.random.default_rng(seed)
-    replicates = np.empty(n, dtype=np.float64)
-    for i in range(n):
-        weights = np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)
-        replicates[i] = estimate(weights.astype(np.float64))
+    replicates = np.array(
+        [
+            alpha_of_units(patterns, _resampled_weights(rng, multiplicity, pattern_of_unit))
+            for _ in range(n)
+        ]
+    )
     defined = replicates[~np.isnan(replicates)]
     if defined.size == 0:
         return math.nan, math.nan

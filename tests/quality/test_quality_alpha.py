@@ -152,3 +152,18 @@ def test_too_many_distinct_values_for_a_count_matrix_is_refused(
         krippendorff_alpha(data, "ordinal")
     # The interval level needs no count matrix, so the cap does not apply to it.
     assert krippendorff_alpha(data, "interval") == before
+
+
+@pytest.mark.parametrize("level", ["nominal", "interval"])
+def test_bootstrap_agrees_with_naive_unit_resampling(level: Level) -> None:
+    data = _random_ratings(13, raters=4, units=250, values=4)
+    data[:2, np.isnan(data[:2]).any(axis=0)] = 1.0  # every unit keeps two values
+    rng = np.random.default_rng(5)
+    naive = [
+        krippendorff_alpha(data[:, rng.integers(0, data.shape[1], data.shape[1])], level)
+        for _ in range(600)
+    ]
+    expected = np.quantile(naive, [0.025, 0.975])
+    low, high = alpha_bootstrap_ci(data, level, n=600, seed=6)
+    assert low == pytest.approx(expected[0], abs=0.02)
+    assert high == pytest.approx(expected[1], abs=0.02)
