@@ -155,6 +155,7 @@ def _units_and_alpha(data: npt.ArrayLike, level: Level) -> tuple[FloatArray, Alp
     counts, values = value_counts(data)
 
     def alpha_of_counts(units: FloatArray, weights: FloatArray | None) -> float:
+        """α from (weighted) per-unit value counts through the coincidence matrix."""
         return alpha_from_coincidences(coincidence_matrix(units, weights), values, level)
 
     return counts, alpha_of_counts

@@ -49,7 +49,9 @@ class DawidSkeneResult:
     ``labels[i]`` is the most probable class of item i; ``posteriors[i, c]`` is
     P(true class of i = c | answers); ``confusions[w, c, k]`` is P(worker w answers k |
     true class c); ``priors[c]`` is the estimated class share; ``log_likelihood`` is the
-    observed-data log-likelihood per answer at the end; ``n_iter`` the EM iterations run.
+    observed-data log-likelihood per answer at the end; ``n_iter`` the EM iterations run;
+    ``converged`` whether the tolerance was met before ``max_iter``. A worker id without
+    answers gets uniform confusion rows.
     """
 
     labels: IntArray
@@ -79,6 +81,7 @@ class _Answers:
 
     @classmethod
     def from_rows(cls, rows: IntArray, n_classes: int) -> _Answers:
+        """Index validated ``(item, worker, label)`` rows."""
         items = np.ascontiguousarray(rows[:, 0])
         return cls(
             items=items,
