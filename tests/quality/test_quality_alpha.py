@@ -6,22 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from quality_examples import KRIPPENDORFF_2011
 
 from quality import alpha_bootstrap_ci, krippendorff_alpha
 from quality.alpha import LEVELS, Level
 
 NAN = np.nan
-
-# Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability", section C:
-# 4 observers × 12 units, nan where an observer gave no value.
-KRIPPENDORFF_2011 = np.array(
-    [
-        [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
-        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
-        [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
-        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
-    ]
-)
 
 
 @pytest.mark.parametrize(

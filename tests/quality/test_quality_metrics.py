@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from quality_examples import KRIPPENDORFF_2011
 
 from quality import (
     AGREEMENT_METRICS,
@@ -17,14 +18,7 @@ from quality import (
 )
 
 NAN = np.nan
-RATINGS = np.array(
-    [
-        [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
-        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
-        [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
-        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
-    ]
-)
+RATINGS = KRIPPENDORFF_2011
 
 
 @pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
