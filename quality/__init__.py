@@ -1,6 +1,12 @@
 """Quality metrics for Wanbiao: agreement, consensus and gold scoring on plain numpy data."""
 
-from quality.agreement import cohen_kappa, fleiss_kappa, percent_agreement
+from quality.agreement import (
+    cohen_kappa,
+    fleiss_kappa,
+    fleiss_kappa_by_category,
+    percent_agreement,
+    unit_agreement,
+)
 from quality.alpha import LEVELS, Level, alpha_bootstrap_ci, krippendorff_alpha
 from quality.boxes import (
     Box,
@@ -44,6 +50,7 @@ __all__ = [
     "dawid_skene",
     "DawidSkeneResult",
     "fleiss_kappa",
+    "fleiss_kappa_by_category",
     "fleiss_kappa_of_ratings",
     "gold_accuracy",
     "gold_accuracy_by_worker",
@@ -65,6 +72,7 @@ __all__ = [
     "span_f1",
     "text_agreement",
     "TextAgreement",
+    "unit_agreement",
     "vote_counts",
     "wilson_interval",
     "WorkerGoldAccuracy",

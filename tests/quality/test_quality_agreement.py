@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from quality import cohen_kappa, fleiss_kappa, percent_agreement
+from quality import (
+    cohen_kappa,
+    fleiss_kappa,
+    fleiss_kappa_by_category,
+    percent_agreement,
+    unit_agreement,
+)
 
 # Wikipedia "Fleiss' kappa" worked example: 10 subjects, 14 raters, 5 categories, κ = 0.210.
 WIKIPEDIA_FLEISS = np.array(
@@ -121,3 +127,29 @@ def test_percent_agreement_equals_fleiss_mean_pair_agreement() -> None:
     n = 6
     p_bar = float(((counts**2).sum(axis=1) - n).mean() / (n * (n - 1)))
     assert percent_agreement(FLEISS_1971_DIAGNOSES.T) == pytest.approx(p_bar, abs=1e-12)
+
+
+def test_category_kappas_equal_kappa_of_each_category_against_the_rest() -> None:
+    inter_rater = pytest.importorskip("statsmodels.stats.inter_rater")
+    counts = _category_counts(FLEISS_1971_DIAGNOSES, 5)
+    per_category = fleiss_kappa_by_category(counts)
+    for j in range(5):
+        collapsed = np.column_stack([counts[:, j], 6 - counts[:, j]])
+        assert per_category[j] == pytest.approx(inter_rater.fleiss_kappa(collapsed), abs=1e-12)
+
+
+def test_category_kappas_average_to_the_overall_kappa() -> None:
+    counts = WIKIPEDIA_FLEISS
+    shares = counts.sum(axis=0) / counts.sum()
+    weights = shares * (1 - shares)
+    pooled = float(weights @ fleiss_kappa_by_category(counts) / weights.sum())
+    assert pooled == pytest.approx(fleiss_kappa(counts), abs=1e-12)
+    unused = np.array([[2, 0, 0], [1, 1, 0]])
+    assert math.isnan(fleiss_kappa_by_category(unused)[2])
+
+
+def test_unit_agreement_scores_each_unit_and_skips_single_ratings() -> None:
+    nan = np.nan
+    data = np.array([[1, 1, 2, nan, 0.5], [1, 2, 2, 3, 0.5], [1, 3, nan, nan, 0.25]])
+    np.testing.assert_allclose(unit_agreement(data), [1.0, 0.0, 1.0, nan, 1 / 3])
+    assert percent_agreement(data) == pytest.approx((1.0 + 0.0 + 1.0 + 1 / 3) / 4)
