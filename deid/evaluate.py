@@ -78,7 +78,8 @@ def score_records(records: Sequence[LabelledText], findings: Sequence[Sequence[F
 
 
 def evaluate_files(paths: Iterable[Path], types: Iterable[str] = ("PERSON",),
-                   language: str = "zh") -> dict[str, dict[str, TypeScore]]:
+                   language: str = "zh",
+                   profile: str = "default") -> dict[str, dict[str, TypeScore]]:
     """Run the analyzer over each file and score it; returns ``{file stem: {type: score}}``.
 
     Raises ``ValueError`` for a malformed file (see ``deid.corpus.read_jsonl``).
@@ -87,7 +88,7 @@ def evaluate_files(paths: Iterable[Path], types: Iterable[str] = ("PERSON",),
     results = {}
     for path in paths:
         records = list(read_jsonl(path))
-        findings = analyze_batch([r.text for r in records], language=language)
+        findings = analyze_batch([r.text for r in records], language=language, profile=profile)
         results[path.stem] = score_records(records, findings, wanted)
     return results
 
@@ -102,8 +103,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="comma-separated entity types to score (default PERSON)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", type=int, default=0)
+    parser.add_argument("--profile", default="default", help="engine profile: default, recall")
     args = parser.parse_args(argv)
-    results = evaluate_files(args.files, args.types.split(","))
+    results = evaluate_files(args.files, args.types.split(","), profile=args.profile)
     if args.json:
         print(json.dumps({stem: {kind: score.as_dict() for kind, score in by_type.items()}
                           for stem, by_type in results.items()}, ensure_ascii=False))

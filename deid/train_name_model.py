@@ -125,6 +125,15 @@ def covered_scores(nlp: Language, examples: list[Example]) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
+def _drop_training_strings(out_dir: Path) -> None:
+    """Keep only the label in the saved string store.
+
+    spaCy saves every token string it has seen, names from the training sets included; the
+    hash embeddings do not need them, and the repository should not carry them.
+    """
+    (out_dir / "vocab" / "strings.json").write_text('["PER"]', encoding="utf-8")
+
+
 def train(epochs: int, seed: int, time_limit_s: float, out_dir: Path,
           config: str = NER_CONFIG, segmenter: str = "jieba") -> dict[str, object]:
     """Train, keep the epoch with the best dev F1 (recall weighted twice), save to ``out_dir``.
@@ -155,6 +164,7 @@ def train(epochs: int, seed: int, time_limit_s: float, out_dir: Path,
             if score > best:
                 best = score
                 nlp.to_disk(out_dir)
+                _drop_training_strings(out_dir)
         history.append({"epoch": epoch, "loss": round(float(losses.get("ner", 0.0)), 1), **scores,
                         "seconds": round(time.time() - started, 1)})
         print(json.dumps(history[-1]), flush=True)

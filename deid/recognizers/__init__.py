@@ -24,7 +24,7 @@ from deid.recognizers.identity import (
     UsccRecognizer,
 )
 from deid.recognizers.organization import DivisionLocationRecognizer, JiebaOrganizationRecognizer
-from deid.recognizers.person import ChinesePersonRecognizer
+from deid.recognizers.person import ChinesePersonRecognizer, recall_person_recognizer
 
 CHINESE_RECOGNIZERS: dict[str, RecognizerFactory] = {
     "cn_resident_id": ResidentIdRecognizer,
@@ -42,6 +42,13 @@ CHINESE_RECOGNIZERS: dict[str, RecognizerFactory] = {
     "person": ChinesePersonRecognizer,
 }
 
+# Engine profiles: ``default`` balances recall, precision and speed; ``recall`` adds jieba's
+# part-of-speech person tags for documents where a missed name costs more than review time.
+PROFILES: dict[str, dict[str, RecognizerFactory]] = {
+    "default": CHINESE_RECOGNIZERS,
+    "recall": {**CHINESE_RECOGNIZERS, "person": recall_person_recognizer},
+}
+
 OPT_IN_RECOGNIZERS: dict[str, RecognizerFactory] = {
     "org": JiebaOrganizationRecognizer,
     "loc": DivisionLocationRecognizer,
@@ -53,6 +60,7 @@ DEFAULT_ENTITIES = (
 )
 
 __all__ = [
-    "CHINESE_RECOGNIZERS", "DEFAULT_ENTITIES", "OPT_IN_RECOGNIZERS", "REPORT_THRESHOLD",
+    "CHINESE_RECOGNIZERS", "DEFAULT_ENTITIES", "OPT_IN_RECOGNIZERS", "PROFILES",
+    "REPORT_THRESHOLD",
     "RecognizerFactory",
 ]

@@ -63,6 +63,18 @@ def jieba_name_spans(tokens: list[tuple[str, int]],
     return spans
 
 
+def posseg_name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans jieba's part-of-speech tagger (``jieba.posseg``, whose HMM also tags words it has
+    never seen) marks as person names (``nr``, ``nrfg``, ``nrt``), two characters or more."""
+    spans = []
+    position = 0
+    for word, flag in jieba.posseg.dt.cut(text):
+        if flag in _NAME_TAGS and len(word) >= 2:
+            spans.append((position, position + len(word)))
+        position += len(word)
+    return spans
+
+
 def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tuple[int, int]]:
     """Masked names (张某某, 李X) and surname + given name before a title (王小明同志).
 
@@ -78,13 +90,20 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
 
 
 class ChinesePersonRecognizer(LocalRecognizer):
-    """Reports ``PERSON`` from the NLP engine's entities (the trained model), jieba and rules."""
+    """Reports ``PERSON`` from the NLP engine's entities (the trained model), jieba and rules.
 
-    def __init__(self, language: str = "zh", use_jieba: bool = True) -> None:
+    ``use_posseg`` adds jieba's part-of-speech person tags: on dev/ it raises covered recall
+    by 5–15 points and halves precision, and costs half the throughput, so it is the
+    ``recall`` profile of the engine rather than the default.
+    """
+
+    def __init__(self, language: str = "zh", use_jieba: bool = True,
+                 use_posseg: bool = False) -> None:
         super().__init__(supported_entities=["PERSON"], supported_language=language,
                          name=f"PERSON_{language}")
         self.label = f"PERSON_{language}"
         self.use_jieba = use_jieba
+        self.use_posseg = use_posseg
 
     def load(self) -> None:
         """Load jieba's tables now rather than on the first text."""
@@ -110,7 +129,15 @@ class ChinesePersonRecognizer(LocalRecognizer):
                                   strict=True))
                 for span in jieba_name_spans(tokens):
                     scored.setdefault(span, JIEBA_SCORE)
+        if self.use_posseg:
+            for span in posseg_name_spans(text):
+                scored.setdefault(span, JIEBA_SCORE)
         meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
         return [RecognizerResult("PERSON", s, e, score, recognition_metadata=dict(meta))
                 for (s, e), score in scored.items()]
+
+
+def recall_person_recognizer(language: str = "zh") -> ChinesePersonRecognizer:
+    """The ``recall`` profile's ``PERSON`` recognizer: every source, jieba.posseg included."""
+    return ChinesePersonRecognizer(language, use_posseg=True)
