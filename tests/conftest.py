@@ -55,7 +55,8 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def make_app(tmp_path: Path, s3: S3, database_url: str | None = None, **extra: Any) -> Any:
+def make_app(tmp_path: Path, s3: S3, database_url: str | None = None,
+             skip_bucket: bool = False, **extra: Any) -> Any:
     """An app on a fresh database with its schema, bound to the test S3 server."""
     from app import create_app
     from app.extensions import db
@@ -75,7 +76,8 @@ def make_app(tmp_path: Path, s3: S3, database_url: str | None = None, **extra: A
     app = create_app(config)
     with app.app_context():
         db.create_all()
-        object_store().ensure_bucket()
+        if not skip_bucket:
+            object_store().ensure_bucket()
     return app
 
 

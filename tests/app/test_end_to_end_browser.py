@@ -3,7 +3,10 @@ keyboard, an auditor reads Krippendorff's α. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.app.conftest import PASSWORD, World
+from tests.conftest import S3, make_app
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -38,8 +42,30 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def base_url(app: Any) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def live_app(tmp_path: Path, s3_server: S3) -> Iterator[Any]:
+    """An app whose jobs go to a real Huey consumer process, as under ``make run``."""
+    application = make_app(tmp_path, s3_server, HUEY_IMMEDIATE=False)
+    env = dict(os.environ, DATABASE_URL=application.config["SQLALCHEMY_DATABASE_URI"],
+               WANBIAO_SECRET_KEY=application.config["SECRET_KEY"],
+               WANBIAO_S3_ENDPOINT=s3_server.endpoint, WANBIAO_S3_ACCESS_KEY=s3_server.access_key,
+               WANBIAO_S3_SECRET_KEY=s3_server.secret_key,
+               WANBIAO_S3_BUCKET=application.config["S3_BUCKET"])
+    consumer = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey", "-w", "1"],
+        env=env, cwd=Path(__file__).resolve().parents[2])
+    yield application
+    consumer.terminate()
+    consumer.wait(timeout=30)
+
+
+@pytest.fixture
+def world(live_app: Any) -> World:
+    return World(live_app)
+
+
+@pytest.fixture
+def base_url(live_app: Any) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -70,7 +96,8 @@ def vendor_creates_project(page: Any, base_url: str, tmp_path: Path) -> str:
     shot(page, "01-upload")
     page.click("#upload-button")
     page.wait_for_url("**/corpora/*")
-    page.wait_for_selector("#corpus-items")
+    # The worker process splits the file; the page polls and reloads when it is ready.
+    page.wait_for_selector("a[href*='/projects/new']", timeout=60000)
     assert page.inner_text("#corpus-items").strip() == "3"
     shot(page, "02-corpus")
     page.click("a[href*='/projects/new']")
@@ -104,7 +131,7 @@ def expert_labels_everything(page: Any, keys: list[str], name: str) -> None:
     shot(page, f"05-{name}-done")
 
 
-def test_upload_label_and_audit_in_the_browser(app: Any, world: World, browser: Any,
+def test_upload_label_and_audit_in_the_browser(world: World, browser: Any,
                                               base_url: str, tmp_path: Path) -> None:
     vendor_page = log_in(browser, base_url, world.user("vendor", world.org()))
     project_url = vendor_creates_project(vendor_page, base_url, tmp_path)
