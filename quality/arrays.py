@@ -48,3 +48,16 @@ def as_triples(triples: npt.ArrayLike, n_classes: int) -> IntArray:
     if (rows[:, 2] >= n_classes).any():
         raise ValueError(f"a label is outside 0 .. {n_classes - 1}")
     return rows
+
+
+def id_count(ids: IntArray, given: int | None, what: str) -> int:
+    """How many ids ``0 .. n - 1`` to report: ``given``, or the largest id + 1 when None.
+
+    Raises ValueError when ``given`` is smaller than the largest id + 1.
+    """
+    needed = int(ids.max()) + 1 if ids.size else 0
+    if given is None:
+        return needed
+    if given < needed:
+        raise ValueError(f"n_{what} = {given} but the answers mention {what} id {needed - 1}")
+    return given

@@ -11,32 +11,39 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from quality.arrays import FloatArray, IntArray, as_triples
+from quality.arrays import FloatArray, IntArray, as_triples, id_count
 
 # Floor for probabilities before taking logs, as crowd-kit does (_EPS = 1e-10): a worker who
 # never used a label on some class would otherwise make that class impossible forever.
 PROBABILITY_FLOOR = 1e-10
 
 
-def vote_counts(triples: npt.ArrayLike, n_classes: int) -> FloatArray:
+def vote_counts(
+    triples: npt.ArrayLike, n_classes: int, *, n_items: int | None = None
+) -> FloatArray:
     """Count the votes per item and class: ``counts[item, label]``, shape items × n_classes.
 
-    ``triples`` holds rows ``(item, worker, label)``. Raises ValueError on malformed rows.
+    ``triples`` holds rows ``(item, worker, label)``; items are ``0 .. n_items - 1``
+    (default: the largest item id + 1). Raises ValueError on malformed rows or an item id
+    at or past ``n_items``.
     """
     rows = as_triples(triples, n_classes)
-    n_items = int(rows[:, 0].max()) + 1 if rows.size else 0
+    n_items = id_count(rows[:, 0], n_items, "items")
     flat = np.bincount(rows[:, 0] * n_classes + rows[:, 2], minlength=n_items * n_classes)
     return flat.reshape(n_items, n_classes).astype(np.float64)
 
 
-def majority_vote(triples: npt.ArrayLike, n_classes: int) -> IntArray:
+def majority_vote(
+    triples: npt.ArrayLike, n_classes: int, *, n_items: int | None = None
+) -> IntArray:
     """Most frequent label per item.
 
     ``triples`` holds rows ``(item, worker, label)``, 0-based; returns an int array with one
-    label per item ``0 .. max item``. Ties go to the smallest label; an item without
-    answers gets -1. Raises ValueError on malformed rows or ``n_classes < 1``.
+    label per item ``0 .. n_items - 1`` (default: the largest item id + 1). Ties go to the
+    smallest label; an item without answers gets -1. Raises ValueError on malformed rows,
+    ``n_classes < 1`` or an item id at or past ``n_items``.
     """
-    counts = vote_counts(triples, n_classes)
+    counts = vote_counts(triples, n_classes, n_items=n_items)
     labels: IntArray = np.asarray(counts.argmax(axis=1), dtype=np.int64)
     labels[counts.sum(axis=1) == 0] = -1
     return labels
@@ -80,14 +87,16 @@ class _Answers:
     n_classes: int
 
     @classmethod
-    def from_rows(cls, rows: IntArray, n_classes: int) -> _Answers:
+    def from_rows(
+        cls, rows: IntArray, n_classes: int, n_items: int | None, n_workers: int | None
+    ) -> _Answers:
         """Index validated ``(item, worker, label)`` rows."""
         items = np.ascontiguousarray(rows[:, 0])
         return cls(
             items=items,
             keys=rows[:, 1] * n_classes + rows[:, 2],
-            answered=np.bincount(items) > 0,
-            n_workers=int(rows[:, 1].max()) + 1,
+            answered=np.bincount(items, minlength=id_count(items, n_items, "items")) > 0,
+            n_workers=id_count(rows[:, 1], n_workers, "workers"),
             n_classes=n_classes,
         )
 
@@ -132,12 +141,14 @@ def _posteriors(
     return np.asarray(scaled / evidence, dtype=np.float64), log_likelihood
 
 
-def _empty_result(n_classes: int) -> DawidSkeneResult:
+def _empty_result(n_classes: int, n_items: int, n_workers: int) -> DawidSkeneResult:
+    """No answers at all: uniform prior, posteriors and confusions."""
+    uniform = 1.0 / n_classes
     return DawidSkeneResult(
-        labels=np.zeros(0, dtype=np.int64),
-        posteriors=np.zeros((0, n_classes)),
-        confusions=np.zeros((0, n_classes, n_classes)),
-        priors=np.full(n_classes, 1.0 / n_classes),
+        labels=np.zeros(n_items, dtype=np.int64),
+        posteriors=np.full((n_items, n_classes), uniform),
+        confusions=np.full((n_workers, n_classes, n_classes), uniform),
+        priors=np.full(n_classes, uniform),
         log_likelihood=0.0,
         n_iter=0,
         converged=True,
@@ -145,7 +156,13 @@ def _empty_result(n_classes: int) -> DawidSkeneResult:
 
 
 def dawid_skene(
-    triples: npt.ArrayLike, n_classes: int, max_iter: int = 100, tol: float = 1e-6
+    triples: npt.ArrayLike,
+    n_classes: int,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+    *,
+    n_items: int | None = None,
+    n_workers: int | None = None,
 ) -> DawidSkeneResult:
     """Dawid–Skene consensus: EM estimate of true classes and per-worker confusion matrices.
 
@@ -155,20 +172,21 @@ def dawid_skene(
     shares, then alternates M-step π_c = mean_i P(z_i = c), θ_w,c,k ∝ Σ P(z_i = c) over w's
     answers k, and E-step P(z_i = c) ∝ π_c Π θ_w,c,k in log space. Probabilities are floored
     at 1e-10 as in crowd-kit. It stops when the log-likelihood per answer improves by less
-    than ``tol`` or after ``max_iter`` rounds. Items without answers get the prior.
+    than ``tol`` or after ``max_iter`` rounds. Items are ``0 .. n_items - 1`` and workers
+    ``0 .. n_workers - 1`` (default: largest id + 1); items without answers get the prior.
 
     Returns a :class:`DawidSkeneResult`. Raises ValueError on malformed triples,
-    ``n_classes < 1``, ``max_iter < 1`` or ``tol < 0``.
+    ``n_classes < 1``, ``max_iter < 1``, ``tol < 0`` or an id past ``n_items``/``n_workers``.
     """
     if max_iter < 1:
         raise ValueError(f"max_iter must be at least 1, got {max_iter}")
     if tol < 0:
         raise ValueError(f"tol must be non-negative, got {tol}")
     rows = as_triples(triples, n_classes)
+    answers = _Answers.from_rows(rows, n_classes, n_items, n_workers)
     if rows.shape[0] == 0:
-        return _empty_result(n_classes)
-    answers = _Answers.from_rows(rows, n_classes)
-    votes = vote_counts(rows, n_classes).T
+        return _empty_result(n_classes, answers.answered.size, answers.n_workers)
+    votes = vote_counts(rows, n_classes, n_items=answers.answered.size).T
     posteriors = votes / np.maximum(votes.sum(axis=0), 1.0)
     previous, log_likelihood, converged, n_iter = -np.inf, -np.inf, False, 0
     while n_iter < max_iter and not converged:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from quality.arrays import FloatArray, IntArray, as_triples
+from quality.arrays import FloatArray, IntArray, as_triples, id_count
 
 
 def _normal_quantile(confidence: float) -> float:
@@ -97,19 +97,22 @@ def gold_accuracy_by_worker(
     gold_labels: npt.ArrayLike,
     n_classes: int,
     confidence: float = 0.95,
+    *,
+    n_workers: int | None = None,
 ) -> WorkerGoldAccuracy:
     """Accuracy of every worker on the gold items they answered, with Wilson intervals.
 
     ``triples`` holds rows ``(item, worker, label)``, 0-based; ``gold_labels[item]`` is the
     known label of a gold item and -1 for other items (items past its end are not gold).
     Answers on non-gold items are ignored. Output arrays have one entry per worker id
-    ``0 .. max worker``; accuracy = correct / total, interval per Wilson (1927), nan for a
-    worker without gold answers. Raises ValueError on malformed triples or ``confidence``.
+    ``0 .. n_workers - 1`` (default: largest worker id + 1); accuracy = correct / total,
+    interval per Wilson (1927), nan for a worker without gold answers. Raises ValueError on
+    malformed triples, a worker id past ``n_workers`` or a bad ``confidence``.
     """
     z = _normal_quantile(confidence)
     rows = as_triples(triples, n_classes)
     gold = np.asarray(gold_labels, dtype=np.int64)
-    n_workers = int(rows[:, 1].max()) + 1 if rows.size else 0
+    n_workers = id_count(rows[:, 1], n_workers, "workers")
     in_range = rows[:, 0] < gold.size
     rows = rows[in_range]
     expected = gold[rows[:, 0]]

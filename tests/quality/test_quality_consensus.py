@@ -152,3 +152,22 @@ def test_dawid_skene_empty_and_invalid_input() -> None:
         dawid_skene(np.array([[0.0, 1.0, 0.5]]), 3)
     with pytest.raises(ValueError, match="max_iter"):
         dawid_skene(np.array([[0, 0, 0]]), 3, max_iter=0)
+
+
+def test_item_and_worker_counts_pad_ids_without_answers() -> None:
+    triples = np.array([[0, 0, 1], [0, 1, 1], [1, 1, 0]])
+    assert majority_vote(triples, 2, n_items=4).tolist() == [1, 0, -1, -1]
+    result = dawid_skene(triples, 2, n_items=4, n_workers=3)
+    assert result.posteriors.shape == (4, 2) and result.confusions.shape == (3, 2, 2)
+    np.testing.assert_allclose(result.posteriors[2:], [result.priors, result.priors])
+    np.testing.assert_allclose(result.confusions[2], 0.5)
+    with pytest.raises(ValueError, match="n_items = 1"):
+        dawid_skene(triples, 2, n_items=1)
+    with pytest.raises(ValueError, match="n_workers = 1"):
+        dawid_skene(triples, 2, n_workers=1)
+
+
+def test_dawid_skene_without_answers_is_uniform() -> None:
+    result = dawid_skene(np.zeros((0, 3), dtype=int), 2, n_items=3, n_workers=2)
+    np.testing.assert_allclose(result.posteriors, 0.5)
+    np.testing.assert_allclose(result.confusions, 0.5)

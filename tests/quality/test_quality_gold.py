@@ -74,3 +74,10 @@ def test_gold_accuracy_by_worker_scores_only_gold_items() -> None:
     np.testing.assert_allclose(result.accuracy, [2 / 3, np.nan, 0.5])
     assert (result.low[0], result.high[0]) == pytest.approx(wilson_interval(2, 3))
     assert math.isnan(result.low[1]) and math.isnan(result.high[1])
+
+
+def test_gold_accuracy_by_worker_reports_every_worker_id_asked_for() -> None:
+    result = gold_accuracy_by_worker(np.array([[0, 0, 1]]), np.array([1]), 2, n_workers=3)
+    assert result.total.tolist() == [1, 0, 0]
+    with pytest.raises(ValueError, match="n_workers"):
+        gold_accuracy_by_worker(np.array([[0, 4, 1]]), np.array([1]), 2, n_workers=3)
