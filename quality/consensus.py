@@ -135,10 +135,13 @@ def _posteriors(
     )
     log_joint += np.log(np.maximum(priors, PROBABILITY_FLOOR))[:, None]
     peak = log_joint.max(axis=0)
-    scaled = np.exp(log_joint - peak)
+    log_joint -= peak
+    scaled = np.exp(log_joint, out=log_joint)
     evidence = scaled.sum(axis=0)
-    log_likelihood = float((np.log(evidence) + peak)[answers.answered].sum())
-    return np.asarray(scaled / evidence, dtype=np.float64), log_likelihood
+    log_evidence = np.log(evidence) + peak
+    log_likelihood = float(log_evidence[answers.answered].sum())
+    scaled /= evidence
+    return scaled, log_likelihood
 
 
 def _empty_result(n_classes: int, n_items: int, n_workers: int) -> DawidSkeneResult:
@@ -188,10 +191,12 @@ def dawid_skene(
         return _empty_result(n_classes, answers.answered.size, answers.n_workers)
     votes = vote_counts(rows, n_classes, n_items=answers.answered.size).T
     posteriors = votes / np.maximum(votes.sum(axis=0), 1.0)
+    # π_c is the mean posterior over answered items; a mat-vec beats a boolean column mask.
+    item_weights = answers.answered / answers.answered.sum()
     previous, log_likelihood, converged, n_iter = -np.inf, -np.inf, False, 0
     while n_iter < max_iter and not converged:
         n_iter += 1
-        priors = posteriors[:, answers.answered].mean(axis=1)
+        priors = posteriors @ item_weights
         confusions = _confusions(answers, posteriors)
         posteriors, total = _posteriors(answers, confusions, priors)
         previous, log_likelihood = log_likelihood, total / rows.shape[0]
