@@ -43,7 +43,7 @@ ACTION_NAMES = {
     "password_changed": _l("Password changed"), "token_issued": _l("API token issued"),
     "user_created": _l("Account created"), "org_created": _l("Organization created"),
     "corpus_uploaded": _l("Corpus uploaded"), "project_created": _l("Project created"),
-    "annotation_submitted": _l("Answer submitted"),
+    "annotation_submitted": _l("Answer submitted"), "task_skipped": _l("Task skipped"),
 }
 
 

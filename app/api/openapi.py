@@ -97,6 +97,18 @@ def _paths() -> dict[str, Any]:
                 "application/json": {"schema": _ref("Submission")}}},
             "responses": {"201": _json(_INT_ID, "Stored (or the earlier answer's id)"),
                           **_ERRORS}}},
+        "/tasks/{task_id}/heartbeat": {"post": {
+            "summary": "Extend the caller's lease while the workbench is open",
+            "parameters": [_path_id("task_id")],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "lease_expires_at": {"type": "string", "format": "date-time"}}}), **_ERRORS}}},
+        "/tasks/{task_id}/skip": {"post": {
+            "summary": "Give a leased task back with a reason",
+            "parameters": [_path_id("task_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["reason"],
+                "properties": {"reason": {"type": "string"}}}}}},
+            "responses": {"204": {"description": "Skipped"}, **_ERRORS}}},
         "/projects/{project_id}/quality": {"get": {
             "summary": "Progress and Krippendorff's alpha (nominal)",
             "parameters": [_path_id("project_id")],

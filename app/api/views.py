@@ -114,6 +114,23 @@ def submit(task_id: int) -> ResponseReturnValue:
     return jsonify(id=annotation.id), 201
 
 
+@bp.post("/tasks/<int:task_id>/heartbeat")
+@api_login_required
+def heartbeat(task_id: int) -> ResponseReturnValue:
+    """Keep the caller's lease on a task alive while the workbench is open."""
+    expires = labeling.extend_lease(current_user, task_id)
+    return jsonify(lease_expires_at=expires.isoformat())
+
+
+@bp.post("/tasks/<int:task_id>/skip")
+@api_login_required
+def skip(task_id: int) -> ResponseReturnValue:
+    """Give a task back with a reason; it is not offered to the caller again."""
+    body = _json_object()
+    labeling.skip_task(current_user, task_id, _field(body, "reason", str))
+    return "", 204
+
+
 @bp.get("/projects/<int:project_id>/quality")
 @api_login_required
 def quality(project_id: int) -> ResponseReturnValue:

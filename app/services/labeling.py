@@ -188,3 +188,48 @@ def _store_answer(expert: User, assignment: Assignment, answer: dict[str, Any],
             raise
         return replay
     return annotation
+
+
+def _my_live_assignment(expert: User, task_id: int, now: datetime) -> Assignment:
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == task_id, Assignment.annotator_id == expert.id))
+    if assignment is None:
+        raise NotFound(_l("This task is not leased to you."))
+    if assignment.status != "leased" or as_utc(assignment.lease_expires_at) <= now:
+        raise Conflict(_l("Your lease on this task expired. Your draft is kept; claim the "
+                          "task again to submit it."), code="lease_expired")
+    return assignment
+
+
+def extend_lease(expert: User, task_id: int) -> datetime:
+    """Heartbeat from an open workbench: push the lease end out by the project's lease time.
+
+    Raises NotFound (not the expert's task) or Conflict (the lease already ran out).
+    """
+    begin_write()
+    now = database_now()
+    assignment = _my_live_assignment(expert, task_id, now)
+    project = db.session.get(Project, assignment.project_id)
+    assert project is not None
+    assignment.lease_expires_at = lease_expiry(now, project.lease_seconds)
+    expires = as_utc(assignment.lease_expires_at)
+    db.session.commit()
+    return expires
+
+
+def skip_task(expert: User, task_id: int, reason: str) -> None:
+    """Give a leased task back with a reason; the expert is not offered it again.
+
+    Raises Invalid (no reason), NotFound or Conflict as :func:`extend_lease`.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(_l("Please give a reason for skipping."), code="no_reason")
+    begin_write()
+    assignment = _my_live_assignment(expert, task_id, database_now())
+    assignment.status = "skipped"
+    db.session.execute(update(Task).where(Task.id == task_id)
+                       .values(slots_taken=Task.slots_taken - 1))
+    record_event("task_skipped", expert, object_type="task", object_id=task_id,
+                 reason=reason[:500])
+    db.session.commit()

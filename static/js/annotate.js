@@ -241,5 +241,14 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
+// While a task is on screen the lease is renewed, so a slow, careful expert
+// never loses the task to the pool; a failed renewal shows up at submit (409).
+const HEARTBEAT_MS = 60 * 1000;
+window.setInterval(() => {
+  if (taskId === null || busy || finished || needsClaim) return;
+  const url = root.dataset.heartbeat.replace(/\/0\/heartbeat$/, `/${taskId}/heartbeat`);
+  postJSON(url, {}).catch(() => { /* the next submit reports the problem */ });
+}, HEARTBEAT_MS);
+
 refresh();
 claim();

@@ -132,3 +132,19 @@ def test_quality_alpha_is_null_before_overlap(world: World) -> None:
     vendor = world.vendor_api()
     project = world.project(vendor, TEXTS)
     assert vendor.get(f"/api/v1/projects/{project}/quality").json["krippendorff_alpha"] is None
+
+
+def test_heartbeat_extends_the_lease_and_skip_gives_the_task_back(world: World) -> None:
+    vendor = world.vendor_api()
+    project = world.project(vendor, TEXTS[:1], overlap=1)
+    first, second = (world.api(world.user("expert")) for _ in range(2))
+    claim = first.post(f"/api/v1/projects/{project}/claim").json
+    beat = first.post(f"/api/v1/tasks/{claim['task_id']}/heartbeat")
+    assert beat.status_code == 200
+    assert beat.json["lease_expires_at"] >= claim["lease_expires_at"]
+    assert second.post(f"/api/v1/tasks/{claim['task_id']}/heartbeat").status_code == 404
+    assert first.post(f"/api/v1/tasks/{claim['task_id']}/skip", {"reason": " "}).status_code == 422
+    assert first.post(f"/api/v1/tasks/{claim['task_id']}/skip",
+                      {"reason": "不属于我的领域"}).status_code == 204
+    assert first.post(f"/api/v1/projects/{project}/claim").status_code == 204
+    assert second.post(f"/api/v1/projects/{project}/claim").json["task_id"] == claim["task_id"]
