@@ -26,6 +26,8 @@ class AgreementMetric(Protocol):
 
 
 class _Alpha:
+    """Krippendorff's α at one fixed level, as a registry entry."""
+
     def __init__(self, level: Level) -> None:
         self.level: Level = level
 
