@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment
 
 from quality.arrays import FloatArray
 
@@ -48,8 +47,12 @@ def match_boxes(a: Sequence[Box], b: Sequence[Box]) -> list[tuple[int, int, floa
 
     Only boxes with the same label and a positive IoU can be matched; returns
     ``(index in a, index in b, IoU)`` triples. Solved with the Hungarian algorithm (Kuhn
-    1955) via ``scipy.optimize.linear_sum_assignment``. Raises ValueError on a bad box.
+    1955) via ``scipy.optimize.linear_sum_assignment``. Raises ValueError on a bad box and
+    ImportError when scipy is not installed.
     """
+    # Imported here so that `import quality` works where scipy (only boxes need it) is absent.
+    from scipy.optimize import linear_sum_assignment
+
     if not a or not b:
         return []
     overlap = iou_matrix(_coordinates(a), _coordinates(b))
