@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin.forms import OrganizationForm, StaffForm
-from app.extensions import db
 from app.models import Role
 from app.permissions import roles_required
 from app.services import accounts, audit, organizations
@@ -37,7 +36,7 @@ def organizations_page() -> ResponseReturnValue:
             status = exc.status
     elif form.errors:
         status = 422
-    orgs = db.session.scalars(organizations.organizations_query()).all()
+    orgs = organizations.list_organizations()
     return render_template("admin/organizations.html", form=form, organizations=orgs), status
 
 
@@ -46,7 +45,7 @@ def organizations_page() -> ResponseReturnValue:
 def users_page() -> ResponseReturnValue:
     """List users and add vendor staff; the generated password is shown once."""
     form = StaffForm()
-    orgs = db.session.scalars(organizations.organizations_query()).all()
+    orgs = organizations.list_organizations()
     form.organization_id.choices = [(o.id, o.name) for o in orgs]
     status, new_password = 200, None
     if form.validate_on_submit():
@@ -63,8 +62,7 @@ def users_page() -> ResponseReturnValue:
             status = exc.status
     elif form.errors:
         status = 422
-    users = db.session.scalars(
-        accounts.users_query(request.args.get("q")).limit(PAGE_SIZE)).all()
+    users = accounts.list_users(request.args.get("q"), PAGE_SIZE)
     return render_template("admin/users.html", form=form, users=users,
                            new_password=new_password), status
 
@@ -77,7 +75,6 @@ def audit_page() -> ResponseReturnValue:
     action = request.args.get("action") or None
     if action is not None and action not in audit.AUDIT_ACTIONS:
         abort(400)
-    pagination = db.paginate(audit.events_query(action), page=page, per_page=PAGE_SIZE,
-                             error_out=False)
+    pagination = audit.events_page(action, page, PAGE_SIZE)
     return render_template("admin/audit.html", pagination=pagination, action=action,
                            actions=audit.AUDIT_ACTIONS)

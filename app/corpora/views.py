@@ -7,10 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.api.views import corpus_json
-from app.extensions import db
 from app.models import Corpus, Role
 from app.permissions import roles_required
-from app.services.scoping import get_owned, owned_query
+from app.services.scoping import get_owned, list_owned
 
 bp = Blueprint("corpora", __name__, url_prefix="/corpora")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
@@ -20,7 +19,7 @@ READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
 @roles_required(*READERS)
 def index() -> ResponseReturnValue:
     """The corpora the user may read."""
-    corpora = db.session.scalars(owned_query(Corpus, current_user).limit(200)).all()
+    corpora = list_owned(Corpus, current_user)
     return render_template("corpora/index.html", corpora=corpora)
 
 

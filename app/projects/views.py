@@ -7,14 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
-from app.models import Corpus, Project, Role
+from app.models import Project, Role
 from app.permissions import roles_required
 from app.projects.forms import ProjectForm
 from app.services import corpora, projects
 from app.services.errors import ServiceError
-from app.services.quality_report import project_quality
-from app.services.scoping import get_owned, owned_query
+from app.services.quality_report import project_quality, projects_with_quality
+from app.services.scoping import get_owned
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
@@ -24,8 +23,7 @@ READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
 @roles_required(*READERS)
 def index() -> ResponseReturnValue:
     """Projects the user may read, with progress and α."""
-    rows = [(p, project_quality(p))
-            for p in db.session.scalars(owned_query(Project, current_user).limit(200))]
+    rows = projects_with_quality(current_user, 200)
     return render_template("projects/index.html", rows=rows)
 
 
@@ -58,6 +56,6 @@ def new() -> ResponseReturnValue:
 def show(project_id: int) -> ResponseReturnValue:
     """Progress and Krippendorff's α of one project."""
     project = get_owned(Project, project_id, current_user)
-    corpus = db.session.get(Corpus, project.corpus_id)
+    corpus = projects.corpus_of(project)
     return render_template("projects/show.html", project=project, corpus=corpus,
                            quality=project_quality(project))

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -158,10 +158,10 @@ def user_for_token(token: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def users_query(search: str | None = None) -> Select[tuple[User]]:
-    """All users, newest first, optionally filtered by email or name."""
-    stmt = select(User).order_by(User.id.desc())
+def list_users(search: str | None = None, limit: int = 50) -> list[User]:
+    """The newest users, optionally those whose email or name contains ``search``."""
+    stmt = select(User).order_by(User.id.desc()).limit(limit)
     if search:
         like = f"%{search.strip()}%"
         stmt = stmt.where(or_(User.email.ilike(like), User.name.ilike(like)))
-    return stmt
+    return list(db.session.scalars(stmt))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import Select, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, User
@@ -36,9 +37,9 @@ AUDIT_ACTIONS = (
 )
 
 
-def events_query(action: str | None = None) -> Select[tuple[AuditEvent]]:
-    """Newest-first statement over the audit trail, optionally for one action."""
+def events_page(action: str | None, page: int, per_page: int = 50) -> Pagination:
+    """One page of the audit trail, newest first, optionally for one action."""
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
         stmt = stmt.where(AuditEvent.action == action)
-    return stmt
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

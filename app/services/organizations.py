@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organization, User
@@ -61,6 +61,6 @@ def create_organization(name: str, uscc: str, city: str, actor: User | None) -> 
     return org
 
 
-def organizations_query() -> Select[tuple[Organization]]:
+def list_organizations() -> list[Organization]:
     """All organizations, by name."""
-    return select(Organization).order_by(Organization.name)
+    return list(db.session.scalars(select(Organization).order_by(Organization.name)))

@@ -67,6 +67,11 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
     return project
 
 
+def corpus_of(project: Project) -> Corpus | None:
+    """The corpus a project labels."""
+    return db.session.get(Corpus, project.corpus_id)
+
+
 def open_projects(expert: User) -> list[Project]:
     """Projects an expert may work on, newest first (filtered on domains in Python: the
     JSON containment operators differ between SQLite and PostgreSQL)."""

@@ -9,8 +9,9 @@ import numpy as np
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Annotation, Project
+from app.models import Annotation, Project, User
 from app.services.projects import project_progress
+from app.services.scoping import list_owned
 from quality import krippendorff_alpha
 
 
@@ -28,6 +29,11 @@ def reliability_matrix(project: Project) -> np.ndarray[Any, np.dtype[np.float64]
         if label in label_index:
             data[raters[rater], items[item]] = label_index[label]
     return data
+
+
+def projects_with_quality(user: User, limit: int = 50) -> list[tuple[Project, dict[str, Any]]]:
+    """The projects the user may read, each with its progress and agreement."""
+    return [(p, project_quality(p)) for p in list_owned(Project, user, limit)]
 
 
 def project_quality(project: Project) -> dict[str, Any]:

@@ -29,6 +29,11 @@ def owned_query(model: type[Owned], user: User) -> Select[tuple[Owned]]:
     return stmt.where(false())
 
 
+def list_owned(model: type[Owned], user: User, limit: int = 200) -> list[Owned]:
+    """The newest corpora or projects the user may read."""
+    return list(db.session.scalars(owned_query(model, user).limit(limit)))
+
+
 def get_owned(model: type[Owned], object_id: int, user: User) -> Owned:
     """One corpus or project the user may read; NotFound otherwise (never 403)."""
     obj = db.session.scalar(owned_query(model, user).where(model.id == object_id))
