@@ -6,9 +6,11 @@ here is bounded by lookarounds on ASCII letters and digits instead.
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Not preceded / followed by an ASCII letter or digit, nor by a digit group separated by a
 # space or hyphen (so a phone number is not found inside a grouped card number).
@@ -40,7 +42,9 @@ class ChinesePatternRecognizer(PatternRecognizer):
         context: list[str] | None = None,
         language: str = "zh",
         name: str | None = None,
+        needs: str = "[0-9]",
     ) -> None:
+        self.needs = re.compile(needs, re.IGNORECASE)
         super().__init__(
             supported_entity=entity,
             name=name or f"{entity}_{language}",
@@ -48,3 +52,15 @@ class ChinesePatternRecognizer(PatternRecognizer):
             patterns=[Pattern(label, regex, score) for label, regex, score in patterns],
             context=context or [],
         )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Presidio's pattern matching, skipped when ``text`` lacks what every match needs
+        (a digit, mostly): most sentences of a document carry no identifier at all."""
+        if not self.needs.search(text):
+            return []
+        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts,
+                                                          regex_flags)
+        return results

@@ -112,6 +112,7 @@ class AsciiEmailRecognizer(ChinesePatternRecognizer):
               + r"(?![A-Za-z0-9-])", 0.5)],
             context=["邮箱", "邮件", "email", "e-mail"],
             language=language,
+            needs="@",
         )
 
     def validate_result(self, pattern_text: str) -> bool:
@@ -155,4 +156,5 @@ class AsciiUrlRecognizer(ChinesePatternRecognizer):
             [("url", NOT_AFTER_ALNUM + r"(?:(?:https?|ftp)://|www\.)" + body, 0.6)],
             context=["网址", "网站", "链接", "url"],
             language=language,
+            needs=r"://|www\.",
         )

@@ -29,7 +29,26 @@ _TITLES = (
 _MASKED = re.compile(_SURNAME + r"(?:某某|某|[X×xＸ*＊○〇]{1,3})")
 _TITLED = re.compile(_SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?=" + _TITLES
                      + ")")
+_TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"}
+# Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
+# Characters of the standard transliteration tables (新华社译名), and those of the dotted
+# names in train/ and dev/.
+_TRANSLIT = (
+    "阿埃艾爱安昂奥巴拔班邦保鲍贝本比彼毕宾波伯博布查柴达戴丹道德登迪蒂丁东杜多厄恩法凡菲费芬丰弗"
+    "福夫富盖甘高戈格根古瓜哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎康考科克肯库拉莱兰劳勒雷里利莉连列"
+    "林琳卢鲁路伦罗洛马玛迈麦曼梅蒙米密明摩莫姆穆娜纳奈内尼妮努诺欧帕潘佩皮普奇齐乔琼萨塞桑森沙莎"
+    "尚舍施什斯松苏索塔泰坦汤唐特提图托瓦万威韦维温沃乌伍西希夏谢辛休雅亚扬耶伊因英尤于约泽扎詹兹"
+    "佐祖尔儿赛娃娅琪蕾薇丝朗隆露黛茨霍丽翰瑞南顿文史当山得佛历瑟怀昆滕珀茱彭廉地圭贡涅治理大奎汀"
+    "朱芭肖"
+)
+_FOREIGN = re.compile(f"[{_TRANSLIT}]{{1,6}}(?:[·•・‧][{_TRANSLIT}]{{1,8}})+")
+# Personnel and case forms: 黄家学,男,……
+_SEX_FORM = re.compile(r"(?<![\u4e00-\u9fa5])" + _SURNAME
+                       + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])")
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+# Function characters jieba's HMM glues to a surname-like first character (曾任, 万人, 全是):
+# a two-character unknown word ending in one of them is not a name (from dev/ false alarms).
+_NOT_A_GIVEN_NAME = frozenset("任人是在于的了及上中为年")
 
 
 @cache
@@ -58,6 +77,8 @@ def jieba_name_spans(tokens: list[tuple[str, int]],
     for word, start in tokens:
         if not 2 <= len(word) <= 4 or not surname_length(word, 0) or not _is_cjk(word):
             continue
+        if len(word) == 2 and word[1] in _NOT_A_GIVEN_NAME:
+            continue
         if not freq.get(word) or (use_tags and tags.get(word) in _NAME_TAGS):
             spans.append((start, start + len(word)))
     return spans
@@ -76,16 +97,44 @@ def posseg_name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tuple[int, int]]:
-    """Masked names (张某某, 李X) and surname + given name before a title (王小明同志).
+    """Masked names (张某某, 李X), dotted foreign names (西德尼·鲁迈特), names opening a
+    personnel form (黄家学,男,) and surname + given name before a title (王小明同志).
 
     With ``token_starts`` (the tokenizer's word starts), a titled name must start and end on
     word boundaries, which rules out 公司副总经理 → 司副 and 习近平总书记 → 平总.
     """
     spans = [m.span() for m in _MASKED.finditer(text)]
+    spans += [_from_word_start(m.start(), m.end(), token_starts)
+              for m in _FOREIGN.finditer(text)]
+    spans += [m.span() for m in _SEX_FORM.finditer(text)]
     for match in _TITLED.finditer(text):
         start, end = match.span()
         if token_starts is None or (start in token_starts and end in token_starts):
             spans.append((start, end))
+    return spans
+
+
+def _from_word_start(start: int, end: int, token_starts: set[int] | None) -> tuple[int, int]:
+    """Move ``start`` forward to the first word start (部长卡莱维·… → 卡莱维·…)."""
+    if token_starts is None or start in token_starts:
+        return start, end
+    later = [s for s in token_starts if start < s < end]
+    return (min(later), end) if later else (start, end)
+
+
+def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
+    """A surname and one or two more characters right after an official title, ending on a
+    word boundary: 经理韩朝晖是 → 韩朝晖, 副局长陈士渠表示 → 陈士渠."""
+    boundaries = {start for _, start in tokens} | {len(text)}
+    spans = []
+    for (word, _), (_, following) in zip(tokens, tokens[1:], strict=False):
+        surname = surname_length(text, following) if word in _TITLE_WORDS else 0
+        if not surname:
+            continue
+        for end in (following + surname + 2, following + surname + 1):
+            if end in boundaries and _is_cjk(text[following:end]):
+                spans.append((following, end))
+                break
     return spans
 
 
@@ -109,12 +158,9 @@ class ChinesePersonRecognizer(LocalRecognizer):
         """Load jieba's tables now rather than on the first text."""
         _jieba_tables()
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        """Return the union of the three sources' spans, best score per span."""
-        if "PERSON" not in entities:
-            return []
+    def scored_spans(self, text: str,
+                     nlp_artifacts: NlpArtifacts | None) -> dict[tuple[int, int], float]:
+        """Every source's spans with the best score any source gave them."""
         scored: dict[tuple[int, int], float] = {}
         starts = set(nlp_artifacts.tokens_indices) if nlp_artifacts is not None else None
         for span in rule_name_spans(text, starts):
@@ -123,19 +169,27 @@ class ChinesePersonRecognizer(LocalRecognizer):
             for ent in nlp_artifacts.entities:
                 if ent.label_ == "PERSON":
                     scored[(ent.start_char, ent.end_char)] = MODEL_SCORE
-            if self.use_jieba and nlp_artifacts.lemmas:
-                # The engine's lemmas are the token texts (see BlankChineseNlpEngine).
-                tokens = list(zip(nlp_artifacts.lemmas, nlp_artifacts.tokens_indices,
-                                  strict=True))
-                for span in jieba_name_spans(tokens):
-                    scored.setdefault(span, JIEBA_SCORE)
+        weak: list[tuple[int, int]] = []
+        if self.use_jieba and nlp_artifacts is not None and nlp_artifacts.lemmas:
+            # The engine's lemmas are the token texts (see BlankChineseNlpEngine).
+            tokens = list(zip(nlp_artifacts.lemmas, nlp_artifacts.tokens_indices, strict=True))
+            weak += jieba_name_spans(tokens) + name_after_title_spans(text, tokens)
         if self.use_posseg:
-            for span in posseg_name_spans(text):
-                scored.setdefault(span, JIEBA_SCORE)
+            weak += posseg_name_spans(text)
+        for span in weak:
+            scored.setdefault(span, JIEBA_SCORE)
+        return scored
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Return the union of the sources' spans, best score per span."""
+        if "PERSON" not in entities:
+            return []
         meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
         return [RecognizerResult("PERSON", s, e, score, recognition_metadata=dict(meta))
-                for (s, e), score in scored.items()]
+                for (s, e), score in self.scored_spans(text, nlp_artifacts).items()]
 
 
 def recall_person_recognizer(language: str = "zh") -> ChinesePersonRecognizer:

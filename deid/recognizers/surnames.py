@@ -12,6 +12,8 @@ SINGLE_SURNAMES = frozenset(
     "南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支"
     "卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印"
     "逯隆茹诸战慕危玉银亢嵩帖蔚冶种揭"
+    # traditional forms, for text from Hong Kong, Macao and Taiwan
+    "陳黃劉張趙楊吳鄭謝許韓馮鄧蕭葉蘇呂盧蔣錢孫羅鍾譚陸賈韋鄒閆龍湯嚴龔萬鄔"
 )
 
 COMPOUND_SURNAMES = frozenset(

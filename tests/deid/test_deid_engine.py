@@ -76,6 +76,9 @@ def test_org_and_loc_only_when_asked() -> None:
     ("经查,张某某于2023年5月擅自改变土地用途。", "张某某"),
     ("请王小明同志于周一前报到。", "王小明"),
     ("欧阳娜娜女士出席了签约仪式。", "欧阳娜娜"),
+    ("黄家学,男,1965年生,汉族。", "黄家学"),
+    ("芬兰农林部长卡莱维·海米莱会见了代表团。", "卡莱维·海米莱"),
+    ("陳大文先生表示歡迎", "陳大文"),
 ])
 def test_rule_names(found: Found, text: str, name: str) -> None:
     assert ("PERSON", name) in found(text)
@@ -85,6 +88,21 @@ def test_names_in_a_news_sentence(found: Found) -> None:
     text = "记者李建国报道,合肥市民刘晓红和丈夫陈志强昨天领到了新房钥匙。"
     names = {span for kind, span in found(text) if kind == "PERSON"}
     assert {"李建国", "刘晓红", "陈志强"} <= names
+
+
+def test_function_words_after_a_surname_are_not_names(found: Found) -> None:
+    kinds = found("他曾任该公司董事,万人空巷,全是志愿者。")
+    assert not [span for kind, span in kinds if kind == "PERSON" and span in {"曾任", "万人"}]
+
+
+def test_recall_profile_adds_names_and_unknown_profile_is_refused(found: Found) -> None:
+    text = "法国总理若斯潘在记者招待会上评价加入欧元区的前景。"
+    default = {text[f.start:f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
+    recall = {text[f.start:f.end] for f in deid.analyze(text, profile="recall")
+              if f.entity_type == "PERSON"}
+    assert default <= recall
+    with pytest.raises(ValueError, match="profile"):
+        deid.analyze(text, profile="paranoid")
 
 
 def test_public_document_has_no_structured_identifiers() -> None:
