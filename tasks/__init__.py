@@ -1,16 +1,19 @@
-"""Task-distribution domain: task types, answer validation, leases. Pure Python, no I/O."""
+"""Task-distribution domain: task types and their answer rules, project options, gold
+scoring, assignment policy, the assignment state machine and leases. Pure Python, no I/O."""
 
+from tasks.assignment import claim_order_key, daily_cap_reached, should_serve_gold
+from tasks.config import DOMAINS, ProjectConfig, option_value
+from tasks.errors import InvalidAnswer, InvalidConfig, InvalidTransition, TaskRuleError
+from tasks.gold import expert_is_paused, gold_item_passed, score_against_gold
 from tasks.leases import lease_expiry, lease_is_live
-from tasks.types import (
-    InvalidAnswer,
-    InvalidConfig,
-    ProjectConfig,
-    TaskRuleError,
-    TaskType,
-    task_type,
-)
+from tasks.registry import TASK_TYPES, TaskType, task_type
+from tasks.states import AssignmentEvent, AssignmentStatus, holds_slot, next_status
+from tasks.textdiff import text_diff
 
 __all__ = [
-    "InvalidAnswer", "InvalidConfig", "ProjectConfig", "TaskRuleError", "TaskType",
-    "lease_expiry", "lease_is_live", "task_type",
+    "DOMAINS", "TASK_TYPES", "AssignmentEvent", "AssignmentStatus", "InvalidAnswer",
+    "InvalidConfig", "InvalidTransition", "ProjectConfig", "TaskRuleError", "TaskType",
+    "claim_order_key", "daily_cap_reached", "expert_is_paused", "gold_item_passed",
+    "holds_slot", "lease_expiry", "lease_is_live", "next_status", "option_value",
+    "score_against_gold", "should_serve_gold", "task_type", "text_diff",
 ]

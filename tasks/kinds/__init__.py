@@ -1,0 +1,1 @@
+"""The task types, one module each: classify, ner, clean, bbox, collect."""
