@@ -83,7 +83,7 @@ def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(args, cwd=PROJECT_ROOT)  # noqa: S603 - fixed argument list
 
 
-def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+def _stop_on_signal(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
@@ -96,7 +96,9 @@ def serve() -> int:
                 "--workers", "1", "--threads", "8", "--timeout", "300", "wsgi:app"]),
     ]
     print(f"Wanbiao is running at http://127.0.0.1:{port}  (Ctrl-C stops it)", flush=True)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Explicit handlers: a shell starts background jobs with SIGINT ignored.
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGINT, _stop_on_signal)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
