@@ -42,12 +42,15 @@ def score_against_gold(kind: str, answer: Answer, gold_answer: Answer,
         raise InvalidConfig("unknown_type", name=kind[:40])
     try:
         return scorer(answer, gold_answer)
-    except (KeyError, TypeError, ValueError, ArithmeticError):
+    except (LookupError, TypeError, ValueError):
         raise InvalidAnswer("gold_answer_shape", type=kind) from None
 
 
 def _labels(answer: Answer) -> set[str]:
-    return set(answer["labels"]) if "labels" in answer else {answer["label"]}
+    labels = set(answer["labels"]) if "labels" in answer else {answer["label"]}
+    if not labels:
+        raise ValueError("a classify answer chooses at least one label")
+    return labels
 
 
 def _classify(answer: Answer, gold: Answer) -> float:
