@@ -18,9 +18,13 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Compiled catalogs are build output, made from the committed .po files.
+# Compiled catalogs are build output, made from the committed .po files. Babel resolves
+# zh_CN to zh_Hans_CN, so the Chinese catalog is compiled under that name.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f >/dev/null
+	$(BIN)/pybabel compile -d app/translations -f >/dev/null
+	mkdir -p app/translations/zh_Hans_CN/LC_MESSAGES
+	$(BIN)/pybabel compile -f -i app/translations/zh_CN/LC_MESSAGES/messages.po \
+		-o app/translations/zh_Hans_CN/LC_MESSAGES/messages.mo >/dev/null
 
 run: $(VENV)/.installed translations
 	$(BIN)/python -m app.supervisor run
