@@ -55,4 +55,10 @@ def template_helpers() -> dict[str, Any]:
     """Names of roles, statuses, task types and actions in the current language."""
     return {"role_name": _name_in(ROLE_NAMES), "corpus_status_name": _name_in(CORPUS_STATUS_NAMES),
             "task_type_name": _name_in(TASK_TYPE_NAMES), "action_name": _name_in(ACTION_NAMES),
-            "current_locale": lambda: str(get_locale())}
+            "current_locale": current_language}
+
+
+def current_language() -> str:
+    """``zh_CN`` or ``en``: the UI language of this request (Babel reports zh as zh_Hans_CN)."""
+    locale = get_locale()
+    return "zh_CN" if locale is None or locale.language == "zh" else "en"

@@ -164,3 +164,12 @@ def test_secret_key_is_required(monkeypatch: Any, tmp_path: Any) -> None:
     monkeypatch.setenv("WANBIAO_VAR_DIR", str(tmp_path))
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_language_switch_offers_the_other_language(app: Any) -> None:
+    client = app.test_client()
+    page = client.get("/login").text
+    assert '<html lang="zh-CN">' in page and ">English</a>" in page
+    client.get("/lang/en")
+    page = client.get("/login").text
+    assert '<html lang="en">' in page and ">中文</a>" in page
