@@ -123,7 +123,7 @@ def expert_is_paused(correct: int, total: int, threshold: float, min_items: int 
     """
     if correct < 0 or total < correct or min_items < 1 or not 0.0 <= threshold <= 1.0:
         raise ValueError("need 0 <= correct <= total, min_items >= 1, 0 <= threshold <= 1")
-    # Compared as fractions: 0.7 * 10 is 7.000000000000001 in floats, which would pause 7/10.
+    # Compared as fractions: 0.28 * 25 is 7.000000000000001 in floats, which would pause 7/25.
     return total >= min_items and Fraction(correct, total) < _decimal(threshold)
 
 

@@ -82,11 +82,9 @@ def _refuse_duplicates(spans: list[Span]) -> None:
 
 
 def _refuse_overlaps(spans: list[Span]) -> None:
-    # Sorted by start, a span overlaps an earlier one iff it starts before the furthest end.
-    furthest: Span | None = None
-    for span in spans:
-        if furthest is not None and span[0] < furthest[1]:
-            raise InvalidAnswer("overlapping_spans", start=furthest[0], end=furthest[1],
+    # Sorted by start, the first span overlapping any earlier one also overlaps its
+    # predecessor (the earlier spans are disjoint, so the predecessor ends last).
+    for previous, span in zip(spans, spans[1:], strict=False):
+        if span[0] < previous[1]:
+            raise InvalidAnswer("overlapping_spans", start=previous[0], end=previous[1],
                                 other_start=span[0], other_end=span[1])
-        if furthest is None or span[1] > furthest[1]:
-            furthest = span

@@ -145,7 +145,8 @@ def test_gold_item_passes_at_point_eight(score: float, passed: bool) -> None:
     (0, 4, 0.8, 5, False),   # too few gold answers to judge
     (3, 5, 0.8, 5, True),
     (4, 5, 0.8, 5, False),   # accuracy equal to the mark passes
-    (7, 10, 0.7, 5, False),  # 0.7 · 10 is 7.000000000000001 in floats
+    (7, 10, 0.7, 5, False),
+    (7, 25, 0.28, 5, False),  # 0.28 · 25 is 7.000000000000001 in floats
     (6, 10, 0.7, 5, True),
     (29, 100, 0.3, 5, True),
     (30, 100, 0.3, 5, False),

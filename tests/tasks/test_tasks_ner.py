@@ -52,7 +52,7 @@ def test_emoji_and_astral_characters_count_as_one_offset() -> None:
      {"start": 0, "end": 2, "other_start": 1, "other_end": 3}),
     ([[3, 10, "机构"], [3, 6, "地名"]], "overlapping_spans",
      {"start": 3, "end": 6, "other_start": 3, "other_end": 10}),
-    # Nested far inside a long span: caught against the furthest end, not the neighbour.
+    # A long span holding several: reported against the first span it overlaps.
     ([[0, 14, "机构"], [3, 5, "地名"], [8, 10, "机构"]], "overlapping_spans",
      {"start": 0, "end": 14, "other_start": 3, "other_end": 5}),
     ([[0, 2, "人名"], [0, 2, "地名"]], "overlapping_spans",

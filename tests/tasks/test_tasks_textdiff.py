@@ -38,6 +38,13 @@ def test_frequent_characters_still_match() -> None:
                    ("equal", "的" * 150)]
 
 
+def test_frequent_characters_between_two_edits_still_match() -> None:
+    old = "甲" + "的" * 300 + "乙"
+    assert text_diff(old, "丙" + "的" * 300 + "丁") == [
+        ("delete", "甲"), ("insert", "丙"), ("equal", "的" * 300), ("delete", "乙"),
+        ("insert", "丁")]
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_random_edits_rebuild_both_texts_without_adjacent_repeats(seed: int) -> None:
     rng = random.Random(seed)
