@@ -17,6 +17,7 @@ from typing import Protocol
 from presidio_anonymizer.operators import Mask, Redact, Replace
 
 from deid.findings import Finding
+from deid.recognizers import DEFAULT_ENTITIES
 
 TYPE_TAGS: Mapping[str, str] = {
     "PERSON": "姓名", "CN_RESIDENT_ID": "身份证号", "CN_PHONE": "电话", "CN_BANK_CARD": "银行卡号",
@@ -32,14 +33,20 @@ KEEP_LAST_FOUR = frozenset({"CN_RESIDENT_ID", "CN_PHONE", "CN_BANK_CARD", "CN_US
 @dataclass(frozen=True)
 class Policy:
     """How a release anonymizes: an operator per entity type (``default`` for the rest), the
-    HMAC key for pseudonyms (from the environment or ``var/``, never a shipped default), and
-    the lowest score acted upon."""
+    HMAC key for pseudonyms (from the environment or ``var/``, never a shipped default), the
+    lowest score acted upon, and the opt-in types (``ORG``, ``LOC``) to look for as well."""
 
     default: str = "replace"
     operators: Mapping[str, str] = field(default_factory=dict)
     key: bytes | None = None
     min_score: float = 0.0
     mask_char: str = "*"
+    opt_in: tuple[str, ...] = ()
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        """The entity types to pass to ``deid.analyze``: the defaults plus ``opt_in``."""
+        return DEFAULT_ENTITIES + tuple(e for e in self.opt_in if e not in DEFAULT_ENTITIES)
 
     def operator_for(self, entity_type: str) -> str:
         """Name of the operator applied to ``entity_type``."""

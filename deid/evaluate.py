@@ -22,6 +22,10 @@ from deid.engine import analyze_batch
 from deid.findings import Finding
 
 
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
 @dataclass
 class TypeScore:
     """Counts for one entity type."""
@@ -35,11 +39,9 @@ class TypeScore:
 
     def as_dict(self) -> dict[str, float | int]:
         """Precision, recall, covered recall (0 when undefined) and the raw counts."""
-        def ratio(part: int, whole: int) -> float:
-            return round(part / whole, 4) if whole else 0.0
-        return {"precision": ratio(self.correct, self.predicted),
-                "recall": ratio(self.exact, self.gold),
-                "covered_recall": ratio(self.covered, self.gold),
+        return {"precision": _ratio(self.correct, self.predicted),
+                "recall": _ratio(self.exact, self.gold),
+                "covered_recall": _ratio(self.covered, self.gold),
                 "gold": self.gold, "predicted": self.predicted}
 
 

@@ -79,3 +79,11 @@ def test_analyze_then_anonymize_leaves_no_identifier() -> None:
     text = "联系人:张某某,手机139 1234 5678,身份证11010519491231002X。"
     redaction = anonymize(text, deid.analyze(text), Policy())
     assert redaction.text == "联系人:<姓名>,手机<电话>,身份证<身份证号>。"
+
+
+def test_policy_opting_in_to_organizations_redacts_them() -> None:
+    text = "安徽省财政厅会同合肥市人民政府印发通知。"
+    policy = Policy(opt_in=("LOC",))
+    redaction = anonymize(text, deid.analyze(text, entities=policy.entities), policy)
+    assert "<地点>" in redaction.text
+    assert anonymize(text, deid.analyze(text), Policy()).text == text
