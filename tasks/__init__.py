@@ -1,7 +1,12 @@
 """Task-distribution domain: task types and their answer rules, project options, gold
 scoring, assignment policy, the assignment state machine and leases. Pure Python, no I/O."""
 
-from tasks.assignment import claim_order_key, daily_cap_reached, should_serve_gold
+from tasks.assignment import (
+    claim_order_key,
+    daily_cap_reached,
+    expert_qualifies,
+    should_serve_gold,
+)
 from tasks.config import DOMAINS, ProjectConfig, option_value
 from tasks.errors import InvalidAnswer, InvalidConfig, InvalidTransition, TaskRuleError
 from tasks.gold import expert_is_paused, gold_item_passed, score_against_gold
@@ -13,7 +18,7 @@ from tasks.textdiff import text_diff
 __all__ = [
     "DOMAINS", "TASK_TYPES", "AssignmentEvent", "AssignmentStatus", "InvalidAnswer",
     "InvalidConfig", "InvalidTransition", "ProjectConfig", "TaskRuleError", "TaskType",
-    "claim_order_key", "daily_cap_reached", "expert_is_paused", "gold_item_passed",
-    "holds_slot", "lease_expiry", "lease_is_live", "next_status", "option_value",
-    "score_against_gold", "should_serve_gold", "task_type", "text_diff",
+    "claim_order_key", "daily_cap_reached", "expert_is_paused", "expert_qualifies",
+    "gold_item_passed", "holds_slot", "lease_expiry", "lease_is_live", "next_status",
+    "option_value", "score_against_gold", "should_serve_gold", "task_type", "text_diff",
 ]

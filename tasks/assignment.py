@@ -51,3 +51,13 @@ def claim_order_key(slots_taken: int, overlap: int, task_id: int) -> tuple[int, 
     if not 0 <= slots_taken < overlap:
         raise ValueError("a claimable task has 0 <= slots_taken < overlap")
     return overlap - slots_taken, task_id
+
+
+def expert_qualifies(required_domains: list[str], expert_domains: list[str]) -> bool:
+    """Qualification routing: whether an expert may work on a project.
+
+    Input: the project's ``domains`` option and the expert's registered domains. Output:
+    True when the project requires no domain or the expert holds at least one of them.
+    Raises nothing.
+    """
+    return not required_domains or bool(set(required_domains) & set(expert_domains))

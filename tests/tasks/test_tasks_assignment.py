@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks import claim_order_key, daily_cap_reached, should_serve_gold
+from tasks import claim_order_key, daily_cap_reached, expert_qualifies, should_serve_gold
 
 
 def serve(ratio: float, count: int) -> list[bool]:
@@ -85,3 +85,12 @@ def test_claim_order_key_values() -> None:
 def test_full_tasks_have_no_claim_order(slots: int, overlap: int) -> None:
     with pytest.raises(ValueError):
         claim_order_key(slots, overlap, 1)
+
+
+@pytest.mark.parametrize(("required", "held", "qualifies"), [
+    ([], [], True), ([], ["医疗"], True), (["医疗"], [], False), (["医疗"], ["法律"], False),
+    (["医疗", "法律"], ["法律"], True), (["医疗"], ["医疗", "教育"], True),
+])
+def test_expert_qualifies_with_any_required_domain(required: list[str], held: list[str],
+                                                   qualifies: bool) -> None:
+    assert expert_qualifies(required, held) is qualifies
