@@ -193,8 +193,9 @@ def validate_options(options: Mapping[str, object], own: Mapping[str, OptionRule
         if rule is None:
             raise InvalidConfig("unknown_option", name=str(name)[:40])
         checked[name] = rule(name, value)
-    for name in sorted(required - checked.keys()):
-        raise InvalidConfig("option_required", name=name)
+    missing = sorted(required - checked.keys())
+    if missing:
+        raise InvalidConfig("option_required", name=missing[0])
     return checked
 
 
