@@ -85,6 +85,17 @@ def _paths() -> dict[str, Any]:
                                "requestBody": {"required": True, "content": {
                                    "application/json": {"schema": _ref("NewProject")}}},
                                "responses": {"201": _json(_INT_ID, "Created"), **_ERRORS}}},
+        "/projects/{project_id}/tasks": {"get": {
+            "summary": "Managers' task list (50 a page, no total: has_next instead)",
+            "parameters": [_path_id("project_id")] + [
+                {"name": n, "in": "query", "required": False, "schema": schema}
+                for n, schema in (("status", {"enum": ["open", "complete"]}),
+                                  ("annotator", {"type": "integer"}),
+                                  ("label", {"type": "string"}),
+                                  ("sort", {"enum": ["id", "-id", "last_answer_at",
+                                                    "-last_answer_at"]}),
+                                  ("page", {"type": "integer", "minimum": 1}))],
+            "responses": {"200": {"description": "One page of tasks"}, **_ERRORS}}},
         "/projects/{project_id}/claim": {"post": {
             "summary": "Lease the next task", "parameters": [_path_id("project_id")],
             "responses": {"200": _json(_ref("Claim")),

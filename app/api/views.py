@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.api.blueprint import api_login_required, bp
 from app.jobs import enqueue_ingestion
 from app.models import Corpus, Project
-from app.services import corpora, labeling, projects
+from app.services import corpora, labeling, projects, task_list
 from app.services.errors import Invalid
 from app.services.quality_report import project_quality
 from app.services.rule_messages import line_error_message
@@ -91,6 +91,14 @@ def show_project(project_id: int) -> ResponseReturnValue:
                    corpus_id=project.corpus_id, labels=project.labels, overlap=project.overlap,
                    instructions=project.instructions, items_total=progress.items_total,
                    items_complete=progress.items_complete)
+
+
+@bp.get("/projects/<int:project_id>/tasks")
+@api_login_required
+def tasks(project_id: int) -> ResponseReturnValue:
+    """Managers' task list: ``status``, ``annotator``, ``label``, ``sort``, ``page``."""
+    project = get_owned(Project, project_id, current_user)
+    return jsonify(task_list.list_tasks(project, task_list.parse_task_query(request.args)))
 
 
 @bp.post("/projects/<int:project_id>/claim")

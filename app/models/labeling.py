@@ -37,6 +37,7 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "item_id"),
         Index("ix_task_project_open", "project_id", "slots_taken"),
+        Index("ix_task_project_answered", "project_id", "last_answer_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +45,7 @@ class Task(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     slots_taken: Mapped[int] = mapped_column(default=0)
     answers: Mapped[int] = mapped_column(default=0)
+    last_answer_at: Mapped[datetime | None]
 
 
 class Assignment(Base):

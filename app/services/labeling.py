@@ -172,6 +172,7 @@ def _store_answer(expert: User, assignment: Assignment, answer: dict[str, Any],
     task = db.session.get(Task, assignment.task_id)
     assert task is not None
     task.answers += 1
+    task.last_answer_at = now
     annotation = Annotation(assignment_id=assignment.id, task_id=task.id,
                             project_id=assignment.project_id, item_id=task.item_id,
                             annotator_id=expert.id, client_uuid=key, result=answer)

@@ -148,3 +148,28 @@ def test_heartbeat_extends_the_lease_and_skip_gives_the_task_back(world: World) 
                       {"reason": "不属于我的领域"}).status_code == 204
     assert first.post(f"/api/v1/projects/{project}/claim").status_code == 204
     assert second.post(f"/api/v1/projects/{project}/claim").json["task_id"] == claim["task_id"]
+
+
+def test_task_list_filters_sorts_and_pages(world: World) -> None:
+    vendor = world.vendor_api()
+    project = world.project(vendor, [f"第{i}条。" for i in range(60)], overlap=1)
+    expert = world.api(world.user("expert"))
+    answered = []
+    for label in ("正面", "负面"):
+        task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
+        assert submit(expert, task, label).status_code == 201
+        answered.append(task)
+    first = vendor.get(f"/api/v1/projects/{project}/tasks").json
+    assert len(first["tasks"]) == 50 and first["has_next"] is True
+    assert vendor.get(f"/api/v1/projects/{project}/tasks?page=2").json["has_next"] is False
+    done = vendor.get(f"/api/v1/projects/{project}/tasks?status=complete").json["tasks"]
+    assert sorted(t["id"] for t in done) == sorted(answered)
+    newest = vendor.get(f"/api/v1/projects/{project}/tasks?status=complete&sort=-last_answer_at")
+    assert [t["id"] for t in newest.json["tasks"]] == answered[::-1]
+    negative = vendor.get(f"/api/v1/projects/{project}/tasks?label=负面").json["tasks"]
+    assert [t["id"] for t in negative] == [answered[1]]
+    for bad in ("sort=user__password", "status=deleted", "page=0", "annotator=1;drop",
+                "order_by=id"):
+        response = vendor.get(f"/api/v1/projects/{project}/tasks?{bad}")
+        assert response.status_code == 400, bad
+    assert expert.get(f"/api/v1/projects/{project}/tasks").status_code == 404
