@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
@@ -52,6 +57,60 @@ def load_chinese_pipeline(model_dir: Path = MODEL_DIR) -> Language:
     if not (model_dir / "config.cfg").is_file():
         raise OSError(f"name model missing: {model_dir} (run python -m deid.train_name_model)")
     return spacy.load(model_dir)
+
+
+class LazyKeywordArtifacts(NlpArtifacts):
+    """``NlpArtifacts`` whose context keywords are computed on first use.
+
+    Presidio filters stop words out of every token list up front; only texts with a finding
+    that has context words ever read them, and most sentences have none.
+    """
+
+    def __init__(self, *, language: str, **kwargs: Any) -> None:
+        self._language = language
+        self._keywords: list[str] | None = None
+        super().__init__(language=language, **kwargs)
+
+    @staticmethod
+    def set_keywords(nlp_engine: Any, lemmas: list[str], language: str) -> list[str]:
+        """Deferred: see ``keywords``."""
+        return []
+
+    @property
+    def keywords(self) -> list[str]:
+        """Lower-cased token texts that are neither stop words nor punctuation."""
+        if self._keywords is None:
+            engine = self.nlp_engine
+            self._keywords = [
+                lemma.lower() for lemma in self.lemmas
+                if not engine.is_stopword(lemma, self._language)
+                and not engine.is_punct(lemma, self._language)]
+        return self._keywords
+
+    @keywords.setter
+    def keywords(self, value: list[str]) -> None:
+        self._keywords = value or None
+
+
+class SkipUncontextualAnalyzer(AnalyzerEngine):
+    """``AnalyzerEngine`` that runs context enhancement only on results of recognizers that
+    have context words (the name and address recognizers have none): same output, without
+    deep-copying every name finding of every sentence."""
+
+    def _enhance_using_context(self, text: str, raw_results: list[RecognizerResult],
+                               nlp_artifacts: NlpArtifacts,
+                               recognizers: list[EntityRecognizer],
+                               context: list[str] | None = None) -> list[RecognizerResult]:
+        with_context = [r for r in recognizers if r.context]
+        ids = {r.id for r in with_context}
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        mine = [r for r in raw_results if r.recognition_metadata.get(key) in ids]
+        rest = [r for r in raw_results if r.recognition_metadata.get(key) not in ids]
+        if not mine:
+            return rest
+        enhanced: list[RecognizerResult] = super()._enhance_using_context(
+            text, mine, nlp_artifacts, with_context, context)
+        return enhanced + rest
 
 
 class BlankChineseNlpEngine(SpacyNlpEngine):
@@ -99,9 +158,10 @@ class BlankChineseNlpEngine(SpacyNlpEngine):
         entities = [e for e in doc.ents if e.label_ == "PER"]
         for ent in entities:
             ent.label_ = "PERSON"
-        return NlpArtifacts(entities=entities, tokens=doc, lemmas=texts,
-                            tokens_indices=[start for start, _ in offsets], nlp_engine=self,
-                            language=language, scores=[0.85] * len(entities))
+        return LazyKeywordArtifacts(entities=entities, tokens=doc, lemmas=texts,
+                                    tokens_indices=[start for start, _ in offsets],
+                                    nlp_engine=self, language=language,
+                                    scores=[0.85] * len(entities))
 
 
 _ENGLISH_PATTERN_RECOGNIZERS = (
@@ -130,8 +190,9 @@ def build_analyzer(model_dir: Path = MODEL_DIR, profile: str = "default") -> Ana
     for recognizer in recognizers:
         recognizer.load()
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
-    return AnalyzerEngine(registry=registry, nlp_engine=BlankChineseNlpEngine(pipelines),
-                          supported_languages=list(LANGUAGES))
+    return SkipUncontextualAnalyzer(registry=registry,
+                                    nlp_engine=BlankChineseNlpEngine(pipelines),
+                                    supported_languages=list(LANGUAGES))
 
 
 _ENGINES: dict[str, AnalyzerEngine] = {}
