@@ -6,8 +6,10 @@ wipe (CI gives one). The app package is imported lazily so the pure-package test
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,20 @@ def make_app(tmp_path: Path, s3: S3, database_url: str | None = None,
         if not skip_bucket:
             object_store().ensure_bucket()
     return app
+
+
+@contextlib.contextmanager
+def serve_in_thread(application: Any) -> Iterator[str]:
+    """Serve the app over real HTTP on a free loopback port; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

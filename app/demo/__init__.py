@@ -14,6 +14,7 @@ from app.services import accounts, organizations, projects
 from app.services.corpora import upload_corpus
 from app.services.ingestion import ingest_corpus
 from app.storage import object_store
+from deid.checksums import uscc_check_char
 
 DEMO_USCC_BODY = "91340100MA2TDEM8K"
 DEMO_LABELS = ("总体目标", "重点任务", "保障措施", "其他")
@@ -21,7 +22,7 @@ DEMO_LABELS = ("总体目标", "重点任务", "保障措施", "其他")
 
 def demo_uscc() -> str:
     """A checksum-valid credit code for the demo organization."""
-    return DEMO_USCC_BODY + organizations.uscc_check_character(DEMO_USCC_BODY)
+    return DEMO_USCC_BODY + uscc_check_char(DEMO_USCC_BODY)
 
 
 def load_demo(corpus_path: Path, new_password: Callable[[], str]) -> Iterator[str]:

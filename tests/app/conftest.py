@@ -15,10 +15,10 @@ _counter = itertools.count(1)
 
 def valid_uscc(seed: int) -> str:
     """A checksum-valid 统一社会信用代码 derived from ``seed``."""
-    from app.services.organizations import uscc_check_character
+    from deid.checksums import uscc_check_char
 
     body = f"913401{seed:011d}"
-    return body + uscc_check_character(body)
+    return body + uscc_check_char(body)
 
 
 @dataclass

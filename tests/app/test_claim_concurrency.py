@@ -12,18 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.app.conftest import World
+from tests.conftest import serve_in_thread
 
 
 @pytest.fixture
 def served(any_db_app: Any) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, any_db_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve_in_thread(any_db_app) as base:
+        yield base
 
 
 def call(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:

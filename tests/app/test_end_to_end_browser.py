@@ -7,16 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.app.conftest import PASSWORD, World
-from tests.conftest import S3, make_app
+from tests.conftest import S3, make_app, serve_in_thread
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -65,11 +63,8 @@ def world(live_app: Any) -> World:
 
 @pytest.fixture
 def base_url(live_app: Any) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve_in_thread(live_app) as base:
+        yield base
 
 
 def log_in(browser: Any, base_url: str, email: str) -> Any:
