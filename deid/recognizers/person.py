@@ -138,6 +138,20 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
     return spans
 
 
+def propagate_names(text: str,
+                    scored: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """Add every other occurrence in ``text`` of a name found with model or rule confidence:
+    a document that names 韩朝晖 once with his title names him bare further down."""
+    result = dict(scored)
+    strong = {text[s:e] for (s, e), score in scored.items() if score >= RULE_SCORE and e - s >= 2}
+    for name in strong:
+        start = text.find(name)
+        while start != -1:
+            result.setdefault((start, start + len(name)), RULE_SCORE)
+            start = text.find(name, start + 1)
+    return result
+
+
 class ChinesePersonRecognizer(LocalRecognizer):
     """Reports ``PERSON`` from the NLP engine's entities (the trained model), jieba and rules.
 
@@ -178,7 +192,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak += posseg_name_spans(text)
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
-        return scored
+        return propagate_names(text, scored)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None

@@ -90,6 +90,11 @@ def test_names_in_a_news_sentence(found: Found) -> None:
     assert {"李建国", "刘晓红", "陈志强"} <= names
 
 
+def test_a_name_found_once_is_found_everywhere_in_the_text(found: Found) -> None:
+    text = "黄家学,男,1965年生。黄家学长期从事免疫学研究。"
+    assert [span for kind, span in found(text) if kind == "PERSON"].count("黄家学") == 2
+
+
 def test_function_words_after_a_surname_are_not_names(found: Found) -> None:
     kinds = found("他曾任该公司董事,万人空巷,全是志愿者。")
     assert not [span for kind, span in kinds if kind == "PERSON" and span in {"曾任", "万人"}]
