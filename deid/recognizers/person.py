@@ -29,7 +29,9 @@ _TITLES = (
 _MASKED = re.compile(_SURNAME + r"(?:某某|某|[X×xＸ*＊○〇]{1,3})")
 _TITLED = re.compile(_SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?=" + _TITLES
                      + ")")
-_TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"}
+# Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
+_TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
+    "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人".split())
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
 # names in train/ and dev/.
@@ -123,12 +125,13 @@ def _from_word_start(start: int, end: int, token_starts: set[int] | None) -> tup
 
 
 def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
-    """A surname and one or two more characters right after an official title, ending on a
-    word boundary: 经理韩朝晖是 → 韩朝晖, 副局长陈士渠表示 → 陈士渠."""
+    """A surname and one or two more characters right after an official title, a byline or
+    a kinship word, ending on a word boundary: 经理韩朝晖是 → 韩朝晖, 记者张胜男 → 张胜男."""
     boundaries = {start for _, start in tokens} | {len(text)}
     spans = []
     for (word, _), (_, following) in zip(tokens, tokens[1:], strict=False):
-        surname = surname_length(text, following) if word in _TITLE_WORDS else 0
+        titled = word[-2:] in _TITLE_WORDS or word[-3:] in _TITLE_WORDS  # 本报记者, 副局长
+        surname = surname_length(text, following) if titled else 0
         if not surname:
             continue
         for end in (following + surname + 2, following + surname + 1):

@@ -79,6 +79,8 @@ def test_org_and_loc_only_when_asked() -> None:
     ("黄家学,男,1965年生,汉族。", "黄家学"),
     ("芬兰农林部长卡莱维·海米莱会见了代表团。", "卡莱维·海米莱"),
     ("陳大文先生表示歡迎", "陳大文"),
+    ("本报记者张胜男报道", "张胜男"),
+    ("江先生的老伴石粉兰今年52岁。", "石粉兰"),
 ])
 def test_rule_names(found: Found, text: str, name: str) -> None:
     assert ("PERSON", name) in found(text)
