@@ -9,15 +9,21 @@ from tasks.assignment import (
 )
 from tasks.config import DOMAINS, ProjectConfig, option_value
 from tasks.errors import InvalidAnswer, InvalidConfig, InvalidTransition, TaskRuleError
-from tasks.gold import expert_is_paused, gold_item_passed, score_against_gold
+from tasks.gold import (
+    GOLD_ITEM_PASS_SCORE,
+    expert_is_paused,
+    gold_item_passed,
+    score_against_gold,
+)
 from tasks.leases import lease_expiry, lease_is_live
 from tasks.registry import TASK_TYPES, TaskType, task_type
 from tasks.states import AssignmentEvent, AssignmentStatus, holds_slot, next_status
 from tasks.textdiff import text_diff
 
 __all__ = [
-    "DOMAINS", "TASK_TYPES", "AssignmentEvent", "AssignmentStatus", "InvalidAnswer",
-    "InvalidConfig", "InvalidTransition", "ProjectConfig", "TaskRuleError", "TaskType",
+    "DOMAINS", "GOLD_ITEM_PASS_SCORE", "TASK_TYPES", "AssignmentEvent", "AssignmentStatus",
+    "InvalidAnswer", "InvalidConfig", "InvalidTransition", "ProjectConfig", "TaskRuleError",
+    "TaskType",
     "claim_order_key", "daily_cap_reached", "expert_is_paused", "expert_qualifies",
     "gold_item_passed", "holds_slot", "lease_expiry", "lease_is_live", "next_status",
     "option_value", "score_against_gold", "should_serve_gold", "task_type", "text_diff",

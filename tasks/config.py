@@ -162,6 +162,7 @@ COMMON_OPTIONS: dict[str, OptionRule] = {
     "lease_seconds": lease_seconds,
     "daily_cap": daily_cap,
     "domains": domains,
+    "gold_feedback": flag,
 }
 
 #: The value an absent option stands for (``lease_seconds``: None = the platform default).
@@ -171,6 +172,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "lease_seconds": None,
     "daily_cap": None,
     "domains": [],
+    "gold_feedback": False,
     "multi": False,
     "allow_overlap": False,
     "prompt": "",

@@ -12,11 +12,11 @@ from flask_login import current_user
 from app.api.blueprint import api_login_required, bp
 from app.jobs import enqueue_ingestion
 from app.models import Corpus, Project
-from app.services import corpora, labeling, projects, task_list
+from app.services import answers, corpora, gold, labeling, projects, task_list
 from app.services.errors import Invalid
 from app.services.quality_report import project_quality
 from app.services.rule_messages import line_error_message
-from app.services.scoping import get_owned
+from app.services.scoping import get_managed, get_owned
 from app.storage import object_store
 
 
@@ -57,6 +57,10 @@ def create_corpus() -> ResponseReturnValue:
     return jsonify(id=corpus.id, status=corpus.status), 201
 
 
+PROJECT_OPTIONS = ("multi", "allow_overlap", "domains", "gold_ratio", "gold_pass_mark",
+                   "gold_feedback", "lease_seconds", "daily_cap", "prompt")
+
+
 @bp.get("/corpora/<int:corpus_id>")
 @api_login_required
 def show_corpus(corpus_id: int) -> ResponseReturnValue:
@@ -69,13 +73,14 @@ def show_corpus(corpus_id: int) -> ResponseReturnValue:
 def create_project() -> ResponseReturnValue:
     """Create a project over a ready corpus."""
     body = _json_object()
-    labels = _field(body, "labels", list)
+    labels = _field(body, "labels", list, [])
     if not all(isinstance(label, str) for label in labels):
         raise Invalid(_("Labels must be strings."), code="bad_field")
     spec = projects.ProjectSpec(
         name=_field(body, "name", str), corpus_id=_field(body, "corpus_id", int),
         task_type=_field(body, "type", str), labels=tuple(labels),
         overlap=_field(body, "overlap", int), instructions=_field(body, "instructions", str, ""),
+        options={name: body[name] for name in PROJECT_OPTIONS if name in body},
     )
     project = projects.create_project(current_user, spec)
     return jsonify(id=project.id), 201
@@ -89,8 +94,21 @@ def show_project(project_id: int) -> ResponseReturnValue:
     progress = projects.project_progress(project)
     return jsonify(id=project.id, name=project.name, type=project.task_type,
                    corpus_id=project.corpus_id, labels=project.labels, overlap=project.overlap,
-                   instructions=project.instructions, items_total=progress.items_total,
-                   items_complete=progress.items_complete)
+                   options=project.options, instructions=project.instructions,
+                   items_total=progress.items_total, items_complete=progress.items_complete)
+
+
+@bp.post("/projects/<int:project_id>/gold")
+@api_login_required
+def set_gold(project_id: int) -> ResponseReturnValue:
+    """Mark items as gold (check) items: ``{"items": [{"item_id", "answer"}, ...]}``."""
+    project = get_managed(Project, project_id, current_user)
+    entries = _field(_json_object(), "items", list)
+    if not all(isinstance(e, dict) and isinstance(e.get("item_id"), int) for e in entries):
+        raise Invalid(_("Each gold item needs an item_id and an answer."), code="bad_field")
+    count = gold.set_gold_answers(current_user, project,
+                                  [(e["item_id"], e.get("answer")) for e in entries])
+    return jsonify(gold_items=count)
 
 
 @bp.get("/projects/<int:project_id>/tasks")
@@ -117,9 +135,11 @@ def claim(project_id: int) -> ResponseReturnValue:
 def submit(task_id: int) -> ResponseReturnValue:
     """Submit an answer; a repeated ``client_uuid`` returns the first answer's id."""
     body = _json_object()
-    annotation = labeling.submit_annotation(current_user, task_id, body.get("result"),
-                                            body.get("client_uuid"))
-    return jsonify(id=annotation.id), 201
+    submitted = answers.submit_annotation(current_user, task_id, body.get("result"),
+                                          body.get("client_uuid"))
+    if submitted.gold is None:
+        return jsonify(id=submitted.annotation.id), 201
+    return jsonify(id=submitted.annotation.id, gold=submitted.gold), 201
 
 
 @bp.post("/tasks/<int:task_id>/heartbeat")

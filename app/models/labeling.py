@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -25,6 +25,7 @@ class Project(Base):
     labels: Mapped[list[str]] = mapped_column(default=list)
     overlap: Mapped[int]
     domains: Mapped[list[str]] = mapped_column(default=list)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     lease_seconds: Mapped[int]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -46,6 +47,9 @@ class Task(Base):
     slots_taken: Mapped[int] = mapped_column(default=0)
     answers: Mapped[int] = mapped_column(default=0)
     last_answer_at: Mapped[datetime | None]
+    # Gold (check) items: every expert may answer them; they never count toward overlap.
+    is_gold: Mapped[bool] = mapped_column(default=False, server_default=false())
+    gold_answer: Mapped[dict[str, Any] | None]
 
 
 class Assignment(Base):
@@ -84,4 +88,5 @@ class Annotation(Base):
     annotator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
     result: Mapped[dict[str, Any]]
+    gold_score: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,29 +1,30 @@
-"""The claim → submit loop: leasing task slots to experts and storing their answers.
+"""Claiming task slots: leases, gold items, daily caps, pauses, heartbeats and skips.
 
 A claim runs in one write transaction (``BEGIN IMMEDIATE`` on SQLite; ``FOR UPDATE SKIP
 LOCKED`` on PostgreSQL), so two experts never hold the same slot and no item gets more than k
-answers. ``UNIQUE(task_id, annotator_id)`` keeps an expert from seeing an item twice.
+answers. ``UNIQUE(task_id, annotator_id)`` keeps an expert from seeing an item twice. Gold
+items are served at the project's ratio, to every expert once, and never take a slot.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Annotation, Assignment, Item, Project, Task, User
 from app.services.audit import record_event
-from app.services.errors import Conflict, Invalid, NotFound
-from app.services.projects import get_open_project
-from app.services.rule_messages import rule_message
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.gold import gold_record
+from app.services.projects import get_open_project, project_config
 from app.services.transactions import as_utc, begin_write, database_now
-from tasks import InvalidAnswer, ProjectConfig, lease_expiry, task_type
+from tasks import daily_cap_reached, expert_is_paused, lease_expiry, option_value, should_serve_gold
+
+BEIJING = timedelta(hours=8)
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,12 @@ def _release_expired(project_id: int, now: datetime) -> None:
                                  Assignment.lease_expires_at <= now)))
     for assignment in stale:
         assignment.status = "expired"
-        db.session.execute(update(Task).where(Task.id == assignment.task_id)
-                           .values(slots_taken=Task.slots_taken - 1))
+        _free_slot(assignment.task_id)
+
+
+def _free_slot(task_id: int) -> None:
+    db.session.execute(update(Task).where(Task.id == task_id, Task.is_gold.is_(False))
+                       .values(slots_taken=Task.slots_taken - 1))
 
 
 def _live_lease(project_id: int, annotator_id: int, now: datetime) -> Assignment | None:
@@ -59,15 +64,37 @@ def _live_lease(project_id: int, annotator_id: int, now: datetime) -> Assignment
         Assignment.status == "leased", Assignment.lease_expires_at > now))
 
 
-def _next_task(project: Project, annotator_id: int) -> Task | None:
-    taken_by_me = select(Assignment.task_id).where(
-        Assignment.project_id == project.id, Assignment.annotator_id == annotator_id,
+def _taken_by(project_id: int, annotator_id: int) -> Any:
+    return select(Assignment.task_id).where(
+        Assignment.project_id == project_id, Assignment.annotator_id == annotator_id,
         Assignment.status != "expired")
+
+
+def _next_task(project: Project, annotator_id: int) -> Task | None:
     # Items closest to k answers first, so complete items accumulate early.
     return db.session.scalar(_skip_locked(
-        select(Task).where(Task.project_id == project.id, Task.slots_taken < project.overlap,
-                           Task.id.not_in(taken_by_me))
+        select(Task).where(Task.project_id == project.id, Task.is_gold.is_(False),
+                           Task.slots_taken < project.overlap,
+                           Task.id.not_in(_taken_by(project.id, annotator_id)))
         .order_by(Task.slots_taken.desc(), Task.id).limit(1)))
+
+
+def _next_gold_task(project: Project, annotator_id: int) -> Task | None:
+    """A gold item the expert has not seen, when the project's ratio calls for one."""
+    ratio = option_value(project_config(project), "gold_ratio")
+    if not ratio:
+        return None
+    served = db.session.execute(
+        select(func.count(), func.count().filter(Task.is_gold.is_(True)))
+        .select_from(Assignment).join(Task, Task.id == Assignment.task_id)
+        .where(Assignment.project_id == project.id, Assignment.annotator_id == annotator_id,
+               Assignment.status != "expired")).one()
+    if not should_serve_gold(served[0], served[1], ratio):
+        return None
+    return db.session.scalar(
+        select(Task).where(Task.project_id == project.id, Task.is_gold.is_(True),
+                           Task.id.not_in(_taken_by(project.id, annotator_id)))
+        .order_by(Task.id).limit(1))
 
 
 def _lease(task: Task, project: Project, annotator_id: int, now: datetime) -> Assignment:
@@ -82,7 +109,8 @@ def _lease(task: Task, project: Project, annotator_id: int, now: datetime) -> As
     else:  # the expert's own earlier lease had expired; it comes back to them
         assignment.status, assignment.leased_at, assignment.lease_expires_at = (
             "leased", now, expires)
-    task.slots_taken += 1
+    if not task.is_gold:
+        task.slots_taken += 1
     return assignment
 
 
@@ -92,22 +120,43 @@ def _claim_of(assignment: Assignment) -> Claim:
     return Claim(assignment.task_id, item.id, item.text, as_utc(assignment.lease_expires_at))
 
 
+def _check_may_claim(expert: User, project: Project, now: datetime) -> None:
+    config = project_config(project)
+    correct, total = gold_record(project.id, expert.id)
+    pass_mark = option_value(config, "gold_pass_mark")
+    if expert_is_paused(correct, total, pass_mark):
+        raise Forbidden(_l("This project is paused for you: %(correct)d of %(total)d check "
+                           "items were right, below the pass mark of %(mark)d%%.",
+                           correct=correct, total=total, mark=round(pass_mark * 100)),
+                        code="paused")
+    day_start = (now + BEIJING).replace(hour=0, minute=0, second=0, microsecond=0) - BEIJING
+    done_today = db.session.scalar(select(func.count()).where(
+        Annotation.project_id == project.id, Annotation.annotator_id == expert.id,
+        Annotation.created_at >= day_start)) or 0
+    if daily_cap_reached(done_today, option_value(config, "daily_cap")):
+        raise Forbidden(_l("You reached today's limit for this project. Thank you — come "
+                           "back tomorrow."), code="daily_cap")
+
+
 def claim_next_task(expert: User, project_id: int) -> Claim | None:
     """Lease the expert's next task slot in a project, or None when nothing is left for them.
 
     An expert holding a live lease gets that task again (a reloaded page keeps its draft).
-    Raises NotFound when the project is not open to the expert.
+    Raises NotFound (project not open to the expert) or Forbidden (paused by gold accuracy,
+    or the daily cap reached).
     """
     begin_write()
     project = get_open_project(expert, project_id)
     now = database_now()
     assignment = _live_lease(project.id, expert.id, now)
     if assignment is None:
+        _check_may_claim(expert, project, now)
         _release_expired(project.id, now)
         task = _next_task(project, expert.id)
         if task is None:
             db.session.commit()
             return None
+        task = _next_gold_task(project, expert.id) or task
         assignment = _lease(task, project, expert.id, now)
     db.session.flush()
     claim = _claim_of(assignment)
@@ -115,83 +164,8 @@ def claim_next_task(expert: User, project_id: int) -> Claim | None:
     return claim
 
 
-def _parse_uuid(client_uuid: object) -> str:
-    try:
-        return str(uuid.UUID(str(client_uuid)))
-    except ValueError:
-        raise Invalid(_l("client_uuid must be a UUID."), code="bad_client_uuid") from None
-
-
-def _replayed(client_uuid: str, expert: User, task_id: int) -> Annotation | None:
-    existing = db.session.scalar(select(Annotation).where(Annotation.client_uuid == client_uuid))
-    if existing is not None and (existing.annotator_id, existing.task_id) != (expert.id, task_id):
-        raise Conflict(_l("This client_uuid was already used for another answer."))
-    return existing
-
-
-def submit_annotation(expert: User, task_id: int, result: object,
-                      client_uuid: object) -> Annotation:
-    """Store an expert's answer to a task leased to them; idempotent by ``client_uuid``.
-
-    Raises NotFound (no lease of this expert on the task), Invalid (answer does not fit the
-    project) or Conflict (lease expired or reclaimed, or the task already answered).
-    """
-    key = _parse_uuid(client_uuid)
-    begin_write()
-    if (existing := _replayed(key, expert, task_id)) is not None:
-        db.session.commit()
-        return existing
-    assignment = db.session.scalar(select(Assignment).where(
-        Assignment.task_id == task_id, Assignment.annotator_id == expert.id))
-    if assignment is None:
-        raise NotFound(_l("This task is not leased to you."))
-    project = db.session.get(Project, assignment.project_id)
-    assert project is not None
-    try:
-        answer = task_type(project.task_type).validate_result(
-            result, ProjectConfig(tuple(project.labels), project.overlap))
-    except InvalidAnswer as exc:
-        raise Invalid(rule_message(exc), code=exc.code) from None
-    return _store_answer(expert, assignment, answer, key)
-
-
-def _store_answer(expert: User, assignment: Assignment, answer: dict[str, Any],
-                  key: str) -> Annotation:
-    now = database_now()
-    if assignment.status == "submitted":
-        raise Conflict(_l("You already answered this task."), code="already_submitted")
-    taken = db.session.execute(
-        update(Assignment).where(Assignment.id == assignment.id,
-                                 Assignment.status == "leased",
-                                 Assignment.lease_expires_at > now)
-        .values(status="submitted", submitted_at=now)
-        .execution_options(synchronize_session=False))
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(_l("Your lease on this task expired. Your draft is kept; claim the "
-                          "task again to submit it."), code="lease_expired")
-    task = db.session.get(Task, assignment.task_id)
-    assert task is not None
-    task.answers += 1
-    task.last_answer_at = now
-    annotation = Annotation(assignment_id=assignment.id, task_id=task.id,
-                            project_id=assignment.project_id, item_id=task.item_id,
-                            annotator_id=expert.id, client_uuid=key, result=answer)
-    db.session.add(annotation)
-    db.session.flush()
-    record_event("annotation_submitted", expert, object_type="annotation",
-                 object_id=annotation.id, task_id=task.id)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same client_uuid committed by a concurrent retry
-        db.session.rollback()
-        replay = _replayed(key, expert, task.id)
-        if replay is None:
-            raise
-        return replay
-    return annotation
-
-
-def _my_live_assignment(expert: User, task_id: int, now: datetime) -> Assignment:
+def live_assignment(expert: User, task_id: int, now: datetime) -> Assignment:
+    """The expert's live lease on a task; NotFound or Conflict (``lease_expired``)."""
     assignment = db.session.scalar(select(Assignment).where(
         Assignment.task_id == task_id, Assignment.annotator_id == expert.id))
     if assignment is None:
@@ -209,7 +183,7 @@ def extend_lease(expert: User, task_id: int) -> datetime:
     """
     begin_write()
     now = database_now()
-    assignment = _my_live_assignment(expert, task_id, now)
+    assignment = live_assignment(expert, task_id, now)
     project = db.session.get(Project, assignment.project_id)
     assert project is not None
     assignment.lease_expires_at = lease_expiry(now, project.lease_seconds)
@@ -227,10 +201,9 @@ def skip_task(expert: User, task_id: int, reason: str) -> None:
     if not reason:
         raise Invalid(_l("Please give a reason for skipping."), code="no_reason")
     begin_write()
-    assignment = _my_live_assignment(expert, task_id, database_now())
+    assignment = live_assignment(expert, task_id, database_now())
     assignment.status = "skipped"
-    db.session.execute(update(Task).where(Task.id == task_id)
-                       .values(slots_taken=Task.slots_taken - 1))
+    _free_slot(task_id)
     record_event("task_skipped", expert, object_type="task", object_id=task_id,
                  reason=reason[:500])
     db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -16,7 +16,7 @@ from app.services.errors import Forbidden, Invalid, NotFound
 from app.services.rule_messages import rule_message
 from app.services.scoping import get_managed
 from app.services.transactions import begin_write
-from tasks import InvalidConfig, ProjectConfig, task_type
+from tasks import InvalidConfig, ProjectConfig, expert_qualifies, option_value, task_type
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class ProjectSpec:
     labels: tuple[str, ...]
     overlap: int
     instructions: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 def create_project(user: User, spec: ProjectSpec) -> Project:
@@ -46,14 +47,17 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
         raise Invalid(_l("The project needs a name."))
     try:
         kind = task_type(spec.task_type)
-        config = kind.validate_config(ProjectConfig(spec.labels, spec.overlap))
+        config = kind.validate_config(ProjectConfig(spec.labels, spec.overlap, spec.options))
     except InvalidConfig as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
     project = Project(
         organization_id=corpus.organization_id, corpus_id=corpus.id,
         name=spec.name.strip()[:200], instructions=spec.instructions.strip()[:20000],
         task_type=kind.name, labels=list(config.labels), overlap=config.overlap,
-        lease_seconds=current_app.config["LEASE_SECONDS"], created_by_id=user.id,
+        options=config.options, domains=option_value(config, "domains"),
+        lease_seconds=(option_value(config, "lease_seconds")
+                       or current_app.config["LEASE_SECONDS"]),
+        created_by_id=user.id,
     )
     db.session.add(project)
     db.session.flush()
@@ -65,6 +69,11 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
     record_event("project_created", user, object_type="project", object_id=project.id)
     db.session.commit()
     return project
+
+
+def project_config(project: Project) -> ProjectConfig:
+    """The task-type configuration of a stored project."""
+    return ProjectConfig(tuple(project.labels), project.overlap, dict(project.options))
 
 
 def corpus_of(project: Project) -> Corpus | None:
@@ -91,9 +100,7 @@ def get_open_project(expert: User, project_id: int) -> Project:
 
 def expert_may_work_on(expert: User, project: Project) -> bool:
     """True when the user is an expert with one of the project's required domains (if any)."""
-    if expert.role != Role.EXPERT:
-        return False
-    return not project.domains or bool(set(project.domains) & set(expert.domains))
+    return expert.role == Role.EXPERT and expert_qualifies(project.domains, expert.domains)
 
 
 @dataclass(frozen=True)
@@ -113,9 +120,10 @@ def project_progress(project: Project) -> Progress:
     """Counts for one project."""
     total, complete = db.session.execute(
         select(func.count(), func.count().filter(Task.answers >= project.overlap))
-        .where(Task.project_id == project.id)).one()
+        .where(Task.project_id == project.id, Task.is_gold.is_(False))).one()
     answers = db.session.scalar(
-        select(func.count()).where(Annotation.project_id == project.id)) or 0
+        select(func.count()).where(Annotation.project_id == project.id,
+                                   Annotation.gold_score.is_(None))) or 0
     return Progress(total, complete, answers)
 
 

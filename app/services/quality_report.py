@@ -19,7 +19,7 @@ def reliability_matrix(project: Project) -> np.ndarray[Any, np.dtype[np.float64]
     """Raters × items matrix of label indices, ``nan`` where a rater gave no answer."""
     rows = db.session.execute(
         select(Annotation.annotator_id, Annotation.item_id, Annotation.result)
-        .where(Annotation.project_id == project.id)).all()
+        .where(Annotation.project_id == project.id, Annotation.gold_score.is_(None))).all()
     label_index = {label: i for i, label in enumerate(project.labels)}
     raters = {r: i for i, r in enumerate(sorted({row[0] for row in rows}))}
     items = {t: i for i, t in enumerate(sorted({row[1] for row in rows}))}

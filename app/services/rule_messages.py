@@ -16,6 +16,47 @@ _RULES: dict[str, Any] = {
     "unknown_type": _l("Unknown task type."),
     "classify_shape": _l('The answer must be {"label": "…"}.'),
     "unknown_label": _l("“%(label)s” is not a label of this project."),
+    "unknown_option": _l("Unknown option “%(name)s”."),
+    "option_invalid": _l("The option “%(name)s” has a value of the wrong kind."),
+    "option_range": _l("The option “%(name)s” must be between %(low)s and %(high)s."),
+    "option_minimum": _l("The option “%(name)s” must be at least %(low)s."),
+    "option_required": _l("The option “%(name)s” is required."),
+    "option_too_long": _l("The option “%(name)s” may have at most %(limit)d characters."),
+    "unknown_domain": _l("“%(domain)s” is not a known domain."),
+    "labels_not_used": _l("A %(type)s project takes no labels."),
+    "gold_not_supported": _l("A %(type)s project cannot use gold items."),
+    "classify_multi_shape": _l('The answer must be {"labels": ["…", …]}.'),
+    "no_label_chosen": _l("Choose at least one label."),
+    "duplicate_answer_labels": _l("Each label may be chosen only once."),
+    "unsure_flag": _l('The field "unsure" must be true or false.'),
+    "ner_shape": _l('The answer must be {"spans": [[start, end, "label"], …]}.'),
+    "too_many_spans": _l("An answer may have at most %(limit)d spans."),
+    "span_shape": _l('Span %(number)d must be [start, end, "label"] with whole-number '
+                     'offsets.'),
+    "span_bounds": _l("Span %(number)d must satisfy 0 ≤ start < end ≤ %(length)d."),
+    "duplicate_span": _l("The span [%(start)d, %(end)d) “%(label)s” is marked twice."),
+    "overlapping_spans": _l("The spans [%(start)d, %(end)d) and [%(other_start)d, "
+                            "%(other_end)d) overlap."),
+    "clean_shape": _l('The answer must be {"text": "…", "flags": […]}.'),
+    "text_too_long": _l("The text may have at most %(limit)d characters."),
+    "unknown_flag": _l("“%(flag)s” is not a cleaning flag."),
+    "empty_text_unflagged": _l("The text may be empty only when the item is flagged as junk "
+                               "or duplicate."),
+    "bbox_shape": _l('The answer must be {"boxes": [[x, y, width, height, "label"], …]}.'),
+    "too_many_boxes": _l("An answer may have at most %(limit)d boxes."),
+    "box_shape": _l('Box %(number)d must be [x, y, width, height, "label"] with finite '
+                    'numbers.'),
+    "box_size": _l("Box %(number)d must have a positive width and height."),
+    "box_negative": _l("Box %(number)d starts left of or above the image."),
+    "box_outside": _l("Box %(number)d reaches outside the %(width)d × %(height)d image."),
+    "duplicate_box": _l("Box %(number)d is drawn twice."),
+    "collect_shape": _l('The answer must be {"text": "…"} or an uploaded picture.'),
+    "collect_empty_text": _l("Write something before submitting."),
+    "object_key": _l("The upload reference is not valid."),
+    "object_sha256": _l("The upload's checksum must be 64 hexadecimal digits."),
+    "object_content_type": _l("“%(content_type)s” uploads are not accepted; use PNG or JPEG."),
+    "gold_answer_shape": _l("A stored %(type)s answer has the wrong shape and cannot be "
+                            "scored."),
 }
 
 _LINE_ERRORS: dict[str, Any] = {

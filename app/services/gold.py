@@ -1,0 +1,62 @@
+"""Gold (check) items: vendors set known answers; experts' answers to them are scored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Annotation, Item, Project, Task, User
+from app.services.audit import record_event
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.projects import project_config
+from app.services.rule_messages import rule_message
+from app.services.transactions import begin_write
+from tasks import GOLD_ITEM_PASS_SCORE, InvalidAnswer, task_type
+
+MAX_GOLD_PER_REQUEST = 10_000
+
+
+def gold_record(project_id: int, annotator_id: int) -> tuple[int, int]:
+    """(correct, total) of an expert's answers to the project's gold items."""
+    correct, total = db.session.execute(
+        select(func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE), func.count())
+        .where(Annotation.project_id == project_id, Annotation.annotator_id == annotator_id,
+               Annotation.gold_score.is_not(None))).one()
+    return int(correct), int(total)
+
+
+def _checked_answer(project: Project, item_text: str, answer: object) -> dict[str, Any]:
+    try:
+        return task_type(project.task_type).validate_result(answer, project_config(project),
+                                                            item_text=item_text)
+    except InvalidAnswer as exc:
+        raise Invalid(rule_message(exc), code=exc.code) from None
+
+
+def set_gold_answers(user: User, project: Project, entries: list[tuple[int, object]]) -> int:
+    """Mark items of a project as gold with their known answers; returns how many.
+
+    All or nothing: an unknown item, an item already answered by experts, or an answer that
+    does not fit the project raises (NotFound, Conflict, Invalid) and changes nothing.
+    """
+    if not 1 <= len(entries) <= MAX_GOLD_PER_REQUEST:
+        raise Invalid(_l("Send between 1 and %(n)d gold items.", n=MAX_GOLD_PER_REQUEST))
+    begin_write()
+    for item_id, answer in entries:
+        row = db.session.execute(
+            select(Task, Item.text).join(Item, Item.id == Task.item_id)
+            .where(Task.project_id == project.id, Task.item_id == item_id)).first()
+        if row is None:
+            raise NotFound(_l("Item %(id)d is not part of this project.", id=item_id))
+        task, text = row
+        if task.answers or (task.slots_taken and not task.is_gold):
+            raise Conflict(_l("Item %(id)d already has answers and cannot become a check "
+                              "item.", id=item_id))
+        task.is_gold, task.gold_answer = True, _checked_answer(project, text, answer)
+    record_event("gold_set", user, object_type="project", object_id=project.id,
+                 count=len(entries))
+    db.session.commit()
+    return len(entries)

@@ -1,0 +1,129 @@
+"""Task types, options, qualification routing, daily caps and gold items through the API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.app.conftest import Api, World
+
+TEXTS = ["张三在合肥工作。", "李四去了芜湖。", "王五住在蚌埠。", "赵六来自阜阳。", "孙七在淮南。",
+         "周八在宿州。", "吴九在亳州。"]
+
+
+def new_project(world: World, vendor: Api, kind: str, labels: list[str], overlap: int = 1,
+                texts: list[str] = TEXTS, **options: Any) -> Any:
+    corpus = world.ready_corpus(vendor, texts)
+    return vendor.post("/api/v1/projects", {"name": f"{kind} 项目", "corpus_id": corpus,
+                                            "type": kind, "labels": labels, "overlap": overlap,
+                                            **options})
+
+
+def answer(api: Api, task_id: int, result: dict[str, Any]) -> Any:
+    return api.post(f"/api/v1/tasks/{task_id}/annotations",
+                    {"result": result, "client_uuid": str(uuid.uuid4())})
+
+
+def test_ner_spans_are_checked_against_the_item_text(world: World) -> None:
+    vendor = world.vendor_api()
+    project = new_project(world, vendor, "ner", ["人名", "地名"]).json["id"]
+    expert = world.api(world.user("expert"))
+    claim = expert.post(f"/api/v1/projects/{project}/claim").json
+    text = claim["item"]["text"]
+    outside = answer(expert, claim["task_id"], {"spans": [[0, len(text) + 1, "人名"]]})
+    assert outside.status_code == 422 and str(len(text)) in outside.json["error"]["message"]
+    overlapping = answer(expert, claim["task_id"], {"spans": [[0, 2, "人名"], [1, 3, "地名"]]})
+    assert overlapping.status_code == 422
+    assert answer(expert, claim["task_id"], {"spans": [[0, 2, "人名"]]}).status_code == 201
+
+
+def test_multi_label_classification(world: World) -> None:
+    vendor = world.vendor_api()
+    project = new_project(world, vendor, "classify", ["人物", "城市", "工作"], multi=True)
+    assert project.status_code == 201
+    expert = world.api(world.user("expert"))
+    task = expert.post(f"/api/v1/projects/{project.json['id']}/claim").json["task_id"]
+    assert answer(expert, task, {"label": "人物"}).status_code == 422
+    assert answer(expert, task, {"labels": ["人物", "城市"]}).status_code == 201
+
+
+def test_bad_options_are_refused_with_the_option_named(world: World) -> None:
+    vendor = world.vendor_api()
+    bad = new_project(world, vendor, "classify", ["是", "否"], gold_ratio=0.9)
+    assert bad.status_code == 422 and "gold_ratio" in bad.json["error"]["message"]
+    domain = new_project(world, vendor, "classify", ["是", "否"], domains=["占卜"])
+    assert domain.status_code == 422 and "占卜" in domain.json["error"]["message"]
+    collect = new_project(world, vendor, "collect", [])
+    assert collect.status_code == 422 and "prompt" in collect.json["error"]["message"]
+
+
+def test_projects_route_to_experts_of_the_required_domain(world: World) -> None:
+    vendor = world.vendor_api()
+    project = new_project(world, vendor, "classify", ["是", "否"], domains=["医疗"]).json["id"]
+    lawyer = world.api(world.user("expert", domains=["法律"]))
+    doctor = world.api(world.user("expert", domains=["医疗", "教育"]))
+    assert lawyer.post(f"/api/v1/projects/{project}/claim").status_code == 404
+    assert doctor.post(f"/api/v1/projects/{project}/claim").status_code == 200
+
+
+def test_daily_cap_stops_an_expert_for_the_day(world: World) -> None:
+    vendor = world.vendor_api()
+    project = new_project(world, vendor, "classify", ["是", "否"], daily_cap=2).json["id"]
+    expert = world.api(world.user("expert"))
+    for _ in range(2):
+        task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
+        assert answer(expert, task, {"label": "是"}).status_code == 201
+    capped = expert.post(f"/api/v1/projects/{project}/claim")
+    assert capped.status_code == 403 and capped.json["error"]["code"] == "daily_cap"
+
+
+MANY = [f"第{i}号文件已印发。" for i in range(15)]
+
+
+def gold_project(world: World, vendor: Api, **options: Any) -> tuple[int, dict[int, str]]:
+    project = new_project(world, vendor, "classify", ["对", "错"], texts=MANY,
+                          **options).json["id"]
+    tasks = vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
+    gold = {t["item_id"]: "对" for t in tasks[:5]}
+    response = vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
+        {"item_id": item, "answer": {"label": label}} for item, label in gold.items()]})
+    assert response.status_code == 200 and response.json["gold_items"] == 5
+    return project, gold
+
+
+def test_gold_items_give_feedback_and_pause_a_careless_expert(world: World) -> None:
+    vendor = world.vendor_api()
+    project, gold = gold_project(world, vendor, gold_ratio=0.5, gold_feedback=True,
+                                 gold_pass_mark=0.8)
+    expert = world.api(world.user("expert"))
+    seen_gold = 0
+    for _ in range(20):
+        claim = expert.post(f"/api/v1/projects/{project}/claim")
+        if claim.status_code != 200:
+            break
+        reply = answer(expert, claim.json["task_id"], {"label": "错"})  # always wrong on gold
+        assert reply.status_code == 201
+        if claim.json["item"]["id"] in gold:
+            seen_gold += 1
+            assert reply.json["gold"] == {"score": 0.0, "passed": False,
+                                          "expected": {"label": "对"}}
+        else:
+            assert "gold" not in reply.json
+    assert seen_gold == 5
+    assert claim.status_code == 403 and claim.json["error"]["code"] == "paused"
+    quality = vendor.get(f"/api/v1/projects/{project}/quality").json
+    assert quality["items_total"] == len(MANY) - 5
+
+
+def test_answered_items_cannot_become_gold(world: World) -> None:
+    vendor = world.vendor_api()
+    project = new_project(world, vendor, "classify", ["对", "错"]).json["id"]
+    expert = world.api(world.user("expert"))
+    claim = expert.post(f"/api/v1/projects/{project}/claim").json
+    answer(expert, claim["task_id"], {"label": "对"})
+    response = vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
+        {"item_id": claim["item"]["id"], "answer": {"label": "对"}}]})
+    assert response.status_code == 409
+    other_vendor = world.vendor_api()
+    assert other_vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
+        {"item_id": claim["item"]["id"], "answer": {"label": "对"}}]}).status_code == 404
