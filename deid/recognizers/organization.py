@@ -7,7 +7,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deid.divisions import division_names
-from deid.recognizers.person import _jieba_tables
+from deid.recognizers.person import jieba_tables
 
 
 class _TokenTagRecognizer(LocalRecognizer):
@@ -23,7 +23,7 @@ class _TokenTagRecognizer(LocalRecognizer):
 
     def load(self) -> None:
         """Load jieba's tag table now."""
-        _jieba_tables()
+        jieba_tables()
 
     def names(self) -> frozenset[str]:
         """Extra words reported regardless of their tag."""
@@ -35,7 +35,7 @@ class _TokenTagRecognizer(LocalRecognizer):
         """One result per matching token of the NLP engine's tokenization."""
         if self.entity not in entities or nlp_artifacts is None or nlp_artifacts.tokens is None:
             return []
-        _, tags = _jieba_tables()
+        _, tags = jieba_tables()
         extra = self.names()
         return [
             RecognizerResult(self.entity, t.idx, t.idx + len(t.text), 0.6, recognition_metadata={

@@ -54,7 +54,7 @@ _NOT_A_GIVEN_NAME = frozenset("任人是在于的了及上中为年")
 
 
 @cache
-def _jieba_tables() -> tuple[dict[str, int], dict[str, str]]:
+def jieba_tables() -> tuple[dict[str, int], dict[str, str]]:
     """jieba's word frequencies and part-of-speech table (loaded once)."""
     jieba.setLogLevel(60)
     jieba.dt.check_initialized()
@@ -74,7 +74,7 @@ def jieba_name_spans(tokens: list[tuple[str, int]],
     The dictionary tags alone are too noisy to use by default (一审判决 is ``nr``); measured
     on dev/, see ``deid/model/MODEL_CARD.md``.
     """
-    freq, tags = _jieba_tables()
+    freq, tags = jieba_tables()
     spans = []
     for word, start in tokens:
         if not 2 <= len(word) <= 4 or not surname_length(word, 0) or not _is_cjk(word):
@@ -173,7 +173,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
 
     def load(self) -> None:
         """Load jieba's tables now rather than on the first text."""
-        _jieba_tables()
+        jieba_tables()
 
     def scored_spans(self, text: str,
                      nlp_artifacts: NlpArtifacts | None) -> dict[tuple[int, int], float]:
