@@ -2,17 +2,68 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tasks import DOMAINS
+
+TYPE_CHOICES = [("classify", _l("Classification")), ("ner", _l("Named entities")),
+                ("clean", _l("Text cleaning"))]
 
 
 class ProjectForm(FlaskForm):
     name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=200)])
     corpus_id = SelectField(_l("Corpus"), coerce=int, validate_choice=False)
-    labels = TextAreaField(_l("Labels (one per line)"), validators=[DataRequired()])
+    task_type = SelectField(_l("Task type"), choices=TYPE_CHOICES, default="classify")
+    labels = TextAreaField(_l("Labels (one per line)"))
+    multi = BooleanField(_l("Several labels may be chosen (classification)"))
+    allow_overlap = BooleanField(_l("Spans may overlap (named entities)"))
     overlap = IntegerField(_l("Experts per item (k)"), default=2, validators=[
         DataRequired(), NumberRange(min=1, max=5, message=_l("Overlap must be between 1 and 5."))])
+    domains = SelectMultipleField(
+        _l("Required domains (none: open to every expert)"), choices=[(d, d) for d in DOMAINS],
+        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    gold_ratio = DecimalField(_l("Share of check items (0–0.5)"), places=2, default=0,
+                              validators=[Optional(), NumberRange(min=0, max=0.5)])
+    gold_pass_mark = DecimalField(_l("Pass mark on check items (0–1)"), places=2, default=0.8,
+                                  validators=[Optional(), NumberRange(min=0, max=1)])
+    gold_feedback = BooleanField(_l("Show experts the right answer after a check item"))
+    daily_cap = IntegerField(_l("Answers per expert per day (empty: no limit)"),
+                             validators=[Optional(), NumberRange(min=1)])
+    lease_minutes = IntegerField(_l("Minutes an expert may hold a task"), default=30,
+                                 validators=[Optional(), NumberRange(min=1, max=1440)])
     instructions = TextAreaField(_l("Instructions for the experts"),
                                  validators=[Length(max=20000)])
+
+    def options(self) -> dict[str, Any]:
+        """The task-type options the form sets (only the ones that apply)."""
+        options: dict[str, Any] = {}
+        if self.task_type.data == "classify" and self.multi.data:
+            options["multi"] = True
+        if self.task_type.data == "ner" and self.allow_overlap.data:
+            options["allow_overlap"] = True
+        if self.domains.data:
+            options["domains"] = list(self.domains.data)
+        if self.gold_ratio.data:
+            options["gold_ratio"] = float(self.gold_ratio.data)
+            options["gold_feedback"] = bool(self.gold_feedback.data)
+            if self.gold_pass_mark.data is not None:
+                options["gold_pass_mark"] = float(self.gold_pass_mark.data)
+        if self.daily_cap.data:
+            options["daily_cap"] = self.daily_cap.data
+        if self.lease_minutes.data:
+            options["lease_seconds"] = self.lease_minutes.data * 60
+        return options

@@ -38,8 +38,10 @@ def new() -> ResponseReturnValue:
     if form.validate_on_submit():
         spec = projects.ProjectSpec(
             name=form.name.data or "", corpus_id=form.corpus_id.data or 0,
-            task_type="classify", labels=tuple((form.labels.data or "").splitlines()),
-            overlap=form.overlap.data or 0, instructions=form.instructions.data or "")
+            task_type=form.task_type.data or "classify",
+            labels=tuple((form.labels.data or "").splitlines()),
+            overlap=form.overlap.data or 0, instructions=form.instructions.data or "",
+            options=form.options())
         try:
             project = projects.create_project(current_user, spec)
         except ServiceError as exc:

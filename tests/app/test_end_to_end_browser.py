@@ -106,23 +106,24 @@ def vendor_creates_project(page: Any, base_url: str, tmp_path: Path) -> str:
 
 
 def expert_labels_everything(page: Any, keys: list[str], name: str) -> None:
+    from playwright.sync_api import expect
+
     page.click(".project-link")
     page.wait_for_url("**/annotate/*")
+    item = page.locator("#item-text")
     for number, key in enumerate(keys, start=1):
-        page.wait_for_function("document.querySelector('#item-text').textContent.includes('。')")
-        text_before = page.inner_text("#item-text")
+        expect(item).to_contain_text("。")
+        text_before = item.inner_text()
         page.keyboard.press(key)
-        assert page.get_attribute(f".label-button[data-key='{key}']", "aria-checked") == "true"
+        expect(page.locator(f".label-button[data-key='{key}']")).to_have_attribute(
+            "aria-checked", "true")
         if number == 1:
             shot(page, f"04-{name}-workbench")
         page.keyboard.press("Enter")
-        page.wait_for_function("n => document.querySelector('#done-count').textContent == n",
-                               arg=str(number))
+        expect(page.locator("#done-count")).to_have_text(str(number))
         if number < len(keys):
-            page.wait_for_function(
-                "t => document.querySelector('#item-text').textContent != t", arg=text_before)
-    page.wait_for_selector("#wb-message:not([hidden])")
-    assert page.url.endswith(page.url.split("/")[-1])  # never reloaded away
+            expect(item).not_to_have_text(text_before)
+    expect(page.locator("#wb-message")).to_be_visible()
     shot(page, f"05-{name}-done")
 
 

@@ -127,3 +127,23 @@ def test_answered_items_cannot_become_gold(world: World) -> None:
     other_vendor = world.vendor_api()
     assert other_vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
         {"item_id": claim["item"]["id"], "answer": {"label": "对"}}]}).status_code == 404
+
+
+def test_project_form_sets_type_and_options(app: Any, world: World) -> None:
+    from tests.app.conftest import login
+
+    org = world.org()
+    vendor = world.api(world.user("vendor", org))
+    corpus = world.ready_corpus(vendor, TEXTS)
+    client = app.test_client()
+    login(client, world.user("vendor", org))
+    response = client.post("/projects/new", data={
+        "name": "实体标注", "corpus_id": corpus, "task_type": "ner", "labels": "人名\n地名",
+        "allow_overlap": "y", "overlap": 2, "domains": ["政务", "法律"], "gold_ratio": "0.1",
+        "gold_pass_mark": "0.7", "daily_cap": 100, "lease_minutes": 20, "instructions": ""})
+    assert response.status_code == 302
+    project = vendor.get(response.headers["Location"].replace("/projects/", "/api/v1/projects/"))
+    assert project.json["type"] == "ner" and project.json["labels"] == ["人名", "地名"]
+    assert project.json["options"] == {
+        "allow_overlap": True, "domains": ["法律", "政务"], "gold_ratio": 0.1,
+        "gold_feedback": False, "gold_pass_mark": 0.7, "daily_cap": 100, "lease_seconds": 1200}
