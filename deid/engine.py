@@ -45,6 +45,9 @@ from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REP
 from deid.recognizers.contact import AsciiEmailRecognizer
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "name_ner"
+# Longest text handed to spaCy at once (its own limit is 1,000,000 characters); longer
+# documents are analysed piece by piece, cut at sentence ends.
+MAX_PIECE = 20_000
 LANGUAGES = ("zh", "en")
 
 
@@ -257,8 +260,29 @@ def analyze_batch(texts: Iterable[str], language: str = "zh",
     """
     wanted = _entities_for(language, entities)
     engine = get_engine(profile)
-    normalized = [normalize(text) for text in texts]
+    originals = list(texts)
+    pieces = [(number, offset, piece) for number, text in enumerate(originals)
+              for offset, piece in split_for_analysis(text)]
+    normalized = [normalize(piece) for _, _, piece in pieces]
     artifacts: Iterator[tuple[str, NlpArtifacts]] = engine.nlp_engine.process_batch(
         [n.text for n in normalized], language=language, batch_size=batch_size)
-    return [_findings(engine, norm, art, language, wanted)
-            for norm, (_, art) in zip(normalized, artifacts, strict=True)]
+    found: list[list[Finding]] = [[] for _ in originals]
+    for (number, offset, _), norm, (_, art) in zip(pieces, normalized, artifacts, strict=True):
+        found[number] += [Finding(f.start + offset, f.end + offset, f.entity_type, f.score)
+                          for f in _findings(engine, norm, art, language, wanted)]
+    return [resolve_overlaps(f) for f in found]
+
+
+def split_for_analysis(text: str, limit: int = MAX_PIECE) -> list[tuple[int, str]]:
+    """Cut ``text`` into ``(offset, piece)`` pieces of at most ``limit`` characters, at the
+    last line break or sentence end (。！？；) inside each window, so no identifier is cut
+    unless a window has no sentence end at all.  An empty text is one empty piece.
+    """
+    pieces, position = [], 0
+    while len(text) - position > limit:
+        window = text[position : position + limit]
+        cut = max(window.rfind(mark) for mark in "\n。！？；") + 1 or limit
+        pieces.append((position, text[position : position + cut]))
+        position += cut
+    pieces.append((position, text[position:]))
+    return pieces

@@ -48,6 +48,23 @@ def test_batch_gives_the_same_findings_as_one_by_one() -> None:
     assert deid.analyze_batch(texts) == [deid.analyze(t) for t in texts]
 
 
+@pytest.mark.slow
+def test_a_document_longer_than_spacy_accepts_is_analysed_to_the_end() -> None:
+    filler = "为加快推进数字政府建设,现将有关事项通知如下。" * 50_000  # 1.15 M characters
+    text = "联系电话13912345678。" + filler + "身份证号11010519491231002X。"
+    kinds = [(f.entity_type, text[f.start : f.end]) for f in deid.analyze(text)]
+    assert kinds == [("CN_PHONE", "13912345678"), ("CN_RESIDENT_ID", "11010519491231002X")]
+
+
+def test_pieces_cover_the_text_and_end_at_sentence_ends() -> None:
+    text = "第一句话。第二句话很长很长。第三句。" * 3
+    pieces = engine.split_for_analysis(text, limit=12)
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(text[offset:].startswith(piece) for offset, piece in pieces)
+    assert all(piece.endswith("。") for _, piece in pieces)
+    assert engine.split_for_analysis("") == [(0, "")]
+
+
 def test_findings_have_the_published_shape() -> None:
     [finding] = deid.analyze("电话13912345678")
     assert (finding.start, finding.end, finding.entity_type) == (2, 13, "CN_PHONE")
