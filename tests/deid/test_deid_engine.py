@@ -81,6 +81,16 @@ def test_missing_model_fails_closed(tmp_path: Path) -> None:
         engine.build_analyzer(tmp_path)
 
 
+def test_a_failing_recognizer_fails_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deid.recognizers.person import ChinesePersonRecognizer
+
+    def broken(*args: object) -> dict[tuple[int, int], float]:
+        raise RuntimeError("recognizer crashed")
+    monkeypatch.setattr(ChinesePersonRecognizer, "scored_spans", broken)
+    with pytest.raises(RuntimeError, match="crashed"):
+        deid.analyze("王小明的电话是13912345678。")
+
+
 def test_org_and_loc_only_when_asked() -> None:
     text = "安徽省财政厅会同合肥市人民政府印发通知。"
     default = {f.entity_type for f in deid.analyze(text)}
