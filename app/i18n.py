@@ -37,13 +37,16 @@ ROLE_NAMES = {"admin": _l("Administrator"), "auditor": _l("Auditor"),
               "vendor": _l("Vendor"), "expert": _l("Expert")}
 CORPUS_STATUS_NAMES = {"processing": _l("Processing"), "ready": _l("Ready"),
                        "failed": _l("Failed")}
-TASK_TYPE_NAMES = {"classify": _l("Classification")}
+TASK_TYPE_NAMES = {"classify": _l("Classification"), "ner": _l("Named entities"),
+                   "clean": _l("Text cleaning"), "bbox": _l("Image boxes"),
+                   "collect": _l("Data collection")}
 ACTION_NAMES = {
     "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
     "password_changed": _l("Password changed"), "token_issued": _l("API token issued"),
     "user_created": _l("Account created"), "org_created": _l("Organization created"),
     "corpus_uploaded": _l("Corpus uploaded"), "project_created": _l("Project created"),
     "annotation_submitted": _l("Answer submitted"), "task_skipped": _l("Task skipped"),
+    "gold_set": _l("Check items set"),
 }
 
 

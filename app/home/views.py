@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.models import Corpus, Role
 from app.services import accounts, organizations, projects
+from app.services.gold import gold_record
 from app.services.quality_report import projects_with_quality
 from app.services.scoping import list_owned
 
@@ -21,9 +22,11 @@ def index() -> ResponseReturnValue:
     """Land on the page of one's role."""
     role = current_user.role
     if role == Role.EXPERT:
-        return render_template("home/expert.html",
-                               projects=projects.open_projects(current_user),
-                               numbers=projects.expert_numbers(current_user))
+        open_projects = projects.open_projects(current_user)
+        return render_template("home/expert.html", projects=open_projects,
+                               numbers=projects.expert_numbers(current_user),
+                               gold={p.id: gold_record(p.id, current_user.id)
+                                     for p in open_projects})
     if role == Role.ADMIN:
         return render_template("home/admin.html", users=accounts.list_users(limit=PAGE_SIZE),
                                organizations=organizations.list_organizations())

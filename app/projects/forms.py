@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -22,6 +23,10 @@ from tasks import DOMAINS
 
 TYPE_CHOICES = [("classify", _l("Classification")), ("ner", _l("Named entities")),
                 ("clean", _l("Text cleaning"))]
+
+
+class GoldForm(FlaskForm):
+    file = FileField(_l("Check items (.jsonl: one {\"item_id\", \"answer\"} per line)"))
 
 
 class ProjectForm(FlaskForm):

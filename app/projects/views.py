@@ -9,11 +9,11 @@ from flask_login import current_user
 
 from app.models import Project, Role
 from app.permissions import roles_required
-from app.projects.forms import ProjectForm
-from app.services import corpora, projects
+from app.projects.forms import GoldForm, ProjectForm
+from app.services import corpora, gold, projects, task_list
 from app.services.errors import ServiceError
 from app.services.quality_report import project_quality, projects_with_quality
-from app.services.scoping import get_owned
+from app.services.scoping import get_managed, get_owned
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
@@ -56,8 +56,29 @@ def new() -> ResponseReturnValue:
 @bp.get("/<int:project_id>")
 @roles_required(*READERS)
 def show(project_id: int) -> ResponseReturnValue:
-    """Progress and Krippendorff's α of one project."""
+    """Progress, Krippendorff's α and the task list of one project."""
     project = get_owned(Project, project_id, current_user)
-    corpus = projects.corpus_of(project)
-    return render_template("projects/show.html", project=project, corpus=corpus,
-                           quality=project_quality(project))
+    query = task_list.parse_task_query(request.args)
+    return render_template("projects/show.html", project=project,
+                           corpus=projects.corpus_of(project), quality=project_quality(project),
+                           tasks=task_list.list_tasks(project, query), query=query,
+                           gold_form=GoldForm())
+
+
+@bp.post("/<int:project_id>/gold")
+@roles_required(Role.VENDOR)
+def upload_gold(project_id: int) -> ResponseReturnValue:
+    """Mark check items from a JSONL file of ``{"item_id", "answer"}`` lines."""
+    project = get_managed(Project, project_id, current_user)
+    form = GoldForm()
+    if not form.validate_on_submit() or form.file.data is None:
+        flash(_("Choose a .jsonl file of check items."), "error")
+        return redirect(url_for("projects.show", project_id=project.id))
+    try:
+        count = gold.set_gold_answers(current_user, project, gold.parse_gold_jsonl(
+            form.file.data.stream))
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(n)d check items set.", n=count), "info")
+    return redirect(url_for("projects.show", project_id=project.id))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -34,6 +35,27 @@ def _checked_answer(project: Project, item_text: str, answer: object) -> dict[st
                                                             item_text=item_text)
     except InvalidAnswer as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
+
+
+def parse_gold_jsonl(stream: IO[bytes], limit: int = MAX_GOLD_PER_REQUEST
+                     ) -> list[tuple[int, object]]:
+    """Read ``{"item_id": int, "answer": {...}}`` lines; raises Invalid naming the bad line."""
+    entries: list[tuple[int, object]] = []
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            value = None
+        if not isinstance(value, dict) or not isinstance(value.get("item_id"), int) \
+                or "answer" not in value:
+            raise Invalid(_l("Line %(line)d is not {\"item_id\": …, \"answer\": …}.",
+                             line=number))
+        entries.append((value["item_id"], value["answer"]))
+        if len(entries) > limit:
+            break
+    return entries
 
 
 def set_gold_answers(user: User, project: Project, entries: list[tuple[int, object]]) -> int:

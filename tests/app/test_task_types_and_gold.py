@@ -147,3 +147,31 @@ def test_project_form_sets_type_and_options(app: Any, world: World) -> None:
     assert project.json["options"] == {
         "allow_overlap": True, "domains": ["法律", "政务"], "gold_ratio": 0.1,
         "gold_feedback": False, "gold_pass_mark": 0.7, "daily_cap": 100, "lease_seconds": 1200}
+
+
+def test_project_page_lists_tasks_and_takes_gold_file(app: Any, world: World) -> None:
+    import io
+    import json
+
+    from tests.app.conftest import login
+
+    org = world.org()
+    vendor = world.api(world.user("vendor", org))
+    project = new_project(world, vendor, "classify", ["对", "错"]).json["id"]
+    items = [t["item_id"] for t in vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]]
+    client = app.test_client()
+    login(client, world.user("vendor", org))
+    page = client.get(f"/projects/{project}")
+    assert page.status_code == 200 and TEXTS[0][:5] in page.text
+    assert client.get(f"/projects/{project}?sort=user__password").status_code == 400
+    lines = "\n".join(json.dumps({"item_id": i, "answer": {"label": "对"}}) for i in items[:2])
+    done = client.post(f"/projects/{project}/gold", data={
+        "file": (io.BytesIO(lines.encode()), "gold.jsonl")}, content_type="multipart/form-data",
+        follow_redirects=True)
+    assert done.status_code == 200
+    assert vendor.get(f"/api/v1/projects/{project}/quality").json["items_total"] == len(TEXTS) - 2
+    bad = client.post(f"/projects/{project}/gold", data={
+        "file": (io.BytesIO(b'{"item_id": 1}\n'), "gold.jsonl")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert bad.status_code == 200
+    assert vendor.get(f"/api/v1/projects/{project}/quality").json["items_total"] == len(TEXTS) - 2
