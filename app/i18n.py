@@ -46,7 +46,8 @@ ACTION_NAMES = {
     "user_created": _l("Account created"), "org_created": _l("Organization created"),
     "corpus_uploaded": _l("Corpus uploaded"), "project_created": _l("Project created"),
     "annotation_submitted": _l("Answer submitted"), "task_skipped": _l("Task skipped"),
-    "gold_set": _l("Check items set"),
+    "gold_set": _l("Check items set"), "reviewer_added": _l("Reviewer added"),
+    "item_adjudicated": _l("Item adjudicated"),
 }
 
 

@@ -11,10 +11,15 @@ import os
 from collections.abc import Iterator
 
 from flask import Flask, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from app.config import var_dir
 from app.services.ingestion import ingest_corpus
+from app.services.quality_report import (
+    projects_needing_reports,
+    refresh_report,
+    report_is_stale_by_id,
+)
 from app.storage import object_store
 
 
@@ -56,6 +61,28 @@ def ingest_corpus_job(corpus_id: int) -> None:
 def enqueue_ingestion(corpus_id: int) -> None:
     """Queue the ingestion of a corpus."""
     ingest_corpus_job(corpus_id)
+
+
+@huey.task(retries=1, retry_delay=10)
+@huey.lock_task("quality-report")
+def refresh_quality_job(project_id: int, force: bool = False) -> None:
+    """Recompute one project's quality report (``force``: even without new answers)."""
+    with _app_context():
+        if force or report_is_stale_by_id(project_id):
+            refresh_report(project_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def refresh_stale_reports() -> None:
+    """Every minute: recompute the reports of projects that received answers."""
+    with _app_context():
+        for project_id in projects_needing_reports():
+            refresh_quality_job(project_id)
+
+
+def enqueue_quality_refresh(project_id: int, force: bool = False) -> None:
+    """Ask the worker for a fresh quality report of a project."""
+    refresh_quality_job(project_id, force)
 
 
 def init_app(app: Flask) -> None:

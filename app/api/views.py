@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp
-from app.jobs import enqueue_ingestion
+from app.jobs import enqueue_ingestion, enqueue_quality_refresh
 from app.models import Corpus, Project
-from app.services import answers, corpora, gold, labeling, projects, task_list
+from app.services import answers, corpora, gold, labeling, projects, review, task_list
 from app.services.errors import Invalid
-from app.services.quality_report import project_quality
+from app.services.quality_report import latest_report, project_quality
 from app.services.rule_messages import line_error_message
 from app.services.scoping import get_managed, get_owned
 from app.storage import object_store
@@ -159,8 +159,47 @@ def skip(task_id: int) -> ResponseReturnValue:
     return "", 204
 
 
+@bp.post("/projects/<int:project_id>/reviewers")
+@api_login_required
+def add_reviewer(project_id: int) -> ResponseReturnValue:
+    """Make an expert (``{"email"}``) a reviewer of the project."""
+    expert = review.add_reviewer(current_user, project_id, _field(_json_object(), "email", str))
+    return jsonify(user_id=expert.id), 201
+
+
+@bp.get("/projects/<int:project_id>/review")
+@api_login_required
+def review_items(project_id: int) -> ResponseReturnValue:
+    """The items waiting for adjudication (reviewers, the vendor, auditors)."""
+    project = review.reviewable_project(current_user, project_id)
+    return jsonify(items=review.review_queue(project, enqueue_quality_refresh))
+
+
+@bp.get("/projects/<int:project_id>/items/<int:item_id>")
+@api_login_required
+def item_detail(project_id: int, item_id: int) -> ResponseReturnValue:
+    """One item with every expert's answer side by side."""
+    project = review.reviewable_project(current_user, project_id)
+    detail = review.item_answers(project, item_id)
+    return jsonify(id=detail.item_id, text=detail.text, answers=detail.answers,
+                   adjudication=detail.adjudication)
+
+
+@bp.post("/projects/<int:project_id>/items/<int:item_id>/adjudication")
+@api_login_required
+def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
+    """A reviewer's final answer for a disputed item."""
+    body = _json_object()
+    done = review.adjudicate(current_user, project_id, item_id, body.get("result"),
+                             enqueue_quality_refresh)
+    return jsonify(item_id=done.item_id, result=done.result), 201
+
+
 @bp.get("/projects/<int:project_id>/quality")
 @api_login_required
 def quality(project_id: int) -> ResponseReturnValue:
     """Progress and Krippendorff's α of a project."""
-    return jsonify(project_quality(get_owned(Project, project_id, current_user)))
+    project = get_owned(Project, project_id, current_user)
+    summary = project_quality(project, enqueue_quality_refresh)
+    report = latest_report(project.id)
+    return jsonify({**summary, "report": report.payload if report else None})

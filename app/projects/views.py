@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.jobs import enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
 from app.projects.forms import GoldForm, ProjectForm
@@ -59,8 +60,9 @@ def show(project_id: int) -> ResponseReturnValue:
     """Progress, Krippendorff's α and the task list of one project."""
     project = get_owned(Project, project_id, current_user)
     query = task_list.parse_task_query(request.args)
-    return render_template("projects/show.html", project=project,
-                           corpus=projects.corpus_of(project), quality=project_quality(project),
+    quality = project_quality(project, enqueue_quality_refresh)
+    return render_template("projects/show.html", project=project, quality=quality,
+                           corpus=projects.corpus_of(project),
                            tasks=task_list.list_tasks(project, query), query=query,
                            gold_form=GoldForm())
 

@@ -33,7 +33,7 @@ def record_event(action: str, actor: User | None = None, *, object_type: str | N
 AUDIT_ACTIONS = (
     "login", "login_failed", "logout", "password_changed", "token_issued", "user_created",
     "org_created", "corpus_uploaded", "project_created", "annotation_submitted",
-    "task_skipped", "gold_set",
+    "task_skipped", "gold_set", "reviewer_added", "item_adjudicated",
 )
 
 

@@ -1,48 +1,295 @@
-"""A project's agreement figures, computed by :mod:`quality` from the stored answers."""
+"""Project quality reports: computed by a background job from the stored answers with
+:mod:`quality`, stored, and read by pages and the API (never computed inside a request).
+
+A report covers single-label classification: Krippendorff's α (nominal, with a bootstrap
+interval), α per label (each label against the rest), per-expert figures (answers, agreement
+with the consensus, Dawid–Skene accuracy, gold accuracy with a Wilson interval), the pooled
+confusion matrix, and the items that go to review. Final label = adjudicated, else
+Dawid–Skene consensus, else majority.
+"""
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Annotation, Project, User
+from app.models import Adjudication, Annotation, Project, QualityReport, User
 from app.services.projects import project_progress
 from app.services.scoping import list_owned
-from quality import krippendorff_alpha
+from app.services.transactions import as_utc
+from quality import (
+    alpha_bootstrap_ci,
+    dawid_skene,
+    majority_vote,
+    vote_counts,
+    wilson_interval,
+)
+from quality.alpha import alpha_from_coincidences, coincidence_matrix
+from tasks import GOLD_ITEM_PASS_SCORE
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+REVIEW_AGREEMENT = 0.7  # share of agreeing expert pairs below which an item is reviewed
+REVIEW_POSTERIOR = 0.8  # Dawid–Skene confidence below which an item is reviewed
+REVIEW_LIST_LIMIT = 1000
+BOOTSTRAP_ROUNDS = 200
+MAX_BOOTSTRAP_CELLS = 20_000_000  # raters × items; larger projects report no interval
 
 
-def reliability_matrix(project: Project) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """Raters × items matrix of label indices, ``nan`` where a rater gave no answer."""
+@dataclass(frozen=True)
+class Answers:
+    """A project's non-gold single-label answers as dense codes."""
+
+    item_ids: IntArray  # distinct item ids; item code i is item_ids[i]
+    worker_ids: IntArray  # distinct annotator ids
+    triples: IntArray  # rows (item code, worker code, label code)
+    labels: tuple[str, ...]
+    last_annotation_id: int
+
+
+def load_answers(project: Project) -> Answers:
+    """Read the answers of a classification project in one query."""
     rows = db.session.execute(
-        select(Annotation.annotator_id, Annotation.item_id, Annotation.result)
+        select(Annotation.item_id, Annotation.annotator_id,
+               Annotation.result["label"].as_string(), Annotation.id)
         .where(Annotation.project_id == project.id, Annotation.gold_score.is_(None))).all()
-    label_index = {label: i for i, label in enumerate(project.labels)}
-    raters = {r: i for i, r in enumerate(sorted({row[0] for row in rows}))}
-    items = {t: i for i, t in enumerate(sorted({row[1] for row in rows}))}
-    data = np.full((len(raters), len(items)), np.nan)
-    for rater, item, result in rows:
-        label = result.get("label")
-        if label in label_index:
-            data[raters[rater], items[item]] = label_index[label]
-    return data
+    index = {label: code for code, label in enumerate(project.labels)}
+    items = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    workers = np.fromiter((r[1] for r in rows), np.int64, len(rows))
+    codes = np.fromiter((index.get(r[2], -1) for r in rows), np.int64, len(rows))
+    last = max((r[3] for r in rows), default=0)
+    keep = codes >= 0
+    item_ids, item_codes = np.unique(items[keep], return_inverse=True)
+    worker_ids, worker_codes = np.unique(workers[keep], return_inverse=True)
+    triples = np.column_stack([item_codes, worker_codes, codes[keep]]).astype(np.int64)
+    return Answers(item_ids, worker_ids, triples, tuple(project.labels), last)
+
+
+def _alpha_of_counts(counts: FloatArray) -> float:
+    pairable = counts[counts.sum(axis=1) >= 2]
+    if not pairable.size:
+        return math.nan
+    values = np.arange(counts.shape[1], dtype=np.float64)
+    return alpha_from_coincidences(coincidence_matrix(pairable), values, "nominal")
+
+
+def _rounded(value: float, places: int = 4) -> float | None:
+    return None if value is None or math.isnan(value) else round(float(value), places)
+
+
+def _unit_agreement(counts: FloatArray) -> FloatArray:
+    ratings = counts.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = (counts * (counts - 1.0)).sum(axis=1) / (ratings * (ratings - 1.0))
+    return np.where(ratings >= 2, shares, np.nan)
+
+
+def _bootstrap(answers: Answers, n_items: int) -> tuple[float | None, float | None]:
+    if answers.triples.shape[0] < 4 or answers.worker_ids.size * n_items > MAX_BOOTSTRAP_CELLS:
+        return None, None
+    matrix = np.full((answers.worker_ids.size, n_items), np.nan)
+    matrix[answers.triples[:, 1], answers.triples[:, 0]] = answers.triples[:, 2]
+    try:
+        low, high = alpha_bootstrap_ci(matrix, "nominal", n=BOOTSTRAP_ROUNDS, seed=0)
+    except ValueError:
+        return None, None
+    return _rounded(low), _rounded(high)
+
+
+def _per_label(counts: FloatArray, final: IntArray,
+               labels: tuple[str, ...]) -> list[dict[str, Any]]:
+    ratings = counts.sum(axis=1, keepdims=True)
+    decided = final[final >= 0]
+    shares = np.bincount(decided, minlength=len(labels)) / max(decided.size, 1)
+    rows = []
+    for code, label in enumerate(labels):
+        binary = np.hstack([counts[:, code:code + 1], ratings - counts[:, code:code + 1]])
+        rows.append({"label": label, "alpha": _rounded(_alpha_of_counts(binary)),
+                     "share": _rounded(float(shares[code]))})
+    return rows
+
+
+def _gold_by_worker(project: Project) -> dict[int, tuple[int, int]]:
+    rows = db.session.execute(
+        select(Annotation.annotator_id,
+               func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE), func.count())
+        .where(Annotation.project_id == project.id, Annotation.gold_score.is_not(None))
+        .group_by(Annotation.annotator_id)).all()
+    return {worker: (int(correct), int(total)) for worker, correct, total in rows}
+
+
+def _per_expert(project: Project, answers: Answers, final: IntArray,
+                ds_accuracy: FloatArray) -> list[dict[str, Any]]:
+    item_codes, worker_codes, codes = answers.triples.T
+    given = np.bincount(worker_codes, minlength=answers.worker_ids.size)
+    agree = np.bincount(worker_codes, weights=(codes == final[item_codes]).astype(float),
+                        minlength=answers.worker_ids.size)
+    gold = _gold_by_worker(project)
+    ids = [int(w) for w in answers.worker_ids] + [w for w in gold if w not in
+                                                   set(answers.worker_ids.tolist())]
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    rows = []
+    for code, worker in enumerate(ids):
+        correct, total = gold.get(worker, (0, 0))
+        low, high = wilson_interval(correct, total) if total else (math.nan, math.nan)
+        known = code < answers.worker_ids.size
+        rows.append({
+            "user_id": worker, "name": names.get(worker, ""),
+            "answers": int(given[code]) if known else 0,
+            "agreement_with_consensus": _rounded(agree[code] / given[code]) if known else None,
+            "ds_accuracy": _rounded(float(ds_accuracy[code])) if known else None,
+            "gold_correct": correct, "gold_total": total,
+            "gold_low": _rounded(low), "gold_high": _rounded(high)})
+    return rows
+
+
+def _adjudicated(project: Project, answers: Answers) -> dict[int, int]:
+    index = {label: code for code, label in enumerate(project.labels)}
+    position = {int(item): code for code, item in enumerate(answers.item_ids)}
+    rows = db.session.execute(select(Adjudication.item_id, Adjudication.result)
+                              .where(Adjudication.project_id == project.id)).all()
+    return {position[item]: index[result["label"]] for item, result in rows
+            if item in position and result.get("label") in index}
+
+
+def _review_queue(answers: Answers, agreement: FloatArray, posterior: FloatArray,
+                  majority: IntArray, consensus: IntArray,
+                  adjudicated: dict[int, int]) -> tuple[list[dict[str, Any]], int]:
+    doubtful = (agreement < REVIEW_AGREEMENT) | (posterior < REVIEW_POSTERIOR)
+    doubtful[list(adjudicated)] = False
+    order = np.flatnonzero(doubtful)
+    order = order[np.argsort(posterior[order], kind="stable")]
+    labels = answers.labels
+    queue = [{"item_id": int(answers.item_ids[i]), "agreement": _rounded(agreement[i]),
+              "posterior": _rounded(posterior[i]), "majority": labels[majority[i]],
+              "consensus": labels[consensus[i]]} for i in order[:REVIEW_LIST_LIMIT]]
+    return queue, int(order.size)
+
+
+def compute_report(project: Project) -> tuple[dict[str, Any], float | None, int, int]:
+    """All figures of a classification project: (payload, α, answers, last annotation id)."""
+    answers = load_answers(project)
+    n_items, k = answers.item_ids.size, len(answers.labels)
+    if not answers.triples.size or project.task_type != "classify" \
+            or project.options.get("multi"):
+        return {"supported": project.task_type == "classify"}, None, \
+            int(answers.triples.shape[0]), answers.last_annotation_id
+    counts = vote_counts(answers.triples, k, n_items=n_items)
+    alpha = _alpha_of_counts(counts)
+    ds = dawid_skene(answers.triples, k, n_items=n_items, n_workers=answers.worker_ids.size)
+    majority = majority_vote(answers.triples, k, n_items=n_items)
+    adjudicated = _adjudicated(project, answers)
+    final = ds.labels.copy()
+    for code, label in adjudicated.items():
+        final[code] = label
+    agreement = _unit_agreement(counts)
+    item_codes, _, codes = answers.triples.T
+    confusion = np.bincount(final[item_codes] * k + codes, minlength=k * k).reshape(k, k)
+    queue, queued = _review_queue(answers, agreement, ds.posteriors.max(axis=1), majority,
+                                  ds.labels, adjudicated)
+    low, high = _bootstrap(answers, n_items)
+    defined = agreement[~np.isnan(agreement)]
+    payload = {
+        "supported": True, "labels": list(answers.labels),
+        "overall": {"alpha": _rounded(alpha), "alpha_low": low, "alpha_high": high,
+                    "percent_agreement": _rounded(float(defined.mean())) if defined.size
+                    else None, "items_answered": n_items,
+                    "items_pairable": int((counts.sum(axis=1) >= 2).sum()),
+                    "adjudicated": len(adjudicated), "ds_iterations": ds.n_iter},
+        "per_label": _per_label(counts, final, answers.labels),
+        "experts": _per_expert(project, answers, final, ds.worker_accuracy),
+        "confusion": confusion.tolist(), "review": queue, "review_total": queued,
+    }
+    return payload, _rounded(alpha), int(answers.triples.shape[0]), answers.last_annotation_id
+
+
+def refresh_report(project_id: int) -> QualityReport | None:
+    """Recompute and store a project's report (the background job's body)."""
+    project = db.session.get(Project, project_id)
+    if project is None:
+        return None
+    started = time.perf_counter()
+    payload, alpha, count, last = compute_report(project)
+    report = QualityReport(project_id=project.id, answers=count, last_annotation_id=last,
+                           seconds=round(time.perf_counter() - started, 3), alpha=alpha,
+                           payload=payload)
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def latest_report(project_id: int) -> QualityReport | None:
+    """The newest stored report of a project."""
+    return db.session.scalar(select(QualityReport).where(QualityReport.project_id == project_id)
+                             .order_by(QualityReport.id.desc()).limit(1))
+
+
+def report_is_stale(project: Project, report: QualityReport | None) -> bool:
+    """True when answers arrived after the report was computed."""
+    last = db.session.scalar(select(func.max(Annotation.id)).where(
+        Annotation.project_id == project.id, Annotation.gold_score.is_(None))) or 0
+    return (report.last_annotation_id if report else -1) < last
+
+
+def report_is_stale_by_id(project_id: int) -> bool:
+    """True when the project exists and its newest report misses answers."""
+    project = db.session.get(Project, project_id)
+    return project is not None and report_is_stale(project, latest_report(project_id))
+
+
+def projects_needing_reports() -> list[int]:
+    """Projects whose newest answer is newer than their newest report."""
+    newest_answer = (select(Annotation.project_id, func.max(Annotation.id).label("last"))
+                     .where(Annotation.gold_score.is_(None)).group_by(Annotation.project_id)
+                     .subquery())
+    newest_report = (select(QualityReport.project_id,
+                            func.max(QualityReport.last_annotation_id).label("seen"))
+                     .group_by(QualityReport.project_id).subquery())
+    rows = db.session.execute(
+        select(newest_answer.c.project_id)
+        .outerjoin(newest_report, newest_report.c.project_id == newest_answer.c.project_id)
+        .where(newest_answer.c.last > func.coalesce(newest_report.c.seen, -1))).all()
+    return [row[0] for row in rows]
+
+
+def current_report(project: Project,
+                   enqueue: Callable[[int], None] | None = None) -> QualityReport | None:
+    """The newest report; when it is stale, ``enqueue`` asks the worker for a fresh one."""
+    report = latest_report(project.id)
+    if enqueue is not None and report_is_stale(project, report):
+        enqueue(project.id)
+        report = latest_report(project.id)  # immediate mode (tests) computed it already
+    return report
+
+
+def alpha_history(project_id: int, limit: int = 100) -> list[tuple[Any, float]]:
+    """(time, α) of the last reports, oldest first, for the chart."""
+    rows = db.session.execute(
+        select(QualityReport.computed_at, QualityReport.alpha)
+        .where(QualityReport.project_id == project_id, QualityReport.alpha.is_not(None))
+        .order_by(QualityReport.id.desc()).limit(limit)).all()
+    return [(at, alpha) for at, alpha in reversed(rows)]
+
+
+def project_quality(project: Project,
+                    enqueue: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Progress (live) and α (from the newest report); α is None when undefined."""
+    progress = project_progress(project)
+    report = current_report(project, enqueue)
+    return {"items_total": progress.items_total, "items_complete": progress.items_complete,
+            "annotations": progress.annotations,
+            "krippendorff_alpha": report.alpha if report else None,
+            "computed_at": as_utc(report.computed_at).isoformat() if report else None,
+            "stale": report_is_stale(project, report)}
 
 
 def projects_with_quality(user: User, limit: int = 50) -> list[tuple[Project, dict[str, Any]]]:
-    """The projects the user may read, each with its progress and agreement."""
+    """The projects the user may read, each with its progress and newest α."""
     return [(p, project_quality(p)) for p in list_owned(Project, user, limit)]
-
-
-def project_quality(project: Project) -> dict[str, Any]:
-    """Progress and Krippendorff's α (nominal); α is None when undefined (too few answers)."""
-    progress = project_progress(project)
-    data = reliability_matrix(project)
-    alpha: float | None = None
-    if data.size:
-        value = float(krippendorff_alpha(data, level="nominal"))
-        alpha = None if math.isnan(value) else round(value, 4)
-    return {"items_total": progress.items_total, "items_complete": progress.items_complete,
-            "annotations": progress.annotations, "krippendorff_alpha": alpha}

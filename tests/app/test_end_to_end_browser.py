@@ -138,6 +138,9 @@ def test_upload_label_and_audit_in_the_browser(world: World, browser: Any,
     auditor = log_in(browser, base_url, world.user("auditor"))
     shot(auditor, "06-auditor-home")
     auditor.goto(project_url)
-    assert auditor.inner_text("#items-complete").strip() == "3 / 3"
-    assert auditor.inner_text("#alpha").strip() == "1.000"
+    from playwright.sync_api import expect
+
+    expect(auditor.locator("#items-complete")).to_have_text("3 / 3")
+    # The worker computes the report; the page reloads itself when it lands.
+    expect(auditor.locator("#alpha")).to_have_text("1.000", timeout=30000)
     shot(auditor, "07-auditor-project")

@@ -1,0 +1,99 @@
+"""The project quality report: figures match the reference library; disputes go to review;
+a reviewer's adjudication becomes the final label."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.app.conftest import Api, World
+
+LABELS = ["正面", "负面", "中性"]
+TEXTS = [f"第{i}条评论。" for i in range(6)]
+# What each of three experts answers per item (in claim order = item order).
+PLAN = [["正面", "负面", "中性", "正面", "负面", "中性"],
+        ["正面", "负面", "中性", "正面", "负面", "负面"],
+        ["正面", "负面", "正面", "正面", "中性", "中性"]]
+
+
+def label_everything(world: World, project: int) -> tuple[list[Api], dict[int, int]]:
+    experts = [world.api(world.user("expert")) for _ in PLAN]
+    order: dict[int, int] = {}
+    for expert, answers in zip(experts, PLAN, strict=True):
+        for label in answers:
+            claim = expert.post(f"/api/v1/projects/{project}/claim").json
+            order.setdefault(claim["item"]["id"], len(order))
+            response = expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
+                "result": {"label": label}, "client_uuid": str(uuid.uuid4())})
+            assert response.status_code == 201
+    return experts, order
+
+
+def test_report_matches_reference_alpha_and_flags_disputes(world: World) -> None:
+    krippendorff = pytest.importorskip("krippendorff")
+    vendor = world.vendor_api()
+    project = world.project(vendor, TEXTS, overlap=3, labels=tuple(LABELS))
+    label_everything(world, project)
+    quality = vendor.get(f"/api/v1/projects/{project}/quality").json
+    matrix = np.array([[LABELS.index(label) for label in row] for row in PLAN], dtype=float)
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert quality["krippendorff_alpha"] == pytest.approx(expected, abs=1e-4)
+    report = quality["report"]
+    assert report["overall"]["items_pairable"] == 6
+    assert [row["answers"] for row in report["experts"]] == [6, 6, 6]
+    assert report["review_total"] == 3  # items 3, 5 and 6 have a dissenting expert
+    assert {entry["consensus"] for entry in report["review"]} <= set(LABELS)
+    assert sum(map(sum, report["confusion"])) == 18
+
+
+def test_reviewer_adjudicates_and_the_final_label_follows(world: World) -> None:
+    vendor = world.vendor_api()
+    project = world.project(vendor, TEXTS, overlap=3, labels=tuple(LABELS))
+    experts, _ = label_everything(world, project)
+    reviewer_email = world.user("expert")
+    reviewer = world.api(reviewer_email)
+    assert reviewer.get(f"/api/v1/projects/{project}/review").status_code == 404
+    assert vendor.post(f"/api/v1/projects/{project}/reviewers",
+                       {"email": reviewer_email}).status_code == 201
+    queue = reviewer.get(f"/api/v1/projects/{project}/review").json["items"]
+    assert len(queue) == 3
+    disputed = queue[0]["item_id"]
+    detail = reviewer.get(f"/api/v1/projects/{project}/items/{disputed}").json
+    assert len(detail["answers"]) == 3 and detail["text"].startswith("第")
+    assert experts[0].post(f"/api/v1/projects/{project}/items/{disputed}/adjudication",
+                           {"result": {"label": "中性"}}).status_code == 404
+    bad = reviewer.post(f"/api/v1/projects/{project}/items/{disputed}/adjudication",
+                        {"result": {"label": "不存在"}})
+    assert bad.status_code == 422
+    done = reviewer.post(f"/api/v1/projects/{project}/items/{disputed}/adjudication",
+                         {"result": {"label": "中性"}})
+    assert done.status_code == 201
+    remaining = reviewer.get(f"/api/v1/projects/{project}/review").json["items"]
+    assert disputed not in [entry["item_id"] for entry in remaining] and len(remaining) == 2
+    report = vendor.get(f"/api/v1/projects/{project}/quality").json["report"]
+    assert report["overall"]["adjudicated"] == 1
+
+
+def test_other_tenants_cannot_read_items_or_reviews(world: World) -> None:
+    vendor, stranger = world.vendor_api(), world.vendor_api()
+    project = world.project(vendor, TEXTS, overlap=1, labels=tuple(LABELS))
+    assert stranger.get(f"/api/v1/projects/{project}/review").status_code == 404
+    assert stranger.post(f"/api/v1/projects/{project}/reviewers",
+                         {"email": world.user("expert")}).status_code == 404
+
+
+def test_stale_report_is_refreshed_by_the_job(app: Any, world: World) -> None:
+    from app.extensions import db
+    from app.models import QualityReport
+
+    vendor = world.vendor_api()
+    project = world.project(vendor, TEXTS, overlap=3, labels=tuple(LABELS))
+    label_everything(world, project)
+    vendor.get(f"/api/v1/projects/{project}/quality")
+    vendor.get(f"/api/v1/projects/{project}/quality")  # nothing new: no second computation
+    with app.app_context():
+        reports = db.session.query(QualityReport).filter_by(project_id=project).count()
+    assert reports == 1
