@@ -13,6 +13,9 @@ const flagBoxes = Array.from(document.querySelectorAll('#clean-flags input[type=
 const preview = document.getElementById('diff-preview');
 const flagNames = flagBoxes.map((box) => box.value);
 
+// Added or removed white space would be invisible in the preview; these stand in for it.
+const VISIBLE_SPACE = { ' ': '␣', '\u3000': '□', '\t': '⇥', '\n': '↵\n' };
+
 let original = '';
 let diffTimer = null;
 
@@ -32,7 +35,9 @@ function appendPiece(op, text) {
     return;
   }
   const node = document.createElement(op === 'insert' ? 'ins' : 'del');
-  node.textContent = text;
+  node.textContent = text.replace(/[ \u3000\t\n]/g, (ch) => VISIBLE_SPACE[ch]);
+  // A struck-through ␣ would look like 一: white space alone is shown without the line.
+  if (!text.trim()) node.className = 'diff-space';
   preview.append(node);
 }
 
@@ -57,9 +62,11 @@ function scheduleDiff() {
 
 // The editor grows with its text, so a short item does not sit in a large empty box.
 function fitEditor() {
-  editor.style.height = 'auto';
+  const { scrollX, scrollY } = window; // collapsing the box to measure it may scroll the page
+  editor.style.height = '0';
   const limit = Math.round(window.innerHeight * MAX_EDITOR_SHARE);
   editor.style.height = `${Math.min(editor.scrollHeight + 4, limit)}px`;
+  window.scrollTo(scrollX, scrollY);
 }
 
 function flags() {

@@ -54,293 +54,281 @@ function draftStore(key) {
   };
 }
 
-/**
- * Start the workbench for one task type. `kind` provides:
- *   render(item)        show a freshly claimed item (fresh, empty answer)
- *   restore(state)      apply a draft's state to the item on screen; false if it does not fit
- *   state()             the draft state to keep (plain JSON)
- *   result()            the answer to submit, or null while there is none
- *   hide()              no task on screen any more (none left, or stopped)
- *   onKey(event)        type-specific keys; return true when handled
- *   focus()             put the keyboard focus where work starts (optional)
- *   expected(answer)    a short text for a gold item's expected answer, or '' (optional)
- *   submitWithCtrl      Enter types (a textarea), Ctrl+Enter submits
- *   skipKey             the S key opens the skip dialog
- * Returns {changed, show, hideMessage, active}: the kind calls changed() after every edit.
- */
-export function startWorkbench(kind) {
-  const root = document.getElementById('workbench');
-  const submitButton = document.getElementById('submit-button');
-  const skipButton = document.getElementById('skip-button');
-  const doneCount = document.getElementById('done-count');
-  const message = document.getElementById('wb-message');
-  const taskArea = document.getElementById('wb-task');
-  const goldBox = document.getElementById('wb-gold');
-  const help = document.getElementById('wb-shortcuts');
-  const helpButton = document.getElementById('shortcuts-button');
-  const skipDialog = document.getElementById('skip-dialog');
-  const drafts = draftStore(`wanbiao-draft-${root.dataset.project}`);
+const root = document.getElementById('workbench');
+const submitButton = document.getElementById('submit-button');
+const skipButton = document.getElementById('skip-button');
+const doneCount = document.getElementById('done-count');
+const message = document.getElementById('wb-message');
+const taskArea = document.getElementById('wb-task');
+const goldBox = document.getElementById('wb-gold');
+const help = document.getElementById('wb-shortcuts');
+const helpButton = document.getElementById('shortcuts-button');
+const skipDialog = document.getElementById('skip-dialog');
+const drafts = draftStore(`wanbiao-draft-${root.dataset.project}`);
 
-  let taskId = null; // the task on screen
-  let clientUuid = null;
-  let sentAs = null; // JSON of the result that went to the server with clientUuid
-  let busy = false; // a claim, submit or skip is in flight
-  let needsClaim = false; // lease lost or claim failed: the next submit claims first
-  let finished = false; // no task left, or the server stopped us
-  let messageKind = null;
-  let focusBeforeSkip = null; // where the keyboard was when the skip dialog opened
+let kind = null; // the task type's part, see startWorkbench
+let taskId = null; // the task on screen
+let clientUuid = null;
+let sentAs = null; // JSON of the result that went to the server with clientUuid
+let busy = false; // a claim, submit or skip is in flight
+let needsClaim = false; // lease lost or claim failed: the next submit claims first
+let finished = false; // no task left, or the server stopped us
+let messageKind = null;
+let focusBeforeSkip = null; // where the keyboard was when the skip dialog opened
 
-  function show(text, tone) {
-    message.textContent = text;
-    message.className = `flash flash-${tone}`;
-    message.setAttribute('role', tone === 'error' ? 'alert' : 'status');
-    message.hidden = false;
-    messageKind = tone;
+function show(text, tone) {
+  message.textContent = text;
+  message.className = `flash flash-${tone}`;
+  message.setAttribute('role', tone === 'error' ? 'alert' : 'status');
+  message.hidden = false;
+  messageKind = tone;
+}
+
+function hideMessage(tone) {
+  if (!tone || messageKind === tone) {
+    message.hidden = true;
+    messageKind = null;
   }
+}
 
-  function hideMessage(tone) {
-    if (!tone || messageKind === tone) {
-      message.hidden = true;
-      messageKind = null;
-    }
+function saveDraft() {
+  if (taskId === null) return;
+  drafts.save({ task_id: taskId, state: kind.state(), client_uuid: clientUuid, sent_as: sentAs });
+}
+
+function canSubmit() {
+  return !busy && !finished && (needsClaim || (taskId !== null && kind.result() !== null));
+}
+
+function refresh() {
+  submitButton.disabled = !canSubmit();
+  skipButton.disabled = busy || finished || taskId === null || needsClaim;
+  root.setAttribute('aria-busy', String(busy));
+}
+
+/** The answer on screen changed: keep the draft and decide which client_uuid it gets. */
+function changed() {
+  if (taskId === null) return;
+  // The same answer keeps its uuid so a retry is recognised. A different answer after
+  // a send gets a fresh uuid, so the server reports an answer that already landed
+  // instead of silently returning the old one as if it were new.
+  const result = kind.result();
+  if (clientUuid === null || (sentAs !== null && JSON.stringify(result) !== sentAs)) {
+    clientUuid = newUuid();
+    sentAs = null;
   }
+  saveDraft();
+  hideMessage('info');
+  refresh();
+}
 
-  function saveDraft() {
-    if (taskId === null) return;
-    drafts.save({ task_id: taskId, state: kind.state(), client_uuid: clientUuid, sent_as: sentAs });
+function render(claimed) {
+  taskId = claimed.task_id;
+  kind.render(claimed.item || {});
+  const draft = drafts.load();
+  if (draft && draft.task_id === taskId && typeof draft.client_uuid === 'string'
+      && draft.state && kind.restore(draft.state)) {
+    clientUuid = draft.client_uuid;
+    sentAs = typeof draft.sent_as === 'string' ? draft.sent_as : null;
+  } else {
+    if (draft) drafts.clear(); // a draft for a task no longer leased to us
+    clientUuid = null;
+    sentAs = null;
   }
+  hideMessage('error');
+  if (kind.focus) kind.focus();
+}
 
-  function canSubmit() {
-    return !busy && !finished && (needsClaim || (taskId !== null && kind.result() !== null));
+function stop(text, tone) {
+  finished = true;
+  taskId = null;
+  kind.hide();
+  taskArea.hidden = true;
+  show(text, tone);
+}
+
+async function claim({ resubmit = false } = {}) {
+  busy = true;
+  refresh();
+  let response;
+  try {
+    response = await postJSON(root.dataset.claim, {});
+  } catch {
+    response = null;
   }
-
-  function refresh() {
-    submitButton.disabled = !canSubmit();
-    skipButton.disabled = busy || finished || taskId === null || needsClaim;
-    root.setAttribute('aria-busy', String(busy));
-  }
-
-  /** The answer on screen changed: keep the draft and decide which client_uuid it gets. */
-  function changed() {
-    if (taskId === null) return;
-    // The same answer keeps its uuid so a retry is recognised. A different answer after
-    // a send gets a fresh uuid, so the server reports an answer that already landed
-    // instead of silently returning the old one as if it were new.
-    const result = kind.result();
-    if (clientUuid === null || (sentAs !== null && JSON.stringify(result) !== sentAs)) {
-      clientUuid = newUuid();
-      sentAs = null;
-    }
-    saveDraft();
-    hideMessage('info');
-    refresh();
-  }
-
-  function render(claimed) {
-    taskId = claimed.task_id;
-    kind.render(claimed.item || {});
-    const draft = drafts.load();
-    if (draft && draft.task_id === taskId && typeof draft.client_uuid === 'string'
-        && draft.state && kind.restore(draft.state)) {
-      clientUuid = draft.client_uuid;
-      sentAs = typeof draft.sent_as === 'string' ? draft.sent_as : null;
-    } else {
-      if (draft) drafts.clear(); // a draft for a task no longer leased to us
-      clientUuid = null;
-      sentAs = null;
-    }
-    hideMessage('error');
-    if (kind.focus) kind.focus();
-  }
-
-  function stop(text, tone) {
-    finished = true;
-    taskId = null;
-    kind.hide();
-    taskArea.hidden = true;
-    show(text, tone);
-  }
-
-  async function claim({ resubmit = false } = {}) {
-    busy = true;
-    refresh();
-    let response;
-    try {
-      response = await postJSON(root.dataset.claim, {});
-    } catch {
-      response = null;
-    }
-    busy = false;
-    if (response && response.status === 204) {
-      needsClaim = false;
-      drafts.clear();
-      stop(strings.noneLeft, 'info');
-    } else if (response && response.status === 200 && response.body) {
-      needsClaim = false;
-      const previous = taskId;
-      render(response.body);
-      if (resubmit && taskId === previous && kind.result() !== null) {
-        submit();
-        return;
-      }
-    } else if (response && response.status === 403) {
-      // Paused by check items, or the daily cap: only the server knows when it ends.
-      stop(errorMessage(response.body, strings.error), 'error');
-    } else {
-      needsClaim = true;
-      show(response ? errorMessage(response.body, strings.error) : strings.error, 'error');
-    }
-    refresh();
-  }
-
-  function showGold(gold) {
-    goldBox.hidden = !gold;
-    if (!gold) return;
-    goldBox.className = `gold-feedback ${gold.passed ? 'gold-pass' : 'gold-fail'}`;
-    goldBox.replaceChildren();
-    const verdict = document.createElement('strong');
-    verdict.textContent = gold.passed ? strings.goldPassed : strings.goldFailed;
-    goldBox.append(verdict);
-    const expected = kind.expected && gold.expected ? kind.expected(gold.expected) : '';
-    if (expected && !gold.passed) {
-      const line = document.createElement('span');
-      line.textContent = ` ${strings.goldExpected} ${expected}`;
-      goldBox.append(line);
-    }
-  }
-
-  function submitted(response) {
+  busy = false;
+  if (response && response.status === 204) {
+    needsClaim = false;
     drafts.clear();
-    doneCount.textContent = String((parseInt(doneCount.textContent, 10) || 0) + 1);
-    show(strings.saved, 'info');
-    showGold(response.body && response.body.gold);
+    stop(strings.noneLeft, 'info');
+  } else if (response && response.status === 200 && response.body) {
+    needsClaim = false;
+    const previous = taskId;
+    render(response.body);
+    if (resubmit && taskId === previous && kind.result() !== null) {
+      submit();
+      return;
+    }
+  } else if (response && response.status === 403) {
+    // Paused by check items, or the daily cap: only the server knows when it ends.
+    stop(errorMessage(response.body, strings.error), 'error');
+  } else {
+    needsClaim = true;
+    show(response ? errorMessage(response.body, strings.error) : strings.error, 'error');
+  }
+  refresh();
+}
+
+function showGold(gold) {
+  goldBox.hidden = !gold;
+  if (!gold) return;
+  goldBox.className = `gold-feedback ${gold.passed ? 'gold-pass' : 'gold-fail'}`;
+  goldBox.replaceChildren();
+  const verdict = document.createElement('strong');
+  verdict.textContent = gold.passed ? strings.goldPassed : strings.goldFailed;
+  goldBox.append(verdict);
+  const expected = kind.expected && gold.expected ? kind.expected(gold.expected) : '';
+  if (expected && !gold.passed) {
+    const line = document.createElement('span');
+    line.textContent = ` ${strings.goldExpected} ${expected}`;
+    goldBox.append(line);
+  }
+}
+
+function submitted(response) {
+  drafts.clear();
+  doneCount.textContent = String((parseInt(doneCount.textContent, 10) || 0) + 1);
+  show(strings.saved, 'info');
+  showGold(response.body && response.body.gold);
+  taskId = null;
+  claim();
+}
+
+function refused(response) {
+  const code = response.body && response.body.error && response.body.error.code;
+  if (response.status === 409 && code === 'already_submitted') {
+    drafts.clear();
+    show(errorMessage(response.body, strings.error), 'info');
     taskId = null;
     claim();
+    return;
   }
+  if (response.status === 409) {
+    needsClaim = true; // lease_expired: the draft stays, the next submit claims again
+    show(strings.expired, 'error');
+  } else {
+    if (response.status === 404) needsClaim = true; // the lease went to someone else
+    show(errorMessage(response.body, strings.error), 'error');
+  }
+  refresh();
+}
 
-  async function submit() {
-    if (!canSubmit()) return;
-    if (needsClaim) {
-      claim({ resubmit: true });
-      return;
-    }
-    const result = kind.result();
-    if (clientUuid === null) clientUuid = newUuid();
-    busy = true;
-    sentAs = JSON.stringify(result);
-    saveDraft();
-    refresh();
-    const url = root.dataset.submit.replace(/\/0\/annotations$/, `/${taskId}/annotations`);
-    let response;
-    try {
-      response = await postJSON(url, { result, client_uuid: clientUuid });
-    } catch {
-      busy = false;
-      show(strings.error, 'error'); // the draft stays; submitting again retries with the same uuid
-      refresh();
-      return;
-    }
+async function submit() {
+  if (!canSubmit()) return;
+  if (needsClaim) {
+    claim({ resubmit: true });
+    return;
+  }
+  const result = kind.result();
+  if (clientUuid === null) clientUuid = newUuid();
+  busy = true;
+  sentAs = JSON.stringify(result);
+  saveDraft();
+  refresh();
+  const url = root.dataset.submit.replace(/\/0\/annotations$/, `/${taskId}/annotations`);
+  let response;
+  try {
+    response = await postJSON(url, { result, client_uuid: clientUuid });
+  } catch {
     busy = false;
-    const code = response.body && response.body.error && response.body.error.code;
-    if (response.status === 201) {
-      submitted(response);
-      return;
-    }
-    if (response.status === 409 && code === 'already_submitted') {
-      drafts.clear();
-      show(errorMessage(response.body, strings.error), 'info');
-      taskId = null;
-      claim();
-      return;
-    }
-    if (response.status === 409) {
-      needsClaim = true;
-      show(strings.expired, 'error');
-    } else {
-      if (response.status === 404) needsClaim = true; // the lease went to someone else
-      show(errorMessage(response.body, strings.error), 'error');
-    }
+    show(strings.error, 'error'); // the draft stays; submitting again retries with the same uuid
     refresh();
+    return;
   }
+  busy = false;
+  if (response.status === 201) submitted(response);
+  else refused(response);
+}
 
-  function openSkip() {
-    if (skipButton.disabled || skipDialog.open) return;
-    focusBeforeSkip = document.activeElement;
-    skipDialog.showModal();
-    const first = skipDialog.querySelector('[data-reason]');
-    if (first) first.focus();
-  }
+function openSkip() {
+  if (skipButton.disabled || skipDialog.open) return;
+  focusBeforeSkip = document.activeElement;
+  skipDialog.showModal();
+  const first = skipDialog.querySelector('[data-reason]');
+  if (first) first.focus();
+}
 
-  async function skip(reason) {
-    skipDialog.close();
-    if (taskId === null || busy) return;
-    busy = true;
-    refresh();
-    const url = root.dataset.skip.replace(/\/0\/skip$/, `/${taskId}/skip`);
-    let response;
-    try {
-      response = await postJSON(url, { reason });
-    } catch {
-      busy = false;
-      show(strings.error, 'error');
-      refresh();
-      return;
-    }
+async function skip(reason) {
+  skipDialog.close();
+  if (taskId === null || busy) return;
+  busy = true;
+  refresh();
+  const url = root.dataset.skip.replace(/\/0\/skip$/, `/${taskId}/skip`);
+  let response;
+  try {
+    response = await postJSON(url, { reason });
+  } catch {
     busy = false;
-    drafts.clear();
-    taskId = null;
-    if (response.status === 204) show(strings.skipped, 'info');
-    else show(errorMessage(response.body, strings.error), 'error');
-    goldBox.hidden = true;
-    claim();
+    show(strings.error, 'error');
+    refresh();
+    return;
   }
+  busy = false;
+  drafts.clear();
+  taskId = null;
+  if (response.status === 204) show(strings.skipped, 'info');
+  else show(errorMessage(response.body, strings.error), 'error');
+  goldBox.hidden = true;
+  claim();
+}
 
-  function toggleHelp(open = help.hidden) {
-    help.hidden = !open;
-    helpButton.setAttribute('aria-expanded', String(open));
+function toggleHelp(open = help.hidden) {
+  help.hidden = !open;
+  helpButton.setAttribute('aria-expanded', String(open));
+}
+
+function enterSubmits(event) {
+  if (event.key !== 'Enter' || event.shiftKey || event.altKey) return false;
+  const ctrl = event.ctrlKey || event.metaKey;
+  if (kind.submitWithCtrl) return ctrl;
+  if (ctrl || isTyping(event.target)) return false;
+  // Enter keeps its own meaning on links, <summary> and the page's other controls.
+  const target = event.target;
+  return target === document.body || target === document.documentElement
+    || (root.contains(target) && !target.closest('a, summary, dialog'));
+}
+
+function onKey(event) {
+  if (event.defaultPrevented || event.isComposing || skipDialog.open) return;
+  if (enterSubmits(event)) {
+    event.preventDefault(); // otherwise a focused button would also get a click
+    if (!event.repeat) submit();
+    return;
   }
-
-  function enterSubmits(event) {
-    if (event.key !== 'Enter' || event.shiftKey || event.altKey) return false;
-    const ctrl = event.ctrlKey || event.metaKey;
-    if (kind.submitWithCtrl) return ctrl;
-    if (ctrl || isTyping(event.target)) return false;
-    // Enter keeps its own meaning on links, <summary> and the page's other controls.
-    const target = event.target;
-    return target === document.body || target === document.documentElement
-      || (root.contains(target) && !target.closest('a, summary, dialog'));
+  const plain = !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
+  if (plain && event.key === '?') {
+    event.preventDefault();
+    toggleHelp();
+  } else if (plain && event.key === 'Escape' && !help.hidden) {
+    toggleHelp(false);
+  } else if (plain && kind.skipKey && (event.key === 's' || event.key === 'S')) {
+    event.preventDefault();
+    openSkip();
+  } else if (!finished && taskId !== null && !busy && kind.onKey(event)) {
+    event.preventDefault();
   }
+}
 
-  function onKey(event) {
-    if (event.defaultPrevented || event.isComposing || skipDialog.open) return;
-    if (enterSubmits(event)) {
-      event.preventDefault(); // otherwise a focused button would also get a click
-      if (!event.repeat) submit();
-      return;
-    }
-    const plain = !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
-    if (plain && event.key === '?') {
-      event.preventDefault();
-      toggleHelp();
-    } else if (plain && event.key === 'Escape' && !help.hidden) {
-      toggleHelp(false);
-    } else if (plain && kind.skipKey && (event.key === 's' || event.key === 'S')) {
-      event.preventDefault();
-      openSkip();
-    } else if (!finished && taskId !== null && !busy && kind.onKey(event)) {
-      event.preventDefault();
-    }
+function onSkipDialogKey(event) {
+  if (!/^[1-9]$/.test(event.key)) return;
+  const choice = skipDialog.querySelector(`[data-reason][data-key="${event.key}"]`);
+  if (choice) {
+    event.preventDefault();
+    skip(choice.dataset.reason);
   }
+}
 
-  function onSkipDialogKey(event) {
-    if (!/^[1-9]$/.test(event.key)) return;
-    const choice = skipDialog.querySelector(`[data-reason][data-key="${event.key}"]`);
-    if (choice) {
-      event.preventDefault();
-      skip(choice.dataset.reason);
-    }
-  }
-
+function listen() {
   submitButton.addEventListener('click', () => submit());
   skipButton.addEventListener('click', () => openSkip());
   helpButton.addEventListener('click', () => toggleHelp());
@@ -355,7 +343,9 @@ export function startWorkbench(kind) {
     focusBeforeSkip = null;
   });
   document.addEventListener('keydown', onKey);
+}
 
+function startHeartbeat() {
   // While a task is on screen the lease is renewed, so a slow, careful expert never
   // loses the task to the pool; a failed renewal shows up at submit (409).
   window.setInterval(() => {
@@ -363,7 +353,26 @@ export function startWorkbench(kind) {
     const url = root.dataset.heartbeat.replace(/\/0\/heartbeat$/, `/${taskId}/heartbeat`);
     postJSON(url, {}).catch(() => { /* the next submit reports the problem */ });
   }, HEARTBEAT_MS);
+}
 
+/**
+ * Start the workbench for one task type. `taskKind` provides:
+ *   render(item)        show a freshly claimed item (fresh, empty answer)
+ *   restore(state)      apply a draft's state to the item on screen; false if it does not fit
+ *   state()             the draft state to keep (plain JSON)
+ *   result()            the answer to submit, or null while there is none
+ *   hide()              no task on screen any more (none left, or stopped)
+ *   onKey(event)        type-specific keys; return true when handled
+ *   focus()             put the keyboard focus where work starts (optional)
+ *   expected(answer)    a short text for a gold item's expected answer, or '' (optional)
+ *   submitWithCtrl      Enter types (a textarea), Ctrl+Enter submits
+ *   skipKey             the S key opens the skip dialog
+ * Returns {changed, show, hideMessage, active}: the kind calls changed() after every edit.
+ */
+export function startWorkbench(taskKind) {
+  kind = taskKind;
+  listen();
+  startHeartbeat();
   refresh();
   claim();
   return {

@@ -255,27 +255,44 @@ function boundary(node, offset) {
   return all.length ? Number(all[all.length - 1].dataset.i) + 1 : 0;
 }
 
-itemText.addEventListener('mouseup', (event) => {
-  if (!workbench.active() || event.button !== 0) return;
-  const native = window.getSelection();
-  if (!native || native.rangeCount === 0) return;
-  if (native.isCollapsed) {
-    const mark = event.target.closest('mark.ent');
-    if (mark) {
-      removeSpan(Number(mark.dataset.span));
-      return;
-    }
-    const ch = event.target.closest('.ch');
-    if (ch) moveCaret(Number(ch.dataset.i), event.shiftKey);
+function onClick(event) {
+  const mark = event.target.closest('mark.ent');
+  if (mark) {
+    removeSpan(Number(mark.dataset.span));
     return;
   }
+  const ch = event.target.closest('.ch');
+  if (ch) moveCaret(Number(ch.dataset.i), event.shiftKey);
+}
+
+// The browser's selection inside the text, as our selection; false when there is none.
+function adoptSelection(native) {
+  if (!native || native.rangeCount === 0 || native.isCollapsed) return false;
+  if (!itemText.contains(native.anchorNode) && !itemText.contains(native.focusNode)) return false;
   const from = boundary(native.anchorNode, native.anchorOffset);
   const to = boundary(native.focusNode, native.focusOffset);
-  native.removeAllRanges(); // our own highlight shows the selection from here on
-  if (from === null || to === null) return;
+  if (from === null || to === null) return false;
   anchor = from;
-  moveCaret(to, true);
-  itemText.focus({ preventScroll: true });
+  caret = Math.max(0, Math.min(chars.length, to));
+  paintSelection();
+  return true;
+}
+
+// Touch screens select with handles and never send mouseup to the text: follow along.
+document.addEventListener('selectionchange', () => {
+  if (workbench.active()) adoptSelection(window.getSelection());
+});
+
+// On the document, not the text: a drag may end outside the text box.
+document.addEventListener('mouseup', (event) => {
+  if (!workbench.active() || event.button !== 0) return;
+  const native = window.getSelection();
+  if (native && native.isCollapsed && itemText.contains(event.target)) {
+    onClick(event);
+  } else if (adoptSelection(native)) {
+    native.removeAllRanges(); // our own highlight shows the selection from here on
+    itemText.focus({ preventScroll: true });
+  }
 });
 
 labelsBox.addEventListener('click', (event) => {

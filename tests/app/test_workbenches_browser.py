@@ -161,7 +161,7 @@ def test_clean_edits_text_and_flags_with_the_keyboard(app: Any, world: World, br
     press(page, "Alt+3")
     assert page.is_checked("#clean-flags input[value=needs_redaction]")
     page.wait_for_selector("#diff-preview ins")
-    assert page.inner_text("#diff-preview del") == " "
+    assert page.inner_text("#diff-preview del") == "␣"  # a removed space is made visible
     shot(page, "14-clean-workbench")
     assert stored_results(app) == []
     press(page, "Control+Enter")
@@ -217,3 +217,48 @@ def test_gold_feedback_then_the_daily_cap_stops_the_workbench(
     assert page.is_hidden("#wb-task")
     assert page.inner_text("#wb-message") != page.get_attribute("#wb-strings", "data-error")
     shot(page, "16-gold-and-daily-cap")
+
+
+def test_an_expired_lease_keeps_the_spans_and_the_next_enter_claims_and_submits(
+        app: Any, world: World, browser: Any, base_url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from app.models import Assignment
+
+    project = new_project(world, "ner", [ASTRAL_TEXT], ["人名", "地名"])
+    page = open_workbench(browser, base_url, world, project)
+    page.wait_for_selector("#item-text .ch")
+    press(page, "ArrowRight", "ArrowRight", "Shift+ArrowRight", "Shift+ArrowRight", "1")
+    with app.app_context():
+        db.session.execute(update(Assignment).values(
+            lease_expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        db.session.commit()
+    press(page, "Enter")
+    page.wait_for_selector("#wb-message.flash-error:not([hidden])")
+    assert page.inner_text("#wb-message") == page.get_attribute("#wb-strings", "data-expired")
+    assert marked(page) == [("张三", "人名")]
+    press(page, "Enter")
+    wait_for_done(page, 1)
+    assert stored_results(app) == [{"spans": [[2, 4, "人名"]]}]
+
+
+def test_crossing_spans_when_the_project_allows_overlap(app: Any, world: World, browser: Any,
+                                                        base_url: str) -> None:
+    text = "安徽省合肥市蜀山区政务服务中心\n第二行：芜湖市镜湖区。"
+    project = new_project(world, "ner", [text], ["地名", "机构", "行政区"], allow_overlap=True)
+    page = open_workbench(browser, base_url, world, project)
+    page.wait_for_selector("#item-text .ch")
+    press(page, *["Shift+ArrowRight"] * 6, "1")  # 安徽省合肥市
+    press(page, *["ArrowLeft"] * 3, *["Shift+ArrowRight"] * 6, "3")  # 合肥市蜀山区, crossing
+    press(page, "Home", *["Shift+ArrowRight"] * 15, "2")  # the whole first line, enclosing
+    assert {label for _, label in marked(page)} == {"地名", "机构", "行政区"}
+    shot(page, "17-ner-overlapping-spans")
+    page.set_viewport_size({"width": 700, "height": 900})  # a tablet held upright
+    shot(page, "18-ner-tablet")
+    press(page, "Enter")
+    wait_for_done(page, 1)
+    assert stored_results(app) == [{"spans": [[0, 6, "地名"], [0, 15, "机构"],
+                                              [3, 9, "行政区"]]}]
