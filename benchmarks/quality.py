@@ -29,7 +29,14 @@ from sqlalchemy import insert, text  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
-    Annotation, Assignment, Corpus, Item, Organization, Project, Task, User,
+    Annotation,
+    Assignment,
+    Corpus,
+    Item,
+    Organization,
+    Project,
+    Task,
+    User,
 )
 from app.models.base import utcnow  # noqa: E402
 from quality import dawid_skene  # noqa: E402
