@@ -190,7 +190,10 @@ function showGold(gold) {
   const expected = kind.expected && gold.expected ? kind.expected(gold.expected) : '';
   if (expected && !gold.passed) {
     const line = document.createElement('span');
-    line.textContent = ` ${strings.goldExpected} ${expected}`;
+    line.className = 'gold-expected';
+    // A full-width colon (正确答案：) brings its own space; an ASCII one needs one.
+    const gap = strings.goldExpected.endsWith('：') ? '' : ' ';
+    line.textContent = `${strings.goldExpected}${gap}${expected}`;
     goldBox.append(line);
   }
 }
