@@ -19,6 +19,9 @@ let spans = []; // [start, end, label], code point offsets
 let anchor = 0; // selection = [min(anchor, caret), max(anchor, caret))
 let caret = 0;
 let charNodes = [];
+let history = []; // earlier span lists of this item, for undo
+
+const HISTORY_LIMIT = 100;
 
 buttons.forEach((button, index) => button.classList.add(`lab-${index % COLOURS}`));
 
@@ -105,6 +108,19 @@ function overlaps(start, end) {
   return spans.some(([s, e]) => s < end && start < e);
 }
 
+function remember() {
+  history.push(spans.map((span) => [...span]));
+  if (history.length > HISTORY_LIMIT) history.shift();
+}
+
+// A click on a span removes it at once, so a slip must be easy to take back.
+function undo() {
+  if (!history.length) return;
+  spans = history.pop();
+  renderText();
+  workbench.changed();
+}
+
 function applyLabel(label) {
   const [start, end] = selection();
   if (start === end) {
@@ -119,6 +135,7 @@ function applyLabel(label) {
     workbench.show(strings.noOverlap, 'error');
     return;
   }
+  remember();
   spans.push([start, end, label]);
   sortSpans();
   anchor = end;
@@ -129,6 +146,7 @@ function applyLabel(label) {
 }
 
 function removeSpan(index) {
+  remember();
   spans.splice(index, 1);
   renderText();
   workbench.changed();
@@ -161,7 +179,12 @@ const MOVES = {
 };
 
 function onKey(event) {
-  if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return false;
+  if (isTyping(event.target)) return false;
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'z') {
+    undo();
+    return true;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return false;
   if (MOVES[event.key]) {
     const [start, end] = selection();
     // Without Shift an arrow first collapses a selection to its edge, as in an editor.
@@ -200,6 +223,7 @@ const ner = {
   render(item) {
     chars = Array.from(typeof item.text === 'string' ? item.text : '');
     spans = [];
+    history = [];
     anchor = 0;
     caret = 0;
     renderText();
