@@ -17,6 +17,8 @@ from app.corpora.views import bp as corpora_bp
 from app.extensions import csrf, db, login_manager, migrate
 from app.home.views import bp as home_bp
 from app.projects.views import bp as projects_bp
+from app.reports.views import bp as reports_bp
+from app.review.views import bp as review_bp
 
 assert database  # imported for its engine event listeners (WAL, BEGIN IMMEDIATE)
 
@@ -48,6 +50,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product, then the error pages."""
-    for blueprint in (auth_bp, home_bp, corpora_bp, projects_bp, annotate_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, home_bp, corpora_bp, projects_bp, reports_bp, annotate_bp,
+                      review_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)

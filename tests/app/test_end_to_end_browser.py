@@ -69,6 +69,7 @@ def base_url(live_app: Any) -> Iterator[str]:
 
 def log_in(browser: Any, base_url: str, email: str) -> Any:
     page = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    page.set_default_timeout(60000)  # a loaded CI machine can be slow; never a race
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
@@ -144,3 +145,6 @@ def test_upload_label_and_audit_in_the_browser(world: World, browser: Any,
     # The worker computes the report; the page reloads itself when it lands.
     expect(auditor.locator("#alpha")).to_have_text("1.000", timeout=30000)
     shot(auditor, "07-auditor-project")
+    auditor.goto(project_url + "/quality")
+    expect(auditor.locator("#report-alpha")).to_have_text("1.000")
+    shot(auditor, "08-quality-report")

@@ -1,0 +1,1 @@
+"""Quality reports for vendors and auditors: figures, charts, CSV export, printable page."""

@@ -1,0 +1,1 @@
+"""Reviewers adjudicate the items whose experts disagree."""

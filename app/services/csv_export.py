@@ -1,0 +1,30 @@
+"""CSV that spreadsheets cannot execute: cells starting with = + - @ TAB or CR are quoted
+with a leading apostrophe (OWASP CSV injection guidance)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """The cell as text, neutralised if a spreadsheet would read it as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(DANGEROUS) else text
+
+
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,68 @@
+"""Quality report page, CSV export and the review page, as users see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.app.conftest import World, login
+from tests.app.test_quality_report import LABELS, TEXTS, label_everything
+
+
+def make_project(app: Any, world: World) -> tuple[int, int, Any]:
+    from app.extensions import db
+    from app.models import User
+
+    org = world.org()
+    vendor_email = world.user("vendor", org)
+    vendor = world.api(vendor_email)
+    project = world.project(vendor, TEXTS, overlap=3, labels=tuple(LABELS))
+    experts, _ = label_everything(world, project)
+    with app.app_context():  # an expert whose name a spreadsheet would run as a formula
+        user = db.session.query(User).filter_by(role="expert").first()
+        user.name = "=HYPERLINK(\"http://evil\")"
+        db.session.commit()
+    client = app.test_client()
+    login(client, vendor_email)
+    return project, org, client
+
+
+def test_quality_page_draws_charts_and_figures(app: Any, world: World) -> None:
+    project, _, client = make_project(app, world)
+    page = client.get(f"/projects/{project}/quality")
+    assert page.status_code == 200
+    assert page.text.count("<svg") >= 3 and 'id="report-alpha"' in page.text
+    assert "0.523" in page.text  # α of the fixture data (matches the reference library)
+
+
+def test_csv_export_is_formula_safe(app: Any, world: World) -> None:
+    project, _, client = make_project(app, world)
+    client.get(f"/projects/{project}/quality")
+    response = client.get(f"/projects/{project}/quality.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    body = response.get_data(as_text=True)
+    assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
+
+
+def test_reviewer_decides_with_the_review_page(app: Any, world: World) -> None:
+    from app.extensions import db
+    from app.models import User
+    from app.services.review import add_reviewer
+
+    project, _, _ = make_project(app, world)
+    reviewer = world.user("expert")
+    with app.app_context():
+        owner = db.session.query(User).filter_by(role="vendor").one()
+        add_reviewer(owner, project, reviewer)
+    client = app.test_client()
+    login(client, reviewer)
+    page = client.get(f"/review/{project}")
+    assert page.status_code == 200 and 'id="review-item"' in page.text
+    item = int(page.text.split('data-item="')[1].split('"')[0])
+    done = client.post(f"/review/{project}/items/{item}", data={"label": "中性"})
+    assert done.status_code == 302
+    after = client.get(f"/review/{project}").text
+    assert f'data-item="{item}"' not in after
+    outsider = app.test_client()
+    login(outsider, world.user("expert"))
+    assert outsider.get(f"/review/{project}").status_code == 404
