@@ -6,35 +6,21 @@ stored answers are read back from the database. Screenshots go to test-artifacts
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from tests.app import test_end_to_end_browser as end_to_end
 from tests.app.conftest import World
-from tests.app.test_end_to_end_browser import CHROMIUM, log_in, shot
+from tests.app.test_end_to_end_browser import log_in, shot
 
 pytestmark = pytest.mark.browser
+browser = end_to_end.browser  # the same headless Chromium fixture, skipped where it is missing
 # Two characters outside the Basic Multilingual Plane come before the entities: one code
 # point each for the server, two UTF-16 units each for JavaScript.
 ASTRAL_TEXT = "𠀋😀张三在合肥工作。"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -74,6 +60,13 @@ def stored_results(app: Any) -> list[dict[str, Any]]:
 def wait_for_done(page: Any, count: int) -> None:
     page.wait_for_function("n => document.querySelector('#done-count').textContent == n",
                            arg=str(count))
+
+
+def submit_first(page: Any, app: Any, key: str = "Enter") -> list[dict[str, Any]]:
+    """Submit the task on screen and return every answer stored so far."""
+    page.keyboard.press(key)
+    wait_for_done(page, 1)
+    return stored_results(app)
 
 
 def press(page: Any, *keys: str) -> None:
@@ -130,9 +123,7 @@ def test_ner_refuses_overlaps_removes_spans_and_submits_no_entities(
     assert marked(page) == [("李四", "人名")]
     page.click("#item-text mark.ent")
     assert marked(page) == []
-    press(page, "Enter")
-    wait_for_done(page, 1)
-    assert stored_results(app) == [{"spans": []}]
+    assert submit_first(page, app) == [{"spans": []}]
 
 
 def test_ner_draft_survives_a_reload(app: Any, world: World, browser: Any,
@@ -147,9 +138,7 @@ def test_ner_draft_survives_a_reload(app: Any, world: World, browser: Any,
     page.wait_for_selector("#item-text mark.ent")
     assert marked(page) == [("合肥", "地名")]
     shot(page, "13-ner-draft-restored")
-    press(page, "Enter")
-    wait_for_done(page, 1)
-    assert stored_results(app) == [{"spans": [[5, 7, "地名"]]}]
+    assert submit_first(page, app) == [{"spans": [[5, 7, "地名"]]}]
 
 
 def test_clean_edits_text_and_flags_with_the_keyboard(app: Any, world: World, browser: Any,
@@ -244,9 +233,7 @@ def test_an_expired_lease_keeps_the_spans_and_the_next_enter_claims_and_submits(
     page.wait_for_selector("#wb-message.flash-error:not([hidden])")
     assert page.inner_text("#wb-message") == page.get_attribute("#wb-strings", "data-expired")
     assert marked(page) == [("张三", "人名")]
-    press(page, "Enter")
-    wait_for_done(page, 1)
-    assert stored_results(app) == [{"spans": [[2, 4, "人名"]]}]
+    assert submit_first(page, app) == [{"spans": [[2, 4, "人名"]]}]
 
 
 def test_crossing_spans_when_the_project_allows_overlap(app: Any, world: World, browser: Any,
@@ -262,9 +249,7 @@ def test_crossing_spans_when_the_project_allows_overlap(app: Any, world: World, 
     shot(page, "17-ner-overlapping-spans")
     page.set_viewport_size({"width": 700, "height": 900})  # a tablet held upright
     shot(page, "18-ner-tablet")
-    press(page, "Enter")
-    wait_for_done(page, 1)
-    assert stored_results(app) == [{"spans": [[0, 6, "地名"], [0, 15, "机构"],
+    assert submit_first(page, app) == [{"spans": [[0, 6, "地名"], [0, 15, "机构"],
                                               [3, 9, "行政区"]]}]
 
 
