@@ -5,7 +5,8 @@
 Builds the project directly in a fresh database (bulk inserts), then times
 ``app.services.quality_report.compute_report`` from the database to every metric, Dawid–Skene
 included. Prints one JSON object on its last line:
-``{"db", "answers", "report_s", "load_s", "dawid_skene_s", "alpha"}``.
+``{"db", "answers", "report_s", "report_first_s", "load_s", "dawid_skene_s", "alpha"}``
+(``report_s`` is the second run; ``report_first_s`` the first after the bulk load).
 """
 
 from __future__ import annotations
@@ -135,16 +136,19 @@ def main() -> None:
         project_id = build_project(args.items)
         print(f"built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         project = db.session.get(Project, project_id)
-        started = time.perf_counter()
-        payload, alpha, answers, _ = compute_report(project)
-        report_s = time.perf_counter() - started
+        timings = []
+        for _run in range(2):  # the first read after a bulk load also sets PostgreSQL hint bits
+            started = time.perf_counter()
+            payload, alpha, answers, _ = compute_report(project)
+            timings.append(time.perf_counter() - started)
         started = time.perf_counter()
         loaded = load_answers(project)
         load_s = time.perf_counter() - started
         started = time.perf_counter()
         dawid_skene(loaded.triples, len(LABELS), n_items=loaded.item_ids.size)
         ds_s = time.perf_counter() - started
-    print(json.dumps({"db": args.db, "answers": answers, "report_s": round(report_s, 3),
+    print(json.dumps({"db": args.db, "answers": answers, "report_s": round(timings[1], 3),
+                      "report_first_s": round(timings[0], 3),
                       "load_s": round(load_s, 3), "dawid_skene_s": round(ds_s, 3),
                       "alpha": alpha, "review_total": payload.get("review_total")}))
 
