@@ -23,6 +23,7 @@ from sqlalchemy import case, func, literal, select
 from app.extensions import db
 from app.models import Adjudication, Annotation, Project, QualityReport, User
 from app.services.projects import project_progress
+from app.services.quality_spans import clean_report, ner_report
 from app.services.scoping import list_owned
 from app.services.transactions import as_utc
 from quality import (
@@ -40,6 +41,7 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 REVIEW_AGREEMENT = 0.7  # share of agreeing expert pairs below which an item is reviewed
 REVIEW_POSTERIOR = 0.8  # Dawid–Skene confidence below which an item is reviewed
 REVIEW_LIST_LIMIT = 1000
+SPECIAL_REPORTS = {"ner": ner_report, "clean": clean_report}
 BOOTSTRAP_ROUNDS = 200
 MAX_BOOTSTRAP_CELLS = 20_000_000  # raters × items; larger projects report no interval
 
@@ -197,6 +199,8 @@ def _review_queue(answers: Answers, agreement: FloatArray, posterior: FloatArray
 
 def compute_report(project: Project) -> tuple[dict[str, Any], float | None, int, int]:
     """All figures of a classification project: (payload, α, answers, last annotation id)."""
+    if project.task_type in SPECIAL_REPORTS:
+        return SPECIAL_REPORTS[project.task_type](project)
     answers = load_answers(project)
     n_items, k = answers.item_ids.size, len(answers.labels)
     if not answers.triples.size or project.task_type != "classify" \
@@ -219,7 +223,7 @@ def compute_report(project: Project) -> tuple[dict[str, Any], float | None, int,
     low, high = _bootstrap(answers, n_items)
     defined = agreement[~np.isnan(agreement)]
     payload = {
-        "supported": True, "labels": list(answers.labels),
+        "supported": True, "kind": "classify", "labels": list(answers.labels),
         "overall": {"alpha": _rounded(alpha), "alpha_low": low, "alpha_high": high,
                     "percent_agreement": _rounded(float(defined.mean())) if defined.size
                     else None, "items_answered": n_items,

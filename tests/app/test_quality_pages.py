@@ -66,3 +66,22 @@ def test_reviewer_decides_with_the_review_page(app: Any, world: World) -> None:
     outsider = app.test_client()
     login(outsider, world.user("expert"))
     assert outsider.get(f"/review/{project}").status_code == 404
+
+
+def test_quality_page_of_a_clean_project(app: Any, world: World) -> None:
+    import uuid
+
+    org = world.org()
+    email = world.user("vendor", org)
+    vendor = world.api(email)
+    corpus = world.ready_corpus(vendor, ["原文一。", "原文二。"])
+    project = vendor.post("/api/v1/projects", {"name": "清洗", "corpus_id": corpus,
+                                               "type": "clean", "overlap": 1}).json["id"]
+    expert = world.api(world.user("expert"))
+    claim = expert.post(f"/api/v1/projects/{project}/claim").json
+    expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
+        "result": {"text": "改好的文字。", "flags": []}, "client_uuid": str(uuid.uuid4())})
+    client = app.test_client()
+    login(client, email)
+    page = client.get(f"/projects/{project}/quality")
+    assert page.status_code == 200 and 'id="report-similarity"' in page.text

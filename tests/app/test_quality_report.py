@@ -97,3 +97,33 @@ def test_stale_report_is_refreshed_by_the_job(app: Any, world: World) -> None:
     with app.app_context():
         reports = db.session.query(QualityReport).filter_by(project_id=project).count()
     assert reports == 1
+
+
+def test_ner_and_clean_projects_get_their_own_agreement(world: World) -> None:
+    vendor = world.vendor_api()
+    texts = ["张三在合肥工作。", "李四去了芜湖。"]
+    corpus = world.ready_corpus(vendor, texts)
+    ner = vendor.post("/api/v1/projects", {"name": "实体", "corpus_id": corpus, "type": "ner",
+                                           "labels": ["人名"], "overlap": 2}).json["id"]
+    experts = [world.api(world.user("expert")) for _ in range(2)]
+    for number, expert in enumerate(experts):
+        for _ in texts:
+            claim = expert.post(f"/api/v1/projects/{ner}/claim").json
+            spans = [[0, 2, "人名"]] if number == 0 or "张三" in claim["item"]["text"] else []
+            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
+                "result": {"spans": spans}, "client_uuid": str(uuid.uuid4())})
+    report = vendor.get(f"/api/v1/projects/{ner}/quality").json["report"]
+    assert report["kind"] == "ner"
+    assert report["overall"]["exact_f1"] == pytest.approx(2 / 3, abs=1e-4)  # 1 of 2 vs 1
+    assert 0 < report["overall"]["char_alpha"] < 1
+    clean = vendor.post("/api/v1/projects", {"name": "清洗", "corpus_id": corpus,
+                                             "type": "clean", "overlap": 2}).json["id"]
+    for number, expert in enumerate(experts):
+        for _ in texts:
+            claim = expert.post(f"/api/v1/projects/{clean}/claim").json
+            text = claim["item"]["text"] if number == 0 else "完全不同的文字"
+            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
+                "result": {"text": text, "flags": []}, "client_uuid": str(uuid.uuid4())})
+    report = vendor.get(f"/api/v1/projects/{clean}/quality").json["report"]
+    assert report["kind"] == "clean" and report["review_total"] == 2
+    assert report["overall"]["text_similarity"] < 0.5
