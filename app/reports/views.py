@@ -30,7 +30,7 @@ def quality(project_id: int) -> ResponseReturnValue:
     history = alpha_history(project.id)
     label_bars = charts.bars([(row["label"], row["alpha"])
                               for row in payload.get("per_label", [])], low=-0.2)
-    expert_bars = charts.bars([(row["name"], row["ds_accuracy"])
+    expert_bars = charts.bars([(row["name"], row.get("ds_accuracy"))
                                for row in payload.get("experts", [])])
     return render_template(
         "reports/quality.html", project=project, summary=summary, report=report,
@@ -55,8 +55,9 @@ def quality_csv(project_id: int) -> ResponseReturnValue:
     rows += [[r["label"], r["alpha"], r["share"]] for r in payload.get("per_label", [])]
     rows += [[], [_("Expert"), _("Answers"), _("Agreement with consensus"),
                   _("Estimated accuracy"), _("Check items right"), _("Check items")]]
-    rows += [[r["name"], r["answers"], r["agreement_with_consensus"], r["ds_accuracy"],
-              r["gold_correct"], r["gold_total"]] for r in payload.get("experts", [])]
+    rows += [[r["name"], r["answers"], r.get("agreement_with_consensus"),
+              r.get("ds_accuracy"), r.get("gold_correct"), r.get("gold_total")]
+             for r in payload.get("experts", [])]
     filename = f"quality-project-{project.id}.csv"
     return Response(csv_text(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
