@@ -1,4 +1,5 @@
-"""The labeling page; the claim/submit loop runs in static/js/annotate.js over the API."""
+"""The labeling page; the claim/submit loop runs in static/js/workbench-core.js (plus one
+script per task type) over the API."""
 
 from __future__ import annotations
 
