@@ -43,13 +43,21 @@ SCHEMAS: dict[str, Any] = {
                    "errors": {"type": "array", "items": {"type": "object", "properties": {
                        "line": {"type": "integer"}, "code": {"type": "string"},
                        "message": {"type": "string"}}}}}},
-    "NewProject": {"type": "object", "required": ["name", "corpus_id", "type", "labels",
-                                                  "overlap"],
+    "NewProject": {"type": "object", "required": ["name", "corpus_id", "type", "overlap"],
                    "properties": {
                        "name": {"type": "string"}, "corpus_id": {"type": "integer"},
-                       "type": {"type": "string", "enum": ["classify"]},
+                       "type": {"type": "string",
+                                "enum": ["classify", "ner", "clean", "bbox", "collect"]},
+                       "multi": {"type": "boolean"}, "allow_overlap": {"type": "boolean"},
+                       "domains": {"type": "array", "items": {"type": "string"}},
+                       "gold_ratio": {"type": "number", "minimum": 0, "maximum": 0.5},
+                       "gold_pass_mark": {"type": "number", "minimum": 0, "maximum": 1},
+                       "gold_feedback": {"type": "boolean"},
+                       "lease_seconds": {"type": "integer", "minimum": 60, "maximum": 86400},
+                       "daily_cap": {"type": "integer", "minimum": 1},
+                       "prompt": {"type": "string"},
                        "labels": {"type": "array", "items": {"type": "string"},
-                                  "minItems": 2, "maxItems": 50},
+                                  "maxItems": 50},
                        "overlap": {"type": "integer", "minimum": 1, "maximum": 5},
                        "instructions": {"type": "string"}}},
     "Claim": {"type": "object", "required": ["task_id", "item", "lease_expires_at"],
@@ -59,7 +67,8 @@ SCHEMAS: dict[str, Any] = {
                                                             "text": {"type": "string"}}},
                   "lease_expires_at": {"type": "string", "format": "date-time"}}},
     "Submission": {"type": "object", "required": ["result", "client_uuid"], "properties": {
-        "result": {"type": "object", "properties": {"label": {"type": "string"}}},
+        "result": {"type": "object", "description": "{label} | {labels} | {spans} | "
+                   "{text, flags} | {boxes} | {text}, by the project's type"},
         "client_uuid": {"type": "string", "format": "uuid"}}},
     "Quality": {"type": "object", "properties": {
         "items_total": {"type": "integer"}, "items_complete": {"type": "integer"},
@@ -85,6 +94,10 @@ def _paths() -> dict[str, Any]:
                                "requestBody": {"required": True, "content": {
                                    "application/json": {"schema": _ref("NewProject")}}},
                                "responses": {"201": _json(_INT_ID, "Created"), **_ERRORS}}},
+        "/projects/{project_id}": {"get": {
+            "summary": "A project's settings, options and progress",
+            "parameters": [_path_id("project_id")],
+            "responses": {"200": {"description": "The project"}, **_ERRORS}}},
         "/projects/{project_id}/tasks": {"get": {
             "summary": "Managers' task list (50 a page, no total: has_next instead)",
             "parameters": [_path_id("project_id")] + [
@@ -120,6 +133,37 @@ def _paths() -> dict[str, Any]:
                 "type": "object", "required": ["reason"],
                 "properties": {"reason": {"type": "string"}}}}}},
             "responses": {"204": {"description": "Skipped"}, **_ERRORS}}},
+        "/projects/{project_id}/gold": {"post": {
+            "summary": "Mark items as check (gold) items with their known answers",
+            "parameters": [_path_id("project_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["items"], "properties": {"items": {
+                    "type": "array", "items": {"type": "object", "required": ["item_id", "answer"],
+                                               "properties": {"item_id": {"type": "integer"},
+                                                              "answer": {"type": "object"}}}}}}}}},
+            "responses": {"200": {"description": "Count of check items set"}, **_ERRORS}}},
+        "/projects/{project_id}/reviewers": {"post": {
+            "summary": "Make an expert a reviewer of the project",
+            "parameters": [_path_id("project_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["email"],
+                "properties": {"email": {"type": "string"}}}}}},
+            "responses": {"201": _json(_INT_ID, "Reviewer added"), **_ERRORS}}},
+        "/projects/{project_id}/review": {"get": {
+            "summary": "Disputed items waiting for adjudication",
+            "parameters": [_path_id("project_id")],
+            "responses": {"200": {"description": "The review queue"}, **_ERRORS}}},
+        "/projects/{project_id}/items/{item_id}": {"get": {
+            "summary": "One item with every expert's answer side by side",
+            "parameters": [_path_id("project_id"), _path_id("item_id")],
+            "responses": {"200": {"description": "Item and answers"}, **_ERRORS}}},
+        "/projects/{project_id}/items/{item_id}/adjudication": {"post": {
+            "summary": "A reviewer's final answer for a disputed item",
+            "parameters": [_path_id("project_id"), _path_id("item_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["result"],
+                "properties": {"result": {"type": "object"}}}}}},
+            "responses": {"201": {"description": "Recorded"}, **_ERRORS}}},
         "/projects/{project_id}/quality": {"get": {
             "summary": "Progress and Krippendorff's alpha (nominal)",
             "parameters": [_path_id("project_id")],

@@ -40,3 +40,12 @@ def test_openapi_document_lists_the_contract(app: Any) -> None:
     for path in ("/corpora", "/corpora/{corpus_id}", "/projects", "/projects/{project_id}/claim",
                  "/tasks/{task_id}/annotations", "/projects/{project_id}/quality"):
         assert path in doc["paths"]
+
+
+def test_openapi_lists_every_api_route(app: Any) -> None:
+    doc = app.test_client().get("/api/v1/openapi.json").json
+    documented = {path for path in doc["paths"]}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi_json":
+            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            assert path in documented, path
