@@ -47,7 +47,7 @@ ACTION_NAMES = {
     "corpus_uploaded": _l("Corpus uploaded"), "project_created": _l("Project created"),
     "annotation_submitted": _l("Answer submitted"), "task_skipped": _l("Task skipped"),
     "gold_set": _l("Check items set"), "reviewer_added": _l("Reviewer added"),
-    "item_adjudicated": _l("Item adjudicated"),
+    "item_adjudicated": _l("Item adjudicated"), "export_requested": _l("Export requested"),
 }
 
 

@@ -14,6 +14,7 @@ from flask import Flask, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from app.config import var_dir
+from app.services.exports import run_export
 from app.services.ingestion import ingest_corpus
 from app.services.quality_report import (
     projects_needing_reports,
@@ -78,6 +79,18 @@ def refresh_stale_reports() -> None:
     with _app_context():
         for project_id in projects_needing_reports():
             refresh_quality_job(project_id)
+
+
+@huey.task(retries=2, retry_delay=10)
+def export_job(export_id: int) -> None:
+    """Write one export (see :func:`app.services.exports.run_export`)."""
+    with _app_context():
+        run_export(export_id, object_store())
+
+
+def enqueue_export(export_id: int) -> None:
+    """Queue an export."""
+    export_job(export_id)
 
 
 def enqueue_quality_refresh(project_id: int, force: bool = False) -> None:

@@ -164,6 +164,14 @@ def _paths() -> dict[str, Any]:
                 "type": "object", "required": ["result"],
                 "properties": {"result": {"type": "object"}}}}}},
             "responses": {"201": {"description": "Recorded"}, **_ERRORS}}},
+        "/projects/{project_id}/exports": {"post": {
+            "summary": "Queue a JSON Lines export: each item, its final answer, every answer",
+            "parameters": [_path_id("project_id")],
+            "responses": {"202": {"description": "Queued; poll /exports/{id}"}, **_ERRORS}}},
+        "/exports/{export_id}": {"get": {
+            "summary": "Export progress; download_url (valid 10 minutes) once ready",
+            "parameters": [_path_id("export_id")],
+            "responses": {"200": {"description": "The export"}, **_ERRORS}}},
         "/projects/{project_id}/quality": {"get": {
             "summary": "Progress and Krippendorff's alpha (nominal)",
             "parameters": [_path_id("project_id")],

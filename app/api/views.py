@@ -10,9 +10,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp
-from app.jobs import enqueue_ingestion, enqueue_quality_refresh
+from app.jobs import enqueue_export, enqueue_ingestion, enqueue_quality_refresh
 from app.models import Corpus, Project
-from app.services import answers, corpora, gold, labeling, projects, review, task_list
+from app.services import (
+    answers,
+    corpora,
+    exports,
+    gold,
+    labeling,
+    projects,
+    review,
+    task_list,
+)
 from app.services.errors import Invalid
 from app.services.quality_report import latest_report, project_quality
 from app.services.rule_messages import line_error_message
@@ -193,6 +202,22 @@ def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
     done = review.adjudicate(current_user, project_id, item_id, body.get("result"),
                              enqueue_quality_refresh)
     return jsonify(item_id=done.item_id, result=done.result), 201
+
+
+@bp.post("/projects/<int:project_id>/exports")
+@api_login_required
+def create_export(project_id: int) -> ResponseReturnValue:
+    """Queue an export of every item with its final and individual answers (JSON Lines)."""
+    export = exports.request_export(current_user, project_id, enqueue_export)
+    return jsonify(exports.export_json(export, object_store())), 202
+
+
+@bp.get("/exports/<int:export_id>")
+@api_login_required
+def show_export(export_id: int) -> ResponseReturnValue:
+    """Progress of an export, and its download URL once ready."""
+    return jsonify(exports.export_json(exports.get_export(current_user, export_id),
+                                       object_store()))
 
 
 @bp.get("/projects/<int:project_id>/quality")

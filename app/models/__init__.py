@@ -3,11 +3,12 @@
 from app.models.accounts import ApiToken, Membership, Organization, Role, User
 from app.models.audit import AuditEvent
 from app.models.corpora import Corpus, Item
+from app.models.exports import Export
 from app.models.labeling import Annotation, Assignment, Project, Task
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
 
 __all__ = [
-    "Adjudication", "Annotation", "ApiToken", "Assignment", "AuditEvent", "Corpus", "Item",
-    "Membership", "Organization", "Project", "ProjectReviewer", "QualityReport", "Role", "Task",
-    "User",
+    "Adjudication", "Annotation", "ApiToken", "Assignment", "AuditEvent", "Corpus", "Export",
+    "Item", "Membership", "Organization", "Project", "ProjectReviewer", "QualityReport", "Role",
+    "Task", "User",
 ]

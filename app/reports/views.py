@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.jobs import enqueue_quality_refresh
+from app.jobs import enqueue_export, enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
-from app.services import charts
+from app.services import charts, exports
 from app.services.csv_export import csv_text
 from app.services.quality_report import alpha_history, latest_report, project_quality
 from app.services.scoping import get_owned
+from app.storage import object_store
 
 bp = Blueprint("reports", __name__, url_prefix="/projects")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
@@ -38,6 +39,23 @@ def quality(project_id: int) -> ResponseReturnValue:
         history=history, history_line=charts.polyline([a for _, a in history]),
         heat=charts.heat(payload.get("confusion", [])), chart_width=charts.WIDTH,
         label_width=charts.LABEL_WIDTH)
+
+
+@bp.post("/<int:project_id>/exports")
+@roles_required(*READERS)
+def create_export(project_id: int) -> ResponseReturnValue:
+    """Queue an export and show its progress."""
+    export = exports.request_export(current_user, project_id, enqueue_export)
+    return redirect(url_for("reports.show_export", export_id=export.id))
+
+
+@bp.get("/exports/<int:export_id>")
+@roles_required(*READERS)
+def show_export(export_id: int) -> ResponseReturnValue:
+    """Progress of an export and, once ready, its download link."""
+    export = exports.get_export(current_user, export_id)
+    return render_template("reports/export.html",
+                           export=exports.export_json(export, object_store()))
 
 
 @bp.get("/<int:project_id>/quality.csv")

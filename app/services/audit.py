@@ -34,6 +34,7 @@ AUDIT_ACTIONS = (
     "login", "login_failed", "logout", "password_changed", "token_issued", "user_created",
     "org_created", "corpus_uploaded", "project_created", "annotation_submitted",
     "task_skipped", "gold_set", "reviewer_added", "item_adjudicated",
+    "export_requested",
 )
 
 

@@ -319,3 +319,27 @@ def project_quality(project: Project,
 def projects_with_quality(user: User, limit: int = 50) -> list[tuple[Project, dict[str, Any]]]:
     """The projects the user may read, each with its progress and newest α."""
     return [(p, project_quality(p)) for p in list_owned(Project, user, limit)]
+
+
+def final_results(project: Project) -> dict[int, dict[str, Any]]:
+    """Final answer per item id: adjudicated, else (classify) Dawid–Skene consensus, else the
+    answer every expert gave; items without agreement or answers are absent."""
+    decided = dict(db.session.execute(select(Adjudication.item_id, Adjudication.result)
+                                      .where(Adjudication.project_id == project.id)).all())
+    if project.task_type == "classify" and not project.options.get("multi"):
+        answers = load_answers(project)
+        if answers.triples.size:
+            ds = dawid_skene(answers.triples, len(answers.labels),
+                             n_items=answers.item_ids.size)
+            for code, item in enumerate(answers.item_ids.tolist()):
+                decided.setdefault(item, {"label": answers.labels[int(ds.labels[code])]})
+        return decided
+    rows = db.session.execute(select(Annotation.item_id, Annotation.result).where(
+        Annotation.project_id == project.id, Annotation.gold_score.is_(None))).all()
+    by_item: dict[int, list[dict[str, Any]]] = {}
+    for item, result in rows:
+        by_item.setdefault(item, []).append(result)
+    for item, results in by_item.items():
+        if all(result == results[0] for result in results):
+            decided.setdefault(item, results[0])
+    return decided

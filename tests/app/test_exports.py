@@ -1,0 +1,54 @@
+"""Exports: every item with its final answer and each expert's answer, downloaded from S3."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+from tests.app.conftest import World, login
+from tests.app.test_quality_report import LABELS, TEXTS, label_everything
+
+
+def download(url: str) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return [json.loads(line) for line in response.read().decode().splitlines()]
+
+
+def test_export_holds_final_labels_and_every_answer(world: World) -> None:
+    vendor = world.vendor_api()
+    project = world.project(vendor, TEXTS, overlap=3, labels=tuple(LABELS))
+    _, order = label_everything(world, project)
+    queued = vendor.post(f"/api/v1/projects/{project}/exports")
+    assert queued.status_code == 202
+    export = vendor.get(f"/api/v1/exports/{queued.json['id']}").json
+    assert export["status"] == "ready" and export["items_done"] == len(TEXTS)
+    lines = download(export["download_url"])
+    assert len(lines) == len(TEXTS)
+    by_item = {line["item_id"]: line for line in lines}
+    first = by_item[next(item for item, position in order.items() if position == 0)]
+    assert first["final"] == {"label": "正面"} and len(first["answers"]) == 3
+    assert all(line["text"].startswith("第") for line in lines)
+
+
+def test_exports_are_private_to_the_organization(world: World) -> None:
+    vendor, stranger = world.vendor_api(), world.vendor_api()
+    project = world.project(vendor, TEXTS, overlap=1, labels=tuple(LABELS))
+    export = vendor.post(f"/api/v1/projects/{project}/exports").json["id"]
+    assert stranger.get(f"/api/v1/exports/{export}").status_code == 404
+    assert stranger.post(f"/api/v1/projects/{project}/exports").status_code == 404
+    auditor = world.api(world.user("auditor"))
+    assert auditor.get(f"/api/v1/exports/{export}").status_code == 200
+
+
+def test_export_from_the_project_page(app: Any, world: World) -> None:
+    org = world.org()
+    email = world.user("vendor", org)
+    vendor = world.api(email)
+    project = world.project(vendor, TEXTS, overlap=1, labels=tuple(LABELS))
+    client = app.test_client()
+    login(client, email)
+    response = client.post(f"/projects/{project}/exports")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and 'id="export-download"' in page.text
