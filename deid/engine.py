@@ -1,9 +1,10 @@
-"""The analyzer: Presidio's ``AnalyzerEngine`` over a jieba-segmented ``spacy.blank("zh")``
-pipeline carrying the project's trained name model.
+"""The analyzer: Presidio's ``AnalyzerEngine`` with an NLP engine that runs the project's
+character-level name tagger (``deid/model/name_tagger.npz``) and segments with jieba only
+when a recognizer asks for words.
 
 The engine is built once per process (``get_engine``); nothing is downloaded, ever: the spaCy
-pipeline is blank plus the component in ``deid/model/name_ner``, and Presidio is handed that
-NLP engine explicitly so it never reaches for ``en_core_web_lg``.
+pipelines are blank tokenizers, and Presidio is handed that NLP engine explicitly so it never
+reaches for ``en_core_web_lg``.
 """
 
 from __future__ import annotations
@@ -40,44 +41,103 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from deid.findings import Finding, resolve_overlaps
+from deid.name_tagger import NameTagger
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REPORT_THRESHOLD
 from deid.recognizers.contact import AsciiEmailRecognizer
 
-MODEL_DIR = Path(__file__).resolve().parent / "model" / "name_ner"
+MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
 # Longest text handed to spaCy at once (its own limit is 1,000,000 characters); longer
 # documents are analysed piece by piece, cut at sentence ends.
 MAX_PIECE = 20_000
+# Characters tagged by the name model in one numpy pass (bounds the memory of a pass).
+TAGGER_CHUNK = 50_000
 LANGUAGES = ("zh", "en")
+# A character is part of a name when the tagger gives it at least this probability (chosen on
+# the tuning sets, see deid/model/MODEL_CARD.md).
+NAME_THRESHOLD = 0.08
 
 
-def load_chinese_pipeline(model_dir: Path = MODEL_DIR) -> Language:
-    """Load the shipped pipeline (jieba tokenizer + name NER) from ``model_dir``.
+def load_name_tagger(model_path: Path = MODEL_PATH) -> NameTagger:
+    """Load the shipped name tagger from ``model_path``.
 
-    Raises ``OSError`` when the model directory is missing: the engine never runs without
-    its name model, because a release must not pass with names undetected.
+    Raises ``OSError`` when the model file is missing: the engine never runs without its
+    name model, because a release must not pass with names undetected.
     """
-    if not (model_dir / "config.cfg").is_file():
-        raise OSError(f"name model missing: {model_dir} (run python -m deid.train_name_model)")
-    return spacy.load(model_dir)
+    if not model_path.is_file():
+        raise OSError(f"name model missing: {model_path} (run python -m deid.train_name_tagger)")
+    return NameTagger.load(model_path)
 
 
-class LazyKeywordArtifacts(NlpArtifacts):
-    """``NlpArtifacts`` whose context keywords are computed on first use.
+def jieba_pipeline() -> Language:
+    """``spacy.blank("zh")`` segmenting with jieba (no download, no trained component)."""
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
-    Presidio filters stop words out of every token list up front; only texts with a finding
-    that has context words ever read them, and most sentences have none.
+
+class LazyTokenArtifacts(NlpArtifacts):
+    """``NlpArtifacts`` whose jieba tokens, lemmas and context keywords are computed on first
+    use, with the name tagger's spans in ``name_spans``.
+
+    Only recognizers that need words ask for them (a pattern match with context words, the
+    opt-in ``ORG``/``LOC``), and most sentences have no such match: segmenting every
+    sentence with jieba used to cost more than everything else together.
     """
 
-    def __init__(self, *, language: str, **kwargs: Any) -> None:
+    def __init__(self, *, text: str, tokenizer: Language, name_spans: list[tuple[int, int]],
+                 nlp_engine: Any, language: str) -> None:
+        self._text = text
+        self._tokenizer = tokenizer
         self._language = language
+        self._doc: Doc | None = None
+        self._lemmas: list[str] = []
+        self._indices: list[int] = []
         self._keywords: list[str] | None = None
-        super().__init__(language=language, **kwargs)
+        self.name_spans = name_spans
+        super().__init__(entities=[], tokens=None, tokens_indices=[],  # type: ignore[arg-type]
+                         lemmas=[], nlp_engine=nlp_engine, language=language, scores=[])
 
     @staticmethod
     def set_keywords(nlp_engine: Any, lemmas: list[str], language: str) -> list[str]:
         """Deferred: see ``keywords``."""
         return []
+
+    def _segment(self) -> Doc:
+        if self._doc is None:
+            self._doc = self._tokenizer.make_doc(self._text)
+            # Offsets through one array call: a Token object per token costs more.
+            offsets = self._doc.to_array([IDX, LENGTH]).tolist() if len(self._doc) else []
+            self._lemmas = [self._text[start : start + length] for start, length in offsets]
+            self._indices = [start for start, _ in offsets]
+        return self._doc
+
+    @property
+    def tokens(self) -> Doc:
+        """The jieba-segmented ``Doc``."""
+        return self._segment()
+
+    @tokens.setter
+    def tokens(self, value: Doc | None) -> None:
+        self._doc = value
+
+    @property
+    def lemmas(self) -> list[str]:
+        """Token texts (Chinese has no inflection: lemma = text, so context words match)."""
+        self._segment()
+        return self._lemmas
+
+    @lemmas.setter
+    def lemmas(self, value: list[str]) -> None:
+        """Ignored: computed from the tokens."""
+
+    @property
+    def tokens_indices(self) -> list[int]:
+        """Start offset of every token."""
+        self._segment()
+        return self._indices
+
+    @tokens_indices.setter
+    def tokens_indices(self, value: list[int]) -> None:
+        """Ignored: computed from the tokens."""
 
     @property
     def keywords(self) -> list[str]:
@@ -116,21 +176,25 @@ class SkipUncontextualAnalyzer(AnalyzerEngine):
         return enhanced + rest
 
 
-class BlankChineseNlpEngine(SpacyNlpEngine):
-    """Presidio NLP engine over already-built spaCy pipelines; lemma = token text (Chinese
-    has no inflection), so Presidio's context words match the tokens themselves."""
+class TaggingNlpEngine(SpacyNlpEngine):
+    """Presidio NLP engine that runs the character-level name tagger over whole batches and
+    hands out lazily segmented tokens (jieba for ``zh``, spaCy's rules for ``en``); lemma =
+    token text (Chinese has no inflection), so Presidio's context words match the tokens."""
 
-    def __init__(self, pipelines: dict[str, Language]) -> None:
+    def __init__(self, tokenizers: dict[str, Language], tagger: NameTagger,
+                 name_threshold: float = NAME_THRESHOLD) -> None:
         super().__init__(
-            models=[{"lang_code": lang, "model_name": f"deid-{lang}"} for lang in pipelines],
+            models=[{"lang_code": lang, "model_name": f"deid-{lang}"} for lang in tokenizers],
             ner_model_configuration=NerModelConfiguration(
                 model_to_presidio_entity_mapping={"PER": "PERSON"}, default_score=0.85),
         )
-        self.pipelines = dict(pipelines)
+        self.pipelines = dict(tokenizers)
         self.nlp = self.pipelines  # type: ignore[assignment]
+        self.tagger = tagger
+        self.name_threshold = name_threshold
 
     def load(self) -> None:
-        """Nothing to load: the pipelines were passed in."""
+        """Nothing to load: the tokenizers and the tagger were passed in."""
 
     def is_stopword(self, word: str, language: str) -> bool:
         """True for spaCy's Chinese stop words (no vocabulary growth per token)."""
@@ -144,27 +208,35 @@ class BlankChineseNlpEngine(SpacyNlpEngine):
         self, texts: Iterable[str], language: str, batch_size: int = 64, n_process: int = 1,
         as_tuples: bool = False,
     ) -> Iterator[tuple[str, NlpArtifacts]]:
-        """Run ``nlp.pipe`` over ``texts``; yield ``(text, artifacts)`` in input order."""
-        pairs = ((text, text) for text in texts)
-        docs = self.pipelines[language].pipe(pairs, as_tuples=True, batch_size=batch_size)
-        for doc, text in docs:
-            yield text, self._artifacts(doc, text, language)
+        """Tag ``texts`` for names a chunk at a time; yield ``(text, artifacts)`` in order."""
+        chunk: list[str] = []
+        size = 0
+        for text in texts:
+            chunk.append(text)
+            size += len(text)
+            if size >= TAGGER_CHUNK:
+                yield from self._artifacts_of(chunk, language)
+                chunk, size = [], 0
+        yield from self._artifacts_of(chunk, language)
 
-    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
-        return self._artifacts(doc, doc.text, language)
+    def _artifacts_of(self, texts: list[str],
+                      language: str) -> Iterator[tuple[str, NlpArtifacts]]:
+        if language == "zh":
+            spans = self.tagger.spans(texts, self.name_threshold)
+        else:
+            spans = [[] for _ in texts]
+        for text, names in zip(texts, spans, strict=True):
+            yield text, self._artifacts(text, names, language)
 
-    def _artifacts(self, doc: Doc, text: str, language: str) -> NlpArtifacts:
-        # Offsets through one array call (and the text passed in, not ``doc.text``): building
-        # a Token object per token costs more than the whole regex pass.
-        offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-        texts = [text[start : start + length] for start, length in offsets]
-        entities = [e for e in doc.ents if e.label_ == "PER"]
-        for ent in entities:
-            ent.label_ = "PERSON"
-        return LazyKeywordArtifacts(entities=entities, tokens=doc, lemmas=texts,
-                                    tokens_indices=[start for start, _ in offsets],
-                                    nlp_engine=self, language=language,
-                                    scores=[0.85] * len(entities))
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        """Artifacts of one text (see ``process_batch``)."""
+        [(_, artifacts)] = list(self._artifacts_of([text], language))
+        return artifacts
+
+    def _artifacts(self, text: str, names: list[tuple[int, int]],
+                   language: str) -> NlpArtifacts:
+        return LazyTokenArtifacts(text=text, tokenizer=self.pipelines[language],
+                                  name_spans=names, nlp_engine=self, language=language)
 
 
 _ENGLISH_PATTERN_RECOGNIZERS = (
@@ -180,13 +252,14 @@ def _english_recognizers() -> list[Any]:
     return [cls() for cls in _ENGLISH_PATTERN_RECOGNIZERS] + [AsciiEmailRecognizer("en")]
 
 
-def build_analyzer(model_dir: Path = MODEL_DIR, profile: str = "default") -> AnalyzerEngine:
+def build_analyzer(model_path: Path = MODEL_PATH, profile: str = "default") -> AnalyzerEngine:
     """Build the ``AnalyzerEngine`` for ``zh`` (the Chinese recognizers of ``profile``, opt-in
     ``ORG``/``LOC``) and ``en`` (Presidio's pattern recognizers).
 
     Raises ``OSError`` without the name model, ``KeyError`` for an unknown profile.
     """
-    pipelines = {"zh": load_chinese_pipeline(model_dir), "en": spacy.blank("en")}
+    tagger = load_name_tagger(model_path)
+    tokenizers = {"zh": jieba_pipeline(), "en": spacy.blank("en")}
     recognizers = [factory("zh") for factory in PROFILES[profile].values()]
     recognizers += [factory("zh") for factory in OPT_IN_RECOGNIZERS.values()]
     recognizers += _english_recognizers()
@@ -194,7 +267,7 @@ def build_analyzer(model_dir: Path = MODEL_DIR, profile: str = "default") -> Ana
         recognizer.load()
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
     return SkipUncontextualAnalyzer(registry=registry,
-                                    nlp_engine=BlankChineseNlpEngine(pipelines),
+                                    nlp_engine=TaggingNlpEngine(tokenizers, tagger),
                                     supported_languages=list(LANGUAGES))
 
 

@@ -17,6 +17,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
 
 MODEL_SCORE = 0.85
+# jieba dictionary frequency from which a word the tagger calls a name is taken for a word.
+COMMON_WORD_FREQ = 300
 RULE_SCORE = 0.8
 JIEBA_SCORE = 0.55
 
@@ -35,7 +37,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
 # names in train/ and dev/.
-_TRANSLIT = (
+TRANSLITERATION_CHARS = (
     "阿埃艾爱安昂奥巴拔班邦保鲍贝本比彼毕宾波伯博布查柴达戴丹道德登迪蒂丁东杜多厄恩法凡菲费芬丰弗"
     "福夫富盖甘高戈格根古瓜哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎康考科克肯库拉莱兰劳勒雷里利莉连列"
     "林琳卢鲁路伦罗洛马玛迈麦曼梅蒙米密明摩莫姆穆娜纳奈内尼妮努诺欧帕潘佩皮普奇齐乔琼萨塞桑森沙莎"
@@ -43,7 +45,11 @@ _TRANSLIT = (
     "佐祖尔儿赛娃娅琪蕾薇丝朗隆露黛茨霍丽翰瑞南顿文史当山得佛历瑟怀昆滕珀茱彭廉地圭贡涅治理大奎汀"
     "朱芭肖"
 )
-_FOREIGN = re.compile(f"[{_TRANSLIT}]{{1,6}}(?:[·•・‧][{_TRANSLIT}]{{1,8}})+")
+_FOREIGN = re.compile(f"[{TRANSLITERATION_CHARS}]{{1,6}}"
+                      f"(?:[·•・‧][{TRANSLITERATION_CHARS}]{{1,8}})+")
+# A bare surname addressed with an honorific (顾先生出任总经理): the surname is the name.
+_HONORED = re.compile(r"(?:(?<![\u4e00-\u9fa5])|(?<=[和与及对向由称]))" + _SURNAME
+                      + r"(?=先生|女士|小姐)")
 # Personnel and case forms: 黄家学,男,……
 _SEX_FORM = re.compile(r"(?<![\u4e00-\u9fa5])" + _SURNAME
                        + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])")
@@ -103,17 +109,36 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     personnel form (黄家学,男,) and surname + given name before a title (王小明同志).
 
     With ``token_starts`` (the tokenizer's word starts), a titled name must start and end on
-    word boundaries, which rules out 公司副总经理 → 司副 and 习近平总书记 → 平总.
+    word boundaries, which rules out 公司副总经理 → 司副 and 习近平总书记 → 平总; without
+    them, it must not start inside a dictionary word nor be one (美国财政部长 → 国财政,
+    纪委的同志 → 纪委的).
     """
     spans = [m.span() for m in _MASKED.finditer(text)]
     spans += [_from_word_start(m.start(), m.end(), token_starts)
               for m in _FOREIGN.finditer(text)]
     spans += [m.span() for m in _SEX_FORM.finditer(text)]
+    spans += [m.span() for m in _HONORED.finditer(text)]
     for match in _TITLED.finditer(text):
         start, end = match.span()
-        if token_starts is None or (start in token_starts and end in token_starts):
-            spans.append((start, end))
+        if token_starts is None:
+            if _inside_words(text, start, end):
+                continue
+        elif start not in token_starts or end not in token_starts:
+            continue
+        spans.append((start, end))
     return spans
+
+
+def _inside_words(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` starts inside a dictionary word (美国|财政) or begins
+    with one that is not a name (纪委|的)."""
+    freq, tags = jieba_tables()
+
+    def common_word(word: str) -> bool:
+        return bool(freq.get(word)) and tags.get(word) not in _NAME_TAGS
+
+    return (start > 0 and common_word(text[start - 1 : start + 1])) or any(
+        common_word(text[start:stop]) for stop in range(start + 2, end + 1))
 
 
 def _from_word_start(start: int, end: int, token_starts: set[int] | None) -> tuple[int, int]:
@@ -141,6 +166,50 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
     return spans
 
 
+def plausible_model_name(text: str, start: int, end: int) -> bool:
+    """False for tagger spans that are rarely names (measured on the tuning sets): a lone
+    character, a piece cut out of a Latin word (Pers|pectives), a common dictionary word
+    that jieba does not tag as a name (厂长, 主任)."""
+    if end - start < 2:
+        return False
+    if _latin(text, start - 1) and _latin(text, start) or _latin(text, end - 1) and _latin(
+            text, end):
+        return False
+    freq, tags = jieba_tables()
+    word = text[start:end]
+    return freq.get(word, 0) < COMMON_WORD_FREQ or tags.get(word) in _NAME_TAGS
+
+
+def _latin(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and text[index].isascii() and text[index].isalpha()
+
+
+# Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
+_FUNCTION_SURNAMES = frozenset("和向都时及与")
+_AFTER_TITLE = re.compile("(?:" + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
+                          + ")(" + _SURNAME + ")(?=[\u4e00-\u9fa5])")
+
+
+def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
+    """``name_after_title_spans`` without a segmenter: the surname and two more characters
+    after a title, byline or kinship word, or one when a dictionary word starts right after
+    it (老伴石粉兰今年 → 石粉兰, 记者李娜今天 → 李娜); nothing when the surname begins a
+    common word (记者于是) or is a function word there (主任向记者)."""
+    freq, tags = jieba_tables()
+    spans = []
+    for match in _AFTER_TITLE.finditer(text):
+        start, given = match.start(1), match.end(1)
+        opening = text[start : given + 1]
+        if text[start] in _FUNCTION_SURNAMES or (
+                freq.get(opening, 0) >= COMMON_WORD_FREQ and tags.get(opening) not in _NAME_TAGS):
+            continue
+        after = text[given + 1 : given + 3]
+        end = given + 1 if len(after) == 2 and freq.get(after) else given + 2
+        if _is_cjk(text[given:end]):
+            spans.append((start, end))
+    return spans
+
+
 def propagate_names(text: str,
                     scored: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
     """Add every other occurrence in ``text`` of a name found with model or rule confidence:
@@ -156,14 +225,15 @@ def propagate_names(text: str,
 
 
 class ChinesePersonRecognizer(LocalRecognizer):
-    """Reports ``PERSON`` from the NLP engine's entities (the trained model), jieba and rules.
+    """Reports ``PERSON`` from the NLP engine's name tagger (``name_spans``) and rules.
 
-    ``use_posseg`` adds jieba's part-of-speech person tags: on dev/ it raises covered recall
-    by 5–15 points and halves precision, and costs half the throughput, so it is the
-    ``recall`` profile of the engine rather than the default.
+    ``use_jieba`` adds the jieba-token sources (unknown surname-initial words, names after a
+    title, byline or kinship word) and ``use_posseg`` jieba's part-of-speech person tags.
+    On the tuning sets they add recall and cost precision, and segmenting every sentence
+    halves the throughput, so they are the ``recall`` profile of the engine, not the default.
     """
 
-    def __init__(self, language: str = "zh", use_jieba: bool = True,
+    def __init__(self, language: str = "zh", use_jieba: bool = False,
                  use_posseg: bool = False) -> None:
         super().__init__(supported_entities=["PERSON"], supported_language=language,
                          name=f"PERSON_{language}")
@@ -179,23 +249,30 @@ class ChinesePersonRecognizer(LocalRecognizer):
                      nlp_artifacts: NlpArtifacts | None) -> dict[tuple[int, int], float]:
         """Every source's spans with the best score any source gave them."""
         scored: dict[tuple[int, int], float] = {}
-        starts = set(nlp_artifacts.tokens_indices) if nlp_artifacts is not None else None
+        tokens = self._tokens(nlp_artifacts)
+        starts = {start for _, start in tokens} if tokens is not None else None
         for span in rule_name_spans(text, starts):
             scored[span] = RULE_SCORE
-        if nlp_artifacts is not None:
-            for ent in nlp_artifacts.entities:
-                if ent.label_ == "PERSON":
-                    scored[(ent.start_char, ent.end_char)] = MODEL_SCORE
+        for start, end in getattr(nlp_artifacts, "name_spans", ()):
+            if plausible_model_name(text, start, end):
+                scored[(start, end)] = MODEL_SCORE
         weak: list[tuple[int, int]] = []
-        if self.use_jieba and nlp_artifacts is not None and nlp_artifacts.lemmas:
-            # The engine's lemmas are the token texts (see BlankChineseNlpEngine).
-            tokens = list(zip(nlp_artifacts.lemmas, nlp_artifacts.tokens_indices, strict=True))
+        if tokens:
             weak += jieba_name_spans(tokens) + name_after_title_spans(text, tokens)
+        else:
+            weak += name_after_title_word_spans(text)
         if self.use_posseg:
             weak += posseg_name_spans(text)
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
         return propagate_names(text, scored)
+
+    def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:
+        """The NLP engine's tokens as ``(text, start)`` when this recognizer uses jieba."""
+        if not self.use_jieba or nlp_artifacts is None:
+            return None
+        # The engine's lemmas are the token texts (see deid.engine.LazyTokenArtifacts).
+        return list(zip(nlp_artifacts.lemmas, nlp_artifacts.tokens_indices, strict=True))
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -211,4 +288,4 @@ class ChinesePersonRecognizer(LocalRecognizer):
 
 def recall_person_recognizer(language: str = "zh") -> ChinesePersonRecognizer:
     """The ``recall`` profile's ``PERSON`` recognizer: every source, jieba.posseg included."""
-    return ChinesePersonRecognizer(language, use_posseg=True)
+    return ChinesePersonRecognizer(language, use_jieba=True, use_posseg=True)

@@ -1,0 +1,264 @@
+"""A character-level name tagger: a linear (multinomial logistic) classifier over hashed
+character n-gram features, one decision per character, run in numpy.
+
+Each character gets one of ``LABELS`` (BIO: begins a name, inside a name, outside) from the
+sum of the weight rows its features hash to.  The features are the characters at offsets
+-3…+3, the bigrams and trigrams of the window around it, whether nearby characters are
+common surnames, and the character classes (Chinese, digit, Latin, other) of the window.
+There is no segmenter: a name jieba would cut in two (莫嘉|昉) is seen character by character.
+
+Feature extraction and scoring are whole-array numpy operations over a batch of texts joined
+into one code-point array, so the cost per character is a few array passes, not Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from deid.recognizers.person import TRANSLITERATION_CHARS, jieba_tables
+from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
+
+LABELS = ("O", "B", "I")
+PAD = 3  # characters of context on each side
+BOUNDARY = 0x110001  # code point standing for "outside the text" (above Unicode's range)
+_UNICODE_END = 0x110000
+
+# Templates: tuples of offsets whose characters are hashed together.
+NGRAM_TEMPLATES: tuple[tuple[int, ...], ...] = (
+    (-3,), (-2,), (-1,), (0,), (1,), (2,), (3,),
+    (-3, -2), (-2, -1), (-1, 0), (0, 1), (1, 2), (2, 3), (-1, 1),
+    (-2, -1, 0), (-1, 0, 1), (0, 1, 2),
+)
+# Extra templates over small per-character codes (surname flags, character classes) and the
+# dictionary patterns of ``Lexicon`` (which words of jieba's dictionary start, end or run
+# through the character; which of its person names do).
+CLASS_TEMPLATES = ("surname", "chartype", "translit", "words", "names")
+TEMPLATE_COUNT = len(NGRAM_TEMPLATES) + len(CLASS_TEMPLATES) + 1  # + bias
+
+Codes = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float32]
+
+_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                         0x27D4EB2F165667C5], dtype=np.uint64)
+
+
+def _lookup_table(chars: set[str]) -> npt.NDArray[np.uint8]:
+    table = np.zeros(_UNICODE_END + 2, dtype=np.uint8)
+    table[[ord(c) for c in chars]] = 1
+    return table
+
+
+_SURNAME_TABLE = _lookup_table(set(SINGLE_SURNAMES))
+_COMPOUND_FIRST = _lookup_table({s[0] for s in COMPOUND_SURNAMES})
+
+
+def _char_types() -> npt.NDArray[np.uint8]:
+    """0 boundary/other, 1 Chinese, 2 digit, 3 Latin letter, 4 punctuation or space."""
+    table = np.zeros(_UNICODE_END + 2, dtype=np.uint8)
+    table[0x4E00:0xA000] = 1
+    table[0x3400:0x4DC0] = 1
+    table[ord("0") : ord("9") + 1] = 2
+    table[ord("A") : ord("Z") + 1] = 3
+    table[ord("a") : ord("z") + 1] = 3
+    for char in " \t\n,.;:!?()[]\"'，。；：！？、（）《》“”‘’·—…-":
+        table[ord(char)] = 4
+    return table
+
+
+_CHAR_TYPES = _char_types()
+_TRANSLIT_TABLE = _lookup_table(set(TRANSLITERATION_CHARS))
+
+
+def encode(texts: Sequence[str]) -> tuple[Codes, Codes]:
+    """Join ``texts`` into one code-point array, each text padded by ``PAD`` boundary codes
+    on both sides; returns the array and the index in it of each text's first character."""
+    parts: list[Codes] = []
+    starts = np.empty(len(texts), dtype=np.int64)
+    position = PAD
+    pad = np.full(PAD, BOUNDARY, dtype=np.int64)
+    parts.append(pad)
+    for number, text in enumerate(texts):
+        starts[number] = position
+        parts.append(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64))
+        parts.append(pad)
+        position += len(text) + PAD
+    return np.concatenate(parts), starts
+
+
+def ngram_keys(codes: Codes, positions: Codes, length: int) -> npt.NDArray[np.uint64]:
+    """A 64-bit key of the ``length`` characters starting at each of ``positions``."""
+    key = np.zeros(len(positions), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(length):
+            key = (key ^ codes[positions + offset].astype(np.uint64)) * _MULTIPLIERS[1]
+    return key
+
+
+def _word_keys(words: list[str], length: int) -> npt.NDArray[np.uint64]:
+    chosen = [w for w in words if len(w) == length]
+    if not chosen:
+        return np.zeros(0, dtype=np.uint64)
+    codes, _ = encode(["".join(chosen)])
+    positions = PAD + np.arange(len(chosen), dtype=np.int64) * length
+    return np.unique(ngram_keys(codes, positions, length))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Sorted n-gram keys of dictionary words (2–4 characters) and of person names (2–3
+    characters, starting with a surname), e.g. from jieba's dictionary."""
+
+    words: dict[int, npt.NDArray[np.uint64]]
+    names: dict[int, npt.NDArray[np.uint64]]
+
+    @classmethod
+    def from_words(cls, words: list[str], names: list[str]) -> Lexicon:
+        """Build the key tables from word and name lists."""
+        return cls({n: _word_keys(words, n) for n in (2, 3, 4)},
+                   {n: _word_keys(names, n) for n in (2, 3)})
+
+    def patterns(self, codes: Codes, positions: Codes) -> tuple[npt.NDArray[np.uint64], ...]:
+        """Two bit patterns per position: which dictionary words, and which names, of each
+        length start at, end at or (length 3) are centred on the character."""
+        word_bits = self._bits(self.words, codes, positions)
+        name_bits = self._bits(self.names, codes, positions)
+        return word_bits, name_bits
+
+    @staticmethod
+    def _bits(table: dict[int, npt.NDArray[np.uint64]], codes: Codes,
+              positions: Codes) -> npt.NDArray[np.uint64]:
+        bits = np.zeros(len(positions), dtype=np.uint64)
+        bit = 0
+        for length, keys in table.items():
+            for start in sorted({0, -(length - 1), -(length // 2)}):
+                found = _member(ngram_keys(codes, positions + start, length), keys)
+                bits |= found.astype(np.uint64) << np.uint64(bit)
+                bit += 1
+        return bits
+
+
+def _member(keys: npt.NDArray[np.uint64], table: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    if not len(table):
+        return np.zeros(len(keys), dtype=bool)
+    index = np.searchsorted(table, keys).clip(0, len(table) - 1)
+    return np.asarray(table[index] == keys)
+
+
+@cache
+def jieba_lexicon() -> Lexicon:
+    """jieba's dictionary as a ``Lexicon``: words it counts (not tagged as person names) and
+    its person names (tags nr, nrfg, nrt) of 2–3 characters that start with a surname."""
+    freq, tags = jieba_tables()
+    words = [w for w, n in freq.items() if n and 2 <= len(w) <= 4
+             and tags.get(w) not in {"nr", "nrfg", "nrt"}]
+    names = [w for w, t in tags.items() if t in {"nr", "nrfg", "nrt"} and 2 <= len(w) <= 3
+             and surname_length(w, 0) and surname_length(w, 0) < len(w)]
+    return Lexicon.from_words(words, names)
+
+
+def feature_rows(codes: Codes, positions: Codes, table_bits: int) -> npt.NDArray[np.intp]:
+    """Hashed feature row of every template at each of ``positions`` of ``codes``:
+    an array of shape ``(len(positions), TEMPLATE_COUNT)`` with values below
+    ``2 ** table_bits``."""
+    shift = np.uint64(64 - table_bits)
+    columns = []
+    with np.errstate(over="ignore"):
+        ucodes = codes.astype(np.uint64)
+        for number, offsets in enumerate(NGRAM_TEMPLATES):
+            key = np.full(len(positions), number + 1, dtype=np.uint64) * _MULTIPLIERS[3]
+            for order, offset in enumerate(offsets):
+                key = (key ^ ucodes[positions + offset]) * _MULTIPLIERS[order]
+            columns.append(key >> shift)
+        surname = (_SURNAME_TABLE[codes] | (_COMPOUND_FIRST[codes] << 1)).astype(np.uint64)
+        chartype = _CHAR_TYPES[codes].astype(np.uint64)
+        translit = _TRANSLIT_TABLE[codes].astype(np.uint64)
+        for number, (table, width) in enumerate(((surname, 2), (chartype, 3), (translit, 1))):
+            key = np.zeros(len(positions), dtype=np.uint64)
+            for offset in range(-PAD, PAD + 1):
+                key = (key << np.uint64(width)) | table[positions + offset]
+            key = (key + np.uint64(1000 * (number + 1))) * _MULTIPLIERS[0]
+            columns.append(key >> shift)
+        for number, bits in enumerate(jieba_lexicon().patterns(codes, positions)):
+            key = ((bits << np.uint64(2)) | surname[positions]) + np.uint64(100_000 * (number + 1))
+            columns.append((key * _MULTIPLIERS[2]) >> shift)
+        columns.append(np.zeros(len(positions), dtype=np.uint64))  # bias row
+    return np.stack(columns, axis=1).astype(np.intp)
+
+
+def text_positions(codes: Codes) -> Codes:
+    """Indices of ``codes`` that hold text characters (not padding)."""
+    return np.flatnonzero(codes != BOUNDARY)
+
+
+@dataclass(frozen=True)
+class NameTagger:
+    """The trained weights: ``weights[row, label]`` for ``2 ** table_bits`` hashed rows."""
+
+    weights: Floats
+    table_bits: int
+
+    def probabilities(self, texts: Sequence[str]) -> tuple[Floats, Codes]:
+        """Per-character label probabilities ``(n_chars, len(LABELS))`` for all ``texts``
+        (in order, concatenated) and each text's first row in that array."""
+        codes, _ = encode(texts)
+        positions = text_positions(codes)
+        scores = self.weights[feature_rows(codes, positions, self.table_bits)].sum(axis=1)
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        return scores.astype(np.float32), firsts
+
+    def spans(self, texts: Sequence[str], threshold: float = 0.5) -> list[list[tuple[int, int]]]:
+        """Name spans per text: runs of characters whose probability of being inside a name
+        (B or I) is at least ``threshold``, split where a character is more likely to begin
+        a name than to continue one."""
+        if not texts:
+            return []
+        probs, firsts = self.probabilities(texts)
+        named = (probs[:, 1] + probs[:, 2]) >= threshold
+        begins = named & (probs[:, 1] > probs[:, 2])
+        result: list[list[tuple[int, int]]] = []
+        for text, first in zip(texts, firsts.tolist(), strict=True):
+            result.append(_runs(named[first : first + len(text)],
+                                begins[first : first + len(text)]))
+        return result
+
+    def save(self, path: Path) -> None:
+        """Write the weights (float16, compressed) to ``path`` (an ``.npz`` file)."""
+        np.savez_compressed(path, weights=self.weights.astype(np.float16),
+                            table_bits=np.array(self.table_bits),
+                            templates=np.array(TEMPLATE_COUNT))
+
+    @classmethod
+    def load(cls, path: Path) -> NameTagger:
+        """Read weights written by ``save``.  Raises ``OSError`` if ``path`` is missing and
+        ``ValueError`` if it was written for other feature templates."""
+        with np.load(path) as stored:
+            if int(stored["templates"]) != TEMPLATE_COUNT:
+                raise ValueError(f"{path}: trained with other features; retrain")
+            return cls(stored["weights"].astype(np.float32), int(stored["table_bits"]))
+
+
+def _runs(named: npt.NDArray[np.bool_], begins: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    if not named.any():
+        return []
+    spans: list[tuple[int, int]] = []
+    start = end = -1
+    for index in np.flatnonzero(named | begins).tolist():
+        if start >= 0 and index == end and not begins[index]:
+            end += 1
+            continue
+        if start >= 0:
+            spans.append((start, end))
+        start, end = index, index + 1
+    if start >= 0:
+        spans.append((start, end))
+    return spans

@@ -1,0 +1,207 @@
+"""Train the character-level name tagger shipped as ``deid/model/name_tagger.npz``.
+
+Reproducible and deterministic: ``python -m deid.train_name_tagger``.  Reads
+``../shared/data/ner/train/`` to train (less every fifth People's Daily sentence, held out
+with ``dev/`` for tuning); never ``test/``.  The model is a multinomial logistic regression
+over the hashed features of ``deid.name_tagger``, fitted by full-batch L-BFGS (scipy), so
+the same data give the same weights bit for bit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from scipy import optimize, sparse
+
+from deid.corpus import LabelledText, read_jsonl, split_files
+from deid.name_tagger import LABELS, NameTagger, encode, feature_rows, text_positions
+from deid.normalize import normalize
+from deid.recognizers.person import jieba_tables
+from deid.recognizers.surnames import surname_length
+
+MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
+HOLDOUT_FILE = "peoples_daily_part"
+HOLDOUT_EVERY = 5
+
+
+def _normalized(record: LabelledText) -> LabelledText:
+    norm = normalize(record.text)
+    if norm.index_map is not None:  # length changed: keep the raw text, offsets stay valid
+        return record
+    return LabelledText(norm.text, record.spans, record.source)
+
+
+def load_records(holdout: bool = True) -> tuple[list[LabelledText], dict[str, list[LabelledText]]]:
+    """Training sentences (train/, less the news holdout when ``holdout``) and the tuning
+    sets by name (each dev/ file, and the People's Daily holdout), NFKC-normalised."""
+    training: list[LabelledText] = []
+    tuning: dict[str, list[LabelledText]] = {"pd_holdout": []}
+    for path in split_files("train"):
+        for number, record in enumerate(read_jsonl(path)):
+            held = holdout and path.stem == HOLDOUT_FILE and number % HOLDOUT_EVERY == 0
+            (tuning["pd_holdout"] if held else training).append(_normalized(record))
+    for path in split_files("dev"):
+        tuning[path.stem] = [_normalized(r) for r in read_jsonl(path)]
+    return training, tuning
+
+
+def jieba_person_names() -> list[str]:
+    """jieba's dictionary person names of 2–3 characters starting with a surname, sorted."""
+    _, tags = jieba_tables()
+    return sorted(w for w, t in tags.items() if t == "nr" and 2 <= len(w) <= 3
+                  and 0 < surname_length(w, 0) < len(w)
+                  and all("\u4e00" <= c <= "\u9fa5" for c in w))
+
+
+def with_other_names(records: Sequence[LabelledText], names: Sequence[str], copies: int,
+                     rng: random.Random) -> list[LabelledText]:
+    """``copies`` variants of each sentence holding a Chinese name (a gold ``PER`` span that
+    starts with a surname), each such name swapped for one drawn from ``names``: the tagger
+    learns the contexts names stand in, not the few thousand names of the training sets."""
+    variants = []
+    for record in records:
+        chinese = [(s, e) for s, e, label in record.spans
+                   if label == "PER" and surname_length(record.text, s) and e - s <= 4]
+        if not chinese:
+            continue
+        for _ in range(copies):
+            variants.append(_swap_names(record, set(chinese), names, rng))
+    return variants
+
+
+def _swap_names(record: LabelledText, chosen: set[tuple[int, int]], names: Sequence[str],
+                rng: random.Random) -> LabelledText:
+    text, spans, shift = record.text, [], 0
+    parts, last = [], 0
+    for start, end, label in sorted(record.spans):
+        new_end = end
+        if (start, end) in chosen and start >= last:
+            name = rng.choice(names)
+            parts += [text[last:start], name]
+            last = end
+            new_end = start + len(name)
+            spans.append((start + shift, new_end + shift, label))
+            shift += len(name) - (end - start)
+        else:
+            spans.append((start + shift, end + shift, label))
+    parts.append(text[last:])
+    return LabelledText("".join(parts), tuple(spans), record.source)
+
+
+def char_labels(records: Sequence[LabelledText]) -> npt.NDArray[np.int64]:
+    """The BIO label index of every character of ``records`` (concatenated), from ``PER``."""
+    labels = []
+    for record in records:
+        row = np.zeros(len(record.text), dtype=np.int64)
+        for start, end, label in record.spans:
+            if label == "PER":
+                row[start] = LABELS.index("B")
+                row[start + 1 : end] = LABELS.index("I")
+        labels.append(row)
+    return np.concatenate(labels)
+
+
+def design_matrix(texts: Sequence[str], table_bits: int) -> sparse.csr_matrix:
+    """Sparse 0/1 matrix: one row per character, one column per hashed feature row."""
+    codes, _ = encode(texts)
+    rows = feature_rows(codes, text_positions(codes), table_bits)
+    count, width = rows.shape
+    data = np.ones(count * width, dtype=np.float32)
+    indptr = np.arange(0, count * width + 1, width)
+    return sparse.csr_matrix((data, rows.ravel(), indptr), shape=(count, 2 ** table_bits))
+
+
+def fit(matrix: sparse.csr_matrix, labels: npt.NDArray[np.int64], l2: float,
+        iterations: int) -> npt.NDArray[np.float32]:
+    """Minimise mean cross-entropy + ``l2``/2 · ‖W‖² with L-BFGS; returns ``W``."""
+    count, columns = matrix.shape
+    classes = len(LABELS)
+    onehot = np.zeros((count, classes), dtype=np.float32)
+    onehot[np.arange(count), labels] = 1.0
+    transposed = matrix.T.tocsr()
+
+    def loss(flat: npt.NDArray[np.float64]) -> tuple[float, npt.NDArray[np.float64]]:
+        weights = flat.reshape(columns, classes).astype(np.float32)
+        scores = matrix @ weights
+        scores -= scores.max(axis=1, keepdims=True)
+        log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        value = -float((log_probs * onehot).sum()) / count + 0.5 * l2 * float(flat @ flat)
+        gradient = transposed @ ((np.exp(log_probs) - onehot) / count) + l2 * weights
+        return value, gradient.ravel().astype(np.float64)
+
+    result = optimize.minimize(loss, np.zeros(columns * classes), jac=True, method="L-BFGS-B",
+                               options={"maxiter": iterations, "maxcor": 10})
+    return np.asarray(result.x.reshape(columns, classes), dtype=np.float32)
+
+
+def covered_scores(tagger: NameTagger, records: Sequence[LabelledText],
+                   threshold: float) -> dict[str, float]:
+    """Precision and covered recall of the tagger's spans against the gold ``PER`` spans."""
+    found = tagger.spans([r.text for r in records], threshold)
+    gold_total = gold_found = predicted = correct = 0
+    for record, spans in zip(records, found, strict=True):
+        gold = [(s, e) for s, e, label in record.spans if label == "PER"]
+        covered = {i for s, e in spans for i in range(s, e)}
+        gold_total += len(gold)
+        gold_found += sum(all(i in covered for i in range(s, e)) for s, e in gold)
+        predicted += len(spans)
+        correct += sum(any(s < ge and gs < e for gs, ge in gold) for s, e in spans)
+    return {"precision": round(correct / predicted, 4) if predicted else 0.0,
+            "recall": round(gold_found / gold_total, 4) if gold_total else 0.0}
+
+
+def train(table_bits: int, l2: float, iterations: int, out: Path, holdout: bool = True,
+          copies: int = 2, news_weight: int = 3, seed: int = 13) -> dict[str, object]:
+    """Fit, save to ``out``, and return the training record (also written beside ``out``).
+
+    The training sentences are train/ (news sentences ``news_weight`` times: the release
+    documents are closer to news than to posts or resumes) plus ``copies`` name-swapped
+    variants of each sentence with a Chinese name (``with_other_names``, seeded by ``seed``).
+    """
+    started = time.time()
+    original, tuning = load_records(holdout)
+    news = [r for r in original if r.source.startswith("People's Daily")]
+    training = original + news * (news_weight - 1)
+    training += with_other_names(training, jieba_person_names(), copies, random.Random(seed))
+    matrix = design_matrix([r.text for r in training], table_bits)
+    weights = fit(matrix, char_labels(training), l2, iterations)
+    tagger = NameTagger(weights, table_bits)
+    tagger.save(out)
+    seconds = round(time.time() - started, 1)
+    shipped = NameTagger.load(out)
+    scores = {name: {str(t): covered_scores(shipped, records, t) for t in (0.1, 0.2, 0.3, 0.5)}
+              for name, records in tuning.items() if records}
+    record: dict[str, object] = {
+        "table_bits": table_bits, "l2": l2, "iterations": iterations, "holdout": holdout,
+        "copies": copies, "news_weight": news_weight, "seed": seed,
+        "train_sentences": len(training), "train_chars": int(matrix.shape[0]),
+        "seconds": seconds, "tuning": scores}
+    out.with_suffix(".json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return record
+
+
+def main() -> None:
+    """Command line: train and save the name tagger."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bits", type=int, default=20, help="log2 of the hash table rows")
+    parser.add_argument("--l2", type=float, default=1e-6)
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--copies", type=int, default=2, help="name-swapped copies")
+    parser.add_argument("--news-weight", type=int, default=3)
+    parser.add_argument("--no-holdout", action="store_true",
+                        help="train on all of train/ (the news holdout too)")
+    args = parser.parse_args()
+    print(json.dumps(train(args.bits, args.l2, args.iterations, args.out,
+                           not args.no_holdout, args.copies, args.news_weight), indent=1))
+
+
+if __name__ == "__main__":
+    main()

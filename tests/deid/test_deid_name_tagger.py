@@ -1,0 +1,97 @@
+"""The character-level name tagger: features, decoding, storage, training, laziness."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deid import engine
+from deid.corpus import LabelledText
+from deid.name_tagger import (
+    TEMPLATE_COUNT,
+    Lexicon,
+    NameTagger,
+    _runs,
+    encode,
+    feature_rows,
+    text_positions,
+)
+from deid.train_name_tagger import char_labels, design_matrix, fit, with_other_names
+
+
+def test_features_depend_on_the_window_only() -> None:
+    codes, starts = encode(["记者张伟报道", "记者张伟报道"])
+    rows = feature_rows(codes, text_positions(codes), 16)
+    assert rows.shape == (12, TEMPLATE_COUNT)
+    assert (rows >= 0).all() and (rows < 2 ** 16).all()
+    assert (rows[:6] == rows[6:]).all()
+    assert starts.tolist() == [3, 12]
+    other, _ = encode(["记者张伟说了"])
+    # the first character sees three characters to its right: 伟 differs from 伟说了's window
+    assert (feature_rows(other, text_positions(other), 16)[0] == rows[0]).all()
+    assert not (feature_rows(other, text_positions(other), 16)[3] == rows[3]).all()
+
+
+def test_lexicon_marks_words_and_names() -> None:
+    lexicon = Lexicon.from_words(["记者", "报道"], ["张伟"])
+    codes, _ = encode(["记者张伟报道"])
+    words, names = lexicon.patterns(codes, text_positions(codes))
+    assert [bool(w) for w in words] == [True] * 2 + [False] * 2 + [True] * 2
+    assert [bool(n) for n in names] == [False, False, True, True, False, False]
+
+
+def test_runs_split_where_a_new_name_begins() -> None:
+    named = np.array([0, 1, 1, 1, 1, 0, 1], dtype=bool)
+    begins = np.array([0, 1, 0, 1, 0, 0, 0], dtype=bool)
+    assert _runs(named, begins) == [(1, 3), (3, 5), (6, 7)]
+    assert _runs(np.zeros(3, dtype=bool), np.zeros(3, dtype=bool)) == []
+
+
+def test_saved_tagger_loads_and_refuses_other_features(tmp_path: Path) -> None:
+    weights = np.random.default_rng(1).normal(size=(2 ** 8, 3)).astype(np.float32)
+    path = tmp_path / "tagger.npz"
+    NameTagger(weights, 8).save(path)
+    loaded = NameTagger.load(path)
+    assert np.allclose(loaded.weights, weights, atol=1e-2)
+    np.savez(path, weights=weights, table_bits=np.array(8), templates=np.array(3))
+    with pytest.raises(ValueError, match="retrain"):
+        NameTagger.load(path)
+
+
+def _labelled(text: str, name: str) -> LabelledText:
+    start = text.index(name)
+    return LabelledText(text, ((start, start + len(name), "PER"),), "test")
+
+
+def test_a_tagger_fitted_on_a_few_sentences_finds_their_names() -> None:
+    records = [_labelled(f"记者{name}报道,会议在合肥召开。", name)
+               for name in ["张伟", "李秀英", "王建国", "刘洋", "陈静怡", "杨帆"]]
+    weights = fit(design_matrix([r.text for r in records], 14), char_labels(records),
+                  l2=1e-4, iterations=60)
+    tagger = NameTagger(weights, 14)
+    assert tagger.spans(["记者赵敏报道,会议在合肥召开。"], 0.5) == [[(2, 4)]]
+
+
+def test_name_swapping_keeps_spans_on_the_names() -> None:
+    record = LabelledText("张伟和Smith见了李娜。", ((0, 2, "PER"), (3, 8, "PER"), (10, 12, "PER")),
+                          "test")
+    [swapped] = with_other_names([record], ["欧阳修远"], 1, random.Random(0))
+    assert swapped.text == "欧阳修远和Smith见了欧阳修远。"
+    assert [swapped.text[s:e] for s, e, _ in swapped.spans] == ["欧阳修远", "Smith", "欧阳修远"]
+
+
+def test_shipped_tagger_finds_names_mid_sentence() -> None:
+    [spans] = engine.get_engine().nlp_engine.tagger.spans(
+        ["这次会议由副省长刘晓东主持,王晓红和赵建军出席。"], engine.NAME_THRESHOLD)
+    text = "这次会议由副省长刘晓东主持,王晓红和赵建军出席。"
+    assert {"刘晓东", "王晓红", "赵建军"} <= {text[s:e] for s, e in spans}
+
+
+def test_words_are_segmented_only_when_a_recognizer_asks() -> None:
+    nlp = engine.get_engine().nlp_engine
+    [(_, plain)] = list(nlp.process_batch(["王晓红今天出席了会议。"], "zh"))
+    assert plain._doc is None  # type: ignore[attr-defined]
+    assert plain.lemmas[:2] == ["王晓红", "今天"]
