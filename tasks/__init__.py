@@ -5,6 +5,7 @@ from tasks.assignment import (
     claim_order_key,
     daily_cap_reached,
     expert_qualifies,
+    in_qualification,
     should_serve_gold,
 )
 from tasks.config import DOMAINS, ProjectConfig, option_value
@@ -23,8 +24,8 @@ from tasks.textdiff import text_diff
 __all__ = [
     "DOMAINS", "GOLD_ITEM_PASS_SCORE", "TASK_TYPES", "AssignmentEvent", "AssignmentStatus",
     "InvalidAnswer", "InvalidConfig", "InvalidTransition", "ProjectConfig", "TaskRuleError",
-    "TaskType",
-    "claim_order_key", "daily_cap_reached", "expert_is_paused", "expert_qualifies",
-    "gold_item_passed", "holds_slot", "lease_expiry", "lease_is_live", "next_status",
-    "option_value", "score_against_gold", "should_serve_gold", "task_type", "text_diff",
+    "TaskType", "claim_order_key", "daily_cap_reached", "expert_is_paused", "expert_qualifies",
+    "gold_item_passed", "holds_slot", "in_qualification", "lease_expiry", "lease_is_live",
+    "next_status", "option_value", "score_against_gold", "should_serve_gold", "task_type",
+    "text_diff",
 ]

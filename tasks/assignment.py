@@ -26,6 +26,14 @@ def should_serve_gold(served_total: int, served_gold: int, ratio: float) -> bool
     return served_gold < share * (served_total + 1)
 
 
+def in_qualification(gold_answered: int, qualification_size: int) -> bool:
+    """True while an expert has answered fewer check items than the project's qualification
+    test asks for: until then only check items are served (0 = no qualification test)."""
+    if gold_answered < 0 or qualification_size < 0:
+        raise ValueError("counts cannot be negative")
+    return gold_answered < qualification_size
+
+
 def daily_cap_reached(done_today: int, cap: int | None) -> bool:
     """Whether an expert may take no more tasks today.
 

@@ -19,6 +19,7 @@ MAX_LABELS = 50
 MAX_LABEL_CHARS = 100
 MAX_PROMPT_CHARS = 20_000
 MAX_GOLD_RATIO = 0.5
+MAX_QUALIFICATION = 100
 
 #: The qualification domains a project may require (an expert needs one of them).
 DOMAINS: tuple[str, ...] = (
@@ -117,6 +118,15 @@ def daily_cap(name: str, value: object) -> int | None:
     return cap
 
 
+def qualification_size(name: str, value: object) -> int:
+    """Check items an expert answers before any real task (the qualification test): an int
+    in 1..100."""
+    size = _integer(name, value)
+    if not 1 <= size <= MAX_QUALIFICATION:
+        raise InvalidConfig("option_range", name=name, low=1, high=MAX_QUALIFICATION)
+    return size
+
+
 def domains(name: str, value: object) -> list[str]:
     """Required domains: a list of names from :data:`DOMAINS`, returned unique in that order.
 
@@ -163,6 +173,7 @@ COMMON_OPTIONS: dict[str, OptionRule] = {
     "daily_cap": daily_cap,
     "domains": domains,
     "gold_feedback": flag,
+    "qualification_size": qualification_size,
 }
 
 #: The value an absent option stands for (``lease_seconds``: None = the platform default).
@@ -173,6 +184,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "daily_cap": None,
     "domains": [],
     "gold_feedback": False,
+    "qualification_size": 0,
     "multi": False,
     "allow_overlap": False,
     "prompt": "",

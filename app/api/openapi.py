@@ -53,6 +53,7 @@ SCHEMAS: dict[str, Any] = {
                        "gold_ratio": {"type": "number", "minimum": 0, "maximum": 0.5},
                        "gold_pass_mark": {"type": "number", "minimum": 0, "maximum": 1},
                        "gold_feedback": {"type": "boolean"},
+                       "qualification_size": {"type": "integer", "minimum": 1, "maximum": 100},
                        "lease_seconds": {"type": "integer", "minimum": 60, "maximum": 86400},
                        "daily_cap": {"type": "integer", "minimum": 1},
                        "prompt": {"type": "string"},

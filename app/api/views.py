@@ -67,7 +67,7 @@ def create_corpus() -> ResponseReturnValue:
 
 
 PROJECT_OPTIONS = ("multi", "allow_overlap", "domains", "gold_ratio", "gold_pass_mark",
-                   "gold_feedback", "lease_seconds", "daily_cap", "prompt")
+                   "gold_feedback", "qualification_size", "lease_seconds", "daily_cap", "prompt")
 
 
 @bp.get("/corpora/<int:corpus_id>")

@@ -46,6 +46,9 @@ class ProjectForm(FlaskForm):
     gold_pass_mark = DecimalField(_l("Pass mark on check items (0–1)"), places=2, default=0.8,
                                   validators=[Optional(), NumberRange(min=0, max=1)])
     gold_feedback = BooleanField(_l("Show experts the right answer after a check item"))
+    qualification_size = IntegerField(
+        _l("Qualification test: check items answered before any real task (empty: none)"),
+        validators=[Optional(), NumberRange(min=1, max=100)])
     daily_cap = IntegerField(_l("Answers per expert per day (empty: no limit)"),
                              validators=[Optional(), NumberRange(min=1)])
     lease_minutes = IntegerField(_l("Minutes an expert may hold a task"), default=30,
@@ -65,6 +68,10 @@ class ProjectForm(FlaskForm):
         if self.gold_ratio.data:
             options["gold_ratio"] = float(self.gold_ratio.data)
             options["gold_feedback"] = bool(self.gold_feedback.data)
+            if self.gold_pass_mark.data is not None:
+                options["gold_pass_mark"] = float(self.gold_pass_mark.data)
+        if self.qualification_size.data:
+            options["qualification_size"] = self.qualification_size.data
             if self.gold_pass_mark.data is not None:
                 options["gold_pass_mark"] = float(self.gold_pass_mark.data)
         if self.daily_cap.data:

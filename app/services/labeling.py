@@ -22,7 +22,14 @@ from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.gold import gold_record
 from app.services.projects import get_open_project, project_config
 from app.services.transactions import as_utc, begin_write, database_now
-from tasks import daily_cap_reached, expert_is_paused, lease_expiry, option_value, should_serve_gold
+from tasks import (
+    daily_cap_reached,
+    expert_is_paused,
+    in_qualification,
+    lease_expiry,
+    option_value,
+    should_serve_gold,
+)
 
 BEIJING = timedelta(hours=8)
 
@@ -79,6 +86,23 @@ def _next_task(project: Project, annotator_id: int) -> Task | None:
         .order_by(Task.slots_taken.desc(), Task.id).limit(1)))
 
 
+def _unseen_gold(project: Project, annotator_id: int) -> Task | None:
+    return db.session.scalar(
+        select(Task).where(Task.project_id == project.id, Task.is_gold.is_(True),
+                           Task.id.not_in(_taken_by(project.id, annotator_id)))
+        .order_by(Task.id).limit(1))
+
+
+def _qualifying(project: Project, annotator_id: int) -> bool:
+    """True while the expert still takes the project's qualification test."""
+    size = option_value(project_config(project), "qualification_size")
+    if not size:
+        return False
+    gold_items = db.session.scalar(select(func.count()).where(
+        Task.project_id == project.id, Task.is_gold.is_(True))) or 0
+    return in_qualification(gold_record(project.id, annotator_id)[1], min(size, gold_items))
+
+
 def _next_gold_task(project: Project, annotator_id: int) -> Task | None:
     """A gold item the expert has not seen, when the project's ratio calls for one."""
     ratio = option_value(project_config(project), "gold_ratio")
@@ -91,10 +115,7 @@ def _next_gold_task(project: Project, annotator_id: int) -> Task | None:
                Assignment.status != "expired")).one()
     if not should_serve_gold(served[0], served[1], ratio):
         return None
-    return db.session.scalar(
-        select(Task).where(Task.project_id == project.id, Task.is_gold.is_(True),
-                           Task.id.not_in(_taken_by(project.id, annotator_id)))
-        .order_by(Task.id).limit(1))
+    return _unseen_gold(project, annotator_id)
 
 
 def _lease(task: Task, project: Project, annotator_id: int, now: datetime) -> Assignment:
@@ -124,7 +145,8 @@ def _check_may_claim(expert: User, project: Project, now: datetime) -> None:
     config = project_config(project)
     correct, total = gold_record(project.id, expert.id)
     pass_mark = option_value(config, "gold_pass_mark")
-    if expert_is_paused(correct, total, pass_mark):
+    min_items = option_value(config, "qualification_size") or 5
+    if expert_is_paused(correct, total, pass_mark, min_items):
         raise Forbidden(_l("This project is paused for you: %(correct)d of %(total)d check "
                            "items were right, below the pass mark of %(mark)d%%.",
                            correct=correct, total=total, mark=round(pass_mark * 100)),
@@ -152,11 +174,15 @@ def claim_next_task(expert: User, project_id: int) -> Claim | None:
     if assignment is None:
         _check_may_claim(expert, project, now)
         _release_expired(project.id, now)
-        task = _next_task(project, expert.id)
+        if _qualifying(project, expert.id):  # the qualification test: check items only
+            task = _unseen_gold(project, expert.id)
+        else:
+            task = _next_task(project, expert.id)
+            if task is not None:
+                task = _next_gold_task(project, expert.id) or task
         if task is None:
             db.session.commit()
             return None
-        task = _next_gold_task(project, expert.id) or task
         assignment = _lease(task, project, expert.id, now)
     db.session.flush()
     claim = _claim_of(assignment)

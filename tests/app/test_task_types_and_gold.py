@@ -175,3 +175,23 @@ def test_project_page_lists_tasks_and_takes_gold_file(app: Any, world: World) ->
         content_type="multipart/form-data", follow_redirects=True)
     assert bad.status_code == 200
     assert vendor.get(f"/api/v1/projects/{project}/quality").json["items_total"] == len(TEXTS) - 2
+
+
+def test_qualification_test_comes_first_and_decides(world: World) -> None:
+    vendor = world.vendor_api()
+    project = new_project(world, vendor, "classify", ["对", "错"], texts=MANY,
+                          qualification_size=3, gold_pass_mark=0.6).json["id"]
+    tasks = vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
+    gold = {t["item_id"] for t in tasks[-3:]}
+    vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
+        {"item_id": item, "answer": {"label": "对"}} for item in gold]})
+    careful, careless = (world.api(world.user("expert")) for _ in range(2))
+    for expert, label in ((careful, "对"), (careless, "错")):
+        for _ in range(3):
+            claim = expert.post(f"/api/v1/projects/{project}/claim").json
+            assert claim["item"]["id"] in gold, "the qualification test comes first"
+            assert answer(expert, claim["task_id"], {"label": label}).status_code == 201
+    after = careful.post(f"/api/v1/projects/{project}/claim")
+    assert after.status_code == 200 and after.json["item"]["id"] not in gold
+    refused = careless.post(f"/api/v1/projects/{project}/claim")
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "paused"

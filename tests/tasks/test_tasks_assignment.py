@@ -94,3 +94,18 @@ def test_full_tasks_have_no_claim_order(slots: int, overlap: int) -> None:
 def test_expert_qualifies_with_any_required_domain(required: list[str], held: list[str],
                                                    qualifies: bool) -> None:
     assert expert_qualifies(required, held) is qualifies
+
+
+@pytest.mark.parametrize(("answered", "size", "qualifying"), [
+    (0, 0, False), (0, 5, True), (4, 5, True), (5, 5, False), (9, 5, False)])
+def test_in_qualification(answered: int, size: int, qualifying: bool) -> None:
+    from tasks import in_qualification
+
+    assert in_qualification(answered, size) is qualifying
+
+
+def test_in_qualification_refuses_negative_counts() -> None:
+    from tasks import in_qualification
+
+    with pytest.raises(ValueError):
+        in_qualification(-1, 5)
