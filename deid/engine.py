@@ -83,7 +83,8 @@ class LazyTokenArtifacts(NlpArtifacts):
     sentence with jieba used to cost more than everything else together.
     """
 
-    def __init__(self, *, text: str, tokenizer: Language, name_spans: list[tuple[int, int]],
+    def __init__(self, *, text: str, tokenizer: Language,
+                 name_spans: list[tuple[int, int, float]],
                  nlp_engine: Any, language: str) -> None:
         self._text = text
         self._tokenizer = tokenizer
@@ -222,7 +223,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
     def _artifacts_of(self, texts: list[str],
                       language: str) -> Iterator[tuple[str, NlpArtifacts]]:
         if language == "zh":
-            spans = self.tagger.spans(texts, self.name_threshold)
+            spans = self.tagger.scored_spans(texts, self.name_threshold)
         else:
             spans = [[] for _ in texts]
         for text, names in zip(texts, spans, strict=True):
@@ -233,7 +234,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
         [(_, artifacts)] = list(self._artifacts_of([text], language))
         return artifacts
 
-    def _artifacts(self, text: str, names: list[tuple[int, int]],
+    def _artifacts(self, text: str, names: list[tuple[int, int, float]],
                    language: str) -> NlpArtifacts:
         return LazyTokenArtifacts(text=text, tokenizer=self.pipelines[language],
                                   name_spans=names, nlp_engine=self, language=language)

@@ -231,6 +231,22 @@ class NameTagger:
                                 begins[first : first + len(text)]))
         return result
 
+    def scored_spans(self, texts: Sequence[str],
+                     threshold: float = 0.5) -> list[list[tuple[int, int, float]]]:
+        """``spans`` with the mean probability of its characters being in a name."""
+        if not texts:
+            return []
+        probs, firsts = self.probabilities(texts)
+        inside = probs[:, 1] + probs[:, 2]
+        named = inside >= threshold
+        begins = named & (probs[:, 1] > probs[:, 2])
+        result = []
+        for text, first in zip(texts, firsts.tolist(), strict=True):
+            runs = _runs(named[first : first + len(text)], begins[first : first + len(text)])
+            result.append([(start, end, float(inside[first + start : first + end].mean()))
+                           for start, end in runs])
+        return result
+
     def save(self, path: Path) -> None:
         """Write the weights (float16, compressed) to ``path`` (an ``.npz`` file)."""
         np.savez_compressed(path, weights=self.weights.astype(np.float16),

@@ -19,6 +19,10 @@ from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surnam
 MODEL_SCORE = 0.85
 # jieba dictionary frequency from which a word the tagger calls a name is taken for a word.
 COMMON_WORD_FREQ = 300
+# ... and from which a word containing a tagger span (俱乐部 around 俱乐) rules the span out.
+PIECE_OF_WORD_FREQ = 100
+# Tagger confidence (mean name probability of a span) above which the word filters are off.
+CONFIDENT = 0.5
 RULE_SCORE = 0.8
 JIEBA_SCORE = 0.55
 
@@ -166,18 +170,28 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
     return spans
 
 
-def plausible_model_name(text: str, start: int, end: int) -> bool:
+def plausible_model_name(text: str, start: int, end: int, confidence: float = 0.0) -> bool:
     """False for tagger spans that are rarely names (measured on the tuning sets): a lone
-    character, a piece cut out of a Latin word (Pers|pectives), a common dictionary word
-    that jieba does not tag as a name (厂长, 主任)."""
+    character, a piece cut out of a Latin word (Pers|pectives), and unless the tagger's
+    ``confidence`` (mean name probability) is at least ``CONFIDENT``, a common word of
+    jieba's dictionary that it does not tag as a name (厂长, 主任) or a piece of such a word
+    (俱乐|部).  jieba's tags are not trusted beyond that: 周恩来 is a time word."""
     if end - start < 2:
         return False
     if _latin(text, start - 1) and _latin(text, start) or _latin(text, end - 1) and _latin(
             text, end):
         return False
+    if confidence >= CONFIDENT:
+        return True
     freq, tags = jieba_tables()
-    word = text[start:end]
-    return freq.get(word, 0) < COMMON_WORD_FREQ or tags.get(word) in _NAME_TAGS
+
+    def common(word: str, minimum: int) -> bool:
+        return freq.get(word, 0) >= minimum and tags.get(word) not in _NAME_TAGS
+
+    return not common(text[start:end], COMMON_WORD_FREQ) and not any(
+        common(text[first:last], PIECE_OF_WORD_FREQ)
+        for first in range(max(0, start - 2), start + 1)
+        for last in range(end, min(len(text), end + 2) + 1) if (first, last) != (start, end))
 
 
 def _latin(text: str, index: int) -> bool:
@@ -253,8 +267,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
         starts = {start for _, start in tokens} if tokens is not None else None
         for span in rule_name_spans(text, starts):
             scored[span] = RULE_SCORE
-        for start, end in getattr(nlp_artifacts, "name_spans", ()):
-            if plausible_model_name(text, start, end):
+        for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
+            if plausible_model_name(text, start, end, confidence):
                 scored[(start, end)] = MODEL_SCORE
         weak: list[tuple[int, int]] = []
         if tokens:

@@ -19,6 +19,7 @@ from deid.name_tagger import (
     feature_rows,
     text_positions,
 )
+from deid.recognizers.person import plausible_model_name
 from deid.train_name_tagger import char_labels, design_matrix, fit, with_other_names
 
 
@@ -95,3 +96,17 @@ def test_words_are_segmented_only_when_a_recognizer_asks() -> None:
     [(_, plain)] = list(nlp.process_batch(["王晓红今天出席了会议。"], "zh"))
     assert plain._doc is None  # type: ignore[attr-defined]
     assert plain.lemmas[:2] == ["王晓红", "今天"]
+
+
+@pytest.mark.parametrize(("text", "span", "confidence", "plausible"), [
+    ("奥记者俱乐部新闻学院", (3, 5), 0.2, False),  # a piece of 俱乐部
+    ("副厂长兼主任", (1, 3), 0.2, False),  # a common word
+    ("副厂长兼主任", (1, 3), 0.9, True),  # ... unless the tagger is sure
+    ("尤以收录周恩来总理", (4, 7), 0.9, True),  # jieba tags 周恩来 as a time word
+    ("AccountingPerspectives", (10, 14), 0.9, False),  # cut out of a Latin word
+    ("张三说", (0, 1), 0.9, False),  # one character
+    ("记者赵燕燕报道", (2, 5), 0.2, True),
+])
+def test_tagger_spans_that_are_rarely_names_are_dropped(
+        text: str, span: tuple[int, int], confidence: float, plausible: bool) -> None:
+    assert plausible_model_name(text, *span, confidence) is plausible
