@@ -83,7 +83,8 @@ def _paths() -> dict[str, Any]:
                  "properties": {"file": {"type": "string", "format": "binary"},
                                 "name": {"type": "string"}}}}}
     return {
-        "/corpora": {"post": {"summary": "Upload a corpus (.txt or .jsonl)",
+        "/corpora": {"post": {"summary": "Upload a corpus (.txt, .jsonl, PNG, JPEG, or a .zip "
+                                         "of images)",
                               "requestBody": {"required": True, "content": multipart},
                               "responses": {"201": _json(_INT_ID, "Stored; ingestion queued"),
                                             **_ERRORS}}},
@@ -169,6 +170,11 @@ def _paths() -> dict[str, Any]:
             "summary": "Queue a JSON Lines export: each item, its final answer, every answer",
             "parameters": [_path_id("project_id")],
             "responses": {"202": {"description": "Queued; poll /exports/{id}"}, **_ERRORS}}},
+        "/items/{item_id}/image": {"get": {
+            "summary": "An image item's original, or its JPEG preview with ?size=preview",
+            "parameters": [_path_id("item_id"), {"name": "size", "in": "query",
+                                                 "schema": {"enum": ["preview"]}}],
+            "responses": {"200": {"description": "image/png or image/jpeg"}, **_ERRORS}}},
         "/exports/{export_id}": {"get": {
             "summary": "Export progress; download_url (valid 10 minutes) once ready",
             "parameters": [_path_id("export_id")],

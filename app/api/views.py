@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from flask import jsonify, request
+from flask import Response, jsonify, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,15 +19,16 @@ from app.services import (
     exports,
     gold,
     labeling,
+    media,
     projects,
     review,
     task_list,
 )
-from app.services.errors import Invalid
+from app.services.errors import Invalid, Unavailable
 from app.services.quality_report import latest_report, project_quality
 from app.services.rule_messages import line_error_message
 from app.services.scoping import get_managed, get_owned
-from app.storage import object_store
+from app.storage import StorageUnavailable, object_store
 
 
 def _json_object() -> dict[str, Any]:
@@ -135,8 +137,30 @@ def claim(project_id: int) -> ResponseReturnValue:
     claimed = labeling.claim_next_task(current_user, project_id)
     if claimed is None:
         return "", 204
-    return jsonify(task_id=claimed.task_id, item={"id": claimed.item_id, "text": claimed.text},
+    item: dict[str, Any] = {"id": claimed.item_id, "text": claimed.text}
+    if claimed.image_size is not None:
+        url = url_for("api.item_image", item_id=claimed.item_id)
+        item["image"] = {"url": url, "preview_url": url + "?size=preview",
+                         "width": claimed.image_size[0], "height": claimed.image_size[1]}
+    return jsonify(task_id=claimed.task_id, item=item,
                    lease_expires_at=claimed.lease_expires_at.isoformat())
+
+
+@bp.get("/items/<int:item_id>/image")
+@api_login_required
+def item_image(item_id: int) -> ResponseReturnValue:
+    """An image item's original (or ``?size=preview``), streamed from object storage."""
+    key, content_type = media.image_of(current_user, item_id,
+                                       request.args.get("size") == "preview")
+    try:
+        chunks = object_store().iter_chunks(key)
+        first = next(chunks, b"")
+    except StorageUnavailable:
+        raise Unavailable(_("Media unavailable: the object store does not answer. Your work "
+                            "is kept; try again in a moment.")) from None
+    body = itertools.chain([first], chunks)
+    return Response(stream_with_context(body), mimetype=content_type, headers={
+        "Cache-Control": "private, max-age=3600", "Content-Disposition": "inline"})
 
 
 @bp.post("/tasks/<int:task_id>/annotations")

@@ -50,3 +50,9 @@ class Item(Base):
     seq: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
+    # Image items: the original and a JPEG preview live in object storage.
+    kind: Mapped[str] = mapped_column(String(8), default="text", server_default="text")
+    object_key: Mapped[str | None] = mapped_column(String(255))
+    preview_key: Mapped[str | None] = mapped_column(String(255))
+    width: Mapped[int | None]
+    height: Mapped[int | None]

@@ -74,8 +74,11 @@ def submit_annotation(expert: User, task_id: int, result: object,
     assert item is not None
     config = project_config(project)
     try:
+        size = (item.width, item.height) if item.kind == "image" and item.width \
+            and item.height else None
         answer = task_type(project.task_type).validate_result(result, config,
-                                                              item_text=item.text)
+                                                              item_text=item.text,
+                                                              image_size=size)
     except InvalidAnswer as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
     score = (score_against_gold(project.task_type, answer, task.gold_answer, config)

@@ -19,9 +19,14 @@ from app.models import Corpus, Role, User
 from app.services.audit import record_event
 from app.services.corpus_formats import FORMATS, looks_binary
 from app.services.errors import Forbidden, Invalid, Unavailable
+from app.services.image_ingestion import IMAGE_FORMATS
 from app.storage import ObjectStore, StorageUnavailable
 
 SNIFF_BYTES = 8192
+MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff",
+         "zip": b"PK\x03\x04"}
+CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+                 "zip": "application/zip"}
 
 
 class UploadRejected(Exception):
@@ -35,8 +40,9 @@ class UploadRejected(Exception):
 class CheckedStream:
     """File-like wrapper that hashes, counts and checks UTF-8 while the bytes pass through."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: IO[bytes], text: bool = True) -> None:
         self.raw = raw
+        self.text = text
         self.sha256 = hashlib.sha256()
         self.size = 0
         self.lines = 1
@@ -44,6 +50,13 @@ class CheckedStream:
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.raw.read(size)
+        if self.text:
+            self._check_text(chunk)
+        self.sha256.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+    def _check_text(self, chunk: bytes) -> None:
         if b"\x00" in chunk:
             raise UploadRejected(Invalid(_l("The file contains NUL bytes: it is not text.")))
         try:
@@ -53,9 +66,6 @@ class CheckedStream:
             raise UploadRejected(Invalid(
                 _l("The file is not valid UTF-8 (line %(line)d).", line=line))) from exc
         self.lines += chunk.count(b"\n")
-        self.sha256.update(chunk)
-        self.size += len(chunk)
-        return chunk
 
 
 def display_filename(filename: str) -> str:
@@ -67,16 +77,20 @@ def display_filename(filename: str) -> str:
 
 def _file_format(filename: str) -> str:
     suffix = PurePath(filename).suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise Invalid(_l("Only .txt and .jsonl files can be uploaded."))
+    if suffix not in FORMATS and suffix not in IMAGE_FORMATS:
+        raise Invalid(_l("Upload a .txt or .jsonl file, a PNG or JPEG image, or a .zip of "
+                         "images."))
     return suffix
 
 
-def _check_head(stream: IO[bytes]) -> None:
+def _check_head(stream: IO[bytes], fmt: str) -> None:
+    # The bytes decide, never the name or the declared Content-Type.
     head = stream.read(SNIFF_BYTES)
     if not head:
         raise Invalid(_l("The file is empty."))
-    if looks_binary(head):
+    if fmt in MAGIC and not head.startswith(MAGIC[fmt]):
+        raise Invalid(_l("The file's content does not match its extension."))
+    if fmt in FORMATS and looks_binary(head):
         raise Invalid(_l("This file is not text (its content is a binary format)."))
     stream.seek(0)
 
@@ -94,11 +108,11 @@ def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
     fmt = _file_format(filename)
     shown_name = display_filename(filename)
     name = name.strip() or PurePath(shown_name).stem
-    _check_head(stream)
+    _check_head(stream, fmt)
     key = f"corpora/{user.organization_id}/{uuid.uuid4().hex}/raw/original.{fmt}"
-    checked = CheckedStream(stream)
+    checked = CheckedStream(stream, text=fmt in FORMATS)
     try:
-        store.put_stream(key, checked, "text/plain; charset=utf-8",
+        store.put_stream(key, checked, CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"),
                          metadata={"original-filename": quote(filename[:1024])})
     except UploadRejected as rejected:
         raise rejected.error from None

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import Corpus, Item
 from app.models.base import utcnow
 from app.services.corpus_formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record
+from app.services.image_ingestion import collect_images, corpus_is_image, discard
 from app.storage import ObjectStore, StorageUnavailable
 
 BATCH = 2000
@@ -85,17 +86,35 @@ def _store_items(corpus: Corpus, store: ObjectStore) -> int:
     return records
 
 
+def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
+    rows, errors, keys = collect_images(corpus, store)
+    if errors or not rows:
+        discard(store, keys)
+        _fail(corpus, errors[:MAX_ERRORS_KEPT] or [{"line": 0, "code": "no_items"}])
+        return None
+    for start in range(0, len(rows), BATCH):
+        _insert_items(rows[start:start + BATCH])
+    return len(rows)
+
+
+def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
+    errors, error_total = _collect_errors(corpus, store)
+    if error_total:
+        _fail(corpus, errors)
+        return None
+    return _store_items(corpus, store)
+
+
 def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     """Create the items of a corpus still ``processing``; a no-op for any other status."""
     corpus = db.session.get(Corpus, corpus_id)
     if corpus is None or corpus.status != "processing":
         return
     try:
-        errors, error_total = _collect_errors(corpus, store)
-        if error_total:
-            _fail(corpus, errors)
+        ingest = _ingest_images if corpus_is_image(corpus) else _ingest_text
+        records = ingest(corpus, store)
+        if records is None:
             return
-        records = _store_items(corpus, store)
     except StorageUnavailable:
         db.session.rollback()
         raise  # the job is retried; nothing half-done is visible as ready

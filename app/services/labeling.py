@@ -42,6 +42,7 @@ class Claim:
     item_id: int
     text: str
     lease_expires_at: datetime
+    image_size: tuple[int, int] | None = None
 
 
 def _skip_locked(stmt: Any) -> Any:
@@ -138,7 +139,10 @@ def _lease(task: Task, project: Project, annotator_id: int, now: datetime) -> As
 def _claim_of(assignment: Assignment) -> Claim:
     item = db.session.get(Item, assignment.task.item_id)
     assert item is not None
-    return Claim(assignment.task_id, item.id, item.text, as_utc(assignment.lease_expires_at))
+    size = (item.width, item.height) if item.kind == "image" and item.width and item.height \
+        else None
+    return Claim(assignment.task_id, item.id, item.text, as_utc(assignment.lease_expires_at),
+                 size)
 
 
 def _check_may_claim(expert: User, project: Project, now: datetime) -> None:

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Annotation, Corpus, Item, Project, Role, Task, User
 from app.services.audit import record_event
 from app.services.errors import Forbidden, Invalid, NotFound
+from app.services.image_ingestion import corpus_is_image
 from app.services.rule_messages import rule_message
 from app.services.scoping import get_managed
 from app.services.transactions import begin_write
@@ -50,6 +51,9 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
         config = kind.validate_config(ProjectConfig(spec.labels, spec.overlap, spec.options))
     except InvalidConfig as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
+    if kind.name != "collect" and (kind.name == "bbox") != corpus_is_image(corpus):
+        raise Invalid(_l("Image boxes need an image corpus; the other task types need text."),
+                      code="corpus_kind")
     project = Project(
         organization_id=corpus.organization_id, corpus_id=corpus.id,
         name=spec.name.strip()[:200], instructions=spec.instructions.strip()[:20000],

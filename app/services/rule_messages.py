@@ -69,6 +69,16 @@ _LINE_ERRORS: dict[str, Any] = {
     "missing_text": _l("no string field “text”"),
     "empty_text": _l("the field “text” is empty"),
     "no_items": _l("the file holds no text"),
+    "not_an_image": _l("not a PNG or JPEG image, or a damaged one"),
+    "image_too_many_pixels": _l("the image has too many pixels (at most 50 million)"),
+    "unsafe_member": _l("an archive member's name leaves the archive (absolute or ..)"),
+    "symlink_member": _l("the archive holds a symbolic link"),
+    "nested_archive": _l("the archive holds another archive"),
+    "too_many_members": _l("the archive holds more than 10,000 files"),
+    "member_too_large": _l("a file in the archive is larger than 50 MB"),
+    "archive_too_large": _l("the archive unpacks to more than 2 GB"),
+    "compression_ratio": _l("a file in the archive inflates more than 100 times (a ZIP bomb?)"),
+    "bad_archive": _l("the archive is damaged, encrypted or lies about its sizes"),
 }
 
 

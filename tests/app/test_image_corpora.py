@@ -1,0 +1,141 @@
+"""Image corpora: good archives become image items; hostile archives and fake images are
+refused whole, leaving no item and no stored object; bbox answers use original pixels."""
+
+from __future__ import annotations
+
+import io
+import stat
+import struct
+import uuid
+import zipfile
+import zlib
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.app.conftest import Api, World
+
+
+def png(width: int = 64, height: int = 48, colour: str = "red") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def jpeg(width: int = 80, height: int = 60) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "blue").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def archive(members: list[tuple[str, bytes]], symlink: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, "/etc/passwd")
+    return buffer.getvalue()
+
+
+def huge_png() -> bytes:
+    """A valid PNG header declaring 100,000 × 100,000 pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def objects(app: Any) -> set[str]:
+    from app.storage import object_store
+
+    with app.app_context():
+        store = object_store()
+        return {o.object_name for o in store.client.list_objects(store.bucket, recursive=True)}
+
+
+def upload(api: Api, data: bytes, name: str) -> dict[str, Any]:
+    created = api.upload(data, name)
+    assert created.status_code == 201, created.json
+    corpus: dict[str, Any] = api.get(f"/api/v1/corpora/{created.json['id']}").json
+    return corpus
+
+
+def test_a_zip_of_images_becomes_image_items(app: Any, world: World) -> None:
+    vendor = world.vendor_api()
+    corpus = upload(vendor, archive([("a/1.png", png()), ("2.jpg", jpeg()),
+                                     ("copy.png", png())]), "photos.zip")
+    assert (corpus["status"], corpus["item_count"], corpus["duplicate_count"]) == ("ready", 2, 1)
+    assert any("/previews/" in key for key in objects(app))
+
+
+@pytest.mark.parametrize(("members", "symlink", "code"), [
+    ([("../../app/config.py", png())], None, "unsafe_member"),
+    ([("/etc/x.png", png())], None, "unsafe_member"),
+    ([("ok.png", png())], "link.png", "symlink_member"),
+    ([("inner.zip", b"PK\x03\x04rest")], None, "nested_archive"),
+    ([("bomb.png", b"\x00" * (20 * 1024 * 1024))], None, "compression_ratio"),
+])
+def test_hostile_archives_are_refused_whole(app: Any, world: World, members: Any,
+                                            symlink: str | None, code: str) -> None:
+    vendor = world.vendor_api()
+    before = objects(app)
+    corpus = upload(vendor, archive([("good.png", png())] + members, symlink), "evil.zip")
+    assert corpus["status"] == "failed" and corpus["item_count"] == 0
+    assert code in [error["code"] for error in corpus["errors"]]
+    assert all(error["message"] for error in corpus["errors"])
+    assert {k for k in objects(app) - before if "/raw/" not in k} == set()
+
+
+@pytest.mark.parametrize(("data", "name", "code"), [
+    (huge_png(), "huge.png", "image_too_many_pixels"),
+    (jpeg()[:200], "cut.jpg", "not_an_image"),
+])
+def test_bad_images_are_refused(world: World, data: bytes, name: str, code: str) -> None:
+    vendor = world.vendor_api()
+    corpus = upload(vendor, data, name)
+    assert corpus["status"] == "failed"
+    assert [error["code"] for error in corpus["errors"]] == [code]
+
+
+def test_a_tiff_renamed_png_is_refused_at_upload(world: World) -> None:
+    vendor = world.vendor_api()
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "TIFF")
+    response = vendor.upload(buffer.getvalue(), "scan.png")
+    assert response.status_code == 422 and response.json["error"]["message"]
+
+
+def test_bbox_project_claims_images_and_takes_boxes_in_original_pixels(app: Any,
+                                                                       world: World) -> None:
+    org = world.org()
+    vendor = world.api(world.user("vendor", org))
+    corpus = upload(vendor, png(3200, 1600), "street.png")
+    text_corpus = world.ready_corpus(vendor, ["文字。"])
+    wrong = vendor.post("/api/v1/projects", {"name": "框", "corpus_id": text_corpus,
+                                             "type": "bbox", "labels": ["车"], "overlap": 1})
+    assert wrong.status_code == 422
+    project = vendor.post("/api/v1/projects", {"name": "框", "corpus_id": corpus["id"],
+                                               "type": "bbox", "labels": ["车", "人"],
+                                               "overlap": 1}).json["id"]
+    expert = world.api(world.user("expert"))
+    claim = expert.post(f"/api/v1/projects/{project}/claim").json
+    image = claim["item"]["image"]
+    assert (image["width"], image["height"]) == (3200, 1600)
+    preview = expert.get(image["preview_url"])
+    assert preview.status_code == 200 and preview.mimetype == "image/jpeg"
+    assert Image.open(io.BytesIO(preview.data)).size == (1600, 800)
+    assert expert.get(image["url"]).mimetype == "image/png"
+    stranger = world.api(world.user("expert"))
+    assert stranger.get(image["url"]).status_code == 404
+    outside = expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
+        "result": {"boxes": [[3000, 10, 400, 10, "车"]]}, "client_uuid": str(uuid.uuid4())})
+    assert outside.status_code == 422
+    inside = expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
+        "result": {"boxes": [[2000, 100, 800, 400, "车"]]}, "client_uuid": str(uuid.uuid4())})
+    assert inside.status_code == 201
