@@ -55,7 +55,9 @@ TAGGER_CHUNK = 50_000
 LANGUAGES = ("zh", "en")
 # A character is part of a name when the tagger gives it at least this probability (chosen on
 # the tuning sets, see deid/model/MODEL_CARD.md).
-NAME_THRESHOLD = 0.08
+NAME_THRESHOLD = 0.12
+# ... and a found name takes in the neighbouring characters with at least this probability.
+NAME_GROW = 0.02
 
 
 def load_name_tagger(model_path: Path = MODEL_PATH) -> NameTagger:
@@ -183,7 +185,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
     token text (Chinese has no inflection), so Presidio's context words match the tokens."""
 
     def __init__(self, tokenizers: dict[str, Language], tagger: NameTagger,
-                 name_threshold: float = NAME_THRESHOLD) -> None:
+                 name_threshold: float = NAME_THRESHOLD, name_grow: float = NAME_GROW) -> None:
         super().__init__(
             models=[{"lang_code": lang, "model_name": f"deid-{lang}"} for lang in tokenizers],
             ner_model_configuration=NerModelConfiguration(
@@ -193,6 +195,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
         self.nlp = self.pipelines  # type: ignore[assignment]
         self.tagger = tagger
         self.name_threshold = name_threshold
+        self.name_grow = name_grow
 
     def load(self) -> None:
         """Nothing to load: the tokenizers and the tagger were passed in."""
@@ -223,7 +226,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
     def _artifacts_of(self, texts: list[str],
                       language: str) -> Iterator[tuple[str, NlpArtifacts]]:
         if language == "zh":
-            spans = self.tagger.scored_spans(texts, self.name_threshold)
+            spans = self.tagger.scored_spans(texts, self.name_threshold, self.name_grow)
         else:
             spans = [[] for _ in texts]
         for text, names in zip(texts, spans, strict=True):

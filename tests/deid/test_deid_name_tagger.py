@@ -14,6 +14,7 @@ from deid.name_tagger import (
     TEMPLATE_COUNT,
     Lexicon,
     NameTagger,
+    _grown,
     _runs,
     encode,
     feature_rows,
@@ -49,6 +50,12 @@ def test_runs_split_where_a_new_name_begins() -> None:
     begins = np.array([0, 1, 0, 1, 0, 0, 0], dtype=bool)
     assert _runs(named, begins) == [(1, 3), (3, 5), (6, 7)]
     assert _runs(np.zeros(3, dtype=bool), np.zeros(3, dtype=bool)) == []
+
+
+def test_a_span_grows_over_likely_neighbours() -> None:
+    weak = np.array([0, 1, 1, 1, 1, 0, 1], dtype=bool)
+    assert _grown(2, 4, weak) == (1, 5)
+    assert _grown(6, 7, weak) == (6, 7)
 
 
 def test_saved_tagger_loads_and_refuses_other_features(tmp_path: Path) -> None:
