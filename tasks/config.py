@@ -188,6 +188,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "multi": False,
     "allow_overlap": False,
     "prompt": "",
+    "contributions": 100,
 }
 
 

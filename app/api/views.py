@@ -69,7 +69,8 @@ def create_corpus() -> ResponseReturnValue:
 
 
 PROJECT_OPTIONS = ("multi", "allow_overlap", "domains", "gold_ratio", "gold_pass_mark",
-                   "gold_feedback", "qualification_size", "lease_seconds", "daily_cap", "prompt")
+                   "gold_feedback", "qualification_size", "lease_seconds", "daily_cap", "prompt",
+                   "contributions")
 
 
 @bp.get("/corpora/<int:corpus_id>")
@@ -138,6 +139,8 @@ def claim(project_id: int) -> ResponseReturnValue:
     if claimed is None:
         return "", 204
     item: dict[str, Any] = {"id": claimed.item_id, "text": claimed.text}
+    if claimed.item_id is None:
+        item["prompt"] = True  # a collection slot: the text is what to contribute
     if claimed.image_size is not None:
         url = url_for("api.item_image", item_id=claimed.item_id)
         item["image"] = {"url": url, "preview_url": url + "?size=preview",

@@ -43,7 +43,8 @@ class Task(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    # NULL for a collection slot until its contribution becomes an item.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"))
     slots_taken: Mapped[int] = mapped_column(default=0)
     answers: Mapped[int] = mapped_column(default=0)
     last_answer_at: Mapped[datetime | None]

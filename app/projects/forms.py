@@ -22,7 +22,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tasks import DOMAINS
 
 TYPE_CHOICES = [("classify", _l("Classification")), ("ner", _l("Named entities")),
-                ("clean", _l("Text cleaning"))]
+                ("clean", _l("Text cleaning")), ("bbox", _l("Image boxes")),
+                ("collect", _l("Data collection"))]
 
 
 class GoldForm(FlaskForm):
@@ -53,27 +54,43 @@ class ProjectForm(FlaskForm):
                              validators=[Optional(), NumberRange(min=1)])
     lease_minutes = IntegerField(_l("Minutes an expert may hold a task"), default=30,
                                  validators=[Optional(), NumberRange(min=1, max=1440)])
+    prompt = TextAreaField(_l("Prompt for contributions (data collection)"),
+                           validators=[Length(max=20000)])
+    contributions = IntegerField(_l("Contributions wanted (data collection)"), default=100,
+                                 validators=[Optional(), NumberRange(min=1, max=100_000)])
     instructions = TextAreaField(_l("Instructions for the experts"),
                                  validators=[Length(max=20000)])
 
     def options(self) -> dict[str, Any]:
         """The task-type options the form sets (only the ones that apply)."""
+        return {**self._type_options(), **self._gold_options(), **self._work_options()}
+
+    def _type_options(self) -> dict[str, Any]:
+        kind = self.task_type.data
+        if kind == "classify" and self.multi.data:
+            return {"multi": True}
+        if kind == "ner" and self.allow_overlap.data:
+            return {"allow_overlap": True}
+        if kind == "collect":
+            wanted = {"contributions": self.contributions.data} if self.contributions.data else {}
+            return {"prompt": self.prompt.data or "", **wanted}
+        return {}
+
+    def _gold_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {}
-        if self.task_type.data == "classify" and self.multi.data:
-            options["multi"] = True
-        if self.task_type.data == "ner" and self.allow_overlap.data:
-            options["allow_overlap"] = True
-        if self.domains.data:
-            options["domains"] = list(self.domains.data)
         if self.gold_ratio.data:
             options["gold_ratio"] = float(self.gold_ratio.data)
             options["gold_feedback"] = bool(self.gold_feedback.data)
-            if self.gold_pass_mark.data is not None:
-                options["gold_pass_mark"] = float(self.gold_pass_mark.data)
         if self.qualification_size.data:
             options["qualification_size"] = self.qualification_size.data
-            if self.gold_pass_mark.data is not None:
-                options["gold_pass_mark"] = float(self.gold_pass_mark.data)
+        if options and self.gold_pass_mark.data is not None:
+            options["gold_pass_mark"] = float(self.gold_pass_mark.data)
+        return options
+
+    def _work_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if self.domains.data:
+            options["domains"] = list(self.domains.data)
         if self.daily_cap.data:
             options["daily_cap"] = self.daily_cap.data
         if self.lease_minutes.data:

@@ -39,7 +39,7 @@ class Claim:
     """A leased task slot and what the workbench shows."""
 
     task_id: int
-    item_id: int
+    item_id: int | None  # None for a collection slot: ``text`` is then the project's prompt
     text: str
     lease_expires_at: datetime
     image_size: tuple[int, int] | None = None
@@ -136,7 +136,10 @@ def _lease(task: Task, project: Project, annotator_id: int, now: datetime) -> As
     return assignment
 
 
-def _claim_of(assignment: Assignment) -> Claim:
+def _claim_of(assignment: Assignment, project: Project) -> Claim:
+    if assignment.task.item_id is None:
+        prompt = option_value(project_config(project), "prompt")
+        return Claim(assignment.task_id, None, prompt, as_utc(assignment.lease_expires_at))
     item = db.session.get(Item, assignment.task.item_id)
     assert item is not None
     size = (item.width, item.height) if item.kind == "image" and item.width and item.height \
@@ -189,7 +192,7 @@ def claim_next_task(expert: User, project_id: int) -> Claim | None:
             return None
         assignment = _lease(task, project, expert.id, now)
     db.session.flush()
-    claim = _claim_of(assignment)
+    claim = _claim_of(assignment, project)
     db.session.commit()
     return claim
 

@@ -51,7 +51,7 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
         config = kind.validate_config(ProjectConfig(spec.labels, spec.overlap, spec.options))
     except InvalidConfig as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
-    if kind.name != "collect" and (kind.name == "bbox") != corpus_is_image(corpus):
+    if (kind.name == "bbox") != corpus_is_image(corpus):
         raise Invalid(_l("Image boxes need an image corpus; the other task types need text."),
                       code="corpus_kind")
     project = Project(
@@ -65,11 +65,17 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
     )
     db.session.add(project)
     db.session.flush()
-    db.session.execute(insert(Task).from_select(
-        ["project_id", "item_id", "slots_taken", "answers"],
-        select(literal(project.id), Item.id, literal(0), literal(0))
-        .where(Item.corpus_id == corpus.id).order_by(Item.seq),
-    ))
+    if kind.name == "collect":  # one empty slot per contribution asked for
+        project.overlap = 1
+        slots = option_value(config, "contributions")
+        db.session.execute(insert(Task), [{"project_id": project.id, "item_id": None,
+                                           "slots_taken": 0, "answers": 0}] * slots)
+    else:
+        db.session.execute(insert(Task).from_select(
+            ["project_id", "item_id", "slots_taken", "answers"],
+            select(literal(project.id), Item.id, literal(0), literal(0))
+            .where(Item.corpus_id == corpus.id).order_by(Item.seq),
+        ))
     record_event("project_created", user, object_type="project", object_id=project.id)
     db.session.commit()
     return project

@@ -62,7 +62,7 @@ def list_tasks(project: Project, query: TaskQuery) -> dict[str, Any]:
     """One page of a project's tasks with their answer counts and a text preview."""
     stmt = (select(Task.id, Task.item_id, Task.answers, Task.slots_taken, Task.last_answer_at,
                    Item.text)
-            .join(Item, Item.id == Task.item_id).where(Task.project_id == project.id))
+            .outerjoin(Item, Item.id == Task.item_id).where(Task.project_id == project.id))
     if query.status == "open":
         stmt = stmt.where(Task.answers < project.overlap)
     elif query.status == "complete":
@@ -86,4 +86,4 @@ def _task_json(row: Any, overlap: int) -> dict[str, Any]:
     return {"id": task_id, "item_id": item_id, "answers": answers, "leased": slots - answers,
             "status": "complete" if answers >= overlap else "open",
             "last_answer_at": last.isoformat() if last else None,
-            "text_preview": text[:PREVIEW_CHARS]}
+            "text_preview": (text or "")[:PREVIEW_CHARS]}

@@ -9,7 +9,19 @@ from tasks.config import ProjectConfig, check_overlap, prompt, refuse_labels, va
 from tasks.errors import InvalidAnswer, InvalidConfig
 from tasks.kinds.answers import answer_fields, bounded_text
 
-OPTIONS = {"prompt": prompt}
+MAX_CONTRIBUTIONS = 100_000
+
+
+def contributions(name: str, value: object) -> int:
+    """How many contributions the project asks for: an int in 1..100,000."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidConfig("option_invalid", name=name)
+    if not 1 <= value <= MAX_CONTRIBUTIONS:
+        raise InvalidConfig("option_range", name=name, low=1, high=MAX_CONTRIBUTIONS)
+    return value
+
+
+OPTIONS = {"prompt": prompt, "contributions": contributions}
 REQUIRED = frozenset({"prompt"})
 CONTENT_TYPES = frozenset({"image/png", "image/jpeg"})
 MAX_KEY_CHARS = 1024

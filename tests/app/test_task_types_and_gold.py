@@ -195,3 +195,26 @@ def test_qualification_test_comes_first_and_decides(world: World) -> None:
     assert after.status_code == 200 and after.json["item"]["id"] not in gold
     refused = careless.post(f"/api/v1/projects/{project}/claim")
     assert refused.status_code == 403 and refused.json["error"]["code"] == "paused"
+
+
+def test_collection_turns_contributions_into_corpus_items(world: World) -> None:
+    vendor = world.vendor_api()
+    target = world.ready_corpus(vendor, ["已有的一条。"])
+    project = vendor.post("/api/v1/projects", {
+        "name": "就医经历", "corpus_id": target, "type": "collect", "overlap": 1,
+        "prompt": "请描述一次就医经历。", "contributions": 2}).json["id"]
+    expert = world.api(world.user("expert"))
+    claim = expert.post(f"/api/v1/projects/{project}/claim").json
+    assert claim["item"] == {"id": None, "text": "请描述一次就医经历。", "prompt": True}
+    assert answer(expert, claim["task_id"], {"text": "   "}).status_code == 422
+    duplicate = answer(expert, claim["task_id"], {"text": "已有的一条。"})
+    assert duplicate.status_code == 409
+    assert answer(expert, claim["task_id"], {"text": "去年冬天在合肥看过急诊。"}).status_code == 201
+    corpus = vendor.get(f"/api/v1/corpora/{target}").json
+    assert corpus["item_count"] == 2
+    tasks = vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
+    assert sorted(t["status"] for t in tasks) == ["complete", "open"]
+    assert any(t["text_preview"].startswith("去年冬天") for t in tasks)
+    second = expert.post(f"/api/v1/projects/{project}/claim").json
+    assert answer(expert, second["task_id"], {"text": "带孩子打疫苗。"}).status_code == 201
+    assert expert.post(f"/api/v1/projects/{project}/claim").status_code == 204

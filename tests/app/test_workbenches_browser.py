@@ -251,11 +251,3 @@ def test_crossing_spans_when_the_project_allows_overlap(app: Any, world: World, 
     shot(page, "18-ner-tablet")
     assert submit_first(page, app) == [{"spans": [[0, 6, "地名"], [0, 15, "机构"],
                                               [3, 9, "行政区"]]}]
-
-
-def test_a_task_type_without_a_browser_workbench_says_so(world: World, browser: Any,
-                                                         base_url: str) -> None:
-    project = new_project(world, "collect", ["拍一张合肥的街景。"], [], prompt="请上传街景照片")
-    page = open_workbench(browser, base_url, world, project)
-    assert page.locator("#workbench .flash-info").is_visible()
-    assert page.locator("script[src*='/static/js/']").count() == 0

@@ -91,3 +91,16 @@ def test_answer_refusals(result: object, code: str, params: dict[str, Any]) -> N
 def test_key_with_dots_inside_a_name_is_fine() -> None:
     answer = COLLECT.validate_result(upload(key="uploads/a..b/c.d.png"), CONFIG)
     assert answer["object"]["key"] == "uploads/a..b/c.d.png"
+
+
+@pytest.mark.parametrize(("value", "ok"), [(1, True), (100_000, True), (0, False),
+                                           (100_001, False), (True, False), ("5", False)])
+def test_contributions_option(value: object, ok: bool) -> None:
+    from tasks import option_value
+
+    config = ProjectConfig((), 1, {"prompt": "写", "contributions": value})
+    if ok:
+        assert option_value(COLLECT.validate_config(config), "contributions") == value
+    else:
+        with pytest.raises(InvalidConfig):
+            COLLECT.validate_config(config)

@@ -1,0 +1,48 @@
+"""The collection workbench in Chromium: the prompt shows, the expert writes, Ctrl+Enter
+submits, and the text becomes an item of the vendor's corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.app import test_end_to_end_browser as end_to_end
+from tests.app.conftest import World
+from tests.app.test_end_to_end_browser import log_in, shot
+
+pytestmark = pytest.mark.browser
+browser = end_to_end.browser
+
+
+@pytest.fixture
+def base_url(app: Any) -> Iterator[str]:
+    from tests.conftest import serve_in_thread
+
+    with serve_in_thread(app) as base:
+        yield base
+
+
+def test_expert_contributes_a_text(app: Any, world: World, browser: Any,
+                                   base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    vendor = world.vendor_api()
+    corpus = world.ready_corpus(vendor, ["示例：在社区医院复诊。"])
+    project = vendor.post("/api/v1/projects", {
+        "name": "就医经历征集", "corpus_id": corpus, "type": "collect", "overlap": 1,
+        "prompt": "请写一段你最近一次就医的经历（不要写真实姓名）。",
+        "contributions": 3}).json["id"]
+    page = log_in(browser, base_url, world.user("expert"))
+    page.goto(f"{base_url}/annotate/{project}")
+    expect(page.locator("#collect-prompt")).to_contain_text("就医的经历")
+    page.fill("#collect-text", "上周在合肥的医院挂了骨科，排队一个小时。\n医生很耐心。")
+    shot(page, "40-collect-workbench")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#done-count")).to_have_text("1")
+    expect(page.locator("#collect-text")).to_have_value("")
+    texts = [t["text_preview"] for t in
+             vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"] if t["text_preview"]]
+    assert texts == ["上周在合肥的医院挂了骨科，排队一个小时。\n医生很耐心。"]
+    assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 2
