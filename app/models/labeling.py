@@ -37,8 +37,10 @@ class Task(Base):
     __tablename__ = "task"
     __table_args__ = (
         UniqueConstraint("project_id", "item_id"),
-        Index("ix_task_project_open", "project_id", "slots_taken"),
+        # The claim looks up slots_taken = s ORDER BY id for s = k−1 … 0: no sort needed.
+        Index("ix_task_next", "project_id", "is_gold", "slots_taken", "id"),
         Index("ix_task_project_answered", "project_id", "last_answer_at"),
+        Index("ix_task_project_id", "project_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +81,11 @@ class Annotation(Base):
     """A submitted answer; ``client_uuid`` makes a retried submit land once."""
 
     __tablename__ = "annotation"
-    __table_args__ = (Index("ix_annotation_project", "project_id", "item_id"),)
+    __table_args__ = (
+        Index("ix_annotation_project", "project_id", "item_id"),
+        # Per-expert counts on the claim path (answers today, check items) read this index.
+        Index("ix_annotation_expert_time", "project_id", "annotator_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), unique=True)

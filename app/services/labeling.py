@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 
 from app.extensions import db
 from app.models import Annotation, Assignment, Item, Project, Task, User
@@ -23,6 +23,7 @@ from app.services.gold import gold_record
 from app.services.projects import get_open_project, project_config
 from app.services.transactions import as_utc, begin_write, database_now
 from tasks import (
+    ProjectConfig,
     daily_cap_reached,
     expert_is_paused,
     in_qualification,
@@ -72,25 +73,30 @@ def _live_lease(project_id: int, annotator_id: int, now: datetime) -> Assignment
         Assignment.status == "leased", Assignment.lease_expires_at > now))
 
 
-def _taken_by(project_id: int, annotator_id: int) -> Any:
-    return select(Assignment.task_id).where(
-        Assignment.project_id == project_id, Assignment.annotator_id == annotator_id,
-        Assignment.status != "expired")
+def _not_taken_by(annotator_id: int) -> Any:
+    """The task has no live or finished assignment of this expert (UNIQUE index lookup)."""
+    return ~exists().where(Assignment.task_id == Task.id,
+                           Assignment.annotator_id == annotator_id,
+                           Assignment.status != "expired")
 
 
 def _next_task(project: Project, annotator_id: int) -> Task | None:
-    # Items closest to k answers first, so complete items accumulate early.
-    return db.session.scalar(_skip_locked(
-        select(Task).where(Task.project_id == project.id, Task.is_gold.is_(False),
-                           Task.slots_taken < project.overlap,
-                           Task.id.not_in(_taken_by(project.id, annotator_id)))
-        .order_by(Task.slots_taken.desc(), Task.id).limit(1)))
+    # Items closest to k answers first, so complete items accumulate early: one indexed
+    # lookup per slot count (k ≤ 5) instead of sorting every open task.
+    for slots in range(project.overlap - 1, -1, -1):
+        task = db.session.scalar(_skip_locked(
+            select(Task).where(Task.project_id == project.id, Task.is_gold.is_(False),
+                               Task.slots_taken == slots, _not_taken_by(annotator_id))
+            .order_by(Task.id).limit(1)))
+        if task is not None:
+            return task
+    return None
 
 
 def _unseen_gold(project: Project, annotator_id: int) -> Task | None:
     return db.session.scalar(
         select(Task).where(Task.project_id == project.id, Task.is_gold.is_(True),
-                           Task.id.not_in(_taken_by(project.id, annotator_id)))
+                           _not_taken_by(annotator_id))
         .order_by(Task.id).limit(1))
 
 
@@ -148,21 +154,29 @@ def _claim_of(assignment: Assignment, project: Project) -> Claim:
                  size)
 
 
+def _uses_gold(config: ProjectConfig) -> bool:
+    return bool(option_value(config, "gold_ratio") or option_value(config, "qualification_size"))
+
+
 def _check_may_claim(expert: User, project: Project, now: datetime) -> None:
     config = project_config(project)
-    correct, total = gold_record(project.id, expert.id)
-    pass_mark = option_value(config, "gold_pass_mark")
-    min_items = option_value(config, "qualification_size") or 5
-    if expert_is_paused(correct, total, pass_mark, min_items):
-        raise Forbidden(_l("This project is paused for you: %(correct)d of %(total)d check "
-                           "items were right, below the pass mark of %(mark)d%%.",
-                           correct=correct, total=total, mark=round(pass_mark * 100)),
-                        code="paused")
+    if _uses_gold(config):  # the counts cost a query; skip them where they cannot matter
+        correct, total = gold_record(project.id, expert.id)
+        pass_mark = option_value(config, "gold_pass_mark")
+        min_items = option_value(config, "qualification_size") or 5
+        if expert_is_paused(correct, total, pass_mark, min_items):
+            raise Forbidden(_l("This project is paused for you: %(correct)d of %(total)d "
+                               "check items were right, below the pass mark of %(mark)d%%.",
+                               correct=correct, total=total, mark=round(pass_mark * 100)),
+                            code="paused")
+    cap = option_value(config, "daily_cap")
+    if cap is None:
+        return
     day_start = (now + BEIJING).replace(hour=0, minute=0, second=0, microsecond=0) - BEIJING
     done_today = db.session.scalar(select(func.count()).where(
         Annotation.project_id == project.id, Annotation.annotator_id == expert.id,
         Annotation.created_at >= day_start)) or 0
-    if daily_cap_reached(done_today, option_value(config, "daily_cap")):
+    if daily_cap_reached(done_today, cap):
         raise Forbidden(_l("You reached today's limit for this project. Thank you — come "
                            "back tomorrow."), code="daily_cap")
 
