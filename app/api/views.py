@@ -217,7 +217,8 @@ def item_detail(project_id: int, item_id: int) -> ResponseReturnValue:
     """One item with every expert's answer side by side."""
     project = review.reviewable_project(current_user, project_id)
     detail = review.item_answers(project, item_id)
-    return jsonify(id=detail.item_id, text=detail.text, answers=detail.answers,
+    answers = [{"expert": a["expert"], "result": a["result"]} for a in detail.answers]
+    return jsonify(id=detail.item_id, text=detail.text, answers=answers,
                    adjudication=detail.adjudication)
 
 

@@ -30,7 +30,10 @@ def queue(project_id: int) -> ResponseReturnValue:
     project = review.reviewable_project(current_user, project_id)
     items = review.review_queue(project, enqueue_quality_refresh)
     chosen = request.args.get("item", type=int)
-    entry = next((e for e in items if e["item_id"] == chosen), items[0] if items else None)
+    entry = next((e for e in items if e["item_id"] == chosen), None)
+    if entry is None and chosen is not None:  # drill-down into any item of the project
+        entry = {"item_id": chosen}
+    entry = entry or (items[0] if items else None)
     detail = review.item_answers(project, entry["item_id"]) if entry else None
     return render_template("review/queue.html", project=project, entry=entry, detail=detail,
                            remaining=len(items),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Adjudication, Annotation, Item, Project, ProjectReviewer, Role, User
 from app.services.audit import record_event
+from app.services.drilldown import drawing
 from app.services.errors import Invalid, NotFound
 from app.services.projects import project_config
 from app.services.quality_report import current_report
@@ -29,6 +30,7 @@ class ItemAnswers:
     text: str
     answers: list[dict[str, Any]]
     adjudication: dict[str, Any] | None
+    image_size: tuple[int, int] | None = None
 
 
 def add_reviewer(manager: User, project_id: int, email: str) -> User:
@@ -98,9 +100,12 @@ def item_answers(project: Project, item_id: int) -> ItemAnswers:
                Annotation.gold_score.is_(None)).order_by(Annotation.id)).all()
     adjudication = db.session.scalar(select(Adjudication.result).where(
         Adjudication.project_id == project.id, Adjudication.item_id == item_id))
-    return ItemAnswers(item.id, item.text,
-                       [{"expert": name, "result": result} for name, result, _ in rows],
-                       adjudication)
+    size = (item.width, item.height) if item.kind == "image" and item.width and item.height \
+        else None
+    answers = [{"expert": name, "result": result,
+                "drawing": drawing(project.task_type, item.text, result, size)}
+               for name, result, _ in rows]
+    return ItemAnswers(item.id, item.text, answers, adjudication, size)
 
 
 def adjudicate(reviewer: User, project_id: int, item_id: int, result: object,

@@ -85,3 +85,44 @@ def test_quality_page_of_a_clean_project(app: Any, world: World) -> None:
     login(client, email)
     page = client.get(f"/projects/{project}/quality")
     assert page.status_code == 200 and 'id="report-similarity"' in page.text
+
+
+def test_drill_down_draws_spans_diffs_and_boxes(app: Any, world: World) -> None:
+    import io
+    import uuid
+
+    from PIL import Image
+
+    org = world.org()
+    email = world.user("vendor", org)
+    vendor = world.api(email)
+    experts = [world.api(world.user("expert")) for _ in range(2)]
+    client = app.test_client()
+    login(client, email)
+
+    def run(kind: str, corpus: int, labels: list[str], results: list[dict[str, Any]]) -> str:
+        project = vendor.post("/api/v1/projects", {"name": kind, "corpus_id": corpus,
+                                                   "type": kind, "labels": labels,
+                                                   "overlap": 2}).json["id"]
+        item = 0
+        for expert, result in zip(experts, results, strict=True):
+            claim = expert.post(f"/api/v1/projects/{project}/claim").json
+            item = claim["item"]["id"]
+            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations",
+                        {"result": result, "client_uuid": str(uuid.uuid4())})
+        page = client.get(f"/review/{project}?item={item}")
+        assert page.status_code == 200
+        return page.text
+
+    text_corpus = world.ready_corpus(vendor, ["张三在合肥。"])
+    ner = run("ner", text_corpus, ["人名"], [{"spans": [[0, 2, "人名"]]}, {"spans": []}])
+    assert '<mark class="span-mark" title="人名">张三' in ner
+    clean = run("clean", text_corpus, [], [{"text": "张三在合肥市。", "flags": []},
+                                           {"text": "张三在合肥。", "flags": []}])
+    assert "<ins>市</ins>" in clean
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(buffer, "PNG")
+    image_corpus = vendor.upload(buffer.getvalue(), "a.png").json["id"]
+    boxes = run("bbox", image_corpus, ["车"], [{"boxes": [[20, 10, 100, 50, "车"]]},
+                                              {"boxes": []}])
+    assert '<rect x="10.0" y="10.0" width="50.0" height="50.0">' in boxes
