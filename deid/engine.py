@@ -55,7 +55,7 @@ TAGGER_CHUNK = 50_000
 LANGUAGES = ("zh", "en")
 # A character is part of a name when the tagger gives it at least this probability (chosen on
 # the tuning sets, see deid/model/MODEL_CARD.md).
-NAME_THRESHOLD = 0.12
+NAME_THRESHOLD = 0.14
 # ... and a found name takes in the neighbouring characters with at least this probability.
 NAME_GROW = 0.02
 

@@ -38,7 +38,8 @@ NGRAM_TEMPLATES: tuple[tuple[int, ...], ...] = (
 # Extra templates over small per-character codes (surname flags, character classes) and the
 # dictionary patterns of ``Lexicon`` (which words of jieba's dictionary start, end or run
 # through the character; which of its person names do).
-CLASS_TEMPLATES = ("surname", "chartype", "translit", "words", "names")
+CLASS_TEMPLATES = ("surname", "chartype", "translit", "words", "names",
+                   "given_1", "given_2", "given_surname")
 TEMPLATE_COUNT = len(NGRAM_TEMPLATES) + len(CLASS_TEMPLATES) + 1  # + bias
 
 Codes = npt.NDArray[np.int64]
@@ -116,12 +117,13 @@ class Lexicon:
 
     words: dict[int, npt.NDArray[np.uint64]]
     names: dict[int, npt.NDArray[np.uint64]]
+    given: npt.NDArray[np.uint8]
 
     @classmethod
     def from_words(cls, words: list[str], names: list[str]) -> Lexicon:
         """Build the key tables from word and name lists."""
         return cls({n: _word_keys(words, n) for n in (2, 3, 4)},
-                   {n: _word_keys(names, n) for n in (2, 3)})
+                   {n: _word_keys(names, n) for n in (2, 3)}, _given_name_levels(words, names))
 
     def patterns(self, codes: Codes, positions: Codes) -> tuple[npt.NDArray[np.uint64], ...]:
         """Two bit patterns per position: which dictionary words, and which names, of each
@@ -141,6 +143,26 @@ class Lexicon:
                 bits |= found.astype(np.uint64) << np.uint64(bit)
                 bit += 1
         return bits
+
+
+def _given_name_levels(words: list[str], names: list[str]) -> npt.NDArray[np.uint8]:
+    """Per code point, how typical the character is of given names (0 never seen in one,
+    1 rarely, 2 often, 3 mostly): its share of given-name uses among all its uses in
+    ``names`` (after the surname) and ``words``."""
+    in_names: dict[str, int] = {}
+    for name in names:
+        for char in name[surname_length(name, 0):]:
+            in_names[char] = in_names.get(char, 0) + 1
+    in_words: dict[str, int] = {}
+    for word in words:
+        for char in word:
+            if char in in_names:
+                in_words[char] = in_words.get(char, 0) + 1
+    levels = np.zeros(_UNICODE_END + 2, dtype=np.uint8)
+    for char, count in in_names.items():
+        share = count / (count + in_words.get(char, 0))
+        levels[ord(char)] = 1 if share < 0.1 else 2 if share < 0.4 else 3
+    return levels
 
 
 def _member(keys: npt.NDArray[np.uint64], table: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
@@ -187,6 +209,14 @@ def feature_rows(codes: Codes, positions: Codes, table_bits: int) -> npt.NDArray
         for number, bits in enumerate(jieba_lexicon().patterns(codes, positions)):
             key = ((bits << np.uint64(2)) | surname[positions]) + np.uint64(100_000 * (number + 1))
             columns.append((key * _MULTIPLIERS[2]) >> shift)
+        given = jieba_lexicon().given[codes].astype(np.uint64)
+        # surname, first and second given character: which of them this character could be
+        for number, offsets in enumerate(((-1, 0, 1), (-2, -1, 0), (0, 1, 2))):
+            key = surname[positions + offsets[0]] & np.uint64(1)
+            for offset in offsets[1:]:
+                key = (key << np.uint64(2)) | given[positions + offset]
+            key = (key + np.uint64(7_000 * (number + 1))) * _MULTIPLIERS[3]
+            columns.append(key >> shift)
         columns.append(np.zeros(len(positions), dtype=np.uint64))  # bias row
     return np.stack(columns, axis=1).astype(np.intp)
 

@@ -23,7 +23,7 @@ from scipy import optimize, sparse
 from deid.corpus import LabelledText, read_jsonl, split_files
 from deid.name_tagger import LABELS, NameTagger, encode, feature_rows, text_positions
 from deid.normalize import normalize
-from deid.recognizers.person import jieba_tables
+from deid.recognizers.person import TRANSLITERATION_CHARS, jieba_tables
 from deid.recognizers.surnames import surname_length
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
@@ -60,34 +60,47 @@ def jieba_person_names() -> list[str]:
                   and all("\u4e00" <= c <= "\u9fa5" for c in w))
 
 
+def jieba_foreign_names() -> list[str]:
+    """jieba's transliterated names (tag nrt) of 2–5 transliteration characters, sorted."""
+    _, tags = jieba_tables()
+    return sorted(w for w, t in tags.items() if t == "nrt" and 2 <= len(w) <= 5
+                  and all(c in TRANSLITERATION_CHARS for c in w))
+
+
 def with_other_names(records: Sequence[LabelledText], names: Sequence[str], copies: int,
-                     rng: random.Random) -> list[LabelledText]:
+                     rng: random.Random,
+                     foreign_names: Sequence[str] = ()) -> list[LabelledText]:
     """``copies`` variants of each sentence holding a Chinese name (a gold ``PER`` span that
-    starts with a surname), each such name swapped for one drawn from ``names``: the tagger
-    learns the contexts names stand in, not the few thousand names of the training sets."""
+    starts with a surname) or, with ``foreign_names``, a transliterated one (every character
+    from the transliteration table), each swapped for a name drawn from ``names`` or
+    ``foreign_names``: the tagger learns the contexts names stand in, not the few thousand
+    names of the training sets."""
     variants = []
     for record in records:
-        chinese = [(s, e) for s, e, label in record.spans
-                   if label == "PER" and surname_length(record.text, s) and e - s <= 4]
-        if not chinese:
-            continue
-        for _ in range(copies):
-            variants.append(_swap_names(record, set(chinese), names, rng))
+        chosen = {}
+        for start, end, label in record.spans:
+            if label != "PER":
+                continue
+            if surname_length(record.text, start) and end - start <= 4:
+                chosen[(start, end)] = names
+            elif foreign_names and all(c in TRANSLITERATION_CHARS
+                                       for c in record.text[start:end]):
+                chosen[(start, end)] = foreign_names
+        if chosen:
+            variants += [_swap_names(record, chosen, rng) for _ in range(copies)]
     return variants
 
 
-def _swap_names(record: LabelledText, chosen: set[tuple[int, int]], names: Sequence[str],
+def _swap_names(record: LabelledText, chosen: dict[tuple[int, int], Sequence[str]],
                 rng: random.Random) -> LabelledText:
     text, spans, shift = record.text, [], 0
     parts, last = [], 0
     for start, end, label in sorted(record.spans):
-        new_end = end
         if (start, end) in chosen and start >= last:
-            name = rng.choice(names)
+            name = rng.choice(chosen[(start, end)])
             parts += [text[last:start], name]
             last = end
-            new_end = start + len(name)
-            spans.append((start + shift, new_end + shift, label))
+            spans.append((start + shift, start + shift + len(name), label))
             shift += len(name) - (end - start)
         else:
             spans.append((start + shift, end + shift, label))
@@ -169,7 +182,8 @@ def train(table_bits: int, l2: float, iterations: int, out: Path, holdout: bool 
     original, tuning = load_records(holdout)
     news = [r for r in original if r.source.startswith("People's Daily")]
     training = original + news * (news_weight - 1)
-    training += with_other_names(training, jieba_person_names(), copies, random.Random(seed))
+    training += with_other_names(training, jieba_person_names(), copies, random.Random(seed),
+                                 jieba_foreign_names())
     matrix = design_matrix([r.text for r in training], table_bits)
     weights = fit(matrix, char_labels(training), l2, iterations)
     tagger = NameTagger(weights, table_bits)

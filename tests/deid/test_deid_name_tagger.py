@@ -45,6 +45,12 @@ def test_lexicon_marks_words_and_names() -> None:
     assert [bool(n) for n in names] == [False, False, True, True, False, False]
 
 
+def test_given_name_levels_tell_name_characters_from_word_characters() -> None:
+    lexicon = Lexicon.from_words(["我们", "他们", "明天"], ["张伟", "李伟", "王明"])
+    levels = lexicon.given[[ord(c) for c in "伟明们张"]].tolist()
+    assert levels == [3, 3, 0, 0]  # 明: one name, one word
+
+
 def test_runs_split_where_a_new_name_begins() -> None:
     named = np.array([0, 1, 1, 1, 1, 0, 1], dtype=bool)
     begins = np.array([0, 1, 0, 1, 0, 0, 0], dtype=bool)
@@ -81,6 +87,12 @@ def test_a_tagger_fitted_on_a_few_sentences_finds_their_names() -> None:
                   l2=1e-4, iterations=60)
     tagger = NameTagger(weights, 14)
     assert tagger.spans(["记者赵敏报道,会议在合肥召开。"], 0.5) == [[(2, 4)]]
+
+
+def test_foreign_names_are_swapped_for_transliterated_ones() -> None:
+    record = LabelledText("克林顿说", ((0, 3, "PER"),), "test")
+    [swapped] = with_other_names([record], ["张伟"], 1, random.Random(0), ["萨马兰奇"])
+    assert swapped.text == "萨马兰奇说" and swapped.spans == ((0, 4, "PER"),)
 
 
 def test_name_swapping_keeps_spans_on_the_names() -> None:
