@@ -4,7 +4,9 @@ character n-gram features, one decision per character, run in numpy.
 Each character gets one of ``LABELS`` (BIO: begins a name, inside a name, outside) from the
 sum of the weight rows its features hash to.  The features are the characters at offsets
 -3…+3, the bigrams and trigrams of the window around it, whether nearby characters are
-common surnames, and the character classes (Chinese, digit, Latin, other) of the window.
+common surnames or transliteration characters, their classes (Chinese, digit, Latin,
+other), which words and person names of jieba's dictionary start, end or run through the
+character, and how typical of given names the characters after a surname are.
 There is no segmenter: a name jieba would cut in two (莫嘉|昉) is seen character by character.
 
 Feature extraction and scoring are whole-array numpy operations over a batch of texts joined
