@@ -17,6 +17,7 @@ from app.models import ApiToken, AuditEvent, Membership, Organization, Role, Use
 from app.models.base import utcnow
 from app.services.audit import client_ip, record_event
 from app.services.errors import Conflict, Invalid, NotFound, RateLimited
+from app.services.transactions import begin_write
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -50,6 +51,7 @@ def create_user(email: str, password: str, role: str, *, name: str = "",
     """Create an account of any role. A vendor must belong to an existing organization."""
     if role not in {r.value for r in Role}:
         raise Invalid(_l("Unknown role."))
+    begin_write()
     email = _check_new_user(email, password, name or email)
     if role == Role.VENDOR and organization_id is None:
         raise Invalid(_l("A vendor account must belong to an organization."))
@@ -93,6 +95,7 @@ def authenticate(email: str, password: str) -> User:
     """Check a login; records success or failure. Raises RateLimited or Invalid."""
     email = email.strip().lower()
     limit = current_app.config["LOGIN_FAILURES_PER_MINUTE"]
+    begin_write()
     if max(_recent_failures(email)) >= limit:
         raise RateLimited(_l("Too many failed logins. Please wait a minute and try again."))
     user = db.session.scalar(select(User).where(User.email == email))
@@ -108,6 +111,7 @@ def authenticate(email: str, password: str) -> User:
 
 def end_sessions(user: User) -> None:
     """Invalidate every session cookie of the user (logout, password change)."""
+    begin_write()
     user.session_nonce = secrets.token_hex(8)
     record_event("logout", user, object_type="user", object_id=user.id)
     db.session.commit()
@@ -115,6 +119,7 @@ def end_sessions(user: User) -> None:
 
 def change_password(user: User, old: str, new: str) -> None:
     """Change a password after checking the old one; ends all other sessions."""
+    begin_write()
     if not check_password_hash(user.password_hash, old):
         raise Invalid(_l("The current password is wrong."))
     if len(new) < MIN_PASSWORD:
@@ -138,6 +143,7 @@ def user_for_session(session_id: str) -> User | None:
 
 def issue_api_token(email: str) -> str:
     """Create a bearer token for a user; only its hash is stored. Raises NotFound."""
+    begin_write()
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise NotFound(_l("No user with this email."))

@@ -20,6 +20,7 @@ from app.services.audit import record_event
 from app.services.corpus_formats import FORMATS, looks_binary
 from app.services.errors import Forbidden, Invalid, Unavailable
 from app.services.image_ingestion import IMAGE_FORMATS
+from app.services.transactions import begin_write
 from app.storage import ObjectStore, StorageUnavailable
 
 SNIFF_BYTES = 8192
@@ -119,6 +120,7 @@ def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
     except StorageUnavailable as exc:
         raise Unavailable(_l("Storage is unavailable; nothing was saved. Try again.")) from exc
     try:
+        begin_write()
         corpus = Corpus(organization_id=user.organization_id, name=name[:200], file_format=fmt,
                         original_filename=shown_name, object_key=key, size_bytes=checked.size,
                         sha256=checked.sha256.hexdigest(), created_by_id=user.id)

@@ -73,11 +73,13 @@ def _write(export: Export, project: Project, spool: Any) -> None:
     final = final_results(project)
     task_ids = list(db.session.scalars(select(Task.id).where(
         Task.project_id == project.id, Task.is_gold.is_(False)).order_by(Task.id)))
+    begin_write()
     export.items_total = len(task_ids)
     db.session.commit()
     for start in range(0, len(task_ids), BATCH):
         for line in _lines(project, final, task_ids[start:start + BATCH]):
             spool.write(line.encode("utf-8"))
+        begin_write()
         export.items_done = min(start + BATCH, len(task_ids))
         db.session.commit()
 
@@ -89,6 +91,7 @@ def run_export(export_id: int, store: ObjectStore) -> None:
         return
     project = db.session.get(Project, export.project_id)
     assert project is not None
+    begin_write()
     export.status = "running"
     db.session.commit()
     key = f"exports/{project.organization_id}/{project.id}/export-{export.id}.jsonl"
@@ -99,10 +102,12 @@ def run_export(export_id: int, store: ObjectStore) -> None:
             store.put_stream(key, spool, "application/x-ndjson")
     except Exception as exc:  # the user sees "failed" with the reason, never a stuck job
         db.session.rollback()
+        begin_write()
         export.status, export.error = "failed", str(exc)[:500]
         export.finished_at = utcnow()
         db.session.commit()
         raise
+    begin_write()
     export.status, export.object_key, export.finished_at = "ready", key, utcnow()
     db.session.commit()
 

@@ -20,6 +20,7 @@ from app.models import Corpus, Item
 from app.models.base import utcnow
 from app.services.corpus_formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record
 from app.services.image_ingestion import collect_images, corpus_is_image, discard
+from app.services.transactions import begin_write
 from app.storage import ObjectStore, StorageUnavailable
 
 BATCH = 2000
@@ -62,6 +63,7 @@ def _collect_errors(corpus: Corpus, store: ObjectStore) -> tuple[list[dict[str, 
 
 
 def _fail(corpus: Corpus, errors: list[dict[str, Any]]) -> None:
+    begin_write()
     corpus.status = "failed"
     corpus.errors = errors
     corpus.finished_at = utcnow()
@@ -79,11 +81,13 @@ def _store_items(corpus: Corpus, store: ObjectStore) -> int:
         batch.append({"corpus_id": corpus.id, "seq": records, "sha256": digest,
                       "text": entry.text})
         if len(batch) >= BATCH:
+            begin_write()  # the worker writes beside the web app: take the lock first
             _insert_items(batch)
             corpus.bytes_processed = progress.bytes
             db.session.commit()
             batch = []
     if batch:
+        begin_write()
         _insert_items(batch)
     return records
 
@@ -94,6 +98,7 @@ def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
         discard(store, keys)
         _fail(corpus, errors[:MAX_ERRORS_KEPT] or [{"line": 0, "code": "no_items"}])
         return None
+    begin_write()
     for start in range(0, len(rows), BATCH):
         _insert_items(rows[start:start + BATCH])
     return len(rows)
@@ -120,6 +125,7 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     except StorageUnavailable:
         db.session.rollback()
         raise  # the job is retried; nothing half-done is visible as ready
+    db.session.flush()
     count = db.session.scalar(select(func.count()).where(Item.corpus_id == corpus.id)) or 0
     corpus.item_count = count
     corpus.duplicate_count = records - count

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Organization, User
 from app.services.audit import record_event
 from app.services.errors import Conflict, Invalid
+from app.services.transactions import begin_write
 from deid.checksums import is_uscc
 
 # The 16 prefecture-level cities of Anhui; the first six are 皖北 (northern Anhui).
@@ -32,6 +33,7 @@ def create_organization(name: str, uscc: str, city: str, actor: User | None) -> 
         raise Invalid(_l("This is not a valid unified social credit code (GB 32100-2015)."))
     if city not in ANHUI_CITIES:
         raise Invalid(_l("The city must be one of the 16 cities of Anhui."))
+    begin_write()
     if db.session.scalar(select(Organization.id).where(Organization.uscc == uscc)):
         raise Conflict(_l("An organization with this credit code already exists."))
     org = Organization(name=name, uscc=uscc, city=city)

@@ -25,7 +25,7 @@ from app.models import Adjudication, Annotation, Project, QualityReport, User
 from app.services.projects import project_progress
 from app.services.quality_spans import clean_report, ner_report
 from app.services.scoping import list_owned
-from app.services.transactions import as_utc
+from app.services.transactions import as_utc, begin_write
 from quality import (
     alpha_bootstrap_ci,
     dawid_skene,
@@ -243,6 +243,7 @@ def refresh_report(project_id: int) -> QualityReport | None:
         return None
     started = time.perf_counter()
     payload, alpha, count, last = compute_report(project)
+    begin_write()
     report = QualityReport(project_id=project.id, answers=count, last_annotation_id=last,
                            seconds=round(time.perf_counter() - started, 3), alpha=alpha,
                            payload=payload)

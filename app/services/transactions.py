@@ -16,8 +16,11 @@ def begin_write() -> None:
     On SQLite this is ``BEGIN IMMEDIATE``: the write lock is taken first, so a transaction never
     fails half-way with SQLITE_BUSY when another writer committed after it started reading.
     """
-    if db.session().in_transaction():
-        db.session.rollback()
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_write() would discard pending changes; call it first")
+    if session.in_transaction():
+        session.rollback()
     db.session.connection(execution_options=IMMEDIATE)
 
 
