@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import TASK_TYPE_NAMES
 from tasks import TaskRuleError
 
 _RULES: dict[str, Any] = {
@@ -83,9 +84,14 @@ _LINE_ERRORS: dict[str, Any] = {
 
 
 def rule_message(error: TaskRuleError) -> str:
-    """The translated sentence for a task rule error."""
+    """The translated sentence for a task rule error (task types by their translated names)."""
     template = _RULES.get(error.code)
-    return str(template % error.params) if template is not None else error.code
+    if template is None:
+        return error.code
+    params = dict(error.params)
+    if "type" in params:
+        params["type"] = str(TASK_TYPE_NAMES.get(params["type"], params["type"]))
+    return str(template % params)
 
 
 def line_error_message(code: str) -> str:
