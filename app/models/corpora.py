@@ -56,3 +56,10 @@ class Item(Base):
     preview_key: Mapped[str | None] = mapped_column(String(255))
     width: Mapped[int | None]
     height: Mapped[int | None]
+
+    @property
+    def image_size(self) -> tuple[int, int] | None:
+        """(width, height) in pixels of an image item's original; None for text."""
+        if self.kind == "image" and self.width and self.height:
+            return self.width, self.height
+        return None

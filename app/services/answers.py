@@ -74,8 +74,7 @@ def submit_annotation(expert: User, task_id: int, result: object,
     item = db.session.get(Item, task.item_id) if task.item_id is not None else None
     config = project_config(project)
     try:
-        size = (item.width, item.height) if item is not None and item.kind == "image" \
-            and item.width and item.height else None
+        size = item.image_size if item is not None else None
         answer = task_type(project.task_type).validate_result(
             result, config, item_text=item.text if item is not None else None,
             image_size=size)

@@ -20,14 +20,14 @@ from app.services.audit import record_event
 from app.services.corpus_formats import FORMATS, looks_binary
 from app.services.errors import Forbidden, Invalid, Unavailable
 from app.services.image_ingestion import IMAGE_FORMATS
+from app.services.images import IMAGE_CONTENT_TYPES
 from app.services.transactions import begin_write
 from app.storage import ObjectStore, StorageUnavailable
 
 SNIFF_BYTES = 8192
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff",
          "zip": b"PK\x03\x04"}
-CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-                 "zip": "application/zip"}
+CONTENT_TYPES = {**IMAGE_CONTENT_TYPES, "zip": "application/zip"}
 
 
 class UploadRejected(Exception):

@@ -27,6 +27,8 @@ MAX_RATIO = 100
 MAX_PIXELS = 50_000_000
 PREVIEW_SIDE = 1600
 FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
+#: Content type of an image by file extension (uploads and stored originals).
+IMAGE_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # above: a warning (made an error below); 2×: an error
 
 

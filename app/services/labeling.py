@@ -148,10 +148,8 @@ def _claim_of(assignment: Assignment, project: Project) -> Claim:
         return Claim(assignment.task_id, None, prompt, as_utc(assignment.lease_expires_at))
     item = db.session.get(Item, assignment.task.item_id)
     assert item is not None
-    size = (item.width, item.height) if item.kind == "image" and item.width and item.height \
-        else None
     return Claim(assignment.task_id, item.id, item.text, as_utc(assignment.lease_expires_at),
-                 size)
+                 item.image_size)
 
 
 def _uses_gold(config: ProjectConfig) -> bool:

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Assignment, Corpus, Item, Project, ProjectReviewer, Role, Task, User
 from app.services.errors import NotFound
+from app.services.images import IMAGE_CONTENT_TYPES
 from app.services.scoping import reads_everything
-
-CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 
 
 def _may_see(user: User, item: Item, corpus: Corpus) -> bool:
@@ -36,4 +35,4 @@ def image_of(user: User, item_id: int, preview: bool) -> tuple[str, str]:
     if preview and item.preview_key:
         return item.preview_key, "image/jpeg"
     extension = item.object_key.rsplit(".", 1)[-1]
-    return item.object_key, CONTENT_TYPES.get(extension, "application/octet-stream")
+    return item.object_key, IMAGE_CONTENT_TYPES.get(extension, "application/octet-stream")

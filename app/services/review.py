@@ -100,8 +100,7 @@ def item_answers(project: Project, item_id: int) -> ItemAnswers:
                Annotation.gold_score.is_(None)).order_by(Annotation.id)).all()
     adjudication = db.session.scalar(select(Adjudication.result).where(
         Adjudication.project_id == project.id, Adjudication.item_id == item_id))
-    size = (item.width, item.height) if item.kind == "image" and item.width and item.height \
-        else None
+    size = item.image_size
     answers = [{"expert": name, "result": result,
                 "drawing": drawing(project.task_type, item.text, result, size)}
                for name, result, _ in rows]
