@@ -3,18 +3,18 @@ against gold where the item is a check item."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Annotation, Assignment, Corpus, Item, Project, Task, User
+from app.models import Annotation, Assignment, Item, Project, Task, User
 from app.services.audit import record_event
+from app.services.contributions import contribute
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.projects import project_config
 from app.services.rule_messages import rule_message
@@ -80,9 +80,6 @@ def submit_annotation(expert: User, task_id: int, result: object,
             image_size=size)
     except InvalidAnswer as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
-    if task.item_id is None and "text" not in answer:
-        raise Invalid(_l("Picture contributions are not available yet; please write a text."),
-                      code="collect_text_only")
     score = (score_against_gold(project.task_type, answer, task.gold_answer, config)
              if task.is_gold and task.gold_answer is not None else None)
     annotation = _store_answer(expert, assignment, task, answer, key, score)
@@ -108,31 +105,13 @@ def _take_lease(assignment: Assignment) -> None:
     task_row.last_answer_at = now
 
 
-def _contribute(project: Project, task: Task, text: str) -> None:
-    """Turn a collected text into a new item of the project's target corpus."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if db.session.scalar(select(Item.id).where(Item.corpus_id == project.corpus_id,
-                                               Item.sha256 == digest)):
-        raise Conflict(_l("This text is already in the corpus. Please contribute something "
-                          "new."), code="duplicate_contribution")
-    seq = db.session.scalar(select(func.max(Item.seq)).where(
-        Item.corpus_id == project.corpus_id)) or 0
-    item = Item(corpus_id=project.corpus_id, seq=seq + 1, sha256=digest, text=text)
-    db.session.add(item)
-    db.session.flush()
-    task.item_id = item.id
-    corpus = db.session.get(Corpus, project.corpus_id)
-    if corpus is not None:
-        corpus.item_count += 1
-
-
 def _store_answer(expert: User, assignment: Assignment, task: Task, answer: dict[str, Any],
                   key: str, score: float | None) -> Annotation:
     _take_lease(assignment)
     if task.item_id is None:
         project = db.session.get(Project, assignment.project_id)
         assert project is not None
-        _contribute(project, task, answer["text"])
+        contribute(project, task, answer)
     annotation = Annotation(assignment_id=assignment.id, task_id=task.id,
                             project_id=assignment.project_id, item_id=task.item_id,
                             annotator_id=expert.id, client_uuid=key, result=answer,
