@@ -6,9 +6,10 @@ from app.models.corpora import Corpus, Item
 from app.models.exports import Export
 from app.models.labeling import Annotation, Assignment, Project, Task
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
+from app.models.uploads import ContributionUpload
 
 __all__ = [
-    "Adjudication", "Annotation", "ApiToken", "Assignment", "AuditEvent", "Corpus", "Export",
-    "Item", "Membership", "Organization", "Project", "ProjectReviewer", "QualityReport", "Role",
-    "Task", "User",
+    "Adjudication", "Annotation", "ApiToken", "Assignment", "AuditEvent", "ContributionUpload",
+    "Corpus", "Export", "Item", "Membership", "Organization", "Project", "ProjectReviewer",
+    "QualityReport", "Role", "Task", "User",
 ]
