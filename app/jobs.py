@@ -21,6 +21,7 @@ from app.services.quality_report import (
     refresh_report,
     report_is_stale_by_id,
 )
+from app.services.uploads import sweep_orphan_uploads
 from app.storage import object_store
 
 
@@ -91,6 +92,13 @@ def export_job(export_id: int) -> None:
 def enqueue_export(export_id: int) -> None:
     """Queue an export."""
     export_job(export_id)
+
+
+@huey.periodic_task(crontab(minute="17"))
+def sweep_uploads() -> None:
+    """Hourly: remove pictures uploaded for collection slots but never submitted."""
+    with _app_context():
+        sweep_orphan_uploads(object_store())
 
 
 def enqueue_quality_refresh(project_id: int, force: bool = False) -> None:

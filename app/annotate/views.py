@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.models import Role
 from app.permissions import roles_required
+from app.services.contributions import collects_pictures
 from app.services.projects import get_open_project
 
 bp = Blueprint("annotate", __name__, url_prefix="/annotate")
@@ -19,4 +20,5 @@ bp = Blueprint("annotate", __name__, url_prefix="/annotate")
 def workbench(project_id: int) -> ResponseReturnValue:
     """The workbench of one project."""
     project = get_open_project(current_user, project_id)
-    return render_template("annotate/workbench.html", project=project)
+    return render_template("annotate/workbench.html", project=project,
+                           pictures=collects_pictures(project))

@@ -69,8 +69,14 @@ SCHEMAS: dict[str, Any] = {
                   "lease_expires_at": {"type": "string", "format": "date-time"}}},
     "Submission": {"type": "object", "required": ["result", "client_uuid"], "properties": {
         "result": {"type": "object", "description": "{label} | {labels} | {spans} | "
-                   "{text, flags} | {boxes} | {text}, by the project's type"},
+                   "{text, flags} | {boxes} | {text} or {object} (collect), by the project's type"},
         "client_uuid": {"type": "string", "format": "uuid"}}},
+    "Upload": {"type": "object",
+               "required": ["key", "sha256", "content_type", "width", "height"],
+               "properties": {
+                   "key": {"type": "string"}, "sha256": {"type": "string"},
+                   "content_type": {"type": "string", "enum": ["image/png", "image/jpeg"]},
+                   "width": {"type": "integer"}, "height": {"type": "integer"}}},
     "Quality": {"type": "object", "properties": {
         "items_total": {"type": "integer"}, "items_complete": {"type": "integer"},
         "annotations": {"type": "integer"},
@@ -135,6 +141,14 @@ def _paths() -> dict[str, Any]:
                 "type": "object", "required": ["reason"],
                 "properties": {"reason": {"type": "string"}}}}}},
             "responses": {"204": {"description": "Skipped"}, **_ERRORS}}},
+        "/tasks/{task_id}/uploads": {"post": {
+            "summary": "Upload a PNG or JPEG picture for the caller's leased collection slot; "
+                       "submit it as {\"object\": {key, sha256, content_type}}",
+            "parameters": [_path_id("task_id")],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"201": _json(_ref("Upload"), "Stored"), **_ERRORS}}},
         "/projects/{project_id}/gold": {"post": {
             "summary": "Mark items as check (gold) items with their known answers",
             "parameters": [_path_id("project_id")],

@@ -23,6 +23,7 @@ from app.services import (
     projects,
     review,
     task_list,
+    uploads,
 )
 from app.services.errors import Invalid, Unavailable
 from app.services.quality_report import latest_report, project_quality
@@ -174,8 +175,8 @@ def submit(task_id: int) -> ResponseReturnValue:
     submitted = answers.submit_annotation(current_user, task_id, body.get("result"),
                                           body.get("client_uuid"))
     if submitted.gold is None:
-        return jsonify(id=submitted.annotation.id), 201
-    return jsonify(id=submitted.annotation.id, gold=submitted.gold), 201
+        return jsonify(id=submitted.annotation_id), 201
+    return jsonify(id=submitted.annotation_id, gold=submitted.gold), 201
 
 
 @bp.post("/tasks/<int:task_id>/heartbeat")
@@ -193,6 +194,20 @@ def skip(task_id: int) -> ResponseReturnValue:
     body = _json_object()
     labeling.skip_task(current_user, task_id, _field(body, "reason", str))
     return "", 204
+
+
+@bp.post("/tasks/<int:task_id>/uploads")
+@api_login_required
+def upload_contribution(task_id: int) -> ResponseReturnValue:
+    """Upload a picture (multipart ``file``) for the caller's leased collection slot."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid(_("Choose a file to upload."), code="no_file")
+    stored = uploads.upload_picture(current_user, task_id, upload.filename, upload.stream,
+                                    object_store())
+    return jsonify(key=stored.object_key, sha256=stored.sha256,
+                   content_type=stored.content_type, width=stored.width,
+                   height=stored.height), 201
 
 
 @bp.post("/projects/<int:project_id>/reviewers")

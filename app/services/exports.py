@@ -56,7 +56,7 @@ def get_export(user: User, export_id: int) -> Export:
 def _lines(project: Project, final: dict[int, dict[str, Any]],
            task_ids: list[int]) -> list[str]:
     rows = db.session.execute(
-        select(Task.item_id, Item.text).join(Item, Item.id == Task.item_id)
+        select(Task.item_id, Item.text, Item.object_key).join(Item, Item.id == Task.item_id)
         .where(Task.id.in_(task_ids)).order_by(Task.id)).all()
     answers: dict[int, list[dict[str, Any]]] = {}
     for item, annotator, result in db.session.execute(
@@ -64,9 +64,11 @@ def _lines(project: Project, final: dict[int, dict[str, Any]],
             .where(Annotation.project_id == project.id, Annotation.gold_score.is_(None),
                    Annotation.item_id.in_([r[0] for r in rows]))):
         answers.setdefault(item, []).append({"annotator": annotator, "result": result})
-    return [json.dumps({"item_id": item, "text": text, "final": final.get(item),
+    # An image item (a collected picture, or one of an image corpus) names its original.
+    return [json.dumps({"item_id": item, "text": text,
+                        **({"object_key": key} if key else {}), "final": final.get(item),
                         "answers": answers.get(item, [])}, ensure_ascii=False) + "\n"
-            for item, text in rows]
+            for item, text, key in rows]
 
 
 def _write(export: Export, project: Project, spool: Any) -> None:

@@ -51,7 +51,8 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
         config = kind.validate_config(ProjectConfig(spec.labels, spec.overlap, spec.options))
     except InvalidConfig as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
-    if (kind.name == "bbox") != corpus_is_image(corpus):
+    # Collection takes either: the corpus decides whether texts or pictures are collected.
+    if kind.name != "collect" and (kind.name == "bbox") != corpus_is_image(corpus):
         raise Invalid(_l("Image boxes need an image corpus; the other task types need text."),
                       code="corpus_kind")
     project = Project(

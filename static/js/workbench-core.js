@@ -370,7 +370,9 @@ function startHeartbeat() {
  *   expected(answer)    a short text for a gold item's expected answer, or '' (optional)
  *   submitWithCtrl      Enter types (a textarea), Ctrl+Enter submits
  *   skipKey             the S key opens the skip dialog
- * Returns {changed, show, hideMessage, active}: the kind calls changed() after every edit.
+ * Returns {changed, show, hideMessage, active, task, leaseLost}: the kind calls changed()
+ * after every edit; task() is the id of the task on screen; leaseLost() makes the next
+ * submit claim the task again (an upload answered that the lease is gone).
  */
 export function startWorkbench(taskKind) {
   kind = taskKind;
@@ -384,5 +386,10 @@ export function startWorkbench(taskKind) {
     hideMessage,
     /** A task is on screen and may be edited. */
     active: () => taskId !== null && !busy && !finished,
+    task: () => taskId,
+    leaseLost() {
+      needsClaim = true;
+      refresh();
+    },
   };
 }
