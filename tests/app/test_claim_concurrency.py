@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -104,3 +108,51 @@ def test_hammering_claim_and_submit_fills_every_item_exactly_k_times(
         assert len(rows) == len(set(rows)), "an expert answered the same item twice"
         assert set(per_item.values()) == {3} and len(per_item) == 40
         assert db.session.scalar(select(func.count()).select_from(Annotation)) == 120
+
+
+CLIENT = Path(__file__).with_name("claim_client.py")
+
+
+def run_expert_processes(base: str, project: int, tokens: list[str],
+                         processes: int) -> list[dict[str, Any]]:
+    """Start ``processes`` OS processes, each driving its share of the experts, at one instant."""
+    start_at = time.time() + 1.0
+    shares = [tokens[i::processes] for i in range(processes)]
+    children = [subprocess.Popen(  # noqa: S603 - our own client script
+        [sys.executable, str(CLIENT), base, str(project), str(start_at), *share],
+        stdout=subprocess.PIPE, text=True) for share in shares]
+    logs = []
+    for child in children:
+        out, _ = child.communicate(timeout=120)
+        assert child.returncode == 0
+        logs.append(json.loads(out.strip().splitlines()[-1]))
+    return logs
+
+
+def test_expert_processes_never_share_a_slot_or_lose_an_answer(
+        any_db_app: Any, any_db_world: World, served: str) -> None:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Annotation
+
+    vendor = any_db_world.vendor_api()
+    project = any_db_world.project(vendor, [f"进程{i}：内容。" for i in range(24)], overlap=2)
+    tokens = [any_db_world.api(any_db_world.user("expert")).token for _ in range(12)]
+    logs = run_expert_processes(served, project, tokens, processes=6)
+    claims = [tuple(claim) for log in logs for claim in log["claims"]]
+    submits = [submit for log in logs for submit in log["submits"]]
+    assert [refusal for log in logs for refusal in log["claim_refusals"]] == []
+    assert len(claims) == len(set(claims)), "an expert was given the same task twice"
+    assert max(Counter(task for _, task in claims).values()) <= 2, "a task had more than k slots"
+    assert len(claims) == 24 * 2, "every slot was claimed once the experts were done"
+    by_uuid: dict[str, set[int]] = {}
+    for _task, key, status, answer_id, code in submits:
+        assert status == 201, (status, code)
+        by_uuid.setdefault(key, set()).add(answer_id)
+    assert all(len(ids) == 1 for ids in by_uuid.values()), "a retry got a second answer"
+    with any_db_app.app_context():
+        rows = db.session.execute(select(Annotation.id, Annotation.client_uuid, Annotation.item_id)
+                                  .where(Annotation.project_id == project)).all()
+    assert {key: {row_id} for row_id, key, _ in rows} == by_uuid, "every 201 is stored, once"
+    assert set(Counter(item for _, _, item in rows).values()) == {2}
