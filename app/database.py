@@ -9,10 +9,13 @@ takes SQLite's write lock up front (the claim transaction relies on it).
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 IMMEDIATE = {"sqlite_immediate": True}
 
@@ -36,3 +39,22 @@ def _begin_sqlite(conn: Connection) -> None:
         return
     immediate = conn.get_execution_options().get("sqlite_immediate", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class utc_now(FunctionElement[datetime]):  # noqa: N801 - reads like the SQL function it is
+    """The database server's clock in a statement, so app hosts with skewed clocks agree on
+    leases. SQLite's ``'now'`` is fixed for the whole statement and is written with
+    microseconds so it compares like the stored timestamps; PostgreSQL uses ``now()``."""
+
+    type = DateTime(timezone=True)
+    inherit_cache = True
+
+
+@compiles(utc_now, "sqlite")
+def _sqlite_now(_element: utc_now, _compiler: Any, **_kw: Any) -> str:
+    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+@compiles(utc_now)
+def _default_now(_element: utc_now, _compiler: Any, **_kw: Any) -> str:
+    return "now()"

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -155,12 +155,15 @@ def issue_api_token(email: str) -> str:
     return token
 
 
+# Every API request runs this; the statement is built once.
+_USER_BY_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
+                  .where(ApiToken.token_sha256 == bindparam("digest")))
+
+
 def user_for_token(token: str) -> User | None:
     """The active user owning a bearer token, or None."""
     digest = hashlib.sha256(token.encode()).hexdigest()
-    user = db.session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_sha256 == digest))
+    user = db.session.scalar(_USER_BY_TOKEN, {"digest": digest})
     return user if user is not None and user.active else None
 
 

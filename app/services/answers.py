@@ -1,5 +1,10 @@
 """Submitting answers: validated by the task type, idempotent by the client's UUID, scored
-against gold where the item is a check item."""
+against gold where the item is a check item.
+
+Like the claim, the submit is a hot path written in Core statements: one read of the lease
+with its task, project, item, clock and any earlier answer under the same UUID; then the
+lease update, the task's answer count, the annotation and its audit event.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,60 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.database import utc_now
 from app.extensions import db
 from app.models import Annotation, Assignment, Item, Project, Task, User
-from app.services.audit import record_event
+from app.services.audit import insert_event
 from app.services.contributions import contribute
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.projects import project_config
 from app.services.rule_messages import rule_message
-from app.services.transactions import begin_write, database_now
-from tasks import InvalidAnswer, gold_item_passed, option_value, score_against_gold, task_type
+from app.services.transactions import as_utc, begin_write, write_connection
+from tasks import (
+    InvalidAnswer,
+    ProjectConfig,
+    gold_item_passed,
+    option_value,
+    score_against_gold,
+    task_type,
+)
+
+LEASE_EXPIRED = _l("Your lease on this task expired. Your draft is kept; claim the task again "
+                   "to submit it.")
+
+
+# Built once (building a statement costs more than running it); see app/services/labeling.py.
+_READ_LEASE = (
+    select(Assignment.id, Assignment.status, Assignment.lease_expires_at, Assignment.project_id,
+           Task.item_id, Task.is_gold, Task.gold_answer,
+           Project.task_type, Project.labels, Project.overlap, Project.options,
+           Item.text, Item.kind, Item.width, Item.height, utc_now().label("now"),
+           select(Annotation.id).where(Annotation.client_uuid == bindparam("key"))
+           .limit(1).scalar_subquery().label("replay"))
+    .join(Task, Task.id == Assignment.task_id)
+    .join(Project, Project.id == Assignment.project_id)
+    .outerjoin(Item, Item.id == Task.item_id)
+    .where(Assignment.task_id == bindparam("task_id"),
+           Assignment.annotator_id == bindparam("annotator_id")))
+_REPLAY = (select(Annotation.id, Annotation.annotator_id, Annotation.task_id,
+                  Annotation.gold_score).where(Annotation.client_uuid == bindparam("key")))
+_TAKE_LEASE = (update(Assignment)
+               .where(Assignment.id == bindparam("assignment_id"),
+                      Assignment.status == "leased",
+                      Assignment.lease_expires_at > bindparam("now"))
+               .values(status="submitted", submitted_at=bindparam("now")))
+_COUNT_ANSWER = (update(Task).where(Task.id == bindparam("task_id"))
+                 .values(answers=Task.answers + 1, last_answer_at=bindparam("now")))
+_INSERT_ANNOTATION = insert(Annotation)
 
 
 @dataclass(frozen=True)
 class Submitted:
     """A stored answer, and the gold feedback the expert may see."""
 
-    annotation: Annotation
+    annotation_id: int
     gold: dict[str, Any] | None = None
 
 
@@ -37,19 +77,44 @@ def _parse_uuid(client_uuid: object) -> str:
         raise Invalid(_l("client_uuid must be a UUID."), code="bad_client_uuid") from None
 
 
-def _replayed(client_uuid: str, expert: User, task_id: int) -> Annotation | None:
-    existing = db.session.scalar(select(Annotation).where(Annotation.client_uuid == client_uuid))
-    if existing is not None and (existing.annotator_id, existing.task_id) != (expert.id, task_id):
-        raise Conflict(_l("This client_uuid was already used for another answer."))
-    return existing
+def _read_lease(task_id: int, annotator_id: int, key: str) -> Row[Any] | None:
+    return write_connection().execute(
+        _READ_LEASE, {"task_id": task_id, "annotator_id": annotator_id, "key": key}).first()
 
 
-def _feedback(project: Project, task: Task, annotation: Annotation) -> dict[str, Any] | None:
-    if annotation.gold_score is None or not option_value(project_config(project),
-                                                         "gold_feedback"):
+def _feedback(lease: Row[Any], score: float | None) -> dict[str, Any] | None:
+    if score is None or not option_value(_config(lease), "gold_feedback"):
         return None
-    return {"score": round(annotation.gold_score, 4),
-            "passed": gold_item_passed(annotation.gold_score), "expected": task.gold_answer}
+    return {"score": round(score, 4), "passed": gold_item_passed(score),
+            "expected": lease.gold_answer}
+
+
+def _config(lease: Row[Any]) -> ProjectConfig:
+    return ProjectConfig(tuple(lease.labels), lease.overlap, dict(lease.options))
+
+
+def _replayed(key: str, expert: User, task_id: int, lease: Row[Any]) -> Submitted | None:
+    """The answer already stored under this UUID by this expert for this task, if any."""
+    existing = write_connection().execute(_REPLAY, {"key": key}).first()
+    if existing is None:
+        return None
+    if (existing.annotator_id, existing.task_id) != (expert.id, task_id):
+        raise Conflict(_l("This client_uuid was already used for another answer."))
+    return Submitted(existing.id, _feedback(lease, existing.gold_score))
+
+
+def _validated(lease: Row[Any], result: object) -> tuple[dict[str, Any], float | None]:
+    config = _config(lease)
+    size = (lease.width, lease.height) if lease.kind == "image" and lease.width \
+        and lease.height else None
+    try:
+        answer = task_type(lease.task_type).validate_result(
+            result, config, item_text=lease.text, image_size=size)
+    except InvalidAnswer as exc:
+        raise Invalid(rule_message(exc), code=exc.code) from None
+    score = (score_against_gold(lease.task_type, answer, lease.gold_answer, config)
+             if lease.is_gold and lease.gold_answer is not None else None)
+    return answer, score
 
 
 def submit_annotation(expert: User, task_id: int, result: object,
@@ -61,71 +126,65 @@ def submit_annotation(expert: User, task_id: int, result: object,
     """
     key = _parse_uuid(client_uuid)
     begin_write()
-    assignment = db.session.scalar(select(Assignment).where(
-        Assignment.task_id == task_id, Assignment.annotator_id == expert.id))
-    if assignment is None:
+    lease = _read_lease(task_id, expert.id, key)
+    if lease is None:
         raise NotFound(_l("This task is not leased to you."))
-    project = db.session.get(Project, assignment.project_id)
+    if lease.replay is not None:
+        replay = _replayed(key, expert, task_id, lease)
+        assert replay is not None
+        db.session.commit()
+        return replay
+    answer, score = _validated(lease, result)
+    try:
+        annotation_id = _store_answer(expert, task_id, lease, answer, key, score)
+    except IntegrityError:  # the same client_uuid stored by a concurrent retry
+        db.session.rollback()
+        begin_write()
+        if (replay := _replayed(key, expert, task_id, lease)) is None:
+            raise
+        db.session.commit()
+        return replay
+    db.session.commit()
+    return Submitted(annotation_id, _feedback(lease, score))
+
+
+def _take_lease(expert: User, task_id: int, lease: Row[Any], key: str) -> None:
+    if lease.status == "submitted":
+        raise Conflict(_l("You already answered this task."), code="already_submitted")
+    taken = write_connection().execute(
+        _TAKE_LEASE, {"assignment_id": lease.id, "now": as_utc(lease.now)})
+    if taken.rowcount != 1:
+        # A concurrent retry with the same UUID may have just committed (PostgreSQL re-reads
+        # the row after the lock): that answer is this one.
+        if _replayed(key, expert, task_id, lease) is not None:
+            raise IntegrityError("submit", None, Exception("client_uuid replayed"))
+        raise Conflict(LEASE_EXPIRED, code="lease_expired")
+
+
+def _contributed_item(task_id: int, lease: Row[Any], answer: dict[str, Any]) -> int:
+    """A collection slot's answer becomes an item of the project's corpus (ORM, rare path)."""
+    project = db.session.get(Project, lease.project_id)
     task = db.session.get(Task, task_id)
     assert project is not None and task is not None
-    if (existing := _replayed(key, expert, task_id)) is not None:
-        db.session.commit()
-        return Submitted(existing, _feedback(project, task, existing))
-    item = db.session.get(Item, task.item_id) if task.item_id is not None else None
-    config = project_config(project)
-    try:
-        size = item.image_size if item is not None else None
-        answer = task_type(project.task_type).validate_result(
-            result, config, item_text=item.text if item is not None else None,
-            image_size=size)
-    except InvalidAnswer as exc:
-        raise Invalid(rule_message(exc), code=exc.code) from None
-    score = (score_against_gold(project.task_type, answer, task.gold_answer, config)
-             if task.is_gold and task.gold_answer is not None else None)
-    annotation = _store_answer(expert, assignment, task, answer, key, score)
-    return Submitted(annotation, _feedback(project, task, annotation))
-
-
-def _take_lease(assignment: Assignment) -> None:
-    now = database_now()
-    if assignment.status == "submitted":
-        raise Conflict(_l("You already answered this task."), code="already_submitted")
-    taken = db.session.execute(
-        update(Assignment).where(Assignment.id == assignment.id,
-                                 Assignment.status == "leased",
-                                 Assignment.lease_expires_at > now)
-        .values(status="submitted", submitted_at=now)
-        .execution_options(synchronize_session=False))
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(_l("Your lease on this task expired. Your draft is kept; claim the "
-                          "task again to submit it."), code="lease_expired")
-    task_row = db.session.get(Task, assignment.task_id)
-    assert task_row is not None
-    task_row.answers += 1
-    task_row.last_answer_at = now
-
-
-def _store_answer(expert: User, assignment: Assignment, task: Task, answer: dict[str, Any],
-                  key: str, score: float | None) -> Annotation:
-    _take_lease(assignment)
-    if task.item_id is None:
-        project = db.session.get(Project, assignment.project_id)
-        assert project is not None
-        contribute(project, task, answer)
-    annotation = Annotation(assignment_id=assignment.id, task_id=task.id,
-                            project_id=assignment.project_id, item_id=task.item_id,
-                            annotator_id=expert.id, client_uuid=key, result=answer,
-                            gold_score=score)
-    db.session.add(annotation)
+    contribute(project, task, answer)
     db.session.flush()
-    record_event("annotation_submitted", expert, object_type="annotation",
-                 object_id=annotation.id, task_id=task.id)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same client_uuid committed by a concurrent retry
-        db.session.rollback()
-        replay = _replayed(key, expert, task.id)
-        if replay is None:
-            raise
-        return replay
-    return annotation
+    assert task.item_id is not None
+    return task.item_id
+
+
+def _store_answer(expert: User, task_id: int, lease: Row[Any], answer: dict[str, Any],
+                  key: str, score: float | None) -> int:
+    _take_lease(expert, task_id, lease, key)
+    item_id = lease.item_id
+    if item_id is None:
+        item_id = _contributed_item(task_id, lease, answer)
+    conn = write_connection()
+    conn.execute(_COUNT_ANSWER, {"task_id": task_id, "now": as_utc(lease.now)})
+    inserted = conn.execute(_INSERT_ANNOTATION, {
+        "assignment_id": lease.id, "task_id": task_id, "project_id": lease.project_id,
+        "item_id": item_id, "annotator_id": expert.id, "client_uuid": key, "result": answer,
+        "gold_score": score})
+    annotation_id = int(inserted.inserted_primary_key[0])
+    insert_event("annotation_submitted", expert, object_type="annotation",
+                 object_id=annotation_id, task_id=task_id)
+    return annotation_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 from app.database import IMMEDIATE
 from app.extensions import db
@@ -20,7 +21,12 @@ def begin_write() -> None:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() would discard pending changes; call it first")
     if session.in_transaction():
+        # Ending the read snapshot must not expire what the request already loaded (the
+        # signed-in user): a rollback would reload each of them with one more SELECT.
+        loaded = list(session.identity_map.values())
+        session.expunge_all()
         session.rollback()
+        session.add_all(loaded)
     db.session.connection(execution_options=IMMEDIATE)
 
 
@@ -37,3 +43,12 @@ def database_now() -> datetime:
     value = db.session.scalar(text("SELECT now()"))
     assert isinstance(value, datetime)
     return as_utc(value)
+
+
+def write_connection() -> Connection:
+    """The connection of the current write transaction, for the hot paths' Core statements.
+
+    Call after :func:`begin_write`. Core statements skip the ORM's identity map, so the
+    caller must not mix them with ORM objects it later reads for the same rows.
+    """
+    return db.session.connection()
