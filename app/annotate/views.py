@@ -11,6 +11,7 @@ from app.models import Role
 from app.permissions import roles_required
 from app.services.contributions import collects_pictures
 from app.services.projects import get_open_project
+from app.services.skip_reasons import SKIP_REASONS
 
 bp = Blueprint("annotate", __name__, url_prefix="/annotate")
 
@@ -21,4 +22,4 @@ def workbench(project_id: int) -> ResponseReturnValue:
     """The workbench of one project."""
     project = get_open_project(current_user, project_id)
     return render_template("annotate/workbench.html", project=project,
-                           pictures=collects_pictures(project))
+                           pictures=collects_pictures(project), skip_reasons=SKIP_REASONS)

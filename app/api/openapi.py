@@ -135,11 +135,15 @@ def _paths() -> dict[str, Any]:
             "responses": {"200": _json({"type": "object", "properties": {
                 "lease_expires_at": {"type": "string", "format": "date-time"}}}), **_ERRORS}}},
         "/tasks/{task_id}/skip": {"post": {
-            "summary": "Give a leased task back with a reason",
+            "summary": "Give a leased task back with a reason code (other: with a note)",
             "parameters": [_path_id("task_id")],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["reason"],
-                "properties": {"reason": {"type": "string"}}}}}},
+                "properties": {"reason": {"type": "string", "description": "unclear | "
+                                          "off_topic | not_my_domain | broken_media | other "
+                                          "(any other text counts as other)"},
+                               "note": {"type": "string", "maxLength": 500,
+                                        "description": "the reason in words, for other"}}}}}},
             "responses": {"204": {"description": "Skipped"}, **_ERRORS}}},
         "/tasks/{task_id}/uploads": {"post": {
             "summary": "Upload a PNG or JPEG picture for the caller's leased collection slot; "

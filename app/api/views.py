@@ -29,6 +29,7 @@ from app.services.errors import Invalid, Unavailable
 from app.services.quality_report import latest_report, project_quality
 from app.services.rule_messages import line_error_message
 from app.services.scoping import get_managed, get_owned
+from app.services.skip_reasons import skip_reason
 from app.storage import StorageUnavailable, object_store
 
 
@@ -118,7 +119,7 @@ def set_gold(project_id: int) -> ResponseReturnValue:
     project = get_managed(Project, project_id, current_user)
     entries = _field(_json_object(), "items", list)
     if not all(isinstance(e, dict) and isinstance(e.get("item_id"), int) for e in entries):
-        raise Invalid(_("Each gold item needs an item_id and an answer."), code="bad_field")
+        raise Invalid(_("Each check item needs an item_id and an answer."), code="bad_field")
     count = gold.set_gold_answers(current_user, project,
                                   [(e["item_id"], e.get("answer")) for e in entries])
     return jsonify(gold_items=count)
@@ -192,7 +193,8 @@ def heartbeat(task_id: int) -> ResponseReturnValue:
 def skip(task_id: int) -> ResponseReturnValue:
     """Give a task back with a reason; it is not offered to the caller again."""
     body = _json_object()
-    labeling.skip_task(current_user, task_id, _field(body, "reason", str))
+    reason = skip_reason(_field(body, "reason", str), _field(body, "note", str, ""))
+    labeling.skip_task(current_user, task_id, reason)
     return "", 204
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.jobs import enqueue_quality_refresh
@@ -48,8 +49,9 @@ def new() -> ResponseReturnValue:
         except ServiceError as exc:
             flash(str(exc.message), "error")
             return render_template("projects/new.html", form=form), exc.status
-        flash(_("Project created with %(n)d tasks.",
-                n=projects.project_progress(project).items_total), "info")
+        tasks = projects.project_progress(project).items_total
+        flash(ngettext("Project created with %(num)d task.",
+                       "Project created with %(num)d tasks.", tasks), "info")
         return redirect(url_for("projects.show", project_id=project.id))
     return render_template("projects/new.html", form=form), 422 if form.errors else 200
 
@@ -63,7 +65,7 @@ def show(project_id: int) -> ResponseReturnValue:
     quality = project_quality(project, enqueue_quality_refresh)
     return render_template("projects/show.html", project=project, quality=quality,
                            corpus=projects.corpus_of(project),
-                           tasks=task_list.list_tasks(project, query), query=query,
+                           tasks=task_list.task_page(project, query), query=query,
                            gold_form=GoldForm())
 
 
@@ -82,5 +84,5 @@ def upload_gold(project_id: int) -> ResponseReturnValue:
     except ServiceError as exc:
         flash(str(exc.message), "error")
     else:
-        flash(_("%(n)d check items set.", n=count), "info")
+        flash(ngettext("%(num)d check item set.", "%(num)d check items set.", count), "info")
     return redirect(url_for("projects.show", project_id=project.id))

@@ -5,6 +5,7 @@ short-lived presigned URL."""
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,10 @@ from app.storage import ObjectStore
 
 BATCH = 1000
 SPOOL_BYTES = 8 * 1024 * 1024
+#: What the user reads about a failed export; the exception itself goes to the log only.
+FAILED = _l("The export failed because of an error on our side; it was logged. Try again, "
+            "and tell the platform operator if it fails again.")
+logger = logging.getLogger(__name__)
 
 
 def request_export(user: User, project_id: int, enqueue: Callable[[int], None]) -> Export:
@@ -102,10 +107,11 @@ def run_export(export_id: int, store: ObjectStore) -> None:
             _write(export, project, spool)
             spool.seek(0)
             store.put_stream(key, spool, "application/x-ndjson")
-    except Exception as exc:  # the user sees "failed" with the reason, never a stuck job
+    except Exception as exc:  # the user sees "failed", never a stuck job nor the exception
+        logger.exception("export %s of project %s failed", export_id, project.id)
         db.session.rollback()
         begin_write()
-        export.status, export.error = "failed", str(exc)[:500]
+        export.status, export.error = "failed", type(exc).__name__[:500]
         export.finished_at = utcnow()
         db.session.commit()
         raise
@@ -120,5 +126,5 @@ def export_json(export: Export, store: ObjectStore) -> dict[str, Any]:
            if export.status == "ready" and export.object_key else None)
     return {"id": export.id, "project_id": export.project_id, "status": export.status,
             "items_done": export.items_done, "items_total": export.items_total,
-            "error": export.error, "download_url": url}
+            "error": str(FAILED) if export.status == "failed" else None, "download_url": url}
 

@@ -65,7 +65,7 @@ def set_gold_answers(user: User, project: Project, entries: list[tuple[int, obje
     does not fit the project raises (NotFound, Conflict, Invalid) and changes nothing.
     """
     if not 1 <= len(entries) <= MAX_GOLD_PER_REQUEST:
-        raise Invalid(_l("Send between 1 and %(n)d gold items.", n=MAX_GOLD_PER_REQUEST))
+        raise Invalid(_l("Send between 1 and %(n)d check items.", n=MAX_GOLD_PER_REQUEST))
     begin_write()
     for item_id, answer in entries:
         row = db.session.execute(

@@ -25,7 +25,7 @@ _RULES: dict[str, Any] = {
     "option_too_long": _l("The option “%(name)s” may have at most %(limit)d characters."),
     "unknown_domain": _l("“%(domain)s” is not a known domain."),
     "labels_not_used": _l("A %(type)s project takes no labels."),
-    "gold_not_supported": _l("A %(type)s project cannot use gold items."),
+    "gold_not_supported": _l("A %(type)s project cannot use check items."),
     "classify_multi_shape": _l('The answer must be {"labels": ["…", …]}.'),
     "no_label_chosen": _l("Choose at least one label."),
     "duplicate_answer_labels": _l("Each label may be chosen only once."),

@@ -41,7 +41,8 @@ class TaskQuery:
 
 def parse_task_query(args: dict[str, str]) -> TaskQuery:
     """Validate query parameters; raises Invalid (400) for anything not on the allow-list."""
-    unknown = set(args) - {"status", "annotator", "label", "sort", "page"}
+    # ``lang`` picks the interface language on any page (app.i18n), so it is no filter.
+    unknown = set(args) - {"status", "annotator", "label", "sort", "page", "lang"}
     status, sort = args.get("status") or None, args.get("sort", "id")
     annotator, page = args.get("annotator", ""), args.get("page", "1")
     if unknown or (status and status not in STATUSES) or sort not in SORTS \
@@ -59,7 +60,18 @@ def _bad_parameters() -> Invalid:
 
 
 def list_tasks(project: Project, query: TaskQuery) -> dict[str, Any]:
-    """One page of a project's tasks with their answer counts and a text preview."""
+    """One page of a project's tasks with their answer counts and a text preview (JSON:
+    ``last_answer_at`` as ISO 8601 with its UTC offset)."""
+    page = task_page(project, query)
+    for task in page["tasks"]:
+        last = task["last_answer_at"]
+        task["last_answer_at"] = last.isoformat() if last else None
+    return page
+
+
+def task_page(project: Project, query: TaskQuery) -> dict[str, Any]:
+    """As :func:`list_tasks`, with ``last_answer_at`` an aware datetime (UTC) for pages, which
+    show it in the configured time zone (Beijing time)."""
     stmt = (select(Task.id, Task.item_id, Task.answers, Task.slots_taken, Task.last_answer_at,
                    Item.text)
             .outerjoin(Item, Item.id == Task.item_id).where(Task.project_id == project.id))
@@ -85,5 +97,5 @@ def _task_json(row: Any, overlap: int) -> dict[str, Any]:
     last: datetime | None = as_utc(last_answer_at) if last_answer_at else None
     return {"id": task_id, "item_id": item_id, "answers": answers, "leased": slots - answers,
             "status": "complete" if answers >= overlap else "open",
-            "last_answer_at": last.isoformat() if last else None,
+            "last_answer_at": last,
             "text_preview": (text or "")[:PREVIEW_CHARS]}

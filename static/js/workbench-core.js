@@ -64,6 +64,8 @@ const goldBox = document.getElementById('wb-gold');
 const help = document.getElementById('wb-shortcuts');
 const helpButton = document.getElementById('shortcuts-button');
 const skipDialog = document.getElementById('skip-dialog');
+const skipOther = document.getElementById('skip-other');
+const skipNote = document.getElementById('skip-note');
 const drafts = draftStore(`wanbiao-draft-${root.dataset.project}`);
 
 let kind = null; // the task type's part, see startWorkbench
@@ -256,12 +258,15 @@ async function submit() {
 function openSkip() {
   if (skipButton.disabled || skipDialog.open) return;
   focusBeforeSkip = document.activeElement;
+  skipOther.hidden = true;
+  skipNote.value = '';
   skipDialog.showModal();
   const first = skipDialog.querySelector('[data-reason]');
   if (first) first.focus();
 }
 
-async function skip(reason) {
+// The server stores the reason's code ("other" with the expert's words), never the label.
+async function skip(reason, note = '') {
   skipDialog.close();
   if (taskId === null || busy) return;
   busy = true;
@@ -269,7 +274,7 @@ async function skip(reason) {
   const url = root.dataset.skip.replace(/\/0\/skip$/, `/${taskId}/skip`);
   let response;
   try {
-    response = await postJSON(url, { reason });
+    response = await postJSON(url, note ? { reason, note } : { reason });
   } catch {
     busy = false;
     show(strings.error, 'error');
@@ -322,12 +327,21 @@ function onKey(event) {
   }
 }
 
+function chooseSkipReason(reason) {
+  if (reason !== 'other') {
+    skip(reason);
+    return;
+  }
+  skipOther.hidden = false; // "other" needs the expert's own words
+  skipNote.focus();
+}
+
 function onSkipDialogKey(event) {
-  if (!/^[1-9]$/.test(event.key)) return;
+  if (isTyping(event.target) || !/^[1-9]$/.test(event.key)) return;
   const choice = skipDialog.querySelector(`[data-reason][data-key="${event.key}"]`);
   if (choice) {
     event.preventDefault();
-    skip(choice.dataset.reason);
+    chooseSkipReason(choice.dataset.reason);
   }
 }
 
@@ -338,8 +352,13 @@ function listen() {
   skipDialog.addEventListener('keydown', onSkipDialogKey);
   skipDialog.addEventListener('click', (event) => {
     const choice = event.target.closest('[data-reason]');
-    if (choice) skip(choice.dataset.reason);
+    if (choice) chooseSkipReason(choice.dataset.reason);
     else if (event.target.closest('[data-cancel]') || event.target === skipDialog) skipDialog.close();
+  });
+  skipOther.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (skipNote.value.trim()) skip('other', skipNote.value.trim());
+    else skipOther.reportValidity();
   });
   skipDialog.addEventListener('close', () => {
     if (focusBeforeSkip && document.contains(focusBeforeSkip)) focusBeforeSkip.focus({ preventScroll: true });

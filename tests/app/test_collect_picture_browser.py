@@ -24,8 +24,9 @@ DROP = """([name, data]) => {
   const transfer = new DataTransfer();
   transfer.items.add(new File([bytes], name, { type: 'image/png' }));
   const zone = document.getElementById('collect-drop');
-  zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  const init = { dataTransfer: transfer, bubbles: true, cancelable: true };
+  zone.dispatchEvent(new DragEvent('dragover', init));
+  zone.dispatchEvent(new DragEvent('drop', init));
 }"""
 
 
