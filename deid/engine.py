@@ -40,6 +40,7 @@ from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from deid.char_cnn import CharCnn
 from deid.findings import Finding, resolve_overlaps
 from deid.name_tagger import NameTagger
 from deid.normalize import NormalizedText, normalize
@@ -47,6 +48,7 @@ from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REP
 from deid.recognizers.contact import AsciiEmailRecognizer
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
+NETWORK_PATH = MODEL_PATH.with_name("char_cnn.npz")
 # Longest text handed to spaCy at once (its own limit is 1,000,000 characters); longer
 # documents are analysed piece by piece, cut at sentence ends.
 MAX_PIECE = 20_000
@@ -55,20 +57,27 @@ TAGGER_CHUNK = 50_000
 LANGUAGES = ("zh", "en")
 # A character is part of a name when the tagger gives it at least this probability (chosen on
 # the tuning sets, see deid/model/MODEL_CARD.md).
-NAME_THRESHOLD = 0.14
+NAME_THRESHOLD = 0.2
 # ... and a found name takes in the neighbouring characters with at least this probability.
 NAME_GROW = 0.02
+# Weight of the character CNN's probabilities against the linear tagger's.
+NETWORK_MIX = 0.5
 
 
-def load_name_tagger(model_path: Path = MODEL_PATH) -> NameTagger:
-    """Load the shipped name tagger from ``model_path``.
+def load_name_tagger(model_path: Path = MODEL_PATH,
+                     network_path: Path = NETWORK_PATH) -> NameTagger:
+    """Load the shipped name tagger from ``model_path`` with the character CNN of
+    ``network_path`` averaged in (``NETWORK_MIX``).
 
-    Raises ``OSError`` when the model file is missing: the engine never runs without its
-    name model, because a release must not pass with names undetected.
+    Raises ``OSError`` when a model file is missing: the engine never runs without its
+    name models, because a release must not pass with names undetected.
     """
     if not model_path.is_file():
         raise OSError(f"name model missing: {model_path} (run python -m deid.train_name_tagger)")
-    return NameTagger.load(model_path)
+    if not network_path.is_file():
+        raise OSError(f"name model missing: {network_path} (run python -m deid.train_char_cnn)")
+    tagger = NameTagger.load(model_path)
+    return NameTagger(tagger.weights, tagger.table_bits, CharCnn.load(network_path), NETWORK_MIX)
 
 
 def jieba_pipeline() -> Language:
@@ -256,13 +265,14 @@ def _english_recognizers() -> list[Any]:
     return [cls() for cls in _ENGLISH_PATTERN_RECOGNIZERS] + [AsciiEmailRecognizer("en")]
 
 
-def build_analyzer(model_path: Path = MODEL_PATH, profile: str = "default") -> AnalyzerEngine:
+def build_analyzer(model_path: Path = MODEL_PATH, profile: str = "default",
+                   network_path: Path = NETWORK_PATH) -> AnalyzerEngine:
     """Build the ``AnalyzerEngine`` for ``zh`` (the Chinese recognizers of ``profile``, opt-in
     ``ORG``/``LOC``) and ``en`` (Presidio's pattern recognizers).
 
-    Raises ``OSError`` without the name model, ``KeyError`` for an unknown profile.
+    Raises ``OSError`` without either name model, ``KeyError`` for an unknown profile.
     """
-    tagger = load_name_tagger(model_path)
+    tagger = load_name_tagger(model_path, network_path)
     tokenizers = {"zh": jieba_pipeline(), "en": spacy.blank("en")}
     recognizers = [factory("zh") for factory in PROFILES[profile].values()]
     recognizers += [factory("zh") for factory in OPT_IN_RECOGNIZERS.values()]

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -186,10 +187,15 @@ def jieba_lexicon() -> Lexicon:
     return Lexicon.from_words(words, names)
 
 
-def feature_rows(codes: Codes, positions: Codes, table_bits: int) -> npt.NDArray[np.intp]:
+Patterns = tuple[npt.NDArray[np.uint64], ...]
+
+
+def feature_rows(codes: Codes, positions: Codes, table_bits: int,
+                 patterns: Patterns | None = None) -> npt.NDArray[np.intp]:
     """Hashed feature row of every template at each of ``positions`` of ``codes``:
     an array of shape ``(len(positions), TEMPLATE_COUNT)`` with values below
-    ``2 ** table_bits``."""
+    ``2 ** table_bits``.  ``patterns``: ``jieba_lexicon().patterns(codes, positions)`` if
+    the caller has them already."""
     shift = np.uint64(64 - table_bits)
     columns = []
     with np.errstate(over="ignore"):
@@ -208,7 +214,9 @@ def feature_rows(codes: Codes, positions: Codes, table_bits: int) -> npt.NDArray
                 key = (key << np.uint64(width)) | table[positions + offset]
             key = (key + np.uint64(1000 * (number + 1))) * _MULTIPLIERS[0]
             columns.append(key >> shift)
-        for number, bits in enumerate(jieba_lexicon().patterns(codes, positions)):
+        if patterns is None:
+            patterns = jieba_lexicon().patterns(codes, positions)
+        for number, bits in enumerate(patterns):
             key = ((bits << np.uint64(2)) | surname[positions]) + np.uint64(100_000 * (number + 1))
             columns.append((key * _MULTIPLIERS[2]) >> shift)
         given = jieba_lexicon().given[codes].astype(np.uint64)
@@ -228,22 +236,42 @@ def text_positions(codes: Codes) -> Codes:
     return np.flatnonzero(codes != BOUNDARY)
 
 
+class LabelScorer(Protocol):
+    """A second model over the same padded code array (``deid.char_cnn.CharCnn``)."""
+
+    def logits(self, codes: Codes, patterns: Patterns) -> Floats:
+        """O/B/I scores ``(len(codes), len(LABELS))``, one row per element of ``codes``;
+        ``patterns`` are ``jieba_lexicon().patterns`` of its text positions."""
+
+
+def _softmax(scores: Floats) -> Floats:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=1, keepdims=True)
+    return scores
+
+
 @dataclass(frozen=True)
 class NameTagger:
-    """The trained weights: ``weights[row, label]`` for ``2 ** table_bits`` hashed rows."""
+    """The trained weights: ``weights[row, label]`` for ``2 ** table_bits`` hashed rows, and
+    optionally a second model whose probabilities are averaged in with weight ``mix``."""
 
     weights: Floats
     table_bits: int
+    network: LabelScorer | None = None
+    mix: float = 0.5
 
     def probabilities(self, texts: Sequence[str]) -> tuple[Floats, Codes]:
         """Per-character label probabilities ``(n_chars, len(LABELS))`` for all ``texts``
         (in order, concatenated) and each text's first row in that array."""
         codes, _ = encode(texts)
         positions = text_positions(codes)
-        scores = self.weights[feature_rows(codes, positions, self.table_bits)].sum(axis=1)
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        scores /= scores.sum(axis=1, keepdims=True)
+        patterns = jieba_lexicon().patterns(codes, positions)
+        scores = _softmax(self.weights[feature_rows(codes, positions, self.table_bits, patterns)]
+                          .sum(axis=1))
+        if self.network is not None:
+            other = _softmax(self.network.logits(codes, patterns)[positions])
+            scores = (1 - self.mix) * scores + self.mix * other
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         return scores.astype(np.float32), firsts
