@@ -94,7 +94,7 @@ def test_an_uploaded_picture_becomes_an_image_item_a_box_project_can_use(any_db_
         box_claim = expert.post(f"/api/v1/projects/{boxes.json['id']}/claim").json
         sizes.add((box_claim["item"]["image"]["width"], box_claim["item"]["image"]["height"]))
         assert expert.post(f"/api/v1/tasks/{box_claim['task_id']}/skip",
-                           {"reason": "other"}).status_code == 204
+                           {"reason": "unclear"}).status_code == 204
     assert sizes == {(40, 30), (320, 200)}
 
 
