@@ -45,27 +45,33 @@ def looks_binary(head: bytes) -> bool:
 
 
 def iter_lines(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes | None]]:
-    """Split a byte stream into lines (LF or CRLF); an over-long line comes back as None."""
+    """Split a byte stream into lines (LF or CRLF); an over-long line comes back as None.
+
+    Each chunk is split in C (``bytes.split``); only a line crossing chunk boundaries is
+    buffered, and never beyond ``MAX_LINE_BYTES``.
+    """
     buffer = bytearray()
     overflow = False
     number = 1
     for chunk in chunks:
-        start = 0
-        while True:
-            end = chunk.find(b"\n", start)
-            piece = chunk[start:] if end < 0 else chunk[start:end]
-            if not overflow:
-                buffer += piece
-                overflow = len(buffer) > MAX_LINE_BYTES
-                if overflow:
-                    buffer.clear()
-            if end < 0:
-                break
-            yield number, None if overflow else bytes(buffer).removesuffix(b"\r")
-            buffer.clear()
-            overflow = False
+        pieces = chunk.split(b"\n")
+        for piece in pieces[:-1]:
+            if buffer or overflow:
+                line = None if overflow or len(buffer) + len(piece) > MAX_LINE_BYTES \
+                    else bytes(buffer + piece)
+                buffer.clear()
+                overflow = False
+            else:
+                line = None if len(piece) > MAX_LINE_BYTES else piece
+            yield number, None if line is None else line.removesuffix(b"\r")
             number += 1
-            start = end + 1
+        tail = pieces[-1]
+        if not overflow:
+            overflow = len(buffer) + len(tail) > MAX_LINE_BYTES
+            if overflow:
+                buffer.clear()
+            else:
+                buffer += tail
     if buffer or overflow:
         yield number, None if overflow else bytes(buffer).removesuffix(b"\r")
 

@@ -1,9 +1,11 @@
 """Ingestion job body: split a stored corpus into items, all or nothing, resumable.
 
-Pass 1 parses the whole object and collects per-line errors; any error fails the corpus with no
-item created. Pass 2 inserts items in batches (``ON CONFLICT DO NOTHING`` on
-``(corpus_id, sha256)``), committing progress as it goes, so a re-run after a crash resumes and
-exact duplicates are dropped.
+One pass streams the object, parses it and inserts items in batches (``ON CONFLICT DO
+NOTHING`` on ``(corpus_id, sha256)``), committing progress as it goes, so a re-run after a
+crash resumes and exact duplicates are dropped. The first per-line error stops the inserts; the
+pass goes on only to collect the remaining errors, then the items already inserted are deleted
+and the corpus fails — no item of a failed corpus survives, and nobody sees the items of a
+corpus that is still ``processing``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -46,50 +48,55 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
     db.session.connection().execute(insert(Item.__table__).on_conflict_do_nothing(), rows)
 
 
-def _collect_errors(corpus: Corpus, store: ObjectStore) -> tuple[list[dict[str, Any]], int]:
-    errors: list[dict[str, Any]] = []
-    error_total = records = 0
-    for entry in PARSERS[corpus.file_format](store.iter_chunks(corpus.object_key)):
-        if isinstance(entry, LineError):
-            error_total += 1
-            if len(errors) < MAX_ERRORS_KEPT:
-                errors.append({"line": entry.line, "code": entry.code})
-        else:
-            records += 1
-    if records == 0 and error_total == 0:
-        errors.append({"line": 0, "code": "no_items"})
-        error_total = 1
-    return errors, error_total
-
-
 def _fail(corpus: Corpus, errors: list[dict[str, Any]]) -> None:
     begin_write()
+    db.session.execute(delete(Item).where(Item.corpus_id == corpus.id))
     corpus.status = "failed"
     corpus.errors = errors
     corpus.finished_at = utcnow()
     db.session.commit()
 
 
-def _store_items(corpus: Corpus, store: ObjectStore) -> int:
-    progress = _Progress(store, corpus.object_key)
-    batch: list[dict[str, Any]] = []
-    records = 0
-    for entry in PARSERS[corpus.file_format](progress.chunks()):
-        assert isinstance(entry, Record)  # pass 1 found no errors
-        records += 1
+class _Batches:
+    """Rows waiting for the next batch insert, and the errors met so far."""
+
+    def __init__(self, corpus: Corpus, progress: _Progress) -> None:
+        self.corpus, self.progress = corpus, progress
+        self.rows: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.error_total = self.records = 0
+
+    def add(self, entry: Record | LineError) -> None:
+        if isinstance(entry, LineError):
+            self.error_total += 1
+            if len(self.errors) < MAX_ERRORS_KEPT:
+                self.errors.append({"line": entry.line, "code": entry.code})
+            return
+        self.records += 1
+        if self.error_total:  # the corpus fails: only the errors still matter
+            return
         digest = hashlib.sha256(entry.text.encode("utf-8")).hexdigest()
-        batch.append({"corpus_id": corpus.id, "seq": records, "sha256": digest,
-                      "text": entry.text})
-        if len(batch) >= BATCH:
+        self.rows.append({"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest,
+                          "text": entry.text})
+        if len(self.rows) >= BATCH:
             begin_write()  # the worker writes beside the web app: take the lock first
-            _insert_items(batch)
-            corpus.bytes_processed = progress.bytes
+            _insert_items(self.rows)
+            self.corpus.bytes_processed = self.progress.bytes
             db.session.commit()
-            batch = []
-    if batch:
-        begin_write()
-        _insert_items(batch)
-    return records
+            self.rows = []
+
+
+def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
+    batches = _Batches(corpus, _Progress(store, corpus.object_key))
+    for entry in PARSERS[corpus.file_format](batches.progress.chunks()):
+        batches.add(entry)
+    if batches.error_total or not batches.records:
+        _fail(corpus, batches.errors or [{"line": 0, "code": "no_items"}])
+        return None
+    begin_write()
+    if batches.rows:
+        _insert_items(batches.rows)
+    return batches.records
 
 
 def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
@@ -102,14 +109,6 @@ def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
     for start in range(0, len(rows), BATCH):
         _insert_items(rows[start:start + BATCH])
     return len(rows)
-
-
-def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
-    errors, error_total = _collect_errors(corpus, store)
-    if error_total:
-        _fail(corpus, errors)
-        return None
-    return _store_items(corpus, store)
 
 
 def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:

@@ -58,6 +58,24 @@ def test_jsonl_with_bad_lines_imports_nothing_and_names_lines(app: Any, world: W
     assert all(e["message"] for e in corpus["errors"])
 
 
+def test_bad_line_after_many_batches_leaves_no_item(app: Any, world: World) -> None:
+    """Ingestion inserts as it parses; a late error must still leave the corpus empty."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Item
+
+    vendor = world.vendor_api()
+    good = "".join(json.dumps({"text": f"第{i}条"}, ensure_ascii=False) + "\n"
+                   for i in range(4500))
+    created = vendor.upload((good + "not json\n" + good).encode(), "late-error.jsonl")
+    corpus = vendor.get(f"/api/v1/corpora/{created.json['id']}").json
+    assert corpus["status"] == "failed" and corpus["item_count"] == 0
+    assert [(e["line"], e["code"]) for e in corpus["errors"]] == [(4501, "invalid_json")]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Item)) == 0
+
+
 def test_deeply_nested_jsonl_line_is_a_line_error(world: World) -> None:
     vendor = world.vendor_api()
     created = vendor.upload(b"[" * 100000 + b"]" * 100000 + b"\n", "deep.jsonl")
