@@ -2,11 +2,16 @@
 
     python benchmarks/quality.py --db sqlite|postgresql [--items N] [--postgres-url URL]
 
-Builds the project directly in a fresh database (bulk inserts), then times
-``app.services.quality_report.compute_report`` from the database to every metric, Dawid–Skene
-included. Prints one JSON object on its last line:
-``{"db", "answers", "report_s", "report_first_s", "load_s", "dawid_skene_s", "alpha"}``
-(``report_s`` is the second run; ``report_first_s`` the first after the bulk load).
+Builds the project directly in a fresh database (bulk inserts), then times the report job's
+body, ``app.services.quality_report.refresh_report``: from the database to every metric,
+Dawid–Skene included, and the stored report with its per-item lines. Prints one JSON object
+on its last line: ``{"db", "answers", "report_s", "report_first_s", "report_after_new_s",
+"compute_s", "load_s", "dawid_skene_s", "items_page_s", "alpha", ...}``.
+
+``report_first_s`` is the first report (it writes all 200,000 per-item lines);
+``report_s`` a second one without new answers (no line changes); ``report_after_new_s`` one
+after 1,000 more answers (only changed lines are written); ``compute_s`` the figures alone;
+``items_page_s`` the slowest first page of the per-item table over the allowed sorts.
 """
 
 from __future__ import annotations
@@ -128,29 +133,58 @@ def main() -> None:
     url = _fresh_database(args.db, args.postgres_url)
     app = create_app({"SECRET_KEY": "benchmark-only-" + "x" * 32,
                       "SQLALCHEMY_DATABASE_URI": url, "HUEY_IMMEDIATE": True})
-    from app.services.quality_report import compute_report, load_answers
-
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
         project_id = build_project(args.items)
         print(f"built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        project = db.session.get(Project, project_id)
-        timings = []
-        for _run in range(2):  # the first read after a bulk load also sets PostgreSQL hint bits
-            started = time.perf_counter()
-            payload, alpha, answers, _ = compute_report(project)
-            timings.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        loaded = load_answers(project)
-        load_s = time.perf_counter() - started
-        started = time.perf_counter()
-        dawid_skene(loaded.triples, len(LABELS), n_items=loaded.item_ids.size)
-        ds_s = time.perf_counter() - started
-    print(json.dumps({"db": args.db, "answers": answers, "report_s": round(timings[1], 3),
-                      "report_first_s": round(timings[0], 3),
-                      "load_s": round(load_s, 3), "dawid_skene_s": round(ds_s, 3),
-                      "alpha": alpha, "review_total": payload.get("review_total")}))
+        print(json.dumps(_measure(project_id, args.db)))
+
+
+def _timed(function: Any, *args: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = function(*args)
+    return result, round(time.perf_counter() - started, 3)
+
+
+def _add_answers(project_id: int, count: int) -> None:
+    """``count`` more answers from the spare expert, as if submitted since the last report."""
+    spare = db.session.scalar(text("SELECT max(id) FROM \"user\""))
+    first = db.session.scalar(text("SELECT max(id) FROM annotation")) + 1
+    stamp = utcnow()
+    _bulk(Assignment, [{"id": first + n, "task_id": n + 1, "project_id": project_id,
+                        "annotator_id": spare, "status": "submitted", "leased_at": stamp,
+                        "lease_expires_at": stamp} for n in range(count)])
+    _bulk(Annotation, [{"id": first + n, "assignment_id": first + n, "task_id": n + 1,
+                        "project_id": project_id, "item_id": n + 1, "annotator_id": spare,
+                        "client_uuid": f"new{first + n:033d}",
+                        "result": {"label": LABELS[n % len(LABELS)]}} for n in range(count)])
+    db.session.commit()
+
+
+def _measure(project_id: int, kind: str) -> dict[str, Any]:
+    from app.services.quality_items import SORTS, ItemQuery, list_items
+    from app.services.quality_report import compute_report, load_answers, refresh_report
+
+    project = db.session.get(Project, project_id)
+    first, first_s = _timed(refresh_report, project_id)
+    again, again_s = _timed(refresh_report, project_id)
+    _add_answers(project_id, 1000)
+    after, after_s = _timed(refresh_report, project_id)
+    computed, compute_s = _timed(compute_report, project)
+    loaded, load_s = _timed(load_answers, project)
+    _, ds_s = _timed(lambda: dawid_skene(loaded.triples, len(LABELS),
+                                         n_items=loaded.item_ids.size))
+    page_s = max(_timed(list_items, project, ItemQuery(sort, 1))[1] for sort in SORTS)
+    payload = after.payload
+    return {"db": kind, "answers": computed.answers, "report_s": again_s,
+            "report_first_s": first_s, "report_after_new_s": after_s,
+            "lines_written_first": first.payload["item_lines"]["inserted"],
+            "lines_written_after_new": payload["item_lines"]["updated"]
+            + payload["item_lines"]["inserted"],
+            "compute_s": compute_s, "load_s": load_s, "dawid_skene_s": ds_s,
+            "items_page_s": page_s, "alpha": computed.alpha,
+            "review_total": payload.get("review_total")}
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ from app.services import (
     uploads,
 )
 from app.services.errors import Invalid, Unavailable
-from app.services.quality_report import latest_report, project_quality
+from app.services.expert_quality import expert_reliability
+from app.services.quality_items import parse_item_query
+from app.services.quality_report import item_table, latest_report, project_quality
 from app.services.rule_messages import line_error_message
 from app.services.scoping import get_managed, get_owned
 from app.services.skip_reasons import skip_reason
@@ -273,3 +275,20 @@ def quality(project_id: int) -> ResponseReturnValue:
     summary = project_quality(project, enqueue_quality_refresh)
     report = latest_report(project.id)
     return jsonify({**summary, "report": report.payload if report else None})
+
+
+@bp.get("/projects/<int:project_id>/quality/items")
+@api_login_required
+def quality_items(project_id: int) -> ResponseReturnValue:
+    """The per-item table of the newest report: ``sort`` (allow-list) and ``page``."""
+    project = get_owned(Project, project_id, current_user)
+    query = parse_item_query(request.args.to_dict())
+    return jsonify(item_table(project, query, enqueue_quality_refresh))
+
+
+@bp.get("/projects/<int:project_id>/quality/experts/<int:user_id>")
+@api_login_required
+def expert_quality(project_id: int, user_id: int) -> ResponseReturnValue:
+    """One expert's reliability (an expert may read only their own)."""
+    return jsonify(expert_reliability(current_user, project_id, user_id,
+                                      enqueue_quality_refresh).as_json())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -50,3 +50,34 @@ class Adjudication(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     result: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QualityItem(Base):
+    """One item's line of the newest quality report, written by the report job so that the
+    per-item table pages and sorts in the database (never computed inside a request).
+
+    ``agreement``: share of agreeing expert pairs (classify), pooled span or box F1 between
+    experts (ner, bbox), mean similarity of the cleaned texts (clean); for a check item, the
+    share of answers that passed. ``consensus``: the Dawid–Skene label (classify) or a summary
+    of the majority answer; NULL when there is none. ``posterior``: Dawid–Skene's confidence.
+    ``digest``: a fingerprint of the other figures, so the job rewrites only changed lines.
+    """
+
+    __tablename__ = "quality_item"
+    __table_args__ = (
+        Index("ix_quality_item_agreement", "project_id", "agreement", "item_id"),
+        Index("ix_quality_item_posterior", "project_id", "posterior", "item_id"),
+        Index("ix_quality_item_answers", "project_id", "answers", "item_id"),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    answers: Mapped[int]
+    agreement: Mapped[float | None]
+    consensus: Mapped[str | None] = mapped_column(String(200))
+    posterior: Mapped[float | None]
+    is_gold: Mapped[bool]
+    adjudicated: Mapped[bool]
+    digest: Mapped[int] = mapped_column(BigInteger)

@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.jobs import enqueue_export, enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
 from app.services import charts, exports
-from app.services.csv_export import csv_text
-from app.services.quality_report import alpha_history, latest_report, project_quality
+from app.services.csv_export import csv_lines
+from app.services.expert_quality import expert_reliability, own_projects
+from app.services.quality_csv import report_rows
+from app.services.quality_items import SORTS, parse_item_query
+from app.services.quality_report import (
+    alpha_history,
+    item_table,
+    latest_report,
+    project_quality,
+)
 from app.services.scoping import get_owned
 from app.storage import object_store
 
 bp = Blueprint("reports", __name__, url_prefix="/projects")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
+
+
+# The figure each kind of report charts per label and per expert.
+LABEL_FIGURE = {"classify": "alpha", "ner": "exact_f1", "bbox": "box_f1"}
+EXPERT_FIGURE = {"classify": "ds_accuracy", "ner": "mean_exact_f1", "bbox": "mean_box_f1",
+                 "clean": "mean_similarity"}
 
 
 @bp.get("/<int:project_id>/quality")
@@ -29,9 +50,11 @@ def quality(project_id: int) -> ResponseReturnValue:
     report = latest_report(project.id)
     payload = report.payload if report else {}
     history = alpha_history(project.id)
-    label_bars = charts.bars([(row["label"], row["alpha"])
-                              for row in payload.get("per_label", [])], low=-0.2)
-    expert_bars = charts.bars([(row["name"], row.get("ds_accuracy"))
+    kind = payload.get("kind", "classify")
+    label_bars = charts.bars([(row["label"], row.get(LABEL_FIGURE.get(kind, "")))
+                              for row in payload.get("per_label", [])],
+                             low=-0.2 if kind == "classify" else 0.0)
+    expert_bars = charts.bars([(row["name"], row.get(EXPERT_FIGURE.get(kind, "")))
                                for row in payload.get("experts", [])])
     return render_template(
         "reports/quality.html", project=project, summary=summary, report=report,
@@ -39,6 +62,36 @@ def quality(project_id: int) -> ResponseReturnValue:
         history=history, history_line=charts.polyline([a for _, a in history]),
         heat=charts.heat(payload.get("confusion", [])), chart_width=charts.WIDTH,
         label_width=charts.LABEL_WIDTH)
+
+
+@bp.get("/<int:project_id>/quality/items")
+@roles_required(*READERS)
+def quality_items(project_id: int) -> ResponseReturnValue:
+    """The per-item table of the newest report: paginated, sorted from an allow-list."""
+    project = get_owned(Project, project_id, current_user)
+    query = parse_item_query(request.args.to_dict())
+    table = item_table(project, query, enqueue_quality_refresh)
+    return render_template("reports/items.html", project=project, table=table, sorts=SORTS,
+                           report=latest_report(project.id))
+
+
+@bp.get("/<int:project_id>/quality/experts/<int:user_id>")
+@roles_required(Role.EXPERT, *READERS)
+def expert_quality(project_id: int, user_id: int) -> ResponseReturnValue:
+    """One expert's reliability: their own page, or a reader's view of any expert."""
+    mine = expert_reliability(current_user, project_id, user_id, enqueue_quality_refresh)
+    diagonal = mine.figures.get("ds_diagonal") or []
+    return render_template(
+        "reports/expert.html", mine=mine, chart_width=charts.WIDTH,
+        label_width=charts.LABEL_WIDTH,
+        diagonal_bars=charts.bars(list(zip(mine.labels, diagonal, strict=False))))
+
+
+@bp.get("/mine/quality")
+@roles_required(Role.EXPERT)
+def my_quality() -> ResponseReturnValue:
+    """The projects an expert answered in, each linking to their own figures."""
+    return render_template("reports/mine.html", projects=own_projects(current_user))
 
 
 @bp.post("/<int:project_id>/exports")
@@ -61,21 +114,9 @@ def show_export(export_id: int) -> ResponseReturnValue:
 @bp.get("/<int:project_id>/quality.csv")
 @roles_required(*READERS)
 def quality_csv(project_id: int) -> ResponseReturnValue:
-    """The report as CSV: overall figures, per label, per expert."""
+    """The report as CSV: overall, per label, per expert, per item (streamed)."""
     project = get_owned(Project, project_id, current_user)
-    report = latest_report(project.id)
-    payload = report.payload if report else {}
-    overall = payload.get("overall", {})
-    rows: list[list[object]] = [[_("Project"), project.name],
-                                [_("Computed at"), report.computed_at if report else ""]]
-    rows += [[key, value] for key, value in overall.items()]
-    rows += [[], [_("Label"), "alpha", _("Share")]]
-    rows += [[r["label"], r["alpha"], r["share"]] for r in payload.get("per_label", [])]
-    rows += [[], [_("Expert"), _("Answers"), _("Agreement with consensus"),
-                  _("Estimated accuracy"), _("Check items right"), _("Check items")]]
-    rows += [[r["name"], r["answers"], r.get("agreement_with_consensus"),
-              r.get("ds_accuracy"), r.get("gold_correct"), r.get("gold_total")]
-             for r in payload.get("experts", [])]
+    rows = report_rows(project)
     filename = f"quality-project-{project.id}.csv"
-    return Response(csv_text(rows), mimetype="text/csv",
+    return Response(stream_with_context(csv_lines(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,3 +28,15 @@ def csv_text(rows: Iterable[Sequence[Any]]) -> str:
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()
+
+
+def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Rows as formula-safe CSV, one line at a time (BOM first), for streamed downloads."""
+    yield "\ufeff"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -1,11 +1,19 @@
 """Project quality reports: computed by a background job from the stored answers with
 :mod:`quality`, stored, and read by pages and the API (never computed inside a request).
 
-A report covers single-label classification: Krippendorff's α (nominal, with a bootstrap
-interval), α per label (each label against the rest), per-expert figures (answers, agreement
-with the consensus, Dawid–Skene accuracy, gold accuracy with a Wilson interval), the pooled
-confusion matrix, and the items that go to review. Final label = adjudicated, else
-Dawid–Skene consensus, else majority.
+A classification report holds Krippendorff's α (nominal, with a bootstrap interval), α per
+label (each label against the rest), per-expert figures (answers, agreement with the
+consensus, Dawid–Skene accuracy and confusion diagonal, gold accuracy with a Wilson
+interval), the pooled confusion matrix, the items that go to review, and one line per item
+(:mod:`app.services.quality_items`). ``ner``, ``clean`` and ``bbox`` have their own reports.
+Final label = adjudicated, else Dawid–Skene consensus, else majority.
+
+Why every report is a full recomputation of the global figures: α, its bootstrap interval
+and Dawid–Skene are functions of all answers at once (one new answer moves every expert's
+confusion matrix and so every item's posterior); an "incremental" update would not be
+exact. A full report takes about 1–2 s at 700,000 answers (``benchmarks/quality.py``), well
+under the 5 s target. What is incremental is the expensive write: only per-item lines whose
+figures changed are written.
 """
 
 from __future__ import annotations
@@ -23,25 +31,40 @@ from sqlalchemy import case, func, literal, select
 from app.extensions import db
 from app.models import Adjudication, Annotation, Project, QualityReport, User
 from app.services.projects import project_progress
-from app.services.quality_spans import clean_report, ner_report
+from app.services.quality_boxes import bbox_report
+from app.services.quality_items import (
+    ComputedReport,
+    ItemLines,
+    ItemQuery,
+    gold_by_worker,
+    gold_fields,
+    gold_rows,
+    item_lines,
+    list_items,
+    majority_answer,
+    newest_answer_id,
+    raw_rows,
+    rounded,
+    store_item_rows,
+)
+from app.services.quality_spans import answers_by_item, clean_report, ner_report
 from app.services.scoping import list_owned
 from app.services.transactions import as_utc, begin_write
 from quality import (
+    DawidSkeneResult,
     alpha_bootstrap_ci,
     dawid_skene,
     majority_vote,
     vote_counts,
-    wilson_interval,
 )
 from quality.alpha import alpha_from_coincidences, coincidence_matrix
-from tasks import GOLD_ITEM_PASS_SCORE
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 REVIEW_AGREEMENT = 0.7  # share of agreeing expert pairs below which an item is reviewed
 REVIEW_POSTERIOR = 0.8  # Dawid–Skene confidence below which an item is reviewed
 REVIEW_LIST_LIMIT = 1000
-SPECIAL_REPORTS = {"ner": ner_report, "clean": clean_report}
+SPECIAL_REPORTS = {"ner": ner_report, "clean": clean_report, "bbox": bbox_report}
 BOOTSTRAP_ROUNDS = 200
 MAX_BOOTSTRAP_CELLS = 20_000_000  # raters × items; larger projects report no interval
 
@@ -58,19 +81,8 @@ class Answers:
 
 
 def _int_rows(stmt: Any, width: int) -> IntArray:
-    """Run a select of integer columns on the raw driver cursor: at 700,000 rows the ORM's
-    row objects cost seconds that the report cannot afford."""
-    conn = db.session.connection()
-    compiled = stmt.compile(dialect=conn.dialect)
-    params: Any = compiled.params
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup or ())
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    """Integer columns of a select as an array, read on the raw cursor."""
+    rows = raw_rows(stmt)
     flat = np.fromiter(itertools.chain.from_iterable(rows), np.int64, len(rows) * width)
     return flat.reshape(len(rows), width)
 
@@ -87,7 +99,7 @@ def load_answers(project: Project) -> Answers:
     answered = (Annotation.project_id == project.id, Annotation.gold_score.is_(None))
     rows = _int_rows(select(Annotation.item_id, Annotation.annotator_id, code)
                      .where(*answered), 3)
-    last = db.session.scalar(select(func.max(Annotation.id)).where(*answered)) or 0
+    last = newest_answer_id(project.id)
     items, workers, codes = rows.T
     keep = codes >= 0
     item_ids, item_codes = np.unique(items[keep], return_inverse=True)
@@ -102,10 +114,6 @@ def _alpha_of_counts(counts: FloatArray) -> float:
         return math.nan
     values = np.arange(counts.shape[1], dtype=np.float64)
     return alpha_from_coincidences(coincidence_matrix(pairable), values, "nominal")
-
-
-def _rounded(value: float, places: int = 4) -> float | None:
-    return None if value is None or math.isnan(value) else round(float(value), places)
 
 
 def _unit_agreement(counts: FloatArray) -> FloatArray:
@@ -124,7 +132,7 @@ def _bootstrap(answers: Answers, n_items: int) -> tuple[float | None, float | No
         low, high = alpha_bootstrap_ci(matrix, "nominal", n=BOOTSTRAP_ROUNDS, seed=0)
     except ValueError:
         return None, None
-    return _rounded(low), _rounded(high)
+    return rounded(low), rounded(high)
 
 
 def _per_label(counts: FloatArray, final: IntArray,
@@ -135,42 +143,31 @@ def _per_label(counts: FloatArray, final: IntArray,
     rows = []
     for code, label in enumerate(labels):
         binary = np.hstack([counts[:, code:code + 1], ratings - counts[:, code:code + 1]])
-        rows.append({"label": label, "alpha": _rounded(_alpha_of_counts(binary)),
-                     "share": _rounded(float(shares[code]))})
+        rows.append({"label": label, "alpha": rounded(_alpha_of_counts(binary)),
+                     "share": rounded(float(shares[code]))})
     return rows
 
 
-def _gold_by_worker(project: Project) -> dict[int, tuple[int, int]]:
-    rows = db.session.execute(
-        select(Annotation.annotator_id,
-               func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE), func.count())
-        .where(Annotation.project_id == project.id, Annotation.gold_score.is_not(None))
-        .group_by(Annotation.annotator_id)).all()
-    return {worker: (int(correct), int(total)) for worker, correct, total in rows}
-
-
 def _per_expert(project: Project, answers: Answers, final: IntArray,
-                ds_accuracy: FloatArray) -> list[dict[str, Any]]:
+                ds: DawidSkeneResult) -> list[dict[str, Any]]:
     item_codes, worker_codes, codes = answers.triples.T
     given = np.bincount(worker_codes, minlength=answers.worker_ids.size)
     agree = np.bincount(worker_codes, weights=(codes == final[item_codes]).astype(float),
                         minlength=answers.worker_ids.size)
-    gold = _gold_by_worker(project)
+    gold = gold_by_worker(project)
     ids = [int(w) for w in answers.worker_ids] + [w for w in gold if w not in
                                                    set(answers.worker_ids.tolist())]
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
     rows = []
     for code, worker in enumerate(ids):
-        correct, total = gold.get(worker, (0, 0))
-        low, high = wilson_interval(correct, total) if total else (math.nan, math.nan)
         known = code < answers.worker_ids.size
         rows.append({
             "user_id": worker, "name": names.get(worker, ""),
             "answers": int(given[code]) if known else 0,
-            "agreement_with_consensus": _rounded(agree[code] / given[code]) if known else None,
-            "ds_accuracy": _rounded(float(ds_accuracy[code])) if known else None,
-            "gold_correct": correct, "gold_total": total,
-            "gold_low": _rounded(low), "gold_high": _rounded(high)})
+            "agreement_with_consensus": rounded(agree[code] / given[code]) if known else None,
+            "ds_accuracy": rounded(float(ds.worker_accuracy[code])) if known else None,
+            "ds_diagonal": [rounded(float(p)) for p in np.diagonal(ds.confusions[code])]
+            if known else None, **gold_fields(gold, worker)})
     return rows
 
 
@@ -191,22 +188,43 @@ def _review_queue(answers: Answers, agreement: FloatArray, posterior: FloatArray
     order = np.flatnonzero(doubtful)
     order = order[np.argsort(posterior[order], kind="stable")]
     labels = answers.labels
-    queue = [{"item_id": int(answers.item_ids[i]), "agreement": _rounded(agreement[i]),
-              "posterior": _rounded(posterior[i]), "majority": labels[majority[i]],
+    queue = [{"item_id": int(answers.item_ids[i]), "agreement": rounded(agreement[i]),
+              "posterior": rounded(posterior[i]), "majority": labels[majority[i]],
               "consensus": labels[consensus[i]]} for i in order[:REVIEW_LIST_LIMIT]]
     return queue, int(order.size)
 
 
-def compute_report(project: Project) -> tuple[dict[str, Any], float | None, int, int]:
-    """All figures of a classification project: (payload, α, answers, last annotation id)."""
+def _classify_lines(answers: Answers, counts: FloatArray, agreement: FloatArray,
+                    ds: DawidSkeneResult, adjudicated: dict[int, int]) -> ItemLines:
+    """One line per answered item, column by column."""
+    decided = np.zeros(answers.item_ids.size, dtype=bool)
+    decided[list(adjudicated)] = True
+    return ItemLines(answers.item_ids.astype(np.int64), counts.sum(axis=1).astype(np.int64),
+                     np.round(agreement, 4), ds.labels.astype(np.int64), answers.labels,
+                     np.round(ds.posteriors.max(axis=1), 4),
+                     np.zeros(answers.item_ids.size, dtype=bool), decided)
+
+
+def _unsupported(project: Project, answers: Answers) -> ComputedReport:
+    """Types without agreement figures of their own (multi-label classify, collect): the
+    per-item lines still count answers and show the majority answer."""
+    results = answers_by_item(project)
+    return ComputedReport({"supported": False}, None, sum(map(len, results.values())),
+                          answers.last_annotation_id,
+                          item_lines(project, results))
+
+
+def compute_report(project: Project) -> ComputedReport:
+    """Every figure of a project's report, with its per-item lines (see the module doc)."""
     if project.task_type in SPECIAL_REPORTS:
         return SPECIAL_REPORTS[project.task_type](project)
     answers = load_answers(project)
     n_items, k = answers.item_ids.size, len(answers.labels)
-    if not answers.triples.size or project.task_type != "classify" \
-            or project.options.get("multi"):
-        return {"supported": project.task_type == "classify"}, None, \
-            int(answers.triples.shape[0]), answers.last_annotation_id
+    if project.task_type != "classify" or project.options.get("multi"):
+        return _unsupported(project, answers)
+    if not answers.triples.size:
+        return ComputedReport({"supported": True}, None, 0, answers.last_annotation_id,
+                              ItemLines.from_rows(gold_rows(project)))
     counts = vote_counts(answers.triples, k, n_items=n_items)
     alpha = _alpha_of_counts(counts)
     ds = dawid_skene(answers.triples, k, n_items=n_items, n_workers=answers.worker_ids.size)
@@ -224,29 +242,35 @@ def compute_report(project: Project) -> tuple[dict[str, Any], float | None, int,
     defined = agreement[~np.isnan(agreement)]
     payload = {
         "supported": True, "kind": "classify", "labels": list(answers.labels),
-        "overall": {"alpha": _rounded(alpha), "alpha_low": low, "alpha_high": high,
-                    "percent_agreement": _rounded(float(defined.mean())) if defined.size
+        "overall": {"alpha": rounded(alpha), "alpha_low": low, "alpha_high": high,
+                    "percent_agreement": rounded(float(defined.mean())) if defined.size
                     else None, "items_answered": n_items,
                     "items_pairable": int((counts.sum(axis=1) >= 2).sum()),
                     "adjudicated": len(adjudicated), "ds_iterations": ds.n_iter},
         "per_label": _per_label(counts, final, answers.labels),
-        "experts": _per_expert(project, answers, final, ds.worker_accuracy),
+        "experts": _per_expert(project, answers, final, ds),
         "confusion": confusion.tolist(), "review": queue, "review_total": queued,
     }
-    return payload, _rounded(alpha), int(answers.triples.shape[0]), answers.last_annotation_id
+    lines = _classify_lines(answers, counts, agreement, ds, adjudicated) \
+        + ItemLines.from_rows(gold_rows(project))
+    return ComputedReport(payload, rounded(alpha), int(answers.triples.shape[0]),
+                          answers.last_annotation_id, lines)
 
 
 def refresh_report(project_id: int) -> QualityReport | None:
-    """Recompute and store a project's report (the background job's body)."""
+    """Recompute and store a project's report and per-item lines (the job's body)."""
     project = db.session.get(Project, project_id)
     if project is None:
         return None
     started = time.perf_counter()
-    payload, alpha, count, last = compute_report(project)
+    computed = compute_report(project)
     begin_write()
-    report = QualityReport(project_id=project.id, answers=count, last_annotation_id=last,
-                           seconds=round(time.perf_counter() - started, 3), alpha=alpha,
-                           payload=payload)
+    written = store_item_rows(project.id, computed.items)
+    payload = {**computed.payload, "item_lines": {"total": len(computed.items), **written}}
+    report = QualityReport(project_id=project.id, answers=computed.answers,
+                           last_annotation_id=computed.last_annotation_id,
+                           seconds=round(time.perf_counter() - started, 3),
+                           alpha=computed.alpha, payload=payload)
     db.session.add(report)
     db.session.commit()
     return report
@@ -259,10 +283,8 @@ def latest_report(project_id: int) -> QualityReport | None:
 
 
 def report_is_stale(project: Project, report: QualityReport | None) -> bool:
-    """True when answers arrived after the report was computed."""
-    last = db.session.scalar(select(func.max(Annotation.id)).where(
-        Annotation.project_id == project.id, Annotation.gold_score.is_(None))) or 0
-    return (report.last_annotation_id if report else -1) < last
+    """True when answers (check items' too) arrived after the report was computed."""
+    return (report.last_annotation_id if report else -1) < newest_answer_id(project.id)
 
 
 def report_is_stale_by_id(project_id: int) -> bool:
@@ -274,8 +296,7 @@ def report_is_stale_by_id(project_id: int) -> bool:
 def projects_needing_reports() -> list[int]:
     """Projects whose newest answer is newer than their newest report."""
     newest_answer = (select(Annotation.project_id, func.max(Annotation.id).label("last"))
-                     .where(Annotation.gold_score.is_(None)).group_by(Annotation.project_id)
-                     .subquery())
+                     .group_by(Annotation.project_id).subquery())
     newest_report = (select(QualityReport.project_id,
                             func.max(QualityReport.last_annotation_id).label("seen"))
                      .group_by(QualityReport.project_id).subquery())
@@ -294,6 +315,16 @@ def current_report(project: Project,
         enqueue(project.id)
         report = latest_report(project.id)  # immediate mode (tests) computed it already
     return report
+
+
+def item_table(project: Project, query: ItemQuery,
+               enqueue: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """A page of the newest report's per-item lines (a stale report is queued for
+    recomputation, as :func:`current_report` does), with the report's time."""
+    report = current_report(project, enqueue)
+    return {**list_items(project, query),
+            "computed_at": as_utc(report.computed_at).isoformat() if report else None,
+            "stale": report_is_stale(project, report)}
 
 
 def alpha_history(project_id: int, limit: int = 100) -> list[tuple[Any, float]]:
@@ -324,7 +355,7 @@ def projects_with_quality(user: User, limit: int = 50) -> list[tuple[Project, di
 
 def final_results(project: Project) -> dict[int, dict[str, Any]]:
     """Final answer per item id: adjudicated, else (classify) Dawid–Skene consensus, else the
-    answer every expert gave; items without agreement or answers are absent."""
+    answer more than half of the experts gave; items without one are absent."""
     decided = dict(db.session.execute(select(Adjudication.item_id, Adjudication.result)
                                       .where(Adjudication.project_id == project.id)).all())
     if project.task_type == "classify" and not project.options.get("multi"):
@@ -335,12 +366,8 @@ def final_results(project: Project) -> dict[int, dict[str, Any]]:
             for code, item in enumerate(answers.item_ids.tolist()):
                 decided.setdefault(item, {"label": answers.labels[int(ds.labels[code])]})
         return decided
-    rows = db.session.execute(select(Annotation.item_id, Annotation.result).where(
-        Annotation.project_id == project.id, Annotation.gold_score.is_(None))).all()
-    by_item: dict[int, list[dict[str, Any]]] = {}
-    for item, result in rows:
-        by_item.setdefault(item, []).append(result)
-    for item, results in by_item.items():
-        if all(result == results[0] for result in results):
-            decided.setdefault(item, results[0])
+    for item, results in answers_by_item(project).items():
+        majority = majority_answer(results)
+        if majority is not None:
+            decided.setdefault(item, majority)
     return decided
