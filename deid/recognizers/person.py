@@ -54,6 +54,22 @@ _FOREIGN = re.compile(f"[{TRANSLITERATION_CHARS}]{{1,6}}"
 # A bare surname addressed with an honorific (顾先生出任总经理): the surname is the name.
 _HONORED = re.compile(r"(?:(?<![\u4e00-\u9fa5])|(?<=[和与及对向由称]))" + _SURNAME
                       + r"(?=先生|女士|小姐)")
+# A surname alone with a title, an honorific or 姓 (毛主席, 吕老, 金教授, 姓樊): the surname
+# is the name the sentence gives.
+_SURNAME_ROLES = (
+    "主席|总理|委员长|总书记|书记|部长|外长|局长|市长|省长|县长|区长|镇长|乡长|村长|厂长|校长|"
+    "院长|所长|司令|政委|主任|经理|老师|教授|医生|大夫|律师|师傅|同志|太太|夫人|大娘|大爷|大妈|"
+    "大伯|大叔|大嫂|阿姨|老"
+)
+_SURNAME_REFERENCE = re.compile(
+    "(?:(?<=姓)([" + "".join(sorted(SINGLE_SURNAMES)) + "])(?=[的,，。、]|$))|(["
+    + "".join(sorted(SINGLE_SURNAMES)) + "])(?=" + _SURNAME_ROLES + ")")
+# Bylines: the names after 记者/通讯员 up to the closing bracket (记者肖丹通讯员宋云辉王爽), or one
+# name right before 报道/摄 (记者江建国报道), whatever words they are made of (记者金融).
+_BYLINE_WORD = "记者|通讯员|实习生|摄影"
+_BYLINE = re.compile(f"(?:{_BYLINE_WORD})(?:([\u4e00-\u9fa5]{{2,4}})(?={_BYLINE_WORD})"
+                     r"|([\u4e00-\u9fa5]{2,3})(?=报道|摄[)）\s]|摄$)"
+                     f"|((?:(?!{_BYLINE_WORD})[\u4e00-\u9fa5]){{2,12}})(?=[)）]))")
 # Personnel and case forms: 黄家学,男,……
 _SEX_FORM = re.compile(r"(?<![\u4e00-\u9fa5])" + _SURNAME
                        + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])")
@@ -122,6 +138,8 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
               for m in _FOREIGN.finditer(text)]
     spans += [m.span() for m in _SEX_FORM.finditer(text)]
     spans += [m.span() for m in _HONORED.finditer(text)]
+    spans += surname_reference_spans(text)
+    spans += byline_spans(text)
     for match in _TITLED.finditer(text):
         start, end = match.span()
         if token_starts is None:
@@ -130,6 +148,33 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
         elif start not in token_starts or end not in token_starts:
             continue
         spans.append((start, end))
+    return spans
+
+
+def byline_spans(text: str) -> list[tuple[int, int]]:
+    """Names of a byline (``_BYLINE``): 记者江建国报道 → 江建国; (记者肖丹通讯员宋云辉王爽) →
+    肖丹, 宋云辉王爽 (two names next to each other are one span: both are redacted)."""
+    spans = []
+    for match in _BYLINE.finditer(text):
+        group = next(number for number in (1, 2, 3) if match.group(number))
+        spans.append(match.span(group))
+    return spans
+
+
+def surname_reference_spans(text: str) -> list[tuple[int, int]]:
+    """A single surname that a title, honorific or 姓 marks as a person (毛主席 → 毛,
+    吕老去 → 吕, 姓樊的 → 樊), unless it ends a dictionary word with the character before
+    it (国家主席) or begins one with the next character (古老: jieba's tags say nothing here,
+    it calls 古老 a name), or is a function word there (司令员和政委)."""
+    freq, _ = jieba_tables()
+    spans = []
+    for match in _SURNAME_REFERENCE.finditer(text):
+        start = match.start(1) if match.group(1) else match.start(2)
+        if text[start] in _FUNCTION_SURNAMES or any(
+                freq.get(text[first : first + 2], 0) >= 10 for first in (start - 1, start)
+                if first >= 0):
+            continue
+        spans.append((start, start + 1))
     return spans
 
 
@@ -192,6 +237,28 @@ def plausible_model_name(text: str, start: int, end: int, confidence: float = 0.
         common(text[first:last], PIECE_OF_WORD_FREQ)
         for first in range(max(0, start - 2), start + 1)
         for last in range(end, min(len(text), end + 2) + 1) if (first, last) != (start, end))
+
+
+# Place names the tagger takes for names: the place of a dateline (本报波恩5月25日电), and a
+# span followed by an administrative or geographic suffix that is not a title (莱克伍德县法官,
+# 薛埠镇党委; but 刘晓东县长, 王明镇委书记).
+_DATELINE = re.compile(r"(?:本报|新华社|中新社|法新社|路透社|美联社)([\u4e00-\u9fa5·]{2,10}?)"
+                       r"\d{1,2}月\d{1,2}日(?:电|讯)")
+_PLACE_SUFFIX = frozenset("县州省镇乡村港岛湾堡郡族")
+_TITLE_AFTER_PLACE = frozenset("长委")
+
+
+def place_like(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` names a place, not a person, by its surroundings: it
+    lies in a dateline's place, or it ends with (or is followed by) a suffix of
+    ``_PLACE_SUFFIX`` that does not begin a title (县长, 镇委)."""
+    for match in _DATELINE.finditer(text, max(0, start - 14), min(len(text), end + 14)):
+        if match.start(1) <= start and end <= match.end(1):
+            return True
+    for suffix_at in (end - 1, end):
+        if suffix_at < len(text) and text[suffix_at] in _PLACE_SUFFIX and suffix_at > start + 1:
+            return text[suffix_at + 1 : suffix_at + 2] not in _TITLE_AFTER_PLACE
+    return False
 
 
 def _latin(text: str, index: int) -> bool:
@@ -268,7 +335,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
         for span in rule_name_spans(text, starts):
             scored[span] = RULE_SCORE
         for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
-            if plausible_model_name(text, start, end, confidence):
+            if plausible_model_name(text, start, end, confidence) and not place_like(
+                    text, start, end):
                 scored[(start, end)] = MODEL_SCORE
         weak: list[tuple[int, int]] = []
         if tokens:

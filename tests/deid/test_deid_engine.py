@@ -108,9 +108,29 @@ def test_org_and_loc_only_when_asked() -> None:
     ("陳大文先生表示歡迎", "陳大文"),
     ("本报记者张胜男报道", "张胜男"),
     ("江先生的老伴石粉兰今年52岁。", "石粉兰"),
+    ("他坚决贯彻毛主席制定的校训。", "毛"),
+    ("出版社安排吕老去怀柔休息几天。", "吕"),
+    ("洪湖一位姓樊的技术人员来到农庄。", "樊"),
+    ("晨报讯(实习生李泽玲记者金融)当绝大多数银行已开始实施新政。", "金融"),
 ])
 def test_rule_names(found: Found, text: str, name: str) -> None:
     assert ("PERSON", name) in found(text)
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("对古老地质时代的研究", "古"),  # 古老 is a word, not 古 + 老
+    ("国家主席出席了会议", "家"),
+    ("司令员和政委向你交代任务", "和"),
+    ("本报石家庄6月9日电记者陈国琦报道", "石家庄"),  # a dateline's place
+    ("美国最近开始对莱克伍德县法官展开调查", "莱克伍德"),  # a place before 县
+])
+def test_places_and_words_are_not_names(found: Found, text: str, word: str) -> None:
+    names = [span for kind, span in found(text) if kind == "PERSON"]
+    assert not [span for span in names if word in span]
+
+
+def test_a_name_before_a_title_is_not_taken_for_a_place(found: Found) -> None:
+    assert ("PERSON", "刘晓东") in found("会议由刘晓东县长主持。")
 
 
 def test_names_in_a_news_sentence(found: Found) -> None:
