@@ -139,10 +139,16 @@ class Lexicon:
     def _bits(table: dict[int, npt.NDArray[np.uint64]], codes: Codes,
               positions: Codes) -> npt.NDArray[np.uint64]:
         bits = np.zeros(len(positions), dtype=np.uint64)
+        if not len(positions):
+            return bits
         bit = 0
         for length, keys in table.items():
+            # one look-up per window, then shifted: each window serves up to three positions
+            first = int(positions.min()) - (length - 1)
+            windows = np.arange(first, int(positions.max()) + 1, dtype=np.int64)
+            known = _member(ngram_keys(codes, windows, length), keys)
             for start in sorted({0, -(length - 1), -(length // 2)}):
-                found = _member(ngram_keys(codes, positions + start, length), keys)
+                found = known[positions + start - first]
                 bits |= found.astype(np.uint64) << np.uint64(bit)
                 bit += 1
         return bits
