@@ -209,11 +209,14 @@ def _paths() -> dict[str, Any]:
             "parameters": [_path_id("project_id"), _path_id("item_id")],
             "responses": {"200": {"description": "Item and answers"}, **_ERRORS}}},
         "/projects/{project_id}/items/{item_id}/adjudication": {"post": {
-            "summary": "A reviewer's final answer for a disputed item",
+            "summary": "A reviewer's final answer for a disputed item: a result, or the id of "
+                       "one of the item's answers (as listed by the item's detail)",
             "parameters": [_path_id("project_id"), _path_id("item_id")],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["result"],
-                "properties": {"result": {"type": "object"}}}}}},
+                "oneOf": [{"type": "object", "required": ["result"],
+                           "properties": {"result": {"type": "object"}}},
+                          {"type": "object", "required": ["answer_id"],
+                           "properties": {"answer_id": {"type": "integer"}}}]}}}},
             "responses": {"201": {"description": "Recorded"}, **_ERRORS}}},
         "/projects/{project_id}/exports": {"post": {
             "summary": "Queue a JSON Lines export: each item, its final answer, every answer",

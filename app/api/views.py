@@ -236,7 +236,8 @@ def item_detail(project_id: int, item_id: int) -> ResponseReturnValue:
     """One item with every expert's answer side by side."""
     project = review.reviewable_project(current_user, project_id)
     detail = review.item_answers(project, item_id)
-    answers = [{"expert": a["expert"], "result": a["result"]} for a in detail.answers]
+    answers = [{"id": a["id"], "expert": a["expert"], "result": a["result"]}
+               for a in detail.answers]
     return jsonify(id=detail.item_id, text=detail.text, answers=answers,
                    adjudication=detail.adjudication)
 
@@ -244,10 +245,15 @@ def item_detail(project_id: int, item_id: int) -> ResponseReturnValue:
 @bp.post("/projects/<int:project_id>/items/<int:item_id>/adjudication")
 @api_login_required
 def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
-    """A reviewer's final answer for a disputed item."""
+    """A reviewer's final answer for a disputed item: ``result``, or ``answer_id`` (one of
+    the item's answers)."""
     body = _json_object()
-    done = review.adjudicate(current_user, project_id, item_id, body.get("result"),
-                             enqueue_quality_refresh)
+    if "answer_id" in body:
+        done = review.adopt_answer(current_user, project_id, item_id, body["answer_id"],
+                                   enqueue_quality_refresh)
+    else:
+        done = review.adjudicate(current_user, project_id, item_id, body.get("result"),
+                                 enqueue_quality_refresh)
     return jsonify(item_id=done.item_id, result=done.result), 201
 
 

@@ -43,14 +43,19 @@ def queue(project_id: int) -> ResponseReturnValue:
 @bp.post("/<int:project_id>/items/<int:item_id>")
 @roles_required(Role.EXPERT)
 def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
-    """Record the reviewer's label and move on to the next item."""
-    label = request.form.get("label")
-    if not label:
+    """Record the reviewer's label, or the expert answer they picked, and move on."""
+    label, answer = request.form.get("label"), request.form.get("answer", "")
+    if not label and not answer.isdigit():
         abort(400)
     try:
-        review.adjudicate(current_user, project_id, item_id, {"label": label},
-                          enqueue_quality_refresh)
-        flash(_("Saved: “%(label)s”.", label=label), "info")
+        if label:
+            review.adjudicate(current_user, project_id, item_id, {"label": label},
+                              enqueue_quality_refresh)
+            flash(_("Saved: “%(label)s”.", label=label), "info")
+        else:
+            review.adopt_answer(current_user, project_id, item_id, int(answer),
+                                enqueue_quality_refresh)
+            flash(_("Saved: the chosen answer is now the final answer."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")
     return redirect(url_for("review.queue", project_id=project_id))

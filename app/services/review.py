@@ -94,36 +94,28 @@ def item_answers(project: Project, item_id: int) -> ItemAnswers:
     if item is None or item.corpus_id != project.corpus_id:
         raise NotFound(_l("Not found."))
     rows = db.session.execute(
-        select(User.name, Annotation.result, Annotation.created_at)
+        select(User.name, Annotation.result, Annotation.id)
         .join(User, User.id == Annotation.annotator_id)
         .where(Annotation.project_id == project.id, Annotation.item_id == item_id,
                Annotation.gold_score.is_(None)).order_by(Annotation.id)).all()
     adjudication = db.session.scalar(select(Adjudication.result).where(
         Adjudication.project_id == project.id, Adjudication.item_id == item_id))
     size = item.image_size
-    answers = [{"expert": name, "result": result,
+    answers = [{"id": answer_id, "expert": name, "result": result,
                 "drawing": drawing(project.task_type, item.text, result, size)}
-               for name, result, _ in rows]
+               for name, result, answer_id in rows]
     return ItemAnswers(item.id, item.text, answers, adjudication, size)
 
 
-def adjudicate(reviewer: User, project_id: int, item_id: int, result: object,
-               enqueue: Callable[..., None]) -> Adjudication:
-    """Record the final answer for an item (replacing an earlier one) and refresh the report.
-
-    Raises NotFound (not a reviewer of the project, or a foreign item) or Invalid (the
-    answer does not fit the project).
-    """
-    begin_write()
+def _reviewer_project(reviewer: User, project_id: int) -> Project:
     project = reviewable_project(reviewer, project_id)
     if not is_reviewer(reviewer, project.id):
         raise NotFound(_l("Not found."))
-    item = item_answers(project, item_id)
-    try:
-        answer = task_type(project.task_type).validate_result(
-            result, project_config(project), item_text=item.text)
-    except InvalidAnswer as exc:
-        raise Invalid(rule_message(exc), code=exc.code) from None
+    return project
+
+
+def _record(reviewer: User, project: Project, item_id: int, answer: dict[str, Any],
+            enqueue: Callable[..., None], **detail: Any) -> Adjudication:
     adjudication = db.session.scalar(select(Adjudication).where(
         Adjudication.project_id == project.id, Adjudication.item_id == item_id))
     if adjudication is None:
@@ -134,7 +126,43 @@ def adjudicate(reviewer: User, project_id: int, item_id: int, result: object,
         adjudication.result, adjudication.reviewer_id = answer, reviewer.id
     db.session.flush()
     record_event("item_adjudicated", reviewer, object_type="item", object_id=item_id,
-                 project=project.id)
+                 project=project.id, **detail)
     db.session.commit()
     enqueue(project.id, force=True)
     return adjudication
+
+
+def adjudicate(reviewer: User, project_id: int, item_id: int, result: object,
+               enqueue: Callable[..., None]) -> Adjudication:
+    """Record the final answer for an item (replacing an earlier one) and refresh the report.
+
+    Raises NotFound (not a reviewer of the project, or a foreign item) or Invalid (the
+    answer does not fit the project).
+    """
+    begin_write()
+    project = _reviewer_project(reviewer, project_id)
+    item = item_answers(project, item_id)
+    try:
+        answer = task_type(project.task_type).validate_result(
+            result, project_config(project), item_text=item.text)
+    except InvalidAnswer as exc:
+        raise Invalid(rule_message(exc), code=exc.code) from None
+    return _record(reviewer, project, item_id, answer, enqueue)
+
+
+def adopt_answer(reviewer: User, project_id: int, item_id: int, answer_id: object,
+                 enqueue: Callable[..., None]) -> Adjudication:
+    """Make one expert's answer to the item its final answer (entities, cleaning, boxes:
+    the reviewer picks the best of the answers given) and refresh the report.
+
+    Raises NotFound (not a reviewer, a foreign item) or Invalid (``answer_id`` is not an
+    answer to this item).
+    """
+    begin_write()
+    project = _reviewer_project(reviewer, project_id)
+    item = item_answers(project, item_id)
+    chosen = next((a for a in item.answers if a["id"] == answer_id
+                   and not isinstance(answer_id, bool)), None)
+    if chosen is None:
+        raise Invalid(_l("Choose one of the answers given to this item."), code="bad_answer")
+    return _record(reviewer, project, item_id, chosen["result"], enqueue, answer_id=answer_id)
