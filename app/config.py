@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from app.database import engine_options
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,6 +64,8 @@ def load_config(app_config: dict[str, Any], test_config: dict[str, Any] | None) 
         app_config.update(test_config)
     if not app_config.get("SQLALCHEMY_DATABASE_URI"):
         app_config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{var_dir() / 'wanbiao.db'}"
+    app_config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app_config["SQLALCHEMY_DATABASE_URI"], app_config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     if not app_config.get("SECRET_KEY"):
         app_config["SECRET_KEY"] = read_var_secret("secret_key")
     if not app_config.get("S3_ACCESS_KEY"):
