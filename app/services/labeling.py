@@ -319,5 +319,5 @@ def skip_task(expert: User, task_id: int, reason: str) -> None:
     db.session.flush()
     write_connection().execute(_GIVE_BACK, {"count": 1, "task_ids": [task_id]})
     record_event("task_skipped", expert, object_type="task", object_id=task_id,
-                 reason=reason[:500])
+                 reason=reason[:520])  # "other: " + a 500-character note
     db.session.commit()
