@@ -19,8 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, bindparam, exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import DateTime, Row, bindparam, exists, func, select, text, update
 
 from app.database import utc_now
 from app.extensions import db
@@ -108,15 +107,16 @@ _TAKE_SLOT = (update(Task).where(Task.id == bindparam("task_id"))
               .values(slots_taken=Task.slots_taken + 1))
 
 
-def _upsert_lease(dialect: Any) -> Any:
-    stmt = dialect.insert(Assignment)
-    return stmt.on_conflict_do_update(
-        index_elements=[Assignment.task_id, Assignment.annotator_id],
-        set_={"status": stmt.excluded.status, "leased_at": stmt.excluded.leased_at,
-              "lease_expires_at": stmt.excluded.lease_expires_at})
-
-
-_UPSERT_LEASE = {"sqlite": _upsert_lease(sqlite), "postgresql": _upsert_lease(postgresql)}
+# The dialects' ON CONFLICT constructs are not cacheable (each run compiled them anew, the
+# costliest step of a claim); the statement reads the same on SQLite and PostgreSQL.
+_UPSERT_LEASE = text(
+    "INSERT INTO assignment (task_id, project_id, annotator_id, status, leased_at, "
+    "lease_expires_at) VALUES (:task_id, :project_id, :annotator_id, 'leased', :leased_at, "
+    ":lease_expires_at) ON CONFLICT (task_id, annotator_id) DO UPDATE SET "
+    "status = excluded.status, leased_at = excluded.leased_at, "
+    "lease_expires_at = excluded.lease_expires_at",
+).bindparams(bindparam("leased_at", type_=DateTime(timezone=True)),
+             bindparam("lease_expires_at", type_=DateTime(timezone=True)))
 
 
 def _read_head(project_id: int, annotator_id: int) -> _Head | None:
@@ -189,9 +189,9 @@ def _lease(task: Row[Any], head: _Head, annotator_id: int) -> datetime:
     """Insert the expert's lease, or revive their own expired one; take the slot."""
     expires = lease_expiry(head.now, head.lease_seconds)
     conn = write_connection()
-    conn.execute(_UPSERT_LEASE[conn.dialect.name], {
+    conn.execute(_UPSERT_LEASE, {
         "task_id": task.id, "project_id": head.project_id, "annotator_id": annotator_id,
-        "status": "leased", "leased_at": head.now, "lease_expires_at": expires})
+        "leased_at": head.now, "lease_expires_at": expires})
     if not task.is_gold:
         conn.execute(_TAKE_SLOT, {"task_id": task.id})
     return expires
