@@ -219,8 +219,9 @@ def plausible_model_name(text: str, start: int, end: int, confidence: float = 0.
     """False for tagger spans that are rarely names (measured on the tuning sets): a lone
     character, a piece cut out of a Latin word (Pers|pectives), and unless the tagger's
     ``confidence`` (mean name probability) is at least ``CONFIDENT``, a common word of
-    jieba's dictionary that it does not tag as a name (厂长, 主任) or a piece of such a word
-    (俱乐|部).  jieba's tags are not trusted beyond that: 周恩来 is a time word."""
+    jieba's dictionary (厂长, 主任; whatever its tag: jieba tags 师生, 诸如 and 张贴 as
+    person names) or a piece of a common word it does not tag as a name (俱乐|部).  jieba's
+    tags are not trusted beyond that: 周恩来 is a time word."""
     if end - start < 2:
         return False
     if _latin(text, start - 1) and _latin(text, start) or _latin(text, end - 1) and _latin(
@@ -233,7 +234,7 @@ def plausible_model_name(text: str, start: int, end: int, confidence: float = 0.
     def common(word: str, minimum: int) -> bool:
         return freq.get(word, 0) >= minimum and tags.get(word) not in _NAME_TAGS
 
-    return not common(text[start:end], COMMON_WORD_FREQ) and not any(
+    return freq.get(text[start:end], 0) < COMMON_WORD_FREQ and not any(
         common(text[first:last], PIECE_OF_WORD_FREQ)
         for first in range(max(0, start - 2), start + 1)
         for last in range(end, min(len(text), end + 2) + 1) if (first, last) != (start, end))

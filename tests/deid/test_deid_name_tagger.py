@@ -121,6 +121,7 @@ def test_words_are_segmented_only_when_a_recognizer_asks() -> None:
     ("奥记者俱乐部新闻学院", (3, 5), 0.2, False),  # a piece of 俱乐部
     ("副厂长兼主任", (1, 3), 0.2, False),  # a common word
     ("副厂长兼主任", (1, 3), 0.9, True),  # ... unless the tagger is sure
+    ("不张贴讣告", (1, 3), 0.3, False),  # a common word although jieba tags it nr
     ("尤以收录周恩来总理", (4, 7), 0.9, True),  # jieba tags 周恩来 as a time word
     ("AccountingPerspectives", (10, 14), 0.9, False),  # cut out of a Latin word
     ("张三说", (0, 1), 0.9, False),  # one character
