@@ -2,8 +2,10 @@
 against gold where the item is a check item.
 
 Like the claim, the submit is a hot path written in Core statements: one read of the lease
-with its task, project, item, clock and any earlier answer under the same UUID; then the
-lease update, the task's answer count, the annotation and its audit event.
+with its task, project, item and any earlier answer under the same UUID, and the validation of
+the answer (a cleaning diff can take a while), both before the write lock; then, holding it,
+the lease update guarded by its state and the database clock, the task's answer count, the
+annotation and its audit event.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from app.services.audit import insert_event
 from app.services.contributions import contribute
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.rule_messages import rule_message
-from app.services.transactions import as_utc, begin_write, write_connection
+from app.services.transactions import begin_write, write_connection
 from tasks import (
     InvalidAnswer,
     ProjectConfig,
@@ -42,7 +44,7 @@ _READ_LEASE = (
     select(Assignment.id, Assignment.status, Assignment.lease_expires_at, Assignment.project_id,
            Task.item_id, Task.is_gold, Task.gold_answer,
            Project.task_type, Project.labels, Project.overlap, Project.options,
-           Item.text, Item.kind, Item.width, Item.height, utc_now().label("now"),
+           Item.text, Item.kind, Item.width, Item.height,
            select(Annotation.id).where(Annotation.client_uuid == bindparam("key"))
            .limit(1).scalar_subquery().label("replay"))
     .join(Task, Task.id == Assignment.task_id)
@@ -55,10 +57,11 @@ _REPLAY = (select(Annotation.id, Annotation.annotator_id, Annotation.task_id,
 _TAKE_LEASE = (update(Assignment)
                .where(Assignment.id == bindparam("assignment_id"),
                       Assignment.status == "leased",
-                      Assignment.lease_expires_at > bindparam("now"))
-               .values(status="submitted", submitted_at=bindparam("now")))
+                      Assignment.lease_expires_at > utc_now())
+               .values(status="submitted", submitted_at=utc_now()))
+_LEASE_STATUS = select(Assignment.status).where(Assignment.id == bindparam("assignment_id"))
 _COUNT_ANSWER = (update(Task).where(Task.id == bindparam("task_id"))
-                 .values(answers=Task.answers + 1, last_answer_at=bindparam("now")))
+                 .values(answers=Task.answers + 1, last_answer_at=utc_now()))
 _INSERT_ANNOTATION = insert(Annotation)
 
 
@@ -78,7 +81,7 @@ def _parse_uuid(client_uuid: object) -> str:
 
 
 def _read_lease(task_id: int, annotator_id: int, key: str) -> Row[Any] | None:
-    return write_connection().execute(
+    return db.session.connection().execute(
         _READ_LEASE, {"task_id": task_id, "annotator_id": annotator_id, "key": key}).first()
 
 
@@ -95,7 +98,7 @@ def _config(lease: Row[Any]) -> ProjectConfig:
 
 def _replayed(key: str, expert: User, task_id: int, lease: Row[Any]) -> Submitted | None:
     """The answer already stored under this UUID by this expert for this task, if any."""
-    existing = write_connection().execute(_REPLAY, {"key": key}).first()
+    existing = db.session.connection().execute(_REPLAY, {"key": key}).first()
     if existing is None:
         return None
     if (existing.annotator_id, existing.task_id) != (expert.id, task_id):
@@ -125,16 +128,15 @@ def submit_annotation(expert: User, task_id: int, result: object,
     project) or Conflict (lease expired or reclaimed, or the task already answered).
     """
     key = _parse_uuid(client_uuid)
-    begin_write()
     lease = _read_lease(task_id, expert.id, key)
     if lease is None:
         raise NotFound(_l("This task is not leased to you."))
     if lease.replay is not None:
         replay = _replayed(key, expert, task_id, lease)
         assert replay is not None
-        db.session.commit()
         return replay
     answer, score = _validated(lease, result)
+    begin_write()
     try:
         annotation_id = _store_answer(expert, task_id, lease, answer, key, score)
     except IntegrityError:  # the same client_uuid stored by a concurrent retry
@@ -149,16 +151,18 @@ def submit_annotation(expert: User, task_id: int, result: object,
 
 
 def _take_lease(expert: User, task_id: int, lease: Row[Any], key: str) -> None:
-    if lease.status == "submitted":
+    conn = write_connection()
+    taken = conn.execute(_TAKE_LEASE, {"assignment_id": lease.id}) \
+        if lease.status == "leased" else None
+    if taken is not None and taken.rowcount == 1:
+        return
+    # The lease changed since it was read: a concurrent retry with the same UUID may have
+    # just committed (that answer is this one), or another answer, or the lease ran out.
+    if _replayed(key, expert, task_id, lease) is not None:
+        raise IntegrityError("submit", None, Exception("client_uuid replayed"))
+    if conn.execute(_LEASE_STATUS, {"assignment_id": lease.id}).scalar() == "submitted":
         raise Conflict(_l("You already answered this task."), code="already_submitted")
-    taken = write_connection().execute(
-        _TAKE_LEASE, {"assignment_id": lease.id, "now": as_utc(lease.now)})
-    if taken.rowcount != 1:
-        # A concurrent retry with the same UUID may have just committed (PostgreSQL re-reads
-        # the row after the lock): that answer is this one.
-        if _replayed(key, expert, task_id, lease) is not None:
-            raise IntegrityError("submit", None, Exception("client_uuid replayed"))
-        raise Conflict(LEASE_EXPIRED, code="lease_expired")
+    raise Conflict(LEASE_EXPIRED, code="lease_expired")
 
 
 def _contributed_item(task_id: int, lease: Row[Any], answer: dict[str, Any]) -> int:
@@ -179,7 +183,7 @@ def _store_answer(expert: User, task_id: int, lease: Row[Any], answer: dict[str,
     if item_id is None:
         item_id = _contributed_item(task_id, lease, answer)
     conn = write_connection()
-    conn.execute(_COUNT_ANSWER, {"task_id": task_id, "now": as_utc(lease.now)})
+    conn.execute(_COUNT_ANSWER, {"task_id": task_id})
     inserted = conn.execute(_INSERT_ANNOTATION, {
         "assignment_id": lease.id, "task_id": task_id, "project_id": lease.project_id,
         "item_id": item_id, "annotator_id": expert.id, "client_uuid": key, "result": answer,
