@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 import deid
+from deid.recognizers.person import foreign_titled_spans
 
 Found = Callable[..., list[tuple[str, str]]]
 
@@ -109,3 +110,13 @@ def test_english_text_gets_presidio_pattern_recognizers(found: Found) -> None:
     kinds = found("Card 4111 1111 1111 1111, mail john@example.com", "en")
     assert ("CREDIT_CARD", "4111 1111 1111 1111") in kinds
     assert ("EMAIL_ADDRESS", "john@example.com") in kinds
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("并转达了维埃拉总统对他的问候。", ["维埃拉"]),
+    ("斯里兰卡总统对他表示感谢。", []),  # a country jieba knows
+    ("俄罗斯驻委内瑞拉大使馆消息", []),  # ... with its first character cut off
+    ("主持人:谢谢肖秘书长。", []),  # a common word, not a name
+])
+def test_transliterated_name_before_a_title(text: str, names: list[str]) -> None:
+    assert [text[s:e] for s, e in foreign_titled_spans(text)] == names
