@@ -16,11 +16,13 @@ def begin_write() -> None:
 
     On SQLite this is ``BEGIN IMMEDIATE``: the write lock is taken first, so a transaction never
     fails half-way with SQLITE_BUSY when another writer committed after it started reading.
+    PostgreSQL (READ COMMITTED) gives every statement a fresh snapshot, so the transaction
+    already open simply goes on: no round trip to end it.
     """
     session = db.session()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() would discard pending changes; call it first")
-    if session.in_transaction():
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
         # Ending the read snapshot must not expire what the request already loaded (the
         # signed-in user): a rollback would reload each of them with one more SELECT.
         loaded = list(session.identity_map.values())
