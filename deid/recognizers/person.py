@@ -51,10 +51,11 @@ TRANSLITERATION_CHARS = (
 )
 _FOREIGN = re.compile(f"[{TRANSLITERATION_CHARS}]{{1,6}}"
                       f"(?:[·•・‧][{TRANSLITERATION_CHARS}]{{1,8}})+")
-# A transliterated name without a middle dot before a title (库马拉通加总统), unless it is a
+# A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
 # place jieba knows (斯里兰卡总统).
-_FOREIGN_TITLED = re.compile(f"[{TRANSLITERATION_CHARS}]{{3,8}}(?=总统|总理|首相|国王|女王|议长|外长|"
-                             "外交大臣|大使|秘书长|主席|先生|女士|夫人|教授|博士)")
+_FOREIGN_TITLED = re.compile(f"[{TRANSLITERATION_CHARS}]{{3,8}}"
+                             "(?=总统|总理|首相|国王|女王|议长|外长|外交大臣|大使|秘书长|主席|"
+                             "先生|女士|夫人|教授|博士)")
 # A bare surname addressed with an honorific (顾先生出任总经理): the surname is the name.
 _HONORED = re.compile(r"(?:(?<![\u4e00-\u9fa5])|(?<=[和与及对向由称]))" + _SURNAME
                       + r"(?=先生|女士|小姐)")
@@ -159,15 +160,17 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
 def foreign_titled_spans(text: str) -> list[tuple[int, int]]:
     """A run of three or more transliteration characters right before a title
     (``_FOREIGN_TITLED``: 库马拉通加总统 → 库马拉通加), unless jieba calls the run a place
-    (斯里兰卡总统), or with a character less or one or two more in front (委内瑞拉大使), or
-    the run begins with a common word (谢谢肖秘书长)."""
+    (巴基斯坦总统), or with a character less or one or two more in front (委内瑞拉大使), or
+    a common word (斯里兰卡, which jieba tags as a foreign name), or the run begins with a
+    common word (谢谢肖秘书长)."""
     freq, tags = jieba_tables()
     spans = []
     for match in _FOREIGN_TITLED.finditer(text):
         start, end = match.span()
-        places = (text[first:end] for first in (start - 2, start - 1, start, start + 1)
-                  if first >= 0)
-        if any(tags.get(place) == "ns" for place in places):
+        places = [text[first:end] for first in (start - 2, start - 1, start, start + 1)
+                  if first >= 0]
+        if any(tags.get(place) == "ns" or freq.get(place, 0) >= COMMON_WORD_FREQ
+               for place in places):
             continue
         if freq.get(text[start : start + 2], 0) < COMMON_WORD_FREQ:
             spans.append((start, end))
