@@ -72,8 +72,10 @@ class QualityItem(Base):
 
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
                                             primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    # No foreign key to item: a per-row key check made the first write of 200,000 lines
+    # 60 % slower on PostgreSQL; lines are rewritten by the job, pages join them to their
+    # items, and an item can only go with its corpus, after the project (and its lines).
+    item_id: Mapped[int] = mapped_column(primary_key=True)
     answers: Mapped[int]
     agreement: Mapped[float | None]
     consensus: Mapped[str | None] = mapped_column(String(200))

@@ -108,3 +108,38 @@ def test_reviewer_picks_answers_with_the_keyboard(live_app: Any, world: World, b
     expert_page.click(".project-link")
     expect(expert_page.locator("#expert-figures")).to_be_visible()
     shot(expert_page, "quality-04-my-quality")
+
+
+def test_box_agreement_report_in_the_browser(live_app: Any, world: World, browser: Any,
+                                             base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    from tests.app.test_bbox_browser import ready_image_corpus
+    from tests.app.test_image_corpora import archive, png
+    from tests.app.test_quality_boxes import BOX_LABELS, BOXES
+
+    vendor_email = world.user("vendor", world.org())
+    vendor = world.api(vendor_email)
+    pictures = [(f"{n}.png", png(200, 100, colour)) for n, colour in
+                enumerate(["red", "green", "blue"])]
+    corpus = ready_image_corpus(vendor, archive(pictures), "street.zip")
+    project = vendor.post("/api/v1/projects", {"name": "街景目标框", "corpus_id": corpus,
+                                               "type": "bbox", "labels": BOX_LABELS,
+                                               "overlap": 2}).json["id"]
+    for plan in BOXES:
+        expert = world.api(world.user("expert"))
+        for boxes in plan:
+            claim = expert.post(f"/api/v1/projects/{project}/claim").json
+            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
+                "result": {"boxes": boxes}, "client_uuid": str(uuid.uuid4())})
+    wait_for(lambda: (q := vendor.get(f"/api/v1/projects/{project}/quality").json)["report"]
+             and not q["stale"], "report computed")
+    page = log_in(browser, base_url, vendor_email)
+    page.goto(f"{base_url}/projects/{project}/quality")
+    expect(page.locator("#report-box-f1")).to_have_text("0.500")
+    expect(page.locator("#label-table tbody tr")).to_have_count(2)
+    shot(page, "quality-05-box-report")
+    page.click("#item-table-link")
+    page.click("#item-table tbody tr >> nth=1 >> a")
+    expect(page.locator(".box-overlay rect")).to_have_count(2)
+    shot(page, "quality-06-box-drilldown")

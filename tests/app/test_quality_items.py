@@ -100,6 +100,11 @@ def test_item_table_page_in_the_browser_links_to_the_drill_down(app: Any, world:
     assert f'href="/review/{project}?item=' in page.text and "第0条短评。" in page.text
     second = client.get(f"/projects/{project}/quality/items?page=2")
     assert second.text.count("<tr data-item=") == 10 and 'id="next-page"' not in second.text
+    # One answer per item: no agreement anywhere, so the lines follow the item order.
+    api_pages = [vendor.get(f"/api/v1/projects/{project}/quality/items?sort=-agreement"
+                            f"&page={n}").json["items"] for n in (1, 2)]
+    ids = [row["item_id"] for page_rows in api_pages for row in page_rows]
+    assert len(api_pages[1]) == 10 and ids == sorted(ids, reverse=True) and len(set(ids)) == 60
     bad = client.get(f"/projects/{project}/quality/items?sort=password")
     assert bad.status_code == 400 and "排序" in bad.text
     stranger = app.test_client()

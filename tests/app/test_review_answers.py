@@ -36,7 +36,8 @@ def disputed_project(world: World, kind: str) -> tuple[Api, int, str]:
     return vendor, project, reviewer
 
 
-def test_ner_reviewer_picks_an_answer_and_the_export_uses_it(world: World) -> None:
+def test_ner_reviewer_picks_an_answer_and_the_export_uses_it(any_db_world: World) -> None:
+    world = any_db_world
     vendor, project, reviewer_email = disputed_project(world, "ner")
     reviewer = world.api(reviewer_email)
     queue = reviewer.get(f"/api/v1/projects/{project}/review").json["items"]
