@@ -115,8 +115,8 @@ def test_box_agreement_report_in_the_browser(live_app: Any, world: World, browse
     from playwright.sync_api import expect
 
     from tests.app.test_bbox_browser import ready_image_corpus
+    from tests.app.test_box_agreement_report import BOX_LABELS, BOXES
     from tests.app.test_image_corpora import archive, png
-    from tests.app.test_quality_boxes import BOX_LABELS, BOXES
 
     vendor_email = world.user("vendor", world.org())
     vendor = world.api(vendor_email)
