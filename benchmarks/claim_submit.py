@@ -17,8 +17,9 @@ What it does, all on 127.0.0.1 and all torn down at the end (processes and temp 
 4. a JSONL corpus of N items uploaded through ``POST /api/v1/corpora`` (timed until the corpus
    is ``ready``), then a classify project with overlap 2 over it (``POST /api/v1/projects``,
    timed); ``import_items_per_s`` is N over both times together (items and their tasks);
-5. E simulated experts (one thread and one keep-alive ``http.client`` connection each) looping
-   claim → think T ms → submit (fresh ``client_uuid``) for ``--duration`` seconds or until 204;
+5. E simulated experts (one thread and one keep-alive ``http.client`` connection each, spread
+   over ``--client-procs`` processes) looping claim → think T ms → submit (fresh
+   ``client_uuid``) for ``--duration`` seconds or until 204;
 6. afterwards the database is checked: answers per item ≤ overlap, one answer per (item,
    expert), live+submitted leases per task ≤ overlap (``duplicates``), and every id answered
    with 201 exists (``lost``); ``GET /api/v1/projects/{id}/tasks?page=1`` is timed if the route
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import secrets
@@ -45,6 +47,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -459,32 +462,59 @@ def create_project(vendor: Client, corpus_id: int) -> tuple[int, float]:
     return project_id, project_s
 
 
-def drive(args: argparse.Namespace, port: int, gunicorn_pid: int, tokens: list[str],
-          project_id: int) -> tuple[LoadStats, float, float]:
-    """E experts for the duration: (stats, elapsed seconds, gunicorn CPU seconds)."""
+def run_experts(port: int, tokens: list[str], first: int, project_id: int, think: float,
+                deadline: float) -> tuple[LoadStats, float]:
+    """One client process: a thread per expert until the deadline; (stats, its CPU seconds)."""
+    sys.setswitchinterval(0.0005)  # many I/O-bound threads: hand the GIL over promptly
     stats = LoadStats()
-    think = args.think_ms / 1000
-    log(f"{args.experts} experts, think {args.think_ms} ms, for {args.duration} s")
-    cpu_before = tree_cpu_seconds(gunicorn_pid)
-    started = time.perf_counter()
-    deadline = time.monotonic() + args.duration
+    cpu_before = time.process_time()
     threads = [threading.Thread(target=expert_loop, daemon=True,
                                 args=(port, token, project_id, think, deadline, stats,
-                                      random.Random(i)))
+                                      random.Random(first + i)))
                for i, token in enumerate(tokens)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=max(1.0, deadline - time.monotonic()) + 2 * HTTP_TIMEOUT + think)
-    elapsed = time.perf_counter() - started
-    server_cpu = tree_cpu_seconds(gunicorn_pid) - cpu_before
     alive = sum(thread.is_alive() for thread in threads)
     if alive:
         stats.errors["threads_still_running"] = alive
+    return stats, time.process_time() - cpu_before
+
+
+def drive(args: argparse.Namespace, port: int, gunicorn_pid: int, tokens: list[str],
+          project_id: int) -> tuple[LoadStats, float, float, float]:
+    """E experts for the duration, spread over ``--client-procs`` processes (200 browsers are
+    not one Python process: a single client process's GIL queue would be measured as server
+    latency). Returns (stats, elapsed seconds, gunicorn CPU seconds, client CPU seconds)."""
+    think = args.think_ms / 1000
+    procs = max(1, min(args.client_procs, len(tokens)))
+    log(f"{args.experts} experts in {procs} client processes, think {args.think_ms} ms, "
+        f"for {args.duration} s")
+    cpu_before = tree_cpu_seconds(gunicorn_pid)
+    started = time.perf_counter()
+    deadline = time.monotonic() + args.duration
+    share = -(-len(tokens) // procs)
+    context = multiprocessing.get_context("fork")  # clients need none of the app's state
+    with ProcessPoolExecutor(max_workers=procs, mp_context=context) as pool:
+        futures = [pool.submit(run_experts, port, tokens[i:i + share], i, project_id, think,
+                               deadline) for i in range(0, len(tokens), share)]
+        results = [future.result() for future in futures]
+    elapsed = time.perf_counter() - started
+    server_cpu = tree_cpu_seconds(gunicorn_pid) - cpu_before
+    stats = LoadStats()
+    for part, _cpu in results:
+        stats.claim += part.claim
+        stats.submit += part.submit
+        stats.annotation_ids += part.annotation_ids
+        stats.errors.update(part.errors)
+        stats.no_more_tasks += part.no_more_tasks
+        stats.reconnects += part.reconnects
+    client_cpu = sum(cpu for _part, cpu in results)
     log(f"{len(stats.claim)} claims, {len(stats.submit)} submits in {elapsed:.1f} s "
-        f"({len(stats.submit) / elapsed:.1f}/s); gunicorn CPU {server_cpu:.1f} s; "
-        f"errors {dict(stats.errors)}; reconnects {stats.reconnects}")
-    return stats, elapsed, server_cpu
+        f"({len(stats.submit) / elapsed:.1f}/s); gunicorn CPU {server_cpu:.1f} s, clients "
+        f"{client_cpu:.1f} s; errors {dict(stats.errors)}; reconnects {stats.reconnects}")
+    return stats, elapsed, server_cpu, client_cpu
 
 
 def time_task_list(vendor: Client, project_id: int) -> tuple[float | None, float | None]:
@@ -524,7 +554,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         start_consumer(stack)
         corpus_id, imported = import_corpus(vendor, corpus_file)
         project_id, project_s = create_project(vendor, corpus_id)
-        stats, elapsed, server_cpu = drive(args, port, gunicorn_pid, tokens, project_id)
+        stats, elapsed, server_cpu, client_cpu = drive(args, port, gunicorn_pid, tokens,
+                                                       project_id)
         list_ms, list_cold_ms = time_task_list(vendor, project_id)
         log(f"first task page: {list_ms} ms (cold {list_cold_ms} ms)")
         vendor.close()
@@ -559,6 +590,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "project_create_s": round(project_s, 2), "list_first_page_cold_ms": list_cold_ms,
             "duration_s": round(elapsed, 1),
             "server_cpu_ms_per_cycle": round(server_cpu * 1000 / submits, 2) if submits else None,
+            "client_cpu_ms_per_cycle": round(client_cpu * 1000 / submits, 2) if submits else None,
+            "client_procs": args.client_procs,
             "gunicorn": f"{args.workers}x{args.threads}", "cpus": os.cpu_count(),
             "loadavg_1m": round(os.getloadavg()[0], 2), **detail,
         }
@@ -583,12 +616,16 @@ def main() -> None:
                         help="database whose public schema is WIPED (never the test database)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--client-procs", type=int, default=4,
+                        help="client processes the simulated experts are spread over")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir and logs")
     args = parser.parse_args()
     if not 1 <= args.tasks <= 5_000_000 or not 1 <= args.experts <= 2000:
         parser.error("--tasks must be 1..5,000,000 and --experts 1..2,000")
     if not 1 <= args.workers <= 64 or not 1 <= args.threads <= 256:
         parser.error("--workers must be 1..64 and --threads 1..256")
+    if not 1 <= args.client_procs <= 64:
+        parser.error("--client-procs must be 1..64")
     if not 0 <= args.think_ms <= 60_000 or not 0 < args.duration <= 3600:
         parser.error("--think-ms must be 0..60,000 and --duration 0..3,600 s")
     sys.path.insert(0, str(ROOT))
