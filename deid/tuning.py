@@ -17,6 +17,7 @@ from deid.char_cnn import CharCnn
 from deid.corpus import LabelledText, read_jsonl, split_files
 from deid.engine import TaggingNlpEngine, analyze_batch, get_engine
 from deid.evaluate import score_records
+from deid.name_tagger import NameTagger
 from deid.normalize import normalize
 
 HOLDOUT_FILE = "peoples_daily_part"
@@ -70,8 +71,14 @@ def main() -> None:
     parser.add_argument("--grow", type=float, help="override NAME_GROW")
     parser.add_argument("--mix", type=float, help="override NETWORK_MIX")
     parser.add_argument("--network", type=Path, help="another char_cnn.npz to try")
+    parser.add_argument("--linear", type=Path, help="another name_tagger.npz to try")
     args = parser.parse_args()
     _override(args.profile, args.threshold, args.grow, args.mix, args.network)
+    if args.linear is not None:
+        nlp = get_engine(args.profile).nlp_engine
+        assert isinstance(nlp, TaggingNlpEngine)
+        linear = NameTagger.load(args.linear)
+        nlp.tagger = dataclasses.replace(nlp.tagger, weights=linear.weights)
 
     scores, lists = {}, []
     for name, rows in tuning_sets().items():
