@@ -37,7 +37,8 @@ _TITLED = re.compile(_SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?=" + _TITLES
                      + ")")
 # Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
 _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
-    "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人".split())
+    "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
+    "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处".split())
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
 # names in train/ and dev/.

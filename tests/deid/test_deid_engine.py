@@ -112,6 +112,7 @@ def test_org_and_loc_only_when_asked() -> None:
     ("出版社安排吕老去怀柔休息几天。", "吕"),
     ("洪湖一位姓樊的技术人员来到农庄。", "樊"),
     ("晨报讯(实习生李泽玲记者金融)当绝大多数银行已开始实施新政。", "金融"),
+    ("法院以受贿罪判处丁业成有期徒刑五年。", "丁业成"),
 ])
 def test_rule_names(found: Found, text: str, name: str) -> None:
     assert ("PERSON", name) in found(text)
