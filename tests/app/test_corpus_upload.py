@@ -58,13 +58,16 @@ def test_jsonl_with_bad_lines_imports_nothing_and_names_lines(app: Any, world: W
     assert all(e["message"] for e in corpus["errors"])
 
 
-def test_bad_line_after_many_batches_leaves_no_item(app: Any, world: World) -> None:
+def test_bad_line_after_many_batches_leaves_no_item(app: Any, world: World,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Ingestion inserts as it parses; a late error must still leave the corpus empty."""
     from sqlalchemy import func, select
 
     from app.extensions import db
     from app.models import Item
+    from app.services import ingestion
 
+    monkeypatch.setattr(ingestion, "BATCH", 1000)  # four batches are in before the error
     vendor = world.vendor_api()
     good = "".join(json.dumps({"text": f"第{i}条"}, ensure_ascii=False) + "\n"
                    for i in range(4500))
