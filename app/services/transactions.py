@@ -22,14 +22,16 @@ def begin_write() -> None:
     session = db.session()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() would discard pending changes; call it first")
-    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
         # Ending the read snapshot must not expire what the request already loaded (the
         # signed-in user): a rollback would reload each of them with one more SELECT.
         loaded = list(session.identity_map.values())
         session.expunge_all()
         session.rollback()
         session.add_all(loaded)
-    db.session.connection(execution_options=IMMEDIATE)
+    session.connection(execution_options=IMMEDIATE)
 
 
 def as_utc(value: datetime) -> datetime:

@@ -140,3 +140,33 @@ def test_filename_is_never_a_storage_path(app: Any, world: World) -> None:
     assert len(keys) == 1 and ".." not in keys[0] and keys[0].startswith("corpora/")
     page = vendor.get(f"/api/v1/corpora/{created.json['id']}")
     assert page.status_code == 200
+
+
+def test_ingestion_batches_and_duplicates_on_both_databases(
+        any_db_app: Any, any_db_world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite inserts with executemany, PostgreSQL with COPY through a staging table: both
+    keep the file's order, drop duplicates across batches and leave nothing of a failed file."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Item
+    from app.services import ingestion
+
+    monkeypatch.setattr(ingestion, "BATCH", 3)
+    vendor = any_db_world.vendor_api()
+    texts = [f"条目{i % 7}" for i in range(10)]  # 7 distinct, the last 3 repeat earlier ones
+    good = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts)
+    created = vendor.upload(good.encode(), "batches.jsonl")
+    corpus = vendor.get(f"/api/v1/corpora/{created.json['id']}").json
+    assert (corpus["status"], corpus["item_count"], corpus["duplicate_count"]) == ("ready", 7, 3)
+    with any_db_app.app_context():
+        stored = list(db.session.scalars(select(Item.text).where(
+            Item.corpus_id == corpus["id"]).order_by(Item.seq)))
+    assert stored == [f"条目{i}" for i in range(7)]
+
+    failed = vendor.upload((good + "{broken\n").encode(), "late.jsonl")
+    corpus = vendor.get(f"/api/v1/corpora/{failed.json['id']}").json
+    assert corpus["status"] == "failed"
+    with any_db_app.app_context():
+        assert db.session.scalar(select(func.count()).where(
+            Item.corpus_id == corpus["id"])) == 0
