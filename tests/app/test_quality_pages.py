@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from tests.app.conftest import World, login
@@ -126,3 +127,40 @@ def test_drill_down_draws_spans_diffs_and_boxes(app: Any, world: World) -> None:
     boxes = run("bbox", image_corpus, ["车"], [{"boxes": [[20, 10, 100, 50, "车"]]},
                                               {"boxes": []}])
     assert '<rect x="10.0" y="10.0" width="50.0" height="50.0">' in boxes
+
+
+def test_counts_on_the_review_and_report_pages_agree_in_number(app: Any, world: World) -> None:
+    from app.extensions import db
+    from app.models import User
+    from app.services.review import add_reviewer
+
+    project, _, vendor = make_project(app, world)
+    report = vendor.get(f"/projects/{project}/quality?lang=en").text
+    assert "from 18 answers." in report
+    assert "基于 18 份标注。" in vendor.get(f"/projects/{project}/quality?lang=zh_CN").text
+    reviewer = world.user("expert")
+    with app.app_context():
+        owner = db.session.query(User).filter_by(role="vendor").one()
+        add_reviewer(owner, project, reviewer)
+    client = app.test_client()
+    login(client, reviewer)
+    assert "3 items wait for a decision" in client.get(f"/review/{project}?lang=en").text
+    for _ in range(2):
+        page = client.get(f"/review/{project}").text
+        item = int(page.split('data-item="')[1].split('"')[0])
+        decided = client.post(f"/review/{project}/items/{item}", data={"label": "中性"})
+        assert decided.status_code == 302
+    assert "1 item waits for a decision" in client.get(f"/review/{project}?lang=en").text
+    assert "1 条待裁定" in client.get(f"/review/{project}?lang=zh_CN").text
+
+
+def test_a_report_of_one_answer_says_answer(app: Any, world: World) -> None:
+    vendor_email = world.user("vendor", world.org())
+    project = world.project(world.api(vendor_email), ["只有一条。"], overlap=1, labels=("是", "否"))
+    expert = world.api(world.user("expert"))
+    claim = expert.post(f"/api/v1/projects/{project}/claim").json
+    assert expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
+        "result": {"label": "是"}, "client_uuid": str(uuid.uuid4())}).status_code == 201
+    client = app.test_client()
+    login(client, vendor_email)
+    assert "from 1 answer." in client.get(f"/projects/{project}/quality?lang=en").text
