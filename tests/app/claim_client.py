@@ -19,9 +19,9 @@ import uuid
 from typing import Any
 
 
-def call(url: str, token: str, body: dict[str, Any]) -> tuple[int, Any]:
-    """POST JSON with a bearer token; (status, parsed body or None)."""
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+def call(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    """POST JSON (``{}`` by default) with a bearer token; (status, parsed body or None)."""
+    request = urllib.request.Request(url, data=json.dumps(body or {}).encode(), method="POST",
                                      headers={"Authorization": f"Bearer {token}",
                                               "Content-Type": "application/json"})
     try:
@@ -48,7 +48,7 @@ def submit_twice_at_once(url: str, token: str, body: dict[str, Any]) -> list[tup
 def expert(base: str, project: int, token: str, log: dict[str, list[Any]]) -> None:
     """Claim and submit until the project answers 204 (or refuses the claim)."""
     while True:
-        status, body = call(f"{base}/api/v1/projects/{project}/claim", token, {})
+        status, body = call(f"{base}/api/v1/projects/{project}/claim", token)
         if status != 200:
             log["claim_refusals"] += [] if status == 204 else [[status, body]]
             return

@@ -7,8 +7,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -17,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.app.claim_client import call
 from tests.app.conftest import World
 from tests.conftest import serve_in_thread
 
@@ -25,18 +24,6 @@ from tests.conftest import serve_in_thread
 def served(any_db_app: Any) -> Iterator[str]:
     with serve_in_thread(any_db_app) as base:
         yield base
-
-
-def call(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(url, data=json.dumps(body or {}).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {token}",
-                                              "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
 
 
 def claim_and_submit(base: str, project: int, token: str, barrier: threading.Barrier,
