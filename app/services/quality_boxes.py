@@ -20,8 +20,6 @@ from app.models import Project
 from app.services.quality_items import (
     ComputedReport,
     adjudicated_items,
-    gold_by_worker,
-    gold_fields,
     item_lines,
     rounded,
 )
@@ -29,9 +27,8 @@ from app.services.quality_spans import (
     REVIEW_F1,
     Grid,
     answers_grid,
+    expert_rows,
     group_by_item,
-    mean_off_diagonal,
-    names_of,
     review_list,
     upper_mean,
 )
@@ -121,7 +118,6 @@ def bbox_report(project: Project) -> ComputedReport:
     decided = adjudicated_items(project.id)
     review, review_total = review_list(per_item, REVIEW_F1, decided)
     f1, iou = _pair_matrices(experts, tallies.pairs)
-    names, gold = names_of(experts), gold_by_worker(project)
     drawn = Counter(str(box[4]) for result in answers.values() for box in result.get("boxes", []))
     labels = [*project.labels, *sorted(set(drawn) - set(project.labels))]
     payload = {
@@ -134,11 +130,8 @@ def bbox_report(project: Project) -> ComputedReport:
         "per_label": [{"label": label, "box_f1": rounded(tallies.labels.get(label, Tally()).f1()),
                        "mean_iou": rounded(tallies.labels.get(label, Tally()).mean_iou()),
                        "boxes": drawn[label]} for label in labels],
-        "experts": [{"user_id": e, "name": names.get(e, ""),
-                     "answers": sum((e, i) in answers for i in items), "mean_box_f1": mf,
-                     "mean_iou": mi, **gold_fields(gold, e)}
-                    for e, mf, mi in zip(experts, mean_off_diagonal(f1),
-                                         mean_off_diagonal(iou), strict=True)],
+        "experts": expert_rows(project, experts, items, answers, mean_box_f1=f1,
+                               mean_iou=iou),
         "review": review, "review_total": review_total,
     }
     lines = item_lines(project, group_by_item(items, answers), per_item)

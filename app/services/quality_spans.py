@@ -78,6 +78,20 @@ def names_of(ids: list[int]) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
+def expert_rows(project: Project, experts: list[int], items: list[int], answers: Grid,
+                **pairwise: np.ndarray[Any, Any]) -> list[dict[str, Any]]:
+    """Each expert's line of an entity, cleaning or box report: name, answers given, for each
+    keyword of ``pairwise`` (an experts × experts agreement matrix) the expert's mean
+    agreement with the others (:func:`mean_off_diagonal`), then the check-item figures."""
+    names, gold = names_of(experts), gold_by_worker(project)
+    means = {key: mean_off_diagonal(matrix) for key, matrix in pairwise.items()}
+    return [{"user_id": expert, "name": names.get(expert, ""),
+             "answers": sum((expert, item) in answers for item in items),
+             **{key: column[index] for key, column in means.items()},
+             **gold_fields(gold, expert)}
+            for index, expert in enumerate(experts)]
+
+
 def per_item_pairs(experts: list[int], items: list[int], answers: Grid,
                    pair_score: Callable[[dict[str, Any], dict[str, Any]], float]
                    ) -> dict[int, float | None]:
@@ -134,18 +148,14 @@ def ner_report(project: Project) -> ComputedReport:
     agreement = per_item_pairs(experts, items, answers, _item_span_f1)
     decided = adjudicated_items(project.id)
     review, review_total = review_list(agreement, REVIEW_F1, decided)
-    names, gold = names_of(experts), gold_by_worker(project)
     payload = {
         "supported": True, "kind": "ner",
         "overall": {"char_alpha": rounded(alpha), "exact_f1": upper_mean(exact),
                     "overlap_f1": upper_mean(overlap), "items_answered": len(items),
                     "adjudicated": len(decided & set(items))},
         "per_label": per_label,
-        "experts": [{"user_id": e, "name": names.get(e, ""),
-                     "answers": sum((e, i) in answers for i in items), "mean_exact_f1": f1,
-                     "mean_overlap_f1": o1, **gold_fields(gold, e)}
-                    for e, f1, o1 in zip(experts, mean_off_diagonal(exact),
-                                         mean_off_diagonal(overlap), strict=True)],
+        "experts": expert_rows(project, experts, items, answers, mean_exact_f1=exact,
+                               mean_overlap_f1=overlap),
         "review": review, "review_total": review_total,
     }
     lines = item_lines(project, group_by_item(items, answers), agreement)
@@ -184,16 +194,13 @@ def clean_report(project: Project) -> ComputedReport:
                 zip(items, agreement.per_item, strict=True)}
     decided = adjudicated_items(project.id)
     review, review_total = review_list(per_item, REVIEW_SIMILARITY, decided)
-    names, gold = names_of(experts), gold_by_worker(project)
     similarity = _pairwise_similarity(experts, items, answers)
     payload = {
         "supported": True, "kind": "clean",
         "overall": {"text_similarity": rounded(agreement.mean_similarity),
                     "items_answered": len(items), "adjudicated": len(decided & set(items))},
-        "experts": [{"user_id": e, "name": names.get(e, ""),
-                     "answers": sum((e, i) in answers for i in items),
-                     "mean_similarity": sim, **gold_fields(gold, e)}
-                    for e, sim in zip(experts, mean_off_diagonal(similarity), strict=True)],
+        "experts": expert_rows(project, experts, items, answers,
+                               mean_similarity=similarity),
         "review": review, "review_total": review_total,
     }
     lines = item_lines(project, group_by_item(items, answers), per_item)

@@ -116,6 +116,9 @@ def test_ner_and_clean_projects_get_their_own_agreement(world: World) -> None:
     assert report["kind"] == "ner"
     assert report["overall"]["exact_f1"] == pytest.approx(2 / 3, abs=1e-4)  # 1 of 2 vs 1
     assert 0 < report["overall"]["char_alpha"] < 1
+    assert [(e["answers"], e["mean_exact_f1"]) for e in report["experts"]] == \
+        [(2, pytest.approx(2 / 3, abs=1e-3))] * 2  # each expert against the other
+    assert all(e["name"] and e["mean_overlap_f1"] is not None for e in report["experts"])
     clean = vendor.post("/api/v1/projects", {"name": "清洗", "corpus_id": corpus,
                                              "type": "clean", "overlap": 2}).json["id"]
     for number, expert in enumerate(experts):
@@ -127,3 +130,5 @@ def test_ner_and_clean_projects_get_their_own_agreement(world: World) -> None:
     report = vendor.get(f"/api/v1/projects/{clean}/quality").json["report"]
     assert report["kind"] == "clean" and report["review_total"] == 2
     assert report["overall"]["text_similarity"] < 0.5
+    similarity = [(e["answers"], e["mean_similarity"]) for e in report["experts"]]
+    assert similarity[0] == similarity[1] and similarity[0][0] == 2 and similarity[0][1] < 0.5
