@@ -311,9 +311,10 @@ class ItemQuery:
 
 def parse_item_query(args: dict[str, str]) -> ItemQuery:
     """Validate ``sort`` and ``page``; anything else, or a value off the allow-list, raises
-    Invalid with status 400."""
+    Invalid with status 400. ``lang`` picks the interface language on any page (app.i18n),
+    so it is let through."""
     sort, page = args.get("sort") or "item", args.get("page") or "1"
-    if set(args) - {"sort", "page"} or sort not in SORTS or not page.isdigit() \
+    if set(args) - {"sort", "page", "lang"} or sort not in SORTS or not page.isdigit() \
             or not 1 <= int(page) <= MAX_PAGE:
         error = Invalid(_l("Unknown sort or page for the item table. Sort by one of: %(sorts)s.",
                            sorts=", ".join(SORTS)), code="bad_parameter")

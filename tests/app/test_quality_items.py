@@ -59,6 +59,10 @@ def test_item_table_sorts_from_the_allow_list(any_db_world: World) -> None:
         assert "排序" in bad.json["error"]["message"]  # translated, names the allowed sorts
         assert "-agreement" in bad.json["error"]["message"]
     assert vendor.get(f"/api/v1/projects/{project}/quality").json["computed_at"] == before
+    english = vendor.get(f"/api/v1/projects/{project}/quality/items?sort=-agreement&lang=en")
+    assert english.status_code == 200 and english.json["items"][0]["agreement"] == 1.0
+    refused = vendor.get(f"/api/v1/projects/{project}/quality/items?sort=password&lang=en")
+    assert refused.status_code == 400 and "Sort by one of" in refused.json["error"]["message"]
 
 
 def test_item_table_pages_and_flags_check_items_and_decisions(world: World) -> None:
@@ -100,6 +104,8 @@ def test_item_table_page_in_the_browser_links_to_the_drill_down(app: Any, world:
     assert f'href="/review/{project}?item=' in page.text and "第0条短评。" in page.text
     second = client.get(f"/projects/{project}/quality/items?page=2")
     assert second.text.count("<tr data-item=") == 10 and 'id="next-page"' not in second.text
+    english = client.get(f"/projects/{project}/quality/items?page=2&lang=en")
+    assert english.status_code == 200 and "<h1>Every item" in english.text
     # One answer per item: no agreement anywhere, so the lines follow the item order.
     api_pages = [vendor.get(f"/api/v1/projects/{project}/quality/items?sort=-agreement"
                             f"&page={n}").json["items"] for n in (1, 2)]
