@@ -203,7 +203,9 @@ def _paths() -> dict[str, Any]:
         "/projects/{project_id}/review": {"get": {
             "summary": "Disputed items waiting for adjudication",
             "parameters": [_path_id("project_id")],
-            "responses": {"200": {"description": "The review queue"}, **_ERRORS}}},
+            "responses": {"200": {"description": "The review queue: items (at most 1,000, "
+                                                 "least agreement first) and total (all "
+                                                 "that wait)"}, **_ERRORS}}},
         "/projects/{project_id}/items/{item_id}": {"get": {
             "summary": "One item with every expert's answer side by side",
             "parameters": [_path_id("project_id"), _path_id("item_id")],

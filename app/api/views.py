@@ -227,7 +227,8 @@ def add_reviewer(project_id: int) -> ResponseReturnValue:
 def review_items(project_id: int) -> ResponseReturnValue:
     """The items waiting for adjudication (reviewers, the vendor, auditors)."""
     project = review.reviewable_project(current_user, project_id)
-    return jsonify(items=review.review_queue(project, enqueue_quality_refresh))
+    items, total = review.waiting_items(project, enqueue_quality_refresh)
+    return jsonify(items=items, total=total)
 
 
 @bp.get("/projects/<int:project_id>/items/<int:item_id>")

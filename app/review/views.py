@@ -28,7 +28,7 @@ def index() -> ResponseReturnValue:
 def queue(project_id: int) -> ResponseReturnValue:
     """The next disputed item with every expert's answer side by side."""
     project = review.reviewable_project(current_user, project_id)
-    items = review.review_queue(project, enqueue_quality_refresh)
+    items, waiting = review.waiting_items(project, enqueue_quality_refresh)
     chosen = request.args.get("item", type=int)
     entry = next((e for e in items if e["item_id"] == chosen), None)
     if entry is None and chosen is not None:  # drill-down into any item of the project
@@ -36,7 +36,7 @@ def queue(project_id: int) -> ResponseReturnValue:
     entry = entry or (items[0] if items else None)
     detail = review.item_answers(project, entry["item_id"]) if entry else None
     return render_template("review/queue.html", project=project, entry=entry, detail=detail,
-                           remaining=len(items),
+                           remaining=waiting,
                            may_adjudicate=review.is_reviewer(current_user, project.id))
 
 

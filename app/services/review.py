@@ -77,15 +77,20 @@ def reviewed_projects(user: User) -> list[Project]:
         .where(ProjectReviewer.user_id == user.id).order_by(Project.id.desc())))
 
 
-def review_queue(project: Project, enqueue: Callable[..., None]) -> list[dict[str, Any]]:
-    """The newest report's disputed items that no one adjudicated since (a stale report is
-    queued for recomputation)."""
+def waiting_items(project: Project, enqueue: Callable[..., None]
+                  ) -> tuple[list[dict[str, Any]], int]:
+    """The newest report's disputed items that no one adjudicated since, and how many wait
+    in all: the report lists at most ``REVIEW_LIST_LIMIT`` (least agreement first) but counts
+    every one in ``review_total``. A stale report is queued for recomputation."""
     report = current_report(project, enqueue)
     if report is None:
-        return []
+        return [], 0
     done = set(db.session.scalars(select(Adjudication.item_id)
                                   .where(Adjudication.project_id == project.id)))
-    return [entry for entry in report.payload.get("review", []) if entry["item_id"] not in done]
+    listed = report.payload.get("review", [])
+    waiting = [entry for entry in listed if entry["item_id"] not in done]
+    total = int(report.payload.get("review_total", len(listed))) - (len(listed) - len(waiting))
+    return waiting, max(total, len(waiting))
 
 
 def item_answers(project: Project, item_id: int) -> ItemAnswers:

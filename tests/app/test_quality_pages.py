@@ -164,3 +164,23 @@ def test_a_report_of_one_answer_says_answer(app: Any, world: World) -> None:
     client = app.test_client()
     login(client, vendor_email)
     assert "from 1 answer." in client.get(f"/projects/{project}/quality?lang=en").text
+
+
+def test_the_review_count_covers_items_beyond_the_listed_ones(
+        app: Any, world: World, monkeypatch: Any) -> None:
+    from app.extensions import db
+    from app.models import User
+    from app.services import quality_report
+    from app.services.review import add_reviewer
+
+    monkeypatch.setattr(quality_report, "REVIEW_LIST_LIMIT", 2)  # the report lists 2 of 3
+    project, _, _ = make_project(app, world)
+    reviewer = world.user("expert")
+    with app.app_context():
+        owner = db.session.query(User).filter_by(role="vendor").one()
+        add_reviewer(owner, project, reviewer)
+    client = app.test_client()
+    login(client, reviewer)
+    assert "3 items wait for a decision" in client.get(f"/review/{project}?lang=en").text
+    queue = world.api(reviewer).get(f"/api/v1/projects/{project}/review").json
+    assert len(queue["items"]) == 2 and queue["total"] == 3
