@@ -21,17 +21,9 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(DANGEROUS) else text
 
 
-def csv_text(rows: Iterable[Sequence[Any]]) -> str:
-    """Rows as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return "\ufeff" + buffer.getvalue()
-
-
 def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Rows as formula-safe CSV, one line at a time (BOM first), for streamed downloads."""
+    """Rows as formula-safe CSV, one line at a time, for streamed downloads; a BOM first so
+    spreadsheet programs read the UTF-8 Chinese correctly."""
     yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
