@@ -33,10 +33,14 @@ def contribute(project: Project, task: Task, answer: dict[str, Any]) -> None:
     Runs inside the submit transaction, after the expert's lease was taken (the caller
     commits). A text needs a text corpus; a picture (``{"object": {key, sha256,
     content_type}}``) an image corpus and an upload made under this task's submitted lease
-    whose recorded SHA-256 and type match. Raises Invalid (wrong kind, unknown or mismatched
-    upload) or Conflict (the same text or picture is already in the corpus).
+    whose recorded SHA-256 and type match. Contributions to one corpus are serialised.
+    Raises Invalid (wrong kind, unknown or mismatched upload) or Conflict (the same text or
+    picture is already in the corpus).
     """
-    corpus = db.session.get(Corpus, project.corpus_id)
+    # The corpus row is locked (PostgreSQL; SQLite's write lock is already held) so that two
+    # contributions at once get distinct sequence numbers and both are counted.
+    corpus = db.session.get(Corpus, project.corpus_id, with_for_update=True,
+                            populate_existing=True)
     assert corpus is not None
     pictures = corpus_is_image(corpus)
     if "object" in answer:

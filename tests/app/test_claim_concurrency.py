@@ -143,3 +143,42 @@ def test_expert_processes_never_share_a_slot_or_lose_an_answer(
                                   .where(Annotation.project_id == project)).all()
     assert {key: {row_id} for row_id, key, _ in rows} == by_uuid, "every 201 is stored, once"
     assert set(Counter(item for _, _, item in rows).values()) == {2}
+
+
+def test_simultaneous_contributions_are_all_counted_with_distinct_numbers(
+        any_db_app: Any, any_db_world: World, served: str) -> None:
+    """Eight experts contribute to one corpus at the same instant: eight new items, eight
+    distinct sequence numbers, and the corpus counts every one of them."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Item
+
+    vendor = any_db_world.vendor_api()
+    target = any_db_world.ready_corpus(vendor, ["已有的一条。"])
+    project = vendor.post("/api/v1/projects", {
+        "name": "同时投稿", "corpus_id": target, "type": "collect", "overlap": 1,
+        "prompt": "请写一句话。", "contributions": 8}).json["id"]
+    tokens = [any_db_world.api(any_db_world.user("expert")).token for _ in range(8)]
+    tasks = [call(f"{served}/api/v1/projects/{project}/claim", token)[1]["task_id"]
+             for token in tokens]
+    barrier = threading.Barrier(len(tokens))
+    statuses: list[int] = []
+
+    def contribute(index: int) -> None:
+        barrier.wait()
+        status, _ = call(f"{served}/api/v1/tasks/{tasks[index]}/annotations", tokens[index],
+                         {"result": {"text": f"第{index}位专家的投稿。"},
+                          "client_uuid": str(uuid.uuid4())})
+        statuses.append(status)
+
+    threads = [threading.Thread(target=contribute, args=(i,)) for i in range(len(tokens))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * len(tokens)
+    assert vendor.get(f"/api/v1/corpora/{target}").json["item_count"] == 1 + len(tokens)
+    with any_db_app.app_context():
+        seqs = list(db.session.scalars(select(Item.seq).where(Item.corpus_id == target)))
+    assert sorted(seqs) == list(range(1, len(tokens) + 2))
