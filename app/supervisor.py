@@ -88,18 +88,21 @@ def _stop_on_signal(_signum: int, _frame: object) -> None:
 
 
 def web_command(port: str) -> list[str]:
-    """gunicorn with two single-threaded worker processes per core by default.
+    """gunicorn with two single-threaded (sync) worker processes per core by default.
 
-    Measured with benchmarks/claim_submit.py at 200 experts on two cores: threads of one
-    process take turns on its GIL, and that queue was the claim's tail (p99 80–190 ms with
-    2 workers × 8 threads against 13–50 ms with 4 × 1). ``WANBIAO_WEB_WORKERS`` and
-    ``WANBIAO_WEB_THREADS`` override it (more threads help where many slow uploads arrive).
+    Measured with benchmarks/claim_submit.py at 200 experts on two cores and a million
+    tasks: threads of one process take turns on its GIL, and that queue was the claim's tail
+    (p99 80–190 ms with 2 workers × 8 threads; 14 ms on SQLite and 34 ms on PostgreSQL with
+    4 sync workers; 4 single-thread gthread workers were in between). A sync worker serves
+    one request at a time and has no keep-alive, so at scale it belongs behind a buffering
+    proxy (nginx), as gunicorn advises; the timeout lets a 256 MB upload take ten minutes.
+    ``WANBIAO_WEB_WORKERS`` and ``WANBIAO_WEB_THREADS`` override it (more than one thread
+    makes gunicorn use its threaded worker).
     """
     workers = os.environ.get("WANBIAO_WEB_WORKERS", str(2 * (os.cpu_count() or 1)))
     threads = os.environ.get("WANBIAO_WEB_THREADS", "1")
     return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-            "--workers", workers, "--threads", threads, "--worker-class", "gthread",
-            "--timeout", "300", "wsgi:app"]
+            "--workers", workers, "--threads", threads, "--timeout", "600", "wsgi:app"]
 
 
 def serve() -> int:

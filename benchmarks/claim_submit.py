@@ -402,7 +402,8 @@ def start_stack(args: argparse.Namespace, stack: Stack) -> tuple[Any, int, int]:
     port = free_port()
     gunicorn = stack.spawn([sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
                             "--threads", str(args.threads), "--timeout", "600",
-                            "--worker-class", args.worker_class,
+                            "--worker-class",
+                            "gthread" if args.threads > 1 else args.worker_class,
                             "--bind", f"127.0.0.1:{port}", "wsgi:app"], env, "gunicorn.log")
     wait_http(port, gunicorn)
     log(f"gunicorn on 127.0.0.1:{port}")
@@ -593,7 +594,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "server_cpu_ms_per_cycle": round(server_cpu * 1000 / submits, 2) if submits else None,
             "client_cpu_ms_per_cycle": round(client_cpu * 1000 / submits, 2) if submits else None,
             "client_procs": args.client_procs,
-            "gunicorn": f"{args.workers}x{args.threads} {args.worker_class}",
+            "gunicorn": f"{args.workers}x{args.threads} "
+                        f"{'gthread' if args.threads > 1 else args.worker_class}",
             "cpus": os.cpu_count(),
             "loadavg_1m": round(os.getloadavg()[0], 2), **detail,
         }
@@ -620,8 +622,9 @@ def main() -> None:
                         help="gunicorn worker processes (default: two per core, as make run)")
     parser.add_argument("--threads", type=int, default=1,
                         help="gunicorn threads per worker (default 1, as make run)")
-    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"),
-                        help="gunicorn worker class (gthread keeps connections alive)")
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"),
+                        help="gunicorn worker class (default sync, as make run; gthread keeps "
+                             "connections alive; more than one thread always means gthread)")
     parser.add_argument("--client-procs", type=int, default=4,
                         help="client processes the simulated experts are spread over")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir and logs")
