@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app.database import IMMEDIATE
+from app.database import IMMEDIATE, utc_now
 from app.extensions import db
 
 
@@ -39,12 +39,12 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_NOW = select(utc_now())
+
+
 def database_now() -> datetime:
     """The database server's clock (UTC), so app hosts with skewed clocks agree on leases."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        raw = db.session.scalar(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')"))
-        return datetime.strptime(str(raw), "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
-    value = db.session.scalar(text("SELECT now()"))
+    value = db.session.scalar(_NOW)
     assert isinstance(value, datetime)
     return as_utc(value)
 
