@@ -47,7 +47,12 @@ from app.services.quality_items import (
     rounded,
     store_item_rows,
 )
-from app.services.quality_spans import answers_by_item, clean_report, ner_report
+from app.services.quality_spans import (
+    REVIEW_LIST_LIMIT,
+    answers_by_item,
+    clean_report,
+    ner_report,
+)
 from app.services.scoping import list_owned
 from app.services.transactions import as_utc, begin_write
 from quality import (
@@ -63,7 +68,6 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 REVIEW_AGREEMENT = 0.7  # share of agreeing expert pairs below which an item is reviewed
 REVIEW_POSTERIOR = 0.8  # Dawid–Skene confidence below which an item is reviewed
-REVIEW_LIST_LIMIT = 1000
 SPECIAL_REPORTS = {"ner": ner_report, "clean": clean_report, "bbox": bbox_report}
 BOOTSTRAP_ROUNDS = 200
 MAX_BOOTSTRAP_CELLS = 20_000_000  # raters × items; larger projects report no interval

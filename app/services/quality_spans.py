@@ -34,7 +34,7 @@ from quality import (
 
 REVIEW_SIMILARITY = 0.8  # cleaned texts less alike than this go to review
 REVIEW_F1 = 0.7  # items whose experts' spans or boxes agree less than this go to review
-REVIEW_LIST_LIMIT = 1000
+REVIEW_LIST_LIMIT = 1000  # disputed items a report lists (all are counted), every task type
 Grid = dict[tuple[int, int], dict[str, Any]]
 
 

@@ -27,6 +27,21 @@ def make_project(app: Any, world: World) -> tuple[int, int, Any]:
     return project, org, client
 
 
+def reviewer_client(app: Any, world: World, project: int) -> tuple[str, Any]:
+    """A new expert made reviewer of the project by its vendor, logged in: (email, client)."""
+    from app.extensions import db
+    from app.models import User
+    from app.services.review import add_reviewer
+
+    reviewer = world.user("expert")
+    with app.app_context():
+        owner = db.session.query(User).filter_by(role="vendor").one()
+        add_reviewer(owner, project, reviewer)
+    client = app.test_client()
+    login(client, reviewer)
+    return reviewer, client
+
+
 def test_quality_page_draws_charts_and_figures(app: Any, world: World) -> None:
     project, _, client = make_project(app, world)
     page = client.get(f"/projects/{project}/quality")
@@ -46,17 +61,9 @@ def test_csv_export_is_formula_safe(app: Any, world: World) -> None:
 
 
 def test_reviewer_decides_with_the_review_page(app: Any, world: World) -> None:
-    from app.extensions import db
-    from app.models import User
-    from app.services.review import add_reviewer
 
     project, _, _ = make_project(app, world)
-    reviewer = world.user("expert")
-    with app.app_context():
-        owner = db.session.query(User).filter_by(role="vendor").one()
-        add_reviewer(owner, project, reviewer)
-    client = app.test_client()
-    login(client, reviewer)
+    reviewer, client = reviewer_client(app, world, project)
     page = client.get(f"/review/{project}")
     assert page.status_code == 200 and 'id="review-item"' in page.text
     item = int(page.text.split('data-item="')[1].split('"')[0])
@@ -130,20 +137,12 @@ def test_drill_down_draws_spans_diffs_and_boxes(app: Any, world: World) -> None:
 
 
 def test_counts_on_the_review_and_report_pages_agree_in_number(app: Any, world: World) -> None:
-    from app.extensions import db
-    from app.models import User
-    from app.services.review import add_reviewer
 
     project, _, vendor = make_project(app, world)
     report = vendor.get(f"/projects/{project}/quality?lang=en").text
     assert "from 18 answers." in report
     assert "基于 18 份标注。" in vendor.get(f"/projects/{project}/quality?lang=zh_CN").text
-    reviewer = world.user("expert")
-    with app.app_context():
-        owner = db.session.query(User).filter_by(role="vendor").one()
-        add_reviewer(owner, project, reviewer)
-    client = app.test_client()
-    login(client, reviewer)
+    reviewer, client = reviewer_client(app, world, project)
     assert "3 items wait for a decision" in client.get(f"/review/{project}?lang=en").text
     for _ in range(2):
         page = client.get(f"/review/{project}").text
@@ -168,19 +167,11 @@ def test_a_report_of_one_answer_says_answer(app: Any, world: World) -> None:
 
 def test_the_review_count_covers_items_beyond_the_listed_ones(
         app: Any, world: World, monkeypatch: Any) -> None:
-    from app.extensions import db
-    from app.models import User
     from app.services import quality_report
-    from app.services.review import add_reviewer
 
     monkeypatch.setattr(quality_report, "REVIEW_LIST_LIMIT", 2)  # the report lists 2 of 3
     project, _, _ = make_project(app, world)
-    reviewer = world.user("expert")
-    with app.app_context():
-        owner = db.session.query(User).filter_by(role="vendor").one()
-        add_reviewer(owner, project, reviewer)
-    client = app.test_client()
-    login(client, reviewer)
+    reviewer, client = reviewer_client(app, world, project)
     assert "3 items wait for a decision" in client.get(f"/review/{project}?lang=en").text
     queue = world.api(reviewer).get(f"/api/v1/projects/{project}/review").json
     assert len(queue["items"]) == 2 and queue["total"] == 3
