@@ -115,7 +115,7 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def _paths() -> dict[str, Any]:
+def _corpus_paths() -> dict[str, Any]:
     multipart = {"multipart/form-data": {"schema": {"type": "object", "required": ["file"],
                  "properties": {"file": {"type": "string", "format": "binary"},
                                 "name": {"type": "string"}}}}}
@@ -129,6 +129,16 @@ def _paths() -> dict[str, Any]:
                                          "parameters": [_path_id("corpus_id")],
                                          "responses": {"200": _json(_ref("Corpus")),
                                                        **_ERRORS}}},
+        "/items/{item_id}/image": {"get": {
+            "summary": "An image item's original, or its JPEG preview with ?size=preview",
+            "parameters": [_path_id("item_id"), {"name": "size", "in": "query",
+                                                 "schema": {"enum": ["preview"]}}],
+            "responses": {"200": {"description": "image/png or image/jpeg"}, **_ERRORS}}},
+    }
+
+
+def _project_paths() -> dict[str, Any]:
+    return {
         "/projects": {"post": {"summary": "Create a project over a ready corpus",
                                "requestBody": {"required": True, "content": {
                                    "application/json": {"schema": _ref("NewProject")}}},
@@ -148,6 +158,27 @@ def _paths() -> dict[str, Any]:
                                                     "-last_answer_at"]}),
                                   ("page", {"type": "integer", "minimum": 1}))],
             "responses": {"200": {"description": "One page of tasks"}, **_ERRORS}}},
+        "/projects/{project_id}/gold": {"post": {
+            "summary": "Mark items as check (gold) items with their known answers",
+            "parameters": [_path_id("project_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["items"], "properties": {"items": {
+                    "type": "array", "items": {"type": "object", "required": ["item_id", "answer"],
+                                               "properties": {"item_id": {"type": "integer"},
+                                                              "answer": {"type": "object"}}}}}}}}},
+            "responses": {"200": {"description": "Count of check items set"}, **_ERRORS}}},
+        "/projects/{project_id}/reviewers": {"post": {
+            "summary": "Make an expert a reviewer of the project",
+            "parameters": [_path_id("project_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["email"],
+                "properties": {"email": {"type": "string"}}}}}},
+            "responses": {"201": _json(_INT_ID, "Reviewer added"), **_ERRORS}}},
+    }
+
+
+def _work_paths() -> dict[str, Any]:
+    return {
         "/projects/{project_id}/claim": {"post": {
             "summary": "Lease the next task", "parameters": [_path_id("project_id")],
             "responses": {"200": _json(_ref("Claim")),
@@ -184,22 +215,11 @@ def _paths() -> dict[str, Any]:
                 "type": "object", "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary"}}}}}},
             "responses": {"201": _json(_ref("Upload"), "Stored"), **_ERRORS}}},
-        "/projects/{project_id}/gold": {"post": {
-            "summary": "Mark items as check (gold) items with their known answers",
-            "parameters": [_path_id("project_id")],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["items"], "properties": {"items": {
-                    "type": "array", "items": {"type": "object", "required": ["item_id", "answer"],
-                                               "properties": {"item_id": {"type": "integer"},
-                                                              "answer": {"type": "object"}}}}}}}}},
-            "responses": {"200": {"description": "Count of check items set"}, **_ERRORS}}},
-        "/projects/{project_id}/reviewers": {"post": {
-            "summary": "Make an expert a reviewer of the project",
-            "parameters": [_path_id("project_id")],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["email"],
-                "properties": {"email": {"type": "string"}}}}}},
-            "responses": {"201": _json(_INT_ID, "Reviewer added"), **_ERRORS}}},
+    }
+
+
+def _review_paths() -> dict[str, Any]:
+    return {
         "/projects/{project_id}/review": {"get": {
             "summary": "Disputed items waiting for adjudication",
             "parameters": [_path_id("project_id")],
@@ -220,19 +240,24 @@ def _paths() -> dict[str, Any]:
                           {"type": "object", "required": ["answer_id"],
                            "properties": {"answer_id": {"type": "integer"}}}]}}}},
             "responses": {"201": {"description": "Recorded"}, **_ERRORS}}},
+    }
+
+
+def _export_paths() -> dict[str, Any]:
+    return {
         "/projects/{project_id}/exports": {"post": {
             "summary": "Queue a JSON Lines export: each item, its final answer, every answer",
             "parameters": [_path_id("project_id")],
             "responses": {"202": {"description": "Queued; poll /exports/{id}"}, **_ERRORS}}},
-        "/items/{item_id}/image": {"get": {
-            "summary": "An image item's original, or its JPEG preview with ?size=preview",
-            "parameters": [_path_id("item_id"), {"name": "size", "in": "query",
-                                                 "schema": {"enum": ["preview"]}}],
-            "responses": {"200": {"description": "image/png or image/jpeg"}, **_ERRORS}}},
         "/exports/{export_id}": {"get": {
             "summary": "Export progress; download_url (valid 10 minutes) once ready",
             "parameters": [_path_id("export_id")],
             "responses": {"200": {"description": "The export"}, **_ERRORS}}},
+    }
+
+
+def _quality_paths() -> dict[str, Any]:
+    return {
         "/projects/{project_id}/quality": {"get": {
             "summary": "Progress and Krippendorff's alpha (nominal)",
             "parameters": [_path_id("project_id")],
@@ -254,6 +279,12 @@ def _paths() -> dict[str, Any]:
             "parameters": [_path_id("project_id"), _path_id("user_id")],
             "responses": {"200": _json(_ref("ExpertReliability")), **_ERRORS}}},
     }
+
+
+def _paths() -> dict[str, Any]:
+    """Every documented path, one area of the API after another."""
+    return {**_corpus_paths(), **_project_paths(), **_work_paths(), **_review_paths(),
+            **_export_paths(), **_quality_paths()}
 
 
 def openapi_document() -> dict[str, Any]:
