@@ -1,6 +1,6 @@
-// Corpus upload with a progress bar. XMLHttpRequest because fetch() has no
-// upload progress events.
-import { csrfToken, errorMessage } from './csrf.js';
+// Corpus upload with a progress bar.
+import { errorMessage } from './csrf.js';
+import { percentDisplay, uploadRequest } from './upload-progress.js';
 
 const form = document.getElementById('upload-form');
 const strings = document.getElementById('upload-strings').dataset;
@@ -11,6 +11,7 @@ const percent = document.getElementById('upload-percent');
 const message = document.getElementById('upload-message');
 const nameInput = document.getElementById('corpus-name');
 const fileInput = document.getElementById('corpus-file');
+const setPercent = percentDisplay(bar, percent);
 
 function show(text, kind) {
   message.textContent = text;
@@ -23,11 +24,6 @@ function fail(text) {
   show(text, 'error');
   progress.hidden = true;
   button.disabled = false;
-}
-
-function setPercent(value) {
-  bar.value = value;
-  percent.textContent = `${value}%`;
 }
 
 form.addEventListener('submit', (event) => {
@@ -47,33 +43,23 @@ form.addEventListener('submit', (event) => {
   data.append('name', nameInput.value.trim());
   data.append('file', file);
 
-  const xhr = new XMLHttpRequest();
-  xhr.open('POST', form.dataset.api);
-  xhr.setRequestHeader('X-CSRFToken', csrfToken());
-  xhr.setRequestHeader('Accept', 'application/json');
-  xhr.upload.onprogress = (e) => {
-    if (e.lengthComputable) setPercent(Math.floor((e.loaded / e.total) * 100));
-  };
-  xhr.onload = () => {
-    let body = null;
-    try {
-      body = JSON.parse(xhr.responseText);
-    } catch {
-      // an HTML error page from a proxy: fall through to the generic message
-    }
-    if (xhr.status === 201 && body && body.id != null) {
-      setPercent(100);
-      show(strings.done, 'info');
-      window.location.assign(form.dataset.show.replace(/\/0$/, `/${encodeURIComponent(body.id)}`));
-      return;
-    }
-    fail(errorMessage(body, xhr.status === 413 ? strings.tooLarge : strings.network));
-  };
-  xhr.onerror = () => fail(strings.network);
-  xhr.onabort = () => fail(strings.network);
+  const request = uploadRequest(form.dataset.api, {
+    onProgress: setPercent,
+    onDone(status, body) {
+      if (status === 201 && body && body.id != null) {
+        setPercent(100);
+        show(strings.done, 'info');
+        window.location.assign(form.dataset.show.replace(/\/0$/, `/${encodeURIComponent(body.id)}`));
+        return;
+      }
+      fail(errorMessage(body, status === 413 ? strings.tooLarge : strings.network));
+    },
+    onError: () => fail(strings.network),
+    onAbort: () => fail(strings.network),
+  });
 
   button.disabled = true;
   setPercent(0);
   progress.hidden = false;
-  xhr.send(data);
+  request.send(data);
 });

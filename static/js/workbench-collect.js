@@ -3,7 +3,8 @@
 // pictures, with a PNG or JPEG: chosen (U) or dropped, uploaded with a progress bar,
 // previewed, then submitted with Enter. The server checks the picture and keeps it under a
 // key of its own; the answer names that key and the picture's SHA-256.
-import { csrfToken, errorMessage } from './csrf.js';
+import { errorMessage } from './csrf.js';
+import { percentDisplay, uploadRequest } from './upload-progress.js';
 import { isTyping, startWorkbench } from './workbench-core.js';
 
 const prompt = document.getElementById('collect-prompt');
@@ -53,16 +54,12 @@ function pictureKind() {
   const image = document.getElementById('collect-image');
   const caption = document.getElementById('collect-caption');
   const maxBytes = Number(area.dataset.maxBytes);
+  const setPercent = percentDisplay(bar, percent);
 
   let uploaded = null; // {key, sha256, content_type, width, height, name} once stored
   let request = null; // the upload in flight
   let objectUrl = null;
   let workbench = null;
-
-  function setPercent(value) {
-    bar.value = value;
-    percent.textContent = `${value}%`;
-  }
 
   function showPreview(file) {
     if (objectUrl) URL.revokeObjectURL(objectUrl);
@@ -93,13 +90,9 @@ function pictureKind() {
     workbench.show(text, 'error');
   }
 
-  function finish(xhr, file) {
+  function finish(status, body, file) {
     request = null;
-    let body = null;
-    try {
-      body = JSON.parse(xhr.responseText);
-    } catch { /* an HTML error page from a proxy */ }
-    if (xhr.status === 201 && body && typeof body.key === 'string') {
+    if (status === 201 && body && typeof body.key === 'string') {
       setPercent(100);
       uploaded = { key: body.key, sha256: body.sha256, content_type: body.content_type,
         width: body.width, height: body.height, name: file.name };
@@ -108,8 +101,8 @@ function pictureKind() {
       workbench.changed();
       return;
     }
-    if (xhr.status === 409 || xhr.status === 404) workbench.leaseLost();
-    failed(errorMessage(body, xhr.status === 413 ? texts.tooLarge : texts.failed));
+    if (status === 409 || status === 404) workbench.leaseLost();
+    failed(errorMessage(body, status === 413 ? texts.tooLarge : texts.failed));
   }
 
   function upload(file) {
@@ -119,23 +112,20 @@ function pictureKind() {
     reset();
     const data = new FormData();
     data.append('file', file);
-    const xhr = new XMLHttpRequest();
-    request = xhr;
-    xhr.open('POST', area.dataset.upload.replace(/\/0\/uploads$/, `/${workbench.task()}/uploads`));
-    xhr.setRequestHeader('X-CSRFToken', csrfToken());
-    xhr.setRequestHeader('Accept', 'application/json');
-    xhr.upload.onprogress = (event) => {
+    const url = area.dataset.upload.replace(/\/0\/uploads$/, `/${workbench.task()}/uploads`);
+    // No onAbort: reset() aborts the upload in flight on purpose, without a message.
+    request = uploadRequest(url, {
       // The last percent waits for the server's answer: it checks the picture first.
-      if (event.lengthComputable) setPercent(Math.min(99, Math.floor((event.loaded / event.total) * 100)));
-    };
-    xhr.onload = () => finish(xhr, file);
-    xhr.onerror = () => {
-      request = null;
-      failed(texts.failed);
-    };
+      onProgress: (value) => setPercent(Math.min(99, value)),
+      onDone: (status, body) => finish(status, body, file),
+      onError() {
+        request = null;
+        failed(texts.failed);
+      },
+    });
     progress.hidden = false;
     workbench.hideMessage();
-    xhr.send(data);
+    request.send(data);
   }
 
   const kind = {
