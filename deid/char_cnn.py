@@ -27,6 +27,8 @@ from deid.name_tagger import (
     _SURNAME_TABLE,
     _TRANSLIT_TABLE,
     _UNICODE_END,
+    BOUNDARY,
+    PAD,
     Codes,
     Floats,
     Patterns,
@@ -71,61 +73,123 @@ def vocabulary_index(chars: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
     return table
 
 
-def convolve(inputs: Floats, kernel: Floats, bias: Floats) -> Floats:
+def convolve(inputs: Floats, kernel: Floats, bias: Floats, dilation: int = 1) -> Floats:
     """Same-length 1-d convolution with zero padding: ``kernel`` is PyTorch's
-    ``(out, in, width)``; ``out[t] = bias + Σ_k kernel[:, :, k] @ inputs[t + k - width // 2]``."""
+    ``(out, in, width)``; ``out[t] = bias + Σ_k kernel[:, :, k] @ inputs[t + (k - width // 2)
+    * dilation]``."""
     out_channels, _, width = kernel.shape
-    half = width // 2
-    padded = np.zeros((len(inputs) + 2 * half, width * out_channels), dtype=np.float32)
+    reach = (width // 2) * dilation
+    padded = np.zeros((len(inputs) + 2 * reach, width * out_channels), dtype=np.float32)
     np.matmul(inputs, kernel.transpose(1, 2, 0).reshape(kernel.shape[1], width * out_channels),
-              out=padded[half : half + len(inputs)])
+              out=padded[reach : reach + len(inputs)])
     result = np.broadcast_to(bias, (len(inputs), out_channels)).copy()
     for k in range(width):
-        result += padded[k : k + len(inputs), k * out_channels : (k + 1) * out_channels]
+        shift = k * dilation
+        result += padded[shift : shift + len(inputs), k * out_channels : (k + 1) * out_channels]
     return result
 
 
 @dataclass(frozen=True)
 class CharCnn:
-    """Weights of the network (PyTorch layouts) and its vocabulary of code points."""
+    """Weights of the network (PyTorch layouts), the dilation of each convolution and its
+    vocabulary of code points.
+
+    With ``residual``, every convolution adds its input back when the widths agree.
+    Boundary codes are set to zero after every layer and no convolution reaches further
+    than ``PAD`` elements, so the boundaries stop every path between two texts however many
+    layers are stacked: a text scores the same alone and in a batch.  Outputs beyond O/B/I
+    (other named things, learnt beside names) are folded into O.
+    """
 
     chars: npt.NDArray[np.int64]
     embedding: Floats
-    conv1: Floats
-    bias1: Floats
-    conv2: Floats
-    bias2: Floats
+    kernels: tuple[Floats, ...]
+    biases: tuple[Floats, ...]
+    dilations: tuple[int, ...]
     output: Floats
     bias_out: Floats
+    residual: bool = True
     index: npt.NDArray[np.int32] = field(init=False, repr=False, compare=False)
+    # The first convolution's embedding part, per tap and vocabulary row: a look-up
+    # replaces the matrix product over embeddings (the costliest product of the network).
+    first_taps: Floats = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not len(self.kernels) == len(self.biases) == len(self.dilations):
+            raise ValueError("one bias and one dilation per convolution")
+        reaches = [(k.shape[2] // 2) * d for k, d in zip(self.kernels, self.dilations, strict=True)]
+        if max(reaches, default=0) > PAD:
+            raise ValueError(f"a convolution may reach at most {PAD} characters")
         object.__setattr__(self, "index", vocabulary_index(self.chars))
+        width = self.embedding.shape[1]
+        taps = np.einsum("ve,oek->kvo", self.embedding, self.kernels[0][:, :width, :])
+        padded = np.zeros((taps.shape[0], taps.shape[1] + 1, taps.shape[2]), dtype=np.float32)
+        padded[:, :-1] = taps  # the extra last row: outside the array
+        object.__setattr__(self, "first_taps", padded)
 
     def logits(self, codes: Codes, patterns: Patterns | None = None) -> Floats:
         """O/B/I scores ``(len(codes), 3)`` for every element of a padded code array
         (``patterns`` as for ``char_attributes``)."""
-        rows = self.index[codes]
-        inputs = np.concatenate([self.embedding[rows], char_attributes(codes, patterns)], axis=1)
-        hidden = np.maximum(convolve(inputs, self.conv1, self.bias1), 0.0)
-        hidden = np.maximum(convolve(hidden, self.conv2, self.bias2), 0.0)
-        return np.asarray(hidden @ self.output.T + self.bias_out, dtype=np.float32)
+        boundary = codes == BOUNDARY
+        hidden = char_attributes(codes, patterns)
+        for number, (kernel, bias, dilation) in enumerate(
+                zip(self.kernels, self.biases, self.dilations, strict=True)):
+            if number == 0:
+                width = self.embedding.shape[1]
+                layer = convolve(hidden, kernel[:, width:, :], bias, dilation)
+                layer += self._first_embedding_taps(self.index[codes], dilation)
+            else:
+                layer = convolve(hidden, kernel, bias, dilation)
+            np.maximum(layer, 0.0, out=layer)
+            if self.residual and layer.shape == hidden.shape:
+                layer += hidden
+            layer[boundary] = 0.0
+            hidden = layer
+        scores = np.asarray(hidden @ self.output.T + self.bias_out, dtype=np.float32)
+        if scores.shape[1] == 3:
+            return scores
+        # Outputs beyond O/B/I are other named things: they are not names, so they join O.
+        top = scores.max(axis=1, keepdims=True)
+        outside = np.log(np.exp(scores[:, [0, *range(3, scores.shape[1])]] - top).sum(axis=1))
+        return np.concatenate([(outside + top[:, 0])[:, None], scores[:, 1:3]], axis=1)
+
+    def _first_embedding_taps(self, rows: npt.NDArray[np.int32], dilation: int) -> Floats:
+        """The first convolution over the characters' embeddings, as a sum of looked-up
+        rows of ``first_taps`` (exactly the product it replaces)."""
+        taps = self.first_taps
+        reach = (taps.shape[0] // 2) * dilation
+        padded = np.full(len(rows) + 2 * reach, taps.shape[1] - 1, dtype=np.intp)
+        padded[reach : reach + len(rows)] = rows
+        total: Floats = taps[0][padded[: len(rows)]]
+        for k in range(1, taps.shape[0]):
+            total += taps[k][padded[k * dilation : k * dilation + len(rows)]]
+        return total
 
     def save(self, path: Path) -> None:
         """Write the weights (float16, compressed) to ``path`` (an ``.npz`` file)."""
-        arrays = {name: getattr(self, name).astype(np.float16) for name in _WEIGHTS}
-        np.savez_compressed(path, chars=self.chars.astype(np.int32),
-                            attributes=np.array(ATTRIBUTES), **arrays)
+        weights = {"embedding": self.embedding, "output": self.output, "bias_out": self.bias_out}
+        for number, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
+            weights[f"conv{number}"], weights[f"bias{number}"] = kernel, bias
+        stored: dict[str, npt.NDArray[np.generic]] = {
+            name: value.astype(np.float16) for name, value in weights.items()}
+        stored.update(chars=self.chars.astype(np.int32), attributes=np.array(ATTRIBUTES),
+                      dilations=np.array(self.dilations, dtype=np.int32),
+                      residual=np.array(self.residual))
+        np.savez_compressed(path, allow_pickle=False, **stored)
 
     @classmethod
     def load(cls, path: Path) -> CharCnn:
         """Read weights written by ``save``.  Raises ``OSError`` if ``path`` is missing and
         ``ValueError`` if it was written for other attributes."""
         with np.load(path) as stored:
-            if int(stored["attributes"]) != ATTRIBUTES:
+            if int(stored["attributes"]) != ATTRIBUTES or "dilations" not in stored:
                 raise ValueError(f"{path}: trained with other attributes; retrain")
-            weights = {name: stored[name].astype(np.float32) for name in _WEIGHTS}
-            return cls(chars=stored["chars"].astype(np.int64), **weights)
-
-
-_WEIGHTS = ("embedding", "conv1", "bias1", "conv2", "bias2", "output", "bias_out")
+            dilations = tuple(int(d) for d in stored["dilations"])
+            weights = {name: stored[name].astype(np.float32)
+                       for name in ("embedding", "output", "bias_out")}
+            return cls(chars=stored["chars"].astype(np.int64),
+                       kernels=tuple(stored[f"conv{n}"].astype(np.float32)
+                                     for n in range(len(dilations))),
+                       biases=tuple(stored[f"bias{n}"].astype(np.float32)
+                                    for n in range(len(dilations))),
+                       dilations=dilations, residual=bool(stored["residual"]), **weights)

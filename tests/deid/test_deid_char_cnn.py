@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -12,26 +13,59 @@ from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, convolve
 from deid.name_tagger import encode
 
 
-def _random_cnn(seed: int = 3) -> CharCnn:
+def _random_cnn(seed: int = 3, outputs: int = 3) -> CharCnn:
+    """Three convolutions reaching 2, 2 and 3 characters (dilations 1, 2, 3), residual."""
     rng = np.random.default_rng(seed)
 
     def normal(*shape: int) -> np.ndarray:
         return rng.normal(size=shape).astype(np.float32)
 
     chars = np.array(sorted(ord(c) for c in "记者张伟报道李娜会议"), dtype=np.int64)
-    return CharCnn(chars, normal(len(chars) + 2, 4), normal(5, 4 + ATTRIBUTES, 5), normal(5),
-                   normal(6, 5, 3), normal(6), normal(3, 6), normal(3))
+    return CharCnn(chars, normal(len(chars) + 2, 4),
+                   (normal(6, 4 + ATTRIBUTES, 5), normal(6, 6, 3), normal(6, 6, 3)),
+                   (normal(6), normal(6), normal(6)), (1, 2, 3), normal(outputs, 6),
+                   normal(outputs))
 
 
-def test_convolution_is_pytorch_conv1d_with_same_padding() -> None:
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_convolution_is_pytorch_conv1d_with_same_padding(dilation: int) -> None:
     rng = np.random.default_rng(0)
     inputs = rng.normal(size=(7, 2)).astype(np.float32)
     kernel = rng.normal(size=(3, 2, 5)).astype(np.float32)
     bias = rng.normal(size=3).astype(np.float32)
-    padded = np.vstack([np.zeros((2, 2)), inputs, np.zeros((2, 2))])
-    expected = np.array([[bias[o] + sum(kernel[o, :, k] @ padded[t + k] for k in range(5))
+    reach = 2 * dilation
+    padded = np.vstack([np.zeros((reach, 2)), inputs, np.zeros((reach, 2))])
+    expected = np.array([[bias[o] + sum(kernel[o, :, k] @ padded[t + k * dilation]
+                                        for k in range(5))
                           for o in range(3)] for t in range(7)])
-    assert np.allclose(convolve(inputs, kernel, bias), expected, atol=1e-5)
+    assert np.allclose(convolve(inputs, kernel, bias, dilation), expected, atol=1e-5)
+
+
+def test_a_convolution_may_not_reach_past_the_boundary_codes() -> None:
+    cnn = _random_cnn()
+    with pytest.raises(ValueError, match="reach"):
+        CharCnn(cnn.chars, cnn.embedding, (cnn.kernels[0], cnn.kernels[1]),
+                (cnn.biases[0], cnn.biases[1]), (1, 4), cnn.output, cnn.bias_out)
+
+
+def test_other_named_things_count_as_outside_a_name() -> None:
+    cnn = _random_cnn(outputs=5)
+    codes, _ = encode(["记者张伟报道"])
+    folded = cnn.logits(codes)
+    assert folded.shape == (len(codes), 3)
+    # the raw scores of the five outputs, read through two three-output copies
+    first = dataclasses.replace(cnn, output=cnn.output[:3], bias_out=cnn.bias_out[:3])
+    rest = dataclasses.replace(cnn, output=cnn.output[[3, 4, 0]], bias_out=cnn.bias_out[[3, 4, 0]])
+    raw = np.concatenate([first.logits(codes), rest.logits(codes)[:, :2]], axis=1)
+
+    def softmax(scores: np.ndarray) -> np.ndarray:
+        exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    expected = softmax(raw)
+    got = softmax(folded)
+    assert np.allclose(got[:, 1:], expected[:, 1:3], atol=1e-5)  # B and I unchanged
+    assert np.allclose(got[:, 0], expected[:, [0, 3, 4]].sum(axis=1), atol=1e-5)
 
 
 def test_a_text_scores_the_same_alone_and_inside_a_batch() -> None:
@@ -54,7 +88,7 @@ def test_saved_network_loads_and_refuses_other_attributes(tmp_path: Path) -> Non
     path = tmp_path / "cnn.npz"
     cnn.save(path)
     codes, _ = encode(["记者张伟报道"])
-    assert np.allclose(CharCnn.load(path).logits(codes), cnn.logits(codes), atol=0.05)
+    assert np.allclose(CharCnn.load(path).logits(codes), cnn.logits(codes), rtol=0.02, atol=0.05)
     with np.load(path) as stored:
         arrays = dict(stored)
     np.savez(path, **{**arrays, "attributes": np.array(ATTRIBUTES + 1)})
@@ -75,3 +109,19 @@ def test_the_shipped_network_finds_names_by_itself() -> None:
     logits = tagger.network.logits(codes)[3:-3]
     named = logits[:, 1:].max(axis=1) > logits[:, 0]
     assert {text[i] for i in np.flatnonzero(named)} >= set("刘晓东王晓红赵建军")
+
+
+def test_the_first_layers_look_ups_equal_the_convolution_they_replace() -> None:
+    cnn = _random_cnn()
+    codes, _ = encode(["记者张伟报道", "李娜会议"])
+    boundary = codes == 0x110001
+    hidden = np.concatenate([cnn.embedding[cnn.index[codes]], char_attributes(codes)], axis=1)
+    for number, (kernel, bias, dilation) in enumerate(
+            zip(cnn.kernels, cnn.biases, cnn.dilations, strict=True)):
+        layer = np.maximum(convolve(hidden, kernel, bias, dilation), 0.0)
+        if number:
+            layer += hidden
+        layer[boundary] = 0.0
+        hidden = layer
+    expected = hidden @ cnn.output.T + cnn.bias_out
+    assert np.allclose(cnn.logits(codes), expected, rtol=1e-4, atol=1e-3)
