@@ -2,14 +2,15 @@
 
 ``python -m deid.train_char_cnn`` (needs PyTorch: ``pip install -r requirements-train.txt``;
 the engine itself runs the exported weights in numpy).  Same training sentences as
-``deid.train_name_tagger`` (train/ less the People's Daily holdout, news three times, two
-name-swapped copies, seed 13); the holdout and dev/ are only scored; test/ is never read.
+``deid.train_name_tagger`` (all of train/, news three times, two name-swapped copies, seed
+13); dev/ is only scored; test/ is never read.
 Seeded, single-threaded and CPU-only, so a rerun gives the same weights.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import random
@@ -26,20 +27,55 @@ from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, vocabulary_index
 from deid.corpus import LabelledText
 from deid.name_tagger import PAD, encode
 from deid.train_name_tagger import (
+    NO_EXTRA,
+    Extra,
+    Holdout,
+    add_extra_arguments,
     char_labels,
+    extra_of,
     jieba_foreign_names,
     jieba_person_names,
     load_records,
+    release_domain,
     with_other_names,
 )
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "char_cnn.npz"
 
 
-EMBEDDING = 32
-HIDDEN = 64
 EPOCHS = 8
 BATCH = 128  # sentences per step
+# Names of the auxiliary classes: B and I of any other named thing (places, organisations,
+# works), collapsed into O at run time.  Learning them teaches the network what a name is not.
+OTHER_ENTITIES = frozenset({"LOC", "ORG", "ADDRESS", "GPE", "game", "book", "movie", "scene"})
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """The network's shape: (width, dilation) of each convolution (each reaches at most
+    ``PAD`` characters), channels, embedding size, residual connections, and outputs (3:
+    O/B/I of names; 5: also B/I of ``OTHER_ENTITIES``).  The defaults are the shipped
+    network; cross-validation found four dilated residual layers with the other-entity
+    outputs (``--layers 5:1,3:2,3:3,3:1 --outputs 5``) no better, and slower (model card)."""
+
+    layers: tuple[tuple[int, int], ...] = ((5, 1), (3, 1))
+    hidden: int = 64
+    embedding: int = 32
+    residual: bool = False
+    outputs: int = 3
+
+    @property
+    def dilations(self) -> tuple[int, ...]:
+        """The dilation of each convolution."""
+        return tuple(dilation for _, dilation in self.layers)
+
+    @property
+    def others(self) -> frozenset[str]:
+        """Source labels trained as other named things."""
+        return OTHER_ENTITIES if self.outputs > 3 else frozenset()
+
+
+SHIPPED_SHAPE = Architecture()
 
 
 def _torch() -> Any:
@@ -59,13 +95,15 @@ class Encoded:
     lengths: npt.NDArray[np.int64]
 
     @classmethod
-    def of(cls, records: Sequence[LabelledText], chars: npt.NDArray[np.int64]) -> Encoded:
-        """Encode ``records`` with the vocabulary ``chars``."""
+    def of(cls, records: Sequence[LabelledText], chars: npt.NDArray[np.int64],
+           others: frozenset[str]) -> Encoded:
+        """Encode ``records`` with the vocabulary ``chars``; spans labelled one of ``others``
+        get the auxiliary labels 3 and 4."""
         codes, starts = encode([r.text for r in records])
         labels = np.full(len(codes), -100, dtype=np.int64)
         lengths = np.array([len(r.text) for r in records], dtype=np.int64)
         inside = np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths, strict=True)])
-        labels[inside] = char_labels(records)
+        labels[inside] = char_labels(records, others)
         rows = vocabulary_index(chars)[codes].astype(np.int64)
         return cls(rows, char_attributes(codes), labels, starts, lengths)
 
@@ -87,77 +125,96 @@ def vocabulary(records: Sequence[LabelledText], minimum: int = 2) -> npt.NDArray
     return np.array(sorted(ord(c) for c, n in counts.items() if n >= minimum), dtype=np.int64)
 
 
-def initial_parameters(torch: Any, vocabulary_size: int, embedding_size: int = EMBEDDING,
-                       hidden: int = HIDDEN) -> dict[str, Any]:
+def initial_parameters(torch: Any, vocabulary_size: int,
+                       shape: Architecture) -> dict[str, Any]:
     """PyTorch's default initialisation of each layer (seeded by the caller)."""
-    conv1 = torch.nn.Conv1d(embedding_size + ATTRIBUTES, hidden, 5)
-    conv2 = torch.nn.Conv1d(hidden, hidden, 3)
-    output = torch.nn.Linear(hidden, 3)
-    embedding = torch.nn.Embedding(vocabulary_size, embedding_size)
+    embedding = torch.nn.Embedding(vocabulary_size, shape.embedding)
     with torch.no_grad():
         embedding.weight.mul_(0.1)
-    return {"embedding": embedding.weight, "conv1": conv1.weight, "bias1": conv1.bias,
-            "conv2": conv2.weight, "bias2": conv2.bias, "output": output.weight,
-            "bias_out": output.bias}
+    params = {"embedding": embedding.weight}
+    width_in = shape.embedding + ATTRIBUTES
+    for number, (width, _) in enumerate(shape.layers):
+        conv = torch.nn.Conv1d(width_in, shape.hidden, width)
+        params[f"conv{number}"], params[f"bias{number}"] = conv.weight, conv.bias
+        width_in = shape.hidden
+    output = torch.nn.Linear(shape.hidden, shape.outputs)
+    params["output"], params["bias_out"] = output.weight, output.bias
+    return params
 
 
-def forward(torch: Any, params: dict[str, Any], rows: Any, attributes: Any,
-            training: bool) -> Any:
-    """O/B/I scores of a joined batch (the numpy ``CharCnn.logits`` in PyTorch)."""
+def forward(torch: Any, params: dict[str, Any], shape: Architecture, rows: Any,
+            attributes: Any, boundary: Any, training: bool) -> Any:
+    """Scores of a joined batch (the numpy ``CharCnn.logits`` in PyTorch, before the
+    auxiliary outputs are collapsed)."""
     functional = torch.nn.functional
-    inputs = torch.cat([functional.embedding(rows, params["embedding"]), attributes], dim=1)
-    inputs = functional.dropout(inputs, 0.1, training)
-    hidden = functional.relu(functional.conv1d(inputs.T.unsqueeze(0), params["conv1"],
-                                               params["bias1"], padding=2))
-    hidden = functional.dropout(hidden, 0.2, training)
-    hidden = functional.relu(functional.conv1d(hidden, params["conv2"], params["bias2"],
-                                               padding=1))
+    hidden = torch.cat([functional.embedding(rows, params["embedding"]), attributes], dim=1)
+    hidden = functional.dropout(hidden, 0.1, training).T.unsqueeze(0)
+    keep = (~boundary).to(hidden.dtype)
+    for number, dilation in enumerate(shape.dilations):
+        kernel = params[f"conv{number}"]
+        layer = functional.relu(functional.conv1d(
+            hidden, kernel, params[f"bias{number}"], padding=(kernel.shape[2] // 2) * dilation,
+            dilation=dilation))
+        if shape.residual and layer.shape == hidden.shape:
+            layer = layer + hidden
+        hidden = functional.dropout(layer * keep, 0.2, training)
     return hidden.squeeze(0).T @ params["output"].T + params["bias_out"]
 
 
-def _loss(torch: Any, params: dict[str, Any], data: Encoded, chosen: npt.NDArray[np.int64],
-          training: bool) -> Any:
+def _loss(torch: Any, params: dict[str, Any], shape: Architecture, data: Encoded,
+          chosen: npt.NDArray[np.int64], training: bool) -> Any:
     index = data.batch(chosen)
-    scores = forward(torch, params, torch.from_numpy(data.rows[index]),
-                     torch.from_numpy(data.attributes[index]), training)
+    rows = data.rows[index]
+    scores = forward(torch, params, shape, torch.from_numpy(rows),
+                     torch.from_numpy(data.attributes[index]), torch.from_numpy(rows == 0),
+                     training)
     return torch.nn.functional.cross_entropy(scores, torch.from_numpy(data.labels[index]),
                                              ignore_index=-100)
 
 
-def tuning_loss(torch: Any, params: dict[str, Any], data: Encoded) -> float:
+def tuning_loss(torch: Any, params: dict[str, Any], shape: Architecture,
+                data: Encoded) -> float:
     """Mean cross-entropy per sentence batch over a tuning set (no dropout)."""
     with torch.no_grad():
         order = np.arange(len(data.starts))
-        losses = [float(_loss(torch, params, data, order[i : i + 512], False))
+        losses = [float(_loss(torch, params, shape, data, order[i : i + 512], False))
                   for i in range(0, len(order), 512)]
     return round(sum(losses) / len(losses), 4)
 
 
-def exported(params: dict[str, Any], chars: npt.NDArray[np.int64]) -> CharCnn:
+def exported(params: dict[str, Any], shape: Architecture,
+             chars: npt.NDArray[np.int64]) -> CharCnn:
     """The numpy network of ``params``."""
     arrays = {name: value.detach().numpy().astype(np.float32) for name, value in params.items()}
-    return CharCnn(chars=chars, **arrays)
+    count = len(shape.layers)
+    return CharCnn(chars=chars, embedding=arrays["embedding"],
+                   kernels=tuple(arrays[f"conv{n}"] for n in range(count)),
+                   biases=tuple(arrays[f"bias{n}"] for n in range(count)),
+                   dilations=shape.dilations, output=arrays["output"],
+                   bias_out=arrays["bias_out"], residual=shape.residual)
 
 
-def train(out: Path, epochs: int = EPOCHS, seed: int = 13, embedding: int = EMBEDDING,
-          hidden: int = HIDDEN, news_weight: int = 3, copies: int = 2) -> dict[str, object]:
+def train(out: Path, epochs: int = EPOCHS, seed: int = 13, news_weight: int = 3,
+          copies: int = 2, shape: Architecture = SHIPPED_SHAPE,
+          holdout: Holdout | None = None, extra: Extra = NO_EXTRA) -> dict[str, object]:
     """Fit, save to ``out`` and return the training record (also written beside ``out``).
 
     The training sentences are those of ``deid.train_name_tagger.train`` with the same
-    ``news_weight`` and ``copies``."""
+    ``news_weight``, ``copies``, ``holdout`` and ``extra``."""
     torch = _torch()
     torch.manual_seed(seed)
     torch.set_num_threads(1)
     started = time.time()
-    original, tuning = load_records(True)
-    news = [r for r in original if r.source.startswith("People's Daily")]
+    original, tuning = load_records(holdout, extra)
+    news = [r for r in original if release_domain(r)]
     training = original + news * (news_weight - 1)
     training += with_other_names(training, jieba_person_names(), copies, random.Random(seed),
                                  jieba_foreign_names())
     chars = vocabulary(training)
-    data = Encoded.of(training, chars)
-    tuned = {name: Encoded.of(records, chars) for name, records in tuning.items() if records}
-    params = initial_parameters(torch, len(chars) + 2, embedding, hidden)
+    data = Encoded.of(training, chars, shape.others)
+    tuned = {name: Encoded.of(records, chars, shape.others)
+             for name, records in tuning.items() if records}
+    params = initial_parameters(torch, len(chars) + 2, shape)
     optimizer = torch.optim.Adam(list(params.values()), lr=3e-3)
     rng = np.random.default_rng(seed)
     history = []
@@ -167,33 +224,49 @@ def train(out: Path, epochs: int = EPOCHS, seed: int = 13, embedding: int = EMBE
             group["lr"] = 3e-3 * (1 - epoch / epochs)
         for first in range(0, len(order), BATCH):
             optimizer.zero_grad()
-            _loss(torch, params, data, order[first : first + BATCH], True).backward()
+            _loss(torch, params, shape, data, order[first : first + BATCH], True).backward()
             optimizer.step()
         history.append({"epoch": epoch + 1, "seconds": round(time.time() - started, 1),
-                        **{name: tuning_loss(torch, params, d) for name, d in tuned.items()}})
+                        **{name: tuning_loss(torch, params, shape, d)
+                           for name, d in tuned.items()}})
         print(json.dumps(history[-1]), flush=True)
-    exported(params, chars).save(out)
+    exported(params, shape, chars).save(out)
     record: dict[str, object] = {
-        "embedding": embedding, "hidden": hidden, "epochs": epochs, "batch": BATCH,
+        **dataclasses.asdict(shape), "epochs": epochs, "batch": BATCH,
         "news_weight": news_weight, "copies": copies,
+        "holdout": holdout and dataclasses.asdict(holdout),
+        "extra": [str(path) for path in extra.paths],
         "seed": seed, "vocabulary": len(chars), "train_sentences": len(training),
         "seconds": round(time.time() - started, 1), "tuning_loss": history}
     out.with_suffix(".json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     return record
 
 
+def parse_layers(text: str) -> tuple[tuple[int, int], ...]:
+    """``"5:1,3:2"`` → ``((5, 1), (3, 2))``: width and dilation of each convolution."""
+    return tuple((int(w), int(d)) for w, d in (part.split(":") for part in text.split(",")))
+
+
 def main() -> None:
     """Command line: train and save the character CNN."""
+    default = SHIPPED_SHAPE
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--embedding", type=int, default=EMBEDDING)
-    parser.add_argument("--hidden", type=int, default=HIDDEN)
+    parser.add_argument("--embedding", type=int, default=default.embedding)
+    parser.add_argument("--hidden", type=int, default=default.hidden)
+    parser.add_argument("--layers", default=",".join(f"{w}:{d}" for w, d in default.layers),
+                        help="width:dilation of each convolution, comma-separated")
+    parser.add_argument("--outputs", type=int, choices=(3, 5), default=default.outputs)
+    parser.add_argument("--residual", action="store_true")
     parser.add_argument("--news-weight", type=int, default=3)
     parser.add_argument("--copies", type=int, default=2, help="name-swapped copies")
+    add_extra_arguments(parser)
     args = parser.parse_args()
-    print(json.dumps(train(args.out, args.epochs, embedding=args.embedding, hidden=args.hidden,
-                           news_weight=args.news_weight, copies=args.copies), indent=1))
+    shape = Architecture(parse_layers(args.layers), args.hidden, args.embedding,
+                         args.residual, args.outputs)
+    print(json.dumps(train(args.out, args.epochs, news_weight=args.news_weight,
+                           copies=args.copies, shape=shape, extra=extra_of(args)), indent=1))
 
 
 if __name__ == "__main__":

@@ -1,34 +1,36 @@
 """Train the character-level name tagger shipped as ``deid/model/name_tagger.npz``.
 
-Reproducible and deterministic: ``python -m deid.train_name_tagger``.  Reads
-``../shared/data/ner/train/`` to train (less every fifth People's Daily sentence, held out
-with ``dev/`` for tuning); never ``test/``.  The model is a multinomial logistic regression
-over the hashed features of ``deid.name_tagger``, fitted by full-batch L-BFGS (scipy), so
-the same data give the same weights bit for bit.
+Reproducible and deterministic: ``python -m deid.train_name_tagger``.  Reads all of
+``../shared/data/ner/train/`` to train (``deid.crossval`` trains the same model without one
+block of it, to measure it on text it has not seen) and scores ``dev/``; never ``test/``.
+The model is a multinomial logistic regression over the hashed features of
+``deid.name_tagger``, fitted by full-batch L-BFGS (scipy), so the same data give the same
+weights bit for bit.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from scipy import optimize, sparse
 
-from deid.corpus import LabelledText, read_jsonl, split_files
+from deid.corpus import LabelledText, read_annotations, read_jsonl, split_files
 from deid.name_tagger import LABELS, NameTagger, encode, feature_rows, text_positions
 from deid.normalize import normalize
 from deid.recognizers.person import TRANSLITERATION_CHARS, jieba_tables
 from deid.recognizers.surnames import surname_length
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
-HOLDOUT_FILE = "peoples_daily_part"
-HOLDOUT_EVERY = 5
+NEWS_FILE = "peoples_daily_part"
 
 
 def _normalized(record: LabelledText) -> LabelledText:
@@ -38,15 +40,75 @@ def _normalized(record: LabelledText) -> LabelledText:
     return LabelledText(norm.text, record.spans, record.source)
 
 
-def load_records(holdout: bool = True) -> tuple[list[LabelledText], dict[str, list[LabelledText]]]:
-    """Training sentences (train/, less the news holdout when ``holdout``) and the tuning
-    sets by name (each dev/ file, and the People's Daily holdout), NFKC-normalised."""
+@dataclass(frozen=True)
+class Holdout:
+    """The sentences of train/ kept out of training (cross-validation, ``deid.crossval``):
+    the ``part``-th of ``parts`` contiguous blocks of the People's Daily file (an article's
+    sentences stay on one side) and, with ``every_file``, of every train/ file."""
+
+    part: int
+    parts: int = 5
+    every_file: bool = False
+
+    def tuning_set(self, stem: str) -> str | None:
+        """The name of the tuning set that file ``stem``'s held-out sentences join."""
+        return f"{stem}_held" if self.every_file or stem == NEWS_FILE else None
+
+    def holds(self, number: int, total: int) -> bool:
+        """Whether sentence ``number`` of ``total`` is held out."""
+        return total * self.part // self.parts <= number < total * (self.part + 1) // self.parts
+
+
+@dataclass(frozen=True)
+class Extra:
+    """The platform's own annotated documents to train on beside train/ (``--extra``):
+    NER exports or shared-format files, and the labels that mark names in them."""
+
+    paths: tuple[Path, ...] = ()
+    person_labels: frozenset[str] = frozenset({"PER"})
+
+    def files(self) -> list[tuple[str, list[LabelledText]]]:
+        """``(stem, records)`` of each file."""
+        return [(path.stem, list(read_annotations(path, self.person_labels)))
+                for path in self.paths]
+
+
+NO_EXTRA = Extra()
+
+
+def add_extra_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--extra FILE`` (repeatable) and ``--person-label LABEL`` (repeatable, default PER)."""
+    parser.add_argument("--extra", type=Path, action="append", default=[],
+                        help="the platform's own annotation to train on too: an NER "
+                             "project's export (.jsonl) or a file in the shared format")
+    parser.add_argument("--person-label", action="append", default=[],
+                        help="label of names in the --extra files (default PER)")
+
+
+def extra_of(args: argparse.Namespace) -> Extra:
+    """The ``Extra`` of parsed ``add_extra_arguments`` options."""
+    return Extra(tuple(args.extra), frozenset(args.person_label or ["PER"]))
+
+
+def release_domain(record: LabelledText) -> bool:
+    """News and the platform's own documents: the text releases are made of, weighted up."""
+    return record.source.startswith(("People's Daily", "wanbiao:"))
+
+
+def load_records(holdout: Holdout | None = None, extra: Extra = NO_EXTRA) -> tuple[
+        list[LabelledText], dict[str, list[LabelledText]]]:
+    """Training sentences (train/ and ``extra``, less the ``holdout``) and the tuning sets
+    by name (each dev/ file and the held-out blocks), NFKC-normalised."""
     training: list[LabelledText] = []
-    tuning: dict[str, list[LabelledText]] = {"pd_holdout": []}
-    for path in split_files("train"):
-        for number, record in enumerate(read_jsonl(path)):
-            held = holdout and path.stem == HOLDOUT_FILE and number % HOLDOUT_EVERY == 0
-            (tuning["pd_holdout"] if held else training).append(_normalized(record))
+    tuning: dict[str, list[LabelledText]] = {}
+    files = [(path.stem, list(read_jsonl(path))) for path in split_files("train")]
+    for stem, records in files + extra.files():
+        name = holdout.tuning_set(stem) if holdout is not None else None
+        for number, record in enumerate(records):
+            if name is not None and holdout is not None and holdout.holds(number, len(records)):
+                tuning.setdefault(name, []).append(_normalized(record))
+            else:
+                training.append(_normalized(record))
     for path in split_files("dev"):
         tuning[path.stem] = [_normalized(r) for r in read_jsonl(path)]
     return training, tuning
@@ -108,15 +170,20 @@ def _swap_names(record: LabelledText, chosen: dict[tuple[int, int], Sequence[str
     return LabelledText("".join(parts), tuple(spans), record.source)
 
 
-def char_labels(records: Sequence[LabelledText]) -> npt.NDArray[np.int64]:
-    """The BIO label index of every character of ``records`` (concatenated), from ``PER``."""
+def char_labels(records: Sequence[LabelledText],
+                others: frozenset[str] = frozenset()) -> npt.NDArray[np.int64]:
+    """The BIO label index of every character of ``records`` (concatenated), from ``PER``;
+    spans labelled one of ``others`` get 3 (begins) and 4 (inside) where no name is."""
     labels = []
     for record in records:
         row = np.zeros(len(record.text), dtype=np.int64)
-        for start, end, label in record.spans:
+        for start, end, label in sorted(record.spans, key=lambda s: s[2] == "PER"):
             if label == "PER":
                 row[start] = LABELS.index("B")
                 row[start + 1 : end] = LABELS.index("I")
+            elif label in others:
+                row[start] = 3
+                row[start + 1 : end] = 4
         labels.append(row)
     return np.concatenate(labels)
 
@@ -170,17 +237,20 @@ def covered_scores(tagger: NameTagger, records: Sequence[LabelledText],
             "recall": round(gold_found / gold_total, 4) if gold_total else 0.0}
 
 
-def train(table_bits: int, l2: float, iterations: int, out: Path, holdout: bool = True,
-          copies: int = 2, news_weight: int = 3, seed: int = 13) -> dict[str, object]:
+def train(table_bits: int, l2: float, iterations: int, out: Path,
+          holdout: Holdout | None = None,
+          copies: int = 2, news_weight: int = 3, seed: int = 13,
+          extra: Extra = NO_EXTRA) -> dict[str, object]:
     """Fit, save to ``out``, and return the training record (also written beside ``out``).
 
-    The training sentences are train/ (news sentences ``news_weight`` times: the release
-    documents are closer to news than to posts or resumes) plus ``copies`` name-swapped
-    variants of each sentence with a Chinese name (``with_other_names``, seeded by ``seed``).
+    The training sentences are train/ and ``extra`` (news and the platform's own documents
+    ``news_weight`` times: the release documents are closer to news than to posts or
+    resumes) plus ``copies`` name-swapped variants of each sentence with a Chinese name
+    (``with_other_names``, seeded by ``seed``).
     """
     started = time.time()
-    original, tuning = load_records(holdout)
-    news = [r for r in original if r.source.startswith("People's Daily")]
+    original, tuning = load_records(holdout, extra)
+    news = [r for r in original if release_domain(r)]
     training = original + news * (news_weight - 1)
     training += with_other_names(training, jieba_person_names(), copies, random.Random(seed),
                                  jieba_foreign_names())
@@ -193,7 +263,9 @@ def train(table_bits: int, l2: float, iterations: int, out: Path, holdout: bool 
     scores = {name: {str(t): covered_scores(shipped, records, t) for t in (0.1, 0.2, 0.3, 0.5)}
               for name, records in tuning.items() if records}
     record: dict[str, object] = {
-        "table_bits": table_bits, "l2": l2, "iterations": iterations, "holdout": holdout,
+        "table_bits": table_bits, "l2": l2, "iterations": iterations,
+        "holdout": holdout and dataclasses.asdict(holdout),
+        "extra": [str(path) for path in extra.paths],
         "copies": copies, "news_weight": news_weight, "seed": seed,
         "train_sentences": len(training), "train_chars": int(matrix.shape[0]),
         "seconds": seconds, "tuning": scores}
@@ -210,11 +282,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--copies", type=int, default=2, help="name-swapped copies")
     parser.add_argument("--news-weight", type=int, default=3)
-    parser.add_argument("--no-holdout", action="store_true",
-                        help="train on all of train/ (the news holdout too)")
+    add_extra_arguments(parser)
     args = parser.parse_args()
-    print(json.dumps(train(args.bits, args.l2, args.iterations, args.out,
-                           not args.no_holdout, args.copies, args.news_weight), indent=1))
+    print(json.dumps(train(args.bits, args.l2, args.iterations, args.out, None, args.copies,
+                           args.news_weight, extra=extra_of(args)), indent=1))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
-"""Score the engine's ``PERSON`` findings on the tuning sets: ``python -m deid.tuning``.
+"""Score the engine's ``PERSON`` findings on dev/: ``python -m deid.tuning``.
 
-The tuning sets are dev/ and the People's Daily holdout carved from train/ (every fifth
-sentence of ``peoples_daily_part``, which the shipped tagger is trained without); test/ is
-never read here.  Prints precision and covered recall per set (``deid.evaluate`` measures),
-and with ``--misses N`` the missed names and ``--false N`` the false alarms.
+Prints precision and covered recall per dev/ file (``deid.evaluate`` measures), and with
+``--misses N`` the missed names and ``--false N`` the false alarms.  dev/ has no news text:
+news is measured by cross-validation over train/'s People's Daily part
+(``python -m deid.crossval score``).  test/ is never read here.
 """
 
 from __future__ import annotations
@@ -19,21 +19,13 @@ from deid.engine import TaggingNlpEngine, analyze_batch, get_engine
 from deid.evaluate import score_records
 from deid.name_tagger import NameTagger
 from deid.normalize import normalize
-
-HOLDOUT_FILE = "peoples_daily_part"
-HOLDOUT_EVERY = 5
+from deid.span_judge import SpanJudge
 
 
 def tuning_sets() -> dict[str, list[tuple[str, tuple[tuple[int, int, str], ...]]]]:
-    """``{name: [(text, spans), ...]}`` for the holdout and each dev/ file (raw text)."""
-    sets: dict[str, list[tuple[str, tuple[tuple[int, int, str], ...]]]] = {"pd_holdout": []}
-    for path in split_files("train"):
-        if path.stem == HOLDOUT_FILE:
-            sets["pd_holdout"] = [(r.text, r.spans) for n, r in enumerate(read_jsonl(path))
-                                  if n % HOLDOUT_EVERY == 0]
-    for path in split_files("dev"):
-        sets[path.stem] = [(r.text, r.spans) for r in read_jsonl(path)]
-    return sets
+    """``{name: [(text, spans), ...]}`` for each dev/ file (raw text)."""
+    return {path.stem: [(r.text, r.spans) for r in read_jsonl(path)]
+            for path in split_files("dev")}
 
 
 def false_alarms(texts: list[str], spans: list[tuple[tuple[int, int, str], ...]],
@@ -47,18 +39,20 @@ def false_alarms(texts: list[str], spans: list[tuple[tuple[int, int, str], ...]]
     return wrong
 
 
-def _override(profile: str, threshold: float | None, grow: float | None,
-              mix: float | None, network: Path | None) -> None:
-    nlp = get_engine(profile).nlp_engine
+def _override(args: argparse.Namespace) -> None:
+    nlp = get_engine(args.profile).nlp_engine
     assert isinstance(nlp, TaggingNlpEngine)
-    if network is not None:
-        nlp.tagger = dataclasses.replace(nlp.tagger, network=CharCnn.load(network))
-    if threshold is not None:
-        nlp.name_threshold = threshold
-    if grow is not None:
-        nlp.name_grow = grow
-    if mix is not None:
-        nlp.tagger = dataclasses.replace(nlp.tagger, mix=mix)
+    if args.network is not None:
+        nlp.tagger = dataclasses.replace(nlp.tagger, network=CharCnn.load(args.network))
+    if args.linear is not None:
+        nlp.tagger = dataclasses.replace(nlp.tagger,
+                                         weights=NameTagger.load(args.linear).weights)
+    if args.judge is not None:
+        nlp.judge = SpanJudge.load(args.judge)
+    if args.judge_threshold is not None and nlp.judge is not None:
+        nlp.judge = dataclasses.replace(nlp.judge, threshold=args.judge_threshold)
+    if args.threshold is not None:  # the tagger's own threshold: the recall profile
+        nlp.name_threshold = args.threshold
 
 
 def main() -> None:
@@ -67,29 +61,22 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=0)
     parser.add_argument("--false", type=int, default=0)
     parser.add_argument("--profile", default="default")
-    parser.add_argument("--threshold", type=float, help="override NAME_THRESHOLD")
-    parser.add_argument("--grow", type=float, help="override NAME_GROW")
-    parser.add_argument("--mix", type=float, help="override NETWORK_MIX")
     parser.add_argument("--network", type=Path, help="another char_cnn.npz to try")
     parser.add_argument("--linear", type=Path, help="another name_tagger.npz to try")
+    parser.add_argument("--judge", type=Path, help="another span_judge.npz to try")
+    parser.add_argument("--judge-threshold", type=float, help="override the judge's threshold")
+    parser.add_argument("--threshold", type=float, help="the tagger's threshold (recall profile)")
     args = parser.parse_args()
-    _override(args.profile, args.threshold, args.grow, args.mix, args.network)
-    if args.linear is not None:
-        nlp = get_engine(args.profile).nlp_engine
-        assert isinstance(nlp, TaggingNlpEngine)
-        linear = NameTagger.load(args.linear)
-        nlp.tagger = dataclasses.replace(nlp.tagger, weights=linear.weights)
-
+    _override(args)
     scores, lists = {}, []
     for name, rows in tuning_sets().items():
         texts = [normalize(t).text if normalize(t).index_map is None else t for t, _ in rows]
         records = [LabelledText(t, s, name) for t, (_, s) in zip(texts, rows, strict=True)]
         found = analyze_batch(texts, profile=args.profile)
-        person = score_records(records, found, {"PERSON"})["PERSON"].as_dict()
-        scores[name] = {"p": person["precision"], "r": person["covered_recall"]}
+        person = score_records(records, found, {"PERSON"})["PERSON"]
+        scores[name] = {"p": person.as_dict()["precision"], "r": person.as_dict()["covered_recall"]}
         spans = [[(f.start, f.end) for f in fs if f.entity_type == "PERSON"] for fs in found]
-        misses = score_records(records, found, {"PERSON"})["PERSON"].misses
-        lists.append((name, misses, false_alarms(texts, [s for _, s in rows], spans)))
+        lists.append((name, person.misses, false_alarms(texts, [s for _, s in rows], spans)))
     print(json.dumps(scores))
     for name, misses, wrong in lists:
         for missed, sentence in misses[: args.misses]:
