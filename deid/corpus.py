@@ -57,3 +57,32 @@ def split_files(split: str) -> list[Path]:
     if split not in {"train", "dev"}:
         raise ValueError(f"training and tuning read train/ and dev/ only, not {split!r}")
     return sorted((NER_DATA_DIR / split).glob("*.jsonl"))
+
+
+def read_annotations(path: Path, person_labels: frozenset[str] = frozenset({"PER"}),
+                     ) -> Iterator[LabelledText]:
+    """Yield labelled sentences of the platform's own annotation: an NER project's export
+    (one ``{"text": ..., "final": {"spans": [[start, end, label], ...]}, ...}`` per line; items
+    without a final answer are skipped) or a file in the shared format.  Spans labelled one
+    of ``person_labels`` (the project's name label, e.g. ``人名``) become ``PER``; the rest
+    keep their label.
+
+    Raises ``ValueError`` naming the line for a malformed line or a span outside its text.
+    """
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                final = record.get("final", record) if "spans" not in record else record
+                if not record.get("text") or not isinstance(final, dict):
+                    continue
+                text = str(record["text"])
+                spans = tuple((int(s), int(e), "PER" if str(label) in person_labels
+                               else str(label)) for s, e, label in final.get("spans", []))
+            except (json.JSONDecodeError, TypeError, ValueError, AttributeError) as error:
+                raise ValueError(f"{path}:{number}: {error}") from error
+            if any(not 0 <= s < e <= len(text) for s, e, _ in spans):
+                raise ValueError(f"{path}:{number}: span outside the text")
+            yield LabelledText(text, spans, f"wanbiao:{path.stem}")

@@ -1,6 +1,7 @@
 """The analyzer: Presidio's ``AnalyzerEngine`` with an NLP engine that runs the project's
-character-level name tagger (``deid/model/name_tagger.npz``) and segments with jieba only
-when a recognizer asks for words.
+name models (``deid/model``: the character tagger and CNN, then the span judge over their
+candidates; see the model card there) and segments with jieba only when a recognizer asks
+for words.
 
 The engine is built once per process (``get_engine``); nothing is downloaded, ever: the spaCy
 pipelines are blank tokenizers, and Presidio is handed that NLP engine explicitly so it never
@@ -46,20 +47,22 @@ from deid.name_tagger import NameTagger
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REPORT_THRESHOLD
 from deid.recognizers.contact import AsciiEmailRecognizer
+from deid.span_judge import GROW as NAME_GROW
+from deid.span_judge import SpanJudge
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
 NETWORK_PATH = MODEL_PATH.with_name("char_cnn.npz")
+JUDGE_PATH = MODEL_PATH.with_name("span_judge.npz")
 # Longest text handed to spaCy at once (its own limit is 1,000,000 characters); longer
 # documents are analysed piece by piece, cut at sentence ends.
 MAX_PIECE = 20_000
 # Characters tagged by the name model in one numpy pass (bounds the memory of a pass).
 TAGGER_CHUNK = 50_000
 LANGUAGES = ("zh", "en")
-# A character is part of a name when the tagger gives it at least this probability (chosen on
-# the tuning sets, see deid/model/MODEL_CARD.md).
+# Without a span judge (the recall profile), a character is part of a name when the tagger
+# gives it at least this probability, and a found name takes in the neighbouring characters
+# with at least NAME_GROW (deid.span_judge grows its candidates alike).
 NAME_THRESHOLD = 0.2
-# ... and a found name takes in the neighbouring characters with at least this probability.
-NAME_GROW = 0.02
 # Weight of the character CNN's probabilities against the linear tagger's.
 NETWORK_MIX = 0.5
 
@@ -96,7 +99,7 @@ class LazyTokenArtifacts(NlpArtifacts):
 
     def __init__(self, *, text: str, tokenizer: Language,
                  name_spans: list[tuple[int, int, float]],
-                 nlp_engine: Any, language: str) -> None:
+                 nlp_engine: Any, language: str, judged: bool = False) -> None:
         self._text = text
         self._tokenizer = tokenizer
         self._language = language
@@ -105,6 +108,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         self._indices: list[int] = []
         self._keywords: list[str] | None = None
         self.name_spans = name_spans
+        self.name_spans_judged = judged
         super().__init__(entities=[], tokens=None, tokens_indices=[],  # type: ignore[arg-type]
                          lemmas=[], nlp_engine=nlp_engine, language=language, scores=[])
 
@@ -167,6 +171,39 @@ class LazyTokenArtifacts(NlpArtifacts):
         self._keywords = value or None
 
 
+class FixedRecognizerRegistry(RecognizerRegistry):
+    """A registry whose recognizers do not change after the engine is built, so the
+    recognizers of a language and set of entities are looked up once, not per sentence
+    (Presidio filters the whole list on every call)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chosen: dict[tuple[str, tuple[str, ...] | None, bool],
+                           list[EntityRecognizer]] = {}
+
+    def get_recognizers(self, language: str, entities: list[str] | None = None,
+                        all_fields: bool = False,
+                        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+                        ) -> list[EntityRecognizer]:
+        """Presidio's choice, remembered per (language, entities, all_fields)."""
+        if ad_hoc_recognizers:
+            return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+        key = (language, tuple(entities) if entities is not None else None, all_fields)
+        if key not in self._chosen:
+            self._chosen[key] = super().get_recognizers(language, entities, all_fields)
+        return list(self._chosen[key])
+
+    def add_recognizer(self, recognizer: EntityRecognizer) -> None:
+        """Presidio's, and forget the remembered choices."""
+        self._chosen.clear()
+        super().add_recognizer(recognizer)
+
+    def remove_recognizer(self, recognizer_name: str, language: str | None = None) -> None:
+        """Presidio's, and forget the remembered choices."""
+        self._chosen.clear()
+        super().remove_recognizer(recognizer_name, language)
+
+
 class SkipUncontextualAnalyzer(AnalyzerEngine):
     """``AnalyzerEngine`` that runs context enhancement only on results of recognizers that
     have context words (the name and address recognizers have none): same output, without
@@ -194,7 +231,8 @@ class TaggingNlpEngine(SpacyNlpEngine):
     token text (Chinese has no inflection), so Presidio's context words match the tokens."""
 
     def __init__(self, tokenizers: dict[str, Language], tagger: NameTagger,
-                 name_threshold: float = NAME_THRESHOLD, name_grow: float = NAME_GROW) -> None:
+                 name_threshold: float = NAME_THRESHOLD, name_grow: float = NAME_GROW,
+                 judge: SpanJudge | None = None) -> None:
         super().__init__(
             models=[{"lang_code": lang, "model_name": f"deid-{lang}"} for lang in tokenizers],
             ner_model_configuration=NerModelConfiguration(
@@ -205,6 +243,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
         self.tagger = tagger
         self.name_threshold = name_threshold
         self.name_grow = name_grow
+        self.judge = judge
 
     def load(self) -> None:
         """Nothing to load: the tokenizers and the tagger were passed in."""
@@ -234,12 +273,15 @@ class TaggingNlpEngine(SpacyNlpEngine):
 
     def _artifacts_of(self, texts: list[str],
                       language: str) -> Iterator[tuple[str, NlpArtifacts]]:
-        if language == "zh":
+        judge = self.judge if language == "zh" and texts else None
+        if judge is not None:
+            spans = judge.kept(texts, self.tagger.outputs(texts))
+        elif language == "zh":
             spans = self.tagger.scored_spans(texts, self.name_threshold, self.name_grow)
         else:
             spans = [[] for _ in texts]
         for text, names in zip(texts, spans, strict=True):
-            yield text, self._artifacts(text, names, language)
+            yield text, self._artifacts(text, names, language, judge is not None)
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """Artifacts of one text (see ``process_batch``)."""
@@ -247,9 +289,10 @@ class TaggingNlpEngine(SpacyNlpEngine):
         return artifacts
 
     def _artifacts(self, text: str, names: list[tuple[int, int, float]],
-                   language: str) -> NlpArtifacts:
+                   language: str, judged: bool = False) -> NlpArtifacts:
         return LazyTokenArtifacts(text=text, tokenizer=self.pipelines[language],
-                                  name_spans=names, nlp_engine=self, language=language)
+                                  name_spans=names, nlp_engine=self, language=language,
+                                  judged=judged)
 
 
 _ENGLISH_PATTERN_RECOGNIZERS = (
@@ -266,22 +309,32 @@ def _english_recognizers() -> list[Any]:
 
 
 def build_analyzer(model_path: Path = MODEL_PATH, profile: str = "default",
-                   network_path: Path = NETWORK_PATH) -> AnalyzerEngine:
+                   network_path: Path = NETWORK_PATH,
+                   judge_path: Path | None = JUDGE_PATH) -> AnalyzerEngine:
     """Build the ``AnalyzerEngine`` for ``zh`` (the Chinese recognizers of ``profile``, opt-in
-    ``ORG``/``LOC``) and ``en`` (Presidio's pattern recognizers).
+    ``ORG``/``LOC``) and ``en`` (Presidio's pattern recognizers).  The default profile has
+    the span judge decide on the tagger's candidates; ``recall`` keeps every tagger span
+    the word and place filters let through.
 
-    Raises ``OSError`` without either name model, ``KeyError`` for an unknown profile.
+    ``judge_path=None`` builds the default profile without a judge (to train one).
+
+    Raises ``OSError`` without a name model, ``KeyError`` for an unknown profile.
     """
     tagger = load_name_tagger(model_path, network_path)
+    if judge_path is not None and not judge_path.is_file():
+        raise OSError(f"name model missing: {judge_path} (run python -m deid.train_span_judge)")
+    judge = SpanJudge.load(judge_path) if judge_path and profile == "default" else None
     tokenizers = {"zh": jieba_pipeline(), "en": spacy.blank("en")}
     recognizers = [factory("zh") for factory in PROFILES[profile].values()]
     recognizers += [factory("zh") for factory in OPT_IN_RECOGNIZERS.values()]
     recognizers += _english_recognizers()
     for recognizer in recognizers:
         recognizer.load()
-    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
+    registry = FixedRecognizerRegistry(recognizers=recognizers,
+                                       supported_languages=list(LANGUAGES))
     return SkipUncontextualAnalyzer(registry=registry,
-                                    nlp_engine=TaggingNlpEngine(tokenizers, tagger),
+                                    nlp_engine=TaggingNlpEngine(tokenizers, tagger,
+                                                                judge=judge),
                                     supported_languages=list(LANGUAGES))
 
 
@@ -340,13 +393,16 @@ def analyze(text: str, language: str = "zh", entities: Iterable[str] | None = No
 
 def analyze_batch(texts: Iterable[str], language: str = "zh",
                   entities: Iterable[str] | None = None, batch_size: int = 64,
-                  profile: str = "default") -> list[list[Finding]]:
+                  profile: str = "default",
+                  analyzer: AnalyzerEngine | None = None) -> list[list[Finding]]:
     """``analyze`` for many texts, tokenizing and tagging them together with ``nlp.pipe``.
 
     Returns one list of findings per input text, in input order.  Raises as ``analyze``.
+    ``analyzer`` (from ``build_analyzer``) replaces the process-wide engine of ``profile``:
+    the training scripts score models that are not shipped with it.
     """
     wanted = _entities_for(language, entities)
-    engine = get_engine(profile)
+    engine = analyzer if analyzer is not None else get_engine(profile)
     originals = list(texts)
     pieces = [(number, offset, piece) for number, text in enumerate(originals)
               for offset, piece in split_for_analysis(text)]

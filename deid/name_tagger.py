@@ -258,6 +258,18 @@ def _softmax(scores: Floats) -> Floats:
 
 
 @dataclass(frozen=True)
+class TaggerOutput:
+    """O/B/I probabilities per character of a batch of texts (concatenated): the mix the
+    tagger decides by, the linear model's and the network's (``None`` without one), and
+    each text's first row."""
+
+    mixed: Floats
+    linear: Floats
+    network: Floats | None
+    firsts: Codes
+
+
+@dataclass(frozen=True)
 class NameTagger:
     """The trained weights: ``weights[row, label]`` for ``2 ** table_bits`` hashed rows, and
     optionally a second model whose probabilities are averaged in with weight ``mix``."""
@@ -270,17 +282,23 @@ class NameTagger:
     def probabilities(self, texts: Sequence[str]) -> tuple[Floats, Codes]:
         """Per-character label probabilities ``(n_chars, len(LABELS))`` for all ``texts``
         (in order, concatenated) and each text's first row in that array."""
+        output = self.outputs(texts)
+        return output.mixed, output.firsts
+
+    def outputs(self, texts: Sequence[str]) -> TaggerOutput:
+        """``probabilities``, with each model's own probabilities beside their mix."""
         codes, _ = encode(texts)
         positions = text_positions(codes)
         patterns = jieba_lexicon().patterns(codes, positions)
-        scores = _softmax(self.weights[feature_rows(codes, positions, self.table_bits, patterns)]
-                          .sum(axis=1))
+        linear = _softmax(self.weights[feature_rows(codes, positions, self.table_bits, patterns)]
+                          .sum(axis=1)).astype(np.float32)
+        scores, network = linear, None
         if self.network is not None:
-            other = _softmax(self.network.logits(codes, patterns)[positions])
-            scores = (1 - self.mix) * scores + self.mix * other
+            network = _softmax(self.network.logits(codes, patterns)[positions])
+            scores = ((1 - self.mix) * linear + self.mix * network).astype(np.float32)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        return scores.astype(np.float32), firsts
+        return TaggerOutput(scores, linear, network, firsts)
 
     def spans(self, texts: Sequence[str], threshold: float = 0.5) -> list[list[tuple[int, int]]]:
         """Name spans per text: runs of characters whose probability of being inside a name

@@ -32,9 +32,12 @@ _TITLES = (
     "同志|先生|女士|小姐|局长|副局长|主任|副主任|书记|副书记|部长|厅长|处长|科长|县长|市长|省长|"
     "镇长|乡长|村长|主席|院长|校长|经理|总经理|董事长|教授|老师|医生|律师|警官|法官|检察官|委员"
 )
-_MASKED = re.compile(_SURNAME + r"(?:某某|某|[X×xＸ*＊○〇]{1,3})")
-_TITLED = re.compile(_SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?=" + _TITLES
-                     + ")")
+# 张某某, 李某, 王X; not 某些, 某种, 某一 (鉴于某些, 从事于某一方面).
+_MASKED = re.compile(_SURNAME + r"(?:某某|某(?![些种一个项])|[X×xＸ*＊○〇]{1,3})")
+# Surname and given name before a title, the given name without function characters
+# (爆破班的同志) and the title not the first word of 委员会 (和欧洲委员会, 自治区人民委员会).
+_TITLED = re.compile(_SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为])(?=" + _TITLES
+                     + r")(?!委员会)")
 # Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
 _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
     "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
@@ -362,9 +365,10 @@ class ChinesePersonRecognizer(LocalRecognizer):
         starts = {start for _, start in tokens} if tokens is not None else None
         for span in rule_name_spans(text, starts):
             scored[span] = RULE_SCORE
+        judged = getattr(nlp_artifacts, "name_spans_judged", False)
         for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
-            if plausible_model_name(text, start, end, confidence) and not place_like(
-                    text, start, end):
+            if judged or (plausible_model_name(text, start, end, confidence)
+                          and not place_like(text, start, end)):
                 scored[(start, end)] = MODEL_SCORE
         weak: list[tuple[int, int]] = []
         if tokens:

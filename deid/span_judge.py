@@ -1,0 +1,255 @@
+"""The second stage of name finding: a judge that keeps or drops each candidate span.
+
+The character models (``deid.name_tagger``, ``deid.char_cnn``) decide one character at a
+time from three characters either side.  Whether a whole span is a name depends on things
+they cannot see: the span as a word of jieba's dictionary and its tag (白皮书, 师生), the
+word it makes with the next character (布隆|迪), the characters around it (…说, 记者…), how
+sure the models were over the whole span, whether the text repeats it.  The judge is a
+logistic regression over such features of a span, hashed into a weight table like the
+linear tagger's, and trained (``deid.train_span_judge``) on the candidates that models
+trained without a sentence proposed for it (out-of-fold), so it learns how the shipped
+models err on text they have not seen.
+
+Candidates are the tagger's runs at several thresholds (``CANDIDATE_THRESHOLDS``; a low
+one proposes names the tagger doubts, a high one cuts a run that swallowed a neighbour),
+each as found and as grown over doubtful neighbours.  The rules (masked names 张某某,
+dotted foreign names, bylines, a name after a title or kinship word …) do not pass through
+the judge: they are rarely wrong and rare in the training data, so a judge would know too
+little about them (it dropped 老伴石粉兰, although names after a title word are names
+three times out of four in train/).
+"""
+
+from __future__ import annotations
+
+import bisect
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from deid.name_tagger import Floats, TaggerOutput, jieba_lexicon
+from deid.recognizers.person import (
+    TRANSLITERATION_CHARS,
+    jieba_tables,
+    place_like,
+)
+from deid.recognizers.surnames import surname_length
+
+CANDIDATE_THRESHOLDS = (0.05, 0.2, 0.5)
+# A run of two or more characters grows over neighbours with at least this probability.
+GROW = 0.02
+_PROB_CUTS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
+_TRANSLIT = frozenset(TRANSLITERATION_CHARS)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span proposed as a name and the sources that proposed it (``t0.05``: the tagger's
+    run at threshold 0.05; ``g0.05``: that run grown over doubtful neighbours)."""
+
+    start: int
+    end: int
+    sources: frozenset[str]
+
+
+def tagger_runs(inside: Floats, begins: npt.NDArray[np.bool_], firsts: npt.NDArray[np.bool_],
+                threshold: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Starts and ends of the runs of characters with name probability ``inside`` ≥
+    ``threshold``, split where a character more likely begins a name than continues one
+    (``begins``) and where a text begins (``firsts``), over a whole batch at once."""
+    named = inside >= threshold
+    after_other = np.ones_like(named)
+    after_other[1:] = ~named[:-1]
+    starts = np.flatnonzero(named & (after_other | begins | firsts))
+    breaks = np.append(np.flatnonzero(~named | begins | firsts), len(named))
+    return starts, breaks[np.searchsorted(breaks, starts, side="right")]
+
+
+def grown_runs(starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], inside: Floats,
+               firsts: npt.NDArray[np.bool_],
+               grow: float = GROW) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Runs of two or more characters widened over their neighbours with probability ≥
+    ``grow`` (张铁|发: a name whose last character the tagger doubts), within their text;
+    single characters stay as they are."""
+    weak = inside >= grow
+    before_other = np.ones_like(weak)
+    before_other[1:] = ~weak[:-1]
+    segment_starts = np.flatnonzero(weak & (before_other | firsts))
+    segment_breaks = np.append(np.flatnonzero(~weak | firsts), len(weak))
+    long = ends - starts >= 2
+    new_starts = np.where(long, segment_starts[np.searchsorted(segment_starts, starts,
+                                                               side="right") - 1], starts)
+    new_ends = np.where(long, segment_breaks[np.searchsorted(segment_breaks, starts,
+                                                             side="right")], ends)
+    return new_starts, new_ends
+
+
+def batch_candidates(texts: Sequence[str], probs: Floats,
+                     offsets: Sequence[int]) -> list[list[Candidate]]:
+    """The candidate spans of each of ``texts``, whose tagger O/B/I probabilities are the
+    rows of ``probs`` from ``offsets[i]`` on (``NameTagger.probabilities``), in order of
+    position."""
+    inside = probs[:, 1] + probs[:, 2]
+    begins = probs[:, 1] > probs[:, 2]
+    firsts = np.zeros(len(inside), dtype=bool)
+    firsts[np.asarray(offsets, dtype=np.intp)[[len(t) > 0 for t in texts]]] = True
+    found: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], str]] = []
+    for threshold in CANDIDATE_THRESHOLDS:
+        # the run as found and as grown (阴衍江 and 阴衍江有: growing may overshoot)
+        starts, ends = tagger_runs(inside, begins, firsts, threshold)
+        found.append((starts, ends, f"t{threshold}"))
+        found.append((*grown_runs(starts, ends, inside, firsts), f"g{threshold}"))
+    per_text: list[dict[tuple[int, int], set[str]]] = [{} for _ in texts]
+    bounds = np.asarray(offsets, dtype=np.intp)
+    for starts, ends, source in found:
+        owners = np.searchsorted(bounds, starts, side="right") - 1
+        for owner, start, end in zip(owners.tolist(), starts.tolist(), ends.tolist(),
+                                     strict=True):
+            first = offsets[owner]
+            per_text[owner].setdefault((start - first, end - first), set()).add(source)
+    return [[Candidate(s, e, frozenset(f)) for (s, e), f in sorted(sources.items())]
+            for sources in per_text]
+
+
+def candidates(text: str, probs: Floats) -> list[Candidate]:
+    """``batch_candidates`` of one text."""
+    return batch_candidates([text], probs, [0])[0]
+
+
+def _bucket(value: float) -> int:
+    return bisect.bisect_right(_PROB_CUTS, value)
+
+
+def _frequency(count: int) -> int:
+    return 0 if count <= 0 else 1 if count < 10 else 2 if count < 100 else 3 if count < 1000 else 4
+
+
+def _word(text: str, start: int, end: int) -> str:
+    """``freq-bucket:tag`` of ``text[start:end]`` in jieba's dictionary (``-`` off the text)."""
+    if start < 0 or end > len(text):
+        return "-"
+    freq, tags = jieba_tables()
+    word = text[start:end]
+    count = freq.get(word, 0)
+    return f"{_frequency(count)}:{tags.get(word, '?') if count else ''}"
+
+
+@dataclass(frozen=True)
+class Probabilities:
+    """The tagger's probabilities over one text as Python lists (cheaper than numpy for the
+    handful of characters a span feature reads): of being in a name, of beginning one, and
+    of being in a name by each model alone (where the two disagree, a span is doubtful)."""
+
+    inside: list[float]
+    begins: list[float]
+    linear: list[float]
+    network: list[float]
+
+    @classmethod
+    def of(cls, output: TaggerOutput, first: int, length: int) -> Probabilities:
+        """The rows ``first`` to ``first + length`` of a tagger's output."""
+        mixed = output.mixed[first : first + length]
+        linear = output.linear[first : first + length]
+        network = output.network[first : first + length] if output.network is not None else linear
+        return cls((mixed[:, 1] + mixed[:, 2]).tolist(), mixed[:, 1].tolist(),
+                   (linear[:, 1] + linear[:, 2]).tolist(), (network[:, 1] + network[:, 2]).tolist())
+
+
+def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list[str]:
+    """The judge's features of one candidate, as strings (hashed by ``SpanJudge``)."""
+    start, end = candidate.start, candidate.end
+    span = text[start:end]
+    inside = probs.inside[start:end]
+    length = min(end - start, 6)
+    mean = _bucket(sum(inside) / len(inside))
+    surname = surname_length(text, start)
+    before = _bucket(probs.inside[start - 1]) if start > 0 else "edge"
+    after = _bucket(probs.inside[end]) if end < len(text) else "edge"
+    given = jieba_lexicon().given
+    levels = "".join(str(given[ord(c)]) for c in span[surname : surname + 2]) if surname else ""
+    translit = sum(c in _TRANSLIT for c in span)
+    kinds = "".join(sorted({"h" if "\u4e00" <= c <= "\u9fa5" else "a" if c.isascii()
+                            and c.isalpha() else "d" if c.isdigit() else "o" for c in span}))
+    word, word_after = _word(text, start, end), _word(text, start, end + 1)
+    linear = _bucket(sum(probs.linear[start:end]) / len(inside))
+    network = _bucket(sum(probs.network[start:end]) / len(inside))
+    features = [
+        "bias", f"len:{length}", f"sources:{'+'.join(sorted(candidate.sources))}",
+        # how sure the models were
+        f"mean:{mean}", f"mean:{mean}|len:{length}", f"models:{linear}|{network}",
+        f"min:{_bucket(min(inside))}", f"max:{_bucket(max(inside))}",
+        f"b:{_bucket(probs.begins[start])}", f"before:{before}", f"after:{after}",
+        # what the span looks like
+        f"sur:{surname}|len:{length}", f"mean:{mean}|sur:{surname}",
+        f"given:{levels}|len:{length}", f"translit:{translit == len(span)}|{translit > 0}",
+        f"mean:{mean}|translit:{translit == len(span)}", f"kinds:{kinds}",
+        f"first:{span[0]}", f"last:{span[-1]}", f"span:{span}",
+        # the dictionary words it is, or makes with its neighbours
+        f"w:{word}", f"w:{word}|mean:{mean}", f"w-1:{_word(text, start - 1, end)}",
+        f"w+1:{word_after}", f"mean:{mean}|w+1:{word_after}",
+        f"w-2:{_word(text, start - 2, end)}", f"w+2:{_word(text, start, end + 2)}",
+        # its surroundings
+        f"c-1:{text[start - 1 : start]}", f"c+1:{text[end : end + 1]}",
+        f"c-2:{text[max(0, start - 2) : start]}", f"c+2:{text[end : end + 2]}",
+        f"place:{place_like(text, start, end)}", f"repeats:{min(text.count(span), 3)}",
+    ]
+    return features
+
+
+def hashed(features: Iterable[str], bits: int) -> list[int]:
+    """Row of each feature string in a table of ``2 ** bits`` rows (CRC-32, stable across
+    processes, unlike Python's ``hash``)."""
+    mask = (1 << bits) - 1
+    return [zlib.crc32(feature.encode("utf-8")) & mask for feature in features]
+
+
+@dataclass(frozen=True)
+class SpanJudge:
+    """Logistic-regression weights over ``2 ** bits`` hashed feature rows, and the
+    probability from which a candidate is kept."""
+
+    weights: Floats
+    bits: int
+    threshold: float
+
+    def probabilities(self, text: str, found: Sequence[Candidate],
+                      probs: Probabilities) -> npt.NDArray[np.float64]:
+        """P(name) of each candidate of ``text``."""
+        rows = np.array([hashed(span_features(text, c, probs), self.bits) for c in found],
+                        dtype=np.int64)  # every candidate has as many features
+        scores = self.weights[rows].sum(axis=1).astype(np.float64)
+        return np.asarray(1.0 / (1.0 + np.exp(-scores)))
+
+    def kept(self, texts: Sequence[str],
+             output: TaggerOutput) -> list[list[tuple[int, int, float]]]:
+        """The candidates of each of ``texts`` the judge keeps, with their probability
+        (``output``: the tagger's over the batch)."""
+        result: list[list[tuple[int, int, float]]] = []
+        offsets = output.firsts.tolist()
+        for text, offset, found in zip(texts, offsets,
+                                       batch_candidates(texts, output.mixed, offsets),
+                                       strict=True):
+            if not found:
+                result.append([])
+                continue
+            chances = self.probabilities(text, found, Probabilities.of(output, offset,
+                                                                       len(text)))
+            result.append([(c.start, c.end, float(p)) for c, p in zip(found, chances,
+                                                                      strict=True)
+                           if p >= self.threshold])
+        return result
+
+    def save(self, path: Path) -> None:
+        """Write the weights (float16, compressed) to ``path`` (an ``.npz`` file)."""
+        np.savez_compressed(path, weights=self.weights.astype(np.float16),
+                            bits=np.array(self.bits), threshold=np.array(self.threshold))
+
+    @classmethod
+    def load(cls, path: Path) -> SpanJudge:
+        """Read a judge written by ``save``.  Raises ``OSError`` if ``path`` is missing."""
+        with np.load(path) as stored:
+            return cls(stored["weights"].astype(np.float32), int(stored["bits"]),
+                       float(stored["threshold"]))
