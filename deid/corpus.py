@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NER_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "ner"
@@ -28,25 +29,35 @@ class LabelledText:
     source: str
 
 
+def _json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, object)`` of each non-blank line; ``ValueError`` naming the line
+    when one is not valid JSON."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path}:{number}: {error}") from error
+
+
+def _checked(path: Path, number: int, record: LabelledText) -> LabelledText:
+    if any(not 0 <= s < e <= len(record.text) for s, e, _ in record.spans):
+        raise ValueError(f"{path}:{number}: span outside the text")
+    return record
+
+
 def read_jsonl(path: Path) -> Iterator[LabelledText]:
     """Yield the labelled sentences of one JSONL file in the shared NER format.
 
     Raises ``ValueError`` naming the line number when a line is not valid JSON or a span
     lies outside its text, and ``OSError`` when the file cannot be read.
     """
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: {error}") from error
-            text = str(record["text"])
-            spans = tuple((int(s), int(e), str(label)) for s, e, label in record["spans"])
-            if any(not 0 <= s < e <= len(text) for s, e, _ in spans):
-                raise ValueError(f"{path}:{number}: span outside the text")
-            yield LabelledText(text, spans, str(record.get("source", "")))
+    for number, record in _json_lines(path):
+        spans = tuple((int(s), int(e), str(label)) for s, e, label in record["spans"])
+        yield _checked(path, number, LabelledText(str(record["text"]), spans,
+                                                  str(record.get("source", ""))))
 
 
 def split_files(split: str) -> list[Path]:
@@ -69,20 +80,14 @@ def read_annotations(path: Path, person_labels: frozenset[str] = frozenset({"PER
 
     Raises ``ValueError`` naming the line for a malformed line or a span outside its text.
     """
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+    for number, record in _json_lines(path):
+        try:
+            final = record if "spans" in record else record.get("final")
+            if not record.get("text") or not isinstance(final, dict):
                 continue
-            try:
-                record = json.loads(line)
-                final = record.get("final", record) if "spans" not in record else record
-                if not record.get("text") or not isinstance(final, dict):
-                    continue
-                text = str(record["text"])
-                spans = tuple((int(s), int(e), "PER" if str(label) in person_labels
-                               else str(label)) for s, e, label in final.get("spans", []))
-            except (json.JSONDecodeError, TypeError, ValueError, AttributeError) as error:
-                raise ValueError(f"{path}:{number}: {error}") from error
-            if any(not 0 <= s < e <= len(text) for s, e, _ in spans):
-                raise ValueError(f"{path}:{number}: span outside the text")
-            yield LabelledText(text, spans, f"wanbiao:{path.stem}")
+            spans = tuple((int(s), int(e), "PER" if str(label) in person_labels
+                           else str(label)) for s, e, label in final.get("spans", []))
+        except (TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"{path}:{number}: {error}") from error
+        yield _checked(path, number, LabelledText(str(record["text"]), spans,
+                                                  f"wanbiao:{path.stem}"))

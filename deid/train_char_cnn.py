@@ -13,7 +13,6 @@ import argparse
 import dataclasses
 import importlib
 import json
-import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,11 +32,7 @@ from deid.train_name_tagger import (
     add_extra_arguments,
     char_labels,
     extra_of,
-    jieba_foreign_names,
-    jieba_person_names,
-    load_records,
-    release_domain,
-    with_other_names,
+    training_sentences,
 )
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "char_cnn.npz"
@@ -205,11 +200,7 @@ def train(out: Path, epochs: int = EPOCHS, seed: int = 13, news_weight: int = 3,
     torch.manual_seed(seed)
     torch.set_num_threads(1)
     started = time.time()
-    original, tuning = load_records(holdout, extra)
-    news = [r for r in original if release_domain(r)]
-    training = original + news * (news_weight - 1)
-    training += with_other_names(training, jieba_person_names(), copies, random.Random(seed),
-                                 jieba_foreign_names())
+    training, tuning = training_sentences(holdout, extra, news_weight, copies, seed)
     chars = vocabulary(training)
     data = Encoded.of(training, chars, shape.others)
     tuned = {name: Encoded.of(records, chars, shape.others)

@@ -114,6 +114,19 @@ def load_records(holdout: Holdout | None = None, extra: Extra = NO_EXTRA) -> tup
     return training, tuning
 
 
+def training_sentences(holdout: Holdout | None, extra: Extra, news_weight: int, copies: int,
+                       seed: int) -> tuple[list[LabelledText], dict[str, list[LabelledText]]]:
+    """The sentences both character models train on, and the tuning sets: ``load_records``
+    with the release-domain sentences ``news_weight`` times, plus ``copies`` name-swapped
+    variants (``with_other_names``, seeded by ``seed``)."""
+    original, tuning = load_records(holdout, extra)
+    news = [r for r in original if release_domain(r)]
+    training = original + news * (news_weight - 1)
+    training += with_other_names(training, jieba_person_names(), copies, random.Random(seed),
+                                 jieba_foreign_names())
+    return training, tuning
+
+
 def jieba_person_names() -> list[str]:
     """jieba's dictionary person names of 2–3 characters starting with a surname, sorted."""
     _, tags = jieba_tables()
@@ -249,11 +262,7 @@ def train(table_bits: int, l2: float, iterations: int, out: Path,
     (``with_other_names``, seeded by ``seed``).
     """
     started = time.time()
-    original, tuning = load_records(holdout, extra)
-    news = [r for r in original if release_domain(r)]
-    training = original + news * (news_weight - 1)
-    training += with_other_names(training, jieba_person_names(), copies, random.Random(seed),
-                                 jieba_foreign_names())
+    training, tuning = training_sentences(holdout, extra, news_weight, copies, seed)
     matrix = design_matrix([r.text for r in training], table_bits)
     weights = fit(matrix, char_labels(training), l2, iterations)
     tagger = NameTagger(weights, table_bits)
