@@ -170,7 +170,7 @@ def _contributed_item(task_id: int, lease: Row[Any], answer: dict[str, Any]) -> 
     project = db.session.get(Project, lease.project_id)
     task = db.session.get(Task, task_id)
     assert project is not None and task is not None
-    contribute(project, task, answer)
+    contribute(project, task, answer, lease.id)
     db.session.flush()
     assert task.item_id is not None
     return task.item_id

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Assignment, ContributionUpload, Corpus, Item, Project, Task
+from app.models import ContributionUpload, Corpus, Item, Project, Task
 from app.services.errors import Conflict, Invalid
 from app.services.image_ingestion import corpus_is_image
 from app.services.uploads import for_update
@@ -27,13 +27,14 @@ def collects_pictures(project: Project) -> bool:
     return project.task_type == "collect" and corpus is not None and corpus_is_image(corpus)
 
 
-def contribute(project: Project, task: Task, answer: dict[str, Any]) -> None:
+def contribute(project: Project, task: Task, answer: dict[str, Any], assignment_id: int) -> None:
     """Turn a validated collect answer into a new item of the project's corpus.
 
     Runs inside the submit transaction, after the expert's lease was taken (the caller
     commits). A text needs a text corpus; a picture (``{"object": {key, sha256,
-    content_type}}``) an image corpus and an upload made under this task's submitted lease
-    whose recorded SHA-256 and type match. Contributions to one corpus are serialised.
+    content_type}}``) an image corpus and an upload made under the submitting lease
+    (``assignment_id``) whose recorded SHA-256 and type match. Contributions to one corpus
+    are serialised.
     Raises Invalid (wrong kind, unknown or mismatched upload) or Conflict (the same text or
     picture is already in the corpus).
     """
@@ -47,7 +48,7 @@ def contribute(project: Project, task: Task, answer: dict[str, Any]) -> None:
         if not pictures:
             raise Invalid(_l("This project collects texts, not pictures."),
                           code="collect_text_only")
-        item = _picture_item(corpus, task, answer["object"])
+        item = _picture_item(corpus, task, answer["object"], assignment_id)
     else:
         if pictures:
             raise Invalid(_l("This project collects pictures: upload one."),
@@ -77,15 +78,14 @@ def _text_item(corpus: Corpus, text: str) -> Item:
     return Item(corpus_id=corpus.id, seq=_next_seq(corpus), sha256=digest, text=text)
 
 
-def _picture_item(corpus: Corpus, task: Task, reference: dict[str, str]) -> Item:
-    # The lease was marked submitted by this very transaction: the upload must have been made
-    # under that assignment (the same expert on the same task), whoever the client claims.
-    submitted = select(Assignment.id).where(Assignment.task_id == task.id,
-                                            Assignment.status == "submitted")
+def _picture_item(corpus: Corpus, task: Task, reference: dict[str, str],
+                  assignment_id: int) -> Item:
+    # The upload must have been made under the lease this submit took (the same expert on the
+    # same task), whoever the client claims.
     upload = db.session.scalar(for_update(select(ContributionUpload).where(
         ContributionUpload.object_key == reference["key"],
         ContributionUpload.task_id == task.id,
-        ContributionUpload.assignment_id.in_(submitted),
+        ContributionUpload.assignment_id == assignment_id,
         ContributionUpload.item_id.is_(None))))
     if upload is None:
         raise Invalid(_l("This picture was not uploaded by you for this task. Upload it "

@@ -253,3 +253,33 @@ def test_uploads_never_submitted_are_swept(app: Any, world: World) -> None:
     keys = objects(app)
     assert abandoned["key"] not in keys and used["key"] in keys
     assert [key for key, _item in upload_rows(app)] == [used["key"]]
+
+
+def test_a_picture_counts_only_for_the_lease_it_was_uploaded_under(app: Any,
+                                                                     world: World) -> None:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Assignment, Project, Task
+    from app.services.contributions import contribute
+    from app.services.errors import Invalid
+
+    vendor = world.vendor_api()
+    project, corpus = picture_project(world, vendor)
+    expert = world.api(world.user("expert"))
+    task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
+    stored = send_picture(expert, task, png(15, 15, "orange")).json
+    items = vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"]
+    with app.app_context():
+        lease = db.session.scalar(select(Assignment).where(Assignment.task_id == task))
+        assert lease is not None
+        lease.status = "submitted"  # even once the uploader's lease is spent,
+        db.session.flush()
+        with pytest.raises(Invalid) as refused:  # another lease on the task may not use it
+            contribute(db.session.get(Project, project), db.session.get(Task, task),
+                       reference(stored), lease.id + 1)
+        assert refused.value.code == "unknown_upload"
+        db.session.rollback()
+    assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == items
+    assert submit(expert, task, reference(stored)).status_code == 201
+    assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == items + 1
