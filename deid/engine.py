@@ -43,11 +43,10 @@ from spacy.tokens import Doc
 
 from deid.char_cnn import CharCnn
 from deid.findings import Finding, resolve_overlaps
-from deid.name_tagger import NameTagger
+from deid.name_tagger import NAME_GROW, NameTagger
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REPORT_THRESHOLD
 from deid.recognizers.contact import AsciiEmailRecognizer
-from deid.span_judge import GROW as NAME_GROW
 from deid.span_judge import SpanJudge
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"

@@ -28,6 +28,8 @@ from deid.recognizers.person import TRANSLITERATION_CHARS, jieba_tables
 from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
 
 LABELS = ("O", "B", "I")
+# A run of two or more characters grows over neighbours with at least this probability.
+NAME_GROW = 0.02
 PAD = 3  # characters of context on each side
 BOUNDARY = 0x110001  # code point standing for "outside the text" (above Unicode's range)
 _UNICODE_END = 0x110000
@@ -304,40 +306,37 @@ class NameTagger:
         """Name spans per text: runs of characters whose probability of being inside a name
         (B or I) is at least ``threshold``, split where a character is more likely to begin
         a name than to continue one."""
-        if not texts:
-            return []
-        probs, firsts = self.probabilities(texts)
-        named = (probs[:, 1] + probs[:, 2]) >= threshold
-        begins = named & (probs[:, 1] > probs[:, 2])
-        result: list[list[tuple[int, int]]] = []
-        for text, first in zip(texts, firsts.tolist(), strict=True):
-            result.append(_runs(named[first : first + len(text)],
-                                begins[first : first + len(text)]))
-        return result
+        return [[(start, end) for start, end, _ in spans]
+                for spans in self._decoded(texts, threshold, None)]
 
     def scored_spans(self, texts: Sequence[str], threshold: float = 0.5,
                      grow: float = 1.0) -> list[list[tuple[int, int, float]]]:
         """``spans`` with the mean probability of its characters being in a name.
 
         Hysteresis: a span of two or more characters found at ``threshold`` takes in the
-        neighbouring characters whose name probability is at least ``grow``, so a name
-        whose last character the tagger doubts (张铁|发) is still covered whole.  (Growing
-        lone characters too found more names but far more false ones, on the tuning sets.)"""
+        neighbouring characters whose name probability is at least ``grow`` (at most
+        ``threshold``: a neighbouring run joins it), so a name whose last character the
+        tagger doubts (张铁|发) is still covered whole.  (Growing lone characters too found
+        more names but far more false ones, on the tuning sets.)"""
+        return self._decoded(texts, threshold, min(grow, threshold))
+
+    def _decoded(self, texts: Sequence[str], threshold: float,
+                 grow: float | None) -> list[list[tuple[int, int, float]]]:
         if not texts:
             return []
-        probs, firsts = self.probabilities(texts)
+        probs, offsets = self.probabilities(texts)
         inside = probs[:, 1] + probs[:, 2]
-        named = inside >= threshold
-        begins = named & (probs[:, 1] > probs[:, 2])
-        weak = inside >= min(grow, threshold)
-        result = []
-        for text, first in zip(texts, firsts.tolist(), strict=True):
-            last = first + len(text)
-            runs = _runs(named[first:last], begins[first:last])
-            runs = [_grown(start, end, weak[first:last]) if end - start >= 2 else (start, end)
-                    for start, end in runs]
-            result.append([(start, end, float(inside[first + start : first + end].mean()))
-                           for start, end in runs])
+        firsts = np.zeros(len(inside), dtype=bool)
+        firsts[offsets[[len(t) > 0 for t in texts]]] = True
+        starts, ends = tagger_runs(inside, probs[:, 1] > probs[:, 2], firsts, threshold)
+        if grow is not None:
+            starts, ends = grown_runs(starts, ends, inside, firsts, grow)
+        owners = np.searchsorted(offsets, starts, side="right") - 1
+        result: list[list[tuple[int, int, float]]] = [[] for _ in texts]
+        for owner, start, end in zip(owners.tolist(), starts.tolist(), ends.tolist(),
+                                     strict=True):
+            first = int(offsets[owner])
+            result[owner].append((start - first, end - first, float(inside[start:end].mean())))
         return result
 
     def save(self, path: Path) -> None:
@@ -356,26 +355,33 @@ class NameTagger:
             return cls(stored["weights"].astype(np.float32), int(stored["table_bits"]))
 
 
-def _grown(start: int, end: int, weak: npt.NDArray[np.bool_]) -> tuple[int, int]:
-    while start > 0 and weak[start - 1]:
-        start -= 1
-    while end < len(weak) and weak[end]:
-        end += 1
-    return start, end
+def tagger_runs(inside: Floats, begins: npt.NDArray[np.bool_], firsts: npt.NDArray[np.bool_],
+                threshold: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Starts and ends of the runs of characters with name probability ``inside`` ≥
+    ``threshold``, split where a character more likely begins a name than continues one
+    (``begins``) and where a text begins (``firsts``), over a whole batch at once."""
+    named = inside >= threshold
+    after_other = np.ones_like(named)
+    after_other[1:] = ~named[:-1]
+    starts = np.flatnonzero(named & (after_other | begins | firsts))
+    breaks = np.append(np.flatnonzero(~named | begins | firsts), len(named))
+    return starts, breaks[np.searchsorted(breaks, starts, side="right")]
 
 
-def _runs(named: npt.NDArray[np.bool_], begins: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    if not named.any():
-        return []
-    spans: list[tuple[int, int]] = []
-    start = end = -1
-    for index in np.flatnonzero(named | begins).tolist():
-        if start >= 0 and index == end and not begins[index]:
-            end += 1
-            continue
-        if start >= 0:
-            spans.append((start, end))
-        start, end = index, index + 1
-    if start >= 0:
-        spans.append((start, end))
-    return spans
+def grown_runs(starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], inside: Floats,
+               firsts: npt.NDArray[np.bool_],
+               grow: float = NAME_GROW) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Runs of two or more characters widened over their neighbours with probability ≥
+    ``grow`` (张铁|发: a name whose last character the tagger doubts), within their text;
+    single characters stay as they are.  ``grow`` must not exceed the runs' threshold."""
+    weak = inside >= grow
+    before_other = np.ones_like(weak)
+    before_other[1:] = ~weak[:-1]
+    segment_starts = np.flatnonzero(weak & (before_other | firsts))
+    segment_breaks = np.append(np.flatnonzero(~weak | firsts), len(weak))
+    long = ends - starts >= 2
+    new_starts = np.where(long, segment_starts[np.searchsorted(segment_starts, starts,
+                                                               side="right") - 1], starts)
+    new_ends = np.where(long, segment_breaks[np.searchsorted(segment_breaks, starts,
+                                                             side="right")], ends)
+    return new_starts, new_ends

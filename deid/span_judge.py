@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from deid.name_tagger import Floats, TaggerOutput, jieba_lexicon
+from deid.name_tagger import Floats, TaggerOutput, grown_runs, jieba_lexicon, tagger_runs
 from deid.recognizers.person import (
     TRANSLITERATION_CHARS,
     jieba_tables,
@@ -39,8 +39,6 @@ from deid.recognizers.person import (
 from deid.recognizers.surnames import surname_length
 
 CANDIDATE_THRESHOLDS = (0.05, 0.2, 0.5)
-# A run of two or more characters grows over neighbours with at least this probability.
-GROW = 0.02
 _PROB_CUTS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 _TRANSLIT = frozenset(TRANSLITERATION_CHARS)
 
@@ -53,38 +51,6 @@ class Candidate:
     start: int
     end: int
     sources: frozenset[str]
-
-
-def tagger_runs(inside: Floats, begins: npt.NDArray[np.bool_], firsts: npt.NDArray[np.bool_],
-                threshold: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Starts and ends of the runs of characters with name probability ``inside`` ≥
-    ``threshold``, split where a character more likely begins a name than continues one
-    (``begins``) and where a text begins (``firsts``), over a whole batch at once."""
-    named = inside >= threshold
-    after_other = np.ones_like(named)
-    after_other[1:] = ~named[:-1]
-    starts = np.flatnonzero(named & (after_other | begins | firsts))
-    breaks = np.append(np.flatnonzero(~named | begins | firsts), len(named))
-    return starts, breaks[np.searchsorted(breaks, starts, side="right")]
-
-
-def grown_runs(starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], inside: Floats,
-               firsts: npt.NDArray[np.bool_],
-               grow: float = GROW) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Runs of two or more characters widened over their neighbours with probability ≥
-    ``grow`` (张铁|发: a name whose last character the tagger doubts), within their text;
-    single characters stay as they are."""
-    weak = inside >= grow
-    before_other = np.ones_like(weak)
-    before_other[1:] = ~weak[:-1]
-    segment_starts = np.flatnonzero(weak & (before_other | firsts))
-    segment_breaks = np.append(np.flatnonzero(~weak | firsts), len(weak))
-    long = ends - starts >= 2
-    new_starts = np.where(long, segment_starts[np.searchsorted(segment_starts, starts,
-                                                               side="right") - 1], starts)
-    new_ends = np.where(long, segment_breaks[np.searchsorted(segment_breaks, starts,
-                                                             side="right")], ends)
-    return new_starts, new_ends
 
 
 def batch_candidates(texts: Sequence[str], probs: Floats,

@@ -14,10 +14,10 @@ from deid.name_tagger import (
     TEMPLATE_COUNT,
     Lexicon,
     NameTagger,
-    _grown,
-    _runs,
     encode,
     feature_rows,
+    grown_runs,
+    tagger_runs,
     text_positions,
 )
 from deid.recognizers.person import plausible_model_name
@@ -51,17 +51,26 @@ def test_given_name_levels_tell_name_characters_from_word_characters() -> None:
     assert levels == [3, 3, 0, 0]  # 明: one name, one word
 
 
+def _first_only(length: int) -> np.ndarray:
+    firsts = np.zeros(length, dtype=bool)
+    firsts[0] = True
+    return firsts
+
+
 def test_runs_split_where_a_new_name_begins() -> None:
-    named = np.array([0, 1, 1, 1, 1, 0, 1], dtype=bool)
+    named = np.array([0, 1, 1, 1, 1, 0, 1], dtype=np.float32)
     begins = np.array([0, 1, 0, 1, 0, 0, 0], dtype=bool)
-    assert _runs(named, begins) == [(1, 3), (3, 5), (6, 7)]
-    assert _runs(np.zeros(3, dtype=bool), np.zeros(3, dtype=bool)) == []
+    starts, ends = tagger_runs(named, begins, _first_only(7), 0.5)
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == [(1, 3), (3, 5), (6, 7)]
+    starts, ends = tagger_runs(np.zeros(3, dtype=np.float32), np.zeros(3, dtype=bool),
+                               _first_only(3), 0.5)
+    assert starts.tolist() == ends.tolist() == []
 
 
 def test_a_span_grows_over_likely_neighbours() -> None:
-    weak = np.array([0, 1, 1, 1, 1, 0, 1], dtype=bool)
-    assert _grown(2, 4, weak) == (1, 5)
-    assert _grown(6, 7, weak) == (6, 7)
+    inside = np.array([0, 0.1, 0.9, 0.9, 0.1, 0, 0.9], dtype=np.float32)
+    starts, ends = grown_runs(np.array([2, 6]), np.array([4, 7]), inside, _first_only(7), 0.05)
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == [(1, 5), (6, 7)]
 
 
 def test_saved_tagger_loads_and_refuses_other_features(tmp_path: Path) -> None:

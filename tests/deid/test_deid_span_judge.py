@@ -11,17 +11,15 @@ import pytest
 
 from deid import analyze, engine
 from deid.corpus import read_annotations
-from deid.name_tagger import TaggerOutput
+from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
 from deid.span_judge import (
     Candidate,
     Probabilities,
     SpanJudge,
     batch_candidates,
     candidates,
-    grown_runs,
     hashed,
     span_features,
-    tagger_runs,
 )
 from deid.train_name_tagger import Extra, Holdout, load_records
 
