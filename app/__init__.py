@@ -6,18 +6,18 @@ from typing import Any
 
 from flask import Flask
 
-from app import database, errors, i18n, jobs, security, storage
+from app import database, error_pages, i18n, jobs, security, storage
+from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
-from app.annotate.views import bp as annotate_bp
 from app.api import bp as api_bp
-from app.auth.views import bp as auth_bp
 from app.cli import init_app as init_cli
 from app.config import PROJECT_ROOT, Config, load_config
 from app.corpora.views import bp as corpora_bp
 from app.extensions import csrf, db, login_manager, migrate
 from app.home.views import bp as home_bp
+from app.labeling.views import bp as labeling_bp
 from app.projects.views import bp as projects_bp
-from app.reports.views import bp as reports_bp
+from app.quality.views import bp as quality_bp
 from app.review.views import bp as review_bp
 
 assert database  # imported for its engine event listeners (WAL, BEGIN IMMEDIATE)
@@ -50,7 +50,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product, then the error pages."""
-    for blueprint in (auth_bp, home_bp, corpora_bp, projects_bp, reports_bp, annotate_bp,
+    for blueprint in (accounts_bp, home_bp, corpora_bp, projects_bp, quality_bp, labeling_bp,
                       review_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
-    errors.init_app(app)
+    error_pages.init_app(app)

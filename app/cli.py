@@ -9,10 +9,11 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.accounts import organizations
+from app.accounts import services as accounts
 from app.config import PROJECT_ROOT
 from app.demo import load_demo
-from app.services import accounts, organizations
-from app.services.errors import ServiceError
+from app.exceptions import ServiceError
 
 users_cli = AppGroup("users", help="Create accounts and API tokens.")
 orgs_cli = AppGroup("orgs", help="Manage vendor organizations.")

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.config import PROJECT_ROOT
 from app.extensions import babel
-from app.services.skip_reasons import skip_reason_text
+from app.labeling.skip_reasons import skip_reason_text
 
 LANG_COOKIE = "wanbiao_lang"
 

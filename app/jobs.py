@@ -14,14 +14,14 @@ from flask import Flask, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from app.config import var_dir
-from app.services.exports import run_export
-from app.services.ingestion import ingest_corpus
-from app.services.quality_report import (
+from app.corpora.ingestion import ingest_corpus
+from app.exports.services import run_export
+from app.labeling.uploads import sweep_orphan_uploads
+from app.quality.report import (
     projects_needing_reports,
     refresh_report,
     report_is_stale_by_id,
 )
-from app.services.uploads import sweep_orphan_uploads
 from app.storage import object_store
 
 
@@ -55,7 +55,7 @@ def _app_context() -> Iterator[None]:
 
 @huey.task(retries=3, retry_delay=5)
 def ingest_corpus_job(corpus_id: int) -> None:
-    """Split an uploaded corpus into items (see :func:`app.services.ingestion.ingest_corpus`)."""
+    """Split an uploaded corpus into items (see :func:`app.corpora.ingestion.ingest_corpus`)."""
     with _app_context():
         ingest_corpus(corpus_id, object_store())
 
@@ -84,7 +84,7 @@ def refresh_stale_reports() -> None:
 
 @huey.task(retries=2, retry_delay=10)
 def export_job(export_id: int) -> None:
-    """Write one export (see :func:`app.services.exports.run_export`)."""
+    """Write one export (see :func:`app.exports.services.run_export`)."""
     with _app_context():
         run_export(export_id, object_store())
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask, Request, Response, request
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.services import user_for_session, user_for_token
 from app.extensions import login_manager
 from app.models import User
-from app.services.accounts import user_for_session, user_for_token
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

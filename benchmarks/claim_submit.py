@@ -268,8 +268,8 @@ def uscc_check(first17: str) -> str:
 
 def make_accounts(app: Any, experts: int) -> tuple[str, list[str]]:
     """An organization, a vendor and ``experts`` experts, each with a token."""
-    from app.services.accounts import create_user, issue_api_token
-    from app.services.organizations import create_organization
+    from app.accounts.organizations import create_organization
+    from app.accounts.services import create_user, issue_api_token
 
     body = f"91340100{secrets.randbelow(10 ** 9):09d}"
     with app.app_context():

@@ -3,7 +3,7 @@
     python benchmarks/quality.py --db sqlite|postgresql [--items N] [--postgres-url URL]
 
 Builds the project directly in a fresh database (bulk inserts), then times the report job's
-body, ``app.services.quality_report.refresh_report``: from the database to every metric,
+body, ``app.quality.report.refresh_report``: from the database to every metric,
 Dawid–Skene included, and the stored report with its per-item lines. Prints one JSON object
 on its last line: ``{"db", "answers", "report_s", "report_first_s", "report_after_new_s",
 "compute_s", "load_s", "dawid_skene_s", "items_page_s", "alpha", ...}``.
@@ -164,8 +164,8 @@ def _add_answers(project_id: int, count: int) -> None:
 
 
 def _measure(project_id: int, kind: str) -> dict[str, Any]:
-    from app.services.quality_items import SORTS, ItemQuery, list_items
-    from app.services.quality_report import compute_report, load_answers, refresh_report
+    from app.quality.items import SORTS, ItemQuery, list_items
+    from app.quality.report import compute_report, load_answers, refresh_report
 
     project = db.session.get(Project, project_id)
     # The first read after a bulk load also sets PostgreSQL's hint bits: timed on its own.

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.services.organizations import ANHUI_CITIES
+from app.accounts.organizations import ANHUI_CITIES
 
 
 class OrganizationForm(FlaskForm):

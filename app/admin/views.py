@@ -9,11 +9,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import audit
+from app.accounts import organizations
+from app.accounts import services as accounts
 from app.admin.forms import OrganizationForm, StaffForm
+from app.exceptions import ServiceError
 from app.models import Role
 from app.permissions import roles_required
-from app.services import accounts, audit, organizations
-from app.services.errors import ServiceError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50

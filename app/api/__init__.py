@@ -1,6 +1,7 @@
-"""JSON API under /api/v1 (routes in :mod:`app.api.views`, contract in :mod:`app.api.openapi`)."""
+"""JSON API under /api/v1: one module per area (its routes and its part of the OpenAPI
+document), put together by :mod:`app.api.openapi`."""
 
-from app.api import openapi, views
+from app.api import corpora, exports, labeling, openapi, projects, quality, review
 from app.api.blueprint import bp
 
-__all__ = ["bp", "openapi", "views"]
+__all__ = ["bp", "corpora", "exports", "labeling", "openapi", "projects", "quality", "review"]

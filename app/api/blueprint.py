@@ -7,9 +7,11 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.errors import error_response, http_message
+from app.error_pages import error_response, http_message
+from app.exceptions import Invalid
 from app.extensions import csrf
 from app.security import bearer_token
 
@@ -36,3 +38,20 @@ def api_login_required(view: View) -> View:
         return view(*args, **kwargs)
 
     return cast(View, wrapper)
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON body, which must be an object (else 422 ``bad_json``)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid(_("The request body must be a JSON object."), code="bad_json")
+    return body
+
+
+def field(body: dict[str, Any], name: str, kind: type, default: Any = ...) -> Any:
+    """``body[name]`` if it has type ``kind`` (booleans are not integers), else 422."""
+    value = body.get(name, default)
+    if value is ... or not isinstance(value, kind) or isinstance(value, bool) != (kind is bool):
+        raise Invalid(_("Field “%(name)s” is missing or has the wrong type.", name=name),
+                      code="bad_field")
+    return value

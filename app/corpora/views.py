@@ -6,10 +6,10 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from app.api.views import corpus_json
+from app.corpora.services import corpus_json
 from app.models import Corpus, Role
 from app.permissions import roles_required
-from app.services.scoping import get_owned, list_owned
+from app.scoping import get_owned, list_owned
 
 bp = Blueprint("corpora", __name__, url_prefix="/corpora")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)

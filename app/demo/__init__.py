@@ -8,11 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.accounts import organizations
+from app.accounts import services as accounts
+from app.corpora.ingestion import ingest_corpus
+from app.corpora.services import upload_corpus
 from app.extensions import db
 from app.models import Organization, Role
-from app.services import accounts, organizations, projects
-from app.services.corpora import upload_corpus
-from app.services.ingestion import ingest_corpus
+from app.projects import services as projects
 from app.storage import object_store
 from deid.checksums import uscc_check_char
 

@@ -6,11 +6,13 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from app.accounts import organizations
+from app.accounts import services as accounts
 from app.models import Corpus, Role
-from app.services import accounts, organizations, projects
-from app.services.gold import gold_record
-from app.services.quality_report import projects_with_quality
-from app.services.scoping import list_owned
+from app.projects import services as projects
+from app.projects.gold import gold_record
+from app.quality.report import projects_with_quality
+from app.scoping import list_owned
 
 bp = Blueprint("home", __name__)
 PAGE_SIZE = 50

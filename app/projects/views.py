@@ -8,14 +8,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.corpora import services as corpora
+from app.exceptions import ServiceError
 from app.jobs import enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
+from app.projects import gold, task_list
+from app.projects import services as projects
 from app.projects.forms import GoldForm, ProjectForm
-from app.services import corpora, gold, projects, task_list
-from app.services.errors import ServiceError
-from app.services.quality_report import project_quality, projects_with_quality
-from app.services.scoping import get_managed, get_owned
+from app.quality.report import project_quality, projects_with_quality
+from app.scoping import get_managed, get_owned
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)

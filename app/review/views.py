@@ -7,11 +7,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.exceptions import ServiceError
 from app.jobs import enqueue_quality_refresh
 from app.models import Role
 from app.permissions import roles_required
-from app.services import review
-from app.services.errors import ServiceError
+from app.review import services as review
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

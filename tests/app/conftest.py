@@ -50,13 +50,13 @@ class World:
         self.app = app
 
     def org(self, name: str = "数据公司", city: str = "合肥") -> int:
-        from app.services.organizations import create_organization
+        from app.accounts.organizations import create_organization
 
         with self.app.app_context():
             return create_organization(name, valid_uscc(next(_counter)), city, None).id
 
     def user(self, role: str, org: int | None = None, domains: list[str] | None = None) -> str:
-        from app.services.accounts import create_user
+        from app.accounts.services import create_user
 
         email = f"{role}{next(_counter)}@example.cn"
         with self.app.app_context():
@@ -65,7 +65,7 @@ class World:
         return email
 
     def api(self, email: str) -> Api:
-        from app.services.accounts import issue_api_token
+        from app.accounts.services import issue_api_token
 
         with self.app.app_context():
             token = issue_api_token(email)

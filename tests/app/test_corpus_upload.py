@@ -63,9 +63,9 @@ def test_bad_line_after_many_batches_leaves_no_item(app: Any, world: World,
     """Ingestion inserts as it parses; a late error must still leave the corpus empty."""
     from sqlalchemy import func, select
 
+    from app.corpora import ingestion
     from app.extensions import db
     from app.models import Item
-    from app.services import ingestion
 
     monkeypatch.setattr(ingestion, "BATCH", 1000)  # four batches are in before the error
     vendor = world.vendor_api()
@@ -148,9 +148,9 @@ def test_ingestion_batches_and_duplicates_on_both_databases(
     keep the file's order, drop duplicates across batches and leave nothing of a failed file."""
     from sqlalchemy import func, select
 
+    from app.corpora import ingestion
     from app.extensions import db
     from app.models import Item
-    from app.services import ingestion
 
     monkeypatch.setattr(ingestion, "BATCH", 3)
     vendor = any_db_world.vendor_api()

@@ -55,9 +55,9 @@ def test_ingestion_resumes_after_a_crash_without_duplicates(app: Any, world: Wor
                                                             monkeypatch: Any) -> None:
     from sqlalchemy import func, select
 
+    from app.corpora import ingestion
     from app.extensions import db
     from app.models import Corpus, Item
-    from app.services import ingestion
     from app.storage import object_store
 
     vendor = world.vendor_api()

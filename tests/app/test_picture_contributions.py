@@ -237,7 +237,7 @@ def test_text_projects_take_no_pictures(app: Any, world: World) -> None:
 def test_uploads_never_submitted_are_swept(app: Any, world: World) -> None:
     from datetime import timedelta
 
-    from app.services.uploads import sweep_orphan_uploads
+    from app.labeling.uploads import sweep_orphan_uploads
     from app.storage import object_store
 
     vendor = world.vendor_api()
@@ -259,10 +259,10 @@ def test_a_picture_counts_only_for_the_lease_it_was_uploaded_under(app: Any,
                                                                      world: World) -> None:
     from sqlalchemy import select
 
+    from app.exceptions import Invalid
     from app.extensions import db
+    from app.labeling.contributions import contribute
     from app.models import Assignment, Project, Task
-    from app.services.contributions import contribute
-    from app.services.errors import Invalid
 
     vendor = world.vendor_api()
     project, corpus = picture_project(world, vendor)

@@ -31,7 +31,7 @@ def reviewer_client(app: Any, world: World, project: int) -> tuple[str, Any]:
     """A new expert made reviewer of the project by its vendor, logged in: (email, client)."""
     from app.extensions import db
     from app.models import User
-    from app.services.review import add_reviewer
+    from app.review.services import add_reviewer
 
     reviewer = world.user("expert")
     with app.app_context():
@@ -167,7 +167,7 @@ def test_a_report_of_one_answer_says_answer(app: Any, world: World) -> None:
 
 def test_the_review_count_covers_items_beyond_the_listed_ones(
         app: Any, world: World, monkeypatch: Any) -> None:
-    from app.services import quality_report
+    from app.quality import report as quality_report
 
     monkeypatch.setattr(quality_report, "REVIEW_LIST_LIMIT", 2)  # the report lists 2 of 3
     project, _, _ = make_project(app, world)

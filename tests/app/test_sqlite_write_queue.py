@@ -11,8 +11,8 @@ from sqlalchemy import func, select, text
 
 
 def _write(app: Any, note: str, hold_s: float = 0.0, fail: bool = False) -> None:
+    from app.database import begin_write
     from app.extensions import db
-    from app.services.transactions import begin_write
 
     with app.app_context():
         begin_write()
@@ -46,8 +46,8 @@ def test_second_writer_waits_for_the_first_and_both_land(app: Any) -> None:
 
 @pytest.mark.parametrize("how", ["exception", "rollback", "close"])
 def test_a_failed_writer_frees_the_lock(app: Any, how: str) -> None:
+    from app.database import begin_write
     from app.extensions import db
-    from app.services.transactions import begin_write
 
     if how == "exception":
         with pytest.raises(RuntimeError):

@@ -27,7 +27,7 @@ def test_vendor_cannot_see_or_use_another_organizations_objects(app: Any, world:
 
 
 def _email_of(app: Any, api: Any) -> str:
-    from app.services.accounts import user_for_token
+    from app.accounts.services import user_for_token
 
     with app.app_context():
         user = user_for_token(api.token)

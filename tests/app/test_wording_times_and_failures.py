@@ -125,8 +125,8 @@ def test_the_audit_log_shows_skip_reasons_in_the_readers_language(app: Any,
 def test_a_failed_export_says_so_in_words_and_logs_the_exception(
         app: Any, world: World, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.exports.services import request_export, run_export
     from app.models import User
-    from app.services.exports import request_export, run_export
     from app.storage import ObjectStore
 
     org = world.org()
@@ -135,7 +135,7 @@ def test_a_failed_export_says_so_in_words_and_logs_the_exception(
     project = world.project(vendor, ["一。"], overlap=1)
     down = ObjectStore("127.0.0.1:9", "nobody", "nothing", "missing")
     # Alembic's fileConfig (in the migration tests) disables loggers that already existed.
-    monkeypatch.setattr(logging.getLogger("app.services.exports"), "disabled", False)
+    monkeypatch.setattr(logging.getLogger("app.exports.services"), "disabled", False)
     with app.app_context():
         from app.extensions import db
 

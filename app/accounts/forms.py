@@ -1,0 +1,40 @@
+"""Forms of the auth pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.accounts.services import KNOWN_DOMAINS, MIN_PASSWORD
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    mobile = StringField(_l("Mobile"), validators=[
+        DataRequired(), Regexp(r"^1[3-9]\d{9}$",
+                               message=_l("Please enter an 11-digit mainland mobile number."))])
+    domains = SelectMultipleField(
+        _l("Domains of expertise"), choices=[(d, d) for d in KNOWN_DOMAINS],
+        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        validators=[DataRequired(message=_l("Choose at least one domain of expertise."))])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
+            "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        EqualTo("password", message=_l("The passwords do not match."))])
+
+
+class PasswordForm(FlaskForm):
+    old = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
+            "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])

@@ -1,0 +1,176 @@
+"""Accounts: creation, self-registration of experts, login with rate limiting, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.audit import client_ip, record_event
+from app.database import begin_write
+from app.exceptions import Conflict, Invalid, NotFound, RateLimited
+from app.extensions import db
+from app.models import ApiToken, AuditEvent, Membership, Organization, Role, User
+from app.models.base import utcnow
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MIN_PASSWORD = 10
+KNOWN_DOMAINS = ("医疗", "法律", "教育", "政务", "工业", "金融", "农业", "交通", "环境", "科技")
+# Compared against when the email is unknown, so a login takes as long either way.
+_DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
+
+
+def hash_password(password: str) -> str:
+    """scrypt hash (werkzeug)."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def _check_new_user(email: str, password: str, name: str) -> str:
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email):
+        raise Invalid(_l("Please enter a valid email address."))
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(_l("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
+    if not name.strip():
+        raise Invalid(_l("Please enter a name."))
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(_l("An account with this email already exists."))
+    return email
+
+
+def create_user(email: str, password: str, role: str, *, name: str = "",
+                mobile: str | None = None, domains: list[str] | None = None,
+                organization_id: int | None = None, actor: User | None = None) -> User:
+    """Create an account of any role. A vendor must belong to an existing organization."""
+    if role not in {r.value for r in Role}:
+        raise Invalid(_l("Unknown role."))
+    begin_write()
+    email = _check_new_user(email, password, name or email)
+    if role == Role.VENDOR and organization_id is None:
+        raise Invalid(_l("A vendor account must belong to an organization."))
+    if organization_id is not None and db.session.get(Organization, organization_id) is None:
+        raise NotFound(_l("No such organization."))
+    user = User(email=email, name=(name or email.split("@")[0]).strip(), mobile=mobile,
+                role=role, domains=list(domains or []), password_hash=hash_password(password),
+                session_nonce=secrets.token_hex(8))
+    db.session.add(user)
+    db.session.flush()
+    if organization_id is not None:
+        db.session.add(Membership(user_id=user.id, organization_id=organization_id))
+    record_event("user_created", actor, object_type="user", object_id=user.id, role=role)
+    db.session.commit()
+    return user
+
+
+def register_expert(email: str, password: str, name: str, mobile: str,
+                    domains: list[str]) -> User:
+    """Self-registration of a domain expert."""
+    mobile = mobile.strip()
+    if not MOBILE_RE.match(mobile):
+        raise Invalid(_l("Please enter an 11-digit mainland mobile number."))
+    unknown = [d for d in domains if d not in KNOWN_DOMAINS]
+    if not domains or unknown:
+        raise Invalid(_l("Choose at least one domain of expertise from the list."))
+    return create_user(email, password, Role.EXPERT, name=name, mobile=mobile, domains=domains)
+
+
+def _recent_failures(email: str) -> tuple[int, int]:
+    since = utcnow() - timedelta(minutes=1)
+    recent = (AuditEvent.action == "login_failed", AuditEvent.created_at >= since)
+    by_ip = db.session.scalar(
+        select(func.count()).where(*recent, AuditEvent.ip == client_ip())) or 0
+    by_account = db.session.scalar(
+        select(func.count()).where(*recent, AuditEvent.actor_email == email)) or 0
+    return by_ip, by_account
+
+
+def authenticate(email: str, password: str) -> User:
+    """Check a login; records success or failure. Raises RateLimited or Invalid."""
+    email = email.strip().lower()
+    limit = current_app.config["LOGIN_FAILURES_PER_MINUTE"]
+    begin_write()
+    if max(_recent_failures(email)) >= limit:
+        raise RateLimited(_l("Too many failed logins. Please wait a minute and try again."))
+    user = db.session.scalar(select(User).where(User.email == email))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.active:
+        record_event("login_failed", None, actor_email=email)
+        db.session.commit()
+        raise Invalid(_l("Wrong email or password."), code="bad_credentials")
+    record_event("login", user, object_type="user", object_id=user.id)
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie of the user (logout, password change)."""
+    begin_write()
+    user.session_nonce = secrets.token_hex(8)
+    record_event("logout", user, object_type="user", object_id=user.id)
+    db.session.commit()
+
+
+def change_password(user: User, old: str, new: str) -> None:
+    """Change a password after checking the old one; ends all other sessions."""
+    begin_write()
+    if not check_password_hash(user.password_hash, old):
+        raise Invalid(_l("The current password is wrong."))
+    if len(new) < MIN_PASSWORD:
+        raise Invalid(_l("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
+    user.password_hash = hash_password(new)
+    user.session_nonce = secrets.token_hex(8)
+    record_event("password_changed", user, object_type="user", object_id=user.id)
+    db.session.commit()
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user behind a Flask-Login id ``"<id>:<nonce>"``, if the nonce is still current."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not secrets.compare_digest(user.session_nonce, nonce):
+        return None
+    return user
+
+
+def issue_api_token(email: str) -> str:
+    """Create a bearer token for a user; only its hash is stored. Raises NotFound."""
+    begin_write()
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(_l("No user with this email."))
+    token = "wb_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id,
+                            token_sha256=hashlib.sha256(token.encode()).hexdigest()))
+    record_event("token_issued", user, object_type="user", object_id=user.id)
+    db.session.commit()
+    return token
+
+
+# Every API request runs this; the statement is built once.
+_USER_BY_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
+                  .where(ApiToken.token_sha256 == bindparam("digest")))
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user owning a bearer token, or None."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    user = db.session.scalar(_USER_BY_TOKEN, {"digest": digest})
+    return user if user is not None and user.active else None
+
+
+def list_users(search: str | None = None, limit: int = 50) -> list[User]:
+    """The newest users, optionally those whose email or name contains ``search``."""
+    stmt = select(User).order_by(User.id.desc()).limit(limit)
+    if search:
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(or_(User.email.ilike(like), User.name.ilike(like)))
+    return list(db.session.scalars(stmt))

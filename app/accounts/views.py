@@ -1,0 +1,87 @@
+"""Login, logout, registration, password change and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import services as accounts
+from app.accounts.forms import LoginForm, PasswordForm, RegisterForm
+from app.exceptions import ServiceError
+from app.i18n import LANG_COOKIE
+from app.permissions import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Log in with email and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            return render_template("auth/login.html", form=form), exc.status
+        login_user(user)
+        return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    """Log out and invalidate every copy of the session cookie."""
+    accounts.end_sessions(current_user)
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> ResponseReturnValue:
+    """Self-registration for domain experts."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_expert(form.email.data or "", form.password.data or "",
+                                            form.name.data or "", form.mobile.data or "",
+                                            list(form.domains.data or []))
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            return render_template("auth/register.html", form=form), exc.status
+        login_user(user)
+        flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "info")
+        return redirect(url_for("home.index"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change one's password; other sessions end."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.old.data or "", form.new.data or "")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            return render_template("auth/password.html", form=form), exc.status
+        login_user(current_user._get_current_object())  # re-issue with the new nonce
+        flash(_("Your password was changed."), "info")
+        return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> ResponseReturnValue:
+    """Remember the chosen language in a cookie and go back."""
+    target = safe_next(request.args.get("next")) or url_for("home.index")
+    response = make_response(redirect(target))
+    if code in ("zh_CN", "en"):
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax",
+                            httponly=True)
+    return response

@@ -1,1 +1,0 @@
-"""The experts' workbench."""

@@ -1,0 +1,84 @@
+"""Review routes: reviewers, the queue of disputed items, adjudication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from app.api.blueprint import api_login_required, bp, field, json_object
+from app.api.schema import ERRORS, path_id
+from app.jobs import enqueue_quality_refresh
+from app.review import services as review
+
+
+def openapi_paths() -> dict[str, Any]:
+    """This area's part of the OpenAPI document."""
+    return {
+        "/projects/{project_id}/review": {"get": {
+            "summary": "Disputed items waiting for adjudication",
+            "parameters": [path_id("project_id")],
+            "responses": {"200": {"description": "The review queue: items (at most 1,000, "
+                                                 "least agreement first) and total (all "
+                                                 "that wait)"}, **ERRORS}}},
+        "/projects/{project_id}/items/{item_id}": {"get": {
+            "summary": "One item with every expert's answer side by side",
+            "parameters": [path_id("project_id"), path_id("item_id")],
+            "responses": {"200": {"description": "Item and answers"}, **ERRORS}}},
+        "/projects/{project_id}/items/{item_id}/adjudication": {"post": {
+            "summary": "A reviewer's final answer for a disputed item: a result, or the id of "
+                       "one of the item's answers (as listed by the item's detail)",
+            "parameters": [path_id("project_id"), path_id("item_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "oneOf": [{"type": "object", "required": ["result"],
+                           "properties": {"result": {"type": "object"}}},
+                          {"type": "object", "required": ["answer_id"],
+                           "properties": {"answer_id": {"type": "integer"}}}]}}}},
+            "responses": {"201": {"description": "Recorded"}, **ERRORS}}},
+    }
+
+
+@bp.post("/projects/<int:project_id>/reviewers")
+@api_login_required
+def add_reviewer(project_id: int) -> ResponseReturnValue:
+    """Make an expert (``{"email"}``) a reviewer of the project."""
+    expert = review.add_reviewer(current_user, project_id, field(json_object(), "email", str))
+    return jsonify(user_id=expert.id), 201
+
+
+@bp.get("/projects/<int:project_id>/review")
+@api_login_required
+def review_items(project_id: int) -> ResponseReturnValue:
+    """The items waiting for adjudication (reviewers, the vendor, auditors)."""
+    project = review.reviewable_project(current_user, project_id)
+    items, total = review.waiting_items(project, enqueue_quality_refresh)
+    return jsonify(items=items, total=total)
+
+
+@bp.get("/projects/<int:project_id>/items/<int:item_id>")
+@api_login_required
+def item_detail(project_id: int, item_id: int) -> ResponseReturnValue:
+    """One item with every expert's answer side by side."""
+    project = review.reviewable_project(current_user, project_id)
+    detail = review.item_answers(project, item_id)
+    answers = [{"id": a["id"], "expert": a["expert"], "result": a["result"]}
+               for a in detail.answers]
+    return jsonify(id=detail.item_id, text=detail.text, answers=answers,
+                   adjudication=detail.adjudication)
+
+
+@bp.post("/projects/<int:project_id>/items/<int:item_id>/adjudication")
+@api_login_required
+def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
+    """A reviewer's final answer for a disputed item: ``result``, or ``answer_id`` (one of
+    the item's answers)."""
+    body = json_object()
+    if "answer_id" in body:
+        done = review.adopt_answer(current_user, project_id, item_id, body["answer_id"],
+                                   enqueue_quality_refresh)
+    else:
+        done = review.adjudicate(current_user, project_id, item_id, body.get("result"),
+                                 enqueue_quality_refresh)
+    return jsonify(item_id=done.item_id, result=done.result), 201

@@ -1,0 +1,34 @@
+"""Building blocks of the OpenAPI document shared by every API area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to a schema of ``components/schemas``."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_content(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    """A response whose JSON body follows ``schema``."""
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def path_id(name: str) -> dict[str, Any]:
+    """An integer id in the path."""
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+ERRORS = {str(code): json_content(ref("Error"), text) for code, text in (
+    (401, "No valid session or token"), (404, "Not found, or another organization's id"),
+    (409, "Lease expired or task already answered"), (413, "Upload too large"),
+    (422, "Invalid input"), (503, "Object storage unavailable"))}
+
+INT_ID = {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+}

@@ -1,1 +1,0 @@
-"""Logging in and out, expert registration, password change, language choice."""

@@ -1,0 +1,84 @@
+"""Ingestion of image corpora (a PNG, a JPEG, or a ZIP of them): all or nothing.
+
+Every member is checked (:mod:`app.corpora.images`); its original and preview are stored
+under keys derived from its SHA-256, so a re-run after a crash rewrites the same objects. Items
+are inserted only when every member passed; a refused corpus leaves no object behind.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from app.corpora.images import ArchiveRefused, CheckedImage, archive_members, check_image
+from app.models import Corpus
+from app.storage import ObjectStore
+
+IMAGE_FORMATS = ("png", "jpg", "jpeg", "zip")
+SPOOL_BYTES = 16 * 1024 * 1024
+
+
+def corpus_is_image(corpus: Corpus) -> bool:
+    """True for corpora of images."""
+    return corpus.file_format in IMAGE_FORMATS
+
+
+def _members(corpus: Corpus, raw: IO[bytes]) -> Iterator[tuple[int, str, bytes]]:
+    if corpus.file_format == "zip":
+        yield from archive_members(raw)
+    else:
+        yield 1, corpus.original_filename, raw.read()
+
+
+def _store(store: ObjectStore, prefix: str, image: CheckedImage) -> tuple[str, str]:
+    original = f"{prefix}/items/{image.sha256}.{image.extension}"
+    preview = f"{prefix}/previews/{image.sha256}.jpg"
+    store.put_stream(original, io.BytesIO(image.data), image.content_type)
+    store.put_stream(preview, io.BytesIO(image.preview), "image/jpeg")
+    return original, preview
+
+
+def _row(corpus: Corpus, number: int, image: CheckedImage, keys: tuple[str, str]
+         ) -> dict[str, Any]:
+    return {"corpus_id": corpus.id, "seq": number, "sha256": image.sha256,
+            "text": image.name[-500:], "kind": "image", "object_key": keys[0],
+            "preview_key": keys[1], "width": image.width, "height": image.height}
+
+
+def collect_images(corpus: Corpus, store: ObjectStore
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Check every member and store the good ones; returns (item rows, errors, stored keys).
+
+    After the first error nothing more is stored, but checking goes on so the vendor sees
+    every problem at once.
+    """
+    prefix = corpus.object_key.rsplit("/raw/", 1)[0]
+    rows: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    keys: list[str] = []
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as raw:
+        for chunk in store.iter_chunks(corpus.object_key):
+            raw.write(chunk)
+        raw.seek(0)
+        try:
+            for number, name, data in _members(corpus, raw):
+                try:
+                    image = check_image(name, data)
+                except ValueError as exc:
+                    errors.append({"line": number, "code": str(exc)})
+                    continue
+                if not errors:
+                    stored = _store(store, prefix, image)
+                    keys.extend(stored)
+                    rows.append(_row(corpus, number, image, stored))
+        except ArchiveRefused as refused:
+            errors.append({"line": 0, "code": refused.code})
+    return rows, errors, keys
+
+
+def discard(store: ObjectStore, keys: list[str]) -> None:
+    """Remove objects stored for a corpus that was then refused."""
+    for key in set(keys):
+        store.delete(key)

@@ -1,0 +1,160 @@
+"""Ingestion job body: split a stored corpus into items, all or nothing, resumable.
+
+One pass streams the object, parses it and inserts items in batches (``ON CONFLICT DO
+NOTHING`` on ``(corpus_id, sha256)``), committing progress as it goes, so a re-run after a
+crash resumes and exact duplicates are dropped. The first per-line error stops the inserts; the
+pass goes on only to collect the remaining errors, then the items already inserted are deleted
+and the corpus fails — no item of a failed corpus survives, and nobody sees the items of a
+corpus that is still ``processing``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.corpora.formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record
+from app.corpora.image_ingestion import collect_images, corpus_is_image, discard
+from app.database import begin_write
+from app.extensions import db
+from app.models import Corpus, Item
+from app.models.base import utcnow
+from app.storage import ObjectStore, StorageUnavailable
+
+# Rows per committed batch: each SQLite commit costs ~50 ms whatever its size, and a batch
+# holds the write lock ~0.1 s (claims wait that long at most while a corpus is ingested).
+BATCH = 10_000
+
+
+class _Progress:
+    """Counts bytes as they stream from storage, for the progress bar."""
+
+    def __init__(self, store: ObjectStore, key: str) -> None:
+        self.store, self.key, self.bytes = store, key, 0
+
+    def chunks(self) -> Iterator[bytes]:
+        for chunk in self.store.iter_chunks(self.key):
+            self.bytes += len(chunk)
+            yield chunk
+
+
+def _insert_items(rows: list[dict[str, Any]]) -> None:
+    # executemany of one prepared statement: a fresh multi-row VALUES per batch cost more
+    # to compile than to run.
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.connection().execute(insert(Item.__table__).on_conflict_do_nothing(), rows)
+
+
+# PostgreSQL takes text items by COPY into a per-connection staging table, then one INSERT …
+# SELECT that drops duplicates: three times faster than psycopg's pipelined executemany.
+_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
+          "sha256 varchar(64), text text) ON COMMIT DELETE ROWS")
+_FROM_STAGE = ("INSERT INTO item (corpus_id, seq, sha256, text, kind) SELECT corpus_id, seq, "
+               "sha256, text, 'text' FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING")
+
+
+def _insert_text_items(rows: list[dict[str, Any]]) -> None:
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        _insert_items(rows)
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(_STAGE)
+        with cursor.copy("COPY item_stage (corpus_id, seq, sha256, text) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((row["corpus_id"], row["seq"], row["sha256"], row["text"]))
+        cursor.execute(_FROM_STAGE)
+        cursor.execute("TRUNCATE item_stage")
+
+
+def _fail(corpus: Corpus, errors: list[dict[str, Any]]) -> None:
+    begin_write()
+    db.session.execute(delete(Item).where(Item.corpus_id == corpus.id))
+    corpus.status = "failed"
+    corpus.errors = errors
+    corpus.finished_at = utcnow()
+    db.session.commit()
+
+
+class _Batches:
+    """Rows waiting for the next batch insert, and the errors met so far."""
+
+    def __init__(self, corpus: Corpus, progress: _Progress) -> None:
+        self.corpus, self.progress = corpus, progress
+        self.rows: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.error_total = self.records = 0
+
+    def add(self, entry: Record | LineError) -> None:
+        if isinstance(entry, LineError):
+            self.error_total += 1
+            if len(self.errors) < MAX_ERRORS_KEPT:
+                self.errors.append({"line": entry.line, "code": entry.code})
+            return
+        self.records += 1
+        if self.error_total:  # the corpus fails: only the errors still matter
+            return
+        digest = hashlib.sha256(entry.text.encode("utf-8")).hexdigest()
+        self.rows.append({"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest,
+                          "text": entry.text})
+        if len(self.rows) >= BATCH:
+            begin_write()  # the worker writes beside the web app: take the lock first
+            _insert_text_items(self.rows)
+            self.corpus.bytes_processed = self.progress.bytes
+            db.session.commit()
+            self.rows = []
+
+
+def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
+    batches = _Batches(corpus, _Progress(store, corpus.object_key))
+    for entry in PARSERS[corpus.file_format](batches.progress.chunks()):
+        batches.add(entry)
+    if batches.error_total or not batches.records:
+        _fail(corpus, batches.errors or [{"line": 0, "code": "no_items"}])
+        return None
+    begin_write()
+    if batches.rows:
+        _insert_text_items(batches.rows)
+    return batches.records
+
+
+def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
+    rows, errors, keys = collect_images(corpus, store)
+    if errors or not rows:
+        discard(store, keys)
+        _fail(corpus, errors[:MAX_ERRORS_KEPT] or [{"line": 0, "code": "no_items"}])
+        return None
+    begin_write()
+    for start in range(0, len(rows), BATCH):
+        _insert_items(rows[start:start + BATCH])
+    return len(rows)
+
+
+def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
+    """Create the items of a corpus still ``processing``; a no-op for any other status."""
+    corpus = db.session.get(Corpus, corpus_id)
+    if corpus is None or corpus.status != "processing":
+        return
+    try:
+        ingest = _ingest_images if corpus_is_image(corpus) else _ingest_text
+        records = ingest(corpus, store)
+        if records is None:
+            return
+    except StorageUnavailable:
+        db.session.rollback()
+        raise  # the job is retried; nothing half-done is visible as ready
+    db.session.flush()
+    count = db.session.scalar(select(func.count()).where(Item.corpus_id == corpus.id)) or 0
+    corpus.item_count = count
+    corpus.duplicate_count = records - count
+    corpus.bytes_processed = corpus.size_bytes
+    corpus.status = "ready"
+    corpus.finished_at = utcnow()
+    db.session.commit()

@@ -1,0 +1,155 @@
+"""Corpus upload: stream the bytes to object storage, then ingest them in a background job."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+import uuid
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import IO, Any
+from urllib.parse import quote
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.audit import record_event
+from app.corpora.formats import FORMATS, looks_binary
+from app.corpora.image_ingestion import IMAGE_FORMATS
+from app.corpora.images import IMAGE_CONTENT_TYPES
+from app.database import begin_write
+from app.exceptions import Forbidden, Invalid, Unavailable
+from app.extensions import db
+from app.models import Corpus, Role, User
+from app.rule_messages import line_error_message
+from app.storage import ObjectStore, StorageUnavailable
+
+SNIFF_BYTES = 8192
+MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff",
+         "zip": b"PK\x03\x04"}
+CONTENT_TYPES = {**IMAGE_CONTENT_TYPES, "zip": "application/zip"}
+
+
+class UploadRejected(Exception):
+    """Raised from inside the upload stream; aborts the multipart upload."""
+
+    def __init__(self, error: Invalid) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class CheckedStream:
+    """File-like wrapper that hashes, counts and checks UTF-8 while the bytes pass through."""
+
+    def __init__(self, raw: IO[bytes], text: bool = True) -> None:
+        self.raw = raw
+        self.text = text
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        self.lines = 1
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(size)
+        if self.text:
+            self._check_text(chunk)
+        self.sha256.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+    def _check_text(self, chunk: bytes) -> None:
+        if b"\x00" in chunk:
+            raise UploadRejected(Invalid(_l("The file contains NUL bytes: it is not text.")))
+        try:
+            self.decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            line = self.lines + chunk[: exc.start].count(b"\n")
+            raise UploadRejected(Invalid(
+                _l("The file is not valid UTF-8 (line %(line)d).", line=line))) from exc
+        self.lines += chunk.count(b"\n")
+
+
+def display_filename(filename: str) -> str:
+    """The base name without control or bidi-override characters, at most 255 characters."""
+    base = PurePath(filename.replace("\\", "/")).name
+    cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    return cleaned[:255] or "upload"
+
+
+def _file_format(filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower().lstrip(".")
+    if suffix not in FORMATS and suffix not in IMAGE_FORMATS:
+        raise Invalid(_l("Upload a .txt or .jsonl file, a PNG or JPEG image, or a .zip of "
+                         "images."))
+    return suffix
+
+
+def _check_head(stream: IO[bytes], fmt: str) -> None:
+    # The bytes decide, never the name or the declared Content-Type.
+    head = stream.read(SNIFF_BYTES)
+    if not head:
+        raise Invalid(_l("The file is empty."))
+    if fmt in MAGIC and not head.startswith(MAGIC[fmt]):
+        raise Invalid(_l("The file's content does not match its extension."))
+    if fmt in FORMATS and looks_binary(head):
+        raise Invalid(_l("This file is not text (its content is a binary format)."))
+    stream.seek(0)
+
+
+def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
+                  store: ObjectStore, enqueue: Callable[[int], None]) -> Corpus:
+    """Store an uploaded corpus and queue its ingestion.
+
+    The bytes go to ``corpora/<org>/<key>/raw/original.<ext>`` in one streaming multipart
+    upload. Raises Invalid (bad file), Forbidden (not a vendor) or Unavailable (storage down);
+    in every case no row and no object remain.
+    """
+    if user.role != Role.VENDOR or user.organization_id is None:
+        raise Forbidden(_l("Only vendor staff can upload corpora."))
+    fmt = _file_format(filename)
+    shown_name = display_filename(filename)
+    name = name.strip() or PurePath(shown_name).stem
+    _check_head(stream, fmt)
+    key = f"corpora/{user.organization_id}/{uuid.uuid4().hex}/raw/original.{fmt}"
+    checked = CheckedStream(stream, text=fmt in FORMATS)
+    try:
+        store.put_stream(key, checked, CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"),
+                         metadata={"original-filename": quote(filename[:1024])})
+    except UploadRejected as rejected:
+        raise rejected.error from None
+    except StorageUnavailable as exc:
+        raise Unavailable(_l("Storage is unavailable; nothing was saved. Try again.")) from exc
+    try:
+        begin_write()
+        corpus = Corpus(organization_id=user.organization_id, name=name[:200], file_format=fmt,
+                        original_filename=shown_name, object_key=key, size_bytes=checked.size,
+                        sha256=checked.sha256.hexdigest(), created_by_id=user.id)
+        db.session.add(corpus)
+        db.session.flush()
+        record_event("corpus_uploaded", user, object_type="corpus", object_id=corpus.id,
+                     bytes=checked.size, format=fmt)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        store.delete(key)
+        raise
+    enqueue(corpus.id)
+    return corpus
+
+
+def ready_corpora(user: User) -> list[Corpus]:
+    """The user's organization's corpora that finished ingestion (for a project form)."""
+    return list(db.session.scalars(
+        select(Corpus).where(Corpus.organization_id == user.organization_id,
+                             Corpus.status == "ready").order_by(Corpus.id.desc())))
+
+
+def corpus_json(corpus: Corpus) -> dict[str, Any]:
+    """A corpus as the API shows it, with translated per-line errors."""
+    errors = [dict(e, message=line_error_message(e["code"])) for e in corpus.errors]
+    progress = corpus.bytes_processed / corpus.size_bytes if corpus.size_bytes else 1.0
+    return {"id": corpus.id, "name": corpus.name, "status": corpus.status,
+            "item_count": corpus.item_count, "duplicate_count": corpus.duplicate_count,
+            "size_bytes": corpus.size_bytes, "progress": round(min(progress, 1.0), 3),
+            "errors": errors}

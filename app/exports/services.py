@@ -1,0 +1,130 @@
+"""Exports: every item of a project with its final answer and each expert's answer, written
+as JSON Lines to object storage by a background job, with progress, then downloaded through a
+short-lived presigned URL."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, select
+
+from app.audit import record_event
+from app.database import begin_write
+from app.exceptions import NotFound
+from app.extensions import db
+from app.models import Annotation, Export, Item, Project, Role, Task, User
+from app.models.base import utcnow
+from app.quality.report import final_results
+from app.scoping import get_owned, reads_everything
+from app.storage import ObjectStore
+
+BATCH = 1000
+SPOOL_BYTES = 8 * 1024 * 1024
+#: What the user reads about a failed export; the exception itself goes to the log only.
+FAILED = _l("The export failed because of an error on our side; it was logged. Try again, "
+            "and tell the platform operator if it fails again.")
+logger = logging.getLogger(__name__)
+
+
+def request_export(user: User, project_id: int, enqueue: Callable[[int], None]) -> Export:
+    """Queue an export of a project the user may read; NotFound otherwise."""
+    begin_write()
+    project = get_owned(Project, project_id, user)
+    export = Export(project_id=project.id, organization_id=project.organization_id,
+                    requested_by_id=user.id)
+    db.session.add(export)
+    db.session.flush()
+    record_event("export_requested", user, object_type="project", object_id=project.id,
+                 export=export.id)
+    db.session.commit()
+    enqueue(export.id)
+    return export
+
+
+def get_export(user: User, export_id: int) -> Export:
+    """An export of the user's organization (or any, for auditors and admins)."""
+    stmt = select(Export).where(Export.id == export_id)
+    if not reads_everything(user):
+        stmt = stmt.where(Export.organization_id == user.organization_id) \
+            if user.role == Role.VENDOR else stmt.where(false())
+    export = db.session.scalar(stmt)
+    if export is None:
+        raise NotFound(_l("Not found."))
+    return export
+
+
+def _lines(project: Project, final: dict[int, dict[str, Any]],
+           task_ids: list[int]) -> list[str]:
+    rows = db.session.execute(
+        select(Task.item_id, Item.text, Item.object_key).join(Item, Item.id == Task.item_id)
+        .where(Task.id.in_(task_ids)).order_by(Task.id)).all()
+    answers: dict[int, list[dict[str, Any]]] = {}
+    for item, annotator, result in db.session.execute(
+            select(Annotation.item_id, Annotation.annotator_id, Annotation.result)
+            .where(Annotation.project_id == project.id, Annotation.gold_score.is_(None),
+                   Annotation.item_id.in_([r[0] for r in rows]))):
+        answers.setdefault(item, []).append({"annotator": annotator, "result": result})
+    # An image item (a collected picture, or one of an image corpus) names its original.
+    return [json.dumps({"item_id": item, "text": text,
+                        **({"object_key": key} if key else {}), "final": final.get(item),
+                        "answers": answers.get(item, [])}, ensure_ascii=False) + "\n"
+            for item, text, key in rows]
+
+
+def _write(export: Export, project: Project, spool: Any) -> None:
+    final = final_results(project)
+    task_ids = list(db.session.scalars(select(Task.id).where(
+        Task.project_id == project.id, Task.is_gold.is_(False)).order_by(Task.id)))
+    begin_write()
+    export.items_total = len(task_ids)
+    db.session.commit()
+    for start in range(0, len(task_ids), BATCH):
+        for line in _lines(project, final, task_ids[start:start + BATCH]):
+            spool.write(line.encode("utf-8"))
+        begin_write()
+        export.items_done = min(start + BATCH, len(task_ids))
+        db.session.commit()
+
+
+def run_export(export_id: int, store: ObjectStore) -> None:
+    """The job's body: write the JSONL, store it, mark the export ready (or failed)."""
+    export = db.session.get(Export, export_id)
+    if export is None or export.status not in ("pending", "running"):
+        return
+    project = db.session.get(Project, export.project_id)
+    assert project is not None
+    begin_write()
+    export.status = "running"
+    db.session.commit()
+    key = f"exports/{project.organization_id}/{project.id}/export-{export.id}.jsonl"
+    try:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            _write(export, project, spool)
+            spool.seek(0)
+            store.put_stream(key, spool, "application/x-ndjson")
+    except Exception as exc:  # the user sees "failed", never a stuck job nor the exception
+        logger.exception("export %s of project %s failed", export_id, project.id)
+        db.session.rollback()
+        begin_write()
+        export.status, export.error = "failed", type(exc).__name__[:500]
+        export.finished_at = utcnow()
+        db.session.commit()
+        raise
+    begin_write()
+    export.status, export.object_key, export.finished_at = "ready", key, utcnow()
+    db.session.commit()
+
+
+def export_json(export: Export, store: ObjectStore) -> dict[str, Any]:
+    """The export as the API and the page show it, with a download URL once ready."""
+    url = (store.presigned_download(export.object_key, f"project-{export.project_id}.jsonl")
+           if export.status == "ready" and export.object_key else None)
+    return {"id": export.id, "project_id": export.project_id, "status": export.status,
+            "items_done": export.items_done, "items_total": export.items_total,
+            "error": str(FAILED) if export.status == "failed" else None, "download_url": url}
+

@@ -1,0 +1,25 @@
+"""The labeling page; the claim/submit loop runs in static/js/workbench-core.js (plus one
+script per task type) over the API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from app.labeling.contributions import collects_pictures
+from app.labeling.skip_reasons import SKIP_REASONS
+from app.models import Role
+from app.permissions import roles_required
+from app.projects.services import get_open_project
+
+bp = Blueprint("annotate", __name__, url_prefix="/annotate")
+
+
+@bp.get("/<int:project_id>")
+@roles_required(Role.EXPERT)
+def workbench(project_id: int) -> ResponseReturnValue:
+    """The workbench of one project."""
+    project = get_open_project(current_user, project_id)
+    return render_template("annotate/workbench.html", project=project,
+                           pictures=collects_pictures(project), skip_reasons=SKIP_REASONS)

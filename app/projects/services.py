@@ -1,0 +1,147 @@
+"""Projects: creation over a ready corpus (one task per item), listing, progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, literal, select
+
+from app.audit import record_event
+from app.corpora.image_ingestion import corpus_is_image
+from app.database import begin_write
+from app.exceptions import Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.models import Annotation, Corpus, Item, Project, Role, Task, User
+from app.rule_messages import rule_message
+from app.scoping import get_managed
+from tasks import InvalidConfig, ProjectConfig, expert_qualifies, option_value, task_type
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """What a vendor asks for when creating a project."""
+
+    name: str
+    corpus_id: int
+    task_type: str
+    labels: tuple[str, ...]
+    overlap: int
+    instructions: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def create_project(user: User, spec: ProjectSpec) -> Project:
+    """Create a project and one task per item of its ready corpus.
+
+    Raises Forbidden (not vendor staff), NotFound (corpus of another organization) or Invalid.
+    """
+    if user.role != Role.VENDOR:
+        raise Forbidden(_l("Only vendor staff can create projects."))
+    begin_write()
+    corpus = get_managed(Corpus, spec.corpus_id, user)
+    if corpus.status != "ready":
+        raise Invalid(_l("The corpus is not ready yet."))
+    if not spec.name.strip():
+        raise Invalid(_l("The project needs a name."))
+    try:
+        kind = task_type(spec.task_type)
+        config = kind.validate_config(ProjectConfig(spec.labels, spec.overlap, spec.options))
+    except InvalidConfig as exc:
+        raise Invalid(rule_message(exc), code=exc.code) from None
+    # Collection takes either: the corpus decides whether texts or pictures are collected.
+    if kind.name != "collect" and (kind.name == "bbox") != corpus_is_image(corpus):
+        raise Invalid(_l("Image boxes need an image corpus; the other task types need text."),
+                      code="corpus_kind")
+    project = Project(
+        organization_id=corpus.organization_id, corpus_id=corpus.id,
+        name=spec.name.strip()[:200], instructions=spec.instructions.strip()[:20000],
+        task_type=kind.name, labels=list(config.labels), overlap=config.overlap,
+        options=config.options, domains=option_value(config, "domains"),
+        lease_seconds=(option_value(config, "lease_seconds")
+                       or current_app.config["LEASE_SECONDS"]),
+        created_by_id=user.id,
+    )
+    db.session.add(project)
+    db.session.flush()
+    if kind.name == "collect":  # one empty slot per contribution asked for
+        project.overlap = 1
+        slots = option_value(config, "contributions")
+        db.session.execute(insert(Task), [{"project_id": project.id, "item_id": None,
+                                           "slots_taken": 0, "answers": 0}] * slots)
+    else:
+        db.session.execute(insert(Task).from_select(
+            ["project_id", "item_id", "slots_taken", "answers"],
+            select(literal(project.id), Item.id, literal(0), literal(0))
+            .where(Item.corpus_id == corpus.id).order_by(Item.seq),
+        ))
+    record_event("project_created", user, object_type="project", object_id=project.id)
+    db.session.commit()
+    return project
+
+
+def project_config(project: Project) -> ProjectConfig:
+    """The task-type configuration of a stored project."""
+    return ProjectConfig(tuple(project.labels), project.overlap, dict(project.options))
+
+
+def corpus_of(project: Project) -> Corpus | None:
+    """The corpus a project labels."""
+    return db.session.get(Corpus, project.corpus_id)
+
+
+def open_projects(expert: User) -> list[Project]:
+    """Projects an expert may work on, newest first (filtered on domains in Python: the
+    JSON containment operators differ between SQLite and PostgreSQL)."""
+    if expert.role != Role.EXPERT:
+        return []
+    projects = db.session.scalars(select(Project).order_by(Project.id.desc()))
+    return [p for p in projects if expert_may_work_on(expert, p)]
+
+
+def get_open_project(expert: User, project_id: int) -> Project:
+    """A project open to the expert; NotFound otherwise."""
+    project = db.session.get(Project, project_id)
+    if project is None or not expert_may_work_on(expert, project):
+        raise NotFound(_l("Not found."))
+    return project
+
+
+def expert_may_work_on(expert: User, project: Project) -> bool:
+    """True when the user is an expert with one of the project's required domains (if any)."""
+    return expert.role == Role.EXPERT and expert_qualifies(project.domains, expert.domains)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a project is: items with k answers out of all, and answers stored."""
+
+    items_total: int
+    items_complete: int
+    annotations: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.items_complete / self.items_total) if self.items_total else 0
+
+
+def project_progress(project: Project) -> Progress:
+    """Counts for one project."""
+    total, complete = db.session.execute(
+        select(func.count(), func.count().filter(Task.answers >= project.overlap))
+        .where(Task.project_id == project.id, Task.is_gold.is_(False))).one()
+    answers = db.session.scalar(
+        select(func.count()).where(Annotation.project_id == project.id,
+                                   Annotation.gold_score.is_(None))) or 0
+    return Progress(total, complete, answers)
+
+
+def expert_numbers(expert: User) -> dict[str, Any]:
+    """An expert's own totals for their home page."""
+    answers = db.session.scalar(
+        select(func.count()).where(Annotation.annotator_id == expert.id)) or 0
+    projects = db.session.scalar(select(func.count(func.distinct(Annotation.project_id)))
+                                 .where(Annotation.annotator_id == expert.id)) or 0
+    return {"annotations": answers, "projects": projects}

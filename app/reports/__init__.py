@@ -1,1 +1,0 @@
-"""Quality reports for vendors and auditors: figures, charts, CSV export, printable page."""

@@ -1,1 +1,0 @@
-"""Use cases. Services own transactions: they are the only code that commits."""
