@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from app.config import PROJECT_ROOT
 from app.extensions import babel
-from app.labeling.skip_reasons import skip_reason_text
 
 LANG_COOKIE = "wanbiao_lang"
 
@@ -60,7 +59,7 @@ def template_helpers() -> dict[str, Any]:
     """Names of roles, statuses, task types and actions in the current language."""
     return {"role_name": _name_in(ROLE_NAMES), "corpus_status_name": _name_in(CORPUS_STATUS_NAMES),
             "task_type_name": _name_in(TASK_TYPE_NAMES), "action_name": _name_in(ACTION_NAMES),
-            "skip_reason_text": skip_reason_text, "current_locale": current_language}
+            "current_locale": current_language}
 
 
 def current_language() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -14,11 +15,18 @@ from app.accounts import organizations
 from app.accounts import services as accounts
 from app.admin.forms import OrganizationForm, StaffForm
 from app.exceptions import ServiceError
+from app.labeling.skip_reasons import skip_reason_text
 from app.models import Role
 from app.permissions import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
+
+
+@bp.context_processor
+def _audit_helpers() -> dict[str, Any]:
+    # The audit trail names each skip's reason in the reader's language.
+    return {"skip_reason_text": skip_reason_text}
 
 
 @bp.route("/organizations", methods=["GET", "POST"])

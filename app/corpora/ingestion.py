@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.corpora.formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record
@@ -47,7 +47,8 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
     # to compile than to run.
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.connection().execute(insert(Item.__table__).on_conflict_do_nothing(), rows)
+    statement = insert(cast(Table, Item.__table__)).on_conflict_do_nothing()
+    db.session.connection().execute(statement, rows)
 
 
 # PostgreSQL takes text items by COPY into a per-connection staging table, then one INSERT …

@@ -54,7 +54,7 @@ class User(UserMixin, Base):
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import UnaryExpression, exists, select
 
 from app.database import as_utc
 from app.exceptions import Invalid
@@ -20,7 +20,7 @@ from app.models import Annotation, Item, Project, Task
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
-SORTS = {
+SORTS: dict[str, UnaryExpression[Any]] = {
     "id": Task.id.asc(), "-id": Task.id.desc(),
     "last_answer_at": Task.last_answer_at.asc(), "-last_answer_at": Task.last_answer_at.desc(),
 }

@@ -37,8 +37,9 @@ def new() -> ResponseReturnValue:
     """Create a classification project over a ready corpus."""
     form = ProjectForm()
     form.corpus_id.choices = [(c.id, c.name) for c in corpora.ready_corpora(current_user)]
-    if not form.is_submitted() and request.args.get("corpus", type=int):
-        form.corpus_id.data = request.args.get("corpus", type=int)
+    corpus_id = request.args.get("corpus", type=int)
+    if not form.is_submitted() and corpus_id:
+        form.corpus_id.data = corpus_id
     if form.validate_on_submit():
         spec = projects.ProjectSpec(
             name=form.name.data or "", corpus_id=form.corpus_id.data or 0,

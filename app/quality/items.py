@@ -15,11 +15,11 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 
 from app.exceptions import Invalid
 from app.extensions import db
@@ -35,7 +35,7 @@ COLUMNS = ("project_id", *FIELDS, "digest")
 PER_PAGE = 50
 MAX_PAGE = 100_000
 SUMMARY_CHARS = 200
-_table = QualityItem.__table__
+_table = cast(Table, QualityItem.__table__)
 SORT_COLUMNS = {"item": _table.c.item_id, "answers": _table.c.answers,
                 "agreement": _table.c.agreement, "posterior": _table.c.posterior}
 SORTS = tuple(name for key in SORT_COLUMNS for name in (key, "-" + key))
@@ -77,11 +77,12 @@ class ItemLines:
 
     def __add__(self, other: ItemLines) -> ItemLines:
         shifted = np.where(other.consensus >= 0, other.consensus + len(self.texts), -1)
-        return ItemLines(*(np.concatenate([getattr(self, name), getattr(other, name)])
-                           for name in ("item_ids", "answers", "agreement")),
+        def joined(name: str) -> Any:
+            return np.concatenate([getattr(self, name), getattr(other, name)])
+
+        return ItemLines(joined("item_ids"), joined("answers"), joined("agreement"),
                          np.concatenate([self.consensus, shifted]), self.texts + other.texts,
-                         *(np.concatenate([getattr(self, name), getattr(other, name)])
-                           for name in ("posterior", "is_gold", "adjudicated")))
+                         joined("posterior"), joined("is_gold"), joined("adjudicated"))
 
     def __len__(self) -> int:
         return int(self.item_ids.size)
@@ -188,7 +189,7 @@ def adjudicated_items(project_id: int) -> set[int]:
 def gold_rows(project: Project) -> list[ItemRow]:
     """Lines of the answered check items: answers, share that passed, the known answer."""
     known = dict(db.session.execute(select(Task.item_id, Task.gold_answer).where(
-        Task.project_id == project.id, Task.is_gold.is_(True))).all())
+        Task.project_id == project.id, Task.is_gold.is_(True))).tuples().all())
     rows = db.session.execute(
         select(Annotation.item_id, func.count(),
                func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE))

@@ -161,7 +161,8 @@ def _per_expert(project: Project, answers: Answers, final: IntArray,
     gold = gold_by_worker(project)
     ids = [int(w) for w in answers.worker_ids] + [w for w in gold if w not in
                                                    set(answers.worker_ids.tolist())]
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+                 .tuples().all())
     rows = []
     for code, worker in enumerate(ids):
         known = code < answers.worker_ids.size
@@ -361,7 +362,8 @@ def final_results(project: Project) -> dict[int, dict[str, Any]]:
     """Final answer per item id: adjudicated, else (classify) Dawid–Skene consensus, else the
     answer more than half of the experts gave; items without one are absent."""
     decided = dict(db.session.execute(select(Adjudication.item_id, Adjudication.result)
-                                      .where(Adjudication.project_id == project.id)).all())
+                                      .where(Adjudication.project_id == project.id))
+                   .tuples().all())
     if project.task_type == "classify" and not project.options.get("multi"):
         answers = load_answers(project)
         if answers.triples.size:

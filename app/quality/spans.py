@@ -75,7 +75,8 @@ def upper_mean(matrix: np.ndarray[Any, Any]) -> float | None:
 
 def names_of(ids: list[int]) -> dict[int, str]:
     """Display names of users."""
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+                .tuples().all())
 
 
 def expert_rows(project: Project, experts: list[int], items: list[int], answers: Grid,
@@ -135,7 +136,7 @@ def ner_report(project: Project) -> ComputedReport:
     experts, items, answers, last = answers_grid(project)
     spans = _span_grid(experts, items, answers)
     lengths = dict(db.session.execute(select(Item.id, func.length(Item.text))
-                                      .where(Item.id.in_(items))).all())
+                                      .where(Item.id.in_(items))).tuples().all())
     alpha = span_char_alpha(spans, [lengths[i] for i in items]) if len(experts) > 1 \
         else math.nan
     exact = pairwise_span_f1(spans, "exact") if experts else np.zeros((0, 0))

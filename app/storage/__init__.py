@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import IO
+from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import quote
 
 import urllib3
@@ -13,6 +13,12 @@ from minio import Minio
 from minio.error import MinioException
 
 PART_SIZE = 8 * 1024 * 1024
+
+
+class Readable(Protocol):
+    """What an upload needs of a stream: ``read(size)`` until it returns ``b""``."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class StorageUnavailable(RuntimeError):
@@ -42,12 +48,13 @@ class ObjectStore:
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 
-    def put_stream(self, key: str, stream: IO[bytes], content_type: str,
+    def put_stream(self, key: str, stream: Readable, content_type: str,
                    metadata: dict[str, str] | None = None) -> None:
         """Upload ``stream`` of unknown length as a multipart object."""
         try:
-            self.client.put_object(self.bucket, key, stream, length=-1, part_size=PART_SIZE,
-                                   content_type=content_type, metadata=metadata)
+            self.client.put_object(self.bucket, key, cast(BinaryIO, stream), length=-1,
+                                   part_size=PART_SIZE, content_type=content_type,
+                                   metadata=cast(Any, metadata))
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 
