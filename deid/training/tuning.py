@@ -1,9 +1,9 @@
-"""Score the engine's ``PERSON`` findings on dev/: ``python -m deid.tuning``.
+"""Score the engine's ``PERSON`` findings on dev/: ``python -m deid.training.tuning``.
 
-Prints precision and covered recall per dev/ file (``deid.evaluate`` measures), and with
+Prints precision and covered recall per dev/ file (``deid.training.evaluate`` measures), and with
 ``--misses N`` the missed names and ``--false N`` the false alarms.  dev/ has no news text:
 news is measured by cross-validation over train/'s People's Daily part
-(``python -m deid.crossval score``).  test/ is never read here.
+(``python -m deid.training.crossval score``).  test/ is never read here.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import json
 from pathlib import Path
 
 from deid.char_cnn import CharCnn
-from deid.corpus import LabelledText, read_jsonl, split_files
 from deid.engine import TaggingNlpEngine, analyze_batch, get_engine
-from deid.evaluate import score_records
 from deid.name_tagger import NameTagger
 from deid.normalize import normalize
 from deid.span_judge import SpanJudge
+from deid.training.corpus import LabelledText, read_jsonl, split_files
+from deid.training.evaluate import score_records
 
 
 def tuning_sets() -> dict[str, list[tuple[str, tuple[tuple[int, int, str], ...]]]]:

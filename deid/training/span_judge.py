@@ -1,5 +1,5 @@
 """Train the span judge shipped as ``deid/model/span_judge.npz``: ``python -m
-deid.train_span_judge`` (after the cross-validation models of ``deid.crossval`` exist).
+deid.training.span_judge`` (after the cross-validation models of ``deid.training.crossval`` exist).
 
 Training examples are out-of-fold: fold K's character models (trained without block K of
 every train/ file) propose candidates for the sentences of block K, and each candidate is
@@ -22,10 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, sparse
 
-from deid.corpus import LabelledText
-from deid.crossval import PARTS, fold_tagger, held_out_blocks, scored_sets, unjudged_analyzer
 from deid.engine import NETWORK_MIX, analyze_batch
-from deid.evaluate import score_records
 from deid.name_tagger import NameTagger
 from deid.span_judge import (
     Probabilities,
@@ -34,9 +31,18 @@ from deid.span_judge import (
     hashed,
     span_features,
 )
-from deid.train_name_tagger import NEWS_FILE, add_extra_arguments, extra_of, load_records
+from deid.training.corpus import LabelledText
+from deid.training.crossval import (
+    PARTS,
+    fold_tagger,
+    held_out_blocks,
+    scored_sets,
+    unjudged_analyzer,
+)
+from deid.training.evaluate import score_records
+from deid.training.name_tagger import NEWS_FILE, add_extra_arguments, extra_of, load_records
 
-MODEL_PATH = Path(__file__).resolve().parent / "model" / "span_judge.npz"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "span_judge.npz"
 BITS = 18
 L2 = 1e-4
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -101,7 +107,7 @@ def fit(matrix: sparse.csr_matrix, labels: npt.NDArray[np.float64], l2: float = 
 def main() -> None:
     """Command line: collect out-of-fold candidates, score the judge fold by fold, ship it."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tag", default="shipped", help="deid.crossval experiment (CNN)")
+    parser.add_argument("--tag", default="shipped", help="deid.training.crossval experiment (CNN)")
     parser.add_argument("--linear-tag", default="linear")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--l2", type=float, default=L2)

@@ -1,4 +1,4 @@
-"""Score the analyzer against labelled text: ``python -m deid.evaluate FILE.jsonl [...]``.
+"""Score the analyzer against labelled text: ``python -m deid.training.evaluate FILE.jsonl [...]``.
 
 Files are in the ``../shared/data/ner`` format.  Per entity type it prints
 
@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deid.corpus import LABEL_TO_ENTITY, LabelledText, read_jsonl
 from deid.engine import analyze_batch
 from deid.findings import Finding
+from deid.training.corpus import LABEL_TO_ENTITY, LabelledText, read_jsonl
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -84,7 +84,7 @@ def evaluate_files(paths: Iterable[Path], types: Iterable[str] = ("PERSON",),
                    profile: str = "default") -> dict[str, dict[str, TypeScore]]:
     """Run the analyzer over each file and score it; returns ``{file stem: {type: score}}``.
 
-    Raises ``ValueError`` for a malformed file (see ``deid.corpus.read_jsonl``).
+    Raises ``ValueError`` for a malformed file (see ``deid.training.corpus.read_jsonl``).
     """
     wanted = set(types)
     results = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NER_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "ner"
 
 # Source labels that name the same thing as the engine's entity types.

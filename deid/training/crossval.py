@@ -4,11 +4,11 @@ Every train/ file is cut into ``PARTS`` contiguous blocks (an article's sentence
 one side); fold K's models are trained without block K of every file and score it, so every
 name of train/ is scored once, by models that never saw its article.  The People's Daily
 part (884 names) is the news estimate the span judge's threshold is chosen on, and the
-judge learns from these out-of-fold candidates (``deid.train_span_judge``):
+judge learns from these out-of-fold candidates (``deid.training.span_judge``):
 
-    python -m deid.crossval train --part K --model linear          # about 4 minutes
-    python -m deid.crossval train --part K --model cnn --tag T [--layers 5:1,3:1 ...]
-    python -m deid.crossval score --tag T [--linear-tag L] [--thresholds 0.2,0.3]
+    python -m deid.training.crossval train --part K --model linear          # about 4 minutes
+    python -m deid.training.crossval train --part K --model cnn --tag T [--layers 5:1,3:1 ...]
+    python -m deid.training.crossval score --tag T [--linear-tag L] [--thresholds 0.2,0.3]
 
 ``score`` runs the engine without a judge at tagger thresholds.  Models go to
 ``var/crossval/<tag>/``.  Only train/ is read; test/ never.
@@ -24,15 +24,15 @@ from pathlib import Path
 
 from presidio_analyzer import AnalyzerEngine
 
-from deid import train_char_cnn, train_name_tagger
 from deid.char_cnn import CharCnn
-from deid.corpus import LabelledText
 from deid.engine import NETWORK_MIX, TaggingNlpEngine, analyze_batch, build_analyzer
-from deid.evaluate import TypeScore, score_records
 from deid.name_tagger import NameTagger
 from deid.span_judge import SpanJudge
-from deid.train_char_cnn import SHIPPED_SHAPE, Architecture, parse_layers
-from deid.train_name_tagger import (
+from deid.training import char_cnn, name_tagger
+from deid.training.char_cnn import SHIPPED_SHAPE, Architecture, parse_layers
+from deid.training.corpus import LabelledText
+from deid.training.evaluate import TypeScore, score_records
+from deid.training.name_tagger import (
     NO_EXTRA,
     Extra,
     Holdout,
@@ -42,7 +42,7 @@ from deid.train_name_tagger import (
 )
 
 PARTS = 5
-OUT_DIR = Path(__file__).resolve().parents[1] / "var" / "crossval"
+OUT_DIR = Path(__file__).resolve().parents[2] / "var" / "crossval"
 
 
 def model_path(tag: str, part: int, model: str) -> Path:
@@ -57,10 +57,10 @@ def train_part(part: int, model: str, tag: str, shape: Architecture = SHIPPED_SH
     out.parent.mkdir(parents=True, exist_ok=True)
     holdout = Holdout(part=part, parts=PARTS, every_file=True)
     if model == "linear":
-        train_name_tagger.train(20, 1e-6, 200, out, holdout, news_weight=news_weight,
+        name_tagger.train(20, 1e-6, 200, out, holdout, news_weight=news_weight,
                                 extra=extra)
     else:
-        train_char_cnn.train(out, news_weight=news_weight, shape=shape, holdout=holdout,
+        char_cnn.train(out, news_weight=news_weight, shape=shape, holdout=holdout,
                              extra=extra)
     return out
 
@@ -128,7 +128,7 @@ def main() -> None:
     parser.add_argument("--tag", default="shipped", help="experiment name (CNN models)")
     parser.add_argument("--linear-tag", default="linear", help="experiment of the linear models")
     parser.add_argument("--thresholds", default="0.2")
-    parser.add_argument("--layers", help="CNN width:dilation list (deid.train_char_cnn)")
+    parser.add_argument("--layers", help="CNN width:dilation list (deid.training.char_cnn)")
     parser.add_argument("--hidden", type=int, default=SHIPPED_SHAPE.hidden)
     parser.add_argument("--outputs", type=int, choices=(3, 5), default=SHIPPED_SHAPE.outputs)
     parser.add_argument("--residual", action="store_true")

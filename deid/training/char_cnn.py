@@ -1,8 +1,8 @@
 """Train the character CNN shipped as ``deid/model/char_cnn.npz``.
 
-``python -m deid.train_char_cnn`` (needs PyTorch: ``pip install -r requirements-train.txt``;
+``python -m deid.training.char_cnn`` (needs PyTorch: ``pip install -r requirements-train.txt``;
 the engine itself runs the exported weights in numpy).  Same training sentences as
-``deid.train_name_tagger`` (all of train/, news three times, two name-swapped copies, seed
+``deid.training.name_tagger`` (all of train/, news three times, two name-swapped copies, seed
 13); dev/ is only scored; test/ is never read.
 Seeded, single-threaded and CPU-only, so a rerun gives the same weights.
 """
@@ -23,9 +23,9 @@ import numpy as np
 import numpy.typing as npt
 
 from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, vocabulary_index
-from deid.corpus import LabelledText
 from deid.name_tagger import PAD, encode
-from deid.train_name_tagger import (
+from deid.training.corpus import LabelledText
+from deid.training.name_tagger import (
     NO_EXTRA,
     Extra,
     Holdout,
@@ -35,7 +35,7 @@ from deid.train_name_tagger import (
     training_sentences,
 )
 
-MODEL_PATH = Path(__file__).resolve().parent / "model" / "char_cnn.npz"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "char_cnn.npz"
 
 
 EPOCHS = 8
@@ -194,7 +194,7 @@ def train(out: Path, epochs: int = EPOCHS, seed: int = 13, news_weight: int = 3,
           holdout: Holdout | None = None, extra: Extra = NO_EXTRA) -> dict[str, object]:
     """Fit, save to ``out`` and return the training record (also written beside ``out``).
 
-    The training sentences are those of ``deid.train_name_tagger.train`` with the same
+    The training sentences are those of ``deid.training.name_tagger.train`` with the same
     ``news_weight``, ``copies``, ``holdout`` and ``extra``."""
     torch = _torch()
     torch.manual_seed(seed)

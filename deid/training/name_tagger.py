@@ -1,7 +1,7 @@
 """Train the character-level name tagger shipped as ``deid/model/name_tagger.npz``.
 
-Reproducible and deterministic: ``python -m deid.train_name_tagger``.  Reads all of
-``../shared/data/ner/train/`` to train (``deid.crossval`` trains the same model without one
+Reproducible and deterministic: ``python -m deid.training.name_tagger``.  Reads all of
+``../shared/data/ner/train/`` to train (``deid.training.crossval`` trains the same model without one
 block of it, to measure it on text it has not seen) and scores ``dev/``; never ``test/``.
 The model is a multinomial logistic regression over the hashed features of
 ``deid.name_tagger``, fitted by full-batch L-BFGS (scipy), so the same data give the same
@@ -23,13 +23,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, sparse
 
-from deid.corpus import LabelledText, read_annotations, read_jsonl, split_files
 from deid.name_tagger import LABELS, NameTagger, encode, feature_rows, text_positions
 from deid.normalize import normalize
 from deid.recognizers.person import TRANSLITERATION_CHARS, jieba_tables
 from deid.recognizers.surnames import surname_length
+from deid.training.corpus import LabelledText, read_annotations, read_jsonl, split_files
 
-MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "name_tagger.npz"
 NEWS_FILE = "peoples_daily_part"
 
 
@@ -42,7 +42,7 @@ def _normalized(record: LabelledText) -> LabelledText:
 
 @dataclass(frozen=True)
 class Holdout:
-    """The sentences of train/ kept out of training (cross-validation, ``deid.crossval``):
+    """The sentences of train/ kept out of training (cross-validation, ``deid.training.crossval``):
     the ``part``-th of ``parts`` contiguous blocks of the People's Daily file (an article's
     sentences stay on one side) and, with ``every_file``, of every train/ file."""
 
