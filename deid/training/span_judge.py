@@ -64,22 +64,25 @@ class Examples:
         picked = [self.rows[i] for i in np.flatnonzero(chosen)]
         indptr = np.cumsum([0] + [len(r) for r in picked])
         columns = np.fromiter((c for r in picked for c in r), dtype=np.int64, count=indptr[-1])
-        return sparse.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, indptr),
-                                 shape=(len(picked), 2 ** BITS))
+        return sparse.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), columns, indptr), shape=(len(picked), 2**BITS)
+        )
 
 
 def _overlaps_name(record: LabelledText, start: int, end: int) -> bool:
     return any(label == "PER" and s < end and start < e for s, e, label in record.spans)
 
 
-def examples_of(tagger: NameTagger, records: Sequence[LabelledText], part: int,
-                into: Examples) -> None:
+def examples_of(
+    tagger: NameTagger, records: Sequence[LabelledText], part: int, into: Examples
+) -> None:
     """Add the candidates the tagger proposes for ``records`` to ``into``."""
     texts = [r.text for r in records]
     output = tagger.outputs(texts)
     offsets = output.firsts.tolist()
-    for record, first, found in zip(records, offsets,
-                                    batch_candidates(texts, output.mixed, offsets), strict=True):
+    for record, first, found in zip(
+        records, offsets, batch_candidates(texts, output.mixed, offsets), strict=True
+    ):
         lists = Probabilities.of(output, first, len(record.text))
         for candidate in found:
             into.rows.append(hashed(span_features(record.text, candidate, lists), BITS))
@@ -87,8 +90,12 @@ def examples_of(tagger: NameTagger, records: Sequence[LabelledText], part: int,
             into.parts.append(part)
 
 
-def fit(matrix: sparse.csr_matrix, labels: npt.NDArray[np.float64], l2: float = L2,
-        iterations: int = 300) -> npt.NDArray[np.float32]:
+def fit(
+    matrix: sparse.csr_matrix,
+    labels: npt.NDArray[np.float64],
+    l2: float = L2,
+    iterations: int = 300,
+) -> npt.NDArray[np.float32]:
     """Weights minimising mean logistic loss + ``l2``/2 · ‖w‖² (L-BFGS)."""
     count = matrix.shape[0]
     transposed = matrix.T.tocsr()
@@ -99,8 +106,13 @@ def fit(matrix: sparse.csr_matrix, labels: npt.NDArray[np.float64], l2: float = 
         gradient = transposed @ (1 / (1 + np.exp(-scores)) - labels) / count + l2 * weights
         return value + 0.5 * l2 * float(weights @ weights), np.asarray(gradient, np.float64)
 
-    result = optimize.minimize(loss, np.zeros(matrix.shape[1]), jac=True, method="L-BFGS-B",
-                               options={"maxiter": iterations})
+    result = optimize.minimize(
+        loss,
+        np.zeros(matrix.shape[1]),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": iterations},
+    )
     return np.asarray(result.x, dtype=np.float32)
 
 
@@ -112,8 +124,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--threshold", type=float, help="ship with this threshold")
-    parser.add_argument("--mix", type=float, default=NETWORK_MIX,
-                        help="weight of the CNN against the linear tagger (1: the CNN alone)")
+    parser.add_argument(
+        "--mix",
+        type=float,
+        default=NETWORK_MIX,
+        help="weight of the CNN against the linear tagger (1: the CNN alone)",
+    )
     add_extra_arguments(parser)
     args = parser.parse_args()
     started = time.time()
@@ -125,8 +141,16 @@ def main() -> None:
             examples_of(tagger, records, part, examples)
     labels = np.array(examples.labels, dtype=np.float64)
     parts = np.array(examples.parts)
-    print(json.dumps({"candidates": len(labels), "names": int(labels.sum()),
-                      "seconds": round(time.time() - started, 1)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "candidates": len(labels),
+                "names": int(labels.sum()),
+                "seconds": round(time.time() - started, 1),
+            }
+        ),
+        flush=True,
+    )
     judges = {}
     for part in range(PARTS):
         train = parts != part
@@ -135,13 +159,20 @@ def main() -> None:
     folds = scored_sets(args.tag, args.linear_tag, THRESHOLDS, judges, blocks, args.mix)
     print(json.dumps({"out_of_fold": folds}), flush=True)
     threshold = args.threshold if args.threshold is not None else _best(folds)
-    judge = SpanJudge(fit(examples.matrix(np.ones(len(labels), dtype=bool)), labels, args.l2),
-                      BITS, threshold)
+    judge = SpanJudge(
+        fit(examples.matrix(np.ones(len(labels), dtype=bool)), labels, args.l2), BITS, threshold
+    )
     judge.save(args.out)
-    record = {"bits": BITS, "l2": args.l2, "threshold": threshold,
-              "candidates": len(labels), "names": int(labels.sum()),
-              "seconds": round(time.time() - started, 1), "out_of_fold": folds,
-              "dev": _dev_scores(judge)}
+    record = {
+        "bits": BITS,
+        "l2": args.l2,
+        "threshold": threshold,
+        "candidates": len(labels),
+        "names": int(labels.sum()),
+        "seconds": round(time.time() - started, 1),
+        "out_of_fold": folds,
+        "dev": _dev_scores(judge),
+    }
     args.out.with_suffix(".json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     print(json.dumps({"threshold": threshold, "dev": record["dev"]}))
 
