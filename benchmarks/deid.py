@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from deid import analyze_batch, checksums  # noqa: E402
-from deid.corpus import NER_DATA_DIR, read_jsonl  # noqa: E402
-from deid.evaluate import evaluate_files  # noqa: E402
+from deid.training.corpus import NER_DATA_DIR, read_jsonl  # noqa: E402
+from deid.training.evaluate import evaluate_files  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "anhui_agi_action_plan_2023.txt"
 SAMPLES_PER_TYPE = 200

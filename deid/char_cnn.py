@@ -1,5 +1,5 @@
 """A small character convolutional network for names, run in numpy (trained with PyTorch by
-``deid.train_char_cnn``; no torch at run time).
+``deid.training.char_cnn``; no torch at run time).
 
 Input per character: a learned embedding of the character (characters seen in training; the
 rest share one "unknown" row) beside the same dictionary attributes the linear tagger uses

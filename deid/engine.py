@@ -75,9 +75,9 @@ def load_name_tagger(model_path: Path = MODEL_PATH,
     name models, because a release must not pass with names undetected.
     """
     if not model_path.is_file():
-        raise OSError(f"name model missing: {model_path} (run python -m deid.train_name_tagger)")
+        raise OSError(f"name model missing: {model_path} (run python -m deid.training.name_tagger)")
     if not network_path.is_file():
-        raise OSError(f"name model missing: {network_path} (run python -m deid.train_char_cnn)")
+        raise OSError(f"name model missing: {network_path} (run python -m deid.training.char_cnn)")
     tagger = NameTagger.load(model_path)
     return NameTagger(tagger.weights, tagger.table_bits, CharCnn.load(network_path), NETWORK_MIX)
 
@@ -321,7 +321,7 @@ def build_analyzer(model_path: Path = MODEL_PATH, profile: str = "default",
     """
     tagger = load_name_tagger(model_path, network_path)
     if judge_path is not None and not judge_path.is_file():
-        raise OSError(f"name model missing: {judge_path} (run python -m deid.train_span_judge)")
+        raise OSError(f"name model missing: {judge_path} (run python -m deid.training.span_judge)")
     judge = SpanJudge.load(judge_path) if judge_path and profile == "default" else None
     tokenizers = {"zh": jieba_pipeline(), "en": spacy.blank("en")}
     recognizers = [factory("zh") for factory in PROFILES[profile].values()]

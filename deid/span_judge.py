@@ -6,7 +6,7 @@ they cannot see: the span as a word of jieba's dictionary and its tag (白皮书
 word it makes with the next character (布隆|迪), the characters around it (…说, 记者…), how
 sure the models were over the whole span, whether the text repeats it.  The judge is a
 logistic regression over such features of a span, hashed into a weight table like the
-linear tagger's, and trained (``deid.train_span_judge``) on the candidates that models
+linear tagger's, and trained (``deid.training.span_judge``) on the candidates that models
 trained without a sentence proposed for it (out-of-fold), so it learns how the shipped
 models err on text they have not seen.
 

@@ -177,7 +177,7 @@ def test_evaluate_command_scores_a_labelled_file(tmp_path: Path) -> None:
     rows = [{"text": "记者李建国报道。", "spans": [[2, 5, "PER"]]},
             {"text": "会议在合肥召开。", "spans": [[3, 5, "LOC"]]}]
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    result = subprocess.run([sys.executable, "-m", "deid.evaluate", str(data), "--json"],
+    result = subprocess.run([sys.executable, "-m", "deid.training.evaluate", str(data), "--json"],
                             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     scores = json.loads(result.stdout.strip().splitlines()[-1])["tiny"]["PERSON"]

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from deid import engine
-from deid.corpus import LabelledText
 from deid.name_tagger import (
     TEMPLATE_COUNT,
     Lexicon,
@@ -21,7 +20,8 @@ from deid.name_tagger import (
     text_positions,
 )
 from deid.recognizers.person import plausible_model_name
-from deid.train_name_tagger import char_labels, design_matrix, fit, with_other_names
+from deid.training.corpus import LabelledText
+from deid.training.name_tagger import char_labels, design_matrix, fit, with_other_names
 
 
 def test_features_depend_on_the_window_only() -> None:

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from deid import analyze, engine
-from deid.corpus import read_annotations
 from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
 from deid.span_judge import (
     Candidate,
@@ -21,7 +20,8 @@ from deid.span_judge import (
     hashed,
     span_features,
 )
-from deid.train_name_tagger import Extra, Holdout, load_records
+from deid.training.corpus import read_annotations
+from deid.training.name_tagger import Extra, Holdout, load_records
 
 
 def _probs(inside: list[float], begins: list[bool] | None = None) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Train the character-level name tagger shipped as ``deid/model/name_tagger.npz``.
 
-Reproducible and deterministic: ``python -m deid.train_name_tagger``.  Reads all of
-``../shared/data/ner/train/`` to train (``deid.crossval`` trains the same model without one
+Reproducible and deterministic: ``python -m deid.training.name_tagger``.  Reads all of
+``../shared/data/ner/train/`` to train (``deid.training.crossval`` trains the same model without one
 block of it, to measure it on text it has not seen) and scores ``dev/``; never ``test/``.
 The model is a multinomial logistic regression over the hashed features of
 ``deid.name_tagger``, fitted by full-batch L-BFGS (scipy), so the same data give the same
@@ -23,13 +23,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, sparse
 
-from deid.corpus import LabelledText, read_annotations, read_jsonl, split_files
 from deid.name_tagger import LABELS, NameTagger, encode, feature_rows, text_positions
 from deid.normalize import normalize
 from deid.recognizers.person import TRANSLITERATION_CHARS, jieba_tables
 from deid.recognizers.surnames import surname_length
+from deid.training.corpus import LabelledText, read_annotations, read_jsonl, split_files
 
-MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "name_tagger.npz"
 NEWS_FILE = "peoples_daily_part"
 
 
@@ -42,7 +42,7 @@ def _normalized(record: LabelledText) -> LabelledText:
 
 @dataclass(frozen=True)
 class Holdout:
-    """The sentences of train/ kept out of training (cross-validation, ``deid.crossval``):
+    """The sentences of train/ kept out of training (cross-validation, ``deid.training.crossval``):
     the ``part``-th of ``parts`` contiguous blocks of the People's Daily file (an article's
     sentences stay on one side) and, with ``every_file``, of every train/ file."""
 
@@ -69,8 +69,9 @@ class Extra:
 
     def files(self) -> list[tuple[str, list[LabelledText]]]:
         """``(stem, records)`` of each file."""
-        return [(path.stem, list(read_annotations(path, self.person_labels)))
-                for path in self.paths]
+        return [
+            (path.stem, list(read_annotations(path, self.person_labels))) for path in self.paths
+        ]
 
 
 NO_EXTRA = Extra()
@@ -78,11 +79,20 @@ NO_EXTRA = Extra()
 
 def add_extra_arguments(parser: argparse.ArgumentParser) -> None:
     """``--extra FILE`` (repeatable) and ``--person-label LABEL`` (repeatable, default PER)."""
-    parser.add_argument("--extra", type=Path, action="append", default=[],
-                        help="the platform's own annotation to train on too: an NER "
-                             "project's export (.jsonl) or a file in the shared format")
-    parser.add_argument("--person-label", action="append", default=[],
-                        help="label of names in the --extra files (default PER)")
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        help="the platform's own annotation to train on too: an NER "
+        "project's export (.jsonl) or a file in the shared format",
+    )
+    parser.add_argument(
+        "--person-label",
+        action="append",
+        default=[],
+        help="label of names in the --extra files (default PER)",
+    )
 
 
 def extra_of(args: argparse.Namespace) -> Extra:
@@ -95,8 +105,9 @@ def release_domain(record: LabelledText) -> bool:
     return record.source.startswith(("People's Daily", "wanbiao:"))
 
 
-def load_records(holdout: Holdout | None = None, extra: Extra = NO_EXTRA) -> tuple[
-        list[LabelledText], dict[str, list[LabelledText]]]:
+def load_records(
+    holdout: Holdout | None = None, extra: Extra = NO_EXTRA
+) -> tuple[list[LabelledText], dict[str, list[LabelledText]]]:
     """Training sentences (train/ and ``extra``, less the ``holdout``) and the tuning sets
     by name (each dev/ file and the held-out blocks), NFKC-normalised."""
     training: list[LabelledText] = []
@@ -114,37 +125,51 @@ def load_records(holdout: Holdout | None = None, extra: Extra = NO_EXTRA) -> tup
     return training, tuning
 
 
-def training_sentences(holdout: Holdout | None, extra: Extra, news_weight: int, copies: int,
-                       seed: int) -> tuple[list[LabelledText], dict[str, list[LabelledText]]]:
+def training_sentences(
+    holdout: Holdout | None, extra: Extra, news_weight: int, copies: int, seed: int
+) -> tuple[list[LabelledText], dict[str, list[LabelledText]]]:
     """The sentences both character models train on, and the tuning sets: ``load_records``
     with the release-domain sentences ``news_weight`` times, plus ``copies`` name-swapped
     variants (``with_other_names``, seeded by ``seed``)."""
     original, tuning = load_records(holdout, extra)
     news = [r for r in original if release_domain(r)]
     training = original + news * (news_weight - 1)
-    training += with_other_names(training, jieba_person_names(), copies, random.Random(seed),
-                                 jieba_foreign_names())
+    training += with_other_names(
+        training, jieba_person_names(), copies, random.Random(seed), jieba_foreign_names()
+    )
     return training, tuning
 
 
 def jieba_person_names() -> list[str]:
     """jieba's dictionary person names of 2–3 characters starting with a surname, sorted."""
     _, tags = jieba_tables()
-    return sorted(w for w, t in tags.items() if t == "nr" and 2 <= len(w) <= 3
-                  and 0 < surname_length(w, 0) < len(w)
-                  and all("\u4e00" <= c <= "\u9fa5" for c in w))
+    return sorted(
+        w
+        for w, t in tags.items()
+        if t == "nr"
+        and 2 <= len(w) <= 3
+        and 0 < surname_length(w, 0) < len(w)
+        and all("\u4e00" <= c <= "\u9fa5" for c in w)
+    )
 
 
 def jieba_foreign_names() -> list[str]:
     """jieba's transliterated names (tag nrt) of 2–5 transliteration characters, sorted."""
     _, tags = jieba_tables()
-    return sorted(w for w, t in tags.items() if t == "nrt" and 2 <= len(w) <= 5
-                  and all(c in TRANSLITERATION_CHARS for c in w))
+    return sorted(
+        w
+        for w, t in tags.items()
+        if t == "nrt" and 2 <= len(w) <= 5 and all(c in TRANSLITERATION_CHARS for c in w)
+    )
 
 
-def with_other_names(records: Sequence[LabelledText], names: Sequence[str], copies: int,
-                     rng: random.Random,
-                     foreign_names: Sequence[str] = ()) -> list[LabelledText]:
+def with_other_names(
+    records: Sequence[LabelledText],
+    names: Sequence[str],
+    copies: int,
+    rng: random.Random,
+    foreign_names: Sequence[str] = (),
+) -> list[LabelledText]:
     """``copies`` variants of each sentence holding a Chinese name (a gold ``PER`` span that
     starts with a surname) or, with ``foreign_names``, a transliterated one (every character
     from the transliteration table), each swapped for a name drawn from ``names`` or
@@ -158,16 +183,16 @@ def with_other_names(records: Sequence[LabelledText], names: Sequence[str], copi
                 continue
             if surname_length(record.text, start) and end - start <= 4:
                 chosen[(start, end)] = names
-            elif foreign_names and all(c in TRANSLITERATION_CHARS
-                                       for c in record.text[start:end]):
+            elif foreign_names and all(c in TRANSLITERATION_CHARS for c in record.text[start:end]):
                 chosen[(start, end)] = foreign_names
         if chosen:
             variants += [_swap_names(record, chosen, rng) for _ in range(copies)]
     return variants
 
 
-def _swap_names(record: LabelledText, chosen: dict[tuple[int, int], Sequence[str]],
-                rng: random.Random) -> LabelledText:
+def _swap_names(
+    record: LabelledText, chosen: dict[tuple[int, int], Sequence[str]], rng: random.Random
+) -> LabelledText:
     text, spans, shift = record.text, [], 0
     parts, last = [], 0
     for start, end, label in sorted(record.spans):
@@ -183,8 +208,9 @@ def _swap_names(record: LabelledText, chosen: dict[tuple[int, int], Sequence[str
     return LabelledText("".join(parts), tuple(spans), record.source)
 
 
-def char_labels(records: Sequence[LabelledText],
-                others: frozenset[str] = frozenset()) -> npt.NDArray[np.int64]:
+def char_labels(
+    records: Sequence[LabelledText], others: frozenset[str] = frozenset()
+) -> npt.NDArray[np.int64]:
     """The BIO label index of every character of ``records`` (concatenated), from ``PER``;
     spans labelled one of ``others`` get 3 (begins) and 4 (inside) where no name is."""
     labels = []
@@ -208,11 +234,12 @@ def design_matrix(texts: Sequence[str], table_bits: int) -> sparse.csr_matrix:
     count, width = rows.shape
     data = np.ones(count * width, dtype=np.float32)
     indptr = np.arange(0, count * width + 1, width)
-    return sparse.csr_matrix((data, rows.ravel(), indptr), shape=(count, 2 ** table_bits))
+    return sparse.csr_matrix((data, rows.ravel(), indptr), shape=(count, 2**table_bits))
 
 
-def fit(matrix: sparse.csr_matrix, labels: npt.NDArray[np.int64], l2: float,
-        iterations: int) -> npt.NDArray[np.float32]:
+def fit(
+    matrix: sparse.csr_matrix, labels: npt.NDArray[np.int64], l2: float, iterations: int
+) -> npt.NDArray[np.float32]:
     """Minimise mean cross-entropy + ``l2``/2 · ‖W‖² with L-BFGS; returns ``W``."""
     count, columns = matrix.shape
     classes = len(LABELS)
@@ -229,13 +256,19 @@ def fit(matrix: sparse.csr_matrix, labels: npt.NDArray[np.int64], l2: float,
         gradient = transposed @ ((np.exp(log_probs) - onehot) / count) + l2 * weights
         return value, gradient.ravel().astype(np.float64)
 
-    result = optimize.minimize(loss, np.zeros(columns * classes), jac=True, method="L-BFGS-B",
-                               options={"maxiter": iterations, "maxcor": 10})
+    result = optimize.minimize(
+        loss,
+        np.zeros(columns * classes),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": iterations, "maxcor": 10},
+    )
     return np.asarray(result.x.reshape(columns, classes), dtype=np.float32)
 
 
-def covered_scores(tagger: NameTagger, records: Sequence[LabelledText],
-                   threshold: float) -> dict[str, float]:
+def covered_scores(
+    tagger: NameTagger, records: Sequence[LabelledText], threshold: float
+) -> dict[str, float]:
     """Precision and covered recall of the tagger's spans against the gold ``PER`` spans."""
     found = tagger.spans([r.text for r in records], threshold)
     gold_total = gold_found = predicted = correct = 0
@@ -246,14 +279,23 @@ def covered_scores(tagger: NameTagger, records: Sequence[LabelledText],
         gold_found += sum(all(i in covered for i in range(s, e)) for s, e in gold)
         predicted += len(spans)
         correct += sum(any(s < ge and gs < e for gs, ge in gold) for s, e in spans)
-    return {"precision": round(correct / predicted, 4) if predicted else 0.0,
-            "recall": round(gold_found / gold_total, 4) if gold_total else 0.0}
+    return {
+        "precision": round(correct / predicted, 4) if predicted else 0.0,
+        "recall": round(gold_found / gold_total, 4) if gold_total else 0.0,
+    }
 
 
-def train(table_bits: int, l2: float, iterations: int, out: Path,
-          holdout: Holdout | None = None,
-          copies: int = 2, news_weight: int = 3, seed: int = 13,
-          extra: Extra = NO_EXTRA) -> dict[str, object]:
+def train(
+    table_bits: int,
+    l2: float,
+    iterations: int,
+    out: Path,
+    holdout: Holdout | None = None,
+    copies: int = 2,
+    news_weight: int = 3,
+    seed: int = 13,
+    extra: Extra = NO_EXTRA,
+) -> dict[str, object]:
     """Fit, save to ``out``, and return the training record (also written beside ``out``).
 
     The training sentences are train/ and ``extra`` (news and the platform's own documents
@@ -269,15 +311,25 @@ def train(table_bits: int, l2: float, iterations: int, out: Path,
     tagger.save(out)
     seconds = round(time.time() - started, 1)
     shipped = NameTagger.load(out)
-    scores = {name: {str(t): covered_scores(shipped, records, t) for t in (0.1, 0.2, 0.3, 0.5)}
-              for name, records in tuning.items() if records}
+    scores = {
+        name: {str(t): covered_scores(shipped, records, t) for t in (0.1, 0.2, 0.3, 0.5)}
+        for name, records in tuning.items()
+        if records
+    }
     record: dict[str, object] = {
-        "table_bits": table_bits, "l2": l2, "iterations": iterations,
+        "table_bits": table_bits,
+        "l2": l2,
+        "iterations": iterations,
         "holdout": holdout and dataclasses.asdict(holdout),
         "extra": [str(path) for path in extra.paths],
-        "copies": copies, "news_weight": news_weight, "seed": seed,
-        "train_sentences": len(training), "train_chars": int(matrix.shape[0]),
-        "seconds": seconds, "tuning": scores}
+        "copies": copies,
+        "news_weight": news_weight,
+        "seed": seed,
+        "train_sentences": len(training),
+        "train_chars": int(matrix.shape[0]),
+        "seconds": seconds,
+        "tuning": scores,
+    }
     out.with_suffix(".json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     return record
 
@@ -293,8 +345,21 @@ def main() -> None:
     parser.add_argument("--news-weight", type=int, default=3)
     add_extra_arguments(parser)
     args = parser.parse_args()
-    print(json.dumps(train(args.bits, args.l2, args.iterations, args.out, None, args.copies,
-                           args.news_weight, extra=extra_of(args)), indent=1))
+    print(
+        json.dumps(
+            train(
+                args.bits,
+                args.l2,
+                args.iterations,
+                args.out,
+                None,
+                args.copies,
+                args.news_weight,
+                extra=extra_of(args),
+            ),
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NER_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "ner"
 
 # Source labels that name the same thing as the engine's entity types.
@@ -56,8 +56,9 @@ def read_jsonl(path: Path) -> Iterator[LabelledText]:
     """
     for number, record in _json_lines(path):
         spans = tuple((int(s), int(e), str(label)) for s, e, label in record["spans"])
-        yield _checked(path, number, LabelledText(str(record["text"]), spans,
-                                                  str(record.get("source", ""))))
+        yield _checked(
+            path, number, LabelledText(str(record["text"]), spans, str(record.get("source", "")))
+        )
 
 
 def split_files(split: str) -> list[Path]:
@@ -70,8 +71,10 @@ def split_files(split: str) -> list[Path]:
     return sorted((NER_DATA_DIR / split).glob("*.jsonl"))
 
 
-def read_annotations(path: Path, person_labels: frozenset[str] = frozenset({"PER"}),
-                     ) -> Iterator[LabelledText]:
+def read_annotations(
+    path: Path,
+    person_labels: frozenset[str] = frozenset({"PER"}),
+) -> Iterator[LabelledText]:
     """Yield labelled sentences of the platform's own annotation: an NER project's export
     (one ``{"text": ..., "final": {"spans": [[start, end, label], ...]}, ...}`` per line; items
     without a final answer are skipped) or a file in the shared format.  Spans labelled one
@@ -85,9 +88,12 @@ def read_annotations(path: Path, person_labels: frozenset[str] = frozenset({"PER
             final = record if "spans" in record else record.get("final")
             if not record.get("text") or not isinstance(final, dict):
                 continue
-            spans = tuple((int(s), int(e), "PER" if str(label) in person_labels
-                           else str(label)) for s, e, label in final.get("spans", []))
+            spans = tuple(
+                (int(s), int(e), "PER" if str(label) in person_labels else str(label))
+                for s, e, label in final.get("spans", [])
+            )
         except (TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"{path}:{number}: {error}") from error
-        yield _checked(path, number, LabelledText(str(record["text"]), spans,
-                                                  f"wanbiao:{path.stem}"))
+        yield _checked(
+            path, number, LabelledText(str(record["text"]), spans, f"wanbiao:{path.stem}")
+        )

@@ -1,4 +1,4 @@
-"""Score the analyzer against labelled text: ``python -m deid.evaluate FILE.jsonl [...]``.
+"""Score the analyzer against labelled text: ``python -m deid.training.evaluate FILE.jsonl [...]``.
 
 Files are in the ``../shared/data/ner`` format.  Per entity type it prints
 
@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deid.corpus import LABEL_TO_ENTITY, LabelledText, read_jsonl
 from deid.engine import analyze_batch
 from deid.findings import Finding
+from deid.training.corpus import LABEL_TO_ENTITY, LabelledText, read_jsonl
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -39,10 +39,13 @@ class TypeScore:
 
     def as_dict(self) -> dict[str, float | int]:
         """Precision, recall, covered recall (0 when undefined) and the raw counts."""
-        return {"precision": _ratio(self.correct, self.predicted),
-                "recall": _ratio(self.exact, self.gold),
-                "covered_recall": _ratio(self.covered, self.gold),
-                "gold": self.gold, "predicted": self.predicted}
+        return {
+            "precision": _ratio(self.correct, self.predicted),
+            "recall": _ratio(self.exact, self.gold),
+            "covered_recall": _ratio(self.covered, self.gold),
+            "gold": self.gold,
+            "predicted": self.predicted,
+        }
 
 
 def _gold_spans(record: LabelledText, types: set[str]) -> list[tuple[int, int, str]]:
@@ -50,8 +53,9 @@ def _gold_spans(record: LabelledText, types: set[str]) -> list[tuple[int, int, s
     return [span for span in spans if span[2] in types]
 
 
-def score_records(records: Sequence[LabelledText], findings: Sequence[Sequence[Finding]],
-                  types: set[str]) -> dict[str, TypeScore]:
+def score_records(
+    records: Sequence[LabelledText], findings: Sequence[Sequence[Finding]], types: set[str]
+) -> dict[str, TypeScore]:
     """Compare findings with gold spans of ``types``; returns a ``TypeScore`` per type.
 
     Findings of types outside ``types`` still cover characters but are not scored.
@@ -74,17 +78,22 @@ def score_records(records: Sequence[LabelledText], findings: Sequence[Sequence[F
                 continue
             score = scores[finding.entity_type]
             score.predicted += 1
-            score.correct += any(kind == finding.entity_type and start < finding.end
-                                 and finding.start < end for start, end, kind in gold)
+            score.correct += any(
+                kind == finding.entity_type and start < finding.end and finding.start < end
+                for start, end, kind in gold
+            )
     return dict(scores)
 
 
-def evaluate_files(paths: Iterable[Path], types: Iterable[str] = ("PERSON",),
-                   language: str = "zh",
-                   profile: str = "default") -> dict[str, dict[str, TypeScore]]:
+def evaluate_files(
+    paths: Iterable[Path],
+    types: Iterable[str] = ("PERSON",),
+    language: str = "zh",
+    profile: str = "default",
+) -> dict[str, dict[str, TypeScore]]:
     """Run the analyzer over each file and score it; returns ``{file stem: {type: score}}``.
 
-    Raises ``ValueError`` for a malformed file (see ``deid.corpus.read_jsonl``).
+    Raises ``ValueError`` for a malformed file (see ``deid.training.corpus.read_jsonl``).
     """
     wanted = set(types)
     results = {}
@@ -98,26 +107,37 @@ def evaluate_files(paths: Iterable[Path], types: Iterable[str] = ("PERSON",),
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: print a table (or ``--json``) per file and type; ``--misses N`` lists
     missed gold spans with their sentences."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--types", default="PERSON",
-                        help="comma-separated entity types to score (default PERSON)")
+    parser.add_argument(
+        "--types", default="PERSON", help="comma-separated entity types to score (default PERSON)"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", type=int, default=0)
     parser.add_argument("--profile", default="default", help="engine profile: default, recall")
     args = parser.parse_args(argv)
     results = evaluate_files(args.files, args.types.split(","), profile=args.profile)
     if args.json:
-        print(json.dumps({stem: {kind: score.as_dict() for kind, score in by_type.items()}
-                          for stem, by_type in results.items()}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    stem: {kind: score.as_dict() for kind, score in by_type.items()}
+                    for stem, by_type in results.items()
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     print(f"{'file':28} {'type':16} {'precision':>9} {'recall':>7} {'covered':>7} {'gold':>6}")
     for stem, by_type in results.items():
         for kind, score in sorted(by_type.items()):
             row = score.as_dict()
-            print(f"{stem:28} {kind:16} {row['precision']:9.4f} {row['recall']:7.4f} "
-                  f"{row['covered_recall']:7.4f} {row['gold']:6d}")
+            print(
+                f"{stem:28} {kind:16} {row['precision']:9.4f} {row['recall']:7.4f} "
+                f"{row['covered_recall']:7.4f} {row['gold']:6d}"
+            )
             for missed, sentence in score.misses[: args.misses]:
                 print(f"    missed {missed!r} in {sentence!r}")
 

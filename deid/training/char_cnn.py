@@ -1,8 +1,8 @@
 """Train the character CNN shipped as ``deid/model/char_cnn.npz``.
 
-``python -m deid.train_char_cnn`` (needs PyTorch: ``pip install -r requirements-train.txt``;
+``python -m deid.training.char_cnn`` (needs PyTorch: ``pip install -r requirements-train.txt``;
 the engine itself runs the exported weights in numpy).  Same training sentences as
-``deid.train_name_tagger`` (all of train/, news three times, two name-swapped copies, seed
+``deid.training.name_tagger`` (all of train/, news three times, two name-swapped copies, seed
 13); dev/ is only scored; test/ is never read.
 Seeded, single-threaded and CPU-only, so a rerun gives the same weights.
 """
@@ -23,9 +23,9 @@ import numpy as np
 import numpy.typing as npt
 
 from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, vocabulary_index
-from deid.corpus import LabelledText
 from deid.name_tagger import PAD, encode
-from deid.train_name_tagger import (
+from deid.training.corpus import LabelledText
+from deid.training.name_tagger import (
     NO_EXTRA,
     Extra,
     Holdout,
@@ -35,7 +35,7 @@ from deid.train_name_tagger import (
     training_sentences,
 )
 
-MODEL_PATH = Path(__file__).resolve().parent / "model" / "char_cnn.npz"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "char_cnn.npz"
 
 
 EPOCHS = 8
@@ -90,8 +90,9 @@ class Encoded:
     lengths: npt.NDArray[np.int64]
 
     @classmethod
-    def of(cls, records: Sequence[LabelledText], chars: npt.NDArray[np.int64],
-           others: frozenset[str]) -> Encoded:
+    def of(
+        cls, records: Sequence[LabelledText], chars: npt.NDArray[np.int64], others: frozenset[str]
+    ) -> Encoded:
         """Encode ``records`` with the vocabulary ``chars``; spans labelled one of ``others``
         get the auxiliary labels 3 and 4."""
         codes, starts = encode([r.text for r in records])
@@ -104,8 +105,10 @@ class Encoded:
 
     def batch(self, chosen: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Indices of the sentences ``chosen`` joined with ``PAD`` boundaries between them."""
-        parts = [np.arange(self.starts[i] - PAD, self.starts[i] + self.lengths[i])
-                 for i in chosen.tolist()]
+        parts = [
+            np.arange(self.starts[i] - PAD, self.starts[i] + self.lengths[i])
+            for i in chosen.tolist()
+        ]
         last = int(self.starts[chosen[-1]] + self.lengths[chosen[-1]])
         parts.append(np.arange(last, last + PAD))
         return np.concatenate(parts)
@@ -120,8 +123,7 @@ def vocabulary(records: Sequence[LabelledText], minimum: int = 2) -> npt.NDArray
     return np.array(sorted(ord(c) for c, n in counts.items() if n >= minimum), dtype=np.int64)
 
 
-def initial_parameters(torch: Any, vocabulary_size: int,
-                       shape: Architecture) -> dict[str, Any]:
+def initial_parameters(torch: Any, vocabulary_size: int, shape: Architecture) -> dict[str, Any]:
     """PyTorch's default initialisation of each layer (seeded by the caller)."""
     embedding = torch.nn.Embedding(vocabulary_size, shape.embedding)
     with torch.no_grad():
@@ -137,8 +139,15 @@ def initial_parameters(torch: Any, vocabulary_size: int,
     return params
 
 
-def forward(torch: Any, params: dict[str, Any], shape: Architecture, rows: Any,
-            attributes: Any, boundary: Any, training: bool) -> Any:
+def forward(
+    torch: Any,
+    params: dict[str, Any],
+    shape: Architecture,
+    rows: Any,
+    attributes: Any,
+    boundary: Any,
+    training: bool,
+) -> Any:
     """Scores of a joined batch (the numpy ``CharCnn.logits`` in PyTorch, before the
     auxiliary outputs are collapsed)."""
     functional = torch.nn.functional
@@ -147,54 +156,85 @@ def forward(torch: Any, params: dict[str, Any], shape: Architecture, rows: Any,
     keep = (~boundary).to(hidden.dtype)
     for number, dilation in enumerate(shape.dilations):
         kernel = params[f"conv{number}"]
-        layer = functional.relu(functional.conv1d(
-            hidden, kernel, params[f"bias{number}"], padding=(kernel.shape[2] // 2) * dilation,
-            dilation=dilation))
+        layer = functional.relu(
+            functional.conv1d(
+                hidden,
+                kernel,
+                params[f"bias{number}"],
+                padding=(kernel.shape[2] // 2) * dilation,
+                dilation=dilation,
+            )
+        )
         if shape.residual and layer.shape == hidden.shape:
             layer = layer + hidden
         hidden = functional.dropout(layer * keep, 0.2, training)
     return hidden.squeeze(0).T @ params["output"].T + params["bias_out"]
 
 
-def _loss(torch: Any, params: dict[str, Any], shape: Architecture, data: Encoded,
-          chosen: npt.NDArray[np.int64], training: bool) -> Any:
+def _loss(
+    torch: Any,
+    params: dict[str, Any],
+    shape: Architecture,
+    data: Encoded,
+    chosen: npt.NDArray[np.int64],
+    training: bool,
+) -> Any:
     index = data.batch(chosen)
     rows = data.rows[index]
-    scores = forward(torch, params, shape, torch.from_numpy(rows),
-                     torch.from_numpy(data.attributes[index]), torch.from_numpy(rows == 0),
-                     training)
-    return torch.nn.functional.cross_entropy(scores, torch.from_numpy(data.labels[index]),
-                                             ignore_index=-100)
+    scores = forward(
+        torch,
+        params,
+        shape,
+        torch.from_numpy(rows),
+        torch.from_numpy(data.attributes[index]),
+        torch.from_numpy(rows == 0),
+        training,
+    )
+    return torch.nn.functional.cross_entropy(
+        scores, torch.from_numpy(data.labels[index]), ignore_index=-100
+    )
 
 
-def tuning_loss(torch: Any, params: dict[str, Any], shape: Architecture,
-                data: Encoded) -> float:
+def tuning_loss(torch: Any, params: dict[str, Any], shape: Architecture, data: Encoded) -> float:
     """Mean cross-entropy per sentence batch over a tuning set (no dropout)."""
     with torch.no_grad():
         order = np.arange(len(data.starts))
-        losses = [float(_loss(torch, params, shape, data, order[i : i + 512], False))
-                  for i in range(0, len(order), 512)]
+        losses = [
+            float(_loss(torch, params, shape, data, order[i : i + 512], False))
+            for i in range(0, len(order), 512)
+        ]
     return round(sum(losses) / len(losses), 4)
 
 
-def exported(params: dict[str, Any], shape: Architecture,
-             chars: npt.NDArray[np.int64]) -> CharCnn:
+def exported(params: dict[str, Any], shape: Architecture, chars: npt.NDArray[np.int64]) -> CharCnn:
     """The numpy network of ``params``."""
     arrays = {name: value.detach().numpy().astype(np.float32) for name, value in params.items()}
     count = len(shape.layers)
-    return CharCnn(chars=chars, embedding=arrays["embedding"],
-                   kernels=tuple(arrays[f"conv{n}"] for n in range(count)),
-                   biases=tuple(arrays[f"bias{n}"] for n in range(count)),
-                   dilations=shape.dilations, output=arrays["output"],
-                   bias_out=arrays["bias_out"], residual=shape.residual)
+    return CharCnn(
+        chars=chars,
+        embedding=arrays["embedding"],
+        kernels=tuple(arrays[f"conv{n}"] for n in range(count)),
+        biases=tuple(arrays[f"bias{n}"] for n in range(count)),
+        dilations=shape.dilations,
+        output=arrays["output"],
+        bias_out=arrays["bias_out"],
+        residual=shape.residual,
+    )
 
 
-def train(out: Path, epochs: int = EPOCHS, seed: int = 13, news_weight: int = 3,
-          copies: int = 2, shape: Architecture = SHIPPED_SHAPE,
-          holdout: Holdout | None = None, extra: Extra = NO_EXTRA) -> dict[str, object]:
+def train(
+    out: Path,
+    epochs: int = EPOCHS,
+    seed: int = 13,
+    news_weight: int = 3,
+    copies: int = 2,
+    shape: Architecture = SHIPPED_SHAPE,
+    holdout: Holdout | None = None,
+    extra: Extra = NO_EXTRA,
+) -> dict[str, object]:
     """Fit, save to ``out`` and return the training record (also written beside ``out``).
 
-    The training sentences are those of ``deid.train_name_tagger.train`` with the same
+    The training sentences are those of ``deid.training.name_tagger.train`` with the same
     ``news_weight``, ``copies``, ``holdout`` and ``extra``."""
     torch = _torch()
     torch.manual_seed(seed)
@@ -203,8 +243,11 @@ def train(out: Path, epochs: int = EPOCHS, seed: int = 13, news_weight: int = 3,
     training, tuning = training_sentences(holdout, extra, news_weight, copies, seed)
     chars = vocabulary(training)
     data = Encoded.of(training, chars, shape.others)
-    tuned = {name: Encoded.of(records, chars, shape.others)
-             for name, records in tuning.items() if records}
+    tuned = {
+        name: Encoded.of(records, chars, shape.others)
+        for name, records in tuning.items()
+        if records
+    }
     params = initial_parameters(torch, len(chars) + 2, shape)
     optimizer = torch.optim.Adam(list(params.values()), lr=3e-3)
     rng = np.random.default_rng(seed)
@@ -217,18 +260,29 @@ def train(out: Path, epochs: int = EPOCHS, seed: int = 13, news_weight: int = 3,
             optimizer.zero_grad()
             _loss(torch, params, shape, data, order[first : first + BATCH], True).backward()
             optimizer.step()
-        history.append({"epoch": epoch + 1, "seconds": round(time.time() - started, 1),
-                        **{name: tuning_loss(torch, params, shape, d)
-                           for name, d in tuned.items()}})
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "seconds": round(time.time() - started, 1),
+                **{name: tuning_loss(torch, params, shape, d) for name, d in tuned.items()},
+            }
+        )
         print(json.dumps(history[-1]), flush=True)
     exported(params, shape, chars).save(out)
     record: dict[str, object] = {
-        **dataclasses.asdict(shape), "epochs": epochs, "batch": BATCH,
-        "news_weight": news_weight, "copies": copies,
+        **dataclasses.asdict(shape),
+        "epochs": epochs,
+        "batch": BATCH,
+        "news_weight": news_weight,
+        "copies": copies,
         "holdout": holdout and dataclasses.asdict(holdout),
         "extra": [str(path) for path in extra.paths],
-        "seed": seed, "vocabulary": len(chars), "train_sentences": len(training),
-        "seconds": round(time.time() - started, 1), "tuning_loss": history}
+        "seed": seed,
+        "vocabulary": len(chars),
+        "train_sentences": len(training),
+        "seconds": round(time.time() - started, 1),
+        "tuning_loss": history,
+    }
     out.with_suffix(".json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     return record
 
@@ -246,18 +300,33 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--embedding", type=int, default=default.embedding)
     parser.add_argument("--hidden", type=int, default=default.hidden)
-    parser.add_argument("--layers", default=",".join(f"{w}:{d}" for w, d in default.layers),
-                        help="width:dilation of each convolution, comma-separated")
+    parser.add_argument(
+        "--layers",
+        default=",".join(f"{w}:{d}" for w, d in default.layers),
+        help="width:dilation of each convolution, comma-separated",
+    )
     parser.add_argument("--outputs", type=int, choices=(3, 5), default=default.outputs)
     parser.add_argument("--residual", action="store_true")
     parser.add_argument("--news-weight", type=int, default=3)
     parser.add_argument("--copies", type=int, default=2, help="name-swapped copies")
     add_extra_arguments(parser)
     args = parser.parse_args()
-    shape = Architecture(parse_layers(args.layers), args.hidden, args.embedding,
-                         args.residual, args.outputs)
-    print(json.dumps(train(args.out, args.epochs, news_weight=args.news_weight,
-                           copies=args.copies, shape=shape, extra=extra_of(args)), indent=1))
+    shape = Architecture(
+        parse_layers(args.layers), args.hidden, args.embedding, args.residual, args.outputs
+    )
+    print(
+        json.dumps(
+            train(
+                args.out,
+                args.epochs,
+                news_weight=args.news_weight,
+                copies=args.copies,
+                shape=shape,
+                extra=extra_of(args),
+            ),
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
-"""Score the engine's ``PERSON`` findings on dev/: ``python -m deid.tuning``.
+"""Score the engine's ``PERSON`` findings on dev/: ``python -m deid.training.tuning``.
 
-Prints precision and covered recall per dev/ file (``deid.evaluate`` measures), and with
+Prints precision and covered recall per dev/ file (``deid.training.evaluate`` measures), and with
 ``--misses N`` the missed names and ``--false N`` the false alarms.  dev/ has no news text:
 news is measured by cross-validation over train/'s People's Daily part
-(``python -m deid.crossval score``).  test/ is never read here.
+(``python -m deid.training.crossval score``).  test/ is never read here.
 """
 
 from __future__ import annotations
@@ -14,28 +14,31 @@ import json
 from pathlib import Path
 
 from deid.char_cnn import CharCnn
-from deid.corpus import LabelledText, read_jsonl, split_files
 from deid.engine import TaggingNlpEngine, analyze_batch, get_engine
-from deid.evaluate import score_records
 from deid.name_tagger import NameTagger
 from deid.normalize import normalize
 from deid.span_judge import SpanJudge
+from deid.training.corpus import LabelledText, read_jsonl, split_files
+from deid.training.evaluate import score_records
 
 
 def tuning_sets() -> dict[str, list[tuple[str, tuple[tuple[int, int, str], ...]]]]:
     """``{name: [(text, spans), ...]}`` for each dev/ file (raw text)."""
-    return {path.stem: [(r.text, r.spans) for r in read_jsonl(path)]
-            for path in split_files("dev")}
+    return {path.stem: [(r.text, r.spans) for r in read_jsonl(path)] for path in split_files("dev")}
 
 
-def false_alarms(texts: list[str], spans: list[tuple[tuple[int, int, str], ...]],
-                 findings: list[list[tuple[int, int]]]) -> list[tuple[str, str]]:
+def false_alarms(
+    texts: list[str],
+    spans: list[tuple[tuple[int, int, str], ...]],
+    findings: list[list[tuple[int, int]]],
+) -> list[tuple[str, str]]:
     """``(found text, sentence)`` of each ``PERSON`` finding overlapping no gold name."""
     wrong = []
     for text, gold, found in zip(texts, spans, findings, strict=True):
         names = [(s, e) for s, e, label in gold if label == "PER"]
-        wrong += [(text[s:e], text) for s, e in found
-                  if not any(s < ge and gs < e for gs, ge in names)]
+        wrong += [
+            (text[s:e], text) for s, e in found if not any(s < ge and gs < e for gs, ge in names)
+        ]
     return wrong
 
 
@@ -45,8 +48,7 @@ def _override(args: argparse.Namespace) -> None:
     if args.network is not None:
         nlp.tagger = dataclasses.replace(nlp.tagger, network=CharCnn.load(args.network))
     if args.linear is not None:
-        nlp.tagger = dataclasses.replace(nlp.tagger,
-                                         weights=NameTagger.load(args.linear).weights)
+        nlp.tagger = dataclasses.replace(nlp.tagger, weights=NameTagger.load(args.linear).weights)
     if args.judge is not None:
         nlp.judge = SpanJudge.load(args.judge)
     if args.judge_threshold is not None and nlp.judge is not None:

@@ -1,5 +1,5 @@
 """Train the span judge shipped as ``deid/model/span_judge.npz``: ``python -m
-deid.train_span_judge`` (after the cross-validation models of ``deid.crossval`` exist).
+deid.training.span_judge`` (after the cross-validation models of ``deid.training.crossval`` exist).
 
 Training examples are out-of-fold: fold K's character models (trained without block K of
 every train/ file) propose candidates for the sentences of block K, and each candidate is
@@ -22,10 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, sparse
 
-from deid.corpus import LabelledText
-from deid.crossval import PARTS, fold_tagger, held_out_blocks, scored_sets, unjudged_analyzer
 from deid.engine import NETWORK_MIX, analyze_batch
-from deid.evaluate import score_records
 from deid.name_tagger import NameTagger
 from deid.span_judge import (
     Probabilities,
@@ -34,9 +31,18 @@ from deid.span_judge import (
     hashed,
     span_features,
 )
-from deid.train_name_tagger import NEWS_FILE, add_extra_arguments, extra_of, load_records
+from deid.training.corpus import LabelledText
+from deid.training.crossval import (
+    PARTS,
+    fold_tagger,
+    held_out_blocks,
+    scored_sets,
+    unjudged_analyzer,
+)
+from deid.training.evaluate import score_records
+from deid.training.name_tagger import NEWS_FILE, add_extra_arguments, extra_of, load_records
 
-MODEL_PATH = Path(__file__).resolve().parent / "model" / "span_judge.npz"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "span_judge.npz"
 BITS = 18
 L2 = 1e-4
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -58,22 +64,25 @@ class Examples:
         picked = [self.rows[i] for i in np.flatnonzero(chosen)]
         indptr = np.cumsum([0] + [len(r) for r in picked])
         columns = np.fromiter((c for r in picked for c in r), dtype=np.int64, count=indptr[-1])
-        return sparse.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, indptr),
-                                 shape=(len(picked), 2 ** BITS))
+        return sparse.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), columns, indptr), shape=(len(picked), 2**BITS)
+        )
 
 
 def _overlaps_name(record: LabelledText, start: int, end: int) -> bool:
     return any(label == "PER" and s < end and start < e for s, e, label in record.spans)
 
 
-def examples_of(tagger: NameTagger, records: Sequence[LabelledText], part: int,
-                into: Examples) -> None:
+def examples_of(
+    tagger: NameTagger, records: Sequence[LabelledText], part: int, into: Examples
+) -> None:
     """Add the candidates the tagger proposes for ``records`` to ``into``."""
     texts = [r.text for r in records]
     output = tagger.outputs(texts)
     offsets = output.firsts.tolist()
-    for record, first, found in zip(records, offsets,
-                                    batch_candidates(texts, output.mixed, offsets), strict=True):
+    for record, first, found in zip(
+        records, offsets, batch_candidates(texts, output.mixed, offsets), strict=True
+    ):
         lists = Probabilities.of(output, first, len(record.text))
         for candidate in found:
             into.rows.append(hashed(span_features(record.text, candidate, lists), BITS))
@@ -81,8 +90,12 @@ def examples_of(tagger: NameTagger, records: Sequence[LabelledText], part: int,
             into.parts.append(part)
 
 
-def fit(matrix: sparse.csr_matrix, labels: npt.NDArray[np.float64], l2: float = L2,
-        iterations: int = 300) -> npt.NDArray[np.float32]:
+def fit(
+    matrix: sparse.csr_matrix,
+    labels: npt.NDArray[np.float64],
+    l2: float = L2,
+    iterations: int = 300,
+) -> npt.NDArray[np.float32]:
     """Weights minimising mean logistic loss + ``l2``/2 · ‖w‖² (L-BFGS)."""
     count = matrix.shape[0]
     transposed = matrix.T.tocsr()
@@ -93,21 +106,30 @@ def fit(matrix: sparse.csr_matrix, labels: npt.NDArray[np.float64], l2: float = 
         gradient = transposed @ (1 / (1 + np.exp(-scores)) - labels) / count + l2 * weights
         return value + 0.5 * l2 * float(weights @ weights), np.asarray(gradient, np.float64)
 
-    result = optimize.minimize(loss, np.zeros(matrix.shape[1]), jac=True, method="L-BFGS-B",
-                               options={"maxiter": iterations})
+    result = optimize.minimize(
+        loss,
+        np.zeros(matrix.shape[1]),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": iterations},
+    )
     return np.asarray(result.x, dtype=np.float32)
 
 
 def main() -> None:
     """Command line: collect out-of-fold candidates, score the judge fold by fold, ship it."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tag", default="shipped", help="deid.crossval experiment (CNN)")
+    parser.add_argument("--tag", default="shipped", help="deid.training.crossval experiment (CNN)")
     parser.add_argument("--linear-tag", default="linear")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--threshold", type=float, help="ship with this threshold")
-    parser.add_argument("--mix", type=float, default=NETWORK_MIX,
-                        help="weight of the CNN against the linear tagger (1: the CNN alone)")
+    parser.add_argument(
+        "--mix",
+        type=float,
+        default=NETWORK_MIX,
+        help="weight of the CNN against the linear tagger (1: the CNN alone)",
+    )
     add_extra_arguments(parser)
     args = parser.parse_args()
     started = time.time()
@@ -119,8 +141,16 @@ def main() -> None:
             examples_of(tagger, records, part, examples)
     labels = np.array(examples.labels, dtype=np.float64)
     parts = np.array(examples.parts)
-    print(json.dumps({"candidates": len(labels), "names": int(labels.sum()),
-                      "seconds": round(time.time() - started, 1)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "candidates": len(labels),
+                "names": int(labels.sum()),
+                "seconds": round(time.time() - started, 1),
+            }
+        ),
+        flush=True,
+    )
     judges = {}
     for part in range(PARTS):
         train = parts != part
@@ -129,13 +159,20 @@ def main() -> None:
     folds = scored_sets(args.tag, args.linear_tag, THRESHOLDS, judges, blocks, args.mix)
     print(json.dumps({"out_of_fold": folds}), flush=True)
     threshold = args.threshold if args.threshold is not None else _best(folds)
-    judge = SpanJudge(fit(examples.matrix(np.ones(len(labels), dtype=bool)), labels, args.l2),
-                      BITS, threshold)
+    judge = SpanJudge(
+        fit(examples.matrix(np.ones(len(labels), dtype=bool)), labels, args.l2), BITS, threshold
+    )
     judge.save(args.out)
-    record = {"bits": BITS, "l2": args.l2, "threshold": threshold,
-              "candidates": len(labels), "names": int(labels.sum()),
-              "seconds": round(time.time() - started, 1), "out_of_fold": folds,
-              "dev": _dev_scores(judge)}
+    record = {
+        "bits": BITS,
+        "l2": args.l2,
+        "threshold": threshold,
+        "candidates": len(labels),
+        "names": int(labels.sum()),
+        "seconds": round(time.time() - started, 1),
+        "out_of_fold": folds,
+        "dev": _dev_scores(judge),
+    }
     args.out.with_suffix(".json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     print(json.dumps({"threshold": threshold, "dev": record["dev"]}))
 
