@@ -17,7 +17,14 @@ from app.extensions import db
 from app.models import Annotation, Corpus, Item, Project, Role, Task, User
 from app.rule_messages import rule_message
 from app.scoping import get_managed
-from tasks import InvalidConfig, ProjectConfig, expert_qualifies, option_value, task_type
+from tasks import (
+    InvalidConfig,
+    ProjectConfig,
+    TaskType,
+    expert_qualifies,
+    option_value,
+    task_type,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,26 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
         raise Forbidden(_l("Only vendor staff can create projects."))
     begin_write()
     corpus = get_managed(Corpus, spec.corpus_id, user)
+    kind, config = _checked_config(spec, corpus)
+    project = Project(
+        organization_id=corpus.organization_id, corpus_id=corpus.id,
+        name=spec.name.strip()[:200], instructions=spec.instructions.strip()[:20000],
+        task_type=kind.name, labels=list(config.labels), overlap=config.overlap,
+        options=config.options, domains=option_value(config, "domains"),
+        lease_seconds=(option_value(config, "lease_seconds")
+                       or current_app.config["LEASE_SECONDS"]),
+        created_by_id=user.id,
+    )
+    db.session.add(project)
+    db.session.flush()
+    _create_tasks(project, config, corpus)
+    record_event("project_created", user, object_type="project", object_id=project.id)
+    db.session.commit()
+    return project
+
+
+def _checked_config(spec: ProjectSpec, corpus: Corpus) -> tuple[TaskType, ProjectConfig]:
+    """The task type and its validated configuration, or Invalid with the reason."""
     if corpus.status != "ready":
         raise Invalid(_l("The corpus is not ready yet."))
     if not spec.name.strip():
@@ -55,18 +82,13 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
     if kind.name != "collect" and (kind.name == "bbox") != corpus_is_image(corpus):
         raise Invalid(_l("Image boxes need an image corpus; the other task types need text."),
                       code="corpus_kind")
-    project = Project(
-        organization_id=corpus.organization_id, corpus_id=corpus.id,
-        name=spec.name.strip()[:200], instructions=spec.instructions.strip()[:20000],
-        task_type=kind.name, labels=list(config.labels), overlap=config.overlap,
-        options=config.options, domains=option_value(config, "domains"),
-        lease_seconds=(option_value(config, "lease_seconds")
-                       or current_app.config["LEASE_SECONDS"]),
-        created_by_id=user.id,
-    )
-    db.session.add(project)
-    db.session.flush()
-    if kind.name == "collect":  # one empty slot per contribution asked for
+    return kind, config
+
+
+def _create_tasks(project: Project, config: ProjectConfig, corpus: Corpus) -> None:
+    """One task per item of the corpus, in corpus order; for collection, one empty slot per
+    contribution asked for."""
+    if project.task_type == "collect":
         project.overlap = 1
         slots = option_value(config, "contributions")
         db.session.execute(insert(Task), [{"project_id": project.id, "item_id": None,
@@ -77,9 +99,6 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
             select(literal(project.id), Item.id, literal(0), literal(0))
             .where(Item.corpus_id == corpus.id).order_by(Item.seq),
         ))
-    record_event("project_created", user, object_type="project", object_id=project.id)
-    db.session.commit()
-    return project
 
 
 def project_config(project: Project) -> ProjectConfig:

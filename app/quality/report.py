@@ -219,6 +219,19 @@ def _unsupported(project: Project, answers: Answers) -> ComputedReport:
                           item_lines(project, results))
 
 
+def _classify_overall(answers: Answers, counts: FloatArray, agreement: FloatArray, alpha: float,
+                      adjudicated: int, ds_iterations: int) -> dict[str, Any]:
+    """The overall figures of a classification report: α with its bootstrap interval, percent
+    agreement, how many items were answered, pairable and adjudicated."""
+    n_items = answers.item_ids.size
+    low, high = _bootstrap(answers, n_items)
+    defined = agreement[~np.isnan(agreement)]
+    return {"alpha": rounded(alpha), "alpha_low": low, "alpha_high": high,
+            "percent_agreement": rounded(float(defined.mean())) if defined.size else None,
+            "items_answered": n_items, "items_pairable": int((counts.sum(axis=1) >= 2).sum()),
+            "adjudicated": adjudicated, "ds_iterations": ds_iterations}
+
+
 def compute_report(project: Project) -> ComputedReport:
     """Every figure of a project's report, with its per-item lines (see the module doc)."""
     if project.task_type in SPECIAL_REPORTS:
@@ -243,15 +256,10 @@ def compute_report(project: Project) -> ComputedReport:
     confusion = np.bincount(final[item_codes] * k + codes, minlength=k * k).reshape(k, k)
     queue, queued = _review_queue(answers, agreement, ds.posteriors.max(axis=1), majority,
                                   ds.labels, adjudicated)
-    low, high = _bootstrap(answers, n_items)
-    defined = agreement[~np.isnan(agreement)]
     payload = {
         "supported": True, "kind": "classify", "labels": list(answers.labels),
-        "overall": {"alpha": rounded(alpha), "alpha_low": low, "alpha_high": high,
-                    "percent_agreement": rounded(float(defined.mean())) if defined.size
-                    else None, "items_answered": n_items,
-                    "items_pairable": int((counts.sum(axis=1) >= 2).sum()),
-                    "adjudicated": len(adjudicated), "ds_iterations": ds.n_iter},
+        "overall": _classify_overall(answers, counts, agreement, alpha, len(adjudicated),
+                                     ds.n_iter),
         "per_label": _per_label(counts, final, answers.labels),
         "experts": _per_expert(project, answers, final, ds),
         "confusion": confusion.tolist(), "review": queue, "review_total": queued,
