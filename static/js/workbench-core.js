@@ -5,7 +5,7 @@
 // retry after a lost response can never store two answers. The draft in localStorage
 // lets a reload (or a lease that expired while the expert was away) come back to the
 // same answer.
-import { errorMessage, postJSON } from './csrf.js';
+import { errorMessage, postJSON } from './api-client.js';
 
 const HEARTBEAT_MS = 60 * 1000;
 
