@@ -2,10 +2,11 @@
 //
 // A task type plugs in a "kind" object (see startWorkbench). The server leases one task
 // per expert and project and answers a repeated client_uuid with the first answer, so a
-// retry after a lost response can never store two answers. The draft in localStorage
+// retry after a lost response can never store two answers. The draft (workbench-drafts.js)
 // lets a reload (or a lease that expired while the expert was away) come back to the
 // same answer.
 import { errorMessage, postJSON } from './api-client.js';
+import { projectDrafts } from './workbench-drafts.js';
 
 const HEARTBEAT_MS = 60 * 1000;
 
@@ -30,30 +31,6 @@ export function isTyping(target) {
 /** The translated strings the template put on <template id="wb-strings">. */
 export const strings = document.getElementById('wb-strings').dataset;
 
-/** Local drafts: localStorage throws when storage is disabled (some private modes). */
-function draftStore(key) {
-  return {
-    load() {
-      try {
-        const draft = JSON.parse(window.localStorage.getItem(key));
-        return draft && typeof draft === 'object' ? draft : null;
-      } catch {
-        return null;
-      }
-    },
-    save(draft) {
-      try {
-        window.localStorage.setItem(key, JSON.stringify(draft));
-      } catch { /* no drafts */ }
-    },
-    clear() {
-      try {
-        window.localStorage.removeItem(key);
-      } catch { /* no drafts */ }
-    },
-  };
-}
-
 const root = document.getElementById('workbench');
 const submitButton = document.getElementById('submit-button');
 const skipButton = document.getElementById('skip-button');
@@ -66,7 +43,7 @@ const helpButton = document.getElementById('shortcuts-button');
 const skipDialog = document.getElementById('skip-dialog');
 const skipOther = document.getElementById('skip-other');
 const skipNote = document.getElementById('skip-note');
-const drafts = draftStore(`wanbiao-draft-${root.dataset.project}`);
+const drafts = projectDrafts(root.dataset.project);
 
 let kind = null; // the task type's part, see startWorkbench
 let taskId = null; // the task on screen
@@ -95,7 +72,7 @@ function hideMessage(tone) {
 
 function saveDraft() {
   if (taskId === null) return;
-  drafts.save({ task_id: taskId, state: kind.state(), client_uuid: clientUuid, sent_as: sentAs });
+  drafts.save(taskId, { state: kind.state(), clientUuid, sentAs });
 }
 
 function canSubmit() {
@@ -127,16 +104,9 @@ function changed() {
 function render(claimed) {
   taskId = claimed.task_id;
   kind.render(claimed.item || {});
-  const draft = drafts.load();
-  if (draft && draft.task_id === taskId && typeof draft.client_uuid === 'string'
-      && draft.state && kind.restore(draft.state)) {
-    clientUuid = draft.client_uuid;
-    sentAs = typeof draft.sent_as === 'string' ? draft.sent_as : null;
-  } else {
-    if (draft) drafts.clear(); // a draft for a task no longer leased to us
-    clientUuid = null;
-    sentAs = null;
-  }
+  const resumed = drafts.resume(taskId, (state) => kind.restore(state));
+  clientUuid = resumed ? resumed.clientUuid : null;
+  sentAs = resumed ? resumed.sentAs : null;
   hideMessage('error');
   if (kind.focus) kind.focus();
 }
