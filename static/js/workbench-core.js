@@ -7,6 +7,10 @@
 // same answer.
 import { errorMessage, postJSON } from './api-client.js';
 import { projectDrafts } from './workbench-drafts.js';
+import { isTyping } from './workbench-keys.js';
+import { skipDialog } from './workbench-skip-dialog.js';
+
+export { isTyping };
 
 const HEARTBEAT_MS = 60 * 1000;
 
@@ -22,12 +26,6 @@ function newUuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** True while the user types into a field (keys then belong to the field). */
-export function isTyping(target) {
-  return target instanceof HTMLElement
-    && (target.isContentEditable || target.closest('input, textarea, select') !== null);
-}
-
 /** The translated strings the template put on <template id="wb-strings">. */
 export const strings = document.getElementById('wb-strings').dataset;
 
@@ -40,9 +38,11 @@ const taskArea = document.getElementById('wb-task');
 const goldBox = document.getElementById('wb-gold');
 const help = document.getElementById('wb-shortcuts');
 const helpButton = document.getElementById('shortcuts-button');
-const skipDialog = document.getElementById('skip-dialog');
-const skipOther = document.getElementById('skip-other');
-const skipNote = document.getElementById('skip-note');
+const skipElements = {
+  dialog: document.getElementById('skip-dialog'),
+  otherForm: document.getElementById('skip-other'),
+  note: document.getElementById('skip-note'),
+};
 const drafts = projectDrafts(root.dataset.project);
 
 let kind = null; // the task type's part, see startWorkbench
@@ -53,7 +53,7 @@ let busy = false; // a claim, submit or skip is in flight
 let needsClaim = false; // lease lost or claim failed: the next submit claims first
 let finished = false; // no task left, or the server stopped us
 let messageKind = null;
-let focusBeforeSkip = null; // where the keyboard was when the skip dialog opened
+let skipper = null; // the skip dialog, see listen
 
 function show(text, tone) {
   message.textContent = text;
@@ -226,18 +226,10 @@ async function submit() {
 }
 
 function openSkip() {
-  if (skipButton.disabled || skipDialog.open) return;
-  focusBeforeSkip = document.activeElement;
-  skipOther.hidden = true;
-  skipNote.value = '';
-  skipDialog.showModal();
-  const first = skipDialog.querySelector('[data-reason]');
-  if (first) first.focus();
+  if (!skipButton.disabled) skipper.open();
 }
 
-// The server stores the reason's code ("other" with the expert's words), never the label.
-async function skip(reason, note = '') {
-  skipDialog.close();
+async function skip(reason, note) {
   if (taskId === null || busy) return;
   busy = true;
   refresh();
@@ -277,7 +269,7 @@ function enterSubmits(event) {
 }
 
 function onKey(event) {
-  if (event.defaultPrevented || event.isComposing || skipDialog.open) return;
+  if (event.defaultPrevented || event.isComposing || skipper.isOpen()) return;
   if (enterSubmits(event)) {
     event.preventDefault(); // otherwise a focused button would also get a click
     if (!event.repeat) submit();
@@ -297,43 +289,11 @@ function onKey(event) {
   }
 }
 
-function chooseSkipReason(reason) {
-  if (reason !== 'other') {
-    skip(reason);
-    return;
-  }
-  skipOther.hidden = false; // "other" needs the expert's own words
-  skipNote.focus();
-}
-
-function onSkipDialogKey(event) {
-  if (isTyping(event.target) || !/^[1-9]$/.test(event.key)) return;
-  const choice = skipDialog.querySelector(`[data-reason][data-key="${event.key}"]`);
-  if (choice) {
-    event.preventDefault();
-    chooseSkipReason(choice.dataset.reason);
-  }
-}
-
 function listen() {
   submitButton.addEventListener('click', () => submit());
   skipButton.addEventListener('click', () => openSkip());
   helpButton.addEventListener('click', () => toggleHelp());
-  skipDialog.addEventListener('keydown', onSkipDialogKey);
-  skipDialog.addEventListener('click', (event) => {
-    const choice = event.target.closest('[data-reason]');
-    if (choice) chooseSkipReason(choice.dataset.reason);
-    else if (event.target.closest('[data-cancel]') || event.target === skipDialog) skipDialog.close();
-  });
-  skipOther.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (skipNote.value.trim()) skip('other', skipNote.value.trim());
-    else skipOther.reportValidity();
-  });
-  skipDialog.addEventListener('close', () => {
-    if (focusBeforeSkip && document.contains(focusBeforeSkip)) focusBeforeSkip.focus({ preventScroll: true });
-    focusBeforeSkip = null;
-  });
+  skipper = skipDialog(skipElements, skip);
   document.addEventListener('keydown', onKey);
 }
 
