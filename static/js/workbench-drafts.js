@@ -38,7 +38,8 @@ export function projectDrafts(projectId) {
       const draft = read(key);
       if (draft && draft.task_id === taskId && typeof draft.client_uuid === 'string'
           && draft.state && restore(draft.state)) {
-        return { clientUuid: draft.client_uuid, sentAs: typeof draft.sent_as === 'string' ? draft.sent_as : null };
+        const sentAs = typeof draft.sent_as === 'string' ? draft.sent_as : null;
+        return { clientUuid: draft.client_uuid, sentAs };
       }
       if (draft) clear();
       return null;
