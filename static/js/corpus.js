@@ -1,6 +1,6 @@
 // While a corpus is being split into items, poll its status and reload the
 // page once it is done, so the server renders the final counts and errors.
-import { getJSON } from './csrf.js';
+import { getJSON } from './api-client.js';
 
 const corpus = document.getElementById('corpus');
 const bar = document.getElementById('ingest-bar');

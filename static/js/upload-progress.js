@@ -1,6 +1,6 @@
 // An upload whose progress shows as a bar and a percentage: the corpus upload and the
 // collection workbench's pictures. XMLHttpRequest because fetch() has no upload progress events.
-import { csrfToken } from './csrf.js';
+import { csrfToken } from './api-client.js';
 
 /** A function that shows a whole percent on `bar` (a <progress max="100">) and in `label`. */
 export function percentDisplay(bar, label) {

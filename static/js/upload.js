@@ -1,5 +1,5 @@
 // Corpus upload with a progress bar.
-import { errorMessage } from './csrf.js';
+import { errorMessage } from './api-client.js';
 import { percentDisplay, uploadRequest } from './upload-progress.js';
 
 const form = document.getElementById('upload-form');

@@ -3,7 +3,7 @@
 // pictures, with a PNG or JPEG: chosen (U) or dropped, uploaded with a progress bar,
 // previewed, then submitted with Enter. The server checks the picture and keeps it under a
 // key of its own; the answer names that key and the picture's SHA-256.
-import { errorMessage } from './csrf.js';
+import { errorMessage } from './api-client.js';
 import { percentDisplay, uploadRequest } from './upload-progress.js';
 import { isTyping, startWorkbench } from './workbench-core.js';
 

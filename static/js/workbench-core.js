@@ -2,10 +2,15 @@
 //
 // A task type plugs in a "kind" object (see startWorkbench). The server leases one task
 // per expert and project and answers a repeated client_uuid with the first answer, so a
-// retry after a lost response can never store two answers. The draft in localStorage
+// retry after a lost response can never store two answers. The draft (workbench-drafts.js)
 // lets a reload (or a lease that expired while the expert was away) come back to the
 // same answer.
-import { errorMessage, postJSON } from './csrf.js';
+import { errorMessage, postJSON } from './api-client.js';
+import { projectDrafts } from './workbench-drafts.js';
+import { isTyping } from './workbench-keys.js';
+import { skipDialog } from './workbench-skip-dialog.js';
+
+export { isTyping };
 
 const HEARTBEAT_MS = 60 * 1000;
 
@@ -21,360 +26,310 @@ function newUuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** True while the user types into a field (keys then belong to the field). */
-export function isTyping(target) {
-  return target instanceof HTMLElement
-    && (target.isContentEditable || target.closest('input, textarea, select') !== null);
-}
+/**
+ * The translated strings the template put on <template id="wb-strings">, for core and the
+ * task types; copied in when the workbench starts.
+ */
+export const strings = {};
 
-/** The translated strings the template put on <template id="wb-strings">. */
-export const strings = document.getElementById('wb-strings').dataset;
-
-/** Local drafts: localStorage throws when storage is disabled (some private modes). */
-function draftStore(key) {
+/** The page's elements the loop works with, looked up when the workbench starts. */
+function findPage() {
+  const byId = (id) => document.getElementById(id);
   return {
-    load() {
-      try {
-        const draft = JSON.parse(window.localStorage.getItem(key));
-        return draft && typeof draft === 'object' ? draft : null;
-      } catch {
-        return null;
-      }
-    },
-    save(draft) {
-      try {
-        window.localStorage.setItem(key, JSON.stringify(draft));
-      } catch { /* no drafts */ }
-    },
-    clear() {
-      try {
-        window.localStorage.removeItem(key);
-      } catch { /* no drafts */ }
-    },
+    root: byId('workbench'),
+    submitButton: byId('submit-button'),
+    skipButton: byId('skip-button'),
+    doneCount: byId('done-count'),
+    message: byId('wb-message'),
+    taskArea: byId('wb-task'),
+    goldBox: byId('wb-gold'),
+    help: byId('wb-shortcuts'),
+    helpButton: byId('shortcuts-button'),
+    skip: { dialog: byId('skip-dialog'), otherForm: byId('skip-other'), note: byId('skip-note') },
+    strings: byId('wb-strings').dataset,
   };
 }
 
-const root = document.getElementById('workbench');
-const submitButton = document.getElementById('submit-button');
-const skipButton = document.getElementById('skip-button');
-const doneCount = document.getElementById('done-count');
-const message = document.getElementById('wb-message');
-const taskArea = document.getElementById('wb-task');
-const goldBox = document.getElementById('wb-gold');
-const help = document.getElementById('wb-shortcuts');
-const helpButton = document.getElementById('shortcuts-button');
-const skipDialog = document.getElementById('skip-dialog');
-const skipOther = document.getElementById('skip-other');
-const skipNote = document.getElementById('skip-note');
-const drafts = draftStore(`wanbiao-draft-${root.dataset.project}`);
-
-let kind = null; // the task type's part, see startWorkbench
-let taskId = null; // the task on screen
-let clientUuid = null;
-let sentAs = null; // JSON of the result that went to the server with clientUuid
-let busy = false; // a claim, submit or skip is in flight
-let needsClaim = false; // lease lost or claim failed: the next submit claims first
-let finished = false; // no task left, or the server stopped us
-let messageKind = null;
-let focusBeforeSkip = null; // where the keyboard was when the skip dialog opened
-
-function show(text, tone) {
-  message.textContent = text;
-  message.className = `flash flash-${tone}`;
-  message.setAttribute('role', tone === 'error' ? 'alert' : 'status');
-  message.hidden = false;
-  messageKind = tone;
-}
-
-function hideMessage(tone) {
-  if (!tone || messageKind === tone) {
-    message.hidden = true;
-    messageKind = null;
+/** One page's loop: its elements, its task type's part and where the expert stands. */
+class Workbench {
+  constructor(page, kind) {
+    this.page = page;
+    this.kind = kind; // the task type's part, see startWorkbench
+    this.drafts = projectDrafts(page.root.dataset.project);
+    this.skipDialog = skipDialog(page.skip, (reason, note) => this.skip(reason, note));
+    this.taskId = null; // the task on screen
+    this.clientUuid = null;
+    this.sentAs = null; // JSON of the result that went to the server with clientUuid
+    this.busy = false; // a claim, submit or skip is in flight
+    this.needsClaim = false; // lease lost or claim failed: the next submit claims first
+    this.finished = false; // no task left, or the server stopped us
+    this.messageKind = null;
   }
-}
 
-function saveDraft() {
-  if (taskId === null) return;
-  drafts.save({ task_id: taskId, state: kind.state(), client_uuid: clientUuid, sent_as: sentAs });
-}
-
-function canSubmit() {
-  return !busy && !finished && (needsClaim || (taskId !== null && kind.result() !== null));
-}
-
-function refresh() {
-  submitButton.disabled = !canSubmit();
-  skipButton.disabled = busy || finished || taskId === null || needsClaim;
-  root.setAttribute('aria-busy', String(busy));
-}
-
-/** The answer on screen changed: keep the draft and decide which client_uuid it gets. */
-function changed() {
-  if (taskId === null) return;
-  // The same answer keeps its uuid so a retry is recognised. A different answer after
-  // a send gets a fresh uuid, so the server reports an answer that already landed
-  // instead of silently returning the old one as if it were new.
-  const result = kind.result();
-  if (clientUuid === null || (sentAs !== null && JSON.stringify(result) !== sentAs)) {
-    clientUuid = newUuid();
-    sentAs = null;
+  show(text, tone) {
+    const { message } = this.page;
+    message.textContent = text;
+    message.className = `flash flash-${tone}`;
+    message.setAttribute('role', tone === 'error' ? 'alert' : 'status');
+    message.hidden = false;
+    this.messageKind = tone;
   }
-  saveDraft();
-  hideMessage('info');
-  refresh();
-}
 
-function render(claimed) {
-  taskId = claimed.task_id;
-  kind.render(claimed.item || {});
-  const draft = drafts.load();
-  if (draft && draft.task_id === taskId && typeof draft.client_uuid === 'string'
-      && draft.state && kind.restore(draft.state)) {
-    clientUuid = draft.client_uuid;
-    sentAs = typeof draft.sent_as === 'string' ? draft.sent_as : null;
-  } else {
-    if (draft) drafts.clear(); // a draft for a task no longer leased to us
-    clientUuid = null;
-    sentAs = null;
+  hideMessage(tone) {
+    if (!tone || this.messageKind === tone) {
+      this.page.message.hidden = true;
+      this.messageKind = null;
+    }
   }
-  hideMessage('error');
-  if (kind.focus) kind.focus();
-}
 
-function stop(text, tone) {
-  finished = true;
-  taskId = null;
-  kind.hide();
-  taskArea.hidden = true;
-  show(text, tone);
-}
-
-async function claim({ resubmit = false } = {}) {
-  busy = true;
-  refresh();
-  let response;
-  try {
-    response = await postJSON(root.dataset.claim, {});
-  } catch {
-    response = null;
+  saveDraft() {
+    if (this.taskId === null) return;
+    const { clientUuid, sentAs } = this;
+    this.drafts.save(this.taskId, { state: this.kind.state(), clientUuid, sentAs });
   }
-  busy = false;
-  if (response && response.status === 204) {
-    needsClaim = false;
-    drafts.clear();
-    stop(strings.noneLeft, 'info');
-  } else if (response && response.status === 200 && response.body) {
-    needsClaim = false;
-    const previous = taskId;
-    render(response.body);
-    if (resubmit && taskId === previous && kind.result() !== null) {
-      submit();
+
+  /** The API address `name` on the page (written for task 0) made for the task on screen. */
+  taskUrl(name, tail) {
+    const url = this.page.root.dataset[name];
+    return url.replace(new RegExp(`/0/${tail}$`), `/${this.taskId}/${tail}`);
+  }
+
+  canSubmit() {
+    return !this.busy && !this.finished
+      && (this.needsClaim || (this.taskId !== null && this.kind.result() !== null));
+  }
+
+  refresh() {
+    const { submitButton, skipButton, root } = this.page;
+    submitButton.disabled = !this.canSubmit();
+    skipButton.disabled = this.busy || this.finished || this.taskId === null || this.needsClaim;
+    root.setAttribute('aria-busy', String(this.busy));
+  }
+
+  /** The answer on screen changed: keep the draft and decide which client_uuid it gets. */
+  changed() {
+    if (this.taskId === null) return;
+    // The same answer keeps its uuid so a retry is recognised. A different answer after
+    // a send gets a fresh uuid, so the server reports an answer that already landed
+    // instead of silently returning the old one as if it were new.
+    const result = this.kind.result();
+    if (this.clientUuid === null
+        || (this.sentAs !== null && JSON.stringify(result) !== this.sentAs)) {
+      this.clientUuid = newUuid();
+      this.sentAs = null;
+    }
+    this.saveDraft();
+    this.hideMessage('info');
+    this.refresh();
+  }
+
+  render(claimed) {
+    this.taskId = claimed.task_id;
+    this.kind.render(claimed.item || {});
+    const resumed = this.drafts.resume(this.taskId, (state) => this.kind.restore(state));
+    this.clientUuid = resumed ? resumed.clientUuid : null;
+    this.sentAs = resumed ? resumed.sentAs : null;
+    this.hideMessage('error');
+    if (this.kind.focus) this.kind.focus();
+  }
+
+  stop(text, tone) {
+    this.finished = true;
+    this.taskId = null;
+    this.kind.hide();
+    this.page.taskArea.hidden = true;
+    this.show(text, tone);
+  }
+
+  async claim({ resubmit = false } = {}) {
+    this.busy = true;
+    this.refresh();
+    let response;
+    try {
+      response = await postJSON(this.page.root.dataset.claim, {});
+    } catch {
+      response = null;
+    }
+    this.busy = false;
+    if (response && response.status === 204) {
+      this.needsClaim = false;
+      this.drafts.clear();
+      this.stop(strings.noneLeft, 'info');
+    } else if (response && response.status === 200 && response.body) {
+      this.needsClaim = false;
+      const previous = this.taskId;
+      this.render(response.body);
+      if (resubmit && this.taskId === previous && this.kind.result() !== null) {
+        this.submit();
+        return;
+      }
+    } else if (response && response.status === 403) {
+      // Paused by check items, or the daily cap: only the server knows when it ends.
+      this.stop(errorMessage(response.body, strings.error), 'error');
+    } else {
+      this.needsClaim = true;
+      this.show(response ? errorMessage(response.body, strings.error) : strings.error, 'error');
+    }
+    this.refresh();
+  }
+
+  showGold(gold) {
+    const { goldBox } = this.page;
+    goldBox.hidden = !gold;
+    if (!gold) return;
+    goldBox.className = `gold-feedback ${gold.passed ? 'gold-pass' : 'gold-fail'}`;
+    goldBox.replaceChildren();
+    const verdict = document.createElement('strong');
+    verdict.textContent = gold.passed ? strings.goldPassed : strings.goldFailed;
+    goldBox.append(verdict);
+    const expected = this.kind.expected && gold.expected ? this.kind.expected(gold.expected) : '';
+    if (expected && !gold.passed) {
+      const line = document.createElement('span');
+      line.className = 'gold-expected';
+      // A full-width colon (正确答案：) brings its own space; an ASCII one needs one.
+      const gap = strings.goldExpected.endsWith('：') ? '' : ' ';
+      line.textContent = `${strings.goldExpected}${gap}${expected}`;
+      goldBox.append(line);
+    }
+  }
+
+  submitted(response) {
+    const { doneCount } = this.page;
+    this.drafts.clear();
+    doneCount.textContent = String((parseInt(doneCount.textContent, 10) || 0) + 1);
+    this.show(strings.saved, 'info');
+    this.showGold(response.body && response.body.gold);
+    this.taskId = null;
+    this.claim();
+  }
+
+  refused(response) {
+    const code = response.body && response.body.error && response.body.error.code;
+    if (response.status === 409 && code === 'already_submitted') {
+      this.drafts.clear();
+      this.show(errorMessage(response.body, strings.error), 'info');
+      this.taskId = null;
+      this.claim();
       return;
     }
-  } else if (response && response.status === 403) {
-    // Paused by check items, or the daily cap: only the server knows when it ends.
-    stop(errorMessage(response.body, strings.error), 'error');
-  } else {
-    needsClaim = true;
-    show(response ? errorMessage(response.body, strings.error) : strings.error, 'error');
+    if (response.status === 409) {
+      this.needsClaim = true; // lease_expired: the draft stays, the next submit claims again
+      this.show(strings.expired, 'error');
+    } else {
+      if (response.status === 404) this.needsClaim = true; // the lease went to someone else
+      this.show(errorMessage(response.body, strings.error), 'error');
+    }
+    this.refresh();
   }
-  refresh();
-}
 
-function showGold(gold) {
-  goldBox.hidden = !gold;
-  if (!gold) return;
-  goldBox.className = `gold-feedback ${gold.passed ? 'gold-pass' : 'gold-fail'}`;
-  goldBox.replaceChildren();
-  const verdict = document.createElement('strong');
-  verdict.textContent = gold.passed ? strings.goldPassed : strings.goldFailed;
-  goldBox.append(verdict);
-  const expected = kind.expected && gold.expected ? kind.expected(gold.expected) : '';
-  if (expected && !gold.passed) {
-    const line = document.createElement('span');
-    line.className = 'gold-expected';
-    // A full-width colon (正确答案：) brings its own space; an ASCII one needs one.
-    const gap = strings.goldExpected.endsWith('：') ? '' : ' ';
-    line.textContent = `${strings.goldExpected}${gap}${expected}`;
-    goldBox.append(line);
+  async submit() {
+    if (!this.canSubmit()) return;
+    if (this.needsClaim) {
+      this.claim({ resubmit: true });
+      return;
+    }
+    const result = this.kind.result();
+    if (this.clientUuid === null) this.clientUuid = newUuid();
+    this.busy = true;
+    this.sentAs = JSON.stringify(result);
+    this.saveDraft();
+    this.refresh();
+    const url = this.taskUrl('submit', 'annotations');
+    let response;
+    try {
+      response = await postJSON(url, { result, client_uuid: this.clientUuid });
+    } catch {
+      this.busy = false;
+      // The draft stays; submitting again retries with the same uuid.
+      this.show(strings.error, 'error');
+      this.refresh();
+      return;
+    }
+    this.busy = false;
+    if (response.status === 201) this.submitted(response);
+    else this.refused(response);
   }
-}
 
-function submitted(response) {
-  drafts.clear();
-  doneCount.textContent = String((parseInt(doneCount.textContent, 10) || 0) + 1);
-  show(strings.saved, 'info');
-  showGold(response.body && response.body.gold);
-  taskId = null;
-  claim();
-}
-
-function refused(response) {
-  const code = response.body && response.body.error && response.body.error.code;
-  if (response.status === 409 && code === 'already_submitted') {
-    drafts.clear();
-    show(errorMessage(response.body, strings.error), 'info');
-    taskId = null;
-    claim();
-    return;
+  openSkip() {
+    if (!this.page.skipButton.disabled) this.skipDialog.open();
   }
-  if (response.status === 409) {
-    needsClaim = true; // lease_expired: the draft stays, the next submit claims again
-    show(strings.expired, 'error');
-  } else {
-    if (response.status === 404) needsClaim = true; // the lease went to someone else
-    show(errorMessage(response.body, strings.error), 'error');
+
+  async skip(reason, note) {
+    if (this.taskId === null || this.busy) return;
+    this.busy = true;
+    this.refresh();
+    const url = this.taskUrl('skip', 'skip');
+    let response;
+    try {
+      response = await postJSON(url, note ? { reason, note } : { reason });
+    } catch {
+      this.busy = false;
+      this.show(strings.error, 'error');
+      this.refresh();
+      return;
+    }
+    this.busy = false;
+    this.drafts.clear();
+    this.taskId = null;
+    if (response.status === 204) this.show(strings.skipped, 'info');
+    else this.show(errorMessage(response.body, strings.error), 'error');
+    this.page.goldBox.hidden = true;
+    this.claim();
   }
-  refresh();
-}
 
-async function submit() {
-  if (!canSubmit()) return;
-  if (needsClaim) {
-    claim({ resubmit: true });
-    return;
+  toggleHelp(open = this.page.help.hidden) {
+    this.page.help.hidden = !open;
+    this.page.helpButton.setAttribute('aria-expanded', String(open));
   }
-  const result = kind.result();
-  if (clientUuid === null) clientUuid = newUuid();
-  busy = true;
-  sentAs = JSON.stringify(result);
-  saveDraft();
-  refresh();
-  const url = root.dataset.submit.replace(/\/0\/annotations$/, `/${taskId}/annotations`);
-  let response;
-  try {
-    response = await postJSON(url, { result, client_uuid: clientUuid });
-  } catch {
-    busy = false;
-    show(strings.error, 'error'); // the draft stays; submitting again retries with the same uuid
-    refresh();
-    return;
+
+  enterSubmits(event) {
+    if (event.key !== 'Enter' || event.shiftKey || event.altKey) return false;
+    const ctrl = event.ctrlKey || event.metaKey;
+    if (this.kind.submitWithCtrl) return ctrl;
+    if (ctrl || isTyping(event.target)) return false;
+    // Enter keeps its own meaning on links, <summary> and the page's other controls.
+    const target = event.target;
+    return target === document.body || target === document.documentElement
+      || (this.page.root.contains(target) && !target.closest('a, summary, dialog'));
   }
-  busy = false;
-  if (response.status === 201) submitted(response);
-  else refused(response);
-}
 
-function openSkip() {
-  if (skipButton.disabled || skipDialog.open) return;
-  focusBeforeSkip = document.activeElement;
-  skipOther.hidden = true;
-  skipNote.value = '';
-  skipDialog.showModal();
-  const first = skipDialog.querySelector('[data-reason]');
-  if (first) first.focus();
-}
-
-// The server stores the reason's code ("other" with the expert's words), never the label.
-async function skip(reason, note = '') {
-  skipDialog.close();
-  if (taskId === null || busy) return;
-  busy = true;
-  refresh();
-  const url = root.dataset.skip.replace(/\/0\/skip$/, `/${taskId}/skip`);
-  let response;
-  try {
-    response = await postJSON(url, note ? { reason, note } : { reason });
-  } catch {
-    busy = false;
-    show(strings.error, 'error');
-    refresh();
-    return;
+  onKey(event) {
+    if (event.defaultPrevented || event.isComposing || this.skipDialog.isOpen()) return;
+    if (this.enterSubmits(event)) {
+      event.preventDefault(); // otherwise a focused button would also get a click
+      if (!event.repeat) this.submit();
+      return;
+    }
+    const plain = !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
+    if (plain && event.key === '?') {
+      event.preventDefault();
+      this.toggleHelp();
+    } else if (plain && event.key === 'Escape' && !this.page.help.hidden) {
+      this.toggleHelp(false);
+    } else if (plain && this.kind.skipKey && (event.key === 's' || event.key === 'S')) {
+      event.preventDefault();
+      this.openSkip();
+    } else if (!this.finished && this.taskId !== null && !this.busy && this.kind.onKey(event)) {
+      event.preventDefault();
+    }
   }
-  busy = false;
-  drafts.clear();
-  taskId = null;
-  if (response.status === 204) show(strings.skipped, 'info');
-  else show(errorMessage(response.body, strings.error), 'error');
-  goldBox.hidden = true;
-  claim();
-}
 
-function toggleHelp(open = help.hidden) {
-  help.hidden = !open;
-  helpButton.setAttribute('aria-expanded', String(open));
-}
-
-function enterSubmits(event) {
-  if (event.key !== 'Enter' || event.shiftKey || event.altKey) return false;
-  const ctrl = event.ctrlKey || event.metaKey;
-  if (kind.submitWithCtrl) return ctrl;
-  if (ctrl || isTyping(event.target)) return false;
-  // Enter keeps its own meaning on links, <summary> and the page's other controls.
-  const target = event.target;
-  return target === document.body || target === document.documentElement
-    || (root.contains(target) && !target.closest('a, summary, dialog'));
-}
-
-function onKey(event) {
-  if (event.defaultPrevented || event.isComposing || skipDialog.open) return;
-  if (enterSubmits(event)) {
-    event.preventDefault(); // otherwise a focused button would also get a click
-    if (!event.repeat) submit();
-    return;
+  listen() {
+    this.page.submitButton.addEventListener('click', () => this.submit());
+    this.page.skipButton.addEventListener('click', () => this.openSkip());
+    this.page.helpButton.addEventListener('click', () => this.toggleHelp());
+    document.addEventListener('keydown', (event) => this.onKey(event));
   }
-  const plain = !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
-  if (plain && event.key === '?') {
-    event.preventDefault();
-    toggleHelp();
-  } else if (plain && event.key === 'Escape' && !help.hidden) {
-    toggleHelp(false);
-  } else if (plain && kind.skipKey && (event.key === 's' || event.key === 'S')) {
-    event.preventDefault();
-    openSkip();
-  } else if (!finished && taskId !== null && !busy && kind.onKey(event)) {
-    event.preventDefault();
+
+  startHeartbeat() {
+    // While a task is on screen the lease is renewed, so a slow, careful expert never
+    // loses the task to the pool; a failed renewal shows up at submit (409).
+    window.setInterval(() => {
+      if (this.taskId === null || this.busy || this.finished || this.needsClaim) return;
+      const url = this.taskUrl('heartbeat', 'heartbeat');
+      postJSON(url, {}).catch(() => { /* the next submit reports the problem */ });
+    }, HEARTBEAT_MS);
   }
-}
-
-function chooseSkipReason(reason) {
-  if (reason !== 'other') {
-    skip(reason);
-    return;
-  }
-  skipOther.hidden = false; // "other" needs the expert's own words
-  skipNote.focus();
-}
-
-function onSkipDialogKey(event) {
-  if (isTyping(event.target) || !/^[1-9]$/.test(event.key)) return;
-  const choice = skipDialog.querySelector(`[data-reason][data-key="${event.key}"]`);
-  if (choice) {
-    event.preventDefault();
-    chooseSkipReason(choice.dataset.reason);
-  }
-}
-
-function listen() {
-  submitButton.addEventListener('click', () => submit());
-  skipButton.addEventListener('click', () => openSkip());
-  helpButton.addEventListener('click', () => toggleHelp());
-  skipDialog.addEventListener('keydown', onSkipDialogKey);
-  skipDialog.addEventListener('click', (event) => {
-    const choice = event.target.closest('[data-reason]');
-    if (choice) chooseSkipReason(choice.dataset.reason);
-    else if (event.target.closest('[data-cancel]') || event.target === skipDialog) skipDialog.close();
-  });
-  skipOther.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (skipNote.value.trim()) skip('other', skipNote.value.trim());
-    else skipOther.reportValidity();
-  });
-  skipDialog.addEventListener('close', () => {
-    if (focusBeforeSkip && document.contains(focusBeforeSkip)) focusBeforeSkip.focus({ preventScroll: true });
-    focusBeforeSkip = null;
-  });
-  document.addEventListener('keydown', onKey);
-}
-
-function startHeartbeat() {
-  // While a task is on screen the lease is renewed, so a slow, careful expert never
-  // loses the task to the pool; a failed renewal shows up at submit (409).
-  window.setInterval(() => {
-    if (taskId === null || busy || finished || needsClaim) return;
-    const url = root.dataset.heartbeat.replace(/\/0\/heartbeat$/, `/${taskId}/heartbeat`);
-    postJSON(url, {}).catch(() => { /* the next submit reports the problem */ });
-  }, HEARTBEAT_MS);
 }
 
 /**
@@ -394,21 +349,23 @@ function startHeartbeat() {
  * submit claim the task again (an upload answered that the lease is gone).
  */
 export function startWorkbench(taskKind) {
-  kind = taskKind;
-  listen();
-  startHeartbeat();
-  refresh();
-  claim();
+  const page = findPage();
+  Object.assign(strings, page.strings);
+  const workbench = new Workbench(page, taskKind);
+  workbench.listen();
+  workbench.startHeartbeat();
+  workbench.refresh();
+  workbench.claim();
   return {
-    changed,
-    show,
-    hideMessage,
+    changed: () => workbench.changed(),
+    show: (text, tone) => workbench.show(text, tone),
+    hideMessage: (tone) => workbench.hideMessage(tone),
     /** A task is on screen and may be edited. */
-    active: () => taskId !== null && !busy && !finished,
-    task: () => taskId,
+    active: () => workbench.taskId !== null && !workbench.busy && !workbench.finished,
+    task: () => workbench.taskId,
     leaseLost() {
-      needsClaim = true;
-      refresh();
+      workbench.needsClaim = true;
+      workbench.refresh();
     },
   };
 }

@@ -1,5 +1,6 @@
-// Same-origin fetch helpers for the session-authenticated API.
-// The API accepts a browser session only with the CSRF token in a header.
+// The browser's client of the JSON API (/api/v1): same-origin requests under the session,
+// answers read as {status, body}. The API accepts a browser session only with the CSRF
+// token in a header, which is why every request carries it.
 
 export function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
