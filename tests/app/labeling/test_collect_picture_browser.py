@@ -13,8 +13,8 @@ import pytest
 
 from tests.app import test_end_to_end_browser as end_to_end
 from tests.app.conftest import World
+from tests.app.corpora.test_images import png, upload
 from tests.app.test_end_to_end_browser import log_in, shot
-from tests.app.test_image_corpora import png, upload
 
 pytestmark = pytest.mark.browser
 browser = end_to_end.browser

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from tests.app.conftest import Api, World, login
-from tests.app.test_exports import download
+from tests.app.exports.test_exports import download
 
 TEXTS = ["张三在合肥工作。", "李四去了芜湖。"]
 

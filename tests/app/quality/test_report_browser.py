@@ -114,9 +114,9 @@ def test_box_agreement_report_in_the_browser(live_app: Any, world: World, browse
                                              base_url: str) -> None:
     from playwright.sync_api import expect
 
-    from tests.app.test_bbox_browser import ready_image_corpus
-    from tests.app.test_box_agreement_report import BOX_LABELS, BOXES
-    from tests.app.test_image_corpora import archive, png
+    from tests.app.corpora.test_images import archive, png
+    from tests.app.labeling.test_bbox_browser import ready_image_corpus
+    from tests.app.quality.test_box_agreement_report import BOX_LABELS, BOXES
 
     vendor_email = world.user("vendor", world.org())
     vendor = world.api(vendor_email)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.app.conftest import World, login
-from tests.app.test_image_corpora import archive, png
+from tests.app.corpora.test_images import archive, png
 
 BOX_LABELS = ["车", "人"]
 # Two experts' boxes (x, y, w, h, label) on three 200 × 100 images, in claim order.

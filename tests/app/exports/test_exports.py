@@ -7,7 +7,7 @@ import urllib.request
 from typing import Any
 
 from tests.app.conftest import World, login
-from tests.app.test_quality_report import LABELS, TEXTS, label_everything
+from tests.app.quality.test_report import LABELS, TEXTS, label_everything
 
 
 def download(url: str) -> list[dict[str, Any]]:

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.app.claim_client import call
 from tests.app.conftest import World
+from tests.app.labeling.claim_client import call
 from tests.conftest import serve_in_thread
 
 
