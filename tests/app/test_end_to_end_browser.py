@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import PASSWORD, World
+from tests.app.builders import PASSWORD, World
 from tests.conftest import S3, make_app, serve_in_thread
 
 pytestmark = pytest.mark.browser

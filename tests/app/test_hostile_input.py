@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import PASSWORD, World, login
+from tests.app.builders import PASSWORD, World, login
 from tests.conftest import make_app
 
 XSS = '"><img src=x onerror=alert(1)></script><script>alert(2)</script>'
@@ -129,7 +129,7 @@ def test_duplicate_submits_under_retry_store_one_answer(world: World) -> None:
 
 def test_sort_parameter_naming_a_relation_is_400(tmp_path: Any, s3_server: Any) -> None:
     app = make_app(tmp_path, s3_server)
-    from tests.app.conftest import World as Builder
+    from tests.app.builders import World as Builder
 
     vendor = Builder(app).vendor_api()
     project = Builder(app).project(vendor, ["一。", "二。"], overlap=1)

@@ -7,7 +7,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.app.conftest import World
+from tests.app.builders import World
 from tests.conftest import S3, make_app
 
 

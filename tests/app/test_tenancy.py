@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.app.conftest import World, login
+from tests.app.builders import World, login
 
 
 def test_vendor_cannot_see_or_use_another_organizations_objects(app: Any, world: World) -> None:

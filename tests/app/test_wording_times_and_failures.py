@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from tests.app.conftest import World, login
+from tests.app.builders import World, login
 
 
 def test_task_list_shows_beijing_time_and_the_api_an_offset(app: Any, world: World) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import PASSWORD, World, login
+from tests.app.builders import PASSWORD, World, login
 from tests.conftest import make_app
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.app.conftest import World, login, valid_uscc
+from tests.app.builders import World, login, valid_uscc
 
 
 def test_admin_creates_organization_with_checked_credit_code(app: Any, world: World) -> None:

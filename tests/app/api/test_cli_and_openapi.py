@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.app.conftest import valid_uscc
+from tests.app.builders import valid_uscc
 
 
 def test_cli_creates_org_user_and_working_token(app: Any) -> None:

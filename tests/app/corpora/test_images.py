@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.app.conftest import Api, World
+from tests.app.builders import Api, World
 
 
 def png(width: int = 64, height: int = 48, colour: str = "red") -> bytes:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import World
+from tests.app.builders import World
 
 
 def corpus_count(app: Any) -> int:
@@ -115,7 +115,7 @@ def test_invalid_utf8_late_in_file_names_the_line(app: Any, world: World) -> Non
 
 
 def test_file_over_the_limit_is_413(tmp_path: Any, s3_server: Any) -> None:
-    from tests.app.conftest import World as Builder
+    from tests.app.builders import World as Builder
     from tests.conftest import make_app
 
     small = make_app(tmp_path, s3_server, MAX_CONTENT_LENGTH=1024)

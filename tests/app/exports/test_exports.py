@@ -6,7 +6,7 @@ import json
 import urllib.request
 from typing import Any
 
-from tests.app.conftest import World, login
+from tests.app.builders import World, login
 from tests.app.quality.test_report import LABELS, TEXTS, label_everything
 
 

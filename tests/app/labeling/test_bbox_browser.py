@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.app import test_end_to_end_browser as end_to_end
-from tests.app.conftest import Api, World
+from tests.app.builders import Api, World
 from tests.app.labeling.test_workbenches_browser import press, stored_results
 from tests.app.test_end_to_end_browser import log_in, shot
 

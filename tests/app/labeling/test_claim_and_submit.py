@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.app.conftest import World
+from tests.app.builders import World
 
 TEXTS = ["今天天气很好。", "这个政策非常有用。", "服务太差了。"]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import World
+from tests.app.builders import World
 from tests.app.labeling.claim_client import call
 from tests.conftest import serve_in_thread
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.app.conftest import Api, World
+from tests.app.builders import Api, World
 from tests.app.corpora.test_images import huge_png, jpeg, objects, png, upload
 
 PROMPT = "请拍一张你所在街道的照片（不要拍到人脸）。"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.app import test_end_to_end_browser as end_to_end
-from tests.app.conftest import World
+from tests.app.builders import World
 from tests.app.labeling.test_workbenches_browser import base_url, new_project, open_workbench, press
 from tests.app.test_end_to_end_browser import shot
 from tests.app.test_wording_times_and_failures import skip_events

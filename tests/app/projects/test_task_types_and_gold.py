@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.app.conftest import Api, World
+from tests.app.builders import Api, World
 
 TEXTS = ["张三在合肥工作。", "李四去了芜湖。", "王五住在蚌埠。", "赵六来自阜阳。", "孙七在淮南。",
          "周八在宿州。", "吴九在亳州。"]
@@ -130,7 +130,7 @@ def test_answered_items_cannot_become_gold(world: World) -> None:
 
 
 def test_project_form_sets_type_and_options(app: Any, world: World) -> None:
-    from tests.app.conftest import login
+    from tests.app.builders import login
 
     org = world.org()
     vendor = world.api(world.user("vendor", org))
@@ -153,7 +153,7 @@ def test_project_page_lists_tasks_and_takes_gold_file(app: Any, world: World) ->
     import io
     import json
 
-    from tests.app.conftest import login
+    from tests.app.builders import login
 
     org = world.org()
     vendor = world.api(world.user("vendor", org))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import World, login
+from tests.app.builders import World, login
 from tests.app.corpora.test_images import archive, png
 
 BOX_LABELS = ["车", "人"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import World, login
+from tests.app.builders import World, login
 from tests.app.projects.test_task_types_and_gold import gold_project
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import Api, World, login
+from tests.app.builders import Api, World, login
 from tests.app.projects.test_task_types_and_gold import gold_project
 from tests.app.quality.test_report import LABELS, PLAN, TEXTS, label_everything
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.app.conftest import World, login
+from tests.app.builders import World, login
 from tests.app.quality.test_report import LABELS, TEXTS, label_everything
 
 

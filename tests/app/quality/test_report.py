@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.app.conftest import Api, World
+from tests.app.builders import Api, World
 
 LABELS = ["正面", "负面", "中性"]
 TEXTS = [f"第{i}条评论。" for i in range(6)]

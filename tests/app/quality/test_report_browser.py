@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.app import test_end_to_end_browser as end_to_end
-from tests.app.conftest import Api, World
+from tests.app.builders import Api, World
 from tests.app.test_end_to_end_browser import log_in, shot
 
 pytestmark = pytest.mark.browser
