@@ -3,84 +3,23 @@ keyboard, an auditor reads Krippendorff's α. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.app.builders import PASSWORD, World
-from tests.conftest import S3, make_app, serve_in_thread
+from tests.app import browser as chromium
+from tests.app.browser import log_in, shot
+from tests.app.builders import World
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+browser = chromium.browser  # skipped where Debian's chromium is missing
+live_app = chromium.live_app
+world = chromium.live_world
+base_url = chromium.live_base_url
 PARAGRAPHS = ["加快建设合肥先进计算中心，提升智能算力供给能力。",
               "到2025年，全省通用人工智能产业规模达到2000亿元。",
               "各地各部门要加强组织领导，强化政策保障。"]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def live_app(tmp_path: Path, s3_server: S3) -> Iterator[Any]:
-    """An app whose jobs go to a real Huey consumer process, as under ``make run``."""
-    application = make_app(tmp_path, s3_server, HUEY_IMMEDIATE=False)
-    env = dict(os.environ, DATABASE_URL=application.config["SQLALCHEMY_DATABASE_URI"],
-               WANBIAO_SECRET_KEY=application.config["SECRET_KEY"],
-               WANBIAO_S3_ENDPOINT=s3_server.endpoint, WANBIAO_S3_ACCESS_KEY=s3_server.access_key,
-               WANBIAO_S3_SECRET_KEY=s3_server.secret_key,
-               WANBIAO_S3_BUCKET=application.config["S3_BUCKET"])
-    consumer = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey", "-w", "1"],
-        env=env, cwd=Path(__file__).resolve().parents[2])
-    yield application
-    consumer.terminate()
-    consumer.wait(timeout=30)
-
-
-@pytest.fixture
-def world(live_app: Any) -> World:
-    return World(live_app)
-
-
-@pytest.fixture
-def base_url(live_app: Any) -> Iterator[str]:
-    with serve_in_thread(live_app) as base:
-        yield base
-
-
-def log_in(browser: Any, base_url: str, email: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
-    page.set_default_timeout(60000)  # a loaded CI machine can be slow; never a race
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-    return page
-
-
-def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def vendor_creates_project(page: Any, base_url: str, tmp_path: Path) -> str:

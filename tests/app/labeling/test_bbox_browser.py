@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.app import test_end_to_end_browser as end_to_end
-from tests.app.builders import Api, World
-from tests.app.labeling.test_workbenches_browser import press, stored_results
-from tests.app.test_end_to_end_browser import log_in, shot
+from tests.app import browser as chromium
+from tests.app.browser import log_in, press, ready_image_corpus, shot, stored_results
+from tests.app.builders import World
 
 pytestmark = pytest.mark.browser
-browser = end_to_end.browser  # skipped where Debian's chromium is missing
-live_app = end_to_end.live_app
-world = end_to_end.world
-base_url = end_to_end.base_url
+browser = chromium.browser  # skipped where Debian's chromium is missing
+live_app = chromium.live_app
+world = chromium.live_world
+base_url = chromium.live_base_url
 WIDTH, HEIGHT = 2400, 1200
 LABELS = ["车辆", "行人", "路牌"]
 
@@ -41,18 +39,6 @@ def street(width: int = WIDTH, height: int = HEIGHT) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def ready_image_corpus(api: Api, data: bytes, filename: str) -> int:
-    """Upload through the API and wait for the worker process to finish the corpus."""
-    created = api.upload(data, filename, name="街景")
-    assert created.status_code == 201, created.json
-    corpus_id: int = created.json["id"]
-    deadline = time.monotonic() + 60
-    while (status := api.get(f"/api/v1/corpora/{corpus_id}").json["status"]) != "ready":
-        assert status != "failed" and time.monotonic() < deadline, status
-        time.sleep(0.2)
-    return corpus_id
 
 
 def bbox_project(world: World, data: bytes, filename: str) -> int:

@@ -3,25 +3,17 @@ submits, and the text becomes an item of the vendor's corpus."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.app import test_end_to_end_browser as end_to_end
+from tests.app import browser as chromium
+from tests.app.browser import log_in, shot
 from tests.app.builders import World
-from tests.app.test_end_to_end_browser import log_in, shot
 
 pytestmark = pytest.mark.browser
-browser = end_to_end.browser
-
-
-@pytest.fixture
-def base_url(app: Any) -> Iterator[str]:
-    from tests.conftest import serve_in_thread
-
-    with serve_in_thread(app) as base:
-        yield base
+browser = chromium.browser
+base_url = chromium.base_url
 
 
 def test_expert_contributes_a_text(app: Any, world: World, browser: Any,

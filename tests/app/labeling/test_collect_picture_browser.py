@@ -5,19 +5,19 @@ image corpus."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.app import test_end_to_end_browser as end_to_end
+from tests.app import browser as chromium
+from tests.app.browser import log_in, shot
 from tests.app.builders import World
 from tests.app.corpora.test_images import png, upload
-from tests.app.test_end_to_end_browser import log_in, shot
 
 pytestmark = pytest.mark.browser
-browser = end_to_end.browser
+browser = chromium.browser
+base_url = chromium.base_url
 
 DROP = """([name, data]) => {
   const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
@@ -28,14 +28,6 @@ DROP = """([name, data]) => {
   zone.dispatchEvent(new DragEvent('dragover', init));
   zone.dispatchEvent(new DragEvent('drop', init));
 }"""
-
-
-@pytest.fixture
-def base_url(app: Any) -> Iterator[str]:
-    from tests.conftest import serve_in_thread
-
-    with serve_in_thread(app) as base:
-        yield base
 
 
 def test_expert_uploads_pictures_and_sees_them_counted(app: Any, world: World, browser: Any,

@@ -7,15 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.app import test_end_to_end_browser as end_to_end
+from tests.app import browser as chromium
+from tests.app.browser import new_project, open_workbench, press, shot
 from tests.app.builders import World
-from tests.app.labeling.test_workbenches_browser import base_url, new_project, open_workbench, press
-from tests.app.test_end_to_end_browser import shot
 from tests.app.test_wording_times_and_failures import skip_events
 
 pytestmark = pytest.mark.browser
-browser = end_to_end.browser
-__all__ = ["base_url"]
+browser = chromium.browser
+base_url = chromium.base_url
 
 
 def test_skipping_with_a_code_then_in_own_words(app: Any, world: World, browser: Any,

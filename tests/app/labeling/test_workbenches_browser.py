@@ -6,55 +6,21 @@ stored answers are read back from the database. Screenshots go to test-artifacts
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from tests.app import test_end_to_end_browser as end_to_end
+from tests.app import browser as chromium
+from tests.app.browser import new_project, open_workbench, press, shot, stored_results
 from tests.app.builders import World
-from tests.app.test_end_to_end_browser import log_in, shot
 
 pytestmark = pytest.mark.browser
-browser = end_to_end.browser  # the same headless Chromium fixture, skipped where it is missing
+browser = chromium.browser  # the same headless Chromium fixture, skipped where it is missing
+base_url = chromium.base_url
 # Two characters outside the Basic Multilingual Plane come before the entities: one code
 # point each for the server, two UTF-16 units each for JavaScript.
 ASTRAL_TEXT = "𠀋😀张三在合肥工作。"
-
-
-@pytest.fixture
-def base_url(app: Any) -> Iterator[str]:
-    from tests.conftest import serve_in_thread
-
-    with serve_in_thread(app) as base:
-        yield base
-
-
-def new_project(world: World, kind: str, texts: list[str], labels: list[str],
-                **options: Any) -> int:
-    vendor = world.vendor_api()
-    corpus = world.ready_corpus(vendor, texts)
-    response = vendor.post("/api/v1/projects", {
-        "name": f"{kind} 项目", "corpus_id": corpus, "type": kind, "labels": labels,
-        "overlap": 1, "instructions": "请认真标注。", **options})
-    assert response.status_code == 201, response.json
-    project_id: int = response.json["id"]
-    return project_id
-
-
-def open_workbench(browser: Any, base_url: str, world: World, project: int) -> Any:
-    page = log_in(browser, base_url, world.user("expert"))
-    page.goto(f"{base_url}/annotate/{project}")
-    return page
-
-
-def stored_results(app: Any) -> list[dict[str, Any]]:
-    from app.extensions import db
-    from app.models import Annotation
-
-    with app.app_context():
-        return list(db.session.scalars(select(Annotation.result).order_by(Annotation.id)))
 
 
 def wait_for_done(page: Any, count: int) -> None:
@@ -67,11 +33,6 @@ def submit_first(page: Any, app: Any, key: str = "Enter") -> list[dict[str, Any]
     page.keyboard.press(key)
     wait_for_done(page, 1)
     return stored_results(app)
-
-
-def press(page: Any, *keys: str) -> None:
-    for key in keys:
-        page.keyboard.press(key)
 
 
 def marked(page: Any) -> list[tuple[str, str]]:

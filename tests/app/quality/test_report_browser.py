@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.app import test_end_to_end_browser as end_to_end
+from tests.app import browser as chromium
+from tests.app.browser import log_in, shot
 from tests.app.builders import Api, World
-from tests.app.test_end_to_end_browser import log_in, shot
 
 pytestmark = pytest.mark.browser
-browser = end_to_end.browser  # skipped where Debian's chromium is missing
-live_app = end_to_end.live_app
-world = end_to_end.world
-base_url = end_to_end.base_url
+browser = chromium.browser  # skipped where Debian's chromium is missing
+live_app = chromium.live_app
+world = chromium.live_world
+base_url = chromium.live_base_url
 TEXTS = ["张三在合肥工作。", "李四去了芜湖。", "王五住在蚌埠。"]
 
 
@@ -114,8 +114,8 @@ def test_box_agreement_report_in_the_browser(live_app: Any, world: World, browse
                                              base_url: str) -> None:
     from playwright.sync_api import expect
 
+    from tests.app.browser import ready_image_corpus
     from tests.app.corpora.test_images import archive, png
-    from tests.app.labeling.test_bbox_browser import ready_image_corpus
     from tests.app.quality.test_box_agreement_report import BOX_LABELS, BOXES
 
     vendor_email = world.user("vendor", world.org())
