@@ -1,4 +1,5 @@
-"""Builders for the app tests: organizations, accounts, tokens, an API client and a login.
+"""Builders for the app tests: organizations, accounts, tokens, an API client and a login; and
+readers of what the app stored: an export's lines, the skip reasons in the audit trail.
 
 Test modules import these; the fixtures that hand them out live in conftest.py."""
 
@@ -6,8 +7,12 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import select
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -95,3 +100,18 @@ class World:
 def login(client: Any, email: str, password: str = PASSWORD) -> Any:
     """Log in through the form."""
     return client.post("/login", data={"email": email, "password": password})
+
+
+def download(url: str) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return [json.loads(line) for line in response.read().decode().splitlines()]
+
+
+def skip_events(app: Any) -> list[str]:
+    from app.extensions import db
+    from app.models import AuditEvent
+
+    with app.app_context():
+        return [e.detail["reason"] for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "task_skipped")
+            .order_by(AuditEvent.id))]

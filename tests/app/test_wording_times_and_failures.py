@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from tests.app.builders import World, login
+from tests.app.builders import World, login, skip_events
 
 
 def test_task_list_shows_beijing_time_and_the_api_an_offset(app: Any, world: World) -> None:
@@ -63,16 +63,6 @@ def test_check_items_are_called_check_items(app: Any, world: World) -> None:
     refused = vendor.client.post(f"/api/v1/projects/{project}/gold?lang=en",
                                  json={"items": [{"answer": {}}]}, headers=vendor._headers())
     assert refused.json["error"]["message"] == "Each check item needs an item_id and an answer."
-
-
-def skip_events(app: Any) -> list[str]:
-    from app.extensions import db
-    from app.models import AuditEvent
-
-    with app.app_context():
-        return [e.detail["reason"] for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "task_skipped")
-            .order_by(AuditEvent.id))]
 
 
 @pytest.mark.parametrize(("body", "stored"), [

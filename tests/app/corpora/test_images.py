@@ -4,66 +4,14 @@ refused whole, leaving no item and no stored object; bbox answers use original p
 from __future__ import annotations
 
 import io
-import stat
-import struct
 import uuid
-import zipfile
-import zlib
 from typing import Any
 
 import pytest
 from PIL import Image
 
-from tests.app.builders import Api, World
-
-
-def png(width: int = 64, height: int = 48, colour: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def jpeg(width: int = 80, height: int = 60) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), "blue").save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-def archive(members: list[tuple[str, bytes]], symlink: str | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members:
-            zf.writestr(name, data)
-        if symlink:
-            info = zipfile.ZipInfo(symlink)
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            zf.writestr(info, "/etc/passwd")
-    return buffer.getvalue()
-
-
-def huge_png() -> bytes:
-    """A valid PNG header declaring 100,000 × 100,000 pixels."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
-
-
-def objects(app: Any) -> set[str]:
-    from app.storage import object_store
-
-    with app.app_context():
-        store = object_store()
-        return {o.object_name for o in store.client.list_objects(store.bucket, recursive=True)}
-
-
-def upload(api: Api, data: bytes, name: str) -> dict[str, Any]:
-    created = api.upload(data, name)
-    assert created.status_code == 201, created.json
-    corpus: dict[str, Any] = api.get(f"/api/v1/corpora/{created.json['id']}").json
-    return corpus
+from tests.app.builders import World
+from tests.app.corpora.image_files import archive, huge_png, jpeg, objects, png, upload
 
 
 def test_a_zip_of_images_becomes_image_items(app: Any, world: World) -> None:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from typing import Any
 
-from tests.app.builders import World, login
-from tests.app.quality.test_report import LABELS, TEXTS, label_everything
-
-
-def download(url: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return [json.loads(line) for line in response.read().decode().splitlines()]
+from tests.app.builders import World, download, login
+from tests.app.quality.plans import LABELS, TEXTS, label_everything
 
 
 def test_export_holds_final_labels_and_every_answer(world: World) -> None:

@@ -13,7 +13,7 @@ import pytest
 from tests.app import browser as chromium
 from tests.app.browser import log_in, shot
 from tests.app.builders import World
-from tests.app.corpora.test_images import png, upload
+from tests.app.corpora.image_files import png, upload
 
 pytestmark = pytest.mark.browser
 browser = chromium.browser

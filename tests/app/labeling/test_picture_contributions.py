@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from tests.app.builders import Api, World
-from tests.app.corpora.test_images import huge_png, jpeg, objects, png, upload
+from tests.app.corpora.image_files import huge_png, jpeg, objects, png, upload
 
 PROMPT = "请拍一张你所在街道的照片（不要拍到人脸）。"
 

@@ -9,8 +9,7 @@ import pytest
 
 from tests.app import browser as chromium
 from tests.app.browser import new_project, open_workbench, press, shot
-from tests.app.builders import World
-from tests.app.test_wording_times_and_failures import skip_events
+from tests.app.builders import World, skip_events
 
 pytestmark = pytest.mark.browser
 browser = chromium.browser

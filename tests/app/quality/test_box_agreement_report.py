@@ -9,13 +9,10 @@ from typing import Any
 import pytest
 
 from tests.app.builders import World, login
-from tests.app.corpora.test_images import archive, png
+from tests.app.corpora.image_files import archive, png
+from tests.app.quality.plans import BOX_LABELS, BOXES
 
-BOX_LABELS = ["车", "人"]
-# Two experts' boxes (x, y, w, h, label) on three 200 × 100 images, in claim order.
-BOXES = [[[[10, 10, 40, 40, "车"]], [[0, 0, 20, 20, "人"]], []],
-         [[[12, 12, 40, 40, "车"]], [[0, 0, 20, 20, "车"]], []]]
-IOU_FIRST = 38 * 38 / (2 * 40 * 40 - 38 * 38)  # the two cars: 1444 / 1756
+IOU_FIRST = 38 * 38 / (2 * 40 * 40 - 38 * 38)  # the two cars of BOXES: 1444 / 1756
 
 
 def box_project(world: World, email: str) -> tuple[int, list[int]]:

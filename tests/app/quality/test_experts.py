@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.app.builders import World, login
-from tests.app.projects.test_task_types_and_gold import gold_project
+from tests.app.projects.gold import gold_project
 
 
 def rename(app: Any, email: str, name: str) -> int:

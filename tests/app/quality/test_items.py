@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.app.builders import Api, World, login
-from tests.app.projects.test_task_types_and_gold import gold_project
-from tests.app.quality.test_report import LABELS, PLAN, TEXTS, label_everything
+from tests.app.projects.gold import gold_project
+from tests.app.quality.plans import LABELS, PLAN, TEXTS, label_everything
 
 
 def test_item_lines_carry_answers_agreement_consensus_and_posterior(world: World) -> None:

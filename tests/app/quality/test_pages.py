@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from tests.app.builders import World, login
-from tests.app.quality.test_report import LABELS, TEXTS, label_everything
+from tests.app.quality.plans import LABELS, TEXTS, label_everything
 
 
 def make_project(app: Any, world: World) -> tuple[int, int, Any]:

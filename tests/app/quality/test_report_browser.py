@@ -115,8 +115,8 @@ def test_box_agreement_report_in_the_browser(live_app: Any, world: World, browse
     from playwright.sync_api import expect
 
     from tests.app.browser import ready_image_corpus
-    from tests.app.corpora.test_images import archive, png
-    from tests.app.quality.test_box_agreement_report import BOX_LABELS, BOXES
+    from tests.app.corpora.image_files import archive, png
+    from tests.app.quality.plans import BOX_LABELS, BOXES
 
     vendor_email = world.user("vendor", world.org())
     vendor = world.api(vendor_email)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.app.builders import Api, World, login
-from tests.app.exports.test_exports import download
+from tests.app.builders import Api, World, download, login
 
 TEXTS = ["张三在合肥工作。", "李四去了芜湖。"]
 
