@@ -11,19 +11,6 @@ from tests.app.builders import PASSWORD, World, login
 from tests.conftest import make_app
 
 
-def test_each_role_lands_on_its_own_page(app: Any, world: World) -> None:
-    org = world.org()
-    expected = {"expert": "open-projects", "vendor": "corpora", "auditor": "all-projects",
-                "admin": "organizations"}
-    for role, marker in expected.items():
-        client = app.test_client()
-        email = world.user(role, org if role == "vendor" else None)
-        assert login(client, email).status_code == 302
-        page = client.get("/")
-        assert page.status_code == 200
-        assert f'data-home="{marker}"' in page.text
-
-
 def test_wrong_password_and_rate_limit(app: Any, world: World) -> None:
     email = world.user("expert")
     client = app.test_client()
