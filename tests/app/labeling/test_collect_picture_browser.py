@@ -56,6 +56,9 @@ def test_expert_uploads_pictures_and_sees_them_counted(app: Any, world: World, b
     shot(page, "41-collect-picture-uploaded")
     page.keyboard.press("Enter")
     expect(page.locator("#done-count")).to_have_text("1")
+    # The next slot is claimed after the count moves; a drop before it arrives would be
+    # cleared by the new slot, as for a person who drops while the page is still loading.
+    expect(page.locator("#workbench")).to_have_attribute("aria-busy", "false")
     expect(page.locator("#collect-preview")).to_be_hidden()
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 2
 
@@ -63,6 +66,7 @@ def test_expert_uploads_pictures_and_sees_them_counted(app: Any, world: World, b
     expect(page.locator("#collect-caption")).to_contain_text("50 × 60")
     page.click("#submit-button")
     expect(page.locator("#done-count")).to_have_text("2")
+    expect(page.locator("#workbench")).to_have_attribute("aria-busy", "false")
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 3
 
     page.evaluate(DROP, ["fake.png", base64.b64encode(b"GIF89a not a png").decode()])
