@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import database, error_pages, i18n, jobs, security, storage
+from app import database, error_pages, i18n, jobs, request_guards, security, storage
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.api import bp as api_bp
@@ -36,7 +36,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind database, migrations, login, CSRF, translations, storage, jobs and security."""
+    """Bind request limits, database, migrations, login, CSRF, translations, storage, jobs
+    and security."""
+    request_guards.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
                      render_as_batch=True, compare_type=True)

@@ -37,6 +37,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 256 * 1024 * 1024
     MAX_FORM_PARTS = 100
+    MAX_JSON_BYTES = 1024 * 1024
     S3_ENDPOINT = "127.0.0.1:23006"
     S3_ACCESS_KEY: str | None = None
     S3_SECRET_KEY: str | None = None

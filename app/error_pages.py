@@ -36,15 +36,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str,
-                   details: list[object] | None = None) -> ResponseReturnValue:
+def error_response(status: int, code: str, message: str, details: list[object] | None = None,
+                   headers: list[tuple[str, str]] | None = None) -> ResponseReturnValue:
     """The error as JSON for the API, as a page for the browser."""
     if wants_json():
         body: dict[str, object] = {"code": code, "message": message}
         if details:
             body["details"] = details
-        return jsonify(error=body), status
-    return render_template("error.html", status=status, message=message), status
+        return jsonify(error=body), status, headers or []
+    return render_template("error.html", status=status, message=message), status, headers or []
 
 
 def _service_error(exc: ServiceError) -> ResponseReturnValue:
@@ -59,7 +59,9 @@ def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     code = (exc.name or "error").lower().replace(" ", "_")
-    return error_response(status, code, http_message(status))
+    # Keep what the exception says about the request, such as a 405's ``Allow``.
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return error_response(status, code, http_message(status), headers=headers)
 
 
 def init_app(app: Flask) -> None:

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.services import user_for_token
 from app.error_pages import error_response, http_message
 from app.exceptions import Invalid
 from app.extensions import csrf
@@ -21,11 +23,29 @@ csrf.exempt(bp)
 View = TypeVar("View", bound=Callable[..., Any])
 
 
+def unauthorized() -> ResponseReturnValue:
+    """The API's 401, naming the scheme it accepts (RFC 6750)."""
+    return error_response(401, "unauthorized", http_message(401),
+                          headers=[("WWW-Authenticate", 'Bearer realm="wanbiao"')])
+
+
 @bp.before_request
-def _csrf_for_browser_sessions() -> None:
-    # Bearer requests carry no ambient credentials, so CSRF does not apply to them.
-    if request.method not in ("GET", "HEAD", "OPTIONS") and bearer_token(request) is None:
+def _authenticate() -> ResponseReturnValue | None:
+    """A bearer token, when sent, decides who calls: a valid one stands for its user, needs
+    no CSRF token (it is not an ambient credential) and wins over a session cookie; an invalid
+    one is a 401 even beside a valid cookie. Without a token, a logged-in browser's writes need
+    the CSRF header, and anonymous writes go on to the view's 401."""
+    token = bearer_token(request)
+    if token is not None:
+        user = user_for_token(token)
+        if user is None:
+            return unauthorized()
+        g._login_user = user  # Flask-Login's user for this request only; no session is written
+        g.api_token = token
+        return None
+    if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
         csrf.protect()
+    return None
 
 
 def api_login_required(view: View) -> View:
@@ -34,7 +54,7 @@ def api_login_required(view: View) -> View:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
-            return error_response(401, "unauthorized", http_message(401))
+            return unauthorized()
         return view(*args, **kwargs)
 
     return cast(View, wrapper)
