@@ -38,6 +38,7 @@ class Config:
     MAX_CONTENT_LENGTH = 256 * 1024 * 1024
     MAX_FORM_PARTS = 100
     MAX_JSON_BYTES = 1024 * 1024
+    HTTPS = False
     S3_ENDPOINT = "127.0.0.1:23006"
     S3_ACCESS_KEY: str | None = None
     S3_SECRET_KEY: str | None = None
@@ -67,6 +68,8 @@ def load_config(app_config: dict[str, Any], test_config: dict[str, Any] | None) 
         app_config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{var_dir() / 'wanbiao.db'}"
     app_config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app_config["SQLALCHEMY_DATABASE_URI"], app_config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    if app_config.get("HTTPS"):
+        app_config["SESSION_COOKIE_SECURE"] = app_config["REMEMBER_COOKIE_SECURE"] = True
     if not app_config.get("SECRET_KEY"):
         app_config["SECRET_KEY"] = read_var_secret("secret_key")
     if not app_config.get("S3_ACCESS_KEY"):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, Response, request
+from typing import Any
+
+from flask import Flask, Request, Response, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
+from flask_login import user_logged_in, user_logged_out
 
 from app.accounts.services import user_for_session, user_for_token
 from app.extensions import login_manager
@@ -14,6 +17,7 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 @login_manager.user_loader
@@ -40,7 +44,16 @@ def _set_headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "same-origin"
     if request.path.startswith("/api/") or request.endpoint not in (None, "static"):
         response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["HTTPS"]:
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
+
+
+def _forget_csrf_secret(sender: Any, **extra: Any) -> None:
+    # A new secret at login and logout: a form token taken before either is then stale.
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field_name, None)
+    g.pop(field_name, None)
 
 
 def init_app(app: Flask) -> None:
@@ -50,3 +63,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     app.after_request(_set_headers)
+    user_logged_in.connect(_forget_csrf_secret, app)
+    user_logged_out.connect(_forget_csrf_secret, app)
