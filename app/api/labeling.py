@@ -100,7 +100,8 @@ def claim(project_id: int) -> ResponseReturnValue:
 @bp.post("/tasks/<int:task_id>/annotations")
 @api_login_required
 def submit(task_id: int) -> ResponseReturnValue:
-    """Submit an answer; a repeated ``client_uuid`` returns the first answer's id."""
+    """Submit an answer; a repeated ``client_uuid`` returns the first answer's id (409 with
+    the stored answer when the answer differs)."""
     body = json_object()
     submitted = answers.submit_annotation(current_user, task_id, body.get("result"),
                                           body.get("client_uuid"))

@@ -30,5 +30,6 @@ INT_ID = {"type": "object", "properties": {"id": {"type": "integer"}}, "required
 SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                       "details": {"type": "array"}}}}},
 }

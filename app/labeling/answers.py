@@ -52,7 +52,8 @@ _READ_LEASE = (
     .where(Assignment.task_id == bindparam("task_id"),
            Assignment.annotator_id == bindparam("annotator_id")))
 _REPLAY = (select(Annotation.id, Annotation.annotator_id, Annotation.task_id,
-                  Annotation.gold_score).where(Annotation.client_uuid == bindparam("key")))
+                  Annotation.gold_score, Annotation.result)
+           .where(Annotation.client_uuid == bindparam("key")))
 _TAKE_LEASE = (update(Assignment)
                .where(Assignment.id == bindparam("assignment_id"),
                       Assignment.status == "leased",
@@ -95,13 +96,21 @@ def _config(lease: Row[Any]) -> ProjectConfig:
     return ProjectConfig(tuple(lease.labels), lease.overlap, dict(lease.options))
 
 
-def _replayed(key: str, expert: User, task_id: int, lease: Row[Any]) -> Submitted | None:
-    """The answer already stored under this UUID by this expert for this task, if any."""
+def _replayed(key: str, expert: User, task_id: int, lease: Row[Any],
+              answer: dict[str, Any]) -> Submitted | None:
+    """The answer already stored under this UUID by this expert for this task, if any.
+
+    Raises Conflict when the UUID belongs to another task, or to a different answer (the
+    stored one is in the error's details, so the client can show what landed)."""
     existing = db.session.connection().execute(_REPLAY, {"key": key}).first()
     if existing is None:
         return None
     if (existing.annotator_id, existing.task_id) != (expert.id, task_id):
         raise Conflict(_l("This client_uuid was already used for another answer."))
+    if existing.result != answer:
+        raise Conflict(_l("This client_uuid was already used for a different answer to this "
+                          "task; the stored answer is kept."), code="client_uuid_reused",
+                       details=[{"id": existing.id, "result": existing.result}])
     return Submitted(existing.id, _feedback(lease, existing.gold_score))
 
 
@@ -124,24 +133,25 @@ def submit_annotation(expert: User, task_id: int, result: object,
     """Store an expert's answer to a task leased to them; idempotent by ``client_uuid``.
 
     Raises NotFound (no lease of this expert on the task), Invalid (answer does not fit the
-    project) or Conflict (lease expired or reclaimed, or the task already answered).
+    project) or Conflict (lease expired or reclaimed, the task already answered, or the UUID
+    already stored with a different answer).
     """
     key = _parse_uuid(client_uuid)
     lease = _read_lease(task_id, expert.id, key)
     if lease is None:
         raise NotFound(_l("This task is not leased to you."))
+    answer, score = _validated(lease, result)
     if lease.replay is not None:
-        replay = _replayed(key, expert, task_id, lease)
+        replay = _replayed(key, expert, task_id, lease, answer)
         assert replay is not None
         return replay
-    answer, score = _validated(lease, result)
     begin_write()
     try:
         annotation_id = _store_answer(expert, task_id, lease, answer, key, score)
     except IntegrityError:  # the same client_uuid stored by a concurrent retry
         db.session.rollback()
         begin_write()
-        if (replay := _replayed(key, expert, task_id, lease)) is None:
+        if (replay := _replayed(key, expert, task_id, lease, answer)) is None:
             raise
         db.session.commit()
         return replay
@@ -149,7 +159,8 @@ def submit_annotation(expert: User, task_id: int, result: object,
     return Submitted(annotation_id, _feedback(lease, score))
 
 
-def _take_lease(expert: User, task_id: int, lease: Row[Any], key: str) -> None:
+def _take_lease(expert: User, task_id: int, lease: Row[Any], key: str,
+                answer: dict[str, Any]) -> None:
     conn = write_connection()
     taken = conn.execute(_TAKE_LEASE, {"assignment_id": lease.id}) \
         if lease.status == "leased" else None
@@ -157,7 +168,7 @@ def _take_lease(expert: User, task_id: int, lease: Row[Any], key: str) -> None:
         return
     # The lease changed since it was read: a concurrent retry with the same UUID may have
     # just committed (that answer is this one), or another answer, or the lease ran out.
-    if _replayed(key, expert, task_id, lease) is not None:
+    if _replayed(key, expert, task_id, lease, answer) is not None:
         raise IntegrityError("submit", None, Exception("client_uuid replayed"))
     if conn.execute(_LEASE_STATUS, {"assignment_id": lease.id}).scalar() == "submitted":
         raise Conflict(_l("You already answered this task."), code="already_submitted")
@@ -177,7 +188,7 @@ def _contributed_item(task_id: int, lease: Row[Any], answer: dict[str, Any]) -> 
 
 def _store_answer(expert: User, task_id: int, lease: Row[Any], answer: dict[str, Any],
                   key: str, score: float | None) -> int:
-    _take_lease(expert, task_id, lease, key)
+    _take_lease(expert, task_id, lease, key, answer)
     item_id = lease.item_id
     if item_id is None:
         item_id = _contributed_item(task_id, lease, answer)
