@@ -46,7 +46,8 @@ AUDIT_ACTIONS = (
     "login", "login_failed", "logout", "password_changed", "token_issued", "user_created",
     "org_created", "corpus_uploaded", "project_created", "annotation_submitted",
     "task_skipped", "gold_set", "reviewer_added", "item_adjudicated",
-    "export_requested",
+    "export_requested", "token_revoked", "tokens_revoked", "user_deactivated",
+    "user_reactivated", "password_reset_issued", "password_reset_used", "org_updated",
 )
 
 

@@ -38,6 +38,8 @@ class Config:
     MAX_CONTENT_LENGTH = 256 * 1024 * 1024
     MAX_FORM_PARTS = 100
     MAX_JSON_BYTES = 1024 * 1024
+    API_TOKEN_DAYS = 90
+    PASSWORD_RESET_HOURS = 24
     HTTPS = False
     S3_ENDPOINT = "127.0.0.1:23006"
     S3_ACCESS_KEY: str | None = None

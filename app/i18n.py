@@ -48,6 +48,10 @@ ACTION_NAMES = {
     "annotation_submitted": _l("Answer submitted"), "task_skipped": _l("Task skipped"),
     "gold_set": _l("Check items set"), "reviewer_added": _l("Reviewer added"),
     "item_adjudicated": _l("Item adjudicated"), "export_requested": _l("Export requested"),
+    "token_revoked": _l("API token revoked"), "tokens_revoked": _l("All API tokens revoked"),
+    "user_deactivated": _l("Account deactivated"), "user_reactivated": _l("Account reactivated"),
+    "password_reset_issued": _l("Password-reset link issued"),
+    "password_reset_used": _l("Password reset"), "org_updated": _l("Organization edited"),
 }
 
 

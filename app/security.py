@@ -8,7 +8,8 @@ from flask import Flask, Request, Response, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import user_logged_in, user_logged_out
 
-from app.accounts.services import user_for_session, user_for_token
+from app.accounts.services import user_for_session
+from app.accounts.tokens import user_for_token
 from app.extensions import login_manager
 from app.models import User
 

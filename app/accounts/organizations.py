@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.audit import record_event
 from app.database import begin_write
-from app.exceptions import Conflict, Invalid
+from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import Organization, User
 from deid.checksums import is_uscc
@@ -24,15 +24,21 @@ def normalise_city(city: str) -> str:
     return city[:-1] if city.endswith("市") else city
 
 
-def create_organization(name: str, uscc: str, city: str, actor: User | None) -> Organization:
-    """Create a vendor organization; raises Invalid or Conflict, changing nothing."""
-    name, uscc, city = name.strip(), uscc.strip().upper(), normalise_city(city)
+def _checked_name_and_city(name: str, city: str) -> tuple[str, str]:
+    name, city = name.strip(), normalise_city(city)
     if not name:
         raise Invalid(_l("The organization needs a name."))
-    if not is_uscc(uscc):
-        raise Invalid(_l("This is not a valid unified social credit code (GB 32100-2015)."))
     if city not in ANHUI_CITIES:
         raise Invalid(_l("The city must be one of the 16 cities of Anhui."))
+    return name, city
+
+
+def create_organization(name: str, uscc: str, city: str, actor: User | None) -> Organization:
+    """Create a vendor organization; raises Invalid or Conflict, changing nothing."""
+    name, city = _checked_name_and_city(name, city)
+    uscc = uscc.strip().upper()
+    if not is_uscc(uscc):
+        raise Invalid(_l("This is not a valid unified social credit code (GB 32100-2015)."))
     begin_write()
     if db.session.scalar(select(Organization.id).where(Organization.uscc == uscc)):
         raise Conflict(_l("An organization with this credit code already exists."))
@@ -40,6 +46,28 @@ def create_organization(name: str, uscc: str, city: str, actor: User | None) -> 
     db.session.add(org)
     db.session.flush()
     record_event("org_created", actor, object_type="organization", object_id=org.id)
+    db.session.commit()
+    return org
+
+
+def get_organization(org_id: int) -> Organization:
+    """One organization. Raises NotFound."""
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        raise NotFound(_l("No such organization."))
+    return org
+
+
+def update_organization(org_id: int, name: str, city: str, actor: User | None) -> Organization:
+    """Rename an organization or move it to another city of Anhui. The credit code names the
+    legal entity and stays. Raises NotFound or Invalid, changing nothing."""
+    name, city = _checked_name_and_city(name, city)
+    begin_write()
+    org = get_organization(org_id)
+    before = {"name": org.name, "city": org.city}
+    org.name, org.city = name, city
+    record_event("org_updated", actor, object_type="organization", object_id=org.id,
+                 before=before)
     db.session.commit()
     return org
 

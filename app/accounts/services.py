@@ -1,22 +1,27 @@
-"""Accounts: creation, self-registration of experts, login with rate limiting, API tokens."""
+"""Accounts: creation, self-registration of experts, login with rate limiting, password
+change, deactivation. Tokens live in :mod:`app.accounts.tokens`, reset links in
+:mod:`app.accounts.password_reset`."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+# Tokens are part of an account: older callers import these two from here.
+from app.accounts.tokens import issue_api_token as issue_api_token
+from app.accounts.tokens import revoke_all_tokens
+from app.accounts.tokens import user_for_token as user_for_token
 from app.audit import client_ip, record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound, RateLimited
 from app.extensions import db
-from app.models import ApiToken, AuditEvent, Membership, Organization, Role, User
+from app.models import AuditEvent, Membership, Organization, Role, User
 from app.models.base import utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -117,15 +122,29 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
+def check_new_password(password: str) -> None:
+    """Raises Invalid unless ``password`` is long enough."""
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(_l("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
+
+
+def set_password(user: User, password_hash: str) -> None:
+    """Store a new password hash and end every session and bearer token of the user, in the
+    current transaction (the caller commits)."""
+    user.password_hash = password_hash
+    user.session_nonce = secrets.token_hex(8)
+    revoke_all_tokens(user)
+
+
 def change_password(user: User, old: str, new: str) -> None:
-    """Change a password after checking the old one; ends all other sessions."""
-    begin_write()
+    """Change a password after checking the old one; ends every session and token."""
+    check_new_password(new)
+    # scrypt takes a while: both hashes are computed before the write lock is taken.
     if not check_password_hash(user.password_hash, old):
         raise Invalid(_l("The current password is wrong."))
-    if len(new) < MIN_PASSWORD:
-        raise Invalid(_l("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
-    user.password_hash = hash_password(new)
-    user.session_nonce = secrets.token_hex(8)
+    new_hash = hash_password(new)
+    begin_write()
+    set_password(user, new_hash)
     record_event("password_changed", user, object_type="user", object_id=user.id)
     db.session.commit()
 
@@ -141,30 +160,45 @@ def user_for_session(session_id: str) -> User | None:
     return user
 
 
-def issue_api_token(email: str) -> str:
-    """Create a bearer token for a user; only its hash is stored. Raises NotFound."""
-    begin_write()
+def find_user(email: str) -> User:
+    """The user with this email. Raises NotFound."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise NotFound(_l("No user with this email."))
-    token = "wb_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id,
-                            token_sha256=hashlib.sha256(token.encode()).hexdigest()))
-    record_event("token_issued", user, object_type="user", object_id=user.id)
+    return user
+
+
+def _user_to_manage(user_id: int, actor: User | None) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
+    if actor is not None and actor.id == user.id:
+        raise Invalid(_l("You cannot change the status of your own account."))
+    return user
+
+
+def deactivate_user(user_id: int, actor: User | None) -> User:
+    """Deactivate an account: it can no longer log in, and every session and bearer token of
+    it stops working at once (a later reactivation does not revive them). Raises NotFound,
+    or Invalid for one's own account."""
+    begin_write()
+    user = _user_to_manage(user_id, actor)
+    user.active = False
+    user.session_nonce = secrets.token_hex(8)
+    revoke_all_tokens(user)
+    record_event("user_deactivated", actor, object_type="user", object_id=user.id)
     db.session.commit()
-    return token
+    return user
 
 
-# Every API request runs this; the statement is built once.
-_USER_BY_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
-                  .where(ApiToken.token_sha256 == bindparam("digest")))
-
-
-def user_for_token(token: str) -> User | None:
-    """The active user owning a bearer token, or None."""
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    user = db.session.scalar(_USER_BY_TOKEN, {"digest": digest})
-    return user if user is not None and user.active else None
+def reactivate_user(user_id: int, actor: User | None) -> User:
+    """Let a deactivated account log in again (with new sessions and tokens only)."""
+    begin_write()
+    user = _user_to_manage(user_id, actor)
+    user.active = True
+    record_event("user_reactivated", actor, object_type="user", object_id=user.id)
+    db.session.commit()
+    return user
 
 
 def list_users(search: str | None = None, limit: int = 50) -> list[User]:

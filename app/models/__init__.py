@@ -1,6 +1,6 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
-from app.models.accounts import ApiToken, Membership, Organization, Role, User
+from app.models.accounts import ApiToken, Membership, Organization, PasswordReset, Role, User
 from app.models.audit import AuditEvent
 from app.models.corpora import Corpus, Item
 from app.models.exports import Export
@@ -11,5 +11,5 @@ from app.models.uploads import ContributionUpload
 __all__ = [
     "Adjudication", "Annotation", "ApiToken", "Assignment", "AuditEvent", "ContributionUpload",
     "Corpus", "Export", "Item", "Membership", "Organization", "Project", "ProjectReviewer",
-    "QualityReport", "Role", "Task", "User",
+    "PasswordReset", "QualityReport", "Role", "Task", "User",
 ]

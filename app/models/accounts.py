@@ -1,4 +1,4 @@
-"""Users, vendor organizations, memberships and API tokens."""
+"""Users, vendor organizations, memberships, API tokens and password-reset links."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ class Organization(Base):
 
 
 class User(UserMixin, Base):
-    """Anyone who logs in. ``session_nonce`` changes on logout and password change."""
+    """Anyone who logs in. ``session_nonce`` changes on logout, password change and
+    deactivation; ``active`` is False while an admin has deactivated the account."""
 
     __tablename__ = "user"
 
@@ -85,7 +86,8 @@ class Membership(Base):
 
 
 class ApiToken(Base):
-    """A bearer token; only its SHA-256 is stored."""
+    """A bearer token; only its SHA-256 is stored. It works until ``expires_at`` unless
+    revoked (by its user, an admin, a password change or the account's deactivation)."""
 
     __tablename__ = "api_token"
 
@@ -93,5 +95,24 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class PasswordReset(Base):
+    """A one-time link an admin issues so a user can set a new password; only the SHA-256
+    of its secret is stored, and it works once, until ``expires_at``."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
