@@ -9,13 +9,14 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.accounts import organizations
+from app.accounts import organizations, password_reset, tokens
 from app.accounts import services as accounts
 from app.config import PROJECT_ROOT
 from app.demo import load_demo
 from app.exceptions import ServiceError
 
-users_cli = AppGroup("users", help="Create accounts and API tokens.")
+users_cli = AppGroup("users", help="Create, deactivate and reactivate accounts; API tokens; "
+                                   "password-reset links.")
 orgs_cli = AppGroup("orgs", help="Manage vendor organizations.")
 DEMO_CORPUS = PROJECT_ROOT / "app" / "demo" / "anhui_agi_action_plan_2023.txt"
 
@@ -28,7 +29,7 @@ def _fail(exc: ServiceError) -> None:
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--role", required=True, type=click.Choice(["admin", "auditor", "vendor", "expert"]))
-@click.option("--name", default="")
+@click.option("--name", default="", help="Display name (default: the part before the @).")
 @click.option("--org", "org_id", type=int, default=None, help="Organization id (vendors).")
 @click.option("--domains", default="", help="Comma-separated, e.g. 医疗,法律 (experts).")
 def create_user_command(email: str, password: str, role: str, name: str, org_id: int | None,
@@ -51,6 +52,51 @@ def token_command(email: str) -> None:
         click.echo(accounts.issue_api_token(email))
     except ServiceError as exc:
         _fail(exc)
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Deactivate EMAIL: no more logins; its sessions and API tokens end at once."""
+    try:
+        user = accounts.deactivate_user(accounts.find_user(email).id, None)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"deactivated user {user.id} <{user.email}>")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate_command(email: str) -> None:
+    """Let EMAIL log in again (old sessions and tokens stay ended)."""
+    try:
+        user = accounts.reactivate_user(accounts.find_user(email).id, None)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"reactivated user {user.id} <{user.email}>")
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("email")
+def revoke_tokens_command(email: str) -> None:
+    """Revoke every API token of EMAIL."""
+    try:
+        count = tokens.revoke_tokens_of(accounts.find_user(email).id, None)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"revoked {count} tokens")
+
+
+@users_cli.command("reset-link")
+@click.argument("email")
+def reset_link_command(email: str) -> None:
+    """Print the path of a one-time password-reset link for EMAIL (append it to the site's
+    address)."""
+    try:
+        _user, secret = password_reset.issue_reset_link(accounts.find_user(email).id, None)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"/reset/{secret}")
 
 
 @orgs_cli.command("create")

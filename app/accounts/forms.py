@@ -38,3 +38,15 @@ class PasswordForm(FlaskForm):
     new = PasswordField(_l("New password"), validators=[
         DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
             "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
+            "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        EqualTo("new", message=_l("The passwords do not match."))])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button: it carries the CSRF token of a POST action."""

@@ -1,4 +1,4 @@
-"""Login, logout, registration, password change and the language switch."""
+"""Login, logout, registration, password change and reset, API tokens, the language switch."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.accounts import password_reset, tokens
 from app.accounts import services as accounts
-from app.accounts.forms import LoginForm, PasswordForm, RegisterForm
+from app.accounts.forms import (
+    ButtonForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from app.exceptions import ServiceError
 from app.i18n import LANG_COOKIE
 from app.permissions import safe_next
@@ -74,6 +81,51 @@ def change_password() -> ResponseReturnValue:
         flash(_("Your password was changed."), "info")
         return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens() -> ResponseReturnValue:
+    """One's live API tokens; POST creates one, shown once."""
+    form, new_token = ButtonForm(), None
+    if form.validate_on_submit():
+        new_token = tokens.issue_own_token(current_user)
+    return render_template("auth/tokens.html", form=form, new_token=new_token,
+                           tokens=tokens.live_tokens(current_user))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int) -> ResponseReturnValue:
+    """Revoke one of one's tokens."""
+    if ButtonForm().validate_on_submit():
+        try:
+            tokens.revoke_token(current_user, token_id)
+            flash(_("The token was revoked; it no longer works."), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("auth.api_tokens"))
+
+
+@bp.route("/reset/<secret>", methods=["GET", "POST"])
+def reset_password(secret: str) -> ResponseReturnValue:
+    """Set a new password through a one-time link an administrator issued."""
+    try:
+        user = password_reset.reset_link_user(secret)
+    except ServiceError as exc:
+        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.redeem_reset_link(secret, form.new.data or "")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            return render_template("auth/reset.html", form=form, user=user), exc.status
+        logout_user()
+        flash(_("Your new password is set. Please log in."), "info")
+        return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/reset.html", form=form, user=user), status
 
 
 @bp.get("/lang/<code>")

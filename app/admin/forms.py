@@ -22,3 +22,8 @@ class StaffForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     organization_id = SelectField(_l("Organization"), coerce=int, validate_choice=False)
+
+
+class OrganizationEditForm(FlaskForm):
+    name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
+    city = SelectField(_l("City"), choices=[(c, c) for c in ANHUI_CITIES])

@@ -1,4 +1,5 @@
-"""Admin pages: organizations and vendor staff (admins); the audit trail (admins, auditors)."""
+"""Admin pages: organizations and vendor staff, account status, reset links and tokens
+(admins); the audit trail (admins, auditors)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import audit
-from app.accounts import organizations
+from app.accounts import organizations, password_reset, tokens
 from app.accounts import services as accounts
-from app.admin.forms import OrganizationForm, StaffForm
+from app.accounts.forms import ButtonForm
+from app.admin.forms import OrganizationEditForm, OrganizationForm, StaffForm
 from app.exceptions import ServiceError
 from app.labeling.skip_reasons import skip_reason_text
 from app.models import Role
@@ -50,6 +53,29 @@ def organizations_page() -> ResponseReturnValue:
     return render_template("admin/organizations.html", form=form, organizations=orgs), status
 
 
+@bp.route("/organizations/<int:org_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def organization_edit(org_id: int) -> ResponseReturnValue:
+    """Rename an organization or change its city."""
+    try:
+        org = organizations.get_organization(org_id)
+    except ServiceError:
+        abort(404)
+    form, status = OrganizationEditForm(obj=org), 200
+    if form.validate_on_submit():
+        try:
+            organizations.update_organization(org_id, form.name.data or "",
+                                              form.city.data or "", current_user)
+            flash(_("Organization “%(name)s” saved.", name=org.name), "info")
+            return redirect(url_for("admin.organizations_page"))
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            status = exc.status
+    elif form.errors:
+        status = 422
+    return render_template("admin/organization_edit.html", form=form, org=org), status
+
+
 @bp.route("/users", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def users_page() -> ResponseReturnValue:
@@ -72,9 +98,65 @@ def users_page() -> ResponseReturnValue:
             status = exc.status
     elif form.errors:
         status = 422
+    return _users_page(form, status, new_password=new_password)
+
+
+def _users_page(form: StaffForm, status: int = 200, **shown_once: Any) -> ResponseReturnValue:
+    if not form.organization_id.choices:
+        form.organization_id.choices = [(o.id, o.name) for o in
+                                        organizations.list_organizations()]
     users = accounts.list_users(request.args.get("q"), PAGE_SIZE)
-    return render_template("admin/users.html", form=form, users=users,
-                           new_password=new_password), status
+    return render_template("admin/users.html", form=form, users=users, button=ButtonForm(),
+                           **shown_once), status
+
+
+_USER_ACTIONS = {
+    "deactivate": (accounts.deactivate_user, _l("%(email)s is deactivated; their sessions and "
+                                                 "API tokens ended.")),
+    "reactivate": (accounts.reactivate_user, _l("%(email)s can log in again.")),
+}
+
+
+@bp.post("/users/<int:user_id>/<any(deactivate, reactivate):action>")
+@roles_required(Role.ADMIN)
+def user_status(user_id: int, action: str) -> ResponseReturnValue:
+    """Deactivate or reactivate an account."""
+    change, message = _USER_ACTIONS[action]
+    if ButtonForm().validate_on_submit():
+        try:
+            user = change(user_id, current_user)
+            flash(str(message) % {"email": user.email}, "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/users/<int:user_id>/revoke-tokens")
+@roles_required(Role.ADMIN)
+def revoke_user_tokens(user_id: int) -> ResponseReturnValue:
+    """Revoke every API token of an account."""
+    if ButtonForm().validate_on_submit():
+        try:
+            count = tokens.revoke_tokens_of(user_id, current_user)
+            flash(_("%(n)d API tokens revoked.", n=count), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+@roles_required(Role.ADMIN)
+def reset_link(user_id: int) -> ResponseReturnValue:
+    """Issue a one-time password-reset link, shown once on the users page."""
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("admin.users_page"))
+    try:
+        user, secret = password_reset.issue_reset_link(user_id, current_user)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("admin.users_page"))
+    link = url_for("auth.reset_password", secret=secret, _external=True)
+    return _users_page(StaffForm(formdata=None), reset_link=(user.email, link))
 
 
 @bp.get("/audit")

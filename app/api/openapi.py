@@ -8,10 +8,10 @@ from typing import Any
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
-from app.api import corpora, exports, labeling, projects, quality, review, schema
+from app.api import accounts, corpora, exports, labeling, projects, quality, review, schema
 from app.api.blueprint import bp
 
-AREAS = (corpora, projects, labeling, review, exports, quality)
+AREAS = (accounts, corpora, projects, labeling, review, exports, quality)
 
 
 def _paths() -> dict[str, Any]:
@@ -38,7 +38,9 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {"schemas": _schemas(), "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "Created with `flask --app wsgi users token EMAIL`"}}},
+                       "description": "Created on the account page (/account/tokens) or with "
+                                      "`flask --app wsgi users token EMAIL`; expires after "
+                                      "WANBIAO_API_TOKEN_DAYS days"}}},
         "paths": _paths(),
     }
 
