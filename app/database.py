@@ -18,11 +18,13 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, event, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from app.exceptions import Invalid
 from app.extensions import db
 
 IMMEDIATE = {"sqlite_immediate": True}
@@ -94,6 +96,21 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # million items stay in memory, which makes ingestion a third faster.
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
+
+
+# SQLSTATE 22003 numeric_value_out_of_range (PostgreSQL: "integer out of range").
+_OUT_OF_RANGE_SQLSTATE = "22003"
+
+
+@event.listens_for(Engine, "handle_error")
+def _number_out_of_range(context: ExceptionContext) -> BaseException | None:
+    """A number from the request too large for its column is the client's error, not a 500:
+    pysqlite raises OverflowError for integers beyond 64 bits, PostgreSQL SQLSTATE 22003."""
+    original = context.original_exception
+    if isinstance(original, OverflowError) or \
+            getattr(original, "sqlstate", None) == _OUT_OF_RANGE_SQLSTATE:
+        return Invalid(_l("A number in the request is too large."), code="out_of_range")
+    return None
 
 
 @event.listens_for(Engine, "begin")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from app.accounts import tokens
 from app.api.blueprint import api_login_required, bp
 from app.api.schema import ERRORS, json_content, path_id, ref
+from app.database import as_utc
 from app.exceptions import Invalid
 
 SCHEMAS: dict[str, Any] = {
@@ -43,8 +44,8 @@ def openapi_paths() -> dict[str, Any]:
 
 
 def _token_json(token: Any, current_digest: str | None) -> dict[str, Any]:
-    return {"id": token.id, "created_at": token.created_at.isoformat(),
-            "expires_at": token.expires_at.isoformat(),
+    return {"id": token.id, "created_at": as_utc(token.created_at).isoformat(),
+            "expires_at": as_utc(token.expires_at).isoformat(),
             "current": token.token_sha256 == current_digest}
 
 

@@ -134,6 +134,22 @@ def test_the_largest_64_bit_id_is_an_ordinary_404(world: World) -> None:
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "p", "corpus_id": 2**63, "type": "classify", "labels": ["a"], "overlap": 1},
+        {"name": "p", "corpus_id": -(2**70), "type": "classify", "labels": ["a"], "overlap": 1},
+    ],
+)
+def test_an_id_beyond_64_bits_in_a_json_body_is_refused_not_500(
+    any_db_world: World, body: dict[str, Any]
+) -> None:
+    vendor = any_db_world.vendor_api()
+    response = vendor.post("/api/v1/projects", body)
+    assert response.status_code in (404, 422)
+    assert "error" in response.json
+
+
 NAMELESS = b"--B\r\nContent-Disposition: form-data\r\n\r\nx\r\n--B--\r\n"
 FILE_WITHOUT_NAME = (
     b'--B\r\nContent-Disposition: form-data; filename="a.txt"\r\n'
