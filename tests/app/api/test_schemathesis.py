@@ -1,0 +1,69 @@
+"""Schemathesis against the live API: every operation of /api/v1/openapi.json, with examples
+that fit the schema and examples that do not, as a vendor and as an expert; no response may
+be a server error or disagree with the document (issue 14, section 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+
+from tests.app.builders import World
+from tests.conftest import serve_in_thread
+
+# Examples per operation, caller and mode: bounded so the whole run stays near a minute.
+EXAMPLES = {"positive": 20, "negative": 10}
+
+
+def _checks() -> list[Any]:
+    from schemathesis import checks
+    from schemathesis.specs.openapi import checks as openapi_checks
+
+    return [
+        checks.not_a_server_error,
+        openapi_checks.status_code_conformance,
+        openapi_checks.content_type_conformance,
+        openapi_checks.response_schema_conformance,
+    ]
+
+
+def _fuzz(operation: Any, mode: str, base: str, token: str, failures: list[str]) -> None:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis.generation import GenerationMode
+
+    @given(case=operation.as_strategy(generation_mode=GenerationMode(mode)))
+    @settings(
+        max_examples=EXAMPLES[mode],
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],
+    )
+    def run(case: Any) -> None:
+        response = case.call(
+            base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {token}"}
+        )
+        try:
+            case.validate_response(response, checks=_checks())
+        except BaseException as failure:  # a FailureGroup is a BaseExceptionGroup
+            failures.append(f"{operation.label} ({mode}): {failure}"[:2000])
+
+    run()
+
+
+@pytest.mark.slow
+def test_the_api_honours_its_openapi_document(app: Any, world: World) -> None:
+    vendor = world.vendor_api()
+    world.project(vendor, ["一。", "二。", "三。"], overlap=1)
+    expert = world.api(world.user("expert"))
+    failures: list[str] = []
+    with serve_in_thread(app) as base:
+        schema = schemathesis.openapi.from_url(f"{base}/api/v1/openapi.json")
+        operations = [result.ok() for result in schema.get_all_operations()]
+        assert len(operations) >= 20
+        for operation in operations:
+            for token in (vendor.token, expert.token):
+                for mode in EXAMPLES:
+                    _fuzz(operation, mode, base, token, failures)
+    assert failures == []
