@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
@@ -9,6 +11,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.services import KNOWN_DOMAINS, MIN_PASSWORD
+
+
+def new_password_field(label: Any) -> PasswordField:
+    """A field for a password being chosen: required, at least ``MIN_PASSWORD`` long."""
+    return PasswordField(label, validators=[
+        DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
+            "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])
 
 
 class LoginForm(FlaskForm):
@@ -26,24 +35,18 @@ class RegisterForm(FlaskForm):
         _l("Domains of expertise"), choices=[(d, d) for d in KNOWN_DOMAINS],
         option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired(message=_l("Choose at least one domain of expertise."))])
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
-            "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])
+    password = new_password_field(_l("Password"))
     confirm = PasswordField(_l("Repeat password"), validators=[
         EqualTo("password", message=_l("The passwords do not match."))])
 
 
 class PasswordForm(FlaskForm):
     old = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[
-        DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
-            "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])
+    new = new_password_field(_l("New password"))
 
 
 class ResetPasswordForm(FlaskForm):
-    new = PasswordField(_l("New password"), validators=[
-        DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
-            "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])
+    new = new_password_field(_l("New password"))
     confirm = PasswordField(_l("Repeat password"), validators=[
         EqualTo("new", message=_l("The passwords do not match."))])
 
