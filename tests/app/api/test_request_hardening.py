@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.builders import PASSWORD, World, login
+from tests.app.builders import PASSWORD, World
 from tests.conftest import make_app
 
 FIFTY_MB = 50 * 1024 * 1024
@@ -239,7 +239,3 @@ def test_a_valid_bearer_token_stands_for_its_own_user(tmp_path: Any, s3_server: 
         content_type="multipart/form-data",
     )
     assert created.status_code == 201
-
-
-def test_login_form_helper_still_works(app: Any, world: World) -> None:
-    assert login(app.test_client(), world.user("expert")).status_code == 302
