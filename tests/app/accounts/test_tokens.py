@@ -13,18 +13,17 @@ from tests.conftest import make_app
 WHOAMI = "/api/v1/tokens"  # any authenticated GET: 200 while the token works
 
 
-def test_a_token_stops_working_when_it_expires(app: Any, world: World) -> None:
+def test_a_token_stops_working_when_it_expires(any_db_app: Any, any_db_world: World) -> None:
+    from app.database import as_utc
     from app.extensions import db
     from app.models import ApiToken
     from app.models.base import utcnow
 
-    api = world.api(world.user("expert"))
+    api = any_db_world.api(any_db_world.user("expert"))
     assert api.get(WHOAMI).status_code == 200
-    with app.app_context():
+    with any_db_app.app_context():
         token = db.session.query(ApiToken).one()
-        assert token.expires_at.replace(tzinfo=None) > (utcnow() + timedelta(days=89)).replace(
-            tzinfo=None
-        )
+        assert as_utc(token.expires_at) > utcnow() + timedelta(days=89)
         token.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     assert api.get(WHOAMI).status_code == 401

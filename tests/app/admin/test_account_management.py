@@ -58,23 +58,25 @@ def test_an_admin_issued_reset_link_sets_a_password_once(app: Any, world: World)
     assert again.status_code == 404 and "重置链接无效" in again.text
 
 
-def test_a_reset_link_expires_and_a_newer_one_replaces_it(app: Any, world: World) -> None:
+def test_a_reset_link_expires_and_a_newer_one_replaces_it(
+    any_db_app: Any, any_db_world: World
+) -> None:
     from app.extensions import db
     from app.models import PasswordReset
     from app.models.base import utcnow
 
-    email = world.user("expert")
-    admin = _admin(app, world)
-    first = _reset_path(admin.post(f"/admin/users/{_user_id(app, email)}/reset-link"))
-    second = _reset_path(admin.post(f"/admin/users/{_user_id(app, email)}/reset-link"))
-    assert app.test_client().get(first).status_code == 404
-    assert app.test_client().get(second).status_code == 200
-    with app.app_context():
+    email = any_db_world.user("expert")
+    admin = _admin(any_db_app, any_db_world)
+    first = _reset_path(admin.post(f"/admin/users/{_user_id(any_db_app, email)}/reset-link"))
+    second = _reset_path(admin.post(f"/admin/users/{_user_id(any_db_app, email)}/reset-link"))
+    assert any_db_app.test_client().get(first).status_code == 404
+    assert any_db_app.test_client().get(second).status_code == 200
+    with any_db_app.app_context():
         for link in db.session.query(PasswordReset).all():
             link.expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
-    assert app.test_client().get(second).status_code == 404
-    assert app.test_client().get("/reset/not-a-real-secret").status_code == 404
+    assert any_db_app.test_client().get(second).status_code == 404
+    assert any_db_app.test_client().get("/reset/not-a-real-secret").status_code == 404
 
 
 def test_a_reset_link_refuses_a_short_password(app: Any, world: World) -> None:
