@@ -20,8 +20,10 @@ from app.extensions import db
 from app.models import PasswordReset, User
 from app.models.base import utcnow
 
-LINK_INVALID = _l("This password-reset link is not valid: it was used already, it expired, "
-                  "or a newer one was issued. Ask an administrator for a new link.")
+LINK_INVALID = _l(
+    "This password-reset link is not valid: it was used already, it expired, "
+    "or a newer one was issued. Ask an administrator for a new link."
+)
 
 
 def issue_reset_link(user_id: int, actor: User | None) -> tuple[User, str]:
@@ -36,23 +38,34 @@ def issue_reset_link(user_id: int, actor: User | None) -> tuple[User, str]:
     _retire_links(user)
     secret = secrets.token_urlsafe(32)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(PasswordReset(user_id=user.id, token_sha256=token_digest(secret),
-                                 issued_by_id=actor.id if actor else None,
-                                 expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_sha256=token_digest(secret),
+            issued_by_id=actor.id if actor else None,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
     record_event("password_reset_issued", actor, object_type="user", object_id=user.id)
     db.session.commit()
     return user, secret
 
 
 def _retire_links(user: User) -> None:
-    db.session.execute(update(PasswordReset).where(
-        PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow()))
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
-_LIVE_LINK = (select(PasswordReset).join(User, User.id == PasswordReset.user_id)
-              .where(PasswordReset.used_at.is_(None), PasswordReset.expires_at > utc_now(),
-                     User.active.is_(True)))
+_LIVE_LINK = (
+    select(PasswordReset)
+    .join(User, User.id == PasswordReset.user_id)
+    .where(
+        PasswordReset.used_at.is_(None), PasswordReset.expires_at > utc_now(), User.active.is_(True)
+    )
+)
 
 
 def reset_link_user(secret: str) -> User:
@@ -64,6 +77,16 @@ def reset_link_user(secret: str) -> User:
     return link.user
 
 
+def _take(link: PasswordReset) -> bool:
+    # The guarded UPDATE is what makes a link single-use under concurrent clicks.
+    result = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == link.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
 def redeem_reset_link(secret: str, password: str) -> User:
     """Set a new password through a live link, once; every session and token of the user ends.
     Raises NotFound (link not live) or Invalid (password too short)."""
@@ -71,11 +94,7 @@ def redeem_reset_link(secret: str, password: str) -> User:
     new_hash = hash_password(password)  # before the write lock: scrypt takes a while
     begin_write()
     link = db.session.scalar(_LIVE_LINK.where(PasswordReset.token_sha256 == token_digest(secret)))
-    # The guarded UPDATE is what makes the link single-use under concurrent clicks.
-    taken = link is not None and db.session.execute(
-        update(PasswordReset).where(PasswordReset.id == link.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())).rowcount == 1  # type: ignore[attr-defined]
-    if link is None or not taken:
+    if link is None or not _take(link):
         db.session.rollback()
         raise NotFound(LINK_INVALID, code="reset_link_invalid")
     user = link.user

@@ -29,8 +29,9 @@ def new_api_token(user: User, actor: User | None = None) -> str:
     and return it (shown once). The caller has begun the write and commits."""
     token = "wb_" + secrets.token_urlsafe(32)
     lifetime = timedelta(days=current_app.config["API_TOKEN_DAYS"])
-    db.session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token),
-                            expires_at=utcnow() + lifetime))
+    db.session.add(
+        ApiToken(user_id=user.id, token_sha256=token_digest(token), expires_at=utcnow() + lifetime)
+    )
     record_event("token_issued", actor or user, object_type="user", object_id=user.id)
     return token
 
@@ -55,9 +56,15 @@ def issue_own_token(user: User) -> str:
 
 
 # Every API request runs this; the statement is built once.
-_USER_BY_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
-                  .where(ApiToken.token_sha256 == bindparam("digest"),
-                         ApiToken.revoked_at.is_(None), ApiToken.expires_at > utc_now()))
+_USER_BY_TOKEN = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_sha256 == bindparam("digest"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > utc_now(),
+    )
+)
 
 
 def user_for_token(token: str) -> User | None:
@@ -68,18 +75,27 @@ def user_for_token(token: str) -> User | None:
 
 def live_tokens(user: User) -> list[ApiToken]:
     """The user's tokens that still work, newest first."""
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
-                               ApiToken.expires_at > utc_now())
-        .order_by(ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(
+                ApiToken.user_id == user.id,
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > utc_now(),
+            )
+            .order_by(ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_all_tokens(user: User) -> int:
     """Revoke every live token of ``user`` in the current transaction; returns how many.
     The caller has begun the write and commits."""
     result = db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow()))
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -90,15 +106,19 @@ def revoke_token(user: User, token_id: int, actor: User | None = None) -> None:
     if token is None or token.user_id != user.id or token.revoked_at is not None:
         raise NotFound(_l("No such token."))
     token.revoked_at = utcnow()
-    record_event("token_revoked", actor or user, object_type="user", object_id=user.id,
-                 token_id=token.id)
+    record_event(
+        "token_revoked", actor or user, object_type="user", object_id=user.id, token_id=token.id
+    )
     db.session.commit()
 
 
 def revoke_presented_token(user: User, token: str) -> None:
     """Revoke the token the current request was authenticated with."""
-    found = db.session.scalar(select(ApiToken.id).where(
-        ApiToken.token_sha256 == token_digest(token), ApiToken.user_id == user.id))
+    found = db.session.scalar(
+        select(ApiToken.id).where(
+            ApiToken.token_sha256 == token_digest(token), ApiToken.user_id == user.id
+        )
+    )
     if found is None:
         raise NotFound(_l("No such token."))
     revoke_token(user, found)

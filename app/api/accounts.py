@@ -16,13 +16,16 @@ from app.database import as_utc
 from app.exceptions import Invalid
 
 SCHEMAS: dict[str, Any] = {
-    "ApiToken": {"type": "object", "required": ["id", "created_at", "expires_at", "current"],
-                 "properties": {
-                     "id": {"type": "integer"},
-                     "created_at": {"type": "string", "format": "date-time"},
-                     "expires_at": {"type": "string", "format": "date-time"},
-                     "current": {"type": "boolean",
-                                 "description": "The token this request was sent with"}}},
+    "ApiToken": {
+        "type": "object",
+        "required": ["id", "created_at", "expires_at", "current"],
+        "properties": {
+            "id": {"type": "integer"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "expires_at": {"type": "string", "format": "date-time"},
+            "current": {"type": "boolean", "description": "The token this request was sent with"},
+        },
+    },
 }
 
 
@@ -30,23 +33,38 @@ def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     revoked = {"204": {"description": "Revoked: the token no longer works"}, **ERRORS}
     return {
-        "/tokens": {"get": {
-            "summary": "The caller's live API tokens (unexpired, unrevoked), newest first",
-            "responses": {"200": json_content({"type": "array", "items": ref("ApiToken")}),
-                          **ERRORS}}},
-        "/tokens/current": {"delete": {
-            "summary": "Revoke the bearer token this request is sent with",
-            "responses": revoked}},
-        "/tokens/{token_id}": {"delete": {
-            "summary": "Revoke one of the caller's tokens",
-            "parameters": [path_id("token_id")], "responses": revoked}},
+        "/tokens": {
+            "get": {
+                "summary": "The caller's live API tokens (unexpired, unrevoked), newest first",
+                "responses": {
+                    "200": json_content({"type": "array", "items": ref("ApiToken")}),
+                    **ERRORS,
+                },
+            }
+        },
+        "/tokens/current": {
+            "delete": {
+                "summary": "Revoke the bearer token this request is sent with",
+                "responses": revoked,
+            }
+        },
+        "/tokens/{token_id}": {
+            "delete": {
+                "summary": "Revoke one of the caller's tokens",
+                "parameters": [path_id("token_id")],
+                "responses": revoked,
+            }
+        },
     }
 
 
 def _token_json(token: Any, current_digest: str | None) -> dict[str, Any]:
-    return {"id": token.id, "created_at": as_utc(token.created_at).isoformat(),
-            "expires_at": as_utc(token.expires_at).isoformat(),
-            "current": token.token_sha256 == current_digest}
+    return {
+        "id": token.id,
+        "created_at": as_utc(token.created_at).isoformat(),
+        "expires_at": as_utc(token.expires_at).isoformat(),
+        "current": token.token_sha256 == current_digest,
+    }
 
 
 @bp.get("/tokens")
