@@ -107,8 +107,13 @@ def _check_member_name(info: zipfile.ZipInfo) -> None:
         raise ArchiveRefused("nested_archive")
 
 
-def archive_members(stream: IO[bytes]) -> Iterator[tuple[int, str, bytes]]:
-    """Yield ``(number, name, bytes)`` of each file of a ZIP; raises ArchiveRefused."""
+def archive_members(stream: IO[bytes], *,
+                    allow_packages: bool = False) -> Iterator[tuple[int, str, bytes]]:
+    """Yield ``(number, name, bytes)`` of each file of a ZIP; raises ArchiveRefused.
+
+    A member that is itself a ZIP is refused, unless ``allow_packages``: then it is yielded
+    (a .docx or an OFD is a ZIP), and the caller must check it with this function in turn.
+    """
     try:
         archive = zipfile.ZipFile(stream)
     except zipfile.BadZipFile:
@@ -122,7 +127,7 @@ def archive_members(stream: IO[bytes]) -> Iterator[tuple[int, str, bytes]]:
         budget = MAX_TOTAL_BYTES
         for number, info in enumerate(infos, start=1):
             data = _read_member(archive, info, budget)
-            if data.startswith(b"PK\x03\x04"):
+            if data.startswith(b"PK\x03\x04") and not allow_packages:
                 raise ArchiveRefused("nested_archive")
             budget -= len(data)
             yield number, info.filename, data
