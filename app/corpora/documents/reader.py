@@ -1,0 +1,137 @@
+"""Which format a file is, decided by its bytes, and the reader for it.
+
+The name is never consulted (beyond being kept as ``source_name``): a PDF header, a ZIP's
+member names (``word/document.xml``, ``OFD.xml``), an OLE2 signature, or text that decodes
+and starts like HTML decide. A ZIP holding none of the document entries is an archive of
+documents, read member by member.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from app.corpora.documents.docx import is_docx, read_docx
+from app.corpora.documents.html import read_html
+from app.corpora.documents.model import MAX_DOCUMENT_BYTES, Document, DocumentRefused
+from app.corpora.documents.ofd import is_ofd, read_ofd
+from app.corpora.documents.packages import ZIP_MAGIC, archive_files, member_names
+from app.corpora.documents.pdf import is_pdf, read_pdf
+from app.corpora.documents.text import read_text
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Binary formats that are not documents here; text never starts with them.
+_OTHER_BINARY = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"MZ",
+    b"\x7fELF",
+    b"\x1f\x8b",
+    b"BZh",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"II*\x00",
+    b"MM\x00*",
+    b"%!PS",
+    b"{\\rtf",
+)
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title")
+# Operating-system droppings inside archives (macOS resource forks, Finder and Explorer files).
+_JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
+
+
+def _looks_html(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    while head.startswith(b"<!--") and b"-->" in head:
+        head = head.split(b"-->", 1)[1].lstrip()
+    if head.startswith(b"<?xml"):
+        head = head.split(b"?>", 1)[-1].lstrip()
+    return head.startswith(_HTML_STARTS)
+
+
+def identify(data: bytes) -> str:
+    """The format of a file from its bytes: docx, pdf, ofd, zip, html or txt.
+
+    Raises DocumentRefused for formats that are recognised but not read (legacy_office,
+    unsupported_format) and for damaged ZIPs (bad_archive).
+    """
+    if is_pdf(data):
+        return "pdf"
+    if data.startswith(ZIP_MAGIC):
+        names = member_names(data)
+        if is_docx(names):
+            return "docx"
+        if is_ofd(names):
+            return "ofd"
+        if "[Content_Types].xml" in names or "mimetype" in names:
+            raise DocumentRefused("unsupported_format", "an Office or ODF package")
+        return "zip"
+    if data.startswith(OLE2_MAGIC):
+        raise DocumentRefused("legacy_office")
+    if data.startswith(_OTHER_BINARY):
+        raise DocumentRefused("unsupported_format")
+    return "html" if _looks_html(data) else "txt"
+
+
+def read_document(data: bytes, source_name: str, *, text_mode: str = "paragraph") -> Document:
+    """One file as a Document, by the format its bytes show; a ZIP of documents is refused.
+
+    ``text_mode`` splits plain text on blank lines (``paragraph``) or on lines (``line``).
+    Raises DocumentRefused (see ``REFUSALS``).
+    """
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentRefused("document_too_large", source_name)
+    fmt = identify(data)
+    if fmt == "zip":
+        raise DocumentRefused("nested_archive", source_name)
+    if fmt == "docx":
+        return read_docx(data, source_name)
+    if fmt == "pdf":
+        return read_pdf(data, source_name)
+    if fmt == "ofd":
+        return read_ofd(data, source_name)
+    if fmt == "html":
+        return read_html(data, source_name)
+    return read_text(data, source_name, text_mode)
+
+
+def _is_junk(name: str) -> bool:
+    return (
+        name.startswith(_JUNK[0])
+        or posixpath.basename(name) in _JUNK[1:]
+        or posixpath.basename(name).startswith("._")
+    )
+
+
+def iter_documents(
+    data: bytes, source_name: str, *, text_mode: str = "paragraph"
+) -> Iterator[Document | DocumentRefused]:
+    """Each document of an upload: the file itself, or every member of a .zip of documents.
+
+    A member that cannot be read is yielded as its DocumentRefused (``member`` set), so the
+    caller can list every bad member; a refusal of the whole archive is raised.
+    """
+    if not data.startswith(ZIP_MAGIC) or identify(data) != "zip":
+        yield read_document(data, source_name, text_mode=text_mode)
+        return
+    for name, content in archive_files(data):
+        if _is_junk(name):
+            continue
+        try:
+            yield read_document(content, name, text_mode=text_mode)
+        except DocumentRefused as refused:
+            refused.member = name
+            yield refused
+
+
+def read_documents(
+    data: bytes, source_name: str, *, text_mode: str = "paragraph"
+) -> list[Document]:
+    """All documents of an upload, or the first refusal raised (all or nothing)."""
+    documents: list[Document] = []
+    for entry in iter_documents(data, source_name, text_mode=text_mode):
+        if isinstance(entry, DocumentRefused):
+            raise entry
+        documents.append(entry)
+    return documents
