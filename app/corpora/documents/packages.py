@@ -16,7 +16,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from app.corpora.documents.model import MAX_DOCUMENT_BYTES, DocumentRefused
-from app.services.images import ArchiveRefused, archive_members
+from app.corpora.images import ArchiveRefused, archive_members
 
 ZIP_MAGIC = b"PK\x03\x04"
 
