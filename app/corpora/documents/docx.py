@@ -61,7 +61,7 @@ def _blocks(document: WordDocument) -> Iterator[tuple[str, Paragraph | None]]:
 
 def _title(document: WordDocument, paragraphs: list[Paragraph]) -> str:
     if document.core_properties.title and document.core_properties.title.strip():
-        return document.core_properties.title
+        return str(document.core_properties.title)
     styles = document.styles.element
     named = [p for p in paragraphs if p.text.strip()][:_TITLE_SEARCH]
     for paragraph in named:

@@ -86,6 +86,7 @@ def _joiner(left: str, right: str) -> str:
     return "" if is_wide(left[-1]) or is_wide(right[0]) else " "
 
 
+_SENTENCE_ENDS = ("。", "！", "？", "；", "：", ".", "!", "?", "。”", "！”", "？”", "…")
 _PAGE_NUMBER = re.compile(r"^[-—–‒\s]*(第\s*)?\d{1,4}(\s*页)?[-—–‒\s]*$")
 
 
@@ -127,13 +128,30 @@ def _without_page_numbers(lines: list[Run]) -> list[Run]:
     return lines
 
 
-def page_text(lines: list[Run]) -> PageText:
-    """Group the lines of one page into paragraphs; page numbers above or below are dropped."""
+def margins(pages: list[list[Run]], sheet: tuple[float, float] | None = None
+            ) -> tuple[float, float]:
+    """The text block's left and right edges over all pages (a sparse page has no margin).
+
+    With the sheet's left and right edges, the right margin is taken to be at least as wide
+    as the left one, so a notice of one-line paragraphs still shows where lines would end.
+    """
+    lines = [line for page in pages for line in page if line.text.strip()]
+    if not lines:
+        return 0.0, 0.0
+    left, right = min(line.x for line in lines), max(line.end for line in lines)
+    if sheet is not None and sheet[0] <= left < sheet[1]:
+        right = max(right, sheet[1] - (left - sheet[0]))
+    return left, right
+
+
+def page_text(lines: list[Run], left: float, right: float) -> PageText:
+    """Group the lines of one page into paragraphs; page numbers above or below are dropped.
+
+    ``left`` and ``right`` are the text block's edges (``margins``).
+    """
     lines = _without_page_numbers(lines)
     if not lines:
         return PageText([])
-    left = min(line.x for line in lines)
-    right = max(line.end for line in lines)
     result: list[str] = []
     for line, starts in zip(lines, _breaks(lines, left, right), strict=True):
         text = line.text.strip()
@@ -144,15 +162,24 @@ def page_text(lines: list[Run]) -> PageText:
     return PageText(result, not _indented(lines[0], left), not _short(lines[-1], right))
 
 
+def pages_text(pages: list[list[Run]], sheet: tuple[float, float] | None = None) -> list[str]:
+    """The paragraphs of a document given the lines of each page (and the sheet's edges)."""
+    left, right = margins(pages, sheet)
+    return join_pages([page_text(lines, left, right) for lines in pages])
+
+
 def join_pages(pages: list[PageText]) -> list[str]:
-    """The paragraphs of all pages, a paragraph broken by a page break joined again."""
+    """The paragraphs of all pages, a paragraph broken by a page break joined again.
+
+    A page that ends a sentence (。！？ …) ends its paragraph, whatever the next page does.
+    """
     result: list[str] = []
     open_end = False
     for page in pages:
         if not page.paragraphs:
             continue
         first, *rest = page.paragraphs
-        if result and open_end and page.continued:
+        if result and open_end and page.continued and not result[-1].endswith(_SENTENCE_ENDS):
             result[-1] += _joiner(result[-1], first) + first
         else:
             result.append(first)

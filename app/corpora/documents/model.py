@@ -24,7 +24,7 @@ REFUSALS: dict[str, str] = {
     "unknown_encoding": "the text is neither UTF-8 nor GB18030/GBK",
     "binary_content": "the file contains NUL bytes: it is not text",
     "empty_document": "the document has no text",
-    "document_too_large": "the document is larger than 50 MB",
+    "document_too_large": "the document is larger than 50 MB or 5,000 pages",
     "nested_archive": "a ZIP inside the ZIP",
     # Archive refusals, as raised by the image-archive checks and passed through unchanged.
     "bad_archive": "the ZIP file is damaged or encrypted",

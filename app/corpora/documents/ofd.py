@@ -130,6 +130,15 @@ def page_runs(content: Element) -> list[layout.Run]:
     return runs
 
 
+def _sheet(document: Element) -> tuple[float, float] | None:
+    # CommonData/PageArea/PhysicalBox: "x y width height" in mm (pages rarely override it).
+    box = _first_text(document, "PhysicalBox").split()
+    if len(box) != 4:
+        return None
+    left, width = _number(box[0]), _number(box[2])
+    return (left, left + width) if width > 0 else None
+
+
 def _document_root(package: _Package) -> tuple[str, str]:
     entry = package.xml(ENTRY)
     body = _children(entry, "DocBody")
@@ -158,11 +167,11 @@ def read_ofd(data: bytes, source_name: str) -> Document:
     doc_dir = posixpath.dirname(doc_name)
     _check_resources(package, document, doc_dir)
     pages = [page for page in _children(document, "Page") if page.get("BaseLoc")]
-    texts = []
+    lines = []
     for page in pages:
         content = package.xml(resolve(doc_dir, page.get("BaseLoc", "")))
-        texts.append(layout.page_text(layout.lines_in_reading_order(page_runs(content))))
-    paragraphs = layout.join_pages(texts)
+        lines.append(layout.lines_in_reading_order(page_runs(content)))
+    paragraphs = layout.pages_text(lines, _sheet(document))
     if not paragraphs:
         raise DocumentRefused("no_text_layer", f"{len(pages)} pages")
     return make_document(paragraphs, source_name, "ofd", title=title, pages=len(pages))

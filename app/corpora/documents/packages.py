@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 
-import defusedxml.ElementTree as SafeET
+import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped]
 from defusedxml import DefusedXmlException
 
 from app.corpora.documents.model import MAX_DOCUMENT_BYTES, DocumentRefused
@@ -21,12 +22,16 @@ from app.corpora.images import ArchiveRefused, archive_members
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-def member_names(data: bytes) -> list[str]:
+def _stream(source: bytes | IO[bytes]) -> IO[bytes]:
+    return io.BytesIO(source) if isinstance(source, bytes) else source
+
+
+def member_names(source: bytes | IO[bytes]) -> list[str]:
     """Names in a ZIP's central directory (nothing inflated); raises DocumentRefused."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(_stream(source)) as archive:
             return archive.namelist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
         raise DocumentRefused("bad_archive") from None
 
 
@@ -45,13 +50,13 @@ def unpack(data: bytes) -> dict[str, bytes]:
     return members
 
 
-def archive_files(data: bytes) -> Iterator[tuple[str, bytes]]:
+def archive_files(source: bytes | IO[bytes]) -> Iterator[tuple[str, bytes]]:
     """``(name, bytes)`` of each file of a .zip of documents; packages inside are yielded.
 
     Raises DocumentRefused for the whole archive (the image-archive codes).
     """
     try:
-        for _number, name, content in archive_members(io.BytesIO(data), allow_packages=True):
+        for _number, name, content in archive_members(_stream(source), allow_packages=True):
             yield name, content
     except ArchiveRefused as refused:
         raise DocumentRefused(refused.code) from None
@@ -60,7 +65,8 @@ def archive_files(data: bytes) -> Iterator[tuple[str, bytes]]:
 def parse_xml(data: bytes, corrupt_code: str, where: str) -> Element:
     """Parse XML with DTDs, entities and external references refused (no XXE, no bombs)."""
     try:
-        return SafeET.fromstring(data, forbid_dtd=True)
+        root: Element = SafeET.fromstring(data, forbid_dtd=True)
+        return root
     except DefusedXmlException:
         raise DocumentRefused("unsafe_xml", where) from None
     except ParseError:

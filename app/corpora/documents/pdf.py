@@ -55,7 +55,7 @@ def _page_runs(page: Any) -> list[layout.Run]:
     return runs
 
 
-def _page_text(reader: PdfReader, number: int) -> layout.PageText:
+def _page_lines(reader: PdfReader, number: int) -> list[layout.Run]:
     try:
         runs = _page_runs(reader.pages[number - 1])
     except FileNotDecryptedError:
@@ -71,12 +71,20 @@ def _page_text(reader: PdfReader, number: int) -> layout.PageText:
         RecursionError,
     ):
         raise DocumentRefused("corrupt_pdf", f"page {number}") from None
-    return layout.page_text(layout.lines_in_stream_order(runs))
+    return layout.lines_in_stream_order(runs)
+
+
+def _sheet(reader: PdfReader) -> tuple[float, float] | None:
+    try:
+        box = reader.pages[0].mediabox
+        return float(box.left), float(box.right)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None  # without the sheet, margins come from the text alone
 
 
 def _title(reader: PdfReader) -> str:
     try:
-        return str((reader.metadata or {}).get("/Title") or "")
+        return str(reader.metadata.title or "") if reader.metadata is not None else ""
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
         return ""  # a damaged Info dictionary only costs the title
 
@@ -88,7 +96,8 @@ def read_pdf(data: bytes, source_name: str) -> Document:
     """
     reader = _open(data, source_name)
     pages = len(reader.pages)
-    paragraphs = layout.join_pages([_page_text(reader, n) for n in range(1, pages + 1)])
+    lines = [_page_lines(reader, n) for n in range(1, pages + 1)]
+    paragraphs = layout.pages_text(lines, _sheet(reader))
     if not paragraphs:
         raise DocumentRefused("no_text_layer", f"{pages} pages")
     return make_document(paragraphs, source_name, "pdf", title=_title(reader), pages=pages)

@@ -8,8 +8,10 @@ documents, read member by member.
 
 from __future__ import annotations
 
+import io
 import posixpath
 from collections.abc import Iterator
+from typing import IO
 
 from app.corpora.documents.docx import is_docx, read_docx
 from app.corpora.documents.html import read_html
@@ -50,6 +52,17 @@ def _looks_html(data: bytes) -> bool:
     return head.startswith(_HTML_STARTS)
 
 
+def zip_kind(names: list[str]) -> str:
+    """What a ZIP is by its member names: docx, ofd, package (other Office/ODF) or zip."""
+    if is_docx(names):
+        return "docx"
+    if is_ofd(names):
+        return "ofd"
+    if "[Content_Types].xml" in names or "mimetype" in names:
+        return "package"
+    return "zip"
+
+
 def identify(data: bytes) -> str:
     """The format of a file from its bytes: docx, pdf, ofd, zip, html or txt.
 
@@ -59,14 +72,10 @@ def identify(data: bytes) -> str:
     if is_pdf(data):
         return "pdf"
     if data.startswith(ZIP_MAGIC):
-        names = member_names(data)
-        if is_docx(names):
-            return "docx"
-        if is_ofd(names):
-            return "ofd"
-        if "[Content_Types].xml" in names or "mimetype" in names:
+        kind = zip_kind(member_names(data))
+        if kind == "package":
             raise DocumentRefused("unsupported_format", "an Office or ODF package")
-        return "zip"
+        return kind
     if data.startswith(OLE2_MAGIC):
         raise DocumentRefused("legacy_office")
     if data.startswith(_OTHER_BINARY):
@@ -96,7 +105,8 @@ def read_document(data: bytes, source_name: str, *, text_mode: str = "paragraph"
     return read_text(data, source_name, text_mode)
 
 
-def _is_junk(name: str) -> bool:
+def is_junk_member(name: str) -> bool:
+    """True for operating-system droppings in archives (__MACOSX/, .DS_Store, ._x, Thumbs.db)."""
     return (
         name.startswith(_JUNK[0])
         or posixpath.basename(name) in _JUNK[1:]
@@ -104,19 +114,31 @@ def _is_junk(name: str) -> bool:
     )
 
 
-def iter_documents(
-    data: bytes, source_name: str, *, text_mode: str = "paragraph"
-) -> Iterator[Document | DocumentRefused]:
+def _is_archive(stream: IO[bytes]) -> bool:
+    head = stream.read(len(ZIP_MAGIC))
+    stream.seek(0)
+    if head != ZIP_MAGIC:
+        return False
+    names = member_names(stream)
+    stream.seek(0)
+    return zip_kind(names) == "zip"
+
+
+def iter_documents(source: bytes | IO[bytes], source_name: str, *,
+                   text_mode: str = "paragraph") -> Iterator[Document | DocumentRefused]:
     """Each document of an upload: the file itself, or every member of a .zip of documents.
 
-    A member that cannot be read is yielded as its DocumentRefused (``member`` set), so the
-    caller can list every bad member; a refusal of the whole archive is raised.
+    ``source`` is the bytes or a seekable binary file (a ZIP is then read member by member,
+    never whole). A member that cannot be read is yielded as its DocumentRefused (``member``
+    set), so the caller can list every bad member; a refusal of the whole file is raised.
     """
-    if not data.startswith(ZIP_MAGIC) or identify(data) != "zip":
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    if not _is_archive(stream):
+        data = stream.read(MAX_DOCUMENT_BYTES + 1)
         yield read_document(data, source_name, text_mode=text_mode)
         return
-    for name, content in archive_files(data):
-        if _is_junk(name):
+    for name, content in archive_files(stream):
+        if is_junk_member(name):
             continue
         try:
             yield read_document(content, name, text_mode=text_mode)

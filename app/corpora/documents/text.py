@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 
 from app.corpora.documents.model import Document, DocumentRefused, make_document
 
@@ -63,3 +64,54 @@ def read_text(data: bytes, source_name: str, mode: str = "paragraph") -> Documen
     """A text file as a Document; the title is its first non-blank line."""
     text, encoding = decode_text(data)
     return make_document(split_paragraphs(text, mode), source_name, "txt", encoding=encoding)
+
+
+class EncodingSniffer:
+    """The text cascade over a stream: chunks go to strict incremental decoders of UTF-8, GBK
+    and GB18030 at once, and the first that never failed is the encoding.
+
+    A UTF-8 byte-order mark settles it as ``utf-8-sig``. ``utf8_error_line`` is the line of
+    the first byte that is not UTF-8 (for the message when nothing fits).
+    """
+
+    ORDER = ("utf-8", "gbk", "gb18030")
+
+    def __init__(self) -> None:
+        self.decoders = {name: codecs.getincrementaldecoder(name)() for name in self.ORDER}
+        self.bom: bool | None = None
+        self.lines = 1
+        self.utf8_error_line: int | None = None
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        """Decode one more chunk with every surviving decoder (``final`` on the last)."""
+        if self.bom is None and (chunk or final):
+            self.bom = chunk.startswith(codecs.BOM_UTF8)
+            if self.bom:
+                self.decoders = {"utf-8": self.decoders["utf-8"]}
+        for name, decoder in list(self.decoders.items()):
+            try:
+                decoder.decode(chunk, final)
+            except UnicodeDecodeError as exc:
+                del self.decoders[name]
+                if name == "utf-8":
+                    self.utf8_error_line = self.lines + chunk.count(b"\n", 0, exc.start)
+        self.lines += chunk.count(b"\n")
+
+    @property
+    def encoding(self) -> str | None:
+        """The encoding found so far (None when no decoder of the cascade fits)."""
+        for name in self.ORDER:
+            if name in self.decoders:
+                return "utf-8-sig" if self.bom and name == "utf-8" else name
+        return None
+
+
+def sniff_encoding(chunks: Iterable[bytes]) -> tuple[str | None, int | None]:
+    """Run the cascade over a whole stream: ``(encoding or None, first non-UTF-8 line)``."""
+    sniffer = EncodingSniffer()
+    for chunk in chunks:
+        sniffer.feed(chunk)
+        if not sniffer.decoders:
+            break
+    sniffer.feed(b"", final=True)
+    return sniffer.encoding, sniffer.utf8_error_line

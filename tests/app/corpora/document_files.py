@@ -128,7 +128,9 @@ def pdf_bytes(
     for paragraphs in pages:
         y = 800.0
         for paragraph in paragraphs:
-            lines = _wrap(paragraph, 420, 2 * size, lambda s: pdfmetrics.stringWidth(s, FONT, size))
+            measure = 595 - 2 * 72  # A4 with one-inch margins
+            lines = _wrap(paragraph, measure, 2 * size,
+                          lambda s: pdfmetrics.stringWidth(s, FONT, size))
             for number, line in enumerate(lines):
                 if y < 60:
                     end_page()
@@ -200,16 +202,17 @@ def _ofd_res(media: str) -> bytes:
 
 def ofd_content(paragraphs: list[str], *, size: float = 4.2, shuffle: bool = True) -> bytes:
     """A page's Content.xml: one TextObject per line (in shuffled order: reading order is
-    recovered from positions), 2-character first-line indent, 150 mm measure."""
+    recovered from positions), 2-character first-line indent, the 156 mm measure and 28 mm
+    left margin of GB/T 9704-2012."""
     objects, y, oid = [], 30.0, 100
     for paragraph in paragraphs:
-        lines = _wrap(paragraph, 150, 2 * size, lambda s: advance(s, size))
+        lines = _wrap(paragraph, 156, 2 * size, lambda s: advance(s, size))
         for number, line in enumerate(lines):
             text = line.replace("&", "&amp;").replace("<", "&lt;")
             deltas = " ".join([f"{size}"] * (len(line) - 1))
-            left = 25 + (0 if number else 2 * size)
+            left = 28 + (0 if number else 2 * size)
             objects.append(
-                f'<ofd:TextObject ID="{oid}" Boundary="{left} {y:.2f} 160 {size * 1.2:.2f}" '
+                f'<ofd:TextObject ID="{oid}" Boundary="{left} {y:.2f} 156 {size * 1.2:.2f}" '
                 f'Font="2" Size="{size}"><ofd:FillColor Value="0 0 0"/>'
                 f'<ofd:TextCode X="0" Y="{size:.2f}" DeltaX="{deltas}">{text}</ofd:TextCode>'
                 f"</ofd:TextObject>"
