@@ -80,6 +80,21 @@ _LINE_ERRORS: dict[str, Any] = {
     "archive_too_large": _l("the archive unpacks to more than 2 GB"),
     "compression_ratio": _l("a file in the archive inflates more than 100 times (a ZIP bomb?)"),
     "bad_archive": _l("the archive is damaged, encrypted or lies about its sizes"),
+    # Documents (app.corpora.documents.REFUSALS)
+    "unsupported_format": _l("not a .docx, PDF, OFD, text or HTML file"),
+    "legacy_office": _l("an old binary Office file (.doc, .wps): save it as .docx"),
+    "macro_enabled": _l("a Word file with macros (.docm) is refused"),
+    "corrupt_docx": _l("the Word file is damaged"),
+    "no_text_layer": _l("the document has no text layer (a scan?): OCR is not supported"),
+    "encrypted_pdf": _l("the PDF is protected by a password"),
+    "corrupt_pdf": _l("the PDF is damaged"),
+    "corrupt_ofd": _l("the OFD file is damaged or incomplete"),
+    "external_reference": _l("the OFD file refers to a file outside itself"),
+    "unsafe_xml": _l("the XML declares a DTD or entities"),
+    "unknown_encoding": _l("the text is neither UTF-8 nor GB18030/GBK"),
+    "binary_content": _l("contains NUL bytes: not text"),
+    "empty_document": _l("the document holds no text"),
+    "document_too_large": _l("the document is larger than 50 MB or 5,000 pages"),
 }
 
 

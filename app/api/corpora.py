@@ -40,8 +40,9 @@ def openapi_paths() -> dict[str, Any]:
                  "properties": {"file": {"type": "string", "format": "binary"},
                                 "name": {"type": "string"}}}}}
     return {
-        "/corpora": {"post": {"summary": "Upload a corpus (.txt, .jsonl, PNG, JPEG, or a .zip "
-                                         "of images)",
+        "/corpora": {"post": {"summary": "Upload a corpus (.txt in UTF-8 or GBK/GB18030, .jsonl, "
+                                         ".html, .docx, PDF, OFD, PNG, JPEG, or a .zip of "
+                                         "documents or of images; identified by its bytes)",
                               "requestBody": {"required": True, "content": multipart},
                               "responses": {"201": json_content(INT_ID, "Stored; ingestion queued"),
                                             **ERRORS}}},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 MAX_LINE_BYTES = 1024 * 1024
@@ -33,10 +33,11 @@ class Record:
 
 @dataclass(frozen=True)
 class LineError:
-    """A problem on one line; ``code`` is translated for display."""
+    """A problem on one line (or with one archive member); ``code`` is translated for display."""
 
     line: int
     code: str
+    member: str | None = None
 
 
 def looks_binary(head: bytes) -> bool:
@@ -76,23 +77,29 @@ def iter_lines(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes | None]]:
         yield number, None if overflow else bytes(buffer).removesuffix(b"\r")
 
 
-def _decode(number: int, raw: bytes) -> str | LineError:
+def _decode(number: int, raw: bytes, encoding: str = "utf-8") -> str | LineError:
     if number == 1:
         raw = raw.removeprefix(codecs.BOM_UTF8)
     if b"\x00" in raw:
         return LineError(number, "nul_byte")
     try:
-        return raw.decode("utf-8")
+        return raw.decode(encoding)
     except UnicodeDecodeError:
-        return LineError(number, "invalid_utf8")
+        return LineError(number, "invalid_utf8" if encoding == "utf-8" else "unknown_encoding")
 
 
-def parse_txt(chunks: Iterable[bytes]) -> Iterator[Record | LineError]:
-    """Plain text: one record per paragraph (lines separated by blank lines)."""
+def parse_txt(chunks: Iterable[bytes], encoding: str = "utf-8") -> Iterator[Record | LineError]:
+    """Plain text: one record per paragraph (lines separated by blank lines).
+
+    ``encoding`` is what ``sniff_encoding`` found (utf-8, utf-8-sig, gbk, gb18030): splitting
+    on LF bytes is safe in all of them, as no GBK or GB18030 trail byte is 0x0A or 0x0D.
+    """
+    encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # line 1 drops the BOM
     paragraph: list[str] = []
     first_line = 0
     for number, raw in iter_lines(chunks):
-        text = LineError(number, "line_too_long") if raw is None else _decode(number, raw)
+        text = (LineError(number, "line_too_long") if raw is None
+                else _decode(number, raw, encoding))
         if isinstance(text, LineError):
             yield text
             continue
@@ -137,4 +144,5 @@ def parse_jsonl(chunks: Iterable[bytes]) -> Iterator[Record | LineError]:
             yield _parse_json_line(number, text)
 
 
-PARSERS = {"txt": parse_txt, "jsonl": parse_jsonl}
+Parser = Callable[[Iterable[bytes]], Iterator[Record | LineError]]
+PARSERS: dict[str, Parser] = {"txt": parse_txt, "jsonl": parse_jsonl}

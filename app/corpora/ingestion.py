@@ -17,7 +17,9 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.corpora.formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record
+from app.corpora.document_ingestion import DocumentEntries, corpus_is_documents
+from app.corpora.documents.text import sniff_encoding
+from app.corpora.formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record, parse_txt
 from app.corpora.image_ingestion import collect_images, corpus_is_image, discard
 from app.database import begin_write
 from app.extensions import db
@@ -97,7 +99,10 @@ class _Batches:
         if isinstance(entry, LineError):
             self.error_total += 1
             if len(self.errors) < MAX_ERRORS_KEPT:
-                self.errors.append({"line": entry.line, "code": entry.code})
+                error: dict[str, Any] = {"line": entry.line, "code": entry.code}
+                if entry.member is not None:
+                    error["member"] = entry.member
+                self.errors.append(error)
             return
         self.records += 1
         if self.error_total:  # the corpus fails: only the errors still matter
@@ -113,10 +118,7 @@ class _Batches:
             self.rows = []
 
 
-def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
-    batches = _Batches(corpus, _Progress(store, corpus.object_key))
-    for entry in PARSERS[corpus.file_format](batches.progress.chunks()):
-        batches.add(entry)
+def _insert_rest(corpus: Corpus, batches: _Batches) -> int | None:
     if batches.error_total or not batches.records:
         _fail(corpus, batches.errors or [{"line": 0, "code": "no_items"}])
         return None
@@ -124,6 +126,35 @@ def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
     if batches.rows:
         _insert_text_items(batches.rows)
     return batches.records
+
+
+def _text_entries(corpus: Corpus, progress: _Progress) -> Iterator[Record | LineError]:
+    if corpus.file_format != "txt":
+        return PARSERS[corpus.file_format](progress.chunks())
+    # A first pass finds the encoding (UTF-8, GBK or GB18030), the second splits the text.
+    encoding, line = sniff_encoding(progress.store.iter_chunks(progress.key))
+    if encoding is None:
+        return iter([LineError(line or 0, "unknown_encoding")])
+    return parse_txt(progress.chunks(), encoding)
+
+
+def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
+    batches = _Batches(corpus, _Progress(store, corpus.object_key))
+    for entry in _text_entries(corpus, batches.progress):
+        batches.add(entry)
+    return _insert_rest(corpus, batches)
+
+
+def _ingest_documents(corpus: Corpus, store: ObjectStore) -> int | None:
+    entries = DocumentEntries(corpus, store)
+    batches = _Batches(corpus, _Progress(store, corpus.object_key))
+    for entry in entries:
+        batches.progress.bytes = entries.bytes
+        batches.add(entry)
+    records = _insert_rest(corpus, batches)
+    if records is not None:
+        entries.store_manifest()
+    return records
 
 
 def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
@@ -144,7 +175,8 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     if corpus is None or corpus.status != "processing":
         return
     try:
-        ingest = _ingest_images if corpus_is_image(corpus) else _ingest_text
+        ingest = (_ingest_images if corpus_is_image(corpus)
+                  else _ingest_documents if corpus_is_documents(corpus) else _ingest_text)
         records = ingest(corpus, store)
         if records is None:
             return

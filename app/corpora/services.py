@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit import record_event
-from app.corpora.formats import FORMATS, looks_binary
-from app.corpora.image_ingestion import IMAGE_FORMATS
+from app.corpora.documents.text import EncodingSniffer
 from app.corpora.images import IMAGE_CONTENT_TYPES
+from app.corpora.upload_formats import identify_upload
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, Unavailable
 from app.extensions import db
@@ -25,10 +25,14 @@ from app.models import Corpus, Role, User
 from app.rule_messages import line_error_message
 from app.storage import ObjectStore, StorageUnavailable
 
-SNIFF_BYTES = 8192
-MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff",
-         "zip": b"PK\x03\x04"}
-CONTENT_TYPES = {**IMAGE_CONTENT_TYPES, "zip": "application/zip"}
+# Text is checked while it streams in: JSON Lines must be UTF-8 (RFC 8259), plain text may
+# be UTF-8, GBK or GB18030. HTML is stored as plain text, never as a page to render.
+TEXT_CHECKS = {"txt": "cascade", "jsonl": "utf-8"}
+CONTENT_TYPES = {
+    **IMAGE_CONTENT_TYPES, "zip": "application/zip", "docs": "application/zip",
+    "pdf": "application/pdf", "ofd": "application/ofd",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "jsonl": "text/plain; charset=utf-8"}
 
 
 class UploadRejected(Exception):
@@ -40,19 +44,30 @@ class UploadRejected(Exception):
 
 
 class CheckedStream:
-    """File-like wrapper that hashes, counts and checks UTF-8 while the bytes pass through."""
+    """File-like wrapper that hashes, counts and checks text while the bytes pass through.
 
-    def __init__(self, raw: IO[bytes], text: bool = True) -> None:
+    ``text`` is None (bytes not checked), ``"utf-8"`` (strict UTF-8, as JSON Lines must be)
+    or ``"cascade"`` (UTF-8, GBK or GB18030, whichever fits the whole file: ``encoding``).
+    """
+
+    def __init__(self, raw: IO[bytes], text: str | None = "utf-8") -> None:
         self.raw = raw
         self.text = text
         self.sha256 = hashlib.sha256()
         self.size = 0
         self.lines = 1
         self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.sniffer = EncodingSniffer()
+
+    @property
+    def encoding(self) -> str | None:
+        """The text encoding found (None for files that are not checked as text)."""
+        return None if self.text is None else self.sniffer.encoding if self.text == "cascade" \
+            else "utf-8"
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.raw.read(size)
-        if self.text:
+        if self.text is not None:
             self._check_text(chunk)
         self.sha256.update(chunk)
         self.size += len(chunk)
@@ -61,6 +76,14 @@ class CheckedStream:
     def _check_text(self, chunk: bytes) -> None:
         if b"\x00" in chunk:
             raise UploadRejected(Invalid(_l("The file contains NUL bytes: it is not text.")))
+        if self.text == "cascade":
+            self.sniffer.feed(chunk, final=not chunk)
+            if not self.sniffer.decoders:
+                raise UploadRejected(Invalid(_l(
+                    "The file is neither UTF-8 nor GB18030/GBK text (line %(line)d is not "
+                    "UTF-8). Save it as UTF-8 and upload it again.",
+                    line=self.sniffer.utf8_error_line or 1)))
+            return
         try:
             self.decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
@@ -77,26 +100,6 @@ def display_filename(filename: str) -> str:
     return cleaned[:255] or "upload"
 
 
-def _file_format(filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower().lstrip(".")
-    if suffix not in FORMATS and suffix not in IMAGE_FORMATS:
-        raise Invalid(_l("Upload a .txt or .jsonl file, a PNG or JPEG image, or a .zip of "
-                         "images."))
-    return suffix
-
-
-def _check_head(stream: IO[bytes], fmt: str) -> None:
-    # The bytes decide, never the name or the declared Content-Type.
-    head = stream.read(SNIFF_BYTES)
-    if not head:
-        raise Invalid(_l("The file is empty."))
-    if fmt in MAGIC and not head.startswith(MAGIC[fmt]):
-        raise Invalid(_l("The file's content does not match its extension."))
-    if fmt in FORMATS and looks_binary(head):
-        raise Invalid(_l("This file is not text (its content is a binary format)."))
-    stream.seek(0)
-
-
 def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
                   store: ObjectStore, enqueue: Callable[[int], None]) -> Corpus:
     """Store an uploaded corpus and queue its ingestion.
@@ -107,14 +110,13 @@ def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
     """
     if user.role != Role.VENDOR or user.organization_id is None:
         raise Forbidden(_l("Only vendor staff can upload corpora."))
-    fmt = _file_format(filename)
+    fmt = identify_upload(filename, stream)
     shown_name = display_filename(filename)
     name = name.strip() or PurePath(shown_name).stem
-    _check_head(stream, fmt)
     key = f"corpora/{user.organization_id}/{uuid.uuid4().hex}/raw/original.{fmt}"
-    checked = CheckedStream(stream, text=fmt in FORMATS)
+    checked = CheckedStream(stream, text=TEXT_CHECKS.get(fmt))
     try:
-        store.put_stream(key, checked, CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"),
+        store.put_stream(key, checked, CONTENT_TYPES.get(fmt, "text/plain"),
                          metadata={"original-filename": quote(filename[:1024])})
     except UploadRejected as rejected:
         raise rejected.error from None
@@ -128,7 +130,7 @@ def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
         db.session.add(corpus)
         db.session.flush()
         record_event("corpus_uploaded", user, object_type="corpus", object_id=corpus.id,
-                     bytes=checked.size, format=fmt)
+                     bytes=checked.size, format=fmt, encoding=checked.encoding)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -1,0 +1,98 @@
+"""Which corpus format an upload is, decided by its bytes before anything is stored.
+
+Binary formats are recognised by their signatures whatever the file is called: a PDF header,
+an OLE2 file (refused: old .doc), a ZIP by its member names — a .docx, an OFD, an archive of
+images (its first member is a PNG or JPEG) or an archive of documents ("docs"). Text carries
+no signature, so the name tells plain text, JSON Lines and HTML apart. PNG and JPEG keep
+their rule: the bytes must be what the name says.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import PurePath
+from typing import IO
+
+from flask_babel import lazy_gettext as _l
+
+from app.corpora.documents import DocumentRefused, identify
+from app.corpora.documents.packages import member_names
+from app.corpora.documents.pdf import is_pdf
+from app.corpora.documents.reader import OLE2_MAGIC, is_junk_member, zip_kind
+from app.corpora.formats import looks_binary
+from app.exceptions import Invalid
+
+SNIFF_BYTES = 8192
+MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff",
+         "zip": b"PK\x03\x04"}
+TEXT_SUFFIXES = {"txt": "txt", "jsonl": "jsonl", "html": "html", "htm": "html"}
+
+
+def _first_member_is_image(stream: IO[bytes]) -> bool:
+    # Inflates at most a few bytes of one member: the archive checks come at ingestion.
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            for info in archive.infolist():
+                if not info.is_dir() and not is_junk_member(info.filename):
+                    with archive.open(info) as member:
+                        return member.read(8).startswith((MAGIC["png"], MAGIC["jpg"]))
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):
+        pass  # the ingestion's archive checks name the problem
+    return False
+
+
+def _zip_format(stream: IO[bytes]) -> str:
+    try:
+        kind = zip_kind(member_names(stream))
+    except DocumentRefused:
+        raise Invalid(_l("The ZIP file is damaged.")) from None
+    if kind == "package":
+        raise Invalid(_l("This Office or OpenDocument file is not supported; upload .docx, "
+                         "PDF or OFD."))
+    if kind == "zip":
+        stream.seek(0)
+        return "zip" if _first_member_is_image(stream) else "docs"
+    return kind
+
+
+def _binary_format(head: bytes, suffix: str) -> str | None:
+    if suffix in MAGIC and suffix != "zip":  # images: the bytes must be what the name says
+        if not head.startswith(MAGIC[suffix]):
+            raise Invalid(_l("The file's content does not match its extension."))
+        return suffix
+    if head.startswith(OLE2_MAGIC):
+        raise Invalid(_l("Old binary Word files (.doc, .wps) are not supported; save the file "
+                         "as .docx and upload it again."))
+    if looks_binary(head):
+        raise Invalid(_l("This file is not text (its content is a binary format)."))
+    return None
+
+
+def _text_format(head: bytes, suffix: str) -> str:
+    if suffix in TEXT_SUFFIXES:
+        return TEXT_SUFFIXES[suffix]
+    if identify(head) == "html":
+        return "html"
+    raise Invalid(_l("Upload a .txt, .jsonl or .html file, a Word (.docx), PDF or OFD "
+                     "document, a PNG or JPEG image, or a .zip of documents or of images."))
+
+
+def identify_upload(filename: str, stream: IO[bytes]) -> str:
+    """The corpus format of an upload: txt, jsonl, html, png, jpg, jpeg, zip (images), pdf,
+    docx, ofd or docs (a .zip of documents). The stream is left at its start.
+
+    Raises Invalid with the reason (empty, damaged ZIP, old Office file, binary, unknown).
+    """
+    head = stream.read(SNIFF_BYTES)
+    if not head:
+        raise Invalid(_l("The file is empty."))
+    suffix = PurePath(filename).suffix.lower().lstrip(".")
+    try:
+        if head.startswith(MAGIC["zip"]):
+            return _zip_format(stream)
+        if is_pdf(head):
+            return "pdf"
+        return _binary_format(head, suffix) or _text_format(head, suffix)
+    finally:
+        stream.seek(0)
