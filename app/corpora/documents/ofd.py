@@ -115,19 +115,28 @@ def _number(value: str | None, default: float = 0.0) -> float:
         return default
 
 
-def page_runs(content: Element) -> list[layout.Run]:
-    """Text runs of one page's Content.xml, at absolute positions (mm, y down)."""
+def _object_runs(text_object: Element) -> list[layout.Run]:
+    box = (text_object.get("Boundary") or "0 0 0 0").split()
+    left, top = _number(box[0] if box else None), _number(box[1] if len(box) > 1 else None)
+    size = _number(text_object.get("Size"), 1.0) or 1.0
     runs: list[layout.Run] = []
-    for text_object in _children(content, "TextObject"):
-        box = (text_object.get("Boundary") or "0 0 0 0").split()
-        left, top = _number(box[0] if box else None), _number(box[1] if len(box) > 1 else None)
-        size = _number(text_object.get("Size"), 1.0) or 1.0
-        for code in _children(text_object, "TextCode"):
-            if code.text and code.text.strip():
-                x = left + _number(code.get("X"))
-                y = top + _number(code.get("Y"))
-                runs.append(layout.run(x, y, size, code.text))
+    x = y = 0.0
+    for code in _children(text_object, "TextCode"):
+        # A TextCode without X or Y goes on from the previous one's (GB/T 33190, table 45).
+        x, y = _number(code.get("X"), x), _number(code.get("Y"), y)
+        if code.text and code.text.strip():
+            runs.append(layout.run(left + x, top + y, size, code.text))
     return runs
+
+
+def page_runs(content: Element) -> list[layout.Run]:
+    """Text runs of one page's Content.xml, at absolute positions (mm, y down).
+
+    A TextObject's ``CTM`` (rotation, scaling) is not applied: text is placed by its
+    ``Boundary`` and the TextCode offsets.
+    """
+    return [run for text_object in _children(content, "TextObject")
+            for run in _object_runs(text_object)]
 
 
 def _sheet(document: Element) -> tuple[float, float] | None:

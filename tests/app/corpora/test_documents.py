@@ -138,6 +138,16 @@ def test_ofd_text_is_read_in_reading_order_with_its_title_and_pages() -> None:
     assert document.paragraphs == NOTICE
 
 
+def test_ofd_text_codes_without_x_or_y_go_on_from_the_previous_one() -> None:
+    content = ('<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">'
+               '<ofd:TextObject ID="2" Boundary="28 40 156 6" Size="4.2">'
+               '<ofd:TextCode X="0" Y="5">安徽省</ofd:TextCode>'
+               '<ofd:TextCode X="12.6">人民政府</ofd:TextCode></ofd:TextObject>'
+               "</ofd:Layer></ofd:Content></ofd:Page>").encode()
+    data = ofd_bytes([NOTICE], extra={"Doc_0/Pages/Page_0/Content.xml": content})
+    assert read_document(data, "a.ofd").paragraphs == ["安徽省人民政府"]
+
+
 def test_ofd_locations_from_the_package_root_are_inside_the_package() -> None:
     data = ofd_bytes(
         [NOTICE], doc_root="/Doc_0/Document.xml", page_loc="/Doc_0/Pages/Page_{n}/Content.xml"
