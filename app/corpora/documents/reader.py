@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from app.corpora.documents.docx import is_docx, read_docx
@@ -41,6 +41,15 @@ _OTHER_BINARY = (
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title")
 # Operating-system droppings inside archives (macOS resource forks, Finder and Explorer files).
 _JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
+
+
+#: The reader of each format and the refusal for a file it chokes on (text has no reader here:
+#: it takes the text mode).
+READERS: dict[str, tuple[Callable[[bytes, str], Document] | None, str]] = {
+    "docx": (read_docx, "corrupt_docx"), "pdf": (read_pdf, "corrupt_pdf"),
+    "ofd": (read_ofd, "corrupt_ofd"), "html": (read_html, "unsupported_format"),
+    "txt": (None, "unsupported_format"),
+}
 
 
 def _looks_html(data: bytes) -> bool:
@@ -87,22 +96,24 @@ def read_document(data: bytes, source_name: str, *, text_mode: str = "paragraph"
     """One file as a Document, by the format its bytes show; a ZIP of documents is refused.
 
     ``text_mode`` splits plain text on blank lines (``paragraph``) or on lines (``line``).
-    Raises DocumentRefused (see ``REFUSALS``).
+    Raises DocumentRefused (see ``REFUSALS``) and nothing else: an unexpected error of a
+    third-party parser on a hostile file is refused as a damaged file of its format, so one
+    file can never wedge the ingestion job.
     """
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentRefused("document_too_large", source_name)
     fmt = identify(data)
     if fmt == "zip":
         raise DocumentRefused("nested_archive", source_name)
-    if fmt == "docx":
-        return read_docx(data, source_name)
-    if fmt == "pdf":
-        return read_pdf(data, source_name)
-    if fmt == "ofd":
-        return read_ofd(data, source_name)
-    if fmt == "html":
-        return read_html(data, source_name)
-    return read_text(data, source_name, text_mode)
+    reader, damaged = READERS.get(fmt, (None, "unsupported_format"))
+    try:
+        if reader is None:
+            return read_text(data, source_name, text_mode)
+        return reader(data, source_name)
+    except DocumentRefused:
+        raise
+    except Exception as exc:  # any parser error on hostile bytes: see the docstring
+        raise DocumentRefused(damaged, f"{type(exc).__name__} in {source_name}") from None
 
 
 def is_junk_member(name: str) -> bool:
