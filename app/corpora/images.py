@@ -14,6 +14,7 @@ import io
 import stat
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -90,8 +91,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -
                 if size > MAX_RATIO * max(info.compress_size, 1) and size > 1024 * 1024:
                     raise ArchiveRefused("compression_ratio")
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError):
-        # a lying header (CRC or size), an unknown compression, an encrypted member
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
+        # a lying header (CRC or size), an unknown compression, an encrypted member, a
+        # damaged deflate stream
         raise ArchiveRefused("bad_archive") from None
     return b"".join(chunks)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 import pytest
@@ -64,8 +65,6 @@ def test_docx_title_falls_back_to_the_heading_then_the_first_paragraph() -> None
 
 
 def test_merged_table_cells_are_read_once() -> None:
-    import io
-
     import docx
 
     document = docx.Document()
@@ -346,9 +345,23 @@ def test_unsafe_zip_members_refuse_the_whole_archive(name: str, content: bytes, 
     assert caught.value.code == code
 
 
-def test_a_symlink_member_refuses_the_archive() -> None:
-    import io
+def damaged_deflate_zip() -> bytes:
+    archive = bytearray(zip_bytes({"a.txt": "正文".encode() * 2000, "b.txt": b"ok"}))
+    archive[30 + len("a.txt")] = 0x07  # the first deflate block of a.txt: "invalid block type"
+    return bytes(archive)
 
+
+def test_a_damaged_deflate_stream_refuses_the_archive_instead_of_crashing() -> None:
+    from app.corpora.images import ArchiveRefused, archive_members
+
+    with pytest.raises(DocumentRefused) as caught:
+        read_documents(damaged_deflate_zip(), "批量.zip")
+    assert caught.value.code == "bad_archive"
+    with pytest.raises(ArchiveRefused):  # the image archives share the check
+        list(archive_members(io.BytesIO(damaged_deflate_zip())))
+
+
+def test_a_symlink_member_refuses_the_archive() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("ok.txt", "正文")
