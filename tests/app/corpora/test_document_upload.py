@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import Api, World, login
+from tests.app.builders import Api, World, login
 from tests.app.corpora.document_files import (
     docm_bytes,
     docx_bytes,

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.app import test_end_to_end_browser as end_to_end
+from tests.app import browser as chromium
+from tests.app.browser import log_in, shot
 from tests.app.corpora.document_files import (
     docx_bytes,
     image_only_pdf,
@@ -20,13 +21,12 @@ from tests.app.corpora.document_files import (
     pdf_bytes,
     zip_bytes,
 )
-from tests.app.test_end_to_end_browser import log_in, shot
 
 pytestmark = pytest.mark.browser
-browser = end_to_end.browser  # skipped where Debian's chromium is missing
-live_app = end_to_end.live_app
-world = end_to_end.world
-base_url = end_to_end.base_url
+browser = chromium.browser  # skipped where Debian's chromium is missing
+live_app = chromium.live_app
+world = chromium.live_world
+base_url = chromium.live_base_url
 NOTICE = ["关于开放公共数据的通知",
           "各市人民政府：现将公共数据开放目录印发给你们，请认真贯彻执行。"]
 
@@ -37,8 +37,9 @@ def upload_through_the_page(page: Any, base_url: str, path: Path) -> None:
     page.set_input_files("#corpus-file", str(path))
     page.click("#upload-button")
     page.wait_for_url("**/corpora/*")
-    # The page polls while the worker reads the file and reloads when it is done.
-    page.wait_for_selector("#ingest-progress[hidden]", state="attached", timeout=60000)
+    # The page polls while the worker reads the file and reloads when it is done. The first
+    # upload also waits for the consumer process to import the app: minutes on a busy CI box.
+    page.wait_for_selector("#ingest-progress[hidden]", state="attached", timeout=180000)
 
 
 def test_vendor_uploads_word_pdf_ofd_and_gbk_text_in_the_browser(
