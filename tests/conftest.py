@@ -18,9 +18,12 @@ from typing import Any
 import pytest
 
 # Huey and the var/ secrets are resolved when app modules are imported: point them at a
-# throwaway directory before any test imports the app.
-_VAR = Path(tempfile.mkdtemp(prefix="wanbiao-test-var-"))
-os.environ["WANBIAO_VAR_DIR"] = str(_VAR)
+# throwaway directory before any test imports the app. This file runs twice in a session
+# (pytest loads it as ``conftest``, helpers import it as ``tests.conftest``): the second run
+# must keep the first one's directory, or the app's Huey queue and the consumer a browser test
+# starts would use different ones, depending on which test module was collected first.
+_VAR = Path(os.environ.get("WANBIAO_TEST_VAR_DIR") or tempfile.mkdtemp(prefix="wanbiao-test-var-"))
+os.environ["WANBIAO_TEST_VAR_DIR"] = os.environ["WANBIAO_VAR_DIR"] = str(_VAR)
 for _name in ("WANBIAO_SECRET_KEY", "WANBIAO_S3_ENDPOINT", "DATABASE_URL"):
     os.environ.pop(_name, None)
 
