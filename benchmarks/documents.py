@@ -68,14 +68,23 @@ def main() -> None:
     docx_rate, _ = _rate(docx_files, "docx")
     ofd_rate, _ = _rate(ofd_files, "ofd")
     pdf_rate, pages = _rate([pdf], "page")
-    print(json.dumps({
-        "docx_per_s": round(docx_rate, 1), "pdf_pages_per_s": round(pdf_rate, 1),
-        "ofd_per_s": round(ofd_rate, 1), "documents": args.documents,
-        "chars_per_document": sum(map(len, texts[0])), "pdf_pages": pages,
-        "docx_kb": round(sum(map(len, docx_files)) / len(docx_files) / 1024, 1),
-        "ofd_kb": round(sum(map(len, ofd_files)) / len(ofd_files) / 1024, 1),
-        "pdf_kb": round(len(pdf) / 1024, 1), "timer": "process_time",
-        "load_average_1m": round(os.getloadavg()[0], 1)}))
+    print(
+        json.dumps(
+            {
+                "docx_per_s": round(docx_rate, 1),
+                "pdf_pages_per_s": round(pdf_rate, 1),
+                "ofd_per_s": round(ofd_rate, 1),
+                "documents": args.documents,
+                "chars_per_document": sum(map(len, texts[0])),
+                "pdf_pages": pages,
+                "docx_kb": round(sum(map(len, docx_files)) / len(docx_files) / 1024, 1),
+                "ofd_kb": round(sum(map(len, ofd_files)) / len(ofd_files) / 1024, 1),
+                "pdf_kb": round(len(pdf) / 1024, 1),
+                "timer": "process_time",
+                "load_average_1m": round(os.getloadavg()[0], 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

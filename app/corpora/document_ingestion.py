@@ -37,9 +37,15 @@ def manifest_key(corpus: Corpus) -> str:
 
 
 def _describe(seq: int, document: Document) -> dict[str, Any]:
-    return {"seq": seq, "title": document.title, "source_name": document.source_name,
-            "format": document.format, "encoding": document.encoding,
-            "pages": document.pages, "paragraphs": len(document.paragraphs)}
+    return {
+        "seq": seq,
+        "title": document.title,
+        "source_name": document.source_name,
+        "format": document.format,
+        "encoding": document.encoding,
+        "pages": document.pages,
+        "paragraphs": len(document.paragraphs),
+    }
 
 
 class DocumentEntries:
@@ -73,5 +79,8 @@ class DocumentEntries:
     def store_manifest(self) -> None:
         """Write ``documents.jsonl`` beside the upload (rewritten whole on a re-run)."""
         lines = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in self.described)
-        self.store.put_stream(manifest_key(self.corpus), io.BytesIO(lines.encode()),
-                              "application/x-ndjson; charset=utf-8")
+        self.store.put_stream(
+            manifest_key(self.corpus),
+            io.BytesIO(lines.encode()),
+            "application/x-ndjson; charset=utf-8",
+        )

@@ -24,8 +24,12 @@ from app.corpora.formats import looks_binary
 from app.exceptions import Invalid
 
 SNIFF_BYTES = 8192
-MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff",
-         "zip": b"PK\x03\x04"}
+MAGIC = {
+    "png": b"\x89PNG\r\n\x1a\n",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+    "zip": b"PK\x03\x04",
+}
 TEXT_SUFFIXES = {"txt": "txt", "jsonl": "jsonl", "html": "html", "htm": "html"}
 
 
@@ -48,8 +52,9 @@ def _zip_format(stream: IO[bytes]) -> str:
     except DocumentRefused:
         raise Invalid(_l("The ZIP file is damaged.")) from None
     if kind == "package":
-        raise Invalid(_l("This Office or OpenDocument file is not supported; upload .docx, "
-                         "PDF or OFD."))
+        raise Invalid(
+            _l("This Office or OpenDocument file is not supported; upload .docx, PDF or OFD.")
+        )
     if kind == "zip":
         stream.seek(0)
         return "zip" if _first_member_is_image(stream) else "docs"
@@ -62,8 +67,12 @@ def _binary_format(head: bytes, suffix: str) -> str | None:
             raise Invalid(_l("The file's content does not match its extension."))
         return suffix
     if head.startswith(OLE2_MAGIC):
-        raise Invalid(_l("Old binary Word files (.doc, .wps) are not supported; save the file "
-                         "as .docx and upload it again."))
+        raise Invalid(
+            _l(
+                "Old binary Word files (.doc, .wps) are not supported; save the file "
+                "as .docx and upload it again."
+            )
+        )
     if looks_binary(head):
         raise Invalid(_l("This file is not text (its content is a binary format)."))
     return None
@@ -74,8 +83,12 @@ def _text_format(head: bytes, suffix: str) -> str:
         return TEXT_SUFFIXES[suffix]
     if identify(head) == "html":
         return "html"
-    raise Invalid(_l("Upload a .txt, .jsonl or .html file, a Word (.docx), PDF or OFD "
-                     "document, a PNG or JPEG image, or a .zip of documents or of images."))
+    raise Invalid(
+        _l(
+            "Upload a .txt, .jsonl or .html file, a Word (.docx), PDF or OFD "
+            "document, a PNG or JPEG image, or a .zip of documents or of images."
+        )
+    )
 
 
 def identify_upload(filename: str, stream: IO[bytes]) -> str:

@@ -128,8 +128,9 @@ def _without_page_numbers(lines: list[Run]) -> list[Run]:
     return lines
 
 
-def margins(pages: list[list[Run]], sheet: tuple[float, float] | None = None
-            ) -> tuple[float, float]:
+def margins(
+    pages: list[list[Run]], sheet: tuple[float, float] | None = None
+) -> tuple[float, float]:
     """The text block's left and right edges over all pages (a sparse page has no margin).
 
     With the sheet's left and right edges, the right margin is taken to be at least as wide

@@ -135,8 +135,9 @@ def page_runs(content: Element) -> list[layout.Run]:
     A TextObject's ``CTM`` (rotation, scaling) is not applied: text is placed by its
     ``Boundary`` and the TextCode offsets.
     """
-    return [run for text_object in _children(content, "TextObject")
-            for run in _object_runs(text_object)]
+    return [
+        run for text_object in _children(content, "TextObject") for run in _object_runs(text_object)
+    ]
 
 
 def _sheet(document: Element) -> tuple[float, float] | None:

@@ -46,8 +46,10 @@ _JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
 #: The reader of each format and the refusal for a file it chokes on (text has no reader here:
 #: it takes the text mode).
 READERS: dict[str, tuple[Callable[[bytes, str], Document] | None, str]] = {
-    "docx": (read_docx, "corrupt_docx"), "pdf": (read_pdf, "corrupt_pdf"),
-    "ofd": (read_ofd, "corrupt_ofd"), "html": (read_html, "unsupported_format"),
+    "docx": (read_docx, "corrupt_docx"),
+    "pdf": (read_pdf, "corrupt_pdf"),
+    "ofd": (read_ofd, "corrupt_ofd"),
+    "html": (read_html, "unsupported_format"),
     "txt": (None, "unsupported_format"),
 }
 
@@ -135,8 +137,9 @@ def _is_archive(stream: IO[bytes]) -> bool:
     return zip_kind(names) == "zip"
 
 
-def iter_documents(source: bytes | IO[bytes], source_name: str, *,
-                   text_mode: str = "paragraph") -> Iterator[Document | DocumentRefused]:
+def iter_documents(
+    source: bytes | IO[bytes], source_name: str, *, text_mode: str = "paragraph"
+) -> Iterator[Document | DocumentRefused]:
     """Each document of an upload: the file itself, or every member of a .zip of documents.
 
     ``source`` is the bytes or a seekable binary file (a ZIP is then read member by member,

@@ -129,8 +129,9 @@ def pdf_bytes(
         y = 800.0
         for paragraph in paragraphs:
             measure = 595 - 2 * 72  # A4 with one-inch margins
-            lines = _wrap(paragraph, measure, 2 * size,
-                          lambda s: pdfmetrics.stringWidth(s, FONT, size))
+            lines = _wrap(
+                paragraph, measure, 2 * size, lambda s: pdfmetrics.stringWidth(s, FONT, size)
+            )
             for number, line in enumerate(lines):
                 if y < 60:
                     end_page()

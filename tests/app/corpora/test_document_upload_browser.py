@@ -27,8 +27,10 @@ browser = chromium.browser  # skipped where Debian's chromium is missing
 live_app = chromium.live_app
 world = chromium.live_world
 base_url = chromium.live_base_url
-NOTICE = ["关于开放公共数据的通知",
-          "各市人民政府：现将公共数据开放目录印发给你们，请认真贯彻执行。"]
+NOTICE = [
+    "关于开放公共数据的通知",
+    "各市人民政府：现将公共数据开放目录印发给你们，请认真贯彻执行。",
+]
 
 
 def upload_through_the_page(page: Any, base_url: str, path: Path) -> None:
@@ -43,10 +45,15 @@ def upload_through_the_page(page: Any, base_url: str, path: Path) -> None:
 
 
 def test_vendor_uploads_word_pdf_ofd_and_gbk_text_in_the_browser(
-        browser: Any, base_url: str, world: Any, tmp_path: Path) -> None:
+    browser: Any, base_url: str, world: Any, tmp_path: Path
+) -> None:
     page = log_in(browser, base_url, world.user("vendor", world.org()))
-    files = {"通知.docx": docx_bytes(NOTICE), "通知.pdf": pdf_bytes([NOTICE]),
-             "通知.ofd": ofd_bytes([NOTICE]), "通知.txt": "\n\n".join(NOTICE).encode("gbk")}
+    files = {
+        "通知.docx": docx_bytes(NOTICE),
+        "通知.pdf": pdf_bytes([NOTICE]),
+        "通知.ofd": ofd_bytes([NOTICE]),
+        "通知.txt": "\n\n".join(NOTICE).encode("gbk"),
+    }
     for name, data in files.items():
         path = tmp_path / name
         path.write_bytes(data)
@@ -57,12 +64,14 @@ def test_vendor_uploads_word_pdf_ofd_and_gbk_text_in_the_browser(
     shot(page, "corpora-documents-ready")
 
 
-def test_a_refused_member_is_named_on_the_corpus_page(browser: Any, base_url: str, world: Any,
-                                                      tmp_path: Path) -> None:
+def test_a_refused_member_is_named_on_the_corpus_page(
+    browser: Any, base_url: str, world: Any, tmp_path: Path
+) -> None:
     page = log_in(browser, base_url, world.user("vendor", world.org()))
     path = tmp_path / "批量公文.zip"
-    path.write_bytes(zip_bytes({"通知.docx": docx_bytes(NOTICE), "扫描件/第3页.pdf":
-                                image_only_pdf()}))
+    path.write_bytes(
+        zip_bytes({"通知.docx": docx_bytes(NOTICE), "扫描件/第3页.pdf": image_only_pdf()})
+    )
     upload_through_the_page(page, base_url, path)
     errors = page.inner_text("#corpus-errors")
     assert "扫描件/第3页.pdf" in errors and "OCR" in errors

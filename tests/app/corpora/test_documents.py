@@ -121,13 +121,15 @@ def test_a_pdf_encrypted_with_an_empty_user_password_opens_as_readers_do() -> No
 @pytest.mark.parametrize("damage", ["truncated", "garbage"])
 def test_a_corrupt_pdf_is_refused(damage: str) -> None:
     data = pdf_bytes([NOTICE])
-    broken = data[: len(data) // 2] if damage == "truncated" \
-        else b"%PDF-1.7\n" + bytes(range(256)) * 8
+    broken = (
+        data[: len(data) // 2] if damage == "truncated" else b"%PDF-1.7\n" + bytes(range(256)) * 8
+    )
     assert refusal(broken) == "corrupt_pdf"
 
 
 def test_a_parser_crash_on_a_hostile_file_is_a_refusal_not_a_stuck_job(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import struct
 
     from app.corpora.documents import pdf
@@ -150,11 +152,13 @@ def test_ofd_text_is_read_in_reading_order_with_its_title_and_pages() -> None:
 
 
 def test_ofd_text_codes_without_x_or_y_go_on_from_the_previous_one() -> None:
-    content = ('<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">'
-               '<ofd:TextObject ID="2" Boundary="28 40 156 6" Size="4.2">'
-               '<ofd:TextCode X="0" Y="5">安徽省</ofd:TextCode>'
-               '<ofd:TextCode X="12.6">人民政府</ofd:TextCode></ofd:TextObject>'
-               "</ofd:Layer></ofd:Content></ofd:Page>").encode()
+    content = (
+        '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">'
+        '<ofd:TextObject ID="2" Boundary="28 40 156 6" Size="4.2">'
+        '<ofd:TextCode X="0" Y="5">安徽省</ofd:TextCode>'
+        '<ofd:TextCode X="12.6">人民政府</ofd:TextCode></ofd:TextObject>'
+        "</ofd:Layer></ofd:Content></ofd:Page>"
+    ).encode()
     data = ofd_bytes([NOTICE], extra={"Doc_0/Pages/Page_0/Content.xml": content})
     assert read_document(data, "a.ofd").paragraphs == ["安徽省人民政府"]
 
