@@ -12,14 +12,22 @@ import random
 import zipfile
 
 import docx
+import pytest
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from app.corpora.documents import REFUSALS, DocumentRefused, read_document
 from app.corpora.documents.layout import advance
 
 SAMPLE = "/work/shared/data/corpus/anhui_agi_action_plan_2023.txt"
+#: A short notice: three one-line paragraphs with digits, a phone number and full-width marks.
+NOTICE = [
+    "为加快推进数据要素市场化配置改革，现将有关事项通知如下。",
+    "一、各市人民政府要在2024年12月31日前完成公共数据目录编制，并报省数据资源管理局备案。",
+    "二、联系人：张伟，电话0551-62600000。",
+]
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
@@ -259,3 +267,11 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, content in members.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def refusal(data: bytes, name: str = "upload") -> str:
+    """The code ``read_document`` refuses the bytes with (fails the test if it reads them)."""
+    with pytest.raises(DocumentRefused) as caught:
+        read_document(data, name)
+    assert caught.value.code in REFUSALS
+    return caught.value.code
