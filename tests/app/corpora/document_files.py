@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -21,7 +22,10 @@ from reportlab.pdfgen import canvas
 from app.corpora.documents import REFUSALS, DocumentRefused, read_document
 from app.corpora.documents.layout import advance
 
-SAMPLE = "/work/shared/data/corpus/anhui_agi_action_plan_2023.txt"
+# The sample government document in shared/ beside the repository (as CI lays it out too).
+SAMPLE = (
+    Path(__file__).resolve().parents[3].parent / "shared/data/corpus/anhui_agi_action_plan_2023.txt"
+)
 #: A short notice: three one-line paragraphs with digits, a phone number and full-width marks.
 NOTICE = [
     "为加快推进数据要素市场化配置改革，现将有关事项通知如下。",
@@ -34,9 +38,7 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 def sample_paragraphs() -> list[str]:
     """The paragraphs of the Anhui AGI action plan (2023), as published."""
-    import pathlib
-
-    text = pathlib.Path(SAMPLE).read_text(encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8")
     return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
