@@ -8,10 +8,10 @@ from typing import Any
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
-from app.api import accounts, corpora, exports, labeling, projects, quality, review, schema
+from app.api import accounts, corpora, exports, labeling, ledger, projects, quality, review, schema
 from app.api.blueprint import bp
 
-AREAS = (accounts, corpora, projects, labeling, review, exports, quality)
+AREAS = (accounts, corpora, projects, labeling, review, exports, quality, ledger)
 
 
 def _paths() -> dict[str, Any]:

@@ -70,23 +70,3 @@ def subsidy_summary(result: VendorSubsidy) -> dict[str, Any]:
         "subsidy_fen": result.subsidy_fen,
         "capped": result.capped,
     }
-
-
-def explanation_rows(result: VendorSubsidy) -> list[list[str]]:
-    """The computation as rows of text for CSV, XLSX and the printable page."""
-    rows = [["seq", "kind", "contract_date", "amount_yuan", "counted", "reason"]]
-    for line in result.lines:
-        rows.append(
-            [
-                str(line.seq),
-                line.kind,
-                line.contract_date.isoformat(),
-                yuan(line.amount_fen),
-                "yes" if line.counted else "no",
-                line.reason,
-            ]
-        )
-    rows.append([])
-    rows += [[step.code, step.formula, yuan(step.value_fen)] for step in result.steps]
-    rows.append(["subsidy", "capped" if result.capped else "", yuan(result.subsidy_fen)])
-    return rows

@@ -1,0 +1,179 @@
+"""The ledger log in the database: appending leaves, proofs, and signed tree heads.
+
+Appends from any number of processes form one gap-free sequence: on SQLite the write
+transaction (``BEGIN IMMEDIATE``) already serialises writers; on PostgreSQL an advisory
+transaction lock does. Each append stores its leaf hash and the complete-subtree hashes it
+closes (``ledger_tree_node``), so a proof at a million entries reads a few dozen stored hashes
+in two queries (RFC 9162 §2.1 proofs from :mod:`app.ledger.merkle`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select, text, tuple_
+
+from app.database import database_now, write_connection
+from app.exceptions import Invalid, NotFound
+from app.extensions import db
+from app.ledger import entries, merkle, tree_heads
+from app.models import LedgerEntry, LedgerTreeHead, LedgerTreeNode, User
+
+LOCK_ID = 0x57424C47  # "WBLG": the PostgreSQL advisory lock of the ledger's tail
+_INSERT_ENTRY = insert(LedgerEntry)
+_INSERT_NODE = insert(LedgerTreeNode)
+
+
+def lock_tail() -> None:
+    """Serialise appends (and head signing) until the transaction ends. Call after begin_write."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": LOCK_ID})
+
+
+def tree_size() -> int:
+    """How many entries the log holds (the highest sequence number)."""
+    return int(db.session.scalar(select(func.coalesce(func.max(LedgerEntry.seq), 0))) or 0)
+
+
+def append(
+    entry_type: str,
+    vendor_id: int,
+    actor: User | None,
+    fields: Mapping[str, Any],
+    columns: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Append one entry in the current write transaction; return its leaf record.
+
+    ``fields`` go into the leaf (see :func:`app.ledger.entries.entry_record`); ``columns`` are
+    extra row values (idempotency key, evidence ids). The caller began the transaction with
+    ``begin_write()`` and commits it.
+    """
+    lock_tail()
+    seq = tree_size() + 1
+    now = database_now()
+    stamp = tree_heads.format_timestamp(now)
+    record = entries.entry_record(
+        seq, entry_type, vendor_id, actor.id if actor else None, stamp, **fields
+    )
+    leaf = entries.leaf_bytes(record)
+    digest = merkle.leaf_hash(leaf)
+    write_connection().execute(
+        _INSERT_ENTRY,
+        {
+            "seq": seq,
+            "entry_type": entry_type,
+            "vendor_id": vendor_id,
+            "actor_id": record.get("actor_id"),
+            "refers_to": record.get("refers_to"),
+            "kind": record.get("kind"),
+            "amount_fen": record.get("amount_fen"),
+            "contract_date": _date(record.get("contract_date")),
+            "counterparty_name": record.get("counterparty_name"),
+            "counterparty_uscc": record.get("counterparty_uscc"),
+            "evidence_ids": [],
+            "leaf": leaf,
+            "leaf_hash": digest,
+            "recorded_at": now,
+            **(columns or {}),
+        },
+    )
+    _store_closed_subtrees(seq - 1, digest)
+    return record
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _store_closed_subtrees(index: int, digest: bytes) -> None:
+    """Write the complete subtrees whose last leaf is ``index`` (RFC 6962 node hashes)."""
+    lefts, level = [], 0
+    while (index >> level) & 1:
+        lefts.append((level, (index >> level) - 1))
+        level += 1
+    if not lefts:
+        return
+    hashes, current, new_nodes = fetch_subtrees(lefts), digest, []
+    for level, left in lefts:
+        current = merkle.node_hash(hashes[(level, left)], current)
+        new_nodes.append({"level": level + 1, "index": (left + 1) >> 1, "hash": current})
+    write_connection().execute(_INSERT_NODE, new_nodes)
+
+
+def fetch_subtrees(coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Stored hashes of complete subtrees (level 0: the leaf hashes), by (level, index)."""
+    wanted = set(coordinates)
+    leaves = [index + 1 for level, index in wanted if level == 0]
+    nodes = [(level, index) for level, index in wanted if level > 0]
+    found: dict[tuple[int, int], bytes] = {}
+    if leaves:
+        rows = db.session.execute(
+            select(LedgerEntry.seq, LedgerEntry.leaf_hash).where(LedgerEntry.seq.in_(leaves))
+        )
+        found.update({(0, seq - 1): digest for seq, digest in rows})
+    if nodes:
+        rows = db.session.execute(
+            select(LedgerTreeNode.level, LedgerTreeNode.index, LedgerTreeNode.hash).where(
+                tuple_(LedgerTreeNode.level, LedgerTreeNode.index).in_(nodes)
+            )
+        )
+        found.update({(level, index): digest for level, index, digest in rows})
+    if len(found) != len(wanted):
+        raise RuntimeError("the ledger's stored tree is missing subtree hashes")
+    return found
+
+
+def _from_store(compute: Callable[[merkle.Subtree], Any]) -> Any:
+    """Run ``compute`` against stored subtree hashes, fetched in one round."""
+    hashes = fetch_subtrees(merkle.needed_subtrees(compute))
+    return compute(lambda level, index: hashes[(level, index)])
+
+
+def _checked_size(size: int) -> int:
+    if not 0 <= size <= tree_size():
+        raise NotFound(_l("The ledger has no tree of that size yet."))
+    return size
+
+
+def root_hash(size: int) -> bytes:
+    """MTH of the first ``size`` entries."""
+    _checked_size(size)
+    return bytes(_from_store(lambda sub: merkle.tree_hash(size, sub)))
+
+
+def inclusion_proof(seq: int, size: int) -> dict[str, Any]:
+    """Issue 12's proof shape: ``{"leaf_index", "tree_size", "audit_path": [hex…]}``."""
+    _checked_size(size)
+    if not 1 <= seq <= size:
+        raise Invalid(_l("That entry is not in a tree of that size."), code="not_in_tree")
+    path = _from_store(lambda sub: merkle.inclusion_proof(seq - 1, size, sub))
+    return {"leaf_index": seq - 1, "tree_size": size, "audit_path": [h.hex() for h in path]}
+
+
+def consistency_proof(old: int, new: int) -> dict[str, Any]:
+    """Issue 12's shape: ``{"from", "to", "proof": [hex…]}`` (RFC 9162 §2.1.4.1)."""
+    _checked_size(new)
+    if not 0 <= old <= new:
+        raise Invalid(_l("“from” must not be larger than “to”."), code="bad_range")
+    proof = _from_store(lambda sub: merkle.consistency_proof(old, new, sub))
+    return {"from": old, "to": new, "proof": [h.hex() for h in proof]}
+
+
+def sign_head(key: Ed25519PrivateKey, actor: User | None) -> LedgerTreeHead:
+    """Sign and store a head of the whole log as it is now. Call after begin_write; commits."""
+    lock_tail()
+    size = tree_size()
+    signed = tree_heads.sign_tree_head(key, size, root_hash(size), database_now())
+    head = LedgerTreeHead(**signed, signed_by_id=actor.id if actor else None)
+    db.session.add(head)
+    db.session.commit()
+    return head
+
+
+def latest_head() -> LedgerTreeHead | None:
+    """The most recently signed tree head, or None before the first."""
+    return db.session.scalar(select(LedgerTreeHead).order_by(LedgerTreeHead.id.desc()).limit(1))
