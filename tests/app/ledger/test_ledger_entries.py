@@ -43,9 +43,25 @@ def test_a_good_declaration_is_parsed() -> None:
 
 @pytest.mark.parametrize(
     "amount",
-    [json.loads("0.1"), json.loads("1e309"), json.loads("NaN"), -5, "12,50", 0, True, 100.0,
-     "-5", "0012", "１２", 10**19, 12345678901234567890, "12345678901234567890", None, [5]],
-)  # fmt: skip
+    [
+        json.loads("0.1"),
+        json.loads("1e309"),
+        json.loads("NaN"),
+        -5,
+        "12,50",
+        0,
+        True,
+        100.0,
+        "-5",
+        "0012",
+        "１２",
+        10**19,
+        12345678901234567890,
+        "12345678901234567890",
+        None,
+        [5],
+    ],
+)
 def test_amounts_that_are_not_whole_positive_fen_are_refused(amount: Any) -> None:
     with pytest.raises(entries.InvalidEntry) as refused:
         entries.parse_declaration(good_body(amount_fen=amount), TODAY)
@@ -62,8 +78,10 @@ def test_an_amount_may_come_as_a_digit_string_from_a_form() -> None:
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"counterparty_uscc": uscc(42)[:-1] + ("0" if uscc(42)[-1] != "0" else "1")},
-         "counterparty_uscc"),
+        (
+            {"counterparty_uscc": uscc(42)[:-1] + ("0" if uscc(42)[-1] != "0" else "1")},
+            "counterparty_uscc",
+        ),
         ({"counterparty_uscc": "not a code"}, "counterparty_uscc"),
         ({"counterparty_name": "  "}, "counterparty_name"),
         ({"counterparty_name": "公司\u202e"}, "counterparty_name"),
@@ -79,7 +97,7 @@ def test_an_amount_may_come_as_a_digit_string_from_a_form() -> None:
         ({"evidence": "3"}, "evidence"),
         ({"amount": 5}, "amount"),
     ],
-)  # fmt: skip
+)
 def test_bad_fields_are_named(change: dict[str, Any], field: str) -> None:
     with pytest.raises(entries.InvalidEntry) as refused:
         entries.parse_declaration(good_body(**change), TODAY)
@@ -95,9 +113,14 @@ def test_a_leaf_is_canonical_utf8_json_without_nulls() -> None:
     declaration = entries.parse_declaration(good_body(), TODAY)
     evidence = [{"sha256": "ab" * 32, "media_type": "application/pdf"}]
     record = entries.entry_record(
-        7, "declaration", 3, 11, "2026-12-03T07:00:00Z",
-        **entries.declaration_fields(declaration, evidence), refers_to=None,
-    )  # fmt: skip
+        7,
+        "declaration",
+        3,
+        11,
+        "2026-12-03T07:00:00Z",
+        **entries.declaration_fields(declaration, evidence),
+        refers_to=None,
+    )
     leaf = entries.leaf_bytes(record)
     assert leaf.startswith(b'{"actor_id":11,"amount_fen":1250000,"contract_date":"2026-11-30"')
     assert "合肥某人工智能有限公司".encode() in leaf  # UTF-8, not \\u escapes

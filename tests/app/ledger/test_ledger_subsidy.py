@@ -37,16 +37,31 @@ class Log:
 
     def declare(self, vendor: int, kind: str, fen: int, contract: str) -> int:
         seq = len(self.records) + 1
-        self.records.append({"seq": seq, "type": "declaration", "vendor_id": vendor,
-                             "kind": kind, "amount_fen": fen, "contract_date": contract,
-                             "recorded_at": f"{contract}T02:00:00Z"})  # fmt: skip
+        self.records.append(
+            {
+                "seq": seq,
+                "type": "declaration",
+                "vendor_id": vendor,
+                "kind": kind,
+                "amount_fen": fen,
+                "contract_date": contract,
+                "recorded_at": f"{contract}T02:00:00Z",
+            }
+        )
         return seq
 
     def status(self, entry_type: str, target: int, at: str) -> int:
         seq = len(self.records) + 1
         vendor = self.records[target - 1]["vendor_id"]
-        self.records.append({"seq": seq, "type": entry_type, "vendor_id": vendor,
-                             "refers_to": target, "recorded_at": at})  # fmt: skip
+        self.records.append(
+            {
+                "seq": seq,
+                "type": entry_type,
+                "vendor_id": vendor,
+                "refers_to": target,
+                "recorded_at": at,
+            }
+        )
         return seq
 
     def subsidy(self, vendor: int, city: str, policy=POLICY) -> subsidy.VendorSubsidy:
@@ -66,8 +81,12 @@ def test_southern_vendor_in_hefei() -> None:
     assert result.volume_fen == 2_034_568
     assert result.volume_by_kind["labeling"] == 1_234_567
     assert [step.value_fen for step in result.steps] == [
-        2_034_568, Fraction(6_103_704, 100), Fraction(6_103_704, 100), 61_037, 61_037,
-    ]  # fmt: skip
+        2_034_568,
+        Fraction(6_103_704, 100),
+        Fraction(6_103_704, 100),
+        61_037,
+        61_037,
+    ]
     assert result.subsidy_fen == 61_037 and not result.capped
     assert result.steps[1].formula == "20345.68 × 3% (合肥)"
 
@@ -79,8 +98,10 @@ def test_northern_vendor_in_fuyang_gets_the_uplift_and_rounds_half_up() -> None:
     result = log.subsidy(2, "阜阳")
     # 1 000 050 fen × 2.5 % = 25 001.25 fen; × 120 % = 30 001.5 fen; half up → 30 002 fen
     assert [step.value_fen for step in result.steps[1:4]] == [
-        Fraction(2_500_125, 100), Fraction(300_015, 10), 30_002,
-    ]  # fmt: skip
+        Fraction(2_500_125, 100),
+        Fraction(300_015, 10),
+        30_002,
+    ]
     assert result.subsidy_fen == 30_002
     assert result.steps[2].formula == "250.0125 × (100% + 20%)"
 
@@ -118,8 +139,9 @@ def test_a_reversed_entry_nets_out_and_a_late_reversal_does_not() -> None:
     assert reversal_line.amount_fen == -300_000 and reversal_line.counted
     assert reversal_line.refers_to == wrong
     assert [line.reason for line in result.lines if line.amount_fen < 0] == [
-        subsidy.REVERSAL, subsidy.REVERSED_LATE,
-    ]  # fmt: skip
+        subsidy.REVERSAL,
+        subsidy.REVERSED_LATE,
+    ]
     assert result.subsidy_fen == 18_000  # 600 000 × 3 %
 
 
@@ -156,8 +178,10 @@ def test_rejected_unconfirmed_and_uncounted_kinds_do_not_count() -> None:
     log.status("confirmation", sale, "2026-03-03T00:00:00Z")
     result = log.subsidy(8, "合肥")
     assert [line.reason for line in result.lines] == [
-        subsidy.REJECTED, subsidy.NOT_CONFIRMED, subsidy.KIND_NOT_COUNTED,
-    ]  # fmt: skip
+        subsidy.REJECTED,
+        subsidy.NOT_CONFIRMED,
+        subsidy.KIND_NOT_COUNTED,
+    ]
     assert result.volume_fen == 0 and result.subsidy_fen == 0
 
 
@@ -213,9 +237,15 @@ def test_the_shipped_policy_loads() -> None:
 
 @pytest.mark.parametrize(
     ("fen", "text"),
-    [(0, "0.00"), (5, "0.05"), (123_456, "1234.56"), (-300_000, "-3000.00"),
-     (Fraction(2_500_125, 100), "250.0125"), (Fraction(1, 3), "0.0033333333 …")],
-)  # fmt: skip
+    [
+        (0, "0.00"),
+        (5, "0.05"),
+        (123_456, "1234.56"),
+        (-300_000, "-3000.00"),
+        (Fraction(2_500_125, 100), "250.0125"),
+        (Fraction(1, 3), "0.0033333333 …"),
+    ],
+)
 def test_yuan_is_exact(fen: int | Fraction, text: str) -> None:
     assert subsidy.yuan(fen) == text
 

@@ -19,11 +19,17 @@ from app.anhui import ANHUI_CITIES
 from app.ledger import entries, merkle, statements, subsidy, tree_heads, verify_statement
 
 VENDOR = {"id": 1, "name": "皖数科技", "uscc": "91340100MA2TEST001", "city": "阜阳"}
-POLICY = subsidy.policy_from_dict({
-    "year": 2026, "version": "t", "counted_kinds": ["labeling", "cleaning"],
-    "rate_bp": {c: 300 for c in ANHUI_CITIES}, "northern_uplift_bp": 2000,
-    "cap_fen": 10**9, "provincial_reward_fen": {c: 0 for c in ANHUI_CITIES},
-})  # fmt: skip
+POLICY = subsidy.policy_from_dict(
+    {
+        "year": 2026,
+        "version": "t",
+        "counted_kinds": ["labeling", "cleaning"],
+        "rate_bp": {c: 300 for c in ANHUI_CITIES},
+        "northern_uplift_bp": 2000,
+        "cap_fen": 10**9,
+        "provincial_reward_fen": {c: 0 for c in ANHUI_CITIES},
+    }
+)
 
 
 def ledger() -> list[dict[str, Any]]:
@@ -37,8 +43,14 @@ def ledger() -> list[dict[str, Any]]:
         return seq
 
     def declare(vendor: int, fen: int) -> int:
-        return add("declaration", vendor, kind="labeling", amount_fen=fen,
-                   contract_date="2026-01-05", counterparty_name="某公司")  # fmt: skip
+        return add(
+            "declaration",
+            vendor,
+            kind="labeling",
+            amount_fen=fen,
+            contract_date="2026-01-05",
+            counterparty_name="某公司",
+        )
 
     first, other, second = declare(1, 1_000_000), declare(2, 7_000), declare(1, 250_050)
     add("confirmation", 1, refers_to=first)
@@ -59,10 +71,11 @@ def signed() -> tuple[dict[str, Any], Ed25519PrivateKey]:
     head = tree_heads.sign_tree_head(key, tree.size, tree.root(), datetime.now(UTC))
     mine = [(r, leaf) for r, leaf in zip(records, leaves, strict=True) if r["vendor_id"] == 1]
     lines = [
-        statements.statement_line(r, leaf, merkle.inclusion_proof(r["seq"] - 1, tree.size,
-                                                                   tree.subtree))
+        statements.statement_line(
+            r, leaf, merkle.inclusion_proof(r["seq"] - 1, tree.size, tree.subtree)
+        )
         for r, leaf in mine
-    ]  # fmt: skip
+    ]
     result = subsidy.vendor_subsidy(POLICY, 1, "阜阳", subsidy.transactions_from_records(records))
     return statements.statement_document(VENDOR, head, lines, result), key
 
@@ -75,8 +88,11 @@ def run_verifier(tmp_path: Path, statement: dict[str, Any], *args: str) -> tuple
     document.write_text(json.dumps(statement, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-I", str(script), str(document), *args],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -137,9 +153,12 @@ def test_another_vendors_entry_is_refused(
     ],
 )
 def test_a_tampered_head_or_total_fails(
-    tmp_path: Path, signed: tuple[dict[str, Any], Any], path: tuple[str, str], value: Any,
+    tmp_path: Path,
+    signed: tuple[dict[str, Any], Any],
+    path: tuple[str, str],
+    value: Any,
     message: str,
-) -> None:  # fmt: skip
+) -> None:
     statement = copy.deepcopy(signed[0])
     statement[path[0]][path[1]] = value
     code, output = run_verifier(tmp_path, statement)
@@ -158,8 +177,12 @@ def test_an_unreadable_file_is_a_clear_failure(tmp_path: Path) -> None:
     script = tmp_path / "verify_statement.py"
     shutil.copy(verify_statement.__file__, script)
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-I", str(script), str(tmp_path / "bad.json")],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-I", str(script), str(tmp_path / "bad.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1 and done.stdout.startswith("FAILED: ")
 
 
@@ -184,7 +207,10 @@ def test_tree_heads_have_the_fixed_shape_and_sign_the_canonical_json() -> None:
 
 def test_the_verifier_imports_nothing_of_the_platform() -> None:
     source = Path(verify_statement.__file__).read_text(encoding="utf-8")
-    imported = {line.split()[1] for line in source.splitlines()
-                if line.startswith(("import ", "from "))}  # fmt: skip
-    assert all(name.split(".")[0] in sys.stdlib_module_names | {"cryptography", "__future__"}
-               for name in imported), imported  # fmt: skip
+    imported = {
+        line.split()[1] for line in source.splitlines() if line.startswith(("import ", "from "))
+    }
+    assert all(
+        name.split(".")[0] in sys.stdlib_module_names | {"cryptography", "__future__"}
+        for name in imported
+    ), imported
