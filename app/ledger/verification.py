@@ -75,13 +75,15 @@ def _rows() -> Iterator[Any]:
 
 def entry_problem(row: Any) -> str | None:
     """Why one stored entry is not intact, or None."""
-    if merkle.leaf_hash(row.leaf) != row.leaf_hash:
+    # Edited through SQL, a leaf may come back as text; it still must hash right.
+    leaf = row.leaf.encode() if isinstance(row.leaf, str) else bytes(row.leaf)
+    if merkle.leaf_hash(leaf) != row.leaf_hash:
         return "its leaf hash is not the hash of its leaf"
     try:
-        record = json.loads(row.leaf)
+        record = json.loads(leaf)
     except ValueError:
         return "its leaf is not JSON"
-    if not isinstance(record, dict) or canonical_json(record) != row.leaf:
+    if not isinstance(record, dict) or canonical_json(record) != leaf:
         return "its leaf is not canonical JSON"
     if record.get("seq") != row.seq:
         return f"its leaf says seq {record.get('seq')}: entries were reordered"

@@ -142,7 +142,8 @@ def postgres_append_only(table: str) -> list[str]:
 
 
 def _ddl(statement: str, dialect: str) -> Any:
-    return DDL(statement).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]
+    # DDL() formats its text with %: the function's own % must be doubled.
+    return DDL(statement.replace("%", "%%")).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]
 
 
 def _attach_triggers(table: Table) -> None:
