@@ -15,9 +15,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select, text, tuple_
+from sqlalchemy import func, insert, select, text
 
-from app.database import database_now, write_connection
+from app.database import as_utc, database_now, utc_now, write_connection
 from app.exceptions import Invalid, NotFound
 from app.extensions import db
 from app.ledger import entries, merkle, tree_heads
@@ -26,6 +26,7 @@ from app.models import LedgerEntry, LedgerTreeHead, LedgerTreeNode, User
 LOCK_ID = 0x57424C47  # "WBLG": the PostgreSQL advisory lock of the ledger's tail
 _INSERT_ENTRY = insert(LedgerEntry)
 _INSERT_NODE = insert(LedgerTreeNode)
+_TAIL = select(func.coalesce(func.max(LedgerEntry.seq), 0), utc_now())
 
 
 def lock_tail() -> None:
@@ -53,8 +54,8 @@ def append(
     ``begin_write()`` and commits it.
     """
     lock_tail()
-    seq = tree_size() + 1
-    now = database_now()
+    last, now = db.session.execute(_TAIL).one()
+    seq, now = int(last) + 1, as_utc(now)
     stamp = tree_heads.format_timestamp(now)
     record = entries.entry_record(
         seq, entry_type, vendor_id, actor.id if actor else None, stamp, **fields
@@ -105,23 +106,30 @@ def _store_closed_subtrees(index: int, digest: bytes) -> None:
 
 
 def fetch_subtrees(coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Stored hashes of complete subtrees (level 0: the leaf hashes), by (level, index)."""
+    """Stored hashes of complete subtrees (level 0: the leaf hashes), by (level, index).
+
+    One round trip. The SQL is written out with the integers inline (never user text: every
+    coordinate is an ``int`` computed here): statement-building in SQLAlchemy cost more than
+    the query on the proof path, and a row-value ``IN`` would scan the table on SQLite.
+    """
     wanted = set(coordinates)
-    leaves = [index + 1 for level, index in wanted if level == 0]
-    nodes = [(level, index) for level, index in wanted if level > 0]
-    found: dict[tuple[int, int], bytes] = {}
-    if leaves:
-        rows = db.session.execute(
-            select(LedgerEntry.seq, LedgerEntry.leaf_hash).where(LedgerEntry.seq.in_(leaves))
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        by_level.setdefault(int(level), []).append(int(index))
+    parts = []
+    if 0 in by_level:
+        seqs = ",".join(str(index + 1) for index in by_level.pop(0))
+        parts.append(f"SELECT 0, seq - 1, leaf_hash FROM ledger_entry WHERE seq IN ({seqs})")
+    if by_level:
+        where = " OR ".join(
+            f'(level = {level} AND "index" IN ({",".join(map(str, indexes))}))'
+            for level, indexes in by_level.items()
         )
-        found.update({(0, seq - 1): digest for seq, digest in rows})
-    if nodes:
-        rows = db.session.execute(
-            select(LedgerTreeNode.level, LedgerTreeNode.index, LedgerTreeNode.hash).where(
-                tuple_(LedgerTreeNode.level, LedgerTreeNode.index).in_(nodes)
-            )
-        )
-        found.update({(level, index): digest for level, index, digest in rows})
+        parts.append(f'SELECT level, "index", hash FROM ledger_tree_node WHERE {where}')
+    if not parts:
+        return {}
+    rows = db.session.connection().exec_driver_sql(" UNION ALL ".join(parts))
+    found = {(int(level), int(index)): bytes(digest) for level, index, digest in rows}
     if len(found) != len(wanted):
         raise RuntimeError("the ledger's stored tree is missing subtree hashes")
     return found
