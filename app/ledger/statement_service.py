@@ -59,11 +59,12 @@ def _covering_head(last_seq: int, user: User) -> LedgerTreeHead:
 def _proofs(seqs: list[int], size: int) -> dict[int, list[bytes]]:
     """Audit paths of the leaves ``seqs`` in the tree of ``size``."""
     if len(seqs) > IN_MEMORY_PROOFS:
-        rows = db.session.scalars(
+        rows = db.session.connection().execute(
             select(LedgerEntry.leaf_hash).where(LedgerEntry.seq <= size).order_by(LedgerEntry.seq)
         )
-        tree = merkle.MerkleLevels(rows)
-        return {seq: merkle.inclusion_proof(seq - 1, size, tree.subtree) for seq in seqs}
+        tree = merkle.MerkleLevels(digest for (digest,) in rows)
+        paths = tree.inclusion_proofs((seq - 1 for seq in seqs), size)
+        return {seq: paths[seq - 1] for seq in seqs}
     wanted = [c for seq in seqs for c in _needed(seq, size)]
     hashes = log.fetch_subtrees(wanted)
     return {
@@ -82,10 +83,15 @@ def vendor_statement(user: User, organization_id: int, year: int) -> dict[str, A
     """
     policy = policy_for(year)
     vendor = _vendor(user, organization_id)
-    rows = list(
-        db.session.scalars(
-            select(LedgerEntry).where(LedgerEntry.vendor_id == vendor.id).order_by(LedgerEntry.seq)
+    # Core rows, not ORM objects: a statement may hold 100,000 entries.
+    rows = (
+        db.session.connection()
+        .execute(
+            select(LedgerEntry.seq, LedgerEntry.leaf)
+            .where(LedgerEntry.vendor_id == vendor.id)
+            .order_by(LedgerEntry.seq)
         )
+        .all()
     )
     records = [json.loads(row.leaf) for row in rows]
     result = subsidy.vendor_subsidy(

@@ -213,6 +213,15 @@ def test_every_proof_of_a_ragged_tree_verifies_and_agrees_with_the_rfc_recursion
             assert not merkle.verify_consistency(old, size, SOME_HASH, top, proof) or old == size
 
 
+def test_bulk_inclusion_proofs_equal_the_rfc_paths() -> None:
+    tree = merkle.MerkleLevels.from_leaves([bytes([i]) for i in range(70)])
+    for size in range(1, 71):
+        fast = tree.inclusion_proofs(range(size), size)
+        assert all(fast[i] == merkle.inclusion_proof(i, size, tree.subtree) for i in range(size))
+    with pytest.raises(ValueError):
+        tree.inclusion_proofs([5], 5)
+
+
 def test_appending_one_leaf_at_a_time_builds_the_same_tree() -> None:
     leaves = [merkle.leaf_hash(bytes([i])) for i in range(37)]
     grown = merkle.MerkleLevels()
