@@ -2,7 +2,15 @@
 document), put together by :mod:`app.api.openapi`."""
 
 from app.api import (
-    accounts, corpora, exports, labeling, ledger, openapi, projects, quality, review,
+    accounts,
+    corpora,
+    exports,
+    labeling,
+    ledger,
+    openapi,
+    projects,
+    quality,
+    review,
 )
 from app.api.blueprint import bp
 

@@ -9,7 +9,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.database import begin_write
 from app.ledger import log
 from app.ledger.verification import verify_log
 from app.signing import platform_signing_key
@@ -41,6 +40,5 @@ def verify_command(head_file: str | None) -> None:
 @ledger_cli.command("sign-head")
 def sign_head_command() -> None:
     """Sign a tree head of the log as it is now and print it (JSON)."""
-    begin_write()
-    head = log.sign_head(platform_signing_key(current_app.config), None)
+    head = log.sign_current_head(None)
     click.echo(json.dumps(head.as_json()))

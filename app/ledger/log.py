@@ -14,14 +14,16 @@ from datetime import date
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, text
 
-from app.database import as_utc, database_now, utc_now, write_connection
+from app.database import as_utc, begin_write, database_now, utc_now, write_connection
 from app.exceptions import Invalid, NotFound
 from app.extensions import db
 from app.ledger import entries, merkle, tree_heads
 from app.models import LedgerEntry, LedgerTreeHead, LedgerTreeNode, User
+from app.signing import platform_signing_key
 
 LOCK_ID = 0x57424C47  # "WBLG": the PostgreSQL advisory lock of the ledger's tail
 _INSERT_ENTRY = insert(LedgerEntry)
@@ -180,6 +182,12 @@ def sign_head(key: Ed25519PrivateKey, actor: User | None) -> LedgerTreeHead:
     db.session.add(head)
     db.session.commit()
     return head
+
+
+def sign_current_head(actor: User | None) -> LedgerTreeHead:
+    """Sign a head of the log now with the platform key (daily job, CLI, auditors)."""
+    begin_write()
+    return sign_head(platform_signing_key(current_app.config), actor)
 
 
 def latest_head() -> LedgerTreeHead | None:

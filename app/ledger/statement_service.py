@@ -14,18 +14,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from app.database import begin_write
 from app.exceptions import NotFound
 from app.extensions import db
 from app.ledger import log, merkle, statements, subsidy
 from app.ledger.services import reads_all_entries
 from app.models import LedgerEntry, LedgerTreeHead, Organization, User
-from app.signing import platform_signing_key
 
 POLICIES = Path(__file__).resolve().parent / "policies"
 # Above this many proofs, hashing the whole tree in memory beats fetching stored nodes.
@@ -52,8 +49,7 @@ def _covering_head(last_seq: int, user: User) -> LedgerTreeHead:
     head = log.latest_head()
     if head is not None and head.tree_size >= last_seq:
         return head
-    begin_write()
-    return log.sign_head(platform_signing_key(current_app.config), user)
+    return log.sign_current_head(user)
 
 
 def _proofs(seqs: list[int], size: int) -> dict[int, list[bytes]]:

@@ -213,3 +213,13 @@ def test_the_openapi_document_lists_every_ledger_route(vendor: Api) -> None:
         "/ledger/statements/{organization_id}/{year}",
     ):
         assert path in paths, path
+
+
+def test_the_daily_job_signs_a_head_that_covers_the_log(world: World, vendor: Api) -> None:
+    from app.jobs import sign_daily_tree_head
+
+    declare(vendor, "daily")
+    with world.app.app_context():
+        sign_daily_tree_head.call_local()
+    head = vendor.get("/api/v1/ledger/tree-heads/latest").json
+    assert head["tree_size"] == 1
