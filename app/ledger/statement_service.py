@@ -146,3 +146,42 @@ def statement_xlsx(document: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def bureau_overview(user: User, year: int) -> dict[str, Any]:
+    """Every vendor's and every city's volume and subsidy for ``year``, with monthly volumes.
+
+    For auditors and admins; anyone else gets NotFound. Vendors are listed by city, then name.
+    """
+    if not reads_all_entries(user):
+        raise NotFound(_l("Not found."))
+    policy = policy_for(year)
+    records: dict[int, list[dict[str, Any]]] = {}
+    for vendor_id, leaf in db.session.connection().execute(
+        select(LedgerEntry.vendor_id, LedgerEntry.leaf).order_by(LedgerEntry.seq)
+    ):
+        records.setdefault(vendor_id, []).append(json.loads(leaf))
+    vendors = db.session.scalars(select(Organization).where(Organization.id.in_(records)))
+    results = [
+        (
+            org,
+            subsidy.vendor_subsidy(
+                policy, org.id, org.city, subsidy.transactions_from_records(records[org.id])
+            ),
+        )
+        for org in sorted(vendors, key=lambda o: (o.city, o.name))
+    ]
+    months = [0] * 12
+    for _org, result in results:
+        for line in result.lines:
+            if line.counted:
+                months[line.contract_date.month - 1] += line.amount_fen
+    return {
+        "year": year,
+        "policy": policy,
+        "vendors": results,
+        "months": months,
+        "cities": subsidy.city_totals(policy, [r for _o, r in results]),
+        "volume_fen": sum(r.volume_fen for _o, r in results),
+        "subsidy_fen": sum(r.subsidy_fen for _o, r in results),
+    }
