@@ -52,19 +52,20 @@ def _covering_head(last_seq: int, user: User) -> LedgerTreeHead:
     return log.sign_current_head(user)
 
 
-def _proofs(seqs: list[int], size: int) -> dict[int, list[bytes]]:
-    """Audit paths of the leaves ``seqs`` in the tree of ``size``."""
+def _proofs(seqs: list[int], size: int) -> dict[int, list[str]]:
+    """Audit paths (hex) of the leaves ``seqs`` in the tree of ``size``."""
     if len(seqs) > IN_MEMORY_PROOFS:
-        rows = db.session.connection().execute(
-            select(LedgerEntry.leaf_hash).where(LedgerEntry.seq <= size).order_by(LedgerEntry.seq)
+        rows = log.driver_rows(
+            f"SELECT leaf_hash FROM ledger_entry WHERE seq <= {int(size)} ORDER BY seq", "hashes"
         )
-        tree = merkle.MerkleLevels(digest for (digest,) in rows)
-        paths = tree.inclusion_proofs((seq - 1 for seq in seqs), size)
+        tree = merkle.MerkleLevels(bytes(digest) for (digest,) in rows)
+        paths = tree.inclusion_proofs_hex((seq - 1 for seq in seqs), size)
         return {seq: paths[seq - 1] for seq in seqs}
     wanted = [c for seq in seqs for c in _needed(seq, size)]
     hashes = log.fetch_subtrees(wanted)
     return {
-        seq: merkle.inclusion_proof(seq - 1, size, lambda lv, ix: hashes[(lv, ix)]) for seq in seqs
+        seq: [h.hex() for h in merkle.inclusion_proof(seq - 1, size, lambda lv, i: hashes[(lv, i)])]
+        for seq in seqs
     }
 
 

@@ -18,14 +18,14 @@ FORMAT = "wanbiao-ledger-statement/1"
 
 
 def statement_line(
-    record: Mapping[str, Any], leaf: bytes, audit_path: Sequence[bytes]
+    record: Mapping[str, Any], leaf: bytes, audit_path_hex: Sequence[str]
 ) -> dict[str, Any]:
     """One line: the entry's own fields, its leaf (base64) and its RFC 6962 audit path (hex)."""
     line = {field: record.get(field) for field in LINE_FIELDS}
     line |= {
         "leaf_index": record["seq"] - 1,
         "leaf": base64.b64encode(leaf).decode(),
-        "audit_path": [node.hex() for node in audit_path],
+        "audit_path": list(audit_path_hex),
     }
     return line
 

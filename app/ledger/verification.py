@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.ledger import merkle, tree_heads
+from app.ledger.log import driver_rows
 from app.ledger.verify_statement import canonical_json
-from app.models import LedgerEntry, LedgerTreeNode
+from app.models import LedgerEntry
 
 # Columns that repeat a leaf field, by leaf field name.
 COLUMNS = {
@@ -35,7 +36,6 @@ COLUMNS = {
     "amount_fen": "amount_fen",
     "counterparty_uscc": "counterparty_uscc",
 }
-BATCH = 10_000
 
 
 # The first entry whose query columns disagree with its leaf, found by the database's own JSON
@@ -85,20 +85,6 @@ class VerifyReport:
         return self
 
 
-def _hashed_rows() -> Iterator[tuple[int, Any, bytes]]:
-    """(seq, leaf, leaf hash) in sequence order, in batches, through Core (no ORM objects)."""
-    stmt = select(LedgerEntry.seq, LedgerEntry.leaf, LedgerEntry.leaf_hash).order_by(
-        LedgerEntry.seq
-    )
-    connection, after = db.session.connection(), -(2**63)
-    while True:
-        batch = connection.execute(stmt.where(LedgerEntry.seq > after).limit(BATCH)).all()
-        if not batch:
-            return
-        yield from batch  # type: ignore[misc]
-        after = batch[-1][0]
-
-
 def entry_problem(row: LedgerEntry) -> str | None:
     """Why one stored entry is not intact, or None."""
     # Edited through SQL, a leaf may come back as text; it still must hash right.
@@ -138,26 +124,25 @@ def _check_columns(report: VerifyReport) -> None:
 def _check_leaves(report: VerifyReport) -> merkle.MerkleLevels:
     """Sequence numbers without gaps, leaf hashes right; the tree of the stored leaf hashes."""
     hashes, sha256 = [], hashlib.sha256
-    for seq, leaf, digest in _hashed_rows():
+    rows = driver_rows("SELECT seq, leaf, leaf_hash FROM ledger_entry ORDER BY seq", "leaves")
+    for seq, leaf, digest in rows:
         report.entries += 1
         if seq != report.entries:
             report.fail(report.entries, f"seq {report.entries} is missing")
             break
         raw = leaf.encode() if isinstance(leaf, str) else leaf
-        if sha256(b"\x00" + raw).digest() != digest:
+        if sha256(b"\x00" + raw).digest() != bytes(digest):
             report.fail(seq, "its leaf hash is not the hash of its leaf")
-        hashes.append(digest)
+        hashes.append(bytes(digest))
     return merkle.MerkleLevels(hashes)
 
 
 def _check_nodes(tree: merkle.MerkleLevels, report: VerifyReport) -> None:
     """Stored complete-subtree hashes must equal the recomputed ones."""
-    stmt = select(LedgerTreeNode.level, LedgerTreeNode.index, LedgerTreeNode.hash).order_by(
-        LedgerTreeNode.level, LedgerTreeNode.index
-    )
-    for level, index, digest in db.session.connection().execute(stmt):
+    sql = 'SELECT level, "index", hash FROM ledger_tree_node ORDER BY level, "index"'
+    for level, index, digest in driver_rows(sql, "nodes"):
         row = tree.levels[level] if level < len(tree.levels) else b""
-        if row[index * 32 : index * 32 + 32] != digest:
+        if row[index * 32 : index * 32 + 32] != bytes(digest):
             first = index * (1 << level) + 1
             last = first + (1 << level) - 1
             report.fail(first, f"the stored tree above seq {first}–{last} does not match")

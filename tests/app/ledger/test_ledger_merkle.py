@@ -218,6 +218,8 @@ def test_bulk_inclusion_proofs_equal_the_rfc_paths() -> None:
     for size in range(1, 71):
         fast = tree.inclusion_proofs(range(size), size)
         assert all(fast[i] == merkle.inclusion_proof(i, size, tree.subtree) for i in range(size))
+        hexed = tree.inclusion_proofs_hex(range(size), size)
+        assert all(hexed[i] == [h.hex() for h in fast[i]] for i in range(size))
     with pytest.raises(ValueError):
         tree.inclusion_proofs([5], 5)
 

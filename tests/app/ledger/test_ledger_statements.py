@@ -34,7 +34,13 @@ def statement_world(world: World) -> tuple[Api, Api, int]:
     return vendor, auditor, organization
 
 
-def test_the_statement_verifies_offline_and_shows_the_computation(statement_world) -> None:
+@pytest.mark.parametrize("in_memory_above", [64, 0])  # proofs from stored nodes / whole tree
+def test_the_statement_verifies_offline_and_shows_the_computation(
+    statement_world, monkeypatch: pytest.MonkeyPatch, in_memory_above: int
+) -> None:
+    from app.ledger import statement_service
+
+    monkeypatch.setattr(statement_service, "IN_MEMORY_PROOFS", in_memory_above)
     vendor, _auditor, organization = statement_world
     response = vendor.get(f"/api/v1/ledger/statements/{organization}/2026")
     assert response.status_code == 200, response.json
