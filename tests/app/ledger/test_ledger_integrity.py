@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.app.conftest import World
+from tests.app.builders import World
 
 WORKER = Path(__file__).with_name("append_worker.py")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import PASSWORD, World, login
-from tests.app.ledger.test_ledger_api import declare, post
+from tests.app.builders import PASSWORD, World, login
+from tests.app.ledger.ledger_client import declare, post
 
 
 def test_vendor_pages_and_the_bureau_overview(world: World) -> None:

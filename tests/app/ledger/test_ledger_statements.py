@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.ledger import verify_statement
-from tests.app.conftest import Api, World
-from tests.app.ledger.test_ledger_api import declare, post
+from tests.app.builders import Api, World
+from tests.app.ledger.ledger_client import declare, post
 
 
 @pytest.fixture
