@@ -10,7 +10,7 @@ in two queries (RFC 9162 §2.1 proofs from :mod:`app.ledger.merkle`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -64,29 +64,30 @@ def append(
         seq, entry_type, vendor_id, actor.id if actor else None, stamp, **fields
     )
     leaf = entries.leaf_bytes(record)
-    digest = merkle.leaf_hash(leaf)
-    write_connection().execute(
-        _INSERT_ENTRY,
-        {
-            "seq": seq,
-            "entry_type": entry_type,
-            "vendor_id": vendor_id,
-            "actor_id": record.get("actor_id"),
-            "refers_to": record.get("refers_to"),
-            "kind": record.get("kind"),
-            "amount_fen": record.get("amount_fen"),
-            "contract_date": _date(record.get("contract_date")),
-            "counterparty_name": record.get("counterparty_name"),
-            "counterparty_uscc": record.get("counterparty_uscc"),
-            "evidence_ids": [],
-            "leaf": leaf,
-            "leaf_hash": digest,
-            "recorded_at": now,
-            **(columns or {}),
-        },
-    )
-    _store_closed_subtrees(seq - 1, digest)
+    row = entry_row(record, leaf, now) | dict(columns or {})
+    write_connection().execute(_INSERT_ENTRY, row)
+    _store_closed_subtrees(seq - 1, row["leaf_hash"])
     return record
+
+
+def entry_row(record: Mapping[str, Any], leaf: bytes, now: datetime) -> dict[str, Any]:
+    """The ``ledger_entry`` row of a leaf record: the leaf, its RFC 6962 hash, query columns."""
+    return {
+        "seq": record["seq"],
+        "entry_type": record["type"],
+        "vendor_id": record["vendor_id"],
+        "actor_id": record.get("actor_id"),
+        "refers_to": record.get("refers_to"),
+        "kind": record.get("kind"),
+        "amount_fen": record.get("amount_fen"),
+        "contract_date": _date(record.get("contract_date")),
+        "counterparty_name": record.get("counterparty_name"),
+        "counterparty_uscc": record.get("counterparty_uscc"),
+        "evidence_ids": [],
+        "leaf": leaf,
+        "leaf_hash": merkle.leaf_hash(leaf),
+        "recorded_at": now,
+    }
 
 
 def _date(value: Any) -> date | None:
