@@ -30,7 +30,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -152,13 +152,10 @@ def bulk_records(start: int, total: int, vendor_id: int, mine: int) -> Any:
             yield entries.entry_record(seq, "declaration", 1_000 + seq % 50, None, stamp, **fields)
 
 
-def bulk_fill(total: int, vendor_id: int, mine: int) -> None:
-    """Fill the log up to ``total`` entries with the rows and subtree hashes appends write."""
-    from sqlalchemy import func, insert, select
-
+def other_vendors() -> None:
+    """Fifty more organizations whose entries surround the measured vendor's."""
     from app.extensions import db
-    from app.ledger import entries, merkle
-    from app.models import LedgerEntry, LedgerTreeNode, Organization
+    from app.models import Organization
 
     for other in range(50):
         db.session.add(
@@ -167,40 +164,40 @@ def bulk_fill(total: int, vendor_id: int, mine: int) -> None:
             )
         )
     db.session.commit()
+
+
+def bulk_fill(total: int, vendor_id: int, mine: int) -> None:
+    """Fill the log up to ``total`` entries with the rows and subtree hashes appends write."""
+    from sqlalchemy import func, insert, select
+
+    from app.extensions import db
+    from app.ledger import entries, merkle
+    from app.ledger.log import entry_row
+    from app.models import LedgerEntry
+
+    other_vendors()
     start = int(db.session.scalar(select(func.max(LedgerEntry.seq))) or 0) + 1
     hashes = list(db.session.scalars(select(LedgerEntry.leaf_hash).order_by(LedgerEntry.seq)))
-    rows, now = [], datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    now = datetime.now(UTC)
     for record in bulk_records(start, total, vendor_id, mine):
-        leaf = entries.leaf_bytes(record)
-        hashes.append(merkle.leaf_hash(leaf))
-        rows.append(
-            {
-                "seq": record["seq"],
-                "entry_type": record["type"],
-                "vendor_id": record["vendor_id"],
-                "actor_id": None,
-                "refers_to": record.get("refers_to"),
-                "kind": record.get("kind"),
-                "amount_fen": record.get("amount_fen"),
-                "contract_date": date.fromisoformat(record["contract_date"])
-                if "contract_date" in record
-                else None,
-                "counterparty_name": record.get("counterparty_name"),
-                "counterparty_uscc": None,
-                "evidence_ids": [],
-                "leaf": leaf,
-                "leaf_hash": hashes[-1],
-                "recorded_at": now,
-            }
-        )
-        if len(rows) == BATCH:
+        rows.append(entry_row(record, entries.leaf_bytes(record), now))
+        hashes.append(rows[-1]["leaf_hash"])
+        if len(rows) == BATCH or record["seq"] == total:
             db.session.execute(insert(LedgerEntry), rows)
             db.session.commit()
             rows = []
             log(f"  {record['seq']:,} entries")
-    if rows:
-        db.session.execute(insert(LedgerEntry), rows)
-    tree = merkle.MerkleLevels(hashes)
+    insert_nodes(merkle.MerkleLevels(hashes))
+
+
+def insert_nodes(tree: Any) -> None:
+    """Store every complete subtree of ``tree`` above the leaves that is not stored yet."""
+    from sqlalchemy import insert, select
+
+    from app.extensions import db
+    from app.models import LedgerTreeNode
+
     existing = set(db.session.execute(select(LedgerTreeNode.level, LedgerTreeNode.index)).all())
     nodes = [
         {"level": level, "index": index, "hash": tree.subtree(level, index)}
@@ -236,52 +233,49 @@ def time_proofs(size: int) -> tuple[float, float]:
     return p99(inclusion), p99(consistency)
 
 
+def timed(call: Any) -> tuple[Any, float]:
+    """``call()``'s result and its wall time in seconds."""
+    started = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - started
+
+
 def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     url = args.postgres_url if args.db == "postgresql" else f"sqlite:///{workdir / 'bench.db'}"
     app = make_app(url, workdir)
     with app.app_context():
-        from app.database import begin_write
         from app.extensions import db
         from app.ledger import log as ledger_log
         from app.ledger.statement_service import vendor_statement
         from app.ledger.verification import verify_log
         from app.models import User
-        from app.signing import platform_signing_key
 
         vendor, auditor, vendor_id = people()
         auditor_id = auditor.id
         append_per_s = time_appends(vendor, args.appends)
         log(f"appends: {append_per_s:.0f}/s; filling to {args.entries:,}")
         bulk_fill(args.entries, vendor_id, args.statement_lines)
-        begin_write()
-        head = ledger_log.sign_head(platform_signing_key(app.config), auditor).as_json()
+        head = ledger_log.sign_current_head(auditor).as_json()
         db.session.remove()
-        started = time.perf_counter()
-        report = verify_log(head)
-        verify_s = time.perf_counter() - started
+        report, verify_s = timed(lambda: verify_log(head))
         assert report.ok, report
         log(f"verify: {verify_s:.2f} s")
         inclusion_ms, consistency_ms = time_proofs(args.entries)
         db.session.remove()
         reader = db.session.get(User, auditor_id)
-        started = time.perf_counter()
-        document = vendor_statement(reader, vendor_id, 2026)
-        statement_s = time.perf_counter() - started
+        document, statement_s = timed(lambda: vendor_statement(reader, vendor_id, 2026))
+    lines = len(document["lines"])
     return {
-        "db": args.db,
-        "append_per_s": round(append_per_s, 1),
+        "db": args.db, "append_per_s": round(append_per_s, 1),
         "verify_1m_s": round(verify_s * 1_000_000 / args.entries, 2),
         "proof_ms_p99": round(max(inclusion_ms, consistency_ms), 3),
-        "statement_100k_s": round(statement_s * 100_000 / max(1, len(document["lines"])), 2),
-        "entries": args.entries,
-        "statement_lines": len(document["lines"]),
+        "statement_100k_s": round(statement_s * 100_000 / max(1, lines), 2),
+        "entries": args.entries, "statement_lines": lines,
         "inclusion_ms_p99": round(inclusion_ms, 3),
-        "consistency_ms_p99": round(consistency_ms, 3),
-        "verify_s": round(verify_s, 2),
-        "statement_s": round(statement_s, 2),
-        "cpus": os.cpu_count(),
+        "consistency_ms_p99": round(consistency_ms, 3), "verify_s": round(verify_s, 2),
+        "statement_s": round(statement_s, 2), "cpus": os.cpu_count(),
         "loadavg_1m": round(os.getloadavg()[0], 2),
-    }
+    }  # fmt: skip
 
 
 def main() -> None:
