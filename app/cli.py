@@ -1,4 +1,4 @@
-"""Command line: ``flask --app wsgi users …``, ``orgs …``, ``demo``."""
+"""Command line: ``flask --app wsgi users …``, ``orgs …``, ``ledger …``, ``demo``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.accounts import services as accounts
 from app.config import PROJECT_ROOT
 from app.demo import load_demo
 from app.exceptions import ServiceError
+from app.ledger.cli import ledger_cli
 
 users_cli = AppGroup("users", help="Create, deactivate and reactivate accounts; API tokens; "
                                    "password-reset links.")
@@ -32,13 +33,19 @@ def _fail(exc: ServiceError) -> None:
 @click.option("--name", default="", help="Display name (default: the part before the @).")
 @click.option("--org", "org_id", type=int, default=None, help="Organization id (vendors).")
 @click.option("--domains", default="", help="Comma-separated, e.g. 医疗,法律 (experts).")
-def create_user_command(email: str, password: str, role: str, name: str, org_id: int | None,
-                        domains: str) -> None:
+def create_user_command(
+    email: str, password: str, role: str, name: str, org_id: int | None, domains: str
+) -> None:
     """Create an account."""
     try:
         user = accounts.create_user(
-            email, password, role, name=name, organization_id=org_id,
-            domains=[d.strip() for d in domains.replace("，", ",").split(",") if d.strip()])
+            email,
+            password,
+            role,
+            name=name,
+            organization_id=org_id,
+            domains=[d.strip() for d in domains.replace("，", ",").split(",") if d.strip()],
+        )
     except ServiceError as exc:
         _fail(exc)
     click.echo(f"created user {user.id} <{user.email}> ({user.role})")
@@ -124,3 +131,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(ledger_cli)

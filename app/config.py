@@ -33,6 +33,8 @@ class Config:
     """Defaults for every setting. Override with ``WANBIAO_<NAME>`` in the environment."""
 
     SECRET_KEY: str | None = None
+    # PKCS#8 PEM Ed25519 key for tree heads; unset: generated into var/signing_key.pem.
+    SIGNING_KEY_FILE: str | None = None
     SQLALCHEMY_DATABASE_URI = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 256 * 1024 * 1024

@@ -17,6 +17,7 @@ from app.config import var_dir
 from app.corpora.ingestion import ingest_corpus
 from app.exports.services import run_export
 from app.labeling.uploads import sweep_orphan_uploads
+from app.ledger.log import sign_current_head
 from app.quality.report import (
     projects_needing_reports,
     refresh_report,
@@ -99,6 +100,13 @@ def sweep_uploads() -> None:
     """Hourly: remove pictures uploaded for collection slots but never submitted."""
     with _app_context():
         sweep_orphan_uploads(object_store())
+
+
+@huey.periodic_task(crontab(hour="16", minute="5"))
+def sign_daily_tree_head() -> None:
+    """Daily at 00:05 Beijing time (16:05 UTC): sign a head of the ledger (issue 12)."""
+    with _app_context():
+        sign_current_head(None)
 
 
 def enqueue_quality_refresh(project_id: int, force: bool = False) -> None:

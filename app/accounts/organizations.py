@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.anhui import ANHUI_CITIES, NORTHERN_CITIES
 from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound
@@ -12,11 +13,11 @@ from app.extensions import db
 from app.models import Organization, User
 from deid.checksums import is_uscc
 
-# The 16 prefecture-level cities of Anhui; the first six are 皖北 (northern Anhui).
-NORTHERN_CITIES = ("淮北", "亳州", "宿州", "蚌埠", "阜阳", "淮南")
-ANHUI_CITIES = NORTHERN_CITIES + (
-    "合肥", "芜湖", "马鞍山", "铜陵", "安庆", "黄山", "滁州", "六安", "池州", "宣城",
-)
+# The 16 prefecture-level cities of Anhui (the first six are 皖北) live in app.anhui, shared
+# with the ledger's subsidy rates; re-exported here for the forms.
+__all__ = ["ANHUI_CITIES", "NORTHERN_CITIES", "create_organization", "list_organizations",
+           "normalise_city"]
+
 
 def normalise_city(city: str) -> str:
     """Accept 合肥 or 合肥市; return the short form."""

@@ -1,8 +1,18 @@
 """JSON API under /api/v1: one module per area (its routes and its part of the OpenAPI
 document), put together by :mod:`app.api.openapi`."""
 
-from app.api import accounts, corpora, exports, labeling, openapi, projects, quality, review
+from app.api import (
+    accounts,
+    corpora,
+    exports,
+    labeling,
+    ledger,
+    openapi,
+    projects,
+    quality,
+    review,
+)
 from app.api.blueprint import bp
 
-__all__ = ["bp", "accounts", "corpora", "exports", "labeling", "openapi", "projects", "quality",
-           "review"]
+__all__ = ["bp", "accounts", "corpora", "exports", "labeling", "ledger", "openapi", "projects",
+           "quality", "review"]

@@ -8,10 +8,20 @@ from typing import Any
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
-from app.api import accounts, corpora, exports, labeling, projects, quality, review, schema
+from app.api import (
+    accounts,
+    corpora,
+    exports,
+    labeling,
+    ledger_schema,
+    projects,
+    quality,
+    review,
+    schema,
+)
 from app.api.blueprint import bp
 
-AREAS = (accounts, corpora, projects, labeling, review, exports, quality)
+AREAS = (accounts, corpora, projects, labeling, review, exports, quality, ledger_schema)
 
 
 def _paths() -> dict[str, Any]:

@@ -5,11 +5,13 @@ from app.models.audit import AuditEvent
 from app.models.corpora import Corpus, Item
 from app.models.exports import Export
 from app.models.labeling import Annotation, Assignment, Project, Task
+from app.models.ledger import LedgerEntry, LedgerEvidence, LedgerTreeHead, LedgerTreeNode
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
 from app.models.uploads import ContributionUpload
 
 __all__ = [
     "Adjudication", "Annotation", "ApiToken", "Assignment", "AuditEvent", "ContributionUpload",
-    "Corpus", "Export", "Item", "Membership", "Organization", "Project", "ProjectReviewer",
-    "PasswordReset", "QualityReport", "Role", "Task", "User",
+    "Corpus", "Export", "Item", "LedgerEntry", "LedgerEvidence", "LedgerTreeHead",
+    "LedgerTreeNode", "Membership", "Organization", "PasswordReset", "Project",
+    "ProjectReviewer", "QualityReport", "Role", "Task", "User",
 ]

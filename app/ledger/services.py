@@ -1,0 +1,241 @@
+"""Ledger services: declarations (idempotent), confirmations, rejections, reversals, listing.
+
+Nothing is ever updated: a status change is a new entry that refers to a transaction by its
+sequence number, and a correction is a reversal plus a new declaration. Vendors see and act on
+their own organization's entries only (another's answers 404); auditors read everything and
+decide declarations, never their own.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.database import begin_write
+from app.exceptions import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.ledger import entries, log
+from app.ledger.evidence import evidence_for, vendor_organization
+from app.ledger.verify_statement import canonical_json
+from app.models import LedgerEntry, Organization, Role, User
+
+MAX_PAGE = 1000
+_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:")
+BEIJING = timedelta(hours=8)
+
+
+def reads_all_entries(user: User) -> bool:
+    """Auditors and admins read every vendor's entries."""
+    return user.role in (Role.AUDITOR, Role.ADMIN)
+
+
+def entry_json(entry: LedgerEntry, status: str | None = None) -> dict[str, Any]:
+    """An entry as the API shows it: its leaf record, ``leaf`` (base64) and ``leaf_hash``."""
+    record: dict[str, Any] = dict(entries_record(entry))
+    record["leaf"] = base64.b64encode(entry.leaf).decode()
+    record["leaf_hash"] = entry.leaf_hash.hex()
+    if status is not None:
+        record["status"] = status
+    return record
+
+
+def entries_record(entry: LedgerEntry) -> Mapping[str, Any]:
+    """The leaf record of a stored entry (its exact leaf bytes, parsed)."""
+    parsed: dict[str, Any] = json.loads(entry.leaf)
+    return parsed
+
+
+def _idempotency_key(key: str | None) -> str:
+    if not key or len(key) > 100 or not set(key) <= _KEY_CHARACTERS:
+        raise Invalid(
+            _l("Send an Idempotency-Key header of 1 to 100 letters, digits or - _ . :"),
+            code="idempotency_key",
+        )
+    return key
+
+
+def _replayed(user: User, key: str, digest: str) -> LedgerEntry | None:
+    """The entry an earlier request with this key created; 422 if that request differed."""
+    earlier = db.session.scalar(
+        select(LedgerEntry).where(
+            LedgerEntry.actor_id == user.id, LedgerEntry.idempotency_key == key
+        )
+    )
+    if earlier is not None and earlier.request_sha256 != digest:
+        raise Invalid(
+            _l("This Idempotency-Key was used with a different request."),
+            code="idempotency_conflict",
+        )
+    return earlier
+
+
+def declare_transaction(user: User, body: object, key: str | None) -> tuple[LedgerEntry, bool]:
+    """Append a vendor's declaration of an external transaction (issue 12's body shape).
+
+    Returns the entry and whether it is new: a replay (same Idempotency-Key, same body) gets
+    the first entry back. Raises Forbidden (not a vendor), Invalid (a bad field, the vendor's
+    own credit code as counterparty, unknown evidence, a key reused with another body).
+    """
+    organization_id = vendor_organization(user)
+    key = _idempotency_key(key)
+    digest = hashlib.sha256(canonical_json(body)).hexdigest()
+    # Only "not in the future" depends on the clock: the app's clock is close enough for that.
+    today = (datetime.now(UTC) + BEIJING).date()
+    try:
+        declaration = entries.parse_declaration(body, today)
+    except entries.InvalidEntry as error:
+        raise Invalid(
+            f"{error.field}: {error.message}",
+            code="invalid_entry",
+            details=[{"field": error.field}],
+        ) from None
+    vendor = db.session.get(Organization, organization_id)
+    assert vendor is not None
+    if declaration.counterparty_uscc == vendor.uscc:
+        raise Invalid(_l("A vendor cannot trade with itself."), code="self_trade")
+    evidence = evidence_for(organization_id, declaration.evidence_ids)
+    leaf_evidence = [{"sha256": e.sha256, "media_type": e.media_type} for e in evidence]
+    fields = entries.declaration_fields(declaration, leaf_evidence)
+    fields |= {"vendor_uscc": vendor.uscc, "vendor_city": vendor.city}
+    columns = {
+        "idempotency_key": key,
+        "request_sha256": digest,
+        "evidence_ids": list(declaration.evidence_ids),
+    }
+    return _append_once(user, key, digest, "declaration", organization_id, fields, columns)
+
+
+def _append_once(
+    user: User,
+    key: str,
+    digest: str,
+    entry_type: str,
+    vendor_id: int,
+    fields: dict[str, Any],
+    columns: dict[str, Any],
+) -> tuple[LedgerEntry, bool]:
+    """Append under the write lock unless a concurrent twin request won the race."""
+    try:
+        begin_write()
+        earlier = _replayed(user, key, digest)
+        if earlier is not None:
+            db.session.rollback()
+            return earlier, False
+        record = log.append(entry_type, vendor_id, user, fields, columns)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = _replayed(user, key, digest)
+        if earlier is None:
+            raise
+        return earlier, False
+    entry = db.session.get(LedgerEntry, record["seq"])
+    assert entry is not None
+    return entry, True
+
+
+def visible_entry(user: User, seq: int) -> LedgerEntry:
+    """One entry the user may read; NotFound otherwise (another vendor's seq included)."""
+    entry = db.session.get(LedgerEntry, seq) if 0 < seq < 2**63 else None
+    if entry is None or not (reads_all_entries(user) or entry.vendor_id == user.organization_id):
+        raise NotFound(_l("Not found."))
+    return entry
+
+
+def _decided(seq: int) -> dict[str, int]:
+    """Status entries referring to ``seq``: entry type → the first such entry's seq."""
+    rows = db.session.execute(
+        select(LedgerEntry.entry_type, LedgerEntry.seq)
+        .where(LedgerEntry.refers_to == seq)
+        .order_by(LedgerEntry.seq)
+    )
+    found: dict[str, int] = {}
+    for entry_type, status_seq in rows:
+        found.setdefault(entry_type, status_seq)
+    return found
+
+
+def change_status(user: User, seq: int, entry_type: str, reason: str | None) -> LedgerEntry:
+    """Append a confirmation, rejection or reversal of transaction ``seq``.
+
+    Auditors confirm and reject; the vendor or an auditor reverses. Raises NotFound (not
+    visible), Forbidden (a vendor confirming or rejecting, even its own), Conflict (already
+    decided or reversed, or not a transaction), Invalid (a rejection or reversal without a
+    reason).
+    """
+    target = visible_entry(user, seq)
+    if entry_type in ("confirmation", "rejection") and user.role != Role.AUDITOR:
+        raise Forbidden(_l("Only the bureau's auditors confirm or reject entries."))
+    if entry_type != "confirmation" and not (reason or "").strip():
+        raise Invalid(_l("Give a reason."), code="reason_required")
+    begin_write()
+    target = visible_entry(user, seq)
+    _check_transition(target, entry_type)
+    fields: dict[str, Any] = {"refers_to": seq, "reason": (reason or "").strip()[:500] or None}
+    if entry_type == "reversal":
+        fields |= {
+            "kind": target.kind,
+            "contract_date": target.contract_date.isoformat() if target.contract_date else None,
+            "amount_fen": -(target.amount_fen or 0),
+        }
+    record = log.append(entry_type, target.vendor_id, user, fields)
+    db.session.commit()
+    entry = db.session.get(LedgerEntry, record["seq"])
+    assert entry is not None
+    return entry
+
+
+def _check_transition(target: LedgerEntry, entry_type: str) -> None:
+    if target.entry_type not in entries.TRANSACTION_TYPES:
+        raise Conflict(
+            _l("Only a declared or delivered transaction can change status."),
+            code="not_a_transaction",
+        )
+    decided = _decided(target.seq)
+    if "reversal" in decided:
+        raise Conflict(_l("This transaction was reversed."), code="reversed")
+    if entry_type != "reversal" and ({"confirmation", "rejection"} & decided.keys()):
+        raise Conflict(_l("This transaction was already decided."), code="already_decided")
+    if entry_type == "reversal" and "rejection" in decided:
+        raise Conflict(_l("A rejected transaction has nothing to reverse."), code="rejected")
+
+
+def statuses(seqs: list[int]) -> dict[int, str]:
+    """declared, confirmed, rejected or reversed for each transaction seq (reversal wins)."""
+    found = {seq: "declared" for seq in seqs}
+    rank = {"declared": 0, "confirmed": 1, "rejected": 1, "reversed": 2}
+    named = {"confirmation": "confirmed", "rejection": "rejected", "reversal": "reversed"}
+    rows = db.session.execute(
+        select(LedgerEntry.refers_to, LedgerEntry.entry_type)
+        .where(LedgerEntry.refers_to.in_(seqs))
+        .order_by(LedgerEntry.seq)
+    )
+    for seq, entry_type in rows:
+        status = named[entry_type]
+        if seq is not None and rank[status] > rank[found[seq]]:
+            found[seq] = status
+    return found
+
+
+def entries_json(rows: list[LedgerEntry]) -> list[dict[str, Any]]:
+    """Entries for the API, each transaction with its status."""
+    known = statuses([e.seq for e in rows if e.entry_type in entries.TRANSACTION_TYPES])
+    return [entry_json(e, known.get(e.seq)) for e in rows]
+
+
+def list_entries(user: User, after: int, limit: int) -> list[LedgerEntry]:
+    """Up to ``limit`` (1..1000) entries with seq > ``after``, in order, the user may read."""
+    if not 1 <= limit <= MAX_PAGE or not 0 <= after < 2**63:
+        raise Invalid(_l("limit is 1 to 1000 and after is a sequence number."), code="bad_page")
+    stmt = select(LedgerEntry).where(LedgerEntry.seq > after).order_by(LedgerEntry.seq)
+    if not reads_all_entries(user):
+        stmt = stmt.where(LedgerEntry.vendor_id == (user.organization_id or -1))
+    return list(db.session.scalars(stmt.limit(limit)))

@@ -1,0 +1,188 @@
+"""A vendor's yearly statement: its entries with inclusion proofs, the subsidy shown line by
+line, as JSON (for the stand-alone verifier), formula-safe CSV and XLSX.
+
+The statement is proved against a signed tree head that covers every line: the newest head
+when it does, else a head signed for the statement (the log only grows, so that head is
+consistent with every earlier one).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from app.exceptions import NotFound
+from app.extensions import db
+from app.ledger import log, merkle, statements, subsidy
+from app.ledger.services import reads_all_entries
+from app.models import LedgerEntry, LedgerTreeHead, Organization, User
+
+POLICIES = Path(__file__).resolve().parent / "policies"
+# Above this many proofs, hashing the whole tree in memory beats fetching stored nodes.
+IN_MEMORY_PROOFS = 64
+
+
+@cache
+def policy_for(year: int) -> subsidy.SubsidyPolicy:
+    """The published policy of ``year`` (``policies/<year>.json``); NotFound without one."""
+    path = POLICIES / f"{year}.json"
+    if not 2000 <= year <= 2200 or not path.is_file():
+        raise NotFound(_l("There is no subsidy policy for that year."))
+    return subsidy.policy_from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _vendor(user: User, organization_id: int) -> Organization:
+    vendor = db.session.get(Organization, organization_id) if organization_id < 2**63 else None
+    if vendor is None or not (reads_all_entries(user) or user.organization_id == vendor.id):
+        raise NotFound(_l("Not found."))
+    return vendor
+
+
+def _covering_head(last_seq: int, user: User) -> LedgerTreeHead:
+    head = log.latest_head()
+    if head is not None and head.tree_size >= last_seq:
+        return head
+    return log.sign_current_head(user)
+
+
+def _proofs(seqs: list[int], size: int) -> dict[int, list[str]]:
+    """Audit paths (hex) of the leaves ``seqs`` in the tree of ``size``."""
+    if len(seqs) > IN_MEMORY_PROOFS:
+        rows = log.driver_rows(
+            f"SELECT leaf_hash FROM ledger_entry WHERE seq <= {int(size)} ORDER BY seq", "hashes"
+        )
+        tree = merkle.MerkleLevels(bytes(digest) for (digest,) in rows)
+        paths = tree.inclusion_proofs_hex((seq - 1 for seq in seqs), size)
+        return {seq: paths[seq - 1] for seq in seqs}
+    wanted = [c for seq in seqs for c in _needed(seq, size)]
+    hashes = log.fetch_subtrees(wanted)
+    return {
+        seq: [h.hex() for h in merkle.inclusion_proof(seq - 1, size, lambda lv, i: hashes[(lv, i)])]
+        for seq in seqs
+    }
+
+
+def _needed(seq: int, size: int) -> list[tuple[int, int]]:
+    return merkle.needed_subtrees(lambda sub: merkle.inclusion_proof(seq - 1, size, sub))
+
+
+def vendor_statement(user: User, organization_id: int, year: int) -> dict[str, Any]:
+    """The statement document of one vendor and year (see :mod:`app.ledger.statements`).
+
+    Raises NotFound for another vendor's statement or a year without a policy.
+    """
+    policy = policy_for(year)
+    vendor = _vendor(user, organization_id)
+    # Core rows, not ORM objects: a statement may hold 100,000 entries.
+    rows = (
+        db.session.connection()
+        .execute(
+            select(LedgerEntry.seq, LedgerEntry.leaf)
+            .where(LedgerEntry.vendor_id == vendor.id)
+            .order_by(LedgerEntry.seq)
+        )
+        .all()
+    )
+    records = [json.loads(row.leaf) for row in rows]
+    result = subsidy.vendor_subsidy(
+        policy, vendor.id, vendor.city, subsidy.transactions_from_records(records)
+    )
+    shown = {line.seq for line in result.lines}
+    shown |= {r["seq"] for r in records if r.get("refers_to") in shown}
+    chosen = [(row, record) for row, record in zip(rows, records, strict=True) if row.seq in shown]
+    head = _covering_head(max(shown, default=0), user)
+    proofs = _proofs([row.seq for row, _ in chosen], head.tree_size)
+    lines = [statements.statement_line(record, row.leaf, proofs[row.seq]) for row, record in chosen]
+    identity = {"id": vendor.id, "name": vendor.name, "uscc": vendor.uscc, "city": vendor.city}
+    return statements.statement_document(identity, head.as_json(), lines, result)
+
+
+def statement_rows(document: dict[str, Any]) -> list[list[Any]]:
+    """The statement as table rows (lines, then the computation) for CSV and XLSX."""
+    rows: list[list[Any]] = [
+        ["seq", "type", "kind", "contract_date", "amount_yuan", "counted", "reason", "refers_to"]
+    ]
+    for line in document["lines"]:
+        amount = line.get("amount_fen")
+        rows.append(
+            [
+                line["seq"],
+                line["type"],
+                line.get("kind"),
+                line.get("contract_date"),
+                subsidy.yuan(amount) if amount is not None else None,
+                line.get("counted"),
+                line.get("reason"),
+                line.get("refers_to"),
+            ]
+        )
+    summary = document["subsidy"]
+    rows += [[], ["step", "formula", "value_yuan"]]
+    rows += [[s["code"], s["formula"], s["value_yuan"]] for s in summary["steps"]]
+    rows.append(
+        ["subsidy", "capped" if summary["capped"] else "", subsidy.yuan(summary["subsidy_fen"])]
+    )
+    return rows
+
+
+def statement_xlsx(document: dict[str, Any]) -> bytes:
+    """The statement as an XLSX workbook (openpyxl); text is never stored as a formula."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = f"{document['year']}"
+    for row in statement_rows(document):
+        sheet.append([None if value is None else value for value in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def bureau_overview(user: User, year: int) -> dict[str, Any]:
+    """Every vendor's and every city's volume and subsidy for ``year``, with monthly volumes.
+
+    For auditors and admins; anyone else gets NotFound. Vendors are listed by city, then name.
+    """
+    if not reads_all_entries(user):
+        raise NotFound(_l("Not found."))
+    policy = policy_for(year)
+    records: dict[int, list[dict[str, Any]]] = {}
+    for vendor_id, leaf in db.session.connection().execute(
+        select(LedgerEntry.vendor_id, LedgerEntry.leaf).order_by(LedgerEntry.seq)
+    ):
+        records.setdefault(vendor_id, []).append(json.loads(leaf))
+    vendors = db.session.scalars(select(Organization).where(Organization.id.in_(records)))
+    results = [
+        (
+            org,
+            subsidy.vendor_subsidy(
+                policy, org.id, org.city, subsidy.transactions_from_records(records[org.id])
+            ),
+        )
+        for org in sorted(vendors, key=lambda o: (o.city, o.name))
+    ]
+    months = [0] * 12
+    for _org, result in results:
+        for line in result.lines:
+            if line.counted:
+                months[line.contract_date.month - 1] += line.amount_fen
+    return {
+        "year": year,
+        "policy": policy,
+        "vendors": results,
+        "months": months,
+        "cities": subsidy.city_totals(policy, [r for _o, r in results]),
+        "volume_fen": sum(r.volume_fen for _o, r in results),
+        "subsidy_fen": sum(r.subsidy_fen for _o, r in results),
+    }

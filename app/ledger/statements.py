@@ -1,0 +1,72 @@
+"""The statement document a vendor downloads: its entries with proofs, and the computation.
+
+``statement_document`` assembles plain values (leaf records, their leaf bytes and audit paths,
+a signed tree head, a ``VendorSubsidy``) into the JSON that ``verify_statement.py`` checks
+offline. Pure: no Flask, no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.ledger.subsidy import VendorSubsidy, yuan
+from app.ledger.verify_statement import LINE_FIELDS
+
+FORMAT = "wanbiao-ledger-statement/1"
+
+
+def statement_line(
+    record: Mapping[str, Any], leaf: bytes, audit_path_hex: Sequence[str]
+) -> dict[str, Any]:
+    """One line: the entry's own fields, its leaf (base64) and its RFC 6962 audit path (hex)."""
+    line = {field: record.get(field) for field in LINE_FIELDS}
+    line |= {
+        "leaf_index": record["seq"] - 1,
+        "leaf": base64.b64encode(leaf).decode(),
+        "audit_path": list(audit_path_hex),
+    }
+    return line
+
+
+def statement_document(
+    vendor: Mapping[str, Any],
+    head: Mapping[str, Any],
+    lines: list[dict[str, Any]],
+    result: VendorSubsidy,
+) -> dict[str, Any]:
+    """The whole statement: vendor, signed tree head, lines marked counted or not, computation.
+
+    ``lines`` come from ``statement_line``; each gets ``counted`` and ``reason`` from the
+    subsidy's own lines (status entries such as confirmations carry neither).
+    """
+    verdicts = {line.seq: line for line in result.lines}
+    for line in lines:
+        verdict = verdicts.get(line["seq"])
+        if verdict is not None:
+            line["counted"], line["reason"] = verdict.counted, verdict.reason
+    return {
+        "format": FORMAT,
+        "vendor": dict(vendor),
+        "year": result.year,
+        "tree_head": dict(head),
+        "lines": lines,
+        "subsidy": subsidy_summary(result),
+    }
+
+
+def subsidy_summary(result: VendorSubsidy) -> dict[str, Any]:
+    """The computation as JSON: volumes by kind, each step with its formula, the subsidy."""
+    return {
+        "policy_version": result.policy_version,
+        "city": result.city,
+        "volume_by_kind_fen": dict(result.volume_by_kind),
+        "volume_fen": result.volume_fen,
+        "steps": [
+            {"code": step.code, "formula": step.formula, "value_yuan": yuan(step.value_fen)}
+            for step in result.steps
+        ],
+        "subsidy_fen": result.subsidy_fen,
+        "capped": result.capped,
+    }

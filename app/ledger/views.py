@@ -1,0 +1,60 @@
+"""Ledger pages: a vendor's entries and printable yearly statement, the bureau's overview."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from app.charts import bars
+from app.ledger import services, statement_service
+from app.ledger.subsidy import yuan
+from app.models import Role
+from app.permissions import roles_required
+
+bp = Blueprint("ledger", __name__, url_prefix="/ledger")
+READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
+
+
+@bp.app_template_filter("yuan")
+def yuan_filter(fen: int) -> str:
+    """Integer fen shown as yuan with two decimals."""
+    return yuan(fen)
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index() -> ResponseReturnValue:
+    """The newest entries the user may read, with links to statements and the overview."""
+    rows = services.list_entries(current_user, 0, 1000)
+    return render_template(
+        "ledger/index.html", entries=services.entries_json(rows[-200:]), year=2026
+    )
+
+
+@bp.get("/statements/<int:organization_id>/<int:year>")
+@roles_required(*READERS)
+def statement(organization_id: int, year: int) -> ResponseReturnValue:
+    """A vendor's printable statement for one year, computation shown line by line."""
+    document = statement_service.vendor_statement(current_user, organization_id, year)
+    return render_template("ledger/statement.html", doc=document)
+
+
+@bp.get("/overview/<int:year>")
+@roles_required(Role.AUDITOR, Role.ADMIN)
+def overview(year: int) -> ResponseReturnValue:
+    """Every vendor and city: volumes, subsidies, totals, charts by city and month."""
+    data = statement_service.bureau_overview(current_user, year)
+    top = max([c.subsidy_fen for c in data["cities"]] + [1])
+    city_chart = bars(
+        [(c.city, c.subsidy_fen / 1_000_000) for c in data["cities"]], 0.0, top / 1_000_000
+    )
+    peak = max(data["months"] + [1])
+    month_chart = bars(
+        [(f"{n + 1:02d}", fen / 1_000_000) for n, fen in enumerate(data["months"])],
+        0.0,
+        peak / 1_000_000,
+    )
+    return render_template(
+        "ledger/overview.html", data=data, city_chart=city_chart, month_chart=month_chart
+    )
