@@ -1,4 +1,5 @@
-"""Vendor organizations: creation with a checked 统一社会信用代码 and a city in Anhui."""
+"""Organizations (vendors, publishers, enterprises): creation with a checked
+统一社会信用代码 and a city in Anhui."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid
 from app.extensions import db
-from app.models import Organization, User
+from app.models import Organization, OrganizationKind, User
 from deid.checksums import is_uscc
 
 # The 16 prefecture-level cities of Anhui; the first six are 皖北 (northern Anhui).
@@ -24,11 +25,17 @@ def normalise_city(city: str) -> str:
     return city[:-1] if city.endswith("市") else city
 
 
-def create_organization(name: str, uscc: str, city: str, actor: User | None) -> Organization:
-    """Create a vendor organization; raises Invalid or Conflict, changing nothing."""
+def create_organization(name: str, uscc: str, city: str, actor: User | None,
+                        kind: str = OrganizationKind.VENDOR,
+                        department: str | None = None) -> Organization:
+    """Create an organization of ``kind`` (vendor, publisher or enterprise; a publisher may
+    name its department); raises Invalid or Conflict, changing nothing."""
     name, uscc, city = name.strip(), uscc.strip().upper(), normalise_city(city)
+    department = (department or "").strip()[:100] or None
     if not name:
         raise Invalid(_l("The organization needs a name."))
+    if kind not in {k.value for k in OrganizationKind}:
+        raise Invalid(_l("Unknown kind of organization."))
     if not is_uscc(uscc):
         raise Invalid(_l("This is not a valid unified social credit code (GB 32100-2015)."))
     if city not in ANHUI_CITIES:
@@ -36,7 +43,7 @@ def create_organization(name: str, uscc: str, city: str, actor: User | None) -> 
     begin_write()
     if db.session.scalar(select(Organization.id).where(Organization.uscc == uscc)):
         raise Conflict(_l("An organization with this credit code already exists."))
-    org = Organization(name=name, uscc=uscc, city=city)
+    org = Organization(name=name, uscc=uscc, city=city, kind=kind, department=department)
     db.session.add(org)
     db.session.flush()
     record_event("org_created", actor, object_type="organization", object_id=org.id)
