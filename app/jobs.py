@@ -22,6 +22,7 @@ from app.quality.report import (
     refresh_report,
     report_is_stale_by_id,
 )
+from app.releases.analysis import analyse_release, stalled_analyses
 from app.storage import object_store
 
 
@@ -99,6 +100,27 @@ def sweep_uploads() -> None:
     """Hourly: remove pictures uploaded for collection slots but never submitted."""
     with _app_context():
         sweep_orphan_uploads(object_store())
+
+
+@huey.task(retries=3, retry_delay=5)
+def analyse_release_job(release_id: int) -> None:
+    """De-identify the documents of a release (see :func:`app.releases.analysis.analyse_release`);
+    a retry resumes with the documents still pending."""
+    with _app_context():
+        analyse_release(release_id)
+
+
+def enqueue_analysis(release_id: int) -> None:
+    """Queue the analysis of a release."""
+    analyse_release_job(release_id)
+
+
+@huey.periodic_task(crontab(minute="*/2"))
+def resume_release_analyses() -> None:
+    """Every two minutes: queue again the analyses whose worker died (they resume)."""
+    with _app_context():
+        for release_id in stalled_analyses():
+            analyse_release_job(release_id)
 
 
 def enqueue_quality_refresh(project_id: int, force: bool = False) -> None:

@@ -1,7 +1,8 @@
 """JSON API under /api/v1: one module per area (its routes and its part of the OpenAPI
 document), put together by :mod:`app.api.openapi`."""
 
-from app.api import corpora, exports, labeling, openapi, projects, quality, review
+from app.api import corpora, exports, labeling, openapi, projects, quality, releases, review
 from app.api.blueprint import bp
 
-__all__ = ["bp", "corpora", "exports", "labeling", "openapi", "projects", "quality", "review"]
+__all__ = ["bp", "corpora", "exports", "labeling", "openapi", "projects", "quality", "releases",
+           "review"]

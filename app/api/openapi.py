@@ -8,10 +8,10 @@ from typing import Any
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
-from app.api import corpora, exports, labeling, projects, quality, review, schema
+from app.api import corpora, exports, labeling, projects, quality, releases, review, schema
 from app.api.blueprint import bp
 
-AREAS = (corpora, projects, labeling, review, exports, quality)
+AREAS = (corpora, projects, labeling, review, exports, quality, releases)
 
 
 def _paths() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import deid
 from app.releases.errors import SpanInvalid
@@ -62,10 +63,11 @@ class RemappedSpan:
     status: str
 
 
-def reviewer_finding(text: str, start: int, end: int, entity_type: str) -> Finding:
-    """A finding added by a reviewer, checked against ``text``.  Raises ``SpanInvalid``
-    (``span.out_of_range``, ``span.unknown_entity_type``)."""
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+def reviewer_finding(text: str, start: Any, end: Any, entity_type: Any) -> Finding:
+    """A finding added by a reviewer, checked against ``text`` (the values come straight
+    from a request).  Raises ``SpanInvalid`` (``span.out_of_range``,
+    ``span.unknown_entity_type``)."""
+    if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
         raise SpanInvalid("span.out_of_range",
                           f"span [{start}, {end}) is not inside a text of {len(text)} characters")
     if entity_type not in ENTITY_TYPES:
