@@ -68,7 +68,8 @@ def openapi_paths() -> dict[str, Any]:
         "/releases/{release_id}/analyse": {"post": _op(
             "Queue the de-identification of every document", rid, ok="202")},
         "/releases/{release_id}/sample": {"get": _op(
-            "The review sample (page by page) and the residual bound", rid)},
+            "The review sample page by page (?residual=1: documents with residual "
+            "findings) and the residual bound", rid)},
         "/releases/{release_id}/documents/{document_id}": {"get": _op(
             "A document with its findings and decisions", rid, did)},
         "/releases/{release_id}/documents/{document_id}/decisions": {"post": _op(
@@ -124,7 +125,8 @@ def analyse(release_id: int) -> ResponseReturnValue:
 def sample(release_id: int) -> ResponseReturnValue:
     """The review sample and summary."""
     page = request.args.get("page", 1, type=int) or 1
-    return jsonify(review.sample_page(current_user, release_id, max(page, 1)))
+    residual_only = request.args.get("residual") == "1"
+    return jsonify(review.sample_page(current_user, release_id, max(page, 1), residual_only))
 
 
 @bp.get("/releases/<int:release_id>/documents/<int:document_id>")

@@ -74,6 +74,7 @@ class ReleaseDocument(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None]
     residual_findings: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    residual_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ReviewDecision(Base):

@@ -1,11 +1,11 @@
-"""The analysis job: every pending document of a release through ``deid.analyze_batch``,
-in committed batches (a worker killed half-way resumes with the documents still pending and
-writes no finding twice), then the review sample.  A document the analyser fails on is held
-back and fails the release, naming the document and the error (fail closed)."""
+"""The analysis job: every pending document of a release through ``deid.analyze_batch``
+and, redacted with those findings, through the residual scan, in committed batches (a
+worker killed half-way resumes with the documents still pending and writes no finding
+twice); then the review sample.  A document the analyser fails on is held back and fails
+the release, naming the document and the error (fail closed)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,43 +15,17 @@ from app.database import begin_write
 from app.extensions import db
 from app.models import Item, Release, ReleaseDocument
 from app.models.base import utcnow
+from app.releases.policy import ReleasePolicy
+from app.releases.redaction import redact_document
 from app.releases.sampling import DocumentFindings, sample_size, stratified_sample
+from app.releases.scanning import analyse_texts, finding_row, residual_scan
 from app.releases.services import move, policy_of
 from app.releases.states import ReleaseState
-from deid import Finding, analyze_batch
 
 BATCH = 256
+MAX_FAILURES_SHOWN = 100
 # An analysing release without a committed batch for this long lost its worker.
 STALE_AFTER = timedelta(minutes=3)
-MAX_FAILURES_SHOWN = 100
-logger = logging.getLogger(__name__)
-
-
-def finding_row(finding: Finding) -> list[Any]:
-    """A finding as stored: ``[start, end, entity_type, score]``."""
-    return [finding.start, finding.end, finding.entity_type, round(finding.score, 4)]
-
-
-def stored_finding(row: list[Any]) -> Finding:
-    """The ``Finding`` of a stored row."""
-    return Finding(int(row[0]), int(row[1]), str(row[2]), float(row[3]))
-
-
-def analyse_texts(texts: list[str], profile: str) -> list[list[Finding] | str]:
-    """Findings per text, or the error (``type: message``) for a text the analyser fails on.
-    The batch is tried whole first; when it fails, each text alone, so one bad document
-    holds back only itself."""
-    try:
-        return list(analyze_batch(texts, profile=profile))
-    except Exception:  # noqa: BLE001 - any analyser failure is narrowed down below
-        logger.warning("analysis batch failed; retrying document by document", exc_info=True)
-    results: list[list[Finding] | str] = []
-    for text in texts:
-        try:
-            results.append(analyze_batch([text], profile=profile)[0])
-        except Exception as error:  # noqa: BLE001 - recorded on the document, fail closed
-            results.append(f"{type(error).__name__}: {str(error)[:400]}")
-    return results
 
 
 def _pending(release_id: int) -> list[tuple[int, str]]:
@@ -61,14 +35,33 @@ def _pending(release_id: int) -> list[tuple[int, str]]:
         .order_by(ReleaseDocument.seq).limit(BATCH)).tuples())
 
 
+def document_outcomes(texts: list[str], policy: ReleasePolicy,
+                      key: bytes) -> list[dict[str, Any]]:
+    """The stored values of analysed texts: findings under the policy's profile, and the
+    residual scan of each text redacted with them (``app.releases.scanning``); a text either
+    step fails on is ``failed`` with the error."""
+    found = analyse_texts(texts, policy.profile)
+    good = [(i, f) for i, f in enumerate(found) if not isinstance(f, str)]
+    redactions = [redact_document(texts[i], f, policy, key) for i, f in good]
+    scans = dict(zip([i for i, _ in good],
+                     residual_scan(redactions, policy.residual_threshold), strict=True))
+    outcomes: list[dict[str, Any]] = []
+    for i, (text, result) in enumerate(zip(texts, found, strict=True)):
+        scan = scans.get(i, [])
+        if isinstance(result, str) or isinstance(scan, str):
+            error = result if isinstance(result, str) else f"residual scan: {scan}"
+            outcomes.append({"status": "failed", "error": error[:500], "chars": len(text)})
+            continue
+        outcomes.append({"status": "analysed", "chars": len(text),
+                         "findings": [finding_row(f) for f in result],
+                         "residual_findings": scan, "residual_count": len(scan)})
+    return outcomes
+
+
 def _store(release_id: int, batch: list[tuple[int, str]],
-           results: list[list[Finding] | str]) -> None:
+           outcomes: list[dict[str, Any]]) -> None:
     begin_write()
-    for (document_id, text), result in zip(batch, results, strict=True):
-        values: dict[str, Any] = (
-            {"status": "failed", "error": result, "chars": len(text)} if isinstance(result, str)
-            else {"status": "analysed", "chars": len(text),
-                  "findings": [finding_row(f) for f in result]})
+    for (document_id, _), values in zip(batch, outcomes, strict=True):
         db.session.execute(update(ReleaseDocument).where(ReleaseDocument.id == document_id,
                                                          ReleaseDocument.status == "pending")
                            .values(**values))
@@ -86,10 +79,10 @@ def analyse_release(release_id: int) -> None:
     release = db.session.get(Release, release_id)
     if release is None or release.state != ReleaseState.ANALYSING:
         return
-    profile = policy_of(release).profile
+    policy, key = policy_of(release), release.pseudonym_key
     db.session.rollback()
     while batch := _pending(release_id):
-        _store(release_id, batch, analyse_texts([text for _, text in batch], profile))
+        _store(release_id, batch, document_outcomes([text for _, text in batch], policy, key))
     finish_analysis(release_id)
 
 
@@ -132,7 +125,8 @@ def draw_sample(release: Release) -> list[int]:
     documents = [DocumentFindings(document_id, tuple((f[2], f[3]) for f in findings))
                  for document_id, findings in rows]
     size = sample_size(len(documents), policy.sample_rate, policy.residual_bound)
-    chosen = [int(str(i)) for i in stratified_sample(documents, size, release.sample_seed)]
+    chosen = [i for i in stratified_sample(documents, size, release.sample_seed)
+              if isinstance(i, int)]
     db.session.execute(update(ReleaseDocument).where(ReleaseDocument.release_id == release.id)
                        .values(in_sample=False))
     for start in range(0, len(chosen), 500):

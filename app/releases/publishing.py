@@ -15,15 +15,14 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select, true
 
 from app.csv_export import csv_lines
 from app.database import as_utc, begin_write
 from app.exceptions import Conflict, Unavailable
 from app.extensions import db
-from app.models import Item, Organization, Release, ReleaseDocument, User
+from app.models import Item, Organization, Release, ReleaseDocument, ReviewDecision, User
 from app.models.base import utcnow
-from app.releases.analysis import analyse_texts, finding_row, stored_finding
 from app.releases.errors import ReleaseRuleError
 from app.releases.manifest import (
     ManifestFile,
@@ -37,29 +36,33 @@ from app.releases.manifest import (
 from app.releases.redaction import DocumentRedaction, redact_document
 from app.releases.review import _reviewable, decisions_of, review_summary, split_decisions
 from app.releases.sampling import residual_bound
+from app.releases.scanning import residual_scan, stored_finding
 from app.releases.services import ensure_can_move, get_built, move, policy_of, service_error
 from app.releases.states import ReleaseState, check_approver
 from app.storage import ObjectStore, StorageUnavailable
-from deid import Finding
 
 BATCH = 500
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def redacted_documents(release: Release) -> Iterator[tuple[ReleaseDocument, DocumentRedaction]]:
-    """Every analysed document of ``release`` in order with its redaction under the policy,
-    the reviewers' decisions and the release's pseudonym key, in batches of ``BATCH``."""
+def redacted_documents(release: Release, document_ids: list[int] | None = None,
+                       ) -> Iterator[tuple[ReleaseDocument, DocumentRedaction]]:
+    """Every analysed document of ``release`` (or those of ``document_ids``) in order with
+    its redaction under the policy, the reviewers' decisions and the release's pseudonym
+    key, read in batches of ``BATCH``.  Raises Conflict (``release.unanalysed``) at a
+    document that was not analysed: nothing leaves raw."""
     policy, last = policy_of(release), -1
+    chosen = ReleaseDocument.id.in_(document_ids) if document_ids is not None else true()
     while True:
         rows = db.session.execute(
             select(ReleaseDocument, Item.text).join(Item, Item.id == ReleaseDocument.item_id)
-            .where(ReleaseDocument.release_id == release.id, ReleaseDocument.seq > last)
+            .where(ReleaseDocument.release_id == release.id, ReleaseDocument.seq > last, chosen)
             .order_by(ReleaseDocument.seq).limit(BATCH)).tuples().all()
         if not rows:
             return
         decisions = decisions_of([document.id for document, _ in rows])
         for document, text in rows:
-            if document.status != "analysed":  # fail closed: never publish it raw
+            if document.status != "analysed":
                 raise Conflict(_l("A document was not analysed."), code="release.unanalysed")
             rejected, added = split_decisions(decisions.get(document.id, []))
             yield document, redact_document(
@@ -68,51 +71,29 @@ def redacted_documents(release: Release) -> Iterator[tuple[ReleaseDocument, Docu
         last = rows[-1][0].seq
 
 
-def _residual_hits(result: DocumentRedaction, found: list[Finding],
-                   threshold: float, dismissed: set[tuple[int, int, str]]) -> list[list[Any]]:
-    """Recall findings on the redacted text, in original offsets, that are not replacements,
-    allowed names or spans a reviewer dismissed."""
-    hits = []
-    for finding in found:
-        if finding.score < threshold or any(
-                op.new_start <= finding.start and finding.end <= op.new_end
-                for op in result.redaction.operations):
-            continue
-        start = result.redaction.old_position(finding.start)
-        end = result.redaction.old_position(finding.end)
-        if (start, end, finding.entity_type) in dismissed or any(
-                k.start <= start and end <= k.end for k in result.kept):
-            continue
-        hits.append(finding_row(Finding(start, end, finding.entity_type, finding.score)))
-    return hits
-
-
-def residual_scan(release: Release) -> int:
-    """Analyse the redacted output again with the ``recall`` profile and store, per
-    document, what still scores at least the policy's ``residual_threshold``; returns how
-    many documents have such residual findings.  The caller commits."""
-    threshold, flagged = policy_of(release).residual_threshold, 0
-    batch: list[tuple[ReleaseDocument, DocumentRedaction]] = []
-    for pair in redacted_documents(release):
-        batch.append(pair)
-        if len(batch) == BATCH:
-            flagged += _scan_batch(batch, threshold)
-            batch = []
-    return flagged + (_scan_batch(batch, threshold) if batch else 0)
-
-
-def _scan_batch(batch: list[tuple[ReleaseDocument, DocumentRedaction]], threshold: float) -> int:
-    results = analyse_texts([r.text for _, r in batch], "recall")
-    decisions = decisions_of([d.id for d, _ in batch])
-    flagged = 0
-    for (document, result), found in zip(batch, results, strict=True):
-        if isinstance(found, str):
-            raise Conflict(_l("The residual scan failed on a document."),
-                           code="release.residual_scan_failed", details=[document.id])
-        rejected, _ = split_decisions(decisions.get(document.id, []))
-        document.residual_findings = _residual_hits(result, found, threshold, rejected)
-        flagged += bool(document.residual_findings)
-    return flagged
+def rescan_decided(release: Release) -> int:
+    """Scan again, with the reviewers' decisions applied, every document that has decisions
+    (the analysis job scanned the rest: their output cannot have changed); a span a
+    reviewer rejected is dismissed.  Returns how many documents of the release still have
+    residual findings.  The caller commits."""
+    decided = list(db.session.scalars(
+        select(ReviewDecision.document_id.distinct())
+        .join(ReleaseDocument, ReleaseDocument.id == ReviewDecision.document_id)
+        .where(ReleaseDocument.release_id == release.id)))
+    threshold = policy_of(release).residual_threshold
+    for start in range(0, len(decided), BATCH):
+        pairs = list(redacted_documents(release, decided[start:start + BATCH]))
+        decisions = decisions_of([d.id for d, _ in pairs])
+        dismissed = [split_decisions(decisions.get(d.id, []))[0] for d, _ in pairs]
+        scans = residual_scan([r for _, r in pairs], threshold, dismissed)
+        for (document, _), scan in zip(pairs, scans, strict=True):
+            if isinstance(scan, str):
+                raise Conflict(_l("The residual scan failed on a document."),
+                               code="release.residual_scan_failed", details=[document.id])
+            document.residual_findings, document.residual_count = scan, len(scan)
+    db.session.flush()
+    return db.session.scalar(select(func.count()).where(
+        ReleaseDocument.release_id == release.id, ReleaseDocument.residual_count > 0)) or 0
 
 
 def approve_release(user: User, release_id: int) -> Release:
@@ -134,7 +115,7 @@ def approve_release(user: User, release_id: int) -> Release:
     if not summary["meets_bound"]:
         raise Conflict(_l("The residual bound is above the policy's."),
                        code="release.bound_not_met")
-    if flagged := residual_scan(release):
+    if flagged := rescan_decided(release):
         db.session.commit()  # keep the residual findings for the reviewers
         raise Conflict(_l("The residual scan found identifiers in %(n)d documents.", n=flagged),
                        code="release.residual_findings")

@@ -15,10 +15,10 @@ from app.exceptions import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.models import Item, Release, ReleaseDocument, ReviewDecision, User
 from app.models.base import utcnow
-from app.releases.analysis import stored_finding
 from app.releases.errors import ReleaseRuleError
 from app.releases.redaction import reviewer_finding
 from app.releases.sampling import residual_bound
+from app.releases.scanning import stored_finding
 from app.releases.services import MAX_ID, REVIEWER_ROLES, get_release, policy_of, service_error
 from app.releases.states import ReleaseState
 from deid import Finding
@@ -150,15 +150,19 @@ def review_summary(release: Release) -> dict[str, Any]:
             "meets_bound": bool(bound and reviewed == size and bound.per_1000 <= limit)}
 
 
-def sample_page(user: User, release_id: int, page: int, per_page: int = 50) -> dict[str, Any]:
-    """One page of the review sample (id, seq, number of findings, reviewed or not), the
-    documents not yet reviewed first."""
+def sample_page(user: User, release_id: int, page: int, residual_only: bool = False,
+                per_page: int = 50) -> dict[str, Any]:
+    """One page of the review sample (id, seq, findings, residual findings, reviewed or
+    not), the documents not yet reviewed first; ``residual_only`` lists instead every
+    document whose residual scan still found something."""
     release = _reviewable(user, release_id)
-    stmt = (select(ReleaseDocument).where(ReleaseDocument.release_id == release.id,
-                                          ReleaseDocument.in_sample.is_(True))
+    which = (ReleaseDocument.residual_count > 0) if residual_only \
+        else ReleaseDocument.in_sample.is_(True)
+    stmt = (select(ReleaseDocument).where(ReleaseDocument.release_id == release.id, which)
             .order_by(ReleaseDocument.reviewed_at.is_not(None), ReleaseDocument.seq))
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     return {"documents": [{"id": d.id, "seq": d.seq, "findings": len(d.findings),
+                           "residual_findings": d.residual_count,
                            "reviewed": d.reviewed_at is not None} for d in result.items],
             "page": page, "total": result.total, "summary": review_summary(release)}
 

@@ -14,7 +14,7 @@ from tests.app.releases.release_world import ReleaseWorld, fake_analyze_batch, r
 @pytest.fixture
 def fake_analyser(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replace ``deid.analyze_batch`` in the analysis job by the quick fake."""
-    monkeypatch.setattr("app.releases.analysis.analyze_batch", fake_analyze_batch)
+    monkeypatch.setattr("app.releases.scanning.analyze_batch", fake_analyze_batch)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Corpus, Release, ReleaseDocument
-from app.releases import analysis
+from app.releases import analysis, scanning
 from app.storage import ObjectStore, StorageUnavailable
 from tests.app.releases.release_world import DOCUMENTS, ReleaseWorld, fake_analyze_batch
 
@@ -68,6 +68,8 @@ def test_a_bound_above_the_policy_blocks_approval(releases: ReleaseWorld) -> Non
 
 def test_a_residual_finding_blocks_until_a_reviewer_resolves_it(releases: ReleaseWorld) -> None:
     release_id = releases.analysed([*DOCUMENTS, "证人张三丰到场。"])
+    listed = releases.auditor.get(f"/api/v1/releases/{release_id}/sample?residual=1").json
+    assert [d["seq"] for d in listed["documents"]] == [5]
     releases.review_all(release_id)
     refused = releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
     assert refused.status_code == 409 and refused.json["error"]["code"] == \
@@ -131,14 +133,15 @@ def test_a_killed_analysis_resumes_without_duplicate_findings(
     monkeypatch.setattr(analysis, "BATCH", 2)
     seen: list[str] = []
 
-    def dying(texts: Any, *args: Any, **kwargs: Any) -> Any:
+    def dying(texts: Any, *args: Any, profile: str = "default", **kwargs: Any) -> Any:
         texts = list(texts)
-        if seen:
-            raise WorkerKilled
-        seen.extend(texts)
-        return fake_analyze_batch(texts, *args, **kwargs)
+        if profile == "default":
+            if seen:
+                raise WorkerKilled
+            seen.extend(texts)
+        return fake_analyze_batch(texts, *args, profile=profile, **kwargs)
 
-    monkeypatch.setattr(analysis, "analyze_batch", dying)
+    monkeypatch.setattr(scanning, "analyze_batch", dying)
     with pytest.raises(WorkerKilled):
         releases.analysed()
     app = releases.world.app
@@ -150,11 +153,13 @@ def test_a_killed_analysis_resumes_without_duplicate_findings(
         assert analysis.stalled_analyses() == [release.id]
     resumed: list[str] = []
 
-    def counting(texts: Any, *args: Any, **kwargs: Any) -> Any:
-        resumed.extend(texts)
-        return fake_analyze_batch(list(texts), *args, **kwargs)
+    def counting(texts: Any, *args: Any, profile: str = "default", **kwargs: Any) -> Any:
+        texts = list(texts)
+        if profile == "default":
+            resumed.extend(texts)
+        return fake_analyze_batch(texts, *args, profile=profile, **kwargs)
 
-    monkeypatch.setattr(analysis, "analyze_batch", counting)
+    monkeypatch.setattr(scanning, "analyze_batch", counting)
     with app.app_context():
         analysis.analyse_release(release.id)
     assert sorted(seen + resumed) == sorted(DOCUMENTS)

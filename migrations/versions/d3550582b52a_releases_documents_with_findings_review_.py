@@ -1,9 +1,8 @@
-"""releases: release, release_document (findings), review_decision, release_download;
-organization kind (vendor, publisher, enterprise) and department
+"""releases: documents with findings, review decisions, downloads; organization kind
 
-Revision ID: b42aa0ea121e
+Revision ID: d3550582b52a
 Revises: b2c6de074819
-Create Date: 2026-12-03 07:35:08.579413
+Create Date: 2026-12-03 07:47:32.483675
 
 """
 from alembic import op
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b42aa0ea121e'
+revision = 'd3550582b52a'
 down_revision = 'b2c6de074819'
 branch_labels = None
 depends_on = None
@@ -72,6 +71,7 @@ def upgrade():
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('residual_findings', sa.JSON(), server_default='[]', nullable=False),
+    sa.Column('residual_count', sa.Integer(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_release_document_item_id_item')),
     sa.ForeignKeyConstraint(['release_id'], ['release.id'], name=op.f('fk_release_document_release_id_release'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['user.id'], name=op.f('fk_release_document_reviewed_by_id_user')),
