@@ -10,7 +10,8 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from flask import Flask, has_app_context
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from app.config import var_dir
@@ -23,6 +24,7 @@ from app.quality.report import (
     report_is_stale_by_id,
 )
 from app.releases.analysis import analyse_release, stalled_analyses
+from app.releases.publishing import run_publish
 from app.storage import object_store
 
 
@@ -113,6 +115,26 @@ def analyse_release_job(release_id: int) -> None:
 def enqueue_analysis(release_id: int) -> None:
     """Queue the analysis of a release."""
     analyse_release_job(release_id)
+
+
+def release_signing_key() -> Ed25519PrivateKey:
+    """The platform's Ed25519 key that signs release manifests (shared with the ledger)."""
+    # app/signing.py arrives with the ledger; imported at call time until both are merged.
+    from app.signing import platform_signing_key
+
+    return platform_signing_key(current_app.config)
+
+
+@huey.task(retries=2, retry_delay=30)
+def publish_release_job(release_id: int) -> None:
+    """Write a release to object storage (see :func:`app.releases.publishing.run_publish`)."""
+    with _app_context():
+        run_publish(release_id, object_store(), release_signing_key())
+
+
+def enqueue_publishing(release_id: int) -> None:
+    """Queue the publishing of a release."""
+    publish_release_job(release_id)
 
 
 @huey.periodic_task(crontab(minute="*/2"))

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
 from app.api.schema import ERRORS, json_content, path_id, ref
-from app.jobs import enqueue_analysis
-from app.releases import catalog, publishing, review, services
+from app.jobs import enqueue_analysis, enqueue_publishing
+from app.releases import approval, catalog, publishing, review, services
 from app.releases.services import release_json
 from app.storage import object_store
 
@@ -78,7 +77,8 @@ def openapi_paths() -> dict[str, Any]:
         "/releases/{release_id}/approve": {"post": _op(
             "Approve (a second person; sample bound met; residual scan clean)", rid)},
         "/releases/{release_id}/publish": {"post": _op(
-            "Write the release and its signed manifest under releases/{id}/", rid)},
+            "Queue writing the release and its signed manifest under releases/{id}/; poll "
+            "the release (publishing, publish_error, state)", rid, ok="202")},
         "/releases/{release_id}/withdraw": {"post": _op("Withdraw the release", rid)},
         "/releases/{release_id}/manifest": {"get": _op(
             "The signed manifest of a published release (public)", rid)},
@@ -88,13 +88,6 @@ def openapi_paths() -> dict[str, Any]:
                   "properties": {"file": {"type": "string"}}})},
         "/catalog": {"get": _op("Published releases (public metadata)")},
     }
-
-
-def _signing_key() -> Ed25519PrivateKey:
-    # The platform key shared with the ledger (app/signing.py, generated into var/).
-    from app.signing import platform_signing_key
-
-    return platform_signing_key(current_app.config)
 
 
 @bp.post("/releases")
@@ -151,16 +144,15 @@ def decide(release_id: int, document_id: int) -> ResponseReturnValue:
 @api_login_required
 def approve(release_id: int) -> ResponseReturnValue:
     """Approve the release."""
-    return jsonify(release_json(publishing.approve_release(current_user, release_id)))
+    return jsonify(release_json(approval.approve_release(current_user, release_id)))
 
 
 @bp.post("/releases/<int:release_id>/publish")
 @api_login_required
 def publish(release_id: int) -> ResponseReturnValue:
-    """Publish the release."""
-    release = publishing.publish_release(current_user, release_id, object_store(),
-                                         _signing_key())
-    return jsonify(release_json(release))
+    """Queue the publishing of the release."""
+    release = publishing.request_publish(current_user, release_id, enqueue_publishing)
+    return jsonify(release_json(services.get_release(current_user, release.id))), 202
 
 
 @bp.post("/releases/<int:release_id>/withdraw")

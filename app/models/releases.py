@@ -45,6 +45,10 @@ class Release(Base):
     # Set by every committed analysis batch: a stale one means the worker died.
     heartbeat_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
+    publish_requested_at: Mapped[datetime | None]
+    publish_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Why the last publishing attempt stopped (``storage_unavailable``, ``error``).
+    publish_error: Mapped[str | None] = mapped_column(String(40))
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     withdrawn_at: Mapped[datetime | None]
 

@@ -1,5 +1,5 @@
-"""Approval (second person, sample bound met, residual scan clean) and publishing: the
-redacted documents written once under ``releases/<id>/`` with a signed manifest."""
+"""Publishing: the redacted documents written once under ``releases/<id>/`` with a signed
+manifest, by a background job, listed only once everything is written."""
 
 from __future__ import annotations
 
@@ -8,22 +8,20 @@ import io
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, true
 
+from app.audit import record_event
 from app.csv_export import csv_lines
 from app.database import as_utc, begin_write
-from app.exceptions import Conflict, Unavailable
 from app.extensions import db
-from app.models import Item, Organization, Release, ReleaseDocument, ReviewDecision, User
+from app.models import Organization, Release, User
 from app.models.base import utcnow
-from app.releases.errors import ReleaseRuleError
+from app.releases.approval import redacted_documents
 from app.releases.manifest import (
     ManifestFile,
     Person,
@@ -33,97 +31,12 @@ from app.releases.manifest import (
     file_entry,
     sign_manifest,
 )
-from app.releases.redaction import DocumentRedaction, redact_document
-from app.releases.review import _reviewable, decisions_of, review_summary, split_decisions
 from app.releases.sampling import residual_bound
-from app.releases.scanning import residual_scan, stored_finding
-from app.releases.services import ensure_can_move, get_built, move, policy_of, service_error
-from app.releases.states import ReleaseState, check_approver
+from app.releases.services import ensure_can_move, get_built, move, policy_of
+from app.releases.states import ReleaseState
 from app.storage import ObjectStore, StorageUnavailable
 
-BATCH = 500
 SPOOL_BYTES = 8 * 1024 * 1024
-
-
-def redacted_documents(release: Release, document_ids: list[int] | None = None,
-                       ) -> Iterator[tuple[ReleaseDocument, DocumentRedaction]]:
-    """Every analysed document of ``release`` (or those of ``document_ids``) in order with
-    its redaction under the policy, the reviewers' decisions and the release's pseudonym
-    key, read in batches of ``BATCH``.  Raises Conflict (``release.unanalysed``) at a
-    document that was not analysed: nothing leaves raw."""
-    policy, last = policy_of(release), -1
-    chosen = ReleaseDocument.id.in_(document_ids) if document_ids is not None else true()
-    while True:
-        rows = db.session.execute(
-            select(ReleaseDocument, Item.text).join(Item, Item.id == ReleaseDocument.item_id)
-            .where(ReleaseDocument.release_id == release.id, ReleaseDocument.seq > last, chosen)
-            .order_by(ReleaseDocument.seq).limit(BATCH)).tuples().all()
-        if not rows:
-            return
-        decisions = decisions_of([document.id for document, _ in rows])
-        for document, text in rows:
-            if document.status != "analysed":
-                raise Conflict(_l("A document was not analysed."), code="release.unanalysed")
-            rejected, added = split_decisions(decisions.get(document.id, []))
-            yield document, redact_document(
-                text, [stored_finding(f) for f in document.findings], policy,
-                release.pseudonym_key, rejected, added)
-        last = rows[-1][0].seq
-
-
-def rescan_decided(release: Release) -> int:
-    """Scan again, with the reviewers' decisions applied, every document that has decisions
-    (the analysis job scanned the rest: their output cannot have changed); a span a
-    reviewer rejected is dismissed.  Returns how many documents of the release still have
-    residual findings.  The caller commits."""
-    decided = list(db.session.scalars(
-        select(ReviewDecision.document_id.distinct())
-        .join(ReleaseDocument, ReleaseDocument.id == ReviewDecision.document_id)
-        .where(ReleaseDocument.release_id == release.id)))
-    threshold = policy_of(release).residual_threshold
-    for start in range(0, len(decided), BATCH):
-        pairs = list(redacted_documents(release, decided[start:start + BATCH]))
-        decisions = decisions_of([d.id for d, _ in pairs])
-        dismissed = [split_decisions(decisions.get(d.id, []))[0] for d, _ in pairs]
-        scans = residual_scan([r for _, r in pairs], threshold, dismissed)
-        for (document, _), scan in zip(pairs, scans, strict=True):
-            if isinstance(scan, str):
-                raise Conflict(_l("The residual scan failed on a document."),
-                               code="release.residual_scan_failed", details=[document.id])
-            document.residual_findings, document.residual_count = scan, len(scan)
-    db.session.flush()
-    return db.session.scalar(select(func.count()).where(
-        ReleaseDocument.release_id == release.id, ReleaseDocument.residual_count > 0)) or 0
-
-
-def approve_release(user: User, release_id: int) -> Release:
-    """Approve a release in review: a second person (never its builder) of the bureau, with
-    every sampled document reviewed, the residual bound within the policy and the residual
-    scan clean.  Raises Forbidden (``release.self_approval``) or Conflict
-    (``release.sample_unreviewed``, ``release.bound_not_met``, ``release.residual_findings``,
-    ``release.bad_transition``); a residual finding is stored for the reviewers to resolve."""
-    begin_write()
-    release = _reviewable(user, release_id)
-    try:
-        check_approver(release.created_by_id, user.id)
-    except ReleaseRuleError as error:
-        raise service_error(error) from None
-    ensure_can_move(release, ReleaseState.APPROVED)
-    summary = review_summary(release)
-    if summary["reviewed"] < summary["sample_size"]:
-        raise Conflict(_l("Review every sampled document first."), code="release.sample_unreviewed")
-    if not summary["meets_bound"]:
-        raise Conflict(_l("The residual bound is above the policy's."),
-                       code="release.bound_not_met")
-    if flagged := rescan_decided(release):
-        db.session.commit()  # keep the residual findings for the reviewers
-        raise Conflict(_l("The residual scan found identifiers in %(n)d documents.", n=flagged),
-                       code="release.residual_findings")
-    release.residual = summary
-    release.approved_by_id, release.approved_at = user.id, utcnow()
-    move(release, ReleaseState.APPROVED, user, bound=summary["bound_per_1000"])
-    db.session.commit()
-    return release
 
 
 @dataclass
@@ -215,16 +128,34 @@ def _manifest(release: Release, written: _Written, published_at: datetime) -> di
             ("approved", release.approved_at), ("published", published_at))})
 
 
-def publish_release(user: User, release_id: int, store: ObjectStore,
-                    private_key: Ed25519PrivateKey) -> Release:
-    """Publish an approved release of the user's organization: write every redacted document
-    (``texts/NNNNNN.txt``, ``documents.jsonl``, ``documents.csv``) under ``releases/<id>/``,
-    then ``manifest.json`` (canonical bytes) and ``manifest.sig`` (Ed25519, see
-    ``app.releases.manifest``), and only then mark the release published.  If the object
-    store fails on the way nothing is listed and the release can be published again.
-    Raises NotFound, Conflict (``release.bad_transition``) or Unavailable."""
+def request_publish(user: User, release_id: int, enqueue: Callable[[int], None]) -> Release:
+    """Queue the publishing of an approved release of the user's organization (the job is
+    ``run_publish``).  Raises NotFound or Conflict (``release.bad_transition``: not
+    approved, or already published)."""
+    begin_write()
     release = get_built(user, release_id)
     ensure_can_move(release, ReleaseState.PUBLISHED)
+    release.publish_requested_at, release.publish_requested_by_id = utcnow(), user.id
+    release.publish_error = None
+    record_event("release_publish_requested", user, object_type="release",
+                 object_id=release.id)
+    db.session.commit()
+    enqueue(release.id)
+    return release
+
+
+def run_publish(release_id: int, store: ObjectStore, private_key: Ed25519PrivateKey) -> None:
+    """The publishing job: write every redacted document (``texts/NNNNNN.txt``,
+    ``documents.jsonl``, ``documents.csv``) under ``releases/<id>/``, then ``manifest.json``
+    (canonical bytes) and ``manifest.sig`` (Ed25519, ``app.releases.manifest``), and only
+    then mark the release published.  When the object store fails on the way the release
+    stays approved with ``publish_error`` set, nothing is listed, and publishing can be
+    asked for again (the objects are rewritten whole).  A no-op unless publishing was asked
+    for an approved release."""
+    release = db.session.get(Release, release_id)
+    if release is None or release.state != ReleaseState.APPROVED \
+            or release.publish_requested_at is None:
+        return
     try:
         written = _write_documents(release, store)
         manifest = _manifest(release, written, published_at := utcnow())
@@ -233,21 +164,30 @@ def publish_release(user: User, release_id: int, store: ObjectStore,
                    "application/json")
         _put_bytes(store, release, written, "manifest.sig",
                    json.dumps(signature, sort_keys=True).encode(), "application/json")
-    except StorageUnavailable as error:
+    except Exception as error:
         db.session.rollback()
-        raise Unavailable(_l("Storage is unavailable; nothing was published. Try again.")) \
-            from error
-    return _mark_published(user, release.id, manifest, signature, written, published_at)
+        _publish_failed(release_id, "storage_unavailable"
+                        if isinstance(error, StorageUnavailable) else "error")
+        raise
+    _mark_published(release_id, manifest, signature, written, published_at)
 
 
-def _mark_published(user: User, release_id: int, manifest: dict[str, Any],
-                    signature: dict[str, str], written: _Written,
-                    published_at: datetime) -> Release:
+def _publish_failed(release_id: int, code: str) -> None:
     begin_write()
-    release = get_built(user, release_id)
+    release = db.session.get(Release, release_id)
+    assert release is not None
+    release.publish_error, release.publish_requested_at = code, None
+    db.session.commit()
+
+
+def _mark_published(release_id: int, manifest: dict[str, Any], signature: dict[str, str],
+                    written: _Written, published_at: datetime) -> None:
+    begin_write()
+    release = db.session.get(Release, release_id)
+    assert release is not None
+    actor = db.session.get(User, release.publish_requested_by_id or release.created_by_id)
     release.manifest, release.signature = manifest, signature
     release.size_bytes = sum(f.size for f in written.files)
     release.published_at = published_at
-    move(release, ReleaseState.PUBLISHED, user, files=len(written.files))
+    move(release, ReleaseState.PUBLISHED, actor, files=len(written.files))
     db.session.commit()
-    return release

@@ -189,6 +189,9 @@ def release_json(release: Release) -> dict[str, Any]:
         "analysed": release.analysed_count, "progress": round(min(done, 1.0), 3),
         "characters": release.char_count, "failures": release.failures,
         "residual": release.residual, "created_by": release.created_by_id,
+        "publishing": release.publish_requested_at is not None
+        and release.state == ReleaseState.APPROVED,
+        "publish_error": release.publish_error,
         "approved_by": release.approved_by_id,
         "created_at": release.created_at.isoformat(),
         "published_at": release.published_at.isoformat() if release.published_at else None,

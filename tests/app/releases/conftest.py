@@ -21,7 +21,7 @@ def fake_analyser(monkeypatch: pytest.MonkeyPatch) -> None:
 def signing_key(monkeypatch: pytest.MonkeyPatch) -> Ed25519PrivateKey:
     """The key the publish route signs with (the platform key lives in app/signing.py)."""
     key = Ed25519PrivateKey.generate()
-    monkeypatch.setattr("app.api.releases._signing_key", lambda: key)
+    monkeypatch.setattr("app.jobs.release_signing_key", lambda: key)
     return key
 
 

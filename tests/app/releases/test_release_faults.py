@@ -86,14 +86,14 @@ def test_a_residual_finding_blocks_until_a_reviewer_resolves_it(releases: Releas
         {"decisions": [{"start": 2, "end": 5, "entity_type": "PERSON", "decision": "add"}]})
     assert response.status_code == 200, response.json
     assert releases.auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
-    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 200
+    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
 
 
 def test_publishing_twice_is_refused(releases: ReleaseWorld) -> None:
     release_id = releases.analysed()
     releases.review_all(release_id)
     releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
-    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 200
+    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
     again = releases.publisher.post(f"/api/v1/releases/{release_id}/publish")
     assert again.status_code == 409 and again.json["error"]["code"] == "release.bad_transition"
 
@@ -113,14 +113,16 @@ def test_storage_down_mid_publish_leaves_nothing_listed_and_publishes_later(
         real_put(self, key, *args, **kwargs)
 
     monkeypatch.setattr(ObjectStore, "put_stream", failing_put)
-    failed = releases.publisher.post(f"/api/v1/releases/{release_id}/publish")
-    assert failed.status_code == 503
-    assert releases.state(release_id) == "approved"
+    queued = releases.publisher.post(f"/api/v1/releases/{release_id}/publish")
+    assert queued.status_code == 202  # the job ran (immediate mode) and failed half-way
+    release = releases.publisher.get(f"/api/v1/releases/{release_id}").json
+    assert release["state"] == "approved" and release["publish_error"] == "storage_unavailable"
+    assert not release["publishing"]
     anonymous = releases.world.app.test_client()
     assert anonymous.get("/api/v1/catalog").json["releases"] == []
     assert anonymous.get(f"/api/v1/releases/{release_id}/manifest").status_code == 404
     monkeypatch.setattr(ObjectStore, "put_stream", real_put)
-    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 200
+    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
     assert [r["id"] for r in anonymous.get("/api/v1/catalog").json["releases"]] == [release_id]
 
 

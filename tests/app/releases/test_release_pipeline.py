@@ -34,8 +34,8 @@ def test_a_release_goes_from_draft_to_the_catalog(releases: ReleaseWorld,
     approved = releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
     assert approved.status_code == 200, approved.json
     published = releases.publisher.post(f"/api/v1/releases/{release_id}/publish")
-    assert published.status_code == 200, published.json
-    assert published.json["state"] == "published"
+    assert published.status_code == 202, published.json
+    assert releases.state(release_id) == "published"
 
     app = releases.world.app
     jsonl = stored(app, f"releases/{release_id}/documents.jsonl").decode()
@@ -91,12 +91,12 @@ def test_every_transition_is_an_audit_event(releases: ReleaseWorld) -> None:
             AuditEvent.object_type == "release", AuditEvent.object_id == release_id)
             .order_by(AuditEvent.id)).all()
     assert actions == ["release_draft", "release_analysing", "release_in_review",
-                       "release_approved", "release_published"]
+                       "release_approved", "release_publish_requested", "release_published"]
 
 
 def publish(releases: ReleaseWorld) -> int:
     release_id = releases.analysed()
     releases.review_all(release_id)
     assert releases.auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
-    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 200
+    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
     return release_id

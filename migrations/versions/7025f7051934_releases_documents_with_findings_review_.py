@@ -1,8 +1,8 @@
 """releases: documents with findings, review decisions, downloads; organization kind
 
-Revision ID: d3550582b52a
+Revision ID: 7025f7051934
 Revises: b2c6de074819
-Create Date: 2026-12-03 07:47:32.483675
+Create Date: 2026-12-03 07:50:50.998869
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd3550582b52a'
+revision = '7025f7051934'
 down_revision = 'b2c6de074819'
 branch_labels = None
 depends_on = None
@@ -44,12 +44,16 @@ def upgrade():
     sa.Column('analysed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('publish_requested_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('publish_requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('publish_error', sa.String(length=40), nullable=True),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], name=op.f('fk_release_approved_by_id_user')),
     sa.ForeignKeyConstraint(['corpus_id'], ['corpus.id'], name=op.f('fk_release_corpus_id_corpus')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_release_created_by_id_user')),
     sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_release_organization_id_organization')),
+    sa.ForeignKeyConstraint(['publish_requested_by_id'], ['user.id'], name=op.f('fk_release_publish_requested_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_release'))
     )
     with op.batch_alter_table('release', schema=None) as batch_op:
