@@ -8,7 +8,7 @@ back (fail closed).
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from app.releases.redaction import DocumentRedaction
@@ -67,7 +67,7 @@ def residual_hits(result: DocumentRedaction, found: list[Finding], threshold: fl
 
 
 def residual_scan(results: list[DocumentRedaction], threshold: float,
-                  dismissed: list[Collection[tuple[int, int, str]]] | None = None,
+                  dismissed: Sequence[Collection[tuple[int, int, str]]] | None = None,
                   ) -> list[list[list[Any]] | str]:
     """The residual scan of redacted documents: per document its ``residual_hits``, or the
     error when the analyser failed on it."""
