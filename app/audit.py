@@ -46,7 +46,9 @@ AUDIT_ACTIONS = (
     "login", "login_failed", "logout", "password_changed", "token_issued", "user_created",
     "org_created", "corpus_uploaded", "project_created", "annotation_submitted",
     "task_skipped", "gold_set", "reviewer_added", "item_adjudicated",
-    "export_requested",
+    "export_requested", "release_draft", "release_analysing", "release_in_review",
+    "release_failed", "release_approved", "release_publish_requested", "release_published",
+    "release_withdrawn", "release_downloaded",
 )
 
 

@@ -167,6 +167,39 @@ def sample_page(user: User, release_id: int, page: int, residual_only: bool = Fa
             "page": page, "total": result.total, "summary": review_summary(release)}
 
 
+def next_to_review(user: User, release_id: int) -> int | None:
+    """The first sampled document nobody has marked reviewed, else the first document with
+    residual findings left, else None."""
+    release = _reviewable(user, release_id)
+    for which in (ReleaseDocument.in_sample.is_(True) & ReleaseDocument.reviewed_at.is_(None),
+                  ReleaseDocument.residual_count > 0):
+        found = db.session.scalar(select(ReleaseDocument.id).where(
+            ReleaseDocument.release_id == release.id, which).order_by(ReleaseDocument.seq))
+        if found is not None:
+            return int(found)
+    return None
+
+
+def text_segments(text: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """``text`` cut at the spans (merged where they overlap) for the review screen: each
+    piece with its ``start`` offset and whether it is ``marked``."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces, position = [], 0
+    for start, end in merged:
+        if position < start:
+            pieces.append({"start": position, "text": text[position:start], "marked": False})
+        pieces.append({"start": start, "text": text[start:end], "marked": True})
+        position = end
+    if position < len(text) or not pieces:
+        pieces.append({"start": position, "text": text[position:], "marked": False})
+    return pieces
+
+
 def document_findings(document: ReleaseDocument) -> list[Finding]:
     """The analyser's findings of a stored document."""
     return [stored_finding(row) for row in document.findings]

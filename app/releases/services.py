@@ -62,6 +62,11 @@ def get_release(user: User, release_id: int) -> Release:
     return release
 
 
+def list_releases(user: User, limit: int = 200) -> list[Release]:
+    """The newest releases the user may read (``release_query``)."""
+    return list(db.session.scalars(release_query(user).limit(limit)))
+
+
 def get_built(user: User, release_id: int) -> Release:
     """A release of the user's own organization (its builders act on it); NotFound else."""
     release = get_release(user, release_id)
