@@ -56,8 +56,11 @@ def openapi_paths() -> dict[str, Any]:
     decisions = {"type": "object", "properties": {
         "decisions": {"type": "array", "items": ref("ReviewDecision")},
         "done": {"type": "boolean"}}}
-    create = {"type": "object", "required": ["corpus_id", "title"], "properties": {
-        "corpus_id": {"type": "integer"}, "title": {"type": "string"},
+    create = {"type": "object", "required": ["title"], "properties": {
+        "corpus_id": {"type": "integer"},
+        "project_id": {"type": "integer", "description": "instead of corpus_id: the "
+                       "project's corpus, published with its final labels remapped"},
+        "title": {"type": "string"},
         "description": {"type": "string"}, "domain": {"type": "string"},
         "licence": {"type": "string"}, "policy": ref("ReleasePolicy")}}
     return {

@@ -21,6 +21,8 @@ class Release(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     corpus_id: Mapped[int | None] = mapped_column(ForeignKey("corpus.id"), index=True)
+    # A release of a project's final labels: its corpus's texts, the labels remapped.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     domain: Mapped[str] = mapped_column(String(40), default="")

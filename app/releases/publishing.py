@@ -19,8 +19,9 @@ from app.audit import record_event
 from app.csv_export import csv_lines
 from app.database import as_utc, begin_write
 from app.extensions import db
-from app.models import Organization, Release, User
+from app.models import Organization, Project, Release, User
 from app.models.base import utcnow
+from app.quality.report import final_results
 from app.releases.approval import redacted_documents
 from app.releases.manifest import (
     ManifestFile,
@@ -31,6 +32,7 @@ from app.releases.manifest import (
     file_entry,
     sign_manifest,
 )
+from app.releases.redaction import DocumentRedaction, remap_spans
 from app.releases.sampling import residual_bound
 from app.releases.services import ensure_can_move, get_built, move, policy_of
 from app.releases.states import ReleaseState
@@ -44,6 +46,7 @@ class _Written:
     files: list[ManifestFile] = field(default_factory=list)
     by_type: Counter[str] = field(default_factory=Counter)
     kept: Counter[str] = field(default_factory=Counter)
+    spans: Counter[str] = field(default_factory=Counter)
 
 
 def _put(store: ObjectStore, release: Release, path: str, stream: IO[bytes],
@@ -75,16 +78,36 @@ class _HashingSpool:
         self.size += len(data)
 
 
+def _final_labels(release: Release) -> dict[int, dict[str, Any]]:
+    project = db.session.get(Project, release.project_id) if release.project_id else None
+    return final_results(project) if project else {}
+
+
+def remapped_labels(labels: dict[str, Any] | None, result: DocumentRedaction,
+                    counts: Counter[str]) -> dict[str, Any] | None:
+    """A final answer as published: spans (``[start, end, label]``) moved into the redacted
+    text (``app.releases.redaction.remap_spans``; widened spans kept, dropped ones left
+    out, both counted), any other answer as it is."""
+    if not labels or "spans" not in labels:
+        return labels
+    moved = remap_spans(result.redaction, [tuple(span) for span in labels["spans"]])
+    counts.update(f"spans_{m.status}" for m in moved)
+    return {**labels, "spans": [[m.new_start, m.new_end, m.label] for m in moved
+                                if m.status != "dropped"]}
+
+
 def _write_documents(release: Release, store: ObjectStore) -> _Written:
     # The CSV starts with a BOM so spreadsheet programs read the Chinese as UTF-8.
-    written = _Written()
+    written, final = _Written(), _final_labels(release)
     jsonl = _HashingSpool()
     table = _HashingSpool("\ufeff".encode() + _csv_row(("seq", "characters", "text")))
     for document, result in redacted_documents(release):
         _put_bytes(store, release, written, f"texts/{document.seq:06d}.txt",
                    result.text.encode(), "text/plain; charset=utf-8")
-        jsonl.write(json.dumps({"seq": document.seq, "text": result.text},
-                               ensure_ascii=False).encode() + b"\n")
+        line: dict[str, Any] = {"seq": document.seq, "text": result.text}
+        if release.project_id:
+            line["labels"] = remapped_labels(final.get(document.item_id), result, written.spans)
+        jsonl.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
         table.write(_csv_row((document.seq, len(result.text), result.text)))
         written.by_type.update(f.entity_type for f in result.applied)
         written.kept.update(k.text for k in result.kept)
@@ -111,13 +134,14 @@ def _manifest(release: Release, written: _Written, published_at: datetime) -> di
     return build_manifest(
         release={"id": release.id, "title": release.title, "domain": release.domain,
                  "licence": release.licence, "corpus_id": release.corpus_id,
+                 "project_id": release.project_id,
                  "publisher": organization.name if organization else "",
                  "city": organization.city if organization else "",
                  "department": (organization.department or "") if organization else ""},
         files=written.files,
         counts={"documents": release.document_count, "characters": release.char_count,
                 "sampled": summary.get("sample_size", 0), "reviewed": summary.get("reviewed", 0),
-                "missed": summary.get("missed", 0)},
+                "missed": summary.get("missed", 0), **written.spans},
         policy=policy_of(release), findings_by_type=written.by_type, kept_names=written.kept,
         residual=residual_bound(summary.get("missed", 0), max(summary.get("reviewed", 0), 1),
                                 max(release.document_count, 1)),

@@ -15,7 +15,7 @@ from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.extensions import db
-from app.models import Corpus, Item, Release, ReleaseDocument, Role, User
+from app.models import Corpus, Item, Project, Release, ReleaseDocument, Role, User
 from app.models.base import utcnow
 from app.releases.errors import PolicyInvalid, ReleaseRuleError, SelfApproval
 from app.releases.policy import ReleasePolicy, default_policy, policy_from_dict
@@ -107,8 +107,9 @@ def _text_field(body: dict[str, Any], name: str, limit: int) -> str:
 
 
 def create_release(user: User, body: dict[str, Any]) -> Release:
-    """Create a draft release of a ready corpus of the user's organization: ``corpus_id``,
-    ``title``, optional ``description``, ``domain``, ``licence`` and ``policy`` (see
+    """Create a draft release of a ready corpus of the user's organization: ``corpus_id``
+    (or ``project_id``: the project's corpus, published with its final labels), ``title``,
+    optional ``description``, ``domain``, ``licence`` and ``policy`` (see
     ``app.releases.policy``; the default otherwise).  Every item becomes a pending document.
     Raises Forbidden (not a publisher or vendor), NotFound, Invalid (bad policy or fields;
     ``release.empty_corpus`` for a corpus without items)."""
@@ -121,11 +122,8 @@ def create_release(user: User, body: dict[str, Any]) -> Release:
         policy = policy_from_dict(body.get("policy", {})) if "policy" in body else default_policy()
     except PolicyInvalid as error:
         raise service_error(error) from None
-    corpus_id = body.get("corpus_id")
-    if not isinstance(corpus_id, int) or isinstance(corpus_id, bool) or not 0 < corpus_id <= MAX_ID:
-        raise NotFound(_l("Not found."))
     begin_write()
-    corpus = get_managed(Corpus, corpus_id, user)
+    corpus, project = _source(user, body)
     if corpus.status != "ready" or corpus.item_count == 0:
         raise Invalid(_l("The corpus has no documents ready to release."),
                       code="release.empty_corpus")
@@ -134,7 +132,7 @@ def create_release(user: User, body: dict[str, Any]) -> Release:
                       domain=_text_field(body, "domain", 40),
                       licence=_text_field(body, "licence", 80), policy=policy.to_dict(),
                       pseudonym_key=secrets.token_bytes(32), sample_seed=secrets.token_hex(8),
-                      created_by_id=user.id)
+                      created_by_id=user.id, project_id=project.id if project else None)
     db.session.add(release)
     db.session.flush()
     _add_documents(release, corpus.id)
@@ -142,6 +140,23 @@ def create_release(user: User, body: dict[str, Any]) -> Release:
                  corpus=corpus.id, documents=release.document_count)
     db.session.commit()
     return release
+
+
+def _id(value: Any) -> int:
+    if type(value) is not int or not 0 < value <= MAX_ID:
+        raise NotFound(_l("Not found."))
+    return value
+
+
+def _source(user: User, body: dict[str, Any]) -> tuple[Corpus, Project | None]:
+    """The corpus a release is built from: ``corpus_id``, or the corpus of ``project_id``
+    (a release of the project's final labels).  NotFound for another tenant's id."""
+    if "project_id" in body:
+        project = get_managed(Project, _id(body["project_id"]), user)
+        corpus = db.session.get(Corpus, project.corpus_id)
+        assert corpus is not None
+        return corpus, project
+    return get_managed(Corpus, _id(body.get("corpus_id")), user), None
 
 
 def _add_documents(release: Release, corpus_id: int) -> None:
@@ -189,7 +204,8 @@ def release_json(release: Release) -> dict[str, Any]:
     return {
         "id": release.id, "title": release.title, "description": release.description,
         "domain": release.domain, "licence": release.licence, "state": release.state,
-        "corpus_id": release.corpus_id, "organization_id": release.organization_id,
+        "corpus_id": release.corpus_id, "project_id": release.project_id,
+        "organization_id": release.organization_id,
         "policy": release.policy, "documents": release.document_count,
         "analysed": release.analysed_count, "progress": round(min(done, 1.0), 3),
         "characters": release.char_count, "failures": release.failures,

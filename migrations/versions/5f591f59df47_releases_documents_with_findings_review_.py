@@ -1,8 +1,8 @@
 """releases: documents with findings, review decisions, downloads; organization kind
 
-Revision ID: 7025f7051934
+Revision ID: 5f591f59df47
 Revises: b2c6de074819
-Create Date: 2026-12-03 07:50:50.998869
+Create Date: 2026-12-03 08:04:43.206037
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7025f7051934'
+revision = '5f591f59df47'
 down_revision = 'b2c6de074819'
 branch_labels = None
 depends_on = None
@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('corpus_id', sa.Integer(), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('domain', sa.String(length=40), nullable=False),
@@ -53,12 +54,14 @@ def upgrade():
     sa.ForeignKeyConstraint(['corpus_id'], ['corpus.id'], name=op.f('fk_release_corpus_id_corpus')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_release_created_by_id_user')),
     sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_release_organization_id_organization')),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_release_project_id_project')),
     sa.ForeignKeyConstraint(['publish_requested_by_id'], ['user.id'], name=op.f('fk_release_publish_requested_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_release'))
     )
     with op.batch_alter_table('release', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_release_corpus_id'), ['corpus_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_release_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_release_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_release_published_at'), ['published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_release_state'), ['state'], unique=False)
 
@@ -150,6 +153,7 @@ def downgrade():
     with op.batch_alter_table('release', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_release_state'))
         batch_op.drop_index(batch_op.f('ix_release_published_at'))
+        batch_op.drop_index(batch_op.f('ix_release_project_id'))
         batch_op.drop_index(batch_op.f('ix_release_organization_id'))
         batch_op.drop_index(batch_op.f('ix_release_corpus_id'))
 
