@@ -24,7 +24,7 @@ from app.quality.report import (
     report_is_stale_by_id,
 )
 from app.releases.analysis import analyse_release, stalled_analyses
-from app.releases.publishing import run_publish
+from app.releases.publishing import run_publish, stalled_publishing
 from app.storage import object_store
 
 
@@ -125,7 +125,8 @@ def release_signing_key() -> Ed25519PrivateKey:
     return platform_signing_key(current_app.config)
 
 
-@huey.task(retries=2, retry_delay=30)
+# No retries: a failed attempt is reported on the release and asked for again by a person.
+@huey.task()
 def publish_release_job(release_id: int) -> None:
     """Write a release to object storage (see :func:`app.releases.publishing.run_publish`)."""
     with _app_context():
@@ -138,11 +139,14 @@ def enqueue_publishing(release_id: int) -> None:
 
 
 @huey.periodic_task(crontab(minute="*/2"))
-def resume_release_analyses() -> None:
-    """Every two minutes: queue again the analyses whose worker died (they resume)."""
+def resume_release_jobs() -> None:
+    """Every two minutes: queue again the release analyses and publishing jobs whose worker
+    died (an analysis resumes with its pending documents; publishing writes again)."""
     with _app_context():
         for release_id in stalled_analyses():
             analyse_release_job(release_id)
+        for release_id in stalled_publishing():
+            publish_release_job(release_id)
 
 
 def enqueue_quality_refresh(project_id: int, force: bool = False) -> None:

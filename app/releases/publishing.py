@@ -10,10 +10,11 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import or_, select
 
 from app.audit import record_event
 from app.csv_export import csv_lines
@@ -34,11 +35,14 @@ from app.releases.manifest import (
 )
 from app.releases.redaction import DocumentRedaction, remap_spans
 from app.releases.sampling import residual_bound
-from app.releases.services import ensure_can_move, get_built, move, policy_of
+from app.releases.services import ensure_can_move, get_built, move, policy_of, touch
 from app.releases.states import ReleaseState
 from app.storage import ObjectStore, StorageUnavailable
 
 SPOOL_BYTES = 8 * 1024 * 1024
+HEARTBEAT_EVERY = 1000  # documents written between two heartbeats
+# A publishing job without a heartbeat for this long lost its worker.
+STALE_AFTER = timedelta(minutes=10)
 
 
 @dataclass
@@ -101,7 +105,9 @@ def _write_documents(release: Release, store: ObjectStore) -> _Written:
     written, final = _Written(), _final_labels(release)
     jsonl = _HashingSpool()
     table = _HashingSpool("\ufeff".encode() + _csv_row(("seq", "characters", "text")))
-    for document, result in redacted_documents(release):
+    for count, (document, result) in enumerate(redacted_documents(release), 1):
+        if count % HEARTBEAT_EVERY == 0:
+            touch(release.id)
         _put_bytes(store, release, written, f"texts/{document.seq:06d}.txt",
                    result.text.encode(), "text/plain; charset=utf-8")
         line: dict[str, Any] = {"seq": document.seq, "text": result.text}
@@ -160,6 +166,7 @@ def request_publish(user: User, release_id: int, enqueue: Callable[[int], None])
     release = get_built(user, release_id)
     ensure_can_move(release, ReleaseState.PUBLISHED)
     release.publish_requested_at, release.publish_requested_by_id = utcnow(), user.id
+    release.heartbeat_at = release.publish_requested_at
     release.publish_error = None
     record_event("release_publish_requested", user, object_type="release",
                  object_id=release.id)
@@ -174,12 +181,14 @@ def run_publish(release_id: int, store: ObjectStore, private_key: Ed25519Private
     (canonical bytes) and ``manifest.sig`` (Ed25519, ``app.releases.manifest``), and only
     then mark the release published.  When the object store fails on the way the release
     stays approved with ``publish_error`` set, nothing is listed, and publishing can be
-    asked for again (the objects are rewritten whole).  A no-op unless publishing was asked
-    for an approved release."""
+    asked for again (the objects are rewritten whole); a worker killed on the way leaves
+    a stale heartbeat and ``stalled_publishing`` queues the job again.  A no-op unless
+    publishing was asked for an approved release."""
     release = db.session.get(Release, release_id)
     if release is None or release.state != ReleaseState.APPROVED \
             or release.publish_requested_at is None:
         return
+    touch(release_id)
     try:
         written = _write_documents(release, store)
         manifest = _manifest(release, written, published_at := utcnow())
@@ -194,6 +203,16 @@ def run_publish(release_id: int, store: ObjectStore, private_key: Ed25519Private
                         if isinstance(error, StorageUnavailable) else "error")
         raise
     _mark_published(release_id, manifest, signature, written, published_at)
+
+
+def stalled_publishing(now: datetime | None = None) -> list[int]:
+    """Ids of approved releases whose publishing was asked for but whose job has not
+    written a heartbeat for ``STALE_AFTER`` (its worker died): queued again, they are
+    written again whole."""
+    limit = (now or utcnow()) - STALE_AFTER
+    return list(db.session.scalars(select(Release.id).where(
+        Release.state == ReleaseState.APPROVED, Release.publish_requested_at.is_not(None),
+        or_(Release.heartbeat_at.is_(None), Release.heartbeat_at < limit))))
 
 
 def _publish_failed(release_id: int, code: str) -> None:

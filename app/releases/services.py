@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, insert, literal, select, update
 
 from app.audit import record_event
-from app.database import begin_write
+from app.database import IMMEDIATE, begin_write
 from app.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.extensions import db
 from app.models import Corpus, Item, Project, Release, ReleaseDocument, Role, User
@@ -196,6 +196,15 @@ def withdraw_release(user: User, release_id: int, reason: str = "") -> Release:
     release.withdrawn_at = utcnow()
     db.session.commit()
     return release
+
+
+def touch(release_id: int) -> None:
+    """Record that a job is still working on the release (``heartbeat_at``), in a short
+    transaction of its own so the job's reads are not disturbed."""
+    with db.engine.connect() as connection:
+        with connection.execution_options(**IMMEDIATE).begin():
+            connection.execute(update(Release).where(Release.id == release_id)
+                               .values(heartbeat_at=utcnow()))
 
 
 def release_json(release: Release) -> dict[str, Any]:

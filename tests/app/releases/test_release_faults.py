@@ -217,3 +217,28 @@ def test_other_tenants_see_a_404(releases: ReleaseWorld) -> None:
         assert caller.post(f"/api/v1/releases/{release_id}/analyse").status_code == 404
     assert other.post(f"/api/v1/releases/{release_id}/withdraw").status_code == 404
     assert releases.publisher.get(f"/api/v1/releases/{2**63}").status_code == 404
+
+
+def test_a_publishing_job_whose_worker_died_is_queued_again(
+        releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from app.models.base import utcnow
+    from app.releases import publishing
+
+    release_id = releases.analysed()
+    releases.review_all(release_id)
+    releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
+    monkeypatch.setattr("app.jobs.enqueue_publishing", lambda _release_id: None)
+    monkeypatch.setattr("app.api.releases.enqueue_publishing", lambda _release_id: None)
+    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
+    assert releases.publisher.get(f"/api/v1/releases/{release_id}").json["publishing"]
+    with releases.world.app.app_context():
+        assert publishing.stalled_publishing() == []
+        later = utcnow() + publishing.STALE_AFTER + timedelta(seconds=1)
+        assert publishing.stalled_publishing(later) == [release_id]
+        from app.jobs import resume_release_jobs
+
+        monkeypatch.setattr(publishing, "utcnow", lambda: later)
+        resume_release_jobs.call_local()
+    assert releases.state(release_id) == "published"
