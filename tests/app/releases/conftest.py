@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.app.conftest import World
+from tests.app.builders import World
 from tests.app.releases.release_world import ReleaseWorld, fake_analyze_batch, release_world
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deid import Finding
-from tests.app.conftest import Api, World, valid_uscc
+from tests.app.builders import Api, World, valid_uscc
 
 _numbers = itertools.count(500)
 PHONE = re.compile(r"1[3-9]\d{9}")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organization, User
-from tests.app.conftest import valid_uscc
+from tests.app.builders import valid_uscc
 
 
 def test_cli_creates_publishers_with_a_department_and_their_staff(app: Any) -> None:

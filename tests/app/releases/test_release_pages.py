@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ReleaseDownload
-from tests.app.conftest import login
+from tests.app.builders import login
 from tests.app.releases.release_world import DOCUMENTS, ReleaseWorld
 
 HOSTILE = '"><img src=x onerror=alert(1)>王小明'

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.storage import object_store
-from tests.app.conftest import World
+from tests.app.builders import World
 from tests.app.releases.release_world import release_world
 
 IDENTIFIERS = ["340104198001010012", "13912345678", "wangxm@example.com", "张伟"]

@@ -4,9 +4,6 @@ points even after a character outside the BMP. Screenshots go to test-artifacts/
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,13 +11,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ReviewDecision
-from tests.app.conftest import PASSWORD
+from tests.app.browser import browser, log_in, shot
 from tests.app.releases.release_world import DOCUMENTS, ReleaseWorld
 from tests.conftest import serve_in_thread
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+__all__ = ["browser"]
 FIRST = "𠀋申请人王小明,电话13912345678,住合肥市。"
 SELECT_TEXT = """(target) => {
   for (const span of document.getElementById('review-text').children) {
@@ -35,30 +31,6 @@ SELECT_TEXT = """(target) => {
   }
   return false;
 }"""
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        yield instance
-        instance.close()
-
-
-def log_in(browser: Any, base_url: str, email: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(60000)
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-    return page
 
 
 def test_reviewing_a_document_with_the_keyboard(releases: ReleaseWorld, browser: Any) -> None:
@@ -78,8 +50,7 @@ def test_reviewing_a_document_with_the_keyboard(releases: ReleaseWorld, browser:
         assert page.evaluate(SELECT_TEXT, "合肥市")
         page.keyboard.press("a")
         expect(page.locator("tr.finding.added")).to_contain_text("合肥市")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "release-review.png"), full_page=True)
+        shot(page, "release-review")
         page.keyboard.press("Enter")
         expect(page.locator("#review-text")).to_contain_text(DOCUMENTS[1][:6])
     with releases.world.app.app_context():
