@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
 from app.api.schema import ERRORS, json_content, path_id, ref
+from app.exceptions import Forbidden
 from app.jobs import enqueue_analysis, enqueue_publishing
-from app.releases import approval, catalog, publishing, review, services
+from app.releases import approval, catalog, notice, publishing, review, services
 from app.releases.services import release_json
 from app.storage import object_store
 
@@ -90,6 +92,12 @@ def openapi_paths() -> dict[str, Any]:
             body={"type": "object", "required": ["file"],
                   "properties": {"file": {"type": "string"}}})},
         "/catalog": {"get": _op("Published releases (public metadata)")},
+        "/releases/notice": {"get": {**_op("The open-data notice of a month or quarter by "
+                                           "city and department (auditors)"),
+                                     "parameters": [{"name": "period", "in": "query",
+                                                     "required": True,
+                                                     "schema": {"type": "string",
+                                                                "example": "2026-Q4"}}]}},
     }
 
 
@@ -180,6 +188,15 @@ def download(release_id: int) -> ResponseReturnValue:
     """A logged, presigned download link."""
     path = field(json_object(), "file", str)
     return jsonify(catalog.download_link(current_user, release_id, path, object_store()))
+
+
+@bp.get("/releases/notice")
+@api_login_required
+def open_data_notice() -> ResponseReturnValue:
+    """The open-data notice (auditors and admins)."""
+    if current_user.role not in ("auditor", "admin"):
+        raise Forbidden(_("Only the bureau reads the open-data notice."))
+    return jsonify(notice.open_data_notice(request.args.get("period", "")))
 
 
 @bp.get("/catalog")

@@ -3,16 +3,20 @@ catalog."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.charts import bars
+from app.csv_export import csv_lines
 from app.exceptions import ServiceError
 from app.jobs import enqueue_analysis, enqueue_publishing
 from app.models import Role
+from app.models.base import utcnow
 from app.permissions import roles_required
-from app.releases import approval, catalog, publishing, review, services
+from app.releases import approval, catalog, notice, publishing, review, services
+from app.releases.notice import BEIJING
 from app.releases.policy import ENTITY_TYPES
 from app.storage import object_store
 
@@ -32,6 +36,33 @@ def catalog_page() -> ResponseReturnValue:
     """The public catalog of published releases."""
     return render_template("releases/catalog.html", entries=catalog.catalog(
         request.args.get("city") or None))
+
+
+@bp.get("/notice")
+@roles_required(*REVIEWERS)
+def notice_page() -> ResponseReturnValue:
+    """The open-data notice of a month or quarter, with a chart and a printable view."""
+    period = request.args.get("period") or utcnow().astimezone(BEIJING).strftime("%Y-%m")
+    try:
+        report = notice.open_data_notice(period)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("releases.notice_page"))
+    most = max((r["documents"] for r in report["rows"]), default=0)
+    chart, height = bars([(f"{r['city']} · {r['department']}", r["documents"])
+                          for r in report["rows"]], high=float(most or 1))
+    return render_template("releases/notice.html", notice=report, chart=chart,
+                           chart_height=height)
+
+
+@bp.get("/notice.csv")
+@roles_required(*REVIEWERS)
+def notice_csv() -> ResponseReturnValue:
+    """The open-data notice as formula-safe CSV."""
+    report = notice.open_data_notice(request.args.get("period", ""))
+    filename = f"open-data-notice-{report['period']}.csv"
+    return Response(csv_lines(notice.notice_csv_rows(report)), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @bp.get("/<int:release_id>")

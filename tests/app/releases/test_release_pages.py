@@ -48,6 +48,9 @@ def test_review_screen_shows_findings_escaped_and_the_bound(releases: ReleaseWor
     assert "<img src=x" not in hostile and "&lt;img src=x onerror=alert(1)&gt;" in hostile
     done = client.get(f"/releases/{release_id}/review").get_data(as_text=True)
     assert 'id="review-done"' in done
+    overview = client.get(f"/releases/{release_id}").get_data(as_text=True)
+    assert 'id="release-summary"' in overview and "95% 置信上界" in overview
+    assert 'id="release-approve"' in overview
     publisher = client_of(releases, releases.publisher_email)
     assert publisher.get(f"/releases/{release_id}/review").status_code == 403
 
