@@ -29,15 +29,41 @@ MAX_TITLE = 200
 MAX_ID = 2**63 - 1  # a larger id in a path is a 404, not a database overflow
 
 
+# What people read for each refusal of the pure rules (their own messages are English and
+# name the offending value; that detail goes along as the field).
+RULE_MESSAGES = {
+    "policy.bad_json": _l("The policy is not valid JSON."),
+    "policy.not_object": _l("The policy must be a JSON object."),
+    "policy.unknown_field": _l("The policy has a field it does not know."),
+    "policy.bad_version": _l("This policy version is not supported."),
+    "policy.unknown_entity_type": _l("The policy names an unknown entity type."),
+    "policy.unknown_operator": _l("The policy names an unknown operator."),
+    "policy.unknown_profile": _l("The policy names an unknown de-identifier profile."),
+    "policy.bad_allow_list": _l("The allow-list must be a list of names."),
+    "policy.bad_residual_bound": _l("The residual bound must be above 0 and at most 1,000."),
+    "policy.bad_sample_rate": _l("The sample rate must be above 0 and at most 1."),
+    "policy.bad_residual_threshold": _l("The residual threshold must be above 0 and at most 1."),
+    "span.out_of_range": _l("The span lies outside the document."),
+    "span.unknown_entity_type": _l("The span has an unknown entity type."),
+    "release.bad_transition": _l("The release cannot do this in its present state."),
+    "release.unknown_state": _l("Unknown release state."),
+    "release.self_approval": _l("The builder of a release cannot approve it; a second "
+                                "person must."),
+    "release.not_in_review": _l("The release is not in review."),
+}
+
+
 def service_error(error: ReleaseRuleError) -> ServiceError:
     """The service error of a pure rule's refusal, keeping its code: a bad policy or span is
-    Invalid (422), self-approval Forbidden (403), a refused transition Conflict (409)."""
+    Invalid (422), self-approval Forbidden (403), a refused transition Conflict (409).  The
+    message is the translated one of ``RULE_MESSAGES``."""
+    message = RULE_MESSAGES.get(error.code, error.message)
+    details = [{"field": error.field}] if error.field else None
     if isinstance(error, SelfApproval):
-        return Forbidden(error.message, code=error.code)
+        return Forbidden(message, code=error.code)
     if isinstance(error, PolicyInvalid) or error.code.startswith("span."):
-        return Invalid(error.message, code=error.code,
-                       details=[{"field": error.field}] if error.field else None)
-    return Conflict(error.message, code=error.code)
+        return Invalid(message, code=error.code, details=details)
+    return Conflict(message, code=error.code)
 
 
 def release_query(user: User) -> Select[tuple[Release]]:

@@ -186,6 +186,8 @@ def test_bad_policies_and_decisions_are_refused_with_their_codes(releases: Relea
     bad = releases.publisher.post("/api/v1/releases", {
         "corpus_id": corpus_id, "title": "x", "policy": {"operators": {"PERSON": "shuffle"}}})
     assert bad.status_code == 422 and bad.json["error"]["code"] == "policy.unknown_operator"
+    assert bad.json["error"]["message"] == "策略中有未知的脱敏方式。"
+    assert bad.json["error"]["details"] == [{"field": "operators.PERSON"}]
     release_id = releases.analysed()
     sample = releases.auditor.get(f"/api/v1/releases/{release_id}/sample").json
     document_id = sample["documents"][0]["id"]
