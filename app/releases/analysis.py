@@ -29,9 +29,12 @@ STALE_AFTER = timedelta(minutes=3)
 
 
 def _pending(release_id: int) -> list[tuple[int, str]]:
+    # Nothing more once the release left "analysing" (withdrawn half-way, say).
     return list(db.session.execute(
         select(ReleaseDocument.id, Item.text).join(Item, Item.id == ReleaseDocument.item_id)
-        .where(ReleaseDocument.release_id == release_id, ReleaseDocument.status == "pending")
+        .join(Release, Release.id == ReleaseDocument.release_id)
+        .where(ReleaseDocument.release_id == release_id, ReleaseDocument.status == "pending",
+               Release.state == ReleaseState.ANALYSING)
         .order_by(ReleaseDocument.seq).limit(BATCH)).tuples())
 
 

@@ -244,3 +244,25 @@ def test_a_publishing_job_whose_worker_died_is_queued_again(
         monkeypatch.setattr(publishing, "utcnow", lambda: later)
         resume_release_jobs.call_local()
     assert releases.state(release_id) == "published"
+
+
+def test_withdrawing_during_analysis_stops_it(releases: ReleaseWorld,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analysis, "BATCH", 2)
+    app = releases.world.app
+
+    def withdrawn_meanwhile(texts: Any, *args: Any, profile: str = "default",
+                            **kwargs: Any) -> Any:
+        if profile == "default":  # someone withdraws while the first batch is analysed
+            with app.app_context():
+                db.session.execute(update(Release).values(state="withdrawn"))
+                db.session.commit()
+        return fake_analyze_batch(list(texts), *args, profile=profile, **kwargs)
+
+    monkeypatch.setattr(scanning, "analyze_batch", withdrawn_meanwhile)
+    release_id = releases.analysed()
+    assert releases.state(release_id) == "withdrawn"
+    with app.app_context():
+        statuses = db.session.scalars(select(ReleaseDocument.status).order_by(
+            ReleaseDocument.seq)).all()
+    assert statuses == ["analysed", "analysed", "pending", "pending"]
