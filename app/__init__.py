@@ -19,6 +19,7 @@ from app.labeling.views import bp as labeling_bp
 from app.ledger.views import bp as ledger_bp
 from app.projects.views import bp as projects_bp
 from app.quality.views import bp as quality_bp
+from app.releases.views import bp as releases_bp
 from app.review.views import bp as review_bp
 
 assert database  # imported for its engine event listeners (WAL, BEGIN IMMEDIATE)
@@ -54,6 +55,6 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product, then the error pages."""
     for blueprint in (accounts_bp, home_bp, corpora_bp, projects_bp, quality_bp, labeling_bp,
-                      review_bp, ledger_bp, admin_bp, api_bp):
+                      review_bp, ledger_bp, releases_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     error_pages.init_app(app)

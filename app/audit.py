@@ -48,6 +48,9 @@ AUDIT_ACTIONS = (
     "task_skipped", "gold_set", "reviewer_added", "item_adjudicated",
     "export_requested", "token_revoked", "tokens_revoked", "user_deactivated",
     "user_reactivated", "password_reset_issued", "password_reset_used", "org_updated",
+    "export_requested", "release_draft", "release_analysing", "release_in_review",
+    "release_failed", "release_approved", "release_publish_requested", "release_published",
+    "release_withdrawn", "release_downloaded",
 )
 
 

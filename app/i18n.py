@@ -34,7 +34,8 @@ def init_app(app: Flask) -> None:
 
 
 ROLE_NAMES = {"admin": _l("Administrator"), "auditor": _l("Auditor"),
-              "vendor": _l("Vendor"), "expert": _l("Expert")}
+              "vendor": _l("Vendor"), "expert": _l("Expert"),
+              "publisher": _l("Publisher"), "enterprise": _l("AI company")}
 CORPUS_STATUS_NAMES = {"processing": _l("Processing"), "ready": _l("Ready"),
                        "failed": _l("Failed")}
 TASK_TYPE_NAMES = {"classify": _l("Classification"), "ner": _l("Named entities"),
@@ -52,7 +53,17 @@ ACTION_NAMES = {
     "user_deactivated": _l("Account deactivated"), "user_reactivated": _l("Account reactivated"),
     "password_reset_issued": _l("Password-reset link issued"),
     "password_reset_used": _l("Password reset"), "org_updated": _l("Organization edited"),
+    "release_draft": _l("Release created"), "release_analysing": _l("Release analysis started"),
+    "release_in_review": _l("Release ready for review"), "release_failed": _l("Release failed"),
+    "release_approved": _l("Release approved"),
+    "release_publish_requested": _l("Release publishing requested"),
+    "release_published": _l("Release published"), "release_withdrawn": _l("Release withdrawn"),
+    "release_downloaded": _l("Release downloaded"),
 }
+RELEASE_STATE_NAMES = {"draft": _l("Draft"), "analysing": _l("Analysing"),
+                       "in_review": _l("In review"), "approved": _l("Approved"),
+                       "published": _l("Published"), "failed": _l("Failed"),
+                       "withdrawn": _l("Withdrawn")}
 
 
 def _name_in(table: dict[str, Any]) -> Callable[[str], str]:
@@ -63,6 +74,7 @@ def template_helpers() -> dict[str, Any]:
     """Names of roles, statuses, task types and actions in the current language."""
     return {"role_name": _name_in(ROLE_NAMES), "corpus_status_name": _name_in(CORPUS_STATUS_NAMES),
             "task_type_name": _name_in(TASK_TYPE_NAMES), "action_name": _name_in(ACTION_NAMES),
+            "release_state_name": _name_in(RELEASE_STATE_NAMES),
             "current_locale": current_language}
 
 

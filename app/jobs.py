@@ -10,7 +10,8 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from flask import Flask, has_app_context
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from app.config import var_dir
@@ -23,6 +24,9 @@ from app.quality.report import (
     refresh_report,
     report_is_stale_by_id,
 )
+from app.releases.analysis import analyse_release, stalled_analyses
+from app.releases.publishing import run_publish, stalled_publishing
+from app.signing import platform_signing_key
 from app.storage import object_store
 
 
@@ -107,6 +111,48 @@ def sign_daily_tree_head() -> None:
     """Daily at 00:05 Beijing time (16:05 UTC): sign a head of the ledger (issue 12)."""
     with _app_context():
         sign_current_head(None)
+
+
+@huey.task(retries=3, retry_delay=5)
+def analyse_release_job(release_id: int) -> None:
+    """De-identify the documents of a release (see :func:`app.releases.analysis.analyse_release`);
+    a retry resumes with the documents still pending."""
+    with _app_context():
+        analyse_release(release_id)
+
+
+def enqueue_analysis(release_id: int) -> None:
+    """Queue the analysis of a release."""
+    analyse_release_job(release_id)
+
+
+def release_signing_key() -> Ed25519PrivateKey:
+    """The platform's Ed25519 key that signs release manifests (shared with the ledger)."""
+    return platform_signing_key(current_app.config)
+
+
+# No retries: a failed attempt is reported on the release and asked for again by a person.
+@huey.task()
+def publish_release_job(release_id: int) -> None:
+    """Write a release to object storage (see :func:`app.releases.publishing.run_publish`)."""
+    with _app_context():
+        run_publish(release_id, object_store(), release_signing_key())
+
+
+def enqueue_publishing(release_id: int) -> None:
+    """Queue the publishing of a release."""
+    publish_release_job(release_id)
+
+
+@huey.periodic_task(crontab(minute="*/2"))
+def resume_release_jobs() -> None:
+    """Every two minutes: queue again the release analyses and publishing jobs whose worker
+    died (an analysis resumes with its pending documents; publishing writes again)."""
+    with _app_context():
+        for release_id in stalled_analyses():
+            analyse_release_job(release_id)
+        for release_id in stalled_publishing():
+            publish_release_job(release_id)
 
 
 def enqueue_quality_refresh(project_id: int, force: bool = False) -> None:

@@ -24,7 +24,7 @@ def owned_query(model: type[Owned], user: User) -> Select[tuple[Owned]]:
     stmt = select(model).order_by(model.id.desc())
     if reads_everything(user):
         return stmt
-    if user.role == Role.VENDOR and user.organization_id is not None:
+    if user.role in (Role.VENDOR, Role.PUBLISHER) and user.organization_id is not None:
         return stmt.where(model.organization_id == user.organization_id)
     return stmt.where(false())
 

@@ -1,4 +1,5 @@
-"""Vendor organizations: creation with a checked 统一社会信用代码 and a city in Anhui."""
+"""Organizations (vendors, publishers, enterprises): creation with a checked
+统一社会信用代码 and a city in Anhui."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.models import Organization, User
+from app.models import Organization, OrganizationKind, User
 from deid.checksums import is_uscc
 
 # The 16 prefecture-level cities of Anhui (the first six are 皖北) live in app.anhui, shared
@@ -34,16 +35,22 @@ def _checked_name_and_city(name: str, city: str) -> tuple[str, str]:
     return name, city
 
 
-def create_organization(name: str, uscc: str, city: str, actor: User | None) -> Organization:
-    """Create a vendor organization; raises Invalid or Conflict, changing nothing."""
+def create_organization(name: str, uscc: str, city: str, actor: User | None,
+                        kind: str = OrganizationKind.VENDOR,
+                        department: str | None = None) -> Organization:
+    """Create an organization of ``kind`` (vendor, publisher or enterprise; a publisher may
+    name its department); raises Invalid or Conflict, changing nothing."""
     name, city = _checked_name_and_city(name, city)
     uscc = uscc.strip().upper()
+    department = (department or "").strip()[:100] or None
+    if kind not in {k.value for k in OrganizationKind}:
+        raise Invalid(_l("Unknown kind of organization."))
     if not is_uscc(uscc):
         raise Invalid(_l("This is not a valid unified social credit code (GB 32100-2015)."))
     begin_write()
     if db.session.scalar(select(Organization.id).where(Organization.uscc == uscc)):
         raise Conflict(_l("An organization with this credit code already exists."))
-    org = Organization(name=name, uscc=uscc, city=city)
+    org = Organization(name=name, uscc=uscc, city=city, kind=kind, department=department)
     db.session.add(org)
     db.session.flush()
     record_event("org_created", actor, object_type="organization", object_id=org.id)

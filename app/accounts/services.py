@@ -27,6 +27,8 @@ from app.models.base import utcnow
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 MIN_PASSWORD = 10
+# Staff of an organization of the same kind (a publisher's staff are publishers …).
+ORGANIZATION_ROLES = (Role.VENDOR, Role.PUBLISHER, Role.ENTERPRISE)
 KNOWN_DOMAINS = ("医疗", "法律", "教育", "政务", "工业", "金融", "农业", "交通", "环境", "科技")
 # Compared against when the email is unknown, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
@@ -58,10 +60,13 @@ def create_user(email: str, password: str, role: str, *, name: str = "",
         raise Invalid(_l("Unknown role."))
     begin_write()
     email = _check_new_user(email, password, name or email)
-    if role == Role.VENDOR and organization_id is None:
+    if role in ORGANIZATION_ROLES and organization_id is None:
         raise Invalid(_l("A vendor account must belong to an organization."))
-    if organization_id is not None and db.session.get(Organization, organization_id) is None:
+    organization = db.session.get(Organization, organization_id) if organization_id else None
+    if organization_id is not None and organization is None:
         raise NotFound(_l("No such organization."))
+    if organization is not None and role in ORGANIZATION_ROLES and organization.kind != role:
+        raise Invalid(_l("The account's role does not match the kind of its organization."))
     user = User(email=email, name=(name or email.split("@")[0]).strip(), mobile=mobile,
                 role=role, domains=list(domains or []), password_hash=hash_password(password),
                 session_nonce=secrets.token_hex(8))

@@ -10,9 +10,10 @@ from app.api import (
     openapi,
     projects,
     quality,
+    releases,
     review,
 )
 from app.api.blueprint import bp
 
 __all__ = ["bp", "accounts", "corpora", "exports", "labeling", "ledger", "openapi", "projects",
-           "quality", "review"]
+           "quality", "releases", "review"]

@@ -16,12 +16,13 @@ from app.api import (
     ledger_schema,
     projects,
     quality,
+    releases,
     review,
     schema,
 )
 from app.api.blueprint import bp
 
-AREAS = (accounts, corpora, projects, labeling, review, exports, quality, ledger_schema)
+AREAS = (accounts, corpora, projects, labeling, review, exports, quality, ledger_schema, releases)
 
 
 def _paths() -> dict[str, Any]:

@@ -105,10 +105,11 @@ def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
     """Store an uploaded corpus and queue its ingestion.
 
     The bytes go to ``corpora/<org>/<key>/raw/original.<ext>`` in one streaming multipart
-    upload. Raises Invalid (bad file), Forbidden (not a vendor) or Unavailable (storage down);
+    upload. Raises Invalid (bad file), Forbidden (not a vendor or publisher) or Unavailable
+    (storage down);
     in every case no row and no object remain.
     """
-    if user.role != Role.VENDOR or user.organization_id is None:
+    if user.role not in (Role.VENDOR, Role.PUBLISHER) or user.organization_id is None:
         raise Forbidden(_l("Only vendor staff can upload corpora."))
     fmt = identify_upload(filename, stream)
     shown_name = display_filename(filename)

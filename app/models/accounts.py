@@ -19,10 +19,22 @@ class Role(enum.StrEnum):
     AUDITOR = "auditor"
     VENDOR = "vendor"
     EXPERT = "expert"
+    PUBLISHER = "publisher"
+    ENTERPRISE = "enterprise"
+
+
+class OrganizationKind(enum.StrEnum):
+    """What an organization is: a data vendor, a public body that publishes documents, or an
+    AI company that downloads releases."""
+
+    VENDOR = "vendor"
+    PUBLISHER = "publisher"
+    ENTERPRISE = "enterprise"
 
 
 class Organization(Base):
-    """A data vendor, identified by its 统一社会信用代码 (USCC)."""
+    """A vendor, publisher or enterprise, identified by its 统一社会信用代码 (USCC); a
+    publisher also names its department (e.g. 合肥市档案馆's 档案局)."""
 
     __tablename__ = "organization"
 
@@ -30,6 +42,8 @@ class Organization(Base):
     name: Mapped[str] = mapped_column(String(200))
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     city: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(12), default="vendor", server_default="vendor")
+    department: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
@@ -64,7 +78,7 @@ class User(UserMixin, Base):
 
     @property
     def organization_id(self) -> int | None:
-        """The vendor organization of a vendor user, else None."""
+        """The organization of a vendor, publisher or enterprise user, else None."""
         return self.memberships[0].organization_id if self.memberships else None
 
 

@@ -1,0 +1,236 @@
+"""Publishing: the redacted documents written once under ``releases/<id>/`` with a signed
+manifest, by a background job, listed only once everything is written."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import or_, select
+
+from app.audit import record_event
+from app.csv_export import csv_lines
+from app.database import as_utc, begin_write
+from app.extensions import db
+from app.models import Organization, Project, Release, User
+from app.models.base import utcnow
+from app.quality.report import final_results
+from app.releases.approval import redacted_documents
+from app.releases.manifest import (
+    ManifestFile,
+    Person,
+    build_manifest,
+    canonical_bytes,
+    deid_fingerprint,
+    file_entry,
+    sign_manifest,
+)
+from app.releases.redaction import DocumentRedaction, remap_spans
+from app.releases.sampling import residual_bound
+from app.releases.services import ensure_can_move, get_built, move, policy_of, touch
+from app.releases.states import ReleaseState
+from app.storage import ObjectStore, StorageUnavailable
+
+SPOOL_BYTES = 8 * 1024 * 1024
+HEARTBEAT_EVERY = 1000  # documents written between two heartbeats
+# A publishing job without a heartbeat for this long lost its worker.
+STALE_AFTER = timedelta(minutes=10)
+
+
+@dataclass
+class _Written:
+    files: list[ManifestFile] = field(default_factory=list)
+    by_type: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+    spans: Counter[str] = field(default_factory=Counter)
+
+
+def _put(store: ObjectStore, release: Release, path: str, stream: IO[bytes],
+         content_type: str) -> None:
+    store.put_stream(f"releases/{release.id}/{path}", stream, content_type)
+
+
+def _put_bytes(store: ObjectStore, release: Release, written: _Written, path: str,
+               data: bytes, content_type: str) -> None:
+    _put(store, release, path, io.BytesIO(data), content_type)
+    written.files.append(file_entry(path, data))
+
+
+def _csv_row(values: tuple[Any, ...]) -> bytes:
+    return "".join(csv_lines([values])).removeprefix("\ufeff").encode()
+
+
+class _HashingSpool:
+    """A spooled file that hashes and counts what is written to it."""
+
+    def __init__(self, head: bytes = b"") -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        self.digest, self.size = hashlib.sha256(), 0
+        self.write(head)
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+
+def _final_labels(release: Release) -> dict[int, dict[str, Any]]:
+    project = db.session.get(Project, release.project_id) if release.project_id else None
+    return final_results(project) if project else {}
+
+
+def remapped_labels(labels: dict[str, Any] | None, result: DocumentRedaction,
+                    counts: Counter[str]) -> dict[str, Any] | None:
+    """A final answer as published: spans (``[start, end, label]``) moved into the redacted
+    text (``app.releases.redaction.remap_spans``; widened spans kept, dropped ones left
+    out, both counted), any other answer as it is."""
+    if not labels or "spans" not in labels:
+        return labels
+    moved = remap_spans(result.redaction, [tuple(span) for span in labels["spans"]])
+    counts.update(f"spans_{m.status}" for m in moved)
+    return {**labels, "spans": [[m.new_start, m.new_end, m.label] for m in moved
+                                if m.status != "dropped"]}
+
+
+def _write_documents(release: Release, store: ObjectStore) -> _Written:
+    # The CSV starts with a BOM so spreadsheet programs read the Chinese as UTF-8.
+    written, final = _Written(), _final_labels(release)
+    jsonl = _HashingSpool()
+    table = _HashingSpool("\ufeff".encode() + _csv_row(("seq", "characters", "text")))
+    for count, (document, result) in enumerate(redacted_documents(release), 1):
+        if count % HEARTBEAT_EVERY == 0:
+            touch(release.id)
+        _put_bytes(store, release, written, f"texts/{document.seq:06d}.txt",
+                   result.text.encode(), "text/plain; charset=utf-8")
+        line: dict[str, Any] = {"seq": document.seq, "text": result.text}
+        if release.project_id:
+            line["labels"] = remapped_labels(final.get(document.item_id), result, written.spans)
+        jsonl.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+        table.write(_csv_row((document.seq, len(result.text), result.text)))
+        written.by_type.update(f.entity_type for f in result.applied)
+        written.kept.update(k.text for k in result.kept)
+    for path, spool, kind in (("documents.jsonl", jsonl, "application/x-ndjson"),
+                              ("documents.csv", table, "text/csv; charset=utf-8")):
+        spool.file.seek(0)
+        _put(store, release, path, spool.file, kind)
+        written.files.append(ManifestFile(path, spool.digest.hexdigest(), spool.size))
+        spool.file.close()
+    return written
+
+
+def _person(user_id: int | None) -> Person:
+    user = db.session.get(User, user_id) if user_id else None
+    org = db.session.get(Organization, user.organization_id) if user and user.organization_id \
+        else None
+    return Person(user.id if user else 0, user.name if user else "",
+                  org.name if org else "安徽省数据资源局")
+
+
+def _manifest(release: Release, written: _Written, published_at: datetime) -> dict[str, Any]:
+    organization = db.session.get(Organization, release.organization_id)
+    summary = release.residual
+    return build_manifest(
+        release={"id": release.id, "title": release.title, "domain": release.domain,
+                 "licence": release.licence, "corpus_id": release.corpus_id,
+                 "project_id": release.project_id,
+                 "publisher": organization.name if organization else "",
+                 "city": organization.city if organization else "",
+                 "department": (organization.department or "") if organization else ""},
+        files=written.files,
+        counts={"documents": release.document_count, "characters": release.char_count,
+                "sampled": summary.get("sample_size", 0), "reviewed": summary.get("reviewed", 0),
+                "missed": summary.get("missed", 0), **written.spans},
+        policy=policy_of(release), findings_by_type=written.by_type, kept_names=written.kept,
+        residual=residual_bound(summary.get("missed", 0), max(summary.get("reviewed", 0), 1),
+                                max(release.document_count, 1)),
+        deid_info=deid_fingerprint(), builder=_person(release.created_by_id),
+        approver=_person(release.approved_by_id),
+        times={name: as_utc(moment) if moment else None for name, moment in (
+            ("created", release.created_at), ("analysed", release.analysed_at),
+            ("approved", release.approved_at), ("published", published_at))})
+
+
+def request_publish(user: User, release_id: int, enqueue: Callable[[int], None]) -> Release:
+    """Queue the publishing of an approved release of the user's organization (the job is
+    ``run_publish``).  Raises NotFound or Conflict (``release.bad_transition``: not
+    approved, or already published)."""
+    begin_write()
+    release = get_built(user, release_id)
+    ensure_can_move(release, ReleaseState.PUBLISHED)
+    release.publish_requested_at, release.publish_requested_by_id = utcnow(), user.id
+    release.heartbeat_at = release.publish_requested_at
+    release.publish_error = None
+    record_event("release_publish_requested", user, object_type="release",
+                 object_id=release.id)
+    db.session.commit()
+    enqueue(release.id)
+    return release
+
+
+def run_publish(release_id: int, store: ObjectStore, private_key: Ed25519PrivateKey) -> None:
+    """The publishing job: write every redacted document (``texts/NNNNNN.txt``,
+    ``documents.jsonl``, ``documents.csv``) under ``releases/<id>/``, then ``manifest.json``
+    (canonical bytes) and ``manifest.sig`` (Ed25519, ``app.releases.manifest``), and only
+    then mark the release published.  When the object store fails on the way the release
+    stays approved with ``publish_error`` set, nothing is listed, and publishing can be
+    asked for again (the objects are rewritten whole); a worker killed on the way leaves
+    a stale heartbeat and ``stalled_publishing`` queues the job again.  A no-op unless
+    publishing was asked for an approved release."""
+    release = db.session.get(Release, release_id)
+    if release is None or release.state != ReleaseState.APPROVED \
+            or release.publish_requested_at is None:
+        return
+    touch(release_id)
+    try:
+        written = _write_documents(release, store)
+        manifest = _manifest(release, written, published_at := utcnow())
+        signature = sign_manifest(manifest, private_key)
+        _put_bytes(store, release, written, "manifest.json", canonical_bytes(manifest),
+                   "application/json")
+        _put_bytes(store, release, written, "manifest.sig",
+                   json.dumps(signature, sort_keys=True).encode(), "application/json")
+    except Exception as error:
+        db.session.rollback()
+        _publish_failed(release_id, "storage_unavailable"
+                        if isinstance(error, StorageUnavailable) else "error")
+        raise
+    _mark_published(release_id, manifest, signature, written, published_at)
+
+
+def stalled_publishing(now: datetime | None = None) -> list[int]:
+    """Ids of approved releases whose publishing was asked for but whose job has not
+    written a heartbeat for ``STALE_AFTER`` (its worker died): queued again, they are
+    written again whole."""
+    limit = (now or utcnow()) - STALE_AFTER
+    return list(db.session.scalars(select(Release.id).where(
+        Release.state == ReleaseState.APPROVED, Release.publish_requested_at.is_not(None),
+        or_(Release.heartbeat_at.is_(None), Release.heartbeat_at < limit))))
+
+
+def _publish_failed(release_id: int, code: str) -> None:
+    begin_write()
+    release = db.session.get(Release, release_id)
+    assert release is not None
+    release.publish_error, release.publish_requested_at = code, None
+    db.session.commit()
+
+
+def _mark_published(release_id: int, manifest: dict[str, Any], signature: dict[str, str],
+                    written: _Written, published_at: datetime) -> None:
+    begin_write()
+    release = db.session.get(Release, release_id)
+    assert release is not None
+    actor = db.session.get(User, release.publish_requested_by_id or release.created_by_id)
+    release.manifest, release.signature = manifest, signature
+    release.size_bytes = sum(f.size for f in written.files)
+    release.published_at = published_at
+    move(release, ReleaseState.PUBLISHED, actor, files=len(written.files))
+    db.session.commit()
