@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.schema import ERRORS, json_content, path_id, ref
+from app.ledger.entries import DECLARATION_FIELDS, KINDS, MAX_AMOUNT_FEN
 
 HEX_LIST = {"type": "array", "items": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
 SCHEMAS: dict[str, Any] = {
@@ -28,25 +29,14 @@ SCHEMAS: dict[str, Any] = {
     "LedgerDeclaration": {
         "type": "object",
         "additionalProperties": False,
-        "required": [
-            "counterparty_name",
-            "counterparty_uscc",
-            "kind",
-            "quantity",
-            "unit",
-            "amount_fen",
-            "contract_date",
-            "evidence",
-        ],
+        "required": sorted(DECLARATION_FIELDS),
         "properties": {
             "counterparty_name": {"type": "string"},
             "counterparty_uscc": {"type": "string"},
-            "kind": {
-                "enum": ["collection", "cleaning", "labeling", "dataset_sale", "dataset_licence"]
-            },
+            "kind": {"enum": list(KINDS)},
             "quantity": {"type": "integer", "minimum": 1},
             "unit": {"type": "string"},
-            "amount_fen": {"type": "integer", "minimum": 1, "maximum": 999999999999999},
+            "amount_fen": {"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT_FEN},
             "contract_date": {"type": "string", "format": "date"},
             "evidence": {"type": "array", "items": {"type": "integer"}},
         },
