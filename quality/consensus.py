@@ -6,6 +6,7 @@ workers are numbered ``0 .. max id``; an id with no answers still gets a row in 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,6 +145,20 @@ def _posteriors(
     return scaled, log_likelihood
 
 
+def _clamp(posteriors: FloatArray, known: Mapping[int, int] | None) -> FloatArray:
+    """Posteriors (classes × items) with each known item set to its known class."""
+    if not known:
+        return posteriors
+    items = np.fromiter(known.keys(), dtype=np.int64, count=len(known))
+    classes = np.fromiter(known.values(), dtype=np.int64, count=len(known))
+    k, n_items = posteriors.shape
+    if items.min() < 0 or items.max() >= n_items or classes.min() < 0 or classes.max() >= k:
+        raise ValueError("known items and classes must lie within the answers' range")
+    posteriors[:, items] = 0.0
+    posteriors[classes, items] = 1.0
+    return posteriors
+
+
 def _empty_result(n_classes: int, n_items: int, n_workers: int) -> DawidSkeneResult:
     """No answers at all: uniform prior, posteriors and confusions."""
     uniform = 1.0 / n_classes
@@ -166,6 +181,7 @@ def dawid_skene(
     *,
     n_items: int | None = None,
     n_workers: int | None = None,
+    known: Mapping[int, int] | None = None,
 ) -> DawidSkeneResult:
     """Dawid–Skene consensus: EM estimate of true classes and per-worker confusion matrices.
 
@@ -178,8 +194,14 @@ def dawid_skene(
     than ``tol`` or after ``max_iter`` rounds. Items are ``0 .. n_items - 1`` and workers
     ``0 .. n_workers - 1`` (default: largest id + 1); items without answers get the prior.
 
+    ``known`` maps items whose true class is known (check items) to that class: their
+    posteriors are clamped to it at the start and after every E-step, so they anchor the
+    confusion matrices (semi-supervised EM, as in Raykar et al. 2010 with gold labels). With
+    two workers and no known items, the two workers' reliabilities are not identifiable.
+
     Returns a :class:`DawidSkeneResult`. Raises ValueError on malformed triples,
-    ``n_classes < 1``, ``max_iter < 1``, ``tol < 0`` or an id past ``n_items``/``n_workers``.
+    ``n_classes < 1``, ``max_iter < 1``, ``tol < 0``, an id past ``n_items``/``n_workers``,
+    or a known item or class out of range.
     """
     if max_iter < 1:
         raise ValueError(f"max_iter must be at least 1, got {max_iter}")
@@ -190,7 +212,7 @@ def dawid_skene(
     if rows.shape[0] == 0:
         return _empty_result(n_classes, answers.answered.size, answers.n_workers)
     votes = vote_counts(rows, n_classes, n_items=answers.answered.size).T
-    posteriors = votes / np.maximum(votes.sum(axis=0), 1.0)
+    posteriors = _clamp(votes / np.maximum(votes.sum(axis=0), 1.0), known)
     # π_c is the mean posterior over answered items; a mat-vec beats a boolean column mask.
     item_weights = answers.answered / answers.answered.sum()
     previous, log_likelihood, converged, n_iter = -np.inf, -np.inf, False, 0
@@ -199,6 +221,7 @@ def dawid_skene(
         priors = posteriors @ item_weights
         confusions = _confusions(answers, posteriors)
         posteriors, total = _posteriors(answers, confusions, priors)
+        posteriors = _clamp(posteriors, known)
         previous, log_likelihood = log_likelihood, total / rows.shape[0]
         converged = log_likelihood - previous < tol
     return DawidSkeneResult(

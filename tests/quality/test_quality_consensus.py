@@ -171,3 +171,27 @@ def test_dawid_skene_without_answers_is_uniform() -> None:
     result = dawid_skene(np.zeros((0, 3), dtype=int), 2, n_items=3, n_workers=2)
     np.testing.assert_allclose(result.posteriors, 0.5)
     np.testing.assert_allclose(result.confusions, 0.5)
+
+
+def _contrary_pair() -> tuple[np.ndarray[Any, Any], dict[int, int]]:
+    """Two workers on 6 items and 3 check items (6, 7, 8) of 3 classes: worker 0 answers
+    the truth, worker 1 always a wrong class; the issue's k = 2 case."""
+    truth = [0, 1, 2, 0, 1, 2, 0, 1, 2]
+    rows = [(i, 0, t) for i, t in enumerate(truth)] + [(i, 1, (t + 1) % 3)
+                                                       for i, t in enumerate(truth)]
+    return np.array(rows), {6: 0, 7: 1, 8: 2}
+
+
+def test_dawid_skene_with_check_items_trusts_the_expert_who_passed_them() -> None:
+    rows, known = _contrary_pair()
+    anchored = dawid_skene(rows, 3, known=known)
+    assert anchored.worker_accuracy[0] > 0.9 > 0.1 > anchored.worker_accuracy[1]
+    assert anchored.labels.tolist() == [0, 1, 2, 0, 1, 2, 0, 1, 2]
+
+
+def test_dawid_skene_refuses_known_classes_out_of_range() -> None:
+    rows, _ = _contrary_pair()
+    with pytest.raises(ValueError):
+        dawid_skene(rows, 3, known={6: 3})
+    with pytest.raises(ValueError):
+        dawid_skene(rows, 3, known={60: 0})
