@@ -1,13 +1,14 @@
 """Exports: every item of a project with its final answer and each expert's answer, written
-as JSON Lines to object storage by a background job, with progress, then downloaded through a
-short-lived presigned URL."""
+as JSON Lines to object storage by a background job, with progress, then downloaded through
+the app (streamed from storage, authorization checked): the storage server's own address is
+internal and never reaches a user."""
 
 from __future__ import annotations
 
 import json
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -120,11 +121,25 @@ def run_export(export_id: int, store: ObjectStore) -> None:
     db.session.commit()
 
 
-def export_json(export: Export, store: ObjectStore) -> dict[str, Any]:
-    """The export as the API and the page show it, with a download URL once ready."""
-    url = (store.presigned_download(export.object_key, f"project-{export.project_id}.jsonl")
-           if export.status == "ready" and export.object_key else None)
+def export_json(export: Export, link: Callable[[int], str]) -> dict[str, Any]:
+    """The export as the API and the page show it; once ready, ``download_url`` is
+    ``link(export.id)``: the app's own download route, never the storage server's address."""
+    url = link(export.id) if export.status == "ready" and export.object_key else None
     return {"id": export.id, "project_id": export.project_id, "status": export.status,
             "items_done": export.items_done, "items_total": export.items_total,
             "error": str(FAILED) if export.status == "failed" else None, "download_url": url}
 
+
+def export_download(user: User, export_id: int, store: ObjectStore
+                    ) -> tuple[str, Iterator[bytes]]:
+    """(file name, chunks) of a ready export the user may read, streamed from object
+    storage; NotFound for another organization's export or one that is not ready."""
+    begin_write()
+    export = get_export(user, export_id)
+    if export.status != "ready" or not export.object_key:
+        raise NotFound(_l("This export is not ready yet."))
+    record_event("export_downloaded", user, object_type="project", object_id=export.project_id,
+                 export=export.id)
+    db.session.commit()
+    return f"project-{export.project_id}-export-{export.id}.jsonl", \
+        store.iter_chunks(export.object_key)

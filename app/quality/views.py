@@ -30,7 +30,6 @@ from app.quality.report import (
 )
 from app.quality.report_csv import report_rows
 from app.scoping import get_owned
-from app.storage import object_store
 
 bp = Blueprint("reports", __name__, url_prefix="/projects")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
@@ -109,7 +108,12 @@ def show_export(export_id: int) -> ResponseReturnValue:
     """Progress of an export and, once ready, its download link."""
     export = exports.get_export(current_user, export_id)
     return render_template("reports/export.html",
-                           export=exports.export_json(export, object_store()))
+                           export=exports.export_json(export, download_link))
+
+
+def download_link(export_id: int) -> str:
+    """The app's download address of an export (streamed through the API route)."""
+    return url_for("api.download_export", export_id=export_id)
 
 
 @bp.get("/<int:project_id>/quality.csv")

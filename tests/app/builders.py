@@ -107,6 +107,13 @@ def download(url: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in response.read().decode().splitlines()]
 
 
+def export_lines(api: Api, url: str) -> list[dict[str, Any]]:
+    """The lines of an export, downloaded through the app's route ``url`` with ``api``."""
+    response = api.get(url)
+    assert response.status_code == 200, response.status_code
+    return [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+
+
 def skip_events(app: Any) -> list[str]:
     from app.extensions import db
     from app.models import AuditEvent

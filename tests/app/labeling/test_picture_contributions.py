@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-import urllib.request
 import uuid
 from typing import Any
 
 import pytest
 from PIL import Image
 
-from tests.app.builders import Api, World
+from tests.app.builders import Api, World, export_lines
 from tests.app.corpora.image_files import huge_png, jpeg, objects, png, upload
 
 PROMPT = "请拍一张你所在街道的照片（不要拍到人脸）。"
@@ -107,8 +105,7 @@ def test_the_export_names_each_collected_pictures_object_key(app: Any, world: Wo
     assert submit(expert, task, reference(stored)).status_code == 201
     export = vendor.post(f"/api/v1/projects/{project}/exports").json
     url = vendor.get(f"/api/v1/exports/{export['id']}").json["download_url"]
-    with urllib.request.urlopen(url) as response:  # noqa: S310 - the test S3 server
-        lines = [json.loads(line) for line in response.read().decode().splitlines()]
+    lines = export_lines(vendor, url)
     assert [line["object_key"] for line in lines] == [stored["key"]]
     assert lines[0]["answers"][0]["result"]["object"]["sha256"] == stored["sha256"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.app.builders import Api, World, download, login
+from tests.app.builders import Api, World, export_lines, login
 
 TEXTS = ["张三在合肥工作。", "李四去了芜湖。"]
 
@@ -58,8 +58,8 @@ def test_ner_reviewer_picks_an_answer_and_the_export_uses_it(any_db_world: World
     left = reviewer.get(f"/api/v1/projects/{project}/review").json["items"]
     assert [entry["item_id"] for entry in left] == [other_item]
     export = vendor.post(f"/api/v1/projects/{project}/exports").json
-    lines = {line["item_id"]: line for line in
-             download(vendor.get(f"/api/v1/exports/{export['id']}").json["download_url"])}
+    url = vendor.get(f"/api/v1/exports/{export['id']}").json["download_url"]
+    lines = {line["item_id"]: line for line in export_lines(vendor, url)}
     assert lines[item]["final"] == {"spans": [[0, 2, "地名"]]}
     assert lines[other_item]["final"] is None  # still disputed: no final answer
     rows = {row["item_id"]: row for row in
@@ -83,8 +83,8 @@ def test_clean_reviewer_picks_with_the_review_page(app: Any, world: World) -> No
     after = client.get(f"/review/{project}").text
     assert f'data-item="{item}"' not in after
     export = vendor.post(f"/api/v1/projects/{project}/exports").json
-    lines = {line["item_id"]: line for line in
-             download(vendor.get(f"/api/v1/exports/{export['id']}").json["download_url"])}
+    url = vendor.get(f"/api/v1/exports/{export['id']}").json["download_url"]
+    lines = {line["item_id"]: line for line in export_lines(vendor, url)}
     assert lines[item]["final"] == chosen["result"] and lines[item]["final"]["text"] == "（已删除）"
     outsider = app.test_client()
     login(outsider, world.user("expert"))
