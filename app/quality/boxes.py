@@ -31,6 +31,7 @@ from app.quality.spans import (
     group_by_item,
     review_list,
     upper_mean,
+    without_consensus,
 )
 from quality import Box, match_boxes
 
@@ -116,7 +117,9 @@ def bbox_report(project: Project) -> ComputedReport:
     per_item = {item: rounded(t.f1(empty=1.0)) if answered[item] > 1 else None
                 for item, t in tallies.items.items()}
     decided = adjudicated_items(project.id)
-    review, review_total = review_list(per_item, REVIEW_F1, decided)
+    by_item = group_by_item(items, answers)
+    review, review_total = review_list(per_item, REVIEW_F1, decided,
+                                       without_consensus(project, by_item))
     f1, iou = _pair_matrices(experts, tallies.pairs)
     drawn = Counter(str(box[4]) for result in answers.values() for box in result.get("boxes", []))
     labels = [*project.labels, *sorted(set(drawn) - set(project.labels))]
@@ -134,5 +137,5 @@ def bbox_report(project: Project) -> ComputedReport:
                                mean_iou=iou),
         "review": review, "review_total": review_total,
     }
-    lines = item_lines(project, group_by_item(items, answers), per_item)
+    lines = item_lines(project, by_item, per_item)
     return ComputedReport(payload, None, len(answers), last, lines)

@@ -25,6 +25,7 @@ from app.exceptions import Invalid
 from app.extensions import db
 from app.models import Adjudication, Annotation, Item, Project, Task
 from app.models.quality import QualityItem
+from app.quality.consensus import consensus_answer
 from quality import wilson_interval
 from tasks import GOLD_ITEM_PASS_SCORE
 
@@ -155,15 +156,6 @@ def answer_summary(kind: str, result: dict[str, Any]) -> str:
     return text[:SUMMARY_CHARS]
 
 
-def majority_answer(results: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The answer more than half of the experts gave identically, else None."""
-    if not results:
-        return None
-    keys = [json.dumps(result, sort_keys=True, ensure_ascii=False) for result in results]
-    key, votes = Counter(keys).most_common(1)[0]
-    return results[keys.index(key)] if 2 * votes > len(results) else None
-
-
 def identical_pair_share(results: Sequence[dict[str, Any]]) -> float | None:
     """Share of expert pairs whose answers are identical (None with fewer than two)."""
     n = len(results)
@@ -220,15 +212,16 @@ def gold_fields(gold: dict[int, tuple[int, int]], worker: int) -> dict[str, Any]
 
 def generic_rows(project: Project, answers: dict[int, list[dict[str, Any]]],
                  agreement: dict[int, float | None] | None = None) -> list[ItemRow]:
-    """Lines for answers that are not single labels: the majority answer as consensus and,
+    """Lines for answers that are not single labels: the consensus answer (merge rules of
+    :mod:`app.quality.consensus`) and,
     unless given, the share of identical answer pairs as agreement."""
     decided = adjudicated_items(project.id)
     rows: list[ItemRow] = []
     for item, results in sorted(answers.items()):
-        majority = majority_answer(results)
+        consensus = consensus_answer(project.task_type, results)
         share = agreement[item] if agreement is not None else identical_pair_share(results)
         rows.append((item, len(results), share,
-                     None if majority is None else answer_summary(project.task_type, majority),
+                     None if consensus is None else answer_summary(project.task_type, consensus),
                      None, False, item in decided))
     return rows
 

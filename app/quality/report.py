@@ -33,6 +33,7 @@ from app.extensions import db
 from app.models import Adjudication, Annotation, Project, QualityReport, User
 from app.projects.services import project_progress
 from app.quality.boxes import bbox_report
+from app.quality.consensus import consensus_answer
 from app.quality.items import (
     ComputedReport,
     ItemLines,
@@ -42,12 +43,12 @@ from app.quality.items import (
     gold_rows,
     item_lines,
     list_items,
-    majority_answer,
     newest_answer_id,
     raw_rows,
     rounded,
     store_item_rows,
 )
+from app.quality.reliability import anchored_dawid_skene, reliability_warnings
 from app.quality.spans import (
     REVIEW_LIST_LIMIT,
     answers_by_item,
@@ -58,7 +59,6 @@ from app.scoping import list_owned
 from quality import (
     DawidSkeneResult,
     alpha_bootstrap_ci,
-    dawid_skene,
     majority_vote,
     vote_counts,
 )
@@ -66,6 +66,7 @@ from quality.alpha import alpha_from_coincidences, coincidence_matrix
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 REVIEW_AGREEMENT = 0.7  # share of agreeing expert pairs below which an item is reviewed
 REVIEW_POSTERIOR = 0.8  # Dawid–Skene confidence below which an item is reviewed
 SPECIAL_REPORTS = {"ner": ner_report, "clean": clean_report, "bbox": bbox_report}
@@ -118,6 +119,12 @@ def _alpha_of_counts(counts: FloatArray) -> float:
         return math.nan
     values = np.arange(counts.shape[1], dtype=np.float64)
     return alpha_from_coincidences(coincidence_matrix(pairable), values, "nominal")
+
+
+def ties(counts: FloatArray) -> BoolArray:
+    """Per item: True when two or more labels share the most votes (a 1–1 tie with k = 2)."""
+    top = counts.max(axis=1, keepdims=True)
+    return np.asarray(((counts == top) & (top > 0)).sum(axis=1) > 1)
 
 
 def _unit_agreement(counts: FloatArray) -> FloatArray:
@@ -186,15 +193,16 @@ def _adjudicated(project: Project, answers: Answers) -> dict[int, int]:
 
 
 def _review_queue(answers: Answers, agreement: FloatArray, posterior: FloatArray,
-                  majority: IntArray, consensus: IntArray,
-                  adjudicated: dict[int, int]) -> tuple[list[dict[str, Any]], int]:
+                  majority: IntArray, consensus: IntArray, adjudicated: dict[int, int],
+                  tied: BoolArray) -> tuple[list[dict[str, Any]], int]:
     doubtful = (agreement < REVIEW_AGREEMENT) | (posterior < REVIEW_POSTERIOR)
     doubtful[list(adjudicated)] = False
     order = np.flatnonzero(doubtful)
     order = order[np.argsort(posterior[order], kind="stable")]
     labels = answers.labels
     queue = [{"item_id": int(answers.item_ids[i]), "agreement": rounded(agreement[i]),
-              "posterior": rounded(posterior[i]), "majority": labels[majority[i]],
+              "posterior": rounded(posterior[i]),
+              "majority": None if tied[i] else labels[majority[i]], "tie": bool(tied[i]),
               "consensus": labels[consensus[i]]} for i in order[:REVIEW_LIST_LIMIT]]
     return queue, int(order.size)
 
@@ -245,7 +253,8 @@ def compute_report(project: Project) -> ComputedReport:
                               ItemLines.from_rows(gold_rows(project)))
     counts = vote_counts(answers.triples, k, n_items=n_items)
     alpha = _alpha_of_counts(counts)
-    ds = dawid_skene(answers.triples, k, n_items=n_items, n_workers=answers.worker_ids.size)
+    ds = anchored_dawid_skene(project, answers.triples, n_items, answers.worker_ids,
+                              answers.labels)
     majority = majority_vote(answers.triples, k, n_items=n_items)
     adjudicated = _adjudicated(project, answers)
     final = ds.labels.copy()
@@ -255,7 +264,7 @@ def compute_report(project: Project) -> ComputedReport:
     item_codes, _, codes = answers.triples.T
     confusion = np.bincount(final[item_codes] * k + codes, minlength=k * k).reshape(k, k)
     queue, queued = _review_queue(answers, agreement, ds.posteriors.max(axis=1), majority,
-                                  ds.labels, adjudicated)
+                                  ds.labels, adjudicated, ties(counts))
     payload = {
         "supported": True, "kind": "classify", "labels": list(answers.labels),
         "overall": _classify_overall(answers, counts, agreement, alpha, len(adjudicated),
@@ -263,6 +272,7 @@ def compute_report(project: Project) -> ComputedReport:
         "per_label": _per_label(counts, final, answers.labels),
         "experts": _per_expert(project, answers, final, ds),
         "confusion": confusion.tolist(), "review": queue, "review_total": queued,
+        "warnings": reliability_warnings(project, answers.triples, n_items),
     }
     lines = _classify_lines(answers, counts, agreement, ds, adjudicated) \
         + ItemLines.from_rows(gold_rows(project))
@@ -367,21 +377,23 @@ def projects_with_quality(user: User, limit: int = 50) -> list[tuple[Project, di
 
 
 def final_results(project: Project) -> dict[int, dict[str, Any]]:
-    """Final answer per item id: adjudicated, else (classify) Dawid–Skene consensus, else the
-    answer more than half of the experts gave; items without one are absent."""
+    """Final answer per item id: adjudicated, else (single-label classification) the
+    Dawid–Skene consensus anchored by the check items, else the consensus answer by the merge
+    rules (:mod:`app.quality.consensus`); items without one are absent (they wait in the
+    review queue)."""
     decided = dict(db.session.execute(select(Adjudication.item_id, Adjudication.result)
                                       .where(Adjudication.project_id == project.id))
                    .tuples().all())
     if project.task_type == "classify" and not project.options.get("multi"):
         answers = load_answers(project)
         if answers.triples.size:
-            ds = dawid_skene(answers.triples, len(answers.labels),
-                             n_items=answers.item_ids.size)
+            ds = anchored_dawid_skene(project, answers.triples, answers.item_ids.size,
+                                      answers.worker_ids, answers.labels)
             for code, item in enumerate(answers.item_ids.tolist()):
                 decided.setdefault(item, {"label": answers.labels[int(ds.labels[code])]})
         return decided
     for item, results in answers_by_item(project).items():
-        majority = majority_answer(results)
-        if majority is not None:
-            decided.setdefault(item, majority)
+        consensus = consensus_answer(project.task_type, results)
+        if consensus is not None:
+            decided.setdefault(item, consensus)
     return decided

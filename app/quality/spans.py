@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Annotation, Item, Project, User
+from app.quality.consensus import consensus_answer
 from app.quality.items import (
     ComputedReport,
     adjudicated_items,
@@ -106,12 +108,21 @@ def per_item_pairs(experts: list[int], items: list[int], answers: Grid,
 
 
 def review_list(agreement: dict[int, float | None], threshold: float,
-                decided: set[int]) -> tuple[list[dict[str, Any]], int]:
-    """Undecided items whose agreement is below ``threshold``, least agreement first."""
-    doubtful = sorted((score, item) for item, score in agreement.items()
-                      if score is not None and score < threshold and item not in decided)
-    return ([{"item_id": item, "agreement": score} for score, item in
-             doubtful[:REVIEW_LIST_LIMIT]], len(doubtful))
+                decided: set[int], disputed: AbstractSet[int] = frozenset()
+                ) -> tuple[list[dict[str, Any]], int]:
+    """Undecided items whose agreement is below ``threshold`` or that have no consensus
+    answer (``disputed``), least agreement first."""
+    doubtful = sorted((-1.0 if score is None else score, item)
+                      for item, score in agreement.items() if item not in decided
+                      and (item in disputed or (score is not None and score < threshold)))
+    return ([{"item_id": item, "agreement": None if score < 0 else score}
+             for score, item in doubtful[:REVIEW_LIST_LIMIT]], len(doubtful))
+
+
+def without_consensus(project: Project, by_item: dict[int, list[dict[str, Any]]]) -> set[int]:
+    """Items whose answers have no consensus by the merge rules (they go to review)."""
+    return {item for item, results in by_item.items()
+            if consensus_answer(project.task_type, results) is None}
 
 
 def _spans(result: dict[str, Any], label: str | None = None) -> list[tuple[int, int, str]]:
@@ -148,7 +159,9 @@ def ner_report(project: Project) -> ComputedReport:
                  for label in [*project.labels, *sorted(seen - set(project.labels))]]
     agreement = per_item_pairs(experts, items, answers, _item_span_f1)
     decided = adjudicated_items(project.id)
-    review, review_total = review_list(agreement, REVIEW_F1, decided)
+    by_item = group_by_item(items, answers)
+    review, review_total = review_list(agreement, REVIEW_F1, decided,
+                                       without_consensus(project, by_item))
     payload = {
         "supported": True, "kind": "ner",
         "overall": {"char_alpha": rounded(alpha), "exact_f1": upper_mean(exact),
@@ -159,7 +172,7 @@ def ner_report(project: Project) -> ComputedReport:
                                mean_overlap_f1=overlap),
         "review": review, "review_total": review_total,
     }
-    lines = item_lines(project, group_by_item(items, answers), agreement)
+    lines = item_lines(project, by_item, agreement)
     return ComputedReport(payload, rounded(alpha), len(answers), last, lines)
 
 
@@ -194,7 +207,9 @@ def clean_report(project: Project) -> ComputedReport:
     per_item = {item: rounded(float(score)) for item, score in
                 zip(items, agreement.per_item, strict=True)}
     decided = adjudicated_items(project.id)
-    review, review_total = review_list(per_item, REVIEW_SIMILARITY, decided)
+    by_item = group_by_item(items, answers)
+    review, review_total = review_list(per_item, REVIEW_SIMILARITY, decided,
+                                       without_consensus(project, by_item))
     similarity = _pairwise_similarity(experts, items, answers)
     payload = {
         "supported": True, "kind": "clean",
@@ -204,5 +219,5 @@ def clean_report(project: Project) -> ComputedReport:
                                mean_similarity=similarity),
         "review": review, "review_total": review_total,
     }
-    lines = item_lines(project, group_by_item(items, answers), per_item)
+    lines = item_lines(project, by_item, per_item)
     return ComputedReport(payload, None, len(answers), last, lines)
