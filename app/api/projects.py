@@ -70,13 +70,6 @@ def openapi_paths() -> dict[str, Any]:
                                                "properties": {"item_id": {"type": "integer"},
                                                               "answer": {"type": "object"}}}}}}}}},
             "responses": {"200": {"description": "Count of check items set"}, **ERRORS}}},
-        "/projects/{project_id}/reviewers": {"post": {
-            "summary": "Make an expert a reviewer of the project",
-            "parameters": [path_id("project_id")],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["email"],
-                "properties": {"email": {"type": "string"}}}}}},
-            "responses": {"201": json_content(INT_ID, "Reviewer added"), **ERRORS}}},
     }
 
 

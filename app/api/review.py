@@ -9,14 +9,31 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
-from app.api.schema import ERRORS, path_id
+from app.api.schema import ERRORS, INT_ID, json_content, path_id
 from app.jobs import enqueue_quality_refresh
+from app.models import Project
 from app.review import services as review
+from app.scoping import get_owned
 
 
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     return {
+        "/projects/{project_id}/reviewers": {
+            "get": {"summary": "The project's reviewers",
+                    "parameters": [path_id("project_id")],
+                    "responses": {"200": {"description": "reviewers"}, **ERRORS}},
+            "post": {"summary": "Make an expert (by email) a reviewer of the project",
+                     "parameters": [path_id("project_id")],
+                     "requestBody": {"required": True, "content": {"application/json": {
+                         "schema": {"type": "object", "required": ["email"],
+                                    "properties": {"email": {"type": "string"}}}}}},
+                     "responses": {"201": json_content(INT_ID, "Reviewer added"),
+                                   **ERRORS}}},
+        "/projects/{project_id}/reviewers/{user_id}": {"delete": {
+            "summary": "Stop an expert reviewing the project (their decisions stay)",
+            "parameters": [path_id("project_id"), path_id("user_id")],
+            "responses": {"204": {"description": "Removed"}, **ERRORS}}},
         "/projects/{project_id}/review": {"get": {
             "summary": "Disputed items waiting for adjudication",
             "parameters": [path_id("project_id")],
@@ -36,8 +53,27 @@ def openapi_paths() -> dict[str, Any]:
                            "properties": {"result": {"type": "object"}}},
                           {"type": "object", "required": ["answer_id"],
                            "properties": {"answer_id": {"type": "integer"}}}]}}}},
-            "responses": {"201": {"description": "Recorded"}, **ERRORS}}},
+            "responses": {"201": {"description": "Recorded"},
+                          "409": {"description": "The reviewer answered this item"},
+                          **ERRORS}}},
     }
+
+
+@bp.get("/projects/<int:project_id>/reviewers")
+@api_login_required
+def list_reviewers(project_id: int) -> ResponseReturnValue:
+    """The project's reviewers (its vendor, auditors)."""
+    project = get_owned(Project, project_id, current_user)
+    return jsonify(reviewers=[{"user_id": u.id, "name": u.name, "email": u.email}
+                              for u in review.project_reviewers(project)])
+
+
+@bp.delete("/projects/<int:project_id>/reviewers/<int:user_id>")
+@api_login_required
+def remove_reviewer(project_id: int, user_id: int) -> ResponseReturnValue:
+    """Stop an expert reviewing the project."""
+    review.remove_reviewer(current_user, project_id, user_id)
+    return "", 204
 
 
 @bp.post("/projects/<int:project_id>/reviewers")

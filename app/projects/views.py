@@ -17,6 +17,7 @@ from app.projects import gold, task_list
 from app.projects import services as projects
 from app.projects.forms import GoldForm, ProjectForm
 from app.quality.report import project_quality, projects_with_quality
+from app.review.services import project_reviewers
 from app.scoping import get_managed, get_owned
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -69,7 +70,7 @@ def show(project_id: int) -> ResponseReturnValue:
     return render_template("projects/show.html", project=project, quality=quality,
                            corpus=projects.corpus_of(project),
                            tasks=task_list.task_page(project, query), query=query,
-                           gold_form=GoldForm())
+                           gold_form=GoldForm(), reviewers=project_reviewers(project))
 
 
 @bp.post("/<int:project_id>/gold")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.audit import record_event
 from app.database import begin_write
-from app.exceptions import Invalid, NotFound
+from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import Adjudication, Annotation, Item, Project, ProjectReviewer, Role, User
 from app.projects.services import project_config
@@ -49,6 +49,37 @@ def add_reviewer(manager: User, project_id: int, email: str) -> User:
                      reviewer=expert.id)
     db.session.commit()
     return expert
+
+
+def remove_reviewer(manager: User, project_id: int, user_id: int) -> None:
+    """Stop an expert reviewing a project of the manager's organization; their earlier
+    decisions stay. NotFound when the project is not the manager's or the expert is not
+    one of its reviewers."""
+    begin_write()
+    project = get_managed(Project, project_id, manager)
+    reviewer = db.session.scalar(select(ProjectReviewer).where(
+        ProjectReviewer.project_id == project.id, ProjectReviewer.user_id == user_id))
+    if reviewer is None:
+        raise NotFound(_l("This expert does not review the project."))
+    db.session.delete(reviewer)
+    record_event("reviewer_removed", manager, object_type="project", object_id=project.id,
+                 reviewer=user_id)
+    db.session.commit()
+
+
+def project_reviewers(project: Project) -> list[User]:
+    """The reviewers of a project, by name."""
+    return list(db.session.scalars(
+        select(User).join(ProjectReviewer, ProjectReviewer.user_id == User.id)
+        .where(ProjectReviewer.project_id == project.id).order_by(User.name, User.id)))
+
+
+def answered_it(user: User, project_id: int, item_id: int) -> bool:
+    """True when the user answered the item in the project (a reviewer must not decide a
+    dispute they are a party to)."""
+    return db.session.scalar(select(Annotation.id).where(
+        Annotation.project_id == project_id, Annotation.item_id == item_id,
+        Annotation.annotator_id == user.id).limit(1)) is not None
 
 
 def is_reviewer(user: User, project_id: int) -> bool:
@@ -112,11 +143,26 @@ def item_answers(project: Project, item_id: int) -> ItemAnswers:
     return ItemAnswers(item.id, item.text, answers, adjudication, size)
 
 
-def _reviewer_project(reviewer: User, project_id: int) -> Project:
+def _reviewer_project(reviewer: User, project_id: int, item_id: int) -> Project:
     project = reviewable_project(reviewer, project_id)
     if not is_reviewer(reviewer, project.id):
         raise NotFound(_l("Not found."))
+    if answered_it(reviewer, project.id, item_id):
+        raise Conflict(_l("You answered this item yourself, so another reviewer must decide "
+                          "it."), code="own_answer")
     return project
+
+
+def queue_position(items: list[dict[str, Any]], item_id: int | None
+                   ) -> tuple[int | None, int | None, int | None]:
+    """(1-based position of ``item_id`` among the waiting ``items``, the previous and the
+    next waiting item id); position None for an item not waiting (a drill-down)."""
+    ids = [entry["item_id"] for entry in items]
+    if item_id not in ids:
+        return None, None, ids[0] if ids else None
+    at = ids.index(item_id)
+    return (at + 1, ids[at - 1] if at > 0 else None,
+            ids[at + 1] if at + 1 < len(ids) else None)
 
 
 def _record(reviewer: User, project: Project, item_id: int, answer: dict[str, Any],
@@ -141,15 +187,15 @@ def adjudicate(reviewer: User, project_id: int, item_id: int, result: object,
                enqueue: Callable[..., None]) -> Adjudication:
     """Record the final answer for an item (replacing an earlier one) and refresh the report.
 
-    Raises NotFound (not a reviewer of the project, or a foreign item) or Invalid (the
-    answer does not fit the project).
+    Raises NotFound (not a reviewer of the project, or a foreign item), Conflict (the
+    reviewer answered the item) or Invalid (the answer does not fit the project).
     """
     begin_write()
-    project = _reviewer_project(reviewer, project_id)
+    project = _reviewer_project(reviewer, project_id, item_id)
     item = item_answers(project, item_id)
     try:
         answer = task_type(project.task_type).validate_result(
-            result, project_config(project), item_text=item.text)
+            result, project_config(project), item_text=item.text, image_size=item.image_size)
     except InvalidAnswer as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
     return _record(reviewer, project, item_id, answer, enqueue)
@@ -160,11 +206,11 @@ def adopt_answer(reviewer: User, project_id: int, item_id: int, answer_id: objec
     """Make one expert's answer to the item its final answer (entities, cleaning, boxes:
     the reviewer picks the best of the answers given) and refresh the report.
 
-    Raises NotFound (not a reviewer, a foreign item) or Invalid (``answer_id`` is not an
-    answer to this item).
+    Raises NotFound (not a reviewer, a foreign item), Conflict (the reviewer answered the
+    item) or Invalid (``answer_id`` is not an answer to this item).
     """
     begin_write()
-    project = _reviewer_project(reviewer, project_id)
+    project = _reviewer_project(reviewer, project_id, item_id)
     item = item_answers(project, item_id)
     chosen = next((a for a in item.answers if a["id"] == answer_id
                    and not isinstance(answer_id, bool)), None)

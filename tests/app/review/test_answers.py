@@ -3,36 +3,10 @@ exports carry it."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from tests.app.builders import Api, World, export_lines, login
-
-TEXTS = ["张三在合肥工作。", "李四去了芜湖。"]
-
-
-def disputed_project(world: World, kind: str) -> tuple[Api, int, str]:
-    """Two experts who disagree on every item; returns the vendor, project, reviewer."""
-    vendor_email = world.user("vendor", world.org())
-    vendor = world.api(vendor_email)
-    corpus = world.ready_corpus(vendor, TEXTS)
-    project = vendor.post("/api/v1/projects", {
-        "name": kind, "corpus_id": corpus, "type": kind, "overlap": 2,
-        "labels": ["人名", "地名"] if kind == "ner" else []}).json["id"]
-    for number in range(2):
-        expert = world.api(world.user("expert"))
-        for _ in TEXTS:
-            claim = expert.post(f"/api/v1/projects/{project}/claim").json
-            text = claim["item"]["text"]
-            result: dict[str, Any] = (
-                {"spans": [[0, 2, "人名" if number == 0 else "地名"]]} if kind == "ner"
-                else {"text": text if number == 0 else "（已删除）", "flags": []})
-            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations",
-                        {"result": result, "client_uuid": str(uuid.uuid4())})
-    reviewer = world.user("expert")
-    assert vendor.post(f"/api/v1/projects/{project}/reviewers",
-                       {"email": reviewer}).status_code == 201
-    return vendor, project, reviewer
+from tests.app.builders import World, export_lines, login
+from tests.app.review.disputes import disputed_project
 
 
 def test_ner_reviewer_picks_an_answer_and_the_export_uses_it(any_db_world: World) -> None:
