@@ -6,7 +6,10 @@ label (each label against the rest), per-expert figures (answers, agreement with
 consensus, Dawid–Skene accuracy and confusion diagonal, gold accuracy with a Wilson
 interval), the pooled confusion matrix, the items that go to review, and one line per item
 (:mod:`app.quality.items`). ``ner``, ``clean`` and ``bbox`` have their own reports.
-Final label = adjudicated, else Dawid–Skene consensus, else majority.
+Final label = adjudicated, else the Dawid–Skene consensus, in which the check items' known
+answers anchor the experts' confusion matrices (:mod:`app.quality.reliability`); other task
+types take the consensus of :mod:`app.quality.consensus` (merge rules in :mod:`quality.merge`),
+and an item without one waits in the review queue.
 
 Why every report is a full recomputation of the global figures: α, its bootstrap interval
 and Dawid–Skene are functions of all answers at once (one new answer moves every expert's
