@@ -56,7 +56,10 @@ def text_project(world: World, vendor: Api, kind: str, labels: list[str]) -> int
     return project
 
 
-def test_boxes_two_experts_nearly_the_same_boxes_give_final_answers(world: World) -> None:
+def test_boxes_two_experts_nearly_the_same_boxes_give_final_answers(
+    any_db_world: World,
+) -> None:
+    world = any_db_world
     vendor = world.vendor_api()
     pictures = [
         (f"{n}.png", png(200, 100, colour)) for n, colour in enumerate(["red", "green", "blue"])

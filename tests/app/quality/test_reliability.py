@@ -59,7 +59,10 @@ def two_experts(world: World, vendor: Api, checks: int) -> tuple[int, dict[int, 
     return project, gold
 
 
-def test_the_contrary_expert_loses_when_check_items_anchor_the_consensus(world: World) -> None:
+def test_the_contrary_expert_loses_when_check_items_anchor_the_consensus(
+    any_db_world: World,
+) -> None:
+    world = any_db_world
     vendor = world.vendor_api()
     project, gold = two_experts(world, vendor, checks=3)
     report = vendor.get(f"/api/v1/projects/{project}/quality").json["report"]
