@@ -113,3 +113,51 @@ def test_a_reviewer_edits_the_final_answer_on_the_page(app: Any, world: World) -
     url = vendor.get(f"/api/v1/exports/{export['id']}").json["download_url"]
     finals = {line["item_id"]: line["final"] for line in export_lines(vendor, url)}
     assert finals[item] == edited
+
+
+def test_a_reviewer_edits_boxes_within_the_image(app: Any, world: World) -> None:
+    import uuid
+
+    from tests.app.corpora.image_files import archive, png
+
+    vendor = world.vendor_api()
+    corpus = vendor.upload(archive([("0.png", png(200, 100))]), "street.zip").json["id"]
+    project = vendor.post(
+        "/api/v1/projects",
+        {"name": "框", "corpus_id": corpus, "type": "bbox", "labels": ["车", "人"], "overlap": 2},
+    ).json["id"]
+    for label in ("车", "人"):
+        expert = world.api(world.user("expert"))
+        claim = expert.post(f"/api/v1/projects/{project}/claim").json
+        assert (
+            expert.post(
+                f"/api/v1/tasks/{claim['task_id']}/annotations",
+                {"result": {"boxes": [[10, 10, 40, 40, label]]}, "client_uuid": str(uuid.uuid4())},
+            ).status_code
+            == 201
+        )
+    reviewer = world.user("expert")
+    assert (
+        vendor.post(f"/api/v1/projects/{project}/reviewers", {"email": reviewer}).status_code == 201
+    )
+    client = app.test_client()
+    login(client, reviewer)
+    page = client.get(f"/review/{project}").text
+    assert 'id="edit-form"' in page and 'data-kind="bbox"' in page
+    item = int(page.split('data-item="')[1].split('"')[0])
+    outside = client.post(
+        f"/review/{project}/items/{item}",
+        data={"result": json.dumps({"boxes": [[150, 10, 80, 40, "车"]]})},
+        follow_redirects=True,
+    )
+    assert 'class="flash flash-error"' in outside.text
+    edited = {"boxes": [[10, 10, 40, 40, "车"], [100, 50, 20, 20, "人"]]}
+    assert (
+        client.post(
+            f"/review/{project}/items/{item}", data={"result": json.dumps(edited)}
+        ).status_code
+        == 302
+    )
+    export = vendor.post(f"/api/v1/projects/{project}/exports").json
+    url = vendor.get(f"/api/v1/exports/{export['id']}").json["download_url"]
+    assert [line["final"] for line in export_lines(vendor, url)] == [edited]
