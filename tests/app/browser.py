@@ -138,3 +138,13 @@ def ready_image_corpus(api: Api, data: bytes, filename: str) -> int:
         assert status != "failed" and time.monotonic() < deadline, status
         time.sleep(0.2)
     return corpus_id
+
+
+def wait_for(check: Any, what: str, seconds: float = 60) -> Any:
+    """Poll ``check`` until it returns something true (the worker process is asynchronous);
+    fail with ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not (value := check()):
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+    return value

@@ -5,14 +5,13 @@ Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
 import pytest
 
 from tests.app import browser as chromium
-from tests.app.browser import log_in, shot
+from tests.app.browser import log_in, shot, wait_for
 from tests.app.builders import World
 
 pytestmark = pytest.mark.browser
@@ -21,14 +20,6 @@ live_app = chromium.live_app
 world = chromium.live_world
 base_url = chromium.live_base_url
 TEXTS = ["张三在合肥工作。", "李四去了芜湖。"]
-
-
-def wait_for(check: Any, what: str) -> Any:
-    deadline = time.monotonic() + 60
-    while not (value := check()):
-        assert time.monotonic() < deadline, what
-        time.sleep(0.2)
-    return value
 
 
 def final_answers(app: Any, project: int) -> dict[int, Any]:
