@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
-from app.api.schema import ERRORS, INT_ID, json_content, path_id
+from app.api.schema import ERRORS, json_content, path_id
 from app.jobs import enqueue_quality_refresh
 from app.models import Project
 from app.review import services as review
 from app.scoping import get_owned
+
+USER_ID = {"type": "object", "properties": {"user_id": {"type": "integer"}},
+           "required": ["user_id"]}
 
 
 def openapi_paths() -> dict[str, Any]:
@@ -28,7 +31,7 @@ def openapi_paths() -> dict[str, Any]:
                      "requestBody": {"required": True, "content": {"application/json": {
                          "schema": {"type": "object", "required": ["email"],
                                     "properties": {"email": {"type": "string"}}}}}},
-                     "responses": {"201": json_content(INT_ID, "Reviewer added"),
+                     "responses": {"201": json_content(USER_ID, "Reviewer added"),
                                    **ERRORS}}},
         "/projects/{project_id}/reviewers/{user_id}": {"delete": {
             "summary": "Stop an expert reviewing the project (their decisions stay)",
@@ -59,15 +62,6 @@ def openapi_paths() -> dict[str, Any]:
     }
 
 
-@bp.get("/projects/<int:project_id>/reviewers")
-@api_login_required
-def list_reviewers(project_id: int) -> ResponseReturnValue:
-    """The project's reviewers (its vendor, auditors)."""
-    project = get_owned(Project, project_id, current_user)
-    return jsonify(reviewers=[{"user_id": u.id, "name": u.name, "email": u.email}
-                              for u in review.project_reviewers(project)])
-
-
 @bp.delete("/projects/<int:project_id>/reviewers/<int:user_id>")
 @api_login_required
 def remove_reviewer(project_id: int, user_id: int) -> ResponseReturnValue:
@@ -76,12 +70,20 @@ def remove_reviewer(project_id: int, user_id: int) -> ResponseReturnValue:
     return "", 204
 
 
-@bp.post("/projects/<int:project_id>/reviewers")
+# One rule for both methods: with two rules on one path, an id past BIGINT (which the id
+# converter refuses) made Werkzeug answer 405 instead of 404.
+@bp.route("/projects/<int:project_id>/reviewers", methods=["GET", "POST"])
 @api_login_required
-def add_reviewer(project_id: int) -> ResponseReturnValue:
-    """Make an expert (``{"email"}``) a reviewer of the project."""
-    expert = review.add_reviewer(current_user, project_id, field(json_object(), "email", str))
-    return jsonify(user_id=expert.id), 201
+def reviewers(project_id: int) -> ResponseReturnValue:
+    """The project's reviewers (its vendor, auditors); POST ``{"email"}`` makes an expert
+    one (the project's vendor)."""
+    if request.method == "POST":
+        expert = review.add_reviewer(current_user, project_id,
+                                     field(json_object(), "email", str))
+        return jsonify(user_id=expert.id), 201
+    project = get_owned(Project, project_id, current_user)
+    return jsonify(reviewers=[{"user_id": u.id, "name": u.name, "email": u.email}
+                              for u in review.project_reviewers(project)])
 
 
 @bp.get("/projects/<int:project_id>/review")
