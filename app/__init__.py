@@ -42,8 +42,9 @@ def register_extensions(app: Flask) -> None:
     and security."""
     request_guards.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
@@ -54,7 +55,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product, then the error pages."""
-    for blueprint in (accounts_bp, home_bp, corpora_bp, projects_bp, quality_bp, labeling_bp,
-                      review_bp, ledger_bp, releases_bp, admin_bp, api_bp):
+    for blueprint in (
+        accounts_bp,
+        home_bp,
+        corpora_bp,
+        projects_bp,
+        quality_bp,
+        labeling_bp,
+        review_bp,
+        ledger_bp,
+        releases_bp,
+        admin_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
     error_pages.init_app(app)

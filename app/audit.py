@@ -17,14 +17,24 @@ def client_ip() -> str | None:
     return request.remote_addr if has_request_context() else None
 
 
-def record_event(action: str, actor: User | None = None, *, object_type: str | None = None,
-                 object_id: int | None = None, actor_email: str | None = None,
-                 **detail: Any) -> AuditEvent:
+def record_event(
+    action: str,
+    actor: User | None = None,
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    actor_email: str | None = None,
+    **detail: Any,
+) -> AuditEvent:
     """Add an audit event to the current transaction (the caller commits)."""
     event = AuditEvent(
-        action=action, actor_id=actor.id if actor else None,
+        action=action,
+        actor_id=actor.id if actor else None,
         actor_email=actor_email or (actor.email if actor else None),
-        object_type=object_type, object_id=object_id, ip=client_ip(), detail=detail,
+        object_type=object_type,
+        object_id=object_id,
+        ip=client_ip(),
+        detail=detail,
     )
     db.session.add(event)
     return event
@@ -33,24 +43,58 @@ def record_event(action: str, actor: User | None = None, *, object_type: str | N
 _INSERT_EVENT = insert(AuditEvent)
 
 
-def insert_event(action: str, actor: User, *, object_type: str, object_id: int,
-                 **detail: Any) -> None:
+def insert_event(
+    action: str, actor: User, *, object_type: str, object_id: int, **detail: Any
+) -> None:
     """Write an audit event at once with a Core INSERT on the current transaction's
     connection: the hot paths (submit) skip the ORM unit of work. The caller commits."""
-    db.session.connection().execute(_INSERT_EVENT, {
-        "action": action, "actor_id": actor.id, "actor_email": actor.email,
-        "object_type": object_type, "object_id": object_id, "ip": client_ip(),
-        "detail": detail})
+    db.session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "action": action,
+            "actor_id": actor.id,
+            "actor_email": actor.email,
+            "object_type": object_type,
+            "object_id": object_id,
+            "ip": client_ip(),
+            "detail": detail,
+        },
+    )
+
 
 AUDIT_ACTIONS = (
-    "login", "login_failed", "logout", "password_changed", "token_issued", "user_created",
-    "org_created", "corpus_uploaded", "project_created", "annotation_submitted",
-    "task_skipped", "gold_set", "reviewer_added", "item_adjudicated",
-    "export_requested", "token_revoked", "tokens_revoked", "user_deactivated",
-    "user_reactivated", "password_reset_issued", "password_reset_used", "org_updated",
-    "export_requested", "release_draft", "release_analysing", "release_in_review",
-    "release_failed", "release_approved", "release_publish_requested", "release_published",
-    "release_withdrawn", "release_downloaded",
+    "login",
+    "login_failed",
+    "logout",
+    "password_changed",
+    "token_issued",
+    "user_created",
+    "org_created",
+    "corpus_uploaded",
+    "project_created",
+    "annotation_submitted",
+    "task_skipped",
+    "gold_set",
+    "reviewer_added",
+    "item_adjudicated",
+    "export_requested",
+    "token_revoked",
+    "tokens_revoked",
+    "user_deactivated",
+    "user_reactivated",
+    "password_reset_issued",
+    "password_reset_used",
+    "org_updated",
+    "export_requested",
+    "release_draft",
+    "release_analysing",
+    "release_in_review",
+    "release_failed",
+    "release_approved",
+    "release_publish_requested",
+    "release_published",
+    "release_withdrawn",
+    "release_downloaded",
 )
 
 

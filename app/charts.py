@@ -18,8 +18,9 @@ class Bar:
     width: float
 
 
-def bars(rows: Sequence[tuple[str, float | None]], low: float = 0.0,
-         high: float = 1.0) -> tuple[list[Bar], float]:
+def bars(
+    rows: Sequence[tuple[str, float | None]], low: float = 0.0, high: float = 1.0
+) -> tuple[list[Bar], float]:
     """Horizontal bars for values in ``low``..``high``; None draws no bar. Returns bars and
     the chart height."""
     span = (high - low) or 1.0
@@ -28,13 +29,24 @@ def bars(rows: Sequence[tuple[str, float | None]], low: float = 0.0,
     for index, (label, value) in enumerate(rows):
         clipped = None if value is None else min(max(value, low), high)
         width = 0.0 if clipped is None else usable * (clipped - low) / span
-        out.append(Bar(label, "—" if value is None else f"{value:.3f}",
-                       index * (BAR_HEIGHT + GAP), round(width, 1)))
+        out.append(
+            Bar(
+                label,
+                "—" if value is None else f"{value:.3f}",
+                index * (BAR_HEIGHT + GAP),
+                round(width, 1),
+            )
+        )
     return out, len(rows) * (BAR_HEIGHT + GAP)
 
 
-def polyline(values: Sequence[float], width: float = WIDTH, height: float = 160,
-             low: float = -0.2, high: float = 1.0) -> str:
+def polyline(
+    values: Sequence[float],
+    width: float = WIDTH,
+    height: float = 160,
+    low: float = -0.2,
+    high: float = 1.0,
+) -> str:
     """SVG polyline points for a series over time (evenly spaced), values clipped to range."""
     if not values:
         return ""

@@ -16,8 +16,9 @@ from app.demo import load_demo
 from app.exceptions import ServiceError
 from app.ledger.cli import ledger_cli
 
-users_cli = AppGroup("users", help="Create, deactivate and reactivate accounts; API tokens; "
-                                   "password-reset links.")
+users_cli = AppGroup(
+    "users", help="Create, deactivate and reactivate accounts; API tokens; password-reset links."
+)
 orgs_cli = AppGroup("orgs", help="Manage organizations (vendors, publishers, enterprises).")
 DEMO_CORPUS = PROJECT_ROOT / "app" / "demo" / "anhui_agi_action_plan_2023.txt"
 
@@ -29,11 +30,19 @@ def _fail(exc: ServiceError) -> None:
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="At least 10 characters.")
-@click.option("--role", required=True, type=click.Choice(["admin", "auditor", "vendor", "expert",
-                                                       "publisher", "enterprise"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "auditor", "vendor", "expert", "publisher", "enterprise"]),
+)
 @click.option("--name", default="", help="Display name (default: the part before the @).")
-@click.option("--org", "org_id", type=int, default=None,
-              help="Organization id (vendors, publishers, enterprises).")
+@click.option(
+    "--org",
+    "org_id",
+    type=int,
+    default=None,
+    help="Organization id (vendors, publishers, enterprises).",
+)
 @click.option("--domains", default="", help="Comma-separated, e.g. 医疗,法律 (experts).")
 def create_user_command(
     email: str, password: str, role: str, name: str, org_id: int | None, domains: str
@@ -112,11 +121,9 @@ def reset_link_command(email: str) -> None:
 @click.option("--name", required=True)
 @click.option("--uscc", required=True, help="统一社会信用代码 (GB 32100-2015).")
 @click.option("--city", required=True, help="A city of Anhui, e.g. 合肥.")
-@click.option("--kind", default="vendor",
-              type=click.Choice(["vendor", "publisher", "enterprise"]))
+@click.option("--kind", default="vendor", type=click.Choice(["vendor", "publisher", "enterprise"]))
 @click.option("--department", default=None, help="The department of a publisher.")
-def create_org_command(name: str, uscc: str, city: str, kind: str,
-                       department: str | None) -> None:
+def create_org_command(name: str, uscc: str, city: str, kind: str, department: str | None) -> None:
     """Create an organization (a vendor unless --kind says otherwise) and print its id."""
     try:
         org = organizations.create_organization(name, uscc, city, None, kind, department)

@@ -71,7 +71,8 @@ def load_config(app_config: dict[str, Any], test_config: dict[str, Any] | None) 
     if not app_config.get("SQLALCHEMY_DATABASE_URI"):
         app_config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{var_dir() / 'wanbiao.db'}"
     app_config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        app_config["SQLALCHEMY_DATABASE_URI"], app_config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        app_config["SQLALCHEMY_DATABASE_URI"], app_config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    )
     if app_config.get("HTTPS"):
         app_config["SESSION_COOKIE_SECURE"] = app_config["REMEMBER_COOKIE_SECURE"] = True
     if not app_config.get("SECRET_KEY"):

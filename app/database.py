@@ -107,8 +107,10 @@ def _number_out_of_range(context: ExceptionContext) -> BaseException | None:
     """A number from the request too large for its column is the client's error, not a 500:
     pysqlite raises OverflowError for integers beyond 64 bits, PostgreSQL SQLSTATE 22003."""
     original = context.original_exception
-    if isinstance(original, OverflowError) or \
-            getattr(original, "sqlstate", None) == _OUT_OF_RANGE_SQLSTATE:
+    if (
+        isinstance(original, OverflowError)
+        or getattr(original, "sqlstate", None) == _OUT_OF_RANGE_SQLSTATE
+    ):
         return Invalid(_l("A number in the request is too large."), code="out_of_range")
     return None
 

@@ -36,8 +36,13 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str, details: list[object] | None = None,
-                   headers: list[tuple[str, str]] | None = None) -> ResponseReturnValue:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: list[object] | None = None,
+    headers: list[tuple[str, str]] | None = None,
+) -> ResponseReturnValue:
     """The error as JSON for the API, as a page for the browser."""
     if wants_json():
         body: dict[str, object] = {"code": code, "message": message}
@@ -52,8 +57,11 @@ def _service_error(exc: ServiceError) -> ResponseReturnValue:
 
 
 def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
-    return error_response(400, "csrf", _("The form expired or was not sent from this site. "
-                                         "Reload the page and try again."))
+    return error_response(
+        400,
+        "csrf",
+        _("The form expired or was not sent from this site. Reload the page and try again."),
+    )
 
 
 def _http_error(exc: HTTPException) -> ResponseReturnValue:

@@ -11,8 +11,9 @@ class ServiceError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: Any, *, code: str | None = None,
-                 details: list[Any] | None = None) -> None:
+    def __init__(
+        self, message: Any, *, code: str | None = None, details: list[Any] | None = None
+    ) -> None:
         super().__init__(str(message))
         self.message = message
         if code:

@@ -28,42 +28,72 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel to the catalogs in ``app/translations``."""
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(PROJECT_ROOT / "app" / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "app" / "translations"),
+    )
     app.context_processor(template_helpers)
 
 
-ROLE_NAMES = {"admin": _l("Administrator"), "auditor": _l("Auditor"),
-              "vendor": _l("Vendor"), "expert": _l("Expert"),
-              "publisher": _l("Publisher"), "enterprise": _l("AI company")}
-CORPUS_STATUS_NAMES = {"processing": _l("Processing"), "ready": _l("Ready"),
-                       "failed": _l("Failed")}
-TASK_TYPE_NAMES = {"classify": _l("Classification"), "ner": _l("Named entities"),
-                   "clean": _l("Text cleaning"), "bbox": _l("Image boxes"),
-                   "collect": _l("Data collection")}
+ROLE_NAMES = {
+    "admin": _l("Administrator"),
+    "auditor": _l("Auditor"),
+    "vendor": _l("Vendor"),
+    "expert": _l("Expert"),
+    "publisher": _l("Publisher"),
+    "enterprise": _l("AI company"),
+}
+CORPUS_STATUS_NAMES = {"processing": _l("Processing"), "ready": _l("Ready"), "failed": _l("Failed")}
+TASK_TYPE_NAMES = {
+    "classify": _l("Classification"),
+    "ner": _l("Named entities"),
+    "clean": _l("Text cleaning"),
+    "bbox": _l("Image boxes"),
+    "collect": _l("Data collection"),
+}
 ACTION_NAMES = {
-    "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
-    "password_changed": _l("Password changed"), "token_issued": _l("API token issued"),
-    "user_created": _l("Account created"), "org_created": _l("Organization created"),
-    "corpus_uploaded": _l("Corpus uploaded"), "project_created": _l("Project created"),
-    "annotation_submitted": _l("Answer submitted"), "task_skipped": _l("Task skipped"),
-    "gold_set": _l("Check items set"), "reviewer_added": _l("Reviewer added"),
-    "item_adjudicated": _l("Item adjudicated"), "export_requested": _l("Export requested"),
-    "token_revoked": _l("API token revoked"), "tokens_revoked": _l("All API tokens revoked"),
-    "user_deactivated": _l("Account deactivated"), "user_reactivated": _l("Account reactivated"),
+    "login": _l("Logged in"),
+    "login_failed": _l("Failed login"),
+    "logout": _l("Logged out"),
+    "password_changed": _l("Password changed"),
+    "token_issued": _l("API token issued"),
+    "user_created": _l("Account created"),
+    "org_created": _l("Organization created"),
+    "corpus_uploaded": _l("Corpus uploaded"),
+    "project_created": _l("Project created"),
+    "annotation_submitted": _l("Answer submitted"),
+    "task_skipped": _l("Task skipped"),
+    "gold_set": _l("Check items set"),
+    "reviewer_added": _l("Reviewer added"),
+    "item_adjudicated": _l("Item adjudicated"),
+    "export_requested": _l("Export requested"),
+    "token_revoked": _l("API token revoked"),
+    "tokens_revoked": _l("All API tokens revoked"),
+    "user_deactivated": _l("Account deactivated"),
+    "user_reactivated": _l("Account reactivated"),
     "password_reset_issued": _l("Password-reset link issued"),
-    "password_reset_used": _l("Password reset"), "org_updated": _l("Organization edited"),
-    "release_draft": _l("Release created"), "release_analysing": _l("Release analysis started"),
-    "release_in_review": _l("Release ready for review"), "release_failed": _l("Release failed"),
+    "password_reset_used": _l("Password reset"),
+    "org_updated": _l("Organization edited"),
+    "release_draft": _l("Release created"),
+    "release_analysing": _l("Release analysis started"),
+    "release_in_review": _l("Release ready for review"),
+    "release_failed": _l("Release failed"),
     "release_approved": _l("Release approved"),
     "release_publish_requested": _l("Release publishing requested"),
-    "release_published": _l("Release published"), "release_withdrawn": _l("Release withdrawn"),
+    "release_published": _l("Release published"),
+    "release_withdrawn": _l("Release withdrawn"),
     "release_downloaded": _l("Release downloaded"),
 }
-RELEASE_STATE_NAMES = {"draft": _l("Draft"), "analysing": _l("Analysing"),
-                       "in_review": _l("In review"), "approved": _l("Approved"),
-                       "published": _l("Published"), "failed": _l("Failed"),
-                       "withdrawn": _l("Withdrawn")}
+RELEASE_STATE_NAMES = {
+    "draft": _l("Draft"),
+    "analysing": _l("Analysing"),
+    "in_review": _l("In review"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "failed": _l("Failed"),
+    "withdrawn": _l("Withdrawn"),
+}
 
 
 def _name_in(table: dict[str, Any]) -> Callable[[str], str]:
@@ -72,10 +102,14 @@ def _name_in(table: dict[str, Any]) -> Callable[[str], str]:
 
 def template_helpers() -> dict[str, Any]:
     """Names of roles, statuses, task types and actions in the current language."""
-    return {"role_name": _name_in(ROLE_NAMES), "corpus_status_name": _name_in(CORPUS_STATUS_NAMES),
-            "task_type_name": _name_in(TASK_TYPE_NAMES), "action_name": _name_in(ACTION_NAMES),
-            "release_state_name": _name_in(RELEASE_STATE_NAMES),
-            "current_locale": current_language}
+    return {
+        "role_name": _name_in(ROLE_NAMES),
+        "corpus_status_name": _name_in(CORPUS_STATUS_NAMES),
+        "task_type_name": _name_in(TASK_TYPE_NAMES),
+        "action_name": _name_in(ACTION_NAMES),
+        "release_state_name": _name_in(RELEASE_STATE_NAMES),
+        "current_locale": current_language,
+    }
 
 
 def current_language() -> str:

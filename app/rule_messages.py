@@ -32,21 +32,21 @@ _RULES: dict[str, Any] = {
     "unsure_flag": _l('The field "unsure" must be true or false.'),
     "ner_shape": _l('The answer must be {"spans": [[start, end, "label"], …]}.'),
     "too_many_spans": _l("An answer may have at most %(limit)d spans."),
-    "span_shape": _l('Span %(number)d must be [start, end, "label"] with whole-number '
-                     'offsets.'),
+    "span_shape": _l('Span %(number)d must be [start, end, "label"] with whole-number offsets.'),
     "span_bounds": _l("Span %(number)d must satisfy 0 ≤ start < end ≤ %(length)d."),
     "duplicate_span": _l("The span [%(start)d, %(end)d) “%(label)s” is marked twice."),
-    "overlapping_spans": _l("The spans [%(start)d, %(end)d) and [%(other_start)d, "
-                            "%(other_end)d) overlap."),
+    "overlapping_spans": _l(
+        "The spans [%(start)d, %(end)d) and [%(other_start)d, %(other_end)d) overlap."
+    ),
     "clean_shape": _l('The answer must be {"text": "…", "flags": […]}.'),
     "text_too_long": _l("The text may have at most %(limit)d characters."),
     "unknown_flag": _l("“%(flag)s” is not a cleaning flag."),
-    "empty_text_unflagged": _l("The text may be empty only when the item is flagged as junk "
-                               "or duplicate."),
+    "empty_text_unflagged": _l(
+        "The text may be empty only when the item is flagged as junk or duplicate."
+    ),
     "bbox_shape": _l('The answer must be {"boxes": [[x, y, width, height, "label"], …]}.'),
     "too_many_boxes": _l("An answer may have at most %(limit)d boxes."),
-    "box_shape": _l('Box %(number)d must be [x, y, width, height, "label"] with finite '
-                    'numbers.'),
+    "box_shape": _l('Box %(number)d must be [x, y, width, height, "label"] with finite numbers.'),
     "box_size": _l("Box %(number)d must have a positive width and height."),
     "box_negative": _l("Box %(number)d starts left of or above the image."),
     "box_outside": _l("Box %(number)d reaches outside the %(width)d × %(height)d image."),
@@ -56,8 +56,7 @@ _RULES: dict[str, Any] = {
     "object_key": _l("The upload reference is not valid."),
     "object_sha256": _l("The upload's checksum must be 64 hexadecimal digits."),
     "object_content_type": _l("“%(content_type)s” uploads are not accepted; use PNG or JPEG."),
-    "gold_answer_shape": _l("A stored %(type)s answer has the wrong shape and cannot be "
-                            "scored."),
+    "gold_answer_shape": _l("A stored %(type)s answer has the wrong shape and cannot be scored."),
 }
 
 _LINE_ERRORS: dict[str, Any] = {

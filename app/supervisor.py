@@ -101,8 +101,20 @@ def web_command(port: str) -> list[str]:
     """
     workers = os.environ.get("WANBIAO_WEB_WORKERS", str(2 * (os.cpu_count() or 1)))
     threads = os.environ.get("WANBIAO_WEB_THREADS", "1")
-    return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-            "--workers", workers, "--threads", threads, "--timeout", "600", "wsgi:app"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        workers,
+        "--threads",
+        threads,
+        "--timeout",
+        "600",
+        "wsgi:app",
+    ]
 
 
 def serve() -> int:

@@ -89,9 +89,14 @@ def percentile(values: list[float], pct: float) -> float | None:
 class Client:
     """One keep-alive connection to gunicorn with a bearer token; reconnects when closed."""
 
-    RETRYABLE = (http.client.RemoteDisconnected, http.client.CannotSendRequest,
-                 http.client.BadStatusLine, ConnectionResetError, BrokenPipeError,
-                 ConnectionRefusedError)
+    RETRYABLE = (
+        http.client.RemoteDisconnected,
+        http.client.CannotSendRequest,
+        http.client.BadStatusLine,
+        ConnectionResetError,
+        BrokenPipeError,
+        ConnectionRefusedError,
+    )
 
     def __init__(self, port: int, token: str, timeout: float = HTTP_TIMEOUT) -> None:
         self.port, self.timeout = port, timeout
@@ -115,8 +120,7 @@ class Client:
             headers["Content-Length"] = str(len(payload))
         for attempt in range(3):
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
-                                                       timeout=self.timeout)
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             try:
                 started = time.perf_counter()
                 self.conn.request(method, path, body=payload or None, headers=headers)
@@ -139,10 +143,11 @@ class Client:
     def upload(self, path: str, file_path: Path, name: str) -> tuple[int, bytes]:
         """Stream a multipart upload of ``file_path`` (never held in memory)."""
         boundary = "----wanbiaobench" + secrets.token_hex(8)
-        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n"
-                f"{name}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                f"filename=\"{file_path.name}\"\r\nContent-Type: application/x-ndjson\r\n\r\n"
-                ).encode()
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\n'
+            f'{name}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{file_path.name}"\r\nContent-Type: application/x-ndjson\r\n\r\n'
+        ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
         length = len(head) + file_path.stat().st_size + len(tail)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=SETUP_TIMEOUT)
@@ -177,8 +182,14 @@ class Stack:
 
     def spawn(self, args: list[str], env: dict[str, str], log_name: str) -> subprocess.Popen[bytes]:
         with open(self.tmp / log_name, "ab") as out:
-            proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out,  # noqa: S603
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=env,
+                stdout=out,  # noqa: S603
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.procs.append(proc)
         return proc
 
@@ -246,14 +257,26 @@ def wait_http(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -
 
 
 def write_corpus(path: Path, n: int) -> None:
-    subjects = ["户籍办理", "医保报销", "企业开办", "公积金提取", "不动产登记", "社保转移",
-                "营业执照", "出入境证件", "道路运输许可", "中小学招生"]
+    subjects = [
+        "户籍办理",
+        "医保报销",
+        "企业开办",
+        "公积金提取",
+        "不动产登记",
+        "社保转移",
+        "营业执照",
+        "出入境证件",
+        "道路运输许可",
+        "中小学招生",
+    ]
     rng = random.Random(7)
     with open(path, "w", encoding="utf-8") as out:
         for i in range(n):
             subject = subjects[i % len(subjects)]
-            text = (f"第{i + 1}条：市民咨询{subject}事项，窗口编号{rng.randrange(1, 99)}，"
-                    f"要求在{rng.randrange(1, 30)}个工作日内答复。")
+            text = (
+                f"第{i + 1}条：市民咨询{subject}事项，窗口编号{rng.randrange(1, 99)}，"
+                f"要求在{rng.randrange(1, 30)}个工作日内答复。"
+            )
             out.write(json.dumps({"text": text}, ensure_ascii=False))
             out.write("\n")
 
@@ -271,11 +294,10 @@ def make_accounts(app: Any, experts: int) -> tuple[str, list[str]]:
     from app.accounts.organizations import create_organization
     from app.accounts.services import create_user, issue_api_token
 
-    body = f"91340100{secrets.randbelow(10 ** 9):09d}"
+    body = f"91340100{secrets.randbelow(10**9):09d}"
     with app.app_context():
         org = create_organization("基准测试数据公司", body + uscc_check(body), "合肥", None)
-        create_user("vendor@bench.cn", PASSWORD, "vendor", name="vendor",
-                    organization_id=org.id)
+        create_user("vendor@bench.cn", PASSWORD, "vendor", name="vendor", organization_id=org.id)
         vendor = issue_api_token("vendor@bench.cn")
         tokens = []
         for i in range(experts):
@@ -297,8 +319,15 @@ class LoadStats:
     reconnects: int = 0
 
 
-def expert_loop(port: int, token: str, project: int, think: float, deadline: float,
-                stats: LoadStats, rng: random.Random) -> None:
+def expert_loop(
+    port: int,
+    token: str,
+    project: int,
+    think: float,
+    deadline: float,
+    stats: LoadStats,
+    rng: random.Random,
+) -> None:
     client = Client(port, token)
     try:
         # Experts arrive spread over one think time (or 100 ms), not all in the same instant.
@@ -320,8 +349,9 @@ def expert_loop(port: int, token: str, project: int, think: float, deadline: flo
             if think:
                 time.sleep(think)
             body = {"result": {"label": rng.choice(LABELS)}, "client_uuid": str(uuid.uuid4())}
-            status, data, elapsed = client.request("POST", f"/api/v1/tasks/{task_id}/annotations",
-                                                   body)
+            status, data, elapsed = client.request(
+                "POST", f"/api/v1/tasks/{task_id}/annotations", body
+            )
             if status == 201:
                 stats.submit.append(elapsed)
                 stats.annotation_ids.append(int(json.loads(data)["id"]))
@@ -342,33 +372,64 @@ def verify(app: Any, project_id: int, annotation_ids: list[int]) -> tuple[int, i
     from app.models import Annotation, Assignment
 
     with app.app_context():
-        per_item = select(Annotation.item_id, func.count().label("c")).where(
-            Annotation.project_id == project_id).group_by(Annotation.item_id).subquery()
-        over_overlap = db.session.scalar(
-            select(func.coalesce(func.sum(per_item.c.c - OVERLAP), 0))
-            .where(per_item.c.c > OVERLAP)) or 0
-        per_pair = select(func.count().label("c")).where(
-            Annotation.project_id == project_id).group_by(
-            Annotation.item_id, Annotation.annotator_id).subquery()
-        same_expert = db.session.scalar(
-            select(func.coalesce(func.sum(per_pair.c.c - 1), 0)).where(per_pair.c.c > 1)) or 0
-        per_task = select(func.count().label("c")).where(
-            Assignment.project_id == project_id,
-            Assignment.status.in_(("leased", "submitted"))).group_by(Assignment.task_id).subquery()
-        over_slots = db.session.scalar(
-            select(func.coalesce(func.sum(per_task.c.c - OVERLAP), 0))
-            .where(per_task.c.c > OVERLAP)) or 0
-        stored = db.session.scalar(
-            select(func.count()).where(Annotation.project_id == project_id)) or 0
+        per_item = (
+            select(Annotation.item_id, func.count().label("c"))
+            .where(Annotation.project_id == project_id)
+            .group_by(Annotation.item_id)
+            .subquery()
+        )
+        over_overlap = (
+            db.session.scalar(
+                select(func.coalesce(func.sum(per_item.c.c - OVERLAP), 0)).where(
+                    per_item.c.c > OVERLAP
+                )
+            )
+            or 0
+        )
+        per_pair = (
+            select(func.count().label("c"))
+            .where(Annotation.project_id == project_id)
+            .group_by(Annotation.item_id, Annotation.annotator_id)
+            .subquery()
+        )
+        same_expert = (
+            db.session.scalar(
+                select(func.coalesce(func.sum(per_pair.c.c - 1), 0)).where(per_pair.c.c > 1)
+            )
+            or 0
+        )
+        per_task = (
+            select(func.count().label("c"))
+            .where(
+                Assignment.project_id == project_id, Assignment.status.in_(("leased", "submitted"))
+            )
+            .group_by(Assignment.task_id)
+            .subquery()
+        )
+        over_slots = (
+            db.session.scalar(
+                select(func.coalesce(func.sum(per_task.c.c - OVERLAP), 0)).where(
+                    per_task.c.c > OVERLAP
+                )
+            )
+            or 0
+        )
+        stored = (
+            db.session.scalar(select(func.count()).where(Annotation.project_id == project_id)) or 0
+        )
         found: set[int] = set()
         unique_ids = sorted(set(annotation_ids))
         for start in range(0, len(unique_ids), 1000):
-            chunk = unique_ids[start:start + 1000]
+            chunk = unique_ids[start : start + 1000]
             found.update(db.session.scalars(select(Annotation.id).where(Annotation.id.in_(chunk))))
         db.session.remove()
     lost = len(unique_ids) - len(found)
-    detail = {"answers_over_overlap": int(over_overlap), "same_expert_twice": int(same_expert),
-              "leases_over_overlap": int(over_slots), "annotations_stored": int(stored)}
+    detail = {
+        "answers_over_overlap": int(over_overlap),
+        "same_expert_twice": int(same_expert),
+        "leases_over_overlap": int(over_slots),
+        "annotations_stored": int(stored),
+    }
     return int(over_overlap + same_expert + over_slots), lost, detail
 
 
@@ -400,11 +461,26 @@ def start_stack(args: argparse.Namespace, stack: Stack) -> tuple[Any, int, int]:
                 time.sleep(0.2)
     env = dict(os.environ)
     port = free_port()
-    gunicorn = stack.spawn([sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
-                            "--threads", str(args.threads), "--timeout", "600",
-                            "--worker-class",
-                            "gthread" if args.threads > 1 else args.worker_class,
-                            "--bind", f"127.0.0.1:{port}", "wsgi:app"], env, "gunicorn.log")
+    gunicorn = stack.spawn(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--timeout",
+            "600",
+            "--worker-class",
+            "gthread" if args.threads > 1 else args.worker_class,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        env,
+        "gunicorn.log",
+    )
     wait_http(port, gunicorn)
     log(f"gunicorn on 127.0.0.1:{port}")
     return app, port, gunicorn.pid
@@ -416,8 +492,11 @@ def start_consumer(stack: Stack) -> None:
     Started earlier it would sit idle while the accounts are made, and Huey's idle back-off
     (up to 10 s between polls) would then be measured as ingestion time.
     """
-    proc = stack.spawn([sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey",
-                        "-w", "1"], dict(os.environ), "huey.log")
+    proc = stack.spawn(
+        [sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey", "-w", "1"],
+        dict(os.environ),
+        "huey.log",
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if "consumer started" in (stack.tmp / "huey.log").read_text(errors="replace").lower():
@@ -453,9 +532,18 @@ def import_corpus(vendor: Client, corpus_file: Path) -> tuple[int, dict[str, flo
 
 def create_project(vendor: Client, corpus_id: int) -> tuple[int, float]:
     started = time.perf_counter()
-    status, data, _ = vendor.request("POST", "/api/v1/projects", {
-        "name": "基准分类", "corpus_id": corpus_id, "type": "classify", "labels": LABELS,
-        "overlap": OVERLAP, "instructions": "选择最合适的类别"})
+    status, data, _ = vendor.request(
+        "POST",
+        "/api/v1/projects",
+        {
+            "name": "基准分类",
+            "corpus_id": corpus_id,
+            "type": "classify",
+            "labels": LABELS,
+            "overlap": OVERLAP,
+            "instructions": "选择最合适的类别",
+        },
+    )
     project_s = time.perf_counter() - started
     if status != 201:
         raise RuntimeError(f"project creation answered {status}: {data[:300]!r}")
@@ -464,16 +552,21 @@ def create_project(vendor: Client, corpus_id: int) -> tuple[int, float]:
     return project_id, project_s
 
 
-def run_experts(port: int, tokens: list[str], first: int, project_id: int, think: float,
-                deadline: float) -> tuple[LoadStats, float]:
+def run_experts(
+    port: int, tokens: list[str], first: int, project_id: int, think: float, deadline: float
+) -> tuple[LoadStats, float]:
     """One client process: a thread per expert until the deadline; (stats, its CPU seconds)."""
     sys.setswitchinterval(0.0005)  # many I/O-bound threads: hand the GIL over promptly
     stats = LoadStats()
     cpu_before = time.process_time()
-    threads = [threading.Thread(target=expert_loop, daemon=True,
-                                args=(port, token, project_id, think, deadline, stats,
-                                      random.Random(first + i)))
-               for i, token in enumerate(tokens)]
+    threads = [
+        threading.Thread(
+            target=expert_loop,
+            daemon=True,
+            args=(port, token, project_id, think, deadline, stats, random.Random(first + i)),
+        )
+        for i, token in enumerate(tokens)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -484,23 +577,28 @@ def run_experts(port: int, tokens: list[str], first: int, project_id: int, think
     return stats, time.process_time() - cpu_before
 
 
-def drive(args: argparse.Namespace, port: int, gunicorn_pid: int, tokens: list[str],
-          project_id: int) -> tuple[LoadStats, float, float, float]:
+def drive(
+    args: argparse.Namespace, port: int, gunicorn_pid: int, tokens: list[str], project_id: int
+) -> tuple[LoadStats, float, float, float]:
     """E experts for the duration, spread over ``--client-procs`` processes (200 browsers are
     not one Python process: a single client process's GIL queue would be measured as server
     latency). Returns (stats, elapsed seconds, gunicorn CPU seconds, client CPU seconds)."""
     think = args.think_ms / 1000
     procs = max(1, min(args.client_procs, len(tokens)))
-    log(f"{args.experts} experts in {procs} client processes, think {args.think_ms} ms, "
-        f"for {args.duration} s")
+    log(
+        f"{args.experts} experts in {procs} client processes, think {args.think_ms} ms, "
+        f"for {args.duration} s"
+    )
     cpu_before = tree_cpu_seconds(gunicorn_pid)
     started = time.perf_counter()
     deadline = time.monotonic() + args.duration
     share = -(-len(tokens) // procs)
     context = multiprocessing.get_context("fork")  # clients need none of the app's state
     with ProcessPoolExecutor(max_workers=procs, mp_context=context) as pool:
-        futures = [pool.submit(run_experts, port, tokens[i:i + share], i, project_id, think,
-                               deadline) for i in range(0, len(tokens), share)]
+        futures = [
+            pool.submit(run_experts, port, tokens[i : i + share], i, project_id, think, deadline)
+            for i in range(0, len(tokens), share)
+        ]
         results = [future.result() for future in futures]
     elapsed = time.perf_counter() - started
     server_cpu = tree_cpu_seconds(gunicorn_pid) - cpu_before
@@ -513,9 +611,11 @@ def drive(args: argparse.Namespace, port: int, gunicorn_pid: int, tokens: list[s
         stats.no_more_tasks += part.no_more_tasks
         stats.reconnects += part.reconnects
     client_cpu = sum(cpu for _part, cpu in results)
-    log(f"{len(stats.claim)} claims, {len(stats.submit)} submits in {elapsed:.1f} s "
+    log(
+        f"{len(stats.claim)} claims, {len(stats.submit)} submits in {elapsed:.1f} s "
         f"({len(stats.submit) / elapsed:.1f}/s); gunicorn CPU {server_cpu:.1f} s, clients "
-        f"{client_cpu:.1f} s; errors {dict(stats.errors)}; reconnects {stats.reconnects}")
+        f"{client_cpu:.1f} s; errors {dict(stats.errors)}; reconnects {stats.reconnects}"
+    )
     return stats, elapsed, server_cpu, client_cpu
 
 
@@ -538,12 +638,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     var = tmp / "var"
     var.mkdir()
     # Before any app import: app.jobs builds its Huey queue from WANBIAO_VAR_DIR/HUEY_URL.
-    os.environ.update({
-        "WANBIAO_VAR_DIR": str(var), "WANBIAO_HUEY_URL": f"sqlite:///{var / 'huey.db'}",
-        "DATABASE_URL": (f"sqlite:///{tmp / 'bench.db'}" if args.db == "sqlite"
-                         else args.postgres_url),
-        "WANBIAO_SECRET_KEY": secrets.token_urlsafe(48), "WANBIAO_S3_ACCESS_KEY": S3_ACCESS,
-        "WANBIAO_S3_SECRET_KEY": S3_SECRET, "WANBIAO_S3_BUCKET": "wanbiao-bench"})
+    os.environ.update(
+        {
+            "WANBIAO_VAR_DIR": str(var),
+            "WANBIAO_HUEY_URL": f"sqlite:///{var / 'huey.db'}",
+            "DATABASE_URL": (
+                f"sqlite:///{tmp / 'bench.db'}" if args.db == "sqlite" else args.postgres_url
+            ),
+            "WANBIAO_SECRET_KEY": secrets.token_urlsafe(48),
+            "WANBIAO_S3_ACCESS_KEY": S3_ACCESS,
+            "WANBIAO_S3_SECRET_KEY": S3_SECRET,
+            "WANBIAO_S3_BUCKET": "wanbiao-bench",
+        }
+    )
     stack = Stack(tmp)
     try:
         app, port, gunicorn_pid = start_stack(args, stack)
@@ -556,8 +663,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         start_consumer(stack)
         corpus_id, imported = import_corpus(vendor, corpus_file)
         project_id, project_s = create_project(vendor, corpus_id)
-        stats, elapsed, server_cpu, client_cpu = drive(args, port, gunicorn_pid, tokens,
-                                                       project_id)
+        stats, elapsed, server_cpu, client_cpu = drive(args, port, gunicorn_pid, tokens, project_id)
         list_ms, list_cold_ms = time_task_list(vendor, project_id)
         log(f"first task page: {list_ms} ms (cold {list_cold_ms} ms)")
         vendor.close()
@@ -569,16 +675,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             db.engine.dispose()
         submits = len(stats.submit)
         return {
-            "db": args.db, "tasks": args.tasks, "experts": args.experts,
+            "db": args.db,
+            "tasks": args.tasks,
+            "experts": args.experts,
             "think_ms": args.think_ms,
             "claim_p50_ms": percentile(stats.claim, 50),
             "claim_p99_ms": percentile(stats.claim, 99),
             "submit_p99_ms": percentile(stats.submit, 99),
             "throughput_per_s": round(submits / elapsed, 2),
-            "duplicates": duplicates, "lost": lost,
+            "duplicates": duplicates,
+            "lost": lost,
             # Items *and their tasks* (issue 4): upload + ingestion + project creation.
-            "import_items_per_s": round(
-                imported["items"] / (imported["import_s"] + project_s), 1),
+            "import_items_per_s": round(imported["items"] / (imported["import_s"] + project_s), 1),
             "list_first_page_ms": list_ms,
             # Extra figures (SECURITY.md asks for p95 too); the keys above are the contract.
             "claim_p95_ms": percentile(stats.claim, 95),
@@ -586,18 +694,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "submit_p95_ms": percentile(stats.submit, 95),
             "claim_max_ms": percentile(stats.claim, 100),
             "submit_max_ms": percentile(stats.submit, 100),
-            "claims": len(stats.claim), "submits": submits,
-            "errors": dict(stats.errors), "reconnects": stats.reconnects,
-            "upload_s": round(imported["upload_s"], 2), "import_s": round(imported["import_s"], 2),
-            "project_create_s": round(project_s, 2), "list_first_page_cold_ms": list_cold_ms,
+            "claims": len(stats.claim),
+            "submits": submits,
+            "errors": dict(stats.errors),
+            "reconnects": stats.reconnects,
+            "upload_s": round(imported["upload_s"], 2),
+            "import_s": round(imported["import_s"], 2),
+            "project_create_s": round(project_s, 2),
+            "list_first_page_cold_ms": list_cold_ms,
             "duration_s": round(elapsed, 1),
             "server_cpu_ms_per_cycle": round(server_cpu * 1000 / submits, 2) if submits else None,
             "client_cpu_ms_per_cycle": round(client_cpu * 1000 / submits, 2) if submits else None,
             "client_procs": args.client_procs,
             "gunicorn": f"{args.workers}x{args.threads} "
-                        f"{'gthread' if args.threads > 1 else args.worker_class}",
+            f"{'gthread' if args.threads > 1 else args.worker_class}",
             "cpus": os.cpu_count(),
-            "loadavg_1m": round(os.getloadavg()[0], 2), **detail,
+            "loadavg_1m": round(os.getloadavg()[0], 2),
+            **detail,
         }
     finally:
         log("stopping gunicorn, consumer and weed")
@@ -615,18 +728,36 @@ def main() -> None:
     parser.add_argument("--experts", type=int, default=16)
     parser.add_argument("--think-ms", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=30.0)
-    parser.add_argument("--postgres-url", default=os.environ.get("WANBIAO_BENCH_POSTGRES_URL",
-                                                                 DEFAULT_PG),
-                        help="database whose public schema is WIPED (never the test database)")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
-                        help="gunicorn worker processes (default: two per core, as make run)")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="gunicorn threads per worker (default 1, as make run)")
-    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"),
-                        help="gunicorn worker class (default sync, as make run; gthread keeps "
-                             "connections alive; more than one thread always means gthread)")
-    parser.add_argument("--client-procs", type=int, default=4,
-                        help="client processes the simulated experts are spread over")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("WANBIAO_BENCH_POSTGRES_URL", DEFAULT_PG),
+        help="database whose public schema is WIPED (never the test database)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1),
+        help="gunicorn worker processes (default: two per core, as make run)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="gunicorn threads per worker (default 1, as make run)",
+    )
+    parser.add_argument(
+        "--worker-class",
+        default="sync",
+        choices=("sync", "gthread"),
+        help="gunicorn worker class (default sync, as make run; gthread keeps "
+        "connections alive; more than one thread always means gthread)",
+    )
+    parser.add_argument(
+        "--client-procs",
+        type=int,
+        default=4,
+        help="client processes the simulated experts are spread over",
+    )
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir and logs")
     args = parser.parse_args()
     if not 1 <= args.tasks <= 5_000_000 or not 1 <= args.experts <= 2000:

@@ -53,10 +53,14 @@ def _resident_id(rng: random.Random) -> Sample:
 def _phone(rng: random.Random) -> Sample:
     mobile = rng.choice(["139", "186", "151", "177", "198", "135"]) + _digits(rng, 8)
     forms = [
-        mobile, f"+86 {mobile[:3]} {mobile[3:7]} {mobile[7:]}",
-        f"{mobile[:3]}-{mobile[3:7]}-{mobile[7:]}", f"0086{mobile}", f"0551-6{_digits(rng, 7)}",
+        mobile,
+        f"+86 {mobile[:3]} {mobile[3:7]} {mobile[7:]}",
+        f"{mobile[:3]}-{mobile[3:7]}-{mobile[7:]}",
+        f"0086{mobile}",
+        f"0551-6{_digits(rng, 7)}",
         f"(0551)6{_digits(rng, 3)} {_digits(rng, 4)}",
-        f"0551-6{_digits(rng, 7)}转8{_digits(rng, 3)}", f"010-8{_digits(rng, 7)}",
+        f"0551-6{_digits(rng, 7)}转8{_digits(rng, 3)}",
+        f"010-8{_digits(rng, 7)}",
     ]
     return rng.choice(["联系电话", "手机", "电话:", "联系方式", "座机"]), rng.choice(forms)
 
@@ -69,8 +73,9 @@ def _luhn_complete(body: str) -> str:
 
 
 def _bank_card(rng: random.Random) -> Sample:
-    number = _luhn_complete(rng.choice(["622202", "621700", "622848", "623668"])
-                            + _digits(rng, rng.choice([9, 12])))
+    number = _luhn_complete(
+        rng.choice(["622202", "621700", "622848", "623668"]) + _digits(rng, rng.choice([9, 12]))
+    )
     if rng.random() < 0.4:
         number = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
     return rng.choice(["银行卡号", "开户账号", "卡号:", "收款账户"]), number
@@ -83,8 +88,13 @@ def _uscc(rng: random.Random) -> Sample:
 
 
 def _passport(rng: random.Random) -> Sample:
-    value = rng.choice([f"E{_digits(rng, 8)}", f"E{rng.choice('ABCDEFGH')}{_digits(rng, 7)}",
-                        f"G{_digits(rng, 8)}"])
+    value = rng.choice(
+        [
+            f"E{_digits(rng, 8)}",
+            f"E{rng.choice('ABCDEFGH')}{_digits(rng, 7)}",
+            f"G{_digits(rng, 8)}",
+        ]
+    )
     return rng.choice(["护照号码", "护照号:", "(护照"]), value
 
 
@@ -96,18 +106,26 @@ def _permit(rng: random.Random) -> Sample:
 def _plate(rng: random.Random) -> Sample:
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     city = rng.choice("ABCDEFGHJKLMNPRS")
-    value = rng.choice([
-        f"皖{city}{_digits(rng, 5)}", f"皖{city}{rng.choice(letters)}{_digits(rng, 4)}",
-        f"皖{city}D{_digits(rng, 5)}", f"皖{city}{_digits(rng, 5)}F",
-    ])
+    value = rng.choice(
+        [
+            f"皖{city}{_digits(rng, 5)}",
+            f"皖{city}{rng.choice(letters)}{_digits(rng, 4)}",
+            f"皖{city}D{_digits(rng, 5)}",
+            f"皖{city}{_digits(rng, 5)}F",
+        ]
+    )
     return rng.choice(["车牌号", "号牌号码为", "车辆"]), value
 
 
 def _address(rng: random.Random) -> Sample:
     road = rng.choice(["长江西路", "黄山路", "金寨路", "望江东路", "宁国路", "繁华大道", "淮河路"])
     tail = f"{road}{rng.randint(1, 999)}号" + rng.choice(
-        ["", f"{rng.randint(1, 30)}栋{rng.randint(1, 4)}单元{rng.randint(101, 3302)}室",
-         f"{rng.randint(1, 20)}幢{rng.randint(101, 1802)}室"])
+        [
+            "",
+            f"{rng.randint(1, 30)}栋{rng.randint(1, 4)}单元{rng.randint(101, 3302)}室",
+            f"{rng.randint(1, 20)}幢{rng.randint(101, 1802)}室",
+        ]
+    )
     if rng.random() < 0.25:
         tail = rng.choice(["杨婆村", "三河村", "小岗村"]) + rng.choice(["三组", "五组", "12组"])
         return rng.choice(["住址:安徽省肥西县三河镇", "家住凤阳县小溪河镇"]), tail
@@ -134,10 +152,17 @@ def _url(rng: random.Random) -> Sample:
 
 
 GENERATORS: dict[str, Callable[[random.Random], Sample]] = {
-    "CN_RESIDENT_ID": _resident_id, "CN_PHONE": _phone, "CN_BANK_CARD": _bank_card,
-    "CN_USCC": _uscc, "CN_PASSPORT": _passport, "CN_HK_MACAU_PERMIT": _permit,
-    "CN_LICENSE_PLATE": _plate, "CN_ADDRESS": _address, "EMAIL_ADDRESS": _email,
-    "IP_ADDRESS": _ip, "URL": _url,
+    "CN_RESIDENT_ID": _resident_id,
+    "CN_PHONE": _phone,
+    "CN_BANK_CARD": _bank_card,
+    "CN_USCC": _uscc,
+    "CN_PASSPORT": _passport,
+    "CN_HK_MACAU_PERMIT": _permit,
+    "CN_LICENSE_PLATE": _plate,
+    "CN_ADDRESS": _address,
+    "EMAIL_ADDRESS": _email,
+    "IP_ADDRESS": _ip,
+    "URL": _url,
 }
 
 BOILERPLATE = [
@@ -163,8 +188,11 @@ def structured_benchmark(rng: random.Random) -> tuple[dict[str, float], int]:
     found = analyze_batch(texts)
     recall: dict[str, float] = {}
     for kind in GENERATORS:
-        hits = [any(f.entity_type == k and f.start <= s and e <= f.end for f in fs)
-                for fs, (k, s, e) in zip(found, golds, strict=True) if k == kind]
+        hits = [
+            any(f.entity_type == k and f.start <= s and e <= f.end for f in fs)
+            for fs, (k, s, e) in zip(found, golds, strict=True)
+            if k == kind
+        ]
         recall[kind] = round(sum(hits) / len(hits), 4)
     clean = analyze_batch(sentences + BOILERPLATE)
     false_alarms = sum(f.entity_type != "PERSON" for fs in clean for f in fs)
@@ -189,8 +217,9 @@ def throughput(texts: list[str], profile: str) -> float:
 def person_scores(profile: str) -> dict[str, float]:
     """Covered recall, exact recall and precision of ``PERSON`` on the two news test sets."""
     test_dir = NER_DATA_DIR / "test"
-    scores = evaluate_files([test_dir / "msra_test.jsonl", test_dir / "peoples_daily_test.jsonl"],
-                            profile=profile)
+    scores = evaluate_files(
+        [test_dir / "msra_test.jsonl", test_dir / "peoples_daily_test.jsonl"], profile=profile
+    )
     result = {}
     for stem, key in (("msra_test", "msra"), ("peoples_daily_test", "pd")):
         row = scores[stem]["PERSON"].as_dict()

@@ -69,7 +69,7 @@ def _fresh_database(kind: str, url: str | None) -> str:
 
 def _bulk(model: Any, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model), rows[start:start + CHUNK])
+        db.session.execute(insert(model), rows[start : start + CHUNK])
 
 
 def _simulate(n_items: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -87,37 +87,99 @@ def build_project(n_items: int) -> int:
     org = Organization(name="基准公司", uscc="91340100MA2TDEM8K4", city="合肥")
     db.session.add(org)
     db.session.flush()
-    people = [User(email=f"e{i}@bench.cn", name=f"专家{i}", role="expert", domains=[],
-                   password_hash="!", session_nonce="x") for i in range(EXPERTS + 1)]
+    people = [
+        User(
+            email=f"e{i}@bench.cn",
+            name=f"专家{i}",
+            role="expert",
+            domains=[],
+            password_hash="!",
+            session_nonce="x",
+        )
+        for i in range(EXPERTS + 1)
+    ]
     db.session.add_all(people)
     db.session.flush()
-    corpus = Corpus(organization_id=org.id, name="基准", file_format="jsonl",
-                    original_filename="b.jsonl", object_key="bench", size_bytes=0, sha256="0",
-                    status="ready", created_by_id=people[-1].id)
+    corpus = Corpus(
+        organization_id=org.id,
+        name="基准",
+        file_format="jsonl",
+        original_filename="b.jsonl",
+        object_key="bench",
+        size_bytes=0,
+        sha256="0",
+        status="ready",
+        created_by_id=people[-1].id,
+    )
     db.session.add(corpus)
     db.session.flush()
     first_item = 1
-    _bulk(Item, [{"id": first_item + i, "corpus_id": corpus.id, "seq": i + 1,
-                  "sha256": f"{i:064d}", "text": f"第{i}条"} for i in range(n_items)])
-    project = Project(organization_id=org.id, corpus_id=corpus.id, name="基准项目",
-                      task_type="classify", labels=LABELS, overlap=EXPERTS, lease_seconds=1800,
-                      created_by_id=people[-1].id)
+    _bulk(
+        Item,
+        [
+            {
+                "id": first_item + i,
+                "corpus_id": corpus.id,
+                "seq": i + 1,
+                "sha256": f"{i:064d}",
+                "text": f"第{i}条",
+            }
+            for i in range(n_items)
+        ],
+    )
+    project = Project(
+        organization_id=org.id,
+        corpus_id=corpus.id,
+        name="基准项目",
+        task_type="classify",
+        labels=LABELS,
+        overlap=EXPERTS,
+        lease_seconds=1800,
+        created_by_id=people[-1].id,
+    )
     db.session.add(project)
     db.session.flush()
-    _bulk(Task, [{"id": first_item + i, "project_id": project.id, "item_id": first_item + i,
-                  "slots_taken": 0, "answers": 0} for i in range(n_items)])
+    _bulk(
+        Task,
+        [
+            {
+                "id": first_item + i,
+                "project_id": project.id,
+                "item_id": first_item + i,
+                "slots_taken": 0,
+                "answers": 0,
+            }
+            for i in range(n_items)
+        ],
+    )
     answered, labels = _simulate(n_items, np.random.default_rng(7))
     experts, items = np.nonzero(answered)
     stamp = utcnow()
     assignments, annotations = [], []
     for n, (e, i) in enumerate(zip(experts.tolist(), items.tolist(), strict=True), start=1):
-        assignments.append({"id": n, "task_id": first_item + i, "project_id": project.id,
-                            "annotator_id": people[e].id, "status": "submitted",
-                            "leased_at": stamp, "lease_expires_at": stamp})
-        annotations.append({"id": n, "assignment_id": n, "task_id": first_item + i,
-                            "project_id": project.id, "item_id": first_item + i,
-                            "annotator_id": people[e].id, "client_uuid": f"{n:036d}",
-                            "result": {"label": LABELS[labels[e, i]]}})
+        assignments.append(
+            {
+                "id": n,
+                "task_id": first_item + i,
+                "project_id": project.id,
+                "annotator_id": people[e].id,
+                "status": "submitted",
+                "leased_at": stamp,
+                "lease_expires_at": stamp,
+            }
+        )
+        annotations.append(
+            {
+                "id": n,
+                "assignment_id": n,
+                "task_id": first_item + i,
+                "project_id": project.id,
+                "item_id": first_item + i,
+                "annotator_id": people[e].id,
+                "client_uuid": f"{n:036d}",
+                "result": {"label": LABELS[labels[e, i]]},
+            }
+        )
     _bulk(Assignment, assignments)
     _bulk(Annotation, annotations)
     db.session.commit()
@@ -132,8 +194,13 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get("WANBIAO_BENCH_POSTGRES_URL"))
     args = parser.parse_args()
     url = _fresh_database(args.db, args.postgres_url)
-    app = create_app({"SECRET_KEY": "benchmark-only-" + "x" * 32,
-                      "SQLALCHEMY_DATABASE_URI": url, "HUEY_IMMEDIATE": True})
+    app = create_app(
+        {
+            "SECRET_KEY": "benchmark-only-" + "x" * 32,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "HUEY_IMMEDIATE": True,
+        }
+    )
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
@@ -150,16 +217,40 @@ def _timed(function: Any, *args: Any) -> tuple[Any, float]:
 
 def _add_answers(project_id: int, count: int) -> None:
     """``count`` more answers from the spare expert, as if submitted since the last report."""
-    spare = db.session.scalar(text("SELECT max(id) FROM \"user\""))
+    spare = db.session.scalar(text('SELECT max(id) FROM "user"'))
     first = db.session.scalar(text("SELECT max(id) FROM annotation")) + 1
     stamp = utcnow()
-    _bulk(Assignment, [{"id": first + n, "task_id": n + 1, "project_id": project_id,
-                        "annotator_id": spare, "status": "submitted", "leased_at": stamp,
-                        "lease_expires_at": stamp} for n in range(count)])
-    _bulk(Annotation, [{"id": first + n, "assignment_id": first + n, "task_id": n + 1,
-                        "project_id": project_id, "item_id": n + 1, "annotator_id": spare,
-                        "client_uuid": f"new{first + n:033d}",
-                        "result": {"label": LABELS[n % len(LABELS)]}} for n in range(count)])
+    _bulk(
+        Assignment,
+        [
+            {
+                "id": first + n,
+                "task_id": n + 1,
+                "project_id": project_id,
+                "annotator_id": spare,
+                "status": "submitted",
+                "leased_at": stamp,
+                "lease_expires_at": stamp,
+            }
+            for n in range(count)
+        ],
+    )
+    _bulk(
+        Annotation,
+        [
+            {
+                "id": first + n,
+                "assignment_id": first + n,
+                "task_id": n + 1,
+                "project_id": project_id,
+                "item_id": n + 1,
+                "annotator_id": spare,
+                "client_uuid": f"new{first + n:033d}",
+                "result": {"label": LABELS[n % len(LABELS)]},
+            }
+            for n in range(count)
+        ],
+    )
     db.session.commit()
 
 
@@ -176,19 +267,26 @@ def _measure(project_id: int, kind: str) -> dict[str, Any]:
     after, after_s = _timed(refresh_report, project_id)
     computed, compute_s = _timed(compute_report, project)
     loaded, load_s = _timed(load_answers, project)
-    _, ds_s = _timed(lambda: dawid_skene(loaded.triples, len(LABELS),
-                                         n_items=loaded.item_ids.size))
+    _, ds_s = _timed(lambda: dawid_skene(loaded.triples, len(LABELS), n_items=loaded.item_ids.size))
     page_s = max(_timed(list_items, project, ItemQuery(sort, 1))[1] for sort in SORTS)
     payload = after.payload
-    return {"db": kind, "answers": computed.answers, "report_s": again_s,
-            "report_first_s": first_s, "report_after_new_s": after_s,
-            "compute_cold_s": cold_s,
-            "lines_written_first": first.payload["item_lines"]["inserted"],
-            "lines_written_after_new": payload["item_lines"]["updated"]
-            + payload["item_lines"]["inserted"],
-            "compute_s": compute_s, "load_s": load_s, "dawid_skene_s": ds_s,
-            "items_page_s": page_s, "alpha": computed.alpha,
-            "review_total": payload.get("review_total")}
+    return {
+        "db": kind,
+        "answers": computed.answers,
+        "report_s": again_s,
+        "report_first_s": first_s,
+        "report_after_new_s": after_s,
+        "compute_cold_s": cold_s,
+        "lines_written_first": first.payload["item_lines"]["inserted"],
+        "lines_written_after_new": payload["item_lines"]["updated"]
+        + payload["item_lines"]["inserted"],
+        "compute_s": compute_s,
+        "load_s": load_s,
+        "dawid_skene_s": ds_s,
+        "items_page_s": page_s,
+        "alpha": computed.alpha,
+        "review_total": payload.get("review_total"),
+    }
 
 
 if __name__ == "__main__":

@@ -60,10 +60,14 @@ def write_documents(path: Path, count: int) -> None:
             parts = [f"关于{subject}有关事项的通知（第{number + 1}号）。"]
             if number % 5 == 0:
                 name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=2))
-                parts.append(f"来信人{name}，联系电话139{rng.randrange(10**8):08d}，反映{subject}问题。")
+                parts.append(
+                    f"来信人{name}，联系电话139{rng.randrange(10**8):08d}，反映{subject}问题。"
+                )
             while sum(map(len, parts)) < 480:
-                parts.append(f"各县区有关部门要按照{subject}工作要求，优化办理流程，"
-                             f"在{rng.randrange(3, 30)}个工作日内完成办理并公开结果。")
+                parts.append(
+                    f"各县区有关部门要按照{subject}工作要求，优化办理流程，"
+                    f"在{rng.randrange(3, 30)}个工作日内完成办理并公开结果。"
+                )
             out.write(json.dumps({"text": "".join(parts)}, ensure_ascii=False) + "\n")
 
 
@@ -72,15 +76,24 @@ def make_people(app: Any) -> dict[str, str]:
     from app.accounts.organizations import create_organization
     from app.accounts.services import create_user, issue_api_token
 
-    body = f"11340100{secrets.randbelow(10 ** 9):09d}"
+    body = f"11340100{secrets.randbelow(10**9):09d}"
     tokens = {}
     with app.app_context():
-        org = create_organization("合肥市档案馆", body + stack_tools.uscc_check(body), "合肥",
-                                  None, "publisher", "档案局")
-        for role, email in (("publisher", "publisher@bench.cn"),
-                            ("auditor", "reviewer@bench.cn"), ("auditor", "approver@bench.cn")):
-            create_user(email, PASSWORD, role, name=email.split("@")[0],
-                        organization_id=org.id if role == "publisher" else None)
+        org = create_organization(
+            "合肥市档案馆", body + stack_tools.uscc_check(body), "合肥", None, "publisher", "档案局"
+        )
+        for role, email in (
+            ("publisher", "publisher@bench.cn"),
+            ("auditor", "reviewer@bench.cn"),
+            ("auditor", "approver@bench.cn"),
+        ):
+            create_user(
+                email,
+                PASSWORD,
+                role,
+                name=email.split("@")[0],
+                organization_id=org.id if role == "publisher" else None,
+            )
             tokens[email.split("@")[0]] = issue_api_token(email)
     return tokens
 
@@ -120,8 +133,9 @@ class RssSampler(threading.Thread):
         return round(self.peak_kb / 1024, 1)
 
 
-def call(client: Any, method: str, path: str, body: Any = None,
-         expect: tuple[int, ...] = (200,)) -> Any:
+def call(
+    client: Any, method: str, path: str, body: Any = None, expect: tuple[int, ...] = (200,)
+) -> Any:
     status, data, _ = client.request(method, path, body)
     if status not in expect:
         raise RuntimeError(f"{method} {path} answered {status}: {data[:300]!r}")
@@ -153,12 +167,19 @@ def review_sample(reviewer: Any, release_id: int, residual: bool = False) -> int
             return saved
         for entry in waiting:
             doc = call(reviewer, "GET", f"/api/v1/releases/{release_id}/documents/{entry['id']}")
-            decisions = [{**{k: f[k] for k in ("start", "end", "entity_type")},
-                          "decision": "add" if residual else "accept"}
-                         for f in (doc["residual_findings"] if residual else doc["findings"])]
-            call(reviewer, "POST",
-                 f"/api/v1/releases/{release_id}/documents/{entry['id']}/decisions",
-                 {"decisions": decisions, "done": not residual})
+            decisions = [
+                {
+                    **{k: f[k] for k in ("start", "end", "entity_type")},
+                    "decision": "add" if residual else "accept",
+                }
+                for f in (doc["residual_findings"] if residual else doc["findings"])
+            ]
+            call(
+                reviewer,
+                "POST",
+                f"/api/v1/releases/{release_id}/documents/{entry['id']}/decisions",
+                {"decisions": decisions, "done": not residual},
+            )
             saved += 1
 
 
@@ -177,17 +198,22 @@ def copy_out(app: Any, release: dict[str, Any], out: Path) -> None:
                     handle.write(chunk)
 
 
-def drive(app: Any, port: int, tokens: dict[str, str], corpus_file: Path,
-          out: Path | None) -> dict[str, Any]:
+def drive(
+    app: Any, port: int, tokens: dict[str, str], corpus_file: Path, out: Path | None
+) -> dict[str, Any]:
     """The release flow through the API; returns the timings."""
     Client = stack_tools.Client
     publisher = Client(port, tokens["publisher"], timeout=stack_tools.SETUP_TIMEOUT)
     reviewer, approver = Client(port, tokens["reviewer"]), Client(port, tokens["approver"])
     started = time.perf_counter()
     corpus_id, imported = stack_tools.import_corpus(publisher, corpus_file)
-    release = call(publisher, "POST", "/api/v1/releases",
-                   {"corpus_id": corpus_id, "title": "基准发布", "licence": "CC BY 4.0"},
-                   expect=(201,))
+    release = call(
+        publisher,
+        "POST",
+        "/api/v1/releases",
+        {"corpus_id": corpus_id, "title": "基准发布", "licence": "CC BY 4.0"},
+        expect=(201,),
+    )
     release_id, marks = release["id"], {"import_s": imported["import_s"]}
     call(publisher, "POST", f"/api/v1/releases/{release_id}/analyse", expect=(202,))
     release = wait_state(publisher, release_id, {"in_review", "failed"})
@@ -219,16 +245,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="wanbiao-release-bench-"))
     var = tmp / "var"
     var.mkdir()
-    os.environ.update({
-        "WANBIAO_VAR_DIR": str(var), "WANBIAO_HUEY_URL": f"sqlite:///{var / 'huey.db'}",
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-        "WANBIAO_SECRET_KEY": secrets.token_urlsafe(48),
-        "WANBIAO_S3_ACCESS_KEY": stack_tools.S3_ACCESS,
-        "WANBIAO_S3_SECRET_KEY": stack_tools.S3_SECRET, "WANBIAO_S3_BUCKET": "wanbiao-bench"})
+    os.environ.update(
+        {
+            "WANBIAO_VAR_DIR": str(var),
+            "WANBIAO_HUEY_URL": f"sqlite:///{var / 'huey.db'}",
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+            "WANBIAO_SECRET_KEY": secrets.token_urlsafe(48),
+            "WANBIAO_S3_ACCESS_KEY": stack_tools.S3_ACCESS,
+            "WANBIAO_S3_SECRET_KEY": stack_tools.S3_SECRET,
+            "WANBIAO_S3_BUCKET": "wanbiao-bench",
+        }
+    )
     stack = stack_tools.Stack(tmp)
     try:
-        stack_args = argparse.Namespace(db="sqlite", workers=args.workers, threads=1,
-                                        worker_class="sync")
+        stack_args = argparse.Namespace(
+            db="sqlite", workers=args.workers, threads=1, worker_class="sync"
+        )
         app, port, gunicorn_pid = stack_tools.start_stack(stack_args, stack)
         tokens = make_people(app)
         corpus_file = Path(args.documents) if args.documents else tmp / "documents.jsonl"
@@ -241,13 +273,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sampler.done.set()
         release = result["release"]
         return {
-            "documents": release["documents"], "chars": release["characters"],
+            "documents": release["documents"],
+            "chars": release["characters"],
             "docs_per_s": round(release["documents"] / result["published_s"], 1),
-            "peak_rss_mb": sampler.peak_mb, "reviewed": result["reviewed"],
+            "peak_rss_mb": sampler.peak_mb,
+            "reviewed": result["reviewed"],
             "import_s": round(result["import_s"], 1),
             "analysed_s": round(result["analysed_s"], 1),
             "approved_s": round(result["approved_s"], 1),
-            "published_s": round(result["published_s"], 1), "cpus": os.cpu_count(),
+            "published_s": round(result["published_s"], 1),
+            "cpus": os.cpu_count(),
             "loadavg_1m": round(os.getloadavg()[0], 2),
         }
     finally:
@@ -260,8 +295,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=100_000,
-                        help="documents to generate (ignored with --documents)")
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=100_000,
+        help="documents to generate (ignored with --documents)",
+    )
     parser.add_argument("--documents", help="a JSONL file of documents (field text)")
     parser.add_argument("--out", help="directory that receives the published files")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")

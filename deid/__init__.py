@@ -9,5 +9,11 @@ from deid.engine import analyze, analyze_batch
 from deid.findings import Finding
 
 __all__ = [
-    "OPERATORS", "Finding", "Policy", "Redaction", "analyze", "analyze_batch", "anonymize",
+    "OPERATORS",
+    "Finding",
+    "Policy",
+    "Redaction",
+    "analyze",
+    "analyze_batch",
+    "anonymize",
 ]

@@ -20,14 +20,33 @@ from deid.findings import Finding
 from deid.recognizers import DEFAULT_ENTITIES
 
 TYPE_TAGS: Mapping[str, str] = {
-    "PERSON": "姓名", "CN_RESIDENT_ID": "身份证号", "CN_PHONE": "电话", "CN_BANK_CARD": "银行卡号",
-    "CN_USCC": "统一社会信用代码", "CN_PASSPORT": "护照号", "CN_HK_MACAU_PERMIT": "港澳通行证号",
-    "CN_LICENSE_PLATE": "车牌号", "CN_ADDRESS": "地址", "EMAIL_ADDRESS": "邮箱",
-    "IP_ADDRESS": "IP地址", "URL": "网址", "ORG": "机构", "LOC": "地点",
+    "PERSON": "姓名",
+    "CN_RESIDENT_ID": "身份证号",
+    "CN_PHONE": "电话",
+    "CN_BANK_CARD": "银行卡号",
+    "CN_USCC": "统一社会信用代码",
+    "CN_PASSPORT": "护照号",
+    "CN_HK_MACAU_PERMIT": "港澳通行证号",
+    "CN_LICENSE_PLATE": "车牌号",
+    "CN_ADDRESS": "地址",
+    "EMAIL_ADDRESS": "邮箱",
+    "IP_ADDRESS": "IP地址",
+    "URL": "网址",
+    "ORG": "机构",
+    "LOC": "地点",
 }
 # Numbers keep their last four characters when masked; everything else its first character.
-KEEP_LAST_FOUR = frozenset({"CN_RESIDENT_ID", "CN_PHONE", "CN_BANK_CARD", "CN_USCC",
-                            "CN_PASSPORT", "CN_HK_MACAU_PERMIT", "IP_ADDRESS"})
+KEEP_LAST_FOUR = frozenset(
+    {
+        "CN_RESIDENT_ID",
+        "CN_PHONE",
+        "CN_BANK_CARD",
+        "CN_USCC",
+        "CN_PASSPORT",
+        "CN_HK_MACAU_PERMIT",
+        "IP_ADDRESS",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -97,7 +116,10 @@ def remove(original: str, entity_type: str, policy: Policy) -> str:
 
 
 OPERATORS: dict[str, Operator] = {
-    "replace": replace_with_tag, "mask": mask, "pseudonym": pseudonym, "remove": remove,
+    "replace": replace_with_tag,
+    "mask": mask,
+    "pseudonym": pseudonym,
+    "remove": remove,
 }
 
 
@@ -139,8 +161,9 @@ def merge_regions(findings: Sequence[Finding]) -> list[Finding]:
         last = regions[-1] if regions else None
         if last is not None and finding.start < last.end:
             best = last if last.score >= finding.score else finding
-            regions[-1] = Finding(last.start, max(last.end, finding.end), best.entity_type,
-                                  best.score)
+            regions[-1] = Finding(
+                last.start, max(last.end, finding.end), best.entity_type, best.score
+            )
         else:
             regions.append(finding)
     return regions
@@ -165,14 +188,21 @@ def anonymize(text: str, findings: Sequence[Finding], policy: Policy | None = No
         name = policy.operator_for(region.entity_type)
         if name not in OPERATORS:
             raise ValueError(f"unknown operator {name!r}; known: {sorted(OPERATORS)}")
-        replacement = OPERATORS[name](text[region.start : region.end], region.entity_type,
-                                      policy)
+        replacement = OPERATORS[name](text[region.start : region.end], region.entity_type, policy)
         parts.append(text[cursor : region.start])
         offset_map.extend(range(new_length, new_length + region.start - cursor))
         new_length += region.start - cursor
         offset_map.extend([new_length] * (region.end - region.start))
-        operations.append(Operation(region.start, region.end, new_length,
-                                    new_length + len(replacement), region.entity_type, name))
+        operations.append(
+            Operation(
+                region.start,
+                region.end,
+                new_length,
+                new_length + len(replacement),
+                region.entity_type,
+                name,
+            )
+        )
         parts.append(replacement)
         new_length += len(replacement)
         cursor = region.end

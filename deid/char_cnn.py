@@ -80,8 +80,11 @@ def convolve(inputs: Floats, kernel: Floats, bias: Floats, dilation: int = 1) ->
     out_channels, _, width = kernel.shape
     reach = (width // 2) * dilation
     padded = np.zeros((len(inputs) + 2 * reach, width * out_channels), dtype=np.float32)
-    np.matmul(inputs, kernel.transpose(1, 2, 0).reshape(kernel.shape[1], width * out_channels),
-              out=padded[reach : reach + len(inputs)])
+    np.matmul(
+        inputs,
+        kernel.transpose(1, 2, 0).reshape(kernel.shape[1], width * out_channels),
+        out=padded[reach : reach + len(inputs)],
+    )
     result = np.broadcast_to(bias, (len(inputs), out_channels)).copy()
     for k in range(width):
         shift = k * dilation
@@ -133,7 +136,8 @@ class CharCnn:
         boundary = codes == BOUNDARY
         hidden = char_attributes(codes, patterns)
         for number, (kernel, bias, dilation) in enumerate(
-                zip(self.kernels, self.biases, self.dilations, strict=True)):
+            zip(self.kernels, self.biases, self.dilations, strict=True)
+        ):
             if number == 0:
                 width = self.embedding.shape[1]
                 layer = convolve(hidden, kernel[:, width:, :], bias, dilation)
@@ -171,10 +175,14 @@ class CharCnn:
         for number, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
             weights[f"conv{number}"], weights[f"bias{number}"] = kernel, bias
         stored: dict[str, npt.NDArray[np.generic]] = {
-            name: value.astype(np.float16) for name, value in weights.items()}
-        stored.update(chars=self.chars.astype(np.int32), attributes=np.array(ATTRIBUTES),
-                      dilations=np.array(self.dilations, dtype=np.int32),
-                      residual=np.array(self.residual))
+            name: value.astype(np.float16) for name, value in weights.items()
+        }
+        stored.update(
+            chars=self.chars.astype(np.int32),
+            attributes=np.array(ATTRIBUTES),
+            dilations=np.array(self.dilations, dtype=np.int32),
+            residual=np.array(self.residual),
+        )
         np.savez_compressed(path, allow_pickle=False, **stored)
 
     @classmethod
@@ -185,11 +193,15 @@ class CharCnn:
             if int(stored["attributes"]) != ATTRIBUTES or "dilations" not in stored:
                 raise ValueError(f"{path}: trained with other attributes; retrain")
             dilations = tuple(int(d) for d in stored["dilations"])
-            weights = {name: stored[name].astype(np.float32)
-                       for name in ("embedding", "output", "bias_out")}
-            return cls(chars=stored["chars"].astype(np.int64),
-                       kernels=tuple(stored[f"conv{n}"].astype(np.float32)
-                                     for n in range(len(dilations))),
-                       biases=tuple(stored[f"bias{n}"].astype(np.float32)
-                                    for n in range(len(dilations))),
-                       dilations=dilations, residual=bool(stored["residual"]), **weights)
+            weights = {
+                name: stored[name].astype(np.float32)
+                for name in ("embedding", "output", "bias_out")
+            }
+            return cls(
+                chars=stored["chars"].astype(np.int64),
+                kernels=tuple(stored[f"conv{n}"].astype(np.float32) for n in range(len(dilations))),
+                biases=tuple(stored[f"bias{n}"].astype(np.float32) for n in range(len(dilations))),
+                dilations=dilations,
+                residual=bool(stored["residual"]),
+                **weights,
+            )

@@ -91,8 +91,7 @@ def uscc_check_char(first17: str) -> str:
     if len(first17) != 17:
         raise ValueError("a USCC body is 17 characters")
     try:
-        total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS,
-                                                              strict=True))
+        total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     except ValueError as error:
         raise ValueError(f"character outside the GB 32100-2015 alphabet in {first17!r}") from error
     return USCC_ALPHABET[(31 - total % 31) % 31]

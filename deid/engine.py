@@ -66,8 +66,9 @@ NAME_THRESHOLD = 0.2
 NETWORK_MIX = 0.5
 
 
-def load_name_tagger(model_path: Path = MODEL_PATH,
-                     network_path: Path = NETWORK_PATH) -> NameTagger:
+def load_name_tagger(
+    model_path: Path = MODEL_PATH, network_path: Path = NETWORK_PATH
+) -> NameTagger:
     """Load the shipped name tagger from ``model_path`` with the character CNN of
     ``network_path`` averaged in (``NETWORK_MIX``).
 
@@ -96,9 +97,16 @@ class LazyTokenArtifacts(NlpArtifacts):
     sentence with jieba used to cost more than everything else together.
     """
 
-    def __init__(self, *, text: str, tokenizer: Language,
-                 name_spans: list[tuple[int, int, float]],
-                 nlp_engine: Any, language: str, judged: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        text: str,
+        tokenizer: Language,
+        name_spans: list[tuple[int, int, float]],
+        nlp_engine: Any,
+        language: str,
+        judged: bool = False,
+    ) -> None:
         self._text = text
         self._tokenizer = tokenizer
         self._language = language
@@ -108,8 +116,15 @@ class LazyTokenArtifacts(NlpArtifacts):
         self._keywords: list[str] | None = None
         self.name_spans = name_spans
         self.name_spans_judged = judged
-        super().__init__(entities=[], tokens=None, tokens_indices=[],  # type: ignore[arg-type]
-                         lemmas=[], nlp_engine=nlp_engine, language=language, scores=[])
+        super().__init__(
+            entities=[],
+            tokens=None,  # type: ignore[arg-type]
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=nlp_engine,
+            language=language,
+            scores=[],
+        )
 
     @staticmethod
     def set_keywords(nlp_engine: Any, lemmas: list[str], language: str) -> list[str]:
@@ -160,9 +175,11 @@ class LazyTokenArtifacts(NlpArtifacts):
         if self._keywords is None:
             engine = self.nlp_engine
             self._keywords = [
-                lemma.lower() for lemma in self.lemmas
+                lemma.lower()
+                for lemma in self.lemmas
                 if not engine.is_stopword(lemma, self._language)
-                and not engine.is_punct(lemma, self._language)]
+                and not engine.is_punct(lemma, self._language)
+            ]
         return self._keywords
 
     @keywords.setter
@@ -177,13 +194,15 @@ class FixedRecognizerRegistry(RecognizerRegistry):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._chosen: dict[tuple[str, tuple[str, ...] | None, bool],
-                           list[EntityRecognizer]] = {}
+        self._chosen: dict[tuple[str, tuple[str, ...] | None, bool], list[EntityRecognizer]] = {}
 
-    def get_recognizers(self, language: str, entities: list[str] | None = None,
-                        all_fields: bool = False,
-                        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
-                        ) -> list[EntityRecognizer]:
+    def get_recognizers(
+        self,
+        language: str,
+        entities: list[str] | None = None,
+        all_fields: bool = False,
+        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+    ) -> list[EntityRecognizer]:
         """Presidio's choice, remembered per (language, entities, all_fields)."""
         if ad_hoc_recognizers:
             return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
@@ -208,10 +227,14 @@ class SkipUncontextualAnalyzer(AnalyzerEngine):
     have context words (the name and address recognizers have none): same output, without
     deep-copying every name finding of every sentence."""
 
-    def _enhance_using_context(self, text: str, raw_results: list[RecognizerResult],
-                               nlp_artifacts: NlpArtifacts,
-                               recognizers: list[EntityRecognizer],
-                               context: list[str] | None = None) -> list[RecognizerResult]:
+    def _enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
         with_context = [r for r in recognizers if r.context]
         ids = {r.id for r in with_context}
         key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
@@ -220,7 +243,8 @@ class SkipUncontextualAnalyzer(AnalyzerEngine):
         if not mine:
             return rest
         enhanced: list[RecognizerResult] = super()._enhance_using_context(
-            text, mine, nlp_artifacts, with_context, context)
+            text, mine, nlp_artifacts, with_context, context
+        )
         return enhanced + rest
 
 
@@ -229,13 +253,19 @@ class TaggingNlpEngine(SpacyNlpEngine):
     hands out lazily segmented tokens (jieba for ``zh``, spaCy's rules for ``en``); lemma =
     token text (Chinese has no inflection), so Presidio's context words match the tokens."""
 
-    def __init__(self, tokenizers: dict[str, Language], tagger: NameTagger,
-                 name_threshold: float = NAME_THRESHOLD, name_grow: float = NAME_GROW,
-                 judge: SpanJudge | None = None) -> None:
+    def __init__(
+        self,
+        tokenizers: dict[str, Language],
+        tagger: NameTagger,
+        name_threshold: float = NAME_THRESHOLD,
+        name_grow: float = NAME_GROW,
+        judge: SpanJudge | None = None,
+    ) -> None:
         super().__init__(
             models=[{"lang_code": lang, "model_name": f"deid-{lang}"} for lang in tokenizers],
             ner_model_configuration=NerModelConfiguration(
-                model_to_presidio_entity_mapping={"PER": "PERSON"}, default_score=0.85),
+                model_to_presidio_entity_mapping={"PER": "PERSON"}, default_score=0.85
+            ),
         )
         self.pipelines = dict(tokenizers)
         self.nlp = self.pipelines  # type: ignore[assignment]
@@ -256,7 +286,11 @@ class TaggingNlpEngine(SpacyNlpEngine):
         return not any(c.isalnum() for c in word)
 
     def process_batch(  # type: ignore[override]
-        self, texts: Iterable[str], language: str, batch_size: int = 64, n_process: int = 1,
+        self,
+        texts: Iterable[str],
+        language: str,
+        batch_size: int = 64,
+        n_process: int = 1,
         as_tuples: bool = False,
     ) -> Iterator[tuple[str, NlpArtifacts]]:
         """Tag ``texts`` for names a chunk at a time; yield ``(text, artifacts)`` in order."""
@@ -270,8 +304,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
                 chunk, size = [], 0
         yield from self._artifacts_of(chunk, language)
 
-    def _artifacts_of(self, texts: list[str],
-                      language: str) -> Iterator[tuple[str, NlpArtifacts]]:
+    def _artifacts_of(self, texts: list[str], language: str) -> Iterator[tuple[str, NlpArtifacts]]:
         judge = self.judge if language == "zh" and texts else None
         if judge is not None:
             spans = judge.kept(texts, self.tagger.outputs(texts))
@@ -287,17 +320,31 @@ class TaggingNlpEngine(SpacyNlpEngine):
         [(_, artifacts)] = list(self._artifacts_of([text], language))
         return artifacts
 
-    def _artifacts(self, text: str, names: list[tuple[int, int, float]],
-                   language: str, judged: bool = False) -> NlpArtifacts:
-        return LazyTokenArtifacts(text=text, tokenizer=self.pipelines[language],
-                                  name_spans=names, nlp_engine=self, language=language,
-                                  judged=judged)
+    def _artifacts(
+        self, text: str, names: list[tuple[int, int, float]], language: str, judged: bool = False
+    ) -> NlpArtifacts:
+        return LazyTokenArtifacts(
+            text=text,
+            tokenizer=self.pipelines[language],
+            name_spans=names,
+            nlp_engine=self,
+            language=language,
+            judged=judged,
+        )
 
 
 _ENGLISH_PATTERN_RECOGNIZERS = (
-    CreditCardRecognizer, CryptoRecognizer, IbanRecognizer, IpRecognizer, UrlRecognizer,
-    UsBankRecognizer, UsItinRecognizer, UsLicenseRecognizer, UsPassportRecognizer,
-    UsSsnRecognizer, MedicalLicenseRecognizer,
+    CreditCardRecognizer,
+    CryptoRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    UrlRecognizer,
+    UsBankRecognizer,
+    UsItinRecognizer,
+    UsLicenseRecognizer,
+    UsPassportRecognizer,
+    UsSsnRecognizer,
+    MedicalLicenseRecognizer,
 )
 
 
@@ -307,9 +354,12 @@ def _english_recognizers() -> list[Any]:
     return [cls() for cls in _ENGLISH_PATTERN_RECOGNIZERS] + [AsciiEmailRecognizer("en")]
 
 
-def build_analyzer(model_path: Path = MODEL_PATH, profile: str = "default",
-                   network_path: Path = NETWORK_PATH,
-                   judge_path: Path | None = JUDGE_PATH) -> AnalyzerEngine:
+def build_analyzer(
+    model_path: Path = MODEL_PATH,
+    profile: str = "default",
+    network_path: Path = NETWORK_PATH,
+    judge_path: Path | None = JUDGE_PATH,
+) -> AnalyzerEngine:
     """Build the ``AnalyzerEngine`` for ``zh`` (the Chinese recognizers of ``profile``, opt-in
     ``ORG``/``LOC``) and ``en`` (Presidio's pattern recognizers).  The default profile has
     the span judge decide on the tagger's candidates; ``recall`` keeps every tagger span
@@ -329,12 +379,12 @@ def build_analyzer(model_path: Path = MODEL_PATH, profile: str = "default",
     recognizers += _english_recognizers()
     for recognizer in recognizers:
         recognizer.load()
-    registry = FixedRecognizerRegistry(recognizers=recognizers,
-                                       supported_languages=list(LANGUAGES))
-    return SkipUncontextualAnalyzer(registry=registry,
-                                    nlp_engine=TaggingNlpEngine(tokenizers, tagger,
-                                                                judge=judge),
-                                    supported_languages=list(LANGUAGES))
+    registry = FixedRecognizerRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
+    return SkipUncontextualAnalyzer(
+        registry=registry,
+        nlp_engine=TaggingNlpEngine(tokenizers, tagger, judge=judge),
+        supported_languages=list(LANGUAGES),
+    )
 
 
 _ENGINES: dict[str, AnalyzerEngine] = {}
@@ -364,10 +414,20 @@ def _entities_for(language: str, entities: Iterable[str] | None) -> list[str]:
     return get_engine().get_supported_entities(language="en")
 
 
-def _findings(engine: AnalyzerEngine, norm: NormalizedText, artifacts: NlpArtifacts,
-              language: str, entities: list[str]) -> list[Finding]:
-    results = engine.analyze(norm.text, language=language, entities=entities,
-                             nlp_artifacts=artifacts, score_threshold=REPORT_THRESHOLD)
+def _findings(
+    engine: AnalyzerEngine,
+    norm: NormalizedText,
+    artifacts: NlpArtifacts,
+    language: str,
+    entities: list[str],
+) -> list[Finding]:
+    results = engine.analyze(
+        norm.text,
+        language=language,
+        entities=entities,
+        nlp_artifacts=artifacts,
+        score_threshold=REPORT_THRESHOLD,
+    )
     found = []
     for result in results:
         start, end = norm.to_original(result.start, result.end)
@@ -375,8 +435,9 @@ def _findings(engine: AnalyzerEngine, norm: NormalizedText, artifacts: NlpArtifa
     return resolve_overlaps(found)
 
 
-def analyze(text: str, language: str = "zh", entities: Iterable[str] | None = None,
-            profile: str = "default") -> list[Finding]:
+def analyze(
+    text: str, language: str = "zh", entities: Iterable[str] | None = None, profile: str = "default"
+) -> list[Finding]:
     """Find personal information in ``text``.
 
     Input: any string (full-width digits and letters are read as ASCII, NFKC).  Output:
@@ -390,10 +451,14 @@ def analyze(text: str, language: str = "zh", entities: Iterable[str] | None = No
     return analyze_batch([text], language, entities, profile=profile)[0]
 
 
-def analyze_batch(texts: Iterable[str], language: str = "zh",
-                  entities: Iterable[str] | None = None, batch_size: int = 64,
-                  profile: str = "default",
-                  analyzer: AnalyzerEngine | None = None) -> list[list[Finding]]:
+def analyze_batch(
+    texts: Iterable[str],
+    language: str = "zh",
+    entities: Iterable[str] | None = None,
+    batch_size: int = 64,
+    profile: str = "default",
+    analyzer: AnalyzerEngine | None = None,
+) -> list[list[Finding]]:
     """``analyze`` for many texts, tokenizing and tagging them together with ``nlp.pipe``.
 
     Returns one list of findings per input text, in input order.  Raises as ``analyze``.
@@ -403,15 +468,21 @@ def analyze_batch(texts: Iterable[str], language: str = "zh",
     wanted = _entities_for(language, entities)
     engine = analyzer if analyzer is not None else get_engine(profile)
     originals = list(texts)
-    pieces = [(number, offset, piece) for number, text in enumerate(originals)
-              for offset, piece in split_for_analysis(text)]
+    pieces = [
+        (number, offset, piece)
+        for number, text in enumerate(originals)
+        for offset, piece in split_for_analysis(text)
+    ]
     normalized = [normalize(piece) for _, _, piece in pieces]
     artifacts: Iterator[tuple[str, NlpArtifacts]] = engine.nlp_engine.process_batch(
-        [n.text for n in normalized], language=language, batch_size=batch_size)
+        [n.text for n in normalized], language=language, batch_size=batch_size
+    )
     found: list[list[Finding]] = [[] for _ in originals]
     for (number, offset, _), norm, (_, art) in zip(pieces, normalized, artifacts, strict=True):
-        found[number] += [Finding(f.start + offset, f.end + offset, f.entity_type, f.score)
-                          for f in _findings(engine, norm, art, language, wanted)]
+        found[number] += [
+            Finding(f.start + offset, f.end + offset, f.entity_type, f.score)
+            for f in _findings(engine, norm, art, language, wanted)
+        ]
     return [resolve_overlaps(f) for f in found]
 
 

@@ -7,9 +7,18 @@ from dataclasses import dataclass
 # When two types claim the same characters with equal scores, the earlier type wins: a
 # checksum-valid resident ID that happens to pass Luhn is an ID, not a bank card.
 TYPE_PRIORITY = (
-    "CN_RESIDENT_ID", "CN_USCC", "CN_BANK_CARD", "CN_PHONE", "CN_PASSPORT",
-    "CN_HK_MACAU_PERMIT", "CN_LICENSE_PLATE", "EMAIL_ADDRESS", "URL", "IP_ADDRESS",
-    "CN_ADDRESS", "PERSON",
+    "CN_RESIDENT_ID",
+    "CN_USCC",
+    "CN_BANK_CARD",
+    "CN_PHONE",
+    "CN_PASSPORT",
+    "CN_HK_MACAU_PERMIT",
+    "CN_LICENSE_PLATE",
+    "EMAIL_ADDRESS",
+    "URL",
+    "IP_ADDRESS",
+    "CN_ADDRESS",
+    "PERSON",
 )
 
 
@@ -29,8 +38,11 @@ class Finding:
 
 
 def _rank(finding: Finding) -> tuple[float, int, int]:
-    priority = (TYPE_PRIORITY.index(finding.entity_type)
-                if finding.entity_type in TYPE_PRIORITY else len(TYPE_PRIORITY))
+    priority = (
+        TYPE_PRIORITY.index(finding.entity_type)
+        if finding.entity_type in TYPE_PRIORITY
+        else len(TYPE_PRIORITY)
+    )
     return (-finding.score, priority, finding.start - finding.end)
 
 

@@ -36,22 +36,46 @@ _UNICODE_END = 0x110000
 
 # Templates: tuples of offsets whose characters are hashed together.
 NGRAM_TEMPLATES: tuple[tuple[int, ...], ...] = (
-    (-3,), (-2,), (-1,), (0,), (1,), (2,), (3,),
-    (-3, -2), (-2, -1), (-1, 0), (0, 1), (1, 2), (2, 3), (-1, 1),
-    (-2, -1, 0), (-1, 0, 1), (0, 1, 2),
+    (-3,),
+    (-2,),
+    (-1,),
+    (0,),
+    (1,),
+    (2,),
+    (3,),
+    (-3, -2),
+    (-2, -1),
+    (-1, 0),
+    (0, 1),
+    (1, 2),
+    (2, 3),
+    (-1, 1),
+    (-2, -1, 0),
+    (-1, 0, 1),
+    (0, 1, 2),
 )
 # Extra templates over small per-character codes (surname flags, character classes) and the
 # dictionary patterns of ``Lexicon`` (which words of jieba's dictionary start, end or run
 # through the character; which of its person names do).
-CLASS_TEMPLATES = ("surname", "chartype", "translit", "words", "names",
-                   "given_1", "given_2", "given_surname")
+CLASS_TEMPLATES = (
+    "surname",
+    "chartype",
+    "translit",
+    "words",
+    "names",
+    "given_1",
+    "given_2",
+    "given_surname",
+)
 TEMPLATE_COUNT = len(NGRAM_TEMPLATES) + len(CLASS_TEMPLATES) + 1  # + bias
 
 Codes = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float32]
 
-_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
-                         0x27D4EB2F165667C5], dtype=np.uint64)
+_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
+    dtype=np.uint64,
+)
 
 
 def _lookup_table(chars: set[str]) -> npt.NDArray[np.uint8]:
@@ -127,8 +151,11 @@ class Lexicon:
     @classmethod
     def from_words(cls, words: list[str], names: list[str]) -> Lexicon:
         """Build the key tables from word and name lists."""
-        return cls({n: _word_keys(words, n) for n in (2, 3, 4)},
-                   {n: _word_keys(names, n) for n in (2, 3)}, _given_name_levels(words, names))
+        return cls(
+            {n: _word_keys(words, n) for n in (2, 3, 4)},
+            {n: _word_keys(names, n) for n in (2, 3)},
+            _given_name_levels(words, names),
+        )
 
     def patterns(self, codes: Codes, positions: Codes) -> tuple[npt.NDArray[np.uint64], ...]:
         """Two bit patterns per position: which dictionary words, and which names, of each
@@ -138,8 +165,9 @@ class Lexicon:
         return word_bits, name_bits
 
     @staticmethod
-    def _bits(table: dict[int, npt.NDArray[np.uint64]], codes: Codes,
-              positions: Codes) -> npt.NDArray[np.uint64]:
+    def _bits(
+        table: dict[int, npt.NDArray[np.uint64]], codes: Codes, positions: Codes
+    ) -> npt.NDArray[np.uint64]:
         bits = np.zeros(len(positions), dtype=np.uint64)
         if not len(positions):
             return bits
@@ -162,7 +190,7 @@ def _given_name_levels(words: list[str], names: list[str]) -> npt.NDArray[np.uin
     ``names`` (after the surname) and ``words``."""
     in_names: dict[str, int] = {}
     for name in names:
-        for char in name[surname_length(name, 0):]:
+        for char in name[surname_length(name, 0) :]:
             in_names[char] = in_names.get(char, 0) + 1
     in_words: dict[str, int] = {}
     for word in words:
@@ -188,18 +216,28 @@ def jieba_lexicon() -> Lexicon:
     """jieba's dictionary as a ``Lexicon``: words it counts (not tagged as person names) and
     its person names (tags nr, nrfg, nrt) of 2–3 characters that start with a surname."""
     freq, tags = jieba_tables()
-    words = [w for w, n in freq.items() if n and 2 <= len(w) <= 4
-             and tags.get(w) not in {"nr", "nrfg", "nrt"}]
-    names = [w for w, t in tags.items() if t in {"nr", "nrfg", "nrt"} and 2 <= len(w) <= 3
-             and surname_length(w, 0) and surname_length(w, 0) < len(w)]
+    words = [
+        w
+        for w, n in freq.items()
+        if n and 2 <= len(w) <= 4 and tags.get(w) not in {"nr", "nrfg", "nrt"}
+    ]
+    names = [
+        w
+        for w, t in tags.items()
+        if t in {"nr", "nrfg", "nrt"}
+        and 2 <= len(w) <= 3
+        and surname_length(w, 0)
+        and surname_length(w, 0) < len(w)
+    ]
     return Lexicon.from_words(words, names)
 
 
 Patterns = tuple[npt.NDArray[np.uint64], ...]
 
 
-def feature_rows(codes: Codes, positions: Codes, table_bits: int,
-                 patterns: Patterns | None = None) -> npt.NDArray[np.intp]:
+def feature_rows(
+    codes: Codes, positions: Codes, table_bits: int, patterns: Patterns | None = None
+) -> npt.NDArray[np.intp]:
     """Hashed feature row of every template at each of ``positions`` of ``codes``:
     an array of shape ``(len(positions), TEMPLATE_COUNT)`` with values below
     ``2 ** table_bits``.  ``patterns``: ``jieba_lexicon().patterns(codes, positions)`` if
@@ -292,8 +330,9 @@ class NameTagger:
         codes, _ = encode(texts)
         positions = text_positions(codes)
         patterns = jieba_lexicon().patterns(codes, positions)
-        linear = _softmax(self.weights[feature_rows(codes, positions, self.table_bits, patterns)]
-                          .sum(axis=1)).astype(np.float32)
+        linear = _softmax(
+            self.weights[feature_rows(codes, positions, self.table_bits, patterns)].sum(axis=1)
+        ).astype(np.float32)
         scores, network = linear, None
         if self.network is not None:
             network = _softmax(self.network.logits(codes, patterns)[positions])
@@ -306,11 +345,14 @@ class NameTagger:
         """Name spans per text: runs of characters whose probability of being inside a name
         (B or I) is at least ``threshold``, split where a character is more likely to begin
         a name than to continue one."""
-        return [[(start, end) for start, end, _ in spans]
-                for spans in self._decoded(texts, threshold, None)]
+        return [
+            [(start, end) for start, end, _ in spans]
+            for spans in self._decoded(texts, threshold, None)
+        ]
 
-    def scored_spans(self, texts: Sequence[str], threshold: float = 0.5,
-                     grow: float = 1.0) -> list[list[tuple[int, int, float]]]:
+    def scored_spans(
+        self, texts: Sequence[str], threshold: float = 0.5, grow: float = 1.0
+    ) -> list[list[tuple[int, int, float]]]:
         """``spans`` with the mean probability of its characters being in a name.
 
         Hysteresis: a span of two or more characters found at ``threshold`` takes in the
@@ -320,8 +362,9 @@ class NameTagger:
         more names but far more false ones, on the tuning sets.)"""
         return self._decoded(texts, threshold, min(grow, threshold))
 
-    def _decoded(self, texts: Sequence[str], threshold: float,
-                 grow: float | None) -> list[list[tuple[int, int, float]]]:
+    def _decoded(
+        self, texts: Sequence[str], threshold: float, grow: float | None
+    ) -> list[list[tuple[int, int, float]]]:
         if not texts:
             return []
         probs, offsets = self.probabilities(texts)
@@ -333,17 +376,19 @@ class NameTagger:
             starts, ends = grown_runs(starts, ends, inside, firsts, grow)
         owners = np.searchsorted(offsets, starts, side="right") - 1
         result: list[list[tuple[int, int, float]]] = [[] for _ in texts]
-        for owner, start, end in zip(owners.tolist(), starts.tolist(), ends.tolist(),
-                                     strict=True):
+        for owner, start, end in zip(owners.tolist(), starts.tolist(), ends.tolist(), strict=True):
             first = int(offsets[owner])
             result[owner].append((start - first, end - first, float(inside[start:end].mean())))
         return result
 
     def save(self, path: Path) -> None:
         """Write the weights (float16, compressed) to ``path`` (an ``.npz`` file)."""
-        np.savez_compressed(path, weights=self.weights.astype(np.float16),
-                            table_bits=np.array(self.table_bits),
-                            templates=np.array(TEMPLATE_COUNT))
+        np.savez_compressed(
+            path,
+            weights=self.weights.astype(np.float16),
+            table_bits=np.array(self.table_bits),
+            templates=np.array(TEMPLATE_COUNT),
+        )
 
     @classmethod
     def load(cls, path: Path) -> NameTagger:
@@ -355,8 +400,9 @@ class NameTagger:
             return cls(stored["weights"].astype(np.float32), int(stored["table_bits"]))
 
 
-def tagger_runs(inside: Floats, begins: npt.NDArray[np.bool_], firsts: npt.NDArray[np.bool_],
-                threshold: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+def tagger_runs(
+    inside: Floats, begins: npt.NDArray[np.bool_], firsts: npt.NDArray[np.bool_], threshold: float
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Starts and ends of the runs of characters with name probability ``inside`` ≥
     ``threshold``, split where a character more likely begins a name than continues one
     (``begins``) and where a text begins (``firsts``), over a whole batch at once."""
@@ -368,9 +414,13 @@ def tagger_runs(inside: Floats, begins: npt.NDArray[np.bool_], firsts: npt.NDArr
     return starts, breaks[np.searchsorted(breaks, starts, side="right")]
 
 
-def grown_runs(starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], inside: Floats,
-               firsts: npt.NDArray[np.bool_],
-               grow: float = NAME_GROW) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+def grown_runs(
+    starts: npt.NDArray[np.intp],
+    ends: npt.NDArray[np.intp],
+    inside: Floats,
+    firsts: npt.NDArray[np.bool_],
+    grow: float = NAME_GROW,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Runs of two or more characters widened over their neighbours with probability ≥
     ``grow`` (张铁|发: a name whose last character the tagger doubts), within their text;
     single characters stay as they are.  ``grow`` must not exceed the runs' threshold."""
@@ -380,8 +430,10 @@ def grown_runs(starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], inside:
     segment_starts = np.flatnonzero(weak & (before_other | firsts))
     segment_breaks = np.append(np.flatnonzero(~weak | firsts), len(weak))
     long = ends - starts >= 2
-    new_starts = np.where(long, segment_starts[np.searchsorted(segment_starts, starts,
-                                                               side="right") - 1], starts)
-    new_ends = np.where(long, segment_breaks[np.searchsorted(segment_breaks, starts,
-                                                             side="right")], ends)
+    new_starts = np.where(
+        long, segment_starts[np.searchsorted(segment_starts, starts, side="right") - 1], starts
+    )
+    new_ends = np.where(
+        long, segment_breaks[np.searchsorted(segment_breaks, starts, side="right")], ends
+    )
     return new_starts, new_ends

@@ -53,8 +53,9 @@ class Candidate:
     sources: frozenset[str]
 
 
-def batch_candidates(texts: Sequence[str], probs: Floats,
-                     offsets: Sequence[int]) -> list[list[Candidate]]:
+def batch_candidates(
+    texts: Sequence[str], probs: Floats, offsets: Sequence[int]
+) -> list[list[Candidate]]:
     """The candidate spans of each of ``texts``, whose tagger O/B/I probabilities are the
     rows of ``probs`` from ``offsets[i]`` on (``NameTagger.probabilities``), in order of
     position."""
@@ -72,12 +73,13 @@ def batch_candidates(texts: Sequence[str], probs: Floats,
     bounds = np.asarray(offsets, dtype=np.intp)
     for starts, ends, source in found:
         owners = np.searchsorted(bounds, starts, side="right") - 1
-        for owner, start, end in zip(owners.tolist(), starts.tolist(), ends.tolist(),
-                                     strict=True):
+        for owner, start, end in zip(owners.tolist(), starts.tolist(), ends.tolist(), strict=True):
             first = offsets[owner]
             per_text[owner].setdefault((start - first, end - first), set()).add(source)
-    return [[Candidate(s, e, frozenset(f)) for (s, e), f in sorted(sources.items())]
-            for sources in per_text]
+    return [
+        [Candidate(s, e, frozenset(f)) for (s, e), f in sorted(sources.items())]
+        for sources in per_text
+    ]
 
 
 def candidates(text: str, probs: Floats) -> list[Candidate]:
@@ -120,8 +122,12 @@ class Probabilities:
         mixed = output.mixed[first : first + length]
         linear = output.linear[first : first + length]
         network = output.network[first : first + length] if output.network is not None else linear
-        return cls((mixed[:, 1] + mixed[:, 2]).tolist(), mixed[:, 1].tolist(),
-                   (linear[:, 1] + linear[:, 2]).tolist(), (network[:, 1] + network[:, 2]).tolist())
+        return cls(
+            (mixed[:, 1] + mixed[:, 2]).tolist(),
+            mixed[:, 1].tolist(),
+            (linear[:, 1] + linear[:, 2]).tolist(),
+            (network[:, 1] + network[:, 2]).tolist(),
+        )
 
 
 def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list[str]:
@@ -137,30 +143,61 @@ def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list
     given = jieba_lexicon().given
     levels = "".join(str(given[ord(c)]) for c in span[surname : surname + 2]) if surname else ""
     translit = sum(c in _TRANSLIT for c in span)
-    kinds = "".join(sorted({"h" if "\u4e00" <= c <= "\u9fa5" else "a" if c.isascii()
-                            and c.isalpha() else "d" if c.isdigit() else "o" for c in span}))
+    kinds = "".join(
+        sorted(
+            {
+                "h"
+                if "\u4e00" <= c <= "\u9fa5"
+                else "a"
+                if c.isascii() and c.isalpha()
+                else "d"
+                if c.isdigit()
+                else "o"
+                for c in span
+            }
+        )
+    )
     word, word_after = _word(text, start, end), _word(text, start, end + 1)
     linear = _bucket(sum(probs.linear[start:end]) / len(inside))
     network = _bucket(sum(probs.network[start:end]) / len(inside))
     features = [
-        "bias", f"len:{length}", f"sources:{'+'.join(sorted(candidate.sources))}",
+        "bias",
+        f"len:{length}",
+        f"sources:{'+'.join(sorted(candidate.sources))}",
         # how sure the models were
-        f"mean:{mean}", f"mean:{mean}|len:{length}", f"models:{linear}|{network}",
-        f"min:{_bucket(min(inside))}", f"max:{_bucket(max(inside))}",
-        f"b:{_bucket(probs.begins[start])}", f"before:{before}", f"after:{after}",
+        f"mean:{mean}",
+        f"mean:{mean}|len:{length}",
+        f"models:{linear}|{network}",
+        f"min:{_bucket(min(inside))}",
+        f"max:{_bucket(max(inside))}",
+        f"b:{_bucket(probs.begins[start])}",
+        f"before:{before}",
+        f"after:{after}",
         # what the span looks like
-        f"sur:{surname}|len:{length}", f"mean:{mean}|sur:{surname}",
-        f"given:{levels}|len:{length}", f"translit:{translit == len(span)}|{translit > 0}",
-        f"mean:{mean}|translit:{translit == len(span)}", f"kinds:{kinds}",
-        f"first:{span[0]}", f"last:{span[-1]}", f"span:{span}",
+        f"sur:{surname}|len:{length}",
+        f"mean:{mean}|sur:{surname}",
+        f"given:{levels}|len:{length}",
+        f"translit:{translit == len(span)}|{translit > 0}",
+        f"mean:{mean}|translit:{translit == len(span)}",
+        f"kinds:{kinds}",
+        f"first:{span[0]}",
+        f"last:{span[-1]}",
+        f"span:{span}",
         # the dictionary words it is, or makes with its neighbours
-        f"w:{word}", f"w:{word}|mean:{mean}", f"w-1:{_word(text, start - 1, end)}",
-        f"w+1:{word_after}", f"mean:{mean}|w+1:{word_after}",
-        f"w-2:{_word(text, start - 2, end)}", f"w+2:{_word(text, start, end + 2)}",
+        f"w:{word}",
+        f"w:{word}|mean:{mean}",
+        f"w-1:{_word(text, start - 1, end)}",
+        f"w+1:{word_after}",
+        f"mean:{mean}|w+1:{word_after}",
+        f"w-2:{_word(text, start - 2, end)}",
+        f"w+2:{_word(text, start, end + 2)}",
         # its surroundings
-        f"c-1:{text[start - 1 : start]}", f"c+1:{text[end : end + 1]}",
-        f"c-2:{text[max(0, start - 2) : start]}", f"c+2:{text[end : end + 2]}",
-        f"place:{place_like(text, start, end)}", f"repeats:{min(text.count(span), 3)}",
+        f"c-1:{text[start - 1 : start]}",
+        f"c+1:{text[end : end + 1]}",
+        f"c-2:{text[max(0, start - 2) : start]}",
+        f"c+2:{text[end : end + 2]}",
+        f"place:{place_like(text, start, end)}",
+        f"repeats:{min(text.count(span), 3)}",
     ]
     return features
 
@@ -181,41 +218,54 @@ class SpanJudge:
     bits: int
     threshold: float
 
-    def probabilities(self, text: str, found: Sequence[Candidate],
-                      probs: Probabilities) -> npt.NDArray[np.float64]:
+    def probabilities(
+        self, text: str, found: Sequence[Candidate], probs: Probabilities
+    ) -> npt.NDArray[np.float64]:
         """P(name) of each candidate of ``text``."""
-        rows = np.array([hashed(span_features(text, c, probs), self.bits) for c in found],
-                        dtype=np.int64)  # every candidate has as many features
+        rows = np.array(
+            [hashed(span_features(text, c, probs), self.bits) for c in found], dtype=np.int64
+        )  # every candidate has as many features
         scores = self.weights[rows].sum(axis=1).astype(np.float64)
         return np.asarray(1.0 / (1.0 + np.exp(-scores)))
 
-    def kept(self, texts: Sequence[str],
-             output: TaggerOutput) -> list[list[tuple[int, int, float]]]:
+    def kept(
+        self, texts: Sequence[str], output: TaggerOutput
+    ) -> list[list[tuple[int, int, float]]]:
         """The candidates of each of ``texts`` the judge keeps, with their probability
         (``output``: the tagger's over the batch)."""
         result: list[list[tuple[int, int, float]]] = []
         offsets = output.firsts.tolist()
-        for text, offset, found in zip(texts, offsets,
-                                       batch_candidates(texts, output.mixed, offsets),
-                                       strict=True):
+        for text, offset, found in zip(
+            texts, offsets, batch_candidates(texts, output.mixed, offsets), strict=True
+        ):
             if not found:
                 result.append([])
                 continue
-            chances = self.probabilities(text, found, Probabilities.of(output, offset,
-                                                                       len(text)))
-            result.append([(c.start, c.end, float(p)) for c, p in zip(found, chances,
-                                                                      strict=True)
-                           if p >= self.threshold])
+            chances = self.probabilities(text, found, Probabilities.of(output, offset, len(text)))
+            result.append(
+                [
+                    (c.start, c.end, float(p))
+                    for c, p in zip(found, chances, strict=True)
+                    if p >= self.threshold
+                ]
+            )
         return result
 
     def save(self, path: Path) -> None:
         """Write the weights (float16, compressed) to ``path`` (an ``.npz`` file)."""
-        np.savez_compressed(path, weights=self.weights.astype(np.float16),
-                            bits=np.array(self.bits), threshold=np.array(self.threshold))
+        np.savez_compressed(
+            path,
+            weights=self.weights.astype(np.float16),
+            bits=np.array(self.bits),
+            threshold=np.array(self.threshold),
+        )
 
     @classmethod
     def load(cls, path: Path) -> SpanJudge:
         """Read a judge written by ``save``.  Raises ``OSError`` if ``path`` is missing."""
         with np.load(path) as stored:
-            return cls(stored["weights"].astype(np.float32), int(stored["bits"]),
-                       float(stored["threshold"]))
+            return cls(
+                stored["weights"].astype(np.float32),
+                int(stored["bits"]),
+                float(stored["threshold"]),
+            )

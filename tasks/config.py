@@ -23,7 +23,16 @@ MAX_QUALIFICATION = 100
 
 #: The qualification domains a project may require (an expert needs one of them).
 DOMAINS: tuple[str, ...] = (
-    "医疗", "法律", "教育", "政务", "工业", "金融", "农业", "交通", "环境", "科技",
+    "医疗",
+    "法律",
+    "教育",
+    "政务",
+    "工业",
+    "金融",
+    "农业",
+    "交通",
+    "环境",
+    "科技",
 )
 
 OptionRule = Callable[[str, object], object]
@@ -42,8 +51,11 @@ class ProjectConfig:
 
 def check_overlap(overlap: object) -> int:
     """Return ``overlap`` when it is an int in 1..5; raise InvalidConfig("overlap_range")."""
-    if isinstance(overlap, bool) or not isinstance(overlap, int) or not (
-            MIN_OVERLAP <= overlap <= MAX_OVERLAP):
+    if (
+        isinstance(overlap, bool)
+        or not isinstance(overlap, int)
+        or not (MIN_OVERLAP <= overlap <= MAX_OVERLAP)
+    ):
         raise InvalidConfig("overlap_range", low=MIN_OVERLAP, high=MAX_OVERLAP)
     return overlap
 
@@ -103,8 +115,9 @@ def lease_seconds(name: str, value: object) -> int:
     """Lease length: an int in 60..86400 seconds (the clamp of :func:`tasks.lease_expiry`)."""
     seconds = _integer(name, value)
     if not MIN_LEASE_SECONDS <= seconds <= MAX_LEASE_SECONDS:
-        raise InvalidConfig("option_range", name=name, low=MIN_LEASE_SECONDS,
-                            high=MAX_LEASE_SECONDS)
+        raise InvalidConfig(
+            "option_range", name=name, low=MIN_LEASE_SECONDS, high=MAX_LEASE_SECONDS
+        )
     return seconds
 
 
@@ -192,8 +205,11 @@ OPTION_DEFAULTS: dict[str, Any] = {
 }
 
 
-def validate_options(options: Mapping[str, object], own: Mapping[str, OptionRule],
-                     required: frozenset[str] = frozenset()) -> dict[str, Any]:
+def validate_options(
+    options: Mapping[str, object],
+    own: Mapping[str, OptionRule],
+    required: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """Check a project's options against the common rules plus a task type's ``own``.
 
     Input: the raw options; ``own`` maps the type's extra option names to their rules;

@@ -20,8 +20,9 @@ GOLD_ITEM_PASS_SCORE = 0.8
 Answer = Mapping[str, Any]
 
 
-def score_against_gold(kind: str, answer: Answer, gold_answer: Answer,
-                       config: ProjectConfig) -> float:
+def score_against_gold(
+    kind: str, answer: Answer, gold_answer: Answer, config: ProjectConfig
+) -> float:
     """How well ``answer`` matches the gold answer of the same item, in [0, 1].
 
     - classify: Jaccard index |A ∩ G| / |A ∪ G| of the chosen label sets — for single-label
@@ -86,10 +87,15 @@ def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
 def _bbox(answer: Answer, gold: Answer) -> float:
     found = [(tuple(map(float, box[:4])), box[4]) for box in answer["boxes"]]
     expected = [(tuple(map(float, box[:4])), box[4]) for box in gold["boxes"]]
-    pairs = sorted(((box_iou(a, g), i, j)
-                    for i, (a, a_label) in enumerate(found)
-                    for j, (g, g_label) in enumerate(expected) if a_label == g_label),
-                   reverse=True)
+    pairs = sorted(
+        (
+            (box_iou(a, g), i, j)
+            for i, (a, a_label) in enumerate(found)
+            for j, (g, g_label) in enumerate(expected)
+            if a_label == g_label
+        ),
+        reverse=True,
+    )
     used_found, used_expected, total = set(), set(), 0.0
     for iou, i, j in pairs:
         if iou < IOU_THRESHOLD:
@@ -102,7 +108,10 @@ def _bbox(answer: Answer, gold: Answer) -> float:
 
 
 _SCORERS: dict[str, Callable[[Answer, Answer], float]] = {
-    "classify": _classify, "ner": _ner, "clean": _clean, "bbox": _bbox,
+    "classify": _classify,
+    "ner": _ner,
+    "clean": _clean,
+    "bbox": _bbox,
 }
 
 

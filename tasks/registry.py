@@ -22,9 +22,14 @@ class TaskType(Protocol):
         """Return the normalised configuration; raise InvalidConfig."""
         ...
 
-    def validate_result(self, result: object, config: ProjectConfig, *,
-                        item_text: str | None = None,
-                        image_size: tuple[int, int] | None = None) -> dict[str, Any]:
+    def validate_result(
+        self,
+        result: object,
+        config: ProjectConfig,
+        *,
+        item_text: str | None = None,
+        image_size: tuple[int, int] | None = None,
+    ) -> dict[str, Any]:
         """Return the normalised answer; raise InvalidAnswer. ``item_text`` is the item's
         text (ner needs it, clean records a diff against it); ``image_size`` is the image's
         (width, height) in pixels (bbox checks boxes against it). Other types ignore them."""
@@ -32,8 +37,7 @@ class TaskType(Protocol):
 
 
 TASK_TYPES: dict[str, TaskType] = {
-    kind.name: kind
-    for kind in (ClassifyTask(), NerTask(), CleanTask(), BoxTask(), CollectTask())
+    kind.name: kind for kind in (ClassifyTask(), NerTask(), CleanTask(), BoxTask(), CollectTask())
 }
 
 

@@ -55,8 +55,9 @@ def next_status(current: str, event: str) -> AssignmentStatus:
     try:
         return TRANSITIONS[AssignmentStatus(current), AssignmentEvent(event)]
     except (KeyError, ValueError):
-        raise InvalidTransition("invalid_transition", status=str(current)[:20],
-                                event=str(event)[:20]) from None
+        raise InvalidTransition(
+            "invalid_transition", status=str(current)[:20], event=str(event)[:20]
+        ) from None
 
 
 def holds_slot(status: str) -> bool:

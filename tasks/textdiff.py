@@ -30,8 +30,8 @@ def text_diff(old: str, new: str) -> list[DiffOp]:
     prefix = _common_prefix(old, new)
     suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
     ops: list[DiffOp] = [("equal", old[:prefix])]
-    ops += _diff_middle(old[prefix:len(old) - suffix], new[prefix:len(new) - suffix])
-    ops.append(("equal", old[len(old) - suffix:]))
+    ops += _diff_middle(old[prefix : len(old) - suffix], new[prefix : len(new) - suffix])
+    ops.append(("equal", old[len(old) - suffix :]))
     return _merged(ops)
 
 
@@ -96,7 +96,7 @@ def levenshtein(a: str, b: str) -> int:
     prefix = _common_prefix(a, b)
     a, b = a[prefix:], b[prefix:]
     suffix = _common_prefix(a[::-1], b[::-1])
-    a, b = a[:len(a) - suffix], b[:len(b) - suffix]
+    a, b = a[: len(a) - suffix], b[: len(b) - suffix]
     if len(a) > len(b):
         a, b = b, a
     if not a:

@@ -60,8 +60,9 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def make_app(tmp_path: Path, s3: S3, database_url: str | None = None,
-             skip_bucket: bool = False, **extra: Any) -> Any:
+def make_app(
+    tmp_path: Path, s3: S3, database_url: str | None = None, skip_bucket: bool = False, **extra: Any
+) -> Any:
     """An app on a fresh database with its schema, bound to the test S3 server."""
     from app import create_app
     from app.extensions import db
@@ -71,10 +72,15 @@ def make_app(tmp_path: Path, s3: S3, database_url: str | None = None,
     if url.startswith("postgresql"):
         _reset_postgres(url)
     config = {
-        "TESTING": True, "SECRET_KEY": "test-secret-key-" + "x" * 32,
-        "SQLALCHEMY_DATABASE_URI": url, "S3_ENDPOINT": s3.endpoint,
-        "S3_ACCESS_KEY": s3.access_key, "S3_SECRET_KEY": s3.secret_key,
-        "S3_BUCKET": "wanbiao-test", "HUEY_IMMEDIATE": True, "WTF_CSRF_ENABLED": False,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "S3_ENDPOINT": s3.endpoint,
+        "S3_ACCESS_KEY": s3.access_key,
+        "S3_SECRET_KEY": s3.secret_key,
+        "S3_BUCKET": "wanbiao-test",
+        "HUEY_IMMEDIATE": True,
+        "WTF_CSRF_ENABLED": False,
         "LOGIN_FAILURES_PER_MINUTE": 10,
     }
     config.update(extra)

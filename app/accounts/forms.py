@@ -15,9 +15,17 @@ from app.accounts.services import KNOWN_DOMAINS, MIN_PASSWORD
 
 def new_password_field(label: Any) -> PasswordField:
     """A field for a password being chosen: required, at least ``MIN_PASSWORD`` long."""
-    return PasswordField(label, validators=[
-        DataRequired(), Length(min=MIN_PASSWORD, max=200, message=_l(
-            "The password needs at least %(n)d characters.", n=MIN_PASSWORD))])
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD,
+                max=200,
+                message=_l("The password needs at least %(n)d characters.", n=MIN_PASSWORD),
+            ),
+        ],
+    )
 
 
 class LoginForm(FlaskForm):
@@ -28,16 +36,27 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    mobile = StringField(_l("Mobile"), validators=[
-        DataRequired(), Regexp(r"^1[3-9]\d{9}$",
-                               message=_l("Please enter an 11-digit mainland mobile number."))])
+    mobile = StringField(
+        _l("Mobile"),
+        validators=[
+            DataRequired(),
+            Regexp(
+                r"^1[3-9]\d{9}$", message=_l("Please enter an 11-digit mainland mobile number.")
+            ),
+        ],
+    )
     domains = SelectMultipleField(
-        _l("Domains of expertise"), choices=[(d, d) for d in KNOWN_DOMAINS],
-        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
-        validators=[DataRequired(message=_l("Choose at least one domain of expertise."))])
+        _l("Domains of expertise"),
+        choices=[(d, d) for d in KNOWN_DOMAINS],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validators=[DataRequired(message=_l("Choose at least one domain of expertise."))],
+    )
     password = new_password_field(_l("Password"))
-    confirm = PasswordField(_l("Repeat password"), validators=[
-        EqualTo("password", message=_l("The passwords do not match."))])
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[EqualTo("password", message=_l("The passwords do not match."))],
+    )
 
 
 class PasswordForm(FlaskForm):
@@ -47,8 +66,10 @@ class PasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     new = new_password_field(_l("New password"))
-    confirm = PasswordField(_l("Repeat password"), validators=[
-        EqualTo("new", message=_l("The passwords do not match."))])
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[EqualTo("new", message=_l("The passwords do not match."))],
+    )
 
 
 class ButtonForm(FlaskForm):

@@ -16,8 +16,13 @@ from deid.checksums import is_uscc
 
 # The 16 prefecture-level cities of Anhui (the first six are 皖北) live in app.anhui, shared
 # with the ledger's subsidy rates; re-exported here for the forms.
-__all__ = ["ANHUI_CITIES", "NORTHERN_CITIES", "create_organization", "list_organizations",
-           "normalise_city"]
+__all__ = [
+    "ANHUI_CITIES",
+    "NORTHERN_CITIES",
+    "create_organization",
+    "list_organizations",
+    "normalise_city",
+]
 
 
 def normalise_city(city: str) -> str:
@@ -35,9 +40,14 @@ def _checked_name_and_city(name: str, city: str) -> tuple[str, str]:
     return name, city
 
 
-def create_organization(name: str, uscc: str, city: str, actor: User | None,
-                        kind: str = OrganizationKind.VENDOR,
-                        department: str | None = None) -> Organization:
+def create_organization(
+    name: str,
+    uscc: str,
+    city: str,
+    actor: User | None,
+    kind: str = OrganizationKind.VENDOR,
+    department: str | None = None,
+) -> Organization:
     """Create an organization of ``kind`` (vendor, publisher or enterprise; a publisher may
     name its department); raises Invalid or Conflict, changing nothing."""
     name, city = _checked_name_and_city(name, city)
@@ -74,8 +84,7 @@ def update_organization(org_id: int, name: str, city: str, actor: User | None) -
     org = get_organization(org_id)
     before = {"name": org.name, "city": org.city}
     org.name, org.city = name, city
-    record_event("org_updated", actor, object_type="organization", object_id=org.id,
-                 before=before)
+    record_event("org_updated", actor, object_type="organization", object_id=org.id, before=before)
     db.session.commit()
     return org
 

@@ -52,9 +52,17 @@ def _check_new_user(email: str, password: str, name: str) -> str:
     return email
 
 
-def create_user(email: str, password: str, role: str, *, name: str = "",
-                mobile: str | None = None, domains: list[str] | None = None,
-                organization_id: int | None = None, actor: User | None = None) -> User:
+def create_user(
+    email: str,
+    password: str,
+    role: str,
+    *,
+    name: str = "",
+    mobile: str | None = None,
+    domains: list[str] | None = None,
+    organization_id: int | None = None,
+    actor: User | None = None,
+) -> User:
     """Create an account of any role. A vendor must belong to an existing organization."""
     if role not in {r.value for r in Role}:
         raise Invalid(_l("Unknown role."))
@@ -67,9 +75,15 @@ def create_user(email: str, password: str, role: str, *, name: str = "",
         raise NotFound(_l("No such organization."))
     if organization is not None and role in ORGANIZATION_ROLES and organization.kind != role:
         raise Invalid(_l("The account's role does not match the kind of its organization."))
-    user = User(email=email, name=(name or email.split("@")[0]).strip(), mobile=mobile,
-                role=role, domains=list(domains or []), password_hash=hash_password(password),
-                session_nonce=secrets.token_hex(8))
+    user = User(
+        email=email,
+        name=(name or email.split("@")[0]).strip(),
+        mobile=mobile,
+        role=role,
+        domains=list(domains or []),
+        password_hash=hash_password(password),
+        session_nonce=secrets.token_hex(8),
+    )
     db.session.add(user)
     db.session.flush()
     if organization_id is not None:
@@ -79,8 +93,7 @@ def create_user(email: str, password: str, role: str, *, name: str = "",
     return user
 
 
-def register_expert(email: str, password: str, name: str, mobile: str,
-                    domains: list[str]) -> User:
+def register_expert(email: str, password: str, name: str, mobile: str, domains: list[str]) -> User:
     """Self-registration of a domain expert."""
     mobile = mobile.strip()
     if not MOBILE_RE.match(mobile):
@@ -94,10 +107,12 @@ def register_expert(email: str, password: str, name: str, mobile: str,
 def _recent_failures(email: str) -> tuple[int, int]:
     since = utcnow() - timedelta(minutes=1)
     recent = (AuditEvent.action == "login_failed", AuditEvent.created_at >= since)
-    by_ip = db.session.scalar(
-        select(func.count()).where(*recent, AuditEvent.ip == client_ip())) or 0
-    by_account = db.session.scalar(
-        select(func.count()).where(*recent, AuditEvent.actor_email == email)) or 0
+    by_ip = (
+        db.session.scalar(select(func.count()).where(*recent, AuditEvent.ip == client_ip())) or 0
+    )
+    by_account = (
+        db.session.scalar(select(func.count()).where(*recent, AuditEvent.actor_email == email)) or 0
+    )
     return by_ip, by_account
 
 

@@ -54,9 +54,13 @@ def register() -> ResponseReturnValue:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_expert(form.email.data or "", form.password.data or "",
-                                            form.name.data or "", form.mobile.data or "",
-                                            list(form.domains.data or []))
+            user = accounts.register_expert(
+                form.email.data or "",
+                form.password.data or "",
+                form.name.data or "",
+                form.mobile.data or "",
+                list(form.domains.data or []),
+            )
         except ServiceError as exc:
             flash(str(exc.message), "error")
             return render_template("auth/register.html", form=form), exc.status
@@ -90,8 +94,9 @@ def api_tokens() -> ResponseReturnValue:
     form, new_token = ButtonForm(), None
     if form.validate_on_submit():
         new_token = tokens.issue_own_token(current_user)
-    return render_template("auth/tokens.html", form=form, new_token=new_token,
-                           tokens=tokens.live_tokens(current_user))
+    return render_template(
+        "auth/tokens.html", form=form, new_token=new_token, tokens=tokens.live_tokens(current_user)
+    )
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -134,6 +139,5 @@ def set_language(code: str) -> ResponseReturnValue:
     target = safe_next(request.args.get("next")) or url_for("home.index")
     response = make_response(redirect(target))
     if code in ("zh_CN", "en"):
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax",
-                            httponly=True)
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax", httponly=True)
     return response

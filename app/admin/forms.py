@@ -12,9 +12,13 @@ from app.accounts.organizations import ANHUI_CITIES
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
-    uscc = StringField(_l("Unified social credit code"),
-                       validators=[DataRequired(), Length(min=18, max=18, message=_l(
-                           "The code has exactly 18 characters."))])
+    uscc = StringField(
+        _l("Unified social credit code"),
+        validators=[
+            DataRequired(),
+            Length(min=18, max=18, message=_l("The code has exactly 18 characters.")),
+        ],
+    )
     city = SelectField(_l("City"), choices=[(c, c) for c in ANHUI_CITIES])
 
 

@@ -40,8 +40,9 @@ def organizations_page() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         try:
-            org = organizations.create_organization(form.name.data or "", form.uscc.data or "",
-                                                    form.city.data or "", current_user)
+            org = organizations.create_organization(
+                form.name.data or "", form.uscc.data or "", form.city.data or "", current_user
+            )
             flash(_("Organization “%(name)s” created.", name=org.name), "info")
             return redirect(url_for("admin.organizations_page"))
         except ServiceError as exc:
@@ -64,8 +65,9 @@ def organization_edit(org_id: int) -> ResponseReturnValue:
     form, status = OrganizationEditForm(obj=org), 200
     if form.validate_on_submit():
         try:
-            organizations.update_organization(org_id, form.name.data or "",
-                                              form.city.data or "", current_user)
+            organizations.update_organization(
+                org_id, form.name.data or "", form.city.data or "", current_user
+            )
             flash(_("Organization “%(name)s” saved.", name=org.name), "info")
             return redirect(url_for("admin.organizations_page"))
         except ServiceError as exc:
@@ -87,9 +89,14 @@ def users_page() -> ResponseReturnValue:
     if form.validate_on_submit():
         password = secrets.token_urlsafe(12)
         try:
-            user = accounts.create_user(form.email.data or "", password, Role.VENDOR,
-                                        name=form.name.data or "", actor=current_user,
-                                        organization_id=form.organization_id.data)
+            user = accounts.create_user(
+                form.email.data or "",
+                password,
+                Role.VENDOR,
+                name=form.name.data or "",
+                actor=current_user,
+                organization_id=form.organization_id.data,
+            )
             new_password = (user.email, password)
             form = StaffForm(formdata=None)
             form.organization_id.choices = [(o.id, o.name) for o in orgs]
@@ -103,16 +110,18 @@ def users_page() -> ResponseReturnValue:
 
 def _users_page(form: StaffForm, status: int = 200, **shown_once: Any) -> ResponseReturnValue:
     if not form.organization_id.choices:
-        form.organization_id.choices = [(o.id, o.name) for o in
-                                        organizations.list_organizations()]
+        form.organization_id.choices = [(o.id, o.name) for o in organizations.list_organizations()]
     users = accounts.list_users(request.args.get("q"), PAGE_SIZE)
-    return render_template("admin/users.html", form=form, users=users, button=ButtonForm(),
-                           **shown_once), status
+    return render_template(
+        "admin/users.html", form=form, users=users, button=ButtonForm(), **shown_once
+    ), status
 
 
 _USER_ACTIONS = {
-    "deactivate": (accounts.deactivate_user, _l("%(email)s is deactivated; their sessions and "
-                                                 "API tokens ended.")),
+    "deactivate": (
+        accounts.deactivate_user,
+        _l("%(email)s is deactivated; their sessions and API tokens ended."),
+    ),
     "reactivate": (accounts.reactivate_user, _l("%(email)s can log in again.")),
 }
 
@@ -168,5 +177,6 @@ def audit_page() -> ResponseReturnValue:
     if action is not None and action not in audit.AUDIT_ACTIONS:
         abort(400)
     pagination = audit.events_page(action, page, PAGE_SIZE)
-    return render_template("admin/audit.html", pagination=pagination, action=action,
-                           actions=audit.AUDIT_ACTIONS)
+    return render_template(
+        "admin/audit.html", pagination=pagination, action=action, actions=audit.AUDIT_ACTIONS
+    )

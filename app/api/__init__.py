@@ -15,5 +15,16 @@ from app.api import (
 )
 from app.api.blueprint import bp
 
-__all__ = ["bp", "accounts", "corpora", "exports", "labeling", "ledger", "openapi", "projects",
-           "quality", "releases", "review"]
+__all__ = [
+    "bp",
+    "accounts",
+    "corpora",
+    "exports",
+    "labeling",
+    "ledger",
+    "openapi",
+    "projects",
+    "quality",
+    "releases",
+    "review",
+]

@@ -25,8 +25,12 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 def unauthorized() -> ResponseReturnValue:
     """The API's 401, naming the scheme it accepts (RFC 6750)."""
-    return error_response(401, "unauthorized", http_message(401),
-                          headers=[("WWW-Authenticate", 'Bearer realm="wanbiao"')])
+    return error_response(
+        401,
+        "unauthorized",
+        http_message(401),
+        headers=[("WWW-Authenticate", 'Bearer realm="wanbiao"')],
+    )
 
 
 @bp.before_request
@@ -43,8 +47,11 @@ def _authenticate() -> ResponseReturnValue | None:
         g._login_user = user  # Flask-Login's user for this request only; no session is written
         g.api_token = token
         return None
-    if (request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated
-            and current_app.config["WTF_CSRF_ENABLED"]):
+    if (
+        request.method not in ("GET", "HEAD", "OPTIONS")
+        and current_user.is_authenticated
+        and current_app.config["WTF_CSRF_ENABLED"]
+    ):
         csrf.protect()
     return None
 
@@ -73,6 +80,7 @@ def field(body: dict[str, Any], name: str, kind: type, default: Any = ...) -> An
     """``body[name]`` if it has type ``kind`` (booleans are not integers), else 422."""
     value = body.get(name, default)
     if value is ... or not isinstance(value, kind) or isinstance(value, bool) != (kind is bool):
-        raise Invalid(_("Field “%(name)s” is missing or has the wrong type.", name=name),
-                      code="bad_field")
+        raise Invalid(
+            _("Field “%(name)s” is missing or has the wrong type.", name=name), code="bad_field"
+        )
     return value

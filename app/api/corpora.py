@@ -22,42 +22,75 @@ from app.scoping import get_owned
 from app.storage import StorageUnavailable, object_store
 
 SCHEMAS: dict[str, Any] = {
-    "Corpus": {"type": "object", "required": ["id", "name", "status", "item_count", "errors"],
-               "properties": {
-                   "id": {"type": "integer"}, "name": {"type": "string"},
-                   "status": {"type": "string", "enum": ["processing", "ready", "failed"]},
-                   "item_count": {"type": "integer"}, "duplicate_count": {"type": "integer"},
-                   "progress": {"type": "number"}, "size_bytes": {"type": "integer"},
-                   "errors": {"type": "array", "items": {"type": "object", "properties": {
-                       "line": {"type": "integer"}, "code": {"type": "string"},
-                       "message": {"type": "string"}}}}}},
+    "Corpus": {
+        "type": "object",
+        "required": ["id", "name", "status", "item_count", "errors"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "status": {"type": "string", "enum": ["processing", "ready", "failed"]},
+            "item_count": {"type": "integer"},
+            "duplicate_count": {"type": "integer"},
+            "progress": {"type": "number"},
+            "size_bytes": {"type": "integer"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "line": {"type": "integer"},
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                },
+            },
+        },
+    },
 }
 
 
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
-    multipart = {"multipart/form-data": {"schema": {"type": "object", "required": ["file"],
-                 "properties": {"file": {"type": "string", "format": "binary"},
-                                "name": {"type": "string"}}}}}
-    return {
-        "/corpora": {"post": {"summary": "Upload a corpus (.txt in UTF-8 or GBK/GB18030, .jsonl, "
-                                         ".html, .docx, PDF, OFD, PNG, JPEG, or a .zip of "
-                                         "documents or of images; identified by its bytes)",
-                              "requestBody": {"required": True, "content": multipart},
-                              "responses": {"201": json_content(INT_ID, "Stored; ingestion queued"),
-                                            **ERRORS}}},
-        "/corpora/{corpus_id}": {"get": {"summary": "Corpus status and counts",
-                                         "parameters": [path_id("corpus_id")],
-                                         "responses": {"200": json_content(ref("Corpus")),
-                                                       **ERRORS}}},
-        "/items/{item_id}/image": {"get": {
-            "summary": "An image item's original, or its JPEG preview with ?size=preview",
-            "parameters": [path_id("item_id"), {"name": "size", "in": "query",
-                                                 "schema": {"enum": ["preview"]}}],
-            "responses": {"200": {"description": "image/png or image/jpeg"}, **ERRORS}}},
+    multipart = {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "name": {"type": "string"},
+                },
+            }
+        }
     }
-
-
+    return {
+        "/corpora": {
+            "post": {
+                "summary": "Upload a corpus (.txt in UTF-8 or GBK/GB18030, .jsonl, "
+                ".html, .docx, PDF, OFD, PNG, JPEG, or a .zip of "
+                "documents or of images; identified by its bytes)",
+                "requestBody": {"required": True, "content": multipart},
+                "responses": {"201": json_content(INT_ID, "Stored; ingestion queued"), **ERRORS},
+            }
+        },
+        "/corpora/{corpus_id}": {
+            "get": {
+                "summary": "Corpus status and counts",
+                "parameters": [path_id("corpus_id")],
+                "responses": {"200": json_content(ref("Corpus")), **ERRORS},
+            }
+        },
+        "/items/{item_id}/image": {
+            "get": {
+                "summary": "An image item's original, or its JPEG preview with ?size=preview",
+                "parameters": [
+                    path_id("item_id"),
+                    {"name": "size", "in": "query", "schema": {"enum": ["preview"]}},
+                ],
+                "responses": {"200": {"description": "image/png or image/jpeg"}, **ERRORS},
+            }
+        },
+    }
 
 
 @bp.post("/corpora")
@@ -67,8 +100,14 @@ def create_corpus() -> ResponseReturnValue:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Invalid(_("Choose a file to upload."), code="no_file")
-    corpus = corpora.upload_corpus(current_user, request.form.get("name", ""), upload.filename,
-                                   upload.stream, object_store(), enqueue_ingestion)
+    corpus = corpora.upload_corpus(
+        current_user,
+        request.form.get("name", ""),
+        upload.filename,
+        upload.stream,
+        object_store(),
+        enqueue_ingestion,
+    )
     return jsonify(id=corpus.id, status=corpus.status), 201
 
 
@@ -83,14 +122,20 @@ def show_corpus(corpus_id: int) -> ResponseReturnValue:
 @api_login_required
 def item_image(item_id: int) -> ResponseReturnValue:
     """An image item's original (or ``?size=preview``), streamed from object storage."""
-    key, content_type = media.image_of(current_user, item_id,
-                                       request.args.get("size") == "preview")
+    key, content_type = media.image_of(current_user, item_id, request.args.get("size") == "preview")
     try:
         chunks = object_store().iter_chunks(key)
         first = next(chunks, b"")
     except StorageUnavailable:
-        raise Unavailable(_("Media unavailable: the object store does not answer. Your work "
-                            "is kept; try again in a moment.")) from None
+        raise Unavailable(
+            _(
+                "Media unavailable: the object store does not answer. Your work "
+                "is kept; try again in a moment."
+            )
+        ) from None
     body = itertools.chain([first], chunks)
-    return Response(stream_with_context(body), mimetype=content_type, headers={
-        "Cache-Control": "private, max-age=3600", "Content-Disposition": "inline"})
+    return Response(
+        stream_with_context(body),
+        mimetype=content_type,
+        headers={"Cache-Control": "private, max-age=3600", "Content-Disposition": "inline"},
+    )

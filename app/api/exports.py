@@ -19,19 +19,30 @@ from app.storage import object_store
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     return {
-        "/projects/{project_id}/exports": {"post": {
-            "summary": "Queue a JSON Lines export: each item, its final answer, every answer",
-            "parameters": [path_id("project_id")],
-            "responses": {"202": {"description": "Queued; poll /exports/{id}"}, **ERRORS}}},
-        "/exports/{export_id}": {"get": {
-            "summary": "Export progress; download_url (this app's download route) once ready",
-            "parameters": [path_id("export_id")],
-            "responses": {"200": {"description": "The export"}, **ERRORS}}},
-        "/exports/{export_id}/download": {"get": {
-            "summary": "The export's JSON Lines, streamed through the app as an attachment",
-            "parameters": [path_id("export_id")],
-            "responses": {"200": {"description": "The file",
-                                  "content": {"application/x-ndjson": {}}}, **ERRORS}}},
+        "/projects/{project_id}/exports": {
+            "post": {
+                "summary": "Queue a JSON Lines export: each item, its final answer, every answer",
+                "parameters": [path_id("project_id")],
+                "responses": {"202": {"description": "Queued; poll /exports/{id}"}, **ERRORS},
+            }
+        },
+        "/exports/{export_id}": {
+            "get": {
+                "summary": "Export progress; download_url (this app's download route) once ready",
+                "parameters": [path_id("export_id")],
+                "responses": {"200": {"description": "The export"}, **ERRORS},
+            }
+        },
+        "/exports/{export_id}/download": {
+            "get": {
+                "summary": "The export's JSON Lines, streamed through the app as an attachment",
+                "parameters": [path_id("export_id")],
+                "responses": {
+                    "200": {"description": "The file", "content": {"application/x-ndjson": {}}},
+                    **ERRORS,
+                },
+            }
+        },
     }
 
 
@@ -55,9 +66,15 @@ def show_export(export_id: int) -> ResponseReturnValue:
 def download_export(export_id: int) -> ResponseReturnValue:
     """The export file, streamed from object storage after the authorization check."""
     filename, chunks = exports.export_download(current_user, export_id, object_store())
-    return Response(stream_with_context(chunks), mimetype="application/x-ndjson", headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+    return Response(
+        stream_with_context(chunks),
+        mimetype="application/x-ndjson",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def _link(export_id: int) -> str:

@@ -18,64 +18,140 @@ from app.labeling.skip_reasons import skip_reason
 from app.storage import object_store
 
 SCHEMAS: dict[str, Any] = {
-    "Claim": {"type": "object", "required": ["task_id", "item", "lease_expires_at"],
-              "properties": {
-                  "task_id": {"type": "integer"},
-                  "item": {"type": "object", "properties": {"id": {"type": "integer"},
-                                                            "text": {"type": "string"}}},
-                  "lease_expires_at": {"type": "string", "format": "date-time"}}},
-    "Submission": {"type": "object", "required": ["result", "client_uuid"], "properties": {
-        "result": {"type": "object", "description": "{label} | {labels} | {spans} | "
-                   "{text, flags} | {boxes} | {text} or {object} (collect), by the project's type"},
-        "client_uuid": {"type": "string", "format": "uuid"}}},
-    "Upload": {"type": "object",
-               "required": ["key", "sha256", "content_type", "width", "height"],
-               "properties": {
-                   "key": {"type": "string"}, "sha256": {"type": "string"},
-                   "content_type": {"type": "string", "enum": ["image/png", "image/jpeg"]},
-                   "width": {"type": "integer"}, "height": {"type": "integer"}}},
+    "Claim": {
+        "type": "object",
+        "required": ["task_id", "item", "lease_expires_at"],
+        "properties": {
+            "task_id": {"type": "integer"},
+            "item": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}, "text": {"type": "string"}},
+            },
+            "lease_expires_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "Submission": {
+        "type": "object",
+        "required": ["result", "client_uuid"],
+        "properties": {
+            "result": {
+                "type": "object",
+                "description": "{label} | {labels} | {spans} | "
+                "{text, flags} | {boxes} | {text} or {object} (collect), by the project's type",
+            },
+            "client_uuid": {"type": "string", "format": "uuid"},
+        },
+    },
+    "Upload": {
+        "type": "object",
+        "required": ["key", "sha256", "content_type", "width", "height"],
+        "properties": {
+            "key": {"type": "string"},
+            "sha256": {"type": "string"},
+            "content_type": {"type": "string", "enum": ["image/png", "image/jpeg"]},
+            "width": {"type": "integer"},
+            "height": {"type": "integer"},
+        },
+    },
 }
 
 
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     return {
-        "/projects/{project_id}/claim": {"post": {
-            "summary": "Lease the next task", "parameters": [path_id("project_id")],
-            "responses": {"200": json_content(ref("Claim")),
-                          "204": {"description": "Nothing left for this expert"},
-                          **ERRORS}}},
-        "/tasks/{task_id}/annotations": {"post": {
-            "summary": "Submit an answer (idempotent by client_uuid)",
-            "parameters": [path_id("task_id")],
-            "requestBody": {"required": True, "content": {
-                "application/json": {"schema": ref("Submission")}}},
-            "responses": {"201": json_content(INT_ID, "Stored (or the earlier answer's id)"),
-                          **ERRORS}}},
-        "/tasks/{task_id}/heartbeat": {"post": {
-            "summary": "Extend the caller's lease while the workbench is open",
-            "parameters": [path_id("task_id")],
-            "responses": {"200": json_content({"type": "object", "properties": {
-                "lease_expires_at": {"type": "string", "format": "date-time"}}}), **ERRORS}}},
-        "/tasks/{task_id}/skip": {"post": {
-            "summary": "Give a leased task back with a reason code (other: with a note)",
-            "parameters": [path_id("task_id")],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["reason"],
-                "properties": {"reason": {"type": "string", "description": "unclear | "
-                                          "off_topic | not_my_domain | broken_media | other "
-                                          "(any other text counts as other)"},
-                               "note": {"type": "string", "maxLength": 500,
-                                        "description": "the reason in words, for other"}}}}}},
-            "responses": {"204": {"description": "Skipped"}, **ERRORS}}},
-        "/tasks/{task_id}/uploads": {"post": {
-            "summary": "Upload a PNG or JPEG picture for the caller's leased collection slot; "
-                       "submit it as {\"object\": {key, sha256, content_type}}",
-            "parameters": [path_id("task_id")],
-            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object", "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
-            "responses": {"201": json_content(ref("Upload"), "Stored"), **ERRORS}}},
+        "/projects/{project_id}/claim": {
+            "post": {
+                "summary": "Lease the next task",
+                "parameters": [path_id("project_id")],
+                "responses": {
+                    "200": json_content(ref("Claim")),
+                    "204": {"description": "Nothing left for this expert"},
+                    **ERRORS,
+                },
+            }
+        },
+        "/tasks/{task_id}/annotations": {
+            "post": {
+                "summary": "Submit an answer (idempotent by client_uuid)",
+                "parameters": [path_id("task_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("Submission")}},
+                },
+                "responses": {
+                    "201": json_content(INT_ID, "Stored (or the earlier answer's id)"),
+                    **ERRORS,
+                },
+            }
+        },
+        "/tasks/{task_id}/heartbeat": {
+            "post": {
+                "summary": "Extend the caller's lease while the workbench is open",
+                "parameters": [path_id("task_id")],
+                "responses": {
+                    "200": json_content(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "lease_expires_at": {"type": "string", "format": "date-time"}
+                            },
+                        }
+                    ),
+                    **ERRORS,
+                },
+            }
+        },
+        "/tasks/{task_id}/skip": {
+            "post": {
+                "summary": "Give a leased task back with a reason code (other: with a note)",
+                "parameters": [path_id("task_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["reason"],
+                                "properties": {
+                                    "reason": {
+                                        "type": "string",
+                                        "description": "unclear | "
+                                        "off_topic | not_my_domain | broken_media | other "
+                                        "(any other text counts as other)",
+                                    },
+                                    "note": {
+                                        "type": "string",
+                                        "maxLength": 500,
+                                        "description": "the reason in words, for other",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"204": {"description": "Skipped"}, **ERRORS},
+            }
+        },
+        "/tasks/{task_id}/uploads": {
+            "post": {
+                "summary": "Upload a PNG or JPEG picture for the caller's leased collection slot; "
+                'submit it as {"object": {key, sha256, content_type}}',
+                "parameters": [path_id("task_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {"201": json_content(ref("Upload"), "Stored"), **ERRORS},
+            }
+        },
     }
 
 
@@ -91,10 +167,15 @@ def claim(project_id: int) -> ResponseReturnValue:
         item["prompt"] = True  # a collection slot: the text is what to contribute
     if claimed.image_size is not None:
         url = url_for("api.item_image", item_id=claimed.item_id)
-        item["image"] = {"url": url, "preview_url": url + "?size=preview",
-                         "width": claimed.image_size[0], "height": claimed.image_size[1]}
-    return jsonify(task_id=claimed.task_id, item=item,
-                   lease_expires_at=claimed.lease_expires_at.isoformat())
+        item["image"] = {
+            "url": url,
+            "preview_url": url + "?size=preview",
+            "width": claimed.image_size[0],
+            "height": claimed.image_size[1],
+        }
+    return jsonify(
+        task_id=claimed.task_id, item=item, lease_expires_at=claimed.lease_expires_at.isoformat()
+    )
 
 
 @bp.post("/tasks/<int:task_id>/annotations")
@@ -103,8 +184,9 @@ def submit(task_id: int) -> ResponseReturnValue:
     """Submit an answer; a repeated ``client_uuid`` returns the first answer's id (409 with
     the stored answer when the answer differs)."""
     body = json_object()
-    submitted = answers.submit_annotation(current_user, task_id, body.get("result"),
-                                          body.get("client_uuid"))
+    submitted = answers.submit_annotation(
+        current_user, task_id, body.get("result"), body.get("client_uuid")
+    )
     if submitted.gold is None:
         return jsonify(id=submitted.annotation_id), 201
     return jsonify(id=submitted.annotation_id, gold=submitted.gold), 201
@@ -135,8 +217,13 @@ def upload_contribution(task_id: int) -> ResponseReturnValue:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Invalid(_("Choose a file to upload."), code="no_file")
-    stored = uploads.upload_picture(current_user, task_id, upload.filename, upload.stream,
-                                    object_store())
-    return jsonify(key=stored.object_key, sha256=stored.sha256,
-                   content_type=stored.content_type, width=stored.width,
-                   height=stored.height), 201
+    stored = uploads.upload_picture(
+        current_user, task_id, upload.filename, upload.stream, object_store()
+    )
+    return jsonify(
+        key=stored.object_key,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        width=stored.width,
+        height=stored.height,
+    ), 201

@@ -47,11 +47,18 @@ def openapi_document() -> dict[str, Any]:
         "info": {"title": "Wanbiao API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "components": {"schemas": _schemas(), "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "Created on the account page (/account/tokens) or with "
-                                      "`flask --app wsgi users token EMAIL`; expires after "
-                                      "WANBIAO_API_TOKEN_DAYS days"}}},
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Created on the account page (/account/tokens) or with "
+                    "`flask --app wsgi users token EMAIL`; expires after "
+                    "WANBIAO_API_TOKEN_DAYS days",
+                }
+            },
+        },
         "paths": _paths(),
     }
 

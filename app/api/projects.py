@@ -18,64 +18,115 @@ from app.projects import services as projects
 from app.scoping import get_managed, get_owned
 
 SCHEMAS: dict[str, Any] = {
-    "NewProject": {"type": "object", "required": ["name", "corpus_id", "type", "overlap"],
-                   "properties": {
-                       "name": {"type": "string"}, "corpus_id": {"type": "integer"},
-                       "type": {"type": "string",
-                                "enum": ["classify", "ner", "clean", "bbox", "collect"]},
-                       "multi": {"type": "boolean"}, "allow_overlap": {"type": "boolean"},
-                       "domains": {"type": "array", "items": {"type": "string"}},
-                       "gold_ratio": {"type": "number", "minimum": 0, "maximum": 0.5},
-                       "gold_pass_mark": {"type": "number", "minimum": 0, "maximum": 1},
-                       "gold_feedback": {"type": "boolean"},
-                       "qualification_size": {"type": "integer", "minimum": 1, "maximum": 100},
-                       "lease_seconds": {"type": "integer", "minimum": 60, "maximum": 86400},
-                       "daily_cap": {"type": "integer", "minimum": 1},
-                       "prompt": {"type": "string"},
-                       "labels": {"type": "array", "items": {"type": "string"},
-                                  "maxItems": 50},
-                       "overlap": {"type": "integer", "minimum": 1, "maximum": 5},
-                       "instructions": {"type": "string"}}},
+    "NewProject": {
+        "type": "object",
+        "required": ["name", "corpus_id", "type", "overlap"],
+        "properties": {
+            "name": {"type": "string"},
+            "corpus_id": {"type": "integer"},
+            "type": {"type": "string", "enum": ["classify", "ner", "clean", "bbox", "collect"]},
+            "multi": {"type": "boolean"},
+            "allow_overlap": {"type": "boolean"},
+            "domains": {"type": "array", "items": {"type": "string"}},
+            "gold_ratio": {"type": "number", "minimum": 0, "maximum": 0.5},
+            "gold_pass_mark": {"type": "number", "minimum": 0, "maximum": 1},
+            "gold_feedback": {"type": "boolean"},
+            "qualification_size": {"type": "integer", "minimum": 1, "maximum": 100},
+            "lease_seconds": {"type": "integer", "minimum": 60, "maximum": 86400},
+            "daily_cap": {"type": "integer", "minimum": 1},
+            "prompt": {"type": "string"},
+            "labels": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
+            "overlap": {"type": "integer", "minimum": 1, "maximum": 5},
+            "instructions": {"type": "string"},
+        },
+    },
 }
 
 
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     return {
-        "/projects": {"post": {"summary": "Create a project over a ready corpus",
-                               "requestBody": {"required": True, "content": {
-                                   "application/json": {"schema": ref("NewProject")}}},
-                               "responses": {"201": json_content(INT_ID, "Created"), **ERRORS}}},
-        "/projects/{project_id}": {"get": {
-            "summary": "A project's settings, options and progress",
-            "parameters": [path_id("project_id")],
-            "responses": {"200": {"description": "The project"}, **ERRORS}}},
-        "/projects/{project_id}/tasks": {"get": {
-            "summary": "Managers' task list (50 a page, no total: has_next instead)",
-            "parameters": [path_id("project_id")] + [
-                {"name": n, "in": "query", "required": False, "schema": schema}
-                for n, schema in (("status", {"enum": ["open", "complete"]}),
-                                  ("annotator", {"type": "integer"}),
-                                  ("label", {"type": "string"}),
-                                  ("sort", {"enum": ["id", "-id", "last_answer_at",
-                                                    "-last_answer_at"]}),
-                                  ("page", {"type": "integer", "minimum": 1}))],
-            "responses": {"200": {"description": "One page of tasks"}, **ERRORS}}},
-        "/projects/{project_id}/gold": {"post": {
-            "summary": "Mark items as check (gold) items with their known answers",
-            "parameters": [path_id("project_id")],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["items"], "properties": {"items": {
-                    "type": "array", "items": {"type": "object", "required": ["item_id", "answer"],
-                                               "properties": {"item_id": {"type": "integer"},
-                                                              "answer": {"type": "object"}}}}}}}}},
-            "responses": {"200": {"description": "Count of check items set"}, **ERRORS}}},
+        "/projects": {
+            "post": {
+                "summary": "Create a project over a ready corpus",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("NewProject")}},
+                },
+                "responses": {"201": json_content(INT_ID, "Created"), **ERRORS},
+            }
+        },
+        "/projects/{project_id}": {
+            "get": {
+                "summary": "A project's settings, options and progress",
+                "parameters": [path_id("project_id")],
+                "responses": {"200": {"description": "The project"}, **ERRORS},
+            }
+        },
+        "/projects/{project_id}/tasks": {
+            "get": {
+                "summary": "Managers' task list (50 a page, no total: has_next instead)",
+                "parameters": [path_id("project_id")]
+                + [
+                    {"name": n, "in": "query", "required": False, "schema": schema}
+                    for n, schema in (
+                        ("status", {"enum": ["open", "complete"]}),
+                        ("annotator", {"type": "integer"}),
+                        ("label", {"type": "string"}),
+                        ("sort", {"enum": ["id", "-id", "last_answer_at", "-last_answer_at"]}),
+                        ("page", {"type": "integer", "minimum": 1}),
+                    )
+                ],
+                "responses": {"200": {"description": "One page of tasks"}, **ERRORS},
+            }
+        },
+        "/projects/{project_id}/gold": {
+            "post": {
+                "summary": "Mark items as check (gold) items with their known answers",
+                "parameters": [path_id("project_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["items"],
+                                "properties": {
+                                    "items": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["item_id", "answer"],
+                                            "properties": {
+                                                "item_id": {"type": "integer"},
+                                                "answer": {"type": "object"},
+                                            },
+                                        },
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "Count of check items set"}, **ERRORS},
+            }
+        },
     }
 
 
-PROJECT_OPTIONS = ("multi", "allow_overlap", "domains", "gold_ratio", "gold_pass_mark",
-                   "gold_feedback", "qualification_size", "lease_seconds", "daily_cap", "prompt",
-                   "contributions")
+PROJECT_OPTIONS = (
+    "multi",
+    "allow_overlap",
+    "domains",
+    "gold_ratio",
+    "gold_pass_mark",
+    "gold_feedback",
+    "qualification_size",
+    "lease_seconds",
+    "daily_cap",
+    "prompt",
+    "contributions",
+)
 
 
 @bp.post("/projects")
@@ -87,9 +138,12 @@ def create_project() -> ResponseReturnValue:
     if not all(isinstance(label, str) for label in labels):
         raise Invalid(_("Labels must be strings."), code="bad_field")
     spec = projects.ProjectSpec(
-        name=field(body, "name", str), corpus_id=field(body, "corpus_id", int),
-        task_type=field(body, "type", str), labels=tuple(labels),
-        overlap=field(body, "overlap", int), instructions=field(body, "instructions", str, ""),
+        name=field(body, "name", str),
+        corpus_id=field(body, "corpus_id", int),
+        task_type=field(body, "type", str),
+        labels=tuple(labels),
+        overlap=field(body, "overlap", int),
+        instructions=field(body, "instructions", str, ""),
         options={name: body[name] for name in PROJECT_OPTIONS if name in body},
     )
     project = projects.create_project(current_user, spec)
@@ -102,10 +156,18 @@ def show_project(project_id: int) -> ResponseReturnValue:
     """A project's settings and progress."""
     project = get_owned(Project, project_id, current_user)
     progress = projects.project_progress(project)
-    return jsonify(id=project.id, name=project.name, type=project.task_type,
-                   corpus_id=project.corpus_id, labels=project.labels, overlap=project.overlap,
-                   options=project.options, instructions=project.instructions,
-                   items_total=progress.items_total, items_complete=progress.items_complete)
+    return jsonify(
+        id=project.id,
+        name=project.name,
+        type=project.task_type,
+        corpus_id=project.corpus_id,
+        labels=project.labels,
+        overlap=project.overlap,
+        options=project.options,
+        instructions=project.instructions,
+        items_total=progress.items_total,
+        items_complete=progress.items_complete,
+    )
 
 
 @bp.post("/projects/<int:project_id>/gold")
@@ -116,8 +178,9 @@ def set_gold(project_id: int) -> ResponseReturnValue:
     entries = field(json_object(), "items", list)
     if not all(isinstance(e, dict) and isinstance(e.get("item_id"), int) for e in entries):
         raise Invalid(_("Each check item needs an item_id and an answer."), code="bad_field")
-    count = gold.set_gold_answers(current_user, project,
-                                  [(e["item_id"], e.get("answer")) for e in entries])
+    count = gold.set_gold_answers(
+        current_user, project, [(e["item_id"], e.get("answer")) for e in entries]
+    )
     return jsonify(gold_items=count)
 
 

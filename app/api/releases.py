@@ -19,85 +19,177 @@ from app.releases.services import release_json
 from app.storage import object_store
 
 SCHEMAS: dict[str, Any] = {
-    "ReleasePolicy": {"type": "object", "properties": {
-        "operators": {"type": "object", "additionalProperties": {
-            "enum": ["replace", "mask", "pseudonym", "remove"]}},
-        "profile": {"enum": ["default", "recall"]},
-        "allow_list": {"type": "array", "items": {"type": "string"}},
-        "residual_bound": {"type": "number", "description": "identifiers left per 1,000 "
-                                                             "documents, upper 95 %"},
-        "sample_rate": {"type": "number"}, "residual_threshold": {"type": "number"}}},
-    "Release": {"type": "object", "required": ["id", "title", "state"], "properties": {
-        "id": {"type": "integer"}, "title": {"type": "string"},
-        "state": {"enum": ["draft", "analysing", "in_review", "approved", "published",
-                           "failed", "withdrawn"]},
-        "policy": ref("ReleasePolicy"), "documents": {"type": "integer"},
-        "progress": {"type": "number"}, "failures": {"type": "array"},
-        "residual": {"type": "object"}}},
-    "ReviewDecision": {"type": "object", "required": ["start", "end", "entity_type",
-                                                      "decision"], "properties": {
-        "start": {"type": "integer"}, "end": {"type": "integer"},
-        "entity_type": {"type": "string"}, "decision": {"enum": ["accept", "reject", "add"]}}},
+    "ReleasePolicy": {
+        "type": "object",
+        "properties": {
+            "operators": {
+                "type": "object",
+                "additionalProperties": {"enum": ["replace", "mask", "pseudonym", "remove"]},
+            },
+            "profile": {"enum": ["default", "recall"]},
+            "allow_list": {"type": "array", "items": {"type": "string"}},
+            "residual_bound": {
+                "type": "number",
+                "description": "identifiers left per 1,000 documents, upper 95 %",
+            },
+            "sample_rate": {"type": "number"},
+            "residual_threshold": {"type": "number"},
+        },
+    },
+    "Release": {
+        "type": "object",
+        "required": ["id", "title", "state"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "state": {
+                "enum": [
+                    "draft",
+                    "analysing",
+                    "in_review",
+                    "approved",
+                    "published",
+                    "failed",
+                    "withdrawn",
+                ]
+            },
+            "policy": ref("ReleasePolicy"),
+            "documents": {"type": "integer"},
+            "progress": {"type": "number"},
+            "failures": {"type": "array"},
+            "residual": {"type": "object"},
+        },
+    },
+    "ReviewDecision": {
+        "type": "object",
+        "required": ["start", "end", "entity_type", "decision"],
+        "properties": {
+            "start": {"type": "integer"},
+            "end": {"type": "integer"},
+            "entity_type": {"type": "string"},
+            "decision": {"enum": ["accept", "reject", "add"]},
+        },
+    },
 }
 
 
-def _op(summary: str, *params: str, body: dict[str, Any] | None = None,
-        ok: str = "200", schema: dict[str, Any] | None = None) -> dict[str, Any]:
+def _op(
+    summary: str,
+    *params: str,
+    body: dict[str, Any] | None = None,
+    ok: str = "200",
+    schema: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     operation: dict[str, Any] = {
-        "summary": summary, "parameters": [path_id(p) for p in params],
-        "responses": {ok: json_content(schema or {"type": "object"}), **ERRORS}}
+        "summary": summary,
+        "parameters": [path_id(p) for p in params],
+        "responses": {ok: json_content(schema or {"type": "object"}), **ERRORS},
+    }
     if body is not None:
-        operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": body}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
     return operation
 
 
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     rid, did = "release_id", "document_id"
-    decisions = {"type": "object", "properties": {
-        "decisions": {"type": "array", "items": ref("ReviewDecision")},
-        "done": {"type": "boolean"}}}
-    create = {"type": "object", "required": ["title"], "properties": {
-        "corpus_id": {"type": "integer"},
-        "project_id": {"type": "integer", "description": "instead of corpus_id: the "
-                       "project's corpus, published with its final labels remapped"},
-        "title": {"type": "string"},
-        "description": {"type": "string"}, "domain": {"type": "string"},
-        "licence": {"type": "string"}, "policy": ref("ReleasePolicy")}}
+    decisions = {
+        "type": "object",
+        "properties": {
+            "decisions": {"type": "array", "items": ref("ReviewDecision")},
+            "done": {"type": "boolean"},
+        },
+    }
+    create = {
+        "type": "object",
+        "required": ["title"],
+        "properties": {
+            "corpus_id": {"type": "integer"},
+            "project_id": {
+                "type": "integer",
+                "description": "instead of corpus_id: the "
+                "project's corpus, published with its final labels remapped",
+            },
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "domain": {"type": "string"},
+            "licence": {"type": "string"},
+            "policy": ref("ReleasePolicy"),
+        },
+    }
     return {
-        "/releases": {"post": _op("Create a draft release of a corpus", body=create, ok="201",
-                                  schema=ref("Release"))},
+        "/releases": {
+            "post": _op(
+                "Create a draft release of a corpus", body=create, ok="201", schema=ref("Release")
+            )
+        },
         "/releases/{release_id}": {"get": _op("A release", rid, schema=ref("Release"))},
-        "/releases/{release_id}/analyse": {"post": _op(
-            "Queue the de-identification of every document", rid, ok="202")},
-        "/releases/{release_id}/sample": {"get": _op(
-            "The review sample page by page (?residual=1: documents with residual "
-            "findings) and the residual bound", rid)},
-        "/releases/{release_id}/documents/{document_id}": {"get": _op(
-            "A document with its findings and decisions", rid, did)},
-        "/releases/{release_id}/documents/{document_id}/decisions": {"post": _op(
-            "Accept, reject or add spans; done marks the document reviewed", rid, did,
-            body=decisions)},
-        "/releases/{release_id}/approve": {"post": _op(
-            "Approve (a second person; sample bound met; residual scan clean)", rid)},
-        "/releases/{release_id}/publish": {"post": _op(
-            "Queue writing the release and its signed manifest under releases/{id}/; poll "
-            "the release (publishing, publish_error, state)", rid, ok="202")},
+        "/releases/{release_id}/analyse": {
+            "post": _op("Queue the de-identification of every document", rid, ok="202")
+        },
+        "/releases/{release_id}/sample": {
+            "get": _op(
+                "The review sample page by page (?residual=1: documents with residual "
+                "findings) and the residual bound",
+                rid,
+            )
+        },
+        "/releases/{release_id}/documents/{document_id}": {
+            "get": _op("A document with its findings and decisions", rid, did)
+        },
+        "/releases/{release_id}/documents/{document_id}/decisions": {
+            "post": _op(
+                "Accept, reject or add spans; done marks the document reviewed",
+                rid,
+                did,
+                body=decisions,
+            )
+        },
+        "/releases/{release_id}/approve": {
+            "post": _op("Approve (a second person; sample bound met; residual scan clean)", rid)
+        },
+        "/releases/{release_id}/publish": {
+            "post": _op(
+                "Queue writing the release and its signed manifest under releases/{id}/; poll "
+                "the release (publishing, publish_error, state)",
+                rid,
+                ok="202",
+            )
+        },
         "/releases/{release_id}/withdraw": {"post": _op("Withdraw the release", rid)},
-        "/releases/{release_id}/manifest": {"get": _op(
-            "The signed manifest of a published release (public)", rid)},
-        "/releases/{release_id}/downloads": {"post": _op(
-            "A presigned link to one file (enterprise accounts; logged)", rid,
-            body={"type": "object", "required": ["file"],
-                  "properties": {"file": {"type": "string"}}})},
+        "/releases/{release_id}/manifest": {
+            "get": _op("The signed manifest of a published release (public)", rid)
+        },
+        "/releases/{release_id}/downloads": {
+            "post": _op(
+                "A presigned link to one file (enterprise accounts; logged)",
+                rid,
+                body={
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string"}},
+                },
+            )
+        },
         "/catalog": {"get": _op("Published releases (public metadata)")},
-        "/releases/notice": {"get": {**_op("The open-data notice of a month or quarter by "
-                                           "city and department (auditors)"),
-                                     "parameters": [{"name": "period", "in": "query",
-                                                     "required": True,
-                                                     "schema": {"type": "string",
-                                                                "example": "2026-Q4"}}]}},
+        "/releases/notice": {
+            "get": {
+                **_op(
+                    "The open-data notice of a month or quarter by city and department (auditors)"
+                ),
+                "parameters": [
+                    {
+                        "name": "period",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "example": "2026-Q4"},
+                    }
+                ],
+            }
+        },
     }
 
 
@@ -146,8 +238,9 @@ def decide(release_id: int, document_id: int) -> ResponseReturnValue:
     """Review decisions on one document."""
     body = json_object()
     done = field(body, "done", bool, False)
-    summary = review.record_decisions(current_user, release_id, document_id,
-                                      body.get("decisions", []), done)
+    summary = review.record_decisions(
+        current_user, release_id, document_id, body.get("decisions", []), done
+    )
     return jsonify(summary)
 
 

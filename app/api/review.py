@@ -15,50 +15,101 @@ from app.models import Project
 from app.review import services as review
 from app.scoping import get_owned
 
-USER_ID = {"type": "object", "properties": {"user_id": {"type": "integer"}},
-           "required": ["user_id"]}
+USER_ID = {
+    "type": "object",
+    "properties": {"user_id": {"type": "integer"}},
+    "required": ["user_id"],
+}
 
 
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     return {
         "/projects/{project_id}/reviewers": {
-            "get": {"summary": "The project's reviewers",
-                    "parameters": [path_id("project_id")],
-                    "responses": {"200": {"description": "reviewers"}, **ERRORS}},
-            "post": {"summary": "Make an expert (by email) a reviewer of the project",
-                     "parameters": [path_id("project_id")],
-                     "requestBody": {"required": True, "content": {"application/json": {
-                         "schema": {"type": "object", "required": ["email"],
-                                    "properties": {"email": {"type": "string"}}}}}},
-                     "responses": {"201": json_content(USER_ID, "Reviewer added"),
-                                   **ERRORS}}},
-        "/projects/{project_id}/reviewers/{user_id}": {"delete": {
-            "summary": "Stop an expert reviewing the project (their decisions stay)",
-            "parameters": [path_id("project_id"), path_id("user_id")],
-            "responses": {"204": {"description": "Removed"}, **ERRORS}}},
-        "/projects/{project_id}/review": {"get": {
-            "summary": "Disputed items waiting for adjudication",
-            "parameters": [path_id("project_id")],
-            "responses": {"200": {"description": "The review queue: items (at most 1,000, "
-                                                 "least agreement first) and total (all "
-                                                 "that wait)"}, **ERRORS}}},
-        "/projects/{project_id}/items/{item_id}": {"get": {
-            "summary": "One item with every expert's answer side by side",
-            "parameters": [path_id("project_id"), path_id("item_id")],
-            "responses": {"200": {"description": "Item and answers"}, **ERRORS}}},
-        "/projects/{project_id}/items/{item_id}/adjudication": {"post": {
-            "summary": "A reviewer's final answer for a disputed item: a result, or the id of "
-                       "one of the item's answers (as listed by the item's detail)",
-            "parameters": [path_id("project_id"), path_id("item_id")],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "oneOf": [{"type": "object", "required": ["result"],
-                           "properties": {"result": {"type": "object"}}},
-                          {"type": "object", "required": ["answer_id"],
-                           "properties": {"answer_id": {"type": "integer"}}}]}}}},
-            "responses": {"201": {"description": "Recorded"},
-                          "409": {"description": "The reviewer answered this item"},
-                          **ERRORS}}},
+            "get": {
+                "summary": "The project's reviewers",
+                "parameters": [path_id("project_id")],
+                "responses": {"200": {"description": "reviewers"}, **ERRORS},
+            },
+            "post": {
+                "summary": "Make an expert (by email) a reviewer of the project",
+                "parameters": [path_id("project_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["email"],
+                                "properties": {"email": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {"201": json_content(USER_ID, "Reviewer added"), **ERRORS},
+            },
+        },
+        "/projects/{project_id}/reviewers/{user_id}": {
+            "delete": {
+                "summary": "Stop an expert reviewing the project (their decisions stay)",
+                "parameters": [path_id("project_id"), path_id("user_id")],
+                "responses": {"204": {"description": "Removed"}, **ERRORS},
+            }
+        },
+        "/projects/{project_id}/review": {
+            "get": {
+                "summary": "Disputed items waiting for adjudication",
+                "parameters": [path_id("project_id")],
+                "responses": {
+                    "200": {
+                        "description": "The review queue: items (at most 1,000, "
+                        "least agreement first) and total (all "
+                        "that wait)"
+                    },
+                    **ERRORS,
+                },
+            }
+        },
+        "/projects/{project_id}/items/{item_id}": {
+            "get": {
+                "summary": "One item with every expert's answer side by side",
+                "parameters": [path_id("project_id"), path_id("item_id")],
+                "responses": {"200": {"description": "Item and answers"}, **ERRORS},
+            }
+        },
+        "/projects/{project_id}/items/{item_id}/adjudication": {
+            "post": {
+                "summary": "A reviewer's final answer for a disputed item: a result, or the id of "
+                "one of the item's answers (as listed by the item's detail)",
+                "parameters": [path_id("project_id"), path_id("item_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    {
+                                        "type": "object",
+                                        "required": ["result"],
+                                        "properties": {"result": {"type": "object"}},
+                                    },
+                                    {
+                                        "type": "object",
+                                        "required": ["answer_id"],
+                                        "properties": {"answer_id": {"type": "integer"}},
+                                    },
+                                ]
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "Recorded"},
+                    "409": {"description": "The reviewer answered this item"},
+                    **ERRORS,
+                },
+            }
+        },
     }
 
 
@@ -78,12 +129,15 @@ def reviewers(project_id: int) -> ResponseReturnValue:
     """The project's reviewers (its vendor, auditors); POST ``{"email"}`` makes an expert
     one (the project's vendor)."""
     if request.method == "POST":
-        expert = review.add_reviewer(current_user, project_id,
-                                     field(json_object(), "email", str))
+        expert = review.add_reviewer(current_user, project_id, field(json_object(), "email", str))
         return jsonify(user_id=expert.id), 201
     project = get_owned(Project, project_id, current_user)
-    return jsonify(reviewers=[{"user_id": u.id, "name": u.name, "email": u.email}
-                              for u in review.project_reviewers(project)])
+    return jsonify(
+        reviewers=[
+            {"user_id": u.id, "name": u.name, "email": u.email}
+            for u in review.project_reviewers(project)
+        ]
+    )
 
 
 @bp.get("/projects/<int:project_id>/review")
@@ -101,10 +155,12 @@ def item_detail(project_id: int, item_id: int) -> ResponseReturnValue:
     """One item with every expert's answer side by side."""
     project = review.reviewable_project(current_user, project_id)
     detail = review.item_answers(project, item_id)
-    answers = [{"id": a["id"], "expert": a["expert"], "result": a["result"]}
-               for a in detail.answers]
-    return jsonify(id=detail.item_id, text=detail.text, answers=answers,
-                   adjudication=detail.adjudication)
+    answers = [
+        {"id": a["id"], "expert": a["expert"], "result": a["result"]} for a in detail.answers
+    ]
+    return jsonify(
+        id=detail.item_id, text=detail.text, answers=answers, adjudication=detail.adjudication
+    )
 
 
 @bp.post("/projects/<int:project_id>/items/<int:item_id>/adjudication")
@@ -114,9 +170,11 @@ def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
     the item's answers)."""
     body = json_object()
     if "answer_id" in body:
-        done = review.adopt_answer(current_user, project_id, item_id, body["answer_id"],
-                                   enqueue_quality_refresh)
+        done = review.adopt_answer(
+            current_user, project_id, item_id, body["answer_id"], enqueue_quality_refresh
+        )
     else:
-        done = review.adjudicate(current_user, project_id, item_id, body.get("result"),
-                                 enqueue_quality_refresh)
+        done = review.adjudicate(
+            current_user, project_id, item_id, body.get("result"), enqueue_quality_refresh
+        )
     return jsonify(item_id=done.item_id, result=done.result), 201

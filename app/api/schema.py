@@ -20,19 +20,40 @@ def path_id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
-ERRORS = {str(code): json_content(ref("Error"), text) for code, text in (
-    (400, "Malformed request: a multipart part without a name, JSON nested too deep, or a "
-          "browser session's write without its CSRF token"),
-    (401, "No valid session or token"), (403, "The caller's role may not do this"),
-    (404, "Not found, or another organization's id"),
-    (409, "Lease expired or task already answered"), (413, "Upload or JSON body too large"),
-    (422, "Invalid input"), (503, "Object storage unavailable"))}
+ERRORS = {
+    str(code): json_content(ref("Error"), text)
+    for code, text in (
+        (
+            400,
+            "Malformed request: a multipart part without a name, JSON nested too deep, or a "
+            "browser session's write without its CSRF token",
+        ),
+        (401, "No valid session or token"),
+        (403, "The caller's role may not do this"),
+        (404, "Not found, or another organization's id"),
+        (409, "Lease expired or task already answered"),
+        (413, "Upload or JSON body too large"),
+        (422, "Invalid input"),
+        (503, "Object storage unavailable"),
+    )
+}
 
 INT_ID = {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}
 
 SCHEMAS: dict[str, Any] = {
-    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-        "type": "object", "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                       "details": {"type": "array"}}}}},
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {"type": "array"},
+                },
+            }
+        },
+    },
 }

@@ -17,8 +17,20 @@ FORMATS = ("txt", "jsonl")
 
 # First bytes of common binary formats; a text corpus never starts with them.
 BINARY_SIGNATURES = (
-    b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff",
-    b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!", b"\xd0\xcf\x11\xe0", b"II*\x00", b"MM\x00*",
+    b"MZ",
+    b"\x7fELF",
+    b"PK\x03\x04",
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\x1f\x8b",
+    b"BZh",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\xd0\xcf\x11\xe0",
+    b"II*\x00",
+    b"MM\x00*",
     b"SIMPLE  =",
 )
 
@@ -58,8 +70,11 @@ def iter_lines(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes | None]]:
         pieces = chunk.split(b"\n")
         for piece in pieces[:-1]:
             if buffer or overflow:
-                line = None if overflow or len(buffer) + len(piece) > MAX_LINE_BYTES \
+                line = (
+                    None
+                    if overflow or len(buffer) + len(piece) > MAX_LINE_BYTES
                     else bytes(buffer + piece)
+                )
                 buffer.clear()
                 overflow = False
             else:
@@ -98,8 +113,7 @@ def parse_txt(chunks: Iterable[bytes], encoding: str = "utf-8") -> Iterator[Reco
     paragraph: list[str] = []
     first_line = 0
     for number, raw in iter_lines(chunks):
-        text = (LineError(number, "line_too_long") if raw is None
-                else _decode(number, raw, encoding))
+        text = LineError(number, "line_too_long") if raw is None else _decode(number, raw, encoding)
         if isinstance(text, LineError):
             yield text
             continue

@@ -40,15 +40,23 @@ def _store(store: ObjectStore, prefix: str, image: CheckedImage) -> tuple[str, s
     return original, preview
 
 
-def _row(corpus: Corpus, number: int, image: CheckedImage, keys: tuple[str, str]
-         ) -> dict[str, Any]:
-    return {"corpus_id": corpus.id, "seq": number, "sha256": image.sha256,
-            "text": image.name[-500:], "kind": "image", "object_key": keys[0],
-            "preview_key": keys[1], "width": image.width, "height": image.height}
+def _row(corpus: Corpus, number: int, image: CheckedImage, keys: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "corpus_id": corpus.id,
+        "seq": number,
+        "sha256": image.sha256,
+        "text": image.name[-500:],
+        "kind": "image",
+        "object_key": keys[0],
+        "preview_key": keys[1],
+        "width": image.width,
+        "height": image.height,
+    }
 
 
-def collect_images(corpus: Corpus, store: ObjectStore
-                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+def collect_images(
+    corpus: Corpus, store: ObjectStore
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """Check every member and store the good ones; returns (item rows, errors, stored keys).
 
     After the first error nothing more is stored, but checking goes on so the vendor sees

@@ -74,8 +74,16 @@ def check_image(name: str, data: bytes) -> CheckedImage:
         raise ValueError("image_too_many_pixels") from None
     except (OSError, SyntaxError, ValueError):  # not an image, wrong format, truncated
         raise ValueError("not_an_image") from None
-    return CheckedImage(name, data, hashlib.sha256(data).hexdigest(), extension, content_type,
-                        width, height, buffer.getvalue())
+    return CheckedImage(
+        name,
+        data,
+        hashlib.sha256(data).hexdigest(),
+        extension,
+        content_type,
+        width,
+        height,
+        buffer.getvalue(),
+    )
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
@@ -86,8 +94,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -
             while chunk := member.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
-                    raise ArchiveRefused("archive_too_large" if size > budget
-                                         else "member_too_large")
+                    raise ArchiveRefused(
+                        "archive_too_large" if size > budget else "member_too_large"
+                    )
                 if size > MAX_RATIO * max(info.compress_size, 1) and size > 1024 * 1024:
                     raise ArchiveRefused("compression_ratio")
                 chunks.append(chunk)
@@ -109,8 +118,9 @@ def _check_member_name(info: zipfile.ZipInfo) -> None:
         raise ArchiveRefused("nested_archive")
 
 
-def archive_members(stream: IO[bytes], *,
-                    allow_packages: bool = False) -> Iterator[tuple[int, str, bytes]]:
+def archive_members(
+    stream: IO[bytes], *, allow_packages: bool = False
+) -> Iterator[tuple[int, str, bytes]]:
     """Yield ``(number, name, bytes)`` of each file of a ZIP; raises ArchiveRefused.
 
     A member that is itself a ZIP is refused, unless ``allow_packages``: then it is yielded

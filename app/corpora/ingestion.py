@@ -55,10 +55,14 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
 
 # PostgreSQL takes text items by COPY into a per-connection staging table, then one INSERT …
 # SELECT that drops duplicates: three times faster than psycopg's pipelined executemany.
-_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
-          "sha256 varchar(64), text text) ON COMMIT DELETE ROWS")
-_FROM_STAGE = ("INSERT INTO item (corpus_id, seq, sha256, text, kind) SELECT corpus_id, seq, "
-               "sha256, text, 'text' FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING")
+_STAGE = (
+    "CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
+    "sha256 varchar(64), text text) ON COMMIT DELETE ROWS"
+)
+_FROM_STAGE = (
+    "INSERT INTO item (corpus_id, seq, sha256, text, kind) SELECT corpus_id, seq, "
+    "sha256, text, 'text' FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING"
+)
 
 
 def _insert_text_items(rows: list[dict[str, Any]]) -> None:
@@ -108,8 +112,9 @@ class _Batches:
         if self.error_total:  # the corpus fails: only the errors still matter
             return
         digest = hashlib.sha256(entry.text.encode("utf-8")).hexdigest()
-        self.rows.append({"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest,
-                          "text": entry.text})
+        self.rows.append(
+            {"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest, "text": entry.text}
+        )
         if len(self.rows) >= BATCH:
             begin_write()  # the worker writes beside the web app: take the lock first
             _insert_text_items(self.rows)
@@ -165,7 +170,7 @@ def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
         return None
     begin_write()
     for start in range(0, len(rows), BATCH):
-        _insert_items(rows[start:start + BATCH])
+        _insert_items(rows[start : start + BATCH])
     return len(rows)
 
 
@@ -175,8 +180,13 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     if corpus is None or corpus.status != "processing":
         return
     try:
-        ingest = (_ingest_images if corpus_is_image(corpus)
-                  else _ingest_documents if corpus_is_documents(corpus) else _ingest_text)
+        ingest = (
+            _ingest_images
+            if corpus_is_image(corpus)
+            else _ingest_documents
+            if corpus_is_documents(corpus)
+            else _ingest_text
+        )
         records = ingest(corpus, store)
         if records is None:
             return

@@ -18,10 +18,16 @@ def _may_see(user: User, item: Item, corpus: Corpus) -> bool:
         return True
     if user.role == Role.VENDOR:
         return corpus.organization_id == user.organization_id
-    leased = select(Assignment.id).join(Task, Task.id == Assignment.task_id).where(
-        Task.item_id == item.id, Assignment.annotator_id == user.id)
-    reviews = select(ProjectReviewer.id).join(Project, Project.id == ProjectReviewer.project_id)\
+    leased = (
+        select(Assignment.id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.item_id == item.id, Assignment.annotator_id == user.id)
+    )
+    reviews = (
+        select(ProjectReviewer.id)
+        .join(Project, Project.id == ProjectReviewer.project_id)
         .where(Project.corpus_id == corpus.id, ProjectReviewer.user_id == user.id)
+    )
     return bool(db.session.scalar(leased.limit(1)) or db.session.scalar(reviews.limit(1)))
 
 
@@ -29,8 +35,13 @@ def image_of(user: User, item_id: int, preview: bool) -> tuple[str, str]:
     """(object key, content type) of an image item the user may see; NotFound otherwise."""
     item = db.session.get(Item, item_id)
     corpus = db.session.get(Corpus, item.corpus_id) if item is not None else None
-    if item is None or corpus is None or item.kind != "image" or not item.object_key \
-            or not _may_see(user, item, corpus):
+    if (
+        item is None
+        or corpus is None
+        or item.kind != "image"
+        or not item.object_key
+        or not _may_see(user, item, corpus)
+    ):
         raise NotFound(_l("Not found."))
     if preview and item.preview_key:
         return item.preview_key, "image/jpeg"

@@ -29,10 +29,14 @@ from app.storage import ObjectStore, StorageUnavailable
 # be UTF-8, GBK or GB18030. HTML is stored as plain text, never as a page to render.
 TEXT_CHECKS = {"txt": "cascade", "jsonl": "utf-8"}
 CONTENT_TYPES = {
-    **IMAGE_CONTENT_TYPES, "zip": "application/zip", "docs": "application/zip",
-    "pdf": "application/pdf", "ofd": "application/ofd",
+    **IMAGE_CONTENT_TYPES,
+    "zip": "application/zip",
+    "docs": "application/zip",
+    "pdf": "application/pdf",
+    "ofd": "application/ofd",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "jsonl": "text/plain; charset=utf-8"}
+    "jsonl": "text/plain; charset=utf-8",
+}
 
 
 class UploadRejected(Exception):
@@ -62,8 +66,13 @@ class CheckedStream:
     @property
     def encoding(self) -> str | None:
         """The text encoding found (None for files that are not checked as text)."""
-        return None if self.text is None else self.sniffer.encoding if self.text == "cascade" \
+        return (
+            None
+            if self.text is None
+            else self.sniffer.encoding
+            if self.text == "cascade"
             else "utf-8"
+        )
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.raw.read(size)
@@ -79,17 +88,23 @@ class CheckedStream:
         if self.text == "cascade":
             self.sniffer.feed(chunk, final=not chunk)
             if not self.sniffer.decoders:
-                raise UploadRejected(Invalid(_l(
-                    "The file is neither UTF-8 nor GB18030/GBK text (line %(line)d is not "
-                    "UTF-8). Save it as UTF-8 and upload it again.",
-                    line=self.sniffer.utf8_error_line or 1)))
+                raise UploadRejected(
+                    Invalid(
+                        _l(
+                            "The file is neither UTF-8 nor GB18030/GBK text (line %(line)d is not "
+                            "UTF-8). Save it as UTF-8 and upload it again.",
+                            line=self.sniffer.utf8_error_line or 1,
+                        )
+                    )
+                )
             return
         try:
             self.decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
             line = self.lines + chunk[: exc.start].count(b"\n")
-            raise UploadRejected(Invalid(
-                _l("The file is not valid UTF-8 (line %(line)d).", line=line))) from exc
+            raise UploadRejected(
+                Invalid(_l("The file is not valid UTF-8 (line %(line)d).", line=line))
+            ) from exc
         self.lines += chunk.count(b"\n")
 
 
@@ -100,8 +115,14 @@ def display_filename(filename: str) -> str:
     return cleaned[:255] or "upload"
 
 
-def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
-                  store: ObjectStore, enqueue: Callable[[int], None]) -> Corpus:
+def upload_corpus(
+    user: User,
+    name: str,
+    filename: str,
+    stream: IO[bytes],
+    store: ObjectStore,
+    enqueue: Callable[[int], None],
+) -> Corpus:
     """Store an uploaded corpus and queue its ingestion.
 
     The bytes go to ``corpora/<org>/<key>/raw/original.<ext>`` in one streaming multipart
@@ -117,21 +138,39 @@ def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
     key = f"corpora/{user.organization_id}/{uuid.uuid4().hex}/raw/original.{fmt}"
     checked = CheckedStream(stream, text=TEXT_CHECKS.get(fmt))
     try:
-        store.put_stream(key, checked, CONTENT_TYPES.get(fmt, "text/plain"),
-                         metadata={"original-filename": quote(filename[:1024])})
+        store.put_stream(
+            key,
+            checked,
+            CONTENT_TYPES.get(fmt, "text/plain"),
+            metadata={"original-filename": quote(filename[:1024])},
+        )
     except UploadRejected as rejected:
         raise rejected.error from None
     except StorageUnavailable as exc:
         raise Unavailable(_l("Storage is unavailable; nothing was saved. Try again.")) from exc
     try:
         begin_write()
-        corpus = Corpus(organization_id=user.organization_id, name=name[:200], file_format=fmt,
-                        original_filename=shown_name, object_key=key, size_bytes=checked.size,
-                        sha256=checked.sha256.hexdigest(), created_by_id=user.id)
+        corpus = Corpus(
+            organization_id=user.organization_id,
+            name=name[:200],
+            file_format=fmt,
+            original_filename=shown_name,
+            object_key=key,
+            size_bytes=checked.size,
+            sha256=checked.sha256.hexdigest(),
+            created_by_id=user.id,
+        )
         db.session.add(corpus)
         db.session.flush()
-        record_event("corpus_uploaded", user, object_type="corpus", object_id=corpus.id,
-                     bytes=checked.size, format=fmt, encoding=checked.encoding)
+        record_event(
+            "corpus_uploaded",
+            user,
+            object_type="corpus",
+            object_id=corpus.id,
+            bytes=checked.size,
+            format=fmt,
+            encoding=checked.encoding,
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -143,16 +182,26 @@ def upload_corpus(user: User, name: str, filename: str, stream: IO[bytes],
 
 def ready_corpora(user: User) -> list[Corpus]:
     """The user's organization's corpora that finished ingestion (for a project form)."""
-    return list(db.session.scalars(
-        select(Corpus).where(Corpus.organization_id == user.organization_id,
-                             Corpus.status == "ready").order_by(Corpus.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Corpus)
+            .where(Corpus.organization_id == user.organization_id, Corpus.status == "ready")
+            .order_by(Corpus.id.desc())
+        )
+    )
 
 
 def corpus_json(corpus: Corpus) -> dict[str, Any]:
     """A corpus as the API shows it, with translated per-line errors."""
     errors = [dict(e, message=line_error_message(e["code"])) for e in corpus.errors]
     progress = corpus.bytes_processed / corpus.size_bytes if corpus.size_bytes else 1.0
-    return {"id": corpus.id, "name": corpus.name, "status": corpus.status,
-            "item_count": corpus.item_count, "duplicate_count": corpus.duplicate_count,
-            "size_bytes": corpus.size_bytes, "progress": round(min(progress, 1.0), 3),
-            "errors": errors}
+    return {
+        "id": corpus.id,
+        "name": corpus.name,
+        "status": corpus.status,
+        "item_count": corpus.item_count,
+        "duplicate_count": corpus.duplicate_count,
+        "size_bytes": corpus.size_bytes,
+        "progress": round(min(progress, 1.0), 3),
+        "errors": errors,
+    }

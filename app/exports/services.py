@@ -27,8 +27,10 @@ from app.storage import ObjectStore
 BATCH = 1000
 SPOOL_BYTES = 8 * 1024 * 1024
 #: What the user reads about a failed export; the exception itself goes to the log only.
-FAILED = _l("The export failed because of an error on our side; it was logged. Try again, "
-            "and tell the platform operator if it fails again.")
+FAILED = _l(
+    "The export failed because of an error on our side; it was logged. Try again, "
+    "and tell the platform operator if it fails again."
+)
 logger = logging.getLogger(__name__)
 
 
@@ -36,12 +38,14 @@ def request_export(user: User, project_id: int, enqueue: Callable[[int], None]) 
     """Queue an export of a project the user may read; NotFound otherwise."""
     begin_write()
     project = get_owned(Project, project_id, user)
-    export = Export(project_id=project.id, organization_id=project.organization_id,
-                    requested_by_id=user.id)
+    export = Export(
+        project_id=project.id, organization_id=project.organization_id, requested_by_id=user.id
+    )
     db.session.add(export)
     db.session.flush()
-    record_event("export_requested", user, object_type="project", object_id=project.id,
-                 export=export.id)
+    record_event(
+        "export_requested", user, object_type="project", object_id=project.id, export=export.id
+    )
     db.session.commit()
     enqueue(export.id)
     return export
@@ -51,41 +55,64 @@ def get_export(user: User, export_id: int) -> Export:
     """An export of the user's organization (or any, for auditors and admins)."""
     stmt = select(Export).where(Export.id == export_id)
     if not reads_everything(user):
-        stmt = stmt.where(Export.organization_id == user.organization_id) \
-            if user.role == Role.VENDOR else stmt.where(false())
+        stmt = (
+            stmt.where(Export.organization_id == user.organization_id)
+            if user.role == Role.VENDOR
+            else stmt.where(false())
+        )
     export = db.session.scalar(stmt)
     if export is None:
         raise NotFound(_l("Not found."))
     return export
 
 
-def _lines(project: Project, final: dict[int, dict[str, Any]],
-           task_ids: list[int]) -> list[str]:
+def _lines(project: Project, final: dict[int, dict[str, Any]], task_ids: list[int]) -> list[str]:
     rows = db.session.execute(
-        select(Task.item_id, Item.text, Item.object_key).join(Item, Item.id == Task.item_id)
-        .where(Task.id.in_(task_ids)).order_by(Task.id)).all()
+        select(Task.item_id, Item.text, Item.object_key)
+        .join(Item, Item.id == Task.item_id)
+        .where(Task.id.in_(task_ids))
+        .order_by(Task.id)
+    ).all()
     answers: dict[int, list[dict[str, Any]]] = {}
     for item, annotator, result in db.session.execute(
-            select(Annotation.item_id, Annotation.annotator_id, Annotation.result)
-            .where(Annotation.project_id == project.id, Annotation.gold_score.is_(None),
-                   Annotation.item_id.in_([r[0] for r in rows]))):
+        select(Annotation.item_id, Annotation.annotator_id, Annotation.result).where(
+            Annotation.project_id == project.id,
+            Annotation.gold_score.is_(None),
+            Annotation.item_id.in_([r[0] for r in rows]),
+        )
+    ):
         answers.setdefault(item, []).append({"annotator": annotator, "result": result})
     # An image item (a collected picture, or one of an image corpus) names its original.
-    return [json.dumps({"item_id": item, "text": text,
-                        **({"object_key": key} if key else {}), "final": final.get(item),
-                        "answers": answers.get(item, [])}, ensure_ascii=False) + "\n"
-            for item, text, key in rows]
+    return [
+        json.dumps(
+            {
+                "item_id": item,
+                "text": text,
+                **({"object_key": key} if key else {}),
+                "final": final.get(item),
+                "answers": answers.get(item, []),
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        for item, text, key in rows
+    ]
 
 
 def _write(export: Export, project: Project, spool: Any) -> None:
     final = final_results(project)
-    task_ids = list(db.session.scalars(select(Task.id).where(
-        Task.project_id == project.id, Task.is_gold.is_(False)).order_by(Task.id)))
+    task_ids = list(
+        db.session.scalars(
+            select(Task.id)
+            .where(Task.project_id == project.id, Task.is_gold.is_(False))
+            .order_by(Task.id)
+        )
+    )
     begin_write()
     export.items_total = len(task_ids)
     db.session.commit()
     for start in range(0, len(task_ids), BATCH):
-        for line in _lines(project, final, task_ids[start:start + BATCH]):
+        for line in _lines(project, final, task_ids[start : start + BATCH]):
             spool.write(line.encode("utf-8"))
         begin_write()
         export.items_done = min(start + BATCH, len(task_ids))
@@ -125,21 +152,32 @@ def export_json(export: Export, link: Callable[[int], str]) -> dict[str, Any]:
     """The export as the API and the page show it; once ready, ``download_url`` is
     ``link(export.id)``: the app's own download route, never the storage server's address."""
     url = link(export.id) if export.status == "ready" and export.object_key else None
-    return {"id": export.id, "project_id": export.project_id, "status": export.status,
-            "items_done": export.items_done, "items_total": export.items_total,
-            "error": str(FAILED) if export.status == "failed" else None, "download_url": url}
+    return {
+        "id": export.id,
+        "project_id": export.project_id,
+        "status": export.status,
+        "items_done": export.items_done,
+        "items_total": export.items_total,
+        "error": str(FAILED) if export.status == "failed" else None,
+        "download_url": url,
+    }
 
 
-def export_download(user: User, export_id: int, store: ObjectStore
-                    ) -> tuple[str, Iterator[bytes]]:
+def export_download(user: User, export_id: int, store: ObjectStore) -> tuple[str, Iterator[bytes]]:
     """(file name, chunks) of a ready export the user may read, streamed from object
     storage; NotFound for another organization's export or one that is not ready."""
     begin_write()
     export = get_export(user, export_id)
     if export.status != "ready" or not export.object_key:
         raise NotFound(_l("This export is not ready yet."))
-    record_event("export_downloaded", user, object_type="project", object_id=export.project_id,
-                 export=export.id)
+    record_event(
+        "export_downloaded",
+        user,
+        object_type="project",
+        object_id=export.project_id,
+        export=export.id,
+    )
     db.session.commit()
-    return f"project-{export.project_id}-export-{export.id}.jsonl", \
-        store.iter_chunks(export.object_key)
+    return f"project-{export.project_id}-export-{export.id}.jsonl", store.iter_chunks(
+        export.object_key
+    )

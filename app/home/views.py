@@ -25,16 +25,22 @@ def index() -> ResponseReturnValue:
     role = current_user.role
     if role == Role.EXPERT:
         open_projects = projects.open_projects(current_user)
-        return render_template("home/expert.html", projects=open_projects,
-                               numbers=projects.expert_numbers(current_user),
-                               gold={p.id: gold_record(p.id, current_user.id)
-                                     for p in open_projects})
+        return render_template(
+            "home/expert.html",
+            projects=open_projects,
+            numbers=projects.expert_numbers(current_user),
+            gold={p.id: gold_record(p.id, current_user.id) for p in open_projects},
+        )
     if role == Role.ADMIN:
-        return render_template("home/admin.html", users=accounts.list_users(limit=PAGE_SIZE),
-                               organizations=organizations.list_organizations())
+        return render_template(
+            "home/admin.html",
+            users=accounts.list_users(limit=PAGE_SIZE),
+            organizations=organizations.list_organizations(),
+        )
     rows = projects_with_quality(current_user, PAGE_SIZE)
     if role == Role.VENDOR:
-        return render_template("home/vendor.html", rows=rows,
-                               corpora=list_owned(Corpus, current_user, PAGE_SIZE))
+        return render_template(
+            "home/vendor.html", rows=rows, corpora=list_owned(Corpus, current_user, PAGE_SIZE)
+        )
     org_names = {o.id: o.name for o in organizations.list_organizations()}
     return render_template("home/auditor.html", rows=rows, org_names=org_names)

@@ -34,34 +34,65 @@ from tasks import (
     task_type,
 )
 
-LEASE_EXPIRED = _l("Your lease on this task expired. Your draft is kept; claim the task again "
-                   "to submit it.")
+LEASE_EXPIRED = _l(
+    "Your lease on this task expired. Your draft is kept; claim the task again to submit it."
+)
 
 
 # Built once (building a statement costs more than running it); see app/labeling/services.py.
 _READ_LEASE = (
-    select(Assignment.id, Assignment.status, Assignment.lease_expires_at, Assignment.project_id,
-           Task.item_id, Task.is_gold, Task.gold_answer,
-           Project.task_type, Project.labels, Project.overlap, Project.options,
-           Item.text, Item.kind, Item.width, Item.height,
-           select(Annotation.id).where(Annotation.client_uuid == bindparam("key"))
-           .limit(1).scalar_subquery().label("replay"))
+    select(
+        Assignment.id,
+        Assignment.status,
+        Assignment.lease_expires_at,
+        Assignment.project_id,
+        Task.item_id,
+        Task.is_gold,
+        Task.gold_answer,
+        Project.task_type,
+        Project.labels,
+        Project.overlap,
+        Project.options,
+        Item.text,
+        Item.kind,
+        Item.width,
+        Item.height,
+        select(Annotation.id)
+        .where(Annotation.client_uuid == bindparam("key"))
+        .limit(1)
+        .scalar_subquery()
+        .label("replay"),
+    )
     .join(Task, Task.id == Assignment.task_id)
     .join(Project, Project.id == Assignment.project_id)
     .outerjoin(Item, Item.id == Task.item_id)
-    .where(Assignment.task_id == bindparam("task_id"),
-           Assignment.annotator_id == bindparam("annotator_id")))
-_REPLAY = (select(Annotation.id, Annotation.annotator_id, Annotation.task_id,
-                  Annotation.gold_score, Annotation.result)
-           .where(Annotation.client_uuid == bindparam("key")))
-_TAKE_LEASE = (update(Assignment)
-               .where(Assignment.id == bindparam("assignment_id"),
-                      Assignment.status == "leased",
-                      Assignment.lease_expires_at > utc_now())
-               .values(status="submitted", submitted_at=utc_now()))
+    .where(
+        Assignment.task_id == bindparam("task_id"),
+        Assignment.annotator_id == bindparam("annotator_id"),
+    )
+)
+_REPLAY = select(
+    Annotation.id,
+    Annotation.annotator_id,
+    Annotation.task_id,
+    Annotation.gold_score,
+    Annotation.result,
+).where(Annotation.client_uuid == bindparam("key"))
+_TAKE_LEASE = (
+    update(Assignment)
+    .where(
+        Assignment.id == bindparam("assignment_id"),
+        Assignment.status == "leased",
+        Assignment.lease_expires_at > utc_now(),
+    )
+    .values(status="submitted", submitted_at=utc_now())
+)
 _LEASE_STATUS = select(Assignment.status).where(Assignment.id == bindparam("assignment_id"))
-_COUNT_ANSWER = (update(Task).where(Task.id == bindparam("task_id"))
-                 .values(answers=Task.answers + 1, last_answer_at=utc_now()))
+_COUNT_ANSWER = (
+    update(Task)
+    .where(Task.id == bindparam("task_id"))
+    .values(answers=Task.answers + 1, last_answer_at=utc_now())
+)
 _INSERT_ANNOTATION = insert(Annotation)
 
 
@@ -81,23 +112,30 @@ def _parse_uuid(client_uuid: object) -> str:
 
 
 def _read_lease(task_id: int, annotator_id: int, key: str) -> Row[Any] | None:
-    return db.session.connection().execute(
-        _READ_LEASE, {"task_id": task_id, "annotator_id": annotator_id, "key": key}).first()
+    return (
+        db.session.connection()
+        .execute(_READ_LEASE, {"task_id": task_id, "annotator_id": annotator_id, "key": key})
+        .first()
+    )
 
 
 def _feedback(lease: Row[Any], score: float | None) -> dict[str, Any] | None:
     if score is None or not option_value(_config(lease), "gold_feedback"):
         return None
-    return {"score": round(score, 4), "passed": gold_item_passed(score),
-            "expected": lease.gold_answer}
+    return {
+        "score": round(score, 4),
+        "passed": gold_item_passed(score),
+        "expected": lease.gold_answer,
+    }
 
 
 def _config(lease: Row[Any]) -> ProjectConfig:
     return ProjectConfig(tuple(lease.labels), lease.overlap, dict(lease.options))
 
 
-def _replayed(key: str, expert: User, task_id: int, lease: Row[Any],
-              answer: dict[str, Any]) -> Submitted | None:
+def _replayed(
+    key: str, expert: User, task_id: int, lease: Row[Any], answer: dict[str, Any]
+) -> Submitted | None:
     """The answer already stored under this UUID by this expert for this task, if any.
 
     Raises Conflict when the UUID belongs to another task, or to a different answer (the
@@ -108,28 +146,39 @@ def _replayed(key: str, expert: User, task_id: int, lease: Row[Any],
     if (existing.annotator_id, existing.task_id) != (expert.id, task_id):
         raise Conflict(_l("This client_uuid was already used for another answer."))
     if existing.result != answer:
-        raise Conflict(_l("This client_uuid was already used for a different answer to this "
-                          "task; the stored answer is kept."), code="client_uuid_reused",
-                       details=[{"id": existing.id, "result": existing.result}])
+        raise Conflict(
+            _l(
+                "This client_uuid was already used for a different answer to this "
+                "task; the stored answer is kept."
+            ),
+            code="client_uuid_reused",
+            details=[{"id": existing.id, "result": existing.result}],
+        )
     return Submitted(existing.id, _feedback(lease, existing.gold_score))
 
 
 def _validated(lease: Row[Any], result: object) -> tuple[dict[str, Any], float | None]:
     config = _config(lease)
-    size = (lease.width, lease.height) if lease.kind == "image" and lease.width \
-        and lease.height else None
+    size = (
+        (lease.width, lease.height)
+        if lease.kind == "image" and lease.width and lease.height
+        else None
+    )
     try:
         answer = task_type(lease.task_type).validate_result(
-            result, config, item_text=lease.text, image_size=size)
+            result, config, item_text=lease.text, image_size=size
+        )
     except InvalidAnswer as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
-    score = (score_against_gold(lease.task_type, answer, lease.gold_answer, config)
-             if lease.is_gold and lease.gold_answer is not None else None)
+    score = (
+        score_against_gold(lease.task_type, answer, lease.gold_answer, config)
+        if lease.is_gold and lease.gold_answer is not None
+        else None
+    )
     return answer, score
 
 
-def submit_annotation(expert: User, task_id: int, result: object,
-                      client_uuid: object) -> Submitted:
+def submit_annotation(expert: User, task_id: int, result: object, client_uuid: object) -> Submitted:
     """Store an expert's answer to a task leased to them; idempotent by ``client_uuid``.
 
     Raises NotFound (no lease of this expert on the task), Invalid (answer does not fit the
@@ -159,11 +208,13 @@ def submit_annotation(expert: User, task_id: int, result: object,
     return Submitted(annotation_id, _feedback(lease, score))
 
 
-def _take_lease(expert: User, task_id: int, lease: Row[Any], key: str,
-                answer: dict[str, Any]) -> None:
+def _take_lease(
+    expert: User, task_id: int, lease: Row[Any], key: str, answer: dict[str, Any]
+) -> None:
     conn = write_connection()
-    taken = conn.execute(_TAKE_LEASE, {"assignment_id": lease.id}) \
-        if lease.status == "leased" else None
+    taken = (
+        conn.execute(_TAKE_LEASE, {"assignment_id": lease.id}) if lease.status == "leased" else None
+    )
     if taken is not None and taken.rowcount == 1:
         return
     # The lease changed since it was read: a concurrent retry with the same UUID may have
@@ -186,19 +237,39 @@ def _contributed_item(task_id: int, lease: Row[Any], answer: dict[str, Any]) -> 
     return task.item_id
 
 
-def _store_answer(expert: User, task_id: int, lease: Row[Any], answer: dict[str, Any],
-                  key: str, score: float | None) -> int:
+def _store_answer(
+    expert: User,
+    task_id: int,
+    lease: Row[Any],
+    answer: dict[str, Any],
+    key: str,
+    score: float | None,
+) -> int:
     _take_lease(expert, task_id, lease, key, answer)
     item_id = lease.item_id
     if item_id is None:
         item_id = _contributed_item(task_id, lease, answer)
     conn = write_connection()
     conn.execute(_COUNT_ANSWER, {"task_id": task_id})
-    inserted = conn.execute(_INSERT_ANNOTATION, {
-        "assignment_id": lease.id, "task_id": task_id, "project_id": lease.project_id,
-        "item_id": item_id, "annotator_id": expert.id, "client_uuid": key, "result": answer,
-        "gold_score": score})
+    inserted = conn.execute(
+        _INSERT_ANNOTATION,
+        {
+            "assignment_id": lease.id,
+            "task_id": task_id,
+            "project_id": lease.project_id,
+            "item_id": item_id,
+            "annotator_id": expert.id,
+            "client_uuid": key,
+            "result": answer,
+            "gold_score": score,
+        },
+    )
     annotation_id = int(inserted.inserted_primary_key[0])
-    insert_event("annotation_submitted", expert, object_type="annotation",
-                 object_id=annotation_id, task_id=task_id)
+    insert_event(
+        "annotation_submitted",
+        expert,
+        object_type="annotation",
+        object_id=annotation_id,
+        task_id=task_id,
+    )
     return annotation_id

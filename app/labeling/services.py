@@ -68,42 +68,84 @@ class _Head:
 # The statements of the claim are built once: constructing a SELECT in Python costs ten
 # times more than running it on SQLite. SQLite renders no FOR UPDATE; PostgreSQL does.
 _TASK_VIEW = (Task.id, Task.item_id, Task.is_gold, Item.text, Item.kind, Item.width, Item.height)
-_NOT_TAKEN = ~exists().where(Assignment.task_id == Task.id,
-                             Assignment.annotator_id == bindparam("annotator_id"),
-                             Assignment.status != "expired")
+_NOT_TAKEN = ~exists().where(
+    Assignment.task_id == Task.id,
+    Assignment.annotator_id == bindparam("annotator_id"),
+    Assignment.status != "expired",
+)
 _HEAD = select(
-    Project.labels, Project.overlap, Project.options, Project.domains, Project.lease_seconds,
+    Project.labels,
+    Project.overlap,
+    Project.options,
+    Project.domains,
+    Project.lease_seconds,
     utc_now().label("now"),
-    select(Assignment.task_id).where(
-        Assignment.project_id == Project.id, Assignment.annotator_id == bindparam("annotator_id"),
-        Assignment.status == "leased", Assignment.lease_expires_at > utc_now())
-    .limit(1).scalar_subquery().label("live"),
-    exists().where(Assignment.project_id == Project.id, Assignment.status == "leased",
-                   Assignment.lease_expires_at <= utc_now()).label("expired"),
+    select(Assignment.task_id)
+    .where(
+        Assignment.project_id == Project.id,
+        Assignment.annotator_id == bindparam("annotator_id"),
+        Assignment.status == "leased",
+        Assignment.lease_expires_at > utc_now(),
+    )
+    .limit(1)
+    .scalar_subquery()
+    .label("live"),
+    exists()
+    .where(
+        Assignment.project_id == Project.id,
+        Assignment.status == "leased",
+        Assignment.lease_expires_at <= utc_now(),
+    )
+    .label("expired"),
 ).where(Project.id == bindparam("project_id"))
-_NEXT_TASK = (select(*_TASK_VIEW).outerjoin(Item, Item.id == Task.item_id)
-              .where(Task.project_id == bindparam("project_id"), Task.is_gold.is_(False),
-                     Task.slots_taken == bindparam("slots"), _NOT_TAKEN)
-              .order_by(Task.id).limit(1).with_for_update(of=Task, skip_locked=True))
-_UNSEEN_GOLD = (select(*_TASK_VIEW).outerjoin(Item, Item.id == Task.item_id)
-                .where(Task.project_id == bindparam("project_id"), Task.is_gold.is_(True),
-                       _NOT_TAKEN).order_by(Task.id).limit(1))
-_LIVE_TASK = (select(*_TASK_VIEW, Assignment.lease_expires_at)
-              .join(Assignment, Assignment.task_id == Task.id)
-              .outerjoin(Item, Item.id == Task.item_id)
-              .where(Task.id == bindparam("task_id"),
-                     Assignment.annotator_id == bindparam("annotator_id")))
-_STALE = (select(Assignment.id, Assignment.task_id)
-          .where(Assignment.project_id == bindparam("project_id"),
-                 Assignment.status == "leased", Assignment.lease_expires_at <= bindparam("now"))
-          .with_for_update(skip_locked=True))
-_EXPIRE = (update(Assignment).where(Assignment.id.in_(bindparam("ids", expanding=True)))
-           .values(status="expired"))
-_GIVE_BACK = (update(Task).where(Task.id.in_(bindparam("task_ids", expanding=True)),
-                                 Task.is_gold.is_(False))
-              .values(slots_taken=Task.slots_taken - bindparam("count")))
-_TAKE_SLOT = (update(Task).where(Task.id == bindparam("task_id"))
-              .values(slots_taken=Task.slots_taken + 1))
+_NEXT_TASK = (
+    select(*_TASK_VIEW)
+    .outerjoin(Item, Item.id == Task.item_id)
+    .where(
+        Task.project_id == bindparam("project_id"),
+        Task.is_gold.is_(False),
+        Task.slots_taken == bindparam("slots"),
+        _NOT_TAKEN,
+    )
+    .order_by(Task.id)
+    .limit(1)
+    .with_for_update(of=Task, skip_locked=True)
+)
+_UNSEEN_GOLD = (
+    select(*_TASK_VIEW)
+    .outerjoin(Item, Item.id == Task.item_id)
+    .where(Task.project_id == bindparam("project_id"), Task.is_gold.is_(True), _NOT_TAKEN)
+    .order_by(Task.id)
+    .limit(1)
+)
+_LIVE_TASK = (
+    select(*_TASK_VIEW, Assignment.lease_expires_at)
+    .join(Assignment, Assignment.task_id == Task.id)
+    .outerjoin(Item, Item.id == Task.item_id)
+    .where(Task.id == bindparam("task_id"), Assignment.annotator_id == bindparam("annotator_id"))
+)
+_STALE = (
+    select(Assignment.id, Assignment.task_id)
+    .where(
+        Assignment.project_id == bindparam("project_id"),
+        Assignment.status == "leased",
+        Assignment.lease_expires_at <= bindparam("now"),
+    )
+    .with_for_update(skip_locked=True)
+)
+_EXPIRE = (
+    update(Assignment)
+    .where(Assignment.id.in_(bindparam("ids", expanding=True)))
+    .values(status="expired")
+)
+_GIVE_BACK = (
+    update(Task)
+    .where(Task.id.in_(bindparam("task_ids", expanding=True)), Task.is_gold.is_(False))
+    .values(slots_taken=Task.slots_taken - bindparam("count"))
+)
+_TAKE_SLOT = (
+    update(Task).where(Task.id == bindparam("task_id")).values(slots_taken=Task.slots_taken + 1)
+)
 
 
 # The dialects' ON CONFLICT constructs are not cacheable (each run compiled them anew, the
@@ -114,18 +156,30 @@ _UPSERT_LEASE = text(
     ":lease_expires_at) ON CONFLICT (task_id, annotator_id) DO UPDATE SET "
     "status = excluded.status, leased_at = excluded.leased_at, "
     "lease_expires_at = excluded.lease_expires_at",
-).bindparams(bindparam("leased_at", type_=DateTime(timezone=True)),
-             bindparam("lease_expires_at", type_=DateTime(timezone=True)))
+).bindparams(
+    bindparam("leased_at", type_=DateTime(timezone=True)),
+    bindparam("lease_expires_at", type_=DateTime(timezone=True)),
+)
 
 
 def _read_head(project_id: int, annotator_id: int) -> _Head | None:
-    row = write_connection().execute(
-        _HEAD, {"project_id": project_id, "annotator_id": annotator_id}).first()
+    row = (
+        write_connection()
+        .execute(_HEAD, {"project_id": project_id, "annotator_id": annotator_id})
+        .first()
+    )
     if row is None:
         return None
     config = ProjectConfig(tuple(row.labels), row.overlap, dict(row.options))
-    return _Head(project_id, config, list(row.domains), row.lease_seconds, as_utc(row.now),
-                 row.live, bool(row.expired))
+    return _Head(
+        project_id,
+        config,
+        list(row.domains),
+        row.lease_seconds,
+        as_utc(row.now),
+        row.live,
+        bool(row.expired),
+    )
 
 
 def _release_expired(project_id: int, now: datetime) -> None:
@@ -137,8 +191,9 @@ def _release_expired(project_id: int, now: datetime) -> None:
     conn.execute(_EXPIRE, {"ids": [r.id for r in rows]})
     per_task = Counter(r.task_id for r in rows)
     for count in set(per_task.values()):
-        conn.execute(_GIVE_BACK, {"count": count,
-                                  "task_ids": [t for t, n in per_task.items() if n == count]})
+        conn.execute(
+            _GIVE_BACK, {"count": count, "task_ids": [t for t, n in per_task.items() if n == count]}
+        )
 
 
 def _next_task(head: _Head, annotator_id: int) -> Row[Any] | None:
@@ -146,16 +201,21 @@ def _next_task(head: _Head, annotator_id: int) -> Row[Any] | None:
     # lookup per slot count (k ≤ 5) instead of sorting every open task.
     conn = write_connection()
     for slots in range(head.config.overlap - 1, -1, -1):
-        row = conn.execute(_NEXT_TASK, {"project_id": head.project_id, "slots": slots,
-                                        "annotator_id": annotator_id}).first()
+        row = conn.execute(
+            _NEXT_TASK,
+            {"project_id": head.project_id, "slots": slots, "annotator_id": annotator_id},
+        ).first()
         if row is not None:
             return row
     return None
 
 
 def _unseen_gold(project_id: int, annotator_id: int) -> Row[Any] | None:
-    return write_connection().execute(
-        _UNSEEN_GOLD, {"project_id": project_id, "annotator_id": annotator_id}).first()
+    return (
+        write_connection()
+        .execute(_UNSEEN_GOLD, {"project_id": project_id, "annotator_id": annotator_id})
+        .first()
+    )
 
 
 def _qualifying(head: _Head, annotator_id: int) -> bool:
@@ -163,8 +223,12 @@ def _qualifying(head: _Head, annotator_id: int) -> bool:
     size = option_value(head.config, "qualification_size")
     if not size:
         return False
-    gold_items = db.session.scalar(select(func.count()).where(
-        Task.project_id == head.project_id, Task.is_gold.is_(True))) or 0
+    gold_items = (
+        db.session.scalar(
+            select(func.count()).where(Task.project_id == head.project_id, Task.is_gold.is_(True))
+        )
+        or 0
+    )
     return in_qualification(gold_record(head.project_id, annotator_id)[1], min(size, gold_items))
 
 
@@ -175,10 +239,14 @@ def _next_gold_task(head: _Head, annotator_id: int) -> Row[Any] | None:
         return None
     served = db.session.execute(
         select(func.count(), func.count().filter(Task.is_gold.is_(True)))
-        .select_from(Assignment).join(Task, Task.id == Assignment.task_id)
-        .where(Assignment.project_id == head.project_id,
-               Assignment.annotator_id == annotator_id,
-               Assignment.status != "expired")).one()
+        .select_from(Assignment)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(
+            Assignment.project_id == head.project_id,
+            Assignment.annotator_id == annotator_id,
+            Assignment.status != "expired",
+        )
+    ).one()
     if not should_serve_gold(served[0], served[1], ratio):
         return None
     return _unseen_gold(head.project_id, annotator_id)
@@ -188,9 +256,16 @@ def _lease(task: Row[Any], head: _Head, annotator_id: int) -> datetime:
     """Insert the expert's lease, or revive their own expired one; take the slot."""
     expires = lease_expiry(head.now, head.lease_seconds)
     conn = write_connection()
-    conn.execute(_UPSERT_LEASE, {
-        "task_id": task.id, "project_id": head.project_id, "annotator_id": annotator_id,
-        "leased_at": head.now, "lease_expires_at": expires})
+    conn.execute(
+        _UPSERT_LEASE,
+        {
+            "task_id": task.id,
+            "project_id": head.project_id,
+            "annotator_id": annotator_id,
+            "leased_at": head.now,
+            "lease_expires_at": expires,
+        },
+    )
     if not task.is_gold:
         conn.execute(_TAKE_SLOT, {"task_id": task.id})
     return expires
@@ -200,8 +275,9 @@ def _claim_of(task: Row[Any], head: _Head, expires: datetime) -> Claim:
     if task.item_id is None:
         prompt = option_value(head.config, "prompt")
         return Claim(task.id, None, prompt, expires)
-    size = (task.width, task.height) if task.kind == "image" and task.width and task.height \
-        else None
+    size = (
+        (task.width, task.height) if task.kind == "image" and task.width and task.height else None
+    )
     return Claim(task.id, task.item_id, task.text, expires, size)
 
 
@@ -215,21 +291,35 @@ def _check_may_claim(expert: User, head: _Head) -> None:
         pass_mark = option_value(head.config, "gold_pass_mark")
         min_items = option_value(head.config, "qualification_size") or 5
         if expert_is_paused(correct, total, pass_mark, min_items):
-            raise Forbidden(_l("This project is paused for you: %(correct)d of %(total)d "
-                               "check items were right, below the pass mark of %(mark)d%%.",
-                               correct=correct, total=total, mark=round(pass_mark * 100)),
-                            code="paused")
+            raise Forbidden(
+                _l(
+                    "This project is paused for you: %(correct)d of %(total)d "
+                    "check items were right, below the pass mark of %(mark)d%%.",
+                    correct=correct,
+                    total=total,
+                    mark=round(pass_mark * 100),
+                ),
+                code="paused",
+            )
     cap = option_value(head.config, "daily_cap")
     if cap is None:
         return
-    day_start = (head.now + BEIJING).replace(hour=0, minute=0, second=0,
-                                             microsecond=0) - BEIJING
-    done_today = db.session.scalar(select(func.count()).where(
-        Annotation.project_id == head.project_id, Annotation.annotator_id == expert.id,
-        Annotation.created_at >= day_start)) or 0
+    day_start = (head.now + BEIJING).replace(hour=0, minute=0, second=0, microsecond=0) - BEIJING
+    done_today = (
+        db.session.scalar(
+            select(func.count()).where(
+                Annotation.project_id == head.project_id,
+                Annotation.annotator_id == expert.id,
+                Annotation.created_at >= day_start,
+            )
+        )
+        or 0
+    )
     if daily_cap_reached(done_today, cap):
-        raise Forbidden(_l("You reached today's limit for this project. Thank you — come "
-                           "back tomorrow."), code="daily_cap")
+        raise Forbidden(
+            _l("You reached today's limit for this project. Thank you — come back tomorrow."),
+            code="daily_cap",
+        )
 
 
 def _pick(expert: User, head: _Head) -> Row[Any] | None:
@@ -244,8 +334,11 @@ def _pick(expert: User, head: _Head) -> Row[Any] | None:
 
 
 def _live_claim(head: _Head, annotator_id: int) -> Claim:
-    row = write_connection().execute(
-        _LIVE_TASK, {"task_id": head.live_task_id, "annotator_id": annotator_id}).one()
+    row = (
+        write_connection()
+        .execute(_LIVE_TASK, {"task_id": head.live_task_id, "annotator_id": annotator_id})
+        .one()
+    )
     return _claim_of(row, head, as_utc(row.lease_expires_at))
 
 
@@ -258,8 +351,11 @@ def claim_next_task(expert: User, project_id: int) -> Claim | None:
     """
     begin_write()
     head = _read_head(project_id, expert.id)
-    if head is None or expert.role != Role.EXPERT \
-            or not expert_qualifies(head.domains, expert.domains):
+    if (
+        head is None
+        or expert.role != Role.EXPERT
+        or not expert_qualifies(head.domains, expert.domains)
+    ):
         raise NotFound(_l("Not found."))
     if head.live_task_id is not None:
         claim = _live_claim(head, expert.id)
@@ -278,13 +374,21 @@ def claim_next_task(expert: User, project_id: int) -> Claim | None:
 
 def live_assignment(expert: User, task_id: int, now: datetime) -> Assignment:
     """The expert's live lease on a task; NotFound or Conflict (``lease_expired``)."""
-    assignment = db.session.scalar(select(Assignment).where(
-        Assignment.task_id == task_id, Assignment.annotator_id == expert.id))
+    assignment = db.session.scalar(
+        select(Assignment).where(
+            Assignment.task_id == task_id, Assignment.annotator_id == expert.id
+        )
+    )
     if assignment is None:
         raise NotFound(_l("This task is not leased to you."))
     if assignment.status != "leased" or as_utc(assignment.lease_expires_at) <= now:
-        raise Conflict(_l("Your lease on this task expired. Your draft is kept; claim the "
-                          "task again to submit it."), code="lease_expired")
+        raise Conflict(
+            _l(
+                "Your lease on this task expired. Your draft is kept; claim the "
+                "task again to submit it."
+            ),
+            code="lease_expired",
+        )
     return assignment
 
 
@@ -317,6 +421,7 @@ def skip_task(expert: User, task_id: int, reason: str) -> None:
     assignment.status = "skipped"
     db.session.flush()
     write_connection().execute(_GIVE_BACK, {"count": 1, "task_ids": [task_id]})
-    record_event("task_skipped", expert, object_type="task", object_id=task_id,
-                 reason=reason[:520])  # "other: " + a 500-character note
+    record_event(
+        "task_skipped", expert, object_type="task", object_id=task_id, reason=reason[:520]
+    )  # "other: " + a 500-character note
     db.session.commit()

@@ -41,7 +41,8 @@ def skip_reason(reason: str, note: str = "") -> str:
 def skip_reason_text(stored: str) -> str:
     """A stored reason in the reader's language (free text as the expert wrote it)."""
     if stored.startswith(f"{OTHER}: "):
-        return str(_l("%(reason)s: %(note)s", reason=SKIP_REASONS[OTHER],
-                      note=stored[len(OTHER) + 2:]))
+        return str(
+            _l("%(reason)s: %(note)s", reason=SKIP_REASONS[OTHER], note=stored[len(OTHER) + 2 :])
+        )
     label = SKIP_REASONS.get(stored)
     return str(label) if label is not None else stored

@@ -33,27 +33,39 @@ READ_CHUNK = 1024 * 1024
 ORPHAN_AGE = timedelta(days=2)
 
 _REFUSED = {
-    "not_an_image": _l("This file is not a PNG or JPEG picture, or it is damaged or cut "
-                       "off. Nothing was stored."),
-    "image_too_many_pixels": _l("This picture has too many pixels (at most 50 million). "
-                                "Nothing was stored."),
+    "not_an_image": _l(
+        "This file is not a PNG or JPEG picture, or it is damaged or cut off. Nothing was stored."
+    ),
+    "image_too_many_pixels": _l(
+        "This picture has too many pixels (at most 50 million). Nothing was stored."
+    ),
 }
 
 
 def _leased_slot(expert: User, task_id: int, now: datetime) -> tuple[Assignment, Project]:
     """The expert's live lease on a collection slot of a picture project, with its project."""
     row = db.session.execute(
-        select(Assignment, Project).join(Project, Project.id == Assignment.project_id)
-        .where(Assignment.task_id == task_id, Assignment.annotator_id == expert.id,
-               Project.task_type == "collect")).first()
+        select(Assignment, Project)
+        .join(Project, Project.id == Assignment.project_id)
+        .where(
+            Assignment.task_id == task_id,
+            Assignment.annotator_id == expert.id,
+            Project.task_type == "collect",
+        )
+    ).first()
     if row is None:
         raise NotFound(_l("This task is not leased to you."))
     assignment, project = row
     if assignment.status == "submitted":
         raise Conflict(_l("You already answered this task."), code="already_submitted")
     if assignment.status != "leased" or as_utc(assignment.lease_expires_at) <= now:
-        raise Conflict(_l("Your lease on this task expired. Your draft is kept; claim the "
-                          "task again to submit it."), code="lease_expired")
+        raise Conflict(
+            _l(
+                "Your lease on this task expired. Your draft is kept; claim the "
+                "task again to submit it."
+            ),
+            code="lease_expired",
+        )
     corpus = db.session.get(Corpus, project.corpus_id)
     if corpus is None or not corpus_is_image(corpus):
         raise Invalid(_l("This project collects texts, not pictures."), code="collect_text_only")
@@ -83,17 +95,24 @@ def _checked(filename: str, data: bytes) -> CheckedImage:
         raise Invalid(_REFUSED[code], code=code) from None
 
 
-def _store(store: ObjectStore, project: Project, image: CheckedImage,
-           filename: str) -> tuple[str, str]:
+def _store(
+    store: ObjectStore, project: Project, image: CheckedImage, filename: str
+) -> tuple[str, str]:
     corpus = db.session.get(Corpus, project.corpus_id)
     assert corpus is not None
     prefix = corpus.object_key.rsplit("/raw/", 1)[0]
     name = uuid.uuid4().hex
-    keys = (f"{prefix}/contributions/{name}.{image.extension}",
-            f"{prefix}/contributions/{name}-preview.jpg")
+    keys = (
+        f"{prefix}/contributions/{name}.{image.extension}",
+        f"{prefix}/contributions/{name}-preview.jpg",
+    )
     try:
-        store.put_stream(keys[0], io.BytesIO(image.data), image.content_type,
-                         metadata={"original-filename": quote(filename[:1024])})
+        store.put_stream(
+            keys[0],
+            io.BytesIO(image.data),
+            image.content_type,
+            metadata={"original-filename": quote(filename[:1024])},
+        )
         store.put_stream(keys[1], io.BytesIO(image.preview), "image/jpeg")
     except StorageUnavailable as exc:
         _discard(store, keys)
@@ -109,8 +128,9 @@ def _discard(store: ObjectStore, keys: tuple[str, ...]) -> None:
             pass  # left for the sweep; no row points at it
 
 
-def upload_picture(expert: User, task_id: int, filename: str, stream: IO[bytes],
-                   store: ObjectStore) -> ContributionUpload:
+def upload_picture(
+    expert: User, task_id: int, filename: str, stream: IO[bytes], store: ObjectStore
+) -> ContributionUpload:
     """Check and store a picture for the expert's leased collection slot.
 
     Input: the multipart file's name and stream (at most 50 MB are read). Output: the stored
@@ -127,11 +147,19 @@ def upload_picture(expert: User, task_id: int, filename: str, stream: IO[bytes],
         begin_write()
         assignment, project = _leased_slot(expert, task_id, database_now())
         upload = ContributionUpload(
-            project_id=project.id, task_id=task_id, assignment_id=assignment.id,
-            annotator_id=expert.id, object_key=keys[0], preview_key=keys[1],
-            sha256=image.sha256, content_type=image.content_type, size_bytes=len(image.data),
-            width=image.width, height=image.height,
-            original_filename=display_filename(filename))
+            project_id=project.id,
+            task_id=task_id,
+            assignment_id=assignment.id,
+            annotator_id=expert.id,
+            object_key=keys[0],
+            preview_key=keys[1],
+            sha256=image.sha256,
+            content_type=image.content_type,
+            size_bytes=len(image.data),
+            width=image.width,
+            height=image.height,
+            original_filename=display_filename(filename),
+        )
         db.session.add(upload)
         db.session.commit()
     except Exception:
@@ -157,9 +185,16 @@ def sweep_orphan_uploads(store: ObjectStore, older_than: timedelta = ORPHAN_AGE)
     """
     begin_write()
     cutoff = database_now() - older_than
-    stale = list(db.session.scalars(for_update(select(ContributionUpload).where(
-        ContributionUpload.item_id.is_(None), ContributionUpload.created_at < cutoff)
-        .limit(1000), skip_locked=True)))
+    stale = list(
+        db.session.scalars(
+            for_update(
+                select(ContributionUpload)
+                .where(ContributionUpload.item_id.is_(None), ContributionUpload.created_at < cutoff)
+                .limit(1000),
+                skip_locked=True,
+            )
+        )
+    )
     removed = 0
     for upload in stale:
         try:

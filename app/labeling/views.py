@@ -21,5 +21,9 @@ bp = Blueprint("annotate", __name__, url_prefix="/annotate")
 def workbench(project_id: int) -> ResponseReturnValue:
     """The workbench of one project."""
     project = get_open_project(current_user, project_id)
-    return render_template("annotate/workbench.html", project=project,
-                           pictures=collects_pictures(project), skip_reasons=SKIP_REASONS)
+    return render_template(
+        "annotate/workbench.html",
+        project=project,
+        pictures=collects_pictures(project),
+        skip_reasons=SKIP_REASONS,
+    )

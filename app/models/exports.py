@@ -16,8 +16,9 @@ class Export(Base):
     __tablename__ = "export"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     status: Mapped[str] = mapped_column(String(12), default="pending")

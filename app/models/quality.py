@@ -70,8 +70,9 @@ class QualityItem(Base):
         Index("ix_quality_item_answers", "project_id", "answers", "item_id"),
     )
 
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
     # No foreign key to item: a per-row key check made the first write of 200,000 lines
     # 60 % slower on PostgreSQL; lines are rewritten by the job, pages join them to their
     # items, and an item can only go with its corpus, after the project (and its lines).

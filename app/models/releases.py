@@ -92,7 +92,8 @@ class ReviewDecision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
-        ForeignKey("release_document.id", ondelete="CASCADE"), index=True)
+        ForeignKey("release_document.id", ondelete="CASCADE"), index=True
+    )
     start: Mapped[int]
     end: Mapped[int]
     entity_type: Mapped[str] = mapped_column(String(24))

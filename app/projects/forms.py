@@ -21,13 +21,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tasks import DOMAINS
 
-TYPE_CHOICES = [("classify", _l("Classification")), ("ner", _l("Named entities")),
-                ("clean", _l("Text cleaning")), ("bbox", _l("Image boxes")),
-                ("collect", _l("Data collection"))]
+TYPE_CHOICES = [
+    ("classify", _l("Classification")),
+    ("ner", _l("Named entities")),
+    ("clean", _l("Text cleaning")),
+    ("bbox", _l("Image boxes")),
+    ("collect", _l("Data collection")),
+]
 
 
 class GoldForm(FlaskForm):
-    file = FileField(_l("Check items (.jsonl: one {\"item_id\", \"answer\"} per line)"))
+    file = FileField(_l('Check items (.jsonl: one {"item_id", "answer"} per line)'))
 
 
 class ProjectForm(FlaskForm):
@@ -37,29 +41,55 @@ class ProjectForm(FlaskForm):
     labels = TextAreaField(_l("Labels (one per line)"))
     multi = BooleanField(_l("Several labels may be chosen (classification)"))
     allow_overlap = BooleanField(_l("Spans may overlap (named entities)"))
-    overlap = IntegerField(_l("Experts per item (k)"), default=2, validators=[
-        DataRequired(), NumberRange(min=1, max=5, message=_l("Overlap must be between 1 and 5."))])
+    overlap = IntegerField(
+        _l("Experts per item (k)"),
+        default=2,
+        validators=[
+            DataRequired(),
+            NumberRange(min=1, max=5, message=_l("Overlap must be between 1 and 5.")),
+        ],
+    )
     domains = SelectMultipleField(
-        _l("Required domains (none: open to every expert)"), choices=[(d, d) for d in DOMAINS],
-        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
-    gold_ratio = DecimalField(_l("Share of check items (0–0.5)"), places=2, default=0,
-                              validators=[Optional(), NumberRange(min=0, max=0.5)])
-    gold_pass_mark = DecimalField(_l("Pass mark on check items (0–1)"), places=2, default=0.8,
-                                  validators=[Optional(), NumberRange(min=0, max=1)])
+        _l("Required domains (none: open to every expert)"),
+        choices=[(d, d) for d in DOMAINS],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+    gold_ratio = DecimalField(
+        _l("Share of check items (0–0.5)"),
+        places=2,
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=0.5)],
+    )
+    gold_pass_mark = DecimalField(
+        _l("Pass mark on check items (0–1)"),
+        places=2,
+        default=0.8,
+        validators=[Optional(), NumberRange(min=0, max=1)],
+    )
     gold_feedback = BooleanField(_l("Show experts the right answer after a check item"))
     qualification_size = IntegerField(
         _l("Qualification test: check items answered before any real task (empty: none)"),
-        validators=[Optional(), NumberRange(min=1, max=100)])
-    daily_cap = IntegerField(_l("Answers per expert per day (empty: no limit)"),
-                             validators=[Optional(), NumberRange(min=1)])
-    lease_minutes = IntegerField(_l("Minutes an expert may hold a task"), default=30,
-                                 validators=[Optional(), NumberRange(min=1, max=1440)])
-    prompt = TextAreaField(_l("Prompt for contributions (data collection)"),
-                           validators=[Length(max=20000)])
-    contributions = IntegerField(_l("Contributions wanted (data collection)"), default=100,
-                                 validators=[Optional(), NumberRange(min=1, max=100_000)])
-    instructions = TextAreaField(_l("Instructions for the experts"),
-                                 validators=[Length(max=20000)])
+        validators=[Optional(), NumberRange(min=1, max=100)],
+    )
+    daily_cap = IntegerField(
+        _l("Answers per expert per day (empty: no limit)"),
+        validators=[Optional(), NumberRange(min=1)],
+    )
+    lease_minutes = IntegerField(
+        _l("Minutes an expert may hold a task"),
+        default=30,
+        validators=[Optional(), NumberRange(min=1, max=1440)],
+    )
+    prompt = TextAreaField(
+        _l("Prompt for contributions (data collection)"), validators=[Length(max=20000)]
+    )
+    contributions = IntegerField(
+        _l("Contributions wanted (data collection)"),
+        default=100,
+        validators=[Optional(), NumberRange(min=1, max=100_000)],
+    )
+    instructions = TextAreaField(_l("Instructions for the experts"), validators=[Length(max=20000)])
 
     def options(self) -> dict[str, Any]:
         """The task-type options the form sets (only the ones that apply)."""

@@ -23,22 +23,29 @@ MAX_GOLD_PER_REQUEST = 10_000
 def gold_record(project_id: int, annotator_id: int) -> tuple[int, int]:
     """(correct, total) of an expert's answers to the project's gold items."""
     correct, total = db.session.execute(
-        select(func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE), func.count())
-        .where(Annotation.project_id == project_id, Annotation.annotator_id == annotator_id,
-               Annotation.gold_score.is_not(None))).one()
+        select(
+            func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE), func.count()
+        ).where(
+            Annotation.project_id == project_id,
+            Annotation.annotator_id == annotator_id,
+            Annotation.gold_score.is_not(None),
+        )
+    ).one()
     return int(correct), int(total)
 
 
 def _checked_answer(project: Project, item_text: str, answer: object) -> dict[str, Any]:
     try:
-        return task_type(project.task_type).validate_result(answer, project_config(project),
-                                                            item_text=item_text)
+        return task_type(project.task_type).validate_result(
+            answer, project_config(project), item_text=item_text
+        )
     except InvalidAnswer as exc:
         raise Invalid(rule_message(exc), code=exc.code) from None
 
 
-def parse_gold_jsonl(stream: IO[bytes], limit: int = MAX_GOLD_PER_REQUEST
-                     ) -> list[tuple[int, object]]:
+def parse_gold_jsonl(
+    stream: IO[bytes], limit: int = MAX_GOLD_PER_REQUEST
+) -> list[tuple[int, object]]:
     """Read ``{"item_id": int, "answer": {...}}`` lines; raises Invalid naming the bad line."""
     entries: list[tuple[int, object]] = []
     for number, raw in enumerate(stream, start=1):
@@ -48,10 +55,12 @@ def parse_gold_jsonl(stream: IO[bytes], limit: int = MAX_GOLD_PER_REQUEST
             value = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             value = None
-        if not isinstance(value, dict) or not isinstance(value.get("item_id"), int) \
-                or "answer" not in value:
-            raise Invalid(_l("Line %(line)d is not {\"item_id\": …, \"answer\": …}.",
-                             line=number))
+        if (
+            not isinstance(value, dict)
+            or not isinstance(value.get("item_id"), int)
+            or "answer" not in value
+        ):
+            raise Invalid(_l('Line %(line)d is not {"item_id": …, "answer": …}.', line=number))
         entries.append((value["item_id"], value["answer"]))
         if len(entries) > limit:
             break
@@ -69,16 +78,18 @@ def set_gold_answers(user: User, project: Project, entries: list[tuple[int, obje
     begin_write()
     for item_id, answer in entries:
         row = db.session.execute(
-            select(Task, Item.text).join(Item, Item.id == Task.item_id)
-            .where(Task.project_id == project.id, Task.item_id == item_id)).first()
+            select(Task, Item.text)
+            .join(Item, Item.id == Task.item_id)
+            .where(Task.project_id == project.id, Task.item_id == item_id)
+        ).first()
         if row is None:
             raise NotFound(_l("Item %(id)d is not part of this project.", id=item_id))
         task, text = row
         if task.answers or (task.slots_taken and not task.is_gold):
-            raise Conflict(_l("Item %(id)d already has answers and cannot become a check "
-                              "item.", id=item_id))
+            raise Conflict(
+                _l("Item %(id)d already has answers and cannot become a check item.", id=item_id)
+            )
         task.is_gold, task.gold_answer = True, _checked_answer(project, text, answer)
-    record_event("gold_set", user, object_type="project", object_id=project.id,
-                 count=len(entries))
+    record_event("gold_set", user, object_type="project", object_id=project.id, count=len(entries))
     db.session.commit()
     return len(entries)

@@ -51,12 +51,18 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
     corpus = get_managed(Corpus, spec.corpus_id, user)
     kind, config = _checked_config(spec, corpus)
     project = Project(
-        organization_id=corpus.organization_id, corpus_id=corpus.id,
-        name=spec.name.strip()[:200], instructions=spec.instructions.strip()[:20000],
-        task_type=kind.name, labels=list(config.labels), overlap=config.overlap,
-        options=config.options, domains=option_value(config, "domains"),
-        lease_seconds=(option_value(config, "lease_seconds")
-                       or current_app.config["LEASE_SECONDS"]),
+        organization_id=corpus.organization_id,
+        corpus_id=corpus.id,
+        name=spec.name.strip()[:200],
+        instructions=spec.instructions.strip()[:20000],
+        task_type=kind.name,
+        labels=list(config.labels),
+        overlap=config.overlap,
+        options=config.options,
+        domains=option_value(config, "domains"),
+        lease_seconds=(
+            option_value(config, "lease_seconds") or current_app.config["LEASE_SECONDS"]
+        ),
         created_by_id=user.id,
     )
     db.session.add(project)
@@ -80,8 +86,10 @@ def _checked_config(spec: ProjectSpec, corpus: Corpus) -> tuple[TaskType, Projec
         raise Invalid(rule_message(exc), code=exc.code) from None
     # Collection takes either: the corpus decides whether texts or pictures are collected.
     if kind.name != "collect" and (kind.name == "bbox") != corpus_is_image(corpus):
-        raise Invalid(_l("Image boxes need an image corpus; the other task types need text."),
-                      code="corpus_kind")
+        raise Invalid(
+            _l("Image boxes need an image corpus; the other task types need text."),
+            code="corpus_kind",
+        )
     return kind, config
 
 
@@ -91,14 +99,19 @@ def _create_tasks(project: Project, config: ProjectConfig, corpus: Corpus) -> No
     if project.task_type == "collect":
         project.overlap = 1
         slots = option_value(config, "contributions")
-        db.session.execute(insert(Task), [{"project_id": project.id, "item_id": None,
-                                           "slots_taken": 0, "answers": 0}] * slots)
+        db.session.execute(
+            insert(Task),
+            [{"project_id": project.id, "item_id": None, "slots_taken": 0, "answers": 0}] * slots,
+        )
     else:
-        db.session.execute(insert(Task).from_select(
-            ["project_id", "item_id", "slots_taken", "answers"],
-            select(literal(project.id), Item.id, literal(0), literal(0))
-            .where(Item.corpus_id == corpus.id).order_by(Item.seq),
-        ))
+        db.session.execute(
+            insert(Task).from_select(
+                ["project_id", "item_id", "slots_taken", "answers"],
+                select(literal(project.id), Item.id, literal(0), literal(0))
+                .where(Item.corpus_id == corpus.id)
+                .order_by(Item.seq),
+            )
+        )
 
 
 def project_config(project: Project) -> ProjectConfig:
@@ -149,18 +162,32 @@ class Progress:
 def project_progress(project: Project) -> Progress:
     """Counts for one project."""
     total, complete = db.session.execute(
-        select(func.count(), func.count().filter(Task.answers >= project.overlap))
-        .where(Task.project_id == project.id, Task.is_gold.is_(False))).one()
-    answers = db.session.scalar(
-        select(func.count()).where(Annotation.project_id == project.id,
-                                   Annotation.gold_score.is_(None))) or 0
+        select(func.count(), func.count().filter(Task.answers >= project.overlap)).where(
+            Task.project_id == project.id, Task.is_gold.is_(False)
+        )
+    ).one()
+    answers = (
+        db.session.scalar(
+            select(func.count()).where(
+                Annotation.project_id == project.id, Annotation.gold_score.is_(None)
+            )
+        )
+        or 0
+    )
     return Progress(total, complete, answers)
 
 
 def expert_numbers(expert: User) -> dict[str, Any]:
     """An expert's own totals for their home page."""
-    answers = db.session.scalar(
-        select(func.count()).where(Annotation.annotator_id == expert.id)) or 0
-    projects = db.session.scalar(select(func.count(func.distinct(Annotation.project_id)))
-                                 .where(Annotation.annotator_id == expert.id)) or 0
+    answers = (
+        db.session.scalar(select(func.count()).where(Annotation.annotator_id == expert.id)) or 0
+    )
+    projects = (
+        db.session.scalar(
+            select(func.count(func.distinct(Annotation.project_id))).where(
+                Annotation.annotator_id == expert.id
+            )
+        )
+        or 0
+    )
     return {"annotations": answers, "projects": projects}

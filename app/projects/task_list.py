@@ -21,8 +21,10 @@ from app.models import Annotation, Item, Project, Task
 PER_PAGE = 50
 MAX_PAGE = 100_000
 SORTS: dict[str, UnaryExpression[Any]] = {
-    "id": Task.id.asc(), "-id": Task.id.desc(),
-    "last_answer_at": Task.last_answer_at.asc(), "-last_answer_at": Task.last_answer_at.desc(),
+    "id": Task.id.asc(),
+    "-id": Task.id.desc(),
+    "last_answer_at": Task.last_answer_at.asc(),
+    "-last_answer_at": Task.last_answer_at.desc(),
 }
 STATUSES = ("open", "complete")
 PREVIEW_CHARS = 80
@@ -45,12 +47,18 @@ def parse_task_query(args: dict[str, str]) -> TaskQuery:
     unknown = set(args) - {"status", "annotator", "label", "sort", "page", "lang"}
     status, sort = args.get("status") or None, args.get("sort", "id")
     annotator, page = args.get("annotator", ""), args.get("page", "1")
-    if unknown or (status and status not in STATUSES) or sort not in SORTS \
-            or not (annotator == "" or annotator.isdigit()) or not page.isdigit() \
-            or not 1 <= int(page) <= MAX_PAGE:
+    if (
+        unknown
+        or (status and status not in STATUSES)
+        or sort not in SORTS
+        or not (annotator == "" or annotator.isdigit())
+        or not page.isdigit()
+        or not 1 <= int(page) <= MAX_PAGE
+    ):
         raise _bad_parameters()
-    return TaskQuery(status, int(annotator) if annotator else None,
-                     args.get("label") or None, sort, int(page))
+    return TaskQuery(
+        status, int(annotator) if annotator else None, args.get("label") or None, sort, int(page)
+    )
 
 
 def _bad_parameters() -> Invalid:
@@ -72,9 +80,13 @@ def list_tasks(project: Project, query: TaskQuery) -> dict[str, Any]:
 def task_page(project: Project, query: TaskQuery) -> dict[str, Any]:
     """As :func:`list_tasks`, with ``last_answer_at`` an aware datetime (UTC) for pages, which
     show it in the configured time zone (Beijing time)."""
-    stmt = (select(Task.id, Task.item_id, Task.answers, Task.slots_taken, Task.last_answer_at,
-                   Item.text)
-            .outerjoin(Item, Item.id == Task.item_id).where(Task.project_id == project.id))
+    stmt = (
+        select(
+            Task.id, Task.item_id, Task.answers, Task.slots_taken, Task.last_answer_at, Item.text
+        )
+        .outerjoin(Item, Item.id == Task.item_id)
+        .where(Task.project_id == project.id)
+    )
     if query.status == "open":
         stmt = stmt.where(Task.answers < project.overlap)
     elif query.status == "complete":
@@ -86,16 +98,28 @@ def task_page(project: Project, query: TaskQuery) -> dict[str, Any]:
         answered = answered.where(Annotation.result["label"].as_string() == query.label)
     if query.annotator is not None or query.label is not None:
         stmt = stmt.where(exists(answered))
-    rows = db.session.execute(stmt.order_by(SORTS[query.sort], Task.id)
-                              .limit(PER_PAGE + 1).offset((query.page - 1) * PER_PAGE)).all()
-    return {"page": query.page, "per_page": PER_PAGE, "has_next": len(rows) > PER_PAGE,
-            "tasks": [_task_json(row, project.overlap) for row in rows[:PER_PAGE]]}
+    rows = db.session.execute(
+        stmt.order_by(SORTS[query.sort], Task.id)
+        .limit(PER_PAGE + 1)
+        .offset((query.page - 1) * PER_PAGE)
+    ).all()
+    return {
+        "page": query.page,
+        "per_page": PER_PAGE,
+        "has_next": len(rows) > PER_PAGE,
+        "tasks": [_task_json(row, project.overlap) for row in rows[:PER_PAGE]],
+    }
 
 
 def _task_json(row: Any, overlap: int) -> dict[str, Any]:
     task_id, item_id, answers, slots, last_answer_at, text = row
     last: datetime | None = as_utc(last_answer_at) if last_answer_at else None
-    return {"id": task_id, "item_id": item_id, "answers": answers, "leased": slots - answers,
-            "status": "complete" if answers >= overlap else "open",
-            "last_answer_at": last,
-            "text_preview": (text or "")[:PREVIEW_CHARS]}
+    return {
+        "id": task_id,
+        "item_id": item_id,
+        "answers": answers,
+        "leased": slots - answers,
+        "status": "complete" if answers >= overlap else "open",
+        "last_answer_at": last,
+        "text_preview": (text or "")[:PREVIEW_CHARS],
+    }

@@ -43,19 +43,26 @@ def new() -> ResponseReturnValue:
         form.corpus_id.data = corpus_id
     if form.validate_on_submit():
         spec = projects.ProjectSpec(
-            name=form.name.data or "", corpus_id=form.corpus_id.data or 0,
+            name=form.name.data or "",
+            corpus_id=form.corpus_id.data or 0,
             task_type=form.task_type.data or "classify",
             labels=tuple((form.labels.data or "").splitlines()),
-            overlap=form.overlap.data or 0, instructions=form.instructions.data or "",
-            options=form.options())
+            overlap=form.overlap.data or 0,
+            instructions=form.instructions.data or "",
+            options=form.options(),
+        )
         try:
             project = projects.create_project(current_user, spec)
         except ServiceError as exc:
             flash(str(exc.message), "error")
             return render_template("projects/new.html", form=form), exc.status
         tasks = projects.project_progress(project).items_total
-        flash(ngettext("Project created with %(num)d task.",
-                       "Project created with %(num)d tasks.", tasks), "info")
+        flash(
+            ngettext(
+                "Project created with %(num)d task.", "Project created with %(num)d tasks.", tasks
+            ),
+            "info",
+        )
         return redirect(url_for("projects.show", project_id=project.id))
     return render_template("projects/new.html", form=form), 422 if form.errors else 200
 
@@ -67,10 +74,16 @@ def show(project_id: int) -> ResponseReturnValue:
     project = get_owned(Project, project_id, current_user)
     query = task_list.parse_task_query(request.args)
     quality = project_quality(project, enqueue_quality_refresh)
-    return render_template("projects/show.html", project=project, quality=quality,
-                           corpus=projects.corpus_of(project),
-                           tasks=task_list.task_page(project, query), query=query,
-                           gold_form=GoldForm(), reviewers=project_reviewers(project))
+    return render_template(
+        "projects/show.html",
+        project=project,
+        quality=quality,
+        corpus=projects.corpus_of(project),
+        tasks=task_list.task_page(project, query),
+        query=query,
+        gold_form=GoldForm(),
+        reviewers=project_reviewers(project),
+    )
 
 
 @bp.post("/<int:project_id>/gold")
@@ -83,8 +96,9 @@ def upload_gold(project_id: int) -> ResponseReturnValue:
         flash(_("Choose a .jsonl file of check items."), "error")
         return redirect(url_for("projects.show", project_id=project.id))
     try:
-        count = gold.set_gold_answers(current_user, project, gold.parse_gold_jsonl(
-            form.file.data.stream))
+        count = gold.set_gold_answers(
+            current_user, project, gold.parse_gold_jsonl(form.file.data.stream)
+        )
     except ServiceError as exc:
         flash(str(exc.message), "error")
     else:

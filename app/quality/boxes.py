@@ -58,8 +58,10 @@ class Tally:
 
 def _corners(result: dict[str, Any]) -> list[Box]:
     """Stored (x, y, w, h, label) boxes as (x_min, y_min, x_max, y_max, label)."""
-    return [(float(x), float(y), float(x) + float(w), float(y) + float(h), str(label))
-            for x, y, w, h, label in result.get("boxes", [])]
+    return [
+        (float(x), float(y), float(x) + float(w), float(y) + float(h), str(label))
+        for x, y, w, h, label in result.get("boxes", [])
+    ]
 
 
 @dataclass
@@ -86,8 +88,7 @@ def _match_all(experts: list[int], items: list[int], answers: Grid) -> _Tallies:
                 label_tally.iou_sum += iou
                 label_tally.matched += 1
             hits = sum(iou >= IOU_THRESHOLD for _, _, iou in matches)
-            for tally in (tallies.pairs.setdefault((ea, eb), Tally()), on_item,
-                          tallies.overall):
+            for tally in (tallies.pairs.setdefault((ea, eb), Tally()), on_item, tallies.overall):
                 tally.hits += hits
                 tally.boxes += len(a) + len(b)
                 tally.iou_sum += sum(iou for _, _, iou in matches)
@@ -95,8 +96,9 @@ def _match_all(experts: list[int], items: list[int], answers: Grid) -> _Tallies:
     return tallies
 
 
-def _pair_matrices(experts: list[int], pairs: dict[tuple[int, int], Tally]
-                   ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+def _pair_matrices(
+    experts: list[int], pairs: dict[tuple[int, int], Tally]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     n = len(experts)
     f1, iou = np.full((n, n), np.nan), np.full((n, n), np.nan)
     for (a, b), tally in pairs.items():
@@ -114,28 +116,41 @@ def bbox_report(project: Project) -> ComputedReport:
     experts, items, answers, last = answers_grid(project)
     tallies = _match_all(experts, items, answers)
     answered = Counter(item for _, item in answers)
-    per_item = {item: rounded(t.f1(empty=1.0)) if answered[item] > 1 else None
-                for item, t in tallies.items.items()}
+    per_item = {
+        item: rounded(t.f1(empty=1.0)) if answered[item] > 1 else None
+        for item, t in tallies.items.items()
+    }
     decided = adjudicated_items(project.id)
     by_item = group_by_item(items, answers)
-    review, review_total = review_list(per_item, REVIEW_F1, decided,
-                                       without_consensus(project, by_item))
+    review, review_total = review_list(
+        per_item, REVIEW_F1, decided, without_consensus(project, by_item)
+    )
     f1, iou = _pair_matrices(experts, tallies.pairs)
     drawn = Counter(str(box[4]) for result in answers.values() for box in result.get("boxes", []))
     labels = [*project.labels, *sorted(set(drawn) - set(project.labels))]
     payload = {
-        "supported": True, "kind": "bbox",
-        "overall": {"box_f1": rounded(tallies.overall.f1()),
-                    "mean_iou": rounded(tallies.overall.mean_iou()),
-                    "pairs_f1": upper_mean(f1), "iou_threshold": IOU_THRESHOLD,
-                    "items_answered": len(items),
-                    "adjudicated": len(decided & set(items))},
-        "per_label": [{"label": label, "box_f1": rounded(tallies.labels.get(label, Tally()).f1()),
-                       "mean_iou": rounded(tallies.labels.get(label, Tally()).mean_iou()),
-                       "boxes": drawn[label]} for label in labels],
-        "experts": expert_rows(project, experts, items, answers, mean_box_f1=f1,
-                               mean_iou=iou),
-        "review": review, "review_total": review_total,
+        "supported": True,
+        "kind": "bbox",
+        "overall": {
+            "box_f1": rounded(tallies.overall.f1()),
+            "mean_iou": rounded(tallies.overall.mean_iou()),
+            "pairs_f1": upper_mean(f1),
+            "iou_threshold": IOU_THRESHOLD,
+            "items_answered": len(items),
+            "adjudicated": len(decided & set(items)),
+        },
+        "per_label": [
+            {
+                "label": label,
+                "box_f1": rounded(tallies.labels.get(label, Tally()).f1()),
+                "mean_iou": rounded(tallies.labels.get(label, Tally()).mean_iou()),
+                "boxes": drawn[label],
+            }
+            for label in labels
+        ],
+        "experts": expert_rows(project, experts, items, answers, mean_box_f1=f1, mean_iou=iou),
+        "review": review,
+        "review_total": review_total,
     }
     lines = item_lines(project, by_item, per_item)
     return ComputedReport(payload, None, len(answers), last, lines)

@@ -20,9 +20,21 @@ from app.quality.report import current_report
 from app.scoping import get_owned
 
 # What an expert's own page may show of their report line (nothing about anyone else).
-OWN_FIELDS = ("answers", "agreement_with_consensus", "ds_accuracy", "ds_diagonal",
-              "mean_exact_f1", "mean_overlap_f1", "mean_box_f1", "mean_iou", "mean_similarity",
-              "gold_correct", "gold_total", "gold_low", "gold_high")
+OWN_FIELDS = (
+    "answers",
+    "agreement_with_consensus",
+    "ds_accuracy",
+    "ds_diagonal",
+    "mean_exact_f1",
+    "mean_overlap_f1",
+    "mean_box_f1",
+    "mean_iou",
+    "mean_similarity",
+    "gold_correct",
+    "gold_total",
+    "gold_low",
+    "gold_high",
+)
 
 
 @dataclass(frozen=True)
@@ -41,18 +53,30 @@ class ExpertReliability:
     def as_json(self) -> dict[str, Any]:
         """The API's view of it."""
         diagonal = self.figures.get("ds_diagonal")
-        return {"project_id": self.project.id, "user_id": self.user_id, "name": self.name,
-                "kind": self.kind, **{k: v for k, v in self.figures.items()
-                                      if k != "ds_diagonal"},
-                "label_reliability": [{"label": label, "reliability": value} for label, value
-                                      in zip(self.labels, diagonal or [], strict=False)],
-                "computed_at": as_utc(self.computed_at).isoformat() if self.computed_at
-                else None}
+        return {
+            "project_id": self.project.id,
+            "user_id": self.user_id,
+            "name": self.name,
+            "kind": self.kind,
+            **{k: v for k, v in self.figures.items() if k != "ds_diagonal"},
+            "label_reliability": [
+                {"label": label, "reliability": value}
+                for label, value in zip(self.labels, diagonal or [], strict=False)
+            ],
+            "computed_at": as_utc(self.computed_at).isoformat() if self.computed_at else None,
+        }
 
 
 def _answered(project_id: int, user_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(
-        Annotation.project_id == project_id, Annotation.annotator_id == user_id))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Annotation.project_id == project_id, Annotation.annotator_id == user_id
+                )
+            )
+        )
+    )
 
 
 def _readable_project(viewer: User, project_id: int, user_id: int) -> Project:
@@ -64,8 +88,9 @@ def _readable_project(viewer: User, project_id: int, user_id: int) -> Project:
     return get_owned(Project, project_id, viewer)
 
 
-def expert_reliability(viewer: User, project_id: int, user_id: int,
-                       enqueue: Callable[[int], None] | None = None) -> ExpertReliability:
+def expert_reliability(
+    viewer: User, project_id: int, user_id: int, enqueue: Callable[[int], None] | None = None
+) -> ExpertReliability:
     """The figures of expert ``user_id`` in a project. An expert may ask only for their own
     figures in a project they answered; vendors (their organization's projects), auditors
     and admins for any expert of the report. Raises NotFound otherwise, or when the expert
@@ -78,13 +103,22 @@ def expert_reliability(viewer: User, project_id: int, user_id: int,
         raise NotFound(_l("Not found."))
     name = db.session.scalar(select(User.name).where(User.id == user_id)) or ""
     figures = {key: row[key] for key in OWN_FIELDS if row and key in row}
-    return ExpertReliability(project, user_id, name, payload.get("kind"),
-                             list(payload.get("labels", [])), figures,
-                             report.computed_at if report else None)
+    return ExpertReliability(
+        project,
+        user_id,
+        name,
+        payload.get("kind"),
+        list(payload.get("labels", [])),
+        figures,
+        report.computed_at if report else None,
+    )
 
 
 def own_projects(expert: User, limit: int = 50) -> list[Project]:
     """The projects the expert has answered in, newest first."""
     answered = select(Annotation.project_id).where(Annotation.annotator_id == expert.id)
-    return list(db.session.scalars(select(Project).where(Project.id.in_(answered))
-                                   .order_by(Project.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Project).where(Project.id.in_(answered)).order_by(Project.id.desc()).limit(limit)
+        )
+    )

@@ -102,11 +102,13 @@ def load_answers(project: Project) -> Answers:
         label: Any = Annotation.result.op("->>")("label")
     else:
         label = func.json_extract(Annotation.result, "$.label")
-    code = case({name: index for index, name in enumerate(project.labels)}, value=label,
-                else_=-1) if project.labels else literal(-1)
+    code = (
+        case({name: index for index, name in enumerate(project.labels)}, value=label, else_=-1)
+        if project.labels
+        else literal(-1)
+    )
     answered = (Annotation.project_id == project.id, Annotation.gold_score.is_(None))
-    rows = _int_rows(select(Annotation.item_id, Annotation.annotator_id, code)
-                     .where(*answered), 3)
+    rows = _int_rows(select(Annotation.item_id, Annotation.annotator_id, code).where(*answered), 3)
     last = newest_answer_id(project.id)
     items, workers, codes = rows.T
     keep = codes >= 0
@@ -149,98 +151,162 @@ def _bootstrap(answers: Answers, n_items: int) -> tuple[float | None, float | No
     return rounded(low), rounded(high)
 
 
-def _per_label(counts: FloatArray, final: IntArray,
-               labels: tuple[str, ...]) -> list[dict[str, Any]]:
+def _per_label(
+    counts: FloatArray, final: IntArray, labels: tuple[str, ...]
+) -> list[dict[str, Any]]:
     ratings = counts.sum(axis=1, keepdims=True)
     decided = final[final >= 0]
     shares = np.bincount(decided, minlength=len(labels)) / max(decided.size, 1)
     rows = []
     for code, label in enumerate(labels):
-        binary = np.hstack([counts[:, code:code + 1], ratings - counts[:, code:code + 1]])
-        rows.append({"label": label, "alpha": rounded(_alpha_of_counts(binary)),
-                     "share": rounded(float(shares[code]))})
+        binary = np.hstack([counts[:, code : code + 1], ratings - counts[:, code : code + 1]])
+        rows.append(
+            {
+                "label": label,
+                "alpha": rounded(_alpha_of_counts(binary)),
+                "share": rounded(float(shares[code])),
+            }
+        )
     return rows
 
 
-def _per_expert(project: Project, answers: Answers, final: IntArray,
-                ds: DawidSkeneResult) -> list[dict[str, Any]]:
+def _per_expert(
+    project: Project, answers: Answers, final: IntArray, ds: DawidSkeneResult
+) -> list[dict[str, Any]]:
     item_codes, worker_codes, codes = answers.triples.T
     given = np.bincount(worker_codes, minlength=answers.worker_ids.size)
-    agree = np.bincount(worker_codes, weights=(codes == final[item_codes]).astype(float),
-                        minlength=answers.worker_ids.size)
+    agree = np.bincount(
+        worker_codes,
+        weights=(codes == final[item_codes]).astype(float),
+        minlength=answers.worker_ids.size,
+    )
     gold = gold_by_worker(project)
-    ids = [int(w) for w in answers.worker_ids] + [w for w in gold if w not in
-                                                   set(answers.worker_ids.tolist())]
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
-                 .tuples().all())
+    ids = [int(w) for w in answers.worker_ids] + [
+        w for w in gold if w not in set(answers.worker_ids.tolist())
+    ]
+    names = dict(
+        db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all()
+    )
     rows = []
     for code, worker in enumerate(ids):
         known = code < answers.worker_ids.size
-        rows.append({
-            "user_id": worker, "name": names.get(worker, ""),
-            "answers": int(given[code]) if known else 0,
-            "agreement_with_consensus": rounded(agree[code] / given[code]) if known else None,
-            "ds_accuracy": rounded(float(ds.worker_accuracy[code])) if known else None,
-            "ds_diagonal": [rounded(float(p)) for p in np.diagonal(ds.confusions[code])]
-            if known else None, **gold_fields(gold, worker)})
+        rows.append(
+            {
+                "user_id": worker,
+                "name": names.get(worker, ""),
+                "answers": int(given[code]) if known else 0,
+                "agreement_with_consensus": rounded(agree[code] / given[code]) if known else None,
+                "ds_accuracy": rounded(float(ds.worker_accuracy[code])) if known else None,
+                "ds_diagonal": [rounded(float(p)) for p in np.diagonal(ds.confusions[code])]
+                if known
+                else None,
+                **gold_fields(gold, worker),
+            }
+        )
     return rows
 
 
 def _adjudicated(project: Project, answers: Answers) -> dict[int, int]:
     index = {label: code for code, label in enumerate(project.labels)}
     position = {int(item): code for code, item in enumerate(answers.item_ids)}
-    rows = db.session.execute(select(Adjudication.item_id, Adjudication.result)
-                              .where(Adjudication.project_id == project.id)).all()
-    return {position[item]: index[result["label"]] for item, result in rows
-            if item in position and result.get("label") in index}
+    rows = db.session.execute(
+        select(Adjudication.item_id, Adjudication.result).where(
+            Adjudication.project_id == project.id
+        )
+    ).all()
+    return {
+        position[item]: index[result["label"]]
+        for item, result in rows
+        if item in position and result.get("label") in index
+    }
 
 
-def _review_queue(answers: Answers, agreement: FloatArray, posterior: FloatArray,
-                  majority: IntArray, consensus: IntArray, adjudicated: dict[int, int],
-                  tied: BoolArray) -> tuple[list[dict[str, Any]], int]:
+def _review_queue(
+    answers: Answers,
+    agreement: FloatArray,
+    posterior: FloatArray,
+    majority: IntArray,
+    consensus: IntArray,
+    adjudicated: dict[int, int],
+    tied: BoolArray,
+) -> tuple[list[dict[str, Any]], int]:
     doubtful = (agreement < REVIEW_AGREEMENT) | (posterior < REVIEW_POSTERIOR)
     doubtful[list(adjudicated)] = False
     order = np.flatnonzero(doubtful)
     order = order[np.argsort(posterior[order], kind="stable")]
     labels = answers.labels
-    queue = [{"item_id": int(answers.item_ids[i]), "agreement": rounded(agreement[i]),
-              "posterior": rounded(posterior[i]),
-              "majority": None if tied[i] else labels[majority[i]], "tie": bool(tied[i]),
-              "consensus": labels[consensus[i]]} for i in order[:REVIEW_LIST_LIMIT]]
+    queue = [
+        {
+            "item_id": int(answers.item_ids[i]),
+            "agreement": rounded(agreement[i]),
+            "posterior": rounded(posterior[i]),
+            "majority": None if tied[i] else labels[majority[i]],
+            "tie": bool(tied[i]),
+            "consensus": labels[consensus[i]],
+        }
+        for i in order[:REVIEW_LIST_LIMIT]
+    ]
     return queue, int(order.size)
 
 
-def _classify_lines(answers: Answers, counts: FloatArray, agreement: FloatArray,
-                    ds: DawidSkeneResult, adjudicated: dict[int, int]) -> ItemLines:
+def _classify_lines(
+    answers: Answers,
+    counts: FloatArray,
+    agreement: FloatArray,
+    ds: DawidSkeneResult,
+    adjudicated: dict[int, int],
+) -> ItemLines:
     """One line per answered item, column by column."""
     decided = np.zeros(answers.item_ids.size, dtype=bool)
     decided[list(adjudicated)] = True
-    return ItemLines(answers.item_ids.astype(np.int64), counts.sum(axis=1).astype(np.int64),
-                     np.round(agreement, 4), ds.labels.astype(np.int64), answers.labels,
-                     np.round(ds.posteriors.max(axis=1), 4),
-                     np.zeros(answers.item_ids.size, dtype=bool), decided)
+    return ItemLines(
+        answers.item_ids.astype(np.int64),
+        counts.sum(axis=1).astype(np.int64),
+        np.round(agreement, 4),
+        ds.labels.astype(np.int64),
+        answers.labels,
+        np.round(ds.posteriors.max(axis=1), 4),
+        np.zeros(answers.item_ids.size, dtype=bool),
+        decided,
+    )
 
 
 def _unsupported(project: Project, answers: Answers) -> ComputedReport:
     """Types without agreement figures of their own (multi-label classify, collect): the
     per-item lines still count answers and show the majority answer."""
     results = answers_by_item(project)
-    return ComputedReport({"supported": False}, None, sum(map(len, results.values())),
-                          answers.last_annotation_id,
-                          item_lines(project, results))
+    return ComputedReport(
+        {"supported": False},
+        None,
+        sum(map(len, results.values())),
+        answers.last_annotation_id,
+        item_lines(project, results),
+    )
 
 
-def _classify_overall(answers: Answers, counts: FloatArray, agreement: FloatArray, alpha: float,
-                      adjudicated: int, ds_iterations: int) -> dict[str, Any]:
+def _classify_overall(
+    answers: Answers,
+    counts: FloatArray,
+    agreement: FloatArray,
+    alpha: float,
+    adjudicated: int,
+    ds_iterations: int,
+) -> dict[str, Any]:
     """The overall figures of a classification report: α with its bootstrap interval, percent
     agreement, how many items were answered, pairable and adjudicated."""
     n_items = answers.item_ids.size
     low, high = _bootstrap(answers, n_items)
     defined = agreement[~np.isnan(agreement)]
-    return {"alpha": rounded(alpha), "alpha_low": low, "alpha_high": high,
-            "percent_agreement": rounded(float(defined.mean())) if defined.size else None,
-            "items_answered": n_items, "items_pairable": int((counts.sum(axis=1) >= 2).sum()),
-            "adjudicated": adjudicated, "ds_iterations": ds_iterations}
+    return {
+        "alpha": rounded(alpha),
+        "alpha_low": low,
+        "alpha_high": high,
+        "percent_agreement": rounded(float(defined.mean())) if defined.size else None,
+        "items_answered": n_items,
+        "items_pairable": int((counts.sum(axis=1) >= 2).sum()),
+        "adjudicated": adjudicated,
+        "ds_iterations": ds_iterations,
+    }
 
 
 def compute_report(project: Project) -> ComputedReport:
@@ -252,12 +318,16 @@ def compute_report(project: Project) -> ComputedReport:
     if project.task_type != "classify" or project.options.get("multi"):
         return _unsupported(project, answers)
     if not answers.triples.size:
-        return ComputedReport({"supported": True}, None, 0, answers.last_annotation_id,
-                              ItemLines.from_rows(gold_rows(project)))
+        return ComputedReport(
+            {"supported": True},
+            None,
+            0,
+            answers.last_annotation_id,
+            ItemLines.from_rows(gold_rows(project)),
+        )
     counts = vote_counts(answers.triples, k, n_items=n_items)
     alpha = _alpha_of_counts(counts)
-    ds = anchored_dawid_skene(project, answers.triples, n_items, answers.worker_ids,
-                              answers.labels)
+    ds = anchored_dawid_skene(project, answers.triples, n_items, answers.worker_ids, answers.labels)
     majority = majority_vote(answers.triples, k, n_items=n_items)
     adjudicated = _adjudicated(project, answers)
     final = ds.labels.copy()
@@ -266,21 +336,35 @@ def compute_report(project: Project) -> ComputedReport:
     agreement = _unit_agreement(counts)
     item_codes, _, codes = answers.triples.T
     confusion = np.bincount(final[item_codes] * k + codes, minlength=k * k).reshape(k, k)
-    queue, queued = _review_queue(answers, agreement, ds.posteriors.max(axis=1), majority,
-                                  ds.labels, adjudicated, ties(counts))
+    queue, queued = _review_queue(
+        answers,
+        agreement,
+        ds.posteriors.max(axis=1),
+        majority,
+        ds.labels,
+        adjudicated,
+        ties(counts),
+    )
     payload = {
-        "supported": True, "kind": "classify", "labels": list(answers.labels),
-        "overall": _classify_overall(answers, counts, agreement, alpha, len(adjudicated),
-                                     ds.n_iter),
+        "supported": True,
+        "kind": "classify",
+        "labels": list(answers.labels),
+        "overall": _classify_overall(
+            answers, counts, agreement, alpha, len(adjudicated), ds.n_iter
+        ),
         "per_label": _per_label(counts, final, answers.labels),
         "experts": _per_expert(project, answers, final, ds),
-        "confusion": confusion.tolist(), "review": queue, "review_total": queued,
+        "confusion": confusion.tolist(),
+        "review": queue,
+        "review_total": queued,
         "warnings": reliability_warnings(project, answers.triples, n_items),
     }
-    lines = _classify_lines(answers, counts, agreement, ds, adjudicated) \
-        + ItemLines.from_rows(gold_rows(project))
-    return ComputedReport(payload, rounded(alpha), int(answers.triples.shape[0]),
-                          answers.last_annotation_id, lines)
+    lines = _classify_lines(answers, counts, agreement, ds, adjudicated) + ItemLines.from_rows(
+        gold_rows(project)
+    )
+    return ComputedReport(
+        payload, rounded(alpha), int(answers.triples.shape[0]), answers.last_annotation_id, lines
+    )
 
 
 def refresh_report(project_id: int) -> QualityReport | None:
@@ -293,10 +377,14 @@ def refresh_report(project_id: int) -> QualityReport | None:
     begin_write()
     written = store_item_rows(project.id, computed.items)
     payload = {**computed.payload, "item_lines": {"total": len(computed.items), **written}}
-    report = QualityReport(project_id=project.id, answers=computed.answers,
-                           last_annotation_id=computed.last_annotation_id,
-                           seconds=round(time.perf_counter() - started, 3),
-                           alpha=computed.alpha, payload=payload)
+    report = QualityReport(
+        project_id=project.id,
+        answers=computed.answers,
+        last_annotation_id=computed.last_annotation_id,
+        seconds=round(time.perf_counter() - started, 3),
+        alpha=computed.alpha,
+        payload=payload,
+    )
     db.session.add(report)
     db.session.commit()
     return report
@@ -304,8 +392,12 @@ def refresh_report(project_id: int) -> QualityReport | None:
 
 def latest_report(project_id: int) -> QualityReport | None:
     """The newest stored report of a project."""
-    return db.session.scalar(select(QualityReport).where(QualityReport.project_id == project_id)
-                             .order_by(QualityReport.id.desc()).limit(1))
+    return db.session.scalar(
+        select(QualityReport)
+        .where(QualityReport.project_id == project_id)
+        .order_by(QualityReport.id.desc())
+        .limit(1)
+    )
 
 
 def report_is_stale(project: Project, report: QualityReport | None) -> bool:
@@ -321,20 +413,27 @@ def report_is_stale_by_id(project_id: int) -> bool:
 
 def projects_needing_reports() -> list[int]:
     """Projects whose newest answer is newer than their newest report."""
-    newest_answer = (select(Annotation.project_id, func.max(Annotation.id).label("last"))
-                     .group_by(Annotation.project_id).subquery())
-    newest_report = (select(QualityReport.project_id,
-                            func.max(QualityReport.last_annotation_id).label("seen"))
-                     .group_by(QualityReport.project_id).subquery())
+    newest_answer = (
+        select(Annotation.project_id, func.max(Annotation.id).label("last"))
+        .group_by(Annotation.project_id)
+        .subquery()
+    )
+    newest_report = (
+        select(QualityReport.project_id, func.max(QualityReport.last_annotation_id).label("seen"))
+        .group_by(QualityReport.project_id)
+        .subquery()
+    )
     rows = db.session.execute(
         select(newest_answer.c.project_id)
         .outerjoin(newest_report, newest_report.c.project_id == newest_answer.c.project_id)
-        .where(newest_answer.c.last > func.coalesce(newest_report.c.seen, -1))).all()
+        .where(newest_answer.c.last > func.coalesce(newest_report.c.seen, -1))
+    ).all()
     return [row[0] for row in rows]
 
 
-def current_report(project: Project,
-                   enqueue: Callable[[int], None] | None = None) -> QualityReport | None:
+def current_report(
+    project: Project, enqueue: Callable[[int], None] | None = None
+) -> QualityReport | None:
     """The newest report; when it is stale, ``enqueue`` asks the worker for a fresh one."""
     report = latest_report(project.id)
     if enqueue is not None and report_is_stale(project, report):
@@ -343,14 +442,17 @@ def current_report(project: Project,
     return report
 
 
-def item_table(project: Project, query: ItemQuery,
-               enqueue: Callable[[int], None] | None = None) -> dict[str, Any]:
+def item_table(
+    project: Project, query: ItemQuery, enqueue: Callable[[int], None] | None = None
+) -> dict[str, Any]:
     """A page of the newest report's per-item lines (a stale report is queued for
     recomputation, as :func:`current_report` does), with the report's time."""
     report = current_report(project, enqueue)
-    return {**list_items(project, query),
-            "computed_at": as_utc(report.computed_at).isoformat() if report else None,
-            "stale": report_is_stale(project, report)}
+    return {
+        **list_items(project, query),
+        "computed_at": as_utc(report.computed_at).isoformat() if report else None,
+        "stale": report_is_stale(project, report),
+    }
 
 
 def alpha_history(project_id: int, limit: int = 100) -> list[tuple[Any, float]]:
@@ -358,20 +460,26 @@ def alpha_history(project_id: int, limit: int = 100) -> list[tuple[Any, float]]:
     rows = db.session.execute(
         select(QualityReport.computed_at, QualityReport.alpha)
         .where(QualityReport.project_id == project_id, QualityReport.alpha.is_not(None))
-        .order_by(QualityReport.id.desc()).limit(limit)).all()
+        .order_by(QualityReport.id.desc())
+        .limit(limit)
+    ).all()
     return [(at, alpha) for at, alpha in reversed(rows)]
 
 
-def project_quality(project: Project,
-                    enqueue: Callable[[int], None] | None = None) -> dict[str, Any]:
+def project_quality(
+    project: Project, enqueue: Callable[[int], None] | None = None
+) -> dict[str, Any]:
     """Progress (live) and α (from the newest report); α is None when undefined."""
     progress = project_progress(project)
     report = current_report(project, enqueue)
-    return {"items_total": progress.items_total, "items_complete": progress.items_complete,
-            "annotations": progress.annotations,
-            "krippendorff_alpha": report.alpha if report else None,
-            "computed_at": as_utc(report.computed_at).isoformat() if report else None,
-            "stale": report_is_stale(project, report)}
+    return {
+        "items_total": progress.items_total,
+        "items_complete": progress.items_complete,
+        "annotations": progress.annotations,
+        "krippendorff_alpha": report.alpha if report else None,
+        "computed_at": as_utc(report.computed_at).isoformat() if report else None,
+        "stale": report_is_stale(project, report),
+    }
 
 
 def projects_with_quality(user: User, limit: int = 50) -> list[tuple[Project, dict[str, Any]]]:
@@ -384,14 +492,21 @@ def final_results(project: Project) -> dict[int, dict[str, Any]]:
     Dawid–Skene consensus anchored by the check items, else the consensus answer by the merge
     rules (:mod:`app.quality.consensus`); items without one are absent (they wait in the
     review queue)."""
-    decided = dict(db.session.execute(select(Adjudication.item_id, Adjudication.result)
-                                      .where(Adjudication.project_id == project.id))
-                   .tuples().all())
+    decided = dict(
+        db.session.execute(
+            select(Adjudication.item_id, Adjudication.result).where(
+                Adjudication.project_id == project.id
+            )
+        )
+        .tuples()
+        .all()
+    )
     if project.task_type == "classify" and not project.options.get("multi"):
         answers = load_answers(project)
         if answers.triples.size:
-            ds = anchored_dawid_skene(project, answers.triples, answers.item_ids.size,
-                                      answers.worker_ids, answers.labels)
+            ds = anchored_dawid_skene(
+                project, answers.triples, answers.item_ids.size, answers.worker_ids, answers.labels
+            )
             for code, item in enumerate(answers.item_ids.tolist()):
                 decided.setdefault(item, {"label": answers.labels[int(ds.labels[code])]})
         return decided

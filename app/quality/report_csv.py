@@ -19,15 +19,24 @@ ITEM_BATCH = 5000
 
 def _headers() -> dict[str, str]:
     return {
-        "label": _("Label"), "alpha": "α", "share": _("Share"),
-        "exact_f1": _("Span F1 (exact)"), "spans": _("Spans"), "box_f1": _("Box F1"),
-        "mean_iou": _("Mean IoU"), "boxes": _("Boxes"), "name": _("Expert"),
-        "answers": _("Answers"), "agreement_with_consensus": _("Agreement with consensus"),
-        "ds_accuracy": _("Estimated accuracy"), "mean_exact_f1": _("Mean span F1 with the others"),
+        "label": _("Label"),
+        "alpha": "α",
+        "share": _("Share"),
+        "exact_f1": _("Span F1 (exact)"),
+        "spans": _("Spans"),
+        "box_f1": _("Box F1"),
+        "mean_iou": _("Mean IoU"),
+        "boxes": _("Boxes"),
+        "name": _("Expert"),
+        "answers": _("Answers"),
+        "agreement_with_consensus": _("Agreement with consensus"),
+        "ds_accuracy": _("Estimated accuracy"),
+        "mean_exact_f1": _("Mean span F1 with the others"),
         "mean_overlap_f1": _("Mean overlap F1 with the others"),
         "mean_box_f1": _("Mean box F1 with the others"),
         "mean_similarity": _("Mean similarity with the others"),
-        "gold_correct": _("Check items right"), "gold_total": _("Check items"),
+        "gold_correct": _("Check items right"),
+        "gold_total": _("Check items"),
         "gold_low": _("Check items: Wilson interval, low"),
         "gold_high": _("Check items: Wilson interval, high"),
     }
@@ -37,23 +46,40 @@ def _table(rows: list[dict[str, Any]], labels: list[str]) -> Iterator[list[Any]]
     headers = _headers()
     keys = [key for key in rows[0] if key in headers] if rows else []
     diagonal = labels if rows and "ds_diagonal" in rows[0] else []
-    yield [headers[key] for key in keys] + [_("Reliability: %(label)s", label=label)
-                                            for label in diagonal]
+    yield [headers[key] for key in keys] + [
+        _("Reliability: %(label)s", label=label) for label in diagonal
+    ]
     for row in rows:
-        yield [row[key] for key in keys] + list((row.get("ds_diagonal") or [])[:len(diagonal)])
+        yield [row[key] for key in keys] + list((row.get("ds_diagonal") or [])[: len(diagonal)])
 
 
 def _item_lines(project_id: int) -> Iterator[list[Any]]:
-    yield [_("Item"), _("Answers"), _("Agreement"), _("Consensus"), _("Posterior"),
-           _("Check item"), _("Decided by a reviewer")]
+    yield [
+        _("Item"),
+        _("Answers"),
+        _("Agreement"),
+        _("Consensus"),
+        _("Posterior"),
+        _("Check item"),
+        _("Decided by a reviewer"),
+    ]
     table = QualityItem.__table__
     last = -1
     while True:  # keyset pages: memory stays flat at 200,000 items
         rows = db.session.execute(
-            select(table.c.item_id, table.c.answers, table.c.agreement, table.c.consensus,
-                   table.c.posterior, table.c.is_gold, table.c.adjudicated)
+            select(
+                table.c.item_id,
+                table.c.answers,
+                table.c.agreement,
+                table.c.consensus,
+                table.c.posterior,
+                table.c.is_gold,
+                table.c.adjudicated,
+            )
             .where(table.c.project_id == project_id, table.c.item_id > last)
-            .order_by(table.c.item_id).limit(ITEM_BATCH)).all()
+            .order_by(table.c.item_id)
+            .limit(ITEM_BATCH)
+        ).all()
         if not rows:
             return
         for row in rows:

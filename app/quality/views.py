@@ -37,8 +37,12 @@ READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
 
 # The figure each kind of report charts per label and per expert.
 LABEL_FIGURE = {"classify": "alpha", "ner": "exact_f1", "bbox": "box_f1"}
-EXPERT_FIGURE = {"classify": "ds_accuracy", "ner": "mean_exact_f1", "bbox": "mean_box_f1",
-                 "clean": "mean_similarity"}
+EXPERT_FIGURE = {
+    "classify": "ds_accuracy",
+    "ner": "mean_exact_f1",
+    "bbox": "mean_box_f1",
+    "clean": "mean_similarity",
+}
 
 
 @bp.get("/<int:project_id>/quality")
@@ -51,17 +55,30 @@ def quality(project_id: int) -> ResponseReturnValue:
     payload = report.payload if report else {}
     history = alpha_history(project.id)
     kind = payload.get("kind", "classify")
-    label_bars = charts.bars([(row["label"], row.get(LABEL_FIGURE.get(kind, "")))
-                              for row in payload.get("per_label", [])],
-                             low=-0.2 if kind == "classify" else 0.0)
-    expert_bars = charts.bars([(row["name"], row.get(EXPERT_FIGURE.get(kind, "")))
-                               for row in payload.get("experts", [])])
+    label_bars = charts.bars(
+        [
+            (row["label"], row.get(LABEL_FIGURE.get(kind, "")))
+            for row in payload.get("per_label", [])
+        ],
+        low=-0.2 if kind == "classify" else 0.0,
+    )
+    expert_bars = charts.bars(
+        [(row["name"], row.get(EXPERT_FIGURE.get(kind, ""))) for row in payload.get("experts", [])]
+    )
     return render_template(
-        "reports/quality.html", project=project, summary=summary, report=report,
-        payload=payload, label_bars=label_bars, expert_bars=expert_bars,
-        history=history, history_line=charts.polyline([a for _, a in history]),
-        heat=charts.heat(payload.get("confusion", [])), chart_width=charts.WIDTH,
-        label_width=charts.LABEL_WIDTH)
+        "reports/quality.html",
+        project=project,
+        summary=summary,
+        report=report,
+        payload=payload,
+        label_bars=label_bars,
+        expert_bars=expert_bars,
+        history=history,
+        history_line=charts.polyline([a for _, a in history]),
+        heat=charts.heat(payload.get("confusion", [])),
+        chart_width=charts.WIDTH,
+        label_width=charts.LABEL_WIDTH,
+    )
 
 
 @bp.get("/<int:project_id>/quality/items")
@@ -71,8 +88,13 @@ def quality_items(project_id: int) -> ResponseReturnValue:
     project = get_owned(Project, project_id, current_user)
     query = parse_item_query(request.args.to_dict())
     table = item_table(project, query, enqueue_quality_refresh)
-    return render_template("reports/items.html", project=project, table=table, sorts=SORTS,
-                           report=latest_report(project.id))
+    return render_template(
+        "reports/items.html",
+        project=project,
+        table=table,
+        sorts=SORTS,
+        report=latest_report(project.id),
+    )
 
 
 @bp.get("/<int:project_id>/quality/experts/<int:user_id>")
@@ -82,9 +104,12 @@ def expert_quality(project_id: int, user_id: int) -> ResponseReturnValue:
     mine = expert_reliability(current_user, project_id, user_id, enqueue_quality_refresh)
     diagonal = mine.figures.get("ds_diagonal") or []
     return render_template(
-        "reports/expert.html", mine=mine, chart_width=charts.WIDTH,
+        "reports/expert.html",
+        mine=mine,
+        chart_width=charts.WIDTH,
         label_width=charts.LABEL_WIDTH,
-        diagonal_bars=charts.bars(list(zip(mine.labels, diagonal, strict=False))))
+        diagonal_bars=charts.bars(list(zip(mine.labels, diagonal, strict=False))),
+    )
 
 
 @bp.get("/mine/quality")
@@ -107,8 +132,7 @@ def create_export(project_id: int) -> ResponseReturnValue:
 def show_export(export_id: int) -> ResponseReturnValue:
     """Progress of an export and, once ready, its download link."""
     export = exports.get_export(current_user, export_id)
-    return render_template("reports/export.html",
-                           export=exports.export_json(export, download_link))
+    return render_template("reports/export.html", export=exports.export_json(export, download_link))
 
 
 def download_link(export_id: int) -> str:
@@ -123,5 +147,8 @@ def quality_csv(project_id: int) -> ResponseReturnValue:
     project = get_owned(Project, project_id, current_user)
     rows = report_rows(project)
     filename = f"quality-project-{project.id}.csv"
-    return Response(stream_with_context(csv_lines(rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return Response(
+        stream_with_context(csv_lines(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )

@@ -30,24 +30,32 @@ STALE_AFTER = timedelta(minutes=3)
 
 def _pending(release_id: int) -> list[tuple[int, str]]:
     # Nothing more once the release left "analysing" (withdrawn half-way, say).
-    return list(db.session.execute(
-        select(ReleaseDocument.id, Item.text).join(Item, Item.id == ReleaseDocument.item_id)
-        .join(Release, Release.id == ReleaseDocument.release_id)
-        .where(ReleaseDocument.release_id == release_id, ReleaseDocument.status == "pending",
-               Release.state == ReleaseState.ANALYSING)
-        .order_by(ReleaseDocument.seq).limit(BATCH)).tuples())
+    return list(
+        db.session.execute(
+            select(ReleaseDocument.id, Item.text)
+            .join(Item, Item.id == ReleaseDocument.item_id)
+            .join(Release, Release.id == ReleaseDocument.release_id)
+            .where(
+                ReleaseDocument.release_id == release_id,
+                ReleaseDocument.status == "pending",
+                Release.state == ReleaseState.ANALYSING,
+            )
+            .order_by(ReleaseDocument.seq)
+            .limit(BATCH)
+        ).tuples()
+    )
 
 
-def document_outcomes(texts: list[str], policy: ReleasePolicy,
-                      key: bytes) -> list[dict[str, Any]]:
+def document_outcomes(texts: list[str], policy: ReleasePolicy, key: bytes) -> list[dict[str, Any]]:
     """The stored values of analysed texts: findings under the policy's profile, and the
     residual scan of each text redacted with them (``app.releases.scanning``); a text either
     step fails on is ``failed`` with the error."""
     found = analyse_texts(texts, policy.profile)
     good = [(i, f) for i, f in enumerate(found) if not isinstance(f, str)]
     redactions = [redact_document(texts[i], f, policy, key) for i, f in good]
-    scans = dict(zip([i for i, _ in good],
-                     residual_scan(redactions, policy.residual_threshold), strict=True))
+    scans = dict(
+        zip([i for i, _ in good], residual_scan(redactions, policy.residual_threshold), strict=True)
+    )
     outcomes: list[dict[str, Any]] = []
     for i, (text, result) in enumerate(zip(texts, found, strict=True)):
         scan = scans.get(i, [])
@@ -55,24 +63,36 @@ def document_outcomes(texts: list[str], policy: ReleasePolicy,
             error = result if isinstance(result, str) else f"residual scan: {scan}"
             outcomes.append({"status": "failed", "error": error[:500], "chars": len(text)})
             continue
-        outcomes.append({"status": "analysed", "chars": len(text),
-                         "findings": [finding_row(f) for f in result],
-                         "residual_findings": scan, "residual_count": len(scan)})
+        outcomes.append(
+            {
+                "status": "analysed",
+                "chars": len(text),
+                "findings": [finding_row(f) for f in result],
+                "residual_findings": scan,
+                "residual_count": len(scan),
+            }
+        )
     return outcomes
 
 
-def _store(release_id: int, batch: list[tuple[int, str]],
-           outcomes: list[dict[str, Any]]) -> None:
+def _store(release_id: int, batch: list[tuple[int, str]], outcomes: list[dict[str, Any]]) -> None:
     begin_write()
     for (document_id, _), values in zip(batch, outcomes, strict=True):
-        db.session.execute(update(ReleaseDocument).where(ReleaseDocument.id == document_id,
-                                                         ReleaseDocument.status == "pending")
-                           .values(**values))
+        db.session.execute(
+            update(ReleaseDocument)
+            .where(ReleaseDocument.id == document_id, ReleaseDocument.status == "pending")
+            .values(**values)
+        )
     done, chars = db.session.execute(
         select(func.count(), func.coalesce(func.sum(ReleaseDocument.chars), 0)).where(
-            ReleaseDocument.release_id == release_id, ReleaseDocument.status != "pending")).one()
-    db.session.execute(update(Release).where(Release.id == release_id)
-                       .values(analysed_count=done, char_count=chars, heartbeat_at=utcnow()))
+            ReleaseDocument.release_id == release_id, ReleaseDocument.status != "pending"
+        )
+    ).one()
+    db.session.execute(
+        update(Release)
+        .where(Release.id == release_id)
+        .values(analysed_count=done, char_count=chars, heartbeat_at=utcnow())
+    )
     db.session.commit()
 
 
@@ -91,10 +111,13 @@ def analyse_release(release_id: int) -> None:
 
 def _failures(release_id: int) -> list[dict[str, Any]]:
     rows = db.session.execute(
-        select(ReleaseDocument.id, ReleaseDocument.seq, ReleaseDocument.item_id,
-               ReleaseDocument.error)
+        select(
+            ReleaseDocument.id, ReleaseDocument.seq, ReleaseDocument.item_id, ReleaseDocument.error
+        )
         .where(ReleaseDocument.release_id == release_id, ReleaseDocument.status == "failed")
-        .order_by(ReleaseDocument.seq).limit(MAX_FAILURES_SHOWN))
+        .order_by(ReleaseDocument.seq)
+        .limit(MAX_FAILURES_SHOWN)
+    )
     return [{"document_id": d, "seq": s, "item_id": i, "error": e} for d, s, i, e in rows]
 
 
@@ -123,19 +146,30 @@ def draw_sample(release: Release) -> list[int]:
     """Mark the review sample of ``release`` (stratified by entity type and confidence,
     seeded by the release) and return the chosen document ids.  The caller commits."""
     policy = policy_of(release)
-    rows = db.session.execute(select(ReleaseDocument.id, ReleaseDocument.findings)
-                              .where(ReleaseDocument.release_id == release.id))
-    documents = [DocumentFindings(document_id, tuple((f[2], f[3]) for f in findings))
-                 for document_id, findings in rows]
+    rows = db.session.execute(
+        select(ReleaseDocument.id, ReleaseDocument.findings).where(
+            ReleaseDocument.release_id == release.id
+        )
+    )
+    documents = [
+        DocumentFindings(document_id, tuple((f[2], f[3]) for f in findings))
+        for document_id, findings in rows
+    ]
     size = sample_size(len(documents), policy.sample_rate, policy.residual_bound)
-    chosen = [i for i in stratified_sample(documents, size, release.sample_seed)
-              if isinstance(i, int)]
-    db.session.execute(update(ReleaseDocument).where(ReleaseDocument.release_id == release.id)
-                       .values(in_sample=False))
+    chosen = [
+        i for i in stratified_sample(documents, size, release.sample_seed) if isinstance(i, int)
+    ]
+    db.session.execute(
+        update(ReleaseDocument)
+        .where(ReleaseDocument.release_id == release.id)
+        .values(in_sample=False)
+    )
     for start in range(0, len(chosen), 500):
-        db.session.execute(update(ReleaseDocument)
-                           .where(ReleaseDocument.id.in_(chosen[start:start + 500]))
-                           .values(in_sample=True))
+        db.session.execute(
+            update(ReleaseDocument)
+            .where(ReleaseDocument.id.in_(chosen[start : start + 500]))
+            .values(in_sample=True)
+        )
     return chosen
 
 
@@ -143,6 +177,11 @@ def stalled_analyses(now: datetime | None = None) -> list[int]:
     """Ids of releases still ``analysing`` whose last batch is older than ``STALE_AFTER``
     (their worker died): the periodic job queues them again and they resume."""
     limit = (now or utcnow()) - STALE_AFTER
-    return list(db.session.scalars(select(Release.id).where(
-        Release.state == ReleaseState.ANALYSING,
-        or_(Release.heartbeat_at.is_(None), Release.heartbeat_at < limit))))
+    return list(
+        db.session.scalars(
+            select(Release.id).where(
+                Release.state == ReleaseState.ANALYSING,
+                or_(Release.heartbeat_at.is_(None), Release.heartbeat_at < limit),
+            )
+        )
+    )

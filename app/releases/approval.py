@@ -23,8 +23,10 @@ from app.releases.states import ReleaseState, check_approver
 BATCH = 500
 
 
-def redacted_documents(release: Release, document_ids: list[int] | None = None,
-                       ) -> Iterator[tuple[ReleaseDocument, DocumentRedaction]]:
+def redacted_documents(
+    release: Release,
+    document_ids: list[int] | None = None,
+) -> Iterator[tuple[ReleaseDocument, DocumentRedaction]]:
     """Every analysed document of ``release`` (or those of ``document_ids``) in order with
     its redaction under the policy, the reviewers' decisions and the release's pseudonym
     key, read in batches of ``BATCH``.  Raises Conflict (``release.unanalysed``) at a
@@ -32,10 +34,17 @@ def redacted_documents(release: Release, document_ids: list[int] | None = None,
     policy, last = policy_of(release), -1
     chosen = ReleaseDocument.id.in_(document_ids) if document_ids is not None else true()
     while True:
-        rows = db.session.execute(
-            select(ReleaseDocument, Item.text).join(Item, Item.id == ReleaseDocument.item_id)
-            .where(ReleaseDocument.release_id == release.id, ReleaseDocument.seq > last, chosen)
-            .order_by(ReleaseDocument.seq).limit(BATCH)).tuples().all()
+        rows = (
+            db.session.execute(
+                select(ReleaseDocument, Item.text)
+                .join(Item, Item.id == ReleaseDocument.item_id)
+                .where(ReleaseDocument.release_id == release.id, ReleaseDocument.seq > last, chosen)
+                .order_by(ReleaseDocument.seq)
+                .limit(BATCH)
+            )
+            .tuples()
+            .all()
+        )
         if not rows:
             return
         decisions = decisions_of([document.id for document, _ in rows])
@@ -43,9 +52,17 @@ def redacted_documents(release: Release, document_ids: list[int] | None = None,
             if document.status != "analysed":
                 raise Conflict(_l("A document was not analysed."), code="release.unanalysed")
             rejected, added = split_decisions(decisions.get(document.id, []))
-            yield document, redact_document(
-                text, [stored_finding(f) for f in document.findings], policy,
-                release.pseudonym_key, rejected, added)
+            yield (
+                document,
+                redact_document(
+                    text,
+                    [stored_finding(f) for f in document.findings],
+                    policy,
+                    release.pseudonym_key,
+                    rejected,
+                    added,
+                ),
+            )
         last = rows[-1][0].seq
 
 
@@ -54,24 +71,36 @@ def rescan_decided(release: Release) -> int:
     (the analysis job scanned the rest: their output cannot have changed); a span a
     reviewer rejected is dismissed.  Returns how many documents of the release still have
     residual findings.  The caller commits."""
-    decided = list(db.session.scalars(
-        select(ReviewDecision.document_id.distinct())
-        .join(ReleaseDocument, ReleaseDocument.id == ReviewDecision.document_id)
-        .where(ReleaseDocument.release_id == release.id)))
+    decided = list(
+        db.session.scalars(
+            select(ReviewDecision.document_id.distinct())
+            .join(ReleaseDocument, ReleaseDocument.id == ReviewDecision.document_id)
+            .where(ReleaseDocument.release_id == release.id)
+        )
+    )
     threshold = policy_of(release).residual_threshold
     for start in range(0, len(decided), BATCH):
-        pairs = list(redacted_documents(release, decided[start:start + BATCH]))
+        pairs = list(redacted_documents(release, decided[start : start + BATCH]))
         decisions = decisions_of([d.id for d, _ in pairs])
         dismissed = [split_decisions(decisions.get(d.id, []))[0] for d, _ in pairs]
         scans = residual_scan([r for _, r in pairs], threshold, dismissed)
         for (document, _), scan in zip(pairs, scans, strict=True):
             if isinstance(scan, str):
-                raise Conflict(_l("The residual scan failed on a document."),
-                               code="release.residual_scan_failed", details=[document.id])
+                raise Conflict(
+                    _l("The residual scan failed on a document."),
+                    code="release.residual_scan_failed",
+                    details=[document.id],
+                )
             document.residual_findings, document.residual_count = scan, len(scan)
     db.session.flush()
-    return db.session.scalar(select(func.count()).where(
-        ReleaseDocument.release_id == release.id, ReleaseDocument.residual_count > 0)) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                ReleaseDocument.release_id == release.id, ReleaseDocument.residual_count > 0
+            )
+        )
+        or 0
+    )
 
 
 def approve_release(user: User, release_id: int) -> Release:
@@ -91,12 +120,15 @@ def approve_release(user: User, release_id: int) -> Release:
     if summary["reviewed"] < summary["sample_size"]:
         raise Conflict(_l("Review every sampled document first."), code="release.sample_unreviewed")
     if not summary["meets_bound"]:
-        raise Conflict(_l("The residual bound is above the policy's."),
-                       code="release.bound_not_met")
+        raise Conflict(
+            _l("The residual bound is above the policy's."), code="release.bound_not_met"
+        )
     if flagged := rescan_decided(release):
         db.session.commit()  # keep the residual findings for the reviewers
-        raise Conflict(_l("The residual scan found identifiers in %(n)d documents.", n=flagged),
-                       code="release.residual_findings")
+        raise Conflict(
+            _l("The residual scan found identifiers in %(n)d documents.", n=flagged),
+            code="release.residual_findings",
+        )
     release.residual = summary
     release.approved_by_id, release.approved_at = user.id, utcnow()
     move(release, ReleaseState.APPROVED, user, bound=summary["bound_per_1000"])

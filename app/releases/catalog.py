@@ -22,9 +22,13 @@ LINK_LIFETIME = timedelta(minutes=10)
 
 
 def _published(release_id: int) -> Release:
-    release = db.session.scalar(select(Release).where(
-        Release.id == release_id, Release.state == ReleaseState.PUBLISHED)) \
-        if release_id <= MAX_ID else None
+    release = (
+        db.session.scalar(
+            select(Release).where(Release.id == release_id, Release.state == ReleaseState.PUBLISHED)
+        )
+        if release_id <= MAX_ID
+        else None
+    )
     if release is None:
         raise NotFound(_l("Not found."))
     return release
@@ -33,24 +37,35 @@ def _published(release_id: int) -> Release:
 def catalog_entry(release: Release, organization: Organization) -> dict[str, Any]:
     """A published release as the catalog lists it (public metadata only)."""
     return {
-        "id": release.id, "title": release.title, "description": release.description,
-        "publisher": organization.name, "city": organization.city,
-        "department": organization.department or "", "domain": release.domain,
-        "licence": release.licence, "documents": release.document_count,
-        "characters": release.char_count, "size_bytes": release.size_bytes,
+        "id": release.id,
+        "title": release.title,
+        "description": release.description,
+        "publisher": organization.name,
+        "city": organization.city,
+        "department": organization.department or "",
+        "domain": release.domain,
+        "licence": release.licence,
+        "documents": release.document_count,
+        "characters": release.char_count,
+        "size_bytes": release.size_bytes,
         "published_at": release.published_at.isoformat() if release.published_at else None,
-        "files": [{"path": f["path"], "size": f["size"], "sha256": f["sha256"]}
-                  for f in (release.manifest or {}).get("files", [])],
+        "files": [
+            {"path": f["path"], "size": f["size"], "sha256": f["sha256"]}
+            for f in (release.manifest or {}).get("files", [])
+        ],
         "manifest_url": f"/api/v1/releases/{release.id}/manifest",
     }
 
 
 def catalog(city: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """Published releases, newest first, optionally of one city; withdrawn ones are gone."""
-    stmt = (select(Release, Organization).join(Organization,
-                                               Organization.id == Release.organization_id)
-            .where(Release.state == ReleaseState.PUBLISHED)
-            .order_by(Release.published_at.desc()).limit(limit))
+    stmt = (
+        select(Release, Organization)
+        .join(Organization, Organization.id == Release.organization_id)
+        .where(Release.state == ReleaseState.PUBLISHED)
+        .order_by(Release.published_at.desc())
+        .limit(limit)
+    )
     if city:
         stmt = stmt.where(Organization.city == city)
     return [catalog_entry(r, o) for r, o in db.session.execute(stmt).tuples()]
@@ -67,18 +82,22 @@ def download_link(user: User, release_id: int, path: str, store: ObjectStore) ->
     download is logged (who, which release and file, when, from where) before the link is
     given.  Raises Forbidden (not an enterprise account) or NotFound (no such file)."""
     if user.role != Role.ENTERPRISE or user.organization_id is None:
-        raise Forbidden(_l("Downloads need an enterprise account."),
-                        code="release.enterprise_only")
+        raise Forbidden(_l("Downloads need an enterprise account."), code="release.enterprise_only")
     begin_write()
     release = _published(release_id)
     paths = {f["path"] for f in (release.manifest or {}).get("files", [])}
     if path not in paths | {"manifest.json", "manifest.sig"}:
         raise NotFound(_l("Not found."))
-    db.session.add(ReleaseDownload(release_id=release.id, user_id=user.id,
-                                   organization_id=user.organization_id, path=path,
-                                   ip=client_ip()))
-    record_event("release_downloaded", user, object_type="release", object_id=release.id,
-                 path=path)
+    db.session.add(
+        ReleaseDownload(
+            release_id=release.id,
+            user_id=user.id,
+            organization_id=user.organization_id,
+            path=path,
+            ip=client_ip(),
+        )
+    )
+    record_event("release_downloaded", user, object_type="release", object_id=release.id, path=path)
     db.session.commit()
     filename = f"release-{release.id}-{path.replace('/', '-')}"
     url = store.presigned_download(f"releases/{release.id}/{path}", filename, LINK_LIFETIME)

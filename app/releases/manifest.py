@@ -74,8 +74,11 @@ def deid_fingerprint(deid_dir: Path = DEID_DIR) -> dict[str, Any]:
         source.update(path.relative_to(deid_dir).as_posix().encode() + b"\0")
         source.update(path.read_bytes() + b"\0")
     models = {p.name: file_digest(p) for p in sorted((deid_dir / "model").glob("*.npz"))}
-    return {"source_sha256": source.hexdigest(), "models": models,
-            "presidio_analyzer": metadata.version("presidio-analyzer")}
+    return {
+        "source_sha256": source.hexdigest(),
+        "models": models,
+        "presidio_analyzer": metadata.version("presidio-analyzer"),
+    }
 
 
 def _utc(moment: datetime | None) -> str | None:
@@ -86,11 +89,20 @@ def _utc(moment: datetime | None) -> str | None:
     return moment.isoformat()
 
 
-def build_manifest(*, release: Mapping[str, Any], files: Iterable[ManifestFile],
-                   counts: Mapping[str, int], policy: ReleasePolicy,
-                   findings_by_type: Mapping[str, int], kept_names: Mapping[str, int],
-                   residual: ResidualBound, deid_info: Mapping[str, Any], builder: Person,
-                   approver: Person, times: Mapping[str, datetime | None]) -> dict[str, Any]:
+def build_manifest(
+    *,
+    release: Mapping[str, Any],
+    files: Iterable[ManifestFile],
+    counts: Mapping[str, int],
+    policy: ReleasePolicy,
+    findings_by_type: Mapping[str, int],
+    kept_names: Mapping[str, int],
+    residual: ResidualBound,
+    deid_info: Mapping[str, Any],
+    builder: Person,
+    approver: Person,
+    times: Mapping[str, datetime | None],
+) -> dict[str, Any]:
     """The manifest as plain data.  ``release`` carries id, title and the like; ``files``
     every published object; ``counts`` documents, characters …; ``times`` the moments of the
     state changes (timezone-aware).  Raises ``ValueError`` for two files at one path or a
@@ -117,8 +129,9 @@ def build_manifest(*, release: Mapping[str, Any], files: Iterable[ManifestFile],
 def canonical_bytes(manifest: Mapping[str, Any]) -> bytes:
     """The bytes that are signed and published: JSON with sorted keys, no whitespace,
     UTF-8 (non-ASCII kept), no NaN or infinity.  Raises ``ValueError`` for those."""
-    return json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode()
+    return json.dumps(
+        manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:
@@ -140,8 +153,7 @@ def sign_manifest(manifest: Mapping[str, Any], private_key: Ed25519PrivateKey) -
     }
 
 
-def verify_bytes(data: bytes, signature: Mapping[str, str],
-                 public_key: Ed25519PublicKey) -> bool:
+def verify_bytes(data: bytes, signature: Mapping[str, str], public_key: Ed25519PublicKey) -> bool:
     """True when ``signature`` (as made by ``sign_manifest``) is a valid Ed25519 signature
     of ``data`` by ``public_key``; the key named inside the signature is not trusted, only
     compared."""
@@ -154,8 +166,9 @@ def verify_bytes(data: bytes, signature: Mapping[str, str],
     return True
 
 
-def verify_manifest(manifest: Mapping[str, Any], signature: Mapping[str, str],
-                    public_key: Ed25519PublicKey) -> bool:
+def verify_manifest(
+    manifest: Mapping[str, Any], signature: Mapping[str, str], public_key: Ed25519PublicKey
+) -> bool:
     """``verify_bytes`` over the canonical bytes of ``manifest``."""
     return verify_bytes(canonical_bytes(manifest), signature, public_key)
 

@@ -21,8 +21,16 @@ from app.releases.states import ReleaseState
 # Months and quarters are counted in Beijing time, as the bureau reports them.
 BEIJING = ZoneInfo("Asia/Shanghai")
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
-COLUMNS = ("city", "department", "releases", "documents", "characters", "findings",
-           "worst_bound_per_1000", "downloads")
+COLUMNS = (
+    "city",
+    "department",
+    "releases",
+    "documents",
+    "characters",
+    "findings",
+    "worst_bound_per_1000",
+    "downloads",
+)
 
 
 def parse_period(text: str) -> tuple[datetime, datetime, str]:
@@ -30,8 +38,9 @@ def parse_period(text: str) -> tuple[datetime, datetime, str]:
     bounds in Beijing time, end exclusive.  Raises Invalid (``notice.bad_period``)."""
     match = PERIOD.match(text.strip())
     if match is None or not 2000 <= int(match.group(1)) <= 2100:
-        raise Invalid(_l("A period is a month (2026-12) or a quarter (2026-Q4)."),
-                      code="notice.bad_period")
+        raise Invalid(
+            _l("A period is a month (2026-12) or a quarter (2026-Q4)."), code="notice.bad_period"
+        )
     year = int(match.group(1))
     first = int(match.group(2)) if match.group(2) else 3 * int(match.group(3)) - 2
     months = 1 if match.group(2) else 3
@@ -45,7 +54,8 @@ def _downloads(start: datetime, end: datetime) -> Counter[int]:
     rows = db.session.execute(
         select(ReleaseDownload.release_id, func.count())
         .where(ReleaseDownload.created_at >= start, ReleaseDownload.created_at < end)
-        .group_by(ReleaseDownload.release_id))
+        .group_by(ReleaseDownload.release_id)
+    )
     return Counter(dict(rows.tuples().all()))
 
 
@@ -59,17 +69,35 @@ def open_data_notice(period: str) -> dict[str, Any]:
     # Stored times are UTC (SQLite keeps them without an offset): compare in UTC.
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     downloads = _downloads(start, end)
-    published = db.session.execute(
-        select(Release, Organization).join(Organization,
-                                           Organization.id == Release.organization_id)
-        .where(Release.state.in_([ReleaseState.PUBLISHED, ReleaseState.WITHDRAWN]),
-               Release.published_at >= start, Release.published_at < end)).tuples().all()
+    published = (
+        db.session.execute(
+            select(Release, Organization)
+            .join(Organization, Organization.id == Release.organization_id)
+            .where(
+                Release.state.in_([ReleaseState.PUBLISHED, ReleaseState.WITHDRAWN]),
+                Release.published_at >= start,
+                Release.published_at < end,
+            )
+        )
+        .tuples()
+        .all()
+    )
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for release, organization in published:
         key = (organization.city, organization.department or organization.name)
-        row = groups.setdefault(key, {"city": key[0], "department": key[1], "releases": 0,
-                                      "documents": 0, "characters": 0, "findings": Counter(),
-                                      "worst_bound_per_1000": 0.0, "downloads": 0})
+        row = groups.setdefault(
+            key,
+            {
+                "city": key[0],
+                "department": key[1],
+                "releases": 0,
+                "documents": 0,
+                "characters": 0,
+                "findings": Counter(),
+                "worst_bound_per_1000": 0.0,
+                "downloads": 0,
+            },
+        )
         manifest = release.manifest or {}
         row["releases"] += 1
         row["documents"] += release.document_count
@@ -78,12 +106,21 @@ def open_data_notice(period: str) -> dict[str, Any]:
         bound = float(manifest.get("residual", {}).get("per_1000", 0.0))
         row["worst_bound_per_1000"] = round(max(row["worst_bound_per_1000"], bound), 3)
         row["downloads"] += downloads[release.id]
-    rows = [dict(groups[key], findings=dict(sorted(groups[key]["findings"].items())))
-            for key in sorted(groups)]
-    totals = {name: sum(r[name] for r in rows)
-              for name in ("releases", "documents", "characters", "downloads")}
-    return {"period": label, "start": start.isoformat(), "end": end.isoformat(),
-            "rows": rows, "totals": totals}
+    rows = [
+        dict(groups[key], findings=dict(sorted(groups[key]["findings"].items())))
+        for key in sorted(groups)
+    ]
+    totals = {
+        name: sum(r[name] for r in rows)
+        for name in ("releases", "documents", "characters", "downloads")
+    }
+    return {
+        "period": label,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "rows": rows,
+        "totals": totals,
+    }
 
 
 def notice_csv_rows(notice: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -91,7 +128,16 @@ def notice_csv_rows(notice: dict[str, Any]) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = [COLUMNS]
     for row in notice["rows"]:
         findings = ";".join(f"{k}:{v}" for k, v in row["findings"].items())
-        rows.append((row["city"], row["department"], row["releases"], row["documents"],
-                     row["characters"], findings, row["worst_bound_per_1000"],
-                     row["downloads"]))
+        rows.append(
+            (
+                row["city"],
+                row["department"],
+                row["releases"],
+                row["documents"],
+                row["characters"],
+                findings,
+                row["worst_bound_per_1000"],
+                row["downloads"],
+            )
+        )
     return rows

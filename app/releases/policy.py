@@ -29,9 +29,19 @@ MAX_NAME_LENGTH = 64
 # People keep one pseudonym throughout a release (co-reference survives for training);
 # numbers, addresses and links become their type tag.
 DEFAULT_OPERATORS: Mapping[str, str] = MappingProxyType(
-    {entity: "pseudonym" if entity == "PERSON" else "replace" for entity in ENTITY_TYPES})
-FIELDS = frozenset({"version", "operators", "profile", "allow_list", "residual_bound",
-                    "sample_rate", "residual_threshold"})
+    {entity: "pseudonym" if entity == "PERSON" else "replace" for entity in ENTITY_TYPES}
+)
+FIELDS = frozenset(
+    {
+        "version",
+        "operators",
+        "profile",
+        "allow_list",
+        "residual_bound",
+        "sample_rate",
+        "residual_threshold",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -103,62 +113,85 @@ def policy_from_dict(data: Any) -> ReleasePolicy:
         raise PolicyInvalid("policy.not_object", "the policy must be a JSON object")
     unknown = sorted(set(data) - FIELDS)
     if unknown:
-        raise PolicyInvalid("policy.unknown_field", f"unknown policy field {unknown[0]!r}",
-                            unknown[0])
+        raise PolicyInvalid(
+            "policy.unknown_field", f"unknown policy field {unknown[0]!r}", unknown[0]
+        )
     if data.get("version", POLICY_VERSION) != POLICY_VERSION:
-        raise PolicyInvalid("policy.bad_version", f"policy version must be {POLICY_VERSION}",
-                            "version")
+        raise PolicyInvalid(
+            "policy.bad_version", f"policy version must be {POLICY_VERSION}", "version"
+        )
     base = default_policy()
     return ReleasePolicy(
         operators=_operators(data.get("operators", {})),
         profile=_profile(data.get("profile", base.profile)),
         allow_list=_allow_list(data.get("allow_list", [])),
-        residual_bound=_number(data.get("residual_bound", base.residual_bound),
-                               "residual_bound", low=0.0, high=1000.0),
-        sample_rate=_number(data.get("sample_rate", base.sample_rate), "sample_rate",
-                            low=0.0, high=1.0),
-        residual_threshold=_number(data.get("residual_threshold", base.residual_threshold),
-                                   "residual_threshold", low=0.0, high=1.0),
+        residual_bound=_number(
+            data.get("residual_bound", base.residual_bound), "residual_bound", low=0.0, high=1000.0
+        ),
+        sample_rate=_number(
+            data.get("sample_rate", base.sample_rate), "sample_rate", low=0.0, high=1.0
+        ),
+        residual_threshold=_number(
+            data.get("residual_threshold", base.residual_threshold),
+            "residual_threshold",
+            low=0.0,
+            high=1.0,
+        ),
     )
 
 
 def _operators(value: Any) -> Mapping[str, str]:
     if not isinstance(value, Mapping):
-        raise PolicyInvalid("policy.unknown_operator", "operators must map entity types "
-                            "to operator names", "operators")
+        raise PolicyInvalid(
+            "policy.unknown_operator",
+            "operators must map entity types to operator names",
+            "operators",
+        )
     chosen = dict(DEFAULT_OPERATORS)
     for entity, operator in value.items():
         if entity not in ENTITY_TYPES:
-            raise PolicyInvalid("policy.unknown_entity_type",
-                                f"unknown entity type {entity!r}; known: {list(ENTITY_TYPES)}",
-                                f"operators.{entity}")
+            raise PolicyInvalid(
+                "policy.unknown_entity_type",
+                f"unknown entity type {entity!r}; known: {list(ENTITY_TYPES)}",
+                f"operators.{entity}",
+            )
         if operator not in OPERATOR_NAMES:
-            raise PolicyInvalid("policy.unknown_operator",
-                                f"unknown operator {operator!r}; known: {list(OPERATOR_NAMES)}",
-                                f"operators.{entity}")
+            raise PolicyInvalid(
+                "policy.unknown_operator",
+                f"unknown operator {operator!r}; known: {list(OPERATOR_NAMES)}",
+                f"operators.{entity}",
+            )
         chosen[entity] = operator
     return MappingProxyType(chosen)
 
 
 def _profile(value: Any) -> str:
     if value not in PROFILE_NAMES:
-        raise PolicyInvalid("policy.unknown_profile",
-                            f"unknown profile {value!r}; known: {list(PROFILE_NAMES)}", "profile")
+        raise PolicyInvalid(
+            "policy.unknown_profile",
+            f"unknown profile {value!r}; known: {list(PROFILE_NAMES)}",
+            "profile",
+        )
     return str(value)
 
 
 def _allow_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or len(value) > MAX_ALLOWED_NAMES:
-        raise PolicyInvalid("policy.bad_allow_list",
-                            f"allow_list must be a list of at most {MAX_ALLOWED_NAMES} names",
-                            "allow_list")
+        raise PolicyInvalid(
+            "policy.bad_allow_list",
+            f"allow_list must be a list of at most {MAX_ALLOWED_NAMES} names",
+            "allow_list",
+        )
     names: list[str] = []
     for item in value:
         name = item.strip() if isinstance(item, str) else ""
         if not name or len(name) > MAX_NAME_LENGTH or not name.isprintable():
-            raise PolicyInvalid("policy.bad_allow_list", f"allow_list entry {item!r} must be "
-                                f"a printable name of 1 to {MAX_NAME_LENGTH} characters",
-                                "allow_list")
+            raise PolicyInvalid(
+                "policy.bad_allow_list",
+                f"allow_list entry {item!r} must be "
+                f"a printable name of 1 to {MAX_NAME_LENGTH} characters",
+                "allow_list",
+            )
         if name not in names:
             names.append(name)
     return tuple(names)
@@ -166,9 +199,16 @@ def _allow_list(value: Any) -> tuple[str, ...]:
 
 def _number(value: Any, name: str, *, low: float, high: float) -> float:
     """A finite number in ``(low, high]`` (bools are not numbers here)."""
-    ok = (isinstance(value, int | float) and not isinstance(value, bool)
-          and math.isfinite(value) and low < value <= high)
+    ok = (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and low < value <= high
+    )
     if not ok:
-        raise PolicyInvalid(f"policy.bad_{name}",
-                            f"{name} must be a number above {low:g} and at most {high:g}", name)
+        raise PolicyInvalid(
+            f"policy.bad_{name}",
+            f"{name} must be a number above {low:g} and at most {high:g}",
+            name,
+        )
     return float(value)

@@ -53,13 +53,20 @@ class _Written:
     spans: Counter[str] = field(default_factory=Counter)
 
 
-def _put(store: ObjectStore, release: Release, path: str, stream: IO[bytes],
-         content_type: str) -> None:
+def _put(
+    store: ObjectStore, release: Release, path: str, stream: IO[bytes], content_type: str
+) -> None:
     store.put_stream(f"releases/{release.id}/{path}", stream, content_type)
 
 
-def _put_bytes(store: ObjectStore, release: Release, written: _Written, path: str,
-               data: bytes, content_type: str) -> None:
+def _put_bytes(
+    store: ObjectStore,
+    release: Release,
+    written: _Written,
+    path: str,
+    data: bytes,
+    content_type: str,
+) -> None:
     _put(store, release, path, io.BytesIO(data), content_type)
     written.files.append(file_entry(path, data))
 
@@ -87,8 +94,9 @@ def _final_labels(release: Release) -> dict[int, dict[str, Any]]:
     return final_results(project) if project else {}
 
 
-def remapped_labels(labels: dict[str, Any] | None, result: DocumentRedaction,
-                    counts: Counter[str]) -> dict[str, Any] | None:
+def remapped_labels(
+    labels: dict[str, Any] | None, result: DocumentRedaction, counts: Counter[str]
+) -> dict[str, Any] | None:
     """A final answer as published: spans (``[start, end, label]``) moved into the redacted
     text (``app.releases.redaction.remap_spans``; widened spans kept, dropped ones left
     out, both counted), any other answer as it is."""
@@ -96,8 +104,10 @@ def remapped_labels(labels: dict[str, Any] | None, result: DocumentRedaction,
         return labels
     moved = remap_spans(result.redaction, [tuple(span) for span in labels["spans"]])
     counts.update(f"spans_{m.status}" for m in moved)
-    return {**labels, "spans": [[m.new_start, m.new_end, m.label] for m in moved
-                                if m.status != "dropped"]}
+    return {
+        **labels,
+        "spans": [[m.new_start, m.new_end, m.label] for m in moved if m.status != "dropped"],
+    }
 
 
 def _write_documents(release: Release, store: ObjectStore) -> _Written:
@@ -108,8 +118,14 @@ def _write_documents(release: Release, store: ObjectStore) -> _Written:
     for count, (document, result) in enumerate(redacted_documents(release), 1):
         if count % HEARTBEAT_EVERY == 0:
             touch(release.id)
-        _put_bytes(store, release, written, f"texts/{document.seq:06d}.txt",
-                   result.text.encode(), "text/plain; charset=utf-8")
+        _put_bytes(
+            store,
+            release,
+            written,
+            f"texts/{document.seq:06d}.txt",
+            result.text.encode(),
+            "text/plain; charset=utf-8",
+        )
         line: dict[str, Any] = {"seq": document.seq, "text": result.text}
         if release.project_id:
             line["labels"] = remapped_labels(final.get(document.item_id), result, written.spans)
@@ -117,8 +133,10 @@ def _write_documents(release: Release, store: ObjectStore) -> _Written:
         table.write(_csv_row((document.seq, len(result.text), result.text)))
         written.by_type.update(f.entity_type for f in result.applied)
         written.kept.update(k.text for k in result.kept)
-    for path, spool, kind in (("documents.jsonl", jsonl, "application/x-ndjson"),
-                              ("documents.csv", table, "text/csv; charset=utf-8")):
+    for path, spool, kind in (
+        ("documents.jsonl", jsonl, "application/x-ndjson"),
+        ("documents.csv", table, "text/csv; charset=utf-8"),
+    ):
         spool.file.seek(0)
         _put(store, release, path, spool.file, kind)
         written.files.append(ManifestFile(path, spool.digest.hexdigest(), spool.size))
@@ -128,34 +146,61 @@ def _write_documents(release: Release, store: ObjectStore) -> _Written:
 
 def _person(user_id: int | None) -> Person:
     user = db.session.get(User, user_id) if user_id else None
-    org = db.session.get(Organization, user.organization_id) if user and user.organization_id \
+    org = (
+        db.session.get(Organization, user.organization_id)
+        if user and user.organization_id
         else None
-    return Person(user.id if user else 0, user.name if user else "",
-                  org.name if org else "安徽省数据资源局")
+    )
+    return Person(
+        user.id if user else 0, user.name if user else "", org.name if org else "安徽省数据资源局"
+    )
 
 
 def _manifest(release: Release, written: _Written, published_at: datetime) -> dict[str, Any]:
     organization = db.session.get(Organization, release.organization_id)
     summary = release.residual
     return build_manifest(
-        release={"id": release.id, "title": release.title, "domain": release.domain,
-                 "licence": release.licence, "corpus_id": release.corpus_id,
-                 "project_id": release.project_id,
-                 "publisher": organization.name if organization else "",
-                 "city": organization.city if organization else "",
-                 "department": (organization.department or "") if organization else ""},
+        release={
+            "id": release.id,
+            "title": release.title,
+            "domain": release.domain,
+            "licence": release.licence,
+            "corpus_id": release.corpus_id,
+            "project_id": release.project_id,
+            "publisher": organization.name if organization else "",
+            "city": organization.city if organization else "",
+            "department": (organization.department or "") if organization else "",
+        },
         files=written.files,
-        counts={"documents": release.document_count, "characters": release.char_count,
-                "sampled": summary.get("sample_size", 0), "reviewed": summary.get("reviewed", 0),
-                "missed": summary.get("missed", 0), **written.spans},
-        policy=policy_of(release), findings_by_type=written.by_type, kept_names=written.kept,
-        residual=residual_bound(summary.get("missed", 0), max(summary.get("reviewed", 0), 1),
-                                max(release.document_count, 1)),
-        deid_info=deid_fingerprint(), builder=_person(release.created_by_id),
+        counts={
+            "documents": release.document_count,
+            "characters": release.char_count,
+            "sampled": summary.get("sample_size", 0),
+            "reviewed": summary.get("reviewed", 0),
+            "missed": summary.get("missed", 0),
+            **written.spans,
+        },
+        policy=policy_of(release),
+        findings_by_type=written.by_type,
+        kept_names=written.kept,
+        residual=residual_bound(
+            summary.get("missed", 0),
+            max(summary.get("reviewed", 0), 1),
+            max(release.document_count, 1),
+        ),
+        deid_info=deid_fingerprint(),
+        builder=_person(release.created_by_id),
         approver=_person(release.approved_by_id),
-        times={name: as_utc(moment) if moment else None for name, moment in (
-            ("created", release.created_at), ("analysed", release.analysed_at),
-            ("approved", release.approved_at), ("published", published_at))})
+        times={
+            name: as_utc(moment) if moment else None
+            for name, moment in (
+                ("created", release.created_at),
+                ("analysed", release.analysed_at),
+                ("approved", release.approved_at),
+                ("published", published_at),
+            )
+        },
+    )
 
 
 def request_publish(user: User, release_id: int, enqueue: Callable[[int], None]) -> Release:
@@ -168,8 +213,7 @@ def request_publish(user: User, release_id: int, enqueue: Callable[[int], None])
     release.publish_requested_at, release.publish_requested_by_id = utcnow(), user.id
     release.heartbeat_at = release.publish_requested_at
     release.publish_error = None
-    record_event("release_publish_requested", user, object_type="release",
-                 object_id=release.id)
+    record_event("release_publish_requested", user, object_type="release", object_id=release.id)
     db.session.commit()
     enqueue(release.id)
     return release
@@ -185,22 +229,33 @@ def run_publish(release_id: int, store: ObjectStore, private_key: Ed25519Private
     a stale heartbeat and ``stalled_publishing`` queues the job again.  A no-op unless
     publishing was asked for an approved release."""
     release = db.session.get(Release, release_id)
-    if release is None or release.state != ReleaseState.APPROVED \
-            or release.publish_requested_at is None:
+    if (
+        release is None
+        or release.state != ReleaseState.APPROVED
+        or release.publish_requested_at is None
+    ):
         return
     touch(release_id)
     try:
         written = _write_documents(release, store)
         manifest = _manifest(release, written, published_at := utcnow())
         signature = sign_manifest(manifest, private_key)
-        _put_bytes(store, release, written, "manifest.json", canonical_bytes(manifest),
-                   "application/json")
-        _put_bytes(store, release, written, "manifest.sig",
-                   json.dumps(signature, sort_keys=True).encode(), "application/json")
+        _put_bytes(
+            store, release, written, "manifest.json", canonical_bytes(manifest), "application/json"
+        )
+        _put_bytes(
+            store,
+            release,
+            written,
+            "manifest.sig",
+            json.dumps(signature, sort_keys=True).encode(),
+            "application/json",
+        )
     except Exception as error:
         db.session.rollback()
-        _publish_failed(release_id, "storage_unavailable"
-                        if isinstance(error, StorageUnavailable) else "error")
+        _publish_failed(
+            release_id, "storage_unavailable" if isinstance(error, StorageUnavailable) else "error"
+        )
         raise
     _mark_published(release_id, manifest, signature, written, published_at)
 
@@ -210,9 +265,15 @@ def stalled_publishing(now: datetime | None = None) -> list[int]:
     written a heartbeat for ``STALE_AFTER`` (its worker died): queued again, they are
     written again whole."""
     limit = (now or utcnow()) - STALE_AFTER
-    return list(db.session.scalars(select(Release.id).where(
-        Release.state == ReleaseState.APPROVED, Release.publish_requested_at.is_not(None),
-        or_(Release.heartbeat_at.is_(None), Release.heartbeat_at < limit))))
+    return list(
+        db.session.scalars(
+            select(Release.id).where(
+                Release.state == ReleaseState.APPROVED,
+                Release.publish_requested_at.is_not(None),
+                or_(Release.heartbeat_at.is_(None), Release.heartbeat_at < limit),
+            )
+        )
+    )
 
 
 def _publish_failed(release_id: int, code: str) -> None:
@@ -223,8 +284,13 @@ def _publish_failed(release_id: int, code: str) -> None:
     db.session.commit()
 
 
-def _mark_published(release_id: int, manifest: dict[str, Any], signature: dict[str, str],
-                    written: _Written, published_at: datetime) -> None:
+def _mark_published(
+    release_id: int,
+    manifest: dict[str, Any],
+    signature: dict[str, str],
+    written: _Written,
+    published_at: datetime,
+) -> None:
     begin_write()
     release = db.session.get(Release, release_id)
     assert release is not None

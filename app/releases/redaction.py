@@ -68,16 +68,22 @@ def reviewer_finding(text: str, start: Any, end: Any, entity_type: Any) -> Findi
     from a request).  Raises ``SpanInvalid`` (``span.out_of_range``,
     ``span.unknown_entity_type``)."""
     if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
-        raise SpanInvalid("span.out_of_range",
-                          f"span [{start}, {end}) is not inside a text of {len(text)} characters")
+        raise SpanInvalid(
+            "span.out_of_range",
+            f"span [{start}, {end}) is not inside a text of {len(text)} characters",
+        )
     if entity_type not in ENTITY_TYPES:
         raise SpanInvalid("span.unknown_entity_type", f"unknown entity type {entity_type!r}")
     return Finding(start, end, entity_type, REVIEWER_SCORE)
 
 
-def select_findings(text: str, findings: Iterable[Finding], allow_list: Collection[str],
-                    rejected: Collection[tuple[int, int, str]] = (),
-                    added: Sequence[Finding] = ()) -> tuple[list[Finding], list[KeptName]]:
+def select_findings(
+    text: str,
+    findings: Iterable[Finding],
+    allow_list: Collection[str],
+    rejected: Collection[tuple[int, int, str]] = (),
+    added: Sequence[Finding] = (),
+) -> tuple[list[Finding], list[KeptName]]:
     """Decide what is redacted: analyser ``findings`` not ``rejected`` (by
     ``(start, end, entity_type)``) plus reviewer ``added`` spans.  An analyser ``PERSON``
     finding whose text is exactly an allow-listed name stays and is returned as kept, unless
@@ -93,15 +99,21 @@ def select_findings(text: str, findings: Iterable[Finding], allow_list: Collecti
         (candidates if is_allowed else applied).append(finding)
     # An allowed name inside a redacted span goes with it: half a region left is a leak.
     overlapped = [f for f in candidates if any(f.overlaps(other) for other in applied)]
-    kept = [KeptName(f.start, f.end, text[f.start : f.end]) for f in candidates
-            if f not in overlapped]
+    kept = [
+        KeptName(f.start, f.end, text[f.start : f.end]) for f in candidates if f not in overlapped
+    ]
     applied += overlapped
     return sorted(set(applied)), sorted(kept, key=lambda k: k.start)
 
 
-def redact_document(text: str, findings: Iterable[Finding], policy: ReleasePolicy,
-                    key: bytes | None, rejected: Collection[tuple[int, int, str]] = (),
-                    added: Sequence[Finding] = ()) -> DocumentRedaction:
+def redact_document(
+    text: str,
+    findings: Iterable[Finding],
+    policy: ReleasePolicy,
+    key: bytes | None,
+    rejected: Collection[tuple[int, int, str]] = (),
+    added: Sequence[Finding] = (),
+) -> DocumentRedaction:
     """Redact ``text`` under ``policy`` with the release's pseudonym ``key`` (one key per
     release: one person, one pseudonym throughout the release, unlinkable across releases;
     HMAC-SHA256, RFC 2104, in ``deid.anonymize``).  Decisions as ``select_findings``.
@@ -121,8 +133,9 @@ def remap_span(redaction: Redaction, start: int, end: int, label: str) -> Remapp
     to the region's whole replacement (see ``RemappedSpan``).  Raises ``SpanInvalid``
     (``span.out_of_range``) for a span outside the original text."""
     if not 0 <= start <= end < len(redaction.offset_map):
-        raise SpanInvalid("span.out_of_range", f"labelled span [{start}, {end}) is outside "
-                          "the original text")
+        raise SpanInvalid(
+            "span.out_of_range", f"labelled span [{start}, {end}) is outside the original text"
+        )
     touching = [op for op in redaction.operations if op.start < end and start < op.end]
     new_start = redaction.offset_map[start]
     new_end = redaction.offset_map[end]
@@ -140,7 +153,6 @@ def remap_span(redaction: Redaction, start: int, end: int, label: str) -> Remapp
     return RemappedSpan(start, end, label, new_start, new_end, status)
 
 
-def remap_spans(redaction: Redaction,
-                spans: Iterable[tuple[int, int, str]]) -> list[RemappedSpan]:
+def remap_spans(redaction: Redaction, spans: Iterable[tuple[int, int, str]]) -> list[RemappedSpan]:
     """``remap_span`` for every ``(start, end, label)``, in the given order."""
     return [remap_span(redaction, start, end, label) for start, end, label in spans]

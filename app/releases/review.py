@@ -46,8 +46,11 @@ def decisions_of(document_ids: list[int]) -> dict[int, list[ReviewDecision]]:
     """The review decisions of the given documents, by document id."""
     found: dict[int, list[ReviewDecision]] = {}
     for start in range(0, len(document_ids), 500):
-        for decision in db.session.scalars(select(ReviewDecision).where(
-                ReviewDecision.document_id.in_(document_ids[start:start + 500]))):
+        for decision in db.session.scalars(
+            select(ReviewDecision).where(
+                ReviewDecision.document_id.in_(document_ids[start : start + 500])
+            )
+        ):
             found.setdefault(decision.document_id, []).append(decision)
     return found
 
@@ -55,8 +58,7 @@ def decisions_of(document_ids: list[int]) -> dict[int, list[ReviewDecision]]:
 def split_decisions(decisions: list[ReviewDecision]) -> tuple[Rejected, list[Finding]]:
     """``(rejected spans, added findings)`` of one document's decisions."""
     rejected = {(d.start, d.end, d.entity_type) for d in decisions if d.decision == "reject"}
-    added = [Finding(d.start, d.end, d.entity_type, 1.0) for d in decisions
-             if d.decision == "add"]
+    added = [Finding(d.start, d.end, d.entity_type, 1.0) for d in decisions if d.decision == "add"]
     return rejected, added
 
 
@@ -66,61 +68,95 @@ def document_json(user: User, release_id: int, document_id: int) -> dict[str, An
     release = _reviewable(user, release_id)
     document = get_document(release, document_id)
     text = db.session.scalar(select(Item.text).where(Item.id == document.item_id)) or ""
-    decided = {(d.start, d.end, d.entity_type): d.decision
-               for d in decisions_of([document.id]).get(document.id, [])}
-    findings = [{"start": s, "end": e, "entity_type": t, "score": p,
-                 "decision": decided.get((s, e, t))} for s, e, t, p in document.findings]
-    added = [{"start": s, "end": e, "entity_type": t} for (s, e, t), d in decided.items()
-             if d == "add"]
-    return {"id": document.id, "seq": document.seq, "text": text, "status": document.status,
-            "in_sample": document.in_sample, "reviewed": document.reviewed_at is not None,
-            "findings": findings, "added": sorted(added, key=lambda a: a["start"]),
-            "residual_findings": [dict(zip(("start", "end", "entity_type", "score"), r,
-                                           strict=True)) for r in document.residual_findings]}
+    decided = {
+        (d.start, d.end, d.entity_type): d.decision
+        for d in decisions_of([document.id]).get(document.id, [])
+    }
+    findings = [
+        {"start": s, "end": e, "entity_type": t, "score": p, "decision": decided.get((s, e, t))}
+        for s, e, t, p in document.findings
+    ]
+    added = [
+        {"start": s, "end": e, "entity_type": t} for (s, e, t), d in decided.items() if d == "add"
+    ]
+    return {
+        "id": document.id,
+        "seq": document.seq,
+        "text": text,
+        "status": document.status,
+        "in_sample": document.in_sample,
+        "reviewed": document.reviewed_at is not None,
+        "findings": findings,
+        "added": sorted(added, key=lambda a: a["start"]),
+        "residual_findings": [
+            dict(zip(("start", "end", "entity_type", "score"), r, strict=True))
+            for r in document.residual_findings
+        ],
+    }
 
 
-def _checked(text: str, known: set[tuple[int, int, str]],
-             raw: Any) -> Iterator[tuple[int, int, str, str]]:
+def _checked(
+    text: str, known: set[tuple[int, int, str]], raw: Any
+) -> Iterator[tuple[int, int, str, str]]:
     if not isinstance(raw, list) or len(raw) > MAX_DECISIONS:
-        raise Invalid(_l("“decisions” must be a list of at most %(n)d spans.", n=MAX_DECISIONS),
-                      code="bad_field")
+        raise Invalid(
+            _l("“decisions” must be a list of at most %(n)d spans.", n=MAX_DECISIONS),
+            code="bad_field",
+        )
     for entry in raw:
         if not isinstance(entry, dict) or entry.get("decision") not in DECISIONS:
-            raise Invalid(_l("Each decision is accept, reject or add of a span."),
-                          code="bad_field")
+            raise Invalid(_l("Each decision is accept, reject or add of a span."), code="bad_field")
         try:
-            span = reviewer_finding(text, entry.get("start"), entry.get("end"),
-                                    entry.get("entity_type"))
+            span = reviewer_finding(
+                text, entry.get("start"), entry.get("end"), entry.get("entity_type")
+            )
         except ReleaseRuleError as error:
             raise service_error(error) from None
         key = (span.start, span.end, span.entity_type)
         if entry["decision"] != "add" and key not in known:
-            raise Invalid(_l("Only a finding of this document can be accepted or rejected."),
-                          code="span.unknown_finding")
+            raise Invalid(
+                _l("Only a finding of this document can be accepted or rejected."),
+                code="span.unknown_finding",
+            )
         yield span.start, span.end, span.entity_type, entry["decision"]
 
 
-def record_decisions(user: User, release_id: int, document_id: int, raw: Any,
-                     done: bool) -> dict[str, Any]:
+def record_decisions(
+    user: User, release_id: int, document_id: int, raw: Any, done: bool
+) -> dict[str, Any]:
     """Store a reviewer's decisions on one document of a release in review (a new decision
     on a span replaces the old one); ``done`` marks the document reviewed.  Returns the
     release's review summary.  Raises Forbidden, NotFound, Invalid, Conflict."""
     begin_write()
     release = _reviewable(user, release_id)
     if release.state != ReleaseState.IN_REVIEW:
-        raise service_error(ReleaseRuleError("release.not_in_review",
-                                             "the release is not in review"))
+        raise service_error(
+            ReleaseRuleError("release.not_in_review", "the release is not in review")
+        )
     document = get_document(release, document_id)
     text = db.session.scalar(select(Item.text).where(Item.id == document.item_id)) or ""
-    known = {(int(f[0]), int(f[1]), str(f[2]))
-             for f in [*document.findings, *document.residual_findings]}
+    known = {
+        (int(f[0]), int(f[1]), str(f[2])) for f in [*document.findings, *document.residual_findings]
+    }
     for start, end, entity_type, decision in list(_checked(text, known, raw)):
-        db.session.execute(delete(ReviewDecision).where(
-            ReviewDecision.document_id == document.id, ReviewDecision.start == start,
-            ReviewDecision.end == end, ReviewDecision.entity_type == entity_type))
-        db.session.add(ReviewDecision(document_id=document.id, start=start, end=end,
-                                      entity_type=entity_type, decision=decision,
-                                      reviewer_id=user.id))
+        db.session.execute(
+            delete(ReviewDecision).where(
+                ReviewDecision.document_id == document.id,
+                ReviewDecision.start == start,
+                ReviewDecision.end == end,
+                ReviewDecision.entity_type == entity_type,
+            )
+        )
+        db.session.add(
+            ReviewDecision(
+                document_id=document.id,
+                start=start,
+                end=end,
+                entity_type=entity_type,
+                decision=decision,
+                reviewer_id=user.id,
+            )
+        )
     if done:
         document.reviewed_by_id, document.reviewed_at = user.id, utcnow()
     db.session.flush()
@@ -135,46 +171,83 @@ def review_summary(release: Release) -> dict[str, Any]:
     (``app.releases.sampling.residual_bound``, exact Poisson) against the policy's bound."""
     sampled = ReleaseDocument.release_id == release.id, ReleaseDocument.in_sample.is_(True)
     size = db.session.scalar(select(func.count()).where(*sampled)) or 0
-    reviewed = db.session.scalar(select(func.count()).where(
-        *sampled, ReleaseDocument.reviewed_at.is_not(None))) or 0
-    missed = db.session.scalar(
-        select(func.count()).select_from(ReviewDecision)
-        .join(ReleaseDocument, ReleaseDocument.id == ReviewDecision.document_id)
-        .where(*sampled, ReleaseDocument.reviewed_at.is_not(None),
-               ReviewDecision.decision == "add")) or 0
+    reviewed = (
+        db.session.scalar(
+            select(func.count()).where(*sampled, ReleaseDocument.reviewed_at.is_not(None))
+        )
+        or 0
+    )
+    missed = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ReviewDecision)
+            .join(ReleaseDocument, ReleaseDocument.id == ReviewDecision.document_id)
+            .where(
+                *sampled, ReleaseDocument.reviewed_at.is_not(None), ReviewDecision.decision == "add"
+            )
+        )
+        or 0
+    )
     limit = policy_of(release).residual_bound
     bound = residual_bound(missed, reviewed, release.document_count) if reviewed else None
-    return {"sample_size": size, "reviewed": reviewed, "missed": missed,
-            "bound_per_1000": round(bound.per_1000, 3) if bound else None,
-            "policy_bound_per_1000": limit,
-            "meets_bound": bool(bound and reviewed == size and bound.per_1000 <= limit)}
+    return {
+        "sample_size": size,
+        "reviewed": reviewed,
+        "missed": missed,
+        "bound_per_1000": round(bound.per_1000, 3) if bound else None,
+        "policy_bound_per_1000": limit,
+        "meets_bound": bool(bound and reviewed == size and bound.per_1000 <= limit),
+    }
 
 
-def sample_page(user: User, release_id: int, page: int, residual_only: bool = False,
-                per_page: int = 50) -> dict[str, Any]:
+def sample_page(
+    user: User, release_id: int, page: int, residual_only: bool = False, per_page: int = 50
+) -> dict[str, Any]:
     """One page of the review sample (id, seq, findings, residual findings, reviewed or
     not), the documents not yet reviewed first; ``residual_only`` lists instead every
     document whose residual scan still found something."""
     release = _reviewable(user, release_id)
-    which = (ReleaseDocument.residual_count > 0) if residual_only \
+    which = (
+        (ReleaseDocument.residual_count > 0)
+        if residual_only
         else ReleaseDocument.in_sample.is_(True)
-    stmt = (select(ReleaseDocument).where(ReleaseDocument.release_id == release.id, which)
-            .order_by(ReleaseDocument.reviewed_at.is_not(None), ReleaseDocument.seq))
+    )
+    stmt = (
+        select(ReleaseDocument)
+        .where(ReleaseDocument.release_id == release.id, which)
+        .order_by(ReleaseDocument.reviewed_at.is_not(None), ReleaseDocument.seq)
+    )
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-    return {"documents": [{"id": d.id, "seq": d.seq, "findings": len(d.findings),
-                           "residual_findings": d.residual_count,
-                           "reviewed": d.reviewed_at is not None} for d in result.items],
-            "page": page, "total": result.total, "summary": review_summary(release)}
+    return {
+        "documents": [
+            {
+                "id": d.id,
+                "seq": d.seq,
+                "findings": len(d.findings),
+                "residual_findings": d.residual_count,
+                "reviewed": d.reviewed_at is not None,
+            }
+            for d in result.items
+        ],
+        "page": page,
+        "total": result.total,
+        "summary": review_summary(release),
+    }
 
 
 def next_to_review(user: User, release_id: int) -> int | None:
     """The first sampled document nobody has marked reviewed, else the first document with
     residual findings left, else None."""
     release = _reviewable(user, release_id)
-    for which in (ReleaseDocument.in_sample.is_(True) & ReleaseDocument.reviewed_at.is_(None),
-                  ReleaseDocument.residual_count > 0):
-        found = db.session.scalar(select(ReleaseDocument.id).where(
-            ReleaseDocument.release_id == release.id, which).order_by(ReleaseDocument.seq))
+    for which in (
+        ReleaseDocument.in_sample.is_(True) & ReleaseDocument.reviewed_at.is_(None),
+        ReleaseDocument.residual_count > 0,
+    ):
+        found = db.session.scalar(
+            select(ReleaseDocument.id)
+            .where(ReleaseDocument.release_id == release.id, which)
+            .order_by(ReleaseDocument.seq)
+        )
         if found is not None:
             return int(found)
     return None

@@ -75,8 +75,9 @@ def poisson_upper(missed: int, confidence: float = CONFIDENCE) -> float:
     return float(chi2.ppf(confidence, 2 * (missed + 1)) / 2)
 
 
-def residual_bound(missed: int, sampled: int, population: int | None = None,
-                   confidence: float = CONFIDENCE) -> ResidualBound:
+def residual_bound(
+    missed: int, sampled: int, population: int | None = None, confidence: float = CONFIDENCE
+) -> ResidualBound:
     """Upper bound on identifiers left per 1,000 documents, from ``missed`` identifiers the
     reviewers added in ``sampled`` documents of a release of ``population`` documents.
 
@@ -91,15 +92,18 @@ def residual_bound(missed: int, sampled: int, population: int | None = None,
         raise ValueError("sampled must be positive and at most the population")
     per_document = poisson_upper(missed, confidence) / sampled
     if population is None:
-        return ResidualBound(missed, sampled, None, confidence, per_document, None,
-                             1000 * per_document)
+        return ResidualBound(
+            missed, sampled, None, confidence, per_document, None, 1000 * per_document
+        )
     left = per_document * (population - sampled)
-    return ResidualBound(missed, sampled, population, confidence, per_document, left,
-                         1000 * left / population)
+    return ResidualBound(
+        missed, sampled, population, confidence, per_document, left, 1000 * left / population
+    )
 
 
-def sample_size(population: int, rate: float, bound_per_1000: float,
-                confidence: float = CONFIDENCE) -> int:
+def sample_size(
+    population: int, rate: float, bound_per_1000: float, confidence: float = CONFIDENCE
+) -> int:
     """Documents to review: ``ceil(rate N)``, but at least the smallest ``n`` for which no
     miss (x = 0) meets ``bound_per_1000`` through ``residual_bound`` — solving
     ``1000 U (N − n) / (n N) ≤ B`` with ``U = poisson_upper(0)`` gives
@@ -133,8 +137,9 @@ def allocate(sizes: dict[tuple[str, str], int], total: int) -> dict[tuple[str, s
     return counts
 
 
-def stratified_sample(documents: Sequence[DocumentFindings], size: int,
-                      seed: int | str) -> list[Hashable]:
+def stratified_sample(
+    documents: Sequence[DocumentFindings], size: int, seed: int | str
+) -> list[Hashable]:
     """Choose ``size`` document ids, stratified by ``stratum_of`` with proportional
     allocation (``allocate``) and a simple random sample within each stratum.
 

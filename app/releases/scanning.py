@@ -45,8 +45,12 @@ def analyse_texts(texts: list[str], profile: str) -> list[list[Finding] | str]:
     return results
 
 
-def residual_hits(result: DocumentRedaction, found: list[Finding], threshold: float,
-                  dismissed: Collection[tuple[int, int, str]] = ()) -> list[list[Any]]:
+def residual_hits(
+    result: DocumentRedaction,
+    found: list[Finding],
+    threshold: float,
+    dismissed: Collection[tuple[int, int, str]] = (),
+) -> list[list[Any]]:
     """What the residual scan found in one redacted document, as stored rows in the
     original text's offsets: findings scoring at least ``threshold`` that are not inside a
     replacement (a type tag or pseudonym), not an allow-listed name that was kept, and not
@@ -54,24 +58,30 @@ def residual_hits(result: DocumentRedaction, found: list[Finding], threshold: fl
     hits = []
     for finding in found:
         if finding.score < threshold or any(
-                op.new_start <= finding.start and finding.end <= op.new_end
-                for op in result.redaction.operations):
+            op.new_start <= finding.start and finding.end <= op.new_end
+            for op in result.redaction.operations
+        ):
             continue
         start = result.redaction.old_position(finding.start)
         end = result.redaction.old_position(finding.end)
         if (start, end, finding.entity_type) in dismissed or any(
-                k.start <= start and end <= k.end for k in result.kept):
+            k.start <= start and end <= k.end for k in result.kept
+        ):
             continue
         hits.append(finding_row(Finding(start, end, finding.entity_type, finding.score)))
     return hits
 
 
-def residual_scan(results: list[DocumentRedaction], threshold: float,
-                  dismissed: Sequence[Collection[tuple[int, int, str]]] | None = None,
-                  ) -> list[list[list[Any]] | str]:
+def residual_scan(
+    results: list[DocumentRedaction],
+    threshold: float,
+    dismissed: Sequence[Collection[tuple[int, int, str]]] | None = None,
+) -> list[list[list[Any]] | str]:
     """The residual scan of redacted documents: per document its ``residual_hits``, or the
     error when the analyser failed on it."""
     found = analyse_texts([r.text for r in results], RESIDUAL_PROFILE)
     dismissed = dismissed or [() for _ in results]
-    return [f if isinstance(f, str) else residual_hits(r, f, threshold, d)
-            for r, f, d in zip(results, found, dismissed, strict=True)]
+    return [
+        f if isinstance(f, str) else residual_hits(r, f, threshold, d)
+        for r, f, d in zip(results, found, dismissed, strict=True)
+    ]

@@ -47,8 +47,9 @@ RULE_MESSAGES = {
     "span.unknown_entity_type": _l("The span has an unknown entity type."),
     "release.bad_transition": _l("The release cannot do this in its present state."),
     "release.unknown_state": _l("Unknown release state."),
-    "release.self_approval": _l("The builder of a release cannot approve it; a second "
-                                "person must."),
+    "release.self_approval": _l(
+        "The builder of a release cannot approve it; a second person must."
+    ),
     "release.not_in_review": _l("The release is not in review."),
 }
 
@@ -120,15 +121,17 @@ def move(release: Release, target: ReleaseState, actor: User | None, **detail: A
     ensure_can_move(release, target)
     detail = {"from": release.state, **detail}
     release.state = target
-    record_event(f"release_{target.value}", actor, object_type="release",
-                 object_id=release.id, **detail)
+    record_event(
+        f"release_{target.value}", actor, object_type="release", object_id=release.id, **detail
+    )
 
 
 def _text_field(body: dict[str, Any], name: str, limit: int) -> str:
     value = body.get(name, "")
     if not isinstance(value, str) or len(value) > limit:
-        raise Invalid(_l("Field “%(name)s” is missing or has the wrong type.", name=name),
-                      code="bad_field")
+        raise Invalid(
+            _l("Field “%(name)s” is missing or has the wrong type.", name=name), code="bad_field"
+        )
     return value.strip()
 
 
@@ -151,19 +154,33 @@ def create_release(user: User, body: dict[str, Any]) -> Release:
     begin_write()
     corpus, project = _source(user, body)
     if corpus.status != "ready" or corpus.item_count == 0:
-        raise Invalid(_l("The corpus has no documents ready to release."),
-                      code="release.empty_corpus")
-    release = Release(organization_id=corpus.organization_id, corpus_id=corpus.id, title=title,
-                      description=_text_field(body, "description", 5000),
-                      domain=_text_field(body, "domain", 40),
-                      licence=_text_field(body, "licence", 80), policy=policy.to_dict(),
-                      pseudonym_key=secrets.token_bytes(32), sample_seed=secrets.token_hex(8),
-                      created_by_id=user.id, project_id=project.id if project else None)
+        raise Invalid(
+            _l("The corpus has no documents ready to release."), code="release.empty_corpus"
+        )
+    release = Release(
+        organization_id=corpus.organization_id,
+        corpus_id=corpus.id,
+        title=title,
+        description=_text_field(body, "description", 5000),
+        domain=_text_field(body, "domain", 40),
+        licence=_text_field(body, "licence", 80),
+        policy=policy.to_dict(),
+        pseudonym_key=secrets.token_bytes(32),
+        sample_seed=secrets.token_hex(8),
+        created_by_id=user.id,
+        project_id=project.id if project else None,
+    )
     db.session.add(release)
     db.session.flush()
     _add_documents(release, corpus.id)
-    record_event("release_draft", user, object_type="release", object_id=release.id,
-                 corpus=corpus.id, documents=release.document_count)
+    record_event(
+        "release_draft",
+        user,
+        object_type="release",
+        object_id=release.id,
+        corpus=corpus.id,
+        documents=release.document_count,
+    )
     db.session.commit()
     return release
 
@@ -188,11 +205,14 @@ def _source(user: User, body: dict[str, Any]) -> tuple[Corpus, Project | None]:
 def _add_documents(release: Release, corpus_id: int) -> None:
     # One INSERT … SELECT: a corpus of 100,000 documents never passes through Python.
     source = select(literal(release.id), Item.id, Item.seq).where(
-        Item.corpus_id == corpus_id, Item.kind == "text")
-    db.session.execute(insert(ReleaseDocument).from_select(
-        ["release_id", "item_id", "seq"], source))
-    release.document_count = db.session.scalar(
-        select(func.count()).where(ReleaseDocument.release_id == release.id)) or 0
+        Item.corpus_id == corpus_id, Item.kind == "text"
+    )
+    db.session.execute(
+        insert(ReleaseDocument).from_select(["release_id", "item_id", "seq"], source)
+    )
+    release.document_count = (
+        db.session.scalar(select(func.count()).where(ReleaseDocument.release_id == release.id)) or 0
+    )
 
 
 def start_analysis(user: User, release_id: int, enqueue: Callable[[int], None]) -> Release:
@@ -201,9 +221,14 @@ def start_analysis(user: User, release_id: int, enqueue: Callable[[int], None]) 
     begin_write()
     release = get_built(user, release_id)
     if release.state == ReleaseState.FAILED:
-        db.session.execute(update(ReleaseDocument).where(
-            ReleaseDocument.release_id == release.id, ReleaseDocument.status == "failed",
-        ).values(status="pending", error=None))
+        db.session.execute(
+            update(ReleaseDocument)
+            .where(
+                ReleaseDocument.release_id == release.id,
+                ReleaseDocument.status == "failed",
+            )
+            .values(status="pending", error=None)
+        )
         release.failures = []
     move(release, ReleaseState.ANALYSING, user)
     release.heartbeat_at = utcnow()
@@ -216,8 +241,11 @@ def withdraw_release(user: User, release_id: int, reason: str = "") -> Release:
     """Withdraw a release (a published one leaves the catalog; its objects never change).
     Builders withdraw their own, auditors any.  Raises NotFound or Conflict."""
     begin_write()
-    release = (get_release(user, release_id) if user.role in REVIEWER_ROLES
-               else get_built(user, release_id))
+    release = (
+        get_release(user, release_id)
+        if user.role in REVIEWER_ROLES
+        else get_built(user, release_id)
+    )
     move(release, ReleaseState.WITHDRAWN, user, reason=reason[:500])
     release.withdrawn_at = utcnow()
     db.session.commit()
@@ -229,22 +257,32 @@ def touch(release_id: int) -> None:
     transaction of its own so the job's reads are not disturbed."""
     with db.engine.connect() as connection:
         with connection.execution_options(**IMMEDIATE).begin():
-            connection.execute(update(Release).where(Release.id == release_id)
-                               .values(heartbeat_at=utcnow()))
+            connection.execute(
+                update(Release).where(Release.id == release_id).values(heartbeat_at=utcnow())
+            )
 
 
 def release_json(release: Release) -> dict[str, Any]:
     """A release as the API shows it to those who may read it."""
     done = release.analysed_count / release.document_count if release.document_count else 1.0
     return {
-        "id": release.id, "title": release.title, "description": release.description,
-        "domain": release.domain, "licence": release.licence, "state": release.state,
-        "corpus_id": release.corpus_id, "project_id": release.project_id,
+        "id": release.id,
+        "title": release.title,
+        "description": release.description,
+        "domain": release.domain,
+        "licence": release.licence,
+        "state": release.state,
+        "corpus_id": release.corpus_id,
+        "project_id": release.project_id,
         "organization_id": release.organization_id,
-        "policy": release.policy, "documents": release.document_count,
-        "analysed": release.analysed_count, "progress": round(min(done, 1.0), 3),
-        "characters": release.char_count, "failures": release.failures,
-        "residual": release.residual, "created_by": release.created_by_id,
+        "policy": release.policy,
+        "documents": release.document_count,
+        "analysed": release.analysed_count,
+        "progress": round(min(done, 1.0), 3),
+        "characters": release.char_count,
+        "failures": release.failures,
+        "residual": release.residual,
+        "created_by": release.created_by_id,
         "publishing": release.publish_requested_at is not None
         and release.state == ReleaseState.APPROVED,
         "publish_error": release.publish_error,

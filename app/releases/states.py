@@ -51,11 +51,13 @@ def check_transition(current: ReleaseState | str, target: ReleaseState | str) ->
     try:
         now, then = ReleaseState(current), ReleaseState(target)
     except ValueError:
-        raise TransitionRefused("release.unknown_state",
-                                f"unknown release state {current!r} or {target!r}") from None
+        raise TransitionRefused(
+            "release.unknown_state", f"unknown release state {current!r} or {target!r}"
+        ) from None
     if then not in TRANSITIONS[now]:
-        raise TransitionRefused("release.bad_transition",
-                                f"a release that is {now.value} cannot become {then.value}")
+        raise TransitionRefused(
+            "release.bad_transition", f"a release that is {now.value} cannot become {then.value}"
+        )
     return then
 
 
@@ -63,5 +65,7 @@ def check_approver(builder_id: int, approver_id: int) -> None:
     """The second-person rule: whoever built a release never approves it.  Raises
     ``SelfApproval`` with code ``release.self_approval``."""
     if builder_id == approver_id:
-        raise SelfApproval("release.self_approval",
-                           "the builder of a release cannot approve it; a second person must")
+        raise SelfApproval(
+            "release.self_approval",
+            "the builder of a release cannot approve it; a second person must",
+        )

@@ -34,8 +34,9 @@ def index() -> ResponseReturnValue:
 @bp.get("/catalog")
 def catalog_page() -> ResponseReturnValue:
     """The public catalog of published releases."""
-    return render_template("releases/catalog.html", entries=catalog.catalog(
-        request.args.get("city") or None))
+    return render_template(
+        "releases/catalog.html", entries=catalog.catalog(request.args.get("city") or None)
+    )
 
 
 @bp.get("/notice")
@@ -49,10 +50,11 @@ def notice_page() -> ResponseReturnValue:
         flash(str(exc.message), "error")
         return redirect(url_for("releases.notice_page"))
     most = max((r["documents"] for r in report["rows"]), default=0)
-    chart, height = bars([(f"{r['city']} · {r['department']}", r["documents"])
-                          for r in report["rows"]], high=float(most or 1))
-    return render_template("releases/notice.html", notice=report, chart=chart,
-                           chart_height=height)
+    chart, height = bars(
+        [(f"{r['city']} · {r['department']}", r["documents"]) for r in report["rows"]],
+        high=float(most or 1),
+    )
+    return render_template("releases/notice.html", notice=report, chart=chart, chart_height=height)
 
 
 @bp.get("/notice.csv")
@@ -61,8 +63,11 @@ def notice_csv() -> ResponseReturnValue:
     """The open-data notice as formula-safe CSV."""
     report = notice.open_data_notice(request.args.get("period", ""))
     filename = f"open-data-notice-{report['period']}.csv"
-    return Response(csv_lines(notice.notice_csv_rows(report)), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return Response(
+        csv_lines(notice.notice_csv_rows(report)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
 
 
 @bp.get("/<int:release_id>")
@@ -71,8 +76,9 @@ def show(release_id: int) -> ResponseReturnValue:
     """One release: state, progress, review figures and the actions the user may take."""
     release = services.get_release(current_user, release_id)
     summary = review.review_summary(release) if current_user.role in REVIEWERS else None
-    return render_template("releases/show.html", release=release, summary=summary,
-                           info=services.release_json(release))
+    return render_template(
+        "releases/show.html", release=release, summary=summary, info=services.release_json(release)
+    )
 
 
 def _act(release_id: int, done: str, action: str) -> ResponseReturnValue:
@@ -95,8 +101,12 @@ def _act(release_id: int, done: str, action: str) -> ResponseReturnValue:
 @login_required
 def act(release_id: int, action: str) -> ResponseReturnValue:
     """Analyse, approve, publish or withdraw, then back to the release."""
-    done = {"analyse": _("Analysis queued."), "approve": _("Release approved."),
-            "publish": _("Publishing queued."), "withdraw": _("Release withdrawn.")}[action]
+    done = {
+        "analyse": _("Analysis queued."),
+        "approve": _("Release approved."),
+        "publish": _("Publishing queued."),
+        "withdraw": _("Release withdrawn."),
+    }[action]
     return _act(release_id, done, action)
 
 
@@ -106,21 +116,35 @@ def review_page(release_id: int) -> ResponseReturnValue:
     """One document to review (``?document=`` or the next one waiting)."""
     release = services.get_release(current_user, release_id)
     document_id = request.args.get("document", type=int) or review.next_to_review(
-        current_user, release_id)
-    document = review.document_json(current_user, release_id, document_id) \
-        if document_id else None
-    segments = review.text_segments(document["text"], [
-        (f["start"], f["end"]) for f in document["findings"] + document["added"]
-        + document["residual_findings"]]) if document else []
-    return render_template("releases/review.html", release=release, document=document,
-                           segments=segments, summary=review.review_summary(release),
-                           entity_types=ENTITY_TYPES)
+        current_user, release_id
+    )
+    document = review.document_json(current_user, release_id, document_id) if document_id else None
+    segments = (
+        review.text_segments(
+            document["text"],
+            [
+                (f["start"], f["end"])
+                for f in document["findings"] + document["added"] + document["residual_findings"]
+            ],
+        )
+        if document
+        else []
+    )
+    return render_template(
+        "releases/review.html",
+        release=release,
+        document=document,
+        segments=segments,
+        summary=review.review_summary(release),
+        entity_types=ENTITY_TYPES,
+    )
 
 
 @bp.post("/<int:release_id>/download")
 @roles_required(Role.ENTERPRISE)
 def download(release_id: int) -> ResponseReturnValue:
     """Log the download, then hand over the presigned link."""
-    link = catalog.download_link(current_user, release_id, request.form.get("file", ""),
-                                 object_store())
+    link = catalog.download_link(
+        current_user, release_id, request.form.get("file", ""), object_store()
+    )
     return redirect(link["url"])

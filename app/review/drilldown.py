@@ -29,19 +29,29 @@ def box_rects(boxes: list[list[Any]], width: int, height: int) -> list[dict[str,
     """Boxes in percent of the image, for an SVG drawn over its preview."""
     if not width or not height:
         return []
-    return [{"x": 100 * float(x) / width, "y": 100 * float(y) / height,
-             "w": 100 * float(w) / width, "h": 100 * float(h) / height, "label": str(label)}
-            for x, y, w, h, label in boxes]
+    return [
+        {
+            "x": 100 * float(x) / width,
+            "y": 100 * float(y) / height,
+            "w": 100 * float(w) / width,
+            "h": 100 * float(h) / height,
+            "label": str(label),
+        }
+        for x, y, w, h, label in boxes
+    ]
 
 
-def drawing(kind: str, text: str, result: dict[str, Any], size: tuple[int, int] | None
-            ) -> dict[str, Any]:
+def drawing(
+    kind: str, text: str, result: dict[str, Any], size: tuple[int, int] | None
+) -> dict[str, Any]:
     """What the review page draws for one answer of a task type."""
     if kind == "ner":
         return {"segments": span_segments(text, result.get("spans", []))}
     if kind == "clean":
-        return {"diff": text_diff(text, str(result.get("text", ""))),
-                "flags": result.get("flags", [])}
+        return {
+            "diff": text_diff(text, str(result.get("text", ""))),
+            "flags": result.get("flags", []),
+        }
     if kind == "bbox" and size is not None:
         return {"boxes": box_rects(result.get("boxes", []), *size)}
     labels = result.get("labels") or ([result["label"]] if "label" in result else [])

@@ -38,14 +38,24 @@ def queue(project_id: int) -> ResponseReturnValue:
         entry = {"item_id": chosen}
     entry = entry or (items[0] if items else None)
     position, previous, following = review.queue_position(
-        items, entry["item_id"] if entry else None)
+        items, entry["item_id"] if entry else None
+    )
     detail = review.item_answers(project, entry["item_id"]) if entry else None
     reviewer = review.is_reviewer(current_user, project.id)
     own = entry is not None and review.answered_it(current_user, project.id, entry["item_id"])
-    return render_template("review/queue.html", project=project, entry=entry, detail=detail,
-                           remaining=waiting, listed=len(items), position=position,
-                           previous=previous, following=following, own_answer=own,
-                           may_adjudicate=reviewer and not own)
+    return render_template(
+        "review/queue.html",
+        project=project,
+        entry=entry,
+        detail=detail,
+        remaining=waiting,
+        listed=len(items),
+        position=position,
+        previous=previous,
+        following=following,
+        own_answer=own,
+        may_adjudicate=reviewer and not own,
+    )
 
 
 def _decide(project_id: int, item_id: int) -> str:
@@ -53,8 +63,9 @@ def _decide(project_id: int, item_id: int) -> str:
     label, answer = request.form.get("label"), request.form.get("answer", "")
     edited = request.form.get("result")
     if label:
-        review.adjudicate(current_user, project_id, item_id, {"label": label},
-                          enqueue_quality_refresh)
+        review.adjudicate(
+            current_user, project_id, item_id, {"label": label}, enqueue_quality_refresh
+        )
         return str(_("Saved: “%(label)s”.", label=label))
     if edited:
         try:
@@ -79,8 +90,11 @@ def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("review.queue", project_id=project_id, item=item_id))
-    return redirect(url_for("review.queue", project_id=project_id, item=following)
-                    if following else url_for("review.queue", project_id=project_id))
+    return redirect(
+        url_for("review.queue", project_id=project_id, item=following)
+        if following
+        else url_for("review.queue", project_id=project_id)
+    )
 
 
 @bp.post("/<int:project_id>/reviewers")

@@ -28,16 +28,19 @@ class StorageUnavailable(RuntimeError):
 class ObjectStore:
     """One bucket on an S3 server. Streams in and out; never holds a whole object in memory."""
 
-    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str,
-                 secure: bool = False) -> None:
+    def __init__(
+        self, endpoint: str, access_key: str, secret_key: str, bucket: str, secure: bool = False
+    ) -> None:
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=3.0, read=60.0),
-            retries=urllib3.Retry(total=2, backoff_factor=0.2,
-                                  status_forcelist=(500, 502, 503, 504)),
+            retries=urllib3.Retry(
+                total=2, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)
+            ),
             maxsize=16,
         )
-        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key,
-                            secure=secure, http_client=http)
+        self.client = Minio(
+            endpoint, access_key=access_key, secret_key=secret_key, secure=secure, http_client=http
+        )
         self.bucket = bucket
 
     def ensure_bucket(self) -> None:
@@ -48,13 +51,20 @@ class ObjectStore:
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 
-    def put_stream(self, key: str, stream: Readable, content_type: str,
-                   metadata: dict[str, str] | None = None) -> None:
+    def put_stream(
+        self, key: str, stream: Readable, content_type: str, metadata: dict[str, str] | None = None
+    ) -> None:
         """Upload ``stream`` of unknown length as a multipart object."""
         try:
-            self.client.put_object(self.bucket, key, cast(BinaryIO, stream), length=-1,
-                                   part_size=PART_SIZE, content_type=content_type,
-                                   metadata=cast(Any, metadata))
+            self.client.put_object(
+                self.bucket,
+                key,
+                cast(BinaryIO, stream),
+                length=-1,
+                part_size=PART_SIZE,
+                content_type=content_type,
+                metadata=cast(Any, metadata),
+            )
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 
@@ -72,12 +82,15 @@ class ObjectStore:
             response.close()
             response.release_conn()
 
-    def presigned_download(self, key: str, filename: str,
-                           expires: timedelta = timedelta(minutes=10)) -> str:
+    def presigned_download(
+        self, key: str, filename: str, expires: timedelta = timedelta(minutes=10)
+    ) -> str:
         """A time-limited URL that downloads the object as an attachment."""
         disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
         return self.client.presigned_get_object(
-            self.bucket, key, expires=expires,
+            self.bucket,
+            key,
+            expires=expires,
             response_headers={"response-content-disposition": disposition},
         )
 
@@ -100,8 +113,11 @@ def init_app(app: Flask) -> None:
     """Attach an :class:`ObjectStore` built from the app's S3 settings."""
     cfg = app.config
     app.extensions["object_store"] = ObjectStore(
-        cfg["S3_ENDPOINT"], cfg["S3_ACCESS_KEY"] or "", cfg["S3_SECRET_KEY"] or "",
-        cfg["S3_BUCKET"], bool(cfg["S3_SECURE"]),
+        cfg["S3_ENDPOINT"],
+        cfg["S3_ACCESS_KEY"] or "",
+        cfg["S3_SECRET_KEY"] or "",
+        cfg["S3_BUCKET"],
+        bool(cfg["S3_SECURE"]),
     )
 
 

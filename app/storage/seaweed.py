@@ -84,10 +84,16 @@ def _die_with_parent() -> None:
 def weed_command(data_dir: Path, base_port: int) -> list[str]:
     """The ``weed mini`` command line for a data directory and a base port."""
     args = [
-        weed_binary(), "mini", f"-dir={data_dir}",
-        "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-        "-master.telemetry=false", "-webdav=false", "-admin.ui=false",
-        "-s3.port.iceberg=0", "-s3.port.lance=0",
+        weed_binary(),
+        "mini",
+        f"-dir={data_dir}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        "-master.telemetry=false",
+        "-webdav=false",
+        "-admin.ui=false",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
     ]
     for name, offset in _PORT_OFFSETS.items():
         args.append(f"-{name}.port={base_port + offset}")
@@ -95,8 +101,13 @@ def weed_command(data_dir: Path, base_port: int) -> list[str]:
     return args
 
 
-def start_weed(data_dir: Path, access_key: str, secret_key: str,
-               base_port: int | None = None, timeout: float = 60.0) -> WeedServer:
+def start_weed(
+    data_dir: Path,
+    access_key: str,
+    secret_key: str,
+    base_port: int | None = None,
+    timeout: float = 60.0,
+) -> WeedServer:
     """Start ``weed mini`` storing into ``data_dir`` and wait until its S3 port answers."""
     data_dir.mkdir(parents=True, exist_ok=True)
     base = base_port if base_port is not None else find_free_base_port()
@@ -104,8 +115,12 @@ def start_weed(data_dir: Path, access_key: str, secret_key: str,
     log_path = data_dir / "weed.log"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            weed_command(data_dir, base), cwd=data_dir, env=env,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            weed_command(data_dir, base),
+            cwd=data_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             preexec_fn=_die_with_parent,
         )
     server = WeedServer(process, f"127.0.0.1:{base + _PORT_OFFSETS['s3']}", log_path)

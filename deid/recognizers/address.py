@@ -19,14 +19,20 @@ _BUILDING = rf"(?:(?:{_NUM}|[A-Z])(?:栋|幢|号楼|座))?(?:{_NUM}单元)?(?:\d
 
 _TAILS = (
     # road + number [+ building, unit, room]
-    re.compile(rf"(?P<head>{_CJK}{{1,20}}?(?:路|街|大道|大街|巷|弄|胡同)(?:[东西南北中]段)?)"
-               rf"(?P<rest>\d+(?:-\d+)?号(?:院)?{_BUILDING})(?![0-9])"),
+    re.compile(
+        rf"(?P<head>{_CJK}{{1,20}}?(?:路|街|大道|大街|巷|弄|胡同)(?:[东西南北中]段)?)"
+        rf"(?P<rest>\d+(?:-\d+)?号(?:院)?{_BUILDING})(?![0-9])"
+    ),
     # residential compound + building
-    re.compile(rf"(?P<head>{_CJK}{{2,16}}?(?:小区|花园|公寓|家园|新村|苑|大厦|园))"
-               rf"(?P<rest>(?:{_NUM}|[A-Z])(?:栋|幢|号楼|座){_BUILDING})(?![0-9])"),
+    re.compile(
+        rf"(?P<head>{_CJK}{{2,16}}?(?:小区|花园|公寓|家园|新村|苑|大厦|园))"
+        rf"(?P<rest>(?:{_NUM}|[A-Z])(?:栋|幢|号楼|座){_BUILDING})(?![0-9])"
+    ),
     # village [+ group, house number]
-    re.compile(rf"(?P<head>{_CJK}{{2,16}}?村)(?:委会)?"
-               rf"(?P<rest>(?:{_NUM}(?:组|队)|村民组)?(?:\d+号)?)"),
+    re.compile(
+        rf"(?P<head>{_CJK}{{2,16}}?村)(?:委会)?"
+        rf"(?P<rest>(?:{_NUM}(?:组|队)|村民组)?(?:\d+号)?)"
+    ),
 )
 # A road or village name with its suffix has at least three characters (黄山路, 杨婆村).
 _MIN_NAME = 3
@@ -50,8 +56,11 @@ class AddressRecognizer(LocalRecognizer):
     division (``deid/data/divisions.tsv``) or an introducing word such as 住址, else 0.6."""
 
     def __init__(self, language: str = "zh") -> None:
-        super().__init__(supported_entities=["CN_ADDRESS"], supported_language=language,
-                         name=f"CN_ADDRESS_{language}")
+        super().__init__(
+            supported_entities=["CN_ADDRESS"],
+            supported_language=language,
+            name=f"CN_ADDRESS_{language}",
+        )
         self.label = f"CN_ADDRESS_{language}"
 
     def load(self) -> None:
@@ -74,9 +83,16 @@ class AddressRecognizer(LocalRecognizer):
                 if head.endswith("村") and not rest and not re.search("[镇乡]$", head[:offset]):
                     continue
                 start = match.start("head") + offset
-                results.append(RecognizerResult(
-                    "CN_ADDRESS", start, match.end(), 0.85 if anchored else 0.6,
-                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
-                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
-                ))
+                results.append(
+                    RecognizerResult(
+                        "CN_ADDRESS",
+                        start,
+                        match.end(),
+                        0.85 if anchored else 0.6,
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        },
+                    )
+                )
         return results

@@ -54,13 +54,17 @@ class ChinesePatternRecognizer(PatternRecognizer):
         )
 
     def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         """Presidio's pattern matching, skipped when ``text`` lacks what every match needs
         (a digit, mostly): most sentences of a document carry no identifier at all."""
         if not self.needs.search(text):
             return []
-        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts,
-                                                          regex_flags)
+        results: list[RecognizerResult] = super().analyze(
+            text, entities, nlp_artifacts, regex_flags
+        )
         return results

@@ -36,10 +36,16 @@ class ChinesePhoneRecognizer(ChinesePatternRecognizer):
             "CN_PHONE",
             [
                 ("mobile", NOT_AFTER_ALNUM + mobile + NOT_BEFORE_ALNUM, 0.6),
-                ("landline", NOT_AFTER_ALNUM + area + r"[ -]?" + local + extension
-                 + NOT_BEFORE_ALNUM, 0.5),
-                ("local", NOT_AFTER_ALNUM + r"[2-8]\d{6,7}" + extension + NOT_BEFORE_ALNUM,
-                 CONTEXT_ONLY),
+                (
+                    "landline",
+                    NOT_AFTER_ALNUM + area + r"[ -]?" + local + extension + NOT_BEFORE_ALNUM,
+                    0.5,
+                ),
+                (
+                    "local",
+                    NOT_AFTER_ALNUM + r"[2-8]\d{6,7}" + extension + NOT_BEFORE_ALNUM,
+                    CONTEXT_ONLY,
+                ),
             ],
             context=["电话", "手机", "联系", "座机", "传真", "热线", "tel", "phone", "号码"],
             language=language,
@@ -79,8 +85,13 @@ class BankAccountRecognizer(ChinesePatternRecognizer):
     def __init__(self, language: str = "zh") -> None:
         super().__init__(
             "CN_BANK_CARD",
-            [("account", NOT_AFTER_ALNUM + r"\d{4}(?:[ -]?\d{2,4}){2,6}" + NOT_BEFORE_ALNUM,
-              CONTEXT_ONLY)],
+            [
+                (
+                    "account",
+                    NOT_AFTER_ALNUM + r"\d{4}(?:[ -]?\d{2,4}){2,6}" + NOT_BEFORE_ALNUM,
+                    CONTEXT_ONLY,
+                )
+            ],
             context=["账号", "帐号", "开户行", "账户", "帐户", "卡号", "银行"],
             language=language,
             name=f"CN_BANK_ACCOUNT_{language}",
@@ -108,8 +119,7 @@ class AsciiEmailRecognizer(ChinesePatternRecognizer):
         domain = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
         super().__init__(
             "EMAIL_ADDRESS",
-            [("email", r"(?<![A-Za-z0-9._%+-])" + local + "@" + domain
-              + r"(?![A-Za-z0-9-])", 0.5)],
+            [("email", r"(?<![A-Za-z0-9._%+-])" + local + "@" + domain + r"(?![A-Za-z0-9-])", 0.5)],
             context=["邮箱", "邮件", "email", "e-mail"],
             language=language,
             needs="@",
@@ -129,8 +139,12 @@ class ValidatedIpRecognizer(ChinesePatternRecognizer):
             "IP_ADDRESS",
             [
                 ("ipv4", r"(?<![0-9.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d|[A-Za-z])", 0.5),
-                ("ipv6", r"(?<![0-9A-F:])(?:[0-9A-F]{0,4}:){2,7}[0-9A-F]{0,4}"
-                 r"(?:\d{1,3}(?:\.\d{1,3}){3})?(?![0-9A-Za-z:])", 0.5),
+                (
+                    "ipv6",
+                    r"(?<![0-9A-F:])(?:[0-9A-F]{0,4}:){2,7}[0-9A-F]{0,4}"
+                    r"(?:\d{1,3}(?:\.\d{1,3}){3})?(?![0-9A-Za-z:])",
+                    0.5,
+                ),
             ],
             context=["ip", "地址"],
             language=language,

@@ -22,10 +22,16 @@ class ResidentIdRecognizer(ChinesePatternRecognizer):
         super().__init__(
             "CN_RESIDENT_ID",
             [
-                ("id18", NOT_AFTER_ALNUM + r"[1-9]\d{5}" + _DATE8 + r"\d{3}[0-9X]"
-                 + NOT_BEFORE_ALNUM, 0.5),
-                ("id15", NOT_AFTER_ALNUM + r"[1-9]\d{5}" + _DATE6 + r"\d{3}"
-                 + NOT_BEFORE_ALNUM, CONTEXT_ONLY),
+                (
+                    "id18",
+                    NOT_AFTER_ALNUM + r"[1-9]\d{5}" + _DATE8 + r"\d{3}[0-9X]" + NOT_BEFORE_ALNUM,
+                    0.5,
+                ),
+                (
+                    "id15",
+                    NOT_AFTER_ALNUM + r"[1-9]\d{5}" + _DATE6 + r"\d{3}" + NOT_BEFORE_ALNUM,
+                    CONTEXT_ONLY,
+                ),
             ],
             context=["身份证", "身份号码", "证件号", "公民身份", "身份证号", "id"],
             language=language,
@@ -45,8 +51,17 @@ class UsccRecognizer(ChinesePatternRecognizer):
         alphabet = "[0-9A-HJ-NPQRTUWXY]"
         super().__init__(
             "CN_USCC",
-            [("uscc", NOT_AFTER_ALNUM + r"[1-9ANY][0-9A-HJ-NPQRTUWXY]\d{6}" + alphabet + "{10}"
-              + NOT_BEFORE_ALNUM, 0.5)],
+            [
+                (
+                    "uscc",
+                    NOT_AFTER_ALNUM
+                    + r"[1-9ANY][0-9A-HJ-NPQRTUWXY]\d{6}"
+                    + alphabet
+                    + "{10}"
+                    + NOT_BEFORE_ALNUM,
+                    0.5,
+                )
+            ],
             context=["统一社会信用代码", "信用代码", "社会信用"],
             language=language,
         )
@@ -64,10 +79,16 @@ class PassportRecognizer(ChinesePatternRecognizer):
         super().__init__(
             "CN_PASSPORT",
             [
-                ("e_passport", NOT_AFTER_ALNUM + r"E(?:\d{8}|[A-HJ-NP-Z]\d{7})" + NOT_BEFORE_ALNUM,
-                 0.5),
-                ("older", NOT_AFTER_ALNUM + r"[GDSP][A-Z]?\d{7,8}" + NOT_BEFORE_ALNUM,
-                 CONTEXT_ONLY),
+                (
+                    "e_passport",
+                    NOT_AFTER_ALNUM + r"E(?:\d{8}|[A-HJ-NP-Z]\d{7})" + NOT_BEFORE_ALNUM,
+                    0.5,
+                ),
+                (
+                    "older",
+                    NOT_AFTER_ALNUM + r"[GDSP][A-Z]?\d{7,8}" + NOT_BEFORE_ALNUM,
+                    CONTEXT_ONLY,
+                ),
             ],
             context=["护照", "passport"],
             language=language,
@@ -82,10 +103,16 @@ class HongKongMacaoPermitRecognizer(ChinesePatternRecognizer):
         super().__init__(
             "CN_HK_MACAU_PERMIT",
             [
-                ("exit_permit", NOT_AFTER_ALNUM + r"[CW][0-9A-Z]\d{7}" + NOT_BEFORE_ALNUM,
-                 CONTEXT_ONLY),
-                ("home_return", NOT_AFTER_ALNUM + r"[HM]\d{8}(?:\d{2})?" + NOT_BEFORE_ALNUM,
-                 CONTEXT_ONLY),
+                (
+                    "exit_permit",
+                    NOT_AFTER_ALNUM + r"[CW][0-9A-Z]\d{7}" + NOT_BEFORE_ALNUM,
+                    CONTEXT_ONLY,
+                ),
+                (
+                    "home_return",
+                    NOT_AFTER_ALNUM + r"[HM]\d{8}(?:\d{2})?" + NOT_BEFORE_ALNUM,
+                    CONTEXT_ONLY,
+                ),
             ],
             context=["通行证", "港澳", "回乡证", "往来", "来往"],
             language=language,

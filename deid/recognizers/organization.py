@@ -17,8 +17,11 @@ class _TokenTagRecognizer(LocalRecognizer):
     tags: frozenset[str] = frozenset()
 
     def __init__(self, language: str = "zh") -> None:
-        super().__init__(supported_entities=[self.entity], supported_language=language,
-                         name=f"{self.entity}_{language}")
+        super().__init__(
+            supported_entities=[self.entity],
+            supported_language=language,
+            name=f"{self.entity}_{language}",
+        )
         self.label = f"{self.entity}_{language}"
 
     def load(self) -> None:
@@ -38,9 +41,16 @@ class _TokenTagRecognizer(LocalRecognizer):
         _, tags = jieba_tables()
         extra = self.names()
         return [
-            RecognizerResult(self.entity, t.idx, t.idx + len(t.text), 0.6, recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
+            RecognizerResult(
+                self.entity,
+                t.idx,
+                t.idx + len(t.text),
+                0.6,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                },
+            )
             for t in nlp_artifacts.tokens
             if len(t.text) >= 2 and (tags.get(t.text) in self.tags or t.text in extra)
         ]

@@ -26,8 +26,9 @@ CONFIDENT = 0.5
 RULE_SCORE = 0.8
 JIEBA_SCORE = 0.55
 
-_SURNAME = "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(
-    sorted(SINGLE_SURNAMES)) + "])"
+_SURNAME = (
+    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
+)
 _TITLES = (
     "同志|先生|女士|小姐|局长|副局长|主任|副主任|书记|副书记|部长|厅长|处长|科长|县长|市长|省长|"
     "镇长|乡长|村长|主席|院长|校长|经理|总经理|董事长|教授|老师|医生|律师|警官|法官|检察官|委员"
@@ -36,12 +37,14 @@ _TITLES = (
 _MASKED = re.compile(_SURNAME + r"(?:某某|某(?![些种一个项])|[X×xＸ*＊○〇]{1,3})")
 # Surname and given name before a title, the given name without function characters
 # (爆破班的同志) and the title not the first word of 委员会 (和欧洲委员会, 自治区人民委员会).
-_TITLED = re.compile(_SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为])(?=" + _TITLES
-                     + r")(?!委员会)")
+_TITLED = re.compile(
+    _SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为])(?=" + _TITLES + r")(?!委员会)"
+)
 # Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
 _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
     "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
-    "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处".split())
+    "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处".split()
+)
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
 # names in train/ and dev/.
@@ -53,16 +56,20 @@ TRANSLITERATION_CHARS = (
     "佐祖尔儿赛娃娅琪蕾薇丝朗隆露黛茨霍丽翰瑞南顿文史当山得佛历瑟怀昆滕珀茱彭廉地圭贡涅治理大奎汀"
     "朱芭肖"
 )
-_FOREIGN = re.compile(f"[{TRANSLITERATION_CHARS}]{{1,6}}"
-                      f"(?:[·•・‧][{TRANSLITERATION_CHARS}]{{1,8}})+")
+_FOREIGN = re.compile(
+    f"[{TRANSLITERATION_CHARS}]{{1,6}}(?:[·•・‧][{TRANSLITERATION_CHARS}]{{1,8}})+"
+)
 # A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
 # place jieba knows (斯里兰卡总统).
-_FOREIGN_TITLED = re.compile(f"[{TRANSLITERATION_CHARS}]{{3,8}}"
-                             "(?=总统|总理|首相|国王|女王|议长|外长|外交大臣|大使|秘书长|主席|"
-                             "先生|女士|夫人|教授|博士)")
+_FOREIGN_TITLED = re.compile(
+    f"[{TRANSLITERATION_CHARS}]{{3,8}}"
+    "(?=总统|总理|首相|国王|女王|议长|外长|外交大臣|大使|秘书长|主席|"
+    "先生|女士|夫人|教授|博士)"
+)
 # A bare surname addressed with an honorific (顾先生出任总经理): the surname is the name.
-_HONORED = re.compile(r"(?:(?<![\u4e00-\u9fa5])|(?<=[和与及对向由称]))" + _SURNAME
-                      + r"(?=先生|女士|小姐)")
+_HONORED = re.compile(
+    r"(?:(?<![\u4e00-\u9fa5])|(?<=[和与及对向由称]))" + _SURNAME + r"(?=先生|女士|小姐)"
+)
 # A surname alone with a title, an honorific or 姓 (毛主席, 吕老, 金教授, 姓樊): the surname
 # is the name the sentence gives.
 _SURNAME_ROLES = (
@@ -71,17 +78,26 @@ _SURNAME_ROLES = (
     "大伯|大叔|大嫂|阿姨|老"
 )
 _SURNAME_REFERENCE = re.compile(
-    "(?:(?<=姓)([" + "".join(sorted(SINGLE_SURNAMES)) + "])(?=[的,，。、]|$))|(["
-    + "".join(sorted(SINGLE_SURNAMES)) + "])(?=" + _SURNAME_ROLES + ")")
+    "(?:(?<=姓)(["
+    + "".join(sorted(SINGLE_SURNAMES))
+    + "])(?=[的,，。、]|$))|(["
+    + "".join(sorted(SINGLE_SURNAMES))
+    + "])(?="
+    + _SURNAME_ROLES
+    + ")"
+)
 # Bylines: the names after 记者/通讯员 up to the closing bracket (记者肖丹通讯员宋云辉王爽), or one
 # name right before 报道/摄 (记者江建国报道), whatever words they are made of (记者金融).
 _BYLINE_WORD = "记者|通讯员|实习生|摄影"
-_BYLINE = re.compile(f"(?:{_BYLINE_WORD})(?:([\u4e00-\u9fa5]{{2,4}})(?={_BYLINE_WORD})"
-                     r"|([\u4e00-\u9fa5]{2,3})(?=报道|摄[)）\s]|摄$)"
-                     f"|((?:(?!{_BYLINE_WORD})[\u4e00-\u9fa5]){{2,12}})(?=[)）]))")
+_BYLINE = re.compile(
+    f"(?:{_BYLINE_WORD})(?:([\u4e00-\u9fa5]{{2,4}})(?={_BYLINE_WORD})"
+    r"|([\u4e00-\u9fa5]{2,3})(?=报道|摄[)）\s]|摄$)"
+    f"|((?:(?!{_BYLINE_WORD})[\u4e00-\u9fa5]){{2,12}})(?=[)）]))"
+)
 # Personnel and case forms: 黄家学,男,……
-_SEX_FORM = re.compile(r"(?<![\u4e00-\u9fa5])" + _SURNAME
-                       + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])")
+_SEX_FORM = re.compile(
+    r"(?<![\u4e00-\u9fa5])" + _SURNAME + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])"
+)
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # Function characters jieba's HMM glues to a surname-like first character (曾任, 万人, 全是):
 # a two-character unknown word ending in one of them is not a name (from dev/ false alarms).
@@ -100,8 +116,9 @@ def _is_cjk(text: str) -> bool:
     return all("\u4e00" <= c <= "\u9fa5" for c in text)
 
 
-def jieba_name_spans(tokens: list[tuple[str, int]],
-                     use_tags: bool = False) -> list[tuple[int, int]]:
+def jieba_name_spans(
+    tokens: list[tuple[str, int]], use_tags: bool = False
+) -> list[tuple[int, int]]:
     """Spans of tokens that look like names to jieba: 2–4 Chinese characters starting with a
     surname that jieba's dictionary does not know (its HMM put them together, which is what
     it does with names) or, with ``use_tags``, that the dictionary tags ``nr``.
@@ -143,8 +160,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     纪委的同志 → 纪委的).
     """
     spans = [m.span() for m in _MASKED.finditer(text)]
-    spans += [_from_word_start(m.start(), m.end(), token_starts)
-              for m in _FOREIGN.finditer(text)]
+    spans += [_from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)]
     spans += [m.span() for m in _SEX_FORM.finditer(text)]
     spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
@@ -171,10 +187,12 @@ def foreign_titled_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _FOREIGN_TITLED.finditer(text):
         start, end = match.span()
-        places = [text[first:end] for first in (start - 2, start - 1, start, start + 1)
-                  if first >= 0]
-        if any(tags.get(place) == "ns" or freq.get(place, 0) >= COMMON_WORD_FREQ
-               for place in places):
+        places = [
+            text[first:end] for first in (start - 2, start - 1, start, start + 1) if first >= 0
+        ]
+        if any(
+            tags.get(place) == "ns" or freq.get(place, 0) >= COMMON_WORD_FREQ for place in places
+        ):
             continue
         if freq.get(text[start : start + 2], 0) < COMMON_WORD_FREQ:
             spans.append((start, end))
@@ -201,8 +219,8 @@ def surname_reference_spans(text: str) -> list[tuple[int, int]]:
     for match in _SURNAME_REFERENCE.finditer(text):
         start = match.start(1) if match.group(1) else match.start(2)
         if text[start] in _FUNCTION_SURNAMES or any(
-                freq.get(text[first : first + 2], 0) >= 10 for first in (start - 1, start)
-                if first >= 0):
+            freq.get(text[first : first + 2], 0) >= 10 for first in (start - 1, start) if first >= 0
+        ):
             continue
         spans.append((start, start + 1))
     return spans
@@ -217,7 +235,8 @@ def _inside_words(text: str, start: int, end: int) -> bool:
         return bool(freq.get(word)) and tags.get(word) not in _NAME_TAGS
 
     return (start > 0 and common_word(text[start - 1 : start + 1])) or any(
-        common_word(text[start:stop]) for stop in range(start + 2, end + 1))
+        common_word(text[start:stop]) for stop in range(start + 2, end + 1)
+    )
 
 
 def _from_word_start(start: int, end: int, token_starts: set[int] | None) -> tuple[int, int]:
@@ -254,8 +273,12 @@ def plausible_model_name(text: str, start: int, end: int, confidence: float = 0.
     tags are not trusted beyond that: 周恩来 is a time word."""
     if end - start < 2:
         return False
-    if _latin(text, start - 1) and _latin(text, start) or _latin(text, end - 1) and _latin(
-            text, end):
+    if (
+        _latin(text, start - 1)
+        and _latin(text, start)
+        or _latin(text, end - 1)
+        and _latin(text, end)
+    ):
         return False
     if confidence >= CONFIDENT:
         return True
@@ -267,14 +290,18 @@ def plausible_model_name(text: str, start: int, end: int, confidence: float = 0.
     return freq.get(text[start:end], 0) < COMMON_WORD_FREQ and not any(
         common(text[first:last], PIECE_OF_WORD_FREQ)
         for first in range(max(0, start - 2), start + 1)
-        for last in range(end, min(len(text), end + 2) + 1) if (first, last) != (start, end))
+        for last in range(end, min(len(text), end + 2) + 1)
+        if (first, last) != (start, end)
+    )
 
 
 # Place names the tagger takes for names: the place of a dateline (本报波恩5月25日电), and a
 # span followed by an administrative or geographic suffix that is not a title (莱克伍德县法官,
 # 薛埠镇党委; but 刘晓东县长, 王明镇委书记).
-_DATELINE = re.compile(r"(?:本报|新华社|中新社|法新社|路透社|美联社)([\u4e00-\u9fa5·]{2,10}?)"
-                       r"\d{1,2}月\d{1,2}日(?:电|讯)")
+_DATELINE = re.compile(
+    r"(?:本报|新华社|中新社|法新社|路透社|美联社)([\u4e00-\u9fa5·]{2,10}?)"
+    r"\d{1,2}月\d{1,2}日(?:电|讯)"
+)
 _PLACE_SUFFIX = frozenset("县州省镇乡村港岛湾堡郡族")
 _TITLE_AFTER_PLACE = frozenset("长委")
 
@@ -298,8 +325,13 @@ def _latin(text: str, index: int) -> bool:
 
 # Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
 _FUNCTION_SURNAMES = frozenset("和向都时及与")
-_AFTER_TITLE = re.compile("(?:" + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
-                          + ")(" + _SURNAME + ")(?=[\u4e00-\u9fa5])")
+_AFTER_TITLE = re.compile(
+    "(?:"
+    + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
+    + ")("
+    + _SURNAME
+    + ")(?=[\u4e00-\u9fa5])"
+)
 
 
 def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
@@ -313,7 +345,8 @@ def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
         start, given = match.start(1), match.end(1)
         opening = text[start : given + 1]
         if text[start] in _FUNCTION_SURNAMES or (
-                freq.get(opening, 0) >= COMMON_WORD_FREQ and tags.get(opening) not in _NAME_TAGS):
+            freq.get(opening, 0) >= COMMON_WORD_FREQ and tags.get(opening) not in _NAME_TAGS
+        ):
             continue
         after = text[given + 1 : given + 3]
         end = given + 1 if len(after) == 2 and freq.get(after) else given + 2
@@ -322,8 +355,9 @@ def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def propagate_names(text: str,
-                    scored: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+def propagate_names(
+    text: str, scored: dict[tuple[int, int], float]
+) -> dict[tuple[int, int], float]:
     """Add every other occurrence in ``text`` of a name found with model or rule confidence:
     a document that names 韩朝晖 once with his title names him bare further down."""
     result = dict(scored)
@@ -345,10 +379,12 @@ class ChinesePersonRecognizer(LocalRecognizer):
     halves the throughput, so they are the ``recall`` profile of the engine, not the default.
     """
 
-    def __init__(self, language: str = "zh", use_jieba: bool = False,
-                 use_posseg: bool = False) -> None:
-        super().__init__(supported_entities=["PERSON"], supported_language=language,
-                         name=f"PERSON_{language}")
+    def __init__(
+        self, language: str = "zh", use_jieba: bool = False, use_posseg: bool = False
+    ) -> None:
+        super().__init__(
+            supported_entities=["PERSON"], supported_language=language, name=f"PERSON_{language}"
+        )
         self.label = f"PERSON_{language}"
         self.use_jieba = use_jieba
         self.use_posseg = use_posseg
@@ -357,8 +393,9 @@ class ChinesePersonRecognizer(LocalRecognizer):
         """Load jieba's tables now rather than on the first text."""
         jieba_tables()
 
-    def scored_spans(self, text: str,
-                     nlp_artifacts: NlpArtifacts | None) -> dict[tuple[int, int], float]:
+    def scored_spans(
+        self, text: str, nlp_artifacts: NlpArtifacts | None
+    ) -> dict[tuple[int, int], float]:
         """Every source's spans with the best score any source gave them."""
         scored: dict[tuple[int, int], float] = {}
         tokens = self._tokens(nlp_artifacts)
@@ -367,8 +404,10 @@ class ChinesePersonRecognizer(LocalRecognizer):
             scored[span] = RULE_SCORE
         judged = getattr(nlp_artifacts, "name_spans_judged", False)
         for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
-            if judged or (plausible_model_name(text, start, end, confidence)
-                          and not place_like(text, start, end)):
+            if judged or (
+                plausible_model_name(text, start, end, confidence)
+                and not place_like(text, start, end)
+            ):
                 scored[(start, end)] = MODEL_SCORE
         weak: list[tuple[int, int]] = []
         if tokens:
@@ -394,10 +433,14 @@ class ChinesePersonRecognizer(LocalRecognizer):
         """Return the union of the sources' spans, best score per span."""
         if "PERSON" not in entities:
             return []
-        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
-        return [RecognizerResult("PERSON", s, e, score, recognition_metadata=dict(meta))
-                for (s, e), score in self.scored_spans(text, nlp_artifacts).items()]
+        meta = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        return [
+            RecognizerResult("PERSON", s, e, score, recognition_metadata=dict(meta))
+            for (s, e), score in self.scored_spans(text, nlp_artifacts).items()
+        ]
 
 
 def recall_person_recognizer(language: str = "zh") -> ChinesePersonRecognizer:

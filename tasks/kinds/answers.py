@@ -10,8 +10,9 @@ from tasks.errors import InvalidAnswer
 MAX_TEXT_CHARS = 1_000_000
 
 
-def answer_fields(result: object, required: frozenset[str], optional: frozenset[str],
-                  code: str) -> dict[str, object]:
+def answer_fields(
+    result: object, required: frozenset[str], optional: frozenset[str], code: str
+) -> dict[str, object]:
     """Return ``result`` when it is a dict holding every ``required`` key and nothing beyond
     ``required | optional``; raise InvalidAnswer(code) otherwise."""
     if not isinstance(result, dict) or not required <= result.keys() <= required | optional:
@@ -26,8 +27,7 @@ def is_int(value: object) -> bool:
 
 def is_number(value: object) -> bool:
     """True for a finite int or float that is not a bool."""
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def project_label(value: object, config: ProjectConfig) -> str:

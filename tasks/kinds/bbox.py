@@ -33,9 +33,14 @@ class BoxTask:
         labels = normalise_labels(config.labels, MIN_LABELS)
         return ProjectConfig(labels, overlap, validate_options(config.options, {}))
 
-    def validate_result(self, result: object, config: ProjectConfig, *,
-                        item_text: str | None = None,
-                        image_size: tuple[int, int] | None = None) -> dict[str, Any]:
+    def validate_result(
+        self,
+        result: object,
+        config: ProjectConfig,
+        *,
+        item_text: str | None = None,
+        image_size: tuple[int, int] | None = None,
+    ) -> dict[str, Any]:
         """Input: the answer, the config and the image's (width, height) (text ignored).
 
         Output: ``{"boxes": [[x, y, w, h, label], ...]}`` in reading order (top to bottom,
@@ -52,8 +57,9 @@ class BoxTask:
             raise InvalidAnswer("bbox_shape")
         if len(raw) > MAX_BOXES:
             raise InvalidAnswer("too_many_boxes", limit=MAX_BOXES)
-        boxes = [_box(number, value, image_size, config)
-                 for number, value in enumerate(raw, start=1)]
+        boxes = [
+            _box(number, value, image_size, config) for number, value in enumerate(raw, start=1)
+        ]
         seen: set[Box] = set()
         for number, box in enumerate(boxes, start=1):
             if box in seen:
@@ -67,8 +73,9 @@ def _reading_order(box: Box) -> tuple[float, float, float, float, str]:
     return y, x, h, w, label
 
 
-def _box(number: int, value: object, image_size: tuple[int, int] | None,
-         config: ProjectConfig) -> Box:
+def _box(
+    number: int, value: object, image_size: tuple[int, int] | None, config: ProjectConfig
+) -> Box:
     if not isinstance(value, list | tuple) or len(value) != 5:
         raise InvalidAnswer("box_shape", number=number)
     x, y, w, h, label = value

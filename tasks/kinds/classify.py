@@ -28,9 +28,14 @@ class ClassifyTask:
         labels = normalise_labels(config.labels, MIN_LABELS)
         return ProjectConfig(labels, overlap, validate_options(config.options, OPTIONS))
 
-    def validate_result(self, result: object, config: ProjectConfig, *,
-                        item_text: str | None = None,
-                        image_size: tuple[int, int] | None = None) -> dict[str, Any]:
+    def validate_result(
+        self,
+        result: object,
+        config: ProjectConfig,
+        *,
+        item_text: str | None = None,
+        image_size: tuple[int, int] | None = None,
+    ) -> dict[str, Any]:
         """Input: an expert's answer and the validated config (item text and image ignored).
 
         Output: ``{"label": l}`` or ``{"labels": [l, ...]}`` (in project label order), plus
@@ -39,12 +44,14 @@ class ClassifyTask:
         unknown_label (label), no_label_chosen, duplicate_answer_labels, unsure_flag.
         """
         if config.options.get("multi", False):
-            fields = answer_fields(result, frozenset({"labels"}), frozenset({"unsure"}),
-                                   "classify_multi_shape")
+            fields = answer_fields(
+                result, frozenset({"labels"}), frozenset({"unsure"}), "classify_multi_shape"
+            )
             answer: dict[str, Any] = {"labels": _chosen_labels(fields["labels"], config)}
         else:
-            fields = answer_fields(result, frozenset({"label"}), frozenset({"unsure"}),
-                                   "classify_shape")
+            fields = answer_fields(
+                result, frozenset({"label"}), frozenset({"unsure"}), "classify_shape"
+            )
             answer = {"label": project_label(fields["label"], config)}
         unsure = fields.get("unsure", False)
         if not isinstance(unsure, bool):

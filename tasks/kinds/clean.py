@@ -30,9 +30,14 @@ class CleanTask:
         labels = refuse_labels(config.labels, self.name)
         return ProjectConfig(labels, overlap, validate_options(config.options, {}))
 
-    def validate_result(self, result: object, config: ProjectConfig, *,
-                        item_text: str | None = None,
-                        image_size: tuple[int, int] | None = None) -> dict[str, Any]:
+    def validate_result(
+        self,
+        result: object,
+        config: ProjectConfig,
+        *,
+        item_text: str | None = None,
+        image_size: tuple[int, int] | None = None,
+    ) -> dict[str, Any]:
         """Input: the answer, the config and, to record the edit, the original item text.
 
         Output: ``{"text", "flags"}`` (flags unique, in FLAGS order), plus ``"diff"`` =

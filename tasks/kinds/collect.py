@@ -50,9 +50,14 @@ class CollectTask:
             raise InvalidConfig("gold_not_supported", type=self.name)
         return ProjectConfig(labels, overlap, options)
 
-    def validate_result(self, result: object, config: ProjectConfig, *,
-                        item_text: str | None = None,
-                        image_size: tuple[int, int] | None = None) -> dict[str, Any]:
+    def validate_result(
+        self,
+        result: object,
+        config: ProjectConfig,
+        *,
+        item_text: str | None = None,
+        image_size: tuple[int, int] | None = None,
+    ) -> dict[str, Any]:
         """Input: the answer and config (item text and image ignored).
 
         Output: ``{"text": <stripped text>}`` or ``{"object": {"key", "sha256" (lower-case),
@@ -74,8 +79,9 @@ class CollectTask:
 
 
 def _object(value: object) -> dict[str, str]:
-    fields = answer_fields(value, frozenset({"key", "sha256", "content_type"}), frozenset(),
-                           "collect_shape")
+    fields = answer_fields(
+        value, frozenset({"key", "sha256", "content_type"}), frozenset(), "collect_shape"
+    )
     key, digest, content_type = fields["key"], fields["sha256"], fields["content_type"]
     if not isinstance(key, str) or not _safe_key(key):
         raise InvalidAnswer("object_key")
@@ -87,5 +93,9 @@ def _object(value: object) -> dict[str, str]:
 
 
 def _safe_key(key: str) -> bool:
-    return (0 < len(key) <= MAX_KEY_CHARS and not key.startswith("/")
-            and not _CONTROL.search(key) and ".." not in key.split("/"))
+    return (
+        0 < len(key) <= MAX_KEY_CHARS
+        and not key.startswith("/")
+        and not _CONTROL.search(key)
+        and ".." not in key.split("/")
+    )

@@ -35,9 +35,14 @@ class NerTask:
         labels = normalise_labels(config.labels, MIN_LABELS)
         return ProjectConfig(labels, overlap, validate_options(config.options, OPTIONS))
 
-    def validate_result(self, result: object, config: ProjectConfig, *,
-                        item_text: str | None = None,
-                        image_size: tuple[int, int] | None = None) -> dict[str, Any]:
+    def validate_result(
+        self,
+        result: object,
+        config: ProjectConfig,
+        *,
+        item_text: str | None = None,
+        image_size: tuple[int, int] | None = None,
+    ) -> dict[str, Any]:
         """Input: the answer, the validated config and the item's text (image ignored).
 
         Output: ``{"spans": [[start, end, label], ...]}`` sorted by (start, end, label).
@@ -55,8 +60,10 @@ class NerTask:
             raise InvalidAnswer("ner_shape")
         if len(raw) > MAX_SPANS:
             raise InvalidAnswer("too_many_spans", limit=MAX_SPANS)
-        spans = sorted(_span(number, value, len(item_text), config)
-                       for number, value in enumerate(raw, start=1))
+        spans = sorted(
+            _span(number, value, len(item_text), config)
+            for number, value in enumerate(raw, start=1)
+        )
         _refuse_duplicates(spans)
         if not config.options.get("allow_overlap", False):
             _refuse_overlaps(spans)
@@ -86,5 +93,10 @@ def _refuse_overlaps(spans: list[Span]) -> None:
     # predecessor (the earlier spans are disjoint, so the predecessor ends last).
     for previous, span in zip(spans, spans[1:], strict=False):
         if span[0] < previous[1]:
-            raise InvalidAnswer("overlapping_spans", start=previous[0], end=previous[1],
-                                other_start=span[0], other_end=span[1])
+            raise InvalidAnswer(
+                "overlapping_spans",
+                start=previous[0],
+                end=previous[1],
+                other_start=span[0],
+                other_end=span[1],
+            )

@@ -38,8 +38,15 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield instance
         instance.close()
 
@@ -55,14 +62,20 @@ def base_url(app: Any) -> Iterator[str]:
 def live_app(tmp_path: Path, s3_server: S3) -> Iterator[Any]:
     """An app whose jobs go to a real Huey consumer process, as under ``make run``."""
     application = make_app(tmp_path, s3_server, HUEY_IMMEDIATE=False)
-    env = dict(os.environ, DATABASE_URL=application.config["SQLALCHEMY_DATABASE_URI"],
-               WANBIAO_SECRET_KEY=application.config["SECRET_KEY"],
-               WANBIAO_S3_ENDPOINT=s3_server.endpoint, WANBIAO_S3_ACCESS_KEY=s3_server.access_key,
-               WANBIAO_S3_SECRET_KEY=s3_server.secret_key,
-               WANBIAO_S3_BUCKET=application.config["S3_BUCKET"])
+    env = dict(
+        os.environ,
+        DATABASE_URL=application.config["SQLALCHEMY_DATABASE_URI"],
+        WANBIAO_SECRET_KEY=application.config["SECRET_KEY"],
+        WANBIAO_S3_ENDPOINT=s3_server.endpoint,
+        WANBIAO_S3_ACCESS_KEY=s3_server.access_key,
+        WANBIAO_S3_SECRET_KEY=s3_server.secret_key,
+        WANBIAO_S3_BUCKET=application.config["S3_BUCKET"],
+    )
     consumer = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey", "-w", "1"],
-        env=env, cwd=ROOT)
+        env=env,
+        cwd=ROOT,
+    )
     yield application
     consumer.terminate()
     consumer.wait(timeout=30)
@@ -102,13 +115,23 @@ def press(page: Any, *keys: str) -> None:
         page.keyboard.press(key)
 
 
-def new_project(world: World, kind: str, texts: list[str], labels: list[str],
-                **options: Any) -> int:
+def new_project(
+    world: World, kind: str, texts: list[str], labels: list[str], **options: Any
+) -> int:
     vendor = world.vendor_api()
     corpus = world.ready_corpus(vendor, texts)
-    response = vendor.post("/api/v1/projects", {
-        "name": f"{kind} 项目", "corpus_id": corpus, "type": kind, "labels": labels,
-        "overlap": 1, "instructions": "请认真标注。", **options})
+    response = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": f"{kind} 项目",
+            "corpus_id": corpus,
+            "type": kind,
+            "labels": labels,
+            "overlap": 1,
+            "instructions": "请认真标注。",
+            **options,
+        },
+    )
     assert response.status_code == 201, response.json
     project_id: int = response.json["id"]
     return project_id

@@ -44,8 +44,12 @@ class Api:
 
     def upload(self, content: bytes, filename: str = "corpus.txt", name: str = "语料") -> Any:
         data = {"file": (io.BytesIO(content), filename), "name": name}
-        return self.client.post("/api/v1/corpora", data=data, headers=self._headers(),
-                                content_type="multipart/form-data")
+        return self.client.post(
+            "/api/v1/corpora",
+            data=data,
+            headers=self._headers(),
+            content_type="multipart/form-data",
+        )
 
 
 class World:
@@ -65,8 +69,14 @@ class World:
 
         email = f"{role}{next(_counter)}@example.cn"
         with self.app.app_context():
-            create_user(email, PASSWORD, role, name=f"{role} user", organization_id=org,
-                        domains=domains or (["政务"] if role == "expert" else None))
+            create_user(
+                email,
+                PASSWORD,
+                role,
+                name=f"{role} user",
+                organization_id=org,
+                domains=domains or (["政务"] if role == "expert" else None),
+            )
         return email
 
     def api(self, email: str) -> Api:
@@ -86,12 +96,25 @@ class World:
         assert api.get(f"/api/v1/corpora/{corpus_id}").json["status"] == "ready"
         return corpus_id
 
-    def project(self, api: Api, texts: list[str], overlap: int = 2,
-                labels: tuple[str, ...] = ("正面", "负面", "中性")) -> int:
+    def project(
+        self,
+        api: Api,
+        texts: list[str],
+        overlap: int = 2,
+        labels: tuple[str, ...] = ("正面", "负面", "中性"),
+    ) -> int:
         corpus_id = self.ready_corpus(api, texts)
-        response = api.post("/api/v1/projects", {
-            "name": "情感分类", "corpus_id": corpus_id, "type": "classify",
-            "labels": list(labels), "overlap": overlap, "instructions": "判断情感"})
+        response = api.post(
+            "/api/v1/projects",
+            {
+                "name": "情感分类",
+                "corpus_id": corpus_id,
+                "type": "classify",
+                "labels": list(labels),
+                "overlap": overlap,
+                "instructions": "判断情感",
+            },
+        )
         assert response.status_code == 201, response.json
         project_id: int = response.json["id"]
         return project_id
@@ -119,6 +142,11 @@ def skip_events(app: Any) -> list[str]:
     from app.models import AuditEvent
 
     with app.app_context():
-        return [e.detail["reason"] for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "task_skipped")
-            .order_by(AuditEvent.id))]
+        return [
+            e.detail["reason"]
+            for e in db.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "task_skipped")
+                .order_by(AuditEvent.id)
+            )
+        ]

@@ -17,9 +17,11 @@ browser = chromium.browser  # skipped where Debian's chromium is missing
 live_app = chromium.live_app
 world = chromium.live_world
 base_url = chromium.live_base_url
-PARAGRAPHS = ["加快建设合肥先进计算中心，提升智能算力供给能力。",
-              "到2025年，全省通用人工智能产业规模达到2000亿元。",
-              "各地各部门要加强组织领导，强化政策保障。"]
+PARAGRAPHS = [
+    "加快建设合肥先进计算中心，提升智能算力供给能力。",
+    "到2025年，全省通用人工智能产业规模达到2000亿元。",
+    "各地各部门要加强组织领导，强化政策保障。",
+]
 
 
 def vendor_creates_project(page: Any, base_url: str, tmp_path: Path) -> str:
@@ -56,7 +58,8 @@ def expert_labels_everything(page: Any, keys: list[str], name: str) -> None:
         text_before = item.inner_text()
         page.keyboard.press(key)
         expect(page.locator(f".label-button[data-key='{key}']")).to_have_attribute(
-            "aria-checked", "true")
+            "aria-checked", "true"
+        )
         if number == 1:
             shot(page, f"04-{name}-workbench")
         page.keyboard.press("Enter")
@@ -67,14 +70,17 @@ def expert_labels_everything(page: Any, keys: list[str], name: str) -> None:
     shot(page, f"05-{name}-done")
 
 
-def test_upload_label_and_audit_in_the_browser(world: World, browser: Any,
-                                              base_url: str, tmp_path: Path) -> None:
+def test_upload_label_and_audit_in_the_browser(
+    world: World, browser: Any, base_url: str, tmp_path: Path
+) -> None:
     vendor_page = log_in(browser, base_url, world.user("vendor", world.org()))
     project_url = vendor_creates_project(vendor_page, base_url, tmp_path)
-    expert_labels_everything(log_in(browser, base_url, world.user("expert")),
-                             ["1", "2", "3"], "expert1")
-    expert_labels_everything(log_in(browser, base_url, world.user("expert")),
-                             ["1", "2", "3"], "expert2")
+    expert_labels_everything(
+        log_in(browser, base_url, world.user("expert")), ["1", "2", "3"], "expert1"
+    )
+    expert_labels_everything(
+        log_in(browser, base_url, world.user("expert")), ["1", "2", "3"], "expert2"
+    )
     auditor = log_in(browser, base_url, world.user("auditor"))
     shot(auditor, "06-auditor-home")
     auditor.goto(project_url)

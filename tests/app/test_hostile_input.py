@@ -36,8 +36,12 @@ def test_too_many_multipart_parts_is_413(app: Any, world: World) -> None:
     vendor = world.vendor_api()
     data = {f"field{i}": "x" for i in range(500)}
     data["file"] = (io.BytesIO("文本".encode()), "a.txt")
-    response = vendor.client.post("/api/v1/corpora", data=data, content_type="multipart/form-data",
-                                  headers={"Authorization": f"Bearer {vendor.token}"})
+    response = vendor.client.post(
+        "/api/v1/corpora",
+        data=data,
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {vendor.token}"},
+    )
     assert response.status_code == 413
 
 
@@ -47,12 +51,14 @@ def test_a_very_long_jsonl_line_is_a_line_error(world: World) -> None:
     created = vendor.upload(b'{"text": "ok"}\n' + long_line, "long.jsonl")
     corpus = vendor.get(f"/api/v1/corpora/{created.json['id']}").json
     assert corpus["status"] == "failed" and corpus["item_count"] == 0
-    assert corpus["errors"] == [{"line": 2, "code": "line_too_long",
-                                 "message": corpus["errors"][0]["message"]}]
+    assert corpus["errors"] == [
+        {"line": 2, "code": "line_too_long", "message": corpus["errors"][0]["message"]}
+    ]
 
 
-def test_ingestion_resumes_after_a_crash_without_duplicates(app: Any, world: World,
-                                                            monkeypatch: Any) -> None:
+def test_ingestion_resumes_after_a_crash_without_duplicates(
+    app: Any, world: World, monkeypatch: Any
+) -> None:
     from sqlalchemy import func, select
 
     from app.corpora import ingestion
@@ -96,8 +102,7 @@ def test_old_session_is_rejected_after_a_password_change(app: Any, world: World)
     assert second.get("/").status_code == 200  # the one that changed it stays in
 
 
-def test_failed_logins_from_one_address_are_limited_across_accounts(app: Any,
-                                                                    world: World) -> None:
+def test_failed_logins_from_one_address_are_limited_across_accounts(app: Any, world: World) -> None:
     client = app.test_client()
     for number in range(10):
         login(client, f"nobody{number}@example.cn", "wrong-password")
@@ -121,9 +126,12 @@ def test_duplicate_submits_under_retry_store_one_answer(world: World) -> None:
     expert = world.api(world.user("expert"))
     task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
     key = str(uuid.uuid4())
-    ids = {expert.post(f"/api/v1/tasks/{task}/annotations",
-                       {"result": {"label": "正面"}, "client_uuid": key}).json["id"]
-           for _ in range(5)}
+    ids = {
+        expert.post(
+            f"/api/v1/tasks/{task}/annotations", {"result": {"label": "正面"}, "client_uuid": key}
+        ).json["id"]
+        for _ in range(5)
+    }
     assert len(ids) == 1
 
 

@@ -16,8 +16,13 @@ def _write(app: Any, note: str, hold_s: float = 0.0, fail: bool = False) -> None
 
     with app.app_context():
         begin_write()
-        db.session.execute(text("INSERT INTO audit_event (created_at, action, detail) "
-                                "VALUES (CURRENT_TIMESTAMP, :note, '{}')"), {"note": note})
+        db.session.execute(
+            text(
+                "INSERT INTO audit_event (created_at, action, detail) "
+                "VALUES (CURRENT_TIMESTAMP, :note, '{}')"
+            ),
+            {"note": note},
+        )
         time.sleep(hold_s)
         if fail:
             raise RuntimeError("the request failed half-way")
@@ -55,8 +60,12 @@ def test_a_failed_writer_frees_the_lock(app: Any, how: str) -> None:
     else:
         with app.app_context():
             begin_write()
-            db.session.execute(text("INSERT INTO audit_event (created_at, action, detail) "
-                                    "VALUES (CURRENT_TIMESTAMP, 'lost', '{}')"))
+            db.session.execute(
+                text(
+                    "INSERT INTO audit_event (created_at, action, detail) "
+                    "VALUES (CURRENT_TIMESTAMP, 'lost', '{}')"
+                )
+            )
             if how == "rollback":
                 db.session.rollback()
             else:

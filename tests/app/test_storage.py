@@ -25,12 +25,13 @@ def test_stream_put_get_presign_delete(app: Any) -> None:
             assert response.read() == payload
             assert "attachment" in response.headers["Content-Disposition"]
         store.delete("tests/blob.bin")
-        assert not any(o.object_name == "tests/blob.bin"
-                       for o in store.client.list_objects(store.bucket, prefix="tests/"))
+        assert not any(
+            o.object_name == "tests/blob.bin"
+            for o in store.client.list_objects(store.bucket, prefix="tests/")
+        )
 
 
-def test_upload_with_storage_down_is_503_and_leaves_no_row(tmp_path: Path,
-                                                          s3_server: S3) -> None:
+def test_upload_with_storage_down_is_503_and_leaves_no_row(tmp_path: Path, s3_server: S3) -> None:
     from sqlalchemy import func, select
 
     from app.extensions import db
@@ -39,8 +40,9 @@ def test_upload_with_storage_down_is_503_and_leaves_no_row(tmp_path: Path,
 
     app = make_app(tmp_path, s3_server)
     dead = S3(f"127.0.0.1:{find_free_base_port(start=29100, stop=29900)}", "x", "y")
-    down = make_app(tmp_path, dead, database_url=app.config["SQLALCHEMY_DATABASE_URI"],
-                    skip_bucket=True)
+    down = make_app(
+        tmp_path, dead, database_url=app.config["SQLALCHEMY_DATABASE_URI"], skip_bucket=True
+    )
     vendor = World(down).vendor_api()
     response = vendor.upload("正文".encode(), "a.txt")
     assert response.status_code == 503

@@ -11,14 +11,24 @@ def test_vendor_cannot_see_or_use_another_organizations_objects(app: Any, world:
     mine, theirs = world.vendor_api(), world.vendor_api()
     their_project = world.project(theirs, ["甲", "乙"])
     their_corpus = world.ready_corpus(theirs, ["丙"])
-    for url in (f"/api/v1/corpora/{their_corpus}", f"/api/v1/projects/{their_project}",
-                f"/api/v1/projects/{their_project}/quality"):
+    for url in (
+        f"/api/v1/corpora/{their_corpus}",
+        f"/api/v1/projects/{their_project}",
+        f"/api/v1/projects/{their_project}/quality",
+    ):
         response = mine.get(url)
         assert response.status_code == 404, url
         assert response.json["error"]["code"] == "not_found"
-    response = mine.post("/api/v1/projects", {"name": "偷", "corpus_id": their_corpus,
-                                              "type": "classify", "labels": ["a", "b"],
-                                              "overlap": 1})
+    response = mine.post(
+        "/api/v1/projects",
+        {
+            "name": "偷",
+            "corpus_id": their_corpus,
+            "type": "classify",
+            "labels": ["a", "b"],
+            "overlap": 1,
+        },
+    )
     assert response.status_code == 404
     client = app.test_client()
     login(client, _email_of(app, mine))
@@ -52,7 +62,8 @@ def test_expert_cannot_read_vendor_objects_or_claim_foreign_domains(world: World
 
 
 def test_unknown_token_is_401(app: Any) -> None:
-    response = app.test_client().get("/api/v1/projects/1/quality",
-                                     headers={"Authorization": "Bearer wb_forged"})
+    response = app.test_client().get(
+        "/api/v1/projects/1/quality", headers={"Authorization": "Bearer wb_forged"}
+    )
     assert response.status_code == 401
     assert response.json["error"]["code"] == "unauthorized"

@@ -31,7 +31,8 @@ METHOD_ALIASES = {"jinja2": "jinja2.ext:babel_extract"}
 
 # Python %-format placeholders: %(name)s, %(n)d, %s, %.2f …; "%%" is a literal percent sign.
 PLACEHOLDER = re.compile(
-    r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
+    r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]"
+)
 
 
 def placeholders(text: str) -> list[str]:
@@ -108,8 +109,11 @@ def test_the_translations_add_no_stray_percent_sign() -> None:
     for message in translated_messages(load_zh_catalog()):
         if any(has_stray_percent(text) for text in forms(message.id)):
             continue  # the source has one too: this string is not %-formatted
-        stray += [f"{message.id!r} → {translation!r}" for translation in forms(message.string)
-                  if has_stray_percent(translation)]
+        stray += [
+            f"{message.id!r} → {translation!r}"
+            for translation in forms(message.string)
+            if has_stray_percent(translation)
+        ]
     assert not stray, "a lone % in a translation:\n" + "\n".join(stray)
 
 
@@ -120,7 +124,8 @@ def test_every_string_in_the_source_is_in_the_chinese_catalog() -> None:
     missing: dict[str, list[str]] = {}
     extracted = 0
     for filename, lineno, message, _comments, context in extract_from_dir(
-            str(ROOT), method_map=methods, options_map=options, keywords=KEYWORDS):
+        str(ROOT), method_map=methods, options_map=options, keywords=KEYWORDS
+    ):
         extracted += 1
         msgid = message if isinstance(message, str) else message[0]
         entry = catalog.get(msgid, context=context)
@@ -129,6 +134,8 @@ def test_every_string_in_the_source_is_in_the_chinese_catalog() -> None:
     assert extracted, "nothing was extracted from the source: is babel.cfg right?"
     if missing:
         lines = [f"  {msgid!r}  ({', '.join(where)})" for msgid, where in sorted(missing.items())]
-        pytest.fail(f"{len(missing)} source string(s) have no Chinese translation in "
-                    f"{os.path.relpath(ZH_PO, ROOT)}; run `make extract-messages` and translate:\n"
-                    + "\n".join(lines))
+        pytest.fail(
+            f"{len(missing)} source string(s) have no Chinese translation in "
+            f"{os.path.relpath(ZH_PO, ROOT)}; run `make extract-messages` and translate:\n"
+            + "\n".join(lines)
+        )

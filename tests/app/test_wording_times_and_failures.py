@@ -24,8 +24,11 @@ def test_task_list_shows_beijing_time_and_the_api_an_offset(app: Any, world: Wor
     vendor = world.api(email)
     project = world.project(vendor, ["第一条。", "第二条。"], overlap=1)
     with app.app_context():
-        db.session.execute(update(Task).where(Task.project_id == project).values(
-            last_answer_at=datetime(2026, 3, 1, 20, 30, tzinfo=UTC)))
+        db.session.execute(
+            update(Task)
+            .where(Task.project_id == project)
+            .values(last_answer_at=datetime(2026, 3, 1, 20, 30, tzinfo=UTC))
+        )
         db.session.commit()
     api = vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
     assert {t["last_answer_at"] for t in api} == {"2026-03-01T20:30:00+00:00"}
@@ -39,10 +42,20 @@ def test_task_list_shows_beijing_time_and_the_api_an_offset(app: Any, world: Wor
 def test_counts_take_the_right_grammatical_number(app: Any, world: World) -> None:
     vendor = world.vendor_api()
     corpus = world.ready_corpus(vendor, ["王五住在蚌埠。"])
-    vendor.post("/api/v1/projects", {"name": "人名", "corpus_id": corpus, "type": "ner",
-                                     "labels": ["人名"], "overlap": 1})
-    vendor.post("/api/v1/projects", {"name": "人地", "corpus_id": corpus, "type": "ner",
-                                     "labels": ["人名", "地名"], "overlap": 1})
+    vendor.post(
+        "/api/v1/projects",
+        {"name": "人名", "corpus_id": corpus, "type": "ner", "labels": ["人名"], "overlap": 1},
+    )
+    vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "人地",
+            "corpus_id": corpus,
+            "type": "ner",
+            "labels": ["人名", "地名"],
+            "overlap": 1,
+        },
+    )
     client = app.test_client()
     login(client, world.user("expert"))
     english = client.get("/?lang=en").get_data(as_text=True)
@@ -60,19 +73,26 @@ def test_check_items_are_called_check_items(app: Any, world: World) -> None:
     page = client.get(f"/projects/{project}?lang=en").get_data(as_text=True)
     words = re.sub(r"<[^>]*>", " ", page)  # what the reader sees, not URLs or field names
     assert "Check items" in words and "gold" not in words.lower()
-    refused = vendor.client.post(f"/api/v1/projects/{project}/gold?lang=en",
-                                 json={"items": [{"answer": {}}]}, headers=vendor._headers())
+    refused = vendor.client.post(
+        f"/api/v1/projects/{project}/gold?lang=en",
+        json={"items": [{"answer": {}}]},
+        headers=vendor._headers(),
+    )
     assert refused.json["error"]["message"] == "Each check item needs an item_id and an answer."
 
 
-@pytest.mark.parametrize(("body", "stored"), [
-    ({"reason": "not_my_domain"}, "not_my_domain"),
-    ({"reason": "off_topic", "note": "ignored"}, "off_topic"),
-    ({"reason": "other", "note": "  图片是空白的 "}, "other: 图片是空白的"),
-    ({"reason": "不属于我的领域"}, "other: 不属于我的领域"),  # a client older than the codes
-])
-def test_skip_reasons_are_stored_as_codes(app: Any, world: World, body: dict[str, Any],
-                                          stored: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "stored"),
+    [
+        ({"reason": "not_my_domain"}, "not_my_domain"),
+        ({"reason": "off_topic", "note": "ignored"}, "off_topic"),
+        ({"reason": "other", "note": "  图片是空白的 "}, "other: 图片是空白的"),
+        ({"reason": "不属于我的领域"}, "other: 不属于我的领域"),  # a client older than the codes
+    ],
+)
+def test_skip_reasons_are_stored_as_codes(
+    app: Any, world: World, body: dict[str, Any], stored: str
+) -> None:
     vendor = world.vendor_api()
     project = world.project(vendor, ["一。"], overlap=1)
     expert = world.api(world.user("expert"))
@@ -81,10 +101,18 @@ def test_skip_reasons_are_stored_as_codes(app: Any, world: World, body: dict[str
     assert skip_events(app) == [stored]
 
 
-@pytest.mark.parametrize("body", [{"reason": "other"}, {"reason": "other", "note": "  "},
-                                  {"reason": "  "}, {"reason": "unclear", "note": 5}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason": "other"},
+        {"reason": "other", "note": "  "},
+        {"reason": "  "},
+        {"reason": "unclear", "note": 5},
+    ],
+)
 def test_a_skip_without_a_reason_is_refused_and_changes_nothing(
-        app: Any, world: World, body: dict[str, Any]) -> None:
+    app: Any, world: World, body: dict[str, Any]
+) -> None:
     vendor = world.vendor_api()
     project = world.project(vendor, ["一。"], overlap=1)
     expert = world.api(world.user("expert"))
@@ -95,8 +123,7 @@ def test_a_skip_without_a_reason_is_refused_and_changes_nothing(
     assert expert.post(f"/api/v1/projects/{project}/claim").json["task_id"] == task
 
 
-def test_the_audit_log_shows_skip_reasons_in_the_readers_language(app: Any,
-                                                                  world: World) -> None:
+def test_the_audit_log_shows_skip_reasons_in_the_readers_language(app: Any, world: World) -> None:
     vendor = world.vendor_api()
     project = world.project(vendor, ["一。", "二。"], overlap=1)
     expert = world.api(world.user("expert"))
@@ -113,8 +140,8 @@ def test_the_audit_log_shows_skip_reasons_in_the_readers_language(app: Any,
 
 
 def test_a_failed_export_says_so_in_words_and_logs_the_exception(
-        app: Any, world: World, caplog: pytest.LogCaptureFixture,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Any, world: World, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.exports.services import request_export, run_export
     from app.models import User
     from app.storage import ObjectStore

@@ -24,6 +24,8 @@ Found = Callable[..., list[tuple[str, str]]]
 @pytest.fixture(scope="session")
 def found() -> Found:
     """``found(text, language="zh")``: ``(entity_type, covered text)`` per finding."""
+
     def run(text: str, language: str = "zh") -> list[tuple[str, str]]:
         return [(f.entity_type, text[f.start : f.end]) for f in deid.analyze(text, language)]
+
     return run

@@ -51,7 +51,7 @@ def test_offset_map_points_old_positions_into_new_text() -> None:
     redaction = anonymize(TEXT, FINDINGS, Policy())
     start, end = redaction.new_span(44, 47)
     assert redaction.text[start:end] == "<姓名>"
-    assert redaction.text[redaction.offset_map[47]:] == "签字。"
+    assert redaction.text[redaction.offset_map[47] :] == "签字。"
     assert len(redaction.offset_map) == len(TEXT) + 1
     assert redaction.old_position(redaction.offset_map[6]) == 6
 

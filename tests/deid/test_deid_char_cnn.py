@@ -21,10 +21,15 @@ def _random_cnn(seed: int = 3, outputs: int = 3) -> CharCnn:
         return rng.normal(size=shape).astype(np.float32)
 
     chars = np.array(sorted(ord(c) for c in "记者张伟报道李娜会议"), dtype=np.int64)
-    return CharCnn(chars, normal(len(chars) + 2, 4),
-                   (normal(6, 4 + ATTRIBUTES, 5), normal(6, 6, 3), normal(6, 6, 3)),
-                   (normal(6), normal(6), normal(6)), (1, 2, 3), normal(outputs, 6),
-                   normal(outputs))
+    return CharCnn(
+        chars,
+        normal(len(chars) + 2, 4),
+        (normal(6, 4 + ATTRIBUTES, 5), normal(6, 6, 3), normal(6, 6, 3)),
+        (normal(6), normal(6), normal(6)),
+        (1, 2, 3),
+        normal(outputs, 6),
+        normal(outputs),
+    )
 
 
 @pytest.mark.parametrize("dilation", [1, 2])
@@ -35,17 +40,30 @@ def test_convolution_is_pytorch_conv1d_with_same_padding(dilation: int) -> None:
     bias = rng.normal(size=3).astype(np.float32)
     reach = 2 * dilation
     padded = np.vstack([np.zeros((reach, 2)), inputs, np.zeros((reach, 2))])
-    expected = np.array([[bias[o] + sum(kernel[o, :, k] @ padded[t + k * dilation]
-                                        for k in range(5))
-                          for o in range(3)] for t in range(7)])
+    expected = np.array(
+        [
+            [
+                bias[o] + sum(kernel[o, :, k] @ padded[t + k * dilation] for k in range(5))
+                for o in range(3)
+            ]
+            for t in range(7)
+        ]
+    )
     assert np.allclose(convolve(inputs, kernel, bias, dilation), expected, atol=1e-5)
 
 
 def test_a_convolution_may_not_reach_past_the_boundary_codes() -> None:
     cnn = _random_cnn()
     with pytest.raises(ValueError, match="reach"):
-        CharCnn(cnn.chars, cnn.embedding, (cnn.kernels[0], cnn.kernels[1]),
-                (cnn.biases[0], cnn.biases[1]), (1, 4), cnn.output, cnn.bias_out)
+        CharCnn(
+            cnn.chars,
+            cnn.embedding,
+            (cnn.kernels[0], cnn.kernels[1]),
+            (cnn.biases[0], cnn.biases[1]),
+            (1, 4),
+            cnn.output,
+            cnn.bias_out,
+        )
 
 
 def test_other_named_things_count_as_outside_a_name() -> None:
@@ -117,7 +135,8 @@ def test_the_first_layers_look_ups_equal_the_convolution_they_replace() -> None:
     boundary = codes == 0x110001
     hidden = np.concatenate([cnn.embedding[cnn.index[codes]], char_attributes(codes)], axis=1)
     for number, (kernel, bias, dilation) in enumerate(
-            zip(cnn.kernels, cnn.biases, cnn.dilations, strict=True)):
+        zip(cnn.kernels, cnn.biases, cnn.dilations, strict=True)
+    ):
         layer = np.maximum(convolve(hidden, kernel, bias, dilation), 0.0)
         if number:
             layer += hidden

@@ -14,12 +14,15 @@ def test_gb11643_worked_example_is_valid() -> None:
     assert checksums.is_resident_id("11010519491231002x")
 
 
-@pytest.mark.parametrize("number", [
-    "110105194912310021",  # wrong check character
-    "110105194902300026",  # 30 February
-    "990105194912310028",  # no province 99
-    "11010519491231002",   # 17 characters
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "110105194912310021",  # wrong check character
+        "110105194902300026",  # 30 February
+        "990105194912310028",  # no province 99
+        "11010519491231002",  # 17 characters
+    ],
+)
 def test_resident_id_rejects_malformed_numbers(number: str) -> None:
     assert not checksums.is_resident_id(number)
 
@@ -42,11 +45,14 @@ def test_uscc_check_char_refuses_foreign_letters() -> None:
         checksums.uscc_check_char("91350100M000100O4")
 
 
-@pytest.mark.parametrize(("digits", "valid"), [
-    ("79927398713", True),      # the classic Luhn example
-    ("79927398710", False),
-    ("4111111111111111", True),
-    ("6222021234567890123", False),
-])
+@pytest.mark.parametrize(
+    ("digits", "valid"),
+    [
+        ("79927398713", True),  # the classic Luhn example
+        ("79927398710", False),
+        ("4111111111111111", True),
+        ("6222021234567890123", False),
+    ],
+)
 def test_luhn(digits: str, valid: bool) -> None:
     assert checksums.luhn_valid(digits) is valid

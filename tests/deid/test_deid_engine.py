@@ -34,8 +34,14 @@ print(len(attempts))
 
 
 def test_engine_builds_and_runs_without_network() -> None:
-    result = subprocess.run([sys.executable, "-c", _NO_NETWORK], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", _NO_NETWORK],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     zh, en, attempts = result.stdout.strip().splitlines()[-3:]
     assert attempts == "0"  # libraries that catch the error and fall back still count
@@ -86,6 +92,7 @@ def test_a_failing_recognizer_fails_the_call(monkeypatch: pytest.MonkeyPatch) ->
 
     def broken(*args: object) -> dict[tuple[int, int], float]:
         raise RuntimeError("recognizer crashed")
+
     monkeypatch.setattr(ChinesePersonRecognizer, "scored_spans", broken)
     with pytest.raises(RuntimeError, match="crashed"):
         deid.analyze("王小明的电话是13912345678。")
@@ -99,36 +106,42 @@ def test_org_and_loc_only_when_asked() -> None:
     assert "LOC" in asked
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("经查,张某某于2023年5月擅自改变土地用途。", "张某某"),
-    ("请王小明同志于周一前报到。", "王小明"),
-    ("欧阳娜娜女士出席了签约仪式。", "欧阳娜娜"),
-    ("黄家学,男,1965年生,汉族。", "黄家学"),
-    ("芬兰农林部长卡莱维·海米莱会见了代表团。", "卡莱维·海米莱"),
-    ("陳大文先生表示歡迎", "陳大文"),
-    ("本报记者张胜男报道", "张胜男"),
-    ("江先生的老伴石粉兰今年52岁。", "石粉兰"),
-    ("他坚决贯彻毛主席制定的校训。", "毛"),
-    ("出版社安排吕老去怀柔休息几天。", "吕"),
-    ("洪湖一位姓樊的技术人员来到农庄。", "樊"),
-    ("晨报讯(实习生李泽玲记者金融)当绝大多数银行已开始实施新政。", "金融"),
-    ("法院以受贿罪判处丁业成有期徒刑五年。", "丁业成"),
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("经查,张某某于2023年5月擅自改变土地用途。", "张某某"),
+        ("请王小明同志于周一前报到。", "王小明"),
+        ("欧阳娜娜女士出席了签约仪式。", "欧阳娜娜"),
+        ("黄家学,男,1965年生,汉族。", "黄家学"),
+        ("芬兰农林部长卡莱维·海米莱会见了代表团。", "卡莱维·海米莱"),
+        ("陳大文先生表示歡迎", "陳大文"),
+        ("本报记者张胜男报道", "张胜男"),
+        ("江先生的老伴石粉兰今年52岁。", "石粉兰"),
+        ("他坚决贯彻毛主席制定的校训。", "毛"),
+        ("出版社安排吕老去怀柔休息几天。", "吕"),
+        ("洪湖一位姓樊的技术人员来到农庄。", "樊"),
+        ("晨报讯(实习生李泽玲记者金融)当绝大多数银行已开始实施新政。", "金融"),
+        ("法院以受贿罪判处丁业成有期徒刑五年。", "丁业成"),
+    ],
+)
 def test_rule_names(found: Found, text: str, name: str) -> None:
     # the name itself, or a longer finding that covers it (吕老 for 吕)
     assert any(kind == "PERSON" and name in span for kind, span in found(text))
 
 
-@pytest.mark.parametrize(("text", "word"), [
-    ("对古老地质时代的研究", "古"),  # 古老 is a word, not 古 + 老
-    ("国家主席出席了会议", "家"),
-    ("司令员和政委向你交代任务", "和"),
-    ("本报石家庄6月9日电记者陈国琦报道", "石家庄"),  # a dateline's place
-    ("美国最近开始对莱克伍德县法官展开调查", "莱克伍德"),  # a place before 县
-    ("鉴于某些欧盟机构与公民距离越来越远", "于某"),  # 某些 is not a masked name
-    ("法国雇主协会和法中委员会25日晚举行工作宴会", "和法"),  # 委员会 is not a title
-    ("前面爆破班的同志死了好几个", "班的"),  # a given name has no 的
-])
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("对古老地质时代的研究", "古"),  # 古老 is a word, not 古 + 老
+        ("国家主席出席了会议", "家"),
+        ("司令员和政委向你交代任务", "和"),
+        ("本报石家庄6月9日电记者陈国琦报道", "石家庄"),  # a dateline's place
+        ("美国最近开始对莱克伍德县法官展开调查", "莱克伍德"),  # a place before 县
+        ("鉴于某些欧盟机构与公民距离越来越远", "于某"),  # 某些 is not a masked name
+        ("法国雇主协会和法中委员会25日晚举行工作宴会", "和法"),  # 委员会 is not a title
+        ("前面爆破班的同志死了好几个", "班的"),  # a given name has no 的
+    ],
+)
 def test_places_and_words_are_not_names(found: Found, text: str, word: str) -> None:
     names = [span for kind, span in found(text) if kind == "PERSON"]
     assert not [span for span in names if word in span]
@@ -156,9 +169,12 @@ def test_function_words_after_a_surname_are_not_names(found: Found) -> None:
 
 def test_recall_profile_adds_names_and_unknown_profile_is_refused(found: Found) -> None:
     text = "法国总理若斯潘在记者招待会上评价加入欧元区的前景。"
-    default = {text[f.start:f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
-    recall = {text[f.start:f.end] for f in deid.analyze(text, profile="recall")
-              if f.entity_type == "PERSON"}
+    default = {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
+    recall = {
+        text[f.start : f.end]
+        for f in deid.analyze(text, profile="recall")
+        if f.entity_type == "PERSON"
+    }
     assert default <= recall
     with pytest.raises(ValueError, match="profile"):
         deid.analyze(text, profile="paranoid")
@@ -174,15 +190,28 @@ def test_public_document_has_no_structured_identifiers() -> None:
 
 def test_evaluate_command_scores_a_labelled_file(tmp_path: Path) -> None:
     data = tmp_path / "tiny.jsonl"
-    rows = [{"text": "记者李建国报道。", "spans": [[2, 5, "PER"]]},
-            {"text": "会议在合肥召开。", "spans": [[3, 5, "LOC"]]}]
+    rows = [
+        {"text": "记者李建国报道。", "spans": [[2, 5, "PER"]]},
+        {"text": "会议在合肥召开。", "spans": [[3, 5, "LOC"]]},
+    ]
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    result = subprocess.run([sys.executable, "-m", "deid.training.evaluate", str(data), "--json"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "deid.training.evaluate", str(data), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     scores = json.loads(result.stdout.strip().splitlines()[-1])["tiny"]["PERSON"]
-    assert scores == {"precision": 1.0, "recall": 1.0, "covered_recall": 1.0, "gold": 1,
-                      "predicted": 1}
+    assert scores == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "covered_recall": 1.0,
+        "gold": 1,
+        "predicted": 1,
+    }
 
 
 def test_the_registry_remembers_its_choice_until_it_changes() -> None:
@@ -191,10 +220,12 @@ def test_the_registry_remembers_its_choice_until_it_changes() -> None:
     first = registry.get_recognizers("zh", ["PERSON", "CN_PHONE"])
     assert first == registry.get_recognizers("zh", ["PERSON", "CN_PHONE"])
     assert {r.name for r in first} >= {"PERSON_zh"}
-    assert all("PERSON" in r.supported_entities or "CN_PHONE" in r.supported_entities
-               for r in first)
-    fresh = engine.FixedRecognizerRegistry(recognizers=list(registry.recognizers),
-                                           supported_languages=["zh", "en"])
+    assert all(
+        "PERSON" in r.supported_entities or "CN_PHONE" in r.supported_entities for r in first
+    )
+    fresh = engine.FixedRecognizerRegistry(
+        recognizers=list(registry.recognizers), supported_languages=["zh", "en"]
+    )
     assert fresh.get_recognizers("zh", ["PERSON"])
     fresh.remove_recognizer("PERSON_zh", "zh")
     with pytest.raises(ValueError, match="No matching recognizers"):

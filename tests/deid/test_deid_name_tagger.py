@@ -28,7 +28,7 @@ def test_features_depend_on_the_window_only() -> None:
     codes, starts = encode(["记者张伟报道", "记者张伟报道"])
     rows = feature_rows(codes, text_positions(codes), 16)
     assert rows.shape == (12, TEMPLATE_COUNT)
-    assert (rows >= 0).all() and (rows < 2 ** 16).all()
+    assert (rows >= 0).all() and (rows < 2**16).all()
     assert (rows[:6] == rows[6:]).all()
     assert starts.tolist() == [3, 12]
     other, _ = encode(["记者张伟说了"])
@@ -62,8 +62,9 @@ def test_runs_split_where_a_new_name_begins() -> None:
     begins = np.array([0, 1, 0, 1, 0, 0, 0], dtype=bool)
     starts, ends = tagger_runs(named, begins, _first_only(7), 0.5)
     assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == [(1, 3), (3, 5), (6, 7)]
-    starts, ends = tagger_runs(np.zeros(3, dtype=np.float32), np.zeros(3, dtype=bool),
-                               _first_only(3), 0.5)
+    starts, ends = tagger_runs(
+        np.zeros(3, dtype=np.float32), np.zeros(3, dtype=bool), _first_only(3), 0.5
+    )
     assert starts.tolist() == ends.tolist() == []
 
 
@@ -74,7 +75,7 @@ def test_a_span_grows_over_likely_neighbours() -> None:
 
 
 def test_saved_tagger_loads_and_refuses_other_features(tmp_path: Path) -> None:
-    weights = np.random.default_rng(1).normal(size=(2 ** 8, 3)).astype(np.float32)
+    weights = np.random.default_rng(1).normal(size=(2**8, 3)).astype(np.float32)
     path = tmp_path / "tagger.npz"
     NameTagger(weights, 8).save(path)
     loaded = NameTagger.load(path)
@@ -90,10 +91,13 @@ def _labelled(text: str, name: str) -> LabelledText:
 
 
 def test_a_tagger_fitted_on_a_few_sentences_finds_their_names() -> None:
-    records = [_labelled(f"记者{name}报道,会议在合肥召开。", name)
-               for name in ["张伟", "李秀英", "王建国", "刘洋", "陈静怡", "杨帆"]]
-    weights = fit(design_matrix([r.text for r in records], 14), char_labels(records),
-                  l2=1e-4, iterations=60)
+    records = [
+        _labelled(f"记者{name}报道,会议在合肥召开。", name)
+        for name in ["张伟", "李秀英", "王建国", "刘洋", "陈静怡", "杨帆"]
+    ]
+    weights = fit(
+        design_matrix([r.text for r in records], 14), char_labels(records), l2=1e-4, iterations=60
+    )
     tagger = NameTagger(weights, 14)
     assert tagger.spans(["记者赵敏报道,会议在合肥召开。"], 0.5) == [[(2, 4)]]
 
@@ -105,8 +109,9 @@ def test_foreign_names_are_swapped_for_transliterated_ones() -> None:
 
 
 def test_name_swapping_keeps_spans_on_the_names() -> None:
-    record = LabelledText("张伟和Smith见了李娜。", ((0, 2, "PER"), (3, 8, "PER"), (10, 12, "PER")),
-                          "test")
+    record = LabelledText(
+        "张伟和Smith见了李娜。", ((0, 2, "PER"), (3, 8, "PER"), (10, 12, "PER")), "test"
+    )
     [swapped] = with_other_names([record], ["欧阳修远"], 1, random.Random(0))
     assert swapped.text == "欧阳修远和Smith见了欧阳修远。"
     assert [swapped.text[s:e] for s, e, _ in swapped.spans] == ["欧阳修远", "Smith", "欧阳修远"]
@@ -114,7 +119,8 @@ def test_name_swapping_keeps_spans_on_the_names() -> None:
 
 def test_shipped_tagger_finds_names_mid_sentence() -> None:
     [spans] = engine.get_engine().nlp_engine.tagger.spans(
-        ["这次会议由副省长刘晓东主持,王晓红和赵建军出席。"], engine.NAME_THRESHOLD)
+        ["这次会议由副省长刘晓东主持,王晓红和赵建军出席。"], engine.NAME_THRESHOLD
+    )
     text = "这次会议由副省长刘晓东主持,王晓红和赵建军出席。"
     assert {"刘晓东", "王晓红", "赵建军"} <= {text[s:e] for s, e in spans}
 
@@ -126,16 +132,20 @@ def test_words_are_segmented_only_when_a_recognizer_asks() -> None:
     assert plain.lemmas[:2] == ["王晓红", "今天"]
 
 
-@pytest.mark.parametrize(("text", "span", "confidence", "plausible"), [
-    ("奥记者俱乐部新闻学院", (3, 5), 0.2, False),  # a piece of 俱乐部
-    ("副厂长兼主任", (1, 3), 0.2, False),  # a common word
-    ("副厂长兼主任", (1, 3), 0.9, True),  # ... unless the tagger is sure
-    ("不张贴讣告", (1, 3), 0.3, False),  # a common word although jieba tags it nr
-    ("尤以收录周恩来总理", (4, 7), 0.9, True),  # jieba tags 周恩来 as a time word
-    ("AccountingPerspectives", (10, 14), 0.9, False),  # cut out of a Latin word
-    ("张三说", (0, 1), 0.9, False),  # one character
-    ("记者赵燕燕报道", (2, 5), 0.2, True),
-])
+@pytest.mark.parametrize(
+    ("text", "span", "confidence", "plausible"),
+    [
+        ("奥记者俱乐部新闻学院", (3, 5), 0.2, False),  # a piece of 俱乐部
+        ("副厂长兼主任", (1, 3), 0.2, False),  # a common word
+        ("副厂长兼主任", (1, 3), 0.9, True),  # ... unless the tagger is sure
+        ("不张贴讣告", (1, 3), 0.3, False),  # a common word although jieba tags it nr
+        ("尤以收录周恩来总理", (4, 7), 0.9, True),  # jieba tags 周恩来 as a time word
+        ("AccountingPerspectives", (10, 14), 0.9, False),  # cut out of a Latin word
+        ("张三说", (0, 1), 0.9, False),  # one character
+        ("记者赵燕燕报道", (2, 5), 0.2, True),
+    ],
+)
 def test_tagger_spans_that_are_rarely_names_are_dropped(
-        text: str, span: tuple[int, int], confidence: float, plausible: bool) -> None:
+    text: str, span: tuple[int, int], confidence: float, plausible: bool
+) -> None:
     assert plausible_model_name(text, *span, confidence) is plausible

@@ -12,29 +12,36 @@ from deid.recognizers.person import foreign_titled_spans
 Found = Callable[..., list[tuple[str, str]]]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # written straight after the Chinese label, where a \b regex never fires
-    ("身份证号11010519491231002X。", ("CN_RESIDENT_ID", "11010519491231002X")),
-    ("公民身份号码:11010519491231002x", ("CN_RESIDENT_ID", "11010519491231002x")),
-    ("手机13912345678联系", ("CN_PHONE", "13912345678")),
-    ("电话+86 139-1234-5678。", ("CN_PHONE", "+86 139-1234-5678")),
-    ("请致电0551-62345678转8001咨询", ("CN_PHONE", "0551-62345678转8001")),
-    ("电话(0551)6234 5678", ("CN_PHONE", "(0551)6234 5678")),
-    ("卡号6222600260001072444,户名", ("CN_BANK_CARD", "6222600260001072444")),
-    ("银行卡4111 1111 1111 1111已冻结", ("CN_BANK_CARD", "4111 1111 1111 1111")),
-    ("开户行账号1234567890123已核实", ("CN_BANK_CARD", "1234567890123")),
-    ("统一社会信用代码91350100M000100Y43。", ("CN_USCC", "91350100M000100Y43")),
-    ("护照号码E12345678", ("CN_PASSPORT", "E12345678")),
-    ("往来港澳通行证C12345678", ("CN_HK_MACAU_PERMIT", "C12345678")),
-    ("车牌号皖A12345的车辆", ("CN_LICENSE_PLATE", "皖A12345")),
-    ("新能源车皖AD12345驶入", ("CN_LICENSE_PLATE", "皖AD12345")),
-    ("邮箱zhang.san@ahszf.gov.cn联系", ("EMAIL_ADDRESS", "zhang.san@ahszf.gov.cn")),
-    ("服务器192.168.10.25宕机", ("IP_ADDRESS", "192.168.10.25")),
-    ("地址2001:db8::8a2e:370:7334可达", ("IP_ADDRESS", "2001:db8::8a2e:370:7334")),
-    ("详见https://www.ah.gov.cn/zwgk/index.html。", ("URL", "https://www.ah.gov.cn/zwgk/index.html")),
-])
-def test_identifier_next_to_chinese_is_found_exactly(found: Found, text: str,
-                                                    expected: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # written straight after the Chinese label, where a \b regex never fires
+        ("身份证号11010519491231002X。", ("CN_RESIDENT_ID", "11010519491231002X")),
+        ("公民身份号码:11010519491231002x", ("CN_RESIDENT_ID", "11010519491231002x")),
+        ("手机13912345678联系", ("CN_PHONE", "13912345678")),
+        ("电话+86 139-1234-5678。", ("CN_PHONE", "+86 139-1234-5678")),
+        ("请致电0551-62345678转8001咨询", ("CN_PHONE", "0551-62345678转8001")),
+        ("电话(0551)6234 5678", ("CN_PHONE", "(0551)6234 5678")),
+        ("卡号6222600260001072444,户名", ("CN_BANK_CARD", "6222600260001072444")),
+        ("银行卡4111 1111 1111 1111已冻结", ("CN_BANK_CARD", "4111 1111 1111 1111")),
+        ("开户行账号1234567890123已核实", ("CN_BANK_CARD", "1234567890123")),
+        ("统一社会信用代码91350100M000100Y43。", ("CN_USCC", "91350100M000100Y43")),
+        ("护照号码E12345678", ("CN_PASSPORT", "E12345678")),
+        ("往来港澳通行证C12345678", ("CN_HK_MACAU_PERMIT", "C12345678")),
+        ("车牌号皖A12345的车辆", ("CN_LICENSE_PLATE", "皖A12345")),
+        ("新能源车皖AD12345驶入", ("CN_LICENSE_PLATE", "皖AD12345")),
+        ("邮箱zhang.san@ahszf.gov.cn联系", ("EMAIL_ADDRESS", "zhang.san@ahszf.gov.cn")),
+        ("服务器192.168.10.25宕机", ("IP_ADDRESS", "192.168.10.25")),
+        ("地址2001:db8::8a2e:370:7334可达", ("IP_ADDRESS", "2001:db8::8a2e:370:7334")),
+        (
+            "详见https://www.ah.gov.cn/zwgk/index.html。",
+            ("URL", "https://www.ah.gov.cn/zwgk/index.html"),
+        ),
+    ],
+)
+def test_identifier_next_to_chinese_is_found_exactly(
+    found: Found, text: str, expected: tuple[str, str]
+) -> None:
     assert expected in found(text)
 
 
@@ -62,13 +69,16 @@ def test_checksum_failures_are_not_reported(found: Found) -> None:
     assert not found("统一社会信用代码91350100M000100Y44")
 
 
-@pytest.mark.parametrize("text", [
-    "请拨打政务服务便民热线12345,报警110,急救120,客服95588,热线400-888-1234或800-820-8820。",
-    "根据皖政秘〔2023〕218号文件精神,2023年12月31日前拨付资金1234.56万元,同比增长15.6%。",
-    "皖发〔2022〕12号、财预〔2023〕1号,截至2024年6月,全省GDP达47050.6亿元。",
-    "安徽省合肥市、芜湖市、蚌埠市等16个地级市共同推进数字经济发展。",
-    "证书编号为2023000123号,合同金额人民币3200000元。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请拨打政务服务便民热线12345,报警110,急救120,客服95588,热线400-888-1234或800-820-8820。",
+        "根据皖政秘〔2023〕218号文件精神,2023年12月31日前拨付资金1234.56万元,同比增长15.6%。",
+        "皖发〔2022〕12号、财预〔2023〕1号,截至2024年6月,全省GDP达47050.6亿元。",
+        "安徽省合肥市、芜湖市、蚌埠市等16个地级市共同推进数字经济发展。",
+        "证书编号为2023000123号,合同金额人民币3200000元。",
+    ],
+)
 def test_government_boilerplate_is_left_alone(found: Found, text: str) -> None:
     assert [kind for kind in found(text) if kind[0] != "PERSON"] == []
 
@@ -93,11 +103,14 @@ def test_address_tail_after_divisions(found: Found) -> None:
     assert not [k for k in kinds if "合肥市" in k[1]]
 
 
-@pytest.mark.parametrize(("text", "tail"), [
-    ("现住黄山路583号28栋1单元1145室,", "黄山路583号28栋1单元1145室"),  # 黄山 is also a city
-    ("住址:安徽省合肥市蜀山区宁国路239号。", "宁国路239号"),          # 宁国 is also a city
-    ("家住望江东路703号", "望江东路703号"),                             # 望江 is also a county
-])
+@pytest.mark.parametrize(
+    ("text", "tail"),
+    [
+        ("现住黄山路583号28栋1单元1145室,", "黄山路583号28栋1单元1145室"),  # 黄山 is also a city
+        ("住址:安徽省合肥市蜀山区宁国路239号。", "宁国路239号"),  # 宁国 is also a city
+        ("家住望江东路703号", "望江东路703号"),  # 望江 is also a county
+    ],
+)
 def test_road_named_after_a_division_keeps_its_name(found: Found, text: str, tail: str) -> None:
     assert ("CN_ADDRESS", tail) in found(text)
 
@@ -112,11 +125,14 @@ def test_english_text_gets_presidio_pattern_recognizers(found: Found) -> None:
     assert ("EMAIL_ADDRESS", "john@example.com") in kinds
 
 
-@pytest.mark.parametrize(("text", "names"), [
-    ("并转达了维埃拉总统对他的问候。", ["维埃拉"]),
-    ("斯里兰卡总统对他表示感谢。", []),  # a country jieba knows
-    ("俄罗斯驻委内瑞拉大使馆消息", []),  # ... with its first character cut off
-    ("主持人:谢谢肖秘书长。", []),  # a common word, not a name
-])
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("并转达了维埃拉总统对他的问候。", ["维埃拉"]),
+        ("斯里兰卡总统对他表示感谢。", []),  # a country jieba knows
+        ("俄罗斯驻委内瑞拉大使馆消息", []),  # ... with its first character cut off
+        ("主持人:谢谢肖秘书长。", []),  # a common word, not a name
+    ],
+)
 def test_transliterated_name_before_a_title(text: str, names: list[str]) -> None:
     assert [text[s:e] for s, e in foreign_titled_spans(text)] == names

@@ -27,8 +27,10 @@ from deid.training.name_tagger import Extra, Holdout, load_records
 def _probs(inside: list[float], begins: list[bool] | None = None) -> np.ndarray:
     """O/B/I rows with the given name probability, B where ``begins`` says."""
     begins = begins or [False] * len(inside)
-    rows = [[1 - p, p * 0.9, p * 0.1] if b else [1 - p, p * 0.1, p * 0.9]
-            for p, b in zip(inside, begins, strict=True)]
+    rows = [
+        [1 - p, p * 0.9, p * 0.1] if b else [1 - p, p * 0.1, p * 0.9]
+        for p, b in zip(inside, begins, strict=True)
+    ]
     return np.array(rows, dtype=np.float32)
 
 
@@ -48,8 +50,10 @@ def _runs(probs: np.ndarray, threshold: float, grow: float | None = None) -> lis
 
 
 def test_runs_split_at_a_begin_and_grow_over_doubtful_neighbours() -> None:
-    probs = _probs([0.0, 0.9, 0.8, 0.03, 0.0, 0.9, 0.9, 0.0],
-                   [False, True, False, False, False, True, False, False])
+    probs = _probs(
+        [0.0, 0.9, 0.8, 0.03, 0.0, 0.9, 0.9, 0.0],
+        [False, True, False, False, False, True, False, False],
+    )
     assert _runs(probs, 0.5) == [(1, 3), (5, 7)]
     # 0.03 joins the first run as it grows (≥ 0.02)
     assert _runs(probs, 0.5, grow=0.02) == [(1, 4), (5, 7)]
@@ -62,8 +66,10 @@ def test_runs_split_at_a_begin_and_grow_over_doubtful_neighbours() -> None:
 def test_a_text_has_the_same_candidates_alone_and_in_a_batch() -> None:
     rng = np.random.default_rng(5)
     texts = ["局长王小明今天说", "", "李娜", "他说记者张伟报道了这件事"]
-    probs = _probs(rng.uniform(0, 1, sum(map(len, texts))).tolist(),
-                   (rng.uniform(0, 1, sum(map(len, texts))) < 0.3).tolist())
+    probs = _probs(
+        rng.uniform(0, 1, sum(map(len, texts))).tolist(),
+        (rng.uniform(0, 1, sum(map(len, texts))) < 0.3).tolist(),
+    )
     offsets = np.cumsum([0] + [len(t) for t in texts[:-1]]).tolist()
     batch = batch_candidates(texts, probs, offsets)
     for text, offset, found in zip(texts, offsets, batch, strict=True):
@@ -90,13 +96,13 @@ def test_every_candidate_has_as_many_features() -> None:
     assert len(one) == len(two)
     assert "span:白皮书" in one and "c+1:呼" in one and "c-1:" in one
     assert hashed(one, 18) == hashed(list(one), 18)  # stable: CRC-32, not Python's hash
-    assert all(0 <= row < 2 ** 18 for row in hashed(one, 18))
+    assert all(0 <= row < 2**18 for row in hashed(one, 18))
 
 
 def test_the_judge_keeps_what_its_weights_favour(tmp_path: Path) -> None:
     text = "局长王小明今天说"
     probs = _probs([0, 0, 0.9, 0.9, 0.9, 0, 0, 0], [False, False, True] + [False] * 5)
-    weights = np.zeros(2 ** 10, dtype=np.float32)
+    weights = np.zeros(2**10, dtype=np.float32)
     judge = SpanJudge(weights, 10, 0.5)
     output = _output(probs)
     assert [(s, e) for s, e, _ in judge.kept([text], output)[0]] == [(2, 5)]  # P = 0.5
@@ -120,8 +126,7 @@ def test_the_shipped_engine_judges_the_taggers_spans() -> None:
 
 def test_cross_validation_blocks_cover_every_sentence_once() -> None:
     total = 23
-    held = [[n for n in range(total) if Holdout(part=k, parts=5).holds(n, total)]
-            for k in range(5)]
+    held = [[n for n in range(total) if Holdout(part=k, parts=5).holds(n, total)] for k in range(5)]
     assert sorted(n for block in held for n in block) == list(range(total))
     assert all(block == list(range(block[0], block[-1] + 1)) for block in held)  # contiguous
     assert Holdout(part=1).tuning_set("peoples_daily_part") == "peoples_daily_part_held"
@@ -137,24 +142,31 @@ def test_missing_judge_fails_closed(tmp_path: Path) -> None:
 def test_the_platforms_own_annotation_trains_beside_the_research_sets(tmp_path: Path) -> None:
     export = tmp_path / "project-7.jsonl"
     lines = [
-        {"item_id": 1, "text": "经办人王小明签字。", "final": {"spans": [[3, 6, "人名"]]},
-         "answers": []},
+        {
+            "item_id": 1,
+            "text": "经办人王小明签字。",
+            "final": {"spans": [[3, 6, "人名"]]},
+            "answers": [],
+        },
         {"item_id": 2, "text": "尚无结论的条目。", "final": None, "answers": []},
         {"text": "联系人李娜。", "spans": [[3, 5, "人名"], [0, 2, "其他"]]},
     ]
-    export.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
-                      encoding="utf-8")
+    export.write_text(
+        "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8"
+    )
     records = list(read_annotations(export, frozenset({"人名"})))
     assert [(r.text, r.spans) for r in records] == [
         ("经办人王小明签字。", ((3, 6, "PER"),)),
-        ("联系人李娜。", ((3, 5, "PER"), (0, 2, "其他")))]
+        ("联系人李娜。", ((3, 5, "PER"), (0, 2, "其他"))),
+    ]
     assert {r.source for r in records} == {"wanbiao:project-7"}
     extra = Extra((export,), frozenset({"人名"}))
     training, _ = load_records(extra=extra)
     assert sum(r.source == "wanbiao:project-7" for r in training) == 2
     _, tuning = load_records(Holdout(part=0, parts=2, every_file=True), extra)
     assert [r.text for r in tuning["project-7_held"]] == ["经办人王小明签字。"]
-    export.write_text(json.dumps({"text": "李娜", "final": {"spans": [[0, 9, "人名"]]}}) + "\n",
-                      encoding="utf-8")
+    export.write_text(
+        json.dumps({"text": "李娜", "final": {"spans": [[0, 9, "人名"]]}}) + "\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="project-7.jsonl:1: span outside the text"):
         list(read_annotations(export))

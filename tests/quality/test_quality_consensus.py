@@ -177,8 +177,9 @@ def _contrary_pair() -> tuple[np.ndarray[Any, Any], dict[int, int]]:
     """Two workers on 6 items and 3 check items (6, 7, 8) of 3 classes: worker 0 answers
     the truth, worker 1 always a wrong class; the issue's k = 2 case."""
     truth = [0, 1, 2, 0, 1, 2, 0, 1, 2]
-    rows = [(i, 0, t) for i, t in enumerate(truth)] + [(i, 1, (t + 1) % 3)
-                                                       for i, t in enumerate(truth)]
+    rows = [(i, 0, t) for i, t in enumerate(truth)] + [
+        (i, 1, (t + 1) % 3) for i, t in enumerate(truth)
+    ]
     return np.array(rows), {6: 0, 7: 1, 8: 2}
 
 

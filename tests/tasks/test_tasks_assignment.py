@@ -14,12 +14,15 @@ def serve(ratio: float, count: int) -> list[bool]:
     return served
 
 
-@pytest.mark.parametrize(("ratio", "gold_positions"), [
-    (0.2, [0, 5, 10, 15]),
-    (0.5, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18]),
-    (0.25, [0, 4, 8, 12, 16]),
-    (0.0, []),
-])
+@pytest.mark.parametrize(
+    ("ratio", "gold_positions"),
+    [
+        (0.2, [0, 5, 10, 15]),
+        (0.5, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18]),
+        (0.25, [0, 4, 8, 12, 16]),
+        (0.0, []),
+    ],
+)
 def test_gold_is_served_first_then_evenly(ratio: float, gold_positions: list[int]) -> None:
     served = serve(ratio, 20)
     assert [i for i, gold in enumerate(served) if gold] == gold_positions
@@ -45,19 +48,33 @@ def test_decision_depends_only_on_the_counts() -> None:
     assert should_serve_gold(3, 0, 0.2) is True  # behind on gold (none yet): catch up now
 
 
-@pytest.mark.parametrize(("total", "gold", "ratio"), [
-    (-1, 0, 0.1), (3, 4, 0.1), (3, -1, 0.1), (3, 1, 1.5), (3, 1, -0.1),
-])
-def test_should_serve_gold_refuses_impossible_counts(total: int, gold: int,
-                                                     ratio: float) -> None:
+@pytest.mark.parametrize(
+    ("total", "gold", "ratio"),
+    [
+        (-1, 0, 0.1),
+        (3, 4, 0.1),
+        (3, -1, 0.1),
+        (3, 1, 1.5),
+        (3, 1, -0.1),
+    ],
+)
+def test_should_serve_gold_refuses_impossible_counts(total: int, gold: int, ratio: float) -> None:
     with pytest.raises(ValueError):
         should_serve_gold(total, gold, ratio)
 
 
-@pytest.mark.parametrize(("done", "cap", "reached"), [
-    (0, None, False), (10_000, None, False), (0, 1, False), (1, 1, True),
-    (49, 50, False), (50, 50, True), (51, 50, True),
-])
+@pytest.mark.parametrize(
+    ("done", "cap", "reached"),
+    [
+        (0, None, False),
+        (10_000, None, False),
+        (0, 1, False),
+        (1, 1, True),
+        (49, 50, False),
+        (50, 50, True),
+        (51, 50, True),
+    ],
+)
 def test_daily_cap(done: int, cap: int | None, reached: bool) -> None:
     assert daily_cap_reached(done, cap) is reached
 
@@ -87,17 +104,27 @@ def test_full_tasks_have_no_claim_order(slots: int, overlap: int) -> None:
         claim_order_key(slots, overlap, 1)
 
 
-@pytest.mark.parametrize(("required", "held", "qualifies"), [
-    ([], [], True), ([], ["医疗"], True), (["医疗"], [], False), (["医疗"], ["法律"], False),
-    (["医疗", "法律"], ["法律"], True), (["医疗"], ["医疗", "教育"], True),
-])
-def test_expert_qualifies_with_any_required_domain(required: list[str], held: list[str],
-                                                   qualifies: bool) -> None:
+@pytest.mark.parametrize(
+    ("required", "held", "qualifies"),
+    [
+        ([], [], True),
+        ([], ["医疗"], True),
+        (["医疗"], [], False),
+        (["医疗"], ["法律"], False),
+        (["医疗", "法律"], ["法律"], True),
+        (["医疗"], ["医疗", "教育"], True),
+    ],
+)
+def test_expert_qualifies_with_any_required_domain(
+    required: list[str], held: list[str], qualifies: bool
+) -> None:
     assert expert_qualifies(required, held) is qualifies
 
 
-@pytest.mark.parametrize(("answered", "size", "qualifying"), [
-    (0, 0, False), (0, 5, True), (4, 5, True), (5, 5, False), (9, 5, False)])
+@pytest.mark.parametrize(
+    ("answered", "size", "qualifying"),
+    [(0, 0, False), (0, 5, True), (4, 5, True), (5, 5, False), (9, 5, False)],
+)
 def test_in_qualification(answered: int, size: int, qualifying: bool) -> None:
     from tasks import in_qualification
 

@@ -20,15 +20,21 @@ def check(boxes: object, size: tuple[int, int] | None = SIZE) -> list[Any]:
 
 def test_boxes_come_back_in_reading_order() -> None:
     boxes = [[300, 200, 40, 20, "车牌"], [10, 5, 30, 30, "人脸"], (400, 5, 30.5, 30, "人脸")]
-    assert check(boxes) == [[10, 5, 30, 30, "人脸"], [400, 5, 30.5, 30, "人脸"],
-                            [300, 200, 40, 20, "车牌"]]
+    assert check(boxes) == [
+        [10, 5, 30, 30, "人脸"],
+        [400, 5, 30.5, 30, "人脸"],
+        [300, 200, 40, 20, "车牌"],
+    ]
 
 
-@pytest.mark.parametrize("box", [
-    [0, 0, 640, 480, "车牌"],
-    [639.5, 479.5, 0.5, 0.5, "人脸"],
-    [600, 400, 40.0000000001, 80, "车牌"],  # float rounding from a scaled drawing
-])
+@pytest.mark.parametrize(
+    "box",
+    [
+        [0, 0, 640, 480, "车牌"],
+        [639.5, 479.5, 0.5, 0.5, "人脸"],
+        [600, 400, 40.0000000001, 80, "车牌"],  # float rounding from a scaled drawing
+    ],
+)
 def test_boxes_touching_the_image_edges_are_inside(box: list[Any]) -> None:
     assert check([box]) == [box]
 
@@ -37,22 +43,25 @@ def test_no_box_is_a_valid_answer() -> None:
     assert check([]) == []
 
 
-@pytest.mark.parametrize(("box", "code", "params"), [
-    ([0, 0, 641, 480, "车牌"], "box_outside", {"number": 1, "width": 640, "height": 480}),
-    ([600, 0, 41, 10, "车牌"], "box_outside", {"number": 1, "width": 640, "height": 480}),
-    ([0, 470, 10, 10.5, "车牌"], "box_outside", {"number": 1, "width": 640, "height": 480}),
-    ([-1, 0, 10, 10, "车牌"], "box_negative", {"number": 1}),
-    ([0, -0.5, 10, 10, "车牌"], "box_negative", {"number": 1}),
-    ([0, 0, 0, 10, "车牌"], "box_size", {"number": 1}),
-    ([0, 0, 10, -3, "车牌"], "box_size", {"number": 1}),
-    ([0, 0, 10, "10", "车牌"], "box_shape", {"number": 1}),
-    ([0, 0, True, 10, "车牌"], "box_shape", {"number": 1}),
-    ([0, 0, float("nan"), 10, "车牌"], "box_shape", {"number": 1}),
-    ([0, 0, float("inf"), 10, "车牌"], "box_shape", {"number": 1}),
-    ([0, 0, 10, 10], "box_shape", {"number": 1}),
-    ({"x": 0}, "box_shape", {"number": 1}),
-    ([0, 0, 10, 10, "车辆"], "unknown_label", {"label": "车辆"}),
-])
+@pytest.mark.parametrize(
+    ("box", "code", "params"),
+    [
+        ([0, 0, 641, 480, "车牌"], "box_outside", {"number": 1, "width": 640, "height": 480}),
+        ([600, 0, 41, 10, "车牌"], "box_outside", {"number": 1, "width": 640, "height": 480}),
+        ([0, 470, 10, 10.5, "车牌"], "box_outside", {"number": 1, "width": 640, "height": 480}),
+        ([-1, 0, 10, 10, "车牌"], "box_negative", {"number": 1}),
+        ([0, -0.5, 10, 10, "车牌"], "box_negative", {"number": 1}),
+        ([0, 0, 0, 10, "车牌"], "box_size", {"number": 1}),
+        ([0, 0, 10, -3, "车牌"], "box_size", {"number": 1}),
+        ([0, 0, 10, "10", "车牌"], "box_shape", {"number": 1}),
+        ([0, 0, True, 10, "车牌"], "box_shape", {"number": 1}),
+        ([0, 0, float("nan"), 10, "车牌"], "box_shape", {"number": 1}),
+        ([0, 0, float("inf"), 10, "车牌"], "box_shape", {"number": 1}),
+        ([0, 0, 10, 10], "box_shape", {"number": 1}),
+        ({"x": 0}, "box_shape", {"number": 1}),
+        ([0, 0, 10, 10, "车辆"], "unknown_label", {"label": "车辆"}),
+    ],
+)
 def test_bad_boxes(box: object, code: str, params: dict[str, Any]) -> None:
     with pytest.raises(InvalidAnswer) as caught:
         check([[1, 1, 1, 1, "人脸"], box])
@@ -77,9 +86,15 @@ def test_same_place_with_another_label_is_no_duplicate() -> None:
     assert len(check([[1, 2, 3, 4, "车牌"], [1, 2, 3, 4, "人脸"]])) == 2
 
 
-@pytest.mark.parametrize("result", [
-    [[0, 0, 1, 1, "车牌"]], {"boxes": {}}, {"boxes": [], "image": "a.png"}, {},
-])
+@pytest.mark.parametrize(
+    "result",
+    [
+        [[0, 0, 1, 1, "车牌"]],
+        {"boxes": {}},
+        {"boxes": [], "image": "a.png"},
+        {},
+    ],
+)
 def test_answer_shape(result: object) -> None:
     with pytest.raises(InvalidAnswer) as caught:
         BBOX.validate_result(result, CONFIG, image_size=SIZE)

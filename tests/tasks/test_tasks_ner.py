@@ -12,7 +12,8 @@ NER = task_type("ner")
 TEXT = "张三在合肥市政务中心办理业务"
 CONFIG = NER.validate_config(ProjectConfig(("人名", "地名", "机构"), 2))
 OVERLAPPING = NER.validate_config(
-    ProjectConfig(("人名", "地名", "机构"), 2, {"allow_overlap": True}))
+    ProjectConfig(("人名", "地名", "机构"), 2, {"allow_overlap": True})
+)
 
 
 def check(spans: object, config: ProjectConfig = CONFIG, text: str = TEXT) -> list[Any]:
@@ -47,19 +48,35 @@ def test_emoji_and_astral_characters_count_as_one_offset() -> None:
     assert caught.value.params == {"number": 1, "length": 3}
 
 
-@pytest.mark.parametrize(("spans", "code", "params"), [
-    ([[0, 2, "人名"], [1, 3, "地名"]], "overlapping_spans",
-     {"start": 0, "end": 2, "other_start": 1, "other_end": 3}),
-    ([[3, 10, "机构"], [3, 6, "地名"]], "overlapping_spans",
-     {"start": 3, "end": 6, "other_start": 3, "other_end": 10}),
-    # A long span holding several: reported against the first span it overlaps.
-    ([[0, 14, "机构"], [3, 5, "地名"], [8, 10, "机构"]], "overlapping_spans",
-     {"start": 0, "end": 14, "other_start": 3, "other_end": 5}),
-    ([[0, 2, "人名"], [0, 2, "地名"]], "overlapping_spans",
-     {"start": 0, "end": 2, "other_start": 0, "other_end": 2}),
-])
-def test_overlapping_spans_refused_by_default(spans: list[Any], code: str,
-                                              params: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("spans", "code", "params"),
+    [
+        (
+            [[0, 2, "人名"], [1, 3, "地名"]],
+            "overlapping_spans",
+            {"start": 0, "end": 2, "other_start": 1, "other_end": 3},
+        ),
+        (
+            [[3, 10, "机构"], [3, 6, "地名"]],
+            "overlapping_spans",
+            {"start": 3, "end": 6, "other_start": 3, "other_end": 10},
+        ),
+        # A long span holding several: reported against the first span it overlaps.
+        (
+            [[0, 14, "机构"], [3, 5, "地名"], [8, 10, "机构"]],
+            "overlapping_spans",
+            {"start": 0, "end": 14, "other_start": 3, "other_end": 5},
+        ),
+        (
+            [[0, 2, "人名"], [0, 2, "地名"]],
+            "overlapping_spans",
+            {"start": 0, "end": 2, "other_start": 0, "other_end": 2},
+        ),
+    ],
+)
+def test_overlapping_spans_refused_by_default(
+    spans: list[Any], code: str, params: dict[str, Any]
+) -> None:
     with pytest.raises(InvalidAnswer) as caught:
         check(spans)
     assert (caught.value.code, caught.value.params) == (code, params)
@@ -79,23 +96,28 @@ def test_duplicate_spans_refused_even_with_overlap_allowed(config: ProjectConfig
     with pytest.raises(InvalidAnswer) as caught:
         check([[0, 2, "人名"], [3, 5, "地名"], [0, 2, "人名"]], config)
     assert (caught.value.code, caught.value.params) == (
-        "duplicate_span", {"start": 0, "end": 2, "label": "人名"})
+        "duplicate_span",
+        {"start": 0, "end": 2, "label": "人名"},
+    )
 
 
-@pytest.mark.parametrize(("span", "code", "params"), [
-    ([-1, 2, "人名"], "span_bounds", {"number": 1, "length": 14}),
-    ([2, 2, "人名"], "span_bounds", {"number": 1, "length": 14}),
-    ([3, 2, "人名"], "span_bounds", {"number": 1, "length": 14}),
-    ([13, 15, "人名"], "span_bounds", {"number": 1, "length": 14}),
-    ([0, 2], "span_shape", {"number": 1}),
-    ([0, 2, "人名", 1.0], "span_shape", {"number": 1}),
-    ([0.0, 2, "人名"], "span_shape", {"number": 1}),
-    ([False, True, "人名"], "span_shape", {"number": 1}),
-    (["0", "2", "人名"], "span_shape", {"number": 1}),
-    ({"start": 0}, "span_shape", {"number": 1}),
-    ([0, 2, "公司"], "unknown_label", {"label": "公司"}),
-    ([0, 2, None], "unknown_label", {"label": "None"}),
-])
+@pytest.mark.parametrize(
+    ("span", "code", "params"),
+    [
+        ([-1, 2, "人名"], "span_bounds", {"number": 1, "length": 14}),
+        ([2, 2, "人名"], "span_bounds", {"number": 1, "length": 14}),
+        ([3, 2, "人名"], "span_bounds", {"number": 1, "length": 14}),
+        ([13, 15, "人名"], "span_bounds", {"number": 1, "length": 14}),
+        ([0, 2], "span_shape", {"number": 1}),
+        ([0, 2, "人名", 1.0], "span_shape", {"number": 1}),
+        ([0.0, 2, "人名"], "span_shape", {"number": 1}),
+        ([False, True, "人名"], "span_shape", {"number": 1}),
+        (["0", "2", "人名"], "span_shape", {"number": 1}),
+        ({"start": 0}, "span_shape", {"number": 1}),
+        ([0, 2, "公司"], "unknown_label", {"label": "公司"}),
+        ([0, 2, None], "unknown_label", {"label": "None"}),
+    ],
+)
 def test_bad_spans(span: object, code: str, params: dict[str, Any]) -> None:
     with pytest.raises(InvalidAnswer) as caught:
         check([span])
@@ -108,9 +130,15 @@ def test_bad_span_is_numbered_from_one_in_the_answer_order() -> None:
     assert caught.value.params == {"number": 3, "length": 14}
 
 
-@pytest.mark.parametrize("result", [
-    [[0, 2, "人名"]], {"spans": "0-2"}, {"spans": [], "text": TEXT}, {"entities": []},
-])
+@pytest.mark.parametrize(
+    "result",
+    [
+        [[0, 2, "人名"]],
+        {"spans": "0-2"},
+        {"spans": [], "text": TEXT},
+        {"entities": []},
+    ],
+)
 def test_answer_shape(result: object) -> None:
     with pytest.raises(InvalidAnswer) as caught:
         NER.validate_result(result, CONFIG, item_text=TEXT)
@@ -131,10 +159,15 @@ def test_item_text_is_required() -> None:
         NER.validate_result({"spans": []}, CONFIG)
 
 
-@pytest.mark.parametrize(("labels", "accepted"), [
-    (("人名",), True), ((), False), (tuple(f"类{i}" for i in range(50)), True),
-    (tuple(f"类{i}" for i in range(51)), False),
-])
+@pytest.mark.parametrize(
+    ("labels", "accepted"),
+    [
+        (("人名",), True),
+        ((), False),
+        (tuple(f"类{i}" for i in range(50)), True),
+        (tuple(f"类{i}" for i in range(51)), False),
+    ],
+)
 def test_ner_needs_one_to_fifty_labels(labels: tuple[str, ...], accepted: bool) -> None:
     if accepted:
         assert NER.validate_config(ProjectConfig(labels, 1)).labels == labels

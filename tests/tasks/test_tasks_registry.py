@@ -25,8 +25,16 @@ def test_unknown_type() -> None:
 
 
 def test_names_the_web_layer_imports() -> None:
-    for name in ("task_type", "ProjectConfig", "InvalidAnswer", "InvalidConfig",
-                 "TaskRuleError", "TaskType", "lease_expiry", "lease_is_live"):
+    for name in (
+        "task_type",
+        "ProjectConfig",
+        "InvalidAnswer",
+        "InvalidConfig",
+        "TaskRuleError",
+        "TaskType",
+        "lease_expiry",
+        "lease_is_live",
+    ):
         assert name in tasks.__all__
         assert hasattr(tasks, name)
 
@@ -34,8 +42,11 @@ def test_names_the_web_layer_imports() -> None:
 def test_errors_share_a_base_with_code_and_params() -> None:
     error = InvalidAnswer("unknown_label", label="好")
     assert isinstance(error, TaskRuleError) and isinstance(error, ValueError)
-    assert (error.code, error.params, str(error)) == ("unknown_label", {"label": "好"},
-                                                      "unknown_label")
+    assert (error.code, error.params, str(error)) == (
+        "unknown_label",
+        {"label": "好"},
+        "unknown_label",
+    )
 
 
 @pytest.mark.parametrize("name", sorted(TASK_TYPES))

@@ -26,7 +26,9 @@ def test_every_pair(status: str, event: str) -> None:
     with pytest.raises(InvalidTransition) as caught:
         next_status(status, event)
     assert (caught.value.code, caught.value.params) == (
-        "invalid_transition", {"status": status, "event": event})
+        "invalid_transition",
+        {"status": status, "event": event},
+    )
 
 
 def test_enums_and_strings_are_interchangeable() -> None:
@@ -44,17 +46,24 @@ def test_an_expired_lease_cannot_be_submitted_until_reclaimed() -> None:
     assert next_status(next_status(status, "reclaim"), "submit") == "submitted"
 
 
-@pytest.mark.parametrize(("status", "event"), [("done", "submit"), ("leased", "finish"),
-                                               ("Leased", "submit")])
+@pytest.mark.parametrize(
+    ("status", "event"), [("done", "submit"), ("leased", "finish"), ("Leased", "submit")]
+)
 def test_unknown_names_are_invalid_transitions(status: str, event: str) -> None:
     with pytest.raises(InvalidTransition) as caught:
         next_status(status, event)
     assert caught.value.params == {"status": status, "event": event}
 
 
-@pytest.mark.parametrize(("status", "holds"), [
-    ("leased", True), ("submitted", True), ("expired", False), ("skipped", False),
-])
+@pytest.mark.parametrize(
+    ("status", "holds"),
+    [
+        ("leased", True),
+        ("submitted", True),
+        ("expired", False),
+        ("skipped", False),
+    ],
+)
 def test_which_statuses_hold_a_slot(status: str, holds: bool) -> None:
     assert holds_slot(status) is holds
 

@@ -26,16 +26,18 @@ def test_wrong_password_and_rate_limit(app: Any, world: World) -> None:
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
 def test_login_ignores_foreign_next(app: Any, world: World, target: str) -> None:
     email = world.user("expert")
-    response = app.test_client().post(f"/login?next={target}",
-                                      data={"email": email, "password": PASSWORD})
+    response = app.test_client().post(
+        f"/login?next={target}", data={"email": email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 
 def test_login_follows_local_next(app: Any, world: World) -> None:
     email = world.user("expert")
-    response = app.test_client().post("/login?next=/account/password",
-                                      data={"email": email, "password": PASSWORD})
+    response = app.test_client().post(
+        "/login?next=/account/password", data={"email": email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/account/password"
 
 
@@ -60,8 +62,9 @@ def test_post_without_csrf_token_is_400(tmp_path: Any, s3_server: Any) -> None:
     page = client.get("/login")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
     assert token is not None
-    ok = client.post("/login", data={"email": email, "password": PASSWORD,
-                                     "csrf_token": token.group(1)})
+    ok = client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}
+    )
     assert ok.status_code == 302
     api = client.post("/api/v1/projects/1/claim")
     assert api.status_code == 400 and api.json["error"]["code"] == "csrf"
@@ -69,8 +72,14 @@ def test_post_without_csrf_token_is_400(tmp_path: Any, s3_server: Any) -> None:
 
 def test_expert_registration_and_its_errors(app: Any) -> None:
     client = app.test_client()
-    good = {"name": "李医生", "email": "li@hospital.cn", "mobile": "13912345678",
-            "domains": ["医疗"], "password": "a-long-password", "confirm": "a-long-password"}
+    good = {
+        "name": "李医生",
+        "email": "li@hospital.cn",
+        "mobile": "13912345678",
+        "domains": ["医疗"],
+        "password": "a-long-password",
+        "confirm": "a-long-password",
+    }
     bad_mobile = client.post("/register", data=dict(good, mobile="12345"))
     assert bad_mobile.status_code == 422 and "手机" in bad_mobile.text
     assert client.post("/register", data=good).status_code == 302
@@ -89,8 +98,9 @@ def test_security_headers_and_escaping(app: Any, world: World) -> None:
     assert page.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("path", ["/static/../app/config.py", "/static/%2e%2e/wsgi.py",
-                                  "/static/..%2fwsgi.py"])
+@pytest.mark.parametrize(
+    "path", ["/static/../app/config.py", "/static/%2e%2e/wsgi.py", "/static/..%2fwsgi.py"]
+)
 def test_static_traversal_is_404(app: Any, path: str) -> None:
     assert app.test_client().get(path).status_code == 404
 

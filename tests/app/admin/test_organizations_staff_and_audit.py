@@ -14,11 +14,13 @@ def test_admin_creates_organization_with_checked_credit_code(app: Any, world: Wo
     login(client, world.user("admin"))
     code = valid_uscc(424242)
     broken = code[:-1] + ("0" if code[-1] != "0" else "1")
-    refused = client.post("/admin/organizations",
-                          data={"name": "坏码公司", "uscc": broken, "city": "合肥"})
+    refused = client.post(
+        "/admin/organizations", data={"name": "坏码公司", "uscc": broken, "city": "合肥"}
+    )
     assert refused.status_code == 422 and "统一社会信用代码" in refused.text
-    created = client.post("/admin/organizations",
-                          data={"name": "好码公司", "uscc": code, "city": "宿州"})
+    created = client.post(
+        "/admin/organizations", data={"name": "好码公司", "uscc": code, "city": "宿州"}
+    )
     assert created.status_code == 302
     listing = client.get("/admin/organizations").text
     assert "好码公司" in listing and "坏码公司" not in listing
@@ -28,8 +30,9 @@ def test_admin_adds_vendor_staff_who_can_log_in(app: Any, world: World) -> None:
     org = world.org("新公司")
     client = app.test_client()
     login(client, world.user("admin"))
-    page = client.post("/admin/users", data={"name": "王五", "email": "wang@new.cn",
-                                             "organization_id": org})
+    page = client.post(
+        "/admin/users", data={"name": "王五", "email": "wang@new.cn", "organization_id": org}
+    )
     password = re.search(r"<code>([^<]+)</code>", page.text)
     assert page.status_code == 200 and password is not None
     staff = app.test_client()

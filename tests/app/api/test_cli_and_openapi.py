@@ -9,16 +9,30 @@ from tests.app.builders import valid_uscc
 
 def test_cli_creates_org_user_and_working_token(app: Any) -> None:
     runner = app.test_cli_runner()
-    org = runner.invoke(args=["orgs", "create", "--name", "蚌埠数据", "--uscc", valid_uscc(77),
-                              "--city", "蚌埠市"])
+    org = runner.invoke(
+        args=["orgs", "create", "--name", "蚌埠数据", "--uscc", valid_uscc(77), "--city", "蚌埠市"]
+    )
     assert org.exit_code == 0, org.output
     org_id = org.output.strip()
-    user = runner.invoke(args=["users", "create", "--email", "v@bengbu.cn", "--password",
-                               "long-enough-pw", "--role", "vendor", "--org", org_id])
+    user = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "v@bengbu.cn",
+            "--password",
+            "long-enough-pw",
+            "--role",
+            "vendor",
+            "--org",
+            org_id,
+        ]
+    )
     assert user.exit_code == 0, user.output
     token = runner.invoke(args=["users", "token", "v@bengbu.cn"]).output.strip()
-    response = app.test_client().get("/api/v1/corpora/1",
-                                     headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().get(
+        "/api/v1/corpora/1", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 404  # authenticated, and no such corpus
 
 
@@ -26,19 +40,27 @@ def test_cli_refuses_bad_input(app: Any) -> None:
     runner = app.test_cli_runner()
     bad = runner.invoke(args=["orgs", "create", "--name", "x", "--uscc", "123", "--city", "合肥"])
     assert bad.exit_code != 0 and "统一社会信用代码" in bad.output
-    city = runner.invoke(args=["orgs", "create", "--name", "x", "--uscc", valid_uscc(78),
-                               "--city", "南京"])
+    city = runner.invoke(
+        args=["orgs", "create", "--name", "x", "--uscc", valid_uscc(78), "--city", "南京"]
+    )
     assert city.exit_code != 0
-    weak = runner.invoke(args=["users", "create", "--email", "a@b.cn", "--password", "short",
-                               "--role", "auditor"])
+    weak = runner.invoke(
+        args=["users", "create", "--email", "a@b.cn", "--password", "short", "--role", "auditor"]
+    )
     assert weak.exit_code != 0
 
 
 def test_openapi_document_lists_the_contract(app: Any) -> None:
     doc = app.test_client().get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")
-    for path in ("/corpora", "/corpora/{corpus_id}", "/projects", "/projects/{project_id}/claim",
-                 "/tasks/{task_id}/annotations", "/projects/{project_id}/quality"):
+    for path in (
+        "/corpora",
+        "/corpora/{corpus_id}",
+        "/projects",
+        "/projects/{project_id}/claim",
+        "/tasks/{task_id}/annotations",
+        "/projects/{project_id}/quality",
+    ):
         assert path in doc["paths"]
 
 

@@ -54,12 +54,17 @@ def test_jsonl_with_bad_lines_imports_nothing_and_names_lines(app: Any, world: W
     corpus = vendor.get(f"/api/v1/corpora/{created.json['id']}").json
     assert corpus["status"] == "failed" and corpus["item_count"] == 0
     assert [(e["line"], e["code"]) for e in corpus["errors"]] == [
-        (2, "missing_text"), (3, "invalid_json"), (4, "not_object"), (5, "empty_text")]
+        (2, "missing_text"),
+        (3, "invalid_json"),
+        (4, "not_object"),
+        (5, "empty_text"),
+    ]
     assert all(e["message"] for e in corpus["errors"])
 
 
-def test_bad_line_after_many_batches_leaves_no_item(app: Any, world: World,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_line_after_many_batches_leaves_no_item(
+    app: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Ingestion inserts as it parses; a late error must still leave the corpus empty."""
     from sqlalchemy import func, select
 
@@ -69,8 +74,7 @@ def test_bad_line_after_many_batches_leaves_no_item(app: Any, world: World,
 
     monkeypatch.setattr(ingestion, "BATCH", 1000)  # four batches are in before the error
     vendor = world.vendor_api()
-    good = "".join(json.dumps({"text": f"第{i}条"}, ensure_ascii=False) + "\n"
-                   for i in range(4500))
+    good = "".join(json.dumps({"text": f"第{i}条"}, ensure_ascii=False) + "\n" for i in range(4500))
     created = vendor.upload((good + "not json\n" + good).encode(), "late-error.jsonl")
     corpus = vendor.get(f"/api/v1/corpora/{created.json['id']}").json
     assert corpus["status"] == "failed" and corpus["item_count"] == 0
@@ -87,15 +91,19 @@ def test_deeply_nested_jsonl_line_is_a_line_error(world: World) -> None:
     assert corpus["errors"][0]["code"] in {"too_deep", "not_object"}
 
 
-@pytest.mark.parametrize(("content", "filename", "needle"), [
-    (b"", "empty.txt", "空"),
-    (b"\x80\xff" * 10, "garbled.txt", "GB18030"),  # GBK text is read: see corpora/
-    (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100, "setup.txt", "二进制"),
-    (b"\x89PNG\r\n\x1a\n" + b"0" * 100, "pic.txt", "二进制"),
-    (b"plain text", "notes.docx", ".txt"),
-])
-def test_bad_files_are_refused_with_a_chinese_message(app: Any, world: World, content: bytes,
-                                                      filename: str, needle: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "filename", "needle"),
+    [
+        (b"", "empty.txt", "空"),
+        (b"\x80\xff" * 10, "garbled.txt", "GB18030"),  # GBK text is read: see corpora/
+        (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100, "setup.txt", "二进制"),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 100, "pic.txt", "二进制"),
+        (b"plain text", "notes.docx", ".txt"),
+    ],
+)
+def test_bad_files_are_refused_with_a_chinese_message(
+    app: Any, world: World, content: bytes, filename: str, needle: str
+) -> None:
     vendor = world.vendor_api()
     before = stored_objects(app)
     response = vendor.upload(content, filename)
@@ -143,7 +151,8 @@ def test_filename_is_never_a_storage_path(app: Any, world: World) -> None:
 
 
 def test_ingestion_batches_and_duplicates_on_both_databases(
-        any_db_app: Any, any_db_world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    any_db_app: Any, any_db_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SQLite inserts with executemany, PostgreSQL with COPY through a staging table: both
     keep the file's order, drop duplicates across batches and leave nothing of a failed file."""
     from sqlalchemy import func, select
@@ -160,13 +169,15 @@ def test_ingestion_batches_and_duplicates_on_both_databases(
     corpus = vendor.get(f"/api/v1/corpora/{created.json['id']}").json
     assert (corpus["status"], corpus["item_count"], corpus["duplicate_count"]) == ("ready", 7, 3)
     with any_db_app.app_context():
-        stored = list(db.session.scalars(select(Item.text).where(
-            Item.corpus_id == corpus["id"]).order_by(Item.seq)))
+        stored = list(
+            db.session.scalars(
+                select(Item.text).where(Item.corpus_id == corpus["id"]).order_by(Item.seq)
+            )
+        )
     assert stored == [f"条目{i}" for i in range(7)]
 
     failed = vendor.upload((good + "{broken\n").encode(), "late.jsonl")
     corpus = vendor.get(f"/api/v1/corpora/{failed.json['id']}").json
     assert corpus["status"] == "failed"
     with any_db_app.app_context():
-        assert db.session.scalar(select(func.count()).where(
-            Item.corpus_id == corpus["id"])) == 0
+        assert db.session.scalar(select(func.count()).where(Item.corpus_id == corpus["id"])) == 0

@@ -47,8 +47,7 @@ def test_export_from_the_project_page(app: Any, world: World) -> None:
     assert page.status_code == 200 and 'id="export-download"' in page.text
 
 
-def test_download_is_served_by_the_app_on_the_address_the_user_used(app: Any,
-                                                                    world: World) -> None:
+def test_download_is_served_by_the_app_on_the_address_the_user_used(app: Any, world: World) -> None:
     """Issue 13: a presigned link named the internal S3 server (127.0.0.1:<port>)."""
     from urllib.parse import urlsplit
 

@@ -9,8 +9,12 @@ from tests.app.builders import World, login
 
 def test_each_role_lands_on_its_own_page(app: Any, world: World) -> None:
     org = world.org()
-    expected = {"expert": "open-projects", "vendor": "corpora", "auditor": "all-projects",
-                "admin": "organizations"}
+    expected = {
+        "expert": "open-projects",
+        "vendor": "corpora",
+        "auditor": "all-projects",
+        "admin": "organizations",
+    }
     for role, marker in expected.items():
         client = app.test_client()
         email = world.user(role, org if role == "vendor" else None)

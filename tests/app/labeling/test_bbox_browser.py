@@ -44,16 +44,25 @@ def street(width: int = WIDTH, height: int = HEIGHT) -> bytes:
 def bbox_project(world: World, data: bytes, filename: str) -> int:
     vendor = world.vendor_api()
     corpus = ready_image_corpus(vendor, data, filename)
-    response = vendor.post("/api/v1/projects", {
-        "name": "街景目标框", "corpus_id": corpus, "type": "bbox", "labels": LABELS,
-        "overlap": 1, "instructions": "框出每一辆车和每一个行人。"})
+    response = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "街景目标框",
+            "corpus_id": corpus,
+            "type": "bbox",
+            "labels": LABELS,
+            "overlap": 1,
+            "instructions": "框出每一辆车和每一个行人。",
+        },
+    )
     assert response.status_code == 201, response.json
     project_id: int = response.json["id"]
     return project_id
 
 
-def open_bbox_workbench(browser: Any, base_url: str, world: World, project: int,
-                        console_errors: list[str] | None = None) -> Any:
+def open_bbox_workbench(
+    browser: Any, base_url: str, world: World, project: int, console_errors: list[str] | None = None
+) -> Any:
     """The expert's workbench with its first image loaded; console errors (a refused
     style or script under the CSP, say) go to ``console_errors``."""
     from playwright.sync_api import expect
@@ -80,25 +89,36 @@ def touch_drag(page: Any, start: tuple[float, float], end: tuple[float, float]) 
     """The same with a finger, through Chromium's DevTools protocol."""
     corner = page.locator("#bbox-overlay").bounding_box()
     cdp = page.context.new_cdp_session(page)
-    steps = [start, *[(start[0] + (end[0] - start[0]) * i / 6,
-                       start[1] + (end[1] - start[1]) * i / 6) for i in range(1, 7)]]
+    steps = [
+        start,
+        *[
+            (start[0] + (end[0] - start[0]) * i / 6, start[1] + (end[1] - start[1]) * i / 6)
+            for i in range(1, 7)
+        ],
+    ]
     for kind, (x, y) in [("touchStart", steps[0])] + [("touchMove", p) for p in steps[1:]]:
-        cdp.send("Input.dispatchTouchEvent", {
-            "type": kind, "touchPoints": [{"x": corner["x"] + x, "y": corner["y"] + y}]})
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": kind, "touchPoints": [{"x": corner["x"] + x, "y": corner["y"] + y}]},
+        )
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
 def screen_boxes(page: Any) -> list[tuple[str, list[int]]]:
     """(label, [x, y, w, h]) of each box in the list under the image."""
     rows = page.eval_on_selector_all(
-        "#bbox-overlay .bbox-box:not(.bbox-draft)", "boxes => boxes.map(b => b.dataset.label)")
+        "#bbox-overlay .bbox-box:not(.bbox-draft)", "boxes => boxes.map(b => b.dataset.label)"
+    )
     texts = page.locator("#bbox-list .bbox-item").all_inner_texts()
-    return [(label, [int(n) for n in re.findall(r"\d+", text)][-4:])
-            for label, text in zip(rows, texts, strict=True)]
+    return [
+        (label, [int(n) for n in re.findall(r"\d+", text)][-4:])
+        for label, text in zip(rows, texts, strict=True)
+    ]
 
 
 def test_a_drawn_box_is_stored_in_original_pixels_with_its_label(
-        live_app: Any, world: World, browser: Any, base_url: str) -> None:
+    live_app: Any, world: World, browser: Any, base_url: str
+) -> None:
     from playwright.sync_api import expect
 
     project = bbox_project(world, street(), "street.png")
@@ -127,7 +147,8 @@ def test_a_drawn_box_is_stored_in_original_pixels_with_its_label(
     expect(page.locator("#submit-button")).to_be_enabled()
     assert screen_boxes(page) == [("行人", nudged)]
     expect(page.locator(".label-button[data-label='行人']")).to_have_attribute(
-        "aria-pressed", "true")  # the label for the next box is kept too
+        "aria-pressed", "true"
+    )  # the label for the next box is kept too
     press(page, "?")
     expect(page.locator("#wb-shortcuts")).to_be_visible()
     assert page.locator("#wb-shortcuts dt").count() >= 10  # this workbench's keys come first
@@ -148,8 +169,9 @@ def archive(*members: tuple[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def test_tab_delete_undo_and_an_empty_answer(live_app: Any, world: World, browser: Any,
-                                             base_url: str) -> None:
+def test_tab_delete_undo_and_an_empty_answer(
+    live_app: Any, world: World, browser: Any, base_url: str
+) -> None:
     from playwright.sync_api import expect
 
     data = archive(("1.png", street()), ("2.png", street(1200, 1600)))
@@ -161,7 +183,8 @@ def test_tab_delete_undo_and_an_empty_answer(live_app: Any, world: World, browse
     drag(page, (120, 300), (-50, 420))  # ends left of the image: clamped to x = 0
     drag(page, (500, 100), (600, 100.4))  # a line, less than 2 original pixels high
     expect(page.locator("#wb-message")).to_have_text(
-        page.get_attribute("#bbox-strings", "data-too-small"))
+        page.get_attribute("#bbox-strings", "data-too-small")
+    )
     expect(items).to_have_count(2)
     boxes = screen_boxes(page)
     assert [label for label, _ in boxes] == ["路牌", "路牌"]  # 3 also chose the next label

@@ -10,8 +10,10 @@ TEXTS = ["今天天气很好。", "这个政策非常有用。", "服务太差�
 
 
 def submit(api, task_id, label, key=None):
-    return api.post(f"/api/v1/tasks/{task_id}/annotations",
-                    {"result": {"label": label}, "client_uuid": key or str(uuid.uuid4())})
+    return api.post(
+        f"/api/v1/tasks/{task_id}/annotations",
+        {"result": {"label": label}, "client_uuid": key or str(uuid.uuid4())},
+    )
 
 
 def test_two_experts_label_everything_and_alpha_appears(any_db_world: World) -> None:
@@ -29,9 +31,10 @@ def test_two_experts_label_everything_and_alpha_appears(any_db_world: World) -> 
         assert claim.status_code == 204
     assert len(seen[0]) == len(seen[1]) == 3
     quality = vendor.get(f"/api/v1/projects/{project}/quality").json
-    assert {k: quality[k] for k in ("items_total", "items_complete", "annotations",
-                                    "krippendorff_alpha")} == {
-        "items_total": 3, "items_complete": 3, "annotations": 6, "krippendorff_alpha": 1.0}
+    assert {
+        k: quality[k]
+        for k in ("items_total", "items_complete", "annotations", "krippendorff_alpha")
+    } == {"items_total": 3, "items_complete": 3, "annotations": 6, "krippendorff_alpha": 1.0}
     assert quality["report"]["review_total"] == 0
 
 
@@ -109,8 +112,9 @@ def test_submit_after_lease_expired_is_409(app, world: World) -> None:
     expert = world.api(world.user("expert"))
     task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
     with app.app_context():
-        db.session.execute(update(Assignment).values(
-            lease_expires_at=Assignment.leased_at))  # the lease ran out
+        db.session.execute(
+            update(Assignment).values(lease_expires_at=Assignment.leased_at)
+        )  # the lease ran out
         db.session.commit()
     response = submit(expert, task, "正面")
     assert response.status_code == 409
@@ -146,8 +150,12 @@ def test_heartbeat_extends_the_lease_and_skip_gives_the_task_back(world: World) 
     assert beat.json["lease_expires_at"] >= claim["lease_expires_at"]
     assert second.post(f"/api/v1/tasks/{claim['task_id']}/heartbeat").status_code == 404
     assert first.post(f"/api/v1/tasks/{claim['task_id']}/skip", {"reason": " "}).status_code == 422
-    assert first.post(f"/api/v1/tasks/{claim['task_id']}/skip",
-                      {"reason": "不属于我的领域"}).status_code == 204
+    assert (
+        first.post(
+            f"/api/v1/tasks/{claim['task_id']}/skip", {"reason": "不属于我的领域"}
+        ).status_code
+        == 204
+    )
     assert first.post(f"/api/v1/projects/{project}/claim").status_code == 204
     assert second.post(f"/api/v1/projects/{project}/claim").json["task_id"] == claim["task_id"]
 
@@ -170,8 +178,13 @@ def test_task_list_filters_sorts_and_pages(world: World) -> None:
     assert [t["id"] for t in newest.json["tasks"]] == answered[::-1]
     negative = vendor.get(f"/api/v1/projects/{project}/tasks?label=负面").json["tasks"]
     assert [t["id"] for t in negative] == [answered[1]]
-    for bad in ("sort=user__password", "status=deleted", "page=0", "annotator=1;drop",
-                "order_by=id"):
+    for bad in (
+        "sort=user__password",
+        "status=deleted",
+        "page=0",
+        "annotator=1;drop",
+        "order_by=id",
+    ):
         response = vendor.get(f"/api/v1/projects/{project}/tasks?{bad}")
         assert response.status_code == 400, bad
     assert expert.get(f"/api/v1/projects/{project}/tasks").status_code == 404

@@ -26,16 +26,20 @@ def served(any_db_app: Any) -> Iterator[str]:
         yield base
 
 
-def claim_and_submit(base: str, project: int, token: str, barrier: threading.Barrier,
-                     claimed: list[int]) -> None:
+def claim_and_submit(
+    base: str, project: int, token: str, barrier: threading.Barrier, claimed: list[int]
+) -> None:
     """One expert: wait for the others, claim at the same instant, then submit."""
     barrier.wait()
     status, body = call(f"{base}/api/v1/projects/{project}/claim", token)
     if status != 200:
         return
     claimed.append(body["task_id"])
-    call(f"{base}/api/v1/tasks/{body['task_id']}/annotations", token,
-         {"result": {"label": "正面"}, "client_uuid": str(uuid.uuid4())})
+    call(
+        f"{base}/api/v1/tasks/{body['task_id']}/annotations",
+        token,
+        {"result": {"label": "正面"}, "client_uuid": str(uuid.uuid4())},
+    )
 
 
 def test_simultaneous_claims_never_share_a_slot(any_db_world: World, served: str) -> None:
@@ -45,8 +49,10 @@ def test_simultaneous_claims_never_share_a_slot(any_db_world: World, served: str
     for _round in range(3):
         barrier = threading.Barrier(len(tokens))
         claimed: list[int] = []
-        threads = [threading.Thread(target=claim_and_submit,
-                                    args=(served, project, t, barrier, claimed)) for t in tokens]
+        threads = [
+            threading.Thread(target=claim_and_submit, args=(served, project, t, barrier, claimed))
+            for t in tokens
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -56,7 +62,8 @@ def test_simultaneous_claims_never_share_a_slot(any_db_world: World, served: str
 
 
 def test_hammering_claim_and_submit_fills_every_item_exactly_k_times(
-        any_db_app: Any, any_db_world: World, served: str) -> None:
+    any_db_app: Any, any_db_world: World, served: str
+) -> None:
     from sqlalchemy import func, select
 
     from app.extensions import db
@@ -77,8 +84,11 @@ def test_hammering_claim_and_submit_fills_every_item_exactly_k_times(
                 return
             key = str(uuid.uuid4())
             for _attempt in range(2):  # a retried submit must not create a second row
-                status, answer = call(f"{served}/api/v1/tasks/{body['task_id']}/annotations",
-                                      token, {"result": {"label": "负面"}, "client_uuid": key})
+                status, answer = call(
+                    f"{served}/api/v1/tasks/{body['task_id']}/annotations",
+                    token,
+                    {"result": {"label": "负面"}, "client_uuid": key},
+                )
                 if status != 201:
                     errors.append(answer)
 
@@ -89,8 +99,11 @@ def test_hammering_claim_and_submit_fills_every_item_exactly_k_times(
         thread.join()
     assert errors == []
     with any_db_app.app_context():
-        rows = db.session.execute(select(Annotation.item_id, Annotation.annotator_id)
-                                  .where(Annotation.project_id == project)).all()
+        rows = db.session.execute(
+            select(Annotation.item_id, Annotation.annotator_id).where(
+                Annotation.project_id == project
+            )
+        ).all()
         per_item = Counter(item for item, _ in rows)
         assert len(rows) == len(set(rows)), "an expert answered the same item twice"
         assert set(per_item.values()) == {3} and len(per_item) == 40
@@ -100,14 +113,20 @@ def test_hammering_claim_and_submit_fills_every_item_exactly_k_times(
 CLIENT = Path(__file__).with_name("claim_client.py")
 
 
-def run_expert_processes(base: str, project: int, tokens: list[str],
-                         processes: int) -> list[dict[str, Any]]:
+def run_expert_processes(
+    base: str, project: int, tokens: list[str], processes: int
+) -> list[dict[str, Any]]:
     """Start ``processes`` OS processes, each driving its share of the experts, at one instant."""
     start_at = time.time() + 1.0
     shares = [tokens[i::processes] for i in range(processes)]
-    children = [subprocess.Popen(  # noqa: S603 - our own client script
-        [sys.executable, str(CLIENT), base, str(project), str(start_at), *share],
-        stdout=subprocess.PIPE, text=True) for share in shares]
+    children = [
+        subprocess.Popen(  # noqa: S603 - our own client script
+            [sys.executable, str(CLIENT), base, str(project), str(start_at), *share],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for share in shares
+    ]
     logs = []
     for child in children:
         out, _ = child.communicate(timeout=120)
@@ -117,7 +136,8 @@ def run_expert_processes(base: str, project: int, tokens: list[str],
 
 
 def test_expert_processes_never_share_a_slot_or_lose_an_answer(
-        any_db_app: Any, any_db_world: World, served: str) -> None:
+    any_db_app: Any, any_db_world: World, served: str
+) -> None:
     from sqlalchemy import select
 
     from app.extensions import db
@@ -139,14 +159,18 @@ def test_expert_processes_never_share_a_slot_or_lose_an_answer(
         by_uuid.setdefault(key, set()).add(answer_id)
     assert all(len(ids) == 1 for ids in by_uuid.values()), "a retry got a second answer"
     with any_db_app.app_context():
-        rows = db.session.execute(select(Annotation.id, Annotation.client_uuid, Annotation.item_id)
-                                  .where(Annotation.project_id == project)).all()
+        rows = db.session.execute(
+            select(Annotation.id, Annotation.client_uuid, Annotation.item_id).where(
+                Annotation.project_id == project
+            )
+        ).all()
     assert {key: {row_id} for row_id, key, _ in rows} == by_uuid, "every 201 is stored, once"
     assert set(Counter(item for _, _, item in rows).values()) == {2}
 
 
 def test_simultaneous_contributions_are_all_counted_with_distinct_numbers(
-        any_db_app: Any, any_db_world: World, served: str) -> None:
+    any_db_app: Any, any_db_world: World, served: str
+) -> None:
     """Eight experts contribute to one corpus at the same instant: eight new items, eight
     distinct sequence numbers, and the corpus counts every one of them."""
     from sqlalchemy import select
@@ -156,20 +180,31 @@ def test_simultaneous_contributions_are_all_counted_with_distinct_numbers(
 
     vendor = any_db_world.vendor_api()
     target = any_db_world.ready_corpus(vendor, ["已有的一条。"])
-    project = vendor.post("/api/v1/projects", {
-        "name": "同时投稿", "corpus_id": target, "type": "collect", "overlap": 1,
-        "prompt": "请写一句话。", "contributions": 8}).json["id"]
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "同时投稿",
+            "corpus_id": target,
+            "type": "collect",
+            "overlap": 1,
+            "prompt": "请写一句话。",
+            "contributions": 8,
+        },
+    ).json["id"]
     tokens = [any_db_world.api(any_db_world.user("expert")).token for _ in range(8)]
-    tasks = [call(f"{served}/api/v1/projects/{project}/claim", token)[1]["task_id"]
-             for token in tokens]
+    tasks = [
+        call(f"{served}/api/v1/projects/{project}/claim", token)[1]["task_id"] for token in tokens
+    ]
     barrier = threading.Barrier(len(tokens))
     statuses: list[int] = []
 
     def contribute(index: int) -> None:
         barrier.wait()
-        status, _ = call(f"{served}/api/v1/tasks/{tasks[index]}/annotations", tokens[index],
-                         {"result": {"text": f"第{index}位专家的投稿。"},
-                          "client_uuid": str(uuid.uuid4())})
+        status, _ = call(
+            f"{served}/api/v1/tasks/{tasks[index]}/annotations",
+            tokens[index],
+            {"result": {"text": f"第{index}位专家的投稿。"}, "client_uuid": str(uuid.uuid4())},
+        )
         statuses.append(status)
 
     threads = [threading.Thread(target=contribute, args=(i,)) for i in range(len(tokens))]

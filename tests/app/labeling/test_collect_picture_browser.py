@@ -30,15 +30,24 @@ DROP = """([name, data]) => {
 }"""
 
 
-def test_expert_uploads_pictures_and_sees_them_counted(app: Any, world: World, browser: Any,
-                                                       base_url: str, tmp_path: Path) -> None:
+def test_expert_uploads_pictures_and_sees_them_counted(
+    app: Any, world: World, browser: Any, base_url: str, tmp_path: Path
+) -> None:
     from playwright.sync_api import expect
 
     vendor = world.vendor_api()
     corpus = upload(vendor, png(40, 30, "green"), "seed.png")["id"]
-    project = vendor.post("/api/v1/projects", {
-        "name": "街景征集", "corpus_id": corpus, "type": "collect", "overlap": 1,
-        "prompt": "请拍一张你所在街道的照片。", "contributions": 3}).json["id"]
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "街景征集",
+            "corpus_id": corpus,
+            "type": "collect",
+            "overlap": 1,
+            "prompt": "请拍一张你所在街道的照片。",
+            "contributions": 3,
+        },
+    ).json["id"]
     picture = tmp_path / "街道.png"
     picture.write_bytes(png(640, 400, "orange"))
     page = log_in(browser, base_url, world.user("expert"))

@@ -23,24 +23,41 @@ def picture_project(world: World, vendor: Api, contributions: int = 3) -> tuple[
     """A collect project over an image corpus; returns (project id, corpus id)."""
     corpus = upload(vendor, png(40, 30, "green"), "seed.png")
     assert corpus["status"] == "ready"
-    created = vendor.post("/api/v1/projects", {
-        "name": "街景征集", "corpus_id": corpus["id"], "type": "collect", "overlap": 1,
-        "prompt": PROMPT, "contributions": contributions})
+    created = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "街景征集",
+            "corpus_id": corpus["id"],
+            "type": "collect",
+            "overlap": 1,
+            "prompt": PROMPT,
+            "contributions": contributions,
+        },
+    )
     assert created.status_code == 201, created.json
     return created.json["id"], corpus["id"]
 
 
-def send_picture(expert: Api, task_id: int, data: bytes, name: str = "street.png",
-                 content_type: str = "image/png") -> Any:
+def send_picture(
+    expert: Api,
+    task_id: int,
+    data: bytes,
+    name: str = "street.png",
+    content_type: str = "image/png",
+) -> Any:
     return expert.client.post(
-        f"/api/v1/tasks/{task_id}/uploads", headers=expert._headers(),
+        f"/api/v1/tasks/{task_id}/uploads",
+        headers=expert._headers(),
         data={"file": (io.BytesIO(data), name, content_type)},
-        content_type="multipart/form-data")
+        content_type="multipart/form-data",
+    )
 
 
 def submit(expert: Api, task_id: int, result: Any, client_uuid: str | None = None) -> Any:
-    return expert.post(f"/api/v1/tasks/{task_id}/annotations",
-                       {"result": result, "client_uuid": client_uuid or str(uuid.uuid4())})
+    return expert.post(
+        f"/api/v1/tasks/{task_id}/annotations",
+        {"result": result, "client_uuid": client_uuid or str(uuid.uuid4())},
+    )
 
 
 def reference(uploaded: dict[str, Any]) -> dict[str, Any]:
@@ -54,8 +71,9 @@ def upload_rows(app: Any) -> list[tuple[str, int | None]]:
     from app.models import ContributionUpload
 
     with app.app_context():
-        rows = db.session.execute(select(ContributionUpload.object_key,
-                                         ContributionUpload.item_id)).all()
+        rows = db.session.execute(
+            select(ContributionUpload.object_key, ContributionUpload.item_id)
+        ).all()
         return [(key, item) for key, item in rows]
 
 
@@ -67,32 +85,46 @@ def test_an_uploaded_picture_becomes_an_image_item_a_box_project_can_use(any_db_
     claim = expert.post(f"/api/v1/projects/{project}/claim").json
     assert claim["item"]["text"] == PROMPT
     picture = png(320, 200, "orange")
-    stored = send_picture(expert, claim["task_id"], picture, "../../etc/cron.d/街道.png",
-                          "application/octet-stream")
+    stored = send_picture(
+        expert, claim["task_id"], picture, "../../etc/cron.d/街道.png", "application/octet-stream"
+    )
     assert stored.status_code == 201, stored.json
     assert stored.json["sha256"] == hashlib.sha256(picture).hexdigest()
     assert (stored.json["content_type"], stored.json["width"], stored.json["height"]) == (
-        "image/png", 320, 200)
+        "image/png",
+        320,
+        200,
+    )
     assert "etc" not in stored.json["key"] and stored.json["key"].endswith(".png")
     first = submit(expert, claim["task_id"], reference(stored.json), key := str(uuid.uuid4()))
     assert first.status_code == 201
-    assert submit(expert, claim["task_id"], reference(stored.json), key).json["id"] == \
-        first.json["id"], "a retried submit stores one answer"
+    assert (
+        submit(expert, claim["task_id"], reference(stored.json), key).json["id"] == first.json["id"]
+    ), "a retried submit stores one answer"
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 2
-    item_id = next(t["item_id"] for t in vendor.get(f"/api/v1/projects/{project}/tasks")
-                   .json["tasks"] if t["item_id"])
+    item_id = next(
+        t["item_id"]
+        for t in vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
+        if t["item_id"]
+    )
     original = vendor.get(f"/api/v1/items/{item_id}/image")
     assert original.status_code == 200 and original.data == picture
     assert expert.get(f"/api/v1/items/{item_id}/image?size=preview").status_code == 200
-    boxes = vendor.post("/api/v1/projects", {"name": "框", "corpus_id": corpus, "type": "bbox",
-                                             "labels": ["路灯"], "overlap": 1})
+    boxes = vendor.post(
+        "/api/v1/projects",
+        {"name": "框", "corpus_id": corpus, "type": "bbox", "labels": ["路灯"], "overlap": 1},
+    )
     assert boxes.status_code == 201, boxes.json
     sizes = set()
     for _ in range(2):
         box_claim = expert.post(f"/api/v1/projects/{boxes.json['id']}/claim").json
         sizes.add((box_claim["item"]["image"]["width"], box_claim["item"]["image"]["height"]))
-        assert expert.post(f"/api/v1/tasks/{box_claim['task_id']}/skip",
-                           {"reason": "unclear"}).status_code == 204
+        assert (
+            expert.post(
+                f"/api/v1/tasks/{box_claim['task_id']}/skip", {"reason": "unclear"}
+            ).status_code
+            == 204
+        )
     assert sizes == {(40, 30), (320, 200)}
 
 
@@ -122,18 +154,26 @@ def gif() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("data", "name", "status", "code"), [
-    (huge_png(), "huge.png", 422, "image_too_many_pixels"),
-    (jpeg()[:300], "cut.jpg", 422, "not_an_image"),
-    (png()[:-20], "cut.png", 422, "not_an_image"),
-    (tiff(), "scan.png", 422, "not_an_image"),
-    (gif(), "anim.jpg", 422, "not_an_image"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "x.png", 422,
-     "not_an_image"),
-    (b"", "empty.png", 422, "empty_file"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "status", "code"),
+    [
+        (huge_png(), "huge.png", 422, "image_too_many_pixels"),
+        (jpeg()[:300], "cut.jpg", 422, "not_an_image"),
+        (png()[:-20], "cut.png", 422, "not_an_image"),
+        (tiff(), "scan.png", 422, "not_an_image"),
+        (gif(), "anim.jpg", 422, "not_an_image"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "x.png",
+            422,
+            "not_an_image",
+        ),
+        (b"", "empty.png", 422, "empty_file"),
+    ],
+)
 def test_hostile_pictures_are_refused_and_nothing_is_stored(
-        app: Any, world: World, data: bytes, name: str, status: int, code: str) -> None:
+    app: Any, world: World, data: bytes, name: str, status: int, code: str
+) -> None:
     vendor = world.vendor_api()
     project, corpus = picture_project(world, vendor)
     expert = world.api(world.user("expert"))
@@ -152,9 +192,11 @@ def test_refusals_speak_the_callers_language(world: World) -> None:
     expert = world.api(world.user("expert"))
     task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
     response = expert.client.post(
-        f"/api/v1/tasks/{task}/uploads", data={"file": (io.BytesIO(tiff()), "a.png")},
+        f"/api/v1/tasks/{task}/uploads",
+        data={"file": (io.BytesIO(tiff()), "a.png")},
         headers={**expert._headers(), "Accept-Language": "zh-CN"},
-        content_type="multipart/form-data")
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "PNG 或 JPEG" in response.json["error"]["message"]
 
 
@@ -192,8 +234,13 @@ def test_only_the_uploaders_matching_picture_can_be_submitted(app: Any, world: W
     wrong_type = reference(mine)
     wrong_type["object"]["content_type"] = "image/jpeg"
     assert submit(first, task_a, wrong_type).json["error"]["code"] == "upload_mismatch"
-    made_up = {"object": {"key": "corpora/1/x/contributions/y.png", "sha256": mine["sha256"],
-                          "content_type": "image/png"}}
+    made_up = {
+        "object": {
+            "key": "corpora/1/x/contributions/y.png",
+            "sha256": mine["sha256"],
+            "content_type": "image/png",
+        }
+    }
     assert submit(first, task_a, made_up).json["error"]["code"] == "unknown_upload"
     text = submit(first, task_a, {"text": "一段文字"})
     assert text.status_code == 422 and text.json["error"]["code"] == "collect_picture_only"
@@ -220,9 +267,17 @@ def test_a_picture_already_in_the_corpus_is_a_conflict(app: Any, world: World) -
 def test_text_projects_take_no_pictures(app: Any, world: World) -> None:
     vendor = world.vendor_api()
     corpus = world.ready_corpus(vendor, ["已有的一条。"])
-    project = vendor.post("/api/v1/projects", {
-        "name": "文本征集", "corpus_id": corpus, "type": "collect", "overlap": 1,
-        "prompt": "写一句话。", "contributions": 1}).json["id"]
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "文本征集",
+            "corpus_id": corpus,
+            "type": "collect",
+            "overlap": 1,
+            "prompt": "写一句话。",
+            "contributions": 1,
+        },
+    ).json["id"]
     expert = world.api(world.user("expert"))
     task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
     before = objects(app)
@@ -252,8 +307,7 @@ def test_uploads_never_submitted_are_swept(app: Any, world: World) -> None:
     assert [key for key, _item in upload_rows(app)] == [used["key"]]
 
 
-def test_a_picture_counts_only_for_the_lease_it_was_uploaded_under(app: Any,
-                                                                     world: World) -> None:
+def test_a_picture_counts_only_for_the_lease_it_was_uploaded_under(app: Any, world: World) -> None:
     from sqlalchemy import select
 
     from app.exceptions import Invalid
@@ -273,8 +327,12 @@ def test_a_picture_counts_only_for_the_lease_it_was_uploaded_under(app: Any,
         lease.status = "submitted"  # even once the uploader's lease is spent,
         db.session.flush()
         with pytest.raises(Invalid) as refused:  # another lease on the task may not use it
-            contribute(db.session.get(Project, project), db.session.get(Task, task),
-                       reference(stored), lease.id + 1)
+            contribute(
+                db.session.get(Project, project),
+                db.session.get(Task, task),
+                reference(stored),
+                lease.id + 1,
+            )
         assert refused.value.code == "unknown_upload"
         db.session.rollback()
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == items

@@ -16,8 +16,9 @@ browser = chromium.browser
 base_url = chromium.base_url
 
 
-def test_skipping_with_a_code_then_in_own_words(app: Any, world: World, browser: Any,
-                                                base_url: str) -> None:
+def test_skipping_with_a_code_then_in_own_words(
+    app: Any, world: World, browser: Any, base_url: str
+) -> None:
     from playwright.sync_api import expect
 
     project = new_project(world, "classify", ["第一条。", "第二条。", "第三条。"], ["是", "否"])

@@ -24,8 +24,9 @@ ASTRAL_TEXT = "𠀋😀张三在合肥工作。"
 
 
 def wait_for_done(page: Any, count: int) -> None:
-    page.wait_for_function("n => document.querySelector('#done-count').textContent == n",
-                           arg=str(count))
+    page.wait_for_function(
+        "n => document.querySelector('#done-count').textContent == n", arg=str(count)
+    )
 
 
 def submit_first(page: Any, app: Any, key: str = "Enter") -> list[dict[str, Any]]:
@@ -37,13 +38,18 @@ def submit_first(page: Any, app: Any, key: str = "Enter") -> list[dict[str, Any]
 
 def marked(page: Any) -> list[tuple[str, str]]:
     """(text, label) of each marked span on screen."""
-    return [(m["text"], m["label"]) for m in page.eval_on_selector_all(
-        "#item-text mark.ent",
-        "marks => marks.map(m => ({text: m.textContent, label: m.dataset.label}))")]
+    return [
+        (m["text"], m["label"])
+        for m in page.eval_on_selector_all(
+            "#item-text mark.ent",
+            "marks => marks.map(m => ({text: m.textContent, label: m.dataset.label}))",
+        )
+    ]
 
 
 def test_ner_spans_after_astral_characters_are_stored_in_code_points(
-        app: Any, world: World, browser: Any, base_url: str) -> None:
+    app: Any, world: World, browser: Any, base_url: str
+) -> None:
     project = new_project(world, "ner", [ASTRAL_TEXT], ["人名", "地名"])
     page = open_workbench(browser, base_url, world, project)
     page.wait_for_selector("#item-text .ch")
@@ -69,7 +75,8 @@ def test_ner_spans_after_astral_characters_are_stored_in_code_points(
 
 
 def test_ner_refuses_overlaps_removes_spans_and_submits_no_entities(
-        app: Any, world: World, browser: Any, base_url: str) -> None:
+    app: Any, world: World, browser: Any, base_url: str
+) -> None:
     project = new_project(world, "ner", ["李四去了芜湖。"], ["人名", "地名"])
     page = open_workbench(browser, base_url, world, project)
     page.wait_for_selector("#item-text .ch")
@@ -87,13 +94,13 @@ def test_ner_refuses_overlaps_removes_spans_and_submits_no_entities(
     assert submit_first(page, app) == [{"spans": []}]
 
 
-def test_ner_draft_survives_a_reload(app: Any, world: World, browser: Any,
-                                     base_url: str) -> None:
+def test_ner_draft_survives_a_reload(app: Any, world: World, browser: Any, base_url: str) -> None:
     project = new_project(world, "ner", [ASTRAL_TEXT], ["人名", "地名"])
     page = open_workbench(browser, base_url, world, project)
     page.wait_for_selector("#item-text .ch")
-    press(page, "End", "ArrowLeft", "ArrowLeft", "ArrowLeft",
-          *["Shift+ArrowLeft"] * 2, "2")  # 合肥, selected backwards
+    press(
+        page, "End", "ArrowLeft", "ArrowLeft", "ArrowLeft", *["Shift+ArrowLeft"] * 2, "2"
+    )  # 合肥, selected backwards
     assert marked(page) == [("合肥", "地名")]
     page.reload()
     page.wait_for_selector("#item-text mark.ent")
@@ -102,8 +109,9 @@ def test_ner_draft_survives_a_reload(app: Any, world: World, browser: Any,
     assert submit_first(page, app) == [{"spans": [[5, 7, "地名"]]}]
 
 
-def test_clean_edits_text_and_flags_with_the_keyboard(app: Any, world: World, browser: Any,
-                                                      base_url: str) -> None:
+def test_clean_edits_text_and_flags_with_the_keyboard(
+    app: Any, world: World, browser: Any, base_url: str
+) -> None:
     original = "合肥市政务服务中心  电话：0551-12345678，联系人张三。"
     project = new_project(world, "clean", [original], [])
     page = open_workbench(browser, base_url, world, project)
@@ -125,8 +133,9 @@ def test_clean_edits_text_and_flags_with_the_keyboard(app: Any, world: World, br
     assert result["flags"] == ["needs_redaction"]
 
 
-def test_skip_with_a_reason_moves_to_the_next_task(app: Any, world: World, browser: Any,
-                                                   base_url: str) -> None:
+def test_skip_with_a_reason_moves_to_the_next_task(
+    app: Any, world: World, browser: Any, base_url: str
+) -> None:
     from app.extensions import db
     from app.models import Assignment, AuditEvent
 
@@ -140,28 +149,52 @@ def test_skip_with_a_reason_moves_to_the_next_task(app: Any, world: World, brows
     page.wait_for_selector("#skip-dialog[open]")
     shot(page, "15-skip-dialog")
     press(page, "2")
-    page.wait_for_function("t => document.querySelector('#item-text').textContent != t "
-                           "&& document.querySelector('#item-text .ch')", arg=first)
+    page.wait_for_function(
+        "t => document.querySelector('#item-text').textContent != t "
+        "&& document.querySelector('#item-text .ch')",
+        arg=first,
+    )
     assert page.inner_text("#done-count") == "0"
     with app.app_context():
         assert db.session.scalars(select(Assignment.status)).all().count("skipped") == 1
-        reasons = [e.detail.get("reason") for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "task_skipped"))]
+        reasons = [
+            e.detail.get("reason")
+            for e in db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "task_skipped")
+            )
+        ]
     assert reasons == [page.get_attribute("#skip-dialog [data-key='2']", "data-reason")]
     assert reasons[0]
 
 
 def test_gold_feedback_then_the_daily_cap_stops_the_workbench(
-        app: Any, world: World, browser: Any, base_url: str) -> None:
+    app: Any, world: World, browser: Any, base_url: str
+) -> None:
     vendor = world.vendor_api()
     corpus = world.ready_corpus(vendor, [f"第{i}号文件已印发。" for i in range(6)])
-    project = vendor.post("/api/v1/projects", {
-        "name": "核对", "corpus_id": corpus, "type": "classify", "labels": ["对", "错"],
-        "overlap": 1, "gold_ratio": 0.2, "gold_feedback": True, "daily_cap": 1}).json["id"]
-    first_item = min(t["item_id"] for t in vendor.get(
-        f"/api/v1/projects/{project}/tasks").json["tasks"])
-    assert vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
-        {"item_id": first_item, "answer": {"label": "对"}}]}).status_code == 200
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "核对",
+            "corpus_id": corpus,
+            "type": "classify",
+            "labels": ["对", "错"],
+            "overlap": 1,
+            "gold_ratio": 0.2,
+            "gold_feedback": True,
+            "daily_cap": 1,
+        },
+    ).json["id"]
+    first_item = min(
+        t["item_id"] for t in vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
+    )
+    assert (
+        vendor.post(
+            f"/api/v1/projects/{project}/gold",
+            {"items": [{"item_id": first_item, "answer": {"label": "对"}}]},
+        ).status_code
+        == 200
+    )
     page = open_workbench(browser, base_url, world, project)  # the first task is gold
     page.wait_for_function("() => document.querySelector('#item-text').textContent.includes('。')")
     press(page, "2", "Enter")
@@ -174,7 +207,8 @@ def test_gold_feedback_then_the_daily_cap_stops_the_workbench(
 
 
 def test_an_expired_lease_keeps_the_spans_and_the_next_enter_claims_and_submits(
-        app: Any, world: World, browser: Any, base_url: str) -> None:
+    app: Any, world: World, browser: Any, base_url: str
+) -> None:
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import update
@@ -187,8 +221,9 @@ def test_an_expired_lease_keeps_the_spans_and_the_next_enter_claims_and_submits(
     page.wait_for_selector("#item-text .ch")
     press(page, "ArrowRight", "ArrowRight", "Shift+ArrowRight", "Shift+ArrowRight", "1")
     with app.app_context():
-        db.session.execute(update(Assignment).values(
-            lease_expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        db.session.execute(
+            update(Assignment).values(lease_expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
         db.session.commit()
     press(page, "Enter")
     page.wait_for_selector("#wb-message.flash-error:not([hidden])")
@@ -197,8 +232,9 @@ def test_an_expired_lease_keeps_the_spans_and_the_next_enter_claims_and_submits(
     assert submit_first(page, app) == [{"spans": [[2, 4, "人名"]]}]
 
 
-def test_crossing_spans_when_the_project_allows_overlap(app: Any, world: World, browser: Any,
-                                                        base_url: str) -> None:
+def test_crossing_spans_when_the_project_allows_overlap(
+    app: Any, world: World, browser: Any, base_url: str
+) -> None:
     text = "安徽省合肥市蜀山区政务服务中心\n第二行：芜湖市镜湖区。"
     project = new_project(world, "ner", [text], ["地名", "机构", "行政区"], allow_overlap=True)
     page = open_workbench(browser, base_url, world, project)
@@ -210,5 +246,6 @@ def test_crossing_spans_when_the_project_allows_overlap(app: Any, world: World, 
     shot(page, "17-ner-overlapping-spans")
     page.set_viewport_size({"width": 700, "height": 900})  # a tablet held upright
     shot(page, "18-ner-tablet")
-    assert submit_first(page, app) == [{"spans": [[0, 6, "地名"], [0, 15, "机构"],
-                                              [3, 9, "行政区"]]}]
+    assert submit_first(page, app) == [
+        {"spans": [[0, 6, "地名"], [0, 15, "机构"], [3, 9, "行政区"]]}
+    ]

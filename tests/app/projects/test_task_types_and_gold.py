@@ -10,8 +10,9 @@ from tests.app.projects.gold import MANY, TEXTS, gold_project, new_project
 
 
 def answer(api: Api, task_id: int, result: dict[str, Any]) -> Any:
-    return api.post(f"/api/v1/tasks/{task_id}/annotations",
-                    {"result": result, "client_uuid": str(uuid.uuid4())})
+    return api.post(
+        f"/api/v1/tasks/{task_id}/annotations", {"result": result, "client_uuid": str(uuid.uuid4())}
+    )
 
 
 def test_ner_spans_are_checked_against_the_item_text(world: World) -> None:
@@ -69,8 +70,9 @@ def test_daily_cap_stops_an_expert_for_the_day(world: World) -> None:
 
 def test_gold_items_give_feedback_and_pause_a_careless_expert(world: World) -> None:
     vendor = world.vendor_api()
-    project, gold = gold_project(world, vendor, gold_ratio=0.5, gold_feedback=True,
-                                 gold_pass_mark=0.8)
+    project, gold = gold_project(
+        world, vendor, gold_ratio=0.5, gold_feedback=True, gold_pass_mark=0.8
+    )
     expert = world.api(world.user("expert"))
     seen_gold = 0
     for _ in range(20):
@@ -81,8 +83,11 @@ def test_gold_items_give_feedback_and_pause_a_careless_expert(world: World) -> N
         assert reply.status_code == 201
         if claim.json["item"]["id"] in gold:
             seen_gold += 1
-            assert reply.json["gold"] == {"score": 0.0, "passed": False,
-                                          "expected": {"label": "对"}}
+            assert reply.json["gold"] == {
+                "score": 0.0,
+                "passed": False,
+                "expected": {"label": "对"},
+            }
         else:
             assert "gold" not in reply.json
     assert seen_gold == 5
@@ -97,12 +102,19 @@ def test_answered_items_cannot_become_gold(world: World) -> None:
     expert = world.api(world.user("expert"))
     claim = expert.post(f"/api/v1/projects/{project}/claim").json
     answer(expert, claim["task_id"], {"label": "对"})
-    response = vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
-        {"item_id": claim["item"]["id"], "answer": {"label": "对"}}]})
+    response = vendor.post(
+        f"/api/v1/projects/{project}/gold",
+        {"items": [{"item_id": claim["item"]["id"], "answer": {"label": "对"}}]},
+    )
     assert response.status_code == 409
     other_vendor = world.vendor_api()
-    assert other_vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
-        {"item_id": claim["item"]["id"], "answer": {"label": "对"}}]}).status_code == 404
+    assert (
+        other_vendor.post(
+            f"/api/v1/projects/{project}/gold",
+            {"items": [{"item_id": claim["item"]["id"], "answer": {"label": "对"}}]},
+        ).status_code
+        == 404
+    )
 
 
 def test_project_form_sets_type_and_options(app: Any, world: World) -> None:
@@ -113,16 +125,35 @@ def test_project_form_sets_type_and_options(app: Any, world: World) -> None:
     corpus = world.ready_corpus(vendor, TEXTS)
     client = app.test_client()
     login(client, world.user("vendor", org))
-    response = client.post("/projects/new", data={
-        "name": "实体标注", "corpus_id": corpus, "task_type": "ner", "labels": "人名\n地名",
-        "allow_overlap": "y", "overlap": 2, "domains": ["政务", "法律"], "gold_ratio": "0.1",
-        "gold_pass_mark": "0.7", "daily_cap": 100, "lease_minutes": 20, "instructions": ""})
+    response = client.post(
+        "/projects/new",
+        data={
+            "name": "实体标注",
+            "corpus_id": corpus,
+            "task_type": "ner",
+            "labels": "人名\n地名",
+            "allow_overlap": "y",
+            "overlap": 2,
+            "domains": ["政务", "法律"],
+            "gold_ratio": "0.1",
+            "gold_pass_mark": "0.7",
+            "daily_cap": 100,
+            "lease_minutes": 20,
+            "instructions": "",
+        },
+    )
     assert response.status_code == 302
     project = vendor.get(response.headers["Location"].replace("/projects/", "/api/v1/projects/"))
     assert project.json["type"] == "ner" and project.json["labels"] == ["人名", "地名"]
     assert project.json["options"] == {
-        "allow_overlap": True, "domains": ["法律", "政务"], "gold_ratio": 0.1,
-        "gold_feedback": False, "gold_pass_mark": 0.7, "daily_cap": 100, "lease_seconds": 1200}
+        "allow_overlap": True,
+        "domains": ["法律", "政务"],
+        "gold_ratio": 0.1,
+        "gold_feedback": False,
+        "gold_pass_mark": 0.7,
+        "daily_cap": 100,
+        "lease_seconds": 1200,
+    }
 
 
 def test_project_page_lists_tasks_and_takes_gold_file(app: Any, world: World) -> None:
@@ -141,26 +172,41 @@ def test_project_page_lists_tasks_and_takes_gold_file(app: Any, world: World) ->
     assert page.status_code == 200 and TEXTS[0][:5] in page.text
     assert client.get(f"/projects/{project}?sort=user__password").status_code == 400
     lines = "\n".join(json.dumps({"item_id": i, "answer": {"label": "对"}}) for i in items[:2])
-    done = client.post(f"/projects/{project}/gold", data={
-        "file": (io.BytesIO(lines.encode()), "gold.jsonl")}, content_type="multipart/form-data",
-        follow_redirects=True)
+    done = client.post(
+        f"/projects/{project}/gold",
+        data={"file": (io.BytesIO(lines.encode()), "gold.jsonl")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert done.status_code == 200
     assert vendor.get(f"/api/v1/projects/{project}/quality").json["items_total"] == len(TEXTS) - 2
-    bad = client.post(f"/projects/{project}/gold", data={
-        "file": (io.BytesIO(b'{"item_id": 1}\n'), "gold.jsonl")},
-        content_type="multipart/form-data", follow_redirects=True)
+    bad = client.post(
+        f"/projects/{project}/gold",
+        data={"file": (io.BytesIO(b'{"item_id": 1}\n'), "gold.jsonl")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert bad.status_code == 200
     assert vendor.get(f"/api/v1/projects/{project}/quality").json["items_total"] == len(TEXTS) - 2
 
 
 def test_qualification_test_comes_first_and_decides(world: World) -> None:
     vendor = world.vendor_api()
-    project = new_project(world, vendor, "classify", ["对", "错"], texts=MANY,
-                          qualification_size=3, gold_pass_mark=0.6).json["id"]
+    project = new_project(
+        world,
+        vendor,
+        "classify",
+        ["对", "错"],
+        texts=MANY,
+        qualification_size=3,
+        gold_pass_mark=0.6,
+    ).json["id"]
     tasks = vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
     gold = {t["item_id"] for t in tasks[-3:]}
-    vendor.post(f"/api/v1/projects/{project}/gold", {"items": [
-        {"item_id": item, "answer": {"label": "对"}} for item in gold]})
+    vendor.post(
+        f"/api/v1/projects/{project}/gold",
+        {"items": [{"item_id": item, "answer": {"label": "对"}} for item in gold]},
+    )
     careful, careless = (world.api(world.user("expert")) for _ in range(2))
     for expert, label in ((careful, "对"), (careless, "错")):
         for _ in range(3):
@@ -176,9 +222,17 @@ def test_qualification_test_comes_first_and_decides(world: World) -> None:
 def test_collection_turns_contributions_into_corpus_items(world: World) -> None:
     vendor = world.vendor_api()
     target = world.ready_corpus(vendor, ["已有的一条。"])
-    project = vendor.post("/api/v1/projects", {
-        "name": "就医经历", "corpus_id": target, "type": "collect", "overlap": 1,
-        "prompt": "请描述一次就医经历。", "contributions": 2}).json["id"]
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "就医经历",
+            "corpus_id": target,
+            "type": "collect",
+            "overlap": 1,
+            "prompt": "请描述一次就医经历。",
+            "contributions": 2,
+        },
+    ).json["id"]
     expert = world.api(world.user("expert"))
     claim = expert.post(f"/api/v1/projects/{project}/claim").json
     assert claim["item"] == {"id": None, "text": "请描述一次就医经历。", "prompt": True}

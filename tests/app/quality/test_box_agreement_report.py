@@ -17,12 +17,14 @@ IOU_FIRST = 38 * 38 / (2 * 40 * 40 - 38 * 38)  # the two cars of BOXES: 1444 / 1
 
 def box_project(world: World, email: str) -> tuple[int, list[int]]:
     vendor = world.api(email)
-    pictures = [(f"{n}.png", png(200, 100, colour)) for n, colour in
-                enumerate(["red", "green", "blue"])]
+    pictures = [
+        (f"{n}.png", png(200, 100, colour)) for n, colour in enumerate(["red", "green", "blue"])
+    ]
     corpus = vendor.upload(archive(pictures), "street.zip").json["id"]
-    project = vendor.post("/api/v1/projects", {"name": "目标框", "corpus_id": corpus,
-                                               "type": "bbox", "labels": BOX_LABELS,
-                                               "overlap": 2}).json["id"]
+    project = vendor.post(
+        "/api/v1/projects",
+        {"name": "目标框", "corpus_id": corpus, "type": "bbox", "labels": BOX_LABELS, "overlap": 2},
+    ).json["id"]
     items: list[int] = []
     for plan in BOXES:
         expert = world.api(world.user("expert"))
@@ -30,8 +32,10 @@ def box_project(world: World, email: str) -> tuple[int, list[int]]:
             claim = expert.post(f"/api/v1/projects/{project}/claim").json
             if len(items) < len(plan):
                 items.append(claim["item"]["id"])
-            reply = expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-                "result": {"boxes": boxes}, "client_uuid": str(uuid.uuid4())})
+            reply = expert.post(
+                f"/api/v1/tasks/{claim['task_id']}/annotations",
+                {"result": {"boxes": boxes}, "client_uuid": str(uuid.uuid4())},
+            )
             assert reply.status_code == 201, reply.json
     return project, items
 
@@ -44,8 +48,10 @@ def test_box_agreement_overall_per_label_expert_and_image(world: World) -> None:
     vendor = world.api(email)
     report = vendor.get(f"/api/v1/projects/{project}/quality").json["report"]
     assert report["kind"] == "bbox"
-    corners = [[[(x, y, x + w, y + h, label) for x, y, w, h, label in boxes]
-                for boxes in plan] for plan in BOXES]
+    corners = [
+        [[(x, y, x + w, y + h, label) for x, y, w, h, label in boxes] for boxes in plan]
+        for plan in BOXES
+    ]
     reference = box_agreement(corners[0], corners[1])
     overall = report["overall"]
     assert overall["box_f1"] == pytest.approx(reference.f1, abs=1e-4) == pytest.approx(0.5)
@@ -57,8 +63,10 @@ def test_box_agreement_overall_per_label_expert_and_image(world: World) -> None:
     assert per_label["人"]["box_f1"] == 0.0 and per_label["人"]["mean_iou"] is None
     assert [e["mean_box_f1"] for e in report["experts"]] == [0.5, 0.5]
     assert [entry["item_id"] for entry in report["review"]] == [items[1]]
-    lines = {row["item_id"]: row for row in
-             vendor.get(f"/api/v1/projects/{project}/quality/items").json["items"]}
+    lines = {
+        row["item_id"]: row
+        for row in vendor.get(f"/api/v1/projects/{project}/quality/items").json["items"]
+    }
     assert [lines[item]["agreement"] for item in items] == [1.0, 0.0, 1.0]
     assert lines[items[2]]["consensus"] == ""  # both experts: nothing to box
     assert lines[items[1]]["consensus"] is None  # a person against a car: no majority
@@ -82,9 +90,16 @@ def test_ner_agreement_per_label_and_disputed_items_go_to_review(world: World) -
     vendor = world.vendor_api()
     texts = ["张三在合肥工作。", "李四去了芜湖。"]
     corpus = world.ready_corpus(vendor, texts)
-    project = vendor.post("/api/v1/projects", {"name": "实体", "corpus_id": corpus,
-                                               "type": "ner", "labels": ["人名", "地名"],
-                                               "overlap": 2}).json["id"]
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "实体",
+            "corpus_id": corpus,
+            "type": "ner",
+            "labels": ["人名", "地名"],
+            "overlap": 2,
+        },
+    ).json["id"]
     for number in range(2):
         expert = world.api(world.user("expert"))
         for _ in texts:
@@ -93,8 +108,10 @@ def test_ner_agreement_per_label_and_disputed_items_go_to_review(world: World) -
             spans = [[0, 2, "人名"]] + ([[3, 5, "地名"]] if "合肥" in text else [])
             if number == 1 and "李四" in text:
                 spans = [[0, 2, "地名"]]  # the second expert calls 李四 a place
-            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-                "result": {"spans": spans}, "client_uuid": str(uuid.uuid4())})
+            expert.post(
+                f"/api/v1/tasks/{claim['task_id']}/annotations",
+                {"result": {"spans": spans}, "client_uuid": str(uuid.uuid4())},
+            )
     report = vendor.get(f"/api/v1/projects/{project}/quality").json["report"]
     per_label = {row["label"]: row for row in report["per_label"]}
     assert per_label["人名"]["exact_f1"] == pytest.approx(2 / 3, abs=1e-4)  # 1 of 2 vs 1

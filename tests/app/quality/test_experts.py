@@ -36,8 +36,10 @@ def careful_and_careless(app: Any, world: World) -> tuple[int, dict[str, Any]]:
         while (claim := expert.post(f"/api/v1/projects/{project}/claim")).status_code == 200:
             item = claim.json["item"]["id"]
             label = gold_label if item in gold else ("对" if item % 2 else "错")
-            expert.post(f"/api/v1/tasks/{claim.json['task_id']}/annotations", {
-                "result": {"label": label}, "client_uuid": str(uuid.uuid4())})
+            expert.post(
+                f"/api/v1/tasks/{claim.json['task_id']}/annotations",
+                {"result": {"label": label}, "client_uuid": str(uuid.uuid4())},
+            )
     return project, people
 
 
@@ -56,8 +58,7 @@ def test_an_expert_reads_only_their_own_reliability(app: Any, world: World) -> N
     reliability = mine.json["label_reliability"]
     assert [row["label"] for row in reliability] == ["对", "错"]
     assert all(0 <= row["reliability"] <= 1 for row in reliability)
-    assert api.get(f"/api/v1/projects/{project}/quality/experts/{careless_id}").status_code \
-        == 404
+    assert api.get(f"/api/v1/projects/{project}/quality/experts/{careless_id}").status_code == 404
     client = app.test_client()
     login(client, careful)
     page = client.get(f"/projects/{project}/quality/experts/{careful_id}")
@@ -75,8 +76,7 @@ def test_an_expert_without_answers_in_the_project_gets_404(app: Any, world: Worl
     newcomer = world.user("expert")
     newcomer_id = rename(app, newcomer, "赵新人")
     api = world.api(newcomer)
-    assert api.get(f"/api/v1/projects/{project}/quality/experts/{newcomer_id}").status_code \
-        == 404
+    assert api.get(f"/api/v1/projects/{project}/quality/experts/{newcomer_id}").status_code == 404
     assert api.get(f"/api/v1/projects/999999/quality/experts/{newcomer_id}").status_code == 404
 
 
@@ -95,5 +95,6 @@ def test_vendor_and_auditor_see_every_experts_reliability(app: Any, world: World
     seen = vendor.get(f"/api/v1/projects/{project}/quality/experts/{careless_id}").json
     assert (seen["name"], seen["gold_correct"], seen["gold_total"]) == ("李马虎", 0, 5)
     stranger = world.vendor_api()
-    assert stranger.get(f"/api/v1/projects/{project}/quality/experts/{careless_id}") \
-        .status_code == 404
+    assert (
+        stranger.get(f"/api/v1/projects/{project}/quality/experts/{careless_id}").status_code == 404
+    )

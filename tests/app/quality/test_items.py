@@ -51,8 +51,13 @@ def test_item_table_sorts_from_the_allow_list(any_db_world: World) -> None:
     posteriors = column("posterior", "posterior")
     assert posteriors == sorted(posteriors)
     before = vendor.get(f"/api/v1/projects/{project}/quality").json["computed_at"]
-    for query in ("sort=user__password", "sort=agreement;DROP TABLE item", "page=0",
-                  "page=x", "sort=agreement&order=desc"):
+    for query in (
+        "sort=user__password",
+        "sort=agreement;DROP TABLE item",
+        "page=0",
+        "page=x",
+        "sort=agreement&order=desc",
+    ):
         bad = vendor.get(f"/api/v1/projects/{project}/quality/items?{query}")
         assert bad.status_code == 400, query
         assert bad.json["error"]["code"] == "bad_parameter"
@@ -72,14 +77,21 @@ def test_item_table_pages_and_flags_check_items_and_decisions(world: World) -> N
     for number, expert in enumerate(experts):
         while (claim := expert.post(f"/api/v1/projects/{project}/claim")).status_code == 200:
             label = "对" if number == 0 or claim.json["item"]["id"] not in gold else "错"
-            expert.post(f"/api/v1/tasks/{claim.json['task_id']}/annotations", {
-                "result": {"label": label}, "client_uuid": str(uuid.uuid4())})
+            expert.post(
+                f"/api/v1/tasks/{claim.json['task_id']}/annotations",
+                {"result": {"label": label}, "client_uuid": str(uuid.uuid4())},
+            )
     vendor.get(f"/api/v1/projects/{project}/quality")  # the report job runs
     rows = vendor.get(f"/api/v1/projects/{project}/quality/items").json["items"]
     checks = [row for row in rows if row["is_gold"]]
     assert {row["item_id"] for row in checks} == set(gold)
-    assert all(row["answers"] == 2 and row["agreement"] == 0.5 and row["consensus"] == "对"
-               and row["posterior"] is None for row in checks)
+    assert all(
+        row["answers"] == 2
+        and row["agreement"] == 0.5
+        and row["consensus"] == "对"
+        and row["posterior"] is None
+        for row in checks
+    )
     assert len(rows) == 15  # ten items answered twice, five check items
 
 
@@ -87,13 +99,16 @@ def test_item_table_page_in_the_browser_links_to_the_drill_down(app: Any, world:
     org = world.org()
     email = world.user("vendor", org)
     vendor = world.api(email)
-    project = world.project(vendor, [f"第{i}条短评。" for i in range(60)], overlap=1,
-                            labels=tuple(LABELS))
+    project = world.project(
+        vendor, [f"第{i}条短评。" for i in range(60)], overlap=1, labels=tuple(LABELS)
+    )
     expert = world.api(world.user("expert"))
     for _ in range(60):
         claim = expert.post(f"/api/v1/projects/{project}/claim").json
-        expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-            "result": {"label": "正面"}, "client_uuid": str(uuid.uuid4())})
+        expert.post(
+            f"/api/v1/tasks/{claim['task_id']}/annotations",
+            {"result": {"label": "正面"}, "client_uuid": str(uuid.uuid4())},
+        )
     client = app.test_client()
     login(client, email)
     report = client.get(f"/projects/{project}/quality").text
@@ -107,8 +122,12 @@ def test_item_table_page_in_the_browser_links_to_the_drill_down(app: Any, world:
     english = client.get(f"/projects/{project}/quality/items?page=2&lang=en")
     assert english.status_code == 200 and "<h1>Every item" in english.text
     # One answer per item: no agreement anywhere, so the lines follow the item order.
-    api_pages = [vendor.get(f"/api/v1/projects/{project}/quality/items?sort=-agreement"
-                            f"&page={n}").json["items"] for n in (1, 2)]
+    api_pages = [
+        vendor.get(f"/api/v1/projects/{project}/quality/items?sort=-agreement&page={n}").json[
+            "items"
+        ]
+        for n in (1, 2)
+    ]
     ids = [row["item_id"] for page_rows in api_pages for row in page_rows]
     assert len(api_pages[1]) == 10 and ids == sorted(ids, reverse=True) and len(set(ids)) == 60
     bad = client.get(f"/projects/{project}/quality/items?sort=password")

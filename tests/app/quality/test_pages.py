@@ -20,7 +20,7 @@ def make_project(app: Any, world: World) -> tuple[int, int, Any]:
     experts, _ = label_everything(world, project)
     with app.app_context():  # an expert whose name a spreadsheet would run as a formula
         user = db.session.query(User).filter_by(role="expert").first()
-        user.name = "=HYPERLINK(\"http://evil\")"
+        user.name = '=HYPERLINK("http://evil")'
         db.session.commit()
     client = app.test_client()
     login(client, vendor_email)
@@ -61,7 +61,6 @@ def test_csv_export_is_formula_safe(app: Any, world: World) -> None:
 
 
 def test_reviewer_decides_with_the_review_page(app: Any, world: World) -> None:
-
     project, _, _ = make_project(app, world)
     reviewer, client = reviewer_client(app, world, project)
     page = client.get(f"/review/{project}")
@@ -83,12 +82,15 @@ def test_quality_page_of_a_clean_project(app: Any, world: World) -> None:
     email = world.user("vendor", org)
     vendor = world.api(email)
     corpus = world.ready_corpus(vendor, ["原文一。", "原文二。"])
-    project = vendor.post("/api/v1/projects", {"name": "清洗", "corpus_id": corpus,
-                                               "type": "clean", "overlap": 1}).json["id"]
+    project = vendor.post(
+        "/api/v1/projects", {"name": "清洗", "corpus_id": corpus, "type": "clean", "overlap": 1}
+    ).json["id"]
     expert = world.api(world.user("expert"))
     claim = expert.post(f"/api/v1/projects/{project}/claim").json
-    expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-        "result": {"text": "改好的文字。", "flags": []}, "client_uuid": str(uuid.uuid4())})
+    expert.post(
+        f"/api/v1/tasks/{claim['task_id']}/annotations",
+        {"result": {"text": "改好的文字。", "flags": []}, "client_uuid": str(uuid.uuid4())},
+    )
     client = app.test_client()
     login(client, email)
     page = client.get(f"/projects/{project}/quality")
@@ -109,15 +111,18 @@ def test_drill_down_draws_spans_diffs_and_boxes(app: Any, world: World) -> None:
     login(client, email)
 
     def run(kind: str, corpus: int, labels: list[str], results: list[dict[str, Any]]) -> str:
-        project = vendor.post("/api/v1/projects", {"name": kind, "corpus_id": corpus,
-                                                   "type": kind, "labels": labels,
-                                                   "overlap": 2}).json["id"]
+        project = vendor.post(
+            "/api/v1/projects",
+            {"name": kind, "corpus_id": corpus, "type": kind, "labels": labels, "overlap": 2},
+        ).json["id"]
         item = 0
         for expert, result in zip(experts, results, strict=True):
             claim = expert.post(f"/api/v1/projects/{project}/claim").json
             item = claim["item"]["id"]
-            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations",
-                        {"result": result, "client_uuid": str(uuid.uuid4())})
+            expert.post(
+                f"/api/v1/tasks/{claim['task_id']}/annotations",
+                {"result": result, "client_uuid": str(uuid.uuid4())},
+            )
         page = client.get(f"/review/{project}?item={item}")
         assert page.status_code == 200
         return page.text
@@ -125,19 +130,21 @@ def test_drill_down_draws_spans_diffs_and_boxes(app: Any, world: World) -> None:
     text_corpus = world.ready_corpus(vendor, ["张三在合肥。"])
     ner = run("ner", text_corpus, ["人名"], [{"spans": [[0, 2, "人名"]]}, {"spans": []}])
     assert '<mark class="span-mark" title="人名">张三' in ner
-    clean = run("clean", text_corpus, [], [{"text": "张三在合肥市。", "flags": []},
-                                           {"text": "张三在合肥。", "flags": []}])
+    clean = run(
+        "clean",
+        text_corpus,
+        [],
+        [{"text": "张三在合肥市。", "flags": []}, {"text": "张三在合肥。", "flags": []}],
+    )
     assert "<ins>市</ins>" in clean
     buffer = io.BytesIO()
     Image.new("RGB", (200, 100), "white").save(buffer, "PNG")
     image_corpus = vendor.upload(buffer.getvalue(), "a.png").json["id"]
-    boxes = run("bbox", image_corpus, ["车"], [{"boxes": [[20, 10, 100, 50, "车"]]},
-                                              {"boxes": []}])
+    boxes = run("bbox", image_corpus, ["车"], [{"boxes": [[20, 10, 100, 50, "车"]]}, {"boxes": []}])
     assert '<rect x="10.0" y="10.0" width="50.0" height="50.0">' in boxes
 
 
 def test_counts_on_the_review_and_report_pages_agree_in_number(app: Any, world: World) -> None:
-
     project, _, vendor = make_project(app, world)
     report = vendor.get(f"/projects/{project}/quality?lang=en").text
     assert "from 18 answers." in report
@@ -158,15 +165,21 @@ def test_a_report_of_one_answer_says_answer(app: Any, world: World) -> None:
     project = world.project(world.api(vendor_email), ["只有一条。"], overlap=1, labels=("是", "否"))
     expert = world.api(world.user("expert"))
     claim = expert.post(f"/api/v1/projects/{project}/claim").json
-    assert expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-        "result": {"label": "是"}, "client_uuid": str(uuid.uuid4())}).status_code == 201
+    assert (
+        expert.post(
+            f"/api/v1/tasks/{claim['task_id']}/annotations",
+            {"result": {"label": "是"}, "client_uuid": str(uuid.uuid4())},
+        ).status_code
+        == 201
+    )
     client = app.test_client()
     login(client, vendor_email)
     assert "from 1 answer." in client.get(f"/projects/{project}/quality?lang=en").text
 
 
 def test_the_review_count_covers_items_beyond_the_listed_ones(
-        app: Any, world: World, monkeypatch: Any) -> None:
+    app: Any, world: World, monkeypatch: Any
+) -> None:
     from app.quality import report as quality_report
 
     monkeypatch.setattr(quality_report, "REVIEW_LIST_LIMIT", 2)  # the report lists 2 of 3

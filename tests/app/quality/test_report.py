@@ -37,20 +37,31 @@ def test_reviewer_adjudicates_and_the_final_label_follows(world: World) -> None:
     reviewer_email = world.user("expert")
     reviewer = world.api(reviewer_email)
     assert reviewer.get(f"/api/v1/projects/{project}/review").status_code == 404
-    assert vendor.post(f"/api/v1/projects/{project}/reviewers",
-                       {"email": reviewer_email}).status_code == 201
+    assert (
+        vendor.post(f"/api/v1/projects/{project}/reviewers", {"email": reviewer_email}).status_code
+        == 201
+    )
     queue = reviewer.get(f"/api/v1/projects/{project}/review").json["items"]
     assert len(queue) == 3
     disputed = queue[0]["item_id"]
     detail = reviewer.get(f"/api/v1/projects/{project}/items/{disputed}").json
     assert len(detail["answers"]) == 3 and detail["text"].startswith("第")
-    assert experts[0].post(f"/api/v1/projects/{project}/items/{disputed}/adjudication",
-                           {"result": {"label": "中性"}}).status_code == 404
-    bad = reviewer.post(f"/api/v1/projects/{project}/items/{disputed}/adjudication",
-                        {"result": {"label": "不存在"}})
+    assert (
+        experts[0]
+        .post(
+            f"/api/v1/projects/{project}/items/{disputed}/adjudication",
+            {"result": {"label": "中性"}},
+        )
+        .status_code
+        == 404
+    )
+    bad = reviewer.post(
+        f"/api/v1/projects/{project}/items/{disputed}/adjudication", {"result": {"label": "不存在"}}
+    )
     assert bad.status_code == 422
-    done = reviewer.post(f"/api/v1/projects/{project}/items/{disputed}/adjudication",
-                         {"result": {"label": "中性"}})
+    done = reviewer.post(
+        f"/api/v1/projects/{project}/items/{disputed}/adjudication", {"result": {"label": "中性"}}
+    )
     assert done.status_code == 201
     remaining = reviewer.get(f"/api/v1/projects/{project}/review").json["items"]
     assert disputed not in [entry["item_id"] for entry in remaining] and len(remaining) == 2
@@ -62,8 +73,12 @@ def test_other_tenants_cannot_read_items_or_reviews(world: World) -> None:
     vendor, stranger = world.vendor_api(), world.vendor_api()
     project = world.project(vendor, TEXTS, overlap=1, labels=tuple(LABELS))
     assert stranger.get(f"/api/v1/projects/{project}/review").status_code == 404
-    assert stranger.post(f"/api/v1/projects/{project}/reviewers",
-                         {"email": world.user("expert")}).status_code == 404
+    assert (
+        stranger.post(
+            f"/api/v1/projects/{project}/reviewers", {"email": world.user("expert")}
+        ).status_code
+        == 404
+    )
 
 
 def test_stale_report_is_refreshed_by_the_job(app: Any, world: World) -> None:
@@ -84,30 +99,38 @@ def test_ner_and_clean_projects_get_their_own_agreement(world: World) -> None:
     vendor = world.vendor_api()
     texts = ["张三在合肥工作。", "李四去了芜湖。"]
     corpus = world.ready_corpus(vendor, texts)
-    ner = vendor.post("/api/v1/projects", {"name": "实体", "corpus_id": corpus, "type": "ner",
-                                           "labels": ["人名"], "overlap": 2}).json["id"]
+    ner = vendor.post(
+        "/api/v1/projects",
+        {"name": "实体", "corpus_id": corpus, "type": "ner", "labels": ["人名"], "overlap": 2},
+    ).json["id"]
     experts = [world.api(world.user("expert")) for _ in range(2)]
     for number, expert in enumerate(experts):
         for _ in texts:
             claim = expert.post(f"/api/v1/projects/{ner}/claim").json
             spans = [[0, 2, "人名"]] if number == 0 or "张三" in claim["item"]["text"] else []
-            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-                "result": {"spans": spans}, "client_uuid": str(uuid.uuid4())})
+            expert.post(
+                f"/api/v1/tasks/{claim['task_id']}/annotations",
+                {"result": {"spans": spans}, "client_uuid": str(uuid.uuid4())},
+            )
     report = vendor.get(f"/api/v1/projects/{ner}/quality").json["report"]
     assert report["kind"] == "ner"
     assert report["overall"]["exact_f1"] == pytest.approx(2 / 3, abs=1e-4)  # 1 of 2 vs 1
     assert 0 < report["overall"]["char_alpha"] < 1
-    assert [(e["answers"], e["mean_exact_f1"]) for e in report["experts"]] == \
-        [(2, pytest.approx(2 / 3, abs=1e-3))] * 2  # each expert against the other
+    assert [(e["answers"], e["mean_exact_f1"]) for e in report["experts"]] == [
+        (2, pytest.approx(2 / 3, abs=1e-3))
+    ] * 2  # each expert against the other
     assert all(e["name"] and e["mean_overlap_f1"] is not None for e in report["experts"])
-    clean = vendor.post("/api/v1/projects", {"name": "清洗", "corpus_id": corpus,
-                                             "type": "clean", "overlap": 2}).json["id"]
+    clean = vendor.post(
+        "/api/v1/projects", {"name": "清洗", "corpus_id": corpus, "type": "clean", "overlap": 2}
+    ).json["id"]
     for number, expert in enumerate(experts):
         for _ in texts:
             claim = expert.post(f"/api/v1/projects/{clean}/claim").json
             text = claim["item"]["text"] if number == 0 else "完全不同的文字"
-            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-                "result": {"text": text, "flags": []}, "client_uuid": str(uuid.uuid4())})
+            expert.post(
+                f"/api/v1/tasks/{claim['task_id']}/annotations",
+                {"result": {"text": text, "flags": []}, "client_uuid": str(uuid.uuid4())},
+            )
     report = vendor.get(f"/api/v1/projects/{clean}/quality").json["report"]
     assert report["kind"] == "clean" and report["review_total"] == 2
     assert report["overall"]["text_similarity"] < 0.5

@@ -26,22 +26,37 @@ def disputed_ner_project(world: World, vendor: Api, reviewer: str) -> tuple[int,
     """Two experts who disagree on every name; the worker computes the report."""
     created = vendor.upload("\n\n".join(TEXTS).encode())
     corpus = created.json["id"]
-    wait_for(lambda: vendor.get(f"/api/v1/corpora/{corpus}").json["status"] == "ready",
-             "corpus ready")
-    project = vendor.post("/api/v1/projects", {"name": "人名地名", "corpus_id": corpus,
-                                               "type": "ner", "labels": ["人名", "地名"],
-                                               "overlap": 2}).json["id"]
+    wait_for(
+        lambda: vendor.get(f"/api/v1/corpora/{corpus}").json["status"] == "ready", "corpus ready"
+    )
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "人名地名",
+            "corpus_id": corpus,
+            "type": "ner",
+            "labels": ["人名", "地名"],
+            "overlap": 2,
+        },
+    ).json["id"]
     experts = [world.user("expert") for _ in range(2)]
     for number, email in enumerate(experts):
         expert = world.api(email)
         for _ in TEXTS:
             claim = expert.post(f"/api/v1/projects/{project}/claim").json
-            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-                "result": {"spans": [[0, 2, "人名" if number == 0 else "地名"]]},
-                "client_uuid": str(uuid.uuid4())})
+            expert.post(
+                f"/api/v1/tasks/{claim['task_id']}/annotations",
+                {
+                    "result": {"spans": [[0, 2, "人名" if number == 0 else "地名"]]},
+                    "client_uuid": str(uuid.uuid4()),
+                },
+            )
     vendor.post(f"/api/v1/projects/{project}/reviewers", {"email": reviewer})
-    wait_for(lambda: (q := vendor.get(f"/api/v1/projects/{project}/quality").json)["report"]
-             and not q["stale"], "report computed")
+    wait_for(
+        lambda: (q := vendor.get(f"/api/v1/projects/{project}/quality").json)["report"]
+        and not q["stale"],
+        "report computed",
+    )
     return project, experts
 
 
@@ -50,12 +65,15 @@ def adjudications(app: Any, project: int) -> dict[int, Any]:
     from app.models import Adjudication
 
     with app.app_context():
-        return {a.item_id: a.result for a in
-                db.session.query(Adjudication).filter_by(project_id=project)}
+        return {
+            a.item_id: a.result
+            for a in db.session.query(Adjudication).filter_by(project_id=project)
+        }
 
 
-def test_reviewer_picks_answers_with_the_keyboard(live_app: Any, world: World, browser: Any,
-                                                  base_url: str) -> None:
+def test_reviewer_picks_answers_with_the_keyboard(
+    live_app: Any, world: World, browser: Any, base_url: str
+) -> None:
     from playwright.sync_api import expect
 
     vendor_email = world.user("vendor", world.org())
@@ -80,8 +98,14 @@ def test_reviewer_picks_answers_with_the_keyboard(live_app: Any, world: World, b
     wait_for(lambda: len(adjudications(live_app, project)) == 2, "second decision stored")
     assert {"spans": [[0, 2, "人名"]]} in adjudications(live_app, project).values()
 
-    wait_for(lambda: sum(row["adjudicated"] for row in vendor.get(
-        f"/api/v1/projects/{project}/quality/items").json["items"]) == 2, "report refreshed")
+    wait_for(
+        lambda: sum(
+            row["adjudicated"]
+            for row in vendor.get(f"/api/v1/projects/{project}/quality/items").json["items"]
+        )
+        == 2,
+        "report refreshed",
+    )
     owner = log_in(browser, base_url, vendor_email)
     owner.goto(f"{base_url}/projects/{project}/quality")
     shot(owner, "quality-02-ner-report")
@@ -101,8 +125,9 @@ def test_reviewer_picks_answers_with_the_keyboard(live_app: Any, world: World, b
     shot(expert_page, "quality-04-my-quality")
 
 
-def test_box_agreement_report_in_the_browser(live_app: Any, world: World, browser: Any,
-                                             base_url: str) -> None:
+def test_box_agreement_report_in_the_browser(
+    live_app: Any, world: World, browser: Any, base_url: str
+) -> None:
     from playwright.sync_api import expect
 
     from tests.app.browser import ready_image_corpus
@@ -111,20 +136,33 @@ def test_box_agreement_report_in_the_browser(live_app: Any, world: World, browse
 
     vendor_email = world.user("vendor", world.org())
     vendor = world.api(vendor_email)
-    pictures = [(f"{n}.png", png(200, 100, colour)) for n, colour in
-                enumerate(["red", "green", "blue"])]
+    pictures = [
+        (f"{n}.png", png(200, 100, colour)) for n, colour in enumerate(["red", "green", "blue"])
+    ]
     corpus = ready_image_corpus(vendor, archive(pictures), "street.zip")
-    project = vendor.post("/api/v1/projects", {"name": "街景目标框", "corpus_id": corpus,
-                                               "type": "bbox", "labels": BOX_LABELS,
-                                               "overlap": 2}).json["id"]
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": "街景目标框",
+            "corpus_id": corpus,
+            "type": "bbox",
+            "labels": BOX_LABELS,
+            "overlap": 2,
+        },
+    ).json["id"]
     for plan in BOXES:
         expert = world.api(world.user("expert"))
         for boxes in plan:
             claim = expert.post(f"/api/v1/projects/{project}/claim").json
-            expert.post(f"/api/v1/tasks/{claim['task_id']}/annotations", {
-                "result": {"boxes": boxes}, "client_uuid": str(uuid.uuid4())})
-    wait_for(lambda: (q := vendor.get(f"/api/v1/projects/{project}/quality").json)["report"]
-             and not q["stale"], "report computed")
+            expert.post(
+                f"/api/v1/tasks/{claim['task_id']}/annotations",
+                {"result": {"boxes": boxes}, "client_uuid": str(uuid.uuid4())},
+            )
+    wait_for(
+        lambda: (q := vendor.get(f"/api/v1/projects/{project}/quality").json)["report"]
+        and not q["stale"],
+        "report computed",
+    )
     page = log_in(browser, base_url, vendor_email)
     page.goto(f"{base_url}/projects/{project}/quality")
     expect(page.locator("#report-box-f1")).to_have_text("0.500")

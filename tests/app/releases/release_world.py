@@ -26,9 +26,14 @@ DOCUMENTS = [
 ]
 
 
-def fake_analyze_batch(texts: Iterable[str], language: str = "zh", entities: Any = None,
-                       batch_size: int = 64, profile: str = "default",
-                       analyzer: Any = None) -> list[list[Finding]]:
+def fake_analyze_batch(
+    texts: Iterable[str],
+    language: str = "zh",
+    entities: Any = None,
+    batch_size: int = 64,
+    profile: str = "default",
+    analyzer: Any = None,
+) -> list[list[Finding]]:
     """Phones and two names; ``张三丰`` only in the recall profile; ``CRASH`` raises."""
     found = []
     for text in texts:
@@ -37,8 +42,9 @@ def fake_analyze_batch(texts: Iterable[str], language: str = "zh", entities: Any
         findings = [Finding(m.start(), m.end(), "CN_PHONE", 0.95) for m in PHONE.finditer(text)]
         findings += [Finding(m.start(), m.end(), "PERSON", 0.7) for m in NAMES.finditer(text)]
         if profile == "recall":
-            findings += [Finding(m.start(), m.end(), "PERSON", 0.6)
-                         for m in RECALL_ONLY.finditer(text)]
+            findings += [
+                Finding(m.start(), m.end(), "PERSON", 0.6) for m in RECALL_ONLY.finditer(text)
+            ]
         found.append(sorted(findings))
     return found
 
@@ -59,9 +65,16 @@ class ReleaseWorld:
 
     def create(self, texts: list[str] | None = None, **body: Any) -> dict[str, Any]:
         corpus_id = self.corpus(texts or DOCUMENTS)
-        response = self.publisher.post("/api/v1/releases", {
-            "corpus_id": corpus_id, "title": "合肥市政府公文 2025", "domain": "政务",
-            "licence": "CC BY 4.0", **body})
+        response = self.publisher.post(
+            "/api/v1/releases",
+            {
+                "corpus_id": corpus_id,
+                "title": "合肥市政府公文 2025",
+                "domain": "政务",
+                "licence": "CC BY 4.0",
+                **body,
+            },
+        )
         assert response.status_code == 201, response.json
         return dict(response.json)
 
@@ -71,19 +84,30 @@ class ReleaseWorld:
         assert response.status_code == 202, response.json
         return release_id
 
-    def review_all(self, release_id: int, add: dict[int, list[dict[str, Any]]] | None = None,
-                   reviewer: Api | None = None) -> dict[str, Any]:
+    def review_all(
+        self,
+        release_id: int,
+        add: dict[int, list[dict[str, Any]]] | None = None,
+        reviewer: Api | None = None,
+    ) -> dict[str, Any]:
         reviewer = reviewer or self.auditor
         sample = reviewer.get(f"/api/v1/releases/{release_id}/sample?page=1").json
         summary: dict[str, Any] = sample["summary"]
         for entry in sample["documents"]:
-            decisions = [{"start": f["start"], "end": f["end"], "entity_type": f["entity_type"],
-                          "decision": "accept"} for f in self.document(release_id,
-                                                                       entry["id"])["findings"]]
+            decisions = [
+                {
+                    "start": f["start"],
+                    "end": f["end"],
+                    "entity_type": f["entity_type"],
+                    "decision": "accept",
+                }
+                for f in self.document(release_id, entry["id"])["findings"]
+            ]
             decisions += (add or {}).get(entry["seq"], [])
             response = reviewer.post(
                 f"/api/v1/releases/{release_id}/documents/{entry['id']}/decisions",
-                {"decisions": decisions, "done": True})
+                {"decisions": decisions, "done": True},
+            )
             assert response.status_code == 200, response.json
             summary = response.json
         return summary
@@ -101,14 +125,20 @@ def organization(world: World, kind: str, name: str, department: str | None = No
     from app.accounts.organizations import create_organization
 
     with world.app.app_context():
-        return create_organization(name, valid_uscc(next(_numbers)), "合肥", None, kind,
-                                   department).id
+        return create_organization(
+            name, valid_uscc(next(_numbers)), "合肥", None, kind, department
+        ).id
 
 
 def release_world(world: World) -> ReleaseWorld:
     publisher_org = organization(world, "publisher", "合肥市档案馆", "档案局")
     enterprise_org = organization(world, "enterprise", "科大讯飞")
     publisher_email = world.user("publisher", publisher_org)
-    return ReleaseWorld(world, world.api(publisher_email), publisher_email,
-                        world.api(world.user("auditor")), world.api(world.user("auditor")),
-                        world.api(world.user("enterprise", enterprise_org)))
+    return ReleaseWorld(
+        world,
+        world.api(publisher_email),
+        publisher_email,
+        world.api(world.user("auditor")),
+        world.api(world.user("auditor")),
+        world.api(world.user("enterprise", enterprise_org)),
+    )

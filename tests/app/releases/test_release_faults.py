@@ -23,11 +23,15 @@ def test_a_document_the_analyser_crashes_on_holds_the_release(releases: ReleaseW
     assert failure["seq"] == 5 and "RuntimeError: analyser crashed" in failure["error"]
     for caller, action in ((releases.auditor, "approve"), (releases.publisher, "publish")):
         refused = caller.post(f"/api/v1/releases/{release_id}/{action}")
-        assert refused.status_code == 409 and refused.json["error"]["code"] == \
-            "release.bad_transition"
+        assert (
+            refused.status_code == 409 and refused.json["error"]["code"] == "release.bad_transition"
+        )
     with releases.world.app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ReleaseDocument).where(
-            ReleaseDocument.status == "analysed")) == len(DOCUMENTS)
+        assert db.session.scalar(
+            select(func.count())
+            .select_from(ReleaseDocument)
+            .where(ReleaseDocument.status == "analysed")
+        ) == len(DOCUMENTS)
 
 
 def test_the_builder_cannot_approve_their_own_release(releases: ReleaseWorld) -> None:
@@ -72,18 +76,24 @@ def test_a_residual_finding_blocks_until_a_reviewer_resolves_it(releases: Releas
     assert [d["seq"] for d in listed["documents"]] == [5]
     releases.review_all(release_id)
     refused = releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
-    assert refused.status_code == 409 and refused.json["error"]["code"] == \
-        "release.residual_findings"
+    assert (
+        refused.status_code == 409 and refused.json["error"]["code"] == "release.residual_findings"
+    )
     with releases.world.app.app_context():
-        document_id = db.session.scalar(select(ReleaseDocument.id).where(
-            ReleaseDocument.release_id == release_id, ReleaseDocument.seq == 5))
+        document_id = db.session.scalar(
+            select(ReleaseDocument.id).where(
+                ReleaseDocument.release_id == release_id, ReleaseDocument.seq == 5
+            )
+        )
     document = releases.document(release_id, document_id)
     assert document["residual_findings"] == [
-        {"start": 2, "end": 5, "entity_type": "PERSON", "score": 0.6}]
+        {"start": 2, "end": 5, "entity_type": "PERSON", "score": 0.6}
+    ]
     assert releases.state(release_id) == "in_review"
     response = releases.auditor.post(
         f"/api/v1/releases/{release_id}/documents/{document_id}/decisions",
-        {"decisions": [{"start": 2, "end": 5, "entity_type": "PERSON", "decision": "add"}]})
+        {"decisions": [{"start": 2, "end": 5, "entity_type": "PERSON", "decision": "add"}]},
+    )
     assert response.status_code == 200, response.json
     assert releases.auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
     assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
@@ -99,7 +109,8 @@ def test_publishing_twice_is_refused(releases: ReleaseWorld) -> None:
 
 
 def test_storage_down_mid_publish_leaves_nothing_listed_and_publishes_later(
-        releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
     release_id = releases.analysed()
     releases.review_all(release_id)
     releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
@@ -131,7 +142,8 @@ class WorkerKilled(BaseException):
 
 
 def test_a_killed_analysis_resumes_without_duplicate_findings(
-        releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(analysis, "BATCH", 2)
     seen: list[str] = []
 
@@ -167,8 +179,9 @@ def test_a_killed_analysis_resumes_without_duplicate_findings(
     assert sorted(seen + resumed) == sorted(DOCUMENTS)
     assert releases.state(release.id) == "in_review"
     with app.app_context():
-        findings = db.session.scalars(select(ReleaseDocument.findings).order_by(
-            ReleaseDocument.seq)).all()
+        findings = db.session.scalars(
+            select(ReleaseDocument.findings).order_by(ReleaseDocument.seq)
+        ).all()
     assert [len(f) for f in findings] == [2, 0, 2, 0]
 
 
@@ -183,8 +196,10 @@ def test_an_empty_or_unfinished_corpus_makes_no_release(releases: ReleaseWorld) 
 
 def test_bad_policies_and_decisions_are_refused_with_their_codes(releases: ReleaseWorld) -> None:
     corpus_id = releases.corpus(DOCUMENTS)
-    bad = releases.publisher.post("/api/v1/releases", {
-        "corpus_id": corpus_id, "title": "x", "policy": {"operators": {"PERSON": "shuffle"}}})
+    bad = releases.publisher.post(
+        "/api/v1/releases",
+        {"corpus_id": corpus_id, "title": "x", "policy": {"operators": {"PERSON": "shuffle"}}},
+    )
     assert bad.status_code == 422 and bad.json["error"]["code"] == "policy.unknown_operator"
     assert bad.json["error"]["message"] == "策略中有未知的脱敏方式。"
     assert bad.json["error"]["details"] == [{"field": "operators.PERSON"}]
@@ -193,15 +208,21 @@ def test_bad_policies_and_decisions_are_refused_with_their_codes(releases: Relea
     document_id = sample["documents"][0]["id"]
     url = f"/api/v1/releases/{release_id}/documents/{document_id}/decisions"
     for decisions, code in (
-            ([{"start": 0, "end": 999, "entity_type": "PERSON", "decision": "add"}],
-             "span.out_of_range"),
-            ([{"start": 0, "end": 2, "entity_type": "SSN", "decision": "add"}],
-             "span.unknown_entity_type"),
-            ([{"start": 0, "end": 2, "entity_type": "PERSON", "decision": "reject"}],
-             "span.unknown_finding"),
-            ([{"start": 0, "end": 2, "entity_type": "PERSON", "decision": "maybe"}],
-             "bad_field"),
-            ("all", "bad_field")):
+        (
+            [{"start": 0, "end": 999, "entity_type": "PERSON", "decision": "add"}],
+            "span.out_of_range",
+        ),
+        (
+            [{"start": 0, "end": 2, "entity_type": "SSN", "decision": "add"}],
+            "span.unknown_entity_type",
+        ),
+        (
+            [{"start": 0, "end": 2, "entity_type": "PERSON", "decision": "reject"}],
+            "span.unknown_finding",
+        ),
+        ([{"start": 0, "end": 2, "entity_type": "PERSON", "decision": "maybe"}], "bad_field"),
+        ("all", "bad_field"),
+    ):
         response = releases.auditor.post(url, {"decisions": decisions})
         assert response.status_code == 422 and response.json["error"]["code"] == code
     assert releases.publisher.post(url, {"decisions": []}).status_code == 403
@@ -211,8 +232,9 @@ def test_other_tenants_see_a_404(releases: ReleaseWorld) -> None:
     release_id = releases.analysed()
     from tests.app.releases.release_world import organization
 
-    other = releases.world.api(releases.world.user(
-        "publisher", organization(releases.world, "publisher", "芜湖市档案馆")))
+    other = releases.world.api(
+        releases.world.user("publisher", organization(releases.world, "publisher", "芜湖市档案馆"))
+    )
     vendor = releases.world.vendor_api()
     for caller in (other, vendor, releases.enterprise):
         assert caller.get(f"/api/v1/releases/{release_id}").status_code == 404
@@ -222,7 +244,8 @@ def test_other_tenants_see_a_404(releases: ReleaseWorld) -> None:
 
 
 def test_a_publishing_job_whose_worker_died_is_queued_again(
-        releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from datetime import timedelta
 
     from app.models.base import utcnow
@@ -246,13 +269,13 @@ def test_a_publishing_job_whose_worker_died_is_queued_again(
     assert releases.state(release_id) == "published"
 
 
-def test_withdrawing_during_analysis_stops_it(releases: ReleaseWorld,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_withdrawing_during_analysis_stops_it(
+    releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(analysis, "BATCH", 2)
     app = releases.world.app
 
-    def withdrawn_meanwhile(texts: Any, *args: Any, profile: str = "default",
-                            **kwargs: Any) -> Any:
+    def withdrawn_meanwhile(texts: Any, *args: Any, profile: str = "default", **kwargs: Any) -> Any:
         if profile == "default":  # someone withdraws while the first batch is analysed
             with app.app_context():
                 db.session.execute(update(Release).values(state="withdrawn"))
@@ -263,6 +286,7 @@ def test_withdrawing_during_analysis_stops_it(releases: ReleaseWorld,
     release_id = releases.analysed()
     assert releases.state(release_id) == "withdrawn"
     with app.app_context():
-        statuses = db.session.scalars(select(ReleaseDocument.status).order_by(
-            ReleaseDocument.seq)).all()
+        statuses = db.session.scalars(
+            select(ReleaseDocument.status).order_by(ReleaseDocument.seq)
+        ).all()
     assert statuses == ["analysed", "analysed", "pending", "pending"]

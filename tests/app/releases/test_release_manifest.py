@@ -26,8 +26,11 @@ from app.releases.manifest import (
 from app.releases.policy import default_policy
 from app.releases.sampling import residual_bound
 
-FILES = {"documents.jsonl": b'{"id":1,"text":"<\xe5\xa7\x93\xe5\x90\x8d>"}\n',
-         "documents.csv": b"id,text\n1,x\n", "texts/000001.txt": "公文正文".encode()}
+FILES = {
+    "documents.jsonl": b'{"id":1,"text":"<\xe5\xa7\x93\xe5\x90\x8d>"}\n',
+    "documents.csv": b"id,text\n1,x\n",
+    "texts/000001.txt": "公文正文".encode(),
+}
 BUILT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
@@ -43,8 +46,11 @@ def manifest() -> dict[str, object]:
         deid_info=deid_fingerprint(),
         builder=Person(11, "张建", "合肥市档案馆"),
         approver=Person(12, "李审", "安徽省数据资源局"),
-        times={"created": BUILT, "approved": BUILT + timedelta(hours=2),
-               "published": BUILT.astimezone(timezone(timedelta(hours=8))) + timedelta(hours=3)},
+        times={
+            "created": BUILT,
+            "approved": BUILT + timedelta(hours=2),
+            "published": BUILT.astimezone(timezone(timedelta(hours=8))) + timedelta(hours=3),
+        },
     )
 
 
@@ -53,8 +59,11 @@ def test_manifest_lists_every_file_with_its_hash_and_size() -> None:
     assert [f["path"] for f in data["files"]] == sorted(FILES)
     for entry in data["files"]:
         body = FILES[entry["path"]]
-        assert entry == {"path": entry["path"], "sha256": hashlib.sha256(body).hexdigest(),
-                         "size": len(body)}
+        assert entry == {
+            "path": entry["path"],
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "size": len(body),
+        }
     assert data["policy"]["operators"]["PERSON"] == "pseudonym"
     assert data["kept_names"] == {"王清宪": 3}
     assert data["builder"]["id"] == 11 and data["approver"]["id"] == 12
@@ -74,8 +83,9 @@ def test_deid_fingerprint_hashes_the_shipped_models() -> None:
 def test_canonical_bytes_are_sorted_compact_utf8() -> None:
     data = manifest()
     raw = canonical_bytes(data)
-    assert raw == json.dumps(data, sort_keys=True, separators=(",", ":"),
-                             ensure_ascii=False).encode()
+    assert (
+        raw == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    )
     assert "合肥市档案馆".encode() in raw and b": " not in raw
     assert canonical_bytes(json.loads(raw)) == raw
     with pytest.raises(ValueError):
@@ -105,11 +115,15 @@ def test_a_signature_by_another_key_or_a_mangled_one_fails() -> None:
     forged = sign_manifest(data, other)
     assert not verify_manifest(data, forged, key.public_key())
     # naming the trusted key does not help a signature made by another
-    assert not verify_manifest(data, {**forged, "key_id": sign_manifest(data, key)["key_id"]},
-                               key.public_key())
+    assert not verify_manifest(
+        data, {**forged, "key_id": sign_manifest(data, key)["key_id"]}, key.public_key()
+    )
     good = sign_manifest(data, key)
-    for broken in ({**good, "signature": "not base64!"}, {**good, "algorithm": "RSA"},
-                   {k: v for k, v in good.items() if k != "signature"}):
+    for broken in (
+        {**good, "signature": "not base64!"},
+        {**good, "algorithm": "RSA"},
+        {k: v for k, v in good.items() if k != "signature"},
+    ):
         assert not verify_manifest(data, broken, key.public_key())
 
 
@@ -117,16 +131,27 @@ def test_check_files_names_what_differs_from_the_manifest() -> None:
     data = manifest()
     published = [file_entry(path, body) for path, body in FILES.items()]
     assert check_files(data, published) == []
-    changed = [*published[:2], file_entry("texts/000001.txt", b"raw text"),
-               ManifestFile("extra.txt", "0" * 64, 1)]
+    changed = [
+        *published[:2],
+        file_entry("texts/000001.txt", b"raw text"),
+        ManifestFile("extra.txt", "0" * 64, 1),
+    ]
     assert check_files(data, changed) == ["extra.txt", "texts/000001.txt"]
     assert check_files(data, published[:1]) == sorted(set(FILES) - {published[0].path})
 
 
 def test_manifest_refuses_naive_times_and_duplicate_paths() -> None:
-    base = dict(release={}, counts={}, policy=default_policy(), findings_by_type={},
-                kept_names={}, residual=residual_bound(0, 1, 1), deid_info={},
-                builder=Person(1, "a", "o"), approver=Person(2, "b", "o"))
+    base = dict(
+        release={},
+        counts={},
+        policy=default_policy(),
+        findings_by_type={},
+        kept_names={},
+        residual=residual_bound(0, 1, 1),
+        deid_info={},
+        builder=Person(1, "a", "o"),
+        approver=Person(2, "b", "o"),
+    )
     with pytest.raises(ValueError):
         build_manifest(files=[], times={"created": datetime(2026, 1, 1)}, **base)
     entry = file_entry("a.txt", b"x")

@@ -14,17 +14,24 @@ from tests.app.builders import login
 from tests.app.releases.release_world import DOCUMENTS, ReleaseWorld, organization
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    ("2026-12", datetime(2026, 12, 1), datetime(2027, 1, 1)),
-    ("2026-Q4", datetime(2026, 10, 1), datetime(2027, 1, 1)),
-    ("2025-Q1", datetime(2025, 1, 1), datetime(2025, 4, 1)),
-    ("2026-02", datetime(2026, 2, 1), datetime(2026, 3, 1)),
-])
-def test_periods_are_months_or_quarters_in_beijing_time(text: str, start: datetime,
-                                                        end: datetime) -> None:
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2026-12", datetime(2026, 12, 1), datetime(2027, 1, 1)),
+        ("2026-Q4", datetime(2026, 10, 1), datetime(2027, 1, 1)),
+        ("2025-Q1", datetime(2025, 1, 1), datetime(2025, 4, 1)),
+        ("2026-02", datetime(2026, 2, 1), datetime(2026, 3, 1)),
+    ],
+)
+def test_periods_are_months_or_quarters_in_beijing_time(
+    text: str, start: datetime, end: datetime
+) -> None:
     got_start, got_end, label = parse_period(text)
-    assert (got_start, got_end, label) == (start.replace(tzinfo=BEIJING),
-                                           end.replace(tzinfo=BEIJING), text)
+    assert (got_start, got_end, label) == (
+        start.replace(tzinfo=BEIJING),
+        end.replace(tzinfo=BEIJING),
+        text,
+    )
     assert got_start.astimezone(UTC).hour == 16  # midnight in Beijing is 16:00 UTC
 
 
@@ -37,8 +44,9 @@ def test_bad_periods_are_refused(app: object, text: str) -> None:
 
 def publish(releases: ReleaseWorld, publisher: object, texts: list[str]) -> int:
     corpus = releases.world.ready_corpus(publisher, texts)
-    release_id = publisher.post("/api/v1/releases", {"corpus_id": corpus,
-                                                      "title": "=HYPERLINK(\"x\")"}).json["id"]
+    release_id = publisher.post(
+        "/api/v1/releases", {"corpus_id": corpus, "title": '=HYPERLINK("x")'}
+    ).json["id"]
     assert publisher.post(f"/api/v1/releases/{release_id}/analyse").status_code == 202
     releases.review_all(release_id)
     assert releases.auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
@@ -49,21 +57,34 @@ def publish(releases: ReleaseWorld, publisher: object, texts: list[str]) -> int:
 def test_the_notice_counts_each_city_and_department(releases: ReleaseWorld) -> None:
     world = releases.world
     first = publish(releases, releases.publisher, DOCUMENTS)
-    other = world.api(world.user("publisher", organization(world, "publisher", "芜湖市地方志办公室",
-                                                           "=地方志办")))
+    other = world.api(
+        world.user("publisher", organization(world, "publisher", "芜湖市地方志办公室", "=地方志办"))
+    )
     publish(releases, other, DOCUMENTS[:2])
-    assert releases.enterprise.post(f"/api/v1/releases/{first}/downloads",
-                                    {"file": "documents.jsonl"}).status_code == 200
+    assert (
+        releases.enterprise.post(
+            f"/api/v1/releases/{first}/downloads", {"file": "documents.jsonl"}
+        ).status_code
+        == 200
+    )
     period = utcnow().astimezone(BEIJING).strftime("%Y-%m")
     notice = releases.auditor.get(f"/api/v1/releases/notice?period={period}").json
     by_department = {r["department"]: r for r in notice["rows"]}
     archive = by_department["档案局"]
-    assert (archive["city"], archive["releases"], archive["documents"], archive["downloads"]) \
-        == ("合肥", 1, 4, 1)
+    assert (archive["city"], archive["releases"], archive["documents"], archive["downloads"]) == (
+        "合肥",
+        1,
+        4,
+        1,
+    )
     assert archive["findings"] == {"CN_PHONE": 2, "PERSON": 2}
     assert by_department["=地方志办"]["documents"] == 2
-    assert notice["totals"] == {"releases": 2, "documents": 6, "downloads": 1,
-                                "characters": sum(len(t) for t in DOCUMENTS + DOCUMENTS[:2])}
+    assert notice["totals"] == {
+        "releases": 2,
+        "documents": 6,
+        "downloads": 1,
+        "characters": sum(len(t) for t in DOCUMENTS + DOCUMENTS[:2]),
+    }
     last_year = releases.auditor.get("/api/v1/releases/notice?period=2020-Q1").json
     assert last_year["rows"] == [] and last_year["totals"]["releases"] == 0
     assert releases.publisher.get(f"/api/v1/releases/notice?period={period}").status_code == 403

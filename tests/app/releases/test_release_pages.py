@@ -38,7 +38,7 @@ def test_review_screen_shows_findings_escaped_and_the_bound(releases: ReleaseWor
     client = client_of(releases, auditor)
     page = client.get(f"/releases/{release_id}/review").get_data(as_text=True)
     assert 'id="release-review"' in page and 'class="span-mark"' in page
-    assert "data-decision=\"accept\"" in page and "release-review.js" in page
+    assert 'data-decision="accept"' in page and "release-review.js" in page
     summary = page.split('id="review-summary">', 1)[1].split("</span>", 1)[0]
     assert "3 份中已审核 0 份" in summary  # the sample size and progress, in Chinese
     assert "10.0" in summary  # the policy's bound, per 1,000 documents

@@ -23,8 +23,9 @@ def stored(app: Any, key: str) -> bytes:
         return b"".join(object_store().iter_chunks(key))
 
 
-def test_a_release_goes_from_draft_to_the_catalog(releases: ReleaseWorld,
-                                                  signing_key: Ed25519PrivateKey) -> None:
+def test_a_release_goes_from_draft_to_the_catalog(
+    releases: ReleaseWorld, signing_key: Ed25519PrivateKey
+) -> None:
     release_id = releases.analysed()
     assert releases.state(release_id) == "in_review"
     summary = releases.review_all(release_id)
@@ -59,7 +60,8 @@ def test_a_release_goes_from_draft_to_the_catalog(releases: ReleaseWorld,
 
 
 def test_catalog_is_public_and_downloads_are_for_ai_companies_and_logged(
-        releases: ReleaseWorld) -> None:
+    releases: ReleaseWorld,
+) -> None:
     release_id = publish(releases)
     anonymous = releases.world.app.test_client()
     listed = anonymous.get("/api/v1/catalog").json["releases"]
@@ -67,31 +69,49 @@ def test_catalog_is_public_and_downloads_are_for_ai_companies_and_logged(
     assert listed[0]["publisher"] == "合肥市档案馆" and listed[0]["department"] == "档案局"
     assert listed[0]["city"] == "合肥" and listed[0]["documents"] == len(DOCUMENTS)
 
-    link = releases.enterprise.post(f"/api/v1/releases/{release_id}/downloads",
-                                    {"file": "documents.jsonl"})
+    link = releases.enterprise.post(
+        f"/api/v1/releases/{release_id}/downloads", {"file": "documents.jsonl"}
+    )
     assert link.status_code == 200, link.json
     assert link.json["url"].startswith("http") and "X-Amz-Signature" in link.json["url"]
     for caller, status in ((releases.publisher, 403), (releases.auditor, 403)):
-        assert caller.post(f"/api/v1/releases/{release_id}/downloads",
-                           {"file": "documents.jsonl"}).status_code == status
-    missing = releases.enterprise.post(f"/api/v1/releases/{release_id}/downloads",
-                                       {"file": "../corpora/1/raw/original.txt"})
+        assert (
+            caller.post(
+                f"/api/v1/releases/{release_id}/downloads", {"file": "documents.jsonl"}
+            ).status_code
+            == status
+        )
+    missing = releases.enterprise.post(
+        f"/api/v1/releases/{release_id}/downloads", {"file": "../corpora/1/raw/original.txt"}
+    )
     assert missing.status_code == 404
     with releases.world.app.app_context():
         downloads = db.session.scalars(select(ReleaseDownload)).all()
         assert [(d.release_id, d.path) for d in downloads] == [(release_id, "documents.jsonl")]
-        assert db.session.scalar(select(AuditEvent.id).where(
-            AuditEvent.action == "release_downloaded")) is not None
+        assert (
+            db.session.scalar(
+                select(AuditEvent.id).where(AuditEvent.action == "release_downloaded")
+            )
+            is not None
+        )
 
 
 def test_every_transition_is_an_audit_event(releases: ReleaseWorld) -> None:
     release_id = publish(releases)
     with releases.world.app.app_context():
-        actions = db.session.scalars(select(AuditEvent.action).where(
-            AuditEvent.object_type == "release", AuditEvent.object_id == release_id)
-            .order_by(AuditEvent.id)).all()
-    assert actions == ["release_draft", "release_analysing", "release_in_review",
-                       "release_approved", "release_publish_requested", "release_published"]
+        actions = db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "release", AuditEvent.object_id == release_id)
+            .order_by(AuditEvent.id)
+        ).all()
+    assert actions == [
+        "release_draft",
+        "release_analysing",
+        "release_in_review",
+        "release_approved",
+        "release_publish_requested",
+        "release_published",
+    ]
 
 
 def publish(releases: ReleaseWorld) -> int:

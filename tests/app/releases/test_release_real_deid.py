@@ -22,7 +22,8 @@ DOCUMENTS = [
 
 @pytest.mark.slow
 def test_the_real_deid_leaves_no_identifier_in_the_published_release(
-        world: World, signing_key: Any) -> None:
+    world: World, signing_key: Any
+) -> None:
     people = release_world(world)
     release_id = people.analysed(DOCUMENTS)
     assert people.state(release_id) == "in_review"
@@ -32,15 +33,17 @@ def test_the_real_deid_leaves_no_identifier_in_the_published_release(
         found = people.document(release_id, entry["id"])["residual_findings"]
         people.auditor.post(
             f"/api/v1/releases/{release_id}/documents/{entry['id']}/decisions",
-            {"decisions": [{**f, "decision": "add"} for f in found]})
+            {"decisions": [{**f, "decision": "add"} for f in found]},
+        )
     approved = people.auditor.post(f"/api/v1/releases/{release_id}/approve")
     assert approved.status_code == 200, approved.json
     published = people.publisher.post(f"/api/v1/releases/{release_id}/publish")
     assert published.status_code == 202, published.json
     assert people.state(release_id) == "published"
     with world.app.app_context():
-        jsonl = b"".join(object_store().iter_chunks(
-            f"releases/{release_id}/documents.jsonl")).decode()
+        jsonl = b"".join(
+            object_store().iter_chunks(f"releases/{release_id}/documents.jsonl")
+        ).decode()
     for identifier in IDENTIFIERS:
         assert identifier not in jsonl
     assert DOCUMENTS[3] in jsonl

@@ -54,8 +54,9 @@ def test_one_person_one_pseudonym_per_release_and_another_in_the_next() -> None:
 def test_rejected_findings_stay_and_reviewer_spans_are_redacted() -> None:
     policy = policy_from_dict({})
     added = [reviewer_finding(TEXT, 0, 2, "PERSON")]  # a reviewer decided 省长 identifies
-    result = redact_document(TEXT, FINDINGS, policy, KEY, rejected={(17, 28, "CN_PHONE")},
-                             added=added)
+    result = redact_document(
+        TEXT, FINDINGS, policy, KEY, rejected={(17, 28, "CN_PHONE")}, added=added
+    )
     assert "13912345678" in result.text
     assert not result.text.startswith("省长")
     assert Finding(0, 2, "PERSON", 1.0) in result.applied
@@ -72,9 +73,11 @@ def test_an_allowed_name_inside_a_redacted_span_goes_with_it() -> None:
 
 
 def test_reviewer_spans_outside_the_text_are_refused() -> None:
-    for start, end, entity, code in [(5, 99, "PERSON", "span.out_of_range"),
-                                     (3, 3, "PERSON", "span.out_of_range"),
-                                     (0, 2, "SSN", "span.unknown_entity_type")]:
+    for start, end, entity, code in [
+        (5, 99, "PERSON", "span.out_of_range"),
+        (3, 3, "PERSON", "span.out_of_range"),
+        (0, 2, "SSN", "span.unknown_entity_type"),
+    ]:
         with pytest.raises(SpanInvalid) as refused:
             reviewer_finding(TEXT, start, end, entity)
         assert refused.value.code == code
@@ -86,16 +89,16 @@ def test_labels_on_names_land_on_their_pseudonyms() -> None:
     result = redact_document(TEXT, FINDINGS, policy_from_dict({}), KEY)
     moved = remap_spans(result.redaction, [(s, e, "PER") for s, e in NAMES] + [(0, 2, "TITLE")])
     assert [m.status for m in moved] == ["covers", "covers", "covers", "kept"]
-    assert [result.text[m.new_start:m.new_end][:4] for m in moved[:3]] == ["<姓名-"] * 3
-    assert result.text[moved[3].new_start:moved[3].new_end] == "省长"
+    assert [result.text[m.new_start : m.new_end][:4] for m in moved[:3]] == ["<姓名-"] * 3
+    assert result.text[moved[3].new_start : moved[3].new_end] == "省长"
 
 
 def test_a_label_cutting_through_a_redaction_is_widened_and_reported() -> None:
     result = redact_document(TEXT, FINDINGS, policy_from_dict({}), KEY)
     moved = remap_span(result.redaction, 36, 46, "LOC")  # 长江西路1号。王小明: cuts the address
     assert moved.status == "widened"
-    assert result.text[moved.new_start:moved.new_end].startswith("<地址>")
-    assert result.text[moved.new_start:moved.new_end].endswith(">")
+    assert result.text[moved.new_start : moved.new_end].startswith("<地址>")
+    assert result.text[moved.new_start : moved.new_end].endswith(">")
 
 
 def test_a_label_inside_a_removed_identifier_is_dropped() -> None:
@@ -106,8 +109,9 @@ def test_a_label_inside_a_removed_identifier_is_dropped() -> None:
         remap_span(result.redaction, 0, len(TEXT) + 1, "ALL")
 
 
-def expected_text(text: str, findings: list[Finding], start: int, end: int,
-                  policy: deid.Policy) -> str:
+def expected_text(
+    text: str, findings: list[Finding], start: int, end: int, policy: deid.Policy
+) -> str:
     """What a span must show after redaction, built without the offset map: the original
     characters outside identifiers, and each identifier it touches replaced whole."""
     regions = merge_regions(findings)
@@ -118,9 +122,9 @@ def expected_text(text: str, findings: list[Finding], start: int, end: int,
             end = region.end
     out, position = [], start
     for region in (r for r in regions if start <= r.start and r.end <= end):
-        out.append(text[position:region.start])
+        out.append(text[position : region.start])
         operator = deid.OPERATORS[policy.operator_for(region.entity_type)]
-        out.append(operator(text[region.start:region.end], region.entity_type, policy))
+        out.append(operator(text[region.start : region.end], region.entity_type, policy))
         position = region.end
     out.append(text[position:end])
     return "".join(out)
@@ -134,8 +138,14 @@ def test_every_remapped_span_points_at_the_same_redacted_text(seed: int) -> None
     for _ in range(rng.randint(0, 8)):
         start = rng.randrange(len(text) - 1)
         end = rng.randint(start + 1, min(len(text), start + 12))
-        findings.append(Finding(start, end, rng.choice(["PERSON", "CN_PHONE", "CN_ADDRESS"]),
-                                rng.choice([0.5, 0.8, 0.99])))
+        findings.append(
+            Finding(
+                start,
+                end,
+                rng.choice(["PERSON", "CN_PHONE", "CN_ADDRESS"]),
+                rng.choice([0.5, 0.8, 0.99]),
+            )
+        )
     operators = {t: rng.choice(sorted(deid.OPERATORS)) for t in ["PERSON", "CN_PHONE", "URL"]}
     policy = policy_from_dict({"operators": operators})
     result = redact_document(text, findings, policy, KEY)
@@ -144,7 +154,7 @@ def test_every_remapped_span_points_at_the_same_redacted_text(seed: int) -> None
         start = rng.randrange(len(text))
         end = rng.randint(start, len(text))
         moved = remap_span(result.redaction, start, end, "X")
-        got = result.text[moved.new_start:moved.new_end]
+        got = result.text[moved.new_start : moved.new_end]
         assert got == expected_text(text, list(result.applied), start, end, deid_policy)
         if moved.status == "kept":
             assert got == text[start:end]

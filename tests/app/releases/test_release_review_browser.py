@@ -54,10 +54,21 @@ def test_reviewing_a_document_with_the_keyboard(releases: ReleaseWorld, browser:
         page.keyboard.press("Enter")
         expect(page.locator("#review-text")).to_contain_text(DOCUMENTS[1][:6])
     with releases.world.app.app_context():
-        decisions = db.session.execute(select(
-            ReviewDecision.start, ReviewDecision.end, ReviewDecision.entity_type,
-            ReviewDecision.decision).order_by(ReviewDecision.start)).tuples().all()
+        decisions = (
+            db.session.execute(
+                select(
+                    ReviewDecision.start,
+                    ReviewDecision.end,
+                    ReviewDecision.entity_type,
+                    ReviewDecision.decision,
+                ).order_by(ReviewDecision.start)
+            )
+            .tuples()
+            .all()
+        )
     name, phone, city = FIRST.index("王小明"), FIRST.index("139"), FIRST.index("合肥市")
-    assert decisions == [(name, name + 3, "PERSON", "reject"),
-                         (phone, phone + 11, "CN_PHONE", "accept"),
-                         (city, city + 3, "CN_ADDRESS", "add")]
+    assert decisions == [
+        (name, name + 3, "PERSON", "reject"),
+        (phone, phone + 11, "CN_PHONE", "accept"),
+        (city, city + 3, "CN_ADDRESS", "add"),
+    ]

@@ -55,8 +55,9 @@ def test_more_missed_identifiers_give_a_higher_bound() -> None:
     assert bounds == sorted(bounds) and len(set(bounds)) == 6
 
 
-@pytest.mark.parametrize(("missed", "sampled", "population"), [(-1, 10, None), (0, 0, None),
-                                                               (0, 11, 10)])
+@pytest.mark.parametrize(
+    ("missed", "sampled", "population"), [(-1, 10, None), (0, 0, None), (0, 11, 10)]
+)
 def test_impossible_counts_are_refused(missed: int, sampled: int, population: int | None) -> None:
     with pytest.raises(ValueError):
         residual_bound(missed, sampled, population)
@@ -75,7 +76,13 @@ def test_sample_size_is_the_least_that_can_meet_the_bound(population: int) -> No
 
 def test_confidence_bands() -> None:
     assert [band(s) for s in (0.35, 0.59, 0.6, 0.84, 0.85, 1.0)] == [
-        "low", "low", "mid", "mid", "high", "high"]
+        "low",
+        "low",
+        "mid",
+        "mid",
+        "high",
+        "high",
+    ]
 
 
 def corpus(seed: int = 1, size: int = 2_000) -> list[DocumentFindings]:
@@ -86,8 +93,9 @@ def corpus(seed: int = 1, size: int = 2_000) -> list[DocumentFindings]:
         if kind < 0.5:
             findings: tuple[tuple[str, float], ...] = ()
         elif kind < 0.98:
-            findings = tuple(("PERSON", rng.choice([0.4, 0.7, 0.95]))
-                             for _ in range(rng.randint(1, 3)))
+            findings = tuple(
+                ("PERSON", rng.choice([0.4, 0.7, 0.95])) for _ in range(rng.randint(1, 3))
+            )
         else:
             findings = (("PERSON", 0.9), ("CN_PASSPORT", 0.99))
         documents.append(DocumentFindings(f"doc-{number}", findings))
@@ -118,7 +126,8 @@ def test_sample_covers_every_stratum_in_proportion() -> None:
 def test_a_sample_as_large_as_the_release_takes_everything() -> None:
     documents = corpus(size=30)
     assert sorted(stratified_sample(documents, 50, seed=1)) == sorted(
-        d.document_id for d in documents)
+        d.document_id for d in documents
+    )
 
 
 @pytest.mark.parametrize("seed", range(40))

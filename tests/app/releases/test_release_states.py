@@ -10,23 +10,36 @@ from app.releases.states import TRANSITIONS, ReleaseState, allowed, check_approv
 S = ReleaseState
 
 
-@pytest.mark.parametrize("path", [
-    [S.DRAFT, S.ANALYSING, S.IN_REVIEW, S.APPROVED, S.PUBLISHED, S.WITHDRAWN],
-    [S.DRAFT, S.ANALYSING, S.FAILED, S.ANALYSING, S.IN_REVIEW],
-    [S.IN_REVIEW, S.APPROVED, S.IN_REVIEW, S.WITHDRAWN],
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        [S.DRAFT, S.ANALYSING, S.IN_REVIEW, S.APPROVED, S.PUBLISHED, S.WITHDRAWN],
+        [S.DRAFT, S.ANALYSING, S.FAILED, S.ANALYSING, S.IN_REVIEW],
+        [S.IN_REVIEW, S.APPROVED, S.IN_REVIEW, S.WITHDRAWN],
+    ],
+)
 def test_the_release_paths_are_allowed(path: list[ReleaseState]) -> None:
     for current, target in zip(path, path[1:], strict=False):
         assert check_transition(current, target) is target
 
 
-@pytest.mark.parametrize(("current", "target"), [
-    (S.DRAFT, S.PUBLISHED), (S.DRAFT, S.APPROVED), (S.ANALYSING, S.APPROVED),
-    (S.IN_REVIEW, S.PUBLISHED), (S.FAILED, S.APPROVED), (S.PUBLISHED, S.IN_REVIEW),
-    (S.PUBLISHED, S.PUBLISHED), (S.WITHDRAWN, S.DRAFT), (S.WITHDRAWN, S.PUBLISHED),
-])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (S.DRAFT, S.PUBLISHED),
+        (S.DRAFT, S.APPROVED),
+        (S.ANALYSING, S.APPROVED),
+        (S.IN_REVIEW, S.PUBLISHED),
+        (S.FAILED, S.APPROVED),
+        (S.PUBLISHED, S.IN_REVIEW),
+        (S.PUBLISHED, S.PUBLISHED),
+        (S.WITHDRAWN, S.DRAFT),
+        (S.WITHDRAWN, S.PUBLISHED),
+    ],
+)
 def test_skipping_review_or_reopening_a_published_release_is_refused(
-        current: ReleaseState, target: ReleaseState) -> None:
+    current: ReleaseState, target: ReleaseState
+) -> None:
     with pytest.raises(TransitionRefused) as refused:
         check_transition(current, target)
     assert refused.value.code == "release.bad_transition"
