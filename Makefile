@@ -34,6 +34,7 @@ demo: $(VENV)/.installed translations
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev-installed
