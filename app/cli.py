@@ -30,10 +30,11 @@ def _fail(exc: ServiceError) -> None:
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--role", required=True, type=click.Choice(["admin", "auditor", "vendor", "expert",
-                                                       "publisher", "enterprise"]))
+                                                       "publisher", "enterprise",
+                                                       "city_official"]))
 @click.option("--name", default="", help="Display name (default: the part before the @).")
 @click.option("--org", "org_id", type=int, default=None,
-              help="Organization id (vendors, publishers, enterprises).")
+              help="Organization id (vendors, publishers, enterprises, city officials).")
 @click.option("--domains", default="", help="Comma-separated, e.g. 医疗,法律 (experts).")
 def create_user_command(
     email: str, password: str, role: str, name: str, org_id: int | None, domains: str
@@ -113,7 +114,7 @@ def reset_link_command(email: str) -> None:
 @click.option("--uscc", required=True, help="统一社会信用代码 (GB 32100-2015).")
 @click.option("--city", required=True, help="A city of Anhui, e.g. 合肥.")
 @click.option("--kind", default="vendor",
-              type=click.Choice(["vendor", "publisher", "enterprise"]))
+              type=click.Choice(["vendor", "publisher", "enterprise", "city_office"]))
 @click.option("--department", default=None, help="The department of a publisher.")
 def create_org_command(name: str, uscc: str, city: str, kind: str,
                        department: str | None) -> None:

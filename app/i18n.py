@@ -35,7 +35,8 @@ def init_app(app: Flask) -> None:
 
 ROLE_NAMES = {"admin": _l("Administrator"), "auditor": _l("Auditor"),
               "vendor": _l("Vendor"), "expert": _l("Expert"),
-              "publisher": _l("Publisher"), "enterprise": _l("AI company")}
+              "publisher": _l("Publisher"), "enterprise": _l("AI company"),
+              "city_official": _l("City official")}
 CORPUS_STATUS_NAMES = {"processing": _l("Processing"), "ready": _l("Ready"),
                        "failed": _l("Failed")}
 TASK_TYPE_NAMES = {"classify": _l("Classification"), "ner": _l("Named entities"),

@@ -16,6 +16,9 @@ class OrganizationForm(FlaskForm):
                        validators=[DataRequired(), Length(min=18, max=18, message=_l(
                            "The code has exactly 18 characters."))])
     city = SelectField(_l("City"), choices=[(c, c) for c in ANHUI_CITIES])
+    kind = SelectField(_l("Kind"), default="vendor", choices=[
+        ("vendor", _l("Vendor")), ("publisher", _l("Publisher")),
+        ("enterprise", _l("AI company")), ("city_office", _l("City data or finance office"))])
 
 
 class StaffForm(FlaskForm):

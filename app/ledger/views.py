@@ -13,7 +13,7 @@ from app.models import Role
 from app.permissions import roles_required
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
-READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
+READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN, Role.CITY_OFFICIAL)
 
 
 @bp.app_template_filter("yuan")
@@ -41,9 +41,10 @@ def statement(organization_id: int, year: int) -> ResponseReturnValue:
 
 
 @bp.get("/overview/<int:year>")
-@roles_required(Role.AUDITOR, Role.ADMIN)
+@roles_required(Role.AUDITOR, Role.ADMIN, Role.CITY_OFFICIAL)
 def overview(year: int) -> ResponseReturnValue:
-    """Every vendor and city: volumes, subsidies, totals, charts by city and month."""
+    """Every vendor and city (a city official: their own city's): volumes, subsidies, totals,
+    charts by city and month."""
     data = statement_service.bureau_overview(current_user, year)
     top = max([c.subsidy_fen for c in data["cities"]] + [1])
     city_chart = bars(
