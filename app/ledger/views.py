@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.charts import bars
-from app.ledger import services, statement_service
+from app.exceptions import ServiceError
+from app.ledger import delivery, services, statement_service
 from app.ledger.subsidy import yuan
 from app.models import Role
 from app.permissions import roles_required
+from app.storage import object_store
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN, Role.CITY_OFFICIAL)
@@ -59,3 +62,19 @@ def overview(year: int) -> ResponseReturnValue:
     return render_template(
         "ledger/overview.html", data=data, city_chart=city_chart, month_chart=month_chart
     )
+
+
+@bp.post("/projects/<int:project_id>/delivery")
+@roles_required(Role.VENDOR)
+def accept_delivery(project_id: int) -> ResponseReturnValue:
+    """The project page's "delivery accepted" button: append the delivery entry."""
+    price = request.form.get("unit_price_fen", "").strip()
+    try:
+        entry = delivery.accept_delivery(current_user, project_id, price, object_store())
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+        return redirect(url_for("projects.show", project_id=project_id))
+    flash(_("Delivery accepted: ledger entry %(seq)d.", seq=entry.seq), "info")
+    return redirect(url_for("ledger.index"))
