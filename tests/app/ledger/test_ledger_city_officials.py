@@ -22,8 +22,10 @@ def _city_office(world: World, city: str) -> int:
 
 
 @pytest.fixture
-def city_world(world: World) -> dict[str, Any]:
-    """A vendor in 阜阳 and one in 芜湖, each with a confirmed entry; a 阜阳 official."""
+def city_world(any_db_world: World) -> dict[str, Any]:
+    """A vendor in 阜阳 and one in 芜湖, each with a confirmed entry; a 阜阳 official (on SQLite
+    and on PostgreSQL)."""
+    world = any_db_world
     fuyang, wuhu = world.org("阜阳数据公司", "阜阳"), world.org("芜湖数据公司", "芜湖")
     auditor = world.api(world.user("auditor"))
     mine, theirs = world.vendor_api(fuyang), world.vendor_api(wuhu)
@@ -32,7 +34,7 @@ def city_world(world: World) -> dict[str, Any]:
     assert post(auditor, "/api/v1/ledger/entries/1/confirm").status_code == 201
     assert post(auditor, "/api/v1/ledger/entries/2/confirm").status_code == 201
     email = world.user("city_official", _city_office(world, "阜阳"))
-    return {"fuyang": fuyang, "wuhu": wuhu, "email": email, "api": world.api(email)}
+    return {"world": world, "fuyang": fuyang, "wuhu": wuhu, "email": email, "api": world.api(email)}
 
 
 def test_a_city_official_reads_only_their_citys_entries_through_the_api(
@@ -55,8 +57,9 @@ def test_a_city_official_reads_only_their_citys_entries_through_the_api(
 
 
 def test_a_city_official_cannot_confirm_reject_reverse_declare_or_sign(
-    world: World, city_world: dict[str, Any]
+    city_world: dict[str, Any],
 ) -> None:
+    world: World = city_world["world"]
     official: Api = city_world["api"]
     vendor = world.vendor_api(city_world["fuyang"])
     assert declare(vendor, "c").status_code == 201  # seq 5, 阜阳, undecided
@@ -72,9 +75,8 @@ def test_a_city_official_cannot_confirm_reject_reverse_declare_or_sign(
     assert [e["seq"] for e in listing] == [5] and listing[0]["status"] == "declared"
 
 
-def test_a_city_officials_pages_show_only_their_city(
-    world: World, city_world: dict[str, Any]
-) -> None:
+def test_a_city_officials_pages_show_only_their_city(city_world: dict[str, Any]) -> None:
+    world: World = city_world["world"]
     browser = world.app.test_client()
     login(browser, city_world["email"], PASSWORD)
     assert browser.get("/").headers["Location"].endswith("/ledger/")

@@ -41,7 +41,9 @@ def _stored_sha256(world: World, export_id: int) -> str:
 
 
 @pytest.fixture
-def delivered(world: World) -> dict[str, Any]:
+def delivered(any_db_world: World) -> dict[str, Any]:
+    """A labelled, exported and delivered project (on SQLite and on PostgreSQL)."""
+    world = any_db_world
     org = world.org("宿州标注公司", "宿州")
     vendor = world.vendor_api(org)
     project = _labelled_project(world, vendor)
@@ -50,6 +52,7 @@ def delivered(world: World) -> dict[str, Any]:
     response = post(vendor, url, {"unit_price_fen": 250})
     assert response.status_code == 201, response.json
     return {
+        "world": world,
         "org": org,
         "vendor": vendor,
         "project": project,
@@ -60,8 +63,9 @@ def delivered(world: World) -> dict[str, Any]:
 
 
 def test_an_accepted_delivery_appends_an_entry_with_its_figures_and_evidence(
-    world: World, delivered: dict[str, Any]
+    delivered: dict[str, Any],
 ) -> None:
+    world: World = delivered["world"]
     entry = delivered["entry"]
     record = json.loads(base64.b64decode(entry["leaf"]))
     assert record["type"] == "delivery" and entry["status"] == "declared"
@@ -89,8 +93,9 @@ def test_an_accepted_delivery_appends_an_entry_with_its_figures_and_evidence(
 
 
 def test_accepting_twice_is_refused_and_an_auditor_confirms_the_delivery(
-    world: World, delivered: dict[str, Any]
+    delivered: dict[str, Any],
 ) -> None:
+    world: World = delivered["world"]
     vendor: Api = delivered["vendor"]
     again = post(vendor, delivered["url"], {"unit_price_fen": 999})
     assert again.status_code == 409 and again.json["error"]["code"] == "already_delivered"
