@@ -33,7 +33,9 @@ def _fail(exc: ServiceError) -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["admin", "auditor", "vendor", "expert", "publisher", "enterprise"]),
+    type=click.Choice(
+        ["admin", "auditor", "vendor", "expert", "publisher", "enterprise", "city_official"]
+    ),
 )
 @click.option("--name", default="", help="Display name (default: the part before the @).")
 @click.option(
@@ -41,7 +43,7 @@ def _fail(exc: ServiceError) -> None:
     "org_id",
     type=int,
     default=None,
-    help="Organization id (vendors, publishers, enterprises).",
+    help="Organization id (vendors, publishers, enterprises, city officials).",
 )
 @click.option("--domains", default="", help="Comma-separated, e.g. 医疗,法律 (experts).")
 def create_user_command(
@@ -121,7 +123,11 @@ def reset_link_command(email: str) -> None:
 @click.option("--name", required=True)
 @click.option("--uscc", required=True, help="统一社会信用代码 (GB 32100-2015).")
 @click.option("--city", required=True, help="A city of Anhui, e.g. 合肥.")
-@click.option("--kind", default="vendor", type=click.Choice(["vendor", "publisher", "enterprise"]))
+@click.option(
+    "--kind",
+    default="vendor",
+    type=click.Choice(["vendor", "publisher", "enterprise", "city_office"]),
+)
 @click.option("--department", default=None, help="The department of a publisher.")
 def create_org_command(name: str, uscc: str, city: str, kind: str, department: str | None) -> None:
     """Create an organization (a vendor unless --kind says otherwise) and print its id."""

@@ -43,6 +43,7 @@ ROLE_NAMES = {
     "expert": _l("Expert"),
     "publisher": _l("Publisher"),
     "enterprise": _l("AI company"),
+    "city_official": _l("City official"),
 }
 CORPUS_STATUS_NAMES = {"processing": _l("Processing"), "ready": _l("Ready"), "failed": _l("Failed")}
 TASK_TYPE_NAMES = {

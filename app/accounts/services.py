@@ -21,14 +21,21 @@ from app.audit import client_ip, record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound, RateLimited
 from app.extensions import db
-from app.models import AuditEvent, Membership, Organization, Role, User
+from app.models import AuditEvent, Membership, Organization, OrganizationKind, Role, User
 from app.models.base import utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 MIN_PASSWORD = 10
-# Staff of an organization of the same kind (a publisher's staff are publishers …).
-ORGANIZATION_ROLES = (Role.VENDOR, Role.PUBLISHER, Role.ENTERPRISE)
+# Staff of an organization of the matching kind (a publisher's staff are publishers, a city
+# office's staff are city officials …).
+ROLE_OF_KIND: dict[str, str] = {
+    OrganizationKind.VENDOR: Role.VENDOR,
+    OrganizationKind.PUBLISHER: Role.PUBLISHER,
+    OrganizationKind.ENTERPRISE: Role.ENTERPRISE,
+    OrganizationKind.CITY_OFFICE: Role.CITY_OFFICIAL,
+}
+ORGANIZATION_ROLES = tuple(ROLE_OF_KIND.values())
 KNOWN_DOMAINS = ("医疗", "法律", "教育", "政务", "工业", "金融", "农业", "交通", "环境", "科技")
 # Compared against when the email is unknown, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
@@ -73,7 +80,11 @@ def create_user(
     organization = db.session.get(Organization, organization_id) if organization_id else None
     if organization_id is not None and organization is None:
         raise NotFound(_l("No such organization."))
-    if organization is not None and role in ORGANIZATION_ROLES and organization.kind != role:
+    if (
+        organization is not None
+        and role in ORGANIZATION_ROLES
+        and ROLE_OF_KIND.get(organization.kind) != role
+    ):
         raise Invalid(_l("The account's role does not match the kind of its organization."))
     user = User(
         email=email,
@@ -91,6 +102,20 @@ def create_user(
     record_event("user_created", actor, object_type="user", object_id=user.id, role=role)
     db.session.commit()
     return user
+
+
+def create_staff(
+    email: str, password: str, name: str, organization_id: int | None, actor: User | None
+) -> User:
+    """Create an account in an organization with the role its kind implies (a vendor's staff
+    are vendors, a city office's are city officials …). Raises NotFound, Invalid, Conflict."""
+    organization = db.session.get(Organization, organization_id) if organization_id else None
+    if organization is None:
+        raise NotFound(_l("No such organization."))
+    role = ROLE_OF_KIND.get(organization.kind, Role.VENDOR)
+    return create_user(
+        email, password, role, name=name, organization_id=organization.id, actor=actor
+    )
 
 
 def register_expert(email: str, password: str, name: str, mobile: str, domains: list[str]) -> User:

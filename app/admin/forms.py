@@ -20,6 +20,16 @@ class OrganizationForm(FlaskForm):
         ],
     )
     city = SelectField(_l("City"), choices=[(c, c) for c in ANHUI_CITIES])
+    kind = SelectField(
+        _l("Kind"),
+        default="vendor",
+        choices=[
+            ("vendor", _l("Vendor")),
+            ("publisher", _l("Publisher")),
+            ("enterprise", _l("AI company")),
+            ("city_office", _l("City data or finance office")),
+        ],
+    )
 
 
 class StaffForm(FlaskForm):

@@ -41,7 +41,11 @@ def organizations_page() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             org = organizations.create_organization(
-                form.name.data or "", form.uscc.data or "", form.city.data or "", current_user
+                form.name.data or "",
+                form.uscc.data or "",
+                form.city.data or "",
+                current_user,
+                form.kind.data or "vendor",
             )
             flash(_("Organization “%(name)s” created.", name=org.name), "info")
             return redirect(url_for("admin.organizations_page"))
@@ -81,7 +85,8 @@ def organization_edit(org_id: int) -> ResponseReturnValue:
 @bp.route("/users", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def users_page() -> ResponseReturnValue:
-    """List users and add vendor staff; the generated password is shown once."""
+    """List users and add an organization's staff (vendors, city officials …, by the
+    organization's kind); the generated password is shown once."""
     form = StaffForm()
     orgs = organizations.list_organizations()
     form.organization_id.choices = [(o.id, o.name) for o in orgs]
@@ -89,13 +94,12 @@ def users_page() -> ResponseReturnValue:
     if form.validate_on_submit():
         password = secrets.token_urlsafe(12)
         try:
-            user = accounts.create_user(
+            user = accounts.create_staff(
                 form.email.data or "",
                 password,
-                Role.VENDOR,
-                name=form.name.data or "",
-                actor=current_user,
-                organization_id=form.organization_id.data,
+                form.name.data or "",
+                form.organization_id.data,
+                current_user,
             )
             new_password = (user.email, password)
             form = StaffForm(formdata=None)

@@ -18,7 +18,7 @@ from flask_login import current_user
 from app.api.blueprint import api_login_required, bp
 from app.csv_export import csv_lines
 from app.exceptions import Forbidden, Invalid, NotFound
-from app.ledger import log, services, statement_service, verify_statement
+from app.ledger import delivery, log, services, statement_service, verify_statement
 from app.ledger.evidence import store_evidence
 from app.models import Role
 from app.storage import object_store
@@ -86,6 +86,22 @@ def reject_entry(seq: int) -> ResponseReturnValue:
 def reverse_entry(seq: int) -> ResponseReturnValue:
     """Reverse a transaction with a reason."""
     return _status_change(seq, "reversal")
+
+
+@bp.post("/projects/<int:project_id>/delivery")
+@api_login_required
+def accept_delivery(project_id: int) -> ResponseReturnValue:
+    """Mark a project's delivery accepted at a unit price: appends a delivery entry."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"unit_price_fen"}:
+        raise Invalid(
+            _("Send a JSON object with one field, unit_price_fen, a whole number of fen."),
+            code="bad_body",
+        )
+    entry = delivery.accept_delivery(
+        current_user, project_id, body["unit_price_fen"], object_store()
+    )
+    return jsonify(services.entries_json([entry])[0]), 201
 
 
 @bp.get("/ledger/entries/<int:seq>/proof")

@@ -231,6 +231,43 @@ DOCUMENT_PATHS: dict[str, Any] = {
 }
 
 
+# Work done on the platform: a project's delivery accepted becomes an entry.
+DELIVERY_PATHS: dict[str, Any] = {
+    "/projects/{project_id}/delivery": {
+        "post": {
+            "summary": "Mark a project's delivery accepted (vendor): appends a delivery entry",
+            "description": (
+                "Quantity: the items with a final answer; amount: unit price × quantity; kind "
+                "from the task type (collect → collection, clean → cleaning, classify, ner, "
+                "bbox → labeling); evidence: the SHA-256 of the newest ready export; the "
+                "project's α and check-item accuracy. Once per project (409 after)."
+            ),
+            "parameters": [path_id("project_id")],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["unit_price_fen"],
+                            "properties": {
+                                "unit_price_fen": {
+                                    "type": "integer",
+                                    "minimum": 1,
+                                    "maximum": MAX_AMOUNT_FEN,
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {"201": json_content(ref("LedgerEntry"), "Delivery entry"), **ERRORS},
+        }
+    }
+}
+
+
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
-    return ENTRY_PATHS | PROOF_PATHS | DOCUMENT_PATHS
+    return ENTRY_PATHS | PROOF_PATHS | DOCUMENT_PATHS | DELIVERY_PATHS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -31,6 +31,8 @@ def index() -> ResponseReturnValue:
             numbers=projects.expert_numbers(current_user),
             gold={p.id: gold_record(p.id, current_user.id) for p in open_projects},
         )
+    if role == Role.CITY_OFFICIAL:
+        return redirect(url_for("ledger.index"))
     if role == Role.ADMIN:
         return render_template(
             "home/admin.html",

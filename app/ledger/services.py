@@ -2,8 +2,9 @@
 
 Nothing is ever updated: a status change is a new entry that refers to a transaction by its
 sequence number, and a correction is a reversal plus a new declaration. Vendors see and act on
-their own organization's entries only (another's answers 404); auditors read everything and
-decide declarations, never their own.
+their own organization's entries only (another's answers 404); a city official (市级主管)
+reads the entries of the vendors in their own city and changes nothing; auditors read
+everything and decide declarations, never their own.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import QueryableAttribute
 
 from app.database import begin_write
 from app.exceptions import Conflict, Forbidden, Invalid, NotFound
@@ -25,7 +27,7 @@ from app.extensions import db
 from app.ledger import entries, log
 from app.ledger.evidence import evidence_for, vendor_organization
 from app.ledger.verify_statement import canonical_json
-from app.models import LedgerEntry, Organization, Role, User
+from app.models import LedgerEntry, Organization, OrganizationKind, Role, User
 
 MAX_PAGE = 1000
 _KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:")
@@ -35,6 +37,42 @@ BEIJING = timedelta(hours=8)
 def reads_all_entries(user: User) -> bool:
     """Auditors and admins read every vendor's entries."""
     return user.role in (Role.AUDITOR, Role.ADMIN)
+
+
+def official_city(user: User) -> str | None:
+    """The city a city official reads (their city office's city); None for anyone else."""
+    if user.role != Role.CITY_OFFICIAL or user.organization_id is None:
+        return None
+    office = db.session.get(Organization, user.organization_id)
+    if office is None or office.kind != OrganizationKind.CITY_OFFICE:
+        return None
+    return office.city
+
+
+def vendor_filter(user: User, vendor_id: QueryableAttribute[int]) -> ColumnElement[bool]:
+    """A condition on a vendor id column: the vendors whose entries ``user`` may read."""
+    if reads_all_entries(user):
+        return true()
+    city = official_city(user)
+    if city is not None:
+        return vendor_id.in_(
+            select(Organization.id).where(
+                Organization.city == city, Organization.kind == OrganizationKind.VENDOR
+            )
+        )
+    if user.role == Role.CITY_OFFICIAL:
+        return false()
+    return vendor_id == (user.organization_id or -1)
+
+
+def may_read_vendor(user: User, vendor: Organization) -> bool:
+    """Whether ``user`` may read the entries and statements of ``vendor``."""
+    if reads_all_entries(user):
+        return True
+    if user.role != Role.CITY_OFFICIAL:
+        return vendor.id == user.organization_id
+    city = official_city(user)
+    return city is not None and vendor.kind == OrganizationKind.VENDOR and vendor.city == city
 
 
 def entry_json(entry: LedgerEntry, status: str | None = None) -> dict[str, Any]:
@@ -145,7 +183,8 @@ def _append_once(
 def visible_entry(user: User, seq: int) -> LedgerEntry:
     """One entry the user may read; NotFound otherwise (another vendor's seq included)."""
     entry = db.session.get(LedgerEntry, seq) if 0 < seq < 2**63 else None
-    if entry is None or not (reads_all_entries(user) or entry.vendor_id == user.organization_id):
+    vendor = db.session.get(Organization, entry.vendor_id) if entry is not None else None
+    if entry is None or vendor is None or not may_read_vendor(user, vendor):
         raise NotFound(_l("Not found."))
     return entry
 
@@ -166,12 +205,15 @@ def _decided(seq: int) -> dict[str, int]:
 def change_status(user: User, seq: int, entry_type: str, reason: str | None) -> LedgerEntry:
     """Append a confirmation, rejection or reversal of transaction ``seq``.
 
-    Auditors confirm and reject; the vendor or an auditor reverses. Raises NotFound (not
-    visible), Forbidden (a vendor confirming or rejecting, even its own), Conflict (already
+    Auditors confirm and reject; the vendor or an auditor reverses; city officials only read.
+    Raises NotFound (not visible), Forbidden (a vendor confirming or rejecting, even its own;
+    a city official changing anything), Conflict (already
     decided or reversed, or not a transaction), Invalid (a rejection or reversal without a
     reason).
     """
     target = visible_entry(user, seq)
+    if user.role == Role.CITY_OFFICIAL:
+        raise Forbidden(_l("City officials read the ledger; they do not change it."))
     if entry_type in ("confirmation", "rejection") and user.role != Role.AUDITOR:
         raise Forbidden(_l("Only the bureau's auditors confirm or reject entries."))
     if entry_type != "confirmation" and not (reason or "").strip():
@@ -237,5 +279,5 @@ def list_entries(user: User, after: int, limit: int) -> list[LedgerEntry]:
         raise Invalid(_l("limit is 1 to 1000 and after is a sequence number."), code="bad_page")
     stmt = select(LedgerEntry).where(LedgerEntry.seq > after).order_by(LedgerEntry.seq)
     if not reads_all_entries(user):
-        stmt = stmt.where(LedgerEntry.vendor_id == (user.organization_id or -1))
+        stmt = stmt.where(vendor_filter(user, LedgerEntry.vendor_id))
     return list(db.session.scalars(stmt.limit(limit)))

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app.exceptions import NotFound
 from app.extensions import db
 from app.ledger import log, merkle, statements, subsidy
-from app.ledger.services import reads_all_entries
+from app.ledger.services import may_read_vendor, official_city, reads_all_entries, vendor_filter
 from app.models import LedgerEntry, LedgerTreeHead, Organization, User
 
 POLICIES = Path(__file__).resolve().parent / "policies"
@@ -40,7 +40,7 @@ def policy_for(year: int) -> subsidy.SubsidyPolicy:
 
 def _vendor(user: User, organization_id: int) -> Organization:
     vendor = db.session.get(Organization, organization_id) if organization_id < 2**63 else None
-    if vendor is None or not (reads_all_entries(user) or user.organization_id == vendor.id):
+    if vendor is None or not may_read_vendor(user, vendor):
         raise NotFound(_l("Not found."))
     return vendor
 
@@ -152,14 +152,18 @@ def statement_xlsx(document: dict[str, Any]) -> bytes:
 def bureau_overview(user: User, year: int) -> dict[str, Any]:
     """Every vendor's and every city's volume and subsidy for ``year``, with monthly volumes.
 
-    For auditors and admins; anyone else gets NotFound. Vendors are listed by city, then name.
+    For auditors and admins; a city official sees their own city's vendors and city only;
+    anyone else gets NotFound. Vendors are listed by city, then name.
     """
-    if not reads_all_entries(user):
+    city = official_city(user)
+    if not reads_all_entries(user) and city is None:
         raise NotFound(_l("Not found."))
     policy = policy_for(year)
     records: dict[int, list[dict[str, Any]]] = {}
     for vendor_id, leaf in db.session.connection().execute(
-        select(LedgerEntry.vendor_id, LedgerEntry.leaf).order_by(LedgerEntry.seq)
+        select(LedgerEntry.vendor_id, LedgerEntry.leaf)
+        .where(vendor_filter(user, LedgerEntry.vendor_id))
+        .order_by(LedgerEntry.seq)
     ):
         records.setdefault(vendor_id, []).append(json.loads(leaf))
     vendors = db.session.scalars(select(Organization).where(Organization.id.in_(records)))
@@ -177,12 +181,14 @@ def bureau_overview(user: User, year: int) -> dict[str, Any]:
         for line in result.lines:
             if line.counted:
                 months[line.contract_date.month - 1] += line.amount_fen
+    cities = subsidy.city_totals(policy, [r for _o, r in results])
     return {
         "year": year,
+        "city": city,
         "policy": policy,
         "vendors": results,
         "months": months,
-        "cities": subsidy.city_totals(policy, [r for _o, r in results]),
+        "cities": [c for c in cities if city is None or c.city == city],
         "volume_fen": sum(r.volume_fen for _o, r in results),
         "subsidy_fen": sum(r.subsidy_fen for _o, r in results),
     }

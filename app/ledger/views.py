@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.charts import bars
-from app.ledger import services, statement_service
+from app.exceptions import ServiceError
+from app.ledger import delivery, services, statement_service
 from app.ledger.subsidy import yuan
 from app.models import Role
 from app.permissions import roles_required
+from app.storage import object_store
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
-READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
+READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN, Role.CITY_OFFICIAL)
 
 
 @bp.app_template_filter("yuan")
@@ -41,9 +44,10 @@ def statement(organization_id: int, year: int) -> ResponseReturnValue:
 
 
 @bp.get("/overview/<int:year>")
-@roles_required(Role.AUDITOR, Role.ADMIN)
+@roles_required(Role.AUDITOR, Role.ADMIN, Role.CITY_OFFICIAL)
 def overview(year: int) -> ResponseReturnValue:
-    """Every vendor and city: volumes, subsidies, totals, charts by city and month."""
+    """Every vendor and city (a city official: their own city's): volumes, subsidies, totals,
+    charts by city and month."""
     data = statement_service.bureau_overview(current_user, year)
     top = max([c.subsidy_fen for c in data["cities"]] + [1])
     city_chart = bars(
@@ -58,3 +62,19 @@ def overview(year: int) -> ResponseReturnValue:
     return render_template(
         "ledger/overview.html", data=data, city_chart=city_chart, month_chart=month_chart
     )
+
+
+@bp.post("/projects/<int:project_id>/delivery")
+@roles_required(Role.VENDOR)
+def accept_delivery(project_id: int) -> ResponseReturnValue:
+    """The project page's "delivery accepted" button: append the delivery entry."""
+    price = request.form.get("unit_price_fen", "").strip()
+    try:
+        entry = delivery.accept_delivery(current_user, project_id, price, object_store())
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+        return redirect(url_for("projects.show", project_id=project_id))
+    flash(_("Delivery accepted: ledger entry %(seq)d.", seq=entry.seq), "info")
+    return redirect(url_for("ledger.index"))

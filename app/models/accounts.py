@@ -21,15 +21,17 @@ class Role(enum.StrEnum):
     EXPERT = "expert"
     PUBLISHER = "publisher"
     ENTERPRISE = "enterprise"
+    CITY_OFFICIAL = "city_official"
 
 
 class OrganizationKind(enum.StrEnum):
-    """What an organization is: a data vendor, a public body that publishes documents, or an
-    AI company that downloads releases."""
+    """What an organization is: a data vendor, a public body that publishes documents, an
+    AI company that downloads releases, or a city's data or finance office (市级主管)."""
 
     VENDOR = "vendor"
     PUBLISHER = "publisher"
     ENTERPRISE = "enterprise"
+    CITY_OFFICE = "city_office"
 
 
 class Organization(Base):
@@ -78,7 +80,7 @@ class User(UserMixin, Base):
 
     @property
     def organization_id(self) -> int | None:
-        """The organization of a vendor, publisher or enterprise user, else None."""
+        """The organization of a vendor, publisher, enterprise or city official, else None."""
         return self.memberships[0].organization_id if self.memberships else None
 
 
