@@ -11,12 +11,18 @@ from app.charts import bars
 from app.exceptions import ServiceError
 from app.ledger import delivery, services, statement_service
 from app.ledger.subsidy import yuan
+from app.ledger.terms import ledger_term
 from app.models import Role
 from app.permissions import roles_required
 from app.storage import object_store
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN, Role.CITY_OFFICIAL)
+
+
+@bp.context_processor
+def _terms() -> dict[str, object]:
+    return {"ledger_term": ledger_term}
 
 
 @bp.app_template_filter("yuan")

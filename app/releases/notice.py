@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -66,6 +66,7 @@ def open_data_notice(period: str) -> dict[str, Any]:
     bound per 1,000 documents, and downloads in the period of that group's releases; rows by
     city, then department, and the totals."""
     start, end, label = parse_period(period)
+    first_day, last_day = start.date(), (end - timedelta(days=1)).date()  # Beijing dates
     # Stored times are UTC (SQLite keeps them without an offset): compare in UTC.
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     downloads = _downloads(start, end)
@@ -118,6 +119,8 @@ def open_data_notice(period: str) -> dict[str, Any]:
         "period": label,
         "start": start.isoformat(),
         "end": end.isoformat(),
+        "first_day": first_day.isoformat(),
+        "last_day": last_day.isoformat(),
         "rows": rows,
         "totals": totals,
     }

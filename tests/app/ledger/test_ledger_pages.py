@@ -21,6 +21,9 @@ def test_vendor_pages_and_the_bureau_overview(world: World) -> None:
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "12500.00 × 3% (阜阳)" in text and "450.00" in text  # 375.00 × 120 %
+    # Steps, kinds, entry types and reasons read in the page's language, not as codes.
+    assert "皖北上浮" in text and "数据标注服务" in text and "申报" in text
+    assert ">uplift<" not in text and ">labeling<" not in text
     assert browser.get("/ledger/overview/2026").status_code in (403, 404)
     office = world.app.test_client()
     login(office, auditor_email, PASSWORD)

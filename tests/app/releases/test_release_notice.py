@@ -87,6 +87,8 @@ def test_the_notice_counts_each_city_and_department(releases: ReleaseWorld) -> N
     }
     last_year = releases.auditor.get("/api/v1/releases/notice?period=2020-Q1").json
     assert last_year["rows"] == [] and last_year["totals"]["releases"] == 0
+    # The period is stated in Beijing dates: the first of the month, not the UTC eve of it.
+    assert (last_year["first_day"], last_year["last_day"]) == ("2020-01-01", "2020-03-31")
     assert releases.publisher.get(f"/api/v1/releases/notice?period={period}").status_code == 403
     bad = releases.auditor.get("/api/v1/releases/notice?period=soon")
     assert bad.status_code == 422 and bad.json["error"]["code"] == "notice.bad_period"
@@ -95,5 +97,6 @@ def test_the_notice_counts_each_city_and_department(releases: ReleaseWorld) -> N
     login(client, world.user("auditor"))
     page = client.get(f"/releases/notice?period={period}").get_data(as_text=True)
     assert 'id="notice-table"' in page and "档案局" in page and "<svg" in page
+    assert f"{period}-01 至" in page
     csv = client.get(f"/releases/notice.csv?period={period}").get_data(as_text=True)
     assert "'=地方志办" in csv and ",=地方志办" not in csv
