@@ -22,10 +22,8 @@ from reportlab.pdfgen import canvas
 from app.corpora.documents import REFUSALS, DocumentRefused, read_document
 from app.corpora.documents.layout import advance
 
-# The sample government document in shared/ beside the repository (as CI lays it out too).
-SAMPLE = (
-    Path(__file__).resolve().parents[3].parent / "shared/data/corpus/anhui_agi_action_plan_2023.txt"
-)
+# The sample government document (shared/data/corpus), as the demo ships it in the repository.
+SAMPLE = Path(__file__).resolve().parents[3] / "app/demo/anhui_agi_action_plan_2023.txt"
 #: A short notice: three one-line paragraphs with digits, a phone number and full-width marks.
 NOTICE = [
     "为加快推进数据要素市场化配置改革，现将有关事项通知如下。",
