@@ -2,7 +2,9 @@
 
 ``python -m app.supervisor run`` generates secrets into ``var/`` once, starts the embedded S3
 server (unless ``WANBIAO_S3_ENDPOINT`` points elsewhere), applies the migrations, then runs one
-Huey consumer and the web server on 127.0.0.1:$PORT (5000). Ctrl-C stops everything it started.
+Huey consumer and the web server on 127.0.0.1:$PORT (5000). A child that dies (the consumer,
+the S3 server, the web server) is started again with exponential backoff while the others stay
+up; only Ctrl-C or SIGTERM stops everything it started.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +29,9 @@ from app.storage import object_store
 from app.storage.seaweed import WeedServer, port_is_free, start_weed
 
 S3_BASE_PORT = int(os.environ.get("WANBIAO_S3_BASE_PORT", "23000"))
+# A child that exits is started again after 1, 2, 4 … 60 s; the delay starts over at 1 s once
+# a child ran for a minute.
+BACKOFF_FIRST_S, BACKOFF_MAX_S, STABLE_AFTER_S = 1.0, 60.0, 60.0
 
 
 def ensure_secret(name: str, nbytes: int) -> None:
@@ -45,19 +50,31 @@ def prepare_var() -> None:
     ensure_secret("s3_secret_key", 30)
 
 
+def embedded_s3_endpoint() -> str | None:
+    """Point the app at the embedded S3 server, unless an endpoint is configured or another
+    ``make run`` already serves it; the endpoint this process must start, or None."""
+    if os.environ.get("WANBIAO_S3_ENDPOINT"):
+        return None
+    os.environ["WANBIAO_S3_ENDPOINT"] = f"127.0.0.1:{S3_BASE_PORT + 6}"
+    if not port_is_free(S3_BASE_PORT + 6):  # `make run` is already serving it
+        return None
+    return os.environ["WANBIAO_S3_ENDPOINT"]
+
+
+def start_embedded_s3() -> WeedServer:
+    """Start ``weed mini`` on ``var/objects`` and wait until its S3 port answers."""
+    access = (var_dir() / "s3_access_key").read_text().strip()
+    secret = (var_dir() / "s3_secret_key").read_text().strip()
+    return start_weed(var_dir() / "objects", access, secret, base_port=S3_BASE_PORT)
+
+
 @contextmanager
 def embedded_s3() -> Iterator[WeedServer | None]:
     """Run ``weed mini`` for the duration, unless an S3 endpoint is configured or running."""
-    if os.environ.get("WANBIAO_S3_ENDPOINT"):
+    if embedded_s3_endpoint() is None:
         yield None
         return
-    os.environ["WANBIAO_S3_ENDPOINT"] = f"127.0.0.1:{S3_BASE_PORT + 6}"
-    if not port_is_free(S3_BASE_PORT + 6):  # `make run` is already serving it
-        yield None
-        return
-    access = (var_dir() / "s3_access_key").read_text().strip()
-    secret = (var_dir() / "s3_secret_key").read_text().strip()
-    server = start_weed(var_dir() / "objects", access, secret, base_port=S3_BASE_PORT)
+    server = start_embedded_s3()
     try:
         yield server
     finally:
@@ -117,39 +134,119 @@ def web_command(port: str) -> list[str]:
     ]
 
 
-def serve() -> int:
-    """Run the consumer and the web server until Ctrl-C or until one of them exits."""
+class Child:
+    """One supervised process: started again with exponential backoff when it exits."""
+
+    def __init__(
+        self,
+        name: str,
+        start: Callable[[], subprocess.Popen[bytes]],
+        stop_signal: int = signal.SIGINT,
+    ) -> None:
+        self.name, self.start, self.stop_signal = name, start, stop_signal
+        self.process: subprocess.Popen[bytes] | None = None
+        self.failures = 0  # exits in a row, each after less than STABLE_AFTER_S of running
+        self.started_at = self.restart_at = 0.0
+
+    def launch(self, now: float) -> None:
+        """Start the process; a start that fails is retried like an exit."""
+        try:
+            self.process = self.start()
+        except (OSError, RuntimeError) as exc:
+            print(f"{self.name} did not start: {exc}", flush=True)
+            self.process = None
+            self._schedule(now)
+            return
+        self.started_at, self.restart_at = now, 0.0
+
+    def _schedule(self, now: float) -> None:
+        if self.started_at and now - self.started_at >= STABLE_AFTER_S:
+            self.failures = 0
+        delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**self.failures)
+        self.failures += 1
+        self.restart_at = now + delay
+        print(f"{self.name} is restarted in {delay:.0f} s", flush=True)
+
+    def check(self, now: float) -> None:
+        """Notice an exit and schedule the restart; restart when its time has come."""
+        if self.process is not None and self.process.poll() is not None:
+            print(f"{self.name} exited with code {self.process.returncode}", flush=True)
+            self.process = None
+            self._schedule(now)
+        if self.process is None and now >= self.restart_at:
+            self.launch(now)
+
+    def stop(self) -> None:
+        """Ask the process to stop (SIGINT, as Ctrl-C would, unless told otherwise)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(self.stop_signal)
+
+    def wait(self) -> None:
+        """Wait for the process to end; kill it after 15 s."""
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def consumer_command() -> list[str]:
+    """One Huey consumer with one worker thread."""
+    return [sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey", "-w", "1"]
+
+
+def children(port: str, s3: WeedServer | None) -> list[Child]:
+    """The processes ``make run`` keeps up: the S3 server it started, the consumer, the web."""
+    supervised = []
+    if s3 is not None:
+        first: list[subprocess.Popen[bytes] | None] = [s3.process]
+
+        def start_s3() -> subprocess.Popen[bytes]:
+            running = first.pop() if first else None
+            return running if running is not None else start_embedded_s3().process
+
+        supervised.append(Child("S3 server", start_s3, signal.SIGTERM))
+    supervised.append(Child("job consumer", lambda: _spawn(consumer_command())))
+    supervised.append(Child("web server", lambda: _spawn(web_command(port))))
+    return supervised
+
+
+def serve(s3: WeedServer | None = None) -> int:
+    """Run the children until Ctrl-C or SIGTERM, starting again any that exits."""
     port = os.environ.get("PORT", "5000")
-    children = [
-        _spawn([sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey", "-w", "1"]),
-        _spawn(web_command(port)),
-    ]
+    supervised = children(port, s3)
+    for child in supervised:
+        child.launch(time.monotonic())
     print(f"Wanbiao is running at http://127.0.0.1:{port}  (Ctrl-C stops it)", flush=True)
     # Explicit handlers: a shell starts background jobs with SIGINT ignored.
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGINT, _stop_on_signal)
     try:
-        while all(child.poll() is None for child in children):
+        while True:
             time.sleep(0.5)
+            for child in supervised:
+                child.check(time.monotonic())
     except KeyboardInterrupt:
         pass
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGINT)
-    for child in children:
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
+    for child in reversed(supervised):  # the web first, the S3 server last
+        child.stop()
+    for child in reversed(supervised):
+        child.wait()
     return 0
 
 
 def run() -> int:
     """``make run``."""
     prepare_var()
-    with embedded_s3():
+    s3 = start_embedded_s3() if embedded_s3_endpoint() is not None else None
+    try:
         migrate_and_bootstrap()
-        return serve()
+        return serve(s3)
+    finally:
+        if s3 is not None and s3.process.poll() is None:
+            s3.stop()
 
 
 def demo() -> int:

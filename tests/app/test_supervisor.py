@@ -1,0 +1,159 @@
+"""``make run``'s supervisor, as real processes: a killed job consumer or S3 server is started
+again while the web server keeps answering; SIGTERM (as Ctrl-C) stops everything."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_S = 240  # a loaded CI machine starts gunicorn, weed and the consumer slowly
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[bytes]
+    base_url: str
+    var: Path
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _children(pid: int) -> dict[int, str]:
+    """pid → command line of the processes whose parent is ``pid``."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found[int(entry.name)] = cmdline
+    return found
+
+
+def _child(running: Running, marker: str) -> int | None:
+    pids = [pid for pid, cmd in _children(running.process.pid).items() if marker in cmd]
+    return pids[0] if pids else None
+
+
+def _wait(what: str, check: Callable[[], object], running: Running) -> object:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        assert running.process.poll() is None, running.log.read_text()[-3000:]
+        value = check()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError(f"gave up waiting for {what}; log:\n{running.log.read_text()[-3000:]}")
+
+
+def _web_answers(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/login", timeout=10) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture
+def supervisor(tmp_path: Path) -> Iterator[Running]:
+    from app.storage.seaweed import find_free_base_port
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANBIAO_", "DATABASE_URL"))}
+    env.update(
+        WANBIAO_VAR_DIR=str(tmp_path / "var"),
+        WANBIAO_S3_BASE_PORT=str(find_free_base_port(start=24000, stop=28000)),
+        WANBIAO_WEB_WORKERS="1",
+        PORT=str(port),
+    )
+    log = tmp_path / "supervisor.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [sys.executable, "-m", "app.supervisor", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    running = Running(process, f"http://127.0.0.1:{port}", tmp_path / "var", log)
+    try:
+        _wait("the web server", lambda: _web_answers(running.base_url), running)
+        yield running
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _s3_answers(running: Running) -> bool:
+    from app.storage import ObjectStore
+
+    base = int(
+        next(
+            cmd.split("-master.port=")[1].split()[0]
+            for cmd in _children(running.process.pid).values()
+            if "-master.port=" in cmd
+        )
+    )
+    store = ObjectStore(
+        f"127.0.0.1:{base + 6}",
+        (running.var / "s3_access_key").read_text().strip(),
+        (running.var / "s3_secret_key").read_text().strip(),
+        "wanbiao",
+    )
+    return store.healthy()
+
+
+@pytest.mark.parametrize("marker", ["huey_consumer", "weed"])
+def test_a_killed_child_comes_back_and_the_web_stays_up(supervisor: Running, marker: str) -> None:
+    killed = _wait(f"the {marker} process", lambda: _child(supervisor, marker), supervisor)
+    assert isinstance(killed, int)
+    web_before = _child(supervisor, "gunicorn")
+    os.kill(killed, signal.SIGKILL)
+    replacement = _wait(
+        f"a new {marker} process",
+        lambda: (_child(supervisor, marker) or killed) != killed and _child(supervisor, marker),
+        supervisor,
+    )
+    assert replacement != killed
+    assert _web_answers(supervisor.base_url)
+    assert _child(supervisor, "gunicorn") == web_before  # the web server was never restarted
+    if marker == "weed":
+        _wait("the S3 server to answer again", lambda: _s3_answers(supervisor), supervisor)
+    assert "is restarted in 1 s" in supervisor.log.read_text()
+
+
+def test_sigterm_stops_every_child(supervisor: Running) -> None:
+    _wait("the consumer", lambda: _child(supervisor, "huey_consumer"), supervisor)
+    started = _children(supervisor.process.pid)
+    assert len(started) == 3, started
+    supervisor.process.send_signal(signal.SIGTERM)
+    assert supervisor.process.wait(timeout=90) == 0
+    for pid in started:
+        assert not Path(f"/proc/{pid}").exists()
