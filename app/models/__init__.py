@@ -12,6 +12,7 @@ from app.models.accounts import (
 from app.models.audit import AuditEvent
 from app.models.corpora import Corpus, Item
 from app.models.exports import Export
+from app.models.jobs import JobRun, StorageSweep
 from app.models.labeling import Annotation, Assignment, Project, Task
 from app.models.ledger import LedgerEntry, LedgerEvidence, LedgerTreeHead, LedgerTreeNode
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
@@ -28,6 +29,7 @@ __all__ = [
     "Corpus",
     "Export",
     "Item",
+    "JobRun",
     "LedgerEntry",
     "LedgerEvidence",
     "LedgerTreeHead",
@@ -43,6 +45,7 @@ __all__ = [
     "ReleaseDocument",
     "ReleaseDownload",
     "ReviewDecision",
+    "StorageSweep",
     "Role",
     "Task",
     "User",

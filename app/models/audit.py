@@ -5,14 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import DDL, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
+from app.models.ledger import postgres_append_only, sqlite_append_only
 
 
 class AuditEvent(Base):
-    """One recorded action. ``actor_email`` keeps the name tried in a failed login."""
+    """One recorded action. ``actor_email`` keeps the name tried in a failed login.
+
+    Append-only, as the ledger's tables: triggers refuse UPDATE and DELETE (and TRUNCATE on
+    PostgreSQL), so nobody with the application's database account rewrites the trail.
+    """
 
     __tablename__ = "audit_event"
     __table_args__ = (
@@ -29,3 +34,14 @@ class AuditEvent(Base):
     object_id: Mapped[int | None]
     ip: Mapped[str | None] = mapped_column(String(45))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+def _ddl(statement: str, dialect: str) -> Any:
+    # DDL() formats its text with %: the function's own % must be doubled.
+    return DDL(statement.replace("%", "%%")).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]
+
+
+for _statement in sqlite_append_only(AuditEvent.__tablename__):
+    event.listen(AuditEvent.__table__, "after_create", _ddl(_statement, "sqlite"))
+for _statement in postgres_append_only(AuditEvent.__tablename__):
+    event.listen(AuditEvent.__table__, "after_create", _ddl(_statement, "postgresql"))
