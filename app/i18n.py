@@ -69,6 +69,8 @@ ACTION_NAMES = {
     "reviewer_added": _l("Reviewer added"),
     "item_adjudicated": _l("Item adjudicated"),
     "export_requested": _l("Export requested"),
+    "export_downloaded": _l("Export downloaded"),
+    "image_read": _l("Image viewed"),
     "token_revoked": _l("API token revoked"),
     "tokens_revoked": _l("All API tokens revoked"),
     "user_deactivated": _l("Account deactivated"),

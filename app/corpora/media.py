@@ -1,12 +1,15 @@
 """Who may see an image item: readers of the owning organization, experts who hold or held
-a task on it, and reviewers of a project over its corpus. Anyone else gets 404."""
+a task on it, and reviewers of a project over its corpus. Anyone else gets 404. Every read
+that is allowed is written to the audit trail (``image_read``)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.audit import insert_event
 from app.corpora.images import IMAGE_CONTENT_TYPES
+from app.database import begin_write
 from app.exceptions import NotFound
 from app.extensions import db
 from app.models import Assignment, Corpus, Item, Project, ProjectReviewer, Role, Task, User
@@ -43,7 +46,14 @@ def image_of(user: User, item_id: int, preview: bool) -> tuple[str, str]:
         or not _may_see(user, item, corpus)
     ):
         raise NotFound(_l("Not found."))
-    if preview and item.preview_key:
-        return item.preview_key, "image/jpeg"
-    extension = item.object_key.rsplit(".", 1)[-1]
-    return item.object_key, IMAGE_CONTENT_TYPES.get(extension, "application/octet-stream")
+    with_preview = bool(preview and item.preview_key)
+    key = item.preview_key if with_preview and item.preview_key else item.object_key
+    content_type = (
+        "image/jpeg"
+        if with_preview
+        else IMAGE_CONTENT_TYPES.get(key.rsplit(".", 1)[-1], "application/octet-stream")
+    )
+    begin_write()
+    insert_event("image_read", user, object_type="item", object_id=item_id, preview=with_preview)
+    db.session.commit()
+    return key, content_type
