@@ -49,6 +49,9 @@ class Config:
     S3_BUCKET = "wanbiao"
     S3_SECURE = False
     HUEY_IMMEDIATE = False
+    # Attempts of a long job (the queue's retries and resumes after a dead worker) before
+    # the work is failed with a reason (app.jobs.recover_interrupted_work).
+    JOB_MAX_ATTEMPTS = 10
     LEASE_SECONDS = 1800
     LOGIN_FAILURES_PER_MINUTE = 10
     BABEL_DEFAULT_LOCALE = "zh_CN"

@@ -2,21 +2,33 @@
 
 The consumer is started by ``make run`` as ``huey_consumer app.jobs.huey``; each job runs inside
 an application context built once per consumer process.
+
+A job dequeued by a consumer that is then killed is gone from the queue. Work is therefore
+tracked in ``job_run`` (:mod:`app.job_runs`), and when a consumer starts and every two minutes
+:func:`recover_interrupted_work` queues again what is owed without a live job (an ingestion
+resumes where its committed batches end; an export or a report is written again), or fails
+it with a translated reason after ``JOB_MAX_ATTEMPTS`` attempts (a corpus's items are deleted).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from app.config import var_dir
+from app.corpora import ingestion
 from app.corpora.ingestion import ingest_corpus
+from app.database import begin_write
+from app.exports import services as exports
 from app.exports.services import run_export
+from app.extensions import db
+from app.job_runs import end_run, interrupted, live_runs, owed, pause_run, start_run
 from app.labeling.uploads import sweep_orphan_uploads
 from app.ledger.log import sign_current_head
 from app.quality.report import (
@@ -28,6 +40,11 @@ from app.releases.analysis import analyse_release, stalled_analyses
 from app.releases.publishing import run_publish, stalled_publishing
 from app.signing import platform_signing_key
 from app.storage import object_store
+from app.storage.sweep import sweep_storage
+
+logger = logging.getLogger(__name__)
+REPORT_JOB = "report"
+REPORT_LOCK = "quality-report"
 
 
 def _make_huey() -> Huey:
@@ -71,12 +88,25 @@ def enqueue_ingestion(corpus_id: int) -> None:
 
 
 @huey.task(retries=1, retry_delay=10)
-@huey.lock_task("quality-report")
+@huey.lock_task(REPORT_LOCK)
 def refresh_quality_job(project_id: int, force: bool = False) -> None:
     """Recompute one project's quality report (``force``: even without new answers)."""
     with _app_context():
-        if force or report_is_stale_by_id(project_id):
-            refresh_report(project_id)
+        if not start_run(REPORT_JOB, project_id):
+            return
+        try:
+            if force or report_is_stale_by_id(project_id):
+                refresh_report(project_id)
+        except Exception:
+            pause_run(REPORT_JOB, project_id, "report_error")
+            raise
+        _drop_report_run(project_id)
+
+
+def _drop_report_run(project_id: int, _reason: str = "") -> None:
+    begin_write()
+    end_run(REPORT_JOB, project_id)
+    db.session.commit()
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -101,9 +131,73 @@ def enqueue_export(export_id: int) -> None:
 
 @huey.periodic_task(crontab(minute="17"))
 def sweep_uploads() -> None:
-    """Hourly: remove pictures uploaded for collection slots but never submitted."""
+    """Hourly: remove pictures uploaded for collection slots but never submitted, multipart
+    uploads whose writer died, and the files of failed corpora."""
     with _app_context():
         sweep_orphan_uploads(object_store())
+        sweep_storage(object_store())
+
+
+def _queued() -> dict[str, set[int]]:
+    """Objects whose job waits in the queue or for a retry, per kind of work."""
+    jobs = {"ingestion": ingest_corpus_job, "export": export_job, REPORT_JOB: refresh_quality_job}
+    found: dict[str, set[int]] = {kind: set() for kind in jobs}
+    for task in huey.pending() + huey.scheduled():
+        for kind, job in jobs.items():
+            if isinstance(task, job.task_class) and task.args:
+                found[kind].add(int(task.args[0]))
+    return found
+
+
+def _resume_report(project_id: int) -> None:
+    refresh_quality_job(project_id, True)
+
+
+# Per kind of work: what is owed, how to resume it, how to fail it.
+RECOVERY: dict[
+    str, tuple[Callable[[], list[int]], Callable[[int], None], Callable[[int, str], None]]
+] = {
+    "ingestion": (ingestion.processing_corpora, ingest_corpus_job, ingestion.fail_interrupted),
+    "export": (exports.unfinished_exports, export_job, exports.fail_interrupted),
+    REPORT_JOB: (lambda: owed(REPORT_JOB), _resume_report, _drop_report_run),
+}
+
+
+def recover_interrupted_work() -> None:
+    """Queue again the work owed without a live job, or fail it after ``JOB_MAX_ATTEMPTS``; free
+    the report lock when no report runs (its holder was killed)."""
+    queued = _queued()
+    limit = int(current_app.config["JOB_MAX_ATTEMPTS"])
+    for kind, (owed_ids, resume, fail) in RECOVERY.items():
+        for run in interrupted(kind, owed_ids(), queued[kind]):
+            if run.attempts >= limit:
+                logger.warning("failing %s %s after %s attempts", kind, run.object_id, run.attempts)
+                fail(run.object_id, run.last_error or "interrupted")
+            else:
+                logger.warning("resuming interrupted %s %s", kind, run.object_id)
+                resume(run.object_id)
+    if huey.is_locked(REPORT_LOCK) and not live_runs(REPORT_JOB):
+        huey.lock_task(REPORT_LOCK).clear()
+
+
+@huey.on_startup()
+def recover_on_start() -> None:
+    """When a consumer starts: resume what a killed consumer left, and sweep storage."""
+    with _app_context():
+        try:
+            recover_interrupted_work()
+            sweep_storage(object_store())
+        except Exception:  # a consumer starts even when the database or S3 is not there yet
+            logger.exception("recovery at start failed; the periodic task tries again")
+        finally:
+            db.session.remove()
+
+
+@huey.periodic_task(crontab(minute="*/2"))
+def recover_jobs() -> None:
+    """Every two minutes: resume (or fail) work whose worker died."""
+    with _app_context():
+        recover_interrupted_work()
 
 
 @huey.periodic_task(crontab(hour="16", minute="5"))

@@ -69,6 +69,18 @@ _LINE_ERRORS: dict[str, Any] = {
     "missing_text": _l("no string field “text”"),
     "empty_text": _l("the field “text” is empty"),
     "no_items": _l("the file holds no text"),
+    # Set by the job recovery when an ingestion could not finish (app.jobs).
+    "interrupted": _l(
+        "the ingestion was interrupted again and again (its worker stopped): upload the file "
+        "again, and tell the platform operator if it fails again"
+    ),
+    "storage_unavailable": _l(
+        "the object store did not answer while the file was read: upload it again later"
+    ),
+    "ingestion_error": _l(
+        "the ingestion failed because of an error on our side; it was logged: upload the "
+        "file again, and tell the platform operator if it fails again"
+    ),
     "not_an_image": _l("not a PNG or JPEG image, or a damaged one"),
     "image_too_many_pixels": _l("the image has too many pixels (at most 50 million)"),
     "unsafe_member": _l("an archive member's name leaves the archive (absolute or ..)"),

@@ -6,6 +6,10 @@ crash resumes and exact duplicates are dropped. The first per-line error stops t
 pass goes on only to collect the remaining errors, then the items already inserted are deleted
 and the corpus fails — no item of a failed corpus survives, and nobody sees the items of a
 corpus that is still ``processing``.
+
+Each attempt claims the corpus's ``job_run`` row (:mod:`app.job_runs`) and moves its
+heartbeat with every batch, so that the consumer finds an ingestion whose worker died and
+resumes it, or fails it (:func:`fail_interrupted`: items deleted, a translated reason).
 """
 
 from __future__ import annotations
@@ -23,13 +27,15 @@ from app.corpora.formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record, par
 from app.corpora.image_ingestion import collect_images, corpus_is_image, discard
 from app.database import begin_write
 from app.extensions import db
-from app.models import Corpus, Item
+from app.job_runs import beat, end_run, pause_run, start_run
+from app.models import Corpus, Item, StorageSweep
 from app.models.base import utcnow
 from app.storage import ObjectStore, StorageUnavailable
 
 # Rows per committed batch: each SQLite commit costs ~50 ms whatever its size, and a batch
 # holds the write lock ~0.1 s (claims wait that long at most while a corpus is ingested).
 BATCH = 10_000
+JOB = "ingestion"
 
 
 class _Progress:
@@ -81,13 +87,39 @@ def _insert_text_items(rows: list[dict[str, Any]]) -> None:
         cursor.execute("TRUNCATE item_stage")
 
 
+def corpus_prefix(corpus: Corpus) -> str:
+    """The object-store folder of a corpus: its original, and its pictures' files."""
+    return corpus.object_key.rsplit("/raw/", 1)[0] + "/"
+
+
 def _fail(corpus: Corpus, errors: list[dict[str, Any]]) -> None:
     begin_write()
     db.session.execute(delete(Item).where(Item.corpus_id == corpus.id))
     corpus.status = "failed"
     corpus.errors = errors
     corpus.finished_at = utcnow()
+    end_run(JOB, corpus.id)
+    # Its files are of no more use: the sweep job deletes them (a crash does not forget it).
+    if db.session.get(StorageSweep, corpus_prefix(corpus)) is None:
+        db.session.add(StorageSweep(prefix=corpus_prefix(corpus)))
     db.session.commit()
+
+
+def fail_interrupted(corpus_id: int, reason: str) -> None:
+    """Fail a corpus whose ingestion kept being interrupted (``reason``: a line error code
+    such as ``interrupted`` or ``storage_unavailable``), deleting the items inserted so far."""
+    corpus = db.session.get(Corpus, corpus_id)
+    if corpus is None or corpus.status != "processing":
+        begin_write()
+        end_run(JOB, corpus_id)
+        db.session.commit()
+        return
+    _fail(corpus, [{"line": 0, "code": reason}])
+
+
+def processing_corpora() -> list[int]:
+    """Ids of the corpora whose ingestion is owed."""
+    return list(db.session.scalars(select(Corpus.id).where(Corpus.status == "processing")))
 
 
 class _Batches:
@@ -119,6 +151,7 @@ class _Batches:
             begin_write()  # the worker writes beside the web app: take the lock first
             _insert_text_items(self.rows)
             self.corpus.bytes_processed = self.progress.bytes
+            beat(JOB, self.corpus.id)
             db.session.commit()
             self.rows = []
 
@@ -174,10 +207,23 @@ def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
     return len(rows)
 
 
+def _claim(corpus_id: int) -> Corpus | None:
+    """The corpus, when its ingestion is owed and this process now runs it."""
+    corpus = db.session.get(Corpus, corpus_id)
+    if corpus is None or corpus.status != "processing" or not start_run(JOB, corpus_id):
+        return None
+    if corpus.status != "processing":  # read again: finished while the run was claimed
+        begin_write()
+        end_run(JOB, corpus_id)
+        db.session.commit()
+        return None
+    return corpus
+
+
 def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     """Create the items of a corpus still ``processing``; a no-op for any other status."""
-    corpus = db.session.get(Corpus, corpus_id)
-    if corpus is None or corpus.status != "processing":
+    corpus = _claim(corpus_id)
+    if corpus is None:
         return
     try:
         ingest = (
@@ -191,8 +237,11 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
         if records is None:
             return
     except StorageUnavailable:
-        db.session.rollback()
+        pause_run(JOB, corpus_id, "storage_unavailable")
         raise  # the job is retried; nothing half-done is visible as ready
+    except Exception:
+        pause_run(JOB, corpus_id, "ingestion_error")
+        raise
     db.session.flush()
     count = db.session.scalar(select(func.count()).where(Item.corpus_id == corpus.id)) or 0
     corpus.item_count = count
@@ -200,4 +249,5 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     corpus.bytes_processed = corpus.size_bytes
     corpus.status = "ready"
     corpus.finished_at = utcnow()
+    end_run(JOB, corpus.id)
     db.session.commit()

@@ -18,6 +18,7 @@ from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import NotFound
 from app.extensions import db
+from app.job_runs import beat, end_run, start_run
 from app.models import Annotation, Export, Item, Project, Role, Task, User
 from app.models.base import utcnow
 from app.quality.report import final_results
@@ -31,6 +32,18 @@ FAILED = _l(
     "The export failed because of an error on our side; it was logged. Try again, "
     "and tell the platform operator if it fails again."
 )
+#: Why an export failed when its job kept being interrupted (``Export.error`` holds the code).
+REASONS = {
+    "interrupted": _l(
+        "The export was interrupted again and again (its worker stopped). Ask for it again, "
+        "and tell the platform operator if it fails again."
+    ),
+    "storage_unavailable": _l(
+        "The export could not be stored: the object store did not answer. Ask for it again later."
+    ),
+}
+JOB = "export"
+OWED = ("pending", "running")
 logger = logging.getLogger(__name__)
 
 
@@ -116,13 +129,27 @@ def _write(export: Export, project: Project, spool: Any) -> None:
             spool.write(line.encode("utf-8"))
         begin_write()
         export.items_done = min(start + BATCH, len(task_ids))
+        beat(JOB, export.id)
         db.session.commit()
+
+
+def _claim(export_id: int) -> Export | None:
+    """The export, when it is owed and this process now writes it."""
+    export = db.session.get(Export, export_id)
+    if export is None or export.status not in OWED or not start_run(JOB, export_id):
+        return None
+    if export.status not in OWED:  # read again: finished while the run was claimed
+        begin_write()
+        end_run(JOB, export_id)
+        db.session.commit()
+        return None
+    return export
 
 
 def run_export(export_id: int, store: ObjectStore) -> None:
     """The job's body: write the JSONL, store it, mark the export ready (or failed)."""
-    export = db.session.get(Export, export_id)
-    if export is None or export.status not in ("pending", "running"):
+    export = _claim(export_id)
+    if export is None:
         return
     project = db.session.get(Project, export.project_id)
     assert project is not None
@@ -141,11 +168,36 @@ def run_export(export_id: int, store: ObjectStore) -> None:
         begin_write()
         export.status, export.error = "failed", type(exc).__name__[:500]
         export.finished_at = utcnow()
+        end_run(JOB, export.id)
         db.session.commit()
         raise
     begin_write()
     export.status, export.object_key, export.finished_at = "ready", key, utcnow()
+    end_run(JOB, export.id)
     db.session.commit()
+
+
+def unfinished_exports() -> list[int]:
+    """Ids of the exports still owed (pending or running)."""
+    return list(db.session.scalars(select(Export.id).where(Export.status.in_(OWED))))
+
+
+def fail_interrupted(export_id: int, reason: str) -> None:
+    """Fail an export whose job kept being interrupted (``reason``: a key of ``REASONS``)."""
+    begin_write()
+    export = db.session.get(Export, export_id)
+    if export is not None and export.status in OWED:
+        export.status = "failed"
+        export.error = reason if reason in REASONS else "interrupted"
+        export.finished_at = utcnow()
+    end_run(JOB, export_id)
+    db.session.commit()
+
+
+def failure_message(export: Export) -> str:
+    """What the user reads about a failed export."""
+    reason = REASONS.get(export.error or "")
+    return str(reason if reason is not None else FAILED)
 
 
 def export_json(export: Export, link: Callable[[int], str]) -> dict[str, Any]:
@@ -158,7 +210,7 @@ def export_json(export: Export, link: Callable[[int], str]) -> dict[str, Any]:
         "status": export.status,
         "items_done": export.items_done,
         "items_total": export.items_total,
-        "error": str(FAILED) if export.status == "failed" else None,
+        "error": failure_message(export) if export.status == "failed" else None,
         "download_url": url,
     }
 

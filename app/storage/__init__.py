@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import quote
 
@@ -98,6 +98,40 @@ class ObjectStore:
         """Remove the object; a missing object is not an error."""
         try:
             self.client.remove_object(self.bucket, key)
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Remove every object whose key starts with ``prefix``; returns how many."""
+        removed = 0
+        try:
+            for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
+                if obj.object_name:
+                    self.client.remove_object(self.bucket, obj.object_name)
+                    removed += 1
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return removed
+
+    def abort_stale_uploads(self, older_than: timedelta) -> int:
+        """Abort the multipart uploads started more than ``older_than`` ago and never
+        completed (their writer died): their parts take space and no object shows them."""
+        limit = datetime.now(UTC) - older_than
+        aborted = 0
+        marker: str | None = None
+        try:
+            while True:
+                page = self.client._list_multipart_uploads(self.bucket, key_marker=marker)
+                for upload in page.uploads:
+                    started = upload.initiated_time
+                    if upload.upload_id and started is not None and started <= limit:
+                        self.client._abort_multipart_upload(
+                            self.bucket, upload.object_name, upload.upload_id
+                        )
+                        aborted += 1
+                if not page.is_truncated or not page.next_key_marker:
+                    return aborted
+                marker = page.next_key_marker
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 

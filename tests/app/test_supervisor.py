@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Real processes on a shared two-core machine: more than the suite's 300 s per test.
+pytestmark = pytest.mark.timeout(900)
 WAIT_S = 240  # a loaded CI machine starts gunicorn, weed and the consumer slowly
 
 
