@@ -360,3 +360,36 @@ def test_a_report_killed_halfway_is_computed_by_the_next_consumer(
     assert page.json["report"]["overall"]["items_answered"] == 40_000, page.json["report"][
         "overall"
     ]
+
+
+def test_a_corpus_caught_by_a_storage_outage_is_ingested_once_storage_is_back(
+    tmp_path: Path, s3_server: S3, monkeypatch: pytest.MonkeyPatch, consumers: list[Consumers]
+) -> None:
+    from app.extensions import db
+    from app.models import JobRun
+    from app.storage.seaweed import find_free_base_port
+
+    app = _make(tmp_path, s3_server, monkeypatch)
+    vendor = World(app).vendor_api()
+    corpus_id = vendor.upload("第一段。\n\n第二段。\n".encode(), "small.txt").json["id"]
+    dead = S3(f"127.0.0.1:{find_free_base_port(start=29100, stop=29900)}", "x", "y")
+    outage = Consumers(app, dead, tmp_path / "q.db")
+    consumers.append(outage)
+    outage.start()
+
+    def given_up() -> bool:  # the queue's own retries are spent: the job left the queue
+        from app.jobs import huey
+
+        run = _read(app, lambda: db.session.get(JobRun, ("ingestion", corpus_id)))
+        idle = run is not None and run.worker is None and run.attempts == 4
+        return idle and not huey.pending() and not huey.scheduled()
+
+    _wait("the retries during the outage", given_up)
+    outage.stop_all()
+    status, _, items, _ = _corpus(app, corpus_id)
+    assert (status, items) == ("processing", 0)
+    back = Consumers(app, s3_server, tmp_path / "q.db")
+    consumers.append(back)
+    back.start()
+    _wait("the ingestion", lambda: _corpus(app, corpus_id)[0] != "processing")
+    assert vendor.get(f"/api/v1/corpora/{corpus_id}").json["item_count"] == 2
