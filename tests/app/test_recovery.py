@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from tests.app.builders import Api, World
-from tests.conftest import S3, make_app
+from tests.conftest import DATABASES, S3, database_url, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 # Real processes on a shared two-core machine: more than the suite's 300 s per test.
@@ -59,13 +59,15 @@ class Consumers:
                 process.wait(timeout=60)
 
 
-def _make(tmp_path: Path, s3: S3, monkeypatch: pytest.MonkeyPatch, **config: Any) -> Any:
+def _make(
+    tmp_path: Path, s3: S3, monkeypatch: pytest.MonkeyPatch, url: str | None = None, **config: Any
+) -> Any:
     """An app whose jobs go to a queue of this test's own, read by real consumers."""
     from huey.storage import SqliteStorage
 
     from app.jobs import huey
 
-    app = make_app(tmp_path, s3, **config)
+    app = make_app(tmp_path, s3, url, **config)
     huey.immediate = False
     monkeypatch.setattr(huey, "storage", SqliteStorage("wanbiao", filename=str(tmp_path / "q.db")))
     return app
@@ -151,10 +153,16 @@ def _interrupt_ingestion(app: Any, group: Consumers, corpus_id: int) -> None:
     assert status == "processing" and 0 < items < LINES  # hidden partial rows
 
 
+@pytest.mark.parametrize("kind", DATABASES)
 def test_an_ingestion_killed_halfway_is_resumed_by_the_next_consumer(
-    tmp_path: Path, s3_server: S3, monkeypatch: pytest.MonkeyPatch, consumers: list[Consumers]
+    tmp_path: Path,
+    s3_server: S3,
+    monkeypatch: pytest.MonkeyPatch,
+    consumers: list[Consumers],
+    kind: str,
 ) -> None:
-    app = _make(tmp_path, s3_server, monkeypatch)
+    url = database_url(kind, tmp_path)
+    app = _make(tmp_path, s3_server, monkeypatch, url)
     vendor, corpus_id = _upload_large(app)
     group = Consumers(app, s3_server, tmp_path / "q.db")
     consumers.append(group)
