@@ -2,17 +2,19 @@
 
 from app.models.accounts import (
     ApiToken,
+    DomainApplication,
     Membership,
     Organization,
     OrganizationKind,
     PasswordReset,
+    QualificationEvidence,
     Role,
     User,
 )
 from app.models.audit import AuditEvent
 from app.models.corpora import Corpus, Item
 from app.models.exports import Export
-from app.models.labeling import Annotation, Assignment, Project, Task
+from app.models.labeling import Annotation, Assignment, Project, ProjectInvitation, Task
 from app.models.ledger import LedgerEntry, LedgerEvidence, LedgerTreeHead, LedgerTreeNode
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
 from app.models.releases import Release, ReleaseDocument, ReleaseDownload, ReviewDecision
@@ -25,6 +27,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "ContributionUpload",
+    "DomainApplication",
     "Corpus",
     "Export",
     "Item",
@@ -37,7 +40,9 @@ __all__ = [
     "OrganizationKind",
     "PasswordReset",
     "Project",
+    "ProjectInvitation",
     "ProjectReviewer",
+    "QualificationEvidence",
     "QualityReport",
     "Release",
     "ReleaseDocument",
