@@ -17,6 +17,7 @@ from app.audit import record_event
 from app.database import begin_write, database_now
 from app.exceptions import Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.labeling.leases import release_leases_of
 from app.models import DomainApplication, Project, QualificationEvidence, Role, User
 from tasks import DOMAINS
 
@@ -149,6 +150,8 @@ def decide_domain(
     row.decided_at = database_now()
     if scope is None:
         _apply_bureau_decision(applicant.user, domain, approve)
+    if not approve:  # a withdrawn domain must not leave a live lease showing its item
+        release_leases_of(user_id)
     record_event(
         "expert_domain_approved" if approve else "expert_domain_rejected",
         reviewer,

@@ -22,7 +22,7 @@ from app.audit import client_ip, record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound, RateLimited
 from app.extensions import db
-from app.labeling.services import release_leases_of
+from app.labeling.leases import release_leases_of
 from app.models import AuditEvent, Membership, Organization, OrganizationKind, Role, User
 from app.models.base import utcnow
 

@@ -13,7 +13,6 @@ claim is one read of the project with the clock and the expert's live lease, one
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +25,7 @@ from app.database import as_utc, begin_write, database_now, utc_now, write_conne
 from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.labeling.claim_rules import check_access, check_claim_rate, check_may_claim, uses_gold
+from app.labeling.leases import GIVE_SLOTS_BACK, end_leases
 from app.models import Assignment, Item, Project, Task, User
 from app.projects.gold import gold_record
 from tasks import (
@@ -131,16 +131,6 @@ _STALE = (
     )
     .with_for_update(skip_locked=True)
 )
-_EXPIRE = (
-    update(Assignment)
-    .where(Assignment.id.in_(bindparam("ids", expanding=True)))
-    .values(status="expired")
-)
-_GIVE_BACK = (
-    update(Task)
-    .where(Task.id.in_(bindparam("task_ids", expanding=True)), Task.is_gold.is_(False))
-    .values(slots_taken=Task.slots_taken - bindparam("count"))
-)
 _TAKE_SLOT = (
     update(Task).where(Task.id == bindparam("task_id")).values(slots_taken=Task.slots_taken + 1)
 )
@@ -183,16 +173,8 @@ def _read_head(project_id: int, annotator_id: int) -> _Head | None:
 
 def _release_expired(project_id: int, now: datetime) -> None:
     """Expired leases give their slots back (the expert's own included)."""
-    conn = write_connection()
-    rows = conn.execute(_STALE, {"project_id": project_id, "now": now}).all()
-    if not rows:
-        return
-    conn.execute(_EXPIRE, {"ids": [r.id for r in rows]})
-    per_task = Counter(r.task_id for r in rows)
-    for count in set(per_task.values()):
-        conn.execute(
-            _GIVE_BACK, {"count": count, "task_ids": [t for t, n in per_task.items() if n == count]}
-        )
+    rows = write_connection().execute(_STALE, {"project_id": project_id, "now": now}).all()
+    end_leases([(r.id, r.task_id) for r in rows])
 
 
 def _next_task(head: _Head, annotator_id: int) -> Row[Any] | None:
@@ -378,30 +360,8 @@ def skip_task(expert: User, task_id: int, reason: str) -> None:
     assignment = live_assignment(expert, task_id, database_now())
     assignment.status = "skipped"
     db.session.flush()
-    write_connection().execute(_GIVE_BACK, {"count": 1, "task_ids": [task_id]})
+    write_connection().execute(GIVE_SLOTS_BACK, {"count": 1, "task_ids": [task_id]})
     record_event(
         "task_skipped", expert, object_type="task", object_id=task_id, reason=reason[:520]
     )  # "other: " + a 500-character note
     db.session.commit()
-
-
-_LEASES_OF = select(Assignment.id, Assignment.task_id).where(
-    Assignment.annotator_id == bindparam("annotator_id"), Assignment.status == "leased"
-)
-
-
-def release_leases_of(annotator_id: int) -> int:
-    """End every lease an expert holds, giving the slots back to other experts, in the
-    current write transaction (the caller commits). Used when an account is deactivated.
-    Returns how many leases ended."""
-    conn = write_connection()
-    rows = conn.execute(_LEASES_OF, {"annotator_id": annotator_id}).all()
-    if not rows:
-        return 0
-    conn.execute(_EXPIRE, {"ids": [r.id for r in rows]})
-    per_task = Counter(r.task_id for r in rows)
-    for count in set(per_task.values()):
-        conn.execute(
-            _GIVE_BACK, {"count": count, "task_ids": [t for t, n in per_task.items() if n == count]}
-        )
-    return len(rows)

@@ -10,6 +10,7 @@ from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.labeling.leases import release_leases_of
 from app.models import Project, ProjectInvitation, Role, User
 from app.scoping import get_managed
 
@@ -77,6 +78,7 @@ def withdraw_invitation(vendor: User, project_id: int, user_id: int) -> None:
     if invitation is None:
         raise NotFound(_l("This expert is not invited."))
     db.session.delete(invitation)
+    release_leases_of(user_id, project.id)
     record_event(
         "invitation_withdrawn", vendor, object_type="project", object_id=project.id, expert=user_id
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from typing import Any
 
 from tests.app.builders import PASSWORD, Api, World, login
@@ -148,6 +149,20 @@ def test_the_bureau_approves_each_domain_with_a_reason(app: Any, world: World) -
     forbidden = expert.post(url, {"domain": "医疗", "decision": "approve", "reason": "x"})
     assert forbidden.status_code == 403
     assert auditor.get("/api/v1/experts/applications").json == []
+    # Withdrawing the domain later ends the live lease at once: the item is free again.
+    held = api.post(f"/api/v1/projects/{medical}/claim").json["task_id"]
+    withdrawn = auditor.post(url, {"domain": "医疗", "decision": "reject", "reason": "证书过期"})
+    assert withdrawn.status_code == 200
+    no_domain_left = api.post(f"/api/v1/projects/{medical}/claim")
+    assert no_domain_left.json["error"]["code"] == "not_verified"
+    colleague = world.api(world.user("expert", domains=["医疗"]))
+    offered = set()
+    for _ in range(2):
+        task = colleague.post(f"/api/v1/projects/{medical}/claim").json["task_id"]
+        offered.add(task)
+        answer = {"result": {"label": "是"}, "client_uuid": str(uuid.uuid4())}
+        assert colleague.post(f"/api/v1/tasks/{task}/annotations", answer).status_code == 201
+    assert held in offered
 
 
 def test_a_vendor_approval_holds_on_its_own_projects_only(app: Any, world: World) -> None:

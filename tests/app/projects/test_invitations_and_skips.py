@@ -65,6 +65,17 @@ def test_only_invited_experts_get_an_invitation_only_project(app: Any, world: Wo
     )
     assert withdrawn.status_code == 204
     assert vendor.get(f"/api/v1/projects/{project}/invitations").json == []
+    assert invited.post(f"/api/v1/projects/{project}/claim").status_code == 404
+    # The withdrawn expert's lease ended with the invitation: both items are free again.
+    vendor.post(f"/api/v1/projects/{project}/invitations", {"email": outsider_email})
+    taken = set()
+    for _ in range(2):
+        claim = outsider.post(f"/api/v1/projects/{project}/claim")
+        assert claim.status_code == 200, claim.status_code
+        taken.add(claim.json["task_id"])
+        answer = {"result": {"label": "是"}, "client_uuid": _uuid()}
+        assert outsider.post(f"/api/v1/tasks/{claim.json['task_id']}/annotations", answer)
+    assert len(taken) == 2
 
 
 def test_a_vendor_invites_on_the_project_page(app: Any, world: World) -> None:
