@@ -96,6 +96,12 @@ AUDIT_ACTIONS = (
     "release_published",
     "release_withdrawn",
     "release_downloaded",
+    "evidence_uploaded",
+    "expert_domain_approved",
+    "expert_domain_rejected",
+    "expert_invited",
+    "invitation_withdrawn",
+    "claim_throttled",
 )
 
 

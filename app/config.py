@@ -54,6 +54,9 @@ class Config:
     JOB_MAX_ATTEMPTS = 10
     LEASE_SECONDS = 1800
     LOGIN_FAILURES_PER_MINUTE = 10
+    # New tasks one expert may take per minute over all projects: reading and answering one
+    # takes a person seconds, so more is a script harvesting items (claim and skip).
+    CLAIMS_PER_MINUTE = 30
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")

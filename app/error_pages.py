@@ -53,7 +53,7 @@ def error_response(
 
 
 def _service_error(exc: ServiceError) -> ResponseReturnValue:
-    return error_response(exc.status, exc.code, str(exc.message), exc.details)
+    return error_response(exc.status, exc.code, str(exc.message), exc.details, exc.headers)
 
 
 def _csrf_error(exc: CSRFError) -> ResponseReturnValue:

@@ -19,6 +19,7 @@ class ServiceError(Exception):
         if code:
             self.code = code
         self.details = details or []
+        self.headers: list[tuple[str, str]] = []
 
 
 class NotFound(ServiceError):
@@ -49,6 +50,13 @@ class TooLarge(ServiceError):
 class RateLimited(ServiceError):
     status = 429
     code = "rate_limited"
+
+    def __init__(
+        self, message: Any, *, code: str | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message, code=code)
+        if retry_after is not None:  # RFC 9110 §10.2.3: seconds to wait
+            self.headers.append(("Retry-After", str(retry_after)))
 
 
 class Unavailable(ServiceError):

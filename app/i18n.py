@@ -87,6 +87,21 @@ ACTION_NAMES = {
     "release_published": _l("Release published"),
     "release_withdrawn": _l("Release withdrawn"),
     "release_downloaded": _l("Release downloaded"),
+    "evidence_uploaded": _l("Qualification evidence uploaded"),
+    "expert_domain_approved": _l("Expert domain approved"),
+    "expert_domain_rejected": _l("Expert domain rejected"),
+    "expert_invited": _l("Expert invited to a project"),
+    "invitation_withdrawn": _l("Project invitation withdrawn"),
+    "claim_throttled": _l("Claim throttled (too fast)"),
+}
+VERIFICATION_STATUS_NAMES = {
+    "pending": _l("Waiting for a decision"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+}
+EVIDENCE_KIND_NAMES = {
+    "certificate": _l("Professional certificate"),
+    "employer_letter": _l("Letter from the employer"),
 }
 RELEASE_STATE_NAMES = {
     "draft": _l("Draft"),
@@ -110,6 +125,8 @@ def template_helpers() -> dict[str, Any]:
         "corpus_status_name": _name_in(CORPUS_STATUS_NAMES),
         "task_type_name": _name_in(TASK_TYPE_NAMES),
         "action_name": _name_in(ACTION_NAMES),
+        "verification_status_name": _name_in(VERIFICATION_STATUS_NAMES),
+        "evidence_kind_name": _name_in(EVIDENCE_KIND_NAMES),
         "release_state_name": _name_in(RELEASE_STATE_NAMES),
         "current_locale": current_language,
     }

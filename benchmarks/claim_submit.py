@@ -441,6 +441,9 @@ def start_stack(args: argparse.Namespace, stack: Stack) -> tuple[Any, int, int]:
     stack.weed = start_weed(stack.tmp / "weed", S3_ACCESS, S3_SECRET)
     # The app reads its settings from the environment, as under `make run`.
     os.environ["WANBIAO_S3_ENDPOINT"] = stack.weed.endpoint
+    # The simulated experts claim at machine speed on purpose; the human-speed throttle
+    # (CLAIMS_PER_MINUTE, tested in tests/app/labeling) would measure only its 429s.
+    os.environ.setdefault("WANBIAO_CLAIMS_PER_MINUTE", "1000000000")
     if args.db == "postgresql":
         log("wiping the PostgreSQL schema")
         reset_postgres(os.environ["DATABASE_URL"])

@@ -7,6 +7,7 @@ from tasks.assignment import (
     expert_qualifies,
     in_qualification,
     should_serve_gold,
+    skip_ratio_exceeded,
 )
 from tasks.config import DOMAINS, ProjectConfig, option_value
 from tasks.errors import InvalidAnswer, InvalidConfig, InvalidTransition, TaskRuleError
@@ -46,6 +47,7 @@ __all__ = [
     "option_value",
     "score_against_gold",
     "should_serve_gold",
+    "skip_ratio_exceeded",
     "task_type",
     "text_diff",
 ]

@@ -46,6 +46,26 @@ def daily_cap_reached(done_today: int, cap: int | None) -> bool:
     return cap is not None and done_today >= cap
 
 
+#: Tasks an expert must have opened in a project before the skip ratio can pause them: two
+#: skips of the first three tasks say little.
+SKIP_RATIO_MIN_OPENED = 10
+
+
+def skip_ratio_exceeded(skipped: int, opened: int, limit: float | None) -> bool:
+    """Whether an expert skipped too large a share of the tasks they opened in a project.
+
+    Input: tasks the expert skipped, tasks they opened (skipped + answered, check items
+    included) and the project's ``skip_ratio`` (None: no limit). Output: True when at least
+    :data:`SKIP_RATIO_MIN_OPENED` tasks were opened and skipped / opened > limit.
+    Raises ValueError when counts are negative or skipped > opened.
+    """
+    if skipped < 0 or opened < skipped:
+        raise ValueError("need 0 <= skipped <= opened")
+    if limit is None or opened < SKIP_RATIO_MIN_OPENED:
+        return False
+    return skipped > limit * opened
+
+
 def claim_order_key(slots_taken: int, overlap: int, task_id: int) -> tuple[int, int]:
     """Sort key for the open tasks of a project: the smallest key is claimed first.
 

@@ -155,6 +155,11 @@ def domains(name: str, value: object) -> list[str]:
     return [d for d in DOMAINS if d in wanted]
 
 
+def skip_ratio(name: str, value: object) -> float:
+    """Share of opened tasks an expert may skip before the project pauses them: 0..1."""
+    return _number(name, value, 0.0, 1.0)
+
+
 def flag(name: str, value: object) -> bool:
     """A yes/no option: must be a JSON boolean."""
     if not isinstance(value, bool):
@@ -187,6 +192,8 @@ COMMON_OPTIONS: dict[str, OptionRule] = {
     "domains": domains,
     "gold_feedback": flag,
     "qualification_size": qualification_size,
+    "skip_ratio": skip_ratio,
+    "invitation_only": flag,
 }
 
 #: The value an absent option stands for (``lease_seconds``: None = the platform default).
@@ -198,6 +205,8 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "domains": [],
     "gold_feedback": False,
     "qualification_size": 0,
+    "skip_ratio": None,
+    "invitation_only": False,
     "multi": False,
     "allow_overlap": False,
     "prompt": "",

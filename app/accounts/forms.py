@@ -6,7 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from flask_wtf.file import FileField
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -74,3 +75,15 @@ class ResetPasswordForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form that is only a button: it carries the CSRF token of a POST action."""
+
+
+class EvidenceForm(FlaskForm):
+    domain = SelectField(_l("Domain"), validate_choice=False)
+    kind = SelectField(
+        _l("Document"),
+        choices=[
+            ("certificate", _l("Professional certificate")),
+            ("employer_letter", _l("Letter from the employer")),
+        ],
+    )
+    file = FileField(_l("File (PDF, PNG or JPEG, at most 20 MB)"))

@@ -17,10 +17,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.accounts.tokens import issue_api_token as issue_api_token
 from app.accounts.tokens import revoke_all_tokens
 from app.accounts.tokens import user_for_token as user_for_token
+from app.accounts.verification import declare_domains
 from app.audit import client_ip, record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound, RateLimited
 from app.extensions import db
+from app.labeling.leases import release_leases_of
 from app.models import AuditEvent, Membership, Organization, OrganizationKind, Role, User
 from app.models.base import utcnow
 
@@ -69,10 +71,18 @@ def create_user(
     domains: list[str] | None = None,
     organization_id: int | None = None,
     actor: User | None = None,
+    applicant: bool = False,
 ) -> User:
-    """Create an account of any role. A vendor must belong to an existing organization."""
+    """Create an account of any role. A vendor must belong to an existing organization.
+
+    An expert created here (by an admin, the command line) is verified for ``domains``; an
+    ``applicant`` (self-registration) is not: the domains are declared, awaiting a decision.
+    Raises Invalid (role, domain, organization kind), NotFound (organization), Conflict."""
     if role not in {r.value for r in Role}:
         raise Invalid(_l("Unknown role."))
+    unknown = [d for d in domains or [] if d not in KNOWN_DOMAINS]
+    if unknown:
+        raise Invalid(_l("Unknown domain: %(domain)s.", domain=unknown[0][:40]))
     begin_write()
     email = _check_new_user(email, password, name or email)
     if role in ORGANIZATION_ROLES and organization_id is None:
@@ -91,12 +101,15 @@ def create_user(
         name=(name or email.split("@")[0]).strip(),
         mobile=mobile,
         role=role,
-        domains=list(domains or []),
+        domains=[] if applicant else list(domains or []),
+        verified=not applicant,
         password_hash=hash_password(password),
         session_nonce=secrets.token_hex(8),
     )
     db.session.add(user)
     db.session.flush()
+    if applicant:
+        declare_domains(user, list(domains or []))
     if organization_id is not None:
         db.session.add(Membership(user_id=user.id, organization_id=organization_id))
     record_event("user_created", actor, object_type="user", object_id=user.id, role=role)
@@ -119,14 +132,17 @@ def create_staff(
 
 
 def register_expert(email: str, password: str, name: str, mobile: str, domains: list[str]) -> User:
-    """Self-registration of a domain expert."""
+    """Self-registration of a domain expert: an applicant who sees no data until the bureau
+    (or a vendor, for its projects) approves one of the declared domains."""
     mobile = mobile.strip()
     if not MOBILE_RE.match(mobile):
         raise Invalid(_l("Please enter an 11-digit mainland mobile number."))
     unknown = [d for d in domains if d not in KNOWN_DOMAINS]
     if not domains or unknown:
         raise Invalid(_l("Choose at least one domain of expertise from the list."))
-    return create_user(email, password, Role.EXPERT, name=name, mobile=mobile, domains=domains)
+    return create_user(
+        email, password, Role.EXPERT, name=name, mobile=mobile, domains=domains, applicant=True
+    )
 
 
 def _recent_failures(email: str) -> tuple[int, int]:
@@ -223,14 +239,16 @@ def _user_to_manage(user_id: int, actor: User | None) -> User:
 
 
 def deactivate_user(user_id: int, actor: User | None) -> User:
-    """Deactivate an account: it can no longer log in, and every session and bearer token of
-    it stops working at once (a later reactivation does not revive them). Raises NotFound,
-    or Invalid for one's own account."""
+    """Deactivate an account: it can no longer log in, every session and bearer token of it
+    stops working at once (a later reactivation does not revive them), and its leases end,
+    giving their slots back to other experts. Raises NotFound, or Invalid for one's own
+    account."""
     begin_write()
     user = _user_to_manage(user_id, actor)
     user.active = False
     user.session_nonce = secrets.token_hex(8)
     revoke_all_tokens(user)
+    release_leases_of(user.id)
     record_event("user_deactivated", actor, object_type="user", object_id=user.id)
     db.session.commit()
     return user

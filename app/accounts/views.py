@@ -7,18 +7,21 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import password_reset, tokens
+from app.accounts import password_reset, tokens, verification
 from app.accounts import services as accounts
 from app.accounts.forms import (
     ButtonForm,
+    EvidenceForm,
     LoginForm,
     PasswordForm,
     RegisterForm,
     ResetPasswordForm,
 )
-from app.exceptions import ServiceError
+from app.exceptions import Invalid, ServiceError
 from app.i18n import LANG_COOKIE
-from app.permissions import safe_next
+from app.models import Role
+from app.permissions import roles_required, safe_next
+from app.storage import object_store
 
 bp = Blueprint("auth", __name__)
 
@@ -65,9 +68,48 @@ def register() -> ResponseReturnValue:
             flash(str(exc.message), "error")
             return render_template("auth/register.html", form=form), exc.status
         login_user(user)
-        flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "info")
-        return redirect(url_for("home.index"))
+        flash(
+            _(
+                "Welcome, %(name)s. Upload a certificate or a letter from your employer for "
+                "each domain you declared; you can label data once the bureau approved one.",
+                name=user.name,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.verification_page"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/verification", methods=["GET", "POST"])
+@roles_required(Role.EXPERT)
+def verification_page() -> ResponseReturnValue:
+    """An expert's declared domains, the decisions on them, and the evidence upload."""
+    states = verification.domain_states(current_user)
+    form = EvidenceForm()
+    form.domain.choices = [(s.domain, s.domain) for s in states]
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            if upload is None or not upload.filename:
+                raise Invalid(_("Choose a file to upload."), code="no_file")
+            verification.upload_evidence(
+                current_user,
+                form.domain.data or "",
+                form.kind.data or "",
+                upload.filename,
+                upload.stream,
+                object_store(),
+            )
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            status = exc.status
+        else:
+            flash(_("Your evidence is uploaded; the bureau will review it."), "info")
+            return redirect(url_for("auth.verification_page"))
+    elif form.errors:
+        status = 422
+    return render_template("auth/verification.html", form=form, states=states), status
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

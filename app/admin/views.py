@@ -1,5 +1,6 @@
-"""Admin pages: organizations and vendor staff, account status, reset links and tokens
-(admins); the audit trail (admins, auditors)."""
+"""Admin pages: organizations, vendor staff and verified experts, account status, reset
+links and tokens (admins); expert applications (the bureau, and vendors for their own
+projects); the audit trail with its throttled-claims figure (admins, auditors)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import audit
-from app.accounts import organizations, password_reset, tokens
+from app.accounts import expert_review, organizations, password_reset, tokens
 from app.accounts import services as accounts
 from app.accounts.forms import ButtonForm
-from app.admin.forms import OrganizationEditForm, OrganizationForm, StaffForm
+from app.admin.forms import (
+    DecisionForm,
+    ExpertForm,
+    OrganizationEditForm,
+    OrganizationForm,
+    StaffForm,
+)
 from app.exceptions import ServiceError
+from app.labeling.claim_rules import throttled_claims
 from app.labeling.skip_reasons import skip_reason_text
 from app.models import Role
 from app.permissions import roles_required
@@ -116,9 +124,41 @@ def _users_page(form: StaffForm, status: int = 200, **shown_once: Any) -> Respon
     if not form.organization_id.choices:
         form.organization_id.choices = [(o.id, o.name) for o in organizations.list_organizations()]
     users = accounts.list_users(request.args.get("q"), PAGE_SIZE)
+    expert_form = shown_once.pop("expert_form", None) or ExpertForm(formdata=None)
     return render_template(
-        "admin/users.html", form=form, users=users, button=ButtonForm(), **shown_once
+        "admin/users.html",
+        form=form,
+        expert_form=expert_form,
+        users=users,
+        button=ButtonForm(),
+        **shown_once,
     ), status
+
+
+@bp.post("/users/experts")
+@roles_required(Role.ADMIN)
+def create_expert() -> ResponseReturnValue:
+    """Create an expert verified for the domains ticked; the password is shown once."""
+    form, status, shown = ExpertForm(), 200, {}
+    if form.validate_on_submit():
+        password = secrets.token_urlsafe(12)
+        try:
+            user = accounts.create_user(
+                form.email.data or "",
+                password,
+                Role.EXPERT,
+                name=form.name.data or "",
+                domains=list(form.domains.data or []),
+                actor=current_user,
+            )
+            shown["new_password"] = (user.email, password)
+            form = ExpertForm(formdata=None)
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            status = exc.status
+    else:
+        status = 422
+    return _users_page(StaffForm(formdata=None), status, expert_form=form, **shown)
 
 
 _USER_ACTIONS = {
@@ -182,5 +222,50 @@ def audit_page() -> ResponseReturnValue:
         abort(400)
     pagination = audit.events_page(action, page, PAGE_SIZE)
     return render_template(
-        "admin/audit.html", pagination=pagination, action=action, actions=audit.AUDIT_ACTIONS
+        "admin/audit.html",
+        pagination=pagination,
+        action=action,
+        actions=audit.AUDIT_ACTIONS,
+        throttled=throttled_claims(),
     )
+
+
+@bp.get("/experts")
+@roles_required(Role.ADMIN, Role.AUDITOR, Role.VENDOR)
+def experts_page() -> ResponseReturnValue:
+    """Expert applications with their evidence, to approve or reject per domain
+    (``?all=1``: decided ones too)."""
+    show_all = request.args.get("all") == "1"
+    applicants = expert_review.applicants_for(current_user, pending_only=not show_all)
+    return render_template(
+        "admin/experts.html",
+        applicants=applicants,
+        show_all=show_all,
+        form=DecisionForm(formdata=None),
+        scope=None if current_user.role != Role.VENDOR else current_user.organization_id,
+    )
+
+
+@bp.post("/experts/<int:user_id>/decision")
+@roles_required(Role.ADMIN, Role.AUDITOR, Role.VENDOR)
+def decide_expert_domain(user_id: int) -> ResponseReturnValue:
+    """Approve or reject one declared domain of an applicant, with a reason."""
+    form = DecisionForm()
+    if form.validate_on_submit():
+        approve = form.decision.data == "approve"
+        try:
+            row = expert_review.decide_domain(
+                current_user, user_id, form.domain.data or "", approve, form.reason.data or ""
+            )
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+        else:
+            message = (
+                _("%(domain)s approved.", domain=row.domain)
+                if approve
+                else _("%(domain)s rejected.", domain=row.domain)
+            )
+            flash(message, "info")
+    else:
+        flash(_("The decision could not be read. Reload the page and try again."), "error")
+    return redirect(url_for("admin.experts_page"))

@@ -67,6 +67,21 @@ def openapi_paths() -> dict[str, Any]:
                     "200": json_content(ref("Claim")),
                     "204": {"description": "Nothing left for this expert"},
                     **ERRORS,
+                    "403": json_content(
+                        ref("Error"),
+                        "Not verified yet (not_verified), paused by check items (paused) or by "
+                        "the skip ratio (paused_skips), or today's cap reached (daily_cap)",
+                    ),
+                    "429": {
+                        "description": "Claims far faster than a person reads (claim_rate)",
+                        "headers": {
+                            "Retry-After": {
+                                "description": "Seconds to wait",
+                                "schema": {"type": "integer"},
+                            }
+                        },
+                        "content": {"application/json": {"schema": ref("Error")}},
+                    },
                 },
             }
         },

@@ -13,7 +13,7 @@ from app.api.blueprint import api_login_required, bp, field, json_object
 from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
 from app.exceptions import Invalid
 from app.models import Project
-from app.projects import gold, task_list
+from app.projects import gold, invitations, task_list
 from app.projects import services as projects
 from app.scoping import get_managed, get_owned
 
@@ -33,7 +33,22 @@ SCHEMAS: dict[str, Any] = {
             "gold_feedback": {"type": "boolean"},
             "qualification_size": {"type": "integer", "minimum": 1, "maximum": 100},
             "lease_seconds": {"type": "integer", "minimum": 60, "maximum": 86400},
-            "daily_cap": {"type": "integer", "minimum": 1},
+            "daily_cap": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Tasks one expert may answer or skip per day",
+            },
+            "skip_ratio": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "Share of opened tasks an expert may skip (after 10) before "
+                "the project pauses them",
+            },
+            "invitation_only": {
+                "type": "boolean",
+                "description": "Only experts the vendor invited get this project's items",
+            },
             "prompt": {"type": "string"},
             "labels": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
             "overlap": {"type": "integer", "minimum": 1, "maximum": 5},
@@ -63,6 +78,7 @@ def openapi_paths() -> dict[str, Any]:
                 "responses": {"200": {"description": "The project"}, **ERRORS},
             }
         },
+        **_invitation_paths(),
         "/projects/{project_id}/tasks": {
             "get": {
                 "summary": "Managers' task list (50 a page, no total: has_next instead)",
@@ -114,6 +130,54 @@ def openapi_paths() -> dict[str, Any]:
     }
 
 
+def _invitation_paths() -> dict[str, Any]:
+    expert = {
+        "type": "object",
+        "required": ["user_id", "email", "name"],
+        "properties": {
+            "user_id": {"type": "integer"},
+            "email": {"type": "string"},
+            "name": {"type": "string"},
+        },
+    }
+    return {
+        "/projects/{project_id}/invitations": {
+            "get": {
+                "summary": "Experts invited to the project (its vendor)",
+                "parameters": [path_id("project_id")],
+                "responses": {
+                    "200": json_content({"type": "array", "items": expert}),
+                    **ERRORS,
+                },
+            },
+            "post": {
+                "summary": "Invite a named expert (by email) to the project",
+                "parameters": [path_id("project_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["email"],
+                                "properties": {"email": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {"201": json_content(expert, "Invited"), **ERRORS},
+            },
+        },
+        "/projects/{project_id}/invitations/{user_id}": {
+            "delete": {
+                "summary": "Withdraw an expert's invitation",
+                "parameters": [path_id("project_id"), path_id("user_id")],
+                "responses": {"204": {"description": "Withdrawn"}, **ERRORS},
+            }
+        },
+    }
+
+
 PROJECT_OPTIONS = (
     "multi",
     "allow_overlap",
@@ -124,6 +188,8 @@ PROJECT_OPTIONS = (
     "qualification_size",
     "lease_seconds",
     "daily_cap",
+    "skip_ratio",
+    "invitation_only",
     "prompt",
     "contributions",
 )
@@ -190,3 +256,32 @@ def tasks(project_id: int) -> ResponseReturnValue:
     """Managers' task list: ``status``, ``annotator``, ``label``, ``sort``, ``page``."""
     project = get_owned(Project, project_id, current_user)
     return jsonify(task_list.list_tasks(project, task_list.parse_task_query(request.args)))
+
+
+def _expert_json(user: Any) -> dict[str, Any]:
+    return {"user_id": user.id, "email": user.email, "name": user.name}
+
+
+@bp.get("/projects/<int:project_id>/invitations")
+@api_login_required
+def list_invitations(project_id: int) -> ResponseReturnValue:
+    """The experts invited to a project of the caller's organization."""
+    project = get_managed(Project, project_id, current_user)
+    return jsonify([_expert_json(u) for u in invitations.invited_experts(project)])
+
+
+@bp.post("/projects/<int:project_id>/invitations")
+@api_login_required
+def invite(project_id: int) -> ResponseReturnValue:
+    """Invite an expert by email to an invitation-only project."""
+    email = field(json_object(), "email", str)
+    expert = invitations.invite_expert(current_user, project_id, email)
+    return jsonify(_expert_json(expert)), 201
+
+
+@bp.delete("/projects/<int:project_id>/invitations/<int:user_id>")
+@api_login_required
+def withdraw_invitation(project_id: int, user_id: int) -> ResponseReturnValue:
+    """Withdraw an expert's invitation."""
+    invitations.withdraw_invitation(current_user, project_id, user_id)
+    return "", 204

@@ -1,15 +1,16 @@
-"""Who may see an image item: readers of the owning organization, experts who hold or held
-a task on it, and reviewers of a project over its corpus. Anyone else gets 404. Every read
-that is allowed is written to the audit trail (``image_read``)."""
+"""Who may see an image item: readers of the owning organization, experts who hold a live
+lease on a task of it or answered it, and reviewers of a project over its corpus. A skipped or
+expired lease grants nothing; anyone else gets 404. Every read that is allowed is written to
+the audit trail (``image_read``)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.audit import insert_event
 from app.corpora.images import IMAGE_CONTENT_TYPES
-from app.database import begin_write
+from app.database import begin_write, utc_now
 from app.exceptions import NotFound
 from app.extensions import db
 from app.models import Assignment, Corpus, Item, Project, ProjectReviewer, Role, Task, User
@@ -24,7 +25,14 @@ def _may_see(user: User, item: Item, corpus: Corpus) -> bool:
     leased = (
         select(Assignment.id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Task.item_id == item.id, Assignment.annotator_id == user.id)
+        .where(
+            Task.item_id == item.id,
+            Assignment.annotator_id == user.id,
+            or_(
+                Assignment.status == "submitted",
+                (Assignment.status == "leased") & (Assignment.lease_expires_at > utc_now()),
+            ),
+        )
     )
     reviews = (
         select(ProjectReviewer.id)

@@ -13,9 +13,8 @@ claim is one read of the project with the clock and the expert's live lease, one
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -23,22 +22,19 @@ from sqlalchemy import DateTime, Row, bindparam, exists, func, select, text, upd
 
 from app.audit import record_event
 from app.database import as_utc, begin_write, database_now, utc_now, write_connection
-from app.exceptions import Conflict, Forbidden, Invalid, NotFound
+from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.models import Annotation, Assignment, Item, Project, Role, Task, User
+from app.labeling.claim_rules import check_access, check_claim_rate, check_may_claim, uses_gold
+from app.labeling.leases import GIVE_SLOTS_BACK, end_leases
+from app.models import Assignment, Item, Project, Task, User
 from app.projects.gold import gold_record
 from tasks import (
     ProjectConfig,
-    daily_cap_reached,
-    expert_is_paused,
-    expert_qualifies,
     in_qualification,
     lease_expiry,
     option_value,
     should_serve_gold,
 )
-
-BEIJING = timedelta(hours=8)
 
 
 @dataclass(frozen=True)
@@ -57,6 +53,7 @@ class _Head:
     """What a claim reads first, in one statement: the project, the clock, the live lease."""
 
     project_id: int
+    organization_id: int
     config: ProjectConfig
     domains: list[str]
     lease_seconds: int
@@ -74,6 +71,7 @@ _NOT_TAKEN = ~exists().where(
     Assignment.status != "expired",
 )
 _HEAD = select(
+    Project.organization_id,
     Project.labels,
     Project.overlap,
     Project.options,
@@ -133,16 +131,6 @@ _STALE = (
     )
     .with_for_update(skip_locked=True)
 )
-_EXPIRE = (
-    update(Assignment)
-    .where(Assignment.id.in_(bindparam("ids", expanding=True)))
-    .values(status="expired")
-)
-_GIVE_BACK = (
-    update(Task)
-    .where(Task.id.in_(bindparam("task_ids", expanding=True)), Task.is_gold.is_(False))
-    .values(slots_taken=Task.slots_taken - bindparam("count"))
-)
 _TAKE_SLOT = (
     update(Task).where(Task.id == bindparam("task_id")).values(slots_taken=Task.slots_taken + 1)
 )
@@ -173,6 +161,7 @@ def _read_head(project_id: int, annotator_id: int) -> _Head | None:
     config = ProjectConfig(tuple(row.labels), row.overlap, dict(row.options))
     return _Head(
         project_id,
+        row.organization_id,
         config,
         list(row.domains),
         row.lease_seconds,
@@ -184,16 +173,8 @@ def _read_head(project_id: int, annotator_id: int) -> _Head | None:
 
 def _release_expired(project_id: int, now: datetime) -> None:
     """Expired leases give their slots back (the expert's own included)."""
-    conn = write_connection()
-    rows = conn.execute(_STALE, {"project_id": project_id, "now": now}).all()
-    if not rows:
-        return
-    conn.execute(_EXPIRE, {"ids": [r.id for r in rows]})
-    per_task = Counter(r.task_id for r in rows)
-    for count in set(per_task.values()):
-        conn.execute(
-            _GIVE_BACK, {"count": count, "task_ids": [t for t, n in per_task.items() if n == count]}
-        )
+    rows = write_connection().execute(_STALE, {"project_id": project_id, "now": now}).all()
+    end_leases([(r.id, r.task_id) for r in rows])
 
 
 def _next_task(head: _Head, annotator_id: int) -> Row[Any] | None:
@@ -281,54 +262,13 @@ def _claim_of(task: Row[Any], head: _Head, expires: datetime) -> Claim:
     return Claim(task.id, task.item_id, task.text, expires, size)
 
 
-def _uses_gold(config: ProjectConfig) -> bool:
-    return bool(option_value(config, "gold_ratio") or option_value(config, "qualification_size"))
-
-
-def _check_may_claim(expert: User, head: _Head) -> None:
-    if _uses_gold(head.config):  # the counts cost a query; skip them where they cannot matter
-        correct, total = gold_record(head.project_id, expert.id)
-        pass_mark = option_value(head.config, "gold_pass_mark")
-        min_items = option_value(head.config, "qualification_size") or 5
-        if expert_is_paused(correct, total, pass_mark, min_items):
-            raise Forbidden(
-                _l(
-                    "This project is paused for you: %(correct)d of %(total)d "
-                    "check items were right, below the pass mark of %(mark)d%%.",
-                    correct=correct,
-                    total=total,
-                    mark=round(pass_mark * 100),
-                ),
-                code="paused",
-            )
-    cap = option_value(head.config, "daily_cap")
-    if cap is None:
-        return
-    day_start = (head.now + BEIJING).replace(hour=0, minute=0, second=0, microsecond=0) - BEIJING
-    done_today = (
-        db.session.scalar(
-            select(func.count()).where(
-                Annotation.project_id == head.project_id,
-                Annotation.annotator_id == expert.id,
-                Annotation.created_at >= day_start,
-            )
-        )
-        or 0
-    )
-    if daily_cap_reached(done_today, cap):
-        raise Forbidden(
-            _l("You reached today's limit for this project. Thank you — come back tomorrow."),
-            code="daily_cap",
-        )
-
-
 def _pick(expert: User, head: _Head) -> Row[Any] | None:
     """The task to lease next: a qualification check item, a gold item at the project's
     ratio, or the open task nearest to k answers."""
     if _qualifying(head, expert.id):  # the qualification test: check items only
         return _unseen_gold(head.project_id, expert.id)
     task = _next_task(head, expert.id)
-    if task is not None and _uses_gold(head.config):
+    if task is not None and uses_gold(head.config):
         return _next_gold_task(head, expert.id) or task
     return task
 
@@ -346,21 +286,21 @@ def claim_next_task(expert: User, project_id: int) -> Claim | None:
     """Lease the expert's next task slot in a project, or None when nothing is left for them.
 
     An expert holding a live lease gets that task again (a reloaded page keeps its draft).
-    Raises NotFound (project not open to the expert) or Forbidden (paused by gold accuracy,
-    or the daily cap reached).
+    Raises NotFound (project not open to the expert: not verified for its domains, not
+    invited), Forbidden (an applicant not verified yet; paused by gold accuracy or by the
+    skip ratio; the daily cap, answers and skips together, reached) or RateLimited (claims
+    far faster than a person reads).
     """
     begin_write()
     head = _read_head(project_id, expert.id)
-    if (
-        head is None
-        or expert.role != Role.EXPERT
-        or not expert_qualifies(head.domains, expert.domains)
-    ):
+    if head is None:
         raise NotFound(_l("Not found."))
+    check_access(expert, head)
     if head.live_task_id is not None:
         claim = _live_claim(head, expert.id)
     else:
-        _check_may_claim(expert, head)
+        check_claim_rate(expert, head.now)
+        check_may_claim(expert, head)
         if head.has_expired:
             _release_expired(project_id, head.now)
         task = _pick(expert, head)
@@ -420,7 +360,7 @@ def skip_task(expert: User, task_id: int, reason: str) -> None:
     assignment = live_assignment(expert, task_id, database_now())
     assignment.status = "skipped"
     db.session.flush()
-    write_connection().execute(_GIVE_BACK, {"count": 1, "task_ids": [task_id]})
+    write_connection().execute(GIVE_SLOTS_BACK, {"count": 1, "task_ids": [task_id]})
     record_event(
         "task_skipped", expert, object_type="task", object_id=task_id, reason=reason[:520]
     )  # "other: " + a 500-character note

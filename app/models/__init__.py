@@ -2,10 +2,12 @@
 
 from app.models.accounts import (
     ApiToken,
+    DomainApplication,
     Membership,
     Organization,
     OrganizationKind,
     PasswordReset,
+    QualificationEvidence,
     Role,
     User,
 )
@@ -13,7 +15,7 @@ from app.models.audit import AuditEvent
 from app.models.corpora import Corpus, Item
 from app.models.exports import Export
 from app.models.jobs import JobRun, StorageSweep
-from app.models.labeling import Annotation, Assignment, Project, Task
+from app.models.labeling import Annotation, Assignment, Project, ProjectInvitation, Task
 from app.models.ledger import LedgerEntry, LedgerEvidence, LedgerTreeHead, LedgerTreeNode
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
 from app.models.releases import Release, ReleaseDocument, ReleaseDownload, ReviewDecision
@@ -26,6 +28,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "ContributionUpload",
+    "DomainApplication",
     "Corpus",
     "Export",
     "Item",
@@ -39,7 +42,9 @@ __all__ = [
     "OrganizationKind",
     "PasswordReset",
     "Project",
+    "ProjectInvitation",
     "ProjectReviewer",
+    "QualificationEvidence",
     "QualityReport",
     "Release",
     "ReleaseDocument",

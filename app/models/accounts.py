@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -53,7 +53,11 @@ class Organization(Base):
 
 class User(UserMixin, Base):
     """Anyone who logs in. ``session_nonce`` changes on logout, password change and
-    deactivation; ``active`` is False while an admin has deactivated the account."""
+    deactivation; ``active`` is False while an admin has deactivated the account.
+
+    For an expert, ``domains`` are the domains the bureau verified (work is routed by them)
+    and ``verified`` is False while a self-registered applicant awaits a first approval;
+    what the applicant declared, and each decision, are :class:`DomainApplication` rows."""
 
     __tablename__ = "user"
 
@@ -66,6 +70,7 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     session_nonce: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(default=True)
+    verified: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
@@ -132,3 +137,43 @@ class PasswordReset(Base):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class DomainApplication(Base):
+    """A domain an expert declared, and the decision on it: ``pending`` → ``approved`` or
+    ``rejected`` with a reason. ``organization_id`` is None for the bureau's decision (valid on
+    every project); a vendor's decision carries its organization and is valid on its projects
+    only."""
+
+    __tablename__ = "domain_application"
+    __table_args__ = (UniqueConstraint("user_id", "domain", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    domain: Mapped[str] = mapped_column(String(20))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QualificationEvidence(Base):
+    """A document an applicant uploaded for a declared domain (a certificate, an employer's
+    letter): a PDF, PNG or JPEG identified by its bytes, stored in object storage."""
+
+    __tablename__ = "qualification_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    domain: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    object_key: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    filename: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

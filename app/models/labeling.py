@@ -63,6 +63,8 @@ class Assignment(Base):
         UniqueConstraint("task_id", "annotator_id"),
         Index("ix_assignment_annotator", "project_id", "annotator_id", "status"),
         Index("ix_assignment_expiry", "project_id", "status", "lease_expires_at"),
+        # The claim-rate throttle counts an expert's recent leases over every project.
+        Index("ix_assignment_annotator_leased", "annotator_id", "leased_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,4 +98,17 @@ class Annotation(Base):
     client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
     result: Mapped[dict[str, Any]]
     gold_score: Mapped[float | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProjectInvitation(Base):
+    """A named expert a vendor invited to an invitation-only project."""
+
+    __tablename__ = "project_invitation"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DecimalField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -73,9 +74,15 @@ class ProjectForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=100)],
     )
     daily_cap = IntegerField(
-        _l("Answers per expert per day (empty: no limit)"),
+        _l("Tasks per expert per day, answered or skipped (empty: no limit)"),
         validators=[Optional(), NumberRange(min=1)],
     )
+    skip_ratio = DecimalField(
+        _l("Largest share of tasks an expert may skip before being paused (0–1, empty: any)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=1)],
+    )
+    invitation_only = BooleanField(_l("Invitation only: only experts you invite get its items"))
     lease_minutes = IntegerField(
         _l("Minutes an expert may hold a task"),
         default=30,
@@ -123,6 +130,14 @@ class ProjectForm(FlaskForm):
             options["domains"] = list(self.domains.data)
         if self.daily_cap.data:
             options["daily_cap"] = self.daily_cap.data
+        if self.skip_ratio.data is not None:
+            options["skip_ratio"] = float(self.skip_ratio.data)
+        if self.invitation_only.data:
+            options["invitation_only"] = True
         if self.lease_minutes.data:
             options["lease_seconds"] = self.lease_minutes.data * 60
         return options
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField(_l("Expert's email"), validators=[DataRequired(), Length(max=254)])

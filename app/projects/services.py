@@ -9,19 +9,20 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, literal, select
 
+from app.accounts.verification import verified_for
 from app.audit import record_event
 from app.corpora.image_ingestion import corpus_is_image
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.models import Annotation, Corpus, Item, Project, Role, Task, User
+from app.projects.invitations import invitation_only, is_invited
 from app.rule_messages import rule_message
 from app.scoping import get_managed
 from tasks import (
     InvalidConfig,
     ProjectConfig,
     TaskType,
-    expert_qualifies,
     option_value,
     task_type,
 )
@@ -126,15 +127,20 @@ def corpus_of(project: Project) -> Corpus | None:
 
 def open_projects(expert: User) -> list[Project]:
     """Projects an expert may work on, newest first (filtered on domains in Python: the
-    JSON containment operators differ between SQLite and PostgreSQL)."""
+    JSON containment operators differ between SQLite and PostgreSQL); none for an applicant
+    no one has approved yet."""
     if expert.role != Role.EXPERT:
         return []
     projects = db.session.scalars(select(Project).order_by(Project.id.desc()))
-    return [p for p in projects if expert_may_work_on(expert, p)]
+    try:
+        return [p for p in projects if expert_may_work_on(expert, p)]
+    except Forbidden:
+        return []
 
 
 def get_open_project(expert: User, project_id: int) -> Project:
-    """A project open to the expert; NotFound otherwise."""
+    """A project open to the expert; NotFound otherwise, Forbidden (``not_verified``) for
+    an applicant no one has approved yet."""
     project = db.session.get(Project, project_id)
     if project is None or not expert_may_work_on(expert, project):
         raise NotFound(_l("Not found."))
@@ -142,8 +148,15 @@ def get_open_project(expert: User, project_id: int) -> Project:
 
 
 def expert_may_work_on(expert: User, project: Project) -> bool:
-    """True when the user is an expert with one of the project's required domains (if any)."""
-    return expert.role == Role.EXPERT and expert_qualifies(project.domains, expert.domains)
+    """True when the user is an expert verified for one of the project's required domains
+    (any verified expert when it requires none, by the bureau or by the project's vendor)
+    and, on an invitation-only project, invited. Raises Forbidden (``not_verified``) for an
+    applicant no one has approved for the project's organization."""
+    if expert.role != Role.EXPERT:
+        return False
+    if not verified_for(expert, project.organization_id, project.domains):
+        return False
+    return not invitation_only(project) or is_invited(project.id, expert.id)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from app.exceptions import ServiceError
 from app.jobs import enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
-from app.projects import gold, task_list
+from app.projects import gold, invitations, task_list
 from app.projects import services as projects
-from app.projects.forms import GoldForm, ProjectForm
+from app.projects.forms import GoldForm, InvitationForm, ProjectForm
 from app.quality.report import project_quality, projects_with_quality
 from app.review.services import project_reviewers
 from app.scoping import get_managed, get_owned
@@ -83,6 +83,9 @@ def show(project_id: int) -> ResponseReturnValue:
         query=query,
         gold_form=GoldForm(),
         reviewers=project_reviewers(project),
+        invitation_only=invitations.invitation_only(project),
+        invited=invitations.invited_experts(project),
+        invitation_form=InvitationForm(),
     )
 
 
@@ -104,3 +107,33 @@ def upload_gold(project_id: int) -> ResponseReturnValue:
     else:
         flash(ngettext("%(num)d check item set.", "%(num)d check items set.", count), "info")
     return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/invitations")
+@roles_required(Role.VENDOR)
+def invite(project_id: int) -> ResponseReturnValue:
+    """Invite a named expert (by email) to an invitation-only project."""
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the email address of an expert."), "error")
+        return redirect(url_for("projects.show", project_id=project_id) + "#invitations")
+    try:
+        expert = invitations.invite_expert(current_user, project_id, form.email.data or "")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(name)s is invited to this project.", name=expert.name), "info")
+    return redirect(url_for("projects.show", project_id=project_id) + "#invitations")
+
+
+@bp.post("/<int:project_id>/invitations/<int:user_id>/withdraw")
+@roles_required(Role.VENDOR)
+def withdraw_invitation(project_id: int, user_id: int) -> ResponseReturnValue:
+    """Withdraw an expert's invitation."""
+    if InvitationForm().is_submitted():
+        try:
+            invitations.withdraw_invitation(current_user, project_id, user_id)
+            flash(_("The invitation is withdrawn."), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("projects.show", project_id=project_id) + "#invitations")

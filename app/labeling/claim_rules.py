@@ -1,0 +1,204 @@
+"""Who may claim a new task, and when not: verification and invitations, the claim-rate
+throttle, pauses by check-item accuracy or by skip ratio, and the daily cap (answers and skips
+both count).
+
+The checks run inside the claim's write transaction, on counts read through indexes; the
+cheap ones first, so a verified expert on an open project pays no extra query for them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.accounts.verification import verified_for
+from app.audit import record_event
+from app.database import as_utc, database_now
+from app.exceptions import Forbidden, NotFound, RateLimited
+from app.extensions import db
+from app.models import Annotation, Assignment, AuditEvent, Role, User
+from app.projects.gold import gold_record
+from app.projects.invitations import is_invited
+from tasks import (
+    ProjectConfig,
+    daily_cap_reached,
+    expert_is_paused,
+    option_value,
+    skip_ratio_exceeded,
+)
+
+BEIJING = timedelta(hours=8)
+RATE_WINDOW = timedelta(minutes=1)
+
+
+class ClaimHead(Protocol):
+    """What the claim read of the project (see ``_Head`` in :mod:`app.labeling.services`)."""
+
+    @property
+    def project_id(self) -> int: ...
+    @property
+    def organization_id(self) -> int: ...
+    @property
+    def config(self) -> ProjectConfig: ...
+    @property
+    def domains(self) -> list[str]: ...
+    @property
+    def now(self) -> datetime: ...
+
+
+def check_access(expert: User, head: ClaimHead) -> None:
+    """Raise NotFound unless the expert may see this project's items (an expert verified for
+    one of its domains and, if it is invitation-only, invited); Forbidden (``not_verified``)
+    for an applicant no one has approved yet."""
+    if expert.role != Role.EXPERT:
+        raise NotFound(_l("Not found."))
+    if not verified_for(expert, head.organization_id, head.domains):
+        raise NotFound(_l("Not found."))
+    if option_value(head.config, "invitation_only") and not is_invited(head.project_id, expert.id):
+        raise NotFound(_l("Not found."))
+
+
+def check_claim_rate(expert: User, now: datetime) -> None:
+    """Refuse a claim when the expert took more new tasks in the last minute, over every
+    project, than a person can read (``CLAIMS_PER_MINUTE``). Each refusal is recorded as a
+    ``claim_throttled`` audit event (committed here), so auditors see who was throttled.
+    Raises RateLimited with the seconds until the oldest claim leaves the window."""
+    limit: int = current_app.config["CLAIMS_PER_MINUTE"]
+    recent = list(
+        db.session.scalars(
+            select(Assignment.leased_at)
+            .where(Assignment.annotator_id == expert.id, Assignment.leased_at > now - RATE_WINDOW)
+            .order_by(Assignment.leased_at.desc())
+            .limit(limit)
+        )
+    )
+    if len(recent) < limit:
+        return
+    oldest = min(as_utc(t) for t in recent)
+    wait = max(1, math.ceil((oldest + RATE_WINDOW - now).total_seconds()))
+    record_event("claim_throttled", expert, object_type="user", object_id=expert.id, limit=limit)
+    db.session.commit()
+    raise RateLimited(
+        _l(
+            "You are taking tasks faster than anyone can read them (more than %(limit)d a "
+            "minute). Please wait %(seconds)d seconds, then continue.",
+            limit=limit,
+            seconds=wait,
+        ),
+        code="claim_rate",
+        retry_after=wait,
+    )
+
+
+@dataclass(frozen=True)
+class ThrottledExpert:
+    """An expert whose claims were throttled, and how many times, for the audit page."""
+
+    user_id: int | None
+    email: str
+    refused: int
+
+
+def throttled_claims(hours: int = 24) -> list[ThrottledExpert]:
+    """Experts whose claims were refused as too fast in the last ``hours``, most first."""
+    since = database_now() - timedelta(hours=hours)
+    rows = db.session.execute(
+        select(AuditEvent.actor_id, AuditEvent.actor_email, func.count())
+        .where(AuditEvent.action == "claim_throttled", AuditEvent.created_at >= since)
+        .group_by(AuditEvent.actor_id, AuditEvent.actor_email)
+        .order_by(func.count().desc())
+        .limit(100)
+    )
+    return [ThrottledExpert(r[0], r[1] or "", int(r[2])) for r in rows]
+
+
+def uses_gold(config: ProjectConfig) -> bool:
+    return bool(option_value(config, "gold_ratio") or option_value(config, "qualification_size"))
+
+
+def _check_gold_pause(expert: User, head: ClaimHead) -> None:
+    correct, total = gold_record(head.project_id, expert.id)
+    pass_mark = option_value(head.config, "gold_pass_mark")
+    min_items = option_value(head.config, "qualification_size") or 5
+    if expert_is_paused(correct, total, pass_mark, min_items):
+        raise Forbidden(
+            _l(
+                "This project is paused for you: %(correct)d of %(total)d "
+                "check items were right, below the pass mark of %(mark)d%%.",
+                correct=correct,
+                total=total,
+                mark=round(pass_mark * 100),
+            ),
+            code="paused",
+        )
+
+
+def _skips(head: ClaimHead, expert: User, since: datetime | None) -> tuple[int, int]:
+    """(tasks skipped, tasks opened: skipped or answered) in the project, since ``since``."""
+    where: list[Any] = [
+        Assignment.project_id == head.project_id,
+        Assignment.annotator_id == expert.id,
+        Assignment.status.in_(("skipped", "submitted")),
+    ]
+    if since is not None:
+        where.append(Assignment.leased_at >= since)
+    skipped, opened = db.session.execute(
+        select(func.count().filter(Assignment.status == "skipped"), func.count()).where(*where)
+    ).one()
+    return int(skipped or 0), int(opened or 0)
+
+
+def _check_skip_ratio(expert: User, head: ClaimHead) -> None:
+    limit = option_value(head.config, "skip_ratio")
+    if limit is None:
+        return
+    skipped, opened = _skips(head, expert, None)
+    if skip_ratio_exceeded(skipped, opened, limit):
+        raise Forbidden(
+            _l(
+                "This project is paused for you: you skipped %(skipped)d of the %(opened)d "
+                "tasks you opened, more than the project allows (%(limit)d%%).",
+                skipped=skipped,
+                opened=opened,
+                limit=round(limit * 100),
+            ),
+            code="paused_skips",
+        )
+
+
+def _check_daily_cap(expert: User, head: ClaimHead) -> None:
+    cap = option_value(head.config, "daily_cap")
+    if cap is None:
+        return
+    day_start = (head.now + BEIJING).replace(hour=0, minute=0, second=0, microsecond=0) - BEIJING
+    answered = (
+        db.session.scalar(
+            select(func.count()).where(
+                Annotation.project_id == head.project_id,
+                Annotation.annotator_id == expert.id,
+                Annotation.created_at >= day_start,
+            )
+        )
+        or 0
+    )
+    skipped_today = _skips(head, expert, day_start)[0]
+    if daily_cap_reached(answered + skipped_today, cap):
+        raise Forbidden(
+            _l("You reached today's limit for this project. Thank you — come back tomorrow."),
+            code="daily_cap",
+        )
+
+
+def check_may_claim(expert: User, head: ClaimHead) -> None:
+    """Raise Forbidden when the expert is paused on the project (check-item accuracy below
+    the pass mark, or a skip ratio above the project's) or reached today's cap."""
+    if uses_gold(head.config):  # the counts cost a query; skip them where they cannot matter
+        _check_gold_pause(expert, head)
+    _check_skip_ratio(expert, head)
+    _check_daily_cap(expert, head)

@@ -1,0 +1,85 @@
+"""Invitation-only projects: the vendor names the experts who may work on them; no one else
+gets their items, whatever their domains."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.audit import record_event
+from app.database import begin_write
+from app.exceptions import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.labeling.leases import release_leases_of
+from app.models import Project, ProjectInvitation, Role, User
+from app.scoping import get_managed
+
+
+def invitation_only(project: Project) -> bool:
+    """Whether only invited experts may work on the project."""
+    return bool(project.options.get("invitation_only", False))
+
+
+def is_invited(project_id: int, user_id: int) -> bool:
+    """Whether the expert is invited to the project."""
+    return (
+        db.session.scalar(
+            select(ProjectInvitation.id).where(
+                ProjectInvitation.project_id == project_id, ProjectInvitation.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+def invited_experts(project: Project) -> list[User]:
+    """The experts invited to a project, in the order they were invited."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(ProjectInvitation, ProjectInvitation.user_id == User.id)
+            .where(ProjectInvitation.project_id == project.id)
+            .order_by(ProjectInvitation.id)
+        )
+    )
+
+
+def invite_expert(vendor: User, project_id: int, email: str) -> User:
+    """Invite the expert with ``email`` to a project of the vendor's organization.
+
+    Raises NotFound (another organization's project), Invalid (no expert with this email),
+    Conflict (already invited)."""
+    begin_write()
+    project = get_managed(Project, project_id, vendor)
+    expert = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if expert is None or expert.role != Role.EXPERT:
+        raise Invalid(_l("No expert has this email address."), code="no_such_expert")
+    if is_invited(project.id, expert.id):
+        raise Conflict(_l("This expert is already invited."), code="already_invited")
+    db.session.add(
+        ProjectInvitation(project_id=project.id, user_id=expert.id, invited_by_id=vendor.id)
+    )
+    record_event(
+        "expert_invited", vendor, object_type="project", object_id=project.id, expert=expert.id
+    )
+    db.session.commit()
+    return expert
+
+
+def withdraw_invitation(vendor: User, project_id: int, user_id: int) -> None:
+    """Withdraw an expert's invitation; NotFound when there is none."""
+    begin_write()
+    project = get_managed(Project, project_id, vendor)
+    invitation = db.session.scalar(
+        select(ProjectInvitation).where(
+            ProjectInvitation.project_id == project.id, ProjectInvitation.user_id == user_id
+        )
+    )
+    if invitation is None:
+        raise NotFound(_l("This expert is not invited."))
+    db.session.delete(invitation)
+    release_leases_of(user_id, project.id)
+    record_event(
+        "invitation_withdrawn", vendor, object_type="project", object_id=project.id, expert=user_id
+    )
+    db.session.commit()
