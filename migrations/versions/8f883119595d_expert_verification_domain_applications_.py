@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8f883119595d'
-down_revision = '5f591f59df47'
+down_revision = 'dd0daa810999'
 branch_labels = None
 depends_on = None
 
