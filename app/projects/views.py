@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.corpora import services as corpora
 from app.exceptions import ServiceError
+from app.exports.formats import formats_for
 from app.jobs import enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
@@ -83,6 +84,7 @@ def show(project_id: int) -> ResponseReturnValue:
         query=query,
         gold_form=GoldForm(),
         reviewers=project_reviewers(project),
+        export_formats=formats_for(project.task_type),
     )
 
 
