@@ -18,7 +18,7 @@ from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import NotFound
 from app.exports.formats import DEFAULT, FORMATS, choose_format
-from app.exports.records import write_format
+from app.exports.records import ExpertNames, write_format
 from app.extensions import db
 from app.models import Annotation, Export, Item, Project, Role, Task, User
 from app.models.base import utcnow
@@ -81,7 +81,9 @@ def get_export(user: User, export_id: int) -> Export:
     return export
 
 
-def _lines(project: Project, final: dict[int, dict[str, Any]], task_ids: list[int]) -> list[str]:
+def _lines(
+    project: Project, final: dict[int, dict[str, Any]], task_ids: list[int], names: ExpertNames
+) -> list[str]:
     rows = db.session.execute(
         select(Task.item_id, Item.text, Item.object_key)
         .join(Item, Item.id == Task.item_id)
@@ -97,6 +99,10 @@ def _lines(project: Project, final: dict[int, dict[str, Any]], task_ids: list[in
         )
     ):
         answers.setdefault(item, []).append({"annotator": annotator, "result": result})
+    names.load({a["annotator"] for given in answers.values() for a in given})
+    for given in answers.values():
+        for a in given:
+            a["expert"] = names[a["annotator"]]
     # An image item (a collected picture, or one of an image corpus) names its original.
     return [
         json.dumps(
@@ -123,11 +129,12 @@ def _write(export: Export, project: Project, spool: Any) -> None:
             .order_by(Task.id)
         )
     )
+    names = ExpertNames(project, db.session.get(User, export.requested_by_id))
     begin_write()
     export.items_total = len(task_ids)
     db.session.commit()
     for start in range(0, len(task_ids), BATCH):
-        for line in _lines(project, final, task_ids[start : start + BATCH]):
+        for line in _lines(project, final, task_ids[start : start + BATCH], names):
             spool.write(line.encode("utf-8"))
         begin_write()
         export.items_done = min(start + BATCH, len(task_ids))

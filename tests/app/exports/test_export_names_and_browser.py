@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import uuid
 from typing import Any
@@ -38,6 +39,8 @@ def test_names_for_the_vendor_and_auditors_pseudonyms_for_others(world: World) -
     project = text_project(world, vendor, "classify", TEXTS, ["正面", "负面"])
     answer_in_turn(world, project, PLANS)
     assert experts_in_csv(exported(vendor, project, "csv")) == {"陈老师", "林老师"}
+    lines = [json.loads(line) for line in exported(vendor, project, None).data.splitlines()]
+    assert {a["expert"] for line in lines for a in line["answers"]} == {"陈老师", "林老师"}
     auditor = world.api(world.user("auditor"))
     assert experts_in_csv(exported(auditor, project, "csv")) == {"陈老师", "林老师"}
     hidden = pseudonymous_export(world, project)
