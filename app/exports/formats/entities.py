@@ -37,12 +37,14 @@ def flat_spans(spans: list[Span]) -> list[Span]:
 
 
 def bio_lines(text: str, spans: list[Span]) -> list[str]:
-    """``<character> <tag>`` per character; whitespace characters are not tokens."""
+    """``<character> <tag>`` per character; whitespace characters are not tokens, and
+    whitespace inside a label becomes ``_`` (columns are separated by a space)."""
     tags = ["O"] * len(text)
     for start, end, label in flat_spans(spans):
-        tags[start] = f"B-{label}"
+        name = "_".join(label.split())
+        tags[start] = f"B-{name}"
         for position in range(start + 1, end):
-            tags[position] = f"I-{label}"
+            tags[position] = f"I-{name}"
     return [f"{char} {tag}" for char, tag in zip(text, tags, strict=True) if not char.isspace()]
 
 

@@ -43,7 +43,8 @@ def spans_from_bio(block: str) -> tuple[str, list[list[object]]]:
     return chars, spans
 
 
-def test_entities_in_conll_doccano_spacy_and_label_studio(world: World) -> None:
+def test_entities_in_conll_doccano_spacy_and_label_studio(any_db_world: World) -> None:
+    world = any_db_world  # SQLite, and PostgreSQL when WANBIAO_TEST_POSTGRES_URL is set
     vendor, project, order = entities_project(world)
     conll = exported(vendor, project, "conll")
     assert conll.headers["Content-Disposition"].endswith("-conll.conll")
