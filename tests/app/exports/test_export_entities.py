@@ -8,6 +8,8 @@ import io
 import json
 import zipfile
 
+import pytest
+
 from tests.app.builders import World
 from tests.app.exports.export_world import answer_in_turn, exported, text_project
 
@@ -92,3 +94,25 @@ def test_entities_in_conll_doccano_spacy_and_label_studio(any_db_world: World) -
     decided = next(task for task in studio if task["id"] == order[0])
     assert decided["annotations"][0]["ground_truth"] is True
     assert [r["value"]["text"] for r in decided["annotations"][0]["result"]] == ["张三", "合肥"]
+
+
+def test_spacy_files_are_split_so_no_export_holds_every_document_in_memory(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    from app.exports.formats import entities
+
+    vendor, project, order = entities_project(world)
+    monkeypatch.setattr(entities, "SPACY_DOCS_PER_FILE", 1)
+    with zipfile.ZipFile(io.BytesIO(exported(vendor, project, "spacy").data)) as archive:
+        assert archive.namelist() == ["part-00001.spacy", "part-00002.spacy"]
+        docs = [
+            list(DocBin().from_bytes(archive.read(name)).get_docs(Vocab()))
+            for name in archive.namelist()
+        ]
+    assert [[doc.user_data["item_id"] for doc in part] for part in docs] == [
+        [order[0]],
+        [order[1]],
+    ]
