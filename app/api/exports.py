@@ -5,15 +5,39 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, jsonify, stream_with_context, url_for
+from flask import Response, jsonify, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from app.api.blueprint import api_login_required, bp
+from app.api.blueprint import api_login_required, bp, field, json_object
 from app.api.schema import ERRORS, path_id
 from app.exports import services as exports
+from app.exports.formats import DEFAULT, FORMATS
 from app.jobs import enqueue_export
 from app.storage import object_store
+
+FORMAT_HELP = (
+    'Optional body `{"format": name}`; without it the export is JSON Lines (`jsonl`). '
+    "Formats by task type: every type: `jsonl` (each item, its final answer and every "
+    "answer), `label_studio` (Label Studio JSON tasks: the final answer as the "
+    "ground-truth annotation, each expert's answer under their name); classify: `csv` "
+    "(formula-safe, UTF-8 with BOM), `xlsx`; ner: `conll` (CoNLL-2003 BIO, one character "
+    "per line, a blank line between items), `doccano` (JSONL `text`, `label` "
+    "[[start, end, label]], `item_id`), `spacy` (a ZIP of `.spacy` DocBin files, one "
+    "token per character); bbox: `coco` (JSON), `voc` (a ZIP of Pascal VOC XML), `yolo` "
+    "(a ZIP of label files, `classes.txt`, `data.yaml`); clean and collect: `text` (one "
+    "item per paragraph), `csv`. Training formats (conll, doccano, spacy, coco, voc, yolo) "
+    "hold the items with a final answer. A format that does not suit the project's type "
+    "is refused with 422 `export_format`, whose message and `details` name the allowed "
+    "ones. Experts appear by display name to the owning vendor, auditors and admins, "
+    "otherwise as a stable pseudonym `专家-xxxxxxxx`."
+)
+NEW_EXPORT = {
+    "type": "object",
+    "properties": {
+        "format": {"type": "string", "enum": list(FORMATS), "default": DEFAULT},
+    },
+}
 
 
 def openapi_paths() -> dict[str, Any]:
@@ -21,8 +45,13 @@ def openapi_paths() -> dict[str, Any]:
     return {
         "/projects/{project_id}/exports": {
             "post": {
-                "summary": "Queue a JSON Lines export: each item, its final answer, every answer",
+                "summary": "Queue an export: each item, its final answer, every expert's answer",
+                "description": FORMAT_HELP,
                 "parameters": [path_id("project_id")],
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": NEW_EXPORT}},
+                },
                 "responses": {"202": {"description": "Queued; poll /exports/{id}"}, **ERRORS},
             }
         },
@@ -35,10 +64,15 @@ def openapi_paths() -> dict[str, Any]:
         },
         "/exports/{export_id}/download": {
             "get": {
-                "summary": "The export's JSON Lines, streamed through the app as an attachment",
+                "summary": "The export's file, streamed through the app as an attachment",
                 "parameters": [path_id("export_id")],
                 "responses": {
-                    "200": {"description": "The file", "content": {"application/x-ndjson": {}}},
+                    "200": {
+                        "description": "The file, in the content type of its format",
+                        "content": {
+                            t: {} for t in sorted({f.content_type for f in FORMATS.values()})
+                        },
+                    },
                     **ERRORS,
                 },
             }
@@ -49,8 +83,10 @@ def openapi_paths() -> dict[str, Any]:
 @bp.post("/projects/<int:project_id>/exports")
 @api_login_required
 def create_export(project_id: int) -> ResponseReturnValue:
-    """Queue an export of every item with its final and individual answers (JSON Lines)."""
-    export = exports.request_export(current_user, project_id, enqueue_export)
+    """Queue an export of every item with its final and individual answers."""
+    body = json_object() if request.get_data(cache=True) else {}
+    fmt = field(body, "format", str, DEFAULT)
+    export = exports.request_export(current_user, project_id, enqueue_export, fmt)
     return jsonify(exports.export_json(export, _link)), 202
 
 
@@ -65,10 +101,12 @@ def show_export(export_id: int) -> ResponseReturnValue:
 @api_login_required
 def download_export(export_id: int) -> ResponseReturnValue:
     """The export file, streamed from object storage after the authorization check."""
-    filename, chunks = exports.export_download(current_user, export_id, object_store())
+    filename, content_type, chunks = exports.export_download(
+        current_user, export_id, object_store()
+    )
     return Response(
         stream_with_context(chunks),
-        mimetype="application/x-ndjson",
+        content_type=content_type,
         headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
             "X-Content-Type-Options": "nosniff",

@@ -17,6 +17,8 @@ from sqlalchemy import false, select
 from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import NotFound
+from app.exports.formats import DEFAULT, FORMATS, choose_format
+from app.exports.records import ExpertNames, write_format
 from app.extensions import db
 from app.job_runs import beat, end_run, start_run
 from app.models import Annotation, Export, Item, Project, Role, Task, User
@@ -47,17 +49,30 @@ OWED = ("pending", "running")
 logger = logging.getLogger(__name__)
 
 
-def request_export(user: User, project_id: int, enqueue: Callable[[int], None]) -> Export:
-    """Queue an export of a project the user may read; NotFound otherwise."""
+def request_export(
+    user: User, project_id: int, enqueue: Callable[[int], None], fmt: str = DEFAULT
+) -> Export:
+    """Queue an export of a project the user may read in format ``fmt``
+    (:mod:`app.exports.formats`); NotFound otherwise, Invalid for a format that does not
+    suit the project's task type."""
     begin_write()
     project = get_owned(Project, project_id, user)
+    chosen = choose_format(fmt, project.task_type)
     export = Export(
-        project_id=project.id, organization_id=project.organization_id, requested_by_id=user.id
+        project_id=project.id,
+        organization_id=project.organization_id,
+        requested_by_id=user.id,
+        format=chosen.name,
     )
     db.session.add(export)
     db.session.flush()
     record_event(
-        "export_requested", user, object_type="project", object_id=project.id, export=export.id
+        "export_requested",
+        user,
+        object_type="project",
+        object_id=project.id,
+        export=export.id,
+        format=export.format,
     )
     db.session.commit()
     enqueue(export.id)
@@ -79,7 +94,9 @@ def get_export(user: User, export_id: int) -> Export:
     return export
 
 
-def _lines(project: Project, final: dict[int, dict[str, Any]], task_ids: list[int]) -> list[str]:
+def _lines(
+    project: Project, final: dict[int, dict[str, Any]], task_ids: list[int], names: ExpertNames
+) -> list[str]:
     rows = db.session.execute(
         select(Task.item_id, Item.text, Item.object_key)
         .join(Item, Item.id == Task.item_id)
@@ -95,6 +112,10 @@ def _lines(project: Project, final: dict[int, dict[str, Any]], task_ids: list[in
         )
     ):
         answers.setdefault(item, []).append({"annotator": annotator, "result": result})
+    names.load({a["annotator"] for given in answers.values() for a in given})
+    for given in answers.values():
+        for a in given:
+            a["expert"] = names[a["annotator"]]
     # An image item (a collected picture, or one of an image corpus) names its original.
     return [
         json.dumps(
@@ -121,11 +142,12 @@ def _write(export: Export, project: Project, spool: Any) -> None:
             .order_by(Task.id)
         )
     )
+    names = ExpertNames(project, db.session.get(User, export.requested_by_id))
     begin_write()
     export.items_total = len(task_ids)
     db.session.commit()
     for start in range(0, len(task_ids), BATCH):
-        for line in _lines(project, final, task_ids[start : start + BATCH]):
+        for line in _lines(project, final, task_ids[start : start + BATCH], names):
             spool.write(line.encode("utf-8"))
         begin_write()
         export.items_done = min(start + BATCH, len(task_ids))
@@ -156,12 +178,13 @@ def run_export(export_id: int, store: ObjectStore) -> None:
     begin_write()
     export.status = "running"
     db.session.commit()
-    key = f"exports/{project.organization_id}/{project.id}/export-{export.id}.jsonl"
+    fmt = FORMATS[export.format]
+    key = f"exports/{project.organization_id}/{project.id}/export-{export.id}.{fmt.extension}"
     try:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-            _write(export, project, spool)
+            (_write if fmt.writer is None else write_format)(export, project, spool)
             spool.seek(0)
-            store.put_stream(key, spool, "application/x-ndjson")
+            store.put_stream(key, spool, fmt.content_type)
     except Exception as exc:  # the user sees "failed", never a stuck job nor the exception
         logger.exception("export %s of project %s failed", export_id, project.id)
         db.session.rollback()
@@ -207,6 +230,7 @@ def export_json(export: Export, link: Callable[[int], str]) -> dict[str, Any]:
     return {
         "id": export.id,
         "project_id": export.project_id,
+        "format": export.format,
         "status": export.status,
         "items_done": export.items_done,
         "items_total": export.items_total,
@@ -215,9 +239,11 @@ def export_json(export: Export, link: Callable[[int], str]) -> dict[str, Any]:
     }
 
 
-def export_download(user: User, export_id: int, store: ObjectStore) -> tuple[str, Iterator[bytes]]:
-    """(file name, chunks) of a ready export the user may read, streamed from object
-    storage; NotFound for another organization's export or one that is not ready."""
+def export_download(
+    user: User, export_id: int, store: ObjectStore
+) -> tuple[str, str, Iterator[bytes]]:
+    """(file name, content type, chunks) of a ready export the user may read, streamed from
+    object storage; NotFound for another organization's export or one that is not ready."""
     begin_write()
     export = get_export(user, export_id)
     if export.status != "ready" or not export.object_key:
@@ -230,6 +256,7 @@ def export_download(user: User, export_id: int, store: ObjectStore) -> tuple[str
         export=export.id,
     )
     db.session.commit()
-    return f"project-{export.project_id}-export-{export.id}.jsonl", store.iter_chunks(
-        export.object_key
-    )
+    fmt = FORMATS[export.format]
+    suffix = "" if fmt.name == DEFAULT else f"-{fmt.name}"
+    name = f"project-{export.project_id}-export-{export.id}{suffix}.{fmt.extension}"
+    return name, fmt.content_type, store.iter_chunks(export.object_key)

@@ -21,6 +21,8 @@ class Export(Base):
     )
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # The file's format by name (app.exports.formats); JSON Lines unless the user chose.
+    format: Mapped[str] = mapped_column(String(16), default="jsonl", server_default="jsonl")
     status: Mapped[str] = mapped_column(String(12), default="pending")
     items_done: Mapped[int] = mapped_column(default=0)
     items_total: Mapped[int] = mapped_column(default=0)

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.corpora import services as corpora
 from app.exceptions import ServiceError
+from app.exports.formats import formats_for
 from app.jobs import enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
@@ -86,6 +87,7 @@ def show(project_id: int) -> ResponseReturnValue:
         invitation_only=invitations.invitation_only(project),
         invited=invitations.invited_experts(project),
         invitation_form=InvitationForm(),
+        export_formats=formats_for(project.task_type),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    flash,
     redirect,
     render_template,
     request,
@@ -16,7 +17,9 @@ from flask_login import current_user
 
 from app import charts
 from app.csv_export import csv_lines
+from app.exceptions import Invalid
 from app.exports import services as exports
+from app.exports.formats import DEFAULT, FORMATS
 from app.jobs import enqueue_export, enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
@@ -122,8 +125,13 @@ def my_quality() -> ResponseReturnValue:
 @bp.post("/<int:project_id>/exports")
 @roles_required(*READERS)
 def create_export(project_id: int) -> ResponseReturnValue:
-    """Queue an export and show its progress."""
-    export = exports.request_export(current_user, project_id, enqueue_export)
+    """Queue an export in the chosen format and show its progress."""
+    fmt = request.form.get("format") or DEFAULT
+    try:
+        export = exports.request_export(current_user, project_id, enqueue_export, fmt)
+    except Invalid as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("projects.show", project_id=project_id))
     return redirect(url_for("reports.show_export", export_id=export.id))
 
 
@@ -132,7 +140,11 @@ def create_export(project_id: int) -> ResponseReturnValue:
 def show_export(export_id: int) -> ResponseReturnValue:
     """Progress of an export and, once ready, its download link."""
     export = exports.get_export(current_user, export_id)
-    return render_template("reports/export.html", export=exports.export_json(export, download_link))
+    return render_template(
+        "reports/export.html",
+        export=exports.export_json(export, download_link),
+        export_format=FORMATS[export.format],
+    )
 
 
 def download_link(export_id: int) -> str:

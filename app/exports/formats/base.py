@@ -1,0 +1,68 @@
+"""What every export format writer takes: the project's shape and its items in batches, each
+with its final answer and every expert's answer under the name the requester may see."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+
+@dataclass(frozen=True)
+class ProjectShape:
+    """What a writer needs of the project: its task type, labels in project order, k."""
+
+    task_type: str
+    labels: tuple[str, ...]
+    overlap: int
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """One item: its text (an image's original file name), the image's stored key and size,
+    the final answer (None while it waits for review) and (expert name, answer) pairs."""
+
+    item_id: int
+    text: str
+    final: dict[str, Any] | None
+    answers: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    object_key: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+Batches = Iterable[list[ExportRecord]]
+#: ``write(project, batches, out)`` streams the whole file into ``out`` batch by batch.
+Writer = Callable[[ProjectShape, Batches, IO[bytes]], None]
+
+
+def number(value: float) -> int | float:
+    """A coordinate as an int when whole, else rounded to 2 decimals (as CVAT writes them)."""
+    rounded = round(float(value), 2)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+_UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
+
+
+class MemberNames:
+    """File names inside a ZIP, one per image: the image's own name (its folders kept, so a
+    label file sits where training code looks for it), made safe and unique."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def stem(self, record: ExportRecord) -> str:
+        """The image's name without extension, e.g. ``street/0`` for ``street/0.png``."""
+        parts = [
+            _UNSAFE_PATH.sub("_", part)
+            for part in record.text.replace("\\", "/").split("/")
+            if part not in ("", ".", "..")
+        ]
+        name = "/".join(parts) or f"item-{record.item_id}"
+        stem = name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
+        if stem in self._used:
+            stem = f"{stem}-{record.item_id}"
+        self._used.add(stem)
+        return stem

@@ -1,0 +1,145 @@
+"""Boxes: COCO JSON, Pascal VOC and YOLO, the formats detection training code reads.
+
+Boxes are stored as ``[x, y, w, h, label]`` in pixels of the original image, (x, y) its
+top-left corner. These are training files: they hold the images with a final answer
+(an image whose final answer has no boxes is a negative example and is kept); images still
+waiting for review are left out. The label files name each image by its original name, so
+they sit beside the vendor's own copies of the pictures; the pictures are not copied in."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from app.exports.formats.base import Batches, ExportRecord, MemberNames, ProjectShape, number
+
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def _decided(batches: Batches) -> Iterator[ExportRecord]:
+    for batch in batches:
+        yield from (record for record in batch if record.final is not None)
+
+
+def _boxes(record: ExportRecord) -> list[tuple[float, float, float, float, str]]:
+    return [(x, y, w, h, str(label)) for x, y, w, h, label in (record.final or {})["boxes"]]
+
+
+def _coco_image(record: ExportRecord) -> dict[str, Any]:
+    return {
+        "id": record.item_id,
+        "file_name": record.text,
+        "width": record.width,
+        "height": record.height,
+    }
+
+
+def _coco_box(next_id: int, record: ExportRecord, box: tuple[Any, ...], category: int) -> str:
+    x, y, w, h, _ = box
+    return json.dumps(
+        {
+            "id": next_id,
+            "image_id": record.item_id,
+            "category_id": category,
+            "bbox": [number(x), number(y), number(w), number(h)],
+            "area": number(w * h),
+            "iscrowd": 0,
+            "segmentation": [],
+        }
+    )
+
+
+def write_coco(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
+    """COCO object detection JSON: ``images`` (id = item id, original file name, size),
+    ``annotations`` (``bbox`` = [x, y, width, height] in pixels, ``area``, ``iscrowd`` 0)
+    and ``categories`` (ids 1… in project label order). The annotations wait in a spooled
+    file while the images are written, so neither list sits in memory."""
+    category = {label: n for n, label in enumerate(project.labels, start=1)}
+    categories = [{"id": n, "name": label, "supercategory": ""} for label, n in category.items()]
+    head = {"info": {"description": "Wanbiao export"}, "licenses": [], "categories": categories}
+    out.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "images": [')
+    images = boxes = 0
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as annotations:
+        for record in _decided(batches):
+            image = json.dumps(_coco_image(record), ensure_ascii=False)
+            out.write(("," if images else "").encode() + image.encode("utf-8"))
+            images += 1
+            for box in _boxes(record):
+                boxes += 1
+                line = _coco_box(boxes, record, box, category[box[4]])
+                annotations.write((("," if boxes > 1 else "") + line).encode("utf-8"))
+        out.write(b'], "annotations": [')
+        annotations.seek(0)
+        shutil.copyfileobj(annotations, out)
+    out.write(b"]}")
+
+
+def voc_xml(record: ExportRecord) -> bytes:
+    """One Pascal VOC annotation: file name, size (depth 3), one ``object`` per box with
+    ``bndbox`` xmin/ymin/xmax/ymax in pixels."""
+    root = ET.Element("annotation")
+    ET.SubElement(root, "folder").text = "JPEGImages"
+    ET.SubElement(root, "filename").text = record.text.replace("\\", "/").rsplit("/", 1)[-1]
+    size = ET.SubElement(root, "size")
+    for tag, pixels in (("width", record.width), ("height", record.height), ("depth", 3)):
+        ET.SubElement(size, tag).text = str(pixels or 0)
+    ET.SubElement(root, "segmented").text = "0"
+    for x, y, w, h, label in _boxes(record):
+        thing = ET.SubElement(root, "object")
+        for tag, text in (("name", label), ("pose", "Unspecified")):
+            ET.SubElement(thing, tag).text = text
+        ET.SubElement(thing, "truncated").text = "0"
+        ET.SubElement(thing, "difficult").text = "0"
+        box = ET.SubElement(thing, "bndbox")
+        for tag, value in (("xmin", x), ("ymin", y), ("xmax", x + w), ("ymax", y + h)):
+            ET.SubElement(box, tag).text = str(number(value))
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def write_voc(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
+    """A ZIP: ``Annotations/<image name>.xml`` per image and ``labels.txt`` (one label a
+    line, in project order)."""
+    names = MemberNames()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("labels.txt", "".join(f"{label}\n" for label in project.labels))
+        for record in _decided(batches):
+            stem = names.stem(record)
+            archive.writestr(f"Annotations/{stem}.xml", voc_xml(record))
+
+
+def yolo_lines(record: ExportRecord, classes: dict[str, int]) -> str:
+    """``class cx cy w h`` per box, the centre and size as fractions of the image size."""
+    width, height = record.width or 1, record.height or 1
+    return "".join(
+        f"{classes[label]} {(x + w / 2) / width:.6f} {(y + h / 2) / height:.6f} "
+        f"{w / width:.6f} {h / height:.6f}\n"
+        for x, y, w, h, label in _boxes(record)
+    )
+
+
+def data_yaml(labels: tuple[str, ...]) -> str:
+    """Ultralytics' dataset file; each name JSON-quoted, which YAML reads as a string."""
+    names = "".join(
+        f"  {n}: {json.dumps(label, ensure_ascii=False)}\n" for n, label in enumerate(labels)
+    )
+    return (
+        "# Put each picture in images/ under the name of its label file in labels/.\n"
+        f"path: .\ntrain: images\nval: images\nnc: {len(labels)}\nnames:\n{names}"
+    )
+
+
+def write_yolo(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
+    """A ZIP: ``labels/<image name>.txt`` per image (empty for an image without boxes),
+    ``classes.txt`` (class n on line n + 1) and ``data.yaml``."""
+    classes = {label: n for n, label in enumerate(project.labels)}
+    names = MemberNames()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("classes.txt", "".join(f"{label}\n" for label in project.labels))
+        archive.writestr("data.yaml", data_yaml(project.labels))
+        for record in _decided(batches):
+            archive.writestr(f"labels/{names.stem(record)}.txt", yolo_lines(record, classes))
