@@ -170,3 +170,29 @@ def test_collected_texts_as_paragraphs_and_csv(world: World) -> None:
         ["在合肥看了急诊。"],
         ["带孩子打疫苗。"],
     ]
+
+
+def test_the_project_page_refuses_an_unsuitable_format_in_words(world: World) -> None:
+    from tests.app.builders import login
+
+    email = world.user("vendor", world.org())
+    vendor = world.api(email)
+    project = text_project(world, vendor, "classify", TEXTS, ["正面", "负面"])
+    client = world.app.test_client()
+    login(client, email)
+    page = client.get(f"/projects/{project}").get_data(as_text=True)
+    assert 'value="xlsx"' in page and 'value="coco"' not in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    refused = client.post(
+        f"/projects/{project}/exports",
+        data={"format": "coco", "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert refused.request.path == f"/projects/{project}"
+    assert "“coco”不是本项目可用的导出格式" in refused.get_data(as_text=True)
+    chosen = client.post(
+        f"/projects/{project}/exports", data={"format": "csv", "csrf_token": token}
+    )
+    assert chosen.status_code == 302 and "/projects/exports/" in chosen.headers["Location"]
+    shown = client.get(chosen.headers["Location"]).get_data(as_text=True)
+    assert "CSV 表格" in shown and 'id="export-download"' in shown
