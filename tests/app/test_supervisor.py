@@ -159,3 +159,37 @@ def test_sigterm_stops_every_child(supervisor: Running) -> None:
     assert supervisor.process.wait(timeout=90) == 0
     for pid in started:
         assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_child_that_keeps_dying_is_restarted_ever_more_slowly(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.supervisor import BACKOFF_MAX_S, Child
+
+    starts: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        starts.append(subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"]))  # noqa: S603
+        return starts[-1]
+
+    child = Child("crasher", start)
+    now = 1000.0
+    child.launch(now)
+    delays = []
+    while len(delays) < 8:
+        assert child.process is not None
+        child.process.wait(timeout=60)
+        child.check(now)  # notices the exit and schedules the restart
+        delays.append(child.restart_at - now)
+        child.check(child.restart_at - 0.01)  # not yet
+        assert child.process is None
+        now = child.restart_at
+        child.check(now)  # started again
+    assert delays == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert BACKOFF_MAX_S == 60
+    assert "crasher exited with code 3" in capsys.readouterr().out
+    # Once it ran for a minute, the next exit is restarted after 1 s again.
+    assert child.process is not None
+    child.process.wait(timeout=60)
+    child.check(now + 61)
+    assert child.restart_at - (now + 61) == 1
