@@ -4,7 +4,9 @@
   413 before anything is read, and a chunked body is read through a stream that stops there.
 - JSON nested deeper than ``MAX_JSON_DEPTH`` is a 400, never a ``RecursionError``.
 - ``<int:…>`` in a URL matches only ids a signed 64-bit column can hold, so a bigger id is a
-  404 instead of an overflow inside the database driver.
+  404 instead of an overflow inside the database driver. (Werkzeug answers 405 when such an
+  id fails the converter of the one rule whose method matches while a rule for another method
+  of the same path exists; that 405 becomes the 404 it is.)
 - A multipart part without a name is a 400 (Werkzeug files it under the key ``None``, which
   breaks every reader of ``request.form``).
 """
@@ -17,7 +19,7 @@ from typing import Any
 from flask import Flask, Request, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 from app.exceptions import ServiceError, TooLarge
@@ -138,6 +140,15 @@ def _limit_json_body() -> None:
     request.__dict__["stream"] = io.BytesIO(body)  # what the view reads instead
 
 
+def _oversized_id_is_not_found() -> None:
+    if isinstance(request.routing_exception, MethodNotAllowed) and any(
+        part.isascii() and part.isdigit() and int(part) > MAX_DATABASE_ID
+        for part in request.path.split("/")
+        if len(part) < 5000
+    ):
+        request.routing_exception = NotFound()
+
+
 def init_app(app: Flask) -> None:
     """Install the request class, the JSON provider, the id converter and the size check.
 
@@ -147,4 +158,5 @@ def init_app(app: Flask) -> None:
     app.request_class = GuardedRequest
     app.json = BoundedJSONProvider(app)
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.before_request(_oversized_id_is_not_found)
     app.before_request(_limit_json_body)
