@@ -28,6 +28,12 @@ TYPE_TAGS: Mapping[str, str] = {
     "CN_PASSPORT": "护照号",
     "CN_HK_MACAU_PERMIT": "港澳通行证号",
     "CN_LICENSE_PLATE": "车牌号",
+    "CN_VIN": "车架号",
+    "CN_ENGINE_NUMBER": "发动机号",
+    "CN_SOCIAL_SECURITY": "社保卡号",
+    "CN_MEDICAL_RECORD": "病历号",
+    "CN_QQ": "QQ号",
+    "CN_WECHAT": "微信号",
     "CN_ADDRESS": "地址",
     "EMAIL_ADDRESS": "邮箱",
     "IP_ADDRESS": "IP地址",
@@ -45,6 +51,12 @@ KEEP_LAST_FOUR = frozenset(
         "CN_PASSPORT",
         "CN_HK_MACAU_PERMIT",
         "IP_ADDRESS",
+        "CN_VIN",
+        "CN_ENGINE_NUMBER",
+        "CN_SOCIAL_SECURITY",
+        "CN_MEDICAL_RECORD",
+        "CN_QQ",
+        "CN_WECHAT",
     }
 )
 

@@ -1,0 +1,105 @@
+"""One document, one set of names: every occurrence of a name found once, surname-only back
+references (黄某 after 黄某某, 被告人王 after 王某某), and one pseudonym key per person.
+
+A document is analysed in pieces (``deid.engine.split_for_analysis``), and a name the model
+finds in its title (王小明同志) is written bare further down; a judgment names 黄某某 in full
+once and 黄某 afterwards.  ``complete_document`` adds those occurrences to the findings;
+``pseudonym_keys`` gives a back reference the key of the name it refers to, so the pseudonym
+operator writes the same pseudonym for both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from deid.findings import Finding
+from deid.normalize import NormalizedText, normalize
+from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
+
+PERSON = "PERSON"
+# A name found with at least this score (a rule or the name model) is looked for elsewhere.
+SEED_SCORE = 0.8
+# Roles after which a bare surname refers to a person the document names in full
+# (被告人王辩称 after 被告人王某某): the court and penalty-notice roles.
+_ROLES = (
+    "原审被告人|被告人|被告|原告|上诉人|被上诉人|被申请人|申请执行人|申请人|被执行人|第三人|"
+    "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人"
+)
+_ROLE_SURNAME = re.compile(f"(?:{_ROLES})([{''.join(sorted(SINGLE_SURNAMES))}])")
+
+
+def name_key(name: str) -> str:
+    """The form a name is compared in: NFKC, traditional characters simplified, no spaces
+    (陳 冠希 and 陈冠希 are one name)."""
+    return "".join(normalize(name).text.split())
+
+
+def is_back_reference(name: str) -> bool:
+    """True for a bare surname (王, 欧阳) or a surname with one 某 (黄某): forms that stand
+    for a person the document names more fully elsewhere."""
+    surname = surname_length(name, 0)
+    return bool(surname) and name[surname:] in ("", "某")
+
+
+def complete_document(
+    text: str, pieces: Sequence[tuple[int, NormalizedText]], findings: list[Finding]
+) -> list[Finding]:
+    """``findings`` of the document ``text`` (analysed as normalised ``pieces``, each with
+    its offset) plus every other occurrence of each name found with ``SEED_SCORE`` or more,
+    and each bare surname of such a name after a role word (被告人王).  Not deduplicated:
+    the caller settles overlaps."""
+    seeds: dict[str, float] = {}
+    for finding in findings:
+        if finding.entity_type == PERSON and finding.score >= SEED_SCORE:
+            key = name_key(text[finding.start : finding.end])
+            if len(key) >= 2:
+                seeds[key] = max(seeds.get(key, 0.0), finding.score)
+    if not seeds:
+        return findings
+    surnames = {key[: surname_length(key, 0)] for key in seeds if surname_length(key, 0)}
+    added: list[Finding] = []
+    for offset, norm in pieces:
+        for key, score in seeds.items():
+            added += _occurrences(norm, offset, key, score)
+        for match in _ROLE_SURNAME.finditer(norm.text):
+            if match.group(1) in surnames:
+                start, end = norm.to_original(*match.span(1))
+                added.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
+    return findings + [f for f in added if not _inside_person(f, findings)]
+
+
+def _occurrences(norm: NormalizedText, offset: int, key: str, score: float) -> list[Finding]:
+    found = []
+    position = norm.text.find(key)
+    while position != -1:
+        start, end = norm.to_original(position, position + len(key))
+        found.append(Finding(start + offset, end + offset, PERSON, score))
+        position = norm.text.find(key, position + 1)
+    return found
+
+
+def _inside_person(finding: Finding, findings: list[Finding]) -> bool:
+    return any(
+        f.entity_type == PERSON and f.start <= finding.start and finding.end <= f.end
+        for f in findings
+    )
+
+
+def pseudonym_keys(text: str, regions: Sequence[Finding]) -> dict[Finding, str]:
+    """The pseudonym key of every ``PERSON`` region of ``text``: its ``name_key``, or for a
+    back reference (黄某, 王) the key of the nearest full name before it with that surname
+    (after it, if none comes before), so 黄某 and 黄某某 get one pseudonym."""
+    names = [(r, name_key(text[r.start : r.end])) for r in regions if r.entity_type == PERSON]
+    full = [(r.start, key) for r, key in names if not is_back_reference(key)]
+    keys = {}
+    for region, key in names:
+        keys[region] = key
+        if not is_back_reference(key):
+            continue
+        surname = key[: surname_length(key, 0)]
+        before = [k for s, k in full if s < region.start and k.startswith(surname)]
+        after = [k for s, k in full if s > region.start and k.startswith(surname)]
+        if before or after:
+            keys[region] = before[-1] if before else after[0]
+    return keys
