@@ -59,14 +59,23 @@ def complete_document(
         return findings
     surnames = {key[: surname_length(key, 0)] for key in seeds if surname_length(key, 0)}
     added: list[Finding] = []
+    references: list[Finding] = []
     for offset, norm in pieces:
         for key, score in seeds.items():
             added += _occurrences(norm, offset, key, score)
         for match in _ROLE_SURNAME.finditer(norm.text):
             if match.group(1) in surnames:
                 start, end = norm.to_original(*match.span(1))
-                added.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
-    return findings + [f for f in added if not _inside_person(f, findings)]
+                references.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
+    # A weak guess starting at a back reference (被告人王到案 → 王到案) is the surname and
+    # the words after it: the reference explains it.
+    starts = {r.start for r in references}
+    kept = [
+        f
+        for f in findings
+        if f.entity_type != PERSON or f.score >= SEED_SCORE or f.start not in starts
+    ]
+    return kept + [f for f in added + references if not _inside_person(f, kept)]
 
 
 def _occurrences(norm: NormalizedText, offset: int, key: str, score: float) -> list[Finding]:

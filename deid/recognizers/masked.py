@@ -24,7 +24,7 @@ _ORDINALS = "甲乙丙丁戊己庚辛壬癸"
 # Characters that end a name written with a one-character mask rather than being its given
 # name: function words and verbs of reported speech (刘*等, 王*称, 李*因).
 _NOT_GIVEN = frozenset(
-    "等的了和与及或在于为是系因被将已未向对从自到把让由以称说诉述供男女同先共均又也并即就还都所"
+    "等的了和与及或在于为是系因被将已未向对从自到把让由以称说诉述供男女同先共均又也并即就还都所不"
     "、，,。；;：:（）()《》“”\"' \n\t"
 )
 # 张某某, 张某甲, 张某1; 张某 but not 某些, 某种, 某一, 某个, 某项 (鉴于某些, 从事于某一方面).
@@ -64,11 +64,14 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _with_given_name(text: str, end: int) -> int:
-    """Take in one given-name character after a short mask (王*明, 李**华)."""
-    if end < len(text) and "\u4e00" <= text[end] <= "\u9fa5" and text[end] not in _NOT_GIVEN:
-        if not _PLACE_OR_ORG.match(text, end) and text[end] not in "某":
-            return end + 1
-    return end
+    """Take in one given-name character after a short mask (王*明, 李**华), unless it
+    begins a word (刘*不服, 王*明天) or is a function character (刘*等)."""
+    if end >= len(text) or not "\u4e00" <= text[end] <= "\u9fa5" or text[end] in _NOT_GIVEN:
+        return end
+    if _PLACE_OR_ORG.match(text, end) or text[end] == "某":
+        return end
+    freq, _ = jieba_tables()
+    return end if freq.get(text[end : end + 2], 0) >= 10 else end + 1
 
 
 def _place_or_organization(text: str, start: int, end: int) -> bool:
