@@ -11,6 +11,7 @@ operator writes the same pseudonym for both.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from deid.findings import Finding
@@ -95,11 +96,34 @@ def _inside_person(finding: Finding, findings: list[Finding]) -> bool:
     )
 
 
+_MASKS = frozenset("某X×x*○〇□■")
+
+
+def _shortened(key: str, counts: Counter[str]) -> str:
+    """The name ``key`` stands for when a character was glued onto it: another name of the
+    document found at least as often (郑德驾 where 郑德 is found: 被告人郑德驾驶), or the
+    surname of a masked name (王到 in a document naming 王某某: a document that masks a
+    name never writes its given name), else ``key``."""
+    shorter = key[:-1]
+    if len(key) < 2 or not surname_length(key, 0):
+        return key
+    if len(shorter) >= 2 and not is_back_reference(shorter) and counts[shorter] >= counts[key]:
+        return shorter
+    if len(shorter) == surname_length(key, 0) and counts[key] == 1 and key[-1] not in _MASKS:
+        masked = (k for k in counts if k.startswith(shorter) and _MASKS & set(k[len(shorter) :]))
+        if any(masked):
+            return shorter
+    return key
+
+
 def pseudonym_keys(text: str, regions: Sequence[Finding]) -> dict[Finding, str]:
-    """The pseudonym key of every ``PERSON`` region of ``text``: its ``name_key``, or for a
-    back reference (黄某, 王) the key of the nearest full name before it with that surname
-    (after it, if none comes before), so 黄某 and 黄某某 get one pseudonym."""
+    """The pseudonym key of every ``PERSON`` region of ``text``: its ``name_key`` (less
+    characters glued on, see ``_shortened``), or for a back reference (黄某, 王) the key of
+    the nearest full name before it with that surname (after it, if none comes before), so
+    黄某 and 黄某某 get one pseudonym."""
     names = [(r, name_key(text[r.start : r.end])) for r in regions if r.entity_type == PERSON]
+    counts = Counter(key for _, key in names)
+    names = [(r, _shortened(key, counts)) for r, key in names]
     full = [(r.start, key) for r, key in names if not is_back_reference(key)]
     keys = {}
     for region, key in names:

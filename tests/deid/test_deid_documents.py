@@ -122,3 +122,27 @@ def test_name_keys_and_back_references() -> None:
     assert name_key("王ＸＸ") == "王XX"
     assert is_back_reference("王") and is_back_reference("黄某") and is_back_reference("欧阳")
     assert not is_back_reference("黄某某") and not is_back_reference("王小明")
+
+
+def _regions(text: str, names: list[str]) -> list[Finding]:
+    regions, position = [], 0
+    for name in names:
+        position = text.index(name, position)
+        regions.append(Finding(position, position + len(name), "PERSON", 0.85))
+        position += len(name)
+    return regions
+
+
+def test_a_character_glued_onto_a_name_keeps_its_pseudonym_key() -> None:
+    text = "被告人郑德，女。被告人郑德驾驶车辆。"
+    regions = _regions(text, ["郑德", "郑德驾"])
+    assert set(pseudonym_keys(text, regions).values()) == {"郑德"}
+    masked = "被告人王某某，男。被告人王到案后如实供述。"
+    regions = _regions(masked, ["王某某", "王到"])
+    assert set(pseudonym_keys(masked, regions).values()) == {"王某某"}
+
+
+def test_different_people_keep_different_keys() -> None:
+    text = "王小明与王明、陈建国到场。"
+    regions = _regions(text, ["王小明", "王明", "陈建国"])
+    assert list(pseudonym_keys(text, regions).values()) == ["王小明", "王明", "陈建国"]
