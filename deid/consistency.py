@@ -53,7 +53,7 @@ def complete_document(
     seeds: dict[str, float] = {}
     for finding in findings:
         if finding.entity_type == PERSON and finding.score >= SEED_SCORE:
-            key = name_key(text[finding.start : finding.end])
+            key = _key_of(text, pieces, finding)
             if len(key) >= 2:
                 seeds[key] = max(seeds.get(key, 0.0), finding.score)
     if not seeds:
@@ -62,7 +62,8 @@ def complete_document(
     added: list[Finding] = []
     references: list[Finding] = []
     for offset, norm in pieces:
-        for key, score in seeds.items():
+        # One piece: the person recognizer has found the other occurrences already.
+        for key, score in seeds.items() if len(pieces) > 1 else ():
             added += _occurrences(norm, offset, key, score)
         for match in _ROLE_SURNAME.finditer(norm.text):
             if match.group(1) in surnames:
@@ -77,6 +78,13 @@ def complete_document(
         if f.entity_type != PERSON or f.score >= SEED_SCORE or f.start not in starts
     ]
     return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+def _key_of(text: str, pieces: Sequence[tuple[int, NormalizedText]], finding: Finding) -> str:
+    """``name_key`` of the finding, read off the normalised piece when it is the text."""
+    if len(pieces) == 1 and pieces[0][1].index_map is None:
+        return "".join(pieces[0][1].text[finding.start : finding.end].split())
+    return name_key(text[finding.start : finding.end])
 
 
 def _occurrences(norm: NormalizedText, offset: int, key: str, score: float) -> list[Finding]:
