@@ -127,3 +127,14 @@ def test_full_width_resident_id_is_found_in_the_original_text() -> None:
     text = f"公民身份号码：{wide}。"
     [finding] = deid.analyze(text)
     assert (finding.entity_type, text[finding.start : finding.end]) == ("CN_RESIDENT_ID", wide)
+
+
+def test_resident_id_shape_ignores_only_the_check_digit() -> None:
+    body = "34010419900101123"
+    right = body + checksums.resident_id_check_char(body)
+    wrong = body + ("0" if right[-1] != "0" else "1")
+    assert checksums.is_resident_id_shape(right) and checksums.is_resident_id_shape(wrong)
+    assert not checksums.is_resident_id_shape("99010419900101123" + "1")  # no province 99
+    assert not checksums.is_resident_id_shape("34000019900101123" + "1")  # prefecture 00
+    assert not checksums.is_resident_id_shape("34010419900231123" + "1")  # 31 February... 0231
+    assert not checksums.is_resident_id_shape("3401041990010112" + "AB")

@@ -51,6 +51,7 @@ def test_full_width_and_partial_masks_keep_original_offsets(text: str, name: str
         "该小区**栋存在安全隐患。",
         "王**公司拖欠工资。",
         "鉴于某些原因，某种情况下可以从事某一方面的工作。",
+        "2018年3月于某日凌晨将赃物藏匿于某处。",
     ],
 )
 def test_masked_places_and_companies_are_not_names(text: str) -> None:
