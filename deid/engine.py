@@ -430,12 +430,25 @@ def _findings(
         nlp_artifacts=artifacts,
         score_threshold=REPORT_THRESHOLD,
     )
-    normalized = [Finding(r.start, r.end, r.entity_type, round(float(r.score), 4)) for r in results]
+    normalized = [
+        Finding(*_trimmed(norm.text, r.start, r.end), r.entity_type, round(float(r.score), 4))
+        for r in results
+    ]
     found = []
     for finding in outside_references(normalized, norm.text):
         start, end = norm.to_original(finding.start, finding.end)
         found.append(Finding(start, end, finding.entity_type, finding.score))
     return resolve_overlaps(found)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the white space at its edges (审判员　　唐　勇 → 唐　勇): a
+    name the model ran into the layout ends where its characters do."""
+    while start < end - 1 and text[start].isspace():
+        start += 1
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def analyze(
