@@ -27,6 +27,7 @@ _ROLES = (
     "原审被告人|被告人|被告|原告|上诉人|被上诉人|被申请人|申请执行人|申请人|被执行人|第三人|"
     "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人"
 )
+_MASKS = frozenset("某X×x*○〇□■")
 _ROLE_SURNAME = re.compile(f"(?:{_ROLES})([{''.join(sorted(SINGLE_SURNAMES))}])")
 
 
@@ -59,6 +60,8 @@ def complete_document(
     if not seeds:
         return findings
     surnames = {key[: surname_length(key, 0)] for key in seeds if surname_length(key, 0)}
+    # Surnames the document only ever writes masked (王某某): it never writes their given names.
+    unmasked = {key[: surname_length(key, 0)] for key in seeds if not _MASKS & set(key[1:])}
     added: list[Finding] = []
     references: list[Finding] = []
     for offset, norm in pieces:
@@ -69,9 +72,10 @@ def complete_document(
             if match.group(1) in surnames:
                 start, end = norm.to_original(*match.span(1))
                 references.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
-    # A weak guess starting at a back reference (被告人王到案 → 王到案) is the surname and
-    # the words after it: the reference explains it.
-    starts = {r.start for r in references}
+    # A weak guess starting at a back reference to a masked name (被告人王到案 → 王到案) is
+    # the surname and the words after it: the reference explains it.  After a surname the
+    # document also writes unmasked, the guess may be a full name (被告人王小明) and stays.
+    starts = {r.start for r in references if name_key(text[r.start : r.end]) not in unmasked}
     kept = [
         f
         for f in findings
@@ -102,9 +106,6 @@ def _inside_person(finding: Finding, findings: list[Finding]) -> bool:
         f.entity_type == PERSON and f.start <= finding.start and finding.end <= f.end
         for f in findings
     )
-
-
-_MASKS = frozenset("某X×x*○〇□■")
 
 
 def _shortened(key: str, counts: Counter[str]) -> str:

@@ -40,7 +40,7 @@ class ResidentIdRecognizer(ChinesePatternRecognizer):
                     CONTEXT_ONLY,
                 ),
             ],
-            context=["身份证", "身份号码", "证件号", "公民身份", "身份证号", "id"],
+            context=["身份证", "身份号码", "证件号", "公民身份", "身份证号", "身份", "id"],
             language=language,
         )
 

@@ -147,3 +147,20 @@ def test_different_people_keep_different_keys() -> None:
     text = "王小明与王明、陈建国到场。"
     regions = _regions(text, ["王小明", "王明", "陈建国"])
     assert list(pseudonym_keys(text, regions).values()) == ["王小明", "王明", "陈建国"]
+
+
+def test_a_weak_guess_after_a_role_stays_when_the_surname_is_written_unmasked() -> None:
+    # 王建国 is written in full: 被告人王小明 may be a second person, so the guess stays
+    text = "被告人王建国，男。被告人王小明，男。"
+    pieces = [(0, normalize(text))]
+    guess = Finding(12, 15, "PERSON", 0.55)
+    completed = complete_document(text, pieces, [Finding(3, 6, "PERSON", 0.85), guess])
+    assert guess in completed
+    # in a document that masks its names, the same guess is the surname and a verb
+    masked = "被告人王某某，男。被告人王到案后供述。"
+    glued = Finding(12, 15, "PERSON", 0.55)
+    completed = complete_document(
+        masked, [(0, normalize(masked))], [Finding(3, 6, "PERSON", 0.9), glued]
+    )
+    assert glued not in completed
+    assert Finding(12, 13, "PERSON", 0.8) in completed

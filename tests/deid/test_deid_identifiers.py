@@ -138,3 +138,14 @@ def test_resident_id_shape_ignores_only_the_check_digit() -> None:
     assert not checksums.is_resident_id_shape("34000019900101123" + "1")  # prefecture 00
     assert not checksums.is_resident_id_shape("34010419900231123" + "1")  # 31 February... 0231
     assert not checksums.is_resident_id_shape("3401041990010112" + "AB")
+
+
+def test_the_label_decides_for_a_number_that_is_both_card_and_id_shaped() -> None:
+    body = "62220219900101123"
+    number = next(body + d for d in "0123456789" if checksums.luhn_valid(body + d))
+    assert not checksums.is_resident_id(number)
+    as_id = {f.entity_type for f in deid.analyze(f"公民身份号码{number}")}
+    as_card = {f.entity_type for f in deid.analyze(f"银行卡号{number}")}
+    bare = {f.entity_type for f in deid.analyze(f"编号{number}")}
+    assert as_id == {"CN_RESIDENT_ID"}
+    assert as_card == bare == {"CN_BANK_CARD"}
