@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
@@ -60,8 +60,7 @@ def complete_document(
     if not seeds:
         return findings
     surnames = {key[: surname_length(key, 0)] for key in seeds if surname_length(key, 0)}
-    # Surnames the document only ever writes masked (王某某): it never writes their given names.
-    unmasked = {key[: surname_length(key, 0)] for key in seeds if not _MASKS & set(key[1:])}
+    unmasked = _written_in_full(seeds)
     added: list[Finding] = []
     references: list[Finding] = []
     for offset, norm in pieces:
@@ -82,6 +81,24 @@ def complete_document(
         if f.entity_type != PERSON or f.score >= SEED_SCORE or f.start not in starts
     ]
     return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+def _written_in_full(keys: Iterable[str]) -> set[str]:
+    """Surnames of the names in ``keys`` written in full.  A surname with one character
+    after it does not count when the document also writes that surname masked: 王到 next
+    to 王某某 is the surname with a verb glued on (a document that masks a name never
+    writes its given name)."""
+    masked, full = set(), set()
+    for key in keys:
+        surname = key[: surname_length(key, 0)]
+        if surname:
+            (masked if _MASKS & set(key[len(surname) :]) else full).add((surname, key))
+    masked_surnames = {surname for surname, _ in masked}
+    return {
+        surname
+        for surname, key in full
+        if surname not in masked_surnames or len(key) > len(surname) + 1
+    }
 
 
 def _key_of(text: str, pieces: Sequence[tuple[int, NormalizedText]], finding: Finding) -> str:
