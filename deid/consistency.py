@@ -88,7 +88,8 @@ def _written_in_full(keys: Iterable[str]) -> set[str]:
     after it does not count when the document also writes that surname masked: 王到 next
     to 王某某 is the surname with a verb glued on (a document that masks a name never
     writes its given name)."""
-    masked, full = set(), set()
+    masked: set[tuple[str, str]] = set()
+    full: set[tuple[str, str]] = set()
     for key in keys:
         surname = key[: surname_length(key, 0)]
         if surname:
