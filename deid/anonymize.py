@@ -3,6 +3,11 @@
 Operators are a registry keyed by name (``replace``, ``mask``, ``pseudonym``, ``remove``),
 each built on a presidio-anonymizer operator.  Overlapping findings are merged first: one
 region, one operation, labelled with the type of its strongest finding.
+
+The text is one document: a name gets one pseudonym wherever it occurs, written in
+traditional or simplified characters, and a back reference (黄某 after 黄某某, 被告人王 after
+王某某) the pseudonym of the name it refers to (``deid.consistency.pseudonym_keys``).  Names
+on the policy's allow-list stay and are reported in ``Redaction.kept``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Protocol
 
 from presidio_anonymizer.operators import Mask, Redact, Replace
 
+from deid.consistency import name_key, pseudonym_keys
 from deid.findings import Finding
 from deid.recognizers import DEFAULT_ENTITIES
 
@@ -28,6 +34,12 @@ TYPE_TAGS: Mapping[str, str] = {
     "CN_PASSPORT": "护照号",
     "CN_HK_MACAU_PERMIT": "港澳通行证号",
     "CN_LICENSE_PLATE": "车牌号",
+    "CN_VIN": "车架号",
+    "CN_ENGINE_NUMBER": "发动机号",
+    "CN_SOCIAL_SECURITY": "社保卡号",
+    "CN_MEDICAL_RECORD": "病历号",
+    "CN_QQ": "QQ号",
+    "CN_WECHAT": "微信号",
     "CN_ADDRESS": "地址",
     "EMAIL_ADDRESS": "邮箱",
     "IP_ADDRESS": "IP地址",
@@ -45,6 +57,12 @@ KEEP_LAST_FOUR = frozenset(
         "CN_PASSPORT",
         "CN_HK_MACAU_PERMIT",
         "IP_ADDRESS",
+        "CN_VIN",
+        "CN_ENGINE_NUMBER",
+        "CN_SOCIAL_SECURITY",
+        "CN_MEDICAL_RECORD",
+        "CN_QQ",
+        "CN_WECHAT",
     }
 )
 
@@ -53,7 +71,9 @@ KEEP_LAST_FOUR = frozenset(
 class Policy:
     """How a release anonymizes: an operator per entity type (``default`` for the rest), the
     HMAC key for pseudonyms (from the environment or ``var/``, never a shipped default), the
-    lowest score acted upon, and the opt-in types (``ORG``, ``LOC``) to look for as well."""
+    lowest score acted upon, the opt-in types (``ORG``, ``LOC``) to look for as well, and
+    the ``allow_list`` of names that stay (officials named in their official capacity, the
+    authors of a public document), compared as ``deid.consistency.name_key``."""
 
     default: str = "replace"
     operators: Mapping[str, str] = field(default_factory=dict)
@@ -61,6 +81,7 @@ class Policy:
     min_score: float = 0.0
     mask_char: str = "*"
     opt_in: tuple[str, ...] = ()
+    allow_list: tuple[str, ...] = ()
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -139,11 +160,13 @@ class Operation:
 class Redaction:
     """The anonymized ``text``, the ``operations`` applied (in order) and ``offset_map``:
     ``offset_map[i]`` is where old position ``i`` (0 … len(old text)) lands in the new text;
-    a position inside a replaced region maps to the start of its replacement."""
+    a position inside a replaced region maps to the start of its replacement.  ``kept``:
+    the ``PERSON`` regions left in place because the policy's allow-list names them."""
 
     text: str
     operations: tuple[Operation, ...]
     offset_map: tuple[int, ...]
+    kept: tuple[Finding, ...] = ()
 
     def new_span(self, start: int, end: int) -> tuple[int, int]:
         """Map an old ``[start, end)`` span to the new text."""
@@ -169,26 +192,57 @@ def merge_regions(findings: Sequence[Finding]) -> list[Finding]:
     return regions
 
 
+def _is_allowed(region: Finding, keys: Mapping[Finding, str], allowed: set[str]) -> bool:
+    """True for a ``PERSON`` region whose name (or the name it refers back to) is allowed."""
+    return region.entity_type == "PERSON" and keys.get(region) in allowed
+
+
+def _replacement(text: str, region: Finding, policy: Policy, keys: Mapping[Finding, str]) -> str:
+    """What ``region`` becomes: the operator's output for its characters, the pseudonym
+    computed over the name it stands for (so 黄某 and 黄某某, 陳 and 陈, get one)."""
+    name = policy.operator_for(region.entity_type)
+    if name not in OPERATORS:
+        raise ValueError(f"unknown operator {name!r}; known: {sorted(OPERATORS)}")
+    original = text[region.start : region.end]
+    source = keys.get(region, original) if name == "pseudonym" else original
+    return OPERATORS[name](source, region.entity_type, policy)
+
+
 def anonymize(text: str, findings: Sequence[Finding], policy: Policy | None = None) -> Redaction:
-    """Replace every finding scoring at least ``policy.min_score`` in ``text``.
+    """Replace every finding scoring at least ``policy.min_score`` in ``text`` (one
+    document), except names on ``policy.allow_list``, which stay and are listed in
+    ``Redaction.kept`` (unless merged with another finding: half a region left is a leak).
 
     Overlapping findings are merged into one region.  Returns the ``Redaction``.  Raises
     ``ValueError`` for a finding outside ``text``, an unknown operator name, or a pseudonym
     policy without a key.
     """
     policy = policy or Policy()
-    kept = [f for f in findings if f.score >= policy.min_score]
-    if any(not 0 <= f.start < f.end <= len(text) for f in kept):
+    chosen = [f for f in findings if f.score >= policy.min_score]
+    if any(not 0 <= f.start < f.end <= len(text) for f in chosen):
         raise ValueError("a finding lies outside the text")
+    regions = merge_regions(chosen)
+    keys = pseudonym_keys(text, regions)
+    allowed = {key for key in map(name_key, policy.allow_list) if key}
+    kept = tuple(r for r in regions if _is_allowed(r, keys, allowed))
+    edits = [
+        (region, policy.operator_for(region.entity_type), _replacement(text, region, policy, keys))
+        for region in regions
+        if region not in kept
+    ]
+    return _splice(text, edits, kept)
+
+
+def _splice(
+    text: str, edits: list[tuple[Finding, str, str]], kept: tuple[Finding, ...]
+) -> Redaction:
+    """Write each ``(region, operator, replacement)`` of ``edits`` (sorted, disjoint) into
+    ``text``, with the offset map from old to new positions."""
     parts: list[str] = []
     operations: list[Operation] = []
     offset_map: list[int] = []
     cursor = new_length = 0
-    for region in merge_regions(kept):
-        name = policy.operator_for(region.entity_type)
-        if name not in OPERATORS:
-            raise ValueError(f"unknown operator {name!r}; known: {sorted(OPERATORS)}")
-        replacement = OPERATORS[name](text[region.start : region.end], region.entity_type, policy)
+    for region, operator, replacement in edits:
         parts.append(text[cursor : region.start])
         offset_map.extend(range(new_length, new_length + region.start - cursor))
         new_length += region.start - cursor
@@ -200,7 +254,7 @@ def anonymize(text: str, findings: Sequence[Finding], policy: Policy | None = No
                 new_length,
                 new_length + len(replacement),
                 region.entity_type,
-                name,
+                operator,
             )
         )
         parts.append(replacement)
@@ -208,4 +262,4 @@ def anonymize(text: str, findings: Sequence[Finding], policy: Policy | None = No
         cursor = region.end
     parts.append(text[cursor:])
     offset_map.extend(range(new_length, new_length + len(text) - cursor + 1))
-    return Redaction("".join(parts), tuple(operations), tuple(offset_map))
+    return Redaction("".join(parts), tuple(operations), tuple(offset_map), kept)

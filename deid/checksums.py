@@ -112,3 +112,59 @@ def is_uscc(code: str) -> bool:
     if code[2:4] not in PROVINCE_CODES and code[2:8] != "100000":
         return False
     return uscc_check_char(code[:17]) == code[17]
+
+
+def is_resident_id_shape(number: str) -> bool:
+    """True for 17 digits and a check character (digit or ``X``) that start with a known
+    province code (GB/T 2260) and a prefecture code other than 00, and carry a real birth
+    date, whatever the check character says.  Never raises."""
+    if len(number) != 18 or not number[:17].isascii() or not number[:17].isdigit():
+        return False
+    if number[17].upper() not in "0123456789X" or number[:2] not in PROVINCE_CODES:
+        return False
+    if number[2:4] == "00" and number[:2] not in ("81", "82", "83"):
+        return False
+    return is_real_date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+# ISO 3779 vehicle identification numbers: the letters' values and the position weights of
+# the check digit (position 9), as GB 16735-2019 and 49 CFR 565 define them.
+_VIN_VALUES = dict(
+    zip(
+        "ABCDEFGHJKLMNPRSTUVWXYZ",
+        (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9),
+        strict=True,
+    )
+)
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_check_char(vin: str) -> str:
+    """Return the check character (position 9) of a 17-character VIN: the weighted sum of
+    the characters' values mod 11, ``X`` for 10.
+
+    Raises ``ValueError`` for a length other than 17 or a character outside the VIN
+    alphabet (digits and capital letters but I, O and Q).
+    """
+    if len(vin) != 17:
+        raise ValueError("a VIN has 17 characters")
+    total = 0
+    for char, weight in zip(vin.upper(), _VIN_WEIGHTS, strict=True):
+        if char.isascii() and char.isdigit():
+            value = int(char)
+        elif char in _VIN_VALUES:
+            value = _VIN_VALUES[char]
+        else:
+            raise ValueError(f"character {char!r} is outside the VIN alphabet")
+        total += value * weight
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def is_vin(vin: str) -> bool:
+    """Validate a 17-character VIN (ISO 3779) by its check digit (GB 16735-2019, the
+    North American rule).  Never raises."""
+    try:
+        return vin_check_char(vin) == vin[8].upper()
+    except ValueError:
+        return False

@@ -42,11 +42,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from deid.char_cnn import CharCnn
+from deid.consistency import complete_document
 from deid.findings import Finding, resolve_overlaps
 from deid.name_tagger import NAME_GROW, NameTagger
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REPORT_THRESHOLD
 from deid.recognizers.contact import AsciiEmailRecognizer
+from deid.references import outside_references
 from deid.span_judge import SpanJudge
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
@@ -428,11 +430,25 @@ def _findings(
         nlp_artifacts=artifacts,
         score_threshold=REPORT_THRESHOLD,
     )
+    normalized = [
+        Finding(*_trimmed(norm.text, r.start, r.end), r.entity_type, round(float(r.score), 4))
+        for r in results
+    ]
     found = []
-    for result in results:
-        start, end = norm.to_original(result.start, result.end)
-        found.append(Finding(start, end, result.entity_type, round(float(result.score), 4)))
+    for finding in outside_references(normalized, norm.text):
+        start, end = norm.to_original(finding.start, finding.end)
+        found.append(Finding(start, end, finding.entity_type, finding.score))
     return resolve_overlaps(found)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the white space at its edges (审判员　　唐　勇 → 唐　勇): a
+    name the model ran into the layout ends where its characters do."""
+    while start < end - 1 and text[start].isspace():
+        start += 1
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def analyze(
@@ -461,7 +477,10 @@ def analyze_batch(
 ) -> list[list[Finding]]:
     """``analyze`` for many texts, tokenizing and tagging them together with ``nlp.pipe``.
 
-    Returns one list of findings per input text, in input order.  Raises as ``analyze``.
+    Each text is a document (a sentence or a whole judgment): a name found anywhere in it
+    is found wherever else it occurs, with the bare surnames that refer back to it
+    (``deid.consistency``).  Returns one list of findings per input text, in input order.
+    Raises as ``analyze``.
     ``analyzer`` (from ``build_analyzer``) replaces the process-wide engine of ``profile``:
     the training scripts score models that are not shipped with it.
     """
@@ -478,10 +497,17 @@ def analyze_batch(
         [n.text for n in normalized], language=language, batch_size=batch_size
     )
     found: list[list[Finding]] = [[] for _ in originals]
+    parts: list[list[tuple[int, NormalizedText]]] = [[] for _ in originals]
     for (number, offset, _), norm, (_, art) in zip(pieces, normalized, artifacts, strict=True):
+        parts[number].append((offset, norm))
         found[number] += [
             Finding(f.start + offset, f.end + offset, f.entity_type, f.score)
             for f in _findings(engine, norm, art, language, wanted)
+        ]
+    if "PERSON" in wanted:
+        found = [
+            complete_document(text, part, f)
+            for text, part, f in zip(originals, parts, found, strict=True)
         ]
     return [resolve_overlaps(f) for f in found]
 

@@ -1,7 +1,9 @@
 """NFKC normalisation with a map back to the caller's offsets.
 
-Recognizers see full-width digits and letters (１２３, ＡＢ) as ASCII.  Findings are made on the
-normalised text and mapped back, so ``Finding.start``/``end`` always index the original string.
+Recognizers see full-width digits and letters (１２３, ＡＢ) as ASCII, and traditional characters
+as simplified ones (陳冠希 as 陈冠希, ``deid/data/t2s.tsv``, one character for one).  Findings
+are made on the normalised text and mapped back, so ``Finding.start``/``end`` always index the
+original string.
 """
 
 from __future__ import annotations
@@ -10,17 +12,38 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+
+T2S_FILE = Path(__file__).resolve().parent / "data" / "t2s.tsv"
+
+
+@cache
+def traditional_to_simplified() -> dict[str, str]:
+    """The shipped one-to-one table of traditional characters and their simplified forms.
+
+    Raises ``OSError`` when the table is missing from the installation.
+    """
+    table = {}
+    for line in T2S_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            traditional, simplified = line.split("\t")
+            table[traditional] = simplified
+    return table
 
 
 @cache
 def _single_char_table() -> dict[int, str]:
-    """Code points whose NFKC form is one different character (full-width forms, spaces)."""
+    """Code points whose NFKC form is one different character (full-width forms, spaces),
+    then a simplified character for a traditional one (``traditional_to_simplified``)."""
+    simplified = traditional_to_simplified()
     table = {}
     for code in range(sys.maxunicode + 1):
         if 0xD800 <= code <= 0xDFFF:
             continue
         char = chr(code)
         normal = unicodedata.normalize("NFKC", char)
+        if len(normal) == 1:
+            normal = simplified.get(normal, normal)
         if normal != char and len(normal) == 1:
             table[code] = normal
     return table
@@ -45,7 +68,8 @@ class NormalizedText:
 
 
 def normalize(text: str) -> NormalizedText:
-    """Return ``text`` in Unicode NFKC (UAX #15), character by character, with an offset map.
+    """Return ``text`` in Unicode NFKC (UAX #15), character by character, traditional
+    characters simplified, with an offset map.
 
     Characters are normalised one at a time (no composition across characters), so every
     normalised character can be traced to the original character it came from.
@@ -57,6 +81,8 @@ def normalize(text: str) -> NormalizedText:
     index_map: list[int] = []
     for position, char in enumerate(translated):
         normal = unicodedata.normalize("NFKC", char) or char
+        if len(normal) == 1:
+            normal = traditional_to_simplified().get(normal, normal)
         parts.append(normal)
         index_map.extend([position] * len(normal))
     return NormalizedText("".join(parts), text, tuple(index_map))

@@ -86,15 +86,16 @@ def select_findings(
 ) -> tuple[list[Finding], list[KeptName]]:
     """Decide what is redacted: analyser ``findings`` not ``rejected`` (by
     ``(start, end, entity_type)``) plus reviewer ``added`` spans.  An analyser ``PERSON``
-    finding whose text is exactly an allow-listed name stays and is returned as kept, unless
+    finding whose text is an allow-listed name (compared as ``deid.name_key``: 陳冠希 is
+    陈冠希) stays and is returned as kept, unless
     another redacted span overlaps it.  Returns ``(applied, kept)``, both by position."""
-    allowed = {name.strip() for name in allow_list}
+    allowed = {deid.name_key(name) for name in allow_list}
     applied: list[Finding] = list(added)
     candidates: list[Finding] = []
     for finding in findings:
         if (finding.start, finding.end, finding.entity_type) in rejected:
             continue
-        name = text[finding.start : finding.end].strip()
+        name = deid.name_key(text[finding.start : finding.end])
         is_allowed = finding.entity_type == ALLOWED_TYPE and name in allowed
         (candidates if is_allowed else applied).append(finding)
     # An allowed name inside a redacted span goes with it: half a region left is a leak.

@@ -23,6 +23,7 @@ from deid.recognizers.identity import (
     ResidentIdRecognizer,
     UsccRecognizer,
 )
+from deid.recognizers.labelled import LABELLED_ENTITIES, LabelledIdRecognizer, VinRecognizer
 from deid.recognizers.organization import DivisionLocationRecognizer, JiebaOrganizationRecognizer
 from deid.recognizers.person import ChinesePersonRecognizer, recall_person_recognizer
 
@@ -35,6 +36,8 @@ CHINESE_RECOGNIZERS: dict[str, RecognizerFactory] = {
     "cn_passport": PassportRecognizer,
     "cn_hk_macau_permit": HongKongMacaoPermitRecognizer,
     "cn_license_plate": LicensePlateRecognizer,
+    "cn_vin": VinRecognizer,
+    "cn_labelled_id": LabelledIdRecognizer,
     "cn_address": AddressRecognizer,
     "email_address": AsciiEmailRecognizer,
     "ip_address": ValidatedIpRecognizer,
@@ -67,6 +70,7 @@ DEFAULT_ENTITIES = (
     "EMAIL_ADDRESS",
     "IP_ADDRESS",
     "URL",
+    *LABELLED_ENTITIES,
 )
 
 __all__ = [

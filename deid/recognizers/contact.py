@@ -72,10 +72,14 @@ class BankCardRecognizer(ChinesePatternRecognizer):
             language=language,
         )
 
-    def validate_result(self, pattern_text: str) -> bool:
-        """True for 16–19 digits with a valid Luhn check digit."""
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """True for 16–19 digits with a valid Luhn check digit; None (the pattern's score,
+        below a checked ID's) when the 18 digits are also shaped like a resident ID: a
+        context word (卡号 or 身份证) then decides which it is."""
         digits = "".join(c for c in pattern_text if c.isdigit())
-        return 16 <= len(digits) <= 19 and checksums.luhn_valid(digits)
+        if not (16 <= len(digits) <= 19 and checksums.luhn_valid(digits)):
+            return False
+        return None if checksums.is_resident_id_shape(digits) else True
 
 
 class BankAccountRecognizer(ChinesePatternRecognizer):

@@ -12,10 +12,17 @@ from deid.recognizers.base import (
 
 _DATE8 = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 _DATE6 = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+# An 18-character number shaped like a resident ID (province and prefecture codes, a real
+# birth date) whose check character is wrong is still reported, with this lower score: in
+# a published document it is nearly always a real ID copied with a typo, so the person is
+# as identifiable as with the right digit.  It stays below a Luhn-valid bank card (1.0) and
+# a valid ID, and a context word such as 身份证 lifts it (Presidio's context enhancer).
+WRONG_CHECK_SCORE = 0.4
 
 
 class ResidentIdRecognizer(ChinesePatternRecognizer):
-    """``CN_RESIDENT_ID``: 18-character numbers valid under GB 11643-1999; 15-digit legacy
+    """``CN_RESIDENT_ID``: 18-character numbers valid under GB 11643-1999 (score 1.0), or
+    shaped like one with a wrong check character (``WRONG_CHECK_SCORE``); 15-digit legacy
     numbers only next to a context word such as 身份证."""
 
     def __init__(self, language: str = "zh") -> None:
@@ -25,7 +32,7 @@ class ResidentIdRecognizer(ChinesePatternRecognizer):
                 (
                     "id18",
                     NOT_AFTER_ALNUM + r"[1-9]\d{5}" + _DATE8 + r"\d{3}[0-9X]" + NOT_BEFORE_ALNUM,
-                    0.5,
+                    WRONG_CHECK_SCORE,
                 ),
                 (
                     "id15",
@@ -33,14 +40,18 @@ class ResidentIdRecognizer(ChinesePatternRecognizer):
                     CONTEXT_ONLY,
                 ),
             ],
-            context=["身份证", "身份号码", "证件号", "公民身份", "身份证号", "id"],
+            context=["身份证", "身份号码", "证件号", "公民身份", "身份证号", "身份", "id"],
             language=language,
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        """True for a valid 18-character ID; for 15 digits, None (context decides) or False."""
+        """True for a valid 18-character ID, None (the pattern's lower score) for one with
+        a wrong check character but a real province and birth date, else False; for 15
+        digits, None (context decides) or False."""
         if len(pattern_text) == 18:
-            return checksums.is_resident_id(pattern_text)
+            if checksums.is_resident_id(pattern_text):
+                return True
+            return None if checksums.is_resident_id_shape(pattern_text) else False
         return None if checksums.is_legacy_resident_id(pattern_text) else False
 
 

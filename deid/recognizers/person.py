@@ -7,14 +7,14 @@ united, not voted: any one of them is enough to report a span.
 from __future__ import annotations
 
 import re
-from functools import cache
 
-import jieba
 import jieba.posseg
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
+from deid.recognizers.word_tables import jieba_tables as jieba_tables
 
 MODEL_SCORE = 0.85
 # jieba dictionary frequency from which a word the tagger calls a name is taken for a word.
@@ -24,6 +24,8 @@ PIECE_OF_WORD_FREQ = 100
 # Tagger confidence (mean name probability of a span) above which the word filters are off.
 CONFIDENT = 0.5
 RULE_SCORE = 0.8
+# A masked name (张某某, 王××) is certain, and beats the model's piece of it (王×).
+MASKED_SCORE = 0.9
 JIEBA_SCORE = 0.55
 
 _SURNAME = (
@@ -33,8 +35,6 @@ _TITLES = (
     "同志|先生|女士|小姐|局长|副局长|主任|副主任|书记|副书记|部长|厅长|处长|科长|县长|市长|省长|"
     "镇长|乡长|村长|主席|院长|校长|经理|总经理|董事长|教授|老师|医生|律师|警官|法官|检察官|委员"
 )
-# 张某某, 李某, 王X; not 某些, 某种, 某一 (鉴于某些, 从事于某一方面).
-_MASKED = re.compile(_SURNAME + r"(?:某某|某(?![些种一个项])|[X×xＸ*＊○〇]{1,3})")
 # Surname and given name before a title, the given name without function characters
 # (爆破班的同志) and the title not the first word of 委员会 (和欧洲委员会, 自治区人民委员会).
 _TITLED = re.compile(
@@ -104,14 +104,6 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _NOT_A_GIVEN_NAME = frozenset("任人是在于的了及上中为年")
 
 
-@cache
-def jieba_tables() -> tuple[dict[str, int], dict[str, str]]:
-    """jieba's word frequencies and part-of-speech table (loaded once)."""
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
-
-
 def _is_cjk(text: str) -> bool:
     return all("\u4e00" <= c <= "\u9fa5" for c in text)
 
@@ -151,16 +143,16 @@ def posseg_name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tuple[int, int]]:
-    """Masked names (张某某, 李X), dotted foreign names (西德尼·鲁迈特), names opening a
-    personnel form (黄家学,男,) and surname + given name before a title (王小明同志).
+    """Dotted foreign names (西德尼·鲁迈特), names opening a personnel form (黄家学,男,) and
+    surname + given name before a title (王小明同志); masked names (张某某) are
+    ``deid.recognizers.masked``'s.
 
     With ``token_starts`` (the tokenizer's word starts), a titled name must start and end on
     word boundaries, which rules out 公司副总经理 → 司副 and 习近平总书记 → 平总; without
     them, it must not start inside a dictionary word nor be one (美国财政部长 → 国财政,
     纪委的同志 → 纪委的).
     """
-    spans = [m.span() for m in _MASKED.finditer(text)]
-    spans += [_from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)]
+    spans = [_from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)]
     spans += [m.span() for m in _SEX_FORM.finditer(text)]
     spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
@@ -418,6 +410,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak += posseg_name_spans(text)
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
+        for span in masked_name_spans(text):
+            scored[span] = MASKED_SCORE
         return propagate_names(text, scored)
 
     def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:

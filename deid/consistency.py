@@ -1,0 +1,165 @@
+"""One document, one set of names: every occurrence of a name found once, surname-only back
+references (黄某 after 黄某某, 被告人王 after 王某某), and one pseudonym key per person.
+
+A document is analysed in pieces (``deid.engine.split_for_analysis``), and a name the model
+finds in its title (王小明同志) is written bare further down; a judgment names 黄某某 in full
+once and 黄某 afterwards.  ``complete_document`` adds those occurrences to the findings;
+``pseudonym_keys`` gives a back reference the key of the name it refers to, so the pseudonym
+operator writes the same pseudonym for both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from deid.findings import Finding
+from deid.normalize import NormalizedText, normalize
+from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
+
+PERSON = "PERSON"
+# A name found with at least this score (a rule or the name model) is looked for elsewhere.
+SEED_SCORE = 0.8
+# Roles after which a bare surname refers to a person the document names in full
+# (被告人王辩称 after 被告人王某某): the court and penalty-notice roles.
+_ROLES = (
+    "原审被告人|被告人|被告|原告|上诉人|被上诉人|被申请人|申请执行人|申请人|被执行人|第三人|"
+    "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人"
+)
+_MASKS = frozenset("某X×x*○〇□■")
+_ROLE_SURNAME = re.compile(f"(?:{_ROLES})([{''.join(sorted(SINGLE_SURNAMES))}])")
+
+
+def name_key(name: str) -> str:
+    """The form a name is compared in: NFKC, traditional characters simplified, no spaces
+    (陳 冠希 and 陈冠希 are one name)."""
+    return "".join(normalize(name).text.split())
+
+
+def is_back_reference(name: str) -> bool:
+    """True for a bare surname (王, 欧阳) or a surname with one 某 (黄某): forms that stand
+    for a person the document names more fully elsewhere."""
+    surname = surname_length(name, 0)
+    return bool(surname) and name[surname:] in ("", "某")
+
+
+def complete_document(
+    text: str, pieces: Sequence[tuple[int, NormalizedText]], findings: list[Finding]
+) -> list[Finding]:
+    """``findings`` of the document ``text`` (analysed as normalised ``pieces``, each with
+    its offset) plus every other occurrence of each name found with ``SEED_SCORE`` or more,
+    and each bare surname of such a name after a role word (被告人王).  Not deduplicated:
+    the caller settles overlaps."""
+    seeds: dict[str, float] = {}
+    for finding in findings:
+        if finding.entity_type == PERSON and finding.score >= SEED_SCORE:
+            key = _key_of(text, pieces, finding)
+            if len(key) >= 2:
+                seeds[key] = max(seeds.get(key, 0.0), finding.score)
+    if not seeds:
+        return findings
+    surnames = {key[: surname_length(key, 0)] for key in seeds if surname_length(key, 0)}
+    unmasked = _written_in_full(seeds)
+    added: list[Finding] = []
+    references: list[Finding] = []
+    for offset, norm in pieces:
+        # One piece: the person recognizer has found the other occurrences already.
+        for key, score in seeds.items() if len(pieces) > 1 else ():
+            added += _occurrences(norm, offset, key, score)
+        for match in _ROLE_SURNAME.finditer(norm.text):
+            if match.group(1) in surnames:
+                start, end = norm.to_original(*match.span(1))
+                references.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
+    # A weak guess starting at a back reference to a masked name (被告人王到案 → 王到案) is
+    # the surname and the words after it: the reference explains it.  After a surname the
+    # document also writes unmasked, the guess may be a full name (被告人王小明) and stays.
+    starts = {r.start for r in references if name_key(text[r.start : r.end]) not in unmasked}
+    kept = [
+        f
+        for f in findings
+        if f.entity_type != PERSON or f.score >= SEED_SCORE or f.start not in starts
+    ]
+    return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+def _written_in_full(keys: Iterable[str]) -> set[str]:
+    """Surnames of the names in ``keys`` written in full.  A surname with one character
+    after it does not count when the document also writes that surname masked: 王到 next
+    to 王某某 is the surname with a verb glued on (a document that masks a name never
+    writes its given name)."""
+    masked: set[tuple[str, str]] = set()
+    full: set[tuple[str, str]] = set()
+    for key in keys:
+        surname = key[: surname_length(key, 0)]
+        if surname:
+            (masked if _MASKS & set(key[len(surname) :]) else full).add((surname, key))
+    masked_surnames = {surname for surname, _ in masked}
+    return {
+        surname
+        for surname, key in full
+        if surname not in masked_surnames or len(key) > len(surname) + 1
+    }
+
+
+def _key_of(text: str, pieces: Sequence[tuple[int, NormalizedText]], finding: Finding) -> str:
+    """``name_key`` of the finding, read off the normalised piece when it is the text."""
+    if len(pieces) == 1 and pieces[0][1].index_map is None:
+        return "".join(pieces[0][1].text[finding.start : finding.end].split())
+    return name_key(text[finding.start : finding.end])
+
+
+def _occurrences(norm: NormalizedText, offset: int, key: str, score: float) -> list[Finding]:
+    found = []
+    position = norm.text.find(key)
+    while position != -1:
+        start, end = norm.to_original(position, position + len(key))
+        found.append(Finding(start + offset, end + offset, PERSON, score))
+        position = norm.text.find(key, position + 1)
+    return found
+
+
+def _inside_person(finding: Finding, findings: list[Finding]) -> bool:
+    return any(
+        f.entity_type == PERSON and f.start <= finding.start and finding.end <= f.end
+        for f in findings
+    )
+
+
+def _shortened(key: str, counts: Counter[str]) -> str:
+    """The name ``key`` stands for when a character was glued onto it: another name of the
+    document found at least as often (郑德驾 where 郑德 is found: 被告人郑德驾驶), or the
+    surname of a masked name (王到 in a document naming 王某某: a document that masks a
+    name never writes its given name), else ``key``."""
+    shorter = key[:-1]
+    if len(key) < 2 or not surname_length(key, 0):
+        return key
+    if len(shorter) >= 2 and not is_back_reference(shorter) and counts[shorter] >= counts[key]:
+        return shorter
+    if len(shorter) == surname_length(key, 0) and counts[key] == 1 and key[-1] not in _MASKS:
+        masked = (k for k in counts if k.startswith(shorter) and _MASKS & set(k[len(shorter) :]))
+        if any(masked):
+            return shorter
+    return key
+
+
+def pseudonym_keys(text: str, regions: Sequence[Finding]) -> dict[Finding, str]:
+    """The pseudonym key of every ``PERSON`` region of ``text``: its ``name_key`` (less
+    characters glued on, see ``_shortened``), or for a back reference (黄某, 王) the key of
+    the nearest full name before it with that surname (after it, if none comes before), so
+    黄某 and 黄某某 get one pseudonym."""
+    names = [(r, name_key(text[r.start : r.end])) for r in regions if r.entity_type == PERSON]
+    counts = Counter(key for _, key in names)
+    names = [(r, _shortened(key, counts)) for r, key in names]
+    full = [(r.start, key) for r, key in names if not is_back_reference(key)]
+    keys = {}
+    for region, key in names:
+        keys[region] = key
+        if not is_back_reference(key):
+            continue
+        surname = key[: surname_length(key, 0)]
+        before = [k for s, k in full if s < region.start and k.startswith(surname)]
+        after = [k for s, k in full if s > region.start and k.startswith(surname)]
+        if before or after:
+            keys[region] = before[-1] if before else after[0]
+    return keys

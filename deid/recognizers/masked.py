@@ -1,0 +1,92 @@
+"""Masked and partial names as published judgments and penalty notices write them.
+
+张某, 张某某, 张某甲, 张某1, 王XX, 李**, 刘*, 王××, 王*明: a surname with its given name
+replaced is still a quasi-identifier, found whole (张某甲, not 张某).  A mask run after a
+character that belongs to a place or an organisation is masked text, not a name: 浙江**科技
+有限公司 (江 ends 浙江), 合肥市**区**路 (区 follows a mask), 王**公司 (a company).
+
+The text is NFKC-normalised first, so full-width Ｘ and ＊ arrive as X and *.
+"""
+
+from __future__ import annotations
+
+import re
+
+from deid.divisions import division_names
+from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES
+from deid.recognizers.word_tables import jieba_tables
+
+MASK_CHARS = "X×x*○〇□■"
+_SURNAME = (
+    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
+)
+_ORDINALS = "甲乙丙丁戊己庚辛壬癸"
+# Characters that end a name written with a one-character mask rather than being its given
+# name: function words and verbs of reported speech (刘*等, 王*称, 李*因).
+_NOT_GIVEN = frozenset(
+    "等的了和与及或在于为是系因被将已未向对从自到把让由以称说诉述供男女同先共均又也并即就还都所不"
+    "、，,。；;：:（）()《》“”\"' \n\t"
+)
+# 张某某, 张某甲, 张某1; 张某 but not 某些, 某种, 某一, 某个, 某项 (鉴于某些, 从事于某一方面),
+# nor 于某日, 向某处 (于 and 向 are surnames too).
+_MOU = re.compile(
+    "(" + _SURNAME + ")"
+    r"(?:某某|某(?![些种一个项日天时处地年月]))"
+    f"(?:[{_ORDINALS}]|[1-9](?![0-9]))?"
+)
+# 王XX, 李**, 刘*, 王××, and a given name after a one- or two-character mask (王*明).
+_SYMBOLS = re.compile(
+    "(" + _SURNAME + ")"
+    r"(?:[Xx×](?:[Xx×]{0,2})(?![A-Za-z])|[*○〇□■]{1,4})"
+    r"(?![*○〇□■])"
+)
+# What follows the mask when the masked text is a place or an organisation.
+_PLACE_OR_ORG = re.compile(
+    "省|市(?!民)|区|县|镇|乡|村(?!民)|路|街|巷|公司|集团|厂|局|银行|医院|学校|大学|中学|"
+    "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园"
+)
+_MASK_RUN = re.compile(f"[{re.escape(MASK_CHARS)}]+")
+
+
+def masked_name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of masked names in ``text`` (see the module's docstring); nothing when the text
+    has neither 某 nor a mask character."""
+    if "某" not in text and not _MASK_RUN.search(text):
+        return []
+    spans = []
+    for pattern in (_MOU, _SYMBOLS):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if pattern is _SYMBOLS:
+                end = _with_given_name(text, end)
+            if not _place_or_organization(text, start, end):
+                spans.append((start, end))
+    return spans
+
+
+def _with_given_name(text: str, end: int) -> int:
+    """Take in one given-name character after a short mask (王*明, 李**华), unless it
+    begins a word (刘*不服, 王*明天) or is a function character (刘*等)."""
+    if end >= len(text) or not "\u4e00" <= text[end] <= "\u9fa5" or text[end] in _NOT_GIVEN:
+        return end
+    if _PLACE_OR_ORG.match(text, end) or text[end] == "某":
+        return end
+    freq, _ = jieba_tables()
+    return end if freq.get(text[end : end + 2], 0) >= 10 else end + 1
+
+
+def _place_or_organization(text: str, start: int, end: int) -> bool:
+    """True when the masked span belongs to a place or organisation name: a mask right
+    before it (**区**), a division or common word ending with its surname (浙江**, 长江**,
+    小区**), or a place or organisation suffix right after it (王**公司, 李某某村)."""
+    if start and text[start - 1] in MASK_CHARS:
+        return True
+    if _PLACE_OR_ORG.match(text, end):
+        return True
+    if start == 0:
+        return False
+    word = text[start - 1 : start + 1]
+    if word in division_names():
+        return True
+    freq, tags = jieba_tables()
+    return freq.get(word, 0) >= 10 and tags.get(word) not in {"nr", "nrfg", "nrt"}

@@ -1,0 +1,44 @@
+"""Public references that stay: court case numbers and document numbers.
+
+（2018）桂0305刑初123号 names a case, 皖政〔2023〕5号 a government document; both are printed
+to be cited, and their digits must never be taken for a phone, an ID or an account.  The
+engine drops every finding of a number type that overlaps one (``outside_references``);
+names are kept (the words before 皖政〔2023〕5号 may be a signatory's).
+"""
+
+from __future__ import annotations
+
+import re
+
+from deid.findings import Finding
+
+# After NFKC, （ ） are ASCII parentheses; 〔 〕 and 【 】 stay.
+_YEAR = r"[(\[〔【]\s*(?:19|20)\d{2}\s*[)\]〕】]"
+REFERENCE = re.compile(
+    # case numbers: (2018)桂0305刑初123号, (2019)皖01民终1234号之一, (2020)最高法民申12号
+    _YEAR
+    + r"[\u4e00-\u9fa5]{1,4}\d{0,6}[\u4e00-\u9fa5]{1,6}\d{1,6}号(?:之[一二三四五六七八九十\d]+)?"
+    # document numbers: 皖政〔2023〕5号, 国办发[2023]12号, 财预〔2023〕1号
+    r"|[\u4e00-\u9fa5]{1,8}" + _YEAR + r"\s*\d{1,5}\s*号"
+)
+
+
+def reference_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of case and document numbers in ``text`` (normalised: ASCII parentheses)."""
+    if "号" not in text:
+        return []
+    return [match.span() for match in REFERENCE.finditer(text)]
+
+
+def outside_references(findings: list[Finding], text: str) -> list[Finding]:
+    """``findings`` of ``text`` less those of another type than ``PERSON`` that overlap a
+    case or document number."""
+    spans = reference_spans(text)
+    if not spans:
+        return findings
+    return [
+        f
+        for f in findings
+        if f.entity_type == "PERSON"
+        or not any(f.start < end and start < f.end for start, end in spans)
+    ]
