@@ -13,10 +13,11 @@ from app.exceptions import Conflict
 from app.extensions import db
 from app.models import Item, Release, ReleaseDocument, ReviewDecision, User
 from app.models.base import utcnow
+from app.releases.analysis import analyser_processes
 from app.releases.errors import ReleaseRuleError
 from app.releases.redaction import DocumentRedaction, redact_document
 from app.releases.review import _reviewable, decisions_of, review_summary, split_decisions
-from app.releases.scanning import residual_scan, stored_finding
+from app.releases.scanning import RESIDUAL_PROFILE, Analysers, residual_scan, stored_finding
 from app.releases.services import ensure_can_move, move, policy_of, service_error
 from app.releases.states import ReleaseState, check_approver
 
@@ -79,19 +80,11 @@ def rescan_decided(release: Release) -> int:
         )
     )
     threshold = policy_of(release).residual_threshold
-    for start in range(0, len(decided), BATCH):
-        pairs = list(redacted_documents(release, decided[start : start + BATCH]))
-        decisions = decisions_of([d.id for d, _ in pairs])
-        dismissed = [split_decisions(decisions.get(d.id, []))[0] for d, _ in pairs]
-        scans = residual_scan([r for _, r in pairs], threshold, dismissed)
-        for (document, _), scan in zip(pairs, scans, strict=True):
-            if isinstance(scan, str):
-                raise Conflict(
-                    _l("The residual scan failed on a document."),
-                    code="release.residual_scan_failed",
-                    details=[document.id],
-                )
-            document.residual_findings, document.residual_count = scan, len(scan)
+    # The scan runs in worker processes (started only if something was decided), so the
+    # web worker never loads the recall engine.
+    with Analysers(min(2, analyser_processes()), [RESIDUAL_PROFILE]) as analysers:
+        for start in range(0, len(decided), BATCH):
+            _rescan(release, decided[start : start + BATCH], threshold, analysers)
     db.session.flush()
     return (
         db.session.scalar(
@@ -101,6 +94,23 @@ def rescan_decided(release: Release) -> int:
         )
         or 0
     )
+
+
+def _rescan(
+    release: Release, document_ids: list[int], threshold: float, analysers: Analysers
+) -> None:
+    pairs = list(redacted_documents(release, document_ids))
+    decisions = decisions_of([d.id for d, _ in pairs])
+    dismissed = [split_decisions(decisions.get(d.id, []))[0] for d, _ in pairs]
+    scans = residual_scan([r for _, r in pairs], threshold, dismissed, analysers)
+    for (document, _), scan in zip(pairs, scans, strict=True):
+        if isinstance(scan, str):
+            raise Conflict(
+                _l("The residual scan failed on a document."),
+                code="release.residual_scan_failed",
+                details=[document.id],
+            )
+        document.residual_findings, document.residual_count = scan, len(scan)
 
 
 def approve_release(user: User, release_id: int) -> Release:
