@@ -15,7 +15,13 @@ from app.models.exports import Export
 from app.models.labeling import Annotation, Assignment, Project, Task
 from app.models.ledger import LedgerEntry, LedgerEvidence, LedgerTreeHead, LedgerTreeNode
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
-from app.models.releases import Release, ReleaseDocument, ReleaseDownload, ReviewDecision
+from app.models.releases import (
+    Release,
+    ReleaseDocument,
+    ReleaseDownload,
+    ReleaseReviewer,
+    ReviewDecision,
+)
 from app.models.uploads import ContributionUpload
 
 __all__ = [
@@ -42,6 +48,7 @@ __all__ = [
     "Release",
     "ReleaseDocument",
     "ReleaseDownload",
+    "ReleaseReviewer",
     "ReviewDecision",
     "Role",
     "Task",

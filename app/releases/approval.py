@@ -4,6 +4,7 @@ reviewed, the residual bound within the policy and the residual scan clean."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, true
@@ -27,17 +28,18 @@ BATCH = 500
 def redacted_documents(
     release: Release,
     document_ids: list[int] | None = None,
-) -> Iterator[tuple[ReleaseDocument, DocumentRedaction]]:
+) -> Iterator[tuple[ReleaseDocument, DocumentRedaction, str, dict[str, Any]]]:
     """Every analysed document of ``release`` (or those of ``document_ids``) in order with
     its redaction under the policy, the reviewers' decisions and the release's pseudonym
-    key, read in batches of ``BATCH``.  Raises Conflict (``release.unanalysed``) at a
-    document that was not analysed: nothing leaves raw."""
+    key, its original text and its item's ``meta`` (``{}`` for none), read in batches of
+    ``BATCH``.  Raises Conflict (``release.unanalysed``) at a document that was not
+    analysed: nothing leaves raw."""
     policy, last = policy_of(release), -1
     chosen = ReleaseDocument.id.in_(document_ids) if document_ids is not None else true()
     while True:
         rows = (
             db.session.execute(
-                select(ReleaseDocument, Item.text)
+                select(ReleaseDocument, Item.text, Item.meta)
                 .join(Item, Item.id == ReleaseDocument.item_id)
                 .where(ReleaseDocument.release_id == release.id, ReleaseDocument.seq > last, chosen)
                 .order_by(ReleaseDocument.seq)
@@ -48,8 +50,8 @@ def redacted_documents(
         )
         if not rows:
             return
-        decisions = decisions_of([document.id for document, _ in rows])
-        for document, text in rows:
+        decisions = decisions_of([document.id for document, _, _ in rows])
+        for document, text, meta in rows:
             if document.status != "analysed":
                 raise Conflict(_l("A document was not analysed."), code="release.unanalysed")
             rejected, added = split_decisions(decisions.get(document.id, []))
@@ -63,6 +65,8 @@ def redacted_documents(
                     rejected,
                     added,
                 ),
+                text,
+                meta or {},
             )
         last = rows[-1][0].seq
 
@@ -99,7 +103,7 @@ def rescan_decided(release: Release) -> int:
 def _rescan(
     release: Release, document_ids: list[int], threshold: float, analysers: Analysers
 ) -> None:
-    pairs = list(redacted_documents(release, document_ids))
+    pairs = [(d, r) for d, r, _, _ in redacted_documents(release, document_ids)]
     decisions = decisions_of([d.id for d, _ in pairs])
     dismissed = [split_decisions(decisions.get(d.id, []))[0] for d, _ in pairs]
     scans = residual_scan([r for _, r in pairs], threshold, dismissed, analysers)

@@ -2,13 +2,12 @@
 
 Through the API (as scripts upload) and the pages (as the browser's upload form does, with a
 session): one document becomes one item with its paragraphs; its title and source name are
-kept beside the upload; a refused file or member changes nothing and is named in Chinese.
+kept on the item (``Item.meta``); a refused file or member changes nothing and is named in Chinese.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
 from typing import Any
 
@@ -47,25 +46,20 @@ def items(app: Any, corpus_id: int) -> list[str]:
         )
 
 
-def stored(app: Any, corpus_id: int, name: str) -> bytes | None:
+def manifest(app: Any, corpus_id: int) -> list[dict[str, Any]]:
+    """What each item keeps of its document (``Item.meta``), in order."""
+    from sqlalchemy import select
+
     from app.extensions import db
-    from app.models import Corpus
-    from app.storage import StorageUnavailable, object_store
+    from app.models import Item
 
     with app.app_context():
-        corpus = db.session.get(Corpus, corpus_id)
-        assert corpus is not None
-        key = corpus.object_key.rsplit("/raw/", 1)[0] + "/" + name
-        try:
-            return b"".join(object_store().iter_chunks(key))
-        except StorageUnavailable:
-            return None
-
-
-def manifest(app: Any, corpus_id: int) -> list[dict[str, Any]]:
-    data = stored(app, corpus_id, "documents.jsonl")
-    assert data is not None
-    return [json.loads(line) for line in data.decode().splitlines()]
+        return [
+            dict(meta or {})
+            for meta in db.session.scalars(
+                select(Item.meta).where(Item.corpus_id == corpus_id).order_by(Item.seq)
+            )
+        ]
 
 
 def upload(api: Api, data: bytes, filename: str) -> dict[str, Any]:
@@ -194,7 +188,7 @@ def test_a_refused_document_fails_the_corpus_with_a_chinese_reason(
     assert (corpus["status"], corpus["item_count"]) == ("failed", 0)
     [error] = corpus["errors"]
     assert error["code"] == code and any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
-    assert items(app, corpus["id"]) == [] and stored(app, corpus["id"], "documents.jsonl") is None
+    assert items(app, corpus["id"]) == [] and manifest(app, corpus["id"]) == []
 
 
 def test_one_bad_member_refuses_the_whole_zip_and_is_named(app: Any, world: World) -> None:
