@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -87,6 +88,21 @@ def test_a_document_becomes_one_item_with_its_paragraphs(
     [described] = manifest(app, corpus["id"])
     assert described["title"] == "皖数〔2024〕3号" and described["source_name"] == filename
     assert described["format"] == fmt and described["paragraphs"] == 3
+
+
+def test_a_zip_of_documents_keeps_each_title_on_any_database(
+    any_db_app: Any, any_db_world: World
+) -> None:
+    """PostgreSQL takes the items through COPY: their meta must come along."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as package:
+        package.writestr("公文/a.docx", docx_bytes(NOTICE, title="皖数〔2024〕3号"))
+        package.writestr("公文/b.docx", docx_bytes(NOTICE[:2], heading="第二份通知"))
+    corpus = upload(any_db_world.vendor_api(), archive.getvalue(), "公文.zip")
+    assert corpus["status"] == "ready", corpus["errors"]
+    assert [
+        (m["title"], m["source_name"], m["paragraphs"]) for m in manifest(any_db_app, corpus["id"])
+    ] == [("皖数〔2024〕3号", "公文/a.docx", 3), ("第二份通知", "公文/b.docx", 3)]
 
 
 def test_gbk_text_is_detected_and_split_into_paragraph_items(app: Any, world: World) -> None:
