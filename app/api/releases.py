@@ -259,17 +259,14 @@ def decide(release_id: int, document_id: int) -> ResponseReturnValue:
     return jsonify(summary)
 
 
-@bp.get("/releases/<int:release_id>/reviewers")
+# One rule for both methods (as /projects/{id}/reviewers): with two rules an id too large
+# for the GET rule's converter fell through to a 405 on POST.
+@bp.route("/releases/<int:release_id>/reviewers", methods=["GET", "POST"])
 @api_login_required
-def list_reviewers(release_id: int) -> ResponseReturnValue:
-    """Named reviewers and candidates."""
-    return jsonify(reviewers.reviewers_of(current_user, release_id))
-
-
-@bp.post("/releases/<int:release_id>/reviewers")
-@api_login_required
-def add_reviewer(release_id: int) -> ResponseReturnValue:
-    """Name a reviewer."""
+def release_reviewers(release_id: int) -> ResponseReturnValue:
+    """Named reviewers and candidates (GET); name a reviewer (POST)."""
+    if request.method == "GET":
+        return jsonify(reviewers.reviewers_of(current_user, release_id))
     named = reviewers.name_reviewer(current_user, release_id, json_object().get("user_id"))
     return jsonify(reviewers=[reviewers.reviewer_json(u) for u in named])
 
