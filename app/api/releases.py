@@ -14,7 +14,7 @@ from app.api.blueprint import api_login_required, bp, field, json_object
 from app.api.schema import ERRORS, json_content, path_id, ref
 from app.exceptions import Forbidden
 from app.jobs import enqueue_analysis, enqueue_publishing
-from app.releases import approval, catalog, notice, publishing, review, services
+from app.releases import approval, catalog, notice, publishing, review, reviewers, services
 from app.releases.services import release_json
 from app.storage import object_store
 
@@ -148,6 +148,21 @@ def openapi_paths() -> dict[str, Any]:
                 body=decisions,
             )
         },
+        "/releases/{release_id}/reviewers": {
+            "get": _op("Named reviewers, and who else may be named (its builders)", rid),
+            "post": _op(
+                "Name a person of the release's organization to review it (not its builder)",
+                rid,
+                body={
+                    "type": "object",
+                    "required": ["user_id"],
+                    "properties": {"user_id": {"type": "integer"}},
+                },
+            ),
+        },
+        "/releases/{release_id}/reviewers/{user_id}": {
+            "delete": _op("Take a named reviewer off the release", rid, "user_id")
+        },
         "/releases/{release_id}/approve": {
             "post": _op("Approve (a second person; sample bound met; residual scan clean)", rid)
         },
@@ -242,6 +257,26 @@ def decide(release_id: int, document_id: int) -> ResponseReturnValue:
         current_user, release_id, document_id, body.get("decisions", []), done
     )
     return jsonify(summary)
+
+
+# One rule for both methods (as /projects/{id}/reviewers): with two rules an id too large
+# for the GET rule's converter fell through to a 405 on POST.
+@bp.route("/releases/<int:release_id>/reviewers", methods=["GET", "POST"])
+@api_login_required
+def release_reviewers(release_id: int) -> ResponseReturnValue:
+    """Named reviewers and candidates (GET); name a reviewer (POST)."""
+    if request.method == "GET":
+        return jsonify(reviewers.reviewers_of(current_user, release_id))
+    named = reviewers.name_reviewer(current_user, release_id, json_object().get("user_id"))
+    return jsonify(reviewers=[reviewers.reviewer_json(u) for u in named])
+
+
+@bp.delete("/releases/<int:release_id>/reviewers/<int:user_id>")
+@api_login_required
+def drop_reviewer(release_id: int, user_id: int) -> ResponseReturnValue:
+    """Take a named reviewer off."""
+    named = reviewers.remove_reviewer(current_user, release_id, user_id)
+    return jsonify(reviewers=[reviewers.reviewer_json(u) for u in named])
 
 
 @bp.post("/releases/<int:release_id>/approve")

@@ -2,16 +2,13 @@
 
 The stored upload is spooled to a temporary file and read by :mod:`app.corpora.documents`;
 each document becomes one text item (its paragraphs separated by blank lines) and each
-refusal an error naming the archive member. What an item cannot hold yet — the title, the
-source file name, the format, the detected encoding and the page count — is written beside
-the upload as ``documents.jsonl`` (one line per item, by ``seq``), until items get a column
-of their own.
+refusal an error naming the archive member. The item's ``meta`` keeps the title, the source
+file name, the format, the paragraph count, and the detected encoding and page count where
+there are any.
 """
 
 from __future__ import annotations
 
-import io
-import json
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -31,20 +28,16 @@ def corpus_is_documents(corpus: Corpus) -> bool:
     return corpus.file_format in DOCUMENT_FORMATS
 
 
-def manifest_key(corpus: Corpus) -> str:
-    """Where the documents' titles and source names are stored beside the upload."""
-    return corpus.object_key.rsplit("/raw/", 1)[0] + "/documents.jsonl"
-
-
-def _describe(seq: int, document: Document) -> dict[str, Any]:
+def describe(document: Document) -> dict[str, Any]:
+    """The item ``meta`` of a document (``encoding`` and ``pages`` None where they do not
+    apply)."""
     return {
-        "seq": seq,
         "title": document.title,
         "source_name": document.source_name,
         "format": document.format,
+        "paragraphs": len(document.paragraphs),
         "encoding": document.encoding,
         "pages": document.pages,
-        "paragraphs": len(document.paragraphs),
     }
 
 
@@ -54,7 +47,6 @@ class DocumentEntries:
     def __init__(self, corpus: Corpus, store: ObjectStore) -> None:
         self.corpus, self.store = corpus, store
         self.bytes = 0
-        self.described: list[dict[str, Any]] = []
 
     def __iter__(self) -> Iterator[Record | LineError]:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as raw:
@@ -73,14 +65,4 @@ class DocumentEntries:
             if isinstance(entry, DocumentRefused):
                 yield LineError(number, entry.code, entry.member)
             else:
-                self.described.append(_describe(len(self.described) + 1, entry))
-                yield Record(number, entry.text)
-
-    def store_manifest(self) -> None:
-        """Write ``documents.jsonl`` beside the upload (rewritten whole on a re-run)."""
-        lines = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in self.described)
-        self.store.put_stream(
-            manifest_key(self.corpus),
-            io.BytesIO(lines.encode()),
-            "application/x-ndjson; charset=utf-8",
-        )
+                yield Record(number, entry.text, describe(entry))

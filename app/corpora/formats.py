@@ -10,6 +10,7 @@ import codecs
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 MAX_LINE_BYTES = 1024 * 1024
 MAX_ERRORS_KEPT = 100
@@ -37,10 +38,12 @@ BINARY_SIGNATURES = (
 
 @dataclass(frozen=True)
 class Record:
-    """One item text and the line it starts on (1-based)."""
+    """One item text and the line it starts on (1-based); ``meta`` what a document reader
+    knows of it (title, source file name, …), kept on the item."""
 
     line: int
     text: str
+    meta: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ resumes it, or fails it (:func:`fail_interrupted`: items deleted, a translated r
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -63,11 +64,11 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
 # SELECT that drops duplicates: three times faster than psycopg's pipelined executemany.
 _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
-    "sha256 varchar(64), text text) ON COMMIT DELETE ROWS"
+    "sha256 varchar(64), text text, meta text) ON COMMIT DELETE ROWS"
 )
 _FROM_STAGE = (
-    "INSERT INTO item (corpus_id, seq, sha256, text, kind) SELECT corpus_id, seq, "
-    "sha256, text, 'text' FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING"
+    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta) SELECT corpus_id, seq, "
+    "sha256, text, 'text', meta::json FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING"
 )
 
 
@@ -80,9 +81,10 @@ def _insert_text_items(rows: list[dict[str, Any]]) -> None:
     assert driver is not None
     with driver.cursor() as cursor:
         cursor.execute(_STAGE)
-        with cursor.copy("COPY item_stage (corpus_id, seq, sha256, text) FROM STDIN") as copy:
+        with cursor.copy("COPY item_stage (corpus_id, seq, sha256, text, meta) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((row["corpus_id"], row["seq"], row["sha256"], row["text"]))
+                meta = json.dumps(row["meta"], ensure_ascii=False) if row.get("meta") else None
+                copy.write_row((row["corpus_id"], row["seq"], row["sha256"], row["text"], meta))
         cursor.execute(_FROM_STAGE)
         cursor.execute("TRUNCATE item_stage")
 
@@ -144,8 +146,10 @@ class _Batches:
         if self.error_total:  # the corpus fails: only the errors still matter
             return
         digest = hashlib.sha256(entry.text.encode("utf-8")).hexdigest()
+        row = {"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest}
+        # A corpus is of one format: every row of a batch has meta, or none has.
         self.rows.append(
-            {"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest, "text": entry.text}
+            {**row, "text": entry.text, **({"meta": entry.meta} if entry.meta else {})}
         )
         if len(self.rows) >= BATCH:
             begin_write()  # the worker writes beside the web app: take the lock first
@@ -189,10 +193,7 @@ def _ingest_documents(corpus: Corpus, store: ObjectStore) -> int | None:
     for entry in entries:
         batches.progress.bytes = entries.bytes
         batches.add(entry)
-    records = _insert_rest(corpus, batches)
-    if records is not None:
-        entries.store_manifest()
-    return records
+    return _insert_rest(corpus, batches)
 
 
 def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:

@@ -18,7 +18,13 @@ from app.models.jobs import JobRun, StorageSweep
 from app.models.labeling import Annotation, Assignment, Project, ProjectInvitation, Task
 from app.models.ledger import LedgerEntry, LedgerEvidence, LedgerTreeHead, LedgerTreeNode
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
-from app.models.releases import Release, ReleaseDocument, ReleaseDownload, ReviewDecision
+from app.models.releases import (
+    Release,
+    ReleaseDocument,
+    ReleaseDownload,
+    ReleaseReviewer,
+    ReviewDecision,
+)
 from app.models.uploads import ContributionUpload
 
 __all__ = [
@@ -49,6 +55,7 @@ __all__ = [
     "Release",
     "ReleaseDocument",
     "ReleaseDownload",
+    "ReleaseReviewer",
     "ReviewDecision",
     "StorageSweep",
     "Role",

@@ -56,6 +56,8 @@ class Item(Base):
     preview_key: Mapped[str | None] = mapped_column(String(255))
     width: Mapped[int | None]
     height: Mapped[int | None]
+    # Documents: title, source file name, format, paragraph count (and encoding, pages).
+    meta: Mapped[dict[str, Any] | None]
 
     @property
     def image_size(self) -> tuple[int, int] | None:

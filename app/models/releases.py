@@ -115,3 +115,17 @@ class ReleaseDownload(Base):
     path: Mapped[str] = mapped_column(String(255))
     ip: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReleaseReviewer(Base):
+    """A person the release's builders named to review it, beside the bureau's auditors:
+    they review its sample and may approve it (never its builder)."""
+
+    __tablename__ = "release_reviewer"
+    __table_args__ = (UniqueConstraint("release_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    named_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,19 +6,29 @@ the release, naming the document and the error (fail closed)."""
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from flask import current_app
+from sqlalchemy import Table, bindparam, func, or_, select, update
 
 from app.database import begin_write
 from app.extensions import db
 from app.models import Item, Release, ReleaseDocument
 from app.models.base import utcnow
 from app.releases.policy import ReleasePolicy
-from app.releases.redaction import redact_document
+from app.releases.redaction import DocumentRedaction, redact_document
 from app.releases.sampling import DocumentFindings, sample_size, stratified_sample
-from app.releases.scanning import analyse_texts, finding_row, residual_scan
+from app.releases.scanning import (
+    RESIDUAL_PROFILE,
+    Analysers,
+    Outcome,
+    Submitted,
+    finding_row,
+    residual_outcomes,
+)
 from app.releases.services import move, policy_of
 from app.releases.states import ReleaseState
 
@@ -26,39 +36,78 @@ BATCH = 256
 MAX_FAILURES_SHOWN = 100
 # An analysing release without a committed batch for this long lost its worker.
 STALE_AFTER = timedelta(minutes=3)
+# Worker processes of an analysis (``RELEASE_ANALYSER_PROCESSES``): one for the policy's
+# profile, the rest for the residual scan, which is twice as slow.  Tests and jobs run in
+# the request (``HUEY_IMMEDIATE``) analyse in their own process unless told otherwise.
+DEFAULT_PROCESSES = 3
 
 
-def _pending(release_id: int) -> list[tuple[int, str]]:
+def analyser_processes() -> int:
+    """Worker processes the analysis of a release uses (0: the calling process)."""
+    configured = current_app.config.get("RELEASE_ANALYSER_PROCESSES")
+    if configured is not None:
+        return max(0, int(configured))
+    return 0 if current_app.config.get("HUEY_IMMEDIATE") else DEFAULT_PROCESSES
+
+
+Row = tuple[int, int, str]  # document id, seq, text
+
+
+def _pending(release_id: int, after_seq: int) -> list[Row]:
     # Nothing more once the release left "analysing" (withdrawn half-way, say).
-    return list(
-        db.session.execute(
-            select(ReleaseDocument.id, Item.text)
-            .join(Item, Item.id == ReleaseDocument.item_id)
-            .join(Release, Release.id == ReleaseDocument.release_id)
-            .where(
-                ReleaseDocument.release_id == release_id,
-                ReleaseDocument.status == "pending",
-                Release.state == ReleaseState.ANALYSING,
-            )
-            .order_by(ReleaseDocument.seq)
-            .limit(BATCH)
-        ).tuples()
-    )
+    rows = db.session.execute(
+        select(ReleaseDocument.id, ReleaseDocument.seq, Item.text)
+        .join(Item, Item.id == ReleaseDocument.item_id)
+        .join(Release, Release.id == ReleaseDocument.release_id)
+        .where(
+            ReleaseDocument.release_id == release_id,
+            ReleaseDocument.status == "pending",
+            ReleaseDocument.seq > after_seq,
+            Release.state == ReleaseState.ANALYSING,
+        )
+        .order_by(ReleaseDocument.seq)
+        .limit(BATCH)
+    ).tuples()
+    result = list(rows)
+    db.session.rollback()  # no read transaction held while the batch is analysed
+    return result
 
 
-def document_outcomes(texts: list[str], policy: ReleasePolicy, key: bytes) -> list[dict[str, Any]]:
-    """The stored values of analysed texts: findings under the policy's profile, and the
-    residual scan of each text redacted with them (``app.releases.scanning``); a text either
-    step fails on is ``failed`` with the error."""
-    found = analyse_texts(texts, policy.profile)
-    good = [(i, f) for i, f in enumerate(found) if not isinstance(f, str)]
-    redactions = [redact_document(texts[i], f, policy, key) for i, f in good]
-    scans = dict(
-        zip([i for i, _ in good], residual_scan(redactions, policy.residual_threshold), strict=True)
-    )
+@dataclass
+class _Batch:
+    """One batch on its way: analysed, then redacted and scanned, then stored."""
+
+    rows: list[Row]
+    analysis: Submitted
+    found: list[Outcome] = field(default_factory=list)
+    redactions: list[DocumentRedaction] = field(default_factory=list)
+    scan: Submitted = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _, _, text in self.rows]
+
+
+def _redact(batch: _Batch, policy: ReleasePolicy, key: bytes, analysers: Analysers) -> _Batch:
+    """Wait for the batch's findings, redact the documents they allow, start their scan."""
+    batch.found = analysers.outcomes(batch.analysis, policy.profile)
+    batch.redactions = [
+        redact_document(text, found, policy, key)
+        for text, found in zip(batch.texts, batch.found, strict=True)
+        if not isinstance(found, str)
+    ]
+    batch.scan = analysers.submit([r.text for r in batch.redactions], RESIDUAL_PROFILE)
+    return batch
+
+
+def _outcomes(batch: _Batch, policy: ReleasePolicy, analysers: Analysers) -> list[dict[str, Any]]:
+    """The stored values of a scanned batch: each text's findings and residual scan, or
+    ``failed`` with the error of whichever step failed on it."""
+    scanned = analysers.outcomes(batch.scan, RESIDUAL_PROFILE)
+    scans = iter(residual_outcomes(batch.redactions, scanned, policy.residual_threshold))
     outcomes: list[dict[str, Any]] = []
-    for i, (text, result) in enumerate(zip(texts, found, strict=True)):
-        scan = scans.get(i, [])
+    for text, result in zip(batch.texts, batch.found, strict=True):
+        scan = next(scans) if not isinstance(result, str) else []
         if isinstance(result, str) or isinstance(scan, str):
             error = result if isinstance(result, str) else f"residual scan: {scan}"
             outcomes.append({"status": "failed", "error": error[:500], "chars": len(text)})
@@ -75,14 +124,23 @@ def document_outcomes(texts: list[str], policy: ReleasePolicy, key: bytes) -> li
     return outcomes
 
 
-def _store(release_id: int, batch: list[tuple[int, str]], outcomes: list[dict[str, Any]]) -> None:
+def _store(release_id: int, batch: _Batch, outcomes: list[dict[str, Any]]) -> None:
+    """Store a batch's outcomes (documents still pending only: a resumed job writes no
+    finding twice) and the progress.  A batch already analysed when the release left
+    ``analysing`` is kept; ``_pending`` reads no more."""
     begin_write()
-    for (document_id, _), values in zip(batch, outcomes, strict=True):
-        db.session.execute(
-            update(ReleaseDocument)
-            .where(ReleaseDocument.id == document_id, ReleaseDocument.status == "pending")
-            .values(**values)
-        )
+    # One executemany of a Core UPDATE: no ORM object per document.
+    table = cast(Table, ReleaseDocument.__table__)
+    db.session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("document"), table.c.status == "pending")
+        .values({name: bindparam(f"new_{name}") for name in STORED}),
+        [
+            {f"new_{name}": values.get(name, DEFAULTS.get(name)) for name in STORED}
+            | {"document": row[0]}
+            for row, values in zip(batch.rows, outcomes, strict=True)
+        ],
+    )
     done, chars = db.session.execute(
         select(func.count(), func.coalesce(func.sum(ReleaseDocument.chars), 0)).where(
             ReleaseDocument.release_id == release_id, ReleaseDocument.status != "pending"
@@ -96,16 +154,42 @@ def _store(release_id: int, batch: list[tuple[int, str]], outcomes: list[dict[st
     db.session.commit()
 
 
-def analyse_release(release_id: int) -> None:
+STORED = ("status", "chars", "error", "findings", "residual_findings", "residual_count")
+DEFAULTS: dict[str, Any] = {"findings": [], "residual_findings": [], "residual_count": 0}
+
+
+def _analyse_pending(
+    release_id: int, policy: ReleasePolicy, key: bytes, analysers: Analysers
+) -> None:
+    """Batches through two stages (analysis, then redaction and residual scan), each
+    stage keeping its worker processes busy; in this process, one batch at a time."""
+    first: deque[_Batch] = deque()
+    second: deque[_Batch] = deque()
+    last, more = -1, True
+    while more or first or second:
+        rows = _pending(release_id, last) if more else []
+        if more := bool(rows):
+            last = rows[-1][1]
+            first.append(_Batch(rows, analysers.submit([t for *_, t in rows], policy.profile)))
+        while first and (not more or len(first) > analysers.workers(policy.profile)):
+            second.append(_redact(first.popleft(), policy, key, analysers))
+        while second and (not more or len(second) > analysers.workers(RESIDUAL_PROFILE)):
+            batch = second.popleft()
+            _store(release_id, batch, _outcomes(batch, policy, analysers))
+
+
+def analyse_release(release_id: int, processes: int | None = None) -> None:
     """Analyse the pending documents of a release that is ``analysing`` (a no-op otherwise),
-    then fail it or open its review (``finish_analysis``)."""
+    in ``processes`` worker processes (``analyser_processes()`` by default), then fail it
+    or open its review (``finish_analysis``)."""
     release = db.session.get(Release, release_id)
     if release is None or release.state != ReleaseState.ANALYSING:
         return
     policy, key = policy_of(release), release.pseudonym_key
     db.session.rollback()
-    while batch := _pending(release_id):
-        _store(release_id, batch, document_outcomes([text for _, text in batch], policy, key))
+    processes = analyser_processes() if processes is None else processes
+    with Analysers(processes, (policy.profile, RESIDUAL_PROFILE)) as analysers:
+        _analyse_pending(release_id, policy, key, analysers)
     finish_analysis(release_id)
 
 

@@ -4,6 +4,7 @@ reviewed, the residual bound within the policy and the residual scan clean."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, true
@@ -13,10 +14,11 @@ from app.exceptions import Conflict
 from app.extensions import db
 from app.models import Item, Release, ReleaseDocument, ReviewDecision, User
 from app.models.base import utcnow
+from app.releases.analysis import analyser_processes
 from app.releases.errors import ReleaseRuleError
 from app.releases.redaction import DocumentRedaction, redact_document
 from app.releases.review import _reviewable, decisions_of, review_summary, split_decisions
-from app.releases.scanning import residual_scan, stored_finding
+from app.releases.scanning import RESIDUAL_PROFILE, Analysers, residual_scan, stored_finding
 from app.releases.services import ensure_can_move, move, policy_of, service_error
 from app.releases.states import ReleaseState, check_approver
 
@@ -26,17 +28,18 @@ BATCH = 500
 def redacted_documents(
     release: Release,
     document_ids: list[int] | None = None,
-) -> Iterator[tuple[ReleaseDocument, DocumentRedaction]]:
+) -> Iterator[tuple[ReleaseDocument, DocumentRedaction, str, dict[str, Any]]]:
     """Every analysed document of ``release`` (or those of ``document_ids``) in order with
     its redaction under the policy, the reviewers' decisions and the release's pseudonym
-    key, read in batches of ``BATCH``.  Raises Conflict (``release.unanalysed``) at a
-    document that was not analysed: nothing leaves raw."""
+    key, its original text and its item's ``meta`` (``{}`` for none), read in batches of
+    ``BATCH``.  Raises Conflict (``release.unanalysed``) at a document that was not
+    analysed: nothing leaves raw."""
     policy, last = policy_of(release), -1
     chosen = ReleaseDocument.id.in_(document_ids) if document_ids is not None else true()
     while True:
         rows = (
             db.session.execute(
-                select(ReleaseDocument, Item.text)
+                select(ReleaseDocument, Item.text, Item.meta)
                 .join(Item, Item.id == ReleaseDocument.item_id)
                 .where(ReleaseDocument.release_id == release.id, ReleaseDocument.seq > last, chosen)
                 .order_by(ReleaseDocument.seq)
@@ -47,8 +50,8 @@ def redacted_documents(
         )
         if not rows:
             return
-        decisions = decisions_of([document.id for document, _ in rows])
-        for document, text in rows:
+        decisions = decisions_of([document.id for document, _, _ in rows])
+        for document, text, meta in rows:
             if document.status != "analysed":
                 raise Conflict(_l("A document was not analysed."), code="release.unanalysed")
             rejected, added = split_decisions(decisions.get(document.id, []))
@@ -62,6 +65,8 @@ def redacted_documents(
                     rejected,
                     added,
                 ),
+                text,
+                meta or {},
             )
         last = rows[-1][0].seq
 
@@ -79,19 +84,11 @@ def rescan_decided(release: Release) -> int:
         )
     )
     threshold = policy_of(release).residual_threshold
-    for start in range(0, len(decided), BATCH):
-        pairs = list(redacted_documents(release, decided[start : start + BATCH]))
-        decisions = decisions_of([d.id for d, _ in pairs])
-        dismissed = [split_decisions(decisions.get(d.id, []))[0] for d, _ in pairs]
-        scans = residual_scan([r for _, r in pairs], threshold, dismissed)
-        for (document, _), scan in zip(pairs, scans, strict=True):
-            if isinstance(scan, str):
-                raise Conflict(
-                    _l("The residual scan failed on a document."),
-                    code="release.residual_scan_failed",
-                    details=[document.id],
-                )
-            document.residual_findings, document.residual_count = scan, len(scan)
+    # The scan runs in worker processes (started only if something was decided), so the
+    # web worker never loads the recall engine.
+    with Analysers(min(2, analyser_processes()), [RESIDUAL_PROFILE]) as analysers:
+        for start in range(0, len(decided), BATCH):
+            _rescan(release, decided[start : start + BATCH], threshold, analysers)
     db.session.flush()
     return (
         db.session.scalar(
@@ -101,6 +98,23 @@ def rescan_decided(release: Release) -> int:
         )
         or 0
     )
+
+
+def _rescan(
+    release: Release, document_ids: list[int], threshold: float, analysers: Analysers
+) -> None:
+    pairs = [(d, r) for d, r, _, _ in redacted_documents(release, document_ids)]
+    decisions = decisions_of([d.id for d, _ in pairs])
+    dismissed = [split_decisions(decisions.get(d.id, []))[0] for d, _ in pairs]
+    scans = residual_scan([r for _, r in pairs], threshold, dismissed, analysers)
+    for (document, _), scan in zip(pairs, scans, strict=True):
+        if isinstance(scan, str):
+            raise Conflict(
+                _l("The residual scan failed on a document."),
+                code="release.residual_scan_failed",
+                details=[document.id],
+            )
+        document.residual_findings, document.residual_count = scan, len(scan)
 
 
 def approve_release(user: User, release_id: int) -> Release:

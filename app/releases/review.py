@@ -17,6 +17,7 @@ from app.models import Item, Release, ReleaseDocument, ReviewDecision, User
 from app.models.base import utcnow
 from app.releases.errors import ReleaseRuleError
 from app.releases.redaction import reviewer_finding
+from app.releases.reviewers import is_named_reviewer
 from app.releases.sampling import residual_bound
 from app.releases.scanning import stored_finding
 from app.releases.services import MAX_ID, REVIEWER_ROLES, get_release, policy_of, service_error
@@ -28,10 +29,20 @@ MAX_DECISIONS = 500
 Rejected = set[tuple[int, int, str]]
 
 
+def reviewable_release(user: User, release_id: int) -> Release:
+    """A release the user may review (see ``_reviewable``)."""
+    return _reviewable(user, release_id)
+
+
 def _reviewable(user: User, release_id: int) -> Release:
-    if user.role not in REVIEWER_ROLES:
-        raise Forbidden(_l("Only the bureau's reviewers review releases."))
-    return get_release(user, release_id)
+    """A release the user may review: any for the bureau's auditors (and admins), else
+    one whose builders named the user (``app.releases.reviewers``); Forbidden otherwise."""
+    if user.role in REVIEWER_ROLES:
+        return get_release(user, release_id)
+    release = get_release(user, release_id)
+    if not is_named_reviewer(user, release.id):
+        raise Forbidden(_l("Only the bureau's reviewers and those named for it review a release."))
+    return release
 
 
 def get_document(release: Release, document_id: int) -> ReleaseDocument:
@@ -67,7 +78,9 @@ def document_json(user: User, release_id: int, document_id: int) -> dict[str, An
     reviewer's decision, the spans reviewers added, and residual findings to resolve."""
     release = _reviewable(user, release_id)
     document = get_document(release, document_id)
-    text = db.session.scalar(select(Item.text).where(Item.id == document.item_id)) or ""
+    text, meta = db.session.execute(
+        select(Item.text, Item.meta).where(Item.id == document.item_id)
+    ).one()
     decided = {
         (d.start, d.end, d.entity_type): d.decision
         for d in decisions_of([document.id]).get(document.id, [])
@@ -82,6 +95,8 @@ def document_json(user: User, release_id: int, document_id: int) -> dict[str, An
     return {
         "id": document.id,
         "seq": document.seq,
+        "title": (meta or {}).get("title"),
+        "source_name": (meta or {}).get("source_name"),
         "text": text,
         "status": document.status,
         "in_sample": document.in_sample,
@@ -218,11 +233,21 @@ def sample_page(
         .order_by(ReleaseDocument.reviewed_at.is_not(None), ReleaseDocument.seq)
     )
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    titles = dict(
+        db.session.execute(
+            select(Item.id, Item.meta["title"].as_string()).where(
+                Item.id.in_([d.item_id for d in result.items])
+            )
+        )
+        .tuples()
+        .all()
+    )
     return {
         "documents": [
             {
                 "id": d.id,
                 "seq": d.seq,
+                "title": titles.get(d.item_id),
                 "findings": len(d.findings),
                 "residual_findings": d.residual_count,
                 "reviewed": d.reviewed_at is not None,

@@ -15,8 +15,6 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from scipy.stats import chi2
-
 NO_FINDINGS = "NONE"
 # Confidence bands (upper edges): findings the analyser was least sure of form their own
 # strata, so they are reviewed even when they are rare.
@@ -64,15 +62,39 @@ def stratum_of(document: DocumentFindings, rarity: Counter[str]) -> tuple[str, s
     return (entity, band(min(score for _, score in document.findings)))
 
 
+def _poisson_tail(count: int, mean: float) -> tuple[float, float]:
+    """``(P(X ≤ count), P(X = count))`` for X ~ Poisson(``mean``), in log space."""
+    step, logs = math.log(mean), [-mean]
+    for k in range(1, count + 1):
+        logs.append(logs[-1] + step - math.log(k))
+    top = max(logs)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(v - top) for v in logs)), math.exp(logs[-1])
+
+
 def poisson_upper(missed: int, confidence: float = CONFIDENCE) -> float:
     """Exact one-sided upper confidence limit of a Poisson mean after observing ``missed``
-    events: ``chi2.ppf(confidence, 2 (missed + 1)) / 2`` (Garwood 1936, Biometrika 28:437;
+    events: the mean μ with P(X ≤ missed; μ) = 1 − confidence, which equals
+    ``chi2.ppf(confidence, 2 (missed + 1)) / 2`` (Garwood 1936, Biometrika 28:437;
     tabulated by Gehrels 1986, ApJ 303:336: 3.00, 4.74, 6.30, 7.75 … at 95 % for 0, 1, 2,
-    3 …).  ``missed = 0`` gives −ln 0.05 ≈ 3, the "rule of three".  Raises ``ValueError``
-    for a negative count or a confidence outside (0, 1)."""
+    3 …).  ``missed = 0`` gives −ln 0.05 ≈ 3, the "rule of three".  Solved by Newton's
+    method (d/dμ P(X ≤ x) = −P(X = x)) kept inside a shrinking bracket, so the web app
+    needs no scipy.  Raises ``ValueError`` for a negative count or a confidence outside
+    (0, 1)."""
     if missed < 0 or not 0 < confidence < 1:
         raise ValueError("missed must be ≥ 0 and confidence in (0, 1)")
-    return float(chi2.ppf(confidence, 2 * (missed + 1)) / 2)
+    alpha = 1 - confidence
+    if missed == 0:
+        return -math.log(alpha)
+    low, high = 0.0, missed + 10.0 * math.sqrt(missed) - 10.0 * math.log(alpha)
+    mean = (low + high) / 2
+    for _ in range(200):
+        below, mass = _poisson_tail(missed, mean)
+        low, high = (mean, high) if below > alpha else (low, mean)
+        step = mean + (below - alpha) / mass if mass > 0 else math.nan
+        previous, mean = mean, step if low < step < high else (low + high) / 2
+        if abs(mean - previous) <= 1e-13 * mean:
+            break
+    return mean
 
 
 def residual_bound(

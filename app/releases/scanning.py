@@ -3,14 +3,24 @@ texts, and the residual scan (the ``recall`` profile over the redacted output).
 
 A text the analyser fails on is reported, never skipped: the caller holds its document
 back (fail closed).
+
+``Analysers`` decides where ``deid.analyze_batch`` runs: in the calling process
+(``processes=0``: tests, one-off calls), or in worker processes started for the job, one
+pool per profile, so that a release uses both cores and no process holds both engines
+(each engine with jieba's dictionary is ~140 MB; the web app and the consumer hold none).
+The workers are spawned, not forked: they import ``deid`` alone, never the web app.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+import multiprocessing
+import os
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
+import deid
 from app.releases.redaction import DocumentRedaction
 from deid import Finding, analyze_batch
 
@@ -28,21 +38,112 @@ def stored_finding(row: list[Any]) -> Finding:
     return Finding(int(row[0]), int(row[1]), str(row[2]), float(row[3]))
 
 
-def analyse_texts(texts: list[str], profile: str) -> list[list[Finding] | str]:
-    """Findings per text (``deid.analyze_batch`` with ``profile``), or the error
-    (``type: message``) for a text the analyser fails on.  The batch is tried whole first;
-    when it fails, each text alone, so one bad document holds back only itself."""
-    try:
-        return list(analyze_batch(texts, profile=profile))
-    except Exception:  # noqa: BLE001 - any analyser failure is narrowed down below
-        logger.warning("analysis batch failed; retrying document by document", exc_info=True)
-    results: list[list[Finding] | str] = []
-    for text in texts:
+Outcome = list[Finding] | str
+Submitted = list[tuple[list[str], "Future[list[list[Finding]]]"]]
+# Characters per call of the engine in a worker: its peak memory grows with a call's text
+# (~280 MB at 8,000, ~370 MB at 128,000), its speed hardly.
+PART_CHARS = 8_000
+# Calls a worker process makes before it is replaced (bounds the growth of spaCy's string
+# store over a long release; a new worker loads its engine in ~3 s).
+TASKS_PER_WORKER = 2_000
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error)[:400]}"
+
+
+class Analysers:
+    """Where ``analyze_batch`` runs.  ``processes=0``: in this process, at once (each
+    ``submit`` returns a finished future).  Otherwise one pool per profile of ``profiles``:
+    ``processes`` workers in all, the ``recall`` profile (twice as slow) getting all but
+    one when there are two profiles.  Use as a context manager: the workers stop at exit."""
+
+    def __init__(self, processes: int, profiles: Sequence[str]) -> None:
+        self.pools: dict[str, Executor] = {}
+        self.shares: dict[str, int] = {}
+        profiles = list(dict.fromkeys(profiles))
+        for profile in profiles if processes > 0 else []:
+            share = processes if len(profiles) == 1 else 1
+            if len(profiles) > 1 and profile == RESIDUAL_PROFILE:
+                share = max(1, processes - len(profiles) + 1)
+            self.shares[profile] = share
+            self.pools[profile] = ProcessPoolExecutor(
+                share,
+                mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=TASKS_PER_WORKER,
+                # One BLAS thread per worker: the workers already share the cores.
+                initializer=os.putenv,
+                initargs=("OPENBLAS_NUM_THREADS", "1"),
+            )
+
+    def __enter__(self) -> Analysers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for pool in self.pools.values():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def workers(self, profile: str) -> int:
+        """How many batches of ``profile`` may run at once (0: in this process)."""
+        return self.shares.get(profile, 0)
+
+    def submit(self, texts: list[str], profile: str) -> Submitted:
+        """Start ``analyze_batch(…, profile=profile)`` over ``texts``, in parts of about
+        ``PART_CHARS`` characters (the engine's working memory grows with a call's text)."""
+        return [(part, self._start(part, profile)) for part in _parts(texts)]
+
+    def _start(self, texts: list[str], profile: str) -> Future[list[list[Finding]]]:
+        pool = self.pools.get(profile)
+        if pool is not None:
+            # deid's own function: the worker unpickles it by name and imports deid alone.
+            return pool.submit(deid.analyze_batch, texts, profile=profile)
+        future: Future[list[list[Finding]]] = Future()
         try:
-            results.append(analyze_batch([text], profile=profile)[0])
-        except Exception as error:  # noqa: BLE001 - recorded on the document, fail closed
-            results.append(f"{type(error).__name__}: {str(error)[:400]}")
-    return results
+            future.set_result(list(analyze_batch(texts, profile=profile)))
+        except Exception as error:  # noqa: BLE001 - handed to ``outcomes``
+            future.set_exception(error)
+        return future
+
+    def outcomes(self, submitted: Submitted, profile: str) -> list[Outcome]:
+        """Findings per text of a submitted batch, or the error (``type: message``) of a
+        text the analyser fails on: when a part fails, each of its texts is tried alone,
+        so one bad document holds back only itself."""
+        results: list[Outcome] = []
+        for texts, future in submitted:
+            try:
+                results += future.result()
+                continue
+            except Exception:  # noqa: BLE001 - any analyser failure is narrowed down below
+                logger.warning("analysis batch failed; retrying document by document")
+            for one in [self._start([text], profile) for text in texts]:
+                try:
+                    results.append(one.result()[0])
+                except Exception as error:  # noqa: BLE001 - recorded on the document
+                    results.append(_error_text(error))
+        return results
+
+
+def _parts(texts: list[str]) -> Iterator[list[str]]:
+    part: list[str] = []
+    size = 0
+    for text in texts:
+        if part and size + len(text) > PART_CHARS:
+            yield part
+            part, size = [], 0
+        part.append(text)
+        size += len(text)
+    if part:
+        yield part
+
+
+def analyse_texts(
+    texts: list[str], profile: str, analysers: Analysers | None = None
+) -> list[Outcome]:
+    """Findings per text (``deid.analyze_batch`` with ``profile``, where ``analysers``
+    runs it: this process by default), or the error of a text the analyser fails on (see
+    ``Analysers.outcomes``)."""
+    analysers = analysers or Analysers(0, [])
+    return analysers.outcomes(analysers.submit(texts, profile), profile)
 
 
 def residual_hits(
@@ -76,10 +177,21 @@ def residual_scan(
     results: list[DocumentRedaction],
     threshold: float,
     dismissed: Sequence[Collection[tuple[int, int, str]]] | None = None,
+    analysers: Analysers | None = None,
 ) -> list[list[list[Any]] | str]:
     """The residual scan of redacted documents: per document its ``residual_hits``, or the
     error when the analyser failed on it."""
-    found = analyse_texts([r.text for r in results], RESIDUAL_PROFILE)
+    found = analyse_texts([r.text for r in results], RESIDUAL_PROFILE, analysers)
+    return residual_outcomes(results, found, threshold, dismissed)
+
+
+def residual_outcomes(
+    results: list[DocumentRedaction],
+    found: list[Outcome],
+    threshold: float,
+    dismissed: Sequence[Collection[tuple[int, int, str]]] | None = None,
+) -> list[list[list[Any]] | str]:
+    """``residual_hits`` of each redacted document from the recall profile's ``found``."""
     dismissed = dismissed or [() for _ in results]
     return [
         f if isinstance(f, str) else residual_hits(r, f, threshold, d)

@@ -15,7 +15,7 @@ from app.jobs import enqueue_analysis, enqueue_publishing
 from app.models import Role
 from app.models.base import utcnow
 from app.permissions import roles_required
-from app.releases import approval, catalog, notice, publishing, review, services
+from app.releases import approval, catalog, notice, publishing, review, reviewers, services
 from app.releases.notice import BEIJING
 from app.releases.policy import ENTITY_TYPES
 from app.storage import object_store
@@ -75,10 +75,46 @@ def notice_csv() -> ResponseReturnValue:
 def show(release_id: int) -> ResponseReturnValue:
     """One release: state, progress, review figures and the actions the user may take."""
     release = services.get_release(current_user, release_id)
-    summary = review.review_summary(release) if current_user.role in REVIEWERS else None
-    return render_template(
-        "releases/show.html", release=release, summary=summary, info=services.release_json(release)
+    may_review = current_user.role in REVIEWERS or reviewers.is_named_reviewer(
+        current_user, release.id
     )
+    builds = current_user.role != Role.AUDITOR and (
+        current_user.role == Role.ADMIN or release.organization_id == current_user.organization_id
+    )
+    return render_template(
+        "releases/show.html",
+        release=release,
+        summary=review.review_summary(release) if may_review else None,
+        may_review=may_review,
+        named=reviewers.reviewers_of(current_user, release.id) if builds else None,
+        info=services.release_json(release),
+    )
+
+
+@bp.post("/<int:release_id>/reviewers")
+@login_required
+def name_reviewer(release_id: int) -> ResponseReturnValue:
+    """Name a person of the organization to review the release, then back to it."""
+    try:
+        reviewers.name_reviewer(
+            current_user, release_id, request.form.get("user_id", type=int) or 0
+        )
+        flash(_("Reviewer named."), "info")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("releases.show", release_id=release_id))
+
+
+@bp.post("/<int:release_id>/reviewers/<int:user_id>/remove")
+@login_required
+def remove_reviewer(release_id: int, user_id: int) -> ResponseReturnValue:
+    """Take a named reviewer off the release, then back to it."""
+    try:
+        reviewers.remove_reviewer(current_user, release_id, user_id)
+        flash(_("Reviewer removed."), "info")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("releases.show", release_id=release_id))
 
 
 def _act(release_id: int, done: str, action: str) -> ResponseReturnValue:
@@ -111,10 +147,11 @@ def act(release_id: int, action: str) -> ResponseReturnValue:
 
 
 @bp.get("/<int:release_id>/review")
-@roles_required(*REVIEWERS)
+@login_required
 def review_page(release_id: int) -> ResponseReturnValue:
-    """One document to review (``?document=`` or the next one waiting)."""
-    release = services.get_release(current_user, release_id)
+    """One document to review (``?document=`` or the next one waiting): the bureau's
+    reviewers and those named for the release (others get 403)."""
+    release = review.reviewable_release(current_user, release_id)
     document_id = request.args.get("document", type=int) or review.next_to_review(
         current_user, release_id
     )

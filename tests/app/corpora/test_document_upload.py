@@ -2,14 +2,14 @@
 
 Through the API (as scripts upload) and the pages (as the browser's upload form does, with a
 session): one document becomes one item with its paragraphs; its title and source name are
-kept beside the upload; a refused file or member changes nothing and is named in Chinese.
+kept on the item (``Item.meta``); a refused file or member changes nothing and is named in Chinese.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -47,25 +47,20 @@ def items(app: Any, corpus_id: int) -> list[str]:
         )
 
 
-def stored(app: Any, corpus_id: int, name: str) -> bytes | None:
+def manifest(app: Any, corpus_id: int) -> list[dict[str, Any]]:
+    """What each item keeps of its document (``Item.meta``), in order."""
+    from sqlalchemy import select
+
     from app.extensions import db
-    from app.models import Corpus
-    from app.storage import StorageUnavailable, object_store
+    from app.models import Item
 
     with app.app_context():
-        corpus = db.session.get(Corpus, corpus_id)
-        assert corpus is not None
-        key = corpus.object_key.rsplit("/raw/", 1)[0] + "/" + name
-        try:
-            return b"".join(object_store().iter_chunks(key))
-        except StorageUnavailable:
-            return None
-
-
-def manifest(app: Any, corpus_id: int) -> list[dict[str, Any]]:
-    data = stored(app, corpus_id, "documents.jsonl")
-    assert data is not None
-    return [json.loads(line) for line in data.decode().splitlines()]
+        return [
+            dict(meta or {})
+            for meta in db.session.scalars(
+                select(Item.meta).where(Item.corpus_id == corpus_id).order_by(Item.seq)
+            )
+        ]
 
 
 def upload(api: Api, data: bytes, filename: str) -> dict[str, Any]:
@@ -93,6 +88,21 @@ def test_a_document_becomes_one_item_with_its_paragraphs(
     [described] = manifest(app, corpus["id"])
     assert described["title"] == "皖数〔2024〕3号" and described["source_name"] == filename
     assert described["format"] == fmt and described["paragraphs"] == 3
+
+
+def test_a_zip_of_documents_keeps_each_title_on_any_database(
+    any_db_app: Any, any_db_world: World
+) -> None:
+    """PostgreSQL takes the items through COPY: their meta must come along."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as package:
+        package.writestr("公文/a.docx", docx_bytes(NOTICE, title="皖数〔2024〕3号"))
+        package.writestr("公文/b.docx", docx_bytes(NOTICE[:2], heading="第二份通知"))
+    corpus = upload(any_db_world.vendor_api(), archive.getvalue(), "公文.zip")
+    assert corpus["status"] == "ready", corpus["errors"]
+    assert [
+        (m["title"], m["source_name"], m["paragraphs"]) for m in manifest(any_db_app, corpus["id"])
+    ] == [("皖数〔2024〕3号", "公文/a.docx", 3), ("第二份通知", "公文/b.docx", 3)]
 
 
 def test_gbk_text_is_detected_and_split_into_paragraph_items(app: Any, world: World) -> None:
@@ -194,7 +204,7 @@ def test_a_refused_document_fails_the_corpus_with_a_chinese_reason(
     assert (corpus["status"], corpus["item_count"]) == ("failed", 0)
     [error] = corpus["errors"]
     assert error["code"] == code and any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
-    assert items(app, corpus["id"]) == [] and stored(app, corpus["id"], "documents.jsonl") is None
+    assert items(app, corpus["id"]) == [] and manifest(app, corpus["id"]) == []
 
 
 def test_one_bad_member_refuses_the_whole_zip_and_is_named(app: Any, world: World) -> None:

@@ -21,9 +21,13 @@ DOCUMENTS = [
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("processes", [0, 2], ids=["in_process", "worker_processes"])
 def test_the_real_deid_leaves_no_identifier_in_the_published_release(
-    world: World, signing_key: Any
+    world: World, signing_key: Any, processes: int
 ) -> None:
+    """In the job's own process, and in spawned worker processes (one per profile), as the
+    consumer runs it: the same release comes out."""
+    world.app.config["RELEASE_ANALYSER_PROCESSES"] = processes
     people = release_world(world)
     release_id = people.analysed(DOCUMENTS)
     assert people.state(release_id) == "in_review"

@@ -1,0 +1,57 @@
+"""The public catalog in Debian's Chromium, as an AI company's staff see it once a release
+is published: its card in Chinese with publisher, department, city, licence, counts and
+files, and a Download button per file (the logged download itself is tested through the
+API in test_release_pipeline).  Screenshot in test-artifacts/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from tests.app.browser import browser, log_in, shot
+from tests.app.releases.release_world import ReleaseWorld
+from tests.conftest import serve_in_thread
+
+pytestmark = pytest.mark.browser
+__all__ = ["browser"]
+
+
+def _published(releases: ReleaseWorld) -> int:
+    release_id = releases.analysed(description="合肥市政府2025年公开的公文，已去标识化。")
+    releases.review_all(release_id)
+    assert releases.second_auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
+    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
+    assert releases.state(release_id) == "published"
+    return release_id
+
+
+def test_an_ai_company_sees_a_published_release_in_the_catalog(
+    releases: ReleaseWorld, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    release_id = _published(releases)
+    enterprise = releases.world.user("enterprise", _enterprise_org(releases))
+    with serve_in_thread(releases.world.app) as base_url:
+        page = log_in(browser, base_url, enterprise)
+        page.goto(f"{base_url}/releases/catalog")
+        card = page.locator(f"#release-{release_id}")
+        expect(card.locator("h2")).to_have_text("合肥市政府公文 2025")
+        expect(card).to_contain_text("合肥市档案馆 · 档案局 · 合肥")
+        expect(card).to_contain_text("CC BY 4.0")
+        expect(card).to_contain_text("已去标识化")
+        expect(card.locator("tbody tr")).to_have_count(2)  # JSONL and CSV (texts/ by manifest)
+        expect(card.get_by_role("button", name="下载")).to_have_count(2)
+        shot(page, "release-catalog")
+
+
+def _enterprise_org(releases: ReleaseWorld) -> int:
+    from app.models import User
+
+    with releases.world.app.app_context():
+        user = db.session.scalars(select(User).where(User.role == "enterprise")).first()
+        assert user is not None and user.organization_id is not None
+        return user.organization_id
