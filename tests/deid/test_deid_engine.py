@@ -169,13 +169,15 @@ def test_function_words_after_a_surname_are_not_names(found: Found) -> None:
 
 def test_recall_profile_adds_names_and_unknown_profile_is_refused(found: Found) -> None:
     text = "法国总理若斯潘在记者招待会上评价加入欧元区的前景。"
-    default = {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
-    recall = {
-        text[f.start : f.end]
-        for f in deid.analyze(text, profile="recall")
-        if f.entity_type == "PERSON"
-    }
-    assert default <= recall
+
+    def covered(profile: str) -> set[int]:
+        found = deid.analyze(text, profile=profile)
+        return {i for f in found if f.entity_type == "PERSON" for i in range(f.start, f.end)}
+
+    # the recall profile redacts every character the default one does (its spans may be
+    # longer: it keeps overlapping candidates whole instead of choosing boundaries)
+    assert covered("default") <= covered("recall")
+    assert {2, 3, 4} <= covered("default")
     with pytest.raises(ValueError, match="profile"):
         deid.analyze(text, profile="paranoid")
 
@@ -209,6 +211,8 @@ def test_evaluate_command_scores_a_labelled_file(tmp_path: Path) -> None:
         "precision": 1.0,
         "recall": 1.0,
         "covered_recall": 1.0,
+        "exact_precision": 1.0,
+        "exact_f1": 1.0,
         "gold": 1,
         "predicted": 1,
     }
