@@ -364,8 +364,8 @@ def build_analyzer(
 ) -> AnalyzerEngine:
     """Build the ``AnalyzerEngine`` for ``zh`` (the Chinese recognizers of ``profile``, opt-in
     ``ORG``/``LOC``) and ``en`` (Presidio's pattern recognizers).  The default profile has
-    the span judge decide on the tagger's candidates; ``recall`` keeps every tagger span
-    the word and place filters let through.
+    the span judge decide on the tagger's candidates and their boundaries; ``recall`` has
+    it keep candidates from its lower recall threshold on, each whole.
 
     ``judge_path=None`` builds the default profile without a judge (to train one).
 
@@ -374,7 +374,9 @@ def build_analyzer(
     tagger = load_name_tagger(model_path, network_path)
     if judge_path is not None and not judge_path.is_file():
         raise OSError(f"name model missing: {judge_path} (run python -m deid.training.span_judge)")
-    judge = SpanJudge.load(judge_path) if judge_path and profile == "default" else None
+    judge = SpanJudge.load(judge_path) if judge_path else None
+    if judge is not None and profile != "default":
+        judge = judge.for_recall()  # a lower threshold, every kept candidate whole
     tokenizers = {"zh": jieba_pipeline(), "en": spacy.blank("en")}
     recognizers = [factory("zh") for factory in PROFILES[profile].values()]
     recognizers += [factory("zh") for factory in OPT_IN_RECOGNIZERS.values()]

@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -212,21 +213,39 @@ def hashed(features: Iterable[str], bits: int) -> list[int]:
 @dataclass(frozen=True)
 class SpanJudge:
     """Logistic-regression weights over ``2 ** bits`` hashed feature rows, and the
-    probability from which a candidate is kept."""
+    probability from which a candidate is kept.
+
+    ``boundary`` (optional) are the weights of a second regression over the same features:
+    the probability that a candidate overlapping a name is exactly that name (张三 rather
+    than 张三说).  With it, of kept candidates that overlap, the one most likely to be a name
+    with exactly its boundaries (P(name) · P(exact | name)) is reported, not their union.
+    ``recall_threshold`` is the keep threshold of the ``recall`` profile (``for_recall``).
+    """
 
     weights: Floats
     bits: int
     threshold: float
+    boundary: Floats | None = None
+    recall_threshold: float | None = None
+
+    def for_recall(self) -> SpanJudge:
+        """The judge of the ``recall`` profile: its own (lower) threshold, and every kept
+        candidate reported whole (coverage before boundaries)."""
+        threshold = self.recall_threshold if self.recall_threshold is not None else self.threshold
+        return SpanJudge(self.weights, self.bits, threshold)
+
+    def _rows(
+        self, text: str, found: Sequence[Candidate], probs: Probabilities
+    ) -> npt.NDArray[np.int64]:
+        return np.array(
+            [hashed(span_features(text, c, probs), self.bits) for c in found], dtype=np.int64
+        )  # every candidate has as many features
 
     def probabilities(
         self, text: str, found: Sequence[Candidate], probs: Probabilities
     ) -> npt.NDArray[np.float64]:
         """P(name) of each candidate of ``text``."""
-        rows = np.array(
-            [hashed(span_features(text, c, probs), self.bits) for c in found], dtype=np.int64
-        )  # every candidate has as many features
-        scores = self.weights[rows].sum(axis=1).astype(np.float64)
-        return np.asarray(1.0 / (1.0 + np.exp(-scores)))
+        return _sigmoid(self.weights[self._rows(text, found, probs)].sum(axis=1))
 
     def kept(
         self, texts: Sequence[str], output: TaggerOutput
@@ -241,23 +260,30 @@ class SpanJudge:
             if not found:
                 result.append([])
                 continue
-            chances = self.probabilities(text, found, Probabilities.of(output, offset, len(text)))
-            result.append(
-                [
-                    (c.start, c.end, float(p))
-                    for c, p in zip(found, chances, strict=True)
-                    if p >= self.threshold
-                ]
-            )
+            rows = self._rows(text, found, Probabilities.of(output, offset, len(text)))
+            chances = _sigmoid(self.weights[rows].sum(axis=1))
+            keep = np.flatnonzero(chances >= self.threshold)
+            if self.boundary is None or len(keep) < 2:
+                result.append([(found[i].start, found[i].end, float(chances[i])) for i in keep])
+                continue
+            exact = chances[keep] * _sigmoid(self.boundary[rows[keep]].sum(axis=1))
+            spans = [(found[i].start, found[i].end, float(chances[i])) for i in keep]
+            result.append(best_boundaries(spans, exact.tolist()))
         return result
 
     def save(self, path: Path) -> None:
         """Write the weights (float16, compressed) to ``path`` (an ``.npz`` file)."""
+        extra: dict[str, Any] = {}
+        if self.boundary is not None:
+            extra["boundary"] = self.boundary.astype(np.float16)
+        if self.recall_threshold is not None:
+            extra["recall_threshold"] = np.array(self.recall_threshold)
         np.savez_compressed(
             path,
             weights=self.weights.astype(np.float16),
             bits=np.array(self.bits),
             threshold=np.array(self.threshold),
+            **extra,
         )
 
     @classmethod
@@ -268,4 +294,24 @@ class SpanJudge:
                 stored["weights"].astype(np.float32),
                 int(stored["bits"]),
                 float(stored["threshold"]),
+                stored["boundary"].astype(np.float32) if "boundary" in stored else None,
+                float(stored["recall_threshold"]) if "recall_threshold" in stored else None,
             )
+
+
+def _sigmoid(scores: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
+    return np.asarray(1.0 / (1.0 + np.exp(-scores.astype(np.float64))))
+
+
+def best_boundaries(
+    spans: Sequence[tuple[int, int, float]], exact: Sequence[float]
+) -> list[tuple[int, int, float]]:
+    """Of ``spans`` that overlap, the one with the highest ``exact`` score (then the longer
+    one); spans overlapping none of those chosen before stay.  In order of position."""
+    order = sorted(range(len(spans)), key=lambda i: (-exact[i], spans[i][0] - spans[i][1]))
+    chosen: list[tuple[int, int, float]] = []
+    for i in order:
+        start, end, _ = spans[i]
+        if all(end <= s or e <= start for s, e, _ in chosen):
+            chosen.append(spans[i])
+    return sorted(chosen)

@@ -26,6 +26,7 @@ from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, vocabulary_index
 from deid.name_tagger import PAD, encode
 from deid.training.corpus import LabelledText
 from deid.training.name_tagger import (
+    JUDGE_BLOCK,
     NO_EXTRA,
     Extra,
     Holdout,
@@ -38,7 +39,7 @@ from deid.training.name_tagger import (
 MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "char_cnn.npz"
 
 
-EPOCHS = 8
+EPOCHS = 3  # over 3.8 M characters: as many steps as 8 epochs over the 1.3 M before
 BATCH = 128  # sentences per step
 # Names of the auxiliary classes: B and I of any other named thing (places, organisations,
 # works), collapsed into O at run time.  Learning them teaches the network what a name is not.
@@ -226,8 +227,8 @@ def train(
     out: Path,
     epochs: int = EPOCHS,
     seed: int = 13,
-    news_weight: int = 3,
-    copies: int = 2,
+    news_weight: int = 1,
+    copies: int = 1,
     shape: Architecture = SHIPPED_SHAPE,
     holdout: Holdout | None = None,
     extra: Extra = NO_EXTRA,
@@ -307,8 +308,8 @@ def main() -> None:
     )
     parser.add_argument("--outputs", type=int, choices=(3, 5), default=default.outputs)
     parser.add_argument("--residual", action="store_true")
-    parser.add_argument("--news-weight", type=int, default=3)
-    parser.add_argument("--copies", type=int, default=2, help="name-swapped copies")
+    parser.add_argument("--news-weight", type=int, default=1)
+    parser.add_argument("--copies", type=int, default=1, help="name-swapped copies")
     add_extra_arguments(parser)
     args = parser.parse_args()
     shape = Architecture(
@@ -322,6 +323,7 @@ def main() -> None:
                 news_weight=args.news_weight,
                 copies=args.copies,
                 shape=shape,
+                holdout=JUDGE_BLOCK,
                 extra=extra_of(args),
             ),
             indent=1,

@@ -55,7 +55,7 @@ def train_part(
     model: str,
     tag: str,
     shape: Architecture = SHIPPED_SHAPE,
-    news_weight: int = 3,
+    news_weight: int = 1,
     extra: Extra = NO_EXTRA,
 ) -> Path:
     """Train fold ``part``'s model without block ``part``; returns the file written."""
@@ -118,9 +118,7 @@ def scored_sets(
             for name, records in sets.items():
                 found = analyze_batch([r.text for r in records], analyzer=analyzer)
                 got = score_records(records, found, {"PERSON"}).get("PERSON", TypeScore())
-                total = totals[threshold].setdefault(name, TypeScore())
-                for field in ("gold", "exact", "covered", "predicted", "correct"):
-                    setattr(total, field, getattr(total, field) + getattr(got, field))
+                totals[threshold].setdefault(name, TypeScore()).add(got)
     return {
         str(t): {
             name: {
@@ -149,7 +147,7 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=SHIPPED_SHAPE.hidden)
     parser.add_argument("--outputs", type=int, choices=(3, 5), default=SHIPPED_SHAPE.outputs)
     parser.add_argument("--residual", action="store_true")
-    parser.add_argument("--news-weight", type=int, default=3)
+    parser.add_argument("--news-weight", type=int, default=1)
     add_extra_arguments(parser)
     args = parser.parse_args()
     if args.action == "train":

@@ -3,9 +3,10 @@
 Files are in the ``../shared/data/ner`` format.  Per entity type it prints
 
 * precision: share of findings that overlap a gold span of the same type,
-* recall: share of gold spans found exactly (same start, end and type),
 * covered recall: share of gold spans whose every character lies inside some finding
-  (of any type: whatever the type, those characters are redacted).
+  (of any type: whatever the type, those characters are redacted),
+* exact precision, recall and F1: findings and gold spans with the same start, end and
+  type.
 """
 
 from __future__ import annotations
@@ -35,14 +36,26 @@ class TypeScore:
     covered: int = 0
     predicted: int = 0
     correct: int = 0
+    exact_correct: int = 0
     misses: list[tuple[str, str]] = field(default_factory=list)
 
+    def add(self, other: TypeScore) -> None:
+        """Pool ``other``'s counts into this one (not its misses)."""
+        for name in ("gold", "exact", "covered", "predicted", "correct", "exact_correct"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def as_dict(self) -> dict[str, float | int]:
-        """Precision, recall, covered recall (0 when undefined) and the raw counts."""
+        """Precision, recall (exact), covered recall, exact precision and F1 (0 when
+        undefined) and the raw counts."""
+        exact_precision = _ratio(self.exact_correct, self.predicted)
+        recall = _ratio(self.exact, self.gold)
+        f1 = 2 * exact_precision * recall / (exact_precision + recall) if recall else 0.0
         return {
             "precision": _ratio(self.correct, self.predicted),
-            "recall": _ratio(self.exact, self.gold),
+            "recall": recall,
             "covered_recall": _ratio(self.covered, self.gold),
+            "exact_precision": exact_precision,
+            "exact_f1": round(f1, 4),
             "gold": self.gold,
             "predicted": self.predicted,
         }
@@ -73,11 +86,13 @@ def score_records(
                 score.covered += 1
             else:
                 score.misses.append((record.text[start:end], record.text))
+        golds = set(gold)
         for finding in found:
             if finding.entity_type not in types:
                 continue
             score = scores[finding.entity_type]
             score.predicted += 1
+            score.exact_correct += (finding.start, finding.end, finding.entity_type) in golds
             score.correct += any(
                 kind == finding.entity_type and start < finding.end and finding.start < end
                 for start, end, kind in gold

@@ -21,7 +21,15 @@ from deid.name_tagger import (
 )
 from deid.recognizers.person import plausible_model_name
 from deid.training.corpus import LabelledText
-from deid.training.name_tagger import char_labels, design_matrix, fit, with_other_names
+from deid.training.name_tagger import (
+    SKIPPED_FILES,
+    char_labels,
+    design_matrix,
+    fit,
+    load_records,
+    with_other_names,
+    without_titles,
+)
 
 
 def test_features_depend_on_the_window_only() -> None:
@@ -106,6 +114,32 @@ def test_foreign_names_are_swapped_for_transliterated_ones() -> None:
     record = LabelledText("克林顿说", ((0, 3, "PER"),), "test")
     [swapped] = with_other_names([record], ["张伟"], 1, random.Random(0), ["萨马兰奇"])
     assert swapped.text == "萨马兰奇说" and swapped.spans == ((0, 4, "PER"),)
+
+
+def test_literature_names_lose_their_titles_as_msra_marks_them() -> None:
+    record = LabelledText(
+        "王老师和江泽民总书记、老师、张奶奶说。",
+        ((0, 3, "PER"), (4, 10, "PER"), (11, 13, "PER"), (14, 17, "PER"), (0, 3, "ORG")),
+        "Chinese Literature NER test",
+    )
+    stripped = without_titles(record)
+    names = [record.text[s:e] for s, e, label in stripped.spans if label == "PER"]
+    assert names == ["王", "江泽民", "老师", "张"]  # a title alone stays as labelled
+    assert stripped.spans[-1] == (0, 3, "ORG")  # other labels untouched
+
+
+def test_the_re_cut_msra_sentences_are_not_trained_twice() -> None:
+    training, _ = load_records()
+    assert "peoples_daily_part" in SKIPPED_FILES
+    assert not any(r.source.startswith("People's Daily") for r in training)
+    assert any(r.source.startswith("MSRA") for r in training)
+    literature = [r for r in training if r.source.startswith("Chinese Literature NER")]
+    assert literature and not any(
+        r.text.endswith("同志", s, e)
+        for r in literature
+        for s, e, label in r.spans
+        if label == "PER" and e - s > 2
+    )
 
 
 def test_name_swapping_keeps_spans_on_the_names() -> None:
