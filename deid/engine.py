@@ -435,6 +435,7 @@ def _findings(
     normalized = [
         Finding(*_trimmed(norm.text, r.start, r.end), r.entity_type, round(float(r.score), 4))
         for r in results
+        if not norm.text[r.start : r.end].isspace()  # layout between a title and a name
     ]
     found = []
     for finding in outside_references(normalized, norm.text):

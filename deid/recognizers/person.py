@@ -98,6 +98,13 @@ _BYLINE = re.compile(
 _SEX_FORM = re.compile(
     r"(?<![\u4e00-\u9fa5])" + _SURNAME + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])"
 )
+# The bench in a judgment's footer, one per line: 审判员　　唐　勇 (a two-character name is
+# spaced out to the width of a three-character one), 书记员　　廖晓玲.
+_BENCH = re.compile(
+    r"(?m)^[ \t\u3000]*(?:审判长|代理审判员|审判员|人民陪审员|陪审员|代理书记员|书记员|法官助理"
+    r"|执行员)[ \t\u3000]+(" + _SURNAME + r"(?:[\u4e00-\u9fa5][ \t\u3000]?){0,2}"
+    r"[\u4e00-\u9fa5]|" + _SURNAME + r"[ \t\u3000]?[\u4e00-\u9fa5])[ \t\u3000]*$"
+)
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # Function characters jieba's HMM glues to a surname-like first character (曾任, 万人, 全是):
 # a two-character unknown word ending in one of them is not a name (from dev/ false alarms).
@@ -154,6 +161,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     """
     spans = [_from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)]
     spans += [m.span() for m in _SEX_FORM.finditer(text)]
+    spans += [m.span(1) for m in _BENCH.finditer(text)]
     spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
     spans += byline_spans(text)

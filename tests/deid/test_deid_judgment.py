@@ -59,3 +59,10 @@ def test_case_and_document_numbers_and_sums_stay() -> None:
         assert not any(
             f.entity_type != "PERSON" and f.start < end and start < f.end for f in findings
         )
+
+
+def test_the_bench_is_found_line_by_line_and_a_sentence_about_it_is_not() -> None:
+    text = "审判长　李明华\n人民陪审员　王　刚\n书记员 张三\n审判员负责本案。\n"
+    names = {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
+    assert {"李明华", "王\u3000刚", "张三"} <= names
+    assert not any("负责" in name for name in names)
