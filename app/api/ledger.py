@@ -8,6 +8,7 @@ is ``{"leaf_index", "tree_size", "audit_path"}``, a consistency proof ``{"from",
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from flask import Response, jsonify, request, send_file
@@ -18,7 +19,7 @@ from flask_login import current_user
 from app.api.blueprint import api_login_required, bp
 from app.csv_export import csv_lines
 from app.exceptions import Forbidden, Invalid, NotFound
-from app.ledger import delivery, log, services, statement_service, verify_statement
+from app.ledger import declarations, delivery, log, services, statement_service, verify_statement
 from app.ledger.evidence import store_evidence
 from app.models import Role
 from app.storage import object_store
@@ -37,10 +38,28 @@ def _int_arg(name: str, default: int | None) -> int:
 @api_login_required
 def declare_entry() -> ResponseReturnValue:
     """Declare an external transaction (Idempotency-Key header required)."""
-    entry, _new = services.declare_transaction(
+    entry, _new = declarations.declare_transaction(
         current_user, request.get_json(silent=True), request.headers.get("Idempotency-Key")
     )
     return jsonify(services.entries_json([entry])[0]), 201
+
+
+@bp.post("/ledger/entries/batch")
+@api_login_required
+def import_entries() -> ResponseReturnValue:
+    """Import up to 1,000 declarations in one transaction, all or nothing."""
+    declared = declarations.declare_transactions(current_user, request.get_json(silent=True))
+    return jsonify(
+        entries=[
+            {
+                "seq": line.seq,
+                "leaf": base64.b64encode(line.leaf).decode(),
+                "leaf_hash": line.leaf_hash.hex(),
+                "new": line.new,
+            }
+            for line in declared
+        ]
+    ), 201
 
 
 @bp.get("/ledger/entries")

@@ -41,6 +41,49 @@ SCHEMAS: dict[str, Any] = {
             "evidence": {"type": "array", "items": {"type": "integer"}},
         },
     },
+    "LedgerImport": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["entries"],
+        "properties": {
+            "entries": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1000,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["idempotency_key", "declaration"],
+                    "properties": {
+                        "idempotency_key": {"type": "string", "maxLength": 100},
+                        "declaration": ref("LedgerDeclaration"),
+                    },
+                },
+            }
+        },
+    },
+    "LedgerImported": {
+        "type": "object",
+        "required": ["entries"],
+        "properties": {
+            "entries": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["seq", "leaf", "leaf_hash", "new"],
+                    "properties": {
+                        "seq": {"type": "integer"},
+                        "leaf": {"type": "string", "contentEncoding": "base64"},
+                        "leaf_hash": {"type": "string"},
+                        "new": {
+                            "type": "boolean",
+                            "description": "false: an earlier request had declared it",
+                        },
+                    },
+                },
+            }
+        },
+    },
     "TreeHead": {
         "type": "object",
         "required": ["tree_size", "root_hash", "timestamp", "signature", "public_key"],
@@ -139,6 +182,18 @@ ENTRY_PATHS: dict[str, Any] = {
                 **ERRORS,
             },
         },
+    },
+    "/ledger/entries/batch": {
+        "post": {
+            "summary": "Import up to 1,000 declarations at once, all or nothing (vendor)",
+            "description": "Each line has its own idempotency key, as the header of a single "
+            "declaration; the entries get consecutive sequence numbers in the request's order.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref("LedgerImport")}},
+            },
+            "responses": {"201": json_content(ref("LedgerImported")), **ERRORS},
+        }
     },
     "/ledger/entries/{seq}": {
         "get": {
