@@ -112,14 +112,15 @@ def reverse_entry(seq: int) -> ResponseReturnValue:
 def accept_delivery(project_id: int) -> ResponseReturnValue:
     """Mark a project's delivery accepted at a unit price: appends a delivery entry."""
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or set(body) != {"unit_price_fen"}:
+    if not isinstance(body, dict) or set(body) != set(delivery.ACCEPTANCE_FIELDS):
         raise Invalid(
-            _("Send a JSON object with one field, unit_price_fen, a whole number of fen."),
+            _(
+                "Send a JSON object with unit_price_fen (a whole number of fen), "
+                "counterparty_name and counterparty_uscc (the client who accepted the delivery)."
+            ),
             code="bad_body",
         )
-    entry = delivery.accept_delivery(
-        current_user, project_id, body["unit_price_fen"], object_store()
-    )
+    entry = delivery.accept_delivery(current_user, project_id, body, object_store())
     return jsonify(services.entries_json([entry])[0]), 201
 
 

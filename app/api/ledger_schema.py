@@ -305,13 +305,26 @@ DELIVERY_PATHS: dict[str, Any] = {
                         "schema": {
                             "type": "object",
                             "additionalProperties": False,
-                            "required": ["unit_price_fen"],
+                            "required": [
+                                "unit_price_fen",
+                                "counterparty_name",
+                                "counterparty_uscc",
+                            ],
                             "properties": {
                                 "unit_price_fen": {
                                     "type": "integer",
                                     "minimum": 1,
                                     "maximum": MAX_AMOUNT_FEN,
-                                }
+                                },
+                                "counterparty_name": {
+                                    "type": "string",
+                                    "maxLength": 200,
+                                    "description": "The client who accepted the delivery",
+                                },
+                                "counterparty_uscc": {
+                                    "type": "string",
+                                    "description": "The client's 统一社会信用代码",
+                                },
                             },
                         }
                     }

@@ -204,6 +204,8 @@ def statement_rows(document: dict[str, Any]) -> list[list[Any]]:
                 line.get("counted"),
                 line.get("reason"),
                 line.get("refers_to"),
+                line.get("counterparty_name"),
+                line.get("counterparty_uscc"),
             ]
         )
     summary = document["subsidy"]

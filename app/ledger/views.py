@@ -74,9 +74,9 @@ def overview(year: int) -> ResponseReturnValue:
 @roles_required(Role.VENDOR)
 def accept_delivery(project_id: int) -> ResponseReturnValue:
     """The project page's "delivery accepted" button: append the delivery entry."""
-    price = request.form.get("unit_price_fen", "").strip()
+    body = {name: request.form.get(name, "").strip() for name in delivery.ACCEPTANCE_FIELDS}
     try:
-        entry = delivery.accept_delivery(current_user, project_id, price, object_store())
+        entry = delivery.accept_delivery(current_user, project_id, body, object_store())
     except ServiceError as exc:
         if exc.status == 404:
             raise
