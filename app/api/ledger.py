@@ -20,7 +20,7 @@ from app.api.blueprint import api_login_required, bp
 from app.csv_export import csv_lines
 from app.exceptions import Forbidden, Invalid, NotFound
 from app.ledger import declarations, delivery, log, services, statement_service, verify_statement
-from app.ledger.evidence import store_evidence
+from app.ledger.evidence import download_headers, open_evidence, store_evidence
 from app.models import Role
 from app.storage import object_store
 
@@ -157,6 +157,14 @@ def upload_evidence() -> ResponseReturnValue:
         media_type=evidence.media_type,
         size_bytes=evidence.size_bytes,
     ), 201
+
+
+@bp.get("/ledger/evidence/<int:evidence_id>")
+@api_login_required
+def download_evidence(evidence_id: int) -> ResponseReturnValue:
+    """An evidence file's bytes (its vendor, auditors, officials of its city), logged."""
+    evidence, chunks = open_evidence(current_user, evidence_id, object_store())
+    return Response(chunks, mimetype=evidence.media_type, headers=download_headers(evidence))
 
 
 @bp.get("/ledger/tree-heads/latest")

@@ -24,6 +24,11 @@ SCHEMAS: dict[str, Any] = {
             "vendor_id": {"type": "integer"},
             "amount_fen": {"type": "integer"},
             "status": {"enum": ["declared", "confirmed", "rejected", "reversed"]},
+            "evidence_ids": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "Uploaded evidence files, for GET /ledger/evidence/{evidence_id}",
+            },
         },
     },
     "LedgerDeclaration": {
@@ -252,6 +257,25 @@ DOCUMENT_PATHS: dict[str, Any] = {
             "summary": "Upload a contract or invoice (PDF, PNG or JPEG) as evidence",
             "requestBody": {"required": True, "content": MULTIPART},
             "responses": {"201": json_content({"type": "object"}), **ERRORS},
+        }
+    },
+    "/ledger/evidence/{evidence_id}": {
+        "get": {
+            "summary": "Download an evidence file (logged)",
+            "description": "For the vendor that uploaded it, the bureau's auditors and the "
+            "officials of the vendor's city; 404 for anyone else. The Digest header carries "
+            "its SHA-256, as in the entry's leaf.",
+            "parameters": [path_id("evidence_id")],
+            "responses": {
+                "200": {
+                    "description": "The file's bytes, as an attachment",
+                    "content": {
+                        media: {"schema": {"type": "string", "format": "binary"}}
+                        for media in ("application/pdf", "image/png", "image/jpeg")
+                    },
+                },
+                **ERRORS,
+            },
         }
     },
     "/ledger/tree-heads/latest": {

@@ -73,6 +73,7 @@ def entry_json(entry: LedgerEntry, status: str | None = None) -> dict[str, Any]:
     record: dict[str, Any] = dict(entries_record(entry))
     record["leaf"] = base64.b64encode(entry.leaf).decode()
     record["leaf_hash"] = entry.leaf_hash.hex()
+    record["evidence_ids"] = list(entry.evidence_ids or [])
     if status is not None:
         record["status"] = status
     return record
