@@ -123,6 +123,17 @@ def _first_mismatch(engine: Engine) -> int | None:
     return int(seq) if seq is not None else None
 
 
+def _first_mismatch_here() -> int | None:
+    """:func:`_first_mismatch` on the session's own connection."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    try:
+        seq = db.session.scalar(POSTGRES_MISMATCH if postgres else SQLITE_MISMATCH)
+    except DBAPIError:
+        db.session.rollback()
+        return None
+    return int(seq) if seq is not None else None
+
+
 def _explain_mismatch(seq: int | None, report: VerifyReport) -> None:
     entry = db.session.get(LedgerEntry, seq) if seq is not None else None
     if entry is not None:
@@ -237,11 +248,15 @@ def verify_log(
     while this process hashes the leaves and rebuilds the tree.
     """
     report = VerifyReport()
+    engine = db.engine
+    # An in-memory SQLite database exists on one connection only: no second one to ask.
+    alone = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        mismatch = pool.submit(_first_mismatch, db.engine)
+        mismatch = pool.submit(_first_mismatch, engine) if not alone else None
         tree = _check_leaves(report)
         bad_node = _check_nodes(tree)
-        _explain_mismatch(mismatch.result(), report)
+        first = mismatch.result() if mismatch else _first_mismatch_here()
+        _explain_mismatch(first, report)
     if bad_node is not None:  # after the entry's own problem, should both name one seq
         report.fail(*bad_node)
     if head is not None:
