@@ -8,6 +8,7 @@ is ``{"leaf_index", "tree_size", "audit_path"}``, a consistency proof ``{"from",
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from flask import Response, jsonify, request, send_file
@@ -18,8 +19,8 @@ from flask_login import current_user
 from app.api.blueprint import api_login_required, bp
 from app.csv_export import csv_lines
 from app.exceptions import Forbidden, Invalid, NotFound
-from app.ledger import delivery, log, services, statement_service, verify_statement
-from app.ledger.evidence import store_evidence
+from app.ledger import declarations, delivery, log, services, statement_service, verify_statement
+from app.ledger.evidence import download_headers, open_evidence, store_evidence
 from app.models import Role
 from app.storage import object_store
 
@@ -37,10 +38,28 @@ def _int_arg(name: str, default: int | None) -> int:
 @api_login_required
 def declare_entry() -> ResponseReturnValue:
     """Declare an external transaction (Idempotency-Key header required)."""
-    entry, _new = services.declare_transaction(
+    entry, _new = declarations.declare_transaction(
         current_user, request.get_json(silent=True), request.headers.get("Idempotency-Key")
     )
     return jsonify(services.entries_json([entry])[0]), 201
+
+
+@bp.post("/ledger/entries/batch")
+@api_login_required
+def import_entries() -> ResponseReturnValue:
+    """Import up to 1,000 declarations in one transaction, all or nothing."""
+    declared = declarations.declare_transactions(current_user, request.get_json(silent=True))
+    return jsonify(
+        entries=[
+            {
+                "seq": line.seq,
+                "leaf": base64.b64encode(line.leaf).decode(),
+                "leaf_hash": line.leaf_hash.hex(),
+                "new": line.new,
+            }
+            for line in declared
+        ]
+    ), 201
 
 
 @bp.get("/ledger/entries")
@@ -93,14 +112,15 @@ def reverse_entry(seq: int) -> ResponseReturnValue:
 def accept_delivery(project_id: int) -> ResponseReturnValue:
     """Mark a project's delivery accepted at a unit price: appends a delivery entry."""
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or set(body) != {"unit_price_fen"}:
+    if not isinstance(body, dict) or set(body) != set(delivery.ACCEPTANCE_FIELDS):
         raise Invalid(
-            _("Send a JSON object with one field, unit_price_fen, a whole number of fen."),
+            _(
+                "Send a JSON object with unit_price_fen (a whole number of fen), "
+                "counterparty_name and counterparty_uscc (the client who accepted the delivery)."
+            ),
             code="bad_body",
         )
-    entry = delivery.accept_delivery(
-        current_user, project_id, body["unit_price_fen"], object_store()
-    )
+    entry = delivery.accept_delivery(current_user, project_id, body, object_store())
     return jsonify(services.entries_json([entry])[0]), 201
 
 
@@ -137,6 +157,14 @@ def upload_evidence() -> ResponseReturnValue:
         media_type=evidence.media_type,
         size_bytes=evidence.size_bytes,
     ), 201
+
+
+@bp.get("/ledger/evidence/<int:evidence_id>")
+@api_login_required
+def download_evidence(evidence_id: int) -> ResponseReturnValue:
+    """An evidence file's bytes (its vendor, auditors, officials of its city), logged."""
+    evidence, chunks = open_evidence(current_user, evidence_id, object_store())
+    return Response(chunks, mimetype=evidence.media_type, headers=download_headers(evidence))
 
 
 @bp.get("/ledger/tree-heads/latest")

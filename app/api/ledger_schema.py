@@ -24,6 +24,11 @@ SCHEMAS: dict[str, Any] = {
             "vendor_id": {"type": "integer"},
             "amount_fen": {"type": "integer"},
             "status": {"enum": ["declared", "confirmed", "rejected", "reversed"]},
+            "evidence_ids": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "Uploaded evidence files, for GET /ledger/evidence/{evidence_id}",
+            },
         },
     },
     "LedgerDeclaration": {
@@ -39,6 +44,49 @@ SCHEMAS: dict[str, Any] = {
             "amount_fen": {"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT_FEN},
             "contract_date": {"type": "string", "format": "date"},
             "evidence": {"type": "array", "items": {"type": "integer"}},
+        },
+    },
+    "LedgerImport": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["entries"],
+        "properties": {
+            "entries": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1000,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["idempotency_key", "declaration"],
+                    "properties": {
+                        "idempotency_key": {"type": "string", "maxLength": 100},
+                        "declaration": ref("LedgerDeclaration"),
+                    },
+                },
+            }
+        },
+    },
+    "LedgerImported": {
+        "type": "object",
+        "required": ["entries"],
+        "properties": {
+            "entries": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["seq", "leaf", "leaf_hash", "new"],
+                    "properties": {
+                        "seq": {"type": "integer"},
+                        "leaf": {"type": "string", "contentEncoding": "base64"},
+                        "leaf_hash": {"type": "string"},
+                        "new": {
+                            "type": "boolean",
+                            "description": "false: an earlier request had declared it",
+                        },
+                    },
+                },
+            }
         },
     },
     "TreeHead": {
@@ -140,6 +188,18 @@ ENTRY_PATHS: dict[str, Any] = {
             },
         },
     },
+    "/ledger/entries/batch": {
+        "post": {
+            "summary": "Import up to 1,000 declarations at once, all or nothing (vendor)",
+            "description": "Each line has its own idempotency key, as the header of a single "
+            "declaration; the entries get consecutive sequence numbers in the request's order.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref("LedgerImport")}},
+            },
+            "responses": {"201": json_content(ref("LedgerImported")), **ERRORS},
+        }
+    },
     "/ledger/entries/{seq}": {
         "get": {
             "summary": "One entry",
@@ -199,6 +259,25 @@ DOCUMENT_PATHS: dict[str, Any] = {
             "responses": {"201": json_content({"type": "object"}), **ERRORS},
         }
     },
+    "/ledger/evidence/{evidence_id}": {
+        "get": {
+            "summary": "Download an evidence file (logged)",
+            "description": "For the vendor that uploaded it, the bureau's auditors and the "
+            "officials of the vendor's city; 404 for anyone else. The Digest header carries "
+            "its SHA-256, as in the entry's leaf.",
+            "parameters": [path_id("evidence_id")],
+            "responses": {
+                "200": {
+                    "description": "The file's bytes, as an attachment",
+                    "content": {
+                        media: {"schema": {"type": "string", "format": "binary"}}
+                        for media in ("application/pdf", "image/png", "image/jpeg")
+                    },
+                },
+                **ERRORS,
+            },
+        }
+    },
     "/ledger/tree-heads/latest": {
         "get": {
             "summary": "The newest signed tree head",
@@ -250,13 +329,26 @@ DELIVERY_PATHS: dict[str, Any] = {
                         "schema": {
                             "type": "object",
                             "additionalProperties": False,
-                            "required": ["unit_price_fen"],
+                            "required": [
+                                "unit_price_fen",
+                                "counterparty_name",
+                                "counterparty_uscc",
+                            ],
                             "properties": {
                                 "unit_price_fen": {
                                     "type": "integer",
                                     "minimum": 1,
                                     "maximum": MAX_AMOUNT_FEN,
-                                }
+                                },
+                                "counterparty_name": {
+                                    "type": "string",
+                                    "maxLength": 200,
+                                    "description": "The client who accepted the delivery",
+                                },
+                                "counterparty_uscc": {
+                                    "type": "string",
+                                    "description": "The client's 统一社会信用代码",
+                                },
                             },
                         }
                     }

@@ -1,17 +1,21 @@
 """Work done on the platform: a vendor marks a project's delivery accepted, and the ledger gains
 a ``delivery`` entry (issue 12).
 
-The entry carries the project's final item count as quantity, the unit price and its product
-as amount, the project's quality figures (Krippendorff's α of the newest report, the share of
-check-item answers that passed) as fixed-point strings, and the SHA-256 of the project's newest
-ready export as evidence. A project is delivered once: the entry's idempotency key names the
-project, and a second acceptance (by anyone) is a Conflict. Like a declaration, the delivery
-counts for the subsidy once an auditor confirms it.
+The vendor names the client who accepted the delivery (name and 统一社会信用代码, checked): the
+entry's counterparty, as a declaration's. The entry carries the project's final item count as
+quantity, the unit price and its product as amount, the project's quality figures
+(Krippendorff's α of the newest report, the share of check-item answers that passed) as
+fixed-point strings, and the SHA-256 of the project's newest ready export as evidence. A
+project is delivered once: the entry's idempotency key names the project, and a second
+acceptance (by anyone) is a Conflict. Like a declaration, the delivery counts for the subsidy
+once an auditor confirms it.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -114,10 +118,39 @@ def _refuse_if_delivered(project_id: int) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Acceptance:
+    """What the vendor states when a delivery is accepted: the price per item and who accepted
+    the delivery (the client, the entry's counterparty)."""
+
+    unit_price_fen: int
+    counterparty_name: str
+    counterparty_uscc: str
+
+
+ACCEPTANCE_FIELDS = ("unit_price_fen", "counterparty_name", "counterparty_uscc")
+
+
+def parse_acceptance(body: Mapping[str, object]) -> Acceptance:
+    """Check an acceptance (``unit_price_fen``, ``counterparty_name``, ``counterparty_uscc``,
+    the client's 统一社会信用代码 checked); Invalid naming the field."""
+    try:
+        return Acceptance(
+            entries.positive_int(
+                body.get("unit_price_fen"), "unit_price_fen", entries.MAX_AMOUNT_FEN
+            ),
+            entries.parse_text(body.get("counterparty_name"), "counterparty_name", 200),
+            entries.parse_uscc(body.get("counterparty_uscc")),
+        )
+    except entries.InvalidEntry as error:
+        raise Invalid(str(error), code="invalid_entry", details=[{"field": error.field}]) from None
+
+
 def delivery_fields(
-    project: Project, unit_price_fen: int, count: int, evidence: dict[str, Any]
+    project: Project, acceptance: Acceptance, count: int, evidence: dict[str, Any]
 ) -> dict[str, Any]:
     """The leaf fields of a project's delivery; raises Invalid for a too large amount."""
+    unit_price_fen = acceptance.unit_price_fen
     amount = unit_price_fen * count
     if amount > entries.MAX_AMOUNT_FEN:
         raise Invalid(_l("The amount of this delivery is too large."), code="invalid_entry")
@@ -125,6 +158,8 @@ def delivery_fields(
     today = (datetime.now(UTC) + BEIJING).date()
     return {
         "kind": KIND_OF_TASK[project.task_type],
+        "counterparty_name": acceptance.counterparty_name,
+        "counterparty_uscc": acceptance.counterparty_uscc,
         "project_id": project.id,
         "task_type": project.task_type,
         "quantity": count,
@@ -139,19 +174,21 @@ def delivery_fields(
 
 
 def accept_delivery(
-    user: User, project_id: int, unit_price: object, store: ObjectStore
+    user: User, project_id: int, body: Mapping[str, object], store: ObjectStore
 ) -> LedgerEntry:
-    """Append the delivery entry of a vendor's own project at ``unit_price`` fen per item.
+    """Append the delivery entry of a vendor's own project: ``body`` is an acceptance (see
+    :func:`parse_acceptance`), its client the entry's counterparty.
 
     Raises Forbidden (not a vendor), NotFound (another organization's project), Invalid (a bad
-    unit price, nothing delivered, a too large amount), Conflict (no ready export yet, or the
-    delivery was already accepted).
+    unit price or client, the vendor itself as client, nothing delivered, a too large amount),
+    Conflict (no ready export yet, or the delivery was already accepted).
     """
     organization_id = vendor_organization(user)
-    try:
-        price = entries.positive_int(unit_price, "unit_price_fen", entries.MAX_AMOUNT_FEN)
-    except entries.InvalidEntry as error:
-        raise Invalid(str(error), code="invalid_entry") from None
+    acceptance = parse_acceptance(body)
+    vendor = db.session.get(Organization, organization_id)
+    assert vendor is not None
+    if acceptance.counterparty_uscc == vendor.uscc:
+        raise Invalid(_l("A vendor cannot trade with itself."), code="self_trade")
     project = get_managed(Project, project_id, user)
     _refuse_if_delivered(project.id)
     count = final_item_count(project)
@@ -163,9 +200,7 @@ def accept_delivery(
         "media_type": EXPORT_MEDIA_TYPE,
         "export_id": export.id,
     }
-    fields = delivery_fields(project, price, count, evidence)
-    vendor = db.session.get(Organization, organization_id)
-    assert vendor is not None
+    fields = delivery_fields(project, acceptance, count, evidence)
     fields |= {"vendor_uscc": vendor.uscc, "vendor_city": vendor.city}
     begin_write()
     log.lock_tail()

@@ -42,6 +42,7 @@ DECLARATION_FIELDS = frozenset(
 )
 _DIGITS = re.compile(r"[1-9][0-9]{0,19}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN = (str, int, bool, type(None))  # what a leaf mostly holds: no float inside
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -218,6 +219,8 @@ def leaf_bytes(record: Mapping[str, Any]) -> bytes:
 
 
 def _refuse_floats(value: object) -> None:
+    if type(value) in _PLAIN:
+        return
     if isinstance(value, float):
         raise ValueError("a ledger leaf holds no floats")
     if isinstance(value, Mapping):

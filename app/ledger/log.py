@@ -9,9 +9,9 @@ in two queries (RFC 9162 §2.1 proofs from :mod:`app.ledger.merkle`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
@@ -29,7 +29,10 @@ BATCH = 10_000  # rows per round trip of a server-side cursor
 LOCK_ID = 0x57424C47  # "WBLG": the PostgreSQL advisory lock of the ledger's tail
 _INSERT_ENTRY = insert(LedgerEntry)
 _INSERT_NODE = insert(LedgerTreeNode)
-_TAIL = select(func.coalesce(func.max(LedgerEntry.seq), 0), utc_now())
+# The highest seq read from the key's end. Not max(seq): SQLite answers a bare max() from the
+# index, but max() next to another column or inside coalesce() scans the whole table.
+_LAST_SEQ = select(LedgerEntry.seq).order_by(LedgerEntry.seq.desc()).limit(1)
+_TAIL = select(func.coalesce(_LAST_SEQ.scalar_subquery(), 0), utc_now())
 
 
 def lock_tail() -> None:
@@ -40,7 +43,21 @@ def lock_tail() -> None:
 
 def tree_size() -> int:
     """How many entries the log holds (the highest sequence number)."""
-    return int(db.session.scalar(select(func.coalesce(func.max(LedgerEntry.seq), 0))) or 0)
+    return int(db.session.scalar(_LAST_SEQ) or 0)
+
+
+class Pending(NamedTuple):
+    """An entry about to be appended: what :func:`append_many` needs besides its seq and time.
+
+    ``fields`` go into the leaf (see :func:`app.ledger.entries.entry_record`); ``columns`` are
+    extra row values (idempotency key, request digest, evidence ids).
+    """
+
+    entry_type: str
+    vendor_id: int
+    actor_id: int | None
+    fields: Mapping[str, Any]
+    columns: Mapping[str, Any] | None = None
 
 
 def append(
@@ -50,24 +67,37 @@ def append(
     fields: Mapping[str, Any],
     columns: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Append one entry in the current write transaction; return its leaf record.
+    """Append one entry in the current write transaction; return its ``ledger_entry`` row.
 
-    ``fields`` go into the leaf (see :func:`app.ledger.entries.entry_record`); ``columns`` are
-    extra row values (idempotency key, evidence ids). The caller began the transaction with
-    ``begin_write()`` and commits it.
+    The caller began the transaction with ``begin_write()`` and commits it.
     """
+    pending = Pending(entry_type, vendor_id, actor.id if actor else None, fields, columns)
+    return append_many([pending])[0]
+
+
+def append_many(pending: Sequence[Pending]) -> list[dict[str, Any]]:
+    """Append entries with consecutive sequence numbers in the current write transaction.
+
+    One tail look-up under the lock for all of them, one multi-row insert of the entries and
+    one of the subtree hashes they complete. Returns their ``ledger_entry`` rows (column
+    values) in order. The caller
+    began the transaction with ``begin_write()`` and commits it.
+    """
+    if not pending:
+        return []
     lock_tail()
     last, now = db.session.execute(_TAIL).one()
-    seq, now = int(last) + 1, as_utc(now)
+    first, now = int(last) + 1, as_utc(now)
     stamp = tree_heads.format_timestamp(now)
-    record = entries.entry_record(
-        seq, entry_type, vendor_id, actor.id if actor else None, stamp, **fields
-    )
-    leaf = entries.leaf_bytes(record)
-    row = entry_row(record, leaf, now) | dict(columns or {})
-    write_connection().execute(_INSERT_ENTRY, row)
-    _store_closed_subtrees(seq - 1, row["leaf_hash"])
-    return record
+    rows = []
+    for seq, item in enumerate(pending, start=first):
+        record = entries.entry_record(
+            seq, item.entry_type, item.vendor_id, item.actor_id, stamp, **item.fields
+        )
+        rows.append(entry_row(record, entries.leaf_bytes(record), now) | dict(item.columns or {}))
+    write_connection().execute(_INSERT_ENTRY, rows)
+    _store_closed_subtrees(first - 1, [row["leaf_hash"] for row in rows])
+    return rows
 
 
 def entry_row(record: Mapping[str, Any], leaf: bytes, now: datetime) -> dict[str, Any]:
@@ -94,19 +124,18 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _store_closed_subtrees(index: int, digest: bytes) -> None:
-    """Write the complete subtrees whose last leaf is ``index`` (RFC 6962 node hashes)."""
-    lefts, level = [], 0
-    while (index >> level) & 1:
-        lefts.append((level, (index >> level) - 1))
-        level += 1
-    if not lefts:
-        return
-    hashes, current, new_nodes = fetch_subtrees(lefts), digest, []
-    for level, left in lefts:
-        current = merkle.node_hash(hashes[(level, left)], current)
-        new_nodes.append({"level": level + 1, "index": (left + 1) >> 1, "hash": current})
-    write_connection().execute(_INSERT_NODE, new_nodes)
+def _store_closed_subtrees(size: int, leaf_hashes: list[bytes]) -> None:
+    """Write the complete subtrees that appending ``leaf_hashes`` to ``size`` leaves closes."""
+    needed = merkle.frontier_needed(size, len(leaf_hashes))
+    frontier = {level: digest for (level, _), digest in fetch_subtrees(needed).items()}
+    closed = merkle.extend_frontier(size, frontier, leaf_hashes)
+    if closed:
+        nodes = [{"level": lv, "index": index, "hash": digest} for lv, index, digest in closed]
+        write_connection().execute(_INSERT_NODE, nodes)
+
+
+class MissingSubtrees(RuntimeError):
+    """A subtree hash asked for is not stored: beyond the log, or the store is damaged."""
 
 
 def fetch_subtrees(coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
@@ -135,7 +164,7 @@ def fetch_subtrees(coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, in
     rows = db.session.connection().exec_driver_sql(" UNION ALL ".join(parts))
     found = {(int(level), int(index)): bytes(digest) for level, index, digest in rows}
     if len(found) != len(wanted):
-        raise RuntimeError("the ledger's stored tree is missing subtree hashes")
+        raise MissingSubtrees("the ledger's stored tree is missing subtree hashes")
     return found
 
 
@@ -143,11 +172,12 @@ def driver_rows(sql: str, name: str) -> Iterator[tuple[Any, ...]]:
     """Rows of ``sql`` straight from the driver's cursor.
 
     A million rows through SQLAlchemy's result objects cost seconds more than the hashing;
-    PostgreSQL gets a server-side cursor so the rows are never all in memory at once.
+    PostgreSQL gets a server-side cursor so the rows are never all in memory at once, in
+    binary format (bytea travels as raw bytes, not hex).
     """
     dbapi: Any = db.session.connection().connection.dbapi_connection
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    cursor: Any = dbapi.cursor(name) if postgres else dbapi.cursor()
+    cursor: Any = dbapi.cursor(name, binary=True) if postgres else dbapi.cursor()
     try:
         if postgres:
             cursor.itersize = BATCH
@@ -157,9 +187,19 @@ def driver_rows(sql: str, name: str) -> Iterator[tuple[Any, ...]]:
         cursor.close()
 
 
-def _from_store(compute: Callable[[merkle.Subtree], Any]) -> Any:
-    """Run ``compute`` against stored subtree hashes, fetched in one round."""
-    hashes = fetch_subtrees(merkle.needed_subtrees(compute))
+def _from_store(compute: Callable[[merkle.Subtree], Any], size: int) -> Any:
+    """Run ``compute`` (about the tree of ``size``) against stored subtree hashes, fetched in
+    one round together with the leaf ``size - 1``: NotFound when that leaf is not there, so the
+    log is smaller than ``size`` (only then is the log's size looked up, to tell that from a
+    damaged store)."""
+    if size < 0:
+        raise NotFound(_l("The ledger has no tree of that size yet."))
+    last_leaf = [(0, size - 1)] if size else []
+    try:
+        hashes = fetch_subtrees(merkle.needed_subtrees(compute) + last_leaf)
+    except MissingSubtrees:
+        _checked_size(size)
+        raise
     return compute(lambda level, index: hashes[(level, index)])
 
 
@@ -171,25 +211,24 @@ def _checked_size(size: int) -> int:
 
 def root_hash(size: int) -> bytes:
     """MTH of the first ``size`` entries."""
-    _checked_size(size)
-    return bytes(_from_store(lambda sub: merkle.tree_hash(size, sub)))
+    return bytes(_from_store(lambda sub: merkle.tree_hash(size, sub), size))
 
 
 def inclusion_proof(seq: int, size: int) -> dict[str, Any]:
     """Issue 12's proof shape: ``{"leaf_index", "tree_size", "audit_path": [hex…]}``."""
-    _checked_size(size)
     if not 1 <= seq <= size:
+        _checked_size(size)
         raise Invalid(_l("That entry is not in a tree of that size."), code="not_in_tree")
-    path = _from_store(lambda sub: merkle.inclusion_proof(seq - 1, size, sub))
+    path = _from_store(lambda sub: merkle.inclusion_proof(seq - 1, size, sub), size)
     return {"leaf_index": seq - 1, "tree_size": size, "audit_path": [h.hex() for h in path]}
 
 
 def consistency_proof(old: int, new: int) -> dict[str, Any]:
     """Issue 12's shape: ``{"from", "to", "proof": [hex…]}`` (RFC 9162 §2.1.4.1)."""
-    _checked_size(new)
     if not 0 <= old <= new:
+        _checked_size(new)
         raise Invalid(_l("“from” must not be larger than “to”."), code="bad_range")
-    proof = _from_store(lambda sub: merkle.consistency_proof(old, new, sub))
+    proof = _from_store(lambda sub: merkle.consistency_proof(old, new, sub), new)
     return {"from": old, "to": new, "proof": [h.hex() for h in proof]}
 
 

@@ -14,8 +14,8 @@ and is re-exported here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
-from typing import AnyStr
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import AnyStr, TypeVar
 
 from app.ledger.verify_statement import (
     HASH_SIZE,
@@ -33,16 +33,22 @@ __all__ = [
     "Subtree",
     "VerificationError",
     "consistency_proof",
+    "extend_frontier",
+    "frontier_needed",
     "inclusion_proof",
     "leaf_hash",
     "needed_subtrees",
     "node_hash",
+    "path_siblings",
+    "paths_from_siblings",
     "range_hash",
     "root_from_inclusion_proof",
     "tree_hash",
     "verify_consistency",
     "verify_inclusion",
 ]
+
+T = TypeVar("T")
 
 # MTH({}) = SHA-256() (RFC 6962 §2.1): the root of the empty tree.
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -129,6 +135,38 @@ def consistency_proof(old_size: int, new_size: int, subtree: Subtree) -> list[by
     return proof
 
 
+def frontier_needed(size: int, count: int) -> list[tuple[int, int]]:
+    """The right-edge subtrees of a tree of ``size`` leaves that appending ``count`` leaves
+    closes into bigger ones: (level, index) for each set bit ``level`` of ``size`` whose parent
+    the new leaves complete. Appending one leaf needs one per trailing 1 bit of ``size``."""
+    return [
+        (level, (size >> level) - 1)
+        for level in range(size.bit_length())
+        if (size >> level) & 1 and (size + count) >> (level + 1) > size >> (level + 1)
+    ]
+
+
+def extend_frontier(
+    size: int, frontier: dict[int, bytes], leaf_hashes: Iterable[bytes]
+) -> list[tuple[int, int, bytes]]:
+    """Append leaf hashes to a tree of ``size`` leaves; return the subtrees they complete.
+
+    ``frontier`` maps a level to the hash of the tree's right-edge complete subtree at that
+    level (at least those ``frontier_needed`` names) and is updated in place. The result lists
+    each newly complete subtree above the leaves as (level, index, hash), in order of creation.
+    """
+    closed: list[tuple[int, int, bytes]] = []
+    for digest in leaf_hashes:
+        index, level, current = size, 0, digest
+        while index & 1:
+            current = node_hash(frontier.pop(level), current)
+            level, index = level + 1, index >> 1
+            closed.append((level, index, current))
+        frontier[level] = current
+        size += 1
+    return closed
+
+
 def needed_subtrees(compute: Callable[[Subtree], object]) -> list[tuple[int, int]]:
     """The (level, index) subtree hashes ``compute`` asks for, in the order it asks.
 
@@ -143,6 +181,49 @@ def needed_subtrees(compute: Callable[[Subtree], object]) -> list[tuple[int, int
 
     compute(record)
     return asked
+
+
+def path_siblings(indexes: Iterable[int], size: int) -> tuple[list[set[int]], set[int]]:
+    """What the audit paths of leaves ``indexes`` in a tree of ``size`` read, level by level.
+
+    Returns, per level from the leaves up, the indexes of the complete subtrees they need, and
+    the set of levels whose last (possibly ragged) node they need: that node is the hash of
+    leaves ``[(size - 1) >> level << level, size)``. Raises ``ValueError`` for an index outside.
+    """
+    current = set(indexes)
+    if current and not (0 <= min(current) and max(current) < size):
+        raise ValueError(f"a leaf index is outside a tree of {size}")
+    levels: list[set[int]] = []
+    ragged: set[int] = set()
+    last = size - 1
+    while last:  # the nodes on the paths at this level, then their parents
+        if last & 1 and last - 1 in current:
+            ragged.add(len(levels))
+        levels.append({node ^ 1 for node in current if node ^ 1 < last})
+        current, last = {node >> 1 for node in current}, last >> 1
+    return levels, ragged
+
+
+def paths_from_siblings(
+    indexes: Iterable[int],
+    size: int,
+    nodes: Sequence[Mapping[int, T]],
+    ragged: Mapping[int, T],
+) -> dict[int, list[T]]:
+    """Audit paths (RFC 9162 §2.1.3.1, nearest the leaf first) read from what
+    :func:`path_siblings` named: ``nodes[level][index]`` and ``ragged[level]``."""
+    paths: dict[int, list[T]] = {}
+    for index in indexes:
+        path, node, last, level = [], index, size - 1, 0
+        while last:
+            sibling = node ^ 1
+            if sibling < last:
+                path.append(nodes[level][sibling])
+            elif sibling == last:
+                path.append(ragged[level])
+            node, last, level = node >> 1, last >> 1, level + 1
+        paths[index] = path
+    return paths
 
 
 def verify_consistency(
@@ -199,6 +280,16 @@ class MerkleLevels:
         if len(self.levels[0]) % HASH_SIZE:
             raise ValueError("leaf hashes must be 32 bytes each")
         self._build_from(0)
+
+    @classmethod
+    def from_concatenated(cls, leaf_hashes: bytearray) -> MerkleLevels:
+        """The tree over leaf hashes given as one buffer of 32-byte hashes (kept, not copied)."""
+        tree = cls()
+        tree.levels[0] = leaf_hashes
+        if len(leaf_hashes) % HASH_SIZE:
+            raise ValueError("leaf hashes must be 32 bytes each")
+        tree._build_from(0)
+        return tree
 
     @classmethod
     def from_leaves(cls, leaves: Iterable[bytes]) -> MerkleLevels:

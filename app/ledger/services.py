@@ -1,4 +1,4 @@
-"""Ledger services: declarations (idempotent), confirmations, rejections, reversals, listing.
+"""Ledger services: confirmations, rejections, reversals, listing (declarations: declarations.py).
 
 Nothing is ever updated: a status change is a new entry that refers to a transaction by its
 sequence number, and a correction is a reversal plus a new declaration. Vendors see and act on
@@ -10,28 +10,21 @@ everything and decide declarations, never their own.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select, true
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute
 
 from app.database import begin_write
 from app.exceptions import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.ledger import entries, log
-from app.ledger.evidence import evidence_for, vendor_organization
-from app.ledger.verify_statement import canonical_json
 from app.models import LedgerEntry, Organization, OrganizationKind, Role, User
 
 MAX_PAGE = 1000
-_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:")
-BEIJING = timedelta(hours=8)
 
 
 def reads_all_entries(user: User) -> bool:
@@ -80,6 +73,7 @@ def entry_json(entry: LedgerEntry, status: str | None = None) -> dict[str, Any]:
     record: dict[str, Any] = dict(entries_record(entry))
     record["leaf"] = base64.b64encode(entry.leaf).decode()
     record["leaf_hash"] = entry.leaf_hash.hex()
+    record["evidence_ids"] = list(entry.evidence_ids or [])
     if status is not None:
         record["status"] = status
     return record
@@ -89,95 +83,6 @@ def entries_record(entry: LedgerEntry) -> Mapping[str, Any]:
     """The leaf record of a stored entry (its exact leaf bytes, parsed)."""
     parsed: dict[str, Any] = json.loads(entry.leaf)
     return parsed
-
-
-def _idempotency_key(key: str | None) -> str:
-    if not key or len(key) > 100 or not set(key) <= _KEY_CHARACTERS:
-        raise Invalid(
-            _l("Send an Idempotency-Key header of 1 to 100 letters, digits or - _ . :"),
-            code="idempotency_key",
-        )
-    return key
-
-
-def _replayed(user: User, key: str, digest: str) -> LedgerEntry | None:
-    """The entry an earlier request with this key created; 422 if that request differed."""
-    earlier = db.session.scalar(
-        select(LedgerEntry).where(
-            LedgerEntry.actor_id == user.id, LedgerEntry.idempotency_key == key
-        )
-    )
-    if earlier is not None and earlier.request_sha256 != digest:
-        raise Invalid(
-            _l("This Idempotency-Key was used with a different request."),
-            code="idempotency_conflict",
-        )
-    return earlier
-
-
-def declare_transaction(user: User, body: object, key: str | None) -> tuple[LedgerEntry, bool]:
-    """Append a vendor's declaration of an external transaction (issue 12's body shape).
-
-    Returns the entry and whether it is new: a replay (same Idempotency-Key, same body) gets
-    the first entry back. Raises Forbidden (not a vendor), Invalid (a bad field, the vendor's
-    own credit code as counterparty, unknown evidence, a key reused with another body).
-    """
-    organization_id = vendor_organization(user)
-    key = _idempotency_key(key)
-    digest = hashlib.sha256(canonical_json(body)).hexdigest()
-    # Only "not in the future" depends on the clock: the app's clock is close enough for that.
-    today = (datetime.now(UTC) + BEIJING).date()
-    try:
-        declaration = entries.parse_declaration(body, today)
-    except entries.InvalidEntry as error:
-        raise Invalid(
-            f"{error.field}: {error.message}",
-            code="invalid_entry",
-            details=[{"field": error.field}],
-        ) from None
-    vendor = db.session.get(Organization, organization_id)
-    assert vendor is not None
-    if declaration.counterparty_uscc == vendor.uscc:
-        raise Invalid(_l("A vendor cannot trade with itself."), code="self_trade")
-    evidence = evidence_for(organization_id, declaration.evidence_ids)
-    leaf_evidence = [{"sha256": e.sha256, "media_type": e.media_type} for e in evidence]
-    fields = entries.declaration_fields(declaration, leaf_evidence)
-    fields |= {"vendor_uscc": vendor.uscc, "vendor_city": vendor.city}
-    columns = {
-        "idempotency_key": key,
-        "request_sha256": digest,
-        "evidence_ids": list(declaration.evidence_ids),
-    }
-    return _append_once(user, key, digest, "declaration", organization_id, fields, columns)
-
-
-def _append_once(
-    user: User,
-    key: str,
-    digest: str,
-    entry_type: str,
-    vendor_id: int,
-    fields: dict[str, Any],
-    columns: dict[str, Any],
-) -> tuple[LedgerEntry, bool]:
-    """Append under the write lock unless a concurrent twin request won the race."""
-    try:
-        begin_write()
-        earlier = _replayed(user, key, digest)
-        if earlier is not None:
-            db.session.rollback()
-            return earlier, False
-        record = log.append(entry_type, vendor_id, user, fields, columns)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        earlier = _replayed(user, key, digest)
-        if earlier is None:
-            raise
-        return earlier, False
-    entry = db.session.get(LedgerEntry, record["seq"])
-    assert entry is not None
-    return entry, True
 
 
 def visible_entry(user: User, seq: int) -> LedgerEntry:

@@ -25,8 +25,12 @@ from app.ledger.services import may_read_vendor, official_city, reads_all_entrie
 from app.models import LedgerEntry, LedgerTreeHead, Organization, User
 
 POLICIES = Path(__file__).resolve().parent / "policies"
-# Above this many proofs, hashing the whole tree in memory beats fetching stored nodes.
+# Up to this many proofs, each reads its own stored subtree hashes (one query for all).
 IN_MEMORY_PROOFS = 64
+# More proofs read the stored hashes their paths share, level by level, unless that is more rows
+# than this share of the log: then hashing the whole tree in memory is cheaper.
+STORED_LEVELS_UP_TO = 1.0
+CHUNK = 5000  # ids per IN list
 
 
 @cache
@@ -53,14 +57,82 @@ def _covering_head(last_seq: int, user: User) -> LedgerTreeHead:
 
 
 def _proofs(seqs: list[int], size: int) -> dict[int, list[str]]:
-    """Audit paths (hex) of the leaves ``seqs`` in the tree of ``size``."""
-    if len(seqs) > IN_MEMORY_PROOFS:
+    """Audit paths (hex) of the leaves ``seqs`` in the tree of ``size``.
+
+    A few: from the stored subtree hashes they name, in one query. Many: level by level, the
+    stored hashes their paths share (runs of an index range, else by id), unless that reads
+    more rows than the whole log, when the tree is rebuilt in memory from the leaf hashes.
+    """
+    if len(seqs) <= IN_MEMORY_PROOFS:
+        return _few_proofs(seqs, size)
+    indexes = [seq - 1 for seq in seqs]
+    levels, ragged = merkle.path_siblings(indexes, size)
+    if sum(_rows_to_read(wanted) for wanted in levels) > size * STORED_LEVELS_UP_TO:
         rows = log.driver_rows(
             f"SELECT leaf_hash FROM ledger_entry WHERE seq <= {int(size)} ORDER BY seq", "hashes"
         )
         tree = merkle.MerkleLevels(bytes(digest) for (digest,) in rows)
-        paths = tree.inclusion_proofs_hex((seq - 1 for seq in seqs), size)
-        return {seq: paths[seq - 1] for seq in seqs}
+        paths = tree.inclusion_proofs_hex(indexes, size)
+    else:
+        nodes = [_stored_hex(level, wanted) for level, wanted in enumerate(levels)]
+        paths = merkle.paths_from_siblings(indexes, size, nodes, _ragged_hex(ragged, size))
+    return {seq: paths[seq - 1] for seq in seqs}
+
+
+def _dense(wanted: set[int]) -> bool:
+    return max(wanted) - min(wanted) < 4 * len(wanted) + 64
+
+
+def _rows_to_read(wanted: set[int]) -> int:
+    if not wanted:
+        return 0
+    return max(wanted) - min(wanted) + 1 if _dense(wanted) else len(wanted)
+
+
+def _stored_hex(level: int, wanted: set[int]) -> dict[int, str]:
+    """Stored hashes (hex) of level ``level``'s complete subtrees ``wanted``, by index (a range
+    scan when they lie close together; more may come back). Level 0 is the leaf hashes."""
+    if not wanted:
+        return {}
+    # seq = index + 1 on level 0: the condition is on the key column itself, so it uses the key.
+    shift, select_from, column = (
+        (1, "SELECT seq - 1, leaf_hash FROM ledger_entry WHERE ", "seq")
+        if level == 0
+        else (
+            0,
+            f'SELECT "index", hash FROM ledger_tree_node WHERE level = {int(level)} AND ',
+            '"index"',
+        )
+    )
+    ordered = sorted(int(index) + shift for index in wanted)
+    if _dense(wanted):
+        where = [f"{column} BETWEEN {ordered[0]} AND {ordered[-1]}"]
+    else:
+        where = [
+            f"{column} IN ({','.join(map(str, ordered[n : n + CHUNK]))})"
+            for n in range(0, len(ordered), CHUNK)
+        ]
+    found: dict[int, str] = {}
+    for condition in where:
+        rows = log.driver_rows(select_from + condition, "nodes")
+        found.update((int(index), bytes(digest).hex()) for index, digest in rows)
+    if not wanted <= found.keys():
+        raise RuntimeError("the ledger's stored tree is missing subtree hashes")
+    return found
+
+
+def _ragged_hex(levels: set[int], size: int) -> dict[int, str]:
+    """The hash (hex) of each level's last node, made of the right edge's complete subtrees."""
+
+    def compute(sub: merkle.Subtree) -> list[bytes]:
+        return [merkle.range_hash((size - 1) >> lv << lv, size, sub) for lv in sorted(levels)]
+
+    hashes = log.fetch_subtrees(merkle.needed_subtrees(compute))
+    edge = compute(lambda level, index: hashes[(level, index)])
+    return {level: digest.hex() for level, digest in zip(sorted(levels), edge, strict=True)}
+
+
+def _few_proofs(seqs: list[int], size: int) -> dict[int, list[str]]:
     wanted = [c for seq in seqs for c in _needed(seq, size)]
     hashes = log.fetch_subtrees(wanted)
     return {
@@ -107,7 +179,18 @@ def vendor_statement(user: User, organization_id: int, year: int) -> dict[str, A
 def statement_rows(document: dict[str, Any]) -> list[list[Any]]:
     """The statement as table rows (lines, then the computation) for CSV and XLSX."""
     rows: list[list[Any]] = [
-        ["seq", "type", "kind", "contract_date", "amount_yuan", "counted", "reason", "refers_to"]
+        [
+            "seq",
+            "type",
+            "kind",
+            "contract_date",
+            "amount_yuan",
+            "counted",
+            "reason",
+            "refers_to",
+            "counterparty_name",
+            "counterparty_uscc",
+        ]
     ]
     for line in document["lines"]:
         amount = line.get("amount_fen")
@@ -121,6 +204,8 @@ def statement_rows(document: dict[str, Any]) -> list[list[Any]]:
                 line.get("counted"),
                 line.get("reason"),
                 line.get("refers_to"),
+                line.get("counterparty_name"),
+                line.get("counterparty_uscc"),
             ]
         )
     summary = document["subsidy"]

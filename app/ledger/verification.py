@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
@@ -109,56 +110,155 @@ def entry_problem(row: LedgerEntry) -> str | None:
     return None
 
 
-def _check_columns(report: VerifyReport) -> None:
-    """Ask the database for the first entry whose columns disagree with its leaf."""
+def _first_mismatch(engine: Engine) -> int | None:
+    """The first seq whose query columns disagree with its leaf, by the database's JSON
+    functions, on a connection of its own (so it runs while this process hashes the leaves).
+    None when all agree, or when a leaf is not UTF-8 JSON at all (the hash check names it)."""
+    sql = POSTGRES_MISMATCH if engine.dialect.name == "postgresql" else SQLITE_MISMATCH
+    try:
+        with engine.connect() as connection:
+            seq = connection.scalar(sql)
+    except DBAPIError:
+        return None
+    return int(seq) if seq is not None else None
+
+
+def _first_mismatch_here() -> int | None:
+    """:func:`_first_mismatch` on the session's own connection."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
     try:
         seq = db.session.scalar(POSTGRES_MISMATCH if postgres else SQLITE_MISMATCH)
-    except DBAPIError:  # a leaf that is not UTF-8 JSON at all: the hash check names it
+    except DBAPIError:
         db.session.rollback()
-        return
+        return None
+    return int(seq) if seq is not None else None
+
+
+def _explain_mismatch(seq: int | None, report: VerifyReport) -> None:
     entry = db.session.get(LedgerEntry, seq) if seq is not None else None
     if entry is not None:
         report.fail(entry.seq, entry_problem(entry) or "its columns differ from its leaf")
 
 
+_COUNT = "SELECT count(*), coalesce(max(seq), 0) FROM ledger_entry"
+# The first seq after which one is missing, plus one (the first missing seq above 1).
+_FIRST_GAP = (
+    "SELECT min(seq) + 1 FROM ledger_entry AS e WHERE seq >= 1 AND NOT EXISTS "
+    "(SELECT 1 FROM ledger_entry AS f WHERE f.seq = e.seq + 1)"
+)
+
+
+def _contiguous_end(report: VerifyReport) -> int:
+    """The last seq before the first missing one (all of them when none is missing)."""
+    count, last = db.session.execute(text(_COUNT)).one()
+    if count == last:
+        return int(last)
+    has_first = db.session.scalar(text("SELECT count(*) FROM ledger_entry WHERE seq = 1"))
+    missing = int(db.session.scalar(text(_FIRST_GAP)) or 1) if has_first else 1
+    report.fail(missing, f"seq {missing} is missing")
+    return missing - 1
+
+
 def _check_leaves(report: VerifyReport) -> merkle.MerkleLevels:
-    """Sequence numbers without gaps, leaf hashes right; the tree of the stored leaf hashes."""
-    hashes, sha256 = [], hashlib.sha256
-    rows = driver_rows("SELECT seq, leaf, leaf_hash FROM ledger_entry ORDER BY seq", "leaves")
-    for seq, leaf, digest in rows:
-        report.entries += 1
-        if seq != report.entries:
-            report.fail(report.entries, f"seq {report.entries} is missing")
-            break
-        raw = leaf.encode() if isinstance(leaf, str) else leaf
-        if sha256(b"\x00" + raw).digest() != bytes(digest):
-            report.fail(seq, "its leaf hash is not the hash of its leaf")
-        hashes.append(bytes(digest))
-    return merkle.MerkleLevels(hashes)
+    """Sequence numbers without gaps, leaf hashes right; the tree of the stored leaf hashes.
+
+    The hashes are compared all at once (one buffer each); only a difference is looked for
+    hash by hash. A leaf edited into text through SQL is read back as its UTF-8 bytes.
+    """
+    end = _contiguous_end(report)
+    leaf = "CAST(leaf AS BLOB)" if db.session.get_bind().dialect.name == "sqlite" else "leaf"
+    sql = f"SELECT {leaf}, leaf_hash FROM ledger_entry WHERE seq <= {int(end)} ORDER BY seq"
+    computed, stored, sha256 = bytearray(), bytearray(), hashlib.sha256
+    for raw, digest in driver_rows(sql, "leaves"):
+        computed += sha256(b"\x00" + raw).digest()
+        stored += digest
+    report.entries = len(stored) // merkle.HASH_SIZE
+    if computed != stored:
+        first = _first_difference(computed, stored)
+        report.fail(first + 1, "its leaf hash is not the hash of its leaf")
+    return merkle.MerkleLevels.from_concatenated(stored)
 
 
-def _check_nodes(tree: merkle.MerkleLevels, report: VerifyReport) -> None:
-    """Stored complete-subtree hashes must equal the recomputed ones."""
-    sql = 'SELECT level, "index", hash FROM ledger_tree_node ORDER BY level, "index"'
-    for level, index, digest in driver_rows(sql, "nodes"):
-        row = tree.levels[level] if level < len(tree.levels) else b""
-        if row[index * 32 : index * 32 + 32] != bytes(digest):
-            first = index * (1 << level) + 1
+def _first_difference(one: bytes | bytearray, other: bytes | bytearray) -> int:
+    """The index of the first 32-byte hash where two equally long buffers differ."""
+    size = merkle.HASH_SIZE
+    return next(
+        n
+        for n in range(len(one) // size)
+        if one[n * size : (n + 1) * size] != other[n * size : (n + 1) * size]
+    )
+
+
+def _stored_level(level: int, count: int) -> bytes:
+    """The stored hashes of level ``level``'s first ``count`` subtrees, concatenated in order;
+    shorter when some are missing."""
+    sql = (
+        f'SELECT hash FROM ledger_tree_node WHERE level = {int(level)} AND "index" < {int(count)} '
+        'ORDER BY "index"'
+    )
+    return b"".join(bytes(digest) for (digest,) in driver_rows(sql, "nodes"))
+
+
+def _first_missing_node(level: int, count: int) -> int:
+    """The first of level ``level``'s first ``count`` subtrees that has no stored hash."""
+    sql = (
+        f'SELECT "index" FROM ledger_tree_node WHERE level = {int(level)} '
+        f'AND "index" < {int(count)} ORDER BY "index"'
+    )
+    for expected, (index,) in enumerate(driver_rows(sql, "indexes")):
+        if index != expected:
+            return expected
+    return count
+
+
+def _bad_node(level: int, expected: bytearray, stored: bytes) -> tuple[int, str] | None:
+    """(index, what is wrong) of the first bad stored subtree hash of a level, or None."""
+    if stored == expected:
+        return None
+    if len(stored) == len(expected):
+        return _first_difference(stored, expected), "does not match"
+    missing = _first_missing_node(level, len(expected) // merkle.HASH_SIZE)
+    prefix = missing * merkle.HASH_SIZE
+    if stored[:prefix] != expected[:prefix]:
+        return _first_difference(stored[:prefix], expected[:prefix]), "does not match"
+    return missing, "is missing"
+
+
+def _check_nodes(tree: merkle.MerkleLevels) -> tuple[int, str] | None:
+    """Stored complete-subtree hashes must be there and equal the recomputed ones (subtrees
+    beyond the tree that was read, appended meanwhile, are not looked at): the first seq under
+    a bad one and the problem, or None."""
+    for level in range(1, len(tree.levels)):
+        expected = tree.levels[level]
+        bad = _bad_node(level, expected, _stored_level(level, len(expected) // merkle.HASH_SIZE))
+        if bad is not None:
+            first = bad[0] * (1 << level) + 1
             last = first + (1 << level) - 1
-            report.fail(first, f"the stored tree above seq {first}–{last} does not match")
-            return
+            return first, f"the stored tree above seq {first}–{last} {bad[1]}"
+    return None
 
 
 def verify_log(
     head: Mapping[str, Any] | None = None, key: Ed25519PublicKey | None = None
 ) -> VerifyReport:
     """Replay the log; with ``head`` (a signed tree head, by ``key`` when given) check that the
-    log extends it. Never raises: the report names the first bad sequence number."""
+    log extends it. Never raises: the report names the first bad sequence number.
+
+    The database compares each entry's query columns with its leaf on a second connection
+    while this process hashes the leaves and rebuilds the tree.
+    """
     report = VerifyReport()
-    tree = _check_leaves(report)
-    _check_columns(report)
-    _check_nodes(tree, report)
+    engine = db.engine
+    # An in-memory SQLite database exists on one connection only: no second one to ask.
+    alone = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        mismatch = pool.submit(_first_mismatch, engine) if not alone else None
+        tree = _check_leaves(report)
+        bad_node = _check_nodes(tree)
+        first = mismatch.result() if mismatch else _first_mismatch_here()
+        _explain_mismatch(first, report)
+    if bad_node is not None:  # after the entry's own problem, should both name one seq
+        report.fail(*bad_node)
     if head is not None:
         _check_head(tree, head, key, report)
     return report

@@ -35,7 +35,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HASH_SIZE = 32
 # The fields a statement line repeats from its leaf; the verifier insists they agree.
-LINE_FIELDS = ("seq", "type", "kind", "amount_fen", "contract_date", "refers_to")
+LINE_FIELDS = (
+    "seq",
+    "type",
+    "kind",
+    "amount_fen",
+    "contract_date",
+    "refers_to",
+    "counterparty_name",
+    "counterparty_uscc",
+)
 
 
 class VerificationError(ValueError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.charts import bars
 from app.exceptions import ServiceError
 from app.ledger import delivery, services, statement_service
+from app.ledger.evidence import download_headers, open_evidence
 from app.ledger.subsidy import yuan
 from app.ledger.terms import ledger_term
 from app.models import Role
@@ -39,6 +40,14 @@ def index() -> ResponseReturnValue:
     return render_template(
         "ledger/index.html", entries=services.entries_json(rows[-200:]), year=2026
     )
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@roles_required(Role.VENDOR, Role.AUDITOR, Role.CITY_OFFICIAL)
+def evidence(evidence_id: int) -> ResponseReturnValue:
+    """Download an entry's evidence file (its vendor, auditors, officials of its city)."""
+    row, chunks = open_evidence(current_user, evidence_id, object_store())
+    return Response(chunks, mimetype=row.media_type, headers=download_headers(row))
 
 
 @bp.get("/statements/<int:organization_id>/<int:year>")
@@ -74,9 +83,9 @@ def overview(year: int) -> ResponseReturnValue:
 @roles_required(Role.VENDOR)
 def accept_delivery(project_id: int) -> ResponseReturnValue:
     """The project page's "delivery accepted" button: append the delivery entry."""
-    price = request.form.get("unit_price_fen", "").strip()
+    body = {name: request.form.get(name, "").strip() for name in delivery.ACCEPTANCE_FIELDS}
     try:
-        entry = delivery.accept_delivery(current_user, project_id, price, object_store())
+        entry = delivery.accept_delivery(current_user, project_id, body, object_store())
     except ServiceError as exc:
         if exc.status == 404:
             raise

@@ -181,3 +181,21 @@ def test_the_daily_job_signs_a_head_that_covers_the_log(world: World, vendor: Ap
         sign_daily_tree_head.call_local()
     head = vendor.get("/api/v1/ledger/tree-heads/latest").json
     assert head["tree_size"] == 1
+
+
+def test_no_proof_reaches_past_the_end_of_the_log(vendor: Api, auditor: Api) -> None:
+    from app.exceptions import NotFound
+    from app.ledger import log
+
+    declare(vendor, "p-1")
+    declare(vendor, "p-2")
+    with vendor.client.application.app_context():
+        assert log.inclusion_proof(2, 2)["audit_path"]
+        # The path of leaf 3 of 3 is the stored subtree over leaves 1-2: leaf 3 does not exist.
+        with pytest.raises(NotFound):
+            log.inclusion_proof(3, 3)
+        with pytest.raises(NotFound):
+            log.consistency_proof(2, 3)
+        with pytest.raises(NotFound):
+            log.consistency_proof(3, 3)
+    assert vendor.get("/api/v1/ledger/consistency?from=2&to=2").json["proof"] == []

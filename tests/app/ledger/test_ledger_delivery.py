@@ -10,9 +10,17 @@ from typing import Any
 
 import pytest
 
-from tests.app.builders import PASSWORD, Api, World, login
+from app.ledger import verify_statement
+from tests.app.builders import PASSWORD, Api, World, login, valid_uscc
 from tests.app.ledger.ledger_client import post
 from tests.app.quality.plans import LABELS, TEXTS, label_everything
+
+CLIENT = {"counterparty_name": "蚌埠市数据资源局", "counterparty_uscc": valid_uscc(700_001)}
+
+
+def accept(price: Any) -> dict[str, Any]:
+    """An acceptance body: the unit price and the client who accepted the delivery."""
+    return {"unit_price_fen": price} | CLIENT
 
 
 def _labelled_project(world: World, vendor: Api) -> int:
@@ -49,7 +57,7 @@ def delivered(any_db_world: World) -> dict[str, Any]:
     project = _labelled_project(world, vendor)
     export = _export(vendor, project)
     url = f"/api/v1/projects/{project}/delivery"
-    response = post(vendor, url, {"unit_price_fen": 250})
+    response = post(vendor, url, accept(250))
     assert response.status_code == 201, response.json
     return {
         "world": world,
@@ -72,6 +80,10 @@ def test_an_accepted_delivery_appends_an_entry_with_its_figures_and_evidence(
     assert record["vendor_id"] == delivered["org"] and record["project_id"] == delivered["project"]
     assert record["kind"] == "labeling" and record["task_type"] == "classify"
     assert record["quantity"] == len(TEXTS) and record["unit_price_fen"] == 250
+    assert (record["counterparty_name"], record["counterparty_uscc"]) == (
+        CLIENT["counterparty_name"],
+        CLIENT["counterparty_uscc"],
+    )
     assert record["amount_fen"] == 250 * len(TEXTS)
     assert record["evidence"] == [
         {
@@ -97,11 +109,12 @@ def test_accepting_twice_is_refused_and_an_auditor_confirms_the_delivery(
 ) -> None:
     world: World = delivered["world"]
     vendor: Api = delivered["vendor"]
-    again = post(vendor, delivered["url"], {"unit_price_fen": 999})
+    again = post(vendor, delivered["url"], accept(999))
     assert again.status_code == 409 and again.json["error"]["code"] == "already_delivered"
     colleague = world.vendor_api(delivered["org"])
-    assert post(colleague, delivered["url"], {"unit_price_fen": 250}).status_code == 409
-    auditor = world.api(world.user("auditor"))
+    assert post(colleague, delivered["url"], accept(250)).status_code == 409
+    auditor_email = world.user("auditor")
+    auditor = world.api(auditor_email)
     seq = delivered["entry"]["seq"]
     assert post(auditor, f"/api/v1/ledger/entries/{seq}/confirm").status_code == 201
     listing = vendor.get("/api/v1/ledger/entries").json["entries"]
@@ -109,13 +122,23 @@ def test_accepting_twice_is_refused_and_an_auditor_confirms_the_delivery(
     assert listing[0]["status"] == "confirmed"
     statement = vendor.get(f"/api/v1/ledger/statements/{delivered['org']}/2026").json
     assert statement["subsidy"]["volume_fen"] == 250 * len(TEXTS)
+    line = statement["lines"][0]
+    assert (line["counterparty_name"], line["counterparty_uscc"]) == (
+        CLIENT["counterparty_name"],
+        CLIENT["counterparty_uscc"],
+    )
+    assert verify_statement.verify_statement(statement).startswith("OK: 2 lines")
+    browser = world.app.test_client()
+    login(browser, auditor_email, PASSWORD)
+    page = browser.get(f"/ledger/statements/{delivered['org']}/2026")
+    assert CLIENT["counterparty_name"] in page.text and CLIENT["counterparty_uscc"] in page.text
 
 
 @pytest.mark.parametrize("price", [0, -5, 0.1, 2.5, "12,50", "1e309", True, None, 10**16])
 def test_a_bad_unit_price_is_refused(world: World, price: Any) -> None:
     vendor = world.vendor_api()
     project = world.project(vendor, TEXTS[:2], overlap=1, labels=tuple(LABELS))
-    response = post(vendor, f"/api/v1/projects/{project}/delivery", {"unit_price_fen": price})
+    response = post(vendor, f"/api/v1/projects/{project}/delivery", accept(price))
     assert response.status_code == 422
     assert vendor.get("/api/v1/ledger/entries").json["entries"] == []
 
@@ -125,18 +148,16 @@ def test_delivery_needs_an_export_final_answers_and_the_vendors_own_project(
 ) -> None:
     vendor = world.vendor_api()
     empty = world.project(vendor, TEXTS[:2], overlap=1, labels=tuple(LABELS))
-    refused = post(vendor, f"/api/v1/projects/{empty}/delivery", {"unit_price_fen": 10})
+    refused = post(vendor, f"/api/v1/projects/{empty}/delivery", accept(10))
     assert refused.status_code == 422 and refused.json["error"]["code"] == "nothing_final"
     project = _labelled_project(world, vendor)
     url = f"/api/v1/projects/{project}/delivery"
-    no_export = post(vendor, url, {"unit_price_fen": 10})
+    no_export = post(vendor, url, accept(10))
     assert no_export.status_code == 409 and no_export.json["error"]["code"] == "export_required"
-    assert post(vendor, url, {"unit_price_fen": 10, "extra": 1}).status_code == 422
-    assert post(world.vendor_api(), url, {"unit_price_fen": 10}).status_code == 404
-    assert post(world.api(world.user("auditor")), url, {"unit_price_fen": 10}).status_code == 403
-    assert (
-        post(vendor, "/api/v1/projects/999999/delivery", {"unit_price_fen": 10}).status_code == 404
-    )
+    assert post(vendor, url, accept(10) | {"extra": 1}).status_code == 422
+    assert post(world.vendor_api(), url, accept(10)).status_code == 404
+    assert post(world.api(world.user("auditor")), url, accept(10)).status_code == 403
+    assert post(vendor, "/api/v1/projects/999999/delivery", accept(10)).status_code == 404
     assert vendor.get("/api/v1/ledger/entries").json["entries"] == []
 
 
@@ -162,19 +183,19 @@ def test_the_project_page_button_accepts_the_delivery(world: World) -> None:
     browser = world.app.test_client()
     login(browser, email, PASSWORD)
     assert 'id="delivery-form"' in browser.get(f"/projects/{project}").text
-    refused = browser.post(f"/ledger/projects/{project}/delivery", data={"unit_price_fen": "7"})
+    refused = browser.post(f"/ledger/projects/{project}/delivery", data=accept("7"))
     assert refused.status_code == 302 and refused.headers["Location"].endswith(
         f"/projects/{project}"
     )
     _export(vendor, project)
-    bad = browser.post(f"/ledger/projects/{project}/delivery", data={"unit_price_fen": "7.5"})
+    bad = browser.post(f"/ledger/projects/{project}/delivery", data=accept("7.5"))
     assert bad.status_code == 302 and bad.headers["Location"].endswith(f"/projects/{project}")
-    done = browser.post(f"/ledger/projects/{project}/delivery", data={"unit_price_fen": "7"})
+    done = browser.post(f"/ledger/projects/{project}/delivery", data=accept("7"))
     assert done.status_code == 302 and done.headers["Location"].endswith("/ledger/")
     entries = vendor.get("/api/v1/ledger/entries").json["entries"]
     assert [(e["type"], e["amount_fen"]) for e in entries] == [("delivery", 7 * len(TEXTS))]
     again = browser.post(
-        f"/ledger/projects/{project}/delivery", data={"unit_price_fen": "7"}, follow_redirects=True
+        f"/ledger/projects/{project}/delivery", data=accept("7"), follow_redirects=True
     )
     assert "已" in again.text or "already" in again.text
     assert len(vendor.get("/api/v1/ledger/entries").json["entries"]) == 1
@@ -184,4 +205,41 @@ def test_the_openapi_document_lists_the_delivery_route(world: World) -> None:
     paths = world.vendor_api().get("/api/v1/openapi.json").json["paths"]
     operation = paths["/projects/{project_id}/delivery"]["post"]
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
-    assert schema["required"] == ["unit_price_fen"] and "409" in operation["responses"]
+    assert schema["required"] == ["unit_price_fen", "counterparty_name", "counterparty_uscc"]
+    assert "409" in operation["responses"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"counterparty_uscc": "913401000000000000"},  # wrong check character
+        {"counterparty_uscc": None},
+        {"counterparty_name": "  "},
+        {"counterparty_name": "x" * 201},
+    ],
+)
+def test_a_bad_client_is_refused(world: World, change: dict[str, Any]) -> None:
+    vendor = world.vendor_api()
+    project = _labelled_project(world, vendor)
+    _export(vendor, project)
+    response = post(vendor, f"/api/v1/projects/{project}/delivery", accept(10) | change)
+    assert response.status_code == 422 and response.json["error"]["code"] == "invalid_entry"
+    assert vendor.get("/api/v1/ledger/entries").json["entries"] == []
+
+
+def test_the_vendor_itself_is_no_client(world: World) -> None:
+    from app.extensions import db
+    from app.models import Organization
+
+    org = world.org("淮北标注公司", "淮北")
+    vendor = world.vendor_api(org)
+    project = _labelled_project(world, vendor)
+    _export(vendor, project)
+    with world.app.app_context():
+        own = db.session.get(Organization, org)
+        assert own is not None
+        own_uscc = own.uscc
+    response = post(
+        vendor, f"/api/v1/projects/{project}/delivery", accept(10) | {"counterparty_uscc": own_uscc}
+    )
+    assert response.status_code == 422 and response.json["error"]["code"] == "self_trade"

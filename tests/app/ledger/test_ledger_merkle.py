@@ -251,3 +251,36 @@ def test_out_of_range_requests_are_refused() -> None:
     with pytest.raises(IndexError):
         tree.subtree(1, 1)
     assert merkle.tree_hash(0, tree.subtree) == merkle.EMPTY_ROOT
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 5, 8, 13])
+def test_appending_batches_closes_exactly_the_complete_subtrees(batch: int) -> None:
+    leaves = [merkle.leaf_hash(bytes([i])) for i in range(75)]
+    whole = merkle.MerkleLevels(leaves)
+    stored = {(0, i): digest for i, digest in enumerate(leaves)}
+    size = 0
+    while size < len(leaves):
+        chunk = leaves[size : size + batch]
+        needed = merkle.frontier_needed(size, len(chunk))
+        frontier = {level: stored[(level, index)] for level, index in needed}
+        for level, index, digest in merkle.extend_frontier(size, frontier, chunk):
+            assert (level, index) not in stored
+            stored[(level, index)] = digest
+        size += len(chunk)
+    expected = {
+        (level, index): whole.subtree(level, index)
+        for level in range(len(whole.levels))
+        for index in range(len(whole.levels[level]) // 32)
+    }
+    assert stored == expected
+
+
+def test_paths_from_the_siblings_they_name_equal_the_rfc_paths() -> None:
+    tree = merkle.MerkleLevels.from_leaves([bytes([i]) for i in range(45)])
+    for size in range(1, 46):
+        chosen = [i for i in range(size) if i % 3 != 1]
+        levels, ragged = merkle.path_siblings(chosen, size)
+        nodes = [{i: tree.subtree(level, i) for i in wanted} for level, wanted in enumerate(levels)]
+        edge = {lv: merkle.range_hash((size - 1) >> lv << lv, size, tree.subtree) for lv in ragged}
+        paths = merkle.paths_from_siblings(chosen, size, nodes, edge)
+        assert paths == {i: merkle.inclusion_proof(i, size, tree.subtree) for i in chosen}

@@ -34,13 +34,15 @@ def statement_world(world: World) -> tuple[Api, Api, int]:
     return vendor, auditor, organization
 
 
-@pytest.mark.parametrize("in_memory_above", [64, 0])  # proofs from stored nodes / whole tree
+# proofs each from its stored nodes / from stored levels shared / from the whole tree rebuilt
+@pytest.mark.parametrize(("in_memory_above", "stored_up_to"), [(64, 1.0), (0, 1.0), (0, 0.0)])
 def test_the_statement_verifies_offline_and_shows_the_computation(
-    statement_world, monkeypatch: pytest.MonkeyPatch, in_memory_above: int
+    statement_world, monkeypatch: pytest.MonkeyPatch, in_memory_above: int, stored_up_to: float
 ) -> None:
     from app.ledger import statement_service
 
     monkeypatch.setattr(statement_service, "IN_MEMORY_PROOFS", in_memory_above)
+    monkeypatch.setattr(statement_service, "STORED_LEVELS_UP_TO", stored_up_to)
     vendor, _auditor, organization = statement_world
     response = vendor.get(f"/api/v1/ledger/statements/{organization}/2026")
     assert response.status_code == 200, response.json
