@@ -23,10 +23,13 @@ from app.database import begin_write
 from app.exports.formats import FORMATS
 from app.exports.formats.base import ExportRecord, ProjectShape
 from app.extensions import db
+from app.job_runs import beat
 from app.models import Annotation, Export, Item, Project, Role, Task, User
 from app.quality.report import final_results
 
 BATCH = 1000
+#: The job kind of an export in the job-run table (``app.job_runs``).
+JOB = "export"
 PSEUDONYM_PREFIX = "专家-"
 
 
@@ -111,9 +114,12 @@ def _records(
     ]
 
 
-def record_batches(export: Export, project: Project) -> Iterator[list[ExportRecord]]:
-    """The project's items (check items left out) in task order, ``BATCH`` at a time; the
-    export's progress is committed once the writer has taken each batch."""
+def task_batches(
+    export: Export, project: Project
+) -> Iterator[tuple[dict[int, dict[str, Any]], list[int], ExpertNames]]:
+    """(final answers, ``BATCH`` task ids, expert names) for the project's items (check items
+    left out) in task order; the export's progress and the job's heartbeat are committed once
+    the caller has written each batch."""
     final = final_results(project)
     task_ids = list(
         db.session.scalars(
@@ -127,10 +133,17 @@ def record_batches(export: Export, project: Project) -> Iterator[list[ExportReco
     export.items_total = len(task_ids)
     db.session.commit()
     for start in range(0, len(task_ids), BATCH):
-        yield _records(project, final, task_ids[start : start + BATCH], names)
+        yield final, task_ids[start : start + BATCH], names
         begin_write()
         export.items_done = min(start + BATCH, len(task_ids))
+        beat(JOB, export.id)
         db.session.commit()
+
+
+def record_batches(export: Export, project: Project) -> Iterator[list[ExportRecord]]:
+    """The project's items as export records, ``BATCH`` at a time (see ``task_batches``)."""
+    for final, task_ids, names in task_batches(export, project):
+        yield _records(project, final, task_ids, names)
 
 
 def write_format(export: Export, project: Project, spool: IO[bytes]) -> None:

@@ -18,16 +18,14 @@ from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import NotFound
 from app.exports.formats import DEFAULT, FORMATS, choose_format
-from app.exports.records import ExpertNames, write_format
+from app.exports.records import JOB, ExpertNames, task_batches, write_format
 from app.extensions import db
-from app.job_runs import beat, end_run, start_run
+from app.job_runs import end_run, start_run
 from app.models import Annotation, Export, Item, Project, Role, Task, User
 from app.models.base import utcnow
-from app.quality.report import final_results
 from app.scoping import get_owned, reads_everything
 from app.storage import ObjectStore
 
-BATCH = 1000
 SPOOL_BYTES = 8 * 1024 * 1024
 #: What the user reads about a failed export; the exception itself goes to the log only.
 FAILED = _l(
@@ -44,7 +42,6 @@ REASONS = {
         "The export could not be stored: the object store did not answer. Ask for it again later."
     ),
 }
-JOB = "export"
 OWED = ("pending", "running")
 logger = logging.getLogger(__name__)
 
@@ -134,25 +131,9 @@ def _lines(
 
 
 def _write(export: Export, project: Project, spool: Any) -> None:
-    final = final_results(project)
-    task_ids = list(
-        db.session.scalars(
-            select(Task.id)
-            .where(Task.project_id == project.id, Task.is_gold.is_(False))
-            .order_by(Task.id)
-        )
-    )
-    names = ExpertNames(project, db.session.get(User, export.requested_by_id))
-    begin_write()
-    export.items_total = len(task_ids)
-    db.session.commit()
-    for start in range(0, len(task_ids), BATCH):
-        for line in _lines(project, final, task_ids[start : start + BATCH], names):
+    for final, task_ids, names in task_batches(export, project):
+        for line in _lines(project, final, task_ids, names):
             spool.write(line.encode("utf-8"))
-        begin_write()
-        export.items_done = min(start + BATCH, len(task_ids))
-        beat(JOB, export.id)
-        db.session.commit()
 
 
 def _claim(export_id: int) -> Export | None:
