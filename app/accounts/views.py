@@ -66,7 +66,7 @@ def register() -> ResponseReturnValue:
             )
         except ServiceError as exc:
             flash(str(exc.message), "error")
-            return render_template("auth/register.html", form=form), exc.status
+            return render_template("auth/register.html", form=form), exc.status, exc.headers
         login_user(user)
         flash(
             _(
