@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 # Tokens are part of an account: older callers import these two from here.
+from app.accounts.login_limits import login_wait
 from app.accounts.tokens import issue_api_token as issue_api_token
 from app.accounts.tokens import revoke_all_tokens
 from app.accounts.tokens import user_for_token as user_for_token
@@ -184,24 +185,18 @@ def _check_registration_rate() -> None:
         )
 
 
-def _recent_failures(email: str) -> tuple[int, int]:
-    since = utcnow() - timedelta(minutes=1)
-    recent = (AuditEvent.action == "login_failed", AuditEvent.created_at >= since)
-    by_ip = (
-        db.session.scalar(select(func.count()).where(*recent, AuditEvent.ip == client_ip())) or 0
-    )
-    by_account = (
-        db.session.scalar(select(func.count()).where(*recent, AuditEvent.actor_email == email)) or 0
-    )
-    return by_ip, by_account
-
-
 def authenticate(email: str, password: str) -> User:
     """Check a login; records success or failure. Raises RateLimited or Invalid."""
     email = email.strip().lower()
-    limit = current_app.config["LOGIN_FAILURES_PER_MINUTE"]
-    if max(_recent_failures(email)) >= limit:
-        raise RateLimited(_l("Too many failed logins. Please wait a minute and try again."))
+    wait = login_wait(email)
+    if wait:
+        raise RateLimited(
+            _l(
+                "Too many failed logins. Please wait %(seconds)d seconds and try again.",
+                seconds=wait,
+            ),
+            retry_after=wait,
+        )
     user = db.session.scalar(select(User).where(User.email == email))
     # Checked before the write lock is taken (scrypt is slow); only the audit row is written.
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
