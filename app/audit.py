@@ -69,6 +69,7 @@ AUDIT_ACTIONS = (
     "password_changed",
     "token_issued",
     "user_created",
+    "expert_registered",
     "org_created",
     "corpus_uploaded",
     "project_created",

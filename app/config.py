@@ -54,6 +54,14 @@ class Config:
     JOB_MAX_ATTEMPTS = 10
     LEASE_SECONDS = 1800
     LOGIN_FAILURES_PER_MINUTE = 10
+    # Self-registrations (each a password hash and a write): per address per hour, and from
+    # everyone per minute, beyond which registering answers 429.
+    REGISTRATIONS_PER_HOUR_PER_ADDRESS = 5
+    REGISTRATIONS_PER_MINUTE = 20
+    # Proxies in front of the app that set X-Forwarded-For/-Proto/-Host (nginx: 1). With 0 the
+    # headers are ignored, as anyone can send them; behind a proxy, leaving it at 0 makes every
+    # user share the proxy's address in the audit log and the per-address limits.
+    TRUSTED_PROXIES = 0
     # New tasks one expert may take per minute over all projects: reading and answering one
     # takes a person seconds, so more is a script harvesting items (claim and skip).
     CLAIMS_PER_MINUTE = 30

@@ -60,6 +60,7 @@ ACTION_NAMES = {
     "password_changed": _l("Password changed"),
     "token_issued": _l("API token issued"),
     "user_created": _l("Account created"),
+    "expert_registered": _l("Expert registered (applicant)"),
     "org_created": _l("Organization created"),
     "corpus_uploaded": _l("Corpus uploaded"),
     "project_created": _l("Project created"),

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, Request, Response, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import user_logged_in, user_logged_out
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.accounts.services import user_for_session
 from app.accounts.tokens import user_for_token
@@ -64,5 +65,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     app.after_request(_set_headers)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     user_logged_in.connect(_forget_csrf_secret, app)
     user_logged_out.connect(_forget_csrf_secret, app)

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 # Tokens are part of an account: older callers import these two from here.
+from app.accounts.login_limits import login_wait
 from app.accounts.tokens import issue_api_token as issue_api_token
 from app.accounts.tokens import revoke_all_tokens
 from app.accounts.tokens import user_for_token as user_for_token
@@ -49,15 +50,14 @@ def hash_password(password: str) -> str:
 
 
 def _check_new_user(email: str, password: str, name: str) -> str:
+    """The normalised email of a new account; raises Invalid. Reads nothing: the email's
+    uniqueness is checked under the write lock."""
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
         raise Invalid(_l("Please enter a valid email address."))
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(_l("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
+    check_new_password(password)
     if not name.strip():
         raise Invalid(_l("Please enter a name."))
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict(_l("An account with this email already exists."))
     return email
 
 
@@ -83,8 +83,13 @@ def create_user(
     unknown = [d for d in domains or [] if d not in KNOWN_DOMAINS]
     if unknown:
         raise Invalid(_l("Unknown domain: %(domain)s.", domain=unknown[0][:40]))
-    begin_write()
     email = _check_new_user(email, password, name or email)
+    # scrypt takes tens of milliseconds: hashed before the write lock, which every claim and
+    # answer of the platform waits for on SQLite.
+    password_hash = hash_password(password)
+    begin_write()
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(_l("An account with this email already exists."))
     if role in ORGANIZATION_ROLES and organization_id is None:
         raise Invalid(_l("A vendor account must belong to an organization."))
     organization = db.session.get(Organization, organization_id) if organization_id else None
@@ -103,7 +108,7 @@ def create_user(
         role=role,
         domains=[] if applicant else list(domains or []),
         verified=not applicant,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         session_nonce=secrets.token_hex(8),
     )
     db.session.add(user)
@@ -112,7 +117,8 @@ def create_user(
         declare_domains(user, list(domains or []))
     if organization_id is not None:
         db.session.add(Membership(user_id=user.id, organization_id=organization_id))
-    record_event("user_created", actor, object_type="user", object_id=user.id, role=role)
+    action = "expert_registered" if applicant else "user_created"
+    record_event(action, actor, object_type="user", object_id=user.id, role=role)
     db.session.commit()
     return user
 
@@ -140,32 +146,61 @@ def register_expert(email: str, password: str, name: str, mobile: str, domains: 
     unknown = [d for d in domains if d not in KNOWN_DOMAINS]
     if not domains or unknown:
         raise Invalid(_l("Choose at least one domain of expertise from the list."))
+    _check_registration_rate()
     return create_user(
         email, password, Role.EXPERT, name=name, mobile=mobile, domains=domains, applicant=True
     )
 
 
-def _recent_failures(email: str) -> tuple[int, int]:
-    since = utcnow() - timedelta(minutes=1)
-    recent = (AuditEvent.action == "login_failed", AuditEvent.created_at >= since)
-    by_ip = (
-        db.session.scalar(select(func.count()).where(*recent, AuditEvent.ip == client_ip())) or 0
+def _registrations_since(minutes: int, ip: str | None = None) -> int:
+    since = utcnow() - timedelta(minutes=minutes)
+    stmt = select(func.count()).where(
+        AuditEvent.action == "expert_registered", AuditEvent.created_at >= since
     )
-    by_account = (
-        db.session.scalar(select(func.count()).where(*recent, AuditEvent.actor_email == email)) or 0
-    )
-    return by_ip, by_account
+    if ip is not None:
+        stmt = stmt.where(AuditEvent.ip == ip)
+    return db.session.scalar(stmt) or 0
+
+
+def _check_registration_rate() -> None:
+    """Raises RateLimited when this address registered ``REGISTRATIONS_PER_HOUR_PER_ADDRESS``
+    accounts in the last hour, or everyone ``REGISTRATIONS_PER_MINUTE`` in the last minute (a
+    flood from many addresses): each registration costs a password hash and a write."""
+    config = current_app.config
+    ip = client_ip()
+    if (
+        ip is not None
+        and _registrations_since(60, ip) >= config["REGISTRATIONS_PER_HOUR_PER_ADDRESS"]
+    ):
+        raise RateLimited(
+            _l("Too many registrations from this address. Please try again in an hour."),
+            code="registration_rate",
+            retry_after=3600,
+        )
+    if _registrations_since(1) >= config["REGISTRATIONS_PER_MINUTE"]:
+        raise RateLimited(
+            _l("Too many registrations right now. Please try again in a minute."),
+            code="registration_rate",
+            retry_after=60,
+        )
 
 
 def authenticate(email: str, password: str) -> User:
     """Check a login; records success or failure. Raises RateLimited or Invalid."""
     email = email.strip().lower()
-    limit = current_app.config["LOGIN_FAILURES_PER_MINUTE"]
-    begin_write()
-    if max(_recent_failures(email)) >= limit:
-        raise RateLimited(_l("Too many failed logins. Please wait a minute and try again."))
+    wait = login_wait(email)
+    if wait:
+        raise RateLimited(
+            _l(
+                "Too many failed logins. Please wait %(seconds)d seconds and try again.",
+                seconds=wait,
+            ),
+            retry_after=wait,
+        )
     user = db.session.scalar(select(User).where(User.email == email))
+    # Checked before the write lock is taken (scrypt is slow); only the audit row is written.
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    begin_write()
     if user is None or not valid or not user.active:
         record_event("login_failed", None, actor_email=email)
         db.session.commit()

@@ -35,7 +35,7 @@ def login() -> ResponseReturnValue:
             user = accounts.authenticate(form.email.data or "", form.password.data or "")
         except ServiceError as exc:
             flash(str(exc.message), "error")
-            return render_template("auth/login.html", form=form), exc.status
+            return render_template("auth/login.html", form=form), exc.status, exc.headers
         login_user(user)
         return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -66,7 +66,7 @@ def register() -> ResponseReturnValue:
             )
         except ServiceError as exc:
             flash(str(exc.message), "error")
-            return render_template("auth/register.html", form=form), exc.status
+            return render_template("auth/register.html", form=form), exc.status, exc.headers
         login_user(user)
         flash(
             _(

@@ -21,6 +21,7 @@ from app.corpora.documents.packages import member_names
 from app.corpora.documents.pdf import is_pdf
 from app.corpora.documents.reader import OLE2_MAGIC, is_junk_member, zip_kind
 from app.corpora.formats import looks_binary
+from app.corpora.zip_directory import MAX_DIRECTORY_ENTRIES, declared_entries
 from app.exceptions import Invalid
 
 SNIFF_BYTES = 8192
@@ -47,6 +48,16 @@ def _first_member_is_image(stream: IO[bytes]) -> bool:
 
 
 def _zip_format(stream: IO[bytes]) -> str:
+    entries = declared_entries(stream)
+    if entries is not None and entries > MAX_DIRECTORY_ENTRIES:
+        raise Invalid(
+            _l(
+                "The ZIP file holds %(count)d entries; at most %(limit)d are accepted. "
+                "Split it into smaller archives.",
+                count=entries,
+                limit=MAX_DIRECTORY_ENTRIES,
+            )
+        )
     try:
         kind = zip_kind(member_names(stream))
     except DocumentRefused:
