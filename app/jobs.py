@@ -31,11 +31,8 @@ from app.extensions import db
 from app.job_runs import end_run, interrupted, live_runs, owed, pause_run, start_run
 from app.labeling.uploads import sweep_orphan_uploads
 from app.ledger.log import sign_current_head
-from app.quality.report import (
-    projects_needing_reports,
-    refresh_report,
-    report_is_stale_by_id,
-)
+from app.quality.report import refresh_report
+from app.quality.stored import projects_needing_reports, report_is_stale_by_id
 from app.releases.analysis import analyse_release, stalled_analyses
 from app.releases.publishing import run_publish, stalled_publishing
 from app.signing import platform_signing_key

@@ -15,7 +15,7 @@ from app.models import Project
 from app.quality.experts import expert_reliability
 from app.quality.items import SORTS as ITEM_SORTS
 from app.quality.items import parse_item_query
-from app.quality.report import item_table, latest_report, project_quality
+from app.quality.stored import item_table, latest_report, project_quality
 from app.scoping import get_owned
 
 _QUALITY_ITEM = {

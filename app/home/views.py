@@ -11,7 +11,7 @@ from app.accounts import services as accounts
 from app.models import Corpus, Role
 from app.projects import services as projects
 from app.projects.gold import gold_record
-from app.quality.report import projects_with_quality
+from app.quality.stored import projects_with_quality
 from app.scoping import list_owned
 
 bp = Blueprint("home", __name__)

@@ -28,7 +28,8 @@ from app.extensions import db
 from app.ledger import entries, log
 from app.ledger.evidence import vendor_organization
 from app.models import Annotation, Export, LedgerEntry, Organization, Project, Task, User
-from app.quality.report import final_results, latest_report
+from app.quality.report import final_results
+from app.quality.stored import latest_report
 from app.scoping import get_managed
 from app.storage import ObjectStore
 from tasks import GOLD_ITEM_PASS_SCORE

@@ -17,7 +17,7 @@ from app.permissions import roles_required
 from app.projects import gold, invitations, task_list
 from app.projects import services as projects
 from app.projects.forms import GoldForm, InvitationForm, ProjectForm
-from app.quality.report import project_quality, projects_with_quality
+from app.quality.stored import project_quality, projects_with_quality
 from app.review.services import project_reviewers
 from app.scoping import get_managed, get_owned
 

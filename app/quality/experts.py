@@ -16,7 +16,7 @@ from app.database import as_utc
 from app.exceptions import NotFound
 from app.extensions import db
 from app.models import Annotation, Project, Role, User
-from app.quality.report import current_report
+from app.quality.stored import current_report
 from app.scoping import get_owned
 
 # What an expert's own page may show of their report line (nothing about anyone else).

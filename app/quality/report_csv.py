@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Project
 from app.models.quality import QualityItem
-from app.quality.report import latest_report
+from app.quality.stored import latest_report
 
 ITEM_BATCH = 5000
 

@@ -25,13 +25,13 @@ from app.models import Project, Role
 from app.permissions import roles_required
 from app.quality.experts import expert_reliability, own_projects
 from app.quality.items import SORTS, parse_item_query
-from app.quality.report import (
+from app.quality.report_csv import report_rows
+from app.quality.stored import (
     alpha_history,
     item_table,
     latest_report,
     project_quality,
 )
-from app.quality.report_csv import report_rows
 from app.scoping import get_owned
 
 bp = Blueprint("reports", __name__, url_prefix="/projects")

@@ -15,7 +15,7 @@ from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import Adjudication, Annotation, Item, Project, ProjectReviewer, Role, User
 from app.projects.services import project_config
-from app.quality.report import current_report
+from app.quality.stored import current_report
 from app.review.drilldown import drawing
 from app.rule_messages import rule_message
 from app.scoping import get_managed, reads_everything

@@ -92,7 +92,7 @@ def test_an_accepted_delivery_appends_an_entry_with_its_figures_and_evidence(
             "export_id": delivered["export"]["id"],
         }
     ]
-    from app.quality.report import latest_report
+    from app.quality.stored import latest_report
 
     with world.app.app_context():
         report = latest_report(delivered["project"])
