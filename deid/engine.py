@@ -18,9 +18,6 @@ from typing import Any
 import spacy
 from presidio_analyzer import (
     AnalyzerEngine,
-    EntityRecognizer,
-    RecognizerRegistry,
-    RecognizerResult,
 )
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
@@ -36,16 +33,19 @@ from presidio_analyzer.predefined_recognizers import (
     UsPassportRecognizer,
     UsSsnRecognizer,
 )
-from spacy.attrs import IDX, LENGTH
 from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from deid.char_cnn import CharCnn
 from deid.consistency import complete_document
 from deid.findings import Finding, resolve_overlaps
 from deid.name_tagger import NAME_GROW, NameTagger
 from deid.normalize import NormalizedText, normalize
+from deid.presidio_adapters import (
+    FixedRecognizerRegistry,
+    LazyTokenArtifacts,
+    SkipUncontextualAnalyzer,
+)
 from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REPORT_THRESHOLD
 from deid.recognizers.contact import AsciiEmailRecognizer
 from deid.references import outside_references
@@ -88,166 +88,6 @@ def load_name_tagger(
 def jieba_pipeline() -> Language:
     """``spacy.blank("zh")`` segmenting with jieba (no download, no trained component)."""
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-
-
-class LazyTokenArtifacts(NlpArtifacts):
-    """``NlpArtifacts`` whose jieba tokens, lemmas and context keywords are computed on first
-    use, with the name tagger's spans in ``name_spans``.
-
-    Only recognizers that need words ask for them (a pattern match with context words, the
-    opt-in ``ORG``/``LOC``), and most sentences have no such match: segmenting every
-    sentence with jieba used to cost more than everything else together.
-    """
-
-    def __init__(
-        self,
-        *,
-        text: str,
-        tokenizer: Language,
-        name_spans: list[tuple[int, int, float]],
-        nlp_engine: Any,
-        language: str,
-        judged: bool = False,
-    ) -> None:
-        self._text = text
-        self._tokenizer = tokenizer
-        self._language = language
-        self._doc: Doc | None = None
-        self._lemmas: list[str] = []
-        self._indices: list[int] = []
-        self._keywords: list[str] | None = None
-        self.name_spans = name_spans
-        self.name_spans_judged = judged
-        super().__init__(
-            entities=[],
-            tokens=None,  # type: ignore[arg-type]
-            tokens_indices=[],
-            lemmas=[],
-            nlp_engine=nlp_engine,
-            language=language,
-            scores=[],
-        )
-
-    @staticmethod
-    def set_keywords(nlp_engine: Any, lemmas: list[str], language: str) -> list[str]:
-        """Deferred: see ``keywords``."""
-        return []
-
-    def _segment(self) -> Doc:
-        if self._doc is None:
-            self._doc = self._tokenizer.make_doc(self._text)
-            # Offsets through one array call: a Token object per token costs more.
-            offsets = self._doc.to_array([IDX, LENGTH]).tolist() if len(self._doc) else []
-            self._lemmas = [self._text[start : start + length] for start, length in offsets]
-            self._indices = [start for start, _ in offsets]
-        return self._doc
-
-    @property
-    def tokens(self) -> Doc:
-        """The jieba-segmented ``Doc``."""
-        return self._segment()
-
-    @tokens.setter
-    def tokens(self, value: Doc | None) -> None:
-        self._doc = value
-
-    @property
-    def lemmas(self) -> list[str]:
-        """Token texts (Chinese has no inflection: lemma = text, so context words match)."""
-        self._segment()
-        return self._lemmas
-
-    @lemmas.setter
-    def lemmas(self, value: list[str]) -> None:
-        """Ignored: computed from the tokens."""
-
-    @property
-    def tokens_indices(self) -> list[int]:
-        """Start offset of every token."""
-        self._segment()
-        return self._indices
-
-    @tokens_indices.setter
-    def tokens_indices(self, value: list[int]) -> None:
-        """Ignored: computed from the tokens."""
-
-    @property
-    def keywords(self) -> list[str]:
-        """Lower-cased token texts that are neither stop words nor punctuation."""
-        if self._keywords is None:
-            engine = self.nlp_engine
-            self._keywords = [
-                lemma.lower()
-                for lemma in self.lemmas
-                if not engine.is_stopword(lemma, self._language)
-                and not engine.is_punct(lemma, self._language)
-            ]
-        return self._keywords
-
-    @keywords.setter
-    def keywords(self, value: list[str]) -> None:
-        self._keywords = value or None
-
-
-class FixedRecognizerRegistry(RecognizerRegistry):
-    """A registry whose recognizers do not change after the engine is built, so the
-    recognizers of a language and set of entities are looked up once, not per sentence
-    (Presidio filters the whole list on every call)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._chosen: dict[tuple[str, tuple[str, ...] | None, bool], list[EntityRecognizer]] = {}
-
-    def get_recognizers(
-        self,
-        language: str,
-        entities: list[str] | None = None,
-        all_fields: bool = False,
-        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
-    ) -> list[EntityRecognizer]:
-        """Presidio's choice, remembered per (language, entities, all_fields)."""
-        if ad_hoc_recognizers:
-            return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
-        key = (language, tuple(entities) if entities is not None else None, all_fields)
-        if key not in self._chosen:
-            self._chosen[key] = super().get_recognizers(language, entities, all_fields)
-        return list(self._chosen[key])
-
-    def add_recognizer(self, recognizer: EntityRecognizer) -> None:
-        """Presidio's, and forget the remembered choices."""
-        self._chosen.clear()
-        super().add_recognizer(recognizer)
-
-    def remove_recognizer(self, recognizer_name: str, language: str | None = None) -> None:
-        """Presidio's, and forget the remembered choices."""
-        self._chosen.clear()
-        super().remove_recognizer(recognizer_name, language)
-
-
-class SkipUncontextualAnalyzer(AnalyzerEngine):
-    """``AnalyzerEngine`` that runs context enhancement only on results of recognizers that
-    have context words (the name and address recognizers have none): same output, without
-    deep-copying every name finding of every sentence."""
-
-    def _enhance_using_context(
-        self,
-        text: str,
-        raw_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        recognizers: list[EntityRecognizer],
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
-        with_context = [r for r in recognizers if r.context]
-        ids = {r.id for r in with_context}
-        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
-        mine = [r for r in raw_results if r.recognition_metadata.get(key) in ids]
-        rest = [r for r in raw_results if r.recognition_metadata.get(key) not in ids]
-        if not mine:
-            return rest
-        enhanced: list[RecognizerResult] = super()._enhance_using_context(
-            text, mine, nlp_artifacts, with_context, context
-        )
-        return enhanced + rest
 
 
 class TaggingNlpEngine(SpacyNlpEngine):

@@ -426,7 +426,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
         """The NLP engine's tokens as ``(text, start)`` when this recognizer uses jieba."""
         if not self.use_jieba or nlp_artifacts is None:
             return None
-        # The engine's lemmas are the token texts (see deid.engine.LazyTokenArtifacts).
+        # The engine's lemmas are the token texts (see deid.presidio_adapters.LazyTokenArtifacts).
         return list(zip(nlp_artifacts.lemmas, nlp_artifacts.tokens_indices, strict=True))
 
     def analyze(
