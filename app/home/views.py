@@ -40,9 +40,15 @@ def index() -> ResponseReturnValue:
             organizations=organizations.list_organizations(),
         )
     rows = projects_with_quality(current_user, PAGE_SIZE)
+    corpus_names = projects.corpus_names([p for p, _ in rows])
     if role == Role.VENDOR:
         return render_template(
-            "home/vendor.html", rows=rows, corpora=list_owned(Corpus, current_user, PAGE_SIZE)
+            "home/vendor.html",
+            rows=rows,
+            corpus_names=corpus_names,
+            corpora=list_owned(Corpus, current_user, PAGE_SIZE),
         )
     org_names = {o.id: o.name for o in organizations.list_organizations()}
-    return render_template("home/auditor.html", rows=rows, org_names=org_names)
+    return render_template(
+        "home/auditor.html", rows=rows, org_names=org_names, corpus_names=corpus_names
+    )

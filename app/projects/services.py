@@ -51,6 +51,7 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
     begin_write()
     corpus = get_managed(Corpus, spec.corpus_id, user)
     kind, config = _checked_config(spec, corpus)
+    _refuse_taken_name(corpus.organization_id, spec.name.strip()[:200])
     project = Project(
         organization_id=corpus.organization_id,
         corpus_id=corpus.id,
@@ -72,6 +73,17 @@ def create_project(user: User, spec: ProjectSpec) -> Project:
     record_event("project_created", user, object_type="project", object_id=project.id)
     db.session.commit()
     return project
+
+
+def _refuse_taken_name(organization_id: int, name: str) -> None:
+    """Invalid (``name_taken``) when the organization already has a project of that name."""
+    taken = db.session.scalar(
+        select(Project.id).where(Project.organization_id == organization_id, Project.name == name)
+    )
+    if taken is not None:
+        raise Invalid(
+            _l("Your organization already has a project with this name."), code="name_taken"
+        )
 
 
 def _checked_config(spec: ProjectSpec, corpus: Corpus) -> tuple[TaskType, ProjectConfig]:
@@ -123,6 +135,15 @@ def project_config(project: Project) -> ProjectConfig:
 def corpus_of(project: Project) -> Corpus | None:
     """The corpus a project labels."""
     return db.session.get(Corpus, project.corpus_id)
+
+
+def corpus_names(projects: list[Project]) -> dict[int, str]:
+    """The name of each listed project's corpus, by corpus id, in one query."""
+    ids = {p.corpus_id for p in projects}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Corpus.id, Corpus.name).where(Corpus.id.in_(ids)))
+    return {corpus_id: name for corpus_id, name in rows}
 
 
 def open_projects(expert: User) -> list[Project]:

@@ -30,7 +30,8 @@ READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
 def index() -> ResponseReturnValue:
     """Projects the user may read, with progress and α."""
     rows = projects_with_quality(current_user, 200)
-    return render_template("projects/index.html", rows=rows)
+    corpus_names = projects.corpus_names([p for p, _ in rows])
+    return render_template("projects/index.html", rows=rows, corpus_names=corpus_names)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -107,7 +107,7 @@ class World:
         response = api.post(
             "/api/v1/projects",
             {
-                "name": "情感分类",
+                "name": f"情感分类 {corpus_id}",
                 "corpus_id": corpus_id,
                 "type": "classify",
                 "labels": list(labels),
