@@ -35,7 +35,7 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     mobile = StringField(
         _l("Mobile"),

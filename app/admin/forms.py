@@ -35,7 +35,7 @@ class OrganizationForm(FlaskForm):
 
 
 class StaffForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     organization_id = SelectField(_l("Organization"), coerce=int, validate_choice=False)
 
@@ -48,7 +48,7 @@ class OrganizationEditForm(FlaskForm):
 class ExpertForm(FlaskForm):
     """An expert the admin creates: verified at once for the domains ticked."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     domains = SelectMultipleField(
         _l("Verified domains"),

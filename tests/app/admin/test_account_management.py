@@ -176,3 +176,13 @@ def test_an_admin_edits_an_organizations_name_and_city(app: Any, world: World) -
     listing = admin.get("/admin/organizations").text
     assert "新名公司" in listing and "芜湖" in listing and "旧名公司" not in listing
     assert admin.get(f"/admin/organizations/{2**40}").status_code == 404
+
+
+def test_a_persons_name_is_called_xingming_not_mingcheng(app: Any, world: World) -> None:
+    """名称 names things; a person's name is 姓名 on the register form and the user lists."""
+    register = app.test_client().get("/register").text
+    assert '<label for="name">姓名</label>' in register
+    admin = _admin(app, world)
+    for url in ("/", "/admin/users"):
+        header = admin.get(url).text
+        assert "<th>姓名</th><th>邮箱</th>" in header, url
