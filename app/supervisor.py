@@ -257,6 +257,9 @@ def demo() -> int:
         with create_app().app_context():
             for line in load_demo(Path(DEMO_CORPUS), lambda: secrets.token_urlsafe(12)):
                 print(line)
+    port = os.environ.get("PORT", "5000")
+    print(f"Next: run `make run` (if it is not running) and open http://127.0.0.1:{port}/")
+    print("Log in as vendor@demo.wanbiao to see the project, as expert1@demo.wanbiao to label.")
     return 0
 
 
