@@ -10,12 +10,28 @@ WIDTH, BAR_HEIGHT, GAP, LABEL_WIDTH = 560, 22, 8, 140
 
 @dataclass(frozen=True)
 class Bar:
-    """One horizontal bar: its label, value text and rectangle."""
+    """One horizontal bar: its label, value text and rectangle (``x`` from the plot's left
+    edge), and whether the value is below zero."""
 
     label: str
     text: str
     y: float
     width: float
+    x: float = 0.0
+    negative: bool = False
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Bars with the chart's height and, when the range reaches below zero, where the zero
+    axis runs (from the plot's left edge; None when the bars start at zero)."""
+
+    bars: list[Bar]
+    height: float
+    zero: float | None
+
+
+USABLE = WIDTH - LABEL_WIDTH - 60
 
 
 def bars(
@@ -23,21 +39,36 @@ def bars(
 ) -> tuple[list[Bar], float]:
     """Horizontal bars for values in ``low``..``high``; None draws no bar. Returns bars and
     the chart height."""
+    chart = signed_bars(rows, low, high)
+    return chart.bars, chart.height
+
+
+def signed_bars(
+    rows: Sequence[tuple[str, float | None]], low: float = 0.0, high: float = 1.0
+) -> BarChart:
+    """Bars that grow from zero: right for positive values, left for negative ones. The
+    range reaches down to the lowest value (no lower than -1, where agreement figures end),
+    so a negative α is drawn, not left blank."""
+    values = [v for _, v in rows if v is not None]
+    low = min([low, *values]) if values else low
+    low = max(low, -1.0) if low < 0 else low
     span = (high - low) or 1.0
-    usable = WIDTH - LABEL_WIDTH - 60
+
+    def position(value: float) -> float:
+        return USABLE * (min(max(value, low), high) - low) / span
+
+    origin = position(0.0) if low < 0 else 0.0
     out = []
     for index, (label, value) in enumerate(rows):
-        clipped = None if value is None else min(max(value, low), high)
-        width = 0.0 if clipped is None else usable * (clipped - low) / span
-        out.append(
-            Bar(
-                label,
-                "—" if value is None else f"{value:.3f}",
-                index * (BAR_HEIGHT + GAP),
-                round(width, 1),
-            )
-        )
-    return out, len(rows) * (BAR_HEIGHT + GAP)
+        text = "—" if value is None else f"{value:.3f}"
+        y = index * (BAR_HEIGHT + GAP)
+        if value is None:
+            out.append(Bar(label, text, y, 0.0, origin))
+            continue
+        end = position(value)
+        left, right = min(origin, end), max(origin, end)
+        out.append(Bar(label, text, y, round(right - left, 1), round(left, 1), value < 0))
+    return BarChart(out, len(rows) * (BAR_HEIGHT + GAP), round(origin, 1) if low < 0 else None)
 
 
 def polyline(

@@ -58,12 +58,11 @@ def quality(project_id: int) -> ResponseReturnValue:
     payload = report.payload if report else {}
     history = alpha_history(project.id)
     kind = payload.get("kind", "classify")
-    label_bars = charts.bars(
+    label_bars = charts.signed_bars(
         [
             (row["label"], row.get(LABEL_FIGURE.get(kind, "")))
             for row in payload.get("per_label", [])
-        ],
-        low=-0.2 if kind == "classify" else 0.0,
+        ]
     )
     expert_bars = charts.bars(
         [(row["name"], row.get(EXPERT_FIGURE.get(kind, ""))) for row in payload.get("experts", [])]
