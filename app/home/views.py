@@ -10,7 +10,7 @@ from app.accounts import organizations
 from app.accounts import services as accounts
 from app.models import Corpus, Role
 from app.projects import services as projects
-from app.projects.gold import gold_record
+from app.projects.gold import gold_record, pass_rule
 from app.quality.stored import projects_with_quality
 from app.scoping import list_owned
 
@@ -30,6 +30,7 @@ def index() -> ResponseReturnValue:
             projects=open_projects,
             numbers=projects.expert_numbers(current_user),
             gold={p.id: gold_record(p.id, current_user.id) for p in open_projects},
+            pass_rules={p.id: pass_rule(projects.project_config(p)) for p in open_projects},
         )
     if role == Role.CITY_OFFICIAL:
         return redirect(url_for("ledger.index"))

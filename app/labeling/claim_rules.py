@@ -23,7 +23,7 @@ from app.database import as_utc, database_now
 from app.exceptions import Forbidden, NotFound, RateLimited
 from app.extensions import db
 from app.models import Annotation, Assignment, AuditEvent, Role, User
-from app.projects.gold import gold_record
+from app.projects.gold import gold_record, pass_rule
 from app.projects.invitations import is_invited
 from tasks import (
     ProjectConfig,
@@ -119,13 +119,15 @@ def throttled_claims(hours: int = 24) -> list[ThrottledExpert]:
 
 
 def uses_gold(config: ProjectConfig) -> bool:
-    return bool(option_value(config, "gold_ratio") or option_value(config, "qualification_size"))
+    return pass_rule(config) is not None
 
 
 def _check_gold_pause(expert: User, head: ClaimHead) -> None:
+    rule = pass_rule(head.config)
+    if rule is None:
+        return
+    pass_mark, min_items = rule
     correct, total = gold_record(head.project_id, expert.id)
-    pass_mark = option_value(head.config, "gold_pass_mark")
-    min_items = option_value(head.config, "qualification_size") or 5
     if expert_is_paused(correct, total, pass_mark, min_items):
         raise Forbidden(
             _l(

@@ -15,9 +15,22 @@ from app.extensions import db
 from app.models import Annotation, Item, Project, Task, User
 from app.projects.services import project_config
 from app.rule_messages import rule_message
-from tasks import GOLD_ITEM_PASS_SCORE, InvalidAnswer, task_type
+from tasks import GOLD_ITEM_PASS_SCORE, InvalidAnswer, ProjectConfig, option_value, task_type
 
 MAX_GOLD_PER_REQUEST = 10_000
+# Check answers an expert gives before the pass mark can pause them (without a
+# qualification test; with one, its size).
+JUDGED_AFTER = 5
+
+
+def pass_rule(config: ProjectConfig) -> tuple[float, int] | None:
+    """(pass mark, check answers before anyone is judged) of a project with check items;
+    None when it has none."""
+    ratio = option_value(config, "gold_ratio")
+    qualification = option_value(config, "qualification_size")
+    if not ratio and not qualification:
+        return None
+    return float(option_value(config, "gold_pass_mark")), int(qualification or JUDGED_AFTER)
 
 
 def gold_record(project_id: int, annotator_id: int) -> tuple[int, int]:

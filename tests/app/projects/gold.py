@@ -31,7 +31,7 @@ def new_project(
     return vendor.post(
         "/api/v1/projects",
         {
-            "name": f"{kind} 项目",
+            "name": f"{kind} 项目 {corpus}",
             "corpus_id": corpus,
             "type": kind,
             "labels": labels,
