@@ -15,7 +15,7 @@ from app.corpora.image_ingestion import corpus_is_image
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, NotFound
 from app.extensions import db
-from app.models import Annotation, Corpus, Item, Project, Role, Task, User
+from app.models import Annotation, Corpus, Item, Organization, Project, Role, Task, User
 from app.projects.invitations import invitation_only, is_invited
 from app.rule_messages import rule_message
 from app.scoping import get_managed
@@ -144,6 +144,28 @@ def corpus_names(projects: list[Project]) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(Corpus.id, Corpus.name).where(Corpus.id.in_(ids)))
     return {corpus_id: name for corpus_id, name in rows}
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What a printed report says a project is."""
+
+    organization: str
+    corpus: str
+    task_type: str
+    overlap: int
+
+
+def project_facts(project: Project) -> ProjectFacts:
+    """The organization, corpus, task type and k of a project, for report headers."""
+    organization = db.session.get(Organization, project.organization_id)
+    corpus = corpus_of(project)
+    return ProjectFacts(
+        organization.name if organization else "",
+        corpus.name if corpus else "",
+        project.task_type,
+        project.overlap,
+    )
 
 
 def open_projects(expert: User) -> list[Project]:

@@ -23,6 +23,7 @@ from app.exports.formats import DEFAULT, FORMATS
 from app.jobs import enqueue_export, enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
+from app.projects.services import project_facts
 from app.quality.experts import expert_reliability, own_projects
 from app.quality.items import SORTS, parse_item_query
 from app.quality.report_csv import report_rows
@@ -70,6 +71,7 @@ def quality(project_id: int) -> ResponseReturnValue:
     return render_template(
         "reports/quality.html",
         project=project,
+        facts=project_facts(project),
         summary=summary,
         report=report,
         payload=payload,

@@ -188,3 +188,13 @@ def test_the_review_count_covers_items_beyond_the_listed_ones(
     assert "3 items wait for a decision" in client.get(f"/review/{project}?lang=en").text
     queue = world.api(reviewer).get(f"/api/v1/projects/{project}/review").json
     assert len(queue["items"]) == 2 and queue["total"] == 3
+
+
+def test_the_report_says_what_it_is_about_on_paper(app: Any, world: World) -> None:
+    """Organization, task type, k, corpus and date head the report, and print."""
+    project, _, client = make_project(app, world)
+    page = client.get(f"/projects/{project}/quality").text
+    facts = page.split('id="report-facts"')[1].split("</dl>")[0]
+    for shown in ("数据公司", "分类", "<dd>3</dd>", "语料", "报告日期"):
+        assert shown in facts, shown
+    assert 'class="report-facts noprint' not in page
