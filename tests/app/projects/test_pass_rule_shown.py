@@ -24,7 +24,7 @@ def test_the_project_form_states_the_rule(app: Any, world: World) -> None:
 def test_the_expert_sees_the_pass_mark_and_when_judging_starts(app: Any, world: World) -> None:
     vendor = world.vendor_api()
     gold_project(world, vendor, gold_ratio=0.5, gold_pass_mark=0.7)
-    plain = new_project(world, vendor, "classify", ["是", "否"]).json["id"]
+    assert new_project(world, vendor, "classify", ["是", "否"]).status_code == 201
     expert_email = world.user("expert")
     browser = app.test_client()
     login(browser, expert_email)
