@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.labeling.contributions import collects_pictures
+from app.labeling.progress import expert_progress, next_project
 from app.labeling.skip_reasons import SKIP_REASONS
 from app.models import Role
 from app.permissions import roles_required
@@ -26,4 +27,6 @@ def workbench(project_id: int) -> ResponseReturnValue:
         project=project,
         pictures=collects_pictures(project),
         skip_reasons=SKIP_REASONS,
+        progress=expert_progress(current_user, project),
+        next_project=next_project(current_user, project),
     )

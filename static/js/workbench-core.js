@@ -155,6 +155,8 @@ class Workbench {
       this.needsClaim = false;
       this.drafts.clear();
       this.stop(strings.noneLeft, 'info');
+      const next = document.getElementById('wb-next');
+      if (next) next.hidden = false;
     } else if (response && response.status === 200 && response.body) {
       this.needsClaim = false;
       const previous = this.taskId;
