@@ -168,3 +168,28 @@ def test_a_failed_export_says_so_in_words_and_logs_the_exception(
     login(client, email)
     page = client.get(f"/projects/exports/{export_id}?lang=en").get_data(as_text=True)
     assert "error on our side" in page and "127.0.0.1" not in page and "Error(" not in page
+
+
+def test_every_page_writes_dates_one_way_in_both_languages(app: Any, world: World) -> None:
+    """Dates read 2026-03-02 04:30 everywhere, in Chinese and in English, never 2026/3/2
+    in one place and 3/2/26, 4:30 AM in another."""
+    from app.extensions import db
+    from app.models import Corpus
+
+    org = world.org()
+    email = world.user("vendor", org)
+    vendor = world.api(email)
+    corpus = world.ready_corpus(vendor, ["第一条。"])
+    with app.app_context():
+        db.session.execute(
+            update(Corpus)
+            .where(Corpus.id == corpus)
+            .values(created_at=datetime(2026, 3, 1, 20, 30, tzinfo=UTC))
+        )
+        db.session.commit()
+    client = app.test_client()
+    login(client, email)
+    for language in ("zh_CN", "en"):
+        page = client.get(f"/?lang={language}").get_data(as_text=True)
+        assert "2026-03-02 04:30" in page, language
+        assert not re.search(r"\d{1,2}/\d{1,2}/\d{2}\b|2026/3/2", page), language
