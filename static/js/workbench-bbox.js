@@ -114,10 +114,20 @@ function renderBoxes() {
   for (const button of buttons) button.setAttribute('aria-pressed', String(button.dataset.label === current));
 }
 
-/** Fit the image into the stage's width and a share of the window's height. */
+/** The height the image may take: with the labels and Submit beside it (wide windows),
+ * everything from the stage's top to the window's bottom; with them below, a share of the
+ * window, so they stay in reach. */
+function roomBelowTop() {
+  const stageBox = stage.getBoundingClientRect();
+  const beside = labelsBox.getBoundingClientRect().top < stageBox.bottom;
+  if (!beside) return window.innerHeight * MAX_HEIGHT;
+  return window.innerHeight - (stageBox.top + window.scrollY) - 16;
+}
+
+/** Fit the image into the stage's width and the height it may take. */
 function layout() {
   if (!width || !height) return;
-  const room = Math.max(240, window.innerHeight * MAX_HEIGHT);
+  const room = Math.max(240, roomBelowTop());
   const scale = Math.min(stage.clientWidth / width, room / height, MAX_UPSCALE);
   frame.style.width = `${Math.max(1, Math.floor(width * scale))}px`;
   frame.style.height = `${Math.max(1, Math.floor(height * scale))}px`;

@@ -227,3 +227,20 @@ def test_tab_delete_undo_and_an_empty_answer(
     first, second = stored_results(live_app)
     assert first["boxes"] == sorted(on_screen, key=lambda b: (b[1], b[0], b[3], b[2], b[4]))
     assert second == {"boxes": []}
+
+
+def test_on_a_1366_by_768_laptop_the_whole_workbench_fits(
+    browser: Any, base_url: str, world: World
+) -> None:
+    """The picture, the labels and the submit button are all above the fold of a common
+    laptop screen (issue 13: "the box workbench below the fold on a 1366×768 laptop")."""
+    project = bbox_project(world, street(), "street.png")
+    page = open_bbox_workbench(browser, base_url, world, project)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)  # the picture is fitted again to the new window
+    shot(page, "34-bbox-laptop-1366x768")
+    for selector in ("#bbox-frame", "#submit-button", ".label-button >> nth=0"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None, selector
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 768, (selector, box)
