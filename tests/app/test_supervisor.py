@@ -1,5 +1,6 @@
 """``make run``'s supervisor, as real processes: a killed job consumer or S3 server is started
-again while the web server keeps answering; SIGTERM (as Ctrl-C) stops everything."""
+again while the web server keeps answering; SIGTERM, or Ctrl-C (SIGINT to the whole process
+group), stops everything without a traceback."""
 
 from __future__ import annotations
 
@@ -99,6 +100,7 @@ def supervisor(tmp_path: Path) -> Iterator[Running]:
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
         )
     running = Running(process, f"http://127.0.0.1:{port}", tmp_path / "var", log)
     try:
@@ -159,6 +161,19 @@ def test_sigterm_stops_every_child(supervisor: Running) -> None:
     assert supervisor.process.wait(timeout=90) == 0
     for pid in started:
         assert not Path(f"/proc/{pid}").exists()
+
+
+def test_ctrl_c_stops_everything_without_a_traceback(supervisor: Running) -> None:
+    """Ctrl-C in a terminal sends SIGINT to the whole foreground process group: the
+    supervisor and every child at once. All stop, quietly."""
+    _wait("the consumer", lambda: _child(supervisor, "huey_consumer"), supervisor)
+    started = _children(supervisor.process.pid)
+    os.killpg(supervisor.process.pid, signal.SIGINT)
+    assert supervisor.process.wait(timeout=90) == 0
+    for pid in started:
+        assert not Path(f"/proc/{pid}").exists()
+    log = supervisor.log.read_text()
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log[-3000:]
 
 
 def test_a_child_that_keeps_dying_is_restarted_ever_more_slowly(
