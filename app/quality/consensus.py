@@ -1,8 +1,9 @@
 """The consensus answer of an item's experts for the task types whose answers are not single
 labels, by the merge rules of :mod:`quality.merge`: entities (spans grouped by label and
 character IoU), boxes (grouped by label and IoU ≥ 0.5, coordinates averaged) and cleaned text
-(the text a majority gave). Other types (multi-label classification, collection) take the
-answer more than half of the experts gave identically. None means no consensus: the item
+(the text a majority gave) and multi-label classification (each label a majority chose; a
+tie on any label means no consensus). Collection takes the answer more than half of the
+experts gave identically. None means no consensus: the item
 goes to the review queue."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from quality.merge import merge_boxes, merge_spans, merge_texts
+from quality.multilabel import merge_label_sets
 
 COORDINATE_PLACES = 2
 
@@ -71,7 +73,21 @@ def majority_answer(results: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     return results[keys.index(key)] if 2 * votes > len(results) else None
 
 
-MERGES = {"ner": _merged_spans, "bbox": _merged_boxes, "clean": _merged_text}
+def _merged_labels(results: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Multi-label answers (``labels`` lists) by a majority per label; a single-label answer
+    by the answer more than half gave (single-label projects take Dawid–Skene instead)."""
+    if not all(isinstance(r.get("labels"), list) for r in results):
+        return majority_answer(results)
+    labels = merge_label_sets([{str(label) for label in r["labels"]} for r in results])
+    return None if labels is None else {"labels": labels}
+
+
+MERGES = {
+    "ner": _merged_spans,
+    "bbox": _merged_boxes,
+    "clean": _merged_text,
+    "classify": _merged_labels,
+}
 
 
 def consensus_answer(task_type: str, results: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

@@ -5,7 +5,8 @@ A classification report holds Krippendorff's α (nominal, with a bootstrap inter
 label (each label against the rest), per-expert figures (answers, agreement with the
 consensus, Dawid–Skene accuracy and confusion diagonal, gold accuracy with a Wilson
 interval), the pooled confusion matrix, the items that go to review, and one line per item
-(:mod:`app.quality.items`). ``ner``, ``clean`` and ``bbox`` have their own reports.
+(:mod:`app.quality.items`). ``ner``, ``clean``, ``bbox`` and multi-label classification
+have their own reports.
 Final label = adjudicated, else the Dawid–Skene consensus, in which the check items' known
 answers anchor the experts' confusion matrices (:mod:`app.quality.reliability`); other task
 types take the consensus of :mod:`app.quality.consensus` (merge rules in :mod:`quality.merge`),
@@ -47,6 +48,7 @@ from app.quality.items import (
     rounded,
     store_item_rows,
 )
+from app.quality.multilabel import multilabel_report
 from app.quality.reliability import anchored_dawid_skene, reliability_warnings
 from app.quality.spans import (
     REVIEW_LIST_LIMIT,
@@ -267,7 +269,7 @@ def _classify_lines(
 
 
 def _unsupported(project: Project, answers: Answers) -> ComputedReport:
-    """Types without agreement figures of their own (multi-label classify, collect): the
+    """Types without agreement figures of their own (collect): the
     per-item lines still count answers and show the majority answer."""
     results = answers_by_item(project)
     return ComputedReport(
@@ -308,6 +310,8 @@ def compute_report(project: Project) -> ComputedReport:
     """Every figure of a project's report, with its per-item lines (see the module doc)."""
     if project.task_type in SPECIAL_REPORTS:
         return SPECIAL_REPORTS[project.task_type](project)
+    if project.task_type == "classify" and project.options.get("multi"):
+        return multilabel_report(project)
     answers = load_answers(project)
     n_items, k = answers.item_ids.size, len(answers.labels)
     if project.task_type != "classify" or project.options.get("multi"):

@@ -40,12 +40,13 @@ READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN)
 
 
 # The figure each kind of report charts per label and per expert.
-LABEL_FIGURE = {"classify": "alpha", "ner": "exact_f1", "bbox": "box_f1"}
+LABEL_FIGURE = {"classify": "alpha", "multi": "alpha", "ner": "exact_f1", "bbox": "box_f1"}
 EXPERT_FIGURE = {
     "classify": "ds_accuracy",
     "ner": "mean_exact_f1",
     "bbox": "mean_box_f1",
     "clean": "mean_similarity",
+    "multi": "mean_jaccard",
 }
 
 
