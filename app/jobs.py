@@ -22,6 +22,8 @@ import redis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from app.config import REDIS_SCHEMES, var_dir
 from app.corpora import ingestion
@@ -52,7 +54,11 @@ def _make_huey() -> Huey:
         # Bounded waits: a request that queues a job must not hang on an unreachable Redis
         # (the consumer's blocking read waits 1 s, well inside the socket timeout).
         pool = redis.ConnectionPool.from_url(
-            url, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30
+            url,
+            socket_connect_timeout=5,
+            socket_timeout=10,
+            health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), 3),
         )
         return RedisHuey("wanbiao", connection_pool=pool)
     path = url.removeprefix("sqlite:///") if url else str(var_dir() / "huey.db")
@@ -72,7 +78,7 @@ def _queue(job: Any, *args: Any) -> None:
     try:
         job(*args)
     except redis.RedisError:
-        logger.warning("job queue unreachable: %s%s left to recovery", job.name, args)
+        logger.warning("job queue unreachable: %s%s left to recovery", job.func.__name__, args)
 
 
 @contextlib.contextmanager
