@@ -16,7 +16,8 @@ import pytest
 STARTUP_S = 30
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -31,7 +32,7 @@ class RedisServer:
         if not Path(binary).exists():
             pytest.skip("Debian's redis-server is not installed")
         self.binary, self.directory = binary, directory
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -31,7 +31,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.app.builders import PASSWORD, World
-from tests.app.redis_server import RedisServer, _free_port
+from tests.app.redis_server import RedisServer, free_port
 from tests.conftest import POSTGRES_URL, S3, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +123,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, s3_server: S3) -> Iterator
     try:
         # Started first: they import the app while this process makes the schema.
         for name in ("web-a", "web-b"):
-            port = _free_port()
+            port = free_port()
             running.bases.append(f"http://127.0.0.1:{port}")
             gunicorn = ["gunicorn", "-w", "1", "--threads", "4", "--graceful-timeout", "3"]
             running.spawn(name, [*gunicorn, "-b", f"127.0.0.1:{port}", "wsgi:app"])
