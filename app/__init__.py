@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import database, error_pages, i18n, jobs, request_guards, security, storage
+from app import database, error_pages, i18n, jobs, rate_limits, request_guards, security, storage
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.api import bp as api_bp
@@ -38,8 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind request limits, database, migrations, login, CSRF, translations, storage, jobs
-    and security."""
+    """Bind request limits, database, migrations, login, CSRF, translations, storage, jobs,
+    rate limits and security."""
     request_guards.init_app(app)
     db.init_app(app)
     migrate.init_app(
@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
+    rate_limits.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

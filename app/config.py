@@ -29,6 +29,14 @@ def read_var_secret(name: str) -> str | None:
     return None
 
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def default_ratelimit_url(huey_url: str) -> str:
+    """The rate limits go where the job queue is when that is Redis, else to the database."""
+    return huey_url if huey_url.startswith(REDIS_SCHEMES) else "database"
+
+
 class Config:
     """Defaults for every setting. Override with ``WANBIAO_<NAME>`` in the environment."""
 
@@ -49,6 +57,14 @@ class Config:
     S3_BUCKET = "wanbiao"
     S3_SECURE = False
     HUEY_IMMEDIATE = False
+    # The job queue: empty for var/huey.db (SQLite, one host), or redis://host:6379/0 so
+    # consumers on many hosts share it. Read by app.jobs from WANBIAO_HUEY_URL at import.
+    HUEY_URL = ""
+    # Where the rate limits (failed logins, registrations, claims) are counted: "database"
+    # (the audit trail and the assignments), or a Redis URL (redis://, rediss://, unix://)
+    # shared by every app process. Empty: the job queue's Redis when it is one, else
+    # "database". With Redis, a login while Redis is down is refused with a 503.
+    RATELIMIT_URL = ""
     # Attempts of a long job (the queue's retries and resumes after a dead worker) before
     # the work is failed with a reason (app.jobs.recover_interrupted_work).
     JOB_MAX_ATTEMPTS = 10
@@ -82,6 +98,8 @@ def load_config(app_config: dict[str, Any], test_config: dict[str, Any] | None) 
         app_config["SQLALCHEMY_DATABASE_URI"] = env_db
     if test_config:
         app_config.update(test_config)
+    if not app_config.get("RATELIMIT_URL"):
+        app_config["RATELIMIT_URL"] = default_ratelimit_url(str(app_config.get("HUEY_URL") or ""))
     if not app_config.get("SQLALCHEMY_DATABASE_URI"):
         app_config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{var_dir() / 'wanbiao.db'}"
     app_config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(

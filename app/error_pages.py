@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import redis
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -72,8 +73,19 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     return error_response(status, code, http_message(status), headers=headers)
 
 
+def _redis_error(exc: redis.RedisError) -> ResponseReturnValue:
+    # Only reached when code outside the limit store and the job queue's enqueue (which
+    # handle Redis being down themselves) talks to Redis: still a clean 503, never a 500.
+    return error_response(
+        503,
+        "redis_unavailable",
+        _("A service the platform needs (Redis) cannot be reached. Please try again shortly."),
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(redis.RedisError, _redis_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -16,12 +16,16 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
+import redis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
-from app.config import var_dir
+from app.config import REDIS_SCHEMES, var_dir
 from app.corpora import ingestion
 from app.corpora.ingestion import ingest_corpus
 from app.database import begin_write
@@ -46,8 +50,17 @@ REPORT_LOCK = "quality-report"
 
 def _make_huey() -> Huey:
     url = os.environ.get("WANBIAO_HUEY_URL", "")
-    if url.startswith("redis://"):
-        return RedisHuey("wanbiao", url=url)
+    if url.startswith(REDIS_SCHEMES):
+        # Bounded waits: a request that queues a job must not hang on an unreachable Redis
+        # (the consumer's blocking read waits 1 s, well inside the socket timeout).
+        pool = redis.ConnectionPool.from_url(
+            url,
+            socket_connect_timeout=5,
+            socket_timeout=10,
+            health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), 3),
+        )
+        return RedisHuey("wanbiao", connection_pool=pool)
     path = url.removeprefix("sqlite:///") if url else str(var_dir() / "huey.db")
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     return SqliteHuey("wanbiao", filename=path)
@@ -55,6 +68,17 @@ def _make_huey() -> Huey:
 
 huey = _make_huey()
 _worker_app: Flask | None = None
+
+
+def _queue(job: Any, *args: Any) -> None:
+    """Queue a job for work the caller has committed. When the queue (Redis) cannot be
+    reached the request still succeeds: the work is recorded as owed in the database, and a
+    consumer queues it again once the queue is back (:func:`recover_interrupted_work`, the
+    release jobs' and reports' periodic tasks)."""
+    try:
+        job(*args)
+    except redis.RedisError:
+        logger.warning("job queue unreachable: %s%s left to recovery", job.func.__name__, args)
 
 
 @contextlib.contextmanager
@@ -81,7 +105,7 @@ def ingest_corpus_job(corpus_id: int) -> None:
 
 def enqueue_ingestion(corpus_id: int) -> None:
     """Queue the ingestion of a corpus."""
-    ingest_corpus_job(corpus_id)
+    _queue(ingest_corpus_job, corpus_id)
 
 
 @huey.task(retries=1, retry_delay=10)
@@ -123,7 +147,7 @@ def export_job(export_id: int) -> None:
 
 def enqueue_export(export_id: int) -> None:
     """Queue an export."""
-    export_job(export_id)
+    _queue(export_job, export_id)
 
 
 @huey.periodic_task(crontab(minute="17"))
@@ -214,7 +238,7 @@ def analyse_release_job(release_id: int) -> None:
 
 def enqueue_analysis(release_id: int) -> None:
     """Queue the analysis of a release."""
-    analyse_release_job(release_id)
+    _queue(analyse_release_job, release_id)
 
 
 def release_signing_key() -> Ed25519PrivateKey:
@@ -232,7 +256,7 @@ def publish_release_job(release_id: int) -> None:
 
 def enqueue_publishing(release_id: int) -> None:
     """Queue the publishing of a release."""
-    publish_release_job(release_id)
+    _queue(publish_release_job, release_id)
 
 
 @huey.periodic_task(crontab(minute="*/2"))
@@ -248,7 +272,7 @@ def resume_release_jobs() -> None:
 
 def enqueue_quality_refresh(project_id: int, force: bool = False) -> None:
     """Ask the worker for a fresh quality report of a project."""
-    refresh_quality_job(project_id, force)
+    _queue(refresh_quality_job, project_id, force)
 
 
 def init_app(app: Flask) -> None:

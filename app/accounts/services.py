@@ -4,17 +4,18 @@ change, deactivation. Tokens live in :mod:`app.accounts.tokens`, reset links in
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 # Tokens are part of an account: older callers import these two from here.
-from app.accounts.login_limits import login_wait
+from app.accounts.login_limits import count_failed_login, login_wait
 from app.accounts.tokens import issue_api_token as issue_api_token
 from app.accounts.tokens import revoke_all_tokens
 from app.accounts.tokens import user_for_token as user_for_token
@@ -24,9 +25,11 @@ from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound, RateLimited
 from app.extensions import db
 from app.labeling.leases import release_leases_of
-from app.models import AuditEvent, Membership, Organization, OrganizationKind, Role, User
+from app.models import Membership, Organization, OrganizationKind, Role, User
 from app.models.base import utcnow
+from app.rate_limits import Counter, Key, LimitsUnavailable, limit_store
 
+logger = logging.getLogger(__name__)
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 MIN_PASSWORD = 10
@@ -42,6 +45,7 @@ ORGANIZATION_ROLES = tuple(ROLE_OF_KIND.values())
 KNOWN_DOMAINS = ("医疗", "法律", "教育", "政务", "工业", "金融", "农业", "交通", "环境", "科技")
 # Compared against when the email is unknown, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password")
+HOUR, MINUTE = timedelta(hours=1), timedelta(minutes=1)
 
 
 def hash_password(password: str) -> str:
@@ -147,42 +151,54 @@ def register_expert(email: str, password: str, name: str, mobile: str, domains: 
     if not domains or unknown:
         raise Invalid(_l("Choose at least one domain of expertise from the list."))
     _check_registration_rate()
-    return create_user(
+    user = create_user(
         email, password, Role.EXPERT, name=name, mobile=mobile, domains=domains, applicant=True
     )
+    _count_registration()
+    return user
 
 
-def _registrations_since(minutes: int, ip: str | None = None) -> int:
-    since = utcnow() - timedelta(minutes=minutes)
-    stmt = select(func.count()).where(
-        AuditEvent.action == "expert_registered", AuditEvent.created_at >= since
-    )
-    if ip is not None:
-        stmt = stmt.where(AuditEvent.ip == ip)
-    return db.session.scalar(stmt) or 0
+def _registrations_since(counter: Counter, key: Key, window: timedelta, limit: int) -> int:
+    """How many registrations of ``counter`` happened in the last ``window``, up to ``limit``."""
+    return len(limit_store().recent(counter, key, utcnow() - window, limit))
 
 
 def _check_registration_rate() -> None:
     """Raises RateLimited when this address registered ``REGISTRATIONS_PER_HOUR_PER_ADDRESS``
     accounts in the last hour, or everyone ``REGISTRATIONS_PER_MINUTE`` in the last minute (a
-    flood from many addresses): each registration costs a password hash and a write."""
+    flood from many addresses): each registration costs a password hash and a write. Raises
+    LimitsUnavailable (503) when the counts are out of reach."""
     config = current_app.config
     ip = client_ip()
+    per_address: int = config["REGISTRATIONS_PER_HOUR_PER_ADDRESS"]
     if (
         ip is not None
-        and _registrations_since(60, ip) >= config["REGISTRATIONS_PER_HOUR_PER_ADDRESS"]
+        and _registrations_since(Counter.REGISTRATION_ADDRESS, (ip,), HOUR, per_address)
+        >= per_address
     ):
         raise RateLimited(
             _l("Too many registrations from this address. Please try again in an hour."),
             code="registration_rate",
             retry_after=3600,
         )
-    if _registrations_since(1) >= config["REGISTRATIONS_PER_MINUTE"]:
+    overall: int = config["REGISTRATIONS_PER_MINUTE"]
+    if _registrations_since(Counter.REGISTRATION, (), MINUTE, overall) >= overall:
         raise RateLimited(
             _l("Too many registrations right now. Please try again in a minute."),
             code="registration_rate",
             retry_after=60,
         )
+
+
+def _count_registration() -> None:
+    now, ip, store = utcnow(), client_ip(), limit_store()
+    try:
+        if ip is not None:
+            store.add(Counter.REGISTRATION_ADDRESS, (ip,), now, HOUR)
+        store.add(Counter.REGISTRATION, (), now, MINUTE)
+    except LimitsUnavailable:
+        # The account exists already (the check before it passed): say so, not 503.
+        logger.warning("registration from %s not counted: the limit store is down", ip)
 
 
 def authenticate(email: str, password: str) -> User:
@@ -204,6 +220,7 @@ def authenticate(email: str, password: str) -> User:
     if user is None or not valid or not user.active:
         record_event("login_failed", None, actor_email=email)
         db.session.commit()
+        count_failed_login(email)
         raise Invalid(_l("Wrong email or password."), code="bad_credentials")
     record_event("login", user, object_type="user", object_id=user.id)
     db.session.commit()

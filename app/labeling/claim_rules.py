@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 
 from app.accounts.verification import verified_for
 from app.audit import record_event
-from app.database import as_utc, database_now
+from app.database import database_now
 from app.exceptions import Forbidden, NotFound, RateLimited
 from app.extensions import db
 from app.models import Annotation, Assignment, AuditEvent, Role, User
 from app.projects.gold import gold_record, pass_rule
 from app.projects.invitations import is_invited
+from app.rate_limits import Counter, limit_store
 from tasks import (
     ProjectConfig,
     daily_cap_reached,
@@ -66,22 +67,16 @@ def check_access(expert: User, head: ClaimHead) -> None:
 
 def check_claim_rate(expert: User, now: datetime) -> None:
     """Refuse a claim when the expert took more new tasks in the last minute, over every
-    project, than a person can read (``CLAIMS_PER_MINUTE``). Each refusal is recorded as a
-    ``claim_throttled`` audit event (committed here), so auditors see who was throttled.
-    Raises RateLimited with the seconds until the oldest claim leaves the window."""
+    project, than a person can read (``CLAIMS_PER_MINUTE``), as counted by the limit store
+    (:mod:`app.rate_limits`). Each refusal is recorded as a ``claim_throttled`` audit event
+    (committed here), so auditors see who was throttled. Raises RateLimited with the seconds
+    until the oldest counted claim leaves the window; LimitsUnavailable (503) when the
+    claims cannot be counted."""
     limit: int = current_app.config["CLAIMS_PER_MINUTE"]
-    recent = list(
-        db.session.scalars(
-            select(Assignment.leased_at)
-            .where(Assignment.annotator_id == expert.id, Assignment.leased_at > now - RATE_WINDOW)
-            .order_by(Assignment.leased_at.desc())
-            .limit(limit)
-        )
-    )
+    recent = limit_store().recent(Counter.CLAIM, (str(expert.id),), now - RATE_WINDOW, limit)
     if len(recent) < limit:
         return
-    oldest = min(as_utc(t) for t in recent)
-    wait = max(1, math.ceil((oldest + RATE_WINDOW - now).total_seconds()))
+    wait = max(1, math.ceil((min(recent) + RATE_WINDOW - now).total_seconds()))
     record_event("claim_throttled", expert, object_type="user", object_id=expert.id, limit=limit)
     db.session.commit()
     raise RateLimited(
@@ -94,6 +89,12 @@ def check_claim_rate(expert: User, now: datetime) -> None:
         code="claim_rate",
         retry_after=wait,
     )
+
+
+def count_claim(expert: User, now: datetime) -> None:
+    """Count a new claim of the expert for the throttle (the assignment is its record in the
+    database). Raises LimitsUnavailable (503)."""
+    limit_store().add(Counter.CLAIM, (str(expert.id),), now, RATE_WINDOW)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,13 @@ from app.audit import record_event
 from app.database import as_utc, begin_write, database_now, utc_now, write_connection
 from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.labeling.claim_rules import check_access, check_claim_rate, check_may_claim, uses_gold
+from app.labeling.claim_rules import (
+    check_access,
+    check_claim_rate,
+    check_may_claim,
+    count_claim,
+    uses_gold,
+)
 from app.labeling.leases import GIVE_SLOTS_BACK, end_leases
 from app.models import Assignment, Item, Project, Task, User
 from app.projects.gold import gold_record
@@ -308,6 +314,7 @@ def claim_next_task(expert: User, project_id: int) -> Claim | None:
             db.session.commit()
             return None
         claim = _claim_of(task, head, _lease(task, head, expert.id))
+        count_claim(expert, head.now)
     db.session.commit()
     return claim
 
