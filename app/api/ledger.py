@@ -38,10 +38,12 @@ def _int_arg(name: str, default: int | None) -> int:
 @api_login_required
 def declare_entry() -> ResponseReturnValue:
     """Declare an external transaction (Idempotency-Key header required)."""
-    entry, _new = declarations.declare_transaction(
+    entry, new = declarations.declare_transaction(
         current_user, request.get_json(silent=True), request.headers.get("Idempotency-Key")
     )
-    return jsonify(services.entries_json([entry])[0]), 201
+    # A new declaration has no status entries yet: no query to find them.
+    shown = services.entry_json(entry, "declared") if new else services.entries_json([entry])[0]
+    return jsonify(shown), 201
 
 
 @bp.post("/ledger/entries/batch")

@@ -108,10 +108,25 @@ def declare_transaction(user: User, body: object, key: str | None) -> tuple[Ledg
     digest = hashlib.sha256(canonical_json(body)).hexdigest()
     declaration = _parsed(body, vendor)
     evidence = evidence_for(vendor.id, declaration.evidence_ids)
-    declared = _append_all(user, [_pending(user, vendor, declaration, evidence, key, digest)])[0]
-    entry = db.session.get(LedgerEntry, declared.seq)
-    assert entry is not None
-    return entry, declared.new
+    pending = _pending(user, vendor, declaration, evidence, key, digest)
+    try:
+        return _append_one(user, pending)
+    except IntegrityError:  # a concurrent twin request won the race: its entry is the answer
+        db.session.rollback()
+    return _append_one(user, pending)
+
+
+def _append_one(user: User, item: log.Pending) -> tuple[LedgerEntry, bool]:
+    """One declaration under the write lock, committed: the earlier request's entry when the
+    key was used before, else the new entry, made from the row just written (not read back)."""
+    begin_write()
+    earlier = _earlier(user, [item]).get(_key(item))
+    if earlier is not None:
+        db.session.rollback()
+        return earlier, False
+    row = log.append_many([item])[0]
+    db.session.commit()
+    return LedgerEntry(**row), True
 
 
 def _import_lines(body: object) -> list[tuple[str, object]]:

@@ -211,19 +211,32 @@ def paths_from_siblings(
     ragged: Mapping[int, T],
 ) -> dict[int, list[T]]:
     """Audit paths (RFC 9162 §2.1.3.1, nearest the leaf first) read from what
-    :func:`path_siblings` named: ``nodes[level][index]`` and ``ragged[level]``."""
-    paths: dict[int, list[T]] = {}
-    for index in indexes:
-        path, node, last, level = [], index, size - 1, 0
-        while last:
-            sibling = node ^ 1
+    :func:`path_siblings` named: ``nodes[level][index]`` and ``ragged[level]``.
+
+    Leaves under one node share the path above it, so each node's path upwards is built once,
+    from the root down, and a leaf's path is its sibling and its parent's path: about two list
+    copies per leaf, not one Python step per leaf and level.
+    """
+    below: list[tuple[list[int], int]] = []
+    current, last = sorted(set(indexes)), size - 1
+    while last:
+        below.append((current, last))
+        current = sorted({node >> 1 for node in current})
+        last >>= 1
+    upwards: dict[int, list[T]] = {node: [] for node in current}
+    for level in range(len(below) - 1, -1, -1):
+        here, last = below[level]
+        row, step = nodes[level], dict[int, list[T]]()
+        for node in here:
+            sibling, rest = node ^ 1, upwards[node >> 1]
             if sibling < last:
-                path.append(nodes[level][sibling])
+                step[node] = [row[sibling], *rest]
             elif sibling == last:
-                path.append(ragged[level])
-            node, last, level = node >> 1, last >> 1, level + 1
-        paths[index] = path
-    return paths
+                step[node] = [ragged[level], *rest]
+            else:
+                step[node] = rest
+        upwards = step
+    return {index: list(upwards[index]) for index in indexes}
 
 
 def verify_consistency(

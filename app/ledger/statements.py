@@ -7,7 +7,7 @@ offline. Pure: no Flask, no SQLAlchemy.
 
 from __future__ import annotations
 
-import base64
+import binascii
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,12 +21,10 @@ def statement_line(
     record: Mapping[str, Any], leaf: bytes, audit_path_hex: Sequence[str]
 ) -> dict[str, Any]:
     """One line: the entry's own fields, its leaf (base64) and its RFC 6962 audit path (hex)."""
-    line = {field: record.get(field) for field in LINE_FIELDS}
-    line |= {
-        "leaf_index": record["seq"] - 1,
-        "leaf": base64.b64encode(leaf).decode(),
-        "audit_path": list(audit_path_hex),
-    }
+    line = dict(zip(LINE_FIELDS, map(record.get, LINE_FIELDS), strict=True))
+    line["leaf_index"] = record["seq"] - 1
+    line["leaf"] = binascii.b2a_base64(leaf, newline=False).decode("ascii")
+    line["audit_path"] = list(audit_path_hex)
     return line
 
 

@@ -24,9 +24,10 @@ Pure: plain dataclasses in and out; no Flask, no SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from app.anhui import ANHUI_CITIES, NORTHERN_CITIES
@@ -157,8 +158,12 @@ def policy_from_dict(data: Mapping[str, Any]) -> SubsidyPolicy:
     return policy
 
 
+@lru_cache(maxsize=4096)
 def beijing_date(utc_timestamp: str) -> date:
-    """The calendar date in Beijing of an ISO 8601 UTC timestamp such as ``…T16:30:00Z``."""
+    """The calendar date in Beijing of an ISO 8601 UTC timestamp such as ``…T16:30:00Z``.
+
+    Remembered: entries appended together share their timestamp.
+    """
     moment = datetime.fromisoformat(utc_timestamp.replace("Z", "+00:00"))
     if moment.utcoffset() is None:
         raise ValueError("a ledger timestamp carries its UTC offset")
@@ -171,34 +176,33 @@ def transactions_from_records(records: Iterable[Mapping[str, Any]]) -> list[Tran
     The first confirmation or rejection of a transaction decides it; the first reversal reverses
     it; status entries referring to unknown sequence numbers are ignored.
     """
-    found: dict[int, Transaction] = {}
+    found: dict[int, dict[str, Any]] = {}
     for record in sorted(records, key=lambda r: int(r["seq"])):
         seq, kind_of_entry = int(record["seq"]), record["type"]
         if kind_of_entry in TRANSACTION_TYPES:
-            found[seq] = Transaction(
-                seq=seq,
-                vendor_id=int(record["vendor_id"]),
-                kind=str(record["kind"]),
-                amount_fen=int(record["amount_fen"]),
-                contract_date=date.fromisoformat(record["contract_date"]),
-            )
+            found[seq] = {
+                "seq": seq,
+                "vendor_id": int(record["vendor_id"]),
+                "kind": str(record["kind"]),
+                "amount_fen": int(record["amount_fen"]),
+                "contract_date": date.fromisoformat(record["contract_date"]),
+            }
             continue
         target = found.get(int(record["refers_to"]))
         if target is not None:
-            found[target.seq] = _with_status(target, kind_of_entry, seq, record["recorded_at"])
-    return list(found.values())
+            _add_status(target, kind_of_entry, seq, record["recorded_at"])
+    return [Transaction(**fields) for fields in found.values()]
 
 
-def _with_status(target: Transaction, entry_type: str, seq: int, recorded_at: str) -> Transaction:
-    day = beijing_date(recorded_at)
-    decided = target.confirmed_on is not None or target.rejected_on is not None
+def _add_status(target: dict[str, Any], entry_type: str, seq: int, recorded_at: str) -> None:
+    """Record a status entry's effect on the transaction ``target`` (its fields, in place)."""
+    decided = "confirmed_on" in target or "rejected_on" in target
     if entry_type == "confirmation" and not decided:
-        return replace(target, confirmed_on=day)
-    if entry_type == "rejection" and not decided:
-        return replace(target, rejected_on=day)
-    if entry_type == "reversal" and target.reversal_seq is None:
-        return replace(target, reversal_seq=seq, reversed_on=day)
-    return target
+        target["confirmed_on"] = beijing_date(recorded_at)
+    elif entry_type == "rejection" and not decided:
+        target["rejected_on"] = beijing_date(recorded_at)
+    elif entry_type == "reversal" and "reversal_seq" not in target:
+        target["reversal_seq"], target["reversed_on"] = seq, beijing_date(recorded_at)
 
 
 def statement_lines(

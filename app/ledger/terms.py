@@ -3,6 +3,11 @@ reader's language; the codes themselves stay in the data, the CSV and the API.""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 TERMS = {
@@ -43,3 +48,21 @@ def ledger_term(code: str | None) -> str:
     if not code:
         return ""
     return str(TERMS.get(code, code))
+
+
+# The English wording of the steps' formulas in the statement's data (``subsidy._steps``).
+_ROUNDING = re.compile(r"(?P<value>\S+) rounded half up to a whole fen")
+_CAP = re.compile(r"min\((?P<value>[^,]+), cap (?P<cap>[^)]+)\)")
+
+
+def step_formula(step: Mapping[str, Any]) -> str:
+    """A statement step's formula in the reader's language (the data keeps the English one);
+    the figures are those of the data, and a formula of another shape is shown as it is."""
+    code, formula = step.get("code"), str(step.get("formula", ""))
+    if code == "volume" and formula == "Σ counted lines":
+        return _("Σ of the counted lines")
+    if code == "rounding" and (found := _ROUNDING.fullmatch(formula)):
+        return _("%(value)s rounded half up to a whole fen", value=found["value"])
+    if code == "cap" and (found := _CAP.fullmatch(formula)):
+        return _("the smaller of %(value)s and the cap %(cap)s", **found.groupdict())
+    return formula

@@ -12,7 +12,7 @@ from app.exceptions import ServiceError
 from app.ledger import delivery, services, statement_service
 from app.ledger.evidence import download_headers, open_evidence
 from app.ledger.subsidy import yuan
-from app.ledger.terms import ledger_term
+from app.ledger.terms import ledger_term, step_formula
 from app.models import Role
 from app.permissions import roles_required
 from app.storage import object_store
@@ -23,7 +23,7 @@ READERS = (Role.VENDOR, Role.AUDITOR, Role.ADMIN, Role.CITY_OFFICIAL)
 
 @bp.context_processor
 def _terms() -> dict[str, object]:
-    return {"ledger_term": ledger_term}
+    return {"ledger_term": ledger_term, "step_formula": step_formula}
 
 
 @bp.app_template_filter("yuan")

@@ -173,6 +173,23 @@ def test_the_openapi_document_lists_every_ledger_route(vendor: Api) -> None:
         assert path in paths, path
 
 
+def test_every_ledger_route_and_method_is_in_the_openapi_document(vendor: Api) -> None:
+    import re
+
+    app = vendor.client.application
+    document = vendor.get("/api/v1/openapi.json").json["paths"]
+    routes = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if app.view_functions[rule.endpoint].__module__ == "app.api.ledger"
+    ]
+    assert len(routes) == 16  # app/api/ledger.py's routes; a new one must join the document
+    for rule in routes:
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert method.lower() in document.get(path, {}), (method, path)
+
+
 def test_the_daily_job_signs_a_head_that_covers_the_log(world: World, vendor: Api) -> None:
     from app.jobs import sign_daily_tree_head
 

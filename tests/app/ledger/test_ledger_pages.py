@@ -24,6 +24,9 @@ def test_vendor_pages_and_the_bureau_overview(world: World) -> None:
     # Steps, kinds, entry types and reasons read in the page's language, not as codes.
     assert "皖北上浮" in text and "数据标注服务" in text and "申报" in text
     assert ">uplift<" not in text and ">labeling<" not in text
+    # So do the formulas, with the data's figures: 450.00 is 449.9999… and within the cap.
+    assert "计入明细合计" in text and "450.00 与上限 5000000.00 中的较小者" in text
+    assert "rounded half up" not in text and "counted lines" not in text
     assert browser.get("/ledger/overview/2026").status_code in (403, 404)
     office = world.app.test_client()
     login(office, auditor_email, PASSWORD)

@@ -82,3 +82,16 @@ def test_the_verifier_is_downloadable(world: World) -> None:
 def test_a_year_without_a_policy_is_not_found(statement_world) -> None:
     vendor, _auditor, organization = statement_world
     assert vendor.get(f"/api/v1/ledger/statements/{organization}/2019").status_code == 404
+
+
+def test_a_counterparty_named_like_a_formula_stays_text(world: World) -> None:
+    organization = world.org("皖南数据公司", "芜湖")
+    vendor = world.vendor_api(organization)
+    name = '=HYPERLINK("http://evil.example","点击")'
+    assert declare(vendor, "formula", counterparty_name=name).status_code == 201
+    url = f"/api/v1/ledger/statements/{organization}/2026"
+    rows = list(csv.reader(io.StringIO(vendor.get(url + "?format=csv").data.decode("utf-8-sig"))))
+    assert rows[1][8] == "'" + name
+    sheet = load_workbook(io.BytesIO(vendor.get(url + "?format=xlsx").data))["2026"]
+    cell = sheet.cell(row=2, column=9)
+    assert cell.value == name and cell.data_type == "s"
