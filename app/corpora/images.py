@@ -8,8 +8,8 @@ errors), and load completely (a truncated JPEG fails).
 
 Decoding stays within a memory budget (callers pass ``IMAGE_DECODE_BUDGET``): a picture's
 decoded size, width × height × bands × bytes per sample, is read from its header before any
-pixel is decoded, and a picture over the budget is refused (a 143 KB PNG of 50 million pixels would
-otherwise cost hundreds of MB). A JPEG is decoded at the smallest DCT scale (1/2 … 1/8) that
+pixel is decoded, and a picture over the budget is refused (a 143 KB PNG of 49 million
+pixels would otherwise cost 420 MB). A JPEG is decoded at the smallest DCT scale (1/2 … 1/8) that
 still gives the preview, so its budget counts that reduced size; the preview is shrunk before
 its colours are converted, so no second full-size copy is made.
 """

@@ -81,7 +81,11 @@ def invite_expert(vendor: User, project_id: int, email: str) -> User:
     begin_write()
     project = get_managed(Project, project_id, vendor)
     expert = expert_by_email(email)
-    if is_invited(project.id, expert.id):
+    named = select(ProjectInvitation.id).where(
+        ProjectInvitation.project_id == project.id, ProjectInvitation.user_id == expert.id
+    )
+    # Named beside a pool membership is not a conflict: it keeps access when the pool goes.
+    if db.session.scalar(named) is not None:
         raise Conflict(_l("This expert is already invited."), code="already_invited")
     db.session.add(
         ProjectInvitation(project_id=project.id, user_id=expert.id, invited_by_id=vendor.id)
