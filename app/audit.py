@@ -102,6 +102,13 @@ AUDIT_ACTIONS = (
     "expert_domain_rejected",
     "expert_invited",
     "invitation_withdrawn",
+    "pool_created",
+    "pool_renamed",
+    "pool_deleted",
+    "pool_member_added",
+    "pool_member_removed",
+    "pool_invited",
+    "pool_invitation_withdrawn",
     "claim_throttled",
 )
 

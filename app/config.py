@@ -81,6 +81,9 @@ class Config:
     # New tasks one expert may take per minute over all projects: reading and answering one
     # takes a person seconds, so more is a script harvesting items (claim and skip).
     CLAIMS_PER_MINUTE = 30
+    # Bytes one picture may take once decoded (width × height × bands × bytes per sample,
+    # a JPEG at the DCT scale of its preview); a larger one is refused before decoding.
+    IMAGE_DECODE_BUDGET = 64 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")

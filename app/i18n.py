@@ -93,6 +93,13 @@ ACTION_NAMES = {
     "expert_domain_rejected": _l("Expert domain rejected"),
     "expert_invited": _l("Expert invited to a project"),
     "invitation_withdrawn": _l("Project invitation withdrawn"),
+    "pool_created": _l("Expert pool created"),
+    "pool_renamed": _l("Expert pool renamed"),
+    "pool_deleted": _l("Expert pool deleted"),
+    "pool_member_added": _l("Expert added to a pool"),
+    "pool_member_removed": _l("Expert removed from a pool"),
+    "pool_invited": _l("Expert pool invited to a project"),
+    "pool_invitation_withdrawn": _l("Expert pool's invitation withdrawn"),
     "claim_throttled": _l("Claim throttled (too fast)"),
 }
 VERIFICATION_STATUS_NAMES = {

@@ -83,6 +83,10 @@ _LINE_ERRORS: dict[str, Any] = {
     ),
     "not_an_image": _l("not a PNG or JPEG image, or a damaged one"),
     "image_too_many_pixels": _l("the image has too many pixels (at most 50 million)"),
+    "image_over_budget": _l(
+        "the picture is too large to decode (width × height × colour channels over the "
+        "memory budget): scale it down"
+    ),
     "unsafe_member": _l("an archive member's name leaves the archive (absolute or ..)"),
     "symlink_member": _l("the archive holds a symbolic link"),
     "nested_archive": _l("the archive holds another archive"),
@@ -124,3 +128,18 @@ def line_error_message(code: str) -> str:
     """The translated description of an ingestion error code."""
     template = _LINE_ERRORS.get(code)
     return str(template) if template is not None else code
+
+
+def image_over_budget_message(width: int, height: int, decoded: int, budget: int) -> str:
+    """Why a picture was refused before it was decoded, with its size and the budget."""
+    return str(
+        _l(
+            "This picture (%(width)d × %(height)d pixels) would take %(mb)d MB of memory to "
+            "open; at most %(budget)d MB are allowed. Scale it down and upload it again. "
+            "Nothing was stored.",
+            width=width,
+            height=height,
+            mb=-(-decoded // (1024 * 1024)),
+            budget=budget // (1024 * 1024),
+        )
+    )

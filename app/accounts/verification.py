@@ -16,16 +16,18 @@ import uuid
 from dataclasses import dataclass, field
 from typing import IO
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit import record_event
-from app.corpora.images import check_image
+from app.corpora.images import ImageOverBudget, check_image
 from app.corpora.services import display_filename
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, TooLarge, Unavailable
 from app.extensions import db
 from app.models import DomainApplication, QualificationEvidence, Role, User
+from app.rule_messages import image_over_budget_message
 from app.storage import ObjectStore, StorageUnavailable
 from tasks import expert_qualifies
 
@@ -97,7 +99,10 @@ def _identify(data: bytes) -> tuple[str, str]:
         return "pdf", "application/pdf"
     if data.startswith(_IMAGE_MAGIC):
         try:
-            image = check_image("evidence", data)
+            image = check_image("evidence", data, current_app.config["IMAGE_DECODE_BUDGET"])
+        except ImageOverBudget as exc:
+            message = image_over_budget_message(exc.width, exc.height, exc.decoded, exc.budget)
+            raise Invalid(message, code="image_over_budget") from None
         except ValueError:
             pass
         else:

@@ -14,6 +14,7 @@ from app.api import (
     exports,
     labeling,
     ledger_schema,
+    pools,
     projects,
     quality,
     releases,
@@ -22,7 +23,18 @@ from app.api import (
 )
 from app.api.blueprint import bp
 
-AREAS = (accounts, corpora, projects, labeling, review, exports, quality, ledger_schema, releases)
+AREAS = (
+    accounts,
+    corpora,
+    projects,
+    pools,
+    labeling,
+    review,
+    exports,
+    quality,
+    ledger_schema,
+    releases,
+)
 
 
 def _paths() -> dict[str, Any]:

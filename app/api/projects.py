@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
-from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
+from app.api.schema import EMAIL_BODY, ERRORS, INT_ID, json_content, path_id, ref
 from app.exceptions import Invalid
 from app.models import Project
 from app.projects import gold, invitations, task_list
@@ -153,18 +153,7 @@ def _invitation_paths() -> dict[str, Any]:
             "post": {
                 "summary": "Invite a named expert (by email) to the project",
                 "parameters": [path_id("project_id")],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["email"],
-                                "properties": {"email": {"type": "string"}},
-                            }
-                        }
-                    },
-                },
+                "requestBody": EMAIL_BODY,
                 "responses": {"201": json_content(expert, "Invited"), **ERRORS},
             },
         },

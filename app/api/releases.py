@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
-from app.api.schema import ERRORS, json_content, path_id, ref
+from app.api.schema import ERRORS, json_body, json_content, object_of, path_id, ref
 from app.exceptions import Forbidden
 from app.jobs import enqueue_analysis, enqueue_publishing
 from app.releases import approval, catalog, notice, publishing, review, reviewers, services
@@ -86,10 +86,7 @@ def _op(
         "responses": {ok: json_content(schema or {"type": "object"}), **ERRORS},
     }
     if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": body}},
-        }
+        operation["requestBody"] = json_body(body)
     return operation
 
 
@@ -153,11 +150,7 @@ def openapi_paths() -> dict[str, Any]:
             "post": _op(
                 "Name a person of the release's organization to review it (not its builder)",
                 rid,
-                body={
-                    "type": "object",
-                    "required": ["user_id"],
-                    "properties": {"user_id": {"type": "integer"}},
-                },
+                body=object_of(user_id="integer"),
             ),
         },
         "/releases/{release_id}/reviewers/{user_id}": {
@@ -182,11 +175,7 @@ def openapi_paths() -> dict[str, Any]:
             "post": _op(
                 "A presigned link to one file (enterprise accounts; logged)",
                 rid,
-                body={
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string"}},
-                },
+                body=object_of(file="string"),
             )
         },
         "/catalog": {"get": _op("Published releases (public metadata)")},

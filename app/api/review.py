@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
-from app.api.schema import ERRORS, json_content, path_id
+from app.api.schema import EMAIL_BODY, ERRORS, json_content, path_id
 from app.jobs import enqueue_quality_refresh
 from app.models import Project
 from app.review import services as review
@@ -34,18 +34,7 @@ def openapi_paths() -> dict[str, Any]:
             "post": {
                 "summary": "Make an expert (by email) a reviewer of the project",
                 "parameters": [path_id("project_id")],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["email"],
-                                "properties": {"email": {"type": "string"}},
-                            }
-                        }
-                    },
-                },
+                "requestBody": EMAIL_BODY,
                 "responses": {"201": json_content(USER_ID, "Reviewer added"), **ERRORS},
             },
         },

@@ -15,6 +15,24 @@ def json_content(schema: dict[str, Any], description: str = "OK") -> dict[str, A
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def object_of(**types: str) -> dict[str, Any]:
+    """An object whose named fields, all required, have the given JSON types."""
+    return {
+        "type": "object",
+        "required": list(types),
+        "properties": {name: {"type": kind} for name, kind in types.items()},
+    }
+
+
+def json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A required JSON request body following ``schema``."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+# ``{"email": …}``: an expert named by email address (invitations, reviewers, pools).
+EMAIL_BODY = json_body(object_of(email="string"))
+
+
 def path_id(name: str) -> dict[str, Any]:
     """An integer id in the path."""
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}

@@ -12,6 +12,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
+from flask import current_app
+
 from app.corpora.images import ArchiveRefused, CheckedImage, archive_members, check_image
 from app.models import Corpus
 from app.storage import ObjectStore
@@ -66,6 +68,7 @@ def collect_images(
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     keys: list[str] = []
+    budget: int = current_app.config["IMAGE_DECODE_BUDGET"]
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as raw:
         for chunk in store.iter_chunks(corpus.object_key):
             raw.write(chunk)
@@ -73,7 +76,7 @@ def collect_images(
         try:
             for number, name, data in _members(corpus, raw):
                 try:
-                    image = check_image(name, data)
+                    image = check_image(name, data, budget)
                 except ValueError as exc:
                     errors.append({"line": number, "code": str(exc)})
                     continue

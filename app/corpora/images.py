@@ -5,6 +5,13 @@ nested archive, more than ``MAX_MEMBERS`` members, or a member that inflates mor
 past the byte caps — counted while reading, never trusting the header. Each image must really
 be PNG or JPEG (Pillow with a format allow-list), not a decompression bomb (warnings are
 errors), and load completely (a truncated JPEG fails).
+
+Decoding stays within a memory budget (callers pass ``IMAGE_DECODE_BUDGET``): a picture's
+decoded size, width × height × bands × bytes per sample, is read from its header before any
+pixel is decoded, and a picture over the budget is refused (a 143 KB PNG of 49 million
+pixels would otherwise cost 420 MB). A JPEG is decoded at the smallest DCT scale (1/2 … 1/8) that
+still gives the preview, so its budget counts that reduced size; the preview is shrunk before
+its colours are converted, so no second full-size copy is made.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from PIL import Image
+from PIL import Image, ImageMode
 
 MAX_MEMBERS = 10_000
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
@@ -31,6 +38,73 @@ FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
 #: Content type of an image by file extension (uploads and stored originals).
 IMAGE_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # above: a warning (made an error below); 2×: an error
+#: Bytes one picture may take once decoded (the default of ``IMAGE_DECODE_BUDGET``).
+DECODE_BUDGET = 64 * 1024 * 1024
+# Modes converted to RGB at full size before the preview is shrunk (a palette or a bilevel
+# picture shrinks badly): counted as three bands.
+_CONVERTED_FIRST = {"1": 3, "P": 3}
+# Modes the preview is shrunk in before their colours are converted.
+_SHRUNK_FIRST = {"L", "LA", "RGB", "RGBA", "CMYK", "YCbCr"}
+
+
+class ImageOverBudget(ValueError):
+    """A picture whose decoded size is over the memory budget (code ``image_over_budget``)."""
+
+    def __init__(self, width: int, height: int, decoded: int, budget: int) -> None:
+        super().__init__("image_over_budget")
+        self.width, self.height, self.decoded, self.budget = width, height, decoded, budget
+
+
+def decoded_size(width: int, height: int, mode: str) -> int:
+    """Bytes of a decoded picture: width × height × bands × bytes per sample of its mode
+    (palette and bilevel pictures count three bands: they are converted to RGB)."""
+    spec = ImageMode.getmode(mode)
+    bands = _CONVERTED_FIRST.get(mode, len(spec.bands))
+    return width * height * bands * int(spec.typestr[-1])
+
+
+def open_within_budget(image: Image.Image, budget: int) -> tuple[int, int]:
+    """For an opened (not yet decoded) picture: choose the JPEG DCT scale for the preview,
+    then raise ImageOverBudget if decoding would take more than ``budget`` bytes. Returns the
+    picture's own width and height (before any scaling)."""
+    width, height = image.size
+    if image.format == "JPEG":
+        image.draft("RGB", (PREVIEW_SIDE, PREVIEW_SIDE))
+    decoded = decoded_size(image.size[0], image.size[1], image.mode)
+    if decoded > budget:
+        raise ImageOverBudget(width, height, decoded, budget)
+    return width, height
+
+
+def check_header(stream: IO[bytes], budget: int = DECODE_BUDGET) -> tuple[int, int]:
+    """Read a PNG or JPEG header from ``stream`` (no pixel is decoded) and refuse it when
+    its decoding would be over the budget. Returns (width, height) and leaves the stream at
+    its start. Raises ImageOverBudget, or ValueError ``not_an_image`` /
+    ``image_too_many_pixels``."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(stream, formats=list(FORMATS)) as image:
+                return open_within_budget(image, budget)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValueError("image_too_many_pixels") from None
+    except (OSError, SyntaxError) as exc:
+        raise ValueError("not_an_image") from exc
+    finally:
+        stream.seek(0)
+
+
+def _preview(image: Image.Image) -> bytes:
+    """A JPEG of at most PREVIEW_SIDE a side, shrunk before converted where the mode allows."""
+    if image.mode in _SHRUNK_FIRST:
+        image.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+        preview = image.convert("RGB")
+    else:
+        preview = image.convert("RGB")
+        preview.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    buffer = io.BytesIO()
+    preview.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
 
 
 class ArchiveRefused(ValueError):
@@ -55,23 +129,25 @@ class CheckedImage:
     preview: bytes
 
 
-def check_image(name: str, data: bytes) -> CheckedImage:
-    """Verify PNG/JPEG bytes and make the preview; raises ValueError with an error code."""
+def check_image(name: str, data: bytes, budget: int = DECODE_BUDGET) -> CheckedImage:
+    """Verify PNG/JPEG bytes and make the preview within the decoding memory budget (bytes:
+    callers pass ``IMAGE_DECODE_BUDGET``); raises ImageOverBudget, or ValueError with an
+    error code."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=list(FORMATS)) as probe:
+                open_within_budget(probe, budget)
                 probe.verify()
             with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
-                image.load()
                 extension, content_type = FORMATS[str(image.format)]
-                width, height = image.size
-                preview = image.convert("RGB")
-                preview.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
-                buffer = io.BytesIO()
-                preview.save(buffer, "JPEG", quality=85)
+                width, height = open_within_budget(image, budget)
+                image.load()
+                preview = _preview(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValueError("image_too_many_pixels") from None
+    except ImageOverBudget:
+        raise
     except (OSError, SyntaxError, ValueError):  # not an image, wrong format, truncated
         raise ValueError("not_an_image") from None
     return CheckedImage(
@@ -82,7 +158,7 @@ def check_image(name: str, data: bytes) -> CheckedImage:
         content_type,
         width,
         height,
-        buffer.getvalue(),
+        preview,
     )
 
 

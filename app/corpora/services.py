@@ -11,18 +11,19 @@ from pathlib import PurePath
 from typing import IO, Any
 from urllib.parse import quote
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit import record_event
 from app.corpora.documents.text import EncodingSniffer
-from app.corpora.images import IMAGE_CONTENT_TYPES
+from app.corpora.images import IMAGE_CONTENT_TYPES, ImageOverBudget, check_header
 from app.corpora.upload_formats import identify_upload
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, Unavailable
 from app.extensions import db
 from app.models import Corpus, Role, User
-from app.rule_messages import line_error_message
+from app.rule_messages import image_over_budget_message, line_error_message
 from app.storage import ObjectStore, StorageUnavailable
 
 # Text is checked while it streams in: JSON Lines must be UTF-8 (RFC 8259), plain text may
@@ -115,6 +116,22 @@ def display_filename(filename: str) -> str:
     return cleaned[:255] or "upload"
 
 
+def _refuse_undecodable(stream: IO[bytes]) -> None:
+    """Read a picture's header in the upload request: a picture over the decoding memory
+    budget, or one whose header is not a picture, is refused before anything is stored."""
+    try:
+        check_header(stream, current_app.config["IMAGE_DECODE_BUDGET"])
+    except ImageOverBudget as exc:
+        message = image_over_budget_message(exc.width, exc.height, exc.decoded, exc.budget)
+        raise Invalid(message, code="image_over_budget") from None
+    except ValueError as exc:
+        reason = line_error_message(str(exc))
+        raise Invalid(
+            _l("This picture cannot be opened: %(reason)s. Nothing was stored.", reason=reason),
+            code=str(exc),
+        ) from None
+
+
 def upload_corpus(
     user: User,
     name: str,
@@ -133,6 +150,8 @@ def upload_corpus(
     if user.role not in (Role.VENDOR, Role.PUBLISHER) or user.organization_id is None:
         raise Forbidden(_l("Only vendor staff can upload corpora."))
     fmt = identify_upload(filename, stream)
+    if fmt in IMAGE_CONTENT_TYPES:
+        _refuse_undecodable(stream)
     shown_name = display_filename(filename)
     name = name.strip() or PurePath(shown_name).stem
     key = f"corpora/{user.organization_id}/{uuid.uuid4().hex}/raw/original.{fmt}"

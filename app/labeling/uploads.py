@@ -15,16 +15,18 @@ from datetime import datetime, timedelta
 from typing import IO, Any
 from urllib.parse import quote
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.corpora.image_ingestion import corpus_is_image
-from app.corpora.images import MAX_IMAGE_BYTES, CheckedImage, check_image
+from app.corpora.images import MAX_IMAGE_BYTES, CheckedImage, ImageOverBudget, check_image
 from app.corpora.services import display_filename
 from app.database import as_utc, begin_write, database_now
 from app.exceptions import Conflict, Invalid, NotFound, TooLarge, Unavailable
 from app.extensions import db
 from app.models import Assignment, ContributionUpload, Corpus, Project, User
+from app.rule_messages import image_over_budget_message
 from app.storage import ObjectStore, StorageUnavailable
 
 MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -89,7 +91,12 @@ def _checked(filename: str, data: bytes) -> CheckedImage:
     if not data.startswith(MAGIC):  # the bytes decide, not the name or the declared type
         raise Invalid(_REFUSED["not_an_image"], code="not_an_image")
     try:
-        return check_image(display_filename(filename), data)
+        return check_image(
+            display_filename(filename), data, current_app.config["IMAGE_DECODE_BUDGET"]
+        )
+    except ImageOverBudget as exc:
+        message = image_over_budget_message(exc.width, exc.height, exc.decoded, exc.budget)
+        raise Invalid(message, code="image_over_budget") from None
     except ValueError as exc:
         code = str(exc) if str(exc) in _REFUSED else "not_an_image"
         raise Invalid(_REFUSED[code], code=code) from None

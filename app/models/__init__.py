@@ -15,7 +15,16 @@ from app.models.audit import AuditEvent
 from app.models.corpora import Corpus, Item
 from app.models.exports import Export
 from app.models.jobs import JobRun, StorageSweep
-from app.models.labeling import Annotation, Assignment, Project, ProjectInvitation, Task
+from app.models.labeling import (
+    Annotation,
+    Assignment,
+    ExpertPool,
+    ExpertPoolMember,
+    Project,
+    ProjectInvitation,
+    ProjectPoolInvitation,
+    Task,
+)
 from app.models.ledger import LedgerEntry, LedgerEvidence, LedgerTreeHead, LedgerTreeNode
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
 from app.models.releases import (
@@ -49,6 +58,9 @@ __all__ = [
     "PasswordReset",
     "Project",
     "ProjectInvitation",
+    "ProjectPoolInvitation",
+    "ExpertPool",
+    "ExpertPoolMember",
     "ProjectReviewer",
     "QualificationEvidence",
     "QualityReport",

@@ -112,3 +112,43 @@ class ProjectInvitation(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExpertPool(Base):
+    """A named group of experts a vendor's organization keeps, to invite all of them at once."""
+
+    __tablename__ = "expert_pool"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExpertPoolMember(Base):
+    """An expert in a pool; membership (not a copy of it) decides access to invited projects."""
+
+    __tablename__ = "expert_pool_member"
+    __table_args__ = (UniqueConstraint("pool_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("expert_pool.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProjectPoolInvitation(Base):
+    """A pool invited to an invitation-only project: its members, present and future, may work."""
+
+    __tablename__ = "project_pool_invitation"
+    __table_args__ = (UniqueConstraint("project_id", "pool_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    pool_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_pool.id", ondelete="CASCADE"), index=True
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -141,3 +141,11 @@ class ProjectForm(FlaskForm):
 
 class InvitationForm(FlaskForm):
     email = EmailField(_l("Expert's email"), validators=[DataRequired(), Length(max=254)])
+
+
+class PoolForm(FlaskForm):
+    name = StringField(_l("Pool name"), validators=[DataRequired(), Length(max=100)])
+
+
+class PoolInviteForm(FlaskForm):
+    pool_id = SelectField(_l("Expert pool"), coerce=int, validate_choice=False)

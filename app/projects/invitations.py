@@ -1,17 +1,26 @@
-"""Invitation-only projects: the vendor names the experts who may work on them; no one else
-gets their items, whatever their domains."""
+"""Invitation-only projects: the vendor names the experts who may work on them, one by one or
+a whole pool (:mod:`app.projects.pools`); no one else gets their items, whatever their domains."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.labeling.leases import release_leases_of
-from app.models import Project, ProjectInvitation, Role, User
+from app.models import (
+    ExpertPoolMember,
+    Project,
+    ProjectInvitation,
+    ProjectPoolInvitation,
+    Role,
+    User,
+)
 from app.scoping import get_managed
 
 
@@ -21,15 +30,27 @@ def invitation_only(project: Project) -> bool:
 
 
 def is_invited(project_id: int, user_id: int) -> bool:
-    """Whether the expert is invited to the project."""
-    return (
-        db.session.scalar(
-            select(ProjectInvitation.id).where(
-                ProjectInvitation.project_id == project_id, ProjectInvitation.user_id == user_id
-            )
-        )
-        is not None
+    """Whether the expert is invited to the project, by name or as a member of an invited
+    pool (membership counts as it is now, so later members are invited too)."""
+    by_name = exists().where(
+        ProjectInvitation.project_id == project_id, ProjectInvitation.user_id == user_id
     )
+    by_pool = exists().where(
+        ProjectPoolInvitation.project_id == project_id,
+        ExpertPoolMember.pool_id == ProjectPoolInvitation.pool_id,
+        ExpertPoolMember.user_id == user_id,
+    )
+    return bool(db.session.scalar(select(or_(by_name, by_pool))))
+
+
+def end_access_unless_invited(pairs: Iterable[tuple[int, int]]) -> None:
+    """End the leases of each ``(expert id, project id)`` whose expert is no longer invited
+    to that project (neither by name nor through another pool), in the current write
+    transaction after the invitation or membership is gone (the caller commits)."""
+    db.session.flush()
+    for user_id, project_id in set(pairs):
+        if not is_invited(project_id, user_id):
+            release_leases_of(user_id, project_id)
 
 
 def invited_experts(project: Project) -> list[User]:
@@ -44,6 +65,14 @@ def invited_experts(project: Project) -> list[User]:
     )
 
 
+def expert_by_email(email: str) -> User:
+    """The expert with this email address; Invalid (``no_such_expert``) when there is none."""
+    expert = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if expert is None or expert.role != Role.EXPERT:
+        raise Invalid(_l("No expert has this email address."), code="no_such_expert")
+    return expert
+
+
 def invite_expert(vendor: User, project_id: int, email: str) -> User:
     """Invite the expert with ``email`` to a project of the vendor's organization.
 
@@ -51,10 +80,12 @@ def invite_expert(vendor: User, project_id: int, email: str) -> User:
     Conflict (already invited)."""
     begin_write()
     project = get_managed(Project, project_id, vendor)
-    expert = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if expert is None or expert.role != Role.EXPERT:
-        raise Invalid(_l("No expert has this email address."), code="no_such_expert")
-    if is_invited(project.id, expert.id):
+    expert = expert_by_email(email)
+    named = select(ProjectInvitation.id).where(
+        ProjectInvitation.project_id == project.id, ProjectInvitation.user_id == expert.id
+    )
+    # Named beside a pool membership is not a conflict: it keeps access when the pool goes.
+    if db.session.scalar(named) is not None:
         raise Conflict(_l("This expert is already invited."), code="already_invited")
     db.session.add(
         ProjectInvitation(project_id=project.id, user_id=expert.id, invited_by_id=vendor.id)
@@ -78,7 +109,7 @@ def withdraw_invitation(vendor: User, project_id: int, user_id: int) -> None:
     if invitation is None:
         raise NotFound(_l("This expert is not invited."))
     db.session.delete(invitation)
-    release_leases_of(user_id, project.id)
+    end_access_unless_invited([(user_id, project.id)])
     record_event(
         "invitation_withdrawn", vendor, object_type="project", object_id=project.id, expert=user_id
     )

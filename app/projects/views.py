@@ -9,14 +9,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.corpora import services as corpora
-from app.exceptions import ServiceError
+from app.exceptions import Invalid, ServiceError
 from app.exports.formats import formats_for
 from app.jobs import enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
-from app.projects import gold, invitations, task_list
+from app.projects import gold, invitations, pools, task_list
 from app.projects import services as projects
-from app.projects.forms import GoldForm, InvitationForm, ProjectForm
+from app.projects.forms import GoldForm, InvitationForm, PoolForm, PoolInviteForm, ProjectForm
 from app.quality.stored import project_quality, projects_with_quality
 from app.review.services import project_reviewers
 from app.scoping import get_managed, get_owned
@@ -88,8 +88,22 @@ def show(project_id: int) -> ResponseReturnValue:
         invitation_only=invitations.invitation_only(project),
         invited=invitations.invited_experts(project),
         invitation_form=InvitationForm(),
+        pools=pools.invited_pools(project),
+        pool_form=_pool_invite_form(project),
         export_formats=formats_for(project.task_type),
     )
+
+
+def _pool_invite_form(project: Project) -> PoolInviteForm | None:
+    """The form inviting one of the vendor's own pools (none for other readers)."""
+    if current_user.role != Role.VENDOR or current_user.organization_id != project.organization_id:
+        return None
+    form = PoolInviteForm()
+    invited = {p.id for p in pools.invited_pools(project)}
+    form.pool_id.choices = [
+        (p.id, p.name) for p in pools.list_pools(current_user) if p.id not in invited
+    ]
+    return form
 
 
 @bp.post("/<int:project_id>/gold")
@@ -140,3 +154,140 @@ def withdraw_invitation(project_id: int, user_id: int) -> ResponseReturnValue:
         except ServiceError as exc:
             flash(str(exc.message), "error")
     return redirect(url_for("projects.show", project_id=project_id) + "#invitations")
+
+
+def _to_invitations(project_id: int) -> ResponseReturnValue:
+    return redirect(url_for("projects.show", project_id=project_id) + "#invitations")
+
+
+@bp.post("/<int:project_id>/pools")
+@roles_required(Role.VENDOR)
+def invite_pool(project_id: int) -> ResponseReturnValue:
+    """Invite one of the organization's expert pools to the project."""
+    form = PoolInviteForm()
+    if not form.validate_on_submit() or not form.pool_id.data:
+        flash(_("Choose an expert pool."), "error")
+        return _to_invitations(project_id)
+    try:
+        pool = pools.invite_pool(current_user, project_id, form.pool_id.data)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("The pool “%(name)s” is invited to this project.", name=pool.name), "info")
+    return _to_invitations(project_id)
+
+
+@bp.post("/<int:project_id>/pools/<int:pool_id>/withdraw")
+@roles_required(Role.VENDOR)
+def withdraw_pool(project_id: int, pool_id: int) -> ResponseReturnValue:
+    """Withdraw a pool's invitation."""
+    if PoolInviteForm().is_submitted():
+        try:
+            pools.withdraw_pool(current_user, project_id, pool_id)
+            flash(_("The pool's invitation is withdrawn."), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return _to_invitations(project_id)
+
+
+@bp.route("/pools", methods=["GET", "POST"])
+@roles_required(Role.VENDOR)
+def pools_page() -> ResponseReturnValue:
+    """The organization's expert pools; POST creates one."""
+    form = PoolForm()
+    status = 200
+    if form.is_submitted():
+        try:
+            if not form.validate():
+                _refuse_pool_name()
+            pool = pools.create_pool(current_user, form.name.data or "")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+            status = exc.status
+        else:
+            flash(_("The pool “%(name)s” is created.", name=pool.name), "info")
+            return redirect(url_for("projects.pool_page", pool_id=pool.id))
+    rows = pools.list_pools(current_user)
+    return render_template("projects/pools.html", pools=rows, form=form), status
+
+
+@bp.get("/pools/<int:pool_id>")
+@roles_required(Role.VENDOR)
+def pool_page(pool_id: int) -> ResponseReturnValue:
+    """One pool: its experts, adding and removing them, renaming and deleting it."""
+    pool = pools.get_pool(current_user, pool_id)
+    return render_template(
+        "projects/pool.html",
+        pool=pool,
+        members=pools.pool_members(pool),
+        form=PoolForm(name=pool.name),
+        member_form=InvitationForm(),
+    )
+
+
+def _to_pool(pool_id: int) -> ResponseReturnValue:
+    return redirect(url_for("projects.pool_page", pool_id=pool_id))
+
+
+@bp.post("/pools/<int:pool_id>/rename")
+@roles_required(Role.VENDOR)
+def rename_pool(pool_id: int) -> ResponseReturnValue:
+    """Rename a pool."""
+    form = PoolForm()
+    try:
+        if not form.validate_on_submit():
+            _refuse_pool_name()
+        pools.rename_pool(current_user, pool_id, form.name.data or "")
+        flash(_("The pool is renamed."), "info")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    return _to_pool(pool_id)
+
+
+@bp.post("/pools/<int:pool_id>/delete")
+@roles_required(Role.VENDOR)
+def delete_pool(pool_id: int) -> ResponseReturnValue:
+    """Delete a pool; its experts lose the projects it was invited to."""
+    if not PoolForm().is_submitted():
+        return _to_pool(pool_id)
+    try:
+        pools.delete_pool(current_user, pool_id)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return _to_pool(pool_id)
+    flash(_("The pool is deleted."), "info")
+    return redirect(url_for("projects.pools_page"))
+
+
+@bp.post("/pools/<int:pool_id>/members")
+@roles_required(Role.VENDOR)
+def add_pool_member(pool_id: int) -> ResponseReturnValue:
+    """Add an expert to a pool by email."""
+    form = InvitationForm()
+    try:
+        if not form.validate_on_submit():
+            raise Invalid(_("Enter the email address of an expert."))
+        expert = pools.add_member(current_user, pool_id, form.email.data or "")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(name)s is added to the pool.", name=expert.name), "info")
+    return _to_pool(pool_id)
+
+
+@bp.post("/pools/<int:pool_id>/members/<int:user_id>/remove")
+@roles_required(Role.VENDOR)
+def remove_pool_member(pool_id: int, user_id: int) -> ResponseReturnValue:
+    """Take an expert out of a pool."""
+    if InvitationForm().is_submitted():
+        try:
+            pools.remove_member(current_user, pool_id, user_id)
+            flash(_("The expert is removed from the pool."), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return _to_pool(pool_id)
+
+
+def _refuse_pool_name() -> None:
+    """A pool form's name failed its validators: the service's own message."""
+    raise Invalid(_("A pool's name has 1 to %(max)d characters.", max=pools.NAME_MAX))

@@ -3,7 +3,16 @@ catalog."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,6 +27,7 @@ from app.permissions import roles_required
 from app.releases import approval, catalog, notice, publishing, review, reviewers, services
 from app.releases.notice import BEIJING
 from app.releases.policy import ENTITY_TYPES
+from app.security import csp_allowing_form_target
 from app.storage import object_store
 
 bp = Blueprint("releases", __name__, url_prefix="/releases")
@@ -34,9 +44,14 @@ def index() -> ResponseReturnValue:
 @bp.get("/catalog")
 def catalog_page() -> ResponseReturnValue:
     """The public catalog of published releases."""
-    return render_template(
-        "releases/catalog.html", entries=catalog.catalog(request.args.get("city") or None)
+    page = make_response(
+        render_template(
+            "releases/catalog.html", entries=catalog.catalog(request.args.get("city") or None)
+        )
     )
+    # Its Download forms are answered with a redirect to the object store.
+    page.headers["Content-Security-Policy"] = csp_allowing_form_target(object_store().origin)
+    return page
 
 
 @bp.get("/notice")

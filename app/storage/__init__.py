@@ -42,6 +42,9 @@ class ObjectStore:
             endpoint, access_key=access_key, secret_key=secret_key, secure=secure, http_client=http
         )
         self.bucket = bucket
+        #: Where presigned links point: a page whose form redirects to one must allow this
+        #: origin in its CSP ``form-action`` (browsers apply it to the redirect too).
+        self.origin = f"{'https' if secure else 'http'}://{endpoint}"
 
     def ensure_bucket(self) -> None:
         """Create the bucket if it does not exist yet."""

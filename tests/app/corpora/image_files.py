@@ -3,6 +3,7 @@ upload that must succeed, and the keys the object store holds."""
 
 from __future__ import annotations
 
+import functools
 import io
 import stat
 import struct
@@ -52,6 +53,25 @@ def huge_png() -> bytes:
         + chunk(b"IHDR", header)
         + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
         + chunk(b"IEND", b"")
+    )
+
+
+@functools.cache
+def wide_png(side: int = 7000) -> bytes:
+    """A real, complete black RGB PNG of ``side`` × ``side`` pixels (49 million at 7,000: just
+    under the pixel cap) that is about 143 KB on disk, written row by row so the test never
+    holds the decoded picture."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" * (1 + 3 * side)  # filter byte, then black pixels
+    idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     )
 
 

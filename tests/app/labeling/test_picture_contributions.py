@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from tests.app.builders import Api, World, export_lines
-from tests.app.corpora.image_files import huge_png, jpeg, objects, png, upload
+from tests.app.corpora.image_files import huge_png, jpeg, objects, png, upload, wide_png
 
 PROMPT = "请拍一张你所在街道的照片（不要拍到人脸）。"
 
@@ -158,6 +158,7 @@ def gif() -> bytes:
     ("data", "name", "status", "code"),
     [
         (huge_png(), "huge.png", 422, "image_too_many_pixels"),
+        (wide_png(), "wide.png", 422, "image_over_budget"),
         (jpeg()[:300], "cut.jpg", 422, "not_an_image"),
         (png()[:-20], "cut.png", 422, "not_an_image"),
         (tiff(), "scan.png", 422, "not_an_image"),
