@@ -116,6 +116,9 @@ def csv_rows(chunks: Iterable[bytes], encoding: str, delimiter: str) -> Iterator
 
 
 def _cell(value: Any) -> Any:
+    # Excel keeps a date as a datetime at midnight: it is shown as the date it is.
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

@@ -114,3 +114,22 @@ def prepare_table(
         proposal = default_mapping(_sheet_columns(sheets, None))
         return described | {"proposed": proposal.as_json() if proposal else None}, False
     return described | {"chosen": _default(fmt, sheets).as_json()}, True
+
+
+def mapping_form(table: dict[str, Any] | None, sheet: str | None) -> dict[str, Any] | None:
+    """What the mapping step shows for one sheet (the named one, else the first): the sheet
+    names, its columns and first rows, and the roles proposed for its columns (the
+    conventional names; every other column kept). None for a corpus that is not a table."""
+    if not table or not table.get("sheets"):
+        return None
+    sheets = table["sheets"]
+    chosen = next((s for s in sheets if s["name"] == sheet), sheets[0])
+    proposal = default_mapping(list(chosen["columns"]))
+    return {
+        "sheets": [s["name"] for s in sheets if s["name"] is not None],
+        "sheet": chosen["name"],
+        "columns": chosen["columns"],
+        "rows": chosen["rows"],
+        "text": proposal.text if proposal else None,
+        "id": proposal.source_id if proposal else None,
+    }
