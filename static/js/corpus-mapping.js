@@ -39,7 +39,10 @@ function mapping() {
   };
 }
 
-text.addEventListener('change', syncBoxes);
+text.addEventListener('change', () => {
+  message.hidden = true;
+  syncBoxes();
+});
 id.addEventListener('change', syncBoxes);
 if (sheet) {
   sheet.addEventListener('change', () => {
