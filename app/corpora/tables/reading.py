@@ -127,14 +127,13 @@ def _cell(value: Any) -> Any:
 
 
 def open_workbook(file: IO[bytes]) -> Any:
-    """An openpyxl workbook in read-only mode; TableRefused when it is damaged."""
-    import zipfile
-
+    """An openpyxl workbook in read-only mode (its XML parsed through defusedxml, which
+    openpyxl uses when it is installed); TableRefused when it is damaged."""
     from openpyxl import load_workbook
 
     try:
         return load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except Exception:  # any parser error on hostile bytes is a damaged workbook
         raise TableRefused("bad_workbook") from None
 
 
@@ -148,8 +147,18 @@ def sheet_of(book: Any, sheet: str | None) -> Any:
 
 
 def xlsx_cells(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
-    """(row number as Excel shows it, cells) per row of a read-only worksheet."""
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+    """(row number as Excel shows it, cells) per row of a read-only worksheet; a sheet whose
+    XML breaks off is TableRefused (``bad_workbook``)."""
+    rows = worksheet.iter_rows(values_only=True)
+    number = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # the sheet's XML is streamed: damage shows only here
+            raise TableRefused("bad_workbook") from None
+        number += 1
         yield number, [_cell(v) for v in values]
 
 

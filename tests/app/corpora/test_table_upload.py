@@ -203,3 +203,21 @@ def test_table_rows_with_metadata_on_both_databases(any_db_app: Any, any_db_worl
     assert (corpus["status"], corpus["item_count"]) == ("ready", 25)
     items = items_of(any_db_app, corpus["id"])
     assert items[3] == ("第3行", {"source_id": "R3", "fields": {"组": "乙"}})
+
+
+def test_a_damaged_workbook_and_an_old_xls_are_refused(app: Any, world: World) -> None:
+    import io
+    import zipfile
+
+    vendor = world.vendor_api()
+    before = stored_objects(app)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook><sheets><sheet")
+    response = vendor.upload(damaged.getvalue(), "坏.xlsx")
+    assert response.status_code == 422 and response.json["error"]["code"] == "bad_workbook"
+    assert "Excel" in response.json["error"]["message"]
+    old = vendor.upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "旧表.xls")
+    assert old.status_code == 422 and ".xlsx" in old.json["error"]["message"]
+    assert corpus_count(app) == 0 and stored_objects(app) == before
