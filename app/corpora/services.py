@@ -121,6 +121,18 @@ class CheckedStream:
         self.lines += chunk.count(b"\n")
 
 
+def _described_table(
+    fmt: str, stream: IO[bytes], checked: CheckedStream, mapping: Any, wait: bool
+) -> tuple[dict[str, Any] | None, bool]:
+    """(the corpus's ``mapping`` column, whether ingestion starts now) of a stored upload: a
+    table's columns, first rows and mapping (read again from the start of the upload), or
+    None for formats that are not tables. Raises Invalid for a table that is refused."""
+    if fmt not in TABLE_FORMATS:
+        return None, True
+    stream.seek(0)
+    return prepare_table(fmt, stream, checked.encoding, mapping, wait)
+
+
 def display_filename(filename: str) -> str:
     """The base name without control or bidi-override characters, at most 255 characters."""
     base = PurePath(filename.replace("\\", "/")).name
@@ -165,14 +177,11 @@ def upload_corpus(
         raise rejected.error from None
     except StorageUnavailable as exc:
         raise Unavailable(_l("Storage is unavailable; nothing was saved. Try again.")) from exc
-    table, ready = None, True
-    if fmt in TABLE_FORMATS:
-        try:
-            stream.seek(0)
-            table, ready = prepare_table(fmt, stream, checked.encoding, mapping, wait_for_mapping)
-        except Exception:
-            store.delete(key)
-            raise
+    try:
+        table, ready = _described_table(fmt, stream, checked, mapping, wait_for_mapping)
+    except Exception:  # a refused table (Invalid) or worse: its bytes go
+        store.delete(key)
+        raise
     try:
         begin_write()
         corpus = Corpus(

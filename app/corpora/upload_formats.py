@@ -107,8 +107,11 @@ def _text_format(head: bytes, suffix: str) -> str:
         return table
     if suffix in TEXT_SUFFIXES:
         return TEXT_SUFFIXES[suffix]
-    if identify(head) == "html":
-        return "html"
+    try:
+        if identify(head) == "html":
+            return "html"
+    except DocumentRefused:
+        pass  # a binary format the documents do not read: the message below says what is
     raise Invalid(
         _l(
             "Upload a .txt, .html, .csv, .tsv, .xlsx, .json or .jsonl file, a Word (.docx), "

@@ -102,3 +102,34 @@ def test_label_studio_and_doccano_keep_them_beside_their_own_keys(world: World) 
     assert lines["N-001"]["label"] == [[0, 2, "地名"]]
     assert lines["N-001"]["作者"] == "张三" and lines["N-001"]["meta_text"] == "旧文本"
     assert lines["N-002"]["text"] == "芜湖举办论坛。"
+
+
+def test_coco_images_and_spacy_docs_carry_them_too() -> None:
+    """Straight through the writers: image items get their metadata from other tools'
+    imports, not from a table, so the records are built here."""
+    import zipfile
+
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    from app.exports.formats.base import ExportRecord, ProjectShape
+    from app.exports.formats.boxes import write_coco
+    from app.exports.formats.entities import write_spacy
+
+    image = ExportRecord(
+        7, "街景/1.png", {"boxes": [[1, 2, 3, 4, "车"]]}, [], "k", 10, 10, "IMG-7", {"相机": "A"}
+    )
+    out = io.BytesIO()
+    write_coco(ProjectShape("bbox", ("车",), 2), [[image]], out)
+    images = json.loads(out.getvalue())["images"]
+    assert images[0]["source_id"] == "IMG-7" and images[0]["meta"] == {"相机": "A"}
+
+    text = ExportRecord(
+        8, "合肥", {"spans": [[0, 2, "地名"]]}, [], source_id="N-8", meta={"作者": "张三"}
+    )
+    out = io.BytesIO()
+    write_spacy(ProjectShape("ner", ("地名",), 2), [[text]], out)
+    with zipfile.ZipFile(out) as archive:
+        data = archive.read(archive.namelist()[0])
+    doc = next(iter(DocBin(store_user_data=True).from_bytes(data).get_docs(Vocab())))
+    assert doc.user_data["source_id"] == "N-8" and doc.user_data["meta"] == {"作者": "张三"}
