@@ -45,7 +45,12 @@ ROLE_NAMES = {
     "enterprise": _l("AI company"),
     "city_official": _l("City official"),
 }
-CORPUS_STATUS_NAMES = {"processing": _l("Processing"), "ready": _l("Ready"), "failed": _l("Failed")}
+CORPUS_STATUS_NAMES = {
+    "mapping": _l("Waiting for its column mapping"),
+    "processing": _l("Processing"),
+    "ready": _l("Ready"),
+    "failed": _l("Failed"),
+}
 TASK_TYPE_NAMES = {
     "classify": _l("Classification"),
     "ner": _l("Named entities"),

@@ -69,6 +69,12 @@ _LINE_ERRORS: dict[str, Any] = {
     "missing_text": _l("no string field “text”"),
     "empty_text": _l("the field “text” is empty"),
     "no_items": _l("the file holds no text"),
+    "extra_cells": _l("the row has more cells than the header has columns (a stray delimiter?)"),
+    "not_array": _l("the JSON file is not an array of objects"),
+    "no_header": _l("the file has no header row naming its columns"),
+    "bad_csv": _l("the CSV file is malformed here (a quote is not closed?)"),
+    "bad_workbook": _l("the Excel workbook is damaged"),
+    "unknown_sheet": _l("the workbook no longer has the chosen sheet"),
     # Set by the job recovery when an ingestion could not finish (app.jobs).
     "interrupted": _l(
         "the ingestion was interrupted again and again (its worker stopped): upload the file "
@@ -124,8 +130,20 @@ def rule_message(error: TaskRuleError) -> str:
     return str(template % params)
 
 
-def line_error_message(code: str) -> str:
-    """The translated description of an ingestion error code."""
+#: Errors in one column or field of a table's row, the column named.
+_FIELD_ERRORS: dict[str, Any] = {
+    "missing_text": _l("the text column “%(field)s” is missing"),
+    "empty_text": _l("the text column “%(field)s” is empty"),
+    "text_not_string": _l("the text column “%(field)s” holds a list or object, not text"),
+    "missing_id": _l("the id column “%(field)s” is empty"),
+}
+
+
+def line_error_message(code: str, field: str | None = None) -> str:
+    """The translated description of an ingestion error code (naming the table's column
+    ``field`` where one is given)."""
+    if field is not None and code in _FIELD_ERRORS:
+        return str(_FIELD_ERRORS[code] % {"field": field})
     template = _LINE_ERRORS.get(code)
     return str(template) if template is not None else code
 

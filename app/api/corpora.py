@@ -1,4 +1,4 @@
-"""Corpus routes: upload, status, image items."""
+"""Corpus routes: upload (with a table's mapping), the mapping step, status, image items."""
 
 from __future__ import annotations
 
@@ -15,20 +15,47 @@ from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
 from app.corpora import media
 from app.corpora import services as corpora
 from app.corpora.services import corpus_json
+from app.corpora.tables.setup import mapping_from_form
 from app.exceptions import Invalid, Unavailable
 from app.jobs import enqueue_ingestion
 from app.models import Corpus
 from app.scoping import get_owned
 from app.storage import StorageUnavailable, object_store
 
+_COLUMN = {"type": ["string", "null"], "maxLength": 200}
 SCHEMAS: dict[str, Any] = {
+    "TableMapping": {
+        "type": "object",
+        "description": "Which column (CSV, TSV, .xlsx: a header cell) or field (JSON: a "
+        "dotted path such as source.url) is the item text, which is the vendor's own id "
+        "(exported back as source_id), and which are kept as item metadata (meta: a list, "
+        "or null for every other column). sheet: an .xlsx sheet by name (null: the first). "
+        "Without a mapping, the text is the column called text, content, 文本, 内容 or 正文 "
+        "and the id the one called id, 编号, uid or 序号.",
+        "required": ["text"],
+        "additionalProperties": False,
+        "properties": {
+            "text": {"type": "string", "maxLength": 200},
+            "id": _COLUMN,
+            "meta": {"type": ["array", "null"], "items": {"type": "string", "maxLength": 200}},
+            "sheet": _COLUMN,
+        },
+        "example": {"text": "内容", "id": "编号", "meta": ["作者", "source.url"], "sheet": None},
+    },
     "Corpus": {
         "type": "object",
         "required": ["id", "name", "status", "item_count", "errors"],
         "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string"},
-            "status": {"type": "string", "enum": ["processing", "ready", "failed"]},
+            "status": {"type": "string", "enum": ["mapping", "processing", "ready", "failed"]},
+            "file_format": {"type": "string"},
+            "mapping": {
+                "type": ["object", "null"],
+                "description": "Tables only: each sheet's columns and first rows (sheets), "
+                "the mapping chosen, the one proposed while the status is mapping, and the "
+                "kept fields' names (meta_columns)",
+            },
             "item_count": {"type": "integer"},
             "duplicate_count": {"type": "integer"},
             "progress": {"type": "number"},
@@ -40,6 +67,7 @@ SCHEMAS: dict[str, Any] = {
                     "properties": {
                         "line": {"type": "integer"},
                         "code": {"type": "string"},
+                        "field": {"type": "string"},
                         "message": {"type": "string"},
                     },
                 },
@@ -59,6 +87,16 @@ def openapi_paths() -> dict[str, Any]:
                 "properties": {
                     "file": {"type": "string", "format": "binary"},
                     "name": {"type": "string"},
+                    "mapping": {
+                        "type": "string",
+                        "description": "Tables and JSON: a TableMapping as JSON text",
+                    },
+                    "wait_for_mapping": {
+                        "type": "string",
+                        "enum": ["1", "true"],
+                        "description": "Tables: store the file and wait (status mapping) "
+                        "for POST /corpora/{corpus_id}/mapping instead of ingesting at once",
+                    },
                 },
             }
         }
@@ -66,11 +104,24 @@ def openapi_paths() -> dict[str, Any]:
     return {
         "/corpora": {
             "post": {
-                "summary": "Upload a corpus (.txt in UTF-8 or GBK/GB18030, .jsonl, "
+                "summary": "Upload a corpus (.txt in UTF-8 or GBK/GB18030, CSV or TSV in "
+                "UTF-8 or GBK/GB18030, .xlsx, a JSON array or JSON Lines with a mapping, "
                 ".html, .docx, PDF, OFD, PNG, JPEG, or a .zip of "
                 "documents or of images; identified by its bytes)",
                 "requestBody": {"required": True, "content": multipart},
                 "responses": {"201": json_content(INT_ID, "Stored; ingestion queued"), **ERRORS},
+            }
+        },
+        "/corpora/{corpus_id}/mapping": {
+            "post": {
+                "summary": "Choose the mapping of a table waiting in status mapping; "
+                "ingestion starts",
+                "parameters": [path_id("corpus_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("TableMapping")}},
+                },
+                "responses": {"200": json_content(ref("Corpus")), **ERRORS},
             }
         },
         "/corpora/{corpus_id}": {
@@ -107,8 +158,20 @@ def create_corpus() -> ResponseReturnValue:
         upload.stream,
         object_store(),
         enqueue_ingestion,
+        mapping=mapping_from_form(request.form.get("mapping")),
+        wait_for_mapping=request.form.get("wait_for_mapping", "") in ("1", "true"),
     )
     return jsonify(id=corpus.id, status=corpus.status), 201
+
+
+@bp.post("/corpora/<int:corpus_id>/mapping")
+@api_login_required
+def choose_corpus_mapping(corpus_id: int) -> ResponseReturnValue:
+    """Choose a waiting table's mapping (JSON body); its ingestion is queued."""
+    corpus = corpora.choose_mapping(
+        current_user, corpus_id, request.get_json(silent=True), enqueue_ingestion
+    )
+    return jsonify(corpus_json(corpus))
 
 
 @bp.get("/corpora/<int:corpus_id>")

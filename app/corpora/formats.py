@@ -48,11 +48,13 @@ class Record:
 
 @dataclass(frozen=True)
 class LineError:
-    """A problem on one line (or with one archive member); ``code`` is translated for display."""
+    """A problem on one line (or with one archive member, or in one column or field of a
+    table's row); ``code`` is translated for display."""
 
     line: int
     code: str
     member: str | None = None
+    field: str | None = None
 
 
 def looks_binary(head: bytes) -> bool:

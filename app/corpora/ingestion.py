@@ -26,6 +26,7 @@ from app.corpora.document_ingestion import DocumentEntries, corpus_is_documents
 from app.corpora.documents.text import sniff_encoding
 from app.corpora.formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record, parse_txt
 from app.corpora.image_ingestion import collect_images, corpus_is_image, discard
+from app.corpora.tables.entries import TableEntries, corpus_is_table
 from app.database import begin_write
 from app.extensions import db
 from app.job_runs import beat, end_run, pause_run, start_run
@@ -140,6 +141,8 @@ class _Batches:
                 error: dict[str, Any] = {"line": entry.line, "code": entry.code}
                 if entry.member is not None:
                     error["member"] = entry.member
+                if entry.field is not None:
+                    error["field"] = entry.field
                 self.errors.append(error)
             return
         self.records += 1
@@ -196,6 +199,18 @@ def _ingest_documents(corpus: Corpus, store: ObjectStore) -> int | None:
     return _insert_rest(corpus, batches)
 
 
+def _ingest_table(corpus: Corpus, store: ObjectStore) -> int | None:
+    entries = TableEntries(corpus, store)
+    batches = _Batches(corpus, _Progress(store, corpus.object_key))
+    for entry in entries:
+        batches.progress.bytes = entries.bytes
+        batches.add(entry)
+    records = _insert_rest(corpus, batches)
+    if records is not None:  # the kept fields' names: the columns of a CSV export
+        corpus.mapping = entries.described_mapping()
+    return records
+
+
 def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
     rows, errors, keys = collect_images(corpus, store)
     if errors or not rows:
@@ -232,6 +247,8 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
             if corpus_is_image(corpus)
             else _ingest_documents
             if corpus_is_documents(corpus)
+            else _ingest_table
+            if corpus_is_table(corpus)
             else _ingest_text
         )
         records = ingest(corpus, store)

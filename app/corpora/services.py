@@ -18,17 +18,26 @@ from sqlalchemy import select
 from app.audit import record_event
 from app.corpora.documents.text import EncodingSniffer
 from app.corpora.images import IMAGE_CONTENT_TYPES, ImageOverBudget, check_header
+from app.corpora.tables.entries import TABLE_FORMATS
+from app.corpora.tables.setup import prepare_table, validated_mapping
 from app.corpora.upload_formats import identify_upload
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, Unavailable
 from app.extensions import db
 from app.models import Corpus, Role, User
 from app.rule_messages import image_over_budget_message, line_error_message
+from app.scoping import get_managed
 from app.storage import ObjectStore, StorageUnavailable
 
 # Text is checked while it streams in: JSON Lines must be UTF-8 (RFC 8259), plain text may
 # be UTF-8, GBK or GB18030. HTML is stored as plain text, never as a page to render.
-TEXT_CHECKS = {"txt": "cascade", "jsonl": "utf-8"}
+TEXT_CHECKS = {
+    "txt": "cascade",
+    "jsonl": "utf-8",
+    "json": "utf-8",
+    "csv": "cascade",
+    "tsv": "cascade",
+}
 CONTENT_TYPES = {
     **IMAGE_CONTENT_TYPES,
     "zip": "application/zip",
@@ -37,6 +46,10 @@ CONTENT_TYPES = {
     "ofd": "application/ofd",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "jsonl": "text/plain; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -109,6 +122,18 @@ class CheckedStream:
         self.lines += chunk.count(b"\n")
 
 
+def _described_table(
+    fmt: str, stream: IO[bytes], checked: CheckedStream, mapping: Any, wait: bool
+) -> tuple[dict[str, Any] | None, bool]:
+    """(the corpus's ``mapping`` column, whether ingestion starts now) of a stored upload: a
+    table's columns, first rows and mapping (read again from the start of the upload), or
+    None for formats that are not tables. Raises Invalid for a table that is refused."""
+    if fmt not in TABLE_FORMATS:
+        return None, True
+    stream.seek(0)
+    return prepare_table(fmt, stream, checked.encoding, mapping, wait)
+
+
 def display_filename(filename: str) -> str:
     """The base name without control or bidi-override characters, at most 255 characters."""
     base = PurePath(filename.replace("\\", "/")).name
@@ -139,12 +164,16 @@ def upload_corpus(
     stream: IO[bytes],
     store: ObjectStore,
     enqueue: Callable[[int], None],
+    mapping: Any = None,
+    wait_for_mapping: bool = False,
 ) -> Corpus:
     """Store an uploaded corpus and queue its ingestion.
 
     The bytes go to ``corpora/<org>/<key>/raw/original.<ext>`` in one streaming multipart
-    upload. Raises Invalid (bad file), Forbidden (not a vendor or publisher) or Unavailable
-    (storage down);
+    upload. A table (CSV, TSV, .xlsx, JSON) takes ``mapping`` (see
+    :mod:`app.corpora.tables.mapping`) or the conventional one; with ``wait_for_mapping``
+    it waits in status ``mapping`` for :func:`choose_mapping`. Raises Invalid (bad file or
+    mapping), Forbidden (not a vendor or publisher) or Unavailable (storage down);
     in every case no row and no object remain.
     """
     if user.role not in (Role.VENDOR, Role.PUBLISHER) or user.organization_id is None:
@@ -168,6 +197,11 @@ def upload_corpus(
     except StorageUnavailable as exc:
         raise Unavailable(_l("Storage is unavailable; nothing was saved. Try again.")) from exc
     try:
+        table, ready = _described_table(fmt, stream, checked, mapping, wait_for_mapping)
+    except Exception:  # a refused table (Invalid) or worse: its bytes go
+        store.delete(key)
+        raise
+    try:
         begin_write()
         corpus = Corpus(
             organization_id=user.organization_id,
@@ -178,6 +212,8 @@ def upload_corpus(
             size_bytes=checked.size,
             sha256=checked.sha256.hexdigest(),
             created_by_id=user.id,
+            status="processing" if ready else "mapping",
+            mapping=table,
         )
         db.session.add(corpus)
         db.session.flush()
@@ -195,7 +231,8 @@ def upload_corpus(
         db.session.rollback()
         store.delete(key)
         raise
-    enqueue(corpus.id)
+    if ready:
+        enqueue(corpus.id)
     return corpus
 
 
@@ -210,9 +247,43 @@ def ready_corpora(user: User) -> list[Corpus]:
     )
 
 
+def choose_mapping(user: User, corpus_id: int, data: Any, enqueue: Callable[[int], None]) -> Corpus:
+    """The mapping step: check ``data`` against the table's columns, keep it and queue the
+    ingestion. NotFound for another organization's corpus, Invalid for a bad mapping or a
+    corpus that is not waiting for one (nothing changes then)."""
+    if user.role not in (Role.VENDOR, Role.PUBLISHER):
+        raise Forbidden(_l("Only vendor staff can upload corpora."))
+    begin_write()
+    corpus = get_managed(Corpus, corpus_id, user)
+    if corpus.status != "mapping" or not corpus.mapping:
+        db.session.rollback()
+        raise Invalid(_l("This corpus is not waiting for a mapping."), code="not_mapping")
+    try:
+        chosen = validated_mapping(corpus.file_format, corpus.mapping["sheets"], data)
+    except Invalid:
+        db.session.rollback()
+        raise
+    corpus.mapping = {**corpus.mapping, "chosen": chosen.as_json()}
+    corpus.status = "processing"
+    record_event(
+        "corpus_mapped", user, object_type="corpus", object_id=corpus.id, **chosen.as_json()
+    )
+    db.session.commit()
+    enqueue(corpus.id)
+    return corpus
+
+
+def _mapping_json(corpus: Corpus) -> dict[str, Any] | None:
+    if not corpus.mapping:
+        return None
+    keys = ("encoding", "sheets", "chosen", "proposed", "meta_columns")
+    return {key: corpus.mapping.get(key) for key in keys}
+
+
 def corpus_json(corpus: Corpus) -> dict[str, Any]:
-    """A corpus as the API shows it, with translated per-line errors."""
-    errors = [dict(e, message=line_error_message(e["code"])) for e in corpus.errors]
+    """A corpus as the API shows it, with translated per-line errors and, for a table, its
+    columns, first rows and mapping."""
+    errors = [dict(e, message=line_error_message(e["code"], e.get("field"))) for e in corpus.errors]
     progress = corpus.bytes_processed / corpus.size_bytes if corpus.size_bytes else 1.0
     return {
         "id": corpus.id,
@@ -223,4 +294,6 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
         "size_bytes": corpus.size_bytes,
         "progress": round(min(progress, 1.0), 3),
         "errors": errors,
+        "file_format": corpus.file_format,
+        "mapping": _mapping_json(corpus),
     }

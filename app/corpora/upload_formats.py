@@ -2,9 +2,10 @@
 
 Binary formats are recognised by their signatures whatever the file is called: a PDF header,
 an OLE2 file (refused: old .doc), a ZIP by its member names — a .docx, an OFD, an archive of
-images (its first member is a PNG or JPEG) or an archive of documents ("docs"). Text carries
-no signature, so the name tells plain text, JSON Lines and HTML apart. PNG and JPEG keep
-their rule: the bytes must be what the name says.
+images (its first member is a PNG or JPEG), an Excel workbook (``xl/workbook.xml``) or an
+archive of documents ("docs"). Text carries no signature: :mod:`app.corpora.tables.sniff`
+tells JSON arrays, JSON Lines, CSV and TSV by their first bytes, the name tells plain text
+and HTML apart. PNG and JPEG keep their rule: the bytes must be what the name says.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from app.corpora.documents.packages import member_names
 from app.corpora.documents.pdf import is_pdf
 from app.corpora.documents.reader import OLE2_MAGIC, is_junk_member, zip_kind
 from app.corpora.formats import looks_binary
+from app.corpora.tables.reading import TableRefused
+from app.corpora.tables.setup import refusal
+from app.corpora.tables.sniff import table_format
 from app.corpora.zip_directory import MAX_DIRECTORY_ENTRIES, declared_entries
 from app.exceptions import Invalid
 
@@ -59,9 +63,12 @@ def _zip_format(stream: IO[bytes]) -> str:
             )
         )
     try:
-        kind = zip_kind(member_names(stream))
+        names = member_names(stream)
+        kind = zip_kind(names)
     except DocumentRefused:
         raise Invalid(_l("The ZIP file is damaged.")) from None
+    if kind == "package" and "xl/workbook.xml" in names:
+        return "xlsx"
     if kind == "package":
         raise Invalid(
             _l("This Office or OpenDocument file is not supported; upload .docx, PDF or OFD.")
@@ -77,6 +84,8 @@ def _binary_format(head: bytes, suffix: str) -> str | None:
         if not head.startswith(MAGIC[suffix]):
             raise Invalid(_l("The file's content does not match its extension."))
         return suffix
+    if head.startswith(OLE2_MAGIC) and suffix in ("xls", "et"):
+        raise Invalid(_l("Old binary Excel files (.xls) are not supported; save it as .xlsx."))
     if head.startswith(OLE2_MAGIC):
         raise Invalid(
             _l(
@@ -90,21 +99,31 @@ def _binary_format(head: bytes, suffix: str) -> str | None:
 
 
 def _text_format(head: bytes, suffix: str) -> str:
+    try:
+        table = table_format(head, suffix)
+    except TableRefused as refused:
+        raise refusal(refused) from None
+    if table is not None:
+        return table
     if suffix in TEXT_SUFFIXES:
         return TEXT_SUFFIXES[suffix]
-    if identify(head) == "html":
-        return "html"
+    try:
+        if identify(head) == "html":
+            return "html"
+    except DocumentRefused:
+        pass  # a binary format the documents do not read: the message below says what is
     raise Invalid(
         _l(
-            "Upload a .txt, .jsonl or .html file, a Word (.docx), PDF or OFD "
-            "document, a PNG or JPEG image, or a .zip of documents or of images."
+            "Upload a .txt, .html, .csv, .tsv, .xlsx, .json or .jsonl file, a Word (.docx), "
+            "PDF or OFD document, a PNG or JPEG image, or a .zip of documents or of images."
         )
     )
 
 
 def identify_upload(filename: str, stream: IO[bytes]) -> str:
-    """The corpus format of an upload: txt, jsonl, html, png, jpg, jpeg, zip (images), pdf,
-    docx, ofd or docs (a .zip of documents). The stream is left at its start.
+    """The corpus format of an upload: txt, jsonl, json, csv, tsv, xlsx, html, png, jpg,
+    jpeg, zip (images), pdf, docx, ofd or docs (a .zip of documents). The stream is left
+    at its start.
 
     Raises Invalid with the reason (empty, damaged ZIP, old Office file, binary, unknown).
     """

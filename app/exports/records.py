@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from app.database import begin_write
 from app.exports.formats import FORMATS
-from app.exports.formats.base import ExportRecord, ProjectShape
+from app.exports.formats.base import ExportRecord, ProjectShape, item_metadata
 from app.extensions import db
 from app.job_runs import beat
-from app.models import Annotation, Export, Item, Project, Role, Task, User
+from app.models import Annotation, Corpus, Export, Item, Project, Role, Task, User
 from app.quality.report import final_results
 
 BATCH = 1000
@@ -83,7 +83,7 @@ def _records(
     project: Project, final: dict[int, dict[str, Any]], task_ids: list[int], names: ExpertNames
 ) -> list[ExportRecord]:
     rows = db.session.execute(
-        select(Item.id, Item.text, Item.object_key, Item.width, Item.height)
+        select(Item.id, Item.text, Item.object_key, Item.width, Item.height, Item.meta)
         .join(Task, Task.item_id == Item.id)
         .where(Task.id.in_(task_ids))
         .order_by(Task.id)
@@ -109,8 +109,9 @@ def _records(
             key,
             width,
             height,
+            *item_metadata(meta),
         )
-        for item, text, key, width, height in rows
+        for item, text, key, width, height, meta in rows
     ]
 
 
@@ -146,9 +147,28 @@ def record_batches(export: Export, project: Project) -> Iterator[list[ExportReco
         yield _records(project, final, task_ids, names)
 
 
+def corpus_metadata(project: Project) -> tuple[bool, tuple[str, ...]]:
+    """(whether the project's items carry the vendor's ids, their metadata fields' names):
+    a table's mapping names both; other corpora's fields are those of their first item."""
+    corpus = db.session.get(Corpus, project.corpus_id)
+    if corpus is not None and corpus.mapping and "chosen" in corpus.mapping:
+        chosen = corpus.mapping["chosen"]
+        return chosen.get("id") is not None, tuple(corpus.mapping.get("meta_columns") or ())
+    first = db.session.scalar(
+        select(Item.meta)
+        .where(Item.corpus_id == project.corpus_id, Item.meta.is_not(None))
+        .order_by(Item.seq)
+        .limit(1)
+    )
+    source_id, fields = item_metadata(first)
+    return source_id is not None, tuple(fields or ())
+
+
 def write_format(export: Export, project: Project, spool: IO[bytes]) -> None:
     """Stream the export's file in its format into ``spool``."""
     writer = FORMATS[export.format].writer
     assert writer is not None, "JSON Lines is written by the services module"
-    shape = ProjectShape(project.task_type, tuple(project.labels), project.overlap)
+    shape = ProjectShape(
+        project.task_type, tuple(project.labels), project.overlap, *corpus_metadata(project)
+    )
     writer(shape, record_batches(export, project), spool)

@@ -18,6 +18,7 @@ from app.audit import record_event
 from app.database import begin_write
 from app.exceptions import NotFound
 from app.exports.formats import DEFAULT, FORMATS, choose_format
+from app.exports.formats.base import item_metadata
 from app.exports.records import JOB, ExpertNames, task_batches, write_format
 from app.extensions import db
 from app.job_runs import end_run, start_run
@@ -95,7 +96,7 @@ def _lines(
     project: Project, final: dict[int, dict[str, Any]], task_ids: list[int], names: ExpertNames
 ) -> list[str]:
     rows = db.session.execute(
-        select(Task.item_id, Item.text, Item.object_key)
+        select(Task.item_id, Item.text, Item.object_key, Item.meta)
         .join(Item, Item.id == Task.item_id)
         .where(Task.id.in_(task_ids))
         .order_by(Task.id)
@@ -113,11 +114,13 @@ def _lines(
     for given in answers.values():
         for a in given:
             a["expert"] = names[a["annotator"]]
-    # An image item (a collected picture, or one of an image corpus) names its original.
+    # An image item (a collected picture, or one of an image corpus) names its original;
+    # an item of a table keeps the vendor's id and the kept columns (``meta``).
     return [
         json.dumps(
             {
                 "item_id": item,
+                **_source(meta),
                 "text": text,
                 **({"object_key": key} if key else {}),
                 "final": final.get(item),
@@ -126,8 +129,16 @@ def _lines(
             ensure_ascii=False,
         )
         + "\n"
-        for item, text, key in rows
+        for item, text, key, meta in rows
     ]
+
+
+def _source(stored: dict[str, Any] | None) -> dict[str, Any]:
+    source_id, fields = item_metadata(stored)
+    return {
+        **({"source_id": source_id} if source_id is not None else {}),
+        **({"meta": fields} if fields else {}),
+    }
 
 
 def _write(export: Export, project: Project, spool: Any) -> None:

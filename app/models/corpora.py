@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
 
-CORPUS_STATUSES = ("processing", "ready", "failed")
+#: "mapping": a table waits for its vendor to say which column is the text.
+CORPUS_STATUSES = ("mapping", "processing", "ready", "failed")
 
 
 class Corpus(Base):
@@ -34,6 +35,9 @@ class Corpus(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Tables (CSV, TSV, .xlsx, JSON): the text encoding, each sheet's columns and first
+    # rows, the mapping chosen ("chosen") and the kept fields' names ("meta_columns").
+    mapping: Mapped[dict[str, Any] | None]
 
 
 class Item(Base):

@@ -42,6 +42,8 @@ form.addEventListener('submit', (event) => {
   const data = new FormData();
   data.append('name', nameInput.value.trim());
   data.append('file', file);
+  // A table (CSV, TSV, .xlsx, JSON) waits for the mapping step on its page.
+  data.append('wait_for_mapping', '1');
 
   const request = uploadRequest(form.dataset.api, {
     onProgress: setPercent,

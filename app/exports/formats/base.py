@@ -11,11 +11,15 @@ from typing import IO, Any
 
 @dataclass(frozen=True)
 class ProjectShape:
-    """What a writer needs of the project: its task type, labels in project order, k."""
+    """What a writer needs of the project: its task type, labels in project order, k; and of
+    its corpus: whether items carry the vendor's own ids, and the names of the metadata
+    fields (a table's kept columns, a document's title …) in the order a table shows them."""
 
     task_type: str
     labels: tuple[str, ...]
     overlap: int
+    source_ids: bool = False
+    meta_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,33 @@ class ExportRecord:
     object_key: str | None = None
     width: int | None = None
     height: int | None = None
+    source_id: str | None = None
+    meta: dict[str, Any] | None = None
+
+
+def item_metadata(stored: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
+    """(the vendor's id, the metadata fields) of an item's stored ``meta``: a table row keeps
+    ``{"source_id", "fields"}`` (:mod:`app.corpora.tables.mapping`); any other ``meta`` (a
+    document's title, source file …) is all fields."""
+    if not stored:
+        return None, None
+    if "source_id" in stored or "fields" in stored:
+        return stored.get("source_id"), stored.get("fields") or None
+    return None, stored
+
+
+def merged_fields(
+    data: dict[str, Any], record: ExportRecord, prefix: str = "meta_"
+) -> dict[str, Any]:
+    """``data`` with the record's ``source_id`` and metadata fields beside its own keys (the
+    way Label Studio's ``data`` and doccano's lines keep extra columns); a field whose name
+    ``data`` already uses is written as ``<prefix><name>``."""
+    merged = dict(data)
+    if record.source_id is not None:
+        merged.setdefault("source_id", record.source_id)
+    for name, value in (record.meta or {}).items():
+        merged[name if name not in merged else f"{prefix}{name}"] = value
+    return merged
 
 
 Batches = Iterable[list[ExportRecord]]

@@ -31,12 +31,17 @@ def _boxes(record: ExportRecord) -> list[tuple[float, float, float, float, str]]
 
 
 def _coco_image(record: ExportRecord) -> dict[str, Any]:
-    return {
+    image: dict[str, Any] = {
         "id": record.item_id,
         "file_name": record.text,
         "width": record.width,
         "height": record.height,
     }
+    if record.source_id is not None:
+        image["source_id"] = record.source_id
+    if record.meta:
+        image["meta"] = record.meta
+    return image
 
 
 def _coco_box(next_id: int, record: ExportRecord, box: tuple[Any, ...], category: int) -> str:
@@ -55,7 +60,8 @@ def _coco_box(next_id: int, record: ExportRecord, box: tuple[Any, ...], category
 
 
 def write_coco(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
-    """COCO object detection JSON: ``images`` (id = item id, original file name, size),
+    """COCO object detection JSON: ``images`` (id = item id, original file name, size, and
+    the vendor's ``source_id`` and ``meta`` fields where the image has them),
     ``annotations`` (``bbox`` = [x, y, width, height] in pixels, ``area``, ``iscrowd`` 0)
     and ``categories`` (ids 1… in project label order). The annotations wait in a spooled
     file while the images are written, so neither list sits in memory."""

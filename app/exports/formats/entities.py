@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from app.exports.formats.base import Batches, ExportRecord, ProjectShape
+from app.exports.formats.base import Batches, ExportRecord, ProjectShape, merged_fields
 
 Span = tuple[int, int, str]
 #: Documents per ``.spacy`` file: spaCy reads a folder of them as one corpus, and a file
@@ -62,19 +62,19 @@ def write_conll(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None
 
 def doccano_line(record: ExportRecord) -> str:
     """doccano's sequence-labelling JSONL: ``text`` and ``label`` ([start, end, label],
-    character offsets, end exclusive), with the item id and each expert's spans."""
-    return json.dumps(
-        {
-            "item_id": record.item_id,
-            "text": record.text,
-            "label": [list(span) for span in _spans(record.final)],
-            "experts": [
-                {"name": name, "label": [list(span) for span in _spans(answer)]}
-                for name, answer in record.answers
-            ],
-        },
-        ensure_ascii=False,
-    )
+    character offsets, end exclusive), with the item id and each expert's spans, and the
+    vendor's ``source_id`` and metadata fields beside them (doccano keeps extra keys as
+    metadata)."""
+    line = {
+        "item_id": record.item_id,
+        "text": record.text,
+        "label": [list(span) for span in _spans(record.final)],
+        "experts": [
+            {"name": name, "label": [list(span) for span in _spans(answer)]}
+            for name, answer in record.answers
+        ],
+    }
+    return json.dumps(merged_fields(line, record), ensure_ascii=False)
 
 
 def write_doccano(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
@@ -92,7 +92,8 @@ def _doc_spans(doc: Any, spans: list[Span]) -> list[Any]:
 def spacy_doc(vocab: Any, record: ExportRecord) -> Any:
     """A ``Doc`` of one token per character (so ``doc.text`` is the item's text exactly),
     the final spans as ``doc.ents`` and ``doc.spans["sc"]``, each expert's spans as
-    ``doc.spans[<expert name>]``, and ``doc.user_data["item_id"]``."""
+    ``doc.spans[<expert name>]``, and ``doc.user_data`` ``item_id``, ``source_id`` and
+    ``meta`` (the metadata fields)."""
     from spacy.tokens import Doc
 
     doc = Doc(vocab, words=list(record.text), spaces=[False] * len(record.text))
@@ -102,6 +103,10 @@ def spacy_doc(vocab: Any, record: ExportRecord) -> Any:
     for name, answer in record.answers:
         doc.spans[name] = _doc_spans(doc, _spans(answer))
     doc.user_data["item_id"] = record.item_id
+    if record.source_id is not None:
+        doc.user_data["source_id"] = record.source_id
+    if record.meta:
+        doc.user_data["meta"] = record.meta
     return doc
 
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import IO, Any
 
-from app.exports.formats.base import Batches, ExportRecord, ProjectShape
+from app.exports.formats.base import Batches, ExportRecord, ProjectShape, merged_fields
 
 #: Where the app serves an image item's original (an address on this app, read with the
 #: same login as the export).
@@ -100,13 +100,16 @@ def _annotation(
 
 def task(project: ProjectShape, record: ExportRecord) -> dict[str, Any]:
     """One Label Studio task: ``data`` (``text``, or ``image`` and ``file_name``, and
-    ``item_id``) and ``annotations``: the final answer first (``ground_truth``) when there
-    is one, then each expert's under their name (``created_username``)."""
+    ``item_id``, the vendor's ``source_id`` and every metadata field beside them, as Label
+    Studio keeps a task's extra columns) and ``annotations``: the final answer first
+    (``ground_truth``) when there is one, then each expert's under their name
+    (``created_username``)."""
     data: dict[str, Any] = {"item_id": record.item_id}
     if record.object_key:
         data |= {"image": IMAGE_URL.format(item_id=record.item_id), "file_name": record.text}
     else:
         data["text"] = record.text
+    data = merged_fields(data, record)
     final = [(FINAL, record.final)] if record.final is not None else []
     annotations = [
         _annotation(n, who, answer, record, project.task_type)

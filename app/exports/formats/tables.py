@@ -1,9 +1,12 @@
 """Tables and text: CSV and ``.xlsx`` (classification, cleaning, collection) and plain text
-(cleaning, collection). One row per item: its id and text, the final answer, then each
-expert's name and answer in the order they answered (``expert_1``, ``answer_1`` …)."""
+(cleaning, collection). One row per item: its id, the vendor's own id (``source_id``, when
+the corpus has one), the text, the item's metadata fields (one column each, under the
+vendor's own column names), the final answer, then each expert's name and answer in the
+order they answered (``expert_1``, ``answer_1`` …)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import IO, Any
@@ -44,20 +47,43 @@ ANSWER_COLUMNS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], list
 }
 
 
-def header(project: ProjectShape) -> list[str]:
-    """``item_id, text, final_<column>…, expert_1, <column>_1 …`` for k experts."""
+def _answer_header(project: ProjectShape) -> list[str]:
     names, _ = ANSWER_COLUMNS[project.task_type]
-    head = ["item_id", "text", *(f"final_{name}" for name in names)]
+    head = [f"final_{name}" for name in names]
     for n in range(1, project.overlap + 1):
         head += [f"expert_{n}", *(f"{name}_{n}" for name in names)]
     return head
+
+
+def header(project: ProjectShape) -> list[str]:
+    """``item_id, [source_id,] text, <metadata field>…, final_<column>…, expert_1,
+    <column>_1 …`` for k experts; a field named like one of the other columns is
+    ``meta.<name>``."""
+    fixed = ["item_id", *(["source_id"] if project.source_ids else []), "text"]
+    answers = _answer_header(project)
+    taken = set(fixed) | set(answers)
+    fields = [f"meta.{name}" if name in taken else name for name in project.meta_columns]
+    return [*fixed, *fields, *answers]
+
+
+def _meta_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def row(project: ProjectShape, record: ExportRecord) -> list[Any]:
     """One item's cells; an item waiting for review has empty final cells."""
     names, cells = ANSWER_COLUMNS[project.task_type]
     text = record.object_key if record.object_key and not record.text else record.text
-    out: list[Any] = [record.item_id, text]
+    out: list[Any] = [record.item_id]
+    if project.source_ids:
+        out.append(record.source_id or "")
+    out.append(text)
+    meta = record.meta or {}
+    out += [_meta_cell(meta.get(name)) for name in project.meta_columns]
     out += cells(record.final) if record.final is not None else [""] * len(names)
     for expert, answer in record.answers:
         out += [expert, *cells(answer)]

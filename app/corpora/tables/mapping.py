@@ -1,0 +1,185 @@
+"""Which column is the text, which the vendor's own id, which are kept: a table's mapping.
+
+Columns of a CSV, TSV or ``.xlsx`` are named by their header cells; fields of a JSON
+record by a dotted path (``source.url`` is ``record["source"]["url"]``; a key that holds
+dots itself is found first). Without a mapping, the text is the first column called
+``text``, ``content``, ``文本``, ``内容`` or ``正文`` (any case), the id the first called
+``id``, ``编号``, ``uid`` or ``序号``, and every other column is kept.
+
+An item's ``meta`` is ``{"source_id": "<vendor id>", "fields": {...}}``: the kept columns
+by name (every other one: the record without its text and id; chosen ones: by their path).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from app.corpora.formats import LineError, Record
+from app.corpora.tables.reading import TableRefused
+
+TEXT_NAMES = ("text", "content", "文本", "内容", "正文")
+ID_NAMES = ("id", "编号", "uid", "序号")
+MAX_PATH = 200
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """``text`` and ``source_id`` name a column or path; ``fields`` None keeps all others."""
+
+    text: str
+    source_id: str | None = None
+    fields: tuple[str, ...] | None = None
+    sheet: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The mapping as stored on the corpus and shown by the API."""
+        return {
+            "text": self.text,
+            "id": self.source_id,
+            "meta": None if self.fields is None else list(self.fields),
+            "sheet": self.sheet,
+        }
+
+
+def _named(columns: list[str], names: tuple[str, ...]) -> str | None:
+    lowered = {column.strip().lower(): column for column in reversed(columns)}
+    return next((lowered[name] for name in names if name in lowered), None)
+
+
+def default_mapping(columns: list[str], sheet: str | None = None) -> Mapping | None:
+    """The mapping by conventional names, or None when no column looks like the text."""
+    text = _named(columns, TEXT_NAMES)
+    if text is None:
+        return None
+    return Mapping(text, _named([c for c in columns if c != text], ID_NAMES), None, sheet)
+
+
+def _path(value: Any, role: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > MAX_PATH:
+        raise TableRefused("mapping_shape", role=role)
+    return value
+
+
+def parse_mapping(data: Any, sheets: list[str] | None = None) -> Mapping:
+    """A mapping from its JSON shape ``{"text", "id", "meta", "sheet"}``; TableRefused
+    (``mapping_shape``, ``no_text_column``, ``unknown_sheet``, ``same_column``) otherwise.
+    Whether the columns exist is checked against the file by :func:`check_columns`."""
+    if not isinstance(data, dict) or set(data) - {"text", "id", "meta", "sheet"}:
+        raise TableRefused("mapping_shape", role="mapping")
+    text = _path(data.get("text"), "text")
+    if text is None:
+        raise TableRefused("no_text_column")
+    source_id = _path(data.get("id"), "id")
+    if source_id == text:
+        raise TableRefused("same_column", column=text)
+    fields = data.get("meta")
+    if fields is not None:
+        if not isinstance(fields, list) or len(fields) > 1000:
+            raise TableRefused("mapping_shape", role="meta")
+        fields = tuple(dict.fromkeys(p for f in fields if (p := _path(f, "meta"))))
+    sheet = data.get("sheet")
+    if sheet is not None and (sheets is None or sheet not in sheets):
+        raise TableRefused("unknown_sheet", sheet=str(sheet)[:100])
+    return Mapping(text, source_id, fields, sheet)
+
+
+def check_columns(mapping: Mapping, columns: list[str], tabular: bool) -> None:
+    """TableRefused (``unknown_column``) for a column the header does not have. JSON paths
+    are looked up record by record instead (a record without one is a line error)."""
+    if not tabular:
+        return
+    for role, name in (("text", mapping.text), ("id", mapping.source_id)):
+        if name is not None and name not in columns:
+            raise TableRefused("unknown_column", column=name, role=role)
+    for name in mapping.fields or ():
+        if name not in columns:
+            raise TableRefused("unknown_column", column=name, role="meta")
+
+
+MISSING = object()
+
+
+def lookup(record: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path (a key holding the whole path wins); ``MISSING`` if none."""
+    if path in record:
+        return record[path]
+    value: Any = record
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return MISSING
+        value = value[key]
+    return value
+
+
+def _without(record: dict[str, Any], path: str) -> None:
+    if path in record:
+        del record[path]
+        return
+    keys = path.split(".")
+    parents = [record]
+    for key in keys[:-1]:
+        parent = parents[-1].get(key)
+        if not isinstance(parent, dict):
+            return
+        parents.append(parent)
+    parents[-1].pop(keys[-1], None)
+    for key, parent in zip(reversed(keys[:-1]), reversed(parents[:-1]), strict=True):
+        if parent.get(key) == {}:
+            del parent[key]
+
+
+def _scalar_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return None
+    if isinstance(value, int | float | dt.date):
+        return str(value)
+    return None
+
+
+def _kept(mapping: Mapping, record: dict[str, Any]) -> dict[str, Any]:
+    if mapping.fields is not None:
+        return {
+            path: value
+            for path in mapping.fields
+            if (value := lookup(record, path)) is not MISSING and value not in (None, "")
+        }
+    rest = (
+        copy.deepcopy(record)
+        if any("." in p for p in (mapping.text, mapping.source_id or ""))
+        else dict(record)
+    )
+    for path in (mapping.text, mapping.source_id):
+        if path is not None:
+            _without(rest, path)
+    return {key: value for key, value in rest.items() if value not in (None, "")}
+
+
+def apply_mapping(mapping: Mapping, line: int, record: dict[str, Any]) -> Record | LineError:
+    """One record as an item: its text, and ``meta`` with the vendor's id and kept fields;
+    a LineError (``missing_text``, ``empty_text``, ``text_not_string``, ``missing_id``)
+    naming the column otherwise."""
+    value = lookup(record, mapping.text)
+    if value is MISSING or value is None:
+        return LineError(line, "missing_text", field=mapping.text)
+    text = _scalar_text(value)
+    if text is None:
+        return LineError(line, "text_not_string", field=mapping.text)
+    if not text.strip():
+        return LineError(line, "empty_text", field=mapping.text)
+    meta: dict[str, Any] = {}
+    if mapping.source_id is not None:
+        source_id = _scalar_text(lookup(record, mapping.source_id))
+        if source_id is None or not source_id.strip():
+            return LineError(line, "missing_id", field=mapping.source_id)
+        meta["source_id"] = source_id.strip()
+    fields = _kept(mapping, record)
+    if fields:
+        meta["fields"] = fields
+    return Record(line, text, meta or None)
