@@ -12,6 +12,7 @@ from app.api import (
     quality,
     releases,
     review,
+    uploads,
 )
 from app.api.blueprint import bp
 
@@ -27,4 +28,5 @@ __all__ = [
     "quality",
     "releases",
     "review",
+    "uploads",
 ]

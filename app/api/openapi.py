@@ -19,10 +19,22 @@ from app.api import (
     releases,
     review,
     schema,
+    uploads,
 )
 from app.api.blueprint import bp
 
-AREAS = (accounts, corpora, projects, labeling, review, exports, quality, ledger_schema, releases)
+AREAS = (
+    accounts,
+    corpora,
+    uploads,
+    projects,
+    labeling,
+    review,
+    exports,
+    quality,
+    ledger_schema,
+    releases,
+)
 
 
 def _paths() -> dict[str, Any]:

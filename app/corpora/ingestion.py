@@ -221,12 +221,24 @@ def _claim(corpus_id: int) -> Corpus | None:
     return corpus
 
 
+def _hash_file(corpus: Corpus, store: ObjectStore) -> None:
+    """Fill in the SHA-256 of a file that came in parts (no stream saw it whole before)."""
+    digest = hashlib.sha256()
+    for chunk in store.iter_chunks(corpus.object_key, 1024 * 1024):
+        digest.update(chunk)
+    begin_write()
+    corpus.sha256 = digest.hexdigest()
+    db.session.commit()
+
+
 def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     """Create the items of a corpus still ``processing``; a no-op for any other status."""
     corpus = _claim(corpus_id)
     if corpus is None:
         return
     try:
+        if not corpus.sha256:
+            _hash_file(corpus, store)
         ingest = (
             _ingest_images
             if corpus_is_image(corpus)

@@ -7,6 +7,7 @@ import hashlib
 import unicodedata
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any
 from urllib.parse import quote
@@ -148,16 +149,44 @@ def upload_corpus(
         raise rejected.error from None
     except StorageUnavailable as exc:
         raise Unavailable(_l("Storage is unavailable; nothing was saved. Try again.")) from exc
+    corpus = record_corpus(
+        user,
+        name,
+        StoredFile(shown_name, fmt, key, checked.size, checked.sha256.hexdigest()),
+        store,
+        encoding=checked.encoding,
+    )
+    enqueue(corpus.id)
+    return corpus
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An uploaded file in object storage, its format found by its bytes."""
+
+    shown_name: str
+    fmt: str
+    key: str
+    size: int
+    sha256: str  # empty until the ingestion hashes it (a file sent in parts)
+
+
+def record_corpus(
+    user: User, name: str, stored: StoredFile, store: ObjectStore, **detail: Any
+) -> Corpus:
+    """The corpus row of a stored file, ``processing``, committed with its audit event.
+
+    On failure the object is deleted and nothing remains."""
     try:
         begin_write()
         corpus = Corpus(
             organization_id=user.organization_id,
             name=name[:200],
-            file_format=fmt,
-            original_filename=shown_name,
-            object_key=key,
-            size_bytes=checked.size,
-            sha256=checked.sha256.hexdigest(),
+            file_format=stored.fmt,
+            original_filename=stored.shown_name,
+            object_key=stored.key,
+            size_bytes=stored.size,
+            sha256=stored.sha256,
             created_by_id=user.id,
         )
         db.session.add(corpus)
@@ -167,16 +196,15 @@ def upload_corpus(
             user,
             object_type="corpus",
             object_id=corpus.id,
-            bytes=checked.size,
-            format=fmt,
-            encoding=checked.encoding,
+            bytes=stored.size,
+            format=stored.fmt,
+            **detail,
         )
         db.session.commit()
     except Exception:
         db.session.rollback()
-        store.delete(key)
+        store.delete(stored.key)
         raise
-    enqueue(corpus.id)
     return corpus
 
 
