@@ -60,8 +60,14 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
     db.session.connection().execute(statement, rows)
 
 
-# PostgreSQL takes text items by COPY into a per-connection staging table, then one INSERT …
-# SELECT that drops duplicates: three times faster than psycopg's pipelined executemany.
+# Text items go in as plain tuples (corpus_id, seq, sha256, text, meta as JSON text or None),
+# straight to the driver: SQLAlchemy's per-row parameter processing cost more than SQLite's
+# own insert. PostgreSQL takes them by COPY into a per-connection staging table, then one
+# INSERT … SELECT that drops duplicates: three times faster than psycopg's executemany.
+_SQLITE_INSERT = (
+    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta) "
+    "VALUES (?, ?, ?, ?, 'text', ?) ON CONFLICT DO NOTHING"
+)
 _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
     "sha256 varchar(64), text text, meta text) ON COMMIT DELETE ROWS"
@@ -70,21 +76,21 @@ _FROM_STAGE = (
     "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta) SELECT corpus_id, seq, "
     "sha256, text, 'text', meta::json FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING"
 )
+TextRow = tuple[int, int, str, str, str | None]
 
 
-def _insert_text_items(rows: list[dict[str, Any]]) -> None:
+def _insert_text_items(rows: list[TextRow]) -> None:
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        _insert_items(rows)
-        return
     driver = connection.connection.driver_connection
     assert driver is not None
+    if connection.dialect.name != "postgresql":
+        driver.executemany(_SQLITE_INSERT, rows)
+        return
     with driver.cursor() as cursor:
         cursor.execute(_STAGE)
         with cursor.copy("COPY item_stage (corpus_id, seq, sha256, text, meta) FROM STDIN") as copy:
             for row in rows:
-                meta = json.dumps(row["meta"], ensure_ascii=False) if row.get("meta") else None
-                copy.write_row((row["corpus_id"], row["seq"], row["sha256"], row["text"], meta))
+                copy.write_row(row)
         cursor.execute(_FROM_STAGE)
         cursor.execute("TRUNCATE item_stage")
 
@@ -129,7 +135,8 @@ class _Batches:
 
     def __init__(self, corpus: Corpus, progress: _Progress) -> None:
         self.corpus, self.progress = corpus, progress
-        self.rows: list[dict[str, Any]] = []
+        self.corpus_id = corpus.id
+        self.rows: list[TextRow] = []
         self.errors: list[dict[str, Any]] = []
         self.error_total = self.records = 0
 
@@ -145,12 +152,10 @@ class _Batches:
         self.records += 1
         if self.error_total:  # the corpus fails: only the errors still matter
             return
-        digest = hashlib.sha256(entry.text.encode("utf-8")).hexdigest()
-        row = {"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest}
-        # A corpus is of one format: every row of a batch has meta, or none has.
-        self.rows.append(
-            {**row, "text": entry.text, **({"meta": entry.meta} if entry.meta else {})}
-        )
+        text = entry.text
+        meta = json.dumps(entry.meta, ensure_ascii=False) if entry.meta else None
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self.rows.append((self.corpus_id, self.records, digest, text, meta))
         if len(self.rows) >= BATCH:
             begin_write()  # the worker writes beside the web app: take the lock first
             _insert_text_items(self.rows)
