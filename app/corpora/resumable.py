@@ -102,7 +102,7 @@ def start_upload(
     )
     key = f"corpora/{organization_id}/{uuid.uuid4().hex}/raw/original"
     try:
-        upload_id = multipart.start(store, key, {"original-filename": quote(filename[:1024])})
+        upload_id = multipart.start(store, key, {"original-filename": quote(shown[:200])})
     except StorageUnavailable as exc:
         raise Unavailable(UNAVAILABLE) from exc
     upload = ResumableUpload(
