@@ -312,19 +312,30 @@ def _verify_sha256(upload: ResumableUpload, store: ObjectStore) -> str:
     return upload.sha256
 
 
+def _joined_elsewhere(upload: ResumableUpload, store: ObjectStore) -> Corpus:
+    """The store no longer knows the multipart upload: its corpus, a conflict while another
+    request makes that corpus, or a 404 when the upload expired."""
+    corpus = _corpus_of(upload)
+    if corpus is not None:
+        return corpus
+    if multipart.exists(store, upload.object_key):
+        raise Conflict(
+            _l("This upload is being completed; its corpus appears in a moment."),
+            code="completing",
+        )
+    raise _gone(upload)
+
+
 def _join(upload: ResumableUpload, store: ObjectStore) -> Corpus | None:
     """Complete the multipart upload; the corpus when a concurrent completion made it."""
-    stored = _stored_parts(upload, store)
-    missing = _missing_parts(upload, stored)
-    if missing:
-        _refuse_missing(missing)
     try:
+        stored = multipart.parts(store, upload.object_key, upload.s3_upload_id)
+        missing = _missing_parts(upload, stored)
+        if missing:
+            _refuse_missing(missing)
         multipart.complete(store, upload.object_key, upload.s3_upload_id, stored)
     except UploadGone:
-        corpus = _corpus_of(upload)
-        if corpus is None:
-            raise _gone(upload) from None
-        return corpus
+        return _joined_elsewhere(upload, store)
     except StorageUnavailable as exc:
         raise Unavailable(UNAVAILABLE) from exc
     return None

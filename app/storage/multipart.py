@@ -118,6 +118,19 @@ def abort(store: ObjectStore, key: str, upload_id: str) -> None:
             raise error from exc
 
 
+def exists(store: ObjectStore, key: str) -> bool:
+    """Whether the object ``key`` is stored (a completed upload)."""
+    try:
+        store.client.stat_object(store.bucket, key)
+    except S3Error as exc:
+        if exc.code in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
+            return False
+        raise StorageUnavailable(str(exc)) from exc
+    except (MinioException, urllib3.exceptions.HTTPError) as exc:
+        raise StorageUnavailable(str(exc)) from exc
+    return True
+
+
 class _RangeReader(io.RawIOBase):
     """The object as a seekable raw file: each read is a ranged GET."""
 

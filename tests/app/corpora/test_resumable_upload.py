@@ -246,3 +246,19 @@ def test_the_sweep_keeps_open_uploads_for_a_week(app: Any, world: World) -> None
         counts = sweep_storage(object_store(), stale_resumable=timedelta(0))
     assert counts["resumable_expired"] == 1
     assert vendor.get(f"/api/v1/uploads/{upload['id']}").status_code == 404
+
+
+def test_a_completion_already_under_way_is_a_conflict_not_a_loss(app: Any, world: World) -> None:
+    from app.storage import multipart, object_store
+
+    vendor = world.vendor_api()
+    data = "第一段。\n\n第二段。\n".encode()
+    upload = start(vendor, data, "政策.txt").json
+    assert put_part(vendor, upload, data, 1).status_code == 200
+    key, s3_upload = stored_as(app, upload["id"])
+    with app.app_context():  # another request has joined the parts and not yet made the corpus
+        store = object_store()
+        multipart.complete(store, key, s3_upload, multipart.parts(store, key, s3_upload))
+    busy = vendor.post(f"/api/v1/uploads/{upload['id']}/complete")
+    assert busy.status_code == 409 and busy.json["error"]["code"] == "completing"
+    assert object_exists(app, key) and corpus_count(app) == 0  # nothing was deleted
