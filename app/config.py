@@ -46,6 +46,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 256 * 1024 * 1024
+    # Resumable uploads (/api/v1/uploads): the largest file, and the size of its parts (S3
+    # wants at least 5 MiB but for the last part; each part must fit MAX_CONTENT_LENGTH).
+    UPLOAD_MAX_BYTES = 5 * 1024**3
+    UPLOAD_PART_BYTES = 8 * 1024 * 1024
     MAX_FORM_PARTS = 100
     MAX_JSON_BYTES = 1024 * 1024
     API_TOKEN_DAYS = 90

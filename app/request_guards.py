@@ -100,10 +100,14 @@ class GuardedRequest(Request):
 
 
 def _is_json_body() -> bool:
-    """JSON, or any body sent to the API other than a multipart upload."""
+    """JSON, or any body sent to the API other than a multipart upload or raw bytes (a part
+    of a resumable upload, which streams them to storage)."""
     if request.is_json:
         return True
-    return request.path.startswith("/api/") and request.mimetype != "multipart/form-data"
+    return request.path.startswith("/api/") and request.mimetype not in (
+        "multipart/form-data",
+        "application/octet-stream",
+    )
 
 
 def _read_streamed_body(limit: int) -> bytes | None:

@@ -13,6 +13,7 @@ from app.api import (
     quality,
     releases,
     review,
+    uploads,
 )
 from app.api.blueprint import bp
 
@@ -29,4 +30,5 @@ __all__ = [
     "quality",
     "releases",
     "review",
+    "uploads",
 ]

@@ -20,14 +20,16 @@ from app.api import (
     releases,
     review,
     schema,
+    uploads,
 )
 from app.api.blueprint import bp
 
 AREAS = (
     accounts,
     corpora,
-    projects,
     pools,
+    projects,
+    uploads,
     labeling,
     review,
     exports,

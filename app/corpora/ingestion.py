@@ -61,8 +61,14 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
     db.session.connection().execute(statement, rows)
 
 
-# PostgreSQL takes text items by COPY into a per-connection staging table, then one INSERT …
-# SELECT that drops duplicates: three times faster than psycopg's pipelined executemany.
+# Text items go in as plain tuples (corpus_id, seq, sha256, text, meta as JSON text or None),
+# straight to the driver: SQLAlchemy's per-row parameter processing cost more than SQLite's
+# own insert. PostgreSQL takes them by COPY into a per-connection staging table, then one
+# INSERT … SELECT that drops duplicates: three times faster than psycopg's executemany.
+_SQLITE_INSERT = (
+    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta) "
+    "VALUES (?, ?, ?, ?, 'text', ?) ON CONFLICT DO NOTHING"
+)
 _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
     "sha256 varchar(64), text text, meta text) ON COMMIT DELETE ROWS"
@@ -71,21 +77,21 @@ _FROM_STAGE = (
     "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta) SELECT corpus_id, seq, "
     "sha256, text, 'text', meta::json FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING"
 )
+TextRow = tuple[int, int, str, str, str | None]
 
 
-def _insert_text_items(rows: list[dict[str, Any]]) -> None:
+def _insert_text_items(rows: list[TextRow]) -> None:
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        _insert_items(rows)
-        return
     driver = connection.connection.driver_connection
     assert driver is not None
+    if connection.dialect.name != "postgresql":
+        driver.executemany(_SQLITE_INSERT, rows)
+        return
     with driver.cursor() as cursor:
         cursor.execute(_STAGE)
         with cursor.copy("COPY item_stage (corpus_id, seq, sha256, text, meta) FROM STDIN") as copy:
             for row in rows:
-                meta = json.dumps(row["meta"], ensure_ascii=False) if row.get("meta") else None
-                copy.write_row((row["corpus_id"], row["seq"], row["sha256"], row["text"], meta))
+                copy.write_row(row)
         cursor.execute(_FROM_STAGE)
         cursor.execute("TRUNCATE item_stage")
 
@@ -130,7 +136,8 @@ class _Batches:
 
     def __init__(self, corpus: Corpus, progress: _Progress) -> None:
         self.corpus, self.progress = corpus, progress
-        self.rows: list[dict[str, Any]] = []
+        self.corpus_id = corpus.id
+        self.rows: list[TextRow] = []
         self.errors: list[dict[str, Any]] = []
         self.error_total = self.records = 0
 
@@ -148,12 +155,10 @@ class _Batches:
         self.records += 1
         if self.error_total:  # the corpus fails: only the errors still matter
             return
-        digest = hashlib.sha256(entry.text.encode("utf-8")).hexdigest()
-        row = {"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest}
-        # A corpus is of one format: every row of a batch has meta, or none has.
-        self.rows.append(
-            {**row, "text": entry.text, **({"meta": entry.meta} if entry.meta else {})}
-        )
+        text = entry.text
+        meta = json.dumps(entry.meta, ensure_ascii=False) if entry.meta else None
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self.rows.append((self.corpus_id, self.records, digest, text, meta))
         if len(self.rows) >= BATCH:
             begin_write()  # the worker writes beside the web app: take the lock first
             _insert_text_items(self.rows)
@@ -236,12 +241,24 @@ def _claim(corpus_id: int) -> Corpus | None:
     return corpus
 
 
+def _hash_file(corpus: Corpus, store: ObjectStore) -> None:
+    """Fill in the SHA-256 of a file that came in parts (no stream saw it whole before)."""
+    digest = hashlib.sha256()
+    for chunk in store.iter_chunks(corpus.object_key, 1024 * 1024):
+        digest.update(chunk)
+    begin_write()
+    corpus.sha256 = digest.hexdigest()
+    db.session.commit()
+
+
 def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     """Create the items of a corpus still ``processing``; a no-op for any other status."""
     corpus = _claim(corpus_id)
     if corpus is None:
         return
     try:
+        if not corpus.sha256:
+            _hash_file(corpus, store)
         ingest = (
             _ingest_images
             if corpus_is_image(corpus)

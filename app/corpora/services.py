@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import shutil
+import tempfile
 import unicodedata
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, cast
 from urllib.parse import quote
 
 from flask import current_app
@@ -201,19 +204,96 @@ def upload_corpus(
     except Exception:  # a refused table (Invalid) or worse: its bytes go
         store.delete(key)
         raise
+    corpus = record_corpus(
+        user,
+        name,
+        StoredFile(shown_name, fmt, key, checked.size, checked.sha256.hexdigest()),
+        store,
+        StoredTable(table, ready),
+        encoding=checked.encoding,
+    )
+    if ready:
+        enqueue(corpus.id)
+    return corpus
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An uploaded file in object storage, its format found by its bytes."""
+
+    shown_name: str
+    fmt: str
+    key: str
+    size: int
+    sha256: str  # empty until the ingestion hashes it (a file sent in parts)
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    """A table's columns, first rows and mapping (the corpus's ``mapping`` column; None for
+    other formats), and whether its ingestion may start now (False: the mapping step)."""
+
+    table: dict[str, Any] | None = None
+    ready: bool = True
+
+
+def stored_table(fmt: str, store: ObjectStore, key: str) -> StoredTable:
+    """What :class:`StoredTable` an upload sent in parts needs: a table read back from
+    object storage (spooled to disk, so memory stays flat) waits for the mapping step."""
+    if fmt not in TABLE_FORMATS:
+        return StoredTable()
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        reader = cast(IO[bytes], _ChunkReader(store.iter_chunks(key)))
+        checked = CheckedStream(reader, text=TEXT_CHECKS.get(fmt))
+        shutil.copyfileobj(checked, spool)
+        spool.seek(0)
+        table, ready = prepare_table(fmt, spool, checked.encoding, None, True)
+    return StoredTable(table, ready)
+
+
+class _ChunkReader:
+    """A file-like ``read`` over an iterator of byte chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.rest = b""
+
+    def read(self, size: int = -1, /) -> bytes:
+        while size < 0 or len(self.rest) < size:
+            chunk = next(self.chunks, b"")
+            if not chunk:
+                break
+            self.rest += chunk
+        out, self.rest = (self.rest, b"") if size < 0 else (self.rest[:size], self.rest[size:])
+        return out
+
+
+def record_corpus(
+    user: User,
+    name: str,
+    stored: StoredFile,
+    store: ObjectStore,
+    table: StoredTable | None = None,
+    **detail: Any,
+) -> Corpus:
+    """The corpus row of a stored file, ``processing`` (``mapping`` for a table waiting for
+    its mapping step), committed with its audit event.
+
+    On failure the object is deleted and nothing remains."""
+    table = table or StoredTable()
     try:
         begin_write()
         corpus = Corpus(
             organization_id=user.organization_id,
             name=name[:200],
-            file_format=fmt,
-            original_filename=shown_name,
-            object_key=key,
-            size_bytes=checked.size,
-            sha256=checked.sha256.hexdigest(),
+            file_format=stored.fmt,
+            original_filename=stored.shown_name,
+            object_key=stored.key,
+            size_bytes=stored.size,
+            sha256=stored.sha256,
             created_by_id=user.id,
-            status="processing" if ready else "mapping",
-            mapping=table,
+            status="processing" if table.ready else "mapping",
+            mapping=table.table,
         )
         db.session.add(corpus)
         db.session.flush()
@@ -222,17 +302,15 @@ def upload_corpus(
             user,
             object_type="corpus",
             object_id=corpus.id,
-            bytes=checked.size,
-            format=fmt,
-            encoding=checked.encoding,
+            bytes=stored.size,
+            format=stored.fmt,
+            **detail,
         )
         db.session.commit()
     except Exception:
         db.session.rollback()
-        store.delete(key)
+        store.delete(stored.key)
         raise
-    if ready:
-        enqueue(corpus.id)
     return corpus
 
 

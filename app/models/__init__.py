@@ -34,6 +34,7 @@ from app.models.releases import (
     ReleaseReviewer,
     ReviewDecision,
 )
+from app.models.resumable_uploads import ResumableUpload
 from app.models.uploads import ContributionUpload
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "ReleaseDocument",
     "ReleaseDownload",
     "ReleaseReviewer",
+    "ResumableUpload",
     "ReviewDecision",
     "StorageSweep",
     "Role",

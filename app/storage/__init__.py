@@ -38,6 +38,7 @@ class ObjectStore:
             ),
             maxsize=16,
         )
+        self.http = http  # also sends the parts of resumable uploads (app.storage.multipart)
         self.client = Minio(
             endpoint, access_key=access_key, secret_key=secret_key, secure=secure, http_client=http
         )
@@ -116,9 +117,10 @@ class ObjectStore:
             raise StorageUnavailable(str(exc)) from exc
         return removed
 
-    def abort_stale_uploads(self, older_than: timedelta) -> int:
+    def abort_stale_uploads(self, older_than: timedelta, keep: frozenset[str] = frozenset()) -> int:
         """Abort the multipart uploads started more than ``older_than`` ago and never
-        completed (their writer died): their parts take space and no object shows them."""
+        completed (their writer died): their parts take space and no object shows them.
+        Upload ids in ``keep`` (resumable uploads that may still go on) are left alone."""
         limit = datetime.now(UTC) - older_than
         aborted = 0
         marker: str | None = None
@@ -127,7 +129,12 @@ class ObjectStore:
                 page = self.client._list_multipart_uploads(self.bucket, key_marker=marker)
                 for upload in page.uploads:
                     started = upload.initiated_time
-                    if upload.upload_id and started is not None and started <= limit:
+                    if (
+                        upload.upload_id
+                        and upload.upload_id not in keep
+                        and started is not None
+                        and started <= limit
+                    ):
                         self.client._abort_multipart_upload(
                             self.bucket, upload.object_name, upload.upload_id
                         )

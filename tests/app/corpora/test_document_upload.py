@@ -260,7 +260,7 @@ def test_the_upload_page_offers_documents_and_the_corpus_page_names_bad_members(
     assert token is not None
 
     def send(data: bytes, filename: str) -> int:
-        # What upload.js does: the session cookie and the CSRF token in a header.
+        # A browser session: the cookie and the CSRF token in a header.
         response = client.post(
             "/api/v1/corpora",
             data={"file": (io.BytesIO(data), filename), "name": "公文"},
