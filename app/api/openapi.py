@@ -10,7 +10,9 @@ from flask.typing import ResponseReturnValue
 
 from app.api import (
     accounts,
+    audit_log,
     corpora,
+    corpus_items,
     exports,
     labeling,
     ledger_schema,
@@ -22,7 +24,19 @@ from app.api import (
 )
 from app.api.blueprint import bp
 
-AREAS = (accounts, corpora, projects, labeling, review, exports, quality, ledger_schema, releases)
+AREAS = (
+    accounts,
+    audit_log,
+    corpora,
+    corpus_items,
+    projects,
+    labeling,
+    review,
+    exports,
+    quality,
+    ledger_schema,
+    releases,
+)
 
 
 def _paths() -> dict[str, Any]:

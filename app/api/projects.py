@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import Response, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
 from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
+from app.csv_export import csv_lines
 from app.exceptions import Invalid
 from app.models import Project
 from app.projects import gold, invitations, task_list
@@ -86,7 +87,7 @@ def openapi_paths() -> dict[str, Any]:
                 + [
                     {"name": n, "in": "query", "required": False, "schema": schema}
                     for n, schema in (
-                        ("status", {"enum": ["open", "complete"]}),
+                        ("status", {"enum": list(task_list.STATUSES)}),
                         ("annotator", {"type": "integer"}),
                         ("label", {"type": "string"}),
                         ("sort", {"enum": ["id", "-id", "last_answer_at", "-last_answer_at"]}),
@@ -94,6 +95,14 @@ def openapi_paths() -> dict[str, Any]:
                     )
                 ],
                 "responses": {"200": {"description": "One page of tasks"}, **ERRORS},
+            }
+        },
+        "/projects/{project_id}/tasks.csv": {
+            "get": {
+                "summary": "The whole task list, filtered like /tasks (status, annotator, "
+                "label), as streamed formula-safe CSV",
+                "parameters": [path_id("project_id")],
+                "responses": {"200": {"description": "text/csv"}, **ERRORS},
             }
         },
         "/projects/{project_id}/gold": {
@@ -256,6 +265,19 @@ def tasks(project_id: int) -> ResponseReturnValue:
     """Managers' task list: ``status``, ``annotator``, ``label``, ``sort``, ``page``."""
     project = get_owned(Project, project_id, current_user)
     return jsonify(task_list.list_tasks(project, task_list.parse_task_query(request.args)))
+
+
+@bp.get("/projects/<int:project_id>/tasks.csv")
+@api_login_required
+def tasks_csv(project_id: int) -> ResponseReturnValue:
+    """The filtered task list as streamed CSV."""
+    project = get_owned(Project, project_id, current_user)
+    query = task_list.parse_task_query(request.args)
+    return Response(
+        stream_with_context(csv_lines(task_list.task_csv_rows(project, query))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=project-{project.id}-tasks.csv"},
+    )
 
 
 def _expert_json(user: Any) -> dict[str, Any]:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.corpora import services as corpora
+from app.csv_export import csv_lines
 from app.exceptions import ServiceError
 from app.exports.formats import formats_for
 from app.jobs import enqueue_quality_refresh
@@ -88,6 +98,19 @@ def show(project_id: int) -> ResponseReturnValue:
         invited=invitations.invited_experts(project),
         invitation_form=InvitationForm(),
         export_formats=formats_for(project.task_type),
+    )
+
+
+@bp.get("/<int:project_id>/tasks.csv")
+@roles_required(*READERS)
+def tasks_csv(project_id: int) -> ResponseReturnValue:
+    """The task list, filtered as on the page (every page), as streamed CSV."""
+    project = get_owned(Project, project_id, current_user)
+    query = task_list.parse_task_query(request.args)
+    return Response(
+        stream_with_context(csv_lines(task_list.task_csv_rows(project, query))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=project-{project.id}-tasks.csv"},
     )
 
 
