@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, literal_column, select
 
 from app.exceptions import Invalid
 from app.extensions import db
@@ -131,8 +131,14 @@ def corpus_statistics(corpus: Corpus) -> dict[str, Any]:
     the near-duplicate rate of the latest finished search, and the length histogram
     (characters, kept text items) with its bucket labels."""
     length = func.length(Item.text)
+    # Constants written into the SQL: PostgreSQL groups by the CASE only when the GROUP BY's
+    # expression is the select's, bound parameters and all.
     bucket = case(
-        *((length < high, index) for index, high in enumerate(BUCKETS)), else_=len(BUCKETS)
+        *(
+            (length < literal_column(str(high)), literal_column(str(index)))
+            for index, high in enumerate(BUCKETS)
+        ),
+        else_=literal_column(str(len(BUCKETS))),
     )
     kept = Item.dropped.is_(None)
     histogram: dict[int, int] = dict(
@@ -142,13 +148,14 @@ def corpus_statistics(corpus: Corpus) -> dict[str, Any]:
             .group_by(bucket)
         ).all()
     )
-    by_reason: dict[str, int] = dict(
-        db.session.execute(  # type: ignore[arg-type]
-            select(func.coalesce(Item.dropped, "kept"), func.count())
+    by_reason: dict[str, int] = {
+        reason or "kept": count
+        for reason, count in db.session.execute(
+            select(Item.dropped, func.count())
             .where(Item.corpus_id == corpus.id)
-            .group_by(func.coalesce(Item.dropped, "kept"))
+            .group_by(Item.dropped)
         ).all()
-    )
+    }
     read = corpus.item_count + corpus.duplicate_count
     totals = db.session.execute(
         select(func.min(length), func.max(length), func.avg(length)).where(
