@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.app.builders import World, login
 

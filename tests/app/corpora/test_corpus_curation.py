@@ -14,7 +14,8 @@ SAMPLE = Path("/work/shared/data/corpus/anhui_agi_action_plan_2023.txt")
 SAMPLE_TEXT = (
     SAMPLE.read_text(encoding="utf-8")
     if SAMPLE.exists()
-    else "国内\n\n一、总体思路\n\n坚持以习近平新时代中国特色社会主义思想为指导,全面贯彻党的二十大精神。\n\n"
+    else "国内\n\n一、总体思路\n\n"
+    "坚持以习近平新时代中国特色社会主义思想为指导,全面贯彻党的二十大精神。\n\n"
     "二、发展目标\n\n到2025年,通用人工智能产业生态体系基本形成,创新能力显著提升。"
 )
 
