@@ -112,6 +112,13 @@ def openapi_paths() -> dict[str, Any]:
                 "requestBody": {
                     "required": True,
                     "content": {
+                        "text/csv": {
+                            "schema": {
+                                "type": "string",
+                                "description": "A header with item_id and label (several "
+                                "labels joined by |) or answer (JSON); UTF-8",
+                            }
+                        },
                         "application/json": {
                             "schema": {
                                 "type": "object",
@@ -130,10 +137,22 @@ def openapi_paths() -> dict[str, Any]:
                                     }
                                 },
                             }
-                        }
+                        },
                     },
                 },
                 "responses": {"200": {"description": "Count of check items set"}, **ERRORS},
+            },
+            "get": {
+                "summary": "The project's check items: item_id, answer, answered_by, text",
+                "parameters": [path_id("project_id")],
+                "responses": {"200": {"description": "The check items"}, **ERRORS},
+            },
+        },
+        "/projects/{project_id}/gold/{item_id}": {
+            "delete": {
+                "summary": "Make a check item an ordinary task again (409 once answered)",
+                "parameters": [path_id("project_id"), path_id("item_id")],
+                "responses": {"204": {"description": "Removed"}, **ERRORS},
             }
         },
     }
@@ -250,6 +269,9 @@ def show_project(project_id: int) -> ResponseReturnValue:
 def set_gold(project_id: int) -> ResponseReturnValue:
     """Mark items as gold (check) items: ``{"items": [{"item_id", "answer"}, ...]}``."""
     project = get_managed(Project, project_id, current_user)
+    if request.mimetype == "text/csv":
+        count = gold.set_gold_answers(current_user, project, gold.parse_gold_csv(request.stream))
+        return jsonify(gold_items=count)
     entries = field(json_object(), "items", list)
     if not all(isinstance(e, dict) and isinstance(e.get("item_id"), int) for e in entries):
         raise Invalid(_("Each check item needs an item_id and an answer."), code="bad_field")
@@ -257,6 +279,22 @@ def set_gold(project_id: int) -> ResponseReturnValue:
         current_user, project, [(e["item_id"], e.get("answer")) for e in entries]
     )
     return jsonify(gold_items=count)
+
+
+@bp.get("/projects/<int:project_id>/gold")
+@api_login_required
+def list_gold(project_id: int) -> ResponseReturnValue:
+    """The project's check items with their known answers."""
+    project = get_managed(Project, project_id, current_user)
+    return jsonify(gold.gold_items(project))
+
+
+@bp.delete("/projects/<int:project_id>/gold/<int:item_id>")
+@api_login_required
+def remove_gold(project_id: int, item_id: int) -> ResponseReturnValue:
+    """Make a check item an ordinary task again (before any expert answered it)."""
+    gold.remove_gold(current_user, get_managed(Project, project_id, current_user), item_id)
+    return "", 204
 
 
 @bp.get("/projects/<int:project_id>/tasks")

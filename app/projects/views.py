@@ -97,6 +97,7 @@ def show(project_id: int) -> ResponseReturnValue:
         invitation_only=invitations.invitation_only(project),
         invited=invitations.invited_experts(project),
         invitation_form=InvitationForm(),
+        gold_items=gold.gold_items(project, 500) if current_user.role == Role.VENDOR else [],
         export_formats=formats_for(project.task_type),
     )
 
@@ -117,21 +118,40 @@ def tasks_csv(project_id: int) -> ResponseReturnValue:
 @bp.post("/<int:project_id>/gold")
 @roles_required(Role.VENDOR)
 def upload_gold(project_id: int) -> ResponseReturnValue:
-    """Mark check items from a JSONL file of ``{"item_id", "answer"}`` lines."""
+    """Mark check items from a JSONL file of ``{"item_id", "answer"}`` lines, or a CSV with
+    ``item_id`` and ``label`` (or ``answer``) columns."""
     project = get_managed(Project, project_id, current_user)
     form = GoldForm()
     if not form.validate_on_submit() or form.file.data is None:
-        flash(_("Choose a .jsonl file of check items."), "error")
+        flash(_("Choose a .jsonl or .csv file of check items."), "error")
         return redirect(url_for("projects.show", project_id=project.id))
+    upload = form.file.data
+    parse = (
+        gold.parse_gold_csv
+        if (upload.filename or "").lower().endswith(".csv")
+        else gold.parse_gold_jsonl
+    )
     try:
-        count = gold.set_gold_answers(
-            current_user, project, gold.parse_gold_jsonl(form.file.data.stream)
-        )
+        count = gold.set_gold_answers(current_user, project, parse(upload.stream))
     except ServiceError as exc:
         flash(str(exc.message), "error")
     else:
         flash(ngettext("%(num)d check item set.", "%(num)d check items set.", count), "info")
     return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/gold/<int:item_id>/remove")
+@roles_required(Role.VENDOR)
+def remove_gold(project_id: int, item_id: int) -> ResponseReturnValue:
+    """Make a check item an ordinary task again."""
+    project = get_managed(Project, project_id, current_user)
+    if GoldForm().is_submitted():
+        try:
+            gold.remove_gold(current_user, project, item_id)
+            flash(_("Item %(id)d is no longer a check item.", id=item_id), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("projects.show", project_id=project.id) + "#gold")
 
 
 @bp.post("/<int:project_id>/invitations")
