@@ -126,10 +126,9 @@ def _bucket_labels() -> list[str]:
     return [*labels, f"≥ {BUCKETS[-1]}"]
 
 
-def corpus_statistics(corpus: Corpus) -> dict[str, Any]:
-    """Counts of kept and dropped items (per reason), the exact-duplicate rate of the upload,
-    the near-duplicate rate of the latest finished search, and the length histogram
-    (characters, kept text items) with its bucket labels."""
+def _length_buckets(corpus: Corpus) -> tuple[dict[int, int], tuple[Any, Any, Any]]:
+    """Items per length bucket, and the shortest, longest and mean length, of the kept text
+    items."""
     length = func.length(Item.text)
     # Constants written into the SQL: PostgreSQL groups by the CASE only when the GROUP BY's
     # expression is the select's, bound parameters and all.
@@ -140,14 +139,28 @@ def corpus_statistics(corpus: Corpus) -> dict[str, Any]:
         ),
         else_=literal_column(str(len(BUCKETS))),
     )
-    kept = Item.dropped.is_(None)
-    histogram: dict[int, int] = dict(
-        db.session.execute(  # type: ignore[arg-type]
-            select(bucket, func.count())
-            .where(Item.corpus_id == corpus.id, kept, Item.kind == "text")
-            .group_by(bucket)
-        ).all()
+    # One pass over the kept text items: per bucket its count and the shortest, longest and
+    # summed lengths, from which the totals follow.
+    buckets = db.session.execute(
+        select(bucket, func.count(), func.min(length), func.max(length), func.sum(length))
+        .where(Item.corpus_id == corpus.id, Item.dropped.is_(None), Item.kind == "text")
+        .group_by(bucket)
+    ).all()
+    histogram = {int(row[0]): int(row[1]) for row in buckets}
+    counted = sum(histogram.values())
+    totals = (
+        min((row[2] for row in buckets), default=None),
+        max((row[3] for row in buckets), default=None),
+        sum(int(row[4]) for row in buckets) / counted if counted else None,
     )
+    return histogram, totals
+
+
+def corpus_statistics(corpus: Corpus) -> dict[str, Any]:
+    """Counts of kept and dropped items (per reason), the exact-duplicate rate of the upload,
+    the near-duplicate rate of the latest finished search, and the length histogram
+    (characters, kept text items) with its bucket labels."""
+    histogram, totals = _length_buckets(corpus)
     by_reason: dict[str, int] = {
         reason or "kept": count
         for reason, count in db.session.execute(
@@ -157,11 +170,6 @@ def corpus_statistics(corpus: Corpus) -> dict[str, Any]:
         ).all()
     }
     read = corpus.item_count + corpus.duplicate_count
-    totals = db.session.execute(
-        select(func.min(length), func.max(length), func.avg(length)).where(
-            Item.corpus_id == corpus.id, kept, Item.kind == "text"
-        )
-    ).one()
     return {
         "kept": int(by_reason.get("kept", 0)),
         "dropped": {reason: int(by_reason.get(reason, 0)) for reason in DROP_REASONS},
