@@ -98,6 +98,9 @@ def show(project_id: int) -> ResponseReturnValue:
         invited=invitations.invited_experts(project),
         invitation_form=InvitationForm(),
         gold_items=gold.gold_items(project, 500) if current_user.role == Role.VENDOR else [],
+        choose_gold=current_user.role == Role.VENDOR
+        and project.task_type == "classify"
+        and not project.options.get("multi"),
         export_formats=formats_for(project.task_type),
     )
 
@@ -138,6 +141,22 @@ def upload_gold(project_id: int) -> ResponseReturnValue:
     else:
         flash(ngettext("%(num)d check item set.", "%(num)d check items set.", count), "info")
     return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/gold/<int:item_id>")
+@roles_required(Role.VENDOR)
+def choose_gold(project_id: int, item_id: int) -> ResponseReturnValue:
+    """Make one item of the task list a check item with the label chosen beside it
+    (classification)."""
+    project = get_managed(Project, project_id, current_user)
+    if GoldForm().is_submitted():
+        answer = {"label": request.form.get("label", "")}
+        try:
+            gold.set_gold_answers(current_user, project, [(item_id, answer)])
+            flash(_("Item %(id)d is now a check item.", id=item_id), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("projects.show", project_id=project.id) + "#tasks")
 
 
 @bp.post("/<int:project_id>/gold/<int:item_id>/remove")

@@ -90,3 +90,25 @@ def test_bad_csv_names_the_row_and_changes_nothing(app: Any, world: World) -> No
     assert 'id="gold-table"' in ok.text and f'data-item="{items[2]}"' in ok.text
     removed = browser.post(f"/projects/{project}/gold/{items[2]}/remove", follow_redirects=True)
     assert f'data-item="{items[2]}"' not in removed.text.split('id="gold-table"')[1]
+
+
+def test_vendor_chooses_a_check_item_in_the_task_list(app: Any, world: World) -> None:
+    email = world.user("vendor", world.org())
+    project, items = _project(world, email)
+    browser = app.test_client()
+    login(browser, email)
+    page = browser.get(f"/projects/{project}?lang=zh_CN").text
+    assert page.count('class="inline choose-gold"') == 3 and "设为质检题" in page
+    chosen = browser.post(
+        f"/projects/{project}/gold/{items[1]}", data={"label": "负面"}, follow_redirects=True
+    )
+    assert chosen.status_code == 200 and chosen.text.count('class="inline choose-gold"') == 2
+    listed = world.api(email).get(f"/api/v1/projects/{project}/gold").json
+    assert [(g["item_id"], g["answer"]) for g in listed] == [(items[1], {"label": "负面"})]
+    bad = browser.post(
+        f"/projects/{project}/gold/{items[0]}?lang=zh_CN",
+        data={"label": "没有这个标签"},
+        follow_redirects=True,
+    )
+    assert 'class="flash flash-error"' in bad.text
+    assert len(world.api(email).get(f"/api/v1/projects/{project}/gold").json) == 1
