@@ -88,7 +88,7 @@ def _gold_among(corpus: Corpus, criteria: Sequence[ColumnElement[bool]]) -> int:
 def _item_ids(item_ids: list[int]) -> list[int]:
     if not 1 <= len(item_ids) <= MAX_ITEMS_PER_REQUEST:
         raise Invalid(_l("Choose between 1 and %(n)d items.", n=MAX_ITEMS_PER_REQUEST))
-    if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in item_ids):
+    if not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63 for i in item_ids):
         raise Invalid(_l("Item ids are positive whole numbers."))
     return item_ids
 

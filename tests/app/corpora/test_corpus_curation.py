@@ -62,8 +62,9 @@ def test_bad_curation_input_is_refused_and_changes_nothing(any_db_world: World) 
     for body in ({"min_length": -1}, {"min_length": "5"}, {"min_length": True}, {}):
         assert vendor.post(f"/api/v1/corpora/{corpus}/min-length", body).status_code == 422
     assert vendor.post(f"/api/v1/corpora/{corpus}/items/drop", {"item_ids": []}).status_code == 422
-    bad = vendor.post(f"/api/v1/corpora/{corpus}/items/drop", {"item_ids": ["1"]})
-    assert bad.status_code == 422 and bad.json["error"]["message"]
+    for ids in (["1"], [2**64], [0], [True]):
+        bad = vendor.post(f"/api/v1/corpora/{corpus}/items/drop", {"item_ids": ids})
+        assert bad.status_code == 422 and bad.json["error"]["message"]
     for query in ("view=gone", "after=x", "sort=text", "q=" + "长" * 101):
         assert vendor.get(f"/api/v1/corpora/{corpus}/items?{query}").status_code == 400
     assert len(_texts(vendor, corpus)) == 2
