@@ -97,3 +97,16 @@ def heat(matrix: Sequence[Sequence[int]]) -> list[list[tuple[int, float]]]:
         total = sum(row) or 1
         out.append([(count, round(count / total, 3)) for count in row])
     return out
+
+
+def count_bars(rows: Sequence[tuple[str, int]]) -> tuple[list[Bar], float]:
+    """Horizontal bars for counts (a histogram): the longest bar is the largest count, each
+    bar's text is its count."""
+    drawn, height = bars(
+        [(label, float(count)) for label, count in rows],
+        0.0,
+        max([count for _, count in rows] + [1]),
+    )
+    return [
+        Bar(b.label, str(count), b.y, b.width) for b, (_, count) in zip(drawn, rows, strict=True)
+    ], height

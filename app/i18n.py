@@ -106,6 +106,13 @@ ACTION_NAMES = {
     "pool_invited": _l("Expert pool invited to a project"),
     "pool_invitation_withdrawn": _l("Expert pool's invitation withdrawn"),
     "claim_throttled": _l("Claim throttled (too fast)"),
+    "corpus_deleted": _l("Corpus deleted"),
+    "corpus_retried": _l("Corpus ingestion retried"),
+    "items_dropped": _l("Items dropped from a corpus"),
+    "items_restored": _l("Items restored to a corpus"),
+    "min_length_set": _l("Minimum item length set"),
+    "near_duplicates_searched": _l("Near-duplicates searched"),
+    "gold_removed": _l("Check items removed"),
 }
 VERIFICATION_STATUS_NAMES = {
     "pending": _l("Waiting for a decision"),

@@ -26,7 +26,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from app.config import REDIS_SCHEMES, var_dir
-from app.corpora import ingestion
+from app.corpora import ingestion, near_duplicate_runs
 from app.corpora.ingestion import ingest_corpus
 from app.database import begin_write
 from app.exports import services as exports
@@ -109,6 +109,19 @@ def enqueue_ingestion(corpus_id: int) -> None:
 
 
 @huey.task(retries=1, retry_delay=10)
+def near_duplicates_job(run_id: int) -> None:
+    """Group a corpus's near-duplicate items (see
+    :func:`app.corpora.near_duplicate_runs.run_search`)."""
+    with _app_context():
+        near_duplicate_runs.run_search(run_id)
+
+
+def enqueue_near_duplicates(run_id: int) -> None:
+    """Queue a search for near-duplicates."""
+    near_duplicates_job(run_id)
+
+
+@huey.task(retries=1, retry_delay=10)
 @huey.lock_task(REPORT_LOCK)
 def refresh_quality_job(project_id: int, force: bool = False) -> None:
     """Recompute one project's quality report (``force``: even without new answers)."""
@@ -161,7 +174,12 @@ def sweep_uploads() -> None:
 
 def _queued() -> dict[str, set[int]]:
     """Objects whose job waits in the queue or for a retry, per kind of work."""
-    jobs = {"ingestion": ingest_corpus_job, "export": export_job, REPORT_JOB: refresh_quality_job}
+    jobs = {
+        "ingestion": ingest_corpus_job,
+        "export": export_job,
+        REPORT_JOB: refresh_quality_job,
+        near_duplicate_runs.JOB: near_duplicates_job,
+    }
     found: dict[str, set[int]] = {kind: set() for kind in jobs}
     for task in huey.pending() + huey.scheduled():
         for kind, job in jobs.items():
@@ -181,6 +199,11 @@ RECOVERY: dict[
     "ingestion": (ingestion.processing_corpora, ingest_corpus_job, ingestion.fail_interrupted),
     "export": (exports.unfinished_exports, export_job, exports.fail_interrupted),
     REPORT_JOB: (lambda: owed(REPORT_JOB), _resume_report, _drop_report_run),
+    near_duplicate_runs.JOB: (
+        near_duplicate_runs.owed_searches,
+        near_duplicates_job,
+        near_duplicate_runs.fail_search,
+    ),
 }
 
 

@@ -3,7 +3,9 @@ document), put together by :mod:`app.api.openapi`."""
 
 from app.api import (
     accounts,
+    audit_log,
     corpora,
+    corpus_items,
     exports,
     labeling,
     ledger,
@@ -20,7 +22,9 @@ from app.api.blueprint import bp
 __all__ = [
     "bp",
     "accounts",
+    "audit_log",
     "corpora",
+    "corpus_items",
     "exports",
     "labeling",
     "ledger",

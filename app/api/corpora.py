@@ -14,6 +14,7 @@ from app.api.blueprint import api_login_required, bp
 from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
 from app.corpora import media
 from app.corpora import services as corpora
+from app.corpora.browse import same_file_corpora
 from app.corpora.services import corpus_json
 from app.corpora.tables.setup import mapping_from_form
 from app.exceptions import Invalid, Unavailable
@@ -60,6 +61,12 @@ SCHEMAS: dict[str, Any] = {
             "duplicate_count": {"type": "integer"},
             "progress": {"type": "number"},
             "size_bytes": {"type": "integer"},
+            "same_file_as": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "Earlier corpora of the organization uploaded from the same "
+                "bytes (same SHA-256): a warning, the upload is kept",
+            },
             "errors": {
                 "type": "array",
                 "items": {
@@ -129,7 +136,12 @@ def openapi_paths() -> dict[str, Any]:
                 "summary": "Corpus status and counts",
                 "parameters": [path_id("corpus_id")],
                 "responses": {"200": json_content(ref("Corpus")), **ERRORS},
-            }
+            },
+            "delete": {
+                "summary": "Delete a corpus no project uses (its files are swept)",
+                "parameters": [path_id("corpus_id")],
+                "responses": {"204": {"description": "Deleted"}, **ERRORS},
+            },
         },
         "/items/{item_id}/image": {
             "get": {
@@ -161,7 +173,8 @@ def create_corpus() -> ResponseReturnValue:
         mapping=mapping_from_form(request.form.get("mapping")),
         wait_for_mapping=request.form.get("wait_for_mapping", "") in ("1", "true"),
     )
-    return jsonify(id=corpus.id, status=corpus.status), 201
+    same = [c.id for c in same_file_corpora(corpus)]
+    return jsonify(id=corpus.id, status=corpus.status, same_file_as=same), 201
 
 
 @bp.post("/corpora/<int:corpus_id>/mapping")
@@ -178,7 +191,9 @@ def choose_corpus_mapping(corpus_id: int) -> ResponseReturnValue:
 @api_login_required
 def show_corpus(corpus_id: int) -> ResponseReturnValue:
     """Status and counts of one corpus."""
-    return jsonify(corpus_json(get_owned(Corpus, corpus_id, current_user)))
+    corpus = get_owned(Corpus, corpus_id, current_user)
+    same = [c.id for c in same_file_corpora(corpus)]
+    return jsonify({**corpus_json(corpus), "same_file_as": same})
 
 
 @bp.get("/items/<int:item_id>/image")

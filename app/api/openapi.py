@@ -10,7 +10,9 @@ from flask.typing import ResponseReturnValue
 
 from app.api import (
     accounts,
+    audit_log,
     corpora,
+    corpus_items,
     exports,
     labeling,
     ledger_schema,
@@ -26,7 +28,9 @@ from app.api.blueprint import bp
 
 AREAS = (
     accounts,
+    audit_log,
     corpora,
+    corpus_items,
     pools,
     projects,
     uploads,

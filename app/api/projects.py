@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import Response, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
 from app.api.schema import EMAIL_BODY, ERRORS, INT_ID, json_content, path_id, ref
+from app.csv_export import csv_lines
 from app.exceptions import Invalid
 from app.models import Project
 from app.projects import gold, invitations, task_list
@@ -86,7 +87,7 @@ def openapi_paths() -> dict[str, Any]:
                 + [
                     {"name": n, "in": "query", "required": False, "schema": schema}
                     for n, schema in (
-                        ("status", {"enum": ["open", "complete"]}),
+                        ("status", {"enum": list(task_list.STATUSES)}),
                         ("annotator", {"type": "integer"}),
                         ("label", {"type": "string"}),
                         ("sort", {"enum": ["id", "-id", "last_answer_at", "-last_answer_at"]}),
@@ -96,6 +97,14 @@ def openapi_paths() -> dict[str, Any]:
                 "responses": {"200": {"description": "One page of tasks"}, **ERRORS},
             }
         },
+        "/projects/{project_id}/tasks.csv": {
+            "get": {
+                "summary": "The whole task list, filtered like /tasks (status, annotator, "
+                "label), as streamed formula-safe CSV",
+                "parameters": [path_id("project_id")],
+                "responses": {"200": {"description": "text/csv"}, **ERRORS},
+            }
+        },
         "/projects/{project_id}/gold": {
             "post": {
                 "summary": "Mark items as check (gold) items with their known answers",
@@ -103,6 +112,13 @@ def openapi_paths() -> dict[str, Any]:
                 "requestBody": {
                     "required": True,
                     "content": {
+                        "text/csv": {
+                            "schema": {
+                                "type": "string",
+                                "description": "A header with item_id and label (several "
+                                "labels joined by |) or answer (JSON); UTF-8",
+                            }
+                        },
                         "application/json": {
                             "schema": {
                                 "type": "object",
@@ -121,10 +137,22 @@ def openapi_paths() -> dict[str, Any]:
                                     }
                                 },
                             }
-                        }
+                        },
                     },
                 },
                 "responses": {"200": {"description": "Count of check items set"}, **ERRORS},
+            },
+            "get": {
+                "summary": "The project's check items: item_id, answer, answered_by, text",
+                "parameters": [path_id("project_id")],
+                "responses": {"200": {"description": "The check items"}, **ERRORS},
+            },
+        },
+        "/projects/{project_id}/gold/{item_id}": {
+            "delete": {
+                "summary": "Make a check item an ordinary task again (409 once answered)",
+                "parameters": [path_id("project_id"), path_id("item_id")],
+                "responses": {"204": {"description": "Removed"}, **ERRORS},
             }
         },
     }
@@ -230,6 +258,9 @@ def show_project(project_id: int) -> ResponseReturnValue:
 def set_gold(project_id: int) -> ResponseReturnValue:
     """Mark items as gold (check) items: ``{"items": [{"item_id", "answer"}, ...]}``."""
     project = get_managed(Project, project_id, current_user)
+    if request.mimetype == "text/csv":
+        count = gold.set_gold_answers(current_user, project, gold.parse_gold_csv(request.stream))
+        return jsonify(gold_items=count)
     entries = field(json_object(), "items", list)
     if not all(isinstance(e, dict) and isinstance(e.get("item_id"), int) for e in entries):
         raise Invalid(_("Each check item needs an item_id and an answer."), code="bad_field")
@@ -239,12 +270,41 @@ def set_gold(project_id: int) -> ResponseReturnValue:
     return jsonify(gold_items=count)
 
 
+@bp.get("/projects/<int:project_id>/gold")
+@api_login_required
+def list_gold(project_id: int) -> ResponseReturnValue:
+    """The project's check items with their known answers."""
+    project = get_managed(Project, project_id, current_user)
+    return jsonify(gold.gold_items(project))
+
+
+@bp.delete("/projects/<int:project_id>/gold/<int:item_id>")
+@api_login_required
+def remove_gold(project_id: int, item_id: int) -> ResponseReturnValue:
+    """Make a check item an ordinary task again (before any expert answered it)."""
+    gold.remove_gold(current_user, get_managed(Project, project_id, current_user), item_id)
+    return "", 204
+
+
 @bp.get("/projects/<int:project_id>/tasks")
 @api_login_required
 def tasks(project_id: int) -> ResponseReturnValue:
     """Managers' task list: ``status``, ``annotator``, ``label``, ``sort``, ``page``."""
     project = get_owned(Project, project_id, current_user)
     return jsonify(task_list.list_tasks(project, task_list.parse_task_query(request.args)))
+
+
+@bp.get("/projects/<int:project_id>/tasks.csv")
+@api_login_required
+def tasks_csv(project_id: int) -> ResponseReturnValue:
+    """The filtered task list as streamed CSV."""
+    project = get_owned(Project, project_id, current_user)
+    query = task_list.parse_task_query(request.args)
+    return Response(
+        stream_with_context(csv_lines(task_list.task_csv_rows(project, query))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=project-{project.id}-tasks.csv"},
+    )
 
 
 def _expert_json(user: Any) -> dict[str, Any]:

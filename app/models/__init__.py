@@ -12,7 +12,7 @@ from app.models.accounts import (
     User,
 )
 from app.models.audit import AuditEvent
-from app.models.corpora import Corpus, Item
+from app.models.corpora import Corpus, Item, NearDuplicateRun
 from app.models.exports import Export
 from app.models.jobs import JobRun, StorageSweep
 from app.models.labeling import (
@@ -54,6 +54,7 @@ __all__ = [
     "LedgerTreeHead",
     "LedgerTreeNode",
     "Membership",
+    "NearDuplicateRun",
     "Organization",
     "OrganizationKind",
     "PasswordReset",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -32,6 +32,8 @@ class Corpus(Base):
     item_count: Mapped[int] = mapped_column(default=0)
     duplicate_count: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list[Any]] = mapped_column(default=list)
+    # Text items shorter than this many characters are dropped (reason "length").
+    min_length: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -47,6 +49,8 @@ class Item(Base):
     __table_args__ = (
         UniqueConstraint("corpus_id", "sha256"),
         Index("ix_item_corpus_seq", "corpus_id", "seq"),
+        # The corpus page pages kept (or dropped) items in corpus order.
+        Index("ix_item_corpus_dropped_seq", "corpus_id", "dropped", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +66,9 @@ class Item(Base):
     height: Mapped[int | None]
     # Documents: title, source file name, format, paragraph count (and encoding, pages).
     meta: Mapped[dict[str, Any] | None]
+    # Why the vendor dropped the item (None: kept): "manual", "length" or "duplicate".
+    # Dropped items stay stored (answers and exports refer to them) but get no new work.
+    dropped: Mapped[str | None] = mapped_column(String(12))
 
     @property
     def image_size(self) -> tuple[int, int] | None:
@@ -69,3 +76,22 @@ class Item(Base):
         if self.kind == "image" and self.width and self.height:
             return self.width, self.height
         return None
+
+
+class NearDuplicateRun(Base):
+    """A search for near-duplicate items of a corpus (MinHash over character shingles), run
+    as a background job: ``status`` running → done | failed, ``progress`` 0..1; ``groups``
+    holds the item ids of each group found, the first of a group in corpus order."""
+
+    __tablename__ = "near_duplicate_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    corpus_id: Mapped[int] = mapped_column(ForeignKey("corpus.id", ondelete="CASCADE"), index=True)
+    threshold: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default="running")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    groups: Mapped[list[Any]] = mapped_column(default=list)
+    items_compared: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

@@ -32,7 +32,9 @@ TYPE_CHOICES = [
 
 
 class GoldForm(FlaskForm):
-    file = FileField(_l('Check items (.jsonl: one {"item_id", "answer"} per line)'))
+    file = FileField(
+        _l('Check items (.jsonl: one {"item_id", "answer"} per line; or .csv: item_id, label)')
+    )
 
 
 class ProjectForm(FlaskForm):

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import func, insert, literal, or_, select
 
 from app.accounts.verification import verified_for
 from app.audit import record_event
@@ -107,8 +107,8 @@ def _checked_config(spec: ProjectSpec, corpus: Corpus) -> tuple[TaskType, Projec
 
 
 def _create_tasks(project: Project, config: ProjectConfig, corpus: Corpus) -> None:
-    """One task per item of the corpus, in corpus order; for collection, one empty slot per
-    contribution asked for."""
+    """One task per item of the corpus the vendor kept, in corpus order; for collection, one
+    empty slot per contribution asked for."""
     if project.task_type == "collect":
         project.overlap = 1
         slots = option_value(config, "contributions")
@@ -121,7 +121,7 @@ def _create_tasks(project: Project, config: ProjectConfig, corpus: Corpus) -> No
             insert(Task).from_select(
                 ["project_id", "item_id", "slots_taken", "answers"],
                 select(literal(project.id), Item.id, literal(0), literal(0))
-                .where(Item.corpus_id == corpus.id)
+                .where(Item.corpus_id == corpus.id, Item.dropped.is_(None))
                 .order_by(Item.seq),
             )
         )
@@ -216,10 +216,15 @@ class Progress:
 
 
 def project_progress(project: Project) -> Progress:
-    """Counts for one project."""
-    total, complete = db.session.execute(
-        select(func.count(), func.count().filter(Task.answers >= project.overlap)).where(
-            Task.project_id == project.id, Task.is_gold.is_(False)
+    """Counts for one project. A task closed because its item was dropped from the corpus
+    (``slots_taken`` above k, see :mod:`app.corpora.curation`) counts only when it had its k
+    answers."""
+    complete = Task.answers >= project.overlap
+    total, complete_count = db.session.execute(
+        select(func.count(), func.count().filter(complete)).where(
+            Task.project_id == project.id,
+            Task.is_gold.is_(False),
+            or_(Task.slots_taken <= project.overlap, complete),
         )
     ).one()
     answers = (
@@ -230,7 +235,7 @@ def project_progress(project: Project) -> Progress:
         )
         or 0
     )
-    return Progress(total, complete, answers)
+    return Progress(total, complete_count, answers)
 
 
 def expert_numbers(expert: User) -> dict[str, Any]:

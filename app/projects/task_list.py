@@ -6,6 +6,7 @@ first page stays fast at a million tasks (no ``COUNT(*)`` over the project).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +27,7 @@ SORTS: dict[str, UnaryExpression[Any]] = {
     "last_answer_at": Task.last_answer_at.asc(),
     "-last_answer_at": Task.last_answer_at.desc(),
 }
-STATUSES = ("open", "complete")
+STATUSES = ("open", "complete", "dropped", "gold")
 PREVIEW_CHARS = 80
 
 
@@ -77,20 +78,21 @@ def list_tasks(project: Project, query: TaskQuery) -> dict[str, Any]:
     return page
 
 
-def task_page(project: Project, query: TaskQuery) -> dict[str, Any]:
-    """As :func:`list_tasks`, with ``last_answer_at`` an aware datetime (UTC) for pages, which
-    show it in the configured time zone (Beijing time)."""
+def _filtered(project: Project, query: TaskQuery) -> Any:
     stmt = (
         select(
-            Task.id, Task.item_id, Task.answers, Task.slots_taken, Task.last_answer_at, Item.text
+            Task.id,
+            Task.item_id,
+            Task.answers,
+            Task.slots_taken,
+            Task.last_answer_at,
+            Item.text,
+            Task.is_gold,
         )
         .outerjoin(Item, Item.id == Task.item_id)
         .where(Task.project_id == project.id)
     )
-    if query.status == "open":
-        stmt = stmt.where(Task.answers < project.overlap)
-    elif query.status == "complete":
-        stmt = stmt.where(Task.answers >= project.overlap)
+    stmt = _status_filter(stmt, project, query.status)
     answered = select(Annotation.id).where(Annotation.task_id == Task.id)
     if query.annotator is not None:
         answered = answered.where(Annotation.annotator_id == query.annotator)
@@ -98,8 +100,15 @@ def task_page(project: Project, query: TaskQuery) -> dict[str, Any]:
         answered = answered.where(Annotation.result["label"].as_string() == query.label)
     if query.annotator is not None or query.label is not None:
         stmt = stmt.where(exists(answered))
+    return stmt
+
+
+def task_page(project: Project, query: TaskQuery) -> dict[str, Any]:
+    """As :func:`list_tasks`, with ``last_answer_at`` an aware datetime (UTC) for pages, which
+    show it in the configured time zone (Beijing time)."""
     rows = db.session.execute(
-        stmt.order_by(SORTS[query.sort], Task.id)
+        _filtered(project, query)
+        .order_by(SORTS[query.sort], Task.id)
         .limit(PER_PAGE + 1)
         .offset((query.page - 1) * PER_PAGE)
     ).all()
@@ -111,15 +120,84 @@ def task_page(project: Project, query: TaskQuery) -> dict[str, Any]:
     }
 
 
+def _status_filter(stmt: Any, project: Project, status: str | None) -> Any:
+    """Open: fewer than k answers and not closed; complete: k answers; dropped: closed with
+    fewer (its item was dropped from the corpus: slots_taken above k); gold: check items."""
+    k = project.overlap
+    if status == "open":
+        return stmt.where(Task.answers < k, Task.slots_taken <= k, Task.is_gold.is_(False))
+    if status == "complete":
+        return stmt.where(Task.answers >= k, Task.is_gold.is_(False))
+    if status == "dropped":
+        return stmt.where(Task.answers < k, Task.slots_taken > k, Task.is_gold.is_(False))
+    if status == "gold":
+        return stmt.where(Task.is_gold.is_(True))
+    return stmt
+
+
+def task_status(answers: int, slots: int, overlap: int, is_gold: bool) -> str:
+    """``gold``, ``complete``, ``dropped`` (closed: its item was dropped) or ``open``."""
+    if is_gold:
+        return "gold"
+    if answers >= overlap:
+        return "complete"
+    return "dropped" if slots > overlap else "open"
+
+
 def _task_json(row: Any, overlap: int) -> dict[str, Any]:
-    task_id, item_id, answers, slots, last_answer_at, text = row
+    task_id, item_id, answers, slots, last_answer_at, text, is_gold = row
     last: datetime | None = as_utc(last_answer_at) if last_answer_at else None
+    status = task_status(answers, slots, overlap, is_gold)
+    closed = overlap + 1 if slots > overlap else 0
     return {
         "id": task_id,
         "item_id": item_id,
         "answers": answers,
-        "leased": slots - answers,
-        "status": "complete" if answers >= overlap else "open",
+        "leased": 0 if is_gold else max(slots - closed - answers, 0),
+        "status": status,
+        "is_gold": bool(is_gold),
         "last_answer_at": last,
         "text_preview": (text or "")[:PREVIEW_CHARS],
     }
+
+
+CSV_BATCH = 2000
+
+
+def task_csv_rows(project: Project, query: TaskQuery) -> Iterator[list[Any]]:
+    """Every task matching the query's filters (not its page), in task order, as CSV rows
+    under a header: read in keyset batches of ``CSV_BATCH``, so memory stays flat at a
+    million tasks. Times are ISO 8601 UTC; the text is the item's whole text."""
+    yield [
+        "task_id",
+        "item_id",
+        "status",
+        "answers",
+        "k",
+        "leased",
+        "is_check_item",
+        "last_answer_at",
+        "text",
+    ]
+    last = 0
+    while True:
+        rows = db.session.execute(
+            _filtered(project, query).where(Task.id > last).order_by(Task.id).limit(CSV_BATCH)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            task = _task_json(row, project.overlap)
+            answered = task["last_answer_at"]
+            yield [
+                task["id"],
+                task["item_id"],
+                task["status"],
+                task["answers"],
+                project.overlap,
+                task["leased"],
+                task["is_gold"],
+                answered.isoformat() if answered else "",
+                row.text or "",
+            ]
+        last = rows[-1].id

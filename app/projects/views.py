@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.corpora import services as corpora
+from app.csv_export import csv_lines
 from app.exceptions import Invalid, ServiceError
 from app.exports.formats import formats_for
 from app.jobs import enqueue_quality_refresh
@@ -90,6 +100,10 @@ def show(project_id: int) -> ResponseReturnValue:
         invitation_form=InvitationForm(),
         pools=pools.invited_pools(project),
         pool_form=_pool_invite_form(project),
+        gold_items=gold.gold_items(project, 500) if current_user.role == Role.VENDOR else [],
+        choose_gold=current_user.role == Role.VENDOR
+        and project.task_type == "classify"
+        and not project.options.get("multi"),
         export_formats=formats_for(project.task_type),
     )
 
@@ -106,24 +120,72 @@ def _pool_invite_form(project: Project) -> PoolInviteForm | None:
     return form
 
 
+@bp.get("/<int:project_id>/tasks.csv")
+@roles_required(*READERS)
+def tasks_csv(project_id: int) -> ResponseReturnValue:
+    """The task list, filtered as on the page (every page), as streamed CSV."""
+    project = get_owned(Project, project_id, current_user)
+    query = task_list.parse_task_query(request.args)
+    return Response(
+        stream_with_context(csv_lines(task_list.task_csv_rows(project, query))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=project-{project.id}-tasks.csv"},
+    )
+
+
 @bp.post("/<int:project_id>/gold")
 @roles_required(Role.VENDOR)
 def upload_gold(project_id: int) -> ResponseReturnValue:
-    """Mark check items from a JSONL file of ``{"item_id", "answer"}`` lines."""
+    """Mark check items from a JSONL file of ``{"item_id", "answer"}`` lines, or a CSV with
+    ``item_id`` and ``label`` (or ``answer``) columns."""
     project = get_managed(Project, project_id, current_user)
     form = GoldForm()
     if not form.validate_on_submit() or form.file.data is None:
-        flash(_("Choose a .jsonl file of check items."), "error")
+        flash(_("Choose a .jsonl or .csv file of check items."), "error")
         return redirect(url_for("projects.show", project_id=project.id))
+    upload = form.file.data
+    parse = (
+        gold.parse_gold_csv
+        if (upload.filename or "").lower().endswith(".csv")
+        else gold.parse_gold_jsonl
+    )
     try:
-        count = gold.set_gold_answers(
-            current_user, project, gold.parse_gold_jsonl(form.file.data.stream)
-        )
+        count = gold.set_gold_answers(current_user, project, parse(upload.stream))
     except ServiceError as exc:
         flash(str(exc.message), "error")
     else:
         flash(ngettext("%(num)d check item set.", "%(num)d check items set.", count), "info")
     return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/gold/<int:item_id>")
+@roles_required(Role.VENDOR)
+def choose_gold(project_id: int, item_id: int) -> ResponseReturnValue:
+    """Make one item of the task list a check item with the label chosen beside it
+    (classification)."""
+    project = get_managed(Project, project_id, current_user)
+    if GoldForm().is_submitted():
+        answer = {"label": request.form.get("label", "")}
+        try:
+            gold.set_gold_answers(current_user, project, [(item_id, answer)])
+            flash(_("Item %(id)d is now a check item.", id=item_id), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("projects.show", project_id=project.id) + "#tasks")
+
+
+@bp.post("/<int:project_id>/gold/<int:item_id>/remove")
+@roles_required(Role.VENDOR)
+def remove_gold(project_id: int, item_id: int) -> ResponseReturnValue:
+    """Make a check item an ordinary task again."""
+    project = get_managed(Project, project_id, current_user)
+    if GoldForm().is_submitted():
+        try:
+            gold.remove_gold(current_user, project, item_id)
+            flash(_("Item %(id)d is no longer a check item.", id=item_id), "info")
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("projects.show", project_id=project.id) + "#gold")
 
 
 @bp.post("/<int:project_id>/invitations")

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import urllib3
 from flask import Flask, current_app
 from minio import Minio
-from minio.error import MinioException
+from minio.error import MinioException, S3Error
 
 PART_SIZE = 8 * 1024 * 1024
 
@@ -85,6 +85,18 @@ class ObjectStore:
         finally:
             response.close()
             response.release_conn()
+
+    def exists(self, key: str) -> bool:
+        """True when the object is stored; raises StorageUnavailable when the server fails."""
+        try:
+            self.client.stat_object(self.bucket, key)
+        except S3Error as exc:
+            if exc.code in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
+                return False
+            raise StorageUnavailable(str(exc)) from exc
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return True
 
     def presigned_download(
         self, key: str, filename: str, expires: timedelta = timedelta(minutes=10)

@@ -1,7 +1,7 @@
 """resumable uploads of corpus files in parts
 
 Revision ID: be2c411a30f8
-Revises: 7a2dc831b5ec
+Revises: ceeafaeb4bc3
 Create Date: 2026-12-03 13:23:43.505352
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'be2c411a30f8'
-down_revision = '7a2dc831b5ec'
+down_revision = 'ceeafaeb4bc3'
 branch_labels = None
 depends_on = None
 

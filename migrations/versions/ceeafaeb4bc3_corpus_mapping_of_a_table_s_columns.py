@@ -1,7 +1,7 @@
 """corpus mapping of a table's columns
 
 Revision ID: ceeafaeb4bc3
-Revises: 7a2dc831b5ec
+Revises: 2685873d0e44
 Create Date: 2026-12-03 13:23:25.240825
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ceeafaeb4bc3'
-down_revision = '7a2dc831b5ec'
+down_revision = '2685873d0e44'
 branch_labels = None
 depends_on = None
 

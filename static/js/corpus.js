@@ -31,3 +31,46 @@ async function poll() {
 }
 
 if (corpus && corpus.dataset.status === 'processing') window.setTimeout(poll, INTERVAL_MS);
+
+// While a search for near-duplicates runs, move its bar and reload when it ends.
+const search = corpus && corpus.dataset.search;
+const searchBar = document.getElementById('near-duplicates-bar');
+
+async function pollSearch() {
+  let delay = INTERVAL_MS;
+  try {
+    const { status, body } = await getJSON(search);
+    if (status === 200 && body) {
+      if (body.status !== 'running') {
+        window.location.reload();
+        return;
+      }
+      if (searchBar) searchBar.value = body.progress;
+    } else {
+      delay = INTERVAL_MS * 5;
+    }
+  } catch {
+    delay = INTERVAL_MS * 5;
+  }
+  window.setTimeout(pollSearch, delay);
+}
+
+if (search) window.setTimeout(pollSearch, INTERVAL_MS);
+
+// "Select every item on this page" ticks or clears the item boxes.
+const selectAll = document.getElementById('select-all');
+if (selectAll) {
+  selectAll.addEventListener('change', () => {
+    for (const box of document.querySelectorAll('#item-table input[name="item_id"]')) {
+      box.checked = selectAll.checked;
+    }
+  });
+}
+
+// Deleting a corpus asks first.
+const deleteForm = document.getElementById('delete-form');
+if (deleteForm) {
+  deleteForm.addEventListener('submit', (event) => {
+    if (!window.confirm(deleteForm.dataset.confirm)) event.preventDefault();
+  });
+}
