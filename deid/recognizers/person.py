@@ -46,6 +46,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处".split()
 )
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
+_DOTS = "·•・‧"
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
 # names in train/ and dev/.
 TRANSLITERATION_CHARS = (
@@ -57,7 +58,7 @@ TRANSLITERATION_CHARS = (
     "朱芭肖"
 )
 _FOREIGN = re.compile(
-    f"[{TRANSLITERATION_CHARS}]{{1,6}}(?:[·•・‧][{TRANSLITERATION_CHARS}]{{1,8}})+"
+    f"[{TRANSLITERATION_CHARS}]{{1,6}}(?:[{_DOTS}][{TRANSLITERATION_CHARS}]{{1,8}})+"
 )
 # A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
 # place jieba knows (斯里兰卡总统).
@@ -111,6 +112,12 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _NOT_A_GIVEN_NAME = frozenset("任人是在于的了及上中为年")
 
 
+def _holds(text: str, chars: str) -> bool:
+    """True when ``text`` has one of ``chars``: a pattern every match of which needs one
+    of them is not searched for in a text without (most sentences)."""
+    return any(char in text for char in chars)
+
+
 def _is_cjk(text: str) -> bool:
     return all("\u4e00" <= c <= "\u9fa5" for c in text)
 
@@ -159,12 +166,20 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     them, it must not start inside a dictionary word nor be one (美国财政部长 → 国财政,
     纪委的同志 → 纪委的).
     """
-    spans = [_from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)]
-    spans += [m.span() for m in _SEX_FORM.finditer(text)]
-    spans += [m.span(1) for m in _BENCH.finditer(text)]
-    spans += [m.span() for m in _HONORED.finditer(text)]
+    spans = []
+    if _holds(text, _DOTS):
+        spans += [
+            _from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)
+        ]
+    if _holds(text, "男女"):
+        spans += [m.span() for m in _SEX_FORM.finditer(text)]
+    if _holds(text, "审员理"):  # 审判长, 书记员, 法官助理 …
+        spans += [m.span(1) for m in _BENCH.finditer(text)]
+    if _holds(text, "生士姐"):  # 先生, 女士, 小姐
+        spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
-    spans += byline_spans(text)
+    if _holds(text, "记讯习摄"):  # 记者, 通讯员, 实习生, 摄影
+        spans += byline_spans(text)
     spans += foreign_titled_spans(text)
     for match in _TITLED.finditer(text):
         start, end = match.span()
