@@ -122,7 +122,9 @@ class CharCnn:
             raise ValueError(f"a convolution may reach at most {PAD} characters")
         object.__setattr__(self, "index", vocabulary_index(self.chars))
         width = self.embedding.shape[1]
-        taps = np.einsum("ve,oek->kvo", self.embedding, self.kernels[0][:, :width, :])
+        taps = np.einsum(
+            "ve,oek->kvo", self.embedding, self.kernels[0][:, :width, :], optimize=True
+        )
         padded = np.zeros((taps.shape[0], taps.shape[1] + 1, taps.shape[2]), dtype=np.float32)
         padded[:, :-1] = taps  # the extra last row: outside the array
         object.__setattr__(self, "first_taps", padded)

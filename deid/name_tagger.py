@@ -24,8 +24,10 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from deid.cache import cached_arrays, input_key, source_files
 from deid.recognizers.person import TRANSLITERATION_CHARS, jieba_tables
 from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
+from deid.recognizers.word_tables import JIEBA_DICTIONARY
 
 LABELS = ("O", "B", "I")
 # A run of two or more characters grows over neighbours with at least this probability.
@@ -243,7 +245,21 @@ def _member(
 @cache
 def jieba_lexicon() -> Lexicon:
     """jieba's dictionary as a ``Lexicon``: words it counts (not tagged as person names) and
-    its person names (tags nr, nrfg, nrt) of 2–3 characters that start with a surname."""
+    its person names (tags nr, nrfg, nrt) of 2–3 characters that start with a surname.
+    Kept by ``deid.cache`` between processes (keyed by the dictionary and this code)."""
+    key = input_key(
+        JIEBA_DICTIONARY,
+        *source_files("deid.name_tagger", "deid.recognizers.surnames", "deid.cache"),
+    )
+    arrays = cached_arrays("jieba-lexicon", key, _lexicon_arrays)
+    return Lexicon(
+        {n: arrays[f"words{n}"] for n in (2, 3, 4)},
+        {n: arrays[f"names{n}"] for n in (2, 3)},
+        arrays["given"],
+    )
+
+
+def _lexicon_arrays() -> dict[str, npt.NDArray[np.generic]]:
     freq, tags = jieba_tables()
     words = [
         w
@@ -258,7 +274,11 @@ def jieba_lexicon() -> Lexicon:
         and surname_length(w, 0)
         and surname_length(w, 0) < len(w)
     ]
-    return Lexicon.from_words(words, names)
+    lexicon = Lexicon.from_words(words, names)
+    arrays: dict[str, npt.NDArray[np.generic]] = {"given": lexicon.given}
+    arrays |= {f"words{n}": keys for n, keys in lexicon.words.items()}
+    arrays |= {f"names{n}": keys for n, keys in lexicon.names.items()}
+    return arrays
 
 
 Patterns = tuple[npt.NDArray[np.uint64], ...]

@@ -5,6 +5,8 @@ analyzer that enhances with context only the results of recognizers that have co
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from presidio_analyzer import (
@@ -19,9 +21,33 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
+class LazyPipelines(Mapping[str, Language]):
+    """spaCy pipelines by language, each built on first use (thread-safe): building the
+    English one costs a cold process a fifth of a second, and most never use it."""
+
+    def __init__(self, factories: Mapping[str, Callable[[], Language]]) -> None:
+        self._factories = dict(factories)
+        self._built: dict[str, Language] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, language: str) -> Language:
+        if language not in self._built:
+            factory = self._factories[language]  # KeyError for an unknown language
+            with self._lock:
+                if language not in self._built:
+                    self._built[language] = factory()
+        return self._built[language]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
+
+
 class LazyTokenArtifacts(NlpArtifacts):
     """``NlpArtifacts`` whose jieba tokens, lemmas and context keywords are computed on first
-    use, with the name tagger's spans in ``name_spans``.
+    use (with ``tokenizer[language]``), with the name tagger's spans in ``name_spans``.
 
     Only recognizers that need words ask for them (a pattern match with context words, the
     opt-in ``ORG``/``LOC``), and most sentences have no such match: segmenting every
@@ -32,7 +58,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         self,
         *,
         text: str,
-        tokenizer: Language,
+        tokenizer: Mapping[str, Language],
         name_spans: list[tuple[int, int, float]],
         nlp_engine: Any,
         language: str,
@@ -64,7 +90,7 @@ class LazyTokenArtifacts(NlpArtifacts):
 
     def _segment(self) -> Doc:
         if self._doc is None:
-            self._doc = self._tokenizer.make_doc(self._text)
+            self._doc = self._tokenizer[self._language].make_doc(self._text)
             # Offsets through one array call: a Token object per token costs more.
             offsets = self._doc.to_array([IDX, LENGTH]).tolist() if len(self._doc) else []
             self._lemmas = [self._text[start : start + length] for start, length in offsets]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import jieba.posseg
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -147,6 +146,8 @@ def jieba_name_spans(
 def posseg_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans jieba's part-of-speech tagger (``jieba.posseg``, whose HMM also tags words it has
     never seen) marks as person names (``nr``, ``nrfg``, ``nrt``), two characters or more."""
+    import jieba.posseg  # parses jieba's dictionary on import: only for this profile
+
     spans = []
     position = 0
     for word, flag in jieba.posseg.dt.cut(text):
