@@ -143,6 +143,18 @@ def jieba_name_spans(
     return spans
 
 
+def tagged_name_spans(tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
+    """Tokens of two characters or more that jieba's dictionary tags as person names
+    (``nr``, ``nrfg``, ``nrt``): ``posseg_name_spans`` without its tagging pass, from the
+    tokens the recognizer segmented anyway."""
+    _, tags = jieba_tables()
+    return [
+        (start, start + len(word))
+        for word, start in tokens
+        if len(word) >= 2 and tags.get(word) in _NAME_TAGS
+    ]
+
+
 def posseg_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans jieba's part-of-speech tagger (``jieba.posseg``, whose HMM also tags words it has
     never seen) marks as person names (``nr``, ``nrfg``, ``nrt``), two characters or more."""
@@ -396,7 +408,11 @@ class ChinesePersonRecognizer(LocalRecognizer):
     """
 
     def __init__(
-        self, language: str = "zh", use_jieba: bool = False, use_posseg: bool = False
+        self,
+        language: str = "zh",
+        use_jieba: bool = False,
+        use_posseg: bool = False,
+        use_tags: bool = False,
     ) -> None:
         super().__init__(
             supported_entities=["PERSON"], supported_language=language, name=f"PERSON_{language}"
@@ -404,6 +420,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
         self.label = f"PERSON_{language}"
         self.use_jieba = use_jieba
         self.use_posseg = use_posseg
+        self.use_tags = use_tags
 
     def load(self) -> None:
         """Load jieba's tables now rather than on the first text."""
@@ -432,6 +449,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak += name_after_title_word_spans(text)
         if self.use_posseg:
             weak += posseg_name_spans(text)
+        if self.use_tags and tokens:
+            weak += tagged_name_spans(tokens)
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
         for span in masked_name_spans(text):
