@@ -123,13 +123,18 @@ class Probabilities:
     @classmethod
     def of(cls, output: TaggerOutput, first: int, length: int) -> Probabilities:
         """The rows ``first`` to ``first + length`` of a tagger's output."""
-        return cls.of_batch(output).rows(first, length)
+        end = first + length
+        network = output.network[first:end] if output.network is not None else None
+        return cls._of(output.mixed[first:end], output.linear[first:end], network)
 
     @classmethod
     def of_batch(cls, output: TaggerOutput) -> Probabilities:
         """All rows of a tagger's output (``rows`` cuts out one text's)."""
-        mixed, linear = output.mixed, output.linear
-        network = output.network if output.network is not None else linear
+        return cls._of(output.mixed, output.linear, output.network)
+
+    @classmethod
+    def _of(cls, mixed: Floats, linear: Floats, network: Floats | None) -> Probabilities:
+        network = network if network is not None else linear
         return cls(
             (mixed[:, 1] + mixed[:, 2]).tolist(),
             mixed[:, 1].tolist(),
