@@ -76,19 +76,16 @@ def vocabulary_index(chars: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
 def convolve(inputs: Floats, kernel: Floats, bias: Floats, dilation: int = 1) -> Floats:
     """Same-length 1-d convolution with zero padding: ``kernel`` is PyTorch's
     ``(out, in, width)``; ``out[t] = bias + Σ_k kernel[:, :, k] @ inputs[t + (k - width // 2)
-    * dilation]``."""
+    * dilation]``.  One product per tap, added into the result where it lands (no
+    ``(len(inputs), width * out)`` intermediate to write and read back)."""
     out_channels, _, width = kernel.shape
-    reach = (width // 2) * dilation
-    padded = np.zeros((len(inputs) + 2 * reach, width * out_channels), dtype=np.float32)
-    np.matmul(
-        inputs,
-        kernel.transpose(1, 2, 0).reshape(kernel.shape[1], width * out_channels),
-        out=padded[reach : reach + len(inputs)],
-    )
-    result = np.broadcast_to(bias, (len(inputs), out_channels)).copy()
+    length = len(inputs)
+    result = np.broadcast_to(bias, (length, out_channels)).copy()
     for k in range(width):
-        shift = k * dilation
-        result += padded[shift : shift + len(inputs), k * out_channels : (k + 1) * out_channels]
+        shift = (k - width // 2) * dilation
+        low, high = max(0, -shift), min(length, length - shift)
+        if low < high:
+            result[low:high] += inputs[low + shift : high + shift] @ kernel[:, :, k].T
     return result
 
 
@@ -125,7 +122,9 @@ class CharCnn:
             raise ValueError(f"a convolution may reach at most {PAD} characters")
         object.__setattr__(self, "index", vocabulary_index(self.chars))
         width = self.embedding.shape[1]
-        taps = np.einsum("ve,oek->kvo", self.embedding, self.kernels[0][:, :width, :])
+        taps = np.einsum(
+            "ve,oek->kvo", self.embedding, self.kernels[0][:, :width, :], optimize=True
+        )
         padded = np.zeros((taps.shape[0], taps.shape[1] + 1, taps.shape[2]), dtype=np.float32)
         padded[:, :-1] = taps  # the extra last row: outside the array
         object.__setattr__(self, "first_taps", padded)

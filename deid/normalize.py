@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from deid.cache import cached_marshal, input_key, source_files
+
 T2S_FILE = Path(__file__).resolve().parent / "data" / "t2s.tsv"
 
 
@@ -34,7 +36,16 @@ def traditional_to_simplified() -> dict[str, str]:
 @cache
 def _single_char_table() -> dict[int, str]:
     """Code points whose NFKC form is one different character (full-width forms, spaces),
-    then a simplified character for a traditional one (``traditional_to_simplified``)."""
+    then a simplified character for a traditional one (``traditional_to_simplified``).
+    Kept by ``deid.cache`` (a pass over every code point takes a cold process a second)."""
+    key = input_key(
+        unicodedata.unidata_version, T2S_FILE, *source_files("deid.normalize", "deid.cache")
+    )
+    table: dict[int, str] = cached_marshal("normalize", key, _built_char_table)
+    return table
+
+
+def _built_char_table() -> dict[int, str]:
     simplified = traditional_to_simplified()
     table = {}
     for code in range(sys.maxunicode + 1):

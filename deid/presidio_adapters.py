@@ -5,6 +5,8 @@ analyzer that enhances with context only the results of recognizers that have co
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from presidio_analyzer import (
@@ -17,11 +19,36 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import get_words_and_spaces
+
+
+class LazyPipelines(Mapping[str, Language]):
+    """spaCy pipelines by language, each built on first use (thread-safe): building the
+    English one costs a cold process a fifth of a second, and most never use it."""
+
+    def __init__(self, factories: Mapping[str, Callable[[], Language]]) -> None:
+        self._factories = dict(factories)
+        self._built: dict[str, Language] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, language: str) -> Language:
+        if language not in self._built:
+            factory = self._factories[language]  # KeyError for an unknown language
+            with self._lock:
+                if language not in self._built:
+                    self._built[language] = factory()
+        return self._built[language]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
 
 
 class LazyTokenArtifacts(NlpArtifacts):
     """``NlpArtifacts`` whose jieba tokens, lemmas and context keywords are computed on first
-    use, with the name tagger's spans in ``name_spans``.
+    use (with ``tokenizer[language]``), with the name tagger's spans in ``name_spans``.
 
     Only recognizers that need words ask for them (a pattern match with context words, the
     opt-in ``ORG``/``LOC``), and most sentences have no such match: segmenting every
@@ -32,7 +59,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         self,
         *,
         text: str,
-        tokenizer: Language,
+        tokenizer: Mapping[str, Language],
         name_spans: list[tuple[int, int, float]],
         nlp_engine: Any,
         language: str,
@@ -44,6 +71,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         self._doc: Doc | None = None
         self._lemmas: list[str] = []
         self._indices: list[int] = []
+        self._spaces: list[bool] | None = None
         self._keywords: list[str] | None = None
         self.name_spans = name_spans
         self.name_spans_judged = judged
@@ -62,19 +90,43 @@ class LazyTokenArtifacts(NlpArtifacts):
         """Deferred: see ``keywords``."""
         return []
 
-    def _segment(self) -> Doc:
-        if self._doc is None:
-            self._doc = self._tokenizer.make_doc(self._text)
+    def _segment(self) -> None:
+        """Token texts and starts.  Where the tokenizer is spaCy's jieba segmenter, they are
+        its words laid on the text as spaCy lays them (``get_words_and_spaces``), without
+        building a ``Doc``: the person rules need words, not spaCy's token objects."""
+        if self._lemmas or not self._text:
+            return
+        pipeline = self._tokenizer[self._language]
+        segmenter = getattr(pipeline.tokenizer, "jieba_seg", None)
+        if segmenter is None or getattr(pipeline.tokenizer, "segmenter", None) != "jieba":
+            doc = self._document()
             # Offsets through one array call: a Token object per token costs more.
-            offsets = self._doc.to_array([IDX, LENGTH]).tolist() if len(self._doc) else []
+            offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
             self._lemmas = [self._text[start : start + length] for start, length in offsets]
             self._indices = [start for start, _ in offsets]
+            return
+        words = [word for word in segmenter.cut(self._text, cut_all=False) if word]
+        self._lemmas, self._spaces = get_words_and_spaces(words, self._text)
+        position = 0
+        for word, space in zip(self._lemmas, self._spaces, strict=True):
+            self._indices.append(position)
+            position += len(word) + space
+
+    def _document(self) -> Doc:
+        """The spaCy ``Doc`` (the same the tokenizer makes), built on first use."""
+        if self._doc is None:
+            pipeline = self._tokenizer[self._language]
+            if self._spaces is not None:
+                self._doc = Doc(pipeline.vocab, words=self._lemmas, spaces=self._spaces)
+            else:
+                self._doc = pipeline.make_doc(self._text)
         return self._doc
 
     @property
     def tokens(self) -> Doc:
         """The jieba-segmented ``Doc``."""
-        return self._segment()
+        self._segment()
+        return self._document()
 
     @tokens.setter
     def tokens(self, value: Doc | None) -> None:

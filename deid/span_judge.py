@@ -96,11 +96,14 @@ def _frequency(count: int) -> int:
     return 0 if count <= 0 else 1 if count < 10 else 2 if count < 100 else 3 if count < 1000 else 4
 
 
-def _word(text: str, start: int, end: int) -> str:
-    """``freq-bucket:tag`` of ``text[start:end]`` in jieba's dictionary (``-`` off the text)."""
+def _word(
+    text: str, start: int, end: int, tables: tuple[dict[str, int], dict[str, str]] | None = None
+) -> str:
+    """``freq-bucket:tag`` of ``text[start:end]`` in jieba's dictionary (``-`` off the text);
+    ``tables``: ``jieba_tables()`` if the caller has them."""
     if start < 0 or end > len(text):
         return "-"
-    freq, tags = jieba_tables()
+    freq, tags = tables or jieba_tables()
     word = text[start:end]
     count = freq.get(word, 0)
     return f"{_frequency(count)}:{tags.get(word, '?') if count else ''}"
@@ -120,14 +123,33 @@ class Probabilities:
     @classmethod
     def of(cls, output: TaggerOutput, first: int, length: int) -> Probabilities:
         """The rows ``first`` to ``first + length`` of a tagger's output."""
-        mixed = output.mixed[first : first + length]
-        linear = output.linear[first : first + length]
-        network = output.network[first : first + length] if output.network is not None else linear
+        end = first + length
+        network = output.network[first:end] if output.network is not None else None
+        return cls._of(output.mixed[first:end], output.linear[first:end], network)
+
+    @classmethod
+    def of_batch(cls, output: TaggerOutput) -> Probabilities:
+        """All rows of a tagger's output (``rows`` cuts out one text's)."""
+        return cls._of(output.mixed, output.linear, output.network)
+
+    @classmethod
+    def _of(cls, mixed: Floats, linear: Floats, network: Floats | None) -> Probabilities:
+        network = network if network is not None else linear
         return cls(
             (mixed[:, 1] + mixed[:, 2]).tolist(),
             mixed[:, 1].tolist(),
             (linear[:, 1] + linear[:, 2]).tolist(),
             (network[:, 1] + network[:, 2]).tolist(),
+        )
+
+    def rows(self, first: int, length: int) -> Probabilities:
+        """The rows ``first`` to ``first + length``."""
+        end = first + length
+        return Probabilities(
+            self.inside[first:end],
+            self.begins[first:end],
+            self.linear[first:end],
+            self.network[first:end],
         )
 
 
@@ -158,7 +180,8 @@ def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list
             }
         )
     )
-    word, word_after = _word(text, start, end), _word(text, start, end + 1)
+    tables = jieba_tables()
+    word, word_after = _word(text, start, end, tables), _word(text, start, end + 1, tables)
     linear = _bucket(sum(probs.linear[start:end]) / len(inside))
     network = _bucket(sum(probs.network[start:end]) / len(inside))
     features = [
@@ -187,11 +210,11 @@ def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list
         # the dictionary words it is, or makes with its neighbours
         f"w:{word}",
         f"w:{word}|mean:{mean}",
-        f"w-1:{_word(text, start - 1, end)}",
+        f"w-1:{_word(text, start - 1, end, tables)}",
         f"w+1:{word_after}",
         f"mean:{mean}|w+1:{word_after}",
-        f"w-2:{_word(text, start - 2, end)}",
-        f"w+2:{_word(text, start, end + 2)}",
+        f"w-2:{_word(text, start - 2, end, tables)}",
+        f"w+2:{_word(text, start, end + 2, tables)}",
         # its surroundings
         f"c-1:{text[start - 1 : start]}",
         f"c+1:{text[end : end + 1]}",
@@ -254,13 +277,14 @@ class SpanJudge:
         (``output``: the tagger's over the batch)."""
         result: list[list[tuple[int, int, float]]] = []
         offsets = output.firsts.tolist()
+        batch = Probabilities.of_batch(output)
         for text, offset, found in zip(
             texts, offsets, batch_candidates(texts, output.mixed, offsets), strict=True
         ):
             if not found:
                 result.append([])
                 continue
-            rows = self._rows(text, found, Probabilities.of(output, offset, len(text)))
+            rows = self._rows(text, found, batch.rows(offset, len(text)))
             chances = _sigmoid(self.weights[rows].sum(axis=1))
             keep = np.flatnonzero(chances >= self.threshold)
             if self.boundary is None or len(keep) < 2:
@@ -309,9 +333,17 @@ def best_boundaries(
     """Of ``spans`` that overlap, the one with the highest ``exact`` score (then the longer
     one); spans overlapping none of those chosen before stay.  In order of position."""
     order = sorted(range(len(spans)), key=lambda i: (-exact[i], spans[i][0] - spans[i][1]))
+    # The chosen spans never overlap, so sorted by start they are sorted by end too: a
+    # span overlaps one of them only if it overlaps its neighbours in that order.
+    starts: list[int] = []
+    ends: list[int] = []
     chosen: list[tuple[int, int, float]] = []
     for i in order:
         start, end, _ = spans[i]
-        if all(end <= s or e <= start for s, e, _ in chosen):
-            chosen.append(spans[i])
+        place = bisect.bisect_right(starts, start)
+        if (place and ends[place - 1] > start) or (place < len(starts) and starts[place] < end):
+            continue
+        starts.insert(place, start)
+        ends.insert(place, end)
+        chosen.append(spans[i])
     return sorted(chosen)

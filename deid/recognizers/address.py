@@ -17,21 +17,32 @@ _CJK = "[\u4e00-\u9fa5]"
 _NUM = r"(?:\d+|[一二三四五六七八九十]{1,3})"
 _BUILDING = rf"(?:(?:{_NUM}|[A-Z])(?:栋|幢|号楼|座))?(?:{_NUM}单元)?(?:\d+(?:室|号房|户)?)?"
 
+# Each pattern of ``_TAILS`` with characters one of which every match holds (号 for a
+# road's number, the building words, 村): a text without them is not searched.
 _TAILS = (
     # road + number [+ building, unit, room]
-    re.compile(
-        rf"(?P<head>{_CJK}{{1,20}}?(?:路|街|大道|大街|巷|弄|胡同)(?:[东西南北中]段)?)"
-        rf"(?P<rest>\d+(?:-\d+)?号(?:院)?{_BUILDING})(?![0-9])"
+    (
+        "号",
+        re.compile(
+            rf"(?P<head>{_CJK}{{1,20}}?(?:路|街|大道|大街|巷|弄|胡同)(?:[东西南北中]段)?)"
+            rf"(?P<rest>\d+(?:-\d+)?号(?:院)?{_BUILDING})(?![0-9])"
+        ),
     ),
     # residential compound + building
-    re.compile(
-        rf"(?P<head>{_CJK}{{2,16}}?(?:小区|花园|公寓|家园|新村|苑|大厦|园))"
-        rf"(?P<rest>(?:{_NUM}|[A-Z])(?:栋|幢|号楼|座){_BUILDING})(?![0-9])"
+    (
+        "栋幢楼座",
+        re.compile(
+            rf"(?P<head>{_CJK}{{2,16}}?(?:小区|花园|公寓|家园|新村|苑|大厦|园))"
+            rf"(?P<rest>(?:{_NUM}|[A-Z])(?:栋|幢|号楼|座){_BUILDING})(?![0-9])"
+        ),
     ),
     # village [+ group, house number]
-    re.compile(
-        rf"(?P<head>{_CJK}{{2,16}}?村)(?:委会)?"
-        rf"(?P<rest>(?:{_NUM}(?:组|队)|村民组)?(?:\d+号)?)"
+    (
+        "村",
+        re.compile(
+            rf"(?P<head>{_CJK}{{2,16}}?村)(?:委会)?"
+            rf"(?P<rest>(?:{_NUM}(?:组|队)|村民组)?(?:\d+号)?)"
+        ),
     ),
 )
 # A road or village name with its suffix has at least three characters (黄山路, 杨婆村).
@@ -73,7 +84,9 @@ class AddressRecognizer(LocalRecognizer):
         if "CN_ADDRESS" not in entities:
             return []
         results = []
-        for pattern in _TAILS:
+        for needed, pattern in _TAILS:
+            if not any(char in text for char in needed):
+                continue
             for match in pattern.finditer(text):
                 head, rest = match.group("head"), match.group("rest")
                 offset, anchored = _tail_start(head)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import jieba.posseg
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -46,6 +45,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处".split()
 )
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
+_DOTS = "·•・‧"
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
 # names in train/ and dev/.
 TRANSLITERATION_CHARS = (
@@ -57,7 +57,7 @@ TRANSLITERATION_CHARS = (
     "朱芭肖"
 )
 _FOREIGN = re.compile(
-    f"[{TRANSLITERATION_CHARS}]{{1,6}}(?:[·•・‧][{TRANSLITERATION_CHARS}]{{1,8}})+"
+    f"[{TRANSLITERATION_CHARS}]{{1,6}}(?:[{_DOTS}][{TRANSLITERATION_CHARS}]{{1,8}})+"
 )
 # A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
 # place jieba knows (斯里兰卡总统).
@@ -111,6 +111,12 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _NOT_A_GIVEN_NAME = frozenset("任人是在于的了及上中为年")
 
 
+def _holds(text: str, chars: str) -> bool:
+    """True when ``text`` has one of ``chars``: a pattern every match of which needs one
+    of them is not searched for in a text without (most sentences)."""
+    return any(char in text for char in chars)
+
+
 def _is_cjk(text: str) -> bool:
     return all("\u4e00" <= c <= "\u9fa5" for c in text)
 
@@ -137,9 +143,23 @@ def jieba_name_spans(
     return spans
 
 
+def tagged_name_spans(tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
+    """Tokens of two characters or more that jieba's dictionary tags as person names
+    (``nr``, ``nrfg``, ``nrt``): ``posseg_name_spans`` without its tagging pass, from the
+    tokens the recognizer segmented anyway."""
+    _, tags = jieba_tables()
+    return [
+        (start, start + len(word))
+        for word, start in tokens
+        if len(word) >= 2 and tags.get(word) in _NAME_TAGS
+    ]
+
+
 def posseg_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans jieba's part-of-speech tagger (``jieba.posseg``, whose HMM also tags words it has
     never seen) marks as person names (``nr``, ``nrfg``, ``nrt``), two characters or more."""
+    import jieba.posseg  # parses jieba's dictionary on import: only for this profile
+
     spans = []
     position = 0
     for word, flag in jieba.posseg.dt.cut(text):
@@ -159,12 +179,20 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     them, it must not start inside a dictionary word nor be one (美国财政部长 → 国财政,
     纪委的同志 → 纪委的).
     """
-    spans = [_from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)]
-    spans += [m.span() for m in _SEX_FORM.finditer(text)]
-    spans += [m.span(1) for m in _BENCH.finditer(text)]
-    spans += [m.span() for m in _HONORED.finditer(text)]
+    spans = []
+    if _holds(text, _DOTS):
+        spans += [
+            _from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)
+        ]
+    if _holds(text, "男女"):
+        spans += [m.span() for m in _SEX_FORM.finditer(text)]
+    if _holds(text, "审员理"):  # 审判长, 书记员, 法官助理 …
+        spans += [m.span(1) for m in _BENCH.finditer(text)]
+    if _holds(text, "生士姐"):  # 先生, 女士, 小姐
+        spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
-    spans += byline_spans(text)
+    if _holds(text, "记讯习摄"):  # 记者, 通讯员, 实习生, 摄影
+        spans += byline_spans(text)
     spans += foreign_titled_spans(text)
     for match in _TITLED.finditer(text):
         start, end = match.span()
@@ -380,7 +408,11 @@ class ChinesePersonRecognizer(LocalRecognizer):
     """
 
     def __init__(
-        self, language: str = "zh", use_jieba: bool = False, use_posseg: bool = False
+        self,
+        language: str = "zh",
+        use_jieba: bool = False,
+        use_posseg: bool = False,
+        use_tags: bool = False,
     ) -> None:
         super().__init__(
             supported_entities=["PERSON"], supported_language=language, name=f"PERSON_{language}"
@@ -388,6 +420,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
         self.label = f"PERSON_{language}"
         self.use_jieba = use_jieba
         self.use_posseg = use_posseg
+        self.use_tags = use_tags
 
     def load(self) -> None:
         """Load jieba's tables now rather than on the first text."""
@@ -416,6 +449,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak += name_after_title_word_spans(text)
         if self.use_posseg:
             weak += posseg_name_spans(text)
+        if self.use_tags and tokens:
+            weak += tagged_name_spans(tokens)
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
         for span in masked_name_spans(text):

@@ -1,16 +1,44 @@
-"""jieba's dictionary, shared by the name rules: word frequencies and part-of-speech tags."""
+"""jieba's dictionary, shared by the name rules: word frequencies and part-of-speech tags.
+
+Read from ``deid.cache`` when a previous process has kept them (jieba's own start reads a
+bigger file more slowly, and its part-of-speech table parses the dictionary again); jieba's
+tokenizer is handed the same frequency table, so it never loads its own.
+"""
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import jieba
-import jieba.posseg
+
+from deid.cache import cached_marshal, input_key, source_files
+
+JIEBA_DICTIONARY = Path(jieba.__file__).resolve().parent / jieba.DEFAULT_DICT_NAME
+Tables = tuple[dict[str, int], dict[str, str]]
 
 
 @cache
-def jieba_tables() -> tuple[dict[str, int], dict[str, str]]:
-    """jieba's word frequencies and part-of-speech table (loaded once)."""
+def jieba_tables() -> Tables:
+    """jieba's word frequencies (with its zero-count word prefixes) and part-of-speech
+    table, loaded once per process; jieba's default tokenizer shares the frequencies."""
     jieba.setLogLevel(60)
+    key = input_key(
+        JIEBA_DICTIONARY,
+        jieba.__version__,
+        *source_files("deid.recognizers.word_tables", "deid.cache"),
+    )
+    freq, total, tags = cached_marshal("jieba-tables", key, _built_tables)
+    with jieba.dt.lock:
+        if not jieba.dt.initialized:
+            jieba.dt.FREQ, jieba.dt.total = freq, total
+            jieba.dt.initialized = True
+    return jieba.dt.FREQ, tags
+
+
+def _built_tables() -> tuple[dict[str, int], int, dict[str, str]]:
+    """jieba's own tables: its prefix dictionary and ``jieba.posseg``'s tag table."""
+    import jieba.posseg  # parses the dictionary again: only when the tables are not kept
+
     jieba.dt.check_initialized()
-    return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+    return jieba.dt.FREQ, jieba.dt.total, jieba.posseg.dt.word_tag_tab

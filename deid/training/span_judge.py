@@ -114,10 +114,11 @@ def examples_of(
     texts = [r.text for r in records]
     output = tagger.outputs(texts)
     offsets = output.firsts.tolist()
+    batch = Probabilities.of_batch(output)
     for record, first, found in zip(
         records, offsets, batch_candidates(texts, output.mixed, offsets), strict=True
     ):
-        lists = Probabilities.of(output, first, len(record.text))
+        lists = batch.rows(first, len(record.text))
         for candidate in found:
             into.rows.append(hashed(span_features(record.text, candidate, lists), BITS))
             into.labels.append(int(_overlaps_name(record, candidate.start, candidate.end)))
