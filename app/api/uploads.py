@@ -108,6 +108,25 @@ def openapi_paths() -> dict[str, Any]:
                 "summary": "Join the parts (all must have arrived), identify the format by "
                 "its bytes and queue the corpus ingestion; repeating it answers the same corpus",
                 "parameters": [UPLOAD_ID],
+                "requestBody": {
+                    "required": False,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "wait_for_mapping": {
+                                        "type": "boolean",
+                                        "description": "A table (CSV, TSV, .xlsx, JSON) waits "
+                                        "in status mapping for POST /corpora/{id}/mapping; "
+                                        "without it, a table with a text column named text, "
+                                        "content, 文本 … is ingested at once",
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
                 "responses": {"201": json_content(ref("Corpus"), "Corpus created"), **ERRORS},
             }
         },
@@ -152,8 +171,12 @@ def put_upload_part(upload_id: str, number: int) -> ResponseReturnValue:
 @bp.post("/uploads/<upload_id>/complete")
 @api_login_required
 def complete_upload(upload_id: str) -> ResponseReturnValue:
-    """Join the parts and queue the ingestion."""
-    corpus = resumable.complete_upload(current_user, upload_id, object_store(), enqueue_ingestion)
+    """Join the parts and queue the ingestion (a table may wait for its mapping step)."""
+    body = request.get_json(silent=True)
+    wait = isinstance(body, dict) and body.get("wait_for_mapping") is True
+    corpus = resumable.complete_upload(
+        current_user, upload_id, object_store(), enqueue_ingestion, wait_for_mapping=wait
+    )
     return jsonify(corpus_json(corpus)), 201
 
 

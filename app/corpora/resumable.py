@@ -342,7 +342,11 @@ def _join(upload: ResumableUpload, store: ObjectStore) -> Corpus | None:
 
 
 def complete_upload(
-    user: User, upload_id: str, store: ObjectStore, enqueue: Callable[[int], None]
+    user: User,
+    upload_id: str,
+    store: ObjectStore,
+    enqueue: Callable[[int], None],
+    wait_for_mapping: bool = False,
 ) -> Corpus:
     """Join the parts and queue the corpus ingestion; the same corpus when repeated.
 
@@ -362,7 +366,7 @@ def complete_upload(
         raise Unavailable(UNAVAILABLE) from exc
     stored = StoredFile(upload.filename, fmt, upload.object_key, size, digest)
     try:
-        table = stored_table(fmt, store, upload.object_key)
+        table = stored_table(fmt, store, upload.object_key, wait_for_mapping)
     except Invalid:
         store.delete(upload.object_key)
         _forget(upload)

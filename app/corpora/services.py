@@ -237,9 +237,12 @@ class StoredTable:
     ready: bool = True
 
 
-def stored_table(fmt: str, store: ObjectStore, key: str) -> StoredTable:
+def stored_table(fmt: str, store: ObjectStore, key: str, wait: bool = False) -> StoredTable:
     """What :class:`StoredTable` an upload sent in parts needs: a table read back from
-    object storage (spooled to disk, so memory stays flat) waits for the mapping step."""
+    object storage (spooled to disk, so memory stays flat) waits for the mapping step when
+    ``wait`` asks for it (the browser does) or when it has no conventional text column
+    (named text, content, 文本 …); otherwise it takes the conventional mapping. JSON Lines
+    with such a field is ingested at once, as before tables had a mapping step."""
     if fmt not in TABLE_FORMATS:
         return StoredTable()
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
@@ -247,7 +250,13 @@ def stored_table(fmt: str, store: ObjectStore, key: str) -> StoredTable:
         checked = CheckedStream(reader, text=TEXT_CHECKS.get(fmt))
         shutil.copyfileobj(checked, spool)
         spool.seek(0)
-        table, ready = prepare_table(fmt, spool, checked.encoding, None, True)
+        try:
+            table, ready = prepare_table(
+                fmt, spool, checked.encoding, None, wait and fmt != "jsonl"
+            )
+        except Invalid:  # no conventional text column: the vendor maps the columns
+            spool.seek(0)
+            table, ready = prepare_table(fmt, spool, checked.encoding, None, True)
     return StoredTable(table, ready)
 
 

@@ -62,7 +62,9 @@ def show(corpus_id: int) -> ResponseReturnValue:
     """One corpus: status, counts, errors, progress; its items, statistics and curation; a
     table waiting for its mapping shows the mapping step (``?sheet=`` picks a sheet)."""
     corpus = get_owned(Corpus, corpus_id, current_user)
-    query = browse.parse_item_query(request.args)
+    # ``sheet`` (the mapping step) and ``groups`` (near-duplicate pages) are the page's own.
+    page_args = {k: v for k, v in request.args.items() if k not in ("sheet", "groups")}
+    query = browse.parse_item_query(page_args)
     run = browse.latest_near_duplicate_run(corpus)
     group_page = max(request.args.get("groups", 1, type=int) or 1, 1)
     search = near_duplicate_runs.run_json(run, group_page)

@@ -95,7 +95,10 @@ export class ResumableUpload {
     await Promise.all(workers);
     if (this.stopped) throw this.stopped;
     this.onStatus('completing');
-    const done = await this.retrying(() => postJSON(`${this.api}/${upload.id}/complete`, {}));
+    // A table (CSV, TSV, .xlsx, JSON) waits for the mapping step on its corpus page.
+    const done = await this.retrying(() =>
+      postJSON(`${this.api}/${upload.id}/complete`, { wait_for_mapping: true }),
+    );
     if (done.status === 201 && done.body) return this.finished(done.body.id);
     if (done.status === 404) forget(this.file);
     throw new UploadError(errorMessage(done.body, this.messages.network));

@@ -44,7 +44,7 @@ def _project(world: World, vendor: Api, domains: list[str], texts: list[str]) ->
     response = vendor.post(
         "/api/v1/projects",
         {
-            "name": "病历分类",
+            "name": f"病历分类 {corpus}",
             "corpus_id": corpus,
             "type": "classify",
             "labels": ["是", "否"],
