@@ -67,16 +67,16 @@ def test_ingestion_resumes_after_a_crash_without_duplicates(
     from app.storage import object_store
 
     vendor = world.vendor_api()
-    real_insert, calls = ingestion._insert_items, {"n": 0}
+    real_insert, calls = ingestion._insert_text_items, {"n": 0}
 
-    def crash_after_first_batch(rows: list[dict[str, Any]]) -> None:
+    def crash_after_first_batch(rows: list[Any]) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("worker killed")  # the fault a real worker shows when killed
         real_insert(rows)
 
     monkeypatch.setattr(ingestion, "BATCH", 10)
-    monkeypatch.setattr(ingestion, "_insert_items", crash_after_first_batch)
+    monkeypatch.setattr(ingestion, "_insert_text_items", crash_after_first_batch)
     texts = "\n\n".join(f"第{i}段。" for i in range(35)) + "\n\n第0段。"
     created = vendor.upload(texts.encode(), "resume.txt")
     assert created.status_code == 201
@@ -85,7 +85,7 @@ def test_ingestion_resumes_after_a_crash_without_duplicates(
         assert db.session.get(Corpus, corpus_id).status == "processing"
         half = db.session.scalar(select(func.count()).where(Item.corpus_id == corpus_id))
         assert half == 10
-        monkeypatch.setattr(ingestion, "_insert_items", real_insert)
+        monkeypatch.setattr(ingestion, "_insert_text_items", real_insert)
         ingestion.ingest_corpus(corpus_id, object_store())  # the job runs again
         corpus = db.session.get(Corpus, corpus_id)
         assert (corpus.status, corpus.item_count, corpus.duplicate_count) == ("ready", 35, 1)
