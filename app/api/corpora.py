@@ -33,6 +33,18 @@ SCHEMAS: dict[str, Any] = {
             "duplicate_count": {"type": "integer"},
             "progress": {"type": "number"},
             "size_bytes": {"type": "integer"},
+            "format": {
+                "type": "string",
+                "description": "What the bytes were found to be: txt, jsonl, html, pdf, docx, "
+                "ofd, docs, png, jpg, zip, or another tool's export with pre-annotations: "
+                "lsjson, doccano, conll, coco, voc, yolo",
+            },
+            "format_title": {"type": "string"},
+            "preannotations": {
+                "type": ["object", "null"],
+                "description": "For another tool's export: {format, items (items with a "
+                "pre-annotation), kinds: {spans|boxes|labels: {count, labels}}}",
+            },
             "errors": {
                 "type": "array",
                 "items": {
@@ -69,6 +81,10 @@ def openapi_paths() -> dict[str, Any]:
                 "summary": "Upload a corpus (.txt in UTF-8 or GBK/GB18030, .jsonl, "
                 ".html, .docx, PDF, OFD, PNG, JPEG, or a .zip of "
                 "documents or of images; identified by its bytes)",
+                "description": "Other tools' exports become items with pre-annotations: "
+                "Label Studio JSON, doccano JSONL, CoNLL/BIO, and a .zip of pictures with "
+                "COCO JSON, Pascal VOC XML or YOLO labels (classes.txt or data.yaml). "
+                "All or nothing; errors name the line, task or archive member.",
                 "requestBody": {"required": True, "content": multipart},
                 "responses": {"201": json_content(INT_ID, "Stored; ingestion queued"), **ERRORS},
             }
@@ -108,7 +124,8 @@ def create_corpus() -> ResponseReturnValue:
         object_store(),
         enqueue_ingestion,
     )
-    return jsonify(id=corpus.id, status=corpus.status), 201
+    shown = {"format": corpus.file_format, "format_title": corpora.format_title(corpus.file_format)}
+    return jsonify(id=corpus.id, status=corpus.status, **shown), 201
 
 
 @bp.get("/corpora/<int:corpus_id>")

@@ -22,6 +22,9 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.corpora.annotations_in import PICTURE_FORMATS, TEXT_FORMATS, Tally
+from app.corpora.annotations_in.pictures import collect_annotated_pictures
+from app.corpora.annotations_in.readers import TEXT_READERS
 from app.corpora.document_ingestion import DocumentEntries, corpus_is_documents
 from app.corpora.documents.text import sniff_encoding
 from app.corpora.formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record, parse_txt
@@ -64,12 +67,18 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
 # SELECT that drops duplicates: three times faster than psycopg's pipelined executemany.
 _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
-    "sha256 varchar(64), text text, meta text) ON COMMIT DELETE ROWS"
+    "sha256 varchar(64), text text, meta text, preannotation text) ON COMMIT DELETE ROWS"
 )
 _FROM_STAGE = (
-    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta) SELECT corpus_id, seq, "
-    "sha256, text, 'text', meta::json FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING"
+    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta, preannotation) SELECT "
+    "corpus_id, seq, sha256, text, 'text', meta::json, preannotation::json FROM item_stage "
+    "ORDER BY seq ON CONFLICT DO NOTHING"
 )
+_COPY = "COPY item_stage (corpus_id, seq, sha256, text, meta, preannotation) FROM STDIN"
+
+
+def _json_or_none(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value else None
 
 
 def _insert_text_items(rows: list[dict[str, Any]]) -> None:
@@ -81,10 +90,12 @@ def _insert_text_items(rows: list[dict[str, Any]]) -> None:
     assert driver is not None
     with driver.cursor() as cursor:
         cursor.execute(_STAGE)
-        with cursor.copy("COPY item_stage (corpus_id, seq, sha256, text, meta) FROM STDIN") as copy:
+        with cursor.copy(_COPY) as copy:
             for row in rows:
-                meta = json.dumps(row["meta"], ensure_ascii=False) if row.get("meta") else None
-                copy.write_row((row["corpus_id"], row["seq"], row["sha256"], row["text"], meta))
+                meta, pre = _json_or_none(row.get("meta")), _json_or_none(row.get("preannotation"))
+                copy.write_row(
+                    (row["corpus_id"], row["seq"], row["sha256"], row["text"], meta, pre)
+                )
         cursor.execute(_FROM_STAGE)
         cursor.execute("TRUNCATE item_stage")
 
@@ -132,6 +143,8 @@ class _Batches:
         self.rows: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
         self.error_total = self.records = 0
+        self.tally = Tally()
+        self.annotated = corpus.file_format in TEXT_FORMATS
 
     def add(self, entry: Record | LineError) -> None:
         if isinstance(entry, LineError):
@@ -147,10 +160,14 @@ class _Batches:
             return
         digest = hashlib.sha256(entry.text.encode("utf-8")).hexdigest()
         row = {"corpus_id": self.corpus.id, "seq": self.records, "sha256": digest}
-        # A corpus is of one format: every row of a batch has meta, or none has.
-        self.rows.append(
-            {**row, "text": entry.text, **({"meta": entry.meta} if entry.meta else {})}
-        )
+        # Rows of one executemany share their keys: a corpus is of one format, whose every
+        # row has meta (or none has), and other tools' exports give both columns always.
+        if self.annotated:
+            extra = {"meta": entry.meta, "preannotation": entry.preannotation}
+            self.tally.add(entry.preannotation)
+        else:
+            extra = {"meta": entry.meta} if entry.meta else {}
+        self.rows.append({**row, "text": entry.text, **extra})
         if len(self.rows) >= BATCH:
             begin_write()  # the worker writes beside the web app: take the lock first
             _insert_text_items(self.rows)
@@ -172,7 +189,8 @@ def _insert_rest(corpus: Corpus, batches: _Batches) -> int | None:
 
 def _text_entries(corpus: Corpus, progress: _Progress) -> Iterator[Record | LineError]:
     if corpus.file_format != "txt":
-        return PARSERS[corpus.file_format](progress.chunks())
+        parser = PARSERS.get(corpus.file_format) or TEXT_READERS[corpus.file_format]
+        return parser(progress.chunks())
     # A first pass finds the encoding (UTF-8, GBK or GB18030), the second splits the text.
     encoding, line = sniff_encoding(progress.store.iter_chunks(progress.key))
     if encoding is None:
@@ -184,7 +202,10 @@ def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
     batches = _Batches(corpus, _Progress(store, corpus.object_key))
     for entry in _text_entries(corpus, batches.progress):
         batches.add(entry)
-    return _insert_rest(corpus, batches)
+    records = _insert_rest(corpus, batches)
+    if records is not None and batches.tally.items:
+        corpus.preannotations = batches.tally.summary(corpus.file_format)
+    return records
 
 
 def _ingest_documents(corpus: Corpus, store: ObjectStore) -> int | None:
@@ -208,6 +229,19 @@ def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
     return len(rows)
 
 
+def _ingest_annotated_pictures(corpus: Corpus, store: ObjectStore) -> int | None:
+    found = collect_annotated_pictures(corpus, store)
+    if found.errors or not found.rows:
+        discard(store, found.keys)
+        _fail(corpus, found.errors[:MAX_ERRORS_KEPT] or [{"line": 0, "code": "no_items"}])
+        return None
+    begin_write()
+    corpus.preannotations = found.tally.summary(corpus.file_format)
+    for start in range(0, len(found.rows), BATCH):
+        _insert_items(found.rows[start : start + BATCH])
+    return len(found.rows)
+
+
 def _claim(corpus_id: int) -> Corpus | None:
     """The corpus, when its ingestion is owed and this process now runs it."""
     corpus = db.session.get(Corpus, corpus_id)
@@ -228,7 +262,9 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
         return
     try:
         ingest = (
-            _ingest_images
+            _ingest_annotated_pictures
+            if corpus.file_format in PICTURE_FORMATS
+            else _ingest_images
             if corpus_is_image(corpus)
             else _ingest_documents
             if corpus_is_documents(corpus)

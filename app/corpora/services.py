@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit import record_event
+from app.corpora.annotations_in import TEXT_FORMATS
 from app.corpora.documents.text import EncodingSniffer
 from app.corpora.images import IMAGE_CONTENT_TYPES
 from app.corpora.upload_formats import identify_upload
@@ -27,7 +28,7 @@ from app.storage import ObjectStore, StorageUnavailable
 
 # Text is checked while it streams in: JSON Lines must be UTF-8 (RFC 8259), plain text may
 # be UTF-8, GBK or GB18030. HTML is stored as plain text, never as a page to render.
-TEXT_CHECKS = {"txt": "cascade", "jsonl": "utf-8"}
+TEXT_CHECKS = {"txt": "cascade", "jsonl": "utf-8", **dict.fromkeys(TEXT_FORMATS, "utf-8")}
 CONTENT_TYPES = {
     **IMAGE_CONTENT_TYPES,
     "zip": "application/zip",
@@ -191,6 +192,23 @@ def ready_corpora(user: User) -> list[Corpus]:
     )
 
 
+#: Other tools' exports, as the corpus page names them.
+PREANNOTATED_TITLES = {
+    "lsjson": _l("Label Studio JSON"),
+    "doccano": _l("doccano JSONL"),
+    "conll": _l("CoNLL-2003 / BIO"),
+    "coco": _l("COCO JSON with its pictures"),
+    "voc": _l("Pascal VOC with its pictures"),
+    "yolo": _l("YOLO with its pictures"),
+}
+
+
+def format_title(file_format: str) -> str:
+    """The name of a corpus's format shown to people (the format code for plain corpora)."""
+    title = PREANNOTATED_TITLES.get(file_format)
+    return str(title) if title is not None else file_format
+
+
 def corpus_json(corpus: Corpus) -> dict[str, Any]:
     """A corpus as the API shows it, with translated per-line errors."""
     errors = [dict(e, message=line_error_message(e["code"])) for e in corpus.errors]
@@ -204,4 +222,7 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
         "size_bytes": corpus.size_bytes,
         "progress": round(min(progress, 1.0), 3),
         "errors": errors,
+        "format": corpus.file_format,
+        "format_title": format_title(corpus.file_format),
+        "preannotations": corpus.preannotations,
     }

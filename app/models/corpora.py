@@ -31,6 +31,9 @@ class Corpus(Base):
     item_count: Mapped[int] = mapped_column(default=0)
     duplicate_count: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list[Any]] = mapped_column(default=list)
+    # Another tool's export read as pre-annotations: the format found, how many items came
+    # with one, their kind (spans, boxes, labels) and every label they use.
+    preannotations: Mapped[dict[str, Any] | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -58,6 +61,9 @@ class Item(Base):
     height: Mapped[int | None]
     # Documents: title, source file name, format, paragraph count (and encoding, pages).
     meta: Mapped[dict[str, Any] | None]
+    # Another tool's answer, in a task type's answer shape ({"spans": …}, {"boxes": …},
+    # {"labels": …}): pre-filled in the workbench, exported where no final answer exists.
+    preannotation: Mapped[dict[str, Any] | None]
 
     @property
     def image_size(self) -> tuple[int, int] | None:

@@ -48,7 +48,8 @@ form.addEventListener('submit', (event) => {
     onDone(status, body) {
       if (status === 201 && body && body.id != null) {
         setPercent(100);
-        show(strings.done, 'info');
+        const found = body.format_title ? ` ${strings.detected.replace('{format}', body.format_title)}` : '';
+        show(`${strings.done}${found}`, 'info');
         window.location.assign(form.dataset.show.replace(/\/0$/, `/${encodeURIComponent(body.id)}`));
         return;
       }

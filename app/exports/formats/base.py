@@ -21,7 +21,8 @@ class ProjectShape:
 @dataclass(frozen=True)
 class ExportRecord:
     """One item: its text (an image's original file name), the image's stored key and size,
-    the final answer (None while it waits for review) and (expert name, answer) pairs."""
+    the final answer (None while it waits for review) and (expert name, answer) pairs; its
+    metadata and the pre-annotation it was imported with (the part the task type uses)."""
 
     item_id: int
     text: str
@@ -30,6 +31,14 @@ class ExportRecord:
     object_key: str | None = None
     width: int | None = None
     height: int | None = None
+    meta: dict[str, Any] | None = None
+    preannotation: dict[str, Any] | None = None
+
+    def decided(self) -> dict[str, Any] | None:
+        """What the training formats write: the final answer, else the pre-annotation
+        (formats without a field for pre-annotations carry them where no final answer
+        exists yet); None when the item has neither."""
+        return self.final if self.final is not None else self.preannotation
 
 
 Batches = Iterable[list[ExportRecord]]
