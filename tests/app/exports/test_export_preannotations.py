@@ -32,6 +32,10 @@ def test_final_answers_win_and_pre_annotations_fill_the_rest(world: World) -> No
     assert blocks[0].splitlines()[:4] == ["张 B-人名", "三 I-人名", "在 I-人名", "合 O"]
     assert blocks[1].splitlines()[:2] == ["李 B-人名", "四 I-人名"]
 
+    jsonl = [json.loads(line) for line in exported(vendor, project, None).get_data().splitlines()]
+    assert [line["preannotation"] for line in jsonl] == [{"spans": s} for s in files.SPANS]
+    assert jsonl[0]["final"] == {"spans": EXPERT_SPANS} and jsonl[1]["final"] is None
+
     tasks = json.loads(exported(vendor, project, "label_studio").get_data())
     assert tasks[0]["data"]["来源"] == "新闻" and tasks[0]["data"]["source_id"] == 7
     final = tasks[0]["annotations"][0]
