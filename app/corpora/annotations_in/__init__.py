@@ -10,7 +10,7 @@ Formats, each found by its bytes whatever the file is called (:mod:`.detect`):
   (:mod:`.conll`);
 - ``coco``, ``voc``, ``yolo``: a ZIP of the pictures with COCO JSON, Pascal VOC XML or YOLO
   ``.txt`` labels and ``classes.txt`` or ``data.yaml`` (:mod:`.coco`, :mod:`.voc`,
-  :mod:`.yolo`, ingested by :mod:`.pictures`).
+  :mod:`.yolo`; what they share in :mod:`.boxes`; ingested by :mod:`.pictures`).
 
 Where they are stored. An item's pre-annotation is the ``item.preannotation`` column, in the
 answer shapes of the task types: ``{"spans": [[start, end, label], …]}`` (character offsets,

@@ -21,17 +21,11 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from app.corpora.annotations_in import Tally
-from app.corpora.annotations_in.boxes import (
-    BoxFile,
-    coco_files,
-    is_picture,
-    placed_boxes,
-    stem_key,
-    voc_file,
-    yolo_classes,
-    yolo_file,
-)
+from app.corpora.annotations_in.boxes import BoxFile, is_picture, placed_boxes, stem_key
+from app.corpora.annotations_in.coco import coco_files
 from app.corpora.annotations_in.shapes import RecordError
+from app.corpora.annotations_in.voc import voc_file
+from app.corpora.annotations_in.yolo import yolo_classes, yolo_file
 from app.corpora.documents.reader import is_junk_member
 from app.corpora.image_ingestion import SPOOL_BYTES, _row, _store
 from app.corpora.images import ArchiveRefused, archive_members, check_image

@@ -8,11 +8,12 @@ import json
 
 import pytest
 
-from app.corpora.annotations_in.boxes import BoxFile, placed_boxes, stem_key, yolo_classes
+from app.corpora.annotations_in.boxes import BoxFile, placed_boxes, stem_key
 from app.corpora.annotations_in.conll import parse_conll
 from app.corpora.annotations_in.labelstudio import parse_label_studio
 from app.corpora.annotations_in.pictures import match_files
 from app.corpora.annotations_in.shapes import RecordError
+from app.corpora.annotations_in.yolo import yolo_classes
 from app.corpora.formats import LineError, Record
 
 
