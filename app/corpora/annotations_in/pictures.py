@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
+from flask import current_app
+
 from app.corpora.annotations_in import Tally
 from app.corpora.annotations_in.boxes import BoxFile, is_picture, placed_boxes, stem_key
 from app.corpora.annotations_in.coco import coco_files
@@ -129,9 +131,11 @@ def match_files(files: list[BoxFile], pictures: list[str]) -> dict[str, BoxFile]
 
 
 class _Collected:
-    """Rows, errors and stored keys of one pass over the pictures."""
+    """Rows, errors and stored keys of one pass over the pictures; the decoding memory
+    budget of one picture (``IMAGE_DECODE_BUDGET``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
         self.rows: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
         self.keys: list[str] = []
@@ -147,7 +151,7 @@ def _add_picture(
 ) -> None:
     number, name, data = entry
     try:
-        image = check_image(name, data)
+        image = check_image(name, data, out.budget)
         boxes = (
             None
             if found is None
@@ -180,7 +184,7 @@ def _add_picture(
 
 def collect_annotated_pictures(corpus: Corpus, store: ObjectStore) -> _Collected:
     """Check every picture and box file and store the pictures when all are good."""
-    out = _Collected()
+    out = _Collected(current_app.config["IMAGE_DECODE_BUDGET"])
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as raw:
         for chunk in store.iter_chunks(corpus.object_key):
             raw.write(chunk)
