@@ -116,6 +116,33 @@ _LINE_ERRORS: dict[str, Any] = {
     "binary_content": _l("contains NUL bytes: not text"),
     "empty_document": _l("the document holds no text"),
     "document_too_large": _l("the document is larger than 50 MB or 5,000 pages"),
+    # Other tools' exports read as pre-annotations (app.corpora.annotations_in)
+    "bad_span": _l("a span is not [start, end, label] with whole-number offsets and a label"),
+    "span_out_of_range": _l("a span's offsets lie outside its text (0 ≤ start < end ≤ length)"),
+    "span_text_mismatch": _l("a span's “text” is not the text at its offsets"),
+    "record_too_large": _l("a record larger than 16 MB"),
+    "not_an_array": _l("not a JSON array of tasks"),
+    "ls_task": _l("not a Label Studio task (an object with a “data” object)"),
+    "ls_no_text": _l("the task's “data” has no string field “text”"),
+    "ls_image_task": _l(
+        "a Label Studio task of a picture: import pictures with their boxes as COCO, "
+        "Pascal VOC or YOLO"
+    ),
+    "bad_region": _l("a result region is not a valid labels or choices region"),
+    "conll_line": _l("not a “token TAG” line"),
+    "conll_tag": _l("the tag is not O, B-, I-, E- or S- followed by a label"),
+    "coco_shape": _l("not COCO JSON (an object with images, annotations and categories)"),
+    "coco_image": _l("a COCO image without a “file_name”"),
+    "coco_image_id": _l("a COCO annotation names an image id that is not in “images”"),
+    "coco_category": _l("a COCO annotation names a category that is not in “categories”"),
+    "bad_box": _l("a box is not four finite numbers with a positive width and height"),
+    "box_outside": _l("a box lies outside its picture"),
+    "voc_xml": _l("not a Pascal VOC annotation (damaged XML, or a DTD or entities)"),
+    "yolo_line": _l("not a YOLO line “class cx cy w h”"),
+    "yolo_class": _l("the class number is not in classes.txt or data.yaml"),
+    "yolo_classes": _l("no classes.txt or data.yaml with the class names"),
+    "picture_missing": _l("the picture this box file names is not in the archive"),
+    "two_box_files": _l("a second box file for the same picture"),
 }
 
 

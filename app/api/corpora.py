@@ -67,6 +67,18 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Earlier corpora of the organization uploaded from the same "
                 "bytes (same SHA-256): a warning, the upload is kept",
             },
+            "format": {
+                "type": "string",
+                "description": "What the bytes were found to be: txt, jsonl, html, pdf, docx, "
+                "ofd, docs, png, jpg, zip, a table (csv, tsv, xlsx, json), or another tool's "
+                "export with pre-annotations: lsjson, doccano, conll, coco, voc, yolo",
+            },
+            "format_title": {"type": "string"},
+            "preannotations": {
+                "type": ["object", "null"],
+                "description": "For another tool's export: {format, items (items with a "
+                "pre-annotation), kinds: {spans|boxes|labels: {count, labels}}}",
+            },
             "errors": {
                 "type": "array",
                 "items": {
@@ -115,6 +127,10 @@ def openapi_paths() -> dict[str, Any]:
                 "UTF-8 or GBK/GB18030, .xlsx, a JSON array or JSON Lines with a mapping, "
                 ".html, .docx, PDF, OFD, PNG, JPEG, or a .zip of "
                 "documents or of images; identified by its bytes)",
+                "description": "Other tools' exports become items with pre-annotations: "
+                "Label Studio JSON, doccano JSONL, CoNLL/BIO, and a .zip of pictures with "
+                "COCO JSON, Pascal VOC XML or YOLO labels (classes.txt or data.yaml). "
+                "All or nothing; errors name the line, task or archive member.",
                 "requestBody": {"required": True, "content": multipart},
                 "responses": {"201": json_content(INT_ID, "Stored; ingestion queued"), **ERRORS},
             }
@@ -174,7 +190,8 @@ def create_corpus() -> ResponseReturnValue:
         wait_for_mapping=request.form.get("wait_for_mapping", "") in ("1", "true"),
     )
     same = [c.id for c in same_file_corpora(corpus)]
-    return jsonify(id=corpus.id, status=corpus.status, same_file_as=same), 201
+    shown = {"format": corpus.file_format, "format_title": corpora.format_title(corpus.file_format)}
+    return jsonify(id=corpus.id, status=corpus.status, same_file_as=same, **shown), 201
 
 
 @bp.post("/corpora/<int:corpus_id>/mapping")

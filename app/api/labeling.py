@@ -25,7 +25,15 @@ SCHEMAS: dict[str, Any] = {
             "task_id": {"type": "integer"},
             "item": {
                 "type": "object",
-                "properties": {"id": {"type": "integer"}, "text": {"type": "string"}},
+                "properties": {
+                    "id": {"type": "integer"},
+                    "text": {"type": "string"},
+                    "preannotation": {
+                        "type": "object",
+                        "description": "Another tool's answer to pre-fill, imported with the "
+                        "corpus: {spans} | {boxes} | {labels} (absent on check items)",
+                    },
+                },
             },
             "lease_expires_at": {"type": "string", "format": "date-time"},
         },
@@ -180,6 +188,8 @@ def claim(project_id: int) -> ResponseReturnValue:
     item: dict[str, Any] = {"id": claimed.item_id, "text": claimed.text}
     if claimed.item_id is None:
         item["prompt"] = True  # a collection slot: the text is what to contribute
+    if claimed.preannotation is not None:
+        item["preannotation"] = claimed.preannotation
     if claimed.image_size is not None:
         url = url_for("api.item_image", item_id=claimed.item_id)
         item["image"] = {

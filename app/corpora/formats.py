@@ -39,11 +39,13 @@ BINARY_SIGNATURES = (
 @dataclass(frozen=True)
 class Record:
     """One item text and the line it starts on (1-based); ``meta`` what a document reader
-    knows of it (title, source file name, …), kept on the item."""
+    knows of it (title, source file name, …), kept on the item; ``preannotation`` another
+    tool's answer (:mod:`app.corpora.annotations_in`)."""
 
     line: int
     text: str
     meta: dict[str, Any] | None = None
+    preannotation: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

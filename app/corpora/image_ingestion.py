@@ -14,11 +14,13 @@ from typing import IO, Any
 
 from flask import current_app
 
+from app.corpora.annotations_in import PICTURE_FORMATS
 from app.corpora.images import ArchiveRefused, CheckedImage, archive_members, check_image
 from app.models import Corpus
 from app.storage import ObjectStore
 
-IMAGE_FORMATS = ("png", "jpg", "jpeg", "zip")
+# Pictures with another tool's boxes (COCO, VOC, YOLO) are image corpora too.
+IMAGE_FORMATS = ("png", "jpg", "jpeg", "zip", *PICTURE_FORMATS)
 SPOOL_BYTES = 16 * 1024 * 1024
 
 

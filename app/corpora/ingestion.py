@@ -22,6 +22,9 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.corpora.annotations_in import PICTURE_FORMATS, TEXT_FORMATS, Tally
+from app.corpora.annotations_in.pictures import collect_annotated_pictures
+from app.corpora.annotations_in.readers import TEXT_READERS
 from app.corpora.document_ingestion import DocumentEntries, corpus_is_documents
 from app.corpora.documents.text import sniff_encoding
 from app.corpora.formats import MAX_ERRORS_KEPT, PARSERS, LineError, Record, parse_txt
@@ -61,23 +64,30 @@ def _insert_items(rows: list[dict[str, Any]]) -> None:
     db.session.connection().execute(statement, rows)
 
 
-# Text items go in as plain tuples (corpus_id, seq, sha256, text, meta as JSON text or None),
-# straight to the driver: SQLAlchemy's per-row parameter processing cost more than SQLite's
-# own insert. PostgreSQL takes them by COPY into a per-connection staging table, then one
-# INSERT … SELECT that drops duplicates: three times faster than psycopg's executemany.
+# Text items go in as plain tuples (corpus_id, seq, sha256, text, meta and preannotation as
+# JSON text or None), straight to the driver: SQLAlchemy's per-row parameter processing cost
+# more than SQLite's own insert. PostgreSQL takes them by COPY into a per-connection staging
+# table, then one INSERT … SELECT that drops duplicates: three times faster than psycopg's
+# executemany.
 _SQLITE_INSERT = (
-    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta) "
-    "VALUES (?, ?, ?, ?, 'text', ?) ON CONFLICT DO NOTHING"
+    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta, preannotation) "
+    "VALUES (?, ?, ?, ?, 'text', ?, ?) ON CONFLICT DO NOTHING"
 )
 _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
-    "sha256 varchar(64), text text, meta text) ON COMMIT DELETE ROWS"
+    "sha256 varchar(64), text text, meta text, preannotation text) ON COMMIT DELETE ROWS"
 )
 _FROM_STAGE = (
-    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta) SELECT corpus_id, seq, "
-    "sha256, text, 'text', meta::json FROM item_stage ORDER BY seq ON CONFLICT DO NOTHING"
+    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta, preannotation) SELECT "
+    "corpus_id, seq, sha256, text, 'text', meta::json, preannotation::json FROM item_stage "
+    "ORDER BY seq ON CONFLICT DO NOTHING"
 )
-TextRow = tuple[int, int, str, str, str | None]
+TextRow = tuple[int, int, str, str, str | None, str | None]
+_COPY = "COPY item_stage (corpus_id, seq, sha256, text, meta, preannotation) FROM STDIN"
+
+
+def _json_or_none(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value else None
 
 
 def _insert_text_items(rows: list[TextRow]) -> None:
@@ -89,7 +99,7 @@ def _insert_text_items(rows: list[TextRow]) -> None:
         return
     with driver.cursor() as cursor:
         cursor.execute(_STAGE)
-        with cursor.copy("COPY item_stage (corpus_id, seq, sha256, text, meta) FROM STDIN") as copy:
+        with cursor.copy(_COPY) as copy:
             for row in rows:
                 copy.write_row(row)
         cursor.execute(_FROM_STAGE)
@@ -140,6 +150,8 @@ class _Batches:
         self.rows: list[TextRow] = []
         self.errors: list[dict[str, Any]] = []
         self.error_total = self.records = 0
+        self.tally = Tally()
+        self.annotated = corpus.file_format in TEXT_FORMATS
 
     def add(self, entry: Record | LineError) -> None:
         if isinstance(entry, LineError):
@@ -156,9 +168,13 @@ class _Batches:
         if self.error_total:  # the corpus fails: only the errors still matter
             return
         text = entry.text
-        meta = json.dumps(entry.meta, ensure_ascii=False) if entry.meta else None
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        self.rows.append((self.corpus_id, self.records, digest, text, meta))
+        pre = None
+        if self.annotated:
+            self.tally.add(entry.preannotation)
+            pre = _json_or_none(entry.preannotation)
+        meta = _json_or_none(entry.meta)
+        self.rows.append((self.corpus_id, self.records, digest, text, meta, pre))
         if len(self.rows) >= BATCH:
             begin_write()  # the worker writes beside the web app: take the lock first
             _insert_text_items(self.rows)
@@ -180,7 +196,8 @@ def _insert_rest(corpus: Corpus, batches: _Batches) -> int | None:
 
 def _text_entries(corpus: Corpus, progress: _Progress) -> Iterator[Record | LineError]:
     if corpus.file_format != "txt":
-        return PARSERS[corpus.file_format](progress.chunks())
+        parser = PARSERS.get(corpus.file_format) or TEXT_READERS[corpus.file_format]
+        return parser(progress.chunks())
     # A first pass finds the encoding (UTF-8, GBK or GB18030), the second splits the text.
     encoding, line = sniff_encoding(progress.store.iter_chunks(progress.key))
     if encoding is None:
@@ -192,7 +209,10 @@ def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
     batches = _Batches(corpus, _Progress(store, corpus.object_key))
     for entry in _text_entries(corpus, batches.progress):
         batches.add(entry)
-    return _insert_rest(corpus, batches)
+    records = _insert_rest(corpus, batches)
+    if records is not None and batches.tally.items:
+        corpus.preannotations = batches.tally.summary(corpus.file_format)
+    return records
 
 
 def _ingest_documents(corpus: Corpus, store: ObjectStore) -> int | None:
@@ -228,6 +248,19 @@ def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
     return len(rows)
 
 
+def _ingest_annotated_pictures(corpus: Corpus, store: ObjectStore) -> int | None:
+    found = collect_annotated_pictures(corpus, store)
+    if found.errors or not found.rows:
+        discard(store, found.keys)
+        _fail(corpus, found.errors[:MAX_ERRORS_KEPT] or [{"line": 0, "code": "no_items"}])
+        return None
+    begin_write()
+    corpus.preannotations = found.tally.summary(corpus.file_format)
+    for start in range(0, len(found.rows), BATCH):
+        _insert_items(found.rows[start : start + BATCH])
+    return len(found.rows)
+
+
 def _claim(corpus_id: int) -> Corpus | None:
     """The corpus, when its ingestion is owed and this process now runs it."""
     corpus = db.session.get(Corpus, corpus_id)
@@ -260,7 +293,9 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
         if not corpus.sha256:
             _hash_file(corpus, store)
         ingest = (
-            _ingest_images
+            _ingest_annotated_pictures
+            if corpus.file_format in PICTURE_FORMATS
+            else _ingest_images
             if corpus_is_image(corpus)
             else _ingest_documents
             if corpus_is_documents(corpus)

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit import record_event
+from app.corpora.annotations_in import TEXT_FORMATS
 from app.corpora.documents.text import EncodingSniffer
 from app.corpora.images import IMAGE_CONTENT_TYPES, ImageOverBudget, check_header
 from app.corpora.tables.entries import TABLE_FORMATS
@@ -40,6 +41,7 @@ TEXT_CHECKS = {
     "json": "utf-8",
     "csv": "cascade",
     "tsv": "cascade",
+    **dict.fromkeys(TEXT_FORMATS, "utf-8"),
 }
 CONTENT_TYPES = {
     **IMAGE_CONTENT_TYPES,
@@ -367,6 +369,23 @@ def _mapping_json(corpus: Corpus) -> dict[str, Any] | None:
     return {key: corpus.mapping.get(key) for key in keys}
 
 
+#: Other tools' exports, as the corpus page names them.
+PREANNOTATED_TITLES = {
+    "lsjson": _l("Label Studio JSON"),
+    "doccano": _l("doccano JSONL"),
+    "conll": _l("CoNLL-2003 / BIO"),
+    "coco": _l("COCO JSON with its pictures"),
+    "voc": _l("Pascal VOC with its pictures"),
+    "yolo": _l("YOLO with its pictures"),
+}
+
+
+def format_title(file_format: str) -> str:
+    """The name of a corpus's format shown to people (the format code for plain corpora)."""
+    title = PREANNOTATED_TITLES.get(file_format)
+    return str(title) if title is not None else file_format
+
+
 def corpus_json(corpus: Corpus) -> dict[str, Any]:
     """A corpus as the API shows it, with translated per-line errors and, for a table, its
     columns, first rows and mapping."""
@@ -383,4 +402,7 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
         "errors": errors,
         "file_format": corpus.file_format,
         "mapping": _mapping_json(corpus),
+        "format": corpus.file_format,
+        "format_title": format_title(corpus.file_format),
+        "preannotations": corpus.preannotations,
     }

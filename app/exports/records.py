@@ -19,6 +19,7 @@ from typing import IO, Any
 from flask import current_app
 from sqlalchemy import select
 
+from app.corpora.annotations_in import for_task_type
 from app.database import begin_write
 from app.exports.formats import FORMATS
 from app.exports.formats.base import ExportRecord, ProjectShape, item_metadata
@@ -83,7 +84,15 @@ def _records(
     project: Project, final: dict[int, dict[str, Any]], task_ids: list[int], names: ExpertNames
 ) -> list[ExportRecord]:
     rows = db.session.execute(
-        select(Item.id, Item.text, Item.object_key, Item.width, Item.height, Item.meta)
+        select(
+            Item.id,
+            Item.text,
+            Item.object_key,
+            Item.width,
+            Item.height,
+            Item.meta,
+            Item.preannotation,
+        )
         .join(Task, Task.item_id == Item.id)
         .where(Task.id.in_(task_ids))
         .order_by(Task.id)
@@ -110,8 +119,9 @@ def _records(
             width,
             height,
             *item_metadata(meta),
+            for_task_type(pre, project.task_type),
         )
-        for item, text, key, width, height, meta in rows
+        for item, text, key, width, height, meta, pre in rows
     ]
 
 

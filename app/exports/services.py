@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select
 
 from app.audit import record_event
+from app.corpora.annotations_in import for_task_type
 from app.database import begin_write
 from app.exceptions import NotFound
 from app.exports.formats import DEFAULT, FORMATS, choose_format
@@ -96,7 +97,7 @@ def _lines(
     project: Project, final: dict[int, dict[str, Any]], task_ids: list[int], names: ExpertNames
 ) -> list[str]:
     rows = db.session.execute(
-        select(Task.item_id, Item.text, Item.object_key, Item.meta)
+        select(Task.item_id, Item.text, Item.object_key, Item.meta, Item.preannotation)
         .join(Item, Item.id == Task.item_id)
         .where(Task.id.in_(task_ids))
         .order_by(Task.id)
@@ -115,7 +116,10 @@ def _lines(
         for a in given:
             a["expert"] = names[a["annotator"]]
     # An image item (a collected picture, or one of an image corpus) names its original;
-    # an item of a table keeps the vendor's id and the kept columns (``meta``).
+    # an item of a table or of another tool's export keeps the vendor's id and its metadata
+    # fields (``meta``); an item imported with another tool's answer carries it as
+    # "preannotation".
+    kind = project.task_type
     return [
         json.dumps(
             {
@@ -125,11 +129,12 @@ def _lines(
                 **({"object_key": key} if key else {}),
                 "final": final.get(item),
                 "answers": answers.get(item, []),
+                **({"preannotation": shown} if (shown := for_task_type(pre, kind)) else {}),
             },
             ensure_ascii=False,
         )
         + "\n"
-        for item, text, key, meta in rows
+        for item, text, key, meta, pre in rows
     ]
 
 

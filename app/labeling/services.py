@@ -52,6 +52,8 @@ class Claim:
     text: str
     lease_expires_at: datetime
     image_size: tuple[int, int] | None = None
+    # Another tool's answer to pre-fill (never on a check item: it would give the answer).
+    preannotation: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,16 @@ class _Head:
 
 # The statements of the claim are built once: constructing a SELECT in Python costs ten
 # times more than running it on SQLite. SQLite renders no FOR UPDATE; PostgreSQL does.
-_TASK_VIEW = (Task.id, Task.item_id, Task.is_gold, Item.text, Item.kind, Item.width, Item.height)
+_TASK_VIEW = (
+    Task.id,
+    Task.item_id,
+    Task.is_gold,
+    Item.text,
+    Item.kind,
+    Item.width,
+    Item.height,
+    Item.preannotation,
+)
 _NOT_TAKEN = ~exists().where(
     Assignment.task_id == Task.id,
     Assignment.annotator_id == bindparam("annotator_id"),
@@ -265,7 +276,8 @@ def _claim_of(task: Row[Any], head: _Head, expires: datetime) -> Claim:
     size = (
         (task.width, task.height) if task.kind == "image" and task.width and task.height else None
     )
-    return Claim(task.id, task.item_id, task.text, expires, size)
+    pre = None if task.is_gold else task.preannotation
+    return Claim(task.id, task.item_id, task.text, expires, size, pre)
 
 
 def _pick(expert: User, head: _Head) -> Row[Any] | None:

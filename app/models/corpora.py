@@ -34,6 +34,9 @@ class Corpus(Base):
     errors: Mapped[list[Any]] = mapped_column(default=list)
     # Text items shorter than this many characters are dropped (reason "length").
     min_length: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Another tool's export read as pre-annotations: the format found, how many items came
+    # with one, their kind (spans, boxes, labels) and every label they use.
+    preannotations: Mapped[dict[str, Any] | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -69,6 +72,9 @@ class Item(Base):
     # Why the vendor dropped the item (None: kept): "manual", "length" or "duplicate".
     # Dropped items stay stored (answers and exports refer to them) but get no new work.
     dropped: Mapped[str | None] = mapped_column(String(12))
+    # Another tool's answer, in a task type's answer shape ({"spans": …}, {"boxes": …},
+    # {"labels": …}): pre-filled in the workbench, exported where no final answer exists.
+    preannotation: Mapped[dict[str, Any] | None]
 
     @property
     def image_size(self) -> tuple[int, int] | None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, literal, or_, select
 
 from app.accounts.verification import verified_for
 from app.audit import record_event
+from app.corpora.annotations_in import missing_labels
 from app.corpora.image_ingestion import corpus_is_image
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, NotFound
@@ -102,6 +103,17 @@ def _checked_config(spec: ProjectSpec, corpus: Corpus) -> tuple[TaskType, Projec
         raise Invalid(
             _l("Image boxes need an image corpus; the other task types need text."),
             code="corpus_kind",
+        )
+    missing = missing_labels(corpus.preannotations, kind.name, list(config.labels))
+    if missing:
+        raise Invalid(
+            _l(
+                "The corpus's pre-annotations use labels this project does not list: "
+                "%(labels)s. Add them to the labels.",
+                labels="、".join(missing[:20]),
+            ),
+            code="preannotation_labels",
+            details=missing,
         )
     return kind, config
 

@@ -72,6 +72,7 @@ export class ResumableUpload {
     this.inFlight = new Map();
     this.sent = 0;
     this.cancelled = false;
+    this.corpus = null;
   }
 
   /** Upload what the server lacks and complete; resolves to the new corpus's id. */
@@ -99,7 +100,10 @@ export class ResumableUpload {
     const done = await this.retrying(() =>
       postJSON(`${this.api}/${upload.id}/complete`, { wait_for_mapping: true }),
     );
-    if (done.status === 201 && done.body) return this.finished(done.body.id);
+    if (done.status === 201 && done.body) {
+      this.corpus = done.body; // the corpus as the API shows it: its format among others
+      return this.finished(done.body.id);
+    }
     if (done.status === 404) forget(this.file);
     throw new UploadError(errorMessage(done.body, this.messages.network));
   }

@@ -104,7 +104,8 @@ async function uploadRow(row, name) {
     row.cancel.hidden = true;
     row.link.href = form.dataset.show.replace(/\/0$/, `/${encodeURIComponent(corpusId)}`);
     row.link.hidden = false;
-    setStatus(row, strings.done);
+    const title = row.upload.corpus && row.upload.corpus.format_title;
+    setStatus(row, title ? `${strings.done} ${strings.detected.replace('{format}', title)}` : strings.done);
     return corpusId;
   } catch (error) {
     if (error.cancelled) return null;

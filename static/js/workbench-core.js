@@ -127,6 +127,9 @@ class Workbench {
     this.taskId = claimed.task_id;
     this.kind.render(claimed.item || {});
     const resumed = this.drafts.resume(this.taskId, (state) => this.kind.restore(state));
+    // Another tool's answer comes pre-filled (the expert corrects it); a draft wins over it.
+    const pre = claimed.item && claimed.item.preannotation;
+    if (!resumed && pre) this.kind.restore(pre);
     this.clientUuid = resumed ? resumed.clientUuid : null;
     this.sentAs = resumed ? resumed.sentAs : null;
     this.hideMessage('error');

@@ -25,7 +25,8 @@ class ProjectShape:
 @dataclass(frozen=True)
 class ExportRecord:
     """One item: its text (an image's original file name), the image's stored key and size,
-    the final answer (None while it waits for review) and (expert name, answer) pairs."""
+    the final answer (None while it waits for review) and (expert name, answer) pairs; its
+    metadata and the pre-annotation it was imported with (the part the task type uses)."""
 
     item_id: int
     text: str
@@ -34,19 +35,33 @@ class ExportRecord:
     object_key: str | None = None
     width: int | None = None
     height: int | None = None
-    source_id: str | None = None
+    source_id: str | int | None = None  # a table's id is text; another tool's may be a number
     meta: dict[str, Any] | None = None
+    preannotation: dict[str, Any] | None = None
+
+    def decided(self) -> dict[str, Any] | None:
+        """What the training formats write: the final answer, else the pre-annotation
+        (formats without a field for pre-annotations carry them where no final answer
+        exists yet); None when the item has neither."""
+        return self.final if self.final is not None else self.preannotation
 
 
-def item_metadata(stored: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
-    """(the vendor's id, the metadata fields) of an item's stored ``meta``: a table row keeps
-    ``{"source_id", "fields"}`` (:mod:`app.corpora.tables.mapping`); any other ``meta`` (a
-    document's title, source file …) is all fields."""
+def item_metadata(
+    stored: dict[str, Any] | None,
+) -> tuple[str | int | None, dict[str, Any] | None]:
+    """(the vendor's id, the metadata fields) of an item's stored ``meta``, whichever of its
+    three shapes: a table row keeps ``{"source_id", "fields"}`` (:mod:`app.corpora.tables.mapping`);
+    another tool's record keeps its fields flat beside ``source_id``
+    (:mod:`app.corpora.annotations_in`); a document's ``meta`` (title, source file …) is all
+    fields."""
     if not stored:
         return None, None
-    if "source_id" in stored or "fields" in stored:
-        return stored.get("source_id"), stored.get("fields") or None
-    return None, stored
+    source_id = stored.get("source_id")
+    if "fields" in stored:
+        fields = stored.get("fields")
+    else:
+        fields = {name: value for name, value in stored.items() if name != "source_id"}
+    return source_id, fields or None
 
 
 def merged_fields(

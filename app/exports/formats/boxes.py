@@ -4,7 +4,10 @@ Boxes are stored as ``[x, y, w, h, label]`` in pixels of the original image, (x,
 top-left corner. These are training files: they hold the images with a final answer
 (an image whose final answer has no boxes is a negative example and is kept); images still
 waiting for review are left out. The label files name each image by its original name, so
-they sit beside the vendor's own copies of the pictures; the pictures are not copied in."""
+they sit beside the vendor's own copies of the pictures; the pictures are not copied in.
+An image imported with another tool's boxes and no final answer yet is written with those
+(``ExportRecord.decided``); COCO images carry the vendor's ``source_id`` and the item's
+metadata fields (``meta``), which the COCO reader takes back as metadata."""
 
 from __future__ import annotations
 
@@ -23,11 +26,11 @@ SPOOL_BYTES = 8 * 1024 * 1024
 
 def _decided(batches: Batches) -> Iterator[ExportRecord]:
     for batch in batches:
-        yield from (record for record in batch if record.final is not None)
+        yield from (record for record in batch if record.decided() is not None)
 
 
 def _boxes(record: ExportRecord) -> list[tuple[float, float, float, float, str]]:
-    return [(x, y, w, h, str(label)) for x, y, w, h, label in (record.final or {})["boxes"]]
+    return [(x, y, w, h, str(label)) for x, y, w, h, label in (record.decided() or {})["boxes"]]
 
 
 def _coco_image(record: ExportRecord) -> dict[str, Any]:

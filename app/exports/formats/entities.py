@@ -5,7 +5,9 @@ corpora such as MSRA and People's Daily are distributed). These are training fil
 hold the items with a final answer; items still waiting for review are left out (the JSON
 Lines, CSV and Label Studio exports list every item). Nested spans (projects that allow
 overlaps) cannot be told apart in BIO tags nor in ``doc.ents``: there the longest span,
-then the first, wins; doccano and spaCy's span groups keep every span."""
+then the first, wins; doccano and spaCy's span groups keep every span. An item imported with
+another tool's spans and no final answer yet is written with those (``ExportRecord.decided``);
+doccano lines carry the item's metadata back as fields of their own."""
 
 from __future__ import annotations
 
@@ -55,7 +57,8 @@ def write_conll(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None
         blocks = [
             "\n".join(lines) + "\n\n"
             for record in batch
-            if record.final is not None and (lines := bio_lines(record.text, _spans(record.final)))
+            if record.decided() is not None
+            and (lines := bio_lines(record.text, _spans(record.decided())))
         ]
         out.write("".join(blocks).encode("utf-8"))
 
@@ -68,7 +71,7 @@ def doccano_line(record: ExportRecord) -> str:
     line = {
         "item_id": record.item_id,
         "text": record.text,
-        "label": [list(span) for span in _spans(record.final)],
+        "label": [list(span) for span in _spans(record.decided())],
         "experts": [
             {"name": name, "label": [list(span) for span in _spans(answer)]}
             for name, answer in record.answers
@@ -80,7 +83,7 @@ def doccano_line(record: ExportRecord) -> str:
 def write_doccano(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
     """One JSON object per line per item with a final answer."""
     for batch in batches:
-        lines = [doccano_line(r) + "\n" for r in batch if r.final is not None]
+        lines = [doccano_line(r) + "\n" for r in batch if r.decided() is not None]
         out.write("".join(lines).encode("utf-8"))
 
 
@@ -97,7 +100,7 @@ def spacy_doc(vocab: Any, record: ExportRecord) -> Any:
     from spacy.tokens import Doc
 
     doc = Doc(vocab, words=list(record.text), spaces=[False] * len(record.text))
-    final = _spans(record.final)
+    final = _spans(record.decided())
     doc.ents = _doc_spans(doc, flat_spans(final))
     doc.spans["sc"] = _doc_spans(doc, final)
     for name, answer in record.answers:
@@ -138,7 +141,7 @@ def write_spacy(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None
         shard, written = DocBin(store_user_data=True), 0
         for batch in batches:
             for record in batch:
-                if record.final is None or not record.text:
+                if record.decided() is None or not record.text:
                     continue
                 shard.add(spacy_doc(vocab, record))
                 if len(shard) == SPACY_DOCS_PER_FILE:

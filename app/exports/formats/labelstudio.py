@@ -7,7 +7,11 @@ Results use Label Studio's shapes; the names to use in the project's labeling co
 ``<Choices name="label" toName="text">`` (classification), ``<Image name="image"
 value="$image"/><RectangleLabels name="label" toName="image">`` (boxes, in percent of the
 image), ``<TextArea name="answer" toName="text"/>`` and ``<Choices name="flags"
-toName="text" choice="multiple">`` (cleaning and collection)."""
+toName="text" choice="multiple">`` (cleaning and collection).
+
+An item imported with another tool's answer carries it as Label Studio's ``predictions``
+(``model_version`` "preannotation"), whether or not it has a final answer; its metadata
+goes back into ``data`` beside the text."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from app.exports.formats.base import Batches, ExportRecord, ProjectShape, merged
 #: same login as the export).
 IMAGE_URL = "/api/v1/items/{item_id}/image"
 FINAL = "final"
+PREANNOTATION = "preannotation"
 
 Regions = list[dict[str, Any]]
 
@@ -81,29 +86,32 @@ RESULTS: dict[str, Callable[[dict[str, Any], ExportRecord], Regions]] = {
 }
 
 
-def _annotation(
-    number: int, who: str, answer: dict[str, Any], record: ExportRecord, kind: str
-) -> dict[str, Any]:
+def _result(number: int | str, answer: dict[str, Any], record: ExportRecord, kind: str) -> Regions:
     target = "image" if record.object_key else "text"
-    result = [
+    return [
         {"id": f"{record.item_id}-{number}-{n}", "from_name": "label", "to_name": target, **region}
         for n, region in enumerate(RESULTS[kind](answer, record), start=1)
     ]
+
+
+def _annotation(
+    number: int, who: str, answer: dict[str, Any], record: ExportRecord, kind: str
+) -> dict[str, Any]:
     return {
         "id": number,
         "created_username": who,
         "ground_truth": number == 1 and record.final is not None,
         "was_cancelled": False,
-        "result": result,
+        "result": _result(number, answer, record, kind),
     }
 
 
 def task(project: ProjectShape, record: ExportRecord) -> dict[str, Any]:
     """One Label Studio task: ``data`` (``text``, or ``image`` and ``file_name``, and
     ``item_id``, the vendor's ``source_id`` and every metadata field beside them, as Label
-    Studio keeps a task's extra columns) and ``annotations``: the final answer first
+    Studio keeps a task's extra columns), ``annotations``: the final answer first
     (``ground_truth``) when there is one, then each expert's under their name
-    (``created_username``)."""
+    (``created_username``), and ``predictions``: the imported pre-annotation, if any."""
     data: dict[str, Any] = {"item_id": record.item_id}
     if record.object_key:
         data |= {"image": IMAGE_URL.format(item_id=record.item_id), "file_name": record.text}
@@ -115,7 +123,22 @@ def task(project: ProjectShape, record: ExportRecord) -> dict[str, Any]:
         _annotation(n, who, answer, record, project.task_type)
         for n, (who, answer) in enumerate([*final, *record.answers], start=1)
     ]
-    return {"id": record.item_id, "data": data, "annotations": annotations}
+    predictions = (
+        [
+            {
+                "model_version": PREANNOTATION,
+                "result": _result("p", record.preannotation, record, project.task_type),
+            }
+        ]
+        if record.preannotation is not None
+        else []
+    )
+    return {
+        "id": record.item_id,
+        "data": data,
+        "annotations": annotations,
+        "predictions": predictions,
+    }
 
 
 def write_label_studio(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:

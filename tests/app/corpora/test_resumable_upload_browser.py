@@ -1,6 +1,7 @@
 """The upload page in Debian's Chromium: several files dropped at once, each with its own
-progress bar, and an upload that loses one part's connection, is left (the tab closed) and
-goes on later in a new tab sending only the missing part. Screenshots go to test-artifacts/."""
+progress bar (another tool's export says which format it was recognised as), and an upload
+that loses one part's connection, is left (the tab closed) and goes on later in a new tab
+sending only the missing part. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -38,12 +39,16 @@ def three_parts(path: Path) -> Path:
     return path
 
 
-def test_two_dropped_files_become_two_corpora(browser: Any, base_url: str, world: Any) -> None:
+DOCCANO = '{"text": "张三在合肥。", "label": [[0, 2, "人名"]]}\n{"text": "李四。", "label": []}\n'
+
+
+def test_three_dropped_files_become_three_corpora(browser: Any, base_url: str, world: Any) -> None:
     page = log_in(browser, base_url, world.user("vendor", world.org()))
     page.goto(f"{base_url}/corpora/upload")
     files = [
         {"name": "通知.txt", "text": "第一段。\n\n第二段。\n\n第三段。\n"},
         {"name": "条目.jsonl", "text": '{"text": "甲"}\n{"text": "乙"}\n'},
+        {"name": "导出.jsonl", "text": DOCCANO},  # another tool's export: pre-annotations
     ]
     transfer = page.evaluate_handle(
         """(files) => {
@@ -54,18 +59,19 @@ def test_two_dropped_files_become_two_corpora(browser: Any, base_url: str, world
         files,
     )
     page.dispatch_event("#upload-drop", "drop", {"dataTransfer": transfer})
-    assert page.locator(".upload-row progress").count() == 2
+    assert page.locator(".upload-row progress").count() == 3
     assert page.locator(".upload-row").first.inner_text().startswith("通知.txt")
     page.click("#upload-button")
     page.wait_for_selector("#upload-message:has-text('所有文件均已上传')")
-    assert page.locator(".upload-row progress[value='100']").count() == 2
-    shot(page, "corpora-upload-two-files")
-    links = [page.locator(".upload-link").nth(i).get_attribute("href") for i in range(2)]
+    assert page.locator(".upload-row progress[value='100']").count() == 3
+    assert "识别为 doccano JSONL" in page.locator(".upload-row").nth(2).inner_text()
+    shot(page, "corpora-upload-three-files")
+    links = [page.locator(".upload-link").nth(i).get_attribute("href") for i in range(3)]
     counts = []
     for link in links:
         page.goto(f"{base_url}{link}")
         counts.append(page.inner_text("#corpus-items").strip())
-    assert counts == ["3", "2"]
+    assert counts == ["3", "2", "2"]
     page.goto(f"{base_url}/corpora/")
     listed = page.inner_text("main")
     assert "通知" in listed and "条目" in listed
