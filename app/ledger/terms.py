@@ -60,9 +60,9 @@ def step_formula(step: Mapping[str, Any]) -> str:
     the figures are those of the data, and a formula of another shape is shown as it is."""
     code, formula = step.get("code"), str(step.get("formula", ""))
     if code == "volume" and formula == "Σ counted lines":
-        return _("Σ of the counted lines")
+        return str(_("Σ of the counted lines"))
     if code == "rounding" and (found := _ROUNDING.fullmatch(formula)):
-        return _("%(value)s rounded half up to a whole fen", value=found["value"])
+        return str(_("%(value)s rounded half up to a whole fen", value=found["value"]))
     if code == "cap" and (found := _CAP.fullmatch(formula)):
-        return _("the smaller of %(value)s and the cap %(cap)s", **found.groupdict())
+        return str(_("the smaller of %(value)s and the cap %(cap)s", **found.groupdict()))
     return formula
