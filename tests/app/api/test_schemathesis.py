@@ -53,6 +53,9 @@ def _fuzz(operation: Any, mode: str, base: str, token: str, failures: list[str])
 
 
 @pytest.mark.slow
+# About 80 operations x 2 callers x 2 modes: several minutes on a loaded 2-core machine, more
+# than the suite's default timeout.
+@pytest.mark.timeout(900)
 def test_the_api_honours_its_openapi_document(app: Any, world: World) -> None:
     vendor = world.vendor_api()
     world.project(vendor, ["一。", "二。", "三。"], overlap=1)
