@@ -16,7 +16,7 @@ from app.jobs import enqueue_ingestion
 from app.storage import object_store
 
 SCHEMAS: dict[str, Any] = {
-    "Upload": {
+    "ResumableUpload": {
         "type": "object",
         "required": ["id", "size", "part_size", "part_count", "parts"],
         "properties": {
@@ -57,7 +57,7 @@ START = {
 
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
-    upload = {"200": json_content(ref("Upload")), **ERRORS}
+    upload = {"200": json_content(ref("ResumableUpload")), **ERRORS}
     return {
         "/uploads": {
             "post": {
@@ -67,7 +67,7 @@ def openapi_paths() -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": START}},
                 },
-                "responses": {"201": json_content(ref("Upload"), "Started"), **ERRORS},
+                "responses": {"201": json_content(ref("ResumableUpload"), "Started"), **ERRORS},
             }
         },
         "/uploads/{upload_id}": {

@@ -262,3 +262,9 @@ def test_a_completion_already_under_way_is_a_conflict_not_a_loss(app: Any, world
     busy = vendor.post(f"/api/v1/uploads/{upload['id']}/complete")
     assert busy.status_code == 409 and busy.json["error"]["code"] == "completing"
     assert object_exists(app, key) and corpus_count(app) == 0  # nothing was deleted
+
+
+def test_the_openapi_document_names_both_kinds_of_upload(app: Any) -> None:
+    schemas = app.test_client().get("/api/v1/openapi.json").json["components"]["schemas"]
+    assert "part_size" in schemas["ResumableUpload"]["properties"]
+    assert "key" in schemas["Upload"]["properties"]  # the collection's picture upload
