@@ -94,15 +94,18 @@ def parse_gold_csv(
         text = stream.read(MAX_GOLD_CSV_BYTES + 1).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid(_l("The CSV file is not UTF-8.")) from None
-    rows = csv.DictReader(io.StringIO(text))
-    fields = set(rows.fieldnames or [])
-    if "item_id" not in fields or not fields & {"label", "answer"}:
-        raise Invalid(_l("The CSV needs an item_id column and a label or answer column."))
+    rows = csv.DictReader(io.StringIO(text, newline=""))
     entries: list[tuple[int, object]] = []
-    for number, row in enumerate(rows, start=2):
-        entries.append((_csv_item_id(row, number), _csv_answer(row, number)))
-        if len(entries) > limit:
-            break
+    try:
+        fields = set(rows.fieldnames or [])
+        if "item_id" not in fields or not fields & {"label", "answer"}:
+            raise Invalid(_l("The CSV needs an item_id column and a label or answer column."))
+        for number, row in enumerate(rows, start=2):
+            entries.append((_csv_item_id(row, number), _csv_answer(row, number)))
+            if len(entries) > limit:
+                break
+    except csv.Error:  # e.g. a NUL byte, or a quote left open at the end
+        raise Invalid(_l("Row %(row)d: the CSV is malformed.", row=rows.line_num or 1)) from None
     return entries
 
 

@@ -112,3 +112,18 @@ def test_vendor_chooses_a_check_item_in_the_task_list(app: Any, world: World) ->
     )
     assert 'class="flash flash-error"' in bad.text
     assert len(world.api(email).get(f"/api/v1/projects/{project}/gold").json) == 1
+
+
+def test_a_csv_body_of_stray_bytes_is_refused_not_a_server_error(world: World) -> None:
+    """Schemathesis sent a carriage return and two stray characters as a text/csv body."""
+    vendor = world.vendor_api()
+    project = world.project(vendor, ["一。", "二。"], overlap=1)
+    for body in ("\rÐ\x94".encode(), b'item_id,label\r\n1,"\r\x00', b"\r\r\r"):
+        response = vendor.client.post(
+            f"/api/v1/projects/{project}/gold",
+            data=body,
+            headers={**vendor._headers(), "Content-Type": "text/csv"},
+        )
+        assert response.status_code == 422, (body, response.status_code)
+        assert response.json["error"]["message"]
+    assert vendor.get(f"/api/v1/projects/{project}/gold").json == []
