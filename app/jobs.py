@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
+import sqlalchemy.exc
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
@@ -40,7 +41,7 @@ from app.quality.stored import projects_needing_reports, report_is_stale_by_id
 from app.releases.analysis import analyse_release, stalled_analyses
 from app.releases.publishing import run_publish, stalled_publishing
 from app.signing import platform_signing_key
-from app.storage import object_store
+from app.storage import StorageUnavailable, object_store
 from app.storage.sweep import sweep_storage
 
 logger = logging.getLogger(__name__)
@@ -224,6 +225,11 @@ def recover_interrupted_work() -> None:
         huey.lock_task(REPORT_LOCK).clear()
 
 
+# A consumer starts even when the database, S3 or Redis is not up yet (or is being stopped
+# by the same Ctrl-C): that is one line in the log, not a traceback.
+UNAVAILABLE = (StorageUnavailable, sqlalchemy.exc.OperationalError, redis.ConnectionError)
+
+
 @huey.on_startup()
 def recover_on_start() -> None:
     """When a consumer starts: resume what a killed consumer left, and sweep storage."""
@@ -231,7 +237,9 @@ def recover_on_start() -> None:
         try:
             recover_interrupted_work()
             sweep_storage(object_store())
-        except Exception:  # a consumer starts even when the database or S3 is not there yet
+        except UNAVAILABLE as exc:  # not there yet, or already stopping (Ctrl-C on make run)
+            logger.warning("recovery at start skipped, %s: %s", type(exc).__name__, exc)
+        except Exception:
             logger.exception("recovery at start failed; the periodic task tries again")
         finally:
             db.session.remove()

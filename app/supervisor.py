@@ -118,9 +118,7 @@ def web_command(port: str) -> list[str]:
     """
     workers = os.environ.get("WANBIAO_WEB_WORKERS", str(2 * (os.cpu_count() or 1)))
     threads = os.environ.get("WANBIAO_WEB_THREADS", "1")
-    return [
-        sys.executable,
-        "-m",
+    return python_module(
         "gunicorn",
         "--bind",
         f"127.0.0.1:{port}",
@@ -131,7 +129,7 @@ def web_command(port: str) -> list[str]:
         "--timeout",
         "600",
         "wsgi:app",
-    ]
+    )
 
 
 class Child:
@@ -192,9 +190,25 @@ class Child:
             self.process.wait()
 
 
+# A Python child started as ``python -c QUIET_START module args…``: until the module installs
+# its own SIGINT handler (gunicorn's arbiter, Huey's consumer), SIGINT ends the process at
+# once, as nothing runs yet, so a Ctrl-C while it still imports prints no traceback.
+# (``python -m`` with a module of ours could not: the package is imported before any of the
+# module's code runs.)
+QUIET_START = (
+    "import os, runpy, signal, sys; signal.signal(signal.SIGINT, lambda *_: os._exit(0)); "
+    "sys.argv = sys.argv[1:]; runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)"
+)
+
+
+def python_module(module: str, *args: str) -> list[str]:
+    """The command line that runs ``python -m module args…``, quiet on an early Ctrl-C."""
+    return [sys.executable, "-c", QUIET_START, module, *args]
+
+
 def consumer_command() -> list[str]:
     """One Huey consumer with one worker thread."""
-    return [sys.executable, "-m", "huey.bin.huey_consumer", "app.jobs.huey", "-w", "1"]
+    return python_module("huey.bin.huey_consumer", "app.jobs.huey", "-w", "1")
 
 
 def children(port: str, s3: WeedServer | None) -> list[Child]:

@@ -75,3 +75,31 @@ def test_sqlite_fsyncs_every_commit(app: Any) -> None:
         with db.engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_a_consumer_starting_while_s3_is_down_logs_one_line_not_a_traceback(
+    app: Any, caplog: Any
+) -> None:
+    """Ctrl-C on ``make run`` can stop the S3 server while a consumer still runs its start-up
+    recovery: that is a one-line warning, and the consumer goes on."""
+    import logging
+    import socket
+
+    from app.jobs import recover_on_start
+    from app.storage import ObjectStore
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    with app.app_context():
+        real = app.extensions["object_store"]
+        app.extensions["object_store"] = ObjectStore(f"127.0.0.1:{closed}", "k", "s", "wanbiao")
+        try:
+            with caplog.at_level(logging.WARNING, logger="app.jobs"):
+                recover_on_start()
+        finally:
+            app.extensions["object_store"] = real
+    records = [r for r in caplog.records if r.name == "app.jobs"]
+    assert [r.levelno for r in records] == [logging.WARNING]
+    assert "recovery at start skipped, StorageUnavailable" in records[0].getMessage()
+    assert records[0].exc_info is None

@@ -80,8 +80,8 @@ def _web_answers(base_url: str) -> bool:
         return False
 
 
-@pytest.fixture
-def supervisor(tmp_path: Path) -> Iterator[Running]:
+def _start(tmp_path: Path) -> Running:
+    """``make run`` in its own process group, as a terminal's foreground job."""
     from app.storage.seaweed import find_free_base_port
 
     port = _free_port()
@@ -102,17 +102,26 @@ def supervisor(tmp_path: Path) -> Iterator[Running]:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal's foreground job
         )
-    running = Running(process, f"http://127.0.0.1:{port}", tmp_path / "var", log)
+    return Running(process, f"http://127.0.0.1:{port}", tmp_path / "var", log)
+
+
+def _stop(running: Running) -> None:
+    if running.process.poll() is None:
+        running.process.send_signal(signal.SIGTERM)
+        try:
+            running.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            running.process.kill()
+
+
+@pytest.fixture
+def supervisor(tmp_path: Path) -> Iterator[Running]:
+    running = _start(tmp_path)
     try:
         _wait("the web server", lambda: _web_answers(running.base_url), running)
         yield running
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        _stop(running)
 
 
 def _s3_answers(running: Running) -> bool:
@@ -166,8 +175,6 @@ def test_sigterm_stops_every_child(supervisor: Running) -> None:
 def test_ctrl_c_stops_everything_without_a_traceback(supervisor: Running) -> None:
     """Ctrl-C in a terminal sends SIGINT to the whole foreground process group: the
     supervisor and every child at once. All stop, quietly."""
-    # Once everything is up, as a user stops it (a Ctrl-C while the consumer is still
-    # importing the app can still print that import's traceback).
     _wait("the consumer", lambda: "Huey consumer started" in supervisor.log.read_text(), supervisor)
     started = _children(supervisor.process.pid)
     os.killpg(supervisor.process.pid, signal.SIGINT)
@@ -210,3 +217,21 @@ def test_a_child_that_keeps_dying_is_restarted_ever_more_slowly(
     child.process.wait(timeout=60)
     child.check(now + 61)
     assert child.restart_at - (now + 61) == 1
+
+
+def test_ctrl_c_while_the_consumer_still_imports_the_app_is_quiet_too(tmp_path: Path) -> None:
+    """The user presses Ctrl-C a moment after ``make run``: the consumer is still importing
+    the app (a second or two), the web server may still be starting."""
+    running = _start(tmp_path)
+    try:
+        _wait("the consumer", lambda: _child(running, "huey_consumer"), running)
+        started = _children(running.process.pid)
+        os.killpg(running.process.pid, signal.SIGINT)
+        assert running.process.wait(timeout=90) == 0
+    finally:
+        _stop(running)
+    log = running.log.read_text()
+    assert "Huey consumer started" not in log  # it was stopped while still importing
+    for pid in started:
+        assert not Path(f"/proc/{pid}").exists()
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log[-3000:]
