@@ -143,6 +143,17 @@ _LINE_ERRORS: dict[str, Any] = {
     "yolo_classes": _l("no classes.txt or data.yaml with the class names"),
     "picture_missing": _l("the picture this box file names is not in the archive"),
     "two_box_files": _l("a second box file for the same picture"),
+    # The table of a ZIP of pictures (app.corpora.picture_tables)
+    "two_picture_tables": _l(
+        "a second table in the archive: one table (CSV, TSV, JSON, JSONL or .xlsx) describes "
+        "the pictures"
+    ),
+    "picture_column_missing": _l(
+        "the table has no picture column (image, file, file_name, path, 图片 or 文件名)"
+    ),
+    "picture_cell_empty": _l("the picture column of this row is empty or not a file name"),
+    "picture_not_in_archive": _l("this row names a picture that is not in the archive"),
+    "picture_named_twice": _l("this row names a picture an earlier row already named"),
 }
 
 

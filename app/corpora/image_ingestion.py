@@ -16,6 +16,7 @@ from flask import current_app
 
 from app.corpora.annotations_in import PICTURE_FORMATS
 from app.corpora.images import ArchiveRefused, CheckedImage, archive_members, check_image
+from app.corpora.picture_tables import is_picture_table, read_picture_table
 from app.models import Corpus
 from app.storage import ObjectStore
 
@@ -75,8 +76,15 @@ def collect_images(
         for chunk in store.iter_chunks(corpus.object_key):
             raw.write(chunk)
         raw.seek(0)
+        tables: list[tuple[str, bytes]] = []
+        pictures: list[str] = []  # every picture's path; those stored are in ``stored_names``
+        stored_names: list[str] = []
         try:
             for number, name, data in _members(corpus, raw):
+                if corpus.file_format == "zip" and is_picture_table(name):
+                    tables.append((name, data))
+                    continue
+                pictures.append(name)
                 try:
                     image = check_image(name, data, budget)
                 except ValueError as exc:
@@ -86,9 +94,26 @@ def collect_images(
                     stored = _store(store, prefix, image)
                     keys.extend(stored)
                     rows.append(_row(corpus, number, image, stored))
+                    stored_names.append(name)
         except ArchiveRefused as refused:
             errors.append({"line": 0, "code": refused.code})
+        errors.extend(_described(list(zip(stored_names, rows, strict=True)), tables, pictures))
     return rows, errors, keys
+
+
+def _described(
+    rows: list[tuple[str, dict[str, Any]]], tables: list[tuple[str, bytes]], pictures: list[str]
+) -> list[dict[str, Any]]:
+    """Give each picture's item row (by path) the meta of its line in the archive's table
+    (:mod:`app.corpora.picture_tables`); returns the table's errors."""
+    if len(tables) > 1:
+        return [{"line": 0, "code": "two_picture_tables", "member": tables[1][0]}]
+    if not tables:
+        return []
+    table = read_picture_table(*tables[0], pictures)
+    for name, row in rows:
+        row["meta"] = table.meta.get(name) or None
+    return table.errors
 
 
 def discard(store: ObjectStore, keys: list[str]) -> None:

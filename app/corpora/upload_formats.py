@@ -23,6 +23,7 @@ from app.corpora.documents.packages import member_names
 from app.corpora.documents.pdf import is_pdf
 from app.corpora.documents.reader import OLE2_MAGIC, is_junk_member, zip_kind
 from app.corpora.formats import looks_binary
+from app.corpora.picture_tables import is_picture_table
 from app.corpora.tables.reading import TableRefused
 from app.corpora.tables.setup import refusal
 from app.corpora.tables.sniff import table_format
@@ -44,7 +45,8 @@ def _first_member_is_image(stream: IO[bytes]) -> bool:
     try:
         with zipfile.ZipFile(stream) as archive:
             for info in archive.infolist():
-                if not info.is_dir() and not is_junk_member(info.filename):
+                name = info.filename
+                if not info.is_dir() and not is_junk_member(name) and not is_picture_table(name):
                     with archive.open(info) as member:
                         return member.read(8).startswith((MAGIC["png"], MAGIC["jpg"]))
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):
