@@ -186,7 +186,8 @@ def test_bad_decisions_are_refused_in_chinese_and_change_nothing(
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 1
 
 
-def test_unknown_foreign_and_decided_contributions(app: Any, world: World) -> None:
+def test_unknown_foreign_and_decided_contributions(any_db_app: Any) -> None:
+    app, world = any_db_app, World(any_db_app)
     vendor = world.vendor_api()
     project, _corpus = collect_project(world, vendor)
     expert = world.api(world.user("expert"))
@@ -290,3 +291,17 @@ def test_the_openapi_document_describes_the_review_of_contributions(world: World
     assert "/projects/{project_id}/contributions" in paths
     assert "/contributions/mine" in paths
     assert {"Contribution", "Decision", "Acceptance"} <= set(document["components"]["schemas"])
+
+
+def test_a_release_of_the_corpus_leaves_out_contributions_not_accepted(world: World) -> None:
+    vendor = world.vendor_api()
+    project, corpus = collect_project(world, vendor)
+    expert = world.api(world.user("expert"))
+    for text in TEXTS:
+        contribute(expert, project, text)
+    first, second, _third = contribution_ids(vendor, project)
+    decide(vendor, project, first, "accept")
+    decide(vendor, project, second, "reject", "无关")
+    created = vendor.post("/api/v1/releases", {"corpus_id": corpus, "title": "就医经历"})
+    assert created.status_code == 201, created.json
+    assert created.json["documents"] == 2, "the corpus's own item and the accepted one"
