@@ -16,8 +16,8 @@ from app.database import IMMEDIATE, begin_write
 from app.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.extensions import db
 from app.models import Corpus, Item, Project, Release, ReleaseDocument, Role, User
-from app.models.contributions import HELD_FOR_REVIEW
 from app.models.base import utcnow
+from app.models.contributions import HELD_FOR_REVIEW
 from app.releases.errors import PolicyInvalid, ReleaseRuleError, SelfApproval
 from app.releases.policy import ReleasePolicy, default_policy, policy_from_dict
 from app.releases.states import ReleaseState, check_transition

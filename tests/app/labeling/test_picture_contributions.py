@@ -1,7 +1,7 @@
 """Picture contributions: an expert holding a collection slot of an image corpus uploads a
 PNG or JPEG, submits its reference, and the picture becomes, once accepted, an image item a
-box project can use. Hostile files, other experts' uploads, wrong checksums and duplicates are refused with a
-translated message, leaving nothing behind."""
+box project can use. Hostile files, other experts' uploads, wrong checksums and duplicates
+are refused with a translated message, leaving nothing behind."""
 
 from __future__ import annotations
 
