@@ -125,6 +125,8 @@ AUDIT_ACTIONS = (
     "min_length_set",
     "near_duplicates_searched",
     "gold_removed",
+    "contribution_accepted",
+    "contribution_rejected",
 )
 
 

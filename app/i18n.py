@@ -113,6 +113,8 @@ ACTION_NAMES = {
     "min_length_set": _l("Minimum item length set"),
     "near_duplicates_searched": _l("Near-duplicates searched"),
     "gold_removed": _l("Check items removed"),
+    "contribution_accepted": _l("Contribution accepted"),
+    "contribution_rejected": _l("Contribution rejected"),
 }
 VERIFICATION_STATUS_NAMES = {
     "pending": _l("Waiting for a decision"),

@@ -28,7 +28,12 @@ _ITEM = {
         "text": {"type": "string", "description": "The first 300 characters"},
         "truncated": {"type": "boolean"},
         "kind": {"type": "string", "enum": ["text", "image"]},
-        "dropped": {"type": ["string", "null"], "enum": ["manual", "length", "duplicate", None]},
+        "dropped": {
+            "type": ["string", "null"],
+            "enum": ["manual", "length", "duplicate", "pending", "rejected", None],
+            "description": "Why the item is not in the corpus: dropped by hand, too short, a "
+            "near-duplicate; a collected item waiting for review or rejected",
+        },
         "meta": {"type": "object"},
     },
 }

@@ -1,4 +1,5 @@
-"""Labeling routes: claim the next task, submit, heartbeat, skip, picture uploads."""
+"""Labeling routes: claim the next task, submit, heartbeat, skip, picture uploads, and the
+caller's own contributions with the review decisions."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
 from app.exceptions import Invalid
 from app.labeling import answers, uploads
 from app.labeling import services as labeling
+from app.labeling.contributions import own_contributions
 from app.labeling.skip_reasons import skip_reason
 from app.storage import object_store
 
@@ -67,6 +69,57 @@ SCHEMAS: dict[str, Any] = {
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     return {
+        "/contributions/mine": {
+            "get": {
+                "summary": "The caller's own contributions to collection projects, newest "
+                "first (50 a page): accepted, rejected with the reviewer's reason, or pending",
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"enum": ["pending", "accepted", "rejected"]},
+                    },
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                ],
+                "responses": {
+                    "200": json_content(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "counts": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "integer"},
+                                },
+                                "page": {"type": "integer"},
+                                "has_next": {"type": "boolean"},
+                                "contributions": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "id": {"type": "integer"},
+                                            "project_id": {"type": "integer"},
+                                            "project": {"type": "string"},
+                                            "kind": {"type": "string"},
+                                            "text": {
+                                                "type": "string",
+                                                "description": "First 300 characters, or "
+                                                "the picture's file name",
+                                            },
+                                            "status": {"type": "string"},
+                                            "reason": {"type": ["string", "null"]},
+                                            "created_at": {"type": "string"},
+                                            "decided_at": {"type": ["string", "null"]},
+                                        },
+                                    },
+                                },
+                            },
+                        }
+                    ),
+                    **ERRORS,
+                },
+            }
+        },
         "/projects/{project_id}/claim": {
             "post": {
                 "summary": "Lease the next task",
@@ -252,3 +305,19 @@ def upload_contribution(task_id: int) -> ResponseReturnValue:
         width=stored.width,
         height=stored.height,
     ), 201
+
+
+@bp.get("/contributions/mine")
+@api_login_required
+def my_contributions() -> ResponseReturnValue:
+    """The caller's own contributions and what was decided (``status``, ``page``)."""
+    raw = request.args.get("page") or "1"
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        raise Invalid(_("Pages are numbered from 1."), code="bad_page")
+    listing = own_contributions(current_user, request.args.get("status") or None, int(raw))
+    return jsonify(
+        counts=listing["counts"],
+        page=listing["page"],
+        has_next=listing["has_next"],
+        contributions=listing["rows"],
+    )

@@ -12,6 +12,7 @@ from app.api.blueprint import api_login_required, bp
 from app.api.schema import ERRORS, json_content, path_id, ref
 from app.jobs import enqueue_quality_refresh
 from app.models import Project
+from app.quality.collection import acceptance
 from app.quality.experts import expert_reliability
 from app.quality.items import SORTS as ITEM_SORTS
 from app.quality.items import parse_item_query
@@ -36,7 +37,41 @@ _QUALITY_ITEM = {
     },
 }
 
+_ACCEPTANCE_FIGURES = {
+    "accepted": {"type": "integer"},
+    "rejected": {"type": "integer"},
+    "pending": {"type": "integer", "description": "Waiting for a decision"},
+    "decided": {"type": "integer", "description": "accepted + rejected"},
+    "acceptance_rate": {
+        "type": ["number", "null"],
+        "description": "accepted / decided; null before any decision",
+    },
+}
+
 SCHEMAS: dict[str, Any] = {
+    "Acceptance": {
+        "type": "object",
+        "properties": {
+            "overall": {
+                "type": "object",
+                "properties": {
+                    **_ACCEPTANCE_FIGURES,
+                    "wanted": {"type": "integer", "description": "Contributions asked for"},
+                },
+            },
+            "experts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "user_id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        **_ACCEPTANCE_FIGURES,
+                    },
+                },
+            },
+        },
+    },
     "ExpertReliability": {
         "type": "object",
         "properties": {
@@ -83,6 +118,11 @@ SCHEMAS: dict[str, Any] = {
             "krippendorff_alpha": {"type": ["number", "null"]},
             "computed_at": {"type": ["string", "null"], "format": "date-time"},
             "stale": {"type": "boolean"},
+            "acceptance": {
+                "oneOf": [{"$ref": "#/components/schemas/Acceptance"}, {"type": "null"}],
+                "description": "Collection projects: the review decisions so far (null for "
+                "the other task types)",
+            },
             "report": {
                 "type": ["object", "null"],
                 "description": (
@@ -148,7 +188,13 @@ def quality(project_id: int) -> ResponseReturnValue:
     project = get_owned(Project, project_id, current_user)
     summary = project_quality(project, enqueue_quality_refresh)
     report = latest_report(project.id)
-    return jsonify({**summary, "report": report.payload if report else None})
+    return jsonify(
+        {
+            **summary,
+            "acceptance": acceptance(project) if project.task_type == "collect" else None,
+            "report": report.payload if report else None,
+        }
+    )
 
 
 @bp.get("/projects/<int:project_id>/quality/items")

@@ -1,4 +1,5 @@
-"""Review routes: reviewers, the queue of disputed items, adjudication."""
+"""Review routes: reviewers, the queue of disputed items, adjudication, and the decisions on a
+collection project's contributions."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
-from app.api.schema import EMAIL_BODY, ERRORS, json_content, path_id
+from app.api.schema import EMAIL_BODY, ERRORS, json_body, json_content, path_id, ref
+from app.exceptions import Invalid
 from app.jobs import enqueue_quality_refresh
 from app.models import Project
+from app.review import contributions as collected
 from app.review import services as review
 from app.scoping import get_owned
 
@@ -20,11 +24,110 @@ USER_ID = {
     "properties": {"user_id": {"type": "integer"}},
     "required": ["user_id"],
 }
+_STATUS = {"type": "string", "enum": ["pending", "accepted", "rejected"]}
+SCHEMAS: dict[str, Any] = {
+    "Contribution": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "item_id": {"type": "integer"},
+            "expert_id": {"type": "integer"},
+            "expert": {"type": "string"},
+            "kind": {"type": "string", "enum": ["text", "image"]},
+            "text": {
+                "type": "string",
+                "description": "The text (first 20,000 characters) or the picture's file "
+                "name; the picture itself at /items/{item_id}/image",
+            },
+            "truncated": {"type": "boolean"},
+            "status": _STATUS,
+            "reason": {"type": ["string", "null"], "description": "Why it was rejected"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "decided_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "Decision": {
+        "type": "object",
+        "required": ["decision"],
+        "properties": {
+            "decision": {"type": "string", "enum": ["accept", "reject"]},
+            "reason": {
+                "type": "string",
+                "maxLength": 500,
+                "description": "Required to reject (1–500 characters); the expert reads it",
+            },
+        },
+    },
+}
+CONTRIBUTION_PATHS: dict[str, Any] = {
+    "/projects/{project_id}/contributions": {
+        "get": {
+            "summary": "A collection project's contributions in arrival order, with the "
+            "counts per status (its vendor, reviewers, auditors)",
+            "parameters": [
+                path_id("project_id"),
+                {"name": "status", "in": "query", "schema": _STATUS},
+                {
+                    "name": "after",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 0},
+                    "description": "Only ids above this one (the last id of the previous page)",
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                },
+            ],
+            "responses": {
+                "200": json_content(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "counts": {
+                                "type": "object",
+                                "additionalProperties": {"type": "integer"},
+                            },
+                            "may_decide": {"type": "boolean"},
+                            "contributions": {"type": "array", "items": ref("Contribution")},
+                        },
+                    }
+                ),
+                **ERRORS,
+            },
+        }
+    },
+    "/projects/{project_id}/contributions/{contribution_id}": {
+        "get": {
+            "summary": "One contribution of a collection project",
+            "parameters": [path_id("project_id"), path_id("contribution_id")],
+            "responses": {"200": json_content(ref("Contribution")), **ERRORS},
+        }
+    },
+    "/projects/{project_id}/contributions/{contribution_id}/decision": {
+        "post": {
+            "summary": "Accept a pending contribution (it joins the corpus, the final answers "
+            "and the exports) or reject it with a reason the expert reads. The project's "
+            "vendor or one of its reviewers, never on their own contribution; once",
+            "parameters": [path_id("project_id"), path_id("contribution_id")],
+            "requestBody": json_body(ref("Decision")),
+            "responses": {
+                "200": json_content(ref("Contribution"), "Decided"),
+                "403": json_content(ref("Error"), "Reads only (an auditor)"),
+                "409": json_content(
+                    ref("Error"), "Decided already, or the caller's own contribution"
+                ),
+                **{code: ERRORS[code] for code in ("401", "404", "422")},
+            },
+        }
+    },
+}
 
 
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     return {
+        **CONTRIBUTION_PATHS,
         "/projects/{project_id}/reviewers": {
             "get": {
                 "summary": "The project's reviewers",
@@ -167,3 +270,53 @@ def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
             current_user, project_id, item_id, body.get("result"), enqueue_quality_refresh
         )
     return jsonify(item_id=done.item_id, result=done.result), 201
+
+
+def _count_arg(name: str, default: int) -> int:
+    """A whole-number query parameter, else 422."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        raise Invalid(
+            _("Query parameter “%(name)s” must be a whole number.", name=name), code="bad_query"
+        )
+    return int(raw)
+
+
+@bp.get("/projects/<int:project_id>/contributions")
+@api_login_required
+def contributions(project_id: int) -> ResponseReturnValue:
+    """A collection project's contributions (``status``, ``after``, ``limit``) and counts."""
+    project = collected.contribution_project(current_user, project_id)
+    rows = collected.list_contributions(
+        project,
+        request.args.get("status") or None,
+        _count_arg("after", 0),
+        _count_arg("limit", collected.PAGE_SIZE),
+    )
+    return jsonify(
+        counts=collected.status_counts(project),
+        may_decide=collected.may_decide(current_user, project),
+        contributions=rows,
+    )
+
+
+@bp.get("/projects/<int:project_id>/contributions/<int:contribution_id>")
+@api_login_required
+def contribution(project_id: int, contribution_id: int) -> ResponseReturnValue:
+    """One contribution of a collection project."""
+    project = collected.contribution_project(current_user, project_id)
+    return jsonify(collected.contribution_detail(project, contribution_id))
+
+
+@bp.post("/projects/<int:project_id>/contributions/<int:contribution_id>/decision")
+@api_login_required
+def decide_contribution(project_id: int, contribution_id: int) -> ResponseReturnValue:
+    """Accept, or reject with a reason, a pending contribution."""
+    body = json_object()
+    return jsonify(
+        collected.decide(
+            current_user, project_id, contribution_id, body.get("decision"), body.get("reason")
+        )
+    )

@@ -29,6 +29,7 @@ from app.database import begin_write
 from app.exceptions import Conflict, Forbidden, Invalid, Unavailable
 from app.extensions import db
 from app.models import Corpus, Item, NearDuplicateRun, Project, Role, StorageSweep, Task, User
+from app.models.contributions import HELD_FOR_REVIEW
 from app.storage import ObjectStore, StorageUnavailable
 
 MAX_ITEMS_PER_REQUEST = 1000
@@ -57,6 +58,8 @@ def _change(corpus: Corpus, criteria: Sequence[ColumnElement[bool]], reason: str
         select(Item.id)
         .where(Item.corpus_id == corpus.id, ~_is_gold(), *criteria)
         .where(Item.dropped.is_(None) if reason else Item.dropped.is_not(None))
+        # A collected item waiting for review, or rejected, only joins by being accepted.
+        .where(Item.dropped.is_(None) | Item.dropped.not_in(HELD_FOR_REVIEW))
     )
     step = _closing_offset() if reason else -_closing_offset()
     db.session.execute(
@@ -108,8 +111,8 @@ def drop_items(user: User, corpus: Corpus, item_ids: list[int]) -> dict[str, int
 
 
 def restore_items(user: User, corpus: Corpus, item_ids: list[int]) -> int:
-    """Restore dropped items (whatever their reason) and reopen their tasks; returns how
-    many. Raises as :func:`drop_items`."""
+    """Restore dropped items (whatever their reason; not collected items held for review)
+    and reopen their tasks; returns how many. Raises as :func:`drop_items`."""
     _check_vendor(user, corpus)
     criteria = [Item.id.in_(_item_ids(item_ids))]
     begin_write()

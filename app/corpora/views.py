@@ -30,6 +30,8 @@ DROP_REASON_NAMES = {
     "manual": _l("Dropped by hand"),
     "length": _l("Dropped: too short"),
     "duplicate": _l("Dropped: near-duplicate"),
+    "pending": _l("Collected: waiting for review"),
+    "rejected": _l("Collected: rejected in review"),
 }
 
 

@@ -26,6 +26,7 @@ from app.exports.formats.base import ExportRecord, ProjectShape, item_metadata
 from app.extensions import db
 from app.job_runs import beat
 from app.models import Annotation, Corpus, Export, Item, Project, Role, Task, User
+from app.quality.collection import accepted_item_ids
 from app.quality.report import final_results
 
 BATCH = 1000
@@ -129,16 +130,13 @@ def task_batches(
     export: Export, project: Project
 ) -> Iterator[tuple[dict[int, dict[str, Any]], list[int], ExpertNames]]:
     """(final answers, ``BATCH`` task ids, expert names) for the project's items (check items
-    left out) in task order; the export's progress and the job's heartbeat are committed once
-    the caller has written each batch."""
+    and contributions not accepted left out) in task order; the export's progress and the
+    job's heartbeat are committed once the caller has written each batch."""
     final = final_results(project)
-    task_ids = list(
-        db.session.scalars(
-            select(Task.id)
-            .where(Task.project_id == project.id, Task.is_gold.is_(False))
-            .order_by(Task.id)
-        )
-    )
+    tasks = select(Task.id).where(Task.project_id == project.id, Task.is_gold.is_(False))
+    if project.task_type == "collect":  # a contribution joins the dataset once accepted
+        tasks = tasks.where(Task.item_id.in_(accepted_item_ids(project.id)))
+    task_ids = list(db.session.scalars(tasks.order_by(Task.id)))
     names = ExpertNames(project, db.session.get(User, export.requested_by_id))
     begin_write()
     export.items_total = len(task_ids)

@@ -226,12 +226,13 @@ def _take_lease(
     raise Conflict(LEASE_EXPIRED, code="lease_expired")
 
 
-def _contributed_item(task_id: int, lease: Row[Any], answer: dict[str, Any]) -> int:
-    """A collection slot's answer becomes an item of the project's corpus (ORM, rare path)."""
+def _contributed_item(expert: User, task_id: int, lease: Row[Any], answer: dict[str, Any]) -> int:
+    """A collection slot's answer becomes an item of the project's corpus, pending review
+    (ORM, rare path)."""
     project = db.session.get(Project, lease.project_id)
     task = db.session.get(Task, task_id)
     assert project is not None and task is not None
-    contribute(project, task, answer, lease.id)
+    contribute(project, task, answer, lease.id, expert.id)
     db.session.flush()
     assert task.item_id is not None
     return task.item_id
@@ -248,7 +249,7 @@ def _store_answer(
     _take_lease(expert, task_id, lease, key, answer)
     item_id = lease.item_id
     if item_id is None:
-        item_id = _contributed_item(task_id, lease, answer)
+        item_id = _contributed_item(expert, task_id, lease, answer)
     conn = write_connection()
     conn.execute(_COUNT_ANSWER, {"task_id": task_id})
     inserted = conn.execute(

@@ -1,5 +1,8 @@
 """Collected contributions: an expert's answer to a ``collect`` task becomes a new item of the
-project's target corpus (owned by the project's vendor).
+project's target corpus (owned by the project's vendor), held back (``Item.dropped`` =
+"pending") until the vendor or a reviewer of the project accepts it
+(:mod:`app.review.contributions`); a rejected one stays out with the reason, which the expert
+reads on their own list (:func:`own_contributions`).
 
 The corpus decides what is collected: a text corpus takes texts, an image corpus takes
 pictures uploaded first through :mod:`app.labeling.uploads`, so a later project over the
@@ -15,10 +18,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.corpora.image_ingestion import corpus_is_image
+from app.database import as_utc
 from app.exceptions import Conflict, Invalid
 from app.extensions import db
 from app.labeling.uploads import for_update
-from app.models import ContributionUpload, Corpus, Item, Project, Task
+from app.models import Contribution, ContributionUpload, Corpus, Item, Project, Task, User
+from app.models.contributions import CONTRIBUTION_STATUSES
 
 
 def collects_pictures(project: Project) -> bool:
@@ -27,16 +32,19 @@ def collects_pictures(project: Project) -> bool:
     return project.task_type == "collect" and corpus is not None and corpus_is_image(corpus)
 
 
-def contribute(project: Project, task: Task, answer: dict[str, Any], assignment_id: int) -> None:
-    """Turn a validated collect answer into a new item of the project's corpus.
+def contribute(
+    project: Project, task: Task, answer: dict[str, Any], assignment_id: int, annotator_id: int
+) -> None:
+    """Turn a validated collect answer into a new item of the project's corpus, pending review.
 
     Runs inside the submit transaction, after the expert's lease was taken (the caller
     commits). A text needs a text corpus; a picture (``{"object": {key, sha256,
     content_type}}``) an image corpus and an upload made under the submitting lease
-    (``assignment_id``) whose recorded SHA-256 and type match. Contributions to one corpus
-    are serialised.
+    (``assignment_id``) whose recorded SHA-256 and type match. The item is stored with
+    ``dropped = "pending"`` and a pending :class:`Contribution` of ``annotator_id``; the
+    corpus counts it once accepted. Contributions to one corpus are serialised.
     Raises Invalid (wrong kind, unknown or mismatched upload) or Conflict (the same text or
-    picture is already in the corpus).
+    picture is already in the corpus, waits for review or was rejected).
     """
     # The corpus row is locked (PostgreSQL; SQLite's write lock is already held) so that two
     # contributions at once get distinct sequence numbers and both are counted.
@@ -55,10 +63,15 @@ def contribute(project: Project, task: Task, answer: dict[str, Any], assignment_
                 _l("This project collects pictures: upload one."), code="collect_picture_only"
             )
         item = _text_item(corpus, answer["text"])
+    item.dropped = "pending"
     db.session.add(item)
     db.session.flush()
     task.item_id = item.id
-    corpus.item_count += 1
+    db.session.add(
+        Contribution(
+            project_id=project.id, task_id=task.id, item_id=item.id, annotator_id=annotator_id
+        )
+    )
 
 
 def _next_seq(corpus: Corpus) -> int:
@@ -67,20 +80,28 @@ def _next_seq(corpus: Corpus) -> int:
     ) + 1
 
 
-def _already_in(corpus: Corpus, digest: str) -> bool:
-    return (
-        db.session.scalar(select(Item.id).where(Item.corpus_id == corpus.id, Item.sha256 == digest))
-        is not None
-    )
+def _refuse_duplicate(corpus: Corpus, digest: str, in_corpus: Any) -> None:
+    """Conflict when an item with these bytes is stored in the corpus: in it (``in_corpus``),
+    waiting for review, or rejected."""
+    found = db.session.execute(
+        select(Item.id, Item.dropped).where(Item.corpus_id == corpus.id, Item.sha256 == digest)
+    ).first()
+    if found is None:
+        return
+    if found.dropped == "pending":
+        message = _l("The same contribution was already made and waits for review.")
+    elif found.dropped == "rejected":
+        message = _l("The same contribution was made before and rejected.")
+    else:
+        message = in_corpus
+    raise Conflict(message, code="duplicate_contribution")
 
 
 def _text_item(corpus: Corpus, text: str) -> Item:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if _already_in(corpus, digest):
-        raise Conflict(
-            _l("This text is already in the corpus. Please contribute something new."),
-            code="duplicate_contribution",
-        )
+    _refuse_duplicate(
+        corpus, digest, _l("This text is already in the corpus. Please contribute something new.")
+    )
     return Item(corpus_id=corpus.id, seq=_next_seq(corpus), sha256=digest, text=text)
 
 
@@ -109,11 +130,11 @@ def _picture_item(
             _l("The picture's checksum or type does not match the upload. Upload it again."),
             code="upload_mismatch",
         )
-    if _already_in(corpus, upload.sha256):
-        raise Conflict(
-            _l("This picture is already in the corpus. Please contribute a new one."),
-            code="duplicate_contribution",
-        )
+    _refuse_duplicate(
+        corpus,
+        upload.sha256,
+        _l("This picture is already in the corpus. Please contribute a new one."),
+    )
     item = Item(
         corpus_id=corpus.id,
         seq=_next_seq(corpus),
@@ -129,3 +150,70 @@ def _picture_item(
     db.session.flush()
     upload.item_id = item.id
     return item
+
+
+OWN_PAGE_SIZE = 50
+OWN_PREVIEW_CHARS = 300
+
+
+def own_contributions(expert: User, status: str | None = None, page: int = 1) -> dict[str, Any]:
+    """The expert's own contributions, newest first, ``OWN_PAGE_SIZE`` a page, with what was
+    decided: ``counts`` per status (all pages), ``rows`` (project, the text's first 300
+    characters or the picture's file name, status, the reason of a rejection, times),
+    ``page`` and ``has_next``. Who decided is not shown.
+    Raises Invalid for an unknown status or a page outside 1–100,000.
+    """
+    if status is not None and status not in CONTRIBUTION_STATUSES:
+        raise Invalid(_l("Show pending, accepted or rejected contributions."), code="bad_status")
+    if isinstance(page, bool) or not 1 <= page <= 100_000:
+        raise Invalid(_l("Pages are numbered from 1."), code="bad_page")
+    mine = Contribution.annotator_id == expert.id
+    counts = dict.fromkeys(CONTRIBUTION_STATUSES, 0)
+    for found, count in db.session.execute(
+        select(Contribution.status, func.count()).where(mine).group_by(Contribution.status)
+    ):
+        counts[found] = int(count)
+    stmt = (
+        select(
+            Contribution.id,
+            Contribution.project_id,
+            Project.name,
+            Item.kind,
+            func.substr(Item.text, 1, OWN_PREVIEW_CHARS).label("text"),
+            Contribution.status,
+            Contribution.reason,
+            Contribution.created_at,
+            Contribution.decided_at,
+        )
+        .join(Project, Project.id == Contribution.project_id)
+        .join(Item, Item.id == Contribution.item_id)
+        .where(mine)
+    )
+    if status is not None:
+        stmt = stmt.where(Contribution.status == status)
+    rows = db.session.execute(
+        stmt.order_by(Contribution.id.desc())
+        .offset((page - 1) * OWN_PAGE_SIZE)
+        .limit(OWN_PAGE_SIZE + 1)
+    ).all()
+    return {
+        "counts": counts,
+        "rows": [_own_row(row) for row in rows[:OWN_PAGE_SIZE]],
+        "page": page,
+        "has_next": len(rows) > OWN_PAGE_SIZE,
+        "status": status,
+    }
+
+
+def _own_row(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "project_id": row.project_id,
+        "project": row.name,
+        "kind": row.kind,
+        "text": row.text,
+        "status": row.status,
+        "reason": row.reason,
+        "created_at": as_utc(row.created_at).isoformat(),
+        "decided_at": as_utc(row.decided_at).isoformat() if row.decided_at else None,
+    }

@@ -12,6 +12,7 @@ from app.models.accounts import (
     User,
 )
 from app.models.audit import AuditEvent
+from app.models.contributions import Contribution
 from app.models.corpora import Corpus, Item, NearDuplicateRun
 from app.models.exports import Export
 from app.models.jobs import JobRun, StorageSweep
@@ -43,6 +44,7 @@ __all__ = [
     "ApiToken",
     "Assignment",
     "AuditEvent",
+    "Contribution",
     "ContributionUpload",
     "DomainApplication",
     "Corpus",

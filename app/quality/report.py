@@ -35,6 +35,7 @@ from app.database import begin_write
 from app.extensions import db
 from app.models import Adjudication, Annotation, Project, QualityReport, User
 from app.quality.boxes import bbox_report
+from app.quality.collection import accepted_item_ids
 from app.quality.consensus import consensus_answer
 from app.quality.items import (
     ComputedReport,
@@ -393,7 +394,7 @@ def final_results(project: Project) -> dict[int, dict[str, Any]]:
     """Final answer per item id: adjudicated, else (single-label classification) the
     Dawid–Skene consensus anchored by the check items, else the consensus answer by the merge
     rules (:mod:`app.quality.consensus`); items without one are absent (they wait in the
-    review queue)."""
+    review queue), and so are a collection project's contributions not accepted (yet)."""
     decided = dict(
         db.session.execute(
             select(Adjudication.item_id, Adjudication.result).where(
@@ -412,7 +413,12 @@ def final_results(project: Project) -> dict[int, dict[str, Any]]:
             for code, item in enumerate(answers.item_ids.tolist()):
                 decided.setdefault(item, {"label": answers.labels[int(ds.labels[code])]})
         return decided
-    for item, results in answers_by_item(project).items():
+    answered = answers_by_item(project)
+    if project.task_type == "collect":  # only accepted contributions are in the dataset
+        accepted = set(db.session.scalars(accepted_item_ids(project.id)))
+        answered = {item: results for item, results in answered.items() if item in accepted}
+        decided = {item: result for item, result in decided.items() if item in accepted}
+    for item, results in answered.items():
         consensus = consensus_answer(project.task_type, results)
         if consensus is not None:
             decided.setdefault(item, consensus)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Project
 from app.models.quality import QualityItem
+from app.quality.collection import acceptance
 from app.quality.stored import latest_report
 
 ITEM_BATCH = 5000
@@ -39,6 +40,10 @@ def _headers() -> dict[str, str]:
         "gold_total": _("Check items"),
         "gold_low": _("Check items: Wilson interval, low"),
         "gold_high": _("Check items: Wilson interval, high"),
+        "accepted": _("Accepted"),
+        "rejected": _("Rejected"),
+        "pending": _("Waiting for a decision"),
+        "acceptance_rate": _("Acceptance rate"),
     }
 
 
@@ -87,6 +92,13 @@ def _item_lines(project_id: int) -> Iterator[list[Any]]:
         last = rows[-1][0]
 
 
+def _acceptance_rows(project: Project) -> Iterator[list[Any]]:
+    figures = acceptance(project)
+    yield from ([key, value] for key, value in figures["overall"].items())
+    yield []
+    yield from _table(figures["experts"], [])
+
+
 def report_rows(project: Project) -> Iterator[list[Any]]:
     """Every row of the project's report CSV, in order (the caller streams them)."""
     report = latest_report(project.id)
@@ -95,6 +107,8 @@ def report_rows(project: Project) -> Iterator[list[Any]]:
     yield [_("Project"), project.name]
     yield [_("Computed at"), report.computed_at.isoformat() if report else ""]
     yield from ([key, value] for key, value in payload.get("overall", {}).items())
+    if project.task_type == "collect":  # the review decisions, counted now
+        yield from _acceptance_rows(project)
     for section in ("per_label", "experts"):
         yield []
         yield from _table(payload.get(section, []), labels)

@@ -24,6 +24,7 @@ from app.jobs import enqueue_export, enqueue_quality_refresh
 from app.models import Project, Role
 from app.permissions import roles_required
 from app.projects.services import project_facts
+from app.quality.collection import acceptance
 from app.quality.experts import expert_reliability, own_projects
 from app.quality.items import SORTS, parse_item_query
 from app.quality.report_csv import report_rows
@@ -83,6 +84,7 @@ def quality(project_id: int) -> ResponseReturnValue:
         heat=charts.heat(payload.get("confusion", [])),
         chart_width=charts.WIDTH,
         label_width=charts.LABEL_WIDTH,
+        acceptance=acceptance(project) if project.task_type == "collect" else None,
     )
 
 

@@ -17,6 +17,7 @@ from app.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.extensions import db
 from app.models import Corpus, Item, Project, Release, ReleaseDocument, Role, User
 from app.models.base import utcnow
+from app.models.contributions import HELD_FOR_REVIEW
 from app.releases.errors import PolicyInvalid, ReleaseRuleError, SelfApproval
 from app.releases.policy import ReleasePolicy, default_policy, policy_from_dict
 from app.releases.states import ReleaseState, check_transition
@@ -205,7 +206,10 @@ def _source(user: User, body: dict[str, Any]) -> tuple[Corpus, Project | None]:
 def _add_documents(release: Release, corpus_id: int) -> None:
     # One INSERT … SELECT: a corpus of 100,000 documents never passes through Python.
     source = select(literal(release.id), Item.id, Item.seq).where(
-        Item.corpus_id == corpus_id, Item.kind == "text"
+        Item.corpus_id == corpus_id,
+        Item.kind == "text",
+        # A collected text waiting for review, or rejected, is not part of the corpus.
+        Item.dropped.is_(None) | Item.dropped.not_in(HELD_FOR_REVIEW),
     )
     db.session.execute(
         insert(ReleaseDocument).from_select(["release_id", "item_id", "seq"], source)

@@ -1,5 +1,6 @@
 """Review pages: the reviewer's projects, the queue of disputed items one at a time (with
-previous, next and counts), the decision, and the vendor's appointing of reviewers."""
+previous, next and counts), the decision, the vendor's appointing of reviewers, and the
+accepting or rejecting of a collection project's contributions."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from app.exceptions import ServiceError
 from app.jobs import enqueue_quality_refresh
 from app.models import Role
 from app.permissions import roles_required
+from app.review import contributions as collected
 from app.review import services as review
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -119,3 +121,32 @@ def remove_reviewer(project_id: int, user_id: int) -> ResponseReturnValue:
     except ServiceError as exc:
         flash(str(exc.message), "error")
     return redirect(url_for("projects.show", project_id=project_id, _anchor="reviewers"))
+
+
+@bp.get("/<int:project_id>/contributions")
+@roles_required(Role.EXPERT, Role.VENDOR, Role.AUDITOR, Role.ADMIN)
+def contributions(project_id: int) -> ResponseReturnValue:
+    """One collected contribution at a time: accept, reject with a reason, previous, next."""
+    page = collected.review_page(current_user, project_id, request.args.get("c", type=int))
+    return render_template("review/contributions.html", **page)
+
+
+@bp.post("/<int:project_id>/contributions/<int:contribution_id>")
+@roles_required(Role.EXPERT, Role.VENDOR)
+def decide_contribution(project_id: int, contribution_id: int) -> ResponseReturnValue:
+    """Accept or reject (with a reason) a contribution, then show the next one waiting."""
+    decision, following = request.form.get("decision", ""), request.form.get("next", type=int)
+    try:
+        done = collected.decide(
+            current_user, project_id, contribution_id, decision, request.form.get("reason")
+        )
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("review.contributions", project_id=project_id, c=contribution_id))
+    flash(
+        _("Accepted: it joins the corpus.")
+        if done["status"] == "accepted"
+        else _("Rejected; the expert sees your reason."),
+        "info",
+    )
+    return redirect(url_for("review.contributions", project_id=project_id, c=following))

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from tests.app.builders import World
 from tests.app.exports.export_world import answer_in_turn, exported, text_project
+from tests.app.review.collected import accept_all
 
 FORMULA = '=HYPERLINK("http://evil.example","点我")'
 TEXTS = ["第一条评论：很好。", FORMULA, "第三条：一般。"]
@@ -156,6 +157,8 @@ def test_collected_texts_as_paragraphs_and_csv(world: World) -> None:
     answer_in_turn(
         world, project, {"孙医生": [{"text": "在合肥看了急诊。"}, {"text": "带孩子打疫苗。"}]}
     )
+    assert exported(vendor, project, "text").get_data(as_text=True) == "", "none accepted yet"
+    accept_all(vendor, project)
     text = exported(vendor, project, "text").get_data(as_text=True)
     assert text == "在合肥看了急诊。\n\n带孩子打疫苗。\n\n"
     rows = list(

@@ -17,6 +17,7 @@ import pytest
 
 from tests.app.builders import World
 from tests.app.labeling.claim_client import call
+from tests.app.review.collected import accept_all, contribution_ids
 from tests.conftest import serve_in_thread
 
 
@@ -213,6 +214,8 @@ def test_simultaneous_contributions_are_all_counted_with_distinct_numbers(
     for thread in threads:
         thread.join()
     assert statuses == [201] * len(tokens)
+    assert len(contribution_ids(vendor, project)) == len(tokens), "each waits for review"
+    accept_all(vendor, project)
     assert vendor.get(f"/api/v1/corpora/{target}").json["item_count"] == 1 + len(tokens)
     with any_db_app.app_context():
         seqs = list(db.session.scalars(select(Item.seq).where(Item.corpus_id == target)))

@@ -1,5 +1,5 @@
 """The collection workbench in Chromium: the prompt shows, the expert writes, Ctrl+Enter
-submits, and the text becomes an item of the vendor's corpus."""
+submits, and the text becomes an item of the vendor's corpus once accepted."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from tests.app import browser as chromium
 from tests.app.browser import log_in, shot
 from tests.app.builders import World
+from tests.app.review.collected import accept_all
 
 pytestmark = pytest.mark.browser
 browser = chromium.browser
@@ -46,4 +47,6 @@ def test_expert_contributes_a_text(app: Any, world: World, browser: Any, base_ur
         if t["text_preview"]
     ]
     assert texts == ["上周在合肥的医院挂了骨科，排队一个小时。\n医生很耐心。"]
+    assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 1, "pending review"
+    accept_all(vendor, project)
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 2

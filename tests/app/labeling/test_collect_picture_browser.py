@@ -1,6 +1,6 @@
 """Picture collection in Chromium: the expert picks a PNG (and drops another), sees the upload's
-progress and a preview, submits with Enter, and each picture is counted in the vendor's
-image corpus."""
+progress and a preview, submits with Enter, and each picture waits for the vendor's review,
+then is counted in the vendor's image corpus once accepted."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.app import browser as chromium
 from tests.app.browser import log_in, shot
 from tests.app.builders import World
 from tests.app.corpora.image_files import png, upload
+from tests.app.review.collected import accept_all, contribution_ids
 
 pytestmark = pytest.mark.browser
 browser = chromium.browser
@@ -69,17 +70,19 @@ def test_expert_uploads_pictures_and_sees_them_counted(
     # cleared by the new slot, as for a person who drops while the page is still loading.
     expect(page.locator("#workbench")).to_have_attribute("aria-busy", "false")
     expect(page.locator("#collect-preview")).to_be_hidden()
-    assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 2
+    assert len(contribution_ids(vendor, project)) == 1
 
     page.evaluate(DROP, ["dropped.png", base64.b64encode(png(50, 60, "navy")).decode()])
     expect(page.locator("#collect-caption")).to_contain_text("50 × 60")
     page.click("#submit-button")
     expect(page.locator("#done-count")).to_have_text("2")
     expect(page.locator("#workbench")).to_have_attribute("aria-busy", "false")
-    assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 3
+    assert len(contribution_ids(vendor, project)) == 2
 
     page.evaluate(DROP, ["fake.png", base64.b64encode(b"GIF89a not a png").decode()])
     expect(page.locator("#wb-message")).to_contain_text("PNG 或 JPEG")
     expect(page.locator("#submit-button")).to_be_disabled()
     shot(page, "42-collect-picture-refused")
+    assert len(contribution_ids(vendor, project)) == 2
+    accept_all(vendor, project)
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 3

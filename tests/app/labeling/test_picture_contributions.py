@@ -1,7 +1,7 @@
 """Picture contributions: an expert holding a collection slot of an image corpus uploads a
-PNG or JPEG, submits its reference, and the picture becomes an image item a box project can
-use. Hostile files, other experts' uploads, wrong checksums and duplicates are refused with a
-translated message, leaving nothing behind."""
+PNG or JPEG, submits its reference, and the picture becomes, once accepted, an image item a
+box project can use. Hostile files, other experts' uploads, wrong checksums and duplicates
+are refused with a translated message, leaving nothing behind."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PIL import Image
 
 from tests.app.builders import Api, World, export_lines
 from tests.app.corpora.image_files import huge_png, jpeg, objects, png, upload, wide_png
+from tests.app.review.collected import accept_all
 
 PROMPT = "请拍一张你所在街道的照片（不要拍到人脸）。"
 
@@ -101,6 +102,8 @@ def test_an_uploaded_picture_becomes_an_image_item_a_box_project_can_use(any_db_
     assert (
         submit(expert, claim["task_id"], reference(stored.json), key).json["id"] == first.json["id"]
     ), "a retried submit stores one answer"
+    assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 1, "pending review"
+    accept_all(vendor, project)
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 2
     item_id = next(
         t["item_id"]
@@ -135,6 +138,7 @@ def test_the_export_names_each_collected_pictures_object_key(app: Any, world: Wo
     task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
     stored = send_picture(expert, task, jpeg(90, 70)).json
     assert submit(expert, task, reference(stored)).status_code == 201
+    accept_all(vendor, project)
     export = vendor.post(f"/api/v1/projects/{project}/exports").json
     url = vendor.get(f"/api/v1/exports/{export['id']}").json["download_url"]
     lines = export_lines(vendor, url)
@@ -261,6 +265,9 @@ def test_a_picture_already_in_the_corpus_is_a_conflict(app: Any, world: World) -
     assert submit(expert, task, reference(fresh)).status_code == 201
     task = expert.post(f"/api/v1/projects/{project}/claim").json["task_id"]
     again = send_picture(expert, task, png(50, 50, "navy")).json
+    waiting = submit(expert, task, reference(again))
+    assert waiting.status_code == 409 and "等待审核" in waiting.json["error"]["message"]
+    accept_all(vendor, project)
     assert submit(expert, task, reference(again)).status_code == 409
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == 2
 
@@ -333,9 +340,11 @@ def test_a_picture_counts_only_for_the_lease_it_was_uploaded_under(app: Any, wor
                 db.session.get(Task, task),
                 reference(stored),
                 lease.id + 1,
+                lease.annotator_id,
             )
         assert refused.value.code == "unknown_upload"
         db.session.rollback()
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == items
     assert submit(expert, task, reference(stored)).status_code == 201
+    accept_all(vendor, project)
     assert vendor.get(f"/api/v1/corpora/{corpus}").json["item_count"] == items + 1

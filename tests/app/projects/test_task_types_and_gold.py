@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.app.builders import Api, World
 from tests.app.projects.gold import MANY, TEXTS, gold_project, new_project
+from tests.app.review.collected import accept_all
 
 
 def answer(api: Api, task_id: int, result: dict[str, Any]) -> Any:
@@ -240,6 +241,8 @@ def test_collection_turns_contributions_into_corpus_items(world: World) -> None:
     duplicate = answer(expert, claim["task_id"], {"text": "已有的一条。"})
     assert duplicate.status_code == 409
     assert answer(expert, claim["task_id"], {"text": "去年冬天在合肥看过急诊。"}).status_code == 201
+    assert vendor.get(f"/api/v1/corpora/{target}").json["item_count"] == 1, "pending review"
+    accept_all(vendor, project)
     corpus = vendor.get(f"/api/v1/corpora/{target}").json
     assert corpus["item_count"] == 2
     tasks = vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
