@@ -24,8 +24,18 @@ CHECKS = {"gold_ratio": 0.5, "gold_pass_mark": 0.8, "gold_feedback": True}
 
 @pytest.mark.parametrize("name", sorted(KINDS))
 def test_a_right_expert_passes_and_a_wrong_one_is_paused(app: Any, world: World, name: str) -> None:
+    right_and_wrong(app, world, name)
+
+
+def test_a_score_at_the_threshold_passes_on_either_database(any_db_world: World) -> None:
+    # Jaccard 2/3 against the threshold 0.6, counted in SQL by the pause and the report.
+    right_and_wrong(any_db_world.app, any_db_world, "multi")
+
+
+def right_and_wrong(app: Any, world: World, name: str) -> None:
     kind = KINDS[name]
-    vendor = world.vendor_api()
+    vendor_email = world.user("vendor", world.org())
+    vendor = world.api(vendor_email)
     project = new_check_project(world, vendor, kind, **CHECKS)
     checks = set_five_checks(vendor, project, kind)
 
@@ -43,6 +53,10 @@ def test_a_right_expert_passes_and_a_wrong_one_is_paused(app: Any, world: World,
         figures = vendor.get(f"/api/v1/projects/{project}/quality/experts/{user_id(app, email)}")
         assert figures.status_code == 200, figures.json
         assert (figures.json["gold_correct"], figures.json["gold_total"]) == (right, 5)
+    client = app.test_client()
+    login(client, vendor_email)
+    page = client.get(f"/projects/{project}/quality/experts/{user_id(app, careless_email)}")
+    assert 'id="gold-accuracy">0 / 5<' in page.text
 
 
 @pytest.mark.parametrize("name", ["ner", "bbox"])
