@@ -28,11 +28,12 @@ from app.extensions import db
 from app.ledger import entries, log
 from app.ledger.evidence import vendor_organization
 from app.models import Annotation, Export, LedgerEntry, Organization, Project, Task, User
+from app.projects.gold import passed_check
+from app.projects.services import project_config
 from app.quality.report import final_results
 from app.quality.stored import latest_report
 from app.scoping import get_managed
 from app.storage import ObjectStore
-from tasks import GOLD_SCORE_TOLERANCE, ProjectConfig, gold_item_pass_score
 
 BEIJING = timedelta(hours=8)
 # The ledger kind of each task type's work.
@@ -64,12 +65,10 @@ def final_item_count(project: Project) -> int:
 def check_item_accuracy(project: Project) -> float | None:
     """The share of answers to check items that passed the project's rule (its
     ``gold_item_threshold``); None without any."""
-    pass_score = gold_item_pass_score(ProjectConfig(options=dict(project.options or {})))
     passed, total = db.session.execute(
-        select(
-            func.count().filter(Annotation.gold_score >= pass_score - GOLD_SCORE_TOLERANCE),
-            func.count(),
-        ).where(Annotation.project_id == project.id, Annotation.gold_score.is_not(None))
+        select(func.count().filter(passed_check(project_config(project))), func.count()).where(
+            Annotation.project_id == project.id, Annotation.gold_score.is_not(None)
+        )
     ).one()
     return int(passed) / int(total) if total else None
 
