@@ -13,7 +13,9 @@ from tasks.config import DOMAINS, ProjectConfig, option_value
 from tasks.errors import InvalidAnswer, InvalidConfig, InvalidTransition, TaskRuleError
 from tasks.gold import (
     GOLD_ITEM_PASS_SCORE,
+    GOLD_SCORE_TOLERANCE,
     expert_is_paused,
+    gold_item_pass_score,
     gold_item_passed,
     score_against_gold,
 )
@@ -25,6 +27,7 @@ from tasks.textdiff import text_diff
 __all__ = [
     "DOMAINS",
     "GOLD_ITEM_PASS_SCORE",
+    "GOLD_SCORE_TOLERANCE",
     "TASK_TYPES",
     "AssignmentEvent",
     "AssignmentStatus",
@@ -38,6 +41,7 @@ __all__ = [
     "daily_cap_reached",
     "expert_is_paused",
     "expert_qualifies",
+    "gold_item_pass_score",
     "gold_item_passed",
     "holds_slot",
     "in_qualification",

@@ -111,6 +111,12 @@ def gold_pass_mark(name: str, value: object) -> float:
     return _number(name, value, 0.0, 1.0)
 
 
+def gold_item_threshold(name: str, value: object) -> float:
+    """Score a check answer needs to count as correct (Jaccard, span F1, box F1 or edit
+    similarity, by task type): a number in 0.05..1, returned as float."""
+    return _number(name, value, 0.05, 1.0)
+
+
 def lease_seconds(name: str, value: object) -> int:
     """Lease length: an int in 60..86400 seconds (the clamp of :func:`tasks.lease_expiry`)."""
     seconds = _integer(name, value)
@@ -187,6 +193,7 @@ def prompt(name: str, value: object) -> str:
 COMMON_OPTIONS: dict[str, OptionRule] = {
     "gold_ratio": gold_ratio,
     "gold_pass_mark": gold_pass_mark,
+    "gold_item_threshold": gold_item_threshold,
     "lease_seconds": lease_seconds,
     "daily_cap": daily_cap,
     "domains": domains,
@@ -200,6 +207,7 @@ COMMON_OPTIONS: dict[str, OptionRule] = {
 OPTION_DEFAULTS: dict[str, Any] = {
     "gold_ratio": 0.0,
     "gold_pass_mark": 0.8,
+    "gold_item_threshold": 0.8,
     "lease_seconds": None,
     "daily_cap": None,
     "domains": [],

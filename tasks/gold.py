@@ -14,8 +14,12 @@ from tasks.errors import InvalidAnswer, InvalidConfig
 from tasks.textdiff import normalised_edit_distance
 
 IOU_THRESHOLD = 0.5
-#: A gold answer scoring at least this counts as correct (for classify: the exact label).
+#: A gold answer scoring at least this counts as correct unless the project sets its own
+#: ``gold_item_threshold`` (for single-label classify: the exact label).
 GOLD_ITEM_PASS_SCORE = 0.8
+#: Scores are ratios of small counts (2/3, 4/5 …); a float a hair under its threshold after
+#: rounding still passes.
+GOLD_SCORE_TOLERANCE = 1e-9
 
 Answer = Mapping[str, Any]
 
@@ -29,9 +33,9 @@ def score_against_gold(
       answers 1.0 when the labels are equal, else 0.0; the "unsure" flag is ignored.
     - ner: F1 of exactly matching (start, end, label) spans, 2·|A ∩ G| / (|A| + |G|).
     - clean: 1 − Levenshtein distance / longer length of the two texts (flags ignored).
-    - bbox: IoU-weighted F1 — boxes of equal label matched one-to-one greedily by highest
-      IoU, pairs below IoU 0.5 unmatched; score 2·Σ IoU(matched) / (|A| + |G|), i.e. the
-      F1 at IoU ≥ 0.5 times the mean IoU of the matched pairs.
+    - bbox: F1 at IoU ≥ 0.5 — boxes of equal label matched one-to-one greedily by highest
+      IoU (the PASCAL VOC criterion, Everingham et al. 2010), pairs below IoU 0.5 unmatched;
+      score 2·|matched| / (|A| + |G|).
     Two empty answers (no span, no box) agree fully: 1.0.
     Raises InvalidConfig: unknown_type (name), gold_not_supported (type) for collect;
     InvalidAnswer: gold_answer_shape (type) when an answer lacks the type's fields.
@@ -96,15 +100,15 @@ def _bbox(answer: Answer, gold: Answer) -> float:
         ),
         reverse=True,
     )
-    used_found, used_expected, total = set(), set(), 0.0
+    used_found: set[int] = set()
+    used_expected: set[int] = set()
     for iou, i, j in pairs:
         if iou < IOU_THRESHOLD:
             break
         if i not in used_found and j not in used_expected:
             used_found.add(i)
             used_expected.add(j)
-            total += iou
-    return _f1(total, len(found), len(expected))
+    return _f1(len(used_found), len(found), len(expected))
 
 
 _SCORERS: dict[str, Callable[[Answer, Answer], float]] = {
@@ -117,8 +121,16 @@ _SCORERS: dict[str, Callable[[Answer, Answer], float]] = {
 
 def gold_item_passed(score: float, pass_score: float = GOLD_ITEM_PASS_SCORE) -> bool:
     """Whether one gold answer counts as correct: ``score`` (from :func:`score_against_gold`)
-    is at least ``pass_score``. Raises nothing."""
-    return score >= pass_score
+    is at least ``pass_score`` (within :data:`GOLD_SCORE_TOLERANCE`). Raises nothing."""
+    return score >= pass_score - GOLD_SCORE_TOLERANCE
+
+
+def gold_item_pass_score(config: ProjectConfig) -> float:
+    """The score a check answer needs to count as correct: the project's
+    ``gold_item_threshold``, else :data:`GOLD_ITEM_PASS_SCORE`. For single-label
+    classification scores are 0 or 1, so any threshold above 0 asks for the exact label."""
+    value = config.options.get("gold_item_threshold")
+    return float(value) if value is not None else GOLD_ITEM_PASS_SCORE
 
 
 def expert_is_paused(correct: int, total: int, threshold: float, min_items: int = 5) -> bool:

@@ -31,6 +31,14 @@ SCHEMAS: dict[str, Any] = {
             "domains": {"type": "array", "items": {"type": "string"}},
             "gold_ratio": {"type": "number", "minimum": 0, "maximum": 0.5},
             "gold_pass_mark": {"type": "number", "minimum": 0, "maximum": 1},
+            "gold_item_threshold": {
+                "type": "number",
+                "minimum": 0.05,
+                "maximum": 1,
+                "description": "Score a check answer needs to count as right: Jaccard of the "
+                "label sets (multi-label), F1 of exact spans, F1 of boxes matched at IoU 0.5 "
+                "with the same label, or 1 - normalised edit distance (cleaning); default 0.8",
+            },
             "gold_feedback": {"type": "boolean"},
             "qualification_size": {"type": "integer", "minimum": 1, "maximum": 100},
             "lease_seconds": {"type": "integer", "minimum": 60, "maximum": 86400},
@@ -116,7 +124,8 @@ def openapi_paths() -> dict[str, Any]:
                             "schema": {
                                 "type": "string",
                                 "description": "A header with item_id and label (several "
-                                "labels joined by |) or answer (JSON); UTF-8",
+                                "labels joined by |), text (the cleaned text) or answer "
+                                "(JSON); UTF-8",
                             }
                         },
                         "application/json": {
@@ -201,6 +210,7 @@ PROJECT_OPTIONS = (
     "domains",
     "gold_ratio",
     "gold_pass_mark",
+    "gold_item_threshold",
     "gold_feedback",
     "qualification_size",
     "lease_seconds",

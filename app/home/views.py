@@ -10,7 +10,7 @@ from app.accounts import organizations
 from app.accounts import services as accounts
 from app.models import Corpus, Role
 from app.projects import services as projects
-from app.projects.gold import gold_record, pass_rule
+from app.projects.gold import gold_record, item_rule, pass_rule
 from app.quality.stored import projects_with_quality
 from app.scoping import list_owned
 
@@ -25,12 +25,14 @@ def index() -> ResponseReturnValue:
     role = current_user.role
     if role == Role.EXPERT:
         open_projects = projects.open_projects(current_user)
+        configs = {p.id: projects.project_config(p) for p in open_projects}
         return render_template(
             "home/expert.html",
             projects=open_projects,
             numbers=projects.expert_numbers(current_user),
-            gold={p.id: gold_record(p.id, current_user.id) for p in open_projects},
-            pass_rules={p.id: pass_rule(projects.project_config(p)) for p in open_projects},
+            gold={p.id: gold_record(p.id, current_user.id, configs[p.id]) for p in open_projects},
+            pass_rules={p.id: pass_rule(configs[p.id]) for p in open_projects},
+            item_rules={p.id: item_rule(p.task_type, configs[p.id]) for p in open_projects},
         )
     if role == Role.CITY_OFFICIAL:
         return redirect(url_for("ledger.index"))

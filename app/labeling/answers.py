@@ -28,6 +28,7 @@ from app.rule_messages import rule_message
 from tasks import (
     InvalidAnswer,
     ProjectConfig,
+    gold_item_pass_score,
     gold_item_passed,
     option_value,
     score_against_gold,
@@ -120,11 +121,12 @@ def _read_lease(task_id: int, annotator_id: int, key: str) -> Row[Any] | None:
 
 
 def _feedback(lease: Row[Any], score: float | None) -> dict[str, Any] | None:
-    if score is None or not option_value(_config(lease), "gold_feedback"):
+    config = _config(lease)
+    if score is None or not option_value(config, "gold_feedback"):
         return None
     return {
         "score": round(score, 4),
-        "passed": gold_item_passed(score),
+        "passed": gold_item_passed(score, gold_item_pass_score(config)),
         "expected": lease.gold_answer,
     }
 

@@ -128,7 +128,7 @@ def _check_gold_pause(expert: User, head: ClaimHead) -> None:
     if rule is None:
         return
     pass_mark, min_items = rule
-    correct, total = gold_record(head.project_id, expert.id)
+    correct, total = gold_record(head.project_id, expert.id, head.config)
     if expert_is_paused(correct, total, pass_mark, min_items):
         raise Forbidden(
             _l(

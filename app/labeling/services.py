@@ -227,7 +227,9 @@ def _qualifying(head: _Head, annotator_id: int) -> bool:
         )
         or 0
     )
-    return in_qualification(gold_record(head.project_id, annotator_id)[1], min(size, gold_items))
+    return in_qualification(
+        gold_record(head.project_id, annotator_id, head.config)[1], min(size, gold_items)
+    )
 
 
 def _next_gold_task(head: _Head, annotator_id: int) -> Row[Any] | None:
@@ -276,7 +278,7 @@ def _claim_of(task: Row[Any], head: _Head, expires: datetime) -> Claim:
     size = (
         (task.width, task.height) if task.kind == "image" and task.width and task.height else None
     )
-    pre = None if task.is_gold else task.preannotation
+    pre = task.preannotation  # a check item too: its absence would give the check away
     return Claim(task.id, task.item_id, task.text, expires, size, pre)
 
 

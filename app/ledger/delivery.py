@@ -28,11 +28,12 @@ from app.extensions import db
 from app.ledger import entries, log
 from app.ledger.evidence import vendor_organization
 from app.models import Annotation, Export, LedgerEntry, Organization, Project, Task, User
+from app.projects.gold import passed_check
+from app.projects.services import project_config
 from app.quality.report import final_results
 from app.quality.stored import latest_report
 from app.scoping import get_managed
 from app.storage import ObjectStore
-from tasks import GOLD_ITEM_PASS_SCORE
 
 BEIJING = timedelta(hours=8)
 # The ledger kind of each task type's work.
@@ -61,12 +62,13 @@ def final_item_count(project: Project) -> int:
     return sum(1 for item in final_results(project) if item not in gold)
 
 
-def check_item_accuracy(project_id: int) -> float | None:
-    """The share of answers to check items that passed; None without any."""
+def check_item_accuracy(project: Project) -> float | None:
+    """The share of answers to check items that passed the project's rule (its
+    ``gold_item_threshold``); None without any."""
     passed, total = db.session.execute(
-        select(
-            func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE), func.count()
-        ).where(Annotation.project_id == project_id, Annotation.gold_score.is_not(None))
+        select(func.count().filter(passed_check(project_config(project))), func.count()).where(
+            Annotation.project_id == project.id, Annotation.gold_score.is_not(None)
+        )
     ).one()
     return int(passed) / int(total) if total else None
 
@@ -169,7 +171,7 @@ def delivery_fields(
         "amount_fen": amount,
         "contract_date": today.isoformat(),
         "alpha": entries.fixed_point(report.alpha if report else None),
-        "check_item_accuracy": entries.fixed_point(check_item_accuracy(project.id)),
+        "check_item_accuracy": entries.fixed_point(check_item_accuracy(project)),
         "evidence": [evidence],
     }
 

@@ -33,7 +33,10 @@ TYPE_CHOICES = [
 
 class GoldForm(FlaskForm):
     file = FileField(
-        _l('Check items (.jsonl: one {"item_id", "answer"} per line; or .csv: item_id, label)')
+        _l(
+            'Check items (.jsonl: one {"item_id", "answer"} per line; or .csv: item_id and '
+            "label, text or answer)"
+        )
     )
 
 
@@ -69,6 +72,12 @@ class ProjectForm(FlaskForm):
         places=2,
         default=0.8,
         validators=[Optional(), NumberRange(min=0, max=1)],
+    )
+    gold_item_threshold = DecimalField(
+        _l("Score a check answer needs to count as right (0.05–1)"),
+        places=2,
+        default=0.8,
+        validators=[Optional(), NumberRange(min=0.05, max=1)],
     )
     gold_feedback = BooleanField(_l("Show experts the right answer after a check item"))
     qualification_size = IntegerField(
@@ -124,6 +133,9 @@ class ProjectForm(FlaskForm):
             options["qualification_size"] = self.qualification_size.data
         if options and self.gold_pass_mark.data is not None:
             options["gold_pass_mark"] = float(self.gold_pass_mark.data)
+        scored = self.task_type.data != "classify" or self.multi.data  # not one exact label
+        if options and scored and self.gold_item_threshold.data is not None:
+            options["gold_item_threshold"] = float(self.gold_item_threshold.data)
         return options
 
     def _work_options(self) -> dict[str, Any]:

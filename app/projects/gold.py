@@ -7,8 +7,9 @@ import io
 import json
 from typing import IO, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, Row, delete, func, select
 
 from app.audit import record_event
 from app.database import begin_write
@@ -17,7 +18,14 @@ from app.extensions import db
 from app.models import Annotation, Assignment, Item, Project, Task, User
 from app.projects.services import project_config
 from app.rule_messages import rule_message
-from tasks import GOLD_ITEM_PASS_SCORE, InvalidAnswer, ProjectConfig, option_value, task_type
+from tasks import (
+    GOLD_SCORE_TOLERANCE,
+    InvalidAnswer,
+    ProjectConfig,
+    gold_item_pass_score,
+    option_value,
+    task_type,
+)
 
 MAX_GOLD_PER_REQUEST = 10_000
 MAX_GOLD_CSV_BYTES = 20 * 1024 * 1024
@@ -37,12 +45,52 @@ def pass_rule(config: ProjectConfig) -> tuple[float, int] | None:
     return float(option_value(config, "gold_pass_mark")), int(qualification or JUDGED_AFTER)
 
 
-def gold_record(project_id: int, annotator_id: int) -> tuple[int, int]:
-    """(correct, total) of an expert's answers to the project's gold items."""
+def passed_check(config: ProjectConfig) -> ColumnElement[bool]:
+    """The SQL condition of a check answer that counts as right under the project's rule
+    (its score at least the project's ``gold_item_threshold``, see
+    :func:`tasks.gold_item_passed`)."""
+    return Annotation.gold_score >= gold_item_pass_score(config) - GOLD_SCORE_TOLERANCE
+
+
+def item_rule(kind: str, config: ProjectConfig) -> str | None:
+    """The sentence that says when one check answer of a project counts as right, by task
+    type and with the project's threshold; None for a type without check items."""
+    percent = round(gold_item_pass_score(config) * 100)
+    if kind == "classify" and not option_value(config, "multi"):
+        return str(_("A check answer is right when it chooses the known label."))
+    if kind == "classify" and percent >= 100:
+        return str(_("A check answer is right when it chooses exactly the known labels."))
+    rules = {
+        "classify": _l(
+            "A check answer is right when its labels overlap the known labels by at least "
+            "%(percent)d%% (Jaccard: labels in both ÷ labels in either).",
+            percent=percent,
+        ),
+        "ner": _l(
+            "A check answer is right when the F1 of its spans against the known spans (same "
+            "start, end and type) is at least %(percent)d%%.",
+            percent=percent,
+        ),
+        "bbox": _l(
+            "A check answer is right when its boxes match the known boxes one to one (same "
+            "label, IoU at least 0.5) with an F1 of at least %(percent)d%%.",
+            percent=percent,
+        ),
+        "clean": _l(
+            "A check answer is right when its text is at least %(percent)d%% alike to the "
+            "known text (1 − edit distance ÷ length of the longer text).",
+            percent=percent,
+        ),
+    }
+    rule = rules.get(kind)
+    return None if rule is None else str(rule)
+
+
+def gold_record(project_id: int, annotator_id: int, config: ProjectConfig) -> tuple[int, int]:
+    """(correct, total) of an expert's answers to the project's gold items, correct by the
+    project's rule (:func:`passed_check`)."""
     correct, total = db.session.execute(
-        select(
-            func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE), func.count()
-        ).where(
+        select(func.count().filter(passed_check(config)), func.count()).where(
             Annotation.project_id == project_id,
             Annotation.annotator_id == annotator_id,
             Annotation.gold_score.is_not(None),
@@ -51,13 +99,18 @@ def gold_record(project_id: int, annotator_id: int) -> tuple[int, int]:
     return int(correct), int(total)
 
 
-def _checked_answer(project: Project, item_text: str, answer: object) -> dict[str, Any]:
+def _checked_answer(project: Project, item: Row[Any], answer: object) -> dict[str, Any]:
+    """The known answer, checked as an expert's answer to the item would be (spans against
+    its text, boxes against its picture's size); Invalid names the item and the problem."""
+    size = (item.width, item.height) if item.kind == "image" and item.width else None
     try:
         return task_type(project.task_type).validate_result(
-            answer, project_config(project), item_text=item_text
+            answer, project_config(project), item_text=item.text, image_size=size
         )
     except InvalidAnswer as exc:
-        raise Invalid(rule_message(exc), code=exc.code) from None
+        raise Invalid(
+            _l("Item %(id)d: %(problem)s", id=item.id, problem=rule_message(exc)), code=exc.code
+        ) from None
 
 
 def parse_gold_jsonl(
@@ -87,9 +140,10 @@ def parse_gold_jsonl(
 def parse_gold_csv(
     stream: IO[bytes], limit: int = MAX_GOLD_PER_REQUEST
 ) -> list[tuple[int, object]]:
-    """Read a CSV with a header naming ``item_id`` and either ``label`` (classification: one
-    label, or several separated by ``|`` for multi-label) or ``answer`` (the answer as JSON);
-    UTF-8, a BOM allowed. Raises Invalid naming the bad row."""
+    """Read a CSV with a header naming ``item_id`` and one of ``label`` (classification: one
+    label, or several separated by ``|`` for multi-label), ``text`` (text cleaning: the
+    cleaned text) or ``answer`` (any type: the answer as JSON); UTF-8, a BOM allowed.
+    Raises Invalid naming the bad row."""
     try:
         text = stream.read(MAX_GOLD_CSV_BYTES + 1).decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -98,8 +152,8 @@ def parse_gold_csv(
     entries: list[tuple[int, object]] = []
     try:
         fields = set(rows.fieldnames or [])
-        if "item_id" not in fields or not fields & {"label", "answer"}:
-            raise Invalid(_l("The CSV needs an item_id column and a label or answer column."))
+        if "item_id" not in fields or not fields & {"label", "text", "answer"}:
+            raise Invalid(_l("The CSV needs an item_id column and a label, text or answer column."))
         for number, row in enumerate(rows, start=2):
             entries.append((_csv_item_id(row, number), _csv_answer(row, number)))
             if len(entries) > limit:
@@ -117,17 +171,21 @@ def _csv_item_id(row: dict[str, str], number: int) -> int:
 
 
 def _csv_answer(row: dict[str, str], number: int) -> object:
+    """The row's answer: ``answer`` (JSON) first, then ``label`` (a task-list export may
+    carry the item's text beside its label), then ``text`` (a cleaned text)."""
     if row.get("answer"):
         try:
             return json.loads(row["answer"])
         except (ValueError, RecursionError):
             raise Invalid(_l("Row %(row)d: the answer is not JSON.", row=number)) from None
     label = (row.get("label") or "").strip()
-    if not label:
-        raise Invalid(_l("Row %(row)d has no answer.", row=number))
-    labels = [part.strip() for part in label.split("|")]
-    answer: dict[str, object] = {"label": labels[0]} if len(labels) == 1 else {"labels": labels}
-    return answer
+    if label:
+        labels = [part.strip() for part in label.split("|")]
+        answer: dict[str, object] = {"label": labels[0]} if len(labels) == 1 else {"labels": labels}
+        return answer
+    if row.get("text") is not None and "label" not in row:
+        return {"text": row["text"]}
+    raise Invalid(_l("Row %(row)d has no answer.", row=number))
 
 
 def set_gold_answers(user: User, project: Project, entries: list[tuple[int, object]]) -> int:
@@ -141,18 +199,18 @@ def set_gold_answers(user: User, project: Project, entries: list[tuple[int, obje
     begin_write()
     for item_id, answer in entries:
         row = db.session.execute(
-            select(Task, Item.text)
+            select(Task, Item.id, Item.text, Item.kind, Item.width, Item.height)
             .join(Item, Item.id == Task.item_id)
             .where(Task.project_id == project.id, Task.item_id == item_id)
         ).first()
         if row is None:
             raise NotFound(_l("Item %(id)d is not part of this project.", id=item_id))
-        task, text = row
+        task = row.Task
         if task.answers or (task.slots_taken and not task.is_gold):
             raise Conflict(
                 _l("Item %(id)d already has answers and cannot become a check item.", id=item_id)
             )
-        task.is_gold, task.gold_answer = True, _checked_answer(project, text, answer)
+        task.is_gold, task.gold_answer = True, _checked_answer(project, row, answer)
     record_event("gold_set", user, object_type="project", object_id=project.id, count=len(entries))
     db.session.commit()
     return len(entries)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -101,9 +103,8 @@ def show(project_id: int) -> ResponseReturnValue:
         pools=pools.invited_pools(project),
         pool_form=_pool_invite_form(project),
         gold_items=gold.gold_items(project, 500) if current_user.role == Role.VENDOR else [],
-        choose_gold=current_user.role == Role.VENDOR
-        and project.task_type == "classify"
-        and not project.options.get("multi"),
+        choose_gold=current_user.role == Role.VENDOR and project.task_type != "collect",
+        item_rule=gold.item_rule(project.task_type, projects.project_config(project)),
         export_formats=formats_for(project.task_type),
     )
 
@@ -161,17 +162,32 @@ def upload_gold(project_id: int) -> ResponseReturnValue:
 @bp.post("/<int:project_id>/gold/<int:item_id>")
 @roles_required(Role.VENDOR)
 def choose_gold(project_id: int, item_id: int) -> ResponseReturnValue:
-    """Make one item of the task list a check item with the label chosen beside it
-    (classification)."""
+    """Make one item of the task list a check item with the known answer given beside it."""
     project = get_managed(Project, project_id, current_user)
     if GoldForm().is_submitted():
-        answer = {"label": request.form.get("label", "")}
         try:
+            answer = _known_answer(project)
             gold.set_gold_answers(current_user, project, [(item_id, answer)])
             flash(_("Item %(id)d is now a check item.", id=item_id), "info")
         except ServiceError as exc:
             flash(str(exc.message), "error")
     return redirect(url_for("projects.show", project_id=project.id) + "#tasks")
+
+
+def _known_answer(project: Project) -> object:
+    """The answer of the task list's row form: a label, labels (multi-label), a cleaned text,
+    or the answer as JSON (spans, boxes)."""
+    form = request.form
+    if "answer" in form:
+        try:
+            return json.loads(form["answer"])
+        except (ValueError, RecursionError):
+            raise Invalid(_("The known answer is not JSON."), code="answer_not_json") from None
+    if "text" in form:
+        return {"text": form["text"]}
+    if project.options.get("multi"):
+        return {"labels": form.getlist("labels")}
+    return {"label": form.get("label", "")}
 
 
 @bp.post("/<int:project_id>/gold/<int:item_id>/remove")

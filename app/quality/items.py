@@ -25,9 +25,10 @@ from app.exceptions import Invalid
 from app.extensions import db
 from app.models import Adjudication, Annotation, Item, Project, Task
 from app.models.quality import QualityItem
+from app.projects.gold import passed_check
+from app.projects.services import project_config
 from app.quality.consensus import consensus_answer
 from quality import wilson_interval
-from tasks import GOLD_ITEM_PASS_SCORE
 
 # (item id, answers, agreement, consensus, posterior, is check item, adjudicated)
 ItemRow = tuple[int, int, float | None, str | None, float | None, bool, bool]
@@ -237,7 +238,7 @@ def gold_rows(project: Project) -> list[ItemRow]:
         select(
             Annotation.item_id,
             func.count(),
-            func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE),
+            func.count().filter(passed_check(project_config(project))),
         )
         .where(Annotation.project_id == project.id, Annotation.gold_score.is_not(None))
         .group_by(Annotation.item_id)
@@ -261,7 +262,7 @@ def gold_by_worker(project: Project) -> dict[int, tuple[int, int]]:
     rows = db.session.execute(
         select(
             Annotation.annotator_id,
-            func.count().filter(Annotation.gold_score >= GOLD_ITEM_PASS_SCORE),
+            func.count().filter(passed_check(project_config(project))),
             func.count(),
         )
         .where(Annotation.project_id == project.id, Annotation.gold_score.is_not(None))

@@ -90,12 +90,16 @@ def expert_rows(
     answers: Grid,
     **pairwise: np.ndarray[Any, Any],
 ) -> list[dict[str, Any]]:
-    """Each expert's line of an entity, cleaning or box report: name, answers given, for each
-    keyword of ``pairwise`` (an experts × experts agreement matrix) the expert's mean
-    agreement with the others (:func:`mean_off_diagonal`), then the check-item figures."""
-    names, gold = names_of(experts), gold_by_worker(project)
+    """Each expert's line of an entity, cleaning, box or multi-label report: name, answers
+    given, for each keyword of ``pairwise`` (an experts × experts agreement matrix) the
+    expert's mean agreement with the others (:func:`mean_off_diagonal`), then the check-item
+    figures; experts who answered only check items (a failed qualification test) follow,
+    with their check-item figures alone."""
+    gold = gold_by_worker(project)
+    only_checks = [w for w in gold if w not in set(experts)]
+    names = names_of(experts + only_checks)
     means = {key: mean_off_diagonal(matrix) for key, matrix in pairwise.items()}
-    return [
+    rows = [
         {
             "user_id": expert,
             "name": names.get(expert, ""),
@@ -104,6 +108,16 @@ def expert_rows(
             **gold_fields(gold, expert),
         }
         for index, expert in enumerate(experts)
+    ]
+    return rows + [
+        {
+            "user_id": expert,
+            "name": names.get(expert, ""),
+            "answers": 0,
+            **dict.fromkeys(means),
+            **gold_fields(gold, expert),
+        }
+        for expert in only_checks
     ]
 
 

@@ -96,19 +96,27 @@ def test_box_iou(a: tuple[float, ...], b: tuple[float, ...], iou: float) -> None
     ("answer", "gold", "score"),
     [
         ([[0, 0, 10, 10, "a"]], [[0, 0, 10, 10, "a"]], 1.0),
-        # IoU 0.5 exactly still matches: 2 · 0.5 / 2.
-        ([[0, 0, 10, 5, "a"]], [[0, 0, 10, 10, "a"]], 0.5),
+        # IoU 0.5 exactly still matches: a hit, whatever its IoU.
+        ([[0, 0, 10, 5, "a"]], [[0, 0, 10, 10, "a"]], 1.0),
+        # IoU 0.49 does not.
+        ([[0, 0, 10, 4.9, "a"]], [[0, 0, 10, 10, "a"]], 0.0),
         # IoU 1/3 is below the threshold: no match at all.
         ([[5, 0, 10, 10, "a"]], [[0, 0, 10, 10, "a"]], 0.0),
         # Same place, other label: no match.
         ([[0, 0, 10, 10, "b"]], [[0, 0, 10, 10, "a"]], 0.0),
         # One perfect box and one missed: 2 · 1 / (1 + 2).
         ([[0, 0, 10, 10, "a"]], [[0, 0, 10, 10, "a"], [50, 50, 10, 10, "b"]], 2 / 3),
-        # Both matched, IoUs 1 and 0.8: 2 · 1.8 / 4.
+        # Both matched, IoUs 1 and 0.8: 2 · 2 / 4.
         (
             [[0, 0, 10, 10, "a"], [50, 50, 10, 8, "b"]],
             [[0, 0, 10, 10, "a"], [50, 50, 10, 10, "b"]],
-            0.9,
+            1.0,
+        ),
+        # Four of five gold boxes found, nothing extra: 2 · 4 / 9.
+        (
+            [[x, 0, 5, 5, "a"] for x in (0, 10, 20, 30)],
+            [[x, 0, 5, 5, "a"] for x in (0, 10, 20, 30, 40)],
+            8 / 9,
         ),
         # One answer box over two gold boxes counts once, for its best gold box.
         ([[0, 0, 10, 10, "a"]], [[0, 0, 10, 10, "a"], [0, 0, 10, 9, "a"]], 2 / 3),
@@ -116,16 +124,17 @@ def test_box_iou(a: tuple[float, ...], b: tuple[float, ...], iou: float) -> None
         ([[0, 0, 1, 1, "a"]], [], 0.0),
     ],
 )
-def test_bbox_is_iou_weighted_f1(answer: list[Any], gold: list[Any], score: float) -> None:
+def test_bbox_is_f1_at_iou_one_half(answer: list[Any], gold: list[Any], score: float) -> None:
     result = score_against_gold("bbox", {"boxes": answer}, {"boxes": gold}, CONFIG)
     assert result == pytest.approx(score)
 
 
 def test_bbox_matching_prefers_the_highest_iou_pair() -> None:
-    # Each answer box overlaps both gold boxes. Matching in list order would pair them at
-    # IoU 0.9 (score 0.9); matching by highest IoU first pairs the identical boxes: 1.0.
-    answer = [[0, 0, 10, 9, "a"], [0, 0, 10, 10, "a"]]
-    gold = [[0, 0, 10, 10, "a"], [0, 0, 10, 9, "a"]]
+    # The first answer box overlaps both gold boxes, the second only the first gold box.
+    # Matching in list order would take the first gold box for the first answer box and leave
+    # the second unmatched (score 0.5); by highest IoU first both match: 1.0.
+    answer = [[0, 0, 10, 10, "a"], [0, 0, 10, 4, "a"]]
+    gold = [[0, 0, 10, 6, "a"], [0, 0, 10, 9, "a"]]
     result = score_against_gold("bbox", {"boxes": answer}, {"boxes": gold}, CONFIG)
     assert result == pytest.approx(1.0)
 
@@ -169,6 +178,15 @@ def test_malformed_answers_are_reported(kind: str, answer: dict[str, Any]) -> No
 )
 def test_gold_item_passes_at_point_eight(score: float, passed: bool) -> None:
     assert gold_item_passed(score) is passed
+
+
+def test_the_project_sets_the_score_a_check_answer_needs() -> None:
+    from tasks import ProjectConfig, gold_item_pass_score
+
+    assert gold_item_pass_score(CONFIG) == 0.8
+    strict = gold_item_pass_score(ProjectConfig(options={"gold_item_threshold": 1.0}))
+    assert strict == 1.0
+    assert gold_item_passed(2 / 3, 2 / 3 + 1e-12) and not gold_item_passed(0.66, 2 / 3)
 
 
 @pytest.mark.parametrize(

@@ -152,6 +152,7 @@ def test_project_form_sets_type_and_options(app: Any, world: World) -> None:
         "gold_ratio": 0.1,
         "gold_feedback": False,
         "gold_pass_mark": 0.7,
+        "gold_item_threshold": 0.8,  # the form's default: spans are scored by F1
         "daily_cap": 100,
         "lease_seconds": 1200,
     }
