@@ -4,7 +4,6 @@ change, deactivation. Tokens live in :mod:`app.accounts.tokens`, reset links in
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 from datetime import timedelta
@@ -27,9 +26,8 @@ from app.extensions import db
 from app.labeling.leases import release_leases_of
 from app.models import Membership, Organization, OrganizationKind, Role, User
 from app.models.base import utcnow
-from app.rate_limits import Counter, Key, LimitsUnavailable, limit_store
+from app.rate_limits import Counter, Limit, limit_store
 
-logger = logging.getLogger(__name__)
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 MIN_PASSWORD = 10
@@ -65,23 +63,11 @@ def _check_new_user(email: str, password: str, name: str) -> str:
     return email
 
 
-def create_user(
-    email: str,
-    password: str,
-    role: str,
-    *,
-    name: str = "",
-    mobile: str | None = None,
-    domains: list[str] | None = None,
-    organization_id: int | None = None,
-    actor: User | None = None,
-    applicant: bool = False,
-) -> User:
-    """Create an account of any role. A vendor must belong to an existing organization.
-
-    An expert created here (by an admin, the command line) is verified for ``domains``; an
-    ``applicant`` (self-registration) is not: the domains are declared, awaiting a decision.
-    Raises Invalid (role, domain, organization kind), NotFound (organization), Conflict."""
+def _new_account(
+    email: str, password: str, role: str, name: str, domains: list[str] | None
+) -> tuple[str, str]:
+    """The normalised email and the password's hash of a new account. Raises Invalid; reads
+    nothing, so it runs before the write lock."""
     if role not in {r.value for r in Role}:
         raise Invalid(_l("Unknown role."))
     unknown = [d for d in domains or [] if d not in KNOWN_DOMAINS]
@@ -90,10 +76,11 @@ def create_user(
     email = _check_new_user(email, password, name or email)
     # scrypt takes tens of milliseconds: hashed before the write lock, which every claim and
     # answer of the platform waits for on SQLite.
-    password_hash = hash_password(password)
-    begin_write()
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict(_l("An account with this email already exists."))
+    return email, hash_password(password)
+
+
+def _organization_for(role: str, organization_id: int | None) -> None:
+    """Raises Invalid or NotFound unless the organization may hold an account of ``role``."""
     if role in ORGANIZATION_ROLES and organization_id is None:
         raise Invalid(_l("A vendor account must belong to an organization."))
     organization = db.session.get(Organization, organization_id) if organization_id else None
@@ -105,6 +92,23 @@ def create_user(
         and ROLE_OF_KIND.get(organization.kind) != role
     ):
         raise Invalid(_l("The account's role does not match the kind of its organization."))
+
+
+def _add_user(  # noqa: PLR0913 - the columns of a new account
+    email: str,
+    password_hash: str,
+    role: str,
+    name: str,
+    mobile: str | None,
+    domains: list[str] | None,
+    organization_id: int | None,
+    actor: User | None,
+    applicant: bool,
+) -> User:
+    """Add the account and its audit event to the write transaction (the caller commits)."""
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(_l("An account with this email already exists."))
+    _organization_for(role, organization_id)
     user = User(
         email=email,
         name=(name or email.split("@")[0]).strip(),
@@ -123,6 +127,28 @@ def create_user(
         db.session.add(Membership(user_id=user.id, organization_id=organization_id))
     action = "expert_registered" if applicant else "user_created"
     record_event(action, actor, object_type="user", object_id=user.id, role=role)
+    return user
+
+
+def create_user(
+    email: str,
+    password: str,
+    role: str,
+    *,
+    name: str = "",
+    mobile: str | None = None,
+    domains: list[str] | None = None,
+    organization_id: int | None = None,
+    actor: User | None = None,
+) -> User:
+    """Create an account of any role. A vendor must belong to an existing organization. An
+    expert created here (by an admin, the command line) is verified for ``domains``.
+    Raises Invalid (role, domain, organization kind), NotFound (organization), Conflict."""
+    email, password_hash = _new_account(email, password, role, name, domains)
+    begin_write()
+    user = _add_user(
+        email, password_hash, role, name, mobile, domains, organization_id, actor, False
+    )
     db.session.commit()
     return user
 
@@ -143,7 +169,12 @@ def create_staff(
 
 def register_expert(email: str, password: str, name: str, mobile: str, domains: list[str]) -> User:
     """Self-registration of a domain expert: an applicant who sees no data until the bureau
-    (or a vendor, for its projects) approves one of the declared domains."""
+    (or a vendor, for its projects) approves one of the declared domains.
+
+    The limits are read first, so a flood is refused before any password is hashed, and
+    taken again atomically with the new account (:func:`_take_registration`), so requests
+    arriving together never register more than the limits allow. Raises Invalid, Conflict,
+    RateLimited, LimitsUnavailable (503)."""
     mobile = mobile.strip()
     if not MOBILE_RE.match(mobile):
         raise Invalid(_l("Please enter an 11-digit mainland mobile number."))
@@ -151,54 +182,59 @@ def register_expert(email: str, password: str, name: str, mobile: str, domains: 
     if not domains or unknown:
         raise Invalid(_l("Choose at least one domain of expertise from the list."))
     _check_registration_rate()
-    user = create_user(
-        email, password, Role.EXPERT, name=name, mobile=mobile, domains=domains, applicant=True
-    )
-    _count_registration()
+    email, password_hash = _new_account(email, password, Role.EXPERT, name, domains)
+    begin_write()
+    user = _add_user(email, password_hash, Role.EXPERT, name, mobile, domains, None, None, True)
+    _take_registration()
+    db.session.commit()
     return user
 
 
-def _registrations_since(counter: Counter, key: Key, window: timedelta, limit: int) -> int:
-    """How many registrations of ``counter`` happened in the last ``window``, up to ``limit``."""
-    return len(limit_store().recent(counter, key, utcnow() - window, limit))
+def _registration_limits() -> list[Limit]:
+    """This address's registrations in the last hour, then everyone's in the last minute (a
+    flood from many addresses): each registration costs a password hash and a write."""
+    config, ip = current_app.config, client_ip()
+    everyone = Limit(Counter.REGISTRATION, (), MINUTE, config["REGISTRATIONS_PER_MINUTE"])
+    if ip is None:
+        return [everyone]
+    per_address = config["REGISTRATIONS_PER_HOUR_PER_ADDRESS"]
+    return [Limit(Counter.REGISTRATION_ADDRESS, (ip,), HOUR, per_address), everyone]
 
 
-def _check_registration_rate() -> None:
-    """Raises RateLimited when this address registered ``REGISTRATIONS_PER_HOUR_PER_ADDRESS``
-    accounts in the last hour, or everyone ``REGISTRATIONS_PER_MINUTE`` in the last minute (a
-    flood from many addresses): each registration costs a password hash and a write. Raises
-    LimitsUnavailable (503) when the counts are out of reach."""
-    config = current_app.config
-    ip = client_ip()
-    per_address: int = config["REGISTRATIONS_PER_HOUR_PER_ADDRESS"]
-    if (
-        ip is not None
-        and _registrations_since(Counter.REGISTRATION_ADDRESS, (ip,), HOUR, per_address)
-        >= per_address
-    ):
-        raise RateLimited(
+def _too_many_registrations(limit: Limit) -> RateLimited:
+    if limit.counter is Counter.REGISTRATION_ADDRESS:
+        return RateLimited(
             _l("Too many registrations from this address. Please try again in an hour."),
             code="registration_rate",
             retry_after=3600,
         )
-    overall: int = config["REGISTRATIONS_PER_MINUTE"]
-    if _registrations_since(Counter.REGISTRATION, (), MINUTE, overall) >= overall:
-        raise RateLimited(
-            _l("Too many registrations right now. Please try again in a minute."),
-            code="registration_rate",
-            retry_after=60,
-        )
+    return RateLimited(
+        _l("Too many registrations right now. Please try again in a minute."),
+        code="registration_rate",
+        retry_after=60,
+    )
 
 
-def _count_registration() -> None:
-    now, ip, store = utcnow(), client_ip(), limit_store()
-    try:
-        if ip is not None:
-            store.add(Counter.REGISTRATION_ADDRESS, (ip,), now, HOUR)
-        store.add(Counter.REGISTRATION, (), now, MINUTE)
-    except LimitsUnavailable:
-        # The account exists already (the check before it passed): say so, not 503.
-        logger.warning("registration from %s not counted: the limit store is down", ip)
+def _check_registration_rate() -> None:
+    """Raises RateLimited when this address or everyone reached a registration limit, read
+    without a lock (the cheap refusal of a flood); LimitsUnavailable (503) when the counts
+    are out of reach."""
+    now, store = utcnow(), limit_store()
+    for limit in _registration_limits():
+        if (
+            len(store.recent(limit.counter, limit.key, now - limit.window, limit.most))
+            >= limit.most
+        ):
+            raise _too_many_registrations(limit)
+
+
+def _take_registration() -> None:
+    """Count the registration written in this transaction under every limit, atomically with
+    the check; when a concurrent one took the last place, roll back and raise RateLimited."""
+    refusal = limit_store().take(_registration_limits(), utcnow())
+    if refusal is not None:
+        db.session.rollback()
+        raise _too_many_registrations(refusal.limit)
 
 
 def authenticate(email: str, password: str) -> User:

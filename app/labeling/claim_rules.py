@@ -19,13 +19,13 @@ from sqlalchemy import func, select
 
 from app.accounts.verification import verified_for
 from app.audit import record_event
-from app.database import database_now
+from app.database import begin_write, database_now
 from app.exceptions import Forbidden, NotFound, RateLimited
 from app.extensions import db
 from app.models import Annotation, Assignment, AuditEvent, Role, User
 from app.projects.gold import gold_record, pass_rule
 from app.projects.invitations import is_invited
-from app.rate_limits import Counter, limit_store
+from app.rate_limits import Counter, Limit, limit_store
 from tasks import (
     ProjectConfig,
     daily_cap_reached,
@@ -65,21 +65,19 @@ def check_access(expert: User, head: ClaimHead) -> None:
         raise NotFound(_l("Not found."))
 
 
-def check_claim_rate(expert: User, now: datetime) -> None:
-    """Refuse a claim when the expert took more new tasks in the last minute, over every
-    project, than a person can read (``CLAIMS_PER_MINUTE``), as counted by the limit store
-    (:mod:`app.rate_limits`). Each refusal is recorded as a ``claim_throttled`` audit event
-    (committed here), so auditors see who was throttled. Raises RateLimited with the seconds
-    until the oldest counted claim leaves the window; LimitsUnavailable (503) when the
-    claims cannot be counted."""
+def _claim_limit(expert: User) -> Limit:
     limit: int = current_app.config["CLAIMS_PER_MINUTE"]
-    recent = limit_store().recent(Counter.CLAIM, (str(expert.id),), now - RATE_WINDOW, limit)
-    if len(recent) < limit:
-        return
+    return Limit(Counter.CLAIM, (str(expert.id),), RATE_WINDOW, limit)
+
+
+def _throttled(expert: User, limit: int, recent: list[datetime], now: datetime) -> RateLimited:
+    """Record the refusal as a ``claim_throttled`` audit event (committed here), so auditors
+    see who was throttled; the error carries the seconds until the oldest counted claim
+    leaves the window."""
     wait = max(1, math.ceil((min(recent) + RATE_WINDOW - now).total_seconds()))
     record_event("claim_throttled", expert, object_type="user", object_id=expert.id, limit=limit)
     db.session.commit()
-    raise RateLimited(
+    return RateLimited(
         _l(
             "You are taking tasks faster than anyone can read them (more than %(limit)d a "
             "minute). Please wait %(seconds)d seconds, then continue.",
@@ -91,10 +89,30 @@ def check_claim_rate(expert: User, now: datetime) -> None:
     )
 
 
+def check_claim_rate(expert: User, now: datetime) -> None:
+    """Refuse a claim when the expert took more new tasks in the last minute, over every
+    project, than a person can read (``CLAIMS_PER_MINUTE``), as counted by the limit store
+    (:mod:`app.rate_limits`): read before any task is picked; :func:`count_claim` takes the
+    place atomically. Raises RateLimited with the seconds until the oldest counted claim
+    leaves the window; LimitsUnavailable (503) when the claims cannot be counted."""
+    limit = _claim_limit(expert)
+    recent = limit_store().recent(limit.counter, limit.key, now - limit.window, limit.most)
+    if len(recent) >= limit.most:
+        raise _throttled(expert, limit.most, recent, now)
+
+
 def count_claim(expert: User, now: datetime) -> None:
-    """Count a new claim of the expert for the throttle (the assignment is its record in the
-    database). Raises LimitsUnavailable (503)."""
-    limit_store().add(Counter.CLAIM, (str(expert.id),), now, RATE_WINDOW)
+    """Count the new claim (its lease is written in this transaction, the last step before
+    the commit) for the throttle, atomically with the check: claims of the expert arriving
+    together never take more than the limit. When a concurrent one took the last place, the
+    lease is rolled back and RateLimited raised as :func:`check_claim_rate` does. Raises
+    LimitsUnavailable (503)."""
+    limit = _claim_limit(expert)
+    refusal = limit_store().take([limit], now)
+    if refusal is not None:
+        db.session.rollback()
+        begin_write()
+        raise _throttled(expert, limit.most, refusal.events, now)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from app.models import (
     Project,
     ProjectInvitation,
     ProjectPoolInvitation,
-    Role,
     User,
 )
+from app.rosters import add_expert_by_email
 from app.scoping import get_managed
 
 
@@ -65,12 +65,9 @@ def invited_experts(project: Project) -> list[User]:
     )
 
 
-def expert_by_email(email: str) -> User:
-    """The expert with this email address; Invalid (``no_such_expert``) when there is none."""
-    expert = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if expert is None or expert.role != Role.EXPERT:
-        raise Invalid(_l("No expert has this email address."), code="no_such_expert")
-    return expert
+def no_such_expert() -> Invalid:
+    """The refusal of an address no expert has (inviting, adding to a pool)."""
+    return Invalid(_l("No expert has this email address."), code="no_such_expert")
 
 
 def invite_expert(vendor: User, project_id: int, email: str) -> User:
@@ -80,15 +77,14 @@ def invite_expert(vendor: User, project_id: int, email: str) -> User:
     Conflict (already invited)."""
     begin_write()
     project = get_managed(Project, project_id, vendor)
-    expert = expert_by_email(email)
-    named = select(ProjectInvitation.id).where(
-        ProjectInvitation.project_id == project.id, ProjectInvitation.user_id == expert.id
-    )
     # Named beside a pool membership is not a conflict: it keeps access when the pool goes.
-    if db.session.scalar(named) is not None:
-        raise Conflict(_l("This expert is already invited."), code="already_invited")
-    db.session.add(
-        ProjectInvitation(project_id=project.id, user_id=expert.id, invited_by_id=vendor.id)
+    expert, _added = add_expert_by_email(
+        ProjectInvitation,
+        {"project_id": project.id},
+        email,
+        unknown=no_such_expert(),
+        repeat=Conflict(_l("This expert is already invited."), code="already_invited"),
+        invited_by_id=vendor.id,
     )
     record_event(
         "expert_invited", vendor, object_type="project", object_id=project.id, expert=expert.id

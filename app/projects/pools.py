@@ -25,7 +25,8 @@ from app.models import (
     Role,
     User,
 )
-from app.projects.invitations import end_access_unless_invited, expert_by_email
+from app.projects.invitations import end_access_unless_invited, no_such_expert
+from app.rosters import add_expert_by_email
 from app.scoping import get_managed
 
 NAME_MAX = 100
@@ -159,10 +160,13 @@ def add_member(vendor: User, pool_id: int, email: str) -> User:
     a member)."""
     begin_write()
     pool = get_pool(vendor, pool_id)
-    expert = expert_by_email(email)
-    if expert.id in _member_ids(pool.id):
-        raise Conflict(_l("This expert is already in the pool."), code="already_member")
-    db.session.add(ExpertPoolMember(pool_id=pool.id, user_id=expert.id))
+    expert, _added = add_expert_by_email(
+        ExpertPoolMember,
+        {"pool_id": pool.id},
+        email,
+        unknown=no_such_expert(),
+        repeat=Conflict(_l("This expert is already in the pool."), code="already_member"),
+    )
     record_event(
         "pool_member_added", vendor, object_type="expert_pool", object_id=pool.id, expert=expert.id
     )

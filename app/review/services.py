@@ -17,6 +17,7 @@ from app.models import Adjudication, Annotation, Item, Project, ProjectReviewer,
 from app.projects.services import project_config
 from app.quality.stored import current_report
 from app.review.drilldown import drawing
+from app.rosters import add_expert_by_email
 from app.rule_messages import rule_message
 from app.scoping import get_managed, reads_everything
 from tasks import InvalidAnswer, task_type
@@ -37,18 +38,14 @@ def add_reviewer(manager: User, project_id: int, email: str) -> User:
     """Make an expert a reviewer of a project of the manager's organization."""
     begin_write()
     project = get_managed(Project, project_id, manager)
-    expert = db.session.scalar(
-        select(User).where(User.email == email.strip().lower(), User.role == Role.EXPERT)
+    expert, added = add_expert_by_email(
+        ProjectReviewer,
+        {"project_id": project.id},
+        email,
+        unknown=NotFound(_l("No expert with this email.")),
+        repeat=None,  # naming a reviewer again changes nothing
     )
-    if expert is None:
-        raise NotFound(_l("No expert with this email."))
-    exists = db.session.scalar(
-        select(ProjectReviewer.id).where(
-            ProjectReviewer.project_id == project.id, ProjectReviewer.user_id == expert.id
-        )
-    )
-    if exists is None:
-        db.session.add(ProjectReviewer(project_id=project.id, user_id=expert.id))
+    if added:
         record_event(
             "reviewer_added",
             manager,
