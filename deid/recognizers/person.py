@@ -105,6 +105,21 @@ _BENCH = re.compile(
     r"|执行员)[ \t\u3000]+(" + _SURNAME + r"(?:[\u4e00-\u9fa5][ \t\u3000]?){0,2}"
     r"[\u4e00-\u9fa5]|" + _SURNAME + r"[ \t\u3000]?[\u4e00-\u9fa5])[ \t\u3000]*$"
 )
+# A name a form or a letter introduces with the person's role and closes with punctuation
+# (来信人马平静，联系电话…; 申请人：高明。): a surname and one or two characters between the
+# role word and the mark, whatever words they make (平静 and 高明 are dictionary words).
+_FORM_ROLES = (
+    "来信人|来访人|信访人|投诉人|举报人|反映人|求助人|咨询人|申请人|申报人|联系人|委托人|"
+    "代理人|经办人|负责人|法定代表人|承办人|收件人|寄件人|报案人|受害人|被害人|监护人|"
+    r"(?:户主|姓名)(?=[:：\s])"
+)
+_FORM_NAME = re.compile(
+    f"(?:{_FORM_ROLES})[:：]?[ \t\u3000]*"
+    f"({_SURNAME}[\u4e00-\u9fa5]{{1,2}})" + r"(?=[,，。;；、:：(（)）\s]|$)"
+)
+# Parts of speech of a common word that is no name in a form's name position (本人, 电话,
+# 同意, 无): pronouns, nouns, verbs, adverbs, conjunctions, prepositions, numerals.
+_NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u"})
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # Function characters jieba's HMM glues to a surname-like first character (曾任, 万人, 全是):
 # a two-character unknown word ending in one of them is not a name (from dev/ false alarms).
@@ -193,6 +208,8 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans += surname_reference_spans(text)
     if _holds(text, "记讯习摄"):  # 记者, 通讯员, 实习生, 摄影
         spans += byline_spans(text)
+    if _holds(text, "人主名"):  # 来信人 …, 户主, 姓名
+        spans += form_name_spans(text)
     spans += foreign_titled_spans(text)
     for match in _TITLED.finditer(text):
         start, end = match.span()
@@ -224,6 +241,24 @@ def foreign_titled_spans(text: str) -> list[tuple[int, int]]:
             continue
         if freq.get(text[start : start + 2], 0) < COMMON_WORD_FREQ:
             spans.append((start, end))
+    return spans
+
+
+def form_name_spans(text: str) -> list[tuple[int, int]]:
+    """The name after a role word of a form or letter, closed by punctuation
+    (``_FORM_NAME``: 来信人马平静，联系电话 → 马平静), unless it starts with a function word
+    (申请人和…), or it or its first two characters are a common word that is no name
+    (``_NOT_NAME_TAGS``: 申请人本人，, 负责人强调说，)."""
+    freq, tags = jieba_tables()
+    spans = []
+    for match in _FORM_NAME.finditer(text):
+        start, end = match.span(1)
+        if text[start] in _FUNCTION_SURNAMES or any(
+            freq.get(word, 0) >= COMMON_WORD_FREQ and tags.get(word) in _NOT_NAME_TAGS
+            for word in {text[start:end], text[start : start + 2]}
+        ):
+            continue
+        spans.append((start, end))
     return spans
 
 
