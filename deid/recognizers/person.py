@@ -11,6 +11,7 @@ import re
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid import segmenting
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables as jieba_tables
@@ -172,16 +173,9 @@ def tagged_name_spans(tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
 
 def posseg_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans jieba's part-of-speech tagger (``jieba.posseg``, whose HMM also tags words it has
-    never seen) marks as person names (``nr``, ``nrfg``, ``nrt``), two characters or more."""
-    import jieba.posseg  # parses jieba's dictionary on import: only for this profile
-
-    spans = []
-    position = 0
-    for word, flag in jieba.posseg.dt.cut(text):
-        if flag in _NAME_TAGS and len(word) >= 2:
-            spans.append((position, position + len(word)))
-        position += len(word)
-    return spans
+    never seen) marks as person names (``nr``, ``nrfg``, ``nrt``), two characters or more
+    (``deid.segmenting``: each clause tagged once per process)."""
+    return segmenting.posseg_name_spans(text)
 
 
 def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tuple[int, int]]:
@@ -208,8 +202,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans += surname_reference_spans(text)
     if _holds(text, "记讯习摄"):  # 记者, 通讯员, 实习生, 摄影
         spans += byline_spans(text)
-    if _holds(text, "人主名"):  # 来信人 …, 户主, 姓名
-        spans += form_name_spans(text)
+    spans += form_name_spans(text)
     spans += foreign_titled_spans(text)
     for match in _TITLED.finditer(text):
         start, end = match.span()
@@ -249,6 +242,8 @@ def form_name_spans(text: str) -> list[tuple[int, int]]:
     (``_FORM_NAME``: 来信人马平静，联系电话 → 马平静), unless it starts with a function word
     (申请人和…), or it or its first two characters are a common word that is no name
     (``_NOT_NAME_TAGS``: 申请人本人，, 负责人强调说，)."""
+    if not _holds(text, "人主名"):  # 来信人 …, 户主, 姓名
+        return []
     freq, tags = jieba_tables()
     spans = []
     for match in _FORM_NAME.finditer(text):
@@ -412,7 +407,8 @@ def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
         ):
             continue
         after = text[given + 1 : given + 3]
-        end = given + 1 if len(after) == 2 and freq.get(after) else given + 2
+        # A two-character name that ends the text (…实习生王昭) ends with it.
+        end = given + 1 if len(after) == 2 and freq.get(after) else min(given + 2, len(text))
         if _is_cjk(text[given:end]):
             spans.append((start, end))
     return spans

@@ -172,3 +172,14 @@ def test_a_name_a_form_role_introduces_is_found_whole(found: Found, text: str, n
 )
 def test_a_form_role_before_a_common_word_finds_no_name(text: str) -> None:
     assert form_name_spans(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("早报记者朱楠实习生王昭", "王昭"), ("本报记者李娜", "李娜"), ("记者张胜男", "张胜男")],
+)
+def test_a_name_after_a_byline_word_at_the_end_of_the_text(
+    found: Found, text: str, name: str
+) -> None:
+    # a two-character name ending the text once made a span past its end (IndexError)
+    assert ("PERSON", name) in found(text)
