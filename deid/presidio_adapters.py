@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import jieba
 from presidio_analyzer import (
     AnalyzerEngine,
     EntityRecognizer,
@@ -20,6 +21,8 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
+
+from deid import segmenting
 
 
 class LazyPipelines(Mapping[str, Language]):
@@ -105,7 +108,10 @@ class LazyTokenArtifacts(NlpArtifacts):
             self._lemmas = [self._text[start : start + length] for start, length in offsets]
             self._indices = [start for start, _ in offsets]
             return
-        words = [word for word in segmenter.cut(self._text, cut_all=False) if word]
+        if segmenter is jieba:  # spaCy's segmenter is the jieba module: its words, kept
+            words = [word for word in segmenting.cut(self._text) if word]
+        else:
+            words = [word for word in segmenter.cut(self._text, cut_all=False) if word]
         self._lemmas, self._spaces = get_words_and_spaces(words, self._text)
         position = 0
         for word, space in zip(self._lemmas, self._spaces, strict=True):

@@ -1,0 +1,83 @@
+"""jieba's words and part-of-speech person tags, block by block, each block's result kept.
+
+jieba cuts a text into blocks at every character outside its word alphabet (punctuation,
+spaces, line breaks) and segments each block on its own: the words and tags of a block
+depend on the block alone, never on the text around it.  So the words (``cut``) and the
+person-name words (``posseg_name_spans``) of a block are computed once per process and kept
+(least recently used first out): clauses recur within a document (a name, a heading, a
+formula) and across the documents of one publisher (公文 boilerplate), and jieba's
+dictionary route and its HMM (``jieba.posseg``'s Viterbi above all) are most of the
+``recall`` profile's time.
+
+The output is jieba's own, word for word: ``cut(text) == list(jieba.cut(text))``, and
+``posseg_name_spans`` is what walking ``jieba.posseg.cut(text)`` gives.  Nothing here adds
+words to jieba's dictionary at run time (that would make a kept block stale).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import jieba
+
+# Blocks kept per function, and the longest block kept (a longer one is rarely repeated).
+KEPT_BLOCKS = 16_384
+KEPT_BLOCK_CHARS = 200
+# jieba.posseg's tags of person names.
+NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
+def cut(text: str) -> list[str]:
+    """``list(jieba.cut(text))`` (accurate mode with the HMM), each block's words kept."""
+    words: list[str] = []
+    for block in jieba.re_han_default.split(text):
+        if not block:
+            continue
+        if len(block) <= KEPT_BLOCK_CHARS and jieba.re_han_default.match(block):
+            words += _block_words(block)
+        else:
+            words += jieba.dt.cut(block)
+    return words
+
+
+@lru_cache(maxsize=KEPT_BLOCKS)
+def _block_words(block: str) -> tuple[str, ...]:
+    return tuple(jieba.dt.cut(block))
+
+
+def posseg_name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the words of two characters or more that ``jieba.posseg.cut(text)`` tags as
+    person names (``NAME_TAGS``), each block's spans kept.  A block outside jieba's word
+    alphabet (punctuation, spaces, digits with other marks) is never tagged a name."""
+    import jieba.posseg  # parses jieba's dictionary on import: only for the recall profile
+
+    pattern = jieba.posseg.re_han_internal
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for block in pattern.split(text):
+        if block and pattern.match(block):
+            found = (
+                _block_name_spans(block)
+                if len(block) <= KEPT_BLOCK_CHARS
+                else _tagged_name_spans(block)
+            )
+            spans += [(position + start, position + end) for start, end in found]
+        position += len(block)
+    return spans
+
+
+@lru_cache(maxsize=KEPT_BLOCKS)
+def _block_name_spans(block: str) -> tuple[tuple[int, int], ...]:
+    return _tagged_name_spans(block)
+
+
+def _tagged_name_spans(block: str) -> tuple[tuple[int, int], ...]:
+    import jieba.posseg
+
+    spans = []
+    position = 0
+    for word, flag in jieba.posseg.dt.cut(block):
+        if flag in NAME_TAGS and len(word) >= 2:
+            spans.append((position, position + len(word)))
+        position += len(word)
+    return tuple(spans)

@@ -1,0 +1,56 @@
+"""``deid.segmenting`` keeps jieba's words and person tags per block: its output must be
+jieba's own, word for word, on texts whose blocks repeat, are long, or hold the characters
+that jieba's two block patterns treat differently (% and - are word characters for
+``jieba.cut``, not for ``jieba.posseg``)."""
+
+from __future__ import annotations
+
+import jieba
+import jieba.posseg
+import pytest
+
+import deid
+from deid import segmenting
+
+TEXTS = [
+    "来信人马平静，联系电话13912345678，反映户籍办理问题。",
+    "各县区有关部门要按照户籍办理工作要求，优化办理流程，在12个工作日内完成办理并公开结果。"
+    "各县区有关部门要按照户籍办理工作要求，优化办理流程，在7个工作日内完成办理并公开结果。",
+    "增长率为12.5%-13%，王小明、欧阳平静和李娜出席。张伟说：“好。”",
+    "Email: zhang.san@ahszf.gov.cn  IP 192.168.10.25\r\n\t　全角空格　后的刘德华",
+    "审判长　　唐　勇\n书记员　　廖晓玲",
+    # one block longer than the kept length: cut directly, same words
+    "王小明" + "在合肥市蜀山区参加会议并讲话" * 20,
+    "",
+    "。，！",
+]
+
+
+def _walked_posseg(text: str) -> list[tuple[int, int]]:
+    spans, position = [], 0
+    for word, flag in jieba.posseg.dt.cut(text):
+        if flag in segmenting.NAME_TAGS and len(word) >= 2:
+            spans.append((position, position + len(word)))
+        position += len(word)
+    return spans
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_words_are_jiebas_own_twice_over(text: str) -> None:
+    deid.analyze("预热")  # loads jieba's tables as the engine does
+    assert segmenting.cut(text) == list(jieba.cut(text))
+    assert segmenting.cut(text) == list(jieba.cut(text))  # the kept blocks, now
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_person_tags_are_posseg_walked_twice_over(text: str) -> None:
+    assert segmenting.posseg_name_spans(text) == _walked_posseg(text)
+    assert segmenting.posseg_name_spans(text) == _walked_posseg(text)
+
+
+def test_a_long_block_is_not_kept() -> None:
+    long_block = "王小明" + "在合肥市参加会议" * 40
+    assert len(long_block) > segmenting.KEPT_BLOCK_CHARS
+    before = segmenting._block_words.cache_info().currsize
+    segmenting.cut(long_block)
+    assert segmenting._block_words.cache_info().currsize == before
