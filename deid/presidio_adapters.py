@@ -20,7 +20,6 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
 
 from deid import segmenting
 
@@ -95,7 +94,8 @@ class LazyTokenArtifacts(NlpArtifacts):
 
     def _segment(self) -> None:
         """Token texts and starts.  Where the tokenizer is spaCy's jieba segmenter, they are
-        its words laid on the text as spaCy lays them (``get_words_and_spaces``), without
+        its words laid on the text as spaCy lays them (``get_words_and_spaces``, in linear
+        time: ``deid.segmenting.words_and_spaces``), without
         building a ``Doc``: the person rules need words, not spaCy's token objects."""
         if self._lemmas or not self._text:
             return
@@ -112,7 +112,7 @@ class LazyTokenArtifacts(NlpArtifacts):
             words = [word for word in segmenting.cut(self._text) if word]
         else:
             words = [word for word in segmenter.cut(self._text, cut_all=False) if word]
-        self._lemmas, self._spaces = get_words_and_spaces(words, self._text)
+        self._lemmas, self._spaces = segmenting.words_and_spaces(words, self._text)
         position = 0
         for word, space in zip(self._lemmas, self._spaces, strict=True):
             self._indices.append(position)

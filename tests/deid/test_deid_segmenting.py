@@ -8,6 +8,7 @@ from __future__ import annotations
 import jieba
 import jieba.posseg
 import pytest
+from spacy.util import get_words_and_spaces
 
 import deid
 from deid import segmenting
@@ -54,3 +55,18 @@ def test_a_long_block_is_not_kept() -> None:
     before = segmenting._block_words.cache_info().currsize
     segmenting.cut(long_block)
     assert segmenting._block_words.cache_info().currsize == before
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "a  b\t c ", "  前导空格 与 尾随 ", "王 小 明"])
+def test_words_and_spaces_are_spacys(text: str) -> None:
+    words = [word for word in jieba.cut(text) if word]
+    assert segmenting.words_and_spaces(words, text) == get_words_and_spaces(words, text)
+    stripped = [word for word in text.split(" ") if word]  # words without their spaces
+    assert segmenting.words_and_spaces(stripped, text) == get_words_and_spaces(stripped, text)
+
+
+def test_words_that_are_not_the_texts_are_refused() -> None:
+    with pytest.raises(ValueError):
+        segmenting.words_and_spaces(["王", "大明"], "王小明")
+    with pytest.raises(ValueError):
+        segmenting.words_and_spaces(["小明", "王"], "王小明")  # out of order
