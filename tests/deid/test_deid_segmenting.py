@@ -13,6 +13,7 @@ from spacy.util import get_words_and_spaces
 import deid
 from deid import segmenting
 
+Plain = tuple[jieba.Tokenizer, jieba.posseg.POSTokenizer]
 TEXTS = [
     "来信人马平静，联系电话13912345678，反映户籍办理问题。",
     "各县区有关部门要按照户籍办理工作要求，优化办理流程，在12个工作日内完成办理并公开结果。"
@@ -27,9 +28,20 @@ TEXTS = [
 ]
 
 
-def _walked_posseg(text: str) -> list[tuple[int, int]]:
+@pytest.fixture(scope="module")
+def plain() -> tuple[jieba.Tokenizer, jieba.posseg.POSTokenizer]:
+    """A jieba tokenizer and tagger with jieba's own tables and methods: no kept blocks,
+    no shared routes (``deid`` installs those on ``jieba.dt`` when it loads)."""
+    deid.analyze("预热")  # loads jieba's tables as the engine does
+    assert getattr(jieba.dt, "deid_shared_routes", False)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = jieba.dt.FREQ, jieba.dt.total, True
+    return tokenizer, jieba.posseg.POSTokenizer(tokenizer)
+
+
+def _walked_posseg(tagger: jieba.posseg.POSTokenizer, text: str) -> list[tuple[int, int]]:
     spans, position = [], 0
-    for word, flag in jieba.posseg.dt.cut(text):
+    for word, flag in tagger.cut(text):
         if flag in segmenting.NAME_TAGS and len(word) >= 2:
             spans.append((position, position + len(word)))
         position += len(word)
@@ -37,16 +49,30 @@ def _walked_posseg(text: str) -> list[tuple[int, int]]:
 
 
 @pytest.mark.parametrize("text", TEXTS)
-def test_words_are_jiebas_own_twice_over(text: str) -> None:
-    deid.analyze("预热")  # loads jieba's tables as the engine does
-    assert segmenting.cut(text) == list(jieba.cut(text))
-    assert segmenting.cut(text) == list(jieba.cut(text))  # the kept blocks, now
+def test_words_are_jiebas_own_twice_over(plain: Plain, text: str) -> None:
+    tokenizer, _ = plain
+    assert segmenting.cut(text) == list(tokenizer.cut(text))
+    assert segmenting.cut(text) == list(tokenizer.cut(text))  # the kept blocks, now
+    assert list(jieba.cut(text)) == list(tokenizer.cut(text))  # the shared routes
 
 
 @pytest.mark.parametrize("text", TEXTS)
-def test_person_tags_are_posseg_walked_twice_over(text: str) -> None:
-    assert segmenting.posseg_name_spans(text) == _walked_posseg(text)
-    assert segmenting.posseg_name_spans(text) == _walked_posseg(text)
+def test_person_tags_are_posseg_walked_twice_over(plain: Plain, text: str) -> None:
+    _, tagger = plain
+    assert segmenting.posseg_name_spans(text) == _walked_posseg(tagger, text)
+    assert segmenting.posseg_name_spans(text) == _walked_posseg(tagger, text)
+    assert list(jieba.posseg.dt.cut(text)) == list(tagger.cut(text))  # the shared routes
+
+
+def test_a_shared_route_is_calcs_own(plain: Plain) -> None:
+    tokenizer, _ = plain
+    for block in ["来信人马平静", "各县区有关部门要按照户籍办理工作要求", "王小明" * 80]:
+        dag = jieba.dt.get_DAG(block)
+        route: dict[int, tuple[float, int]] = {}
+        jieba.dt.calc(block, dag, route)
+        expected: dict[int, tuple[float, int]] = {}
+        tokenizer.calc(block, tokenizer.get_DAG(block), expected)
+        assert dag == tokenizer.get_DAG(block) and route == expected
 
 
 def test_a_long_block_is_not_kept() -> None:
