@@ -76,9 +76,9 @@ def share_routes(tokenizer: jieba.Tokenizer) -> None:
                 return
         calc(sentence, dag, route)
 
-    tokenizer.get_DAG = shared_get_dag  # type: ignore[method-assign]
-    tokenizer.calc = shared_calc  # type: ignore[method-assign]
-    tokenizer.deid_shared_routes = True  # type: ignore[attr-defined]
+    tokenizer.get_DAG = shared_get_dag
+    tokenizer.calc = shared_calc
+    tokenizer.deid_shared_routes = True
 
 
 def posseg_name_spans(text: str) -> list[tuple[int, int]]:
