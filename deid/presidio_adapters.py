@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import jieba
 from presidio_analyzer import (
     AnalyzerEngine,
     EntityRecognizer,
@@ -19,7 +20,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
+
+from deid import segmenting
 
 
 class LazyPipelines(Mapping[str, Language]):
@@ -92,7 +94,8 @@ class LazyTokenArtifacts(NlpArtifacts):
 
     def _segment(self) -> None:
         """Token texts and starts.  Where the tokenizer is spaCy's jieba segmenter, they are
-        its words laid on the text as spaCy lays them (``get_words_and_spaces``), without
+        its words laid on the text as spaCy lays them (``get_words_and_spaces``, in linear
+        time: ``deid.segmenting.words_and_spaces``), without
         building a ``Doc``: the person rules need words, not spaCy's token objects."""
         if self._lemmas or not self._text:
             return
@@ -105,8 +108,11 @@ class LazyTokenArtifacts(NlpArtifacts):
             self._lemmas = [self._text[start : start + length] for start, length in offsets]
             self._indices = [start for start, _ in offsets]
             return
-        words = [word for word in segmenter.cut(self._text, cut_all=False) if word]
-        self._lemmas, self._spaces = get_words_and_spaces(words, self._text)
+        if segmenter is jieba:  # spaCy's segmenter is the jieba module: its words, kept
+            words = [word for word in segmenting.cut(self._text) if word]
+        else:
+            words = [word for word in segmenter.cut(self._text, cut_all=False) if word]
+        self._lemmas, self._spaces = segmenting.words_and_spaces(words, self._text)
         position = 0
         for word, space in zip(self._lemmas, self._spaces, strict=True):
             self._indices.append(position)

@@ -11,6 +11,7 @@ import re
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid import segmenting
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables as jieba_tables
@@ -105,6 +106,21 @@ _BENCH = re.compile(
     r"|执行员)[ \t\u3000]+(" + _SURNAME + r"(?:[\u4e00-\u9fa5][ \t\u3000]?){0,2}"
     r"[\u4e00-\u9fa5]|" + _SURNAME + r"[ \t\u3000]?[\u4e00-\u9fa5])[ \t\u3000]*$"
 )
+# A name a form or a letter introduces with the person's role and closes with punctuation
+# (来信人马平静，联系电话…; 申请人：高明。): a surname and one or two characters between the
+# role word and the mark, whatever words they make (平静 and 高明 are dictionary words).
+_FORM_ROLES = (
+    "来信人|来访人|信访人|投诉人|举报人|反映人|求助人|咨询人|申请人|申报人|联系人|委托人|"
+    "代理人|经办人|负责人|法定代表人|承办人|收件人|寄件人|报案人|受害人|被害人|监护人|"
+    r"(?:户主|姓名)(?=[:：\s])"
+)
+_FORM_NAME = re.compile(
+    f"(?:{_FORM_ROLES})[:：]?[ \t\u3000]*"
+    f"({_SURNAME}[\u4e00-\u9fa5]{{1,2}})" + r"(?=[,，。;；、:：(（)）\s]|$)"
+)
+# Parts of speech of a common word that is no name in a form's name position (本人, 电话,
+# 同意, 无): pronouns, nouns, verbs, adverbs, conjunctions, prepositions, numerals.
+_NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u"})
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # Function characters jieba's HMM glues to a surname-like first character (曾任, 万人, 全是):
 # a two-character unknown word ending in one of them is not a name (from dev/ false alarms).
@@ -157,16 +173,9 @@ def tagged_name_spans(tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
 
 def posseg_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans jieba's part-of-speech tagger (``jieba.posseg``, whose HMM also tags words it has
-    never seen) marks as person names (``nr``, ``nrfg``, ``nrt``), two characters or more."""
-    import jieba.posseg  # parses jieba's dictionary on import: only for this profile
-
-    spans = []
-    position = 0
-    for word, flag in jieba.posseg.dt.cut(text):
-        if flag in _NAME_TAGS and len(word) >= 2:
-            spans.append((position, position + len(word)))
-        position += len(word)
-    return spans
+    never seen) marks as person names (``nr``, ``nrfg``, ``nrt``), two characters or more
+    (``deid.segmenting``: each clause tagged once per process)."""
+    return segmenting.posseg_name_spans(text)
 
 
 def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tuple[int, int]]:
@@ -193,6 +202,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans += surname_reference_spans(text)
     if _holds(text, "记讯习摄"):  # 记者, 通讯员, 实习生, 摄影
         spans += byline_spans(text)
+    spans += form_name_spans(text)
     spans += foreign_titled_spans(text)
     for match in _TITLED.finditer(text):
         start, end = match.span()
@@ -224,6 +234,26 @@ def foreign_titled_spans(text: str) -> list[tuple[int, int]]:
             continue
         if freq.get(text[start : start + 2], 0) < COMMON_WORD_FREQ:
             spans.append((start, end))
+    return spans
+
+
+def form_name_spans(text: str) -> list[tuple[int, int]]:
+    """The name after a role word of a form or letter, closed by punctuation
+    (``_FORM_NAME``: 来信人马平静，联系电话 → 马平静), unless it starts with a function word
+    (申请人和…), or it or its first two characters are a common word that is no name
+    (``_NOT_NAME_TAGS``: 申请人本人，, 负责人强调说，)."""
+    if not _holds(text, "人主名"):  # 来信人 …, 户主, 姓名
+        return []
+    freq, tags = jieba_tables()
+    spans = []
+    for match in _FORM_NAME.finditer(text):
+        start, end = match.span(1)
+        if text[start] in _FUNCTION_SURNAMES or any(
+            freq.get(word, 0) >= COMMON_WORD_FREQ and tags.get(word) in _NOT_NAME_TAGS
+            for word in {text[start:end], text[start : start + 2]}
+        ):
+            continue
+        spans.append((start, end))
     return spans
 
 
@@ -377,7 +407,8 @@ def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
         ):
             continue
         after = text[given + 1 : given + 3]
-        end = given + 1 if len(after) == 2 and freq.get(after) else given + 2
+        # A two-character name that ends the text (…实习生王昭) ends with it.
+        end = given + 1 if len(after) == 2 and freq.get(after) else min(given + 2, len(text))
         if _is_cjk(text[given:end]):
             spans.append((start, end))
     return spans

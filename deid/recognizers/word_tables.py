@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jieba
 
+from deid import segmenting
 from deid.cache import cached_marshal, input_key, source_files
 
 JIEBA_DICTIONARY = Path(jieba.__file__).resolve().parent / jieba.DEFAULT_DICT_NAME
@@ -21,7 +22,8 @@ Tables = tuple[dict[str, int], dict[str, str]]
 @cache
 def jieba_tables() -> Tables:
     """jieba's word frequencies (with its zero-count word prefixes) and part-of-speech
-    table, loaded once per process; jieba's default tokenizer shares the frequencies."""
+    table, loaded once per process; jieba's default tokenizer shares the frequencies, and
+    keeps its last blocks' routes for ``jieba.posseg`` (``deid.segmenting.share_routes``)."""
     jieba.setLogLevel(60)
     key = input_key(
         JIEBA_DICTIONARY,
@@ -33,6 +35,7 @@ def jieba_tables() -> Tables:
         if not jieba.dt.initialized:
             jieba.dt.FREQ, jieba.dt.total = freq, total
             jieba.dt.initialized = True
+    segmenting.share_routes(jieba.dt)
     return jieba.dt.FREQ, tags
 
 

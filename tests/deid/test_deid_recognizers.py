@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 import deid
-from deid.recognizers.person import foreign_titled_spans
+from deid.recognizers.person import foreign_titled_spans, form_name_spans
 
 Found = Callable[..., list[tuple[str, str]]]
 
@@ -139,3 +139,47 @@ def test_english_text_gets_presidio_pattern_recognizers(found: Found) -> None:
 )
 def test_transliterated_name_before_a_title(text: str, names: list[str]) -> None:
     assert [text[s:e] for s, e in foreign_titled_spans(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # the release benchmark's letters: names whose characters make dictionary words
+        # (平静, 高明) or that the name model cuts short (王刚|静), found whole by the role
+        ("来信人马平静，联系电话13912345678，反映户籍办理问题。", "马平静"),
+        ("来信人高明丽，联系电话13912345678，反映医保报销问题。", "高明丽"),
+        ("来信人王刚静，联系电话13900000000。", "王刚静"),
+        ("申请人：高明。", "高明"),
+        ("投诉人何军军（身份证号见附件）", "何军军"),
+        ("姓名：马静静\n性别：女", "马静静"),
+        ("联系人 欧阳平静，电话0551-62345678", "欧阳平静"),
+    ],
+)
+def test_a_name_a_form_role_introduces_is_found_whole(found: Found, text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "申请人本人，须到场办理。",  # a pronoun
+        "联系人及电话：见附件。",  # a function word
+        "申请人申请，经审核予以办理。",  # a verb
+        "姓名：无。",
+        "研究所负责人强调说，用科技",  # a verb begins the span (强调)
+        "老学生却是姓名全不见，只是",  # 姓名 in prose, not a form's label
+    ],
+)
+def test_a_form_role_before_a_common_word_finds_no_name(text: str) -> None:
+    assert form_name_spans(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("早报记者朱楠实习生王昭", "王昭"), ("本报记者李娜", "李娜"), ("记者张胜男", "张胜男")],
+)
+def test_a_name_after_a_byline_word_at_the_end_of_the_text(
+    found: Found, text: str, name: str
+) -> None:
+    # a two-character name ending the text once made a span past its end (IndexError)
+    assert ("PERSON", name) in found(text)

@@ -1,0 +1,152 @@
+"""jieba's words and part-of-speech person tags, block by block, each block's result kept.
+
+jieba cuts a text into blocks at every character outside its word alphabet (punctuation,
+spaces, line breaks) and segments each block on its own: the words and tags of a block
+depend on the block alone, never on the text around it.  So the words (``cut``) and the
+person-name words (``posseg_name_spans``) of a block are computed once per process and kept
+(least recently used first out): clauses recur within a document (a name, a heading, a
+formula) and across the documents of one publisher (公文 boilerplate), and jieba's
+dictionary route and its HMM (``jieba.posseg``'s Viterbi above all) are most of the
+``recall`` profile's time.
+
+The output is jieba's own, word for word: ``cut(text) == list(jieba.cut(text))``, and
+``posseg_name_spans`` is what walking ``jieba.posseg.cut(text)`` gives.  Nothing here adds
+words to jieba's dictionary at run time (that would make a kept block stale).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import jieba
+
+# Blocks kept per function, and the longest block kept (a longer one is rarely repeated).
+KEPT_BLOCKS = 16_384
+KEPT_BLOCK_CHARS = 200
+# Dictionary routes kept: a block's route is wanted twice in a row (its words, then its tags).
+KEPT_ROUTES = 1024
+# jieba.posseg's tags of person names.
+NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
+def cut(text: str) -> list[str]:
+    """``list(jieba.cut(text))`` (accurate mode with the HMM), each block's words kept."""
+    words: list[str] = []
+    for block in jieba.re_han_default.split(text):
+        if not block:
+            continue
+        if len(block) <= KEPT_BLOCK_CHARS and jieba.re_han_default.match(block):
+            words += _block_words(block)
+        else:
+            words += jieba.dt.cut(block)
+    return words
+
+
+@lru_cache(maxsize=KEPT_BLOCKS)
+def _block_words(block: str) -> tuple[str, ...]:
+    return tuple(jieba.dt.cut(block))
+
+
+def share_routes(tokenizer: jieba.Tokenizer) -> None:
+    """Have ``tokenizer`` (``jieba.dt``, which ``jieba.posseg`` segments with too) keep the
+    dictionary route of its last blocks: ``jieba.cut`` and ``jieba.posseg.cut`` each build a
+    block's word graph (``get_DAG``) and best path (``calc``), the same for both, and the
+    ``recall`` profile asks for both of every block.  The kept graph is handed out as is
+    (jieba only reads it) and the kept path copied into the caller's ``route``."""
+    if getattr(tokenizer, "deid_shared_routes", False):
+        return
+    get_dag, calc = tokenizer.get_DAG, tokenizer.calc
+
+    @lru_cache(maxsize=KEPT_ROUTES)
+    def routed(block: str) -> tuple[dict[int, list[int]], dict[int, tuple[float, int]]]:
+        dag = get_dag(block)
+        route: dict[int, tuple[float, int]] = {}
+        calc(block, dag, route)
+        return dag, route
+
+    def shared_get_dag(sentence: str) -> dict[int, list[int]]:
+        return routed(sentence)[0] if len(sentence) <= KEPT_BLOCK_CHARS else get_dag(sentence)
+
+    def shared_calc(sentence: str, dag: dict[int, list[int]], route: dict[int, Any]) -> None:
+        if len(sentence) <= KEPT_BLOCK_CHARS:
+            kept_dag, kept_route = routed(sentence)
+            if kept_dag is dag:
+                route.update(kept_route)
+                return
+        calc(sentence, dag, route)
+
+    tokenizer.get_DAG = shared_get_dag
+    tokenizer.calc = shared_calc
+    tokenizer.deid_shared_routes = True
+
+
+def posseg_name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the words of two characters or more that ``jieba.posseg.cut(text)`` tags as
+    person names (``NAME_TAGS``), each block's spans kept.  A block outside jieba's word
+    alphabet (punctuation, spaces, digits with other marks) is never tagged a name."""
+    import jieba.posseg  # parses jieba's dictionary on import: only for the recall profile
+
+    pattern = jieba.posseg.re_han_internal
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for block in pattern.split(text):
+        if block and pattern.match(block):
+            found = (
+                _block_name_spans(block)
+                if len(block) <= KEPT_BLOCK_CHARS
+                else _tagged_name_spans(block)
+            )
+            spans += [(position + start, position + end) for start, end in found]
+        position += len(block)
+    return spans
+
+
+@lru_cache(maxsize=KEPT_BLOCKS)
+def _block_name_spans(block: str) -> tuple[tuple[int, int], ...]:
+    return _tagged_name_spans(block)
+
+
+def _tagged_name_spans(block: str) -> tuple[tuple[int, int], ...]:
+    import jieba.posseg
+
+    spans = []
+    position = 0
+    for word, flag in jieba.posseg.dt.cut(block):
+        if flag in NAME_TAGS and len(word) >= 2:
+            spans.append((position, position + len(word)))
+        position += len(word)
+    return tuple(spans)
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """``spacy.util.get_words_and_spaces(words, text)``, in linear time: spaCy's slices the
+    rest of the text to find each word (``text[pos:].index(word)``), which grows with the
+    square of a document's length (a 20,000-character piece: 10,000 slices of up to 20,000
+    characters).  Same words, same spaces, same ``ValueError`` when the words are not the
+    text's."""
+    if "".join("".join(words).split()) != "".join(text.split()):
+        raise ValueError(f"words do not match the text: {text[:80]!r}")
+    text_words: list[str] = []
+    text_spaces: list[bool] = []
+    position = 0
+    for word in words:
+        if word.isspace():
+            continue
+        found = text.find(word, position)
+        if found < 0:
+            raise ValueError(f"word {word!r} not found in the text after {position}")
+        if found > position:
+            text_words.append(text[position:found])
+            text_spaces.append(False)
+            position = found
+        text_words.append(word)
+        text_spaces.append(False)
+        position += len(word)
+        if position < len(text) and text[position] == " ":
+            text_spaces[-1] = True
+            position += 1
+    if position < len(text):
+        text_words.append(text[position:])
+        text_spaces.append(False)
+    return text_words, text_spaces
