@@ -53,6 +53,9 @@ class Config:
     MAX_FORM_PARTS = 100
     MAX_JSON_BYTES = 1024 * 1024
     API_TOKEN_DAYS = 90
+    # A table upload waiting for its column mapping fails after this many hours (its file
+    # is deleted by the hourly storage sweep).
+    MAPPING_EXPIRY_HOURS = 7 * 24
     PASSWORD_RESET_HOURS = 24
     HTTPS = False
     S3_ENDPOINT = "127.0.0.1:23006"

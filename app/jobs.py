@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import redis
@@ -29,6 +30,7 @@ from redis.retry import Retry
 from app.config import REDIS_SCHEMES, var_dir
 from app.corpora import ingestion, near_duplicate_runs
 from app.corpora.ingestion import ingest_corpus
+from app.corpora.mapping_expiry import expire_waiting_mappings
 from app.database import begin_write
 from app.exports import services as exports
 from app.exports.services import run_export
@@ -167,9 +169,11 @@ def enqueue_export(export_id: int) -> None:
 @huey.periodic_task(crontab(minute="17"))
 def sweep_uploads() -> None:
     """Hourly: remove pictures uploaded for collection slots but never submitted, multipart
-    uploads whose writer died, and the files of failed corpora."""
+    uploads whose writer died, and the files of failed corpora (tables that waited longer
+    than ``MAPPING_EXPIRY_HOURS`` for their mapping fail first)."""
     with _app_context():
         sweep_orphan_uploads(object_store())
+        expire_waiting_mappings(timedelta(hours=float(current_app.config["MAPPING_EXPIRY_HOURS"])))
         sweep_storage(object_store())
 
 

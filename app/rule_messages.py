@@ -75,6 +75,10 @@ _LINE_ERRORS: dict[str, Any] = {
     "bad_csv": _l("the CSV file is malformed here (a quote is not closed?)"),
     "bad_workbook": _l("the Excel workbook is damaged"),
     "unknown_sheet": _l("the workbook no longer has the chosen sheet"),
+    # Set by the hourly sweep when a table waited too long for its mapping (app.jobs).
+    "mapping_expired": _l(
+        "no column mapping was chosen in time and the file was deleted: upload it again"
+    ),
     # Set by the job recovery when an ingestion could not finish (app.jobs).
     "interrupted": _l(
         "the ingestion was interrupted again and again (its worker stopped): upload the file "

@@ -135,9 +135,27 @@ def parse_txt(chunks: Iterable[bytes], encoding: str = "utf-8") -> Iterator[Reco
         yield Record(first_line, "\n".join(paragraph))
 
 
-def _parse_json_line(number: int, text: str) -> Record | LineError:
+# ``json.loads`` without its wrappers for the usual line, an object from its first
+# character: the same C scanner, the same errors (``ValueError``, ``RecursionError``).
+_SCAN_JSON: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_JSON_SPACE = " \t\n\r"
+
+
+def _loads(text: str) -> Any:
+    if text[:1] != "{":
+        return json.loads(text)  # leading space, another kind of value or none
     try:
-        value = json.loads(text)
+        value, end = _SCAN_JSON(text, 0)
+    except StopIteration:
+        raise ValueError("not JSON") from None
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        raise ValueError("extra data after the JSON value")
+    return value
+
+
+def _json_line(number: int, text: str) -> tuple[int, str] | LineError:
+    try:
+        value = _loads(text)
     except RecursionError:
         return LineError(number, "too_deep")
     except ValueError:
@@ -147,22 +165,37 @@ def _parse_json_line(number: int, text: str) -> Record | LineError:
     item_text = value.get("text")
     if not isinstance(item_text, str):
         return LineError(number, "missing_text")
-    if not item_text.strip():
+    if not item_text or item_text.isspace():
         return LineError(number, "empty_text")
-    return Record(number, item_text)
+    return number, item_text
 
 
-def parse_jsonl(chunks: Iterable[bytes]) -> Iterator[Record | LineError]:
-    """JSON Lines: one record per non-blank line, each an object with a string ``text``."""
+def jsonl_texts(chunks: Iterable[bytes]) -> Iterator[tuple[int, str] | LineError]:
+    """JSON Lines as plain ``(line, text)`` pairs: ``parse_jsonl`` without a ``Record`` per
+    line, for the ingestion's hot loop (a line is decoded and parsed once, in C)."""
     for number, raw in iter_lines(chunks):
         if raw is None:
             yield LineError(number, "line_too_long")
             continue
-        text = _decode(number, raw)
-        if isinstance(text, LineError):
-            yield text
-        elif text.strip():
-            yield _parse_json_line(number, text)
+        if number == 1 or b"\x00" in raw:
+            text = _decode(number, raw)
+            if isinstance(text, LineError):
+                yield text
+                continue
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield LineError(number, "invalid_utf8")
+                continue
+        if text and not text.isspace():  # blank lines are skipped
+            yield _json_line(number, text)
+
+
+def parse_jsonl(chunks: Iterable[bytes]) -> Iterator[Record | LineError]:
+    """JSON Lines: one record per non-blank line, each an object with a string ``text``."""
+    for entry in jsonl_texts(chunks):
+        yield entry if isinstance(entry, LineError) else Record(*entry)
 
 
 Parser = Callable[[Iterable[bytes]], Iterator[Record | LineError]]

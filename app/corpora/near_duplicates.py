@@ -12,9 +12,12 @@ Candidates come from locality-sensitive hashing (Leskovec, Rajaraman, Ullman, *M
 Massive Datasets*, ch. 3.4): the signature is cut into ``BANDS`` bands of ``ROWS`` rows; texts
 sharing a whole band land in one bucket. With 20 × 6 a pair at Jaccard 0.8 becomes a candidate
 with probability 0.998, one at 0.3 with 0.015. Within a bucket each text is compared with the
-bucket's first text only (linear, never quadratic in a bucket of templated texts); a pair
-whose estimated similarity reaches the threshold is joined, and groups are the connected
-components (union–find) of two or more texts.
+texts of the *other* components the bucket holds (up to ``KEEP`` texts of each of up to
+``GROUPS`` components): a text unlike the bucket's first but like a later one is still
+joined to it, and the work stays linear (a bucket of templated texts is one component, so
+a newcomer is compared with a few of them, not all). A pair whose estimated similarity
+reaches the threshold is joined, and groups are the connected components (union–find) of
+two or more texts.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ SHINGLE = 3
 BANDS, ROWS = 20, 6
 PERMUTATIONS = BANDS * ROWS
 BATCH = 2000
+# Per LSH bucket: texts kept of each component, and components kept.
+KEEP, GROUPS = 4, 16
 CHUNK = 65_536
 _SEED = 20231
 _rng = np.random.default_rng(_SEED)
@@ -124,19 +129,58 @@ class _Components:
             self.parent[max(a, b)] = min(a, b)
 
 
+# A bucket: its only text so far, or its kept texts by component (root → positions).
+Bucket = int | dict[int, list[int]]
+
+
+def _by_component(components: _Components, bucket: dict[int, list[int]]) -> dict[int, list[int]]:
+    """The bucket's kept texts by their component now (joins may have merged two)."""
+    merged: dict[int, list[int]] = {}
+    for root, members in bucket.items():
+        kept = merged.setdefault(components.find(root), [])
+        kept.extend(members[: KEEP - len(kept)])
+    return merged
+
+
+def _place(
+    components: _Components,
+    matrix: NDArray[np.uint32],
+    bucket: Bucket,
+    position: int,
+    threshold: float,
+) -> dict[int, list[int]]:
+    """Compare the text at ``position`` with the bucket's texts of other components, join it
+    to each component it is like, and keep it in the bucket; returns the bucket."""
+    groups = {components.find(bucket): [bucket]} if isinstance(bucket, int) else bucket
+    groups = _by_component(components, groups)
+    for members in groups.values():
+        if components.find(members[0]) == components.find(position):
+            continue
+        for member in members:
+            if similarity(matrix[member], matrix[position]) >= threshold:
+                components.join(member, position)
+                break
+    groups = _by_component(components, groups)
+    root = components.find(position)
+    if root in groups or len(groups) < GROUPS:
+        kept = groups.setdefault(root, [])
+        if len(kept) < KEEP:
+            kept.append(position)
+    return groups
+
+
 def group_signatures(matrix: NDArray[np.uint32], threshold: float) -> list[list[int]]:
     """Groups (positions in ``matrix``, ascending; groups ordered by first position) of rows
     whose estimated similarity reaches ``threshold``, through LSH banding."""
     components = _Components(len(matrix))
     for band in range(BANDS):
-        buckets: dict[bytes, int] = {}
+        buckets: dict[bytes, Bucket] = {}
         columns = matrix[:, band * ROWS : (band + 1) * ROWS]
         for position in range(len(matrix)):
             key = columns[position].tobytes()
-            first = buckets.setdefault(key, position)
-            if first != position and components.find(first) != components.find(position):
-                if similarity(matrix[first], matrix[position]) >= threshold:
-                    components.join(first, position)
+            bucket = buckets.setdefault(key, position)
+            if bucket != position:
+                buckets[key] = _place(components, matrix, bucket, position, threshold)
     members: dict[int, list[int]] = {}
     for position in range(len(matrix)):
         members.setdefault(components.find(position), []).append(position)

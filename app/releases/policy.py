@@ -9,28 +9,77 @@ refusal is a ``PolicyInvalid`` with a stable code.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import deid
 from app.releases.errors import PolicyInvalid
-from deid.recognizers import DEFAULT_ENTITIES, PROFILES
 
-ENTITY_TYPES: tuple[str, ...] = DEFAULT_ENTITIES
-OPERATOR_NAMES: tuple[str, ...] = tuple(sorted(deid.OPERATORS))
-PROFILE_NAMES: tuple[str, ...] = tuple(sorted(PROFILES))
 POLICY_VERSION = 1
 MAX_ALLOWED_NAMES = 1_000
 MAX_NAME_LENGTH = 64
-# People keep one pseudonym throughout a release (co-reference survives for training);
-# numbers, addresses and links become their type tag.
-DEFAULT_OPERATORS: Mapping[str, str] = MappingProxyType(
-    {entity: "pseudonym" if entity == "PERSON" else "replace" for entity in ENTITY_TYPES}
-)
+
+if TYPE_CHECKING:
+    ENTITY_TYPES: tuple[str, ...]
+    OPERATOR_NAMES: tuple[str, ...]
+    PROFILE_NAMES: tuple[str, ...]
+    DEFAULT_OPERATORS: Mapping[str, str]
+
+
+# The registries below live in ``deid.recognizers`` and ``deid.anonymize``, which load
+# Presidio, spaCy and jieba: they are read on first use, so a process that never touches a
+# release (the web app at start-up, the job consumer) does not carry them.
+@functools.cache
+def entity_types() -> tuple[str, ...]:
+    """The entity types the de-identifier reports, in its order."""
+    from deid.recognizers import DEFAULT_ENTITIES
+
+    return tuple(DEFAULT_ENTITIES)
+
+
+@functools.cache
+def operator_names() -> tuple[str, ...]:
+    """The anonymization operators (``deid.OPERATORS``), sorted."""
+    return tuple(sorted(deid.OPERATORS))
+
+
+@functools.cache
+def profile_names() -> tuple[str, ...]:
+    """The analyser profiles, sorted."""
+    from deid.recognizers import PROFILES
+
+    return tuple(sorted(PROFILES))
+
+
+@functools.cache
+def default_operators() -> Mapping[str, str]:
+    """People keep one pseudonym throughout a release (co-reference survives for training);
+    numbers, addresses and links become their type tag."""
+    return MappingProxyType(
+        {entity: "pseudonym" if entity == "PERSON" else "replace" for entity in entity_types()}
+    )
+
+
+_LAZY_CONSTANTS: dict[str, Callable[[], object]] = {
+    "ENTITY_TYPES": entity_types,
+    "OPERATOR_NAMES": operator_names,
+    "PROFILE_NAMES": profile_names,
+    "DEFAULT_OPERATORS": default_operators,
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The former module constants (``ENTITY_TYPES`` …), computed on first use."""
+    if name in _LAZY_CONSTANTS:
+        return _LAZY_CONSTANTS[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 FIELDS = frozenset(
     {
         "version",
@@ -56,7 +105,7 @@ class ReleasePolicy:
     finding of the recall scan over the redacted output blocks publishing.
     """
 
-    operators: Mapping[str, str] = field(default_factory=lambda: DEFAULT_OPERATORS)
+    operators: Mapping[str, str] = field(default_factory=default_operators)
     profile: str = "default"
     allow_list: tuple[str, ...] = ()
     residual_bound: float = 10.0
@@ -72,7 +121,7 @@ class ReleasePolicy:
         """Plain JSON-ready data, every entity type spelled out."""
         return {
             "version": POLICY_VERSION,
-            "operators": {entity: self.operators[entity] for entity in ENTITY_TYPES},
+            "operators": {entity: self.operators[entity] for entity in entity_types()},
             "profile": self.profile,
             "allow_list": list(self.allow_list),
             "residual_bound": self.residual_bound,
@@ -147,18 +196,18 @@ def _operators(value: Any) -> Mapping[str, str]:
             "operators must map entity types to operator names",
             "operators",
         )
-    chosen = dict(DEFAULT_OPERATORS)
+    chosen = dict(default_operators())
     for entity, operator in value.items():
-        if entity not in ENTITY_TYPES:
+        if entity not in entity_types():
             raise PolicyInvalid(
                 "policy.unknown_entity_type",
-                f"unknown entity type {entity!r}; known: {list(ENTITY_TYPES)}",
+                f"unknown entity type {entity!r}; known: {list(entity_types())}",
                 f"operators.{entity}",
             )
-        if operator not in OPERATOR_NAMES:
+        if operator not in operator_names():
             raise PolicyInvalid(
                 "policy.unknown_operator",
-                f"unknown operator {operator!r}; known: {list(OPERATOR_NAMES)}",
+                f"unknown operator {operator!r}; known: {list(operator_names())}",
                 f"operators.{entity}",
             )
         chosen[entity] = operator
@@ -166,10 +215,10 @@ def _operators(value: Any) -> Mapping[str, str]:
 
 
 def _profile(value: Any) -> str:
-    if value not in PROFILE_NAMES:
+    if value not in profile_names():
         raise PolicyInvalid(
             "policy.unknown_profile",
-            f"unknown profile {value!r}; known: {list(PROFILE_NAMES)}",
+            f"unknown profile {value!r}; known: {list(profile_names())}",
             "profile",
         )
     return str(value)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import deid
 from app.releases.errors import SpanInvalid
-from app.releases.policy import ENTITY_TYPES, ReleasePolicy
-from deid import Finding, Redaction
+from app.releases.policy import ReleasePolicy, entity_types
+from deid import Finding
+
+if TYPE_CHECKING:
+    from deid import Redaction
 
 # A reviewer-added span is certain: it was read by a person.
 REVIEWER_SCORE = 1.0
@@ -72,7 +75,7 @@ def reviewer_finding(text: str, start: Any, end: Any, entity_type: Any) -> Findi
             "span.out_of_range",
             f"span [{start}, {end}) is not inside a text of {len(text)} characters",
         )
-    if entity_type not in ENTITY_TYPES:
+    if entity_type not in entity_types():
         raise SpanInvalid("span.unknown_entity_type", f"unknown entity type {entity_type!r}")
     return Finding(start, end, entity_type, REVIEWER_SCORE)
 

@@ -22,10 +22,16 @@ from typing import Any
 
 import deid
 from app.releases.redaction import DocumentRedaction
-from deid import Finding, analyze_batch
+from deid import Finding
 
 RESIDUAL_PROFILE = "recall"
 logger = logging.getLogger(__name__)
+
+
+def analyze_batch(texts: Sequence[str], *, profile: str) -> list[list[Finding]]:
+    """``deid.analyze_batch`` in this process; the engine (Presidio, spaCy, jieba) loads on
+    the first call, not when the web app or the job consumer imports this module."""
+    return deid.analyze_batch(texts, profile=profile)
 
 
 def finding_row(finding: Finding) -> list[Any]:

@@ -26,7 +26,7 @@ from app.models.base import utcnow
 from app.permissions import roles_required
 from app.releases import approval, catalog, notice, publishing, review, reviewers, services
 from app.releases.notice import BEIJING
-from app.releases.policy import ENTITY_TYPES
+from app.releases.policy import entity_types
 from app.security import csp_allowing_form_target
 from app.storage import object_store
 
@@ -188,7 +188,7 @@ def review_page(release_id: int) -> ResponseReturnValue:
         document=document,
         segments=segments,
         summary=review.review_summary(release),
-        entity_types=ENTITY_TYPES,
+        entity_types=entity_types(),
     )
 
 

@@ -7,9 +7,19 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import numpy as np
 import pytest
 
-from app.corpora.near_duplicates import near_duplicate_groups, shingles
+from app.corpora.near_duplicates import (
+    BANDS,
+    GROUPS,
+    KEEP,
+    PERMUTATIONS,
+    ROWS,
+    group_signatures,
+    near_duplicate_groups,
+    shingles,
+)
 from tests.app.builders import World
 
 BASE = (
@@ -52,6 +62,32 @@ def test_estimates_follow_the_exact_jaccard_similarity() -> None:
         assert near_duplicate_groups([(1, text), (2, close)], 0.8) == [[1, 2]]
     for text, half in far_below:
         assert near_duplicate_groups([(1, text), (2, half)], 0.8) == []
+
+
+def test_a_pair_unlike_its_buckets_first_text_is_found() -> None:
+    # A, B and C share band 0 (one bucket, A first); B and C agree everywhere else but one
+    # value per band (101 of 120: 0.84), so they meet in no other bucket, and A is like
+    # neither. Comparing only with a bucket's first text missed the pair B–C.
+    a = np.arange(PERMUTATIONS, dtype=np.uint32) + 1000
+    b = np.arange(PERMUTATIONS, dtype=np.uint32) + 5000
+    a[:ROWS] = b[:ROWS] = 7
+    c = b.copy()
+    for band in range(1, BANDS):
+        c[band * ROWS] += 100_000
+    matrix = np.stack([a, b, c])
+    assert float(np.mean(b == c)) > 0.8 > float(np.mean(a == c))
+    assert group_signatures(matrix, 0.8) == [[1, 2]]
+
+
+def test_a_bucket_of_many_components_keeps_a_bounded_number() -> None:
+    # Forty texts share band 0 and are otherwise unlike each other; the forty-first is a copy
+    # of the first: it is found though the bucket keeps only GROUPS components.
+    rows = [np.arange(PERMUTATIONS, dtype=np.uint32) + 1000 * (n + 1) for n in range(40)]
+    for row in rows:
+        row[:ROWS] = 7
+    rows.append(rows[0].copy())
+    assert GROUPS < 40 and KEEP >= 1
+    assert group_signatures(np.stack(rows), 0.8) == [[0, 40]]
 
 
 def test_short_texts_and_bad_thresholds() -> None:
