@@ -169,7 +169,13 @@ def fetch_subtrees(coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, in
 
 
 def driver_rows(sql: str, name: str) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``sql`` straight from the driver's cursor.
+    """Rows of ``sql`` straight from the driver's cursor (see :func:`driver_batches`)."""
+    for batch in driver_batches(sql, name):
+        yield from batch
+
+
+def driver_batches(sql: str, name: str) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows of ``sql`` straight from the driver's cursor, up to ``BATCH`` in each list.
 
     A million rows through SQLAlchemy's result objects cost seconds more than the hashing;
     PostgreSQL gets a server-side cursor so the rows are never all in memory at once, in
@@ -179,10 +185,9 @@ def driver_rows(sql: str, name: str) -> Iterator[tuple[Any, ...]]:
     postgres = db.session.get_bind().dialect.name == "postgresql"
     cursor: Any = dbapi.cursor(name, binary=True) if postgres else dbapi.cursor()
     try:
-        if postgres:
-            cursor.itersize = BATCH
         cursor.execute(sql)
-        yield from cursor
+        while batch := cursor.fetchmany(BATCH):
+            yield batch
     finally:
         cursor.close()
 

@@ -102,10 +102,10 @@ def expected_verdicts(seqs: dict[str, int]) -> dict[int, tuple[bool, str] | None
 def test_statement_lines_are_the_entries_with_their_own_proofs(
     pinned_world, monkeypatch: pytest.MonkeyPatch, in_memory_above: int, stored_up_to: float
 ) -> None:
-    from app.ledger import statement_service
+    from app.ledger import statement_proofs
 
-    monkeypatch.setattr(statement_service, "IN_MEMORY_PROOFS", in_memory_above)
-    monkeypatch.setattr(statement_service, "STORED_LEVELS_UP_TO", stored_up_to)
+    monkeypatch.setattr(statement_proofs, "IN_MEMORY_PROOFS", in_memory_above)
+    monkeypatch.setattr(statement_proofs, "STORED_LEVELS_UP_TO", stored_up_to)
     vendor, _auditor, organization, seqs = pinned_world
     response = vendor.get(f"/api/v1/ledger/statements/{organization}/2026")
     assert response.status_code == 200, response.json
