@@ -85,7 +85,7 @@ def _vendor_leaves(vendor_id: int) -> tuple[list[int], list[bytes], list[bytes]]
         "SELECT seq, leaf, leaf_hash FROM ledger_entry "
         f"WHERE vendor_id = {int(vendor_id)} ORDER BY seq"
     )
-    rows = [row for batch in log.driver_batches(sql, "statement") for row in batch]
+    rows = [row for batch in log.driver_batches(sql, "statement", True) for row in batch]
     if not rows:
         return [], [], []
     seqs, leaves, hashes = map(list, zip(*rows, strict=True))
