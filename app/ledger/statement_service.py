@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path

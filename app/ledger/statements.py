@@ -38,10 +38,9 @@ def statement_lines(
     The paths become the lines' own (not copied); the leaves are encoded in one pass.
     """
     encoded = b"\n".join([binascii.b2a_base64(leaf, newline=False) for leaf in leaves])
+    leaves_base64 = encoded.decode("ascii").split("\n") if leaves else []
     lines = []
-    for record, leaf, path in zip(
-        records, encoded.decode("ascii").split("\n"), audit_paths_hex, strict=True
-    ):
+    for record, leaf, path in zip(records, leaves_base64, audit_paths_hex, strict=True):
         get = record.get
         lines.append(
             {

@@ -122,7 +122,10 @@ def test_statement_lines_are_the_entries_with_their_own_proofs(
     assert document["subsidy"]["subsidy_fen"] == 49_446  # × 3 % × 120 % = 49 446.216
 
 
-CSV = """\ufeffseq,type,kind,contract_date,amount_yuan,counted,reason,refers_to,counterparty_name,counterparty_uscc
+HEADER = "seq,type,kind,contract_date,amount_yuan,counted,reason,refers_to,"
+CSV = (
+    HEADER
+    + """counterparty_name,counterparty_uscc
 {v0},declaration,labeling,2026-01-05,10000.00,True,counted,,合肥某人工智能有限公司,{uscc}
 {v2},declaration,cleaning,2026-02-01,2500.50,True,counted,,合肥某人工智能有限公司,{uscc}
 {v3},declaration,labeling,2026-03-01,4000.00,True,counted,,合肥某人工智能有限公司,{uscc}
@@ -149,6 +152,7 @@ rounding,494.46216 rounded half up to a whole fen,494.46
 cap,"min(494.46, cap 5000000.00)",494.46
 subsidy,,494.46
 """
+)
 
 
 def test_statement_csv_is_pinned(pinned_world) -> None:
@@ -156,5 +160,5 @@ def test_statement_csv_is_pinned(pinned_world) -> None:
     first_status = max(seqs.values()) + 1
     statuses = {f"s{n}": first_status + n for n in range(11)}
     response = vendor.get(f"/api/v1/ledger/statements/{organization}/2026?format=csv")
-    expected = CSV.format(uscc=COUNTERPARTY, **seqs, **statuses).replace("\n", "\r\n")
+    expected = "\ufeff" + CSV.format(uscc=COUNTERPARTY, **seqs, **statuses).replace("\n", "\r\n")
     assert response.data.decode("utf-8") == expected

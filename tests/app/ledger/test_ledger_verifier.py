@@ -217,7 +217,10 @@ def test_lines_built_together_equal_lines_built_one_by_one() -> None:
     leaves = [entries.leaf_bytes(record) for record in records]
     paths = [[f"{n:064x}", "ab" * 32] for n in range(len(records))]
     together = statements.statement_lines(records, leaves, paths)
-    one_by_one = [statements.statement_line(*line) for line in zip(records, leaves, paths)]
+    assert statements.statement_lines([], [], []) == []
+    one_by_one = [
+        statements.statement_line(*line) for line in zip(records, leaves, paths, strict=True)
+    ]
     assert together == one_by_one
     assert [list(line) for line in together] == [list(line) for line in one_by_one]
     assert {"kind", "refers_to"} <= {
