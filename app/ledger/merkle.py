@@ -236,7 +236,8 @@ def paths_from_siblings(
             else:
                 step[node] = rest
         upwards = step
-    return {index: list(upwards[index]) for index in indexes}
+    # Each leaf's list is its own (a node with no sibling has its parent's, shared with none).
+    return {index: upwards[index] for index in indexes}
 
 
 def verify_consistency(

@@ -133,11 +133,9 @@ def change_status(user: User, seq: int, entry_type: str, reason: str | None) -> 
             "contract_date": target.contract_date.isoformat() if target.contract_date else None,
             "amount_fen": -(target.amount_fen or 0),
         }
-    record = log.append(entry_type, target.vendor_id, user, fields)
+    row = log.append(entry_type, target.vendor_id, user, fields)
     db.session.commit()
-    entry = db.session.get(LedgerEntry, record["seq"])
-    assert entry is not None
-    return entry
+    return LedgerEntry(**row)  # made from the row just written, not read back
 
 
 def _check_transition(target: LedgerEntry, entry_type: str) -> None:

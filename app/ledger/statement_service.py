@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -23,17 +23,11 @@ from sqlalchemy import select
 
 from app.exceptions import NotFound
 from app.extensions import db
-from app.ledger import log, merkle, statements, subsidy
+from app.ledger import log, statement_proofs, statements, subsidy
 from app.ledger.services import may_read_vendor, official_city, reads_all_entries, vendor_filter
 from app.models import LedgerEntry, LedgerTreeHead, Organization, User
 
 POLICIES = Path(__file__).resolve().parent / "policies"
-# Up to this many proofs, each reads its own stored subtree hashes (one query for all).
-IN_MEMORY_PROOFS = 64
-# More proofs read the stored hashes their paths share, level by level, unless that is more rows
-# than this share of the log: then hashing the whole tree in memory is cheaper.
-STORED_LEVELS_UP_TO = 1.0
-CHUNK = 5000  # ids per IN list
 
 
 @cache
@@ -59,107 +53,6 @@ def _covering_head(last_seq: int, user: User) -> LedgerTreeHead:
     return log.sign_current_head(user)
 
 
-def _proofs(
-    seqs: list[int], size: int, leaf_hashes: Mapping[int, bytes] | None = None
-) -> dict[int, list[str]]:
-    """Audit paths (hex) of the leaves ``seqs`` in the tree of ``size``.
-
-    A few: from the stored subtree hashes they name, in one query. Many: level by level, the
-    stored hashes their paths share (runs of an index range, else by id), unless that reads
-    more rows than the whole log, when the tree is rebuilt in memory from the leaf hashes.
-    ``leaf_hashes`` (by seq) are leaf hashes the caller has read already: not read again.
-    """
-    if len(seqs) <= IN_MEMORY_PROOFS:
-        return _few_proofs(seqs, size)
-    indexes = [seq - 1 for seq in seqs]
-    levels, ragged = merkle.path_siblings(indexes, size)
-    known = (
-        {i: leaf_hashes[i + 1].hex() for i in levels[0] if i + 1 in leaf_hashes}
-        if (leaf_hashes and levels)
-        else {}
-    )
-    if levels:
-        levels[0] -= known.keys()
-    if sum(_rows_to_read(wanted) for wanted in levels) > size * STORED_LEVELS_UP_TO:
-        rows = log.driver_rows(
-            f"SELECT leaf_hash FROM ledger_entry WHERE seq <= {int(size)} ORDER BY seq", "hashes"
-        )
-        tree = merkle.MerkleLevels(bytes(digest) for (digest,) in rows)
-        paths = tree.inclusion_proofs_hex(indexes, size)
-    else:
-        nodes = [_stored_hex(level, wanted) for level, wanted in enumerate(levels)]
-        if nodes:
-            nodes[0] |= known
-        paths = merkle.paths_from_siblings(indexes, size, nodes, _ragged_hex(ragged, size))
-    return {seq: paths[seq - 1] for seq in seqs}
-
-
-def _dense(wanted: set[int]) -> bool:
-    return max(wanted) - min(wanted) < 4 * len(wanted) + 64
-
-
-def _rows_to_read(wanted: set[int]) -> int:
-    if not wanted:
-        return 0
-    return max(wanted) - min(wanted) + 1 if _dense(wanted) else len(wanted)
-
-
-def _stored_hex(level: int, wanted: set[int]) -> dict[int, str]:
-    """Stored hashes (hex) of level ``level``'s complete subtrees ``wanted``, by index (a range
-    scan when they lie close together; more may come back). Level 0 is the leaf hashes."""
-    if not wanted:
-        return {}
-    # seq = index + 1 on level 0: the condition is on the key column itself, so it uses the key.
-    shift, select_from, column = (
-        (1, "SELECT seq - 1, leaf_hash FROM ledger_entry WHERE ", "seq")
-        if level == 0
-        else (
-            0,
-            f'SELECT "index", hash FROM ledger_tree_node WHERE level = {int(level)} AND ',
-            '"index"',
-        )
-    )
-    ordered = sorted(int(index) + shift for index in wanted)
-    if _dense(wanted):
-        where = [f"{column} BETWEEN {ordered[0]} AND {ordered[-1]}"]
-    else:
-        where = [
-            f"{column} IN ({','.join(map(str, ordered[n : n + CHUNK]))})"
-            for n in range(0, len(ordered), CHUNK)
-        ]
-    found: dict[int, str] = {}
-    for condition in where:
-        rows = log.driver_rows(select_from + condition, "nodes")
-        found.update((int(index), bytes(digest).hex()) for index, digest in rows)
-    if not wanted <= found.keys():
-        raise RuntimeError("the ledger's stored tree is missing subtree hashes")
-    return found
-
-
-def _ragged_hex(levels: set[int], size: int) -> dict[int, str]:
-    """The hash (hex) of each level's last node, made of the right edge's complete subtrees."""
-
-    def compute(sub: merkle.Subtree) -> list[bytes]:
-        return [merkle.range_hash((size - 1) >> lv << lv, size, sub) for lv in sorted(levels)]
-
-    hashes = log.fetch_subtrees(merkle.needed_subtrees(compute))
-    edge = compute(lambda level, index: hashes[(level, index)])
-    return {level: digest.hex() for level, digest in zip(sorted(levels), edge, strict=True)}
-
-
-def _few_proofs(seqs: list[int], size: int) -> dict[int, list[str]]:
-    wanted = [c for seq in seqs for c in _needed(seq, size)]
-    hashes = log.fetch_subtrees(wanted)
-    return {
-        seq: [h.hex() for h in merkle.inclusion_proof(seq - 1, size, lambda lv, i: hashes[(lv, i)])]
-        for seq in seqs
-    }
-
-
-def _needed(seq: int, size: int) -> list[tuple[int, int]]:
-    return merkle.needed_subtrees(lambda sub: merkle.inclusion_proof(seq - 1, size, sub))
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a statement is built.
@@ -167,6 +60,9 @@ def _collector_paused() -> Iterator[None]:
     A statement of 100,000 lines makes a few hundred thousand dicts and lists, none in a cycle;
     the collector's repeated passes over them cost more than building them. Plain reference
     counting still frees everything; the collector resumes (if it ran before) at the end.
+    Resumed as it is, its first pass would walk every object made meanwhile (all counted as
+    young): freezing and unfreezing first moves them to the oldest generation, unwalked, as
+    a long-lived document's objects would end up anyway.
     """
     running = gc.isenabled()
     gc.disable()
@@ -174,47 +70,52 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if running:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
-def _vendor_leaves(
-    vendor_id: int,
-) -> tuple[list[tuple[int, bytes]], list[dict[str, Any]], dict[int, bytes]]:
-    """The vendor's (seq, leaf bytes) by seq, the leaves parsed, and the leaf hashes by seq.
+def _vendor_leaves(vendor_id: int) -> tuple[list[int], list[bytes], list[bytes]]:
+    """The vendor's seqs, leaf bytes and leaf hashes, in seq order.
 
-    Straight from the driver, not ORM objects nor Row objects (a statement may hold 100,000
-    entries), and parsed with one ``json.loads`` of the leaves joined into a JSON array.
+    Straight from the driver a batch at a time, not ORM objects nor Row objects (a statement
+    may hold 100,000 entries).
     """
     sql = (
         "SELECT seq, leaf, leaf_hash FROM ledger_entry "
         f"WHERE vendor_id = {int(vendor_id)} ORDER BY seq"
     )
-    rows, hashes = [], {}
-    for seq, leaf, digest in log.driver_rows(sql, "statement"):
-        rows.append((int(seq), bytes(leaf)))
-        hashes[int(seq)] = bytes(digest)
-    records: list[dict[str, Any]] = json.loads(b"[" + b",".join(leaf for _, leaf in rows) + b"]")
-    return rows, records, hashes
+    rows = [row for batch in log.driver_batches(sql, "statement", True) for row in batch]
+    if not rows:
+        return [], [], []
+    seqs, leaves, hashes = map(list, zip(*rows, strict=True))
+    return seqs, leaves, hashes
 
 
 def vendor_statement(user: User, organization_id: int, year: int) -> dict[str, Any]:
     """The statement document of one vendor and year (see :mod:`app.ledger.statements`).
 
-    Raises NotFound for another vendor's statement or a year without a policy.
+    The leaves are parsed with one ``json.loads`` of them joined into a JSON array. Raises
+    NotFound for another vendor's statement or a year without a policy.
     """
     policy = policy_for(year)
     vendor = _vendor(user, organization_id)
     with _collector_paused():
-        rows, records, leaf_hashes = _vendor_leaves(vendor.id)
+        seqs, leaves, hashes = _vendor_leaves(vendor.id)
+        records: list[dict[str, Any]] = json.loads(b"[" + b",".join(leaves) + b"]")
         result = subsidy.vendor_subsidy(
             policy, vendor.id, vendor.city, subsidy.transactions_from_records(records)
         )
         shown = {line.seq for line in result.lines}
         shown |= {r["seq"] for r in records if r.get("refers_to") in shown}
-        chosen = [(row, rec) for row, rec in zip(rows, records, strict=True) if row[0] in shown]
+        chosen = [n for n, seq in enumerate(seqs) if seq in shown]
         head = _covering_head(max(shown, default=0), user)
-        proofs = _proofs([seq for (seq, _), _ in chosen], head.tree_size, leaf_hashes)
-        lines = [statements.statement_line(rec, leaf, proofs[seq]) for (seq, leaf), rec in chosen]
+        paths = statement_proofs.audit_paths(
+            [seqs[n] for n in chosen], head.tree_size, dict(zip(seqs, hashes, strict=True))
+        )
+        lines = statements.statement_lines(
+            [records[n] for n in chosen], [leaves[n] for n in chosen], paths
+        )
     identity = {"id": vendor.id, "name": vendor.name, "uscc": vendor.uscc, "city": vendor.city}
     return statements.statement_document(identity, head.as_json(), lines, result)
 

@@ -18,7 +18,7 @@ city. The rules applied here, in order:
    once, then the cap is applied. Rounding once (not per line) keeps the total independent of
    how the volume was split into lines.
 
-Pure: plain dataclasses in and out; no Flask, no SQLAlchemy.
+Pure: plain dataclasses and named tuples in and out; no Flask, no SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.anhui import ANHUI_CITIES, NORTHERN_CITIES
 from app.ledger.entries import KINDS, TRANSACTION_TYPES
@@ -60,9 +60,12 @@ class SubsidyPolicy:
     northern_cities: frozenset[str] = frozenset(NORTHERN_CITIES)
 
 
-@dataclass(frozen=True)
-class Transaction:
-    """A declared or delivered transaction and what became of it (dates in Beijing time)."""
+class Transaction(NamedTuple):
+    """A declared or delivered transaction and what became of it (dates in Beijing time).
+
+    A named tuple, like ``StatementLine``: a vendor's year may hold 100,000 of them, and a
+    frozen dataclass costs several times more to build.
+    """
 
     seq: int
     vendor_id: int
@@ -75,8 +78,7 @@ class Transaction:
     reversed_on: date | None = None
 
 
-@dataclass(frozen=True)
-class StatementLine:
+class StatementLine(NamedTuple):
     """One line of a statement: a transaction (or its reversal) and why it counts or not."""
 
     seq: int

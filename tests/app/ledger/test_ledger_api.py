@@ -43,6 +43,21 @@ def test_declare_confirm_sign_and_prove(vendor: Api, auditor: Api) -> None:
     assert merkle.verify_inclusion(0, 3, merkle.leaf_hash(leaf), path, root)
 
 
+def test_a_status_change_answers_the_entry_as_stored(vendor: Api, auditor: Api) -> None:
+    declare(vendor, "k-1")
+    declare(vendor, "k-2")
+    changes = [
+        post(auditor, "/api/v1/ledger/entries/1/confirm"),
+        post(auditor, "/api/v1/ledger/entries/2/reject", {"reason": "证据不足"}),
+        post(vendor, "/api/v1/ledger/entries/1/reverse", {"reason": "重复申报"}),
+    ]
+    for seq, change in enumerate(changes, start=3):
+        assert change.status_code == 201, change.json
+        assert change.json["seq"] == seq
+        assert change.json == vendor.get(f"/api/v1/ledger/entries/{seq}").json
+    assert changes[2].json["amount_fen"] == -1_250_000 and changes[2].json["reason"] == "重复申报"
+
+
 def test_consistency_between_two_heads(vendor: Api, auditor: Api) -> None:
     declare(vendor, "a")
     first = post(auditor, "/api/v1/ledger/tree-heads").json

@@ -284,3 +284,20 @@ def test_paths_from_the_siblings_they_name_equal_the_rfc_paths() -> None:
         edge = {lv: merkle.range_hash((size - 1) >> lv << lv, size, tree.subtree) for lv in ragged}
         paths = merkle.paths_from_siblings(chosen, size, nodes, edge)
         assert paths == {i: merkle.inclusion_proof(i, size, tree.subtree) for i in chosen}
+
+
+def test_subtrees_over_given_leaves_are_the_complete_subtrees_under_them_only() -> None:
+    from app.ledger.statement_proofs import subtrees_over
+
+    tree = merkle.MerkleLevels.from_leaves([bytes([i]) for i in range(45)])
+    given = {i: tree.subtree(0, i) for i in [*range(3, 30), 31, 33, *range(36, 45)]}
+    levels = subtrees_over(given, 10)
+    for level, found in enumerate(levels):
+        width = 1 << level
+        under = [
+            i
+            for i in range(45 // width)
+            if all(leaf in given for leaf in range(i * width, (i + 1) * width))
+        ]
+        assert found == {i: tree.subtree(level, i) for i in under}
+    assert len(levels) == 4  # leaves 8..15 and 16..23 make level 3; no block of 16 is whole

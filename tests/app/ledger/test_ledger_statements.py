@@ -39,10 +39,10 @@ def statement_world(world: World) -> tuple[Api, Api, int]:
 def test_the_statement_verifies_offline_and_shows_the_computation(
     statement_world, monkeypatch: pytest.MonkeyPatch, in_memory_above: int, stored_up_to: float
 ) -> None:
-    from app.ledger import statement_service
+    from app.ledger import statement_proofs
 
-    monkeypatch.setattr(statement_service, "IN_MEMORY_PROOFS", in_memory_above)
-    monkeypatch.setattr(statement_service, "STORED_LEVELS_UP_TO", stored_up_to)
+    monkeypatch.setattr(statement_proofs, "IN_MEMORY_PROOFS", in_memory_above)
+    monkeypatch.setattr(statement_proofs, "STORED_LEVELS_UP_TO", stored_up_to)
     vendor, _auditor, organization = statement_world
     response = vendor.get(f"/api/v1/ledger/statements/{organization}/2026")
     assert response.status_code == 200, response.json

@@ -210,3 +210,19 @@ def test_the_verifier_imports_nothing_of_the_platform() -> None:
         name.split(".")[0] in sys.stdlib_module_names | {"cryptography", "__future__"}
         for name in imported
     ), imported
+
+
+def test_lines_built_together_equal_lines_built_one_by_one() -> None:
+    records = ledger()
+    leaves = [entries.leaf_bytes(record) for record in records]
+    paths = [[f"{n:064x}", "ab" * 32] for n in range(len(records))]
+    together = statements.statement_lines(records, leaves, paths)
+    assert statements.statement_lines([], [], []) == []
+    one_by_one = [
+        statements.statement_line(*line) for line in zip(records, leaves, paths, strict=True)
+    ]
+    assert together == one_by_one
+    assert [list(line) for line in together] == [list(line) for line in one_by_one]
+    assert {"kind", "refers_to"} <= {
+        key for line in together for key, v in line.items() if v is None
+    }
