@@ -166,7 +166,7 @@ _POSTGRES_SUBTREES = (
 )
 
 
-def _postgres_subtrees(wanted: set[tuple[int, int]]) -> Iterable[tuple[Any, ...]]:
+def _postgres_subtrees(wanted: set[tuple[int, int]]) -> Iterable[Any]:
     seqs = [int(index) + 1 for level, index in wanted if level == 0]
     nodes = [(int(level), int(index)) for level, index in wanted if level != 0]
     params = {
@@ -177,10 +177,11 @@ def _postgres_subtrees(wanted: set[tuple[int, int]]) -> Iterable[tuple[Any, ...]
     dbapi: Any = db.session.connection().connection.dbapi_connection
     with dbapi.cursor(binary=True) as cursor:  # bytea as raw bytes, no result objects
         cursor.execute(_POSTGRES_SUBTREES, params)
-        return cursor.fetchall()  # type: ignore[no-any-return]
+        rows: list[Any] = cursor.fetchall()
+    return rows
 
 
-def _inline_subtrees(wanted: set[tuple[int, int]]) -> Iterable[tuple[Any, ...]]:
+def _inline_subtrees(wanted: set[tuple[int, int]]) -> Iterable[Any]:
     by_level: dict[int, list[int]] = {}
     for level, index in wanted:
         by_level.setdefault(int(level), []).append(int(index))
