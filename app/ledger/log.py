@@ -141,9 +141,10 @@ class MissingSubtrees(RuntimeError):
 def fetch_subtrees(coordinates: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """Stored hashes of complete subtrees (level 0: the leaf hashes), by (level, index).
 
-    One round trip. The SQL is written out with the integers inline (never user text: every
-    coordinate is an ``int`` computed here): statement-building in SQLAlchemy cost more than
-    the query on the proof path, and a row-value ``IN`` would scan the table on SQLite.
+    One round trip, below SQLAlchemy's statement building (which cost more than the query on
+    the proof path). PostgreSQL gets one prepared text with arrays; SQLite gets the integers
+    inline (never user text: every coordinate is an ``int`` computed here), since a row-value
+    ``IN`` would scan its table.
     """
     wanted = set(coordinates)
     if db.session.get_bind().dialect.name == "postgresql":
