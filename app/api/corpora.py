@@ -57,6 +57,11 @@ SCHEMAS: dict[str, Any] = {
                 "the mapping chosen, the one proposed while the status is mapping, and the "
                 "kept fields' names (meta_columns)",
             },
+            "text_mode": {
+                "type": ["string", "null"],
+                "enum": ["paragraph", "line", None],
+                "description": "Plain text only: one item per paragraph or per line",
+            },
             "item_count": {"type": "integer"},
             "duplicate_count": {"type": "integer"},
             "progress": {"type": "number"},
@@ -115,6 +120,12 @@ def openapi_paths() -> dict[str, Any]:
                         "enum": ["1", "true"],
                         "description": "Tables: store the file and wait (status mapping) "
                         "for POST /corpora/{corpus_id}/mapping instead of ingesting at once",
+                    },
+                    "text_mode": {
+                        "type": "string",
+                        "enum": ["paragraph", "line"],
+                        "description": "Plain text: one item per paragraph (lines separated "
+                        "by blank lines, the default) or per line",
                     },
                 },
             }
@@ -188,6 +199,7 @@ def create_corpus() -> ResponseReturnValue:
         enqueue_ingestion,
         mapping=mapping_from_form(request.form.get("mapping")),
         wait_for_mapping=request.form.get("wait_for_mapping", "") in ("1", "true"),
+        text_mode=request.form.get("text_mode", ""),
     )
     same = [c.id for c in same_file_corpora(corpus)]
     shown = {"format": corpus.file_format, "format_title": corpora.format_title(corpus.file_format)}

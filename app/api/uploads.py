@@ -121,7 +121,13 @@ def openapi_paths() -> dict[str, Any]:
                                         "in status mapping for POST /corpora/{id}/mapping; "
                                         "without it, a table with a text column named text, "
                                         "content, 文本 … is ingested at once",
-                                    }
+                                    },
+                                    "text_mode": {
+                                        "type": "string",
+                                        "enum": ["paragraph", "line"],
+                                        "description": "Plain text: one item per paragraph "
+                                        "(the default) or per line",
+                                    },
                                 },
                             }
                         }
@@ -173,9 +179,14 @@ def put_upload_part(upload_id: str, number: int) -> ResponseReturnValue:
 def complete_upload(upload_id: str) -> ResponseReturnValue:
     """Join the parts and queue the ingestion (a table may wait for its mapping step)."""
     body = request.get_json(silent=True)
-    wait = isinstance(body, dict) and body.get("wait_for_mapping") is True
+    options = body if isinstance(body, dict) else {}
     corpus = resumable.complete_upload(
-        current_user, upload_id, object_store(), enqueue_ingestion, wait_for_mapping=wait
+        current_user,
+        upload_id,
+        object_store(),
+        enqueue_ingestion,
+        wait_for_mapping=options.get("wait_for_mapping") is True,
+        text_mode=options.get("text_mode", ""),
     )
     return jsonify(corpus_json(corpus)), 201
 

@@ -110,8 +110,14 @@ def _decode(number: int, raw: bytes, encoding: str = "utf-8") -> str | LineError
         return LineError(number, "invalid_utf8" if encoding == "utf-8" else "unknown_encoding")
 
 
-def parse_txt(chunks: Iterable[bytes], encoding: str = "utf-8") -> Iterator[Record | LineError]:
-    """Plain text: one record per paragraph (lines separated by blank lines).
+TEXT_MODES = ("paragraph", "line")  # how plain text splits into items
+
+
+def parse_txt(
+    chunks: Iterable[bytes], encoding: str = "utf-8", mode: str = "paragraph"
+) -> Iterator[Record | LineError]:
+    """Plain text: one record per paragraph (lines separated by blank lines), or with
+    ``mode="line"`` one record per non-blank line.
 
     ``encoding`` is what ``sniff_encoding`` found (utf-8, utf-8-sig, gbk, gb18030): splitting
     on LF bytes is safe in all of them, as no GBK or GB18030 trail byte is 0x0A or 0x0D.
@@ -124,7 +130,10 @@ def parse_txt(chunks: Iterable[bytes], encoding: str = "utf-8") -> Iterator[Reco
         if isinstance(text, LineError):
             yield text
             continue
-        if text.strip():
+        if mode == "line":
+            if text.strip():
+                yield Record(number, text.strip())
+        elif text.strip():
             if not paragraph:
                 first_line = number
             paragraph.append(text.strip())

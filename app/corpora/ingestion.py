@@ -221,7 +221,8 @@ def _text_entries(
     encoding, line = sniff_encoding(progress.store.iter_chunks(progress.key))
     if encoding is None:
         return iter([LineError(line or 0, "unknown_encoding")])
-    return parse_txt(progress.chunks(), encoding)
+    mode = (corpus.mapping or {}).get("text_mode", "paragraph")  # see services.text_reading
+    return parse_txt(progress.chunks(), encoding, mode)
 
 
 def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:

@@ -24,7 +24,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from werkzeug.exceptions import ClientDisconnected
 
-from app.corpora.services import StoredFile, display_filename, record_corpus, stored_table
+from app.corpora.services import (
+    StoredFile,
+    checked_text_mode,
+    display_filename,
+    record_corpus,
+    stored_table,
+)
 from app.corpora.upload_formats import MAGIC, SNIFF_BYTES, identify_upload
 from app.database import begin_write
 from app.exceptions import (
@@ -347,11 +353,13 @@ def complete_upload(
     store: ObjectStore,
     enqueue: Callable[[int], None],
     wait_for_mapping: bool = False,
+    text_mode: str = "paragraph",
 ) -> Corpus:
     """Join the parts and queue the corpus ingestion; the same corpus when repeated.
 
     A file refused by its bytes (damaged ZIP, wrong checksum …) is deleted with the upload."""
     upload = owned_upload(user, upload_id)
+    text_mode = checked_text_mode(text_mode)
     corpus = _corpus_of(upload) or _join(upload, store)
     if corpus is not None:
         return corpus
@@ -366,7 +374,7 @@ def complete_upload(
         raise Unavailable(UNAVAILABLE) from exc
     stored = StoredFile(upload.filename, fmt, upload.object_key, size, digest)
     try:
-        table = stored_table(fmt, store, upload.object_key, wait_for_mapping)
+        table = stored_table(fmt, store, upload.object_key, wait_for_mapping, text_mode)
     except Invalid:
         store.delete(upload.object_key)
         _forget(upload)

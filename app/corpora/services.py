@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app.audit import record_event
 from app.corpora.annotations_in import TEXT_FORMATS
 from app.corpora.documents.text import EncodingSniffer
+from app.corpora.formats import TEXT_MODES
 from app.corpora.images import IMAGE_CONTENT_TYPES, ImageOverBudget, check_header
 from app.corpora.tables.entries import TABLE_FORMATS
 from app.corpora.tables.setup import prepare_table, validated_mapping
@@ -127,14 +128,38 @@ class CheckedStream:
         self.lines += chunk.count(b"\n")
 
 
+def checked_text_mode(mode: Any) -> str:
+    """How plain text splits into items: ``paragraph`` (the default, also for an empty
+    field) or ``line``. Invalid otherwise."""
+    if mode is None or mode == "":
+        return "paragraph"
+    if mode not in TEXT_MODES:
+        raise Invalid(
+            _l("Split text by paragraph or by line; “%(mode)s” is neither.", mode=str(mode)[:40]),
+            code="text_mode",
+        )
+    return str(mode)
+
+
+def text_reading(fmt: str, text_mode: str) -> dict[str, Any] | None:
+    """The ``mapping`` column of a plain-text corpus read line by line (None: by paragraph,
+    and for every other format)."""
+    return {"text_mode": "line"} if fmt == "txt" and text_mode == "line" else None
+
+
 def _described_table(
-    fmt: str, stream: IO[bytes], checked: CheckedStream, mapping: Any, wait: bool
+    fmt: str,
+    stream: IO[bytes],
+    checked: CheckedStream,
+    mapping: Any,
+    wait: bool,
+    text_mode: str = "paragraph",
 ) -> tuple[dict[str, Any] | None, bool]:
     """(the corpus's ``mapping`` column, whether ingestion starts now) of a stored upload: a
-    table's columns, first rows and mapping (read again from the start of the upload), or
-    None for formats that are not tables. Raises Invalid for a table that is refused."""
+    table's columns, first rows and mapping (read again from the start of the upload), plain
+    text's mode, or None for other formats. Raises Invalid for a table that is refused."""
     if fmt not in TABLE_FORMATS:
-        return None, True
+        return text_reading(fmt, text_mode), True
     stream.seek(0)
     return prepare_table(fmt, stream, checked.encoding, mapping, wait)
 
@@ -171,18 +196,21 @@ def upload_corpus(
     enqueue: Callable[[int], None],
     mapping: Any = None,
     wait_for_mapping: bool = False,
+    text_mode: str = "paragraph",
 ) -> Corpus:
     """Store an uploaded corpus and queue its ingestion.
 
     The bytes go to ``corpora/<org>/<key>/raw/original.<ext>`` in one streaming multipart
     upload. A table (CSV, TSV, .xlsx, JSON) takes ``mapping`` (see
     :mod:`app.corpora.tables.mapping`) or the conventional one; with ``wait_for_mapping``
-    it waits in status ``mapping`` for :func:`choose_mapping`. Raises Invalid (bad file or
-    mapping), Forbidden (not a vendor or publisher) or Unavailable (storage down);
-    in every case no row and no object remain.
+    it waits in status ``mapping`` for :func:`choose_mapping`. Plain text splits by
+    ``text_mode`` (``paragraph`` or ``line``). Raises Invalid (bad file, mapping or mode),
+    Forbidden (not a vendor or publisher) or Unavailable (storage down); in every case no row
+    and no object remain.
     """
     if user.role not in (Role.VENDOR, Role.PUBLISHER) or user.organization_id is None:
         raise Forbidden(_l("Only vendor staff can upload corpora."))
+    text_mode = checked_text_mode(text_mode)
     fmt = identify_upload(filename, stream)
     if fmt in IMAGE_CONTENT_TYPES:
         _refuse_undecodable(stream)
@@ -202,7 +230,7 @@ def upload_corpus(
     except StorageUnavailable as exc:
         raise Unavailable(_l("Storage is unavailable; nothing was saved. Try again.")) from exc
     try:
-        table, ready = _described_table(fmt, stream, checked, mapping, wait_for_mapping)
+        table, ready = _described_table(fmt, stream, checked, mapping, wait_for_mapping, text_mode)
     except Exception:  # a refused table (Invalid) or worse: its bytes go
         store.delete(key)
         raise
@@ -239,14 +267,16 @@ class StoredTable:
     ready: bool = True
 
 
-def stored_table(fmt: str, store: ObjectStore, key: str, wait: bool = False) -> StoredTable:
+def stored_table(
+    fmt: str, store: ObjectStore, key: str, wait: bool = False, text_mode: str = "paragraph"
+) -> StoredTable:
     """What :class:`StoredTable` an upload sent in parts needs: a table read back from
     object storage (spooled to disk, so memory stays flat) waits for the mapping step when
     ``wait`` asks for it (the browser does) or when it has no conventional text column
     (named text, content, 文本 …); otherwise it takes the conventional mapping. JSON Lines
     with such a field is ingested at once, as before tables had a mapping step."""
     if fmt not in TABLE_FORMATS:
-        return StoredTable()
+        return StoredTable(text_reading(fmt, text_mode))
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
         reader = cast(IO[bytes], _ChunkReader(store.iter_chunks(key)))
         checked = CheckedStream(reader, text=TEXT_CHECKS.get(fmt))
@@ -363,7 +393,7 @@ def choose_mapping(user: User, corpus_id: int, data: Any, enqueue: Callable[[int
 
 
 def _mapping_json(corpus: Corpus) -> dict[str, Any] | None:
-    if not corpus.mapping:
+    if not corpus.mapping or corpus.file_format == "txt":  # plain text keeps its mode only
         return None
     keys = ("encoding", "sheets", "chosen", "proposed", "meta_columns")
     return {key: corpus.mapping.get(key) for key in keys}
@@ -405,4 +435,12 @@ def corpus_json(corpus: Corpus) -> dict[str, Any]:
         "format": corpus.file_format,
         "format_title": format_title(corpus.file_format),
         "preannotations": corpus.preannotations,
+        "text_mode": text_mode_of(corpus),
     }
+
+
+def text_mode_of(corpus: Corpus) -> str | None:
+    """How a plain-text corpus was split into items (None for other formats)."""
+    if corpus.file_format != "txt":
+        return None
+    return str((corpus.mapping or {}).get("text_mode", "paragraph"))

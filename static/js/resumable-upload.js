@@ -66,8 +66,8 @@ export class ResumableUpload {
    * onProgress(percent) gets whole percents; onStatus(kind, value) says 'uploading',
    * 'resuming' (value: parts already held), 'retrying' (value: seconds) or 'completing'.
    */
-  constructor(file, { api, name, onProgress, onStatus, messages }) {
-    Object.assign(this, { file, api, name, onProgress, onStatus, messages });
+  constructor(file, { api, name, textMode = 'paragraph', onProgress, onStatus, messages }) {
+    Object.assign(this, { file, api, name, textMode, onProgress, onStatus, messages });
     this.requests = new Set();
     this.inFlight = new Map();
     this.sent = 0;
@@ -96,9 +96,13 @@ export class ResumableUpload {
     await Promise.all(workers);
     if (this.stopped) throw this.stopped;
     this.onStatus('completing');
-    // A table (CSV, TSV, .xlsx, JSON) waits for the mapping step on its corpus page.
+    // A table (CSV, TSV, .xlsx, JSON) waits for the mapping step on its corpus page; plain
+    // text splits by paragraph or by line.
     const done = await this.retrying(() =>
-      postJSON(`${this.api}/${upload.id}/complete`, { wait_for_mapping: true }),
+      postJSON(`${this.api}/${upload.id}/complete`, {
+        wait_for_mapping: true,
+        text_mode: this.textMode,
+      }),
     );
     if (done.status === 201 && done.body) {
       this.corpus = done.body; // the corpus as the API shows it: its format among others

@@ -94,6 +94,7 @@ async function uploadRow(row, name) {
   row.upload = new ResumableUpload(row.file, {
     api: form.dataset.api,
     name,
+    textMode: form.elements.text_mode.value,
     messages: strings,
     onProgress: (percent) => setPercent(row, percent),
     onStatus: (kind, value) => setStatus(row, statusText(kind, value)),

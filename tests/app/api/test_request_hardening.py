@@ -191,6 +191,18 @@ def test_a_multipart_part_without_a_name_is_400_on_upload(world: World, body: by
     assert response.json["error"]["code"] == "bad_request"
 
 
+@pytest.mark.parametrize("body", [NAMELESS, FILE_WITHOUT_NAME])
+def test_an_anonymous_upload_with_a_nameless_part_is_refused_not_a_500(
+    tmp_path: Any, s3_server: Any, body: bytes
+) -> None:
+    strict = make_app(tmp_path, s3_server, WTF_CSRF_ENABLED=True)
+    response = strict.test_client().post(
+        "/api/v1/corpora", data=body, content_type="multipart/form-data; boundary=B"
+    )
+    # Authentication comes first: a caller without a token learns nothing about the body.
+    assert (response.status_code, response.json["error"]["code"]) == (401, "unauthorized")
+
+
 def test_anonymous_api_writes_are_401_not_a_csrf_400(tmp_path: Any, s3_server: Any) -> None:
     strict = make_app(tmp_path, s3_server, WTF_CSRF_ENABLED=True)
     client = strict.test_client()
