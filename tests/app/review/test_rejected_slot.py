@@ -128,6 +128,7 @@ def test_the_pages_show_the_reopened_slot_and_the_reason(world: World) -> None:
     client = world.app.test_client()
     login(client, vendor_email)
     page = client.get(f"/review/{project}/contributions").get_data(as_text=True)
+    assert "驳回后该名额重新开放，项目仍能征集到计划的数量。" in page
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
     done = client.post(
         f"/review/{project}/contributions/{rejected}",
