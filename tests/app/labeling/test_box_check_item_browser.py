@@ -9,10 +9,9 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from tests.app import browser as chromium
-from tests.app.browser import log_in, press, ready_image_corpus, shot
+from tests.app.browser import gold_scores, log_in, press, ready_image_corpus, shot
 from tests.app.builders import World
 from tests.app.labeling.street_pictures import HEIGHT, LABELS, WIDTH, archive, drag, street
 
@@ -23,20 +22,6 @@ world = chromium.live_world
 base_url = chromium.live_base_url
 # The car of street(): its rectangle in pixels of the original, as [x, y, w, h].
 CAR = [0.2 * WIDTH, 0.45 * HEIGHT, 0.25 * WIDTH, 0.3 * HEIGHT]
-
-
-def gold_scores(app: Any) -> list[float]:
-    from app.extensions import db
-    from app.models import Annotation
-
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                select(Annotation.gold_score)
-                .where(Annotation.gold_score.is_not(None))
-                .order_by(Annotation.id)
-            )
-        )
 
 
 def box_check_project(world: World) -> int:
