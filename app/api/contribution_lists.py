@@ -21,6 +21,14 @@ STATUS_FILTER = {
     "schema": STATUS,
     "description": "Only the contributions of this status",
 }
+KIND = {"type": "string", "enum": ["text", "image"]}
+# What was decided on a contribution and when, as both lists show it.
+DECISION_FIELDS = {
+    "status": STATUS,
+    "reason": {"type": ["string", "null"], "description": "Why it was rejected"},
+    "created_at": {"type": "string", "format": "date-time"},
+    "decided_at": {"type": ["string", "null"], "format": "date-time"},
+}
 COUNTS = {
     "type": "object",
     "additionalProperties": {"type": "integer"},

@@ -11,7 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
-from app.api.contribution_lists import STATUS, STATUS_FILTER, contribution_list, query_number
+from app.api.contribution_lists import (
+    DECISION_FIELDS,
+    KIND,
+    STATUS_FILTER,
+    contribution_list,
+    query_number,
+)
 from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
 from app.exceptions import Invalid
 from app.labeling import answers, uploads
@@ -73,15 +79,12 @@ OWN_CONTRIBUTION = {
         "id": {"type": "integer"},
         "project_id": {"type": "integer"},
         "project": {"type": "string"},
-        "kind": {"type": "string", "enum": ["text", "image"]},
+        "kind": KIND,
         "text": {
             "type": "string",
             "description": "First 300 characters, or the picture's file name",
         },
-        "status": STATUS,
-        "reason": {"type": ["string", "null"], "description": "Why it was rejected"},
-        "created_at": {"type": "string", "format": "date-time"},
-        "decided_at": {"type": ["string", "null"], "format": "date-time"},
+        **DECISION_FIELDS,
     },
 }
 

@@ -10,7 +10,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
-from app.api.contribution_lists import STATUS, STATUS_FILTER, contribution_list, query_number
+from app.api.contribution_lists import (
+    DECISION_FIELDS,
+    KIND,
+    STATUS_FILTER,
+    contribution_list,
+    query_number,
+)
 from app.api.schema import EMAIL_BODY, ERRORS, json_body, json_content, path_id, ref
 from app.jobs import enqueue_quality_refresh
 from app.models import Project
@@ -31,17 +37,14 @@ SCHEMAS: dict[str, Any] = {
             "item_id": {"type": "integer"},
             "expert_id": {"type": "integer"},
             "expert": {"type": "string"},
-            "kind": {"type": "string", "enum": ["text", "image"]},
+            "kind": KIND,
             "text": {
                 "type": "string",
                 "description": "The text (first 20,000 characters) or the picture's file "
                 "name; the picture itself at /items/{item_id}/image",
             },
             "truncated": {"type": "boolean"},
-            "status": STATUS,
-            "reason": {"type": ["string", "null"], "description": "Why it was rejected"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "decided_at": {"type": ["string", "null"], "format": "date-time"},
+            **DECISION_FIELDS,
         },
     },
     "Decision": {
