@@ -255,7 +255,7 @@ def _add_answers(project_id: int, count: int) -> None:
 
 
 def _measure(project_id: int, kind: str) -> dict[str, Any]:
-    from app.quality.items import SORTS, ItemQuery, list_items
+    from app.quality.item_table import SORTS, ItemQuery, list_items
     from app.quality.report import compute_report, load_answers, refresh_report
 
     project = db.session.get(Project, project_id)

@@ -11,6 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
+from app.api.contribution_lists import (
+    DECISION_FIELDS,
+    KIND,
+    STATUS_FILTER,
+    contribution_list,
+    query_number,
+)
 from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
 from app.exceptions import Invalid
 from app.labeling import answers, uploads
@@ -66,6 +73,22 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+OWN_CONTRIBUTION = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "project_id": {"type": "integer"},
+        "project": {"type": "string"},
+        "kind": KIND,
+        "text": {
+            "type": "string",
+            "description": "First 300 characters, or the picture's file name",
+        },
+        **DECISION_FIELDS,
+    },
+}
+
+
 def openapi_paths() -> dict[str, Any]:
     """This area's part of the OpenAPI document."""
     return {
@@ -74,47 +97,18 @@ def openapi_paths() -> dict[str, Any]:
                 "summary": "The caller's own contributions to collection projects, newest "
                 "first (50 a page): accepted, rejected with the reviewer's reason, or pending",
                 "parameters": [
+                    STATUS_FILTER,
                     {
-                        "name": "status",
+                        "name": "page",
                         "in": "query",
-                        "schema": {"enum": ["pending", "accepted", "rejected"]},
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100_000},
                     },
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                 ],
                 "responses": {
-                    "200": json_content(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "counts": {
-                                    "type": "object",
-                                    "additionalProperties": {"type": "integer"},
-                                },
-                                "page": {"type": "integer"},
-                                "has_next": {"type": "boolean"},
-                                "contributions": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "properties": {
-                                            "id": {"type": "integer"},
-                                            "project_id": {"type": "integer"},
-                                            "project": {"type": "string"},
-                                            "kind": {"type": "string"},
-                                            "text": {
-                                                "type": "string",
-                                                "description": "First 300 characters, or "
-                                                "the picture's file name",
-                                            },
-                                            "status": {"type": "string"},
-                                            "reason": {"type": ["string", "null"]},
-                                            "created_at": {"type": "string"},
-                                            "decided_at": {"type": ["string", "null"]},
-                                        },
-                                    },
-                                },
-                            },
-                        }
+                    "200": contribution_list(
+                        OWN_CONTRIBUTION,
+                        page={"type": "integer"},
+                        has_next={"type": "boolean"},
                     ),
                     **ERRORS,
                 },
@@ -311,10 +305,8 @@ def upload_contribution(task_id: int) -> ResponseReturnValue:
 @api_login_required
 def my_contributions() -> ResponseReturnValue:
     """The caller's own contributions and what was decided (``status``, ``page``)."""
-    raw = request.args.get("page") or "1"
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
-        raise Invalid(_("Pages are numbered from 1."), code="bad_page")
-    listing = own_contributions(current_user, request.args.get("status") or None, int(raw))
+    page = query_number("page", 1)
+    listing = own_contributions(current_user, request.args.get("status") or None, page)
     return jsonify(
         counts=listing["counts"],
         page=listing["page"],

@@ -14,8 +14,8 @@ from app.jobs import enqueue_quality_refresh
 from app.models import Project
 from app.quality.collection import acceptance
 from app.quality.experts import expert_reliability
-from app.quality.items import SORTS as ITEM_SORTS
-from app.quality.items import parse_item_query
+from app.quality.item_table import SORTS as ITEM_SORTS
+from app.quality.item_table import parse_item_query
 from app.quality.stored import item_table, latest_report, project_quality
 from app.scoping import get_owned
 

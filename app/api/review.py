@@ -7,12 +7,17 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
+from app.api.contribution_lists import (
+    DECISION_FIELDS,
+    KIND,
+    STATUS_FILTER,
+    contribution_list,
+    query_number,
+)
 from app.api.schema import EMAIL_BODY, ERRORS, json_body, json_content, path_id, ref
-from app.exceptions import Invalid
 from app.jobs import enqueue_quality_refresh
 from app.models import Project
 from app.review import contributions as collected
@@ -24,7 +29,6 @@ USER_ID = {
     "properties": {"user_id": {"type": "integer"}},
     "required": ["user_id"],
 }
-_STATUS = {"type": "string", "enum": ["pending", "accepted", "rejected"]}
 SCHEMAS: dict[str, Any] = {
     "Contribution": {
         "type": "object",
@@ -33,17 +37,14 @@ SCHEMAS: dict[str, Any] = {
             "item_id": {"type": "integer"},
             "expert_id": {"type": "integer"},
             "expert": {"type": "string"},
-            "kind": {"type": "string", "enum": ["text", "image"]},
+            "kind": KIND,
             "text": {
                 "type": "string",
                 "description": "The text (first 20,000 characters) or the picture's file "
                 "name; the picture itself at /items/{item_id}/image",
             },
             "truncated": {"type": "boolean"},
-            "status": _STATUS,
-            "reason": {"type": ["string", "null"], "description": "Why it was rejected"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "decided_at": {"type": ["string", "null"], "format": "date-time"},
+            **DECISION_FIELDS,
         },
     },
     "Decision": {
@@ -66,7 +67,7 @@ CONTRIBUTION_PATHS: dict[str, Any] = {
             "counts per status (its vendor, reviewers, auditors)",
             "parameters": [
                 path_id("project_id"),
-                {"name": "status", "in": "query", "schema": _STATUS},
+                STATUS_FILTER,
                 {
                     "name": "after",
                     "in": "query",
@@ -80,19 +81,7 @@ CONTRIBUTION_PATHS: dict[str, Any] = {
                 },
             ],
             "responses": {
-                "200": json_content(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "counts": {
-                                "type": "object",
-                                "additionalProperties": {"type": "integer"},
-                            },
-                            "may_decide": {"type": "boolean"},
-                            "contributions": {"type": "array", "items": ref("Contribution")},
-                        },
-                    }
-                ),
+                "200": contribution_list(ref("Contribution"), may_decide={"type": "boolean"}),
                 **ERRORS,
             },
         }
@@ -272,18 +261,6 @@ def adjudicate(project_id: int, item_id: int) -> ResponseReturnValue:
     return jsonify(item_id=done.item_id, result=done.result), 201
 
 
-def _count_arg(name: str, default: int) -> int:
-    """A whole-number query parameter, else 422."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        raise Invalid(
-            _("Query parameter “%(name)s” must be a whole number.", name=name), code="bad_query"
-        )
-    return int(raw)
-
-
 @bp.get("/projects/<int:project_id>/contributions")
 @api_login_required
 def contributions(project_id: int) -> ResponseReturnValue:
@@ -292,8 +269,8 @@ def contributions(project_id: int) -> ResponseReturnValue:
     rows = collected.list_contributions(
         project,
         request.args.get("status") or None,
-        _count_arg("after", 0),
-        _count_arg("limit", collected.PAGE_SIZE),
+        query_number("after", 0),
+        query_number("limit", collected.PAGE_SIZE),
     )
     return jsonify(
         counts=collected.status_counts(project),

@@ -2,7 +2,8 @@
 project's target corpus (owned by the project's vendor), held back (``Item.dropped`` =
 "pending") until the vendor or a reviewer of the project accepts it
 (:mod:`app.review.contributions`); a rejected one stays out with the reason, which the expert
-reads on their own list (:func:`own_contributions`).
+reads on their own list (:func:`own_contributions`), and its slot opens again
+(:func:`reopen_slot`), so the project still collects the number it asked for.
 
 The corpus decides what is collected: a text corpus takes texts, an image corpus takes
 pictures uploaded first through :mod:`app.labeling.uploads`, so a later project over the
@@ -15,7 +16,7 @@ import hashlib
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from app.corpora.image_ingestion import corpus_is_image
 from app.database import as_utc
@@ -71,6 +72,29 @@ def contribute(
         Contribution(
             project_id=project.id, task_id=task.id, item_id=item.id, annotator_id=annotator_id
         )
+    )
+
+
+def reopen_slot(project: Project, task_id: int) -> None:
+    """Give back the collection slot of a rejected contribution: a new empty slot of the
+    project, open to every expert the claim rules let in (the one rejected included).
+
+    The rejected contribution's task keeps its item, answer and lease (the expert's list, the
+    audit trail and the report refer to them) but is *closed* as a dropped item's task is
+    (:mod:`app.corpora.curation`): its answer no longer counts toward k and ``slots_taken``
+    sits above k, so the claim never hands it out and progress leaves it out. The project's
+    slots thus stay at the number asked for: accepted, pending and open ones. Runs in the
+    decision's write transaction, once per rejection (a contribution is decided once), so no
+    rejection opens two slots; the caller commits.
+    """
+    db.session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.project_id == project.id, Task.is_gold.is_(False))
+        .values(answers=Task.answers - 1, slots_taken=Task.slots_taken + project.overlap)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        insert(Task).values(project_id=project.id, item_id=None, slots_taken=0, answers=0)
     )
 
 

@@ -23,7 +23,8 @@ class ExpertProgress:
 
 def expert_progress(expert: User, project: Project) -> ExpertProgress:
     """How far the expert is in the project (check items included, as the expert sees
-    them: every task they answer counts)."""
+    them: every task they answer counts). A closed task (its item dropped, or a rejected
+    contribution whose slot was given back: ``slots_taken`` above k) is open to no one."""
     done = (
         db.session.scalar(
             select(func.count()).where(
@@ -40,6 +41,7 @@ def expert_progress(expert: User, project: Project) -> ExpertProgress:
             select(func.count()).where(
                 Task.project_id == project.id,
                 Task.answers < project.overlap,
+                Task.slots_taken <= project.overlap,
                 Task.id.not_in(answered),
             )
         )

@@ -17,12 +17,8 @@ from typing import Any
 import numpy as np
 
 from app.models import Project
-from app.quality.items import (
-    ComputedReport,
-    adjudicated_items,
-    item_lines,
-    rounded,
-)
+from app.quality.consensus_lines import adjudicated_items, item_lines
+from app.quality.items import ComputedReport, rounded
 from app.quality.spans import (
     REVIEW_F1,
     Grid,

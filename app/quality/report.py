@@ -5,8 +5,8 @@ A classification report holds Krippendorff's α (nominal, with a bootstrap inter
 label (each label against the rest), per-expert figures (answers, agreement with the
 consensus, Dawid–Skene accuracy and confusion diagonal, gold accuracy with a Wilson
 interval), the pooled confusion matrix, the items that go to review, and one line per item
-(:mod:`app.quality.items`). ``ner``, ``clean``, ``bbox`` and multi-label classification
-have their own reports.
+(:mod:`app.quality.items`, stored by :mod:`app.quality.item_store`). ``ner``, ``clean``,
+``bbox``, multi-label classification and collection have their own reports.
 Final label = adjudicated, else the Dawid–Skene consensus, in which the check items' known
 answers anchor the experts' confusion matrices (:mod:`app.quality.reliability`); other task
 types take the consensus of :mod:`app.quality.consensus` (merge rules in :mod:`quality.merge`),
@@ -35,20 +35,11 @@ from app.database import begin_write
 from app.extensions import db
 from app.models import Adjudication, Annotation, Project, QualityReport, User
 from app.quality.boxes import bbox_report
-from app.quality.collection import accepted_item_ids
+from app.quality.check_items import gold_by_worker, gold_fields, gold_rows
+from app.quality.collection import accepted_item_ids, collection_report
 from app.quality.consensus import consensus_answer
-from app.quality.items import (
-    ComputedReport,
-    ItemLines,
-    gold_by_worker,
-    gold_fields,
-    gold_rows,
-    item_lines,
-    newest_answer_id,
-    raw_rows,
-    rounded,
-    store_item_rows,
-)
+from app.quality.item_store import newest_answer_id, raw_rows, store_item_rows
+from app.quality.items import ComputedReport, ItemLines, rounded
 from app.quality.multilabel import multilabel_report
 from app.quality.reliability import anchored_dawid_skene, reliability_warnings
 from app.quality.spans import (
@@ -70,7 +61,12 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 REVIEW_AGREEMENT = 0.7  # share of agreeing expert pairs below which an item is reviewed
 REVIEW_POSTERIOR = 0.8  # Dawid–Skene confidence below which an item is reviewed
-SPECIAL_REPORTS = {"ner": ner_report, "clean": clean_report, "bbox": bbox_report}
+SPECIAL_REPORTS = {
+    "ner": ner_report,
+    "clean": clean_report,
+    "bbox": bbox_report,
+    "collect": collection_report,
+}
 BOOTSTRAP_ROUNDS = 200
 MAX_BOOTSTRAP_CELLS = 20_000_000  # raters × items; larger projects report no interval
 
@@ -269,19 +265,6 @@ def _classify_lines(
     )
 
 
-def _unsupported(project: Project, answers: Answers) -> ComputedReport:
-    """Types without agreement figures of their own (collect): the
-    per-item lines still count answers and show the majority answer."""
-    results = answers_by_item(project)
-    return ComputedReport(
-        {"supported": False},
-        None,
-        sum(map(len, results.values())),
-        answers.last_annotation_id,
-        item_lines(project, results),
-    )
-
-
 def _classify_overall(
     answers: Answers,
     counts: FloatArray,
@@ -315,8 +298,6 @@ def compute_report(project: Project) -> ComputedReport:
         return multilabel_report(project)
     answers = load_answers(project)
     n_items, k = answers.item_ids.size, len(answers.labels)
-    if project.task_type != "classify" or project.options.get("multi"):
-        return _unsupported(project, answers)
     if not answers.triples.size:
         return ComputedReport(
             {"supported": True},

@@ -16,16 +16,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Annotation, Item, Project, User
+from app.quality.check_items import gold_by_worker, gold_fields
 from app.quality.consensus import consensus_answer
-from app.quality.items import (
-    ComputedReport,
-    adjudicated_items,
-    gold_by_worker,
-    gold_fields,
-    item_lines,
-    newest_answer_id,
-    rounded,
-)
+from app.quality.consensus_lines import adjudicated_items, item_lines
+from app.quality.item_store import newest_answer_id
+from app.quality.items import ComputedReport, rounded
 from quality import (
     normalized_edit_distance,
     pairwise_span_f1,

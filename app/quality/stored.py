@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from app.database import as_utc
 from app.extensions import db
-from app.models import Annotation, Project, QualityReport, User
+from app.models import Annotation, Contribution, Project, QualityReport, User
 from app.projects.services import project_progress
-from app.quality.items import ItemQuery, list_items, newest_answer_id
+from app.quality.collection import decided_count
+from app.quality.item_store import newest_answer_id
+from app.quality.item_table import ItemQuery, list_items
 from app.scoping import list_owned
 
 
@@ -27,8 +29,14 @@ def latest_report(project_id: int) -> QualityReport | None:
 
 
 def report_is_stale(project: Project, report: QualityReport | None) -> bool:
-    """True when answers (check items' too) arrived after the report was computed."""
-    return (report.last_annotation_id if report else -1) < newest_answer_id(project.id)
+    """True when answers (check items' too) arrived after the report was computed, or, in a
+    collection project, contributions were accepted or rejected since (only accepted ones are
+    lines of its per-item table)."""
+    if (report.last_annotation_id if report else -1) < newest_answer_id(project.id):
+        return True
+    if project.task_type != "collect" or report is None:
+        return False
+    return int(report.payload.get("decisions", 0)) < decided_count(project.id)
 
 
 def report_is_stale_by_id(project_id: int) -> bool:
@@ -38,7 +46,8 @@ def report_is_stale_by_id(project_id: int) -> bool:
 
 
 def projects_needing_reports() -> list[int]:
-    """Projects whose newest answer is newer than their newest report."""
+    """Projects whose newest answer is newer than their newest report, then collection
+    projects whose newest report misses decisions."""
     newest_answer = (
         select(Annotation.project_id, func.max(Annotation.id).label("last"))
         .group_by(Annotation.project_id)
@@ -54,7 +63,12 @@ def projects_needing_reports() -> list[int]:
         .outerjoin(newest_report, newest_report.c.project_id == newest_answer.c.project_id)
         .where(newest_answer.c.last > func.coalesce(newest_report.c.seen, -1))
     ).all()
-    return [row[0] for row in rows]
+    stale = [row[0] for row in rows]
+    decided = select(Contribution.project_id).where(Contribution.status != "pending").distinct()
+    for project_id in db.session.scalars(decided.order_by(Contribution.project_id)):
+        if project_id not in stale and report_is_stale_by_id(project_id):
+            stale.append(project_id)
+    return stale
 
 
 def current_report(

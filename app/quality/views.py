@@ -26,7 +26,7 @@ from app.permissions import roles_required
 from app.projects.services import project_facts
 from app.quality.collection import acceptance
 from app.quality.experts import expert_reliability, own_projects
-from app.quality.items import SORTS, parse_item_query
+from app.quality.item_table import SORTS, parse_item_query
 from app.quality.report_csv import report_rows
 from app.quality.stored import (
     alpha_history,

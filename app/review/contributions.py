@@ -1,7 +1,8 @@
 """Reviewing collected contributions: the vendor of a collection project, or a reviewer it
 appointed, accepts each contribution (its item joins the corpus: new projects, the corpus page
 and the project's final answers and exports see it) or rejects it with a reason the expert
-reads. A decision is final, made once, never on one's own contribution, and audited.
+reads, and whose slot opens again for the experts. A decision is final, made once, never on
+one's own contribution, and audited.
 
 The queue a decider pages through holds the project's pending contributions in the order
 they arrived, without the decider's own ones (another decider takes those).
@@ -20,6 +21,7 @@ from app.audit import record_event
 from app.database import as_utc, begin_write, database_now
 from app.exceptions import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.labeling.contributions import reopen_slot
 from app.models import Contribution, Corpus, Item, Project, Role, User
 from app.models.contributions import CONTRIBUTION_STATUSES, MAX_REASON_CHARS
 from app.review.services import is_reviewer, reviewable_project
@@ -216,9 +218,12 @@ ALREADY = {
 }
 
 
-def _apply(contribution: Contribution, status: str, reason: str | None, user: User) -> datetime:
+def _apply(
+    project: Project, contribution: Contribution, status: str, reason: str | None, user: User
+) -> datetime:
     """Record the decision when the contribution is still pending (a concurrent decider
-    loses: Conflict), and let an accepted item into its corpus."""
+    loses: Conflict), let an accepted item into its corpus, and give a rejected one's slot
+    back to the experts."""
     now = database_now()
     done = db.session.execute(
         update(Contribution)
@@ -233,7 +238,9 @@ def _apply(contribution: Contribution, status: str, reason: str | None, user: Us
     item = db.session.get(Item, contribution.item_id)
     assert item is not None
     item.dropped = None if status == "accepted" else "rejected"
-    if status == "accepted":
+    if status == "rejected":
+        reopen_slot(project, contribution.task_id)
+    else:
         db.session.execute(
             update(Corpus)
             .where(Corpus.id == item.corpus_id)
@@ -257,7 +264,7 @@ def decide(
     status, text = _checked_decision(decision, reason)
     begin_write()
     project, contribution = _decidable(user, project_id, contribution_id)
-    _apply(contribution, status, text, user)
+    _apply(project, contribution, status, text, user)
     record_event(
         "contribution_accepted" if status == "accepted" else "contribution_rejected",
         user,

@@ -151,6 +151,21 @@ def stored_results(app: Any) -> list[dict[str, Any]]:
         return list(db.session.scalars(select(Annotation.result).order_by(Annotation.id)))
 
 
+def gold_scores(app: Any) -> list[float]:
+    """The scores of the check answers stored, oldest first."""
+    from app.extensions import db
+    from app.models import Annotation
+
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Annotation.gold_score)
+                .where(Annotation.gold_score.is_not(None))
+                .order_by(Annotation.id)
+            )
+        )
+
+
 def ready_image_corpus(api: Api, data: bytes, filename: str) -> int:
     """Upload through the API and wait for the worker process to finish the corpus."""
     created = api.upload(data, filename, name="街景")

@@ -8,37 +8,21 @@ Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from typing import Any
 
 import pytest
-from PIL import Image, ImageDraw
 
 from tests.app import browser as chromium
 from tests.app.browser import log_in, press, ready_image_corpus, shot, stored_results
 from tests.app.builders import World
+from tests.app.labeling.street_pictures import HEIGHT, LABELS, WIDTH, archive, drag, street
 
 pytestmark = pytest.mark.browser
 browser = chromium.browser  # skipped where Debian's chromium is missing
 live_app = chromium.live_app
 world = chromium.live_world
 base_url = chromium.live_base_url
-WIDTH, HEIGHT = 2400, 1200
-LABELS = ["车辆", "行人", "路牌"]
-
-
-def street(width: int = WIDTH, height: int = HEIGHT) -> bytes:
-    """A PNG with a few shapes to box: a road, a car and a sign."""
-    picture = Image.new("RGB", (width, height), (176, 206, 232))
-    draw = ImageDraw.Draw(picture)
-    draw.rectangle((0, height * 0.6, width, height), fill=(96, 100, 108))
-    draw.rectangle((width * 0.2, height * 0.45, width * 0.45, height * 0.75), fill=(200, 40, 40))
-    draw.ellipse((width * 0.7, height * 0.2, width * 0.8, height * 0.4), fill=(30, 120, 60))
-    buffer = io.BytesIO()
-    picture.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def bbox_project(world: World, data: bytes, filename: str) -> int:
@@ -74,15 +58,6 @@ def open_bbox_workbench(
     expect(page.locator("#bbox-frame")).not_to_have_class(re.compile("is-loading"))
     expect(page.locator("#submit-button")).to_be_enabled()
     return page
-
-
-def drag(page: Any, start: tuple[float, float], end: tuple[float, float]) -> None:
-    """A mouse drag between two points given in screen pixels from the image's corner."""
-    corner = page.locator("#bbox-overlay").bounding_box()
-    page.mouse.move(corner["x"] + start[0], corner["y"] + start[1])
-    page.mouse.down()
-    page.mouse.move(corner["x"] + end[0], corner["y"] + end[1], steps=8)
-    page.mouse.up()
 
 
 def touch_drag(page: Any, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -159,14 +134,6 @@ def test_a_drawn_box_is_stored_in_original_pixels_with_its_label(
     assert stored_results(live_app) == [{"boxes": [[*nudged, "行人"]]}]
     expect(page.locator("#wb-message")).to_be_visible()
     assert console_errors == []
-
-
-def archive(*members: tuple[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, data in members:
-            zf.writestr(name, data)
-    return buffer.getvalue()
 
 
 def test_tab_delete_undo_and_an_empty_answer(

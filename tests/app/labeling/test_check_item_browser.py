@@ -7,29 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from tests.app import browser as chromium
-from tests.app.browser import open_workbench, press, shot
+from tests.app.browser import gold_scores, open_workbench, press, shot
 from tests.app.builders import World
 
 pytestmark = pytest.mark.browser
 browser = chromium.browser
 base_url = chromium.base_url
-
-
-def gold_scores(app: Any) -> list[float]:
-    from app.extensions import db
-    from app.models import Annotation
-
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                select(Annotation.gold_score)
-                .where(Annotation.gold_score.is_not(None))
-                .order_by(Annotation.id)
-            )
-        )
 
 
 def test_a_span_check_item_is_answered_with_the_keyboard_and_judged(

@@ -291,6 +291,33 @@ def test_the_openapi_document_describes_the_review_of_contributions(world: World
     assert "/projects/{project_id}/contributions" in paths
     assert "/contributions/mine" in paths
     assert {"Contribution", "Decision", "Acceptance"} <= set(document["components"]["schemas"])
+    lists = [
+        paths["/projects/{project_id}/contributions"]["get"],
+        paths["/contributions/mine"]["get"],
+    ]
+    statuses = [[p for p in op["parameters"] if p["name"] == "status"] for op in lists]
+    assert statuses[0] == statuses[1] and statuses[0][0]["schema"]["enum"] == [
+        "pending",
+        "accepted",
+        "rejected",
+    ]
+    bodies = [op["responses"]["200"]["content"]["application/json"]["schema"] for op in lists]
+    assert bodies[0]["properties"]["counts"] == bodies[1]["properties"]["counts"]
+    assert set(bodies[0]["properties"]) == {"counts", "may_decide", "contributions"}
+    assert set(bodies[1]["properties"]) == {"counts", "page", "has_next", "contributions"}
+
+
+def test_both_contribution_lists_refuse_a_bad_number_alike(world: World) -> None:
+    vendor = world.vendor_api()
+    project, _corpus = collect_project(world, vendor)
+    expert = world.api(world.user("expert"))
+    for url in (
+        f"/api/v1/projects/{project}/contributions?after=1.5",
+        "/api/v1/contributions/mine?page=1.5",
+    ):
+        refused = (vendor if "projects" in url else expert).get(url)
+        assert (refused.status_code, refused.json["error"]["code"]) == (422, "bad_query"), url
+        assert "必须是非负整数" in refused.json["error"]["message"]
 
 
 def test_a_release_of_the_corpus_leaves_out_contributions_not_accepted(world: World) -> None:
