@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from deid.name_tagger import (
-    _CHAR_TYPES,
-    _COMPOUND_FIRST,
-    _SURNAME_TABLE,
-    _TRANSLIT_TABLE,
-    _UNICODE_END,
+from deid.lexicon import (
     BOUNDARY,
+    CHAR_TYPES,
+    COMPOUND_FIRST,
     PAD,
+    SURNAME_TABLE,
+    TRANSLIT_TABLE,
+    UNICODE_END,
     Codes,
     Floats,
     Patterns,
@@ -49,10 +49,10 @@ def char_attributes(codes: Codes, patterns: Patterns | None = None) -> Floats:
     at = codes[positions]
     out = np.zeros((len(codes), ATTRIBUTES), dtype=np.float32)
     rows = np.zeros((len(positions), ATTRIBUTES), dtype=np.float32)
-    rows[:, 0] = _SURNAME_TABLE[at]
-    rows[:, 1] = _COMPOUND_FIRST[at]
-    rows[np.arange(len(at)), 2 + _CHAR_TYPES[at]] = 1.0
-    rows[:, 7] = _TRANSLIT_TABLE[at]
+    rows[:, 0] = SURNAME_TABLE[at]
+    rows[:, 1] = COMPOUND_FIRST[at]
+    rows[np.arange(len(at)), 2 + CHAR_TYPES[at]] = 1.0
+    rows[:, 7] = TRANSLIT_TABLE[at]
     lexicon = jieba_lexicon()
     rows[np.arange(len(at)), 8 + lexicon.given[at]] = 1.0
     words, names = patterns if patterns is not None else lexicon.patterns(codes, positions)
@@ -67,9 +67,9 @@ def char_attributes(codes: Codes, patterns: Patterns | None = None) -> Floats:
 def vocabulary_index(chars: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
     """Lookup table code point → embedding row: ``chars[i]`` gets row ``i + 2``, every other
     code point ``UNKNOWN``, the boundary code 0."""
-    table = np.full(_UNICODE_END + 2, UNKNOWN, dtype=np.int32)
+    table = np.full(UNICODE_END + 2, UNKNOWN, dtype=np.int32)
     table[chars] = np.arange(2, len(chars) + 2, dtype=np.int32)
-    table[_UNICODE_END + 1] = 0
+    table[UNICODE_END + 1] = 0
     return table
 
 

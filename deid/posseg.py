@@ -48,7 +48,7 @@ def tagger() -> ModuleType:
         module = importlib.import_module("jieba.posseg")
         if not module.dt.word_tag_tab:
             module.dt.word_tag_tab = tags
-        module.viterbi = viterbi
+        vars(module)["viterbi"] = viterbi  # the name jieba.posseg calls it by
     return module
 
 

@@ -52,7 +52,6 @@ def _built_tables() -> tuple[dict[str, int], int, dict[str, str]]:
     freq = jieba.dt.FREQ
     words = {word: word for word in freq}
     tags = {
-        words.get(word, word): sys.intern(tag)
-        for word, tag in jieba.posseg.dt.word_tag_tab.items()
+        words.get(word, word): sys.intern(tag) for word, tag in jieba.posseg.dt.word_tag_tab.items()
     }
     return freq, jieba.dt.total, tags

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, vocabulary_index
-from deid.name_tagger import PAD, encode
+from deid.lexicon import PAD, encode
 from deid.training.corpus import LabelledText
 from deid.training.name_tagger import (
     JUDGE_BLOCK,

@@ -10,7 +10,7 @@ import pytest
 
 from deid import engine
 from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, convolve
-from deid.name_tagger import encode
+from deid.lexicon import encode
 
 
 def _random_cnn(seed: int = 3, outputs: int = 3) -> CharCnn:
