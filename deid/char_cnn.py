@@ -6,7 +6,7 @@ rest share one "unknown" row) beside the same dictionary attributes the linear t
 (surname flags, character class, transliteration character, how typical of given names it
 is, which jieba words and person names start, end or run through it).  Two convolutions
 (width 5, then width 3, ReLU) see three characters either side, then a linear layer gives
-O/B/I scores.  It runs over the padded code-point array of ``deid.name_tagger.encode``
+O/B/I scores.  It runs over the padded code-point array of ``deid.lexicon.encode``
 (three boundary codes between texts), so no text sees another.
 
 Each convolution is one matrix product over the whole array followed by shifted sums, so a

@@ -81,7 +81,7 @@ def _torch() -> Any:
 
 @dataclass(frozen=True)
 class Encoded:
-    """Training sentences joined as ``deid.name_tagger.encode`` joins them: embedding rows,
+    """Training sentences joined as ``deid.lexicon.encode`` joins them: embedding rows,
     attributes and label (-100 on boundary codes) per element, each sentence's first index."""
 
     rows: npt.NDArray[np.int64]
