@@ -13,7 +13,9 @@ second auditor approves, the publisher publishes. ``--out DIR`` receives the pub
 (JSONL, CSV, one text per document, manifest.json, manifest.sig) so anyone can check what a
 release leaks. The last stdout line is one JSON object: documents, chars, docs_per_s (from
 the start of the upload until the release is published), peak_rss_mb (the largest resident
-set of any app process: gunicorn workers and the consumer, sampled every 0.2 s), and the
+set of any one app process: gunicorn's, the consumer and its analysis workers, sampled every
+0.2 s; peak_total_rss_mb: the largest sum of their proportional set sizes at one sample,
+all of the app's memory at once), and the
 time of each phase, and the CPU seconds the app's processes used (``app_cpu_s``; the machine
 is shared, so wall time alone says little). Progress goes to stderr.
 """
@@ -100,11 +102,15 @@ def make_people(app: Any) -> dict[str, str]:
 
 
 class RssSampler(threading.Thread):
-    """Peak resident set size (MB) of the given processes and their children."""
+    """Peak resident set size (MB) of the given processes and their children: the largest
+    of any one process (``peak_mb``), and the largest sum over all of them at one sample
+    (``peak_total_mb``: gunicorn, the consumer and its analysis workers together, each by
+    its proportional set size, so pages they share count once)."""
 
     def __init__(self, pids: list[int]) -> None:
         super().__init__(daemon=True)
-        self.pids, self.peak_kb, self.done = pids, 0, threading.Event()
+        self.pids, self.peak_kb, self.peak_total_kb = pids, 0, 0
+        self.done = threading.Event()
 
     def _tree(self) -> list[int]:
         found, queue = [], list(self.pids)
@@ -120,6 +126,7 @@ class RssSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.2):
+            total = 0
             for pid in self._tree():
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
@@ -128,10 +135,28 @@ class RssSampler(threading.Thread):
                 line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "")
                 if line:
                     self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                    total += _proportional_kb(pid, int(line.split()[1]))
+            self.peak_total_kb = max(self.peak_total_kb, total)
 
     @property
     def peak_mb(self) -> float:
         return round(self.peak_kb / 1024, 1)
+
+    @property
+    def peak_total_mb(self) -> float:
+        return round(self.peak_total_kb / 1024, 1)
+
+
+def _proportional_kb(pid: int, resident_kb: int) -> int:
+    """The proportional set size of ``pid`` (its private pages, and its share of pages it
+    shares with other processes, so a sum over processes counts each page once), or
+    ``resident_kb`` where the kernel does not tell."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return resident_kb
+    line = next((x for x in rollup.splitlines() if x.startswith("Pss:")), "")
+    return int(line.split()[1]) if line else resident_kb
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -295,6 +320,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "chars": release["characters"],
             "docs_per_s": round(release["documents"] / result["published_s"], 1),
             "peak_rss_mb": sampler.peak_mb,
+            "peak_total_rss_mb": sampler.peak_total_mb,
             # The app's CPU seconds (gunicorn and the consumer with its workers): on a
             # shared machine, the part of the wall time that was this benchmark's own work.
             "app_cpu_s": round(cpu, 1),

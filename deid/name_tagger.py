@@ -10,32 +10,38 @@ character, and how typical of given names the characters after a surname are.
 There is no segmenter: a name jieba would cut in two (莫嘉|昉) is seen character by character.
 
 Feature extraction and scoring are whole-array numpy operations over a batch of texts joined
-into one code-point array, so the cost per character is a few array passes, not Python.
+into one code-point array, so the cost per character is a few array passes, not Python
+(the arrays and dictionary features: ``deid.lexicon``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from deid.cache import cached_arrays, input_key, source_files
-from deid.recognizers.person import TRANSLITERATION_CHARS, jieba_tables
-from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
-from deid.recognizers.word_tables import JIEBA_DICTIONARY
+from deid.lexicon import (
+    CHAR_TYPES,
+    COMPOUND_FIRST,
+    MULTIPLIERS,
+    PAD,
+    SURNAME_TABLE,
+    TRANSLIT_TABLE,
+    Codes,
+    Floats,
+    Patterns,
+    encode,
+    jieba_lexicon,
+    text_positions,
+)
 
 LABELS = ("O", "B", "I")
 # A run of two or more characters grows over neighbours with at least this probability.
 NAME_GROW = 0.02
-PAD = 3  # characters of context on each side
-BOUNDARY = 0x110001  # code point standing for "outside the text" (above Unicode's range)
-_UNICODE_END = 0x110000
-FILTER_BITS = 23  # bits of a key that ``key_filter`` records
 
 # Templates: tuples of offsets whose characters are hashed together.
 NGRAM_TEMPLATES: tuple[tuple[int, ...], ...] = (
@@ -72,217 +78,6 @@ CLASS_TEMPLATES = (
 )
 TEMPLATE_COUNT = len(NGRAM_TEMPLATES) + len(CLASS_TEMPLATES) + 1  # + bias
 
-Codes = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float32]
-
-_MULTIPLIERS = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
-    dtype=np.uint64,
-)
-
-
-def _lookup_table(chars: set[str]) -> npt.NDArray[np.uint8]:
-    table = np.zeros(_UNICODE_END + 2, dtype=np.uint8)
-    table[[ord(c) for c in chars]] = 1
-    return table
-
-
-_SURNAME_TABLE = _lookup_table(set(SINGLE_SURNAMES))
-_COMPOUND_FIRST = _lookup_table({s[0] for s in COMPOUND_SURNAMES})
-
-
-def _char_types() -> npt.NDArray[np.uint8]:
-    """0 boundary/other, 1 Chinese, 2 digit, 3 Latin letter, 4 punctuation or space."""
-    table = np.zeros(_UNICODE_END + 2, dtype=np.uint8)
-    table[0x4E00:0xA000] = 1
-    table[0x3400:0x4DC0] = 1
-    table[ord("0") : ord("9") + 1] = 2
-    table[ord("A") : ord("Z") + 1] = 3
-    table[ord("a") : ord("z") + 1] = 3
-    for char in " \t\n,.;:!?()[]\"'，。；：！？、（）《》“”‘’·—…-":
-        table[ord(char)] = 4
-    return table
-
-
-_CHAR_TYPES = _char_types()
-_TRANSLIT_TABLE = _lookup_table(set(TRANSLITERATION_CHARS))
-
-
-def encode(texts: Sequence[str]) -> tuple[Codes, Codes]:
-    """Join ``texts`` into one code-point array, each text padded by ``PAD`` boundary codes
-    on both sides; returns the array and the index in it of each text's first character."""
-    parts: list[Codes] = []
-    starts = np.empty(len(texts), dtype=np.int64)
-    position = PAD
-    pad = np.full(PAD, BOUNDARY, dtype=np.int64)
-    parts.append(pad)
-    for number, text in enumerate(texts):
-        starts[number] = position
-        parts.append(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64))
-        parts.append(pad)
-        position += len(text) + PAD
-    return np.concatenate(parts), starts
-
-
-def ngram_keys(codes: Codes, positions: Codes, length: int) -> npt.NDArray[np.uint64]:
-    """A 64-bit key of the ``length`` characters starting at each of ``positions``."""
-    key = np.zeros(len(positions), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(length):
-            key = (key ^ codes[positions + offset].astype(np.uint64)) * _MULTIPLIERS[1]
-    return key
-
-
-def _word_keys(words: list[str], length: int) -> npt.NDArray[np.uint64]:
-    chosen = [w for w in words if len(w) == length]
-    if not chosen:
-        return np.zeros(0, dtype=np.uint64)
-    codes, _ = encode(["".join(chosen)])
-    positions = PAD + np.arange(len(chosen), dtype=np.int64) * length
-    return np.unique(ngram_keys(codes, positions, length))
-
-
-def key_filter(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
-    """A bit set of the top ``FILTER_BITS`` bits of each of ``keys`` (``_member``'s quick
-    "certainly not" before its binary search; 1 MB per table)."""
-    present = np.zeros(1 << FILTER_BITS, dtype=bool)
-    present[(keys >> np.uint64(64 - FILTER_BITS)).astype(np.intp)] = True
-    return np.packbits(present, bitorder="little")
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Sorted n-gram keys of dictionary words (2–4 characters) and of person names (2–3
-    characters, starting with a surname), e.g. from jieba's dictionary."""
-
-    words: dict[int, npt.NDArray[np.uint64]]
-    names: dict[int, npt.NDArray[np.uint64]]
-    given: npt.NDArray[np.uint8]
-    # ``key_filter`` of every key table, by table and length (made from the keys).
-    filters: dict[tuple[str, int], npt.NDArray[np.uint8]] = field(
-        init=False, repr=False, compare=False
-    )
-
-    def __post_init__(self) -> None:
-        filters = {("words", n): key_filter(keys) for n, keys in self.words.items()}
-        filters |= {("names", n): key_filter(keys) for n, keys in self.names.items()}
-        object.__setattr__(self, "filters", filters)
-
-    @classmethod
-    def from_words(cls, words: list[str], names: list[str]) -> Lexicon:
-        """Build the key tables from word and name lists."""
-        return cls(
-            {n: _word_keys(words, n) for n in (2, 3, 4)},
-            {n: _word_keys(names, n) for n in (2, 3)},
-            _given_name_levels(words, names),
-        )
-
-    def patterns(self, codes: Codes, positions: Codes) -> tuple[npt.NDArray[np.uint64], ...]:
-        """Two bit patterns per position: which dictionary words, and which names, of each
-        length start at, end at or (length 3) are centred on the character."""
-        word_bits = self._bits("words", codes, positions)
-        name_bits = self._bits("names", codes, positions)
-        return word_bits, name_bits
-
-    def _bits(self, kind: str, codes: Codes, positions: Codes) -> npt.NDArray[np.uint64]:
-        table: dict[int, npt.NDArray[np.uint64]] = getattr(self, kind)
-        bits = np.zeros(len(positions), dtype=np.uint64)
-        if not len(positions):
-            return bits
-        bit = 0
-        for length, keys in table.items():
-            # one look-up per window, then shifted: each window serves up to three positions
-            first = int(positions.min()) - (length - 1)
-            windows = np.arange(first, int(positions.max()) + 1, dtype=np.int64)
-            known = _member(ngram_keys(codes, windows, length), keys, self.filters[kind, length])
-            for start in sorted({0, -(length - 1), -(length // 2)}):
-                found = known[positions + start - first]
-                bits |= found.astype(np.uint64) << np.uint64(bit)
-                bit += 1
-        return bits
-
-
-def _given_name_levels(words: list[str], names: list[str]) -> npt.NDArray[np.uint8]:
-    """Per code point, how typical the character is of given names (0 never seen in one,
-    1 rarely, 2 often, 3 mostly): its share of given-name uses among all its uses in
-    ``names`` (after the surname) and ``words``."""
-    in_names: dict[str, int] = {}
-    for name in names:
-        for char in name[surname_length(name, 0) :]:
-            in_names[char] = in_names.get(char, 0) + 1
-    in_words: dict[str, int] = {}
-    for word in words:
-        for char in word:
-            if char in in_names:
-                in_words[char] = in_words.get(char, 0) + 1
-    levels = np.zeros(_UNICODE_END + 2, dtype=np.uint8)
-    for char, count in in_names.items():
-        share = count / (count + in_words.get(char, 0))
-        levels[ord(char)] = 1 if share < 0.1 else 2 if share < 0.4 else 3
-    return levels
-
-
-def _member(
-    keys: npt.NDArray[np.uint64],
-    table: npt.NDArray[np.uint64],
-    quick: npt.NDArray[np.uint8] | None = None,
-) -> npt.NDArray[np.bool_]:
-    """Which of ``keys`` are in the sorted ``table``; ``quick`` (``key_filter(table)``)
-    spares the binary search for the keys it rules out (nine in ten in running text)."""
-    found = np.zeros(len(keys), dtype=bool)
-    if not len(table):
-        return found
-    if quick is not None:
-        top = (keys >> np.uint64(64 - FILTER_BITS)).astype(np.intp)
-        maybe = np.flatnonzero((quick[top >> 3] >> (top & 7).astype(np.uint8)) & 1)
-        index = np.searchsorted(table, keys[maybe]).clip(0, len(table) - 1)
-        found[maybe] = table[index] == keys[maybe]
-        return found
-    index = np.searchsorted(table, keys).clip(0, len(table) - 1)
-    return np.asarray(table[index] == keys)
-
-
-@cache
-def jieba_lexicon() -> Lexicon:
-    """jieba's dictionary as a ``Lexicon``: words it counts (not tagged as person names) and
-    its person names (tags nr, nrfg, nrt) of 2–3 characters that start with a surname.
-    Kept by ``deid.cache`` between processes (keyed by the dictionary and this code)."""
-    key = input_key(
-        JIEBA_DICTIONARY,
-        *source_files("deid.name_tagger", "deid.recognizers.surnames", "deid.cache"),
-    )
-    arrays = cached_arrays("jieba-lexicon", key, _lexicon_arrays)
-    return Lexicon(
-        {n: arrays[f"words{n}"] for n in (2, 3, 4)},
-        {n: arrays[f"names{n}"] for n in (2, 3)},
-        arrays["given"],
-    )
-
-
-def _lexicon_arrays() -> dict[str, npt.NDArray[np.generic]]:
-    freq, tags = jieba_tables()
-    words = [
-        w
-        for w, n in freq.items()
-        if n and 2 <= len(w) <= 4 and tags.get(w) not in {"nr", "nrfg", "nrt"}
-    ]
-    names = [
-        w
-        for w, t in tags.items()
-        if t in {"nr", "nrfg", "nrt"}
-        and 2 <= len(w) <= 3
-        and surname_length(w, 0)
-        and surname_length(w, 0) < len(w)
-    ]
-    lexicon = Lexicon.from_words(words, names)
-    arrays: dict[str, npt.NDArray[np.generic]] = {"given": lexicon.given}
-    arrays |= {f"words{n}": keys for n, keys in lexicon.words.items()}
-    arrays |= {f"names{n}": keys for n, keys in lexicon.names.items()}
-    return arrays
-
-
-Patterns = tuple[npt.NDArray[np.uint64], ...]
-
 
 def feature_rows(
     codes: Codes, positions: Codes, table_bits: int, patterns: Patterns | None = None
@@ -296,39 +91,34 @@ def feature_rows(
     with np.errstate(over="ignore"):
         ucodes = codes.astype(np.uint64)
         for number, offsets in enumerate(NGRAM_TEMPLATES):
-            key = np.full(len(positions), number + 1, dtype=np.uint64) * _MULTIPLIERS[3]
+            key = np.full(len(positions), number + 1, dtype=np.uint64) * MULTIPLIERS[3]
             for order, offset in enumerate(offsets):
-                key = (key ^ ucodes[positions + offset]) * _MULTIPLIERS[order]
+                key = (key ^ ucodes[positions + offset]) * MULTIPLIERS[order]
             columns.append(key >> shift)
-        surname = (_SURNAME_TABLE[codes] | (_COMPOUND_FIRST[codes] << 1)).astype(np.uint64)
-        chartype = _CHAR_TYPES[codes].astype(np.uint64)
-        translit = _TRANSLIT_TABLE[codes].astype(np.uint64)
+        surname = (SURNAME_TABLE[codes] | (COMPOUND_FIRST[codes] << 1)).astype(np.uint64)
+        chartype = CHAR_TYPES[codes].astype(np.uint64)
+        translit = TRANSLIT_TABLE[codes].astype(np.uint64)
         for number, (table, width) in enumerate(((surname, 2), (chartype, 3), (translit, 1))):
             key = np.zeros(len(positions), dtype=np.uint64)
             for offset in range(-PAD, PAD + 1):
                 key = (key << np.uint64(width)) | table[positions + offset]
-            key = (key + np.uint64(1000 * (number + 1))) * _MULTIPLIERS[0]
+            key = (key + np.uint64(1000 * (number + 1))) * MULTIPLIERS[0]
             columns.append(key >> shift)
         if patterns is None:
             patterns = jieba_lexicon().patterns(codes, positions)
         for number, bits in enumerate(patterns):
             key = ((bits << np.uint64(2)) | surname[positions]) + np.uint64(100_000 * (number + 1))
-            columns.append((key * _MULTIPLIERS[2]) >> shift)
+            columns.append((key * MULTIPLIERS[2]) >> shift)
         given = jieba_lexicon().given[codes].astype(np.uint64)
         # surname, first and second given character: which of them this character could be
         for number, offsets in enumerate(((-1, 0, 1), (-2, -1, 0), (0, 1, 2))):
             key = surname[positions + offsets[0]] & np.uint64(1)
             for offset in offsets[1:]:
                 key = (key << np.uint64(2)) | given[positions + offset]
-            key = (key + np.uint64(7_000 * (number + 1))) * _MULTIPLIERS[3]
+            key = (key + np.uint64(7_000 * (number + 1))) * MULTIPLIERS[3]
             columns.append(key >> shift)
         columns.append(np.zeros(len(positions), dtype=np.uint64))  # bias row
     return np.stack(columns, axis=1).astype(np.intp)
-
-
-def text_positions(codes: Codes) -> Codes:
-    """Indices of ``codes`` that hold text characters (not padding)."""
-    return np.flatnonzero(codes != BOUNDARY)
 
 
 class LabelScorer(Protocol):

@@ -21,6 +21,8 @@ from typing import Any
 
 import jieba
 
+from deid import posseg
+
 # Blocks kept per function, and the longest block kept (a longer one is rarely repeated).
 KEPT_BLOCKS = 16_384
 KEPT_BLOCK_CHARS = 200
@@ -85,9 +87,7 @@ def posseg_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the words of two characters or more that ``jieba.posseg.cut(text)`` tags as
     person names (``NAME_TAGS``), each block's spans kept.  A block outside jieba's word
     alphabet (punctuation, spaces, digits with other marks) is never tagged a name."""
-    import jieba.posseg  # parses jieba's dictionary on import: only for the recall profile
-
-    pattern = jieba.posseg.re_han_internal
+    pattern = posseg.tagger().re_han_internal  # loaded on first use: the recall profile
     spans: list[tuple[int, int]] = []
     position = 0
     for block in pattern.split(text):
@@ -108,11 +108,9 @@ def _block_name_spans(block: str) -> tuple[tuple[int, int], ...]:
 
 
 def _tagged_name_spans(block: str) -> tuple[tuple[int, int], ...]:
-    import jieba.posseg
-
     spans = []
     position = 0
-    for word, flag in jieba.posseg.dt.cut(block):
+    for word, flag in posseg.tagger().dt.cut(block):
         if flag in NAME_TAGS and len(word) >= 2:
             spans.append((position, position + len(word)))
         position += len(word)

@@ -31,13 +31,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from deid.name_tagger import Floats, TaggerOutput, grown_runs, jieba_lexicon, tagger_runs
-from deid.recognizers.person import (
-    TRANSLITERATION_CHARS,
-    jieba_tables,
-    place_like,
-)
+from deid.lexicon import Floats, jieba_lexicon
+from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
+from deid.recognizers.person_rules import TRANSLITERATION_CHARS
+from deid.recognizers.person_words import place_like
 from deid.recognizers.surnames import surname_length
+from deid.recognizers.word_tables import jieba_tables
 
 CANDIDATE_THRESHOLDS = (0.05, 0.2, 0.5)
 _PROB_CUTS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)

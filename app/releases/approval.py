@@ -23,6 +23,10 @@ from app.releases.services import ensure_can_move, move, policy_of, service_erro
 from app.releases.states import ReleaseState, check_approver
 
 BATCH = 500
+# Decided documents from which the approval scan starts a second worker: a worker spends
+# two to three CPU seconds loading the recall engine, about what it takes to scan 500
+# documents of 500 characters, so below this a second one costs more than it saves.
+SECOND_WORKER_DOCUMENTS = 1000
 
 
 def redacted_documents(
@@ -85,8 +89,9 @@ def rescan_decided(release: Release) -> int:
     )
     threshold = policy_of(release).residual_threshold
     # The scan runs in worker processes (started only if something was decided), so the
-    # web worker never loads the recall engine.
-    with Analysers(min(2, analyser_processes()), [RESIDUAL_PROFILE]) as analysers:
+    # web worker never loads the recall engine; a second one only for much to scan.
+    workers = min(2 if len(decided) >= SECOND_WORKER_DOCUMENTS else 1, analyser_processes())
+    with Analysers(workers, [RESIDUAL_PROFILE]) as analysers:
         for start in range(0, len(decided), BATCH):
             _rescan(release, decided[start : start + BATCH], threshold, analysers)
     db.session.flush()

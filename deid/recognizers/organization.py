@@ -7,7 +7,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deid.divisions import division_names
-from deid.recognizers.person import jieba_tables
+from deid.recognizers.word_tables import jieba_tables
 
 
 class _TokenTagRecognizer(LocalRecognizer):

@@ -7,6 +7,7 @@ tokenizer is handed the same frequency table, so it never loads its own.
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -40,8 +41,17 @@ def jieba_tables() -> Tables:
 
 
 def _built_tables() -> tuple[dict[str, int], int, dict[str, str]]:
-    """jieba's own tables: its prefix dictionary and ``jieba.posseg``'s tag table."""
+    """jieba's own tables: its prefix dictionary and ``jieba.posseg``'s tag table.
+
+    The tag table's words are the very string objects of the frequency table's, and each
+    tag one object, so ``marshal`` writes each once and a process that reads the tables
+    back holds each word once (~30 MB less per process than two copies)."""
     import jieba.posseg  # parses the dictionary again: only when the tables are not kept
 
     jieba.dt.check_initialized()
-    return jieba.dt.FREQ, jieba.dt.total, jieba.posseg.dt.word_tag_tab
+    freq = jieba.dt.FREQ
+    words = {word: word for word in freq}
+    tags = {
+        words.get(word, word): sys.intern(tag) for word, tag in jieba.posseg.dt.word_tag_tab.items()
+    }
+    return freq, jieba.dt.total, tags

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, vocabulary_index
-from deid.name_tagger import PAD, encode
+from deid.lexicon import PAD, encode
 from deid.training.corpus import LabelledText
 from deid.training.name_tagger import (
     JUDGE_BLOCK,
@@ -81,7 +81,7 @@ def _torch() -> Any:
 
 @dataclass(frozen=True)
 class Encoded:
-    """Training sentences joined as ``deid.name_tagger.encode`` joins them: embedding rows,
+    """Training sentences joined as ``deid.lexicon.encode`` joins them: embedding rows,
     attributes and label (-100 on boundary codes) per element, each sentence's first index."""
 
     rows: npt.NDArray[np.int64]

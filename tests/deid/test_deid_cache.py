@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from deid.cache import cached_arrays, cached_marshal, input_key, load_or_build
-from deid.name_tagger import _lexicon_arrays, jieba_lexicon
+from deid.lexicon import jieba_lexicon, lexicon_arrays
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,7 +60,7 @@ def test_the_key_follows_the_contents_of_files(tmp_path: Path) -> None:
 
 def test_the_kept_lexicon_is_the_built_one() -> None:
     kept = jieba_lexicon()
-    built = _lexicon_arrays()
+    built = lexicon_arrays()
     assert (kept.given == built["given"]).all()
     for length, keys in kept.words.items():
         assert (keys == built[f"words{length}"]).all()

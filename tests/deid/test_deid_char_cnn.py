@@ -10,7 +10,7 @@ import pytest
 
 from deid import engine
 from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, convolve
-from deid.name_tagger import encode
+from deid.lexicon import encode
 
 
 def _random_cnn(seed: int = 3, outputs: int = 3) -> CharCnn:
@@ -144,3 +144,23 @@ def test_the_first_layers_look_ups_equal_the_convolution_they_replace() -> None:
         hidden = layer
     expected = hidden @ cnn.output.T + cnn.bias_out
     assert np.allclose(cnn.logits(codes), expected, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_the_attribute_look_up_equals_its_convolution_on_real_text(dilation: int) -> None:
+    cnn = engine.load_name_tagger().network
+    assert isinstance(cnn, CharCnn)
+    texts = [
+        "这次会议由副省长刘晓东主持,王晓红和赵建军出席。",
+        "来信人马平静，联系电话13912345678，反映户籍办理问题。",
+        "Email: zhang.san@ahszf.gov.cn　审判长　　唐　勇",
+    ] * 3
+    codes, _ = encode(texts)
+    attributes = char_attributes(codes)
+    width = cnn.embedding.shape[1]
+    kernel, bias = cnn.kernels[0][:, width:, :], cnn.biases[0]
+    looked_up = cnn._first_attribute_taps(attributes, bias, dilation)
+    assert looked_up.shape == (len(codes), kernel.shape[0])
+    assert np.allclose(
+        looked_up, convolve(attributes, kernel, bias, dilation), rtol=1e-6, atol=1e-6
+    )

@@ -9,17 +9,15 @@ import numpy as np
 import pytest
 
 from deid import engine
+from deid.lexicon import Lexicon, encode, text_positions
 from deid.name_tagger import (
     TEMPLATE_COUNT,
-    Lexicon,
     NameTagger,
-    encode,
     feature_rows,
     grown_runs,
     tagger_runs,
-    text_positions,
 )
-from deid.recognizers.person import plausible_model_name
+from deid.recognizers.person_words import plausible_model_name
 from deid.training.corpus import LabelledText
 from deid.training.name_tagger import (
     SKIPPED_FILES,

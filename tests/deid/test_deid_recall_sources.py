@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from deid.recognizers.person import tagged_name_spans
+from deid.recognizers.person_words import tagged_name_spans
 
 
 def test_tokens_the_dictionary_tags_as_names_are_spans() -> None:

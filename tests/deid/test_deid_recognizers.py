@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 import deid
-from deid.recognizers.person import foreign_titled_spans, form_name_spans
+from deid.recognizers.person_rules import foreign_titled_spans, form_name_spans
 
 Found = Callable[..., list[tuple[str, str]]]
 

@@ -1,0 +1,299 @@
+"""The rules of ``PERSON`` for Chinese: names that the words around them mark.
+
+Dotted foreign names (西德尼·鲁迈特), a foreign name before a title (维埃拉总统), personnel and
+case forms (黄家学,男,), the bench of a judgment (审判员　　唐　勇), bylines (记者江建国报道), a
+name after the role word of a form or letter (来信人马平静，), a surname a title or 姓 marks
+(毛主席, 姓樊的), and surname and given name next to a title (王小明同志, 经理韩朝晖是).  Each
+rule consults jieba's dictionary only to rule out common words; masked names (张某某) are
+``deid.recognizers.masked``'s.
+"""
+
+from __future__ import annotations
+
+import re
+
+from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
+from deid.recognizers.word_tables import jieba_tables
+
+# jieba dictionary frequency from which a word the tagger calls a name is taken for a word.
+COMMON_WORD_FREQ = 300
+
+_SURNAME = (
+    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
+)
+_TITLES = (
+    "同志|先生|女士|小姐|局长|副局长|主任|副主任|书记|副书记|部长|厅长|处长|科长|县长|市长|省长|"
+    "镇长|乡长|村长|主席|院长|校长|经理|总经理|董事长|教授|老师|医生|律师|警官|法官|检察官|委员"
+)
+# Surname and given name before a title, the given name without function characters
+# (爆破班的同志) and the title not the first word of 委员会 (和欧洲委员会, 自治区人民委员会).
+_TITLED = re.compile(
+    _SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为])(?=" + _TITLES + r")(?!委员会)"
+)
+# Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
+_TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
+    "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
+    "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处".split()
+)
+# Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
+_DOTS = "·•・‧"
+# Characters of the standard transliteration tables (新华社译名), and those of the dotted
+# names in train/ and dev/.
+TRANSLITERATION_CHARS = (
+    "阿埃艾爱安昂奥巴拔班邦保鲍贝本比彼毕宾波伯博布查柴达戴丹道德登迪蒂丁东杜多厄恩法凡菲费芬丰弗"
+    "福夫富盖甘高戈格根古瓜哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎康考科克肯库拉莱兰劳勒雷里利莉连列"
+    "林琳卢鲁路伦罗洛马玛迈麦曼梅蒙米密明摩莫姆穆娜纳奈内尼妮努诺欧帕潘佩皮普奇齐乔琼萨塞桑森沙莎"
+    "尚舍施什斯松苏索塔泰坦汤唐特提图托瓦万威韦维温沃乌伍西希夏谢辛休雅亚扬耶伊因英尤于约泽扎詹兹"
+    "佐祖尔儿赛娃娅琪蕾薇丝朗隆露黛茨霍丽翰瑞南顿文史当山得佛历瑟怀昆滕珀茱彭廉地圭贡涅治理大奎汀"
+    "朱芭肖"
+)
+_FOREIGN = re.compile(
+    f"[{TRANSLITERATION_CHARS}]{{1,6}}(?:[{_DOTS}][{TRANSLITERATION_CHARS}]{{1,8}})+"
+)
+# A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
+# place jieba knows (斯里兰卡总统).
+_FOREIGN_TITLED = re.compile(
+    f"[{TRANSLITERATION_CHARS}]{{3,8}}"
+    "(?=总统|总理|首相|国王|女王|议长|外长|外交大臣|大使|秘书长|主席|"
+    "先生|女士|夫人|教授|博士)"
+)
+# A bare surname addressed with an honorific (顾先生出任总经理): the surname is the name.
+_HONORED = re.compile(
+    r"(?:(?<![\u4e00-\u9fa5])|(?<=[和与及对向由称]))" + _SURNAME + r"(?=先生|女士|小姐)"
+)
+# A surname alone with a title, an honorific or 姓 (毛主席, 吕老, 金教授, 姓樊): the surname
+# is the name the sentence gives.
+_SURNAME_ROLES = (
+    "主席|总理|委员长|总书记|书记|部长|外长|局长|市长|省长|县长|区长|镇长|乡长|村长|厂长|校长|"
+    "院长|所长|司令|政委|主任|经理|老师|教授|医生|大夫|律师|师傅|同志|太太|夫人|大娘|大爷|大妈|"
+    "大伯|大叔|大嫂|阿姨|老"
+)
+_SURNAME_REFERENCE = re.compile(
+    "(?:(?<=姓)(["
+    + "".join(sorted(SINGLE_SURNAMES))
+    + "])(?=[的,，。、]|$))|(["
+    + "".join(sorted(SINGLE_SURNAMES))
+    + "])(?="
+    + _SURNAME_ROLES
+    + ")"
+)
+# Bylines: the names after 记者/通讯员 up to the closing bracket (记者肖丹通讯员宋云辉王爽), or one
+# name right before 报道/摄 (记者江建国报道), whatever words they are made of (记者金融).
+_BYLINE_WORD = "记者|通讯员|实习生|摄影"
+_BYLINE = re.compile(
+    f"(?:{_BYLINE_WORD})(?:([\u4e00-\u9fa5]{{2,4}})(?={_BYLINE_WORD})"
+    r"|([\u4e00-\u9fa5]{2,3})(?=报道|摄[)）\s]|摄$)"
+    f"|((?:(?!{_BYLINE_WORD})[\u4e00-\u9fa5]){{2,12}})(?=[)）]))"
+)
+# Personnel and case forms: 黄家学,男,……
+_SEX_FORM = re.compile(
+    r"(?<![\u4e00-\u9fa5])" + _SURNAME + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])"
+)
+# The bench in a judgment's footer, one per line: 审判员　　唐　勇 (a two-character name is
+# spaced out to the width of a three-character one), 书记员　　廖晓玲.
+_BENCH = re.compile(
+    r"(?m)^[ \t\u3000]*(?:审判长|代理审判员|审判员|人民陪审员|陪审员|代理书记员|书记员|法官助理"
+    r"|执行员)[ \t\u3000]+(" + _SURNAME + r"(?:[\u4e00-\u9fa5][ \t\u3000]?){0,2}"
+    r"[\u4e00-\u9fa5]|" + _SURNAME + r"[ \t\u3000]?[\u4e00-\u9fa5])[ \t\u3000]*$"
+)
+# A name a form or a letter introduces with the person's role and closes with punctuation
+# (来信人马平静，联系电话…; 申请人：高明。): a surname and one or two characters between the
+# role word and the mark, whatever words they make (平静 and 高明 are dictionary words).
+_FORM_ROLES = (
+    "来信人|来访人|信访人|投诉人|举报人|反映人|求助人|咨询人|申请人|申报人|联系人|委托人|"
+    "代理人|经办人|负责人|法定代表人|承办人|收件人|寄件人|报案人|受害人|被害人|监护人|"
+    r"(?:户主|姓名)(?=[:：\s])"
+)
+_FORM_NAME = re.compile(
+    f"(?:{_FORM_ROLES})[:：]?[ \t\u3000]*"
+    f"({_SURNAME}[\u4e00-\u9fa5]{{1,2}})" + r"(?=[,，。;；、:：(（)）\s]|$)"
+)
+# Parts of speech of a common word that is no name in a form's name position (本人, 电话,
+# 同意, 无): pronouns, nouns, verbs, adverbs, conjunctions, prepositions, numerals.
+_NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u"})
+NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+# Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
+_FUNCTION_SURNAMES = frozenset("和向都时及与")
+_AFTER_TITLE = re.compile(
+    "(?:"
+    + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
+    + ")("
+    + _SURNAME
+    + ")(?=[\u4e00-\u9fa5])"
+)
+
+
+def _holds(text: str, chars: str) -> bool:
+    """True when ``text`` has one of ``chars``: a pattern every match of which needs one
+    of them is not searched for in a text without (most sentences)."""
+    return any(char in text for char in chars)
+
+
+def is_cjk(text: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fa5" for c in text)
+
+
+def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tuple[int, int]]:
+    """Dotted foreign names (西德尼·鲁迈特), names opening a personnel form (黄家学,男,) and
+    surname + given name before a title (王小明同志); masked names (张某某) are
+    ``deid.recognizers.masked``'s.
+
+    With ``token_starts`` (the tokenizer's word starts), a titled name must start and end on
+    word boundaries, which rules out 公司副总经理 → 司副 and 习近平总书记 → 平总; without
+    them, it must not start inside a dictionary word nor be one (美国财政部长 → 国财政,
+    纪委的同志 → 纪委的).
+    """
+    spans = []
+    if _holds(text, _DOTS):
+        spans += [
+            _from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)
+        ]
+    if _holds(text, "男女"):
+        spans += [m.span() for m in _SEX_FORM.finditer(text)]
+    if _holds(text, "审员理"):  # 审判长, 书记员, 法官助理 …
+        spans += [m.span(1) for m in _BENCH.finditer(text)]
+    if _holds(text, "生士姐"):  # 先生, 女士, 小姐
+        spans += [m.span() for m in _HONORED.finditer(text)]
+    spans += surname_reference_spans(text)
+    if _holds(text, "记讯习摄"):  # 记者, 通讯员, 实习生, 摄影
+        spans += byline_spans(text)
+    spans += form_name_spans(text)
+    spans += foreign_titled_spans(text)
+    for match in _TITLED.finditer(text):
+        start, end = match.span()
+        if token_starts is None:
+            if _inside_words(text, start, end):
+                continue
+        elif start not in token_starts or end not in token_starts:
+            continue
+        spans.append((start, end))
+    return spans
+
+
+def foreign_titled_spans(text: str) -> list[tuple[int, int]]:
+    """A run of three or more transliteration characters right before a title
+    (``_FOREIGN_TITLED``: 库马拉通加总统 → 库马拉通加), unless jieba calls the run a place
+    (巴基斯坦总统), or with a character less or one or two more in front (委内瑞拉大使), or
+    a common word (斯里兰卡, which jieba tags as a foreign name), or the run begins with a
+    common word (谢谢肖秘书长)."""
+    freq, tags = jieba_tables()
+    spans = []
+    for match in _FOREIGN_TITLED.finditer(text):
+        start, end = match.span()
+        places = [
+            text[first:end] for first in (start - 2, start - 1, start, start + 1) if first >= 0
+        ]
+        if any(
+            tags.get(place) == "ns" or freq.get(place, 0) >= COMMON_WORD_FREQ for place in places
+        ):
+            continue
+        if freq.get(text[start : start + 2], 0) < COMMON_WORD_FREQ:
+            spans.append((start, end))
+    return spans
+
+
+def form_name_spans(text: str) -> list[tuple[int, int]]:
+    """The name after a role word of a form or letter, closed by punctuation
+    (``_FORM_NAME``: 来信人马平静，联系电话 → 马平静), unless it starts with a function word
+    (申请人和…), or it or its first two characters are a common word that is no name
+    (``_NOT_NAME_TAGS``: 申请人本人，, 负责人强调说，)."""
+    if not _holds(text, "人主名"):  # 来信人 …, 户主, 姓名
+        return []
+    freq, tags = jieba_tables()
+    spans = []
+    for match in _FORM_NAME.finditer(text):
+        start, end = match.span(1)
+        if text[start] in _FUNCTION_SURNAMES or any(
+            freq.get(word, 0) >= COMMON_WORD_FREQ and tags.get(word) in _NOT_NAME_TAGS
+            for word in {text[start:end], text[start : start + 2]}
+        ):
+            continue
+        spans.append((start, end))
+    return spans
+
+
+def byline_spans(text: str) -> list[tuple[int, int]]:
+    """Names of a byline (``_BYLINE``): 记者江建国报道 → 江建国; (记者肖丹通讯员宋云辉王爽) →
+    肖丹, 宋云辉王爽 (two names next to each other are one span: both are redacted)."""
+    spans = []
+    for match in _BYLINE.finditer(text):
+        group = next(number for number in (1, 2, 3) if match.group(number))
+        spans.append(match.span(group))
+    return spans
+
+
+def surname_reference_spans(text: str) -> list[tuple[int, int]]:
+    """A single surname that a title, honorific or 姓 marks as a person (毛主席 → 毛,
+    吕老去 → 吕, 姓樊的 → 樊), unless it ends a dictionary word with the character before
+    it (国家主席) or begins one with the next character (古老: jieba's tags say nothing here,
+    it calls 古老 a name), or is a function word there (司令员和政委)."""
+    freq, _ = jieba_tables()
+    spans = []
+    for match in _SURNAME_REFERENCE.finditer(text):
+        start = match.start(1) if match.group(1) else match.start(2)
+        if text[start] in _FUNCTION_SURNAMES or any(
+            freq.get(text[first : first + 2], 0) >= 10 for first in (start - 1, start) if first >= 0
+        ):
+            continue
+        spans.append((start, start + 1))
+    return spans
+
+
+def _inside_words(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` starts inside a dictionary word (美国|财政) or begins
+    with one that is not a name (纪委|的)."""
+    freq, tags = jieba_tables()
+
+    def common_word(word: str) -> bool:
+        return bool(freq.get(word)) and tags.get(word) not in NAME_TAGS
+
+    return (start > 0 and common_word(text[start - 1 : start + 1])) or any(
+        common_word(text[start:stop]) for stop in range(start + 2, end + 1)
+    )
+
+
+def _from_word_start(start: int, end: int, token_starts: set[int] | None) -> tuple[int, int]:
+    """Move ``start`` forward to the first word start (部长卡莱维·… → 卡莱维·…)."""
+    if token_starts is None or start in token_starts:
+        return start, end
+    later = [s for s in token_starts if start < s < end]
+    return (min(later), end) if later else (start, end)
+
+
+def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
+    """A surname and one or two more characters right after an official title, a byline or
+    a kinship word, ending on a word boundary: 经理韩朝晖是 → 韩朝晖, 记者张胜男 → 张胜男."""
+    boundaries = {start for _, start in tokens} | {len(text)}
+    spans = []
+    for (word, _), (_, following) in zip(tokens, tokens[1:], strict=False):
+        titled = word[-2:] in _TITLE_WORDS or word[-3:] in _TITLE_WORDS  # 本报记者, 副局长
+        surname = surname_length(text, following) if titled else 0
+        if not surname:
+            continue
+        for end in (following + surname + 2, following + surname + 1):
+            if end in boundaries and is_cjk(text[following:end]):
+                spans.append((following, end))
+                break
+    return spans
+
+
+def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
+    """``name_after_title_spans`` without a segmenter: the surname and two more characters
+    after a title, byline or kinship word, or one when a dictionary word starts right after
+    it (老伴石粉兰今年 → 石粉兰, 记者李娜今天 → 李娜); nothing when the surname begins a
+    common word (记者于是) or is a function word there (主任向记者)."""
+    freq, tags = jieba_tables()
+    spans = []
+    for match in _AFTER_TITLE.finditer(text):
+        start, given = match.start(1), match.end(1)
+        opening = text[start : given + 1]
+        if text[start] in _FUNCTION_SURNAMES or (
+            freq.get(opening, 0) >= COMMON_WORD_FREQ and tags.get(opening) not in NAME_TAGS
+        ):
+            continue
+        after = text[given + 1 : given + 3]
+        # A two-character name that ends the text (…实习生王昭) ends with it.
+        end = given + 1 if len(after) == 2 and freq.get(after) else min(given + 2, len(text))
+        if is_cjk(text[given:end]):
+            spans.append((start, end))
+    return spans
