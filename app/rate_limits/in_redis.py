@@ -39,6 +39,16 @@ def _member(score: float) -> str:
     return f"{score:.6f}:{secrets.token_hex(4)}"
 
 
+def _run(script: Any, names: list[str], arguments: list[Any]) -> tuple[int, list[datetime]]:
+    """Run a script that answers ``{index, members and scores}``: (the 1-based index of the
+    key it stopped at, else 0; the times of the members, newest first)."""
+    try:
+        index, found = cast(tuple[int, list[bytes]], script(keys=names, args=arguments))
+    except redis.RedisError as exc:
+        raise unavailable() from exc
+    return index, [datetime.fromtimestamp(float(s), UTC) for s in found[1::2]]
+
+
 class RedisLimits:
     """Counts in Redis sorted sets, shared by every app process that uses the same server."""
 
@@ -83,14 +93,8 @@ class RedisLimits:
             seconds = limit.window.total_seconds()
             arguments += [score - seconds, limit.most, math.ceil(seconds) + 1]
         names = [counter_name(limit.counter, limit.key) for limit in limits]
-        try:
-            reached, found = cast(tuple[int, list[bytes]], self._take(keys=names, args=arguments))
-        except redis.RedisError as exc:
-            raise unavailable() from exc
-        if not reached:
-            return None
-        events = [datetime.fromtimestamp(float(s), UTC) for s in found[1::2]]
-        return Refusal(limits[reached - 1], events)
+        reached, events = _run(self._take, names, arguments)
+        return Refusal(limits[reached - 1], events) if reached else None
 
     def reserve(self, backoffs: Sequence[Backoff], at: datetime) -> Reservation | Held:
         """One script, as ``take``: the attempt is a member of each counter's set."""
@@ -100,16 +104,8 @@ class RedisLimits:
         for backoff in backoffs:
             seconds = backoff.window.total_seconds()
             arguments += [repr(score - seconds), math.ceil(seconds) + 1, json.dumps(backoff.delays)]
-        try:
-            held, found = cast(
-                tuple[int, list[bytes]], self._reserve(keys=reservation.names, args=arguments)
-            )
-        except redis.RedisError as exc:
-            raise unavailable() from exc
-        if not held:
-            return reservation
-        events = [datetime.fromtimestamp(float(s), UTC) for s in found[1::2]]
-        return Held(backoffs[held - 1], events)
+        held, events = _run(self._reserve, list(reservation.names), arguments)
+        return Held(backoffs[held - 1], events) if held else reservation
 
     def cancel(self, reservation: Reservation) -> None:
         """The member leaves every set."""
