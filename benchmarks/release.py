@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-import claim_submit as stack_tools  # noqa: E402 - the stack of the claim benchmark
+import stack as stack_tools  # noqa: E402 - the benchmarks' shared set-up (benchmarks/stack)
 
 PASSWORD = stack_tools.PASSWORD
 POLL_S = 0.5

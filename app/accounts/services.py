@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 # Tokens are part of an account: older callers import these two from here.
-from app.accounts.login_limits import count_failed_login, login_wait
+from app.accounts.login_limits import end_login, reserve_login
 from app.accounts.tokens import issue_api_token as issue_api_token
 from app.accounts.tokens import revoke_all_tokens
 from app.accounts.tokens import user_for_token as user_for_token
@@ -238,27 +238,23 @@ def _take_registration() -> None:
 
 
 def authenticate(email: str, password: str) -> User:
-    """Check a login; records success or failure. Raises RateLimited or Invalid."""
+    """Check a login; records success or failure. The attempt is reserved under the failed
+    login limits before the password is checked (:func:`reserve_login`), so logins sent
+    together never check more passwords than the limits allow. Raises RateLimited, Invalid,
+    LimitsUnavailable (503)."""
     email = email.strip().lower()
-    wait = login_wait(email)
-    if wait:
-        raise RateLimited(
-            _l(
-                "Too many failed logins. Please wait %(seconds)d seconds and try again.",
-                seconds=wait,
-            ),
-            retry_after=wait,
-        )
+    reservation = reserve_login(email)
     user = db.session.scalar(select(User).where(User.email == email))
-    # Checked before the write lock is taken (scrypt is slow); only the audit row is written.
+    # Checked outside the write lock (scrypt is slow); only the audit row is written in it.
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     begin_write()
     if user is None or not valid or not user.active:
         record_event("login_failed", None, actor_email=email)
+        end_login(reservation, failed=True)
         db.session.commit()
-        count_failed_login(email)
         raise Invalid(_l("Wrong email or password."), code="bad_credentials")
     record_event("login", user, object_type="user", object_id=user.id)
+    end_login(reservation, failed=False)
     db.session.commit()
     return user
 

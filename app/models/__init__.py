@@ -27,6 +27,7 @@ from app.models.labeling import (
     Task,
 )
 from app.models.ledger import LedgerEntry, LedgerEvidence, LedgerTreeHead, LedgerTreeNode
+from app.models.limits import LimitReservation
 from app.models.quality import Adjudication, ProjectReviewer, QualityReport
 from app.models.releases import (
     Release,
@@ -55,6 +56,7 @@ __all__ = [
     "LedgerEvidence",
     "LedgerTreeHead",
     "LedgerTreeNode",
+    "LimitReservation",
     "Membership",
     "NearDuplicateRun",
     "Organization",

@@ -4,6 +4,10 @@ counts in the database (SQLite, PostgreSQL) or in a real redis-server.
 
 Before the fix the check and the count were separate steps: a flood of registrations from one
 address all passed the check before any of them was counted, and 8 got through a limit of 5.
+Logins had the same hole: of 20 wrong passwords sent at once for one account, 17 (database)
+and 20 (Redis) were checked where 3 are allowed before a delay, and a spray of 16 accounts
+from one address checked 16 passwords against a limit of 5. Now each login is reserved under
+the limits before its password is checked.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.app.builders import World
+from tests.app.builders import PASSWORD, World
 from tests.conftest import S3, database_url, make_app, serve_in_thread
 
 # (database, where the limits count)
@@ -35,6 +39,9 @@ FLOOD = 16
 PER_ADDRESS = 5  # the default of REGISTRATIONS_PER_HOUR_PER_ADDRESS
 BY_ADDRESS = "Too many registrations from this address. Please try again in an hour."
 BY_EVERYONE = "Too many registrations right now. Please try again in a minute."
+WRONG = "Wrong email or password."
+HELD = "Too many failed logins. Please wait"
+OWNER = {"REMOTE_ADDR": "203.0.113.10"}
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda p: "-".join(p))
@@ -177,3 +184,77 @@ def test_concurrent_claims_of_one_expert_take_exactly_the_claim_limit(served: An
     for refused in (a for a in answers if a.status == 429):
         assert '"code":"claim_rate"' in refused.text.replace(" ", "")
         assert 1 <= int(refused.retry_after or 0) <= 60
+
+
+def _login_call(base: str, email: str, password: str) -> Any:
+    form = {"email": email, "password": password}
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    return lambda: _post(f"{base}/login?lang=en", form, headers)
+
+
+def _failed_logins(app: Any) -> int:
+    """How many passwords were checked and found wrong: one audit event each."""
+    from app.extensions import db
+    from app.models import AuditEvent
+
+    with app.app_context():
+        count = select(func.count()).where(AuditEvent.action == "login_failed")
+        return db.session.scalar(count) or 0
+
+
+def test_concurrent_wrong_passwords_check_only_the_free_failures(served: Any) -> None:
+    from app.accounts.login_limits import FREE_FAILURES
+
+    app = served
+    email = World(app).user("expert")
+    with serve_in_thread(app) as base:
+        answers = _all_at_once([_login_call(base, email, "not-the-password") for _ in range(20)])
+    assert Counter(a.status for a in answers) == {422: FREE_FAILURES, 429: 20 - FREE_FAILURES}
+    assert _failed_logins(app) == FREE_FAILURES
+    for answer in answers:
+        if answer.status == 422:
+            assert WRONG in answer.text and answer.retry_after is None
+        else:
+            import re
+
+            found = re.findall(r'class="flash[^>]*>(.*?)</div>', answer.text)
+            assert HELD in answer.text and 1 <= int(answer.retry_after or 0) <= 5, found
+
+
+def test_a_right_password_among_concurrent_wrong_ones(served: Any) -> None:
+    """The right password either logs in or waits like the others; it is never refused as
+    wrong, and no more wrong passwords are checked than the free failures."""
+    from app.accounts.login_limits import FREE_FAILURES
+
+    app = served
+    email = World(app).user("expert")
+    with serve_in_thread(app) as base:
+        calls = [_login_call(base, email, "not-the-password") for _ in range(19)]
+        calls.insert(7, _login_call(base, email, PASSWORD))
+        answers = _all_at_once(calls)
+    right, wrong = answers[7], answers[:7] + answers[8:]
+    assert right.status in (302, 429)
+    if right.status == 429:
+        assert HELD in right.text and 1 <= int(right.retry_after or 0) <= 5
+    checked = sum(a.status == 422 for a in wrong)
+    assert FREE_FAILURES - 1 <= checked <= FREE_FAILURES
+    assert _failed_logins(app) == checked
+    assert Counter(a.status for a in wrong) == {422: checked, 429: 19 - checked}
+    owner = app.test_client().post(
+        "/login", data={"email": email, "password": PASSWORD}, environ_base=OWNER
+    )
+    assert owner.status_code == 302  # the account's owner elsewhere is never held
+
+
+def test_a_concurrent_password_spray_checks_only_the_address_limit(served: Any) -> None:
+    app = served
+    app.config["LOGIN_FAILURES_PER_MINUTE"] = limit = 5
+    world = World(app)
+    accounts = [world.user("expert") for _ in range(FLOOD)]
+    with serve_in_thread(app) as base:
+        answers = _all_at_once([_login_call(base, e, "not-the-password") for e in accounts])
+    assert Counter(a.status for a in answers) == {422: limit, 429: FLOOD - limit}
+    assert _failed_logins(app) == limit
+    for refused in (a for a in answers if a.status == 429):
+        assert refused.retry_after == "60"
+        assert "Too many failed logins. Please wait 60 seconds and try again." in refused.text
