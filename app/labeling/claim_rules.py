@@ -73,8 +73,12 @@ def _claim_limit(expert: User) -> Limit:
 def _throttled(expert: User, limit: int, recent: list[datetime], now: datetime) -> RateLimited:
     """Record the refusal as a ``claim_throttled`` audit event (committed here), so auditors
     see who was throttled; the error carries the seconds until the oldest counted claim
-    leaves the window."""
-    wait = max(1, math.ceil((min(recent) + RATE_WINDOW - now).total_seconds()))
+    leaves the window, at most the window (a claim counted by a request whose clock read later
+    than ``now`` is counted as happening now)."""
+    window = RATE_WINDOW.total_seconds()
+    wait = min(
+        math.ceil(window), max(1, math.ceil((min(recent) + RATE_WINDOW - now).total_seconds()))
+    )
     record_event("claim_throttled", expert, object_type="user", object_id=expert.id, limit=limit)
     db.session.commit()
     return RateLimited(
