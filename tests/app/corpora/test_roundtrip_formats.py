@@ -6,7 +6,9 @@ the task, file or row, with nothing stored."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from typing import Any
 
 import pytest
@@ -250,3 +252,59 @@ def test_the_corpus_page_names_text_pre_annotations_in_chinese(world: World) -> 
     login(browser, email)
     page = browser.get(f"/corpora/{corpus['id']}").get_data(as_text=True)
     assert "编辑或征集的文本：1" in page
+
+
+# 2. spaCy DocBin ---------------------------------------------------------------------------
+
+
+def _spacy_members(download: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(download)) as source:
+        return [(name, source.read(name)) for name in sorted(source.namelist())]
+
+
+def test_spacy_docbins_come_back_the_same(any_db_world: World) -> None:
+    world = any_db_world  # SQLite, and PostgreSQL (COPY ingestion) when configured
+    vendor = world.vendor_api()
+    first = files.uploaded(vendor, files.doccano_lines(), "all.jsonl")
+    items = files.stored_items(world, first["id"])
+    project = files.project_over(vendor, first["id"], "ner", files.ENTITY_LABELS)
+    assert project.status_code == 201, project.json
+    download = exported(vendor, project.json["id"], "spacy").get_data()
+
+    again = files.uploaded(vendor, download, "corpus.zip")
+    assert (again["status"], again["format"]) == ("ready", "spacy"), again
+    assert files.stored_items(world, again["id"]) == items
+    assert again["preannotations"]["kinds"] == first["preannotations"]["kinds"]
+    assert items[1][1] == {"来源": "新闻", "source_id": 8}
+
+    # spaCy → spaCy, and one .spacy file alone (whatever its name): the same again.
+    project = files.project_over(vendor, again["id"], "ner", files.ENTITY_LABELS)
+    download = exported(vendor, project.json["id"], "spacy").get_data()
+    third = files.uploaded(vendor, download, "again.zip")
+    assert files.stored_items(world, third["id"]) == items
+    [(_name, docbin)] = _spacy_members(download)
+    alone = files.uploaded(vendor, docbin, "train.bin")
+    assert (alone["status"], alone["format"]) == ("ready", "spacy"), alone
+    assert files.stored_items(world, alone["id"]) == items
+
+
+def test_a_docbin_that_does_not_parse_fails_naming_the_file(app: Any, world: World) -> None:
+    vendor = world.vendor_api()
+    first = files.uploaded(vendor, files.doccano_lines(), "all.jsonl")
+    project = files.project_over(vendor, first["id"], "ner", files.ENTITY_LABELS)
+    [(name, docbin)] = _spacy_members(exported(vendor, project.json["id"], "spacy").get_data())
+    cut = docbin[: len(docbin) // 2]
+    content = archive([(name, docbin), ("part-00002.spacy", cut)])
+    corpus = files.uploaded(vendor, content, "corpus.zip")
+    assert (corpus["status"], corpus["format"]) == ("failed", "spacy"), corpus
+    assert [(e["code"], e["line"], e["member"]) for e in corpus["errors"]] == [
+        ("spacy_docbin", 4, "part-00002.spacy")
+    ]
+    assert "spaCy DocBin" in corpus["errors"][0]["message"]
+    assert "不是" in corpus["errors"][0]["message"]  # said in Chinese
+    assert files.stored_items(world, corpus["id"]) == []
+
+    alone = files.uploaded(vendor, cut, "x.spacy")
+    assert (alone["status"], alone["format"]) == ("failed", "spacy"), alone
+    assert [e["code"] for e in alone["errors"]] == ["spacy_docbin"]
+    assert files.stored_items(world, alone["id"]) == []
