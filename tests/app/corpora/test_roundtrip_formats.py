@@ -308,3 +308,126 @@ def test_a_docbin_that_does_not_parse_fails_naming_the_file(app: Any, world: Wor
     assert (alone["status"], alone["format"]) == ("failed", "spacy"), alone
     assert [e["code"] for e in alone["errors"]] == ["spacy_docbin"]
     assert files.stored_items(world, alone["id"]) == []
+
+
+# 3. JSON Lines, CSV, .xlsx and plain text uploaded again -----------------------------------
+
+TABLE = (
+    "编号,内容,作者,来源\n"
+    "N-001,合肥发布算力政策。,张三,新闻\n"
+    'N-002,芜湖举办论坛。,"李四, 王五",\n'
+    "N-003,蚌埠新建医院。,赵六,公告\n"
+)
+LABELS = ["政策", "活动"]
+
+
+def _texts_and_meta(world: World, corpus: int) -> list[tuple[Any, Any]]:
+    return [(text, meta) for text, meta, _p, _w, _h in files.stored_items(world, corpus)]
+
+
+def _classified_table(world: World) -> tuple[Any, int, list[tuple[Any, Any]]]:
+    """A CSV corpus mapped with 内容 as the text and 编号 as the id, classified by an
+    expert (k = 1); returns the vendor, the project and the corpus's (text, meta)."""
+    vendor = world.vendor_api()
+    mapping = {"text": "内容", "id": "编号"}
+    corpus = files.uploaded_with_mapping(vendor, TABLE.encode(), "新闻.csv", mapping)
+    assert corpus["status"] == "ready", corpus
+    items = _texts_and_meta(world, corpus["id"])
+    assert items[1] == ("芜湖举办论坛。", {"source_id": "N-002", "fields": {"作者": "李四, 王五"}})
+    project = files.project_over(vendor, corpus["id"], "classify", LABELS)
+    assert project.status_code == 201, project.json
+    plan = [{"label": "政策"}, {"label": "活动"}, {"label": "政策"}]
+    answer_in_turn(world, project.json["id"], {"甲": plan})
+    return vendor, project.json["id"], items
+
+
+@pytest.mark.parametrize(
+    ("export_format", "filename", "mapping"),
+    [
+        ("csv", "again.csv", {"text": "text", "id": "source_id", "meta": ["作者", "来源"]}),
+        ("xlsx", "again.xlsx", {"text": "text", "id": "source_id", "meta": ["作者", "来源"]}),
+        (None, "again.jsonl", {"text": "text", "id": "source_id", "meta": ["meta.*"]}),
+    ],
+    ids=["csv", "xlsx", "jsonl"],
+)
+def test_table_exports_come_back_with_the_same_items_and_metadata(
+    any_db_world: World, export_format: str | None, filename: str, mapping: dict[str, Any]
+) -> None:
+    world = any_db_world
+    vendor, project, items = _classified_table(world)
+    download = exported(vendor, project, export_format).get_data()
+    again = files.uploaded_with_mapping(vendor, download, filename, mapping)
+    assert again["status"] == "ready", again
+    assert _texts_and_meta(world, again["id"]) == items
+
+
+def test_the_final_labels_are_in_every_table_export(world: World) -> None:
+    """What the table formats carry of the answers: the final label per item, which an
+    upload with a mapping keeps as metadata (a table's label column is not read as a
+    pre-annotation)."""
+    vendor, project, items = _classified_table(world)
+    lines = exported(vendor, project, None).get_data(as_text=True).splitlines()
+    finals = {json.loads(x)["source_id"]: json.loads(x)["final"] for x in lines}
+    assert sorted(finals) == ["N-001", "N-002", "N-003"]
+    assert sorted(f["label"] for f in finals.values()) == sorted(["政策", "活动", "政策"])
+    wanted = {source: final["label"] for source, final in finals.items()}
+    mapping = {"text": "text", "id": "source_id", "meta": ["final_label"]}
+    for export_format, filename in (("csv", "l.csv"), ("xlsx", "l.xlsx")):
+        download = exported(vendor, project, export_format).get_data()
+        again = files.uploaded_with_mapping(vendor, download, filename, mapping)
+        found = {
+            m["source_id"]: m["fields"]["final_label"]
+            for _t, m in _texts_and_meta(world, again["id"])
+        }
+        assert found == wanted, export_format
+
+
+def test_every_field_of_an_object_is_for_json_only(world: World) -> None:
+    vendor = world.vendor_api()
+    reply = files.upload_mapped(vendor, TABLE.encode(), "a.csv", {"text": "内容", "meta": ["x.*"]})
+    assert reply.status_code == 422 and reply.json["error"]["code"] == "unknown_column"
+    assert "x.*" in reply.json["error"]["message"]
+
+
+def test_cleaned_text_comes_back_as_the_same_items(world: World) -> None:
+    vendor = world.vendor_api()
+    texts = ["原文一 有错字。", "原文二。", "原文三。"]
+    cleaned = ["原文一，没有错字。", "原文二。", "原文三，改过。"]
+    project = text_project(world, vendor, "clean", texts, [])
+    plan = [{"text": text, "flags": []} for text in cleaned]
+    answer_in_turn(world, project, {"王编辑": plan, "赵编辑": plan})
+    download = exported(vendor, project, "text").get_data()
+    again = files.uploaded(vendor, download, "cleaned.txt")
+    assert (again["status"], again["format"]) == ("ready", "txt"), again
+    stored = _texts_and_meta(world, again["id"])
+    assert sorted(text for text, _m in stored) == sorted(cleaned)
+    # and once more: the texts of a corpus of them, exported as text, are the same
+    project = text_project(world, vendor, "clean", cleaned, [])
+    answer_in_turn(world, project, {"王编辑": plan, "赵编辑": plan})
+    third = files.uploaded(vendor, exported(vendor, project, "text").get_data(), "c2.txt")
+    assert sorted(t for t, _m in _texts_and_meta(world, third["id"])) == sorted(cleaned)
+
+
+# 4. The exact-duplicate rate of the corpus statistics --------------------------------------
+
+
+def test_the_exact_duplicate_rate_counts_the_copies_dropped_at_upload(world: World) -> None:
+    email = world.user("vendor", world.org())
+    vendor = world.api(email)
+    # 8 paragraphs read, 3 of them copies of earlier ones: 5 items, a rate of 3 / 8.
+    paragraphs = ["甲。", "乙。", "甲。", "丙。", "丁。", "乙。", "甲。", "戊。"]
+    corpus = files.uploaded(vendor, "\n\n".join(paragraphs).encode(), "dup.txt")
+    assert (corpus["item_count"], corpus["duplicate_count"]) == (5, 3), corpus
+    stats = vendor.get(f"/api/v1/corpora/{corpus['id']}/statistics").json
+    assert stats["exact_duplicates"] == 3
+    assert stats["exact_duplicate_rate"] == pytest.approx(3 / 8, abs=1e-4)
+    browser = world.app.test_client()
+    login(browser, email)
+    page = browser.get(f"/corpora/{corpus['id']}").get_data(as_text=True)
+    assert '<span class="stat-value" id="stat-exact-rate">37.5 %</span>' in page
+    assert "文件中的完全重复（上传时已去除）" in page
+
+    clean = files.uploaded(vendor, "\n\n".join(["一。", "二。"]).encode(), "none.txt")
+    assert (
+        vendor.get(f"/api/v1/corpora/{clean['id']}/statistics").json["exact_duplicate_rate"] == 0.0
+    )
