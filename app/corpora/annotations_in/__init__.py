@@ -66,6 +66,8 @@ class Tally:
             return
         self.items += 1
         for kind, values in preannotation.items():
+            if kind == "flags" and not values:  # no flag set: nothing to sum up
+                continue
             names = self.labels.setdefault(kind, set())
             if kind == "text":  # one edited text, no labels
                 self.counts[kind] = self.counts.get(kind, 0) + 1

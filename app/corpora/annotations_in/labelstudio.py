@@ -6,7 +6,8 @@ first annotation not cancelled, else the first prediction (people before models)
 of type ``labels`` become spans (``value.start``/``end``, the first of ``value.labels``;
 when ``value.text`` is given it must be the text at those offsets), ``choices`` become
 labels (``flags`` when the region's ``from_name`` is "flags", beside a text area),
-``textarea`` the edited or collected text (``value.text``, its lines joined by newlines);
+``textarea`` the edited or collected text (``value.text``, its lines joined by newlines;
+with ``flags``, [] when none, as a cleaning answer has them);
 other regions (ratings …) are not pre-annotations. Every field of ``data`` but ``text`` is
 kept as metadata, the task's ``id`` as ``source_id``.
 
@@ -80,6 +81,8 @@ def preannotation(text: str, result: list[Any]) -> dict[str, Any] | None:
         found["spans"].sort(key=lambda s: (s[0], s[1], s[2]))
     if "flags" in found and "text" not in found:  # flags without a text: plain choices
         found.setdefault("labels", []).extend(found.pop("flags"))
+    elif "text" in found:  # a cleaning answer's shape, which the workbench restores
+        found.setdefault("flags", [])
     return found or None
 
 

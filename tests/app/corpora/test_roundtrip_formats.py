@@ -16,7 +16,7 @@ import pytest
 from tests.app.builders import World, login
 from tests.app.corpora import preannotated as files
 from tests.app.corpora.image_files import archive, objects
-from tests.app.exports.export_world import answer_in_turn, exported, text_project
+from tests.app.exports.export_world import answer_in_turn, exported, named_expert, text_project
 from tests.app.review.collected import accept_all
 
 
@@ -183,10 +183,10 @@ def test_label_studio_cleaning_comes_back_the_same(world: World) -> None:
     assert (first["status"], first["format"]) == ("ready", "lsjson"), first
     items = files.stored_items(world, first["id"])
     by_text = {text: pre for text, _m, pre, _w, _h in items}
-    assert by_text["原文一 有错字。"] == {"text": "原文一，没有错字。"}
+    assert by_text["原文一 有错字。"] == {"text": "原文一，没有错字。", "flags": []}
     assert by_text["原文二。"] == {"text": "原文二。", "flags": ["needs_redaction"]}
     # Item 3 waits for review: the first expert's text stands in (Label Studio's order).
-    assert by_text["原文三。"] == {"text": "原文三，甲。"}
+    assert by_text["原文三。"] == {"text": "原文三，甲。", "flags": []}
     assert first["preannotations"]["kinds"]["text"] == {"count": 3, "labels": []}
 
     again_project = files.project_over(vendor, first["id"], "clean", [])
@@ -198,9 +198,13 @@ def test_label_studio_cleaning_comes_back_the_same(world: World) -> None:
     assert again["preannotations"] == first["preannotations"]
     # The JSON Lines export carries the text pre-annotation too.
     lines = exported(vendor, again_project.json["id"], "jsonl").get_data(as_text=True)
-    assert {"text": "原文一，没有错字。"} in [
+    assert {"text": "原文一，没有错字。", "flags": []} in [
         json.loads(x).get("preannotation") for x in lines.splitlines()
     ]
+    # The cleaning workbench opens an item with it (workbench-clean.js restores text+flags).
+    claim = named_expert(world, "钱编辑").post(f"/api/v1/projects/{again_project.json['id']}/claim")
+    item = claim.json["item"]
+    assert item["preannotation"] == by_text[item["text"]], claim.json
 
 
 def test_label_studio_collection_comes_back_as_texts(world: World) -> None:
@@ -226,8 +230,8 @@ def test_label_studio_collection_comes_back_as_texts(world: World) -> None:
     assert (first["status"], first["format"]) == ("ready", "lsjson"), first
     items = files.stored_items(world, first["id"])
     assert [(text, pre) for text, _m, pre, _w, _h in items] == [
-        ("在合肥看了急诊。", {"text": "在合肥看了急诊。"}),
-        ("带孩子打疫苗。", {"text": "带孩子打疫苗。"}),
+        ("在合肥看了急诊。", {"text": "在合肥看了急诊。", "flags": []}),
+        ("带孩子打疫苗。", {"text": "带孩子打疫苗。", "flags": []}),
     ]
     # A cleaning project over the collected texts writes them out and they read back.
     again_project = files.project_over(vendor, first["id"], "clean", [])
@@ -247,7 +251,7 @@ def test_the_corpus_page_names_text_pre_annotations_in_chinese(world: World) -> 
     corpus = files.uploaded(
         world.api(email), json.dumps(tasks, ensure_ascii=False).encode(), "t.json"
     )
-    assert files.stored_items(world, corpus["id"])[0][2] == {"text": "改后"}
+    assert files.stored_items(world, corpus["id"])[0][2] == {"text": "改后", "flags": []}
     browser = world.app.test_client()
     login(browser, email)
     page = browser.get(f"/corpora/{corpus['id']}").get_data(as_text=True)
