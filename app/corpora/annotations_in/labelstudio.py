@@ -57,26 +57,32 @@ def _span(text: str, value: dict[str, Any]) -> list[Any]:
     return span
 
 
+def _strings(value: object) -> list[str]:
+    """A list of strings; RecordError ``bad_region`` otherwise."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RecordError("bad_region")
+    return value
+
+
+def _add_region(found: dict[str, Any], text: str, region: object) -> None:
+    if not isinstance(region, dict) or not isinstance(region.get("value"), dict):
+        raise RecordError("bad_region")
+    value = region["value"]
+    if region.get("type") == "labels":
+        found.setdefault("spans", []).append(_span(text, value))
+    elif region.get("type") == "choices":
+        kind = "flags" if region.get("from_name") == "flags" else "labels"
+        found.setdefault(kind, []).extend(_strings(value.get("choices")))
+    elif region.get("type") == "textarea":
+        found["text"] = "\n".join(_strings(value.get("text")))
+
+
 def preannotation(text: str, result: list[Any]) -> dict[str, Any] | None:
-    """Spans and labels of a Label Studio result list; None when it holds neither."""
+    """Spans, labels and an edited text of a Label Studio result list; None when it holds
+    none of them."""
     found: dict[str, Any] = {}
     for region in result:
-        if not isinstance(region, dict) or not isinstance(region.get("value"), dict):
-            raise RecordError("bad_region")
-        value = region["value"]
-        if region.get("type") == "labels":
-            found.setdefault("spans", []).append(_span(text, value))
-        elif region.get("type") == "choices":
-            choices = value.get("choices")
-            if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
-                raise RecordError("bad_region")
-            kind = "flags" if region.get("from_name") == "flags" else "labels"
-            found.setdefault(kind, []).extend(choices)
-        elif region.get("type") == "textarea":
-            lines = value.get("text")
-            if not isinstance(lines, list) or not all(isinstance(t, str) for t in lines):
-                raise RecordError("bad_region")
-            found["text"] = "\n".join(lines)
+        _add_region(found, text, region)
     if "spans" in found:
         found["spans"].sort(key=lambda s: (s[0], s[1], s[2]))
     if "flags" in found and "text" not in found:  # flags without a text: plain choices
