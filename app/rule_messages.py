@@ -129,10 +129,17 @@ _LINE_ERRORS: dict[str, Any] = {
     "ls_task": _l("not a Label Studio task (an object with a “data” object)"),
     "ls_no_text": _l("the task's “data” has no string field “text”"),
     "ls_image_task": _l(
-        "a Label Studio task of a picture: import pictures with their boxes as COCO, "
-        "Pascal VOC or YOLO"
+        "a Label Studio task of a picture: upload the JSON in a ZIP with the pictures, or "
+        "import them with their boxes as COCO, Pascal VOC or YOLO"
     ),
-    "bad_region": _l("a result region is not a valid labels or choices region"),
+    "bad_region": _l("a result region is not a valid labels, choices or text area region"),
+    "ls_box": _l(
+        "a rectanglelabels region is not x, y, width and height in percent with a label "
+        "and no rotation"
+    ),
+    "ls_no_image": _l("the task's “data” has no “image” or “file_name” naming its picture"),
+    "spacy_docbin": _l("not a spaCy DocBin (the bytes do not parse)"),
+    "spacy_too_large": _l("a spaCy DocBin larger than 256 MB: split it into smaller files"),
     "conll_line": _l("not a “token TAG” line"),
     "conll_tag": _l("the tag is not O, B-, I-, E- or S- followed by a label"),
     "coco_shape": _l("not COCO JSON (an object with images, annotations and categories)"),

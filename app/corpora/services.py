@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit import record_event
-from app.corpora.annotations_in import TEXT_FORMATS
+from app.corpora.annotations_in import BINARY_TEXT_FORMATS, TEXT_FORMATS
 from app.corpora.documents.text import EncodingSniffer
 from app.corpora.formats import TEXT_MODES
 from app.corpora.images import IMAGE_CONTENT_TYPES, ImageOverBudget, check_header
@@ -42,12 +42,14 @@ TEXT_CHECKS = {
     "json": "utf-8",
     "csv": "cascade",
     "tsv": "cascade",
-    **dict.fromkeys(TEXT_FORMATS, "utf-8"),
+    **{fmt: "utf-8" for fmt in TEXT_FORMATS if fmt not in BINARY_TEXT_FORMATS},
 }
 CONTENT_TYPES = {
     **IMAGE_CONTENT_TYPES,
     "zip": "application/zip",
     "docs": "application/zip",
+    "spacy": "application/octet-stream",
+    "lsboxes": "application/zip",
     "pdf": "application/pdf",
     "ofd": "application/ofd",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -407,6 +409,8 @@ PREANNOTATED_TITLES = {
     "coco": _l("COCO JSON with its pictures"),
     "voc": _l("Pascal VOC with its pictures"),
     "yolo": _l("YOLO with its pictures"),
+    "lsboxes": _l("Label Studio JSON with its pictures"),
+    "spacy": _l("spaCy DocBin"),
 }
 
 

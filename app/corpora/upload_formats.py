@@ -17,7 +17,7 @@ from typing import IO
 
 from flask_babel import lazy_gettext as _l
 
-from app.corpora.annotations_in.detect import archive_format, text_format
+from app.corpora.annotations_in.detect import archive_format, is_docbin, text_format
 from app.corpora.documents import DocumentRefused, identify
 from app.corpora.documents.packages import member_names
 from app.corpora.documents.pdf import is_pdf
@@ -72,8 +72,8 @@ def _zip_format(stream: IO[bytes]) -> str:
         raise Invalid(_l("The ZIP file is damaged.")) from None
     if kind == "package" and "xl/workbook.xml" in names:
         return "xlsx"
-    if kind == "zip" and (annotated := archive_format(names)):
-        return annotated  # pictures with COCO, VOC or YOLO boxes
+    if kind == "zip" and (annotated := archive_format(names, stream)):
+        return annotated  # pictures with COCO, VOC, YOLO or Label Studio boxes; DocBins
     if kind == "package":
         raise Invalid(
             _l("This Office or OpenDocument file is not supported; upload .docx, PDF or OFD.")
@@ -128,7 +128,7 @@ def _text_format(head: bytes, suffix: str) -> str:
 def identify_upload(filename: str, stream: IO[bytes]) -> str:
     """The corpus format of an upload: txt, jsonl, json, csv, tsv, xlsx, html, png, jpg,
     jpeg, zip (images), pdf, docx, ofd or docs (a .zip of documents), or another tool's
-    export with pre-annotations (lsjson, doccano, conll, coco, voc, yolo:
+    export with pre-annotations (lsjson, doccano, conll, spacy, coco, voc, yolo, lsboxes:
     :mod:`app.corpora.annotations_in.detect`), which is recognised before a table, so it
     never goes to the mapping step. The stream is left at its start.
 
@@ -143,6 +143,8 @@ def identify_upload(filename: str, stream: IO[bytes]) -> str:
             return _zip_format(stream)
         if is_pdf(head):
             return "pdf"
+        if is_docbin(head):
+            return "spacy"
         binary = _binary_format(head, suffix)
         return binary or text_format(head, stream) or _text_format(head, suffix)
     finally:

@@ -8,14 +8,18 @@ Formats, each found by its bytes whatever the file is called (:mod:`.detect`):
   or ``entities`` (:mod:`.doccano`);
 - ``conll``: CoNLL-2003 / BIO, ``token TAG`` lines, a blank line between sentences
   (:mod:`.conll`);
-- ``coco``, ``voc``, ``yolo``: a ZIP of the pictures with COCO JSON, Pascal VOC XML or YOLO
-  ``.txt`` labels and ``classes.txt`` or ``data.yaml`` (:mod:`.coco`, :mod:`.voc`,
-  :mod:`.yolo`; what they share in :mod:`.boxes`; ingested by :mod:`.pictures`).
+- ``spacy``: spaCy ``DocBin`` files (a ``.spacy`` file, or a ZIP of them as Wanbiao exports
+  them), found by their bytes (zlib-compressed msgpack) (:mod:`.spacy`);
+- ``coco``, ``voc``, ``yolo``, ``lsboxes``: a ZIP of the pictures with COCO JSON, Pascal VOC
+  XML, YOLO ``.txt`` labels and ``classes.txt`` or ``data.yaml``, or a Label Studio JSON of
+  picture tasks (:mod:`.coco`, :mod:`.voc`, :mod:`.yolo`, :mod:`.labelstudio`; what they
+  share in :mod:`.boxes`; ingested by :mod:`.pictures`).
 
 Where they are stored. An item's pre-annotation is the ``item.preannotation`` column, in the
 answer shapes of the task types: ``{"spans": [[start, end, label], …]}`` (character offsets,
 end exclusive), ``{"boxes": [[x, y, w, h, label], …]}`` (pixels of the original) and
-``{"labels": [label, …]}``. It belongs to the item, not to a project, because a corpus is
+``{"labels": [label, …]}``, and for cleaning and collection ``{"text": "…", "flags": […]}``
+(Label Studio text areas). It belongs to the item, not to a project, because a corpus is
 uploaded before any project exists; ``corpus.preannotations`` sums up what the file held
 (format, items pre-annotated, and per kind the count and the labels used). Every other field
 of a record is kept in ``item.meta`` (the record's own id as ``source_id``).
@@ -36,9 +40,11 @@ from __future__ import annotations
 from typing import Any
 
 #: Formats with pre-annotations; the text ones are read by ``TEXT_READERS``.
-TEXT_FORMATS = ("lsjson", "doccano", "conll")
-PICTURE_FORMATS = ("coco", "voc", "yolo")
-KINDS = ("spans", "boxes", "labels")
+TEXT_FORMATS = ("lsjson", "doccano", "conll", "spacy")
+#: Of those, the binary ones (not checked as UTF-8 text while uploaded).
+BINARY_TEXT_FORMATS = ("spacy",)
+PICTURE_FORMATS = ("coco", "voc", "yolo", "lsboxes")
+KINDS = ("spans", "boxes", "labels", "text", "flags")
 
 
 def is_annotated(file_format: str) -> bool:
@@ -60,9 +66,14 @@ class Tally:
             return
         self.items += 1
         for kind, values in preannotation.items():
-            self.counts[kind] = self.counts.get(kind, 0) + len(values)
+            if kind == "flags" and not values:  # no flag set: nothing to sum up
+                continue
             names = self.labels.setdefault(kind, set())
-            names.update(str(v if kind == "labels" else v[-1]) for v in values)
+            if kind == "text":  # one edited text, no labels
+                self.counts[kind] = self.counts.get(kind, 0) + 1
+                continue
+            self.counts[kind] = self.counts.get(kind, 0) + len(values)
+            names.update(str(v if kind in ("labels", "flags") else v[-1]) for v in values)
 
     def summary(self, file_format: str) -> dict[str, Any]:
         """``{"format", "items", "kinds": {kind: {"count", "labels"}}}``, labels sorted."""
@@ -77,16 +88,22 @@ class Tally:
         }
 
 
-#: The pre-annotation kind a task type uses.
+#: The pre-annotation kind a task type uses (whose labels a project must list).
 KIND_OF_TASK = {"ner": "spans", "bbox": "boxes", "classify": "labels"}
+#: The kinds a task type's answer holds: the first is required, the others come with it.
+PARTS_OF_TASK = {
+    **{task: (kind,) for task, kind in KIND_OF_TASK.items()},
+    "clean": ("text", "flags"),
+    "collect": ("text", "flags"),
+}
 
 
 def for_task_type(preannotation: dict[str, Any] | None, task_type: str) -> dict[str, Any] | None:
     """The part of a pre-annotation a task type's workbench and exports use, or None."""
-    kind = KIND_OF_TASK.get(task_type)
-    if preannotation is None or kind is None or kind not in preannotation:
+    parts = PARTS_OF_TASK.get(task_type)
+    if preannotation is None or parts is None or parts[0] not in preannotation:
         return None
-    return {kind: preannotation[kind]}
+    return {kind: preannotation[kind] for kind in parts if kind in preannotation}
 
 
 def missing_labels(summary: dict[str, Any] | None, task_type: str, labels: list[str]) -> list[str]:

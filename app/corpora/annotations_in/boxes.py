@@ -41,13 +41,18 @@ def is_picture(name: str) -> bool:
 class BoxFile:
     """The boxes one annotation file gives one picture, before its size is known.
 
-    ``boxes`` are in pixels, or fractions of the picture for YOLO (``relative``)."""
+    ``boxes`` are in pixels, or fractions of the picture for YOLO (``relative``: centre,
+    width and height), or percent of it for Label Studio (``percent``: top-left corner,
+    width and height). ``preannotated`` False: the file says nothing of this picture's
+    boxes (a Label Studio task without an answer), only its metadata."""
 
     source: str
     picture: str
     boxes: list[list[Any]] = field(default_factory=list)
     relative: bool = False
     meta: dict[str, Any] | None = None
+    percent: bool = False
+    preannotated: bool = True
 
 
 def _rounded(value: float) -> int | float:
@@ -55,13 +60,17 @@ def _rounded(value: float) -> int | float:
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def placed_boxes(boxes: list[list[Any]], size: tuple[int, int], relative: bool) -> list[list[Any]]:
+def placed_boxes(
+    boxes: list[list[Any]], size: tuple[int, int], relative: bool, percent: bool = False
+) -> list[list[Any]]:
     """The boxes in pixels of a picture of ``size`` (width, height), checked, in reading
     order; RecordError ``box_outside`` or ``bad_box``."""
     width, height = size
     placed = []
     for x, y, w, h, label in boxes:
-        if relative:
+        if percent:
+            x, y, w, h = x * width / 100, y * height / 100, w * width / 100, h * height / 100
+        elif relative:
             x, y, w, h = (x - w / 2) * width, (y - h / 2) * height, w * width, h * height
         if x < -EDGE_SLACK or y < -EDGE_SLACK or x + w > width + EDGE_SLACK:
             raise RecordError("box_outside")

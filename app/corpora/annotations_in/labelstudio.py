@@ -5,16 +5,28 @@ Which answer becomes the pre-annotation: an annotation marked ``ground_truth``, 
 first annotation not cancelled, else the first prediction (people before models). Regions
 of type ``labels`` become spans (``value.start``/``end``, the first of ``value.labels``;
 when ``value.text`` is given it must be the text at those offsets), ``choices`` become
-labels; other regions (text areas, ratings …) are not pre-annotations. Text tasks only:
-a task of pictures has no text to label here, import its boxes as COCO, VOC or YOLO.
-Every field of ``data`` but ``text`` is kept as metadata, the task's ``id`` as ``source_id``.
+labels (``flags`` when the region's ``from_name`` is "flags", beside a text area),
+``textarea`` the edited or collected text (``value.text``, its lines joined by newlines;
+with ``flags``, [] when none, as a cleaning answer has them);
+other regions (ratings …) are not pre-annotations. Every field of ``data`` but ``text`` is
+kept as metadata, the task's ``id`` as ``source_id``.
+
+Tasks of pictures (``data.image``) come in a ZIP with the pictures (:func:`label_studio_boxes`,
+ingested by :mod:`.pictures`): ``rectanglelabels`` regions are boxes in percent of the
+picture (``value.x``, ``y``, ``width``, ``height``, no rotation), placed in pixels once the
+picture's size is known, exactly as Wanbiao's export wrote them. A task names its picture
+by ``data.file_name`` or the last part of ``data.image``.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import unquote, urlparse
 
+from app.corpora.annotations_in.boxes import BoxFile, finite
 from app.corpora.annotations_in.shapes import RecordError, checked_span, extra_fields, json_array
 from app.corpora.formats import LineError, Record
 
@@ -45,22 +57,38 @@ def _span(text: str, value: dict[str, Any]) -> list[Any]:
     return span
 
 
+def _strings(value: object) -> list[str]:
+    """A list of strings; RecordError ``bad_region`` otherwise."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RecordError("bad_region")
+    return value
+
+
+def _add_region(found: dict[str, Any], text: str, region: object) -> None:
+    if not isinstance(region, dict) or not isinstance(region.get("value"), dict):
+        raise RecordError("bad_region")
+    value = region["value"]
+    if region.get("type") == "labels":
+        found.setdefault("spans", []).append(_span(text, value))
+    elif region.get("type") == "choices":
+        kind = "flags" if region.get("from_name") == "flags" else "labels"
+        found.setdefault(kind, []).extend(_strings(value.get("choices")))
+    elif region.get("type") == "textarea":
+        found["text"] = "\n".join(_strings(value.get("text")))
+
+
 def preannotation(text: str, result: list[Any]) -> dict[str, Any] | None:
-    """Spans and labels of a Label Studio result list; None when it holds neither."""
-    found: dict[str, list[Any]] = {}
+    """Spans, labels and an edited text of a Label Studio result list; None when it holds
+    none of them."""
+    found: dict[str, Any] = {}
     for region in result:
-        if not isinstance(region, dict) or not isinstance(region.get("value"), dict):
-            raise RecordError("bad_region")
-        value = region["value"]
-        if region.get("type") == "labels":
-            found.setdefault("spans", []).append(_span(text, value))
-        elif region.get("type") == "choices":
-            choices = value.get("choices")
-            if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
-                raise RecordError("bad_region")
-            found.setdefault("labels", []).extend(choices)
+        _add_region(found, text, region)
     if "spans" in found:
         found["spans"].sort(key=lambda s: (s[0], s[1], s[2]))
+    if "flags" in found and "text" not in found:  # flags without a text: plain choices
+        found.setdefault("labels", []).extend(found.pop("flags"))
+    elif "text" in found:  # a cleaning answer's shape, which the workbench restores
+        found.setdefault("flags", [])
     return found or None
 
 
@@ -91,3 +119,71 @@ def parse_label_studio(chunks: Iterable[bytes]) -> Iterator[Record | LineError]:
             yield _record(number, task)
         except RecordError as error:
             yield LineError(number, error.code)
+
+
+#: Label Studio's own uploads are served as ``/data/upload/<project>/<8 hex>-<file name>``.
+_UPLOADED = re.compile(r"^[0-9a-f]{8}-(.+)$")
+
+
+def _picture_name(data: dict[str, Any]) -> str:
+    if isinstance(data.get("file_name"), str) and data["file_name"].strip():
+        return str(data["file_name"]).strip()
+    image = data.get("image")
+    if not isinstance(image, str) or not image.strip():
+        raise RecordError("ls_no_image")
+    path = unquote(urlparse(image).path)
+    name = posixpath.basename(path)
+    uploaded = _UPLOADED.match(name) if "/data/upload/" in path else None
+    return uploaded.group(1) if uploaded else name
+
+
+def _box(region: dict[str, Any]) -> list[Any]:
+    value = region["value"]
+    names = value.get("rectanglelabels")
+    if (
+        not isinstance(names, list)
+        or not names
+        or not isinstance(names[0], str)
+        or not names[0].strip()
+        or value.get("rotation", 0) not in (0, 0.0, None)
+    ):
+        raise RecordError("ls_box")
+    try:
+        numbers = finite(*(value.get(k) for k in ("x", "y", "width", "height")))
+    except RecordError:
+        raise RecordError("ls_box") from None
+    return [*numbers, names[0].strip()]
+
+
+def _box_file(task: object, where: str) -> BoxFile:
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        raise RecordError("ls_task")
+    data = task["data"]
+    meta = extra_fields(data, ["image", "file_name"]) or {}
+    if "id" in task and "source_id" not in meta:
+        meta["source_id"] = task["id"]
+    found = BoxFile(where, _picture_name(data), percent=True, meta=meta or None)
+    result = _chosen(task)
+    found.preannotated = result is not None
+    for region in result or []:
+        if not isinstance(region, dict) or not isinstance(region.get("value"), dict):
+            raise RecordError("bad_region")
+        if region.get("type") == "rectanglelabels":
+            found.boxes.append(_box(region))
+    return found
+
+
+def label_studio_boxes(data: bytes, source: str) -> list[BoxFile]:
+    """The pictures a Label Studio JSON of picture tasks names, each with its boxes (in
+    percent until the picture's size is known) and metadata; a task without an answer gives
+    its picture no pre-annotation. An error names the task as ``<file>[<number>]``."""
+    files = []
+    for number, task in enumerate(json_array([data]), start=1):
+        where = f"{source}[{number}]"
+        if isinstance(task, RecordError):
+            raise RecordError(task.code, where)
+        try:
+            files.append(_box_file(task, where))
+        except RecordError as error:
+            raise RecordError(error.code, where) from None
+    return files

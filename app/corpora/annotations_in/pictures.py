@@ -1,4 +1,5 @@
-"""Ingestion of a ZIP of pictures with COCO, Pascal VOC or YOLO boxes: all or nothing.
+"""Ingestion of a ZIP of pictures with COCO, Pascal VOC, YOLO or Label Studio boxes: all or
+nothing.
 
 The archive passes the checks of every image corpus (:func:`app.corpora.images.
 archive_members`: member names, links, nesting, sizes, ratios, member count). A first pass
@@ -6,7 +7,8 @@ reads the box files, a second checks each picture, gives it the boxes of its fil
 in pixels once its size is known) and stores it; nothing is stored after the first error.
 
 Which file belongs to which picture: COCO and VOC name it (``file_name``, ``filename``):
-the member of that path, or the one member ending in it, or of that base name. A VOC XML or
+the member of that path, or the one member ending in it, or of that base name (Label
+Studio: ``data.file_name`` or the end of ``data.image``). A VOC XML or
 a YOLO ``.txt`` also matches the picture of the same path without role folders and
 extension (``Annotations/a/1.xml``, ``labels/a/1.txt`` ↔ ``JPEGImages/a/1.jpg``,
 ``images/a/1.png``). A picture without a box file has no pre-annotation; an empty box file
@@ -25,6 +27,7 @@ from flask import current_app
 from app.corpora.annotations_in import Tally
 from app.corpora.annotations_in.boxes import BoxFile, is_picture, placed_boxes, stem_key
 from app.corpora.annotations_in.coco import coco_files
+from app.corpora.annotations_in.labelstudio import label_studio_boxes
 from app.corpora.annotations_in.shapes import RecordError
 from app.corpora.annotations_in.voc import voc_file
 from app.corpora.annotations_in.yolo import yolo_classes, yolo_file
@@ -58,6 +61,8 @@ class _BoxFiles:
             self.pictures.append(name)
         elif fmt == "coco" and lower.endswith(".json"):
             self.files.extend(coco_files(data, name))
+        elif fmt == "lsboxes" and lower.endswith(".json"):
+            self.files.extend(label_studio_boxes(data, name))
         elif fmt == "voc" and lower.endswith(".xml"):
             self.files.append(voc_file(data, name))
         elif fmt == "yolo" and posixpath.basename(lower) in ("classes.txt", "data.yaml"):
@@ -154,8 +159,10 @@ def _add_picture(
         image = check_image(name, data, out.budget)
         boxes = (
             None
-            if found is None
-            else placed_boxes(found.boxes, (image.width, image.height), found.relative)
+            if found is None or not found.preannotated
+            else placed_boxes(
+                found.boxes, (image.width, image.height), found.relative, found.percent
+            )
         )
     except RecordError as error:
         out.errors.append(

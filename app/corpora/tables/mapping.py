@@ -8,6 +8,8 @@ dots itself is found first). Without a mapping, the text is the first column cal
 
 An item's ``meta`` is ``{"source_id": "<vendor id>", "fields": {...}}``: the kept columns
 by name (every other one: the record without its text and id; chosen ones: by their path).
+A chosen JSON path ending in ``.*`` keeps every field of the object there under its own
+name: ``meta.*`` reads back the ``meta`` object of Wanbiao's JSON Lines export as it was.
 """
 
 from __future__ import annotations
@@ -101,6 +103,24 @@ def check_columns(mapping: Mapping, columns: list[str], tabular: bool) -> None:
             raise TableRefused("unknown_column", column=name, role="meta")
 
 
+#: A chosen path ending in this keeps each field of the object there under its own name.
+EVERY_FIELD = ".*"
+
+
+def _chosen(mapping: Mapping, record: dict[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for path in mapping.fields or ():
+        if path.endswith(EVERY_FIELD) and path not in record:
+            found = lookup(record, path[: -len(EVERY_FIELD)])
+            if isinstance(found, dict):
+                kept |= {k: v for k, v in found.items() if v not in (None, "")}
+            continue
+        value = lookup(record, path)
+        if value is not MISSING and value not in (None, ""):
+            kept[path] = value
+    return kept
+
+
 MISSING = object()
 
 
@@ -145,11 +165,7 @@ def _scalar_text(value: Any) -> str | None:
 
 def _kept(mapping: Mapping, record: dict[str, Any]) -> dict[str, Any]:
     if mapping.fields is not None:
-        return {
-            path: value
-            for path in mapping.fields
-            if (value := lookup(record, path)) is not MISSING and value not in (None, "")
-        }
+        return _chosen(mapping, record)
     rest = (
         copy.deepcopy(record)
         if any("." in p for p in (mapping.text, mapping.source_id or ""))

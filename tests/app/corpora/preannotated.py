@@ -177,3 +177,28 @@ def with_pictures(exported: bytes, kind: str, pictures: list[tuple[str, bytes]])
         with zipfile.ZipFile(io.BytesIO(exported)) as source:
             members += [(name, source.read(name)) for name in source.namelist()]
     return archive(members)
+
+
+def upload_mapped(api: Api, content: bytes, filename: str, mapping: dict[str, Any]) -> Any:
+    """POST a table with its column or field mapping (a JSON form field)."""
+    data = {
+        "file": (io.BytesIO(content), filename),
+        "name": "表格",
+        "mapping": json.dumps(mapping, ensure_ascii=False),
+    }
+    return api.client.post(
+        "/api/v1/corpora",
+        data=data,
+        headers={"Authorization": f"Bearer {api.token}"},
+        content_type="multipart/form-data",
+    )
+
+
+def uploaded_with_mapping(
+    api: Api, content: bytes, filename: str, mapping: dict[str, Any]
+) -> dict[str, Any]:
+    """Upload a table with its mapping and return the corpus once ingested."""
+    reply = upload_mapped(api, content, filename, mapping)
+    assert reply.status_code == 201, reply.json
+    corpus: dict[str, Any] = api.get(f"/api/v1/corpora/{reply.json['id']}").json
+    return corpus
