@@ -2,10 +2,11 @@
 
 One pass streams the object, parses it and inserts items in batches (``ON CONFLICT DO
 NOTHING`` on ``(corpus_id, sha256)``), committing progress as it goes, so a re-run after a
-crash resumes and exact duplicates are dropped. The first per-line error stops the inserts; the
-pass goes on only to collect the remaining errors, then the items already inserted are deleted
-and the corpus fails — no item of a failed corpus survives, and nobody sees the items of a
-corpus that is still ``processing``.
+crash resumes and exact duplicates are dropped. The first per-line error stops the inserts;
+the pass goes on only to collect the remaining errors, then the items already inserted are
+deleted and the corpus fails — no item of a failed corpus survives, and nobody sees the items
+of a corpus that is still ``processing``. For the text formats, reading and parsing run one
+batch ahead in a thread of their own (:mod:`app.corpora.read_ahead`).
 
 Each attempt claims the corpus's ``job_run`` row (:mod:`app.job_runs`) and moves its
 heartbeat with every batch, so that the consumer finds an ingestion whose worker died and
