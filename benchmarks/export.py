@@ -82,14 +82,18 @@ def child(fmt: str, items: int) -> dict:
         import spacy.tokens  # noqa: F401  (imported by the writer; counted before, not in it)
     imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
+    cpu_started = time.process_time()
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
         writer(shape, batches(kind, items), spool)
         size = spool.tell()
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "items_per_s": round(items / seconds),
+        "items_per_cpu_s": round(items / cpu_seconds),
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu_seconds, 1),
         "peak_rss_mb": round(peak, 1),
         "rss_after_imports_mb": round(imported, 1),
         "file_mb": round(size / 1e6, 1),

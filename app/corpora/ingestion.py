@@ -2,10 +2,11 @@
 
 One pass streams the object, parses it and inserts items in batches (``ON CONFLICT DO
 NOTHING`` on ``(corpus_id, sha256)``), committing progress as it goes, so a re-run after a
-crash resumes and exact duplicates are dropped. The first per-line error stops the inserts; the
-pass goes on only to collect the remaining errors, then the items already inserted are deleted
-and the corpus fails — no item of a failed corpus survives, and nobody sees the items of a
-corpus that is still ``processing``.
+crash resumes and exact duplicates are dropped. The first per-line error stops the inserts;
+the pass goes on only to collect the remaining errors, then the items already inserted are
+deleted and the corpus fails — no item of a failed corpus survives, and nobody sees the items
+of a corpus that is still ``processing``. For the text formats, reading and parsing run one
+batch ahead in a thread of their own (:mod:`app.corpora.read_ahead`).
 
 Each attempt claims the corpus's ``job_run`` row (:mod:`app.job_runs`) and moves its
 heartbeat with every batch, so that the consumer finds an ingestion whose worker died and
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from hashlib import sha256
 from typing import Any, cast
 
@@ -37,6 +39,7 @@ from app.corpora.formats import (
     parse_txt,
 )
 from app.corpora.image_ingestion import collect_images, corpus_is_image, discard
+from app.corpora.read_ahead import read_ahead
 from app.corpora.tables.entries import TableEntries, corpus_is_table
 from app.database import begin_write
 from app.extensions import db
@@ -49,6 +52,8 @@ from app.storage import ObjectStore, StorageUnavailable
 # holds the write lock ~0.1 s (claims wait that long at most while a corpus is ingested).
 BATCH = 10_000
 JOB = "ingestion"
+CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
+DEFAULT_CHECKPOINT_PAGES = 1000  # SQLite's
 
 
 class _Progress:
@@ -150,16 +155,27 @@ def processing_corpora() -> list[int]:
 
 
 class _Batches:
-    """Rows waiting for the next batch insert, and the errors met so far."""
+    """Rows waiting for the next batch insert, and the errors met so far.
 
-    def __init__(self, corpus: Corpus, progress: _Progress) -> None:
-        self.corpus, self.progress = corpus, progress
+    Only plain values: the text pass builds them in its read-ahead thread
+    (:mod:`app.corpora.read_ahead`), so nothing here touches the session or the corpus row.
+    A full batch goes to ``flush(rows, bytes read so far)``.
+    """
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        progress: _Progress,
+        flush: Callable[[list[TextRow], int], None] | None = None,
+    ) -> None:
+        self.progress = progress
         self.corpus_id = corpus.id
         self.rows: list[TextRow] = []
         self.errors: list[dict[str, Any]] = []
         self.error_total = self.records = 0
         self.tally = Tally()
         self.annotated = corpus.file_format in TEXT_FORMATS
+        self.flush = flush or (lambda rows, done: _write_batch(corpus, rows, done))
 
     def add(self, entry: Record | LineError | tuple[int, str]) -> None:
         if entry.__class__ is tuple:  # (line, text) of a JSON Lines file: the hot path
@@ -191,12 +207,31 @@ class _Batches:
         digest = sha256(text.encode()).hexdigest()
         self.rows.append((self.corpus_id, self.records, digest, text, meta, pre))
         if len(self.rows) >= BATCH:
-            begin_write()  # the worker writes beside the web app: take the lock first
-            _insert_text_items(self.rows)
-            self.corpus.bytes_processed = self.progress.bytes
-            beat(JOB, self.corpus.id)
-            db.session.commit()
-            self.rows = []
+            rows, self.rows = self.rows, []
+            self.flush(rows, self.progress.bytes)
+
+
+def _write_batch(corpus: Corpus, rows: list[TextRow], bytes_done: int) -> None:
+    """Insert one batch and commit it with the progress and the run's heartbeat."""
+    begin_write()  # the worker writes beside the web app: take the lock first
+    _insert_text_items(rows)
+    corpus.bytes_processed = bytes_done
+    beat(JOB, corpus.id)
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        db.session.commit()
+        return
+    # Between the batches of one ingestion the WAL may grow to CHECKPOINT_PAGES before it is
+    # copied into the database: a page of the (random-order) sha256 index that several
+    # batches touch is then written back once, not once per batch. Each commit is still
+    # fsynced (synchronous=FULL); only the checkpoint is less frequent.
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
+    try:
+        db.session.commit()
+    finally:  # the pooled connection goes back to SQLite's default
+        driver.execute(f"PRAGMA wal_autocheckpoint={DEFAULT_CHECKPOINT_PAGES}")
 
 
 def _insert_rest(corpus: Corpus, batches: _Batches) -> int | None:
@@ -210,12 +245,12 @@ def _insert_rest(corpus: Corpus, batches: _Batches) -> int | None:
 
 
 def _text_entries(
-    corpus: Corpus, progress: _Progress
+    file_format: str, progress: _Progress
 ) -> Iterator[Record | LineError | tuple[int, str]]:
-    if corpus.file_format == "jsonl":
+    if file_format == "jsonl":
         return jsonl_texts(progress.chunks())
-    if corpus.file_format != "txt":
-        parser = PARSERS.get(corpus.file_format) or TEXT_READERS[corpus.file_format]
+    if file_format != "txt":
+        parser = PARSERS.get(file_format) or TEXT_READERS[file_format]
         return parser(progress.chunks())
     # A first pass finds the encoding (UTF-8, GBK or GB18030), the second splits the text.
     encoding, line = sniff_encoding(progress.store.iter_chunks(progress.key))
@@ -226,9 +261,20 @@ def _text_entries(
 
 
 def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
+    # The stream is read and parsed in a read-ahead thread (plain values only) while this
+    # thread inserts and commits the previous batch.
+    file_format = corpus.file_format
     batches = _Batches(corpus, _Progress(store, corpus.object_key))
-    for entry in _text_entries(corpus, batches.progress):
-        batches.add(entry)
+
+    def produce(emit: Callable[[tuple[list[TextRow], int]], None]) -> None:
+        batches.flush = lambda rows, done: emit((rows, done))
+        for entry in _text_entries(file_format, batches.progress):
+            batches.add(entry)
+
+    # read_ahead returns once the thread has finished: ``batches`` is no longer touched.
+    with closing(read_ahead(produce)) as full_batches:  # a failed write stops the reader
+        for rows, bytes_done in full_batches:
+            _write_batch(corpus, rows, bytes_done)
     records = _insert_rest(corpus, batches)
     if records is not None and batches.tally.items:
         corpus.preannotations = batches.tally.summary(corpus.file_format)

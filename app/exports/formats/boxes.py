@@ -15,11 +15,11 @@ import json
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
 from app.exports.formats.base import Batches, ExportRecord, MemberNames, ProjectShape, number
+from app.exports.formats.zip_members import MemberZipFile
 
 SPOOL_BYTES = 8 * 1024 * 1024
 
@@ -114,7 +114,7 @@ def write_voc(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
     """A ZIP: ``Annotations/<image name>.xml`` per image and ``labels.txt`` (one label a
     line, in project order)."""
     names = MemberNames()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with MemberZipFile(out) as archive:
         archive.writestr("labels.txt", "".join(f"{label}\n" for label in project.labels))
         for record in _decided(batches):
             stem = names.stem(record)
@@ -147,7 +147,7 @@ def write_yolo(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
     ``classes.txt`` (class n on line n + 1) and ``data.yaml``."""
     classes = {label: n for n, label in enumerate(project.labels)}
     names = MemberNames()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with MemberZipFile(out) as archive:
         archive.writestr("classes.txt", "".join(f"{label}\n" for label in project.labels))
         archive.writestr("data.yaml", data_yaml(project.labels))
         for record in _decided(batches):
