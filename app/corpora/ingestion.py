@@ -245,7 +245,7 @@ def _insert_rest(corpus: Corpus, batches: _Batches) -> int | None:
 
 
 def _text_entries(
-    file_format: str, progress: _Progress
+    file_format: str, progress: _Progress, text_mode: str = "paragraph"
 ) -> Iterator[Record | LineError | tuple[int, str]]:
     if file_format == "jsonl":
         return jsonl_texts(progress.chunks())
@@ -256,19 +256,19 @@ def _text_entries(
     encoding, line = sniff_encoding(progress.store.iter_chunks(progress.key))
     if encoding is None:
         return iter([LineError(line or 0, "unknown_encoding")])
-    mode = (corpus.mapping or {}).get("text_mode", "paragraph")  # see services.text_reading
-    return parse_txt(progress.chunks(), encoding, mode)
+    return parse_txt(progress.chunks(), encoding, text_mode)
 
 
 def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
     # The stream is read and parsed in a read-ahead thread (plain values only) while this
     # thread inserts and commits the previous batch.
     file_format = corpus.file_format
+    text_mode = (corpus.mapping or {}).get("text_mode", "paragraph")  # services.text_reading
     batches = _Batches(corpus, _Progress(store, corpus.object_key))
 
     def produce(emit: Callable[[tuple[list[TextRow], int]], None]) -> None:
         batches.flush = lambda rows, done: emit((rows, done))
-        for entry in _text_entries(file_format, batches.progress):
+        for entry in _text_entries(file_format, batches.progress, text_mode):
             batches.add(entry)
 
     # read_ahead returns once the thread has finished: ``batches`` is no longer touched.
