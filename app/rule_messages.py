@@ -185,6 +185,7 @@ _FIELD_ERRORS: dict[str, Any] = {
     "empty_text": _l("the text column “%(field)s” is empty"),
     "text_not_string": _l("the text column “%(field)s” holds a list or object, not text"),
     "missing_id": _l("the id column “%(field)s” is empty"),
+    "label_not_string": _l("the label column “%(field)s” holds an object, not labels"),
 }
 
 

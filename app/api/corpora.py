@@ -32,7 +32,11 @@ SCHEMAS: dict[str, Any] = {
         "(exported back as source_id), and which are kept as item metadata (meta: a list, "
         "or null for every other column). sheet: an .xlsx sheet by name (null: the first). "
         "Without a mapping, the text is the column called text, content, 文本, 内容 or 正文 "
-        "and the id the one called id, 编号, uid or 序号.",
+        "and the id the one called id, 编号, uid or 序号. label (optional): the column or "
+        "field holding each row's class label(s), stored as a classification "
+        "pre-annotation like Label Studio choices (an empty cell: none); "
+        "label_separator splits a cell into several labels (e.g. | or ;), and a JSON "
+        "list holds several labels.",
         "required": ["text"],
         "additionalProperties": False,
         "properties": {
@@ -40,8 +44,17 @@ SCHEMAS: dict[str, Any] = {
             "id": _COLUMN,
             "meta": {"type": ["array", "null"], "items": {"type": "string", "maxLength": 200}},
             "sheet": _COLUMN,
+            "label": _COLUMN,
+            "label_separator": {"type": ["string", "null"], "maxLength": 10},
         },
-        "example": {"text": "内容", "id": "编号", "meta": ["作者", "source.url"], "sheet": None},
+        "example": {
+            "text": "内容",
+            "id": "编号",
+            "meta": ["作者", "source.url"],
+            "sheet": None,
+            "label": "标签",
+            "label_separator": "|",
+        },
     },
     "Corpus": {
         "type": "object",

@@ -40,7 +40,7 @@ from app.corpora.formats import (
 )
 from app.corpora.image_ingestion import collect_images, corpus_is_image, discard
 from app.corpora.read_ahead import read_ahead
-from app.corpora.tables.entries import TableEntries, corpus_is_table
+from app.corpora.tables.entries import TableEntries, corpus_is_table, table_has_labels
 from app.database import begin_write
 from app.extensions import db
 from app.job_runs import beat, end_run, pause_run, start_run
@@ -174,7 +174,7 @@ class _Batches:
         self.errors: list[dict[str, Any]] = []
         self.error_total = self.records = 0
         self.tally = Tally()
-        self.annotated = corpus.file_format in TEXT_FORMATS
+        self.annotated = corpus.file_format in TEXT_FORMATS or table_has_labels(corpus)
         self.flush = flush or (lambda rows, done: _write_batch(corpus, rows, done))
 
     def add(self, entry: Record | LineError | tuple[int, str]) -> None:
@@ -299,6 +299,8 @@ def _ingest_table(corpus: Corpus, store: ObjectStore) -> int | None:
     records = _insert_rest(corpus, batches)
     if records is not None:  # the kept fields' names: the columns of a CSV export
         corpus.mapping = entries.described_mapping()
+        if batches.tally.items:  # a label column's class labels
+            corpus.preannotations = batches.tally.summary(corpus.file_format)
     return records
 
 

@@ -1,4 +1,4 @@
-// The mapping step of a table upload: the chosen text, id and kept columns go to the API;
+// The mapping step of a table upload: the chosen text, id, label and kept columns go to the API;
 // once accepted the page reloads and shows the ingestion's progress.
 import { errorMessage, postJSON } from './api-client.js';
 
@@ -6,15 +6,17 @@ const form = document.getElementById('mapping-form');
 const strings = document.getElementById('mapping-strings').dataset;
 const text = document.getElementById('mapping-text');
 const id = document.getElementById('mapping-id');
+const label = document.getElementById('mapping-label');
+const separator = document.getElementById('mapping-label-separator');
 const sheet = document.getElementById('mapping-sheet');
 const message = document.getElementById('mapping-message');
 const button = document.getElementById('mapping-button');
 const boxes = [...form.querySelectorAll('input[name="meta"]')];
 
-// The text and id columns are not metadata: their boxes are unticked and disabled.
+// The text, id and label columns are not metadata: their boxes are unticked and disabled.
 function syncBoxes() {
   for (const box of boxes) {
-    const taken = box.value === text.value || box.value === id.value;
+    const taken = box.value === text.value || box.value === id.value || box.value === label.value;
     if (taken) box.checked = false;
     else if (box.disabled) box.checked = true;
     box.disabled = taken;
@@ -36,6 +38,8 @@ function mapping() {
     // Every other column kept: null, so that JSON records keep fields the preview missed.
     meta: kept.length === free.length ? null : kept,
     sheet: form.dataset.sheet || null,
+    label: label.value || null,
+    label_separator: (label.value && separator.value.trim()) ? separator.value : null,
   };
 }
 
@@ -44,6 +48,7 @@ text.addEventListener('change', () => {
   syncBoxes();
 });
 id.addEventListener('change', syncBoxes);
+label.addEventListener('change', syncBoxes);
 if (sheet) {
   sheet.addEventListener('change', () => {
     const url = new URL(sheet.dataset.url, window.location.href);

@@ -43,8 +43,18 @@ def stored_mapping(corpus: Corpus) -> Mapping:
     chosen = (corpus.mapping or {})["chosen"]
     meta = chosen.get("meta")
     return Mapping(
-        chosen["text"], chosen.get("id"), None if meta is None else tuple(meta), chosen.get("sheet")
+        chosen["text"],
+        chosen.get("id"),
+        None if meta is None else tuple(meta),
+        chosen.get("sheet"),
+        chosen.get("label"),
+        chosen.get("label_separator"),
     )
+
+
+def table_has_labels(corpus: Corpus) -> bool:
+    """True for a table corpus whose mapping names a label column (pre-annotations)."""
+    return corpus_is_table(corpus) and bool((corpus.mapping or {}).get("chosen", {}).get("label"))
 
 
 class TableEntries:

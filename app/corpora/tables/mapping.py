@@ -10,6 +10,13 @@ An item's ``meta`` is ``{"source_id": "<vendor id>", "fields": {...}}``: the kep
 by name (every other one: the record without its text and id; chosen ones: by their path).
 A chosen JSON path ending in ``.*`` keeps every field of the object there under its own
 name: ``meta.*`` reads back the ``meta`` object of Wanbiao's JSON Lines export as it was.
+
+An optional ``label`` column or path holds each row's class label(s), stored as the item's
+pre-annotation ``{"labels": [...]}`` exactly as Label Studio ``choices`` are (see
+:mod:`app.corpora.annotations_in`): a cell split on ``label_separator`` when one is given
+(``|`` reads the ``final_label`` column of a multi-label CSV export), a JSON list of
+strings as its labels (``final.labels`` of the JSON Lines export), an empty cell as no
+pre-annotation. The label column is not kept as metadata.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from app.corpora.tables.reading import TableRefused
 TEXT_NAMES = ("text", "content", "文本", "内容", "正文")
 ID_NAMES = ("id", "编号", "uid", "序号")
 MAX_PATH = 200
+MAX_SEPARATOR = 10
+ROLE_KEYS = {"text", "id", "meta", "sheet", "label", "label_separator"}
 
 
 @dataclass(frozen=True)
@@ -35,15 +44,20 @@ class Mapping:
     source_id: str | None = None
     fields: tuple[str, ...] | None = None
     sheet: str | None = None
+    label: str | None = None
+    label_separator: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The mapping as stored on the corpus and shown by the API."""
-        return {
+        shown: dict[str, Any] = {
             "text": self.text,
             "id": self.source_id,
             "meta": None if self.fields is None else list(self.fields),
             "sheet": self.sheet,
         }
+        if self.label is not None:
+            shown |= {"label": self.label, "label_separator": self.label_separator}
+        return shown
 
 
 def _named(columns: list[str], names: tuple[str, ...]) -> str | None:
@@ -67,11 +81,20 @@ def _path(value: Any, role: str) -> str | None:
     return value
 
 
+def _separator(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > MAX_SEPARATOR or not value.strip():
+        raise TableRefused("mapping_shape", role="label_separator")
+    return value
+
+
 def parse_mapping(data: Any, sheets: list[str] | None = None) -> Mapping:
-    """A mapping from its JSON shape ``{"text", "id", "meta", "sheet"}``; TableRefused
-    (``mapping_shape``, ``no_text_column``, ``unknown_sheet``, ``same_column``) otherwise.
-    Whether the columns exist is checked against the file by :func:`check_columns`."""
-    if not isinstance(data, dict) or set(data) - {"text", "id", "meta", "sheet"}:
+    """A mapping from its JSON shape ``{"text", "id", "meta", "sheet", "label",
+    "label_separator"}``; TableRefused (``mapping_shape``, ``no_text_column``,
+    ``unknown_sheet``, ``same_column``) otherwise. Whether the columns exist is checked
+    against the file by :func:`check_columns`."""
+    if not isinstance(data, dict) or set(data) - ROLE_KEYS:
         raise TableRefused("mapping_shape", role="mapping")
     text = _path(data.get("text"), "text")
     if text is None:
@@ -79,6 +102,10 @@ def parse_mapping(data: Any, sheets: list[str] | None = None) -> Mapping:
     source_id = _path(data.get("id"), "id")
     if source_id == text:
         raise TableRefused("same_column", column=text)
+    label = _path(data.get("label"), "label")
+    if label is not None and label in (text, source_id):
+        raise TableRefused("same_label_column", column=label)
+    separator = _separator(data.get("label_separator"))
     fields = data.get("meta")
     if fields is not None:
         if not isinstance(fields, list) or len(fields) > 1000:
@@ -87,7 +114,7 @@ def parse_mapping(data: Any, sheets: list[str] | None = None) -> Mapping:
     sheet = data.get("sheet")
     if sheet is not None and (sheets is None or sheet not in sheets):
         raise TableRefused("unknown_sheet", sheet=str(sheet)[:100])
-    return Mapping(text, source_id, fields, sheet)
+    return Mapping(text, source_id, fields, sheet, label, separator if label else None)
 
 
 def check_columns(mapping: Mapping, columns: list[str], tabular: bool) -> None:
@@ -95,7 +122,11 @@ def check_columns(mapping: Mapping, columns: list[str], tabular: bool) -> None:
     are looked up record by record instead (a record without one is a line error)."""
     if not tabular:
         return
-    for role, name in (("text", mapping.text), ("id", mapping.source_id)):
+    for role, name in (
+        ("text", mapping.text),
+        ("id", mapping.source_id),
+        ("label", mapping.label),
+    ):
         if name is not None and name not in columns:
             raise TableRefused("unknown_column", column=name, role=role)
     for name in mapping.fields or ():
@@ -168,19 +199,39 @@ def _kept(mapping: Mapping, record: dict[str, Any]) -> dict[str, Any]:
         return _chosen(mapping, record)
     rest = (
         copy.deepcopy(record)
-        if any("." in p for p in (mapping.text, mapping.source_id or ""))
+        if any("." in p for p in (mapping.text, mapping.source_id or "", mapping.label or ""))
         else dict(record)
     )
-    for path in (mapping.text, mapping.source_id):
+    for path in (mapping.text, mapping.source_id, mapping.label):
         if path is not None:
             _without(rest, path)
     return {key: value for key, value in rest.items() if value not in (None, "")}
 
 
+def _labels(mapping: Mapping, value: Any) -> list[str] | None:
+    """The class labels of a label cell ([] when empty); None when it is not text."""
+    if value is MISSING or value is None:
+        return []
+    if isinstance(value, list):
+        parts: list[str] = []
+        for element in value:
+            cell = _scalar_text(element)
+            if cell is None:
+                return None
+            parts.append(cell)
+        return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
+    cell = _scalar_text(value)
+    if cell is None:
+        return None
+    parts = cell.split(mapping.label_separator) if mapping.label_separator else [cell]
+    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
+
+
 def apply_mapping(mapping: Mapping, line: int, record: dict[str, Any]) -> Record | LineError:
-    """One record as an item: its text, and ``meta`` with the vendor's id and kept fields;
-    a LineError (``missing_text``, ``empty_text``, ``text_not_string``, ``missing_id``)
-    naming the column otherwise."""
+    """One record as an item: its text, ``meta`` with the vendor's id and kept fields, and
+    the labels of the label column as its pre-annotation; a LineError (``missing_text``,
+    ``empty_text``, ``text_not_string``, ``missing_id``, ``label_not_string``) naming the
+    column otherwise."""
     value = lookup(record, mapping.text)
     if value is MISSING or value is None:
         return LineError(line, "missing_text", field=mapping.text)
@@ -195,7 +246,13 @@ def apply_mapping(mapping: Mapping, line: int, record: dict[str, Any]) -> Record
         if source_id is None or not source_id.strip():
             return LineError(line, "missing_id", field=mapping.source_id)
         meta["source_id"] = source_id.strip()
+    preannotation = None
+    if mapping.label is not None:
+        labels = _labels(mapping, lookup(record, mapping.label))
+        if labels is None:
+            return LineError(line, "label_not_string", field=mapping.label)
+        preannotation = {"labels": labels} if labels else None
     fields = _kept(mapping, record)
     if fields:
         meta["fields"] = fields
-    return Record(line, text, meta or None)
+    return Record(line, text, meta or None, preannotation)

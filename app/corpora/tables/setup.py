@@ -22,7 +22,14 @@ from app.corpora.tables.preview import preview_table
 from app.corpora.tables.reading import TableRefused
 from app.exceptions import Invalid
 
-ROLES = {"text": _l("text"), "id": _l("id"), "meta": _l("metadata"), "mapping": _l("mapping")}
+ROLES = {
+    "text": _l("text"),
+    "id": _l("id"),
+    "meta": _l("metadata"),
+    "mapping": _l("mapping"),
+    "label": _l("label"),
+    "label_separator": _l("label separator"),
+}
 REFUSALS: dict[str, Any] = {
     "duplicate_column": _l("Two columns are called “%(column)s”: give each column its own name."),
     "too_many_columns": _l("The table has more than %(limit)d columns."),
@@ -35,10 +42,14 @@ REFUSALS: dict[str, Any] = {
     ),
     "mapping_shape": _l(
         'The mapping’s “%(role)s” part has the wrong shape: give {"text": "column", '
-        '"id": "column", "meta": ["column", …], "sheet": "name"}.'
+        '"id": "column", "meta": ["column", …], "sheet": "name", "label": "column", '
+        '"label_separator": "|"}.'
     ),
     "no_text_column": _l("Choose the column that holds the text."),
     "same_column": _l("“%(column)s” cannot be both the text and the id."),
+    "same_label_column": _l(
+        "“%(column)s” cannot be both the label column and the text or id column."
+    ),
     "unknown_column": _l("The file has no column “%(column)s” (chosen as %(role)s)."),
 }
 
