@@ -16,7 +16,13 @@ import pytest
 from tests.app.builders import World, login
 from tests.app.corpora import preannotated as files
 from tests.app.corpora.image_files import archive, objects
-from tests.app.exports.export_world import answer_in_turn, exported, named_expert, text_project
+from tests.app.exports.export_world import (
+    answer_in_turn,
+    collected_two_texts,
+    exported,
+    named_expert,
+    text_project,
+)
 from tests.app.review.collected import accept_all
 
 
@@ -209,21 +215,7 @@ def test_label_studio_cleaning_comes_back_the_same(world: World) -> None:
 
 def test_label_studio_collection_comes_back_as_texts(world: World) -> None:
     vendor = world.vendor_api()
-    corpus = world.ready_corpus(vendor, ["示例一条。"])
-    project = vendor.post(
-        "/api/v1/projects",
-        {
-            "name": "征集-rt",
-            "corpus_id": corpus,
-            "type": "collect",
-            "overlap": 1,
-            "prompt": "请写一段就医经历。",
-            "contributions": 2,
-        },
-    ).json["id"]
-    answer_in_turn(
-        world, project, {"孙医生": [{"text": "在合肥看了急诊。"}, {"text": "带孩子打疫苗。"}]}
-    )
+    project = collected_two_texts(world, vendor, "征集-rt")
     accept_all(vendor, project)
     download = exported(vendor, project, "label_studio").get_data()
     first = files.uploaded(vendor, download, "collect.json")
@@ -367,8 +359,8 @@ def test_table_exports_come_back_with_the_same_items_and_metadata(
 
 def test_the_final_labels_are_in_every_table_export(world: World) -> None:
     """What the table formats carry of the answers: the final label per item, which an
-    upload with a mapping keeps as metadata (a table's label column is not read as a
-    pre-annotation)."""
+    upload keeps as metadata, or reads as a pre-annotation when the mapping names it the
+    label column (tests/app/corpora/test_table_label_roundtrip.py)."""
     vendor, project, items = _classified_table(world)
     lines = exported(vendor, project, None).get_data(as_text=True).splitlines()
     finals = {json.loads(x)["source_id"]: json.loads(x)["final"] for x in lines}

@@ -60,6 +60,26 @@ def text_project(
     return project
 
 
+def collected_two_texts(world: World, vendor: Api, name: str) -> int:
+    """A collection project asking for two texts, which 孙医生 writes (still pending)."""
+    corpus = world.ready_corpus(vendor, ["示例一条。"])
+    project = vendor.post(
+        "/api/v1/projects",
+        {
+            "name": name,
+            "corpus_id": corpus,
+            "type": "collect",
+            "overlap": 1,
+            "prompt": "请写一段就医经历。",
+            "contributions": 2,
+        },
+    ).json["id"]
+    answer_in_turn(
+        world, project, {"孙医生": [{"text": "在合肥看了急诊。"}, {"text": "带孩子打疫苗。"}]}
+    )
+    return int(project)
+
+
 def box_project(world: World, vendor: Api, sizes: list[tuple[str, int, int]]) -> int:
     """A box project over pictures named and sized as given, labels 车 and 人, k = 2."""
     colours = ["red", "green", "blue", "yellow"]

@@ -11,7 +11,12 @@ from typing import Any
 from openpyxl import load_workbook
 
 from tests.app.builders import World
-from tests.app.exports.export_world import answer_in_turn, exported, text_project
+from tests.app.exports.export_world import (
+    answer_in_turn,
+    collected_two_texts,
+    exported,
+    text_project,
+)
 from tests.app.review.collected import accept_all
 
 FORMULA = '=HYPERLINK("http://evil.example","点我")'
@@ -142,21 +147,7 @@ def test_cleaning_as_text_paragraphs_and_csv(world: World) -> None:
 
 def test_collected_texts_as_paragraphs_and_csv(world: World) -> None:
     vendor = world.vendor_api()
-    corpus = world.ready_corpus(vendor, ["示例一条。"])
-    project = vendor.post(
-        "/api/v1/projects",
-        {
-            "name": "征集",
-            "corpus_id": corpus,
-            "type": "collect",
-            "overlap": 1,
-            "prompt": "请写一段就医经历。",
-            "contributions": 2,
-        },
-    ).json["id"]
-    answer_in_turn(
-        world, project, {"孙医生": [{"text": "在合肥看了急诊。"}, {"text": "带孩子打疫苗。"}]}
-    )
+    project = collected_two_texts(world, vendor, "征集")
     assert exported(vendor, project, "text").get_data(as_text=True) == "", "none accepted yet"
     accept_all(vendor, project)
     text = exported(vendor, project, "text").get_data(as_text=True)
