@@ -136,3 +136,16 @@ def test_the_experts_list_says_the_slot_opened_again(world: World) -> None:
     assert REASON in rejected and "名额已重新开放" in rejected
     accepted = page.split('data-status="accepted"')[1].split("</tr>")[0]
     assert "名额已重新开放" not in accepted
+
+
+def test_the_project_page_gives_the_acceptance_rate_not_alpha(world: World) -> None:
+    vendor_email, _expert, project, _items = decided_project(world)
+    client = logged_in(world, vendor_email)
+    page = client.get(f"/projects/{project}").get_data(as_text=True)
+    stat = page.split('id="acceptance-rate">')[1].split("</div>")[0]
+    assert stat.startswith("50.0 %") and "1 / 2" in stat and "采纳率" in stat
+    assert 'id="alpha"' not in page and "Krippendorff" not in page
+    assert 'id="gold"' not in page, "a collection project has no check items to upload"
+    assert "<dt>标签</dt>" not in page
+    english = client.get(f"/projects/{project}?lang=en").get_data(as_text=True)
+    assert "Acceptance rate" in english.split('id="acceptance-rate">')[1].split("</div>")[0]
