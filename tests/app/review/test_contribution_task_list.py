@@ -149,3 +149,30 @@ def test_the_project_page_gives_the_acceptance_rate_not_alpha(world: World) -> N
     assert "<dt>标签</dt>" not in page
     english = client.get(f"/projects/{project}?lang=en").get_data(as_text=True)
     assert "Acceptance rate" in english.split('id="acceptance-rate">')[1].split("</div>")[0]
+
+
+def test_contribution_pages_write_times_as_every_page_does(world: World) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from app.models import Contribution
+
+    vendor_email, expert_email, project, items = decided_project(world)
+    with world.app.app_context():
+        db.session.execute(
+            update(Contribution)
+            .where(Contribution.item_id == items["pending"])
+            .values(created_at=datetime(2026, 3, 1, 20, 30, tzinfo=UTC))
+        )
+        db.session.commit()
+    for email, url in (
+        (expert_email, "/annotate/contributions"),
+        (vendor_email, f"/review/{project}/contributions?item={items['pending']}"),
+    ):
+        client = logged_in(world, email)
+        for language in ("zh_CN", "en"):
+            page = client.get(f"{url}{'&' if '?' in url else '?'}lang={language}").text
+            assert "2026-03-02 04:30" in page, (url, language)
+            assert "UTC" not in page and "2026-03-01 20:30" not in page, (url, language)
