@@ -45,7 +45,9 @@ def logged_in(world: World, email: str) -> Any:
 
 def row_of(page: str, item_id: int) -> str:
     """The task table's row of an item."""
-    match = re.search(rf"<tr><td>\d+</td><td><a href=\"([^\"]+)\">{item_id}</a>.*?</tr>", page, re.S)
+    match = re.search(
+        rf"<tr><td>\d+</td><td><a href=\"([^\"]+)\">{item_id}</a>.*?</tr>", page, re.S
+    )
     assert match, f"no row for item {item_id}"
     return match.group(0)
 

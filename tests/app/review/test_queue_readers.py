@@ -31,7 +31,9 @@ def test_the_vendor_is_told_to_appoint_a_reviewer(app: Any, world: World) -> Non
     assert 'id="review-readonly"' in read and 'id="review-appoint"' not in read
 
     reviewer = world.user("expert")
-    assert vendor.post(f"/api/v1/projects/{project}/reviewers", {"email": reviewer}).status_code == 201
+    assert (
+        vendor.post(f"/api/v1/projects/{project}/reviewers", {"email": reviewer}).status_code == 201
+    )
     deciding = app.test_client()
     login(deciding, reviewer)
     decides = deciding.get(f"/review/{project}").text
