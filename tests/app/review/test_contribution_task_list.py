@@ -178,3 +178,16 @@ def test_contribution_pages_write_times_as_every_page_does(world: World) -> None
             page = client.get(f"{url}{'&' if '?' in url else '?'}lang={language}").text
             assert "2026-03-02 04:30" in page, (url, language)
             assert "UTC" not in page and "2026-03-01 20:30" not in page, (url, language)
+
+
+def test_an_experts_own_page_gives_their_acceptance(world: World) -> None:
+    vendor_email, expert_email, project, _items = decided_project(world)
+    listed = world.api(vendor_email).get(f"/api/v1/projects/{project}/contributions").json
+    expert_id = listed["contributions"][0]["expert_id"]
+    client = logged_in(world, expert_email)
+    answer = client.get(f"/projects/{project}/quality/experts/{expert_id}")
+    assert answer.status_code == 200
+    figures = answer.text.split('id="expert-contributions"')[1].split("</section>")[0]
+    assert "50.0 %" in figures and "1 / 2" in figures and "采纳率" in figures
+    assert 'id="expert-figures"' not in answer.text, "no answer count, no check items"
+    assert 'href="/annotate/contributions"' in answer.text
