@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.config import PROJECT_ROOT
@@ -34,6 +35,15 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "app" / "translations"),
     )
     app.context_processor(template_helpers)
+    app.add_template_filter(iso_datetime, "isodatetime")
+
+
+def iso_datetime(value: str | None) -> str:
+    """An ISO 8601 time with its offset (as the API gives it) written as every page writes
+    times: ``yyyy-MM-dd HH:mm`` in the configured time zone (Beijing time); "—" for none."""
+    if not value:
+        return "—"
+    return str(format_datetime(datetime.fromisoformat(value), "yyyy-MM-dd HH:mm"))
 
 
 ROLE_NAMES = {

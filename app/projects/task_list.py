@@ -2,6 +2,11 @@
 
 Pages are fetched with ``LIMIT per_page + 1`` to learn whether another page exists, so the
 first page stays fast at a million tasks (no ``COUNT(*)`` over the project).
+
+A collection project's slot is listed with its contribution's review: ``pending`` while the
+contribution waits for a decision, ``complete`` once accepted, and ``rejected`` once rejected
+(the slot is then closed and a new open one stands in for it, :mod:`app.labeling.contributions`),
+never as an item dropped from the corpus.
 """
 
 from __future__ import annotations
@@ -12,12 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import UnaryExpression, exists, select
+from sqlalchemy import UnaryExpression, exists, or_, select
 
 from app.database import as_utc
 from app.exceptions import Invalid
 from app.extensions import db
-from app.models import Annotation, Item, Project, Task
+from app.models import Annotation, Contribution, Item, Project, Task
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
@@ -27,7 +32,7 @@ SORTS: dict[str, UnaryExpression[Any]] = {
     "last_answer_at": Task.last_answer_at.asc(),
     "-last_answer_at": Task.last_answer_at.desc(),
 }
-STATUSES = ("open", "complete", "dropped", "gold")
+STATUSES = ("open", "complete", "dropped", "gold", "pending", "rejected")
 PREVIEW_CHARS = 80
 
 
@@ -88,8 +93,11 @@ def _filtered(project: Project, query: TaskQuery) -> Any:
             Task.last_answer_at,
             Item.text,
             Task.is_gold,
+            Contribution.status.label("review"),
         )
         .outerjoin(Item, Item.id == Task.item_id)
+        # One contribution at most per slot (a collection project's k is 1); none elsewhere.
+        .outerjoin(Contribution, Contribution.task_id == Task.id)
         .where(Task.project_id == project.id)
     )
     stmt = _status_filter(stmt, project, query.status)
@@ -121,33 +129,52 @@ def task_page(project: Project, query: TaskQuery) -> dict[str, Any]:
 
 
 def _status_filter(stmt: Any, project: Project, status: str | None) -> Any:
-    """Open: fewer than k answers and not closed; complete: k answers; dropped: closed with
-    fewer (its item was dropped from the corpus: slots_taken above k); gold: check items."""
+    """Open: fewer than k answers and not closed; complete: k answers (a collected
+    contribution: accepted); dropped: closed with fewer (its item was dropped from the corpus:
+    slots_taken above k); gold: check items; pending and rejected: a collected contribution
+    waiting for its review, or rejected (its slot closed and opened anew)."""
     k = project.overlap
+    review = Contribution.status
     if status == "open":
         return stmt.where(Task.answers < k, Task.slots_taken <= k, Task.is_gold.is_(False))
     if status == "complete":
-        return stmt.where(Task.answers >= k, Task.is_gold.is_(False))
+        return stmt.where(
+            Task.answers >= k,
+            Task.is_gold.is_(False),
+            or_(review.is_(None), review == "accepted"),
+        )
     if status == "dropped":
-        return stmt.where(Task.answers < k, Task.slots_taken > k, Task.is_gold.is_(False))
+        return stmt.where(
+            Task.answers < k,
+            Task.slots_taken > k,
+            Task.is_gold.is_(False),
+            or_(review.is_(None), review != "rejected"),
+        )
     if status == "gold":
         return stmt.where(Task.is_gold.is_(True))
+    if status in ("pending", "rejected"):
+        return stmt.where(review == status)
     return stmt
 
 
-def task_status(answers: int, slots: int, overlap: int, is_gold: bool) -> str:
-    """``gold``, ``complete``, ``dropped`` (closed: its item was dropped) or ``open``."""
+def task_status(
+    answers: int, slots: int, overlap: int, is_gold: bool, review: str | None = None
+) -> str:
+    """``gold``, ``pending`` or ``rejected`` (a collected contribution's review),
+    ``complete``, ``dropped`` (closed: its item was dropped) or ``open``."""
     if is_gold:
         return "gold"
+    if review in ("pending", "rejected"):
+        return review
     if answers >= overlap:
         return "complete"
     return "dropped" if slots > overlap else "open"
 
 
 def _task_json(row: Any, overlap: int) -> dict[str, Any]:
-    task_id, item_id, answers, slots, last_answer_at, text, is_gold = row
+    task_id, item_id, answers, slots, last_answer_at, text, is_gold, review = row
     last: datetime | None = as_utc(last_answer_at) if last_answer_at else None
-    status = task_status(answers, slots, overlap, is_gold)
+    status = task_status(answers, slots, overlap, is_gold, review)
     closed = overlap + 1 if slots > overlap else 0
     return {
         "id": task_id,

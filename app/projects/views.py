@@ -29,6 +29,7 @@ from app.permissions import roles_required
 from app.projects import gold, invitations, pools, task_list
 from app.projects import services as projects
 from app.projects.forms import GoldForm, InvitationForm, PoolForm, PoolInviteForm, ProjectForm
+from app.quality.collection import acceptance
 from app.quality.stored import project_quality, projects_with_quality
 from app.review.services import project_reviewers
 from app.scoping import get_managed, get_owned
@@ -106,6 +107,7 @@ def show(project_id: int) -> ResponseReturnValue:
         choose_gold=current_user.role == Role.VENDOR and project.task_type != "collect",
         item_rule=gold.item_rule(project.task_type, projects.project_config(project)),
         export_formats=formats_for(project.task_type),
+        acceptance=acceptance(project)["overall"] if project.task_type == "collect" else None,
     )
 
 

@@ -110,9 +110,14 @@ def expert_quality(project_id: int, user_id: int) -> ResponseReturnValue:
     """One expert's reliability: their own page, or a reader's view of any expert."""
     mine = expert_reliability(current_user, project_id, user_id, enqueue_quality_refresh)
     diagonal = mine.figures.get("ds_diagonal") or []
+    collected = None
+    if mine.project.task_type == "collect":  # contributions are judged by their acceptance
+        experts = acceptance(mine.project)["experts"]
+        collected = next((e for e in experts if e["user_id"] == user_id), None)
     return render_template(
         "reports/expert.html",
         mine=mine,
+        collected=collected,
         chart_width=charts.WIDTH,
         label_width=charts.LABEL_WIDTH,
         diagonal_bars=charts.bars(list(zip(mine.labels, diagonal, strict=False))),

@@ -279,12 +279,30 @@ def decide(
     return contribution_detail(project, contribution.id)
 
 
-def review_page(user: User, project_id: int, chosen: int | None) -> dict[str, Any]:
+def contribution_of_item(project: Project, item_id: int) -> int:
+    """The id of the project's contribution that made the item (the task list and the report's
+    per-item table name items); NotFound for an item no contribution of the project made."""
+    found = db.session.scalar(
+        select(Contribution.id).where(
+            Contribution.project_id == project.id, Contribution.item_id == item_id
+        )
+    )
+    if found is None:
+        raise NotFound(_l("No such contribution in this project."))
+    return int(found)
+
+
+def review_page(
+    user: User, project_id: int, chosen: int | None, item_id: int | None = None
+) -> dict[str, Any]:
     """What the review page shows: the project, the counts per status, the chosen
-    contribution (else the first waiting for the user; None when none waits), its place in
-    the user's queue, whether the user may decide on it, and whether it is their own.
-    Raises NotFound as :func:`contribution_project`, or for a chosen id not of the project."""
+    contribution (by its id, else by the item it made, else the first waiting for the user;
+    None when none waits), its place in the user's queue, whether the user may decide on it,
+    and whether it is their own. Raises NotFound as :func:`contribution_project`, or for a
+    chosen contribution or item not of the project."""
     project = contribution_project(user, project_id)
+    if chosen is None and item_id is not None:
+        chosen = contribution_of_item(project, item_id)
     chosen = chosen if chosen is not None else next_waiting(project, user)
     detail = contribution_detail(project, chosen) if chosen is not None else None
     place = queue_place(project, user, chosen) if chosen is not None else None

@@ -126,8 +126,14 @@ def remove_reviewer(project_id: int, user_id: int) -> ResponseReturnValue:
 @bp.get("/<int:project_id>/contributions")
 @roles_required(Role.EXPERT, Role.VENDOR, Role.AUDITOR, Role.ADMIN)
 def contributions(project_id: int) -> ResponseReturnValue:
-    """One collected contribution at a time: accept, reject with a reason, previous, next."""
-    page = collected.review_page(current_user, project_id, request.args.get("c", type=int))
+    """One collected contribution at a time (chosen by id, ``c``, or by its ``item``): accept,
+    reject with a reason, previous, next."""
+    page = collected.review_page(
+        current_user,
+        project_id,
+        request.args.get("c", type=int),
+        request.args.get("item", type=int),
+    )
     return render_template("review/contributions.html", **page)
 
 

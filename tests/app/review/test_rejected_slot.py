@@ -96,7 +96,7 @@ def test_the_same_expert_may_take_the_reopened_slot(world: World) -> None:
     assert expert.post(f"/api/v1/projects/{project}/claim").status_code == 204
     assert progress(vendor, project) == (1, 1)
     tasks = vendor.get(f"/api/v1/projects/{project}/tasks").json["tasks"]
-    assert Counter(task["status"] for task in tasks) == {"complete": 1, "dropped": 1}
+    assert Counter(task["status"] for task in tasks) == {"complete": 1, "rejected": 1}
 
 
 def test_an_accepted_one_or_a_refused_rejection_opens_nothing(world: World) -> None:
