@@ -3,6 +3,7 @@ public catalog with logged downloads for AI companies."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -63,6 +64,9 @@ def test_catalog_page_is_public_and_downloads_are_logged(releases: ReleaseWorld)
     anonymous = releases.world.app.test_client().get("/releases/catalog").get_data(as_text=True)
     assert "合肥市档案馆" in anonymous and "档案局" in anonymous and "documents.jsonl" in anonymous
     assert 'name="file"' not in anonymous
+    published = releases.publisher.get(f"/api/v1/releases/{release_id}").get_json()["published_at"]
+    beijing = datetime.fromisoformat(published).astimezone(timezone(timedelta(hours=8)))
+    assert f"<dd>{beijing:%Y-%m-%d %H:%M}</dd>" in anonymous  # Beijing time, as every page
     email = releases.world.user("enterprise", _enterprise_org(releases))
     client = client_of(releases, email)
     page = client.get("/releases/catalog").get_data(as_text=True)
