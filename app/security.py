@@ -22,12 +22,6 @@ CSP = (
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def csp_allowing_form_target(origin: str) -> str:
-    """The CSP of a page whose form is answered by a redirect to ``origin`` (a presigned
-    object-store link): browsers check ``form-action`` on every redirect of the submission."""
-    return CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
-
-
 @login_manager.user_loader
 def _load_session_user(session_id: str) -> User | None:
     return user_for_session(session_id)

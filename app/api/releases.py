@@ -4,8 +4,9 @@ catalog and manifests; logged downloads for AI companies."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from flask import jsonify, request
+from flask import Response, jsonify, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -173,10 +174,25 @@ def openapi_paths() -> dict[str, Any]:
         },
         "/releases/{release_id}/downloads": {
             "post": _op(
-                "A presigned link to one file (enterprise accounts; logged)",
+                "A presigned link to one file (enterprise accounts; logged): this app's "
+                "/release-files/{token} address, valid for ten minutes",
                 rid,
                 body=object_of(file="string"),
             )
+        },
+        "/release-files/{token}": {
+            "get": {
+                "summary": "The file a presigned link names, streamed as an attachment "
+                "(403 once the link has expired)",
+                "security": [],
+                "parameters": [
+                    {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {"description": "The file", "content": {"application/octet-stream": {}}},
+                    **ERRORS,
+                },
+            }
         },
         "/catalog": {"get": _op("Published releases (public metadata)")},
         "/releases/notice": {
@@ -304,7 +320,28 @@ def manifest(release_id: int) -> ResponseReturnValue:
 def download(release_id: int) -> ResponseReturnValue:
     """A logged, presigned download link."""
     path = field(json_object(), "file", str)
-    return jsonify(catalog.download_link(current_user, release_id, path, object_store()))
+    return jsonify(catalog.download_link(current_user, release_id, path, release_file_link))
+
+
+@bp.get("/release-files/<token>")
+def release_file(token: str) -> ResponseReturnValue:
+    """The file a presigned link names, streamed from object storage through the app."""
+    filename, size, chunks = catalog.linked_file(token, object_store())
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    return Response(
+        stream_with_context(chunks), content_type="application/octet-stream", headers=headers
+    )
+
+
+def release_file_link(token: str) -> str:
+    """Absolute address of a presigned link on the host the client used."""
+    return url_for("api.release_file", token=token, _external=True)
 
 
 @bp.get("/releases/notice")

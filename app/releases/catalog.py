@@ -1,12 +1,21 @@
 """The public catalog of published releases, their signed manifests, and downloads by AI
-companies through short-lived presigned links, every one logged."""
+companies through short-lived presigned links, every one logged.
+
+A link is presigned by the app, not by the object store: it names this app's file route on
+the address the user reached, with a token signed by the app's secret key that carries the
+release and the file and expires after ``LINK_LIFETIME``.  The file is streamed through the
+app, so a link works from any computer that reaches the app (the S3 server stays internal),
+and a release withdrawn after the link was given no longer downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.audit import client_ip, record_event
@@ -77,17 +86,33 @@ def signed_manifest(release_id: int) -> dict[str, Any]:
     return {"manifest": release.manifest, "signature": release.signature}
 
 
-def download_link(user: User, release_id: int, path: str, store: ObjectStore) -> dict[str, Any]:
-    """A presigned link to one file of a published release for an enterprise user; the
-    download is logged (who, which release and file, when, from where) before the link is
-    given.  Raises Forbidden (not an enterprise account) or NotFound (no such file)."""
+def _links() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="wanbiao.release-file")
+
+
+def _release_file(release: Release, path: str) -> int | None:
+    """The size the manifest gives the file ``path`` of the published ``release`` (None for
+    the manifest and its signature); NotFound when the release has no such file."""
+    sizes = {f["path"]: f["size"] for f in (release.manifest or {}).get("files", [])}
+    if path in sizes:
+        return int(sizes[path])
+    if path in ("manifest.json", "manifest.sig"):
+        return None
+    raise NotFound(_l("Not found."))
+
+
+def download_link(
+    user: User, release_id: int, path: str, link: Callable[[str], str]
+) -> dict[str, Any]:
+    """A presigned link (``link`` turns the signed token into the file route's absolute
+    address) to one file of a published release for an enterprise user; the download is
+    logged (who, which release and file, when, from where) before the link is given.
+    Raises Forbidden (not an enterprise account) or NotFound (no such file)."""
     if user.role != Role.ENTERPRISE or user.organization_id is None:
         raise Forbidden(_l("Downloads need an enterprise account."), code="release.enterprise_only")
     begin_write()
     release = _published(release_id)
-    paths = {f["path"] for f in (release.manifest or {}).get("files", [])}
-    if path not in paths | {"manifest.json", "manifest.sig"}:
-        raise NotFound(_l("Not found."))
+    _release_file(release, path)
     db.session.add(
         ReleaseDownload(
             release_id=release.id,
@@ -99,6 +124,25 @@ def download_link(user: User, release_id: int, path: str, store: ObjectStore) ->
     )
     record_event("release_downloaded", user, object_type="release", object_id=release.id, path=path)
     db.session.commit()
-    filename = f"release-{release.id}-{path.replace('/', '-')}"
-    url = store.presigned_download(f"releases/{release.id}/{path}", filename, LINK_LIFETIME)
-    return {"url": url, "path": path, "expires_in": int(LINK_LIFETIME.total_seconds())}
+    token = _links().dumps([release.id, path])
+    return {"url": link(token), "path": path, "expires_in": int(LINK_LIFETIME.total_seconds())}
+
+
+def linked_file(token: str, store: ObjectStore) -> tuple[str, int | None, Iterator[bytes]]:
+    """The file name, size (when the manifest lists it) and bytes of the file a download
+    link names.  Raises Forbidden for an expired link and NotFound for a forged one or a
+    release no longer published."""
+    try:
+        release_id, path = _links().loads(token, max_age=int(LINK_LIFETIME.total_seconds()))
+    except SignatureExpired as exc:
+        raise Forbidden(
+            _l("This download link has expired; ask for a new one in the catalog."),
+            code="release.link_expired",
+        ) from exc
+    except (BadSignature, ValueError, TypeError) as exc:
+        raise NotFound(_l("Not found.")) from exc
+    if type(release_id) is not int or type(path) is not str or not 0 < release_id <= MAX_ID:
+        raise NotFound(_l("Not found."))
+    size = _release_file(_published(release_id), path)
+    filename = f"release-{release_id}-{path.replace('/', '-')}"
+    return filename, size, store.iter_chunks(f"releases/{release_id}/{path}")

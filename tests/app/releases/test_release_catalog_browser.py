@@ -1,7 +1,7 @@
 """The public catalog in Debian's Chromium, as an AI company's staff see it once a release
 is published: its card in Chinese with publisher, department, city, licence, counts and
 files, and a Download button per file; a click downloads the file through its presigned
-link (the page's CSP lets the form's redirect reach the object store) and its bytes match the
+link (the app's own file route, streamed from the object store) and its bytes match the
 signed manifest.  Screenshot in test-artifacts/."""
 
 from __future__ import annotations

@@ -73,7 +73,8 @@ def test_catalog_page_is_public_and_downloads_are_logged(releases: ReleaseWorld)
     assert 'name="file" value="documents.jsonl"' in page
     assert client.get("/").status_code == 200
     response = client.post(f"/releases/{release_id}/download", data={"file": "documents.csv"})
-    assert response.status_code == 302 and "X-Amz-Signature" in response.headers["Location"]
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("http://localhost/api/v1/release-files/")
     with releases.world.app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReleaseDownload)) == 1
 
