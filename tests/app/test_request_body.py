@@ -1,4 +1,4 @@
-"""The request body of a streamed upload as gunicorn hands it over: read in large pieces,
+"""The request body of a streamed upload as gunicorn hands it over: read from its socket,
 never past its declared length, short when the client's connection broke, Werkzeug's limits
 first; a body something already read from goes on through Werkzeug's stream."""
 
@@ -24,10 +24,14 @@ NEXT_REQUEST = b"GET /next HTTP/1.1\r\nHost: x\r\n\r\n"
 
 
 @contextmanager
-def gunicorn_request(app: Any, sent: bytes, declared: int) -> Iterator[Body]:
+def gunicorn_request(app: Any, sent: bytes, declared: int, with_headers: int = 0) -> Iterator[Body]:
     """A PUT whose WSGI input is gunicorn's body over a real socket: the client sends
-    ``sent`` and closes, the request declares ``declared`` bytes."""
+    ``sent`` and closes, the request declares ``declared`` bytes. The first ``with_headers``
+    bytes are already in gunicorn's buffer, as bytes read with the headers are."""
     ours, client = socket.socketpair()
+    unreader = SocketUnreader(ours)
+    unreader.unread(sent[:with_headers])
+    sent = sent[with_headers:]
 
     def send() -> None:
         with client, suppress(OSError):  # a refused body is never read: the pipe breaks
@@ -35,7 +39,7 @@ def gunicorn_request(app: Any, sent: bytes, declared: int) -> Iterator[Body]:
 
     sender = threading.Thread(target=send)
     sender.start()
-    body = Body(LengthReader(SocketUnreader(ours), declared))
+    body = Body(LengthReader(unreader, declared))
     environ = {"wsgi.input": body, "CONTENT_LENGTH": str(declared)}
     try:
         with app.test_request_context(
@@ -57,14 +61,14 @@ def read_all(stream: Any, size: int = MIB) -> list[bytes]:
     return pieces
 
 
-def test_a_gunicorn_body_is_read_in_whole_pieces_and_never_past_its_length(app: Any) -> None:
+def test_a_gunicorn_body_is_read_from_its_socket_and_never_past_its_length(app: Any) -> None:
     part = os.urandom(3 * MIB + 12345)
     # Keep-alive: the next request's bytes follow the body on the same connection.
-    with gunicorn_request(app, part + NEXT_REQUEST, len(part)) as body:
+    with gunicorn_request(app, part + NEXT_REQUEST, len(part), with_headers=6000) as body:
         stream = body_stream(request)
         assert stream is not request.stream  # gunicorn's 1 KiB steps are skipped
         pieces = read_all(stream)
-        assert [len(p) for p in pieces] == [MIB, MIB, MIB, 12345]
+        assert max(len(p) for p in pieces) <= MIB
         assert b"".join(pieces) == part and stream.read(MIB) == b""
         assert body.read(MIB) == b""  # gunicorn agrees that the body is over
         assert body.reader.unreader.read().startswith(NEXT_REQUEST)  # left for gunicorn
