@@ -6,10 +6,16 @@
 2. Starts its own ``weed mini``, a fresh database (SQLite in the temp dir, or ``--database-url``
    whose ``public`` schema is dropped), and gunicorn as ``make run`` starts it (``web_command``:
    two sync workers per core, no consumer: the ingestion is timed in this process).
-3. ``--rounds`` times (best of, 2 by default) in turns: the bare SDK's ``fput_object`` of the
-   file to the same server (its defaults: 3 parts in parallel), then the app's resumable
-   protocol as the browser speaks it (``POST /api/v1/uploads``, three ``PUT …/parts/{n}`` in
-   flight, ``POST …/complete``), timed from the first request to the completion's answer.
+3. ``--rounds`` times (best of, 2 by default): the app's resumable protocol as the browser
+   speaks it (``POST /api/v1/uploads``, three ``PUT …/parts/{n}`` in flight, ``POST
+   …/complete``), timed from the first request to the completion's answer, and the bare SDK's
+   ``fput_object`` of the file to the same server, also three parts in flight (its default)
+   and with the part size the app chose (the SDK's own default is 5 MiB below 50 GB): the
+   same cut on both sides. The two alternate which goes first (the app in odd rounds, which
+   also tells the part size), so neither always meets the store just after the other's
+   writes. The CPU seconds of the gunicorn processes and of the S3 server are counted per
+   upload too (``upload_web_cpu_s``, ``s3_cpu_s``): on a shared machine they say what each
+   side costs when the wall time is disturbed.
 4. ``upload_peak_rss_mb`` is the largest peak resident set (``VmHWM``) of any gunicorn process
    after the uploads; ``idle_peak_rss_mb`` the same before them (the app loaded, one request
    answered), so the difference is what the uploads cost.
@@ -130,8 +136,8 @@ def call(port: int, token: str, method: str, path: str, body: Any = None) -> tup
         conn.close()
 
 
-def app_upload(port: int, token: str, path: Path) -> tuple[int, float]:
-    """The resumable protocol with PARALLEL parts in flight; (corpus id, seconds)."""
+def app_upload(port: int, token: str, path: Path) -> tuple[int, float, int]:
+    """The resumable protocol with PARALLEL parts in flight; (corpus id, seconds, part size)."""
     started = time.perf_counter()
     size = path.stat().st_size
     status, upload = call(
@@ -163,16 +169,33 @@ def app_upload(port: int, token: str, path: Path) -> tuple[int, float]:
     assert not errors, errors[:1]
     status, corpus = call(port, token, "POST", f"/api/v1/uploads/{upload['id']}/complete")
     assert status == 201, corpus
-    return corpus["id"], time.perf_counter() - started
+    return corpus["id"], time.perf_counter() - started, upload["part_size"]
 
 
-def sdk_upload(endpoint: str, path: Path, key: str) -> float:
+def sdk_upload(endpoint: str, path: Path, key: str, part_size: int) -> float:
+    """The SDK's multipart upload (PARALLEL parts in flight, its default); seconds."""
     from minio import Minio
 
     client = Minio(endpoint, access_key=S3_ACCESS, secret_key=S3_SECRET, secure=False)
     started = time.perf_counter()
-    client.fput_object("wanbiao-bench", key, str(path))
+    client.fput_object(
+        "wanbiao-bench", key, str(path), part_size=part_size, num_parallel_uploads=PARALLEL
+    )
     return time.perf_counter() - started
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds of a process and its children (gunicorn's workers)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        total += process_cpu_s(current) or 0.0
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def uscc(first17: str) -> str:
@@ -285,6 +308,42 @@ def prepare(tmp: Path, database_url: str | None) -> Any:
     return app
 
 
+def upload_rounds(
+    rounds: int, corpus: Path, weed: Any, web_pid: int, port: int, token: str
+) -> dict[str, Any]:
+    """Both uploads ``rounds`` times, alternating which goes first; seconds and CPU each."""
+    file_mb = corpus.stat().st_size / 1024 / 1024
+    out: dict[str, Any] = {"sdk_s": [], "app_s": [], "corpora": [], "web_cpu_s": []}
+    out |= {"s3_app_cpu_s": [], "s3_sdk_cpu_s": [], "part_size": 0}
+
+    def app_round() -> None:
+        web_cpu, s3_cpu = tree_cpu_s(web_pid), tree_cpu_s(weed.process.pid)
+        corpus_id, seconds, out["part_size"] = app_upload(port, token, corpus)
+        out["corpora"].append(corpus_id)
+        out["app_s"].append(seconds)
+        out["web_cpu_s"].append(round(tree_cpu_s(web_pid) - web_cpu, 2))
+        out["s3_app_cpu_s"].append(round(tree_cpu_s(weed.process.pid) - s3_cpu, 2))
+
+    def sdk_round(number: int) -> None:
+        s3_cpu = tree_cpu_s(weed.process.pid)
+        key = f"bench/sdk-{number}.jsonl"
+        out["sdk_s"].append(sdk_upload(weed.endpoint, corpus, key, out["part_size"]))
+        out["s3_sdk_cpu_s"].append(round(tree_cpu_s(weed.process.pid) - s3_cpu, 2))
+
+    for number in range(rounds):
+        if number % 2 == 0:
+            app_round()
+            sdk_round(number)
+        else:
+            sdk_round(number)
+            app_round()
+        log(
+            f"round {number + 1}: SDK {file_mb / out['sdk_s'][-1]:.1f} MB/s, "
+            f"app {file_mb / out['app_s'][-1]:.1f} MB/s"
+        )
+    return out
+
+
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     from app.storage.seaweed import start_weed
 
@@ -300,16 +359,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         token = make_vendor(app)
         web, port = start_web(tmp)
         idle_rss = peak_rss_mb(web.pid)  # the app loaded and answering, before any upload
-        sdk_s, app_s, corpora = [], [], []
-        for round_number in range(args.rounds):
-            sdk_s.append(sdk_upload(weed.endpoint, corpus, f"bench/sdk-{round_number}.jsonl"))
-            corpus_id, seconds = app_upload(port, token, corpus)
-            corpora.append(corpus_id)
-            app_s.append(seconds)
-            log(
-                f"round {round_number + 1}: SDK {file_mb / sdk_s[-1]:.1f} MB/s, "
-                f"app {file_mb / seconds:.1f} MB/s"
-            )
+        rounds = upload_rounds(args.rounds, corpus, weed, web.pid, port, token)
+        sdk_s, app_s, corpora = rounds["sdk_s"], rounds["app_s"], rounds["corpora"]
         rss = peak_rss_mb(web.pid)
         web.send_signal(signal.SIGTERM)
         web.wait(timeout=30)
@@ -336,6 +387,11 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             "ingest_items_per_total_cpu_s": None
             if server_s is None
             else round(items / (ingest_cpu_s + server_s)),
+            "upload_s": [round(x, 2) for x in app_s],
+            "sdk_s": [round(x, 2) for x in sdk_s],
+            "upload_web_cpu_s": rounds["web_cpu_s"],
+            "s3_cpu_s": {"app": rounds["s3_app_cpu_s"], "sdk": rounds["s3_sdk_cpu_s"]},
+            "part_mb": round(rounds["part_size"] / 1024 / 1024, 1),
             "rounds": args.rounds,
             "database": "postgresql" if args.database_url else "sqlite",
             "load_average_1m": round(os.getloadavg()[0], 2),

@@ -13,6 +13,7 @@ from app.api.schema import ERRORS, json_content, ref
 from app.corpora import resumable
 from app.corpora.services import corpus_json
 from app.jobs import enqueue_ingestion
+from app.request_body import body_stream
 from app.storage import object_store
 
 SCHEMAS: dict[str, Any] = {
@@ -169,7 +170,12 @@ def show_upload(upload_id: str) -> ResponseReturnValue:
 def put_upload_part(upload_id: str, number: int) -> ResponseReturnValue:
     """Store one part, streamed from the request body."""
     size = resumable.receive_part(
-        current_user, upload_id, number, request.content_length, request.stream, object_store()
+        current_user,
+        upload_id,
+        number,
+        request.content_length,
+        body_stream(request),
+        object_store(),
     )
     return jsonify(number=number, size=size)
 

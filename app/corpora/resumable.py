@@ -227,7 +227,7 @@ class _Body:
         while left:
             try:
                 chunk = self.stream.read(min(CHUNK, left))
-            except ClientDisconnected:
+            except (ClientDisconnected, OSError):  # Werkzeug's word for it, or the socket's
                 chunk = b""
             if not chunk:
                 self.cut = True

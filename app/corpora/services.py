@@ -9,6 +9,7 @@ import tempfile
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any, cast
@@ -272,25 +273,51 @@ class StoredTable:
 def stored_table(
     fmt: str, store: ObjectStore, key: str, wait: bool = False, text_mode: str = "paragraph"
 ) -> StoredTable:
-    """What :class:`StoredTable` an upload sent in parts needs: a table read back from
-    object storage (spooled to disk, so memory stays flat) waits for the mapping step when
-    ``wait`` asks for it (the browser does) or when it has no conventional text column
-    (named text, content, 文本 …); otherwise it takes the conventional mapping. JSON Lines
-    with such a field is ingested at once, as before tables had a mapping step."""
+    """What :class:`StoredTable` an upload sent in parts needs: a table's columns and first
+    rows, read back from object storage, wait for the mapping step when ``wait`` asks for it
+    (the browser does) or when it has no conventional text column (named text, content, 文本
+    …); otherwise it takes the conventional mapping. JSON Lines with such a field is ingested
+    at once, as before tables had a mapping step.
+
+    CSV and TSV are read whole first, since their encoding (UTF-8, GBK or GB18030) is known
+    only at the end, and .xlsx needs a seekable file: both are spooled to disk, so memory
+    stays flat. JSON and JSON Lines are UTF-8 by definition (RFC 8259), so only the records
+    the preview shows are read; the ingestion checks every line's bytes (invalid UTF-8, NUL)
+    and imports nothing from a file with a bad line."""
     if fmt not in TABLE_FORMATS:
         return StoredTable(text_reading(fmt, text_mode))
+    if fmt in ("json", "jsonl"):
+
+        def from_the_head(wait_now: bool) -> tuple[dict[str, Any], bool]:
+            with closing(store.iter_chunks(key)) as chunks:  # the rest is never downloaded
+                reader = cast(IO[bytes], _ChunkReader(chunks))
+                return prepare_table(fmt, reader, "utf-8", None, wait_now)
+
+        return _described(fmt, from_the_head, wait)
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
         reader = cast(IO[bytes], _ChunkReader(store.iter_chunks(key)))
         checked = CheckedStream(reader, text=TEXT_CHECKS.get(fmt))
-        shutil.copyfileobj(checked, spool)
-        spool.seek(0)
         try:
-            table, ready = prepare_table(
-                fmt, spool, checked.encoding, None, wait and fmt != "jsonl"
-            )
-        except Invalid:  # no conventional text column: the vendor maps the columns
+            shutil.copyfileobj(checked, spool)
+        except UploadRejected as rejected:  # NUL bytes, or neither UTF-8 nor GBK
+            raise rejected.error from None
+
+        def from_the_spool(wait_now: bool) -> tuple[dict[str, Any], bool]:
             spool.seek(0)
-            table, ready = prepare_table(fmt, spool, checked.encoding, None, True)
+            return prepare_table(fmt, cast(IO[bytes], spool), checked.encoding, None, wait_now)
+
+        return _described(fmt, from_the_spool, wait)
+
+
+def _described(
+    fmt: str, read_table: Callable[[bool], tuple[dict[str, Any], bool]], wait: bool
+) -> StoredTable:
+    """The table as ``read_table(wait)`` describes it; read again to wait for the mapping
+    step when it has no conventional text column."""
+    try:
+        table, ready = read_table(wait and fmt != "jsonl")
+    except Invalid:  # no conventional text column: the vendor maps the columns
+        table, ready = read_table(True)
     return StoredTable(table, ready)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import quote
@@ -72,8 +72,9 @@ class ObjectStore:
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 
-    def iter_chunks(self, key: str, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
-        """Yield the object's bytes in chunks."""
+    def iter_chunks(self, key: str, chunk_size: int = 256 * 1024) -> Generator[bytes, None, None]:
+        """Yield the object's bytes in chunks; closing the generator early closes the
+        download, so the rest of the object is never read."""
         try:
             response = self.client.get_object(self.bucket, key)
         except (MinioException, urllib3.exceptions.HTTPError) as exc:

@@ -268,3 +268,39 @@ def test_the_openapi_document_names_both_kinds_of_upload(app: Any) -> None:
     schemas = app.test_client().get("/api/v1/openapi.json").json["components"]["schemas"]
     assert "part_size" in schemas["ResumableUpload"]["properties"]
     assert "key" in schemas["Upload"]["properties"]  # the collection's picture upload
+
+
+def test_a_table_with_bad_bytes_is_refused_on_completion_and_forgotten(
+    app: Any, world: World
+) -> None:
+    vendor = world.vendor_api()
+    rows = "".join(f"第{i}条：公共数据开放目录,{i}\n" for i in range(200_000))
+    data = f"文本,编号\n{rows}".encode() + b"\x00\x00,0\n"  # NUL in part 2: not text
+    upload = start(vendor, data, "目录.csv").json
+    for number in range(1, upload["part_count"] + 1):
+        assert put_part(vendor, upload, data, number).status_code == 200
+    key, _s3_upload = stored_as(app, upload["id"])
+    refused = vendor.post(f"/api/v1/uploads/{upload['id']}/complete")
+    assert refused.status_code == 422, refused.json
+    assert "NUL" in refused.json["error"]["message"]
+    assert vendor.get(f"/api/v1/uploads/{upload['id']}").status_code == 404
+    assert corpus_count(app) == 0 and not object_exists(app, key)
+
+
+def test_json_lines_with_bad_bytes_are_refused_by_line_and_nothing_is_imported(
+    world: World,
+) -> None:
+    vendor = world.vendor_api()
+    lines = jsonl().split(b"\n")
+    lines[2999] = lines[2999][:40] + b"\xff" + lines[2999][40:]  # line 3,000, in part 3
+    lines[3199] = lines[3199].replace("。".encode(), b"\x00", 1)  # line 3,200
+    data = b"\n".join(lines)
+    upload = start(vendor, data).json
+    for number in range(1, upload["part_count"] + 1):
+        assert put_part(vendor, upload, data, number).status_code == 200
+    done = vendor.post(f"/api/v1/uploads/{upload['id']}/complete")
+    assert done.status_code == 201, done.json  # only the first records were read to preview
+    corpus = vendor.get(f"/api/v1/corpora/{done.json['id']}").json
+    assert (corpus["status"], corpus["item_count"]) == ("failed", 0), corpus
+    errors = json.dumps(corpus, ensure_ascii=False)
+    assert "3000" in errors and "3200" in errors and "UTF-8" in errors
