@@ -65,6 +65,10 @@ class ReleaseDocument(Base):
         UniqueConstraint("release_id", "item_id"),
         Index("ix_release_document_release_seq", "release_id", "seq"),
         Index("ix_release_document_release_status", "release_id", "status"),
+        # The review counts (sample size, reviewed) and the residual counts run on every
+        # review decision and sample page: without these they read every document.
+        Index("ix_release_document_sample", "release_id", "in_sample", "reviewed_at"),
+        Index("ix_release_document_residual", "release_id", "residual_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
