@@ -85,6 +85,9 @@ class ReleaseDocument(Base):
     reviewed_at: Mapped[datetime | None]
     residual_findings: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     residual_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when an approval scanned the document again with its reviewers' decisions: its
+    # residual findings are then no longer the analysis job's (see ``rescan_decided``).
+    rescanned_at: Mapped[datetime | None]
 
 
 class ReviewDecision(Base):
