@@ -206,6 +206,7 @@ def analyse_release(release_id: int, processes: int | None = None) -> None:
     db.session.rollback()
     processes = analyser_processes() if processes is None else processes
     with Analysers(processes, (policy.profile, RESIDUAL_PROFILE)) as analysers:
+        analysers.warm_up()
         _analyse_pending(release_id, policy, key, analysers)
     finish_analysis(release_id)
 
