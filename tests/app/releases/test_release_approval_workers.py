@@ -111,27 +111,27 @@ def test_accepted_findings_alone_need_no_second_scan(
 
 
 def test_a_document_scanned_by_an_earlier_approval_is_scanned_again(
-    releases: ReleaseWorld, started: list[int], scanned: list[list[int]]
+    any_db_releases: ReleaseWorld, started: list[int], scanned: list[list[int]]
 ) -> None:
     """Its residual findings came from the decisions of then: after a reviewer turns a
     rejection back into an acceptance they are scanned again, not kept."""
-    release_id = releases.analysed([*DOCUMENTS, "证人张三丰到场。"])
-    releases.review_all(release_id)
-    [first, _] = _reject_first_findings(releases, release_id)
-    refused = releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
+    release_id = any_db_releases.analysed([*DOCUMENTS, "证人张三丰到场。"])
+    any_db_releases.review_all(release_id)
+    [first, _] = _reject_first_findings(any_db_releases, release_id)
+    refused = any_db_releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
     assert refused.json["error"]["code"] == "release.residual_findings"  # seq 5's name
     assert scanned == [[1, 3]]
-    finding = releases.document(release_id, first)["findings"][0]
+    finding = any_db_releases.document(release_id, first)["findings"][0]
     span = {k: finding[k] for k in ("start", "end", "entity_type")}
-    accepted = releases.auditor.post(
+    accepted = any_db_releases.auditor.post(
         f"/api/v1/releases/{release_id}/documents/{first}/decisions",
         {"decisions": [{**span, "decision": "accept"}], "done": True},
     )
     assert accepted.status_code == 200, accepted.json
-    refused = releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
+    refused = any_db_releases.auditor.post(f"/api/v1/releases/{release_id}/approve")
     assert refused.json["error"]["code"] == "release.residual_findings"
     assert scanned == [[1, 3], [1, 3]]
-    with releases.world.app.app_context():
+    with any_db_releases.world.app.app_context():
         rescanned = db.session.scalars(
             select(ReleaseDocument.seq)
             .where(ReleaseDocument.rescanned_at.is_not(None))

@@ -189,7 +189,7 @@ def test_a_killed_analysis_resumes_without_duplicate_findings(
 
 
 def test_a_batch_stored_twice_counts_once(
-    releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
+    any_db_releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two workers on one release (a stale one queued again while the first still runs):
     the second's copy of a batch writes nothing and adds nothing to the progress."""
@@ -203,12 +203,12 @@ def test_a_batch_stored_twice_counts_once(
         store(release_id, batch, broken)
 
     monkeypatch.setattr(analysis, "_store", twice)
-    release_id = releases.analysed()
-    assert stored and releases.state(release_id) == "in_review"
-    release = releases.publisher.get(f"/api/v1/releases/{release_id}").json
+    release_id = any_db_releases.analysed()
+    assert stored and any_db_releases.state(release_id) == "in_review"
+    release = any_db_releases.publisher.get(f"/api/v1/releases/{release_id}").json
     assert release["analysed"] == len(DOCUMENTS) == release["documents"]
     assert release["characters"] == sum(map(len, DOCUMENTS))
-    with releases.world.app.app_context():
+    with any_db_releases.world.app.app_context():
         findings = db.session.scalars(
             select(ReleaseDocument.findings).order_by(ReleaseDocument.seq)
         ).all()
@@ -216,20 +216,20 @@ def test_a_batch_stored_twice_counts_once(
 
 
 def test_a_failed_release_analysed_again_counts_each_document_once(
-    releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
+    any_db_releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     texts = [*DOCUMENTS, "第五份文件 CRASH 在此"]
-    release_id = releases.analysed(texts)
-    failed = releases.publisher.get(f"/api/v1/releases/{release_id}").json
+    release_id = any_db_releases.analysed(texts)
+    failed = any_db_releases.publisher.get(f"/api/v1/releases/{release_id}").json
     assert failed["state"] == "failed" and failed["analysed"] == len(texts)
 
     def mended(texts: Any, *args: Any, **kwargs: Any) -> Any:
         return fake_analyze_batch([t.replace("CRASH", "") for t in texts], *args, **kwargs)
 
     monkeypatch.setattr(scanning, "analyze_batch", mended)
-    again = releases.publisher.post(f"/api/v1/releases/{release_id}/analyse")
+    again = any_db_releases.publisher.post(f"/api/v1/releases/{release_id}/analyse")
     assert again.status_code == 202, again.json
-    release = releases.publisher.get(f"/api/v1/releases/{release_id}").json
+    release = any_db_releases.publisher.get(f"/api/v1/releases/{release_id}").json
     assert release["state"] == "in_review"
     assert release["analysed"] == len(texts) == release["documents"]
     assert release["characters"] == sum(map(len, texts))
