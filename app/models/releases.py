@@ -65,6 +65,10 @@ class ReleaseDocument(Base):
         UniqueConstraint("release_id", "item_id"),
         Index("ix_release_document_release_seq", "release_id", "seq"),
         Index("ix_release_document_release_status", "release_id", "status"),
+        # The review counts (sample size, reviewed) and the residual counts run on every
+        # review decision and sample page: without these they read every document.
+        Index("ix_release_document_sample", "release_id", "in_sample", "reviewed_at"),
+        Index("ix_release_document_residual", "release_id", "residual_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +85,9 @@ class ReleaseDocument(Base):
     reviewed_at: Mapped[datetime | None]
     residual_findings: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     residual_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when an approval scanned the document again with its reviewers' decisions: its
+    # residual findings are then no longer the analysis job's (see ``rescan_decided``).
+    rescanned_at: Mapped[datetime | None]
 
 
 class ReviewDecision(Base):

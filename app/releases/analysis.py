@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 
 from app.database import begin_write
 from app.extensions import db
@@ -127,29 +127,46 @@ def _outcomes(batch: _Batch, policy: ReleasePolicy, analysers: Analysers) -> lis
 def _store(release_id: int, batch: _Batch, outcomes: list[dict[str, Any]]) -> None:
     """Store a batch's outcomes (documents still pending only: a resumed job writes no
     finding twice) and the progress.  A batch already analysed when the release left
-    ``analysing`` is kept; ``_pending`` reads no more."""
+    ``analysing`` is kept; ``_pending`` reads no more.
+
+    The progress counters grow by the documents this batch moved out of ``pending`` (read
+    under the write lock, their rows locked on PostgreSQL), never by a count over the
+    whole release: that count read every analysed document once per batch."""
     begin_write()
-    # One executemany of a Core UPDATE: no ORM object per document.
-    table = cast(Table, ReleaseDocument.__table__)
-    db.session.connection().execute(
-        update(table)
-        .where(table.c.id == bindparam("document"), table.c.status == "pending")
-        .values({name: bindparam(f"new_{name}") for name in STORED}),
-        [
-            {f"new_{name}": values.get(name, DEFAULTS.get(name)) for name in STORED}
-            | {"document": row[0]}
-            for row, values in zip(batch.rows, outcomes, strict=True)
-        ],
-    )
-    done, chars = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(ReleaseDocument.chars), 0)).where(
-            ReleaseDocument.release_id == release_id, ReleaseDocument.status != "pending"
+    ids = [row[0] for row in batch.rows]
+    still_pending = set(
+        db.session.scalars(
+            select(ReleaseDocument.id)
+            .where(ReleaseDocument.id.in_(ids), ReleaseDocument.status == "pending")
+            .with_for_update()
         )
-    ).one()
+    )
+    moved = [
+        (row[0], values)
+        for row, values in zip(batch.rows, outcomes, strict=True)
+        if row[0] in still_pending
+    ]
+    if moved:
+        # One executemany of a Core UPDATE: no ORM object per document.
+        table = cast(Table, ReleaseDocument.__table__)
+        db.session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("document"), table.c.status == "pending")
+            .values({name: bindparam(f"new_{name}") for name in STORED}),
+            [
+                {f"new_{name}": values.get(name, DEFAULTS.get(name)) for name in STORED}
+                | {"document": document_id}
+                for document_id, values in moved
+            ],
+        )
     db.session.execute(
         update(Release)
         .where(Release.id == release_id)
-        .values(analysed_count=done, char_count=chars, heartbeat_at=utcnow())
+        .values(
+            analysed_count=Release.analysed_count + len(moved),
+            char_count=Release.char_count + sum(values["chars"] for _, values in moved),
+            heartbeat_at=utcnow(),
+        )
     )
     db.session.commit()
 
@@ -189,6 +206,7 @@ def analyse_release(release_id: int, processes: int | None = None) -> None:
     db.session.rollback()
     processes = analyser_processes() if processes is None else processes
     with Analysers(processes, (policy.profile, RESIDUAL_PROFILE)) as analysers:
+        analysers.warm_up()
         _analyse_pending(release_id, policy, key, analysers)
     finish_analysis(release_id)
 
@@ -245,7 +263,7 @@ def draw_sample(release: Release) -> list[int]:
     ]
     db.session.execute(
         update(ReleaseDocument)
-        .where(ReleaseDocument.release_id == release.id)
+        .where(ReleaseDocument.release_id == release.id, ReleaseDocument.in_sample.is_(True))
         .values(in_sample=False)
     )
     for start in range(0, len(chosen), 500):

@@ -76,25 +76,32 @@ def redacted_documents(
 
 
 def rescan_decided(release: Release) -> int:
-    """Scan again, with the reviewers' decisions applied, every document that has decisions
-    (the analysis job scanned the rest: their output cannot have changed); a span a
-    reviewer rejected is dismissed.  Returns how many documents of the release still have
-    residual findings.  The caller commits."""
+    """Scan again, with the reviewers' decisions applied, every document whose output the
+    decisions change (one with a rejected or an added span) or whose residual findings an
+    earlier approval already replaced (``rescanned_at``: a decision may have changed
+    since).  The analysis job scanned the rest with the same redaction (no decisions, or
+    only accepted findings, which the analyser's redaction applied anyway), so their
+    stored residual findings stand.  A span a reviewer rejected is dismissed.  Returns
+    how many documents of the release still have residual findings.  The caller commits."""
     decided = list(
         db.session.scalars(
             select(ReviewDecision.document_id.distinct())
             .join(ReleaseDocument, ReleaseDocument.id == ReviewDecision.document_id)
-            .where(ReleaseDocument.release_id == release.id)
+            .where(
+                ReleaseDocument.release_id == release.id,
+                (ReviewDecision.decision != "accept") | ReleaseDocument.rescanned_at.is_not(None),
+            )
         )
     )
     threshold = policy_of(release).residual_threshold
     # The scan runs in worker processes (started only if something was decided), so the
     # web worker never loads the recall engine; a second one only for much to scan.
     workers = min(2 if len(decided) >= SECOND_WORKER_DOCUMENTS else 1, analyser_processes())
-    with Analysers(workers, [RESIDUAL_PROFILE]) as analysers:
-        for start in range(0, len(decided), BATCH):
-            _rescan(release, decided[start : start + BATCH], threshold, analysers)
-    db.session.flush()
+    if decided:
+        with Analysers(workers, [RESIDUAL_PROFILE]) as analysers:
+            for start in range(0, len(decided), BATCH):
+                _rescan(release, decided[start : start + BATCH], threshold, analysers)
+        db.session.flush()
     return (
         db.session.scalar(
             select(func.count()).where(
@@ -120,6 +127,7 @@ def _rescan(
                 details=[document.id],
             )
         document.residual_findings, document.residual_count = scan, len(scan)
+        document.rescanned_at = utcnow()
 
 
 def approve_release(user: User, release_id: int) -> Release:

@@ -54,6 +54,10 @@ PART_CHARS = 8_000
 TASKS_PER_WORKER = 2_000
 
 
+# Touches the recognizers that load lazily (names, phone numbers, addresses).
+WARM_UP_TEXT = "来信人张伟，联系电话13912345678，住合肥市蜀山区长江西路1号。"
+
+
 def _error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {str(error)[:400]}"
 
@@ -88,6 +92,16 @@ class Analysers:
     def __exit__(self, *exc: object) -> None:
         for pool in self.pools.values():
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def warm_up(self) -> None:
+        """Have every worker load its engine now, all at once: a pool starts its workers
+        only as work arrives, so the residual scan's workers would otherwise begin their
+        seconds of loading only after the first batch was analysed, one core idle till
+        then.  The warm-up's findings are dropped; a worker that cannot load fails the
+        real batches, which report it."""
+        for profile, pool in self.pools.items():
+            for _ in range(self.shares[profile]):
+                pool.submit(deid.analyze_batch, [WARM_UP_TEXT], profile=profile)
 
     def workers(self, profile: str) -> int:
         """How many batches of ``profile`` may run at once (0: in this process)."""

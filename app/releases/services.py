@@ -225,14 +225,16 @@ def start_analysis(user: User, release_id: int, enqueue: Callable[[int], None]) 
     begin_write()
     release = get_built(user, release_id)
     if release.state == ReleaseState.FAILED:
+        failed = ReleaseDocument.release_id == release.id, ReleaseDocument.status == "failed"
+        # They leave the progress counters, which the analysis grows batch by batch.
+        count, chars = db.session.execute(
+            select(func.count(), func.coalesce(func.sum(ReleaseDocument.chars), 0)).where(*failed)
+        ).one()
         db.session.execute(
-            update(ReleaseDocument)
-            .where(
-                ReleaseDocument.release_id == release.id,
-                ReleaseDocument.status == "failed",
-            )
-            .values(status="pending", error=None)
+            update(ReleaseDocument).where(*failed).values(status="pending", error=None)
         )
+        release.analysed_count -= count
+        release.char_count -= chars
         release.failures = []
     move(release, ReleaseState.ANALYSING, user)
     release.heartbeat_at = utcnow()

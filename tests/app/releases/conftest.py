@@ -29,3 +29,9 @@ def signing_key(monkeypatch: pytest.MonkeyPatch) -> Ed25519PrivateKey:
 def releases(world: World, fake_analyser: None, signing_key: Any) -> ReleaseWorld:
     """A publisher, two auditors and an AI company, with the fake analyser in place."""
     return release_world(world)
+
+
+@pytest.fixture
+def any_db_releases(any_db_world: World, fake_analyser: None, signing_key: Any) -> ReleaseWorld:
+    """``releases`` on SQLite and on PostgreSQL (when ``WANBIAO_TEST_POSTGRES_URL`` is set)."""
+    return release_world(any_db_world)

@@ -183,6 +183,56 @@ def test_a_killed_analysis_resumes_without_duplicate_findings(
             select(ReleaseDocument.findings).order_by(ReleaseDocument.seq)
         ).all()
     assert [len(f) for f in findings] == [2, 0, 2, 0]
+    release_json = releases.publisher.get(f"/api/v1/releases/{release.id}").json
+    assert release_json["analysed"] == len(DOCUMENTS)
+    assert release_json["characters"] == sum(map(len, DOCUMENTS))
+
+
+def test_a_batch_stored_twice_counts_once(
+    any_db_releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers on one release (a stale one queued again while the first still runs):
+    the second's copy of a batch writes nothing and adds nothing to the progress."""
+    stored: list[tuple[Any, ...]] = []
+    store = analysis._store
+
+    def twice(release_id: int, batch: Any, outcomes: Any) -> None:
+        store(release_id, batch, outcomes)
+        stored.append((release_id, batch, outcomes))
+        broken = [{**values, "findings": [[0, 1, "PERSON", 0.5]]} for values in outcomes]
+        store(release_id, batch, broken)
+
+    monkeypatch.setattr(analysis, "_store", twice)
+    release_id = any_db_releases.analysed()
+    assert stored and any_db_releases.state(release_id) == "in_review"
+    release = any_db_releases.publisher.get(f"/api/v1/releases/{release_id}").json
+    assert release["analysed"] == len(DOCUMENTS) == release["documents"]
+    assert release["characters"] == sum(map(len, DOCUMENTS))
+    with any_db_releases.world.app.app_context():
+        findings = db.session.scalars(
+            select(ReleaseDocument.findings).order_by(ReleaseDocument.seq)
+        ).all()
+    assert [len(f) for f in findings] == [2, 0, 2, 0]
+
+
+def test_a_failed_release_analysed_again_counts_each_document_once(
+    any_db_releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [*DOCUMENTS, "第五份文件 CRASH 在此"]
+    release_id = any_db_releases.analysed(texts)
+    failed = any_db_releases.publisher.get(f"/api/v1/releases/{release_id}").json
+    assert failed["state"] == "failed" and failed["analysed"] == len(texts)
+
+    def mended(texts: Any, *args: Any, **kwargs: Any) -> Any:
+        return fake_analyze_batch([t.replace("CRASH", "") for t in texts], *args, **kwargs)
+
+    monkeypatch.setattr(scanning, "analyze_batch", mended)
+    again = any_db_releases.publisher.post(f"/api/v1/releases/{release_id}/analyse")
+    assert again.status_code == 202, again.json
+    release = any_db_releases.publisher.get(f"/api/v1/releases/{release_id}").json
+    assert release["state"] == "in_review"
+    assert release["analysed"] == len(texts) == release["documents"]
+    assert release["characters"] == sum(map(len, texts))
 
 
 def test_an_empty_or_unfinished_corpus_makes_no_release(releases: ReleaseWorld) -> None:
