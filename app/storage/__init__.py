@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO, Protocol, cast
-from urllib.parse import quote
 
 import urllib3
 from flask import Flask, current_app
@@ -43,9 +42,6 @@ class ObjectStore:
             endpoint, access_key=access_key, secret_key=secret_key, secure=secure, http_client=http
         )
         self.bucket = bucket
-        #: Where presigned links point: a page whose form redirects to one must allow this
-        #: origin in its CSP ``form-action`` (browsers apply it to the redirect too).
-        self.origin = f"{'https' if secure else 'http'}://{endpoint}"
 
     def ensure_bucket(self) -> None:
         """Create the bucket if it does not exist yet."""
@@ -98,18 +94,6 @@ class ObjectStore:
         except (MinioException, urllib3.exceptions.HTTPError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         return True
-
-    def presigned_download(
-        self, key: str, filename: str, expires: timedelta = timedelta(minutes=10)
-    ) -> str:
-        """A time-limited URL that downloads the object as an attachment."""
-        disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return self.client.presigned_get_object(
-            self.bucket,
-            key,
-            expires=expires,
-            response_headers={"response-content-disposition": disposition},
-        )
 
     def delete(self, key: str) -> None:
         """Remove the object; a missing object is not an error."""
