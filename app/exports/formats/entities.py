@@ -130,6 +130,7 @@ def _entity_docbin_class() -> Any:
     attributes as spaCy's does: the same documents back, at several times the speed. The
     class is made on first use, so that importing this module does not import spaCy."""
     import numpy
+    import srsly  # type: ignore[import-untyped]
     from spacy.attrs import ENT_TYPE, ORTH, SPACY
     from spacy.tokens import DocBin
 
@@ -154,8 +155,6 @@ def _entity_docbin_class() -> Any:
             for group in doc.spans.values():
                 self.strings.update(span.label_ for span in group)
             self.tokens_held += len(doc)
-
-    import srsly  # type: ignore[import-untyped]
 
     return EntityDocBin
 
