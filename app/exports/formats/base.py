@@ -4,6 +4,7 @@ with its final answer and every expert's answer under the name the requester may
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -90,25 +91,66 @@ def number(value: float) -> int | float:
 
 
 _UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
+#: Names looked up in one query (SQLite allows 32,766 parameters since 3.32, 999 before).
+_NAMES_PER_QUERY = 900
+
+
+def image_stem(record: ExportRecord) -> str:
+    """The image's name without extension, its folders kept and made safe, e.g.
+    ``street/0`` for ``street/0.png`` (``item-<id>`` for an image without a usable name)."""
+    parts = [
+        _UNSAFE_PATH.sub("_", part)
+        for part in record.text.replace("\\", "/").split("/")
+        if part not in ("", ".", "..")
+    ]
+    name = "/".join(parts) or f"item-{record.item_id}"
+    return name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
 
 
 class MemberNames:
-    """File names inside a ZIP, one per image: the image's own name (its folders kept, so a
-    label file sits where training code looks for it), made safe and unique."""
+    """File names inside a ZIP, one per image: the image's own name (:func:`image_stem`, so a
+    label file sits where training code looks for it), and where an earlier image took it
+    (``a.jpg`` and ``a.png``), that name and ``-<item id>``.
+
+    The names given so far wait in a private temporary SQLite database on disk (its page
+    cache is bounded), not in a set: a million images' names would hold some 80 MB. Use it as
+    a context manager; closing it removes the database."""
 
     def __init__(self) -> None:
-        self._used: set[str] = set()
+        # "" opens a temporary database that SQLite keeps in a file and deletes on close.
+        self._given = sqlite3.connect("")
+        self._given.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+            "CREATE TABLE given (name TEXT PRIMARY KEY) WITHOUT ROWID;"
+        )
 
-    def stem(self, record: ExportRecord) -> str:
-        """The image's name without extension, e.g. ``street/0`` for ``street/0.png``."""
-        parts = [
-            _UNSAFE_PATH.sub("_", part)
-            for part in record.text.replace("\\", "/").split("/")
-            if part not in ("", ".", "..")
-        ]
-        name = "/".join(parts) or f"item-{record.item_id}"
-        stem = name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
-        if stem in self._used:
-            stem = f"{stem}-{record.item_id}"
-        self._used.add(stem)
-        return stem
+    def __enter__(self) -> MemberNames:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._given.close()
+
+    def _given_before(self, names: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(names)
+        for start in range(0, len(ordered), _NAMES_PER_QUERY):
+            chunk = ordered[start : start + _NAMES_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            rows = self._given.execute(f"SELECT name FROM given WHERE name IN ({marks})", chunk)  # noqa: S608
+            found.update(name for (name,) in rows)
+        return found
+
+    def stems(self, records: list[ExportRecord]) -> list[str]:
+        """One unique name without extension per record, in order; e.g. ``street/0`` for
+        ``street/0.png``, or ``street/0-17`` when an earlier image was given ``street/0``."""
+        own = [image_stem(record) for record in records]
+        taken = self._given_before(set(own))
+        given: list[str] = []
+        for record, name in zip(records, own, strict=True):
+            while name in taken:
+                name = f"{name}-{record.item_id}"
+                taken |= self._given_before({name})
+            taken.add(name)
+            given.append(name)
+        self._given.executemany("INSERT INTO given VALUES (?)", ((name,) for name in given))
+        return given

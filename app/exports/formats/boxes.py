@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from app.exports.formats.base import Batches, ExportRecord, MemberNames, ProjectShape, number
 from app.exports.formats.zip_members import MemberZipFile
@@ -24,9 +24,14 @@ from app.exports.formats.zip_members import MemberZipFile
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def _decided(batches: Batches) -> Iterator[ExportRecord]:
+def _decided_batches(batches: Batches) -> Iterator[list[ExportRecord]]:
     for batch in batches:
-        yield from (record for record in batch if record.decided() is not None)
+        yield [record for record in batch if record.decided() is not None]
+
+
+def _decided(batches: Batches) -> Iterator[ExportRecord]:
+    for records in _decided_batches(batches):
+        yield from records
 
 
 def _boxes(record: ExportRecord) -> list[tuple[float, float, float, float, str]]:
@@ -88,37 +93,49 @@ def write_coco(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
     out.write(b"]}")
 
 
+_VOC_HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n<annotation><folder>JPEGImages</folder>"
+    "<filename>{name}</filename><size><width>{width}</width><height>{height}</height>"
+    "<depth>3</depth></size><segmented>0</segmented>"
+)
+_VOC_OBJECT = (
+    "<object><name>{label}</name><pose>Unspecified</pose><truncated>0</truncated>"
+    "<difficult>0</difficult><bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin>"
+    "<xmax>{xmax}</xmax><ymax>{ymax}</ymax></bndbox></object>"
+)
+
+
 def voc_xml(record: ExportRecord) -> bytes:
     """One Pascal VOC annotation: file name, size (depth 3), one ``object`` per box with
-    ``bndbox`` xmin/ymin/xmax/ymax in pixels."""
-    root = ET.Element("annotation")
-    ET.SubElement(root, "folder").text = "JPEGImages"
-    ET.SubElement(root, "filename").text = record.text.replace("\\", "/").rsplit("/", 1)[-1]
-    size = ET.SubElement(root, "size")
-    for tag, pixels in (("width", record.width), ("height", record.height), ("depth", 3)):
-        ET.SubElement(size, tag).text = str(pixels or 0)
-    ET.SubElement(root, "segmented").text = "0"
+    ``bndbox`` xmin/ymin/xmax/ymax in pixels. Written from a template, text escaped as
+    ElementTree would (the same bytes at several times the speed)."""
+    name = record.text.replace("\\", "/").rsplit("/", 1)[-1]
+    parts = [
+        _VOC_HEAD.format(name=escape(name), width=record.width or 0, height=record.height or 0)
+    ]
     for x, y, w, h, label in _boxes(record):
-        thing = ET.SubElement(root, "object")
-        for tag, text in (("name", label), ("pose", "Unspecified")):
-            ET.SubElement(thing, tag).text = text
-        ET.SubElement(thing, "truncated").text = "0"
-        ET.SubElement(thing, "difficult").text = "0"
-        box = ET.SubElement(thing, "bndbox")
-        for tag, value in (("xmin", x), ("ymin", y), ("xmax", x + w), ("ymax", y + h)):
-            ET.SubElement(box, tag).text = str(number(value))
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+        corners = (number(x), number(y), number(x + w), number(y + h))
+        parts.append(
+            _VOC_OBJECT.format(
+                label=escape(label),
+                xmin=corners[0],
+                ymin=corners[1],
+                xmax=corners[2],
+                ymax=corners[3],
+            )
+        )
+    parts.append("</annotation>")
+    return "".join(parts).encode("utf-8")
 
 
 def write_voc(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
     """A ZIP: ``Annotations/<image name>.xml`` per image and ``labels.txt`` (one label a
     line, in project order)."""
-    names = MemberNames()
-    with MemberZipFile(out) as archive:
+    with MemberNames() as names, MemberZipFile(out) as archive:
         archive.writestr("labels.txt", "".join(f"{label}\n" for label in project.labels))
-        for record in _decided(batches):
-            stem = names.stem(record)
-            archive.writestr(f"Annotations/{stem}.xml", voc_xml(record))
+        for records in _decided_batches(batches):
+            for record, stem in zip(records, names.stems(records), strict=True):
+                archive.writestr(f"Annotations/{stem}.xml", voc_xml(record))
 
 
 def yolo_lines(record: ExportRecord, classes: dict[str, int]) -> str:
@@ -146,9 +163,9 @@ def write_yolo(project: ProjectShape, batches: Batches, out: IO[bytes]) -> None:
     """A ZIP: ``labels/<image name>.txt`` per image (empty for an image without boxes),
     ``classes.txt`` (class n on line n + 1) and ``data.yaml``."""
     classes = {label: n for n, label in enumerate(project.labels)}
-    names = MemberNames()
-    with MemberZipFile(out) as archive:
+    with MemberNames() as names, MemberZipFile(out) as archive:
         archive.writestr("classes.txt", "".join(f"{label}\n" for label in project.labels))
         archive.writestr("data.yaml", data_yaml(project.labels))
-        for record in _decided(batches):
-            archive.writestr(f"labels/{names.stem(record)}.txt", yolo_lines(record, classes))
+        for records in _decided_batches(batches):
+            for record, stem in zip(records, names.stems(records), strict=True):
+                archive.writestr(f"labels/{stem}.txt", yolo_lines(record, classes))

@@ -11,7 +11,7 @@ from typing import IO
 
 import pytest
 
-from app.exports.formats.zip_members import MemberZipFile
+from app.exports.formats.zip_members import SMALL_MEMBER_BYTES, MemberZipFile
 
 
 def write_members(archive: zipfile.ZipFile, count: int) -> None:
@@ -36,6 +36,31 @@ def test_the_bytes_are_zipfiles_even_past_65535_members(monkeypatch: pytest.Monk
     with zipfile.ZipFile(io.BytesIO(ours.getvalue())) as back:
         assert back.testzip() is None and len(back.namelist()) == 66_001
         assert back.read("Annotations/街道/0065999.xml") == b"<annotation>65999</annotation>"
+
+
+def test_large_members_and_zipinfo_names_are_the_same_bytes_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stamp = time.localtime(1764790000)
+    monkeypatch.setattr(time, "localtime", lambda *_: stamp)
+    large = bytes(range(256)) * (SMALL_MEMBER_BYTES // 256 + 1)  # past the short way
+    named = zipfile.ZipInfo("说明/readme.txt", (2026, 12, 4, 1, 2, 4))
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("images/big.bin", large)
+        archive.writestr(named, "说明")
+        archive.writestr("folder/", b"")
+        archive.writestr("labels/空.txt", "")
+        archive.writestr("stored.txt", "x" * 100, zipfile.ZIP_STORED)
+
+    ours, theirs = io.BytesIO(), io.BytesIO()
+    with MemberZipFile(ours) as archive:
+        write(archive)
+    with plain_zip(theirs) as plain:
+        write(plain)
+    assert ours.getvalue() == theirs.getvalue()
+    with zipfile.ZipFile(ours) as back:
+        assert back.testzip() is None and back.read("images/big.bin") == large
 
 
 def kept_bytes(tmp_path: Path, make: type[MemberZipFile] | None) -> int:
