@@ -29,6 +29,7 @@ from app.extensions import db
 
 IMMEDIATE = {"sqlite_immediate": True}
 WRITE_LOCK_TIMEOUT_S = 30.0  # as SQLite's busy_timeout below
+SQLITE_CACHE_KB = 65536  # each connection's page cache
 
 _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
@@ -97,7 +98,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     # 64 MB of page cache (the default is 2 MB): the item and task indexes of a corpus of a
     # million items stay in memory, which makes ingestion a third faster.
-    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
     cursor.close()
 
 

@@ -20,7 +20,8 @@
    after the uploads; ``idle_peak_rss_mb`` the same before them (the app loaded, one request
    answered), so the difference is what the uploads cost.
 5. Runs the ingestion of the first uploaded corpus here (``ingest_corpus``) and times it, in
-   wall seconds and in this process's CPU seconds (``ingest_items_per_cpu_s``).
+   wall seconds and in this process's CPU seconds (``ingest_items_per_cpu_s``);
+   ``ingest_peak_rss_mb`` is this process's peak resident set while it ingests.
 
 Prints one JSON line: ``{"upload_mb_per_s", "sdk_mb_per_s", "upload_peak_rss_mb",
 "ingest_items_per_s", "file_mb", …}``; targets (issue 13): upload ≥ 80 % of the SDK, peak RSS
@@ -249,6 +250,17 @@ def server_cpu_s(db: Any) -> dict[int, float]:
     return {pid: cpu for pid, cpu in found.items() if cpu is not None}
 
 
+def own_peak_rss_mb(reset: bool = False) -> float:
+    """This process's peak resident set (VmHWM); ``reset`` starts it again from the current
+    resident set (Linux's clear_refs 5), so the peak read later is the ingestion's own."""
+    if reset:
+        Path("/proc/self/clear_refs").write_text("5")
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):  # not peak_rss_mb: this process's child runs weed
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def ingest(app: Any, corpus_id: int) -> tuple[int, float, float, float | None]:
     """Items, wall seconds and CPU seconds of the corpus's ingestion: this process's (every
     thread), and on PostgreSQL the database backends' (None when the server is elsewhere)."""
@@ -262,6 +274,7 @@ def ingest(app: Any, corpus_id: int) -> tuple[int, float, float, float | None]:
     with app.app_context():
         db.session.execute(text("SELECT 1"))  # the session's backend exists before the start
         before = server_cpu_s(db)
+        own_peak_rss_mb(reset=True)
         started, cpu = time.perf_counter(), time.process_time()
         ingest_corpus(corpus_id, object_store())
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -367,6 +380,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         web = None
         log(f"peak RSS of gunicorn {rss} MB; ingesting corpus {corpora[0]}")
         items, ingest_s, ingest_cpu_s, server_s = ingest(app, corpora[0])
+        ingest_rss = own_peak_rss_mb()
         assert items == lines, (items, lines)
         return {
             "upload_mb_per_s": round(file_mb / min(app_s), 1),
@@ -382,6 +396,9 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             # process; not the S3 server's) says what it costs per item.
             "ingest_items_per_cpu_s": round(items / ingest_cpu_s),
             "ingest_cpu_s": round(ingest_cpu_s, 1),
+            # The peak resident set of this process (the app loaded, the worker's SQLite page
+            # cache included) while it ingested.
+            "ingest_peak_rss_mb": ingest_rss,
             # PostgreSQL: the backends' CPU seconds too, and items per CPU second of both.
             "ingest_db_server_cpu_s": None if server_s is None else round(server_s, 1),
             "ingest_items_per_total_cpu_s": None

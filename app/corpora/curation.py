@@ -28,7 +28,17 @@ from app.corpora.ingestion import corpus_prefix
 from app.database import begin_write
 from app.exceptions import Conflict, Forbidden, Invalid, Unavailable
 from app.extensions import db
-from app.models import Corpus, Item, NearDuplicateRun, Project, Role, StorageSweep, Task, User
+from app.models import (
+    Corpus,
+    Item,
+    ItemDigest,
+    NearDuplicateRun,
+    Project,
+    Role,
+    StorageSweep,
+    Task,
+    User,
+)
 from app.models.contributions import HELD_FOR_REVIEW
 from app.storage import ObjectStore, StorageUnavailable
 
@@ -187,6 +197,7 @@ def delete_corpus(user: User, corpus: Corpus) -> None:
         raise Conflict(_l("A project uses this corpus; it cannot be deleted."))
     db.session.execute(delete(NearDuplicateRun).where(NearDuplicateRun.corpus_id == corpus.id))
     db.session.execute(delete(Item).where(Item.corpus_id == corpus.id))
+    db.session.execute(delete(ItemDigest).where(ItemDigest.corpus_id == corpus.id))
     if db.session.get(StorageSweep, corpus_prefix(corpus)) is None:
         db.session.add(StorageSweep(prefix=corpus_prefix(corpus)))
     record_event("corpus_deleted", user, object_type="corpus", object_id=corpus.id)

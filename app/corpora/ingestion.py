@@ -1,12 +1,14 @@
 """Ingestion job body: split a stored corpus into items, all or nothing, resumable.
 
-One pass streams the object, parses it and inserts items in batches (``ON CONFLICT DO
-NOTHING`` on ``(corpus_id, sha256)``), committing progress as it goes, so a re-run after a
-crash resumes and exact duplicates are dropped. The first per-line error stops the inserts;
-the pass goes on only to collect the remaining errors, then the items already inserted are
-deleted and the corpus fails — no item of a failed corpus survives, and nobody sees the items
-of a corpus that is still ``processing``. For the text formats, reading and parsing run one
-batch ahead in a thread of their own (:mod:`app.corpora.read_ahead`).
+One pass streams the object, parses it and inserts items in batches in file order (``seq``
+numbers the records), committing progress as it goes; a re-run after a crash parses the file
+again but inserts only the records after the last one stored. The first per-line error stops
+the inserts; the pass goes on only to collect the remaining errors, then the items already
+inserted are deleted and the corpus fails — no item of a failed corpus survives, and nobody
+sees the items of a corpus that is still ``processing``. A last pass sorts the corpus's items
+by digest, drops the exact duplicates (the first of each text stays) and writes the digests
+(:mod:`app.corpora.item_digests`). For the text formats, reading and parsing run one batch
+ahead in a thread of their own (:mod:`app.corpora.read_ahead`).
 
 Each attempt claims the corpus's ``job_run`` row (:mod:`app.job_runs`) and moves its
 heartbeat with every batch, so that the consumer finds an ingestion whose worker died and
@@ -22,8 +24,7 @@ from contextlib import closing
 from hashlib import sha256
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, delete, func, insert, select
 
 from app.corpora.annotations_in import PICTURE_FORMATS, TEXT_FORMATS, Tally
 from app.corpora.annotations_in.pictures import collect_annotated_pictures
@@ -39,12 +40,13 @@ from app.corpora.formats import (
     parse_txt,
 )
 from app.corpora.image_ingestion import collect_images, corpus_is_image, discard
+from app.corpora.item_digests import finish_items
 from app.corpora.read_ahead import read_ahead
 from app.corpora.tables.entries import TableEntries, corpus_is_table, table_has_labels
 from app.database import begin_write
 from app.extensions import db
 from app.job_runs import beat, end_run, pause_run, start_run
-from app.models import Corpus, Item, StorageSweep
+from app.models import Corpus, Item, ItemDigest, StorageSweep
 from app.models.base import utcnow
 from app.storage import ObjectStore, StorageUnavailable
 
@@ -71,32 +73,19 @@ class _Progress:
 def _insert_items(rows: list[dict[str, Any]]) -> None:
     # executemany of one prepared statement: a fresh multi-row VALUES per batch cost more
     # to compile than to run.
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(cast(Table, Item.__table__)).on_conflict_do_nothing()
-    db.session.connection().execute(statement, rows)
+    db.session.connection().execute(insert(cast(Table, Item.__table__)), rows)
 
 
 # Text items go in as plain tuples (corpus_id, seq, sha256, text, meta and preannotation as
 # JSON text or None), straight to the driver: SQLAlchemy's per-row parameter processing cost
-# more than SQLite's own insert. PostgreSQL takes them by COPY into a per-connection staging
-# table, then one INSERT … SELECT that drops duplicates: three times faster than psycopg's
-# executemany.
+# more than SQLite's own insert. PostgreSQL takes them by COPY (``kind`` is its default,
+# "text"): three times faster than psycopg's executemany.
 _SQLITE_INSERT = (
     "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta, preannotation) "
-    "VALUES (?, ?, ?, ?, 'text', ?, ?) ON CONFLICT DO NOTHING"
-)
-_STAGE = (
-    "CREATE TEMP TABLE IF NOT EXISTS item_stage (corpus_id integer, seq integer, "
-    "sha256 varchar(64), text text, meta text, preannotation text) ON COMMIT DELETE ROWS"
-)
-_FROM_STAGE = (
-    "INSERT INTO item (corpus_id, seq, sha256, text, kind, meta, preannotation) SELECT "
-    "corpus_id, seq, sha256, text, 'text', meta::json, preannotation::json FROM item_stage "
-    "ORDER BY seq ON CONFLICT DO NOTHING"
+    "VALUES (?, ?, ?, ?, 'text', ?, ?)"
 )
 TextRow = tuple[int, int, str, str, str | None, str | None]
-_COPY = "COPY item_stage (corpus_id, seq, sha256, text, meta, preannotation) FROM STDIN"
+_COPY = "COPY item (corpus_id, seq, sha256, text, meta, preannotation) FROM STDIN"
 
 
 def _json_or_none(value: Any) -> str | None:
@@ -110,13 +99,9 @@ def _insert_text_items(rows: list[TextRow]) -> None:
     if connection.dialect.name != "postgresql":
         driver.executemany(_SQLITE_INSERT, rows)
         return
-    with driver.cursor() as cursor:
-        cursor.execute(_STAGE)
-        with cursor.copy(_COPY) as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(_FROM_STAGE)
-        cursor.execute("TRUNCATE item_stage")
+    with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def corpus_prefix(corpus: Corpus) -> str:
@@ -127,6 +112,7 @@ def corpus_prefix(corpus: Corpus) -> str:
 def _fail(corpus: Corpus, errors: list[dict[str, Any]]) -> None:
     begin_write()
     db.session.execute(delete(Item).where(Item.corpus_id == corpus.id))
+    db.session.execute(delete(ItemDigest).where(ItemDigest.corpus_id == corpus.id))
     corpus.status = "failed"
     corpus.errors = errors
     corpus.finished_at = utcnow()
@@ -159,7 +145,8 @@ class _Batches:
 
     Only plain values: the text pass builds them in its read-ahead thread
     (:mod:`app.corpora.read_ahead`), so nothing here touches the session or the corpus row.
-    A full batch goes to ``flush(rows, bytes read so far)``.
+    A full batch goes to ``flush(rows, bytes read so far)``. The records up to
+    ``stored_seq`` are in from an earlier attempt: they are counted, not inserted again.
     """
 
     def __init__(
@@ -170,6 +157,7 @@ class _Batches:
     ) -> None:
         self.progress = progress
         self.corpus_id = corpus.id
+        self.stored_seq = _stored_seq(corpus)
         self.rows: list[TextRow] = []
         self.errors: list[dict[str, Any]] = []
         self.error_total = self.records = 0
@@ -204,6 +192,8 @@ class _Batches:
         self._row(entry.text, _json_or_none(entry.meta), pre)
 
     def _row(self, text: str, meta: str | None, pre: str | None) -> None:
+        if self.records <= self.stored_seq:
+            return
         digest = sha256(text.encode()).hexdigest()
         self.rows.append((self.corpus_id, self.records, digest, text, meta, pre))
         if len(self.rows) >= BATCH:
@@ -211,10 +201,18 @@ class _Batches:
             self.flush(rows, self.progress.bytes)
 
 
+def _stored_seq(corpus: Corpus) -> int:
+    """The last record an earlier attempt stored (0: none): records come in ``seq`` order
+    and each batch is committed whole."""
+    last = select(func.max(Item.seq)).where(Item.corpus_id == corpus.id)
+    return db.session.scalar(last) or 0
+
+
 def _write_batch(corpus: Corpus, rows: list[TextRow], bytes_done: int) -> None:
     """Insert one batch and commit it with the progress and the run's heartbeat."""
     begin_write()  # the worker writes beside the web app: take the lock first
-    _insert_text_items(rows)
+    if rows:
+        _insert_text_items(rows)
     corpus.bytes_processed = bytes_done
     beat(JOB, corpus.id)
     connection = db.session.connection()
@@ -222,9 +220,9 @@ def _write_batch(corpus: Corpus, rows: list[TextRow], bytes_done: int) -> None:
         db.session.commit()
         return
     # Between the batches of one ingestion the WAL may grow to CHECKPOINT_PAGES before it is
-    # copied into the database: a page of the (random-order) sha256 index that several
-    # batches touch is then written back once, not once per batch. Each commit is still
-    # fsynced (synchronous=FULL); only the checkpoint is less frequent.
+    # copied into the database: the last pages of the item table and its indexes, which
+    # every batch touches, are then written back once, not once per batch. Each commit is
+    # still fsynced (synchronous=FULL); only the checkpoint is less frequent.
     driver = connection.connection.driver_connection
     assert driver is not None
     driver.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
@@ -238,9 +236,7 @@ def _insert_rest(corpus: Corpus, batches: _Batches) -> int | None:
     if batches.error_total or not batches.records:
         _fail(corpus, batches.errors or [{"line": 0, "code": "no_items"}])
         return None
-    begin_write()
-    if batches.rows:
-        _insert_text_items(batches.rows)
+    _write_batch(corpus, batches.rows, batches.progress.bytes)
     return batches.records
 
 
@@ -304,15 +300,24 @@ def _ingest_table(corpus: Corpus, store: ObjectStore) -> int | None:
     return records
 
 
+def _insert_pictures(corpus: Corpus, rows: list[dict[str, Any]]) -> None:
+    """Insert the pictures' items an earlier attempt has not stored, in one transaction."""
+    stored_seq = _stored_seq(corpus)
+    rows = [row for row in rows if row["seq"] > stored_seq]
+    begin_write()
+    for start in range(0, len(rows), BATCH):
+        _insert_items(rows[start : start + BATCH])
+    beat(JOB, corpus.id)
+    db.session.commit()
+
+
 def _ingest_images(corpus: Corpus, store: ObjectStore) -> int | None:
     rows, errors, keys = collect_images(corpus, store)
     if errors or not rows:
         discard(store, keys)
         _fail(corpus, errors[:MAX_ERRORS_KEPT] or [{"line": 0, "code": "no_items"}])
         return None
-    begin_write()
-    for start in range(0, len(rows), BATCH):
-        _insert_items(rows[start : start + BATCH])
+    _insert_pictures(corpus, rows)
     return len(rows)
 
 
@@ -322,10 +327,8 @@ def _ingest_annotated_pictures(corpus: Corpus, store: ObjectStore) -> int | None
         discard(store, found.keys)
         _fail(corpus, found.errors[:MAX_ERRORS_KEPT] or [{"line": 0, "code": "no_items"}])
         return None
-    begin_write()
+    _insert_pictures(corpus, found.rows)
     corpus.preannotations = found.tally.summary(corpus.file_format)
-    for start in range(0, len(found.rows), BATCH):
-        _insert_items(found.rows[start : start + BATCH])
     return len(found.rows)
 
 
@@ -380,8 +383,10 @@ def ingest_corpus(corpus_id: int, store: ObjectStore) -> None:
     except Exception:
         pause_run(JOB, corpus_id, "ingestion_error")
         raise
-    db.session.flush()
-    count = db.session.scalar(select(func.count()).where(Item.corpus_id == corpus.id)) or 0
+    preannotations, mapping = corpus.preannotations, corpus.mapping
+    db.session.rollback()  # the summaries are set again once the items are final
+    count = finish_items(corpus_id, lambda: beat(JOB, corpus_id))
+    corpus.preannotations, corpus.mapping = preannotations, mapping
     corpus.item_count = count
     corpus.duplicate_count = records - count
     corpus.bytes_processed = corpus.size_bytes

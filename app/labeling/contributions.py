@@ -23,7 +23,16 @@ from app.database import as_utc
 from app.exceptions import Conflict, Invalid
 from app.extensions import db
 from app.labeling.uploads import for_update
-from app.models import Contribution, ContributionUpload, Corpus, Item, Project, Task, User
+from app.models import (
+    Contribution,
+    ContributionUpload,
+    Corpus,
+    Item,
+    ItemDigest,
+    Project,
+    Task,
+    User,
+)
 from app.models.contributions import CONTRIBUTION_STATUSES
 
 
@@ -67,6 +76,7 @@ def contribute(
     item.dropped = "pending"
     db.session.add(item)
     db.session.flush()
+    db.session.add(ItemDigest(corpus_id=corpus.id, sha256=item.sha256, item_id=item.id))
     task.item_id = item.id
     db.session.add(
         Contribution(
@@ -108,7 +118,9 @@ def _refuse_duplicate(corpus: Corpus, digest: str, in_corpus: Any) -> None:
     """Conflict when an item with these bytes is stored in the corpus: in it (``in_corpus``),
     waiting for review, or rejected."""
     found = db.session.execute(
-        select(Item.id, Item.dropped).where(Item.corpus_id == corpus.id, Item.sha256 == digest)
+        select(Item.id, Item.dropped)
+        .join(ItemDigest, ItemDigest.item_id == Item.id)
+        .where(ItemDigest.corpus_id == corpus.id, ItemDigest.sha256 == digest)
     ).first()
     if found is None:
         return

@@ -13,7 +13,7 @@ from app.models.accounts import (
 )
 from app.models.audit import AuditEvent
 from app.models.contributions import Contribution
-from app.models.corpora import Corpus, Item, NearDuplicateRun
+from app.models.corpora import Corpus, Item, ItemDigest, NearDuplicateRun
 from app.models.exports import Export
 from app.models.jobs import JobRun, StorageSweep
 from app.models.labeling import (
@@ -51,6 +51,7 @@ __all__ = [
     "Corpus",
     "Export",
     "Item",
+    "ItemDigest",
     "JobRun",
     "LedgerEntry",
     "LedgerEvidence",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -46,11 +46,11 @@ class Corpus(Base):
 
 
 class Item(Base):
-    """One unit of data (a paragraph or a JSONL record); exact duplicates are dropped."""
+    """One unit of data (a paragraph or a JSONL record); exact duplicates are dropped (the
+    ingestion keeps the first, :class:`ItemDigest` finds them)."""
 
     __tablename__ = "item"
     __table_args__ = (
-        UniqueConstraint("corpus_id", "sha256"),
         Index("ix_item_corpus_seq", "corpus_id", "seq"),
         # The corpus page pages kept (or dropped) items in corpus order.
         Index("ix_item_corpus_dropped_seq", "corpus_id", "dropped", "seq"),
@@ -82,6 +82,28 @@ class Item(Base):
         if self.kind == "image" and self.width and self.height:
             return self.width, self.height
         return None
+
+
+class ItemDigest(Base):
+    """The SHA-256 of each item's bytes, one row per distinct text (or picture) of a corpus:
+    what finds an exact duplicate, and what keeps a corpus free of them.
+
+    Kept apart from ``item`` so that ingestion never maintains a random-order index: a
+    corpus's items go in in file order, and its digests are written afterwards in one pass
+    sorted by ``sha256`` (appended at the end of the B-tree; :mod:`app.corpora.item_digests`).
+    No foreign keys, on purpose: checking one costs more per row than writing the row, and
+    the rows are only ever deleted a corpus at a time, with its items (``corpus_id`` leads
+    the key). On PostgreSQL the digests compare as bytes (collation "C"), as they sort.
+    """
+
+    __tablename__ = "item_digest"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    corpus_id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(
+        String(64).with_variant(String(64, collation="C"), "postgresql"), primary_key=True
+    )
+    item_id: Mapped[int]
 
 
 class NearDuplicateRun(Base):
