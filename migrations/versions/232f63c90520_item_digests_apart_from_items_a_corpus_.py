@@ -6,7 +6,7 @@ The rows of the items stored so far are copied (one per distinct text of a corpu
 constraint being dropped guaranteed that).
 
 Revision ID: 232f63c90520
-Revises: e651f13e306d
+Revises: 089f44ca1fc1
 Create Date: 2026-12-04 01:13:50.310798
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '232f63c90520'
-down_revision = 'e651f13e306d'
+down_revision = '089f44ca1fc1'
 branch_labels = None
 depends_on = None
 
