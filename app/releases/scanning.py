@@ -50,7 +50,11 @@ Submitted = list[tuple[list[str], "Future[list[list[Finding]]]"]]
 # (~280 MB at 8,000, ~370 MB at 128,000), its speed hardly.
 PART_CHARS = 8_000
 # Calls a worker process makes before it is replaced (bounds the growth of spaCy's string
-# store over a long release; a new worker loads its engine in ~3 s).
+# store over a long release; a new worker loads its engine in ~3 s).  Replaced here, pool by
+# pool, not by ``ProcessPoolExecutor(max_tasks_per_child=…)``: on Python 3.11 that pool
+# stops starting workers once one has exited at its limit, and the queued calls wait
+# forever (CPython gh-115634, fixed only in later versions); a 100,000-document release hung
+# after 27,000 documents.
 TASKS_PER_WORKER = 2_000
 
 
@@ -68,23 +72,30 @@ class Analysers:
     ``processes`` workers in all, the ``recall`` profile (twice as slow) getting all but
     one when there are two profiles.  Use as a context manager: the workers stop at exit."""
 
-    def __init__(self, processes: int, profiles: Sequence[str]) -> None:
+    def __init__(
+        self, processes: int, profiles: Sequence[str], tasks_per_worker: int = TASKS_PER_WORKER
+    ) -> None:
         self.pools: dict[str, Executor] = {}
         self.shares: dict[str, int] = {}
+        self.started: dict[str, int] = {}  # calls given to the profile's current pool
+        self.tasks_per_worker = tasks_per_worker
         profiles = list(dict.fromkeys(profiles))
         for profile in profiles if processes > 0 else []:
             share = processes if len(profiles) == 1 else 1
             if len(profiles) > 1 and profile == RESIDUAL_PROFILE:
                 share = max(1, processes - len(profiles) + 1)
             self.shares[profile] = share
-            self.pools[profile] = ProcessPoolExecutor(
-                share,
-                mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=TASKS_PER_WORKER,
-                # One BLAS thread per worker: the workers already share the cores.
-                initializer=os.putenv,
-                initargs=("OPENBLAS_NUM_THREADS", "1"),
-            )
+            self.pools[profile] = self._pool(share)
+
+    @staticmethod
+    def _pool(share: int) -> Executor:
+        return ProcessPoolExecutor(
+            share,
+            mp_context=multiprocessing.get_context("spawn"),
+            # One BLAS thread per worker: the workers already share the cores.
+            initializer=os.putenv,
+            initargs=("OPENBLAS_NUM_THREADS", "1"),
+        )
 
     def __enter__(self) -> Analysers:
         return self
@@ -115,6 +126,13 @@ class Analysers:
     def _start(self, texts: list[str], profile: str) -> Future[list[list[Finding]]]:
         pool = self.pools.get(profile)
         if pool is not None:
+            if self.started.get(profile, 0) >= self.tasks_per_worker * self.shares[profile]:
+                # Fresh workers: the old ones finish the calls they were given (their
+                # futures keep the results), then exit; only then do the new ones start.
+                pool.shutdown(wait=True)
+                pool = self.pools[profile] = self._pool(self.shares[profile])
+                self.started[profile] = 0
+            self.started[profile] = self.started.get(profile, 0) + 1
             # deid's own function: the worker unpickles it by name and imports deid alone.
             return pool.submit(deid.analyze_batch, texts, profile=profile)
         future: Future[list[list[Finding]]] = Future()

@@ -47,3 +47,20 @@ def test_in_process_analysers_load_nothing_ahead(monkeypatch: pytest.MonkeyPatch
     assert analysers.pools == {} and called == []
     assert analysers.outcomes(analysers.submit(["一"], "default"), "default") == [[]]
     assert called == [(["一"],)]
+
+
+def test_workers_are_replaced_after_their_calls_and_no_call_is_left_waiting() -> None:
+    """A pool replaces its workers every ``tasks_per_worker`` calls.  Python 3.11's own
+    ``max_tasks_per_child`` stopped starting workers after the first replacement, and the
+    queued calls never ran (a 100,000-document release hung after 27,000 documents)."""
+    analysers = Analysers(1, ["default"], tasks_per_worker=2)
+    with analysers:
+        first = analysers.pools["default"]
+        submitted = [
+            analysers.submit([f"联系人张伟，电话1391234567{n}。"], "default") for n in range(5)
+        ]
+        for batch in submitted:
+            for _, future in batch:
+                found = future.result(timeout=120)  # hung forever with max_tasks_per_child
+                assert {f.entity_type for f in found[0]} >= {"PERSON", "CN_PHONE"}
+        assert analysers.pools["default"] is not first  # replaced twice: 5 calls, 2 each
