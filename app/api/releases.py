@@ -186,7 +186,18 @@ def openapi_paths() -> dict[str, Any]:
                 "(403 once the link has expired)",
                 "security": [],
                 "parameters": [
-                    {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+                    {
+                        "name": "token",
+                        "in": "path",
+                        "required": True,
+                        # itsdangerous's URL-safe token: base64url parts joined by dots
+                        "schema": {
+                            "type": "string",
+                            "minLength": 20,
+                            "maxLength": 1000,
+                            "pattern": "^[A-Za-z0-9_.-]+$",
+                        },
+                    }
                 ],
                 "responses": {
                     "200": {"description": "The file", "content": {"application/octet-stream": {}}},

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, text
+from sqlalchemy import Connection, CursorResult, delete, func, select, text
 
-from app.database import SQLITE_CACHE_KB, begin_write
+from app.database import IMMEDIATE, SQLITE_CACHE_KB, begin_write
 from app.extensions import db
 from app.models import Item, ItemDigest
 
@@ -79,37 +79,47 @@ def _finish_at_once(corpus_id: int, beat: Callable[[], None]) -> None:
     db.session.commit()
 
 
-def _sort_items(corpus_id: int) -> int:
+def _sort_items(connection: Connection, corpus_id: int) -> int:
     """Fill ``item_order`` for the corpus; returns how many items it numbers. Writes only
     the connection's temporary table: the web app's writers do not wait."""
-    db.session.execute(text("DROP TABLE IF EXISTS temp.item_order"))
-    db.session.execute(text(_CREATE_ORDER))
+    connection.execute(text("DROP TABLE IF EXISTS temp.item_order"))
+    connection.execute(text(_CREATE_ORDER))
     # SQLite's sorter keeps up to the page cache's size in memory before it spills sorted
     # runs to disk: a smaller cache for the sort keeps the worker's memory flat.
-    db.session.execute(text(f"PRAGMA cache_size=-{SORT_CACHE_KB}"))
+    connection.execute(text(f"PRAGMA cache_size=-{SORT_CACHE_KB}"))
     try:
-        db.session.execute(text(_FILL_ORDER), {"corpus": corpus_id})
+        connection.execute(text(_FILL_ORDER), {"corpus": corpus_id})
     finally:
-        db.session.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}"))
-    total = db.session.scalar(text("SELECT max(position) FROM item_order")) or 0
-    db.session.commit()
+        connection.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}"))
+    total = connection.scalar(text("SELECT max(position) FROM item_order")) or 0
+    connection.commit()
     return int(total)
 
 
 def _finish_in_slices(corpus_id: int, beat: Callable[[], None]) -> None:
-    try:
-        total = _sort_items(corpus_id)
-        for after in range(0, total, SLICE):
-            begin_write()
-            bounds = {"after": after, "upto": after + SLICE}
-            db.session.execute(text(_KEEP_FIRST), {"corpus": corpus_id, **bounds})
-            db.session.execute(text(_DROP_LATER), bounds)
-            beat()
-            db.session.commit()
-    finally:
-        db.session.rollback()
-        db.session.execute(text("DROP TABLE IF EXISTS temp.item_order"))
-        db.session.commit()
+    # One connection of its own for the whole pass: a temporary table belongs to the
+    # connection that made it, and the session may be handed another pooled connection
+    # after each commit ("no such table: item_order").  Its write transactions queue for
+    # the process's write lock like the session's (``sqlite_immediate``); the heartbeat
+    # goes in a transaction of the session's after each slice, never while the pass holds
+    # the lock.
+    db.session.commit()
+    with db.engine.connect() as connection:
+        try:
+            total = _sort_items(connection, corpus_id)
+            for after in range(0, total, SLICE):
+                bounds = {"after": after, "upto": after + SLICE}
+                with connection.execution_options(**IMMEDIATE).begin():
+                    connection.execute(text(_KEEP_FIRST), {"corpus": corpus_id, **bounds})
+                    connection.execute(text(_DROP_LATER), bounds)
+                connection.execution_options(sqlite_immediate=False)
+                begin_write()
+                beat()
+                db.session.commit()
+        finally:
+            connection.rollback()
+            connection.execute(text("DROP TABLE IF EXISTS temp.item_order"))
+            connection.commit()
 
 
 def finish_items(corpus_id: int, beat: Callable[[], None]) -> int:
