@@ -96,8 +96,32 @@ def migrate_and_bootstrap() -> None:
                 time.sleep(0.2)
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(args, cwd=PROJECT_ROOT)  # noqa: S603 - fixed argument list
+    """Start a child that ignores SIGINT until its own code says otherwise.
+
+    A Python started with SIGINT ignored keeps it ignored, so a Ctrl-C that reaches the child
+    while the interpreter still imports ``site`` (before any code of ours runs) cannot print
+    a ``KeyboardInterrupt`` traceback; ``QUIET_START`` installs the quiet handler first thing.
+    """
+    return subprocess.Popen(  # noqa: S603 - fixed argument list
+        args, cwd=PROJECT_ROOT, preexec_fn=_ignore_sigint
+    )
+
+
+def _ignores_sigint(pid: int) -> bool:
+    """Whether the process still ignores SIGINT (Linux ``/proc``; elsewhere: no)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    for line in status.splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
 
 
 def _stop_on_signal(_signum: int, _frame: object) -> None:
@@ -175,9 +199,16 @@ class Child:
             self.launch(now)
 
     def stop(self) -> None:
-        """Ask the process to stop (SIGINT, as Ctrl-C would, unless told otherwise)."""
+        """Ask the process to stop (SIGINT, as Ctrl-C would, unless told otherwise).
+
+        A child that still ignores SIGINT has not run a line of ours yet (the interpreter is
+        still starting), so it is killed rather than waited for.
+        """
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(self.stop_signal)
+            if self.stop_signal == signal.SIGINT and _ignores_sigint(self.process.pid):
+                self.process.kill()
+            else:
+                self.process.send_signal(self.stop_signal)
 
     def wait(self) -> None:
         """Wait for the process to end; kill it after 15 s."""
@@ -190,9 +221,10 @@ class Child:
             self.process.wait()
 
 
-# A Python child started as ``python -c QUIET_START module args…``: until the module installs
-# its own SIGINT handler (gunicorn's arbiter, Huey's consumer), SIGINT ends the process at
-# once, as nothing runs yet, so a Ctrl-C while it still imports prints no traceback.
+# A Python child started as ``python -c QUIET_START module args…`` (by ``_spawn``, with SIGINT
+# ignored while the interpreter starts): until the module installs its own SIGINT handler
+# (gunicorn's arbiter, Huey's consumer), SIGINT ends the process at once, as nothing runs
+# yet, so a Ctrl-C while it still imports prints no traceback.
 # (``python -m`` with a module of ours could not: the package is imported before any of the
 # module's code runs.)
 QUIET_START = (

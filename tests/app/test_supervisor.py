@@ -235,3 +235,36 @@ def test_ctrl_c_while_the_consumer_still_imports_the_app_is_quiet_too(tmp_path: 
     for pid in started:
         assert not Path(f"/proc/{pid}").exists()
     assert "Traceback" not in log and "KeyboardInterrupt" not in log, log[-3000:]
+
+
+def test_a_child_ignores_ctrl_c_until_its_own_code_runs_and_is_killed_if_stopped_before() -> None:
+    """The interpreter of a child starts with SIGINT ignored, so a Ctrl-C during its first
+    imports (before any handler of ours exists) cannot print a traceback; stopping a child
+    still at that point kills it at once instead of waiting 15 s for a signal it ignores."""
+    from app.supervisor import Child, _spawn, python_module
+
+    # A child that never installs a handler of its own: it stays in the ignored state.
+    stuck = Child("stuck", lambda: _spawn([sys.executable, "-c", "import time; time.sleep(60)"]))
+    stuck.launch(0.0)
+    assert stuck.process is not None
+    _wait_for_ignored(stuck.process.pid)
+    stuck.stop()
+    # Killed by stop() itself: Child.wait would only kill it after 15 s.
+    assert stuck.process.wait(timeout=10) == -signal.SIGKILL
+    # Once QUIET_START runs, SIGINT ends the child quietly with exit code 0.
+    quiet = Child("quiet", lambda: _spawn(python_module("http.server", "0")))
+    quiet.launch(0.0)
+    assert quiet.process is not None
+    _wait_for_ignored(quiet.process.pid, ignored=False)
+    quiet.stop()
+    quiet.wait()
+    assert quiet.process.returncode == 0
+
+
+def _wait_for_ignored(pid: int, ignored: bool = True) -> None:
+    from app.supervisor import _ignores_sigint
+
+    deadline = time.monotonic() + 60
+    while _ignores_sigint(pid) != ignored:
+        assert time.monotonic() < deadline, f"SIGINT of {pid} never became ignored={ignored}"
+        time.sleep(0.01)
