@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from app.audit import record_event
 from app.corpora.images import ImageOverBudget, check_image
-from app.corpora.services import display_filename
+from app.corpora.upload_checks import display_filename
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, TooLarge, Unavailable
 from app.extensions import db

@@ -15,7 +15,7 @@ from app.api.schema import ERRORS, INT_ID, json_content, path_id, ref
 from app.corpora import media
 from app.corpora import services as corpora
 from app.corpora.browse import same_file_corpora
-from app.corpora.services import corpus_json
+from app.corpora.corpus_json import corpus_json, format_title
 from app.corpora.tables.setup import mapping_from_form
 from app.exceptions import Invalid, Unavailable
 from app.jobs import enqueue_ingestion
@@ -215,7 +215,7 @@ def create_corpus() -> ResponseReturnValue:
         text_mode=request.form.get("text_mode", ""),
     )
     same = [c.id for c in same_file_corpora(corpus)]
-    shown = {"format": corpus.file_format, "format_title": corpora.format_title(corpus.file_format)}
+    shown = {"format": corpus.file_format, "format_title": format_title(corpus.file_format)}
     return jsonify(id=corpus.id, status=corpus.status, same_file_as=same, **shown), 201
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.api.blueprint import api_login_required, bp, json_object
 from app.api.schema import ERRORS, json_content, ref
 from app.corpora import resumable
-from app.corpora.services import corpus_json
+from app.corpora.corpus_json import corpus_json
 from app.jobs import enqueue_ingestion
 from app.request_body import body_stream
 from app.storage import object_store

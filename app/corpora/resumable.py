@@ -24,13 +24,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from werkzeug.exceptions import ClientDisconnected
 
-from app.corpora.services import (
-    StoredFile,
-    checked_text_mode,
-    display_filename,
-    record_corpus,
-    stored_table,
-)
+from app.corpora.services import StoredFile, record_corpus
+from app.corpora.stored_tables import stored_table
+from app.corpora.upload_checks import checked_text_mode, display_filename
 from app.corpora.upload_formats import MAGIC, SNIFF_BYTES, identify_upload
 from app.database import begin_write
 from app.exceptions import (

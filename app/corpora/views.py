@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.charts import count_bars
 from app.corpora import browse, curation, near_duplicate_runs
-from app.corpora.services import corpus_json
+from app.corpora.corpus_json import corpus_json
 from app.corpora.tables.setup import mapping_form
 from app.exceptions import ServiceError
 from app.jobs import enqueue_ingestion, enqueue_near_duplicates

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from app.corpora.image_ingestion import corpus_is_image
 from app.corpora.images import MAX_IMAGE_BYTES, CheckedImage, ImageOverBudget, check_image
-from app.corpora.services import display_filename
+from app.corpora.upload_checks import display_filename
 from app.database import as_utc, begin_write, database_now
 from app.exceptions import Conflict, Invalid, NotFound, TooLarge, Unavailable
 from app.extensions import db

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit import record_event
-from app.corpora.services import display_filename
+from app.corpora.upload_checks import display_filename
 from app.database import begin_write
 from app.exceptions import Forbidden, Invalid, NotFound, TooLarge, Unavailable
 from app.extensions import db
