@@ -84,6 +84,19 @@ class ReleaseWorld:
         assert response.status_code == 202, response.json
         return release_id
 
+    def published(
+        self, texts: list[str] | None = None, approver: Api | None = None, **body: Any
+    ) -> int:
+        """A release analysed, its whole sample reviewed by the auditor, approved (by
+        ``approver``, the auditor by default) and published; its id."""
+        release_id = self.analysed(texts, **body)
+        self.review_all(release_id)
+        approved = (approver or self.auditor).post(f"/api/v1/releases/{release_id}/approve")
+        assert approved.status_code == 200, approved.json
+        published = self.publisher.post(f"/api/v1/releases/{release_id}/publish")
+        assert published.status_code == 202, published.json
+        return release_id
+
     def review_all(
         self,
         release_id: int,

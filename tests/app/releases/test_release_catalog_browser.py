@@ -21,10 +21,9 @@ __all__ = ["browser"]
 
 
 def _published(releases: ReleaseWorld) -> int:
-    release_id = releases.analysed(description="合肥市政府2025年公开的公文，已去标识化。")
-    releases.review_all(release_id)
-    assert releases.second_auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
-    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
+    release_id = releases.published(
+        approver=releases.second_auditor, description="合肥市政府2025年公开的公文，已去标识化。"
+    )
     assert releases.state(release_id) == "published"
     return release_id
 

@@ -18,14 +18,6 @@ from tests.app.releases.release_world import ReleaseWorld
 REMOTE = "http://wanbiao.example.cn:8080"  # the app as a computer elsewhere reaches it
 
 
-def published(releases: ReleaseWorld) -> int:
-    release_id = releases.analysed()
-    releases.review_all(release_id)
-    assert releases.auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
-    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
-    return release_id
-
-
 def listed(releases: ReleaseWorld, release_id: int) -> dict[str, dict[str, object]]:
     signed = releases.world.app.test_client().get(f"/api/v1/releases/{release_id}/manifest")
     return {f["path"]: f for f in signed.json["manifest"]["files"]}
@@ -40,7 +32,7 @@ def link(releases: ReleaseWorld, release_id: int, path: str = "documents.jsonl")
 def test_a_link_works_from_another_computer_and_names_the_app_not_s3(
     releases: ReleaseWorld,
 ) -> None:
-    release_id = published(releases)
+    release_id = releases.published()
     app = releases.world.app
     email = releases.world.user("enterprise", _enterprise_org(releases))
     remote = app.test_client()
@@ -77,7 +69,7 @@ def test_a_link_works_from_another_computer_and_names_the_app_not_s3(
 def test_an_expired_link_says_so_and_a_forged_one_is_not_found(
     releases: ReleaseWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release_id = published(releases)
+    release_id = releases.published()
     url = link(releases, release_id)
     client = releases.world.app.test_client()
     token = urlsplit(url).path.rsplit("/", 1)[1]
@@ -93,7 +85,7 @@ def test_an_expired_link_says_so_and_a_forged_one_is_not_found(
 
 
 def test_a_link_stops_working_when_the_release_is_withdrawn(releases: ReleaseWorld) -> None:
-    release_id = published(releases)
+    release_id = releases.published()
     url = link(releases, release_id, "manifest.json")
     client = releases.world.app.test_client()
     assert client.get(url).status_code == 200

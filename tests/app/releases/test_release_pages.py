@@ -57,10 +57,7 @@ def test_review_screen_shows_findings_escaped_and_the_bound(releases: ReleaseWor
 
 
 def test_catalog_page_is_public_and_downloads_are_logged(releases: ReleaseWorld) -> None:
-    release_id = releases.analysed()
-    releases.review_all(release_id)
-    assert releases.auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
-    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
+    release_id = releases.published()
     anonymous = releases.world.app.test_client().get("/releases/catalog").get_data(as_text=True)
     assert "合肥市档案馆" in anonymous and "档案局" in anonymous and "documents.jsonl" in anonymous
     assert 'name="file"' not in anonymous

@@ -62,7 +62,7 @@ def test_a_release_goes_from_draft_to_the_catalog(
 def test_catalog_is_public_and_downloads_are_for_ai_companies_and_logged(
     releases: ReleaseWorld,
 ) -> None:
-    release_id = publish(releases)
+    release_id = releases.published()
     anonymous = releases.world.app.test_client()
     listed = anonymous.get("/api/v1/catalog").json["releases"]
     assert [r["id"] for r in listed] == [release_id]
@@ -97,7 +97,7 @@ def test_catalog_is_public_and_downloads_are_for_ai_companies_and_logged(
 
 
 def test_every_transition_is_an_audit_event(releases: ReleaseWorld) -> None:
-    release_id = publish(releases)
+    release_id = releases.published()
     with releases.world.app.app_context():
         actions = db.session.scalars(
             select(AuditEvent.action)
@@ -112,11 +112,3 @@ def test_every_transition_is_an_audit_event(releases: ReleaseWorld) -> None:
         "release_publish_requested",
         "release_published",
     ]
-
-
-def publish(releases: ReleaseWorld) -> int:
-    release_id = releases.analysed()
-    releases.review_all(release_id)
-    assert releases.auditor.post(f"/api/v1/releases/{release_id}/approve").status_code == 200
-    assert releases.publisher.post(f"/api/v1/releases/{release_id}/publish").status_code == 202
-    return release_id
