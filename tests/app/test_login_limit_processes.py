@@ -6,11 +6,8 @@ taken under SQLite's own write lock (or one Redis script), never a lock of one p
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,12 +20,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.app.builders import World
+from tests.app.gunicorn_server import gunicorn_env, gunicorn_server
 from tests.app.redis_server import free_port
-from tests.conftest import S3, make_app
+from tests.conftest import S3, _dispose, make_app
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
-WAIT_S = 240  # a loaded two-core machine imports the app in a new process slowly
 SECRET_KEY = "login-processes-test-secret-" + "s" * 32
 BUCKET = "wanbiao-test"
 WORKERS, FLOOD = 3, 20
@@ -49,15 +45,11 @@ def workers(request: pytest.FixtureRequest, tmp_path: Path, s3_server: S3) -> It
     if request.param == "redis":
         url = request.getfixturevalue("redis_server").url
     app = make_app(tmp_path, s3_server, SECRET_KEY=SECRET_KEY, S3_BUCKET=BUCKET)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANBIAO_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}",
-        WANBIAO_SECRET_KEY=SECRET_KEY,
-        WANBIAO_S3_ENDPOINT=s3_server.endpoint,
-        WANBIAO_S3_ACCESS_KEY=s3_server.access_key,
-        WANBIAO_S3_SECRET_KEY=s3_server.secret_key,
-        WANBIAO_S3_BUCKET=BUCKET,
-        WANBIAO_VAR_DIR=str(tmp_path / "var"),
+    env = gunicorn_env(
+        tmp_path,
+        s3_server,
+        SECRET_KEY,
+        BUCKET,
         WANBIAO_RATELIMIT_URL=url,
         WANBIAO_WTF_CSRF_ENABLED="false",  # the limits are under test, not the forms
     )
@@ -65,39 +57,13 @@ def workers(request: pytest.FixtureRequest, tmp_path: Path, s3_server: S3) -> It
     command = ["gunicorn", "-w", str(WORKERS), "--threads", "8", "-b", f"127.0.0.1:{port}"]
     # The log names the worker (process id) that answered each request.
     command += ["--access-logfile", "-", "--access-logformat", "%(p)s %(r)s %(s)s"]
-    with open(tmp_path / "gunicorn.log", "ab") as log:
-        process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [sys.executable, "-m", *command, "--graceful-timeout", "3", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
+    command = [sys.executable, "-m", *command, "--graceful-timeout", "3", "wsgi:app"]
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + WAIT_S
-        while not _answers(base):
-            log_text = (tmp_path / "gunicorn.log").read_text(errors="replace")
-            assert process.poll() is None, log_text[-3000:]
-            assert time.monotonic() < deadline, log_text[-3000:]
-            time.sleep(0.2)
-        yield app, base
+        with gunicorn_server(command, env, tmp_path / "gunicorn.log", lambda: _answers(base), 0.2):
+            yield app, base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
         _dispose(app)
-
-
-def _dispose(app: Any) -> None:
-    from app.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _login(url: str, email: str) -> tuple[int, str | None, str]:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import os
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,12 +20,11 @@ import pytest
 
 from app.supervisor import web_command
 from tests.app.builders import World
+from tests.app.gunicorn_server import gunicorn_env, gunicorn_server
 from tests.app.redis_server import free_port
 from tests.conftest import S3, _dispose, make_app
 
-ROOT = Path(__file__).resolve().parents[3]
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
-WAIT_S = 240  # a loaded two-core machine imports the app in a new process slowly
 SECRET_KEY = "resumable-gunicorn-test-secret-" + "s" * 32
 BUCKET = "wanbiao-test"
 PART = 5 * 1024 * 1024
@@ -46,43 +43,22 @@ def _answers(port: int) -> bool:
 def served(tmp_path: Path, s3_server: S3) -> Iterator[tuple[Any, int]]:
     """(the test's app on the shared SQLite file, the port of gunicorn's sync workers)."""
     app = make_app(tmp_path, s3_server, SECRET_KEY=SECRET_KEY, S3_BUCKET=BUCKET)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANBIAO_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}",
-        WANBIAO_SECRET_KEY=SECRET_KEY,
-        WANBIAO_S3_ENDPOINT=s3_server.endpoint,
-        WANBIAO_S3_ACCESS_KEY=s3_server.access_key,
-        WANBIAO_S3_SECRET_KEY=s3_server.secret_key,
-        WANBIAO_S3_BUCKET=BUCKET,
-        WANBIAO_VAR_DIR=str(tmp_path / "var"),
+    env = gunicorn_env(
+        tmp_path,
+        s3_server,
+        SECRET_KEY,
+        BUCKET,
         WANBIAO_HUEY_URL=f"sqlite:///{tmp_path / 'huey.db'}",  # no consumer: queued only
         WANBIAO_UPLOAD_PART_BYTES=str(PART),
         WANBIAO_WEB_WORKERS="3",
     )
     port = free_port()
-    with open(tmp_path / "gunicorn.log", "ab") as log:
-        process = subprocess.Popen(  # noqa: S603 - the command make run uses
-            web_command(str(port)),
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
-    try:
-        deadline = time.monotonic() + WAIT_S
-        while not _answers(port):
-            log_text = (tmp_path / "gunicorn.log").read_text(errors="replace")
-            assert process.poll() is None, log_text[-3000:]
-            assert time.monotonic() < deadline, log_text[-3000:]
-            time.sleep(0.3)
-        yield app, port
+    try:  # gunicorn as make run starts it
+        with gunicorn_server(
+            web_command(str(port)), env, tmp_path / "gunicorn.log", lambda: _answers(port)
+        ):
+            yield app, port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
         _dispose(app)
 
 
