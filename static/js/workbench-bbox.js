@@ -4,12 +4,15 @@
 // stores; the page shows a preview (at most 1600 px on its long side) scaled to the space
 // available, so every pointer position is converted through the overlay's size on screen.
 // The overlay places boxes in percent of the image, so they follow any resize as they are.
+// The boxes as values and as elements are in workbench-bbox-boxes.js.
+import {
+  MIN_SIZE, boxAt, boxBetween, boxCounts, boxElement, copy, listItem, moved, resized, same,
+  unique, validBox,
+} from './workbench-bbox-boxes.js';
 import { isTyping, startWorkbench } from './workbench-core.js';
 
 const COLOURS = 10; // .lab-0 … .lab-9 in app.css
-const MIN_SIZE = 2; // original pixels; anything smaller is a slip of the mouse
 const DRAG_START = 4; // screen pixels a press travels before it draws or moves a box
-const TAG_ROOM = 22; // screen pixels above a box that its label tag needs
 const MAX_HEIGHT = 0.72; // of the window, so the labels and Submit stay in reach
 const MAX_UPSCALE = 2; // a small image is enlarged at most this much
 const HISTORY_LIMIT = 100;
@@ -50,65 +53,22 @@ function colourOf(label) {
   return `lab-${Math.max(labels.indexOf(label), 0) % COLOURS}`;
 }
 
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
-}
+const size = () => ({ width, height });
 
-const clamp = (value, low, high) => Math.min(Math.max(value, low), high);
-const copy = (list_) => list_.map((box) => [...box]);
-const same = (a, b) => a.every((value, i) => value === b[i]);
-
-function boxElement(box, index, scale) {
-  const [x, y, w, h, label] = box;
-  const element = document.createElement('div');
-  element.className = `bbox-box ${colourOf(label)}`;
-  element.dataset.index = String(index);
-  element.dataset.label = label;
-  element.style.left = `${(x / width) * 100}%`;
-  element.style.top = `${(y / height) * 100}%`;
-  element.style.width = `${(w / width) * 100}%`;
-  element.style.height = `${(h / height) * 100}%`;
-  const tag = document.createElement('span');
-  tag.className = 'bbox-tag';
-  tag.textContent = label;
-  if (y * scale < TAG_ROOM) element.classList.add('tag-inside');
-  element.append(tag);
-  if (index === selected) {
-    element.classList.add('is-selected');
-    const handle = document.createElement('span');
-    handle.className = 'bbox-handle';
-    element.append(handle);
-  }
-  return element;
-}
-
-function listItem(box, index) {
-  const [x, y, w, h, label] = box;
-  const item = document.createElement('li');
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = `bbox-item ${colourOf(label)}`;
-  button.dataset.index = String(index);
-  if (index === selected) button.setAttribute('aria-current', 'true');
-  const swatch = document.createElement('span');
-  swatch.className = 'swatch';
-  swatch.setAttribute('aria-hidden', 'true');
-  button.append(swatch, fill(texts.boxItem, { label, x, y, w, h }));
-  item.append(button);
-  return item;
-}
+/** What boxElement and listItem need to know of the workbench's state. */
+const view = (scale) => ({ width, height, scale, selected, colourOf, itemText: texts.boxItem });
 
 function renderBoxes() {
   const scale = height ? overlay.clientHeight / height : 0;
-  const elements = boxes.map((box, index) => boxElement(box, index, scale));
+  const elements = boxes.map((box, index) => boxElement(box, index, view(scale)));
   if (gesture && gesture.box) {
-    const draft = boxElement(gesture.box, -1, scale);
+    const draft = boxElement(gesture.box, -1, view(scale));
     draft.classList.add('bbox-draft');
     elements.push(draft);
   }
   overlay.replaceChildren(...elements);
   if (gesture) return; // the list and the buttons catch up when the pointer lets go
-  list.replaceChildren(...boxes.map(listItem));
+  list.replaceChildren(...boxes.map((box, index) => listItem(box, index, view(0))));
   count.textContent = String(boxes.length);
   empty.hidden = boxes.length > 0;
   for (const button of buttons) button.setAttribute('aria-pressed', String(button.dataset.label === current));
@@ -174,15 +134,6 @@ function chooseLabel(label) {
   edited(); // also when only the next box's label changed: the draft keeps it
 }
 
-/** A box between two points (original pixels), clamped into the image and rounded. */
-function boxBetween(a, b, label) {
-  const left = Math.round(clamp(Math.min(a.x, b.x), 0, width));
-  const top = Math.round(clamp(Math.min(a.y, b.y), 0, height));
-  const right = Math.round(clamp(Math.max(a.x, b.x), 0, width));
-  const bottom = Math.round(clamp(Math.max(a.y, b.y), 0, height));
-  return [left, top, right - left, bottom - top, label];
-}
-
 function addBox(box) {
   if (box[2] < MIN_SIZE || box[3] < MIN_SIZE) {
     workbench.show(texts.tooSmall, 'info');
@@ -212,14 +163,11 @@ function removeSelected() {
 
 // Arrows move the box by whole original pixels; with Alt they move its right or bottom edge.
 function nudge(dx, dy, step, resize) {
-  const [x, y, w, h, label] = boxes[selected];
-  const moved = resize
-    ? [x, y, clamp(w + dx * step, MIN_SIZE, width - x), clamp(h + dy * step, MIN_SIZE, height - y), label]
-    : [clamp(x + dx * step, 0, width - w), clamp(y + dy * step, 0, height - h), w, h, label];
-  if (same(moved, boxes[selected])) return;
+  const next = (resize ? resized : moved)(boxes[selected], dx * step, dy * step, size());
+  if (same(next, boxes[selected])) return;
   const run = `${selected}:${resize}`;
   if (lastNudge !== run) remember();
-  boxes[selected] = moved;
+  boxes[selected] = next;
   lastNudge = run;
   edited();
 }
@@ -273,21 +221,6 @@ function onKey(event) {
   return false;
 }
 
-function validBox(box) {
-  if (!Array.isArray(box) || box.length !== 5) return false;
-  const [x, y, w, h, label] = box;
-  return [x, y, w, h].every(Number.isFinite) && x >= 0 && y >= 0 && w > 0 && h > 0
-    && x + w <= width && y + h <= height && labels.includes(label);
-}
-
-function unique(list_) {
-  const seen = new Set();
-  return list_.filter((box) => {
-    const key = JSON.stringify(box);
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-}
-
 function showStatus(text) {
   status.textContent = text;
   status.hidden = !text;
@@ -317,7 +250,7 @@ const bbox = {
     layout();
   },
   restore(state) {
-    if (!Array.isArray(state.boxes) || !state.boxes.every(validBox)) return false;
+    if (!Array.isArray(state.boxes) || !state.boxes.every((box) => validBox(box, size(), labels))) return false;
     boxes = copy(state.boxes);
     if (labels.includes(state.current)) current = state.current;
     renderBoxes();
@@ -335,11 +268,7 @@ const bbox = {
     stage.focus({ preventScroll: true });
   },
   expected(answer) {
-    if (!Array.isArray(answer.boxes)) return '';
-    if (!answer.boxes.length) return texts.noBoxes;
-    const counts = new Map();
-    for (const box of answer.boxes) counts.set(box[4], (counts.get(box[4]) || 0) + 1);
-    return Array.from(counts, ([label, n]) => `${label} ×${n}`).join('、');
+    return Array.isArray(answer.boxes) ? boxCounts(answer.boxes, texts.noBoxes) : '';
   },
   onKey,
 };
@@ -380,16 +309,6 @@ function pointOf(event) {
   };
 }
 
-// The smallest box under the point: a small box inside a big one stays reachable.
-function boxAt(point) {
-  let found = -1;
-  boxes.forEach(([x, y, w, h], index) => {
-    const inside = point.x >= x && point.x <= x + w && point.y >= y && point.y <= y + h;
-    if (inside && (found === -1 || w * h < boxes[found][2] * boxes[found][3])) found = index;
-  });
-  return found;
-}
-
 function cancelGesture() {
   if (gesture.before) boxes = gesture.before;
   gesture = null;
@@ -399,10 +318,7 @@ function cancelGesture() {
 function dragTo(point) {
   const dx = Math.round(point.x - gesture.start.x);
   const dy = Math.round(point.y - gesture.start.y);
-  const [x, y, w, h, label] = gesture.origin;
-  boxes[selected] = gesture.mode === 'move'
-    ? [clamp(x + dx, 0, width - w), clamp(y + dy, 0, height - h), w, h, label]
-    : [x, y, clamp(w + dx, MIN_SIZE, width - x), clamp(h + dy, MIN_SIZE, height - y), label];
+  boxes[selected] = (gesture.mode === 'move' ? moved : resized)(gesture.origin, dx, dy, size());
 }
 
 overlay.addEventListener('pointerdown', (event) => {
@@ -430,7 +346,7 @@ overlay.addEventListener('pointermove', (event) => {
   if (!gesture.moved && travel < DRAG_START) return;
   gesture.moved = true;
   if (gesture.mode === 'press') gesture.mode = 'draw';
-  if (gesture.mode === 'draw') gesture.box = boxBetween(gesture.start, point, current);
+  if (gesture.mode === 'draw') gesture.box = boxBetween(gesture.start, point, current, size());
   else dragTo(point);
   renderBoxes();
 });
@@ -440,9 +356,9 @@ overlay.addEventListener('pointerup', (event) => {
   const done = gesture;
   gesture = null;
   if (done.mode === 'draw') {
-    addBox(boxBetween(done.start, pointOf(event), current));
+    addBox(boxBetween(done.start, pointOf(event), current, size()));
   } else if (!done.moved) { // a click: the smallest box under it, so inner boxes stay reachable
-    select(done.mode === 'resize' ? selected : boxAt(done.start));
+    select(done.mode === 'resize' ? selected : boxAt(boxes, done.start));
   } else if (!same(done.origin, boxes[selected])) {
     remember(done.before);
     lastNudge = null;
