@@ -21,7 +21,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,14 +37,22 @@ KEPT_CHARS = 600_000
 Key = tuple[str, int, int]
 
 
-@dataclass(frozen=True)
-class _Segment:
+class _Segment(NamedTuple):
     """Characters ``[start, end)`` of a text and their memo key; ``rows`` when held."""
 
     start: int
     end: int
     key: Key
     rows: Floats | None
+
+
+class _Window(NamedTuple):
+    """A run of sentences not held (``segments``) and its context: the characters of its
+    text from ``low`` on."""
+
+    text: str
+    low: int
+    segments: list[_Segment]
 
 
 class TaggerMemo:
@@ -64,34 +72,34 @@ class TaggerMemo:
         """``tagger.outputs(texts)``, from the kept sentences where it can."""
         with self.lock:
             plans = [self._plan(text) for text in texts]
-        windows: list[str] = []
-        runs: list[list[_Run]] = []
-        for text, plan in zip(texts, plans, strict=True):
-            runs.append([])
-            for start, end in _missing_runs(plan):
-                low, high = max(0, start - self.reach), min(len(text), end + self.reach)
-                runs[-1].append(_Run(start, end, low, len(windows)))
-                windows.append(text[low:high])
+        windows = [
+            w for text, plan in zip(texts, plans, strict=True) for w in self._windows(text, plan)
+        ]
         if not windows:
             return _output([s.rows for plan in plans for s in plan if s.rows is not None], texts)
-        computed = self.tagger.outputs(windows)
+        computed = self.tagger.outputs([w.text for w in windows])
         rows = _stacked(computed)
-        firsts = computed.firsts.tolist()
-        placed = [
-            [(s, _run_of(s, text_runs), firsts) for s in plan]
-            for plan, text_runs in zip(plans, runs, strict=True)
-        ]
-        self._keep(placed, rows)
-        if all(
-            r == [_Run(0, len(t), 0, n)] for n, (r, t) in enumerate(zip(runs, texts, strict=True))
-        ):
+        computed_rows: dict[int, Floats] = {}  # id(segment) -> its rows
+        with self.lock:
+            for window, first in zip(windows, computed.firsts.tolist(), strict=True):
+                block = rows[first : first + len(window.text)].copy()  # a view holds the batch
+                for segment in window.segments:
+                    kept = block[segment.start - window.low : segment.end - window.low]
+                    computed_rows[id(segment)] = kept
+                    self._hold(segment, kept)
+            while self.held_chars > self.kept_chars and self.held:
+                key, _ = self.held.popitem(last=False)
+                self.held_chars -= key[2] - key[1]
+        if all(s.rows is None for plan in plans for s in plan):
             return computed  # nothing was held: exactly the direct computation
-        blocks = [
-            s.rows if s.rows is not None else _rows_of(s, run, firsts, rows)
-            for plan in placed
-            for s, run, firsts in plan
-        ]
-        return _output(blocks, texts)
+        return _output(
+            [
+                s.rows if s.rows is not None else computed_rows[id(s)]
+                for plan in plans
+                for s in plan
+            ],
+            texts,
+        )
 
     def _plan(self, text: str) -> list[_Segment]:
         """The sentences of ``text`` with their keys and held rows (under the lock)."""
@@ -99,69 +107,45 @@ class TaggerMemo:
         if cuts[-1] != len(text) or len(cuts) == 1:
             cuts.append(len(text))
         plan = []
+        reach, held = self.reach, self.held
         for start, end in zip(cuts, cuts[1:], strict=False):
-            low, high = max(0, start - self.reach), min(len(text), end + self.reach)
-            key = (text[low:high], start - low, end - low)
-            rows = self.held.get(key)
+            low = start - reach if start > reach else 0
+            key = (text[low : end + reach], start - low, end - low)
+            rows = held.get(key)
             if rows is not None:
-                self.held.move_to_end(key)
+                held.move_to_end(key)
                 self.reused_chars += end - start
             plan.append(_Segment(start, end, key, rows))
         return plan
 
-    def _keep(
-        self, placed: list[list[tuple[_Segment, _Run | None, list[int]]]], rows: Floats
-    ) -> None:
-        """Hold the rows of every computed sentence (copies: a view would hold the batch)."""
-        with self.lock:
-            for plan in placed:
-                for segment, run, firsts in plan:
-                    if run is None:
-                        continue
-                    if segment.key not in self.held:
-                        self.held_chars += segment.end - segment.start
-                    self.held[segment.key] = _rows_of(segment, run, firsts, rows).copy()
-            while self.held_chars > self.kept_chars and self.held:
-                key, _ = self.held.popitem(last=False)
-                self.held_chars -= key[2] - key[1]
+    def _windows(self, text: str, plan: list[_Segment]) -> list[_Window]:
+        """The runs of consecutive sentences of ``text`` not held, each with its context."""
+        runs: list[list[_Segment]] = []
+        previous_held = True
+        for segment in plan:
+            if segment.rows is None:
+                if previous_held:
+                    runs.append([])
+                runs[-1].append(segment)
+            previous_held = segment.rows is not None
+        windows = []
+        for run in runs:
+            low = max(0, run[0].start - self.reach)
+            windows.append(_Window(text[low : run[-1].end + self.reach], low, run))
+        return windows
+
+    def _hold(self, segment: _Segment, rows: Floats) -> None:
+        if segment.key not in self.held:
+            self.held_chars += segment.end - segment.start
+        self.held[segment.key] = rows
 
 
-@dataclass(frozen=True)
-class _Run:
-    """Consecutive sentences ``[start, end)`` not held, computed as the ``window``-th text
-    of the call: the text from ``low`` on (``reach`` characters of context each side)."""
-
-    start: int
-    end: int
-    low: int
-    window: int
-
-
-def _missing_runs(plan: list[_Segment]) -> list[tuple[int, int]]:
-    """``[start, end)`` of each run of consecutive sentences not held."""
-    runs: list[tuple[int, int]] = []
-    for segment in plan:
-        if segment.rows is not None:
-            continue
-        if runs and runs[-1][1] == segment.start:
-            runs[-1] = (runs[-1][0], segment.end)
-        else:
-            runs.append((segment.start, segment.end))
-    return runs
-
-
-def _run_of(segment: _Segment, runs: list[_Run]) -> _Run | None:
-    """The run that computed ``segment`` (``None`` for a held one)."""
-    if segment.rows is not None:
-        return None
-    return next(r for r in runs if r.start <= segment.start and segment.end <= r.end)
-
-
-def _rows_of(segment: _Segment, run: _Run | None, firsts: list[int], rows: Floats) -> Floats:
-    """The computed rows of ``segment``'s characters."""
-    assert run is not None
-    offset = firsts[run.window] - run.low
-    return rows[offset + segment.start : offset + segment.end]
+def _stacked(output: TaggerOutput) -> Floats:
+    """The mixed, linear and (when there is one) network outputs side by side."""
+    parts = [output.mixed, output.linear]
+    if output.network is not None:
+        parts.append(output.network)
+    return np.hstack(parts)
 
 
 def _output(blocks: list[Floats], texts: Sequence[str]) -> TaggerOutput:
@@ -175,11 +159,3 @@ def _output(blocks: list[Floats], texts: Sequence[str]) -> TaggerOutput:
     ]
     network = columns[2] if len(columns) > 2 else None
     return TaggerOutput(columns[0], columns[1], network, firsts)
-
-
-def _stacked(output: TaggerOutput) -> Floats:
-    """The mixed, linear and (when there is one) network outputs side by side."""
-    parts = [output.mixed, output.linear]
-    if output.network is not None:
-        parts.append(output.network)
-    return np.hstack(parts)
