@@ -139,6 +139,15 @@ class CharCnn:
         )
         object.__setattr__(self, "attribute_taps", taps)
 
+    @property
+    def reach(self) -> int:
+        """Characters either side of one that its scores depend on: the attributes' (the
+        dictionary words through a character, ``PAD``) and every convolution's."""
+        widths = [
+            int(k.shape[2] // 2) * d for k, d in zip(self.kernels, self.dilations, strict=True)
+        ]
+        return PAD + sum(widths)
+
     def logits(self, codes: Codes, patterns: Patterns | None = None) -> Floats:
         """O/B/I scores ``(len(codes), 3)`` for every element of a padded code array
         (``patterns`` as for ``char_attributes``)."""

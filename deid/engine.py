@@ -39,7 +39,7 @@ from spacy.language import Language
 from deid.char_cnn import CharCnn
 from deid.consistency import complete_document
 from deid.findings import Finding, resolve_overlaps
-from deid.name_tagger import NAME_GROW, NameTagger
+from deid.name_tagger import NAME_GROW, NameTagger, TaggerOutput
 from deid.normalize import NormalizedText, normalize
 from deid.presidio_adapters import (
     FixedRecognizerRegistry,
@@ -51,6 +51,7 @@ from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REP
 from deid.recognizers.contact import AsciiEmailRecognizer
 from deid.references import outside_references
 from deid.span_judge import SpanJudge
+from deid.tagger_memo import TaggerMemo
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "name_tagger.npz"
 NETWORK_PATH = MODEL_PATH.with_name("char_cnn.npz")
@@ -109,6 +110,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
         name_threshold: float = NAME_THRESHOLD,
         name_grow: float = NAME_GROW,
         judge: SpanJudge | None = None,
+        memo: TaggerMemo | None = None,
     ) -> None:
         super().__init__(
             models=[{"lang_code": lang, "model_name": f"deid-{lang}"} for lang in tokenizers],
@@ -122,6 +124,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
         self.name_threshold = name_threshold
         self.name_grow = name_grow
         self.judge = judge
+        self.memo = memo
 
     def load(self) -> None:
         """Nothing to load: the tokenizers and the tagger were passed in."""
@@ -156,13 +159,19 @@ class TaggingNlpEngine(SpacyNlpEngine):
     def _artifacts_of(self, texts: list[str], language: str) -> Iterator[tuple[str, NlpArtifacts]]:
         judge = self.judge if language == "zh" and texts else None
         if judge is not None:
-            spans = judge.kept(texts, self.tagger.outputs(texts))
+            spans = judge.kept(texts, self._tagger_outputs(texts))
         elif language == "zh":
             spans = self.tagger.scored_spans(texts, self.name_threshold, self.name_grow)
         else:
             spans = [[] for _ in texts]
         for text, names in zip(texts, spans, strict=True):
             yield text, self._artifacts(text, names, language, judge is not None)
+
+    def _tagger_outputs(self, texts: list[str]) -> TaggerOutput:
+        """The tagger's outputs, through the memo while it serves this engine's tagger."""
+        if self.memo is not None and self.memo.tagger is self.tagger:
+            return self.memo.outputs(texts)
+        return self.tagger.outputs(texts)
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """Artifacts of one text (see ``process_batch``)."""
@@ -208,6 +217,7 @@ def build_analyzer(
     profile: str = "default",
     network_path: Path = NETWORK_PATH,
     judge_path: Path | None = JUDGE_PATH,
+    memo: TaggerMemo | None = None,
 ) -> AnalyzerEngine:
     """Build the ``AnalyzerEngine`` for ``zh`` (the Chinese recognizers of ``profile``, opt-in
     ``ORG``/``LOC``) and ``en`` (Presidio's pattern recognizers).  The default profile has
@@ -215,10 +225,12 @@ def build_analyzer(
     it keep candidates from its lower recall threshold on, each whole.
 
     ``judge_path=None`` builds the default profile without a judge (to train one).
+    ``memo``: the name models (and their kept outputs) to share with another engine; the
+    model files are read otherwise.
 
     Raises ``OSError`` without a name model, ``KeyError`` for an unknown profile.
     """
-    tagger = load_name_tagger(model_path, network_path)
+    tagger = memo.tagger if memo is not None else load_name_tagger(model_path, network_path)
     if judge_path is not None and not judge_path.is_file():
         raise OSError(f"name model missing: {judge_path} (run python -m deid.training.span_judge)")
     judge = SpanJudge.load(judge_path) if judge_path else None
@@ -233,17 +245,21 @@ def build_analyzer(
     registry = FixedRecognizerRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
     return SkipUncontextualAnalyzer(
         registry=registry,
-        nlp_engine=TaggingNlpEngine(tokenizers, tagger, judge=judge),
+        nlp_engine=TaggingNlpEngine(tokenizers, tagger, judge=judge, memo=memo),
         supported_languages=list(LANGUAGES),
     )
 
 
 _ENGINES: dict[str, AnalyzerEngine] = {}
+_MEMOS: list[TaggerMemo] = []
 _ENGINE_LOCK = threading.Lock()
 
 
 def get_engine(profile: str = "default") -> AnalyzerEngine:
-    """The process-wide analyzer of ``profile``, built on first use (thread-safe).
+    """The process-wide analyzer of ``profile``, built on first use (thread-safe).  The
+    engines of all profiles share one set of name models and their kept outputs
+    (``deid.tagger_memo``): the residual scan of a release reads the redacted texts again
+    with the ``recall`` profile, and their unchanged sentences are not tagged twice.
 
     Raises ``ValueError`` for an unknown profile.
     """
@@ -251,7 +267,9 @@ def get_engine(profile: str = "default") -> AnalyzerEngine:
         raise ValueError(f"unknown profile {profile!r}; use one of {sorted(PROFILES)}")
     with _ENGINE_LOCK:
         if profile not in _ENGINES:
-            _ENGINES[profile] = build_analyzer(profile=profile)
+            if not _MEMOS:
+                _MEMOS.append(TaggerMemo(load_name_tagger()))
+            _ENGINES[profile] = build_analyzer(profile=profile, memo=_MEMOS[0])
         return _ENGINES[profile]
 
 

@@ -124,6 +124,10 @@ def feature_rows(
 class LabelScorer(Protocol):
     """A second model over the same padded code array (``deid.char_cnn.CharCnn``)."""
 
+    @property
+    def reach(self) -> int:
+        """Characters either side of one that its scores depend on."""
+
     def logits(self, codes: Codes, patterns: Patterns) -> Floats:
         """O/B/I scores ``(len(codes), len(LABELS))``, one row per element of ``codes``;
         ``patterns`` are ``jieba_lexicon().patterns`` of its text positions."""
@@ -157,6 +161,13 @@ class NameTagger:
     table_bits: int
     network: LabelScorer | None = None
     mix: float = 0.5
+
+    @property
+    def reach(self) -> int:
+        """Characters either side of one that its outputs depend on (its features look
+        ``PAD`` characters away; the network may look further): a character whose text
+        within ``reach`` is unchanged keeps its outputs (``deid.tagger_memo``)."""
+        return max(PAD, self.network.reach if self.network is not None else 0)
 
     def probabilities(self, texts: Sequence[str]) -> tuple[Floats, Codes]:
         """Per-character label probabilities ``(n_chars, len(LABELS))`` for all ``texts``

@@ -36,10 +36,11 @@ BATCH = 256
 MAX_FAILURES_SHOWN = 100
 # An analysing release without a committed batch for this long lost its worker.
 STALE_AFTER = timedelta(minutes=3)
-# Worker processes of an analysis (``RELEASE_ANALYSER_PROCESSES``): one for the policy's
-# profile, the rest for the residual scan, which is twice as slow.  Tests and jobs run in
-# the request (``HUEY_IMMEDIATE``) analyse in their own process unless told otherwise.
-DEFAULT_PROCESSES = 3
+# Worker processes of an analysis (``RELEASE_ANALYSER_PROCESSES``), each running both the
+# policy's profile and the residual scan: one per core of the 2-core server.  Tests and
+# jobs run in the request (``HUEY_IMMEDIATE``) analyse in their own process unless told
+# otherwise.
+DEFAULT_PROCESSES = 2
 
 
 def analyser_processes() -> int:
@@ -96,7 +97,13 @@ def _redact(batch: _Batch, policy: ReleasePolicy, key: bytes, analysers: Analyse
         for text, found in zip(batch.texts, batch.found, strict=True)
         if not isinstance(found, str)
     ]
-    batch.scan = analysers.submit([r.text for r in batch.redactions], RESIDUAL_PROFILE)
+    # Each redacted text goes to the worker that analysed its original (see ``Analysers``).
+    lanes = [
+        lane
+        for lane, found in zip(analysers.lanes_of(batch.analysis), batch.found, strict=True)
+        if not isinstance(found, str)
+    ]
+    batch.scan = analysers.submit([r.text for r in batch.redactions], RESIDUAL_PROFILE, lanes)
     return batch
 
 
@@ -188,9 +195,9 @@ def _analyse_pending(
         if more := bool(rows):
             last = rows[-1][1]
             first.append(_Batch(rows, analysers.submit([t for *_, t in rows], policy.profile)))
-        while first and (not more or len(first) > analysers.workers(policy.profile)):
+        while first and (not more or len(first) > analysers.workers()):
             second.append(_redact(first.popleft(), policy, key, analysers))
-        while second and (not more or len(second) > analysers.workers(RESIDUAL_PROFILE)):
+        while second and (not more or len(second) > analysers.workers()):
             batch = second.popleft()
             _store(release_id, batch, _outcomes(batch, policy, analysers))
 

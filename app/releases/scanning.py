@@ -6,9 +6,11 @@ back (fail closed).
 
 ``Analysers`` decides where ``deid.analyze_batch`` runs: in the calling process
 (``processes=0``: tests, one-off calls), or in worker processes started for the job, one
-pool per profile, so that a release uses both cores and no process holds both engines
-(each engine with jieba's dictionary is ~140 MB; the web app and the consumer hold none).
-The workers are spawned, not forked: they import ``deid`` alone, never the web app.
+per core, each running both profiles (their engines share the name models and jieba's
+dictionary; the web app and the consumer hold no engine), so that the residual scan of a
+document runs where its analysis did and reuses the name models' outputs of every sentence
+redaction left unchanged.  The workers are spawned, not forked: they import ``deid``
+alone, never the web app.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import multiprocessing
 import os
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 import deid
@@ -45,13 +49,25 @@ def stored_finding(row: list[Any]) -> Finding:
 
 
 Outcome = list[Finding] | str
-Submitted = list[tuple[list[str], "Future[list[list[Finding]]]"]]
+
+
+@dataclass(frozen=True)
+class Part:
+    """Texts given to one call of ``analyze_batch``, its future, and the worker process
+    (``lane``) that runs it."""
+
+    texts: list[str]
+    future: Future[list[list[Finding]]]
+    lane: int
+
+
+Submitted = list[Part]
 # Characters per call of the engine in a worker: its peak memory grows with a call's text
 # (~280 MB at 8,000, ~370 MB at 128,000), its speed hardly.
 PART_CHARS = 8_000
 # Calls a worker process makes before it is replaced (bounds the growth of spaCy's string
-# store over a long release; a new worker loads its engine in ~3 s).  Replaced here, pool by
-# pool, not by ``ProcessPoolExecutor(max_tasks_per_child=…)``: on Python 3.11 that pool
+# store over a long release; a new worker loads its engines in seconds).  Replaced here, lane by
+# lane, not by ``ProcessPoolExecutor(max_tasks_per_child=…)``: on Python 3.11 that pool
 # stops starting workers once one has exited at its limit, and the queued calls wait
 # forever (CPython gh-115634, fixed only in later versions); a 100,000-document release hung
 # after 27,000 documents.
@@ -68,29 +84,26 @@ def _error_text(error: BaseException) -> str:
 
 class Analysers:
     """Where ``analyze_batch`` runs.  ``processes=0``: in this process, at once (each
-    ``submit`` returns a finished future).  Otherwise one pool per profile of ``profiles``:
-    ``processes`` workers in all, the ``recall`` profile (twice as slow) getting all but
-    one when there are two profiles.  Use as a context manager: the workers stop at exit."""
+    ``submit`` returns a finished future).  Otherwise in ``processes`` worker processes
+    (lanes), each running every profile of ``profiles``: a call goes to the lane with the
+    fewest calls waiting, and a residual scan to the lane that analysed its originals
+    (``submit(…, lanes=…)``), whose engines still hold the name models' outputs of the
+    sentences redaction left unchanged (``deid.tagger_memo``).  Use as a context manager:
+    the workers stop at exit."""
 
     def __init__(
         self, processes: int, profiles: Sequence[str], tasks_per_worker: int = TASKS_PER_WORKER
     ) -> None:
-        self.pools: dict[str, Executor] = {}
-        self.shares: dict[str, int] = {}
-        self.started: dict[str, int] = {}  # calls given to the profile's current pool
+        self.profiles = list(dict.fromkeys(profiles))
+        self.pools: list[Executor] = [self._pool() for _ in range(max(0, processes))]
+        self.started = [0 for _ in self.pools]  # calls given to each lane's current worker
+        self.waiting: list[list[Future[list[list[Finding]]]]] = [[] for _ in self.pools]
         self.tasks_per_worker = tasks_per_worker
-        profiles = list(dict.fromkeys(profiles))
-        for profile in profiles if processes > 0 else []:
-            share = processes if len(profiles) == 1 else 1
-            if len(profiles) > 1 and profile == RESIDUAL_PROFILE:
-                share = max(1, processes - len(profiles) + 1)
-            self.shares[profile] = share
-            self.pools[profile] = self._pool(share)
 
     @staticmethod
-    def _pool(share: int) -> Executor:
+    def _pool() -> Executor:
         return ProcessPoolExecutor(
-            share,
+            1,
             mp_context=multiprocessing.get_context("spawn"),
             # One BLAS thread per worker: the workers already share the cores.
             initializer=os.putenv,
@@ -101,61 +114,78 @@ class Analysers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for pool in self.pools.values():
+        for pool in self.pools:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def warm_up(self) -> None:
-        """Have every worker load its engine now, all at once: a pool starts its workers
-        only as work arrives, so the residual scan's workers would otherwise begin their
-        seconds of loading only after the first batch was analysed, one core idle till
-        then.  The warm-up's findings are dropped; a worker that cannot load fails the
-        real batches, which report it."""
-        for profile, pool in self.pools.items():
-            for _ in range(self.shares[profile]):
+        """Have every worker load its engines now, all at once: a pool starts its worker
+        only as work arrives, so it would otherwise spend its seconds of loading while the
+        first batches wait.  The warm-up's findings are dropped; a worker that cannot load
+        fails the real batches, which report it."""
+        for pool in self.pools:
+            for profile in self.profiles:
                 pool.submit(deid.analyze_batch, [WARM_UP_TEXT], profile=profile)
 
-    def workers(self, profile: str) -> int:
-        """How many batches of ``profile`` may run at once (0: in this process)."""
-        return self.shares.get(profile, 0)
+    def workers(self) -> int:
+        """How many calls may run at once (0: in this process)."""
+        return len(self.pools)
 
-    def submit(self, texts: list[str], profile: str) -> Submitted:
+    def submit(self, texts: list[str], profile: str, lanes: Sequence[int] = ()) -> Submitted:
         """Start ``analyze_batch(…, profile=profile)`` over ``texts``, in parts of about
-        ``PART_CHARS`` characters (the engine's working memory grows with a call's text)."""
-        return [(part, self._start(part, profile)) for part in _parts(texts)]
+        ``PART_CHARS`` characters (the engine's working memory grows with a call's text);
+        with ``lanes`` (one per text, as ``lanes_of`` gives them), each in its lane."""
+        runs = groupby(zip(texts, lanes or [-1] * len(texts), strict=True), key=lambda x: x[1])
+        return [
+            self._start(part, profile, lane)
+            for lane, run in runs
+            for part in _parts([text for text, _ in run])
+        ]
 
-    def _start(self, texts: list[str], profile: str) -> Future[list[list[Finding]]]:
-        pool = self.pools.get(profile)
-        if pool is not None:
-            if self.started.get(profile, 0) >= self.tasks_per_worker * self.shares[profile]:
-                # Fresh workers: the old ones finish the calls they were given (their
-                # futures keep the results), then exit; only then do the new ones start.
-                pool.shutdown(wait=True)
-                pool = self.pools[profile] = self._pool(self.shares[profile])
-                self.started[profile] = 0
-            self.started[profile] = self.started.get(profile, 0) + 1
-            # deid's own function: the worker unpickles it by name and imports deid alone.
-            return pool.submit(deid.analyze_batch, texts, profile=profile)
-        future: Future[list[list[Finding]]] = Future()
-        try:
-            future.set_result(list(analyze_batch(texts, profile=profile)))
-        except Exception as error:  # noqa: BLE001 - handed to ``outcomes``
-            future.set_exception(error)
-        return future
+    @staticmethod
+    def lanes_of(submitted: Submitted) -> list[int]:
+        """The lane of each text of ``submitted``."""
+        return [part.lane for part in submitted for _ in part.texts]
+
+    def _start(self, texts: list[str], profile: str, lane: int = -1) -> Part:
+        if not self.pools:
+            future: Future[list[list[Finding]]] = Future()
+            try:
+                future.set_result(list(analyze_batch(texts, profile=profile)))
+            except Exception as error:  # noqa: BLE001 - handed to ``outcomes``
+                future.set_exception(error)
+            return Part(texts, future, 0)
+        lane = lane if 0 <= lane < len(self.pools) else self._free_lane()
+        if self.started[lane] >= self.tasks_per_worker:
+            # A fresh worker: the old one finishes the calls it was given (their futures
+            # keep the results), then exits; only then does the new one start.
+            self.pools[lane].shutdown(wait=True)
+            self.pools[lane] = self._pool()
+            self.started[lane] = 0
+        self.started[lane] += 1
+        # deid's own function: the worker unpickles it by name and imports deid alone.
+        future = self.pools[lane].submit(deid.analyze_batch, texts, profile=profile)
+        self.waiting[lane] = [f for f in self.waiting[lane] if not f.done()] + [future]
+        return Part(texts, future, lane)
+
+    def _free_lane(self) -> int:
+        for waiting in self.waiting:
+            waiting[:] = [f for f in waiting if not f.done()]
+        return min(range(len(self.pools)), key=lambda lane: len(self.waiting[lane]))
 
     def outcomes(self, submitted: Submitted, profile: str) -> list[Outcome]:
         """Findings per text of a submitted batch, or the error (``type: message``) of a
-        text the analyser fails on: when a part fails, each of its texts is tried alone,
-        so one bad document holds back only itself."""
+        text the analyser fails on: when a part fails, each of its texts is tried alone (in
+        its lane), so one bad document holds back only itself."""
         results: list[Outcome] = []
-        for texts, future in submitted:
+        for part in submitted:
             try:
-                results += future.result()
+                results += part.future.result()
                 continue
             except Exception:  # noqa: BLE001 - any analyser failure is narrowed down below
                 logger.warning("analysis batch failed; retrying document by document")
-            for one in [self._start([text], profile) for text in texts]:
+            for one in [self._start([text], profile, part.lane) for text in part.texts]:
                 try:
-                    results.append(one.result()[0])
+                    results.append(one.future.result()[0])
                 except Exception as error:  # noqa: BLE001 - recorded on the document
                     results.append(_error_text(error))
         return results
