@@ -15,7 +15,9 @@ release leaks. The last stdout line is one JSON object: documents, chars, docs_p
 the start of the upload until the release is published), peak_rss_mb (the largest resident
 set of any one app process: gunicorn's, the consumer and its analysis workers, sampled every
 0.2 s; peak_total_rss_mb: the largest sum of their proportional set sizes at one sample,
-all of the app's memory at once), and the
+all of the app's memory at once; peak_rss_by_process_mb: the peak of web, consumer,
+analysis_workers and s3; peak_rss_phase and peak_rss_by_phase_mb: when it was reached),
+catalog_reads (bytes and seconds of the catalog's and the manifest's answers), and the
 time of each phase, and the CPU seconds the app's processes used (``app_cpu_s``, and per
 phase ``app_cpu_phases_s``; the machine is shared, so wall time alone says little).
 Progress goes to stderr.
@@ -103,41 +105,56 @@ def make_people(app: Any) -> dict[str, str]:
 
 
 class RssSampler(threading.Thread):
-    """Peak resident set size (MB) of the given processes and their children: the largest
-    of any one process (``peak_mb``), and the largest sum over all of them at one sample
+    """Peak resident set size (MB) of the app's processes, sampled every 0.2 s: the largest
+    of any one process (``peak_mb``), the largest sum over all of them at one sample
     (``peak_total_mb``: gunicorn, the consumer and its analysis workers together, each by
-    its proportional set size, so pages they share count once)."""
+    its proportional set size, so pages they share count once), the peak of each role
+    (``by_role``: web, consumer, analysis_workers, s3) and of each phase of the drive
+    (``by_phase``; ``phase`` is set by ``drive``).  A process's children are read from
+    every one of its threads: the analysis workers are started from the consumer's worker
+    thread, not its main thread."""
 
-    def __init__(self, pids: list[int]) -> None:
+    def __init__(self, roles: dict[str, int]) -> None:
         super().__init__(daemon=True)
-        self.pids, self.peak_kb, self.peak_total_kb = pids, 0, 0
+        self.roles, self.peak_kb, self.peak_total_kb = roles, 0, 0
+        self.peak_role_kb: dict[str, int] = dict.fromkeys([*roles, "analysis_workers"], 0)
+        self.peak_phase_kb: dict[str, int] = {}
+        self.phase, self.peak_phase = "setup", "setup"
         self.done = threading.Event()
 
-    def _tree(self) -> list[int]:
-        found, queue = [], list(self.pids)
+    @property
+    def pids(self) -> list[int]:
+        """The app's own processes (not the object store's)."""
+        return [pid for role, pid in self.roles.items() if role != "s3"]
+
+    def _tree(self) -> list[tuple[str, int]]:
+        found: list[tuple[str, int]] = []
+        queue = [(role, pid) for role, pid in self.roles.items()]
         while queue:
-            pid = queue.pop()
-            found.append(pid)
-            try:
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            except OSError:
-                continue
-            queue += [int(child) for child in children]
+            role, pid = queue.pop()
+            found.append((role, pid))
+            child_role = "analysis_workers" if role == "consumer" else role
+            queue += [(child_role, child) for child in _children(pid)]
         return found
 
     def run(self) -> None:
         while not self.done.wait(0.2):
-            total = 0
-            for pid in self._tree():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "")
-                if line:
-                    self.peak_kb = max(self.peak_kb, int(line.split()[1]))
-                    total += _proportional_kb(pid, int(line.split()[1]))
-            self.peak_total_kb = max(self.peak_total_kb, total)
+            self.sample()
+
+    def sample(self) -> None:
+        total, phase = 0, self.phase
+        for role, pid in self._tree():
+            resident = _resident_kb(pid)
+            if resident is None:
+                continue
+            self.peak_role_kb[role] = max(self.peak_role_kb[role], resident)
+            if role == "s3":
+                continue
+            if resident > self.peak_kb:
+                self.peak_kb, self.peak_phase = resident, phase
+            self.peak_phase_kb[phase] = max(self.peak_phase_kb.get(phase, 0), resident)
+            total += _proportional_kb(pid, resident)
+        self.peak_total_kb = max(self.peak_total_kb, total)
 
     @property
     def peak_mb(self) -> float:
@@ -146,6 +163,38 @@ class RssSampler(threading.Thread):
     @property
     def peak_total_mb(self) -> float:
         return round(self.peak_total_kb / 1024, 1)
+
+    @property
+    def by_role_mb(self) -> dict[str, float]:
+        return {role: round(kb / 1024, 1) for role, kb in self.peak_role_kb.items()}
+
+    @property
+    def by_phase_mb(self) -> dict[str, float]:
+        return {phase: round(kb / 1024, 1) for phase, kb in self.peak_phase_kb.items()}
+
+
+def _children(pid: int) -> list[int]:
+    """The children of every thread of ``pid``."""
+    children: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return children
+    for task in tasks:
+        try:
+            children += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return children
+
+
+def _resident_kb(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "")
+    return int(line.split()[1]) if line else None
 
 
 def _proportional_kb(pid: int, resident_kb: int) -> int:
@@ -241,21 +290,38 @@ def copy_out(app: Any, release: dict[str, Any], out: Path) -> None:
                     handle.write(chunk)
 
 
+def read_catalog(client: Any, release_id: int) -> dict[str, Any]:
+    """What reading the published release costs a visitor: the bytes and seconds of the
+    catalog API's answer and of the signed manifest's."""
+    reads: dict[str, Any] = {}
+    for name, path in (
+        ("catalog", "/api/v1/catalog"),
+        ("manifest", f"/api/v1/releases/{release_id}/manifest"),
+    ):
+        started = time.perf_counter()
+        status, data, _ = client.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {data[:300]!r}")
+        reads[f"{name}_bytes"] = len(data)
+        reads[f"{name}_s"] = round(time.perf_counter() - started, 3)
+    return reads
+
+
 def drive(
     app: Any,
     port: int,
     tokens: dict[str, str],
     corpus_file: Path,
     out: Path | None,
-    pids: list[int],
+    sampler: RssSampler,
 ) -> dict[str, Any]:
     """The release flow through the API; returns the timings, and the app's CPU seconds
-    (the processes ``pids`` and their children) at the end of each phase."""
-    Client = stack_tools.Client
+    (the sampler's processes and their children) at the end of each phase."""
+    Client, pids = stack_tools.Client, sampler.pids
     publisher = Client(port, tokens["publisher"], timeout=stack_tools.SETUP_TIMEOUT)
     reviewer, approver = Client(port, tokens["reviewer"]), Client(port, tokens["approver"])
     cpu = {"start": sum(tree_cpu_seconds(pid) for pid in pids)}
-    started = time.perf_counter()
+    started, sampler.phase = time.perf_counter(), "import"
     corpus_id, imported = stack_tools.import_corpus(publisher, corpus_file)
     cpu["imported"] = sum(tree_cpu_seconds(pid) for pid in pids)
     release = call(
@@ -266,12 +332,14 @@ def drive(
         expect=(201,),
     )
     release_id, marks = release["id"], {"import_s": imported["import_s"]}
+    sampler.phase = "analysis"
     call(publisher, "POST", f"/api/v1/releases/{release_id}/analyse", expect=(202,))
     release = wait_state(publisher, release_id, {"in_review", "failed"})
     marks["analysed_s"] = time.perf_counter() - started
     cpu["analysed"] = sum(tree_cpu_seconds(pid) for pid in pids)
     if release["state"] == "failed":
         raise RuntimeError(f"analysis failed: {release['failures'][:3]}")
+    sampler.phase = "review"
     reviewed = review_sample(reviewer, release_id)
     log(f"reviewed {reviewed} sampled documents")
     status, data, _ = approver.request("POST", f"/api/v1/releases/{release_id}/approve")
@@ -282,12 +350,15 @@ def drive(
         raise RuntimeError(f"approve answered {status}: {data[:300]!r}")
     marks["approved_s"] = time.perf_counter() - started
     cpu["approved"] = sum(tree_cpu_seconds(pid) for pid in pids)
+    sampler.phase = "publish"
     call(publisher, "POST", f"/api/v1/releases/{release_id}/publish", expect=(202,))
     release = wait_state(publisher, release_id, {"published", "approved"})
     if release["state"] != "published":
         raise RuntimeError(f"publishing failed: {release.get('publish_error')}")
     marks["published_s"] = time.perf_counter() - started
     cpu["published"] = sum(tree_cpu_seconds(pid) for pid in pids)
+    sampler.phase = "catalog"
+    marks["catalog_reads"] = read_catalog(publisher, release_id)
     if out is not None:
         signed = call(publisher, "GET", f"/api/v1/releases/{release_id}/manifest")
         copy_out(app, {"id": release_id, "manifest": signed["manifest"]}, out)
@@ -323,11 +394,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if not args.documents:
             write_documents(corpus_file, args.count)
         stack_tools.start_consumer(stack)
-        sampler = RssSampler([gunicorn_pid, stack.procs[-1].pid])
+        roles = {"web": gunicorn_pid, "consumer": stack.procs[-1].pid}
+        sampler = RssSampler({**roles, "s3": stack.weed.process.pid})
         sampler.start()
-        pids = [gunicorn_pid, stack.procs[-1].pid]
-        result = drive(app, port, tokens, corpus_file, Path(args.out) if args.out else None, pids)
+        out = Path(args.out) if args.out else None
+        result = drive(app, port, tokens, corpus_file, out, sampler)
         sampler.done.set()
+        sampler.join()
         release = result["release"]
         cpu = sum(tree_cpu_seconds(pid) for pid in sampler.pids)
         return {
@@ -336,6 +409,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "docs_per_s": round(release["documents"] / result["published_s"], 1),
             "peak_rss_mb": sampler.peak_mb,
             "peak_total_rss_mb": sampler.peak_total_mb,
+            # The largest resident set of each kind of process (web: gunicorn's master and
+            # workers; s3: the object store, not counted in peak_rss_mb), and of each phase.
+            "peak_rss_by_process_mb": sampler.by_role_mb,
+            "peak_rss_phase": sampler.peak_phase,
+            "peak_rss_by_phase_mb": sampler.by_phase_mb,
+            "catalog_reads": result["catalog_reads"],
             # The app's CPU seconds (gunicorn and the consumer with its workers): on a
             # shared machine, the part of the wall time that was this benchmark's own work.
             "app_cpu_s": round(cpu, 1),
