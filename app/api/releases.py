@@ -170,7 +170,11 @@ def openapi_paths() -> dict[str, Any]:
         },
         "/releases/{release_id}/withdraw": {"post": _op("Withdraw the release", rid)},
         "/releases/{release_id}/manifest": {
-            "get": _op("The signed manifest of a published release (public)", rid)
+            "get": _op(
+                "The signed manifest of a published release (public): manifest.json as "
+                "published, streamed from object storage (503 while it does not answer)",
+                rid,
+            )
         },
         "/releases/{release_id}/downloads": {
             "post": _op(
@@ -205,7 +209,13 @@ def openapi_paths() -> dict[str, Any]:
                 },
             }
         },
-        "/catalog": {"get": _op("Published releases (public metadata)")},
+        "/catalog": {
+            "get": _op(
+                "Published releases (public metadata): files lists the top-level files; "
+                "text_files counts the texts, one per document, that the manifest lists; "
+                "file_count counts them all"
+            )
+        },
         "/releases/notice": {
             "get": {
                 **_op(
