@@ -13,6 +13,8 @@ commits. Only processes (gunicorn workers, the job consumer) still meet at SQLit
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -127,14 +129,41 @@ def small_page_cache(kb: int) -> Iterator[None]:
     of ``kb`` KB instead of ``SQLITE_CACHE_KB``: a job that reads a table once from end
     to end (publishing a release) gains nothing from 64 MB of it, and keeps it for the
     consumer's life.  The session's connection is given back first, so the block's
-    queries check one out.  No effect on PostgreSQL."""
+    queries check one out, and the idle pooled connections are closed with the caches
+    earlier jobs filled (ingestion's, analysis's).  No effect on PostgreSQL."""
     db.session.rollback()
+    _close_idle_sqlite_connections()
     token = _cache_kb.set(kb)
     try:
         yield
     finally:
         db.session.rollback()
         _cache_kb.reset(token)
+
+
+def _close_idle_sqlite_connections() -> None:
+    """Close this process's idle pooled connections to a SQLite file (a checked-out one is
+    closed when given back) and hand the memory their page caches held back to the
+    system: glibc keeps freed small blocks otherwise, so the process would stay as large
+    as its largest cache ever was."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    engine.dispose()
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _load_libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_libc = _load_libc()
 
 
 # SQLSTATE 22003 numeric_value_out_of_range (PostgreSQL: "integer out of range").
