@@ -15,7 +15,9 @@ release leaks. The last stdout line is one JSON object: documents, chars, docs_p
 the start of the upload until the release is published), peak_rss_mb (the largest resident
 set of any one app process: gunicorn's, the consumer and its analysis workers, sampled every
 0.2 s; peak_total_rss_mb: the largest sum of their proportional set sizes at one sample,
-all of the app's memory at once), and the
+all of the app's memory at once; peak_rss_by_process_mb: the peak of web, consumer,
+analysis_workers and s3; peak_rss_phase and peak_rss_by_phase_mb: when it was reached),
+catalog_reads (bytes and seconds of the catalog's and the manifest's answers), and the
 time of each phase, and the CPU seconds the app's processes used (``app_cpu_s``, and per
 phase ``app_cpu_phases_s``; the machine is shared, so wall time alone says little).
 Progress goes to stderr.
@@ -31,7 +33,6 @@ import secrets
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 import stack as stack_tools  # noqa: E402 - the benchmarks' shared set-up (benchmarks/stack)
+from rss_sampler import RssSampler  # noqa: E402 - benchmarks/rss_sampler.py
 
 PASSWORD = stack_tools.PASSWORD
 POLL_S = 0.5
@@ -100,64 +102,6 @@ def make_people(app: Any) -> dict[str, str]:
             )
             tokens[email.split("@")[0]] = issue_api_token(email)
     return tokens
-
-
-class RssSampler(threading.Thread):
-    """Peak resident set size (MB) of the given processes and their children: the largest
-    of any one process (``peak_mb``), and the largest sum over all of them at one sample
-    (``peak_total_mb``: gunicorn, the consumer and its analysis workers together, each by
-    its proportional set size, so pages they share count once)."""
-
-    def __init__(self, pids: list[int]) -> None:
-        super().__init__(daemon=True)
-        self.pids, self.peak_kb, self.peak_total_kb = pids, 0, 0
-        self.done = threading.Event()
-
-    def _tree(self) -> list[int]:
-        found, queue = [], list(self.pids)
-        while queue:
-            pid = queue.pop()
-            found.append(pid)
-            try:
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            except OSError:
-                continue
-            queue += [int(child) for child in children]
-        return found
-
-    def run(self) -> None:
-        while not self.done.wait(0.2):
-            total = 0
-            for pid in self._tree():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "")
-                if line:
-                    self.peak_kb = max(self.peak_kb, int(line.split()[1]))
-                    total += _proportional_kb(pid, int(line.split()[1]))
-            self.peak_total_kb = max(self.peak_total_kb, total)
-
-    @property
-    def peak_mb(self) -> float:
-        return round(self.peak_kb / 1024, 1)
-
-    @property
-    def peak_total_mb(self) -> float:
-        return round(self.peak_total_kb / 1024, 1)
-
-
-def _proportional_kb(pid: int, resident_kb: int) -> int:
-    """The proportional set size of ``pid`` (its private pages, and its share of pages it
-    shares with other processes, so a sum over processes counts each page once), or
-    ``resident_kb`` where the kernel does not tell."""
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return resident_kb
-    line = next((x for x in rollup.splitlines() if x.startswith("Pss:")), "")
-    return int(line.split()[1]) if line else resident_kb
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -241,21 +185,38 @@ def copy_out(app: Any, release: dict[str, Any], out: Path) -> None:
                     handle.write(chunk)
 
 
+def read_catalog(client: Any, release_id: int) -> dict[str, Any]:
+    """What reading the published release costs a visitor: the bytes and seconds of the
+    catalog API's answer and of the signed manifest's."""
+    reads: dict[str, Any] = {}
+    for name, path in (
+        ("catalog", "/api/v1/catalog"),
+        ("manifest", f"/api/v1/releases/{release_id}/manifest"),
+    ):
+        started = time.perf_counter()
+        status, data, _ = client.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {data[:300]!r}")
+        reads[f"{name}_bytes"] = len(data)
+        reads[f"{name}_s"] = round(time.perf_counter() - started, 3)
+    return reads
+
+
 def drive(
     app: Any,
     port: int,
     tokens: dict[str, str],
     corpus_file: Path,
     out: Path | None,
-    pids: list[int],
+    sampler: RssSampler,
 ) -> dict[str, Any]:
     """The release flow through the API; returns the timings, and the app's CPU seconds
-    (the processes ``pids`` and their children) at the end of each phase."""
-    Client = stack_tools.Client
+    (the sampler's processes and their children) at the end of each phase."""
+    Client, pids = stack_tools.Client, sampler.pids
     publisher = Client(port, tokens["publisher"], timeout=stack_tools.SETUP_TIMEOUT)
     reviewer, approver = Client(port, tokens["reviewer"]), Client(port, tokens["approver"])
     cpu = {"start": sum(tree_cpu_seconds(pid) for pid in pids)}
-    started = time.perf_counter()
+    started, sampler.phase = time.perf_counter(), "import"
     corpus_id, imported = stack_tools.import_corpus(publisher, corpus_file)
     cpu["imported"] = sum(tree_cpu_seconds(pid) for pid in pids)
     release = call(
@@ -265,13 +226,16 @@ def drive(
         {"corpus_id": corpus_id, "title": "基准发布", "licence": "CC BY 4.0"},
         expect=(201,),
     )
-    release_id, marks = release["id"], {"import_s": imported["import_s"]}
+    release_id = release["id"]
+    marks: dict[str, Any] = {"import_s": imported["import_s"]}
+    sampler.phase = "analysis"
     call(publisher, "POST", f"/api/v1/releases/{release_id}/analyse", expect=(202,))
     release = wait_state(publisher, release_id, {"in_review", "failed"})
     marks["analysed_s"] = time.perf_counter() - started
     cpu["analysed"] = sum(tree_cpu_seconds(pid) for pid in pids)
     if release["state"] == "failed":
         raise RuntimeError(f"analysis failed: {release['failures'][:3]}")
+    sampler.phase = "review"
     reviewed = review_sample(reviewer, release_id)
     log(f"reviewed {reviewed} sampled documents")
     status, data, _ = approver.request("POST", f"/api/v1/releases/{release_id}/approve")
@@ -282,12 +246,15 @@ def drive(
         raise RuntimeError(f"approve answered {status}: {data[:300]!r}")
     marks["approved_s"] = time.perf_counter() - started
     cpu["approved"] = sum(tree_cpu_seconds(pid) for pid in pids)
+    sampler.phase = "publish"
     call(publisher, "POST", f"/api/v1/releases/{release_id}/publish", expect=(202,))
     release = wait_state(publisher, release_id, {"published", "approved"})
     if release["state"] != "published":
         raise RuntimeError(f"publishing failed: {release.get('publish_error')}")
     marks["published_s"] = time.perf_counter() - started
     cpu["published"] = sum(tree_cpu_seconds(pid) for pid in pids)
+    sampler.phase = "catalog"
+    marks["catalog_reads"] = read_catalog(publisher, release_id)
     if out is not None:
         signed = call(publisher, "GET", f"/api/v1/releases/{release_id}/manifest")
         copy_out(app, {"id": release_id, "manifest": signed["manifest"]}, out)
@@ -323,11 +290,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if not args.documents:
             write_documents(corpus_file, args.count)
         stack_tools.start_consumer(stack)
-        sampler = RssSampler([gunicorn_pid, stack.procs[-1].pid])
+        roles = {"web": gunicorn_pid, "consumer": stack.procs[-1].pid}
+        sampler = RssSampler({**roles, "s3": stack.weed.process.pid})
         sampler.start()
-        pids = [gunicorn_pid, stack.procs[-1].pid]
-        result = drive(app, port, tokens, corpus_file, Path(args.out) if args.out else None, pids)
+        out = Path(args.out) if args.out else None
+        result = drive(app, port, tokens, corpus_file, out, sampler)
         sampler.done.set()
+        sampler.join()
         release = result["release"]
         cpu = sum(tree_cpu_seconds(pid) for pid in sampler.pids)
         return {
@@ -336,6 +305,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "docs_per_s": round(release["documents"] / result["published_s"], 1),
             "peak_rss_mb": sampler.peak_mb,
             "peak_total_rss_mb": sampler.peak_total_mb,
+            # The largest resident set of each kind of process (web: gunicorn's master and
+            # workers; s3: the object store, not counted in peak_rss_mb), and of each phase.
+            "peak_rss_by_process_mb": sampler.by_role_mb,
+            "peak_rss_phase": sampler.peak_phase,
+            "peak_rss_by_phase_mb": sampler.by_phase_mb,
+            "catalog_reads": result["catalog_reads"],
             # The app's CPU seconds (gunicorn and the consumer with its workers): on a
             # shared machine, the part of the wall time that was this benchmark's own work.
             "app_cpu_s": round(cpu, 1),

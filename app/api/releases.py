@@ -13,11 +13,11 @@ from flask_login import current_user
 
 from app.api.blueprint import api_login_required, bp, field, json_object
 from app.api.schema import ERRORS, json_body, json_content, object_of, path_id, ref
-from app.exceptions import Forbidden
+from app.exceptions import Forbidden, Unavailable
 from app.jobs import enqueue_analysis, enqueue_publishing
 from app.releases import approval, catalog, notice, publishing, review, reviewers, services
 from app.releases.services import release_json
-from app.storage import object_store
+from app.storage import StorageUnavailable, object_store
 
 SCHEMAS: dict[str, Any] = {
     "ReleasePolicy": {
@@ -170,7 +170,11 @@ def openapi_paths() -> dict[str, Any]:
         },
         "/releases/{release_id}/withdraw": {"post": _op("Withdraw the release", rid)},
         "/releases/{release_id}/manifest": {
-            "get": _op("The signed manifest of a published release (public)", rid)
+            "get": _op(
+                "The signed manifest of a published release (public): manifest.json as "
+                "published, streamed from object storage (503 while it does not answer)",
+                rid,
+            )
         },
         "/releases/{release_id}/downloads": {
             "post": _op(
@@ -205,7 +209,13 @@ def openapi_paths() -> dict[str, Any]:
                 },
             }
         },
-        "/catalog": {"get": _op("Published releases (public metadata)")},
+        "/catalog": {
+            "get": _op(
+                "Published releases (public metadata): files lists the top-level files; "
+                "text_files counts the texts, one per document, that the manifest lists; "
+                "file_count counts them all"
+            )
+        },
         "/releases/notice": {
             "get": {
                 **_op(
@@ -322,8 +332,14 @@ def withdraw(release_id: int) -> ResponseReturnValue:
 
 @bp.get("/releases/<int:release_id>/manifest")
 def manifest(release_id: int) -> ResponseReturnValue:
-    """The signed manifest of a published release (public)."""
-    return jsonify(catalog.signed_manifest(release_id))
+    """The signed manifest of a published release (public), streamed from object storage."""
+    try:
+        body = catalog.signed_manifest(release_id, object_store())
+    except StorageUnavailable:
+        raise Unavailable(
+            _("The manifest is unavailable: the object store does not answer. Try again later.")
+        ) from None
+    return Response(stream_with_context(body), content_type="application/json")
 
 
 @bp.post("/releases/<int:release_id>/downloads")

@@ -9,6 +9,9 @@ and a release withdrawn after the link was given no longer downloads."""
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -22,12 +25,14 @@ from app.audit import client_ip, record_event
 from app.database import begin_write
 from app.exceptions import Forbidden, NotFound
 from app.extensions import db
-from app.models import Organization, Release, ReleaseDownload, Role, User
+from app.models import Organization, Release, ReleaseDocument, ReleaseDownload, Role, User
 from app.releases.services import MAX_ID
 from app.releases.states import ReleaseState
 from app.storage import ObjectStore
 
 LINK_LIFETIME = timedelta(minutes=10)
+TEXTS = "texts/"
+_TEXT_PATH = re.compile(r"texts/([0-9]{6,7})\.txt")
 
 
 def _published(release_id: int) -> Release:
@@ -58,12 +63,33 @@ def catalog_entry(release: Release, organization: Organization) -> dict[str, Any
         "characters": release.char_count,
         "size_bytes": release.size_bytes,
         "published_at": release.published_at.isoformat() if release.published_at else None,
+        # The top-level files; the texts (one per document) are counted, the signed
+        # manifest lists them.
         "files": [
             {"path": f["path"], "size": f["size"], "sha256": f["sha256"]}
-            for f in (release.manifest or {}).get("files", [])
+            for f in _listed(release)
+            if not f["path"].startswith(TEXTS)
         ],
+        "text_files": (counts := file_counts(release))[0],
+        "file_count": counts[1],
         "manifest_url": f"/api/v1/releases/{release.id}/manifest",
     }
+
+
+def _listed(release: Release) -> list[dict[str, Any]]:
+    return list((release.manifest or {}).get("files", []))
+
+
+def file_counts(release: Release) -> tuple[int, int]:
+    """How many texts (one per document) and files in all the release's manifest lists.
+    The stored manifest counts the texts (``text_files``); one published before it did
+    lists them."""
+    listed = _listed(release)
+    texts = (release.manifest or {}).get("text_files")
+    if texts is None:
+        texts = sum(1 for f in listed if f["path"].startswith(TEXTS))
+        return int(texts), len(listed)
+    return int(texts), int(texts) + len(listed)
 
 
 def catalog(city: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
@@ -80,10 +106,16 @@ def catalog(city: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
     return [catalog_entry(r, o) for r, o in db.session.execute(stmt).tuples()]
 
 
-def signed_manifest(release_id: int) -> dict[str, Any]:
-    """``{"manifest", "signature"}`` of a published release (public, checkable offline)."""
+def signed_manifest(release_id: int, store: ObjectStore) -> Iterator[bytes]:
+    """``{"manifest", "signature"}`` of a published release (public, checkable offline) as
+    JSON bytes: the manifest is ``manifest.json`` as published, streamed from the object
+    store (it lists every file: megabytes for a large release).  Raises NotFound, or
+    StorageUnavailable before the first byte when the object store does not answer."""
     release = _published(release_id)
-    return {"manifest": release.manifest, "signature": release.signature}
+    chunks = store.iter_chunks(f"releases/{release.id}/manifest.json")
+    first = next(chunks, b"")
+    tail = b',"signature":' + json.dumps(release.signature, sort_keys=True).encode() + b"}"
+    return itertools.chain([b'{"manifest":', first], chunks, [tail])
 
 
 def _links() -> URLSafeTimedSerializer:
@@ -93,12 +125,31 @@ def _links() -> URLSafeTimedSerializer:
 def _release_file(release: Release, path: str) -> int | None:
     """The size the manifest gives the file ``path`` of the published ``release`` (None for
     the manifest and its signature); NotFound when the release has no such file."""
-    sizes = {f["path"]: f["size"] for f in (release.manifest or {}).get("files", [])}
+    sizes = {f["path"]: f["size"] for f in _listed(release)}
     if path in sizes:
         return int(sizes[path])
-    if path in ("manifest.json", "manifest.sig"):
+    if path in ("manifest.json", "manifest.sig") or _is_text(release, path):
         return None
     raise NotFound(_l("Not found."))
+
+
+def _is_text(release: Release, path: str) -> bool:
+    """True for the text of one of the release's documents (``texts/NNNNNN.txt``, the name
+    publishing gives it), which the stored manifest no longer lists."""
+    match = _TEXT_PATH.fullmatch(path)
+    if match is None or (release.manifest or {}).get("text_files") is None:
+        return False
+    seq = int(match.group(1))
+    if path != f"{TEXTS}{seq:06d}.txt":
+        return False
+    return (
+        db.session.scalar(
+            select(ReleaseDocument.id).where(
+                ReleaseDocument.release_id == release.id, ReleaseDocument.seq == seq
+            )
+        )
+        is not None
+    )
 
 
 def download_link(

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -126,12 +127,48 @@ def build_manifest(
     }
 
 
+def _canonical(value: Any) -> bytes:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
+
+
 def canonical_bytes(manifest: Mapping[str, Any]) -> bytes:
     """The bytes that are signed and published: JSON with sorted keys, no whitespace,
     UTF-8 (non-ASCII kept), no NaN or infinity.  Raises ``ValueError`` for those."""
-    return json.dumps(
-        manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode()
+    return _canonical(manifest)
+
+
+def write_canonical(
+    manifest: Mapping[str, Any], out: IO[bytes], more_files: Iterable[ManifestFile] = ()
+) -> None:
+    """Write to ``out`` the canonical bytes of ``manifest`` with ``more_files`` merged into
+    its ``files`` by path: byte for byte ``canonical_bytes`` of the manifest that lists them
+    all, without holding that list (a release of a million documents lists a million
+    texts).  ``more_files`` must come sorted by path.  Raises ``ValueError`` for files out
+    of order or two at one path."""
+    listed = (ManifestFile(f["path"], f["sha256"], f["size"]) for f in manifest["files"])
+    merged = heapq.merge(listed, more_files, key=lambda f: f.path)
+    out.write(b"{")
+    for index, key in enumerate(sorted(manifest)):
+        out.write((b"," if index else b"") + _canonical(key) + b":")
+        if key == "files":
+            _write_files(merged, out)
+        else:
+            out.write(_canonical(manifest[key]))
+    out.write(b"}")
+
+
+def _write_files(files: Iterable[ManifestFile], out: IO[bytes]) -> None:
+    out.write(b"[")
+    last: str | None = None
+    for entry in files:
+        if last is not None and entry.path <= last:
+            raise ValueError("manifest files out of order or sharing a path")
+        out.write(b"," if last is not None else b"")
+        out.write(_canonical({"path": entry.path, "sha256": entry.sha256, "size": entry.size}))
+        last = entry.path
+    out.write(b"]")
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:
@@ -143,13 +180,19 @@ def key_id(public_key: Ed25519PublicKey) -> str:
 def sign_manifest(manifest: Mapping[str, Any], private_key: Ed25519PrivateKey) -> dict[str, str]:
     """Sign ``canonical_bytes(manifest)`` with Ed25519 (RFC 8032).  Returns the signature
     document: algorithm, key id, public key and signature (both base64)."""
+    return sign_bytes(canonical_bytes(manifest), private_key)
+
+
+def sign_bytes(data: bytes, private_key: Ed25519PrivateKey) -> dict[str, str]:
+    """The signature document (as ``sign_manifest`` makes it) of the manifest's bytes
+    ``data``, as ``write_canonical`` wrote them."""
     public_key = private_key.public_key()
     raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return {
         "algorithm": ALGORITHM,
         "key_id": key_id(public_key),
         "public_key": base64.b64encode(raw).decode(),
-        "signature": base64.b64encode(private_key.sign(canonical_bytes(manifest))).decode(),
+        "signature": base64.b64encode(private_key.sign(data)).decode(),
     }
 
 

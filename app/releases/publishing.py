@@ -8,7 +8,7 @@ import io
 import json
 import tempfile
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 
 from app.audit import record_event
 from app.csv_export import csv_lines
-from app.database import as_utc, begin_write
+from app.database import as_utc, begin_write, small_page_cache
 from app.extensions import db
 from app.models import Organization, Project, Release, User
 from app.models.base import utcnow
@@ -29,10 +29,10 @@ from app.releases.manifest import (
     ManifestFile,
     Person,
     build_manifest,
-    canonical_bytes,
     deid_fingerprint,
     file_entry,
-    sign_manifest,
+    sign_bytes,
+    write_canonical,
 )
 from app.releases.redaction import DocumentRedaction, remap_spans
 from app.releases.sampling import residual_bound
@@ -40,7 +40,8 @@ from app.releases.services import ensure_can_move, get_built, move, policy_of, t
 from app.releases.states import ReleaseState
 from app.storage import ObjectStore, StorageUnavailable
 
-SPOOL_BYTES = 8 * 1024 * 1024
+SPOOL_BYTES = 1024 * 1024  # documents.jsonl and .csv go to disk beyond this
+PAGE_CACHE_KB = 4096  # SQLite's page cache while publishing: the documents are read once
 PUT_THREADS = 8
 IN_FLIGHT = 64
 HEARTBEAT_EVERY = 1000  # documents written between two heartbeats
@@ -48,12 +49,46 @@ HEARTBEAT_EVERY = 1000  # documents written between two heartbeats
 STALE_AFTER = timedelta(minutes=10)
 
 
+class _TextEntries:
+    """The manifest entries of the per-document texts, one line each in a temporary file
+    (a release of 100,000 documents lists 100,000 texts; held as objects they were the
+    largest part of the publishing job's memory)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.count, self.size, self.last, self.in_order = 0, 0, "", True
+
+    def add(self, entry: ManifestFile) -> None:
+        self.in_order = self.in_order and entry.path > self.last
+        self.file.write(f"{entry.path}\t{entry.sha256}\t{entry.size}\n".encode())
+        self.count, self.size, self.last = self.count + 1, self.size + entry.size, entry.path
+
+    def by_path(self) -> Iterator[ManifestFile]:
+        """The entries sorted by path: as written (documents go in ``seq`` order, and
+        ``texts/NNNNNN.txt`` sorts so below a million documents), else sorted here."""
+        self.file.seek(0)
+        entries = (
+            ManifestFile(path, digest, int(size))
+            for path, digest, size in (line.decode().split("\t") for line in self.file)
+        )
+        return entries if self.in_order else iter(sorted(entries, key=lambda f: f.path))
+
+
 @dataclass
 class _Written:
-    files: list[ManifestFile] = field(default_factory=list)
+    files: list[ManifestFile] = field(default_factory=list)  # the top-level files
+    texts: _TextEntries = field(default_factory=_TextEntries)
     by_type: Counter[str] = field(default_factory=Counter)
     kept: Counter[str] = field(default_factory=Counter)
     spans: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files) + self.texts.count
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files) + self.texts.size
 
 
 def _put(
@@ -147,9 +182,9 @@ class _Uploads:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _write_documents(release: Release, store: ObjectStore) -> _Written:
+def _write_documents(release: Release, store: ObjectStore, written: _Written) -> None:
     # The CSV starts with a BOM so spreadsheet programs read the Chinese as UTF-8.
-    written, final = _Written(), _final_labels(release)
+    final = _final_labels(release)
     jsonl = _HashingSpool()
     table = _HashingSpool("\ufeff".encode() + _csv_row(("seq", "characters", "text")))
     uploads = _Uploads(store, release)
@@ -159,7 +194,7 @@ def _write_documents(release: Release, store: ObjectStore) -> _Written:
                 touch(release.id)
             path, data = f"texts/{document.seq:06d}.txt", result.text.encode()
             uploads.put(path, data, "text/plain; charset=utf-8")
-            written.files.append(file_entry(path, data))
+            written.texts.add(file_entry(path, data))
             line: dict[str, Any] = {"seq": document.seq, "text": result.text}
             if title := published_title(meta.get("title"), text, result):
                 line["title"] = title
@@ -179,7 +214,6 @@ def _write_documents(release: Release, store: ObjectStore) -> _Written:
         _put(store, release, path, spool.file, kind)
         written.files.append(ManifestFile(path, spool.digest.hexdigest(), spool.size))
         spool.file.close()
-    return written
 
 
 def _person(user_id: int | None) -> Person:
@@ -266,6 +300,11 @@ def run_publish(release_id: int, store: ObjectStore, private_key: Ed25519Private
     asked for again (the objects are rewritten whole); a worker killed on the way leaves
     a stale heartbeat and ``stalled_publishing`` queues the job again.  A no-op unless
     publishing was asked for an approved release."""
+    with small_page_cache(PAGE_CACHE_KB):
+        _publish(release_id, store, private_key)
+
+
+def _publish(release_id: int, store: ObjectStore, private_key: Ed25519PrivateKey) -> None:
     release = db.session.get(Release, release_id)
     if (
         release is None
@@ -274,28 +313,42 @@ def run_publish(release_id: int, store: ObjectStore, private_key: Ed25519Private
     ):
         return
     touch(release_id)
+    written = _Written()
     try:
-        written = _write_documents(release, store)
+        _write_documents(release, store, written)
         manifest = _manifest(release, written, published_at := utcnow())
-        signature = sign_manifest(manifest, private_key)
-        _put_bytes(
-            store, release, written, "manifest.json", canonical_bytes(manifest), "application/json"
-        )
-        _put_bytes(
-            store,
-            release,
-            written,
-            "manifest.sig",
-            json.dumps(signature, sort_keys=True).encode(),
-            "application/json",
-        )
+        signature = _put_manifest(store, release, written, manifest, private_key)
     except Exception as error:
         db.session.rollback()
         _publish_failed(
             release_id, "storage_unavailable" if isinstance(error, StorageUnavailable) else "error"
         )
         raise
+    finally:
+        written.texts.file.close()
     _mark_published(release_id, manifest, signature, written, published_at)
+
+
+def _put_manifest(
+    store: ObjectStore,
+    release: Release,
+    written: _Written,
+    manifest: dict[str, Any],
+    private_key: Ed25519PrivateKey,
+) -> dict[str, str]:
+    """Write ``manifest.json`` (the manifest listing every file, streamed through a
+    temporary file) and ``manifest.sig``; returns the signature."""
+    with tempfile.TemporaryFile() as out:
+        write_canonical(manifest, out, written.texts.by_path())
+        out.seek(0)
+        signature = sign_bytes(out.read(), private_key)
+        size = out.tell()
+        out.seek(0)
+        _put(store, release, "manifest.json", out, "application/json")
+    written.files.append(ManifestFile("manifest.json", "", size))
+    data = json.dumps(signature, sort_keys=True).encode()
+    _put_bytes(store, release, written, "manifest.sig", data, "application/json")
+    return signature
 
 
 def stalled_publishing(now: datetime | None = None) -> list[int]:
@@ -333,8 +386,11 @@ def _mark_published(
     release = db.session.get(Release, release_id)
     assert release is not None
     actor = db.session.get(User, release.publish_requested_by_id or release.created_by_id)
-    release.manifest, release.signature = manifest, signature
-    release.size_bytes = sum(f.size for f in written.files)
+    # The stored manifest leaves out the per-document texts (``text_files`` counts them):
+    # the signed one, listing them all, is manifest.json in the object store.
+    release.manifest = {**manifest, "text_files": written.texts.count}
+    release.signature = signature
+    release.size_bytes = written.size
     release.published_at = published_at
-    move(release, ReleaseState.PUBLISHED, actor, files=len(written.files))
+    move(release, ReleaseState.PUBLISHED, actor, files=written.file_count)
     db.session.commit()
