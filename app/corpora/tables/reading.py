@@ -14,11 +14,10 @@ import codecs
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from app.corpora.formats import LineError, iter_lines
+from app.corpora.formats import LineError, iter_lines, loads_json
 
 Row = dict[str, Any]
 Entry = tuple[int, Row] | LineError
@@ -173,7 +172,7 @@ def xlsx_rows(file: IO[bytes], sheet: str | None) -> Iterator[Entry]:
 
 def _json_object(line: int, text: str) -> Entry:
     try:
-        value = json.loads(text)
+        value = loads_json(text)
     except RecursionError:
         return LineError(line, "too_deep")
     except ValueError:
