@@ -25,7 +25,7 @@ import copy
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from app.corpora.formats import LineError, Record
 from app.corpora.tables.reading import TableRefused
@@ -186,6 +186,11 @@ def _without(record: dict[str, Any], path: str) -> None:
 
 
 def _scalar_text(value: Any) -> str | None:
+    kind = value.__class__
+    if kind is str:  # the usual cells first: a JSON string or whole number
+        return cast(str, value)
+    if kind is int:
+        return str(value)
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or value is None or isinstance(value, dict | list):
@@ -282,9 +287,10 @@ class CompiledMapping:
         meta: dict[str, Any] = {}
         if mapping.source_id is not None:
             source_id = _scalar_text(lookup(record, mapping.source_id))
-            if source_id is None or not source_id.strip():
+            source_id = None if source_id is None else source_id.strip()
+            if not source_id:
                 return LineError(line, "missing_id", field=mapping.source_id)
-            meta["source_id"] = source_id.strip()
+            meta["source_id"] = source_id
         preannotation = None
         if mapping.label is not None:
             labels = self.labels(record)

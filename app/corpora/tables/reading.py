@@ -198,5 +198,5 @@ def jsonl_rows(chunks: Iterable[bytes]) -> Iterator[Entry]:
         except UnicodeDecodeError:
             yield LineError(number, "invalid_utf8")
             continue
-        if text.strip():
+        if text and not text.isspace():  # blank lines are skipped
             yield _json_object(number, text)
