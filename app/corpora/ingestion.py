@@ -7,8 +7,8 @@ the inserts; the pass goes on only to collect the remaining errors, then the ite
 inserted are deleted and the corpus fails — no item of a failed corpus survives, and nobody
 sees the items of a corpus that is still ``processing``. A last pass sorts the corpus's items
 by digest, drops the exact duplicates (the first of each text stays) and writes the digests
-(:mod:`app.corpora.item_digests`). For the text formats, reading and parsing run one batch
-ahead in a thread of their own (:mod:`app.corpora.read_ahead`).
+(:mod:`app.corpora.item_digests`). For the text formats and tables, reading, parsing and
+mapping run one batch ahead in a thread of their own (:mod:`app.corpora.read_ahead`).
 
 Each attempt claims the corpus's ``job_run`` row (:mod:`app.job_runs`) and moves its
 heartbeat with every batch, so that the consumer finds an ingestion whose worker died and
