@@ -28,6 +28,7 @@ Prints one JSON line: ``{"upload_mb_per_s", "sdk_mb_per_s", "upload_peak_rss_mb"
 < 200 MB, ≥ 30,000 items/s.
 
     nice -n 5 .venv/bin/python benchmarks/ingest.py [--mb 1024] [--rounds 2] [--database-url URL]
+        [--no-sdk]  # only the app's uploads: the SDK's figures are null
 """
 
 from __future__ import annotations
@@ -322,9 +323,10 @@ def prepare(tmp: Path, database_url: str | None) -> Any:
 
 
 def upload_rounds(
-    rounds: int, corpus: Path, weed: Any, web_pid: int, port: int, token: str
+    rounds: int, corpus: Path, weed: Any, web_pid: int, port: int, token: str, sdk: bool = True
 ) -> dict[str, Any]:
-    """Both uploads ``rounds`` times, alternating which goes first; seconds and CPU each."""
+    """Both uploads ``rounds`` times, alternating which goes first; seconds and CPU each
+    (``sdk`` False: the app's uploads only)."""
     file_mb = corpus.stat().st_size / 1024 / 1024
     out: dict[str, Any] = {"sdk_s": [], "app_s": [], "corpora": [], "web_cpu_s": []}
     out |= {"s3_app_cpu_s": [], "s3_sdk_cpu_s": [], "part_size": 0}
@@ -338,6 +340,8 @@ def upload_rounds(
         out["s3_app_cpu_s"].append(round(tree_cpu_s(weed.process.pid) - s3_cpu, 2))
 
     def sdk_round(number: int) -> None:
+        if not sdk:
+            return
         s3_cpu = tree_cpu_s(weed.process.pid)
         key = f"bench/sdk-{number}.jsonl"
         out["sdk_s"].append(sdk_upload(weed.endpoint, corpus, key, out["part_size"]))
@@ -350,10 +354,8 @@ def upload_rounds(
         else:
             sdk_round(number)
             app_round()
-        log(
-            f"round {number + 1}: SDK {file_mb / out['sdk_s'][-1]:.1f} MB/s, "
-            f"app {file_mb / out['app_s'][-1]:.1f} MB/s"
-        )
+        sdk_speed = f"{file_mb / out['sdk_s'][-1]:.1f} MB/s" if sdk else "skipped"
+        log(f"round {number + 1}: SDK {sdk_speed}, app {file_mb / out['app_s'][-1]:.1f} MB/s")
     return out
 
 
@@ -372,23 +374,24 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         token = make_vendor(app)
         web, port = start_web(tmp)
         idle_rss = peak_rss_mb(web.pid)  # the app loaded and answering, before any upload
-        rounds = upload_rounds(args.rounds, corpus, weed, web.pid, port, token)
+        rounds = upload_rounds(args.rounds, corpus, weed, web.pid, port, token, not args.no_sdk)
         sdk_s, app_s, corpora = rounds["sdk_s"], rounds["app_s"], rounds["corpora"]
         rss = peak_rss_mb(web.pid)
         web.send_signal(signal.SIGTERM)
         web.wait(timeout=30)
         web = None
         log(f"peak RSS of gunicorn {rss} MB; ingesting corpus {corpora[0]}")
+        load_before = os.getloadavg()[0]
         items, ingest_s, ingest_cpu_s, server_s = ingest(app, corpora[0])
         ingest_rss = own_peak_rss_mb()
         assert items == lines, (items, lines)
         return {
             "upload_mb_per_s": round(file_mb / min(app_s), 1),
-            "sdk_mb_per_s": round(file_mb / min(sdk_s), 1),
+            "sdk_mb_per_s": round(file_mb / min(sdk_s), 1) if sdk_s else None,
             "upload_peak_rss_mb": rss,
             "ingest_items_per_s": round(items / ingest_s),
             "file_mb": round(file_mb, 1),
-            "upload_vs_sdk": round(min(sdk_s) / min(app_s), 3),
+            "upload_vs_sdk": round(min(sdk_s) / min(app_s), 3) if sdk_s else None,
             "idle_peak_rss_mb": idle_rss,
             "items": items,
             "ingest_s": round(ingest_s, 1),
@@ -412,6 +415,9 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             "rounds": args.rounds,
             "database": "postgresql" if args.database_url else "sqlite",
             "load_average_1m": round(os.getloadavg()[0], 2),
+            # The machine is shared: the load as the ingestion started (the key above is
+            # taken after it, when its own load is in the figure).
+            "load_average_1m_before_ingest": round(load_before, 2),
             "cpus": os.cpu_count(),
         }
     finally:
@@ -427,6 +433,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="uploads of each kind (best of)")
     parser.add_argument("--database-url", help="PostgreSQL (its public schema is dropped)")
     parser.add_argument("--keep-tmp", action="store_true")
+    parser.add_argument(
+        "--no-sdk",
+        action="store_true",
+        help="skip the bare SDK's uploads (sdk_mb_per_s and upload_vs_sdk are null): "
+        "when only the ingestion is measured",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     tmp = Path(tempfile.mkdtemp(prefix="wanbiao-ingest-"))

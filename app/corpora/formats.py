@@ -162,6 +162,30 @@ def _loads(text: str) -> Any:
     return value
 
 
+def loads_json(text: str) -> Any:
+    """``json.loads`` of one line (the same values and errors), faster for an object."""
+    return _loads(text)
+
+
+def _encoder() -> Callable[[Any], str]:
+    # One C encoder for every call: ``json.dumps(value, ensure_ascii=False)`` builds a
+    # JSONEncoder and a C encoder per call, which cost more than the encoding of a small
+    # ``meta``. No circular-reference check: the values come from parsed files (a cycle
+    # would end in RecursionError instead of ValueError).
+    plain = json.JSONEncoder(ensure_ascii=False)
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:  # no C accelerator: the pure-Python encoder
+        return plain.encode
+    encode = c_make_encoder(
+        None, plain.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+#: ``json.dumps(value, ensure_ascii=False)``, the same text, without its per-call set-up.
+dumps_json: Callable[[Any], str] = _encoder()
+
+
 def _json_line(number: int, text: str) -> tuple[int, str] | LineError:
     try:
         value = _loads(text)

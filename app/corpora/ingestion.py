@@ -7,8 +7,8 @@ the inserts; the pass goes on only to collect the remaining errors, then the ite
 inserted are deleted and the corpus fails — no item of a failed corpus survives, and nobody
 sees the items of a corpus that is still ``processing``. A last pass sorts the corpus's items
 by digest, drops the exact duplicates (the first of each text stays) and writes the digests
-(:mod:`app.corpora.item_digests`). For the text formats, reading and parsing run one batch
-ahead in a thread of their own (:mod:`app.corpora.read_ahead`).
+(:mod:`app.corpora.item_digests`). For the text formats and tables, reading, parsing and
+mapping run one batch ahead in a thread of their own (:mod:`app.corpora.read_ahead`).
 
 Each attempt claims the corpus's ``job_run`` row (:mod:`app.job_runs`) and moves its
 heartbeat with every batch, so that the consumer finds an ingestion whose worker died and
@@ -18,11 +18,10 @@ resumes it, or fails it (:func:`fail_interrupted`: items deleted, a translated r
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from hashlib import sha256
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, delete, func, insert, select
 
@@ -36,6 +35,7 @@ from app.corpora.formats import (
     PARSERS,
     LineError,
     Record,
+    dumps_json,
     jsonl_texts,
     parse_txt,
 )
@@ -43,6 +43,7 @@ from app.corpora.image_ingestion import collect_images, corpus_is_image, discard
 from app.corpora.item_digests import finish_items
 from app.corpora.read_ahead import read_ahead
 from app.corpora.tables.entries import TableEntries, corpus_is_table, table_has_labels
+from app.corpora.tables.mapping import Mapped
 from app.database import begin_write
 from app.extensions import db
 from app.job_runs import beat, end_run, pause_run, start_run
@@ -56,6 +57,12 @@ BATCH = 10_000
 JOB = "ingestion"
 CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 DEFAULT_CHECKPOINT_PAGES = 1000  # SQLite's
+
+
+class _Counted(Protocol):
+    """What tells the bytes read so far: a _Progress, or the reader of a table."""
+
+    bytes: int
 
 
 class _Progress:
@@ -89,7 +96,7 @@ _COPY = "COPY item (corpus_id, seq, sha256, text, meta, preannotation) FROM STDI
 
 
 def _json_or_none(value: Any) -> str | None:
-    return json.dumps(value, ensure_ascii=False) if value else None
+    return dumps_json(value) if value else None
 
 
 def _insert_text_items(rows: list[TextRow]) -> None:
@@ -152,7 +159,7 @@ class _Batches:
     def __init__(
         self,
         corpus: Corpus,
-        progress: _Progress,
+        progress: _Counted,
         flush: Callable[[list[TextRow], int], None] | None = None,
     ) -> None:
         self.progress = progress
@@ -182,14 +189,20 @@ class _Batches:
                 self.errors.append(error)
             return
         assert isinstance(entry, Record)
+        self.add_record(entry.text, entry.meta, entry.preannotation)
+
+    def add_record(
+        self, text: str, meta: dict[str, Any] | None, preannotation: dict[str, Any] | None
+    ) -> None:
+        """One record's item (a table's row comes here straight, without a Record)."""
         self.records += 1
         if self.error_total:  # the corpus fails: only the errors still matter
             return
         pre = None
         if self.annotated:
-            self.tally.add(entry.preannotation)
-            pre = _json_or_none(entry.preannotation)
-        self._row(entry.text, _json_or_none(entry.meta), pre)
+            self.tally.add(preannotation)
+            pre = _json_or_none(preannotation)
+        self._row(text, _json_or_none(meta), pre)
 
     def _row(self, text: str, meta: str | None, pre: str | None) -> None:
         if self.records <= self.stored_seq:
@@ -255,23 +268,33 @@ def _text_entries(
     return parse_txt(progress.chunks(), encoding, text_mode)
 
 
-def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
-    # The stream is read and parsed in a read-ahead thread (plain values only) while this
-    # thread inserts and commits the previous batch.
-    file_format = corpus.file_format
-    text_mode = (corpus.mapping or {}).get("text_mode", "paragraph")  # services.text_reading
-    batches = _Batches(corpus, _Progress(store, corpus.object_key))
+def _insert_ahead(corpus: Corpus, batches: _Batches, feed: Callable[[], None]) -> int | None:
+    """Run ``feed`` (which reads the stream and adds its entries to ``batches``) in a
+    read-ahead thread, plain values only, while this thread inserts and commits each full
+    batch; then the rest, or the failure. None when the corpus failed."""
 
     def produce(emit: Callable[[tuple[list[TextRow], int]], None]) -> None:
         batches.flush = lambda rows, done: emit((rows, done))
-        for entry in _text_entries(file_format, batches.progress, text_mode):
-            batches.add(entry)
+        feed()
 
     # read_ahead returns once the thread has finished: ``batches`` is no longer touched.
     with closing(read_ahead(produce)) as full_batches:  # a failed write stops the reader
         for rows, bytes_done in full_batches:
             _write_batch(corpus, rows, bytes_done)
-    records = _insert_rest(corpus, batches)
+    return _insert_rest(corpus, batches)
+
+
+def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
+    file_format = corpus.file_format
+    text_mode = (corpus.mapping or {}).get("text_mode", "paragraph")  # services.text_reading
+    progress = _Progress(store, corpus.object_key)
+    batches = _Batches(corpus, progress)
+
+    def feed() -> None:
+        for entry in _text_entries(file_format, progress, text_mode):
+            batches.add(entry)
+
+    records = _insert_ahead(corpus, batches, feed)
     if records is not None and batches.tally.items:
         corpus.preannotations = batches.tally.summary(corpus.file_format)
     return records
@@ -279,20 +302,25 @@ def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
 
 def _ingest_documents(corpus: Corpus, store: ObjectStore) -> int | None:
     entries = DocumentEntries(corpus, store)
-    batches = _Batches(corpus, _Progress(store, corpus.object_key))
+    batches = _Batches(corpus, entries)
     for entry in entries:
-        batches.progress.bytes = entries.bytes
         batches.add(entry)
     return _insert_rest(corpus, batches)
 
 
 def _ingest_table(corpus: Corpus, store: ObjectStore) -> int | None:
     entries = TableEntries(corpus, store)
-    batches = _Batches(corpus, _Progress(store, corpus.object_key))
-    for entry in entries:
-        batches.progress.bytes = entries.bytes
-        batches.add(entry)
-    records = _insert_rest(corpus, batches)
+    batches = _Batches(corpus, entries)  # the bytes read so far are the reader's
+
+    def feed() -> None:  # a row comes as (text, meta, preannotation), or its LineError
+        add, add_record = batches.add, batches.add_record
+        for entry in entries:
+            if entry.__class__ is tuple:
+                add_record(*cast(Mapped, entry))
+            else:
+                add(cast(LineError, entry))
+
+    records = _insert_ahead(corpus, batches, feed)
     if records is not None:  # the kept fields' names: the columns of a CSV export
         corpus.mapping = entries.described_mapping()
         if batches.tally.items:  # a label column's class labels

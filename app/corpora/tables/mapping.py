@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from app.corpora.formats import LineError, Record
 from app.corpora.tables.reading import TableRefused
@@ -138,10 +139,10 @@ def check_columns(mapping: Mapping, columns: list[str], tabular: bool) -> None:
 EVERY_FIELD = ".*"
 
 
-def _chosen(mapping: Mapping, record: dict[str, Any]) -> dict[str, Any]:
+def _chosen(chosen: tuple[tuple[str, bool], ...], record: dict[str, Any]) -> dict[str, Any]:
     kept: dict[str, Any] = {}
-    for path in mapping.fields or ():
-        if path.endswith(EVERY_FIELD) and path not in record:
+    for path, every_field in chosen:
+        if every_field and path not in record:
             found = lookup(record, path[: -len(EVERY_FIELD)])
             if isinstance(found, dict):
                 kept |= {k: v for k, v in found.items() if v not in (None, "")}
@@ -185,6 +186,11 @@ def _without(record: dict[str, Any], path: str) -> None:
 
 
 def _scalar_text(value: Any) -> str | None:
+    kind = value.__class__
+    if kind is str:  # the usual cells first: a JSON string or whole number
+        return cast(str, value)
+    if kind is int:
+        return str(value)
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or value is None or isinstance(value, dict | list):
@@ -195,8 +201,8 @@ def _scalar_text(value: Any) -> str | None:
 
 
 def _kept(mapping: Mapping, record: dict[str, Any]) -> dict[str, Any]:
-    if mapping.fields is not None:
-        return _chosen(mapping, record)
+    """Every field but the text, id and label (``fields`` None), where one of those is a
+    dotted path: the record is copied deep, as the path is removed from a nested object."""
     rest = (
         copy.deepcopy(record)
         if any("." in p for p in (mapping.text, mapping.source_id or "", mapping.label or ""))
@@ -227,32 +233,92 @@ def _labels(mapping: Mapping, value: Any) -> list[str] | None:
     return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
+class CompiledMapping:
+    """A mapping prepared once for a whole file: what :func:`apply_mapping` decides for
+    every row (which path is a plain key, which columns are dropped from the kept ones, the
+    chosen fields as ``(path, every field)`` pairs) is decided here once, so a row costs
+    only its own lookups."""
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        roles = (mapping.text, mapping.source_id, mapping.label)
+        self.dotted = any(path is not None and "." in path for path in roles)
+        self.dropped = frozenset(path for path in roles if path is not None)
+        self.chosen = (
+            None
+            if mapping.fields is None
+            else tuple((path, path.endswith(EVERY_FIELD)) for path in mapping.fields)
+        )
+
+    def kept(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The fields kept as metadata: :func:`_kept`, without its per-row decisions."""
+        if self.chosen is not None:
+            return _chosen(self.chosen, record)
+        if self.dotted:
+            return _kept(self.mapping, record)
+        dropped = self.dropped
+        return {
+            key: value
+            for key, value in record.items()
+            if key not in dropped and value is not None and value != ""
+        }
+
+    def labels(self, record: dict[str, Any]) -> dict[str, Any] | None | LineError:
+        """The pre-annotation of the label column (None: none); a LineError when the cell
+        is not text."""
+        label = self.mapping.label
+        assert label is not None
+        labels = _labels(self.mapping, lookup(record, label))
+        if labels is None:
+            return LineError(0, "label_not_string", field=label)
+        return {"labels": labels} if labels else None
+
+    def fields(self, line: int, record: dict[str, Any]) -> Mapped | LineError:
+        """``(text, meta, preannotation)`` of one record, or the LineError naming the
+        column (see :func:`apply_mapping`)."""
+        mapping = self.mapping
+        value = lookup(record, mapping.text)
+        text = value if value.__class__ is str else _scalar_text(value)
+        if text is None:
+            code = "missing_text" if value is MISSING or value is None else "text_not_string"
+            return LineError(line, code, field=mapping.text)
+        if not text or text.isspace():
+            return LineError(line, "empty_text", field=mapping.text)
+        meta: dict[str, Any] = {}
+        if mapping.source_id is not None:
+            source_id = _scalar_text(lookup(record, mapping.source_id))
+            source_id = None if source_id is None else source_id.strip()
+            if not source_id:
+                return LineError(line, "missing_id", field=mapping.source_id)
+            meta["source_id"] = source_id
+        preannotation = None
+        if mapping.label is not None:
+            labels = self.labels(record)
+            if isinstance(labels, LineError):
+                return LineError(line, labels.code, field=labels.field)
+            preannotation = labels
+        fields = self.kept(record)
+        if fields:
+            meta["fields"] = fields
+        return text, meta or None, preannotation
+
+
+#: What a mapped record gives its item: text, ``meta`` and pre-annotation.
+Mapped = tuple[str, dict[str, Any] | None, dict[str, Any] | None]
+
+
+@functools.lru_cache(maxsize=64)
+def compile_mapping(mapping: Mapping) -> CompiledMapping:
+    """The mapping prepared for applying it to many rows (kept for the next file too)."""
+    return CompiledMapping(mapping)
+
+
 def apply_mapping(mapping: Mapping, line: int, record: dict[str, Any]) -> Record | LineError:
     """One record as an item: its text, ``meta`` with the vendor's id and kept fields, and
     the labels of the label column as its pre-annotation; a LineError (``missing_text``,
     ``empty_text``, ``text_not_string``, ``missing_id``, ``label_not_string``) naming the
     column otherwise."""
-    value = lookup(record, mapping.text)
-    if value is MISSING or value is None:
-        return LineError(line, "missing_text", field=mapping.text)
-    text = _scalar_text(value)
-    if text is None:
-        return LineError(line, "text_not_string", field=mapping.text)
-    if not text.strip():
-        return LineError(line, "empty_text", field=mapping.text)
-    meta: dict[str, Any] = {}
-    if mapping.source_id is not None:
-        source_id = _scalar_text(lookup(record, mapping.source_id))
-        if source_id is None or not source_id.strip():
-            return LineError(line, "missing_id", field=mapping.source_id)
-        meta["source_id"] = source_id.strip()
-    preannotation = None
-    if mapping.label is not None:
-        labels = _labels(mapping, lookup(record, mapping.label))
-        if labels is None:
-            return LineError(line, "label_not_string", field=mapping.label)
-        preannotation = {"labels": labels} if labels else None
-    fields = _kept(mapping, record)
-    if fields:
-        meta["fields"] = fields
-    return Record(line, text, meta or None, preannotation)
+    mapped = compile_mapping(mapping).fields(line, record)
+    if isinstance(mapped, LineError):
+        return mapped
+    return Record(line, *mapped)

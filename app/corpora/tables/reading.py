@@ -14,11 +14,10 @@ import codecs
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from app.corpora.formats import LineError, iter_lines
+from app.corpora.formats import LineError, iter_lines, loads_json
 
 Row = dict[str, Any]
 Entry = tuple[int, Row] | LineError
@@ -173,7 +172,7 @@ def xlsx_rows(file: IO[bytes], sheet: str | None) -> Iterator[Entry]:
 
 def _json_object(line: int, text: str) -> Entry:
     try:
-        value = json.loads(text)
+        value = loads_json(text)
     except RecursionError:
         return LineError(line, "too_deep")
     except ValueError:
@@ -199,5 +198,5 @@ def jsonl_rows(chunks: Iterable[bytes]) -> Iterator[Entry]:
         except UnicodeDecodeError:
             yield LineError(number, "invalid_utf8")
             continue
-        if text.strip():
+        if text and not text.isspace():  # blank lines are skipped
             yield _json_object(number, text)
