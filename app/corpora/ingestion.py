@@ -286,7 +286,7 @@ def _insert_ahead(corpus: Corpus, batches: _Batches, feed: Callable[[], None]) -
 
 def _ingest_text(corpus: Corpus, store: ObjectStore) -> int | None:
     file_format = corpus.file_format
-    text_mode = (corpus.mapping or {}).get("text_mode", "paragraph")  # services.text_reading
+    text_mode = (corpus.mapping or {}).get("text_mode", "paragraph")  # stored_tables.text_reading
     progress = _Progress(store, corpus.object_key)
     batches = _Batches(corpus, progress)
 
