@@ -111,10 +111,13 @@ def test_the_manifest_api_is_a_503_while_the_object_store_is_down(
     app = releases.world.app
     dead = f"127.0.0.1:{find_free_base_port(start=29100, stop=29900)}"
     monkeypatch.setitem(app.extensions, "object_store", ObjectStore(dead, "x", "y", "gone"))
-    response = app.test_client().get(f"/api/v1/releases/{release_id}/manifest")
+    client = app.test_client()
+    response = client.get(f"/api/v1/releases/{release_id}/manifest")
     assert response.status_code == 503
     assert response.json["error"]["code"] == "unavailable"
-    assert "object store does not answer" in response.json["error"]["message"]
+    assert "对象存储无响应" in response.json["error"]["message"]
+    english = client.get(f"/api/v1/releases/{release_id}/manifest?lang=en")
+    assert "object store does not answer" in english.json["error"]["message"]
 
 
 def test_the_catalog_counts_the_texts_and_lists_the_other_files(releases: ReleaseWorld) -> None:
@@ -125,7 +128,9 @@ def test_the_catalog_counts_the_texts_and_lists_the_other_files(releases: Releas
     assert [f["path"] for f in entry["files"]] == ["documents.csv", "documents.jsonl"]
     assert entry["text_files"] == len(DOCUMENTS) and entry["file_count"] == len(DOCUMENTS) + 2
     page = anonymous.get("/releases/catalog").get_data(as_text=True)
-    assert f"{len(DOCUMENTS) + 2} files: {len(DOCUMENTS)} texts, one per document" in page
+    assert f"共 {len(DOCUMENTS) + 2} 个文件：{len(DOCUMENTS)} 个文本" in page
+    english = anonymous.get("/releases/catalog?lang=en").get_data(as_text=True)
+    assert f"{len(DOCUMENTS) + 2} files: {len(DOCUMENTS)} texts, one per document" in english
 
 
 def test_a_text_is_still_downloadable_by_its_path(releases: ReleaseWorld) -> None:
