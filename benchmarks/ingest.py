@@ -48,6 +48,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from stack.report import tree_cpu_seconds  # benchmarks/stack, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 S3_ACCESS, S3_SECRET = "wanbiao-bench", "wanbiao-bench-secret-0123456789"
 PARALLEL = 3  # parts in flight, as static/js/resumable-upload.js sends them
@@ -186,20 +188,6 @@ def sdk_upload(endpoint: str, path: Path, key: str, part_size: int) -> float:
     return time.perf_counter() - started
 
 
-def tree_cpu_s(pid: int) -> float:
-    """CPU seconds of a process and its children (gunicorn's workers)."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
-        total += process_cpu_s(current) or 0.0
-        try:
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending.extend(int(child) for child in (task / "children").read_text().split())
-        except (OSError, ValueError):
-            continue
-    return total
-
-
 def uscc(first17: str) -> str:
     """A 统一社会信用代码 with its check character (GB 32100-2015, MOD 31)."""
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -332,20 +320,20 @@ def upload_rounds(
     out |= {"s3_app_cpu_s": [], "s3_sdk_cpu_s": [], "part_size": 0}
 
     def app_round() -> None:
-        web_cpu, s3_cpu = tree_cpu_s(web_pid), tree_cpu_s(weed.process.pid)
+        web_cpu, s3_cpu = tree_cpu_seconds(web_pid), tree_cpu_seconds(weed.process.pid)
         corpus_id, seconds, out["part_size"] = app_upload(port, token, corpus)
         out["corpora"].append(corpus_id)
         out["app_s"].append(seconds)
-        out["web_cpu_s"].append(round(tree_cpu_s(web_pid) - web_cpu, 2))
-        out["s3_app_cpu_s"].append(round(tree_cpu_s(weed.process.pid) - s3_cpu, 2))
+        out["web_cpu_s"].append(round(tree_cpu_seconds(web_pid) - web_cpu, 2))
+        out["s3_app_cpu_s"].append(round(tree_cpu_seconds(weed.process.pid) - s3_cpu, 2))
 
     def sdk_round(number: int) -> None:
         if not sdk:
             return
-        s3_cpu = tree_cpu_s(weed.process.pid)
+        s3_cpu = tree_cpu_seconds(weed.process.pid)
         key = f"bench/sdk-{number}.jsonl"
         out["sdk_s"].append(sdk_upload(weed.endpoint, corpus, key, out["part_size"]))
-        out["s3_sdk_cpu_s"].append(round(tree_cpu_s(weed.process.pid) - s3_cpu, 2))
+        out["s3_sdk_cpu_s"].append(round(tree_cpu_seconds(weed.process.pid) - s3_cpu, 2))
 
     for number in range(rounds):
         if number % 2 == 0:

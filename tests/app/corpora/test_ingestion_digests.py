@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.app.builders import World
+from tests.app.corpora.killed_worker import crash_on_call
 
 
 def jsonl(texts: list[str]) -> bytes:
@@ -87,18 +88,6 @@ def test_the_same_text_in_two_corpora_is_kept_in_both(any_db_app: Any, any_db_wo
     assert vendor.client.delete(f"/api/v1/corpora/{second}", headers=headers).status_code == 204
     assert stored(any_db_app, second) == ([], {})  # its digests went with it
     assert len(stored(any_db_app, first)[1]) == 2
-
-
-def crash_on_call(real: Callable[..., Any], number: int) -> Callable[..., Any]:
-    calls = {"n": 0}
-
-    def crashing(*args: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == number:
-            raise RuntimeError("worker killed")  # what a killed worker leaves: no commit
-        return real(*args)
-
-    return crashing
 
 
 def test_a_rerun_after_a_crash_mid_file_inserts_only_what_is_missing(

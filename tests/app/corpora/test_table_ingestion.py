@@ -6,12 +6,12 @@ resumed without duplicating or losing an item — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.app.builders import World
+from tests.app.corpora.killed_worker import crash_on_call
 from tests.app.corpora.table_files import items_of
 
 
@@ -116,18 +116,6 @@ def test_bad_rows_fail_the_file_by_line_after_committed_batches(
     assert items_of(any_db_app, corpus["id"]) == []  # the committed batches went too
 
 
-def _crash_on_call(real: Callable[..., Any], number: int) -> Callable[..., Any]:
-    calls = {"n": 0}
-
-    def crashing(*args: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == number:
-            raise RuntimeError("worker killed")  # what a killed worker leaves: no commit
-        return real(*args)
-
-    return crashing
-
-
 def test_a_table_ingestion_that_died_mid_file_is_resumed(
     any_db_app: Any, any_db_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,7 +126,7 @@ def test_a_table_ingestion_that_died_mid_file_is_resumed(
 
     monkeypatch.setattr(ingestion, "BATCH", 3)
     real_insert = ingestion._insert_text_items
-    monkeypatch.setattr(ingestion, "_insert_text_items", _crash_on_call(real_insert, 3))
+    monkeypatch.setattr(ingestion, "_insert_text_items", crash_on_call(real_insert, 3))
     records = [{"text": f"行{i}", "id": f"R{i}", "组": "甲乙"[i % 2]} for i in range(11)]
     vendor = any_db_world.vendor_api()
     corpus_id = vendor.upload(jsonl(records), "crash.jsonl").json["id"]
