@@ -62,6 +62,11 @@ def test_reviewer_edits_the_final_answer_in_the_browser(
                 f"/api/v1/tasks/{claim['task_id']}/annotations",
                 {"result": {"spans": [[0, 2, label]]}, "client_uuid": str(uuid.uuid4())},
             )
+    wait_for(
+        lambda: (q := vendor.get(f"/api/v1/projects/{project}/quality").json)["report"]
+        and not q["stale"],
+        "report computed",
+    )
     reviewer = world.user("expert")
     owner = log_in(browser, base_url, vendor_email)
     owner.goto(f"{base_url}/projects/{project}")
@@ -69,11 +74,6 @@ def test_reviewer_edits_the_final_answer_in_the_browser(
     owner.click("#add-reviewer button[type=submit]")
     expect(owner.locator("#reviewer-list")).to_contain_text(reviewer)
     shot(owner, "review-01-reviewers")
-    wait_for(
-        lambda: (q := vendor.get(f"/api/v1/projects/{project}/quality").json)["report"]
-        and not q["stale"],
-        "report computed",
-    )
 
     page = log_in(browser, base_url, reviewer)
     page.goto(f"{base_url}/review/{project}")
