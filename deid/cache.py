@@ -17,6 +17,8 @@ runs no code.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import io
 import marshal
@@ -83,7 +85,19 @@ def load_or_build(
             pass  # damaged: built and written again below
     value = build()
     _write(path, dump(value))
+    _trim_heap()  # building left freed temporaries between the live objects
     return value
+
+
+def _trim_heap() -> None:
+    """Hand the heap's free pages back to the system (glibc keeps them otherwise)."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 def _write(path: Path, data: bytes) -> None:

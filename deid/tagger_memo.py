@@ -30,9 +30,11 @@ from deid.name_tagger import LABELS, NameTagger, TaggerOutput
 
 # A sentence ends after one of these (a line break, 。！？；).
 SENTENCE_END = re.compile(r"[\n。！？；]")
-# Characters whose outputs are kept (least recently used first out): a release's worker
-# needs the outputs of its batches in flight, about 200,000 characters; 36 bytes each.
-KEPT_CHARS = 600_000
+# Characters whose outputs are kept (least recently used first out), 36 bytes each: a
+# release's worker needs the outputs of the texts it analysed and has not yet scanned again,
+# at most about 200,000 characters (three batches of 256 documents of 500 characters over
+# two workers); a residual scan adds little (only the sentences redaction changed).
+KEPT_CHARS = 300_000
 
 Key = tuple[str, int, int]
 
@@ -82,9 +84,11 @@ class TaggerMemo:
         computed_rows: dict[int, Floats] = {}  # id(segment) -> its rows
         with self.lock:
             for window, first in zip(windows, computed.firsts.tolist(), strict=True):
-                block = rows[first : first + len(window.text)].copy()  # a view holds the batch
                 for segment in window.segments:
-                    kept = block[segment.start - window.low : segment.end - window.low]
+                    at = first + segment.start - window.low
+                    # A copy of its own: a view would hold the whole batch's rows for as
+                    # long as any one sentence of it is kept.
+                    kept = rows[at : at + segment.end - segment.start].copy()
                     computed_rows[id(segment)] = kept
                     self._hold(segment, kept)
             while self.held_chars > self.kept_chars and self.held:

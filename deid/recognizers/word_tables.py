@@ -54,4 +54,8 @@ def _built_tables() -> tuple[dict[str, int], int, dict[str, str]]:
     tags = {
         words.get(word, word): sys.intern(tag) for word, tag in jieba.posseg.dt.word_tag_tab.items()
     }
+    # jieba.posseg keeps this table, not its own copy with its own strings (~60 MB more for
+    # the process's life than one that read the tables back; ``deid.posseg`` hands the
+    # table over the same way then).
+    jieba.posseg.dt.word_tag_tab = tags
     return freq, jieba.dt.total, tags

@@ -93,3 +93,38 @@ def test_a_process_finds_the_same_with_and_without_kept_tables(tmp_path: Path) -
     assert kept == ["jieba-lexicon", "jieba-tables", "normalize"]
     assert outputs[0] == outputs[1]
     assert [kind for _, _, kind, _ in outputs[0]].count("PERSON") == 3
+
+
+_MEMORY_SCRIPT = """
+import json
+import deid
+from deid.posseg import tagger
+from deid.recognizers.word_tables import jieba_tables
+for profile in ("default", "recall"):
+    deid.analyze_batch(["记者张胜男报道，王小明的电话是13912345678。"], profile=profile)
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+shared = tagger().dt.word_tag_tab is jieba_tables()[1]
+print(json.dumps([int(status["VmRSS"].split()[0]) // 1024, shared]))
+"""
+
+
+def test_the_process_that_built_the_tables_is_no_larger_than_one_that_read_them(
+    tmp_path: Path,
+) -> None:
+    """An analysis worker on a fresh machine builds the tables; it used to keep jieba's own
+    part-of-speech table beside the shared one, some 60 MB more for its whole life."""
+    env = {**os.environ, "WANBIAO_DEID_CACHE": str(tmp_path / "cache")}
+    runs = []
+    for _ in range(2):  # the first builds and keeps the tables, the second reads them
+        done = subprocess.run(
+            [sys.executable, "-c", _MEMORY_SCRIPT],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    (built_mb, built_shared), (read_mb, read_shared) = runs
+    assert built_shared and read_shared
+    assert built_mb < read_mb + 25, runs
