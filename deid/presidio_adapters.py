@@ -19,7 +19,6 @@ from presidio_analyzer import (
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from deid import segmenting
 
@@ -48,6 +47,21 @@ class LazyPipelines(Mapping[str, Language]):
         return len(self._factories)
 
 
+class Word:
+    """A token as Presidio's context enhancer and the token-tag recognizers read it: its
+    ``text``, its start ``idx`` and its length (a spaCy ``Token`` answers the same; a
+    ``Doc`` built per text also grew spaCy's string store with every new word)."""
+
+    __slots__ = ("idx", "text")
+
+    def __init__(self, text: str, idx: int) -> None:
+        self.text = text
+        self.idx = idx
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
 class LazyTokenArtifacts(NlpArtifacts):
     """``NlpArtifacts`` whose jieba tokens, lemmas and context keywords are computed on first
     use (with ``tokenizer[language]``), with the name tagger's spans in ``name_spans``.
@@ -70,7 +84,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         self._text = text
         self._tokenizer = tokenizer
         self._language = language
-        self._doc: Doc | None = None
+        self._words: list[Word] | None = None
         self._lemmas: list[str] = []
         self._indices: list[int] = []
         self._spaces: list[bool] | None = None
@@ -102,7 +116,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         pipeline = self._tokenizer[self._language]
         segmenter = getattr(pipeline.tokenizer, "jieba_seg", None)
         if segmenter is None or getattr(pipeline.tokenizer, "segmenter", None) != "jieba":
-            doc = self._document()
+            doc = pipeline.make_doc(self._text)
             # Offsets through one array call: a Token object per token costs more.
             offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
             self._lemmas = [self._text[start : start + length] for start, length in offsets]
@@ -118,25 +132,17 @@ class LazyTokenArtifacts(NlpArtifacts):
             self._indices.append(position)
             position += len(word) + space
 
-    def _document(self) -> Doc:
-        """The spaCy ``Doc`` (the same the tokenizer makes), built on first use."""
-        if self._doc is None:
-            pipeline = self._tokenizer[self._language]
-            if self._spaces is not None:
-                self._doc = Doc(pipeline.vocab, words=self._lemmas, spaces=self._spaces)
-            else:
-                self._doc = pipeline.make_doc(self._text)
-        return self._doc
-
-    @property
-    def tokens(self) -> Doc:
-        """The jieba-segmented ``Doc``."""
-        self._segment()
-        return self._document()
+    @property  # type: ignore[override]  # Presidio reads them as a Doc's: text, idx, len
+    def tokens(self) -> list[Word]:
+        """The tokens (jieba's words for Chinese), as ``Word``s: no spaCy ``Doc``."""
+        if self._words is None:
+            self._segment()
+            self._words = [Word(w, i) for w, i in zip(self._lemmas, self._indices, strict=True)]
+        return self._words
 
     @tokens.setter
-    def tokens(self, value: Doc | None) -> None:
-        self._doc = value
+    def tokens(self, value: Any) -> None:
+        """Ignored: computed from the text."""
 
     @property
     def lemmas(self) -> list[str]:

@@ -160,8 +160,23 @@ def test_shipped_tagger_finds_names_mid_sentence() -> None:
 def test_words_are_segmented_only_when_a_recognizer_asks() -> None:
     nlp = engine.get_engine().nlp_engine
     [(_, plain)] = list(nlp.process_batch(["王晓红今天出席了会议。"], "zh"))
-    assert plain._doc is None  # type: ignore[attr-defined]
+    assert plain._words is None and not plain._lemmas  # type: ignore[attr-defined]
     assert plain.lemmas[:2] == ["王晓红", "今天"]
+    assert [(t.text, t.idx, len(t)) for t in plain.tokens[:2]] == [("王晓红", 0, 3), ("今天", 3, 2)]
+
+
+def test_context_words_cost_no_spacy_vocabulary() -> None:
+    """A phone number's context (联系电话) is read from the words, without a spaCy ``Doc``
+    per text, which added every new word and number to spaCy's string store for the life
+    of the process."""
+    analyzer = engine.get_engine()
+    strings = analyzer.nlp_engine.pipelines["zh"].vocab.strings
+    before = len(strings)
+    for n in range(50):
+        found = engine.analyze(f"联系电话1391234{n:04d}，编号{n * 7919}。")
+        phone = [f for f in found if f.entity_type == "CN_PHONE"]
+        assert phone and phone[0].score >= 0.9, found  # 0.6 without its context
+    assert len(strings) == before
 
 
 @pytest.mark.parametrize(
