@@ -36,6 +36,9 @@ from app.extensions import db
 IMMEDIATE = {"sqlite_immediate": True}
 WRITE_LOCK_TIMEOUT_S = 30.0  # as SQLite's busy_timeout below
 SQLITE_CACHE_KB = 65536  # each connection's page cache
+# The page cache of a job that reads its rows once (``small_page_cache``): analysing and
+# publishing a release.
+ONE_PASS_CACHE_KB = 4096
 # The page cache the connections this context checks out get (``small_page_cache``).
 _cache_kb: ContextVar[int] = ContextVar("sqlite_cache_kb", default=SQLITE_CACHE_KB)
 

@@ -14,7 +14,7 @@ from typing import Any, cast
 from flask import current_app
 from sqlalchemy import Table, bindparam, or_, select, update
 
-from app.database import begin_write
+from app.database import ONE_PASS_CACHE_KB, begin_write, small_page_cache
 from app.extensions import db
 from app.models import Item, Release, ReleaseDocument
 from app.models.base import utcnow
@@ -212,10 +212,13 @@ def analyse_release(release_id: int, processes: int | None = None) -> None:
     policy, key = policy_of(release), release.pseudonym_key
     db.session.rollback()
     processes = analyser_processes() if processes is None else processes
-    with Analysers(processes, (policy.profile, RESIDUAL_PROFILE)) as analysers:
-        analysers.warm_up()
-        _analyse_pending(release_id, policy, key, analysers)
-    finish_analysis(release_id)
+    # The documents are read once and written back once: 64 MB of page cache would only
+    # stay with the consumer for its life (see ``small_page_cache``).
+    with small_page_cache(ONE_PASS_CACHE_KB):
+        with Analysers(processes, (policy.profile, RESIDUAL_PROFILE)) as analysers:
+            analysers.warm_up()
+            _analyse_pending(release_id, policy, key, analysers)
+        finish_analysis(release_id)
 
 
 def _failures(release_id: int) -> list[dict[str, Any]]:

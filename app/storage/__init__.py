@@ -12,6 +12,7 @@ from minio import Minio
 from minio.error import MinioException, S3Error
 
 PART_SIZE = 8 * 1024 * 1024
+PARALLEL_PARTS = 3  # the SDK's own default
 
 
 class Readable(Protocol):
@@ -52,9 +53,15 @@ class ObjectStore:
             raise StorageUnavailable(str(exc)) from exc
 
     def put_stream(
-        self, key: str, stream: Readable, content_type: str, metadata: dict[str, str] | None = None
+        self,
+        key: str,
+        stream: Readable,
+        content_type: str,
+        metadata: dict[str, str] | None = None,
+        parallel_parts: int = PARALLEL_PARTS,
     ) -> None:
-        """Upload ``stream`` of unknown length as a multipart object."""
+        """Upload ``stream`` of unknown length as a multipart object, ``parallel_parts``
+        parts of ``PART_SIZE`` at a time (each is held in memory while it is sent)."""
         try:
             self.client.put_object(
                 self.bucket,
@@ -62,6 +69,7 @@ class ObjectStore:
                 cast(BinaryIO, stream),
                 length=-1,
                 part_size=PART_SIZE,
+                num_parallel_uploads=parallel_parts,
                 content_type=content_type,
                 metadata=cast(Any, metadata),
             )
