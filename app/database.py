@@ -36,8 +36,8 @@ from app.extensions import db
 IMMEDIATE = {"sqlite_immediate": True}
 WRITE_LOCK_TIMEOUT_S = 30.0  # as SQLite's busy_timeout below
 SQLITE_CACHE_KB = 65536  # each connection's page cache
-# The page cache of a job that reads its rows once (``small_page_cache``): analysing and
-# publishing a release.
+# The page cache of work that reads its rows once (``small_page_cache``,
+# ``page_cache_within``): creating, analysing and publishing a release.
 ONE_PASS_CACHE_KB = 4096
 # The page cache the connections this context checks out get (``small_page_cache``).
 _cache_kb: ContextVar[int] = ContextVar("sqlite_cache_kb", default=SQLITE_CACHE_KB)
@@ -124,6 +124,22 @@ def _size_page_cache(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         # A smaller cache_size frees the pages beyond it at once.
         dbapi_connection.execute(f"PRAGMA cache_size=-{wanted}")
         record.info["cache_kb"] = wanted
+
+
+@contextmanager
+def page_cache_within(connection: Connection, kb: int) -> Iterator[None]:
+    """Inside a transaction: ``connection``'s SQLite page cache is ``kb`` KB in this block
+    (the pages beyond it are freed at once), then its usual size again, empty.  For one
+    statement that reads a whole table once (an ``INSERT … SELECT``, a sort).  No effect
+    on PostgreSQL."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{kb}")
+    try:
+        yield
+    finally:
+        if sqlite:
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{_cache_kb.get()}")
 
 
 @contextmanager

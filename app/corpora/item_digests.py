@@ -24,7 +24,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, delete, func, select, text
 
-from app.database import IMMEDIATE, SQLITE_CACHE_KB, begin_write
+from app.database import IMMEDIATE, begin_write, page_cache_within
 from app.extensions import db
 from app.models import Item, ItemDigest
 
@@ -86,11 +86,8 @@ def _sort_items(connection: Connection, corpus_id: int) -> int:
     connection.execute(text(_CREATE_ORDER))
     # SQLite's sorter keeps up to the page cache's size in memory before it spills sorted
     # runs to disk: a smaller cache for the sort keeps the worker's memory flat.
-    connection.execute(text(f"PRAGMA cache_size=-{SORT_CACHE_KB}"))
-    try:
+    with page_cache_within(connection, SORT_CACHE_KB):
         connection.execute(text(_FILL_ORDER), {"corpus": corpus_id})
-    finally:
-        connection.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}"))
     total = connection.scalar(text("SELECT max(position) FROM item_order")) or 0
     connection.commit()
     return int(total)
