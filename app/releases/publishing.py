@@ -91,11 +91,18 @@ class _Written:
 
 
 def _put(
-    store: ObjectStore, release: Release, path: str, stream: IO[bytes], content_type: str
+    store: ObjectStore,
+    release: Release,
+    path: str,
+    stream: IO[bytes],
+    content_type: str,
+    length: int,
 ) -> None:
-    # One part at a time: three 8 MB parts in flight (the SDK's default) and the one being
-    # read were the publishing job's largest moment of memory (~40 MB for documents.jsonl).
-    store.put_stream(f"releases/{release.id}/{path}", stream, content_type, parallel_parts=1)
+    # One part at a time, of a known length: three 8 MB parts in flight (the SDK's default)
+    # and the one being read, copied, were the job's largest moment of memory (~40 MB).
+    store.put_stream(
+        f"releases/{release.id}/{path}", stream, content_type, parallel_parts=1, length=length
+    )
 
 
 def _put_bytes(
@@ -106,7 +113,7 @@ def _put_bytes(
     data: bytes,
     content_type: str,
 ) -> None:
-    _put(store, release, path, io.BytesIO(data), content_type)
+    _put(store, release, path, io.BytesIO(data), content_type, len(data))
     written.files.append(file_entry(path, data))
 
 
@@ -169,8 +176,9 @@ class _Uploads:
         self.waiting: deque[Future[None]] = deque()
 
     def put(self, path: str, data: bytes, content_type: str) -> None:
+        stream = io.BytesIO(data)
         self.waiting.append(
-            self.pool.submit(_put, self.store, self.release, path, io.BytesIO(data), content_type)
+            self.pool.submit(_put, self.store, self.release, path, stream, content_type, len(data))
         )
         while len(self.waiting) > IN_FLIGHT:
             self.waiting.popleft().result()
@@ -212,7 +220,7 @@ def _write_documents(release: Release, store: ObjectStore, written: _Written) ->
         ("documents.csv", table, "text/csv; charset=utf-8"),
     ):
         spool.file.seek(0)
-        _put(store, release, path, spool.file, kind)
+        _put(store, release, path, spool.file, kind, spool.size)
         written.files.append(ManifestFile(path, spool.digest.hexdigest(), spool.size))
         spool.file.close()
 
@@ -345,7 +353,7 @@ def _put_manifest(
         signature = sign_bytes(out.read(), private_key)
         size = out.tell()
         out.seek(0)
-        _put(store, release, "manifest.json", out, "application/json")
+        _put(store, release, "manifest.json", out, "application/json", size)
     written.files.append(ManifestFile("manifest.json", "", size))
     data = json.dumps(signature, sort_keys=True).encode()
     _put_bytes(store, release, written, "manifest.sig", data, "application/json")

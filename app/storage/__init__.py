@@ -59,15 +59,17 @@ class ObjectStore:
         content_type: str,
         metadata: dict[str, str] | None = None,
         parallel_parts: int = PARALLEL_PARTS,
+        length: int = -1,
     ) -> None:
-        """Upload ``stream`` of unknown length as a multipart object, ``parallel_parts``
-        parts of ``PART_SIZE`` at a time (each is held in memory while it is sent)."""
+        """Upload ``stream`` (of ``length`` bytes, when known) as a multipart object,
+        ``parallel_parts`` parts of ``PART_SIZE`` at a time: each is held in memory while it
+        is sent, and a stream of unknown length costs a copy of each part."""
         try:
             self.client.put_object(
                 self.bucket,
                 key,
                 cast(BinaryIO, stream),
-                length=-1,
+                length=length,
                 part_size=PART_SIZE,
                 num_parallel_uploads=parallel_parts,
                 content_type=content_type,
