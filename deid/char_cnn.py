@@ -4,10 +4,12 @@
 Input per character: a learned embedding of the character (characters seen in training; the
 rest share one "unknown" row) beside the same dictionary attributes the linear tagger uses
 (surname flags, character class, transliteration character, how typical of given names it
-is, which jieba words and person names start, end or run through it).  Two convolutions
-(width 5, then width 3, ReLU) see three characters either side, then a linear layer gives
-O/B/I scores.  It runs over the padded code-point array of ``deid.lexicon.encode``
-(three boundary codes between texts), so no text sees another.
+is, which jieba words and person names start, end or run through it), and optionally
+hashed character bigrams added to the first convolution's output.  The convolutions (the
+shipped network: width 5, width 3, width 3 dilated by 2, ReLU, residual where the widths
+agree) see five characters either side, then a linear layer gives O/B/I scores.  It runs
+over the padded code-point array of ``deid.lexicon.encode`` (three boundary codes between
+texts), so no text sees another.
 
 Each convolution is one matrix product over the whole array followed by shifted sums, so a
 batch costs a few BLAS calls, not a Python loop per character.  The first convolution looks
@@ -27,6 +29,7 @@ from deid.lexicon import (
     BOUNDARY,
     CHAR_TYPES,
     COMPOUND_FIRST,
+    MULTIPLIERS,
     PAD,
     SURNAME_TABLE,
     TRANSLIT_TABLE,
@@ -75,6 +78,22 @@ def vocabulary_index(chars: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
     return table
 
 
+def bigram_rows(codes: Codes, bits: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Rows of a ``2 ** bits`` table hashed from each element's bigram with its left and
+    with its right neighbour (the first and last elements pair with a boundary code)."""
+    ucodes = codes.astype(np.uint64)
+    edge = np.array([BOUNDARY], dtype=np.uint64)
+    left = np.concatenate((edge, ucodes[:-1]))
+    right = np.concatenate((ucodes[1:], edge))
+    shift = np.uint64(64 - bits)
+    with np.errstate(over="ignore"):
+        rows = [
+            ((((a * MULTIPLIERS[0]) ^ b) + salt) * MULTIPLIERS[1]) >> shift
+            for a, b, salt in ((left, ucodes, np.uint64(1)), (ucodes, right, np.uint64(2)))
+        ]
+    return rows[0].astype(np.intp), rows[1].astype(np.intp)
+
+
 def convolve(inputs: Floats, kernel: Floats, bias: Floats, dilation: int = 1) -> Floats:
     """Same-length 1-d convolution with zero padding: ``kernel`` is PyTorch's
     ``(out, in, width)``; ``out[t] = bias + Σ_k kernel[:, :, k] @ inputs[t + (k - width // 2)
@@ -111,6 +130,9 @@ class CharCnn:
     output: Floats
     bias_out: Floats
     residual: bool = True
+    # Hashed character bigrams (left and right of each character) added to the first
+    # convolution's output: ``(2 ** bits, channels)``, or ``None``.
+    bigrams: Floats | None = None
     index: npt.NDArray[np.int32] = field(init=False, repr=False, compare=False)
     # The first convolution's embedding part, per tap and vocabulary row: a look-up
     # replaces the matrix product over embeddings (the costliest product of the network).
@@ -148,6 +170,11 @@ class CharCnn:
         ]
         return PAD + sum(widths)
 
+    @property
+    def bigram_bits(self) -> int:
+        """Bits of the bigram table's row index (0 without one)."""
+        return 0 if self.bigrams is None else int(len(self.bigrams)).bit_length() - 1
+
     def logits(self, codes: Codes, patterns: Patterns | None = None) -> Floats:
         """O/B/I scores ``(len(codes), 3)`` for every element of a padded code array
         (``patterns`` as for ``char_attributes``)."""
@@ -159,6 +186,10 @@ class CharCnn:
             if number == 0:
                 layer = self._first_attribute_taps(hidden, bias, dilation)
                 layer += self._first_embedding_taps(self.index[codes], dilation)
+                if self.bigrams is not None:
+                    left, right = bigram_rows(codes, self.bigram_bits)
+                    layer += np.take(self.bigrams, left, axis=0)
+                    layer += np.take(self.bigrams, right, axis=0)
             else:
                 layer = convolve(hidden, kernel, bias, dilation)
             np.maximum(layer, 0.0, out=layer)
@@ -212,6 +243,8 @@ class CharCnn:
         weights = {"embedding": self.embedding, "output": self.output, "bias_out": self.bias_out}
         for number, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
             weights[f"conv{number}"], weights[f"bias{number}"] = kernel, bias
+        if self.bigrams is not None:
+            weights["bigrams"] = self.bigrams
         stored: dict[str, npt.NDArray[np.generic]] = {
             name: value.astype(np.float16) for name, value in weights.items()
         }
@@ -235,11 +268,13 @@ class CharCnn:
                 name: stored[name].astype(np.float32)
                 for name in ("embedding", "output", "bias_out")
             }
+            bigrams = stored["bigrams"].astype(np.float32) if "bigrams" in stored else None
             return cls(
                 chars=stored["chars"].astype(np.int64),
                 kernels=tuple(stored[f"conv{n}"].astype(np.float32) for n in range(len(dilations))),
                 biases=tuple(stored[f"bias{n}"].astype(np.float32) for n in range(len(dilations))),
                 dilations=dilations,
                 residual=bool(stored["residual"]),
+                bigrams=bigrams,
                 **weights,
             )

@@ -12,11 +12,12 @@ models err on text they have not seen.
 
 Candidates are the tagger's runs at several thresholds (``CANDIDATE_THRESHOLDS``; a low
 one proposes names the tagger doubts, a high one cuts a run that swallowed a neighbour),
-each as found and as grown over doubtful neighbours.  The rules (masked names 张某某,
-dotted foreign names, bylines, a name after a title or kinship word …) do not pass through
-the judge: they are rarely wrong and rare in the training data, so a judge would know too
-little about them (it dropped 老伴石粉兰, although names after a title word are names
-three times out of four in train/).
+each as found and as grown over doubtful neighbours, and a short run that begins with a
+surname completed to two and three characters (原正|市: a given name the models doubt).
+The rules (masked names 张某某, dotted foreign names, bylines, a name after a title or
+kinship word …) do not pass through the judge: they are rarely wrong and rare in the
+training data, so a judge would know too little about them (it dropped 老伴石粉兰,
+although names after a title word are names three times out of four in train/).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from deid.lexicon import Floats, jieba_lexicon
+from deid.lexicon import SURNAME_TABLE, Floats, jieba_lexicon
 from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
 from deid.recognizers.person_rules import TRANSLITERATION_CHARS
 from deid.recognizers.person_words import place_like
@@ -39,6 +40,10 @@ from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 CANDIDATE_THRESHOLDS = (0.05, 0.2, 0.5)
+# A run of one or two characters from this threshold on that begins with a surname is also
+# proposed completed to two and three characters (原正|市, 许|有才: a given name the
+# models doubt after a surname they are sure of); ``None``: not.
+COMPLETED_FROM: float | None = 0.2
 _PROB_CUTS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 _TRANSLIT = frozenset(TRANSLITERATION_CHARS)
 
@@ -69,6 +74,8 @@ def batch_candidates(
         starts, ends = tagger_runs(inside, begins, firsts, threshold)
         found.append((starts, ends, f"t{threshold}"))
         found.append((*grown_runs(starts, ends, inside, firsts), f"g{threshold}"))
+        if threshold == COMPLETED_FROM:
+            found += _completed(texts, offsets, starts, ends)
     per_text: list[dict[tuple[int, int], set[str]]] = [{} for _ in texts]
     bounds = np.asarray(offsets, dtype=np.intp)
     for starts, ends, source in found:
@@ -79,6 +86,26 @@ def batch_candidates(
     return [
         [Candidate(s, e, frozenset(f)) for (s, e), f in sorted(sources.items())]
         for sources in per_text
+    ]
+
+
+def _completed(
+    texts: Sequence[str],
+    offsets: Sequence[int],
+    starts: npt.NDArray[np.intp],
+    ends: npt.NDArray[np.intp],
+) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], str]]:
+    """The runs ``starts``–``ends`` of one or two characters that begin with a surname,
+    completed to two and to three characters within their text (sources ``s2``, ``s3``)."""
+    joined = "".join(texts)
+    first_chars = np.fromiter((ord(joined[i]) for i in starts.tolist()), np.int64, len(starts))
+    short = starts[(ends - starts < 3) & (SURNAME_TABLE[first_chars] > 0)]
+    bounds = np.asarray(offsets, dtype=np.intp)
+    lengths = np.fromiter((len(t) for t in texts), np.intp, len(texts))
+    text_ends = (bounds + lengths)[np.searchsorted(bounds, short, side="right") - 1]
+    return [
+        (short[short + size <= text_ends], (short + size)[short + size <= text_ends], f"s{size}")
+        for size in (2, 3)
     ]
 
 

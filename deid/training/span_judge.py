@@ -50,7 +50,7 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "span_judge.npz"
 BITS = 18
 L2 = 1e-4
 FOLDS = 5
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 UNION_THRESHOLDS = (0.3, 0.4, 0.5)  # the same judges reporting every kept candidate whole
 RECALL_THRESHOLDS = (0.01, 0.03, 0.06, 0.1)
 # Issue 15's targets on news names: the default threshold is the lowest at which the news

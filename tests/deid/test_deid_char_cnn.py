@@ -94,6 +94,23 @@ def test_a_text_scores_the_same_alone_and_inside_a_batch() -> None:
     assert np.allclose(cnn.logits(alone)[3:9], cnn.logits(batch)[first : first + 6], atol=1e-5)
 
 
+def test_a_network_with_bigrams_isolates_texts_and_loads_as_saved(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    cnn = dataclasses.replace(_random_cnn(), bigrams=rng.normal(size=(2**10, 6)).astype(np.float32))
+    alone, _ = encode(["记者张伟报道"])
+    batch, starts = encode(["李娜会议", "记者张伟报道", "张"])
+    first = int(starts[1])
+    assert np.allclose(cnn.logits(alone)[3:9], cnn.logits(batch)[first : first + 6], atol=1e-5)
+    # the bigrams count: the same network without them scores otherwise
+    plain = dataclasses.replace(cnn, bigrams=None)
+    assert not np.allclose(plain.logits(alone), cnn.logits(alone))
+    path = tmp_path / "cnn.npz"
+    cnn.save(path)
+    loaded = CharCnn.load(path)
+    assert loaded.bigram_bits == 10
+    assert np.allclose(loaded.logits(alone), cnn.logits(alone), rtol=0.02, atol=0.05)
+
+
 def test_boundaries_have_no_attributes() -> None:
     codes, _ = encode(["张伟"])
     attributes = char_attributes(codes)

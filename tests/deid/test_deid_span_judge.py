@@ -83,10 +83,23 @@ def test_candidates_name_their_sources() -> None:
     text = "局长王小明今天说"
     probs = _probs([0, 0, 0.6, 0.3, 0.1, 0, 0, 0], [False] * 2 + [True] + [False] * 5)
     found = {(c.start, c.end): c.sources for c in candidates(text, probs)}
-    assert found[(2, 5)] == {"t0.05", "g0.05", "g0.2"}  # 明 (0.1) joins as it grows
-    assert found[(2, 4)] == {"t0.2"}  # the run as found at 0.2
+    # 明 (0.1) joins as it grows; the run 王小 at 0.2 begins with a surname: completed
+    assert found[(2, 5)] == {"t0.05", "g0.05", "g0.2", "s3"}
+    assert found[(2, 4)] == {"t0.2", "s2"}  # the run as found at 0.2
     assert found[(2, 3)] == {"t0.5", "g0.5"}  # a lone character does not grow
     assert candidates("克林顿政府", _probs([0.0] * 5)) == []
+
+
+def test_a_surname_the_models_are_sure_of_is_completed_to_a_full_name() -> None:
+    text = "日本水稻专家原正市"
+    probs = _probs([0.0] * 6 + [0.6, 0.3, 0.01], [False] * 6 + [True, False, False])
+    found = {(c.start, c.end): c.sources for c in candidates(text, probs)}
+    assert "s3" in found[(6, 9)]  # 原正市, although the models doubt 市
+    # never past the end of its text, nor from a character that is no surname
+    assert candidates("专家许", _probs([0.0, 0.0, 0.6], [False, False, True])) == [
+        Candidate(2, 3, frozenset({"t0.05", "g0.05", "t0.2", "g0.2", "t0.5", "g0.5"}))
+    ]
+    assert not [c for c in candidates("记者说", _probs([0.0, 0.6, 0.0])) if c.end - c.start > 1]
 
 
 def test_every_candidate_has_as_many_features() -> None:
