@@ -273,6 +273,14 @@ def get_engine(profile: str = "default") -> AnalyzerEngine:
         return _ENGINES[profile]
 
 
+def forget_kept_outputs() -> None:
+    """Empty the name models' kept outputs of this process's engines (``deid.tagger_memo``):
+    the next call computes every sentence, as a release's first pass over new documents."""
+    with _ENGINE_LOCK:
+        for memo in _MEMOS:
+            memo.clear()
+
+
 def _entities_for(language: str, entities: Iterable[str] | None) -> list[str]:
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; use one of {LANGUAGES}")

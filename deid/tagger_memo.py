@@ -70,6 +70,12 @@ class TaggerMemo:
         self.reused_chars = 0  # characters whose outputs came from the memo
         self.lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Forget every kept sentence: the next texts are computed as if read first."""
+        with self.lock:
+            self.held.clear()
+            self.held_chars = 0
+
     def outputs(self, texts: Sequence[str]) -> TaggerOutput:
         """``tagger.outputs(texts)``, from the kept sentences where it can."""
         with self.lock:

@@ -56,3 +56,18 @@ def test_the_memo_forgets_the_oldest_sentences_beyond_its_size() -> None:
     assert memo.held_chars <= len(LETTER)
     memo.outputs([LETTER])
     assert sum(len(key[0]) for key in memo.held) > 0
+
+
+def test_forgetting_the_kept_outputs_makes_the_next_call_read_everything() -> None:
+    from deid import analyze_batch
+    from deid.engine import _MEMOS, forget_kept_outputs
+
+    texts = ["记者张胜男报道，王小明今天到合肥。", "会议由李红主持。"]
+    first = analyze_batch(texts)
+    memo = _MEMOS[0]
+    reused = memo.reused_chars
+    assert analyze_batch(texts) == first and memo.reused_chars > reused
+    forget_kept_outputs()
+    assert memo.held_chars == 0
+    reused = memo.reused_chars
+    assert analyze_batch(texts) == first and memo.reused_chars == reused
