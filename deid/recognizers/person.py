@@ -6,6 +6,8 @@ united, not voted: any one of them is enough to report a span.
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -29,6 +31,31 @@ RULE_SCORE = 0.8
 # A masked name (张某某, 王××) is certain, and beats the model's piece of it (王×).
 MASKED_SCORE = 0.9
 JIEBA_SCORE = 0.55
+# The role words of forms, letters and judgments: never a name themselves.  At the start of a
+# text the name model read 申请人 as a surname and a given name (申 + 请人), and a name found
+# once is looked for in the whole document, so every 申请人 of a judgment was reported.
+ROLE_WORDS = frozenset(
+    "申请人 被申请人 申请执行人 被执行人 上诉人 被上诉人 原告 被告 被告人 原审被告人 第三人 "
+    "证人 被害人 受害人 罪犯 犯罪嫌疑人 嫌疑人 当事人 行为人 违法行为人 辩护人 代理人 "
+    "委托代理人 法定代表人 负责人 联系人 委托人 经办人 承办人 收件人 寄件人 报案人 监护人 "
+    "来信人 来访人 信访人 投诉人 举报人 反映人 求助人 咨询人 申报人 申诉人 被申诉人 "
+    "户主 姓名".split()
+)
+_ROLE_WORD = re.compile("|".join(sorted(ROLE_WORDS, key=len, reverse=True)))
+
+
+def without_role_words(
+    text: str, scored: dict[tuple[int, int], float]
+) -> dict[tuple[int, int], float]:
+    """``scored`` without the spans that lie inside a role word of ``text`` (申请人, 申)."""
+    if not scored:
+        return scored
+    roles = [m.span() for m in _ROLE_WORD.finditer(text)]
+    return {
+        (s, e): score
+        for (s, e), score in scored.items()
+        if not any(rs <= s and e <= re_ for rs, re_ in roles)
+    }
 
 
 def propagate_names(
@@ -103,7 +130,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
             scored.setdefault(span, JIEBA_SCORE)
         for span in masked_name_spans(text):
             scored[span] = MASKED_SCORE
-        return propagate_names(text, scored)
+        return propagate_names(text, without_role_words(text, scored))
 
     def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:
         """The NLP engine's tokens as ``(text, start)`` when this recognizer uses jieba."""

@@ -164,3 +164,14 @@ def test_a_weak_guess_after_a_role_stays_when_the_surname_is_written_unmasked() 
     )
     assert glued not in completed
     assert Finding(12, 13, "PERSON", 0.8) in completed
+
+
+def test_a_role_word_is_never_a_name_even_where_a_document_starts_with_it() -> None:
+    """The name model read 申请人 at the start of a text as a name (申 + 请人), and a name
+    found once is looked for everywhere: every 申请人 of the document was redacted."""
+    text = "申请人李秀英，住合肥市。被申请人张伟。申请人李秀英称，被申请人未按期付款。"
+    for profile in ("default", "recall"):
+        [found] = deid.analyze_batch([text], profile=profile)
+        named = [name for _, name in _persons(text, found)]
+        assert not [n for n in named if "李秀英" not in n and "张伟" not in n], (profile, named)
+        assert sum("李秀英" in n for n in named) >= 2 and any("张伟" in n for n in named)
