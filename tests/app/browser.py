@@ -120,21 +120,28 @@ def new_project(
 ) -> int:
     vendor = world.vendor_api()
     corpus = world.ready_corpus(vendor, texts)
+    options = {"overlap": 1, "instructions": "请认真标注。", **options}
+    return _create_project(vendor, corpus, kind, labels, **options)
+
+
+def _create_project(vendor: Api, corpus: int, kind: str, labels: list[str], **options: Any) -> int:
     response = vendor.post(
         "/api/v1/projects",
-        {
-            "name": f"{kind} 项目",
-            "corpus_id": corpus,
-            "type": kind,
-            "labels": labels,
-            "overlap": 1,
-            "instructions": "请认真标注。",
-            **options,
-        },
+        {"name": f"{kind} 项目", "corpus_id": corpus, "type": kind, "labels": labels, **options},
     )
     assert response.status_code == 201, response.json
     project_id: int = response.json["id"]
     return project_id
+
+
+def live_project(vendor: Api, texts: list[str], kind: str, labels: list[str], overlap: int) -> int:
+    """A project of ``vendor`` over a corpus of ``texts`` that the live app's worker ingests
+    (waited for)."""
+    corpus = vendor.upload("\n\n".join(texts).encode()).json["id"]
+    wait_for(
+        lambda: vendor.get(f"/api/v1/corpora/{corpus}").json["status"] == "ready", "corpus ready"
+    )
+    return _create_project(vendor, corpus, kind, labels, overlap=overlap)
 
 
 def open_workbench(browser: Any, base_url: str, world: World, project: int) -> Any:

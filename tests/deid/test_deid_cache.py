@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -76,12 +77,14 @@ print(json.dumps([[f.start, f.end, f.entity_type, f.score] for f in deid.analyze
 """
 
 
-def test_a_process_finds_the_same_with_and_without_kept_tables(tmp_path: Path) -> None:
+def _builder_then_reader(script: str, tmp_path: Path) -> list[Any]:
+    """The last stdout line (JSON) of ``script`` run in two fresh processes: the first builds
+    and keeps the tables, the second reads them."""
     env = {**os.environ, "WANBIAO_DEID_CACHE": str(tmp_path / "cache")}
     outputs = []
-    for _ in range(2):  # the first builds and keeps the tables, the second reads them
+    for _ in range(2):
         done = subprocess.run(
-            [sys.executable, "-c", _SCRIPT],
+            [sys.executable, "-c", script],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -89,6 +92,11 @@ def test_a_process_finds_the_same_with_and_without_kept_tables(tmp_path: Path) -
             check=True,
         )
         outputs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return outputs
+
+
+def test_a_process_finds_the_same_with_and_without_kept_tables(tmp_path: Path) -> None:
+    outputs = _builder_then_reader(_SCRIPT, tmp_path)
     kept = sorted(path.name.rsplit("-", 1)[0] for path in (tmp_path / "cache").iterdir())
     assert kept == ["jieba-lexicon", "jieba-tables", "normalize"]
     assert outputs[0] == outputs[1]
@@ -113,18 +121,7 @@ def test_the_process_that_built_the_tables_is_no_larger_than_one_that_read_them(
 ) -> None:
     """An analysis worker on a fresh machine builds the tables; it used to keep jieba's own
     part-of-speech table beside the shared one, some 60 MB more for its whole life."""
-    env = {**os.environ, "WANBIAO_DEID_CACHE": str(tmp_path / "cache")}
-    runs = []
-    for _ in range(2):  # the first builds and keeps the tables, the second reads them
-        done = subprocess.run(
-            [sys.executable, "-c", _MEMORY_SCRIPT],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    runs = _builder_then_reader(_MEMORY_SCRIPT, tmp_path)
     (built_mb, built_shared), (read_mb, read_shared) = runs
     assert built_shared and read_shared
     assert built_mb < read_mb + 25, runs

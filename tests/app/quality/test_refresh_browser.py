@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.app import browser as chromium
-from tests.app.browser import log_in, shot, wait_for
+from tests.app.browser import live_project, log_in, shot
 from tests.app.builders import World
 from tests.app.quality.plans import LABELS, TEXTS, label_everything
 
@@ -22,21 +22,15 @@ base_url = chromium.live_base_url
 HOLDERS = ("app.projects.views.enqueue_quality_refresh", "app.api.quality.enqueue_quality_refresh")
 
 
-def stale_project_page(
-    world: World, browser: Any, base_url: str, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def stale_page(
+    live_app: Any, world: World, browser: Any, base_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
     """A vendor's project page opened while its figures are stale and the worker has not been
     asked for new ones yet (``monkeypatch.undo()`` lets the page's next poll ask)."""
     email = world.user("vendor", world.org())
     vendor = world.api(email)
-    corpus = vendor.upload("\n\n".join(TEXTS).encode()).json["id"]
-    wait_for(
-        lambda: vendor.get(f"/api/v1/corpora/{corpus}").json["status"] == "ready", "corpus ready"
-    )
-    project = vendor.post(
-        "/api/v1/projects",
-        {"name": "情感", "corpus_id": corpus, "type": "classify", "labels": LABELS, "overlap": 3},
-    ).json["id"]
+    project = live_project(vendor, TEXTS, "classify", LABELS, overlap=3)
     label_everything(world, project)
     for holder in HOLDERS:
         monkeypatch.setattr(holder, lambda *_a, **_k: None)
@@ -48,15 +42,11 @@ def stale_project_page(
 
 
 def test_a_user_typing_keeps_the_page_and_gets_a_link(
-    live_app: Any,
-    world: World,
-    browser: Any,
-    base_url: str,
-    monkeypatch: pytest.MonkeyPatch,
+    stale_page: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from playwright.sync_api import expect
 
-    page = stale_project_page(world, browser, base_url, monkeypatch)
+    page = stale_page
     page.fill("#reviewer-email", "reviewer@example.cn")
     page.locator("body").click(position={"x": 5, "y": 5})  # typed, then looked away
     monkeypatch.undo()
@@ -74,15 +64,11 @@ def test_a_user_typing_keeps_the_page_and_gets_a_link(
 
 
 def test_an_idle_page_reloads_itself_with_the_new_figures(
-    live_app: Any,
-    world: World,
-    browser: Any,
-    base_url: str,
-    monkeypatch: pytest.MonkeyPatch,
+    stale_page: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from playwright.sync_api import expect
 
-    page = stale_project_page(world, browser, base_url, monkeypatch)
+    page = stale_page
     monkeypatch.undo()
     expect(page.locator("#quality-computing")).to_have_count(0, timeout=60000)
     assert page.evaluate("window.sameDocument") is None

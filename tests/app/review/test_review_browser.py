@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.app import browser as chromium
-from tests.app.browser import log_in, shot, wait_for
+from tests.app.browser import live_project, log_in, shot, wait_for
 from tests.app.builders import World
 
 pytestmark = pytest.mark.browser
@@ -40,20 +40,7 @@ def test_reviewer_edits_the_final_answer_in_the_browser(
 
     vendor_email = world.user("vendor", world.org())
     vendor = world.api(vendor_email)
-    corpus = vendor.upload("\n\n".join(TEXTS).encode()).json["id"]
-    wait_for(
-        lambda: vendor.get(f"/api/v1/corpora/{corpus}").json["status"] == "ready", "corpus ready"
-    )
-    project = vendor.post(
-        "/api/v1/projects",
-        {
-            "name": "人名地名",
-            "corpus_id": corpus,
-            "type": "ner",
-            "labels": ["人名", "地名"],
-            "overlap": 2,
-        },
-    ).json["id"]
+    project = live_project(vendor, TEXTS, "ner", ["人名", "地名"], overlap=2)
     for label in ("人名", "地名"):
         expert = world.api(world.user("expert"))
         for _ in TEXTS:
