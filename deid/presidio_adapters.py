@@ -5,6 +5,7 @@ analyzer that enhances with context only the results of recognizers that have co
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -220,7 +221,62 @@ class FixedRecognizerRegistry(RecognizerRegistry):
 class SkipUncontextualAnalyzer(AnalyzerEngine):
     """``AnalyzerEngine`` that runs context enhancement only on results of recognizers that
     have context words (the name and address recognizers have none): same output, without
-    deep-copying every name finding of every sentence."""
+    deep-copying every name finding of every sentence.  Its ``analyze`` settles duplicates
+    in one pass per entity type (Presidio compares every result with every one kept, a
+    twelfth of the engine's time on news sentences), with the same results."""
+
+    def analyze(  # noqa: PLR0913 (Presidio's signature)
+        self,
+        text: str,
+        language: str,
+        entities: list[str] | None = None,
+        correlation_id: str | None = None,
+        score_threshold: float | None = None,
+        return_decision_process: bool | None = False,
+        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+        context: list[str] | None = None,
+        allow_list: list[str] | None = None,
+        allow_list_match: str | None = "exact",
+        regex_flags: int | None = re.DOTALL | re.MULTILINE | re.IGNORECASE,
+        nlp_artifacts: NlpArtifacts | None = None,
+    ) -> list[RecognizerResult]:
+        """Presidio's ``analyze``; the calls the engine makes (artifacts given, no decision
+        process, allow-list or ad-hoc recognizers) take the one-pass route."""
+        if (
+            nlp_artifacts is None
+            or return_decision_process
+            or ad_hoc_recognizers
+            or allow_list
+            or self.log_decision_process
+        ):
+            results: list[RecognizerResult] = super().analyze(
+                text, language, entities, correlation_id, score_threshold,
+                return_decision_process, ad_hoc_recognizers, context, allow_list,
+                allow_list_match, regex_flags, nlp_artifacts,
+            )  # fmt: skip
+            return results
+        recognizers = self.registry.get_recognizers(
+            language=language, entities=entities, all_fields=not entities
+        )
+        wanted = entities or self.get_supported_entities(language=language)
+        found: list[RecognizerResult] = []
+        for recognizer in recognizers:
+            if not recognizer.is_loaded:
+                recognizer.load()
+                recognizer.is_loaded = True
+            current = recognizer.analyze(text=text, entities=wanted, nlp_artifacts=nlp_artifacts)
+            for result in current or ():
+                metadata = result.recognition_metadata or {}
+                metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
+                metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)  # type: ignore[has-type]
+                result.recognition_metadata = metadata
+                found.append(result)
+        found = self._enhance_using_context(text, found, nlp_artifacts, recognizers, context)
+        threshold = self.default_score_threshold if score_threshold is None else score_threshold
+        kept = [r for r in without_duplicates(found) if r.score >= threshold]
+        for result in kept:
+            result.analysis_explanation = None  # type: ignore[assignment]
+        return kept
 
     def _enhance_using_context(
         self,
@@ -241,3 +297,21 @@ class SkipUncontextualAnalyzer(AnalyzerEngine):
             text, mine, nlp_artifacts, with_context, context
         )
         return enhanced + rest
+
+
+def without_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """``EntityRecognizer.remove_duplicates``, the same list in the same order: results by
+    falling score (then position, longer first), less those scored 0, repeated, or inside
+    one kept before of their type."""
+    ordered = sorted(set(results), key=lambda r: (-r.score, r.start, r.start - r.end))
+    kept: list[RecognizerResult] = []
+    spans: dict[str, list[tuple[int, int, float]]] = {}
+    for result in ordered:
+        if result.score == 0:
+            continue
+        of_type = spans.setdefault(result.entity_type, [])
+        if any(start <= result.start and result.end <= end for start, end, _ in of_type):
+            continue
+        of_type.append((result.start, result.end, result.score))
+        kept.append(result)
+    return kept

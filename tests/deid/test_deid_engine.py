@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from collections.abc import Callable
@@ -241,3 +242,40 @@ def test_the_registry_remembers_its_choice_until_it_changes() -> None:
     fresh.remove_recognizer("PERSON_zh", "zh")
     with pytest.raises(ValueError, match="No matching recognizers"):
         fresh.get_recognizers("zh", ["PERSON"])
+
+
+def test_duplicates_are_settled_as_presidio_settles_them() -> None:
+    # the one-pass route of the analyzer must keep exactly what Presidio keeps
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    from deid.presidio_adapters import without_duplicates
+
+    rng = random.Random(5)
+    for _ in range(300):
+        results = []
+        for _ in range(rng.randint(0, 12)):
+            start = rng.randint(0, 15)
+            results.append(
+                RecognizerResult(
+                    rng.choice(["PERSON", "CN_PHONE"]),
+                    start,
+                    start + rng.randint(1, 6),
+                    rng.choice([0.0, 0.3, 0.5, 0.85, 1.0]),
+                )
+            )
+        expected = EntityRecognizer.remove_duplicates(list(results))
+        assert without_duplicates(results) == expected
+
+
+def test_the_analyzer_gives_what_presidio_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidio_analyzer import AnalyzerEngine
+
+    texts = [
+        "记者张胜男报道,王小明的电话是13912345678,邮箱wang@ah.gov.cn。",
+        "被告人莫某某，男，住荔浦县马岭镇。审判员　　唐　勇",
+        "根据皖政秘〔2023〕218号文件要求,2023年12月31日前完成。",
+    ]
+    fast = deid.analyze_batch(texts)
+    monkeypatch.setattr(engine.SkipUncontextualAnalyzer, "analyze", AnalyzerEngine.analyze)
+    assert deid.analyze_batch(texts) == fast
+    assert any(fast)
