@@ -8,7 +8,7 @@ one JSON object:
   and ``test/literature_test.jsonl`` for the default profile (``recall_profile.person``:
   the ``recall`` profile): covered recall (every character of the gold name inside some
   finding), precision (findings overlapping a gold name), exact-boundary precision, recall
-  and F1;
+  and F1; ``worst_misses``: the ten names missed most often, with a sentence each;
 * ``chars_per_cpu_s``: characters of msra_test per CPU second of this process, best of
   three runs of ``analyze_batch`` (default profile), each a first reading (no kept outputs);
 * ``structured_recall`` and ``boilerplate_false_alarms``: identifiers generated into
@@ -282,7 +282,24 @@ def person_scores(profile: str) -> dict[str, dict[str, float | int]]:
             "exact_recall": row["recall"],
             "exact_f1": row["exact_f1"],
             "names": row["gold"],
+            "worst_misses": worst_misses(scores[stem]["PERSON"].misses),
         }
+    return result
+
+
+def worst_misses(misses: list[tuple[str, str]], count: int = 10) -> list[dict[str, object]]:
+    """The ``count`` missed names that cost the most gold spans (ties: first missed first),
+    each with how often it was missed and the sentence of its first miss, cut to 60
+    characters around the name: what the model card's list of misses is written from."""
+    tally: dict[str, list[str]] = {}
+    for name, text in misses:
+        tally.setdefault(name, []).append(text)
+    ranked = sorted(tally.items(), key=lambda item: -len(item[1]))[:count]
+    result = []
+    for name, texts in ranked:
+        at = texts[0].find(name)
+        context = texts[0][max(0, at - 30) : at + len(name) + 30]
+        result.append({"name": name, "missed": len(texts), "context": context})
     return result
 
 
