@@ -14,9 +14,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
+from deid.recognizers.word_tables import jieba_tables
 
 PERSON = "PERSON"
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
@@ -68,7 +70,7 @@ def complete_document(
         for key, score in seeds.items() if len(pieces) > 1 else ():
             added += _occurrences(norm, offset, key, score)
         for match in _ROLE_SURNAME.finditer(norm.text):
-            if match.group(1) in surnames:
+            if match.group(1) in surnames and not _begins_place(norm.text, match.start(1)):
                 start, end = norm.to_original(*match.span(1))
                 references.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
     # A weak guess starting at a back reference to a masked name (被告人王到案 → 王到案) is
@@ -81,6 +83,17 @@ def complete_document(
         if f.entity_type != PERSON or f.score >= SEED_SCORE or f.start not in starts
     ]
     return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+def _begins_place(text: str, start: int) -> bool:
+    """True when the surname at ``start`` begins a place name (被告郑州市自然资源局): a
+    division or a word jieba tags as a place."""
+    _, tags = jieba_tables()
+    divisions = division_names()
+    return any(
+        text[start : start + length] in divisions or tags.get(text[start : start + length]) == "ns"
+        for length in (2, 3)
+    )
 
 
 def _written_in_full(keys: Iterable[str]) -> set[str]:

@@ -43,9 +43,16 @@ _SYMBOLS = re.compile(
 # What follows the mask when the masked text is a place or an organisation.
 _PLACE_OR_ORG = re.compile(
     "省|市(?!民)|区|县|镇|乡|村(?!民)|路|街|巷|公司|集团|厂|局|银行|医院|学校|大学|中学|"
-    "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园"
+    "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园|"
+    "号|栋|幢|单元|室|弄|组"
 )
 _MASK_RUN = re.compile(f"[{re.escape(MASK_CHARS)}]+")
+# A party's role right before the masked name: its last character and the surname are no
+# word (被告人马某甲 is not 人马, the troops; 被害人江某 is not 人江).
+_ROLE_BEFORE = re.compile(
+    "(?:被告人|被害人|受害人|证人|辩护人|代理人|申请人|执行人|上诉人|第三人|当事人|嫌疑人|"
+    "行为人|负责人|代表人|监护人|罪犯|原告|被告)$"
+)
 
 
 def masked_name_spans(text: str) -> list[tuple[int, int]]:
@@ -78,13 +85,17 @@ def _with_given_name(text: str, end: int) -> int:
 def _place_or_organization(text: str, start: int, end: int) -> bool:
     """True when the masked span belongs to a place or organisation name: a mask right
     before it (**区**), a division or common word ending with its surname (浙江**, 长江**,
-    小区**), or a place or organisation suffix right after it (王**公司, 李某某村)."""
+    小区**), 区 ending a district (天河区**), or a place or organisation suffix right after
+    it (王**公司, 李某某村, 区×××号); never after a party's role (被告人马某甲)."""
     if start and text[start - 1] in MASK_CHARS:
         return True
     if _PLACE_OR_ORG.match(text, end):
         return True
-    if start == 0:
+    if start == 0 or _ROLE_BEFORE.search(text, max(0, start - 3), start):
         return False
+    # 区 after a place's name ends a district (天河区**, 越秀区×××号), not a surname.
+    if text[start] == "区" and "\u4e00" <= text[start - 1] <= "\u9fa5":
+        return text[start - 1] not in _NOT_GIVEN
     word = text[start - 1 : start + 1]
     if word in division_names():
         return True

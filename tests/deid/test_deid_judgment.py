@@ -66,3 +66,117 @@ def test_the_bench_is_found_line_by_line_and_a_sentence_about_it_is_not() -> Non
     names = {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
     assert {"李明华", "王\u3000刚", "张三"} <= names
     assert not any("负责" in name for name in names)
+
+
+def _names(text: str) -> set[str]:
+    return {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
+
+
+def _touched(text: str, span: str) -> bool:
+    start = text.index(span)
+    end = start + len(span)
+    return any(f.start < end and start < f.end for f in deid.analyze(text))
+
+
+def test_a_footer_spacing_out_its_titles_names_its_bench_whole() -> None:
+    footer = (
+        "审　判　长　　陈　静\n审　判　员　　汪　洋\n人民陪审员　　李建国\n"
+        "二〇二一年六月十八日\n书　记　员　　平　　安\n"
+    )
+    assert {"陈\u3000静", "汪\u3000洋", "李建国", "平\u3000\u3000安"} <= _names(footer)
+    assert not _touched(footer, "二〇二一年六月十八日")
+
+
+def test_a_footer_scraped_into_one_line_ends_each_name_at_the_next_title_or_the_date() -> None:
+    footer = (
+        "驳回上诉，维持原判。审判长  许博审判员  梁广平 审　判　员　高　明"
+        "二〇一九年九月二日书记员　安宁"
+    )
+    names = _names(footer)
+    assert {"许博", "梁广平", "高\u3000明", "安宁"} <= names
+    assert not _touched(footer, "二〇一九年九月二日")
+
+
+def test_a_name_that_is_a_word_is_found_where_the_party_block_gives_it() -> None:
+    text = (
+        "（2018）桂0305刑初123号\n公诉机关桂林市某某区人民检察院。\n"
+        "被告人平安，男，1978年5月6日出生，汉族，住桂林市。\n"
+        "辩护人向前，广西某某律师事务所律师。\n"
+        "上诉人（原审被告）：高明，女，1980年出生。\n"
+        "某某区人民检察院指控被告人平安犯盗窃罪。本院认为，被告人平安的行为已构成盗窃罪。\n"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = [(f.start, f.end) for f in findings if f.entity_type == "PERSON"]
+    for name in ("平安", "向前", "高明"):
+        position = text.find(name)
+        while position != -1:
+            assert (position, position + len(name)) in found
+            position = text.find(name, position + 1)
+    assert not _touched(text, "（2018）桂0305刑初123号")
+
+
+def test_a_common_word_after_a_role_is_no_name_without_a_persons_details() -> None:
+    assert not _names("原告方面，未提交证据。\n原告方面，系本案当事人。\n")
+
+
+def test_officers_named_in_the_body_are_found() -> None:
+    text = (
+        "某某区人民检察院指派代理检察员焦为民出庭支持公诉。"
+        "本案由审判员汪洋独任审判，书记员文静担任记录。"
+    )
+    assert {"焦为民", "汪洋", "文静"} <= _names(text)
+
+
+def test_a_sentence_about_the_bench_names_nobody() -> None:
+    assert not _names("审判员负责本案。\n审判长主持庭审。\n")
+
+
+def test_former_names_and_nicknames_are_found_and_their_labels_are_not() -> None:
+    text = "被告人王建军（曾用名田园，绰号“黑子”），男，1980年出生。经审理查明，被告人王建军盗窃。"
+    names = _names(text)
+    assert {"王建军", "田园", "黑子"} <= names
+    assert not any("曾用" in name or "查明" in name for name in names)
+
+
+def test_an_old_name_of_a_place_is_no_alias() -> None:
+    assert not _names("五大连池原名叫药泉镇，这条路原名道北路。")
+
+
+def test_minority_names_are_found_whatever_middle_dot_the_court_typed() -> None:
+    for dot in "·‧•・":
+        name = f"买买提{dot}吐尔逊"
+        text = f"被告人{name}，男，维吾尔族。辩护人阿依古丽{dot}热合曼，新疆某某律师事务所律师。"
+        assert {name, f"阿依古丽{dot}热合曼"} <= _names(text)
+
+
+def test_a_masked_name_after_a_role_is_found_whole() -> None:
+    # 人马 (troops) and 人江 are no names: the role ends before the surname
+    text = "被告人马某甲，男。被害人马某3的陈述。被告人江某某称其不知情。"
+    assert {"马某甲", "马某3", "江某某"} <= _names(text)
+
+
+def test_a_district_before_a_mask_is_no_name() -> None:
+    for text in ("住广州市天河区**。", "住所地广州市越秀区**，", "住南京市鼓楼区×××号"):
+        assert not _names(text)
+    assert "区**" in _names("与区**发生争执")
+
+
+def test_a_law_firm_and_a_place_after_a_role_are_no_names() -> None:
+    text = (
+        "辩护人程仓吉，广西桂海律师事务所律师。委托代理人韩更民，新疆天阳律师事务所律师。"
+        "原告郑某某不服被告郑州市自然资源局作出的处罚。经查，被执行人桂林市金桂贸易有限公司。"
+    )
+    names = _names(text)
+    assert {"程仓吉", "韩更民", "郑某某"} <= names
+    assert not any(part in name for name in names for part in ("桂海", "阳", "郑州", "桂林"))
+
+
+def test_names_listed_with_a_found_name_are_found() -> None:
+    text = "上述事实，有证人蓝雯、伊命正的证言证实。案发当晚，陈某3与叶某2、黄从文在烧烤店饮酒。"
+    assert {"伊命正", "黄从文"} <= _names(text)
+
+
+def test_a_preposition_between_two_names_is_none() -> None:
+    text = "刘某与戴兆麟系朋友关系，经卢某某介绍认识。朱某曾向侯某某催要欠款。"
+    names = _names(text)
+    assert not names & {"经", "曾向", "向"}
