@@ -74,7 +74,7 @@ class Context:
         self.rng = rng
         self.doc = doc
         self.court, self.code, self.city, self.nation = rng.choice(COURTS)
-        style = rng.choice(("full", "mou", "mou", "ordinal", "number", "symbol"))
+        style = rng.choice(("full", "mou", "mou", "middle", "ordinal", "number", "symbol"))
         self.people = People(rng, style)
         # One judgment in five comes scraped into one paragraph, the footer on one line.
         if rng.random() < 0.2:

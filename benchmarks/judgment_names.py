@@ -75,9 +75,7 @@ class People:
 
     def __init__(self, rng: random.Random, style: str) -> None:
         self.rng = rng
-        self.style = (
-            style  # how this judgment writes its parties: full, mou, ordinal, number, symbol
-        )
+        self.style = style  # full, mou, middle, ordinal, number, symbol
         self.used: set[str] = set()
         self.ordinal_surname = ""
         self.ordinal_count = 0
@@ -118,6 +116,10 @@ class People:
             self.ordinal_count += 1
             return Person(name, name, role, "masked_mou")
         surname = self.surname()
+        if style == "middle":  # 王某平: the first character of the given name masked
+            _, given = msra_names()
+            name = surname + "某" + self.rng.choice(given)[-1]
+            return Person(name, name, role, "masked_middle")
         if style == "number":
             name = f"{surname}某{self.rng.randint(1, 3)}"
             return Person(name, name, role, "masked_mou")

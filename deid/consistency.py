@@ -27,7 +27,7 @@ SEED_SCORE = 0.8
 # (被告人王辩称 after 被告人王某某): the court and penalty-notice roles.
 _ROLES = (
     "原审被告人|被告人|被告|原告|上诉人|被上诉人|被申请人|申请执行人|申请人|被执行人|第三人|"
-    "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人"
+    "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人|自诉人"
 )
 _MASKS = frozenset("某X×x*○〇□■")
 _ROLE_SURNAME = re.compile(f"(?:{_ROLES})([{''.join(sorted(SINGLE_SURNAMES))}])")

@@ -49,15 +49,16 @@ _BENCH_NAME = (
 _FOOTER_DATE = r"[一二]〇[〇一二三四五六七八九零]{2}年|\d{4}年"
 _BENCH_END = rf"(?={_GAP}*(?:\n|$|{_SPACED_TITLE}|{_FOOTER_DATE}|本件|附))"
 BENCH = re.compile(rf"(?:{_SPACED_TITLE}){_GAP}+({_BENCH_NAME}){_BENCH_END}")
-# Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…).
+# Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…),
+# or a sentence of it in a judgment scraped into one paragraph.
 _PARTY_ROLES = (
     "原审被告人|被告人|原告|被告|上诉人|被上诉人|原审原告|原审被告|原审第三人|第三人|"
-    "申请执行人|被执行人|申请人|被申请人|再审申请人|申诉人|被申诉人|罪犯|"
+    "申请执行人|被执行人|申请人|被申请人|再审申请人|申诉人|被申诉人|罪犯|自诉人|反诉人|"
     "法定代表人|负责人|出庭负责人|行政机关负责人|辩护人|委托诉讼代理人|委托代理人|"
     "诉讼代理人|法定代理人|指定代理人|诉讼代表人"
 )
 _PARTY_LINE = re.compile(
-    rf"(?m)^{_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
+    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
     rf"({_SURNAME}[{_CJK}]{{1,2}})(?=[，,（(。；;]|$)"
 )
 # What after a party's name says it is one, whatever word the name is: sex, counsel's firm,

@@ -42,6 +42,7 @@ ROLE_WORDS = frozenset(
     "证人 被害人 受害人 罪犯 犯罪嫌疑人 嫌疑人 当事人 行为人 违法行为人 辩护人 代理人 "
     "委托代理人 法定代表人 负责人 联系人 委托人 经办人 承办人 收件人 寄件人 报案人 监护人 "
     "来信人 来访人 信访人 投诉人 举报人 反映人 求助人 咨询人 申报人 申诉人 被申诉人 "
+    "自诉人 反诉人 "
     "户主 姓名".split()
 ) | frozenset(
     # A judgment's formulas and the words that introduce a party's other names: the name
@@ -128,11 +129,16 @@ def propagate_names(
     """Add every other occurrence in ``text`` of a name found with model or rule confidence:
     a document that names 韩朝晖 once with his title names him bare further down."""
     result = dict(scored)
-    strong = {text[s:e] for (s, e), score in scored.items() if score >= RULE_SCORE and e - s >= 2}
-    for name in strong:
+    strong: dict[str, float] = {}
+    for (s, e), score in scored.items():
+        if score >= RULE_SCORE and e - s >= 2:
+            strong[text[s:e]] = max(score, strong.get(text[s:e], 0.0))
+    for name, score in strong.items():
         start = text.find(name)
         while start != -1:
-            result.setdefault((start, start + len(name)), RULE_SCORE)
+            # with the name's own score: 王某平 found once beats the 王某 of its other mentions
+            span = (start, start + len(name))
+            result[span] = max(result.get(span, 0.0), score)
             start = text.find(name, start + 1)
     return result
 

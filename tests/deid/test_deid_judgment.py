@@ -180,3 +180,35 @@ def test_a_preposition_between_two_names_is_none() -> None:
     text = "刘某与戴兆麟系朋友关系，经卢某某介绍认识。朱某曾向侯某某催要欠款。"
     names = _names(text)
     assert not names & {"经", "曾向", "向"}
+
+
+def test_a_name_masked_in_its_middle_is_found_whole_wherever_it_recurs() -> None:
+    text = (
+        "罪犯安某平，男，1980年出生，现在某某监狱服刑。\n"
+        "本院认为，罪犯安某平确有悔改表现。裁定如下：\n对罪犯安某平减去有期徒刑八个月。\n"
+        "被执行人舒某效与夏某研望风。"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = [(f.start, f.end) for f in findings if f.entity_type == "PERSON"]
+    for name in ("安某平", "舒某效", "夏某研"):
+        position = text.find(name)
+        while position != -1:
+            assert (position, position + 3) in found
+            position = text.find(name, position + 1)
+
+
+def test_a_verb_after_a_masked_name_stays_out_of_it() -> None:
+    names = _names("当年张某订了亲。孙某刚满16岁。")
+    assert {"张某", "孙某"} <= names
+    assert not names & {"张某订", "孙某刚"}
+
+
+def test_a_masked_name_after_a_word_ending_before_it_is_found() -> None:
+    # 同方 and 同于 are words, but 同 belongs to 伙同 here
+    assert {"方ＸＸ", "于某某"} <= _names("燕×伙同方ＸＸ驾车至某某村。刘某某伙同于某某盗窃。")
+
+
+def test_the_party_block_of_a_judgment_scraped_into_one_paragraph() -> None:
+    text = "（2019）苏0106刑更288号 罪犯江山，男，1997年出生。 自诉人向前，女，1980年出生。"
+    assert {"江山", "向前"} <= _names(text)
+    assert not _touched(text, "（2019）苏0106刑更288号")
