@@ -200,7 +200,9 @@ class Context:
         """The bench, a date in Chinese numerals and the clerk, titles and names spaced out."""
         rng, doc = self.rng, self.doc
         spaced_titles = rng.random() < 0.5
-        gap = rng.choice(("\u3000\u3000", "\u3000", "  ", "\t"))
+        gap = rng.choice(("\u3000\u3000", "\u3000", "  ", "\t", "："))
+        if doc.newline != "\n" and rng.random() < 0.4:
+            gap = ""  # scraped with every space stripped: 审判长许博审判员梁广平…
         used: set[str] = set()
         for title in titles:
             if title == "DATE":

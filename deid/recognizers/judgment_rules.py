@@ -41,21 +41,21 @@ _SPACED_TITLE = "|".join(
 )
 # The bench in a judgment's footer: 审判员　　唐　勇 (a two-character name is spaced out to
 # the width of a three-character one), 书　记　员　　廖晓玲; one per line, or, in a judgment
-# scraped into one paragraph, up to the next title, the date or the end
-# (审判长 许博 审判员 梁广平 二〇一九年九月二日).
+# scraped into one paragraph, up to the next title, the date or the end, spaced or not
+# (审判长 许博 审判员 梁广平 二〇一九年九月二日; 审判长许博审判员梁广平二〇一九年…).
 _BENCH_NAME = (
     f"{_SURNAME}(?:{_GAP}{{0,3}}[{_CJK}]){{1,3}}?|[{_CJK}]{{1,8}}(?:[{DOTS}][{_CJK}]{{1,8}})+"
 )
 _FOOTER_DATE = r"[一二]〇[〇一二三四五六七八九零]{2}年|\d{4}年"
 _BENCH_END = rf"(?={_GAP}*(?:\n|$|{_SPACED_TITLE}|{_FOOTER_DATE}|本件|附))"
-BENCH = re.compile(rf"(?:{_SPACED_TITLE}){_GAP}+({_BENCH_NAME}){_BENCH_END}")
+BENCH = re.compile(rf"(?:{_SPACED_TITLE})[:：]?{_GAP}*({_BENCH_NAME}){_BENCH_END}")
 # Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…),
 # or a sentence of it in a judgment scraped into one paragraph.
 _PARTY_ROLES = (
     "原审被告人|被告人|原告|被告|上诉人|被上诉人|原审原告|原审被告|原审第三人|第三人|"
     "申请执行人|被执行人|申请人|被申请人|再审申请人|申诉人|被申诉人|罪犯|自诉人|反诉人|"
     "法定代表人|负责人|出庭负责人|行政机关负责人|辩护人|委托诉讼代理人|委托代理人|"
-    "诉讼代理人|法定代理人|指定代理人|诉讼代表人"
+    "诉讼代理人|法定代理人|指定代理人|诉讼代表人|借款人|出借人|保证人|担保人|死者"
 )
 _PARTY_LINE = re.compile(
     rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
@@ -74,8 +74,13 @@ _OFFICERS = (
     "代理检察员|检察员|检察官|公诉人|审判长|代理审判员|审判员|人民陪审员|书记员|法官助理|执行员"
 )
 _OFFICER = re.compile(
-    rf"(?:{_OFFICERS})({_SURNAME}[{_CJK}]{{1,2}}?)"
+    rf"(?:{_OFFICERS})({_SURNAME}[{_CJK}]{{1,2}})"
     r"(?=出庭|出席|独任|担任|主持|参加|参与|记录|到庭|[、，,]|和|与|及|组成)"
+)
+# The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.
+_TESTIMONY = re.compile(
+    rf"(?:证人|被害人|被告人|上诉人|原审被告人)((?:{_SURNAME}[{_CJK}]{{1,2}}、)*"
+    rf"{_SURNAME}[{_CJK}]{{1,2}})(?=等人的|的)(?:等人的|的)(?:证言|证词|陈述|供述|辩解)"
 )
 # A party's other names: 曾用名田园, 化名张三; 绰号“黑子”, 外号"光头" (原名 and 又名 name
 # places and things as often).
@@ -101,9 +106,22 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += party_line_spans(text)
     if _holds(text, "员官人"):
         spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
+    if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
+        spans += testimony_spans(text)
     if _holds(text, "名号"):
         spans += [match.span(1) for match in _ALIAS.finditer(text)]
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
+    return spans
+
+
+def testimony_spans(text: str) -> list[tuple[int, int]]:
+    """Each name of an evidence formula (``_TESTIMONY``): 证人明亮、田素的证言 → 明亮, 田素."""
+    spans = []
+    for match in _TESTIMONY.finditer(text):
+        position = match.start(1)
+        for name in match.group(1).split("、"):
+            spans.append((position, position + len(name)))
+            position += len(name) + 1
     return spans
 
 

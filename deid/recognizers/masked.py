@@ -30,7 +30,9 @@ _NOT_GIVEN = frozenset(
 )
 # What follows a name rather than a verb: marks, and words that take a name before them
 # (王某平，男; 王某平因; 王某平的; not 张某订了亲).
-_AFTER_NAME = frozenset("，,。；;、：:（）()的与和及等因系在于为是被将向对从由称诉犯") | {" ", "\n"}
+_AFTER_NAME = frozenset(
+    "，,。；;、：:（）()的与和及等因系在于为是被将向对从由经称诉犯亦也又均都曾已即便遂仍"
+) | {" ", "\n"}
 # ... or a common verb or noun (望风, 介绍, 证实, 报警): 王某研 before 望风 is a name.
 _VERB_FREQ = 90
 _VERB_TAGS = frozenset({"v", "vn", "n", "nr"})

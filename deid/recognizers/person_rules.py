@@ -40,7 +40,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
     "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处 "
     # the parties of a judgment and its kinship words (被害人江山经营, 婚生子马双元由)
-    "被害人 证人 罪犯 被执行人 申请执行人 第三人 辩护人 "
+    "被害人 证人 罪犯 被执行人 申请执行人 第三人 辩护人 死者 驾驶人 借款人 出借人 "
     "婚生子 婚生女 养子 养女 继子 继女 长子 次子 长女 次女 孙子 孙女 儿媳 女婿".split()
 )
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
@@ -109,6 +109,7 @@ _SEX_FORM = re.compile(
 _FORM_ROLES = (
     "来信人|来访人|信访人|投诉人|举报人|反映人|求助人|咨询人|申请人|申报人|联系人|委托人|"
     "代理人|经办人|负责人|法定代表人|承办人|收件人|寄件人|报案人|受害人|被害人|监护人|"
+    "借款人|出借人|保证人|担保人|收款人|付款人|驾驶人|死者|户名|"
     r"(?:户主|姓名)(?=[:：\s])"
 )
 _FORM_NAME = re.compile(
@@ -305,6 +306,8 @@ def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
         after = text[given + 1 : given + 3]
         # A two-character name that ends the text (…实习生王昭) ends with it.
         end = given + 1 if len(after) == 2 and freq.get(after) else min(given + 2, len(text))
+        if text[end - 1] in "的了是在和与" and end - 1 > given:  # 被害人黎明的陈述
+            end -= 1
         # 被执行人桂林市…: a place (jieba tags 桂林 a name), not a person.
         if is_cjk(text[given:end]) and not _PLACE_ENDS & set(text[end - 1 : end + 1]):
             spans.append((start, end))

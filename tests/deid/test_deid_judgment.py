@@ -212,3 +212,26 @@ def test_the_party_block_of_a_judgment_scraped_into_one_paragraph() -> None:
     text = "（2019）苏0106刑更288号 罪犯江山，男，1997年出生。 自诉人向前，女，1980年出生。"
     assert {"江山", "向前"} <= _names(text)
     assert not _touched(text, "（2019）苏0106刑更288号")
+
+
+def test_a_footer_stripped_of_every_space_or_written_with_colons() -> None:
+    flat = "维持原判。审判长许博审判员梁广平审判员高明二〇一九年九月二日书记员安宁"
+    assert {"许博", "梁广平", "高明", "安宁"} <= _names(flat)
+    assert not _touched(flat, "二〇一九年九月二日")
+    assert {"张三", "汪洋"} <= _names("审判长：张三\n审判员：汪洋\n")
+
+
+def test_each_name_of_an_evidence_formula_is_found() -> None:
+    text = "上述事实，有被害人黎明的陈述，证人明亮、田素的证言，被告人谢某的供述与辩解等证据证实。"
+    names = _names(text)
+    assert {"黎明", "明亮", "田素", "谢某"} <= names
+    assert "黎明的" not in names
+
+
+def test_an_officers_name_ending_in_a_conjunction_is_found_whole() -> None:
+    assert "闵后和" in _names("某某区人民检察院指派检察员闵后和出庭支持公诉。")
+
+
+def test_the_parties_of_a_loan_are_found_whatever_words_they_are() -> None:
+    names = _names("借款人：高明，出借人：李红梅。户名：王小明，账号略。")
+    assert {"高明", "李红梅", "王小明"} <= names
