@@ -235,3 +235,17 @@ def test_an_officers_name_ending_in_a_conjunction_is_found_whole() -> None:
 def test_the_parties_of_a_loan_are_found_whatever_words_they_are() -> None:
     names = _names("借款人：高明，出借人：李红梅。户名：王小明，账号略。")
     assert {"高明", "李红梅", "王小明"} <= names
+
+
+def test_a_name_that_is_a_word_is_not_redacted_inside_a_court_or_company() -> None:
+    text = (
+        "广东省佛山市高明区人民法院\n被执行人：海洋，男，1980年出生。\n"
+        "被执行人青岛海洋食品有限公司。海洋向公司借款。\n审判员　高明\n"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = {(f.start, f.end) for f in findings if f.entity_type == "PERSON"}
+    person = [text.index("海洋，"), text.index("海洋向"), text.rindex("高明")]
+    assert {(start, start + 2) for start in person} <= found
+    for organization in ("高明区人民法院", "青岛海洋食品有限公司"):
+        start = text.index(organization)
+        assert not any(s < start + len(organization) and start < e for s, e in found)
