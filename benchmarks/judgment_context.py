@@ -150,7 +150,7 @@ class Context:
         """，男，1987年6月12日出生，汉族，…住…。 (曾用名, 绰号 sometimes)"""
         rng = self.rng
         parts: list[object] = []
-        if rng.random() < 0.15 and person.form != "minority":
+        if rng.random() < 0.15 and not person.form.startswith("minority"):
             alias = (
                 self.people.full("alias")
                 if person.form in ("full", "word")
@@ -160,7 +160,7 @@ class Context:
             if rng.random() < 0.5:
                 parts += ["，绰号“", Person(rng.choice(NICKNAMES), "", "nickname", "nickname"), "”"]
             parts.append("）")
-        nation = "维吾尔族" if person.form == "minority" else self.nation
+        nation = {"minority": "维吾尔族", "minority_plain": "藏族"}.get(person.form, self.nation)
         born = f"{rng.randint(1950, 2002)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
         parts += [f"，{rng.choice('男女')}，", Keep(born, "date"), f"出生，{nation}，"]
         parts.append(

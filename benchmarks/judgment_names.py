@@ -32,6 +32,11 @@ MINORITY_PARTS = (
     "努尔兰 叶尔兰 别克 阿合买提 加娜尔 赛力克"
 ).split()
 DOTS = "··‧•・"
+# Tibetan and Mongolian names, written without a dot and without a Chinese surname.
+PLAIN_MINORITY = (
+    "次仁卓玛 扎西多吉 格桑央金 索朗次仁 旦增平措 达瓦卓嘎 白玛曲珍 巴特尔 其木格 "
+    "乌云其其格 阿拉坦仓 额尔敦 斯琴高娃 朝鲁门 娜仁花 苏和巴特尔"
+).split()
 KIN = ("父亲", "母亲", "哥哥", "姐姐", "妻子", "丈夫", "儿子", "女儿", "叔叔", "表弟")
 NICKNAMES = ("黑子", "老三", "阿龙", "小胖", "光头", "二毛", "小军", "大头", "猴子", "阿强")
 ORDINALS = "甲乙丙丁"
@@ -96,7 +101,10 @@ class People:
             name = self.rng.choice(WORD_NAMES)
             self.used.add(name[0])
             return Person(name, name, role, "word")
-        if roll < 0.12:
+        if roll < 0.10:
+            name = self.rng.choice(PLAIN_MINORITY)
+            return Person(name, name, role, "minority_plain")
+        if roll < 0.13:
             parts = self.rng.sample(MINORITY_PARTS, 2)
             name = self.rng.choice(DOTS).join(parts)
             return Person(name, name, role, "minority")

@@ -49,6 +49,11 @@ _BENCH_NAME = (
 _FOOTER_DATE = r"[一二]〇[〇一二三四五六七八九零]{2}年|\d{4}年"
 _BENCH_END = rf"(?={_GAP}*(?:\n|$|{_SPACED_TITLE}|{_FOOTER_DATE}|本件|附))"
 BENCH = re.compile(rf"(?:{_SPACED_TITLE})[:：]?{_GAP}*({_BENCH_NAME}){_BENCH_END}")
+# A name without a Chinese surname (旦增平措, 乌云其其格) on the bench: set off by space or
+# a line's end on both sides, no title inside (审判长  许博审判员  梁广平).
+BENCH_ANY = re.compile(
+    rf"(?m)(?:{_SPACED_TITLE})[:：]?{_GAP}+((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,5}})(?={_GAP}|$)"
+)
 # Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…),
 # or a sentence of it in a judgment scraped into one paragraph.
 _PARTY_ROLES = (
@@ -60,6 +65,14 @@ _PARTY_ROLES = (
 _PARTY_LINE = re.compile(
     rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
     rf"({_SURNAME}[{_CJK}]{{1,2}})(?=[，,（(。；;]|$)"
+)
+# Any name, with or without a Chinese surname (次仁卓玛, 其木格, 阿不都热合曼), when the
+# party's sex, former name, relation, post or firm follows it: 被告人次仁卓玛，女，…;
+# 法定代表人：白玛曲珍，该公司董事长.
+_PARTY_LINE_ANY = re.compile(
+    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
+    rf"([{_CJK}{DOTS}]{{2,10}}?)(?=[，,][男女][，,。]|[（(]曾用名|[（(][男女]|[，,][ \t]*(?:该|系"
+    r"[^，,。\n]{0,8}[之的]|[^，,。\n]{0,24}(?:律师事务所|法律服务所)))"
 )
 # What after a party's name says it is one, whatever word the name is: sex, counsel's firm,
 # a relation (系原告之子), a post (该公司经理), a former name.
@@ -102,6 +115,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     if _holds(text, "审员理长"):  # 审判长, 书记员, 法官助理 …
         spans += [match.span(1) for match in BENCH.finditer(text)]
+        spans += [m.span(1) for m in BENCH_ANY.finditer(text) if not _common_word(m.group(1))]
     if _holds(text, "人告犯"):  # 被告人, 原告, 罪犯 …
         spans += party_line_spans(text)
     if _holds(text, "员官人"):
@@ -128,17 +142,22 @@ def testimony_spans(text: str) -> list[tuple[int, int]]:
 def party_line_spans(text: str) -> list[tuple[int, int]]:
     """The name after a role word opening a line of the party block (``_PARTY_LINE``):
     被告人平安，男，… → 平安.  A common word there that is no name (原告方面，) is taken
-    only when what follows makes it a person (``_PERSON_FOLLOWS``)."""
-    freq, tags = jieba_tables()
+    only when what follows makes it a person (``_PERSON_FOLLOWS``); any name, surname or not
+    (次仁卓玛), when the party's details follow it (``_PARTY_LINE_ANY``)."""
     spans = []
     for match in _PARTY_LINE.finditer(text):
         start, end = match.span(1)
-        word = text[start:end]
-        common = freq.get(word, 0) >= _COMMON and tags.get(word) in _NOT_NAME_TAGS
-        if common and not _PERSON_FOLLOWS.match(text, end):
+        if _common_word(text[start:end]) and not _PERSON_FOLLOWS.match(text, end):
             continue
         spans.append((start, end))
+    spans += [match.span(1) for match in _PARTY_LINE_ANY.finditer(text)]
     return spans
+
+
+def _common_word(word: str) -> bool:
+    """True for a common word that is no name (记录, 签名)."""
+    freq, tags = jieba_tables()
+    return freq.get(word, 0) >= _COMMON and tags.get(word) in _NOT_NAME_TAGS
 
 
 def _not_function(text: str, match: re.Match[str]) -> bool:

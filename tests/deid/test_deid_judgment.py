@@ -249,3 +249,23 @@ def test_a_name_that_is_a_word_is_not_redacted_inside_a_court_or_company() -> No
     for organization in ("高明区人民法院", "青岛海洋食品有限公司"):
         start = text.index(organization)
         assert not any(s < start + len(organization) and start < e for s, e in found)
+
+
+def test_names_without_a_chinese_surname_in_the_party_block_and_on_the_bench() -> None:
+    text = (
+        "被告人次仁卓玛，女，1985年出生，藏族。\n被告其木格，女，蒙古族。\n"
+        "法定代表人：白玛曲珍，该公司董事长。\n委托代理人：斯琴高娃，某某律师事务所律师。\n"
+        "被告人次仁卓玛犯盗窃罪。\n审判员\t旦增平措\n二〇一六年一月五日\n书记员  朝鲁门\n"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = {(f.start, f.end) for f in findings if f.entity_type == "PERSON"}
+    for name in ("次仁卓玛", "其木格", "白玛曲珍", "斯琴高娃", "旦增平措", "朝鲁门"):
+        position = text.find(name)
+        while position != -1:
+            assert any(s <= position and position + len(name) <= e for s, e in found)
+            position = text.find(name, position + 1)
+    assert not _touched(text, "二〇一六年一月五日")
+
+
+def test_a_clerks_duty_on_the_bench_line_is_no_name() -> None:
+    assert not _names("书记员　记录\n审判长 主持庭审。\n")
