@@ -52,7 +52,8 @@ BENCH = re.compile(rf"(?:{_SPACED_TITLE})[:：]?{_GAP}*({_BENCH_NAME}){_BENCH_EN
 # A name without a Chinese surname (旦增平措, 乌云其其格) on the bench: set off by space or
 # a line's end on both sides, no title inside (审判长  许博审判员  梁广平).
 BENCH_ANY = re.compile(
-    rf"(?m)(?:{_SPACED_TITLE})[:：]?{_GAP}+((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,5}})(?={_GAP}|$)"
+    rf"(?m)(?:{_SPACED_TITLE})(?:[:：]{_GAP}*|{_GAP}+)((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,5}})"
+    rf"(?={_GAP}|$)"
 )
 # Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…),
 # or a sentence of it in a judgment scraped into one paragraph.
@@ -66,14 +67,6 @@ _PARTY_LINE = re.compile(
     rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
     rf"({_SURNAME}[{_CJK}]{{1,2}})(?=[，,（(。；;]|$)"
 )
-# Any name, with or without a Chinese surname (次仁卓玛, 其木格, 阿不都热合曼), when the
-# party's sex, former name, relation, post or firm follows it: 被告人次仁卓玛，女，…;
-# 法定代表人：白玛曲珍，该公司董事长.
-_PARTY_LINE_ANY = re.compile(
-    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
-    rf"([{_CJK}{DOTS}]{{2,10}}?)(?=[，,][男女][，,。]|[（(]曾用名|[（(][男女]|[，,][ \t]*(?:该|系"
-    r"[^，,。\n]{0,8}[之的]|[^，,。\n]{0,24}(?:律师事务所|法律服务所)))"
-)
 # What after a party's name says it is one, whatever word the name is: sex, counsel's firm,
 # a relation (系原告之子), a post (该公司经理), a former name.
 _PERSON_FOLLOWS = re.compile(
@@ -81,10 +74,23 @@ _PERSON_FOLLOWS = re.compile(
     r"(?:律师事务所|法律服务所|律师|经理|董事长|执行董事|局长|主任|职工|员工|工作人员))"
     r"|[（(]曾用名|[（(][男女]"
 )
+# Any name, with or without a Chinese surname (次仁卓玛, 其木格, 阿不都热合曼), when the
+# party's sex, former name, relation, post or firm follows it: 被告人次仁卓玛，女，…;
+# 法定代表人：白玛曲珍，该公司董事长.
+_PARTY_LINE_ANY = re.compile(
+    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
+    rf"([{_CJK}{DOTS}]{{2,10}}?)(?=[，,](?:[男女][，,。]|系[^，,。\n]{{0,8}}[之的]|该|"
+    r"[^，,。\n]{0,24}(?:律师事务所|法律服务所)|副?(?:局长|董事长|总经理|经理|主任|院长|行长))"
+    r"|[（(]曾用名|[（(][男女])"
+)
 # Officers of the procedure named in the body: 指派检察员焦为民出庭, 由审判员汪洋独任审判,
 # 书记员李四担任记录.
 _OFFICERS = (
     "代理检察员|检察员|检察官|公诉人|审判长|代理审判员|审判员|人民陪审员|书记员|法官助理|执行员"
+)
+# ... and one without a Chinese surname (由审判员其木格独任审判), no common word (依法).
+_OFFICER_ANY = re.compile(
+    rf"(?:{_OFFICERS})([{_CJK}{DOTS}]{{2,8}}?)(?=独任|出庭支持|出庭履行|担任审判长|担任记录)"
 )
 _OFFICER = re.compile(
     rf"(?:{_OFFICERS})({_SURNAME}[{_CJK}]{{1,2}})"
@@ -120,6 +126,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += party_line_spans(text)
     if _holds(text, "员官人"):
         spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
+        spans += [m.span(1) for m in _OFFICER_ANY.finditer(text) if not _common_word(m.group(1))]
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
     if _holds(text, "名号"):

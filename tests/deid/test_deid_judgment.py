@@ -269,3 +269,16 @@ def test_names_without_a_chinese_surname_in_the_party_block_and_on_the_bench() -
 
 def test_a_clerks_duty_on_the_bench_line_is_no_name() -> None:
     assert not _names("书记员　记录\n审判长 主持庭审。\n")
+
+
+def test_names_without_a_surname_after_a_colon_a_post_or_before_a_duty() -> None:
+    text = (
+        "行政机关负责人乌云其其格，副局长。\n本案由审判员其木格独任审判。\n"
+        "审判员：娜仁花\n二〇一五年九月一日\n"
+    )
+    assert {"乌云其其格", "其木格", "娜仁花"} <= _names(text)
+    assert not _names("原告诉称，被告系该公司经理。\n本案由审判员依法独任审判。\n")
+
+
+def test_a_masked_former_name_is_found() -> None:
+    assert "曲*" in _names("原告：韩××（曾用名曲*），女，1966年出生。")
