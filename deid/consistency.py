@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
@@ -123,11 +124,14 @@ def _key_of(text: str, pieces: Sequence[tuple[int, NormalizedText]], finding: Fi
 
 
 def _occurrences(norm: NormalizedText, offset: int, key: str, score: float) -> list[Finding]:
+    """Every occurrence of ``key`` in the piece but those inside an organisation's or a
+    place's name (海洋 in 青岛海洋食品有限公司)."""
     found = []
     position = norm.text.find(key)
     while position != -1:
-        start, end = norm.to_original(position, position + len(key))
-        found.append(Finding(start + offset, end + offset, PERSON, score))
+        if not ORGANIZATION_AFTER.match(norm.text, position + len(key)):
+            start, end = norm.to_original(position, position + len(key))
+            found.append(Finding(start + offset, end + offset, PERSON, score))
         position = norm.text.find(key, position + 1)
     return found
 

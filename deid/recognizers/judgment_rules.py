@@ -96,6 +96,13 @@ _OFFICER = re.compile(
     rf"(?:{_OFFICERS})({_SURNAME}[{_CJK}]{{1,2}})"
     r"(?=出庭|出席|独任|担任|主持|参加|参与|记录|到庭|[、，,]|和|与|及|组成)"
 )
+# A name that is also a word, inside an organisation's or a place's name (a party called
+# 海洋 and 青岛海洋食品有限公司, a judge called 高明 and 佛山市高明区人民法院): that
+# occurrence is not the person.
+ORGANIZATION_AFTER = re.compile(
+    r"[^\s，。、；：,.;:()（）的了和与及在于为是系因被将向对从由称]{0,6}?"
+    "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所|区|县|镇|乡|路|街)"
+)
 # The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.
 _TESTIMONY = re.compile(
     rf"(?:证人|被害人|被告人|上诉人|原审被告人)((?:{_SURNAME}[{_CJK}]{{1,2}}、)*"

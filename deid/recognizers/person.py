@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.person_rules import (
     is_cjk,
@@ -123,21 +124,12 @@ def without_role_words(
     }
 
 
-# A name that is also a word, inside an organisation's or a place's name (a party called
-# 海洋 and 青岛海洋食品有限公司, a judge called 高明 and 佛山市高明区人民法院): that
-# occurrence is not the person.
-_ORGANIZATION_AFTER = re.compile(
-    r"[^\s，。、；：,.;:()（）的了和与及在于为是系因被将向对从由称]{0,6}?"
-    "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所|区|县|镇|乡|路|街)"
-)
-
-
 def propagate_names(
     text: str, scored: dict[tuple[int, int], float]
 ) -> dict[tuple[int, int], float]:
     """Add every other occurrence in ``text`` of a name found with model or rule confidence:
     a document that names 韩朝晖 once with his title names him bare further down; not one
-    inside an organisation's or place's name (``_ORGANIZATION_AFTER``)."""
+    inside an organisation's or place's name (``ORGANIZATION_AFTER``)."""
     result = dict(scored)
     strong: dict[str, float] = {}
     for (s, e), score in scored.items():
@@ -148,7 +140,7 @@ def propagate_names(
         while start != -1:
             # with the name's own score: 王某平 found once beats the 王某 of its other mentions
             span = (start, start + len(name))
-            if span in result or not _ORGANIZATION_AFTER.match(text, span[1]):
+            if span in result or not ORGANIZATION_AFTER.match(text, span[1]):
                 result[span] = max(result.get(span, 0.0), score)
             start = text.find(name, start + 1)
     return result

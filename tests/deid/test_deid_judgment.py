@@ -282,3 +282,17 @@ def test_names_without_a_surname_after_a_colon_a_post_or_before_a_duty() -> None
 
 def test_a_masked_former_name_is_found() -> None:
     assert "曲*" in _names("原告：韩××（曾用名曲*），女，1966年出生。")
+
+
+def test_a_long_judgment_read_in_pieces_keeps_the_organisations_whole() -> None:
+    text = (
+        "广东省佛山市高明区人民法院\n被执行人：海洋，男，1980年出生。\n"
+        + "本院认为，合法的借贷关系受法律保护。" * 1200
+        + "被执行人青岛海洋食品有限公司。海洋向公司借款。\n审判员　高明\n"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = {(f.start, f.end) for f in findings if f.entity_type == "PERSON"}
+    assert {(text.rindex("海洋向"), text.rindex("海洋向") + 2)} <= found
+    for organization in ("高明区人民法院", "青岛海洋食品有限公司"):
+        start = text.index(organization)
+        assert not any(s < start + len(organization) and start < e for s, e in found)
