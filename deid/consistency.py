@@ -14,9 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
+from deid.recognizers.word_tables import jieba_tables
 
 PERSON = "PERSON"
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
@@ -25,7 +28,7 @@ SEED_SCORE = 0.8
 # (被告人王辩称 after 被告人王某某): the court and penalty-notice roles.
 _ROLES = (
     "原审被告人|被告人|被告|原告|上诉人|被上诉人|被申请人|申请执行人|申请人|被执行人|第三人|"
-    "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人"
+    "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人|自诉人"
 )
 _MASKS = frozenset("某X×x*○〇□■")
 _ROLE_SURNAME = re.compile(f"(?:{_ROLES})([{''.join(sorted(SINGLE_SURNAMES))}])")
@@ -68,7 +71,7 @@ def complete_document(
         for key, score in seeds.items() if len(pieces) > 1 else ():
             added += _occurrences(norm, offset, key, score)
         for match in _ROLE_SURNAME.finditer(norm.text):
-            if match.group(1) in surnames:
+            if match.group(1) in surnames and not _begins_place(norm.text, match.start(1)):
                 start, end = norm.to_original(*match.span(1))
                 references.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
     # A weak guess starting at a back reference to a masked name (被告人王到案 → 王到案) is
@@ -81,6 +84,17 @@ def complete_document(
         if f.entity_type != PERSON or f.score >= SEED_SCORE or f.start not in starts
     ]
     return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+def _begins_place(text: str, start: int) -> bool:
+    """True when the surname at ``start`` begins a place name (被告郑州市自然资源局): a
+    division or a word jieba tags as a place."""
+    _, tags = jieba_tables()
+    divisions = division_names()
+    return any(
+        text[start : start + length] in divisions or tags.get(text[start : start + length]) == "ns"
+        for length in (2, 3)
+    )
 
 
 def _written_in_full(keys: Iterable[str]) -> set[str]:
@@ -110,11 +124,14 @@ def _key_of(text: str, pieces: Sequence[tuple[int, NormalizedText]], finding: Fi
 
 
 def _occurrences(norm: NormalizedText, offset: int, key: str, score: float) -> list[Finding]:
+    """Every occurrence of ``key`` in the piece but those inside an organisation's or a
+    place's name (海洋 in 青岛海洋食品有限公司)."""
     found = []
     position = norm.text.find(key)
     while position != -1:
-        start, end = norm.to_original(position, position + len(key))
-        found.append(Finding(start + offset, end + offset, PERSON, score))
+        if not ORGANIZATION_AFTER.match(norm.text, position + len(key)):
+            start, end = norm.to_original(position, position + len(key))
+            found.append(Finding(start + offset, end + offset, PERSON, score))
         position = norm.text.find(key, position + 1)
     return found
 

@@ -1,6 +1,6 @@
 """Masked and partial names as published judgments and penalty notices write them.
 
-张某, 张某某, 张某甲, 张某1, 王XX, 李**, 刘*, 王××, 王*明: a surname with its given name
+张某, 张某某, 张某甲, 张某1, 王某平, 王XX, 李**, 刘*, 王××, 王*明: a surname with its given name
 replaced is still a quasi-identifier, found whole (张某甲, not 张某).  A mask run after a
 character that belongs to a place or an organisation is masked text, not a name: 浙江**科技
 有限公司 (江 ends 浙江), 合肥市**区**路 (区 follows a mask), 王**公司 (a company).
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from deid.divisions import division_names
-from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES
+from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 MASK_CHARS = "X×x*○〇□■"
@@ -25,8 +25,17 @@ _ORDINALS = "甲乙丙丁戊己庚辛壬癸"
 # name: function words and verbs of reported speech (刘*等, 王*称, 李*因).
 _NOT_GIVEN = frozenset(
     "等的了和与及或在于为是系因被将已未向对从自到把让由以称说诉述供男女同先共均又也并即就还都所不"
+    "给跟替曾经便遂亦仍才却再"
     "、，,。；;：:（）()《》“”\"' \n\t"
 )
+# What follows a name rather than a verb: marks, and words that take a name before them
+# (王某平，男; 王某平因; 王某平的; not 张某订了亲).
+_AFTER_NAME = frozenset(
+    "，,。；;、：:（）()的与和及等因系在于为是被将向对从由经称诉犯亦也又均都曾已即便遂仍"
+) | {" ", "\n"}
+# ... or a common verb or noun (望风, 介绍, 证实, 报警): 王某研 before 望风 is a name.
+_VERB_FREQ = 90
+_VERB_TAGS = frozenset({"v", "vn", "n", "nr"})
 # 张某某, 张某甲, 张某1; 张某 but not 某些, 某种, 某一, 某个, 某项 (鉴于某些, 从事于某一方面),
 # nor 于某日, 向某处 (于 and 向 are surnames too).
 _MOU = re.compile(
@@ -43,9 +52,16 @@ _SYMBOLS = re.compile(
 # What follows the mask when the masked text is a place or an organisation.
 _PLACE_OR_ORG = re.compile(
     "省|市(?!民)|区|县|镇|乡|村(?!民)|路|街|巷|公司|集团|厂|局|银行|医院|学校|大学|中学|"
-    "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园"
+    "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园|"
+    "号|栋|幢|单元|室|弄|组"
 )
 _MASK_RUN = re.compile(f"[{re.escape(MASK_CHARS)}]+")
+# A party's role right before the masked name: its last character and the surname are no
+# word (被告人马某甲 is not 人马, the troops; 被害人江某 is not 人江).
+_ROLE_BEFORE = re.compile(
+    "(?:被告人|被害人|受害人|证人|辩护人|代理人|申请人|执行人|上诉人|第三人|当事人|嫌疑人|"
+    "行为人|负责人|代表人|监护人|自诉人|反诉人|罪犯|原告|被告|曾用名|化名|别名)$"
+)
 
 
 def masked_name_spans(text: str) -> list[tuple[int, int]]:
@@ -59,9 +75,25 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
             start, end = match.span()
             if pattern is _SYMBOLS:
                 end = _with_given_name(text, end)
+            elif end - start == surname_length(text, start) + 1:
+                end = _with_last_given(text, end)
             if not _place_or_organization(text, start, end):
                 spans.append((start, end))
     return spans
+
+
+def _with_last_given(text: str, end: int) -> int:
+    """王某平: the court masked the given name's first character only.  Taken in when a
+    mark or function character follows it (王某平，男; 王某平因…), where a verb after 王某
+    is unlikely (孙某刚满: 刚 stays out); the document's other mentions follow the name."""
+    longer = _with_given_name(text, end)
+    if longer == len(text) or text[longer : longer + 1] in _AFTER_NAME:
+        return longer
+    freq, tags = jieba_tables()
+    verb = text[longer : longer + 2]  # 王某研望风, 李某生介绍
+    if longer > end and freq.get(verb, 0) >= _VERB_FREQ and tags.get(verb) in _VERB_TAGS:
+        return longer
+    return end
 
 
 def _with_given_name(text: str, end: int) -> int:
@@ -78,15 +110,21 @@ def _with_given_name(text: str, end: int) -> int:
 def _place_or_organization(text: str, start: int, end: int) -> bool:
     """True when the masked span belongs to a place or organisation name: a mask right
     before it (**区**), a division or common word ending with its surname (浙江**, 长江**,
-    小区**), or a place or organisation suffix right after it (王**公司, 李某某村)."""
+    小区**), 区 ending a district (天河区**), or a place or organisation suffix right after
+    it (王**公司, 李某某村, 区×××号); never after a party's role (被告人马某甲)."""
     if start and text[start - 1] in MASK_CHARS:
         return True
     if _PLACE_OR_ORG.match(text, end):
         return True
-    if start == 0:
+    if start == 0 or _ROLE_BEFORE.search(text, max(0, start - 3), start):
         return False
+    # 区 after a place's name ends a district (天河区**, 越秀区×××号), not a surname.
+    if text[start] == "区" and "\u4e00" <= text[start - 1] <= "\u9fa5":
+        return text[start - 1] not in _NOT_GIVEN
     word = text[start - 1 : start + 1]
     if word in division_names():
         return True
     freq, tags = jieba_tables()
+    if start >= 2 and freq.get(text[start - 2 : start], 0) >= 10:
+        return False  # the character before ends a word of its own (伙同|方ＸＸ, 伙同|于某某)
     return freq.get(word, 0) >= 10 and tags.get(word) not in {"nr", "nrfg", "nrt"}

@@ -7,12 +7,15 @@ united, not voted: any one of them is enough to report a span.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.person_rules import (
+    is_cjk,
     name_after_title_spans,
     name_after_title_word_spans,
     rule_name_spans,
@@ -24,6 +27,7 @@ from deid.recognizers.person_words import (
     posseg_name_spans,
     tagged_name_spans,
 )
+from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 MODEL_SCORE = 0.85
@@ -39,9 +43,71 @@ ROLE_WORDS = frozenset(
     "证人 被害人 受害人 罪犯 犯罪嫌疑人 嫌疑人 当事人 行为人 违法行为人 辩护人 代理人 "
     "委托代理人 法定代表人 负责人 联系人 委托人 经办人 承办人 收件人 寄件人 报案人 监护人 "
     "来信人 来访人 信访人 投诉人 举报人 反映人 求助人 咨询人 申报人 申诉人 被申诉人 "
+    "自诉人 反诉人 借款人 出借人 保证人 担保人 收款人 付款人 驾驶人 死者 户名 "
     "户主 姓名".split()
+) | frozenset(
+    # A judgment's formulas and the words that introduce a party's other names: the name
+    # model read 查明 of 经审理查明 and 曾用名 as names.
+    "审理查明 另查明 经查明 本院查明 曾用名 别名 化名 绰号 外号".split()
 )
 _ROLE_WORD = re.compile("|".join(sorted(ROLE_WORDS, key=len, reverse=True)))
+# Prepositions and adverbs the name model takes for a name between two names (经卢某某介绍,
+# 朱某曾向侯某某催要): a span of one or two of them is none.
+_FUNCTION_CHARS = frozenset("经向曾由与和将对把被给让从在于及同跟已又也")
+
+
+# A date in Chinese numerals (二〇一七年) a name runs into in a footer scraped into one line
+# (审判员商德纯二〇一七年十二月三十日): the name ends where the date begins.
+_CHINESE_YEAR = re.compile("[一二][〇零][〇零一二三四五六七八九]{2}年")
+# Names listed next to a name already found (证人蓝雯、伊命正的证言; 与叶某2、黄从文在): a
+# surname and one or two characters between a list mark and a mark that ends a list item.
+_LIST_MARK = "、"
+_LIST_END = "、，,。；;的等在与和及（(证称"
+
+
+def without_dates(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` cut where a Chinese-numeral year begins inside it."""
+    match = _CHINESE_YEAR.search(text, start + 1, end + 4)
+    return (start, match.start()) if match and match.start() < end else (start, end)
+
+
+def listed_names(text: str, found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names in a list with a found name: right after ``found``'s ``、`` or before a ``、``
+    that a found name follows."""
+    spans = []
+    found = list(found)
+    for _, end in found:
+        if text[end : end + 1] == _LIST_MARK and surname_length(text, end + 1):
+            spans += _list_item(text, end + 1)
+    starts = {start for start, _ in found}
+    for position in (i for i, char in enumerate(text) if char == _LIST_MARK and i + 1 in starts):
+        for begin in (position - 3, position - 2):
+            if (
+                begin >= 0
+                and surname_length(text, begin)
+                and is_cjk(text[begin:position])
+                and text[begin - 1 : begin] in "与和及，,、：:"
+            ):
+                spans.append((begin, position))
+                break
+    return spans
+
+
+def _list_item(text: str, start: int) -> list[tuple[int, int]]:
+    surname = surname_length(text, start)
+    for end in (start + surname + 2, start + surname + 1):
+        if (
+            text[end : end + 1] in _LIST_END
+            and text[end - 1] not in _LIST_END  # 柯灵等，: the list ends with 等
+            and is_cjk(text[start:end])
+        ):
+            return [(start, end)]
+    return []
+
+
+def function_word(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is one or two prepositions or adverbs (经, 曾向)."""
+    return end - start <= 2 and all(char in _FUNCTION_CHARS for char in text[start:end])
 
 
 def without_role_words(
@@ -62,13 +128,20 @@ def propagate_names(
     text: str, scored: dict[tuple[int, int], float]
 ) -> dict[tuple[int, int], float]:
     """Add every other occurrence in ``text`` of a name found with model or rule confidence:
-    a document that names 韩朝晖 once with his title names him bare further down."""
+    a document that names 韩朝晖 once with his title names him bare further down; not one
+    inside an organisation's or place's name (``ORGANIZATION_AFTER``)."""
     result = dict(scored)
-    strong = {text[s:e] for (s, e), score in scored.items() if score >= RULE_SCORE and e - s >= 2}
-    for name in strong:
+    strong: dict[str, float] = {}
+    for (s, e), score in scored.items():
+        if score >= RULE_SCORE and e - s >= 2:
+            strong[text[s:e]] = max(score, strong.get(text[s:e], 0.0))
+    for name, score in strong.items():
         start = text.find(name)
         while start != -1:
-            result.setdefault((start, start + len(name)), RULE_SCORE)
+            # with the name's own score: 王某平 found once beats the 王某 of its other mentions
+            span = (start, start + len(name))
+            if span in result or not ORGANIZATION_AFTER.match(text, span[1]):
+                result[span] = max(result.get(span, 0.0), score)
             start = text.find(name, start + 1)
     return result
 
@@ -112,11 +185,13 @@ class ChinesePersonRecognizer(LocalRecognizer):
             scored[span] = RULE_SCORE
         judged = getattr(nlp_artifacts, "name_spans_judged", False)
         for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
+            if function_word(text, start, end):
+                continue
             if judged or (
                 plausible_model_name(text, start, end, confidence)
                 and not place_like(text, start, end)
             ):
-                scored[(start, end)] = MODEL_SCORE
+                scored[without_dates(text, start, end)] = MODEL_SCORE
         weak: list[tuple[int, int]] = []
         if tokens:
             weak += jieba_name_spans(tokens) + name_after_title_spans(text, tokens)
@@ -126,10 +201,11 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak += posseg_name_spans(text)
         if self.use_tags and tokens:
             weak += tagged_name_spans(tokens)
-        for span in weak:
-            scored.setdefault(span, JIEBA_SCORE)
         for span in masked_name_spans(text):
             scored[span] = MASKED_SCORE
+        weak += listed_names(text, [span for span, score in scored.items() if score >= RULE_SCORE])
+        for span in weak:
+            scored.setdefault(span, JIEBA_SCORE)
         return propagate_names(text, without_role_words(text, scored))
 
     def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:

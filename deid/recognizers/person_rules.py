@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from deid.divisions import division_names
+from deid.recognizers.judgment_rules import judgment_name_spans
 from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
@@ -28,12 +30,18 @@ _TITLES = (
 # Surname and given name before a title, the given name without function characters
 # (爆破班的同志) and the title not the first word of 委员会 (和欧洲委员会, 自治区人民委员会).
 _TITLED = re.compile(
-    _SURNAME + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为])(?=" + _TITLES + r")(?!委员会)"
+    _SURNAME
+    + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为])(?="
+    + _TITLES
+    + r")(?!委员会|律师事务所)"
 )
 # Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
 _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
     "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
-    "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处".split()
+    "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处 "
+    # the parties of a judgment and its kinship words (被害人江山经营, 婚生子马双元由)
+    "被害人 证人 罪犯 被执行人 申请执行人 第三人 辩护人 死者 驾驶人 借款人 出借人 "
+    "婚生子 婚生女 养子 养女 继子 继女 长子 次子 长女 次女 孙子 孙女 儿媳 女婿".split()
 )
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
 _DOTS = "·•・‧"
@@ -47,9 +55,15 @@ TRANSLITERATION_CHARS = (
     "佐祖尔儿赛娃娅琪蕾薇丝朗隆露黛茨霍丽翰瑞南顿文史当山得佛历瑟怀昆滕珀茱彭廉地圭贡涅治理大奎汀"
     "朱芭肖"
 )
-_FOREIGN = re.compile(
-    f"[{TRANSLITERATION_CHARS}]{{1,6}}(?:[{_DOTS}][{TRANSLITERATION_CHARS}]{{1,8}})+"
+# Characters of Uyghur and Kazakh names as registers transliterate them (买买提·艾力,
+# 阿依古丽·吐尔逊, 努尔兰·别克): dotted names only, the name models' features keep the table.
+MINORITY_CHARS = (
+    "买提力热合曼古丽努吐逊依麦帕玉素甫吾孜木库班吉洪迪巴哈别克加娜赛江汗则衣然姑排来肉拜"
+    "罕默再萨乎牙孜居阿不都艾尔拉斯米沙夏西尼亚卡坎布瓦伊达塔叶波托勒森汉赫扎玛丁泽仁措"
+    "卓嘎旦"
 )
+_NAME_CHARS = "".join(sorted(set(TRANSLITERATION_CHARS + MINORITY_CHARS)))
+_FOREIGN = re.compile(f"[{_NAME_CHARS}]{{1,6}}(?:[{_DOTS}][{_NAME_CHARS}]{{1,8}})+")
 # A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
 # place jieba knows (斯里兰卡总统).
 _FOREIGN_TITLED = re.compile(
@@ -75,7 +89,7 @@ _SURNAME_REFERENCE = re.compile(
     + "".join(sorted(SINGLE_SURNAMES))
     + "])(?="
     + _SURNAME_ROLES
-    + ")"
+    + ")(?!律师事务所)"
 )
 # Bylines: the names after 记者/通讯员 up to the closing bracket (记者肖丹通讯员宋云辉王爽), or one
 # name right before 报道/摄 (记者江建国报道), whatever words they are made of (记者金融).
@@ -89,19 +103,13 @@ _BYLINE = re.compile(
 _SEX_FORM = re.compile(
     r"(?<![\u4e00-\u9fa5])" + _SURNAME + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])"
 )
-# The bench in a judgment's footer, one per line: 审判员　　唐　勇 (a two-character name is
-# spaced out to the width of a three-character one), 书记员　　廖晓玲.
-_BENCH = re.compile(
-    r"(?m)^[ \t\u3000]*(?:审判长|代理审判员|审判员|人民陪审员|陪审员|代理书记员|书记员|法官助理"
-    r"|执行员)[ \t\u3000]+(" + _SURNAME + r"(?:[\u4e00-\u9fa5][ \t\u3000]?){0,2}"
-    r"[\u4e00-\u9fa5]|" + _SURNAME + r"[ \t\u3000]?[\u4e00-\u9fa5])[ \t\u3000]*$"
-)
 # A name a form or a letter introduces with the person's role and closes with punctuation
 # (来信人马平静，联系电话…; 申请人：高明。): a surname and one or two characters between the
 # role word and the mark, whatever words they make (平静 and 高明 are dictionary words).
 _FORM_ROLES = (
     "来信人|来访人|信访人|投诉人|举报人|反映人|求助人|咨询人|申请人|申报人|联系人|委托人|"
     "代理人|经办人|负责人|法定代表人|承办人|收件人|寄件人|报案人|受害人|被害人|监护人|"
+    "借款人|出借人|保证人|担保人|收款人|付款人|驾驶人|死者|户名|"
     r"(?:户主|姓名)(?=[:：\s])"
 )
 _FORM_NAME = re.compile(
@@ -150,8 +158,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
         ]
     if _holds(text, "男女"):
         spans += [m.span() for m in _SEX_FORM.finditer(text)]
-    if _holds(text, "审员理"):  # 审判长, 书记员, 法官助理 …
-        spans += [m.span(1) for m in _BENCH.finditer(text)]
+    spans += judgment_name_spans(text)
     if _holds(text, "生士姐"):  # 先生, 女士, 小姐
         spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
@@ -277,6 +284,9 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
     return spans
 
 
+_PLACE_ENDS = frozenset("市省县区州镇乡")
+
+
 def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
     """``name_after_title_spans`` without a segmenter: the surname and two more characters
     after a title, byline or kinship word, or one when a dictionary word starts right after
@@ -287,13 +297,18 @@ def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
     for match in _AFTER_TITLE.finditer(text):
         start, given = match.start(1), match.end(1)
         opening = text[start : given + 1]
-        if text[start] in _FUNCTION_SURNAMES or (
-            freq.get(opening, 0) >= COMMON_WORD_FREQ and tags.get(opening) not in NAME_TAGS
+        if (
+            text[start] in _FUNCTION_SURNAMES
+            or (freq.get(opening, 0) >= COMMON_WORD_FREQ and tags.get(opening) not in NAME_TAGS)
+            or opening in division_names()
         ):
             continue
         after = text[given + 1 : given + 3]
         # A two-character name that ends the text (…实习生王昭) ends with it.
         end = given + 1 if len(after) == 2 and freq.get(after) else min(given + 2, len(text))
-        if is_cjk(text[given:end]):
+        if text[end - 1] in "的了是在和与" and end - 1 > given:  # 被害人黎明的陈述
+            end -= 1
+        # 被执行人桂林市…: a place (jieba tags 桂林 a name), not a person.
+        if is_cjk(text[given:end]) and not _PLACE_ENDS & set(text[end - 1 : end + 1]):
             spans.append((start, end))
     return spans

@@ -66,3 +66,233 @@ def test_the_bench_is_found_line_by_line_and_a_sentence_about_it_is_not() -> Non
     names = {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
     assert {"李明华", "王\u3000刚", "张三"} <= names
     assert not any("负责" in name for name in names)
+
+
+def _names(text: str) -> set[str]:
+    return {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
+
+
+def _touched(text: str, span: str) -> bool:
+    start = text.index(span)
+    end = start + len(span)
+    return any(f.start < end and start < f.end for f in deid.analyze(text))
+
+
+def test_a_footer_spacing_out_its_titles_names_its_bench_whole() -> None:
+    footer = (
+        "审　判　长　　陈　静\n审　判　员　　汪　洋\n人民陪审员　　李建国\n"
+        "二〇二一年六月十八日\n书　记　员　　平　　安\n"
+    )
+    assert {"陈\u3000静", "汪\u3000洋", "李建国", "平\u3000\u3000安"} <= _names(footer)
+    assert not _touched(footer, "二〇二一年六月十八日")
+
+
+def test_a_footer_scraped_into_one_line_ends_each_name_at_the_next_title_or_the_date() -> None:
+    footer = (
+        "驳回上诉，维持原判。审判长  许博审判员  梁广平 审　判　员　高　明"
+        "二〇一九年九月二日书记员　安宁"
+    )
+    names = _names(footer)
+    assert {"许博", "梁广平", "高\u3000明", "安宁"} <= names
+    assert not _touched(footer, "二〇一九年九月二日")
+
+
+def test_a_name_that_is_a_word_is_found_where_the_party_block_gives_it() -> None:
+    text = (
+        "（2018）桂0305刑初123号\n公诉机关桂林市某某区人民检察院。\n"
+        "被告人平安，男，1978年5月6日出生，汉族，住桂林市。\n"
+        "辩护人向前，广西某某律师事务所律师。\n"
+        "上诉人（原审被告）：高明，女，1980年出生。\n"
+        "某某区人民检察院指控被告人平安犯盗窃罪。本院认为，被告人平安的行为已构成盗窃罪。\n"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = [(f.start, f.end) for f in findings if f.entity_type == "PERSON"]
+    for name in ("平安", "向前", "高明"):
+        position = text.find(name)
+        while position != -1:
+            assert (position, position + len(name)) in found
+            position = text.find(name, position + 1)
+    assert not _touched(text, "（2018）桂0305刑初123号")
+
+
+def test_a_common_word_after_a_role_is_no_name_without_a_persons_details() -> None:
+    assert not _names("原告方面，未提交证据。\n原告方面，系本案当事人。\n")
+
+
+def test_officers_named_in_the_body_are_found() -> None:
+    text = (
+        "某某区人民检察院指派代理检察员焦为民出庭支持公诉。"
+        "本案由审判员汪洋独任审判，书记员文静担任记录。"
+    )
+    assert {"焦为民", "汪洋", "文静"} <= _names(text)
+
+
+def test_a_sentence_about_the_bench_names_nobody() -> None:
+    assert not _names("审判员负责本案。\n审判长主持庭审。\n")
+
+
+def test_former_names_and_nicknames_are_found_and_their_labels_are_not() -> None:
+    text = "被告人王建军（曾用名田园，绰号“黑子”），男，1980年出生。经审理查明，被告人王建军盗窃。"
+    names = _names(text)
+    assert {"王建军", "田园", "黑子"} <= names
+    assert not any("曾用" in name or "查明" in name for name in names)
+
+
+def test_an_old_name_of_a_place_is_no_alias() -> None:
+    assert not _names("五大连池原名叫药泉镇，这条路原名道北路。")
+
+
+def test_minority_names_are_found_whatever_middle_dot_the_court_typed() -> None:
+    for dot in "·‧•・":
+        name = f"买买提{dot}吐尔逊"
+        text = f"被告人{name}，男，维吾尔族。辩护人阿依古丽{dot}热合曼，新疆某某律师事务所律师。"
+        assert {name, f"阿依古丽{dot}热合曼"} <= _names(text)
+
+
+def test_a_masked_name_after_a_role_is_found_whole() -> None:
+    # 人马 (troops) and 人江 are no names: the role ends before the surname
+    text = "被告人马某甲，男。被害人马某3的陈述。被告人江某某称其不知情。"
+    assert {"马某甲", "马某3", "江某某"} <= _names(text)
+
+
+def test_a_district_before_a_mask_is_no_name() -> None:
+    for text in ("住广州市天河区**。", "住所地广州市越秀区**，", "住南京市鼓楼区×××号"):
+        assert not _names(text)
+    assert "区**" in _names("与区**发生争执")
+
+
+def test_a_law_firm_and_a_place_after_a_role_are_no_names() -> None:
+    text = (
+        "辩护人程仓吉，广西桂海律师事务所律师。委托代理人韩更民，新疆天阳律师事务所律师。"
+        "原告郑某某不服被告郑州市自然资源局作出的处罚。经查，被执行人桂林市金桂贸易有限公司。"
+    )
+    names = _names(text)
+    assert {"程仓吉", "韩更民", "郑某某"} <= names
+    assert not any(part in name for name in names for part in ("桂海", "阳", "郑州", "桂林"))
+
+
+def test_names_listed_with_a_found_name_are_found() -> None:
+    text = "上述事实，有证人蓝雯、伊命正的证言证实。案发当晚，陈某3与叶某2、黄从文在烧烤店饮酒。"
+    assert {"伊命正", "黄从文"} <= _names(text)
+
+
+def test_a_preposition_between_two_names_is_none() -> None:
+    text = "刘某与戴兆麟系朋友关系，经卢某某介绍认识。朱某曾向侯某某催要欠款。"
+    names = _names(text)
+    assert not names & {"经", "曾向", "向"}
+
+
+def test_a_name_masked_in_its_middle_is_found_whole_wherever_it_recurs() -> None:
+    text = (
+        "罪犯安某平，男，1980年出生，现在某某监狱服刑。\n"
+        "本院认为，罪犯安某平确有悔改表现。裁定如下：\n对罪犯安某平减去有期徒刑八个月。\n"
+        "被执行人舒某效与夏某研望风。"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = [(f.start, f.end) for f in findings if f.entity_type == "PERSON"]
+    for name in ("安某平", "舒某效", "夏某研"):
+        position = text.find(name)
+        while position != -1:
+            assert (position, position + 3) in found
+            position = text.find(name, position + 1)
+
+
+def test_a_verb_after_a_masked_name_stays_out_of_it() -> None:
+    names = _names("当年张某订了亲。孙某刚满16岁。")
+    assert {"张某", "孙某"} <= names
+    assert not names & {"张某订", "孙某刚"}
+
+
+def test_a_masked_name_after_a_word_ending_before_it_is_found() -> None:
+    # 同方 and 同于 are words, but 同 belongs to 伙同 here
+    assert {"方ＸＸ", "于某某"} <= _names("燕×伙同方ＸＸ驾车至某某村。刘某某伙同于某某盗窃。")
+
+
+def test_the_party_block_of_a_judgment_scraped_into_one_paragraph() -> None:
+    text = "（2019）苏0106刑更288号 罪犯江山，男，1997年出生。 自诉人向前，女，1980年出生。"
+    assert {"江山", "向前"} <= _names(text)
+    assert not _touched(text, "（2019）苏0106刑更288号")
+
+
+def test_a_footer_stripped_of_every_space_or_written_with_colons() -> None:
+    flat = "维持原判。审判长许博审判员梁广平审判员高明二〇一九年九月二日书记员安宁"
+    assert {"许博", "梁广平", "高明", "安宁"} <= _names(flat)
+    assert not _touched(flat, "二〇一九年九月二日")
+    assert {"张三", "汪洋"} <= _names("审判长：张三\n审判员：汪洋\n")
+
+
+def test_each_name_of_an_evidence_formula_is_found() -> None:
+    text = "上述事实，有被害人黎明的陈述，证人明亮、田素的证言，被告人谢某的供述与辩解等证据证实。"
+    names = _names(text)
+    assert {"黎明", "明亮", "田素", "谢某"} <= names
+    assert "黎明的" not in names
+
+
+def test_an_officers_name_ending_in_a_conjunction_is_found_whole() -> None:
+    assert "闵后和" in _names("某某区人民检察院指派检察员闵后和出庭支持公诉。")
+
+
+def test_the_parties_of_a_loan_are_found_whatever_words_they_are() -> None:
+    names = _names("借款人：高明，出借人：李红梅。户名：王小明，账号略。")
+    assert {"高明", "李红梅", "王小明"} <= names
+
+
+def test_a_name_that_is_a_word_is_not_redacted_inside_a_court_or_company() -> None:
+    text = (
+        "广东省佛山市高明区人民法院\n被执行人：海洋，男，1980年出生。\n"
+        "被执行人青岛海洋食品有限公司。海洋向公司借款。\n审判员　高明\n"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = {(f.start, f.end) for f in findings if f.entity_type == "PERSON"}
+    person = [text.index("海洋，"), text.index("海洋向"), text.rindex("高明")]
+    assert {(start, start + 2) for start in person} <= found
+    for organization in ("高明区人民法院", "青岛海洋食品有限公司"):
+        start = text.index(organization)
+        assert not any(s < start + len(organization) and start < e for s, e in found)
+
+
+def test_names_without_a_chinese_surname_in_the_party_block_and_on_the_bench() -> None:
+    text = (
+        "被告人次仁卓玛，女，1985年出生，藏族。\n被告其木格，女，蒙古族。\n"
+        "法定代表人：白玛曲珍，该公司董事长。\n委托代理人：斯琴高娃，某某律师事务所律师。\n"
+        "被告人次仁卓玛犯盗窃罪。\n审判员\t旦增平措\n二〇一六年一月五日\n书记员  朝鲁门\n"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = {(f.start, f.end) for f in findings if f.entity_type == "PERSON"}
+    for name in ("次仁卓玛", "其木格", "白玛曲珍", "斯琴高娃", "旦增平措", "朝鲁门"):
+        position = text.find(name)
+        while position != -1:
+            assert any(s <= position and position + len(name) <= e for s, e in found)
+            position = text.find(name, position + 1)
+    assert not _touched(text, "二〇一六年一月五日")
+
+
+def test_a_clerks_duty_on_the_bench_line_is_no_name() -> None:
+    assert not _names("书记员　记录\n审判长 主持庭审。\n")
+
+
+def test_names_without_a_surname_after_a_colon_a_post_or_before_a_duty() -> None:
+    text = (
+        "行政机关负责人乌云其其格，副局长。\n本案由审判员其木格独任审判。\n"
+        "审判员：娜仁花\n二〇一五年九月一日\n"
+    )
+    assert {"乌云其其格", "其木格", "娜仁花"} <= _names(text)
+    assert not _names("原告诉称，被告系该公司经理。\n本案由审判员依法独任审判。\n")
+
+
+def test_a_masked_former_name_is_found() -> None:
+    assert "曲*" in _names("原告：韩××（曾用名曲*），女，1966年出生。")
+
+
+def test_a_long_judgment_read_in_pieces_keeps_the_organisations_whole() -> None:
+    text = (
+        "广东省佛山市高明区人民法院\n被执行人：海洋，男，1980年出生。\n"
+        + "本院认为，合法的借贷关系受法律保护。" * 1200
+        + "被执行人青岛海洋食品有限公司。海洋向公司借款。\n审判员　高明\n"
+    )
+    [findings] = deid.analyze_batch([text])
+    found = {(f.start, f.end) for f in findings if f.entity_type == "PERSON"}
+    assert {(text.rindex("海洋向"), text.rindex("海洋向") + 2)} <= found
+    for organization in ("高明区人民法院", "青岛海洋食品有限公司"):
+        start = text.index(organization)
+        assert not any(s < start + len(organization) and start < e for s, e in found)

@@ -1,0 +1,183 @@
+"""The rules of ``PERSON`` for the conventions of published court judgments.
+
+A judgment writes its people in fixed places, whatever words their names make (汪洋, 平安,
+向前 are dictionary words): the footer's bench, one per line, titles and names spaced out
+(审　判　员　　汪　洋); the party block, a role word opening the line (被告人平安，男，…;
+委托诉讼代理人：向前，某某律师事务所律师。); the procedure's officers (指派检察员焦为民出庭,
+由审判员汪洋独任审判); and a party's other names (曾用名田园, 绰号“黑子”).
+"""
+
+from __future__ import annotations
+
+import re
+
+from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES
+from deid.recognizers.word_tables import jieba_tables
+
+_SURNAME = (
+    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
+)
+_CJK = "\u4e00-\u9fa5"
+_GAP = r"[ \t\u3000]"
+# The middle dots of minority and foreign names (买买提·艾力, 买买提•艾力).
+DOTS = "·‧•・"
+# The bench's titles; a footer may space a three-character title out (审　判　员).
+_BENCH_TITLES = (
+    "审判长",
+    "代理审判员",
+    "助理审判员",
+    "审判员",
+    "人民陪审员",
+    "陪审员",
+    "代理书记员",
+    "见习书记员",
+    "书记员",
+    "法官助理",
+    "执行长",
+    "执行员",
+)
+_SPACED_TITLE = "|".join(
+    f"{_GAP}?".join(title) for title in sorted(_BENCH_TITLES, key=len, reverse=True)
+)
+# The bench in a judgment's footer: 审判员　　唐　勇 (a two-character name is spaced out to
+# the width of a three-character one), 书　记　员　　廖晓玲; one per line, or, in a judgment
+# scraped into one paragraph, up to the next title, the date or the end, spaced or not
+# (审判长 许博 审判员 梁广平 二〇一九年九月二日; 审判长许博审判员梁广平二〇一九年…).
+_BENCH_NAME = (
+    f"{_SURNAME}(?:{_GAP}{{0,3}}[{_CJK}]){{1,3}}?|[{_CJK}]{{1,8}}(?:[{DOTS}][{_CJK}]{{1,8}})+"
+)
+_FOOTER_DATE = r"[一二]〇[〇一二三四五六七八九零]{2}年|\d{4}年"
+_BENCH_END = rf"(?={_GAP}*(?:\n|$|{_SPACED_TITLE}|{_FOOTER_DATE}|本件|附))"
+BENCH = re.compile(rf"(?:{_SPACED_TITLE})[:：]?{_GAP}*({_BENCH_NAME}){_BENCH_END}")
+# A name without a Chinese surname (旦增平措, 乌云其其格) on the bench: set off by space or
+# a line's end on both sides, no title inside (审判长  许博审判员  梁广平).
+BENCH_ANY = re.compile(
+    rf"(?m)(?:{_SPACED_TITLE})(?:[:：]{_GAP}*|{_GAP}+)((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,5}})"
+    rf"(?={_GAP}|$)"
+)
+# Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…),
+# or a sentence of it in a judgment scraped into one paragraph.
+_PARTY_ROLES = (
+    "原审被告人|被告人|原告|被告|上诉人|被上诉人|原审原告|原审被告|原审第三人|第三人|"
+    "申请执行人|被执行人|申请人|被申请人|再审申请人|申诉人|被申诉人|罪犯|自诉人|反诉人|"
+    "法定代表人|负责人|出庭负责人|行政机关负责人|辩护人|委托诉讼代理人|委托代理人|"
+    "诉讼代理人|法定代理人|指定代理人|诉讼代表人|借款人|出借人|保证人|担保人|死者"
+)
+_PARTY_LINE = re.compile(
+    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
+    rf"({_SURNAME}[{_CJK}]{{1,2}})(?=[，,（(。；;]|$)"
+)
+# What after a party's name says it is one, whatever word the name is: sex, counsel's firm,
+# a relation (系原告之子), a post (该公司经理), a former name.
+_PERSON_FOLLOWS = re.compile(
+    r"[，,][ \t]*(?:[男女][，,。]|系[^，,。\n]{0,8}[之的]|该|[^，,。\n]{0,24}"
+    r"(?:律师事务所|法律服务所|律师|经理|董事长|执行董事|局长|主任|职工|员工|工作人员))"
+    r"|[（(]曾用名|[（(][男女]"
+)
+# Any name, with or without a Chinese surname (次仁卓玛, 其木格, 阿不都热合曼), when the
+# party's sex, former name, relation, post or firm follows it: 被告人次仁卓玛，女，…;
+# 法定代表人：白玛曲珍，该公司董事长.
+_PARTY_LINE_ANY = re.compile(
+    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
+    rf"([{_CJK}{DOTS}]{{2,10}}?)(?=[，,](?:[男女][，,。]|系[^，,。\n]{{0,8}}[之的]|该|"
+    r"[^，,。\n]{0,24}(?:律师事务所|法律服务所)|副?(?:局长|董事长|总经理|经理|主任|院长|行长))"
+    r"|[（(]曾用名|[（(][男女])"
+)
+# Officers of the procedure named in the body: 指派检察员焦为民出庭, 由审判员汪洋独任审判,
+# 书记员李四担任记录.
+_OFFICERS = (
+    "代理检察员|检察员|检察官|公诉人|审判长|代理审判员|审判员|人民陪审员|书记员|法官助理|执行员"
+)
+# ... and one without a Chinese surname (由审判员其木格独任审判), no common word (依法).
+_OFFICER_ANY = re.compile(
+    rf"(?:{_OFFICERS})([{_CJK}{DOTS}]{{2,8}}?)(?=独任|出庭支持|出庭履行|担任审判长|担任记录)"
+)
+_OFFICER = re.compile(
+    rf"(?:{_OFFICERS})({_SURNAME}[{_CJK}]{{1,2}})"
+    r"(?=出庭|出席|独任|担任|主持|参加|参与|记录|到庭|[、，,]|和|与|及|组成)"
+)
+# A name that is also a word, inside an organisation's or a place's name (a party called
+# 海洋 and 青岛海洋食品有限公司, a judge called 高明 and 佛山市高明区人民法院): that
+# occurrence is not the person.
+ORGANIZATION_AFTER = re.compile(
+    r"[^\s，。、；：,.;:()（）的了和与及在于为是系因被将向对从由称]{0,6}?"
+    "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所|区|县|镇|乡|路|街)"
+)
+# The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.
+_TESTIMONY = re.compile(
+    rf"(?:证人|被害人|被告人|上诉人|原审被告人)((?:{_SURNAME}[{_CJK}]{{1,2}}、)*"
+    rf"{_SURNAME}[{_CJK}]{{1,2}})(?=等人的|的)(?:等人的|的)(?:证言|证词|陈述|供述|辩解)"
+)
+# A party's other names: 曾用名田园, 化名张三; 绰号“黑子”, 外号"光头" (原名 and 又名 name
+# places and things as often).
+_ALIAS = re.compile(
+    rf"(?:曾用名|别名|化名)[:：]?((?:{_SURNAME}|[{_CJK}]+[{DOTS}])[{_CJK}{DOTS}]{{1,8}}?)"
+    r"(?=[，,）)、。；;\s]|绰号|外号)"
+)
+_NICKNAME = re.compile(
+    r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|别名|化名|昵称)[:：]?[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
+)
+# Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
+# in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
+_NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
+_COMMON = 300
+
+
+def judgment_name_spans(text: str) -> list[tuple[int, int]]:
+    """Names in the places a judgment gives them (see the module's docstring)."""
+    spans = []
+    if _holds(text, "审员理长"):  # 审判长, 书记员, 法官助理 …
+        spans += [match.span(1) for match in BENCH.finditer(text)]
+        spans += [m.span(1) for m in BENCH_ANY.finditer(text) if not _common_word(m.group(1))]
+    if _holds(text, "人告犯"):  # 被告人, 原告, 罪犯 …
+        spans += party_line_spans(text)
+    if _holds(text, "员官人"):
+        spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
+        spans += [m.span(1) for m in _OFFICER_ANY.finditer(text) if not _common_word(m.group(1))]
+    if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
+        spans += testimony_spans(text)
+    if _holds(text, "名号"):
+        spans += [match.span(1) for match in _ALIAS.finditer(text)]
+        spans += [match.span(1) for match in _NICKNAME.finditer(text)]
+    return spans
+
+
+def testimony_spans(text: str) -> list[tuple[int, int]]:
+    """Each name of an evidence formula (``_TESTIMONY``): 证人明亮、田素的证言 → 明亮, 田素."""
+    spans = []
+    for match in _TESTIMONY.finditer(text):
+        position = match.start(1)
+        for name in match.group(1).split("、"):
+            spans.append((position, position + len(name)))
+            position += len(name) + 1
+    return spans
+
+
+def party_line_spans(text: str) -> list[tuple[int, int]]:
+    """The name after a role word opening a line of the party block (``_PARTY_LINE``):
+    被告人平安，男，… → 平安.  A common word there that is no name (原告方面，) is taken
+    only when what follows makes it a person (``_PERSON_FOLLOWS``); any name, surname or not
+    (次仁卓玛), when the party's details follow it (``_PARTY_LINE_ANY``)."""
+    spans = []
+    for match in _PARTY_LINE.finditer(text):
+        start, end = match.span(1)
+        if _common_word(text[start:end]) and not _PERSON_FOLLOWS.match(text, end):
+            continue
+        spans.append((start, end))
+    spans += [match.span(1) for match in _PARTY_LINE_ANY.finditer(text)]
+    return spans
+
+
+def _common_word(word: str) -> bool:
+    """True for a common word that is no name (记录, 签名)."""
+    freq, tags = jieba_tables()
+    return freq.get(word, 0) >= _COMMON and tags.get(word) in _NOT_NAME_TAGS
+
+
+def _not_function(text: str, match: re.Match[str]) -> bool:
+    """False when the officer's "name" starts with a function word (审判员和书记员)."""
+    return text[match.start(1)] not in "和与及向对在"
+
+
+def _holds(text: str, chars: str) -> bool:
+    return any(char in text for char in chars)
