@@ -297,22 +297,27 @@ class SpanJudge:
         return _sigmoid(self.weights[self._rows(text, found, probs)].sum(axis=1))
 
     def kept(
-        self, texts: Sequence[str], output: TaggerOutput
+        self,
+        texts: Sequence[str],
+        output: TaggerOutput,
+        thresholds: Sequence[float] | None = None,
     ) -> list[list[tuple[int, int, float]]]:
         """The candidates of each of ``texts`` the judge keeps, with their probability
-        (``output``: the tagger's over the batch)."""
+        (``output``: the tagger's over the batch; ``thresholds``: each text's keep
+        threshold, the judge's own if not given)."""
         result: list[list[tuple[int, int, float]]] = []
         offsets = output.firsts.tolist()
         batch = Probabilities.of_batch(output)
-        for text, offset, found in zip(
-            texts, offsets, batch_candidates(texts, output.mixed, offsets), strict=True
+        levels = thresholds if thresholds is not None else [self.threshold] * len(texts)
+        for text, offset, level, found in zip(
+            texts, offsets, levels, batch_candidates(texts, output.mixed, offsets), strict=True
         ):
             if not found:
                 result.append([])
                 continue
             rows = self._rows(text, found, batch.rows(offset, len(text)))
             chances = _sigmoid(self.weights[rows].sum(axis=1))
-            keep = np.flatnonzero(chances >= self.threshold)
+            keep = np.flatnonzero(chances >= level)
             if self.boundary is None or len(keep) < 2:
                 result.append([(found[i].start, found[i].end, float(chances[i])) for i in keep])
                 continue

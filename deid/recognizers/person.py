@@ -44,6 +44,7 @@ ROLE_WORDS = frozenset(
     "委托代理人 法定代表人 负责人 联系人 委托人 经办人 承办人 收件人 寄件人 报案人 监护人 "
     "来信人 来访人 信访人 投诉人 举报人 反映人 求助人 咨询人 申报人 申诉人 被申诉人 "
     "自诉人 反诉人 借款人 出借人 保证人 担保人 收款人 付款人 驾驶人 死者 户名 "
+    "婚生子 婚生女 非婚生子 养子 养女 继子 继女 "
     "户主 姓名".split()
 ) | frozenset(
     # A judgment's formulas and the words that introduce a party's other names: the name
