@@ -2,8 +2,10 @@
 
 （2018）桂0305刑初123号 names a case, 皖政〔2023〕5号 a government document; both are printed
 to be cited, and their digits must never be taken for a phone, an ID or an account.  The
-engine drops every finding of a number type that overlaps one (``outside_references``);
-names are kept (the words before 皖政〔2023〕5号 may be a signatory's).
+engine drops every finding of a number type that overlaps one (``outside_references``),
+and every name inside a case number or inside the issuer's abbreviation right before a
+document number's year (杭西 of 杭西检刑诉〔2020〕312号, which the name models read as a
+name); other names are kept (the words further before may be a signatory's).
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ REFERENCE = re.compile(
 )
 
 
+# An issuer's abbreviation before a document number's year: 皖政, 国办发, 杭西检刑诉.
+ISSUER_CHARS = 6
+_BRACKETS = "([〔【"
+
+
 def reference_spans(text: str) -> list[tuple[int, int]]:
     """Spans of case and document numbers in ``text`` (normalised: ASCII parentheses)."""
     if "号" not in text:
@@ -30,15 +37,29 @@ def reference_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in REFERENCE.finditer(text)]
 
 
+def nameless_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of the references ``spans`` that hold no name: a case number whole, a
+    document number from at most ``ISSUER_CHARS`` characters before its year."""
+    result = []
+    for start, end in spans:
+        bracket = min(i for i in range(start, end) if text[i] in _BRACKETS)
+        result.append((max(start, bracket - ISSUER_CHARS), end))
+    return result
+
+
 def outside_references(findings: list[Finding], text: str) -> list[Finding]:
     """``findings`` of ``text`` less those of another type than ``PERSON`` that overlap a
-    case or document number."""
+    case or document number, and the names inside one's ``nameless_spans``."""
     spans = reference_spans(text)
     if not spans:
         return findings
+    nameless = nameless_spans(text, spans)
     return [
         f
         for f in findings
-        if f.entity_type == "PERSON"
-        or not any(f.start < end and start < f.end for start, end in spans)
+        if not any(f.start < end and start < f.end for start, end in spans)
+        or (
+            f.entity_type == "PERSON"
+            and not any(start <= f.start and f.end <= end for start, end in nameless)
+        )
     ]

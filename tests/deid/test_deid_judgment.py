@@ -335,3 +335,16 @@ def test_a_child_of_the_marriage_is_no_name() -> None:
     names = {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
     assert {"吕某甲", "吕某乙", "吕某丙"} <= names
     assert not any("生" in name for name in names)
+
+
+def test_no_name_is_read_into_a_document_number() -> None:
+    # the name models read 杭西 (Hangzhou West) of the prosecutor's number as a name
+    text = (
+        _HEADING + "杭州市西湖区人民检察院以杭西检刑诉〔2020〕312号起诉书指控被告人吴某某"
+        "犯诈骗罪，于2020年4月2日向本院提起公诉。"
+    )
+    number = "杭西检刑诉〔2020〕312号"
+    start = text.index(number)
+    found = deid.analyze(text)
+    assert not [f for f in found if f.start < start + len(number) and start < f.end]
+    assert "吴某某" in {text[f.start : f.end] for f in found}
