@@ -125,6 +125,35 @@ def without_role_words(
     }
 
 
+# A preposition, conjunction or verb the name models run a known name into: 向高明借款,
+# 高明与唐红梅, 高明借 (the character before, the character after).
+_EDGE_BEFORE = frozenset("向与和及跟同对给被把将让由从在于为是经据令叫请替帮")
+_EDGE_AFTER = frozenset(
+    "向与和及跟同对给被把将让由从在于为是称说诉借还欠付收交出到已未也都又均因系的了等"
+)
+
+
+def edges_trimmed(
+    text: str, scored: dict[tuple[int, int], float], names: set[str]
+) -> dict[tuple[int, int], float]:
+    """``scored`` with every span that is one of ``names`` (found by a rule in this text)
+    plus a function word or verb at one edge cut back to the name (向高明 → 高明): the same
+    person, written with the same pseudonym, and the word beside it left alone."""
+    result = dict(scored)
+    for (start, end), score in scored.items():
+        if end - start < 3 or text[start:end] in names:
+            continue
+        if text[start] in _EDGE_BEFORE and text[start + 1 : end] in names:
+            trimmed = (start + 1, end)
+        elif text[end - 1] in _EDGE_AFTER and text[start : end - 1] in names:
+            trimmed = (start, end - 1)
+        else:
+            continue
+        del result[(start, end)]
+        result[trimmed] = max(score, result.get(trimmed, 0.0))
+    return result
+
+
 def propagate_names(
     text: str, scored: dict[tuple[int, int], float]
 ) -> dict[tuple[int, int], float]:
@@ -184,6 +213,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
         starts = {start for _, start in tokens} if tokens is not None else None
         for span in rule_name_spans(text, starts):
             scored[span] = RULE_SCORE
+        placed = {text[s:e] for s, e in scored if e - s >= 2}  # names where a rule found them
         judged = getattr(nlp_artifacts, "name_spans_judged", False)
         for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
             if function_word(text, start, end):
@@ -204,10 +234,11 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak += tagged_name_spans(tokens)
         for span in masked_name_spans(text):
             scored[span] = MASKED_SCORE
+            placed.add(text[span[0] : span[1]])
         weak += listed_names(text, [span for span, score in scored.items() if score >= RULE_SCORE])
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
-        return propagate_names(text, without_role_words(text, scored))
+        return edges_trimmed(text, propagate_names(text, without_role_words(text, scored)), placed)
 
     def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:
         """The NLP engine's tokens as ``(text, start)`` when this recognizer uses jieba."""

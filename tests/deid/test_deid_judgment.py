@@ -348,3 +348,16 @@ def test_no_name_is_read_into_a_document_number() -> None:
     found = deid.analyze(text)
     assert not [f for f in found if f.start < start + len(number) and start < f.end]
     assert "吴某某" in {text[f.start : f.end] for f in found}
+
+
+def test_a_party_is_found_as_written_in_the_party_block_wherever_the_models_run_on() -> None:
+    # the models read 向高明, 高明与 and 高明借 as names; the party block says 高明
+    text = (
+        "江苏省南京市鼓楼区人民法院\n民事判决书\n原告：高明，男，1978年2月3日出生，汉族。\n"
+        "被告：唐红梅，女，1982年9月出生，汉族。\n"
+        "2019年8月12日，唐红梅以公司资金周转为由向高明借款200000元，高明与唐红梅约定"
+        "于一年内归还。唐红梅向高明出具借条。\n"
+    )
+    names = [text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"]
+    assert names.count("高明") == text.count("高明")
+    assert not any(name not in {"高明", "唐红梅"} for name in names)
