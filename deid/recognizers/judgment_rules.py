@@ -99,9 +99,17 @@ _OFFICER = re.compile(
 # A name that is also a word, inside an organisation's or a place's name (a party called
 # 海洋 and 青岛海洋食品有限公司, a judge called 高明 and 佛山市高明区人民法院): that
 # occurrence is not the person.
+# An organisation's suffix a few characters on (海洋|食品有限公司), a place's right after or
+# one character on (高明|区, 中山|北路); never across a verb of motion or dealing (平安驾车行至
+# 中山路, 平安到公司上班: the person, not a place or a firm).
+_NOT_IN_NAME = (
+    "\\s，。、；：,.;:()（）的了和与及在于为是系因被将向对从由称"
+    "到去来至往回住驾开骑走赴进出入离返打找给让叫请帮替"
+)
 ORGANIZATION_AFTER = re.compile(
-    r"[^\s，。、；：,.;:()（）的了和与及在于为是系因被将向对从由称]{0,6}?"
-    "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所|区|县|镇|乡|路|街)"
+    f"[^{_NOT_IN_NAME}]{{0,6}}?"
+    "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所)"
+    f"|[^{_NOT_IN_NAME}]?(?:区|县|镇|乡|路|街)"
 )
 # The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.
 _TESTIMONY = re.compile(

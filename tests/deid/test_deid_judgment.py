@@ -361,3 +361,14 @@ def test_a_party_is_found_as_written_in_the_party_block_wherever_the_models_run_
     names = [text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"]
     assert names.count("高明") == text.count("高明")
     assert not any(name not in {"高明", "唐红梅"} for name in names)
+
+
+def test_a_party_named_like_a_word_is_found_on_the_way_to_a_road() -> None:
+    # 平安 of the party block, again in 平安驾车行至中山路: a person driving, not a place
+    text = (
+        "某某县人民法院\n刑事判决书\n被告人平安，男，1985年出生。\n"
+        "经审理查明，2020年5月1日，平安驾车行至中山路与解放路交叉口，与被害人发生争执。"
+        "平安辩称其未动手。\n"
+    )
+    starts = {f.start for f in deid.analyze(text) if text[f.start : f.end] == "平安"}
+    assert starts == {i for i in range(len(text)) if text.startswith("平安", i)}
