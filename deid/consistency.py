@@ -76,14 +76,70 @@ def complete_document(
                 references.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
     # A weak guess starting at a back reference to a masked name (被告人王到案 → 王到案) is
     # the surname and the words after it: the reference explains it.  After a surname the
-    # document also writes unmasked, the guess may be a full name (被告人王小明) and stays.
+    # document also writes unmasked, the guess may be a full name (被告人王小明) and stays,
+    # unless a function character or a common verb follows the surname (被告人杨驾驶).
     starts = {r.start for r in references if name_key(text[r.start : r.end]) not in unmasked}
-    kept = [
-        f
-        for f in findings
-        if f.entity_type != PERSON or f.score >= SEED_SCORE or f.start not in starts
-    ]
+    kept = _without_guesses_at(text, findings, references, starts, _masked_surnames(seeds))
     return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+def _without_guesses_at(
+    text: str,
+    findings: list[Finding],
+    references: list[Finding],
+    weak_starts: set[int],
+    masked: set[str],
+) -> list[Finding]:
+    """``findings`` less the weak guesses starting at ``weak_starts`` and the guesses that
+    are a masked party's surname with words glued on (被告人杨驾驶 after 杨*): the
+    reference at their start replaces them."""
+    at_reference = {r.start for r in references}
+
+    def stays(finding: Finding) -> bool:
+        if finding.entity_type != PERSON:
+            return True
+        if finding.start in at_reference and _words_after_masked(text, finding, masked):
+            return False
+        return finding.start not in weak_starts or finding.score >= SEED_SCORE
+
+    return [f for f in findings if stays(f)]
+
+
+# What a court writes after a masked party's bare surname (被告人杨对指控的事实无异议,
+# 被告人杨驾驶…): a function character (not 向, a given-name character: 杨向东) …
+_FUNCTION_AFTER = frozenset("对与和及跟同给被把将让由从在于为是称说经因已未也都又均并即就")
+# … or a common verb, preposition, conjunction or adverb (驾驶, 明知, 于是, 未经).
+_WORD_TAGS = frozenset({"v", "vd", "p", "c", "d"})
+_COMMON_WORD = 200
+
+
+def _masked_surnames(keys: Iterable[str]) -> set[str]:
+    """Surnames the document writes masked (杨 of 杨*, 黄 of 黄某某)."""
+    result = set()
+    for key in keys:
+        surname = surname_length(key, 0)
+        if surname and _MASKS & set(key[surname:]):
+            result.add(key[:surname])
+    return result
+
+
+def _words_after_masked(text: str, finding: Finding, masked: set[str]) -> bool:
+    """True when a name guess after a role word is a masked party's bare surname with
+    words glued on (被告人杨驾驶 → 杨 + 驾驶): the surname is written masked elsewhere in the
+    document, and what follows it here is a function character or a common verb, never a
+    mask (杨某某 stays whole)."""
+    name = text[finding.start : finding.end]
+    surname = surname_length(name, 0)
+    if not surname or name[:surname] not in masked or len(name) == surname:
+        return False
+    rest = name[surname:]
+    if rest[0] in _MASKS:
+        return False
+    if rest[0] in _FUNCTION_AFTER:
+        return True
+    freq, tags = jieba_tables()
+    word = text[finding.start + surname : finding.start + surname + 2]
+    return freq.get(word, 0) >= _COMMON_WORD and tags.get(word) in _WORD_TAGS
 
 
 def _begins_place(text: str, start: int) -> bool:

@@ -372,3 +372,29 @@ def test_a_party_named_like_a_word_is_found_on_the_way_to_a_road() -> None:
     )
     starts = {f.start for f in deid.analyze(text) if text[f.start : f.end] == "平安"}
     assert starts == {i for i in range(len(text)) if text.startswith("平安", i)}
+
+
+def test_a_masked_party_referred_to_by_surname_keeps_one_pseudonym() -> None:
+    # the models read 杨驾驶 and 杨对 as names; the court means 杨* (masked)
+    text = (
+        _HEADING + "被告人杨*，男，1990年出生。\n"
+        "经审理查明，2019年3月5日，被告人杨驾驶小型轿车与被害人发生争执。"
+        "被告人杨对指控的事实无异议。\n"
+    )
+    found = deid.analyze(text)
+    names = [text[f.start : f.end] for f in found if f.entity_type == "PERSON"]
+    assert sorted(names) == ["杨", "杨", "杨*"]
+    redaction = deid.anonymize(text, found, deid.Policy(default="pseudonym", key=b"k" * 24))
+    written = {redaction.text[op.new_start : op.new_end] for op in redaction.operations}
+    assert len(written) == 1
+    assert "驾驶小型轿车" in redaction.text
+
+
+def test_a_full_name_with_a_masked_partys_surname_stays_whole() -> None:
+    text = (
+        _HEADING + "被告人杨某某，男，1990年出生。\n辩护人杨向东，安徽某律师事务所律师。\n"
+        "辩护人杨向东提出被告人杨某某系初犯。\n"
+    )
+    names = [text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"]
+    assert names.count("杨向东") == 2
+    assert names.count("杨某某") == 2
