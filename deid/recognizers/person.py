@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
+from deid.recognizers.judgment_rules import BENCH_TITLES, ORGANIZATION_AFTER
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.person_rules import (
     is_cjk,
@@ -137,21 +137,33 @@ def edges_trimmed(
     text: str, scored: dict[tuple[int, int], float], names: set[str]
 ) -> dict[tuple[int, int], float]:
     """``scored`` with every span that is one of ``names`` (found by a rule in this text)
-    plus a function word or verb at one edge cut back to the name (向高明 → 高明): the same
-    person, written with the same pseudonym, and the word beside it left alone."""
+    plus a function word or verb at one edge, or the first character of a title after it,
+    cut back to the name (向高明 → 高明, 陈静审|判员 → 陈静): the same person, written with
+    the same pseudonym, and the word beside it left alone."""
     result = dict(scored)
     for (start, end), score in scored.items():
         if end - start < 3 or text[start:end] in names:
             continue
         if text[start] in _EDGE_BEFORE and text[start + 1 : end] in names:
             trimmed = (start + 1, end)
-        elif text[end - 1] in _EDGE_AFTER and text[start : end - 1] in names:
+        elif text[start : end - 1] in names and (
+            text[end - 1] in _EDGE_AFTER or _begins_title(text, end - 1)
+        ):
             trimmed = (start, end - 1)
         else:
             continue
         del result[(start, end)]
         result[trimmed] = max(score, result.get(trimmed, 0.0))
     return result
+
+
+def _begins_title(text: str, position: int) -> bool:
+    """True when a bench title or a party's role begins at ``position`` (陈静|审判员刘永福 of
+    a footer run into one line; 高明|原告)."""
+    return any(text.startswith(word, position) for word in _TITLE_WORDS)
+
+
+_TITLE_WORDS = tuple(BENCH_TITLES) + tuple(sorted(ROLE_WORDS))
 
 
 def propagate_names(
