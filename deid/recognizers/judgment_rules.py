@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 
-from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES
+from deid.recognizers.surnames import SURNAME_PATTERN
 from deid.recognizers.word_tables import jieba_tables
 
-_SURNAME = (
-    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
-)
+_SURNAME = SURNAME_PATTERN
 _CJK = "\u4e00-\u9fa5"
 _GAP = r"[ \t\u3000]"
 # The middle dots of minority and foreign names (买买提·艾力, 买买提•艾力).

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 
 from deid.divisions import division_names
-from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
+from deid.recognizers.surnames import (
+    SURNAME_PATTERN,
+    surname_length,
+)
 from deid.recognizers.word_tables import jieba_tables
 
 MASK_CHARS = "X×x*○〇□■"
-_SURNAME = (
-    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
-)
+_SURNAME = SURNAME_PATTERN
 _ORDINALS = "甲乙丙丁戊己庚辛壬癸"
 # Characters that end a name written with a one-character mask rather than being its given
 # name: function words and verbs of reported speech (刘*等, 王*称, 李*因).

@@ -160,10 +160,10 @@ def edges_trimmed(
 def _begins_title(text: str, position: int) -> bool:
     """True when a bench title or a party's role begins at ``position`` (陈静|审判员刘永福 of
     a footer run into one line; 高明|原告)."""
-    return any(text.startswith(word, position) for word in _TITLE_WORDS)
+    return any(text.startswith(word, position) for word in _FOLLOWING_TITLES)
 
 
-_TITLE_WORDS = tuple(BENCH_TITLES) + tuple(sorted(ROLE_WORDS))
+_FOLLOWING_TITLES = tuple(BENCH_TITLES) + tuple(sorted(ROLE_WORDS))
 
 
 def propagate_names(

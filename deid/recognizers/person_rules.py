@@ -14,15 +14,17 @@ import re
 
 from deid.divisions import division_names
 from deid.recognizers.judgment_rules import judgment_name_spans
-from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
+from deid.recognizers.surnames import (
+    SINGLE_SURNAMES,
+    SURNAME_PATTERN,
+    surname_length,
+)
 from deid.recognizers.word_tables import jieba_tables
 
 # jieba dictionary frequency from which a word the tagger calls a name is taken for a word.
 COMMON_WORD_FREQ = 300
 
-_SURNAME = (
-    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
-)
+_SURNAME = SURNAME_PATTERN
 _TITLES = (
     "同志|先生|女士|小姐|局长|副局长|主任|副主任|书记|副书记|部长|厅长|处长|科长|县长|市长|省长|"
     "镇长|乡长|村长|主席|院长|校长|经理|总经理|董事长|教授|老师|医生|律师|警官|法官|检察官|委员"

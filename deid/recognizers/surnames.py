@@ -22,6 +22,11 @@ COMPOUND_SURNAMES = frozenset(
     "范姜 张简 左丘 梁丘 第五 公羊 谷梁 宗政 漆雕 乐正 壤驷 巫马 仲孙 叔孙".split()
 )
 
+# A regular expression of one surname, compound first (欧阳 before 欧).
+SURNAME_PATTERN = (
+    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
+)
+
 
 def surname_length(text: str, start: int) -> int:
     """Length (2, 1 or 0) of the surname starting at ``text[start]``, compound first."""
