@@ -54,13 +54,21 @@ BENCH_ANY = re.compile(
     rf"(?m)(?:{_SPACED_TITLE})(?:[:：]{_GAP}*|{_GAP}+)((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,5}})"
     rf"(?={_GAP}|$)"
 )
+# ... and such a name spaced out to the width of a three-character one (书　记　员　　籍　涛,
+# 綦　　薇: surnames too rare for the table).
+BENCH_SPACED = re.compile(
+    rf"(?:{_SPACED_TITLE})[:：]?{_GAP}+([{_CJK}](?:{_GAP}{{1,4}}[{_CJK}]){{1,2}}){_BENCH_END}"
+)
 # Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…),
 # or a sentence of it in a judgment scraped into one paragraph.
 _PARTY_ROLES = (
     "原审被告人|被告人|原告|被告|上诉人|被上诉人|原审原告|原审被告|原审第三人|第三人|"
     "申请执行人|被执行人|申请人|被申请人|再审申请人|申诉人|被申诉人|罪犯|自诉人|反诉人|"
     "法定代表人|负责人|出庭负责人|行政机关负责人|辩护人|委托诉讼代理人|委托代理人|"
-    "诉讼代理人|法定代理人|指定代理人|诉讼代表人|借款人|出借人|保证人|担保人|死者"
+    "诉讼代理人|法定代理人|指定代理人|诉讼代表人|借款人|出借人|保证人|担保人|死者|"
+    # a criminal case's civil claim, an objection to enforcement, a sole trader
+    "被告人兼附带民事诉讼被告人|附带民事诉讼原告人|附带民事诉讼被告人|原告人|被害人|案外人|"
+    "异议人|利害关系人|监护人|经营者|投资人|赔偿请求人|复议申请人|申请复议人"
 )
 _PARTY_LINE = re.compile(
     rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
@@ -155,6 +163,11 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     if _holds(text, "审员理长"):  # 审判长, 书记员, 法官助理 …
         spans += [match.span(1) for match in BENCH.finditer(text)]
         spans += [m.span(1) for m in BENCH_ANY.finditer(text) if not _common_word(m.group(1))]
+        spans += [
+            m.span(1)
+            for m in BENCH_SPACED.finditer(text)
+            if not _common_word(re.sub(_GAP, "", m.group(1)))
+        ]
     if _holds(text, "人告犯"):  # 被告人, 原告, 罪犯 …
         spans += party_line_spans(text)
     if _holds(text, "员官人"):

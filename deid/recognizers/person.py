@@ -7,12 +7,13 @@ united, not voted: any one of them is enough to report a span.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from deid.recognizers.judgment_rules import BENCH_TITLES, ORGANIZATION_AFTER
+from deid.recognizers.judgment_rules import BENCH_TITLES, DOTS, ORGANIZATION_AFTER
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.person_rules import (
     is_cjk,
@@ -49,7 +50,7 @@ ROLE_WORDS = frozenset(
 ) | frozenset(
     # A judgment's formulas and the words that introduce a party's other names: the name
     # model read 查明 of 经审理查明 and 曾用名 as names.
-    "审理查明 另查明 经查明 本院查明 曾用名 别名 化名 绰号 外号".split()
+    "审理查明 另查明 经查明 还查明 又查明 再查明 本院查明 曾用名 别名 化名 绰号 外号".split()
 )
 _ROLE_WORD = re.compile("|".join(sorted(ROLE_WORDS, key=len, reverse=True)))
 # Prepositions and adverbs the name model takes for a name between two names (经卢某某介绍,
@@ -70,6 +71,38 @@ def without_dates(text: str, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` cut where a Chinese-numeral year begins inside it."""
     match = _CHINESE_YEAR.search(text, start + 1, end + 4)
     return (start, match.start()) if match and match.start() < end else (start, end)
+
+
+def without_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the punctuation at its edges (另查明， → 查明, then a judgment's
+    formula); a middle dot inside a name (买买提·艾力) stays."""
+    while start < end and _is_punctuation(text[start]):
+        start += 1
+    while end > start and _is_punctuation(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def _is_punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P") and char not in DOTS
+
+
+def model_name_spans(text: str, nlp_artifacts: NlpArtifacts | None) -> list[tuple[int, int]]:
+    """The name models' spans in ``nlp_artifacts``: the span judge's as it kept them, the
+    plain tagger's when they look like a name and not a place; none of one or two function
+    words (经, 曾向), each without the punctuation and the date at its edges."""
+    judged = getattr(nlp_artifacts, "name_spans_judged", False)
+    spans = []
+    for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
+        if function_word(text, start, end):
+            continue
+        if judged or (
+            plausible_model_name(text, start, end, confidence) and not place_like(text, start, end)
+        ):
+            bare = without_punctuation(text, start, end)
+            if bare[1] > bare[0]:
+                spans.append(without_dates(text, *bare))
+    return spans
 
 
 def listed_names(text: str, found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -226,15 +259,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
         for span in rule_name_spans(text, starts):
             scored[span] = RULE_SCORE
         placed = {text[s:e] for s, e in scored if e - s >= 2}  # names where a rule found them
-        judged = getattr(nlp_artifacts, "name_spans_judged", False)
-        for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
-            if function_word(text, start, end):
-                continue
-            if judged or (
-                plausible_model_name(text, start, end, confidence)
-                and not place_like(text, start, end)
-            ):
-                scored[without_dates(text, start, end)] = MODEL_SCORE
+        for span in model_name_spans(text, nlp_artifacts):
+            scored[span] = MODEL_SCORE
         weak: list[tuple[int, int]] = []
         if tokens:
             weak += jieba_name_spans(tokens) + name_after_title_spans(text, tokens)

@@ -45,6 +45,16 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     "被害人 证人 罪犯 被执行人 申请执行人 第三人 辩护人 死者 驾驶人 借款人 出借人 "
     "婚生子 婚生女 养子 养女 继子 继女 长子 次子 长女 次女 孙子 孙女 儿媳 女婿".split()
 )
+# The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
+# as it follows a title, unless the "surname" is an adverb or verb there (其妹曾在, 哥哥那次,
+# 弟弟来上学) or makes a word with the kinship character (其父母, 岳父母).
+_KIN_WORDS = frozenset(
+    "之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹 其父 其母 其妻 其夫 其子 其女 其兄 其弟 "
+    "其姐 其妹 胞兄 胞弟 胞姐 胞妹 哥哥 姐姐 弟弟 妹妹 前妻 前夫 侄子 侄女 外甥 岳父 岳母 继父 "
+    "继母 养父 养母 姐夫 嫂子 弟媳 配偶".split()
+)
+_KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
+_TITLE_WORDS |= _KIN_WORDS
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
 _DOTS = "·•・‧"
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
@@ -244,6 +254,8 @@ def surname_reference_spans(text: str) -> list[tuple[int, int]]:
             freq.get(text[first : first + 2], 0) >= 10 for first in (start - 1, start) if first >= 0
         ):
             continue
+        if text[start] in _PLACE_ENDS and start and is_cjk(text[start - 1]):
+            continue  # 禹会区老乔家面馆: the district, not Mr 区
         spans.append((start, start + 1))
     return spans
 
@@ -299,6 +311,10 @@ def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
     for match in _AFTER_TITLE.finditer(text):
         start, given = match.start(1), match.end(1)
         opening = text[start : given + 1]
+        if text[match.start() : start] in _KIN_WORDS and (
+            text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
+        ):
+            continue
         if (
             text[start] in _FUNCTION_SURNAMES
             or (freq.get(opening, 0) >= COMMON_WORD_FREQ and tags.get(opening) not in NAME_TAGS)

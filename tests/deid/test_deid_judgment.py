@@ -410,3 +410,49 @@ def test_a_footer_run_into_one_line_leaves_the_titles_readable() -> None:
     names = {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
     assert {"陈静", "刘永福", "汪洋", "吴思远", "蔡琳琳"} <= names
     assert not any(name.endswith(("审", "书", "法")) for name in names)
+
+
+def test_a_relative_named_in_the_narrative_is_found() -> None:
+    # the name models give 卜桂兰 and 沙玉林 a name probability of 0.1 at most
+    text = (
+        _HEADING + "另查明，被害人邵光明之母卜桂兰现年82岁，由邵光明兄弟三人共同赡养。"
+        "征收决定遗漏其弟沙玉林的份额。\n"
+    )
+    names = _names(text)
+    assert {"卜桂兰", "沙玉林"} <= names
+    assert "查明" not in "".join(names)  # 另查明， is the court's formula
+
+
+def test_a_relative_word_before_a_verb_is_no_name() -> None:
+    # 母 and 曾 are surnames, 父母 and 曾在 are no names
+    text = _HEADING + "原告称其父母均已去世，其妹曾在合肥市务工。\n"
+    assert _names(text) == set()
+
+
+def test_a_spaced_footer_name_with_a_rare_surname_is_found() -> None:
+    # 籍 and 綦 are not in the surname table
+    text = (
+        _HEADING + "审　判　员　　封晓燕\n二〇二三年六月八日\n"
+        "书　记　员　　籍　涛\n法官助理　　綦　　薇\n"
+    )
+    names = _names(text)
+    assert {"籍\u3000涛", "綦\u3000\u3000薇"} <= names
+
+
+def test_a_sole_traders_district_is_no_surname() -> None:
+    # 区老 reads like 吕老 (Mr 区); here it is 禹会区 and the shop 老乔家面馆
+    text = (
+        _HEADING + "被告：蚌埠市禹会区老乔家面馆（个体工商户）。\n"
+        "经营者：乔卫东，男，1970年出生。\n"
+    )
+    names = _names(text)
+    assert "乔卫东" in names
+    assert "区" not in names
+
+
+def test_the_parties_of_a_civil_claim_and_of_an_objection_are_found() -> None:
+    text = (
+        _HEADING + "附带民事诉讼原告人华思远，男，1960年1月1日出生。\n"
+        "案外人：籍晓光，男，1985年3月3日出生，汉族。\n"
+    )
+    assert {"华思远", "籍晓光"} <= _names(text)
