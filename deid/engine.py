@@ -50,7 +50,7 @@ from deid.presidio_adapters import (
 )
 from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REPORT_THRESHOLD
 from deid.recognizers.contact import AsciiEmailRecognizer
-from deid.recognizers.judgment_rules import is_judgment
+from deid.recognizers.judgment_rules import TITLE_WITHIN, is_judgment
 from deid.references import outside_references
 from deid.span_judge import SpanJudge
 from deid.tagger_memo import TaggerMemo
@@ -390,7 +390,7 @@ def analyze_batch(
         for offset, piece in split_for_analysis(text)
     ]
     normalized = [normalize(piece) for _, _, piece in pieces]
-    judgments = [is_judgment(text) for text in originals]
+    judgments = [court_document(text) for text in originals]
     artifacts: Iterator[tuple[str, NlpArtifacts]] = engine.nlp_engine.process_batch(
         [n.text for n in normalized],
         language=language,
@@ -411,6 +411,15 @@ def analyze_batch(
             for text, part, f in zip(originals, parts, found, strict=True)
         ]
     return [resolve_overlaps(f) for f in found]
+
+
+def court_document(text: str) -> bool:
+    """``is_judgment`` of ``text``, its head read simplified as well when it has a
+    traditional character of a title (刑事判決書, 民事裁定書, 調解書)."""
+    if is_judgment(text):
+        return True
+    head = text[:TITLE_WITHIN]
+    return any(char in head for char in "書決調") and is_judgment(normalize(head).text)
 
 
 def split_for_analysis(text: str, limit: int = MAX_PIECE) -> list[tuple[int, str]]:

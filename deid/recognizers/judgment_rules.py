@@ -140,19 +140,25 @@ _COMMON = 300
 
 # A court's document: its title near the top (刑事判决书, 执 行 裁 定 书, 民事调解书), or the
 # court speaking of itself (本院) beside a party of a case.
+# A court of Taiwan titles its judgment without 书 (臺灣臺北地方法院刑事判決, simplified by
+# deid.normalize before it is read here).
 _DOCUMENT_TITLE = re.compile(
-    "|".join(f"{_GAP}*".join(title) for title in ("判决书", "裁定书", "调解书", "决定书", "裁决书"))
+    "|".join(
+        f"{_GAP}*".join(title)
+        for title in ("判决书", "裁定书", "调解书", "决定书", "裁决书")
+        + tuple(f"{kind}{form}" for kind in ("刑事", "民事", "行政") for form in ("判决", "裁定"))
+    )
 )
 _COURT_SPEAKS = re.compile("本院")
 _PARTY = re.compile("被告人|被告|原告|上诉人|被上诉人|申请执行人|被执行人|罪犯|自诉人|第三人")
-_TITLE_WITHIN = 300
+TITLE_WITHIN = 300
 
 
 def is_judgment(text: str) -> bool:
     """True for a court's judgment, ruling or mediation statement (and a prosecutor's or
     authority's decision in the same form): a document title in its first 300 characters,
     or 本院 beside a party's role anywhere."""
-    if _DOCUMENT_TITLE.search(text, 0, _TITLE_WITHIN):
+    if _DOCUMENT_TITLE.search(text, 0, TITLE_WITHIN):
         return True
     return bool(_COURT_SPEAKS.search(text)) and bool(_PARTY.search(text))
 

@@ -456,3 +456,11 @@ def test_the_parties_of_a_civil_claim_and_of_an_objection_are_found() -> None:
         "案外人：籍晓光，男，1985年3月3日出生，汉族。\n"
     )
     assert {"华思远", "籍晓光"} <= _names(text)
+
+
+def test_a_judgment_titled_in_traditional_characters_is_a_courts_document() -> None:
+    # 刑事判決 (Taiwan: no 书, traditional characters): its doubted names are kept as well
+    heading = "臺灣臺北地方法院刑事判決\n112年度易字第456號\n"
+    assert not is_judgment(heading + _NARRATIVE)  # the raw text has no simplified title
+    assert "关玄宗" in _names(heading + _NARRATIVE)
+    assert is_judgment("最高人民法院\n民事裁定\n")
