@@ -1,7 +1,8 @@
 """Masked and partial names as published judgments and penalty notices write them.
 
-张某, 张某某, 张某甲, 张某1, 王某平, 王XX, 李**, 刘*, 王××, 王*明: a surname with its given name
-replaced is still a quasi-identifier, found whole (张某甲, not 张某).  A mask run after a
+张某, 张某某, 张某某某, 张某甲, 张某1, 王某平, 王XX, 李**, 刘*, 王××, 王*明: a surname with its
+given name replaced is still a quasi-identifier, found whole (张某甲, not 张某); so is a
+party written as an ordinal and a mask (Taiwan's 甲○○).  A mask run after a
 character that belongs to a place or an organisation is masked text, not a name: 浙江**科技
 有限公司 (江 ends 浙江), 合肥市**区**路 (区 follows a mask), 王**公司 (a company).
 
@@ -41,7 +42,7 @@ _VERB_TAGS = frozenset({"v", "vn", "n", "nr"})
 # nor 于某日, 向某处 (于 and 向 are surnames too).
 _MOU = re.compile(
     "(" + _SURNAME + ")"
-    r"(?:某某|某(?![些种一个项日天时处地年月]))"
+    r"(?:某某某?|某(?![些种一个项日天时处地年月]))"
     f"(?:[{_ORDINALS}]|[1-9](?![0-9]))?"
 )
 # 王XX, 李**, 刘*, 王××, and a given name after a one- or two-character mask (王*明).
@@ -56,6 +57,9 @@ _PLACE_OR_ORG = re.compile(
     "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园|"
     "号|栋|幢|单元|室|弄|组"
 )
+# A party written as an ordinal and a mask, as Taiwan's courts publish them (被告甲○○,
+# 告訴人乙○○): the placeholder stands for the name.
+_ORDINAL_MASKED = re.compile(f"[{_ORDINALS}][○〇]{{1,3}}(?![○〇])")
 _MASK_RUN = re.compile(f"[{re.escape(MASK_CHARS)}]+")
 # A party's role right before the masked name: its last character and the surname are no
 # word (被告人马某甲 is not 人马, the troops; 被害人江某 is not 人江).
@@ -70,7 +74,7 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
     has neither 某 nor a mask character."""
     if "某" not in text and not _MASK_RUN.search(text):
         return []
-    spans = []
+    spans = [match.span() for match in _ORDINAL_MASKED.finditer(text)]
     for pattern in (_MOU, _SYMBOLS):
         for match in pattern.finditer(text):
             start, end = match.span()

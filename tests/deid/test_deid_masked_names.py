@@ -36,6 +36,9 @@ def test_masked_names_in_a_judgment_are_found_whole() -> None:
         ("证人王×称其当晚在家。", "王×"),
         ("经查，孙*明等人未取得许可。", "孙*明"),
         ("当事人欧阳某某经营食品。", "欧阳某某"),
+        ("被告人李某某某到庭。", "李某某某"),
+        ("被告甲○○、乙○○共同竊盜。", "乙○○"),
+        ("告訴人丙〇〇報警。", "丙〇〇"),
     ],
 )
 def test_full_width_and_partial_masks_keep_original_offsets(text: str, name: str) -> None:
