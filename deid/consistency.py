@@ -18,12 +18,15 @@ from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
+from deid.recognizers.person_rules import name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 PERSON = "PERSON"
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
 SEED_SCORE = 0.8
+# A name after a title or kinship word whose rare surname the document gives someone else.
+RELATIVE_SCORE = 0.55
 # Roles after which a bare surname refers to a person the document names in full
 # (被告人王辩称 after 被告人王某某): the court and penalty-notice roles.
 _ROLES = (
@@ -80,7 +83,29 @@ def complete_document(
     # unless a function character or a common verb follows the surname (被告人杨驾驶).
     starts = {r.start for r in references if name_key(text[r.start : r.end]) not in unmasked}
     kept = _without_guesses_at(text, findings, references, starts, _masked_surnames(seeds))
+    added += _relatives_of_rare_surnames(pieces, seeds)
     return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+def _relatives_of_rare_surnames(
+    pieces: Sequence[tuple[int, NormalizedText]], seeds: Iterable[str]
+) -> list[Finding]:
+    """Names after a title or kinship word with a surname the table lacks but the document
+    gives a person it names (婚生子訾子轩 after 訾卫国: the children take the surname)."""
+    rare = frozenset(
+        key[0]
+        for key in seeds
+        if len(key) in (2, 3)
+        and "\u4e00" <= key[0] <= "\u9fa5"
+        and not surname_length(key, 0)
+        and not _MASKS & set(key)
+    )
+    found = []
+    for offset, norm in pieces if rare else ():
+        for start, end in name_after_title_word_spans(norm.text, rare):
+            start, end = norm.to_original(start, end)
+            found.append(Finding(start + offset, end + offset, PERSON, RELATIVE_SCORE))
+    return found
 
 
 def _without_guesses_at(

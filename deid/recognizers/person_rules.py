@@ -10,6 +10,7 @@ rule consults jieba's dictionary only to rule out common words; masked names (�
 
 from __future__ import annotations
 
+import functools
 import re
 
 from deid.divisions import division_names
@@ -51,7 +52,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
 _KIN_WORDS = frozenset(
     "之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹 其父 其母 其妻 其夫 其子 其女 其兄 其弟 "
     "其姐 其妹 胞兄 胞弟 胞姐 胞妹 哥哥 姐姐 弟弟 妹妹 前妻 前夫 侄子 侄女 外甥 岳父 岳母 继父 "
-    "继母 养父 养母 姐夫 嫂子 弟媳 配偶".split()
+    "继母 养父 养母 姐夫 嫂子 弟媳 配偶 一子 一女".split()
 )
 _KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
 _TITLE_WORDS |= _KIN_WORDS
@@ -134,13 +135,15 @@ _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", 
 NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
 _FUNCTION_SURNAMES = frozenset("和向都时及与")
-_AFTER_TITLE = re.compile(
-    "(?:"
-    + "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
-    + ")("
-    + _SURNAME
-    + ")(?=[\u4e00-\u9fa5])"
-)
+_TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
+_AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[\u4e00-\u9fa5])")
+
+
+@functools.lru_cache(maxsize=64)
+def _after_title_with(surnames: frozenset[str]) -> re.Pattern[str]:
+    """``_AFTER_TITLE`` for the single-character ``surnames`` given instead of the table's."""
+    chars = re.escape("".join(sorted(surnames)))
+    return re.compile(f"(?:{_TITLE_ALTERNATIVES})([{chars}])(?=[\u4e00-\u9fa5])")
 
 
 def _holds(text: str, chars: str) -> bool:
@@ -301,14 +304,19 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
 _PLACE_ENDS = frozenset("市省县区州镇乡")
 
 
-def name_after_title_word_spans(text: str) -> list[tuple[int, int]]:
+def name_after_title_word_spans(
+    text: str, surnames: frozenset[str] | None = None
+) -> list[tuple[int, int]]:
     """``name_after_title_spans`` without a segmenter: the surname and two more characters
     after a title, byline or kinship word, or one when a dictionary word starts right after
     it (老伴石粉兰今年 → 石粉兰, 记者李娜今天 → 李娜); nothing when the surname begins a
-    common word (记者于是) or is a function word there (主任向记者)."""
+    common word (记者于是) or is a function word there (主任向记者). ``surnames``: look
+    for these surnames instead of the table's (a document's own rare ones, 婚生子訾子轩
+    after 訾卫国)."""
     freq, tags = jieba_tables()
     spans = []
-    for match in _AFTER_TITLE.finditer(text):
+    pattern = _AFTER_TITLE if surnames is None else _after_title_with(surnames)
+    for match in pattern.finditer(text):
         start, given = match.start(1), match.end(1)
         opening = text[start : given + 1]
         if text[match.start() : start] in _KIN_WORDS and (

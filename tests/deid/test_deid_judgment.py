@@ -464,3 +464,14 @@ def test_a_judgment_titled_in_traditional_characters_is_a_courts_document() -> N
     assert not is_judgment(heading + _NARRATIVE)  # the raw text has no simplified title
     assert "关玄宗" in _names(heading + _NARRATIVE)
     assert is_judgment("最高人民法院\n民事裁定\n")
+
+
+def test_children_take_a_rare_surname_the_document_gives_a_parent() -> None:
+    # 訾 is not in the surname table; 訾卫国 is found in the party block
+    text = (
+        "安徽省阜阳市颍州区人民法院\n民事调解书\n"
+        "被告：訾卫国，男，1988年1月20日出生，汉族。\n"
+        "婚后生育一子訾子轩、一女訾梓涵。\n二、婚生子訾子轩由被告訾卫国抚养。\n"
+    )
+    names = _names(text)
+    assert {"訾卫国", "訾子轩", "訾梓涵"} <= names
