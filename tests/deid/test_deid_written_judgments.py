@@ -1,0 +1,38 @@
+"""Nine judgments written by hand in the forms courts publish (a criminal case with a civil
+claim, a sole trader's loan, a Supreme Court administrative ruling, an enforcement ruling
+scraped into one paragraph, a robbery with every name in full, a transport contract, a
+divorce settlement, a labour dispute on appeal, a Taiwan court's judgment in traditional
+characters): every mention of every person is redacted, the case numbers are not."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import deid
+
+HERE = Path(__file__).parent / "judgments"
+CASES = json.loads((HERE / "people.json").read_text(encoding="utf-8"))
+# （2022）皖1302刑初456号, 112年度易字第456號
+CASE_NUMBER = re.compile(r"（\d{4}）[^\s，。]{2,20}?号|\d{3}年度[^\s，。]{1,4}字第\d+號")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["file"] for case in CASES])
+def test_every_mention_of_every_person_is_redacted(case: dict[str, Any]) -> None:
+    text = (HERE / case["file"]).read_text(encoding="utf-8")
+    found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
+    covered = {i for f in found for i in range(f.start, f.end)}
+    missed = [
+        (person, text[max(0, m.start() - 8) : m.end() + 4])
+        for person in case["people"]
+        for m in re.finditer(re.escape(person), text)
+        if not set(range(m.start(), m.end())) <= covered
+    ]
+    assert missed == []
+    numbers = [m.span() for m in CASE_NUMBER.finditer(text)]
+    assert numbers
+    assert not [f for f in found for s, e in numbers if f.start < e and s < f.end]
