@@ -436,7 +436,39 @@ def compare(models: Sequence[Path]) -> dict[str, dict[str, Any]]:
         probs[f"{path.name} + linear + CNN (a third each)"] = (
             person + shipped.linear + shipped.network
         ) / 3
-    return {name: curve(held, p[:, 1:3]) for name, p in probs.items()}
+    result = {name: curve(held, p[:, 1:3]) for name, p in probs.items()}
+    # complementarity: gold names covered by one and not the other at the same threshold
+    mix = probs["shipped mix (linear + CNN)"]
+    for path in models:
+        mine = probs[f"BiLSTM {path.name}"]
+        result[f"{path.name} vs shipped mix: covered names"] = {
+            f"p>={t}": {
+                "only_bilstm": int(
+                    (covered_names(held, mine, t) > covered_names(held, mix, t)).sum()
+                ),
+                "only_mix": int((covered_names(held, mix, t) > covered_names(held, mine, t)).sum()),
+                "both": int((covered_names(held, mix, t) & covered_names(held, mine, t)).sum()),
+            }
+            for t in THRESHOLDS
+        }
+    return result
+
+
+def covered_names(
+    records: Sequence[LabelledText], probs: npt.NDArray[np.float32], threshold: float
+) -> npt.NDArray[np.bool_]:
+    """Whether each gold PER span of ``records`` (in order) is covered by the threshold runs
+    of ``probs`` (O/B/I of names per character)."""
+    lengths = np.array([len(r.text) for r in records], dtype=np.int64)
+    firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    found = threshold_spans(probs[:, 1:3], firsts, threshold)
+    out = []
+    for record, spans in zip(records, found, strict=True):
+        inside = {i for s, e in spans for i in range(s, e)}
+        out += [
+            all(i in inside for i in range(s, e)) for s, e, label in record.spans if label == "PER"
+        ]
+    return np.array(out, dtype=bool)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
