@@ -32,10 +32,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from deid.bilstm import TAGS, BiLstm
 from deid.char_cnn import ATTRIBUTES, UNKNOWN, char_attributes, vocabulary_index
 from deid.lexicon import encode, text_positions
 from deid.name_tagger import tagger_runs
+from deid.training.bilstm_numpy import TAGS, BiLstm
 from deid.training.char_cnn import vocabulary
 from deid.training.corpus import LabelledText, read_jsonl, split_files
 from deid.training.name_tagger import (

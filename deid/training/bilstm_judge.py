@@ -27,11 +27,11 @@ import numpy as np
 
 import deid.engine
 import deid.training.span_judge as span_judge
-from deid.bilstm import BiLstm
 from deid.char_cnn import CharCnn
 from deid.engine import NETWORK_PATH
 from deid.lexicon import Codes, Floats, Patterns
 from deid.name_tagger import NameTagger
+from deid.training.bilstm_numpy import BiLstm
 
 WHOLE_TEXT = 10**9
 

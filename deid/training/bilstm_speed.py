@@ -27,11 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from deid.bilstm import TAGS, BiLstm
 from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes
 from deid.engine import NETWORK_PATH, TAGGER_CHUNK
 from deid.lexicon import Codes, Patterns, encode, jieba_lexicon, text_positions
 from deid.training.bilstm import msra_split
+from deid.training.bilstm_numpy import TAGS, BiLstm
 
 
 def chunks(texts: Sequence[str], size: int) -> list[list[str]]:
