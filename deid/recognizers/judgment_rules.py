@@ -33,6 +33,9 @@ _BENCH_TITLES = (
     "法官助理",
     "执行长",
     "执行员",
+    # a Taiwan court's footer (法　官　蕭惠文, 書記官　魏佩君), read simplified
+    "法官",
+    "书记官",
 )
 BENCH_TITLES = _BENCH_TITLES  # for the name edges of deid.recognizers.person
 _SPACED_TITLE = "|".join(
@@ -166,7 +169,7 @@ def is_judgment(text: str) -> bool:
 def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     """Names in the places a judgment gives them (see the module's docstring)."""
     spans = []
-    if _holds(text, "审员理长"):  # 审判长, 书记员, 法官助理 …
+    if _holds(text, "审员理长官"):  # 审判长, 书记员, 法官助理, 法官 …
         spans += [match.span(1) for match in BENCH.finditer(text)]
         spans += [m.span(1) for m in BENCH_ANY.finditer(text) if not _common_word(m.group(1))]
         spans += [

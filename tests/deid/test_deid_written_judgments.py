@@ -1,8 +1,9 @@
-"""Nine judgments written by hand in the forms courts publish (a criminal case with a civil
+"""Ten judgments written by hand in the forms courts publish (a criminal case with a civil
 claim, a sole trader's loan, a Supreme Court administrative ruling, an enforcement ruling
 scraped into one paragraph, a robbery with every name in full, a transport contract, a
 divorce settlement, a labour dispute on appeal, a Taiwan court's judgment in traditional
-characters): every mention of every person is redacted, the case numbers are not."""
+characters, and a Taiwan loan judgment whose footer titles are 法官 and 書記官): every
+mention of every person is redacted, the case numbers are not."""
 
 from __future__ import annotations
 
