@@ -17,6 +17,7 @@ from deid.recognizers.word_tables import jieba_tables
 _SURNAME = SURNAME_PATTERN
 _CJK = "\u4e00-\u9fa5"
 _GAP = r"[ \t\u3000]"
+_GAP_RE = re.compile(_GAP)
 # The middle dots of minority and foreign names (买买提·艾力, 买买提•艾力).
 DOTS = "·‧•・"
 # The bench's titles; a footer may space a three-character title out (审　判　员).
@@ -76,6 +77,18 @@ _PARTY_ROLES = (
 _PARTY_LINE = re.compile(
     rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
     rf"({_SURNAME}[{_CJK}]{{1,2}})(?=[，,（(。；;]|$)"
+)
+# A Taiwan court's party block: the role spaced out to the width of the longest (原　　　告
+# 靳家瑋, 被　　　告　佟美玲　女), or counsel before 律師 (選任辯護人　鄭雅婷律師), read
+# simplified; the name, whatever its surname, up to the line's end, the sex or 律师.
+_TAIWAN_ROLES = "声请人|相对人|抗告人|告诉人|选任辩护人|公设辩护人"
+_SPACED_ROLES = "|".join(
+    f"{_GAP}*".join(role)
+    for role in sorted(set(f"{_PARTY_ROLES}|{_TAIWAN_ROLES}".split("|")), key=len, reverse=True)
+)
+_SPACED_PARTY_LINE = re.compile(
+    rf"(?m)^{_GAP}*((?:{_SPACED_ROLES})){_GAP}+([{_CJK}]{{2,4}}?)"
+    rf"(?={_GAP}*$|{_GAP}+[男女]|(律师))"
 )
 # What after a party's name says it is one, whatever word the name is: sex, counsel's firm,
 # a relation (系原告之子), a post (该公司经理), a former name.
@@ -213,6 +226,13 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
             continue
         spans.append((start, end))
     spans += [match.span(1) for match in _PARTY_LINE_ANY.finditer(text)]
+    if _holds(text, "\u3000 "):
+        spans += [
+            match.span(2)
+            for match in _SPACED_PARTY_LINE.finditer(text)
+            if (_GAP_RE.search(match.group(1)) or match.group(3))
+            and not _common_word(match.group(2))
+        ]
     return spans
 
 

@@ -475,3 +475,15 @@ def test_children_take_a_rare_surname_the_document_gives_a_parent() -> None:
     )
     names = _names(text)
     assert {"訾卫国", "訾子轩", "訾梓涵"} <= names
+
+
+def test_a_taiwan_party_block_with_spaced_roles_is_read() -> None:
+    # the name models find none of the three; the spaced roles say they are the parties
+    text = (
+        "臺灣臺北地方法院民事判決\n112年度訴字第1號\n原　　　告　平安\n"
+        "被　　　告　甯采臣　男　民國80年1月1日生\n訴訟代理人　長孫無忌律師\n"
+        "上列當事人間請求損害賠償事件，本院判決如下：\n"
+    )
+    assert {"平安", "甯采臣", "長孫無忌"} <= _names(text)
+    # a mainland line with a role and no name stays as it is
+    assert _names(_HEADING + "被告　未到庭\n") == set()
