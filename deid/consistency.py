@@ -18,7 +18,7 @@ from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
-from deid.recognizers.person_rules import name_after_title_word_spans
+from deid.recognizers.person_rules import is_cjk, name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
@@ -96,7 +96,7 @@ def _relatives_of_rare_surnames(
         key[0]
         for key in seeds
         if len(key) in (2, 3)
-        and "\u4e00" <= key[0] <= "\u9fa5"
+        and is_cjk(key[0])
         and not surname_length(key, 0)
         and not _MASKS & set(key)
     )

@@ -188,7 +188,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [
             m.span(1)
             for m in BENCH_SPACED.finditer(text)
-            if not _common_word(re.sub(_GAP, "", m.group(1)))
+            if not _common_word(_GAP_RE.sub("", m.group(1)))
         ]
     if _holds(text, "人告犯"):  # 被告人, 原告, 罪犯 …
         spans += party_line_spans(text)
