@@ -1,9 +1,11 @@
 """Claiming task slots: leases, gold items, daily caps, pauses, heartbeats and skips.
 
 A claim runs in one write transaction (``BEGIN IMMEDIATE`` on SQLite; ``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL), so two experts never hold the same slot and no item gets more than k
-answers. ``UNIQUE(task_id, annotator_id)`` keeps an expert from seeing an item twice. Gold
-items are served at the project's ratio, to every expert once, and never take a slot.
+LOCKED`` on PostgreSQL, waiting on the skipped rows only before it answers "nothing left"), so
+two experts never hold the same slot, no item gets more than k answers, and no expert is sent
+away while a slot is still open for them. ``UNIQUE(task_id, annotator_id)`` keeps an expert
+from seeing an item twice. Gold items are served at the project's ratio, to every expert once,
+and never take a slot.
 
 This is the hottest path of the platform (every expert, every few seconds), so it is written
 in Core statements on the transaction's connection, folded together where SQL allows: a plain
@@ -126,6 +128,23 @@ _NEXT_TASK = (
     .limit(1)
     .with_for_update(of=Task, skip_locked=True)
 )
+# SKIP LOCKED passes over a task another claim holds at this instant, though it may keep a
+# slot for this expert once that claim commits (k > 1). Before "nothing left", PostgreSQL
+# waits for those rows: it re-reads a locked row after the holder commits and moves on to the
+# next one when the slots are gone.
+_OPEN_TASK_AFTER_WAIT = (
+    select(*_TASK_VIEW)
+    .outerjoin(Item, Item.id == Task.item_id)
+    .where(
+        Task.project_id == bindparam("project_id"),
+        Task.is_gold.is_(False),
+        Task.slots_taken < bindparam("overlap"),
+        _NOT_TAKEN,
+    )
+    .order_by(Task.id)
+    .limit(1)
+    .with_for_update(of=Task)
+)
 _UNSEEN_GOLD = (
     select(*_TASK_VIEW)
     .outerjoin(Item, Item.id == Task.item_id)
@@ -205,7 +224,16 @@ def _next_task(head: _Head, annotator_id: int) -> Row[Any] | None:
         ).first()
         if row is not None:
             return row
-    return None
+    if conn.dialect.name != "postgresql":  # SQLite: claims run one at a time, nothing skipped
+        return None
+    return conn.execute(
+        _OPEN_TASK_AFTER_WAIT,
+        {
+            "project_id": head.project_id,
+            "overlap": head.config.overlap,
+            "annotator_id": annotator_id,
+        },
+    ).first()
 
 
 def _unseen_gold(project_id: int, annotator_id: int) -> Row[Any] | None:
