@@ -10,7 +10,6 @@ rule consults jieba's dictionary only to rule out common words; masked names (�
 
 from __future__ import annotations
 
-import functools
 import re
 
 from deid.divisions import division_names
@@ -139,11 +138,24 @@ _TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[\u4e00-\u9fa5])")
 
 
-@functools.lru_cache(maxsize=64)
-def _after_title_with(surnames: frozenset[str]) -> re.Pattern[str]:
-    """``_AFTER_TITLE`` for the single-character ``surnames`` given instead of the table's."""
-    chars = re.escape("".join(sorted(surnames)))
-    return re.compile(f"(?:{_TITLE_ALTERNATIVES})([{chars}])(?=[\u4e00-\u9fa5])")
+_LONGEST_TITLE = max(map(len, _TITLE_WORDS))
+
+
+def _after_title_with(text: str, surnames: frozenset[str]) -> list[tuple[int, int, int]]:
+    """``_AFTER_TITLE``'s matches (title start, surname start and end) for the
+    single-character ``surnames`` given instead of the table's: each occurrence of one of
+    them before a CJK character, after the longest title word that ends there. (Each
+    document has its own set: a pattern compiled for it cost more than the document's
+    whole analysis.)"""
+    matches = []
+    for start, char in enumerate(text[:-1]):
+        if char not in surnames or not "\u4e00" <= text[start + 1] <= "\u9fa5":
+            continue
+        for length in range(min(_LONGEST_TITLE, start), 0, -1):
+            if text[start - length : start] in _TITLE_WORDS:
+                matches.append((start - length, start, start + 1))
+                break
+    return matches
 
 
 def _holds(text: str, chars: str) -> bool:
@@ -315,11 +327,13 @@ def name_after_title_word_spans(
     after 訾卫国)."""
     freq, tags = jieba_tables()
     spans = []
-    pattern = _AFTER_TITLE if surnames is None else _after_title_with(surnames)
-    for match in pattern.finditer(text):
-        start, given = match.start(1), match.end(1)
+    if surnames is None:
+        matches = [(m.start(), m.start(1), m.end(1)) for m in _AFTER_TITLE.finditer(text)]
+    else:
+        matches = _after_title_with(text, surnames)
+    for title, start, given in matches:
         opening = text[start : given + 1]
-        if text[match.start() : start] in _KIN_WORDS and (
+        if text[title:start] in _KIN_WORDS and (
             text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
         ):
             continue
