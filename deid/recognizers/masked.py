@@ -55,7 +55,7 @@ _SYMBOLS = re.compile(
 _PLACE_OR_ORG = re.compile(
     "省|市(?!民)|区|县|镇|乡|村(?!民)|路|街|巷|公司|集团|厂|局|银行|医院|学校|大学|中学|"
     "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园|"
-    "号|栋|幢|单元|室|弄|组"
+    "号|栋|幢|单元|室|弄|组|酒吧|饭店|餐厅|餐馆|网吧|茶楼|会所|商场|商店|房地产"
 )
 # A party written as an ordinal and a mask, as Taiwan's courts publish them (被告甲○○,
 # 告訴人乙○○): the placeholder stands for the name.
@@ -127,7 +127,8 @@ def _place_or_organization(text: str, start: int, end: int) -> bool:
     if text[start] == "区" and "\u4e00" <= text[start - 1] <= "\u9fa5":
         return text[start - 1] not in _NOT_GIVEN
     word = text[start - 1 : start + 1]
-    if word in division_names():
+    # 石家庄某某房地产: the surname ends a division's name of two or three characters.
+    if word in division_names() or text[max(0, start - 2) : start + 1] in division_names():
         return True
     freq, tags = jieba_tables()
     if start >= 2 and freq.get(text[start - 2 : start], 0) >= 10:

@@ -42,7 +42,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
     "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处 "
     # the parties of a judgment and its kinship words (被害人江山经营, 婚生子马双元由)
-    "被害人 证人 罪犯 被执行人 申请执行人 第三人 辩护人 死者 驾驶人 借款人 出借人 "
+    "被害人 证人 罪犯 被执行人 申请执行人 第三人 辩护人 死者 驾驶人 借款人 出借人 被继承人 "
     "婚生子 婚生女 养子 养女 继子 继女 长子 次子 长女 次女 孙子 孙女 儿媳 女婿".split()
 )
 # The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
@@ -54,9 +54,16 @@ _KIN_WORDS = frozenset(
     "继母 养父 养母 姐夫 嫂子 弟媳 配偶 一子 一女".split()
 )
 _KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
+# A relative's name without a Chinese surname (敖登格日勒之夫宝音代为支付: Mongolian names have
+# none): two to four characters, no common word, up to a mark or a common word.
+_KIN_ANY = re.compile("[之其][夫妻子女父母兄弟姐妹]([\u4e00-\u9fa5]{2,4})")
+_RARE = 10
+_KIN_NAME_ENDS = "，,。；;、（(的"
 _TITLE_WORDS |= _KIN_WORDS
-# Transliterated foreign names joined by a middle dot (卡莱维·海米莱).
-_DOTS = "·•・‧"
+# Transliterated foreign names joined by a middle dot (卡莱维·海米莱), or by what a clerk typed
+# for one: a full stop or a black dot (买买提江.吐尔地, 艾力●买买提), both halves of the
+# name's characters.
+_DOTS = "·•・‧●."
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
 # names in train/ and dev/.
 TRANSLITERATION_CHARS = (
@@ -75,6 +82,10 @@ MINORITY_CHARS = (
     "卓嘎旦"
 )
 _NAME_CHARS = "".join(sorted(set(TRANSLITERATION_CHARS + MINORITY_CHARS)))
+# ... and such a name written without its dot, or a given name alone (热依汗古丽, 阿依努尔),
+# after a title or kinship word, four characters or more of the register's, up to a mark:
+# 监狱干警热依汗古丽，.
+_MINORITY_TITLED_AFTER = r"(?=[，,。、；;的（(\s]|$)"
 _FOREIGN = re.compile(f"[{_NAME_CHARS}]{{1,6}}(?:[{_DOTS}][{_NAME_CHARS}]{{1,8}})+")
 # A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
 # place jieba knows (斯里兰卡总统).
@@ -136,6 +147,9 @@ NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _FUNCTION_SURNAMES = frozenset("和向都时及与")
 _TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[\u4e00-\u9fa5])")
+_MINORITY_TITLED = re.compile(
+    f"(?:{_TITLE_ALTERNATIVES}|干警|民警)([{MINORITY_CHARS}]{{4,8}})" + _MINORITY_TITLED_AFTER
+)
 
 
 _LONGEST_TITLE = max(map(len, _TITLE_WORDS))
@@ -185,6 +199,9 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
         ]
     if _holds(text, "男女"):
         spans += [m.span() for m in _SEX_FORM.finditer(text)]
+    spans += minority_titled_spans(text)
+    if _holds(text, "之其"):
+        spans += kin_name_spans(text)
     spans += judgment_name_spans(text)
     if _holds(text, "生士姐"):  # 先生, 女士, 小姐
         spans += [m.span() for m in _HONORED.finditer(text)]
@@ -201,6 +218,42 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
         elif start not in token_starts or end not in token_starts:
             continue
         spans.append((start, end))
+    return spans
+
+
+def minority_titled_spans(text: str) -> list[tuple[int, int]]:
+    """A minority name without its dot after a title or kinship word (``_MINORITY_TITLED``:
+    干警热依汗古丽，→ 热依汗古丽), unless jieba calls it a place or a common word (阿尔巴尼亚)."""
+    freq, tags = jieba_tables()
+    return [
+        match.span(1)
+        for match in _MINORITY_TITLED.finditer(text)
+        if tags.get(match.group(1)) != "ns" and freq.get(match.group(1), 0) < COMMON_WORD_FREQ
+    ]
+
+
+def kin_name_spans(text: str) -> list[tuple[int, int]]:
+    """The surname-less name after a relation (``_KIN_ANY``: 之夫宝音代为 → 宝音): rare in the
+    dictionary (宝音 is a word of 4), its first character no word with the relation's (其子女,
+    其妻子, 之母亲), followed by a mark or a common word; names with a surname are
+    ``name_after_title_word_spans``'s."""
+    freq, _ = jieba_tables()
+    spans = []
+    for match in _KIN_ANY.finditer(text):
+        start = match.start(1)
+        if surname_length(text, start) or freq.get(text[start - 1 : start + 1], 0) >= _RARE:
+            continue
+        for end in (start + 2, start + 3, start + 4):
+            name = text[start:end]
+            if end > len(text) or not is_cjk(name) or freq.get(name, 0) >= _RARE:
+                break
+            if (
+                end == len(text)
+                or text[end] in _KIN_NAME_ENDS
+                or freq.get(text[end : end + 2], 0) >= 100
+            ):
+                spans.append((start, end))
+                break
     return spans
 
 
@@ -271,6 +324,8 @@ def surname_reference_spans(text: str) -> list[tuple[int, int]]:
             continue
         if text[start] in _PLACE_ENDS and start and is_cjk(text[start - 1]):
             continue  # 禹会区老乔家面馆: the district, not Mr 区
+        if text[max(0, start - 2) : start + 1] in division_names():
+            continue  # 石家庄市长安区: the city, not Mayor 庄
         spans.append((start, start + 1))
     return spans
 
@@ -346,6 +401,10 @@ def name_after_title_word_spans(
         after = text[given + 1 : given + 3]
         # A two-character name that ends the text (…实习生王昭) ends with it.
         end = given + 1 if len(after) == 2 and freq.get(after) else min(given + 2, len(text))
+        # After a compound surname, a given name that is a word is whole (被继承人诸葛建国名下:
+        # not 诸葛建 before 国名).
+        if given - start == 2 and freq.get(text[given : given + 2], 0) >= COMMON_WORD_FREQ:
+            end = min(given + 2, len(text))
         if text[end - 1] in "的了是在和与" and end - 1 > given:  # 被害人黎明的陈述
             end -= 1
         # 被执行人桂林市…: a place (jieba tags 桂林 a name), not a person.
