@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
-from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, not_a_name
 from deid.recognizers.person_rules import is_cjk, name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
@@ -56,7 +56,11 @@ def complete_document(
     """``findings`` of the document ``text`` (analysed as normalised ``pieces``, each with
     its offset) plus every other occurrence of each name found with ``SEED_SCORE`` or more,
     and each bare surname of such a name after a role word (被告人王).  Not deduplicated:
-    the caller settles overlaps."""
+    the caller settles overlaps.  A guess that holds a narrative's word that is no name
+    (由东向西行驶, 於民國112年, 嗣經: ``not_a_name``) is dropped first."""
+    findings = [
+        f for f in findings if f.entity_type != PERSON or not not_a_name(text, f.start, f.end)
+    ]
     seeds: dict[str, float] = {}
     for finding in findings:
         if finding.entity_type == PERSON and finding.score >= SEED_SCORE:

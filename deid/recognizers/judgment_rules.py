@@ -134,6 +134,22 @@ ORGANIZATION_AFTER = re.compile(
     "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所)"
     f"|[^{_NOT_IN_NAME}]?(?:区|县|镇|乡|路|街)"
 )
+# People a judgment or a penalty notice lists after their post (执勤民警皇甫刚、端木强出具的,
+# 鉴定人熊伟、白雪鉴定, 办案民警：甘　霖（警号：012345）、巫海洋): each item a surname and
+# one or two characters (spaced out or not), a bracket (警号, 执法证号) after it allowed.
+_LISTED_POSTS = "办案民警|承办民警|执勤民警|民警|干警|辅警|鉴定人|执法人员|办案人员|侦查人员"
+_LIST_ITEM = rf"{_SURNAME}(?:{_GAP}{{0,2}}[{_CJK}]){{1,2}}"
+_LISTED = re.compile(
+    rf"(?:{_LISTED_POSTS})([:：]?){_GAP}*({_LIST_ITEM}(?:[（(][^）)\n]{{1,20}}[）)])?"
+    rf"(?:、{_LIST_ITEM}(?:[（(][^）)\n]{{1,20}}[）)])?)*)"
+)
+# ... and a list of two or more witnesses or experts whatever their names (证人那日苏、其木格
+# 能够证明: Mongolian names have no Chinese surname), none of them a word of the dictionary
+# but a name (证人证言、物证、书证).
+_LISTED_ANY = re.compile(rf"(?:证人|鉴定人)((?:[{_CJK}]{{2,4}}、)+[{_CJK}]{{2,4}})")
+_ITEM_ENDS = "、，,。；;：:（(的等和与及在称"
+# A name found by ``_LISTED`` ends at a mark, or where a common word begins (白雪|鉴定).
+_WORD_AFTER = 100
 # The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.
 _TESTIMONY = re.compile(
     rf"(?:证人|被害人|被告人|上诉人|原审被告人)((?:{_SURNAME}[{_CJK}]{{1,2}}、)*"
@@ -148,10 +164,42 @@ _ALIAS = re.compile(
 _NICKNAME = re.compile(
     r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|别名|化名|昵称)[:：]?[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
 )
+# A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
+# it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男).
+_LATIN_NAME = re.compile(
+    rf"(?<=[{_CJK}])[（(]([A-Z][A-Za-z'\-]*(?:[ .\-]{{1,2}}[A-Z][A-Za-z'\-]*){{1,4}})[）)]"
+    r"(?=[，,][ \t]*[男女])"
+)
 # Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
 # in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
 _COMMON = 300
+
+
+# Words of a judgment's narrative that the name models read as names (at the judgment
+# threshold) and no name is: a direction of travel (由东向西行驶), the Republic of China's era
+# before a year (於民國112年: the preposition 於 read as the surname 于), an adverb of
+# sequence opening a clause of a Taiwan judgment (嗣經店員報警, 嗣後, 旋即, 迨至), none of
+# whose first characters is a surname, a street before its house number, and the issuer of a
+# document number standing on its own line (its signatory, if any, signs elsewhere).
+_NOT_NAMES = re.compile(
+    "[东南西北東][向往][东南西北東]"
+    r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
+    r"|(?:^|(?<=[\n。，,；;：:]))[嗣旋迨俟][经經后後即至因]"
+    # a street before its house number (住所地上海市浦东新区张杨路1588号)
+    r"|[路街巷道弄](?=\d+[号號])"
+    # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号)
+    r"|(?:^|(?<=\n))[\u4e00-\u9fa5]{1,12}(?=[〔【\[]\d{4}[〕】\]]\d{1,6}[号號][ \t\u3000]*(?:\n|$))"
+)
+
+
+def not_a_name(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` holds one of ``_NOT_NAMES`` (东向西行, 於民國, 嗣經)."""
+    line = text.rfind("\n", 0, start) + 1
+    return any(
+        start < match.end() and match.start() < end
+        for match in _NOT_NAMES.finditer(text, max(line, start - 20), min(len(text), end + 30))
+    )
 
 
 # A court's document: its title near the top (刑事判决书, 执 行 裁 定 书, 民事调解书), or the
@@ -195,12 +243,74 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     if _holds(text, "员官人"):
         spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
         spans += [m.span(1) for m in _OFFICER_ANY.finditer(text) if not _common_word(m.group(1))]
+    if _holds(text, "男女"):
+        spans += [match.span(1) for match in _LATIN_NAME.finditer(text)]
+    if _holds(text, "警鉴员证"):  # 民警, 鉴定人, 执法人员, 证人 …
+        spans += listed_spans(text)
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
     if _holds(text, "名号"):
         spans += [match.span(1) for match in _ALIAS.finditer(text)]
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
     return spans
+
+
+def listed_spans(text: str) -> list[tuple[int, int]]:
+    """The names listed after a post (``_LISTED``): 执勤民警皇甫刚、端木强出具 → 皇甫刚, 端木强.
+    Taken when the list has two names or more, or the post is set off by a colon, or a
+    bracket (警号) follows the name; a name that is a common word (民警依法) only inside a
+    list of two or more."""
+    spans = []
+    for match in _LISTED.finditer(text):
+        items = _list_items(text, match.start(2), match.end(2))
+        if not items:
+            continue
+        marked = bool(match.group(1)) or text[items[0][1] : items[0][1] + 1] in "（("
+        if len(items) == 1 and not marked:
+            continue
+        for start, end in items:
+            if len(items) == 1 and _common_word(_GAP_RE.sub("", text[start:end])):
+                continue
+            spans.append((start, end))
+    for match in _LISTED_ANY.finditer(text):
+        items = _list_items(text, match.start(1), match.end(1))
+        if len(items) >= 2 and not any(_dictionary_word(text[s:e]) for s, e in items):
+            spans += items
+    return spans
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of a list ``text[start:end]`` matched by ``_LISTED``: the items between
+    its 、, each without its bracket, the last one cut where a mark or common word begins."""
+    items = []
+    position = start
+    for piece in re.split("(、)", text[start:end]):
+        if piece == "、":
+            position += 1
+            continue
+        name = re.split("[（(]", piece, maxsplit=1)[0]
+        name_end: int | None = position + len(name)
+        if name_end == end:  # the last item: the match may have run into the next word
+            name_end = _name_end(text, position, end)
+        if name_end is None:
+            break
+        items.append((position, name_end))
+        position += len(piece)
+    return items
+
+
+def _name_end(text: str, start: int, end: int) -> int | None:
+    """Where the name ``text[start:end]`` (the last of a list) ends: the first place from
+    two characters on before a mark, the end of the text or a common word (白雪|鉴定)."""
+    freq, _ = jieba_tables()
+    for stop in range(start + 2, end + 1):
+        if _GAP_RE.match(text[stop - 1]):
+            continue
+        if stop == len(text) or text[stop] in _ITEM_ENDS or text[stop] == "\n":
+            return stop
+        if freq.get(text[stop : stop + 2], 0) >= _WORD_AFTER:
+            return stop
+    return None
 
 
 def testimony_spans(text: str) -> list[tuple[int, int]]:
@@ -240,6 +350,12 @@ def _common_word(word: str) -> bool:
     """True for a common word that is no name (记录, 签名)."""
     freq, tags = jieba_tables()
     return freq.get(word, 0) >= _COMMON and tags.get(word) in _NOT_NAME_TAGS
+
+
+def _dictionary_word(word: str) -> bool:
+    """True for a word of jieba's dictionary that it does not tag as a name (物证, 方圆)."""
+    freq, tags = jieba_tables()
+    return bool(freq.get(word)) and tags.get(word) not in {"nr", "nrfg", "nrt"}
 
 
 def _not_function(text: str, match: re.Match[str]) -> bool:

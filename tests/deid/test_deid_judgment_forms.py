@@ -6,6 +6,10 @@ each rule found by one of ``tests/deid/judgments/``, checked here on a few lines
 from __future__ import annotations
 
 import deid
+from deid.consistency import complete_document
+from deid.findings import Finding
+from deid.normalize import normalize
+from deid.recognizers.judgment_rules import not_a_name
 
 _HEADING = "安徽省合肥市蜀山区人民法院\n刑事裁定书\n（2021）皖0104刑更12号\n"
 
@@ -28,10 +32,35 @@ def test_a_minority_name_typed_with_a_full_stop_or_a_black_dot_is_found() -> Non
     assert {"买买提江.吐尔地", "艾力●买买提"} <= names
 
 
+def test_officers_and_experts_listed_after_their_post_are_found() -> None:
+    text = (
+        _HEADING + "有执勤民警皇甫刚、端木强出具的到案经过。\n"
+        "经鉴定所鉴定人熊伟、白雪鉴定，构成十级伤残。\n"
+        "办案民警：甘　霖（警号：012345）、巫海洋（警号：013579）\n"
+    )
+    names = _names(text)
+    assert {"端木强", "白雪", "甘\u3000霖"} <= names
+
+
+def test_a_post_before_a_common_word_or_a_list_of_exhibits_names_nobody() -> None:
+    assert _names(_HEADING + "民警依法处理。证人证言、物证、书证等证据证实。\n") == set()
+
+
+def test_witnesses_without_a_chinese_surname_are_found_in_a_list() -> None:
+    text = _HEADING + "证人那日苏、其木格能够证明其从未退伙。那日苏、其木格在一审中作证。\n"
+    assert _names(text) >= {"那日苏", "其木格"}
+    assert all(not _touched(text, word) for word in ("能够", "一审"))
+
+
 def test_a_relative_without_a_chinese_surname_is_found() -> None:
     text = _HEADING + "其退伙款已由敖登格日勒之夫宝音代为支付。\n"
     assert "宝音" in _names(text)
     assert _names(_HEADING + "原告称其子女均已成年，其妻子在家务农。\n") == set()
+
+
+def test_a_foreign_partys_latin_name_in_brackets_is_found() -> None:
+    text = _HEADING + "原告：金正浩（KIM JUNGHO），男，1979年4月3日出生，大韩民国国籍。\n"
+    assert "KIM JUNGHO" in _names(text)
 
 
 def test_a_given_name_that_is_a_word_stays_whole_after_a_compound_surname() -> None:
@@ -61,3 +90,23 @@ def test_a_street_before_a_masked_bar_is_no_name() -> None:
     text = _HEADING + "违法行为人霍志明在广州市天河区天河路某酒吧内与他人发生口角。\n"
     assert not _touched(text, "路某酒吧")
     assert "路某" in _names(_HEADING + "被告人路某，男，1990年出生。\n")
+
+
+def test_words_of_a_narrative_that_are_no_names() -> None:
+    text = "由东向西行驶；於民國112年3月5日；嗣經店員報警；住所地上海市浦东新区张杨路1588号。"
+    for word in ("东向西行", "於民國", "嗣經", "浦东新区张杨路"):
+        start = text.index(word)
+        assert not_a_name(text, start, start + len(word)), word
+    for name in ("杨向东", "张民国"):
+        assert not not_a_name(name + "驾车", 0, len(name))
+
+
+def test_a_guess_holding_no_name_is_dropped_from_the_document() -> None:
+    text = (
+        "民事判决书\n被告冯涛驾驶小型轿车沿星空路由东向西行至路口。\n"
+        "穗公天行罚决字〔2023〕01562号\n"
+    )
+    guesses = [text.index(w) for w in ("冯涛", "东向西行", "穗公天行")]
+    findings = [Finding(s, s + 4 if s != guesses[0] else s + 2, "PERSON", 0.85) for s in guesses]
+    kept = complete_document(text, [(0, normalize(text))], findings)
+    assert {text[f.start : f.end] for f in kept} == {"冯涛"}
