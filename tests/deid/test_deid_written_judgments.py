@@ -2,8 +2,14 @@
 claim, a sole trader's loan, a Supreme Court administrative ruling, an enforcement ruling
 scraped into one paragraph, a robbery with every name in full, a transport contract, a
 divorce settlement, a labour dispute on appeal, a Taiwan court's judgment in traditional
-characters, and a Taiwan loan judgment whose footer titles are 法官 and 書記官): every
-mention of every person is redacted, the case numbers are not."""
+characters, and a Taiwan loan judgment whose footer titles are 法官 and 書記官), and
+eleven more in forms those lack (a commutation ruling with Uyghur names and dots typed as
+・ . ●, a prosecutor's non-prosecution decision, a market regulator's and a police penalty
+notice, a family estate of compound surnames, a ruling masked as 裁判文书网 publishes it
+with the bench in full, a foreign sale with Korean, Japanese, American and Hong Kong
+parties, a bankruptcy's creditors, a homicide with aliases and several victims, a retrial
+of Mongolian parties, a traffic mediation with the plaintiff's children as agents): every
+mention of every person is redacted, the case and document numbers are not."""
 
 from __future__ import annotations
 
@@ -18,8 +24,11 @@ import deid
 
 HERE = Path(__file__).parent / "judgments"
 CASES = json.loads((HERE / "people.json").read_text(encoding="utf-8"))
-# （2022）皖1302刑初456号, 112年度易字第456號
-CASE_NUMBER = re.compile(r"（\d{4}）[^\s，。]{2,20}?号|\d{3}年度[^\s，。]{1,4}字第\d+號")
+# （2022）皖1302刑初456号, 112年度易字第456號, 宁秦检刑不诉〔2023〕57号 on a line of its own
+CASE_NUMBER = re.compile(
+    r"（\d{4}）[^\s，。]{2,20}?号|\d{3}年度[^\s，。]{1,4}字第\d+號|^\S{1,12}〔\d{4}〕\d+号$",
+    re.MULTILINE,
+)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["file"] for case in CASES])
