@@ -18,7 +18,8 @@ from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, not_a_name
-from deid.recognizers.person_rules import is_cjk, name_after_title_word_spans
+from deid.recognizers.person import ROLE_WORDS
+from deid.recognizers.person_rules import TITLE_WORDS, is_cjk, name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
@@ -56,11 +57,11 @@ def complete_document(
     """``findings`` of the document ``text`` (analysed as normalised ``pieces``, each with
     its offset) plus every other occurrence of each name found with ``SEED_SCORE`` or more,
     and each bare surname of such a name after a role word (被告人王).  Not deduplicated:
-    the caller settles overlaps.  A guess that holds a narrative's word that is no name
-    (由东向西行驶, 於民國112年, 嗣經: ``not_a_name``) is dropped first."""
-    findings = [
-        f for f in findings if f.entity_type != PERSON or not not_a_name(text, f.start, f.end)
-    ]
+    the caller settles overlaps.  A guess that is a role word or holds a narrative's word
+    that is no name (由东向西行驶, 於民國112年, 嗣經: ``_no_name``) is dropped first, and a
+    list item between two names found is added (``_between_listed_names``)."""
+    findings = [f for f in findings if f.entity_type != PERSON or not _no_name(text, f)]
+    findings = findings + _between_listed_names(text, findings)
     seeds: dict[str, float] = {}
     for finding in findings:
         if finding.entity_type == PERSON and finding.score >= SEED_SCORE:
@@ -89,6 +90,36 @@ def complete_document(
     kept = _without_guesses_at(text, findings, references, starts, _masked_surnames(seeds))
     added += _relatives_of_rare_surnames(pieces, seeds)
     return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+def _no_name(text: str, finding: Finding) -> bool:
+    """True for a guess that is a role, title or kinship word (申请人 opening a line, which
+    the name models read as a name with the line break before it; 胞弟, 次女) or holds a
+    narrative's word that is no name (``not_a_name``)."""
+    word = text[finding.start : finding.end].strip()
+    return word in ROLE_WORDS or word in TITLE_WORDS or not_a_name(text, finding.start, finding.end)
+
+
+# A list item between two names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
+# surname table): two or three Chinese characters between two 、.
+_LIST_ITEM = re.compile("(?<=、)([\u4e00-\u9fa5]{2,3})(?=、)")
+
+
+def _between_listed_names(text: str, findings: list[Finding]) -> list[Finding]:
+    """Names between two names found in a list of names (``_LIST_ITEM``), whatever their
+    surname: one of the list is the same kind of thing as its neighbours."""
+    people = [f for f in findings if f.entity_type == PERSON and f.score >= SEED_SCORE]
+    if "、" not in text or len(people) < 2:
+        return []
+    ends = {f.end for f in people}
+    starts = {f.start for f in people}
+    covered = {i for f in people for i in range(f.start, f.end)}
+    found = []
+    for match in _LIST_ITEM.finditer(text):
+        start, end = match.span(1)
+        if start - 1 in ends and end + 1 in starts and start not in covered:
+            found.append(Finding(start, end, PERSON, SEED_SCORE))
+    return found
 
 
 def _relatives_of_rare_surnames(

@@ -34,6 +34,9 @@ _BENCH_TITLES = (
     "法官助理",
     "执行长",
     "执行员",
+    # a labour or commercial arbitration award (首席仲裁员：邝志文, 仲　裁　员：甘　露)
+    "首席仲裁员",
+    "仲裁员",
     # a Taiwan court's footer (法　官　蕭惠文, 書記官　魏佩君), read simplified
     "法官",
     "书记官",
@@ -174,18 +177,22 @@ _LATIN_NAME = re.compile(
 # in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
 _COMMON = 300
+_RARE = 10
 
 
 # Words of a judgment's narrative that the name models read as names (at the judgment
 # threshold) and no name is: a direction of travel (由东向西行驶), the Republic of China's era
 # before a year (於民國112年: the preposition 於 read as the surname 于), an adverb of
 # sequence opening a clause of a Taiwan judgment (嗣經店員報警, 嗣後, 旋即, 迨至), none of
-# whose first characters is a surname, a street before its house number, and the issuer of a
-# document number standing on its own line (its signatory, if any, signs elsewhere).
+# whose first characters is a surname, the court's formula 查明 (审查查明, 查明：), a street
+# before its house number, and the issuer of a document number standing on its own line (its
+# signatory, if any, signs elsewhere).
 _NOT_NAMES = re.compile(
     "[东南西北東][向往][东南西北東]"
     r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
     r"|(?:^|(?<=[\n。，,；;：:]))[嗣旋迨俟][经經后後即至因]"
+    # the court's formula of its findings (经依法审查查明：)
+    r"|审?查查明|查明(?=[:：])"
     # a street before its house number (住所地上海市浦东新区张杨路1588号)
     r"|[路街巷道弄](?=\d+[号號])"
     # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号)
@@ -193,9 +200,18 @@ _NOT_NAMES = re.compile(
 )
 
 
+_TITLE = re.compile(_SPACED_TITLE)
+
+
 def not_a_name(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` holds one of ``_NOT_NAMES`` (东向西行, 於民國, 嗣經)."""
+    """True when ``text[start:end]`` holds one of ``_NOT_NAMES`` (东向西行, 於民國, 嗣經) or
+    lies inside a bench title (仲 of 仲　裁　员)."""
     line = text.rfind("\n", 0, start) + 1
+    if any(
+        m.start() <= start and end <= m.end()
+        for m in _TITLE.finditer(text, max(line, start - 12), min(len(text), end + 12))
+    ):
+        return True
     return any(
         start < match.end() and match.start() < end
         for match in _NOT_NAMES.finditer(text, max(line, start - 20), min(len(text), end + 30))
@@ -353,9 +369,10 @@ def _common_word(word: str) -> bool:
 
 
 def _dictionary_word(word: str) -> bool:
-    """True for a word of jieba's dictionary that it does not tag as a name (物证, 方圆)."""
+    """True for a word of jieba's dictionary, not a rare one (边巴, 2), that it does not tag
+    as a name (物证, 方圆)."""
     freq, tags = jieba_tables()
-    return bool(freq.get(word)) and tags.get(word) not in {"nr", "nrfg", "nrt"}
+    return freq.get(word, 0) >= _RARE and tags.get(word) not in {"nr", "nrfg", "nrt"}
 
 
 def _not_function(text: str, match: re.Match[str]) -> bool:

@@ -110,3 +110,45 @@ def test_a_guess_holding_no_name_is_dropped_from_the_document() -> None:
     findings = [Finding(s, s + 4 if s != guesses[0] else s + 2, "PERSON", 0.85) for s in guesses]
     kept = complete_document(text, [(0, normalize(text))], findings)
     assert {text[f.start : f.end] for f in kept} == {"冯涛"}
+
+
+def test_an_arbitration_awards_arbitrators_are_its_bench() -> None:
+    text = (
+        "深圳市宝安区劳动人事争议仲裁委员会\n仲 裁 裁 决 书\n深宝劳人仲案〔2021〕5678号\n"
+        "申请人：覃小凤，女，1995年10月3日出生。\n裁决如下：驳回申请人的仲裁请求。\n"
+        "首席仲裁员：邝志文\n仲　裁　员：甘　露\n仲　裁　员：莫家豪\n"
+    )
+    names = _names(text)
+    assert "甘\u3000露" in names
+    assert not _touched(text, "仲　裁　员：")  # 仲 is a surname
+
+
+def test_witnesses_with_rare_dictionary_names_are_found_in_a_list() -> None:
+    # 边巴 is a word of jieba's dictionary, seen twice
+    text = _HEADING + "上述事实，有证人边巴、拉姆的证言，道路交通事故认定书等证据证实。\n"
+    assert {"边巴", "拉姆"} <= _names(text)
+
+
+def test_a_name_between_two_names_of_a_list_is_found_whatever_its_surname() -> None:
+    # 竺 is not in the surname table
+    text = (
+        _HEADING + "先后骗取被害人应秀琴、毛建国、竺海燕、贝伟、邵红钱款共计人民币48万元。\n"
+        "被害人应秀琴、毛建国、竺海燕、贝伟、邵红的陈述。\n"
+    )
+    assert "竺海燕" in _names(text)
+    assert not _touched(text, "钱款")
+
+
+def test_the_formula_of_the_findings_is_no_name() -> None:
+    text = "经依法审查查明：2021年3月，被告人戚永胜伙同他人诈骗。"
+    start = text.index("查查明")
+    assert not_a_name(text, start, start + 3)
+    assert not not_a_name("被告人查明，男。", 3, 5)
+
+
+def test_a_guess_that_is_a_role_or_a_kinship_word_is_dropped() -> None:
+    text = "民事判决书\n申请人：覃小凤，女。\n已由何嘉欣的胞弟何俊杰代为归还。\n"
+    words = ("\n申请人", "覃小凤", "胞弟", "何俊杰")
+    findings = [Finding(text.index(w), text.index(w) + len(w), "PERSON", 0.85) for w in words]
+    kept = complete_document(text, [(0, normalize(text))], findings)
+    assert {text[f.start : f.end] for f in kept} == {"覃小凤", "何俊杰"}
