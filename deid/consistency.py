@@ -92,12 +92,43 @@ def complete_document(
     return kept + [f for f in added + references if not _inside_person(f, kept)]
 
 
+_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
 def _no_name(text: str, finding: Finding) -> bool:
     """True for a guess that is a role, title or kinship word (申请人 opening a line, which
     the name models read as a name with the line break before it; 胞弟, 次女) or holds a
     narrative's word that is no name (``not_a_name``)."""
     word = text[finding.start : finding.end].strip()
+    if len(word) == 1 and _in_word(text, finding.start):
+        return True
     return word in ROLE_WORDS or word in TITLE_WORDS or not_a_name(text, finding.start, finding.end)
+
+
+def _in_word(text: str, position: int) -> bool:
+    """True when the character at ``position`` is part of a common word that is no name with
+    the one before or after it (成年 of 成年子女), or begins a place's name (石家庄, 吴中区):
+    a lone-character guess there is no surname."""
+    freq, tags = jieba_tables()
+    for word in (text[max(0, position - 1) : position + 1], text[position : position + 2]):
+        if len(word) == 2 and freq.get(word, 0) >= _COMMON and tags.get(word) not in _NAME_TAGS:
+            return True
+    divisions = division_names()
+    if any(text[position : position + length] in divisions for length in (2, 3, 4)):
+        return True
+    # 吴|中区, 苏|州市: a place's suffix one or two characters on, no title after it (张县长)
+    # nor a common word up to it (唐|知县)
+    return any(
+        text[suffix : suffix + 1] in _PLACE_SUFFIXES
+        and text[suffix + 1 : suffix + 2] not in _TITLE_AFTER_PLACE
+        and is_cjk(text[position + 1 : suffix + 1])
+        and freq.get(text[position + 1 : suffix + 1], 0) < _COMMON
+        for suffix in (position + 1, position + 2)
+    )
+
+
+_PLACE_SUFFIXES = frozenset("省市区县镇乡")
+_TITLE_AFTER_PLACE = frozenset("长委")
 
 
 # A list item between two names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
@@ -119,7 +150,49 @@ def _between_listed_names(text: str, findings: list[Finding]) -> list[Finding]:
         start, end = match.span(1)
         if start - 1 in ends and end + 1 in starts and start not in covered:
             found.append(Finding(start, end, PERSON, SEED_SCORE))
+    for position in sorted(ends):
+        if text[position : position + 1] == "、" and position + 1 not in covered:
+            found += _last_listed_name(text, position + 1)
     return found
+
+
+# What ends the last name of a list: a mark or a function character (侯亮、付强的), or a
+# common word that is no name (侯亮、付强轮流值夜班).
+_LIST_ENDS = frozenset("、，,。；;：:（(的等和与及在")
+_WORD_AFTER = 100
+_OPENING_WORD = 5
+# A common word of jieba's dictionary (成年 465; not 马列 102, two names in MSRA's gold).
+_COMMON = 300
+
+
+def _last_listed_name(text: str, start: int) -> list[Finding]:
+    """The name after a found name's 、 (同事侯亮、付强轮流值夜班 → 付强): a surname and two
+    characters, or one, up to a mark or a common word; nothing when it is a common word
+    itself."""
+    surname = surname_length(text, start)
+    if not surname:
+        return []
+    freq, tags = jieba_tables()
+    for end in (start + surname + 2, start + surname + 1):
+        name = text[start:end]
+        if end > len(text) or not is_cjk(name):
+            continue
+        after = text[end : end + 2]
+        if not (
+            end == len(text)
+            or text[end] in _LIST_ENDS
+            or (freq.get(after, 0) >= _WORD_AFTER and tags.get(after) not in _NAME_TAGS)
+        ):
+            continue
+        opening = text[start : start + 2]
+        if (
+            (freq.get(name, 0) >= _WORD_AFTER and tags.get(name) not in _NAME_TAGS)
+            or (freq.get(opening, 0) >= _OPENING_WORD and tags.get(opening) not in _NAME_TAGS)
+            or name in division_names()
+        ):
+            return []  # 陈述、申辩和要求, 朱某甲、原审第三人, 李某、石家庄某某公司
+        return [Finding(start, end, PERSON, SEED_SCORE)]
+    return []
 
 
 def _relatives_of_rare_surnames(

@@ -181,18 +181,20 @@ _RARE = 10
 
 
 # Words of a judgment's narrative that the name models read as names (at the judgment
-# threshold) and no name is: a direction of travel (由东向西行驶), the Republic of China's era
-# before a year (於民國112年: the preposition 於 read as the surname 于), an adverb of
+# threshold) and no name is: a direction of travel (由东向西行驶), the Republic of China's
+# era before a year (於民國112年: the preposition 於 read as the surname 于), an adverb of
 # sequence opening a clause of a Taiwan judgment (嗣經店員報警, 嗣後, 旋即, 迨至), none of
-# whose first characters is a surname, the court's formula 查明 (审查查明, 查明：), a street
-# before its house number, and the issuer of a document number standing on its own line (its
-# signatory, if any, signs elsewhere).
+# whose first characters is a surname, the court's formulas 查明 (审查查明, 查明：) and 陈述
+# (某某的陈述, 陈述申辩: jieba tags 陈述 a name), a street before its house number, and the
+# issuer of a document number standing on its own line (its signatory signs elsewhere).
 _NOT_NAMES = re.compile(
     "[东南西北東][向往][东南西北東]"
     r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
     r"|(?:^|(?<=[\n。，,；;：:]))[嗣旋迨俟][经經后後即至因]"
     # the court's formula of its findings (经依法审查查明：)
     r"|审?查查明|查明(?=[:：])"
+    # a party's statement among the evidence (被侵害人邝敏的陈述, 陈述申辩, 陈述和申辩)
+    r"|(?<=[的及和、])陈述|陈述(?=[、和及]?申辩|理由|意见)"
     # a street before its house number (住所地上海市浦东新区张杨路1588号)
     r"|[路街巷道弄](?=\d+[号號])"
     # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号)

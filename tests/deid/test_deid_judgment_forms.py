@@ -152,3 +152,30 @@ def test_a_guess_that_is_a_role_or_a_kinship_word_is_dropped() -> None:
     findings = [Finding(text.index(w), text.index(w) + len(w), "PERSON", 0.85) for w in words]
     kept = complete_document(text, [(0, normalize(text))], findings)
     assert {text[f.start : f.end] for f in kept} == {"覃小凤", "何俊杰"}
+
+
+def test_the_last_name_of_a_list_ends_before_a_common_word() -> None:
+    text = _HEADING + "孟凡超主张其与同事侯亮、付强轮流值夜班，恒泰公司未支付加班费。\n"
+    assert "付强" in _names(text)
+    assert not _touched(text, "轮流")
+
+
+def test_a_list_runs_on_into_no_role_place_or_formula() -> None:
+    text = (
+        "江苏省苏州市中级人民法院\n民事判决书\n（2021）苏05民终10234号\n"
+        "上诉人王某1因与被上诉人朱某甲、原审第三人王×赡养纠纷一案，不服一审判决。\n"
+        "原告张某某与被告李某、石家庄某某房地产经纪有限公司房屋租赁合同纠纷一案。\n"
+        "以上事实有当事人霍志明、黎嘉欣的陈述和申辩，被侵害人伍家豪的陈述为证。\n"
+    )
+    names = _names(text)
+    assert {"朱某甲", "李某", "霍志明", "黎嘉欣"} <= names
+    for word in ("原审", "石家庄", "陈述"):
+        assert not _touched(text, word), word
+
+
+def test_a_lone_character_inside_a_word_or_a_place_is_no_surname() -> None:
+    text = "民事判决书\n住江苏省苏州市吴中区。\n成年子女对父母负有赡养义务。\n被告人王辩称。\n"
+    words = ("吴", "年", "王")
+    findings = [Finding(text.index(w), text.index(w) + 1, "PERSON", 0.85) for w in words]
+    kept = complete_document(text, [(0, normalize(text))], findings)
+    assert {text[f.start : f.end] for f in kept} == {"王"}
