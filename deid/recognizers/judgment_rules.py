@@ -122,6 +122,9 @@ _OFFICER = re.compile(
     rf"(?:{_OFFICERS})({_SURNAME}[{_CJK}]{{1,2}})"
     r"(?=出庭|出席|独任|担任|主持|参加|参与|记录|到庭|[、，,]|和|与|及|组成)"
 )
+# A witness or an attesting witness whatever word the name is, before 出庭 or 到庭
+# (见证人吉祥出庭作证): the name is then found wherever else the document gives it.
+_WITNESS = re.compile(rf"(?:证人|见证人|鉴定人)({_SURNAME}[{_CJK}]{{1,2}})(?=出庭|到庭)")
 # A name that is also a word, inside an organisation's or a place's name (a party called
 # 海洋 and 青岛海洋食品有限公司, a judge called 高明 and 佛山市高明区人民法院): that
 # occurrence is not the person.
@@ -131,6 +134,8 @@ _OFFICER = re.compile(
 _NOT_IN_NAME = (
     "\\s，。、；：,.;:()（）的了和与及在于为是系因被将向对从由称"
     "到去来至往回住驾开骑走赴进出入离返打找给让叫请帮替"
+    # … nor across a preposition of means (高峰以公司名义: the person, not a firm 高峰以公司)
+    "以用经按据凭借"
 )
 ORGANIZATION_AFTER = re.compile(
     f"[^{_NOT_IN_NAME}]{{0,6}}?"
@@ -261,6 +266,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     if _holds(text, "员官人"):
         spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
         spans += [m.span(1) for m in _OFFICER_ANY.finditer(text) if not _common_word(m.group(1))]
+        spans += [match.span(1) for match in _WITNESS.finditer(text)]
     if _holds(text, "男女"):
         spans += [match.span(1) for match in _LATIN_NAME.finditer(text)]
     if _holds(text, "警鉴员证"):  # 民警, 鉴定人, 执法人员, 证人 …

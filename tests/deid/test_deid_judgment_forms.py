@@ -179,3 +179,24 @@ def test_a_lone_character_inside_a_word_or_a_place_is_no_surname() -> None:
     findings = [Finding(text.index(w), text.index(w) + 1, "PERSON", 0.85) for w in words]
     kept = complete_document(text, [(0, normalize(text))], findings)
     assert {text[f.start : f.end] for f in kept} == {"王"}
+
+
+def test_a_party_acting_in_a_firms_name_is_the_person() -> None:
+    # 高峰 is a word; 以公司名义 is no firm called 高峰以公司
+    text = (
+        _HEADING + "被告人高峰，男，1984年6月1日出生，汉族，住山东省临沂市兰山区。\n"
+        "2020年3月至2021年10月，高峰以公司名义与他人签订钢材购销合同。\n"
+    )
+    start = text.index("高峰以公司")
+    found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
+    assert any(f.start <= start and start + 2 <= f.end for f in found)
+
+
+def test_an_attesting_witness_named_like_a_word_is_found_everywhere() -> None:
+    text = (
+        _HEADING + "周永福在其外孙女陈晨、邻居吉祥的见证下，立下自书遗嘱一份。\n"
+        "庭审中，见证人吉祥出庭作证。\n"
+    )
+    start = text.index("吉祥的")
+    found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
+    assert any(f.start <= start and start + 2 <= f.end for f in found)
