@@ -109,6 +109,12 @@ _PARTY_LINE_ANY = re.compile(
     r"[^，,。\n]{0,24}(?:律师事务所|法律服务所)|副?(?:局长|董事长|总经理|经理|主任|院长|行长))"
     r"|[（(]曾用名|[（(][男女])"
 )
+# A party's name spaced out in the party block (被告：陈　大　文，男，香港居民): the sex or a
+# relation after it says it is one.
+_SPACED_PARTY_NAME = re.compile(
+    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})[:：]?{_GAP}*"
+    rf"([{_CJK}](?:{_GAP}{{1,3}}[{_CJK}]){{1,3}})(?=[，,](?:[男女]|系)|[（(]系)"
+)
 # Officers of the procedure named in the body: 指派检察员焦为民出庭, 由审判员汪洋独任审判,
 # 书记员李四担任记录.
 _OFFICERS = (
@@ -173,10 +179,12 @@ _NICKNAME = re.compile(
     r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|别名|化名|昵称)[:：]?[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
 )
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
-# it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男).
+# it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.
+_LATIN = r"[A-Z][A-Za-z'\-]*(?:[ .\-]{1,2}[A-Z][A-Za-z'\-]*){1,4}"
 _LATIN_NAME = re.compile(
-    rf"(?<=[{_CJK}])[（(]([A-Z][A-Za-z'\-]*(?:[ .\-]{{1,2}}[A-Z][A-Za-z'\-]*){{1,4}})[）)]"
-    r"(?=[，,][ \t]*[男女])"
+    rf"(?<=[{_CJK}])[（(]({_LATIN})[）)](?=[，,][ \t]*[男女])"
+    # … or before the Chinese one (原告：Michael Johnson（迈克尔·约翰逊），男)
+    rf"|(?<=[:：\s])({_LATIN})(?=[（(][{_CJK}{DOTS}]{{2,12}}[）)][，,][ \t]*[男女])"
 )
 # Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
 # in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
@@ -268,7 +276,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [m.span(1) for m in _OFFICER_ANY.finditer(text) if not _common_word(m.group(1))]
         spans += [match.span(1) for match in _WITNESS.finditer(text)]
     if _holds(text, "男女"):
-        spans += [match.span(1) for match in _LATIN_NAME.finditer(text)]
+        spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
     if _holds(text, "警鉴员证"):  # 民警, 鉴定人, 执法人员, 证人 …
         spans += listed_spans(text)
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
@@ -361,6 +369,7 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, end))
     spans += [match.span(1) for match in _PARTY_LINE_ANY.finditer(text)]
     if _holds(text, "\u3000 "):
+        spans += [match.span(1) for match in _SPACED_PARTY_NAME.finditer(text)]
         spans += [
             match.span(2)
             for match in _SPACED_PARTY_LINE.finditer(text)

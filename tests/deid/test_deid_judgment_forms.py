@@ -200,3 +200,16 @@ def test_an_attesting_witness_named_like_a_word_is_found_everywhere() -> None:
     start = text.index("吉祥的")
     found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
     assert any(f.start <= start and start + 2 <= f.end for f in found)
+
+
+def test_a_latin_name_before_its_chinese_transcription_is_found() -> None:
+    text = _HEADING + "原告：Michael Johnson（迈克尔·约翰逊），男，美国国籍。\n"
+    found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
+    start = text.index("Michael")
+    covered = {i for f in found for i in range(f.start, f.end)}
+    assert set(range(start, start + len("Michael Johnson"))) <= covered
+
+
+def test_a_party_spaced_out_in_the_party_block_is_found() -> None:
+    text = _HEADING + "被告：陈　大　文，男，香港特别行政区居民。\n"
+    assert "陈\u3000大\u3000文" in _names(text)
