@@ -176,7 +176,8 @@ _ALIAS = re.compile(
     r"(?=[，,）)、。；;\s]|绰号|外号)"
 )
 _NICKNAME = re.compile(
-    r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|别名|化名|昵称)[:：]?[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
+    r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|别名|化名|昵称|微信名|微信昵称)(?:为|是|叫)?[:：]?"
+    r"[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
 )
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
 # it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.

@@ -213,3 +213,15 @@ def test_a_latin_name_before_its_chinese_transcription_is_found() -> None:
 def test_a_party_spaced_out_in_the_party_block_is_found() -> None:
     text = _HEADING + "被告：陈　大　文，男，香港特别行政区居民。\n"
     assert "陈\u3000大\u3000文" in _names(text)
+
+
+def test_a_nickname_introduced_with_a_verb_is_found() -> None:
+    text = _HEADING + "被告人在网上结识了网名为“小燕子”的被害人宁某。\n"
+    assert "小燕子" in _names(text)
+
+
+def test_a_girlfriend_leads_a_name_and_is_none() -> None:
+    text = "民事判决书\n被告人与其同居女友邓莉莉发生争吵。\n"
+    findings = [Finding(text.index("女友"), text.index("女友") + 2, "PERSON", 0.85)]
+    kept = complete_document(text, [(0, normalize(text))], findings)
+    assert kept == []
