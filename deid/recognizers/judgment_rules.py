@@ -115,6 +115,16 @@ _SPACED_PARTY_NAME = re.compile(
     rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})[:：]?{_GAP}*"
     rf"([{_CJK}](?:{_GAP}{{1,3}}[{_CJK}]){{1,3}})(?=[，,](?:[男女]|系)|[（(]系)"
 )
+# The case's formula naming its parties (原告乌云其其格与被告包头市某公司劳动争议一案, 上诉人
+# 次仁卓玛因与被上诉人…): the first party whatever its surname, unless an organisation's
+# word or a mask is in it.
+_CASE_FORMULA = re.compile(
+    rf"(?:^|(?<=[。；;\s]))(?:原告|上诉人|申请人|申请执行人|再审申请人|自诉人|申诉人)"
+    rf"([{_CJK}{DOTS}]{{2,10}}?)(?:因?与|诉)(?:被告|被上诉人|被申请人|被执行人|被申诉人)"
+)
+_ORGANIZATION_WORD = re.compile(
+    "公司|集团|厂|局|院|银行|社|会|所|中心|政府|委员会|店|部|站|处|队|校|行|馆|场|办|协|联|某"
+)
 # Officers of the procedure named in the body: 指派检察员焦为民出庭, 由审判员汪洋独任审判,
 # 书记员李四担任记录.
 _OFFICERS = (
@@ -369,6 +379,13 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
             continue
         spans.append((start, end))
     spans += [match.span(1) for match in _PARTY_LINE_ANY.finditer(text)]
+    spans += [
+        match.span(1)
+        for match in _CASE_FORMULA.finditer(text)
+        if not _ORGANIZATION_WORD.search(match.group(1))
+        and not _dictionary_word(match.group(1))
+        and "、" not in match.group(1)
+    ]
     if _holds(text, "\u3000 "):
         spans += [match.span(1) for match in _SPACED_PARTY_NAME.finditer(text)]
         spans += [

@@ -225,3 +225,10 @@ def test_a_girlfriend_leads_a_name_and_is_none() -> None:
     findings = [Finding(text.index("女友"), text.index("女友") + 2, "PERSON", 0.85)]
     kept = complete_document(text, [(0, normalize(text))], findings)
     assert kept == []
+
+
+def test_the_first_party_of_the_case_formula_is_found_whatever_its_surname() -> None:
+    text = _HEADING + "原告乌云其其格与被告包头市某某公司劳动争议一案，本院依法审理。\n"
+    assert "乌云其其格" in _names(text)
+    text = _HEADING + "原告合肥某某科技有限公司与被告张三买卖合同纠纷一案。\n"
+    assert not _touched(text, "合肥")
