@@ -97,11 +97,19 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 def _no_name(text: str, finding: Finding) -> bool:
     """True for a guess that is a role, title or kinship word (申请人 opening a line, which
-    the name models read as a name with the line break before it; 胞弟, 次女) or holds a
-    narrative's word that is no name (``not_a_name``)."""
+    the name models read as a name with the line break before it; 胞弟, 次女), a place of
+    three characters or more ending in 省, 区 or 县 (丰泽区), a lone character of a word
+    or a place (``_in_word``), or holds a narrative's word that is no name
+    (``not_a_name``)."""
     word = text[finding.start : finding.end].strip()
     if len(word) == 1 and _in_word(text, finding.start):
         return True
+    if (
+        len(word) >= 3
+        and word[-1] in _DISTRICT_ENDS
+        and text[finding.end : finding.end + 1] not in (_TITLE_AFTER_PLACE)
+    ):
+        return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
     return word in ROLE_WORDS or word in TITLE_WORDS or not_a_name(text, finding.start, finding.end)
 
 
@@ -128,6 +136,9 @@ def _in_word(text: str, position: int) -> bool:
 
 
 _PLACE_SUFFIXES = frozenset("省市区县镇乡")
+# Suffixes that end a place's name, not a given name of three characters or more (市 does:
+# 原正市, a Japanese agronomist in MSRA).
+_DISTRICT_ENDS = frozenset("省区县")
 _TITLE_AFTER_PLACE = frozenset("长委")
 
 

@@ -51,7 +51,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
 _KIN_WORDS = frozenset(
     "之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹 其父 其母 其妻 其夫 其子 其女 其兄 其弟 "
     "其姐 其妹 胞兄 胞弟 胞姐 胞妹 哥哥 姐姐 弟弟 妹妹 前妻 前夫 侄子 侄女 外甥 岳父 岳母 继父 "
-    "继母 养父 养母 姐夫 嫂子 弟媳 配偶 一子 一女 女友 男友 未婚妻 未婚夫".split()
+    "继母 养父 养母 姐夫 嫂子 弟媳 配偶 一子 一女 女友 男友 未婚妻 未婚夫 亲属 家属".split()
 )
 _KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
 # A relative's name without a Chinese surname (敖登格日勒之夫宝音代为支付: Mongolian names have

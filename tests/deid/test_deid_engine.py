@@ -137,14 +137,9 @@ def test_rule_names(found: Found, text: str, name: str) -> None:
         ("国家主席出席了会议", "家"),
         ("司令员和政委向你交代任务", "和"),
         ("本报石家庄6月9日电记者陈国琦报道", "石家庄"),  # a dateline's place
-        pytest.param(
-            "美国最近开始对莱克伍德县法官展开调查",
-            "伍德",  # a place before 县 (the models have taken 莱克伍德 and 伍德县)
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known regression of the models retrained with MSRA (model card)",
-            ),
-        ),
+        # a place before 县 (the models take 莱克伍德县 and 伍德县; a guess of three characters
+        # or more ending in 县 is dropped as a district by deid.consistency)
+        ("美国最近开始对莱克伍德县法官展开调查", "伍德"),
         ("鉴于某些欧盟机构与公民距离越来越远", "于某"),  # 某些 is not a masked name
         ("法国雇主协会和法中委员会25日晚举行工作宴会", "和法"),  # 委员会 is not a title
         ("前面爆破班的同志死了好几个", "班的"),  # a given name has no 的

@@ -232,3 +232,20 @@ def test_the_first_party_of_the_case_formula_is_found_whatever_its_surname() -> 
     assert "乌云其其格" in _names(text)
     text = _HEADING + "原告合肥某某科技有限公司与被告张三买卖合同纠纷一案。\n"
     assert not _touched(text, "合肥")
+
+
+def test_a_relative_takes_a_rare_surname_the_document_gives_a_defendant() -> None:
+    # 粘 is not in the surname table; 粘志强 is found in the party block
+    text = (
+        _HEADING + "被告人粘志强，男，1995年7月7日出生，汉族，住福建省晋江市。\n"
+        "被告人粘志强到案后如实供述，并在其亲属粘国庆的帮助下赔偿了被害人的经济损失。\n"
+    )
+    assert "粘国庆" in _names(text)
+
+
+def test_a_district_the_models_read_as_a_name_is_none() -> None:
+    text = "刑事判决书\n被告人洪少杰，住福建省泉州市丰泽区。\n原正市自1982年起来华。\n"
+    words = ("丰泽区", "原正市")
+    findings = [Finding(text.index(w), text.index(w) + 3, "PERSON", 0.85) for w in words]
+    kept = complete_document(text, [(0, normalize(text))], findings)
+    assert [text[f.start : f.end] for f in kept] == ["原正市"]  # a Japanese name in MSRA
