@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
-from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, not_a_name
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, NoNames
 from deid.recognizers.person import ROLE_WORDS
 from deid.recognizers.person_rules import TITLE_WORDS, is_cjk, name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
@@ -60,7 +60,11 @@ def complete_document(
     the caller settles overlaps.  A guess that is a role word or holds a narrative's word
     that is no name (由东向西行驶, 於民國112年, 嗣經: ``_no_name``) is dropped first, and a
     list item between two names found is added (``_between_listed_names``)."""
-    findings = [f for f in findings if f.entity_type != PERSON or not _no_name(text, f)]
+    if any(f.entity_type == PERSON for f in findings):
+        no_names = NoNames(text)
+        findings = [
+            f for f in findings if f.entity_type != PERSON or not _no_name(text, f, no_names)
+        ]
     findings = findings + _between_listed_names(text, findings)
     seeds: dict[str, float] = {}
     for finding in findings:
@@ -95,12 +99,12 @@ def complete_document(
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
-def _no_name(text: str, finding: Finding) -> bool:
+def _no_name(text: str, finding: Finding, no_names: NoNames) -> bool:
     """True for a guess that is a role, title or kinship word (申请人 opening a line, which
     the name models read as a name with the line break before it; 胞弟, 次女), a place of
     three characters or more ending in 省, 区 or 县 (丰泽区), a lone character of a word
     or a place (``_in_word``), or holds a narrative's word that is no name
-    (``not_a_name``)."""
+    (``no_names``: ``deid.recognizers.judgment_rules.not_a_name``)."""
     word = text[finding.start : finding.end].strip()
     if len(word) == 1 and _in_word(text, finding.start):
         return True
@@ -110,7 +114,7 @@ def _no_name(text: str, finding: Finding) -> bool:
         and text[finding.end : finding.end + 1] not in (_TITLE_AFTER_PLACE)
     ):
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
-    return word in ROLE_WORDS or word in TITLE_WORDS or not_a_name(text, finding.start, finding.end)
+    return word in ROLE_WORDS or word in TITLE_WORDS or no_names.holds(finding.start, finding.end)
 
 
 def _in_word(text: str, position: int) -> bool:

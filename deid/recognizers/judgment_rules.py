@@ -9,6 +9,7 @@ A judgment writes its people in fixed places, whatever words their names make (�
 
 from __future__ import annotations
 
+import functools
 import re
 
 from deid.recognizers.surnames import SURNAME_PATTERN
@@ -119,9 +120,10 @@ _SPACED_PARTY_NAME = re.compile(
 # 次仁卓玛因与被上诉人…): the first party whatever its surname, unless an organisation's
 # word or a mask is in it.
 _CASE_FORMULA = re.compile(
-    rf"(?:^|(?<=[。；;\s]))(?:原告|上诉人|申请人|申请执行人|再审申请人|自诉人|申诉人)"
+    "(?:原告|上诉人|申请人|申请执行人|再审申请人|自诉人|申诉人)"
     rf"([{_CJK}{DOTS}]{{2,10}}?)(?:因?与|诉)(?:被告|被上诉人|被申请人|被执行人|被申诉人)"
 )
+_SENTENCE_START = frozenset("。；;\n \t\u3000")  # … which opens a sentence
 _ORGANIZATION_WORD = re.compile(
     "公司|集团|厂|局|院|银行|社|会|所|中心|政府|委员会|店|部|站|处|队|校|行|馆|场|办|协|联|某"
 )
@@ -197,6 +199,7 @@ _LATIN_NAME = re.compile(
     # … or before the Chinese one (原告：Michael Johnson（迈克尔·约翰逊），男)
     rf"|(?<=[:：\s])({_LATIN})(?=[（(][{_CJK}{DOTS}]{{2,12}}[）)][，,][ \t]*[男女])"
 )
+_CAPITAL = re.compile("[A-Z][A-Za-z]")
 # Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
 # in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
@@ -232,16 +235,27 @@ _TITLE = re.compile(_SPACED_TITLE)
 def not_a_name(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` holds one of ``_NOT_NAMES`` (东向西行, 於民國, 嗣經) or
     lies inside a bench title (仲 of 仲　裁　员)."""
-    line = text.rfind("\n", 0, start) + 1
-    if any(
-        m.start() <= start and end <= m.end()
-        for m in _TITLE.finditer(text, max(line, start - 12), min(len(text), end + 12))
-    ):
-        return True
-    return any(
-        start < match.end() and match.start() < end
-        for match in _NOT_NAMES.finditer(text, max(line, start - 20), min(len(text), end + 30))
-    )
+    return NoNames(text).holds(start, end)
+
+
+class NoNames:
+    """Where ``text`` has words that are no name (``not_a_name``), found once for all the
+    guesses of a document."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = [match.span() for match in _NOT_NAMES.finditer(text)]
+
+    @functools.cached_property
+    def titles(self) -> list[tuple[int, int]]:
+        return [match.span() for match in _TITLE.finditer(self.text)]
+
+    def holds(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` overlaps such a word or lies inside a bench title (a
+        guess of one or two characters: the titles are looked for only then)."""
+        if any(start < e and s < end for s, e in self.words):
+            return True
+        return end - start <= 2 and any(s <= start and end <= e for s, e in self.titles)
 
 
 # A court's document: its title near the top (刑事判决书, 执 行 裁 定 书, 民事调解书), or the
@@ -286,7 +300,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
         spans += [m.span(1) for m in _OFFICER_ANY.finditer(text) if not _common_word(m.group(1))]
         spans += [match.span(1) for match in _WITNESS.finditer(text)]
-    if _holds(text, "男女"):
+    if _holds(text, "男女") and _CAPITAL.search(text):
         spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
     if _holds(text, "警鉴员证"):  # 民警, 鉴定人, 执法人员, 证人 …
         spans += listed_spans(text)
@@ -382,7 +396,8 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
     spans += [
         match.span(1)
         for match in _CASE_FORMULA.finditer(text)
-        if not _ORGANIZATION_WORD.search(match.group(1))
+        if (match.start() == 0 or text[match.start() - 1] in _SENTENCE_START)
+        and not _ORGANIZATION_WORD.search(match.group(1))
         and not _dictionary_word(match.group(1))
         and "、" not in match.group(1)
     ]
