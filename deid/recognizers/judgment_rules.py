@@ -230,6 +230,8 @@ _NOT_NAMES = re.compile(
 
 
 _TITLE = re.compile(_SPACED_TITLE)
+# A character of each of ``_NOT_NAMES``' words: where none is near a guess, none is looked for.
+_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈路街巷道弄〔【[")
 
 
 def not_a_name(text: str, start: int, end: int) -> bool:
@@ -244,7 +246,10 @@ class NoNames:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.words = [match.span() for match in _NOT_NAMES.finditer(text)]
+
+    @functools.cached_property
+    def words(self) -> list[tuple[int, int]]:
+        return [match.span() for match in _NOT_NAMES.finditer(self.text)]
 
     @functools.cached_property
     def titles(self) -> list[tuple[int, int]]:
@@ -252,8 +257,12 @@ class NoNames:
 
     def holds(self, start: int, end: int) -> bool:
         """True when ``[start, end)`` overlaps such a word or lies inside a bench title (a
-        guess of one or two characters: the titles are looked for only then)."""
-        if any(start < e and s < end for s, e in self.words):
+        guess of one or two characters: the titles are looked for only then).  Neither is
+        looked for in a document none of whose guesses has a character of them near it."""
+        near = self.text[max(0, start - 2) : end + 12]  # 穗公天行|罚决字〔2023〕
+        if not _NOT_NAME_CHARS.isdisjoint(near) and any(
+            start < e and s < end for s, e in self.words
+        ):
             return True
         return end - start <= 2 and any(s <= start and end <= e for s, e in self.titles)
 
@@ -431,4 +440,4 @@ def _not_function(text: str, match: re.Match[str]) -> bool:
 
 
 def _holds(text: str, chars: str) -> bool:
-    return any(char in text for char in chars)
+    return any(map(text.__contains__, chars))

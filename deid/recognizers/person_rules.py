@@ -148,9 +148,10 @@ NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _FUNCTION_SURNAMES = frozenset("和向都时及与")
 _TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[\u4e00-\u9fa5])")
-_MINORITY_TITLED = re.compile(
-    f"(?:{_TITLE_ALTERNATIVES}|干警|民警)([{MINORITY_CHARS}]{{4,8}})" + _MINORITY_TITLED_AFTER
-)
+# (the run is looked for first, its title after: a pattern opening with the titles was
+# tried at every character of every text)
+_MINORITY_RUN = re.compile(f"[{MINORITY_CHARS}]{{4,8}}" + _MINORITY_TITLED_AFTER)
+_MINORITY_TITLES = _TITLE_WORDS | {"干警", "民警"}
 
 
 _LONGEST_TITLE = max(map(len, _TITLE_WORDS))
@@ -176,7 +177,7 @@ def _after_title_with(text: str, surnames: frozenset[str]) -> list[tuple[int, in
 def _holds(text: str, chars: str) -> bool:
     """True when ``text`` has one of ``chars``: a pattern every match of which needs one
     of them is not searched for in a text without (most sentences)."""
-    return any(char in text for char in chars)
+    return any(map(text.__contains__, chars))
 
 
 def is_cjk(text: str) -> bool:
@@ -223,14 +224,18 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
 
 
 def minority_titled_spans(text: str) -> list[tuple[int, int]]:
-    """A minority name without its dot after a title or kinship word (``_MINORITY_TITLED``:
+    """A minority name without its dot after a title or kinship word (``_MINORITY_RUN``:
     干警热依汗古丽，→ 热依汗古丽), unless jieba calls it a place or a common word (阿尔巴尼亚)."""
     freq, tags = jieba_tables()
-    return [
-        match.span(1)
-        for match in _MINORITY_TITLED.finditer(text)
-        if tags.get(match.group(1)) != "ns" and freq.get(match.group(1), 0) < COMMON_WORD_FREQ
-    ]
+    spans = []
+    for match in _MINORITY_RUN.finditer(text):
+        start, end = match.span()
+        name = text[start:end]
+        if tags.get(name) == "ns" or freq.get(name, 0) >= COMMON_WORD_FREQ:
+            continue
+        if any(text[start - length : start] in _MINORITY_TITLES for length in range(2, 6)):
+            spans.append((start, end))
+    return spans
 
 
 def kin_name_spans(text: str) -> list[tuple[int, int]]:
