@@ -9,8 +9,10 @@ A judgment writes its people in fixed places, whatever words their names make (�
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from collections.abc import Iterable
 
 from deid.recognizers.surnames import SURNAME_PATTERN
 from deid.recognizers.word_tables import jieba_tables
@@ -113,7 +115,7 @@ _PARTY_LINE_ANY = re.compile(
 # A party's name spaced out in the party block (被告：陈　大　文，男，香港居民): the sex or a
 # relation after it says it is one.
 _SPACED_PARTY_NAME = re.compile(
-    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})[:：]?{_GAP}*"
+    rf"(?:{_PARTY_ROLES})[:：]?{_GAP}*"
     rf"([{_CJK}](?:{_GAP}{{1,3}}[{_CJK}]){{1,3}})(?=[，,](?:[男女]|系)|[（(]系)"
 )
 # The case's formula naming its parties (原告乌云其其格与被告包头市某公司劳动争议一案, 上诉人
@@ -123,7 +125,7 @@ _CASE_FORMULA = re.compile(
     "(?:原告|上诉人|申请人|申请执行人|再审申请人|自诉人|申诉人)"
     rf"([{_CJK}{DOTS}]{{2,10}}?)(?:因?与|诉)(?:被告|被上诉人|被申请人|被执行人|被申诉人)"
 )
-_SENTENCE_START = frozenset("。；;\n \t\u3000")  # … which opens a sentence
+_SENTENCE_START = frozenset("。；;\n\r \t\u3000")  # … which opens a sentence
 _ORGANIZATION_WORD = re.compile(
     "公司|集团|厂|局|院|银行|社|会|所|中心|政府|委员会|店|部|站|处|队|校|行|馆|场|办|协|联|某"
 )
@@ -217,20 +219,44 @@ _RARE = 10
 _NOT_NAMES = re.compile(
     "[东南西北東][向往][东南西北東]"
     r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
-    r"|(?:^|(?<=[\n。，,；;：:]))[嗣旋迨俟][经經后後即至因]"
+    r"|[嗣旋迨俟][经經后後即至因]"  # (opening a clause: checked after)
     # the court's formula of its findings (经依法审查查明：)
     r"|审?查查明|查明(?=[:：])"
     # a party's statement among the evidence (被侵害人邝敏的陈述, 陈述申辩, 陈述和申辩)
-    r"|(?<=[的及和、])陈述|陈述(?=[、和及]?申辩|理由|意见)"
+    r"|陈述(?=[、和及]?申辩|理由|意见)|陈述"  # (the bare one after 的, 及, 和 or 、: checked after)
     # a street before its house number (住所地上海市浦东新区张杨路1588号)
     r"|[路街巷道弄](?=\d+[号號])"
-    # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号)
-    r"|(?:^|(?<=\n))[\u4e00-\u9fa5]{1,12}(?=[〔【\[]\d{4}[〕】\]]\d{1,6}[号號][ \t\u3000]*(?:\n|$))"
 )
+_CLAUSE_START = frozenset("\n。，,；;：:")
+_BEFORE_STATEMENT = frozenset("的及和、")
+# the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号): the
+# characters from the line's start to the bracket
+_DOCUMENT_NUMBER_LINE = re.compile(r"[〔【\[]\d{4}[〕】\]]\d{1,6}[号號][ \t\u3000]*(?:\n|$)")
+_ISSUER = re.compile("[\u4e00-\u9fa5]{1,12}")
+
+
+def _no_name_words(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_NOT_NAMES``' words in ``text`` and of the issuers of its document
+    numbers, sorted.  (Each pattern opens with the characters it needs, so the text is not
+    tried at every character for a lookbehind.)"""
+    spans = []
+    for match in _NOT_NAMES.finditer(text):
+        start, word = match.start(), match.group()
+        if word[0] in "嗣旋迨俟" and start and text[start - 1] not in _CLAUSE_START:
+            continue
+        if word == "陈述" and not (start and text[start - 1] in _BEFORE_STATEMENT):
+            if not re.match("[、和及]?申辩|理由|意见", text[match.end() : match.end() + 3]):
+                continue
+        spans.append(match.span())
+    for match in _DOCUMENT_NUMBER_LINE.finditer(text):
+        line = text.rfind("\n", 0, match.start()) + 1
+        if _ISSUER.fullmatch(text, line, match.start()):
+            spans.append((line, match.start()))
+    return sorted(spans)
 
 
 _TITLE = re.compile(_SPACED_TITLE)
-# A character of each of ``_NOT_NAMES``' words: where none is near a guess, none is looked for.
+# A character of each of those words: where none is near a guess, none is looked for.
 _NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈路街巷道弄〔【[")
 
 
@@ -248,23 +274,48 @@ class NoNames:
         self.text = text
 
     @functools.cached_property
-    def words(self) -> list[tuple[int, int]]:
-        return [match.span() for match in _NOT_NAMES.finditer(self.text)]
+    def words(self) -> _Spans:
+        return _Spans(_merged(_no_name_words(self.text)))
 
     @functools.cached_property
-    def titles(self) -> list[tuple[int, int]]:
-        return [match.span() for match in _TITLE.finditer(self.text)]
+    def titles(self) -> _Spans:
+        return _Spans(match.span() for match in _TITLE.finditer(self.text))
 
     def holds(self, start: int, end: int) -> bool:
         """True when ``[start, end)`` overlaps such a word or lies inside a bench title (a
         guess of one or two characters: the titles are looked for only then).  Neither is
         looked for in a document none of whose guesses has a character of them near it."""
         near = self.text[max(0, start - 2) : end + 12]  # 穗公天行|罚决字〔2023〕
-        if not _NOT_NAME_CHARS.isdisjoint(near) and any(
-            start < e and s < end for s, e in self.words
-        ):
+        if not _NOT_NAME_CHARS.isdisjoint(near) and self.words.overlaps(start, end):
             return True
-        return end - start <= 2 and any(s <= start and end <= e for s, e in self.titles)
+        return end - start <= 2 and self.titles.holds(start, end)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ``spans`` with those that overlap joined."""
+    result: list[tuple[int, int]] = []
+    for start, end in spans:
+        if result and start < result[-1][1]:
+            result[-1] = (result[-1][0], max(end, result[-1][1]))
+        else:
+            result.append((start, end))
+    return result
+
+
+class _Spans:
+    """Sorted spans that do not overlap (a pattern's matches), searched by bisection."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = list(spans)
+        self.ends = [end for _, end in self.spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        at = bisect.bisect_right(self.ends, start)  # the first span ending after ``start``
+        return at < len(self.spans) and self.spans[at][0] < end
+
+    def holds(self, start: int, end: int) -> bool:
+        at = bisect.bisect_left(self.ends, end)  # the first span ending at ``end`` or after
+        return at < len(self.spans) and self.spans[at][0] <= start
 
 
 # A court's document: its title near the top (刑事判决书, 执 行 裁 定 书, 民事调解书), or the
@@ -405,13 +456,17 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
     spans += [
         match.span(1)
         for match in _CASE_FORMULA.finditer(text)
-        if (match.start() == 0 or text[match.start() - 1] in _SENTENCE_START)
+        if _opens_sentence(text, match.start())
         and not _ORGANIZATION_WORD.search(match.group(1))
         and not _dictionary_word(match.group(1))
         and "、" not in match.group(1)
     ]
     if _holds(text, "\u3000 "):
-        spans += [match.span(1) for match in _SPACED_PARTY_NAME.finditer(text)]
+        spans += [
+            match.span(1)
+            for match in _SPACED_PARTY_NAME.finditer(text)
+            if _opens_sentence(text, match.start())
+        ]
         spans += [
             match.span(2)
             for match in _SPACED_PARTY_LINE.finditer(text)
@@ -419,6 +474,12 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
             and not _common_word(match.group(2))
         ]
     return spans
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when ``start`` opens the text, a line or a sentence (a role of the party block
+    or of the case's formula: the patterns check it after a match, not at each character)."""
+    return start == 0 or text[start - 1] in _SENTENCE_START
 
 
 def _common_word(word: str) -> bool:
