@@ -102,7 +102,8 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 def _no_name(text: str, finding: Finding, no_names: NoNames) -> bool:
     """True for a guess that is a role, title or kinship word (申请人 opening a line, which
     the name models read as a name with the line break before it; 胞弟, 次女), a place of
-    three characters or more ending in 省, 区 or 县 (丰泽区), a lone character of a word
+    three characters or more ending in 省, 区 or 县 (丰泽区), a dictionary word and 的
+    (邻桌的), a lone character of a word
     or a place (``_in_word``), or holds a narrative's word that is no name
     (``no_names``: ``deid.recognizers.judgment_rules.not_a_name``)."""
     word = text[finding.start : finding.end].strip()
@@ -114,7 +115,16 @@ def _no_name(text: str, finding: Finding, no_names: NoNames) -> bool:
         and text[finding.end : finding.end + 1] not in (_TITLE_AFTER_PLACE)
     ):
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
+    if len(word) >= 3 and word[-1] == "的" and _dictionary_word(word[:-1]):
+        return True  # 因琐事与邻桌的伍家豪: a word and 的, no name
     return word in ROLE_WORDS or word in TITLE_WORDS or no_names.holds(finding.start, finding.end)
+
+
+def _dictionary_word(word: str) -> bool:
+    """True for a word of jieba's dictionary, not a rare one, that it does not tag as a name
+    (邻桌, 10)."""
+    freq, tags = jieba_tables()
+    return freq.get(word, 0) >= 10 and tags.get(word) not in _NAME_TAGS
 
 
 def _in_word(text: str, position: int) -> bool:

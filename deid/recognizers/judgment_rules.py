@@ -213,7 +213,8 @@ _RARE = 10
 # threshold) and no name is: a direction of travel (由东向西行驶), the Republic of China's
 # era before a year (於民國112年: the preposition 於 read as the surname 于), an adverb of
 # sequence opening a clause of a Taiwan judgment (嗣經店員報警, 嗣後, 旋即, 迨至), none of
-# whose first characters is a surname, the court's formulas 查明 (审查查明, 查明：) and 陈述
+# whose first characters is a surname, the court's formulas 查明 (审查查明, 查明：, 与查明的
+# 事实不符), a Taiwan judgment's heading 主　文, and 陈述
 # (某某的陈述, 陈述申辩: jieba tags 陈述 a name), a street before its house number, and the
 # issuer of a document number standing on its own line (its signatory signs elsewhere).
 _NOT_NAMES = re.compile(
@@ -221,7 +222,9 @@ _NOT_NAMES = re.compile(
     r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
     r"|[嗣旋迨俟][经經后後即至因]"  # (opening a clause: checked after)
     # the court's formula of its findings (经依法审查查明：)
-    r"|审?查查明|查明(?=[:：])"
+    r"|审?查查明|查明(?=[:：]|的事实)"
+    # the heading of a Taiwan judgment's operative part (主　文)
+    r"|主[ \t\u3000]+文"
     # a party's statement among the evidence (被侵害人邝敏的陈述, 陈述申辩, 陈述和申辩)
     r"|陈述(?=[、和及]?申辩|理由|意见)|陈述"  # (the bare one after 的, 及, 和 or 、: checked after)
     # a street before its house number (住所地上海市浦东新区张杨路1588号)
@@ -257,7 +260,7 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
 
 _TITLE = re.compile(_SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
-_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈路街巷道弄〔【[")
+_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈路街巷道弄〔【[主")
 
 
 def not_a_name(text: str, start: int, end: int) -> bool:

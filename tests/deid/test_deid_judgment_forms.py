@@ -249,3 +249,14 @@ def test_a_district_the_models_read_as_a_name_is_none() -> None:
     findings = [Finding(text.index(w), text.index(w) + 3, "PERSON", 0.85) for w in words]
     kept = complete_document(text, [(0, normalize(text))], findings)
     assert [text[f.start : f.end] for f in kept] == ["原正市"]  # a Japanese name in MSRA
+
+
+def test_a_word_and_de_a_heading_and_the_findings_formula_are_no_names() -> None:
+    text = (
+        "刑事判决书\n因琐事与邻桌的伍家豪发生口角。\n主　文\n"
+        "该意见与查明的事实不符，本院不予采纳。\n被告人张三的供述。\n"
+    )
+    spans = [("邻桌的", 0), ("文", 0), ("查明", 0), ("张三的", 0)]
+    findings = [Finding(text.index(w), text.index(w) + len(w), "PERSON", 0.85) for w, _ in spans]
+    kept = complete_document(text, [(0, normalize(text))], findings)
+    assert [text[f.start : f.end] for f in kept] == ["张三的"]  # a name and 的 stays
