@@ -17,7 +17,12 @@ from collections.abc import Iterable, Sequence
 from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
-from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, NoNames
+from deid.recognizers.judgment_rules import (
+    ORGANIZATION_AFTER,
+    TITLE_WITHIN,
+    NoNames,
+    is_judgment,
+)
 from deid.recognizers.person import ROLE_WORDS
 from deid.recognizers.person_rules import TITLE_WORDS, is_cjk, name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
@@ -62,8 +67,9 @@ def complete_document(
     list item between two names found is added (``_between_listed_names``)."""
     if any(f.entity_type == PERSON for f in findings):
         no_names = NoNames(text)
+        court = _court_document(text)
         findings = [
-            f for f in findings if f.entity_type != PERSON or not _no_name(text, f, no_names)
+            f for f in findings if f.entity_type != PERSON or not _no_name(text, f, no_names, court)
         ]
     findings = findings + _between_listed_names(text, findings)
     seeds: dict[str, float] = {}
@@ -99,11 +105,17 @@ def complete_document(
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
-def _no_name(text: str, finding: Finding, no_names: NoNames) -> bool:
-    """True for a guess that is a role, title or kinship word (申请人 opening a line, which
-    the name models read as a name with the line break before it; 胞弟, 次女), a place of
-    three characters or more ending in 省, 区 or 县 (丰泽区), a dictionary word and 的
-    (邻桌的), a lone character of a word
+def _court_document(text: str) -> bool:
+    """``deid.engine.court_document``: ``is_judgment`` of the text or of its head read
+    simplified (刑事判決)."""
+    return is_judgment(text) or is_judgment(normalize(text[:TITLE_WITHIN]).text)
+
+
+def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> bool:
+    """True for a guess that is, in a ``court`` document, a role, title or kinship word
+    (申请人 opening a line, which the name models read as a name with the line break before
+    it; 胞弟, 次女: elsewhere a gold name may hold one, 婆婆王氏, 书记白庚胜), a place of
+    three characters or more ending in 省, 区 or 县 (丰泽区), a lone character of a word
     or a place (``_in_word``), or holds a narrative's word that is no name
     (``no_names``: ``deid.recognizers.judgment_rules.not_a_name``)."""
     word = text[finding.start : finding.end].strip()
@@ -113,26 +125,35 @@ def _no_name(text: str, finding: Finding, no_names: NoNames) -> bool:
         len(word) >= 3
         and word[-1] in _DISTRICT_ENDS
         and text[finding.end : finding.end + 1] not in (_TITLE_AFTER_PLACE)
+        and not _common_noun(word[-2:])  # 唐知县: Magistrate 唐 (MSRA), 知县 a title
     ):
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
-    if len(word) >= 3 and word[-1] == "的" and _dictionary_word(word[:-1]):
-        return True  # 因琐事与邻桌的伍家豪: a word and 的, no name
-    return word in ROLE_WORDS or word in TITLE_WORDS or no_names.holds(finding.start, finding.end)
+    if court and (word in ROLE_WORDS or word in TITLE_WORDS):
+        return True
+    return no_names.holds(finding.start, finding.end)
 
 
-def _dictionary_word(word: str) -> bool:
-    """True for a word of jieba's dictionary, not a rare one, that it does not tag as a name
-    (邻桌, 10)."""
+def _common_noun(word: str) -> bool:
+    """True for a common noun of jieba's dictionary (知县, 社区), not a place's name."""
     freq, tags = jieba_tables()
-    return freq.get(word, 0) >= 10 and tags.get(word) not in _NAME_TAGS
+    return freq.get(word, 0) >= _COMMON and tags.get(word) == "n"
 
 
 def _in_word(text: str, position: int) -> bool:
-    """True when the character at ``position`` is part of a common word that is no name with
-    the one before or after it (成年 of 成年子女), or begins a place's name (石家庄, 吴中区):
-    a lone-character guess there is no surname."""
+    """True when the character at ``position``, no surname, is part of a common word that is
+    no name with the one before or after it (年 of 成年子女), or begins a place's name (石家庄,
+    吴中区): a lone-character guess there is no name."""
     freq, tags = jieba_tables()
-    for word in (text[max(0, position - 1) : position + 1], text[position : position + 2]):
+    # a surname before a common word stays (黄家, 余家: the 黄 and 余 families, MSRA names)
+    words = (
+        ()
+        if surname_length(text, position)
+        else (
+            text[max(0, position - 1) : position + 1],
+            text[position : position + 2],
+        )
+    )
+    for word in words:
         if len(word) == 2 and freq.get(word, 0) >= _COMMON and tags.get(word) not in _NAME_TAGS:
             return True
     divisions = division_names()

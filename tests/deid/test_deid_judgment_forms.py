@@ -251,12 +251,27 @@ def test_a_district_the_models_read_as_a_name_is_none() -> None:
     assert [text[f.start : f.end] for f in kept] == ["原正市"]  # a Japanese name in MSRA
 
 
-def test_a_word_and_de_a_heading_and_the_findings_formula_are_no_names() -> None:
-    text = (
-        "刑事判决书\n因琐事与邻桌的伍家豪发生口角。\n主　文\n"
-        "该意见与查明的事实不符，本院不予采纳。\n被告人张三的供述。\n"
-    )
-    spans = [("邻桌的", 0), ("文", 0), ("查明", 0), ("张三的", 0)]
-    findings = [Finding(text.index(w), text.index(w) + len(w), "PERSON", 0.85) for w, _ in spans]
+def test_a_heading_and_the_findings_formula_are_no_names() -> None:
+    text = "刑事判决书\n主　文\n该意见与查明的事实不符，本院不予采纳。\n被告人张三的供述。\n"
+    findings = [
+        Finding(text.index(w), text.index(w) + len(w), "PERSON", 0.85)
+        for w in ("文", "查明", "张三的")
+    ]
     kept = complete_document(text, [(0, normalize(text))], findings)
-    assert [text[f.start : f.end] for f in kept] == ["张三的"]  # a name and 的 stays
+    assert [text[f.start : f.end] for f in kept] == ["张三的"]
+
+
+def test_a_surname_before_a_common_word_stays() -> None:
+    # 黄家: the 黄 family (an MSRA name); 年 of 成年 is no surname
+    text = "行贿者不失时机地到黄家送钱。成年子女应当赡养父母。"
+    findings = [Finding(text.index(w), text.index(w) + 1, "PERSON", 0.85) for w in "黄年"]
+    kept = complete_document(text, [(0, normalize(text))], findings)
+    assert [text[f.start : f.end] for f in kept] == ["黄"]
+
+
+def test_a_title_ending_in_xian_is_no_district() -> None:
+    # 唐知县: MSRA's gold names 唐, the magistrate of a play
+    text = "其代表剧目有《唐知县审诰命》。"
+    findings = [Finding(text.index("唐知县"), text.index("唐知县") + 3, "PERSON", 0.55)]
+    kept = complete_document(text, [(0, normalize(text))], findings)
+    assert [text[f.start : f.end] for f in kept] == ["唐知县"]
