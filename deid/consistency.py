@@ -67,7 +67,8 @@ def complete_document(
     list item between two names found is added (``_between_listed_names``)."""
     if any(f.entity_type == PERSON for f in findings):
         no_names = NoNames(text)
-        court = _court_document(text)
+        # (read only when a guess is such a word: most texts have none)
+        court = any(_role_or_title(text, f) for f in findings) and _court_document(text)
         findings = [
             f for f in findings if f.entity_type != PERSON or not _no_name(text, f, no_names, court)
         ]
@@ -105,6 +106,11 @@ def complete_document(
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
+def _role_or_title(text: str, finding: Finding) -> bool:
+    word = text[finding.start : finding.end].strip()
+    return finding.entity_type == PERSON and (word in ROLE_WORDS or word in TITLE_WORDS)
+
+
 def _court_document(text: str) -> bool:
     """``deid.engine.court_document``: ``is_judgment`` of the text or of its head read
     simplified (刑事判決)."""
@@ -128,7 +134,7 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         and not _common_noun(word[-2:])  # 唐知县: Magistrate 唐 (MSRA), 知县 a title
     ):
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
-    if court and (word in ROLE_WORDS or word in TITLE_WORDS):
+    if court and _role_or_title(text, finding):
         return True
     return no_names.holds(finding.start, finding.end)
 
