@@ -17,12 +17,8 @@ from collections.abc import Iterable, Sequence
 from deid.divisions import division_names
 from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
-from deid.recognizers.judgment_rules import (
-    ORGANIZATION_AFTER,
-    TITLE_WITHIN,
-    NoNames,
-    is_judgment,
-)
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, TITLE_WITHIN, is_judgment
+from deid.recognizers.judgment_words import NoNames
 from deid.recognizers.person import ROLE_WORDS
 from deid.recognizers.person_rules import TITLE_WORDS, is_cjk, name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
@@ -123,7 +119,7 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
     it; 胞弟, 次女: elsewhere a gold name may hold one, 婆婆王氏, 书记白庚胜), a place of
     three characters or more ending in 省, 区 or 县 (丰泽区), a lone character of a word
     or a place (``_in_word``), or holds a narrative's word that is no name
-    (``no_names``: ``deid.recognizers.judgment_rules.not_a_name``)."""
+    (``no_names``: ``deid.recognizers.judgment_words.not_a_name``)."""
     word = text[finding.start : finding.end].strip()
     if len(word) == 1 and _in_word(text, finding.start):
         return True

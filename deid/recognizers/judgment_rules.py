@@ -9,10 +9,7 @@ A judgment writes its people in fixed places, whatever words their names make (�
 
 from __future__ import annotations
 
-import bisect
-import functools
 import re
-from collections.abc import Iterable
 
 from deid.recognizers.surnames import SURNAME_PATTERN
 from deid.recognizers.word_tables import jieba_tables
@@ -48,6 +45,7 @@ BENCH_TITLES = _BENCH_TITLES  # for the name edges of deid.recognizers.person
 _SPACED_TITLE = "|".join(
     f"{_GAP}?".join(title) for title in sorted(_BENCH_TITLES, key=len, reverse=True)
 )
+SPACED_TITLE = _SPACED_TITLE  # for deid.recognizers.judgment_words
 # The bench in a judgment's footer: 审判员　　唐　勇 (a two-character name is spaced out to
 # the width of a three-character one), 书　记　员　　廖晓玲; one per line, or, in a judgment
 # scraped into one paragraph, up to the next title, the date or the end, spaced or not
@@ -207,118 +205,6 @@ _CAPITAL = re.compile("[A-Z][A-Za-z]")
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
 _COMMON = 300
 _RARE = 10
-
-
-# Words of a judgment's narrative that the name models read as names (at the judgment
-# threshold) and no name is: a direction of travel (由东向西行驶), the Republic of China's
-# era before a year (於民國112年: the preposition 於 read as the surname 于), an adverb of
-# sequence opening a clause of a Taiwan judgment (嗣經店員報警, 嗣後, 旋即, 迨至), none of
-# whose first characters is a surname, the court's formulas 查明 (审查查明, 查明：, 与查明的
-# 事实不符), a Taiwan judgment's heading 主　文, and 陈述
-# (某某的陈述, 陈述申辩: jieba tags 陈述 a name), a street before its house number, and the
-# issuer of a document number standing on its own line (its signatory signs elsewhere).
-_NOT_NAMES = re.compile(
-    "[东南西北東][向往][东南西北東]"
-    r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
-    r"|[嗣旋迨俟][经經后後即至因]"  # (opening a clause: checked after)
-    # the court's formula of its findings (经依法审查查明：)
-    r"|审?查查明|查明(?=[:：]|的事实)"
-    # the heading of a Taiwan judgment's operative part (主　文)
-    r"|主[ \t\u3000]+文"
-    # a party's statement among the evidence (被侵害人邝敏的陈述, 陈述申辩, 陈述和申辩)
-    r"|陈述(?=[、和及]?申辩|理由|意见)|陈述"  # (the bare one after 的, 及, 和 or 、: checked after)
-    # a street before its house number (住所地上海市浦东新区张杨路1588号)
-    r"|[路街巷道弄](?=\d+[号號])"
-)
-_CLAUSE_START = frozenset("\n。，,；;：:")
-_BEFORE_STATEMENT = frozenset("的及和、")
-# the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号): the
-# characters from the line's start to the bracket
-_DOCUMENT_NUMBER_LINE = re.compile(r"[〔【\[]\d{4}[〕】\]]\d{1,6}[号號][ \t\u3000]*(?:\n|$)")
-_ISSUER = re.compile("[\u4e00-\u9fa5]{1,12}")
-
-
-def _no_name_words(text: str) -> list[tuple[int, int]]:
-    """The spans of ``_NOT_NAMES``' words in ``text`` and of the issuers of its document
-    numbers, sorted.  (Each pattern opens with the characters it needs, so the text is not
-    tried at every character for a lookbehind.)"""
-    spans = []
-    for match in _NOT_NAMES.finditer(text):
-        start, word = match.start(), match.group()
-        if word[0] in "嗣旋迨俟" and start and text[start - 1] not in _CLAUSE_START:
-            continue
-        if word == "陈述" and not (start and text[start - 1] in _BEFORE_STATEMENT):
-            if not re.match("[、和及]?申辩|理由|意见", text[match.end() : match.end() + 3]):
-                continue
-        spans.append(match.span())
-    for match in _DOCUMENT_NUMBER_LINE.finditer(text):
-        line = text.rfind("\n", 0, match.start()) + 1
-        if _ISSUER.fullmatch(text, line, match.start()):
-            spans.append((line, match.start()))
-    return sorted(spans)
-
-
-_TITLE = re.compile(_SPACED_TITLE)
-# A character of each of those words: where none is near a guess, none is looked for.
-_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈路街巷道弄〔【[主")
-
-
-def not_a_name(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` holds one of ``_NOT_NAMES`` (东向西行, 於民國, 嗣經) or
-    lies inside a bench title (仲 of 仲　裁　员)."""
-    return NoNames(text).holds(start, end)
-
-
-class NoNames:
-    """Where ``text`` has words that are no name (``not_a_name``), found once for all the
-    guesses of a document."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @functools.cached_property
-    def words(self) -> _Spans:
-        return _Spans(_merged(_no_name_words(self.text)))
-
-    @functools.cached_property
-    def titles(self) -> _Spans:
-        return _Spans(match.span() for match in _TITLE.finditer(self.text))
-
-    def holds(self, start: int, end: int) -> bool:
-        """True when ``[start, end)`` overlaps such a word or lies inside a bench title (a
-        guess of one or two characters: the titles are looked for only then).  Neither is
-        looked for in a document none of whose guesses has a character of them near it."""
-        near = self.text[max(0, start - 2) : end + 12]  # 穗公天行|罚决字〔2023〕
-        if not _NOT_NAME_CHARS.isdisjoint(near) and self.words.overlaps(start, end):
-            return True
-        return end - start <= 2 and self.titles.holds(start, end)
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted ``spans`` with those that overlap joined."""
-    result: list[tuple[int, int]] = []
-    for start, end in spans:
-        if result and start < result[-1][1]:
-            result[-1] = (result[-1][0], max(end, result[-1][1]))
-        else:
-            result.append((start, end))
-    return result
-
-
-class _Spans:
-    """Sorted spans that do not overlap (a pattern's matches), searched by bisection."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        self.spans = list(spans)
-        self.ends = [end for _, end in self.spans]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        at = bisect.bisect_right(self.ends, start)  # the first span ending after ``start``
-        return at < len(self.spans) and self.spans[at][0] < end
-
-    def holds(self, start: int, end: int) -> bool:
-        at = bisect.bisect_left(self.ends, end)  # the first span ending at ``end`` or after
-        return at < len(self.spans) and self.spans[at][0] <= start
 
 
 # A court's document: its title near the top (刑事判决书, 执 行 裁 定 书, 民事调解书), or the

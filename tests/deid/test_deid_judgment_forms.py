@@ -9,7 +9,7 @@ import deid
 from deid.consistency import complete_document
 from deid.findings import Finding
 from deid.normalize import normalize
-from deid.recognizers.judgment_rules import not_a_name
+from deid.recognizers.judgment_words import not_a_name
 
 _HEADING = "安徽省合肥市蜀山区人民法院\n刑事裁定书\n（2021）皖0104刑更12号\n"
 
