@@ -19,7 +19,7 @@ from deid.findings import Finding
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, TITLE_WITHIN, is_judgment
 from deid.recognizers.judgment_words import NoNames
-from deid.recognizers.person import ROLE_WORDS
+from deid.recognizers.person import ROLE_WORDS, title_ending_in
 from deid.recognizers.person_rules import TITLE_WORDS, is_cjk, name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
@@ -68,7 +68,7 @@ def complete_document(
         findings = [
             f for f in findings if f.entity_type != PERSON or not _no_name(text, f, no_names, court)
         ]
-    findings = findings + _between_listed_names(text, findings)
+    findings = _names_trimmed(text, findings) + _between_listed_names(text, findings)
     seeds: dict[str, float] = {}
     for finding in findings:
         if finding.entity_type == PERSON and finding.score >= SEED_SCORE:
@@ -100,6 +100,38 @@ def complete_document(
 
 
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
+def _names_trimmed(text: str, findings: list[Finding]) -> list[Finding]:
+    """``findings`` with a guess that runs a name the document names on its own into the
+    words beside it cut back to that name: the end of a title, role or kinship word before
+    it (次子诸葛强 where 诸葛强 is found), or 的 and what follows (诸葛建国的父母). One person,
+    one pseudonym, and the words left to read."""
+    names = {
+        text[f.start : f.end] for f in findings if f.entity_type == PERSON and f.score >= SEED_SCORE
+    }
+    result = []
+    for finding in findings:
+        start, end = finding.start, finding.end
+        if finding.entity_type == PERSON and end - start >= 3:
+            start += title_ending_in(text, start, end, names)
+            end = _name_end(text, start, end, names)
+        result.append(
+            finding
+            if (start, end) == (finding.start, finding.end)
+            else Finding(start, end, PERSON, finding.score)
+        )
+    return result
+
+
+def _name_end(text: str, start: int, end: int, names: set[str]) -> int:
+    """Where the name of ``names`` that opens ``text[start:end]`` ends when 的 follows it
+    (诸葛建国的父母), else ``end``. (Not before a function word or a common word: a given
+    name ends in 和, 同 or 一 often enough, 何后和, 靳定一出庭.)"""
+    for cut in range(end - 1, start + 1, -1):
+        if text[cut] == "的" and text[start:cut] in names:
+            return cut
+    return end
 
 
 def _role_or_title(text: str, finding: Finding) -> bool:

@@ -341,7 +341,8 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
         if _common_word(text[start:end]) and not _PERSON_FOLLOWS.match(text, end):
             continue
         spans.append((start, end))
-    spans += [match.span(1) for match in _PARTY_LINE_ANY.finditer(text)]
+    for match in _PARTY_LINE_ANY.finditer(text):
+        spans += _around_kinship(match.start(1), match.group(1))
     spans += [
         match.span(1)
         for match in _CASE_FORMULA.finditer(text)
@@ -363,6 +364,20 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
             and not _common_word(match.group(2))
         ]
     return spans
+
+
+# A party described by a relative (被告：褚卫东之妻张桂花，女): two people, not one name.
+_KINSHIP = re.compile("之[夫妻子女父母兄弟姐妹孙]")
+
+
+def _around_kinship(start: int, name: str) -> list[tuple[int, int]]:
+    """The spans of ``name`` (at ``start``) on either side of a kinship word, or its own."""
+    spans, begin = [], 0
+    for match in _KINSHIP.finditer(name):
+        spans.append((begin, match.start()))
+        begin = match.end()
+    spans.append((begin, len(name)))
+    return [(start + s, start + e) for s, e in spans if e - s >= 2]
 
 
 def _opens_sentence(text: str, start: int) -> bool:

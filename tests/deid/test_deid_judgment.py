@@ -487,3 +487,27 @@ def test_a_taiwan_party_block_with_spaced_roles_is_read() -> None:
     assert {"平安", "甯采臣", "長孫無忌"} <= _names(text)
     # a mainland line with a role and no name stays as it is
     assert _names(_HEADING + "被告　未到庭\n") == set()
+
+
+def test_a_name_the_models_run_into_its_role_word_keeps_its_one_pseudonym() -> None:
+    # the models read 人葛长春 of 被告人葛长春 and 次子诸葛强 as names; the party block says
+    # 葛长春 and the list of heirs 诸葛强
+    text = (
+        _HEADING + "附带民事诉讼原告人诸葛强，男，1990年出生。\n"
+        "附带民事诉讼被告人葛长春，男，1975年出生。\n"
+        "被害人诸葛建国的子女为长女诸葛敏、次子诸葛强、次女诸葛丽。\n"
+        "经审理查明，被告人葛长春驾驶货车撞伤诸葛建国。\n"
+    )
+    found = deid.analyze(text)
+    names = {text[f.start : f.end] for f in found if f.entity_type == "PERSON"}
+    assert not {"人葛长春", "次子诸葛强"} & names
+    redaction = deid.anonymize(text, found, deid.Policy(default="pseudonym", key=b"k" * 24))
+    for name in ("葛长春", "诸葛强"):
+        written = {
+            redaction.text[op.new_start : op.new_end]
+            for op in redaction.operations
+            if text[op.start : op.end] == name
+        }
+        assert len(written) == 1 and text.count(name) == sum(
+            text[op.start : op.end] == name for op in redaction.operations
+        )

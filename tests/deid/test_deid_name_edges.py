@@ -1,0 +1,46 @@
+"""Where a name found ends: compound surnames the name models cut, a party described by a
+relative, and the words a guess runs a known name into (one person, one pseudonym)."""
+
+from __future__ import annotations
+
+import deid
+from deid.recognizers.judgment_rules import party_line_spans
+from deid.recognizers.person import compound_surnames_whole
+
+
+def test_a_compound_surname_cut_between_two_spans_goes_to_the_second() -> None:
+    text = "诸葛建国的父母诸葛长庚均已去世"
+    assert compound_surnames_whole(text, [(0, 8), (8, 11)]) == [(0, 7), (7, 11)]
+
+
+def test_a_compound_surname_left_out_before_its_given_name_is_taken_in() -> None:
+    text = "被继承人与原告上官秀兰登记结婚"
+    start = text.index("秀兰")
+    assert compound_surnames_whole(text, [(start, start + 2)]) == [(start - 2, start + 2)]
+
+
+def test_a_compound_surname_that_is_a_word_or_a_stray_character_is_not_taken_in() -> None:
+    # 司马 across 公司|马丽华 is no surname; 东方 before 明珠 is a common word
+    assert compound_surnames_whole("本公司马丽华经理", [(3, 6)]) == [(3, 6)]
+    assert compound_surnames_whole("位于东方明珠附近", [(4, 6)]) == [(4, 6)]
+
+
+def test_a_party_described_by_a_relative_is_two_people() -> None:
+    text = "被告：褚卫东之妻张桂花，女，1960年出生，汉族。"
+    names = {text[s:e] for s, e in party_line_spans(text)}
+    assert {"褚卫东", "张桂花"} <= names and "褚卫东之妻张桂花" not in names
+
+
+def test_words_run_into_a_known_name_are_left_to_read() -> None:
+    text = (
+        "山东省济南市历下区人民法院\n民事判决书\n"
+        "原告：诸葛华，男，1975年出生。\n原告：诸葛强，男，1978年出生。\n被告：诸葛建国，男，1950年出生。\n"
+        "本院经审理认定事实如下：诸葛建国婚后生育长子诸葛华、次子诸葛强。"
+        "诸葛建国的父母诸葛长庚、庞桂芝均先于其死亡。次子诸葛强现居外地。\n"
+    )
+    found = deid.analyze(text)
+    names = {text[f.start : f.end] for f in found if f.entity_type == "PERSON"}
+    assert {"诸葛建国", "诸葛长庚", "庞桂芝", "诸葛强"} <= names
+    assert not {n for n in names if "的" in n or n.startswith(("次子", "长子"))}
+    redaction = deid.anonymize(text, found, deid.Policy(default="pseudonym", key=b"k" * 24))
+    assert "的父母" in redaction.text and "次子" in redaction.text
