@@ -115,15 +115,15 @@ _HEAD = select(
     )
     .label("expired"),
 ).where(Project.id == bindparam("project_id"))
-_NEXT_TASK = (
+# The project's tasks (no check items) the expert has not taken: the picks below add the
+# slot count and the lock.
+_OPEN_TASKS = (
     select(*_TASK_VIEW)
     .outerjoin(Item, Item.id == Task.item_id)
-    .where(
-        Task.project_id == bindparam("project_id"),
-        Task.is_gold.is_(False),
-        Task.slots_taken == bindparam("slots"),
-        _NOT_TAKEN,
-    )
+    .where(Task.project_id == bindparam("project_id"), Task.is_gold.is_(False), _NOT_TAKEN)
+)
+_NEXT_TASK = (
+    _OPEN_TASKS.where(Task.slots_taken == bindparam("slots"))
     .order_by(Task.id)
     .limit(1)
     .with_for_update(of=Task, skip_locked=True)
@@ -133,14 +133,7 @@ _NEXT_TASK = (
 # waits for those rows: it re-reads a locked row after the holder commits and moves on to the
 # next one when the slots are gone.
 _OPEN_TASK_AFTER_WAIT = (
-    select(*_TASK_VIEW)
-    .outerjoin(Item, Item.id == Task.item_id)
-    .where(
-        Task.project_id == bindparam("project_id"),
-        Task.is_gold.is_(False),
-        Task.slots_taken < bindparam("overlap"),
-        _NOT_TAKEN,
-    )
+    _OPEN_TASKS.where(Task.slots_taken < bindparam("overlap"))
     .order_by(Task.id)
     .limit(1)
     .with_for_update(of=Task)
