@@ -263,13 +263,15 @@ def serve(s3: WeedServer | None = None) -> int:
     """Run the children until Ctrl-C or SIGTERM, starting again any that exits."""
     port = os.environ.get("PORT", "5000")
     supervised = children(port, s3)
-    for child in supervised:
-        child.launch(time.monotonic())
-    print(f"Wanbiao is running at http://127.0.0.1:{port}  (Ctrl-C stops it)", flush=True)
-    # Explicit handlers: a shell starts background jobs with SIGINT ignored.
+    # Explicit handlers: a shell starts background jobs with SIGINT ignored. Installed before
+    # the first child starts: a Ctrl-C right after it (the consumer still importing) stops
+    # everything quietly instead of killing this process with the children left running.
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGINT, _stop_on_signal)
     try:
+        for child in supervised:
+            child.launch(time.monotonic())
+        print(f"Wanbiao is running at http://127.0.0.1:{port}  (Ctrl-C stops it)", flush=True)
         while True:
             time.sleep(0.5)
             for child in supervised:

@@ -237,6 +237,34 @@ def test_ctrl_c_while_the_consumer_still_imports_the_app_is_quiet_too(tmp_path: 
     assert "Traceback" not in log and "KeyboardInterrupt" not in log, log[-3000:]
 
 
+def test_ctrl_c_stops_the_supervisor_quietly_from_its_first_child_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Ctrl-C a moment after the first child started (the test above, when it lands there)
+    must reach the supervisor's own handler: before it, Python's default one killed the
+    supervisor with the children left running."""
+    from app import supervisor
+
+    handlers: list[object] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        handlers.append(signal.getsignal(signal.SIGINT))
+        return subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+
+    def ctrl_c(_child: object, _now: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(supervisor, "children", lambda _port, _s3: [supervisor.Child("c", start)])
+    monkeypatch.setattr(supervisor.Child, "check", ctrl_c)  # Ctrl-C in the watch loop
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        assert supervisor.serve() == 0
+    finally:
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])
+    assert handlers == [supervisor._stop_on_signal]
+
+
 def test_a_child_ignores_ctrl_c_until_its_own_code_runs_and_is_killed_if_stopped_before() -> None:
     """The interpreter of a child starts with SIGINT ignored, so a Ctrl-C during its first
     imports (before any handler of ours exists) cannot print a traceback; stopping a child
