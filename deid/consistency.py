@@ -15,16 +15,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from deid.divisions import division_names
-from deid.findings import Finding
+from deid.findings import PERSON, Finding
+from deid.guesses import between_listed_names, names_trimmed, without_no_names
 from deid.normalize import NormalizedText, normalize
-from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, TITLE_WITHIN, is_judgment
-from deid.recognizers.judgment_words import NoNames
-from deid.recognizers.person import ROLE_WORDS, title_ending_in
-from deid.recognizers.person_rules import TITLE_WORDS, is_cjk, name_after_title_word_spans
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
+from deid.recognizers.person_rules import is_cjk, name_after_title_word_spans
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
-PERSON = "PERSON"
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
 SEED_SCORE = 0.8
 # A name after a title or kinship word whose rare surname the document gives someone else.
@@ -58,17 +56,13 @@ def complete_document(
     """``findings`` of the document ``text`` (analysed as normalised ``pieces``, each with
     its offset) plus every other occurrence of each name found with ``SEED_SCORE`` or more,
     and each bare surname of such a name after a role word (被告人王).  Not deduplicated:
-    the caller settles overlaps.  A guess that is a role word or holds a narrative's word
-    that is no name (由东向西行驶, 於民國112年, 嗣經: ``_no_name``) is dropped first, and a
-    list item between two names found is added (``_between_listed_names``)."""
-    if any(f.entity_type == PERSON for f in findings):
-        no_names = NoNames(text)
-        # (read only when a guess is such a word: most texts have none)
-        court = any(_role_or_title(text, f) for f in findings) and _court_document(text)
-        findings = [
-            f for f in findings if f.entity_type != PERSON or not _no_name(text, f, no_names, court)
-        ]
-    findings = _names_trimmed(text, findings) + _between_listed_names(text, findings)
+    the caller settles overlaps.  The guesses are corrected first (``deid.guesses``): those
+    that are no name dropped (由东向西行驶, 於民國112年, 嗣經), those that run a name into the
+    words beside it cut back (次子诸葛强), and list items between names found added."""
+    findings = without_no_names(text, findings)
+    people = [f for f in findings if f.entity_type == PERSON and f.score >= SEED_SCORE]
+    findings = names_trimmed(text, findings, {text[f.start : f.end] for f in people})
+    findings += between_listed_names(text, people, SEED_SCORE)
     seeds: dict[str, float] = {}
     for finding in findings:
         if finding.entity_type == PERSON and finding.score >= SEED_SCORE:
@@ -97,182 +91,6 @@ def complete_document(
     kept = _without_guesses_at(text, findings, references, starts, _masked_surnames(seeds))
     added += _relatives_of_rare_surnames(pieces, seeds)
     return kept + [f for f in added + references if not _inside_person(f, kept)]
-
-
-_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
-
-
-def _names_trimmed(text: str, findings: list[Finding]) -> list[Finding]:
-    """``findings`` with a guess that runs a name the document names on its own into the
-    words beside it cut back to that name: the end of a title, role or kinship word before
-    it (次子诸葛强 where 诸葛强 is found), or 的 and what follows (诸葛建国的父母). One person,
-    one pseudonym, and the words left to read."""
-    names = {
-        text[f.start : f.end] for f in findings if f.entity_type == PERSON and f.score >= SEED_SCORE
-    }
-    result = []
-    for finding in findings:
-        start, end = finding.start, finding.end
-        if finding.entity_type == PERSON and end - start >= 3:
-            start += title_ending_in(text, start, end, names)
-            end = _name_end(text, start, end, names)
-        result.append(
-            finding
-            if (start, end) == (finding.start, finding.end)
-            else Finding(start, end, PERSON, finding.score)
-        )
-    return result
-
-
-def _name_end(text: str, start: int, end: int, names: set[str]) -> int:
-    """Where the name of ``names`` that opens ``text[start:end]`` ends when 的 follows it
-    (诸葛建国的父母), else ``end``. (Not before a function word or a common word: a given
-    name ends in 和, 同 or 一 often enough, 何后和, 靳定一出庭.)"""
-    for cut in range(end - 1, start + 1, -1):
-        if text[cut] == "的" and text[start:cut] in names:
-            return cut
-    return end
-
-
-def _role_or_title(text: str, finding: Finding) -> bool:
-    word = text[finding.start : finding.end].strip()
-    return finding.entity_type == PERSON and (word in ROLE_WORDS or word in TITLE_WORDS)
-
-
-def _court_document(text: str) -> bool:
-    """``deid.engine.court_document``: ``is_judgment`` of the text or of its head read
-    simplified (刑事判決)."""
-    return is_judgment(text) or is_judgment(normalize(text[:TITLE_WITHIN]).text)
-
-
-def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> bool:
-    """True for a guess that is, in a ``court`` document, a role, title or kinship word
-    (申请人 opening a line, which the name models read as a name with the line break before
-    it; 胞弟, 次女: elsewhere a gold name may hold one, 婆婆王氏, 书记白庚胜), a place of
-    three characters or more ending in 省, 区 or 县 (丰泽区), a lone character of a word
-    or a place (``_in_word``), or holds a narrative's word that is no name
-    (``no_names``: ``deid.recognizers.judgment_words.not_a_name``)."""
-    word = text[finding.start : finding.end].strip()
-    if len(word) == 1 and _in_word(text, finding.start):
-        return True
-    if (
-        len(word) >= 3
-        and word[-1] in _DISTRICT_ENDS
-        and text[finding.end : finding.end + 1] not in (_TITLE_AFTER_PLACE)
-        and not _common_noun(word[-2:])  # 唐知县: Magistrate 唐 (MSRA), 知县 a title
-    ):
-        return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
-    if court and _role_or_title(text, finding):
-        return True
-    return no_names.holds(finding.start, finding.end)
-
-
-def _common_noun(word: str) -> bool:
-    """True for a common noun of jieba's dictionary (知县, 社区), not a place's name."""
-    freq, tags = jieba_tables()
-    return freq.get(word, 0) >= _COMMON and tags.get(word) == "n"
-
-
-def _in_word(text: str, position: int) -> bool:
-    """True when the character at ``position``, no surname, is part of a common word that is
-    no name with the one before or after it (年 of 成年子女), or begins a place's name (石家庄,
-    吴中区): a lone-character guess there is no name."""
-    freq, tags = jieba_tables()
-    # a surname before a common word stays (黄家, 余家: the 黄 and 余 families, MSRA names)
-    words = (
-        ()
-        if surname_length(text, position)
-        else (
-            text[max(0, position - 1) : position + 1],
-            text[position : position + 2],
-        )
-    )
-    for word in words:
-        if len(word) == 2 and freq.get(word, 0) >= _COMMON and tags.get(word) not in _NAME_TAGS:
-            return True
-    divisions = division_names()
-    if any(text[position : position + length] in divisions for length in (2, 3, 4)):
-        return True
-    # 吴|中区, 苏|州市: a place's suffix one or two characters on, no title after it (张县长)
-    # nor a common word up to it (唐|知县)
-    return any(
-        text[suffix : suffix + 1] in _PLACE_SUFFIXES
-        and text[suffix + 1 : suffix + 2] not in _TITLE_AFTER_PLACE
-        and is_cjk(text[position + 1 : suffix + 1])
-        and freq.get(text[position + 1 : suffix + 1], 0) < _COMMON
-        for suffix in (position + 1, position + 2)
-    )
-
-
-_PLACE_SUFFIXES = frozenset("省市区县镇乡")
-# Suffixes that end a place's name, not a given name of three characters or more (市 does:
-# 原正市, a Japanese agronomist in MSRA).
-_DISTRICT_ENDS = frozenset("省区县")
-_TITLE_AFTER_PLACE = frozenset("长委")
-
-
-# A list item between two names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
-# surname table): two or three Chinese characters between two 、.
-_LIST_ITEM = re.compile("(?<=、)([\u4e00-\u9fa5]{2,3})(?=、)")
-
-
-def _between_listed_names(text: str, findings: list[Finding]) -> list[Finding]:
-    """Names between two names found in a list of names (``_LIST_ITEM``), whatever their
-    surname: one of the list is the same kind of thing as its neighbours."""
-    people = [f for f in findings if f.entity_type == PERSON and f.score >= SEED_SCORE]
-    if "、" not in text or len(people) < 2:
-        return []
-    ends = {f.end for f in people}
-    starts = {f.start for f in people}
-    covered = {i for f in people for i in range(f.start, f.end)}
-    found = []
-    for match in _LIST_ITEM.finditer(text):
-        start, end = match.span(1)
-        if start - 1 in ends and end + 1 in starts and start not in covered:
-            found.append(Finding(start, end, PERSON, SEED_SCORE))
-    for position in sorted(ends):
-        if text[position : position + 1] == "、" and position + 1 not in covered:
-            found += _last_listed_name(text, position + 1)
-    return found
-
-
-# What ends the last name of a list: a mark or a function character (侯亮、付强的), or a
-# common word that is no name (侯亮、付强轮流值夜班).
-_LIST_ENDS = frozenset("、，,。；;：:（(的等和与及在")
-_WORD_AFTER = 100
-_OPENING_WORD = 5
-# A common word of jieba's dictionary (成年 465; not 马列 102, two names in MSRA's gold).
-_COMMON = 300
-
-
-def _last_listed_name(text: str, start: int) -> list[Finding]:
-    """The name after a found name's 、 (同事侯亮、付强轮流值夜班 → 付强): a surname and two
-    characters, or one, up to a mark or a common word; nothing when it is a common word
-    itself."""
-    surname = surname_length(text, start)
-    if not surname:
-        return []
-    freq, tags = jieba_tables()
-    for end in (start + surname + 2, start + surname + 1):
-        name = text[start:end]
-        if end > len(text) or not is_cjk(name):
-            continue
-        after = text[end : end + 2]
-        if not (
-            end == len(text)
-            or text[end] in _LIST_ENDS
-            or (freq.get(after, 0) >= _WORD_AFTER and tags.get(after) not in _NAME_TAGS)
-        ):
-            continue
-        opening = text[start : start + 2]
-        if (
-            (freq.get(name, 0) >= _WORD_AFTER and tags.get(name) not in _NAME_TAGS)
-            or (freq.get(opening, 0) >= _OPENING_WORD and tags.get(opening) not in _NAME_TAGS)
-            or name in division_names()
-        ):
-            return []  # 陈述、申辩和要求, 朱某甲、原审第三人, 李某、石家庄某某公司
-        return [Finding(start, end, PERSON, SEED_SCORE)]
-    return []
 
 
 def _relatives_of_rare_surnames(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+PERSON = "PERSON"
+
 # When two types claim the same characters with equal scores, the earlier type wins: a
 # checksum-valid resident ID that happens to pass Luhn is an ID, not a bank card.
 TYPE_PRIORITY = (

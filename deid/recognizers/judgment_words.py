@@ -1,7 +1,7 @@
 """Words of a court judgment's narrative and headings that the name models read as names and
 no name is (由东向西行驶, 於民國112年, 嗣經, 审查查明, 主　文, 陈述), and the bench titles a
 short guess may lie inside (仲 of 仲　裁　员): the document pass drops such guesses
-(``deid.consistency``)."""
+(``deid.guesses``)."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ _KIN_ANY = re.compile("[之其][夫妻子女父母兄弟姐妹]([\u4e00-\u9fa5]{
 _RARE = 10
 _KIN_NAME_ENDS = "，,。；;、（(的"
 _TITLE_WORDS |= _KIN_WORDS
-TITLE_WORDS = _TITLE_WORDS  # never a name themselves (deid.consistency)
+TITLE_WORDS = _TITLE_WORDS  # never a name themselves (deid.guesses)
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱), or by what a clerk typed
 # for one: a full stop or a black dot (买买提江.吐尔地, 艾力●买买提), both halves of the
 # name's characters.
