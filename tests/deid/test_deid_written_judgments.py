@@ -11,8 +11,9 @@ parties, a bankruptcy's creditors, a homicide with aliases and several victims, 
 of Mongolian parties, a traffic mediation with the plaintiff's children as agents): every
 mention of every person is redacted, the case and document numbers are not.  Six more
 (an indictment, a parole ruling of Dai names, a neighbours' dispute, a labour arbitration
-award, a Hong Kong divorce's property, a Tibetan traffic case) list a person the rules still
-miss under ``known_misses``; and three more: a drug sale told as a story (老乡, 女友, 朋友),
+award, a Hong Kong divorce's property, a Tibetan traffic case), of which the parole ruling
+lists under ``known_misses`` the one person the rules still miss (刀建华: 刀 is not in the
+surname table); and three more: a drug sale told as a story (老乡, 女友, 朋友),
 an appeal whose parties are masked (王某1, 朱某甲, 王×), a labour appeal scraped into one
 paragraph; two whose people are named like words (高峰, 向阳, 平安, 吉祥); and a gang case
 of four defendants with a rare surname (粘) shared by a relative."""
