@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import deid
 from deid.recognizers.judgment_rules import is_judgment
+from tests.deid.person_findings import person_names, touched
 
 JUDGMENT = """广西壮族自治区桂林市叠彩区人民法院
 刑 事 判 决 书
@@ -69,23 +70,13 @@ def test_the_bench_is_found_line_by_line_and_a_sentence_about_it_is_not() -> Non
     assert not any("负责" in name for name in names)
 
 
-def _names(text: str) -> set[str]:
-    return {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
-
-
-def _touched(text: str, span: str) -> bool:
-    start = text.index(span)
-    end = start + len(span)
-    return any(f.start < end and start < f.end for f in deid.analyze(text))
-
-
 def test_a_footer_spacing_out_its_titles_names_its_bench_whole() -> None:
     footer = (
         "审　判　长　　陈　静\n审　判　员　　汪　洋\n人民陪审员　　李建国\n"
         "二〇二一年六月十八日\n书　记　员　　平　　安\n"
     )
-    assert {"陈\u3000静", "汪\u3000洋", "李建国", "平\u3000\u3000安"} <= _names(footer)
-    assert not _touched(footer, "二〇二一年六月十八日")
+    assert {"陈\u3000静", "汪\u3000洋", "李建国", "平\u3000\u3000安"} <= person_names(footer)
+    assert not touched(footer, "二〇二一年六月十八日")
 
 
 def test_a_footer_scraped_into_one_line_ends_each_name_at_the_next_title_or_the_date() -> None:
@@ -93,9 +84,9 @@ def test_a_footer_scraped_into_one_line_ends_each_name_at_the_next_title_or_the_
         "驳回上诉，维持原判。审判长  许博审判员  梁广平 审　判　员　高　明"
         "二〇一九年九月二日书记员　安宁"
     )
-    names = _names(footer)
+    names = person_names(footer)
     assert {"许博", "梁广平", "高\u3000明", "安宁"} <= names
-    assert not _touched(footer, "二〇一九年九月二日")
+    assert not touched(footer, "二〇一九年九月二日")
 
 
 def test_a_name_that_is_a_word_is_found_where_the_party_block_gives_it() -> None:
@@ -113,11 +104,11 @@ def test_a_name_that_is_a_word_is_found_where_the_party_block_gives_it() -> None
         while position != -1:
             assert (position, position + len(name)) in found
             position = text.find(name, position + 1)
-    assert not _touched(text, "（2018）桂0305刑初123号")
+    assert not touched(text, "（2018）桂0305刑初123号")
 
 
 def test_a_common_word_after_a_role_is_no_name_without_a_persons_details() -> None:
-    assert not _names("原告方面，未提交证据。\n原告方面，系本案当事人。\n")
+    assert not person_names("原告方面，未提交证据。\n原告方面，系本案当事人。\n")
 
 
 def test_officers_named_in_the_body_are_found() -> None:
@@ -125,41 +116,41 @@ def test_officers_named_in_the_body_are_found() -> None:
         "某某区人民检察院指派代理检察员焦为民出庭支持公诉。"
         "本案由审判员汪洋独任审判，书记员文静担任记录。"
     )
-    assert {"焦为民", "汪洋", "文静"} <= _names(text)
+    assert {"焦为民", "汪洋", "文静"} <= person_names(text)
 
 
 def test_a_sentence_about_the_bench_names_nobody() -> None:
-    assert not _names("审判员负责本案。\n审判长主持庭审。\n")
+    assert not person_names("审判员负责本案。\n审判长主持庭审。\n")
 
 
 def test_former_names_and_nicknames_are_found_and_their_labels_are_not() -> None:
     text = "被告人王建军（曾用名田园，绰号“黑子”），男，1980年出生。经审理查明，被告人王建军盗窃。"
-    names = _names(text)
+    names = person_names(text)
     assert {"王建军", "田园", "黑子"} <= names
     assert not any("曾用" in name or "查明" in name for name in names)
 
 
 def test_an_old_name_of_a_place_is_no_alias() -> None:
-    assert not _names("五大连池原名叫药泉镇，这条路原名道北路。")
+    assert not person_names("五大连池原名叫药泉镇，这条路原名道北路。")
 
 
 def test_minority_names_are_found_whatever_middle_dot_the_court_typed() -> None:
     for dot in "·‧•・":
         name = f"买买提{dot}吐尔逊"
         text = f"被告人{name}，男，维吾尔族。辩护人阿依古丽{dot}热合曼，新疆某某律师事务所律师。"
-        assert {name, f"阿依古丽{dot}热合曼"} <= _names(text)
+        assert {name, f"阿依古丽{dot}热合曼"} <= person_names(text)
 
 
 def test_a_masked_name_after_a_role_is_found_whole() -> None:
     # 人马 (troops) and 人江 are no names: the role ends before the surname
     text = "被告人马某甲，男。被害人马某3的陈述。被告人江某某称其不知情。"
-    assert {"马某甲", "马某3", "江某某"} <= _names(text)
+    assert {"马某甲", "马某3", "江某某"} <= person_names(text)
 
 
 def test_a_district_before_a_mask_is_no_name() -> None:
     for text in ("住广州市天河区**。", "住所地广州市越秀区**，", "住南京市鼓楼区×××号"):
-        assert not _names(text)
-    assert "区**" in _names("与区**发生争执")
+        assert not person_names(text)
+    assert "区**" in person_names("与区**发生争执")
 
 
 def test_a_law_firm_and_a_place_after_a_role_are_no_names() -> None:
@@ -167,19 +158,19 @@ def test_a_law_firm_and_a_place_after_a_role_are_no_names() -> None:
         "辩护人程仓吉，广西桂海律师事务所律师。委托代理人韩更民，新疆天阳律师事务所律师。"
         "原告郑某某不服被告郑州市自然资源局作出的处罚。经查，被执行人桂林市金桂贸易有限公司。"
     )
-    names = _names(text)
+    names = person_names(text)
     assert {"程仓吉", "韩更民", "郑某某"} <= names
     assert not any(part in name for name in names for part in ("桂海", "阳", "郑州", "桂林"))
 
 
 def test_names_listed_with_a_found_name_are_found() -> None:
     text = "上述事实，有证人蓝雯、伊命正的证言证实。案发当晚，陈某3与叶某2、黄从文在烧烤店饮酒。"
-    assert {"伊命正", "黄从文"} <= _names(text)
+    assert {"伊命正", "黄从文"} <= person_names(text)
 
 
 def test_a_preposition_between_two_names_is_none() -> None:
     text = "刘某与戴兆麟系朋友关系，经卢某某介绍认识。朱某曾向侯某某催要欠款。"
-    names = _names(text)
+    names = person_names(text)
     assert not names & {"经", "曾向", "向"}
 
 
@@ -199,42 +190,42 @@ def test_a_name_masked_in_its_middle_is_found_whole_wherever_it_recurs() -> None
 
 
 def test_a_verb_after_a_masked_name_stays_out_of_it() -> None:
-    names = _names("当年张某订了亲。孙某刚满16岁。")
+    names = person_names("当年张某订了亲。孙某刚满16岁。")
     assert {"张某", "孙某"} <= names
     assert not names & {"张某订", "孙某刚"}
 
 
 def test_a_masked_name_after_a_word_ending_before_it_is_found() -> None:
     # 同方 and 同于 are words, but 同 belongs to 伙同 here
-    assert {"方ＸＸ", "于某某"} <= _names("燕×伙同方ＸＸ驾车至某某村。刘某某伙同于某某盗窃。")
+    assert {"方ＸＸ", "于某某"} <= person_names("燕×伙同方ＸＸ驾车至某某村。刘某某伙同于某某盗窃。")
 
 
 def test_the_party_block_of_a_judgment_scraped_into_one_paragraph() -> None:
     text = "（2019）苏0106刑更288号 罪犯江山，男，1997年出生。 自诉人向前，女，1980年出生。"
-    assert {"江山", "向前"} <= _names(text)
-    assert not _touched(text, "（2019）苏0106刑更288号")
+    assert {"江山", "向前"} <= person_names(text)
+    assert not touched(text, "（2019）苏0106刑更288号")
 
 
 def test_a_footer_stripped_of_every_space_or_written_with_colons() -> None:
     flat = "维持原判。审判长许博审判员梁广平审判员高明二〇一九年九月二日书记员安宁"
-    assert {"许博", "梁广平", "高明", "安宁"} <= _names(flat)
-    assert not _touched(flat, "二〇一九年九月二日")
-    assert {"张三", "汪洋"} <= _names("审判长：张三\n审判员：汪洋\n")
+    assert {"许博", "梁广平", "高明", "安宁"} <= person_names(flat)
+    assert not touched(flat, "二〇一九年九月二日")
+    assert {"张三", "汪洋"} <= person_names("审判长：张三\n审判员：汪洋\n")
 
 
 def test_each_name_of_an_evidence_formula_is_found() -> None:
     text = "上述事实，有被害人黎明的陈述，证人明亮、田素的证言，被告人谢某的供述与辩解等证据证实。"
-    names = _names(text)
+    names = person_names(text)
     assert {"黎明", "明亮", "田素", "谢某"} <= names
     assert "黎明的" not in names
 
 
 def test_an_officers_name_ending_in_a_conjunction_is_found_whole() -> None:
-    assert "闵后和" in _names("某某区人民检察院指派检察员闵后和出庭支持公诉。")
+    assert "闵后和" in person_names("某某区人民检察院指派检察员闵后和出庭支持公诉。")
 
 
 def test_the_parties_of_a_loan_are_found_whatever_words_they_are() -> None:
-    names = _names("借款人：高明，出借人：李红梅。户名：王小明，账号略。")
+    names = person_names("借款人：高明，出借人：李红梅。户名：王小明，账号略。")
     assert {"高明", "李红梅", "王小明"} <= names
 
 
@@ -265,11 +256,11 @@ def test_names_without_a_chinese_surname_in_the_party_block_and_on_the_bench() -
         while position != -1:
             assert any(s <= position and position + len(name) <= e for s, e in found)
             position = text.find(name, position + 1)
-    assert not _touched(text, "二〇一六年一月五日")
+    assert not touched(text, "二〇一六年一月五日")
 
 
 def test_a_clerks_duty_on_the_bench_line_is_no_name() -> None:
-    assert not _names("书记员　记录\n审判长 主持庭审。\n")
+    assert not person_names("书记员　记录\n审判长 主持庭审。\n")
 
 
 def test_names_without_a_surname_after_a_colon_a_post_or_before_a_duty() -> None:
@@ -277,12 +268,12 @@ def test_names_without_a_surname_after_a_colon_a_post_or_before_a_duty() -> None
         "行政机关负责人乌云其其格，副局长。\n本案由审判员其木格独任审判。\n"
         "审判员：娜仁花\n二〇一五年九月一日\n"
     )
-    assert {"乌云其其格", "其木格", "娜仁花"} <= _names(text)
-    assert not _names("原告诉称，被告系该公司经理。\n本案由审判员依法独任审判。\n")
+    assert {"乌云其其格", "其木格", "娜仁花"} <= person_names(text)
+    assert not person_names("原告诉称，被告系该公司经理。\n本案由审判员依法独任审判。\n")
 
 
 def test_a_masked_former_name_is_found() -> None:
-    assert "曲*" in _names("原告：韩××（曾用名曲*），女，1966年出生。")
+    assert "曲*" in person_names("原告：韩××（曾用名曲*），女，1966年出生。")
 
 
 def test_a_long_judgment_read_in_pieces_keeps_the_organisations_whole() -> None:
@@ -418,7 +409,7 @@ def test_a_relative_named_in_the_narrative_is_found() -> None:
         _HEADING + "另查明，被害人邵光明之母卜桂兰现年82岁，由邵光明兄弟三人共同赡养。"
         "征收决定遗漏其弟沙玉林的份额。\n"
     )
-    names = _names(text)
+    names = person_names(text)
     assert {"卜桂兰", "沙玉林"} <= names
     assert "查明" not in "".join(names)  # 另查明， is the court's formula
 
@@ -426,7 +417,7 @@ def test_a_relative_named_in_the_narrative_is_found() -> None:
 def test_a_relative_word_before_a_verb_is_no_name() -> None:
     # 母 and 曾 are surnames, 父母 and 曾在 are no names
     text = _HEADING + "原告称其父母均已去世，其妹曾在合肥市务工。\n"
-    assert _names(text) == set()
+    assert person_names(text) == set()
 
 
 def test_a_spaced_footer_name_with_a_rare_surname_is_found() -> None:
@@ -435,7 +426,7 @@ def test_a_spaced_footer_name_with_a_rare_surname_is_found() -> None:
         _HEADING + "审　判　员　　封晓燕\n二〇二三年六月八日\n"
         "书　记　员　　籍　涛\n法官助理　　綦　　薇\n"
     )
-    names = _names(text)
+    names = person_names(text)
     assert {"籍\u3000涛", "綦\u3000\u3000薇"} <= names
 
 
@@ -445,7 +436,7 @@ def test_a_sole_traders_district_is_no_surname() -> None:
         _HEADING + "被告：蚌埠市禹会区老乔家面馆（个体工商户）。\n"
         "经营者：乔卫东，男，1970年出生。\n"
     )
-    names = _names(text)
+    names = person_names(text)
     assert "乔卫东" in names
     assert "区" not in names
 
@@ -455,14 +446,14 @@ def test_the_parties_of_a_civil_claim_and_of_an_objection_are_found() -> None:
         _HEADING + "附带民事诉讼原告人华思远，男，1960年1月1日出生。\n"
         "案外人：籍晓光，男，1985年3月3日出生，汉族。\n"
     )
-    assert {"华思远", "籍晓光"} <= _names(text)
+    assert {"华思远", "籍晓光"} <= person_names(text)
 
 
 def test_a_judgment_titled_in_traditional_characters_is_a_courts_document() -> None:
     # 刑事判決 (Taiwan: no 书, traditional characters): its doubted names are kept as well
     heading = "臺灣臺北地方法院刑事判決\n112年度易字第456號\n"
     assert not is_judgment(heading + _NARRATIVE)  # the raw text has no simplified title
-    assert "关玄宗" in _names(heading + _NARRATIVE)
+    assert "关玄宗" in person_names(heading + _NARRATIVE)
     assert is_judgment("最高人民法院\n民事裁定\n")
 
 
@@ -473,7 +464,7 @@ def test_children_take_a_rare_surname_the_document_gives_a_parent() -> None:
         "被告：訾卫国，男，1988年1月20日出生，汉族。\n"
         "婚后生育一子訾子轩、一女訾梓涵。\n二、婚生子訾子轩由被告訾卫国抚养。\n"
     )
-    names = _names(text)
+    names = person_names(text)
     assert {"訾卫国", "訾子轩", "訾梓涵"} <= names
 
 
@@ -484,9 +475,9 @@ def test_a_taiwan_party_block_with_spaced_roles_is_read() -> None:
         "被　　　告　甯采臣　男　民國80年1月1日生\n訴訟代理人　長孫無忌律師\n"
         "上列當事人間請求損害賠償事件，本院判決如下：\n"
     )
-    assert {"平安", "甯采臣", "長孫無忌"} <= _names(text)
+    assert {"平安", "甯采臣", "長孫無忌"} <= person_names(text)
     # a mainland line with a role and no name stays as it is
-    assert _names(_HEADING + "被告　未到庭\n") == set()
+    assert person_names(_HEADING + "被告　未到庭\n") == set()
 
 
 def test_a_name_the_models_run_into_its_role_word_keeps_its_one_pseudonym() -> None:

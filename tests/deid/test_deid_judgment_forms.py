@@ -10,25 +10,14 @@ from deid.consistency import complete_document
 from deid.findings import Finding
 from deid.normalize import normalize
 from deid.recognizers.judgment_words import not_a_name
+from tests.deid.person_findings import person_names, touched
 
 _HEADING = "安徽省合肥市蜀山区人民法院\n刑事裁定书\n（2021）皖0104刑更12号\n"
 
 
-def _names(text: str) -> set[str]:
-    return {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
-
-
-def _touched(text: str, span: str) -> bool:
-    start = text.index(span)
-    end = start + len(span)
-    return any(
-        f.entity_type == "PERSON" and f.start < end and start < f.end for f in deid.analyze(text)
-    )
-
-
 def test_a_minority_name_typed_with_a_full_stop_or_a_black_dot_is_found() -> None:
     text = _HEADING + "证人即同监区罪犯买买提江.吐尔地到庭。\n委托诉讼代理人：艾力●买买提，男。\n"
-    names = _names(text)
+    names = person_names(text)
     assert {"买买提江.吐尔地", "艾力●买买提"} <= names
 
 
@@ -38,40 +27,40 @@ def test_officers_and_experts_listed_after_their_post_are_found() -> None:
         "经鉴定所鉴定人熊伟、白雪鉴定，构成十级伤残。\n"
         "办案民警：甘　霖（警号：012345）、巫海洋（警号：013579）\n"
     )
-    names = _names(text)
+    names = person_names(text)
     assert {"端木强", "白雪", "甘\u3000霖"} <= names
 
 
 def test_a_post_before_a_common_word_or_a_list_of_exhibits_names_nobody() -> None:
-    assert _names(_HEADING + "民警依法处理。证人证言、物证、书证等证据证实。\n") == set()
+    assert person_names(_HEADING + "民警依法处理。证人证言、物证、书证等证据证实。\n") == set()
 
 
 def test_witnesses_without_a_chinese_surname_are_found_in_a_list() -> None:
     text = _HEADING + "证人那日苏、其木格能够证明其从未退伙。那日苏、其木格在一审中作证。\n"
-    assert _names(text) >= {"那日苏", "其木格"}
-    assert all(not _touched(text, word) for word in ("能够", "一审"))
+    assert person_names(text) >= {"那日苏", "其木格"}
+    assert all(not touched(text, word, "PERSON") for word in ("能够", "一审"))
 
 
 def test_a_relative_without_a_chinese_surname_is_found() -> None:
     text = _HEADING + "其退伙款已由敖登格日勒之夫宝音代为支付。\n"
-    assert "宝音" in _names(text)
-    assert _names(_HEADING + "原告称其子女均已成年，其妻子在家务农。\n") == set()
+    assert "宝音" in person_names(text)
+    assert person_names(_HEADING + "原告称其子女均已成年，其妻子在家务农。\n") == set()
 
 
 def test_a_foreign_partys_latin_name_in_brackets_is_found() -> None:
     text = _HEADING + "原告：金正浩（KIM JUNGHO），男，1979年4月3日出生，大韩民国国籍。\n"
-    assert "KIM JUNGHO" in _names(text)
+    assert "KIM JUNGHO" in person_names(text)
 
 
 def test_a_given_name_that_is_a_word_stays_whole_after_a_compound_surname() -> None:
     # 国名 is a word too: 诸葛建 was found, 国 left out
     text = _HEADING + "二、被继承人诸葛建国名下银行存款245600元由原告继承。\n"
-    assert "诸葛建国" in _names(text)
+    assert "诸葛建国" in person_names(text)
 
 
 def test_a_dotless_minority_name_after_a_post_is_found() -> None:
     text = _HEADING + "执行机关代表、监狱刑罚执行科干警热依汗古丽，罪犯到庭参加诉讼。\n"
-    assert "热依汗古丽" in _names(text)
+    assert "热依汗古丽" in person_names(text)
 
 
 def test_a_city_before_a_masked_company_or_a_title_is_no_name() -> None:
@@ -80,16 +69,16 @@ def test_a_city_before_a_masked_company_or_a_title_is_no_name() -> None:
         "原告：张某某，女，住河北省石家庄市长安区。\n"
         "被告：石家庄某某房地产经纪有限公司，住所地河北省石家庄市长安区。\n"
     )
-    assert "张某某" in _names(text)
+    assert "张某某" in person_names(text)
     # 庄 is a surname: 庄某某 read as a masked party, 庄 + 市长 as Mayor 庄
-    assert not _touched(text, "庄某某房地产")
-    assert not _touched(text, "庄市长安区")
+    assert not touched(text, "庄某某房地产", "PERSON")
+    assert not touched(text, "庄市长安区", "PERSON")
 
 
 def test_a_street_before_a_masked_bar_is_no_name() -> None:
     text = _HEADING + "违法行为人霍志明在广州市天河区天河路某酒吧内与他人发生口角。\n"
-    assert not _touched(text, "路某酒吧")
-    assert "路某" in _names(_HEADING + "被告人路某，男，1990年出生。\n")
+    assert not touched(text, "路某酒吧", "PERSON")
+    assert "路某" in person_names(_HEADING + "被告人路某，男，1990年出生。\n")
 
 
 def test_words_of_a_narrative_that_are_no_names() -> None:
@@ -118,15 +107,15 @@ def test_an_arbitration_awards_arbitrators_are_its_bench() -> None:
         "申请人：覃小凤，女，1995年10月3日出生。\n裁决如下：驳回申请人的仲裁请求。\n"
         "首席仲裁员：邝志文\n仲　裁　员：甘　露\n仲　裁　员：莫家豪\n"
     )
-    names = _names(text)
+    names = person_names(text)
     assert "甘\u3000露" in names
-    assert not _touched(text, "仲　裁　员：")  # 仲 is a surname
+    assert not touched(text, "仲　裁　员：", "PERSON")  # 仲 is a surname
 
 
 def test_witnesses_with_rare_dictionary_names_are_found_in_a_list() -> None:
     # 边巴 is a word of jieba's dictionary, seen twice
     text = _HEADING + "上述事实，有证人边巴、拉姆的证言，道路交通事故认定书等证据证实。\n"
-    assert {"边巴", "拉姆"} <= _names(text)
+    assert {"边巴", "拉姆"} <= person_names(text)
 
 
 def test_a_name_between_two_names_of_a_list_is_found_whatever_its_surname() -> None:
@@ -135,8 +124,8 @@ def test_a_name_between_two_names_of_a_list_is_found_whatever_its_surname() -> N
         _HEADING + "先后骗取被害人应秀琴、毛建国、竺海燕、贝伟、邵红钱款共计人民币48万元。\n"
         "被害人应秀琴、毛建国、竺海燕、贝伟、邵红的陈述。\n"
     )
-    assert "竺海燕" in _names(text)
-    assert not _touched(text, "钱款")
+    assert "竺海燕" in person_names(text)
+    assert not touched(text, "钱款", "PERSON")
 
 
 def test_the_formula_of_the_findings_is_no_name() -> None:
@@ -156,8 +145,8 @@ def test_a_guess_that_is_a_role_or_a_kinship_word_is_dropped() -> None:
 
 def test_the_last_name_of_a_list_ends_before_a_common_word() -> None:
     text = _HEADING + "孟凡超主张其与同事侯亮、付强轮流值夜班，恒泰公司未支付加班费。\n"
-    assert "付强" in _names(text)
-    assert not _touched(text, "轮流")
+    assert "付强" in person_names(text)
+    assert not touched(text, "轮流", "PERSON")
 
 
 def test_a_list_runs_on_into_no_role_place_or_formula() -> None:
@@ -167,10 +156,10 @@ def test_a_list_runs_on_into_no_role_place_or_formula() -> None:
         "原告张某某与被告李某、石家庄某某房地产经纪有限公司房屋租赁合同纠纷一案。\n"
         "以上事实有当事人霍志明、黎嘉欣的陈述和申辩，被侵害人伍家豪的陈述为证。\n"
     )
-    names = _names(text)
+    names = person_names(text)
     assert {"朱某甲", "李某", "霍志明", "黎嘉欣"} <= names
     for word in ("原审", "石家庄", "陈述"):
-        assert not _touched(text, word), word
+        assert not touched(text, word, "PERSON"), word
 
 
 def test_a_lone_character_inside_a_word_or_a_place_is_no_surname() -> None:
@@ -212,12 +201,12 @@ def test_a_latin_name_before_its_chinese_transcription_is_found() -> None:
 
 def test_a_party_spaced_out_in_the_party_block_is_found() -> None:
     text = _HEADING + "被告：陈　大　文，男，香港特别行政区居民。\n"
-    assert "陈\u3000大\u3000文" in _names(text)
+    assert "陈\u3000大\u3000文" in person_names(text)
 
 
 def test_a_nickname_introduced_with_a_verb_is_found() -> None:
     text = _HEADING + "被告人在网上结识了网名为“小燕子”的被害人宁某。\n"
-    assert "小燕子" in _names(text)
+    assert "小燕子" in person_names(text)
 
 
 def test_a_girlfriend_leads_a_name_and_is_none() -> None:
@@ -229,9 +218,9 @@ def test_a_girlfriend_leads_a_name_and_is_none() -> None:
 
 def test_the_first_party_of_the_case_formula_is_found_whatever_its_surname() -> None:
     text = _HEADING + "原告乌云其其格与被告包头市某某公司劳动争议一案，本院依法审理。\n"
-    assert "乌云其其格" in _names(text)
+    assert "乌云其其格" in person_names(text)
     text = _HEADING + "原告合肥某某科技有限公司与被告张三买卖合同纠纷一案。\n"
-    assert not _touched(text, "合肥")
+    assert not touched(text, "合肥", "PERSON")
 
 
 def test_a_relative_takes_a_rare_surname_the_document_gives_a_defendant() -> None:
@@ -240,7 +229,7 @@ def test_a_relative_takes_a_rare_surname_the_document_gives_a_defendant() -> Non
         _HEADING + "被告人粘志强，男，1995年7月7日出生，汉族，住福建省晋江市。\n"
         "被告人粘志强到案后如实供述，并在其亲属粘国庆的帮助下赔偿了被害人的经济损失。\n"
     )
-    assert "粘国庆" in _names(text)
+    assert "粘国庆" in person_names(text)
 
 
 def test_a_district_the_models_read_as_a_name_is_none() -> None:
