@@ -26,9 +26,27 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
     no_names = NoNames(text)
     # (read only when a guess is such a word: most texts have none)
     court = any(_role_or_title(text, f) for f in findings) and _court_document(text)
-    return [
-        f for f in findings if f.entity_type != PERSON or not _no_name(text, f, no_names, court)
-    ]
+    result = []
+    for finding in findings:
+        if finding.entity_type == PERSON:
+            cut = _without_place_opening(text, finding)
+            if cut is None or _no_name(text, cut, no_names, court):
+                continue
+            finding = cut
+        result.append(finding)
+    return result
+
+
+def _without_place_opening(text: str, finding: Finding) -> Finding | None:
+    """``finding`` without the place it opens with (潍坊市|委书记曹学成), ``None`` when
+    nothing of a name is left (郑州市, 郑州市|某某大道: the city, not a 郑)."""
+    opening = _place_opening(text[finding.start : finding.end])
+    if not opening:
+        return finding
+    start = finding.start + opening
+    if finding.end - start < 2 or text[start] == "某":
+        return None
+    return Finding(start, finding.end, PERSON, finding.score)
 
 
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -53,19 +71,33 @@ def names_trimmed(text: str, findings: list[Finding], names: set[str]) -> list[F
     return result
 
 
+# What a judgment writes right after a name and a given name hardly ends in (被告人张伟于2016年,
+# 王丽系某公司职工, 刘洋将被害人打伤).
+_AFTER_NAME = "的于系将因被在"
+
+
 def _name_end(text: str, start: int, end: int, names: set[str]) -> int:
-    """Where the name of ``names`` that opens ``text[start:end]`` ends when 的 follows it
-    (诸葛建国的父母), else ``end``. (Not before a function word or a common word: a given
-    name ends in 和, 同 or 一 often enough, 何后和, 靳定一出庭.)"""
+    """Where the name of ``names`` that opens ``text[start:end]`` ends when 的, 于, 系 or
+    the like (``_AFTER_NAME``) follows it (诸葛建国的父母, 张伟于2016年 where 张伟 is found),
+    else ``end``. (Not before any function word or common word: a given name ends in 和,
+    同 or 一 often enough, 何后和, 靳定一出庭.)"""
     for cut in range(end - 1, start + 1, -1):
-        if text[cut] == "的" and text[start:cut] in names:
+        if text[cut] in _AFTER_NAME and text[start:cut] in names:
             return cut
     return end
 
 
+# Words for relatives that are no title (诸葛建国的父母诸葛长庚: 父母 is no name).
+_KIN_NOUNS = frozenset(
+    "父母 子女 儿女 兄弟 姐妹 兄妹 姐弟 夫妻 双亲 夫妇 母子 父子 母女 父女".split()
+)
+
+
 def _role_or_title(text: str, finding: Finding) -> bool:
     word = text[finding.start : finding.end].strip()
-    return finding.entity_type == PERSON and (word in ROLE_WORDS or word in TITLE_WORDS)
+    return finding.entity_type == PERSON and (
+        word in ROLE_WORDS or word in TITLE_WORDS or word in _KIN_NOUNS
+    )
 
 
 def _court_document(text: str) -> bool:
@@ -79,7 +111,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
     (申请人 opening a line, which the name models read as a name with the line break before
     it; 胞弟, 次女: elsewhere a gold name may hold one, 婆婆王氏, 书记白庚胜), a place of
     three characters or more ending in 省, 区 or 县 (丰泽区), a lone character of a word
-    or a place (``_in_word``), or holds a narrative's word that is no name
+    or a place (``_in_word``), the name of a firm (德衡 of 德衡律师事务所), or holds a
+    narrative's word that is no name
     (``no_names``: ``deid.recognizers.judgment_words.not_a_name``)."""
     word = text[finding.start : finding.end].strip()
     if len(word) == 1 and _in_word(text, finding.start):
@@ -93,7 +126,23 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
     if court and _role_or_title(text, finding):
         return True
+    if text.startswith(_FIRM_SUFFIXES, finding.end):
+        return True  # 山东德衡律师事务所: the firm's name, not a person's
     return no_names.holds(finding.start, finding.end)
+
+
+def _place_opening(word: str) -> int:
+    """The length of the place ``word`` begins with, or 0: a division of the table of three
+    characters or more (郑州市, 石家庄) or a place of jieba's dictionary (潍坊, tagged ns) with
+    its suffix (``_PLACE_SUFFIXES``: 潍坊市); the longest."""
+    _, tags = jieba_tables()
+    divisions = division_names()
+    for end in range(len(word), 2, -1):
+        if word[:end] in divisions or (
+            word[end - 1] in _PLACE_SUFFIXES and tags.get(word[: end - 1]) == "ns"
+        ):
+            return end
+    return 0
 
 
 def _common_noun(word: str) -> bool:
@@ -104,8 +153,8 @@ def _common_noun(word: str) -> bool:
 
 def _in_word(text: str, position: int) -> bool:
     """True when the character at ``position``, no surname, is part of a common word that is
-    no name with the one before or after it (年 of 成年子女), or begins a place's name (石家庄,
-    吴中区): a lone-character guess there is no name."""
+    no name with the one before or after it (年 of 成年子女), or is part of a place's name
+    (石家庄, 吴中区): a lone-character guess there is no name."""
     freq, tags = jieba_tables()
     # a surname before a common word stays (黄家, 余家: the 黄 and 余 families, MSRA names)
     words = (
@@ -120,8 +169,12 @@ def _in_word(text: str, position: int) -> bool:
         if len(word) == 2 and freq.get(word, 0) >= _COMMON and tags.get(word) not in _NAME_TAGS:
             return True
     divisions = division_names()
-    if any(text[position : position + length] in divisions for length in (2, 3, 4)):
-        return True
+    if any(
+        text[first : first + length] in divisions
+        for length in (2, 3, 4)
+        for first in range(max(0, position - length + 1), position + 1)
+    ):
+        return True  # 石家庄: any character of it
     # 吴|中区, 苏|州市: a place's suffix one or two characters on, no title after it (张县长)
     # nor a common word up to it (唐|知县)
     return any(
@@ -137,6 +190,7 @@ _PLACE_SUFFIXES = frozenset("省市区县镇乡")
 # Suffixes that end a place's name, not a given name of three characters or more (市 does:
 # 原正市, a Japanese agronomist in MSRA).
 _DISTRICT_ENDS = frozenset("省区县")
+_FIRM_SUFFIXES = ("律师事务所", "律所", "有限公司", "有限责任公司", "股份有限公司", "集团")
 _TITLE_AFTER_PLACE = frozenset("长委")
 
 

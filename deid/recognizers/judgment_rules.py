@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from deid.recognizers.surnames import SURNAME_PATTERN
+from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 _SURNAME = SURNAME_PATTERN
@@ -40,6 +40,11 @@ _BENCH_TITLES = (
     # a Taiwan court's footer (法　官　蕭惠文, 書記官　魏佩君), read simplified
     "法官",
     "书记官",
+    # a procuratorate's decision (检察官助理　　李　强)
+    "检察官助理",
+    "检察官",
+    "检察员",
+    "检察长",
 )
 BENCH_TITLES = _BENCH_TITLES  # for the name edges of deid.recognizers.person
 _SPACED_TITLE = "|".join(
@@ -200,6 +205,19 @@ _LATIN_NAME = re.compile(
     rf"|(?<=[:：\s])({_LATIN})(?=[（(][{_CJK}{DOTS}]{{2,12}}[）)][，,][ \t]*[男女])"
 )
 _CAPITAL = re.compile("[A-Z][A-Za-z]")
+# Surnames too much a common word for the table, taken only right after a party's role:
+# 由 (被告人由喜贵伙同), the Dai surname 刀 (被告人刀建华), and the first syllable of a Dai
+# name without a surname, 岩 and 召 for a man, 依 and 咪 for a woman (被害人岩温在).
+ROLE_ONLY_SURNAMES = "由刀岩召依咪"
+_ROLE_ONLY_SURNAME = re.compile(f"[{ROLE_ONLY_SURNAMES}](?=[{_CJK}])")
+_NARRATIVE_ROLES = frozenset(
+    "被告人 被害人 罪犯 犯罪嫌疑人 嫌疑人 证人 原告 被告 上诉人 被上诉人 申请人 被申请人 "
+    "第三人 被执行人 申请执行人 死者 伙同 "
+    # … or a post (司法所所长刀建华出具了调查评估意见)
+    "所长 局长 处长 科长 主任 书记 院长 经理 民警 干警 辅警 会计 医生 老师 村长".split()
+)
+# Characters that are no given name's first and end one where they follow it (被害人岩温在).
+_AFTER_NAME = "其此于她他我你的了在是和与及将把被对向因从到等所以也都还又即该本原系持用某"
 # Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
 # in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
@@ -255,10 +273,48 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += listed_spans(text)
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
+    if _holds(text, ROLE_ONLY_SURNAMES):
+        spans += role_only_surname_spans(text)
     if _holds(text, "名号"):
         spans += [match.span(1) for match in _ALIAS.finditer(text)]
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
     return spans
+
+
+def role_only_surname_spans(text: str) -> list[tuple[int, int]]:
+    """A name of ``ROLE_ONLY_SURNAMES`` right after a party's role (``_NARRATIVE_ROLES``):
+    two characters when a mark, a function character or a common word follows them
+    (被害人岩温在, 岩温受伤), else three (被告人刀建华与); nothing when the "surname" makes a
+    word with the next character (被告人由于, 依法, 召集) or a function character follows
+    it (被害人由其), nor 由 before a surname (由张某陪同)."""
+    freq, _ = jieba_tables()
+    spans = []
+    for match in _ROLE_ONLY_SURNAME.finditer(text):
+        start = match.start()
+        if not any(text[start - n : start] in _NARRATIVE_ROLES for n in (2, 3, 4, 5)):
+            continue
+        if text[start + 1] in _AFTER_NAME or _dictionary_word(text[start : start + 2]):
+            continue
+        if text[start] == "由" and surname_length(text, start + 1):
+            continue  # 所长由张某陪同: by someone, not Mr 由
+        end = start + 3
+        if _ends_name(text, start + 2):
+            end = start + 2
+        elif not _ends_name(text, start + 3) and freq.get(text[start + 2 : start + 4], 0) >= 100:
+            end = start + 2
+        if end <= len(text) and not _dictionary_word(text[start:end]):
+            spans.append((start, end))
+    return spans
+
+
+def _ends_name(text: str, position: int) -> bool:
+    """True when a name ends at ``position``: the text's end, no CJK character, or a
+    function character (``_AFTER_NAME``)."""
+    return (
+        position >= len(text)
+        or not "\u4e00" <= text[position] <= "\u9fa5"
+        or text[position] in _AFTER_NAME
+    )
 
 
 def listed_spans(text: str) -> list[tuple[int, int]]:
@@ -342,7 +398,7 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
             continue
         spans.append((start, end))
     for match in _PARTY_LINE_ANY.finditer(text):
-        spans += _around_kinship(match.start(1), match.group(1))
+        spans += around_kinship(match.start(1), match.group(1))
     spans += [
         match.span(1)
         for match in _CASE_FORMULA.finditer(text)
@@ -370,7 +426,7 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
 _KINSHIP = re.compile("之[夫妻子女父母兄弟姐妹孙]")
 
 
-def _around_kinship(start: int, name: str) -> list[tuple[int, int]]:
+def around_kinship(start: int, name: str) -> list[tuple[int, int]]:
     """The spans of ``name`` (at ``start``) on either side of a kinship word, or its own."""
     spans, begin = [], 0
     for match in _KINSHIP.finditer(name):

@@ -13,9 +13,15 @@ from collections.abc import Iterable
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from deid.recognizers.judgment_rules import BENCH_TITLES, DOTS, ORGANIZATION_AFTER
+from deid.recognizers.judgment_rules import (
+    BENCH_TITLES,
+    DOTS,
+    ORGANIZATION_AFTER,
+    around_kinship,
+)
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.person_rules import (
+    NAME_DOTS,
     TITLE_WORDS,
     is_cjk,
     name_after_title_spans,
@@ -102,8 +108,9 @@ def model_name_spans(text: str, nlp_artifacts: NlpArtifacts | None) -> list[tupl
         ):
             bare = without_punctuation(text, start, end)
             if bare[1] > bare[0]:
-                spans.append(without_dates(text, *bare))
-    return compound_surnames_whole(text, spans)
+                # 敖登格日勒之夫宝音: two people, the wife and her husband
+                spans += around_kinship(bare[0], text[bare[0] : bare[1]]) or [bare]
+    return compound_surnames_whole(text, [without_dates(text, *span) for span in spans])
 
 
 # Compound surnames that are no common word (not 东方, 第五, 西门, 百里, 单于, 司空).
@@ -188,6 +195,34 @@ _EDGE_BEFORE = frozenset("向与和及跟同对给被把将让由从在于为是
 _EDGE_AFTER = frozenset(
     "向与和及跟同对给被把将让由从在于为是称说诉借还欠付收交出到已未也都又均因系的了等"
 )
+
+
+_DOT_CHARS = frozenset(NAME_DOTS)
+
+
+def rule_ends_kept(
+    text: str, scored: dict[tuple[int, int], float], ruled: set[tuple[int, int]]
+) -> dict[tuple[int, int], float]:
+    """``scored`` with a span that runs past the end of a name a rule found where it starts
+    cut back to the rule's name (由审判员汪洋独任审判: 汪洋独 → 汪洋, 其木格独任 → 其木格):
+    by one character, or by two that do not begin with a surname (汪洋李四 stays: 李四 may
+    be the next person). ``ruled``: the rules' spans."""
+    ends: dict[int, set[int]] = {}
+    for start, end in ruled:
+        # (not a dotted foreign name: the rule ends it where its characters end, 哈里·卡|门)
+        if not set(text[start:end]) & _DOT_CHARS:
+            ends.setdefault(start, set()).add(end)
+    result = dict(scored)
+    for (start, end), score in scored.items():
+        if (start, end) in ruled:
+            continue
+        for cut in sorted(ends.get(start, ()), reverse=True):
+            extra = end - cut
+            if extra == 1 or (extra == 2 and not surname_length(text, cut)):
+                del result[(start, end)]
+                result[(start, cut)] = max(score, result.get((start, cut), 0.0))
+                break
+    return result
 
 
 def edges_trimmed(
@@ -296,7 +331,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
         starts = {start for _, start in tokens} if tokens is not None else None
         for span in rule_name_spans(text, starts):
             scored[span] = RULE_SCORE
-        placed = {text[s:e] for s, e in scored if e - s >= 2}  # names where a rule found them
+        ruled = {span for span in scored if span[1] - span[0] >= 2}
+        placed = {text[s:e] for s, e in ruled}  # names where a rule found them
         for span in model_name_spans(text, nlp_artifacts):
             scored[span] = MODEL_SCORE
         weak: list[tuple[int, int]] = []
@@ -311,10 +347,12 @@ class ChinesePersonRecognizer(LocalRecognizer):
         for span in masked_name_spans(text):
             scored[span] = MASKED_SCORE
             placed.add(text[span[0] : span[1]])
+            ruled.add(span)
         weak += listed_names(text, [span for span, score in scored.items() if score >= RULE_SCORE])
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
-        return edges_trimmed(text, propagate_names(text, without_role_words(text, scored)), placed)
+        scored = rule_ends_kept(text, without_role_words(text, scored), ruled)
+        return edges_trimmed(text, propagate_names(text, scored), placed)
 
     def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:
         """The NLP engine's tokens as ``(text, start)`` when this recognizer uses jieba."""

@@ -66,6 +66,7 @@ TITLE_WORDS = _TITLE_WORDS  # never a name themselves (deid.guesses)
 # for one: a full stop or a black dot (买买提江.吐尔地, 艾力●买买提), both halves of the
 # name's characters.
 _DOTS = "·•・‧●."
+NAME_DOTS = _DOTS  # for deid.recognizers.person
 # Characters of the standard transliteration tables (新华社译名), and those of the dotted
 # names in train/ and dev/.
 TRANSLITERATION_CHARS = (
@@ -145,6 +146,7 @@ _FORM_NAME = re.compile(
 # 同意, 无): pronouns, nouns, verbs, adverbs, conjunctions, prepositions, numerals.
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u"})
 NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+_PROPER_TAGS = NAME_TAGS | {"ns", "nz"}
 # Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
 _FUNCTION_SURNAMES = frozenset("和向都时及与")
 _TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
@@ -244,7 +246,7 @@ def kin_name_spans(text: str) -> list[tuple[int, int]]:
     dictionary (宝音 is a word of 4), its first character no word with the relation's (其子女,
     其妻子, 之母亲), followed by a mark or a common word; names with a surname are
     ``name_after_title_word_spans``'s."""
-    freq, _ = jieba_tables()
+    freq, tags = jieba_tables()
     spans = []
     for match in _KIN_ANY.finditer(text):
         start = match.start(1)
@@ -252,13 +254,14 @@ def kin_name_spans(text: str) -> list[tuple[int, int]]:
             continue
         for end in (start + 2, start + 3, start + 4):
             name = text[start:end]
-            if end > len(text) or not is_cjk(name) or freq.get(name, 0) >= _RARE:
+            if end > len(text) or not is_cjk(name):
                 break
-            if (
-                end == len(text)
-                or text[end] in _KIN_NAME_ENDS
-                or freq.get(text[end : end + 2], 0) >= 100
-            ):
+            marked = end == len(text) or text[end] in _KIN_NAME_ENDS
+            # a word of the dictionary only when it is a proper noun set off by a mark
+            # (之夫扎西、之子旦增: jieba has 扎西 as a place)
+            if freq.get(name, 0) >= _RARE and not (marked and tags.get(name) in _PROPER_TAGS):
+                break
+            if marked or freq.get(text[end : end + 2], 0) >= 100:
                 spans.append((start, end))
                 break
     return spans
@@ -412,7 +415,8 @@ def name_after_title_word_spans(
         # not 诸葛建 before 国名).
         if given - start == 2 and freq.get(text[given : given + 2], 0) >= COMMON_WORD_FREQ:
             end = min(given + 2, len(text))
-        if text[end - 1] in "的了是在和与" and end - 1 > given:  # 被害人黎明的陈述
+        # 被害人黎明的陈述, 被告人欧阳红于2015年, 被告人王丽系某公司职工
+        if text[end - 1] in "的了是在和与于系将因被" and end - 1 > given:
             end -= 1
         # 被执行人桂林市…: a place (jieba tags 桂林 a name), not a person.
         if is_cjk(text[given:end]) and not _PLACE_ENDS & set(text[end - 1 : end + 1]):

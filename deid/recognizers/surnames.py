@@ -12,8 +12,12 @@ SINGLE_SURNAMES = frozenset(
     "南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支"
     "卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印"
     "逯隆茹诸战慕危玉银亢嵩帖蔚冶种揭"
+    # entries of 百家姓 the ranking's head left out (傅, 洪, 赖 are common in the south; 逄,
+    # 訾, 郦 are rare but no common word)
+    "傅洪赖萧阎鄂凤昌戎宓嵇荀竺旷巢宦束乜仉訾逄郦笪禚邴郏酆钮钭隗贲蒯璩殳羿莘昝綦谯虢毋郗郤"
+    "佴尉蹇厍庾蓟汲甯慎富禄"
     # traditional forms, for text from Hong Kong, Macao and Taiwan
-    "陳黃劉張趙楊吳鄭謝許韓馮鄧蕭葉蘇呂盧蔣錢孫羅鍾譚陸賈韋鄒閆龍湯嚴龔萬鄔"
+    "陳黃劉張趙楊吳鄭謝許韓馮鄧蕭葉蘇呂盧蔣錢孫羅鍾譚陸賈韋鄒閆龍湯嚴龔萬鄔賴閻鳳"
 )
 
 COMPOUND_SURNAMES = frozenset(

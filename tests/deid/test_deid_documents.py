@@ -99,12 +99,12 @@ def test_traditional_and_simplified_forms_share_a_pseudonym() -> None:
 
 
 def test_allow_listed_names_stay_and_are_reported() -> None:
-    text = "國務院總理李強出席會議并讲话。李强指出，张三的合法权益应予保护。"
+    text = "國務院總理李強出席會議并讲话。李强指出，王小明的合法权益应予保护。"
     findings = deid.analyze(text)
     policy = deid.Policy(key=KEY, allow_list=("李强",))
     redaction = deid.anonymize(text, findings, policy)
     assert "李強" in redaction.text and "李强" in redaction.text
-    assert "张三" not in redaction.text and "<姓名>" in redaction.text
+    assert "王小明" not in redaction.text and "<姓名>" in redaction.text
     assert [text[k.start : k.end] for k in redaction.kept] == ["李強", "李强"]
     # without the allow-list both are replaced
     plain = deid.anonymize(text, findings, deid.Policy(key=KEY))

@@ -292,7 +292,7 @@ def test_a_long_judgment_read_in_pieces_keeps_the_organisations_whole() -> None:
 
 _HEADING = "安徽省合肥市蜀山区人民法院\n刑事判决书\n（2019）皖0104刑初12号\n"
 _NARRATIVE = (
-    "2019年3月5日，被告人王某某伙同陈某（另案处理）驾车至某某村，由关玄宗望风，"
+    "2019年3月5日，被告人王某某伙同陈某（另案处理）驾车至某某村，由齐达通望风，"
     "被告人王某某负责销赃。"
 )
 
@@ -308,13 +308,13 @@ def test_a_court_document_is_told_from_other_text() -> None:
 
 
 def test_in_a_judgment_a_name_the_models_doubt_is_found_all_the_same() -> None:
-    # the same narrative sentence: alone, the judge's default threshold drops 关玄宗;
+    # the same narrative sentence: alone, the judge's default threshold drops 齐达通;
     # in a court's document, where every name must go, its lower threshold keeps it
     alone = {_NARRATIVE[f.start : f.end] for f in deid.analyze(_NARRATIVE)}
     text = _HEADING + _NARRATIVE
     judged = {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
-    assert "关玄宗" not in alone
-    assert {"关玄宗", "王某某", "陈某"} <= judged
+    assert "齐达通" not in alone
+    assert {"齐达通", "王某某", "陈某"} <= judged
 
 
 def test_a_child_of_the_marriage_is_no_name() -> None:
@@ -453,7 +453,7 @@ def test_a_judgment_titled_in_traditional_characters_is_a_courts_document() -> N
     # 刑事判決 (Taiwan: no 书, traditional characters): its doubted names are kept as well
     heading = "臺灣臺北地方法院刑事判決\n112年度易字第456號\n"
     assert not is_judgment(heading + _NARRATIVE)  # the raw text has no simplified title
-    assert "关玄宗" in person_names(heading + _NARRATIVE)
+    assert "齐达通" in person_names(heading + _NARRATIVE)
     assert is_judgment("最高人民法院\n民事裁定\n")
 
 

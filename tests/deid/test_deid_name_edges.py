@@ -6,6 +6,7 @@ from __future__ import annotations
 import deid
 from deid.recognizers.judgment_rules import party_line_spans
 from deid.recognizers.person import compound_surnames_whole
+from tests.deid.person_findings import person_names, touched
 
 
 def test_a_compound_surname_cut_between_two_spans_goes_to_the_second() -> None:
@@ -44,3 +45,34 @@ def test_words_run_into_a_known_name_are_left_to_read() -> None:
     assert not {n for n in names if "的" in n or n.startswith(("次子", "长子"))}
     redaction = deid.anonymize(text, found, deid.Policy(default="pseudonym", key=b"k" * 24))
     assert "的父母" in redaction.text and "次子" in redaction.text
+
+
+def test_a_city_or_a_firm_read_as_a_person_is_none() -> None:
+    text = (
+        "河南省郑州市中原区人民法院\n民事判决书\n（2021）豫0102民初345号\n"
+        "原告：石磊，男，1980年5月2日出生，汉族，住郑州市某某区29号。\n"
+        "委托诉讼代理人：李福，山东德衡律师事务所律师。\n"
+        "被告：郑州金桂贸易有限公司，住所地郑州市某某路148号。\n"
+        "原告张某某与被告李某、石家庄某某房地产经纪有限公司房屋租赁合同纠纷一案。\n"
+    )
+    names = person_names(text)
+    assert {"石磊", "李福", "张某某", "李某"} <= names
+    for place in ("郑州市某某区", "德衡律师", "郑州市某某路", "石家庄某某"):
+        assert not touched(text, place, "PERSON"), place
+
+
+def test_a_name_after_a_city_and_a_post_is_kept_without_the_city() -> None:
+    # the recall profile reports a kept candidate whole: 潍坊市委书记曹学成
+    text = "潍坊市委书记曹学成自信地说：在对台经济交流方面，潍坊有其独特的优势。"
+    found = [f for f in deid.analyze(text, profile="recall") if f.entity_type == "PERSON"]
+    start = text.index("曹学成")
+    assert any(f.start <= start and start + 3 <= f.end for f in found)
+    assert not any(f.start < 2 for f in found)  # 潍坊 stays
+
+
+def test_a_dotted_foreign_name_is_not_cut_where_its_characters_end() -> None:
+    # the dotted-name rule stops at 门 (no transliteration character); the models go on
+    text = "美国大都会人寿保险公司董事长兼首席执行官哈里·卡门一行。"
+    start = text.index("哈里·卡门")
+    found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
+    assert any(f.start <= start and start + 5 <= f.end for f in found)

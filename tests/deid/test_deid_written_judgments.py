@@ -10,13 +10,12 @@ with the bench in full, a foreign sale with Korean, Japanese, American and Hong 
 parties, a bankruptcy's creditors, a homicide with aliases and several victims, a retrial
 of Mongolian parties, a traffic mediation with the plaintiff's children as agents): every
 mention of every person is redacted, the case and document numbers are not.  Six more
-(an indictment, a parole ruling of Dai names, a neighbours' dispute, a labour arbitration
-award, a Hong Kong divorce's property, a Tibetan traffic case), of which the parole ruling
-lists under ``known_misses`` the one person the rules still miss (刀建华: 刀 is not in the
-surname table); and three more: a drug sale told as a story (老乡, 女友, 朋友),
-an appeal whose parties are masked (王某1, 朱某甲, 王×), a labour appeal scraped into one
-paragraph; two whose people are named like words (高峰, 向阳, 平安, 吉祥); and a gang case
-of four defendants with a rare surname (粘) shared by a relative."""
+(an indictment, a parole ruling of Dai names whose 刀建华 is found since 刀 is read after a
+post or a party's role, a neighbours' dispute, a labour arbitration award, a Hong Kong
+divorce's property, a Tibetan traffic case); and three more: a drug sale told as a story
+(老乡, 女友, 朋友), an appeal whose parties are masked (王某1, 朱某甲, 王×), a labour appeal
+scraped into one paragraph; two whose people are named like words (高峰, 向阳, 平安,
+吉祥); and a gang case of four defendants with a rare surname (粘) shared by a relative."""
 
 from __future__ import annotations
 
@@ -49,8 +48,7 @@ def test_every_mention_of_every_person_is_redacted(case: dict[str, Any]) -> None
         for m in re.finditer(re.escape(person), text)
         if not set(range(m.start(), m.end())) <= covered
     ]
-    # known misses: a surname the table lacks with nothing else to go by (刀 of the Dai)
-    assert [miss for miss in missed if miss[0] not in case.get("known_misses", ())] == []
+    assert missed == []
     numbers = [m.span() for m in CASE_NUMBER.finditer(text)]
     assert numbers
     assert not [f for f in found for s, e in numbers if f.start < e and s < f.end]
