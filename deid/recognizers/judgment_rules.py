@@ -217,7 +217,7 @@ _NARRATIVE_ROLES = frozenset(
     "所长 局长 处长 科长 主任 书记 院长 经理 民警 干警 辅警 会计 医生 老师 村长".split()
 )
 # Characters that are no given name's first and end one where they follow it (被害人岩温在).
-_AFTER_NAME = "其此于她他我你的了在是和与及将把被对向因从到等所以也都还又即该本原系持用某"
+_AFTER_NAME = "其此于她他我你的了在是和与及将把被对向因从到等所以也都还又即该本原系持用某犯"
 # Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
 # in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
@@ -284,9 +284,9 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
 def role_only_surname_spans(text: str) -> list[tuple[int, int]]:
     """A name of ``ROLE_ONLY_SURNAMES`` right after a party's role (``_NARRATIVE_ROLES``):
     two characters when a mark, a function character or a common word follows them
-    (被害人岩温在, 岩温受伤), else three (被告人刀建华与); nothing when the "surname" makes a
-    word with the next character (被告人由于, 依法, 召集) or a function character follows
-    it (被害人由其), nor 由 before a surname (由张某陪同)."""
+    (被害人岩温在, 岩温受伤, 罪犯岩温予以假释), else three (被告人刀建华与); nothing when
+    the "surname" makes a word with the next character (被告人由于, 依法, 召集) or a
+    function character follows it (被害人由其), nor 由 before a surname (由张某陪同)."""
     freq, _ = jieba_tables()
     spans = []
     for match in _ROLE_ONLY_SURNAME.finditer(text):
@@ -298,9 +298,7 @@ def role_only_surname_spans(text: str) -> list[tuple[int, int]]:
         if text[start] == "由" and surname_length(text, start + 1):
             continue  # 所长由张某陪同: by someone, not Mr 由
         end = start + 3
-        if _ends_name(text, start + 2):
-            end = start + 2
-        elif not _ends_name(text, start + 3) and freq.get(text[start + 2 : start + 4], 0) >= 100:
+        if _ends_name(text, start + 2) or freq.get(text[start + 2 : start + 4], 0) >= 100:
             end = start + 2
         if end <= len(text) and not _dictionary_word(text[start:end]):
             spans.append((start, end))

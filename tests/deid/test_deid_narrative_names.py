@@ -54,10 +54,10 @@ def test_what_a_judgment_writes_after_a_name_is_not_the_name() -> None:
     text = (
         "经审理查明，被告人张伟于2016年3月在本市某小区盗窃。被告人王丽系某公司职工，"
         "王丽于2018年起挪用公款。被告人刘洋将被害人打伤，刘洋因涉嫌故意伤害罪被刑事拘留。"
-        "被告人欧阳红于2015年离婚。"
+        "被告人欧阳红于2015年离婚。以罪犯岩温犯运输毒品罪判处有期徒刑，现对罪犯岩温予以假释。"
     )
     names = person_names(text)
-    assert {"张伟", "王丽", "刘洋", "欧阳红"} <= names
-    assert not [name for name in names if name[-1] in "于系将因"]
+    assert {"张伟", "王丽", "刘洋", "欧阳红", "岩温"} <= names
+    assert not [name for name in names if name[-1] in "于系将因犯予"]
     redaction = deid.anonymize(text, deid.analyze(text), deid.Policy())
     assert redaction.text.count("于2016年") == 1 and "系某公司职工" in redaction.text
