@@ -379,6 +379,7 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
 
 
 _PLACE_ENDS = frozenset("市省县区州镇乡")
+_WORD_AFTER = 100
 
 
 def name_after_title_word_spans(
@@ -409,8 +410,11 @@ def name_after_title_word_spans(
         ):
             continue
         after = text[given + 1 : given + 3]
-        # A two-character name that ends the text (…实习生王昭) ends with it.
-        end = given + 1 if len(after) == 2 and freq.get(after) else min(given + 2, len(text))
+        # A two-character name that ends the text (…实习生王昭) ends with it; one a common
+        # word follows is two characters (记者李娜今天), one a rare word may follow three
+        # (被告人钟国强将货物: 强将 is an idiom's word, 37 in jieba's dictionary).
+        two = len(after) == 2 and freq.get(after, 0) >= _WORD_AFTER
+        end = given + 1 if two else min(given + 2, len(text))
         # After a compound surname, a given name that is a word is whole (被继承人诸葛建国名下:
         # not 诸葛建 before 国名).
         if given - start == 2 and freq.get(text[given : given + 2], 0) >= COMMON_WORD_FREQ:
