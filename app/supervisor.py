@@ -14,6 +14,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -100,15 +101,17 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
+def _spawn(args: list[str], own_group: bool = False) -> subprocess.Popen[bytes]:
     """Start a child that ignores SIGINT until its own code says otherwise.
 
     A Python started with SIGINT ignored keeps it ignored, so a Ctrl-C that reaches the child
     while the interpreter still imports ``site`` (before any code of ours runs) cannot print
     a ``KeyboardInterrupt`` traceback; ``QUIET_START`` installs the quiet handler first thing.
+    ``own_group``: in a process group of its own, out of reach of the terminal's Ctrl-C (the
+    supervisor stops it).
     """
     return subprocess.Popen(  # noqa: S603 - fixed argument list
-        args, cwd=PROJECT_ROOT, preexec_fn=_ignore_sigint
+        args, cwd=PROJECT_ROOT, preexec_fn=_ignore_sigint, process_group=0 if own_group else None
     )
 
 
@@ -124,8 +127,15 @@ def _ignores_sigint(pid: int) -> bool:
     return False
 
 
+# Set by Ctrl-C or SIGTERM; the watch loop stops everything when it sees it.
+_STOPPING = threading.Event()
+
+
 def _stop_on_signal(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
+    """Ask the watch loop to stop. (Raising ``KeyboardInterrupt`` here, as before, could
+    interrupt ``subprocess.Popen`` between its fork and its return: that child was never
+    tracked, and one still ignoring SIGINT ran on after the supervisor had exited.)"""
+    _STOPPING.set()
 
 
 def web_command(port: str) -> list[str]:
@@ -255,7 +265,12 @@ def children(port: str, s3: WeedServer | None) -> list[Child]:
 
         supervised.append(Child("S3 server", start_s3, signal.SIGTERM))
     supervised.append(Child("job consumer", lambda: _spawn(consumer_command())))
-    supervised.append(Child("web server", lambda: _spawn(web_command(port))))
+    # The web server in a group of its own, stopped with SIGTERM (gunicorn's graceful stop): a
+    # Ctrl-C reaching its workers directly while one still boots made gunicorn's quit handler
+    # raise SystemExit where Python could only print it as a traceback.
+    supervised.append(
+        Child("web server", lambda: _spawn(web_command(port), own_group=True), signal.SIGTERM)
+    )
     return supervised
 
 
@@ -266,22 +281,27 @@ def serve(s3: WeedServer | None = None) -> int:
     # Explicit handlers: a shell starts background jobs with SIGINT ignored. Installed before
     # the first child starts: a Ctrl-C right after it (the consumer still importing) stops
     # everything quietly instead of killing this process with the children left running.
+    # They only set ``_STOPPING``: a child being started when the signal comes is started
+    # and tracked, then stopped with the others.
+    _STOPPING.clear()
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGINT, _stop_on_signal)
     try:
         for child in supervised:
-            child.launch(time.monotonic())
-        print(f"Wanbiao is running at http://127.0.0.1:{port}  (Ctrl-C stops it)", flush=True)
-        while True:
+            if not _STOPPING.is_set():
+                child.launch(time.monotonic())
+        if not _STOPPING.is_set():
+            print(f"Wanbiao is running at http://127.0.0.1:{port}  (Ctrl-C stops it)", flush=True)
+        while not _STOPPING.is_set():
             time.sleep(0.5)
             for child in supervised:
-                child.check(time.monotonic())
-    except KeyboardInterrupt:
-        pass
-    for child in reversed(supervised):  # the web first, the S3 server last
-        child.stop()
-    for child in reversed(supervised):
-        child.wait()
+                if not _STOPPING.is_set():
+                    child.check(time.monotonic())
+    finally:  # stop what was started, whatever ended the loop
+        for child in reversed(supervised):  # the web first, the S3 server last
+            child.stop()
+        for child in reversed(supervised):
+            child.wait()
     return 0
 
 

@@ -252,7 +252,7 @@ def test_ctrl_c_stops_the_supervisor_quietly_from_its_first_child_on(
         return subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
 
     def ctrl_c(_child: object, _now: float) -> None:
-        raise KeyboardInterrupt
+        os.kill(os.getpid(), signal.SIGINT)
 
     monkeypatch.setattr(supervisor, "children", lambda _port, _s3: [supervisor.Child("c", start)])
     monkeypatch.setattr(supervisor.Child, "check", ctrl_c)  # Ctrl-C in the watch loop
@@ -263,6 +263,38 @@ def test_ctrl_c_stops_the_supervisor_quietly_from_its_first_child_on(
         signal.signal(signal.SIGINT, before[0])
         signal.signal(signal.SIGTERM, before[1])
     assert handlers == [supervisor._stop_on_signal]
+
+
+def test_a_child_being_started_as_ctrl_c_comes_is_stopped_with_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while a child is being started (between ``subprocess.Popen``'s fork and its
+    return): the child is tracked and stopped. Before, the handler raised
+    ``KeyboardInterrupt`` inside the start, the supervisor never knew the child, and one
+    still ignoring SIGINT (its interpreter starting) ran on after ``make run`` had exited."""
+    from app import supervisor
+
+    spawned: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        process = supervisor._spawn([sys.executable, "-c", "import time; time.sleep(60)"])
+        spawned.append(process)
+        os.kill(os.getpid(), signal.SIGINT)  # lands before the start returns
+        return process
+
+    monkeypatch.setattr(supervisor, "children", lambda _port, _s3: [supervisor.Child("c", start)])
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        assert supervisor.serve() == 0
+    finally:
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])
+        for process in spawned:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+                pytest.fail("the child started as Ctrl-C came was left running")
+    assert [process.returncode for process in spawned] == [-signal.SIGKILL]
 
 
 def test_a_child_ignores_ctrl_c_until_its_own_code_runs_and_is_killed_if_stopped_before() -> None:
