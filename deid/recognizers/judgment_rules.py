@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
+from deid.recognizers.surnames import SURNAME_PATTERN
 from deid.recognizers.word_tables import jieba_tables
 
 _SURNAME = SURNAME_PATTERN
@@ -205,19 +205,6 @@ _LATIN_NAME = re.compile(
     rf"|(?<=[:：\s])({_LATIN})(?=[（(][{_CJK}{DOTS}]{{2,12}}[）)][，,][ \t]*[男女])"
 )
 _CAPITAL = re.compile("[A-Z][A-Za-z]")
-# Surnames too much a common word for the table, taken only right after a party's role:
-# 由 (被告人由喜贵伙同), the Dai surname 刀 (被告人刀建华), and the first syllable of a Dai
-# name without a surname, 岩 and 召 for a man, 依 and 咪 for a woman (被害人岩温在).
-ROLE_ONLY_SURNAMES = "由刀岩召依咪"
-_ROLE_ONLY_SURNAME = re.compile(f"[{ROLE_ONLY_SURNAMES}](?=[{_CJK}])")
-_NARRATIVE_ROLES = frozenset(
-    "被告人 被害人 罪犯 犯罪嫌疑人 嫌疑人 证人 原告 被告 上诉人 被上诉人 申请人 被申请人 "
-    "第三人 被执行人 申请执行人 死者 伙同 "
-    # … or a post (司法所所长刀建华出具了调查评估意见)
-    "所长 局长 处长 科长 主任 书记 院长 经理 民警 干警 辅警 会计 医生 老师 村长".split()
-)
-# Characters that are no given name's first and end one where they follow it (被害人岩温在).
-_AFTER_NAME = "其此于她他我你的了在是和与及将把被对向因从到等所以也都还又即该本原系持用某犯"
 # Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
 # in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
@@ -273,46 +260,10 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += listed_spans(text)
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
-    if _holds(text, ROLE_ONLY_SURNAMES):
-        spans += role_only_surname_spans(text)
     if _holds(text, "名号"):
         spans += [match.span(1) for match in _ALIAS.finditer(text)]
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
     return spans
-
-
-def role_only_surname_spans(text: str) -> list[tuple[int, int]]:
-    """A name of ``ROLE_ONLY_SURNAMES`` right after a party's role (``_NARRATIVE_ROLES``):
-    two characters when a mark, a function character or a common word follows them
-    (被害人岩温在, 岩温受伤, 罪犯岩温予以假释), else three (被告人刀建华与); nothing when
-    the "surname" makes a word with the next character (被告人由于, 依法, 召集) or a
-    function character follows it (被害人由其), nor 由 before a surname (由张某陪同)."""
-    freq, _ = jieba_tables()
-    spans = []
-    for match in _ROLE_ONLY_SURNAME.finditer(text):
-        start = match.start()
-        if not any(text[start - n : start] in _NARRATIVE_ROLES for n in (2, 3, 4, 5)):
-            continue
-        if text[start + 1] in _AFTER_NAME or _dictionary_word(text[start : start + 2]):
-            continue
-        if text[start] == "由" and surname_length(text, start + 1):
-            continue  # 所长由张某陪同: by someone, not Mr 由
-        end = start + 3
-        if _ends_name(text, start + 2) or freq.get(text[start + 2 : start + 4], 0) >= 100:
-            end = start + 2
-        if end <= len(text) and not _dictionary_word(text[start:end]):
-            spans.append((start, end))
-    return spans
-
-
-def _ends_name(text: str, position: int) -> bool:
-    """True when a name ends at ``position``: the text's end, no CJK character, or a
-    function character (``_AFTER_NAME``)."""
-    return (
-        position >= len(text)
-        or not "\u4e00" <= text[position] <= "\u9fa5"
-        or text[position] in _AFTER_NAME
-    )
 
 
 def listed_spans(text: str) -> list[tuple[int, int]]:
@@ -334,7 +285,7 @@ def listed_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
     for match in _LISTED_ANY.finditer(text):
         items = _list_items(text, match.start(1), match.end(1))
-        if len(items) >= 2 and not any(_dictionary_word(text[s:e]) for s, e in items):
+        if len(items) >= 2 and not any(dictionary_word(text[s:e]) for s, e in items):
             spans += items
     return spans
 
@@ -402,7 +353,7 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
         for match in _CASE_FORMULA.finditer(text)
         if _opens_sentence(text, match.start())
         and not _ORGANIZATION_WORD.search(match.group(1))
-        and not _dictionary_word(match.group(1))
+        and not dictionary_word(match.group(1))
         and "、" not in match.group(1)
     ]
     if _holds(text, "\u3000 "):
@@ -446,7 +397,7 @@ def _common_word(word: str) -> bool:
     return freq.get(word, 0) >= _COMMON and tags.get(word) in _NOT_NAME_TAGS
 
 
-def _dictionary_word(word: str) -> bool:
+def dictionary_word(word: str) -> bool:
     """True for a word of jieba's dictionary, not a rare one (边巴, 2), that it does not tag
     as a name (物证, 方圆)."""
     freq, tags = jieba_tables()

@@ -14,6 +14,7 @@ import re
 
 from deid.divisions import division_names
 from deid.recognizers.judgment_rules import judgment_name_spans
+from deid.recognizers.role_surnames import role_only_surname_spans
 from deid.recognizers.surnames import (
     SINGLE_SURNAMES,
     SURNAME_PATTERN,
@@ -208,6 +209,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     if _holds(text, "之其"):
         spans += kin_name_spans(text)
     spans += judgment_name_spans(text)
+    spans += role_only_surname_spans(text)
     if _holds(text, "生士姐"):  # 先生, 女士, 小姐
         spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
