@@ -237,6 +237,18 @@ def test_ctrl_c_while_the_consumer_still_imports_the_app_is_quiet_too(tmp_path: 
     assert "Traceback" not in log and "KeyboardInterrupt" not in log, log[-3000:]
 
 
+@pytest.fixture
+def own_handlers() -> Iterator[None]:
+    """SIGINT's and SIGTERM's handlers as they were, after a test ran ``serve`` in-process."""
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])
+
+
+@pytest.mark.usefixtures("own_handlers")
 def test_ctrl_c_stops_the_supervisor_quietly_from_its_first_child_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -256,15 +268,11 @@ def test_ctrl_c_stops_the_supervisor_quietly_from_its_first_child_on(
 
     monkeypatch.setattr(supervisor, "children", lambda _port, _s3: [supervisor.Child("c", start)])
     monkeypatch.setattr(supervisor.Child, "check", ctrl_c)  # Ctrl-C in the watch loop
-    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-    try:
-        assert supervisor.serve() == 0
-    finally:
-        signal.signal(signal.SIGINT, before[0])
-        signal.signal(signal.SIGTERM, before[1])
+    assert supervisor.serve() == 0
     assert handlers == [supervisor._stop_on_signal]
 
 
+@pytest.mark.usefixtures("own_handlers")
 def test_a_child_being_started_as_ctrl_c_comes_is_stopped_with_the_others(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -283,12 +291,9 @@ def test_a_child_being_started_as_ctrl_c_comes_is_stopped_with_the_others(
         return process
 
     monkeypatch.setattr(supervisor, "children", lambda _port, _s3: [supervisor.Child("c", start)])
-    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     try:
         assert supervisor.serve() == 0
     finally:
-        signal.signal(signal.SIGINT, before[0])
-        signal.signal(signal.SIGTERM, before[1])
         for process in spawned:
             if process.poll() is None:
                 process.kill()
