@@ -74,7 +74,7 @@ NAME_THRESHOLD = 0.2
 # precision is asked of the engine and every name must be found (issue 15: person recall
 # 0.96 on judgments): the lowest point of the out-of-fold curve the default threshold was
 # chosen on (news names of the judge block: precision 0.870, covered recall 0.927, against
-# 0.923 / 0.911 at the default 0.4).
+# 0.923 / 0.912 at the default 0.4).
 JUDGMENT_THRESHOLD = 0.2
 # Weight of the character CNN's probabilities against the linear tagger's.
 NETWORK_MIX = 0.5
