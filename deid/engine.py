@@ -40,6 +40,7 @@ from spacy.language import Language
 from deid.char_cnn import CharCnn
 from deid.consistency import complete_document
 from deid.findings import Finding, resolve_overlaps
+from deid.lexicon import Floats
 from deid.name_tagger import NAME_GROW, NameTagger, TaggerOutput
 from deid.normalize import NormalizedText, normalize
 from deid.presidio_adapters import (
@@ -175,18 +176,25 @@ class TaggingNlpEngine(SpacyNlpEngine):
         self, texts: list[str], language: str, judgments: list[bool] | None = None
     ) -> Iterator[tuple[str, NlpArtifacts]]:
         judge = self.judge if language == "zh" and texts else None
+        chances: list[Floats | None] = [None] * len(texts)
         if judge is not None:
             low = min(judge.threshold, JUDGMENT_THRESHOLD)
             levels = [
                 low if flag else judge.threshold for flag in judgments or [False] * len(texts)
             ]
-            spans = judge.kept(texts, self._tagger_outputs(texts), levels)
+            output = self._tagger_outputs(texts)
+            spans = judge.kept(texts, output, levels)
+            inside = output.mixed[:, 1] + output.mixed[:, 2]
+            chances = [
+                inside[first : first + len(text)]
+                for first, text in zip(output.firsts, texts, strict=True)
+            ]
         elif language == "zh":
             spans = self.tagger.scored_spans(texts, self.name_threshold, self.name_grow)
         else:
             spans = [[] for _ in texts]
-        for text, names in zip(texts, spans, strict=True):
-            yield text, self._artifacts(text, names, language, judge is not None)
+        for text, names, chance in zip(texts, spans, chances, strict=True):
+            yield text, self._artifacts(text, names, language, judge is not None, chance)
 
     def _tagger_outputs(self, texts: list[str]) -> TaggerOutput:
         """The tagger's outputs, through the memo while it serves this engine's tagger."""
@@ -200,7 +208,12 @@ class TaggingNlpEngine(SpacyNlpEngine):
         return artifacts
 
     def _artifacts(
-        self, text: str, names: list[tuple[int, int, float]], language: str, judged: bool = False
+        self,
+        text: str,
+        names: list[tuple[int, int, float]],
+        language: str,
+        judged: bool = False,
+        chances: Floats | None = None,
     ) -> NlpArtifacts:
         return LazyTokenArtifacts(
             text=text,
@@ -209,6 +222,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
             nlp_engine=self,
             language=language,
             judged=judged,
+            name_chances=chances,
         )
 
 

@@ -22,6 +22,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 
 from deid import segmenting
+from deid.lexicon import Floats
 
 
 class LazyPipelines(Mapping[str, Language]):
@@ -65,7 +66,8 @@ class Word:
 
 class LazyTokenArtifacts(NlpArtifacts):
     """``NlpArtifacts`` whose jieba tokens, lemmas and context keywords are computed on first
-    use (with ``tokenizer[language]``), with the name tagger's spans in ``name_spans``.
+    use (with ``tokenizer[language]``), with the name tagger's spans in ``name_spans`` and,
+    when a span judge chose them, each character's name probability in ``name_chances``.
 
     Only recognizers that need words ask for them (a pattern match with context words, the
     opt-in ``ORG``/``LOC``), and most sentences have no such match: segmenting every
@@ -81,6 +83,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         nlp_engine: Any,
         language: str,
         judged: bool = False,
+        name_chances: Floats | None = None,
     ) -> None:
         self._text = text
         self._tokenizer = tokenizer
@@ -92,6 +95,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         self._keywords: list[str] | None = None
         self.name_spans = name_spans
         self.name_spans_judged = judged
+        self.name_chances = name_chances
         super().__init__(
             entities=[],
             tokens=None,  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """Words of a court judgment's narrative and headings that the name models read as names and
-no name is (由东向西行驶, 於民國112年, 嗣經, 审查查明, 主　文, 陈述), and the bench titles a
-short guess may lie inside (仲 of 仲　裁　员): the document pass drops such guesses
-(``deid.guesses``)."""
+no name is (由东向西行驶, 於民國112年, 嗣經, 审查查明, 主　文, 陈述), a weather forecast's
+(多云转雷阵雨), and the bench titles a short guess may lie inside (仲 of 仲　裁　员): the
+document pass drops such guesses (``deid.guesses``)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,20 @@ _NOT_NAMES = re.compile(
     # a street before its house number (住所地上海市浦东新区张杨路1588号)
     r"|[路街巷道弄](?=\d+[号號])"
 )
+# A weather forecast's words (多云转雷阵雨, 小到中雨), which the name models read as names at
+# the ``recall`` profile's threshold (雷 and 阴 are surnames): after 有 (有阵雨或雷阵雨), one
+# turning into another (多云转阴), or before a temperature (北京多云２２℃／３３℃), 天气 or
+# 等强对流.  Not before 等 or 或 alone, nor after 或: 小雨 and 小雪 are given names too
+# (张小雨等人, 小雨或小雪).
+_WEATHER = (
+    "(?:多云|晴|阴|雷阵雨|雷雨大风|雷雨|雨夹雪|冻雨|沙尘暴|扬沙|浮尘|大雾"
+    "|[小中大暴阵](?:到[中大暴])?[雨雪])"
+)
+_WEATHER_WORDS = re.compile(
+    f"(?<=有){_WEATHER}(?:或{_WEATHER})?"
+    f"|{_WEATHER}(?:转{_WEATHER})+"
+    rf"|{_WEATHER}(?=[-−－]?[\d０-９]{{1,2}}℃|天气|等强对流)"
+)
 _CLAUSE_START = frozenset("\n。，,；;：:")
 _BEFORE_STATEMENT = frozenset("的及和、")
 # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号): the
@@ -54,6 +68,7 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
             if not re.match("[、和及]?申辩|理由|意见", text[match.end() : match.end() + 3]):
                 continue
         spans.append(match.span())
+    spans += [match.span() for match in _WEATHER_WORDS.finditer(text)]
     for match in _DOCUMENT_NUMBER_LINE.finditer(text):
         line = text.rfind("\n", 0, match.start()) + 1
         if _ISSUER.fullmatch(text, line, match.start()):
@@ -63,7 +78,7 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
 
 _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
-_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈路街巷道弄〔【[主")
+_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈路街巷道弄〔【[主云晴阴雨雪雾尘沙")
 
 
 def not_a_name(text: str, start: int, end: int) -> bool:

@@ -34,6 +34,7 @@ from deid.recognizers.person_words import (
     plausible_model_name,
     posseg_name_spans,
     tagged_name_spans,
+    word_source_plausible,
 )
 from deid.recognizers.surnames import COMPOUND_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
@@ -338,12 +339,14 @@ class ChinesePersonRecognizer(LocalRecognizer):
         weak: list[tuple[int, int]] = []
         if tokens:
             weak += jieba_name_spans(tokens) + name_after_title_spans(text, tokens)
-        else:
-            weak += name_after_title_word_spans(text)
         if self.use_posseg:
             weak += posseg_name_spans(text)
         if self.use_tags and tokens:
             weak += tagged_name_spans(tokens)
+        chances = getattr(nlp_artifacts, "name_chances", None)
+        weak = [span for span in weak if word_source_plausible(text, *span, chances)]
+        if not tokens:
+            weak += name_after_title_word_spans(text)
         for span in masked_name_spans(text):
             scored[span] = MASKED_SCORE
             placed.add(text[span[0] : span[1]])
