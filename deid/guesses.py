@@ -128,6 +128,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True
     if text.startswith(_FIRM_SUFFIXES, finding.end):
         return True  # 山东德衡律师事务所: the firm's name, not a person's
+    if _opens_inside_word(text, finding.start, finding.end):
+        return True
     return no_names.holds(finding.start, finding.end)
 
 
@@ -143,6 +145,31 @@ def _place_opening(word: str) -> int:
         ):
             return end
     return 0
+
+
+# A guess that opens with the last character of a common word (frequency _WORD_BEFORE or
+# more, not a name) and goes on with a common word or a function character is no name:
+# 妇女儿|童频道, 老师|傅学习, 伟|大领袖 (童, 傅 and 大 begin names elsewhere).  Unless a title
+# or role ends before it (市长|江文明: 长江 is a word, 江文明 a name).  Names that open inside a
+# word go on with no common word (对方|英梅, 过程|砚秋, 对于|辉: MSRA train's judge block).
+_WORD_BEFORE = 1000
+_REST_WORD = 50
+_REST_FUNCTION = frozenset("在的是为了和与及")
+
+
+def _opens_inside_word(text: str, start: int, end: int) -> bool:
+    if start == 0 or end - start < 2:
+        return False
+    freq, tags = jieba_tables()
+    opening = text[start - 1 : start + 1]
+    if freq.get(opening, 0) < _WORD_BEFORE or tags.get(opening) in _NAME_TAGS:
+        return False
+    rest = text[start + 1 : end]
+    if rest not in _REST_FUNCTION and (len(rest) < 2 or freq.get(rest, 0) < _REST_WORD):
+        return False
+    return not any(
+        text[max(0, start - length) : start] in TITLE_WORDS | ROLE_WORDS for length in (2, 3, 4)
+    )
 
 
 def _common_noun(word: str) -> bool:
