@@ -254,9 +254,14 @@ def edges_trimmed(
 
 def title_ending_in(text: str, start: int, end: int, names: set[str]) -> int:
     """How many characters of ``text[start:end]`` end a title, role or kinship word before
-    one of ``names`` (人|葛长春 of 被告人葛长春, 次子|诸葛强), or 0."""
+    one of ``names`` (人|葛长春 of 被告人葛长春, 次子|诸葛强), or before the start of one that
+    runs on past ``end`` (母亲|王某 of 母亲王某某), or 0."""
     for lead in range(1, min(4, end - start - 1)):
-        if text[start + lead : end] in names and any(
+        rest = text[start + lead : end]
+        if (
+            rest in names
+            or any(len(name) > len(rest) and text.startswith(name, start + lead) for name in names)
+        ) and any(
             len(word) >= lead and text.endswith(word, 0, start + lead) for word in _PRECEDING_TITLES
         ):
             return lead

@@ -76,3 +76,17 @@ def test_a_dotted_foreign_name_is_not_cut_where_its_characters_end() -> None:
     start = text.index("哈里·卡门")
     found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
     assert any(f.start <= start and start + 5 <= f.end for f in found)
+
+
+def test_a_kinship_word_before_a_masked_relative_is_left_to_read() -> None:
+    # the models read 母亲王某 as a name beside the masked 王某某: one person, and 母亲 stays
+    text = (
+        "经审理查明：原、被告于2011年10月9日登记结婚，均系初婚。2012年8月17日生育女儿"
+        "亓悦然，2016年3月5日生育儿子亓子墨。2019年4月，原告带两名子女搬至其父亲蔺德厚、"
+        "母亲王某某家中居住，两名子女此后一直随原告生活，由蔺德厚、王某某协助接送。"
+        # (a court's document: the judge keeps candidates from the judgment threshold on)
+        "2020年11月26日，本院判决不准原、被告离婚，判决生效后双方未共同生活。"
+    )
+    found = person_names(text)
+    assert "王某某" in found
+    assert not any("母亲" in name for name in found)

@@ -15,7 +15,11 @@ post or a party's role, a neighbours' dispute, a labour arbitration award, a Hon
 divorce's property, a Tibetan traffic case); and three more: a drug sale told as a story
 (老乡, 女友, 朋友), an appeal whose parties are masked (王某1, 朱某甲, 王×), a labour appeal
 scraped into one paragraph; two whose people are named like words (高峰, 向阳, 平安,
-吉祥); and a gang case of four defendants with a rare surname (粘) shared by a relative."""
+吉祥); and a gang case of four defendants with a rare surname (粘) shared by a relative.
+Six more of rare surnames (亓, 佘, 帅, 邬, 晏, 蔺, 阙) and names that are words (丁香, 金山,
+文静): a house sale on appeal, a land-taking suit against a district government, a fraud of
+many victims masked and in full, a divorce with the children and grandparents named, a work
+injury, and an objection to enforcement."""
 
 from __future__ import annotations
 
