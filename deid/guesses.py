@@ -29,7 +29,7 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
     result = []
     for finding in findings:
         if finding.entity_type == PERSON:
-            cut = _without_place_opening(text, finding)
+            cut = _without_word_opening(text, _without_place_opening(text, finding))
             if cut is None or _no_name(text, cut, no_names, court):
                 continue
             finding = cut
@@ -149,27 +149,48 @@ def _place_opening(word: str) -> int:
 
 # A guess that opens with the last character of a common word (frequency _WORD_BEFORE or
 # more, not a name) and goes on with a common word or a function character is no name:
-# 妇女儿|童频道, 老师|傅学习, 伟|大领袖 (童, 傅 and 大 begin names elsewhere).  Unless a title
-# or role ends before it (市长|江文明: 长江 is a word, 江文明 a name).  Names that open inside a
-# word go on with no common word (对方|英梅, 过程|砚秋, 对于|辉: MSRA train's judge block).
+# 妇女儿|童频道, 老师|傅学习, 伟|大领袖 (童, 傅 and 大 begin names elsewhere); when it goes on
+# with a name of jieba's dictionary it is that name (理解|毛泽东, 纪念|刘少奇: the recall
+# profile's whole candidates).  Unless a title or role ends before it (市长|江文明: 长江 is a
+# word, 江文明 a name).  Names that open inside a word go on with no common word (对方|英梅,
+# 过程|砚秋, 对于|辉: MSRA train's judge block).
 _WORD_BEFORE = 1000
 _REST_WORD = 50
 _REST_FUNCTION = frozenset("在的是为了和与及")
 
 
-def _opens_inside_word(text: str, start: int, end: int) -> bool:
+def _word_opening_rest(text: str, start: int, end: int) -> str | None:
+    """What of the guess ``text[start:end]`` follows a common word's last character, when
+    it opens with one and goes on with a word (see above); else ``None``."""
     if start == 0 or end - start < 2:
-        return False
+        return None
     freq, tags = jieba_tables()
     opening = text[start - 1 : start + 1]
     if freq.get(opening, 0) < _WORD_BEFORE or tags.get(opening) in _NAME_TAGS:
-        return False
+        return None
     rest = text[start + 1 : end]
     if rest not in _REST_FUNCTION and (len(rest) < 2 or freq.get(rest, 0) < _REST_WORD):
-        return False
-    return not any(
+        return None
+    titled = any(
         text[max(0, start - length) : start] in TITLE_WORDS | ROLE_WORDS for length in (2, 3, 4)
     )
+    return None if titled else rest
+
+
+def _opens_inside_word(text: str, start: int, end: int) -> bool:
+    rest = _word_opening_rest(text, start, end)
+    return rest is not None and jieba_tables()[1].get(rest) not in _NAME_TAGS
+
+
+def _without_word_opening(text: str, finding: Finding | None) -> Finding | None:
+    """``finding`` less a common word's last character it opens with, when a name of
+    jieba's dictionary follows (理解|毛泽东)."""
+    if finding is None:
+        return None
+    rest = _word_opening_rest(text, finding.start, finding.end)
+    if rest is None or jieba_tables()[1].get(rest) not in _NAME_TAGS:
+        return finding
+    return Finding(finding.start + 1, finding.end, PERSON, finding.score)
 
 
 def _common_noun(word: str) -> bool:

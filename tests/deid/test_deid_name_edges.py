@@ -90,3 +90,12 @@ def test_a_kinship_word_before_a_masked_relative_is_left_to_read() -> None:
     found = person_names(text)
     assert "王某某" in found
     assert not any("母亲" in name for name in found)
+
+
+def test_the_end_of_a_word_before_another_word_is_no_name() -> None:
+    # 女儿 is a family word and 童 a surname, but 妇女儿童 is women and children; 大 and 师
+    # begin names elsewhere, not after 伟 and 学校
+    assert person_names("国务院妇女儿童工作委员会副主任刘奇葆主持会议。") == {"刘奇葆"}
+    assert person_names("四川有线电视台妇女儿童频道的编采人员多是年轻人。") == set()
+    text = "就在这里，中国人民的伟大领袖毛泽东同志和他的战友们处理了最重要的事务。"
+    assert person_names(text) == {"毛泽东"}

@@ -77,3 +77,10 @@ def test_the_rule_reads_the_dictionary_and_the_models() -> None:
     assert not word_source_plausible(text, 2, 4, some + 1)  # 文明 (6,584): too common
     assert word_source_plausible(text, 6, 9, none)  # 朱应鹿: unknown to the dictionary
     assert word_source_plausible(text, 0, 2, None)  # no models' chances: kept
+
+
+@pytest.mark.parametrize("profile", ["default", "recall"])
+def test_a_name_after_a_word_it_is_read_into_is_still_found(profile: str) -> None:
+    # the recall profile's whole candidate 解列宁 opens inside 理解: cut to the name, not dropped
+    text = "建设是政治建设的基础，深刻理解列宁所指出的“没有革命的理论也就不行”。"
+    assert _people(text, profile) == ["列宁"]
