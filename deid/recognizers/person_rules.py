@@ -31,10 +31,11 @@ _TITLES = (
     "镇长|乡长|村长|主席|院长|校长|经理|总经理|董事长|教授|老师|医生|律师|警官|法官|检察官|委员"
 )
 # Surname and given name before a title, the given name without function characters
-# (爆破班的同志) and the title not the first word of 委员会 (和欧洲委员会, 自治区人民委员会).
+# (爆破班的同志), nor ending in 副 or 委 (原副院长, 自治区副主席, 原市委书记: a title's
+# own start), and the title not the first word of 委员会 (和欧洲委员会, 自治区人民委员会).
 _TITLED = re.compile(
     _SURNAME
-    + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为])(?="
+    + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为副委])(?="
     + _TITLES
     + r")(?!委员会|律师事务所)"
 )
@@ -152,6 +153,9 @@ NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _PROPER_TAGS = NAME_TAGS | {"ns", "nz"}
 # Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
 _FUNCTION_SURNAMES = frozenset("和向都时及与")
+# Surnames that alone before a title are a word (原院长, 任委员长, 那厂长, 党主席, 付主任 for
+# 副主任): never a lone gold name in MSRA train.
+_NO_LONE_SURNAME = frozenset("原任那现前代党国付")
 _TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[\u4e00-\u9fa5])")
 # (the run is looked for first, its title after: a pattern opening with the titles was
@@ -304,7 +308,7 @@ def form_name_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _FORM_NAME.finditer(text):
         start, end = match.span(1)
-        if text[start] in _FUNCTION_SURNAMES or any(
+        if text[start] in _FUNCTION_SURNAMES | _NO_LONE_SURNAME or any(
             freq.get(word, 0) >= COMMON_WORD_FREQ and tags.get(word) in _NOT_NAME_TAGS
             for word in {text[start:end], text[start : start + 2]}
         ):
@@ -332,7 +336,7 @@ def surname_reference_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _SURNAME_REFERENCE.finditer(text):
         start = match.start(1) if match.group(1) else match.start(2)
-        if text[start] in _FUNCTION_SURNAMES or any(
+        if text[start] in _FUNCTION_SURNAMES | _NO_LONE_SURNAME or any(
             freq.get(text[first : first + 2], 0) >= 10 for first in (start - 1, start) if first >= 0
         ):
             continue

@@ -99,3 +99,11 @@ def test_the_end_of_a_word_before_another_word_is_no_name() -> None:
     assert person_names("四川有线电视台妇女儿童频道的编采人员多是年轻人。") == set()
     text = "就在这里，中国人民的伟大领袖毛泽东同志和他的战友们处理了最重要的事务。"
     assert person_names(text) == {"毛泽东"}
+
+
+def test_former_and_deputy_before_a_title_are_no_names() -> None:
+    # 原 (former), 任 (serving as) and the 副 or 市委 a title opens with are no surname or name
+    text = "负有责任的社科院原院长、党组书记韩酉山和原副院长、党组副书记韩永荣，分别给予处分。"
+    assert person_names(text) == {"韩酉山", "韩永荣"}
+    assert person_names("彭真同志任委员长时已81岁高龄，可是他始终坚持工作。") == {"彭真"}
+    assert person_names("山东泰安市原市委书记胡某，对自己大肆收受财礼。") == {"胡某"}
