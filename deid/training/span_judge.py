@@ -201,20 +201,33 @@ def _figures(score: TypeScore) -> dict[str, float | int]:
         "exact_r": row["recall"],
         "exact_f1": row["exact_f1"],
         "names": score.gold,
+        # the counts behind p and r: the thresholds are chosen on them, not on the rounding
+        "correct": score.correct,
+        "predicted": score.predicted,
+        "covered": score.covered,
     }
 
 
 def default_threshold(curve: Curve) -> float:
     """The lowest threshold at which the judge block's news names are found with
     ``TARGET_PRECISION`` (the highest if none reaches it)."""
-    reaching = [t for t in THRESHOLDS if curve[str(t)][NEWS_SET]["p"] >= TARGET_PRECISION]
+    reaching = [
+        t
+        for t in THRESHOLDS
+        if curve[str(t)][NEWS_SET]["correct"]
+        >= TARGET_PRECISION * curve[str(t)][NEWS_SET]["predicted"]
+    ]
     return min(reaching) if reaching else max(THRESHOLDS)
 
 
 def recall_threshold(curve: Curve) -> float:
     """The highest threshold at which the judge block's news names reach ``RECALL_TARGET``
     covered recall (the lowest if none does)."""
-    reaching = [t for t in RECALL_THRESHOLDS if curve[str(t)][NEWS_SET]["r"] >= RECALL_TARGET]
+    reaching = [
+        t
+        for t in RECALL_THRESHOLDS
+        if curve[str(t)][NEWS_SET]["covered"] >= RECALL_TARGET * curve[str(t)][NEWS_SET]["names"]
+    ]
     return max(reaching) if reaching else min(RECALL_THRESHOLDS)
 
 

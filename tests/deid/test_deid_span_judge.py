@@ -218,3 +218,33 @@ def test_the_platforms_own_annotation_trains_beside_the_research_sets(tmp_path: 
     )
     with pytest.raises(ValueError, match="project-7.jsonl:1: span outside the text"):
         list(read_annotations(export))
+
+
+def test_the_thresholds_are_chosen_on_counts_not_on_rounded_figures() -> None:
+    from deid.training import span_judge as training
+
+    def point(correct: int, predicted: int, covered: int, names: int) -> dict[str, float | int]:
+        return {
+            "p": round(correct / predicted, 4),
+            "r": round(covered / names, 4),
+            "correct": correct,
+            "predicted": predicted,
+            "covered": covered,
+            "names": names,
+        }
+
+    # 3,449 of 3,749 is 0.91998: shown as 0.92, short of it
+    curve = {
+        str(t): {training.NEWS_SET: point(3449, 3749, 3240, 3518)} for t in training.THRESHOLDS
+    }
+    curve["0.35"] = {training.NEWS_SET: point(3450, 3750, 3222, 3518)}  # 0.92 exactly
+    assert curve["0.3"][training.NEWS_SET]["p"] == 0.92
+    assert training.default_threshold(curve) == 0.35
+    # 98,996 of 100,000 is shown as 0.99 and is short of it; 99,000 reaches it
+    recall = {
+        str(t): {training.NEWS_SET: point(1, 2, 98996, 100000)} for t in training.RECALL_THRESHOLDS
+    }
+    assert recall["0.1"][training.NEWS_SET]["r"] == 0.99
+    assert training.recall_threshold(recall) == min(training.RECALL_THRESHOLDS)
+    recall["0.06"] = {training.NEWS_SET: point(1, 2, 99000, 100000)}
+    assert training.recall_threshold(recall) == 0.06
