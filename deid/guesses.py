@@ -150,8 +150,9 @@ def _place_opening(word: str) -> int:
 # A guess that opens with the last character of a common word (frequency _WORD_BEFORE or
 # more, not a name) and goes on with a common word or a function character is no name:
 # 妇女儿|童频道, 老师|傅学习, 伟|大领袖 (童, 傅 and 大 begin names elsewhere); when it goes on
-# with a name of jieba's dictionary it is that name (理解|毛泽东, 纪念|刘少奇: the recall
-# profile's whole candidates).  Unless a title or role ends before it (市长|江文明: 长江 is a
+# with what may be a name, a word jieba tags as one or one opening with a surname, it is
+# that (理解|毛泽东, 总理|周恩来, which jieba tags a time word: the recall profile's whole
+# candidates).  Unless a title or role ends before it (市长|江文明: 长江 is a
 # word, 江文明 a name).  Names that open inside a word go on with no common word (对方|英梅,
 # 过程|砚秋, 对于|辉: MSRA train's judge block).
 _WORD_BEFORE = 1000
@@ -179,16 +180,22 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
 
 def _opens_inside_word(text: str, start: int, end: int) -> bool:
     rest = _word_opening_rest(text, start, end)
-    return rest is not None and jieba_tables()[1].get(rest) not in _NAME_TAGS
+    return rest is not None and not _may_be_a_name(rest)
+
+
+def _may_be_a_name(word: str) -> bool:
+    return word not in _REST_FUNCTION and (
+        jieba_tables()[1].get(word) in _NAME_TAGS or surname_length(word, 0) > 0
+    )
 
 
 def _without_word_opening(text: str, finding: Finding | None) -> Finding | None:
-    """``finding`` less a common word's last character it opens with, when a name of
-    jieba's dictionary follows (理解|毛泽东)."""
+    """``finding`` less a common word's last character it opens with, when what follows
+    may be a name (理解|毛泽东, 总理|周恩来)."""
     if finding is None:
         return None
     rest = _word_opening_rest(text, finding.start, finding.end)
-    if rest is None or jieba_tables()[1].get(rest) not in _NAME_TAGS:
+    if rest is None or not _may_be_a_name(rest):
         return finding
     return Finding(finding.start + 1, finding.end, PERSON, finding.score)
 

@@ -80,7 +80,16 @@ def test_the_rule_reads_the_dictionary_and_the_models() -> None:
 
 
 @pytest.mark.parametrize("profile", ["default", "recall"])
-def test_a_name_after_a_word_it_is_read_into_is_still_found(profile: str) -> None:
-    # the recall profile's whole candidate 解列宁 opens inside 理解: cut to the name, not dropped
-    text = "建设是政治建设的基础，深刻理解列宁所指出的“没有革命的理论也就不行”。"
-    assert _people(text, profile) == ["列宁"]
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # the recall profile's whole candidates 解列宁 and 理周恩来 open inside 理解 and 总理:
+        # cut to the name, not dropped (jieba tags 列宁 a name, 周恩来 a time word)
+        ("建设是政治建设的基础，深刻理解列宁所指出的“没有革命的理论也就不行”。", "列宁"),
+        ("这所学校的校名是第一任总理周恩来亲自题写的。", "周恩来"),
+    ],
+)
+def test_a_name_after_a_word_it_is_read_into_is_still_found(
+    text: str, name: str, profile: str
+) -> None:
+    assert _people(text, profile) == [name]
