@@ -13,7 +13,7 @@ from deid.findings import PERSON, Finding
 from deid.normalize import normalize
 from deid.recognizers.judgment_rules import TITLE_WITHIN, is_judgment
 from deid.recognizers.judgment_words import NoNames
-from deid.recognizers.person import ROLE_WORDS, title_ending_in
+from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
 from deid.recognizers.person_rules import TITLE_WORDS, is_cjk
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
@@ -58,10 +58,11 @@ def names_trimmed(text: str, findings: list[Finding], names: set[str]) -> list[F
     it (次子诸葛强 where 诸葛强 is found), or 的 and what follows (诸葛建国的父母). One person,
     one pseudonym, and the words left to read. ``names``: the names found on their own."""
     result = []
+    starts = name_starts(text, names)
     for finding in findings:
         start, end = finding.start, finding.end
         if finding.entity_type == PERSON and end - start >= 3:
-            start += title_ending_in(text, start, end, names)
+            start += title_ending_in(text, start, end, starts)
             end = _name_end(text, start, end, names)
         result.append(
             finding

@@ -234,12 +234,13 @@ def edges_trimmed(
     cut back to the name (向高明 → 高明, 陈静审|判员 → 陈静): the same person, written with
     the same pseudonym, and the word beside it left alone."""
     result = dict(scored)
+    starts = name_starts(text, names)
     for (start, end), score in scored.items():
         if end - start < 3 or text[start:end] in names:
             continue
         if text[start] in _EDGE_BEFORE and text[start + 1 : end] in names:
             trimmed = (start + 1, end)
-        elif lead := title_ending_in(text, start, end, names):
+        elif lead := title_ending_in(text, start, end, starts):
             trimmed = (start + lead, end)
         elif text[start : end - 1] in names and (
             text[end - 1] in _EDGE_AFTER or _begins_title(text, end - 1)
@@ -252,16 +253,24 @@ def edges_trimmed(
     return result
 
 
-def title_ending_in(text: str, start: int, end: int, names: set[str]) -> int:
+def name_starts(text: str, names: set[str]) -> dict[int, int]:
+    """Where in ``text`` one of ``names`` starts, and where the longest that starts there
+    ends."""
+    starts: dict[int, int] = {}
+    for name in names:
+        at = text.find(name)
+        while at != -1:
+            starts[at] = max(starts.get(at, 0), at + len(name))
+            at = text.find(name, at + 1)
+    return starts
+
+
+def title_ending_in(text: str, start: int, end: int, starts: dict[int, int]) -> int:
     """How many characters of ``text[start:end]`` end a title, role or kinship word before
-    one of ``names`` (人|葛长春 of 被告人葛长春, 次子|诸葛强), or before the start of one that
-    runs on past ``end`` (母亲|王某 of 母亲王某某), or 0."""
+    a name (人|葛长春 of 被告人葛长春, 次子|诸葛强), or before one that runs on past ``end``
+    (母亲|王某 of 母亲王某某), or 0.  ``starts``: ``name_starts`` of the names."""
     for lead in range(1, min(4, end - start - 1)):
-        rest = text[start + lead : end]
-        if (
-            rest in names
-            or any(len(name) > len(rest) and text.startswith(name, start + lead) for name in names)
-        ) and any(
+        if starts.get(start + lead, 0) >= end and any(
             len(word) >= lead and text.endswith(word, 0, start + lead) for word in _PRECEDING_TITLES
         ):
             return lead
