@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 PERSON = "PERSON"
@@ -59,8 +60,15 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     ``TYPE_PRIORITY``, or longer) and exact duplicates; keep partial overlaps (the anonymizer
     merges them).  Returns the survivors sorted by position."""
     kept: list[Finding] = []
+    spans: list[tuple[int, int]] = []  # the kept spans, by start
+    longest = 0
     for finding in sorted(set(findings), key=_rank):
-        if any(k.start <= finding.start and finding.end <= k.end for k in kept):
+        # only a kept span starting at most ``longest`` before it can hold it
+        first = bisect.bisect_left(spans, (finding.start - longest, -1))
+        last = bisect.bisect_right(spans, (finding.start, finding.end + longest + 1))
+        if any(end >= finding.end and start <= finding.start for start, end in spans[first:last]):
             continue
         kept.append(finding)
+        bisect.insort(spans, (finding.start, finding.end))
+        longest = max(longest, finding.end - finding.start)
     return sorted(kept)

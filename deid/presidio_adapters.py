@@ -5,6 +5,7 @@ analyzer that enhances with context only the results of recognizers that have co
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -309,13 +310,19 @@ def without_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult
     one kept before of their type."""
     ordered = sorted(set(results), key=lambda r: (-r.score, r.start, r.start - r.end))
     kept: list[RecognizerResult] = []
-    spans: dict[str, list[tuple[int, int, float]]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}  # each type's kept spans, by start
+    longest: dict[str, int] = {}
     for result in ordered:
         if result.score == 0:
             continue
         of_type = spans.setdefault(result.entity_type, [])
-        if any(start <= result.start and result.end <= end for start, end, _ in of_type):
+        reach = longest.get(result.entity_type, 0)
+        # only a kept span starting at most ``reach`` before it can hold it
+        first = bisect.bisect_left(of_type, (result.start - reach, -1))
+        last = bisect.bisect_right(of_type, (result.start, result.end + reach + 1))
+        if any(start <= result.start and result.end <= end for start, end in of_type[first:last]):
             continue
-        of_type.append((result.start, result.end, result.score))
+        bisect.insort(of_type, (result.start, result.end))
+        longest[result.entity_type] = max(reach, result.end - result.start)
         kept.append(result)
     return kept
