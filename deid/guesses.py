@@ -153,12 +153,13 @@ def _place_opening(word: str) -> int:
 # 妇女儿|童频道, 老师|傅学习, 伟|大领袖 (童, 傅 and 大 begin names elsewhere); when it goes on
 # with what may be a name, a word jieba tags as one or one opening with a surname, it is
 # that (理解|毛泽东, 总理|周恩来, which jieba tags a time word: the recall profile's whole
-# candidates).  Unless a title or role ends before it (市长|江文明: 长江 is a
-# word, 江文明 a name).  Names that open inside a word go on with no common word (对方|英梅,
-# 过程|砚秋, 对于|辉: MSRA train's judge block).
+# candidates).  Unless a title or role ends before it (市长|江文明: 长江 is a word, 江文明 a
+# name).  Names that open inside a word go on with no common word (对方|英梅, 过程|砚秋,
+# 对于|辉: MSRA train's judge block).
 _WORD_BEFORE = 1000
 _REST_WORD = 50
 _REST_FUNCTION = frozenset("在的是为了和与及")
+_TITLES_AND_ROLES = TITLE_WORDS | ROLE_WORDS
 
 
 def _word_opening_rest(text: str, start: int, end: int) -> str | None:
@@ -173,9 +174,7 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
     rest = text[start + 1 : end]
     if rest not in _REST_FUNCTION and (len(rest) < 2 or freq.get(rest, 0) < _REST_WORD):
         return None
-    titled = any(
-        text[max(0, start - length) : start] in TITLE_WORDS | ROLE_WORDS for length in (2, 3, 4)
-    )
+    titled = any(text[max(0, start - length) : start] in _TITLES_AND_ROLES for length in (2, 3, 4))
     return None if titled else rest
 
 

@@ -308,7 +308,7 @@ def form_name_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _FORM_NAME.finditer(text):
         start, end = match.span(1)
-        if text[start] in _FUNCTION_SURNAMES | _NO_LONE_SURNAME or any(
+        if text[start] in _FUNCTION_SURNAMES or any(
             freq.get(word, 0) >= COMMON_WORD_FREQ and tags.get(word) in _NOT_NAME_TAGS
             for word in {text[start:end], text[start : start + 2]}
         ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import deid
 from deid.recognizers.judgment_rules import party_line_spans
 from deid.recognizers.person import compound_surnames_whole
+from deid.recognizers.person_rules import form_name_spans
 from tests.deid.person_findings import person_names, touched
 
 
@@ -107,3 +108,6 @@ def test_former_and_deputy_before_a_title_are_no_names() -> None:
     assert person_names(text) == {"韩酉山", "韩永荣"}
     assert person_names("彭真同志任委员长时已81岁高龄，可是他始终坚持工作。") == {"彭真"}
     assert person_names("山东泰安市原市委书记胡某，对自己大肆收受财礼。") == {"胡某"}
+    # ... but a form's full name opening with one of them is a name (任建国, 付强, 那英)
+    text = "联系人：任建国，电话：0551-12345678。申请人：付强，住合肥市。委托人：那英，女。"
+    assert [text[s:e] for s, e in form_name_spans(text)] == ["任建国", "付强", "那英"]
