@@ -185,10 +185,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
             output = self._tagger_outputs(texts)
             spans = judge.kept(texts, output, levels)
             inside = output.mixed[:, 1] + output.mixed[:, 2]
-            chances = [
-                inside[first : first + len(text)]
-                for first, text in zip(output.firsts, texts, strict=True)
-            ]
+            chances = [inside[i : i + len(t)] for i, t in zip(output.firsts, texts, strict=True)]
         elif language == "zh":
             spans = self.tagger.scored_spans(texts, self.name_threshold, self.name_grow)
         else:
