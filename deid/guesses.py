@@ -14,7 +14,7 @@ from deid.normalize import normalize
 from deid.recognizers.judgment_rules import TITLE_WITHIN, is_judgment
 from deid.recognizers.judgment_words import NoNames
 from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
-from deid.recognizers.person_rules import TITLE_WORDS, is_cjk
+from deid.recognizers.person_rules import TITLE_WORDS, TRANSLITERATION_CHARS, is_cjk
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
 
@@ -127,8 +127,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
     if court and _role_or_title(text, finding):
         return True
-    if text.startswith(_FIRM_SUFFIXES, finding.end):
-        return True  # 山东德衡律师事务所: the firm's name, not a person's
+    if text.startswith(_FIRM_SUFFIXES, finding.end) or _in_dotted_firm(text, finding):
+        return True  # 山东德衡律师事务所, 葛兰素·威康公司: the firm's name, not a person's
     if _opens_inside_word(text, finding.start, finding.end):
         return True
     return no_names.holds(finding.start, finding.end)
@@ -246,6 +246,25 @@ _PLACE_SUFFIXES = frozenset("省市区县镇乡")
 # 原正市, a Japanese agronomist in MSRA).
 _DISTRICT_ENDS = frozenset("省区县")
 _FIRM_SUFFIXES = ("律师事务所", "律所", "有限公司", "有限责任公司", "股份有限公司", "集团")
+# What follows a dotted foreign name that is a firm's (葛兰素·威康公司, 葛兰素·威廉中国公司):
+# 公司 alone only here, for 张伟公司 may be Mr Zhang's firm in a judgment's narrative.
+_FIRM_AFTER_DOTTED = ("公司", "中国公司", "中国有限公司", *_FIRM_SUFFIXES)
+_DOTTED_RUN = frozenset(TRANSLITERATION_CHARS) | {"·"}
+
+
+def _in_dotted_firm(text: str, finding: Finding) -> bool:
+    """True for a guess in a run of transliteration characters joined by a dot that a
+    firm's word follows (葛兰素·|威康公司, 兰素·威康 of 葛兰素·威康公司)."""
+    if "·" not in text[max(0, finding.start - 8) : finding.end + 8]:
+        return False
+    start, end = finding.start, finding.end
+    while start > 0 and text[start - 1] in _DOTTED_RUN:
+        start -= 1
+    while end < len(text) and text[end] in _DOTTED_RUN:
+        end += 1
+    return "·" in text[start:end] and text.startswith(_FIRM_AFTER_DOTTED, end)
+
+
 _TITLE_AFTER_PLACE = frozenset("长委")
 
 

@@ -105,12 +105,12 @@ _FOREIGN_TITLED = re.compile(
 _HONORED = re.compile(
     r"(?:(?<![\u4e00-\u9fa5])|(?<=[和与及对向由称]))" + _SURNAME + r"(?=先生|女士|小姐)"
 )
-# A surname alone with a title, an honorific or 姓 (毛主席, 吕老, 金教授, 姓樊): the surname
-# is the name the sentence gives.
+# A surname alone with a title, an honorific or 姓 (毛主席, 吕老, 金教授, 温先生, 姓樊): the
+# surname is the name the sentence gives.
 _SURNAME_ROLES = (
     "主席|总理|委员长|总书记|书记|部长|外长|局长|市长|省长|县长|区长|镇长|乡长|村长|厂长|校长|"
     "院长|所长|司令|政委|主任|经理|老师|教授|医生|大夫|律师|师傅|同志|太太|夫人|大娘|大爷|大妈|"
-    "大伯|大叔|大嫂|阿姨|老"
+    "大伯|大叔|大嫂|阿姨|老|先生|女士|小姐"
 )
 _SURNAME_REFERENCE = re.compile(
     "(?:(?<=姓)(["
@@ -154,8 +154,8 @@ _PROPER_TAGS = NAME_TAGS | {"ns", "nz"}
 # Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
 _FUNCTION_SURNAMES = frozenset("和向都时及与")
 # Surnames that alone before a title are a word (原院长, 任委员长, 那厂长, 党主席, 付主任 for
-# 副主任): never a lone gold name in MSRA train.
-_NO_LONE_SURNAME = frozenset("原任那现前代党国付")
+# 副主任, 有位女士): never a lone gold name in MSRA train.
+_NO_LONE_SURNAME = frozenset("原任那现前代党国付位")
 _TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[\u4e00-\u9fa5])")
 # (the run is looked for first, its title after: a pattern opening with the titles was

@@ -6,7 +6,7 @@ from __future__ import annotations
 import deid
 from deid.recognizers.judgment_rules import party_line_spans
 from deid.recognizers.person import compound_surnames_whole
-from deid.recognizers.person_rules import form_name_spans
+from deid.recognizers.person_rules import form_name_spans, surname_reference_spans
 from tests.deid.person_findings import person_names, touched
 
 
@@ -111,3 +111,17 @@ def test_former_and_deputy_before_a_title_are_no_names() -> None:
     # ... but a form's full name opening with one of them is a name (任建国, 付强, 那英)
     text = "联系人：任建国，电话：0551-12345678。申请人：付强，住合肥市。委托人：那英，女。"
     assert [text[s:e] for s, e in form_name_spans(text)] == ["任建国", "付强", "那英"]
+
+
+def test_a_dotted_name_before_a_firms_word_is_the_firm() -> None:
+    assert person_names("葛兰素·威康公司是世界最大的以研究和开发为基础的制药公司之一。") == set()
+    assert person_names("根据该备忘录，葛兰素·威廉中国公司将于明年开始援助。") == set()
+    text = "会见了英国葛兰素·威康公司总裁理查德·赛克斯爵士一行。"
+    assert person_names(text) == {"理查德·赛克斯"}
+
+
+def test_a_lone_surname_before_an_honorific_is_the_person() -> None:
+    # Mr 辜 and Mr 温, as news and narratives write them; 位 of 有位女士 is a measure word
+    text = "汪道涵会长将在上海宴请辜先生一行，由吴先生转交温先生。"
+    assert [text[s:e] for s, e in surname_reference_spans(text)] == ["辜", "吴", "温"]
+    assert surname_reference_spans("办公室内有位女士正在化妆。") == []
