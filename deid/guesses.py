@@ -248,7 +248,7 @@ _DISTRICT_ENDS = frozenset("省区县")
 _FIRM_SUFFIXES = ("律师事务所", "律所", "有限公司", "有限责任公司", "股份有限公司", "集团")
 # What follows a dotted foreign name that is a firm's (葛兰素·威康公司, 葛兰素·威廉中国公司):
 # 公司 alone only here, for 张伟公司 may be Mr Zhang's firm in a judgment's narrative.
-_FIRM_AFTER_DOTTED = ("公司", "中国公司", "中国有限公司", *_FIRM_SUFFIXES)
+_FIRM_AFTER_DOTTED = ("公司", "股份公司", "中国公司", "中国有限公司", *_FIRM_SUFFIXES)
 _DOTTED_RUN = frozenset(TRANSLITERATION_CHARS) | {"·"}
 
 

@@ -204,6 +204,12 @@ _LATIN_NAME = re.compile(
     # … or before the Chinese one (原告：Michael Johnson（迈克尔·约翰逊），男)
     rf"|(?<=[:：\s])({_LATIN})(?=[（(][{_CJK}{DOTS}]{{2,12}}[）)][，,][ \t]*[男女])"
 )
+# … or after a dotted transliteration whatever follows (弗朗茨·霍夫曼（Franz Hoffmann），董事会
+# 主席), unless it is a firm's (葛兰素·威康（Glaxo Wellcome）公司, 欧米伽·维特拉股份公司（…）).
+_LATIN_AFTER_DOTTED = re.compile(
+    rf"[{_CJK}][{DOTS}][{_CJK}]{{1,8}}(?<!公司)(?<!集团)[（(]({_LATIN})[）)]"
+    r"(?!(?:股份)?(?:有限)?(?:公司|集团))"
+)
 _CAPITAL = re.compile("[A-Z][A-Za-z]")
 # Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
 # in a party line is a name only when what follows says so (``_PERSON_FOLLOWS``).
@@ -256,6 +262,8 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [match.span(1) for match in _WITNESS.finditer(text)]
     if _holds(text, "男女") and _CAPITAL.search(text):
         spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
+    if _holds(text, DOTS) and _CAPITAL.search(text):
+        spans += [match.span(1) for match in _LATIN_AFTER_DOTTED.finditer(text)]
     if _holds(text, "警鉴员证"):  # 民警, 鉴定人, 执法人员, 证人 …
         spans += listed_spans(text)
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解

@@ -36,6 +36,7 @@ from deid.recognizers.person_words import (
     tagged_name_spans,
     word_source_plausible,
 )
+from deid.recognizers.role_surnames import after_party_role
 from deid.recognizers.surnames import COMPOUND_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
@@ -344,7 +345,11 @@ class ChinesePersonRecognizer(LocalRecognizer):
         scored: dict[tuple[int, int], float] = {}
         tokens = self._tokens(nlp_artifacts)
         starts = {start for _, start in tokens} if tokens is not None else None
-        for span in rule_name_spans(text, starts):
+        titled = name_after_title_word_spans(text)
+        # a name after a party's role (系被害人隗红旗之父) is as sure as a rule's
+        for span in rule_name_spans(text, starts) + [
+            span for span in titled if after_party_role(text, span[0])
+        ]:
             scored[span] = RULE_SCORE
         ruled = {span for span in scored if span[1] - span[0] >= 2}
         placed = {text[s:e] for s, e in ruled}  # names where a rule found them
@@ -360,7 +365,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
         chances = getattr(nlp_artifacts, "name_chances", None)
         weak = [span for span in weak if word_source_plausible(text, *span, chances)]
         if not tokens:
-            weak += name_after_title_word_spans(text)
+            weak += titled
         for span in masked_name_spans(text):
             scored[span] = MASKED_SCORE
             placed.add(text[span[0] : span[1]])

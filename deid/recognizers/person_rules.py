@@ -42,7 +42,7 @@ _TITLED = re.compile(
 # Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
 _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
     "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
-    "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处 "
+    "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处 人员 "
     # the parties of a judgment and its kinship words (被害人江山经营, 婚生子马双元由)
     "被害人 证人 罪犯 被执行人 申请执行人 第三人 辩护人 死者 驾驶人 借款人 出借人 被继承人 "
     "婚生子 婚生女 养子 养女 继子 继女 长子 次子 三子 四子 幼子 独子 长女 次女 三女 四女 幼女 独女 "
@@ -152,12 +152,14 @@ _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", 
 NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _PROPER_TAGS = NAME_TAGS | {"ns", "nz"}
 # Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
-_FUNCTION_SURNAMES = frozenset("和向都时及与")
+_FUNCTION_SURNAMES = frozenset("和向都时及与为是")
 # Surnames that alone before a title are a word (原院长, 任委员长, 那厂长, 党主席, 付主任 for
 # 副主任, 有位女士): never a lone gold name in MSRA train.
 _NO_LONE_SURNAME = frozenset("原任那现前代党国付位")
 _TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[\u4e00-\u9fa5])")
+# A relative named with a copula (仝振华之妻为郜玉兰, 其夫是王红旗).
+_KIN_COPULA = re.compile(f"[之其][夫妻子女父母兄弟姐妹][为是]({_SURNAME})(?=[\u4e00-\u9fa5])")
 # (the run is looked for first, its title after: a pattern opening with the titles was
 # tried at every character of every text)
 _MINORITY_RUN = re.compile(f"[{MINORITY_CHARS}]{{4,8}}" + _MINORITY_TITLED_AFTER)
@@ -391,6 +393,9 @@ _WORD_AFTER = 100
 # A "surname" that opens a word of this frequency or more after a title is that word (死者安详,
 # 教授鞠躬后, 记者施以老拳): 100, not COMMON_WORD_FREQ, lost no name of MSRA train's judge block.
 _OPENING_WORD = 100
+# Characters no given name opens with, that follow a verb or adverb read as a surname
+# (稽查人员封了, 编采人员曾把).
+_NO_GIVEN_OPENING = frozenset("了把被将的地得着过对已也都又就才")
 
 
 def name_after_title_word_spans(
@@ -405,7 +410,11 @@ def name_after_title_word_spans(
     freq, tags = jieba_tables()
     spans = []
     if surnames is None:
-        matches = [(m.start(), m.start(1), m.end(1)) for m in _AFTER_TITLE.finditer(text)]
+        matches = [
+            (m.start(), m.start(1), m.end(1))
+            for pattern in (_AFTER_TITLE, _KIN_COPULA)
+            for m in pattern.finditer(text)
+        ]
     else:
         matches = _after_title_with(text, surnames)
     for title, start, given in matches:
@@ -416,6 +425,7 @@ def name_after_title_word_spans(
             continue
         if (
             text[start] in _FUNCTION_SURNAMES
+            or text[given] in _NO_GIVEN_OPENING
             or (freq.get(opening, 0) >= _OPENING_WORD and tags.get(opening) not in NAME_TAGS)
             or opening in division_names()
         ):

@@ -19,7 +19,12 @@ scraped into one paragraph; two whose people are named like words (高峰, 向�
 Six more of rare surnames (亓, 佘, 帅, 邬, 晏, 蔺, 阙) and names that are words (丁香, 金山,
 文静): a house sale on appeal, a land-taking suit against a district government, a fraud of
 many victims masked and in full, a divorce with the children and grandparents named, a work
-injury, and an objection to enforcement."""
+injury, and an objection to enforcement.  Six more: a traffic death whose victim (隗红旗, a
+name that is a word) is named after 被害人 once and bare in the narrative, a juvenile theft
+with parents and a social investigator (调查人员隗文静), a trademark case with foreign people
+in Chinese and Latin (弗朗茨·霍夫曼（Franz Hoffmann），董事会主席), a loan with guarantors and
+account holders, a police penalty reviewed, and a 2006 inheritance among siblings whose
+spouses are named with a copula (仝振华之妻为郜玉兰)."""
 
 from __future__ import annotations
 
