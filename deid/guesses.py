@@ -129,8 +129,6 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True
     if text.startswith(_FIRM_SUFFIXES, finding.end) or _in_dotted_firm(text, finding):
         return True  # 山东德衡律师事务所, 葛兰素·威康公司: the firm's name, not a person's
-    if _opens_inside_word(text, finding.start, finding.end):
-        return True
     return no_names.holds(finding.start, finding.end)
 
 
@@ -178,11 +176,6 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
     return None if titled else rest
 
 
-def _opens_inside_word(text: str, start: int, end: int) -> bool:
-    rest = _word_opening_rest(text, start, end)
-    return rest is not None and not _may_be_a_name(rest)
-
-
 def _may_be_a_name(word: str) -> bool:
     return word not in _REST_FUNCTION and (
         jieba_tables()[1].get(word) in _NAME_TAGS or surname_length(word, 0) > 0
@@ -190,14 +183,19 @@ def _may_be_a_name(word: str) -> bool:
 
 
 def _without_word_opening(text: str, finding: Finding | None) -> Finding | None:
-    """``finding`` less a common word's last character it opens with, when what follows
-    may be a name (理解|毛泽东, 总理|周恩来)."""
+    """``finding`` less a common word's last character it opens with when what follows may
+    be a name (理解|毛泽东, 总理|周恩来), ``None`` when it does not (妇女儿|童频道), and
+    ``None`` too when what is left opens inside a word that way itself."""
     if finding is None:
         return None
     rest = _word_opening_rest(text, finding.start, finding.end)
-    if rest is None or not _may_be_a_name(rest):
+    if rest is None:
         return finding
-    return Finding(finding.start + 1, finding.end, PERSON, finding.score)
+    if not _may_be_a_name(rest):
+        return None
+    cut = Finding(finding.start + 1, finding.end, PERSON, finding.score)
+    rest = _word_opening_rest(text, cut.start, cut.end)
+    return None if rest is not None and not _may_be_a_name(rest) else cut
 
 
 def _common_noun(word: str) -> bool:
