@@ -53,6 +53,7 @@ $(TRAIN_VENV)/.installed: requirements.txt requirements-train.txt
 	touch $@
 
 train-models: $(TRAIN_VENV)/.installed
+	$(TRAIN_VENV)/bin/python -m deid.training.famous_people
 	nice -n 5 $(TRAIN_VENV)/bin/python -m deid.training.name_tagger & tagger=$$!; \
 	OMP_NUM_THREADS=1 nice -n 5 $(TRAIN_VENV)/bin/python -m deid.training.char_cnn \
 		&& wait $$tagger

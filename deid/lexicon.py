@@ -88,7 +88,8 @@ def ngram_keys(codes: Codes, positions: Codes, length: int) -> npt.NDArray[np.ui
     return key
 
 
-def _word_keys(words: list[str], length: int) -> npt.NDArray[np.uint64]:
+def word_keys(words: list[str], length: int) -> npt.NDArray[np.uint64]:
+    """The sorted ``ngram_keys`` of the ``words`` of ``length`` characters."""
     chosen = [w for w in words if len(w) == length]
     if not chosen:
         return np.zeros(0, dtype=np.uint64)
@@ -98,7 +99,7 @@ def _word_keys(words: list[str], length: int) -> npt.NDArray[np.uint64]:
 
 
 def key_filter(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
-    """A bit set of the top ``FILTER_BITS`` bits of each of ``keys`` (``_member``'s quick
+    """A bit set of the top ``FILTER_BITS`` bits of each of ``keys`` (``member``'s quick
     "certainly not" before its binary search; 1 MB per table)."""
     present = np.zeros(1 << FILTER_BITS, dtype=bool)
     present[(keys >> np.uint64(64 - FILTER_BITS)).astype(np.intp)] = True
@@ -127,8 +128,8 @@ class Lexicon:
     def from_words(cls, words: list[str], names: list[str]) -> Lexicon:
         """Build the key tables from word and name lists."""
         return cls(
-            {n: _word_keys(words, n) for n in (2, 3, 4)},
-            {n: _word_keys(names, n) for n in (2, 3)},
+            {n: word_keys(words, n) for n in (2, 3, 4)},
+            {n: word_keys(names, n) for n in (2, 3)},
             _given_name_levels(words, names),
         )
 
@@ -149,7 +150,7 @@ class Lexicon:
             # one look-up per window, then shifted: each window serves up to three positions
             first = int(positions.min()) - (length - 1)
             windows = np.arange(first, int(positions.max()) + 1, dtype=np.int64)
-            known = _member(ngram_keys(codes, windows, length), keys, self.filters[kind, length])
+            known = member(ngram_keys(codes, windows, length), keys, self.filters[kind, length])
             for start in sorted({0, -(length - 1), -(length // 2)}):
                 found = known[positions + start - first]
                 bits |= found.astype(np.uint64) << np.uint64(bit)
@@ -177,7 +178,7 @@ def _given_name_levels(words: list[str], names: list[str]) -> npt.NDArray[np.uin
     return levels
 
 
-def _member(
+def member(
     keys: npt.NDArray[np.uint64],
     table: npt.NDArray[np.uint64],
     quick: npt.NDArray[np.uint8] | None = None,
