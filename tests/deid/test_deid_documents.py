@@ -24,14 +24,14 @@ def _persons(text: str, findings: list[Finding]) -> list[tuple[int, str]]:
 
 
 def test_a_name_found_once_is_found_in_every_piece_of_a_long_document() -> None:
-    document = f"被告人万里云，男，1980年出生，汉族。{FILLER}万里云驾车离开现场后自首。"
+    document = f"被告人向前进，男，1980年出生，汉族。{FILLER}向前进驾车离开现场后自首。"
     assert len(split_for_analysis(document)) > 1
-    last = document.rindex("万里云")
+    last = document.rindex("向前进")
     assert last > MAX_PIECE
     [found] = deid.analyze_batch([document])
-    assert (last, "万里云") in _persons(document, found)
+    assert (last, "向前进") in _persons(document, found)
     # the same sentence alone names nobody the engine recognises: the document did it
-    assert not deid.analyze("万里云驾车离开现场后自首。")
+    assert not deid.analyze("向前进驾车离开现场后自首。")
 
 
 def test_surname_back_references_in_a_judgment() -> None:

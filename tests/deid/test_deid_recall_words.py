@@ -59,8 +59,9 @@ def test_common_words_jieba_tags_as_names_are_not_reported() -> None:
     [
         # a word jieba's dictionary lacks: always reported
         ("七、免去朱应鹿的中华人民共和国驻挪威王国特命全权大使职务。", "朱应鹿"),
-        # a rare word it tags nr, which the models doubt but do not rule out
-        ("他说法拉第发现磨擦生电现象之后，一位官员问他有什么用。", "法拉第"),
+        # a rare word it tags nr, which the models doubt but do not rule out (法拉第 here
+        # before: the default profile finds him now, by the famous people's list)
+        ("他说焦耳发现电流生热的规律之后，一位官员问他有什么用。", "焦耳"),
     ],
 )
 def test_names_only_the_word_sources_find_are_still_reported(text: str, name: str) -> None:

@@ -12,6 +12,7 @@ import pytest
 from deid import analyze, engine
 from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
 from deid.span_judge import (
+    LONGER_SHARE,
     Candidate,
     Probabilities,
     SpanJudge,
@@ -87,7 +88,9 @@ def test_candidates_name_their_sources() -> None:
     assert found[(2, 5)] == {"t0.05", "g0.05", "g0.2", "s3"}
     assert found[(2, 4)] == {"t0.2", "s2"}  # the run as found at 0.2
     assert found[(2, 3)] == {"t0.5", "g0.5"}  # a lone character does not grow
-    assert candidates("克林顿政府", _probs([0.0] * 5)) == []
+    assert candidates("美国政府", _probs([0.0] * 4)) == []
+    # a person the dictionary names is a candidate whatever the models say
+    assert candidates("克林顿政府", _probs([0.0] * 5)) == [Candidate(0, 3, frozenset({"f"}))]
 
 
 def test_a_surname_the_models_are_sure_of_is_completed_to_a_full_name() -> None:
@@ -138,6 +141,22 @@ def test_of_overlapping_kept_spans_the_likeliest_exact_one_is_reported() -> None
     assert best_boundaries([], []) == []
 
 
+def test_a_chosen_name_grows_by_a_character_the_boundary_model_nearly_believes() -> None:
+    # 宋瑞 beats 宋瑞环 on P(exact), but not by LONGER_SHARE: the name keeps its last character
+    spans = [(2, 4, 0.9), (2, 5, 0.6)]
+    assert LONGER_SHARE == 0.5
+    assert best_boundaries(spans, [0.6, 0.35]) == [(2, 5, 0.6)]
+    assert best_boundaries(spans, [0.6, 0.25]) == [(2, 4, 0.9)]
+    # two characters longer, or growing into the next chosen name: never
+    assert best_boundaries([(2, 4, 0.9), (2, 6, 0.8)], [0.6, 0.59]) == [(2, 4, 0.9)]
+    names = [(0, 2, 0.9), (0, 3, 0.9), (3, 5, 0.9), (2, 5, 0.5)]
+    assert best_boundaries(names, [0.8, 0.7, 0.8, 0.1]) == [(0, 3, 0.9), (3, 5, 0.9)]
+    assert best_boundaries(names[:3] + [(2, 5, 0.9)], [0.8, 0.7, 0.3, 0.9]) == [
+        (0, 2, 0.9),
+        (2, 5, 0.9),
+    ]
+
+
 def test_the_boundary_model_picks_a_span_and_the_recall_judge_keeps_all(
     tmp_path: Path,
 ) -> None:
@@ -147,6 +166,7 @@ def test_the_boundary_model_picks_a_span_and_the_recall_judge_keeps_all(
     weights = np.zeros(2**10, dtype=np.float32)
     boundary = np.zeros(2**10, dtype=np.float32)
     boundary[hashed(["span:王小明"], 10)] = 3.0
+    boundary[hashed(["span:王小明今"], 10)] = -1.0  # too doubtful to grow into (LONGER_SHARE)
     judge = SpanJudge(weights, 10, 0.5, boundary, recall_threshold=0.3)
     assert [(s, e) for s, e, _ in judge.kept([text], output)[0]] == [(2, 5)]
     boundary[hashed(["span:王小明今"], 10)] = 6.0
