@@ -368,7 +368,9 @@ class SpanJudge:
 
     @classmethod
     def load(cls, path: Path) -> SpanJudge:
-        """Read a judge written by ``save``.  Raises ``OSError`` if ``path`` is missing."""
+        """Read a judge written by ``save``.  Raises ``OSError`` if ``path`` is missing, or
+        the list of famous people its candidates and features read (``deid.famous``)."""
+        famous_spans([])  # the list is read now: without it no engine starts
         with np.load(path) as stored:
             return cls(
                 stored["weights"].astype(np.float32),

@@ -4,10 +4,15 @@ makes of it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 import deid
+from deid import famous
 from deid.famous import FAMOUS_FILE, famous_people, famous_spans
+from deid.span_judge import SpanJudge
 from deid.training.famous_people import cedict_lines, person_kind
 from deid.training.famous_people import famous_people as build_people
 
@@ -83,3 +88,17 @@ def test_names_are_found_in_each_text_overlapping_and_never_across_texts() -> No
 def test_a_famous_person_without_a_title_is_found(text: str, name: str, profile: str) -> None:
     people = [text[f.start : f.end] for f in deid.analyze(text, profile=profile)]
     assert name in people
+
+
+def test_no_judge_loads_without_the_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    judge = tmp_path / "judge.npz"
+    SpanJudge(np.zeros(2**10, dtype=np.float32), 10, 0.5).save(judge)
+    monkeypatch.setattr(famous, "FAMOUS_FILE", tmp_path / "missing.tsv")
+    famous.famous_people.cache_clear()
+    famous._tables.cache_clear()
+    try:
+        with pytest.raises(OSError):
+            SpanJudge.load(judge)
+    finally:
+        famous.famous_people.cache_clear()
+        famous._tables.cache_clear()
