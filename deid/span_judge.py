@@ -330,25 +330,39 @@ class SpanJudge:
         """The candidates of each of ``texts`` the judge keeps, with their probability
         (``output``: the tagger's over the batch; ``thresholds``: each text's keep
         threshold, the judge's own if not given)."""
-        result: list[list[tuple[int, int, float]]] = []
         offsets = output.firsts.tolist()
         batch = Probabilities.of_batch(output)
         levels = thresholds if thresholds is not None else [self.threshold] * len(texts)
-        for text, offset, level, found in zip(
-            texts, offsets, levels, batch_candidates(texts, output.mixed, offsets), strict=True
-        ):
-            if not found:
-                result.append([])
-                continue
-            rows = self._rows(text, found, batch.rows(offset, len(text)))
-            chances = _sigmoid(self.weights[rows].sum(axis=1))
-            keep = np.flatnonzero(chances >= level)
-            if self.boundary is None or len(keep) < 2:
-                result.append([(found[i].start, found[i].end, float(chances[i])) for i in keep])
-                continue
-            exact = chances[keep] * _sigmoid(self.boundary[rows[keep]].sum(axis=1))
-            spans = [(found[i].start, found[i].end, float(chances[i])) for i in keep]
-            result.append(best_boundaries(spans, exact.tolist()))
+        found_in = batch_candidates(texts, output.mixed, offsets)
+        # every candidate of the batch judged at once (a text has a handful: numpy's
+        # overhead per call outweighed the sums); each text's share is cut out after
+        rows = [
+            hashed(span_features(text, candidate, lists), self.bits)
+            for text, offset, found in zip(texts, offsets, found_in, strict=True)
+            if found
+            for lists in (batch.rows(offset, len(text)),)
+            for candidate in found
+        ]
+        if not rows:
+            return [[] for _ in texts]
+        table = np.array(rows, dtype=np.int64)  # every candidate has as many features
+        chances = _sigmoid(self.weights[table].sum(axis=1)).tolist()
+        exact = (
+            _sigmoid(self.boundary[table].sum(axis=1)).tolist()
+            if self.boundary is not None
+            else None
+        )
+        result: list[list[tuple[int, int, float]]] = []
+        first = 0
+        for level, found in zip(levels, found_in, strict=True):
+            last = first + len(found)
+            keep = [i for i in range(first, last) if chances[i] >= level]
+            spans = [(found[i - first].start, found[i - first].end, chances[i]) for i in keep]
+            if exact is None or len(keep) < 2:
+                result.append(spans)
+            else:
+                result.append(best_boundaries(spans, [chances[i] * exact[i] for i in keep]))
+            first = last
         return result
 
     def save(self, path: Path) -> None:
