@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from deid.lexicon import UNICODE_END, encode, key_filter, member, ngram_keys, word_keys
+from deid.normalize import read_pairs
 
 FAMOUS_FILE = Path(__file__).resolve().parent / "data" / "famous_people.tsv"
 
@@ -29,12 +30,7 @@ def famous_people() -> dict[str, str]:
 
     Raises ``OSError`` when the list is missing from the installation.
     """
-    people = {}
-    for line in FAMOUS_FILE.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, kind = line.split("\t")
-            people[name] = kind
-    return people
+    return read_pairs(FAMOUS_FILE)
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,24 @@ from deid.cache import cached_marshal, input_key, source_files
 T2S_FILE = Path(__file__).resolve().parent / "data" / "t2s.tsv"
 
 
+def read_pairs(path: Path) -> dict[str, str]:
+    """The first column → the second of a shipped two-column table (tab-separated, ``#``
+    comment lines).  Raises ``OSError`` when the file is missing from the installation."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.split("\t")
+            table[key] = value
+    return table
+
+
 @cache
 def traditional_to_simplified() -> dict[str, str]:
     """The shipped one-to-one table of traditional characters and their simplified forms.
 
     Raises ``OSError`` when the table is missing from the installation.
     """
-    table = {}
-    for line in T2S_FILE.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            traditional, simplified = line.split("\t")
-            table[traditional] = simplified
-    return table
+    return read_pairs(T2S_FILE)
 
 
 @cache
