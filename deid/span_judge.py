@@ -336,13 +336,11 @@ class SpanJudge:
         found_in = batch_candidates(texts, output.mixed, offsets)
         # every candidate of the batch judged at once (a text has a handful: numpy's
         # overhead per call outweighed the sums); each text's share is cut out after
-        rows = [
-            hashed(span_features(text, candidate, lists), self.bits)
-            for text, offset, found in zip(texts, offsets, found_in, strict=True)
-            if found
-            for lists in (batch.rows(offset, len(text)),)
-            for candidate in found
-        ]
+        rows: list[list[int]] = []
+        for text, offset, found in zip(texts, offsets, found_in, strict=True):
+            if found:
+                lists = batch.rows(offset, len(text))
+                rows += (hashed(span_features(text, c, lists), self.bits) for c in found)
         if not rows:
             return [[] for _ in texts]
         table = np.array(rows, dtype=np.int64)  # every candidate has as many features

@@ -75,8 +75,8 @@ def person_kind(pinyin: str, first_sense: str) -> str | None:
     """``name``, ``dated`` or ``role`` when a CC-CEDICT entry with ``pinyin`` and
     ``first_sense`` names a person (``None`` if not).  A sense that is a name alone
     (``Picasso``) is not taken: most such senses are places (``Uruguay``, ``Atlanta``), and
-    even those jieba tags as a person's name were one in 11 of 124 matches in the MSRA judge
-    block."""
+    even those jieba tags as a person's name were a person in only 11 of their 124 matches
+    in the MSRA judge block."""
     if not pinyin[:1].isupper():
         return None
     if first_sense.endswith("(name)"):
