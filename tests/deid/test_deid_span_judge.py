@@ -260,11 +260,17 @@ def test_the_thresholds_are_chosen_on_counts_not_on_rounded_figures() -> None:
     curve["0.35"] = {training.NEWS_SET: point(3450, 3750, 3222, 3518)}  # 0.92 exactly
     assert curve["0.3"][training.NEWS_SET]["p"] == 0.92
     assert training.default_threshold(curve) == 0.35
-    # 98,996 of 100,000 is shown as 0.99 and is short of it; 99,000 reaches it
+    # 98,996 of 100,000 is shown as 0.99 and is short of it; 99,000 reaches it (fewer names
+    # covered at each higher threshold)
     recall = {
-        str(t): {training.NEWS_SET: point(1, 2, 98996, 100000)} for t in training.RECALL_THRESHOLDS
+        str(t): {training.NEWS_SET: point(1, 2, 98997 - round(t * 100), 100000)}
+        for t in training.RECALL_THRESHOLDS
     }
-    assert recall["0.1"][training.NEWS_SET]["r"] == 0.99
+    assert recall["0.01"][training.NEWS_SET]["r"] == 0.99
     assert training.recall_threshold(recall) == min(training.RECALL_THRESHOLDS)
+    # short of the target, a higher threshold covering as many names as the lowest is
+    # taken: fewer false alarms for the same names
+    recall["0.03"] = {training.NEWS_SET: point(1, 3, 98996, 100000)}
+    assert training.recall_threshold(recall) == 0.03
     recall["0.06"] = {training.NEWS_SET: point(1, 2, 99000, 100000)}
     assert training.recall_threshold(recall) == 0.06
