@@ -23,6 +23,13 @@ NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])(?![ -][0-9])"
 REPORT_THRESHOLD = 0.35
 CONTEXT_ONLY = 0.1
 
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def digit_count(text: str) -> int:
+    """How many ASCII digits ``text`` has."""
+    return len(text) - len(text.translate(_NO_DIGITS))
+
 
 class RecognizerFactory(Protocol):
     """Builds one Presidio recognizer for a language (``"zh"`` or ``"en"``)."""
@@ -33,7 +40,11 @@ class RecognizerFactory(Protocol):
 
 
 class ChinesePatternRecognizer(PatternRecognizer):
-    """A ``PatternRecognizer`` whose patterns are case-insensitive and bounded by lookarounds."""
+    """A ``PatternRecognizer`` whose patterns are case-insensitive and bounded by lookarounds.
+
+    ``needs`` (a regex) and ``min_digits`` say what every match of every pattern has: a
+    text without them is not searched.  Each must hold for every string the patterns can
+    match, or identifiers go unreported."""
 
     def __init__(
         self,
@@ -43,8 +54,10 @@ class ChinesePatternRecognizer(PatternRecognizer):
         language: str = "zh",
         name: str | None = None,
         needs: str = "[0-9]",
+        min_digits: int = 0,
     ) -> None:
         self.needs = re.compile(needs, re.IGNORECASE)
+        self.min_digits = min_digits
         super().__init__(
             supported_entity=entity,
             name=name or f"{entity}_{language}",
@@ -61,8 +74,9 @@ class ChinesePatternRecognizer(PatternRecognizer):
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         """Presidio's pattern matching, skipped when ``text`` lacks what every match needs
-        (a digit, mostly): most sentences of a document carry no identifier at all."""
-        if not self.needs.search(text):
+        (``needs``: a run of digits, mostly; and ``min_digits`` digits in all): most
+        sentences of a document carry no identifier at all, and a year is no phone."""
+        if not self.needs.search(text) or digit_count(text) < self.min_digits:
             return []
         results: list[RecognizerResult] = super().analyze(
             text, entities, nlp_artifacts, regex_flags

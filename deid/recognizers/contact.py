@@ -49,6 +49,8 @@ class ChinesePhoneRecognizer(ChinesePatternRecognizer):
             ],
             context=["电话", "手机", "联系", "座机", "传真", "热线", "tel", "phone", "号码"],
             language=language,
+            needs="[0-9]{4}",  # the mobile's and the local number's last four
+            min_digits=7,
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -70,6 +72,8 @@ class BankCardRecognizer(ChinesePatternRecognizer):
             [("card", NOT_AFTER_ALNUM + card + NOT_BEFORE_ALNUM, 0.5)],
             context=["银行卡", "卡号", "账号", "帐号", "开户", "借记卡", "信用卡"],
             language=language,
+            needs="[0-9]{4}",
+            min_digits=16,
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -99,6 +103,8 @@ class BankAccountRecognizer(ChinesePatternRecognizer):
             context=["账号", "帐号", "开户行", "账户", "帐户", "卡号", "银行"],
             language=language,
             name=f"CN_BANK_ACCOUNT_{language}",
+            needs="[0-9]{4}",
+            min_digits=8,
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -152,6 +158,7 @@ class ValidatedIpRecognizer(ChinesePatternRecognizer):
             ],
             context=["ip", "地址"],
             language=language,
+            needs=r"[0-9]\.[0-9]|:[0-9A-F]{0,4}:",
         )
 
     def validate_result(self, pattern_text: str) -> bool:

@@ -42,6 +42,7 @@ class ResidentIdRecognizer(ChinesePatternRecognizer):
             ],
             context=["身份证", "身份号码", "证件号", "公民身份", "身份证号", "身份", "id"],
             language=language,
+            needs="[0-9]{6}",  # [1-9]\d{5}
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -75,6 +76,7 @@ class UsccRecognizer(ChinesePatternRecognizer):
             ],
             context=["统一社会信用代码", "信用代码", "社会信用"],
             language=language,
+            needs="[0-9]{6}",
         )
 
     def validate_result(self, pattern_text: str) -> bool:
@@ -103,6 +105,7 @@ class PassportRecognizer(ChinesePatternRecognizer):
             ],
             context=["护照", "passport"],
             language=language,
+            needs="[0-9]{7}",
         )
 
 
@@ -127,6 +130,7 @@ class HongKongMacaoPermitRecognizer(ChinesePatternRecognizer):
             ],
             context=["通行证", "港澳", "回乡证", "往来", "来往"],
             language=language,
+            needs="[0-9]{7}",
         )
 
 
@@ -150,4 +154,5 @@ class LicensePlateRecognizer(ChinesePatternRecognizer):
             [("plate", plate + NOT_BEFORE_ALNUM, 0.6)],
             context=["车牌", "号牌", "车辆", "牌照"],
             language=language,
+            needs=f"[{_PLATE_PROVINCES}]{letter}",
         )

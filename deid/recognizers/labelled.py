@@ -125,7 +125,7 @@ class VinRecognizer(ChinesePatternRecognizer):
             ],
             context=["车架号", "车辆识别", "vin", "底盘号"],
             language=language,
-            needs="[A-Z]",
+            needs=f"{_VIN_ALPHABET}{{17}}",
         )
 
     def validate_result(self, pattern_text: str) -> bool:

@@ -33,6 +33,13 @@ Found = Callable[..., list[tuple[str, str]]]
         ("邮箱zhang.san@ahszf.gov.cn联系", ("EMAIL_ADDRESS", "zhang.san@ahszf.gov.cn")),
         ("服务器192.168.10.25宕机", ("IP_ADDRESS", "192.168.10.25")),
         ("地址2001:db8::8a2e:370:7334可达", ("IP_ADDRESS", "2001:db8::8a2e:370:7334")),
+        # the shortest shapes the recognizers' quick checks let through (``needs``,
+        # ``min_digits``): seven digits, a lower-case plate, an IPv6 address without a digit
+        ("电话6123456", ("CN_PHONE", "6123456")),
+        ("车牌皖a12345的车辆", ("CN_LICENSE_PLATE", "皖a12345")),
+        ("地址fd::ab可达", ("IP_ADDRESS", "fd::ab")),
+        ("护照号码G1234567", ("CN_PASSPORT", "G1234567")),
+        ("回乡证H12345678", ("CN_HK_MACAU_PERMIT", "H12345678")),
         (
             "详见https://www.ah.gov.cn/zwgk/index.html。",
             ("URL", "https://www.ah.gov.cn/zwgk/index.html"),
