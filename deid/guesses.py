@@ -11,6 +11,7 @@ import re
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.normalize import normalize
+from deid.recognizers.base import HAN
 from deid.recognizers.judgment_rules import TITLE_WITHIN, is_judgment
 from deid.recognizers.judgment_words import NoNames
 from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
@@ -268,7 +269,7 @@ _TITLE_AFTER_PLACE = frozenset("长委")
 
 # A list item between two names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
 # surname table): two or three Chinese characters between two 、.
-_LIST_ITEM = re.compile("(?<=、)([\u4e00-\u9fa5]{2,3})(?=、)")
+_LIST_ITEM = re.compile(f"(?<=、)([{HAN}]{{2,3}})(?=、)")
 
 
 def between_listed_names(text: str, people: list[Finding], score: float) -> list[Finding]:

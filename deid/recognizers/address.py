@@ -12,8 +12,9 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deid.divisions import division_prefix_end
+from deid.recognizers.base import HAN
 
-_CJK = "[\u4e00-\u9fa5]"
+_CJK = f"[{HAN}]"
 _NUM = r"(?:\d+|[一二三四五六七八九十]{1,3})"
 _BUILDING = rf"(?:(?:{_NUM}|[A-Z])(?:栋|幢|号楼|座))?(?:{_NUM}单元)?(?:\d+(?:室|号房|户)?)?"
 

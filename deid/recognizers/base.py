@@ -23,6 +23,18 @@ NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])(?![ -][0-9])"
 REPORT_THRESHOLD = 0.35
 CONTEXT_ONLY = 0.1
 
+# The Han characters of names: the unified ideographs with extensions A to H.  Given names
+# hold rare characters outside the block most Chinese patterns stop at (U+4E00–U+9FA5):
+# 䶮 (extension A), 鿏 (U+9FCF), 𬀩 and 𬌗 (extensions B–F, in the 2013 通用规范汉字表).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U000323af"
+_HAN = re.compile(f"[{HAN}]+")
+
+
+def is_han(text: str) -> bool:
+    """Whether ``text`` is one or more Han characters (``HAN``)."""
+    return _HAN.fullmatch(text) is not None
+
+
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 
 

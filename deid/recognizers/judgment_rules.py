@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
+from deid.recognizers.base import HAN
 from deid.recognizers.surnames import SURNAME_PATTERN
 from deid.recognizers.word_tables import jieba_tables
 
 _SURNAME = SURNAME_PATTERN
-_CJK = "\u4e00-\u9fa5"
+_CJK = HAN
 _GAP = r"[ \t\u3000]"
 _GAP_RE = re.compile(_GAP)
 # The middle dots of minority and foreign names (买买提·艾力, 买买提•艾力).

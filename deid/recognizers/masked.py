@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from deid.divisions import division_names
+from deid.recognizers.base import is_han
 from deid.recognizers.surnames import (
     SURNAME_PATTERN,
     surname_length,
@@ -104,7 +105,7 @@ def _with_last_given(text: str, end: int) -> int:
 def _with_given_name(text: str, end: int) -> int:
     """Take in one given-name character after a short mask (王*明, 李**华), unless it
     begins a word (刘*不服, 王*明天) or is a function character (刘*等)."""
-    if end >= len(text) or not "\u4e00" <= text[end] <= "\u9fa5" or text[end] in _NOT_GIVEN:
+    if end >= len(text) or not is_han(text[end]) or text[end] in _NOT_GIVEN:
         return end
     if _PLACE_OR_ORG.match(text, end) or text[end] == "某":
         return end
@@ -124,7 +125,7 @@ def _place_or_organization(text: str, start: int, end: int) -> bool:
     if start == 0 or _ROLE_BEFORE.search(text, max(0, start - 3), start):
         return False
     # 区 after a place's name ends a district (天河区**, 越秀区×××号), not a surname.
-    if text[start] == "区" and "\u4e00" <= text[start - 1] <= "\u9fa5":
+    if text[start] == "区" and is_han(text[start - 1]):
         return text[start - 1] not in _NOT_GIVEN
     word = text[start - 1 : start + 1]
     # 石家庄某某房地产: the surname ends a division's name of two or three characters.

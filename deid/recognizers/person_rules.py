@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from deid.divisions import division_names
+from deid.recognizers.base import HAN, is_han
 from deid.recognizers.judgment_rules import judgment_name_spans
 from deid.recognizers.role_surnames import role_only_surname_spans
 from deid.recognizers.surnames import (
@@ -35,7 +36,7 @@ _TITLES = (
 # own start), and the title not the first word of 委员会 (和欧洲委员会, 自治区人民委员会).
 _TITLED = re.compile(
     _SURNAME
-    + r"[\u4e00-\u9fa5]{1,2}?(?<![的了是在和与之为副委])(?="
+    + f"[{HAN}]{{1,2}}?(?<![的了是在和与之为副委])(?="
     + _TITLES
     + r")(?!委员会|律师事务所)"
 )
@@ -61,7 +62,7 @@ _KIN_WORDS = frozenset(
 _KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
 # A relative's name without a Chinese surname (敖登格日勒之夫宝音代为支付: Mongolian names have
 # none): two to four characters, no common word, up to a mark or a common word.
-_KIN_ANY = re.compile("[之其][夫妻子女父母兄弟姐妹]([\u4e00-\u9fa5]{2,4})")
+_KIN_ANY = re.compile(f"[之其][夫妻子女父母兄弟姐妹]([{HAN}]{{2,4}})")
 _RARE = 10
 _KIN_NAME_ENDS = "，,。；;、（(的"
 _TITLE_WORDS |= _KIN_WORDS
@@ -102,9 +103,7 @@ _FOREIGN_TITLED = re.compile(
     "先生|女士|夫人|教授|博士)"
 )
 # A bare surname addressed with an honorific (顾先生出任总经理): the surname is the name.
-_HONORED = re.compile(
-    r"(?:(?<![\u4e00-\u9fa5])|(?<=[和与及对向由称]))" + _SURNAME + r"(?=先生|女士|小姐)"
-)
+_HONORED = re.compile(f"(?:(?<![{HAN}])|(?<=[和与及对向由称]))" + _SURNAME + r"(?=先生|女士|小姐)")
 # A surname alone with a title, an honorific or 姓 (毛主席, 吕老, 金教授, 温先生, 姓樊): the
 # surname is the name the sentence gives.
 _SURNAME_ROLES = (
@@ -125,13 +124,13 @@ _SURNAME_REFERENCE = re.compile(
 # name right before 报道/摄 (记者江建国报道), whatever words they are made of (记者金融).
 _BYLINE_WORD = "记者|通讯员|实习生|摄影"
 _BYLINE = re.compile(
-    f"(?:{_BYLINE_WORD})(?:([\u4e00-\u9fa5]{{2,4}})(?={_BYLINE_WORD})"
-    r"|([\u4e00-\u9fa5]{2,3})(?=报道|摄[)）\s]|摄$)"
-    f"|((?:(?!{_BYLINE_WORD})[\u4e00-\u9fa5]){{2,12}})(?=[)）]))"
+    f"(?:{_BYLINE_WORD})(?:([{HAN}]{{2,4}})(?={_BYLINE_WORD})"
+    f"|([{HAN}]{{2,3}})" + r"(?=报道|摄[)）\s]|摄$)"
+    f"|((?:(?!{_BYLINE_WORD})[{HAN}]){{2,12}})(?=[)）]))"
 )
 # Personnel and case forms: 黄家学,男,……
 _SEX_FORM = re.compile(
-    r"(?<![\u4e00-\u9fa5])" + _SURNAME + r"[\u4e00-\u9fa5]{1,2}(?=[,，]\s*[男女][,，、])"
+    f"(?<![{HAN}])" + _SURNAME + f"[{HAN}]{{1,2}}" + r"(?=[,，]\s*[男女][,，、])"
 )
 # A name a form or a letter introduces with the person's role and closes with punctuation
 # (来信人马平静，联系电话…; 申请人：高明。): a surname and one or two characters between the
@@ -144,7 +143,7 @@ _FORM_ROLES = (
 )
 _FORM_NAME = re.compile(
     f"(?:{_FORM_ROLES})[:：]?[ \t\u3000]*"
-    f"({_SURNAME}[\u4e00-\u9fa5]{{1,2}})" + r"(?=[,，。;；、:：(（)）\s]|$)"
+    f"({_SURNAME}[{HAN}]{{1,2}})" + r"(?=[,，。;；、:：(（)）\s]|$)"
 )
 # Parts of speech of a common word that is no name in a form's name position (本人, 电话,
 # 同意, 无): pronouns, nouns, verbs, adverbs, conjunctions, prepositions, numerals.
@@ -157,9 +156,9 @@ _FUNCTION_SURNAMES = frozenset("和向都时及与为是")
 # 副主任, 有位女士): never a lone gold name in MSRA train.
 _NO_LONE_SURNAME = frozenset("原任那现前代党国付位")
 _TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
-_AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[\u4e00-\u9fa5])")
+_AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[{HAN}])")
 # A relative named with a copula (仝振华之妻为郜玉兰, 其夫是王红旗).
-_KIN_COPULA = re.compile(f"[之其][夫妻子女父母兄弟姐妹][为是]({_SURNAME})(?=[\u4e00-\u9fa5])")
+_KIN_COPULA = re.compile(f"[之其][夫妻子女父母兄弟姐妹][为是]({_SURNAME})(?=[{HAN}])")
 # (the run is looked for first, its title after: a pattern opening with the titles was
 # tried at every character of every text)
 _MINORITY_RUN = re.compile(f"[{MINORITY_CHARS}]{{4,8}}" + _MINORITY_TITLED_AFTER)
@@ -177,7 +176,7 @@ def _after_title_with(text: str, surnames: frozenset[str]) -> list[tuple[int, in
     whole analysis.)"""
     matches = []
     for start, char in enumerate(text[:-1]):
-        if char not in surnames or not "\u4e00" <= text[start + 1] <= "\u9fa5":
+        if char not in surnames or not is_han(text[start + 1]):
             continue
         for length in range(min(_LONGEST_TITLE, start), 0, -1):
             if text[start - length : start] in _TITLE_WORDS:
@@ -193,7 +192,8 @@ def _holds(text: str, chars: str) -> bool:
 
 
 def is_cjk(text: str) -> bool:
-    return all("\u4e00" <= c <= "\u9fa5" for c in text)
+    """Whether every character of ``text`` is a Han character (``HAN``; an empty text is)."""
+    return not text or is_han(text)
 
 
 def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tuple[int, int]]:
@@ -390,6 +390,12 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
 
 _PLACE_ENDS = frozenset("市省县区州镇乡")
 _WORD_AFTER = 100
+# Words of a judgment's narrative jieba ranks rarer than that: a name before one of them is
+# two characters (证人吴春出庭作证: not 吴春出).
+_PROCEDURE_WORDS = frozenset(
+    "出庭 到庭 到案 供述 辩称 诉称 述称 供认 投案 报案 签收 指证 证言 伙同 归案 入户 "
+    "转账 出借 举证 质证".split()
+)
 # A "surname" that opens a word of this frequency or more after a title is that word (死者安详,
 # 教授鞠躬后, 记者施以老拳): 100, not COMMON_WORD_FREQ, lost no name of MSRA train's judge block.
 _OPENING_WORD = 100
@@ -434,7 +440,7 @@ def name_after_title_word_spans(
         # A two-character name that ends the text (…实习生王昭) ends with it; one a common
         # word follows is two characters (记者李娜今天), one a rare word may follow three
         # (被告人钟国强将货物: 强将 is an idiom's word, 37 in jieba's dictionary).
-        two = len(after) == 2 and freq.get(after, 0) >= _WORD_AFTER
+        two = len(after) == 2 and (freq.get(after, 0) >= _WORD_AFTER or after in _PROCEDURE_WORDS)
         end = given + 1 if two else min(given + 2, len(text))
         # After a compound surname, a given name that is a word is whole (被继承人诸葛建国名下:
         # not 诸葛建 before 国名).

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from deid import segmenting
+from deid.recognizers.base import HAN
 from deid.recognizers.person_rules import COMMON_WORD_FREQ, NAME_TAGS, is_cjk
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
@@ -122,7 +123,7 @@ def plausible_model_name(text: str, start: int, end: int, confidence: float = 0.
 # span followed by an administrative or geographic suffix that is not a title (莱克伍德县法官,
 # 薛埠镇党委; but 刘晓东县长, 王明镇委书记).
 _DATELINE = re.compile(
-    r"(?:本报|新华社|中新社|法新社|路透社|美联社)([\u4e00-\u9fa5·]{2,10}?)"
+    f"(?:本报|新华社|中新社|法新社|路透社|美联社)([{HAN}·]{{2,10}}?)"
     r"\d{1,2}月\d{1,2}日(?:电|讯)"
 )
 _PLACE_SUFFIX = frozenset("县州省镇乡村港岛湾堡郡族")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 
+from deid.recognizers.base import HAN, is_han
 from deid.recognizers.judgment_rules import dictionary_word
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 ROLE_ONLY_SURNAMES = "由刀岩召依咪"
-_ROLE_ONLY_SURNAME = re.compile(f"[{ROLE_ONLY_SURNAMES}](?=[\u4e00-\u9fa5])")
+_ROLE_ONLY_SURNAME = re.compile(f"[{ROLE_ONLY_SURNAMES}](?=[{HAN}])")
 _PARTY_ROLES = frozenset(
     "被告人 被害人 罪犯 犯罪嫌疑人 嫌疑人 证人 原告 被告 上诉人 被上诉人 申请人 被申请人 "
     "第三人 被执行人 申请执行人 死者".split()
@@ -62,8 +63,4 @@ def role_only_surname_spans(text: str) -> list[tuple[int, int]]:
 def _ends_name(text: str, position: int) -> bool:
     """True when a name ends at ``position``: the text's end, no CJK character, or a
     function character (``_AFTER_NAME``)."""
-    return (
-        position >= len(text)
-        or not "\u4e00" <= text[position] <= "\u9fa5"
-        or text[position] in _AFTER_NAME
-    )
+    return position >= len(text) or not is_han(text[position]) or text[position] in _AFTER_NAME

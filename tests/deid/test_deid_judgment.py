@@ -502,3 +502,22 @@ def test_a_name_the_models_run_into_its_role_word_keeps_its_one_pseudonym() -> N
         assert len(written) == 1 and text.count(name) == sum(
             text[op.start : op.end] == name for op in redaction.operations
         )
+
+
+def test_names_with_characters_beyond_the_basic_block_are_found_whole() -> None:
+    # 𬌗, 𬀩 (extensions B–F of the 2013 standard character list), 𠇔 (extension B) and 䶮
+    # (extension A): a rule that stopped at U+9FA5 reported 吴 of 吴𬀩, leaving 𬀩 readable
+    text = (
+        _HEADING + "被告：李𬌗，女，1975年3月2日出生，汉族，住合肥市。\n"
+        "本院审理过程中，证人吴𬀩出庭作证。被告李𬌗辩称，其未借款。\n"
+        "审判员　陈𠇔\n二〇二〇年五月一日\n书记员　赵䶮\n"
+    )
+    names = person_names(text)
+    assert {"李𬌗", "吴𬀩", "陈𠇔", "赵䶮"} <= names
+    assert not any(name.endswith("出") for name in names)
+
+
+def test_a_name_before_a_procedure_word_stops_there() -> None:
+    # 出庭 is rarer than a common word in jieba's dictionary: the name is two characters
+    assert person_names("证人吴春出庭作证。") == {"吴春"}
+    assert person_names("证人王小明出庭作证。") == {"王小明"}
