@@ -19,8 +19,9 @@ from deid.findings import PERSON, Finding
 from deid.guesses import between_listed_names, names_trimmed, without_no_names
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
-from deid.recognizers.person_rules import is_cjk, name_after_title_word_spans
+from deid.recognizers.person_rules import is_cjk
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
+from deid.recognizers.titled_names import name_after_title_word_spans
 from deid.recognizers.word_tables import jieba_tables
 
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.

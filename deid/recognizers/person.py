@@ -24,8 +24,6 @@ from deid.recognizers.person_rules import (
     NAME_DOTS,
     TITLE_WORDS,
     is_cjk,
-    name_after_title_spans,
-    name_after_title_word_spans,
     rule_name_spans,
 )
 from deid.recognizers.person_words import (
@@ -38,6 +36,7 @@ from deid.recognizers.person_words import (
 )
 from deid.recognizers.role_surnames import after_party_role
 from deid.recognizers.surnames import COMPOUND_SURNAMES, surname_length
+from deid.recognizers.titled_names import name_after_title_spans, name_after_title_word_spans
 from deid.recognizers.word_tables import jieba_tables
 
 MODEL_SCORE = 0.85

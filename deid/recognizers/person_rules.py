@@ -3,9 +3,10 @@
 Dotted foreign names (西德尼·鲁迈特), a foreign name before a title (维埃拉总统), personnel and
 case forms (黄家学,男,), the bench of a judgment (审判员　　唐　勇), bylines (记者江建国报道), a
 name after the role word of a form or letter (来信人马平静，), a surname a title or 姓 marks
-(毛主席, 姓樊的), and surname and given name next to a title (王小明同志, 经理韩朝晖是).  Each
-rule consults jieba's dictionary only to rule out common words; masked names (张某某) are
-``deid.recognizers.masked``'s.
+(毛主席, 姓樊的), and surname and given name before a title (王小明同志).  Each rule
+consults jieba's dictionary only to rule out common words; masked names (张某某) are
+``deid.recognizers.masked``'s, names after a title (经理韩朝晖是)
+``deid.recognizers.titled_names``'.
 """
 
 from __future__ import annotations
@@ -52,20 +53,19 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
 # The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
 # as it follows a title, unless the "surname" is an adverb or verb there (其妹曾在, 哥哥那次,
 # 弟弟来上学) or makes a word with the kinship character (其父母, 岳父母).
-_KIN_WORDS = frozenset(
+KIN_WORDS = frozenset(
     "之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹 其父 其母 其妻 其夫 其子 其女 其兄 其弟 "
     "其姐 其妹 胞兄 胞弟 胞姐 胞妹 哥哥 姐姐 弟弟 妹妹 前妻 前夫 侄子 侄女 外甥 岳父 岳母 继父 "
     "继母 养父 养母 姐夫 嫂子 弟媳 配偶 一子 一女 女友 男友 未婚妻 未婚夫 亲属 家属 "
     # (the family words among the titles: 妇女儿童 is no daughter 童)
     "老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人".split()
 )
-_KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
 # A relative's name without a Chinese surname (敖登格日勒之夫宝音代为支付: Mongolian names have
 # none): two to four characters, no common word, up to a mark or a common word.
 _KIN_ANY = re.compile(f"[之其][夫妻子女父母兄弟姐妹]([{HAN}]{{2,4}})")
 _RARE = 10
 _KIN_NAME_ENDS = "，,。；;、（(的"
-_TITLE_WORDS |= _KIN_WORDS
+_TITLE_WORDS |= KIN_WORDS
 TITLE_WORDS = _TITLE_WORDS  # never a name themselves (deid.guesses)
 # Transliterated foreign names joined by a middle dot (卡莱维·海米莱), or by what a clerk typed
 # for one: a full stop or a black dot (买买提江.吐尔地, 艾力●买买提), both halves of the
@@ -151,38 +151,14 @@ _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", 
 NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _PROPER_TAGS = NAME_TAGS | {"ns", "nz"}
 # Surnames that after a title word are nearly always function words (主任向记者, 教授和日本).
-_FUNCTION_SURNAMES = frozenset("和向都时及与为是")
+FUNCTION_SURNAMES = frozenset("和向都时及与为是")
 # Surnames that alone before a title are a word (原院长, 任委员长, 那厂长, 党主席, 付主任 for
 # 副主任, 有位女士): never a lone gold name in MSRA train.
 _NO_LONE_SURNAME = frozenset("原任那现前代党国付位")
-_TITLE_ALTERNATIVES = "|".join(sorted(_TITLE_WORDS, key=len, reverse=True))
-_AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({_SURNAME})(?=[{HAN}])")
-# A relative named with a copula (仝振华之妻为郜玉兰, 其夫是王红旗).
-_KIN_COPULA = re.compile(f"[之其][夫妻子女父母兄弟姐妹][为是]({_SURNAME})(?=[{HAN}])")
 # (the run is looked for first, its title after: a pattern opening with the titles was
 # tried at every character of every text)
 _MINORITY_RUN = re.compile(f"[{MINORITY_CHARS}]{{4,8}}" + _MINORITY_TITLED_AFTER)
 _MINORITY_TITLES = _TITLE_WORDS | {"干警", "民警"}
-
-
-_LONGEST_TITLE = max(map(len, _TITLE_WORDS))
-
-
-def _after_title_with(text: str, surnames: frozenset[str]) -> list[tuple[int, int, int]]:
-    """``_AFTER_TITLE``'s matches (title start, surname start and end) for the
-    single-character ``surnames`` given instead of the table's: each occurrence of one of
-    them before a CJK character, after the longest title word that ends there. (Each
-    document has its own set: a pattern compiled for it cost more than the document's
-    whole analysis.)"""
-    matches = []
-    for start, char in enumerate(text[:-1]):
-        if char not in surnames or not is_han(text[start + 1]):
-            continue
-        for length in range(min(_LONGEST_TITLE, start), 0, -1):
-            if text[start - length : start] in _TITLE_WORDS:
-                matches.append((start - length, start, start + 1))
-                break
-    return matches
 
 
 def _holds(text: str, chars: str) -> bool:
@@ -255,7 +231,7 @@ def kin_name_spans(text: str) -> list[tuple[int, int]]:
     """The surname-less name after a relation (``_KIN_ANY``: 之夫宝音代为 → 宝音): rare in the
     dictionary (宝音 is a word of 4), its first character no word with the relation's (其子女,
     其妻子, 之母亲), followed by a mark or a common word; names with a surname are
-    ``name_after_title_word_spans``'s."""
+    ``deid.recognizers.titled_names``'."""
     freq, tags = jieba_tables()
     spans = []
     for match in _KIN_ANY.finditer(text):
@@ -310,7 +286,7 @@ def form_name_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _FORM_NAME.finditer(text):
         start, end = match.span(1)
-        if text[start] in _FUNCTION_SURNAMES or any(
+        if text[start] in FUNCTION_SURNAMES or any(
             freq.get(word, 0) >= COMMON_WORD_FREQ and tags.get(word) in _NOT_NAME_TAGS
             for word in {text[start:end], text[start : start + 2]}
         ):
@@ -338,11 +314,11 @@ def surname_reference_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _SURNAME_REFERENCE.finditer(text):
         start = match.start(1) if match.group(1) else match.start(2)
-        if text[start] in _FUNCTION_SURNAMES | _NO_LONE_SURNAME or any(
+        if text[start] in FUNCTION_SURNAMES | _NO_LONE_SURNAME or any(
             freq.get(text[first : first + 2], 0) >= 10 for first in (start - 1, start) if first >= 0
         ):
             continue
-        if text[start] in _PLACE_ENDS and start and is_cjk(text[start - 1]):
+        if text[start] in PLACE_ENDS and start and is_cjk(text[start - 1]):
             continue  # 禹会区老乔家面馆: the district, not Mr 区
         if text[max(0, start - 2) : start + 1] in division_names():
             continue  # 石家庄市长安区: the city, not Mayor 庄
@@ -371,85 +347,4 @@ def _from_word_start(start: int, end: int, token_starts: set[int] | None) -> tup
     return (min(later), end) if later else (start, end)
 
 
-def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
-    """A surname and one or two more characters right after an official title, a byline or
-    a kinship word, ending on a word boundary: 经理韩朝晖是 → 韩朝晖, 记者张胜男 → 张胜男."""
-    boundaries = {start for _, start in tokens} | {len(text)}
-    spans = []
-    for (word, _), (_, following) in zip(tokens, tokens[1:], strict=False):
-        titled = word[-2:] in _TITLE_WORDS or word[-3:] in _TITLE_WORDS  # 本报记者, 副局长
-        surname = surname_length(text, following) if titled else 0
-        if not surname:
-            continue
-        for end in (following + surname + 2, following + surname + 1):
-            if end in boundaries and is_cjk(text[following:end]):
-                spans.append((following, end))
-                break
-    return spans
-
-
-_PLACE_ENDS = frozenset("市省县区州镇乡")
-_WORD_AFTER = 100
-# Words of a judgment's narrative jieba ranks rarer than that: a name before one of them is
-# two characters (证人吴春出庭作证: not 吴春出).
-_PROCEDURE_WORDS = frozenset(
-    "出庭 到庭 到案 供述 辩称 诉称 述称 供认 投案 报案 签收 指证 证言 伙同 归案 入户 "
-    "转账 出借 举证 质证".split()
-)
-# A "surname" that opens a word of this frequency or more after a title is that word (死者安详,
-# 教授鞠躬后, 记者施以老拳): 100, not COMMON_WORD_FREQ, lost no name of MSRA train's judge block.
-_OPENING_WORD = 100
-# Characters no given name opens with, that follow a verb or adverb read as a surname
-# (稽查人员封了, 编采人员曾把).
-_NO_GIVEN_OPENING = frozenset("了把被将的地得着过对已也都又就才")
-
-
-def name_after_title_word_spans(
-    text: str, surnames: frozenset[str] | None = None
-) -> list[tuple[int, int]]:
-    """``name_after_title_spans`` without a segmenter: the surname and two more characters
-    after a title, byline or kinship word, or one when a dictionary word starts right after
-    it (老伴石粉兰今年 → 石粉兰, 记者李娜今天 → 李娜); nothing when the surname begins a
-    common word (记者于是) or is a function word there (主任向记者). ``surnames``: look
-    for these surnames instead of the table's (a document's own rare ones, 婚生子訾子轩
-    after 訾卫国)."""
-    freq, tags = jieba_tables()
-    spans = []
-    if surnames is None:
-        matches = [
-            (m.start(), m.start(1), m.end(1))
-            for pattern in (_AFTER_TITLE, _KIN_COPULA)
-            for m in pattern.finditer(text)
-        ]
-    else:
-        matches = _after_title_with(text, surnames)
-    for title, start, given in matches:
-        opening = text[start : given + 1]
-        if text[title:start] in _KIN_WORDS and (
-            text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
-        ):
-            continue
-        if (
-            text[start] in _FUNCTION_SURNAMES
-            or text[given] in _NO_GIVEN_OPENING
-            or (freq.get(opening, 0) >= _OPENING_WORD and tags.get(opening) not in NAME_TAGS)
-            or opening in division_names()
-        ):
-            continue
-        after = text[given + 1 : given + 3]
-        # A two-character name that ends the text (…实习生王昭) ends with it; one a common
-        # word follows is two characters (记者李娜今天), one a rare word may follow three
-        # (被告人钟国强将货物: 强将 is an idiom's word, 37 in jieba's dictionary).
-        two = len(after) == 2 and (freq.get(after, 0) >= _WORD_AFTER or after in _PROCEDURE_WORDS)
-        end = given + 1 if two else min(given + 2, len(text))
-        # After a compound surname, a given name that is a word is whole (被继承人诸葛建国名下:
-        # not 诸葛建 before 国名).
-        if given - start == 2 and freq.get(text[given : given + 2], 0) >= COMMON_WORD_FREQ:
-            end = min(given + 2, len(text))
-        # 被害人黎明的陈述, 被告人欧阳红于2015年, 被告人王丽系某公司职工, 罪犯岩温犯运输毒品罪
-        if text[end - 1] in "的了是在和与于系将因被犯" and end - 1 > given:
-            end -= 1
-        # 被执行人桂林市…: a place (jieba tags 桂林 a name), not a person.
-        if is_cjk(text[given:end]) and not _PLACE_ENDS & set(text[end - 1 : end + 1]):
-            spans.append((start, end))
-    return spans
+PLACE_ENDS = frozenset("市省县区州镇乡")

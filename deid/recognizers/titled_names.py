@@ -1,0 +1,129 @@
+"""Names after a title, a byline or a kinship word (经理韩朝晖是, 记者张胜男, 其夫是王红旗):
+from jieba's tokens in the ``recall`` profile (``name_after_title_spans``) and without a
+segmenter everywhere (``name_after_title_word_spans``)."""
+
+from __future__ import annotations
+
+import re
+
+from deid.divisions import division_names
+from deid.recognizers.base import HAN, is_han
+from deid.recognizers.person_rules import (
+    COMMON_WORD_FREQ,
+    FUNCTION_SURNAMES,
+    KIN_WORDS,
+    NAME_TAGS,
+    PLACE_ENDS,
+    TITLE_WORDS,
+    is_cjk,
+)
+from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
+from deid.recognizers.word_tables import jieba_tables
+
+_TITLE_ALTERNATIVES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
+_AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({SURNAME_PATTERN})(?=[{HAN}])")
+# A relative named with a copula (仝振华之妻为郜玉兰, 其夫是王红旗).
+_KIN_COPULA = re.compile(f"[之其][夫妻子女父母兄弟姐妹][为是]({SURNAME_PATTERN})(?=[{HAN}])")
+
+_LONGEST_TITLE = max(map(len, TITLE_WORDS))
+
+
+def _after_title_with(text: str, surnames: frozenset[str]) -> list[tuple[int, int, int]]:
+    """``_AFTER_TITLE``'s matches (title start, surname start and end) for the
+    single-character ``surnames`` given instead of the table's: each occurrence of one of
+    them before a CJK character, after the longest title word that ends there. (Each
+    document has its own set: a pattern compiled for it cost more than the document's
+    whole analysis.)"""
+    matches = []
+    for start, char in enumerate(text[:-1]):
+        if char not in surnames or not is_han(text[start + 1]):
+            continue
+        for length in range(min(_LONGEST_TITLE, start), 0, -1):
+            if text[start - length : start] in TITLE_WORDS:
+                matches.append((start - length, start, start + 1))
+                break
+    return matches
+
+
+def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tuple[int, int]]:
+    """A surname and one or two more characters right after an official title, a byline or
+    a kinship word, ending on a word boundary: 经理韩朝晖是 → 韩朝晖, 记者张胜男 → 张胜男."""
+    boundaries = {start for _, start in tokens} | {len(text)}
+    spans = []
+    for (word, _), (_, following) in zip(tokens, tokens[1:], strict=False):
+        titled = word[-2:] in TITLE_WORDS or word[-3:] in TITLE_WORDS  # 本报记者, 副局长
+        surname = surname_length(text, following) if titled else 0
+        if not surname:
+            continue
+        for end in (following + surname + 2, following + surname + 1):
+            if end in boundaries and is_cjk(text[following:end]):
+                spans.append((following, end))
+                break
+    return spans
+
+
+_KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
+_WORD_AFTER = 100
+# Words of a judgment's narrative jieba ranks rarer than that: a name before one of them is
+# two characters (证人吴春出庭作证: not 吴春出).
+_PROCEDURE_WORDS = frozenset(
+    "出庭 到庭 到案 供述 辩称 诉称 述称 供认 投案 报案 签收 指证 证言 伙同 归案 入户 "
+    "转账 出借 举证 质证".split()
+)
+# A "surname" that opens a word of this frequency or more after a title is that word (死者安详,
+# 教授鞠躬后, 记者施以老拳): 100, not COMMON_WORD_FREQ, lost no name of MSRA train's judge block.
+_OPENING_WORD = 100
+# Characters no given name opens with, that follow a verb or adverb read as a surname
+# (稽查人员封了, 编采人员曾把).
+_NO_GIVEN_OPENING = frozenset("了把被将的地得着过对已也都又就才")
+
+
+def name_after_title_word_spans(
+    text: str, surnames: frozenset[str] | None = None
+) -> list[tuple[int, int]]:
+    """``name_after_title_spans`` without a segmenter: the surname and two more characters
+    after a title, byline or kinship word, or one when a dictionary word starts right after
+    it (老伴石粉兰今年 → 石粉兰, 记者李娜今天 → 李娜); nothing when the surname begins a
+    common word (记者于是) or is a function word there (主任向记者). ``surnames``: look
+    for these surnames instead of the table's (a document's own rare ones, 婚生子訾子轩
+    after 訾卫国)."""
+    freq, tags = jieba_tables()
+    spans = []
+    if surnames is None:
+        matches = [
+            (m.start(), m.start(1), m.end(1))
+            for pattern in (_AFTER_TITLE, _KIN_COPULA)
+            for m in pattern.finditer(text)
+        ]
+    else:
+        matches = _after_title_with(text, surnames)
+    for title, start, given in matches:
+        opening = text[start : given + 1]
+        if text[title:start] in KIN_WORDS and (
+            text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
+        ):
+            continue
+        if (
+            text[start] in FUNCTION_SURNAMES
+            or text[given] in _NO_GIVEN_OPENING
+            or (freq.get(opening, 0) >= _OPENING_WORD and tags.get(opening) not in NAME_TAGS)
+            or opening in division_names()
+        ):
+            continue
+        after = text[given + 1 : given + 3]
+        # A two-character name that ends the text (…实习生王昭) ends with it; one a common
+        # word follows is two characters (记者李娜今天), one a rare word may follow three
+        # (被告人钟国强将货物: 强将 is an idiom's word, 37 in jieba's dictionary).
+        two = len(after) == 2 and (freq.get(after, 0) >= _WORD_AFTER or after in _PROCEDURE_WORDS)
+        end = given + 1 if two else min(given + 2, len(text))
+        # After a compound surname, a given name that is a word is whole (被继承人诸葛建国名下:
+        # not 诸葛建 before 国名).
+        if given - start == 2 and freq.get(text[given : given + 2], 0) >= COMMON_WORD_FREQ:
+            end = min(given + 2, len(text))
+        # 被害人黎明的陈述, 被告人欧阳红于2015年, 被告人王丽系某公司职工, 罪犯岩温犯运输毒品罪
+        if text[end - 1] in "的了是在和与于系将因被犯" and end - 1 > given:
+            end -= 1
+        # 被执行人桂林市…: a place (jieba tags 桂林 a name), not a person.
+        if is_cjk(text[given:end]) and not PLACE_ENDS & set(text[end - 1 : end + 1]):
+            spans.append((start, end))
+    return spans
