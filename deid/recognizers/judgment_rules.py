@@ -116,11 +116,12 @@ _PARTY_LINE_ANY = re.compile(
     r"[^，,。\n]{0,24}(?:律师事务所|法律服务所)|副?(?:局长|董事长|总经理|经理|主任|院长|行长))"
     r"|[（(]曾用名|[（(][男女])"
 )
-# A party's name spaced out in the party block (被告：陈　大　文，男，香港居民): the sex or a
-# relation after it says it is one.
+# A party's name spaced out in the party block (被告：陈　大　文，男，香港居民; 法定代表人：尤 勇，
+# 该公司总经理): the sex, a relation, a post or a firm after it says it is one.
 _SPACED_PARTY_NAME = re.compile(
     rf"(?:{_PARTY_ROLES})[:：]?{_GAP}*"
-    rf"([{_CJK}](?:{_GAP}{{1,3}}[{_CJK}]){{1,3}})(?=[，,](?:[男女]|系)|[（(]系)"
+    rf"([{_CJK}](?:{_GAP}{{1,3}}[{_CJK}]){{1,3}})(?=[，,](?:[男女]|系|该|[^，,。\n]{{0,24}}"
+    r"(?:律师事务所|法律服务所)|副?(?:局长|董事长|总经理|经理|主任|院长|行长))|[（(]系)"
 )
 # The case's formula naming its parties (原告乌云其其格与被告包头市某公司劳动争议一案, 上诉人
 # 次仁卓玛因与被上诉人…): the first party whatever its surname, unless an organisation's

@@ -521,3 +521,13 @@ def test_a_name_before_a_procedure_word_stops_there() -> None:
     # 出庭 is rarer than a common word in jieba's dictionary: the name is two characters
     assert person_names("证人吴春出庭作证。") == {"吴春"}
     assert person_names("证人王小明出庭作证。") == {"王小明"}
+
+
+def test_a_spaced_party_name_before_a_post_or_firm_is_found() -> None:
+    # scraped text spaces names with ASCII spaces; a post or a firm, not the sex, follows
+    text = (
+        "湖北省武汉市中级人民法院\r\n民事判决书\r\n（2019）鄂01民终1234号\r\n"
+        "上诉人（原审被告）：武汉某某物流有限公司。\r\n法定代表人：尤 勇，该公司总经理。\r\n"
+        "委托诉讼代理人：满 江，湖北某某律师事务所律师。\r\n负责人：钮\u3000雪，董事长。\r\n"
+    )
+    assert {"尤 勇", "满 江", "钮\u3000雪"} <= person_names(text)
