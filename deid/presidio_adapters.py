@@ -223,6 +223,9 @@ class FixedRecognizerRegistry(RecognizerRegistry):
         super().remove_recognizer(recognizer_name, language)
 
 
+_ASCII_ALNUM = re.compile("[0-9A-Za-z]")
+
+
 class SkipUncontextualAnalyzer(AnalyzerEngine):
     """``AnalyzerEngine`` that runs context enhancement only on results of recognizers that
     have context words (the name and address recognizers have none): same output, without
@@ -265,7 +268,12 @@ class SkipUncontextualAnalyzer(AnalyzerEngine):
         )
         wanted = entities or self.get_supported_entities(language=language)
         found: list[RecognizerResult] = []
+        # most sentences of Chinese prose have no ASCII letter or digit: the recognizers
+        # every match of which holds one are not called for them
+        ascii_free = _ASCII_ALNUM.search(text) is None
         for recognizer in recognizers:
+            if ascii_free and getattr(recognizer, "needs_ascii", False):
+                continue
             if not recognizer.is_loaded:
                 recognizer.load()
                 recognizer.is_loaded = True

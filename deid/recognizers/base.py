@@ -56,7 +56,10 @@ class ChinesePatternRecognizer(PatternRecognizer):
 
     ``needs`` (a regex) and ``min_digits`` say what every match of every pattern has: a
     text without them is not searched.  Each must hold for every string the patterns can
-    match, or identifiers go unreported."""
+    match, or identifiers go unreported.  Every match holds an ASCII letter or digit
+    (``needs_ascii``: the analyzer does not call these recognizers on a text without one)."""
+
+    needs_ascii = True
 
     def __init__(
         self,
