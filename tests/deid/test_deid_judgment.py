@@ -521,6 +521,10 @@ def test_a_name_before_a_procedure_word_stops_there() -> None:
     # 出庭 is rarer than a common word in jieba's dictionary: the name is two characters
     assert person_names("证人吴春出庭作证。") == {"吴春"}
     assert person_names("证人王小明出庭作证。") == {"王小明"}
+    # a verb of one character after a relative's name of two (作担保, 向法院)
+    names = person_names(_HEADING + "由被告伍丽华之兄伍平作担保。其妻李红向法院起诉。")
+    assert "李红" in names and any("伍平" in name for name in names)
+    assert not any(name.endswith(("作", "向")) for name in names)
 
 
 def test_a_spaced_party_name_before_a_post_or_firm_is_found() -> None:
