@@ -62,6 +62,7 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
     return spans
 
 
+# After a kinship word these are adverbs or verbs, not surnames (其妹曾在, 哥哥那次, 弟弟来上学).
 _KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
 _WORD_AFTER = 100
 # Words of a judgment's narrative jieba ranks rarer than that: a name before one of them is
