@@ -33,6 +33,9 @@ _BENCH_TITLES = (
     "见习书记员",
     "书记员",
     "法官助理",
+    # a stenographer beside or instead of the clerk (速　录　员　　仉　静)
+    "速录员",
+    "记录员",
     "执行长",
     "执行员",
     # a labour or commercial arbitration award (首席仲裁员：邝志文, 仲　裁　员：甘　露)
@@ -162,8 +165,10 @@ _NOT_IN_NAME = (
     # … nor across a preposition of means (高峰以公司名义: the person, not a firm 高峰以公司)
     "以用经按据凭借"
 )
+# … nor across a verb of arranging or working for (凤建国安排公司财务转账, 其所在公司)
+_DEALING_WORDS = "安排|指使|授意|通过|委托|联系|介绍|控制|所在|任职|就职|入职|成立|注册|收购|入股"
 ORGANIZATION_AFTER = re.compile(
-    f"[^{_NOT_IN_NAME}]{{0,6}}?"
+    f"(?:(?!{_DEALING_WORDS})[^{_NOT_IN_NAME}]){{0,6}}?"
     "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所)"
     f"|[^{_NOT_IN_NAME}]?(?:区|县|镇|乡|路|街)"
 )

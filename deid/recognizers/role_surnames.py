@@ -1,7 +1,7 @@
 """Names whose surname is too much a common word for the surname table, read only right
 after a party's role or a post in a judgment's narrative: 由 (被告人由喜贵伙同), the Dai
-surname 刀 (被告人刀建华), and the first syllable of a Dai name without a surname, 岩 and 召
-for a man, 依 and 咪 for a woman (被害人岩温在)."""
+surname 刀 (被告人刀建华), 暴 (材料员暴小川: 暴力, 暴雨), and the first syllable of a Dai
+name without a surname, 岩 and 召 for a man, 依 and 咪 for a woman (被害人岩温在)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,23 @@ from deid.recognizers.judgment_rules import dictionary_word
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
 
-ROLE_ONLY_SURNAMES = "由刀岩召依咪"
+ROLE_ONLY_SURNAMES = "由刀岩召依咪暴"
 _ROLE_ONLY_SURNAME = re.compile(f"[{ROLE_ONLY_SURNAMES}](?=[{HAN}])")
 _PARTY_ROLES = frozenset(
     "被告人 被害人 罪犯 犯罪嫌疑人 嫌疑人 证人 原告 被告 上诉人 被上诉人 申请人 被申请人 "
     "第三人 被执行人 申请执行人 死者".split()
 )
-_NARRATIVE_ROLES = _PARTY_ROLES | frozenset(
-    # … or a post (司法所所长刀建华出具了调查评估意见)
-    "伙同 所长 局长 处长 科长 主任 书记 院长 经理 民警 干警 辅警 会计 医生 老师 村长".split()
+# A criminal judgment's verbs of accomplices: a name after one is as sure as after a role
+# (亢建设伙同麻东升结伙作案).
+_ACCOMPLICE_VERBS = frozenset("伙同 纠集 指使 教唆 雇佣 雇请 串通".split())
+_NARRATIVE_ROLES = (
+    _PARTY_ROLES
+    | _ACCOMPLICE_VERBS
+    | frozenset(
+        # … or a post (司法所所长刀建华出具了调查评估意见, 材料员暴小川出具)
+        "所长 局长 处长 科长 主任 书记 院长 经理 民警 干警 辅警 会计 医生 老师 村长 "
+        "检察员 检察官 审判员 法官 书记员 材料员 保管员 出纳员 驾驶员 业务员".split()
+    )
 )
 # Characters that are no given name's first and end one where they follow it (被害人岩温在).
 _AFTER_NAME = "其此于她他我你的了在是和与及将把被对向因从到等所以也都还又即该本原系持用某犯"
@@ -30,7 +38,10 @@ def after_party_role(text: str, start: int) -> bool:
     """True when a party's role ends at ``start`` (系被害人|隗红旗之父) and the surname there
     is no masked party's (被告人王到案 after 王某某: the reference 王): a name the title rule
     reads there is as sure as a rule's, and is looked for wherever else the text has it."""
-    if not any(text[start - n : start] in _PARTY_ROLES for n in (2, 3, 4, 5)):
+    if not any(
+        text[start - n : start] in _PARTY_ROLES or text[start - n : start] in _ACCOMPLICE_VERBS
+        for n in (2, 3, 4, 5)
+    ):
         return False
     surname = text[start : start + max(1, surname_length(text, start))]
     return not re.search(f"{surname}[某*＊×XＸ]", text)
