@@ -63,7 +63,8 @@ def complete_document(
     findings = without_no_names(text, findings)
     people = [f for f in findings if f.entity_type == PERSON and f.score >= SEED_SCORE]
     findings = names_trimmed(text, findings, {text[f.start : f.end] for f in people})
-    findings += between_listed_names(text, people, SEED_SCORE)
+    listed = between_listed_names(text, people, SEED_SCORE)
+    findings += listed
     seeds: dict[str, float] = {}
     for finding in findings:
         if finding.entity_type == PERSON and finding.score >= SEED_SCORE:
@@ -76,9 +77,15 @@ def complete_document(
     unmasked = _written_in_full(seeds)
     added: list[Finding] = []
     references: list[Finding] = []
+    # One piece: the person recognizer has found the other occurrences already, but not
+    # those of a list item added here between two names (杨建军、才让扎西、冼国庆 … 证人才让
+    # 扎西出庭; not the last of a list: 仇某、安信达财产保险).
+    spread = seeds
+    if len(pieces) == 1:
+        between = {_key_of(text, pieces, f) for f in listed if text[f.end : f.end + 1] == "、"}
+        spread = {key: score for key, score in seeds.items() if key in between}
     for offset, norm in pieces:
-        # One piece: the person recognizer has found the other occurrences already.
-        for key, score in seeds.items() if len(pieces) > 1 else ():
+        for key, score in spread.items():
             added += _occurrences(norm, offset, key, score)
         for match in _ROLE_SURNAME.finditer(norm.text):
             if match.group(1) in surnames and not _begins_place(norm.text, match.start(1)):

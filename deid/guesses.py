@@ -12,7 +12,7 @@ from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.normalize import normalize
 from deid.recognizers.base import HAN
-from deid.recognizers.judgment_rules import TITLE_WITHIN, is_judgment
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, TITLE_WITHIN, is_judgment
 from deid.recognizers.judgment_words import NoNames
 from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
 from deid.recognizers.person_rules import TITLE_WORDS, TRANSLITERATION_CHARS, is_cjk
@@ -128,7 +128,13 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
     if court and _role_or_title(text, finding):
         return True
-    if text.startswith(_FIRM_SUFFIXES, finding.end) or _in_dotted_firm(text, finding):
+    if text.startswith(_DEADLINE_OPENINGS, finding.start):
+        return True  # 于本判决生效之日起: 于 read as the surname
+    if (
+        text.startswith(_FIRM_SUFFIXES, finding.end)
+        or _in_dotted_firm(text, finding)
+        or _in_placed_firm(text, finding)
+    ):
         return True  # 山东德衡律师事务所, 葛兰素·威康公司: the firm's name, not a person's
     return no_names.holds(finding.start, finding.end)
 
@@ -241,6 +247,9 @@ def _in_word(text: str, position: int) -> bool:
 
 
 _PLACE_SUFFIXES = frozenset("省市区县镇乡")
+# The operative part's deadline (于本判决生效之日起十日内), which the name models read as a
+# name at the judgment threshold.
+_DEADLINE_OPENINGS = ("于本判决", "于本裁定", "于本决定", "于本调解书", "於本判決")
 # Suffixes that end a place's name, not a given name of three characters or more (市 does:
 # 原正市, a Japanese agronomist in MSRA).
 _DISTRICT_ENDS = frozenset("省区县")
@@ -249,6 +258,15 @@ _FIRM_SUFFIXES = ("律师事务所", "律所", "有限公司", "有限责任公�
 # 公司 alone only here, for 张伟公司 may be Mr Zhang's firm in a judgment's narrative.
 _FIRM_AFTER_DOTTED = ("公司", "股份公司", "中国公司", "中国有限公司", *_FIRM_SUFFIXES)
 _DOTTED_RUN = frozenset(TRANSLITERATION_CHARS) | {"·"}
+
+
+def _in_placed_firm(text: str, finding: Finding) -> bool:
+    """True for a guess between a division and a firm's word one or two characters on
+    (江苏|钟山明|镜律师事务所): the firm's trade name, written after its place."""
+    divisions = division_names()
+    return any(text.startswith(_FIRM_SUFFIXES, finding.end + gap) for gap in (1, 2)) and any(
+        text[finding.start - length : finding.start] in divisions for length in (2, 3, 4)
+    )
 
 
 def _in_dotted_firm(text: str, finding: Finding) -> bool:
@@ -268,8 +286,9 @@ _TITLE_AFTER_PLACE = frozenset("长委")
 
 
 # A list item between two names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
-# surname table): two or three Chinese characters between two 、.
-_LIST_ITEM = re.compile(f"(?<=、)([{HAN}]{{2,3}})(?=、)")
+# surname table; 杨建军、才让扎西、冼国庆: a Tibetan name has none): two to four Chinese
+# characters between two 、.
+_LIST_ITEM = re.compile(f"(?<=、)([{HAN}]{{2,4}})(?=、)")
 
 
 def between_listed_names(text: str, people: list[Finding], score: float) -> list[Finding]:
@@ -284,7 +303,7 @@ def between_listed_names(text: str, people: list[Finding], score: float) -> list
     found = []
     for match in _LIST_ITEM.finditer(text):
         start, end = match.span(1)
-        if start - 1 in ends and end + 1 in starts and start not in covered:
+        if start - 1 in ends and end + 1 in starts and not covered.issuperset(range(start, end)):
             found.append(Finding(start, end, PERSON, score))
     for position in sorted(ends):
         if text[position : position + 1] == "、" and position + 1 not in covered:
@@ -325,6 +344,7 @@ def _last_listed_name(text: str, start: int, score: float) -> list[Finding]:
             (freq.get(name, 0) >= _WORD_AFTER and tags.get(name) not in _NAME_TAGS)
             or (freq.get(opening, 0) >= _OPENING_WORD and tags.get(opening) not in _NAME_TAGS)
             or name in division_names()
+            or ORGANIZATION_AFTER.match(text, end)  # 仇某、安信达财产保险股份有限公司
         ):
             return []  # 陈述、申辩和要求, 朱某甲、原审第三人, 李某、石家庄某某公司
         return [Finding(start, end, PERSON, score)]
