@@ -10,6 +10,11 @@ def person_names(text: str) -> set[str]:
     return {text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"}
 
 
+def person_mentions(text: str) -> list[str]:
+    """The texts of ``text``'s ``PERSON`` findings, one per finding, in order."""
+    return [text[f.start : f.end] for f in deid.analyze(text) if f.entity_type == "PERSON"]
+
+
 def touched(text: str, span: str, entity_type: str | None = None) -> bool:
     """True when a finding (of ``entity_type``, when given) overlaps the first ``span``."""
     start = text.index(span)

