@@ -171,6 +171,9 @@ ORGANIZATION_AFTER = re.compile(
     f"(?:(?!{_DEALING_WORDS})[^{_NOT_IN_NAME}]){{0,6}}?"
     "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所)"
     f"|[^{_NOT_IN_NAME}]?(?:区|县|镇|乡|路|街)"
+    # … and a city's or a province's (浙江省嘉兴市南湖区: no Mr 嘉兴), not its officials'
+    # (高明市长)
+    "|市(?![长委民场])|省(?![长委])"
 )
 # People a judgment or a penalty notice lists after their post (执勤民警皇甫刚、端木强出具的,
 # 鉴定人熊伟、白雪鉴定, 办案民警：甘　霖（警号：012345）、巫海洋): each item a surname and
@@ -200,7 +203,7 @@ _ALIAS = re.compile(
     r"(?=[，,）)、。；;\s]|绰号|外号)"
 )
 _NICKNAME = re.compile(
-    r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|别名|化名|昵称|微信名|微信昵称)(?:为|是|叫)?[:：]?"
+    r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|笔名|署名|别名|化名|昵称|微信名|微信昵称)(?:为|是|叫)?[:：]?"
     r"[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
 )
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after

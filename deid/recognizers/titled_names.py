@@ -77,6 +77,7 @@ _OPENING_WORD = 100
 # Characters no given name opens with, that follow a verb or adverb read as a surname
 # (稽查人员封了, 编采人员曾把).
 _NO_GIVEN_OPENING = frozenset("了把被将的地得着过对已也都又就才")
+_CLOSING_MARKS = frozenset("、，,。；;")
 
 
 def name_after_title_word_spans(
@@ -104,10 +105,21 @@ def name_after_title_word_spans(
             text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
         ):
             continue
+        # After a kinship word, a name of three that a mark closes is one, whatever word its
+        # first two make (车德福之父车长贵、之母: 车长, a conductor; not 记者连日来，).
+        closed = (
+            text[title:start] in KIN_WORDS
+            and text[given + 2 : given + 3] in _CLOSING_MARKS
+            and is_cjk(text[start : given + 2])
+        )
         if (
             text[start] in FUNCTION_SURNAMES
             or text[given] in _NO_GIVEN_OPENING
-            or (freq.get(opening, 0) >= _OPENING_WORD and tags.get(opening) not in NAME_TAGS)
+            or (
+                freq.get(opening, 0) >= _OPENING_WORD
+                and tags.get(opening) not in NAME_TAGS
+                and not closed
+            )
             or opening in division_names()
         ):
             continue
