@@ -19,7 +19,7 @@ from deid.findings import PERSON, Finding
 from deid.guesses import between_listed_names, names_trimmed, without_no_names
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
-from deid.recognizers.person_rules import is_cjk
+from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.titled_names import name_after_title_word_spans
 from deid.recognizers.word_tables import jieba_tables
@@ -35,6 +35,9 @@ _ROLES = (
     "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人|自诉人"
 )
 _MASKS = frozenset("某X×x*○〇□■")
+_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+# Characters a given name written alone may follow (高山和海燕, 告诉海燕).
+_GIVEN_NAME_AFTER = frozenset("和与及跟同对给被把将让由从在于为是向叫说问找诉")
 _ROLE_SURNAME = re.compile(f"(?:{_ROLES})([{''.join(sorted(SINGLE_SURNAMES))}])")
 
 
@@ -63,7 +66,7 @@ def complete_document(
     findings = without_no_names(text, findings)
     people = [f for f in findings if f.entity_type == PERSON and f.score >= SEED_SCORE]
     findings = names_trimmed(text, findings, {text[f.start : f.end] for f in people})
-    listed = between_listed_names(text, people, SEED_SCORE)
+    listed = _listed_names(text, pieces, people)
     findings += listed
     seeds: dict[str, float] = {}
     for finding in findings:
@@ -88,7 +91,11 @@ def complete_document(
         for key, score in spread.items():
             added += _occurrences(norm, offset, key, score)
         for match in _ROLE_SURNAME.finditer(norm.text):
-            if match.group(1) in surnames and not _begins_place(norm.text, match.start(1)):
+            if (
+                match.group(1) in surnames
+                and not _begins_place(norm.text, match.start(1))
+                and not _preposition(norm.text, match.start(1))
+            ):
                 start, end = norm.to_original(*match.span(1))
                 references.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
     # A weak guess starting at a back reference to a masked name (被告人王到案 → 王到案) is
@@ -98,7 +105,71 @@ def complete_document(
     starts = {r.start for r in references if name_key(text[r.start : r.end]) not in unmasked}
     kept = _without_guesses_at(text, findings, references, starts, _masked_surnames(seeds))
     added += _relatives_of_rare_surnames(pieces, seeds)
+    added += _given_name_references(pieces, seeds)
     return kept + [f for f in added + references if not _inside_person(f, kept)]
+
+
+# A given name written alone refers to the person the document names in full (宋海燕 …
+# "高山和海燕两口子") unless it is a word: rarer than this in jieba's dictionary, or tagged
+# a name there and rarer than _NAMED_WORD (海燕 87, 向阳 671; not 建军 170 n, 胜利 8904).
+_RARE_WORD = 30
+_NAMED_WORD = 1000
+
+
+def _listed_names(
+    text: str, pieces: Sequence[tuple[int, NormalizedText]], people: list[Finding]
+) -> list[Finding]:
+    """``between_listed_names`` of ``people``, and once more with the other occurrences of
+    the names that adds (巴特尔、时桂兰、扎西顿珠 … 李娜、巴特尔、扎西顿珠、买买提艾力等人:
+    the second list's last name is found once the first list gives it)."""
+    listed = between_listed_names(text, people, SEED_SCORE)
+    if not listed:
+        return listed
+    keys = {_key_of(text, pieces, f) for f in listed}
+    again = people + listed
+    for offset, norm in pieces:
+        for key in keys:
+            again += _occurrences(norm, offset, key, SEED_SCORE)
+    return listed + [f for f in between_listed_names(text, again, SEED_SCORE) if f not in listed]
+
+
+def given_names(keys: Iterable[str]) -> dict[str, str]:
+    """The two-character given names of the full names among ``keys`` (a one-character
+    surname, no mask) that are no common word and that no other of them shares, each with
+    its full name."""
+    freq, tags = jieba_tables()
+    owners: dict[str, list[str]] = {}
+    for key in keys:
+        if (
+            len(key) == 3
+            and surname_length(key, 0) == 1
+            and is_cjk(key)
+            and not _MASKS & set(key)
+            and key[1] != "老"  # 和老先|生: no given name
+        ):
+            owners.setdefault(key[1:], []).append(key)
+    return {
+        given: full[0]
+        for given, full in owners.items()
+        if len(full) == 1
+        and (
+            freq.get(given, 0) < _RARE_WORD
+            or (tags.get(given) in _NAME_TAGS and freq[given] < _NAMED_WORD)
+        )
+    }
+
+
+def _given_name_references(
+    pieces: Sequence[tuple[int, NormalizedText]], seeds: Iterable[str]
+) -> list[Finding]:
+    """Every occurrence of the ``given_names`` of ``seeds`` but those inside their full
+    name (海燕 of 宋海燕)."""
+    return [
+        finding
+        for given, full in given_names(seeds).items()
+        for offset, norm in pieces
+        for finding in _occurrences(norm, offset, given, RELATIVE_SCORE, full)
+    ]
 
 
 def _relatives_of_rare_surnames(
@@ -181,6 +252,14 @@ def _words_after_masked(text: str, finding: Finding, masked: set[str]) -> bool:
     return freq.get(word, 0) >= _COMMON_WORD and tags.get(word) in _WORD_TAGS
 
 
+def _preposition(text: str, start: int) -> bool:
+    """True when the surname at ``start`` is a preposition or conjunction there (被告向原告支付,
+    原告和被告): one of them before a Chinese character that is no mask nor a verb of
+    speech."""
+    after = text[start + 1 : start + 2]
+    return text[start] in FUNCTION_SURNAMES and is_cjk(after) and after not in "某称辩诉供述"
+
+
 def _begins_place(text: str, start: int) -> bool:
     """True when the surname at ``start`` begins a place name (被告郑州市自然资源局): a
     division or a word jieba tags as a place."""
@@ -218,15 +297,23 @@ def _key_of(text: str, pieces: Sequence[tuple[int, NormalizedText]], finding: Fi
     return name_key(text[finding.start : finding.end])
 
 
-def _occurrences(norm: NormalizedText, offset: int, key: str, score: float) -> list[Finding]:
+def _occurrences(
+    norm: NormalizedText, offset: int, key: str, score: float, full: str = ""
+) -> list[Finding]:
     """Every occurrence of ``key`` in the piece but those inside an organisation's or a
-    place's name (海洋 in 青岛海洋食品有限公司)."""
+    place's name (海洋 in 青岛海洋食品有限公司).  With ``full``, ``key`` is its given name,
+    found only where no other character runs into it (高山和海燕两口子; not 宋海燕, nor
+    编钟奖 after a 金钟奖 read as a name)."""
     found = []
     position = norm.text.find(key)
     while position != -1:
-        if not ORGANIZATION_AFTER.match(norm.text, position + len(key)):
-            start, end = norm.to_original(position, position + len(key))
-            found.append(Finding(start + offset, end + offset, PERSON, score))
+        end = position + len(key)
+        before = norm.text[position - 1 : position] if position else ""
+        if not ORGANIZATION_AFTER.match(norm.text, end) and not (
+            full and is_cjk(before) and before and before not in _GIVEN_NAME_AFTER
+        ):
+            start, stop = norm.to_original(position, end)
+            found.append(Finding(start + offset, stop + offset, PERSON, score))
         position = norm.text.find(key, position + 1)
     return found
 
@@ -264,9 +351,10 @@ def pseudonym_keys(text: str, regions: Sequence[Finding]) -> dict[Finding, str]:
     counts = Counter(key for _, key in names)
     names = [(r, _shortened(key, counts)) for r, key in names]
     full = [(r.start, key) for r, key in names if not is_back_reference(key)]
+    given = given_names({key for _, key in full})
     keys = {}
     for region, key in names:
-        keys[region] = key
+        keys[region] = given.get(key, key)  # 海燕 alone: 宋海燕's
         if not is_back_reference(key):
             continue
         surname = key[: surname_length(key, 0)]

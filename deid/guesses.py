@@ -134,6 +134,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         text.startswith(_FIRM_SUFFIXES, finding.end)
         or _in_dotted_firm(text, finding)
         or _in_placed_firm(text, finding)
+        or _in_masked_firm(text, finding)
+        or _place_or_firm(text, finding)
     ):
         return True  # 山东德衡律师事务所, 葛兰素·威康公司: the firm's name, not a person's
     return no_names.holds(finding.start, finding.end)
@@ -176,6 +178,8 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
     opening = text[start - 1 : start + 1]
     if freq.get(opening, 0) < _WORD_BEFORE or tags.get(opening) in _NAME_TAGS:
         return None
+    if freq.get(text[max(0, start - 2) : start], 0) >= _WORD_BEFORE:
+        return None  # 结合|金某某: 合 ends 结合, not 合金
     rest = text[start + 1 : end]
     if rest not in _REST_FUNCTION and (len(rest) < 2 or freq.get(rest, 0) < _REST_WORD):
         return None
@@ -269,6 +273,46 @@ def _in_placed_firm(text: str, finding: Finding) -> bool:
     )
 
 
+def _place_or_firm(text: str, finding: Finding) -> bool:
+    """True for a guess that opens with a place and runs into a firm's name
+    (四川君|和律师事务所, 郑州华|府置业有限公司), that holds a district's or a province's
+    suffix after its first character (武|侯区玉|林北路; not 镇 nor 市: 黄镇东), that is a
+    preposition before a province or a city (向湖南|省), or that ends in 厂 or 店 (以下简称
+    鑫亮厂)."""
+    word = text[finding.start : finding.end]
+    if len(word) < 2:
+        return False
+    if word[-1] in "厂店" or (len(word) == 3 and word[1] in _DISTRICT_ENDS):
+        return True
+    divisions = division_names()
+    if any(word[:length] in divisions for length in range(2, len(word))) and (
+        _FIRM_AFTER_PLACE.match(text, finding.end)
+    ):
+        return True
+    rest = word[1:]
+    return rest in divisions and text[finding.end : finding.end + 1] in _PLACE_SUFFIXES
+
+
+# A firm's name after its place and trade name (四川君|和律师事务所: 和 + the suffix).
+_FIRM_AFTER_PLACE = re.compile(
+    f"[{HAN}]{{0,4}}?(?:有限公司|公司|集团|律师事务所|事务所|银行|医院|酒店|商行|厂|店)"
+)
+
+
+def _in_masked_firm(text: str, finding: Finding) -> bool:
+    """True for a guess of two characters or more, no surname alone, before the 某 that masks
+    a firm's name: its place (嘉兴|某物流有限公司, 嘉兴某|机械配件厂), not a person (张某)."""
+    mou = finding.end - 1 if text[finding.end - 1] == "某" else finding.end
+    before = text[finding.start : mou]
+    if text[mou : mou + 1] != "某" or len(before) < 2 or surname_length(before, 0) == len(before):
+        return False
+    return bool(ORGANIZATION_AFTER.match(text, mou + 1) or _MASKED_FIRM_END.match(text, mou + 1))
+
+
+# The end of a firm's or a shop's masked name (某机械配件厂, 某超市, 某物流有限公司).
+_MASKED_FIRM_END = re.compile(f"[{HAN}]{{0,6}}?(?:厂|店|超市|商行|中心|合作社|工作室)")
+
+
 def _in_dotted_firm(text: str, finding: Finding) -> bool:
     """True for a guess in a run of transliteration characters joined by a dot that a
     firm's word follows (葛兰素·|威康公司, 兰素·威康 of 葛兰素·威康公司)."""
@@ -285,30 +329,55 @@ def _in_dotted_firm(text: str, finding: Finding) -> bool:
 _TITLE_AFTER_PLACE = frozenset("长委")
 
 
-# A list item between two names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
-# surname table; 杨建军、才让扎西、冼国庆: a Tibetan name has none): two to four Chinese
-# characters between two 、.
-_LIST_ITEM = re.compile(f"(?<=、)([{HAN}]{{2,4}})(?=、)")
+# A list item between names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
+# surname table; 杨建军、才让扎西、冼国庆: a Tibetan name has none; 金玉兰、白冰、买买提艾力、
+# 巴特尔: two missed side by side): two to five Chinese characters between two 、.
+_LIST_ITEM = re.compile(f"(?<=、)[{HAN}]{{2,5}}(?=、)")
 
 
 def between_listed_names(text: str, people: list[Finding], score: float) -> list[Finding]:
-    """Names between two of ``people`` (names found) in a list of names (``_LIST_ITEM``),
-    whatever their surname: one of the list is the same kind of thing as its neighbours; and
-    the last name of such a list. Reported with ``score``."""
+    """Names in a list of names (``_LIST_ITEM``s joined by 、) with a name found somewhere
+    before them and somewhere after them in the list, whatever their surname: one of the
+    list is the same kind of thing as its neighbours; and the last name of such a list.
+    Reported with ``score``."""
     if "、" not in text or len(people) < 2:
         return []
     ends = {f.end for f in people}
     starts = {f.start for f in people}
     covered = {i for f in people for i in range(f.start, f.end)}
     found = []
-    for match in _LIST_ITEM.finditer(text):
-        start, end = match.span(1)
-        if start - 1 in ends and end + 1 in starts and not covered.issuperset(range(start, end)):
-            found.append(Finding(start, end, PERSON, score))
+    for items in _lists(text):
+        # the list's first and last items are found when a name ends at the first 、 or
+        # starts after the last one; the others when a name covers them
+        named = [items[0][1] in ends] + [
+            covered.issuperset(range(start, end)) for start, end in items[1:-1]
+        ]
+        named.append(items[-1][0] in starts)
+        first, last = named.index(True) if True in named else len(named), len(named) - 1
+        while last >= 0 and not named[last]:
+            last -= 1
+        found += [
+            Finding(start, end, PERSON, score)
+            for index, (start, end) in enumerate(items[1:-1], start=1)
+            if first < index < last and not named[index]
+        ]
     for position in sorted(ends):
         if text[position : position + 1] == "、" and position + 1 not in covered:
             found += _last_listed_name(text, position + 1, score)
     return found
+
+
+def _lists(text: str) -> list[list[tuple[int, int]]]:
+    """Each run of ``_LIST_ITEM``s joined by 、, as item spans with an empty item at each
+    end: the 、 before the first (its end) and the 、 after the last (its start)."""
+    runs: list[list[tuple[int, int]]] = []
+    for match in _LIST_ITEM.finditer(text):
+        start, end = match.span()
+        if runs and runs[-1][-1][1] == start - 1:
+            runs[-1].append((start, end))
+        else:
+            runs.append([(start - 1, start - 1), (start, end)])
+    return [run + [(run[-1][1] + 1, run[-1][1] + 1)] for run in runs]
 
 
 # What ends the last name of a list: a mark or a function character (侯亮、付强的), or a

@@ -137,6 +137,10 @@ def compound_surnames_whole(text: str, spans: list[tuple[int, int]]) -> list[tup
     return result
 
 
+# Relatives named as a list (被告父母牛长河、仝秀梅照顾).
+_KIN_BEFORE_LIST = frozenset("父母 公婆 岳父母 祖父母 夫妻 子女 兄弟 姐妹".split())
+
+
 def listed_names(text: str, found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Names in a list with a found name: right after ``found``'s ``、`` or before a ``、``
     that a found name follows."""
@@ -152,7 +156,10 @@ def listed_names(text: str, found: Iterable[tuple[int, int]]) -> list[tuple[int,
                 begin >= 0
                 and surname_length(text, begin)
                 and is_cjk(text[begin:position])
-                and text[begin - 1 : begin] in "与和及，,、：:"
+                and (
+                    text[begin - 1 : begin] in "与和及，,、：:"
+                    or text[begin - 2 : begin] in _KIN_BEFORE_LIST
+                )
             ):
                 spans.append((begin, position))
                 break
