@@ -85,7 +85,9 @@ _PARTY_ROLES = (
     "诉讼代理人|法定代理人|指定代理人|诉讼代表人|借款人|出借人|保证人|担保人|死者|"
     # a criminal case's civil claim, an objection to enforcement, a sole trader
     "被告人兼附带民事诉讼被告人|附带民事诉讼原告人|附带民事诉讼被告人|原告人|被害人|案外人|"
-    "异议人|利害关系人|监护人|经营者|投资人|赔偿请求人|复议申请人|申请复议人"
+    "异议人|利害关系人|监护人|经营者|投资人|赔偿请求人|复议申请人|申请复议人|"
+    # a penalty decision's (违法行为人：帅国庆，男: the models read 帅 as handsome)
+    "违法行为人|被处罚人|违法嫌疑人|当事人"
 )
 _PARTY_LINE = re.compile(
     rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"

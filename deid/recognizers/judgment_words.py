@@ -50,10 +50,10 @@ _WEATHER_WORDS = re.compile(
 _CLAUSE_START = frozenset("\n。，,；;：:")
 # (当事人陈述, 如实陈述, 出庭陈述, 当庭陈述, and 陈述 opening a clause: 邻居，陈述曾多次听到)
 _BEFORE_STATEMENT = frozenset("的及和、人实庭，,")
-# the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号): the
-# characters from the line's start to the bracket
+# the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号,
+# 嘉公（南）行罚决字〔2023〕00318号): the characters from the line's start to the bracket
 _DOCUMENT_NUMBER_LINE = re.compile(r"[〔【\[]\d{4}[〕】\]]\d{1,6}[号號][ \t\u3000]*(?:\n|$)")
-_ISSUER = re.compile("[\u4e00-\u9fa5]{1,12}")
+_ISSUER = re.compile("[\u4e00-\u9fa5（）()]{1,16}")
 
 
 def _no_name_words(text: str) -> list[tuple[int, int]]:
