@@ -65,3 +65,63 @@ def test_a_firm_after_its_place_and_the_deadline_are_no_names() -> None:
 def test_a_stenographer_spaced_out_in_the_footer_is_found() -> None:
     text = _HEADING + "审 判 员  笪 红\n二〇二三年五月六日\n法官助理  栾晓峰\n速 录 员  仉 静\n"
     assert {"笪 红", "栾晓峰", "仉 静"} <= person_names(text)
+
+
+def test_a_name_with_a_compound_surname_is_found_whole() -> None:
+    text = (
+        _HEADING + "被告人被守候的民警谭胜利、上官红霞等人当场抓获。其中，欧阳红旗负责公司日常。\n"
+    )
+    assert {"上官红霞", "欧阳红旗"} <= person_names(text)
+    assert not touched(_HEADING + "司马医生接报后未及时处置。\n", "医生", "PERSON")
+
+
+def test_a_pen_name_is_found_wherever_it_is_written() -> None:
+    text = _HEADING + "原告司马晴以笔名“南山听雪”创作小说。可以认定南山听雪即原告。\n"
+    assert person_mentions(text).count("南山听雪") == 2
+
+
+def test_a_given_name_alone_is_the_person_named_in_full() -> None:
+    text = (
+        _HEADING + "自诉人：宋海燕，女。\n"
+        "被告人在群里称\u201c高山和海燕两口子就是村霸\u201d。海燕这种鸟在海上飞。\n"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count("海燕") == 1  # not the bird after 。
+    assert "宋海燕" in mentions
+
+
+def test_a_list_with_two_unfound_names_side_by_side_is_found() -> None:
+    text = (
+        _HEADING + "集资参与人马春风、石磊、金玉兰、白冰、买买提艾力、巴特尔、时桂兰的损失。\n"
+        "证人李娜、巴特尔、扎西顿珠、买买提艾力等人的陈述。\n"
+    )
+    assert {"白冰", "买买提艾力", "扎西顿珠"} <= person_names(text)
+
+
+def test_relatives_after_a_kinship_word_are_found() -> None:
+    text = (
+        _HEADING + "车德福之父车长贵、之母管玉珍均已去世。孩子主要由被告父母牛长河、仝秀梅照顾。\n"
+    )
+    assert {"车长贵", "牛长河"} <= person_names(text)
+
+
+def test_places_firms_and_prepositions_are_no_names() -> None:
+    text = (
+        "浙江省嘉兴市南湖区人民法院\n民事判决书\n（2023）浙0402民初77号\n"
+        "原告：帅国庆，男，工作单位：嘉兴某物流有限公司，住浙江省嘉兴市南湖区。\n"
+        "委托诉讼代理人：上官明月，四川君和律师事务所律师。\n"
+        "被告：向某，男。被告向原告支付补偿款。可以向湖南省长沙市中级人民法院上诉。\n"
+        "涉案房屋位于成都市武侯区玉林北路。本院认为，结合金某某出具的收条，当事人陈述属实。\n"
+    )
+    assert {"帅国庆", "上官明月", "向某", "金某某"} <= person_names(text)
+    for word in ("嘉兴", "四川君和", "向原告", "向湖南", "武侯区玉林", "结合", "陈述"):
+        assert not touched(text, word, "PERSON"), word
+
+
+def test_the_issuer_of_a_penalty_number_with_a_bracket_is_no_name() -> None:
+    text = (
+        "嘉兴市公安局南湖区分局\n行政处罚决定书\n嘉公（南）行罚决字〔2023〕00318号\n"
+        "违法行为人：帅国庆，男。\n"
+    )
+    assert "帅国庆" in person_names(text)
+    assert not touched(text, "嘉公", "PERSON")

@@ -31,7 +31,12 @@ medical malpractice suit, a loan proved by WeChat messages, a traffic case again
 insurer, a lease on appeal, a state compensation decision, a land registration suit with a
 Tibetan villager, a Supreme Court retrial review and a collision at sea.  Left out of
 their lists, because the engine misses them: 万国庆 after 之夫 (万国 is a place in jieba's
-dictionary), 暴向阳 after 检察员 (向 ends a name after the rare surname), and nicknames."""
+dictionary), 暴向阳 after 检察员 (向 ends a name after the rare surname), and nicknames.
+And twelve more: an illegal fund-raising case listing its victims, a gang fight in one
+paragraph, an embezzlement, a drug sale with an informant, unpaid construction workers, six
+siblings' inheritance, an objection to the enforcement on a house, a divorce with custody,
+a work-injury suit, a gambling penalty, a pollution case and a copyright suit with a pen
+name (left out: 常胜 after 民警, a word; 牛长河 where it is not listed with his wife)."""
 
 from __future__ import annotations
 
