@@ -10,9 +10,10 @@ A judgment writes its people in fixed places, whatever words their names make (�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from deid.recognizers.base import HAN
-from deid.recognizers.surnames import SURNAME_PATTERN
+from deid.recognizers.surnames import SURNAME_PATTERN, WORD_SURNAMES
 from deid.recognizers.word_tables import jieba_tables
 
 _SURNAME = SURNAME_PATTERN
@@ -114,12 +115,12 @@ _PERSON_FOLLOWS = re.compile(
 )
 # Any name, with or without a Chinese surname (次仁卓玛, 其木格, 阿不都热合曼), when the
 # party's sex, former name, relation, post or firm follows it: 被告人次仁卓玛，女，…;
-# 法定代表人：白玛曲珍，该公司董事长.
+# 法定代表人：白玛曲珍，该公司董事长; 委托诉讼代理人：乌云其其格（系被告巴特尔之妻）.
 _PARTY_LINE_ANY = re.compile(
     rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
     rf"([{_CJK}{DOTS}]{{2,10}}?)(?=[，,](?:[男女][，,。]|系[^，,。\n]{{0,8}}[之的]|该|"
     r"[^，,。\n]{0,24}(?:律师事务所|法律服务所)|副?(?:局长|董事长|总经理|经理|主任|院长|行长))"
-    r"|[（(]曾用名|[（(][男女])"
+    r"|[（(]曾用名|[（(][男女]|[（(]系[^）)\n]{0,10}[之的])"
 )
 # A party's name spaced out in the party block (被告：陈　大　文，男，香港居民; 法定代表人：尤 勇，
 # 该公司总经理): the sex, a relation, a post or a firm after it says it is one.
@@ -167,6 +168,7 @@ _NOT_IN_NAME = (
     # … nor across a preposition of means (高峰以公司名义: the person, not a firm 高峰以公司)
     "以用经按据凭借"
 )
+NOT_IN_NAME = _NOT_IN_NAME  # for deid.guesses
 # … nor across a verb of arranging or working for (凤建国安排公司财务转账, 其所在公司)
 _DEALING_WORDS = "安排|指使|授意|通过|委托|联系|介绍|控制|所在|任职|就职|入职|成立|注册|收购|入股"
 ORGANIZATION_AFTER = re.compile(
@@ -180,8 +182,12 @@ ORGANIZATION_AFTER = re.compile(
 # People a judgment or a penalty notice lists after their post (执勤民警皇甫刚、端木强出具的,
 # 鉴定人熊伟、白雪鉴定, 办案民警：甘　霖（警号：012345）、巫海洋): each item a surname and
 # one or two characters (spaced out or not), a bracket (警号, 执法证号) after it allowed.
-_LISTED_POSTS = "办案民警|承办民警|执勤民警|民警|干警|辅警|鉴定人|执法人员|办案人员|侦查人员"
-_LIST_ITEM = rf"{_SURNAME}(?:{_GAP}{{0,2}}[{_CJK}]){{1,2}}"
+_LISTED_POSTS = (
+    "办案民警|承办民警|执勤民警|民警|干警|辅警|鉴定人|执法人员|办案人员|侦查人员|"
+    "价格认定人员|认定人员|评估人员|检测人员|调查人员|工作人员"
+)
+# (a surname too much a word for the table may open an item: 民警南向东、粘国庆在)
+_LIST_ITEM = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])(?:{_GAP}{{0,2}}[{_CJK}]){{1,2}}"
 _LISTED = re.compile(
     rf"(?:{_LISTED_POSTS})([:：]?){_GAP}*({_LIST_ITEM}(?:[（(][^）)\n]{{1,20}}[）)])?"
     rf"(?:、{_LIST_ITEM}(?:[（(][^）)\n]{{1,20}}[）)])?)*)"
@@ -190,6 +196,13 @@ _LISTED = re.compile(
 # 能够证明: Mongolian names have no Chinese surname), none of them a word of the dictionary
 # but a name (证人证言、物证、书证).
 _LISTED_ANY = re.compile(rf"(?:证人|鉴定人)((?:[{_CJK}]{{2,4}}、)+[{_CJK}]{{2,4}})")
+# ... and witnesses set off by spaces, as some scraped texts list them (证人 郗大勇 粘春花
+# 亓长明 的证言): two or more, each a surname and one or two characters.
+_SPACED_NAME = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])[{_CJK}]{{1,2}}"
+_LISTED_SPACED = re.compile(
+    rf"(?:证人|被害人|鉴定人){_GAP}+((?:{_SPACED_NAME}{_GAP}+)+{_SPACED_NAME})(?={_GAP}*[的等])"
+)
+_NON_GAP = re.compile(r"[^ \t\u3000]+")
 _ITEM_ENDS = "、，,。；;：:（(的等和与及在称"
 # A name found by ``_LISTED`` ends at a mark, or where a common word begins (白雪|鉴定).
 _WORD_AFTER = 100
@@ -307,7 +320,14 @@ def listed_spans(text: str) -> list[tuple[int, int]]:
         items = _list_items(text, match.start(1), match.end(1))
         if len(items) >= 2 and not any(dictionary_word(text[s:e]) for s, e in items):
             spans += items
-    return spans
+    return spans + [
+        name.span() for match in _LISTED_SPACED.finditer(text) for name in _spaced_names(match)
+    ]
+
+
+def _spaced_names(match: re.Match[str]) -> Iterator[re.Match[str]]:
+    """The names of a ``_LISTED_SPACED`` match (郗大勇, 粘春花, 亓长明)."""
+    return _NON_GAP.finditer(match.string, match.start(1), match.end(1))
 
 
 def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.compound_names import compound_surname_spans
 from deid.recognizers.judgment_rules import judgment_name_spans
+from deid.recognizers.narrative_names import narrative_name_spans
 from deid.recognizers.role_surnames import role_only_surname_spans
 from deid.recognizers.surnames import (
     SINGLE_SURNAMES,
@@ -51,7 +52,9 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     "婚生子 婚生女 养子 养女 继子 继女 长子 次子 三子 四子 幼子 独子 长女 次女 三女 四女 幼女 独女 "
     "孙子 孙女 儿媳 女婿 "
     # a criminal judgment's accomplices (伙同麻东升结伙作案, 纠集暴小川等人)
-    "伙同 纠集 指使 教唆 雇佣 雇请 串通".split()
+    "伙同 纠集 指使 教唆 雇佣 雇请 串通 "
+    # posts of a judgment's narrative (心理咨询师宫白云出具, 公司会计花白云已于)
+    "咨询师 评估师 鉴定师 医师 兽医 会计 出纳 公证员 调解员".split()
 )
 # The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
 # as it follows a title, unless the "surname" is an adverb or verb there (其妹曾在, 哥哥那次,
@@ -198,6 +201,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans += judgment_name_spans(text)
     spans += role_only_surname_spans(text)
     spans += compound_surname_spans(text)
+    spans += narrative_name_spans(text)
     if _holds(text, "生士姐"):  # 先生, 女士, 小姐
         spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)

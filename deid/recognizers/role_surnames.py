@@ -1,6 +1,6 @@
 """Names whose surname is too much a common word for the surname table, read only right
 after a party's role or a post in a judgment's narrative: 由 (被告人由喜贵伙同), the Dai
-surname 刀 (被告人刀建华), 暴 and 粘 (材料员暴小川, 出纳粘晓雨: 暴力, 粘贴), and the first
+surname 刀 (被告人刀建华), 暴, 粘 and 水 (材料员暴小川, 出纳粘晓雨: 暴力, 粘贴), and the first
 syllable of a Dai name without a surname, 岩 and 召 for a man, 依 and 咪 for a woman
 (被害人岩温在)."""
 
@@ -10,10 +10,10 @@ import re
 
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.judgment_rules import dictionary_word
-from deid.recognizers.surnames import surname_length
+from deid.recognizers.surnames import WORD_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
-ROLE_ONLY_SURNAMES = "由刀岩召依咪暴粘"
+ROLE_ONLY_SURNAMES = WORD_SURNAMES
 _ROLE_ONLY_SURNAME = re.compile(f"[{ROLE_ONLY_SURNAMES}](?=[{HAN}])")
 _PARTY_ROLES = frozenset(
     "被告人 被害人 罪犯 犯罪嫌疑人 嫌疑人 证人 原告 被告 上诉人 被上诉人 申请人 被申请人 "
@@ -28,7 +28,9 @@ _NARRATIVE_ROLES = (
     | frozenset(
         # … or a post (司法所所长刀建华出具了调查评估意见, 材料员暴小川出具)
         "所长 局长 处长 科长 主任 书记 院长 经理 民警 干警 辅警 会计 医生 老师 村长 "
-        "检察员 检察官 审判员 法官 书记员 材料员 保管员 出纳 出纳员 驾驶员 业务员".split()
+        "检察员 检察官 审判员 法官 书记员 材料员 保管员 出纳 出纳员 驾驶员 业务员 兽医 医师 "
+        # … or a relative (我妻子粘文静也同意)
+        "妻子 丈夫 之妻 之夫 其妻 其夫".split()
     )
 )
 # Characters that are no given name's first and end one where they follow it (被害人岩温在).

@@ -1,0 +1,42 @@
+"""The people of a judgment's narrative by what only a person does there: after a clause
+mark or the preposition of the agent (由吴双江望风，唐国祥负责销赃; 借条由金年经手，明亮在场
+见证; 吴洁实报警后; 经严肃介绍认识了文静), by whose account money went into (将钱款转入王勤的
+银行账户), or whose household it is (与原告房屋相邻的石平安户).  Nothing that is a common word
+of jieba's dictionary and no name (路人报警)."""
+
+from __future__ import annotations
+
+import re
+
+from deid.recognizers.base import HAN
+from deid.recognizers.surnames import SURNAME_PATTERN
+from deid.recognizers.word_tables import jieba_tables
+
+_NAME = rf"({SURNAME_PATTERN}[{HAN}]{{1,2}}?)"
+_AGENT = re.compile(
+    rf"(?:^|(?<=[由经，,。；;、和与])){_NAME}"
+    r"(?=望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识)"
+)
+_ACQUAINTED = re.compile(rf"认识了{_NAME}(?=[。，,；;]|$)")
+_ACCOUNT_HOLDER = re.compile(rf"转入{_NAME}(?=的(?:银行)?账户|名下)")
+_HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养])户(?=[，,、。；;的房])")
+_PATTERNS = (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD)
+# A character each pattern's anchor holds: a text with none of them is not searched.
+_ANCHORS = frozenset("望经警证赃识转户")
+_COMMON = 300
+_NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
+
+
+def narrative_name_spans(text: str) -> list[tuple[int, int]]:
+    """The names of ``text``'s narrative that the patterns above find."""
+    if _ANCHORS.isdisjoint(text):
+        return []
+    freq, tags = jieba_tables()
+    return [
+        match.span(1)
+        for pattern in _PATTERNS
+        for match in pattern.finditer(text)
+        if not (
+            freq.get(match.group(1), 0) >= _COMMON and tags.get(match.group(1)) in _NOT_NAME_TAGS
+        )
+    ]
