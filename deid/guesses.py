@@ -12,7 +12,12 @@ from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.normalize import normalize
 from deid.recognizers.base import HAN
-from deid.recognizers.judgment_rules import ORGANIZATION_AFTER, TITLE_WITHIN, is_judgment
+from deid.recognizers.judgment_rules import (
+    NOT_IN_NAME,
+    ORGANIZATION_AFTER,
+    TITLE_WITHIN,
+    is_judgment,
+)
 from deid.recognizers.judgment_words import NoNames
 from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
 from deid.recognizers.person_rules import TITLE_WORDS, TRANSLITERATION_CHARS, is_cjk
@@ -166,6 +171,8 @@ def _place_opening(word: str) -> int:
 _WORD_BEFORE = 1000
 _REST_WORD = 50
 _REST_FUNCTION = frozenset("在的是为了和与及")
+# What follows a noun of three characters ending in a surname (律师费系原告…, 公证费及律师费共计)
+_AFTER_FEE = frozenset("在的是为了和与及系有共由均已")
 _TITLES_AND_ROLES = TITLE_WORDS | ROLE_WORDS
 
 
@@ -176,6 +183,9 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
         return None
     freq, tags = jieba_tables()
     opening = text[start - 1 : start + 1]
+    fee = text[max(0, start - 2) : start + 1]  # 公证费|及律师费: a noun of three
+    if tags.get(fee) == "n" and text[start + 1 : start + 2] in _AFTER_FEE:
+        return text[start + 1 : end]
     if freq.get(opening, 0) < _WORD_BEFORE or tags.get(opening) in _NAME_TAGS:
         return None
     if freq.get(text[max(0, start - 2) : start], 0) >= _WORD_BEFORE:
@@ -304,13 +314,18 @@ def _in_masked_firm(text: str, finding: Finding) -> bool:
     a firm's name: its place (嘉兴|某物流有限公司, 嘉兴某|机械配件厂), not a person (张某)."""
     mou = finding.end - 1 if text[finding.end - 1] == "某" else finding.end
     before = text[finding.start : mou]
-    if text[mou : mou + 1] != "某" or len(before) < 2 or surname_length(before, 0) == len(before):
+    if (
+        text[mou : mou + 1] != "某"
+        or len(before) < 2
+        or "某" in before  # 被害人张某某经营的商店: a masked person
+        or surname_length(before, 0) == len(before)
+    ):
         return False
     return bool(ORGANIZATION_AFTER.match(text, mou + 1) or _MASKED_FIRM_END.match(text, mou + 1))
 
 
 # The end of a firm's or a shop's masked name (某机械配件厂, 某超市, 某物流有限公司).
-_MASKED_FIRM_END = re.compile(f"[{HAN}]{{0,6}}?(?:厂|店|超市|商行|中心|合作社|工作室)")
+_MASKED_FIRM_END = re.compile(f"[^{NOT_IN_NAME}]{{0,6}}?(?:厂|店|超市|商行|中心|合作社|工作室)")
 
 
 def _in_dotted_firm(text: str, finding: Finding) -> bool:

@@ -292,7 +292,7 @@ def test_a_long_judgment_read_in_pieces_keeps_the_organisations_whole() -> None:
 
 _HEADING = "安徽省合肥市蜀山区人民法院\n刑事判决书\n（2019）皖0104刑初12号\n"
 _NARRATIVE = (
-    "2019年3月5日，被告人王某某伙同陈某（另案处理）驾车至某某村，由齐达通望风，"
+    "2019年3月5日，被告人王某某伙同陈某（另案处理）驾车至某某村，齐达通在村口接应，"
     "被告人王某某负责销赃。"
 )
 
