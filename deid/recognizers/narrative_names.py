@@ -23,7 +23,7 @@ _HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养])
 _PATTERNS = (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD)
 # A character each pattern's anchor holds: a text with none of them is not searched.
 _ANCHORS = frozenset("望经警证赃识转户")
-_COMMON = 300
+_COMMON = 50  # 路人 117
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
 
 

@@ -125,3 +125,27 @@ def test_the_issuer_of_a_penalty_number_with_a_bracket_is_no_name() -> None:
     )
     assert "帅国庆" in person_names(text)
     assert not touched(text, "嘉公", "PERSON")
+
+
+def test_names_are_read_from_what_only_a_person_does() -> None:
+    text = (
+        _HEADING + "被告人王某某驾车至某某村，由吴双江望风，唐国祥负责销赃。借条由金年经手。"
+        "经严肃介绍认识了文静。陈某乙将钱款转入王勤的银行账户。路人报警后民警赶到。\n"
+    )
+    assert {"吴双江", "唐国祥", "金年", "文静", "王勤"} <= person_names(text)
+    assert not touched(text, "路人", "PERSON")
+
+
+def test_households_and_officers_with_word_surnames_are_found() -> None:
+    text = (
+        _HEADING + "与原告房屋相邻的石平安户、白明月户房屋均有框架结构。\n"
+        "同日，民警南向东、粘国庆在被告人住处将其抓获。证人 郗大勇 粘春花 亓长明 的证言。\n"
+        "被告人驾车由东向西行驶。款项转入其本人账户。\n"
+    )
+    assert {"石平安", "白明月", "南向东", "粘国庆", "郗大勇", "粘春花"} <= person_names(text)
+    assert not touched(text, "东向西", "PERSON")
+
+
+def test_a_fee_before_a_function_word_is_no_surname() -> None:
+    text = _HEADING + "原告主张的公证费及律师费系为制止侵权支出，公证费、律师费共计11000元。\n"
+    assert person_names(text) == set()

@@ -36,7 +36,13 @@ And twelve more: an illegal fund-raising case listing its victims, a gang fight 
 paragraph, an embezzlement, a drug sale with an informant, unpaid construction workers, six
 siblings' inheritance, an objection to the enforcement on a house, a divorce with custody,
 a work-injury suit, a gambling penalty, a pollution case and a copyright suit with a pen
-name (left out: 常胜 after 民警, a word; 牛长河 where it is not listed with his wife)."""
+name (left out: 常胜 after 民警, a word; 牛长河 where it is not listed with his wife).
+And twelve more: serial thefts, bank cards sold to fraudsters, a sexual offence against a
+masked minor, illegal mining with workers listed and witnesses set off by spaces, support
+of an old mother by five children, a pupil's injury at school, a property company against
+twelve owners, an online defamation, an enforcement closed for want of property, a
+demolition's compensation, a labour appeal and an information-disclosure suit (left out:
+classmates' given names in quotes, 同学"浩然")."""
 
 from __future__ import annotations
 
