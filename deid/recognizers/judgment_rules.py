@@ -90,8 +90,11 @@ _PARTY_ROLES = (
     # a penalty decision's (违法行为人：帅国庆，男: the models read 帅 as handsome)
     "违法行为人|被处罚人|违法嫌疑人|当事人"
 )
+# Parties sharing counsel (二被告共同委托诉讼代理人：俄色，男).
+_ROLE_PREFIX = "(?:[二两三四五六七八九十]?(?:原告|被告|上诉人|被上诉人|申请人|被申请人)共同)?"
 _PARTY_LINE = re.compile(
-    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
+    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*{_ROLE_PREFIX}(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?"
+    rf"{_GAP}*"
     rf"({_SURNAME}[{_CJK}]{{1,2}})(?=[，,（(。；;]|$)"
 )
 # A Taiwan court's party block: the role spaced out to the width of the longest (原　　　告
@@ -117,7 +120,8 @@ _PERSON_FOLLOWS = re.compile(
 # party's sex, former name, relation, post or firm follows it: 被告人次仁卓玛，女，…;
 # 法定代表人：白玛曲珍，该公司董事长; 委托诉讼代理人：乌云其其格（系被告巴特尔之妻）.
 _PARTY_LINE_ANY = re.compile(
-    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?{_GAP}*"
+    rf"(?m)(?:^|(?<=[。；;\s])){_GAP}*{_ROLE_PREFIX}(?:{_PARTY_ROLES})(?:[（(][^）)\n]{{1,12}}[）)])?[:：]?"
+    rf"{_GAP}*"
     rf"([{_CJK}{DOTS}]{{2,10}}?)(?=[，,](?:[男女][，,。]|系[^，,。\n]{{0,8}}[之的]|该|"
     r"[^，,。\n]{0,24}(?:律师事务所|法律服务所)|副?(?:局长|董事长|总经理|经理|主任|院长|行长))"
     r"|[（(]曾用名|[（(][男女]|[（(]系[^）)\n]{0,10}[之的])"
@@ -224,8 +228,10 @@ _NICKNAME = re.compile(
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
 # it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.
 _LATIN = r"[A-Z][A-Za-z'\-]*(?:[ .\-]{1,2}[A-Z][A-Za-z'\-]*){1,4}"
+# (陈大文（Chan Tai Man），该公司董事长, …，香港某某公司董事)
+_POSTS_AFTER = r"[^，,。\n]{0,24}(?:董事长|董事|总经理|经理|律师事务所|律师)"
 _LATIN_NAME = re.compile(
-    rf"(?<=[{_CJK}])[（(]({_LATIN})[）)](?=[，,][ \t]*[男女])"
+    rf"(?<=[{_CJK}])[（(]({_LATIN})[）)](?=[，,][ \t]*(?:[男女]|该|{_POSTS_AFTER}))"
     # … or before the Chinese one (原告：Michael Johnson（迈克尔·约翰逊），男)
     rf"|(?<=[:：\s])({_LATIN})(?=[（(][{_CJK}{DOTS}]{{2,12}}[）)][，,][ \t]*[男女])"
 )

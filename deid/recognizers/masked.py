@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from deid.divisions import division_names
-from deid.recognizers.base import is_han
+from deid.recognizers.base import HAN, is_han
 from deid.recognizers.surnames import (
     SURNAME_PATTERN,
     surname_length,
@@ -46,6 +46,11 @@ _MOU = re.compile(
     r"(?:某某某?|某(?![些种一个项日天时处地年月]))"
     f"(?:[{_ORDINALS}]|[1-9](?![0-9]))?"
 )
+# ... and a surname the table lacks before 某某, set off by what no name holds (a table's
+# row: 8 禤某某 12800).
+_MOU_ANY = re.compile(
+    f"(?:^|(?<=[^{HAN}]))([{HAN}])某某(?:[{_ORDINALS}]|[1-9](?![0-9]))?(?![{HAN}])"
+)
 # 王XX, 李**, 刘*, 王××, and a given name after a one- or two-character mask (王*明).
 _SYMBOLS = re.compile(
     "(" + _SURNAME + ")"
@@ -76,6 +81,7 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
     if "某" not in text and not _MASK_RUN.search(text):
         return []
     spans = [match.span() for match in _ORDINAL_MASKED.finditer(text)]
+    spans += [m.span() for m in _MOU_ANY.finditer(text) if not surname_length(text, m.start())]
     for pattern in (_MOU, _SYMBOLS):
         for match in pattern.finditer(text):
             start, end = match.span()

@@ -24,6 +24,7 @@ from deid.recognizers.surnames import (
     SURNAME_PATTERN,
     surname_length,
 )
+from deid.recognizers.tibetan_names import tibetan_name_spans
 from deid.recognizers.word_tables import jieba_tables
 
 # jieba dictionary frequency from which a word the tagger calls a name is taken for a word.
@@ -202,6 +203,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans += role_only_surname_spans(text)
     spans += compound_surname_spans(text)
     spans += narrative_name_spans(text)
+    spans += tibetan_name_spans(text)
     if _holds(text, "生士姐"):  # 先生, 女士, 小姐
         spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)

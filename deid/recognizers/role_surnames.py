@@ -50,12 +50,16 @@ def after_party_role(text: str, start: int) -> bool:
     return not re.search(f"{surname}[某*＊×XＸ]", text)
 
 
+_PREPOSITIONS = frozenset("由依")
+
+
 def role_only_surname_spans(text: str) -> list[tuple[int, int]]:
     """A name of ``ROLE_ONLY_SURNAMES`` right after a party's role (``_NARRATIVE_ROLES``):
     two characters when a mark, a function character or a common word follows them
     (被害人岩温在, 岩温受伤, 罪犯岩温予以假释), else three (被告人刀建华与); nothing when
     the "surname" makes a word with the next character (被告人由于, 依法, 召集) or a
-    function character follows it (被害人由其), nor 由 before a surname (由张某陪同)."""
+    function character follows it (被害人由其), nor 由 before a surname (由张某陪同), nor 由
+    or 依 before a common word (原告依侵权行为)."""
     freq, _ = jieba_tables()
     spans = []
     for match in _ROLE_ONLY_SURNAME.finditer(text):
@@ -66,6 +70,8 @@ def role_only_surname_spans(text: str) -> list[tuple[int, int]]:
             continue
         if text[start] == "由" and surname_length(text, start + 1):
             continue  # 所长由张某陪同: by someone, not Mr 由
+        if text[start] in _PREPOSITIONS and freq.get(text[start + 1 : start + 3], 0) >= 100:
+            continue  # 原告依侵权行为, 被告由公司: a preposition before a word
         end = start + 3
         if _ends_name(text, start + 2) or freq.get(text[start + 2 : start + 4], 0) >= 100:
             end = start + 2
