@@ -94,7 +94,7 @@ def complete_document(
             if (
                 match.group(1) in surnames
                 and not _begins_place(norm.text, match.start(1))
-                and not _preposition(norm.text, match.start(1))
+                and not _no_reference(norm.text, match.start(1))
             ):
                 start, end = norm.to_original(*match.span(1))
                 references.append(Finding(start + offset, end + offset, PERSON, SEED_SCORE))
@@ -252,12 +252,18 @@ def _words_after_masked(text: str, finding: Finding, masked: set[str]) -> bool:
     return freq.get(word, 0) >= _COMMON_WORD and tags.get(word) in _WORD_TAGS
 
 
-def _preposition(text: str, start: int) -> bool:
+def _no_reference(text: str, start: int) -> bool:
     """True when the surname at ``start`` is a preposition or conjunction there (被告向原告支付,
-    原告和被告): one of them before a Chinese character that is no mask nor a verb of
-    speech."""
+    原告和被告), or opens a common word (被害人钱款): before a Chinese character that is no
+    mask nor a verb of speech."""
     after = text[start + 1 : start + 2]
-    return text[start] in FUNCTION_SURNAMES and is_cjk(after) and after not in "某称辩诉供述"
+    if not is_cjk(after) or after in "某称辩诉供述":
+        return False
+    if text[start] in FUNCTION_SURNAMES:
+        return True
+    freq, tags = jieba_tables()  # 被害人钱款 (a noun of 8), 被告陈述 (763, tagged a name)
+    word = text[start : start + 2]
+    return freq.get(word, 0) >= _COMMON_WORD or (tags.get(word) == "n" and freq[word] >= 5)
 
 
 def _begins_place(text: str, start: int) -> bool:

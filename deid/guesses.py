@@ -287,13 +287,25 @@ def _place_or_firm(text: str, finding: Finding) -> bool:
     """True for a guess that opens with a place and runs into a firm's name
     (四川君|和律师事务所, 郑州华|府置业有限公司), that holds a district's or a province's
     suffix after its first character (武|侯区玉|林北路; not 镇 nor 市: 黄镇东), that is a
-    preposition before a province or a city (向湖南|省), or that ends in 厂 or 店 (以下简称
-    鑫亮厂)."""
+    preposition before a province or a city (向湖南|省), that ends in 厂 or 店 (以下简称
+    鑫亮厂), that holds a town's suffix after a place (长|安镇振|安中路), or that a firm's
+    abbreviation is made of (以下简称嘉骏公司)."""
     word = text[finding.start : finding.end]
     if len(word) < 2:
         return False
     if word[-1] in "厂店" or (len(word) == 3 and word[1] in _DISTRICT_ENDS):
         return True
+    _, tags = jieba_tables()
+    if (
+        len(word) == 3
+        and word[1] in "镇乡"
+        and tags.get(text[finding.start - 1 : finding.start + 1]) == "ns"
+    ):
+        return True  # 长|安镇振|安中路: the town 长安
+    if text[max(0, finding.start - 3) : finding.start].endswith(("简称", "简称“", '简称"')) and (
+        _FIRM_AFTER_PLACE.match(text, finding.end)
+    ):
+        return True  # （以下简称嘉骏公司）
     divisions = division_names()
     if any(word[:length] in divisions for length in range(2, len(word))) and (
         _FIRM_AFTER_PLACE.match(text, finding.end)

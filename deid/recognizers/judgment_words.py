@@ -26,7 +26,7 @@ _NOT_NAMES = re.compile(
     r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
     r"|[嗣旋迨俟][经經后後即至因]"  # (opening a clause: checked after)
     # the court's formula of its findings (经依法审查查明：)
-    r"|审?查查明|查明(?=[:：]|的?事实)"
+    r"|审?查查明|另查明|查明(?=[:：]|的?事实)"
     # the heading of a Taiwan judgment's operative part (主　文)
     r"|主[ \t\u3000]+文"
     # a party's statement among the evidence (被侵害人邝敏的陈述, 陈述申辩, 陈述和申辩)
@@ -49,9 +49,9 @@ _WEATHER_WORDS = re.compile(
     rf"|{_WEATHER}(?=[-−－]?[\d０-９]{{1,2}}℃|天气|等强对流)"
 )
 _CLAUSE_START = frozenset("\n。，,；;：:")
-# (当事人陈述, 如实陈述, 出庭陈述, 当庭陈述, 同学“思琪”陈述称, and 陈述 opening a clause:
+# (当事人陈述, 如实陈述, 出庭陈述, 当庭陈述, 同学“思琪”陈述称, 李某陈述, and 陈述 opening a clause:
 # 邻居，陈述曾多次听到)
-_BEFORE_STATEMENT = frozenset('的及和、人实庭，,”"')
+_BEFORE_STATEMENT = frozenset('的及和、人实庭，,”"某')
 # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号,
 # 嘉公（南）行罚决字〔2023〕00318号): the characters from the line's start to the bracket
 _DOCUMENT_NUMBER_LINE = re.compile(r"[〔【\[]\d{4}[〕】\]]\d{1,6}[号號][ \t\u3000]*(?:\n|$)")
