@@ -149,3 +149,24 @@ def test_households_and_officers_with_word_surnames_are_found() -> None:
 def test_a_fee_before_a_function_word_is_no_surname() -> None:
     text = _HEADING + "原告主张的公证费及律师费系为制止侵权支出，公证费、律师费共计11000元。\n"
     assert person_names(text) == set()
+
+
+def test_tibetan_names_and_counsel_shared_by_parties_are_found() -> None:
+    text = (
+        "四川省红原县人民法院\n民事判决书\n（2023）川3233民初118号\n"
+        "原告：扎西多吉，男，藏族。\n被告：达瓦次仁，男，藏族。\n"
+        "二被告共同委托诉讼代理人：俄色，男，1976年6月出生，藏族。\n"
+        "2022年10月，村党支部书记泽仁降措、村主任格桑曾到现场查看。\n"
+    )
+    assert {"扎西多吉", "达瓦次仁", "俄色", "泽仁降措"} <= person_names(text)
+
+
+def test_a_masked_row_of_a_flattened_table_is_a_name() -> None:
+    text = _HEADING + "序号 被害人 被骗金额\n7 钱某某 26000元\n8 禤某某 12800元\n"
+    assert {"钱某某", "禤某某"} <= person_names(text)
+
+
+def test_words_after_a_role_are_no_surname_references() -> None:
+    text = _HEADING + "另查明，原告依侵权行为请求赔偿。李某陈述其未到场。\n"
+    for word in ("另查明", "依侵权", "陈述"):
+        assert not touched(text, word, "PERSON"), word

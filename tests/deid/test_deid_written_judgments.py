@@ -42,7 +42,12 @@ masked minor, illegal mining with workers listed and witnesses set off by spaces
 of an old mother by five children, a pupil's injury at school, a property company against
 twelve owners, an online defamation, an enforcement closed for want of property, a
 demolition's compensation, a labour appeal and an information-disclosure suit (left out:
-classmates' given names in quotes, 同学"浩然")."""
+classmates' given names in quotes, 同学"浩然").  And eight more: a marriage-scam ring
+with a victims table, a mediation statement with a ruling appended, a 2009 criminal
+judgment, an appeal scraped into one paragraph with ASCII spaces inside names, a Xinjiang
+assault among Uyghur and Kazakh people, a Tibetan grassland dispute, a Guangdong sale with
+a Hong Kong director, and a Taiwan traffic judgment in traditional characters (left out:
+门卫东 after 在, whose 门卫 is a doorman; 万 小兵 spaced in running text)."""
 
 from __future__ import annotations
 
@@ -57,9 +62,10 @@ import deid
 
 HERE = Path(__file__).parent / "judgments"
 CASES = json.loads((HERE / "people.json").read_text(encoding="utf-8"))
-# （2022）皖1302刑初456号, 112年度易字第456號, 宁秦检刑不诉〔2023〕57号 on a line of its own
+# （2022）皖1302刑初456号 or (2021)川01民终12345号, 112年度易字第456號, 宁秦检刑不诉〔2023〕57号
+# on a line of its own
 CASE_NUMBER = re.compile(
-    r"（\d{4}）[^\s，。]{2,20}?号|\d{3}年度[^\s，。]{1,4}字第\d+號|^\S{1,12}〔\d{4}〕\d+号$",
+    r"[（(]\d{4}[）)][^\s，。,]{2,20}?号|\d{3}年度[^\s，。]{1,4}字第\d+號|^\S{1,12}〔\d{4}〕\d+号$",
     re.MULTILINE,
 )
 
