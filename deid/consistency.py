@@ -221,6 +221,7 @@ _FUNCTION_AFTER = frozenset("对与和及跟同给被把将让由从在于为是
 # … or a common verb, preposition, conjunction or adverb (驾驶, 明知, 于是, 未经).
 _WORD_TAGS = frozenset({"v", "vd", "p", "c", "d"})
 _COMMON_WORD = 200
+_CLAUSE_ENDS = frozenset("，,。；;、）)")
 
 
 def _masked_surnames(keys: Iterable[str]) -> set[str]:
@@ -249,6 +250,8 @@ def _words_after_masked(text: str, finding: Finding, masked: set[str]) -> bool:
         return True
     freq, tags = jieba_tables()
     word = text[finding.start + surname : finding.start + surname + 2]
+    if tags.get(word) == "d" and text[finding.start + surname + 2 :][:1] in _CLAUSE_ENDS:
+        return False  # 辩护人万欣然，山东…律师事务所律师: an adverb ends no clause
     return freq.get(word, 0) >= _COMMON_WORD and tags.get(word) in _WORD_TAGS
 
 

@@ -31,8 +31,8 @@ _NOT_NAMES = re.compile(
     r"|主[ \t\u3000]+文"
     # a party's statement among the evidence (被侵害人邝敏的陈述, 陈述申辩, 陈述和申辩)
     r"|陈述(?=[、和及]?申辩|理由|意见)|陈述"  # (the bare one after 的, 及, 和 or 、: checked after)
-    # a street before its house number (住所地上海市浦东新区张杨路1588号)
-    r"|[路街巷道弄](?=\d+[号號])"
+    # a street before its house number (住所地上海市浦东新区张杨路1588号, 张江路某号)
+    r"|[路街巷道弄](?=(?:\d+|某+)[号號])"
 )
 # A weather forecast's words (多云转雷阵雨, 小到中雨), which the name models read as names at
 # the ``recall`` profile's threshold (雷 and 阴 are surnames): after 有 (有阵雨或雷阵雨), one

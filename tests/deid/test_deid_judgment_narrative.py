@@ -170,3 +170,12 @@ def test_words_after_a_role_are_no_surname_references() -> None:
     text = _HEADING + "另查明，原告依侵权行为请求赔偿。李某陈述其未到场。\n"
     for word in ("另查明", "依侵权", "陈述"):
         assert not touched(text, word, "PERSON"), word
+
+
+def test_a_full_name_sharing_a_masked_surname_stays_whole() -> None:
+    text = (
+        _HEADING + "被告人：和建国，男。\n辩护人万欣然，山东齐鲁律师事务所律师。\n"
+        "被害人万某某报警。住所地上海市浦东新区张江路某号。\n"
+    )
+    assert {"万欣然", "万某某"} <= person_names(text)
+    assert not touched(text, "张江路", "PERSON")

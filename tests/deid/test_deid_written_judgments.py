@@ -47,7 +47,10 @@ with a victims table, a mediation statement with a ruling appended, a 2009 crimi
 judgment, an appeal scraped into one paragraph with ASCII spaces inside names, a Xinjiang
 assault among Uyghur and Kazakh people, a Tibetan grassland dispute, a Guangdong sale with
 a Hong Kong director, and a Taiwan traffic judgment in traditional characters (left out:
-门卫东 after 在, whose 门卫 is a doorman; 万 小兵 spaced in running text)."""
+门卫东 after 在, whose 门卫 is a doorman; 万 小兵 spaced in running text).  And seven
+more: a criminal gang of ten defendants (8,000 characters) and six short rulings (a
+withdrawal, a jurisdiction objection, a preservation, a dismissal, a resumed enforcement
+and a payment order)."""
 
 from __future__ import annotations
 
