@@ -29,6 +29,8 @@ _TITLES = frozenset(
     "校长 村长 队长 组长 部长 市长 县长 书记 主席 教授 师傅 老板 会计 董事 总裁 阿姨".split()
 )
 _ADDRESS = frozenset("总哥姐叔姨某")
+# Parts of speech of a word that opens no given name (一个, 这些, 已经, 把…).
+_NO_GIVEN_TAGS = frozenset({"m", "mq", "q", "r", "d", "p", "c", "u"})
 
 
 def compound_surname_spans(text: str) -> list[tuple[int, int]]:
@@ -38,12 +40,14 @@ def compound_surname_spans(text: str) -> list[tuple[int, int]]:
     建国 is a word, 国名 too)."""
     if not any(surname in text for surname in _SURNAMES):
         return []
-    freq, _ = jieba_tables()
+    freq, tags = jieba_tables()
     spans = []
     for match in _NAME.finditer(text):
         start, given = match.start(), match.end()
         if text[given : given + 2] in _TITLES or text[given] in _ADDRESS:
             continue
+        if tags.get(text[given : given + 2]) in _NO_GIVEN_TAGS:
+            continue  # 老司马一个人签: 一个, a numeral and a measure word
         second = text[given + 1 : given + 2]
         if not second or second in _STOP or not is_han(second) or text[start : given + 1] in freq:
             spans.append((start, given + 1))

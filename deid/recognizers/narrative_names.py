@@ -1,8 +1,9 @@
 """The people of a judgment's narrative by what only a person does there: after a clause
 mark or the preposition of the agent (由吴双江望风，唐国祥负责销赃; 借条由金年经手，明亮在场
 见证; 吴洁实报警后; 经严肃介绍认识了文静), by whose account money went into (将钱款转入王勤的
-银行账户), or whose household it is (与原告房屋相邻的石平安户).  Nothing that is a common word
-of jieba's dictionary and no name (路人报警)."""
+银行账户), whose household it is (与原告房屋相邻的石平安户), or whose row of a flattened
+table it is (3 万春风 26 26).  Nothing that is a common word of jieba's dictionary and no
+name (路人报警)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,18 @@ _AGENT = re.compile(
 _ACQUAINTED = re.compile(rf"认识了{_NAME}(?=[。，,；;]|$)")
 _ACCOUNT_HOLDER = re.compile(rf"转入{_NAME}(?=的(?:银行)?账户|名下)")
 _HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养])户(?=[，,、。；;的房])")
-_PATTERNS = (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD)
+# A row of a table flattened into text: its number, the name, a figure (考勤表: 3 万春风 26
+# 26; 被害人表: 1 蒯红梅 58000元), the name spaced out or not (4 高　翔 26 24).
+_GAP = "[ \t\u3000]"
+_TABLE_ROW = re.compile(
+    rf"(?m)(?:^|(?<=\s))\d{{1,3}}[.、]?{_GAP}+"
+    rf"({SURNAME_PATTERN}(?:{_GAP}?[{HAN}]){{1,2}})(?={_GAP}+\d)"
+)
+_PATTERNS = (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD, _TABLE_ROW)
 # A character each pattern's anchor holds: a text with none of them is not searched.
-_ANCHORS = frozenset("望经警证赃识转户")
+_ANCHORS = frozenset("望经警证赃识转户0123456789")
 _COMMON = 50  # 路人 117
+_WORD_BEFORE = 20  # 顶门 93
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
 
 
@@ -39,4 +48,6 @@ def narrative_name_spans(text: str) -> list[tuple[int, int]]:
         if not (
             freq.get(match.group(1), 0) >= _COMMON and tags.get(match.group(1)) in _NOT_NAME_TAGS
         )
+        # nor a surname that ends a word (顶门|立户, an idiom)
+        and freq.get(text[max(0, match.start(1) - 1) : match.start(1) + 1], 0) < _WORD_BEFORE
     ]

@@ -179,3 +179,12 @@ def test_a_full_name_sharing_a_masked_surname_stays_whole() -> None:
     )
     assert {"万欣然", "万某某"} <= person_names(text)
     assert not touched(text, "张江路", "PERSON")
+
+
+def test_names_in_a_flattened_table_and_after_a_compound_surname_word() -> None:
+    text = (
+        _HEADING + '考勤表记载："序号 姓名 应出勤 实出勤\n3 万春风 26 26\n4 高　翔 26 24"。\n'
+        "上官和平称：让老司马一个人签。\n"
+    )
+    assert {"万春风", "高\u3000翔", "上官和平"} <= person_names(text)
+    assert not touched(text, "一个", "PERSON")

@@ -50,7 +50,10 @@ a Hong Kong director, and a Taiwan traffic judgment in traditional characters (l
 门卫东 after 在, whose 门卫 is a doorman; 万 小兵 spaced in running text).  And seven
 more: a criminal gang of ten defendants (8,000 characters) and six short rulings (a
 withdrawal, a jurisdiction objection, a preservation, a dismissal, a resumed enforcement
-and a payment order)."""
+and a payment order).  And four that quote their evidence: an IOU, a sale contract's
+signatures, a criminal appeal quoting testimony, and a WeChat group with an attendance
+sheet (left out: bare given names in a transfer's note, 春生借国庆款; 文静 of the sheet,
+a word)."""
 
 from __future__ import annotations
 
