@@ -38,11 +38,12 @@ def compound_surname_spans(text: str) -> list[tuple[int, int]]:
     ends the name (上官宇，), opens a common word (皇甫文负责) or the three make a name of
     jieba's dictionary (诸葛亮草船借箭), else two (上官红霞等人, 欧阳红旗负责, and 诸葛建国名下:
     建国 is a word, 国名 too)."""
-    if not any(surname in text for surname in _SURNAMES):
+    first = _NAME.search(text)
+    if first is None:
         return []
     freq, tags = jieba_tables()
     spans = []
-    for match in _NAME.finditer(text):
+    for match in _NAME.finditer(text, first.start()):
         start, given = match.start(), match.end()
         if text[given : given + 2] in _TITLES or text[given] in _ADDRESS:
             continue

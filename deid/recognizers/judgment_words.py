@@ -22,7 +22,7 @@ from deid.recognizers.judgment_rules import SPACED_TITLE
 # issuer of a document number standing on its own line (its signatory signs elsewhere).
 _NOT_NAMES = re.compile(
     # (after 由, 自 or 从, or before 行驶, 方向 …: not the officer 南向东)
-    "(?<=[由自从])[东南西北東][向往][东南西北東]|[东南西北東][向往][东南西北東](?=[行驶走侧]|方向)"
+    "[由自从][东南西北東][向往][东南西北東]|[东南西北東][向往][东南西北東](?=[行驶走侧]|方向)"
     r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
     r"|[嗣旋迨俟][经經后後即至因]"  # (opening a clause: checked after)
     # the court's formula of its findings (经依法审查查明：)

@@ -28,9 +28,14 @@ _TABLE_ROW = re.compile(
     rf"(?m)(?:^|(?<=\s))\d{{1,3}}[.、]?{_GAP}+"
     rf"({SURNAME_PATTERN}(?:{_GAP}?[{HAN}]){{1,2}})(?={_GAP}+\d)"
 )
-_PATTERNS = (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD, _TABLE_ROW)
-# A character each pattern's anchor holds: a text with none of them is not searched.
-_ANCHORS = frozenset("望经警证赃识转户0123456789")
+# Each pattern with what every match of it holds: a text without is not searched.
+_PATTERNS = (
+    (_AGENT, re.compile("望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识")),
+    (_ACQUAINTED, re.compile("认识了")),
+    (_ACCOUNT_HOLDER, re.compile("转入")),
+    (_HOUSEHOLD, re.compile("户")),
+    (_TABLE_ROW, re.compile(rf"\d{_GAP}+[{HAN}]")),
+)
 _COMMON = 50  # 路人 117
 _WORD_BEFORE = 20  # 顶门 93
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
@@ -38,12 +43,11 @@ _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", 
 
 def narrative_name_spans(text: str) -> list[tuple[int, int]]:
     """The names of ``text``'s narrative that the patterns above find."""
-    if _ANCHORS.isdisjoint(text):
-        return []
     freq, tags = jieba_tables()
     return [
         match.span(1)
-        for pattern in _PATTERNS
+        for pattern, anchor in _PATTERNS
+        if anchor.search(text)
         for match in pattern.finditer(text)
         if not (
             freq.get(match.group(1), 0) >= _COMMON and tags.get(match.group(1)) in _NOT_NAME_TAGS
