@@ -188,7 +188,7 @@ ORGANIZATION_AFTER = re.compile(
 # one or two characters (spaced out or not), a bracket (警号, 执法证号) after it allowed.
 _LISTED_POSTS = (
     "办案民警|承办民警|执勤民警|民警|干警|辅警|鉴定人|执法人员|办案人员|侦查人员|"
-    "价格认定人员|认定人员|评估人员|检测人员|调查人员|工作人员"
+    "价格认定人员|认定人员|评估人员|检测人员|调查人员|工作人员|检察员|检察官"
 )
 # (a surname too much a word for the table may open an item: 民警南向东、粘国庆在)
 _LIST_ITEM = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])(?:{_GAP}{{0,2}}[{_CJK}]){{1,2}}"
@@ -365,9 +365,13 @@ def _name_end(text: str, start: int, end: int) -> int | None:
             continue
         if stop == len(text) or text[stop] in _ITEM_ENDS or text[stop] == "\n":
             return stop
-        if freq.get(text[stop : stop + 2], 0) >= _WORD_AFTER:
+        if freq.get(text[stop : stop + 2], 0) >= _WORD_AFTER or text[stop : stop + 2] in _COURT:
             return stop
     return None
+
+
+# Words of a judgment rarer than _WORD_AFTER in jieba's dictionary (检察员晏平安、龙小雨出庭).
+_COURT = frozenset({"出庭", "到庭"})
 
 
 def testimony_spans(text: str) -> list[tuple[int, int]]:

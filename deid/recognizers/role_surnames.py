@@ -22,6 +22,8 @@ _PARTY_ROLES = frozenset(
 # A criminal judgment's verbs of accomplices: a name after one is as sure as after a role
 # (亢建设伙同麻东升结伙作案).
 _ACCOMPLICE_VERBS = frozenset("伙同 纠集 指使 教唆 雇佣 雇请 串通".split())
+# ... and a relative of someone named before (鲍春风之妻麻桂兰已垫付).
+_KIN_OF = frozenset("之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹".split())
 _NARRATIVE_ROLES = (
     _PARTY_ROLES
     | _ACCOMPLICE_VERBS
@@ -42,7 +44,9 @@ def after_party_role(text: str, start: int) -> bool:
     is no masked party's (被告人王到案 after 王某某: the reference 王): a name the title rule
     reads there is as sure as a rule's, and is looked for wherever else the text has it."""
     if not any(
-        text[start - n : start] in _PARTY_ROLES or text[start - n : start] in _ACCOMPLICE_VERBS
+        text[start - n : start] in _PARTY_ROLES
+        or text[start - n : start] in _ACCOMPLICE_VERBS
+        or text[start - n : start] in _KIN_OF
         for n in (2, 3, 4, 5)
     ):
         return False
@@ -70,8 +74,11 @@ def role_only_surname_spans(text: str) -> list[tuple[int, int]]:
             continue
         if text[start] == "由" and surname_length(text, start + 1):
             continue  # 所长由张某陪同: by someone, not Mr 由
-        if text[start] in _PREPOSITIONS and freq.get(text[start + 1 : start + 3], 0) >= 100:
-            continue  # 原告依侵权行为, 被告由公司: a preposition before a word
+        if text[start] in _PREPOSITIONS and (
+            freq.get(text[start + 1 : start + 3], 0) >= 100
+            or freq.get(text[start : start + 2], 0) > 0
+        ):
+            continue  # 原告依侵权行为, 原告依约, 被告由公司: a preposition before a word
         end = start + 3
         if _ends_name(text, start + 2) or freq.get(text[start + 2 : start + 4], 0) >= 100:
             end = start + 2

@@ -188,3 +188,13 @@ def test_names_in_a_flattened_table_and_after_a_compound_surname_word() -> None:
     )
     assert {"万春风", "高\u3000翔", "上官和平"} <= person_names(text)
     assert not touched(text, "一个", "PERSON")
+
+
+def test_prosecutors_listed_and_a_relative_named_once_are_found_everywhere() -> None:
+    text = (
+        _HEADING + "邵阳市人民检察院指派检察员晏平安、龙小雨出庭履行职务。\n"
+        "原告依约发放贷款。事发当晚鲍春风之妻麻桂兰已垫付医疗费。麻桂兰于次日报警。\n"
+    )
+    assert {"晏平安", "龙小雨"} <= person_names(text)
+    assert person_mentions(text).count("麻桂兰") == 2
+    assert not touched(text, "依约", "PERSON")

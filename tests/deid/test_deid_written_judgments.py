@@ -53,7 +53,9 @@ withdrawal, a jurisdiction objection, a preservation, a dismissal, a resumed enf
 and a payment order).  And four that quote their evidence: an IOU, a sale contract's
 signatures, a criminal appeal quoting testimony, and a WeChat group with an attendance
 sheet (left out: bare given names in a transfer's note, 春生借国庆款; 文静 of the sheet,
-a word)."""
+a word).  And four more: a criminal appeal that changes a sentence, a bank loan with six
+guarantors, a patent case with Japanese and Korean inventors, and a dog bite among
+neighbours (left out: 常明 alone after a full stop, named once before after 医生)."""
 
 from __future__ import annotations
 
