@@ -164,9 +164,16 @@ def _given_name_references(
 ) -> list[Finding]:
     """Every occurrence of the ``given_names`` of ``seeds`` but those inside their full
     name (海燕 of 宋海燕)."""
+    # (a given name is written alone only where it occurs more often than its full name)
+    alone = [
+        key
+        for key in seeds
+        if len(key) == 3
+        and any(norm.text.count(key[1:]) > norm.text.count(key) for _, norm in pieces)
+    ]
     return [
         finding
-        for given, full in given_names(seeds).items()
+        for given, full in given_names(alone).items()
         for offset, norm in pieces
         for finding in _occurrences(norm, offset, given, RELATIVE_SCORE, full)
     ]

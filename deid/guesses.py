@@ -135,7 +135,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True
     if text.startswith(_DEADLINE_OPENINGS, finding.start):
         return True  # 于本判决生效之日起: 于 read as the surname
-    if (
+    near = text[finding.start : finding.end + 8]  # (most guesses have no firm or place near)
+    if not _FIRM_OR_PLACE_CHARS.isdisjoint(near) and (
         text.startswith(_FIRM_SUFFIXES, finding.end)
         or _in_dotted_firm(text, finding)
         or _in_placed_firm(text, finding)
@@ -144,6 +145,11 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
     ):
         return True  # 山东德衡律师事务所, 葛兰素·威康公司: the firm's name, not a person's
     return no_names.holds(finding.start, finding.end)
+
+
+# A character every firm's or place's word the checks above look for holds (所, 公司, 集团,
+# 厂, 店, 某, the suffixes of divisions …): a guess with none of them near is no firm.
+_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·")
 
 
 def _place_opening(word: str) -> int:
@@ -295,13 +301,10 @@ def _place_or_firm(text: str, finding: Finding) -> bool:
         return False
     if word[-1] in "厂店" or (len(word) == 3 and word[1] in _DISTRICT_ENDS):
         return True
-    _, tags = jieba_tables()
-    if (
-        len(word) == 3
-        and word[1] in "镇乡"
-        and tags.get(text[finding.start - 1 : finding.start + 1]) == "ns"
-    ):
-        return True  # 长|安镇振|安中路: the town 长安
+    if len(word) == 3 and word[1] in "镇乡":
+        _, tags = jieba_tables()
+        if tags.get(text[finding.start - 1 : finding.start + 1]) == "ns":
+            return True  # 长|安镇振|安中路: the town 长安
     if text[max(0, finding.start - 3) : finding.start].endswith(("简称", "简称“", '简称"')) and (
         _FIRM_AFTER_PLACE.match(text, finding.end)
     ):

@@ -9,6 +9,7 @@ A judgment writes its people in fixed places, whatever words their names make (�
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -265,6 +266,7 @@ _PARTY = re.compile("被告人|被告|原告|上诉人|被上诉人|申请执行
 TITLE_WITHIN = 300
 
 
+@functools.lru_cache(maxsize=64)  # the engine, the document pass and the Tibetan rule ask
 def is_judgment(text: str) -> bool:
     """True for a court's judgment, ruling or mediation statement (and a prosecutor's or
     authority's decision in the same form): a document title in its first 300 characters,

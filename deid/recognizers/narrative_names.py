@@ -29,13 +29,21 @@ _TABLE_ROW = re.compile(
     rf"({SURNAME_PATTERN}(?:{_GAP}?[{HAN}]){{1,2}})(?={_GAP}+\d)"
 )
 # Each pattern with what every match of it holds: a text without is not searched.
-_PATTERNS = (
-    (_AGENT, re.compile("望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识")),
-    (_ACQUAINTED, re.compile("认识了")),
-    (_ACCOUNT_HOLDER, re.compile("转入")),
-    (_HOUSEHOLD, re.compile("户")),
-    (_TABLE_ROW, re.compile(rf"\d{_GAP}+[{HAN}]")),
+_ANCHORS = (
+    "望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识",
+    "认识了",
+    "转入",
+    "户",
+    rf"\d{_GAP}+[{HAN}]",
 )
+_PATTERNS = tuple(
+    zip(
+        (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD, _TABLE_ROW),
+        map(re.compile, _ANCHORS),
+        strict=True,
+    )
+)
+_ANY_ANCHOR = re.compile("|".join(_ANCHORS[:1] + _ANCHORS[4:]))  # (and 认识了, 转入, 户)
 _COMMON = 50  # 路人 117
 _WORD_BEFORE = 20  # 顶门 93
 _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
@@ -43,6 +51,8 @@ _NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", 
 
 def narrative_name_spans(text: str) -> list[tuple[int, int]]:
     """The names of ``text``'s narrative that the patterns above find."""
+    if not ("户" in text or "转入" in text or "认识了" in text or _ANY_ANCHOR.search(text)):
+        return []
     freq, tags = jieba_tables()
     return [
         match.span(1)
