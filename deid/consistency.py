@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
-from deid.guesses import between_listed_names, names_trimmed, without_no_names
+from deid.guesses import names_trimmed, without_no_names
+from deid.listed import between_listed_names
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk

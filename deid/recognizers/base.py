@@ -27,6 +27,9 @@ CONTEXT_ONLY = 0.1
 # hold rare characters outside the block most Chinese patterns stop at (U+4E00–U+9FA5):
 # 䶮 (extension A), 鿏 (U+9FCF), 𬀩 and 𬌗 (extensions B–F, in the 2013 通用规范汉字表).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U000323af"
+# A space between the characters of a name or a title as documents space them out (审　判　员
+# 汪　洋; 尤 勇 of a scraped text): ASCII, tab or ideographic.
+GAP = r"[ \t\u3000]"
 _HAN = re.compile(f"[{HAN}]+")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from deid.recognizers.base import HAN
+from deid.recognizers.base import GAP, HAN
 from deid.recognizers.surnames import SURNAME_PATTERN
 from deid.recognizers.word_tables import jieba_tables
 
@@ -23,7 +23,7 @@ _ACCOUNT_HOLDER = re.compile(rf"转入{_NAME}(?=的(?:银行)?账户|名下)")
 _HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养])户(?=[，,、。；;的房])")
 # A row of a table flattened into text: its number, the name, a figure (考勤表: 3 万春风 26
 # 26; 被害人表: 1 蒯红梅 58000元), the name spaced out or not (4 高　翔 26 24).
-_GAP = "[ \t\u3000]"
+_GAP = GAP
 _TABLE_ROW = re.compile(
     rf"(?m)(?:^|(?<=\s))\d{{1,3}}[.、]?{_GAP}+"
     rf"({SURNAME_PATTERN}(?:{_GAP}?[{HAN}]){{1,2}})(?={_GAP}+\d)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from deid.recognizers.base import HAN, is_han
-from deid.recognizers.judgment_rules import dictionary_word
+from deid.recognizers.judgment_lists import dictionary_word
 from deid.recognizers.surnames import WORD_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 

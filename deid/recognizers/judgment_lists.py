@@ -1,0 +1,148 @@
+"""People a judgment lists: after a post (执勤民警皇甫刚、端木强出具), witnesses and experts
+whatever their names (证人那日苏、其木格), witnesses set off by spaces (证人 郗大勇 粘春花 亓长明
+的证言), and the evidence formulas (证人明亮、田素的证言); and the two tests of jieba's
+dictionary the judgment rules share (``common_word``, ``dictionary_word``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from deid.recognizers.base import GAP, HAN
+from deid.recognizers.surnames import SURNAME_PATTERN, WORD_SURNAMES
+from deid.recognizers.word_tables import jieba_tables
+
+_SURNAME = SURNAME_PATTERN
+_CJK = HAN
+_GAP = GAP
+_GAP_RE = re.compile(_GAP)
+# Parts of speech of a common word that is no name (pronouns, nouns, verbs …): such a word
+# in a party line is a name only when what follows says so (deid.recognizers.judgment_rules).
+_NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
+_COMMON = 300
+_RARE = 10
+# People a judgment or a penalty notice lists after their post (执勤民警皇甫刚、端木强出具的,
+# 鉴定人熊伟、白雪鉴定, 办案民警：甘　霖（警号：012345）、巫海洋): each item a surname and
+# one or two characters (spaced out or not), a bracket (警号, 执法证号) after it allowed.
+_LISTED_POSTS = (
+    "办案民警|承办民警|执勤民警|民警|干警|辅警|鉴定人|执法人员|办案人员|侦查人员|"
+    "价格认定人员|认定人员|评估人员|检测人员|调查人员|工作人员|检察员|检察官"
+)
+# (a surname too much a word for the table may open an item: 民警南向东、粘国庆在)
+_LIST_ITEM = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])(?:{_GAP}{{0,2}}[{_CJK}]){{1,2}}"
+_LISTED = re.compile(
+    rf"(?:{_LISTED_POSTS})([:：]?){_GAP}*({_LIST_ITEM}(?:[（(][^）)\n]{{1,20}}[）)])?"
+    rf"(?:、{_LIST_ITEM}(?:[（(][^）)\n]{{1,20}}[）)])?)*)"
+)
+# ... and a list of two or more witnesses or experts whatever their names (证人那日苏、其木格
+# 能够证明: Mongolian names have no Chinese surname), none of them a word of the dictionary
+# but a name (证人证言、物证、书证).
+_LISTED_ANY = re.compile(rf"(?:证人|鉴定人)((?:[{_CJK}]{{2,4}}、)+[{_CJK}]{{2,4}})")
+# ... and witnesses set off by spaces, as some scraped texts list them (证人 郗大勇 粘春花
+# 亓长明 的证言): two or more, each a surname and one or two characters.
+_SPACED_NAME = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])[{_CJK}]{{1,2}}"
+_LISTED_SPACED = re.compile(
+    rf"(?:证人|被害人|鉴定人){_GAP}+((?:{_SPACED_NAME}{_GAP}+)+{_SPACED_NAME})(?={_GAP}*[的等])"
+)
+_NON_GAP = re.compile(r"[^ \t\u3000]+")
+_ITEM_ENDS = "、，,。；;：:（(的等和与及在称"
+# A name found by ``_LISTED`` ends at a mark, or where a common word begins (白雪|鉴定).
+_WORD_AFTER = 100
+# The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.
+_TESTIMONY = re.compile(
+    rf"(?:证人|被害人|被告人|上诉人|原审被告人)((?:{_SURNAME}[{_CJK}]{{1,2}}、)*"
+    rf"{_SURNAME}[{_CJK}]{{1,2}})(?=等人的|的)(?:等人的|的)(?:证言|证词|陈述|供述|辩解)"
+)
+
+
+def listed_spans(text: str) -> list[tuple[int, int]]:
+    """The names listed after a post (``_LISTED``): 执勤民警皇甫刚、端木强出具 → 皇甫刚, 端木强.
+    Taken when the list has two names or more, or the post is set off by a colon, or a
+    bracket (警号) follows the name; a name that is a common word (民警依法) only inside a
+    list of two or more."""
+    spans = []
+    for match in _LISTED.finditer(text):
+        items = _list_items(text, match.start(2), match.end(2))
+        if not items:
+            continue
+        marked = bool(match.group(1)) or text[items[0][1] : items[0][1] + 1] in "（("
+        if len(items) == 1 and not marked:
+            continue
+        for start, end in items:
+            if len(items) == 1 and common_word(_GAP_RE.sub("", text[start:end])):
+                continue
+            spans.append((start, end))
+    for match in _LISTED_ANY.finditer(text):
+        items = _list_items(text, match.start(1), match.end(1))
+        if len(items) >= 2 and not any(dictionary_word(text[s:e]) for s, e in items):
+            spans += items
+    return spans + [
+        name.span() for match in _LISTED_SPACED.finditer(text) for name in _spaced_names(match)
+    ]
+
+
+def _spaced_names(match: re.Match[str]) -> Iterator[re.Match[str]]:
+    """The names of a ``_LISTED_SPACED`` match (郗大勇, 粘春花, 亓长明)."""
+    return _NON_GAP.finditer(match.string, match.start(1), match.end(1))
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of a list ``text[start:end]`` matched by ``_LISTED``: the items between
+    its 、, each without its bracket, the last one cut where a mark or common word begins."""
+    items = []
+    position = start
+    for piece in re.split("(、)", text[start:end]):
+        if piece == "、":
+            position += 1
+            continue
+        name = re.split("[（(]", piece, maxsplit=1)[0]
+        name_end: int | None = position + len(name)
+        if name_end == end:  # the last item: the match may have run into the next word
+            name_end = _name_end(text, position, end)
+        if name_end is None:
+            break
+        items.append((position, name_end))
+        position += len(piece)
+    return items
+
+
+def _name_end(text: str, start: int, end: int) -> int | None:
+    """Where the name ``text[start:end]`` (the last of a list) ends: the first place from
+    two characters on before a mark, the end of the text or a common word (白雪|鉴定)."""
+    freq, _ = jieba_tables()
+    for stop in range(start + 2, end + 1):
+        if _GAP_RE.match(text[stop - 1]):
+            continue
+        if stop == len(text) or text[stop] in _ITEM_ENDS or text[stop] == "\n":
+            return stop
+        if freq.get(text[stop : stop + 2], 0) >= _WORD_AFTER or text[stop : stop + 2] in _COURT:
+            return stop
+    return None
+
+
+# Words of a judgment rarer than _WORD_AFTER in jieba's dictionary (检察员晏平安、龙小雨出庭).
+_COURT = frozenset({"出庭", "到庭"})
+
+
+def testimony_spans(text: str) -> list[tuple[int, int]]:
+    """Each name of an evidence formula (``_TESTIMONY``): 证人明亮、田素的证言 → 明亮, 田素."""
+    spans = []
+    for match in _TESTIMONY.finditer(text):
+        position = match.start(1)
+        for name in match.group(1).split("、"):
+            spans.append((position, position + len(name)))
+            position += len(name) + 1
+    return spans
+
+
+def common_word(word: str) -> bool:
+    """True for a common word that is no name (记录, 签名)."""
+    freq, tags = jieba_tables()
+    return freq.get(word, 0) >= _COMMON and tags.get(word) in _NOT_NAME_TAGS
+
+
+def dictionary_word(word: str) -> bool:
+    """True for a word of jieba's dictionary, not a rare one (边巴, 2), that it does not tag
+    as a name (物证, 方圆)."""
+    freq, tags = jieba_tables()
+    return freq.get(word, 0) >= _RARE and tags.get(word) not in {"nr", "nrfg", "nrt"}
