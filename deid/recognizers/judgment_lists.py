@@ -26,7 +26,9 @@ _RARE = 10
 # one or two characters (spaced out or not), a bracket (警号, 执法证号) after it allowed.
 _LISTED_POSTS = (
     "办案民警|承办民警|执勤民警|民警|干警|辅警|鉴定人|执法人员|办案人员|侦查人员|"
-    "价格认定人员|认定人员|评估人员|检测人员|调查人员|工作人员|检察员|检察官"
+    "价格认定人员|认定人员|评估人员|检测人员|调查人员|工作人员|检察员|检察官|法医|"
+    # … and any post ending in 员 (测绘员龙飞、鹿鸣, 劳动保障监察员粘文、邬海燕)
+    f"[{HAN}]{{1,4}}?员"
 )
 # (a surname too much a word for the table may open an item: 民警南向东、粘国庆在)
 _LIST_ITEM = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])(?:{_GAP}{{0,2}}[{_CJK}]){{1,2}}"
@@ -45,7 +47,7 @@ _LISTED_SPACED = re.compile(
     rf"(?:证人|被害人|鉴定人){_GAP}+((?:{_SPACED_NAME}{_GAP}+)+{_SPACED_NAME})(?={_GAP}*[的等])"
 )
 _NON_GAP = re.compile(r"[^ \t\u3000]+")
-_ITEM_ENDS = "、，,。；;：:（(的等和与及在称"
+_ITEM_ENDS = "、，,。；;：:（()）的等和与及在称于系将"
 # A name found by ``_LISTED`` ends at a mark, or where a common word begins (白雪|鉴定).
 _WORD_AFTER = 100
 # The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.

@@ -26,11 +26,14 @@ _NOT_NAMES = re.compile(
     r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
     r"|[嗣旋迨俟][经經后後即至因]"  # (opening a clause: checked after)
     # the court's formula of its findings (经依法审查查明：)
-    r"|审?查查明|另查明|查明(?=[:：]|的?事实)"
+    r"|审?查查明|另查明|审理查明|查明(?=[:：]|的?事实)"
+    # an alley (胡同: jieba tags it a name, 1,762)
+    r"|胡同"
     # the heading of a Taiwan judgment's operative part (主　文)
     r"|主[ \t\u3000]+文"
     # a party's statement among the evidence (被侵害人邝敏的陈述, 陈述申辩, 陈述和申辩)
-    r"|陈述(?=[、和及]?申辩|理由|意见)|陈述"  # (the bare one after 的, 及, 和 or 、: checked after)
+    # (the bare 陈述 only after 的, 及, 和 or 、 …: checked after)
+    r"|陈述[、和及]?申辩|陈述(?=理由|意见)|陈述"
     # a street before its house number (住所地上海市浦东新区张杨路1588号, 张江路某号)
     r"|[路街巷道弄](?=(?:\d+|某+)[号號])"
 )
@@ -109,7 +112,7 @@ class NoNames:
         """True when ``[start, end)`` overlaps such a word or lies inside a bench title (a
         guess of one or two characters: the titles are looked for only then).  Neither is
         looked for in a document none of whose guesses has a character of them near it."""
-        near = self.text[max(0, start - 2) : end + 12]  # 穗公天行|罚决字〔2023〕
+        near = self.text[max(0, start - 4) : end + 12]  # 穗公天行|罚决字〔2023〕, 陈述、|申辩
         if not _NOT_NAME_CHARS.isdisjoint(near) and self.words.overlaps(start, end):
             return True
         return end - start <= 2 and self.titles.holds(start, end)

@@ -198,3 +198,13 @@ def test_prosecutors_listed_and_a_relative_named_once_are_found_everywhere() -> 
     assert {"晏平安", "龙小雨"} <= person_names(text)
     assert person_mentions(text).count("麻桂兰") == 2
     assert not touched(text, "依约", "PERSON")
+
+
+def test_lists_after_any_post_and_words_that_are_no_names() -> None:
+    text = (
+        _HEADING + "该公司测绘员龙飞、鹿鸣于2020年5月测量胡同。法医笪海洋、揭玉鉴定。\n"
+        "劳动保障监察员粘文、邬海燕依法调查。经审理查明，告知其陈述、申辩的权利。\n"
+    )
+    assert {"龙飞", "鹿鸣", "笪海洋", "揭玉", "粘文", "邬海燕"} <= person_names(text)
+    for word in ("胡同", "审理查明", "申辩"):
+        assert not touched(text, word, "PERSON"), word

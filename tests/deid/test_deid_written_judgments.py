@@ -55,7 +55,10 @@ signatures, a criminal appeal quoting testimony, and a WeChat group with an atte
 sheet (left out: bare given names in a transfer's note, 春生借国庆款; 文静 of the sheet,
 a word).  And four more: a criminal appeal that changes a sentence, a bank loan with six
 guarantors, a patent case with Japanese and Korean inventors, and a dog bite among
-neighbours (left out: 常明 alone after a full stop, named once before after 医生)."""
+neighbours (left out: 常明 alone after a full stop, named once before after 医生).  And six
+more: a juvenile robbery, a contract fraud, an easement among village households, a
+hit-and-run settled with the family, unpaid wages owed to forty workers, and a food
+licence refused (left out: 禤月, the last of a list, whose surname the table lacks)."""
 
 from __future__ import annotations
 
