@@ -26,9 +26,10 @@ _RARE = 10
 # one or two characters (spaced out or not), a bracket (警号, 执法证号) after it allowed.
 _LISTED_POSTS = (
     "办案民警|承办民警|执勤民警|民警|干警|辅警|鉴定人|执法人员|办案人员|侦查人员|"
-    "价格认定人员|认定人员|评估人员|检测人员|调查人员|工作人员|检察员|检察官|法医|"
-    # … and any post ending in 员 (测绘员龙飞、鹿鸣, 劳动保障监察员粘文、邬海燕)
-    f"[{HAN}]{{1,4}}?员"
+    "价格认定人员|认定人员|评估人员|检测人员|调查人员|工作人员|检察官|法医|"
+    # … and any post ending in 员 (测绘员龙飞、鹿鸣, 劳动保障监察员粘文、邬海燕; the
+    # pattern opens with 员 itself, a literal the search skips to)
+    "员"
 )
 # (a surname too much a word for the table may open an item: 民警南向东、粘国庆在)
 _LIST_ITEM = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])(?:{_GAP}{{0,2}}[{_CJK}]){{1,2}}"
