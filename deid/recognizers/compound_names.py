@@ -50,7 +50,12 @@ def compound_surname_spans(text: str) -> list[tuple[int, int]]:
         if tags.get(text[given : given + 2]) in _NO_GIVEN_TAGS:
             continue  # 老司马一个人签: 一个, a numeral and a measure word
         second = text[given + 1 : given + 2]
-        if not second or second in _STOP or not is_han(second) or text[start : given + 1] in freq:
+        if (
+            not second
+            or second in _STOP
+            or not is_han(second)
+            or freq.get(text[start : given + 1], 0)
+        ):
             spans.append((start, given + 1))
             continue
         after = text[given + 2 : given + 4]
