@@ -20,7 +20,7 @@ from deid.guesses import names_trimmed, without_no_names
 from deid.listed import between_listed_names
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
-from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
+from deid.recognizers.person_rules import FUNCTION_SURNAMES, NAME_TAGS, is_cjk
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.titled_names import name_after_title_word_spans
 from deid.recognizers.word_tables import jieba_tables
@@ -36,7 +36,6 @@ _ROLES = (
     "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人|自诉人"
 )
 _MASKS = frozenset("某X×x*○〇□■")
-_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # Characters a given name written alone may follow (高山和海燕, 告诉海燕).
 _GIVEN_NAME_AFTER = frozenset("和与及跟同对给被把将让由从在于为是向叫说问找诉")
 _ROLE_SURNAME = re.compile(f"(?:{_ROLES})([{''.join(sorted(SINGLE_SURNAMES))}])")
@@ -155,7 +154,7 @@ def given_names(keys: Iterable[str]) -> dict[str, str]:
         if len(full) == 1
         and (
             freq.get(given, 0) < _RARE_WORD
-            or (tags.get(given) in _NAME_TAGS and freq[given] < _NAMED_WORD)
+            or (tags.get(given) in NAME_TAGS and freq[given] < _NAMED_WORD)
         )
     }
 

@@ -138,10 +138,11 @@ def testimony_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def common_word(word: str) -> bool:
-    """True for a common word that is no name (记录, 签名)."""
+def common_word(word: str, at_least: int = _COMMON) -> bool:
+    """True for a common word that is no name (记录, 签名): ``at_least`` that frequent in
+    jieba's dictionary, and tagged a pronoun, noun, verb … there."""
     freq, tags = jieba_tables()
-    return freq.get(word, 0) >= _COMMON and tags.get(word) in _NOT_NAME_TAGS
+    return freq.get(word, 0) >= at_least and tags.get(word) in _NOT_NAME_TAGS
 
 
 def dictionary_word(word: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from deid.recognizers.base import GAP, HAN
+from deid.recognizers.judgment_lists import common_word
 from deid.recognizers.surnames import SURNAME_PATTERN
 from deid.recognizers.word_tables import jieba_tables
 
@@ -46,22 +47,19 @@ _PATTERNS = tuple(
 _ANY_ANCHOR = re.compile("|".join(_ANCHORS[:1] + _ANCHORS[4:]))  # (and 认识了, 转入, 户)
 _COMMON = 50  # 路人 117
 _WORD_BEFORE = 20  # 顶门 93
-_NOT_NAME_TAGS = frozenset({"r", "n", "v", "vn", "vd", "d", "c", "p", "m", "q", "f", "u", "t"})
 
 
 def narrative_name_spans(text: str) -> list[tuple[int, int]]:
     """The names of ``text``'s narrative that the patterns above find."""
     if not ("户" in text or "转入" in text or "认识了" in text or _ANY_ANCHOR.search(text)):
         return []
-    freq, tags = jieba_tables()
+    freq, _ = jieba_tables()
     return [
         match.span(1)
         for pattern, anchor in _PATTERNS
         if anchor.search(text)
         for match in pattern.finditer(text)
-        if not (
-            freq.get(match.group(1), 0) >= _COMMON and tags.get(match.group(1)) in _NOT_NAME_TAGS
-        )
+        if not common_word(match.group(1), _COMMON)
         # nor a surname that ends a word (顶门|立户, an idiom)
         and freq.get(text[max(0, match.start(1) - 1) : match.start(1) + 1], 0) < _WORD_BEFORE
     ]

@@ -24,6 +24,7 @@ _PARTY_ROLES = frozenset(
 _ACCOMPLICE_VERBS = frozenset("伙同 纠集 指使 教唆 雇佣 雇请 串通".split())
 # ... and a relative of someone named before (鲍春风之妻麻桂兰已垫付).
 _KIN_OF = frozenset("之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹".split())
+_SURE_BEFORE = _PARTY_ROLES | _ACCOMPLICE_VERBS | _KIN_OF
 _NARRATIVE_ROLES = (
     _PARTY_ROLES
     | _ACCOMPLICE_VERBS
@@ -43,12 +44,7 @@ def after_party_role(text: str, start: int) -> bool:
     """True when a party's role ends at ``start`` (系被害人|隗红旗之父) and the surname there
     is no masked party's (被告人王到案 after 王某某: the reference 王): a name the title rule
     reads there is as sure as a rule's, and is looked for wherever else the text has it."""
-    if not any(
-        text[start - n : start] in _PARTY_ROLES
-        or text[start - n : start] in _ACCOMPLICE_VERBS
-        or text[start - n : start] in _KIN_OF
-        for n in (2, 3, 4, 5)
-    ):
+    if not any(text[start - n : start] in _SURE_BEFORE for n in (2, 3, 4, 5)):
         return False
     surname = text[start : start + max(1, surname_length(text, start))]
     return not re.search(f"{surname}[某*＊×XＸ]", text)
