@@ -32,15 +32,36 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
     no_names = NoNames(text)
     # (read only when a guess is such a word: most texts have none)
     court = any(_role_or_title(text, f) for f in findings) and _court_document(text)
+    villages = _villages(text, findings)
     result = []
     for finding in findings:
         if finding.entity_type == PERSON:
             cut = _without_word_opening(text, _without_place_opening(text, finding))
             if cut is None or _no_name(text, cut, no_names, court):
                 continue
+            if villages and text[cut.start : cut.end] in villages:
+                continue
             finding = cut
         result.append(finding)
     return result
+
+
+def _villages(text: str, findings: list[Finding]) -> set[str]:
+    """The guesses of three characters or more ending in 村 that some occurrence shows to be
+    a village: before its committee or one of its groups, or after a town or a subdistrict
+    (良渚街道荀山村, 荀山村村民委员会); every occurrence of such a word is the village (迁出
+    荀山村), not a person (关牧村)."""
+    villages = set()
+    for finding in findings:
+        start, end = finding.start, finding.end
+        if finding.entity_type == PERSON and end - start >= 3 and text[end - 1] == "村":
+            if text.startswith(_VILLAGE_AFTER, end) or text.endswith(_VILLAGE_BEFORE, 0, start):
+                villages.add(text[start:end])
+    return villages
+
+
+_VILLAGE_AFTER = ("村民委员会", "村委会", "村委", "村民小组", "委会", "委员会")
+_VILLAGE_BEFORE = ("镇", "乡", "街道", "街办")
 
 
 def _without_place_opening(text: str, finding: Finding) -> Finding | None:
@@ -131,6 +152,10 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         and not _common_noun(word[-2:])  # 唐知县: Magistrate 唐 (MSRA), 知县 a title
     ):
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
+    if word.isdecimal():
+        return True  # 转账900000元: a model's lone guess inside a figure
+    if len(word) >= 3 and word[-1] in "病症":
+        return True  # 阿尔茨海默病: a disease named after a person, not the person
     if court and _role_or_title(text, finding):
         return True
     if text.startswith(_DEADLINE_OPENINGS, finding.start):
@@ -204,8 +229,12 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
 
 
 def _may_be_a_name(word: str) -> bool:
+    """True for a rest that may be a name: one jieba tags a name (理解|毛泽东), or one opening
+    with a surname that is no common noun (主张|权利: 权 is a surname, 权利 a right; 总理|周恩来,
+    which jieba tags a time word)."""
     return word not in _REST_FUNCTION and (
-        jieba_tables()[1].get(word) in _NAME_TAGS or surname_length(word, 0) > 0
+        jieba_tables()[1].get(word) in _NAME_TAGS
+        or (surname_length(word, 0) > 0 and not _common_noun(word))
     )
 
 

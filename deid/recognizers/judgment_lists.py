@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from deid.recognizers.base import GAP, HAN
 from deid.recognizers.surnames import SURNAME_PATTERN, WORD_SURNAMES
 from deid.recognizers.word_tables import jieba_tables
+from deid.segmenting import NAME_TAGS
 
 _SURNAME = SURNAME_PATTERN
 _CJK = HAN
@@ -71,8 +72,10 @@ def listed_spans(text: str) -> list[tuple[int, int]]:
         marked = bool(match.group(1)) or text[items[0][1] : items[0][1] + 1] in "（("
         if len(items) == 1 and not marked:
             continue
-        for start, end in items:
+        for number, (start, end) in enumerate(items, 1):
             if len(items) == 1 and common_word(_GAP_RE.sub("", text[start:end])):
+                continue
+            if number == len(items) and _runs_into_word(text, start, end):
                 continue
             spans.append((start, end))
     for match in _LISTED_ANY.finditer(text):
@@ -123,6 +126,18 @@ def _name_end(text: str, start: int, end: int) -> int | None:
     return None
 
 
+def _runs_into_word(text: str, start: int, end: int) -> bool:
+    """True when the last item of a list ``text[start:end]`` is a common word that runs on
+    into a word of the dictionary with what follows it (技术员黎明、项目|经理邬海洋: 项目经理
+    is a post, not the name 项目 before the title 经理)."""
+    freq, tags = jieba_tables()
+    return common_word(text[start:end]) and any(
+        freq.get(text[start : end + extra], 0) > 0
+        and tags.get(text[start : end + extra]) not in NAME_TAGS
+        for extra in (1, 2)
+    )
+
+
 # Words of a judgment rarer than _WORD_AFTER in jieba's dictionary (检察员晏平安、龙小雨出庭).
 _COURT = frozenset({"出庭", "到庭"})
 
@@ -149,4 +164,4 @@ def dictionary_word(word: str) -> bool:
     """True for a word of jieba's dictionary, not a rare one (边巴, 2), that it does not tag
     as a name (物证, 方圆)."""
     freq, tags = jieba_tables()
-    return freq.get(word, 0) >= _RARE and tags.get(word) not in {"nr", "nrfg", "nrt"}
+    return freq.get(word, 0) >= _RARE and tags.get(word) not in NAME_TAGS

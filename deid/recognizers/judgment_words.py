@@ -84,7 +84,7 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
 
 _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
-_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈路街巷道弄〔【[主云晴阴雨雪雾尘沙")
+_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈胡路街巷道弄〔【[主云晴阴雨雪雾尘沙")
 
 
 def not_a_name(text: str, start: int, end: int) -> bool:

@@ -204,7 +204,10 @@ def test_lists_after_any_post_and_words_that_are_no_names() -> None:
     text = (
         _HEADING + "该公司测绘员龙飞、鹿鸣于2020年5月测量胡同。法医笪海洋、揭玉鉴定。\n"
         "劳动保障监察员粘文、邬海燕依法调查。经审理查明，告知其陈述、申辩的权利。\n"
+        "迟海洋辩称：1．胡同北段原系被告家宅基地。测绘报告载明：胡同全长约六十八米。\n"
     )
     assert {"龙飞", "鹿鸣", "笪海洋", "揭玉", "粘文", "邬海燕"} <= person_names(text)
     for word in ("胡同", "审理查明", "申辩"):
         assert not touched(text, word, "PERSON"), word
+    # far from every other word of the kind (the check is gated on their characters)
+    assert "胡同" not in person_mentions(text)
