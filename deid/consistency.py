@@ -24,6 +24,7 @@ from deid.recognizers.person_rules import FUNCTION_SURNAMES, NAME_TAGS, is_cjk
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.titled_names import name_after_title_word_spans
 from deid.recognizers.word_tables import jieba_tables
+from deid.recognizers.yi_names import yi_given_name
 
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
 SEED_SCORE = 0.8
@@ -135,12 +136,14 @@ def _listed_names(
 
 def given_names(keys: Iterable[str]) -> dict[str, str]:
     """The two-character given names of the full names among ``keys`` (a one-character
-    surname, no mask) that are no common word and that no other of them shares, each with
-    its full name."""
+    surname, no mask; or a Yi clan name) that are no common word and that no other of them
+    shares, each with its full name."""
     freq, tags = jieba_tables()
     owners: dict[str, list[str]] = {}
     for key in keys:
-        if (
+        if yi_given := yi_given_name(key):
+            owners.setdefault(yi_given, []).append(key)  # 木呷 of 阿牛木呷
+        elif (
             len(key) == 3
             and surname_length(key, 0) == 1
             and is_cjk(key)
@@ -168,8 +171,8 @@ def _given_name_references(
     alone = [
         key
         for key in seeds
-        if len(key) == 3
-        and any(norm.text.count(key[1:]) > norm.text.count(key) for _, norm in pieces)
+        if len(key) in (3, 4)
+        and any(norm.text.count(key[-2:]) > norm.text.count(key) for _, norm in pieces)
     ]
     return [
         finding

@@ -143,8 +143,10 @@ _SPACED_PARTY_NAME = re.compile(
 # word or a mask is in it.
 _CASE_FORMULA = re.compile(
     "(?:原告|上诉人|申请人|申请执行人|再审申请人|自诉人|申诉人)"
-    rf"([{_CJK}{DOTS}]{{2,10}}?)(?:因?与|诉)(?:被告|被上诉人|被申请人|被执行人|被申诉人)"
+    rf"([{_CJK}{DOTS}]{{2,10}}?)(?:因?与|诉)(?:被告|被上诉人|被申请人|被执行人|被申诉人|你)"
 )
+# (由审判员一人独任审理: the number of judges, not a name)
+_NUMERALS = frozenset("一二两三")
 _SENTENCE_START = frozenset("。；;\n\r \t\u3000")  # … which opens a sentence
 _ORGANIZATION_WORD = re.compile(
     "公司|集团|厂|局|院|银行|社|会|所|中心|政府|委员会|店|部|站|处|队|校|行|馆|场|办|协|联|某"
@@ -258,7 +260,11 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += party_line_spans(text)
     if _holds(text, "员官人"):
         spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
-        spans += [m.span(1) for m in _OFFICER_ANY.finditer(text) if not common_word(m.group(1))]
+        spans += [
+            m.span(1)
+            for m in _OFFICER_ANY.finditer(text)
+            if not common_word(m.group(1)) and m.group(1)[0] not in _NUMERALS
+        ]
         spans += [match.span(1) for match in _WITNESS.finditer(text)]
     if _holds(text, "男女") and _CAPITAL.search(text):
         spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
@@ -326,8 +332,13 @@ def around_kinship(start: int, name: str) -> list[tuple[int, int]]:
 
 def _opens_sentence(text: str, start: int) -> bool:
     """True when ``start`` opens the text, a line or a sentence (a role of the party block
-    or of the case's formula: the patterns check it after a match, not at each character)."""
-    return start == 0 or text[start - 1] in _SENTENCE_START
+    or of the case's formula: the patterns check it after a match, not at each character),
+    or follows the court's 受理 (a notice served by announcement: 孙国华：本院受理原告饶建设
+    诉你离婚纠纷一案)."""
+    return start == 0 or text[start - 1] in _SENTENCE_START or text.endswith(_ACCEPTED, 0, start)
+
+
+_ACCEPTED = ("本院受理", "本院受理的", "本院立案受理")
 
 
 def _not_function(text: str, match: re.Match[str]) -> bool:

@@ -1,8 +1,8 @@
 """Names whose surname is too much a common word for the surname table, read only right
 after a party's role or a post in a judgment's narrative: 由 (被告人由喜贵伙同), the Dai
-surname 刀 (被告人刀建华), 暴, 粘 and 水 (材料员暴小川, 出纳粘晓雨: 暴力, 粘贴), and the first
-syllable of a Dai name without a surname, 岩 and 召 for a man, 依 and 咪 for a woman
-(被害人岩温在)."""
+surname 刀 (被告人刀建华), 暴, 粘, 水 and 过 (材料员暴小川, 出纳粘晓雨, 舅舅过国庆: 暴力,
+粘贴, 过错), and the first syllable of a Dai name without a surname, 岩 and 召 for a man, 依
+and 咪 for a woman (被害人岩温在)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ _NARRATIVE_ROLES = (
         "所长 局长 处长 科长 主任 书记 院长 经理 民警 干警 辅警 会计 医生 老师 村长 "
         "检察员 检察官 审判员 法官 书记员 材料员 保管员 出纳 出纳员 驾驶员 业务员 兽医 医师 "
         # … or a relative (我妻子粘文静也同意)
-        "妻子 丈夫 之妻 之夫 其妻 其夫".split()
+        "妻子 丈夫 之妻 之夫 其妻 其夫 父亲 母亲 舅舅 叔叔 伯父".split()
     )
 )
 # Characters that are no given name's first and end one where they follow it (被害人岩温在).

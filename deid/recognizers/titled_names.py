@@ -106,11 +106,11 @@ def name_after_title_word_spans(
         ):
             continue
         # After a kinship word, a name of three that a mark closes is one, whatever word its
-        # first two make (车德福之父车长贵、之母: 车长, a conductor; not 记者连日来，).
-        closed = (
-            text[title:start] in KIN_WORDS
-            and text[given + 2 : given + 3] in _CLOSING_MARKS
-            and is_cjk(text[start : given + 2])
+        # first two make (车德福之父车长贵、之母: 车长, a conductor; not 记者连日来，); so is
+        # one before a word of the procedure after any title (村民组长文学军出庭证实).
+        closed = is_cjk(text[start : given + 2]) and (
+            (text[title:start] in KIN_WORDS and text[given + 2 : given + 3] in _CLOSING_MARKS)
+            or text[given + 2 : given + 4] in _PROCEDURE_WORDS
         )
         if (
             text[start] in FUNCTION_SURNAMES
