@@ -58,7 +58,16 @@ guarantors, a patent case with Japanese and Korean inventors, and a dog bite amo
 neighbours (left out: 常明 alone after a full stop, named once before after 医生).  And six
 more: a juvenile robbery, a contract fraud, an easement among village households, a
 hit-and-run settled with the family, unpaid wages owed to forty workers, and a food
-licence refused (left out: 禤月, the last of a list, whose surname the table lacks)."""
+licence refused (left out: 禤月, the last of a list, whose surname the table lacks).  And
+fifteen more (session 21): a Liangshan Yi criminal case, a page of notices served by
+announcement, a judicial detention and fine, a village's compensation among its households,
+a finding of no civil capacity, a theft under a guilty plea, a betrothal gift, a loan
+proved by a schedule of transfers, a partnership's liquidation, a protection order beside an
+objection to enforcement, an inheritance over three generations, a voter list, a bus
+accident's passengers, a fight at a wedding on appeal and a team of unpaid migrant workers
+(left out: nicknames, 老文 and 蒙老板 in a quoted message, 时小川 after 物业管家 (时 is a
+function word there), and given names alone that are words: 日哈 after 捅了, 春生 after 其弟,
+建国, 光荣, 建设叔 and 胜利 in a list of given names)."""
 
 from __future__ import annotations
 
