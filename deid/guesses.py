@@ -32,32 +32,47 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
     no_names = NoNames(text)
     # (read only when a guess is such a word: most texts have none)
     court = any(_role_or_title(text, f) for f in findings) and _court_document(text)
-    villages = _villages(text, findings)
+    places = _villages_and_firms(text, findings)
     result = []
     for finding in findings:
         if finding.entity_type == PERSON:
             cut = _without_word_opening(text, _without_place_opening(text, finding))
             if cut is None or _no_name(text, cut, no_names, court):
                 continue
-            if villages and text[cut.start : cut.end] in villages:
+            if places and text[cut.start : cut.end] in places:
                 continue
             finding = cut
         result.append(finding)
     return result
 
 
-def _villages(text: str, findings: list[Finding]) -> set[str]:
-    """The guesses of three characters or more ending in 村 that some occurrence shows to be
-    a village: before its committee or one of its groups, or after a town or a subdistrict
-    (良渚街道荀山村, 荀山村村民委员会); every occurrence of such a word is the village (迁出
-    荀山村), not a person (关牧村)."""
-    villages = set()
+def _inside_latin_word(text: str, start: int, end: int) -> bool:
+    """True for a guess of Latin letters that a letter runs into on either side."""
+    if not _LATIN.fullmatch(text, start, end):
+        return False
+    return bool(_LATIN.search(text[start - 1 : start] + text[end : end + 1]))
+
+
+_LATIN = re.compile("[A-Za-zÀ-ÖØ-öø-ÿ]+")
+
+
+def _villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
+    """The guesses that some occurrence shows to be a village or a firm, each dropped
+    wherever it occurs: three characters or more ending in 村 before the village's
+    committee or one of its groups, or after a town or a subdistrict (良渚街道荀山村,
+    荀山村村民委员会; then 迁出荀山村 too, though a person may be named 关牧村), and the
+    trade name of a firm's registered name (樱川|精密机械（苏州）有限公司; then 樱川公司)."""
+    words = set()
     for finding in findings:
         start, end = finding.start, finding.end
-        if finding.entity_type == PERSON and end - start >= 3 and text[end - 1] == "村":
+        if finding.entity_type != PERSON:
+            continue
+        if end - start >= 3 and text[end - 1] == "村":
             if text.startswith(_VILLAGE_AFTER, end) or text.endswith(_VILLAGE_BEFORE, 0, start):
-                villages.add(text[start:end])
-    return villages
+                words.add(text[start:end])
+        elif _FIRM_AHEAD.match(text, end):
+            words.add(text[start:end])
+    return words
 
 
 _VILLAGE_AFTER = ("村民委员会", "村委会", "村委", "村民小组", "委会", "委员会")
@@ -154,6 +169,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
     if word.isdecimal():
         return True  # 转账900000元: a model's lone guess inside a figure
+    if _inside_latin_word(text, finding.start, finding.end):
+        return True  # ELECTRONICS, Comércio: letters of a firm's name in Latin
     if len(word) >= 3 and word[-1] in "病症":
         return True  # 阿尔茨海默病: a disease named after a person, not the person
     if court and _role_or_title(text, finding):
@@ -368,6 +385,11 @@ def _in_masked_firm(text: str, finding: Finding) -> bool:
     return bool(ORGANIZATION_AFTER.match(text, mou + 1) or _MASKED_FIRM_END.match(text, mou + 1))
 
 
+# The rest of a firm's registered name after a guess (樱川|精密机械（苏州）有限公司): a few
+# characters, no function character, the place in brackets, the form of the firm.
+_FIRM_AHEAD = re.compile(
+    f"[^{NOT_IN_NAME}]{{1,6}}?[（(][{HAN}]{{2,6}}[）)](?:有限公司|有限责任公司|股份有限公司)"
+)
 # The end of a firm's or a shop's masked name (某机械配件厂, 某超市, 某物流有限公司).
 _MASKED_FIRM_END = re.compile(f"[^{NOT_IN_NAME}]{{0,6}}?(?:厂|店|超市|商行|中心|合作社|工作室)")
 

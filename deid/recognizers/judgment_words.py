@@ -27,8 +27,11 @@ _NOT_NAMES = re.compile(
     r"|[嗣旋迨俟][经經后後即至因]"  # (opening a clause: checked after)
     # the court's formula of its findings (经依法审查查明：)
     r"|审?查查明|另查明|审理查明|查明(?=[:：]|的?事实)"
-    # an alley (胡同: jieba tags it a name, 1,762)
-    r"|胡同"
+    # an alley (胡同: jieba tags it a name, 1,762), arbitration (仲裁委员会仲裁, 全部仲裁请求)
+    # and a labour arbitration's document numbers (苏园劳人仲案字〔2020〕第1234号)
+    r"|胡同|仲裁|劳人仲"
+    # the drugs of a drug case (贩卖海洛因: transliterated, read as a foreign name)
+    r"|海洛因|可卡因|吗啡|氯胺酮|甲基苯丙胺|冰毒|麻古|摇头丸|大麻"
     # the heading of a Taiwan judgment's operative part (主　文)
     r"|主[ \t\u3000]+文"
     # a party's statement among the evidence (被侵害人邝敏的陈述, 陈述申辩, 陈述和申辩)
@@ -84,7 +87,9 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
 
 _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
-_NOT_NAME_CHARS = frozenset("东南西北東於于民国國嗣旋迨俟查陈胡路街巷道弄〔【[主云晴阴雨雪雾尘沙")
+_NOT_NAME_CHARS = frozenset(
+    "东南西北東於于民国國嗣旋迨俟查陈胡仲因啡酮胺毒古丸麻路街巷道弄〔【[主云晴阴雨雪雾尘沙"
+)
 
 
 def not_a_name(text: str, start: int, end: int) -> bool:
