@@ -19,6 +19,7 @@ from deid.findings import PERSON, Finding
 from deid.guesses import names_trimmed, without_no_names
 from deid.listed import between_listed_names
 from deid.normalize import NormalizedText, normalize
+from deid.recognizers.japanese_names import japanese_family_name
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.person_rules import FUNCTION_SURNAMES, NAME_TAGS, is_cjk
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
@@ -107,7 +108,37 @@ def complete_document(
     kept = _without_guesses_at(text, findings, references, starts, _masked_surnames(seeds))
     added += _relatives_of_rare_surnames(pieces, seeds)
     added += _given_name_references(pieces, seeds)
-    return kept + [f for f in added + references if not _inside_person(f, kept)]
+    added += _family_name_references(pieces, seeds)
+    found = kept + [f for f in added + references if not _inside_person(f, kept)]
+    return found + _other_scripts(text, found)
+
+
+# A person's name in another script in brackets right after the Chinese one, each item up to
+# a comma or the bracket's end: 何嘉欣（HO KA YAN）, 费尔南德斯·若泽（José Fernandes）, 金敏智
+# （김민지，KIM MINJI）; not an item of another kind (丘库·恩南迪（CHUKWU NNAMDI，另案处理）).
+_BRACKET = re.compile(r"[（(]")
+_OTHER_SCRIPT = re.compile(
+    r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*(?: [A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*){0,4}"
+    "|[\uac00-\ud7a3]{2,5}"
+)
+_ITEM_END = frozenset("，,）)；;")
+
+
+def _other_scripts(text: str, findings: list[Finding]) -> list[Finding]:
+    """The Latin or Hangul forms in brackets right after a person found (``_OTHER_SCRIPT``)."""
+    found = []
+    for finding in findings:
+        if finding.entity_type != PERSON or not _BRACKET.match(text, finding.end):
+            continue
+        position = finding.end + 1
+        while item := _OTHER_SCRIPT.match(text, position):
+            if text[item.end() : item.end() + 1] not in _ITEM_END:
+                break
+            found.append(Finding(item.start(), item.end(), PERSON, finding.score))
+            if text[item.end()] in "）)":
+                break
+            position = item.end() + 1
+    return found
 
 
 # A given name written alone refers to the person the document names in full (宋海燕 …
@@ -179,6 +210,20 @@ def _given_name_references(
         for given, full in given_names(alone).items()
         for offset, norm in pieces
         for finding in _occurrences(norm, offset, given, RELATIVE_SCORE, full)
+    ]
+
+
+def _family_name_references(
+    pieces: Sequence[tuple[int, NormalizedText]], seeds: Iterable[str]
+) -> list[Finding]:
+    """Every occurrence of the family name of a Japanese name found (渡边 of 渡边健一: 据渡边
+    先生反映, 向渡边请假)."""
+    families = {family for key in seeds if (family := japanese_family_name(key))}
+    return [
+        finding
+        for family in families
+        for offset, norm in pieces
+        for finding in _occurrences(norm, offset, family, RELATIVE_SCORE)
     ]
 
 
@@ -267,11 +312,13 @@ def _words_after_masked(text: str, finding: Finding, masked: set[str]) -> bool:
 
 def _no_reference(text: str, start: int) -> bool:
     """True when the surname at ``start`` is a preposition or conjunction there (被告向原告支付,
-    原告和被告), or opens a common word (被害人钱款): before a Chinese character that is no
-    mask nor a verb of speech."""
+    原告和被告), or opens a common word (被害人钱款, 当事人陈述等): before a Chinese character
+    that is no mask nor a verb of speech."""
     after = text[start + 1 : start + 2]
-    if not is_cjk(after) or after in "某称辩诉供述":
+    if not is_cjk(after) or after in "某称辩诉供":
         return False
+    if after == "述" and text[start + 2 : start + 3] in "称":
+        return False  # 被告陈述称: Mr 陈 said, or a statement (not 当事人陈述等证据)
     if text[start] in FUNCTION_SURNAMES:
         return True
     freq, tags = jieba_tables()  # 被害人钱款 (a noun of 8), 被告陈述 (763, tagged a name)

@@ -165,8 +165,14 @@ _OFFICER = re.compile(
     r"(?=出庭|出席|独任|担任|主持|参加|参与|记录|到庭|[、，,]|和|与|及|组成)"
 )
 # A witness or an attesting witness whatever word the name is, before 出庭 or 到庭
-# (见证人吉祥出庭作证): the name is then found wherever else the document gives it.
-_WITNESS = re.compile(rf"(?:证人|见证人|鉴定人)({_SURNAME}[{_CJK}]{{1,2}})(?=出庭|到庭)")
+# (见证人吉祥出庭作证; spaced as a scraped text may: 证人盖 萍出庭): the name is then found
+# wherever else the document gives it.
+_WITNESS = re.compile(
+    rf"(?:证人|见证人|鉴定人)({_SURNAME}(?:{_GAP}{{0,2}}[{_CJK}]){{1,2}}?)(?=出庭|到庭)"
+)
+# ... and one whatever its surname before the relation the judgment gives in brackets
+# (证人木然诺（系排早当之妻）, 证人木光（系邻院客栈老板）).
+_WITNESS_ANY = re.compile(rf"(?:证人|见证人)([{_CJK}]{{2,4}}?)(?=[（(]系)")
 # A name that is also a word, inside an organisation's or a place's name (a party called
 # 海洋 and 青岛海洋食品有限公司, a judge called 高明 and 佛山市高明区人民法院): that
 # occurrence is not the person.
@@ -181,7 +187,11 @@ _NOT_IN_NAME = (
 )
 NOT_IN_NAME = _NOT_IN_NAME  # for deid.guesses
 # … nor across a verb of arranging or working for (凤建国安排公司财务转账, 其所在公司)
-_DEALING_WORDS = "安排|指使|授意|通过|委托|联系|介绍|控制|所在|任职|就职|入职|成立|注册|收购|入股"
+_DEALING_WORDS = (
+    "安排|指使|授意|通过|委托|联系|介绍|控制|所在|任职|就职|入职|成立|注册|收购|入股"
+    # … nor across what one owns there (被执行人向建军名下中国建设银行账户)
+    "|名下"
+)
 ORGANIZATION_AFTER = re.compile(
     f"(?:(?!{_DEALING_WORDS})[^{_NOT_IN_NAME}]){{0,6}}?"
     "(?:有限公司|公司|集团|商行|银行|医院|学校|酒店|法院|检察院|律师事务所)"
@@ -266,6 +276,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
             if not common_word(m.group(1)) and m.group(1)[0] not in _NUMERALS
         ]
         spans += [match.span(1) for match in _WITNESS.finditer(text)]
+        spans += [m.span(1) for m in _WITNESS_ANY.finditer(text) if not dictionary_word(m.group(1))]
     if _holds(text, "男女") and _CAPITAL.search(text):
         spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
     if _holds(text, DOTS) and _CAPITAL.search(text):

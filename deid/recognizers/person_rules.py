@@ -16,6 +16,7 @@ import re
 from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.compound_names import compound_surname_spans
+from deid.recognizers.japanese_names import japanese_name_spans
 from deid.recognizers.judgment_rules import judgment_name_spans
 from deid.recognizers.narrative_names import narrative_name_spans
 from deid.recognizers.role_surnames import role_only_surname_spans
@@ -207,6 +208,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans += narrative_name_spans(text)
     spans += tibetan_name_spans(text)
     spans += yi_name_spans(text)
+    spans += japanese_name_spans(text)
     if _holds(text, "生士姐"):  # 先生, 女士, 小姐
         spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)

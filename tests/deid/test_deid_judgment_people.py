@@ -1,8 +1,11 @@
 """Conventions found by the judgments written in session 21 (a Liangshan Yi criminal case, a
 court's announcements, a judicial detention, a village's compensation, a betrothal gift,
-a partnership, a family tree, a voter list, a bus accident, unpaid migrant workers): Yi
-names, a notice served by announcement, relatives and posts before a name, and words that
-are no name (项目经理, 主张权利, a village, a disease, a figure), each on a few lines."""
+a partnership, a family tree, a voter list, a bus accident, unpaid migrant workers; Yunnan
+minorities, foreign, Korean-Chinese, Japanese, Hong Kong, Macau and Taiwan parties, and
+texts scraped with their flaws): Yi and Japanese names, names in Latin or Hangul in
+brackets, a notice served by announcement, relatives, posts and witnesses before a name,
+and words that are no name (项目经理, 主张权利, a village, a firm, a disease, a drug, a
+figure), each on a few lines."""
 
 from __future__ import annotations
 
@@ -66,3 +69,71 @@ def test_a_village_is_no_name_wherever_it_is_named() -> None:
         "经审理查明：原告蔺桂芳系蔺阿根之女，二人自1986年起在荀山村蔺家埭组18号居住。\n"
     )
     assert "荀山村" not in person_mentions(text)
+
+
+_SUZHOU = "江苏省苏州工业园区人民法院\n民事判决书\n（2021）苏0591民初555号\n"
+
+
+def test_a_japanese_name_and_its_family_name_alone() -> None:
+    text = (
+        _SUZHOU + "原告张静系公司秘书兼日语翻译，直接向副总经理渡边健一汇报工作。"
+        "据渡边先生反映，其工作效率明显下降，渡边建议重新评估。张静每次外出前均口头向渡边请假。\n"
+    )
+    assert person_mentions(text).count("渡边") == 3
+    assert "渡边健一" in person_names(text)
+
+
+def test_a_firm_registered_with_its_place_in_brackets_is_no_name() -> None:
+    text = (
+        _SUZHOU + "被告：樱川精密机械（苏州）有限公司，住所地苏州工业园区。\n"
+        "原告张静与被告樱川精密机械（苏州）有限公司劳动争议一案。判令樱川公司支付工资。\n"
+    )
+    assert "樱川" not in "".join(person_mentions(text))
+
+
+def test_a_name_in_another_script_in_brackets_after_the_chinese_one() -> None:
+    text = (
+        _HEADING + "被告人奥卡福·埃梅卡通过同乡丘库·恩南迪（CHUKWU NNAMDI，另案处理）获得货源。"
+        "证人何嘉欣（HO KA YAN）出庭作证。其妹在韩国登记的姓名为金敏智（김민지，KIM MINJI）。\n"
+    )
+    names = person_names(text)
+    assert {"CHUKWU NNAMDI", "HO KA YAN", "김민지", "KIM MINJI"} <= names
+    assert not touched(text, "另案处理", "PERSON")
+
+
+def test_an_account_in_a_name_is_no_firm_of_that_name() -> None:
+    text = (
+        "江苏省苏州市姑苏区人民法院\n执行裁定书\n（2022）苏0508执1234号\n"
+        "被执行人：向建军，男，汉族。被执行人：和春梅，女，汉族。\n"
+        "本院冻结并扣划被执行人向建军名下中国建设银行账户存款、被执行人和春梅名下江苏银行账户存款。\n"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count("向建军") == 2 and mentions.count("和春梅") == 2
+
+
+def test_a_witness_spaced_as_a_scraped_text_spaces_him() -> None:
+    text = (
+        "山东省青岛市黄岛区人民法院\n民事判决书\n（2019）鲁0211民初4567号\n"
+        "庭审中,润拓公司申请证人盖 萍出庭作证,盖 萍陈述其系润拓公司员工.\n"
+    )
+    assert person_mentions(text).count("盖 萍") == 2
+
+
+def test_drugs_and_arbitration_are_no_names() -> None:
+    text = (
+        "广东省广州市中级人民法院\n刑事判决书\n（2021）粤01刑初88号\n"
+        "被告人奥卡福·埃梅卡贩卖海洛因共计104克。被告人陈国强曾多次购买海洛因吸食。\n"
+        "该案经劳动人事争议仲裁委员会仲裁，该委作出苏园劳人仲案字〔2020〕第1234号仲裁裁决。\n"
+    )
+    for word in ("海洛因", "仲裁委员会", "劳人仲", "仲裁裁决"):
+        assert not touched(text, word, "PERSON"), word
+
+
+def test_a_witness_whatever_his_name_before_his_relation_in_brackets() -> None:
+    text = (
+        "云南省德宏傣族景颇族自治州中级人民法院\n刑事判决书\n（2022）云31刑初321号\n"
+        "3.证人木然诺（系排早当之妻）的证言。证人木光（系邻院客栈老板）出庭。"
+        "上述事实有证人证言和当事人陈述等证据在案佐证。\n"
+    )
+    assert {"木然诺", "木光"} <= person_names(text)
+    assert not touched(text, "陈述", "PERSON")
