@@ -30,8 +30,9 @@ two experts, a drunk-driving case, a private prosecution of people named like wo
 medical malpractice suit, a loan proved by WeChat messages, a traffic case against an
 insurer, a lease on appeal, a state compensation decision, a land registration suit with a
 Tibetan villager, a Supreme Court retrial review and a collision at sea.  Left out of
-their lists, because the engine misses them: 万国庆 after 之夫 (万国 is a place in jieba's
-dictionary), 暴向阳 after 检察员 (向 ends a name after the rare surname), and nicknames.
+their lists, because the engine misses them: 暴向阳 after 检察员 (向 ends a name after the
+rare surname), and nicknames (万国庆 after 之夫, left out first, is listed since session 21:
+the bank account 名下 him is no firm of his).
 And twelve more: an illegal fund-raising case listing its victims, a gang fight in one
 paragraph, an embezzlement, a drug sale with an informant, unpaid construction workers, six
 siblings' inheritance, an objection to the enforcement on a house, a divorce with custody,
@@ -47,7 +48,8 @@ with a victims table, a mediation statement with a ruling appended, a 2009 crimi
 judgment, an appeal scraped into one paragraph with ASCII spaces inside names, a Xinjiang
 assault among Uyghur and Kazakh people, a Tibetan grassland dispute, a Guangdong sale with
 a Hong Kong director, and a Taiwan traffic judgment in traditional characters (left out:
-门卫东 after 在, whose 门卫 is a doorman; 万 小兵 spaced in running text).  And seven
+门卫东 after 在, whose 门卫 is a doorman; 万 小兵, spaced in running text, is listed since
+session 21).  And seven
 more: a criminal gang of ten defendants (8,000 characters) and six short rulings (a
 withdrawal, a jurisdiction objection, a preservation, a dismissal, a resumed enforcement
 and a payment order).  And four that quote their evidence: an IOU, a sale contract's
@@ -67,7 +69,14 @@ objection to enforcement, an inheritance over three generations, a voter list, a
 accident's passengers, a fight at a wedding on appeal and a team of unpaid migrant workers
 (left out: nicknames, 老文 and 蒙老板 in a quoted message, 时小川 after 物业管家 (时 is a
 function word there), and given names alone that are words: 日哈 after 捅了, 春生 after 其弟,
-建国, 光荣, 建设叔 and 胜利 in a list of given names)."""
+建国, 光荣, 建设叔 and 胜利 in a list of given names).  And fifteen more: Yunnan's Jingpo,
+Dai, Lisu, Wa, Hani and Naxi parties (a drug case with a Myanmar national, a land lease, an
+injury, an inheritance, an inn's lease), a Nigerian defendant with his Latin name, a
+Korean-Chinese family, a Japanese manager, Hong Kong and Macau firms with their directors'
+Latin names, a Taiwan investor, and five scraped texts (run together into one line,
+half-width marks with spaced names, every kind of mask, a 2008 robbery with aliases, a
+mediation with its enforcement; left out: given names alone, 早当 and 黑斗, and nicknames,
+阿昌, 恩南迪, "Peter Chan", 海滨 in a quoted saying)."""
 
 from __future__ import annotations
 
