@@ -19,13 +19,17 @@ from deid.findings import PERSON, Finding
 from deid.guesses import names_trimmed, without_no_names
 from deid.listed import between_listed_names
 from deid.normalize import NormalizedText, normalize
-from deid.recognizers.japanese_names import japanese_family_name
-from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
-from deid.recognizers.person_rules import FUNCTION_SURNAMES, NAME_TAGS, is_cjk
+from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.titled_names import name_after_title_word_spans
 from deid.recognizers.word_tables import jieba_tables
-from deid.recognizers.yi_names import yi_given_name
+from deid.short_names import (
+    MASKS,
+    family_name_references,
+    given_name_references,
+    given_names,
+    occurrences,
+)
 
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
 SEED_SCORE = 0.8
@@ -37,9 +41,6 @@ _ROLES = (
     "原审被告人|被告人|被告|原告|上诉人|被上诉人|被申请人|申请执行人|申请人|被执行人|第三人|"
     "证人|被害人|受害人|罪犯|犯罪嫌疑人|嫌疑人|当事人|违法行为人|行为人|辩护人|代理人|自诉人"
 )
-_MASKS = frozenset("某X×x*○〇□■")
-# Characters a given name written alone may follow (高山和海燕, 告诉海燕).
-_GIVEN_NAME_AFTER = frozenset("和与及跟同对给被把将让由从在于为是向叫说问找诉")
 _ROLE_SURNAME = re.compile(f"(?:{_ROLES})([{''.join(sorted(SINGLE_SURNAMES))}])")
 
 
@@ -91,7 +92,7 @@ def complete_document(
         spread = {key: score for key, score in seeds.items() if key in between}
     for offset, norm in pieces:
         for key, score in spread.items():
-            added += _occurrences(norm, offset, key, score)
+            added += occurrences(norm, offset, key, score)
         for match in _ROLE_SURNAME.finditer(norm.text):
             if (
                 match.group(1) in surnames
@@ -107,8 +108,8 @@ def complete_document(
     starts = {r.start for r in references if name_key(text[r.start : r.end]) not in unmasked}
     kept = _without_guesses_at(text, findings, references, starts, _masked_surnames(seeds))
     added += _relatives_of_rare_surnames(pieces, seeds)
-    added += _given_name_references(pieces, seeds)
-    added += _family_name_references(pieces, seeds)
+    added += given_name_references(pieces, seeds, RELATIVE_SCORE)
+    added += family_name_references(pieces, seeds, RELATIVE_SCORE)
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
     return found + _other_scripts(text, found)
 
@@ -141,13 +142,6 @@ def _other_scripts(text: str, findings: list[Finding]) -> list[Finding]:
     return found
 
 
-# A given name written alone refers to the person the document names in full (宋海燕 …
-# "高山和海燕两口子") unless it is a word: rarer than this in jieba's dictionary, or tagged
-# a name there and rarer than _NAMED_WORD (海燕 87, 向阳 671; not 建军 170 n, 胜利 8904).
-_RARE_WORD = 30
-_NAMED_WORD = 1000
-
-
 def _listed_names(
     text: str, pieces: Sequence[tuple[int, NormalizedText]], people: list[Finding]
 ) -> list[Finding]:
@@ -161,70 +155,8 @@ def _listed_names(
     again = people + listed
     for offset, norm in pieces:
         for key in keys:
-            again += _occurrences(norm, offset, key, SEED_SCORE)
+            again += occurrences(norm, offset, key, SEED_SCORE)
     return listed + [f for f in between_listed_names(text, again, SEED_SCORE) if f not in listed]
-
-
-def given_names(keys: Iterable[str]) -> dict[str, str]:
-    """The two-character given names of the full names among ``keys`` (a one-character
-    surname, no mask; or a Yi clan name) that are no common word and that no other of them
-    shares, each with its full name."""
-    freq, tags = jieba_tables()
-    owners: dict[str, list[str]] = {}
-    for key in keys:
-        if yi_given := yi_given_name(key):
-            owners.setdefault(yi_given, []).append(key)  # 木呷 of 阿牛木呷
-        elif (
-            len(key) == 3
-            and surname_length(key, 0) == 1
-            and is_cjk(key)
-            and not _MASKS & set(key)
-            and key[1] != "老"  # 和老先|生: no given name
-        ):
-            owners.setdefault(key[1:], []).append(key)
-    return {
-        given: full[0]
-        for given, full in owners.items()
-        if len(full) == 1
-        and (
-            freq.get(given, 0) < _RARE_WORD
-            or (tags.get(given) in NAME_TAGS and freq[given] < _NAMED_WORD)
-        )
-    }
-
-
-def _given_name_references(
-    pieces: Sequence[tuple[int, NormalizedText]], seeds: Iterable[str]
-) -> list[Finding]:
-    """Every occurrence of the ``given_names`` of ``seeds`` but those inside their full
-    name (海燕 of 宋海燕)."""
-    # (a given name is written alone only where it occurs more often than its full name)
-    alone = [
-        key
-        for key in seeds
-        if len(key) in (3, 4)
-        and any(norm.text.count(key[-2:]) > norm.text.count(key) for _, norm in pieces)
-    ]
-    return [
-        finding
-        for given, full in given_names(alone).items()
-        for offset, norm in pieces
-        for finding in _occurrences(norm, offset, given, RELATIVE_SCORE, full)
-    ]
-
-
-def _family_name_references(
-    pieces: Sequence[tuple[int, NormalizedText]], seeds: Iterable[str]
-) -> list[Finding]:
-    """Every occurrence of the family name of a Japanese name found (渡边 of 渡边健一: 据渡边
-    先生反映, 向渡边请假)."""
-    families = {family for key in seeds if (family := japanese_family_name(key))}
-    return [
-        finding
-        for family in families
-        for offset, norm in pieces
-        for finding in _occurrences(norm, offset, family, RELATIVE_SCORE)
-    ]
 
 
 def _relatives_of_rare_surnames(
@@ -238,7 +170,7 @@ def _relatives_of_rare_surnames(
         if len(key) in (2, 3)
         and is_cjk(key[0])
         and not surname_length(key, 0)
-        and not _MASKS & set(key)
+        and not MASKS & set(key)
     )
     found = []
     for offset, norm in pieces if rare else ():
@@ -284,7 +216,7 @@ def _masked_surnames(keys: Iterable[str]) -> set[str]:
     result = set()
     for key in keys:
         surname = surname_length(key, 0)
-        if surname and _MASKS & set(key[surname:]):
+        if surname and MASKS & set(key[surname:]):
             result.add(key[:surname])
     return result
 
@@ -299,7 +231,7 @@ def _words_after_masked(text: str, finding: Finding, masked: set[str]) -> bool:
     if not surname or name[:surname] not in masked or len(name) == surname:
         return False
     rest = name[surname:]
-    if rest[0] in _MASKS:
+    if rest[0] in MASKS:
         return False
     if rest[0] in _FUNCTION_AFTER:
         return True
@@ -347,7 +279,7 @@ def _written_in_full(keys: Iterable[str]) -> set[str]:
     for key in keys:
         surname = key[: surname_length(key, 0)]
         if surname:
-            (masked if _MASKS & set(key[len(surname) :]) else full).add((surname, key))
+            (masked if MASKS & set(key[len(surname) :]) else full).add((surname, key))
     masked_surnames = {surname for surname, _ in masked}
     return {
         surname
@@ -361,27 +293,6 @@ def _key_of(text: str, pieces: Sequence[tuple[int, NormalizedText]], finding: Fi
     if len(pieces) == 1 and pieces[0][1].index_map is None:
         return "".join(pieces[0][1].text[finding.start : finding.end].split())
     return name_key(text[finding.start : finding.end])
-
-
-def _occurrences(
-    norm: NormalizedText, offset: int, key: str, score: float, full: str = ""
-) -> list[Finding]:
-    """Every occurrence of ``key`` in the piece but those inside an organisation's or a
-    place's name (海洋 in 青岛海洋食品有限公司).  With ``full``, ``key`` is its given name,
-    found only where no other character runs into it (高山和海燕两口子; not 宋海燕, nor
-    编钟奖 after a 金钟奖 read as a name)."""
-    found = []
-    position = norm.text.find(key)
-    while position != -1:
-        end = position + len(key)
-        before = norm.text[position - 1 : position] if position else ""
-        if not ORGANIZATION_AFTER.match(norm.text, end) and not (
-            full and is_cjk(before) and before and before not in _GIVEN_NAME_AFTER
-        ):
-            start, stop = norm.to_original(position, end)
-            found.append(Finding(start + offset, stop + offset, PERSON, score))
-        position = norm.text.find(key, position + 1)
-    return found
 
 
 def _inside_person(finding: Finding, findings: list[Finding]) -> bool:
@@ -401,8 +312,8 @@ def _shortened(key: str, counts: Counter[str]) -> str:
         return key
     if len(shorter) >= 2 and not is_back_reference(shorter) and counts[shorter] >= counts[key]:
         return shorter
-    if len(shorter) == surname_length(key, 0) and counts[key] == 1 and key[-1] not in _MASKS:
-        masked = (k for k in counts if k.startswith(shorter) and _MASKS & set(k[len(shorter) :]))
+    if len(shorter) == surname_length(key, 0) and counts[key] == 1 and key[-1] not in MASKS:
+        masked = (k for k in counts if k.startswith(shorter) and MASKS & set(k[len(shorter) :]))
         if any(masked):
             return shorter
     return key
@@ -417,7 +328,7 @@ def pseudonym_keys(text: str, regions: Sequence[Finding]) -> dict[Finding, str]:
     counts = Counter(key for _, key in names)
     names = [(r, _shortened(key, counts)) for r, key in names]
     full = [(r.start, key) for r, key in names if not is_back_reference(key)]
-    given = given_names({key for _, key in full})
+    given = given_names({key for _, key in full}, words_too=True)
     keys = {}
     for region, key in names:
         keys[region] = given.get(key, key)  # 海燕 alone: 宋海燕's

@@ -1,0 +1,158 @@
+"""A person written with part of the full name the document gives: a given name alone
+(海燕 after 宋海燕, 木呷 after 阿牛木呷), a Japanese family name alone (渡边 after 渡边健一),
+and a given name that is a common word where quoted testimony or a kinship word uses it
+(“建军就回屋拿了根棍子” after 伍建军, 其弟春生到案后 after 亓春生).  ``deid.consistency``
+adds these occurrences to a document's findings and gives them the full name's pseudonym."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from deid.findings import PERSON, Finding
+from deid.normalize import NormalizedText
+from deid.recognizers.base import is_han
+from deid.recognizers.japanese_names import japanese_family_name
+from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
+from deid.recognizers.person_rules import KIN_WORDS
+from deid.recognizers.surnames import surname_length
+from deid.recognizers.word_tables import jieba_tables
+from deid.recognizers.yi_names import yi_given_name
+from deid.segmenting import NAME_TAGS
+
+# Characters of a mask (黄某, 王XX, 李**).
+MASKS = frozenset("某X×x*○〇□■")
+# A given name written alone refers to the person the document names in full (宋海燕 …
+# "高山和海燕两口子") unless it is a word: rarer than this in jieba's dictionary, or tagged
+# a name there and rarer than _NAMED_WORD (海燕 87, 向阳 671; not 建军 170 n, 胜利 8904).
+_RARE_WORD = 30
+_NAMED_WORD = 1000
+# Characters a given name written alone may follow (高山和海燕, 告诉海燕).
+_GIVEN_NAME_AFTER = frozenset("和与及跟同对给被把将让由从在于为是向往叫说问找诉")
+Pieces = Sequence[tuple[int, NormalizedText]]
+
+
+def given_names(keys: Iterable[str], words_too: bool = False) -> dict[str, str]:
+    """The two-character given names of the full names among ``keys`` (a one-character
+    surname, no mask; or a Yi clan name) that no other of them shares, each with its full
+    name: those that are no common word, or all of them ``words_too``."""
+    freq, tags = jieba_tables()
+    owners: dict[str, list[str]] = {}
+    for key in keys:
+        if yi_given := yi_given_name(key):
+            owners.setdefault(yi_given, []).append(key)  # 木呷 of 阿牛木呷
+        elif (
+            len(key) == 3
+            and surname_length(key, 0) == 1
+            and is_han(key)
+            and not MASKS & set(key)
+            and key[1] != "老"  # 和老先|生: no given name
+        ):
+            owners.setdefault(key[1:], []).append(key)
+    return {
+        given: full[0]
+        for given, full in owners.items()
+        if len(full) == 1
+        and (
+            words_too
+            or freq.get(given, 0) < _RARE_WORD
+            or (tags.get(given) in NAME_TAGS and freq[given] < _NAMED_WORD)
+        )
+    }
+
+
+def given_name_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:
+    """Every occurrence of the ``given_names`` of ``seeds`` but those inside their full
+    name (海燕 of 宋海燕) or run into another word; and the common words among them where
+    testimony quotes them or a kinship word comes before (``_named_by_a_witness``)."""
+    # (a given name is written alone only where it occurs more often than its full name)
+    alone = [
+        key
+        for key in seeds
+        if len(key) in (3, 4)
+        and any(norm.text.count(key[-2:]) > norm.text.count(key) for _, norm in pieces)
+    ]
+    rare = given_names(alone)
+    found = [
+        finding
+        for given, full in rare.items()
+        for offset, norm in pieces
+        for finding in occurrences(norm, offset, given, score, full)
+    ]
+    for given, full in given_names(alone, words_too=True).items():
+        if given in rare:
+            continue
+        for offset, norm in pieces:
+            for finding in occurrences(norm, offset, given, score):
+                if _named_by_a_witness(norm.text, finding.start - offset, full):
+                    found.append(finding)
+    return found
+
+
+# Around a given name a witness uses as a subject or an object (“建军就回屋拿了根棍子”,
+# “往国华头上打，国华用手挡”, “胜利在后面把我推倒”): a mark, a conjunction or a preposition
+# before it, and a mark, an adverb or a verb after it.
+_QUOTED_BEFORE = frozenset("“\"'‘「，,、。；;：:！？!?和跟与同叫让把被给对向往找到见是")
+_QUOTED_AFTER = frozenset(
+    "，,、。；;：:！？!?”\"'’」在就拿用把说打叫和也还又都跟对被让给往去来走是先才头手"
+    "叔哥姐伯婶姨嫂"  # (建设叔说: what a younger neighbour calls him)
+)
+_QUOTES = (("“", "”"), ("「", "」"))
+
+
+def _named_by_a_witness(text: str, start: int, full: str) -> bool:
+    """True when the given name at ``start`` of the normalised ``text`` (not the end of
+    ``full``) follows a kinship word (其弟春生到案后), or is quoted (``_quoted``) between
+    ``_QUOTED_BEFORE`` and ``_QUOTED_AFTER``."""
+    if text.startswith(full, start - 1):
+        return False
+    if any(text.endswith(word, 0, start) for word in KIN_WORDS):
+        return True
+    before = text[start - 1 : start] if start else "“"
+    return (
+        before in _QUOTED_BEFORE
+        and text[start + 2 : start + 3] in _QUOTED_AFTER
+        and _quoted(text, start)
+    )
+
+
+def _quoted(text: str, position: int) -> bool:
+    """True when ``position`` lies inside a quotation of its line (“…”, 「…」, or an odd
+    number of ASCII double quotes before it)."""
+    line = text.rfind("\n", 0, position) + 1
+    for opening, closing in _QUOTES:
+        if text.rfind(opening, line, position) > text.rfind(closing, line, position):
+            return True
+    return text.count('"', line, position) % 2 == 1
+
+
+def family_name_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:
+    """Every occurrence of the family name of a Japanese name found (渡边 of 渡边健一: 据渡边
+    先生反映, 向渡边请假)."""
+    families = {family for key in seeds if (family := japanese_family_name(key))}
+    return [
+        finding
+        for family in families
+        for offset, norm in pieces
+        for finding in occurrences(norm, offset, family, score)
+    ]
+
+
+def occurrences(
+    norm: NormalizedText, offset: int, key: str, score: float, full: str = ""
+) -> list[Finding]:
+    """Every occurrence of ``key`` in the piece but those inside an organisation's or a
+    place's name (海洋 in 青岛海洋食品有限公司).  With ``full``, ``key`` is its given name,
+    found only where no other character runs into it (高山和海燕两口子; not 宋海燕, nor
+    编钟奖 after a 金钟奖 read as a name)."""
+    found = []
+    position = norm.text.find(key)
+    while position != -1:
+        end = position + len(key)
+        before = norm.text[position - 1 : position] if position else ""
+        if not ORGANIZATION_AFTER.match(norm.text, end) and not (
+            full and before and is_han(before) and before not in _GIVEN_NAME_AFTER
+        ):
+            start, stop = norm.to_original(position, end)
+            found.append(Finding(start + offset, stop + offset, PERSON, score))
+        position = norm.text.find(key, position + 1)
+    return found
