@@ -37,6 +37,8 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         if finding.entity_type == PERSON:
             cut = _without_word_opening(text, _without_place_opening(text, finding))
+            if cut is not None and (end := no_names.name_before(cut.start, cut.end)):
+                cut = Finding(cut.start, end, PERSON, cut.score)  # 逄祎|陈述：
             if cut is None or _no_name(text, cut, no_names, court):
                 continue
             if places and text[cut.start : cut.end] in places:
@@ -241,7 +243,10 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
     rest = text[start + 1 : end]
     if rest not in _REST_FUNCTION and (len(rest) < 2 or freq.get(rest, 0) < _REST_WORD):
         return None
-    titled = any(text[max(0, start - length) : start] in _TITLES_AND_ROLES for length in (2, 3, 4))
+    # (not a kinship word that runs into the opening word: 祖父|母照料, 父母 a word)
+    titled = opening not in _KIN_NOUNS and any(
+        text[max(0, start - length) : start] in _TITLES_AND_ROLES for length in (2, 3, 4)
+    )
     return None if titled else rest
 
 

@@ -55,9 +55,9 @@ _WEATHER_WORDS = re.compile(
     rf"|{_WEATHER}(?=[-−－]?[\d０-９]{{1,2}}℃|天气|等强对流)"
 )
 _CLAUSE_START = frozenset("\n。，,；;：:")
-# (当事人陈述, 如实陈述, 出庭陈述, 当庭陈述, 同学“思琪”陈述称, 李某陈述, and 陈述 opening a clause:
-# 邻居，陈述曾多次听到)
-_BEFORE_STATEMENT = frozenset('的及和、人实庭，,”"某')
+# (当事人陈述, 如实陈述, 出庭陈述, 当庭陈述, 同学“思琪”陈述称, 李某陈述, 上述陈述, and 陈述
+# opening a clause: 邻居，陈述曾多次听到; or before a colon or 其: 昝琮陈述：, 陈述其曾于)
+_BEFORE_STATEMENT = frozenset('的及和、人实庭，,”"某述')
 # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号,
 # 嘉公（南）行罚决字〔2023〕00318号): the characters from the line's start to the bracket
 _DOCUMENT_NUMBER_LINE = re.compile(r"[〔【\[]\d{4}[〕】\]]\d{1,6}[号號][ \t\u3000]*(?:\n|$)")
@@ -74,7 +74,7 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
         if word[0] in "嗣旋迨俟" and start and text[start - 1] not in _CLAUSE_START:
             continue
         if word == "陈述" and not (start and text[start - 1] in _BEFORE_STATEMENT):
-            if not re.match("[、和及]?申辩|理由|意见", text[match.end() : match.end() + 3]):
+            if not re.match("[、和及]?申辩|理由|意见|[:：其]", text[match.end() : match.end() + 3]):
                 continue
         spans.append(match.span())
     spans += [match.span() for match in _WEATHER_WORDS.finditer(text)]
@@ -122,6 +122,17 @@ class NoNames:
             return True
         return end - start <= 2 and self.titles.holds(start, end)
 
+    def name_before(self, start: int, end: int) -> int | None:
+        """Where a guess ``[start, end)`` that runs a name into such a word of two characters
+        or more should end: at the word when two characters or more come before it and it
+        runs to the guess's end (逄祎陈述：), else ``None``."""
+        if _NOT_NAME_CHARS.isdisjoint(self.text[start:end]):
+            return None
+        word = self.words.first_overlapping(start, end)
+        if word is None or word[0] - start < 2 or word[1] < end or word[1] - word[0] < 2:
+            return None  # (not a street's 路 of 张江路某号: the street, no name)
+        return word[0]
+
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sorted ``spans`` with those that overlap joined."""
@@ -142,8 +153,11 @@ class _Spans:
         self.ends = [end for _, end in self.spans]
 
     def overlaps(self, start: int, end: int) -> bool:
+        return self.first_overlapping(start, end) is not None
+
+    def first_overlapping(self, start: int, end: int) -> tuple[int, int] | None:
         at = bisect.bisect_right(self.ends, start)  # the first span ending after ``start``
-        return at < len(self.spans) and self.spans[at][0] < end
+        return self.spans[at] if at < len(self.spans) and self.spans[at][0] < end else None
 
     def holds(self, start: int, end: int) -> bool:
         at = bisect.bisect_left(self.ends, end)  # the first span ending at ``end`` or after

@@ -1,9 +1,10 @@
 """The people of a judgment's narrative by what only a person does there: after a clause
 mark or the preposition of the agent (由吴双江望风，唐国祥负责销赃; 借条由金年经手，明亮在场
-见证; 吴洁实报警后; 经严肃介绍认识了文静), by whose account money went into (将钱款转入王勤的
-银行账户), whose household it is (与原告房屋相邻的石平安户), or whose row of a flattened
-table it is (3 万春风 26 26).  Nothing that is a common word of jieba's dictionary and no
-name (路人报警)."""
+见证; 吴洁实报警后; 经严肃介绍认识了文静; ，柏雪出价四次; ，仇志远持股10%), by whose account
+money went into (将钱款转入王勤的银行账户), whose household it is (与原告房屋相邻的石平安户),
+whose row of a flattened table it is (3 万春风 26 26; 5 桑红旗 借款 50,000.00), or whose flat
+(1-1-201 司马卫东，).  Nothing that is a common word of jieba's dictionary and no name
+(路人报警)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,8 @@ from deid.recognizers.surnames import SURNAME_PATTERN
 from deid.recognizers.word_tables import jieba_tables
 
 _NAME = rf"({SURNAME_PATTERN}[{HAN}]{{1,2}}?)"
-_AGENT = re.compile(
-    rf"(?:^|(?<=[由经，,。；;、和与])){_NAME}"
-    r"(?=望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识)"
-)
+_AGENT_VERBS = "望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识|出价|持股"
+_AGENT = re.compile(rf"(?:^|(?<=[由经，,。；;、和与])){_NAME}(?={_AGENT_VERBS})")
 _ACQUAINTED = re.compile(rf"认识了{_NAME}(?=[。，,；;]|$)")
 _ACCOUNT_HOLDER = re.compile(rf"转入{_NAME}(?=的(?:银行)?账户|名下)")
 _HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养])户(?=[，,、。；;的房])")
@@ -27,19 +26,25 @@ _HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养])
 _GAP = GAP
 _TABLE_ROW = re.compile(
     rf"(?m)(?:^|(?<=\s))\d{{1,3}}[.、]?{_GAP}+"
-    rf"({SURNAME_PATTERN}(?:{_GAP}?[{HAN}]){{1,2}})(?={_GAP}+\d)"
+    rf"({SURNAME_PATTERN}(?:{_GAP}?[{HAN}]){{1,2}})(?={_GAP}+(?:[{HAN}]{{1,6}}{_GAP}+)?\d)"
+)
+# ... and a list of flats and their owners (联名业主如下：1-1-201 司马卫东，1-2-603 黄丽华).
+_FLAT_OWNER = re.compile(
+    rf"\d{{1,3}}-\d{{1,3}}(?:-\d{{2,5}})?{_GAP}*({SURNAME_PATTERN}[{HAN}]{{1,2}}?)"
+    r"(?=[，,、。；;\s]|$)"
 )
 # Each pattern with what every match of it holds: a text without is not searched.
 _ANCHORS = (
-    "望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识",
+    _AGENT_VERBS,
     "认识了",
     "转入",
     "户",
     rf"\d{_GAP}+[{HAN}]",
+    r"\d-\d",
 )
 _PATTERNS = tuple(
     zip(
-        (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD, _TABLE_ROW),
+        (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD, _TABLE_ROW, _FLAT_OWNER),
         map(re.compile, _ANCHORS),
         strict=True,
     )

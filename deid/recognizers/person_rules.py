@@ -57,7 +57,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     # a criminal judgment's accomplices (伙同麻东升结伙作案, 纠集暴小川等人)
     "伙同 纠集 指使 教唆 雇佣 雇请 串通 "
     # posts of a judgment's narrative (心理咨询师宫白云出具, 公司会计花白云已于)
-    "咨询师 评估师 鉴定师 医师 兽医 会计 出纳 公证员 调解员 组长 管家".split()
+    "咨询师 评估师 鉴定师 医师 兽医 会计 出纳 公证员 调解员 组长 管家 助产士 护士 护士长".split()
 )
 # The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
 # as it follows a title, unless the "surname" is an adverb or verb there (其妹曾在, 哥哥那次,
@@ -66,7 +66,8 @@ KIN_WORDS = frozenset(
     "之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹 其父 其母 其妻 其夫 其子 其女 其兄 其弟 "
     "其姐 其妹 胞兄 胞弟 胞姐 胞妹 哥哥 姐姐 弟弟 妹妹 前妻 前夫 侄子 侄女 外甥 岳父 岳母 继父 "
     "继母 养父 养母 姐夫 嫂子 弟媳 配偶 一子 一女 女友 男友 未婚妻 未婚夫 亲属 家属 "
-    "舅舅 舅妈 叔叔 婶婶 姑姑 姑父 姨妈 姨父 伯父 伯母 叔父 "
+    "舅舅 舅妈 叔叔 婶婶 姑姑 姑父 姨妈 姨父 伯父 伯母 叔父 生父 生母 祖父 祖母 外祖父 外祖母 "
+    "爷爷 奶奶 外公 外婆 父母 祖父母 公婆 "
     # (the family words among the titles: 妇女儿童 is no daughter 童)
     "老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人".split()
 )

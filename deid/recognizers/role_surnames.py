@@ -23,7 +23,11 @@ _PARTY_ROLES = frozenset(
 # (亢建设伙同麻东升结伙作案).
 _ACCOMPLICE_VERBS = frozenset("伙同 纠集 指使 教唆 雇佣 雇请 串通".split())
 # ... and a relative of someone named before (鲍春风之妻麻桂兰已垫付).
-_KIN_OF = frozenset("之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹".split())
+_KIN_OF = frozenset(
+    "之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹 "
+    # … or a judgment's child or parent of a party (生育女儿冼芃, 被告生父厍铁柱)
+    "女儿 儿子 婚生子 婚生女 长子 次子 长女 次女 养子 养女 生父 生母 祖父 祖母 父母".split()
+)
 _SURE_BEFORE = _PARTY_ROLES | _ACCOMPLICE_VERBS | _KIN_OF
 _NARRATIVE_ROLES = (
     _PARTY_ROLES

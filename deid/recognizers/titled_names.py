@@ -55,6 +55,10 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
         surname = surname_length(text, following) if titled else 0
         if not surname:
             continue
+        if word[-2:] in KIN_WORDS and (
+            text[following] in FUNCTION_SURNAMES or text[following] in _KIN_NOT_SURNAMES
+        ):
+            continue  # 父母和亲人, 爷爷曾经说过: a conjunction or an adverb after a relative
         for end in (following + surname + 2, following + surname + 1):
             if end in boundaries and is_cjk(text[following:end]):
                 spans.append((following, end))
@@ -78,6 +82,7 @@ _OPENING_WORD = 100
 # (稽查人员封了, 编采人员曾把).
 _NO_GIVEN_OPENING = frozenset("了把被将的地得着过对已也都又就才")
 _CLOSING_MARKS = frozenset("、，,。；;")
+_BRACKET_OR_LIST = frozenset("（(、")
 
 
 def name_after_title_word_spans(
@@ -128,6 +133,8 @@ def name_after_title_word_spans(
         # word follows is two characters (记者李娜今天), one a rare word may follow three
         # (被告人钟国强将货物: 强将 is an idiom's word, 37 in jieba's dictionary).
         two = len(after) == 2 and (freq.get(after, 0) >= _WORD_AFTER or after in _PROCEDURE_WORDS)
+        # (a name of two before a bracket or a list's mark: 生育女儿冼芃（乳名芃芃）)
+        two = two or text[given + 1 : given + 2] in _BRACKET_OR_LIST
         end = given + 1 if two else min(given + 2, len(text))
         # After a compound surname, a given name that is a word is whole (被继承人诸葛建国名下:
         # not 诸葛建 before 国名).
