@@ -137,3 +137,49 @@ def test_a_witness_whatever_his_name_before_his_relation_in_brackets() -> None:
     )
     assert {"木然诺", "木光"} <= person_names(text)
     assert not touched(text, "陈述", "PERSON")
+
+
+_FAMILY = "山东省济南市历下区人民法院\n民事判决书\n（2023）鲁0102民初3456号\n"
+
+
+def test_children_and_parents_named_after_their_relation() -> None:
+    text = (
+        _FAMILY + "原告与被告于2019年5月6日生育女儿冼芃（乳名芃芃）。冼芃现就读于幼儿园。\n"
+        "两名子女实际由被告父母逄立本、仉桂兰照看。逄立本年逾七旬。被告生父厍铁柱已于2010年去世。\n"
+        "产科主治医师昝琮、助产士逄祎到庭接受询问。逄祎陈述：胎头娩出后发生肩难产。\n"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count("冼芃") == 2 and "芃芃" in mentions
+    assert mentions.count("逄立本") == 2 and "仉桂兰" in mentions
+    assert {"厍铁柱", "逄祎"} <= set(mentions)
+    assert mentions.count("逄祎") == 2
+    assert not touched(text, "陈述", "PERSON")
+
+
+def test_a_relative_before_a_word_is_no_title_of_a_name() -> None:
+    text = _FAMILY + "婚生子牛一鸣此前主要由祖父母照料，被告本人直到2021年才接回。\n"
+    assert not touched(text, "照料", "PERSON")
+
+
+def test_rows_of_creditors_and_of_flat_owners() -> None:
+    text = (
+        "湖南省长沙市中级人民法院\n民事裁定书\n（2022）湘01破12号\n"
+        "债权表如下：\n4 孔祥瑞 借款 85,000.00\n5 桑红旗 借款 50,000.00\n10 赵向阳 货款 33,000.00\n"
+        "联名业主如下：1-1-201 司马卫东，1-2-603 黄丽华，2-1-1102 岑国华。\n"
+        "拍卖中，钭志成出价九次，柏雪出价四次。股东於海涛持股15%，仇志远持股10%。\n"
+    )
+    names = person_names(text)
+    assert {"桑红旗", "赵向阳", "司马卫东", "黄丽华", "岑国华", "柏雪", "仇志远"} <= names
+
+
+def test_a_common_given_name_that_testimony_quotes_or_a_relative_precedes() -> None:
+    text = (
+        "河南省焦作市中级人民法院\n刑事裁定书\n（2021）豫08刑终45号\n"
+        "上诉人伍胜利，男。原审被告人伍建军，男。被害人龙国华，男。证人亓建国，男。被告人亓春生，男。\n"
+        "证人伍某证实：“我听到吵架声就出来看，看到建军拿着一根棍子往国华头上打，国华用手挡。"
+        "胜利在后面把国华推倒。”\n证人亓建国证实，其弟春生到案后多次表示悔罪。胜利是双方争取的目标。\n"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count("国华") == 3
+    assert {"建军", "胜利", "春生"} <= set(mentions)
+    assert mentions.count("胜利") == 1  # not the word outside the quotation

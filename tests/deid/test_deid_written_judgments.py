@@ -76,7 +76,15 @@ Korean-Chinese family, a Japanese manager, Hong Kong and Macau firms with their 
 Latin names, a Taiwan investor, and five scraped texts (run together into one line,
 half-width marks with spaced names, every kind of mask, a 2008 robbery with aliases, a
 mediation with its enforcement; left out: given names alone, 早当 and 黑斗, and nicknames,
-阿昌, 恩南迪, "Peter Chan", 海滨 in a quoted saying)."""
+阿昌, 恩南迪, "Peter Chan", 海滨 in a quoted saying).  And fifteen more: names of rare
+characters (冼芃, 逄祎, 昝琮) in a custody change, an adoption dissolved, a visitation
+enforced, a newborn's injury and a Foshan traffic case; an auction's bidders, a bankruptcy's
+twenty creditors in a table, a work injury, owners listed by their flats and a shareholders'
+dispute; and five criminal documents (a theft ring with prior convictions, a fraud on
+probation, drunk driving, an injury appeal quoting witnesses by given names, a batch of
+paroles; left out: 三子 of 第三子, 堃堃 in a quotation, 骞熠 after 调查员, 利 and 植, surnames
+the table lacks, and 丛丽 alone before 知晓).  Names that were left out and are now found:
+春风 of 春风姐."""
 
 from __future__ import annotations
 
