@@ -29,6 +29,7 @@ from deid.short_names import (
     given_name_references,
     given_names,
     occurrences,
+    spaced_references,
 )
 
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
@@ -110,6 +111,7 @@ def complete_document(
     added += _relatives_of_rare_surnames(pieces, seeds)
     added += given_name_references(pieces, seeds, RELATIVE_SCORE)
     added += family_name_references(pieces, seeds, RELATIVE_SCORE)
+    added += spaced_references(pieces, seeds, SEED_SCORE)
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
     return found + _other_scripts(text, found)
 

@@ -171,6 +171,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
     if word.isdecimal():
         return True  # 转账900000元: a model's lone guess inside a figure
+    if len(word) == 2 and word[0] in "路街道" and _MASKED_PLACE.match(text, finding.end - 1):
+        return True  # 市府路某夜宵店: a masked shop on the road, not a Mr 路 (被害人路某发生)
     if _inside_latin_word(text, finding.start, finding.end):
         return True  # ELECTRONICS, Comércio: letters of a firm's name in Latin
     if len(word) >= 3 and word[-1] in "病症":
@@ -193,7 +195,7 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
 
 # A character every firm's or place's word the checks above look for holds (所, 公司, 集团,
 # 厂, 店, 某, the suffixes of divisions …): a guess with none of them near is no firm.
-_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·")
+_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎")
 
 
 def _place_opening(word: str) -> int:
@@ -324,7 +326,18 @@ _DEADLINE_OPENINGS = ("于本判决", "于本裁定", "于本决定", "于本调
 # Suffixes that end a place's name, not a given name of three characters or more (市 does:
 # 原正市, a Japanese agronomist in MSRA).
 _DISTRICT_ENDS = frozenset("省区县")
-_FIRM_SUFFIXES = ("律师事务所", "律所", "有限公司", "有限责任公司", "股份有限公司", "集团")
+_FIRM_SUFFIXES = (
+    "律师事务所",
+    "律所",
+    "有限公司",
+    "有限责任公司",
+    "股份有限公司",
+    "集团",
+    # … and a public security bureau's branch or station (向长安|分局送达, 韦曲|派出所)
+    "分局",
+    "派出所",
+    "公安局",
+)
 # What follows a dotted foreign name that is a firm's (葛兰素·威康公司, 葛兰素·威廉中国公司):
 # 公司 alone only here, for 张伟公司 may be Mr Zhang's firm in a judgment's narrative.
 _FIRM_AFTER_DOTTED = ("公司", "股份公司", "中国公司", "中国有限公司", *_FIRM_SUFFIXES)
@@ -350,8 +363,16 @@ def _place_or_firm(text: str, finding: Finding) -> bool:
     word = text[finding.start : finding.end]
     if len(word) < 2:
         return False
-    if word[-1] in "厂店" or (len(word) == 3 and word[1] in _DISTRICT_ENDS):
+    if word[-1] in "厂店局盟" or (len(word) == 3 and word[1] in _DISTRICT_ENDS):
         return True
+    if len(word) >= 4 and is_cjk(word) and _INNER_DIVISION.search(word, 1, len(word) - 1):
+        return True  # 州市吴中区郭巷: a city's and a district's name, no person's
+    if text.startswith(_SUBDISTRICT, finding.end) or any(
+        text.startswith(suffix, finding.end - cut)
+        for suffix in ("律师事务所", "律所")
+        for cut in (1, 2)
+    ):
+        return True  # 郭杜|街道, 姑苏明德律|师事务所
     if len(word) == 3 and word[1] in "镇乡":
         _, tags = jieba_tables()
         if tags.get(text[finding.start - 1 : finding.start + 1]) == "ns":
@@ -369,6 +390,9 @@ def _place_or_firm(text: str, finding: Finding) -> bool:
     return rest in divisions and text[finding.end : finding.end + 1] in _PLACE_SUFFIXES
 
 
+# A division's suffix inside a guess (not a title: 市长, 区委)
+_INNER_DIVISION = re.compile("[省市区县旗盟](?![长委])|苏木|嘎查")  # (Inner Mongolia's too)
+_SUBDISTRICT = ("街道", "街办", "苏木", "嘎查", "盟")
 # A firm's name after its place and trade name (四川君|和律师事务所: 和 + the suffix).
 _FIRM_AFTER_PLACE = re.compile(
     f"[{HAN}]{{0,4}}?(?:有限公司|公司|集团|律师事务所|事务所|银行|医院|酒店|商行|厂|店)"
@@ -394,6 +418,10 @@ def _in_masked_firm(text: str, finding: Finding) -> bool:
 # characters, no function character, the place in brackets, the form of the firm.
 _FIRM_AHEAD = re.compile(
     f"[^{NOT_IN_NAME}]{{1,6}}?[（(][{HAN}]{{2,6}}[）)](?:有限公司|有限责任公司|股份有限公司)"
+)
+# A masked shop or place on a road (市府路某夜宵店, 平原路某菜市场, 人民路某号)
+_MASKED_PLACE = re.compile(
+    f"某[{HAN}]{{0,3}}?(?:店|市场|超市|小区|广场|酒吧|网吧|宾馆|饭店|餐馆|号|楼|大厦|商场|公司)"
 )
 # The end of a firm's or a shop's masked name (某机械配件厂, 某超市, 某物流有限公司).
 _MASKED_FIRM_END = re.compile(f"[^{NOT_IN_NAME}]{{0,6}}?(?:厂|店|超市|商行|中心|合作社|工作室)")

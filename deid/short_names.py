@@ -1,7 +1,8 @@
 """A person written with part of the full name the document gives: a given name alone
 (海燕 after 宋海燕, 木呷 after 阿牛木呷), a Japanese family name alone (渡边 after 渡边健一),
-and a given name that is a common word where quoted testimony or a kinship word uses it
-(“建军就回屋拿了根棍子” after 伍建军, 其弟春生到案后 after 亓春生).  ``deid.consistency``
+a given name that is a common word where quoted testimony or a kinship word uses it
+(“建军就回屋拿了根棍子” after 伍建军, 其弟春生到案后 after 亓春生); and a name written with
+spaces after its surname (收款人：王 海洋 after 王海洋).  ``deid.consistency``
 adds these occurrences to a document's findings and gives them the full name's pseudonym."""
 
 from __future__ import annotations
@@ -135,6 +136,22 @@ def family_name_references(pieces: Pieces, seeds: Iterable[str], score: float) -
         for offset, norm in pieces
         for finding in occurrences(norm, offset, family, score)
     ]
+
+
+def spaced_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:
+    """Every occurrence of a name found, written with one or two spaces after its surname, as
+    a signature or a scraped text spaces it (收款人：王 海洋, 证人万  小兵 after 王海洋, 万小兵)."""
+    found: list[Finding] = []
+    for offset, norm in pieces:
+        if " " not in norm.text:
+            continue
+        for key in seeds:
+            surname = surname_length(key, 0)
+            if not surname or not 2 <= len(key) <= 4 or MASKS & set(key):
+                continue
+            for gap in (" ", "  "):
+                found += occurrences(norm, offset, key[:surname] + gap + key[surname:], score)
+    return found
 
 
 def occurrences(

@@ -28,8 +28,10 @@ _NOT_NAMES = re.compile(
     # the court's formula of its findings (经依法审查查明：)
     r"|审?查查明|另查明|审理查明|查明(?=[:：]|的?事实)"
     # an alley (胡同: jieba tags it a name, 1,762), arbitration (仲裁委员会仲裁, 全部仲裁请求)
-    # and a labour arbitration's document numbers (苏园劳人仲案字〔2020〕第1234号)
-    r"|胡同|仲裁|劳人仲"
+    # and a labour arbitration's document numbers with their issuer (苏吴劳人仲案字〔2020〕)
+    r"|胡同|仲裁|[\u4e00-\u9fff]{0,2}劳人仲"
+    # a rate (日万分之五: 万 read as the surname), a forest right (林权证), any (任何一户)
+    r"|[百千万]分之|林权|任何"
     # the drugs of a drug case (贩卖海洛因: transliterated, read as a foreign name)
     r"|海洛因|可卡因|吗啡|氯胺酮|甲基苯丙胺|冰毒|麻古|摇头丸|大麻"
     # the heading of a Taiwan judgment's operative part (主　文)
@@ -56,7 +58,7 @@ _WEATHER_WORDS = re.compile(
 )
 _CLAUSE_START = frozenset("\n。，,；;：:")
 # (当事人陈述, 如实陈述, 出庭陈述, 当庭陈述, 同学“思琪”陈述称, 李某陈述, 上述陈述, and 陈述
-# opening a clause: 邻居，陈述曾多次听到; or before a colon or 其: 昝琮陈述：, 陈述其曾于)
+# opening a clause: 邻居，陈述曾多次听到; or before a colon, 其 or 了: 昝琮陈述：, 陈述其曾于)
 _BEFORE_STATEMENT = frozenset('的及和、人实庭，,”"某述')
 # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号,
 # 嘉公（南）行罚决字〔2023〕00318号): the characters from the line's start to the bracket
@@ -74,7 +76,9 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
         if word[0] in "嗣旋迨俟" and start and text[start - 1] not in _CLAUSE_START:
             continue
         if word == "陈述" and not (start and text[start - 1] in _BEFORE_STATEMENT):
-            if not re.match("[、和及]?申辩|理由|意见|[:：其]", text[match.end() : match.end() + 3]):
+            if not re.match(
+                "[、和及]?申辩|理由|意见|[:：其了]", text[match.end() : match.end() + 3]
+            ):
                 continue
         spans.append(match.span())
     spans += [match.span() for match in _WEATHER_WORDS.finditer(text)]
@@ -88,7 +92,7 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
 _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
 _NOT_NAME_CHARS = frozenset(
-    "东南西北東於于民国國嗣旋迨俟查陈胡仲因啡酮胺毒古丸麻路街巷道弄〔【[主云晴阴雨雪雾尘沙"
+    "东南西北東於于民国國嗣旋迨俟查陈胡仲因啡酮胺毒古丸麻之权何路街巷道弄〔【[主云晴阴雨雪雾尘沙"
 )
 
 
@@ -124,12 +128,12 @@ class NoNames:
 
     def name_before(self, start: int, end: int) -> int | None:
         """Where a guess ``[start, end)`` that runs a name into such a word of two characters
-        or more should end: at the word when two characters or more come before it and it
-        runs to the guess's end (逄祎陈述：), else ``None``."""
+        or more should end: at the word when two characters or more come before it (逄祎陈述：,
+        覃桥生林权证), else ``None``."""
         if _NOT_NAME_CHARS.isdisjoint(self.text[start:end]):
             return None
         word = self.words.first_overlapping(start, end)
-        if word is None or word[0] - start < 2 or word[1] < end or word[1] - word[0] < 2:
+        if word is None or word[0] - start < 2 or word[1] - word[0] < 2:
             return None  # (not a street's 路 of 张江路某号: the street, no name)
         return word[0]
 

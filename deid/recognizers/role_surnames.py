@@ -10,6 +10,7 @@ import re
 
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.judgment_lists import dictionary_word
+from deid.recognizers.judgment_rules import is_judgment
 from deid.recognizers.surnames import WORD_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
@@ -23,12 +24,14 @@ _PARTY_ROLES = frozenset(
 # (亢建设伙同麻东升结伙作案).
 _ACCOMPLICE_VERBS = frozenset("伙同 纠集 指使 教唆 雇佣 雇请 串通".split())
 # ... and a relative of someone named before (鲍春风之妻麻桂兰已垫付).
-_KIN_OF = frozenset(
-    "之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹 "
-    # … or a judgment's child or parent of a party (生育女儿冼芃, 被告生父厍铁柱)
-    "女儿 儿子 婚生子 婚生女 长子 次子 长女 次女 养子 养女 生父 生母 祖父 祖母 父母".split()
-)
+_KIN_OF = frozenset("之父 之母 之妻 之夫 之子 之女 之兄 之弟 之姐 之妹".split())
 _SURE_BEFORE = _PARTY_ROLES | _ACCOMPLICE_VERBS | _KIN_OF
+# … and in a court's document, a party's child, parent or spouse (生育女儿冼芃, 被告生父厍铁柱,
+# 被告母亲邝玉兰; a memoir's 母亲马不停蹄 is no name)
+_SURE_IN_COURT = _SURE_BEFORE | frozenset(
+    "女儿 儿子 母亲 父亲 妻子 丈夫 婚生子 婚生女 长子 次子 长女 次女 养子 养女 生父 生母 祖父 "
+    "祖母 父母".split()
+)
 _NARRATIVE_ROLES = (
     _PARTY_ROLES
     | _ACCOMPLICE_VERBS
@@ -48,7 +51,9 @@ def after_party_role(text: str, start: int) -> bool:
     """True when a party's role ends at ``start`` (系被害人|隗红旗之父) and the surname there
     is no masked party's (被告人王到案 after 王某某: the reference 王): a name the title rule
     reads there is as sure as a rule's, and is looked for wherever else the text has it."""
-    if not any(text[start - n : start] in _SURE_BEFORE for n in (2, 3, 4, 5)):
+    if not any(text[start - n : start] in _SURE_BEFORE for n in (2, 3, 4, 5)) and not (
+        any(text[start - n : start] in _SURE_IN_COURT for n in (2, 3)) and is_judgment(text)
+    ):
         return False
     surname = text[start : start + max(1, surname_length(text, start))]
     return not re.search(f"{surname}[某*＊×XＸ]", text)

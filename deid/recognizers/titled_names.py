@@ -19,6 +19,7 @@ from deid.recognizers.person_rules import (
 )
 from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
 from deid.recognizers.word_tables import jieba_tables
+from deid.recognizers.yi_names import CLANS as YI_CLANS
 
 _TITLE_ALTERNATIVES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({SURNAME_PATTERN})(?=[{HAN}])")
@@ -106,6 +107,8 @@ def name_after_title_word_spans(
         matches = _after_title_with(text, surnames)
     for title, start, given in matches:
         opening = text[start : given + 1]
+        if freq.get(text[start - 2 : start + 1], 0) >= _OPENING_WORD:
+            continue  # 村民委员会主任: 委员会, not 委员 and a 会
         if text[title:start] in KIN_WORDS and (
             text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
         ):
@@ -140,6 +143,9 @@ def name_after_title_word_spans(
         # not 诸葛建 before 国名).
         if given - start == 2 and freq.get(text[given : given + 2], 0) >= COMMON_WORD_FREQ:
             end = min(given + 2, len(text))
+        # A Yi name is a clan's two characters and two more (父亲阿牛拉博、).
+        if text[start : start + 2] in YI_CLANS and is_cjk(text[start : start + 4]):
+            end = start + 4
         # 被害人黎明的陈述, 被告人欧阳红于2015年, 被告人王丽系某公司职工, 罪犯岩温犯运输毒品罪,
         # 之兄伍平作担保, 其妻李红向法院起诉
         if text[end - 1] in "的了是在和与于系将因被犯作向对给把" and end - 1 > given:
