@@ -183,3 +183,40 @@ def test_a_common_given_name_that_testimony_quotes_or_a_relative_precedes() -> N
     assert mentions.count("国华") == 3
     assert {"建军", "胜利", "春生"} <= set(mentions)
     assert mentions.count("胜利") == 1  # not the word outside the quotation
+
+
+def test_a_signature_spaced_after_the_surname_is_the_name_found() -> None:
+    text = (
+        "陕西省西安市长安区人民法院\n民事判决书\n（2022）陕0116民初234号\n"
+        "原告：王海洋，男，汉族。被告：李建军，男，汉族。\n"
+        "收条载明：今收到李建军还款人民币20000元（贰万元整）。收款人：王 海洋　2021年5月1日。\n"
+    )
+    assert "王 海洋" in person_mentions(text)
+
+
+def test_a_parent_in_a_court_document_is_found_wherever_named() -> None:
+    text = (
+        "广东省佛山市中级人民法院\n民事判决书\n（2022）粤06民终88号\n"
+        "被告辩称：该款实际用于被告母亲邝玉兰的房屋装修，即使是借款，也应由邝玉兰偿还。\n"
+        "被告人阿牛木呷的父亲阿牛拉博、被告人沙马拉且的父亲沙马尔古与被害人达成和解。\n"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count("邝玉兰") == 2
+    assert {"阿牛拉博", "沙马尔古"} <= set(mentions)
+
+
+def test_places_and_bureaus_of_a_judgment_are_no_names() -> None:
+    text = (
+        "陕西省西安市长安区人民法院\n行政判决书\n（2022）陕0116行初234号\n"
+        "原告：鞠某，住西安市长安区郭杜街道。被告：西安市公安局长安分局。"
+        "复议机关依法受理，向长安分局送达答复通知书。委托代理人：殷海波，江苏姑苏明德律师事务所律师。\n"
+        "住内蒙古自治区锡林郭勒盟西乌珠穆沁旗巴彦胡舒苏木哈日根台嘎查。按总房款的日万分之五支付违法金。"
+        "韦日新、覃桥生两份林权证对林地交界记载不一，不属于任何一户的承包地。"
+        "2022年12月20日作出苏吴劳人仲案字〔2022〕第88号仲裁裁决。被告人在市府路某夜宵店内殴打被害人路某。\n"
+    )
+    words = ("郭杜", "长安分局", "明德律", "锡林郭勒盟", "巴彦胡舒苏木", "万分之", "林权证", "任何")
+    for word in (*words, "苏吴"):
+        assert not touched(text, word, "PERSON"), word
+    mentions = person_mentions(text)
+    assert {"韦日新", "覃桥生"} <= set(mentions)
+    assert mentions.count("路某") == 1  # the victim, not the shop

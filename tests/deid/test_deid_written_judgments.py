@@ -84,7 +84,11 @@ dispute; and five criminal documents (a theft ring with prior convictions, a fra
 probation, drunk driving, an injury appeal quoting witnesses by given names, a batch of
 paroles; left out: 三子 of 第三子, 堃堃 in a quotation, 骞熠 after 调查员, 利 and 植, surnames
 the table lacks, and 丛丽 alone before 知晓).  Names that were left out and are now found:
-春风 of 春风姐."""
+春风 of 春风姐.  And eight more: three long ones (an organised gang of twelve defendants in
+8,000 characters, a lending and guarantee chain, twenty-odd villagers against a land
+requisition) and five quoting their written evidence (an IOU signed with a spaced name, a
+house sale's signature page, WeChat transfers with display names, a police interview
+record, a payroll sheet)."""
 
 from __future__ import annotations
 
