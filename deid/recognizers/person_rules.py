@@ -25,7 +25,7 @@ from deid.recognizers.surnames import (
     SURNAME_PATTERN,
     surname_length,
 )
-from deid.recognizers.tibetan_names import tibetan_name_spans
+from deid.recognizers.syllable_names import syllable_name_spans
 from deid.recognizers.word_tables import jieba_tables
 from deid.recognizers.yi_names import yi_name_spans
 
@@ -207,7 +207,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans += role_only_surname_spans(text)
     spans += compound_surname_spans(text)
     spans += narrative_name_spans(text)
-    spans += tibetan_name_spans(text)
+    spans += syllable_name_spans(text)
     spans += yi_name_spans(text)
     spans += japanese_name_spans(text)
     if _holds(text, "生士姐"):  # 先生, 女士, 小姐

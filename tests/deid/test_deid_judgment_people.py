@@ -220,3 +220,12 @@ def test_places_and_bureaus_of_a_judgment_are_no_names() -> None:
     mentions = person_mentions(text)
     assert {"韦日新", "覃桥生"} <= set(mentions)
     assert mentions.count("路某") == 1  # the victim, not the shop
+
+
+def test_mongolian_and_tibetan_names_and_a_syllable_after_a_title() -> None:
+    text = (
+        "青海省海南藏族自治州中级人民法院\n民事判决书\n（2023）青25民终45号\n"
+        "嘎查会计图门吉日嘎拉出具的备案表。另查明，嘎查牧民白音仓证明，草场已围栏。\n"
+        "草场东侧的草被邻居尕藏措家的牛吃了。村党支部书记更登组织双方调解。\n"
+    )
+    assert {"图门吉日嘎拉", "白音仓", "尕藏措", "更登"} <= person_names(text)
