@@ -88,7 +88,12 @@ the table lacks, and 丛丽 alone before 知晓).  Names that were left out and 
 8,000 characters, a lending and guarantee chain, twenty-odd villagers against a land
 requisition) and five quoting their written evidence (an IOU signed with a spaced name, a
 house sale's signature page, WeChat transfers with display names, a police interview
-record, a payroll sheet)."""
+record, a payroll sheet).  And six from as many regions: a Heilongjiang state farm's
+Manchu and Han families, an Inner Mongolia grassland contract (Mongolian names without a
+surname), a Ningxia Hui family's estate, a Guangxi Zhuang forest boundary, a Hainan boat
+collision (the 亚 given names) and a Qinghai pasture lease with Tibetan names (left out:
+nicknames, 老关 and 小富; given names alone, 振山 and 文学, a common word; 韩布和, a Han
+surname before a Mongolian given name; 李国庆 after 政府干部)."""
 
 from __future__ import annotations
 
