@@ -49,7 +49,8 @@ _PATTERNS = tuple(
         strict=True,
     )
 )
-_ANY_ANCHOR = re.compile("|".join(_ANCHORS[:1] + _ANCHORS[4:]))  # (and 认识了, 转入, 户)
+# (and 认识了, 转入, 户; the two of figures as one, after a digit)
+_ANY_ANCHOR = re.compile(f"{_AGENT_VERBS}|\\d(?:{_GAP}+[{HAN}]|-\\d)")
 _COMMON = 50  # 路人 117
 _WORD_BEFORE = 20  # 顶门 93
 

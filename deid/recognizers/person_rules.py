@@ -17,7 +17,7 @@ from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.compound_names import compound_surname_spans
 from deid.recognizers.japanese_names import japanese_name_spans
-from deid.recognizers.judgment_rules import judgment_name_spans
+from deid.recognizers.judgment_rules import is_judgment, judgment_name_spans
 from deid.recognizers.narrative_names import narrative_name_spans
 from deid.recognizers.role_surnames import role_only_surname_spans
 from deid.recognizers.surnames import (
@@ -207,9 +207,7 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans += role_only_surname_spans(text)
     spans += compound_surname_spans(text)
     spans += narrative_name_spans(text)
-    spans += syllable_name_spans(text)
-    spans += yi_name_spans(text)
-    spans += japanese_name_spans(text)
+    spans += _court_name_spans(text)
     if _holds(text, "生士姐"):  # 先生, 女士, 小姐
         spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
@@ -226,6 +224,14 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
             continue
         spans.append((start, end))
     return spans
+
+
+def _court_name_spans(text: str) -> list[tuple[int, int]]:
+    """Tibetan, Mongolian, Yi and Japanese names, read in a court's document only (news
+    names few such people, and their syllables are words there)."""
+    if not is_judgment(text):
+        return []
+    return syllable_name_spans(text) + yi_name_spans(text) + japanese_name_spans(text)
 
 
 def minority_titled_spans(text: str) -> list[tuple[int, int]]:
