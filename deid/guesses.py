@@ -2,7 +2,8 @@
 made before a name is looked for elsewhere: a guess that is no name is dropped (由东向西行驶,
 於民國112年, a role word of a court's document, a lone character of a common word), one that
 runs a name the document gives on its own into the words beside it is cut back (次子诸葛强);
-the names of a list are ``deid.listed``'s."""
+the names of a list are ``deid.listed``'s, and the firms' and places' names a guess may be
+``deid.firms_and_places``'."""
 
 from __future__ import annotations
 
@@ -10,17 +11,21 @@ import re
 
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
+from deid.firms_and_places import (
+    DISTRICT_ENDS,
+    PLACE_SUFFIXES,
+    firm_or_place,
+    masked_shop,
+    villages_and_firms,
+)
 from deid.normalize import normalize
-from deid.recognizers.base import HAN
 from deid.recognizers.judgment_rules import (
-    NOT_IN_NAME,
-    ORGANIZATION_AFTER,
     TITLE_WITHIN,
     is_judgment,
 )
 from deid.recognizers.judgment_words import NoNames
 from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
-from deid.recognizers.person_rules import TITLE_WORDS, TRANSLITERATION_CHARS, is_cjk
+from deid.recognizers.person_rules import TITLE_WORDS, is_cjk
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
 
@@ -32,7 +37,7 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
     no_names = NoNames(text)
     # (read only when a guess is such a word: most texts have none)
     court = any(_role_or_title(text, f) for f in findings) and _court_document(text)
-    places = _villages_and_firms(text, findings)
+    places = villages_and_firms(text, findings)
     result = []
     for finding in findings:
         if finding.entity_type == PERSON:
@@ -56,29 +61,6 @@ def _inside_latin_word(text: str, start: int, end: int) -> bool:
 
 
 _LATIN = re.compile("[A-Za-zÀ-ÖØ-öø-ÿ]+")
-
-
-def _villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
-    """The guesses that some occurrence shows to be a village or a firm, each dropped
-    wherever it occurs: three characters or more ending in 村 before the village's
-    committee or one of its groups, or after a town or a subdistrict (良渚街道荀山村,
-    荀山村村民委员会; then 迁出荀山村 too, though a person may be named 关牧村), and the
-    trade name of a firm's registered name (樱川|精密机械（苏州）有限公司; then 樱川公司)."""
-    words = set()
-    for finding in findings:
-        start, end = finding.start, finding.end
-        if finding.entity_type != PERSON:
-            continue
-        if end - start >= 3 and text[end - 1] == "村":
-            if text.startswith(_VILLAGE_AFTER, end) or text.endswith(_VILLAGE_BEFORE, 0, start):
-                words.add(text[start:end])
-        elif _FIRM_AHEAD.match(text, end):
-            words.add(text[start:end])
-    return words
-
-
-_VILLAGE_AFTER = ("村民委员会", "村委会", "村委", "村民小组", "委会", "委员会")
-_VILLAGE_BEFORE = ("镇", "乡", "街道", "街办")
 
 
 def _without_place_opening(text: str, finding: Finding) -> Finding | None:
@@ -164,14 +146,14 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True
     if (
         len(word) >= 3
-        and word[-1] in _DISTRICT_ENDS
+        and word[-1] in DISTRICT_ENDS
         and text[finding.end : finding.end + 1] not in (_TITLE_AFTER_PLACE)
         and not _common_noun(word[-2:])  # 唐知县: Magistrate 唐 (MSRA), 知县 a title
     ):
         return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
     if word.isdecimal():
         return True  # 转账900000元: a model's lone guess inside a figure
-    if len(word) == 2 and word[0] in "路街道" and _MASKED_PLACE.match(text, finding.end - 1):
+    if masked_shop(text, finding):
         return True  # 市府路某夜宵店: a masked shop on the road, not a Mr 路 (被害人路某发生)
     if _inside_latin_word(text, finding.start, finding.end):
         return True  # ELECTRONICS, Comércio: letters of a firm's name in Latin
@@ -181,32 +163,20 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True
     if text.startswith(_DEADLINE_OPENINGS, finding.start):
         return True  # 于本判决生效之日起: 于 read as the surname
-    near = text[finding.start : finding.end + 8]  # (most guesses have no firm or place near)
-    if not _FIRM_OR_PLACE_CHARS.isdisjoint(near) and (
-        text.startswith(_FIRM_SUFFIXES, finding.end)
-        or _in_dotted_firm(text, finding)
-        or _in_placed_firm(text, finding)
-        or _in_masked_firm(text, finding)
-        or _place_or_firm(text, finding)
-    ):
+    if firm_or_place(text, finding):
         return True  # 山东德衡律师事务所, 葛兰素·威康公司: the firm's name, not a person's
     return no_names.holds(finding.start, finding.end)
-
-
-# A character every firm's or place's word the checks above look for holds (所, 公司, 集团,
-# 厂, 店, 某, the suffixes of divisions …): a guess with none of them near is no firm.
-_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎")
 
 
 def _place_opening(word: str) -> int:
     """The length of the place ``word`` begins with, or 0: a division of the table of three
     characters or more (郑州市, 石家庄) or a place of jieba's dictionary (潍坊, tagged ns) with
-    its suffix (``_PLACE_SUFFIXES``: 潍坊市); the longest."""
+    its suffix (``PLACE_SUFFIXES``: 潍坊市); the longest."""
     _, tags = jieba_tables()
     divisions = division_names()
     for end in range(len(word), 2, -1):
         if word[:end] in divisions or (
-            word[end - 1] in _PLACE_SUFFIXES and tags.get(word[: end - 1]) == "ns"
+            word[end - 1] in PLACE_SUFFIXES and tags.get(word[: end - 1]) == "ns"
         ):
             return end
     return 0
@@ -311,7 +281,7 @@ def _in_word(text: str, position: int) -> bool:
     # 吴|中区, 苏|州市: a place's suffix one or two characters on, no title after it (张县长)
     # nor a common word up to it (唐|知县)
     return any(
-        text[suffix : suffix + 1] in _PLACE_SUFFIXES
+        text[suffix : suffix + 1] in PLACE_SUFFIXES
         and text[suffix + 1 : suffix + 2] not in _TITLE_AFTER_PLACE
         and is_cjk(text[position + 1 : suffix + 1])
         and freq.get(text[position + 1 : suffix + 1], 0) < _COMMON
@@ -319,127 +289,9 @@ def _in_word(text: str, position: int) -> bool:
     )
 
 
-_PLACE_SUFFIXES = frozenset("省市区县镇乡")
 # The operative part's deadline (于本判决生效之日起十日内), which the name models read as a
 # name at the judgment threshold.
 _DEADLINE_OPENINGS = ("于本判决", "于本裁定", "于本决定", "于本调解书", "於本判決")
-# Suffixes that end a place's name, not a given name of three characters or more (市 does:
-# 原正市, a Japanese agronomist in MSRA).
-_DISTRICT_ENDS = frozenset("省区县")
-_FIRM_SUFFIXES = (
-    "律师事务所",
-    "律所",
-    "有限公司",
-    "有限责任公司",
-    "股份有限公司",
-    "集团",
-    # … and a public security bureau's branch or station (向长安|分局送达, 韦曲|派出所)
-    "分局",
-    "派出所",
-    "公安局",
-)
-# What follows a dotted foreign name that is a firm's (葛兰素·威康公司, 葛兰素·威廉中国公司):
-# 公司 alone only here, for 张伟公司 may be Mr Zhang's firm in a judgment's narrative.
-_FIRM_AFTER_DOTTED = ("公司", "股份公司", "中国公司", "中国有限公司", *_FIRM_SUFFIXES)
-_DOTTED_RUN = frozenset(TRANSLITERATION_CHARS) | {"·"}
-
-
-def _in_placed_firm(text: str, finding: Finding) -> bool:
-    """True for a guess between a division and a firm's word one or two characters on
-    (江苏|钟山明|镜律师事务所): the firm's trade name, written after its place."""
-    divisions = division_names()
-    return any(text.startswith(_FIRM_SUFFIXES, finding.end + gap) for gap in (1, 2)) and any(
-        text[finding.start - length : finding.start] in divisions for length in (2, 3, 4)
-    )
-
-
-def _place_or_firm(text: str, finding: Finding) -> bool:
-    """True for a guess that opens with a place and runs into a firm's name
-    (四川君|和律师事务所, 郑州华|府置业有限公司), that holds a district's or a province's
-    suffix after its first character (武|侯区玉|林北路; not 镇 nor 市: 黄镇东), that is a
-    preposition before a province or a city (向湖南|省), that ends in 厂 or 店 (以下简称
-    鑫亮厂), that holds a town's suffix after a place (长|安镇振|安中路), or that a firm's
-    abbreviation is made of (以下简称嘉骏公司)."""
-    word = text[finding.start : finding.end]
-    if len(word) < 2:
-        return False
-    if word[-1] in "厂店局盟" or (len(word) == 3 and word[1] in _DISTRICT_ENDS):
-        return True
-    if len(word) >= 4 and is_cjk(word) and _INNER_DIVISION.search(word, 1, len(word) - 1):
-        return True  # 州市吴中区郭巷: a city's and a district's name, no person's
-    if text.startswith(_SUBDISTRICT, finding.end) or any(
-        text.startswith(suffix, finding.end - cut)
-        for suffix in ("律师事务所", "律所")
-        for cut in (1, 2)
-    ):
-        return True  # 郭杜|街道, 姑苏明德律|师事务所
-    if len(word) == 3 and word[1] in "镇乡":
-        _, tags = jieba_tables()
-        if tags.get(text[finding.start - 1 : finding.start + 1]) == "ns":
-            return True  # 长|安镇振|安中路: the town 长安
-    if text[max(0, finding.start - 3) : finding.start].endswith(("简称", "简称“", '简称"')) and (
-        _FIRM_AFTER_PLACE.match(text, finding.end)
-    ):
-        return True  # （以下简称嘉骏公司）
-    divisions = division_names()
-    if any(word[:length] in divisions for length in range(2, len(word))) and (
-        _FIRM_AFTER_PLACE.match(text, finding.end)
-    ):
-        return True
-    rest = word[1:]
-    return rest in divisions and text[finding.end : finding.end + 1] in _PLACE_SUFFIXES
-
-
-# A division's suffix inside a guess (not a title: 市长, 区委)
-_INNER_DIVISION = re.compile("[省市区县旗盟](?![长委])|苏木|嘎查")  # (Inner Mongolia's too)
-_SUBDISTRICT = ("街道", "街办", "苏木", "嘎查", "盟")
-# A firm's name after its place and trade name (四川君|和律师事务所: 和 + the suffix).
-_FIRM_AFTER_PLACE = re.compile(
-    f"[{HAN}]{{0,4}}?(?:有限公司|公司|集团|律师事务所|事务所|银行|医院|酒店|商行|厂|店)"
-)
-
-
-def _in_masked_firm(text: str, finding: Finding) -> bool:
-    """True for a guess of two characters or more, no surname alone, before the 某 that masks
-    a firm's name: its place (嘉兴|某物流有限公司, 嘉兴某|机械配件厂), not a person (张某)."""
-    mou = finding.end - 1 if text[finding.end - 1] == "某" else finding.end
-    before = text[finding.start : mou]
-    if (
-        text[mou : mou + 1] != "某"
-        or len(before) < 2
-        or "某" in before  # 被害人张某某经营的商店: a masked person
-        or surname_length(before, 0) == len(before)
-    ):
-        return False
-    return bool(ORGANIZATION_AFTER.match(text, mou + 1) or _MASKED_FIRM_END.match(text, mou + 1))
-
-
-# The rest of a firm's registered name after a guess (樱川|精密机械（苏州）有限公司): a few
-# characters, no function character, the place in brackets, the form of the firm.
-_FIRM_AHEAD = re.compile(
-    f"[^{NOT_IN_NAME}]{{1,6}}?[（(][{HAN}]{{2,6}}[）)](?:有限公司|有限责任公司|股份有限公司)"
-)
-# A masked shop or place on a road (市府路某夜宵店, 平原路某菜市场, 人民路某号)
-_MASKED_PLACE = re.compile(
-    f"某[{HAN}]{{0,3}}?(?:店|市场|超市|小区|广场|酒吧|网吧|宾馆|饭店|餐馆|号|楼|大厦|商场|公司)"
-)
-# The end of a firm's or a shop's masked name (某机械配件厂, 某超市, 某物流有限公司).
-_MASKED_FIRM_END = re.compile(f"[^{NOT_IN_NAME}]{{0,6}}?(?:厂|店|超市|商行|中心|合作社|工作室)")
-
-
-def _in_dotted_firm(text: str, finding: Finding) -> bool:
-    """True for a guess in a run of transliteration characters joined by a dot that a
-    firm's word follows (葛兰素·|威康公司, 兰素·威康 of 葛兰素·威康公司)."""
-    if "·" not in text[max(0, finding.start - 8) : finding.end + 8]:
-        return False
-    start, end = finding.start, finding.end
-    while start > 0 and text[start - 1] in _DOTTED_RUN:
-        start -= 1
-    while end < len(text) and text[end] in _DOTTED_RUN:
-        end += 1
-    return "·" in text[start:end] and text.startswith(_FIRM_AFTER_DOTTED, end)
-
-
 _TITLE_AFTER_PLACE = frozenset("长委")
 # A common word of jieba's dictionary (成年 465; not 马列 102, two names in MSRA's gold).
 _COMMON = 300

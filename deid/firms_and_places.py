@@ -1,0 +1,184 @@
+"""Guesses of the document pass that are a firm's or a place's name, not a person's
+(``deid.guesses`` drops them): the trade name of a firm before its suffix (德衡 of 山东德衡
+律师事务所, 樱川 of 樱川精密机械（苏州）有限公司 and then of 樱川公司), a firm's place (嘉兴 of
+嘉兴某物流有限公司), a dotted foreign firm (葛兰素·威康公司), fragments of divisions
+(武侯区玉林北路, 州市吴中区郭巷, 锡林郭勒盟), a village (荀山村村民委员会), a public security
+bureau's branch (长安分局), and a masked shop on a road (市府路某夜宵店)."""
+
+from __future__ import annotations
+
+import re
+
+from deid.divisions import division_names
+from deid.findings import PERSON, Finding
+from deid.recognizers.base import HAN
+from deid.recognizers.judgment_rules import NOT_IN_NAME, ORGANIZATION_AFTER
+from deid.recognizers.person_rules import TRANSLITERATION_CHARS, is_cjk
+from deid.recognizers.surnames import surname_length
+from deid.recognizers.word_tables import jieba_tables
+
+# Suffixes of divisions (潍坊市, 丰泽区, 长安镇).
+PLACE_SUFFIXES = frozenset("省市区县镇乡")
+# Suffixes that end a place's name, not a given name of three characters or more (市 does:
+# 原正市, a Japanese agronomist in MSRA).
+DISTRICT_ENDS = frozenset("省区县")
+
+
+def firm_or_place(text: str, finding: Finding) -> bool:
+    """True for a guess that is a firm's or a place's name, or part of one (above)."""
+    near = text[finding.start : finding.end + 8]  # (most guesses have no firm or place near)
+    return not _FIRM_OR_PLACE_CHARS.isdisjoint(near) and (
+        text.startswith(_FIRM_SUFFIXES, finding.end)
+        or _in_dotted_firm(text, finding)
+        or _in_placed_firm(text, finding)
+        or _in_masked_firm(text, finding)
+        or _place_or_firm(text, finding)
+    )
+
+
+def masked_shop(text: str, finding: Finding) -> bool:
+    """True for 路某, 街某 or 道某 before a shop's or a place's word (市府路某夜宵店: the 某 masks
+    the shop, not a Mr 路; 被害人路某发生争执 is one)."""
+    word = text[finding.start : finding.end]
+    return (
+        len(word) == 2 and word[0] in "路街道" and bool(_MASKED_PLACE.match(text, finding.end - 1))
+    )
+
+
+def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
+    """The guesses that some occurrence shows to be a village or a firm, each dropped
+    wherever it occurs: three characters or more ending in 村 before the village's
+    committee or one of its groups, or after a town or a subdistrict (良渚街道荀山村,
+    荀山村村民委员会; then 迁出荀山村 too, though a person may be named 关牧村), and the
+    trade name of a firm's registered name (樱川|精密机械（苏州）有限公司; then 樱川公司)."""
+    words = set()
+    for finding in findings:
+        start, end = finding.start, finding.end
+        if finding.entity_type != PERSON:
+            continue
+        if end - start >= 3 and text[end - 1] == "村":
+            if text.startswith(_VILLAGE_AFTER, end) or text.endswith(_VILLAGE_BEFORE, 0, start):
+                words.add(text[start:end])
+        elif _FIRM_AHEAD.match(text, end):
+            words.add(text[start:end])
+    return words
+
+
+_VILLAGE_AFTER = ("村民委员会", "村委会", "村委", "村民小组", "委会", "委员会")
+_VILLAGE_BEFORE = ("镇", "乡", "街道", "街办")
+
+# A character every firm's or place's word the checks below look for holds (所, 公司, 集团,
+# 厂, 店, 某, the suffixes of divisions …): a guess with none of them near is no firm.
+_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎")
+_FIRM_SUFFIXES = (
+    "律师事务所",
+    "律所",
+    "有限公司",
+    "有限责任公司",
+    "股份有限公司",
+    "集团",
+    # … and a public security bureau's branch or station (向长安|分局送达, 韦曲|派出所)
+    "分局",
+    "派出所",
+    "公安局",
+)
+# What follows a dotted foreign name that is a firm's (葛兰素·威康公司, 葛兰素·威廉中国公司):
+# 公司 alone only here, for 张伟公司 may be Mr Zhang's firm in a judgment's narrative.
+_FIRM_AFTER_DOTTED = ("公司", "股份公司", "中国公司", "中国有限公司", *_FIRM_SUFFIXES)
+_DOTTED_RUN = frozenset(TRANSLITERATION_CHARS) | {"·"}
+
+
+def _in_placed_firm(text: str, finding: Finding) -> bool:
+    """True for a guess between a division and a firm's word one or two characters on
+    (江苏|钟山明|镜律师事务所): the firm's trade name, written after its place."""
+    divisions = division_names()
+    return any(text.startswith(_FIRM_SUFFIXES, finding.end + gap) for gap in (1, 2)) and any(
+        text[finding.start - length : finding.start] in divisions for length in (2, 3, 4)
+    )
+
+
+def _place_or_firm(text: str, finding: Finding) -> bool:
+    """True for a guess that opens with a place and runs into a firm's name
+    (四川君|和律师事务所, 郑州华|府置业有限公司), that holds a district's or a province's
+    suffix after its first character (武|侯区玉|林北路; not 镇 nor 市: 黄镇东), that is a
+    preposition before a province or a city (向湖南|省), that ends in 厂 or 店 (以下简称
+    鑫亮厂), that holds a town's suffix after a place (长|安镇振|安中路), or that a firm's
+    abbreviation is made of (以下简称嘉骏公司)."""
+    word = text[finding.start : finding.end]
+    if len(word) < 2:
+        return False
+    if word[-1] in "厂店局盟" or (len(word) == 3 and word[1] in DISTRICT_ENDS):
+        return True
+    if len(word) >= 4 and is_cjk(word) and _INNER_DIVISION.search(word, 1, len(word) - 1):
+        return True  # 州市吴中区郭巷: a city's and a district's name, no person's
+    if text.startswith(_SUBDISTRICT, finding.end) or any(
+        text.startswith(suffix, finding.end - cut)
+        for suffix in ("律师事务所", "律所")
+        for cut in (1, 2)
+    ):
+        return True  # 郭杜|街道, 姑苏明德律|师事务所
+    if len(word) == 3 and word[1] in "镇乡":
+        _, tags = jieba_tables()
+        if tags.get(text[finding.start - 1 : finding.start + 1]) == "ns":
+            return True  # 长|安镇振|安中路: the town 长安
+    if text[max(0, finding.start - 3) : finding.start].endswith(("简称", "简称“", '简称"')) and (
+        _FIRM_AFTER_PLACE.match(text, finding.end)
+    ):
+        return True  # （以下简称嘉骏公司）
+    divisions = division_names()
+    if any(word[:length] in divisions for length in range(2, len(word))) and (
+        _FIRM_AFTER_PLACE.match(text, finding.end)
+    ):
+        return True
+    rest = word[1:]
+    return rest in divisions and text[finding.end : finding.end + 1] in PLACE_SUFFIXES
+
+
+# A division's suffix inside a guess (not a title: 市长, 区委)
+_INNER_DIVISION = re.compile("[省市区县旗盟](?![长委])|苏木|嘎查")  # (Inner Mongolia's too)
+_SUBDISTRICT = ("街道", "街办", "苏木", "嘎查", "盟")
+# A firm's name after its place and trade name (四川君|和律师事务所: 和 + the suffix).
+_FIRM_AFTER_PLACE = re.compile(
+    f"[{HAN}]{{0,4}}?(?:有限公司|公司|集团|律师事务所|事务所|银行|医院|酒店|商行|厂|店)"
+)
+
+
+def _in_masked_firm(text: str, finding: Finding) -> bool:
+    """True for a guess of two characters or more, no surname alone, before the 某 that masks
+    a firm's name: its place (嘉兴|某物流有限公司, 嘉兴某|机械配件厂), not a person (张某)."""
+    mou = finding.end - 1 if text[finding.end - 1] == "某" else finding.end
+    before = text[finding.start : mou]
+    if (
+        text[mou : mou + 1] != "某"
+        or len(before) < 2
+        or "某" in before  # 被害人张某某经营的商店: a masked person
+        or surname_length(before, 0) == len(before)
+    ):
+        return False
+    return bool(ORGANIZATION_AFTER.match(text, mou + 1) or _MASKED_FIRM_END.match(text, mou + 1))
+
+
+# The rest of a firm's registered name after a guess (樱川|精密机械（苏州）有限公司): a few
+# characters, no function character, the place in brackets, the form of the firm.
+_FIRM_AHEAD = re.compile(
+    f"[^{NOT_IN_NAME}]{{1,6}}?[（(][{HAN}]{{2,6}}[）)](?:有限公司|有限责任公司|股份有限公司)"
+)
+# A masked shop or place on a road (市府路某夜宵店, 平原路某菜市场, 人民路某号)
+_MASKED_PLACE = re.compile(
+    f"某[{HAN}]{{0,3}}?(?:店|市场|超市|小区|广场|酒吧|网吧|宾馆|饭店|餐馆|号|楼|大厦|商场|公司)"
+)
+# The end of a firm's or a shop's masked name (某机械配件厂, 某超市, 某物流有限公司).
+_MASKED_FIRM_END = re.compile(f"[^{NOT_IN_NAME}]{{0,6}}?(?:厂|店|超市|商行|中心|合作社|工作室)")
+
+
+def _in_dotted_firm(text: str, finding: Finding) -> bool:
+    """True for a guess in a run of transliteration characters joined by a dot that a
+    firm's word follows (葛兰素·|威康公司, 兰素·威康 of 葛兰素·威康公司)."""
+    if "·" not in text[max(0, finding.start - 8) : finding.end + 8]:
+        return False
+    start, end = finding.start, finding.end
+    while start > 0 and text[start - 1] in _DOTTED_RUN:
+        start -= 1
+    while end < len(text) and text[end] in _DOTTED_RUN:
+        end += 1
+    return "·" in text[start:end] and text.startswith(_FIRM_AFTER_DOTTED, end)
