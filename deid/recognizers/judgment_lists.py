@@ -121,7 +121,10 @@ def _name_end(text: str, start: int, end: int) -> int | None:
             continue
         if stop == len(text) or text[stop] in _ITEM_ENDS or text[stop] == "\n":
             return stop
-        if freq.get(text[stop : stop + 2], 0) >= _WORD_AFTER or text[stop : stop + 2] in _COURT:
+        following = freq.get(text[stop : stop + 2], 0)
+        if following >= _WORD_AFTER or text[stop : stop + 2] in _COURT:
+            if stop + 1 <= end and freq.get(text[stop + 1 : stop + 3], 0) > following:
+                continue  # 程永生|根据, not 程永|生根: the word one on is the commoner
             return stop
     return None
 

@@ -20,7 +20,7 @@ _AGENT_VERBS = "望风|放风|经手|在场见证|报警|亦予以证实|负责�
 _AGENT = re.compile(rf"(?:^|(?<=[由经，,。；;、和与])){_NAME}(?={_AGENT_VERBS})")
 _ACQUAINTED = re.compile(rf"认识了{_NAME}(?=[。，,；;]|$)")
 _ACCOUNT_HOLDER = re.compile(rf"转入{_NAME}(?=的(?:银行)?账户|名下)")
-_HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养])户(?=[，,、。；;的房])")
+_HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养过])户(?=[，,、。；;的房])")
 # A row of a table flattened into text: its number, the name, a figure (考勤表: 3 万春风 26
 # 26; 被害人表: 1 蒯红梅 58000元), the name spaced out or not (4 高　翔 26 24).
 _GAP = GAP

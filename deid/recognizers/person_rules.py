@@ -19,6 +19,7 @@ from deid.recognizers.compound_names import compound_surname_spans
 from deid.recognizers.japanese_names import japanese_name_spans
 from deid.recognizers.judgment_rules import is_judgment, judgment_name_spans
 from deid.recognizers.narrative_names import narrative_name_spans
+from deid.recognizers.rare_surnames import rare_surname_spans
 from deid.recognizers.role_surnames import role_only_surname_spans
 from deid.recognizers.surnames import (
     SINGLE_SURNAMES,
@@ -227,11 +228,17 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
 
 
 def _court_name_spans(text: str) -> list[tuple[int, int]]:
-    """Tibetan, Mongolian, Yi and Japanese names, read in a court's document only (news
-    names few such people, and their syllables are words there)."""
+    """Tibetan, Mongolian, Yi and Japanese names and repeated names of a rare surname, read in
+    a court's document only (news names few such people, and their syllables are words
+    there)."""
     if not is_judgment(text):
         return []
-    return syllable_name_spans(text) + yi_name_spans(text) + japanese_name_spans(text)
+    return (
+        syllable_name_spans(text)
+        + yi_name_spans(text)
+        + japanese_name_spans(text)
+        + rare_surname_spans(text)
+    )
 
 
 def minority_titled_spans(text: str) -> list[tuple[int, int]]:
