@@ -229,3 +229,16 @@ def test_mongolian_and_tibetan_names_and_a_syllable_after_a_title() -> None:
         "草场东侧的草被邻居尕藏措家的牛吃了。村党支部书记更登组织双方调解。\n"
     )
     assert {"图门吉日嘎拉", "白音仓", "尕藏措", "更登"} <= person_names(text)
+
+
+def test_a_rare_surname_written_again_and_the_last_of_a_list_before_a_word() -> None:
+    text = (
+        "山东省济南市历下区人民法院\n民事判决书\n（2023）鲁0102民初5678号\n"
+        "被告幸长江辩称，其曾借给朋友甯跃进50,000元，甯跃进答应在春节前归还。"
+        "本院依法向甯跃进进行了询问。东风路派出所民警杨光明、程永生根据夜市监控确认。"
+        "证人缪建军的证言，证实车辆过户、商铺转让均在判决生效后。\n"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count("甯跃进") == 3
+    assert "程永生" in mentions
+    assert not touched(text, "车辆过户", "PERSON")
