@@ -29,6 +29,7 @@ from deid.short_names import (
     given_name_references,
     given_names,
     occurrences,
+    other_scripts,
     spaced_references,
 )
 
@@ -113,35 +114,7 @@ def complete_document(
     added += family_name_references(pieces, seeds, RELATIVE_SCORE)
     added += spaced_references(pieces, seeds, SEED_SCORE)
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
-    return found + _other_scripts(text, found)
-
-
-# A person's name in another script in brackets right after the Chinese one, each item up to
-# a comma or the bracket's end: 何嘉欣（HO KA YAN）, 费尔南德斯·若泽（José Fernandes）, 金敏智
-# （김민지，KIM MINJI）; not an item of another kind (丘库·恩南迪（CHUKWU NNAMDI，另案处理）).
-_BRACKET = re.compile(r"[（(]")
-_OTHER_SCRIPT = re.compile(
-    r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*(?: [A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*){0,4}"
-    "|[\uac00-\ud7a3]{2,5}"
-)
-_ITEM_END = frozenset("，,）)；;")
-
-
-def _other_scripts(text: str, findings: list[Finding]) -> list[Finding]:
-    """The Latin or Hangul forms in brackets right after a person found (``_OTHER_SCRIPT``)."""
-    found = []
-    for finding in findings:
-        if finding.entity_type != PERSON or not _BRACKET.match(text, finding.end):
-            continue
-        position = finding.end + 1
-        while item := _OTHER_SCRIPT.match(text, position):
-            if text[item.end() : item.end() + 1] not in _ITEM_END:
-                break
-            found.append(Finding(item.start(), item.end(), PERSON, finding.score))
-            if text[item.end()] in "）)":
-                break
-            position = item.end() + 1
-    return found
+    return found + other_scripts(text, found)
 
 
 def _listed_names(

@@ -2,11 +2,13 @@
 (海燕 after 宋海燕, 木呷 after 阿牛木呷), a Japanese family name alone (渡边 after 渡边健一),
 a given name that is a common word where quoted testimony or a kinship word uses it
 (“建军就回屋拿了根棍子” after 伍建军, 其弟春生到案后 after 亓春生); and a name written with
-spaces after its surname (收款人：王 海洋 after 王海洋).  ``deid.consistency``
-adds these occurrences to a document's findings and gives them the full name's pseudonym."""
+spaces after its surname (收款人：王 海洋 after 王海洋), or in Latin letters or Hangul in
+brackets after it (何嘉欣（HO KA YAN）).  ``deid.consistency`` adds these occurrences to a
+document's findings and gives them the full name's pseudonym."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from deid.findings import PERSON, Finding
@@ -151,6 +153,34 @@ def spaced_references(pieces: Pieces, seeds: Iterable[str], score: float) -> lis
                 continue
             for gap in (" ", "  "):
                 found += occurrences(norm, offset, key[:surname] + gap + key[surname:], score)
+    return found
+
+
+# A person's name in another script in brackets right after the Chinese one, each item up to
+# a comma or the bracket's end: 何嘉欣（HO KA YAN）, 费尔南德斯·若泽（José Fernandes）, 金敏智
+# （김민지，KIM MINJI）; not an item of another kind (丘库·恩南迪（CHUKWU NNAMDI，另案处理）).
+_BRACKET = re.compile(r"[（(]")
+_OTHER_SCRIPT = re.compile(
+    r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*(?: [A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*){0,4}"
+    "|[\uac00-\ud7a3]{2,5}"
+)
+_ITEM_END = frozenset("，,）)；;")
+
+
+def other_scripts(text: str, findings: list[Finding]) -> list[Finding]:
+    """The Latin or Hangul forms in brackets right after a person found (``_OTHER_SCRIPT``)."""
+    found = []
+    for finding in findings:
+        if finding.entity_type != PERSON or not _BRACKET.match(text, finding.end):
+            continue
+        position = finding.end + 1
+        while item := _OTHER_SCRIPT.match(text, position):
+            if text[item.end() : item.end() + 1] not in _ITEM_END:
+                break
+            found.append(Finding(item.start(), item.end(), PERSON, finding.score))
+            if text[item.end()] in "）)":
+                break
+            position = item.end() + 1
     return found
 
 
