@@ -69,7 +69,7 @@ _VILLAGE_BEFORE = ("镇", "乡", "街道", "街办")
 
 # A character every firm's or place's word the checks below look for holds (所, 公司, 集团,
 # 厂, 店, 某, the suffixes of divisions …): a guess with none of them near is no firm.
-_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎")
+_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎家组")
 _FIRM_SUFFIXES = (
     "律师事务所",
     "律所",
@@ -109,14 +109,8 @@ def _place_or_firm(text: str, finding: Finding) -> bool:
         return False
     if word[-1] in "厂店局盟" or (len(word) == 3 and word[1] in DISTRICT_ENDS):
         return True
-    if len(word) >= 4 and is_cjk(word) and _INNER_DIVISION.search(word, 1, len(word) - 1):
-        return True  # 州市吴中区郭巷: a city's and a district's name, no person's
-    if text.startswith(_SUBDISTRICT, finding.end) or any(
-        text.startswith(suffix, finding.end - cut)
-        for suffix in ("律师事务所", "律所")
-        for cut in (1, 2)
-    ):
-        return True  # 郭杜|街道, 姑苏明德律|师事务所
+    if _place_fragment(text, finding, word):
+        return True
     if len(word) == 3 and word[1] in "镇乡":
         _, tags = jieba_tables()
         if tags.get(text[finding.start - 1 : finding.start + 1]) == "ns":
@@ -134,6 +128,27 @@ def _place_or_firm(text: str, finding: Finding) -> bool:
     return rest in divisions and text[finding.end : finding.end + 1] in PLACE_SUFFIXES
 
 
+def _place_fragment(text: str, finding: Finding, word: str) -> bool:
+    """True for a guess inside a division's or a village's name, or a law firm's."""
+    if len(word) >= 4 and is_cjk(word) and _INNER_DIVISION.search(word, 1, len(word) - 1):
+        return True  # 州市吴中区郭巷: a city's and a district's name, no person's
+    if text.startswith(_SUBDISTRICT, finding.end) or any(
+        text.startswith(suffix, finding.end - cut)
+        for suffix in ("律师事务所", "律所")
+        for cut in (1, 2)
+    ):
+        return True  # 郭杜|街道, 姑苏明德律|师事务所
+    family = word.find("家", 1, 3)
+    after = word[family + 1 : family + 2] or text[finding.end : finding.end + 1]
+    if family > 0 and after in _SETTLEMENT_ENDS:
+        return True  # 王家|堡村, 刘家庄, 李家沟: a village named after a family, not the family
+    # 孙庄村孙东|组, 孙庄村孙东组: a village's group
+    group = word.endswith("组") or text.startswith("组", finding.end)
+    return group and text[finding.start - 1 : finding.start] == "村"
+
+
+# Ends of a village's name after a family's (王家堡, 刘家庄, 李家沟, 张家湾)
+_SETTLEMENT_ENDS = frozenset("庄沟堡村屯湾坪寨坝岭峪洼营")
 # A division's suffix inside a guess (not a title: 市长, 区委)
 _INNER_DIVISION = re.compile("[省市区县旗盟](?![长委])|苏木|嘎查")  # (Inner Mongolia's too)
 _SUBDISTRICT = ("街道", "街办", "苏木", "嘎查", "盟")

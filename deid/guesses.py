@@ -146,11 +146,11 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True
     if (
         len(word) >= 3
-        and word[-1] in DISTRICT_ENDS
+        and word[-1] in _ENDS_OF_PLACES
         and text[finding.end : finding.end + 1] not in (_TITLE_AFTER_PLACE)
         and not _common_noun(word[-2:])  # 唐知县: Magistrate 唐 (MSRA), 知县 a title
     ):
-        return True  # 丰泽区, 彭泽县: a district, not 丰泽 + 区
+        return True  # 丰泽区, 彭泽县, 姜寨镇: a district or a town, not 丰泽 + 区
     if word.isdecimal():
         return True  # 转账900000元: a model's lone guess inside a figure
     if masked_shop(text, finding):
@@ -182,6 +182,9 @@ def _place_opening(word: str) -> int:
     return 0
 
 
+# The ends of a place's name of three characters or more (丰泽区, 姜寨镇: no name of MSRA
+# train ends in 镇)
+_ENDS_OF_PLACES = DISTRICT_ENDS | {"镇"}
 # A guess that opens with the last character of a common word (frequency _WORD_BEFORE or
 # more, not a name) and goes on with a common word or a function character is no name:
 # 妇女儿|童频道, 老师|傅学习, 伟|大领袖 (童, 傅 and 大 begin names elsewhere); when it goes on

@@ -8,8 +8,9 @@ document's findings and gives them the full name's pseudonym."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from deid.findings import PERSON, Finding
 from deid.normalize import NormalizedText
@@ -75,20 +76,21 @@ def given_name_references(pieces: Pieces, seeds: Iterable[str], score: float) ->
         and any(norm.text.count(key[-2:]) > norm.text.count(key) for _, norm in pieces)
     ]
     rare = given_names(alone)
-    found = [
-        finding
-        for given, full in rare.items()
-        for offset, norm in pieces
-        for finding in occurrences(norm, offset, given, score, full)
-    ]
+    found = []
     for given, full in given_names(alone, words_too=True).items():
-        if given in rare:
-            continue
         for offset, norm in pieces:
-            for finding in occurrences(norm, offset, given, score):
-                if _named_by_a_witness(norm.text, finding.start - offset, full):
-                    found.append(finding)
+            where = functools.partial(_used_alone, norm.text, full, given in rare)
+            found += occurrences(norm, offset, given, score, where=where)
     return found
+
+
+def _used_alone(text: str, full: str, rare: bool, start: int) -> bool:
+    """True when the given name of ``full`` at ``start`` of the normalised ``text`` is the
+    person: a ``rare`` one that no other character runs into (高山和海燕两口子; not 宋海燕),
+    or any one a witness or a kinship word uses (``_named_by_a_witness``)."""
+    before = text[start - 1 : start]
+    alone = not (before and is_han(before) and before not in _GIVEN_NAME_AFTER)
+    return (rare and alone) or _named_by_a_witness(text, start, full)
 
 
 # Around a given name a witness uses as a subject or an object (“建军就回屋拿了根棍子”,
@@ -97,7 +99,7 @@ def given_name_references(pieces: Pieces, seeds: Iterable[str], score: float) ->
 _QUOTED_BEFORE = frozenset("“\"'‘「，,、。；;：:！？!?和跟与同叫让把被给对向往找到见是")
 _QUOTED_AFTER = frozenset(
     "，,、。；;：:！？!?”\"'’」在就拿用把说打叫和也还又都跟对被让给往去来走是先才头手"
-    "叔哥姐伯婶姨嫂"  # (建设叔说: what a younger neighbour calls him)
+    "叔哥姐伯婶姨嫂他她"  # (建设叔说: what a younger neighbour calls him; 大山他们几个)
 )
 _QUOTES = (("“", "”"), ("「", "」"))
 
@@ -160,9 +162,9 @@ def spaced_references(pieces: Pieces, seeds: Iterable[str], score: float) -> lis
 # a comma or the bracket's end: 何嘉欣（HO KA YAN）, 费尔南德斯·若泽（José Fernandes）, 金敏智
 # （김민지，KIM MINJI）; not an item of another kind (丘库·恩南迪（CHUKWU NNAMDI，另案处理）).
 _BRACKET = re.compile(r"[（(]")
+_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"  # (Nguyễn Thị Thu)
 _OTHER_SCRIPT = re.compile(
-    r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*(?: [A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*){0,4}"
-    "|[\uac00-\ud7a3]{2,5}"
+    f"[{_LETTER}][{_LETTER}'’.\\-]*(?: [{_LETTER}][{_LETTER}'’.\\-]*){{0,4}}|[\uac00-\ud7a3]{{2,5}}"
 )
 _ITEM_END = frozenset("，,）)；;")
 
@@ -185,20 +187,20 @@ def other_scripts(text: str, findings: list[Finding]) -> list[Finding]:
 
 
 def occurrences(
-    norm: NormalizedText, offset: int, key: str, score: float, full: str = ""
+    norm: NormalizedText,
+    offset: int,
+    key: str,
+    score: float,
+    where: Callable[[int], bool] | None = None,
 ) -> list[Finding]:
     """Every occurrence of ``key`` in the piece but those inside an organisation's or a
-    place's name (海洋 in 青岛海洋食品有限公司).  With ``full``, ``key`` is its given name,
-    found only where no other character runs into it (高山和海燕两口子; not 宋海燕, nor
-    编钟奖 after a 金钟奖 read as a name)."""
+    place's name (海洋 in 青岛海洋食品有限公司), and with ``where`` those at whose start in
+    the normalised text it holds."""
     found = []
     position = norm.text.find(key)
     while position != -1:
         end = position + len(key)
-        before = norm.text[position - 1 : position] if position else ""
-        if not ORGANIZATION_AFTER.match(norm.text, end) and not (
-            full and before and is_han(before) and before not in _GIVEN_NAME_AFTER
-        ):
+        if not ORGANIZATION_AFTER.match(norm.text, end) and (where is None or where(position)):
             start, stop = norm.to_original(position, end)
             found.append(Finding(start + offset, stop + offset, PERSON, score))
         position = norm.text.find(key, position + 1)

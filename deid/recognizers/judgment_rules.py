@@ -206,10 +206,14 @@ _ALIAS = re.compile(
     rf"(?:曾用名|别名|化名)[:：]?((?:{_SURNAME}|[{_CJK}]+[{DOTS}])[{_CJK}{DOTS}]{{1,8}}?)"
     r"(?=[，,）)、。；;\s]|绰号|外号)"
 )
-# ... and a child's pet name, unquoted (乳名芃芃, 小名三子，原名厍三子).
-_PET_NAME = re.compile(rf"(?:乳名|小名)(?:为|是|叫)?[:：]?([{_CJK}]{{1,3}}?)(?=[，,）)、。；;\s])")
+# ... and a child's pet name or what people call someone, unquoted (乳名芃芃, 小名三子，;
+# 村里人称胡二愣）).
+_PET_NAME = re.compile(
+    rf"(?:乳名|小名|人称)(?:为|是|叫)?[:：]?([{_CJK}]{{1,3}}?)(?=[，,）)、。；;\s])"
+)
 _NICKNAME = re.compile(
-    r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|笔名|署名|别名|化名|昵称|微信名|微信昵称)(?:为|是|叫)?[:：]?"
+    r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|笔名|署名|别名|化名|昵称|微信名|微信昵称|人称|"
+    r"叫他|叫她)(?:为|是|叫)?[:：]?"
     r"[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
 )
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
@@ -287,7 +291,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += listed_spans(text)
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
-    if _holds(text, "名号"):
+    if _holds(text, "名号称叫"):
         spans += [match.span(1) for match in _ALIAS.finditer(text)]
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
         spans += [match.span(1) for match in _PET_NAME.finditer(text)]

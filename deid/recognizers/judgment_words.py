@@ -30,8 +30,9 @@ _NOT_NAMES = re.compile(
     # an alley (胡同: jieba tags it a name, 1,762), arbitration (仲裁委员会仲裁, 全部仲裁请求)
     # and a labour arbitration's document numbers with their issuer (苏吴劳人仲案字〔2020〕)
     r"|胡同|仲裁|[\u4e00-\u9fff]{0,2}劳人仲"
-    # a rate (日万分之五: 万 read as the surname), a forest right (林权证), any (任何一户)
-    r"|[百千万]分之|林权|任何"
+    # a rate (日万分之五: 万 read as the surname), a forest right (林权证), any (任何一户), a
+    # register of names (花名册: jieba tags it a name)
+    r"|[百千万]分之|林权|任何|花名册"
     # the drugs of a drug case (贩卖海洛因: transliterated, read as a foreign name)
     r"|海洛因|可卡因|吗啡|氯胺酮|甲基苯丙胺|冰毒|麻古|摇头丸|大麻"
     # the heading of a Taiwan judgment's operative part (主　文)
@@ -92,7 +93,7 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
 _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
 _NOT_NAME_CHARS = frozenset(
-    "东南西北東於于民国國嗣旋迨俟查陈胡仲因啡酮胺毒古丸麻之权何路街巷道弄〔【[主云晴阴雨雪雾尘沙"
+    "东南西北東於于民国國嗣旋迨俟查陈胡仲因啡酮胺毒古丸麻之权何册路街巷道弄〔【[主云晴阴雨雪雾尘沙"
 )
 
 

@@ -58,7 +58,9 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     # a criminal judgment's accomplices (伙同麻东升结伙作案, 纠集暴小川等人)
     "伙同 纠集 指使 教唆 雇佣 雇请 串通 "
     # posts of a judgment's narrative (心理咨询师宫白云出具, 公司会计花白云已于)
-    "咨询师 评估师 鉴定师 医师 兽医 会计 出纳 公证员 调解员 组长 管家 助产士 护士 护士长".split()
+    "咨询师 评估师 鉴定师 医师 兽医 会计 出纳 公证员 调解员 组长 管家 助产士 护士 护士长 "
+    # … and a village's or a production team's cadres (大队支书孙援朝)
+    "支书 队长 大队长 生产队长".split()
 )
 # The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
 # as it follows a title, unless the "surname" is an adverb or verb there (其妹曾在, 哥哥那次,

@@ -1,6 +1,6 @@
 """Names whose surname is too much a common word for the surname table, read only right
 after a party's role or a post in a judgment's narrative: 由 (被告人由喜贵伙同), the Dai
-surname 刀 (被告人刀建华), 暴, 粘, 水 and 过 (材料员暴小川, 出纳粘晓雨, 舅舅过国庆: 暴力,
+surname 刀 (被告人刀建华), 暴, 粘, 水, 过 and 幸 (材料员暴小川, 出纳粘晓雨, 舅舅过国庆: 暴力,
 粘贴, 过错), and the first syllable of a Dai name without a surname, 岩 and 召 for a man, 依
 and 咪 for a woman (被害人岩温在)."""
 
@@ -30,7 +30,7 @@ _SURE_BEFORE = _PARTY_ROLES | _ACCOMPLICE_VERBS | _KIN_OF
 # 被告母亲邝玉兰; a memoir's 母亲马不停蹄 is no name)
 _SURE_IN_COURT = _SURE_BEFORE | frozenset(
     "女儿 儿子 母亲 父亲 妻子 丈夫 婚生子 婚生女 长子 次子 长女 次女 养子 养女 生父 生母 祖父 "
-    "祖母 父母".split()
+    "祖母 父母 一子 一女".split()
 )
 _NARRATIVE_ROLES = (
     _PARTY_ROLES
