@@ -242,3 +242,26 @@ def test_a_rare_surname_written_again_and_the_last_of_a_list_before_a_word() -> 
     assert mentions.count("甯跃进") == 3
     assert "程永生" in mentions
     assert not touched(text, "车辆过户", "PERSON")
+
+
+def test_rural_names_cadres_and_villages_named_after_families() -> None:
+    text = (
+        "河南省周口市中级人民法院\n民事判决书\n（2023）豫16民终789号\n"
+        "原告王建设，男。被告王长富，男。时任王家堡大队支书孙援朝在场见证。"
+        "证人胡德贵（村里人称胡二愣）出庭作证。年长者则叫他“老孙头”。\n"
+        "张玉兰改嫁到刘家庄刘宝山家。原告成年后回李家沟探望生母。住临泉县姜寨镇孙庄村孙东组。"
+        "《第五生产队社员花名册》载明。\n"
+    )
+    names = person_names(text)
+    assert {"孙援朝", "胡二愣", "老孙头", "刘宝山"} <= names
+    for word in ("王家堡", "刘家庄", "李家沟", "姜寨镇", "孙东组", "花名册"):
+        assert not touched(text, word, "PERSON"), word
+
+
+def test_vietnamese_names_in_latin_letters_after_the_chinese_ones() -> None:
+    text = (
+        "广西壮族自治区防城港市中级人民法院\n刑事判决书\n（2022）桂06刑初33号\n"
+        "被告人阮氏梅（Nguyễn Thị Mai），女。阮氏梅将被害人黎氏芳（Lê Thị Phương）、"
+        "陈氏红（Trần Thị Hồng）骗至东兴市。\n"
+    )
+    assert {"Nguyễn Thị Mai", "Lê Thị Phương", "Trần Thị Hồng"} <= person_names(text)
