@@ -50,7 +50,8 @@ def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
     wherever it occurs: three characters or more ending in 村 before the village's
     committee or one of its groups, or after a town or a subdistrict (良渚街道荀山村,
     荀山村村民委员会; then 迁出荀山村 too, though a person may be named 关牧村), and the
-    trade name of a firm's registered name (樱川|精密机械（苏州）有限公司; then 樱川公司)."""
+    trade name of a firm's registered name (樱川|精密机械（苏州）有限公司, then 樱川公司;
+    立衡|会计师事务所, then 立衡所)."""
     words = set()
     for finding in findings:
         start, end = finding.start, finding.end
@@ -59,7 +60,7 @@ def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
         if end - start >= 3 and text[end - 1] == "村":
             if text.startswith(_VILLAGE_AFTER, end) or text.endswith(_VILLAGE_BEFORE, 0, start):
                 words.add(text[start:end])
-        elif _FIRM_AHEAD.match(text, end):
+        elif _FIRM_AHEAD.match(text, end) or text.startswith(_REGISTERED, end):
             words.add(text[start:end])
     return words
 
@@ -71,6 +72,7 @@ _VILLAGE_BEFORE = ("镇", "乡", "街道", "街办")
 # 厂, 店, 某, the suffixes of divisions …): a guess with none of them near is no firm.
 _FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎家组")
 _FIRM_SUFFIXES = (
+    "会计师事务所",
     "律师事务所",
     "律所",
     "有限公司",
@@ -147,6 +149,8 @@ def _place_fragment(text: str, finding: Finding, word: str) -> bool:
     return group and text[finding.start - 1 : finding.start] == "村"
 
 
+# A firm's registered form right after its trade name (立衡|会计师事务所, then 立衡所)
+_REGISTERED = ("会计师事务所", "律师事务所", "有限公司", "有限责任公司", "股份有限公司")
 # Ends of a village's name after a family's (王家堡, 刘家庄, 李家沟, 张家湾)
 _SETTLEMENT_ENDS = frozenset("庄沟堡村屯湾坪寨坝岭峪洼营")
 # A division's suffix inside a guess (not a title: 市长, 区委)
