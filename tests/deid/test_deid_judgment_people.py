@@ -265,3 +265,13 @@ def test_vietnamese_names_in_latin_letters_after_the_chinese_ones() -> None:
         "陈氏红（Trần Thị Hồng）骗至东兴市。\n"
     )
     assert {"Nguyễn Thị Mai", "Lê Thị Phương", "Trần Thị Hồng"} <= person_names(text)
+
+
+def test_an_audit_firm_and_its_abbreviation_are_no_names() -> None:
+    text = (
+        "江苏省南京市中级人民法院\n民事判决书\n（2022）苏01民初1234号\n"
+        "被告：立衡会计师事务所（特殊普通合伙）（以下简称立衡所）。"
+        "立衡所辩称：其已勤勉尽责。立衡所在函证程序中未发现异常。\n"
+    )
+    assert not touched(text, "立衡", "PERSON")
+    assert "立衡" not in "".join(person_mentions(text))

@@ -99,7 +99,14 @@ table, sentences with their dates, a first instance quoted, three short rulings 
 mediation's obligations, ten parties with their agents; left out: nicknames and birth-order names,
 老大, 老四, 老刘, 狗娃; given names alone, 守义, 长富; 王德珍 after 一女 (女王 is a word); 孙援朝
 after 在场见证, 李满囤 after 老大, 甘露 after 之妻, a word; 申大力 after 由; 貌吞吞 after 表哥; the
-Hong Kong name CHAN, Chi Wai inside a bracket's Chinese)."""
+Hong Kong name CHAN, Chi Wai inside a bracket's Chinese).  And sixteen more: a software copyright
+quoting code comments, a securities claim with its investors in a table, a P2P fraud, a life
+insurance contract, defamation on a video platform (left out: names that are words and stand alone,
+黎明, 揭晓, 桂林, 于是; nicknames, 峰哥, Kevin); six ordinary cases whose people are named like
+words beside the words themselves (高峰, 江河, 白云, 马路 beside 高峰时段, 长江边; left out: 建国
+alone in a quotation, 文明 after 本案中); and an indictment, a minor's non-prosecution, a
+compensation committee's decision, a market regulator's penalty and the shareholders added as
+debtors (left out: 付强 after 另案处理的, 雷春来 after 以)."""
 
 from __future__ import annotations
 
@@ -117,7 +124,7 @@ CASES = json.loads((HERE / "people.json").read_text(encoding="utf-8"))
 # （2022）皖1302刑初456号 or (2021)川01民终12345号, 112年度易字第456號, 宁秦检刑不诉〔2023〕57号
 # on a line of its own
 CASE_NUMBER = re.compile(
-    r"[（(]\d{4}[）)][^\s，。,]{2,20}?号|\d{3}年度[^\s，。]{1,4}字第\d+號|^\S{1,12}〔\d{4}〕\d+号$",
+    r"[（(]\d{4}[）)][^\s，。,]{2,20}?号|\d{3}年度[^\s，。]{1,4}字第\d+號|^\S{1,12}〔\d{4}〕[A-Z]?\d+号$",
     re.MULTILINE,
 )
 
