@@ -39,10 +39,9 @@ def firm_or_place(text: str, finding: Finding) -> bool:
 def masked_shop(text: str, finding: Finding) -> bool:
     """True for 路某, 街某 or 道某 before a shop's or a place's word (市府路某夜宵店: the 某 masks
     the shop, not a Mr 路; 被害人路某发生争执 is one)."""
-    word = text[finding.start : finding.end]
-    return (
-        len(word) == 2 and word[0] in "路街道" and bool(_MASKED_PLACE.match(text, finding.end - 1))
-    )
+    if finding.end - finding.start != 2 or text[finding.start] not in "路街道":
+        return False
+    return _MASKED_PLACE.match(text, finding.end - 1) is not None
 
 
 def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
@@ -60,7 +59,9 @@ def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
         if end - start >= 3 and text[end - 1] == "村":
             if text.startswith(_VILLAGE_AFTER, end) or text.endswith(_VILLAGE_BEFORE, 0, start):
                 words.add(text[start:end])
-        elif _FIRM_AHEAD.match(text, end) or text.startswith(_REGISTERED, end):
+        elif text.startswith(_REGISTERED, end) or (
+            not _BRACKETS.isdisjoint(text[end : end + 8]) and _FIRM_AHEAD.match(text, end)
+        ):
             words.add(text[start:end])
     return words
 
@@ -149,6 +150,7 @@ def _place_fragment(text: str, finding: Finding, word: str) -> bool:
     return group and text[finding.start - 1 : finding.start] == "村"
 
 
+_BRACKETS = frozenset("（(")
 # A firm's registered form right after its trade name (立衡|会计师事务所, then 立衡所)
 _REGISTERED = ("会计师事务所", "律师事务所", "有限公司", "有限责任公司", "股份有限公司")
 # Ends of a village's name after a family's (王家堡, 刘家庄, 李家沟, 张家湾)

@@ -55,6 +55,8 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
 
 def _inside_latin_word(text: str, start: int, end: int) -> bool:
     """True for a guess of Latin letters that a letter runs into on either side."""
+    if not text[start].isascii() and not "\u00c0" <= text[start] <= "\u00ff":
+        return False  # (most guesses: Chinese)
     if not _LATIN.fullmatch(text, start, end):
         return False
     return bool(_LATIN.search(text[start - 1 : start] + text[end : end + 1]))
