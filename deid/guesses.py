@@ -53,6 +53,21 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
     return result
 
 
+def _in_capital_amount(text: str, start: int, end: int) -> bool:
+    """True for a guess of an amount's capital numerals inside a run of three or more of
+    them (叁拾陆万元整, 新臺幣貳拾陸萬柒仟元: 陆, 伍 and 万 are surnames too)."""
+    if not _CAPITAL_NUMERALS.issuperset(text[start:end]):
+        return False
+    while start > 0 and text[start - 1] in _CAPITAL_NUMERALS:
+        start -= 1
+    while end < len(text) and text[end] in _CAPITAL_NUMERALS:
+        end += 1
+    return end - start >= 3
+
+
+_CAPITAL_NUMERALS = frozenset("零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟万萬亿億元圆圓角分整")
+
+
 def _inside_latin_word(text: str, start: int, end: int) -> bool:
     """True for a guess of Latin letters that a letter runs into on either side."""
     if not text[start].isascii() and not "\u00c0" <= text[start] <= "\u00ff":
@@ -153,8 +168,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         and not _common_noun(word[-2:])  # 唐知县: Magistrate 唐 (MSRA), 知县 a title
     ):
         return True  # 丰泽区, 彭泽县, 姜寨镇: a district or a town, not 丰泽 + 区
-    if word.isdecimal():
-        return True  # 转账900000元: a model's lone guess inside a figure
+    if word.isdecimal() or _in_capital_amount(text, finding.start, finding.end):
+        return True  # 转账900000元, 叁拾陆万元整: a guess inside a figure
     if masked_shop(text, finding):
         return True  # 市府路某夜宵店: a masked shop on the road, not a Mr 路 (被害人路某发生)
     if _inside_latin_word(text, finding.start, finding.end):
@@ -198,6 +213,7 @@ _ENDS_OF_PLACES = DISTRICT_ENDS | {"镇"}
 _WORD_BEFORE = 1000
 _REST_WORD = 50
 _REST_FUNCTION = frozenset("在的是为了和与及")
+_MASK_CHARS = frozenset("某X×*＊○〇□")
 # What follows a noun of three characters ending in a surname (律师费系原告…, 公证费及律师费共计)
 _AFTER_FEE = frozenset("在的是为了和与及系有共由均已")
 _TITLES_AND_ROLES = TITLE_WORDS | ROLE_WORDS
@@ -220,6 +236,8 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
     rest = text[start + 1 : end]
     if rest not in _REST_FUNCTION and (len(rest) < 2 or freq.get(rest, 0) < _REST_WORD):
         return None
+    if rest[:1] in _MASK_CHARS:
+        return None  # 被扶养人|马某某: 人马 is a word, 马某某 a masked name
     # (not a kinship word that runs into the opening word: 祖父|母照料, 父母 a word)
     titled = opening not in _KIN_NOUNS and any(
         text[max(0, start - length) : start] in _TITLES_AND_ROLES for length in (2, 3, 4)

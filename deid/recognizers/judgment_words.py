@@ -33,6 +33,9 @@ _NOT_NAMES = re.compile(
     # a rate (日万分之五: 万 read as the surname), a forest right (林权证), any (任何一户), a
     # register of names (花名册: jieba tags it a name)
     r"|[百千万]分之|林权|任何|花名册"
+    # a Taiwan judgment's idioms: 遲延 (delay), 須於 (must … within), 具狀陳明 and 陳明願 (state),
+    # and 伊 (he, she) opening a witness's testimony (證稱：伊於110年6月)
+    r"|[遲迟]延|[須须]於|[狀状][陳陈]明|[陳陈]明(?=願|愿)|[：:，,]伊(?=[於于當当係系並并即在亦])"
     # the drugs of a drug case (贩卖海洛因: transliterated, read as a foreign name)
     r"|海洛因|可卡因|吗啡|氯胺酮|甲基苯丙胺|冰毒|麻古|摇头丸|大麻"
     # the heading of a Taiwan judgment's operative part (主　文)
@@ -93,7 +96,8 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
 _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
 _NOT_NAME_CHARS = frozenset(
-    "东南西北東於于民国國嗣旋迨俟查陈胡仲因啡酮胺毒古丸麻之权何册路街巷道弄〔【[主云晴阴雨雪雾尘沙"
+    "东南西北東於于民国國嗣旋迨俟查陈陳胡仲因啡酮胺毒古丸麻之权何册遲迟須须伊路街巷道弄〔【[主"
+    "云晴阴雨雪雾尘沙"
 )
 
 

@@ -33,6 +33,11 @@ _FLAT_OWNER = re.compile(
     rf"\d{{1,3}}-\d{{1,3}}(?:-\d{{2,5}})?{_GAP}*({SURNAME_PATTERN}[{HAN}]{{1,2}}?)"
     r"(?=[，,、。；;\s]|$)"
 )
+# The payees of an order listing them (向田福贵支付4,200元；向牛二娃支付3,800元；): two or
+# three characters between 向 and 支付 and a figure, taken where the text lists three or more
+# (a firm is longer, and its word says so).
+_PAYEE = re.compile(rf"向([{HAN}]{{2,3}}?)支付[\d０-９]")
+_PAYEES = 3
 # Each pattern with what every match of it holds: a text without is not searched.
 _ANCHORS = (
     _AGENT_VERBS,
@@ -57,15 +62,34 @@ _WORD_BEFORE = 20  # 顶门 93
 
 def narrative_name_spans(text: str) -> list[tuple[int, int]]:
     """The names of ``text``'s narrative that the patterns above find."""
+    payees = _payee_spans(text) if "支付" in text else []
     if not ("户" in text or "转入" in text or "认识了" in text or _ANY_ANCHOR.search(text)):
-        return []
+        return payees
     freq, _ = jieba_tables()
+    return (
+        payees
+        + [
+            match.span(1)
+            for pattern, anchor in _PATTERNS
+            if anchor.search(text)
+            for match in pattern.finditer(text)
+            if not common_word(match.group(1), _COMMON)
+            # nor a surname that ends a word (顶门|立户, an idiom)
+            and freq.get(text[max(0, match.start(1) - 1) : match.start(1) + 1], 0) < _WORD_BEFORE
+        ]
+    )
+
+
+def _payee_spans(text: str) -> list[tuple[int, int]]:
+    """The payees of a list of payments (``_PAYEE``), none a common word or a firm's."""
+    matches = list(_PAYEE.finditer(text))
+    if len(matches) < _PAYEES:
+        return []
     return [
-        match.span(1)
-        for pattern, anchor in _PATTERNS
-        if anchor.search(text)
-        for match in pattern.finditer(text)
-        if not common_word(match.group(1), _COMMON)
-        # nor a surname that ends a word (顶门|立户, an idiom)
-        and freq.get(text[max(0, match.start(1) - 1) : match.start(1) + 1], 0) < _WORD_BEFORE
+        m.span(1)
+        for m in matches
+        if not common_word(m.group(1), _COMMON) and not _FIRM_WORD.search(m.group(1))
     ]
+
+
+_FIRM_WORD = re.compile("公司|厂|店|社|部|局|院|所|行|队|会")

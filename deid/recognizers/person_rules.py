@@ -53,6 +53,7 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     "政委 司令员 参谋长 名将 选手 被告人 嫌疑人 判处 人员 "
     # the parties of a judgment and its kinship words (被害人江山经营, 婚生子马双元由)
     "被害人 证人 罪犯 被执行人 申请执行人 第三人 辩护人 死者 驾驶人 借款人 出借人 被继承人 "
+    "被扶养人 被监护人 监护人 "
     "婚生子 婚生女 养子 养女 继子 继女 长子 次子 三子 四子 幼子 独子 长女 次女 三女 四女 幼女 独女 "
     "孙子 孙女 儿媳 女婿 "
     # a criminal judgment's accomplices (伙同麻东升结伙作案, 纠集暴小川等人)
