@@ -275,3 +275,27 @@ def test_an_audit_firm_and_its_abbreviation_are_no_names() -> None:
     )
     assert not touched(text, "立衡", "PERSON")
     assert "立衡" not in "".join(person_mentions(text))
+
+
+def test_payees_dependents_and_amounts_in_capital_numerals() -> None:
+    text = (
+        "甘肃省定西市安定区人民法院\n执行裁定书\n（2023）甘1102执456号\n"
+        "向豆长青支付4,750元；向脱永红支付2,680元；向火金宝支付6,020元；向包大山支付3,340元。"
+        "被扶养人马某某（2010年5月出生）、被扶养人马长生（1952年出生）。"
+        "收条载明收到租金“叁拾陆万元整”。\n"
+    )
+    names = person_names(text)
+    assert {"豆长青", "脱永红", "火金宝", "包大山", "马某某", "马长生"} <= names
+    assert not touched(text, "叁拾陆万元整", "PERSON")
+
+
+def test_a_taiwan_judgments_idioms_and_amounts_are_no_names() -> None:
+    text = (
+        "臺灣新北地方法院民事判決\n112年度訴字第456號\n原告 溫佩珊\n被告 簡志豪\n"
+        "證人蔡佩君到庭證稱：伊於110年6月借款予被告。被告應自期限屆滿時起，負遲延責任。"
+        "被告如以新臺幣陸拾貳萬玖仟伍佰元為原告預供擔保，得免為假執行。辯護人具狀陳明被告有意分期。"
+        "兩造均陳明願供擔保，聲請宣告假執行。如對本判決上訴，須於判決送達後20日內提出。\n"
+    )
+    for word in ("伊於", "遲延", "陸拾貳萬玖仟伍佰元", "陳明", "須於"):
+        assert not touched(text, word, "PERSON"), word
+    assert {"溫佩珊", "簡志豪", "蔡佩君"} <= person_names(text)

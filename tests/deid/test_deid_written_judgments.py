@@ -106,7 +106,12 @@ insurance contract, defamation on a video platform (left out: names that are wor
 words beside the words themselves (高峰, 江河, 白云, 马路 beside 高峰时段, 长江边; left out: 建国
 alone in a quotation, 文明 after 本案中); and an indictment, a minor's non-prosecution, a
 compensation committee's decision, a market regulator's penalty and the shareholders added as
-debtors (left out: 付强 after 另案处理的, 雷春来 after 以)."""
+debtors (left out: 付强 after 另案处理的, 雷春来 after 以).  And fifteen more: five masked as
+differently as courts mask (张某1, 王**, 陈×, 孙XX, 周○○, an older judgment unmasked; left out: 吴□
+before 店, and 周先生 and 吴女士 in quoted messages), three Taiwan judgments in traditional
+characters and two mainland ones with Hong Kong, Macau and Taiwan parties, and five whose names
+stand in calculations (dependents, three workers' losses, a divorce's accounts, eight heirs' shares,
+thirty workers paid in one paragraph; left out: the nicknames 明哥 and 柱子)."""
 
 from __future__ import annotations
 
