@@ -71,7 +71,7 @@ _VILLAGE_BEFORE = ("镇", "乡", "街道", "街办")
 
 # A character every firm's or place's word the checks below look for holds (所, 公司, 集团,
 # 厂, 店, 某, the suffixes of divisions …): a guess with none of them near is no firm.
-_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎家组")
+_FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎家组克")
 _FIRM_SUFFIXES = (
     "会计师事务所",
     "律师事务所",
@@ -145,6 +145,8 @@ def _place_fragment(text: str, finding: Finding, word: str) -> bool:
     after = word[family + 1 : family + 2] or text[finding.end : finding.end + 1]
     if family > 0 and after in _SETTLEMENT_ENDS:
         return True  # 王家|堡村, 刘家庄, 李家沟: a village named after a family, not the family
+    if word.endswith("斯克") or text.startswith("斯克", finding.end):
+        return True  # 布拉戈维申|斯克市, 哈巴罗夫斯克: a Russian city
     # 孙庄村孙东|组, 孙庄村孙东组: a village's group
     group = word.endswith("组") or text.startswith("组", finding.end)
     return group and text[finding.start - 1 : finding.start] == "村"

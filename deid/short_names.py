@@ -162,18 +162,26 @@ def spaced_references(pieces: Pieces, seeds: Iterable[str], score: float) -> lis
 # a comma or the bracket's end: 何嘉欣（HO KA YAN）, 费尔南德斯·若泽（José Fernandes）, 金敏智
 # （김민지，KIM MINJI）; not an item of another kind (丘库·恩南迪（CHUKWU NNAMDI，另案处理）).
 _BRACKET = re.compile(r"[（(]")
-_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"  # (Nguyễn Thị Thu)
+# Latin letters with Vietnamese marks (Nguyễn Thị Thu) and Cyrillic (Андрей Петров, Нұрлан)
+_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0400-\u04ff"
 _OTHER_SCRIPT = re.compile(
     f"[{_LETTER}][{_LETTER}'’.\\-]*(?: [{_LETTER}][{_LETTER}'’.\\-]*){{0,4}}|[\uac00-\ud7a3]{{2,5}}"
 )
 _ITEM_END = frozenset("，,）)；;")
+_CAPITALS_AFTER = re.compile(r"[，,] ?([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+){1,3})(?=[，,；;）)])")
 
 
 def other_scripts(text: str, findings: list[Finding]) -> list[Finding]:
-    """The Latin or Hangul forms in brackets right after a person found (``_OTHER_SCRIPT``)."""
+    """The Latin, Cyrillic or Hangul forms in brackets right after a person found
+    (``_OTHER_SCRIPT``), and a romanised name in capitals between commas right after one (a
+    crew list: 船长（Master）郑海涛，ZHENG HAITAO，中国籍)."""
     found = []
     for finding in findings:
-        if finding.entity_type != PERSON or not _BRACKET.match(text, finding.end):
+        if finding.entity_type != PERSON:
+            continue
+        if capitals := _CAPITALS_AFTER.match(text, finding.end):
+            found.append(Finding(*capitals.span(1), PERSON, finding.score))
+        if not _BRACKET.match(text, finding.end):
             continue
         position = finding.end + 1
         while item := _OTHER_SCRIPT.match(text, position):
