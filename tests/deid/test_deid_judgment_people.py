@@ -299,3 +299,16 @@ def test_a_taiwan_judgments_idioms_and_amounts_are_no_names() -> None:
     for word in ("伊於", "遲延", "陸拾貳萬玖仟伍佰元", "陳明", "須於"):
         assert not touched(text, word, "PERSON"), word
     assert {"溫佩珊", "簡志豪", "蔡佩君"} <= person_names(text)
+
+
+def test_cyrillic_names_a_crew_list_russian_cities_and_officials() -> None:
+    text = (
+        "广州海事法院\n民事判决书\n（2023）粤72民初88号\n"
+        "被告：安德烈·彼得罗夫（Андрей Петров），男。经黑河口岸出口至布拉戈维申斯克市。"
+        "船员名单载明：1.船长郑海涛，ZHENG HAITAO，中国籍；2.大副林建国，LIN JIANGUO，中国籍。"
+        "行政机关出庭负责人：成立新，副局长。被告提交支付宝账户明细。\n"
+    )
+    names = person_names(text)
+    assert {"Андрей Петров", "ZHENG HAITAO", "LIN JIANGUO", "成立新"} <= names
+    assert not touched(text, "支付宝", "PERSON")
+    assert not any("布拉戈" in mention for mention in person_mentions(text))  # the city

@@ -111,7 +111,13 @@ differently as courts mask (张某1, 王**, 陈×, 孙XX, 周○○, an older ju
 before 店, and 周先生 and 吴女士 in quoted messages), three Taiwan judgments in traditional
 characters and two mainland ones with Hong Kong, Macau and Taiwan parties, and five whose names
 stand in calculations (dependents, three workers' losses, a divorce's accounts, eight heirs' shares,
-thirty workers paid in one paragraph; left out: the nicknames 明哥 and 柱子)."""
+thirty workers paid in one paragraph; left out: the nicknames 明哥 and 柱子).  And twelve more:
+Russian traders at Heihe with their names in Cyrillic, Kazakh and Kyrgyz parties at Horgos, a ship's
+crew list, African traders in Guangzhou (left out: Cyrillic signatures in quotes, names without
+their dot in quotes, crew listed only in Latin capitals); officials named by post in quoted minutes,
+a reply letter, a land agreement and a mine accident (left out: 文成贵 among spaced signatures); a
+telecom fraud run from abroad, pyramid selling, online gambling agents and traded personal data
+(left out: handles and nicknames in quotes, 四爷, 大发哥, 战神, 小七)."""
 
 from __future__ import annotations
 
