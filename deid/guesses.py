@@ -24,10 +24,12 @@ from deid.recognizers.judgment_rules import (
     is_judgment,
 )
 from deid.recognizers.judgment_words import NoNames
+from deid.recognizers.masked import MASK_CHARS
 from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
 from deid.recognizers.person_rules import TITLE_WORDS, is_cjk
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
+from deid.segmenting import NAME_TAGS
 
 
 def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
@@ -90,9 +92,6 @@ def _without_place_opening(text: str, finding: Finding) -> Finding | None:
     if finding.end - start < 2 or text[start] == "某":
         return None
     return Finding(start, finding.end, PERSON, finding.score)
-
-
-_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
 def names_trimmed(text: str, findings: list[Finding], names: set[str]) -> list[Finding]:
@@ -213,7 +212,7 @@ _ENDS_OF_PLACES = DISTRICT_ENDS | {"镇"}
 _WORD_BEFORE = 1000
 _REST_WORD = 50
 _REST_FUNCTION = frozenset("在的是为了和与及")
-_MASK_CHARS = frozenset("某X×*＊○〇□")
+_MASK_CHARS = frozenset("某" + MASK_CHARS)
 # What follows a noun of three characters ending in a surname (律师费系原告…, 公证费及律师费共计)
 _AFTER_FEE = frozenset("在的是为了和与及系有共由均已")
 _TITLES_AND_ROLES = TITLE_WORDS | ROLE_WORDS
@@ -229,7 +228,7 @@ def _word_opening_rest(text: str, start: int, end: int) -> str | None:
     fee = text[max(0, start - 2) : start + 1]  # 公证费|及律师费: a noun of three
     if tags.get(fee) == "n" and text[start + 1 : start + 2] in _AFTER_FEE:
         return text[start + 1 : end]
-    if freq.get(opening, 0) < _WORD_BEFORE or tags.get(opening) in _NAME_TAGS:
+    if freq.get(opening, 0) < _WORD_BEFORE or tags.get(opening) in NAME_TAGS:
         return None
     if freq.get(text[max(0, start - 2) : start], 0) >= _WORD_BEFORE:
         return None  # 结合|金某某: 合 ends 结合, not 合金
@@ -250,7 +249,7 @@ def _may_be_a_name(word: str) -> bool:
     with a surname that is no common noun (主张|权利: 权 is a surname, 权利 a right; 总理|周恩来,
     which jieba tags a time word)."""
     return word not in _REST_FUNCTION and (
-        jieba_tables()[1].get(word) in _NAME_TAGS
+        jieba_tables()[1].get(word) in NAME_TAGS
         or (surname_length(word, 0) > 0 and not _common_noun(word))
     )
 
@@ -292,7 +291,7 @@ def _in_word(text: str, position: int) -> bool:
         )
     )
     for word in words:
-        if len(word) == 2 and freq.get(word, 0) >= _COMMON and tags.get(word) not in _NAME_TAGS:
+        if len(word) == 2 and freq.get(word, 0) >= _COMMON and tags.get(word) not in NAME_TAGS:
             return True
     divisions = division_names()
     if any(

@@ -17,6 +17,7 @@ from deid.normalize import NormalizedText
 from deid.recognizers.base import is_han
 from deid.recognizers.japanese_names import japanese_family_name
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
+from deid.recognizers.masked import MASK_CHARS
 from deid.recognizers.person_rules import KIN_WORDS
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
@@ -24,7 +25,7 @@ from deid.recognizers.yi_names import yi_given_name
 from deid.segmenting import NAME_TAGS
 
 # Characters of a mask (黄某, 王XX, 李**).
-MASKS = frozenset("某X×x*○〇□■")
+MASKS = frozenset("某" + MASK_CHARS)
 # A given name written alone refers to the person the document names in full (宋海燕 …
 # "高山和海燕两口子") unless it is a word: rarer than this in jieba's dictionary, or tagged
 # a name there and rarer than _NAMED_WORD (海燕 87, 向阳 671; not 建军 170 n, 胜利 8904).
