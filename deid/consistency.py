@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
-from deid.guesses import names_trimmed, without_no_names
+from deid.guesses import court_document, names_trimmed, without_no_names
 from deid.listed import between_listed_names
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
@@ -79,6 +79,8 @@ def complete_document(
             key = _key_of(text, pieces, finding)
             if len(key) >= 2:
                 seeds[key] = max(seeds.get(key, 0.0), finding.score)
+    repeated = _repeated_guesses(text, pieces, findings) - set(seeds)
+    seeds.update(dict.fromkeys(repeated, SEED_SCORE))
     if not seeds:
         return findings
     surnames = {key[: surname_length(key, 0)] for key in seeds if surname_length(key, 0)}
@@ -91,7 +93,7 @@ def complete_document(
     spread = seeds
     if len(pieces) == 1:
         between = {_key_of(text, pieces, f) for f in listed if text[f.end : f.end + 1] == "、"}
-        spread = {key: score for key, score in seeds.items() if key in between}
+        spread = {key: score for key, score in seeds.items() if key in between | repeated}
     for offset, norm in pieces:
         for key, score in spread.items():
             added += occurrences(norm, offset, key, score)
@@ -164,7 +166,8 @@ def _without_guesses_at(
 ) -> list[Finding]:
     """``findings`` less the weak guesses starting at ``weak_starts`` and the guesses that
     are a masked party's surname with words glued on (被告人杨驾驶 after 杨*): the
-    reference at their start replaces them."""
+    reference at their start replaces them.  A guess the document also writes after no
+    role word stays (亢建设 beside 亢某)."""
     at_reference = {r.start for r in references}
 
     def stays(finding: Finding) -> bool:
@@ -172,7 +175,9 @@ def _without_guesses_at(
             return True
         if finding.start in at_reference and _words_after_masked(text, finding, masked):
             return False
-        return finding.start not in weak_starts or finding.score >= SEED_SCORE
+        if finding.start not in weak_starts or finding.score >= SEED_SCORE:
+            return True
+        return _written_as_a_name(text, text[finding.start : finding.end])
 
     return [f for f in findings if stays(f)]
 
@@ -206,7 +211,7 @@ def _words_after_masked(text: str, finding: Finding, masked: set[str]) -> bool:
     if not surname or name[:surname] not in masked or len(name) == surname:
         return False
     rest = name[surname:]
-    if rest[0] in MASKS:
+    if rest[0] in MASKS or (len(name) > surname + 1 and _written_as_a_name(text, name)):
         return False
     if rest[0] in _FUNCTION_AFTER:
         return True
@@ -215,6 +220,42 @@ def _words_after_masked(text: str, finding: Finding, masked: set[str]) -> bool:
     if tags.get(word) == "d" and text[finding.start + surname + 2 :][:1] in _CLAUSE_ENDS:
         return False  # 辩护人万欣然，山东…律师事务所律师: an adverb ends no clause
     return freq.get(word, 0) >= _COMMON_WORD and tags.get(word) in _WORD_TAGS
+
+
+# A masked party's surname and the verb after it are written after a role word; a person's
+# full name also stands alone (以亢建设涉嫌…, 支付亢建设…: 亢建设 beside 亢某, another person).
+_ROLE_BEFORE = re.compile(f"(?:{_ROLES})$")
+_WRITTEN_ALONE = 2
+
+
+def _written_as_a_name(text: str, name: str) -> bool:
+    """True when ``name`` occurs ``_WRITTEN_ALONE`` times or more after no role word."""
+    alone = 0
+    for match in re.finditer(re.escape(name), text):
+        if not _ROLE_BEFORE.search(text, max(0, match.start() - 6), match.start()):
+            alone += 1
+    return alone >= _WRITTEN_ALONE
+
+
+def _repeated_guesses(
+    text: str, pieces: Sequence[tuple[int, NormalizedText]], findings: list[Finding]
+) -> set[str]:
+    """The names of the guesses (below the seed score) of a rule or a model that a court's
+    document writes again after no role word: names too, wherever they stand (犯罪嫌疑人亢建设
+    … 以亢建设涉嫌 … 支付亢建设).  Not in other text: news repeats a guess too (哈佛 … 哈佛)."""
+    guesses = [f for f in findings if f.entity_type == PERSON and f.score < SEED_SCORE]
+    repeated = {_key_of(text, pieces, f) for f in guesses if _repeated_guess(text, f)}
+    return repeated if repeated and court_document(text) else set()
+
+
+def _repeated_guess(text: str, finding: Finding) -> bool:
+    """True for a guess of two to four Chinese characters, no common word (一直文明经营),
+    written as a name elsewhere."""
+    name = text[finding.start : finding.end]
+    if not 2 <= len(name) <= 4 or not is_cjk(name):
+        return False
+    freq, _ = jieba_tables()
+    return freq.get(name, 0) < _COMMON_WORD and _written_as_a_name(text, name)
 
 
 def _no_reference(text: str, start: int) -> bool:

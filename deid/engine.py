@@ -40,6 +40,7 @@ from spacy.language import Language
 from deid.char_cnn import CharCnn
 from deid.consistency import complete_document
 from deid.findings import Finding, resolve_overlaps
+from deid.guesses import court_document
 from deid.lexicon import Floats
 from deid.name_tagger import NAME_GROW, NameTagger, TaggerOutput
 from deid.normalize import NormalizedText, normalize
@@ -51,7 +52,6 @@ from deid.presidio_adapters import (
 )
 from deid.recognizers import DEFAULT_ENTITIES, OPT_IN_RECOGNIZERS, PROFILES, REPORT_THRESHOLD
 from deid.recognizers.contact import AsciiEmailRecognizer
-from deid.recognizers.judgment_rules import TITLE_WITHIN, is_judgment
 from deid.references import outside_references
 from deid.span_judge import SpanJudge
 from deid.tagger_memo import TaggerMemo
@@ -422,15 +422,6 @@ def analyze_batch(
             for text, part, f in zip(originals, parts, found, strict=True)
         ]
     return [resolve_overlaps(f) for f in found]
-
-
-def court_document(text: str) -> bool:
-    """``is_judgment`` of ``text``, its head read simplified as well when it has a
-    traditional character of a title (刑事判決書, 民事裁定書, 調解書)."""
-    if is_judgment(text):
-        return True
-    head = text[:TITLE_WITHIN]
-    return any(char in head for char in "書決調") and is_judgment(normalize(head).text)
 
 
 def split_for_analysis(text: str, limit: int = MAX_PIECE) -> list[tuple[int, str]]:

@@ -38,7 +38,7 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
         return findings
     no_names = NoNames(text)
     # (read only when a guess is such a word: most texts have none)
-    court = any(_role_or_title(text, f) for f in findings) and _court_document(text)
+    court = any(_role_or_title(text, f) for f in findings) and court_document(text)
     places = villages_and_firms(text, findings)
     result = []
     for finding in findings:
@@ -143,10 +143,13 @@ def _role_or_title(text: str, finding: Finding) -> bool:
     )
 
 
-def _court_document(text: str) -> bool:
-    """``deid.engine.court_document``: ``is_judgment`` of the text or of its head read
-    simplified (刑事判決)."""
-    return is_judgment(text) or is_judgment(normalize(text[:TITLE_WITHIN]).text)
+def court_document(text: str) -> bool:
+    """``is_judgment`` of ``text``, its head read simplified as well when it has a
+    traditional character of a title (刑事判決書, 民事裁定書, 調解書)."""
+    if is_judgment(text):
+        return True
+    head = text[:TITLE_WITHIN]
+    return any(char in head for char in "書決調") and is_judgment(normalize(head).text)
 
 
 def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> bool:
@@ -171,8 +174,8 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         return True  # 转账900000元, 叁拾陆万元整: a guess inside a figure
     if masked_shop(text, finding):
         return True  # 市府路某夜宵店: a masked shop on the road, not a Mr 路 (被害人路某发生)
-    if _inside_latin_word(text, finding.start, finding.end):
-        return True  # ELECTRONICS, Comércio: letters of a firm's name in Latin
+    if _in_latin_or_plate(text, finding):
+        return True  # ELECTRONICS, Comércio: a firm's name in Latin; 苏E·7G2K9: a plate
     if len(word) >= 3 and word[-1] in "病症":
         return True  # 阿尔茨海默病: a disease named after a person, not the person
     if court and _role_or_title(text, finding):
@@ -182,6 +185,18 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
     if firm_or_place(text, finding):
         return True  # 山东德衡律师事务所, 葛兰素·威康公司: the firm's name, not a person's
     return no_names.holds(finding.start, finding.end)
+
+
+# A Chinese vehicle plate: a province's character, a letter, a dot or not, five or six more.
+_PLATE = re.compile(r"[\u4e00-\u9fff][A-Z][·・.•]?[A-Z0-9]{5,6}")
+
+
+def _in_latin_or_plate(text: str, finding: Finding) -> bool:
+    """True for a guess inside a word in Latin letters or a vehicle's plate (``_PLATE``)."""
+    if _inside_latin_word(text, finding.start, finding.end):
+        return True
+    plates = _PLATE.finditer(text, max(0, finding.start - 1), finding.end + 8)
+    return any(m.start() <= finding.start and finding.end <= m.end() for m in plates)
 
 
 def _place_opening(word: str) -> int:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from deid.recognizers.base import GAP, HAN
-from deid.recognizers.surnames import SURNAME_PATTERN, WORD_SURNAMES
+from deid.recognizers.surnames import SURNAME_PATTERN, WORD_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 from deid.segmenting import NAME_TAGS
 
@@ -41,15 +41,20 @@ _LISTED = re.compile(
 # ... and a list of two or more witnesses or experts whatever their names (证人那日苏、其木格
 # 能够证明: Mongolian names have no Chinese surname), none of them a word of the dictionary
 # but a name (证人证言、物证、书证).
-_LISTED_ANY = re.compile(rf"(?:证人|鉴定人)((?:[{_CJK}]{{2,4}}、)+[{_CJK}]{{2,4}})")
+_LISTED_ANY = re.compile(
+    rf"(?:证人|鉴定人|被告人|被害人|罪犯|犯罪嫌疑人|上诉人)((?:[{_CJK}]{{2,4}}、)+[{_CJK}]{{2,4}})"
+)
 # ... and witnesses set off by spaces, as some scraped texts list them (证人 郗大勇 粘春花
 # 亓长明 的证言): two or more, each a surname and one or two characters.
 _SPACED_NAME = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])[{_CJK}]{{1,2}}"
 _LISTED_SPACED = re.compile(
     rf"(?:证人|被害人|鉴定人){_GAP}+((?:{_SPACED_NAME}{_GAP}+)+{_SPACED_NAME})(?={_GAP}*[的等])"
 )
+# What no name of such a list holds: a defendant's list of pleas (系从犯、认罪认罚) or of
+# roles (贺军、原审附带民事诉讼原告人).
+_NO_NAME_CHARS = frozenset("系罪犯审认罚诉")
 _NON_GAP = re.compile(r"[^ \t\u3000]+")
-_ITEM_ENDS = "、，,。；;：:（()）的等和与及在称于系将"
+_ITEM_ENDS = "、，,。；;：:（()）的等和与及在称于系将经均伙犯以"
 # A name found by ``_LISTED`` ends at a mark, or where a common word begins (白雪|鉴定).
 _WORD_AFTER = 100
 # The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.
@@ -79,8 +84,10 @@ def listed_spans(text: str) -> list[tuple[int, int]]:
                 continue
             spans.append((start, end))
     for match in _LISTED_ANY.finditer(text):
-        items = _list_items(text, match.start(1), match.end(1))
-        if len(items) >= 2 and not any(dictionary_word(text[s:e]) for s, e in items):
+        items = _without_word_at_end(text, _list_items(text, match.start(1), match.end(1)))
+        if len(items) >= 2 and not any(
+            dictionary_word(text[s:e]) or _NO_NAME_CHARS & set(text[s:e]) for s, e in items
+        ):
             spans += items
     return spans + [
         name.span() for match in _LISTED_SPACED.finditer(text) for name in _spaced_names(match)
@@ -125,8 +132,32 @@ def _name_end(text: str, start: int, end: int) -> int | None:
         if following >= _WORD_AFTER or text[stop : stop + 2] in _COURT:
             if stop + 1 <= end and freq.get(text[stop + 1 : stop + 3], 0) > following:
                 continue  # 程永生|根据, not 程永|生根: the word one on is the commoner
+            if text[stop + 1 : stop + 2] == "等":
+                continue  # 苟志平|等三十余人, not 苟志|平等
             return stop
     return None
+
+
+def _without_word_at_end(text: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``items`` with the last one, of four characters, cut before the word of the
+    dictionary it ends with (应秀琴、贝伟、邵红钱款共计: 钱款, 8 in jieba's dictionary), unless
+    a compound surname opens it (欧阳天明)."""
+    if not items:
+        return items
+    start, end = items[-1]
+    freq, tags = jieba_tables()
+    word = text[end - 2 : end]
+    if (
+        end - start == 4
+        and surname_length(text, start) != 2
+        and freq.get(word, 0) >= _WORD_AT_END
+        and tags.get(word) not in NAME_TAGS
+    ):
+        return [*items[:-1], (start, end - 2)]
+    return items
+
+
+_WORD_AT_END = 3
 
 
 def _runs_into_word(text: str, start: int, end: int) -> bool:

@@ -216,6 +216,13 @@ _NICKNAME = re.compile(
     r"叫他|叫她)(?:为|是|叫)?[:：]?"
     r"[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
 )
+# ... and a quoted name after a person it is (其表哥“老三”, 缅甸籍男子“岩香”) or before what
+# follows a person (“尕娃”等人, “阿龙”（真实身份不详）, “龙哥”（另案处理）).
+_QUOTED_PERSON = re.compile(
+    r"(?:(?:男子|女子|朋友|同伙|老乡|上线|下线|买家|卖家|网友|同事|马仔|工友|"
+    r"[表堂其][哥弟姐妹]|哥哥|弟弟|姐姐|妹妹|表兄|表叔|舅舅|叔叔)[“\"]([^”\"\n，。]{2,4})[”\"])"
+    r"|(?:[“\"]([^”\"\n，。]{2,4})[”\"](?=等人|[（(](?:真实身份|身份不详|另案|在逃|绰号)))"
+)
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
 # it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.
 _LATIN = r"[A-Z][A-Za-z'\-]*(?:[ .\-]{1,2}[A-Z][A-Za-z'\-]*){1,4}"
@@ -236,7 +243,8 @@ _CAPITAL = re.compile("[A-Z][A-Za-z]")
 
 
 # A court's document: its title near the top (刑事判决书, 执 行 裁 定 书, 民事调解书), or the
-# court speaking of itself (本院) beside a party of a case.
+# court speaking of itself (本院) or a formula of its findings (经审理查明, 公诉机关指控, 原告诉称:
+# the fact part alone, as legal data sets and case digests publish it) beside a party of a case.
 # A court of Taiwan titles its judgment without 书 (臺灣臺北地方法院刑事判決, simplified by
 # deid.normalize before it is read here).
 _DOCUMENT_TITLE = re.compile(
@@ -246,17 +254,26 @@ _DOCUMENT_TITLE = re.compile(
         + tuple(f"{kind}{form}" for kind in ("刑事", "民事", "行政") for form in ("判决", "裁定"))
     )
 )
-_COURT_SPEAKS = re.compile("本院")
+_COURT_SPEAKS = re.compile(
+    "本院|审理查明|公诉机关|检察院指控|诉称|辩称|法院经审理|法院审理认为|法院认为|一审法院|二审法院"
+)
 _PARTY = re.compile("被告人|被告|原告|上诉人|被上诉人|申请执行人|被执行人|罪犯|自诉人|第三人")
 TITLE_WITHIN = 300
+# A defendant in a court's narrative of the facts (被告人眭海军驾驶…伙同…被抓获): the fact part
+# of a criminal judgment that begins with the facts themselves.
+_DEFENDANT_ACTS = re.compile("被告人.{0,300}?(?:伙同|抓获|归案|到案|供述|作案)", re.DOTALL)
 
 
 @functools.lru_cache(maxsize=64)  # the engine, the document pass and the Tibetan rule ask
 def is_judgment(text: str) -> bool:
     """True for a court's judgment, ruling or mediation statement (and a prosecutor's or
     authority's decision in the same form): a document title in its first 300 characters,
-    or 本院 beside a party's role anywhere."""
+    or 本院 or a formula of the court's findings beside a party's role anywhere (经审理查明
+    alone: no news report writes the court's own formula), or a defendant's acts
+    (``_DEFENDANT_ACTS``)."""
     if _DOCUMENT_TITLE.search(text, 0, TITLE_WITHIN):
+        return True
+    if "经审理查明" in text or _DEFENDANT_ACTS.search(text):
         return True
     return bool(_COURT_SPEAKS.search(text)) and bool(_PARTY.search(text))
 
@@ -287,7 +304,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
     if _holds(text, DOTS) and _CAPITAL.search(text):
         spans += [match.span(1) for match in _LATIN_AFTER_DOTTED.finditer(text)]
-    if _holds(text, "警鉴员证"):  # 民警, 鉴定人, 执法人员, 证人 …
+    if _holds(text, "警鉴员证告害犯"):  # 民警, 鉴定人, 执法人员, 证人, 被告人, 被害人, 罪犯 …
         spans += listed_spans(text)
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
@@ -296,6 +313,14 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
         spans += [match.span(1) for match in _PET_NAME.finditer(text)]
     return spans
+
+
+def quoted_person_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted names of people (``_QUOTED_PERSON``: 其表哥“老三”, “尕娃”等人); the caller reads
+    court documents only (news quotes what people are called: 靓妹“洗头妹”)."""
+    if not _holds(text, '“"'):
+        return []
+    return [m.span(m.lastindex or 1) for m in _QUOTED_PERSON.finditer(text)]
 
 
 def party_line_spans(text: str) -> list[tuple[int, int]]:

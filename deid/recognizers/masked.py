@@ -12,6 +12,7 @@ The text is NFKC-normalised first, so full-width Ｘ and ＊ arrive as X and *.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
@@ -51,11 +52,21 @@ _MOU = re.compile(
 _MOU_ANY = re.compile(
     f"(?:^|(?<=[^{HAN}]))([{HAN}])某某(?:[{_ORDINALS}]|[1-9](?![0-9]))?(?![{HAN}])"
 )
-# 王XX, 李**, 刘*, 王××, and a given name after a one- or two-character mask (王*明).
+# … or before one 某, written twice or more (库某某的同伴撒某劝阻 … 砸向撒某头部).
+_MOU_ONE_ANY = re.compile(f"((?!某)[{HAN}])某(?![某些种一个项日天时处地年月市县区乡镇村])")
+_ONE_REPEATED = 2
+_PREPOSITIONS = frozenset("往朝按据临赴")
+# … or after a party's role (被害人禤某某; ``_ROLE_BEFORE`` below).
+_MOU_AFTER_ROLE = re.compile(
+    "(?:被告人|被害人|受害人|证人|上诉人|第三人|嫌疑人|罪犯|原告|被告|申请人|被执行人|自诉人)"
+    f"((?!某)[{HAN}]某某(?:[{_ORDINALS}]|[1-9](?![0-9]))?)"
+)
+# 王XX, 李**, 刘*, 王××, and a given name after a one- or two-character mask (王*明); an
+# ordinal digit after the mask tells relatives apart (陈×1、陈×2).
 _SYMBOLS = re.compile(
     "(" + _SURNAME + ")"
     r"(?:[Xx×](?:[Xx×]{0,2})(?![A-Za-z])|[*○〇□■]{1,4})"
-    r"(?![*○〇□■])"
+    r"(?![*○〇□■])(?:[1-9](?![0-9]))?"
 )
 # What follows the mask when the masked text is a place or an organisation.
 _PLACE_OR_ORG = re.compile(
@@ -82,6 +93,12 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
         return []
     spans = [match.span() for match in _ORDINAL_MASKED.finditer(text)]
     spans += [m.span() for m in _MOU_ANY.finditer(text) if not surname_length(text, m.start())]
+    spans += _rare_surname_mou(text)
+    spans += [
+        m.span(1)
+        for m in _MOU_AFTER_ROLE.finditer(text)
+        if not surname_length(text, m.start(1)) and text[m.start(1)] not in _NOT_GIVEN
+    ]
     for pattern in (_MOU, _SYMBOLS):
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -92,6 +109,23 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
             if not _place_or_organization(text, start, end):
                 spans.append((start, end))
     return spans
+
+
+def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
+    """A surname the table lacks with one 某, written ``_ONE_REPEATED`` times or more (撒某):
+    no function character (在某, 向某) nor a word's end (前往某地)."""
+    matches = [
+        m
+        for m in _MOU_ONE_ANY.finditer(text)
+        if not surname_length(text, m.start())
+        and m.group(1) not in _NOT_GIVEN
+        and m.group(1) not in _PREPOSITIONS
+        and not _place_or_organization(text, m.start(), m.end())
+    ]
+    counts = Counter(m.group() for m in matches)
+    # (once at least before what follows a name: 库某某、撒某的损伤; not 往某方向 … 往某方向)
+    named = {m.group() for m in matches if text[m.end() : m.end() + 1] in _AFTER_NAME}
+    return [m.span() for m in matches if counts[m.group()] >= _ONE_REPEATED and m.group() in named]
 
 
 def _with_last_given(text: str, end: int) -> int:

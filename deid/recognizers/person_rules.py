@@ -17,7 +17,11 @@ from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.compound_names import compound_surname_spans
 from deid.recognizers.japanese_names import japanese_name_spans
-from deid.recognizers.judgment_rules import is_judgment, judgment_name_spans
+from deid.recognizers.judgment_rules import (
+    is_judgment,
+    judgment_name_spans,
+    quoted_person_spans,
+)
 from deid.recognizers.narrative_names import narrative_name_spans
 from deid.recognizers.rare_surnames import rare_surname_spans
 from deid.recognizers.role_surnames import role_only_surname_spans
@@ -231,9 +235,9 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
 
 
 def _court_name_spans(text: str) -> list[tuple[int, int]]:
-    """Tibetan, Mongolian, Yi and Japanese names and repeated names of a rare surname, read in
-    a court's document only (news names few such people, and their syllables are words
-    there)."""
+    """Tibetan, Mongolian, Yi and Japanese names, repeated names of a rare surname and
+    quoted names of people, read in a court's document only (news names few such people,
+    their syllables are words there, and it quotes what people are called)."""
     if not is_judgment(text):
         return []
     return (
@@ -241,6 +245,7 @@ def _court_name_spans(text: str) -> list[tuple[int, int]]:
         + yi_name_spans(text)
         + japanese_name_spans(text)
         + rare_surname_spans(text)
+        + quoted_person_spans(text)
     )
 
 

@@ -2,8 +2,9 @@
 答应 … 本院依法向甯跃进进行了询问): the models read few such surnames in news and miss a
 name whose given name is a word (跃进, 国庆) wherever it stands.  The surnames are those of
 the table that open no word of jieba's dictionary of frequency 100 or more (甯, 仉, 逄, 亓,
-覃 …: 2026-12-05, from ``deid.recognizers.word_tables``), so their character and the two
-after it are no word's."""
+覃 …: 2026-12-05, from ``deid.recognizers.word_tables``), and surnames the table lacks that
+open none either (禤, 缑, 眭, 郄, 芈 …), so their character and the two after it are no
+word's."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from collections import Counter
 
 from deid.recognizers.base import HAN
 
-_RARE = "宓嵇竺乜仉訾逄郦笪禚邴郏酆钮钭贲璩殳羿莘昝綦谯虢郗郤佴蹇厍庾甯亓仝帅邬晏蔺禤冼邝覃逯郜阚"
+_RARE = (
+    "宓嵇竺乜仉訾逄郦笪禚邴郏酆钮钭贲璩殳羿莘昝綦谯虢郗郤佴蹇厍庾甯亓仝帅邬晏蔺禤冼邝覃逯郜阚"
+    "缑眭郄琚麴郇芈隽檀桓"
+)
 # (a function character or a verb of the narrative ends a given name of one; 家 and 氏 make
 # a family of the surname: 覃家抚养, 蔺家埭组)
 _NOT_GIVEN = "的了和与及等在于是系将被把让给跟向对从由称说为也都已曾某家氏"
