@@ -117,7 +117,12 @@ crew list, African traders in Guangzhou (left out: Cyrillic signatures in quotes
 their dot in quotes, crew listed only in Latin capitals); officials named by post in quoted minutes,
 a reply letter, a land agreement and a mine accident (left out: 文成贵 among spaced signatures); a
 telecom fraud run from abroad, pyramid selling, online gambling agents and traded personal data
-(left out: handles and nicknames in quotes, 四爷, 大发哥, 战神, 小七)."""
+(left out: handles and nicknames in quotes, 四爷, 大发哥, 战神, 小七).  And ten more (session
+22) of the high-volume kinds in the plain style of 2015-2018: a theft by two accomplices, a
+drunk driving masked, an injury with a civil claim, a traffic suit against an insurer, a loan
+with an absent defendant, a divorce masked, five workers' wages, a shop lease on appeal, an
+enforcement listing seven accounts, a commutation (left out: nicknames and given names in
+quoted speech, 老王, 国庆, 春风, 大勇, 老撒, 明哥, 阿东, 刚哥)."""
 
 from __future__ import annotations
 
