@@ -16,6 +16,7 @@ from deid.recognizers.judgment_rules import NOT_IN_NAME, ORGANIZATION_AFTER
 from deid.recognizers.person_rules import TRANSLITERATION_CHARS, is_cjk
 from deid.recognizers.surnames import surname_length
 from deid.recognizers.word_tables import jieba_tables
+from deid.recognizers.yi_names import yi_given_name
 
 # Suffixes of divisions (潍坊市, 丰泽区, 长安镇).
 PLACE_SUFFIXES = frozenset("省市区县镇乡")
@@ -48,7 +49,8 @@ def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
     """The guesses that some occurrence shows to be a village or a firm, each dropped
     wherever it occurs: three characters or more ending in 村 before the village's
     committee or one of its groups, or after a town or a subdistrict (良渚街道荀山村,
-    荀山村村民委员会; then 迁出荀山村 too, though a person may be named 关牧村), and the
+    荀山村村民委员会; then 迁出荀山村 too, though a person may be named 关牧村), the place of
+    three characters or more before a public body (阿荣旗人民检察院), and the
     trade name of a firm's registered name (樱川|精密机械（苏州）有限公司, then 樱川公司;
     立衡|会计师事务所, then 立衡所)."""
     words = set()
@@ -59,11 +61,27 @@ def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
         if end - start >= 3 and text[end - 1] == "村":
             if text.startswith(_VILLAGE_AFTER, end) or text.endswith(_VILLAGE_BEFORE, 0, start):
                 words.add(text[start:end])
-        elif text.startswith(_REGISTERED, end) or (
-            not _BRACKETS.isdisjoint(text[end : end + 8]) and _FIRM_AHEAD.match(text, end)
+        elif (
+            text.startswith(_REGISTERED, end)
+            or (not _BRACKETS.isdisjoint(text[end : end + 8]) and _FIRM_AHEAD.match(text, end))
+            or (end - start >= 3 and text.startswith(_PUBLIC_BODIES, end))
         ):
             words.add(text[start:end])
     return words
+
+
+# A public body's name after its place (阿荣旗|人民检察院, 阿荣旗|森林公安局: the banner, then
+# 住阿荣旗复兴镇 too).
+_PUBLIC_BODIES = (
+    "人民法院",
+    "人民检察院",
+    "人民政府",
+    "公安局",
+    "森林公安局",
+    "林业局",
+    "司法局",
+    "人民医院",
+)
 
 
 _VILLAGE_AFTER = ("村民委员会", "村委会", "村委", "村民小组", "委会", "委员会")
@@ -84,6 +102,9 @@ _FIRM_SUFFIXES = (
     "分局",
     "派出所",
     "公安局",
+    # … and a township's health centre (唐集|卫生院)
+    "卫生院",
+    "卫生所",
 )
 # What follows a dotted foreign name that is a firm's (葛兰素·威康公司, 葛兰素·威廉中国公司):
 # 公司 alone only here, for 张伟公司 may be Mr Zhang's firm in a judgment's narrative.
@@ -133,14 +154,19 @@ def _place_or_firm(text: str, finding: Finding) -> bool:
 
 def _place_fragment(text: str, finding: Finding, word: str) -> bool:
     """True for a guess inside a division's or a village's name, or a law firm's."""
-    if len(word) >= 4 and is_cjk(word) and _INNER_DIVISION.search(word, 1, len(word) - 1):
+    if (
+        len(word) >= 4
+        and is_cjk(word)
+        and _INNER_DIVISION.search(word, 1, len(word) - 1)
+        and not yi_given_name(word)  # 阿苏木呷: the clan 阿苏, no sumu
+    ):
         return True  # 州市吴中区郭巷: a city's and a district's name, no person's
     if text.startswith(_SUBDISTRICT, finding.end) or any(
         text.startswith(suffix, finding.end - cut)
-        for suffix in ("律师事务所", "律所")
+        for suffix in ("律师事务所", "律所", "卫生院", "卫生所")
         for cut in (1, 2)
     ):
-        return True  # 郭杜|街道, 姑苏明德律|师事务所
+        return True  # 郭杜|街道, 姑苏明德律|师事务所, 唐集卫|生院
     family = word.find("家", 1, 3)
     after = word[family + 1 : family + 2] or text[finding.end : finding.end + 1]
     if family > 0 and after in _SETTLEMENT_ENDS:
@@ -159,7 +185,9 @@ _REGISTERED = ("会计师事务所", "律师事务所", "有限公司", "有限�
 _SETTLEMENT_ENDS = frozenset("庄沟堡村屯湾坪寨坝岭峪洼营")
 # A division's suffix inside a guess (not a title: 市长, 区委)
 _INNER_DIVISION = re.compile("[省市区县旗盟](?![长委])|苏木|嘎查")  # (Inner Mongolia's too)
-_SUBDISTRICT = ("街道", "街办", "苏木", "嘎查", "盟")
+_SUBDISTRICT = ("街道", "街办", "苏木", "嘎查", "盟") + tuple(
+    f"{town}{body}" for town in "乡镇" for body in ("卫生院", "人民政府", "政府", "派出所")
+)
 # A firm's name after its place and trade name (四川君|和律师事务所: 和 + the suffix).
 _FIRM_AFTER_PLACE = re.compile(
     f"[{HAN}]{{0,4}}?(?:有限公司|公司|集团|律师事务所|事务所|银行|医院|酒店|商行|厂|店)"

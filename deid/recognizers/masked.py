@@ -52,8 +52,9 @@ _MOU = re.compile(
 _MOU_ANY = re.compile(
     f"(?:^|(?<=[^{HAN}]))([{HAN}])某某(?:[{_ORDINALS}]|[1-9](?![0-9]))?(?![{HAN}])"
 )
-# … or before one 某, written twice or more (库某某的同伴撒某劝阻 … 砸向撒某头部).
-_MOU_ONE_ANY = re.compile(f"((?!某)[{HAN}])某(?![某些种一个项日天时处地年月市县区乡镇村])")
+# … or before 某 or 某某, written twice or more (库某某的同伴撒某劝阻 … 砸向撒某头部; 之妹夫
+# 畅某某 … 畅某某称).
+_MOU_ONE_ANY = re.compile(f"((?!某)[{HAN}])某某?(?![某些种一个项日天时处地年月市县区乡镇村])")
 _ONE_REPEATED = 2
 _PREPOSITIONS = frozenset("往朝按据临赴")
 # … or after a party's role (被害人禤某某; ``_ROLE_BEFORE`` below).
@@ -112,7 +113,7 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
-    """A surname the table lacks with one 某, written ``_ONE_REPEATED`` times or more (撒某):
+    """A surname the table lacks with 某 or 某某, written ``_ONE_REPEATED`` times or more (撒某):
     no function character (在某, 向某) nor a word's end (前往某地)."""
     matches = [
         m
