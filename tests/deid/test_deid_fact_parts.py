@@ -122,3 +122,33 @@ def test_a_vehicle_plate_is_no_name() -> None:
 def test_news_quotes_what_people_are_called_not_who_they_are() -> None:
     assert not person_names("工艺精湛的墨西哥“鹰洋”，曾为中国的商品流通发挥过积极作用。")
     assert not person_names("称这些靓妹“洗头妹”都称不上。")
+
+
+def test_a_yi_clan_is_no_sumu_and_a_banner_before_its_bodies_is_no_name() -> None:
+    text = (
+        "四川省西昌市人民法院\n刑事判决书\n（2018）川3401刑初356号\n"
+        "被告人吉克拉哈持折叠刀捅刺阿苏木呷腹部，致阿苏木呷经抢救无效死亡。\n"
+        "内蒙古自治区阿荣旗人民法院\n刑事判决书\n被告人巴特尔，住阿荣旗复兴镇某村。"
+        "阿荣旗人民检察院以阿旗检刑诉〔2015〕12号起诉书指控，巴特尔在阿荣旗复兴镇猎捕野猪。"
+    )
+    names = person_mentions(text)
+    assert names.count("阿苏木呷") == 2
+    assert not [name for name in names if "旗" in name]
+
+
+def test_a_relative_masked_with_a_rare_surname_is_found_when_written_twice() -> None:
+    text = (
+        "执行裁定书\n被执行人郝某某之妹郝某乙、之妹夫畅某某及其岳母任某某。"
+        "被执行人郝某某向其妹夫畅某某转账150000元。畅某某称，该款系借款。"
+    )
+    assert person_mentions(text).count("畅某某") == 3
+
+
+def test_a_health_centre_and_a_relation_are_no_names() -> None:
+    text = (
+        "民事判决书\n原告李某某诉被告某县唐集乡卫生院（以下简称唐集卫生院）医疗损害责任纠纷。"
+        "唐集卫生院辩称，其已尽诊疗义务。传票于2018年1月20日由罗志勇之妻钟燕签收。"
+    )
+    names = person_names(text)
+    assert not [name for name in names if "唐集" in name or name == "妻"]
+    assert "钟燕" in names
