@@ -25,6 +25,7 @@ from deid.recognizers.titled_names import name_after_title_word_spans
 from deid.recognizers.word_tables import jieba_tables
 from deid.short_names import (
     MASKS,
+    familiar_references,
     family_name_references,
     given_name_references,
     given_names,
@@ -115,6 +116,7 @@ def complete_document(
     added += given_name_references(pieces, seeds, RELATIVE_SCORE)
     added += family_name_references(pieces, seeds, RELATIVE_SCORE)
     added += spaced_references(pieces, seeds, SEED_SCORE)
+    added += familiar_references(pieces, seeds if court_document(text) else (), RELATIVE_SCORE)
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
     return found + other_scripts(text, found)
 

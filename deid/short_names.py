@@ -3,7 +3,8 @@
 a given name that is a common word where quoted testimony or a kinship word uses it
 (“建军就回屋拿了根棍子” after 伍建军, 其弟春生到案后 after 亓春生); and a name written with
 spaces after its surname (收款人：王 海洋 after 王海洋), or in Latin letters or Hangul in
-brackets after it (何嘉欣（HO KA YAN）).  ``deid.consistency`` adds these occurrences to a
+brackets after it (何嘉欣（HO KA YAN）); and in a court's document how people call a person
+they know (老王, 小李, 平安哥).  ``deid.consistency`` adds these occurrences to a
 document's findings and gives them the full name's pseudonym."""
 
 from __future__ import annotations
@@ -141,6 +142,66 @@ def family_name_references(pieces: Pieces, seeds: Iterable[str], score: float) -
         for offset, norm in pieces
         for finding in occurrences(norm, offset, family, score)
     ]
+
+
+# How people call a person they know (老王, 小李 after 王建国; 平安哥 after 杨平安, 刚哥 after
+# 罗刚): not a common word (老师, 小时, 小区, 小龙虾) nor after one (古老王国, 最小王子).
+_FAMILIAR_WORD = 400
+_BEFORE_WORD = 100
+_ELDER = "哥姐"
+
+
+def familiar_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:
+    """Every occurrence of 老 or 小 before the surname of a full name found, and of its
+    given name before 哥 or 姐, that no common word holds (the caller reads court documents
+    only: news says 老王 of someone it never names)."""
+    freq, tags = jieba_tables()
+    forms: set[str] = set()
+    for key in seeds:
+        if len(key) not in (2, 3) or surname_length(key, 0) != 1 or MASKS & set(key):
+            continue
+        forms.update(("老" + key[0], "小" + key[0]))
+        forms.update(key[1:] + elder for elder in _ELDER)
+    forms = {
+        form
+        for form in forms
+        if freq.get(form, 0) < _FAMILIAR_WORD and tags.get(form) not in _NOT_FAMILIAR_TAGS
+    }
+    return [
+        finding
+        for form in forms
+        for offset, norm in pieces
+        for finding in occurrences(
+            norm, offset, form, score, where=functools.partial(_familiar_at, norm.text, form)
+        )
+    ]
+
+
+def _familiar_at(text: str, form: str, start: int) -> bool:
+    """True when ``form`` at ``start`` of ``text`` calls a person: no common word ends
+    with its first character (古老王国), and it opens no shop's name (老乔家面馆)."""
+    end = start + len(form)
+    if text[end : end + 1] == "家" and text.startswith(_SHOPS, end + 1):
+        return False
+    freq, _ = jieba_tables()
+    return start == 0 or freq.get(text[start - 1 : start + 1], 0) < _BEFORE_WORD
+
+
+_NOT_FAMILIAR_TAGS = frozenset({"v", "a", "d", "p", "c", "ns"})
+_SHOPS = (
+    "面馆",
+    "饭店",
+    "餐馆",
+    "菜馆",
+    "酒楼",
+    "超市",
+    "小吃",
+    "烧烤",
+    "火锅",
+    "药店",
+    "商店",
+    "诊所",
+)
 
 
 def spaced_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:

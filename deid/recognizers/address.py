@@ -46,8 +46,10 @@ _TAILS = (
         ),
     ),
 )
-# A road or village name with its suffix has at least three characters (黄山路, 杨婆村).
+# A road or village name with its suffix has at least three characters (黄山路, 杨婆村), and a
+# village's name at most eight (白马寺新营村).
 _MIN_NAME = 3
+_LONGEST_VILLAGE = 8
 # Where the address proper starts: after the last division suffix or introducing word.
 _CUT = re.compile(r".*(?:省|市|区|县|镇|乡|街道|地址|住址|位于|住在|家住|现住|为|是|在|于)")
 
@@ -96,6 +98,8 @@ class AddressRecognizer(LocalRecognizer):
                     continue
                 if head.endswith("村") and not rest and not re.search("[镇乡]$", head[:offset]):
                     continue
+                if head.endswith("村") and name_length > _LONGEST_VILLAGE:
+                    continue  # 镇纪委书记闵卫华接到村民: a sentence, not a village's name
                 start = match.start("head") + offset
                 results.append(
                     RecognizerResult(

@@ -217,11 +217,13 @@ _NICKNAME = re.compile(
     r"[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
 )
 # ... and a quoted name after a person it is (其表哥“老三”, 缅甸籍男子“岩香”) or before what
-# follows a person (“尕娃”等人, “阿龙”（真实身份不详）, “龙哥”（另案处理）).
+# follows a person (“尕娃”等人, “阿龙”（真实身份不详）, “龙哥”（另案处理）, “小美”（工号07）,
+# “阿水”（即林某1）; not “台费”（即抽头）).
 _QUOTED_PERSON = re.compile(
     r"(?:(?:男子|女子|朋友|同伙|老乡|上线|下线|买家|卖家|网友|同事|马仔|工友|"
     r"[表堂其][哥弟姐妹]|哥哥|弟弟|姐姐|妹妹|表兄|表叔|舅舅|叔叔)[“\"]([^”\"\n，。]{2,4})[”\"])"
-    r"|(?:[“\"]([^”\"\n，。]{2,4})[”\"](?=等人|[（(](?:真实身份|身份不详|另案|在逃|绰号)))"
+    r"|(?:[“\"]([^”\"\n，。]{2,4})[”\"](?=等人|[（(](?:真实身份|真实姓名|身份不详|另案|在逃|"
+    rf"绰号|工号|系|即(?:{_SURNAME})[^）)]{{1,3}}[）)])))"
 )
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
 # it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.
@@ -312,7 +314,28 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [match.span(1) for match in _ALIAS.finditer(text)]
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
         spans += [match.span(1) for match in _PET_NAME.finditer(text)]
+        spans += pseudonym_spans(text)
     return spans
+
+
+# A name given in place of the real one (6岁的乐乐（化名）在小区玩耍): a person, wherever.
+_PSEUDONYM = re.compile(rf"([{_CJK}]{{2,3}})[（(]化名[）)]")
+
+
+def pseudonym_spans(text: str) -> list[tuple[int, int]]:
+    """The names a text marks as pseudonyms (``_PSEUDONYM``): 乐乐（化名）."""
+    if "化名" not in text:
+        return []
+    spans = []
+    for match in _PSEUDONYM.finditer(text):
+        start, end = match.span(1)
+        if end - start == 3 and text[start] in _BEFORE_PSEUDONYM:
+            start += 1  # 6岁的|乐乐
+        spans.append((start, end))
+    return spans
+
+
+_BEFORE_PSEUDONYM = frozenset("的是叫为和与及被将把让给对向")
 
 
 def quoted_person_spans(text: str) -> list[tuple[int, int]]:

@@ -52,11 +52,15 @@ _MOU = re.compile(
 _MOU_ANY = re.compile(
     f"(?:^|(?<=[^{HAN}]))([{HAN}])某某(?:[{_ORDINALS}]|[1-9](?![0-9]))?(?![{HAN}])"
 )
-# … or before 某 or 某某, written twice or more (库某某的同伴撒某劝阻 … 砸向撒某头部; 之妹夫
-# 畅某某 … 畅某某称).
-_MOU_ONE_ANY = re.compile(f"((?!某)[{HAN}])某某?(?![某些种一个项日天时处地年月市县区乡镇村])")
+# … or before 某, 某某, 某甲, 某1 or ××, written twice or more (库某某的同伴撒某劝阻 … 砸向
+# 撒某头部; 之妹夫畅某某 … 畅某某称; 被告人衡××系 … 衡××伙同).
+_MOU_ONE_ANY = re.compile(
+    f"((?!某)[{HAN}])(?:某(?:某|[{_ORDINALS}]|[1-9](?![0-9]))?|[Xx×]{{2}})"
+    "(?![某些种一个项日天时处地年月市县区乡镇村Xx×])"
+)
 _ONE_REPEATED = 2
-_PREPOSITIONS = frozenset("往朝按据临赴")
+# (a preposition, or a division's suffix before a masked place or firm: 东莞市某某五金制品)
+_PREPOSITIONS = frozenset("往朝按据临赴省市区县镇乡村路街州")
 # … or after a party's role (被害人禤某某; ``_ROLE_BEFORE`` below).
 _MOU_AFTER_ROLE = re.compile(
     "(?:被告人|被害人|受害人|证人|上诉人|第三人|嫌疑人|罪犯|原告|被告|申请人|被执行人|自诉人)"
@@ -113,7 +117,8 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
-    """A surname the table lacks with 某 or 某某, written ``_ONE_REPEATED`` times or more (撒某):
+    """A surname the table lacks with 某, 某某, 某甲, 某1 or ××, written ``_ONE_REPEATED``
+    times or more (撒某, 纳某某, 衡××):
     no function character (在某, 向某) nor a word's end (前往某地)."""
     matches = [
         m
@@ -124,8 +129,13 @@ def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
         and not _place_or_organization(text, m.start(), m.end())
     ]
     counts = Counter(m.group() for m in matches)
-    # (once at least before what follows a name: 库某某、撒某的损伤; not 往某方向 … 往某方向)
-    named = {m.group() for m in matches if text[m.end() : m.end() + 1] in _AFTER_NAME}
+    # (撒某 once at least before what follows a name: 库某某、撒某的损伤; not 往某方向 …
+    # 往某方向; 纳某某, 展某甲, 衡×× whatever follows)
+    named = {
+        m.group()
+        for m in matches
+        if len(m.group()) > 2 or text[m.end() : m.end() + 1] in _AFTER_NAME
+    }
     return [m.span() for m in matches if counts[m.group()] >= _ONE_REPEATED and m.group() in named]
 
 
