@@ -121,17 +121,17 @@ telecom fraud run from abroad, pyramid selling, online gambling agents and trade
 22) of the high-volume kinds in the plain style of 2015-2018: a theft by two accomplices, a
 drunk driving masked, an injury with a civil claim, a traffic suit against an insurer, a loan
 with an absent defendant, a divorce masked, five workers' wages, a shop lease on appeal, an
-enforcement listing seven accounts, a commutation (left out: nicknames and given names in
-quoted speech, 老王, 国庆, 春风, 大勇, 老撒, 明哥, 阿东, 刚哥).  And twenty more: ten criminal
-(a phone fraud of four, an embezzlement, a robbery on appeal, a Yi killing with a civil claim,
-a rape masked, Mongol and Daur hunters, a pyramid scheme masked, a village secretary's bribes,
-a traffic policeman's neglect, a cable theft) and ten civil and administrative (a flat sold
-among cousins, a Miao village's land swap, a health centre masked, three fishermen, a Manchu
-family's flat, a truck driver, a leaking pipe, a delivery rider, a pig farm demolished, an
-enforcement against relatives) (left out: nicknames and given names in quoted speech, 阿明,
-王大个子, 平安哥, 军伢子, 建华, 胜利, 阿顺, 小强, 老王, 建设, 彩霞, 老贾; 贾建设 before a quote
-that opens with 公司, 欧阳明月 after a title whose end the models doubt, and 畅某某 before 银行:
-a masked bank)."""
+enforcement listing seven accounts, a commutation (left out: nicknames and given names in quoted
+speech, 国庆, 春风, 大勇, 老撒, 明哥, 阿东, 刚哥; 老王 is found since). And twenty more: ten
+criminal (a phone fraud of four, an embezzlement, a robbery on appeal, a Yi killing with a civil
+claim, a rape masked, Mongol and Daur hunters, a pyramid scheme masked, a village secretary's
+bribes, a traffic policeman's neglect, a cable theft) and ten civil and administrative (a flat
+sold among cousins, a Miao village's land swap, a health centre masked, three fishermen, a
+Manchu family's flat, a truck driver, a leaking pipe, a delivery rider, a pig farm demolished,
+an enforcement against relatives) (left out: nicknames and given names in quoted speech, 阿明,
+王大个子, 军伢子, 建华, 胜利, 阿顺, 小强, 建设, 彩霞; 平安哥, 老王 and 老贾 are found since;
+贾建设 before a quote that opens with 公司, 欧阳明月 after a title whose end the models doubt,
+and 畅某某 before 银行: a masked bank)."""
 
 from __future__ import annotations
 
