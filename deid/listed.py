@@ -48,8 +48,12 @@ def between_listed_names(text: str, people: list[Finding], score: float) -> list
             for index, (start, end) in enumerate(items[1:-1], start=1)
             if first < index < last and not named[index]
         ]
+    # (a lone character found there is the name's surname: 钟丽、甘|永生吸食)
+    lone = {f.start for f in people if f.end - f.start == 1}
     for position in sorted(ends):
-        if text[position : position + 1] == "、" and position + 1 not in covered:
+        if text[position : position + 1] == "、" and (
+            position + 1 not in covered or position + 1 in lone
+        ):
             found += _last_listed_name(text, position + 1, score)
     return found
 

@@ -85,9 +85,7 @@ def listed_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
     for match in _LISTED_ANY.finditer(text):
         items = _without_word_at_end(text, _list_items(text, match.start(1), match.end(1)))
-        if len(items) >= 2 and not any(
-            dictionary_word(text[s:e]) or _NO_NAME_CHARS & set(text[s:e]) for s, e in items
-        ):
+        if len(items) >= 2 and _names_listed(text, items):
             spans += items
     return spans + [
         name.span() for match in _LISTED_SPACED.finditer(text) for name in _spaced_names(match)
@@ -136,6 +134,25 @@ def _name_end(text: str, start: int, end: int) -> int | None:
                 continue  # 苟志平|等三十余人, not 苟志|平等
             return stop
     return None
+
+
+def _names_listed(text: str, items: list[tuple[int, int]]) -> bool:
+    """True when the items of a list after a role (``_LISTED_ANY``) are names: none holds
+    what no name holds (系从犯、认罪认罚), and none is a word of the dictionary (证人证言、
+    物证), but a noun after a surname beside an item that is no word (被告人夏雨、方圆)."""
+    words = [text[s:e] for s, e in items]
+    if any(_NO_NAME_CHARS & set(word) for word in words):
+        return False
+    plain = [word for word in words if not dictionary_word(word)]
+    _, tags = jieba_tables()
+    return bool(plain) and all(
+        word in plain or (surname_length(word, 0) and tags.get(word) in _NAME_LIKE_TAGS)
+        for word in words
+    )
+
+
+# Tags of the dictionary's words a person may be named (方圆 n, 常青 nr; not 申辩 v, 江山 ns).
+_NAME_LIKE_TAGS = frozenset({"n", "nr", "nz"})
 
 
 def _without_word_at_end(text: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -218,12 +218,14 @@ _NICKNAME = re.compile(
 )
 # ... and a quoted name after a person it is (其表哥“老三”, 缅甸籍男子“岩香”) or before what
 # follows a person (“尕娃”等人, “阿龙”（真实身份不详）, “龙哥”（另案处理）, “小美”（工号07）,
-# “阿水”（即林某1）; not “台费”（即抽头）).
+# “阿水”（即林某1）; not “台费”（即抽头）), or is called before one (一名叫“岩香”的男子).
 _QUOTED_PERSON = re.compile(
     r"(?:(?:男子|女子|朋友|同伙|老乡|上线|下线|买家|卖家|网友|同事|马仔|工友|"
     r"[表堂其][哥弟姐妹]|哥哥|弟弟|姐姐|妹妹|表兄|表叔|舅舅|叔叔)[“\"]([^”\"\n，。]{2,4})[”\"])"
     r"|(?:[“\"]([^”\"\n，。]{2,4})[”\"](?=等人|[（(](?:真实身份|真实姓名|身份不详|另案|在逃|"
     rf"绰号|工号|系|即(?:{_SURNAME})[^）)]{{1,3}}[）)])))"
+    # (一名叫“岩香”的男子)
+    r"|(?:叫[“\"]([^”\"\n，。]{2,4})[”\"]的(?:男子|女子|男人|女人|人))"
 )
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
 # it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.
