@@ -163,10 +163,10 @@ def _place_fragment(text: str, finding: Finding, word: str) -> bool:
         return True  # 州市吴中区郭巷: a city's and a district's name, no person's
     if text.startswith(_SUBDISTRICT, finding.end) or any(
         text.startswith(suffix, finding.end - cut)
-        for suffix in ("律师事务所", "律所", "卫生院", "卫生所")
+        for suffix in ("律师事务所", "律所", "卫生院", "卫生所", "医院")
         for cut in (1, 2)
     ):
-        return True  # 郭杜|街道, 姑苏明德律|师事务所, 唐集卫|生院
+        return True  # 郭杜|街道, 姑苏明德律|师事务所, 唐集卫|生院, 康宁医|院
     family = word.find("家", 1, 3)
     after = word[family + 1 : family + 2] or text[finding.end : finding.end + 1]
     if family > 0 and after in _SETTLEMENT_ENDS:

@@ -25,8 +25,9 @@ REFERENCE = re.compile(
 )
 
 
-# An issuer's abbreviation before a document number's year: 皖政, 国办发, 杭西检刑诉.
-ISSUER_CHARS = 6
+# An issuer's abbreviation before a document number's year: 皖政, 国办发, 杭西检刑诉,
+# 邵双检公诉刑诉.
+ISSUER_CHARS = 8
 _BRACKETS = "([〔【"
 
 

@@ -31,8 +31,9 @@ _NOT_NAMES = re.compile(
     # and a labour arbitration's document numbers with their issuer (苏吴劳人仲案字〔2020〕)
     r"|胡同|仲裁|[\u4e00-\u9fff]{0,2}劳人仲"
     # a rate (日万分之五: 万 read as the surname), a forest right (林权证), any (任何一户), a
-    # register of names (花名册: jieba tags it a name), Alipay (支付宝账户)
-    r"|[百千万]分之|林权|任何|花名册|支付宝"
+    # register of names (花名册: jieba tags it a name), Alipay (支付宝账户), the victims' money
+    # (二十名被害人钱款共计: 钱 read as the surname)
+    r"|[百千万]分之|林权|任何|花名册|支付宝|钱款"
     # a Taiwan judgment's idioms: 遲延 (delay), 須於 (must … within), 具狀陳明 and 陳明願 (state),
     # and 伊 (he, she) opening a witness's testimony (證稱：伊於110年6月)
     r"|[遲迟]延|[須须]於|[狀状][陳陈]明|[陳陈]明(?=願|愿)|[：:，,]伊(?=[於于當当係系並并即在亦])"
@@ -96,7 +97,7 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
 _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
 _NOT_NAME_CHARS = frozenset(
-    "东南西北東於于民国國嗣旋迨俟查陈陳胡仲因啡酮胺毒古丸麻之权何册宝遲迟須须伊路街巷道弄〔【[主"
+    "东南西北東於于民国國嗣旋迨俟查陈陳胡仲因啡酮胺毒古丸麻之权何册宝款遲迟須须伊路街巷道弄〔【[主"
     "云晴阴雨雪雾尘沙"
 )
 

@@ -22,7 +22,7 @@ _CLANS = (
 ).split()
 # Characters of the syllables Yi given names are written with (木呷, 拉且, 日哈, 阿依, 阿果,
 # 依作, 尔古, 子铁, 石布, 伍各, 史者, 阿卓, 此石, 么么 …).
-_SYLLABLE = "阿呷且哈依果作日尔古拉体支各铁布者克几洛莫史惹约伍沙子石木牛比曲色格卓说么此达马衣吉"
+_SYLLABLE = "阿呷且哈依果作日尔古拉体支各铁布者克几洛莫史惹约伍沙子石木牛比曲色格卓说么此达马衣吉则"
 _NAME = re.compile("(?:" + "|".join(sorted(set(_CLANS))) + f")[{_SYLLABLE}]{{2}}嫫?")
 CLANS = frozenset(_CLANS)
 

@@ -230,3 +230,16 @@ def test_short_facts_as_data_sets_give_them() -> None:
     assert mentions.count("方圆") == 4
     assert {"甘永生", "阿苦拉且", "岩香"} <= set(mentions)
     assert not {"陈述", "辩解", "证人证言"} & set(mentions)
+
+
+def test_a_hospital_an_issuer_and_the_victims_money_are_no_names() -> None:
+    text = (
+        "湖南省邵阳市双清区人民法院\n刑事判决书\n（2019）湘0502刑初211号\n"
+        "公诉机关邵阳市双清区人民检察院以邵双检公诉刑诉〔2019〕198号起诉书指控。"
+        "原告与被告湖州康宁医院（以下简称康宁医院）医疗损害责任纠纷一案。"
+        "被告人骗取李桂兰等二十名被害人钱款共计人民币47.56万元。"
+        "2016年我和沙马家的沙马拉则订了婚。"
+    )
+    names = person_names(text)
+    assert not [name for name in names if name[:2] in ("邵双", "康宁", "钱款")]
+    assert {"李桂兰", "沙马拉则"} <= names

@@ -131,7 +131,12 @@ Manchu family's flat, a truck driver, a leaking pipe, a delivery rider, a pig fa
 an enforcement against relatives) (left out: nicknames and given names in quoted speech, 阿明,
 王大个子, 军伢子, 建华, 胜利, 阿顺, 小强, 建设, 彩霞; 平安哥, 老王 and 老贾 are found since;
 贾建设 before a quote that opens with 公司, 欧阳明月 after a title whose end the models doubt,
-and 畅某某 before 银行: a masked bank)."""
+and 畅某某 before 银行: a masked bank). And eight long ones of 3,000-6,000 characters: a gang of
+six, three generations' property, a Yi wedding fight on appeal, a subcontracting chain, an
+expropriation list of households, a malpractice suit masked, twenty elderly victims of a
+health-products fraud, an objection by a debtor's relatives (left out: nicknames and
+familiar forms in quoted speech, 松伢子, 邹娭毑, 阿新, 朴大爷; Yi given names alone in
+testimony, 木呷, 阿牛; 景山 alone before 家里)."""
 
 from __future__ import annotations
 
