@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,3 +104,45 @@ def normalize(text: str) -> NormalizedText:
         parts.append(normal)
         index_map.extend([position] * len(normal))
     return NormalizedText("".join(parts), text, tuple(index_map))
+
+
+# A text cut into lines of one width, as text taken from a PDF is (桑海\n燕（出租人）): the
+# line breaks inside its paragraphs are no part of it.  Wrapped when at least a third of its
+# lines, and five or more, are of one length of fifteen characters or more.
+_WRAPPED_LINES = 5
+_WRAPPED_SHARE = 1 / 3
+_NARROWEST = 15
+_PARAGRAPH_ENDS = frozenset("。！？!?")
+
+
+def unwrapped(norm: NormalizedText) -> NormalizedText:
+    """``norm`` without the line breaks that wrap its paragraphs, when its lines are cut to
+    one width: a break after a line of that width or wider, before a line that goes on (no
+    space at its start) and after no sentence's end.  Offsets still map to the original."""
+    text = norm.text
+    if text.count("\n") < _WRAPPED_LINES:
+        return norm
+    lines = text.split("\n")
+    lengths = Counter(len(line) for line in lines[:-1] if line)
+    if not lengths:
+        return norm
+    width, count = lengths.most_common(1)[0]
+    if width < _NARROWEST or count < _WRAPPED_LINES or count < _WRAPPED_SHARE * len(lines):
+        return norm
+    breaks = set()
+    position = 0
+    for line in lines[:-1]:
+        end = position + len(line)
+        following = text[end + 1 : end + 2]
+        if len(line) >= width and line[-1] not in _PARAGRAPH_ENDS and following.strip():
+            breaks.add(end)
+        position = end + 1
+    if not breaks:
+        return norm
+    kept = [i for i in range(len(text)) if i not in breaks]
+    index_map = norm.index_map
+    return NormalizedText(
+        "".join(text[i] for i in kept),
+        norm.original,
+        tuple(index_map[i] if index_map is not None else i for i in kept),
+    )
