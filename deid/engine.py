@@ -43,7 +43,7 @@ from deid.findings import Finding, resolve_overlaps
 from deid.guesses import court_document
 from deid.lexicon import Floats
 from deid.name_tagger import NAME_GROW, NameTagger, TaggerOutput
-from deid.normalize import NormalizedText, normalize, unwrapped
+from deid.normalize import NormalizedText, normalize, without_layout
 from deid.presidio_adapters import (
     FixedRecognizerRegistry,
     LazyPipelines,
@@ -400,7 +400,7 @@ def analyze_batch(
         for number, text in enumerate(originals)
         for offset, piece in split_for_analysis(text)
     ]
-    normalized = [unwrapped(normalize(piece)) for _, _, piece in pieces]
+    normalized = [without_layout(normalize(piece)) for _, _, piece in pieces]
     judgments = [court_document(text) for text in originals]
     artifacts: Iterator[tuple[str, NlpArtifacts]] = engine.nlp_engine.process_batch(
         [n.text for n in normalized],

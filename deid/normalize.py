@@ -8,6 +8,7 @@ original string.
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from collections import Counter
@@ -115,20 +116,46 @@ _NARROWEST = 15
 _PARAGRAPH_ENDS = frozenset("。！？!?")
 
 
-def unwrapped(norm: NormalizedText) -> NormalizedText:
-    """``norm`` without the line breaks that wrap its paragraphs, when its lines are cut to
-    one width: a break after a line of that width or wider, before a line that goes on (no
-    space at its start) and after no sentence's end.  Offsets still map to the original."""
+def without_layout(norm: NormalizedText) -> NormalizedText:
+    """``norm`` without what only lays it out: the carriage return of each CRLF line end
+    (text saved on Windows), the spaces that indent its paragraphs, and the line breaks that
+    wrap its paragraphs when its lines are cut to one width (``_wrap_breaks``).  Offsets
+    still map to the original text."""
     text = norm.text
+    if "\r" in text:
+        norm = _without(
+            norm, {i for i, char in enumerate(text) if char == "\r" and text[i + 1 : i + 2] == "\n"}
+        )
+    norm = _without(norm, _indents(norm.text))
+    return _without(norm, _wrap_breaks(norm.text))
+
+
+def _indents(text: str) -> set[int]:
+    """The positions of the spaces that indent a paragraph (a line's leading spaces, full-
+    width 　　 as courts indent them), so a line read from its start opens with its words."""
+    return {
+        match.start() + offset
+        for match in _INDENT.finditer(text)
+        for offset in range(len(match.group()))
+    }
+
+
+_INDENT = re.compile("(?<=\n)[ \t\u3000]+|^[ \t\u3000]+")
+
+
+def _wrap_breaks(text: str) -> set[int]:
+    """The positions of the line breaks that wrap ``text``'s paragraphs, when its lines are
+    cut to one width: a break after a line of that width or wider, before a line that goes
+    on (no space at its start) and after no sentence's end."""
     if text.count("\n") < _WRAPPED_LINES:
-        return norm
+        return set()
     lines = text.split("\n")
     lengths = Counter(len(line) for line in lines[:-1] if line)
     if not lengths:
-        return norm
+        return set()
     width, count = lengths.most_common(1)[0]
     if width < _NARROWEST or count < _WRAPPED_LINES or count < _WRAPPED_SHARE * len(lines):
-        return norm
+        return set()
     breaks = set()
     position = 0
     for line in lines[:-1]:
@@ -137,12 +164,17 @@ def unwrapped(norm: NormalizedText) -> NormalizedText:
         if len(line) >= width and line[-1] not in _PARAGRAPH_ENDS and following.strip():
             breaks.add(end)
         position = end + 1
-    if not breaks:
+    return breaks
+
+
+def _without(norm: NormalizedText, positions: set[int]) -> NormalizedText:
+    """``norm`` less the characters at ``positions`` of its text, offsets mapped through."""
+    if not positions:
         return norm
-    kept = [i for i in range(len(text)) if i not in breaks]
+    kept = [i for i in range(len(norm.text)) if i not in positions]
     index_map = norm.index_map
     return NormalizedText(
-        "".join(text[i] for i in kept),
+        "".join(norm.text[i] for i in kept),
         norm.original,
         tuple(index_map[i] if index_map is not None else i for i in kept),
     )

@@ -1,6 +1,7 @@
-"""Text cut into lines of one width, as text taken from a PDF is (session 22): a name the
-wrap splits (桑海 / 燕) is found whole, its finding spans the line break in the caller's
-text, and text whose lines are paragraphs is read as it was."""
+"""Layout that is no part of a text (session 22): lines cut to one width, as text taken from
+a PDF is (a name the wrap splits, 桑海 / 燕, is found whole, its finding spanning the line
+break in the caller's text), Windows line ends (CRLF) and indented paragraphs (　　) read as
+the same text without them; text whose lines are paragraphs is read as it was."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from pathlib import Path
 
 import deid
-from deid.normalize import normalize, unwrapped
+from deid.normalize import normalize, without_layout
 
 JUDGMENTS = Path(__file__).parent / "judgments"
 
@@ -23,7 +24,7 @@ def _wrapped(text: str, width: int) -> str:
 
 def test_the_line_breaks_of_a_wrapped_text_are_dropped_and_offsets_kept() -> None:
     text = _wrapped("经审理查明：" + "被告人桑海燕与原告签订租赁合同，约定租期三年。" * 6, 20)
-    norm = unwrapped(normalize(text))
+    norm = without_layout(normalize(text))
     assert "\n" not in norm.text
     start = norm.text.index("桑海燕", 30)
     begin, end = norm.to_original(start, start + 3)
@@ -33,9 +34,9 @@ def test_the_line_breaks_of_a_wrapped_text_are_dropped_and_offsets_kept() -> Non
 def test_paragraphs_and_short_lines_stay_as_they_are() -> None:
     lines = "审判长　王伟\n审判员　李明\n书记员　张静\n" * 3
     norm = normalize(lines)
-    assert unwrapped(norm) is norm
+    assert without_layout(norm) is norm
     judgment = (JUDGMENTS / "lease_appeal.txt").read_text(encoding="utf-8")
-    assert unwrapped(normalize(judgment)).text == normalize(judgment).text
+    assert without_layout(normalize(judgment)).text == normalize(judgment).text
 
 
 def test_every_name_a_wrap_splits_is_found_whole() -> None:
@@ -57,3 +58,34 @@ def test_every_name_a_wrap_splits_is_found_whole() -> None:
     assert len(split) >= 3  # (the wrap cuts 欧|阳红旗, 綦向|东, 粘晓|雨, 扎|西顿珠 …)
     missed = [m.group() for m in mentions if not set(range(*m.span())) <= covered]
     assert missed == []
+
+
+def _mentions_missed(text: str, people: list[str]) -> list[str]:
+    covered = {
+        i for f in deid.analyze(text) if f.entity_type == "PERSON" for i in range(f.start, f.end)
+    }
+    return [
+        match.group()
+        for person in people
+        for match in re.finditer(re.escape(person), text)
+        if not set(range(*match.span())) <= covered
+    ]
+
+
+# (the first two lost names read with CRLF, the third read indented: 邓明月出庭作证称)
+_LAID_OUT = (
+    "criminal_civil_claim.txt",
+    "supreme_court_administrative.txt",
+    "shaoyang_flat_sale_cousins_2019.txt",
+)
+
+
+def test_windows_line_ends_and_indented_paragraphs_change_nothing() -> None:
+    cases = json.loads((JUDGMENTS / "people.json").read_text(encoding="utf-8"))
+    for case in cases:
+        if case["file"] not in _LAID_OUT:
+            continue
+        text = (JUDGMENTS / case["file"]).read_text(encoding="utf-8")
+        assert _mentions_missed(text.replace("\n", "\r\n"), case["people"]) == []
+        indented = "\n".join("\u3000\u3000" + line if line else line for line in text.split("\n"))
+        assert _mentions_missed(indented, case["people"]) == []
