@@ -89,3 +89,27 @@ def test_windows_line_ends_and_indented_paragraphs_change_nothing() -> None:
         assert _mentions_missed(text.replace("\n", "\r\n"), case["people"]) == []
         indented = "\n".join("\u3000\u3000" + line if line else line for line in text.split("\n"))
         assert _mentions_missed(indented, case["people"]) == []
+
+
+def test_a_text_whose_characters_are_set_apart_is_read_together() -> None:
+    case = next(
+        case
+        for case in json.loads((JUDGMENTS / "people.json").read_text(encoding="utf-8"))
+        if case["file"] == "criminal_civil_claim.txt"
+    )
+    text = (JUDGMENTS / case["file"]).read_text(encoding="utf-8")
+    spaced = "\n".join(" ".join(line) for line in text.split("\n"))
+    covered = {
+        i for f in deid.analyze(spaced) if f.entity_type == "PERSON" for i in range(f.start, f.end)
+    }
+    people = [person for person in case["people"] if "\u3000" not in person]
+    mentions = [
+        match
+        for person in people
+        for match in re.finditer(" ".join(map(re.escape, person)), spaced)
+    ]
+    missed = [m.group() for m in mentions if not set(range(*m.span())) <= covered]
+    assert len(mentions) > 20
+    assert len(missed) <= len(mentions) // 20
+    # a court's ordinary text, a few spaced titles in its footer, is read as it is
+    assert without_layout(normalize(text)).text == normalize(text).text
