@@ -144,16 +144,16 @@ def family_name_references(pieces: Pieces, seeds: Iterable[str], score: float) -
     ]
 
 
-# How people call a person they know (老王, 小李 after 王建国; 平安哥 after 杨平安, 刚哥 after
-# 罗刚): not a common word (老师, 小时, 小区, 小龙虾) nor after one (古老王国, 最小王子).
+# How people call a person they know (老王, 小李, 王哥 after 王建国; 平安哥 after 杨平安, 刚哥
+# after 罗刚): not a common word (老师, 小时, 小区, 小龙虾) nor after one (古老王国, 最小王子).
 _FAMILIAR_WORD = 400
 _BEFORE_WORD = 100
 _ELDER = "哥姐"
 
 
 def familiar_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:
-    """Every occurrence of 老 or 小 before the surname of a full name found, and of its
-    given name before 哥 or 姐, that no common word holds (the caller reads court documents
+    """Every occurrence of 老 or 小 before the surname of a full name found, of the surname or
+    the given name before 哥 or 姐, that no common word holds (the caller reads court documents
     only: news says 老王 of someone it never names)."""
     freq, tags = jieba_tables()
     forms: set[str] = set()
@@ -161,6 +161,7 @@ def familiar_references(pieces: Pieces, seeds: Iterable[str], score: float) -> l
         if len(key) not in (2, 3) or surname_length(key, 0) != 1 or MASKS & set(key):
             continue
         forms.update(("老" + key[0], "小" + key[0]))
+        forms.update(key[0] + elder for elder in _ELDER)  # 贝哥 after 贝国强
         forms.update(key[1:] + elder for elder in _ELDER)
     forms = {
         form

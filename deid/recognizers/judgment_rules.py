@@ -218,7 +218,8 @@ _NICKNAME = re.compile(
 )
 # ... and a quoted name after a person it is (其表哥“老三”, 缅甸籍男子“岩香”) or before what
 # follows a person (“尕娃”等人, “阿龙”（真实身份不详）, “龙哥”（另案处理）, “小美”（工号07）,
-# “阿水”（即林某1）; not “台费”（即抽头）), or is called before one (一名叫“岩香”的男子).
+# “阿水”（即林某1）; not “台费”（即抽头）), or is called before one (一名叫“岩香”的男子), or
+# what people call someone (都喊他“杰哥”, 称陈某某为“强哥”, “远哥”就是洪志远).
 _QUOTED_PERSON = re.compile(
     r"(?:(?:男子|女子|朋友|同伙|老乡|上线|下线|买家|卖家|网友|同事|马仔|工友|"
     r"[表堂其][哥弟姐妹]|哥哥|弟弟|姐姐|妹妹|表兄|表叔|舅舅|叔叔)[“\"]([^”\"\n，。]{2,4})[”\"])"
@@ -226,6 +227,10 @@ _QUOTED_PERSON = re.compile(
     rf"绰号|工号|系|即(?:{_SURNAME})[^）)]{{1,3}}[）)])))"
     # (一名叫“岩香”的男子)
     r"|(?:叫[“\"]([^”\"\n，。]{2,4})[”\"]的(?:男子|女子|男人|女人|人))"
+    # (都喊他“杰哥”, 称陈某某为“强哥”, “远哥”就是洪志远)
+    rf"|(?:(?:喊他|喊她|叫他|叫她|称(?:其|他|她|[{_CJK}]{{1,2}}某{{1,2}}[甲乙丙丁1-9]?)为)"
+    r"[“\"]([^”\"\n，。]{2,4})[”\"])"
+    r"|(?:[“\"]([^”\"\n，。]{2,4})[”\"](?=就是|即是|即为))"
 )
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
 # it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.
@@ -295,6 +300,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         ]
     if _holds(text, "人告犯"):  # 被告人, 原告, 罪犯 …
         spans += party_line_spans(text)
+        spans += claimant_spans(text)
     if _holds(text, "员官人"):
         spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
         spans += [
@@ -346,6 +352,35 @@ def quoted_person_spans(text: str) -> list[tuple[int, int]]:
     if not _holds(text, '“"'):
         return []
     return [m.span(m.lastindex or 1) for m in _QUOTED_PERSON.finditer(text)]
+
+
+# A party opening a line or a sentence with what it claims (原告乌云其木格诉称：, 被告皇甫立新辩称
+# …): the name between the role and the verb, no firm's nor body's.
+_CLAIMANT = re.compile(
+    rf"(?:^|(?<=[\n。；]))(?:原告|被告|第三人|上诉人|被上诉人|申请人|被申请人|原告人|自诉人)"
+    rf"([{_CJK}{DOTS}]{{2,8}}?)(?=诉称|辩称|述称)",
+    re.MULTILINE,
+)
+# (a firm, a body or a village's group: 锦悦物业辩称, 荀山村委会, 第五组; not a common word:
+# 原告共同诉称)
+_BODIES = "公司 局 院 厂 店 委员会 委会 政府 中心 银行 社 学校 集团 所 物业 组 村".split()
+
+
+def claimant_spans(text: str) -> list[tuple[int, int]]:
+    """The parties named before what they claim (``_CLAIMANT``), no firm, body, village's
+    group, masked name (the masks' own rule) or common word."""
+    if "称" not in text:
+        return []
+    return [
+        m.span(1)
+        for m in _CLAIMANT.finditer(text)
+        if not any(body in m.group(1) for body in _BODIES)
+        and "某" not in m.group(1)
+        and not common_word(m.group(1), _COMMON_CLAIMANT)  # (乌云其木格 is a name of 256)
+    ]
+
+
+_COMMON_CLAIMANT = 100
 
 
 def party_line_spans(text: str) -> list[tuple[int, int]]:

@@ -18,6 +18,7 @@ from deid.recognizers.judgment_rules import (
     DOTS,
     ORGANIZATION_AFTER,
     around_kinship,
+    is_judgment,
 )
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.person_rules import (
@@ -34,6 +35,7 @@ from deid.recognizers.person_words import (
     tagged_name_spans,
     word_source_plausible,
 )
+from deid.recognizers.rare_surnames import UNTABLED_RARE
 from deid.recognizers.role_surnames import after_party_role
 from deid.recognizers.surnames import COMPOUND_SURNAMES, surname_length
 from deid.recognizers.titled_names import name_after_title_spans, name_after_title_word_spans
@@ -316,6 +318,14 @@ def propagate_names(
     return result
 
 
+def untabled_titled_spans(text: str) -> list[tuple[int, int]]:
+    """In a court's document, a name after a title, role or kinship word whose surname is a
+    rare one the table lacks (被告人郄帅在明知: ``UNTABLED_RARE``)."""
+    if not any(char in text for char in UNTABLED_RARE) or not is_judgment(text):
+        return []
+    return name_after_title_word_spans(text, UNTABLED_RARE)
+
+
 class ChinesePersonRecognizer(LocalRecognizer):
     """Reports ``PERSON`` from the NLP engine's name tagger (``name_spans``) and rules.
 
@@ -351,7 +361,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
         scored: dict[tuple[int, int], float] = {}
         tokens = self._tokens(nlp_artifacts)
         starts = {start for _, start in tokens} if tokens is not None else None
-        titled = name_after_title_word_spans(text)
+        titled = name_after_title_word_spans(text) + untabled_titled_spans(text)
         # a name after a party's role (系被害人隗红旗之父) is as sure as a rule's
         for span in rule_name_spans(text, starts) + [
             span for span in titled if after_party_role(text, span[0])

@@ -106,7 +106,7 @@ TRANSLITERATION_CHARS = (
 MINORITY_CHARS = (
     "买提力热合曼古丽努吐逊依麦帕玉素甫吾孜木库班吉洪迪巴哈别克加娜赛江汗则衣然姑排来肉拜"
     "罕默再萨乎牙孜居阿不都艾尔拉斯米沙夏西尼亚卡坎布瓦伊达塔叶波托勒森汉赫扎玛丁泽仁措"
-    "卓嘎旦"
+    "卓嘎旦司义"  # (司马义: Ismail)
 )
 _NAME_CHARS = "".join(sorted(set(TRANSLITERATION_CHARS + MINORITY_CHARS)))
 # ... and such a name written without its dot, or a given name alone (热依汗古丽, 阿依努尔),
@@ -204,7 +204,8 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     spans = []
     if _holds(text, _DOTS):
         spans += [
-            _from_word_start(m.start(), m.end(), token_starts) for m in _FOREIGN.finditer(text)
+            _from_word_start(_past_word_end(text, m.start()), m.end(), token_starts)
+            for m in _FOREIGN.finditer(text)
         ]
     if _holds(text, "男女"):
         spans += [m.span() for m in _SEX_FORM.finditer(text)]
@@ -374,6 +375,18 @@ def _inside_words(text: str, start: int, end: int) -> bool:
     return (start > 0 and common_word(text[start - 1 : start + 1])) or any(
         common_word(text[start:stop]) for stop in range(start + 2, end + 1)
     )
+
+
+def _past_word_end(text: str, start: int) -> int:
+    """``start`` moved past a character that ends a common word with the one before it (邻居|
+    阿依古丽·司马义: 居 is a register's character too)."""
+    freq, tags = jieba_tables()
+    word = text[start - 1 : start + 1] if start else ""
+    common = freq.get(word, 0) >= _WORD_BEFORE_DOTTED and tags.get(word) not in NAME_TAGS
+    return start + 1 if common else start
+
+
+_WORD_BEFORE_DOTTED = 100
 
 
 def _from_word_start(start: int, end: int, token_starts: set[int] | None) -> tuple[int, int]:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from deid.recognizers.base import HAN
+from deid.recognizers.surnames import SINGLE_SURNAMES
 
 _RARE = (
     "宓嵇竺乜仉訾逄郦笪禚邴郏酆钮钭贲璩殳羿莘昝綦谯虢郗郤佴蹇厍庾甯亓仝帅邬晏蔺禤冼邝覃逯郜阚"
@@ -19,6 +20,8 @@ _RARE = (
 )
 # (a function character or a verb of the narrative ends a given name of one; 家 and 氏 make
 # a family of the surname: 覃家抚养, 蔺家埭组)
+# (those of them the surname table lacks, looked for after a title or a role as well)
+UNTABLED_RARE = frozenset(_RARE) - SINGLE_SURNAMES
 _NOT_GIVEN = "的了和与及等在于是系将被把让给跟向对从由称说为也都已曾某家氏"
 _NAME = re.compile(f"[{_RARE}](?:(?![{_NOT_GIVEN}])[{HAN}]){{2}}")
 _REPEATED = 2

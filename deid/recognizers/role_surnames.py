@@ -40,7 +40,9 @@ _NARRATIVE_ROLES = (
         "所长 局长 处长 科长 主任 书记 院长 经理 民警 干警 辅警 会计 医生 老师 村长 "
         "检察员 检察官 审判员 法官 书记员 材料员 保管员 出纳 出纳员 驾驶员 业务员 兽医 医师 "
         # … or a relative (我妻子粘文静也同意)
-        "妻子 丈夫 之妻 之夫 其妻 其夫 父亲 母亲 舅舅 叔叔 伯父".split()
+        "妻子 丈夫 之妻 之夫 其妻 其夫 父亲 母亲 舅舅 叔叔 伯父 "
+        # (其表哥刀建新指使)
+        "表哥 表弟 表姐 表妹 堂哥 堂弟 哥哥 弟弟 姐姐 妹妹".split()
     )
 )
 # Characters that are no given name's first and end one where they follow it (被害人岩温在).

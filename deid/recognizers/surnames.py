@@ -26,10 +26,10 @@ COMPOUND_SURNAMES = frozenset(
     "范姜 张简 左丘 梁丘 第五 公羊 谷梁 宗政 漆雕 乐正 壤驷 巫马 仲孙 叔孙".split()
 )
 
-# Surnames too much a common word for the table (由, the Dai 刀, 暴 and 粘, 水, 过, 幸; 岩, 召, 依
-# and 咪 open Dai names), read only right after a party's role or a post or in a list of names
-# after one (``deid.recognizers.role_surnames``).
-WORD_SURNAMES = "由刀岩召依咪暴粘水过幸"
+# Surnames too much a common word for the table (由, the Dai 刀, 暴 and 粘, 水, 过, 幸; Yunnan's
+# 普 and 者; 岩, 召, 依 and 咪 open Dai names), read only right after a party's role or a
+# post or in a list of names after one (``deid.recognizers.role_surnames``).
+WORD_SURNAMES = "由刀岩召依咪暴粘水过幸普者"
 
 # A regular expression of one surname, compound first (欧阳 before 欧).
 SURNAME_PATTERN = (

@@ -53,7 +53,8 @@ appeal that changes a sentence, a bank loan with six guarantors, a patent case w
 Korean inventors, and a dog bite among neighbours (left out: 常明 alone after a full stop, named
 once before after 医生).  And six more: a juvenile robbery, a contract fraud, an easement among
 village households, a hit-and-run settled with the family, unpaid wages owed to forty workers, and a
-food licence refused (left out: 禤月, the last of a list, whose surname the table lacks).  And
+food licence refused (禤月, the last of a list, whose surname the table lacks, is found since
+session 22).  And
 fifteen more (session 21): a Liangshan Yi criminal case, a page of notices served by announcement, a
 judicial detention and fine, a village's compensation among its households, a finding of no civil
 capacity, a theft under a guilty plea, a betrothal gift, a loan proved by a schedule of transfers, a
@@ -136,7 +137,13 @@ six, three generations' property, a Yi wedding fight on appeal, a subcontracting
 expropriation list of households, a malpractice suit masked, twenty elderly victims of a
 health-products fraud, an objection by a debtor's relatives (left out: nicknames and
 familiar forms in quoted speech, 松伢子, 邹娭毑, 阿新, 朴大爷; Yi given names alone in
-testimony, 木呷, 阿牛; 景山 alone before 家里)."""
+testimony, 木呷, 阿牛; 景山 alone before 家里). And ten (``*_heldout.txt``) written last and
+read once before any rule was made for them, as the held-out set will be: a Sichuan injury, a
+Zhejiang loan masked, a Henan traffic appeal masked, a Xinjiang police penalty, a Guangdong
+enforcement objection masked, a Hunan divorce mediation, an Inner Mongolian theft, a Jiangsu
+labour suit masked, a Fujian fraud appeal and a Yunnan land contract (first reading: 24 of
+947 mentions missed; left out: names that are words or given names alone, 何方, 海洋, 胜利,
+其其格, 宝音, 哈斯木江; 老陈 of a masked 陈某某; 自天顺, whose surname is a preposition)."""
 
 from __future__ import annotations
 
