@@ -41,14 +41,13 @@ alone, 其其格, and 朵某某 and 达某某 written once with surnames the tab
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import deid
-from tests.deid.person_findings import person_mentions, person_names
+from tests.deid.person_findings import missed_mentions, person_mentions, person_names
 
 HERE = Path(__file__).parent / "fact_parts"
 CASES = json.loads((HERE / "people.json").read_text(encoding="utf-8"))
@@ -58,14 +57,7 @@ CASES = json.loads((HERE / "people.json").read_text(encoding="utf-8"))
 def test_every_mention_of_every_person_in_a_fact_part_is_redacted(case: dict[str, Any]) -> None:
     text = (HERE / case["file"]).read_text(encoding="utf-8")
     found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
-    covered = {i for f in found for i in range(f.start, f.end)}
-    missed = [
-        (person, text[max(0, m.start() - 8) : m.end() + 4])
-        for person in case["people"]
-        for m in re.finditer(re.escape(person), text)
-        if not set(range(m.start(), m.end())) <= covered
-    ]
-    assert missed == []
+    assert missed_mentions(text, case["people"], found) == []
 
 
 def test_a_name_guessed_once_is_found_wherever_the_facts_repeat_it() -> None:

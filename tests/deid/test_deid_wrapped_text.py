@@ -11,6 +11,7 @@ from pathlib import Path
 
 import deid
 from deid.normalize import normalize, without_layout
+from tests.deid.person_findings import missed_mentions
 
 JUDGMENTS = Path(__file__).parent / "judgments"
 
@@ -60,18 +61,6 @@ def test_every_name_a_wrap_splits_is_found_whole() -> None:
     assert missed == []
 
 
-def _mentions_missed(text: str, people: list[str]) -> list[str]:
-    covered = {
-        i for f in deid.analyze(text) if f.entity_type == "PERSON" for i in range(f.start, f.end)
-    }
-    return [
-        match.group()
-        for person in people
-        for match in re.finditer(re.escape(person), text)
-        if not set(range(*match.span())) <= covered
-    ]
-
-
 # (the first two lost names read with CRLF, the third read indented: 邓明月出庭作证称)
 _LAID_OUT = (
     "criminal_civil_claim.txt",
@@ -86,9 +75,9 @@ def test_windows_line_ends_and_indented_paragraphs_change_nothing() -> None:
         if case["file"] not in _LAID_OUT:
             continue
         text = (JUDGMENTS / case["file"]).read_text(encoding="utf-8")
-        assert _mentions_missed(text.replace("\n", "\r\n"), case["people"]) == []
+        assert missed_mentions(text.replace("\n", "\r\n"), case["people"]) == []
         indented = "\n".join("\u3000\u3000" + line if line else line for line in text.split("\n"))
-        assert _mentions_missed(indented, case["people"]) == []
+        assert missed_mentions(indented, case["people"]) == []
 
 
 def test_a_text_whose_characters_are_set_apart_is_read_together() -> None:

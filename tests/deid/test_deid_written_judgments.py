@@ -155,6 +155,7 @@ from typing import Any
 import pytest
 
 import deid
+from tests.deid.person_findings import missed_mentions
 
 HERE = Path(__file__).parent / "judgments"
 CASES = json.loads((HERE / "people.json").read_text(encoding="utf-8"))
@@ -170,14 +171,7 @@ CASE_NUMBER = re.compile(
 def test_every_mention_of_every_person_is_redacted(case: dict[str, Any]) -> None:
     text = (HERE / case["file"]).read_text(encoding="utf-8")
     found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
-    covered = {i for f in found for i in range(f.start, f.end)}
-    missed = [
-        (person, text[max(0, m.start() - 8) : m.end() + 4])
-        for person in case["people"]
-        for m in re.finditer(re.escape(person), text)
-        if not set(range(m.start(), m.end())) <= covered
-    ]
-    assert missed == []
+    assert missed_mentions(text, case["people"], found) == []
     numbers = [m.span() for m in CASE_NUMBER.finditer(text)]
     assert numbers
     assert not [f for f in found for s, e in numbers if f.start < e and s < f.end]
