@@ -38,7 +38,11 @@ from deid.recognizers.person_words import (
 from deid.recognizers.rare_surnames import UNTABLED_RARE
 from deid.recognizers.role_surnames import after_party_role
 from deid.recognizers.surnames import COMPOUND_SURNAMES, surname_length
-from deid.recognizers.titled_names import name_after_title_spans, name_after_title_word_spans
+from deid.recognizers.titled_names import (
+    name_after_life_word_spans,
+    name_after_title_spans,
+    name_after_title_word_spans,
+)
 from deid.recognizers.word_tables import jieba_tables
 
 MODEL_SCORE = 0.85
@@ -318,12 +322,16 @@ def propagate_names(
     return result
 
 
-def untabled_titled_spans(text: str) -> list[tuple[int, int]]:
-    """In a court's document, a name after a title, role or kinship word whose surname is a
-    rare one the table lacks (被告人郄帅在明知: ``UNTABLED_RARE``)."""
-    if not any(char in text for char in UNTABLED_RARE) or not is_judgment(text):
+def court_titled_spans(text: str) -> list[tuple[int, int]]:
+    """In a court's document, a name after the people of a narrative's life (同班工友闻红旗),
+    and after a title, role or kinship word with a rare surname the table lacks (被告人郄帅在
+    明知: ``UNTABLED_RARE``)."""
+    if not is_judgment(text):
         return []
-    return name_after_title_word_spans(text, UNTABLED_RARE)
+    spans = name_after_life_word_spans(text)
+    if any(char in text for char in UNTABLED_RARE):
+        spans += name_after_title_word_spans(text, UNTABLED_RARE)
+    return spans
 
 
 class ChinesePersonRecognizer(LocalRecognizer):
@@ -361,7 +369,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
         scored: dict[tuple[int, int], float] = {}
         tokens = self._tokens(nlp_artifacts)
         starts = {start for _, start in tokens} if tokens is not None else None
-        titled = name_after_title_word_spans(text) + untabled_titled_spans(text)
+        titled = name_after_title_word_spans(text) + court_titled_spans(text)
         # a name after a party's role (系被害人隗红旗之父) is as sure as a rule's
         for span in rule_name_spans(text, starts) + [
             span for span in titled if after_party_role(text, span[0])

@@ -67,6 +67,12 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
     # … and a village's or a production team's cadres (大队支书孙援朝)
     "支书 队长 大队长 生产队长".split()
 )
+# The people of a narrative's life, read before a name in a court's document only (同班工友
+# 闻红旗可以证明, 其表哥刀建新, 房东阚建民; news: 朋友来向我, 业主管人员).
+LIFE_WORDS = frozenset(
+    "工友 同事 邻居 室友 同学 老乡 朋友 表哥 表弟 表姐 表妹 堂哥 堂弟 堂姐 堂妹 徒弟 师傅 雇主 "
+    "房东 租客 店主 车主 包工头 工头 班组长".split()
+)
 # The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
 # as it follows a title, unless the "surname" is an adverb or verb there (其妹曾在, 哥哥那次,
 # 弟弟来上学) or makes a word with the kinship character (其父母, 岳父母).

@@ -12,6 +12,7 @@ from deid.recognizers.person_rules import (
     COMMON_WORD_FREQ,
     FUNCTION_SURNAMES,
     KIN_WORDS,
+    LIFE_WORDS,
     NAME_TAGS,
     PLACE_ENDS,
     TITLE_WORDS,
@@ -23,6 +24,9 @@ from deid.recognizers.yi_names import CLANS as YI_CLANS
 
 _TITLE_ALTERNATIVES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({SURNAME_PATTERN})(?=[{HAN}])")
+_AFTER_LIFE_WORD = re.compile(
+    f"(?:{'|'.join(sorted(LIFE_WORDS, key=len, reverse=True))})({SURNAME_PATTERN})(?=[{HAN}])"
+)
 # A relative named with a copula (仝振华之妻为郜玉兰, 其夫是王红旗).
 _KIN_COPULA = re.compile(f"[之其][夫妻子女父母兄弟姐妹][为是]({SURNAME_PATTERN})(?=[{HAN}])")
 
@@ -67,7 +71,8 @@ def name_after_title_spans(text: str, tokens: list[tuple[str, int]]) -> list[tup
     return spans
 
 
-# After a kinship word these are adverbs or verbs, not surnames (其妹曾在, 哥哥那次, 弟弟来上学).
+# After a kinship or a life's word these are adverbs or verbs, not surnames (其妹曾在, 哥哥那次,
+# 弟弟来上学, 朋友来向我).
 _KIN_NOT_SURNAMES = frozenset("曾来那相种边谈也还都")
 _WORD_AFTER = 100
 # Words of a judgment's narrative jieba ranks rarer than that: a name before one of them is
@@ -86,8 +91,14 @@ _CLOSING_MARKS = frozenset("、，,。；;")
 _BRACKET_OR_LIST = frozenset("（(、")
 
 
+def name_after_life_word_spans(text: str) -> list[tuple[int, int]]:
+    """``name_after_title_word_spans`` after the people of a narrative's life (``LIFE_WORDS``:
+    同班工友闻红旗可以证明); the caller reads court documents only."""
+    return name_after_title_word_spans(text, life=True)
+
+
 def name_after_title_word_spans(
-    text: str, surnames: frozenset[str] | None = None
+    text: str, surnames: frozenset[str] | None = None, life: bool = False
 ) -> list[tuple[int, int]]:
     """``name_after_title_spans`` without a segmenter: the surname and two more characters
     after a title, byline or kinship word, or one when a dictionary word starts right after
@@ -100,7 +111,7 @@ def name_after_title_word_spans(
     if surnames is None:
         matches = [
             (m.start(), m.start(1), m.end(1))
-            for pattern in (_AFTER_TITLE, _KIN_COPULA)
+            for pattern in ((_AFTER_LIFE_WORD,) if life else (_AFTER_TITLE, _KIN_COPULA))
             for m in pattern.finditer(text)
         ]
     else:
@@ -109,7 +120,7 @@ def name_after_title_word_spans(
         opening = text[start : given + 1]
         if freq.get(text[start - 2 : start + 1], 0) >= _OPENING_WORD:
             continue  # 村民委员会主任: 委员会, not 委员 and a 会
-        if text[title:start] in KIN_WORDS and (
+        if (text[title:start] in KIN_WORDS or text[title:start] in LIFE_WORDS) and (
             text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
         ):
             continue
