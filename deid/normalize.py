@@ -119,9 +119,8 @@ _PARAGRAPH_ENDS = frozenset("。！？!?")
 def without_layout(norm: NormalizedText) -> NormalizedText:
     """``norm`` without what only lays it out: the carriage return of each CRLF line end
     (text saved on Windows), the spaces that indent its paragraphs or set its characters
-    apart (``_letter_spaces``), and the line breaks that
-    wrap its paragraphs when its lines are cut to one width (``_wrap_breaks``).  Offsets
-    still map to the original text."""
+    apart (``_letter_spaces``), and the line breaks that wrap its paragraphs when its lines
+    are cut to one width (``_wrap_breaks``).  Offsets still map to the original text."""
     text = norm.text
     if "\r" in text:
         norm = _without(
@@ -133,16 +132,18 @@ def without_layout(norm: NormalizedText) -> NormalizedText:
 
 # A text whose characters are set apart by spaces, as some PDF extraction gives it (被 告 人
 # 张 三 ， 男): most pairs of Chinese characters apart, few together.
-_SPACED_PAIR = re.compile(r"(?<=[^\sA-Za-z]) (?=[^\sA-Za-z])")
+_SPACED_PAIR = re.compile(
+    "(?<=[\u4e00-\u9fff]) (?=[^\\sA-Za-z])|(?<=[^\\sA-Za-z]) (?=[\u4e00-\u9fff])"
+)
 _CJK_PAIR = re.compile("[\u4e00-\u9fff]{2}")
 _SPACED_SHARE = 3
 _SPACED_LEAST = 20
 
 
 def _letter_spaces(text: str) -> set[int]:
-    """The single spaces between characters (no Latin letter beside them) of a text whose
-    characters are set apart (``_SPACED_PAIR`` at least three times as often as two Chinese
-    characters together), else none."""
+    """The single spaces beside a Chinese character (no Latin letter on the other side: a
+    table's figures stay apart) of a text whose characters are set apart (``_SPACED_PAIR`` at
+    least three times as often as two Chinese characters together), else none."""
     if " " not in text:
         return set()
     spaced = [match.start() for match in _SPACED_PAIR.finditer(text)]
