@@ -1,4 +1,5 @@
-"""Masked and partial names as published judgments and penalty notices write them.
+"""Masked and partial names as published judgments and penalty notices write them, whatever
+the surname where a role or repetition shows the person (被害人禤某某, 撒某 … 撒某).
 
 张某, 张某某, 张某某某, 张某甲, 张某1, 王某平, 王XX, 李**, 刘*, 王××, 王*明: a surname with its
 given name replaced is still a quasi-identifier, found whole (张某甲, not 张某); so is a
@@ -118,8 +119,8 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
 
 def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
     """A surname the table lacks with 某, 某某, 某甲, 某1 or ××, written ``_ONE_REPEATED``
-    times or more (撒某, 纳某某, 衡××):
-    no function character (在某, 向某) nor a word's end (前往某地)."""
+    times or more (撒某, 纳某某, 衡××): no function character (在某, 向某), preposition or
+    division's suffix (往某方向, 东莞市某某) nor a word's end (前往某地)."""
     matches = [
         m
         for m in _MOU_ONE_ANY.finditer(text)
