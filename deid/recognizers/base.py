@@ -30,6 +30,8 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U000323af"
 # A space between the characters of a name or a title as documents space them out (审　判　员
 # 汪　洋; 尤 勇 of a scraped text): ASCII, tab or ideographic.
 GAP = r"[ \t\u3000]"
+# The middle dots of minority and foreign names (买买提·艾力, 买买提•艾力).
+DOTS = "·‧•・"
 _HAN = re.compile(f"[{HAN}]+")
 
 

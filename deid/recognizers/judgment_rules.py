@@ -12,21 +12,20 @@ from __future__ import annotations
 import functools
 import re
 
-from deid.recognizers.base import GAP, HAN
+from deid.recognizers.base import DOTS, GAP, HAN
 from deid.recognizers.judgment_lists import (
     common_word,
     dictionary_word,
     listed_spans,
     testimony_spans,
 )
+from deid.recognizers.quoted_names import claimant_spans, pseudonym_spans
 from deid.recognizers.surnames import SURNAME_PATTERN
 
 _SURNAME = SURNAME_PATTERN
 _CJK = HAN
 _GAP = GAP
 _GAP_RE = re.compile(_GAP)
-# The middle dots of minority and foreign names (买买提·艾力, 买买提•艾力).
-DOTS = "·‧•・"
 # The bench's titles; a footer may space a three-character title out (审　判　员).
 _BENCH_TITLES = (
     "审判长",
@@ -216,22 +215,6 @@ _NICKNAME = re.compile(
     r"叫他|叫她)(?:为|是|叫)?[:：]?"
     r"[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
 )
-# ... and a quoted name after a person it is (其表哥“老三”, 缅甸籍男子“岩香”) or before what
-# follows a person (“尕娃”等人, “阿龙”（真实身份不详）, “龙哥”（另案处理）, “小美”（工号07）,
-# “阿水”（即林某1）; not “台费”（即抽头）), or is called before one (一名叫“岩香”的男子), or
-# what people call someone (都喊他“杰哥”, 称陈某某为“强哥”, “远哥”就是洪志远).
-_QUOTED_PERSON = re.compile(
-    r"(?:(?:男子|女子|朋友|同伙|老乡|上线|下线|买家|卖家|网友|同事|马仔|工友|"
-    r"[表堂其][哥弟姐妹]|哥哥|弟弟|姐姐|妹妹|表兄|表叔|舅舅|叔叔)[“\"]([^”\"\n，。]{2,4})[”\"])"
-    r"|(?:[“\"]([^”\"\n，。]{2,4})[”\"](?=等人|[（(](?:真实身份|真实姓名|身份不详|另案|在逃|"
-    rf"绰号|工号|系|即(?:{_SURNAME})[^）)]{{1,3}}[）)])))"
-    # (一名叫“岩香”的男子)
-    r"|(?:叫[“\"]([^”\"\n，。]{2,4})[”\"]的(?:男子|女子|男人|女人|人))"
-    # (都喊他“杰哥”, 称陈某某为“强哥”, “远哥”就是洪志远)
-    rf"|(?:(?:喊他|喊她|叫他|叫她|称(?:其|他|她|[{_CJK}]{{1,2}}某{{1,2}}[甲乙丙丁1-9]?)为)"
-    r"[“\"]([^”\"\n，。]{2,4})[”\"])"
-    r"|(?:[“\"]([^”\"\n，。]{2,4})[”\"](?=就是|即是|即为))"
-)
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
 # it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.
 _LATIN = r"[A-Z][A-Za-z'\-]*(?:[ .\-]{1,2}[A-Z][A-Za-z'\-]*){1,4}"
@@ -324,63 +307,6 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [match.span(1) for match in _PET_NAME.finditer(text)]
         spans += pseudonym_spans(text)
     return spans
-
-
-# A name given in place of the real one (6岁的乐乐（化名）在小区玩耍): a person, wherever.
-_PSEUDONYM = re.compile(rf"([{_CJK}]{{2,3}})[（(]化名[）)]")
-
-
-def pseudonym_spans(text: str) -> list[tuple[int, int]]:
-    """The names a text marks as pseudonyms (``_PSEUDONYM``): 乐乐（化名）."""
-    if "化名" not in text:
-        return []
-    spans = []
-    for match in _PSEUDONYM.finditer(text):
-        start, end = match.span(1)
-        if end - start == 3 and text[start] in _BEFORE_PSEUDONYM:
-            start += 1  # 6岁的|乐乐
-        spans.append((start, end))
-    return spans
-
-
-_BEFORE_PSEUDONYM = frozenset("的是叫为和与及被将把让给对向")
-
-
-def quoted_person_spans(text: str) -> list[tuple[int, int]]:
-    """Quoted names of people (``_QUOTED_PERSON``: 其表哥“老三”, “尕娃”等人); the caller reads
-    court documents only (news quotes what people are called: 靓妹“洗头妹”)."""
-    if not _holds(text, '“"'):
-        return []
-    return [m.span(m.lastindex or 1) for m in _QUOTED_PERSON.finditer(text)]
-
-
-# A party opening a line or a sentence with what it claims (原告乌云其木格诉称：, 被告皇甫立新辩称
-# …): the name between the role and the verb, no firm's nor body's.
-_CLAIMANT = re.compile(
-    rf"(?:^|(?<=[\n。；]))(?:原告|被告|第三人|上诉人|被上诉人|申请人|被申请人|原告人|自诉人)"
-    rf"([{_CJK}{DOTS}]{{2,8}}?)(?=诉称|辩称|述称)",
-    re.MULTILINE,
-)
-# (a firm, a body or a village's group: 锦悦物业辩称, 荀山村委会, 第五组; not a common word:
-# 原告共同诉称)
-_BODIES = "公司 局 院 厂 店 委员会 委会 政府 中心 银行 社 学校 集团 所 物业 组 村".split()
-
-
-def claimant_spans(text: str) -> list[tuple[int, int]]:
-    """The parties named before what they claim (``_CLAIMANT``), no firm, body, village's
-    group, masked name (the masks' own rule) or common word."""
-    if "称" not in text:
-        return []
-    return [
-        m.span(1)
-        for m in _CLAIMANT.finditer(text)
-        if not any(body in m.group(1) for body in _BODIES)
-        and "某" not in m.group(1)
-        and not common_word(m.group(1), _COMMON_CLAIMANT)  # (乌云其木格 is a name of 256)
-    ]
-
-
-_COMMON_CLAIMANT = 100
 
 
 def party_line_spans(text: str) -> list[tuple[int, int]]:

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid.recognizers.base import DOTS
 from deid.recognizers.judgment_rules import (
     BENCH_TITLES,
-    DOTS,
     ORGANIZATION_AFTER,
     around_kinship,
     is_judgment,

@@ -17,12 +17,9 @@ from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.compound_names import compound_surname_spans
 from deid.recognizers.japanese_names import japanese_name_spans
-from deid.recognizers.judgment_rules import (
-    is_judgment,
-    judgment_name_spans,
-    quoted_person_spans,
-)
+from deid.recognizers.judgment_rules import is_judgment, judgment_name_spans
 from deid.recognizers.narrative_names import narrative_name_spans
+from deid.recognizers.quoted_names import quoted_person_spans
 from deid.recognizers.rare_surnames import rare_surname_spans
 from deid.recognizers.role_surnames import role_only_surname_spans
 from deid.recognizers.surnames import (
