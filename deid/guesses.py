@@ -298,7 +298,7 @@ def _in_word(text: str, position: int) -> bool:
     """True when the character at ``position``, no surname, is part of a common word that is
     no name with the one before or after it (年 of 成年子女), or is part of a place's name
     (石家庄, 吴中区): a lone-character guess there is no name."""
-    if text[position] in _KIN_CHARS and text[position - 1 : position] in "之其":
+    if text[position] in _KIN_CHARS and position and text[position - 1] in "之其":
         return True  # 罗志勇之妻钟燕, 黄建国之子黄磊: the relation, not a person
     freq, tags = jieba_tables()
     # a surname before a common word stays (黄家, 余家: the 黄 and 余 families, MSRA names)

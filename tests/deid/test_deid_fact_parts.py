@@ -277,3 +277,10 @@ def test_a_court_finds_a_name_after_the_people_of_a_life() -> None:
     assert "闻红旗" in names
     assert not [name for name in names if name.startswith("来")]
     assert "闻红旗" not in person_names("同班工友闻红旗可以证明。")  # news: the models alone
+
+
+def test_a_kinship_character_is_no_name_only_after_zhi_or_qi() -> None:
+    from deid.guesses import _in_word
+
+    assert _in_word("传票由罗志勇之妻钟燕签收", 7)  # 之妻: the relation
+    assert not _in_word("孙说他明天再来", 0)  # a text's first 孙 follows no 之 nor 其
