@@ -115,6 +115,13 @@ def press(page: Any, *keys: str) -> None:
         page.keyboard.press(key)
 
 
+def press_to_open(page: Any, key: str) -> None:
+    """Press a key that opens another page and wait until that page has loaded: a key pressed
+    before the page's script runs would otherwise be lost."""
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press(key)
+
+
 def new_project(
     world: World, kind: str, texts: list[str], labels: list[str], **options: Any
 ) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.app import browser as chromium
-from tests.app.browser import log_in, shot
+from tests.app.browser import log_in, press_to_open, shot
 from tests.app.builders import World
 from tests.app.review.collected import collect_project, contribute, contribution_ids
 
@@ -37,12 +37,12 @@ def test_the_vendor_reviews_contributions_with_the_keyboard(
     page.goto(f"{base_url}/review/{project}/contributions")
     position, card = page.locator("#contribution-position"), page.locator("#contribution")
     expect(position).to_have_text("待审核贡献第 1 条，共 3 条")
-    page.keyboard.press("j")
+    press_to_open(page, "j")
     expect(card).to_have_attribute("data-contribution", str(second))
-    page.keyboard.press("k")
+    press_to_open(page, "k")
     expect(card).to_have_attribute("data-contribution", str(first))
     shot(page, "contributions-01-queue")
-    page.keyboard.press("a")
+    press_to_open(page, "a")
     expect(page.locator(".flash-info")).to_contain_text("已采纳")
     expect(card).to_have_attribute("data-contribution", str(second))
     expect(position).to_have_text("待审核贡献第 1 条，共 2 条")
@@ -60,7 +60,7 @@ def test_the_vendor_reviews_contributions_with_the_keyboard(
     page.keyboard.type("a j k: not about a visit to a doctor")  # keys typed here decide nothing
     expect(card).to_have_attribute("data-contribution", str(second))
     shot(page, "contributions-02-reason")
-    page.keyboard.press("Enter")
+    press_to_open(page, "Enter")
     expect(page.locator(".flash-info")).to_contain_text("已驳回")
     expect(card).to_have_attribute("data-contribution", str(third))
     expect(page.locator("#contribution-counts")).to_have_text("待审核：1 · 已采纳：1 · 已驳回：1")
