@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.app import browser as chromium
-from tests.app.browser import log_in, shot, wait_for
+from tests.app.browser import log_in, press_to_open, shot, wait_for
 from tests.app.builders import Api, World
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,7 @@ def test_reviewer_picks_answers_with_the_keyboard(
     expect(second).to_have_class("answer pickable is-picked")
     expect(page.locator("#pick-confirm")).to_be_enabled()
     shot(page, "quality-01-review-picked")
-    page.keyboard.press("Enter")
+    press_to_open(page, "Enter")
     expect(item).not_to_have_attribute("data-item", str(first))
     assert adjudications(live_app, project) == {first: {"spans": [[0, 2, "地名"]]}}
     page.keyboard.press("1")
