@@ -19,7 +19,11 @@ import numpy.typing as npt
 
 from deid.cache import cached_arrays, input_key, source_files
 from deid.recognizers.person_rules import TRANSLITERATION_CHARS
-from deid.recognizers.surnames import COMPOUND_SURNAMES, SINGLE_SURNAMES, surname_length
+from deid.recognizers.surnames import (
+    SINGLE_SURNAMES,
+    TRAINED_COMPOUND_SURNAMES,
+    trained_surname_length,
+)
 from deid.recognizers.word_tables import JIEBA_DICTIONARY, jieba_tables
 
 PAD = 3  # characters of context on each side
@@ -43,7 +47,7 @@ def _lookup_table(chars: set[str]) -> npt.NDArray[np.uint8]:
 
 
 SURNAME_TABLE = _lookup_table(set(SINGLE_SURNAMES))
-COMPOUND_FIRST = _lookup_table({s[0] for s in COMPOUND_SURNAMES})
+COMPOUND_FIRST = _lookup_table({s[0] for s in TRAINED_COMPOUND_SURNAMES})
 
 
 def _char_types() -> npt.NDArray[np.uint8]:
@@ -164,7 +168,7 @@ def _given_name_levels(words: list[str], names: list[str]) -> npt.NDArray[np.uin
     ``names`` (after the surname) and ``words``."""
     in_names: dict[str, int] = {}
     for name in names:
-        for char in name[surname_length(name, 0) :]:
+        for char in name[trained_surname_length(name, 0) :]:
             in_names[char] = in_names.get(char, 0) + 1
     in_words: dict[str, int] = {}
     for word in words:
@@ -227,8 +231,8 @@ def lexicon_arrays() -> dict[str, npt.NDArray[np.generic]]:
         for w, t in tags.items()
         if t in {"nr", "nrfg", "nrt"}
         and 2 <= len(w) <= 3
-        and surname_length(w, 0)
-        and surname_length(w, 0) < len(w)
+        and trained_surname_length(w, 0)
+        and trained_surname_length(w, 0) < len(w)
     ]
     lexicon = Lexicon.from_words(words, names)
     arrays: dict[str, npt.NDArray[np.generic]] = {"given": lexicon.given}

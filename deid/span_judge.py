@@ -38,7 +38,7 @@ from deid.lexicon import SURNAME_TABLE, Floats, jieba_lexicon
 from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
 from deid.recognizers.person_rules import TRANSLITERATION_CHARS
 from deid.recognizers.person_words import place_like
-from deid.recognizers.surnames import surname_length
+from deid.recognizers.surnames import trained_surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 CANDIDATE_THRESHOLDS = (0.05, 0.2, 0.5)
@@ -197,7 +197,7 @@ def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list
     inside = probs.inside[start:end]
     length = min(end - start, 6)
     mean = _bucket(sum(inside) / len(inside))
-    surname = surname_length(text, start)
+    surname = trained_surname_length(text, start)
     before = _bucket(probs.inside[start - 1]) if start > 0 else "edge"
     after = _bucket(probs.inside[end]) if end < len(text) else "edge"
     given = jieba_lexicon().given

@@ -27,7 +27,7 @@ from deid.lexicon import encode, text_positions
 from deid.name_tagger import LABELS, NameTagger, feature_rows
 from deid.normalize import normalize
 from deid.recognizers.person_rules import TRANSLITERATION_CHARS
-from deid.recognizers.surnames import surname_length
+from deid.recognizers.surnames import trained_surname_length
 from deid.recognizers.word_tables import jieba_tables
 from deid.training.corpus import LabelledText, read_annotations, read_jsonl, split_files
 
@@ -191,7 +191,7 @@ def jieba_person_names() -> list[str]:
         for w, t in tags.items()
         if t == "nr"
         and 2 <= len(w) <= 3
-        and 0 < surname_length(w, 0) < len(w)
+        and 0 < trained_surname_length(w, 0) < len(w)
         and all("\u4e00" <= c <= "\u9fa5" for c in w)
     )
 
@@ -224,7 +224,7 @@ def with_other_names(
         for start, end, label in record.spans:
             if label != "PER":
                 continue
-            if surname_length(record.text, start) and end - start <= 4:
+            if trained_surname_length(record.text, start) and end - start <= 4:
                 chosen[(start, end)] = names
             elif foreign_names and all(c in TRANSLITERATION_CHARS for c in record.text[start:end]):
                 chosen[(start, end)] = foreign_names
