@@ -73,7 +73,7 @@ BENCH = re.compile(rf"(?:{_SPACED_TITLE})[:：]?{_GAP}*({_BENCH_NAME}){_BENCH_EN
 # A name without a Chinese surname (旦增平措, 乌云其其格) on the bench: set off by space or
 # a line's end on both sides, no title inside (审判长  许博审判员  梁广平).
 BENCH_ANY = re.compile(
-    rf"(?m)(?:{_SPACED_TITLE})(?:[:：]{_GAP}*|{_GAP}+)((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,5}})"
+    rf"(?m)(?:{_SPACED_TITLE})(?:[:：]{_GAP}*|{_GAP}+)((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,8}})"
     rf"(?={_GAP}|$)"
 )
 # ... and such a name spaced out to the width of a three-character one (书　记　员　　籍　涛,
@@ -185,9 +185,10 @@ _NOT_IN_NAME = (
     "以用经按据凭借"
 )
 NOT_IN_NAME = _NOT_IN_NAME  # for deid.guesses
-# … nor across a verb of arranging or working for (凤建国安排公司财务转账, 其所在公司)
+# … nor across a verb of arranging or working for (凤建国安排公司财务转账, 其所在公司, 禤某某时任
+# 恒锦公司)
 _DEALING_WORDS = (
-    "安排|指使|授意|通过|委托|联系|介绍|控制|所在|任职|就职|入职|成立|注册|收购|入股"
+    "安排|指使|授意|通过|委托|联系|介绍|控制|所在|任职|时任|担任|就职|入职|成立|注册|收购|入股"
     # … nor across what one owns there (被执行人向建军名下中国建设银行账户)
     "|名下"
 )
@@ -248,8 +249,16 @@ _DOCUMENT_TITLE = re.compile(
 )
 _COURT_SPEAKS = re.compile(
     "本院|审理查明|公诉机关|检察院指控|诉称|辩称|法院经审理|法院审理认为|法院认为|一审法院|二审法院"
+    "|另查明|庭审中|再审|原审|一审判决|二审判决|原判决"
 )
-_PARTY = re.compile("被告人|被告|原告|上诉人|被上诉人|申请执行人|被执行人|罪犯|自诉人|第三人")
+# A case digest (典型案例, 指导性案例: 基本案情, 裁判要旨), and a court's news of its cases (法官
+# 吉克阿呷…调解, 人民法院审结一起…案): courts publish their cases in these forms too.
+_CASE_DIGEST = re.compile("典型案例|指导性案例|裁判要旨|裁判要点|基本案情")
+_COURT = re.compile("人民法院|人民法庭|法官")
+_CASE_WORK = re.compile("调解|审结|开庭|庭审|诉至|起诉|判决")
+_PARTY = re.compile(
+    "被告人|被告|原告|上诉人|被上诉人|申请执行人|被执行人|罪犯|自诉人|第三人|申请人"
+)
 TITLE_WITHIN = 300
 # A defendant in a court's narrative of the facts (被告人眭海军驾驶…伙同…被抓获): the fact part
 # of a criminal judgment that begins with the facts themselves.
@@ -262,10 +271,13 @@ def is_judgment(text: str) -> bool:
     authority's decision in the same form): a document title in its first 300 characters,
     or 本院 or a formula of the court's findings beside a party's role anywhere (经审理查明
     alone: no news report writes the court's own formula), or a defendant's acts
-    (``_DEFENDANT_ACTS``)."""
+    (``_DEFENDANT_ACTS``), or a case digest's headings, or a court at work on a case (法官 …
+    调解)."""
     if _DOCUMENT_TITLE.search(text, 0, TITLE_WITHIN):
         return True
-    if "经审理查明" in text or _DEFENDANT_ACTS.search(text):
+    if "经审理查明" in text or _DEFENDANT_ACTS.search(text) or _CASE_DIGEST.search(text):
+        return True
+    if _COURT.search(text) and _CASE_WORK.search(text):
         return True
     return bool(_COURT_SPEAKS.search(text)) and bool(_PARTY.search(text))
 

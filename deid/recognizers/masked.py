@@ -62,10 +62,13 @@ _MOU_ONE_ANY = re.compile(
 _ONE_REPEATED = 2
 # (a preposition, or a division's suffix before a masked place or firm: 东莞市某某五金制品)
 _PREPOSITIONS = frozenset("往朝按据临赴省市区县镇乡村路街州")
-# … or after a party's role (被害人禤某某, 被告锁某辩称; ``_ROLE_BEFORE`` below).
+# … or after a party's role or a relative (被害人禤某某, 被告锁某辩称, 儿子岩某1;
+# ``_ROLE_BEFORE`` below).
 _MOU_AFTER_ROLE = re.compile(
-    "(?:被告人|被害人|受害人|证人|上诉人|第三人|嫌疑人|罪犯|原告|被告|申请人|被执行人|自诉人)"
-    f"((?!某)[{HAN}]某(?:某(?:[{_ORDINALS}]|[1-9](?![0-9]))?|(?=辩称|诉称|述称|[，,。、的与和及等称])))"
+    "(?:被告人|被害人|受害人|证人|上诉人|第三人|嫌疑人|罪犯|原告|被告|申请人|被执行人|自诉人"
+    "|儿子|女儿|之子|之女|之妻|之夫|妻子|丈夫|儿媳|女婿|孙子|孙女)"
+    f"((?!某)[{HAN}]某(?:某?(?:[{_ORDINALS}]|[1-9](?![0-9]))|某"
+    "|(?=辩称|诉称|述称|[，,。、的与和及等称])))"
 )
 # 王XX, 李**, 刘*, 王××, and a given name after a one- or two-character mask (王*明); an
 # ordinal digit after the mask tells relatives apart (陈×1、陈×2).

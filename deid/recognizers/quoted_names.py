@@ -61,10 +61,11 @@ def quoted_person_spans(text: str) -> list[tuple[int, int]]:
 
 
 # A party opening a line or a sentence with what it claims (原告乌云其木格诉称：, 被告皇甫立新辩称
-# …): the name between the role and the verb, no firm's nor body's.
+# …, 原告冷向阳向本院提出诉讼请求, 上诉人X上诉请求): the name between the role and the verb, no
+# firm's nor body's.
 _CLAIMANT = re.compile(
     rf"(?:^|(?<=[\n。；]))(?:原告|被告|第三人|上诉人|被上诉人|申请人|被申请人|原告人|自诉人)"
-    rf"([{_CJK}{DOTS}]{{2,8}}?)(?=诉称|辩称|述称)",
+    rf"([{_CJK}{DOTS}]{{2,8}}?)(?=诉称|辩称|述称|(?<![辩诉述陈声宣])称|向本院提出|向本院提起|上诉请求|申请再审)",
     re.MULTILINE,
 )
 # (a firm, a body or a village's group: 锦悦物业辩称, 荀山村委会, 第五组; not a common word:
@@ -75,15 +76,15 @@ _BODIES = "公司 局 院 厂 店 委员会 委会 政府 中心 银行 社 学�
 def claimant_spans(text: str) -> list[tuple[int, int]]:
     """The parties named before what they claim (``_CLAIMANT``), no firm, body, village's
     group, masked name (the masks' own rule) or common word."""
-    if "称" not in text:
-        return []
     return [
         m.span(1)
         for m in _CLAIMANT.finditer(text)
         if not any(body in m.group(1) for body in _BODIES)
         and "某" not in m.group(1)
+        and m.group(1)[0] not in _ADVERBS  # 被告虽辩称
         and not common_word(m.group(1), _COMMON_CLAIMANT)  # (乌云其木格 is a name of 256)
     ]
 
 
 _COMMON_CLAIMANT = 100
+_ADVERBS = frozenset("虽也还均亦则又仍对并另未已曾就即再")
