@@ -42,6 +42,7 @@ from deid.recognizers.titled_names import (
     name_after_life_word_spans,
     name_after_title_spans,
     name_after_title_word_spans,
+    party_named_again_spans,
 )
 from deid.recognizers.word_tables import jieba_tables
 
@@ -69,7 +70,7 @@ ROLE_WORDS = frozenset(
 _ROLE_WORD = re.compile("|".join(sorted(ROLE_WORDS, key=len, reverse=True)))
 # Prepositions and adverbs the name model takes for a name between two names (经卢某某介绍,
 # 朱某曾向侯某某催要): a span of one or two of them is none.
-_FUNCTION_CHARS = frozenset("经向曾由与和将对把被给让从在于及同跟已又也")
+_FUNCTION_CHARS = frozenset("经向曾由与和将对把被给让从在于及同跟已又也其他她")
 
 
 # A date in Chinese numerals (二〇一七年) a name runs into in a footer scraped into one line
@@ -165,11 +166,19 @@ def listed_names(text: str, found: Iterable[tuple[int, int]]) -> list[tuple[int,
                 and (
                     text[begin - 1 : begin] in "与和及，,、：:"
                     or text[begin - 2 : begin] in _KIN_BEFORE_LIST
+                    or _opens_list(text, begin)
                 )
             ):
                 spans.append((begin, position))
                 break
     return spans
+
+
+def _opens_list(text: str, begin: int) -> bool:
+    """True when a verb that opens a list stands before ``begin`` and makes no word with the
+    surname there (参赌人员有那日苏、綦长江; not 有关部门、)."""
+    freq, _ = jieba_tables()
+    return text[begin - 1 : begin] in "有为" and not freq.get(text[begin - 1 : begin + 1], 0)
 
 
 def _list_item(text: str, start: int) -> list[tuple[int, int]]:
@@ -185,7 +194,8 @@ def _list_item(text: str, start: int) -> list[tuple[int, int]]:
 
 
 def function_word(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` is one or two prepositions or adverbs (经, 曾向)."""
+    """True when ``text[start:end]`` is one or two prepositions, adverbs or pronouns (经, 曾向,
+    the 其 of 向其姐姐岑美华)."""
     return end - start <= 2 and all(char in _FUNCTION_CHARS for char in text[start:end])
 
 
@@ -324,11 +334,11 @@ def propagate_names(
 
 def court_titled_spans(text: str) -> list[tuple[int, int]]:
     """In a court's document, a name after the people of a narrative's life (同班工友闻红旗),
-    and after a title, role or kinship word with a rare surname the table lacks (被告人郄帅在
-    明知: ``UNTABLED_RARE``)."""
+    a party's written again (被告战国栋驾驶), and after a title, role or kinship word with a
+    rare surname the table lacks (被告人郄帅在明知: ``UNTABLED_RARE``)."""
     if not is_judgment(text):
         return []
-    spans = name_after_life_word_spans(text)
+    spans = name_after_life_word_spans(text) + party_named_again_spans(text)
     if any(char in text for char in UNTABLED_RARE):
         spans += name_after_title_word_spans(text, UNTABLED_RARE)
     return spans

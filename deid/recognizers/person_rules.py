@@ -68,7 +68,10 @@ _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "�
 # 闻红旗可以证明, 其表哥刀建新, 房东阚建民; news: 朋友来向我, 业主管人员).
 LIFE_WORDS = frozenset(
     "工友 同事 邻居 室友 同学 老乡 朋友 表哥 表弟 表姐 表妹 堂哥 堂弟 堂姐 堂妹 徒弟 师傅 雇主 "
-    "房东 租客 店主 车主 包工头 工头 班组长".split()
+    "房东 租客 店主 车主 包工头 工头 班组长 "
+    # … and of its work and money (司机包金山驾车, 现场施工员全海涛核对, 股东纳兰卫东出具)
+    "司机 施工员 技术员 安全员 保安 厨师 店员 收银员 营业员 服务员 监理 股东 "
+    "合伙人 介绍人 中间人 担保人 保证人 经办人 收款人 承包人 发包人 实际施工人".split()
 )
 # The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
 # as it follows a title, unless the "surname" is an adverb or verb there (其妹曾在, 哥哥那次,
@@ -109,7 +112,7 @@ TRANSLITERATION_CHARS = (
 MINORITY_CHARS = (
     "买提力热合曼古丽努吐逊依麦帕玉素甫吾孜木库班吉洪迪巴哈别克加娜赛江汗则衣然姑排来肉拜"
     "罕默再萨乎牙孜居阿不都艾尔拉斯米沙夏西尼亚卡坎布瓦伊达塔叶波托勒森汉赫扎玛丁泽仁措"
-    "卓嘎旦司义"  # (司马义: Ismail)
+    "卓嘎旦司义卜"  # (司马义: Ismail; 阿卜杜: Abdu)
 )
 _NAME_CHARS = "".join(sorted(set(TRANSLITERATION_CHARS + MINORITY_CHARS)))
 # ... and such a name written without its dot, or a given name alone (热依汗古丽, 阿依努尔),

@@ -31,21 +31,33 @@ _MONGOLIAN = (
 _SYLLABLES = sorted(set(_TIBETAN + _MONGOLIAN), key=len, reverse=True)
 _SYLLABLE = "(?:" + "|".join(_SYLLABLES) + ")"
 # Two or three syllables, the last of which may be one character of a name's end (尕藏措,
-# 拉毛草, 白音仓).
-_NAME = re.compile(f"{_SYLLABLE}{{1,2}}(?:{_SYLLABLE}|[措草仓])")
+# 拉毛草, 白音仓, 宝音图).
+_NAME = re.compile(f"{_SYLLABLE}{{1,2}}(?:{_SYLLABLE}|[措草仓图])")
 # One syllable alone after a title or a role, before a mark or a verb of the narrative.
-_TITLES = "书记|主任|村长|嘎查长|组长|会计|牧民|村民|邻居|证人|原告|被告|干部|民警|妻子|丈夫"
+_TITLES = (
+    "书记|主任|村长|嘎查长|组长|会计|牧民|村民|邻居|证人|原告|被告|干部|民警|妻子|丈夫|儿子|女儿|"
+    "父亲|母亲|之妻|之夫|技术员|调解员|老人"
+)
 _ALONE = re.compile(
-    f"(?:{_TITLES})({_SYLLABLE})(?=[，,、。；;（(]|组织|出庭|证明|证实|称|到|等|和|与|在)"
+    f"(?:{_TITLES})({_SYLLABLE})(?=[，,、。；;（(还也又就便先]|组织|出庭|证明|证实|称|到|等|和|与|在|抓获|发现|介绍|驾驶|陪同)"
 )
 
 
+# (jieba calls some names places: 乌云其木格; a title before one makes it the person)
+_AFTER_TITLE = re.compile(f"(?:{_TITLES})$")
+
+
 def syllable_name_spans(text: str) -> list[tuple[int, int]]:
-    """Runs of two or three syllables (``_NAME``) that jieba does not call a place, and one
-    syllable after a title (``_ALONE``), in a court's document (``is_judgment``; news names
-    few such people, and syllables are words)."""
+    """Runs of two or three syllables (``_NAME``) that jieba does not call a place or that
+    follow a title, and one syllable after a title (``_ALONE``), in a court's document
+    (``is_judgment``; news names few such people, and syllables are words)."""
     if not is_judgment(text):
         return []
     _, tags = jieba_tables()
-    spans = [m.span() for m in _NAME.finditer(text) if tags.get(m.group()) != "ns"]
+    spans = [
+        m.span()
+        for m in _NAME.finditer(text)
+        if tags.get(m.group()) != "ns"
+        or _AFTER_TITLE.search(text, max(0, m.start() - 3), m.start())
+    ]
     return spans + [m.span(1) for m in _ALONE.finditer(text)]

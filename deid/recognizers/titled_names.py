@@ -8,6 +8,7 @@ import re
 
 from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
+from deid.recognizers.judgment_rules import is_judgment
 from deid.recognizers.person_rules import (
     COMMON_WORD_FREQ,
     FUNCTION_SURNAMES,
@@ -84,6 +85,7 @@ _PROCEDURE_WORDS = frozenset(
 # A "surname" that opens a word of this frequency or more after a title is that word (死者安详,
 # 教授鞠躬后, 记者施以老拳): 100, not COMMON_WORD_FREQ, lost no name of MSRA train's judge block.
 _OPENING_WORD = 100
+_PLACE_ENDS = frozenset("街路道巷桥村镇乡区县市省")
 # Characters no given name opens with, that follow a verb or adverb read as a surname
 # (稽查人员封了, 编采人员曾把).
 _NO_GIVEN_OPENING = frozenset("了把被将的地得着过对已也都又就才")
@@ -95,6 +97,67 @@ def name_after_life_word_spans(text: str) -> list[tuple[int, int]]:
     """``name_after_title_word_spans`` after the people of a narrative's life (``LIFE_WORDS``:
     同班工友闻红旗可以证明); the caller reads court documents only."""
     return name_after_title_word_spans(text, life=True)
+
+
+def _title_runs_on(text: str, start: int, given: int) -> bool:
+    """True when the title before ``start`` is part of a longer word: 村民委员会主任 (委员会,
+    not 委员 and a 会), 西昌市长安街某宾馆 (长安's street, not the mayor's Mr 安; 局长江涛 is)."""
+    freq, tags = jieba_tables()
+    return freq.get(text[start - 2 : start + 1], 0) >= _OPENING_WORD or (
+        tags.get(text[start - 1 : start + 1]) == "ns" and text[given : given + 1] in _PLACE_ENDS
+    )
+
+
+def _place_at(text: str, start: int) -> bool:
+    """True when a place's name of three or four characters opens at ``start`` (第三人乌鲁木齐
+    丝路置业有限公司: not Mr 乌)."""
+    _, tags = jieba_tables()
+    return tags.get(text[start : start + 4]) == "ns" or tags.get(text[start : start + 3]) == "ns"
+
+
+def _written_again(text: str, start: int, given: int) -> bool:
+    """True when a court's document writes the three characters at ``start`` again and the
+    third opens no word: a party's name whose first two make a noun (被告战国栋驾驶 … 认定战国栋负
+    事故主要责任, 司机包金山驾车 … 包金山在过磅单上签字; not 被告单位认为 … 单位认为)."""
+    freq, tags = jieba_tables()
+    name = text[start : given + 2]
+    return (
+        not freq.get(text[given + 1 : given + 3])  # (支付定金, 常规排查)
+        and tags.get(text[start : given + 1]) not in _VERB_TAGS  # (应当有)
+        and text.count(name) >= 2
+        and is_judgment(text)
+    )
+
+
+_VERB_TAGS = frozenset({"v", "vn", "vd", "d", "p", "c", "a", "ad"})
+# A party of a case before a surname (原告, 被告 …: no titles, 被告公司, 被告应当), and the
+# characters that end a name of two there (被告单位在).
+_AFTER_PARTY = re.compile(
+    f"(?:被上诉人|上诉人|被申请人|申请人|原告|被告)({SURNAME_PATTERN})(?=[{HAN}]{{2}})"
+)
+_TYPICAL = 2  # (``deid.lexicon``'s levels: often in given names)
+_NO_THIRD = frozenset("的了和与及等在于是系将被把让给跟向对从由称说为也都已曾某家氏")
+
+
+def party_named_again_spans(text: str) -> list[tuple[int, int]]:
+    """A party's name of three whose first two make a noun (被告战国栋驾驶 … 认定战国栋负事故
+    主要责任: the models read 战国, a period), written again (``_written_again``), its given
+    name's characters typical of given names (not 原告房屋外, 被告毕节市)."""
+    from deid.lexicon import jieba_lexicon  # (it reads this package's tables: not at import)
+
+    _, tags = jieba_tables()
+    typical = jieba_lexicon().given
+    spans = []
+    for match in _AFTER_PARTY.finditer(text):
+        start, given = match.span(1)
+        if (
+            tags.get(text[start : given + 1]) == "n"
+            and text[given + 1] not in _NO_THIRD
+            and min(typical[ord(char)] for char in text[given : given + 2]) >= _TYPICAL
+            and _written_again(text, start, given)
+        ):
+            spans.append((start, given + 2))
+    return spans
 
 
 def name_after_title_word_spans(
@@ -118,8 +181,8 @@ def name_after_title_word_spans(
         matches = _after_title_with(text, surnames)
     for title, start, given in matches:
         opening = text[start : given + 1]
-        if freq.get(text[start - 2 : start + 1], 0) >= _OPENING_WORD:
-            continue  # 村民委员会主任: 委员会, not 委员 and a 会
+        if _title_runs_on(text, start, given) or _place_at(text, start):
+            continue
         if (text[title:start] in KIN_WORDS or text[title:start] in LIFE_WORDS) and (
             text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
         ):
@@ -130,6 +193,7 @@ def name_after_title_word_spans(
         closed = is_cjk(text[start : given + 2]) and (
             (text[title:start] in KIN_WORDS and text[given + 2 : given + 3] in _CLOSING_MARKS)
             or text[given + 2 : given + 4] in _PROCEDURE_WORDS
+            or _written_again(text, start, given)
         )
         if (
             text[start] in FUNCTION_SURNAMES
