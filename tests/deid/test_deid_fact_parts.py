@@ -4,15 +4,16 @@ court's text, and the names its party block would have given are found where the
 first name them (after a role word, in a list of defendants, repeated, masked with a surname
 the table lacks, quoted as the person they are).
 
-``fact_parts/`` holds 162 such texts written by hand in session 22 by writers who had not read
-the engine. The first 46: 24 criminal (thefts, fraud, injury, drunk driving, robbery, affray,
-drugs, a casino, credit cards, detention, embezzlement, a masked minor, logging, wages, forgery,
-帮信, a WeChat fraud) and 22 civil and administrative (claims and defences, findings, reasoning,
-典型案例 write-ups, court press releases). Read by the engine before this session's rules, the
-criminal ones lost 46 of their 412 mentions and the civil ones 17 of 437. Left out of their
-lists, because the engine misses them: two Dai names in a list after 向 (康朗叫、玉罕), a trader
-和建新 whose surname is a conjunction, a four-syllable Lisu name (鲁茸品初), and in a press
-release 万国庆 before 老人 and his sons' given names in quoted speech (建国, 建民, 老陈).
+``fact_parts/`` holds 246 such texts written by hand in sessions 22 and 23 by writers who had
+not read the engine. The first 46: 24 criminal (thefts, fraud, injury, drunk driving, robbery,
+affray, drugs, a casino, credit cards, detention, embezzlement, a masked minor, logging, wages,
+forgery, 帮信, a WeChat fraud) and 22 civil and administrative (claims and defences,
+findings, reasoning, 典型案例 write-ups, court press releases). Read by the engine before
+session 22's rules, the criminal ones lost 46 of their 412 mentions and the civil ones 17 of
+437. Left out of their lists, because the engine misses them: two Dai names in a list after
+向 (康朗叫、玉罕), a trader 和建新 whose surname is a conjunction, a four-syllable Lisu name
+(鲁茸品初), and in a press release 万国庆 before 老人 and his sons' given names in quoted
+speech (建国, 建民, 老陈).
 
 Then 46 more (``*_b.txt`` and the civil ones named by their matter), written after those rules:
 24 criminal of rarer crimes (bribery, abuse of power, staged accidents, counterfeit cigarettes,
@@ -37,7 +38,18 @@ And 30 (``heldout_*``) written last and read once before any rule was made for t
 criminal and 15 civil or administrative excerpts of thirty matters (first reading: 18 of 409
 mentions missed; left out: 贝哥 of a name found weakly, a Mongolian given name alone, 其其格,
 and 朵某某 and 达某某 written once with surnames the table lacks; 闻红旗 after 工友 is found
-since)."""
+since).
+
+And 84 (``s23_*``, session 23), each set read once by the engine of the session's start before
+any rule was made for it: 30 criminal fact parts in the CAIL style (first reading: 4 of 294
+mentions missed, now none), 30 civil and administrative excerpts (24 of 430; now 8) and 24
+courts' and procuratorates' own publications: typical cases, press releases, indictments,
+digests of guiding cases and court news of mediations (46 of 573; now 19). Left out: names
+whose surname is a word there (母文化 after 原告, 和英 after 其妻子), a familiar form in a quote
+(小庹), a given name alone (红旗, 向东 in speech, 买买提), 陆海燕 after 公证员为, a byline's
+向晴, an honorific (格桑啦), 满立山 whom the models miss six times, and the Mongolian names of
+a mediator's story that is no court's (宝音图, 其其格, 呼和). Four names left out above are
+found since and listed again: 万国庆, 川川, 乌云其其格 and 朵某某."""
 
 from __future__ import annotations
 
@@ -284,3 +296,78 @@ def test_a_kinship_character_is_no_name_only_after_zhi_or_qi() -> None:
 
     assert _in_word("传票由罗志勇之妻钟燕签收", 7)  # 之妻: the relation
     assert not _in_word("孙说他明天再来", 0)  # a text's first 孙 follows no 之 nor 其
+
+
+def test_a_surname_no_word_holds_is_a_name_written_once() -> None:
+    text = (
+        "经审理查明：被告人欧阳志强明知同案人禤家豪（已判刑）所送车辆系盗窃所得仍予收购，"
+        "后转卖给经营手机维修店的郄国庆。乜建在一旁帮着解释。"
+        "原告系厍家第三子，送给覃家抚养。"
+    )
+    names = person_names(text)
+    assert {"禤家豪", "郄国庆", "乜建"} <= names
+    assert not {"厍家第", "覃家抚"} & names  # the families before a word
+
+
+def test_a_pronoun_is_no_name_and_a_mayor_no_street() -> None:
+    text = (
+        "经审理查明：被告人阿苦日哈在西昌市长安街某宾馆门口以介绍工作为由骗取他人财物。"
+        "其中一笔5万元系岑美玲向其姐姐岑美华借款后转给皇甫俊峰。市局局长江涛到场。"
+    )
+    names = person_names(text)
+    assert {"岑美玲", "岑美华", "江涛"} <= names
+    assert not {"其", "安街某"} & names
+
+
+def test_a_list_after_you_and_syllable_names_after_posts() -> None:
+    text = (
+        "经审理查明：参赌人员有那日苏、綦长江、訾红梅等十余人。巴特尔被赶到现场的民警平措抓获。"
+        "扎西卓玛的儿子边巴还与次仁多吉发生争执。草原工作站的技术员呼和，对受损草场作了测量。"
+        "原告巴特尔与被告乌云其木格之间虽未签订书面合同。宝音图家的牛进入邻居草场，宝音图认为赔偿过高。"
+    )
+    names = person_names(text)
+    assert {"那日苏", "平措", "边巴", "呼和", "乌云其木格", "宝音图"} <= names
+
+
+def test_civil_findings_digests_and_court_news_are_a_courts_text() -> None:
+    from deid.recognizers.judgment_rules import is_judgment
+
+    assert is_judgment("申请人钮某某称，原审判决认定事实错误，申请再审。")
+    assert is_judgment("原告景某某向被告柏某某转账。庭审中，被告承认收到款项。")
+    assert is_judgment("鄢某诉糜某某民间借贷纠纷案\n【裁判要旨】公司法定代表人越权担保的效力")
+    assert is_judgment("近日，县人民法院法官吉克阿呷到村里调解了一起借贷纠纷。")
+    assert not is_judgment("法官是一种职业。")  # no case
+
+
+def test_posts_of_work_and_compound_surnames_lead_names_in_court() -> None:
+    text = (
+        "经审理查明：经皮永福委托的现场施工员全海涛核对工程量，全海涛只负责现场记录。"
+        "原告当即被工友淳于保国送往医院。公司其他股东纳兰卫东出具书面声明。"
+        "被告人夹谷某拒不支付劳动报酬。每批均由被告雇佣的司机包金山驾车装运，包金山在过磅单上签字。"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count("全海涛") == 2
+    assert mentions.count("包金山") == 2
+    assert {"淳于保国", "纳兰卫东", "夹谷某"} <= set(mentions)
+
+
+def test_a_party_whose_name_opens_with_a_noun_is_found_when_written_again() -> None:
+    text = (
+        "经审理查明：被告战国栋驾驶货车与原告相撞。交警认定战国栋负事故主要责任。"
+        "另查明，战国栋系被告公司雇佣的司机。第三人已支付定金，乙方于当日支付定金。"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count("战国栋") == 3
+    assert not [m for m in mentions if m.startswith("支付")]
+
+
+def test_parties_before_their_claims_and_relatives_masked_with_a_number() -> None:
+    text = (
+        "原告冷向阳向本院提出诉讼请求：判令被告赔礼道歉。被告虽辩称原告先动手，未提供证据。\n"
+        "另查明，原告与被告婚后生育女儿玉某1、儿子岩某1。事发后，申请人的儿媳阴某某在现场拍照。"
+        "被告禤某某辩称不知情。款项用于支付货款，禤某某时任恒锦公司出纳。禤某某当庭予以确认。"
+    )
+    mentions = person_mentions(text)
+    assert {"冷向阳", "岩某1", "阴某某"} <= set(mentions)
+    assert mentions.count("禤某某") == 3
+    assert not [m for m in mentions if m.startswith("虽")]

@@ -264,3 +264,15 @@ def test_a_title_ending_in_xian_is_no_district() -> None:
     findings = [Finding(text.index("唐知县"), text.index("唐知县") + 3, "PERSON", 0.55)]
     kept = complete_document(text, [(0, normalize(text))], findings)
     assert [text[f.start : f.end] for f in kept] == ["唐知县"]
+
+
+def test_a_long_mongolian_name_on_the_bench_and_an_uyghur_abdu() -> None:
+    text = (
+        "民事判决书\n委托诉讼代理人：热孜万古丽·阿卜杜热合曼，女，系原告之女。\n"
+        "被上诉人（一审第三人）：乌鲁木齐丝路置业有限公司。上诉人、一审第三人乌鲁木齐丝路置业有限公司均未到庭。\n"
+        "审判长\u3000满都拉\n人民陪审员\u3000其其格\n人民陪审员\u3000宝音德力格尔\n"
+        "二〇二四年四月二十五日\n书记员\u3000萨仁\n"
+    )
+    names = person_names(text)
+    assert {"热孜万古丽·阿卜杜热合曼", "宝音德力格尔", "满都拉", "萨仁"} <= names
+    assert not [name for name in names if name.startswith("乌鲁木")]
