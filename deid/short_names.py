@@ -104,6 +104,10 @@ _QUOTED_AFTER = frozenset(
     "叔哥姐伯婶姨嫂他她"  # (建设叔说: what a younger neighbour calls him; 大山他们几个)
 )
 _QUOTES = (("“", "”"), ("「", "」"))
+# (a will's or a family's words for the children: 老屋一楼归孙子红旗，二楼归长子建业)
+_DESCENDANTS = frozenset(
+    "长子 次子 三子 幼子 长女 次女 三女 幼女 孙子 孙女 外孙 外孙女 儿媳 女婿".split()
+)
 
 
 def _named_by_a_witness(text: str, start: int, full: str) -> bool:
@@ -112,7 +116,7 @@ def _named_by_a_witness(text: str, start: int, full: str) -> bool:
     ``_QUOTED_BEFORE`` and ``_QUOTED_AFTER``."""
     if text.startswith(full, start - 1):
         return False
-    if any(text.endswith(word, 0, start) for word in KIN_WORDS):
+    if any(text.endswith(word, 0, start) for word in KIN_WORDS | _DESCENDANTS):
         return True
     before = text[start - 1 : start] if start else "“"
     return (

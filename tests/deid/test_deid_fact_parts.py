@@ -371,3 +371,12 @@ def test_parties_before_their_claims_and_relatives_masked_with_a_number() -> Non
     assert {"冷向阳", "岩某1", "阴某某"} <= set(mentions)
     assert mentions.count("禤某某") == 3
     assert not [m for m in mentions if m.startswith("虽")]
+
+
+def test_a_will_names_the_grandchild_by_his_given_name() -> None:
+    text = (
+        "经审理查明：农德昌生前育有一子农红旗、长子农建业。遗嘱内容为：“我农德昌百年之后，"
+        "老屋一楼归孙子红旗，二楼归长子建业。”"
+    )
+    mentions = person_mentions(text)
+    assert "红旗" in mentions and "建业" in mentions

@@ -98,9 +98,10 @@ a 1950s house among 王张氏's heirs, a homestead among three households, a 198
 contract, six children's support of their mother; and names outside the narrative (an appendix's
 table, sentences with their dates, a first instance quoted, three short rulings in one file, a
 mediation's obligations, ten parties with their agents; left out: nicknames and birth-order names,
-老大, 老四, 老刘, 狗娃; given names alone, 守义, 长富; 王德珍 after 一女 (女王 is a word); 孙援朝
-after 在场见证, 李满囤 after 老大, 甘露 after 之妻, a word; 申大力 after 由; 貌吞吞 after 表哥; the
-Hong Kong name CHAN, Chi Wai inside a bracket's Chinese).  And sixteen more: a software copyright
+老大, 老四, 老刘, 狗娃; given names alone, 长富 (守义 after 次子 is found since session 23);
+王德珍 after 一女 (女王 is a word); 孙援朝 after 在场见证, 李满囤 after 老大, 甘露 after 之妻,
+a word; 申大力 after 由; 貌吞吞 after 表哥; the Hong Kong name CHAN, Chi Wai inside a
+bracket's Chinese).  And sixteen more: a software copyright
 quoting code comments, a securities claim with its investors in a table, a P2P fraud, a life
 insurance contract, defamation on a video platform (left out: names that are words and stand alone,
 黎明, 揭晓, 桂林, 于是; nicknames, 峰哥, Kevin); six ordinary cases whose people are named like
