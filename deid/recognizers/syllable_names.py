@@ -43,14 +43,18 @@ _ALONE = re.compile(
 )
 
 
+# A syllable of three characters or more, a name alone wherever it stands (转交给其其格，其其格
+# 系原告之妻): no word is made of one.
+_LONG = re.compile("|".join(syllable for syllable in _SYLLABLES if len(syllable) >= 3))
 # (jieba calls some names places: 乌云其木格; a title before one makes it the person)
 _AFTER_TITLE = re.compile(f"(?:{_TITLES})$")
 
 
 def syllable_name_spans(text: str) -> list[tuple[int, int]]:
     """Runs of two or three syllables (``_NAME``) that jieba does not call a place or that
-    follow a title, and one syllable after a title (``_ALONE``), in a court's document
-    (``is_judgment``; news names few such people, and syllables are words)."""
+    follow a title, one syllable after a title (``_ALONE``) and a long one anywhere
+    (``_LONG``), in a court's document (``is_judgment``; news names few such people, and
+    syllables are words)."""
     if not is_judgment(text):
         return []
     _, tags = jieba_tables()
@@ -60,4 +64,7 @@ def syllable_name_spans(text: str) -> list[tuple[int, int]]:
         if tags.get(m.group()) != "ns"
         or _AFTER_TITLE.search(text, max(0, m.start() - 3), m.start())
     ]
-    return spans + [m.span(1) for m in _ALONE.finditer(text)]
+    spans += [m.span(1) for m in _ALONE.finditer(text)]
+    return spans + [
+        m.span() for m in _LONG.finditer(text) if tags.get(m.group()) not in ("ns", "nz")
+    ]

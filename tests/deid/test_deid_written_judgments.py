@@ -144,7 +144,8 @@ Zhejiang loan masked, a Henan traffic appeal masked, a Xinjiang police penalty, 
 enforcement objection masked, a Hunan divorce mediation, an Inner Mongolian theft, a Jiangsu
 labour suit masked, a Fujian fraud appeal and a Yunnan land contract (first reading: 24 of
 947 mentions missed; left out: names that are words or given names alone, 何方, 海洋, 胜利,
-其其格, 宝音, 哈斯木江; 老陈 of a masked 陈某某; 自天顺, whose surname is a preposition).
+宝音, 哈斯木江; 老陈 of a masked 陈某某; 自天顺, whose surname is a preposition; 其其格 is found
+since session 23).
 And eight (``s23_judgment_*``, session 23) read once first: a criminal appeal upheld, a civil
 appeal reversed, a retrial refused, an enforcement objection, a mediation, a work-injury
 administrative case, a commutation and a divorce, half masked (first reading: 3 of 368
