@@ -187,6 +187,8 @@ def _place_or_organization(text: str, start: int, end: int) -> bool:
     if word in division_names() or text[max(0, start - 2) : start + 1] in division_names():
         return True
     freq, tags = jieba_tables()
+    if tags.get(text[max(0, start - 3) : start + 1]) == "ns":
+        return True  # 乌鲁木齐某建材公司: a city's name of four ends with the "surname"
     if start >= 2 and freq.get(text[start - 2 : start], 0) >= 10:
         return False  # the character before ends a word of its own (伙同|方ＸＸ, 伙同|于某某)
     return freq.get(word, 0) >= 10 and tags.get(word) not in {"nr", "nrfg", "nrt"}

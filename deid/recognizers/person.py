@@ -102,6 +102,21 @@ def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char).startswith("P") and char not in DOTS
 
 
+_CLAUSE_ENDS = frozenset("。！？；：，!?;:,")
+
+
+def _between_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` itself, or, when a clause's end lies inside it, its pieces of two
+    characters or more (岳麓区。曾因犯: no name runs across a full stop)."""
+    if end <= start:
+        return []
+    marks = [i for i in range(start + 1, end - 1) if text[i] in _CLAUSE_ENDS]
+    if not marks:
+        return [(start, end)]
+    edges = [start - 1, *marks, end]
+    return [(a + 1, b) for a, b in zip(edges, edges[1:], strict=False) if b - a - 1 >= 2]
+
+
 def model_name_spans(text: str, nlp_artifacts: NlpArtifacts | None) -> list[tuple[int, int]]:
     """The name models' spans in ``nlp_artifacts``: the span judge's as it kept them, the
     plain tagger's when they look like a name and not a place; none of one or two function
@@ -114,8 +129,7 @@ def model_name_spans(text: str, nlp_artifacts: NlpArtifacts | None) -> list[tupl
         if judged or (
             plausible_model_name(text, start, end, confidence) and not place_like(text, start, end)
         ):
-            bare = without_punctuation(text, start, end)
-            if bare[1] > bare[0]:
+            for bare in _between_punctuation(text, *without_punctuation(text, start, end)):
                 # 敖登格日勒之夫宝音: two people, the wife and her husband
                 spans += around_kinship(bare[0], text[bare[0] : bare[1]]) or [bare]
     return compound_surnames_whole(text, [without_dates(text, *span) for span in spans])
