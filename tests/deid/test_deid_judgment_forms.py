@@ -276,3 +276,13 @@ def test_a_long_mongolian_name_on_the_bench_and_an_uyghur_abdu() -> None:
     names = person_names(text)
     assert {"热孜万古丽·阿卜杜热合曼", "宝音德力格尔", "满都拉", "萨仁"} <= names
     assert not [name for name in names if name.startswith("乌鲁木")]
+
+
+def test_no_name_runs_across_a_full_stop_nor_ends_a_citys_name() -> None:
+    text = (
+        "刑事判决书\n被告人陈某，男，无业，住长沙市岳麓区。曾因犯寻衅滋事罪被判处有期徒刑。\n"
+        "经审理查明：破产管理人的债权申报册中已记载了对乌鲁木齐某建材公司等单位的债权。"
+    )
+    names = person_names(text)
+    assert not [name for name in names if "。" in name or name.startswith("区")]
+    assert "齐某" not in names
