@@ -50,7 +50,8 @@ def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
     wherever it occurs: three characters or more ending in 村 before the village's
     committee or one of its groups, or after a town or a subdistrict (良渚街道荀山村,
     荀山村村民委员会; then 迁出荀山村 too, though a person may be named 关牧村), the place of
-    three characters or more before a public body (阿荣旗人民检察院), and the
+    three characters or more before a public body (阿荣旗人民检察院) or running into one
+    (岳麓区人民|法院), and the
     trade name of a firm's registered name (樱川|精密机械（苏州）有限公司, then 樱川公司;
     立衡|会计师事务所, then 立衡所)."""
     words = set()
@@ -65,6 +66,7 @@ def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
             text.startswith(_REGISTERED, end)
             or (not _BRACKETS.isdisjoint(text[end : end + 8]) and _FIRM_AHEAD.match(text, end))
             or (end - start >= 3 and text.startswith(_PUBLIC_BODIES, end))
+            or (text.endswith("人民", start, end) and text.startswith(_BODIES_OF_PEOPLE, end))
         ):
             words.add(text[start:end])
     return words
@@ -83,6 +85,9 @@ _PUBLIC_BODIES = (
     "人民医院",
 )
 
+
+# … and a guess that runs into one (岳麓区人民|法院: not Mr 区人民)
+_BODIES_OF_PEOPLE = ("法院", "检察院", "政府", "医院", "代表大会", "银行")
 
 _VILLAGE_AFTER = ("村民委员会", "村委会", "村委", "村民小组", "委会", "委员会")
 _VILLAGE_BEFORE = ("镇", "乡", "街道", "街办")

@@ -122,7 +122,8 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
 
 def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
     """A surname the table lacks with 某, 某某, 某甲, 某1 or ××, written ``_ONE_REPEATED``
-    times or more (撒某, 纳某某, 衡××): no function character (在某, 向某), preposition or
+    times or more (撒某, 纳某某, 衡××), or once with an ordinal or a number (岩某甲): no
+    function character (在某, 向某), preposition or
     division's suffix (往某方向, 东莞市某某) nor a word's end (前往某地)."""
     matches = [
         m
@@ -140,7 +141,13 @@ def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
         for m in matches
         if len(m.group()) > 2 or text[m.end() : m.end() + 1] in _AFTER_NAME
     }
-    return [m.span() for m in matches if counts[m.group()] >= _ONE_REPEATED and m.group() in named]
+    # (a mask with an ordinal or a number is a person's even written once: 从岩某甲（另案处理）)
+    return [
+        m.span()
+        for m in matches
+        if (counts[m.group()] >= _ONE_REPEATED or m.group()[-1] in _ORDINALS + "123456789")
+        and m.group() in named
+    ]
 
 
 def _with_last_given(text: str, end: int) -> int:

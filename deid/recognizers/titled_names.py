@@ -85,6 +85,8 @@ _PROCEDURE_WORDS = frozenset(
 # A "surname" that opens a word of this frequency or more after a title is that word (死者安详,
 # 教授鞠躬后, 记者施以老拳): 100, not COMMON_WORD_FREQ, lost no name of MSRA train's judge block.
 _OPENING_WORD = 100
+# 曾, a surname, is the adverb "once" before these (患者曾有高血压病史, 被告曾因盗窃)
+_AFTER_ONCE = frozenset("有是在经任因于被多向与到去用")
 _PLACE_ENDS = frozenset("街路道巷桥村镇乡区县市省")
 # Characters no given name opens with, that follow a verb or adverb read as a surname
 # (稽查人员封了, 编采人员曾把).
@@ -97,6 +99,15 @@ def name_after_life_word_spans(text: str) -> list[tuple[int, int]]:
     """``name_after_title_word_spans`` after the people of a narrative's life (``LIFE_WORDS``:
     同班工友闻红旗可以证明); the caller reads court documents only."""
     return name_after_title_word_spans(text, life=True)
+
+
+def _parents_surname(text: str, title: int, start: int) -> bool:
+    """True when the relative at ``start`` bears the surname of the person named right before
+    the kinship word (宫玉兰之子宫宇航: 子宫 is a word, the son a 宫 all the same)."""
+    return text[title : title + 1] == "之" and text[start] in (
+        text[title - 3 : title - 2],
+        text[title - 2 : title - 1],
+    )
 
 
 def _title_runs_on(text: str, start: int, given: int) -> bool:
@@ -183,8 +194,12 @@ def name_after_title_word_spans(
         opening = text[start : given + 1]
         if _title_runs_on(text, start, given) or _place_at(text, start):
             continue
-        if (text[title:start] in KIN_WORDS or text[title:start] in LIFE_WORDS) and (
-            text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
+        if (
+            (text[title:start] in KIN_WORDS or text[title:start] in LIFE_WORDS)
+            and (
+                text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
+            )
+            and not _parents_surname(text, title, start)
         ):
             continue
         # After a kinship word, a name of three that a mark closes is one, whatever word its
@@ -197,6 +212,7 @@ def name_after_title_word_spans(
         )
         if (
             text[start] in FUNCTION_SURNAMES
+            or (text[start] == "曾" and text[given] in _AFTER_ONCE)
             or text[given] in _NO_GIVEN_OPENING
             or (
                 freq.get(opening, 0) >= _OPENING_WORD
