@@ -25,7 +25,7 @@ On first reading with the rules of the first 46 they lost 15 of 435 and 16 of 38
 now 5 and 11.  Left out: a given name alone that is a word (海军), 贝某 written once, a
 Mongolian given name alone after 自诉人 (其其格), children's and streamers' names in quotes
 (川川, 朵朵, 鹿鹿, 小鹿回来了, 阿狸不吃鱼), 乌云其其格 and 热孜万古丽 without their dot after
-a neighbour or a wife, 伍宇飞 before 去看房 (飞去 is a word), 禤某甲 written once, “阿水” before
+a neighbour or a wife, 伍宇飞 before 去看房 (飞去 is a word), “阿水” before
 a bracket that says whose cousin he is, and names with a title after them (黄老伯, 祁经理: the
 engine reports the name, not the title).
 
@@ -49,8 +49,15 @@ whose surname is a word there (母文化 after 原告, 和英 after 其妻子), 
 (小庹), a given name alone (向东 in speech, 买买提), 陆海燕 after 公证员为, a byline's
 向晴, an honorific (格桑啦), 满立山 whom the models miss six times, and the Mongolian names of
 a mediator's story that is no court's (宝音图, 其其格, 呼和). Four names left out above are
-found since and listed again: 万国庆, 川川, 乌云其其格 and 朵某某, 红旗 after 孙子, and 其其格
-alone wherever the court writes it (but in the mediator's story)."""
+found since and listed again: 万国庆, 川川, 乌云其其格, 朵某某 and 禤某甲 (a masked name with
+an ordinal, written once), 红旗 after 孙子, and 其其格 alone wherever the court writes it
+(but in the mediator's story).
+
+And 16 (``s23_heldout_*``) written last in session 23, with eight judgments kept with the
+written judgments, and read once before any rule was made for them: of the 24 texts' 563
+mentions the session's first code and its last code before them each missed 4 (0.993): 麦麦提
+敏 in a dotted name, a Yi name after 之舅, 岩某甲 written once and 宫宇航 after 宫玉兰之子
+(子宫 is a word). All are found since."""
 
 from __future__ import annotations
 
@@ -386,3 +393,14 @@ def test_a_will_names_the_grandchild_by_his_given_name() -> None:
 def test_a_long_mongolian_syllable_is_a_name_wherever_a_court_writes_it() -> None:
     text = "本院认为：被告将现金50000元转交给其其格，其其格系原告之妻，应视为原告已收到货款。"
     assert person_mentions(text).count("其其格") == 2
+
+
+def test_a_relative_of_the_same_surname_and_names_of_the_borders() -> None:
+    text = (
+        "经审理查明：原告佟向阳与第三人宫玉兰系邻居。宫玉兰之子宫宇航报警后，民警到场。"
+        "原告之舅阿都尔古亦按照家支习惯出面调解。艾力在其堂兄麦麦提敏·艾海提的陪同下到派出所。"
+        "岩某某从岩某甲（另案处理）处购得毒品。患者曾有高血压病史。岳麓区人民法院作出裁定。"
+    )
+    names = person_names(text)
+    assert {"宫宇航", "阿都尔古", "麦麦提敏·艾海提", "岩某甲"} <= names
+    assert not [name for name in names if name.startswith(("曾有", "区人"))]

@@ -154,7 +154,9 @@ of six characters; all found since). And twenty more of session 23, missed by no
 first reading: twelve first-instance criminal judgments of the highest-volume kinds as copied
 from China Judgments Online (theft, drunk driving, injury, fraud, traffic deaths, 帮信,
 gambling, affray, drugs, receiving, credit cards), half masked, and eight civil ones with
-many people (eight heirs, fourteen workers, four guarantors, five partners, six households)."""
+many people (eight heirs, fourteen workers, four guarantors, five partners, six households).
+And eight (``s23_heldout_*``) written last in session 23 and read once first, with sixteen
+excerpts kept with the fact parts (see ``test_deid_fact_parts``)."""
 
 from __future__ import annotations
 
