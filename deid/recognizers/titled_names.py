@@ -196,9 +196,7 @@ def name_after_title_word_spans(
             continue
         if (
             (text[title:start] in KIN_WORDS or text[title:start] in LIFE_WORDS)
-            and (
-                text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10
-            )
+            and (text[start] in _KIN_NOT_SURNAMES or freq.get(text[start - 1 : start + 1], 0) >= 10)
             and not _parents_surname(text, title, start)
         ):
             continue
