@@ -38,22 +38,21 @@ Pieces = Sequence[tuple[int, NormalizedText]]
 
 
 def given_names(keys: Iterable[str], words_too: bool = False) -> dict[str, str]:
-    """The two-character given names of the full names among ``keys`` (a one-character
-    surname, no mask; or a Yi clan name) that no other of them shares, each with its full
-    name: those that are no common word, or all of them ``words_too``."""
+    """The two-character given names of the full names among ``keys`` (a one- or
+    two-character surname, no mask; or a Yi clan name) that no other of them shares, each
+    with its full name: those that are no common word, or all of them ``words_too``."""
     freq, tags = jieba_tables()
     owners: dict[str, list[str]] = {}
     for key in keys:
         if yi_given := yi_given_name(key):
             owners.setdefault(yi_given, []).append(key)  # 木呷 of 阿牛木呷
         elif (
-            len(key) == 3
-            and surname_length(key, 0) == 1
+            len(key) - surname_length(key, 0) == 2  # (上官胜利 too)
             and is_han(key)
             and not MASKS & set(key)
-            and key[1] != "老"  # 和老先|生: no given name
+            and key[-2] != "老"  # 和老先|生: no given name
         ):
-            owners.setdefault(key[1:], []).append(key)
+            owners.setdefault(key[-2:], []).append(key)
     return {
         given: full[0]
         for given, full in owners.items()
@@ -98,9 +97,11 @@ def _used_alone(text: str, full: str, rare: bool, start: int) -> bool:
 # Around a given name a witness uses as a subject or an object (“建军就回屋拿了根棍子”,
 # “往国华头上打，国华用手挡”, “胜利在后面把我推倒”): a mark, a conjunction or a preposition
 # before it, and a mark, an adverb or a verb after it.
-_QUOTED_BEFORE = frozenset("“\"'‘「，,、。；;：:！？!?和跟与同叫让把被给对向往找到见是")
+_QUOTED_BEFORE = frozenset(
+    "“\"'‘「，,、。；;：:！？!?和跟与同叫让把被给对向往找到见是说坐后带喊帮打骂问催"
+)
 _QUOTED_AFTER = frozenset(
-    "，,、。；;：:！？!?”\"'’」在就拿用把说打叫和也还又都跟对被让给往去来走是先才头手"
+    "，,、。；;：:！？!?”\"'’」在就拿用把说打叫和也还又都跟对被让给往去来走是先才头手的欠前骂喊带"
     "叔哥姐伯婶姨嫂他她"  # (建设叔说: what a younger neighbour calls him; 大山他们几个)
 )
 _QUOTES = (("“", "”"), ("「", "」"))
@@ -156,8 +157,9 @@ _ELDER = "哥姐"
 
 
 def familiar_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:
-    """Every occurrence of 老 or 小 before the surname of a full name found, of the surname or
-    the given name before 哥 or 姐, that no common word holds (the caller reads court documents
+    """Every occurrence of 老 or 小 before the surname of a full name found, of 阿 before its
+    last character (no word), of the surname or the given name before 哥 or 姐, that no common
+    word holds (the caller reads court documents
     only: news says 老王 of someone it never names)."""
     freq, tags = jieba_tables()
     forms: set[str] = set()
@@ -165,6 +167,8 @@ def familiar_references(pieces: Pieces, seeds: Iterable[str], score: float) -> l
         if len(key) not in (2, 3) or surname_length(key, 0) != 1 or MASKS & set(key):
             continue
         forms.update(("老" + key[0], "小" + key[0]))
+        if len(key) == 3 and not freq.get("阿" + key[2]):
+            forms.add("阿" + key[2])  # 阿成 after 区志成, not 阿訇 (an imam)
         forms.update(key[0] + elder for elder in _ELDER)  # 贝哥 after 贝国强
         forms.update(key[1:] + elder for elder in _ELDER)
     forms = {

@@ -64,6 +64,12 @@ _TESTIMONY = re.compile(
 )
 
 
+# … and one name whatever its surname (证人波罕的证言: a Dai name), no common word.
+_TESTIMONY_ANY = re.compile(
+    rf"(?:证人|被害人|被告人)([{_CJK}]{{2,4}}?)(?=的(?:证言|证词|陈述|供述|辩解))"
+)
+
+
 def listed_spans(text: str) -> list[tuple[int, int]]:
     """The names listed after a post (``_LISTED``): 执勤民警皇甫刚、端木强出具 → 皇甫刚, 端木强.
     Taken when the list has two names or more, or the post is set off by a colon, or a
@@ -194,13 +200,15 @@ _COURT = frozenset({"出庭", "到庭"})
 
 
 def testimony_spans(text: str) -> list[tuple[int, int]]:
-    """Each name of an evidence formula (``_TESTIMONY``): 证人明亮、田素的证言 → 明亮, 田素."""
+    """Each name of an evidence formula (``_TESTIMONY``): 证人明亮、田素的证言 → 明亮, 田素;
+    证人波罕的证言 → 波罕 (``_TESTIMONY_ANY``)."""
     spans = []
     for match in _TESTIMONY.finditer(text):
         position = match.start(1)
         for name in match.group(1).split("、"):
             spans.append((position, position + len(name)))
             position += len(name) + 1
+    spans += [m.span(1) for m in _TESTIMONY_ANY.finditer(text) if not dictionary_word(m.group(1))]
     return spans
 
 

@@ -179,7 +179,7 @@ _WITNESS_ANY = re.compile(rf"(?:证人|见证人)([{_CJK}]{{2,4}}?)(?=[（(]系)
 # one character on (高明|区, 中山|北路); never across a verb of motion or dealing (平安驾车行至
 # 中山路, 平安到公司上班: the person, not a place or a firm).
 _NOT_IN_NAME = (
-    "\\s，。、；：,.;:()（）的了和与及在于为是系因被将向对从由称"
+    "\\s，。、；：,.;:()（）的了和与及在于为是系因被将向对从由称说讲问"
     "到去来至往回住驾开骑走赴进出入离返打找给让叫请帮替"
     # … nor across a preposition of means (高峰以公司名义: the person, not a firm 高峰以公司)
     "以用经按据凭借"

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 
 from deid.divisions import division_names
-from deid.recognizers.base import HAN, is_han
+from deid.recognizers.base import DOTS, HAN, is_han
 from deid.recognizers.surnames import (
     SURNAME_PATTERN,
     surname_length,
@@ -95,6 +95,28 @@ _ROLE_BEFORE = re.compile(
 )
 
 
+# A dotted name masked in each part (热某·阿某某, 买某某·吐某某: Xinjiang's courts), and its
+# first part alone, which the narrative uses for the person (热某一直说, 把热某送到了医院).
+_DOTTED_MASKED = re.compile(f"[{HAN}]某{{1,2}}(?:[{DOTS}][{HAN}]某{{1,2}})+")
+
+
+def _masked_dotted(text: str) -> list[tuple[int, int]]:
+    if not _holds_dot(text):
+        return []
+    spans = []
+    firsts = set()
+    for match in _DOTTED_MASKED.finditer(text):
+        spans.append(match.span())
+        firsts.add(re.split(f"[{DOTS}]", match.group())[0])
+    for first in firsts:
+        spans += [m.span() for m in re.finditer(f"{first}(?![{DOTS}某])", text)]
+    return spans
+
+
+def _holds_dot(text: str) -> bool:
+    return any(dot in text for dot in DOTS)
+
+
 def masked_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of masked names in ``text`` (see the module's docstring); nothing when the text
     has neither 某 nor a mask character."""
@@ -103,6 +125,7 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
     spans = [match.span() for match in _ORDINAL_MASKED.finditer(text)]
     spans += [m.span() for m in _MOU_ANY.finditer(text) if not surname_length(text, m.start())]
     spans += _rare_surname_mou(text)
+    spans += _masked_dotted(text)
     spans += [
         m.span(1)
         for m in _MOU_AFTER_ROLE.finditer(text)

@@ -43,6 +43,7 @@ from deid.recognizers.titled_names import (
     name_after_title_spans,
     name_after_title_word_spans,
     party_named_again_spans,
+    surname_and_title_spans,
 )
 from deid.recognizers.word_tables import jieba_tables
 
@@ -348,11 +349,16 @@ def propagate_names(
 
 def court_titled_spans(text: str) -> list[tuple[int, int]]:
     """In a court's document, a name after the people of a narrative's life (同班工友闻红旗),
-    a party's written again (被告战国栋驾驶), and after a title, role or kinship word with a
-    rare surname the table lacks (被告人郄帅在明知: ``UNTABLED_RARE``)."""
+    a party's written again (被告战国栋驾驶), a surname before what people call its bearer
+    (景老板, 冷奶奶), and after a title, role or kinship word with a rare surname the table
+    lacks (被告人郄帅在明知: ``UNTABLED_RARE``)."""
     if not is_judgment(text):
         return []
-    spans = name_after_life_word_spans(text) + party_named_again_spans(text)
+    spans = (
+        name_after_life_word_spans(text)
+        + party_named_again_spans(text)
+        + surname_and_title_spans(text)
+    )
     if any(char in text for char in UNTABLED_RARE):
         spans += name_after_title_word_spans(text, UNTABLED_RARE)
     return spans
@@ -393,7 +399,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
         scored: dict[tuple[int, int], float] = {}
         tokens = self._tokens(nlp_artifacts)
         starts = {start for _, start in tokens} if tokens is not None else None
-        titled = name_after_title_word_spans(text) + court_titled_spans(text)
+        court = court_titled_spans(text)
+        titled = name_after_title_word_spans(text) + court
         # a name after a party's role (系被害人隗红旗之父) is as sure as a rule's
         for span in rule_name_spans(text, starts) + [
             span for span in titled if after_party_role(text, span[0])
@@ -412,8 +419,9 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak += tagged_name_spans(tokens)
         chances = getattr(nlp_artifacts, "name_chances", None)
         weak = [span for span in weak if word_source_plausible(text, *span, chances)]
-        if not tokens:
-            weak += titled
+        # (the court's own spans in the recall profile too: jieba's title rule replaces only
+        # the plain title rule there)
+        weak += titled if not tokens else court
         for span in masked_name_spans(text):
             scored[span] = MASKED_SCORE
             placed.add(text[span[0] : span[1]])

@@ -112,7 +112,7 @@ TRANSLITERATION_CHARS = (
 MINORITY_CHARS = (
     "买提力热合曼古丽努吐逊依麦帕玉素甫吾孜木库班吉洪迪巴哈别克加娜赛江汗则衣然姑排来肉拜"
     "罕默再萨乎牙孜居阿不都艾尔拉斯米沙夏西尼亚卡坎布瓦伊达塔叶波托勒森汉赫扎玛丁泽仁措"
-    "卓嘎旦司义卜敏"  # (司马义: Ismail; 阿卜杜: Abdu; 麦麦提敏: Mehmetimin)
+    "卓嘎旦司义卜敏外"  # (司马义: Ismail; 阿卜杜: Abdu; 麦麦提敏: Mehmetimin; 外力: Wali)
 )
 _NAME_CHARS = "".join(sorted(set(TRANSLITERATION_CHARS + MINORITY_CHARS)))
 # ... and such a name written without its dot, or a given name alone (热依汗古丽, 阿依努尔),

@@ -65,6 +65,5 @@ def syllable_name_spans(text: str) -> list[tuple[int, int]]:
         or _AFTER_TITLE.search(text, max(0, m.start() - 3), m.start())
     ]
     spans += [m.span(1) for m in _ALONE.finditer(text)]
-    return spans + [
-        m.span() for m in _LONG.finditer(text) if tags.get(m.group()) not in ("ns", "nz")
-    ]
+    spans += [m.span() for m in _LONG.finditer(text) if tags.get(m.group()) not in ("ns", "nz")]
+    return spans

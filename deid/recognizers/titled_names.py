@@ -151,18 +151,22 @@ _NO_THIRD = frozenset("的了和与及等在于是系将被把让给跟向对从
 
 
 def party_named_again_spans(text: str) -> list[tuple[int, int]]:
-    """A party's name of three whose first two make a noun (被告战国栋驾驶 … 认定战国栋负事故
-    主要责任: the models read 战国, a period), written again (``_written_again``), its given
+    """A party's name of three whose first two make a noun or whose given name is a common
+    word (被告战国栋驾驶 … 认定战国栋负事故主要责任: the models read 战国, a period; 原告
+    粟和平), written again (``_written_again``), its given
     name's characters typical of given names (not 原告房屋外, 被告毕节市)."""
     from deid.lexicon import jieba_lexicon  # (it reads this package's tables: not at import)
 
-    _, tags = jieba_tables()
+    freq, tags = jieba_tables()
     typical = jieba_lexicon().given
     spans = []
     for match in _AFTER_PARTY.finditer(text):
         start, given = match.span(1)
         if (
-            tags.get(text[start : given + 1]) == "n"
+            (
+                tags.get(text[start : given + 1]) == "n"
+                or freq.get(text[given : given + 2], 0) >= _WORD_AFTER
+            )
             and text[given + 1] not in _NO_THIRD
             and min(typical[ord(char)] for char in text[given : given + 2]) >= _TYPICAL
             and _written_again(text, start, given)
@@ -242,4 +246,42 @@ def name_after_title_word_spans(
         # 被执行人桂林市…: a place (jieba tags 桂林 a name), not a person.
         if is_cjk(text[given:end]) and not PLACE_ENDS & set(text[end - 1 : end + 1]):
             spans.append((start, end))
+    return spans
+
+
+# What people call a person by the surname (景老板, 亓师傅, 冷奶奶, 房会计, 上官老板): the
+# surname and the word together, in a court's testimony.
+_CALLED = re.compile(
+    f"({SURNAME_PATTERN})(?:老板|老板娘|师傅|阿姨|奶奶|爷爷|大爷|大妈|大娘|大婶|老伯|叔叔|婶婶"
+    "|会计|主任|经理|老师|医生|书记|村长|队长|组长|厂长|站长|所长|律师|警官)"
+)
+
+
+# (not a district's, a sumu's or a former post: 管理区主任, 嘎查会计, 原会计; the surname after
+# a word of the narrative only, not inside a name: 哈斯木江经理)
+_NOT_CALLED = frozenset("区原前副总老新大小向和与及同为是都时")
+_BEFORE_CALLED = frozenset(
+    "是给着的了识认骂打喊叫找跟和与及同把被让对向问说见到为请去来等由帮替还欠"
+)
+
+
+def surname_and_title_spans(text: str) -> list[tuple[int, int]]:
+    """A surname and what people call its bearer (``_CALLED``: 都是景老板喊来干活的), in a
+    court's document; not a word the surname makes with what follows (班主任), nor after
+    another word's character (出纳会计, 哈斯木江经理)."""
+    if not is_judgment(text):
+        return []
+    freq, _ = jieba_tables()
+    spans = []
+    for match in _CALLED.finditer(text):
+        start, end = match.span()
+        title = text[match.end(1) : end]
+        if (
+            freq.get(text[start : match.end(1) + len(title)], 0)
+            or freq.get(text[start : start + 2], 0) >= _WORD_AFTER
+            or text[start] in _NOT_CALLED
+            or (start and is_han(text[start - 1]) and text[start - 1] not in _BEFORE_CALLED)
+        ):
+            continue
+        spans.append((start, end))
     return spans
