@@ -156,7 +156,10 @@ from China Judgments Online (theft, drunk driving, injury, fraud, traffic deaths
 gambling, affray, drugs, receiving, credit cards), half masked, and eight civil ones with
 many people (eight heirs, fourteen workers, four guarantors, five partners, six households).
 And eight (``s23_heldout_*``) written last in session 23 and read once first, with sixteen
-excerpts kept with the fact parts (see ``test_deid_fact_parts``)."""
+excerpts kept with the fact parts (see ``test_deid_fact_parts``). Found since session 23
+and listed again where every mention is: 宝音, 阿牛, 建国 in a quotation, 矣红梅, the familiar
+阿宝, 阿顺 and 阿新, and a surname with what people call its bearer (韦老板, 何经理, 朴大爷,
+蒙老板)."""
 
 from __future__ import annotations
 
