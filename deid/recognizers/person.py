@@ -23,6 +23,7 @@ from deid.recognizers.judgment_rules import (
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.person_rules import (
     NAME_DOTS,
+    NAME_TAGS,
     TITLE_WORDS,
     is_cjk,
     rule_name_spans,
@@ -106,6 +107,20 @@ def _is_punctuation(char: str) -> bool:
 _CLAUSE_ENDS = frozenset("。！？；：，!?;:,")
 
 
+def _word_end(text: str, start: int, end: int) -> bool:
+    """True for one character that ends a dictionary word with the one before it (同村工友|
+    桂小川: not a name 友), not a place's (陪同江主席: 同江 is a city, 江 the president), in
+    a court's document (news: MSRA's gold names 马 and 列 of 马列主义)."""
+    if end - start != 1 or not start or not is_judgment(text):
+        return False
+    freq, tags = jieba_tables()
+    word = text[start - 1 : end]
+    return freq.get(word, 0) >= _WORD_END and tags.get(word) not in NAME_TAGS | {"ns"}
+
+
+_WORD_END = 10
+
+
 def _between_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``[start, end)`` itself, or, when a clause's end lies inside it, its pieces of two
     characters or more (岳麓区。曾因犯: no name runs across a full stop)."""
@@ -125,7 +140,7 @@ def model_name_spans(text: str, nlp_artifacts: NlpArtifacts | None) -> list[tupl
     judged = getattr(nlp_artifacts, "name_spans_judged", False)
     spans = []
     for start, end, confidence in getattr(nlp_artifacts, "name_spans", ()):
-        if function_word(text, start, end):
+        if function_word(text, start, end) or _word_end(text, start, end):
             continue
         if judged or (
             plausible_model_name(text, start, end, confidence) and not place_like(text, start, end)

@@ -371,15 +371,17 @@ def surname_reference_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _inside_words(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` starts inside a dictionary word (美国|财政) or begins
-    with one that is not a name (纪委|的)."""
+    """True when ``text[start:end]`` starts inside a dictionary word (美国|财政), begins
+    with one that is not a name (纪委|的), or is a function word before one (向|值班医生)."""
     freq, tags = jieba_tables()
 
     def common_word(word: str) -> bool:
         return bool(freq.get(word)) and tags.get(word) not in NAME_TAGS
 
-    return (start > 0 and common_word(text[start - 1 : start + 1])) or any(
-        common_word(text[start:stop]) for stop in range(start + 2, end + 1)
+    return (
+        (start > 0 and common_word(text[start - 1 : start + 1]))
+        or any(common_word(text[start:stop]) for stop in range(start + 2, end + 1))
+        or (text[start] in FUNCTION_SURNAMES and common_word(text[start + 1 : end]))
     )
 
 

@@ -17,9 +17,10 @@ _CJK = HAN
 # A quoted name after a person it is (其表哥“老三”, 缅甸籍男子“岩香”) or before what
 # follows a person (“尕娃”等人, “阿龙”（真实身份不详）, “龙哥”（另案处理）, “小美”（工号07）,
 # “阿水”（即林某1）; not “台费”（即抽头）), or is called before one (一名叫“岩香”的男子), or
-# what people call someone (都喊他“杰哥”, 称陈某某为“强哥”, “远哥”就是洪志远).
+# what people call someone (都喊他“杰哥”, 称陈某某为“强哥”, “远哥”就是洪志远); not what one
+# does for them (帮朋友“跑分”).
 _QUOTED_PERSON = re.compile(
-    r"(?:(?:男子|女子|朋友|同伙|老乡|上线|下线|买家|卖家|网友|同事|马仔|工友|"
+    r"(?:(?<![帮替])(?:男子|女子|朋友|同伙|老乡|上线|下线|买家|卖家|网友|同事|马仔|工友|"
     r"[表堂其][哥弟姐妹]|哥哥|弟弟|姐姐|妹妹|表兄|表叔|舅舅|叔叔)[“\"]([^”\"\n，。]{2,4})[”\"])"
     r"|(?:[“\"]([^”\"\n，。]{2,4})[”\"](?=等人|[（(](?:真实身份|真实姓名|身份不详|另案|在逃|"
     rf"绰号|工号|系|即(?:{_SURNAME})[^）)]{{1,3}}[）)])))"
@@ -65,7 +66,7 @@ def quoted_person_spans(text: str) -> list[tuple[int, int]]:
 # firm's nor body's.
 _CLAIMANT = re.compile(
     rf"(?:^|(?<=[\n。；]))(?:原告|被告|第三人|上诉人|被上诉人|申请人|被申请人|原告人|自诉人)"
-    rf"([{_CJK}{DOTS}]{{2,8}}?)(?=诉称|辩称|述称|(?<![辩诉述陈声宣])称|向本院提出|向本院提起|上诉请求|申请再审)",
+    rf"([{_CJK}{DOTS}]{{2,8}}?)(?=诉称|辩称|述称|(?<![辩诉述陈声宣证])称|向本院提出|向本院提起|上诉请求|申请再审)",
     re.MULTILINE,
 )
 # (a firm, a body or a village's group: 锦悦物业辩称, 荀山村委会, 第五组; not a common word:

@@ -85,8 +85,8 @@ _PROCEDURE_WORDS = frozenset(
 # A "surname" that opens a word of this frequency or more after a title is that word (死者安详,
 # 教授鞠躬后, 记者施以老拳): 100, not COMMON_WORD_FREQ, lost no name of MSRA train's judge block.
 _OPENING_WORD = 100
-# 曾, a surname, is the adverb "once" before these (患者曾有高血压病史, 被告曾因盗窃)
-_AFTER_ONCE = frozenset("有是在经任因于被多向与到去用")
+# 曾, a surname, is the adverb "once" before these (患者曾有高血压病史, 被害人曾称)
+_AFTER_ONCE = frozenset("有是在经任因于被多向与到去用称说")
 _PLACE_ENDS = frozenset("街路道巷桥村镇乡区县市省")
 # Characters no given name opens with, that follow a verb or adverb read as a surname
 # (稽查人员封了, 编采人员曾把).
