@@ -65,7 +65,10 @@ person (first reading: 40 of 697 missed: a surname with what people call its bea
 冷奶奶; dotted names masked in each part, 热某·阿某某, and 热某 alone; given names in quoted
 speech; 原告粟和平 and 被告蒲向阳, whose given names are words; now 6). Left out: names with
 a kinship word or an honorific after them (巴特尔大哥, 巴特尔叔叔, 阿依古丽姐, 多吉啦) and a
-pet name (琳琳 of 戴晓琳)."""
+pet name (琳琳 of 戴晓琳). And 14 (``s23_anhui_*``) excerpts of Anhui's courts of 2016-2024,
+written last with six judgments kept with the written judgments, and read once before any
+rule was made for them: of the 20 texts' 494 mentions the session's first code and its
+latest each missed one (0.998), 查平和 opening its defence without a role (left out)."""
 
 from __future__ import annotations
 
@@ -455,3 +458,13 @@ def test_a_party_whose_given_name_is_a_word_and_a_familiar_a() -> None:
     mentions = person_mentions(text)
     assert mentions.count("粟和平") == 3
     assert "阿成" in mentions
+
+
+def test_no_names_in_a_duty_doctor_a_workmate_a_slang_word_or_a_cross_examination() -> None:
+    text = (
+        "经审理查明：家属多次向值班医生冯某反映。原告武爱民经同村工友桂小川介绍到工地做工。"
+        "被害人曾称帮朋友“跑分”能赚快钱。原告质证称：对收条的真实性无异议。"
+    )
+    names = person_names(text)
+    assert {"冯某", "桂小川"} <= names
+    assert not {"向值班", "友", "跑分", "质证", "曾称帮"} & names

@@ -159,7 +159,8 @@ And eight (``s23_heldout_*``) written last in session 23 and read once first, wi
 excerpts kept with the fact parts (see ``test_deid_fact_parts``). Found since session 23
 and listed again where every mention is: 宝音, 阿牛, 建国 in a quotation, 矣红梅, the familiar
 阿宝, 阿顺 and 阿新, and a surname with what people call its bearer (韦老板, 何经理, 朴大爷,
-蒙老板)."""
+蒙老板). And six judgments of Anhui's courts (``s23_anhui_*``) written last in session 23
+and read once first, with fourteen excerpts kept with the fact parts."""
 
 from __future__ import annotations
 
