@@ -181,6 +181,8 @@ _KIN_BEFORE_LIST = frozenset("父母 公婆 岳父母 祖父母 夫妻 子女 �
 def listed_names(text: str, found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Names in a list with a found name: right after ``found``'s ``、`` or before a ``、``
     that a found name follows."""
+    if _LIST_MARK not in text:
+        return []
     spans = []
     found = list(found)
     for _, end in found:
