@@ -101,6 +101,7 @@ _DOTTED_MASKED = re.compile(f"[{HAN}]某{{1,2}}(?:[{DOTS}][{HAN}]某{{1,2}})+")
 
 
 def _masked_dotted(text: str) -> list[tuple[int, int]]:
+    """The masked dotted names of ``text`` (``_DOTTED_MASKED``) and their first parts."""
     if not _holds_dot(text):
         return []
     spans = []
@@ -109,7 +110,7 @@ def _masked_dotted(text: str) -> list[tuple[int, int]]:
         spans.append(match.span())
         firsts.add(re.split(f"[{DOTS}]", match.group())[0])
     for first in firsts:
-        spans += [m.span() for m in re.finditer(f"{first}(?![{DOTS}某])", text)]
+        spans += [m.span() for m in re.finditer(f"{re.escape(first)}(?![{DOTS}某])", text)]
     return spans
 
 
@@ -146,8 +147,8 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
 def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
     """A surname the table lacks with 某, 某某, 某甲, 某1 or ××, written ``_ONE_REPEATED``
     times or more (撒某, 纳某某, 衡××), or once with an ordinal or a number (岩某甲): no
-    function character (在某, 向某), preposition or
-    division's suffix (往某方向, 东莞市某某) nor a word's end (前往某地)."""
+    function character (在某, 向某), preposition or division's suffix (往某方向, 东莞市某某)
+    nor a word's end (前往某地)."""
     matches = [
         m
         for m in _MOU_ONE_ANY.finditer(text)

@@ -128,8 +128,8 @@ def _place_at(text: str, start: int) -> bool:
 
 def _written_again(text: str, start: int, given: int) -> bool:
     """True when a court's document writes the three characters at ``start`` again and the
-    third opens no word: a party's name whose first two make a noun (被告战国栋驾驶 … 认定战国栋负
-    事故主要责任, 司机包金山驾车 … 包金山在过磅单上签字; not 被告单位认为 … 单位认为)."""
+    third opens no word: a name the models read as words (被告战国栋驾驶 … 认定战国栋负事故
+    主要责任, 司机包金山驾车 … 包金山在过磅单上签字; not 被告单位认为 … 单位认为)."""
     freq, tags = jieba_tables()
     name = text[start : given + 2]
     return (
@@ -153,8 +153,8 @@ _NO_THIRD = frozenset("的了和与及等在于是系将被把让给跟向对从
 def party_named_again_spans(text: str) -> list[tuple[int, int]]:
     """A party's name of three whose first two make a noun or whose given name is a common
     word (被告战国栋驾驶 … 认定战国栋负事故主要责任: the models read 战国, a period; 原告
-    粟和平), written again (``_written_again``), its given
-    name's characters typical of given names (not 原告房屋外, 被告毕节市)."""
+    粟和平), written again (``_written_again``), its given name's characters typical of
+    given names (not 原告房屋外, 被告毕节市)."""
     from deid.lexicon import jieba_lexicon  # (it reads this package's tables: not at import)
 
     freq, tags = jieba_tables()
@@ -275,9 +275,8 @@ def surname_and_title_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _CALLED.finditer(text):
         start, end = match.span()
-        title = text[match.end(1) : end]
         if (
-            freq.get(text[start : match.end(1) + len(title)], 0)
+            freq.get(match.group(), 0)
             or freq.get(text[start : start + 2], 0) >= _WORD_AFTER
             or text[start] in _NOT_CALLED
             or (start and is_han(text[start - 1]) and text[start - 1] not in _BEFORE_CALLED)
