@@ -74,10 +74,25 @@ _CLAIMANT = re.compile(
 _BODIES = "公司 局 院 厂 店 委员会 委会 政府 中心 银行 社 学校 集团 所 物业 组 村".split()
 
 
+# … or without the role, a surname's name opening the line or sentence (查平和辩称，父亲…).
+_CLAIMANT_BARE = re.compile(
+    rf"(?:^|(?<=[\n。；]))[ \t\u3000]*({_SURNAME}[{_CJK}]{{1,2}}?)(?=辩称|诉称|述称)", re.MULTILINE
+)
+_ROLES = frozenset("原告 被告 原审 第三人 申请人 公诉人 代理人 辩护人".split())
+
+
 def claimant_spans(text: str) -> list[tuple[int, int]]:
-    """The parties named before what they claim (``_CLAIMANT``), no firm, body, village's
-    group, masked name (the masks' own rule) or common word."""
-    return [
+    """The parties named before what they claim (``_CLAIMANT``, ``_CLAIMANT_BARE``), no firm,
+    body, village's group, masked name (the masks' own rule), role or common word."""
+    bare = [
+        m.span(1)
+        for m in _CLAIMANT_BARE.finditer(text)
+        if "某" not in m.group(1)
+        and m.group(1) not in _ROLES
+        and not any(body in m.group(1) for body in _BODIES)
+        and not common_word(m.group(1), _COMMON_CLAIMANT)
+    ]
+    return bare + [
         m.span(1)
         for m in _CLAIMANT.finditer(text)
         if not any(body in m.group(1) for body in _BODIES)
