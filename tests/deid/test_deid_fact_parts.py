@@ -478,4 +478,3 @@ def test_a_party_opening_his_defence_without_his_role() -> None:
     names = person_names(text)
     assert "查平和" in names
     assert "被告" not in names
-
