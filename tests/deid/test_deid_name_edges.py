@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import deid
 from deid.recognizers.judgment_rules import party_line_spans
-from deid.recognizers.person import compound_surnames_whole
+from deid.recognizers.model_names import compound_surnames_whole
 from deid.recognizers.person_rules import form_name_spans, surname_reference_spans
 from tests.deid.person_findings import person_names, touched
 
