@@ -29,6 +29,7 @@ from deid.short_names import (
     family_name_references,
     given_name_references,
     given_names,
+    masked_surname_references,
     occurrences,
     other_scripts,
     spaced_references,
@@ -93,7 +94,11 @@ def complete_document(
     # 扎西出庭; not the last of a list: 仇某、安信达财产保险).
     spread = seeds
     if len(pieces) == 1:
-        between = {_key_of(text, pieces, f) for f in listed if text[f.end : f.end + 1] == "、"}
+        between = {
+            _key_of(text, pieces, f)
+            for f in listed
+            if text[f.end : f.end + 1] == "、" or _person_after_list(text, f)
+        }
         spread = {key: score for key, score in seeds.items() if key in between | repeated}
     for offset, norm in pieces:
         for key, score in spread.items():
@@ -116,9 +121,36 @@ def complete_document(
     added += given_name_references(pieces, seeds, RELATIVE_SCORE)
     added += family_name_references(pieces, seeds, RELATIVE_SCORE)
     added += spaced_references(pieces, seeds, SEED_SCORE)
-    added += familiar_references(pieces, seeds if court_document(text) else (), RELATIVE_SCORE)
+    added += _court_references(text, pieces, seeds)
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
     return found + other_scripts(text, found)
+
+
+def _court_references(
+    text: str, pieces: Sequence[tuple[int, NormalizedText]], seeds: Iterable[str]
+) -> list[Finding]:
+    """In a court's document, how people call a person it names (老王, 平安哥) and a masked
+    party's bare surname (蓝拒不服从 after 蓝某): news says these of people it never names."""
+    if not court_document(text):
+        return []
+    return familiar_references(pieces, seeds, RELATIVE_SCORE) + masked_surname_references(
+        pieces, _masked_surnames(seeds), RELATIVE_SCORE
+    )
+
+
+def _person_after_list(text: str, finding: Finding) -> bool:
+    """A list's last item with a name's shape (surname and one or two given characters, no
+    common word) that a bracket about a person follows (纠集陈江、林权胜（均另行处理）; not
+    安信达财产保险（…）)."""
+    name = text[finding.start : finding.end]
+    surname = surname_length(name, 0)
+    return (
+        text[finding.end : finding.end + 1] in ("（", "(")
+        and surname > 0
+        and len(name) - surname in (1, 2)
+        and is_cjk(name)
+        and jieba_tables()[0].get(name, 0) < _COMMON_NAME_WORD
+    )
 
 
 def _listed_names(
@@ -186,6 +218,7 @@ def _without_guesses_at(
 
 # What a court writes after a masked party's bare surname (被告人杨对指控的事实无异议,
 # 被告人杨驾驶…): a function character (not 向, a given-name character: 杨向东) …
+_COMMON_NAME_WORD = 10  # (dictionary frequency from which a listed item is a word)
 _FUNCTION_AFTER = frozenset("对与和及跟同给被把将让由从在于为是称说经因已未也都又均并即就")
 # … or a common verb, preposition, conjunction or adverb (驾驶, 明知, 于是, 未经).
 _WORD_TAGS = frozenset({"v", "vd", "p", "c", "d"})

@@ -29,6 +29,9 @@ REFERENCE = re.compile(
 # 邵双检公诉刑诉.
 ISSUER_CHARS = 8
 _BRACKETS = "([〔【"
+# … which holds no function word nor verb of a sentence that mentions the document (冯子军手中
+# 有荥组（1977）100号文件: the issuer is 荥组, not the person before it).
+_NOT_ISSUER = frozenset("的了在是有和与及向对将把由从为被给于按据依照经称说持收到")
 
 
 def reference_spans(text: str) -> list[tuple[int, int]]:
@@ -40,11 +43,15 @@ def reference_spans(text: str) -> list[tuple[int, int]]:
 
 def nameless_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The parts of the references ``spans`` that hold no name: a case number whole, a
-    document number from at most ``ISSUER_CHARS`` characters before its year."""
+    document number from at most ``ISSUER_CHARS`` characters before its year, none of them
+    in ``_NOT_ISSUER``."""
     result = []
     for start, end in spans:
         bracket = min(i for i in range(start, end) if text[i] in _BRACKETS)
-        result.append((max(start, bracket - ISSUER_CHARS), end))
+        issuer = bracket
+        while issuer > max(start, bracket - ISSUER_CHARS) and text[issuer - 1] not in _NOT_ISSUER:
+            issuer -= 1
+        result.append((issuer, end))
     return result
 
 

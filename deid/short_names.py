@@ -186,6 +186,61 @@ def familiar_references(pieces: Pieces, seeds: Iterable[str], score: float) -> l
     ]
 
 
+# A masked party's bare surname in the narrative (蓝拒不服从，符遂用手铐铐住蓝 after 蓝某 and
+# 符某): after a mark, a function character or a verb (要求蓝配合, 驱赶罗之念), where no word
+# holds it (宣判, 山林, 龙潭) and no numeral counts with it (两张).
+_BARE_BEFORE = frozenset("，,。；;：:、“（(对将把向给被让叫和与同跟由从但及致")
+_BARE_WORD = 10
+_NUMERALS = frozenset("0123456789一二三四五六七八九十两几多每")
+# (surnames that are function words or prefixes alone, 原系, 维持原审, 于当日, 为何, or
+# things, 把钱转到, 将车开走)
+_NOT_BARE = frozenset(
+    "和向都时及与为是原任那现前代党国付位于何常全万单才但钱金房车马牛羊毛水田石路门"
+)
+
+
+def masked_surname_references(
+    pieces: Pieces, surnames: Iterable[str], score: float
+) -> list[Finding]:
+    """Every occurrence of a masked party's single surname written alone for the party
+    (the caller reads court documents only)."""
+    found = []
+    for surname in (s for s in surnames if len(s) == 1 and s not in _NOT_BARE):
+        for offset, norm in pieces:
+            text = norm.text
+            position = text.find(surname)
+            while position >= 0:
+                if _bare_at(text, position):
+                    start, end = norm.to_original(position, position + 1)
+                    found.append(Finding(start + offset, end + offset, PERSON, score))
+                position = text.find(surname, position + 1)
+    return found
+
+
+def _bare_at(text: str, start: int) -> bool:
+    """True when the surname at ``start`` of ``text`` stands alone for a person."""
+    end = start + 1
+    after = text[end : end + 1]
+    if after and (after in MASKS or after.isascii() and after.isalnum()):
+        return False  # the masked name itself (蓝某, 蓝XX, 蓝1)
+    before = text[start - 1 : start]
+    if before in _NUMERALS and before:
+        return False
+    freq, tags = jieba_tables()
+    words = [text[max(0, start - k) : end] for k in (1, 2) if start >= k]
+    words += [text[start : end + k] for k in (1, 2) if end + k <= len(text)]
+    if any(freq.get(word, 0) >= _BARE_WORD for word in words):
+        return False
+    return (
+        not before
+        or before in _BARE_BEFORE
+        or before.isspace()
+        or after == "的"  # 捅刺邢的头部
+        # after a verb, before what the person does (逼迫保说出; not 安置房。)
+        or (is_han(after) and tags.get(text[max(0, start - 2) : start], "").startswith("v"))
+    )
+
+
 def _familiar_at(text: str, form: str, start: int) -> bool:
     """True when ``form`` at ``start`` of ``text`` calls a person: no common word ends
     with its first character (古老王国), and it opens no shop's name (老乔家面馆)."""

@@ -57,7 +57,7 @@ _BENCH_TITLES = (
 )
 BENCH_TITLES = _BENCH_TITLES  # for the name edges of deid.recognizers.person
 _SPACED_TITLE = "|".join(
-    f"{_GAP}?".join(title) for title in sorted(_BENCH_TITLES, key=len, reverse=True)
+    f"{_GAP}{{0,3}}".join(title) for title in sorted(_BENCH_TITLES, key=len, reverse=True)
 )
 SPACED_TITLE = _SPACED_TITLE  # for deid.recognizers.judgment_words
 # The bench in a judgment's footer: 审判员　　唐　勇 (a two-character name is spaced out to
@@ -101,6 +101,12 @@ _PARTY_LINE = re.compile(
     rf"{_GAP}*"
     rf"({_SURNAME}[{_CJK}]{{1,2}})(?=[，,（(。；;]|$)"
 )
+# … and any name that is a party line all by itself up to its full stop (被告俄克学。: 俄 is no
+# surname of the table; not 被告　未到庭), no word of the dictionary nor a firm's name.
+_PARTY_LINE_ALONE = re.compile(
+    rf"(?m)^{_GAP}*{_ROLE_PREFIX}(?:{_PARTY_ROLES})[:：]?{_GAP}*([{_CJK}]{{2,4}})[。.]{_GAP}*$"
+)
+_NOT_OPENING = frozenset("未不已没无均并亦也仍经于在对向")
 # A Taiwan court's party block: the role spaced out to the width of the longest (原　　　告
 # 靳家瑋, 被　　　告　佟美玲　女), or counsel before 律師 (選任辯護人　鄭雅婷律師), read
 # simplified; the name, whatever its surname, up to the line's end, the sex or 律师.
@@ -205,6 +211,8 @@ ORGANIZATION_AFTER = re.compile(
 _ALIAS = re.compile(
     rf"(?:曾用名|别名|化名)[:：]?((?:{_SURNAME}|[{_CJK}]+[{DOTS}])[{_CJK}{DOTS}]{{1,8}}?)"
     r"(?=[，,）)、。；;\s]|绰号|外号)"
+    # … or whatever name fills a bracket after the party (程某某（曾用名老东）)
+    rf"|[（(](?:曾用名|别名|化名)[:：]?([{_CJK}]{{2,4}})(?=[）)])"
 )
 # ... and a child's pet name or what people call someone, unquoted (乳名芃芃, 小名三子，;
 # 村里人称胡二愣）).
@@ -314,7 +322,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
     if _holds(text, "名号称叫"):
-        spans += [match.span(1) for match in _ALIAS.finditer(text)]
+        spans += [match.span(match.lastindex or 0) for match in _ALIAS.finditer(text)]
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
         spans += [match.span(1) for match in _PET_NAME.finditer(text)]
         spans += pseudonym_spans(text)
@@ -334,6 +342,13 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, end))
     for match in _PARTY_LINE_ANY.finditer(text):
         spans += around_kinship(match.start(1), match.group(1))
+    spans += [
+        match.span(1)
+        for match in _PARTY_LINE_ALONE.finditer(text)
+        if not dictionary_word(match.group(1))
+        and not _ORGANIZATION_WORD.search(match.group(1))
+        and match.group(1)[0] not in _NOT_OPENING  # 被告未到庭。
+    ]
     spans += [
         match.span(1)
         for match in _CASE_FORMULA.finditer(text)

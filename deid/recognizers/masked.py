@@ -46,8 +46,23 @@ _VERB_TAGS = frozenset({"v", "vn", "n", "nr"})
 _MOU = re.compile(
     "(" + _SURNAME + ")"
     r"(?:某某某?|某(?![些种一个项日天时处地年月]))"
-    f"(?:[{_ORDINALS}]|[1-9](?![0-9]))?"
+    f"(?:[{_ORDINALS}]|[1-9](?![0-9])|[Xx×](?![A-Za-z0-9光]))?"
 )
+# A number between the surname and 某 tells people of one surname apart in data sets of
+# published judgments (被告人白1某, 汪1某成, 王4某; the one with a nickname: 小1某): no word
+# holds a character, a number and 某.
+_NUMBERED_MOU = re.compile(f"([{HAN}])[1-9][0-9]?某某?")
+# … and a surname with a number alone after a party's role (被告人任3): the number is the
+# given name (no date, amount or count: 被告人王3次, 被告人刘5月).
+_NUMBERED = re.compile(
+    "(?:被告人|被害人|受害人|证人|上诉人|嫌疑人|罪犯|原告|被告|申请人|被执行人|自诉人)"
+    f"(({_SURNAME})[1-9][0-9]?)(?![0-9.某年月日号时分秒元万千百个次岁名人件台辆套%])"
+)
+# A name masked in its middle (被告人阿XX某, 艾XX拉普: the data sets of judgments mask minority
+# names so): a character, two mask letters, and 某 or the name's last characters.
+_MASKED_INSIDE = re.compile(f"([{HAN}])[Xx×]{{2}}(?=[{HAN}])")
+_INSIDE_REST = 2
+_NOT_NUMBERED = frozenset("第共约近余计")
 # ... and a surname the table lacks before 某某, set off by what no name holds (a table's
 # row: 8 禤某某 12800).
 _MOU_ANY = re.compile(
@@ -127,6 +142,7 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
     spans += [m.span() for m in _MOU_ANY.finditer(text) if not surname_length(text, m.start())]
     spans += _rare_surname_mou(text)
     spans += _masked_dotted(text)
+    spans += _numbered_spans(text)
     spans += [
         m.span(1)
         for m in _MOU_AFTER_ROLE.finditer(text)
@@ -142,6 +158,50 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
             if not _place_or_organization(text, start, end):
                 spans.append((start, end))
     return spans
+
+
+def _numbered_spans(text: str) -> list[tuple[int, int]]:
+    """Names a data set numbered (白1某, 汪1某成, 被告人任3) or masked inside (阿XX某, 艾XX拉普):
+    not a function character, preposition or division's suffix before the number (第1某)."""
+    spans = []
+    for match in _NUMBERED_MOU.finditer(text) if "某" in text else ():
+        if match.group(1) in _NOT_GIVEN | _PREPOSITIONS | _NOT_NUMBERED:
+            continue
+        end = match.end()
+        if text[end - 2] != "某":  # 汪1某成: the given name's last character kept
+            end = _with_last_given(text, end)
+        spans.append((match.start(), end))
+    if any(char.isdigit() for char in text):
+        spans += [m.span(1) for m in _NUMBERED.finditer(text)]
+    for match in _MASKED_INSIDE.finditer(text):
+        if match.group(1) in _NOT_GIVEN or match.group(1) in _PREPOSITIONS:
+            continue
+        if not _ROLE_BEFORE.search(text, max(0, match.start() - 3), match.start()):
+            continue
+        end = _masked_rest(text, match.end())
+        if not _place_or_organization(text, match.start(), end):
+            spans.append((match.start(), end))
+    return spans
+
+
+def _masked_rest(text: str, end: int) -> int:
+    """The end of a name masked in its middle: 某, or up to ``_INSIDE_REST`` characters
+    that are no function character, the second and third beginning no common word
+    (艾XX拉普|窜至)."""
+    if text[end] == "某":
+        return end + 1
+    if text[end] in _NOT_GIVEN:
+        return end
+    freq, _ = jieba_tables()
+    stop = end + 1  # (the first may begin a word: 拉普)
+    while (
+        stop < min(len(text), end + _INSIDE_REST)
+        and is_han(text[stop])
+        and text[stop] not in _NOT_GIVEN
+        and freq.get(text[stop : stop + 2], 0) < 10
+    ):
+        stop += 1
+    return stop
 
 
 def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
