@@ -293,11 +293,16 @@ def _repeated_guess(text: str, finding: Finding) -> bool:
     return freq.get(name, 0) < _COMMON_WORD and _written_as_a_name(text, name)
 
 
+_TIME_AFTER_YU = frozenset("当同次本上下该其前后翌法")
+
+
 def _no_reference(text: str, start: int) -> bool:
     """True when the surname at ``start`` is a preposition or conjunction there (被告向原告支付,
     原告和被告), or opens a common word (被害人钱款, 当事人陈述等): before a Chinese character
     that is no mask nor a verb of speech."""
     after = text[start + 1 : start + 2]
+    if text[start] == "于" and (after.isdigit() or after in _TIME_AFTER_YU):
+        return True  # 被告于2016年6月, 被执行人于当日: the preposition before a time
     if not is_cjk(after) or after in "某称辩诉供":
         return False
     if after == "述" and text[start + 2 : start + 3] in "称":

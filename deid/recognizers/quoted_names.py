@@ -72,6 +72,8 @@ _CLAIMANT = re.compile(
 # (a firm, a body or a village's group: 锦悦物业辩称, 荀山村委会, 第五组; not a common word:
 # 原告共同诉称)
 _BODIES = "公司 局 院 厂 店 委员会 委会 政府 中心 银行 社 学校 集团 所 物业 组 村".split()
+# … nor a party's counsel or representative (被告委托诉讼代理人辩称)
+_BODIES += "代理人 辩护人 代表人 负责人".split()
 
 
 # … or without the role, a surname's name opening the line or sentence (查平和辩称，父亲…).

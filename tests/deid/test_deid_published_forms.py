@@ -99,3 +99,21 @@ def test_a_name_before_a_document_number_is_not_its_issuer() -> None:
     text = "上诉人冯子军，男。且冯子军手中有荥组（1977）100号文件，在市信访局登记。"
     assert person_mentions(text).count("冯子军") == 2
     assert not person_names("杭西检刑诉〔2020〕312号起诉书指控")
+
+
+def test_yu_before_a_time_after_a_role_is_no_back_reference() -> None:
+    text = (
+        "行 政 判 决 书\n原告于银杰，男。\n被告某某市人民政府。\n"
+        "经审理查明：被告于2016年6月作出答复，原告于同年9月24日提起诉讼，"
+        "被告于法定期限内提交了证据。"
+    )
+    assert person_mentions(text) == ["于银杰"]
+
+
+def test_counsel_before_what_it_claims_is_no_name() -> None:
+    text = (
+        "民 事 判 决 书\n原告专某1，女。\n被告拉某1，男。\n委托诉讼代理人：看卓加，男。\n"
+        "被告至今未偿还借款。被告委托诉讼代理人辩称，被告向原告借款属实。"
+    )
+    assert "委托诉讼代理人" not in person_names(text)
+    assert "看卓加" in person_names(text)
