@@ -33,6 +33,7 @@ from deid.short_names import (
     occurrences,
     other_scripts,
     spaced_references,
+    wrapped_references,
 )
 
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
@@ -121,6 +122,7 @@ def complete_document(
     added += given_name_references(pieces, seeds, RELATIVE_SCORE)
     added += family_name_references(pieces, seeds, RELATIVE_SCORE)
     added += spaced_references(pieces, seeds, SEED_SCORE)
+    added += wrapped_references(pieces, seeds, SEED_SCORE)
     added += _court_references(text, pieces, seeds)
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
     return found + other_scripts(text, found)

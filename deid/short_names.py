@@ -2,10 +2,11 @@
 (海燕 after 宋海燕, 木呷 after 阿牛木呷), a Japanese family name alone (渡边 after 渡边健一),
 a given name that is a common word where quoted testimony or a kinship word uses it
 (“建军就回屋拿了根棍子” after 伍建军, 其弟春生到案后 after 亓春生); and a name written with
-spaces after its surname (收款人：王 海洋 after 王海洋), or in Latin letters or Hangul in
-brackets after it (何嘉欣（HO KA YAN）); and in a court's document how people call a person
-they know (老王, 小李, 平安哥).  ``deid.consistency`` adds these occurrences to a
-document's findings and gives them the full name's pseudonym."""
+spaces after its surname (收款人：王 海洋 after 王海洋) or a line break inside (袁业⏎余 after
+袁业余), or in Latin letters or Hangul in brackets after it (何嘉欣（HO KA YAN）); and in a
+court's document how people call a person they know (老王, 小李, 平安哥).
+``deid.consistency`` adds these occurrences to a document's findings and gives them the full
+name's pseudonym."""
 
 from __future__ import annotations
 
@@ -281,6 +282,33 @@ def spaced_references(pieces: Pieces, seeds: Iterable[str], score: float) -> lis
                 continue
             for gap in (" ", "  "):
                 found += occurrences(norm, offset, key[:surname] + gap + key[surname:], score)
+    return found
+
+
+# A line break inside a name, where a text was wrapped at a fixed width (被告人王鸿章、袁业\n余、
+# 付建; 程\n某某): spaces either side of it allowed.
+_WRAP = r"[ \t\u3000\r]*\n[ \t\u3000]*"
+
+
+def wrapped_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:
+    """Every occurrence of a name found (masked or not) with a line break inside it."""
+    keys = [key for key in seeds if 2 <= len(key) <= 6 and "\n" not in key]
+    if not keys:
+        return []
+    pattern = re.compile(
+        "|".join(
+            re.escape(key[:cut]) + _WRAP + re.escape(key[cut:])
+            for key in keys
+            for cut in range(1, len(key))
+        )
+    )
+    found = []
+    for offset, norm in pieces:
+        if "\n" not in norm.text:
+            continue
+        for match in pattern.finditer(norm.text):
+            start, end = norm.to_original(*match.span())
+            found.append(Finding(start + offset, end + offset, PERSON, score))
     return found
 
 

@@ -117,3 +117,11 @@ def test_counsel_before_what_it_claims_is_no_name() -> None:
     )
     assert "委托诉讼代理人" not in person_names(text)
     assert "看卓加" in person_names(text)
+
+
+def test_a_name_wrapped_over_two_lines_is_found_whole() -> None:
+    text = (
+        "刑 事 判 决 书\n被告人袁业余，男。被告人程某某，男。\n"
+        "检察员霍晓莉出庭支持公诉，被告人王鸿章、袁业\n余、付建、程\n某某参加了诉讼。"
+    )
+    assert {"袁业\n余", "程\n某某"} <= set(person_mentions(text))
