@@ -286,8 +286,9 @@ def spaced_references(pieces: Pieces, seeds: Iterable[str], score: float) -> lis
 
 
 # A line break inside a name, where a text was wrapped at a fixed width (被告人王鸿章、袁业\n余、
-# 付建; 程\n某某): spaces either side of it allowed.
-_WRAP = r"[ \t\u3000\r]*\n[ \t\u3000]*"
+# 付建; 程\n某某), or a page's number between two lines of a PDF (蔡\n3\n德超): spaces either
+# side of it allowed.
+_WRAP = r"[ \t\u3000\r]*\n(?:[ \t\u3000]*\d{1,3}[ \t\u3000\r]*\n)?[ \t\u3000]*"
 
 
 def wrapped_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:

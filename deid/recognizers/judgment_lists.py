@@ -71,6 +71,25 @@ _TESTIMONY_ANY = re.compile(
 )
 
 
+# … an item of a list of evidence, a witness's or a party's statement whatever the name (15、
+# 季卫的询问笔录; 3、俄来的供述) …
+_EVIDENCE_ITEM = re.compile(
+    rf"(?:^|(?<=[\s；;，,。：:]))[0-9０-９]{{1,2}}[、.．]"
+    rf"(?:证人|被害人|被告人|原告|被告|上诉人|第三人|罪犯)?([{_CJK}]{{2,4}}?)"
+    r"(?=的(?:询问笔录|讯问笔录|调查笔录|证言|证词|陈述|供述|辩解|辨认笔录))",
+    re.MULTILINE,
+)
+# … and a defendant before his accomplices (被告人俄来目加伙同海来XX: a Yi name).
+_BEFORE_ACCOMPLICE = re.compile(
+    rf"(?:被告人|罪犯|犯罪嫌疑人)([{_CJK}]{{2,5}}?)(?=伙同|纠集|指使|雇佣|雇请)"
+)
+# … or one accomplice whom the court names without trying him (伙同杰都加加（在逃）).
+_ACCOMPLICE_AT_LARGE = re.compile(
+    rf"(?:伙同|纠集)([{_CJK}]{{2,5}}?)(?=[（(](?:在逃|另案|另行|已判|已被判|未到案|身份不明))"
+)
+_NOT_IN_ACTOR = frozenset("的了在是和与及等某又再先后即便遂各")
+
+
 def listed_spans(text: str) -> list[tuple[int, int]]:
     """The names listed after a post (``_LISTED``): 执勤民警皇甫刚、端木强出具 → 皇甫刚, 端木强.
     Taken when the list has two names or more, or the post is set off by a colon, or a
@@ -211,6 +230,21 @@ def testimony_spans(text: str) -> list[tuple[int, int]]:
             position += len(name) + 1
     spans += [m.span(1) for m in _TESTIMONY_ANY.finditer(text) if not dictionary_word(m.group(1))]
     return spans
+
+
+def numbered_evidence_spans(text: str) -> list[tuple[int, int]]:
+    """The name of a numbered item of evidence (``_EVIDENCE_ITEM``: 15、季卫的询问笔录 → 季卫)
+    and a defendant before his accomplices (``_BEFORE_ACCOMPLICE``: 被告人俄来目加伙同 →
+    俄来目加) or one at large after him (伙同杰都加加（在逃）), whatever the name, no word of
+    the dictionary."""
+    return [
+        m.span(1)
+        for pattern in (_EVIDENCE_ITEM, _BEFORE_ACCOMPLICE, _ACCOMPLICE_AT_LARGE)
+        for m in pattern.finditer(text)
+        if not dictionary_word(m.group(1))
+        and not _NOT_IN_ACTOR & set(m.group(1))
+        and not m.group(1).endswith(("人", "方"))  # 6.各被告人的供述, 对方
+    ]
 
 
 def common_word(word: str, at_least: int = _COMMON) -> bool:

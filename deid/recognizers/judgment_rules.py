@@ -17,6 +17,7 @@ from deid.recognizers.judgment_lists import (
     common_word,
     dictionary_word,
     listed_spans,
+    numbered_evidence_spans,
     testimony_spans,
 )
 from deid.recognizers.quoted_names import claimant_spans, pseudonym_spans
@@ -234,6 +235,12 @@ _LATIN_NAME = re.compile(
     # … or before the Chinese one (原告：Michael Johnson（迈克尔·约翰逊），男)
     rf"|(?<=[:：\s])({_LATIN})(?=[（(][{_CJK}{DOTS}]{{2,12}}[）)][，,][ \t]*[男女])"
 )
+# … or right after a role or another name's word, written without spaces or with a dot
+# (被害人AfariVictorYeboah, 化名IBRAHIM·ETE): two capitalised parts at least, no firm's.
+_LATIN_AFTER_ROLE = re.compile(
+    r"(?:被告人|被害人|受害人|证人|上诉人|被上诉人|原告|被告|罪犯|化名|别名|曾用名|英文名)[:：]?"
+    r"([A-Z][A-Za-z]+(?:[·.•・ ]?[A-Z][A-Za-z]+)+)(?![A-Za-z]|公司|集团|有限|银行)"
+)
 # … or after a dotted transliteration whatever follows (弗朗茨·霍夫曼（Franz Hoffmann），董事会
 # 主席), unless it is a firm's (葛兰素·威康（Glaxo Wellcome）公司, 欧米伽·维特拉股份公司（…）).
 _LATIN_AFTER_DOTTED = re.compile(
@@ -313,19 +320,30 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         ]
         spans += [match.span(1) for match in _WITNESS.finditer(text)]
         spans += [m.span(1) for m in _WITNESS_ANY.finditer(text) if not dictionary_word(m.group(1))]
-    if _holds(text, "男女") and _CAPITAL.search(text):
-        spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
-    if _holds(text, DOTS) and _CAPITAL.search(text):
-        spans += [match.span(1) for match in _LATIN_AFTER_DOTTED.finditer(text)]
+    if _CAPITAL.search(text):
+        spans += _latin_name_spans(text)
     if _holds(text, "警鉴员证告害犯"):  # 民警, 鉴定人, 执法人员, 证人, 被告人, 被害人, 罪犯 …
         spans += listed_spans(text)
     if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
+    if _holds(text, "录言词述解伙纠指雇"):  # 询问笔录 …, 伙同, 纠集, 指使, 雇佣
+        spans += numbered_evidence_spans(text)
     if _holds(text, "名号称叫"):
         spans += [match.span(match.lastindex or 0) for match in _ALIAS.finditer(text)]
         spans += [match.span(1) for match in _NICKNAME.finditer(text)]
         spans += [match.span(1) for match in _PET_NAME.finditer(text)]
         spans += pseudonym_spans(text)
+    return spans
+
+
+def _latin_name_spans(text: str) -> list[tuple[int, int]]:
+    """Names in Latin letters: beside the Chinese name of a party (``_LATIN_NAME``), after a
+    dotted transliteration (``_LATIN_AFTER_DOTTED``) or a role (``_LATIN_AFTER_ROLE``)."""
+    spans = [match.span(1) for match in _LATIN_AFTER_ROLE.finditer(text)]
+    if _holds(text, "男女"):
+        spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
+    if _holds(text, DOTS):
+        spans += [match.span(1) for match in _LATIN_AFTER_DOTTED.finditer(text)]
     return spans
 
 

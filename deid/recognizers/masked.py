@@ -46,12 +46,12 @@ _VERB_TAGS = frozenset({"v", "vn", "n", "nr"})
 _MOU = re.compile(
     "(" + _SURNAME + ")"
     r"(?:某某某?|某(?![些种一个项日天时处地年月]))"
-    f"(?:[{_ORDINALS}]|[1-9](?![0-9])|[Xx×](?![A-Za-z0-9光]))?"
+    f"(?:[{_ORDINALS}]|[1-9](?![0-9])|[Xx×](?![A-Za-z0-9光])|[(（][{_ORDINALS}][)）])?"
 )
 # A number between the surname and 某 tells people of one surname apart in data sets of
 # published judgments (被告人白1某, 汪1某成, 王4某; the one with a nickname: 小1某): no word
 # holds a character, a number and 某.
-_NUMBERED_MOU = re.compile(f"([{HAN}])[1-9][0-9]?某某?")
+_NUMBERED_MOU = re.compile(f"([{HAN}])[1-9][0-9]?某(?:某|[Xx×]{{1,2}}(?![A-Za-z]))?")
 # … and a surname with a number alone after a party's role (被告人任3): the number is the
 # given name (no date, amount or count: 被告人王3次, 被告人刘5月).
 _NUMBERED = re.compile(
@@ -61,6 +61,19 @@ _NUMBERED = re.compile(
 # A name masked in its middle (被告人阿XX某, 艾XX拉普: the data sets of judgments mask minority
 # names so): a character, two mask letters, and 某 or the name's last characters.
 _MASKED_INSIDE = re.compile(f"([{HAN}])[Xx×]{{2}}(?=[{HAN}])")
+# … and a name's last characters masked after its first two (a Yi clan: 伙同海来XX; 韩服X, 齐纪X
+# in a list of victims), after a role, an accomplice's verb or a list's 、.
+_MASKED_END = re.compile(
+    "(?:被告人|被害人|受害人|证人|嫌疑人|罪犯|伙同|纠集|、)"
+    f"([{HAN}]{{2}}[Xx×]{{1,2}})(?![A-Za-z0-9])"
+)
+# … or its surname masked before the given name (原告ＸＸ成与被告, 委托代理人ＸＸ钢，) after a
+# role, up to what follows a name (not after 、: 法××、××规定, ××岭、××岭).
+_MASKED_SURNAME = re.compile(
+    "(?:被告人|被害人|受害人|证人|嫌疑人|罪犯|原告|被告|上诉人|被上诉人|申请人|第三人|代理人|"
+    f"辩护人|代表人)([Xx×]{{2,3}}[{HAN}]{{1,2}}?)"
+    "(?=[，,。；;、：:（()）的与和及系于在因等称诉辩])"
+)
 _INSIDE_REST = 2
 _NOT_NUMBERED = frozenset("第共约近余计")
 # ... and a surname the table lacks before 某某, set off by what no name holds (a table's
@@ -90,11 +103,11 @@ _MOU_AFTER_ROLE = re.compile(
 _SYMBOLS = re.compile(
     "(" + _SURNAME + ")"
     r"(?:[Xx×](?:[Xx×]{0,2})(?![A-Za-z])|[*○〇□■]{1,4})"
-    r"(?![*○〇□■])(?:[1-9](?![0-9]))?"
+    r"(?![*○〇□■])(?:[1-9][0-9]?(?![0-9]))?"
 )
 # What follows the mask when the masked text is a place or an organisation.
 _PLACE_OR_ORG = re.compile(
-    "省|市(?!民)|区|县|镇|乡|村(?!民)|路|街|巷|公司|集团|厂|局|银行|医院|学校|大学|中学|"
+    "省|市(?!民)|区|县|镇|乡|村(?!民)|路(?!过|遇|经)|街|巷|公司|集团|厂|局|银行|医院|学校|大学|中学|"
     "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园|"
     "号|栋|幢|单元|室|弄|组|酒吧|饭店|餐厅|餐馆|网吧|茶楼|会所|商场|商店|房地产"
 )
@@ -168,11 +181,18 @@ def _numbered_spans(text: str) -> list[tuple[int, int]]:
         if match.group(1) in _NOT_GIVEN | _PREPOSITIONS | _NOT_NUMBERED:
             continue
         end = match.end()
-        if text[end - 2] != "某":  # 汪1某成: the given name's last character kept
+        if text[end - 1] == "某" and text[end - 2] != "某":  # 汪1某成: its last character
             end = _with_last_given(text, end)
-        spans.append((match.start(), end))
+        if not _place_or_organization(text, match.start(), end):  # 何1某村
+            spans.append((match.start(), end))
     if any(char.isdigit() for char in text):
         spans += [m.span(1) for m in _NUMBERED.finditer(text)]
+    spans += [m.span(1) for m in _MASKED_SURNAME.finditer(text)]
+    spans += [
+        m.span(1)
+        for m in _MASKED_END.finditer(text)
+        if m.group(1)[0] not in _NOT_GIVEN and not _place_or_organization(text, *m.span(1))
+    ]
     for match in _MASKED_INSIDE.finditer(text):
         if match.group(1) in _NOT_GIVEN or match.group(1) in _PREPOSITIONS:
             continue
@@ -229,9 +249,18 @@ def _rare_surname_mou(text: str) -> list[tuple[int, int]]:
     return [
         m.span()
         for m in matches
-        if (counts[m.group()] >= _ONE_REPEATED or m.group()[-1] in _ORDINALS + "123456789")
+        if (
+            counts[m.group()] >= _ONE_REPEATED
+            or m.group()[-1] in _ORDINALS + "123456789"
+            or _after_masked_item(text, m.start())
+        )
         and m.group() in named
     ]
+
+
+def _after_masked_item(text: str, start: int) -> bool:
+    """True after another masked name and its 、 (李1某、登某等人: a list of masked people)."""
+    return text[start - 1 : start] == "、" and text[start - 2 : start - 1] in "某Xx×*123456789"
 
 
 def _with_last_given(text: str, end: int) -> int:

@@ -71,7 +71,9 @@ LIFE_WORDS = frozenset(
     "房东 租客 店主 车主 包工头 工头 班组长 "
     # … and of its work and money (司机包金山驾车, 现场施工员全海涛核对, 股东纳兰卫东出具)
     "司机 施工员 技术员 安全员 保安 厨师 店员 收银员 营业员 服务员 监理 股东 "
-    "合伙人 介绍人 中间人 担保人 保证人 经办人 收款人 承包人 发包人 实际施工人".split()
+    "合伙人 介绍人 中间人 担保人 保证人 经办人 收款人 承包人 发包人 实际施工人 "
+    # … and of a firm (该公司法定代表人杜斌强是其同学)
+    "法定代表人 实际控制人 负责人".split()
 )
 # The relatives of a narrative (邵光明之母卜桂兰, 遗漏其弟沙玉林的份额): a name follows them
 # as it follows a title, unless the "surname" is an adverb or verb there (其妹曾在, 哥哥那次,

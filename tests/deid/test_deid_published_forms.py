@@ -125,3 +125,61 @@ def test_a_name_wrapped_over_two_lines_is_found_whole() -> None:
         "检察员霍晓莉出庭支持公诉，被告人王鸿章、袁业\n余、付建、程\n某某参加了诉讼。"
     )
     assert {"袁业\n余", "程\n某某"} <= set(person_mentions(text))
+
+
+def test_more_masks_of_data_sets_are_found_whole() -> None:
+    text = (
+        _CRIMINAL + "被告人俄来目加伙同海来XX（在逃）盗窃。经鉴定，被害人张XX、韩服X、李1某XX、"
+        "郑3某X受重伤。证人龙某琼、杨某(乙)、黄x11的证言及郑某、李2某、李1某、登某等人的证言。"
+    )
+    names = person_names(text)
+    for name in ("海来XX", "韩服X", "李1某XX", "郑3某X", "杨某(乙)", "黄x11", "登某"):
+        assert name in names
+
+
+def test_a_surname_masked_before_the_given_name_is_a_name() -> None:
+    text = (
+        "民 事 裁 定 书\n原告ＸＸ成，男。\n委托代理人ＸＸ钢，某律师事务所律师。\n"
+        "原告ＸＸ成与被告张凯伦民间借贷纠纷一案，ＸＸ成于2016年11月2日死亡。"
+    )
+    assert person_mentions(text).count("ＸＸ成") == 3
+    assert "ＸＸ钢" in person_names(text)
+
+
+def test_a_masked_name_before_a_verb_of_passing_is_no_road() -> None:
+    assert "马某某" in person_names(_CRIMINAL + "被害人倒地后，本村马某某路过，拨打了120急救电话。")
+
+
+def test_a_defendant_before_his_accomplices_whatever_his_name() -> None:
+    text = (
+        _CRIMINAL + "被告人俄来目加伙同杰都加加（在逃）在本市某小区盗窃。"
+        "被告人俄来目加在楼下望风，后俄来目加被当场抓获。"
+    )
+    assert person_mentions(text).count("俄来目加") == 3
+    assert "杰都加加" in person_names(text)
+
+
+def test_numbered_evidence_items_name_the_witness_but_not_the_defendants() -> None:
+    text = (
+        "行 政 判 决 书\n被告提交了以下证据：15、季卫的询问笔录（2015年10月12日）；"
+        "16、陆林的询问笔录；17、公司的情况说明；6.各被告人的供述与辩解。"
+    )
+    names = person_names(text)
+    assert {"季卫", "陆林"} <= names
+    assert not {"公司", "各被告人"} & names
+
+
+def test_a_name_after_a_firms_representative_is_found_whole() -> None:
+    text = _CRIMINAL + "被告人张三称，该公司法定代表人杜斌强是其同学。"
+    assert "杜斌强" in person_names(text)
+
+
+def test_latin_names_after_a_role_are_names_but_firms_are_not() -> None:
+    text = (
+        _CRIMINAL + "被告人张三（化名IBRAHIM·ETE），男。张三跟随被害人AfariVictorYeboah到某处，"
+        "结伙殴打AfariVictorYeboah致其轻微伤。被告IBMChina公司未到庭。"
+    )
+    mentions = person_mentions(text)
+    assert "IBRAHIM·ETE" in mentions
+    assert mentions.count("AfariVictorYeboah") == 2
+    assert not any("IBM" in m for m in mentions)
