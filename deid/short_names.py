@@ -190,7 +190,7 @@ def familiar_references(pieces: Pieces, seeds: Iterable[str], score: float) -> l
 # A masked party's bare surname in the narrative (蓝拒不服从，符遂用手铐铐住蓝 after 蓝某 and
 # 符某): after a mark, a function character or a verb (要求蓝配合, 驱赶罗之念), where no word
 # holds it (宣判, 山林, 龙潭) and no numeral counts with it (两张).
-_BARE_BEFORE = frozenset("，,。；;：:、“（(对将把向给被让叫和与同跟由从但及致")
+_BARE_BEFORE = frozenset("，,。；;：:、“（(对将把向给被让叫和与同跟由从但及致如若因使令替帮找问")
 _BARE_WORD = 10
 _NUMERALS = frozenset("0123456789一二三四五六七八九十两几多每")
 # (surnames that are function words or prefixes alone, 原系, 维持原审, 于当日, 为何, or

@@ -76,10 +76,11 @@ def test_the_last_name_of_a_list_before_a_bracket_is_found_everywhere() -> None:
 def test_a_masked_partys_bare_surname_is_the_party() -> None:
     text = (
         _CRIMINAL + "被害人蓝某、符某系某矿业公司员工。被告人吴某某要求蓝某放弃经营权，"
-        "蓝拒不服从，符某遂用手铐将蓝铐住，要求蓝配合调查。宣判后，被告人提出上诉。"
+        "蓝拒不服从，符某遂用手铐将蓝铐住，要求蓝配合调查，扬言如蓝不同意即殴打。"
+        "宣判后，被告人提出上诉。"
     )
     mentions = person_mentions(text)
-    assert mentions.count("蓝") == 3
+    assert mentions.count("蓝") == 4
     assert "宣" not in mentions
 
 
