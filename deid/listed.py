@@ -11,10 +11,11 @@ from deid.findings import PERSON, Finding
 from deid.recognizers.base import HAN
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.person_rules import NAME_TAGS, is_cjk
-from deid.recognizers.surnames import surname_length
+from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 _NAME_TAGS = NAME_TAGS
+_SURNAME_RE = SURNAME_PATTERN
 
 # A list item between names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
 # surname table; 杨建军、才让扎西、冼国庆: a Tibetan name has none; 金玉兰、白冰、买买提艾力、
@@ -48,6 +49,7 @@ def between_listed_names(text: str, people: list[Finding], score: float) -> list
             for index, (start, end) in enumerate(items[1:-1], start=1)
             if first < index < last and not named[index]
         ]
+    found += _first_listed_names(text, people, score)
     # (a lone character found there is the name's surname: 钟丽、甘|永生吸食)
     lone = {f.start for f in people if f.end - f.start == 1}
     for position in sorted(ends):
@@ -55,6 +57,24 @@ def between_listed_names(text: str, people: list[Finding], score: float) -> list
             position + 1 not in covered or position + 1 in lone
         ):
             found += _last_listed_name(text, position + 1, score)
+    return found
+
+
+# The first item of a list opened by a function word, before a name found (向陶者根、吉海晶（均
+# 另案处理）收取): a surname and one or two characters, no word.
+_FIRST_ITEM = re.compile(f"[向与和给对被让由将把同跟及]((?:{_SURNAME_RE})[{HAN}]{{1,2}})$")
+
+
+def _first_listed_names(text: str, people: list[Finding], score: float) -> list[Finding]:
+    """The list items before a name found that ``_FIRST_ITEM`` reads as names."""
+    found = []
+    freq, _ = jieba_tables()
+    for person in people:
+        if text[person.start - 1 : person.start] != "、":
+            continue
+        match = _FIRST_ITEM.search(text, max(0, person.start - 6), person.start - 1)
+        if match and freq.get(match.group(1), 0) < _WORD_AFTER and is_cjk(match.group(1)):
+            found.append(Finding(*match.span(1), PERSON, score))
     return found
 
 

@@ -224,6 +224,8 @@ _NICKNAME = re.compile(
     r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|笔名|署名|别名|化名|昵称|微信名|微信昵称|人称|"
     r"叫他|叫她)(?:为|是|叫)?[:：]?"
     r"[“\"‘'「]([^”\"’'」\n]{1,8})[”\"’'」]"
+    # … or in Latin letters, unquoted (绰号CD，男)
+    r"|(?:绰号|外号|诨号|网名|昵称)[:：]?([A-Za-z][A-Za-z0-9]{1,11})(?![A-Za-z0-9])"
 )
 # A foreign party's name in Latin letters in brackets after the Chinese one, the sex after
 # it (金正浩（KIM JUNGHO），男; 约翰·史密斯（John Smith），男), or before it.
@@ -330,7 +332,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += numbered_evidence_spans(text)
     if _holds(text, "名号称叫"):
         spans += [match.span(match.lastindex or 0) for match in _ALIAS.finditer(text)]
-        spans += [match.span(1) for match in _NICKNAME.finditer(text)]
+        spans += [match.span(match.lastindex or 1) for match in _NICKNAME.finditer(text)]
         spans += [match.span(1) for match in _PET_NAME.finditer(text)]
         spans += pseudonym_spans(text)
     return spans

@@ -233,17 +233,29 @@ _FOLLOWING_TITLES = tuple(BENCH_TITLES) + tuple(sorted(ROLE_WORDS))
 _PRECEDING_TITLES = tuple(sorted(set(_FOLLOWING_TITLES) | TITLE_WORDS))
 
 
+# A common noun a model guessed is not looked for elsewhere (樱桃 n 1,143; not 汪洋 nr).
+_SPREAD_WORD = 300
+_NOUNS = frozenset({"n", "ng", "nz"})
+
+
 def propagate_names(
-    text: str, scored: dict[tuple[int, int], float]
+    text: str, scored: dict[tuple[int, int], float], placed: Iterable[str] = ()
 ) -> dict[tuple[int, int], float]:
     """Add every other occurrence in ``text`` of a name found with model or rule confidence:
     a document that names 韩朝晖 once with his title names him bare further down; not one
-    inside an organisation's or place's name (``ORGANIZATION_AFTER``)."""
+    inside an organisation's or place's name (``ORGANIZATION_AFTER``), nor a common word
+    that no rule found (``placed``: the models' one guess of 樱桃 in a judgment that
+    writes it thirty times)."""
     result = dict(scored)
     strong: dict[str, float] = {}
+    freq, tags = jieba_tables()
     for (s, e), score in scored.items():
-        if score >= RULE_SCORE and e - s >= 2:
-            strong[text[s:e]] = max(score, strong.get(text[s:e], 0.0))
+        name = text[s:e]
+        if score < RULE_SCORE or e - s < 2:
+            continue
+        if name not in placed and freq.get(name, 0) >= _SPREAD_WORD and tags.get(name) in _NOUNS:
+            continue
+        strong[name] = max(score, strong.get(name, 0.0))
     for name, score in strong.items():
         start = text.find(name)
         while start != -1:
@@ -338,7 +350,7 @@ class ChinesePersonRecognizer(LocalRecognizer):
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
         scored = rule_ends_kept(text, without_role_words(text, scored), ruled)
-        return edges_trimmed(text, propagate_names(text, scored), placed)
+        return edges_trimmed(text, propagate_names(text, scored, placed), placed)
 
     def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:
         """The NLP engine's tokens as ``(text, start)`` when this recognizer uses jieba."""

@@ -184,3 +184,28 @@ def test_latin_names_after_a_role_are_names_but_firms_are_not() -> None:
     assert "IBRAHIM·ETE" in mentions
     assert mentions.count("AfariVictorYeboah") == 2
     assert not any("IBM" in m for m in mentions)
+
+
+def test_a_common_noun_the_models_guessed_once_is_not_spread() -> None:
+    text = (
+        "行 政 判 决 书\n上诉人曲忠全，男。\n经审理查明，实验室对樱桃树叶鉴定出具了报告，"
+        "但该评估意见只对樱桃正常年份每亩产量作了认定。樱桃叶的氟化物含量未作规定，"
+        "樱桃减产与污染之间的因果关系不能认定。"
+    )
+    assert person_mentions(text).count("樱桃") <= 1  # (the models' own guess may stay)
+
+
+def test_a_nickname_in_latin_letters_is_found_everywhere() -> None:
+    text = (
+        _CRIMINAL + "被告人冯亮，绰号CD，男，1990年生。证人杨某某证言：其在街上碰到“CD”，"
+        "说下午带其去抢金项链。CD趁乱打车逃跑。"
+    )
+    assert person_mentions(text).count("CD") == 3
+
+
+def test_the_first_item_of_a_list_before_a_name_found_is_a_name() -> None:
+    text = (
+        _CRIMINAL + "被告人张某以收取使用费的形式，向陶者根、吉海晶（均另案处理）收取费用共计"
+        "人民币3万元。"
+    )
+    assert {"陶者根", "吉海晶"} <= person_names(text)
