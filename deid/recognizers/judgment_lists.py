@@ -88,6 +88,9 @@ _ACCOMPLICE_AT_LARGE = re.compile(
     rf"(?:伙同|纠集)([{_CJK}]{{2,5}}?)(?=[（(](?:在逃|另案|另行|已判|已被判|未到案|身份不明))"
 )
 _NOT_IN_ACTOR = frozenset("的了在是和与及等某又再先后即便遂各")
+# … and anyone the court sets apart in a bracket (何朝某指挥吴杯龙（另案处理）): the surname and
+# one or two characters before it, after a word's end or a mark.
+_SET_APART = re.compile(r"(?=[（(]均?(?:另案|另行处理|在逃|已判刑|已判决))")
 
 
 def listed_spans(text: str) -> list[tuple[int, int]]:
@@ -230,6 +233,31 @@ def testimony_spans(text: str) -> list[tuple[int, int]]:
             position += len(name) + 1
     spans += [m.span(1) for m in _TESTIMONY_ANY.finditer(text) if not dictionary_word(m.group(1))]
     return spans
+
+
+def set_apart_spans(text: str) -> list[tuple[int, int]]:
+    """The name before each ``_SET_APART`` bracket: three characters when a word or a mark
+    ends before them (指挥|吴杯龙), else two (伙同|张三), opening with a surname, no word."""
+    freq, _ = jieba_tables()
+    spans = []
+    for match in _SET_APART.finditer(text):
+        bracket = match.start()
+        for length in (3, 2):
+            start = bracket - length
+            name = text[start:bracket]
+            if start < 0 or not surname_length(text, start) or not all(map(_is_han, name)):
+                continue
+            before = text[max(0, start - 2) : start]
+            if start and _is_han(text[start - 1]) and freq.get(before, 0) < _RARE:
+                continue
+            if not dictionary_word(name):
+                spans.append((start, bracket))
+            break
+    return spans
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def numbered_evidence_spans(text: str) -> list[tuple[int, int]]:

@@ -18,6 +18,7 @@ from deid.recognizers.judgment_lists import (
     dictionary_word,
     listed_spans,
     numbered_evidence_spans,
+    set_apart_spans,
     testimony_spans,
 )
 from deid.recognizers.quoted_names import claimant_spans, pseudonym_spans
@@ -238,10 +239,12 @@ _LATIN_NAME = re.compile(
     rf"|(?<=[:：\s])({_LATIN})(?=[（(][{_CJK}{DOTS}]{{2,12}}[）)][，,][ \t]*[男女])"
 )
 # … or right after a role or another name's word, written without spaces or with a dot
-# (被害人AfariVictorYeboah, 化名IBRAHIM·ETE): two capitalised parts at least, no firm's.
+# (被害人AfariVictorYeboah, 化名IBRAHIM·ETE, 法定代表人：JohnF.Coburn): two capitalised
+# parts at least (an initial with its dot), no firm's.
 _LATIN_AFTER_ROLE = re.compile(
-    r"(?:被告人|被害人|受害人|证人|上诉人|被上诉人|原告|被告|罪犯|化名|别名|曾用名|英文名)[:：]?"
-    r"([A-Z][A-Za-z]+(?:[·.•・ ]?[A-Z][A-Za-z]+)+)(?![A-Za-z]|公司|集团|有限|银行)"
+    r"(?:被告人|被害人|受害人|证人|上诉人|被上诉人|原告|被告|罪犯|化名|别名|曾用名|英文名|"
+    r"法定代表人|代表人|负责人|代理人)[:：]?"
+    r"([A-Z][A-Za-z]+(?:[·.•・ ]?[A-Z](?:[A-Za-z]+|\.))+)(?![A-Za-z]|公司|集团|有限|银行)"
 )
 # … or after a dotted transliteration whatever follows (弗朗茨·霍夫曼（Franz Hoffmann），董事会
 # 主席), unless it is a firm's (葛兰素·威康（Glaxo Wellcome）公司, 欧米伽·维特拉股份公司（…）).
@@ -330,6 +333,8 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += testimony_spans(text)
     if _holds(text, "录言词述解伙纠指雇"):  # 询问笔录 …, 伙同, 纠集, 指使, 雇佣
         spans += numbered_evidence_spans(text)
+    if _holds(text, "案逃判"):  # （另案处理）, （在逃）, （已判刑）
+        spans += set_apart_spans(text)
     if _holds(text, "名号称叫"):
         spans += [match.span(match.lastindex or 0) for match in _ALIAS.finditer(text)]
         spans += [match.span(match.lastindex or 1) for match in _NICKNAME.finditer(text)]

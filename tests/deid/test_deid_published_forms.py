@@ -209,3 +209,31 @@ def test_the_first_item_of_a_list_before_a_name_found_is_a_name() -> None:
         "人民币3万元。"
     )
     assert {"陶者根", "吉海晶"} <= person_names(text)
+
+
+def test_quoted_nicknames_with_the_cues_of_real_testimony() -> None:
+    text = (
+        _CRIMINAL + "证人王某某证言：其在群里认识了一个叫“静静”（经辨认为李某）的人，"
+        "平台的技术员是“OV”，大家都习惯称呼其“OV”。李良全与“大军”发生矛盾后，"
+        "被害人丁磊（“大军”一方人员）被打伤。其的上家“帝国”没有再联系。"
+    )
+    names = person_names(text)
+    assert {"静静", "OV", "大军", "帝国"} <= names
+
+
+def test_a_name_set_apart_in_a_bracket_is_found_whatever_before_it() -> None:
+    text = _CRIMINAL + "何朝某指挥吴杯龙（另案处理）提取赃款，又伙同他人（另案处理）转移。"
+    names = person_names(text)
+    assert "吴杯龙" in names
+    assert "他人" not in names
+
+
+def test_a_firms_representative_with_an_initial_is_a_name() -> None:
+    text = (
+        "行 政 判 决 书\n再审申请人某某国际有限公司。\n"
+        "法定代表人：JohnF.Coburn，III，该公司副总裁。\n"
+        "法定代表人：AnnM.Miller，该公司助理秘书。\n被申请人IBM公司。"
+    )
+    names = person_names(text)
+    assert {"JohnF.Coburn", "AnnM.Miller"} <= names
+    assert not any("IBM" in name for name in names)
