@@ -63,11 +63,12 @@ _SPACED_TITLE = "|".join(
 )
 SPACED_TITLE = _SPACED_TITLE  # for deid.recognizers.judgment_words
 # The bench in a judgment's footer: 审判员　　唐　勇 (a two-character name is spaced out to
-# the width of a three-character one), 书　记　员　　廖晓玲; one per line, or, in a judgment
+# the width of a three-character one, or of the line: 陈　　　　　　　　　　　　睿),
+# 书　记　员　　廖晓玲; one per line, or, in a judgment
 # scraped into one paragraph, up to the next title, the date or the end, spaced or not
 # (审判长 许博 审判员 梁广平 二〇一九年九月二日; 审判长许博审判员梁广平二〇一九年…).
 _BENCH_NAME = (
-    f"{_SURNAME}(?:{_GAP}{{0,3}}[{_CJK}]){{1,3}}?|[{_CJK}]{{1,8}}(?:[{DOTS}][{_CJK}]{{1,8}})+"
+    f"{_SURNAME}(?:{_GAP}{{0,16}}[{_CJK}]){{1,3}}?|[{_CJK}]{{1,8}}(?:[{DOTS}][{_CJK}]{{1,8}})+"
 )
 _FOOTER_DATE = r"[一二]〇[〇一二三四五六七八九零]{2}年|\d{4}年"
 _BENCH_END = rf"(?={_GAP}*(?:\n|$|{_SPACED_TITLE}|{_FOOTER_DATE}|本件|附))"
@@ -81,7 +82,7 @@ BENCH_ANY = re.compile(
 # ... and such a name spaced out to the width of a three-character one (书　记　员　　籍　涛,
 # 綦　　薇: surnames too rare for the table).
 BENCH_SPACED = re.compile(
-    rf"(?:{_SPACED_TITLE})[:：]?{_GAP}+([{_CJK}](?:{_GAP}{{1,4}}[{_CJK}]){{1,2}}){_BENCH_END}"
+    rf"(?:{_SPACED_TITLE})[:：]?{_GAP}+([{_CJK}](?:{_GAP}{{1,16}}[{_CJK}]){{1,2}}){_BENCH_END}"
 )
 # Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…),
 # or a sentence of it in a judgment scraped into one paragraph.

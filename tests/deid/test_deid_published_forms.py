@@ -237,3 +237,14 @@ def test_a_firms_representative_with_an_initial_is_a_name() -> None:
     names = person_names(text)
     assert {"JohnF.Coburn", "AnnM.Miller"} <= names
     assert not any("IBM" in name for name in names)
+
+
+def test_a_bench_name_spaced_to_the_width_of_the_line_is_found() -> None:
+    text = (
+        "刑 事 裁 定 书\n上诉人李明，男。\n本裁定为终审裁定。\n"
+        "审　判　长　闻　　　　　　　　　　　　睿\n"
+        "人民陪审员　荆　　　　　 德　　　　　 锋\n二〇一六年三月一日\n"
+    )
+    names = person_names(text)
+    assert "闻　　　　　　　　　　　　睿" in names
+    assert "荆　　　　　 德　　　　　 锋" in names
