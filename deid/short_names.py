@@ -294,8 +294,8 @@ _WRAP = r"[ \t\u3000\r]*\n(?:[ \t\u3000]*\d{1,3}[ \t\u3000\r]*\n)?[ \t\u3000]*"
 def wrapped_references(pieces: Pieces, seeds: Iterable[str], score: float) -> list[Finding]:
     """Every occurrence of a name found (masked or not) with a line break inside it."""
     keys = [key for key in seeds if 2 <= len(key) <= 6 and "\n" not in key]
-    if not keys:
-        return []
+    if not keys or not any("\n" in norm.text for _, norm in pieces):
+        return []  # (most texts: no pattern is compiled for them)
     pattern = re.compile(
         "|".join(
             re.escape(key[:cut]) + _WRAP + re.escape(key[cut:])
