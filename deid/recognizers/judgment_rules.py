@@ -221,6 +221,8 @@ _ALIAS = re.compile(
 # 村里人称胡二愣）).
 _PET_NAME = re.compile(
     rf"(?:乳名|小名|人称)(?:为|是|叫)?[:：]?([{_CJK}]{{1,3}}?)(?=[，,）)、。；;\s])"
+    # … and two unquoted nicknames in a party's bracket (（绰号小凤、丫丫）)
+    rf"|[（(](?:绰号|外号)[:：]?[{_CJK}]{{2,3}}、([{_CJK}]{{2,3}})(?=[）)])"
 )
 _NICKNAME = re.compile(
     r"(?:绰号|外号|诨号|小名|乳名|网名|艺名|笔名|署名|别名|化名|昵称|微信名|微信昵称|人称|"
@@ -339,7 +341,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     if _holds(text, "名号称叫"):
         spans += [match.span(match.lastindex or 0) for match in _ALIAS.finditer(text)]
         spans += [match.span(match.lastindex or 1) for match in _NICKNAME.finditer(text)]
-        spans += [match.span(1) for match in _PET_NAME.finditer(text)]
+        spans += [match.span(match.lastindex or 1) for match in _PET_NAME.finditer(text)]
         spans += pseudonym_spans(text)
     return spans
 

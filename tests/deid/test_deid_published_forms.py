@@ -248,3 +248,13 @@ def test_a_bench_name_spaced_to_the_width_of_the_line_is_found() -> None:
     names = person_names(text)
     assert "闻　　　　　　　　　　　　睿" in names
     assert "荆　　　　　 德　　　　　 锋" in names
+
+
+def test_two_nicknames_in_a_bracket_and_one_identified_in_testimony() -> None:
+    text = (
+        _CRIMINAL + "被告人卢军凤（绰号小凤、丫丫），女，1990年生。证人黄某某证言：其辨认韩忠健"
+        "就是“韩狗比”。“韩狗比”找卢军凤联系买毒品，韩狗比也把1350元给了卢军凤。"
+    )
+    mentions = person_mentions(text)
+    assert {"小凤", "丫丫"} <= set(mentions)
+    assert mentions.count("韩狗比") == 3
