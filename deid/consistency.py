@@ -140,6 +140,9 @@ def _court_references(
     )
 
 
+_COMMON_NAME_WORD = 10  # (dictionary frequency from which a listed item is a word)
+
+
 def _person_after_list(text: str, finding: Finding) -> bool:
     """A list's last item with a name's shape (surname and one or two given characters, no
     common word) that a bracket about a person follows (纠集陈江、林权胜（均另行处理）; not
@@ -220,7 +223,6 @@ def _without_guesses_at(
 
 # What a court writes after a masked party's bare surname (被告人杨对指控的事实无异议,
 # 被告人杨驾驶…): a function character (not 向, a given-name character: 杨向东) …
-_COMMON_NAME_WORD = 10  # (dictionary frequency from which a listed item is a word)
 _FUNCTION_AFTER = frozenset("对与和及跟同给被把将让由从在于为是称说经因已未也都又均并即就")
 # … or a common verb, preposition, conjunction or adverb (驾驶, 明知, 于是, 未经).
 _WORD_TAGS = frozenset({"v", "vd", "p", "c", "d"})

@@ -174,8 +174,9 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _numbered_spans(text: str) -> list[tuple[int, int]]:
-    """Names a data set numbered (白1某, 汪1某成, 被告人任3) or masked inside (阿XX某, 艾XX拉普):
-    not a function character, preposition or division's suffix before the number (第1某)."""
+    """Names a data set numbered (白1某, 汪1某成, 被告人任3; not a function character,
+    preposition or division's suffix before the number: 第1某) or masked in part after a role
+    (原告ＸＸ成, 伙同海来XX, 阿XX某, 艾XX拉普)."""
     spans = []
     for match in _NUMBERED_MOU.finditer(text) if "某" in text else ():
         if match.group(1) in _NOT_GIVEN | _PREPOSITIONS | _NOT_NUMBERED:
@@ -206,8 +207,7 @@ def _numbered_spans(text: str) -> list[tuple[int, int]]:
 
 def _masked_rest(text: str, end: int) -> int:
     """The end of a name masked in its middle: 某, or up to ``_INSIDE_REST`` characters
-    that are no function character, the second and third beginning no common word
-    (艾XX拉普|窜至)."""
+    that are no function character, the second beginning no common word (艾XX拉普|窜至)."""
     if text[end] == "某":
         return end + 1
     if text[end] in _NOT_GIVEN:

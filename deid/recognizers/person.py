@@ -233,7 +233,7 @@ _FOLLOWING_TITLES = tuple(BENCH_TITLES) + tuple(sorted(ROLE_WORDS))
 _PRECEDING_TITLES = tuple(sorted(set(_FOLLOWING_TITLES) | TITLE_WORDS))
 
 
-# A common noun a model guessed is not looked for elsewhere (樱桃 n 1,143; not 汪洋 nr).
+# A common noun a model guessed is not looked for elsewhere (樱桃 n 353; not 汪洋 nr).
 _SPREAD_WORD = 300
 _NOUNS = frozenset({"n", "ng", "nz"})
 
