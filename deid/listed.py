@@ -15,7 +15,6 @@ from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
 from deid.recognizers.word_tables import jieba_tables
 
 _NAME_TAGS = NAME_TAGS
-_SURNAME_RE = SURNAME_PATTERN
 
 # A list item between names found (被害人应秀琴、毛建国、竺海燕、贝伟: 竺 is not in the
 # surname table; 杨建军、才让扎西、冼国庆: a Tibetan name has none; 金玉兰、白冰、买买提艾力、
@@ -62,7 +61,7 @@ def between_listed_names(text: str, people: list[Finding], score: float) -> list
 
 # The first item of a list opened by a function word, before a name found (向陶者根、吉海晶（均
 # 另案处理）收取): a surname and one or two characters, no word.
-_FIRST_ITEM = re.compile(f"[向与和给对被让由将把同跟及]((?:{_SURNAME_RE})[{HAN}]{{1,2}})$")
+_FIRST_ITEM = re.compile(f"[向与和给对被让由将把同跟及]((?:{SURNAME_PATTERN})[{HAN}]{{1,2}})$")
 
 
 def _first_listed_names(text: str, people: list[Finding], score: float) -> list[Finding]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from deid.recognizers.base import GAP, HAN
+from deid.recognizers.base import GAP, HAN, is_han
 from deid.recognizers.surnames import SURNAME_PATTERN, WORD_SURNAMES, surname_length
 from deid.recognizers.word_tables import jieba_tables
 from deid.segmenting import NAME_TAGS
@@ -245,19 +245,15 @@ def set_apart_spans(text: str) -> list[tuple[int, int]]:
         for length in (3, 2):
             start = bracket - length
             name = text[start:bracket]
-            if start < 0 or not surname_length(text, start) or not all(map(_is_han, name)):
+            if start < 0 or not surname_length(text, start) or not is_han(name):
                 continue
             before = text[max(0, start - 2) : start]
-            if start and _is_han(text[start - 1]) and freq.get(before, 0) < _RARE:
+            if start and is_han(text[start - 1]) and freq.get(before, 0) < _RARE:
                 continue
             if not dictionary_word(name):
                 spans.append((start, bracket))
             break
     return spans
-
-
-def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
 
 
 def numbered_evidence_spans(text: str) -> list[tuple[int, int]]:

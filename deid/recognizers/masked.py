@@ -75,7 +75,7 @@ _MASKED_SURNAME = re.compile(
     "(?=[，,。；;、：:（()）的与和及系于在因等称诉辩])"
 )
 _INSIDE_REST = 2
-_NOT_NUMBERED = frozenset("第共约近余计")
+_NOT_NUMBERED = frozenset("第共约近余计")  # (第1某: before a number, no name)
 # ... and a surname the table lacks before 某某, set off by what no name holds (a table's
 # row: 8 禤某某 12800).
 _MOU_ANY = re.compile(
@@ -173,13 +173,16 @@ def masked_name_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_NOT_BEFORE_NUMBER = _NOT_GIVEN | _PREPOSITIONS | _NOT_NUMBERED
+
+
 def _numbered_spans(text: str) -> list[tuple[int, int]]:
     """Names a data set numbered (白1某, 汪1某成, 被告人任3; not a function character,
     preposition or division's suffix before the number: 第1某) or masked in part after a role
     (原告ＸＸ成, 伙同海来XX, 阿XX某, 艾XX拉普)."""
     spans = []
     for match in _NUMBERED_MOU.finditer(text) if "某" in text else ():
-        if match.group(1) in _NOT_GIVEN | _PREPOSITIONS | _NOT_NUMBERED:
+        if match.group(1) in _NOT_BEFORE_NUMBER:
             continue
         end = match.end()
         if text[end - 1] == "某" and text[end - 2] != "某":  # 汪1某成: its last character
