@@ -140,6 +140,9 @@ class CharCnn:
     # The first convolution's attribute part, one contiguous ``(ATTRIBUTES, out)`` matrix
     # per tap (BLAS takes a contiguous matrix; the strided slice of the kernel it does not).
     attribute_taps: tuple[Floats, ...] = field(init=False, repr=False, compare=False)
+    # Every convolution's taps stacked, ``(width * in, out)``: one product over the inputs
+    # each position reads, gathered side by side (``logits`` at chosen positions only).
+    stacked: tuple[Floats, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not len(self.kernels) == len(self.biases) == len(self.dilations):
@@ -160,6 +163,10 @@ class CharCnn:
             np.ascontiguousarray(attributes[:, :, k].T) for k in range(attributes.shape[2])
         )
         object.__setattr__(self, "attribute_taps", taps)
+        stacked = tuple(
+            np.ascontiguousarray(k.transpose(2, 1, 0).reshape(-1, k.shape[0])) for k in self.kernels
+        )
+        object.__setattr__(self, "stacked", stacked)
 
     @property
     def reach(self) -> int:
@@ -175,9 +182,19 @@ class CharCnn:
         """Bits of the bigram table's row index (0 without one)."""
         return 0 if self.bigrams is None else int(len(self.bigrams)).bit_length() - 1
 
-    def logits(self, codes: Codes, patterns: Patterns | None = None) -> Floats:
+    def logits(
+        self, codes: Codes, patterns: Patterns | None = None, at: Codes | None = None
+    ) -> Floats:
         """O/B/I scores ``(len(codes), 3)`` for every element of a padded code array
-        (``patterns`` as for ``char_attributes``)."""
+        (``patterns`` as for ``char_attributes``), or only for the elements at the sorted
+        positions ``at``: the rows ``logits(codes, patterns)[at]``, each convolution
+        computed only where the next one reads it."""
+        if at is None:
+            return self._scores(self._hidden(codes, patterns))
+        return self._scores(self._hidden_at(codes, patterns, at))
+
+    def _hidden(self, codes: Codes, patterns: Patterns | None) -> Floats:
+        """The last convolution's output at every element of ``codes``."""
         boundary = codes == BOUNDARY
         hidden = char_attributes(codes, patterns)
         for number, (kernel, bias, dilation) in enumerate(
@@ -197,6 +214,84 @@ class CharCnn:
                 layer += hidden
             layer[boundary] = 0.0
             hidden = layer
+        return hidden
+
+    def _hidden_at(self, codes: Codes, patterns: Patterns | None, at: Codes) -> Floats:
+        """``_hidden(codes, patterns)[at]``: every layer at the positions the layers after
+        it read (positions outside the array read zeros, as ``convolve`` pads)."""
+        boundary = codes == BOUNDARY
+        attributes = char_attributes(codes, patterns)
+        wanted = self._wanted(len(codes), at)
+        hidden = self._first_layer_at(attributes, self.index[codes], wanted[0])
+        if self.bigrams is not None:
+            left, right = bigram_rows(codes, self.bigram_bits)
+            hidden += np.take(self.bigrams, left[wanted[0]], axis=0)
+            hidden += np.take(self.bigrams, right[wanted[0]], axis=0)
+        np.maximum(hidden, 0.0, out=hidden)
+        if self.residual and hidden.shape[1] == attributes.shape[1]:
+            hidden += attributes[wanted[0]]
+        hidden[boundary[wanted[0]]] = 0.0
+        for number in range(1, len(self.kernels)):
+            read, where = wanted[number - 1], wanted[number]
+            hidden = self._layer_at(number, hidden, read, where, len(codes))
+            hidden[boundary[where]] = 0.0
+        return hidden
+
+    def _wanted(self, length: int, at: Codes) -> list[Codes]:
+        """The positions each convolution is needed at, the last one's ``at``: a layer is
+        needed wherever a tap of the next one lands."""
+        mask = np.zeros(length, dtype=bool)
+        mask[at] = True
+        masks = [mask]
+        for kernel, dilation in zip(self.kernels[:0:-1], self.dilations[:0:-1], strict=True):
+            later = masks[0]
+            needed = later.copy()
+            for shift in range(dilation, kernel.shape[2] // 2 * dilation + 1, dilation):
+                needed[shift:] |= later[:-shift]
+                needed[:-shift] |= later[shift:]
+            masks.insert(0, needed)
+        return [np.flatnonzero(m) for m in masks]
+
+    def _first_layer_at(self, attributes: Floats, rows: npt.NDArray[np.int32], at: Codes) -> Floats:
+        """The first convolution before its ReLU at positions ``at`` (``_first_attribute_taps``
+        plus ``_first_embedding_taps`` there)."""
+        bias, dilation = self.biases[0], self.dilations[0]
+        reach = (len(self.attribute_taps) // 2) * dilation
+        distinct, inverse = _distinct_rows(attributes)
+        kinds = np.full(len(rows) + 2 * reach, len(distinct), dtype=np.intp)
+        kinds[reach : reach + len(rows)] = inverse
+        vocabulary = np.full(len(rows) + 2 * reach, self.first_taps.shape[1] - 1, dtype=np.intp)
+        vocabulary[reach : reach + len(rows)] = rows
+        zero = np.zeros((1, len(bias)), dtype=np.float32)
+        result: Floats = np.broadcast_to(bias, (len(at), len(bias))).copy()
+        for k, tap in enumerate(self.attribute_taps):
+            reads = at + k * dilation  # ``at`` shifted by the tap's offset, in padded positions
+            result += np.concatenate((distinct @ tap, zero))[kinds[reads]]
+            result += self.first_taps[k][vocabulary[reads]]
+        return result
+
+    def _layer_at(
+        self, number: int, inputs: Floats, read: Codes, where: Codes, length: int
+    ) -> Floats:
+        """Convolution ``number`` (ReLU, residual) at positions ``where``, its input known at
+        the positions ``read`` (``inputs``, one row each)."""
+        kernel, dilation = self.kernels[number], self.dilations[number]
+        reach = (kernel.shape[2] // 2) * dilation
+        rows = np.full(length + 2 * reach, len(inputs), dtype=np.intp)  # elsewhere: zeros
+        rows[read + reach] = np.arange(len(inputs))
+        known = np.concatenate((inputs, np.zeros((1, inputs.shape[1]), dtype=np.float32)))
+        taps = rows[where[:, None] + np.arange(0, 2 * reach + 1, dilation)]
+        layer: Floats = (
+            known[taps].reshape(len(where), len(self.stacked[number])) @ self.stacked[number]
+        )
+        layer += self.biases[number]
+        np.maximum(layer, 0.0, out=layer)
+        if self.residual and layer.shape[1] == inputs.shape[1]:
+            layer += known[rows[where + reach]]
+        return layer
+
+    def _scores(self, hidden: Floats) -> Floats:
+        """O/B/I scores of the last layer's outputs."""
         scores = np.asarray(hidden @ self.output.T + self.bias_out, dtype=np.float32)
         if scores.shape[1] == 3:
             return scores
@@ -210,13 +305,7 @@ class CharCnn:
         attribute part of its kernel): a text has few distinct attribute rows (a chunk of
         4,000 characters about 70), so each tap's product is taken over the distinct rows
         only and looked up per character, added tap by tap as ``convolve`` adds them."""
-        packed = np.packbits(attributes.astype(np.uint8), axis=1, bitorder="little")
-        wide = np.zeros((len(packed), 8), dtype=np.uint8)
-        wide[:, : packed.shape[1]] = packed
-        _, first, inverse = np.unique(
-            wide.view(np.uint64)[:, 0], return_index=True, return_inverse=True
-        )
-        distinct = attributes[first]
+        distinct, inverse = _distinct_rows(attributes)
         length, width = len(attributes), len(self.attribute_taps)
         result: Floats = np.broadcast_to(bias, (length, len(bias))).copy()
         for k, tap in enumerate(self.attribute_taps):
@@ -278,3 +367,14 @@ class CharCnn:
                 bigrams=bigrams,
                 **weights,
             )
+
+
+def _distinct_rows(attributes: Floats) -> tuple[Floats, npt.NDArray[np.intp]]:
+    """The distinct rows of a 0/1 ``attributes`` array and each row's index among them."""
+    packed = np.packbits(attributes.astype(np.uint8), axis=1, bitorder="little")
+    wide = np.zeros((len(packed), 8), dtype=np.uint8)
+    wide[:, : packed.shape[1]] = packed
+    _, first, inverse = np.unique(
+        wide.view(np.uint64)[:, 0], return_index=True, return_inverse=True
+    )
+    return attributes[first], inverse

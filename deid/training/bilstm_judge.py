@@ -53,13 +53,13 @@ class CnnAndBiLstm:
     def reach(self) -> int:
         return WHOLE_TEXT
 
-    def logits(self, codes: Codes, patterns: Patterns) -> Floats:
+    def logits(self, codes: Codes, patterns: Patterns, at: Codes | None = None) -> Floats:
         mean = 0.5 * (
             _softmax(self.cnn.logits(codes, patterns))
             + _softmax(self.bilstm.logits(codes, patterns))
         )
         out: Floats = np.log(np.maximum(mean, 1e-12)).astype(np.float32)
-        return out
+        return out if at is None else out[at]
 
 
 class WholeText:
@@ -72,8 +72,9 @@ class WholeText:
     def reach(self) -> int:
         return WHOLE_TEXT
 
-    def logits(self, codes: Codes, patterns: Patterns) -> Floats:
-        return self.bilstm.logits(codes, patterns)
+    def logits(self, codes: Codes, patterns: Patterns, at: Codes | None = None) -> Floats:
+        out = self.bilstm.logits(codes, patterns)
+        return out if at is None else out[at]
 
 
 def tagger(model: Path, mode: str) -> NameTagger:

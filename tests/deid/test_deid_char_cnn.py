@@ -181,3 +181,14 @@ def test_the_attribute_look_up_equals_its_convolution_on_real_text(dilation: int
     assert np.allclose(
         looked_up, convolve(attributes, kernel, bias, dilation), rtol=1e-6, atol=1e-6
     )
+
+
+@pytest.mark.parametrize("shipped", [True, False])
+def test_the_network_read_at_chosen_positions_is_its_full_reading_there(shipped: bool) -> None:
+    cnn = engine.load_name_tagger().network if shipped else _random_cnn()
+    assert isinstance(cnn, CharCnn)
+    codes, _ = encode(["这次会议由副省长刘晓东主持,王晓红和赵建军出席。", "记者张伟报道", "李娜"])
+    full = cnn.logits(codes)
+    text = np.flatnonzero(codes != 0x110001)
+    for at in (np.arange(len(codes)), text[::5], np.array([0, 5, len(codes) - 1]), text[:0]):
+        assert np.allclose(cnn.logits(codes, at=at), full[at], rtol=1e-5, atol=1e-5)

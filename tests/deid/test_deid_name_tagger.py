@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deid import engine
+from deid import engine, name_tagger
 from deid.lexicon import Lexicon, encode, text_positions
 from deid.name_tagger import (
     TEMPLATE_COUNT,
@@ -196,3 +196,35 @@ def test_tagger_spans_that_are_rarely_names_are_dropped(
     text: str, span: tuple[int, int], confidence: float, plausible: bool
 ) -> None:
     assert plausible_model_name(text, *span, confidence) is plausible
+
+
+def test_the_network_reads_only_near_characters_the_linear_model_doubts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tagger = engine.load_name_tagger()
+    assert tagger.network is not None
+    texts = [
+        "本市今年新建公共充电桩一千二百个，覆盖全部乡镇。",
+        "这次会议由副省长刘晓东主持，王晓红和赵建军出席，阴衍江作了发言。",
+        "他说：“许有才和原正市一起去了合肥，宋瑞环留在家里。”",
+    ]
+    read: list[int] = []
+    logits = type(tagger.network).logits
+
+    def counted(network: object, codes: object, patterns: object, at: object = None) -> object:
+        read.append(len(at))  # type: ignore[arg-type]
+        return logits(network, codes, patterns, at)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(tagger.network), "logits", counted)
+    gated = tagger.outputs(texts)
+    assert read[-1] < 0.8 * sum(map(len, texts))
+    names = [{(s, e) for s, e, _ in spans} for spans in tagger.scored_spans(texts, 0.05, 0.02)]
+    monkeypatch.setattr(name_tagger, "NETWORK_GATE", 0.0)
+    full = tagger.outputs(texts)
+    assert read[-1] == sum(map(len, texts))
+    assert names == [
+        {(s, e) for s, e, _ in spans} for spans in tagger.scored_spans(texts, 0.05, 0.02)
+    ]
+    assert names[0] == set() and len(names[1]) >= 4 and len(names[2]) >= 2
+    near = np.abs(gated.mixed - full.mixed).max(axis=1) > 1e-5
+    assert (full.mixed[near, 1:].sum(axis=1) < 0.02).all()
