@@ -99,10 +99,12 @@ _MOU_AFTER_ROLE = re.compile(
     "|(?=辩称|诉称|述称|[，,。、的与和及等称])))"
 )
 # 王XX, 李**, 刘*, 王××, and a given name after a one- or two-character mask (王*明); an
-# ordinal digit after the mask tells relatives apart (陈×1、陈×2).
+# ordinal digit after the mask tells relatives apart (陈×1、陈×2).  A page copied from a
+# website may keep × as its HTML entity (杨&times;&times;, its semicolon full-width or not).
+_TIMES_ENTITY = "&times"
 _SYMBOLS = re.compile(
     "(" + _SURNAME + ")"
-    r"(?:[Xx×](?:[Xx×]{0,2})(?![A-Za-z])|[*○〇□■]{1,4})"
+    r"(?:[Xx×](?:[Xx×]{0,2})(?![A-Za-z])|[*○〇□■]{1,4}|(?:&times[;；]){1,3})"
     r"(?![*○〇□■])(?:[1-9][0-9]?(?![0-9]))?"
 )
 # What follows the mask when the masked text is a place or an organisation.
@@ -149,7 +151,7 @@ def _holds_dot(text: str) -> bool:
 def masked_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of masked names in ``text`` (see the module's docstring); nothing when the text
     has neither 某 nor a mask character."""
-    if "某" not in text and not _MASK_RUN.search(text):
+    if "某" not in text and not _MASK_RUN.search(text) and _TIMES_ENTITY not in text:
         return []
     spans = [match.span() for match in _ORDINAL_MASKED.finditer(text)]
     spans += [m.span() for m in _MOU_ANY.finditer(text) if not surname_length(text, m.start())]

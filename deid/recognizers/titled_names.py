@@ -240,8 +240,8 @@ def name_after_title_word_spans(
         if text[start : start + 2] in YI_CLANS and is_cjk(text[start : start + 4]):
             end = start + 4
         # 被害人黎明的陈述, 被告人欧阳红于2015年, 被告人王丽系某公司职工, 罪犯岩温犯运输毒品罪,
-        # 之兄伍平作担保, 其妻李红向法院起诉
-        if text[end - 1] in "的了是在和与于系将因被犯作向对给把" and end - 1 > given:
+        # 之兄伍平作担保, 其妻李红向法院起诉, 被告人王鹏等人
+        if text[end - 1] in "的了是在和与于系将因被犯作向对给把等" and end - 1 > given:
             end -= 1
         # 被执行人桂林市…: a place (jieba tags 桂林 a name), not a person.
         if is_cjk(text[given:end]) and not PLACE_ENDS & set(text[end - 1 : end + 1]):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+import deid
+from deid.anonymize import anonymize
 from tests.deid.person_findings import person_mentions, person_names
 
 _CRIMINAL = "公诉机关某某市人民检察院。\n经审理查明，"
@@ -258,3 +260,22 @@ def test_two_nicknames_in_a_bracket_and_one_identified_in_testimony() -> None:
     mentions = person_mentions(text)
     assert {"小凤", "丫丫"} <= set(mentions)
     assert mentions.count("韩狗比") == 3
+
+
+@pytest.mark.parametrize("entity", ["&times;", "&times；"])
+def test_a_mask_left_as_an_html_entity_is_a_masked_name(entity: str) -> None:
+    masked = "吕" + entity * 2
+    text = (
+        _CRIMINAL + f"被告人徐某等四人将被害人{masked}带上汽车，逼迫{masked}交出钱财。"
+        f"上述事实有证人孔{entity * 2}的证言证实。"
+    )
+    mentions = person_mentions(text)
+    assert mentions.count(masked) == 2
+    assert "孔" + entity * 2 in mentions
+
+
+def test_a_name_before_等人_is_redacted_without_the_等() -> None:
+    text = _CRIMINAL + "被告人钱凯等人到达现场后，被告人钱凯等三人随即离开。"
+    assert person_mentions(text).count("钱凯") == 2
+    redacted = anonymize(text, deid.analyze(text)).text
+    assert "被告人<姓名>等人到达" in redacted and "被告人<姓名>等三人" in redacted
