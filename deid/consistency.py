@@ -125,6 +125,9 @@ def complete_document(
     added += wrapped_references(pieces, seeds, SEED_SCORE)
     added += _court_references(text, pieces, seeds)
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
+    # a guess that ran a name found elsewhere into a word beside it (向陈丰收支付) gives way
+    # to the name, as the guesses did before the names were spread
+    found = names_trimmed(text, found, set(seeds))
     return found + other_scripts(text, found)
 
 

@@ -279,3 +279,15 @@ def test_a_name_before_等人_is_redacted_without_the_等() -> None:
     assert person_mentions(text).count("钱凯") == 2
     redacted = anonymize(text, deid.analyze(text)).text
     assert "被告人<姓名>等人到达" in redacted and "被告人<姓名>等三人" in redacted
+
+
+def test_the_words_beside_a_redacted_name_stay_in_the_text() -> None:
+    text = (
+        "刑 事 判 决 书\n公诉机关某某市人民检察院。\n被告人上官宇，男，1990年生。\n"
+        "被告人滕海波，男，1988年生。\n经审理查明，被告人上官宇、滕海波对指控的事实无异议。"
+        "被告人上官宇犯盗窃罪，滕海波犯窝藏罪。"
+    )
+    redacted = anonymize(text, deid.analyze(text)).text
+    assert "、<姓名>对指控的事实" in redacted
+    assert "被告人<姓名>犯盗窃罪，<姓名>犯窝藏罪" in redacted
+    assert "上官" not in redacted and "滕海波" not in redacted
