@@ -148,7 +148,10 @@ def _guess_cut(
 # What a judgment writes right after a name and a given name hardly ends in (被告人张伟于2016年,
 # 王丽系某公司职工, 刘洋将被害人打伤, 被告人上官宇犯聚众斗殴罪, 王丽对指控的事实无异议,
 # 欧阳平与书记员, 管家乐向申请人借款, 计明及严某某, 王鹏等人, 陈华称其, 陈金花是夫妻).
-_AFTER_NAME = "的于系将因被在犯对与向及等称是"
+_AFTER_NAME = "的于系将因被在犯等称是"
+# … and what joins a name to what may be another one, cut only where the guess ends on it
+# (王丽对, not 炎帝与黄帝联合: the guess may hold the second name too)
+_LAST_AFTER_NAME = "对与向及"
 # … and right before one, where the name is found on its own too (向陈丰收支付, 鉴于缪国庆,
 # 短信系司马某代发, 因钟某某名下; 于 is a surname as well: only before a name found alone).
 _BEFORE_NAME = "向于因系对与和及被把给将从"
@@ -161,7 +164,9 @@ def _name_end(text: str, start: int, end: int, names: set[str]) -> int:
     else ``end``. (Not before any function word or common word: a given name ends in 和,
     同 or 一 often enough, 何后和, 靳定一出庭.)"""
     for cut in range(end - 1, start + 1, -1):
-        if text[cut] in _AFTER_NAME and text[start:cut] in names:
+        if (
+            text[cut] in _AFTER_NAME or (cut == end - 1 and text[cut] in _LAST_AFTER_NAME)
+        ) and text[start:cut] in names:
             return cut
     return end
 

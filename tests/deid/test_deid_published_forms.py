@@ -8,6 +8,8 @@ import pytest
 
 import deid
 from deid.anonymize import anonymize
+from deid.findings import PERSON, Finding
+from deid.guesses import names_trimmed
 from tests.deid.person_findings import person_mentions, person_names
 
 _CRIMINAL = "公诉机关某某市人民检察院。\n经审理查明，"
@@ -291,3 +293,10 @@ def test_the_words_beside_a_redacted_name_stay_in_the_text() -> None:
     assert "、<姓名>对指控的事实" in redacted
     assert "被告人<姓名>犯盗窃罪，<姓名>犯窝藏罪" in redacted
     assert "上官" not in redacted and "滕海波" not in redacted
+
+
+def test_a_guess_is_cut_at_a_conjunction_only_where_it_ends() -> None:
+    text = "炎帝与黄帝联合打败了蚩尤。王丽对指控的事实无异议。炎帝、王丽到场。"
+    joined, ending = Finding(0, 7, PERSON, 0.85), Finding(13, 16, PERSON, 0.85)
+    trimmed = names_trimmed(text, [joined, ending], {"炎帝", "王丽"})
+    assert [text[f.start : f.end] for f in trimmed] == ["炎帝与黄帝联合", "王丽"]
