@@ -39,6 +39,7 @@ from deid.lexicon import (
     Patterns,
     jieba_lexicon,
     text_positions,
+    widened,
 )
 
 WORD_BITS = 8  # dictionary-word pattern bits of Lexicon.patterns (lengths 2, 3, 4)
@@ -244,12 +245,7 @@ class CharCnn:
         mask[at] = True
         masks = [mask]
         for kernel, dilation in zip(self.kernels[:0:-1], self.dilations[:0:-1], strict=True):
-            later = masks[0]
-            needed = later.copy()
-            for shift in range(dilation, kernel.shape[2] // 2 * dilation + 1, dilation):
-                needed[shift:] |= later[:-shift]
-                needed[:-shift] |= later[shift:]
-            masks.insert(0, needed)
+            masks.insert(0, widened(masks[0], kernel.shape[2] // 2 * dilation, dilation))
         return [np.flatnonzero(m) for m in masks]
 
     def _first_layer_at(self, attributes: Floats, rows: npt.NDArray[np.int32], at: Codes) -> Floats:

@@ -247,3 +247,13 @@ Patterns = tuple[npt.NDArray[np.uint64], ...]
 def text_positions(codes: Codes) -> Codes:
     """Indices of ``codes`` that hold text characters (not padding)."""
     return np.flatnonzero(codes != BOUNDARY)
+
+
+def widened(mask: npt.NDArray[np.bool_], reach: int, step: int = 1) -> npt.NDArray[np.bool_]:
+    """``mask`` with every element marked that lies ``step``, ``2 * step`` … up to ``reach``
+    elements from a marked one, either side."""
+    out = mask.copy()
+    for shift in range(step, reach + 1, step):
+        out[shift:] |= mask[:-shift]
+        out[:-shift] |= mask[shift:]
+    return out

@@ -37,6 +37,7 @@ from deid.lexicon import (
     encode,
     jieba_lexicon,
     text_positions,
+    widened,
 )
 
 LABELS = ("O", "B", "I")
@@ -141,15 +142,6 @@ class LabelScorer(Protocol):
         ``jieba_lexicon().patterns`` of its text positions."""
 
 
-def _near(marked: npt.NDArray[np.bool_], reach: int) -> npt.NDArray[np.bool_]:
-    """``marked`` widened by ``reach`` elements either side."""
-    out = marked.copy()
-    for shift in range(1, reach + 1):
-        out[shift:] |= marked[:-shift]
-        out[:-shift] |= marked[shift:]
-    return out
-
-
 def _softmax(scores: Floats) -> Floats:
     scores = scores - scores.max(axis=1, keepdims=True)
     np.exp(scores, out=scores)
@@ -210,7 +202,7 @@ class NameTagger:
             doubted = np.zeros(len(codes), dtype=bool)
             doubted[positions] = linear[:, 1] + linear[:, 2] >= NETWORK_GATE
             # widened over the padded array: the boundary codes keep one text from another
-            read = _near(doubted, NETWORK_GATE_REACH)[positions]
+            read = widened(doubted, NETWORK_GATE_REACH)[positions]
             network = linear.copy()
             if read.any():
                 network[read] = _softmax(self.network.logits(codes, patterns, positions[read]))
