@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
-from deid.guesses import court_document, names_trimmed, without_no_names
+from deid.guesses import court_document, names_trimmed, without_no_names, without_overhangs
 from deid.listed import between_listed_names
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
@@ -127,7 +127,7 @@ def complete_document(
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
     # a guess that ran a name found elsewhere into a word beside it (向陈丰收支付) gives way
     # to the name, as the guesses did before the names were spread
-    found = names_trimmed(text, found, set(seeds))
+    found = without_overhangs(text, names_trimmed(text, found, set(seeds)))
     return found + other_scripts(text, found)
 
 

@@ -113,6 +113,35 @@ def names_trimmed(text: str, findings: list[Finding], names: set[str]) -> list[F
     return result
 
 
+# A guess's one character past a name it overlaps, or before one, that is a function
+# character (东因 of 包援东因与, 丁于 of 郜某丁于被告, 丁作 of 南某丁作为; 因钟 of 因钟某某): not
+# 和, a given name's last character often enough, nor before a name a surname (和向东).
+_OVERHANG_AFTER = frozenset("因于与及对向等犯称是的了在将被系作")
+_OVERHANG_BEFORE = frozenset("因系对与及被把给将在")
+
+
+def without_overhangs(text: str, findings: list[Finding]) -> list[Finding]:
+    """``findings`` without a person finding that lies inside another but for one function
+    character past its edge (``_OVERHANG_AFTER``, ``_OVERHANG_BEFORE``): the character is
+    the sentence's, not a name's, and the redaction keeps it."""
+    by_end: dict[int, int] = {}  # end → the earliest start of a person ending there
+    by_start: dict[int, int] = {}  # start → the furthest end of a person starting there
+    for f in findings:
+        if f.entity_type == PERSON:
+            by_end[f.end] = min(by_end.get(f.end, f.start), f.start)
+            by_start[f.start] = max(by_start.get(f.start, f.end), f.end)
+    return [
+        f
+        for f in findings
+        if f.entity_type != PERSON
+        or f.end - f.start < 2
+        or not (
+            (by_end.get(f.end - 1, f.start) < f.start and text[f.end - 1] in _OVERHANG_AFTER)
+            or (by_start.get(f.start + 1, 0) >= f.end and text[f.start] in _OVERHANG_BEFORE)
+        )
+    ]
+
+
 def _full_name_at(text: str, position: int, reaching: int, starts: dict[int, int]) -> bool:
     """True when a name that begins with a surname starts at ``position``, reaches
     ``reaching`` and is written elsewhere without the character before it (钟某某 of 因钟某某,

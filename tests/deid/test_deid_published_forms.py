@@ -9,7 +9,7 @@ import pytest
 import deid
 from deid.anonymize import anonymize
 from deid.findings import PERSON, Finding
-from deid.guesses import names_trimmed
+from deid.guesses import names_trimmed, without_overhangs
 from tests.deid.person_findings import person_mentions, person_names
 
 _CRIMINAL = "公诉机关某某市人民检察院。\n经审理查明，"
@@ -300,3 +300,17 @@ def test_a_guess_is_cut_at_a_conjunction_only_where_it_ends() -> None:
     joined, ending = Finding(0, 7, PERSON, 0.85), Finding(13, 16, PERSON, 0.85)
     trimmed = names_trimmed(text, [joined, ending], {"炎帝", "王丽"})
     assert [text[f.start : f.end] for f in trimmed] == ["炎帝与黄帝联合", "王丽"]
+
+
+def test_a_guess_one_function_character_past_a_name_gives_way_to_it() -> None:
+    text = "再审申请人贺援东因与被申请人。因钟某某名下存款。和向东认为。"
+
+    def person(word: str, score: float) -> Finding:
+        start = text.index(word)
+        return Finding(start, start + len(word), PERSON, score)
+
+    name, past = person("贺援东", 0.8), person("东因", 0.85)
+    masked, before = person("钟某某", 0.9), person("因钟", 0.85)
+    guess, surname_first = person("向东认", 0.85), person("和向东", 0.8)  # 和 is a surname too
+    kept = without_overhangs(text, [name, past, masked, before, guess, surname_first])
+    assert kept == [name, masked, guess, surname_first]
