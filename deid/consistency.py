@@ -126,7 +126,8 @@ def complete_document(
     added += _court_references(text, pieces, seeds)
     found = kept + [f for f in added + references if not _inside_person(f, kept)]
     # a guess that ran a name found elsewhere into a word beside it (向陈丰收支付) gives way
-    # to the name, as the guesses did before the names were spread
+    # to the name, as the guesses did before the names were spread, and one lying inside a
+    # name but for a function character past its edge (东因 of 包援东因与) is dropped
     found = without_overhangs(text, names_trimmed(text, found, set(seeds)))
     return found + other_scripts(text, found)
 

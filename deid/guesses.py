@@ -114,8 +114,8 @@ def names_trimmed(text: str, findings: list[Finding], names: set[str]) -> list[F
 
 
 # A guess's one character past a name it overlaps, or before one, that is a function
-# character (东因 of 包援东因与, 丁于 of 郜某丁于被告, 丁作 of 南某丁作为; 因钟 of 因钟某某): not
-# 和, a given name's last character often enough, nor before a name a surname (和向东).
+# character (东因 of 包援东因与, 丁于 of 郜某丁于被告, 丁作 of 南某丁作为; 因钟 of 因钟某某):
+# never 和, which ends given names often enough, nor a surname before a name (和向东).
 _OVERHANG_AFTER = frozenset("因于与及对向等犯称是的了在将被系作")
 _OVERHANG_BEFORE = frozenset("因系对与及被把给将在")
 
