@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.guesses import court_document, names_trimmed, without_no_names, without_overhangs
@@ -22,7 +23,6 @@ from deid.normalize import NormalizedText, normalize
 from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.titled_names import name_after_title_word_spans
-from deid.recognizers.word_tables import jieba_tables
 from deid.short_names import (
     MASKS,
     familiar_references,

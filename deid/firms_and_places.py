@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.recognizers.base import HAN
 from deid.recognizers.judgment_rules import NOT_IN_NAME, ORGANIZATION_AFTER
 from deid.recognizers.person_rules import TRANSLITERATION_CHARS, is_cjk
 from deid.recognizers.surnames import surname_length
-from deid.recognizers.word_tables import jieba_tables
 from deid.recognizers.yi_names import yi_given_name
 
 # Suffixes of divisions (潍坊市, 丰泽区, 长安镇).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.firms_and_places import (
@@ -28,7 +29,6 @@ from deid.recognizers.masked import MASK_CHARS
 from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
 from deid.recognizers.person_rules import TITLE_WORDS, is_cjk
 from deid.recognizers.surnames import surname_length
-from deid.recognizers.word_tables import jieba_tables
 from deid.segmenting import NAME_TAGS
 
 

@@ -18,13 +18,13 @@ import numpy as np
 import numpy.typing as npt
 
 from deid.cache import cached_arrays, input_key, source_files
+from deid.dictionary import JIEBA_DICTIONARY, jieba_tables
 from deid.recognizers.person_rules import TRANSLITERATION_CHARS
 from deid.recognizers.surnames import (
     SINGLE_SURNAMES,
     TRAINED_COMPOUND_SURNAMES,
     trained_surname_length,
 )
-from deid.recognizers.word_tables import JIEBA_DICTIONARY, jieba_tables
 
 PAD = 3  # characters of context on each side
 BOUNDARY = 0x110001  # code point standing for "outside the text" (above Unicode's range)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.recognizers.base import HAN
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.person_rules import NAME_TAGS, is_cjk
 from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
-from deid.recognizers.word_tables import jieba_tables
 
 _NAME_TAGS = NAME_TAGS
 

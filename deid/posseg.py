@@ -3,7 +3,7 @@ dictionary a second time, and tagging with an exact, faster Viterbi.
 
 Importing ``jieba.posseg`` builds its tokenizer's part-of-speech table by reading jieba's
 dictionary file again (~50 MB of Python strings per process, beside the same table
-``deid.recognizers.word_tables`` already holds).  ``tagger()`` imports it with that read
+``deid.dictionary`` already holds).  ``tagger()`` imports it with that read
 skipped and hands it the table the engine has.
 
 jieba's HMM (``jieba.posseg.viterbi``) tries, for every state of a character, every state
@@ -37,9 +37,9 @@ _LOCK = threading.Lock()
 @cache
 def tagger() -> ModuleType:
     """``jieba.posseg``, its part-of-speech table the one of
-    ``deid.recognizers.word_tables.jieba_tables`` and its Viterbi ``viterbi`` (once per
+    ``deid.dictionary.jieba_tables`` and its Viterbi ``viterbi`` (once per
     process; thread-safe)."""
-    from deid.recognizers.word_tables import jieba_tables
+    from deid.dictionary import jieba_tables
 
     _, tags = jieba_tables()
     with _LOCK:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 
 import jieba
 
@@ -27,8 +26,6 @@ from deid import posseg
 # Blocks kept per function, and the longest block kept (a longer one is rarely repeated).
 KEPT_BLOCKS = 16_384
 KEPT_BLOCK_CHARS = 200
-# Dictionary routes kept: a block's route is wanted twice in a row (its words, then its tags).
-KEPT_ROUTES = 1024
 # jieba.posseg's tags of person names.
 NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
@@ -49,39 +46,6 @@ def cut(text: str) -> list[str]:
 @lru_cache(maxsize=KEPT_BLOCKS)
 def _block_words(block: str) -> tuple[str, ...]:
     return tuple(jieba.dt.cut(block))
-
-
-def share_routes(tokenizer: jieba.Tokenizer) -> None:
-    """Have ``tokenizer`` (``jieba.dt``, which ``jieba.posseg`` segments with too) keep the
-    dictionary route of its last blocks: ``jieba.cut`` and ``jieba.posseg.cut`` each build a
-    block's word graph (``get_DAG``) and best path (``calc``), the same for both, and the
-    ``recall`` profile asks for both of every block.  The kept graph is handed out as is
-    (jieba only reads it) and the kept path copied into the caller's ``route``."""
-    if getattr(tokenizer, "deid_shared_routes", False):
-        return
-    get_dag, calc = tokenizer.get_DAG, tokenizer.calc
-
-    @lru_cache(maxsize=KEPT_ROUTES)
-    def routed(block: str) -> tuple[dict[int, list[int]], dict[int, tuple[float, int]]]:
-        dag = get_dag(block)
-        route: dict[int, tuple[float, int]] = {}
-        calc(block, dag, route)
-        return dag, route
-
-    def shared_get_dag(sentence: str) -> dict[int, list[int]]:
-        return routed(sentence)[0] if len(sentence) <= KEPT_BLOCK_CHARS else get_dag(sentence)
-
-    def shared_calc(sentence: str, dag: dict[int, list[int]], route: dict[int, Any]) -> None:
-        if len(sentence) <= KEPT_BLOCK_CHARS:
-            kept_dag, kept_route = routed(sentence)
-            if kept_dag is dag:
-                route.update(kept_route)
-                return
-        calc(sentence, dag, route)
-
-    tokenizer.get_DAG = shared_get_dag
-    tokenizer.calc = shared_calc
-    tokenizer.deid_shared_routes = True
 
 
 def posseg_name_spans(text: str) -> list[tuple[int, int]]:

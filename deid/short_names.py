@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from deid.dictionary import jieba_tables
 from deid.findings import PERSON, Finding
 from deid.normalize import NormalizedText
 from deid.recognizers.base import is_han
@@ -22,7 +23,6 @@ from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.masked import MASK_CHARS
 from deid.recognizers.person_rules import KIN_WORDS
 from deid.recognizers.surnames import surname_length
-from deid.recognizers.word_tables import jieba_tables
 from deid.recognizers.yi_names import yi_given_name
 from deid.segmenting import NAME_TAGS
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.base import HAN, is_han
-from deid.recognizers.word_tables import jieba_tables
 
 # The compound surnames of ``deid.recognizers.surnames`` that are no word of their own
 # (not 东方, 西门, 长孙, 百里, 闻人, 司空, 第五, 单于, 太史: east, west gate, eldest grandson …).

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.base import HAN
 from deid.recognizers.judgment_rules import is_judgment
-from deid.recognizers.word_tables import jieba_tables
 from deid.segmenting import NAME_TAGS
 
 _FAMILY_NAMES = frozenset(

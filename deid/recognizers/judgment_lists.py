@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.base import GAP, HAN, is_han
 from deid.recognizers.surnames import SURNAME_PATTERN, WORD_SURNAMES, surname_length
-from deid.recognizers.word_tables import jieba_tables
 from deid.segmenting import NAME_TAGS
 
 _SURNAME = SURNAME_PATTERN

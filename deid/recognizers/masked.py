@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.recognizers.base import DOTS, HAN, is_han
 from deid.recognizers.surnames import (
     SURNAME_PATTERN,
     surname_length,
 )
-from deid.recognizers.word_tables import jieba_tables
 
 MASK_CHARS = "X×x*○〇□■"
 _SURNAME = SURNAME_PATTERN

@@ -10,12 +10,12 @@ import unicodedata
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.base import DOTS
 from deid.recognizers.judgment_rules import around_kinship, is_judgment
 from deid.recognizers.person_rules import NAME_TAGS
 from deid.recognizers.person_words import place_like, plausible_model_name
 from deid.recognizers.surnames import COMPOUND_SURNAMES
-from deid.recognizers.word_tables import jieba_tables
 
 # Prepositions and adverbs the name model takes for a name between two names (经卢某某介绍,
 # 朱某曾向侯某某催要): a span of one or two of them is none.

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.base import GAP, HAN
 from deid.recognizers.judgment_lists import common_word
 from deid.recognizers.surnames import SURNAME_PATTERN
-from deid.recognizers.word_tables import jieba_tables
 
 _NAME = rf"({SURNAME_PATTERN}[{HAN}]{{1,2}}?)"
 _AGENT_VERBS = "望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识|出价|持股"

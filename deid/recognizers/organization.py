@@ -6,8 +6,8 @@ from __future__ import annotations
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid.dictionary import jieba_tables
 from deid.divisions import division_names
-from deid.recognizers.word_tables import jieba_tables
 
 
 class _TokenTagRecognizer(LocalRecognizer):

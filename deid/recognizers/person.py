@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.judgment_rules import (
     BENCH_TITLES,
     ORGANIZATION_AFTER,
@@ -41,7 +42,6 @@ from deid.recognizers.titled_names import (
     party_named_again_spans,
     surname_and_title_spans,
 )
-from deid.recognizers.word_tables import jieba_tables
 
 MODEL_SCORE = 0.85
 RULE_SCORE = 0.8

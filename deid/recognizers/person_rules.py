@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.compound_names import compound_surname_spans
@@ -28,7 +29,6 @@ from deid.recognizers.surnames import (
     surname_length,
 )
 from deid.recognizers.syllable_names import syllable_name_spans
-from deid.recognizers.word_tables import jieba_tables
 from deid.recognizers.yi_names import yi_name_spans
 
 # jieba dictionary frequency from which a word the tagger calls a name is taken for a word.

@@ -2,7 +2,7 @@
 答应 … 本院依法向甯跃进进行了询问): the models read few such surnames in news and miss a
 name whose given name is a word (跃进, 国庆) wherever it stands.  The surnames are those of
 the table that open no word of jieba's dictionary of frequency 100 or more (甯, 仉, 逄, 亓,
-覃 …: 2026-12-05, from ``deid.recognizers.word_tables``), and surnames the table lacks that
+覃 …: 2026-12-05, from ``deid.dictionary``), and surnames the table lacks that
 open none either (禤, 缑, 眭, 郄, 芈 …), so their character and the two after it are no
 word's."""
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.surnames import SINGLE_SURNAMES
-from deid.recognizers.word_tables import jieba_tables
 
 _RARE = (
     "宓嵇竺乜仉訾逄郦笪禚邴郏酆钮钭贲璩殳羿莘昝綦谯虢郗郤佴蹇厍庾甯亓仝帅邬晏蔺禤冼邝覃逯郜阚"

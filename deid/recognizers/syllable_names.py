@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.judgment_rules import is_judgment
-from deid.recognizers.word_tables import jieba_tables
 
 # Syllables of Tibetan given names (the common ones of registers and news).
 _TIBETAN = (

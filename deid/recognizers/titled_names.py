@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.judgment_rules import is_judgment
@@ -20,7 +21,6 @@ from deid.recognizers.person_rules import (
     is_cjk,
 )
 from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
-from deid.recognizers.word_tables import jieba_tables
 from deid.recognizers.yi_names import CLANS as YI_CLANS
 
 _TITLE_ALTERNATIVES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from deid.dictionary import jieba_tables
 from deid.recognizers.judgment_rules import is_judgment
-from deid.recognizers.word_tables import jieba_tables
 
 # Clan names (家支).  Not 的日 (的日子), 木乃 (木乃伊) nor 加拉 (加拉加斯).
 _CLANS = (

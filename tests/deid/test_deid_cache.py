@@ -107,7 +107,7 @@ _MEMORY_SCRIPT = """
 import json
 import deid
 from deid.posseg import tagger
-from deid.recognizers.word_tables import jieba_tables
+from deid.dictionary import jieba_tables
 for profile in ("default", "recall"):
     deid.analyze_batch(["记者张胜男报道，王小明的电话是13912345678。"], profile=profile)
 status = dict(line.split(":", 1) for line in open("/proc/self/status"))

@@ -10,7 +10,7 @@ import jieba
 import pytest
 
 from deid import posseg
-from deid.recognizers.word_tables import jieba_tables
+from deid.dictionary import jieba_tables
 
 # Runs jieba hands its HMM: unknown characters, names, mixed scripts, a character it has no
 # states for (☃), one character, and long runs.
