@@ -28,6 +28,7 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # per-core figures: one thread, one process
 
+import argparse  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
@@ -305,6 +306,11 @@ def worst_misses(misses: list[tuple[str, str]], count: int = 10) -> list[dict[st
 
 def main() -> None:
     """Run everything and print the JSON line."""
+    argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Takes no options. To score another labelled JSONL file of the test sets' "
+        "format: python -m deid.training.evaluate FILE.jsonl [--profile recall] [--json].",
+    ).parse_args()
     speed_texts = [r.text for r in read_jsonl(NER_DATA_DIR / "test" / "msra_test.jsonl")]
     result: dict[str, object] = {"person": person_scores("default")}
     result["chars_per_cpu_s"] = round(throughput(speed_texts, "default"))
