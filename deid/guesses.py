@@ -21,6 +21,7 @@ from deid.firms_and_places import (
 )
 from deid.normalize import normalize
 from deid.recognizers.judgment_rules import (
+    BENCH_TITLES,
     TITLE_WITHIN,
     is_judgment,
 )
@@ -238,6 +239,7 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
         and word[-1] in _ENDS_OF_PLACES
         and text[finding.end : finding.end + 1] not in (_TITLE_AFTER_PLACE)
         and not _common_noun(word[-2:])  # 唐知县: Magistrate 唐 (MSRA), 知县 a title
+        and not _on_the_bench(text, finding.start)  # 审判员张成镇: a judge, not a town
     ):
         return True  # 丰泽区, 彭泽县, 姜寨镇: a district or a town, not 丰泽 + 区
     if word.isdecimal() or _in_capital_amount(text, finding.start, finding.end):
@@ -255,6 +257,12 @@ def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> boo
     if firm_or_place(text, finding):
         return True  # 山东德衡律师事务所, 葛兰素·威康公司: the firm's name, not a person's
     return no_names.holds(finding.start, finding.end)
+
+
+def _on_the_bench(text: str, start: int) -> bool:
+    """True when a bench title (审判员, 书记员, ``BENCH_TITLES``) ends right before
+    ``start``, spaces or none between."""
+    return text[max(0, start - 12) : start].rstrip(" \t\u3000\xa0").endswith(BENCH_TITLES)
 
 
 # A Chinese vehicle plate: a province's character, a letter, a dot or not, five or six more.

@@ -38,11 +38,12 @@ _LISTED = re.compile(
     rf"(?:{_LISTED_POSTS})([:：]?){_GAP}*({_LIST_ITEM}(?:[（(][^）)\n]{{1,20}}[）)])?"
     rf"(?:、{_LIST_ITEM}(?:[（(][^）)\n]{{1,20}}[）)])?)*)"
 )
-# ... and a list of two or more witnesses, experts or accomplices whatever their names (证人
-# 那日苏、其木格能够证明: Mongolian names have no Chinese surname; 伙同吉胡明民、沙库阿正、鲁子
-# 烟华: Yi names), none of them a word of the dictionary but a name (证人证言、物证、书证).
+# ... and a list of two or more witnesses, experts, accomplices or prosecutors whatever their
+# names (证人那日苏、其木格能够证明: Mongolian names have no Chinese surname; 伙同吉胡明民、
+# 沙库阿正、鲁子烟华: Yi names; 指派检察员边巴卓玛、次旦央吉出庭: Tibetan ones), none of them
+# a word of the dictionary but a name (证人证言、物证、书证).
 _LISTED_ANY = re.compile(
-    rf"(?:证人|鉴定人|被告人|被害人|罪犯|犯罪嫌疑人|上诉人|伙同|纠集)"
+    rf"(?:证人|鉴定人|被告人|被害人|罪犯|犯罪嫌疑人|上诉人|伙同|纠集|检察员|检察官)"
     rf"((?:[{_CJK}]{{2,4}}、)+[{_CJK}]{{2,4}})"
 )
 # ... and witnesses set off by spaces, as some scraped texts list them (证人 郗大勇 粘春花

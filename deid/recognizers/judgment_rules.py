@@ -84,6 +84,10 @@ BENCH_ANY = re.compile(
 BENCH_SPACED = re.compile(
     rf"(?:{_SPACED_TITLE})[:：]?{_GAP}+([{_CJK}](?:{_GAP}{{1,16}}[{_CJK}]){{1,2}}){_BENCH_END}"
 )
+# Who printed and who proofread the document, after the bench (打印：甘新红校对：温雅琪).
+_PRINTED_BY = re.compile(
+    rf"(?:打印|校对|核对)人?[:：]{_GAP}*([{_CJK}]{{2,4}}?)(?={_GAP}|$|打印|校对|核对)"
+)
 # Roles that open a line of the party block (被告人平安，男，…; 上诉人（原审被告）：张三，…),
 # or a sentence of it in a judgment scraped into one paragraph.
 _PARTY_ROLES = (
@@ -316,6 +320,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
             for m in BENCH_SPACED.finditer(text)
             if not common_word(_GAP_RE.sub("", m.group(1)))
         ]
+        spans += [m.span(1) for m in _PRINTED_BY.finditer(text) if not common_word(m.group(1))]
     if _holds(text, "人告犯"):  # 被告人, 原告, 罪犯 …
         spans += party_line_spans(text)
         spans += claimant_spans(text)

@@ -25,8 +25,12 @@ _NOT_NAMES = re.compile(
     "[由自从][东南西北東][向往][东南西北東]|[东南西北東][向往][东南西北東](?=[行驶走侧]|方向)"
     r"|[於于]?民[国國](?=前?[\d〇零一二三四五六七八九十]+年)"
     r"|[嗣旋迨俟][经經后後即至因]"  # (opening a clause: checked after)
-    # the court's formula of its findings (经依法审查查明：)
-    r"|审?查查明|另查明|审理查明|查明(?=[:：]|的?事实)"
+    # the court's formula of its findings (经依法审查查明：, 经查，查明被执行人无财产)
+    r"|审?查查明|另查明|审理查明|查明(?=[:：被其该]|的?事实|原告|申请|上述|本案|涉案)"
+    r"|[经，,。；;\n]查明"
+    # both parties (原被告双方, 判决原被告离婚), a modal verb (鉴定人应当出庭: 应 is a surname)
+    # and an accomplice (同案犯供述)
+    r"|原被告|应当|应该|同案(?=犯|人)"
     # an alley (胡同: jieba tags it a name, 1,762), arbitration (仲裁委员会仲裁, 全部仲裁请求)
     # and a labour arbitration's document numbers with their issuer (苏吴劳人仲案字〔2020〕)
     r"|胡同|仲裁|[\u4e00-\u9fff]{0,2}劳人仲"
@@ -64,7 +68,11 @@ _WEATHER_WORDS = re.compile(
 _CLAUSE_START = frozenset("\n。，,；;：:")
 # (当事人陈述, 如实陈述, 出庭陈述, 当庭陈述, 同学“思琪”陈述称, 李某陈述, 上述陈述, and 陈述
 # opening a clause: 邻居，陈述曾多次听到; or before a colon, 其 or 了: 昝琮陈述：, 陈述其曾于)
-_BEFORE_STATEMENT = frozenset('的及和、人实庭，,”"某述')
+_BEFORE_STATEMENT = frozenset('的及和、人实庭，,”"某述告')
+# ... or before a conjunction, a verb of saying or a clause's end (原告陈述和经审理确认的事实,
+# 陈述称, 陈述中; not a party named 陈述 as a judgment introduces one: 被告陈述，男)
+_AFTER_STATEMENT = re.compile("[、和及]?申辩|理由|意见|[:：其了和及、与称中时内]")
+_INTRODUCED = re.compile("[，,（(][男女]")
 # the issuer of a document number on a line of its own (穗公天行罚决字〔2023〕01562号,
 # 嘉公（南）行罚决字〔2023〕00318号): the characters from the line's start to the bracket
 _DOCUMENT_NUMBER_LINE = re.compile(r"[〔【\[]\d{4}[〕】\]]\d{1,6}[号號][ \t\u3000]*(?:\n|$)")
@@ -80,9 +88,12 @@ def _no_name_words(text: str) -> list[tuple[int, int]]:
         start, word = match.start(), match.group()
         if word[0] in "嗣旋迨俟" and start and text[start - 1] not in _CLAUSE_START:
             continue
-        if word == "陈述" and not (start and text[start - 1] in _BEFORE_STATEMENT):
-            if not re.match(
-                "[、和及]?申辩|理由|意见|[:：其了]", text[match.end() : match.end() + 3]
+        if word == "陈述":
+            after = text[match.end() : match.end() + 3]
+            if _INTRODUCED.match(after):
+                continue
+            if not (start and text[start - 1] in _BEFORE_STATEMENT) and not (
+                _AFTER_STATEMENT.match(after)
             ):
                 continue
         spans.append(match.span())
@@ -98,6 +109,7 @@ _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
 _NOT_NAME_CHARS = frozenset(
     "东南西北東於于民国國嗣旋迨俟查陈陳胡仲因啡酮胺毒古丸麻之权何册宝款遲迟須须伊路街巷道弄〔【[主"
+    "原应同"
     "云晴阴雨雪雾尘沙"
 )
 
