@@ -27,6 +27,8 @@ DISTRICT_ENDS = frozenset("省区县")
 
 def firm_or_place(text: str, finding: Finding) -> bool:
     """True for a guess that is a firm's or a place's name, or part of one (above)."""
+    if _numbered_school(text, finding):
+        return True
     near = text[finding.start : finding.end + 8]  # (most guesses have no firm or place near)
     return not _FIRM_OR_PLACE_CHARS.isdisjoint(near) and (
         text.startswith(_FIRM_SUFFIXES, finding.end)
@@ -34,7 +36,30 @@ def firm_or_place(text: str, finding: Finding) -> bool:
         or _in_placed_firm(text, finding)
         or _in_masked_firm(text, finding)
         or _place_or_firm(text, finding)
+        or _firm_suffix_inside(text, finding.start, finding.end) is not None
     )
+
+
+def _numbered_school(text: str, finding: Finding) -> bool:
+    """True for a place and a numeral before 中 or 小 (黄岛一|中: the place's first middle
+    school; not 李一|中午)."""
+    word = text[finding.start : finding.end]
+    school = text[finding.end : finding.end + 2]
+    if len(word) < 3 or word[-1] not in _NUMERALS or school[:1] not in ("中", "小"):
+        return False
+    _, tags = jieba_tables()
+    return school not in _NO_SCHOOLS and (
+        word[:-1] in division_names() or tags.get(word[:-1]) == "ns"
+    )
+
+
+def _firm_suffix_inside(text: str, start: int, end: int) -> int | None:
+    """Where a firm's registered suffix begins inside a guess of three characters or more,
+    two or more after its start (希格玛会计师事|务所: the trade name 希格玛), or ``None``."""
+    for at in range(start + 2, end):
+        if text.startswith(_REGISTERED, at):
+            return at
+    return None
 
 
 def masked_shop(text: str, finding: Finding) -> bool:
@@ -69,6 +94,8 @@ def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
             or (text.endswith("人民", start, end) and text.startswith(_BODIES_OF_PEOPLE, end))
         ):
             words.add(text[start:end])
+        elif (suffix := _firm_suffix_inside(text, start, end)) is not None:
+            words.add(text[start:suffix])  # 希格玛会计师事|务所, then 希格玛新疆分所
     return words
 
 
@@ -97,6 +124,7 @@ _VILLAGE_BEFORE = ("镇", "乡", "街道", "街办")
 _FIRM_OR_PLACE_CHARS = frozenset("所司团厂店行院社心室某省市区县镇乡路街·局旗盟苏嘎家组克")
 _FIRM_SUFFIXES = (
     "会计师事务所",
+    "会计事务所",
     "律师事务所",
     "律所",
     "有限公司",
@@ -157,6 +185,11 @@ def _place_or_firm(text: str, finding: Finding) -> bool:
     return rest in divisions and text[finding.end : finding.end + 1] in PLACE_SUFFIXES
 
 
+_NUMERALS = frozenset("一二三四五六七八九十")
+# Words after a numeral that are no numbered school (一中午, 三小时: 一中 and 二小 are)
+_NO_SCHOOLS = frozenset("中午 中旬 中间 中心 中期 中途 中年 小时 小组 小区 小额 小型 小学".split())
+
+
 def _place_fragment(text: str, finding: Finding, word: str) -> bool:
     """True for a guess inside a division's or a village's name, or a law firm's."""
     if (
@@ -185,7 +218,14 @@ def _place_fragment(text: str, finding: Finding, word: str) -> bool:
 
 _BRACKETS = frozenset("（(")
 # A firm's registered form right after its trade name (立衡|会计师事务所, then 立衡所)
-_REGISTERED = ("会计师事务所", "律师事务所", "有限公司", "有限责任公司", "股份有限公司")
+_REGISTERED = (
+    "会计师事务所",
+    "会计事务所",
+    "律师事务所",
+    "有限公司",
+    "有限责任公司",
+    "股份有限公司",
+)
 # Ends of a village's name after a family's (王家堡, 刘家庄, 李家沟, 张家湾)
 _SETTLEMENT_ENDS = frozenset("庄沟堡村屯湾坪寨坝岭峪洼营")
 # A division's suffix inside a guess (not a title: 市长, 区委)
@@ -195,7 +235,8 @@ _SUBDISTRICT = ("街道", "街办", "苏木", "嘎查", "盟") + tuple(
 )
 # A firm's name after its place and trade name (四川君|和律师事务所: 和 + the suffix).
 _FIRM_AFTER_PLACE = re.compile(
-    f"[{HAN}]{{0,4}}?(?:有限公司|公司|集团|律师事务所|事务所|银行|医院|酒店|商行|厂|店)"
+    f"[{HAN}]{{0,4}}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|律师事务所|事务所|银行|医院"
+    "|酒店|商行|厂|店)"
 )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import deid
 from deid.anonymize import anonymize
+from deid.findings import PERSON, Finding
+from deid.guesses import without_no_names
 from tests.deid.person_findings import person_mentions, person_names
 
 _CIVIL = (
@@ -45,3 +47,31 @@ def test_the_courts_own_words_are_no_names() -> None:
 def test_a_party_named_like_the_word_for_a_statement_is_still_a_person() -> None:
     text = "某某县人民法院\n民事判决书\n原告卢晓燕，女。\n被告陈述，男，1970年生。\n"
     assert "陈述" in person_mentions(text)
+
+
+def _guess(text: str, word: str, nth: int = 0) -> Finding:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return Finding(start, start + len(word), PERSON, 0.85)
+
+
+def test_a_guess_running_into_a_firms_suffix_is_the_firm_everywhere() -> None:
+    text = _CRIMINAL + (
+        "2016年，德勒玛会计师事务所接受委托。被告人洛桑收受德勒玛新疆分所所送现金，"
+        "为德勒玛会计事务所办理审计费用。"
+    )
+    guesses = [
+        _guess(text, "德勒玛会计师事"),
+        _guess(text, "德勒玛", 1),
+        _guess(text, "德勒玛", 2),
+        _guess(text, "洛桑", 1),
+    ]
+    kept = without_no_names(text, guesses)
+    assert [text[f.start : f.end] for f in kept] == ["洛桑"]
+
+
+def test_a_places_numbered_school_is_no_name() -> None:
+    text = _CIVIL + "被告黄岛一中辩称，其未借款。黄岛一中午间放学。李一中午回家。"
+    kept = without_no_names(text, [_guess(text, "黄岛一"), _guess(text, "李一")])
+    assert [text[f.start : f.end] for f in kept] == ["李一"]
