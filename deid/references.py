@@ -16,22 +16,28 @@ from deid.findings import Finding
 
 # After NFKC, （ ） are ASCII parentheses; 〔 〕 and 【 】 stay.
 _YEAR = r"[(\[〔【]\s*(?:19|20)\d{2}\s*[)\]〕】]"
+# An issuer's character, or a bracketed one or two (鄂公(交)乌认字, 蔡公(奓)行决字)
+_ISSUER = r"(?:[\u4e00-\u9fa5]|\([\u4e00-\u9fa5]{1,2}\))"
 REFERENCE = re.compile(
     # case numbers: (2018)桂0305刑初123号, (2019)皖01民终1234号之一, (2020)最高法民申12号
     _YEAR
     + r"[\u4e00-\u9fa5]{1,4}\d{0,6}[\u4e00-\u9fa5]{1,6}\d{1,6}号(?:之[一二三四五六七八九十\d]+)?"
-    # document numbers: 皖政〔2023〕5号, 国办发[2023]12号, 财预〔2023〕1号
-    r"|[\u4e00-\u9fa5]{1,8}" + _YEAR + r"\s*\d{1,5}\s*号"
+    # document numbers: 皖政〔2023〕5号, 国办发[2023]12号, 伊南检民刑附民公诉(2020)1号,
+    # 鄂公(交)乌认字(2015)第15306号
+    rf"|{_ISSUER}{{1,10}}" + _YEAR + r"\s*第?\s*\d{1,6}\s*号"
+    # case numbers of before 2016 without a year: 郑刑执字第210号, 格刑初字第117号
+    r"|[\u4e00-\u9fa5]{1,8}字第\d{1,6}号"
 )
 
 
 # An issuer's abbreviation before a document number's year: 皖政, 国办发, 杭西检刑诉,
-# 邵双检公诉刑诉.
-ISSUER_CHARS = 8
-_BRACKETS = "([〔【"
+# 邵双检公诉刑诉, 伊南检民刑附民公诉 (or before 字第 in a case number without a year).
+ISSUER_CHARS = 16  # characters, an issuer's brackets included
 # … which holds no function word nor verb of a sentence that mentions the document (冯子军手中
-# 有荥组（1977）100号文件: the issuer is 荥组, not the person before it).
-_NOT_ISSUER = frozenset("的了在是有和与及向对将把由从为被给于按据依照经称说持收到")
+# 有荥组（1977）100号文件: the issuer is 荥组, not the person before it; 以伊南检…公诉,
+# 向牛海涛出具西公（文）告字〔2023〕第0173号).
+_NOT_ISSUER = frozenset("的了在是有和与及向对将把由从为被给于按据依照经称说持收到以出具作")
+_YEAR_AT = re.compile(_YEAR)
 
 
 def reference_spans(text: str) -> list[tuple[int, int]]:
@@ -43,13 +49,14 @@ def reference_spans(text: str) -> list[tuple[int, int]]:
 
 def nameless_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The parts of the references ``spans`` that hold no name: a case number whole, a
-    document number from at most ``ISSUER_CHARS`` characters before its year, none of them
-    in ``_NOT_ISSUER``."""
+    document number from at most ``ISSUER_CHARS`` characters before its year (or a case
+    number without a year before its 字第), none of them in ``_NOT_ISSUER``."""
     result = []
     for start, end in spans:
-        bracket = min(i for i in range(start, end) if text[i] in _BRACKETS)
-        issuer = bracket
-        while issuer > max(start, bracket - ISSUER_CHARS) and text[issuer - 1] not in _NOT_ISSUER:
+        year = _YEAR_AT.search(text, start, end)
+        anchor = year.start() if year else text.find("字第", start, end)
+        issuer = anchor
+        while issuer > max(start, anchor - ISSUER_CHARS) and text[issuer - 1] not in _NOT_ISSUER:
             issuer -= 1
         result.append((issuer, end))
     return result

@@ -75,3 +75,27 @@ def test_a_places_numbered_school_is_no_name() -> None:
     text = _CIVIL + "被告黄岛一中辩称，其未借款。黄岛一中午间放学。李一中午回家。"
     kept = without_no_names(text, [_guess(text, "黄岛一"), _guess(text, "李一")])
     assert [text[f.start : f.end] for f in kept] == ["李一"]
+
+
+def test_the_issuers_of_document_and_case_numbers_hold_no_names() -> None:
+    numbers = (
+        "伊南检民刑附民公诉（2020）1号",
+        "鄂公（交）乌认字（2015）第15306号",
+        "蔡公（奓）行决字［2016］200号",
+        "（乌）公（刑）鉴（法损）字（2016）8号",
+        "郑刑执字第210号",
+    )
+    for number in numbers:
+        text = _CRIMINAL + f"根据{number}文书，被告人洛桑于当日到案。"
+        start = text.index(number)
+        inside = [
+            f
+            for f in deid.analyze(text)
+            if f.entity_type == PERSON and f.start < start + len(number) and start < f.end
+        ]
+        assert not inside, (number, [text[f.start : f.end] for f in inside])
+
+
+def test_a_person_a_document_number_is_issued_to_is_not_its_issuer() -> None:
+    text = _CIVIL + "派出所向周建明出具西公（文）告字〔2023〕第0173号《家庭暴力告诫书》。"
+    assert person_mentions(text).count("周建明") == 2
