@@ -101,10 +101,12 @@ _MOU_AFTER_ROLE = re.compile(
 # 王XX, 李**, 刘*, 王××, and a given name after a one- or two-character mask (王*明); an
 # ordinal digit after the mask tells relatives apart (陈×1、陈×2).  A page copied from a
 # website may keep × as its HTML entity (杨&times;&times;, its semicolon full-width or not).
+# Not a masked date (于××××年××月××日, 于××年×月: 于 is a surname too; 李**年满十八 is a name).
 _TIMES_ENTITY = "&times"
 _SYMBOLS = re.compile(
     "(" + _SURNAME + ")"
-    r"(?:[Xx×](?:[Xx×]{0,2})(?![A-Za-z])|[*○〇□■]{1,4}|(?:&times[;；]){1,3})"
+    r"(?:[Xx×](?:[Xx×]{0,2})(?![A-Za-z×])|[*○〇□■]{1,4}|(?:&times[;；]){1,3})"
+    r"(?!年[Xx×*○〇\d０-９]|[月日])"
     r"(?![*○〇□■])(?:[1-9][0-9]?(?![0-9]))?"
 )
 # What follows the mask when the masked text is a place or an organisation.

@@ -99,3 +99,13 @@ def test_the_issuers_of_document_and_case_numbers_hold_no_names() -> None:
 def test_a_person_a_document_number_is_issued_to_is_not_its_issuer() -> None:
     text = _CIVIL + "派出所向周建明出具西公（文）告字〔2023〕第0173号《家庭暴力告诫书》。"
     assert person_mentions(text).count("周建明") == 2
+
+
+def test_a_masked_date_after_yu_is_no_masked_name() -> None:
+    text = (
+        _CIVIL
+        + "原告经人介绍与被告相识，于××××年××月××日登记结婚，于××年×月分居。被告之子周**年满十八。"
+    )
+    names = person_names(text)
+    assert not [name for name in names if name.startswith("于")]
+    assert "周**" in names
