@@ -116,14 +116,15 @@ _PARTY_LINE_ALONE = re.compile(
 _NOT_OPENING = frozenset("未不已没无均并亦也仍经于在对向")
 # A Taiwan court's party block: the role spaced out to the width of the longest (原　　　告
 # 靳家瑋, 被　　　告　佟美玲　女), or counsel before 律師 (選任辯護人　鄭雅婷律師), read
-# simplified; the name, whatever its surname, up to the line's end, the sex or 律师.
-_TAIWAN_ROLES = "声请人|相对人|抗告人|告诉人|选任辩护人|公设辩护人"
+# simplified; the name, whatever its surname, up to the line's end, the sex or 律师, its
+# characters spaced or not (選 任辯護 人　趙 培 宏律師).
+_TAIWAN_ROLES = "声请人|相对人|抗告人|告诉人|选任辩护人|公设辩护人|自诉代理人|代表人"
 _SPACED_ROLES = "|".join(
     f"{_GAP}*".join(role)
     for role in sorted(set(f"{_PARTY_ROLES}|{_TAIWAN_ROLES}".split("|")), key=len, reverse=True)
 )
 _SPACED_PARTY_LINE = re.compile(
-    rf"(?m)^{_GAP}*((?:{_SPACED_ROLES})){_GAP}+([{_CJK}]{{2,4}}?)"
+    rf"(?m)^{_GAP}*((?:{_SPACED_ROLES})){_GAP}+([{_CJK}](?: ?[{_CJK}]){{1,3}}?)"
     rf"(?={_GAP}*$|{_GAP}+[男女]|(律师))"
 )
 # What after a party's name says it is one, whatever word the name is: sex, counsel's firm,
@@ -400,7 +401,7 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
             match.span(2)
             for match in _SPACED_PARTY_LINE.finditer(text)
             if (_GAP_RE.search(match.group(1)) or match.group(3))
-            and not common_word(match.group(2))
+            and not common_word(match.group(2).replace(" ", ""))
         ]
     return spans
 

@@ -3,9 +3,10 @@ the surname where a role or repetition shows the person (被害人禤某某, 撒
 
 张某, 张某某, 张某某某, 张某甲, 张某1, 王某平, 王XX, 李**, 刘*, 王××, 王*明: a surname with its
 given name replaced is still a quasi-identifier, found whole (张某甲, not 张某); so is a
-party written as an ordinal and a mask (Taiwan's 甲○○).  A mask run after a
-character that belongs to a place or an organisation is masked text, not a name: 浙江**科技
-有限公司 (江 ends 浙江), 合肥市**区**路 (区 follows a mask), 王**公司 (a company).
+party written as an ordinal and a mask (Taiwan's 甲○○, 子○○, Ｐ○○) or a victim's code
+(Ａ女).  A mask run after a character that belongs to a place or an organisation is masked
+text, not a name: 浙江**科技有限公司 (江 ends 浙江), 合肥市**区**路 (区 follows a mask),
+王**公司 (a company).
 
 The text is NFKC-normalised first, so full-width Ｘ and ＊ arrive as X and *.
 """
@@ -117,7 +118,15 @@ _PLACE_OR_ORG = re.compile(
 )
 # A party written as an ordinal and a mask, as Taiwan's courts publish them (被告甲○○,
 # 告訴人乙○○): the placeholder stands for the name.
-_ORDINAL_MASKED = re.compile(f"[{_ORDINALS}][○〇]{{1,3}}(?![○〇])")
+# Taiwan's parties: an ordinal, an earthly branch, a character of 天地玄黃宇宙洪荒 or a letter
+# before the mask that replaces the whole name, spaced or not (甲○○, 丙○○○, 子○○, 宇○○,
+# Ｐ○○, 甲 ○ ○; not 一○○年, the Republic's year 100), and a victim's code (Ａ女, Ｂ男).
+_PLACEHOLDERS = "子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒A-Z"
+_ORDINAL_MASKED = re.compile(
+    f"[{_ORDINALS}](?: ?[○〇]){{1,8}}(?![○〇])"
+    f"|(?<![A-Za-z0-9])[{_PLACEHOLDERS}](?: ?[○〇]){{2,8}}(?![○〇])"
+)
+_LETTER_CODE = re.compile("(?<![A-Za-z0-9])[A-Z][女男](?![士性子装孩生童人])")
 _MASK_RUN = re.compile(f"[{re.escape(MASK_CHARS)}]+")
 # A party's role right before the masked name: its last character and the surname are no
 # word (被告人马某甲 is not 人马, the troops; 被害人江某 is not 人江).
@@ -153,9 +162,10 @@ def _holds_dot(text: str) -> bool:
 def masked_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of masked names in ``text`` (see the module's docstring); nothing when the text
     has neither 某 nor a mask character."""
+    spans = [match.span() for match in _LETTER_CODE.finditer(text)]
     if "某" not in text and not _MASK_RUN.search(text) and _TIMES_ENTITY not in text:
-        return []
-    spans = [match.span() for match in _ORDINAL_MASKED.finditer(text)]
+        return spans
+    spans += [match.span() for match in _ORDINAL_MASKED.finditer(text)]
     spans += [m.span() for m in _MOU_ANY.finditer(text) if not surname_length(text, m.start())]
     spans += _rare_surname_mou(text)
     spans += _masked_dotted(text)

@@ -9,7 +9,7 @@ import deid
 from deid.anonymize import anonymize
 from deid.findings import PERSON, Finding
 from deid.guesses import without_no_names
-from tests.deid.person_findings import person_mentions, person_names
+from tests.deid.person_findings import missed_mentions, person_mentions, person_names
 
 _CIVIL = (
     "某某市某某区人民法院\n民事判决书\n原告卢晓燕，女，1985年生。\n被告周建明，男，1983年生。\n"
@@ -109,3 +109,23 @@ def test_a_masked_date_after_yu_is_no_masked_name() -> None:
     names = person_names(text)
     assert not [name for name in names if name.startswith("于")]
     assert "周**" in names
+
+
+_TAIWAN = "臺灣某某地方法院刑事判決　　　　　九十六年度訴字第七二三號\n"
+
+
+def test_taiwans_placeholder_masks_and_victim_codes_are_found_whole() -> None:
+    text = _TAIWAN + (
+        "上 　訴　 人　甲 ○ ○（原名鄭光華）\n"
+        "被　　　告　子○○ 　　　　　　Ｐ○○\n"
+        "　　　　　　　宙○○○\n"
+        "被告對於未滿14歲之Ａ女為性交之行為，一○○年度訴字第三號判決確定。"
+    )
+    names = person_names(text)
+    assert {"甲 ○ ○", "子○○", "Ｐ○○", "宙○○○", "Ａ女"} <= names
+    assert not [name for name in names if "一" in name]  # 一○○年: the year 100
+
+
+def test_taiwans_counsel_spaced_out_before_lushi_is_named() -> None:
+    text = _TAIWAN + "自 訴代理 人　楊 詠 華律師\n選 任辯護 人　趙 培 德律師\n"
+    assert missed_mentions(text, ["楊 詠 華", "趙 培 德"]) == []
