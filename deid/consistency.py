@@ -129,7 +129,27 @@ def complete_document(
     # to the name, as the guesses did before the names were spread, and one lying inside a
     # name but for a function character past its edge (东因 of 包援东因与) is dropped
     found = without_overhangs(text, names_trimmed(text, found, set(seeds)))
-    return found + other_scripts(text, found)
+    return _with_mask_tails(text, found) + other_scripts(text, found)
+
+
+# The rest of a masked name after the part a model or rule found: a Tibetan name's first
+# syllable (扎西某某, 日西某某), a Uyghur name's second part (茹X·Y); not a place's or a
+# firm's mask (扎西某某村, 某某公司 after a name).
+_MASK_TAIL = re.compile(
+    "某{1,2}(?![某村镇乡县市区路街公司厂店])|·(?:[A-Z]{1,3}|某{1,2})(?![A-Za-z])"
+)
+
+
+def _with_mask_tails(text: str, findings: list[Finding]) -> list[Finding]:
+    """``findings`` with each ``PERSON`` one that a mask follows (``_MASK_TAIL``) run on
+    over it (over 某 only when it does not end in a mask already: 张某某 is whole)."""
+    result = []
+    for finding in findings:
+        tail = _MASK_TAIL.match(text, finding.end) if finding.entity_type == PERSON else None
+        if tail and (tail.group()[0] == "·" or text[finding.end - 1] not in MASKS):
+            finding = Finding(finding.start, tail.end(), PERSON, finding.score)
+        result.append(finding)
+    return result
 
 
 def _court_references(

@@ -129,3 +129,11 @@ def test_taiwans_placeholder_masks_and_victim_codes_are_found_whole() -> None:
 def test_taiwans_counsel_spaced_out_before_lushi_is_named() -> None:
     text = _TAIWAN + "自 訴代理 人　楊 詠 華律師\n選 任辯護 人　趙 培 德律師\n"
     assert missed_mentions(text, ["楊 詠 華", "趙 培 德"]) == []
+
+
+def test_a_name_without_a_surname_masked_after_its_first_part_is_found_whole() -> None:
+    text = _CRIMINAL + (
+        "被告人多吉某某、扎西某某故意伤害一案。《扎西某某、多吉某某和日西某某三家之间的纠纷》"
+        "与扎西某某商量。被告人茹X·Y伙同他人作案。"
+    )
+    assert missed_mentions(text, ["扎西某某", "茹X·Y"]) == []
