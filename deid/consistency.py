@@ -18,7 +18,7 @@ from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.guesses import court_document, names_trimmed, without_no_names, without_overhangs
-from deid.listed import between_listed_names
+from deid.listed import between_listed_names, quoted_nicknames
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
 from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
@@ -98,7 +98,7 @@ def complete_document(
         between = {
             _key_of(text, pieces, f)
             for f in listed
-            if text[f.end : f.end + 1] == "、" or _person_after_list(text, f)
+            if text[f.end : f.end + 1] in ("、", "”") or _person_after_list(text, f)
         }
         spread = {key: score for key, score in seeds.items() if key in between | repeated}
     for offset, norm in pieces:
@@ -189,6 +189,7 @@ def _listed_names(
     the names that adds (巴特尔、时桂兰、扎西顿珠 … 李娜、巴特尔、扎西顿珠、买买提艾力等人:
     the second list's last name is found once the first list gives it)."""
     listed = between_listed_names(text, people, SEED_SCORE)
+    listed += quoted_nicknames(text, people, SEED_SCORE)
     if not listed:
         return listed
     keys = {_key_of(text, pieces, f) for f in listed}

@@ -1,6 +1,7 @@
 """The document pass's names of a list (``deid.consistency``): an item with names found
 before and after it in a list, whatever its surname (竺海燕 of 应秀琴、毛建国、竺海燕、贝伟),
-and the last name of a list after a name found (侯亮、付强轮流值夜班)."""
+the last name of a list after a name found (侯亮、付强轮流值夜班), and a quoted nickname in a
+list of people set apart (周凤、“翠翠”（均另案处理）)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,34 @@ def between_listed_names(text: str, people: list[Finding], score: float) -> list
             position + 1 not in covered or position + 1 in lone
         ):
             found += _last_listed_name(text, position + 1, score)
+    return found
+
+
+# A list of people the court sets apart (均另案处理, 在逃), its items up to ten characters, and
+# a nickname quoted among them (陈X富、李X龙、“木禄”、“猫瘦”（均另案处理）; 周凤、“翠翠”（均另案
+# 处理）).
+_SET_APART_LIST = re.compile(
+    r"(?:[^、，,。；;：:（()）\s]{1,10}、){1,12}[^、，,。；;：:（()）\s]{1,10}"
+    r"(?=[（(]均?(?:另案|另行处理|在逃|已判))"
+)
+_QUOTED_ITEM = re.compile(f"“([{HAN}]{{2,4}})”")
+
+
+def quoted_nicknames(text: str, people: list[Finding], score: float) -> list[Finding]:
+    """The quoted items of a list of people set apart (``_SET_APART_LIST``) of which an
+    unquoted item holds a name found: nicknames, the court's only name for those people.
+    Reported with ``score``."""
+    if "“" not in text or "、" not in text:
+        return []
+    covered = {i for f in people for i in range(f.start, f.end)}
+    found = []
+    for match in _SET_APART_LIST.finditer(text):
+        quoted = list(_QUOTED_ITEM.finditer(text, match.start(), match.end()))
+        inside = set(range(match.start(), match.end()))
+        for item in quoted:
+            inside -= set(range(*item.span()))
+        if quoted and inside & covered:
+            found += [Finding(*item.span(1), PERSON, score) for item in quoted]
     return found
 
 

@@ -137,3 +137,13 @@ def test_a_name_without_a_surname_masked_after_its_first_part_is_found_whole() -
         "与扎西某某商量。被告人茹X·Y伙同他人作案。"
     )
     assert missed_mentions(text, ["扎西某某", "茹X·Y"]) == []
+
+
+def test_a_nickname_quoted_in_a_list_of_people_set_apart_is_a_name() -> None:
+    text = _CRIMINAL + (
+        "被告人罗新伙同陈X富、李X龙、“木瓜”、“猫仔”（均另案处理）盗窃电缆，由木瓜望风。"
+        "被告人刘某、曾建华、“翠花”（均另案处理）在牌桌上设局，翠花负责收钱。"
+        "“宝马”、“奔驰”等品牌（另案处理）。"
+    )
+    assert missed_mentions(text, ["木瓜", "猫仔", "翠花"]) == []
+    assert not {"宝马", "奔驰"} & person_names(text)
