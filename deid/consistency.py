@@ -141,11 +141,14 @@ _MASK_TAIL = re.compile(
 
 
 def _with_mask_tails(text: str, findings: list[Finding]) -> list[Finding]:
-    """``findings`` with each ``PERSON`` one that a mask follows (``_MASK_TAIL``) run on
-    over it (over 某 only when it does not end in a mask already: 张某某 is whole)."""
+    """``findings`` with each ``PERSON`` one of two characters or more that a mask follows
+    (``_MASK_TAIL``) run on over it (over 某 only when it does not end in a mask already:
+    张某某 is whole; a lone character before 某 is the masked recognizer's to read: 人民路某
+    超市)."""
     result = []
     for finding in findings:
-        tail = _MASK_TAIL.match(text, finding.end) if finding.entity_type == PERSON else None
+        person = finding.entity_type == PERSON and finding.end - finding.start >= 2
+        tail = _MASK_TAIL.match(text, finding.end) if person else None
         if tail and (tail.group()[0] == "·" or text[finding.end - 1] not in MASKS):
             finding = Finding(finding.start, tail.end(), PERSON, finding.score)
         result.append(finding)

@@ -272,6 +272,28 @@ def numbered_evidence_spans(text: str) -> list[tuple[int, int]]:
     ]
 
 
+# Nicknames unquoted after 绰号 or 外号 in a party's line, one or several (绰号柳州仔、捞哥，
+# 男; （外号大熊、阿强）), before the party's sex or the bracket's end.
+_NICKNAME_LIST = re.compile(
+    rf"(?:绰号|外号)[:：]?((?:[{_CJK}]{{2,4}}、){{0,3}}[{_CJK}]{{2,4}})(?=[，,][男女]|[）)])"
+)
+
+
+_NO_NICKNAME = frozenset("不详 未知 不明 没有".split())  # (绰号不详)
+
+
+def nickname_list_spans(text: str) -> list[tuple[int, int]]:
+    """Each nickname of ``_NICKNAME_LIST``'s lists."""
+    spans = []
+    for match in _NICKNAME_LIST.finditer(text):
+        start = match.start(1)
+        for name in match.group(1).split("、"):
+            if name not in _NO_NICKNAME:
+                spans.append((start, start + len(name)))
+            start += len(name) + 1
+    return spans
+
+
 def common_word(word: str, at_least: int = _COMMON) -> bool:
     """True for a common word that is no name (记录, 签名): ``at_least`` that frequent in
     jieba's dictionary, and tagged a pronoun, noun, verb … there."""

@@ -17,6 +17,7 @@ from deid.recognizers.judgment_lists import (
     common_word,
     dictionary_word,
     listed_spans,
+    nickname_list_spans,
     numbered_evidence_spans,
     set_apart_spans,
     testimony_spans,
@@ -348,6 +349,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [match.span(match.lastindex or 0) for match in _ALIAS.finditer(text)]
         spans += [match.span(match.lastindex or 1) for match in _NICKNAME.finditer(text)]
         spans += [match.span(match.lastindex or 1) for match in _PET_NAME.finditer(text)]
+        spans += nickname_list_spans(text)
         spans += pseudonym_spans(text)
     return spans
 

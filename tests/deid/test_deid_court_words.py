@@ -147,3 +147,17 @@ def test_a_nickname_quoted_in_a_list_of_people_set_apart_is_a_name() -> None:
     )
     assert missed_mentions(text, ["木瓜", "猫仔", "翠花"]) == []
     assert not {"宝马", "奔驰"} & person_names(text)
+
+
+def test_nicknames_listed_unquoted_after_chuohao_are_names() -> None:
+    text = _CRIMINAL + (
+        "被告人韦大林，绰号柳州仔、捞哥，男，1970年生。后韦大林与捞哥联系。"
+        "同案人李四（绰号不详）在逃。"
+    )
+    assert missed_mentions(text, ["柳州仔", "捞哥"]) == []
+    assert "不详" not in person_names(text)
+
+
+def test_a_lone_character_before_a_mask_is_not_run_on_over_it() -> None:
+    text = _CRIMINAL + "被告人洛桑在昆山市玉山镇人民路某超市门口盗窃，后在长江某段禁渔区捕鱼。"
+    assert not {"路某", "江某"} & person_names(text)
