@@ -1,10 +1,10 @@
 """The people of a judgment's narrative by what only a person does there: after a clause
 mark or the preposition of the agent (由吴双江望风，唐国祥负责销赃; 借条由金年经手，明亮在场
 见证; 吴洁实报警后; 经严肃介绍认识了文静; ，柏雪出价四次; ，仇志远持股10%), by whose account
-money went into (将钱款转入王勤的银行账户), whose household it is (与原告房屋相邻的石平安户),
-whose row of a flattened table it is (3 万春风 26 26; 5 桑红旗 借款 50,000.00), or whose flat
-(1-1-201 司马卫东，).  Nothing that is a common word of jieba's dictionary and no name
-(路人报警)."""
+money went into (将钱款转入王勤的银行账户), whose household or village home it is (与原告房屋
+相邻的石平安户, 水南一村黎林灵家), whose row of a flattened table it is (3 万春风 26 26; 5 桑红旗
+借款 50,000.00), or whose flat (1-1-201 司马卫东，).  Nothing that is a common word of jieba's
+dictionary and no name (路人报警)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ _AGENT = re.compile(rf"(?:^|(?<=[由经，,。；;、和与])){_NAME}(?={_AGENT_
 _ACQUAINTED = re.compile(rf"认识了{_NAME}(?=[。，,；;]|$)")
 _ACCOUNT_HOLDER = re.compile(rf"转入{_NAME}(?=的(?:银行)?账户|名下)")
 _HOUSEHOLD = re.compile(rf"{_NAME}(?<![账用住商客开落农散个门承养过])户(?=[，,、。；;的房])")
+# ... or whose home in a village it is (现场位于北掌城村李存兰门口, 水南一村黎林灵家，)
+_HOME = re.compile(rf"(?<=[村组屯]){_NAME}(?=家[中里内门院的，,。；;]|门口|门前|房屋|住宅|院内)")
 # A row of a table flattened into text: its number, the name, a figure (考勤表: 3 万春风 26
 # 26; 被害人表: 1 蒯红梅 58000元), the name spaced out or not (4 高　翔 26 24).
 _GAP = GAP
@@ -44,18 +46,20 @@ _ANCHORS = (
     "认识了",
     "转入",
     "户",
+    "[村组屯]",
     rf"\d{_GAP}+[{HAN}]",
     r"\d-\d",
 )
 _PATTERNS = tuple(
     zip(
-        (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD, _TABLE_ROW, _FLAT_OWNER),
+        (_AGENT, _ACQUAINTED, _ACCOUNT_HOLDER, _HOUSEHOLD, _HOME, _TABLE_ROW, _FLAT_OWNER),
         map(re.compile, _ANCHORS),
         strict=True,
     )
 )
 # (and 认识了, 转入, 户; the two of figures as one, after a digit)
 _ANY_ANCHOR = re.compile(f"{_AGENT_VERBS}|\\d(?:{_GAP}+[{HAN}]|-\\d)")
+_VILLAGE = re.compile("[村组屯]")
 _COMMON = 50  # 路人 117
 _WORD_BEFORE = 20  # 顶门 93
 
@@ -63,7 +67,13 @@ _WORD_BEFORE = 20  # 顶门 93
 def narrative_name_spans(text: str) -> list[tuple[int, int]]:
     """The names of ``text``'s narrative that the patterns above find."""
     payees = _payee_spans(text) if "支付" in text else []
-    if not ("户" in text or "转入" in text or "认识了" in text or _ANY_ANCHOR.search(text)):
+    if not (
+        "户" in text
+        or "转入" in text
+        or "认识了" in text
+        or _ANY_ANCHOR.search(text)
+        or _VILLAGE.search(text)
+    ):
         return payees
     freq, _ = jieba_tables()
     return (

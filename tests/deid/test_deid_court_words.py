@@ -161,3 +161,12 @@ def test_nicknames_listed_unquoted_after_chuohao_are_names() -> None:
 def test_a_lone_character_before_a_mask_is_not_run_on_over_it() -> None:
     text = _CRIMINAL + "被告人洛桑在昆山市玉山镇人民路某超市门口盗窃，后在长江某段禁渔区捕鱼。"
     assert not {"路某", "江某"} & person_names(text)
+
+
+def test_a_villager_whose_home_places_the_scene_is_a_person() -> None:
+    text = _CRIMINAL + (
+        "案发现场位于某某镇水南一村黎林芳家，黎林芳家房屋坐南朝北。"
+        "现场位于北掌城村李存花门口的路段。张家村村民家中无人。"
+    )
+    assert missed_mentions(text, ["黎林芳", "李存花"]) == []
+    assert not {"村民", "张家"} & person_names(text)
