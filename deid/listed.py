@@ -68,12 +68,15 @@ _SET_APART_LIST = re.compile(
     r"(?=[（(]均?(?:另案|另行处理|在逃|已判))"
 )
 _QUOTED_ITEM = re.compile(f"“([{HAN}]{{2,4}})”")
+# ... and a quoted nickname the court says is a person it names (参与抢劫的“胖子”即廖汝文)
+_QUOTED_IS = re.compile(f"“([{HAN}]{{2,4}})”即")
 
 
 def quoted_nicknames(text: str, people: list[Finding], score: float) -> list[Finding]:
     """The quoted items of a list of people set apart (``_SET_APART_LIST``) of which an
-    unquoted item holds a name found: nicknames, the court's only name for those people.
-    Reported with ``score``."""
+    unquoted item holds a name found: nicknames, the court's only name for those people; and
+    a quoted nickname right before 即 and a name found (``_QUOTED_IS``). Reported with
+    ``score``."""
     if "“" not in text or "、" not in text:
         return []
     covered = {i for f in people for i in range(f.start, f.end)}
@@ -85,6 +88,10 @@ def quoted_nicknames(text: str, people: list[Finding], score: float) -> list[Fin
             inside -= set(range(*item.span()))
         if quoted and inside & covered:
             found += [Finding(*item.span(1), PERSON, score) for item in quoted]
+    starts = {f.start for f in people}
+    found += [
+        Finding(*m.span(1), PERSON, score) for m in _QUOTED_IS.finditer(text) if m.end() in starts
+    ]
     return found
 
 

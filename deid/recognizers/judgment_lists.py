@@ -277,13 +277,17 @@ def numbered_evidence_spans(text: str) -> list[tuple[int, int]]:
 _NICKNAME_LIST = re.compile(
     rf"(?:绰号|外号)[:：]?((?:[{_CJK}]{{2,4}}、){{0,3}}[{_CJK}]{{2,4}})(?=[，,][男女]|[）)])"
 )
+# ... and quoted ones, the second and later of a list (绰号“和尚”、“小奶崽”，男: the first is
+# ``judgment_rules``' quoted nickname)
+_QUOTED_NICKNAMES = re.compile(r"(?:绰号|外号)[:：]?“[^”\n]{1,8}”((?:、“[^”\n]{1,8}”)+)")
+_QUOTED = re.compile(r"“([^”\n]{1,8})”")
 
 
 _NO_NICKNAME = frozenset("不详 未知 不明 没有".split())  # (绰号不详)
 
 
 def nickname_list_spans(text: str) -> list[tuple[int, int]]:
-    """Each nickname of ``_NICKNAME_LIST``'s lists."""
+    """Each nickname of ``_NICKNAME_LIST``'s and ``_QUOTED_NICKNAMES``' lists."""
     spans = []
     for match in _NICKNAME_LIST.finditer(text):
         start = match.start(1)
@@ -291,6 +295,8 @@ def nickname_list_spans(text: str) -> list[tuple[int, int]]:
             if name not in _NO_NICKNAME:
                 spans.append((start, start + len(name)))
             start += len(name) + 1
+    for match in _QUOTED_NICKNAMES.finditer(text):
+        spans += [m.span(1) for m in _QUOTED.finditer(text, match.start(1), match.end(1))]
     return spans
 
 

@@ -170,3 +170,12 @@ def test_a_villager_whose_home_places_the_scene_is_a_person() -> None:
     )
     assert missed_mentions(text, ["黎林芳", "李存花"]) == []
     assert not {"村民", "张家"} & person_names(text)
+
+
+def test_quoted_nicknames_listed_or_glossed_by_the_court_are_names() -> None:
+    text = _CRIMINAL + (
+        "被告人谭某甲，绰号“和尚”、“小奶仔”，男，汉族。参与抢劫的“胖子”即廖汝明。"
+        "凌晨三点，胖子发动车子。“三包”即包修、包换、包退。"
+    )
+    assert missed_mentions(text, ["和尚", "小奶仔", "胖子"]) == []
+    assert not {"三包", "包修"} & person_names(text)
