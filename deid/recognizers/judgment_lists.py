@@ -57,6 +57,9 @@ _LISTED_SPACED = re.compile(
 _NO_NAME_CHARS = frozenset("系罪犯审认罚诉")
 _NON_GAP = re.compile(r"[^ \t\u3000]+")
 _ITEM_ENDS = "、，,。；;：:（()）的等和与及在称于系将经均伙犯以"
+# ... of which these end a given name too, before a mark (王小均（外号“小三”）)
+_GIVEN_TOO = frozenset("均经以和")
+_MARKS = frozenset("、，,。；;：:（()）")
 # A name found by ``_LISTED`` ends at a mark, or where a common word begins (白雪|鉴定).
 _WORD_AFTER = 100
 # The evidence formulas: 证人明亮、田素的证言, 被害人江山的陈述, 被告人平安的供述.
@@ -154,6 +157,8 @@ def _name_end(text: str, start: int, end: int) -> int | None:
     for stop in range(start + 2, end + 1):
         if _GAP_RE.match(text[stop - 1]):
             continue
+        if text[stop : stop + 1] in _GIVEN_TOO and text[stop + 1 : stop + 2] in _MARKS:
+            return stop + 1  # 王小均（外号…）: 均 before a mark is no "all"
         if stop == len(text) or text[stop] in _ITEM_ENDS or text[stop] == "\n":
             return stop
         following = freq.get(text[stop : stop + 2], 0)

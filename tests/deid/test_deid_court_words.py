@@ -179,3 +179,8 @@ def test_quoted_nicknames_listed_or_glossed_by_the_court_are_names() -> None:
     )
     assert missed_mentions(text, ["和尚", "小奶仔", "胖子"]) == []
     assert not {"三包", "包修"} & person_names(text)
+
+
+def test_a_listed_name_ending_in_jun_before_a_bracket_is_whole() -> None:
+    text = _CRIMINAL + "2013年9月3日22时许，被告人曹明、黄亮、王大均（外号“小五”）经预谋后抢劫。"
+    assert missed_mentions(text, ["王大均"]) == []
