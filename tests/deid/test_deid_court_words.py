@@ -184,3 +184,11 @@ def test_quoted_nicknames_listed_or_glossed_by_the_court_are_names() -> None:
 def test_a_listed_name_ending_in_jun_before_a_bracket_is_whole() -> None:
     text = _CRIMINAL + "2013年9月3日22时许，被告人曹明、黄亮、王大均（外号“小五”）经预谋后抢劫。"
     assert missed_mentions(text, ["王大均"]) == []
+
+
+def test_a_quoted_person_whose_identity_the_court_does_not_know_is_a_name() -> None:
+    text = (
+        _CRIMINAL
+        + "被告人洛桑以1000元的价格向“何本华”（身份不明）购买毒品，后与“阿木”（姓名不详）斗殴。"
+    )
+    assert missed_mentions(text, ["何本华", "阿木"]) == []
