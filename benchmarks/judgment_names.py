@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from deid.recognizers.surnames import surname_length
+from deid.surnames import surname_length
 
 TRAIN = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "ner" / "train" / "msra_train.jsonl"

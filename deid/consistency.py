@@ -21,7 +21,6 @@ from deid.guesses import court_document, names_trimmed, without_no_names, withou
 from deid.listed import between_listed_names, quoted_nicknames
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
-from deid.recognizers.surnames import SINGLE_SURNAMES, surname_length
 from deid.recognizers.titled_names import name_after_title_word_spans
 from deid.short_names import (
     MASKS,
@@ -35,6 +34,7 @@ from deid.short_names import (
     spaced_references,
     wrapped_references,
 )
+from deid.surnames import SINGLE_SURNAMES, surname_length
 
 # A name found with at least this score (a rule or the name model) is looked for elsewhere.
 SEED_SCORE = 0.8

@@ -14,9 +14,10 @@ from deid.divisions import division_names
 from deid.findings import PERSON, Finding
 from deid.recognizers.base import HAN
 from deid.recognizers.judgment_rules import NOT_IN_NAME, ORGANIZATION_AFTER
-from deid.recognizers.person_rules import TRANSLITERATION_CHARS, is_cjk
-from deid.recognizers.surnames import surname_length
+from deid.recognizers.person_rules import is_cjk
 from deid.recognizers.yi_names import yi_given_name
+from deid.surnames import surname_length
+from deid.transliteration import TRANSLITERATION_CHARS
 
 # Suffixes of divisions (潍坊市, 丰泽区, 长安镇).
 PLACE_SUFFIXES = frozenset("省市区县镇乡")

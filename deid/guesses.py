@@ -29,8 +29,8 @@ from deid.recognizers.judgment_words import NoNames
 from deid.recognizers.masked import MASK_CHARS
 from deid.recognizers.person import ROLE_WORDS, name_starts, title_ending_in
 from deid.recognizers.person_rules import TITLE_WORDS, is_cjk
-from deid.recognizers.surnames import surname_length
 from deid.segmenting import NAME_TAGS
+from deid.surnames import surname_length
 
 
 def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:

@@ -19,12 +19,12 @@ import numpy.typing as npt
 
 from deid.cache import cached_arrays, input_key, source_files
 from deid.dictionary import JIEBA_DICTIONARY, jieba_tables
-from deid.recognizers.person_rules import TRANSLITERATION_CHARS
-from deid.recognizers.surnames import (
+from deid.surnames import (
     SINGLE_SURNAMES,
     TRAINED_COMPOUND_SURNAMES,
     trained_surname_length,
 )
+from deid.transliteration import TRANSLITERATION_CHARS
 
 PAD = 3  # characters of context on each side
 BOUNDARY = 0x110001  # code point standing for "outside the text" (above Unicode's range)
@@ -209,7 +209,7 @@ def jieba_lexicon() -> Lexicon:
     Kept by ``deid.cache`` between processes (keyed by the dictionary and this code)."""
     key = input_key(
         JIEBA_DICTIONARY,
-        *source_files("deid.lexicon", "deid.recognizers.surnames", "deid.cache"),
+        *source_files("deid.lexicon", "deid.surnames", "deid.transliteration", "deid.cache"),
     )
     arrays = cached_arrays("jieba-lexicon", key, lexicon_arrays)
     return Lexicon(

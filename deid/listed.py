@@ -13,7 +13,7 @@ from deid.findings import PERSON, Finding
 from deid.recognizers.base import HAN
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.person_rules import NAME_TAGS, is_cjk
-from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
+from deid.surnames import SURNAME_PATTERN, surname_length
 
 _NAME_TAGS = NAME_TAGS
 

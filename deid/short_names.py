@@ -22,9 +22,9 @@ from deid.recognizers.japanese_names import japanese_family_name
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
 from deid.recognizers.masked import MASK_CHARS
 from deid.recognizers.person_rules import KIN_WORDS
-from deid.recognizers.surnames import surname_length
 from deid.recognizers.yi_names import yi_given_name
 from deid.segmenting import NAME_TAGS
+from deid.surnames import surname_length
 
 # Characters of a mask (黄某, 王XX, 李**).
 MASKS = frozenset("某" + MASK_CHARS)

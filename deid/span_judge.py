@@ -37,9 +37,9 @@ from deid.dictionary import jieba_tables
 from deid.famous import famous_people, famous_spans
 from deid.lexicon import SURNAME_TABLE, Floats, jieba_lexicon
 from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
-from deid.recognizers.person_rules import TRANSLITERATION_CHARS
 from deid.recognizers.person_words import place_like
-from deid.recognizers.surnames import trained_surname_length
+from deid.surnames import trained_surname_length
+from deid.transliteration import TRANSLITERATION_CHARS
 
 CANDIDATE_THRESHOLDS = (0.05, 0.2, 0.5)
 # A run of one or two characters from this threshold on that begins with a surname is also

@@ -9,7 +9,7 @@ import re
 from deid.dictionary import jieba_tables
 from deid.recognizers.base import HAN, is_han
 
-# The compound surnames of ``deid.recognizers.surnames`` that are no word of their own
+# The compound surnames of ``deid.surnames`` that are no word of their own
 # (not 东方, 西门, 长孙, 百里, 闻人, 司空, 第五, 单于, 太史: east, west gate, eldest grandson …).
 _SURNAMES = (
     "欧阳 上官 皇甫 诸葛 司马 公孙 慕容 令狐 端木 尉迟 宇文 司徒 夏侯 南宫 呼延 澹台 赫连 "

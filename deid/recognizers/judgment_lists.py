@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from deid.dictionary import jieba_tables
 from deid.recognizers.base import GAP, HAN, is_han
-from deid.recognizers.surnames import SURNAME_PATTERN, WORD_SURNAMES, surname_length
 from deid.segmenting import NAME_TAGS
+from deid.surnames import SURNAME_PATTERN, WORD_SURNAMES, surname_length
 
 _SURNAME = SURNAME_PATTERN
 _CJK = HAN

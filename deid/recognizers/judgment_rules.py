@@ -23,7 +23,7 @@ from deid.recognizers.judgment_lists import (
     testimony_spans,
 )
 from deid.recognizers.quoted_names import claimant_spans, pseudonym_spans
-from deid.recognizers.surnames import SURNAME_PATTERN
+from deid.surnames import SURNAME_PATTERN
 
 _SURNAME = SURNAME_PATTERN
 _CJK = HAN

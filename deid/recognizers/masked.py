@@ -19,7 +19,7 @@ from collections import Counter
 from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.recognizers.base import DOTS, HAN, is_han
-from deid.recognizers.surnames import (
+from deid.surnames import (
     SURNAME_PATTERN,
     surname_length,
 )

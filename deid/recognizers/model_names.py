@@ -15,7 +15,7 @@ from deid.recognizers.base import DOTS
 from deid.recognizers.judgment_rules import around_kinship, is_judgment
 from deid.recognizers.person_rules import NAME_TAGS
 from deid.recognizers.person_words import place_like, plausible_model_name
-from deid.recognizers.surnames import COMPOUND_SURNAMES
+from deid.surnames import COMPOUND_SURNAMES
 
 # Prepositions and adverbs the name model takes for a name between two names (经卢某某介绍,
 # 朱某曾向侯某某催要): a span of one or two of them is none.

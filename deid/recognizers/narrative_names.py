@@ -13,7 +13,7 @@ import re
 from deid.dictionary import jieba_tables
 from deid.recognizers.base import GAP, HAN
 from deid.recognizers.judgment_lists import common_word
-from deid.recognizers.surnames import SURNAME_PATTERN
+from deid.surnames import SURNAME_PATTERN
 
 _NAME = rf"({SURNAME_PATTERN}[{HAN}]{{1,2}}?)"
 _AGENT_VERBS = "望风|放风|经手|在场见证|报警|亦予以证实|负责销赃|介绍认识|出价|持股"

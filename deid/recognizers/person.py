@@ -34,7 +34,6 @@ from deid.recognizers.person_words import (
 )
 from deid.recognizers.rare_surnames import UNTABLED_RARE
 from deid.recognizers.role_surnames import after_party_role
-from deid.recognizers.surnames import surname_length
 from deid.recognizers.titled_names import (
     name_after_life_word_spans,
     name_after_title_spans,
@@ -42,6 +41,7 @@ from deid.recognizers.titled_names import (
     party_named_again_spans,
     surname_and_title_spans,
 )
+from deid.surnames import surname_length
 
 MODEL_SCORE = 0.85
 RULE_SCORE = 0.8

@@ -23,13 +23,14 @@ from deid.recognizers.narrative_names import narrative_name_spans
 from deid.recognizers.quoted_names import quoted_person_spans
 from deid.recognizers.rare_surnames import rare_surname_spans
 from deid.recognizers.role_surnames import role_only_surname_spans
-from deid.recognizers.surnames import (
+from deid.recognizers.syllable_names import syllable_name_spans
+from deid.recognizers.yi_names import yi_name_spans
+from deid.surnames import (
     SINGLE_SURNAMES,
     SURNAME_PATTERN,
     surname_length,
 )
-from deid.recognizers.syllable_names import syllable_name_spans
-from deid.recognizers.yi_names import yi_name_spans
+from deid.transliteration import TRANSLITERATION_CHARS
 
 # jieba dictionary frequency from which a word the tagger calls a name is taken for a word.
 COMMON_WORD_FREQ = 300
@@ -99,16 +100,6 @@ TITLE_WORDS = _TITLE_WORDS  # never a name themselves (deid.guesses)
 # name's characters.
 _DOTS = "·•・‧●."
 NAME_DOTS = _DOTS  # for deid.recognizers.person
-# Characters of the standard transliteration tables (新华社译名), and those of the dotted
-# names in train/ and dev/.
-TRANSLITERATION_CHARS = (
-    "阿埃艾爱安昂奥巴拔班邦保鲍贝本比彼毕宾波伯博布查柴达戴丹道德登迪蒂丁东杜多厄恩法凡菲费芬丰弗"
-    "福夫富盖甘高戈格根古瓜哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎康考科克肯库拉莱兰劳勒雷里利莉连列"
-    "林琳卢鲁路伦罗洛马玛迈麦曼梅蒙米密明摩莫姆穆娜纳奈内尼妮努诺欧帕潘佩皮普奇齐乔琼萨塞桑森沙莎"
-    "尚舍施什斯松苏索塔泰坦汤唐特提图托瓦万威韦维温沃乌伍西希夏谢辛休雅亚扬耶伊因英尤于约泽扎詹兹"
-    "佐祖尔儿赛娃娅琪蕾薇丝朗隆露黛茨霍丽翰瑞南顿文史当山得佛历瑟怀昆滕珀茱彭廉地圭贡涅治理大奎汀"
-    "朱芭肖"
-)
 # Characters of Uyghur and Kazakh names as registers transliterate them (买买提·艾力,
 # 阿依古丽·吐尔逊, 努尔兰·别克): dotted names only, the name models' features keep the table.
 MINORITY_CHARS = (

@@ -14,7 +14,7 @@ from deid import segmenting
 from deid.dictionary import jieba_tables
 from deid.recognizers.base import HAN
 from deid.recognizers.person_rules import COMMON_WORD_FREQ, NAME_TAGS, is_cjk
-from deid.recognizers.surnames import surname_length
+from deid.surnames import surname_length
 
 # ... and from which a word containing a tagger span (俱乐部 around 俱乐) rules the span out.
 PIECE_OF_WORD_FREQ = 100

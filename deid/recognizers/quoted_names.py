@@ -9,7 +9,7 @@ import re
 
 from deid.recognizers.base import DOTS, HAN
 from deid.recognizers.judgment_lists import common_word
-from deid.recognizers.surnames import SURNAME_PATTERN
+from deid.surnames import SURNAME_PATTERN
 
 _SURNAME = SURNAME_PATTERN
 _CJK = HAN

@@ -13,7 +13,7 @@ from collections import Counter
 
 from deid.dictionary import jieba_tables
 from deid.recognizers.base import HAN, is_han
-from deid.recognizers.surnames import SINGLE_SURNAMES
+from deid.surnames import SINGLE_SURNAMES
 
 _RARE = (
     "宓嵇竺乜仉訾逄郦笪禚邴郏酆钮钭贲璩殳羿莘昝綦谯虢郗郤佴蹇厍庾甯亓仝帅邬晏蔺禤冼邝覃逯郜阚"

@@ -12,7 +12,7 @@ from deid.dictionary import jieba_tables
 from deid.recognizers.base import HAN, is_han
 from deid.recognizers.judgment_lists import dictionary_word
 from deid.recognizers.judgment_rules import is_judgment
-from deid.recognizers.surnames import WORD_SURNAMES, surname_length
+from deid.surnames import WORD_SURNAMES, surname_length
 
 ROLE_ONLY_SURNAMES = WORD_SURNAMES
 _ROLE_ONLY_SURNAME = re.compile(f"[{ROLE_ONLY_SURNAMES}](?=[{HAN}])")

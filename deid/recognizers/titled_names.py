@@ -20,8 +20,8 @@ from deid.recognizers.person_rules import (
     TITLE_WORDS,
     is_cjk,
 )
-from deid.recognizers.surnames import SURNAME_PATTERN, surname_length
 from deid.recognizers.yi_names import CLANS as YI_CLANS
+from deid.surnames import SURNAME_PATTERN, surname_length
 
 _TITLE_ALTERNATIVES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
 _AFTER_TITLE = re.compile(f"(?:{_TITLE_ALTERNATIVES})({SURNAME_PATTERN})(?=[{HAN}])")

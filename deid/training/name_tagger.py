@@ -27,9 +27,9 @@ from deid.dictionary import jieba_tables
 from deid.lexicon import encode, text_positions
 from deid.name_tagger import LABELS, NameTagger, feature_rows
 from deid.normalize import normalize
-from deid.recognizers.person_rules import TRANSLITERATION_CHARS
-from deid.recognizers.surnames import trained_surname_length
+from deid.surnames import trained_surname_length
 from deid.training.corpus import LabelledText, read_annotations, read_jsonl, split_files
+from deid.transliteration import TRANSLITERATION_CHARS
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "model" / "name_tagger.npz"
 NEWS_FILE = "msra_train"
