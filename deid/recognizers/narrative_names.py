@@ -58,8 +58,7 @@ _PATTERNS = tuple(
     )
 )
 # (and 认识了, 转入, 户; the two of figures as one, after a digit)
-_ANY_ANCHOR = re.compile(f"{_AGENT_VERBS}|\\d(?:{_GAP}+[{HAN}]|-\\d)")
-_VILLAGE = re.compile("[村组屯]")
+_ANY_ANCHOR = re.compile(f"{_AGENT_VERBS}|[村组屯]|\\d(?:{_GAP}+[{HAN}]|-\\d)")
 _COMMON = 50  # 路人 117
 _WORD_BEFORE = 20  # 顶门 93
 
@@ -67,13 +66,7 @@ _WORD_BEFORE = 20  # 顶门 93
 def narrative_name_spans(text: str) -> list[tuple[int, int]]:
     """The names of ``text``'s narrative that the patterns above find."""
     payees = _payee_spans(text) if "支付" in text else []
-    if not (
-        "户" in text
-        or "转入" in text
-        or "认识了" in text
-        or _ANY_ANCHOR.search(text)
-        or _VILLAGE.search(text)
-    ):
+    if not ("户" in text or "转入" in text or "认识了" in text or _ANY_ANCHOR.search(text)):
         return payees
     freq, _ = jieba_tables()
     return (
