@@ -28,6 +28,7 @@ from deid.short_names import (
     family_name_references,
     given_name_references,
     given_names,
+    married_names,
     masked_surname_references,
     occurrences,
     other_scripts,
@@ -86,6 +87,9 @@ def complete_document(
     seeds.update(dict.fromkeys(repeated, SEED_SCORE))
     if not seeds:
         return findings
+    married = married_names(pieces, seeds)
+    repeated |= married.keys() - seeds.keys()
+    seeds = married
     surnames = {key[: surname_length(key, 0)] for key in seeds if surname_length(key, 0)}
     unmasked = _written_in_full(seeds)
     added: list[Finding] = []

@@ -86,6 +86,27 @@ class NormalizedText:
         return self.index_map[start], self.index_map[end - 1] + 1
 
 
+# A character a font made up (造字) for one no code point had: Taiwan's courts write a rare
+# character of a name so (陳瑋\ue329, 杜\ue3bc人), and its code point lies in the private use
+# area.  Read as a Chinese character the models have never seen when it stands beside one
+# (after it, or after a space before it), so the name runs through it; one after a
+# sentence's end or between layout is a bullet or a numbering and stays as it is.
+_PRIVATE_USE = re.compile(
+    "(?<=[\u4e00-\u9fff\ue000-\uf8ff])[\ue000-\uf8ff]"
+    "|(?<=[ \t\u3000])[\ue000-\uf8ff](?=[\u4e00-\u9fff])"
+)
+_ANY_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+PRIVATE_USE_STAND_IN = "\u9f98"  # 龘: in no model's vocabulary, no surname, no word
+
+
+def _private_use_read(text: str) -> str:
+    """``text`` with each made-up character beside a Chinese one (``_PRIVATE_USE``) read as
+    ``PRIVATE_USE_STAND_IN``, one character for one."""
+    if not _ANY_PRIVATE_USE.search(text):
+        return text
+    return _PRIVATE_USE.sub(PRIVATE_USE_STAND_IN, text)
+
+
 def normalize(text: str) -> NormalizedText:
     """Return ``text`` in Unicode NFKC (UAX #15), character by character, traditional
     characters simplified, with an offset map.
@@ -93,7 +114,7 @@ def normalize(text: str) -> NormalizedText:
     Characters are normalised one at a time (no composition across characters), so every
     normalised character can be traced to the original character it came from.
     """
-    translated = text.translate(_single_char_table())
+    translated = _private_use_read(text.translate(_single_char_table()))
     if unicodedata.is_normalized("NFKC", translated):
         return NormalizedText(translated, text, None)
     parts: list[str] = []

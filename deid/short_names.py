@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from deid.dictionary import jieba_tables
 from deid.findings import PERSON, Finding
-from deid.normalize import NormalizedText
+from deid.normalize import NormalizedText, traditional_to_simplified
 from deid.recognizers.base import is_han
 from deid.recognizers.japanese_names import japanese_family_name
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
@@ -24,7 +24,7 @@ from deid.recognizers.masked import MASK_CHARS
 from deid.recognizers.person_rules import KIN_WORDS
 from deid.recognizers.yi_names import yi_given_name
 from deid.segmenting import NAME_TAGS
-from deid.surnames import surname_length
+from deid.surnames import SINGLE_SURNAMES, surname_length
 
 # Characters of a mask (黄某, 王XX, 李**).
 MASKS = frozenset("某" + MASK_CHARS)
@@ -368,3 +368,71 @@ def occurrences(
             found.append(Finding(start + offset, stop + offset, PERSON, score))
         position = norm.text.find(key, position + 1)
     return found
+
+
+# A married woman's name in Hong Kong and Taiwan puts her husband's surname before her own
+# (楊許牡丹: 楊 and 許牡丹).  The models read three of its four characters (楊許牡, 楊牡丹):
+# where every occurrence of such a guess has the same character beside it, the name is the
+# four, in a document written in traditional characters.  Not a function character or a
+# numeral beside it (向王小明, 李王强说, 主張伊於八十), not a firm's name (高田公|司) nor the
+# first character of a word after it (金明志|小吃部).
+_MARRIED_NOT_BESIDE = frozenset(
+    "和向都时及与为是对跟同给被把将让由从在于说称等的了伊一二三四五六七八九十"
+)
+
+
+def married_names(pieces: Pieces, seeds: dict[str, float]) -> dict[str, float]:
+    """``seeds`` with each three-character name that is part of a married woman's name
+    (``_MARRIED_NOT_BESIDE``) replaced by the four characters: two surnames and a given
+    character that the same character follows at each of its two or more occurrences
+    (楊許牡 → 楊許牡丹), or a surname and its given name that the same surname precedes
+    (楊牡丹 → 許楊牡丹)."""
+    result = dict(seeds)
+    for key, score in seeds.items():
+        if len(key) != 3 or key[0] not in SINGLE_SURNAMES:
+            continue
+        places = [(norm.text, start) for _, norm in pieces for start in _starts(norm.text, key)]
+        befores = {text[start - 1 : start] for text, start in places}
+        afters = {text[start + 3 : start + 4] for text, start in places}
+        if len(afters) == 1 and key[1] in SINGLE_SURNAMES:
+            married = key + afters.pop()
+            if any(_word_or_firm_at(text, start + 2) for text, start in places):
+                continue
+        elif len(befores) == 1 and befores <= SINGLE_SURNAMES:
+            married = befores.pop() + key
+        else:
+            continue
+        if (
+            len(married) == 4
+            and is_han(married)
+            and not {married[0], married[1], married[3]} & _MARRIED_NOT_BESIDE
+            and sum(len(_starts(norm.text, married)) for _, norm in pieces) >= 2
+            and _traditional(pieces)
+        ):
+            del result[key]
+            result[married] = score
+    return result
+
+
+_TRADITIONAL_SHARE = 0.02  # (of its characters, from which a document is traditional)
+
+
+def _traditional(pieces: Pieces) -> bool:
+    """Whether the document is written in traditional characters: as many of its characters
+    as ``_TRADITIONAL_SHARE`` are simplified by ``deid.normalize`` (中國, 臺灣, 陳)."""
+    table = traditional_to_simplified()
+    original = "".join(norm.original for _, norm in pieces)
+    return sum(char in table for char in original) >= _TRADITIONAL_SHARE * len(original)
+
+
+def _starts(text: str, key: str) -> list[int]:
+    return [match.start() for match in re.finditer(re.escape(key), text)]
+
+
+def _word_or_firm_at(text: str, position: int) -> bool:
+    """Whether a firm's name ends at ``position`` (公司) or a word of jieba's dictionary
+    starts right after the character there (小吃 of 金明志小吃部)."""
+    after = position + 1
+    return bool(ORGANIZATION_AFTER.match(text, position)) or (
+        jieba_tables()[0].get(text[after : after + 2], 0) > 0
+    )

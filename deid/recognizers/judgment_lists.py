@@ -52,6 +52,13 @@ _SPACED_NAME = rf"(?:{_SURNAME}|[{WORD_SURNAMES}])[{_CJK}]{{1,2}}"
 _LISTED_SPACED = re.compile(
     rf"(?:证人|被害人|鉴定人){_GAP}+((?:{_SPACED_NAME}{_GAP}+)+{_SPACED_NAME})(?={_GAP}*[的等])"
 )
+# A disciplinary committee's members, one a line in its decision's footer, title and name
+# spaced out (主席委員長  謝  文  定, 委  員  朱  瓊  華; read simplified): not a member named in
+# running text (委员黄毅诚和委员会俄方主席).
+_COMMITTEE = re.compile(
+    rf"(?m)^{_GAP}*(?:主席)?委{_GAP}{{0,3}}员(?:{_GAP}{{0,3}}长)?{_GAP}+"
+    rf"([{_CJK}](?:{_GAP}{{0,3}}[{_CJK}]){{1,3}}){_GAP}*$"
+)
 # What no name of such a list holds: a defendant's list of pleas (系从犯、认罪认罚) or of
 # roles (贺军、原审附带民事诉讼原告人).
 _NO_NAME_CHARS = frozenset("系罪犯审认罚诉")
@@ -95,6 +102,15 @@ _NOT_IN_ACTOR = frozenset("的了在是和与及等某又再先后即便遂各")
 # … and anyone the court sets apart in a bracket (何朝某指挥吴杯龙（另案处理）): the surname and
 # one or two characters before it, after a word's end or a mark.
 _SET_APART = re.compile(r"(?=[（(]均?(?:另案|另行处理|在逃|已判刑|已判决))")
+
+
+def committee_spans(text: str) -> list[tuple[int, int]]:
+    """The members a disciplinary committee's footer lists (``_COMMITTEE``)."""
+    return [
+        match.span(1)
+        for match in _COMMITTEE.finditer(text)
+        if not common_word(_GAP_RE.sub("", match.group(1)))
+    ]
 
 
 def listed_spans(text: str) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ import re
 
 from deid.recognizers.base import DOTS, GAP, HAN
 from deid.recognizers.judgment_lists import (
+    committee_spans,
     common_word,
     dictionary_word,
     listed_spans,
@@ -100,7 +101,9 @@ _PARTY_ROLES = (
     "被告人兼附带民事诉讼被告人|附带民事诉讼原告人|附带民事诉讼被告人|原告人|被害人|案外人|"
     "异议人|利害关系人|监护人|经营者|投资人|赔偿请求人|复议申请人|申请复议人|"
     # a penalty decision's (违法行为人：帅国庆，男: the models read 帅 as handsome)
-    "违法行为人|被处罚人|违法嫌疑人|当事人"
+    "违法行为人|被处罚人|违法嫌疑人|当事人|"
+    # a disciplinary committee's decision in Taiwan (被付懲戒人  高鎮暘)
+    "被付惩戒人"
 )
 # Parties sharing counsel (二被告共同委托诉讼代理人：俄色，男).
 _ROLE_PREFIX = "(?:[二两三四五六七八九十]?(?:原告|被告|上诉人|被上诉人|申请人|被申请人)共同)?"
@@ -323,6 +326,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
             if not common_word(_GAP_RE.sub("", m.group(1)))
         ]
         spans += [m.span(1) for m in _PRINTED_BY.finditer(text) if not common_word(m.group(1))]
+        spans += committee_spans(text)
     if _holds(text, "人告犯"):  # 被告人, 原告, 罪犯 …
         spans += party_line_spans(text)
         spans += claimant_spans(text)
