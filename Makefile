@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run demo test lint typecheck translations extract-messages train-models clean
+.PHONY: run demo test lint typecheck translations extract-messages train-models lac clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,18 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -f -i app/translations/zh_CN/LC_MESSAGES/messages.po \
 		-o app/translations/zh_Hans_CN/LC_MESSAGES/messages.mo >/dev/null
 
-run: $(VENV)/.installed translations
+# Baidu's pretrained LAC for deid's recall profile: read out of PyPI's LAC 2.1.2 source
+# distribution (fetched with pip and checked against its SHA-256; nothing of it installed).
+LAC_WEIGHTS := deid/model/lac.npz
+$(LAC_WEIGHTS): | $(VENV)/.installed
+	$(BIN)/python -m deid.training.lac_weights --out $@
+
+lac: $(LAC_WEIGHTS)
+
+run: $(VENV)/.installed translations $(LAC_WEIGHTS)
 	$(BIN)/python -m app.supervisor run
 
-demo: $(VENV)/.installed translations
+demo: $(VENV)/.installed translations $(LAC_WEIGHTS)
 	$(BIN)/python -m app.supervisor demo
 
 lint: $(VENV)/.dev-installed
@@ -40,7 +48,7 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-test: $(VENV)/.dev-installed translations lint typecheck
+test: $(VENV)/.dev-installed translations $(LAC_WEIGHTS) lint typecheck
 	$(BIN)/python -m pytest
 
 # Retrain deid's name models into deid/model/ (about 13 minutes of CPU on two idle cores;

@@ -23,6 +23,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 
 from deid import segmenting
+from deid.lac import LacWords
 from deid.lexicon import Floats
 
 
@@ -67,12 +68,13 @@ class Word:
 
 class LazyTokenArtifacts(NlpArtifacts):
     """``NlpArtifacts`` whose jieba tokens, lemmas and context keywords are computed on first
-    use (with ``tokenizer[language]``), with the name tagger's spans in ``name_spans`` and,
-    when a span judge chose them, each character's name probability in ``name_chances``.
+        use (with ``tokenizer[language]``), with the name tagger's spans in ``name_spans`` and,
+        when a span judge chose them, each character's name probability in ``name_chances``, and
+    in the ``recall`` profile LAC's words of the text in ``lac_words`` (``deid.lac``).
 
-    Only recognizers that need words ask for them (a pattern match with context words, the
-    opt-in ``ORG``/``LOC``), and most sentences have no such match: segmenting every
-    sentence with jieba used to cost more than everything else together.
+        Only recognizers that need words ask for them (a pattern match with context words, the
+        opt-in ``ORG``/``LOC``), and most sentences have no such match: segmenting every
+        sentence with jieba used to cost more than everything else together.
     """
 
     def __init__(
@@ -85,6 +87,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         language: str,
         judged: bool = False,
         name_chances: Floats | None = None,
+        lac_words: LacWords | None = None,
     ) -> None:
         self._text = text
         self._tokenizer = tokenizer
@@ -97,6 +100,7 @@ class LazyTokenArtifacts(NlpArtifacts):
         self.name_spans = name_spans
         self.name_spans_judged = judged
         self.name_chances = name_chances
+        self.lac_words = lac_words
         super().__init__(
             entities=[],
             tokens=None,  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 """Running the de-identifier for a release, without the database: findings of the original
-texts, and the residual scan (the ``recall`` profile over the redacted output).
+texts, and the residual scan (the ``residual`` profile over the redacted output: the
+``recall`` profile's sources but Baidu's LAC, at the default profile's pace).
 
 A text the analyser fails on is reported, never skipped: the caller holds its document
 back (fail closed).
@@ -28,7 +29,7 @@ import deid
 from app.releases.redaction import DocumentRedaction
 from deid import Finding
 
-RESIDUAL_PROFILE = "recall"
+RESIDUAL_PROFILE = "residual"
 logger = logging.getLogger(__name__)
 
 

@@ -18,6 +18,7 @@ from deid.recognizers.judgment_rules import (
     ORGANIZATION_AFTER,
     is_judgment,
 )
+from deid.recognizers.lac_names import lac_allows, lac_person_spans
 from deid.recognizers.masked import masked_name_spans
 from deid.recognizers.model_names import model_name_spans
 from deid.recognizers.person_rules import (
@@ -48,6 +49,9 @@ RULE_SCORE = 0.8
 # A masked name (张某某, 王××) is certain, and beats the model's piece of it (王×).
 MASKED_SCORE = 0.9
 JIEBA_SCORE = 0.55
+# A person LAC tags (the recall profile, ``deid.recognizers.lac_names``): above the models'
+# score, so that a longer candidate of theirs around it (州市市长|钱兴中) does not swallow it.
+LAC_SCORE = 0.86
 # The role words of forms, letters and judgments: never a name themselves.  At the start of a
 # text the name model read 申请人 as a surname and a given name (申 + 请人), and a name found
 # once is looked for in the whole document, so every 申请人 of a judgment was reported.
@@ -339,6 +343,11 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak += tagged_name_spans(tokens)
         chances = getattr(nlp_artifacts, "name_chances", None)
         weak = [span for span in weak if word_source_plausible(text, *span, chances)]
+        lac_words = getattr(nlp_artifacts, "lac_words", None)
+        if lac_words is not None:
+            weak = [span for span in weak if lac_allows(lac_words, *span)]
+            for span in lac_person_spans(lac_words):
+                scored[span] = max(scored.get(span, 0.0), LAC_SCORE)
         # (the court's own spans in the recall profile too: jieba's title rule replaces only
         # the plain title rule there)
         weak += titled if not tokens else court

@@ -15,7 +15,8 @@ from tests.app.builders import Api, World, valid_uscc
 _numbers = itertools.count(500)
 PHONE = re.compile(r"1[3-9]\d{9}")
 NAMES = re.compile("王小明|李建国")
-# Only the recall profile sees this name: a residual finding of the default profile's output.
+# Only the recall profiles (``recall``, and ``residual``, the residual scan's) see this name:
+# a residual finding of the default profile's output.
 RECALL_ONLY = re.compile("张三丰")
 
 DOCUMENTS = [
@@ -34,14 +35,14 @@ def fake_analyze_batch(
     profile: str = "default",
     analyzer: Any = None,
 ) -> list[list[Finding]]:
-    """Phones and two names; ``张三丰`` only in the recall profile; ``CRASH`` raises."""
+    """Phones and two names; ``张三丰`` only in the recall profiles; ``CRASH`` raises."""
     found = []
     for text in texts:
         if "CRASH" in text:
             raise RuntimeError("analyser crashed on this text")
         findings = [Finding(m.start(), m.end(), "CN_PHONE", 0.95) for m in PHONE.finditer(text)]
         findings += [Finding(m.start(), m.end(), "PERSON", 0.7) for m in NAMES.finditer(text)]
-        if profile == "recall":
+        if profile in ("recall", "residual"):
             findings += [
                 Finding(m.start(), m.end(), "PERSON", 0.6) for m in RECALL_ONLY.finditer(text)
             ]

@@ -1,0 +1,110 @@
+"""Baidu's LAC run in numpy (``deid.lac``), its weights read out of PyPI's source
+distribution (``deid.training.lac_weights``), and what the ``recall`` profile takes from it.
+
+``data/lac_reference.jsonl`` holds what LAC 2.1.2 itself (``LAC(mode="lac").run``, under
+PaddlePaddle 2.6.2) gave for fourteen sentences written for this test; the numpy model must
+give the same words and tags."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import deid
+from deid import lac
+from deid.engine import build_analyzer
+from deid.recognizers.lac_names import lac_allows
+from deid.training.lac_weights import tensor
+from tests.deid.person_findings import missed_mentions
+
+_REFERENCE = Path(__file__).parent / "data" / "lac_reference.jsonl"
+
+
+def _serialised(values: np.ndarray, data_type: int = 5) -> bytes:
+    """A tensor as PaddlePaddle saves it (see ``deid.training.lac_weights.tensor``)."""
+    desc = bytes([0x08, data_type]) + b"".join(bytes([0x10, d]) for d in values.shape)
+    header = struct.pack("<IQIi", 0, 0, 0, len(desc))
+    return header + desc + values.astype("<f4").tobytes()
+
+
+def test_a_saved_tensor_is_read_with_its_shape_and_values() -> None:
+    values = np.arange(6, dtype=np.float32).reshape(2, 3) / 4
+    assert np.array_equal(tensor(_serialised(values)), values)
+
+
+def test_a_tensor_of_another_type_or_length_is_refused() -> None:
+    values = np.ones((2, 2), dtype=np.float32)
+    with pytest.raises(ValueError, match="float32"):
+        tensor(_serialised(values, data_type=6))
+    with pytest.raises(ValueError, match="length"):
+        tensor(_serialised(values) + b"\0\0\0\0")
+
+
+def test_text_is_cut_into_the_fewest_known_words_with_latin_runs_joined() -> None:
+    words = {"人民": 2, "人民大会堂": 5, "大会": 2, "大会堂": 3}
+    segments: dict[str, int | None] = {}
+    for word, length in words.items():
+        for cut in range(1, len(word)):
+            segments.setdefault(word[:cut], None)
+        segments[word] = length
+    assert lac.segment("在人民大会堂开会", segments, 10.0) == ["在", "人民大会堂", "开", "会"]
+    assert lac.segment("GDP增长6.8", segments, 10.0) == ["GDP", "增", "长", "6", ".", "8"]
+
+
+def test_the_crf_decodes_each_row_over_its_own_length() -> None:
+    # two tags; the transitions forbid staying (0 → 0, 1 → 1): the path must alternate
+    transitions = np.array([[0, -5], [0, 0], [-9, 0], [0, -9]], dtype=np.float32)
+    emissions = np.zeros((2, 4, 2), dtype=np.float32)
+    emissions[1, 0] = [-20, 0]  # the second row starts with tag 1
+    best = lac.viterbi(emissions, np.array([4, 3]), transitions)
+    assert best == [[0, 1, 0, 1], [1, 0, 1]]
+
+
+def test_the_numpy_model_gives_what_lac_gives_under_paddlepaddle() -> None:
+    rows = [json.loads(line) for line in _REFERENCE.read_text(encoding="utf-8").splitlines()]
+    found = lac.load().words([row["text"] for row in rows])
+    for row, words in zip(rows, found, strict=True):
+        text = row["text"]
+        assert [text[start:end] for start, end, _ in words] == row["words"]
+        assert [tag for _, _, tag in words] == row["tags"]
+
+
+def test_lac_tags_people_and_reads_places_and_verbs_as_no_person() -> None:
+    text = "中共中央总书记、国家主席江泽民会见了美国总统克林顿。"
+    [words] = lac.load().words([text])
+    assert [text[s:e] for s, e in lac.load().person_spans([text])[0]] == ["江泽民", "克林顿"]
+    assert not lac_allows(words, text.index("中共"), text.index("中共") + 2)  # an organisation
+    assert not lac_allows(words, text.index("会见"), text.index("会见") + 3)  # verbs
+    assert lac_allows(words, text.index("江泽民"), text.index("江泽民") + 3)
+
+
+def test_the_recall_profile_finds_a_name_a_longer_guess_ran_into() -> None:
+    text = "这本书收录了温州市市长钱兴中的文章，认真读过的人都说好。"
+    assert missed_mentions(text, ["钱兴中"], _recall_people(text)) == []
+
+
+def test_the_recall_profile_drops_word_sources_lac_reads_as_no_person() -> None:
+    # jieba's unknown words: verbs to LAC
+    text = "学院采取走出去请进来的办法，不断拓宽研究生培养渠道，通过人才市场招贤纳才。"
+    assert _recall_people(text) == []
+    text = "主任委员黄毅诚和俄方主席沃尔斯基分别讲话，要求弘扬主旋律，提倡多样化。"
+    found = {text[f.start : f.end] for f in _recall_people(text)}
+    assert {"黄毅诚", "沃尔斯基"} <= found
+    assert not found & {"弘", "弘扬"}
+
+
+def _recall_people(text: str) -> list[deid.Finding]:
+    return [f for f in deid.analyze(text, profile="recall") if f.entity_type == "PERSON"]
+
+
+def test_the_recall_profile_will_not_run_without_lacs_weights(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("WANBIAO_LAC_WEIGHTS", str(tmp_path / "lac.npz"))
+    with pytest.raises(OSError, match="make lac"):
+        build_analyzer(profile="recall")
+    build_analyzer(profile="residual")  # the residual scan's profile does without it
