@@ -50,10 +50,10 @@ def operator_names() -> tuple[str, ...]:
 
 @functools.cache
 def profile_names() -> tuple[str, ...]:
-    """The analyser profiles, sorted."""
-    from deid.recognizers import PROFILES
+    """The analyser profiles a policy may ask for, sorted (not the residual scan's own)."""
+    from deid.recognizers import POLICY_PROFILES
 
-    return tuple(sorted(PROFILES))
+    return tuple(sorted(POLICY_PROFILES))
 
 
 @functools.cache

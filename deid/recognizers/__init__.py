@@ -56,6 +56,8 @@ PROFILES: dict[str, dict[str, RecognizerFactory]] = {
     "residual": {**CHINESE_RECOGNIZERS, "person": recall_person_recognizer},
 }
 LAC_PROFILES = frozenset({"recall"})
+# The profiles a release's policy may ask for (``residual`` is its residual scan's own).
+POLICY_PROFILES = ("default", "recall")
 
 OPT_IN_RECOGNIZERS: dict[str, RecognizerFactory] = {
     "org": JiebaOrganizationRecognizer,
@@ -84,6 +86,7 @@ __all__ = [
     "OPT_IN_RECOGNIZERS",
     "PROFILES",
     "LAC_PROFILES",
+    "POLICY_PROFILES",
     "REPORT_THRESHOLD",
     "RecognizerFactory",
 ]

@@ -60,6 +60,7 @@ def test_policy_drives_the_deid_anonymizer() -> None:
         ({"operators": {"PERSON": "shuffle"}}, "policy.unknown_operator", "operators.PERSON"),
         ({"operators": ["PERSON"]}, "policy.unknown_operator", "operators"),
         ({"profile": "fast"}, "policy.unknown_profile", "profile"),
+        ({"profile": "residual"}, "policy.unknown_profile", "profile"),  # the scan's own
         ({"allow_list": "王清宪"}, "policy.bad_allow_list", "allow_list"),
         ({"allow_list": ["  "]}, "policy.bad_allow_list", "allow_list"),
         ({"allow_list": ["王\n清宪"]}, "policy.bad_allow_list", "allow_list"),
