@@ -28,6 +28,8 @@ _LATIN = re.compile("[a-zA-Z0-9]")
 # Sequences run through the GRUs together, of similar lengths: with more, the CRF's arrays
 # (rows × 49 × 49 a step) leave the processor's cache (64 ran a third slower than 16).
 _BATCH = 16
+_SENTENCE_END = re.compile("[。！？；!?;\n]+")
+_LONGEST = 300  # characters of a piece LAC reads at once
 
 
 def weights_path() -> Path:
@@ -59,7 +61,23 @@ class Lac:
         ]
 
     def words(self, texts: list[str]) -> list[LacWords]:
-        """Each text's words as LAC gives them: ``(start, end, tag)`` (``LAC.run``)."""
+        """Each text's words as LAC gives them: ``(start, end, tag)`` (``LAC.run``), read a
+        sentence at a time (``sentences``), as LAC was trained."""
+        owners, offsets, pieces = [], [], []
+        for number, text in enumerate(texts):
+            for offset, piece in sentences(text):
+                owners.append(number)
+                offsets.append(offset)
+                pieces.append(piece)
+        result: list[LacWords] = [[] for _ in texts]
+        for number, offset, words in zip(
+            owners, offsets, self._sentence_words(pieces), strict=True
+        ):
+            result[number] += [(start + offset, end + offset, tag) for start, end, tag in words]
+        return result
+
+    def _sentence_words(self, texts: list[str]) -> list[LacWords]:
+        """``words`` of each of ``texts`` whole, run in batches of similar lengths."""
         encoded = [self._ids(text) for text in texts]
         order = sorted(range(len(texts)), key=lambda n: len(encoded[n][0]))
         decoded: list[list[int]] = [[] for _ in texts]
@@ -103,6 +121,27 @@ class Lac:
             hidden = np.concatenate([forward, backward], axis=2)
         scores = _matmul(hidden, self.output[0]) + self.output[1]
         return viterbi(scores, lengths, self.transitions)
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """``text`` cut after each sentence's end (``_SENTENCE_END``) into ``(offset, piece)``
+    pieces, one longer than ``_LONGEST`` again after its last comma before that length (or
+    at it): a document's paragraphs are read as LAC read its training sentences, and run in
+    batches (one sequence of thousands of characters steps through the GRUs alone)."""
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        pieces.append((start, text[start : match.end()]))
+        start = match.end()
+    if start < len(text):
+        pieces.append((start, text[start:]))
+    result = []
+    for offset, piece in pieces:
+        while len(piece) > _LONGEST:
+            cut = max(piece.rfind(mark, 0, _LONGEST) for mark in "，,、 ") + 1 or _LONGEST
+            result.append((offset, piece[:cut]))
+            offset, piece = offset + cut, piece[cut:]
+        result.append((offset, piece))
+    return result
 
 
 def _matmul(inputs: Floats, weights: Floats) -> Floats:
@@ -151,17 +190,18 @@ def viterbi(
     start, end, step = transitions[0], transitions[1], transitions[2:]
     rows, width, _ = emissions.shape
     score = emissions[:, 0] + start
-    back = np.zeros((rows, width, emissions.shape[2]), dtype=np.int64)
+    back = np.zeros((rows, width, emissions.shape[2]), dtype=np.int8)  # 49 tags
     for position in range(1, width):
         total = score[:, :, None] + step[None]
         back[:, position] = total.argmax(axis=1)
         moved = total.max(axis=1) + emissions[:, position]
         score = np.where((position < lengths)[:, None], moved, score)
     best = np.zeros((rows, width), dtype=np.int64)
-    current = (score + end).argmax(axis=1)
+    last = (score + end).argmax(axis=1)
+    current = last
     every = np.arange(rows)
     for position in range(width - 1, -1, -1):
-        current = np.where(position == lengths - 1, (score + end).argmax(axis=1), current)
+        current = np.where(position == lengths - 1, last, current)
         best[:, position] = current
         if position:
             current = np.where(position < lengths, back[every, position, current], current)

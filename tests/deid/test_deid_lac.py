@@ -73,6 +73,21 @@ def test_the_numpy_model_gives_what_lac_gives_under_paddlepaddle() -> None:
         assert [tag for _, _, tag in words] == row["tags"]
 
 
+def test_a_document_is_read_a_sentence_at_a_time_at_its_own_offsets() -> None:
+    first, second = "原告张晓燕诉称借款未还。", "被告李建国辩称已经还清；"
+    long = "，".join(["合肥市蜀山区人民法院依法审理"] * 30)
+    pieces = lac.sentences(first + second + long)
+    assert [piece for _, piece in pieces[:2]] == [first, second]
+    assert all(len(piece) <= 300 for _, piece in pieces)
+    assert "".join(piece for _, piece in pieces) == first + second + long
+    model = lac.load()
+    [words] = model.words([first + "\n" + second])
+    [alone] = model.words([second])
+    shift = len(first) + 1
+    assert [(s - shift, e - shift, t) for s, e, t in words if s >= shift] == alone
+    assert [(first + "\n" + second)[s:e] for s, e, t in words if t == "PER"] == ["张晓燕", "李建国"]
+
+
 def test_lac_tags_people_and_reads_places_and_verbs_as_no_person() -> None:
     text = "中共中央总书记、国家主席江泽民会见了美国总统克林顿。"
     [words] = lac.load().words([text])
