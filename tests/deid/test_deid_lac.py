@@ -88,6 +88,26 @@ def test_a_document_is_read_a_sentence_at_a_time_at_its_own_offsets() -> None:
     assert [(first + "\n" + second)[s:e] for s, e, t in words if t == "PER"] == ["张晓燕", "李建国"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\n\n",
+        "😀😀",
+        "a" * 3000,
+        "，" * 700,
+        "\ue000张\ue001",
+        "张" * 1000,
+        "1" * 300 + "。",
+    ],
+)
+def test_any_text_is_cut_into_words_that_cover_it_exactly(text: str) -> None:
+    [words] = lac.load().words([text])
+    assert "".join(text[start:end] for start, end, _ in words) == text
+    assert all(start < end for start, end, _ in words)
+
+
 def test_lac_tags_people_and_reads_places_and_verbs_as_no_person() -> None:
     text = "中共中央总书记、国家主席江泽民会见了美国总统克林顿。"
     [words] = lac.load().words([text])
