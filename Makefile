@@ -27,7 +27,7 @@ translations: $(VENV)/.installed
 		-o app/translations/zh_Hans_CN/LC_MESSAGES/messages.mo >/dev/null
 
 # Baidu's pretrained LAC for deid's recall profile: read out of PyPI's LAC 2.1.2 source
-# distribution (fetched with pip and checked against its SHA-256; nothing of it installed).
+# distribution (fetched from the index's simple API, SHA-256 checked; nothing installed).
 LAC_WEIGHTS := deid/model/lac.npz
 $(LAC_WEIGHTS): | $(VENV)/.installed
 	$(BIN)/python -m deid.training.lac_weights --out $@
