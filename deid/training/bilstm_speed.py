@@ -4,7 +4,7 @@
 ``OMP_NUM_THREADS=1 .venv/bin/python -m deid.training.bilstm_speed [MODEL.npz ...]``
 
 Over the judge block's msra_train sentences, cut into chunks as the engine cuts its input
-(``deid.engine.TAGGER_CHUNK`` characters), each chunk encoded and its lexicon patterns
+(``deid.tagging_engine.TAGGER_CHUNK`` characters), each chunk encoded and its lexicon patterns
 computed once beforehand (the engine shares them between its two character models), it
 times in CPU seconds (``time.process_time``, best of ``--repeats``):
 
@@ -28,8 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes
-from deid.engine import NETWORK_PATH, TAGGER_CHUNK
+from deid.engine import NETWORK_PATH
 from deid.lexicon import Codes, Patterns, encode, jieba_lexicon, text_positions
+from deid.tagging_engine import TAGGER_CHUNK
 from deid.training.bilstm import msra_split
 from deid.training.bilstm_numpy import TAGS, BiLstm
 

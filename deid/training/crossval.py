@@ -25,9 +25,10 @@ from pathlib import Path
 from presidio_analyzer import AnalyzerEngine
 
 from deid.char_cnn import CharCnn
-from deid.engine import NETWORK_MIX, TaggingNlpEngine, analyze_batch, build_analyzer
+from deid.engine import NETWORK_MIX, analyze_batch, build_analyzer
 from deid.name_tagger import NameTagger
 from deid.span_judge import SpanJudge
+from deid.tagging_engine import TaggingNlpEngine
 from deid.training import char_cnn, name_tagger
 from deid.training.char_cnn import SHIPPED_SHAPE, Architecture, parse_layers
 from deid.training.corpus import LabelledText

@@ -14,10 +14,11 @@ import json
 from pathlib import Path
 
 from deid.char_cnn import CharCnn
-from deid.engine import TaggingNlpEngine, analyze_batch, get_engine
+from deid.engine import analyze_batch, get_engine
 from deid.name_tagger import NameTagger
 from deid.normalize import normalize
 from deid.span_judge import SpanJudge
+from deid.tagging_engine import TaggingNlpEngine
 from deid.training.corpus import LabelledText, read_jsonl, split_files
 from deid.training.evaluate import score_records
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deid import engine, name_tagger
+from deid import engine, name_tagger, tagging_engine
 from deid.lexicon import Lexicon, encode, text_positions
 from deid.name_tagger import (
     TEMPLATE_COUNT,
@@ -151,7 +151,7 @@ def test_name_swapping_keeps_spans_on_the_names() -> None:
 
 def test_shipped_tagger_finds_names_mid_sentence() -> None:
     [spans] = engine.get_engine().nlp_engine.tagger.spans(
-        ["这次会议由副省长刘晓东主持,王晓红和赵建军出席。"], engine.NAME_THRESHOLD
+        ["这次会议由副省长刘晓东主持,王晓红和赵建军出席。"], tagging_engine.NAME_THRESHOLD
     )
     text = "这次会议由副省长刘晓东主持,王晓红和赵建军出席。"
     assert {"刘晓东", "王晓红", "赵建军"} <= {text[s:e] for s, e in spans}
