@@ -53,13 +53,6 @@ class Lac:
     log_total: float
     tags: tuple[str, ...]
 
-    def person_spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
-        """The ``[start, end)`` character spans LAC tags as a person, for each text."""
-        return [
-            [(start, end) for start, end, tag in words if tag == PERSON_TAG]
-            for words in self.words(texts)
-        ]
-
     def words(self, texts: list[str]) -> list[LacWords]:
         """Each text's words as LAC gives them: ``(start, end, tag)`` (``LAC.run``), read a
         sentence at a time (``sentences``), as LAC was trained."""
