@@ -40,6 +40,7 @@ from deid.consistency import complete_document
 from deid.findings import Finding, resolve_overlaps
 from deid.guesses import court_document
 from deid.lac import load as load_lac
+from deid.name_parts import grown_through_parts
 from deid.name_tagger import NameTagger
 from deid.normalize import NormalizedText, normalize, without_layout
 from deid.presidio_adapters import (
@@ -299,7 +300,7 @@ def analyze_batch(
         ]
     if "PERSON" in wanted:
         found = [
-            complete_document(text, part, f)
+            complete_document(text, part, grown_through_parts(text, f))
             for text, part, f in zip(originals, parts, found, strict=True)
         ]
     return [resolve_overlaps(f) for f in found]

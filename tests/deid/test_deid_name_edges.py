@@ -4,6 +4,8 @@ relative, and the words a guess runs a known name into (one person, one pseudony
 from __future__ import annotations
 
 import deid
+from deid.findings import Finding
+from deid.name_parts import grown_through_parts
 from deid.recognizers.judgment_rules import party_line_spans
 from deid.recognizers.model_names import compound_surnames_whole
 from deid.recognizers.person_rules import form_name_spans, surname_reference_spans
@@ -125,3 +127,23 @@ def test_a_lone_surname_before_an_honorific_is_the_person() -> None:
     text = "汪道涵会长将在上海宴请辜先生一行，由吴先生转交温先生。"
     assert [text[s:e] for s, e in surname_reference_spans(text)] == ["辜", "吴", "温"]
     assert surname_reference_spans("办公室内有位女士正在化妆。") == []
+
+
+def test_a_character_written_as_its_two_parts_in_brackets_is_part_of_the_name() -> None:
+    # People's Daily writes 吴珺 as 吴（王君）: the models stopped inside the brackets
+    text = "本报北京6月29日讯记者吴（王君）报道：为纪念刘少奇同志诞辰100周年"
+    assert "吴（王君）" in person_names(text)
+
+
+def test_only_a_person_cut_inside_the_brackets_runs_on_to_their_end() -> None:
+    text = "张三（化名）与吴（王君）"
+    cut = Finding(7, 10, "PERSON", 0.8)  # 吴（王
+    whole = Finding(0, 2, "PERSON", 0.8)  # 张三: the brackets after it are its own
+    inside = Finding(8, 10, "PERSON", 0.8)  # 王君 alone
+    place = Finding(7, 10, "CN_ADDRESS", 0.8)
+    assert grown_through_parts(text, [cut, whole, inside, place]) == [
+        Finding(7, 12, "PERSON", 0.8),
+        whole,
+        inside,
+        place,
+    ]
