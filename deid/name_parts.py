@@ -4,6 +4,8 @@ People's Daily, and the corpora made of it, write a character outside GB2312 as 
 parts in brackets (吴（王君）for 吴珺, 郑乃〈王光〉for 郑乃珖).  The models read the parts as
 characters and stop inside the brackets (吴（王君); a person found so runs on to the bracket
 that closes them.  Nothing here finds a name: only a person found into the brackets grows.
+A name before the brackets and the parts found as a name of their own (郑乃, 王光) stay two:
+a court writes a nickname so (张秀梅（二丫）), and each keeps its own pseudonym.
 """
 
 from __future__ import annotations

@@ -85,6 +85,8 @@ KIN_WORDS = frozenset(
     "继母 养父 养母 姐夫 嫂子 弟媳 配偶 一子 一女 女友 男友 未婚妻 未婚夫 亲属 家属 "
     "舅舅 舅妈 叔叔 婶婶 姑姑 姑父 姨妈 姨父 伯父 伯母 叔父 生父 生母 祖父 祖母 外祖父 外祖母 "
     "爷爷 奶奶 外公 外婆 父母 祖父母 公婆 大哥 大姐 二哥 二姐 "
+    # (and as Taiwan's courts write them: 妹婿古國輝, 姊夫邱文雄)
+    "妹夫 妹婿 姐婿 姊夫 姊姊 表兄 堂兄 兄嫂 连襟 "
     # (the family words among the titles: 妇女儿童 is no daughter 童)
     "老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人".split()
 )

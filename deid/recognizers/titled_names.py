@@ -92,6 +92,8 @@ _PLACE_ENDS = frozenset("街路道巷桥村镇乡区县市省")
 # (稽查人员封了, 编采人员曾把).
 _NO_GIVEN_OPENING = frozenset("了把被将的地得着过对已也都又就才")
 _CLOSING_MARKS = frozenset("、，,。；;")
+# What follows a person named as a sentence's subject (其妹夫古国辉于, 之兄伍平系)
+_AFTER_SUBJECT = frozenset("于於在系因向与将")
 _BRACKET_OR_LIST = frozenset("（(、")
 
 
@@ -204,11 +206,15 @@ def name_after_title_word_spans(
             and not _parents_surname(text, title, start)
         ):
             continue
-        # After a kinship word, a name of three that a mark closes is one, whatever word its
-        # first two make (车德福之父车长贵、之母: 车长, a conductor; not 记者连日来，); so is
+        # After a kinship word, a name of three that a mark closes, or a preposition or a
+        # copula follows, is one, whatever word its first two make (车德福之父车长贵、之母:
+        # 车长, a conductor; 其妹婿古國輝於同日: 古国, an ancient state; not 记者连日来，); so is
         # one before a word of the procedure after any title (村民组长文学军出庭证实).
         closed = is_cjk(text[start : given + 2]) and (
-            (text[title:start] in KIN_WORDS and text[given + 2 : given + 3] in _CLOSING_MARKS)
+            (
+                text[title:start] in KIN_WORDS
+                and text[given + 2 : given + 3] in _CLOSING_MARKS | _AFTER_SUBJECT
+            )
             or text[given + 2 : given + 4] in _PROCEDURE_WORDS
             or _written_again(text, start, given)
         )

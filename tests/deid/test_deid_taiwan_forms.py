@@ -1,7 +1,8 @@
 """Forms of Taiwan's published decisions that the engine got wrong (session 27, on the 36
 judgments of session 26's batch J, read only to measure; the texts here are written after
 them, with other names): a name with a character the court's font made up, a disciplinary
-committee spaced out in its footer, the party it disciplines, and a married woman's name."""
+committee spaced out in its footer, the party it disciplines, a married woman's name, and a
+relative after a kinship word of Taiwan's (妹婿, session 28)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,12 @@ def test_a_married_womans_name_with_her_husbands_surname_is_found_whole() -> Non
         "傷勢與事故有關。"
     )
     assert missed_mentions(text, [name]) == []
+
+
+def test_a_relative_named_after_a_kinship_word_of_taiwan_is_found() -> None:
+    # 古国 is a word (an ancient state); after 妹婿 and before 於 it opens a name
+    text = _HEAD + (
+        "被　　　告　蔡明宏\n上列被告因詐欺案件，本院判決如下：\n事實及理由\n"
+        "一、被告之妹婿古國輝於民國99年3月間將款項交付被告，經其姊夫邱文雄證述屬實。\n"
+    )
+    assert missed_mentions(text, ["古國輝", "邱文雄"]) == []
