@@ -19,7 +19,7 @@ from deid.firms_and_places import (
     masked_shop,
     villages_and_firms,
 )
-from deid.normalize import normalize
+from deid.normalize import normalize, written_in_traditional
 from deid.recognizers.judgment_rules import (
     BENCH_TITLES,
     TITLE_WITHIN,
@@ -41,10 +41,12 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
     # (read only when a guess is such a word: most texts have none)
     court = any(_role_or_title(text, f) for f in findings) and court_document(text)
     places = villages_and_firms(text, findings)
+    traditional = ("於" in text or "伊" in text) and written_in_traditional(text)
     result = []
     for finding in findings:
         if finding.entity_type == PERSON:
             cut = _without_word_opening(text, _without_place_opening(text, finding))
+            cut = _without_preposition_or_pronoun(text, cut, traditional)
             if cut is not None and (end := no_names.name_before(cut.start, cut.end)):
                 cut = Finding(cut.start, end, PERSON, cut.score)  # 逄祎|陈述：
             if cut is None or _no_name(text, cut, no_names, court):
@@ -221,6 +223,34 @@ def court_document(text: str) -> bool:
         return True
     head = text[:TITLE_WITHIN]
     return any(char in head for char in "書決調") and is_judgment(normalize(head).text)
+
+
+# What follows 伊 where Taiwan's courts write it for "he" or "she" (伊稱, 伊當天有去, 伊不知道):
+# verbs of saying, adverbs, prepositions and conjunctions, in traditional characters.
+_AFTER_PRONOUN = frozenset(
+    "稱称說说當当不與与有於于即並并亦係系因在將将則则之所等未已曾乃遂對对向被把為为是就都也還还又再均另"
+)
+
+
+def _without_preposition_or_pronoun(
+    text: str, finding: Finding | None, traditional: bool
+) -> Finding | None:
+    """In a ``traditional`` document, ``finding`` cut before the preposition 於 it runs into
+    (林志明於案發後 → 林志明), or none when that leaves less than two characters (嗣於,
+    人於本院, 於偵查中): 於 simplifies to the surname 于, which traditional characters write
+    于 too (於梨華's rare surname is lost; simplified characters keep 於 for that surname:
+    於海涛); and none for Taiwan's pronoun 伊 (伊稱其, 伊 alone)."""
+    if finding is None or not traditional:
+        return finding
+    word = text[finding.start : finding.end]
+    at = word.find("於")
+    if at >= 0:
+        return (
+            Finding(finding.start, finding.start + at, PERSON, finding.score) if at >= 2 else None
+        )
+    if word[0] == "伊" and word[1:2] in _AFTER_PRONOUN | {""}:
+        return None
+    return finding
 
 
 def _no_name(text: str, finding: Finding, no_names: NoNames, court: bool) -> bool:

@@ -86,6 +86,17 @@ class NormalizedText:
         return self.index_map[start], self.index_map[end - 1] + 1
 
 
+_TRADITIONAL_SHARE = 0.02  # (of its characters, from which a text is traditional)
+
+
+def written_in_traditional(text: str) -> bool:
+    """Whether ``text`` is written in traditional characters: as many of its characters as
+    ``_TRADITIONAL_SHARE`` are simplified by ``normalize`` (中國, 臺灣, 陳), 於 aside (simplified
+    characters keep it for a surname: 於海涛)."""
+    table = traditional_to_simplified()
+    return sum(char in table for char in text if char != "於") >= _TRADITIONAL_SHARE * len(text)
+
+
 # A character a font made up (造字) for one no code point had: Taiwan's courts write a rare
 # character of a name so (陳瑋\ue329, 杜\ue3bc人), and its code point lies in the private use
 # area.  Read as a Chinese character the models have never seen when it stands beside one

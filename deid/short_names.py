@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from deid.dictionary import jieba_tables
 from deid.findings import PERSON, Finding
-from deid.normalize import NormalizedText, traditional_to_simplified
+from deid.normalize import NormalizedText, written_in_traditional
 from deid.recognizers.base import is_han
 from deid.recognizers.japanese_names import japanese_family_name
 from deid.recognizers.judgment_rules import ORGANIZATION_AFTER
@@ -414,15 +414,9 @@ def married_names(pieces: Pieces, seeds: dict[str, float]) -> dict[str, float]:
     return result
 
 
-_TRADITIONAL_SHARE = 0.02  # (of its characters, from which a document is traditional)
-
-
 def _traditional(pieces: Pieces) -> bool:
-    """Whether the document is written in traditional characters: as many of its characters
-    as ``_TRADITIONAL_SHARE`` are simplified by ``deid.normalize`` (中國, 臺灣, 陳)."""
-    table = traditional_to_simplified()
-    original = "".join(norm.original for _, norm in pieces)
-    return sum(char in table for char in original) >= _TRADITIONAL_SHARE * len(original)
+    """Whether the document is written in traditional characters."""
+    return written_in_traditional("".join(norm.original for _, norm in pieces))
 
 
 def _starts(text: str, key: str) -> list[int]:

@@ -1,14 +1,15 @@
 """Forms of Taiwan's published decisions that the engine got wrong (session 27, on the 36
 judgments of session 26's batch J, read only to measure; the texts here are written after
 them, with other names): a name with a character the court's font made up, a disciplinary
-committee spaced out in its footer, the party it disciplines, a married woman's name, and a
-relative after a kinship word of Taiwan's (妹婿, session 28)."""
+committee spaced out in its footer, the party it disciplines, a married woman's name; and
+(session 28, batch J's leftovers) a relative after 妹婿, the preposition 於 and the pronoun
+伊 read as names."""
 
 from __future__ import annotations
 
 import deid
 from deid.anonymize import anonymize
-from tests.deid.person_findings import missed_mentions
+from tests.deid.person_findings import missed_mentions, person_names
 
 _HEAD = "臺灣某某地方法院刑事簡易判決　　　　 100年度簡字第1234號\n"
 _COMMITTEE = "公務員懲戒委員會議決書          100 年度鑑字第 12345  號\n"
@@ -76,3 +77,21 @@ def test_a_relative_named_after_a_kinship_word_of_taiwan_is_found() -> None:
         "一、被告之妹婿古國輝於民國99年3月間將款項交付被告，經其姊夫邱文雄證述屬實。\n"
     )
     assert missed_mentions(text, ["古國輝", "邱文雄"]) == []
+
+
+def test_the_preposition_and_the_pronoun_of_taiwans_courts_are_no_names() -> None:
+    # 於 simplifies to the surname 于, and 伊 is the courts' "he" or "she"
+    text = _HEAD + (
+        "被　　　告　林志明\n上列被告因竊盜案件，本院判決如下：\n事實及理由\n"
+        "一、被告於偵查中供稱：伊不知道那是贓物等語。告訴人於本院審理時證稱：伊與被告素不相識。"
+        "被告林志明於案發後逃逸，嗣於同年4月1日經警查獲。伊稱其於當日並未前往現場。\n"
+    )
+    names = person_names(text)
+    assert "林志明" in names
+    assert not {name for name in names if "於" in name or name.startswith("伊")}
+
+
+def test_the_surname_yu_of_simplified_characters_stays_a_name() -> None:
+    # simplified characters keep 於 for a surname of its own
+    text = "原告於海涛诉称，被告于2019年3月向其借款。於海涛提交了借条。"
+    assert person_names(text) == {"於海涛"}
