@@ -38,9 +38,11 @@ _NOT_NAMES = re.compile(
     # register of names (花名册: jieba tags it a name), Alipay (支付宝账户), the victims' money
     # (二十名被害人钱款共计: 钱 read as the surname)
     r"|[百千万]分之|林权|任何|花名册|支付宝|钱款"
-    # a Taiwan judgment's idioms: 遲延 (delay), 須於 (must … within), 具狀陳明 and 陳明願 (state),
-    # and 伊 (he, she) opening a witness's testimony (證稱：伊於110年6月)
-    r"|[遲迟]延|[須须]於|[狀状][陳陈]明|[陳陈]明(?=願|愿)|[：:，,]伊(?=[於于當当係系並并即在亦])"
+    # a Taiwan judgment's idioms: 遲延 (delay), 須於 (must … within), 具狀陳明, 陳明願 and 陳稱
+    # (state: 審理時陳稱：, not 陈称心), and 伊 (he, she) opening a testimony (證稱：伊於110年6月)
+    r"|[遲迟]延|[須须]於|[狀状][陳陈]明|[陳陈]明(?=願|愿)"
+    r"|(?<=[時时])[陳陈][稱称]|[陳陈][稱称](?=[：:])"
+    r"|[：:，,]伊(?=[於于當当係系並并即在亦])"
     # the drugs of a drug case (贩卖海洛因: transliterated, read as a foreign name)
     r"|海洛因|可卡因|吗啡|氯胺酮|甲基苯丙胺|冰毒|麻古|摇头丸|大麻"
     # the heading of a Taiwan judgment's operative part (主　文)

@@ -2,8 +2,8 @@
 judgments of session 26's batch J, read only to measure; the texts here are written after
 them, with other names): a name with a character the court's font made up, a disciplinary
 committee spaced out in its footer, the party it disciplines, a married woman's name; and
-(session 28, batch J's leftovers) a relative after 妹婿, the preposition 於 and the pronoun
-伊 read as names."""
+(session 28, batch J's leftovers) a relative after 妹婿, the preposition 於, the pronoun 伊
+and the verb 陳稱 read as names."""
 
 from __future__ import annotations
 
@@ -84,11 +84,12 @@ def test_the_preposition_and_the_pronoun_of_taiwans_courts_are_no_names() -> Non
     text = _HEAD + (
         "被　　　告　林志明\n上列被告因竊盜案件，本院判決如下：\n事實及理由\n"
         "一、被告於偵查中供稱：伊不知道那是贓物等語。告訴人於本院審理時證稱：伊與被告素不相識。"
-        "被告林志明於案發後逃逸，嗣於同年4月1日經警查獲。伊稱其於當日並未前往現場。\n"
+        "被告林志明於案發後逃逸，嗣於同年4月1日經警查獲。伊稱其於當日並未前往現場。"
+        "證人於審理時陳稱：伊與被告素不相識。\n"
     )
     names = person_names(text)
     assert "林志明" in names
-    assert not {name for name in names if "於" in name or name.startswith("伊")}
+    assert not {name for name in names if "於" in name or name.startswith("伊") or "陳稱" in name}
 
 
 def test_the_surname_yu_of_simplified_characters_stays_a_name() -> None:
