@@ -248,7 +248,7 @@ def _without_preposition_or_pronoun(
         return (
             Finding(finding.start, finding.start + at, PERSON, finding.score) if at >= 2 else None
         )
-    if word[0] == "伊" and word[1:2] in _AFTER_PRONOUN | {""}:
+    if word[0] == "伊" and (len(word) == 1 or word[1] in _AFTER_PRONOUN):
         return None
     return finding
 
