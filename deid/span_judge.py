@@ -56,6 +56,16 @@ _TRANSLIT = frozenset(TRANSLITERATION_CHARS)
 
 
 @dataclass(frozen=True)
+class Judged:
+    """A candidate (``start``, ``end``) with the judge's P(name) and P(exact | name)."""
+
+    start: int
+    end: int
+    chance: float
+    exact: float
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A span proposed as a name and the sources that proposed it (``t0.05``: the tagger's
     run at threshold 0.05; ``g0.05``: that run grown over doubtful neighbours)."""
@@ -330,9 +340,17 @@ class SpanJudge:
         """The candidates of each of ``texts`` the judge keeps, with their probability
         (``output``: the tagger's over the batch; ``thresholds``: each text's keep
         threshold, the judge's own if not given)."""
+        levels = thresholds if thresholds is not None else [self.threshold] * len(texts)
+        return [
+            self.chosen(found, level)
+            for found, level in zip(self.judged(texts, output), levels, strict=True)
+        ]
+
+    def judged(self, texts: Sequence[str], output: TaggerOutput) -> list[list[Judged]]:
+        """Every candidate of each of ``texts`` with its P(name) and P(exact | name) (1.0
+        without a boundary model), in the order ``batch_candidates`` proposes them."""
         offsets = output.firsts.tolist()
         batch = Probabilities.of_batch(output)
-        levels = thresholds if thresholds is not None else [self.threshold] * len(texts)
         found_in = batch_candidates(texts, output.mixed, offsets)
         # every candidate of the batch judged at once (a text has a handful: numpy's
         # overhead per call outweighed the sums); each text's share is cut out after
@@ -348,20 +366,29 @@ class SpanJudge:
         exact = (
             _sigmoid(self.boundary[table].sum(axis=1)).tolist()
             if self.boundary is not None
-            else None
+            else [1.0] * len(chances)
         )
-        result: list[list[tuple[int, int, float]]] = []
+        result: list[list[Judged]] = []
         first = 0
-        for level, found in zip(levels, found_in, strict=True):
-            last = first + len(found)
-            keep = [i for i in range(first, last) if chances[i] >= level]
-            spans = [(found[i - first].start, found[i - first].end, chances[i]) for i in keep]
-            if exact is None or len(keep) < 2:
-                result.append(spans)
-            else:
-                result.append(best_boundaries(spans, [chances[i] * exact[i] for i in keep]))
-            first = last
+        for found in found_in:
+            result.append(
+                [
+                    Judged(c.start, c.end, chances[first + n], exact[first + n])
+                    for n, c in enumerate(found)
+                ]
+            )
+            first += len(found)
         return result
+
+    def chosen(self, found: Sequence[Judged], level: float) -> list[tuple[int, int, float]]:
+        """``(start, end, P(name))`` of the candidates ``found`` (``judged``) at or above
+        ``level``; with a boundary model, of those that overlap, the most likely exact
+        (``best_boundaries``)."""
+        keep = [c for c in found if c.chance >= level]
+        spans = [(c.start, c.end, c.chance) for c in keep]
+        if self.boundary is None or len(keep) < 2:
+            return spans
+        return best_boundaries(spans, [c.chance * c.exact for c in keep])
 
     def save(self, path: Path) -> None:
         """Write the weights (float16, compressed) to ``path`` (an ``.npz`` file)."""
