@@ -14,9 +14,13 @@ from __future__ import annotations
 import math
 import os
 import re
+import struct
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -47,9 +51,9 @@ class Lac:
     layers: tuple[tuple[Floats, Floats, Floats, Floats], ...]  # fc W, b, GRU W, b; fwd, rev …
     output: tuple[Floats, Floats]
     transitions: Floats  # CRF: start row, end row, then from (row) → to (column)
-    vocabulary: dict[str, int]
+    vocabulary: WordTable  # token → its row of ``embedding``
     replacements: dict[str, str]
-    segments: dict[str, int | None]  # word → its length, prefix of one → None
+    segments: WordTable  # the words ``segment`` cuts out → their counts
     log_total: float
     tags: tuple[str, ...]
 
@@ -63,19 +67,18 @@ class Lac:
                 offsets.append(offset)
                 pieces.append(piece)
         result: list[LacWords] = [[] for _ in texts]
-        for number, offset, words in zip(
-            owners, offsets, self._sentence_words(pieces), strict=True
-        ):
+        for number, offset, words in zip(owners, offsets, self.sentence_words(pieces), strict=True):
             result[number] += [(start + offset, end + offset, tag) for start, end, tag in words]
         return result
 
-    def _sentence_words(self, texts: list[str]) -> list[LacWords]:
-        """``words`` of each of ``texts`` whole, run in batches of similar lengths."""
+    def sentence_words(self, texts: list[str], batch: int = _BATCH) -> list[LacWords]:
+        """``words`` of each of ``texts`` whole, run ``batch`` at a time, of similar
+        lengths."""
         encoded = [self._ids(text) for text in texts]
         order = sorted(range(len(texts)), key=lambda n: len(encoded[n][0]))
         decoded: list[list[int]] = [[] for _ in texts]
-        for first in range(0, len(order), _BATCH):
-            numbers = [n for n in order[first : first + _BATCH] if encoded[n][0]]
+        for first in range(0, len(order), batch):
+            numbers = [n for n in order[first : first + batch] if encoded[n][0]]
             if numbers:
                 best = self._decoded([encoded[n][0] for n in numbers])
                 for n, tags in zip(numbers, best, strict=True):
@@ -85,16 +88,18 @@ class Lac:
     def _ids(self, text: str) -> tuple[list[int], list[int]]:
         """The token ids of ``text`` and each token's length in characters: a segment of
         ``segment`` that is in the vocabulary is one token, any other its characters."""
-        ids, lengths = [], []
-        oov = self.vocabulary["OOV"]
-        for word in segment(text, self.segments, self.log_total):
-            if word in self.vocabulary:
-                ids.append(self.vocabulary.get(self.replacements.get(word, word), oov))
+        words = segment(text, self.segments, self.log_total)
+        tokens: list[str] = []
+        lengths: list[int] = []
+        for word, known in zip(words, self.vocabulary.values(words), strict=True):
+            if known is not None:
+                tokens.append(self.replacements.get(word, word))
                 lengths.append(len(word))
-                continue
-            for char in word:
-                ids.append(self.vocabulary.get(self.replacements.get(char, char), oov))
-                lengths.append(1)
+            else:
+                tokens += (self.replacements.get(char, char) for char in word)
+                lengths += [1] * len(word)
+        oov = self.vocabulary.get("OOV") or 0  # LAC's vocabulary has it; row 0 otherwise
+        ids = [oov if row is None else row for row in self.vocabulary.values(tokens)]
         return ids, lengths
 
     def _decoded(self, sequences: list[list[int]]) -> list[list[int]]:
@@ -220,29 +225,84 @@ def _words(
     return words
 
 
-def segment(text: str, segments: dict[str, int | None], log_total: float) -> list[str]:
+_SHORT = 3  # characters of the longest word a ``WordTable`` keeps as a code
+_BITS = 21  # bits of a code point (U+10FFFF)
+
+
+def _code(word: str) -> int:
+    """A word of up to ``_SHORT`` characters as one integer (each code point + 1 in its
+    own ``_BITS`` bits from the top: no two words share one)."""
+    code = 0
+    for place, char in enumerate(word):
+        code |= (ord(char) + 1) << (_BITS * (_SHORT - 1 - place))
+    return code
+
+
+@dataclass(frozen=True)
+class WordTable:
+    """Words with an integer each, compact: the words of up to three characters (nearly
+    all of LAC's) as sorted integer codes in numpy arrays, a few bytes a word where a
+    ``dict`` of strings takes about a hundred; longer ones in a ``dict``."""
+
+    codes: npt.NDArray[np.int64]
+    numbers: npt.NDArray[np.int64]
+    longer: dict[str, int]
+    longest: int
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, int]]) -> WordTable:
+        """The table of ``(word, number)`` pairs (the first number of a repeated word)."""
+        short: dict[int, int] = {}
+        longer: dict[str, int] = {}
+        longest = 1
+        for word, number in pairs:
+            longest = max(longest, len(word))
+            if len(word) <= _SHORT:
+                short.setdefault(_code(word), number)
+            else:
+                longer.setdefault(word, number)
+        codes = np.array(sorted(short), dtype=np.int64)
+        numbers = np.array([short[c] for c in codes.tolist()], dtype=np.int64)
+        return cls(codes, numbers, longer, longest)
+
+    def get(self, word: str) -> int | None:
+        """The number of ``word``, ``None`` if it is not in the table."""
+        return self.values([word])[0]
+
+    def values(self, words: list[str]) -> list[int | None]:
+        """The number of each of ``words`` (``None`` where one is not in the table), looked up
+        together."""
+        if not words or not len(self.codes):
+            return [self.longer.get(word) for word in words]
+        codes = np.array([_code(w) if len(w) <= _SHORT else 0 for w in words], dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
+        found = (self.codes[at] == codes) & (codes != 0)
+        numbers = self.numbers[at].tolist()
+        return [
+            numbers[n] if hit else self.longer.get(word)
+            for n, (word, hit) in enumerate(zip(words, found.tolist(), strict=True))
+        ]
+
+
+def segment(text: str, segments: WordTable, log_total: float) -> list[str]:
     """``text`` cut as LAC's ``Segment.fast_cut`` cuts it: the route through its known
-    words (``segments``) of the highest sum of ``log(length) - log_total`` (few and long
-    words), runs of single Latin letters and digits joined."""
+    words (``segments``, each with the number LAC's table gives it: its length) of the
+    highest sum of ``log(number) - log_total`` (few and long words; any other character
+    counts 1), runs of single Latin letters and digits joined."""
     size = len(text)
-    ends: list[list[int]] = []
-    for head in range(size):
-        reach = [head]
-        end = head + 1
-        while end <= size and text[head:end] in segments:
-            if segments[text[head:end]]:
-                reach.append(end - 1)
-            end += 1
-        ends.append(reach)
+    counts = {
+        length: segments.values([text[head : head + length] for head in range(size - length + 1)])
+        for length in range(1, min(segments.longest, size) + 1)
+    }
     route: dict[int, tuple[float, int]] = {size: (0.0, 0)}
     for head in range(size - 1, -1, -1):
-        route[head] = max(
-            (
-                math.log(segments.get(text[head : last + 1]) or 1) - log_total + route[last + 1][0],
-                last,
-            )
-            for last in ends[head]
-        )
+        choices = [(math.log(counts[1][head] or 1) - log_total + route[head + 1][0], head)]
+        for length in range(2, min(segments.longest, size - head) + 1):
+            count = counts[length][head]
+            if count:
+                last = head + length - 1
+                choices.append((math.log(count) - log_total + route[last + 1][0], last))
+        route[head] = max(choices)
     result, buffer, head = [], "", 0
     while head < size:
         end = route[head][1] + 1
@@ -260,6 +320,32 @@ def segment(text: str, segments: dict[str, int | None], log_total: float) -> lis
     return result
 
 
+def _mapped(path: Path, name: str) -> npt.NDArray[Any]:
+    """The array ``name`` of the uncompressed ``.npz`` archive at ``path`` (``np.savez``)
+    mapped read-only from the file: only the pages a process reads are resident, and the
+    processes that map it share them (numpy maps no member of an archive itself)."""
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo(f"{name}.npy")
+    if member.compress_type != zipfile.ZIP_STORED:
+        raise OSError(f"{path}: {name} is compressed; run `make lac` again")
+    with path.open("rb") as handle:
+        handle.seek(member.header_offset)
+        header = handle.read(30)  # the member's local file header
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        handle.seek(member.header_offset + 30 + name_length + extra_length)
+        version = np.lib.format.read_magic(handle)  # type: ignore[no-untyped-call]
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = read_header(handle)  # type: ignore[no-untyped-call]
+        offset = handle.tell()
+    return np.memmap(
+        path, dtype=dtype, mode="r", shape=shape, offset=offset, order="F" if fortran else "C"
+    )
+
+
 def load(path: Path | None = None) -> Lac:
     """The model written by ``deid.training.lac_weights`` (at ``weights_path`` unless
     ``path`` is given), read once per process.  Raises ``OSError`` when it has not been made
@@ -272,28 +358,23 @@ def _load(path: Path) -> Lac:
     if not path.exists():
         raise FileNotFoundError(f"{path}: LAC's weights are missing; run `make lac`")
     with np.load(path, allow_pickle=False) as data:
-        arrays = {key: data[key] for key in data.files}
+        arrays = {key: data[key] for key in data.files if key != "embedding"}
     words = [str(w) for w in arrays["segment_words"]]
-    lengths = arrays["segment_lengths"].tolist()
-    segments: dict[str, int | None] = {}
-    for word, length in zip(words, lengths, strict=True):
-        for cut in range(1, len(word)):
-            segments.setdefault(word[:cut], None)
-        segments[word] = length
     layers = tuple(
         tuple(arrays[f"layer{n}_{part}"] for part in ("fc_w", "fc_b", "gru_w", "gru_b"))
         for n in range(int(arrays["layer_count"]))
     )
     return Lac(
-        embedding=arrays["embedding"],
+        # 30 MB, of which the review of the default profile reads a few rows
+        embedding=_mapped(path, "embedding"),
         layers=layers,
         output=(arrays["output_w"], arrays["output_b"]),
         transitions=arrays["transitions"],
-        vocabulary={str(w): n for n, w in enumerate(arrays["vocabulary"])},
+        vocabulary=WordTable.of((str(w), n) for n, w in enumerate(arrays["vocabulary"])),
         replacements=dict(
             zip(arrays["replace_from"].tolist(), arrays["replace_to"].tolist(), strict=True)
         ),
-        segments=segments,
+        segments=WordTable.of(zip(words, arrays["segment_lengths"].tolist(), strict=True)),
         log_total=float(arrays["log_total"]),
         tags=tuple(str(t) for t in arrays["tags"]),
     )

@@ -46,11 +46,7 @@ def test_a_tensor_of_another_type_or_length_is_refused() -> None:
 
 def test_text_is_cut_into_the_fewest_known_words_with_latin_runs_joined() -> None:
     words = {"人民": 2, "人民大会堂": 5, "大会": 2, "大会堂": 3}
-    segments: dict[str, int | None] = {}
-    for word, length in words.items():
-        for cut in range(1, len(word)):
-            segments.setdefault(word[:cut], None)
-        segments[word] = length
+    segments = lac.WordTable.of(words.items())
     assert lac.segment("在人民大会堂开会", segments, 10.0) == ["在", "人民大会堂", "开", "会"]
     assert lac.segment("GDP增长6.8", segments, 10.0) == ["GDP", "增", "长", "6", ".", "8"]
 
@@ -143,3 +139,40 @@ def test_the_recall_profile_will_not_run_without_lacs_weights(
     with pytest.raises(OSError, match="make lac"):
         build_analyzer(profile="recall")
     build_analyzer(profile="residual")  # the residual scan's profile does without it
+
+
+def test_lacs_embedding_is_mapped_from_its_file_not_read_into_memory() -> None:
+    embedding = lac.load().embedding
+    assert isinstance(embedding, np.memmap)
+    assert not embedding.flags.writeable
+    with np.load(lac.weights_path()) as stored:
+        assert np.array_equal(
+            embedding[[0, 5, len(embedding) - 1]], stored["embedding"][[0, 5, -1]]
+        )
+
+
+def test_a_compressed_archive_cannot_be_mapped(tmp_path: Path) -> None:
+    path = tmp_path / "lac.npz"
+    np.savez_compressed(path, embedding=np.ones((4, 2), dtype=np.float32))
+    with pytest.raises(OSError, match="make lac"):
+        lac._mapped(path, "embedding")
+    np.savez(path, embedding=np.arange(8, dtype=np.float32).reshape(4, 2))
+    assert lac._mapped(path, "embedding").tolist() == [[0, 1], [2, 3], [4, 5], [6, 7]]
+
+
+def test_a_word_table_finds_short_and_long_words_and_nothing_else() -> None:
+    table = lac.WordTable.of(
+        [("人民", 7), ("人民大会堂", 9), ("张", 1), ("\x00张", 4), ("人民", 8)]
+    )
+    assert table.values(["人民", "人民大会堂", "张", "\x00张", "人", "大会堂", ""]) == [
+        7,  # the first number of a repeated word
+        9,
+        1,
+        4,
+        None,
+        None,
+        None,
+    ]
+    assert table.get("OOV") is None
+    assert table.longest == 5
+    assert lac.WordTable.of([]).values(["张"]) == [None]
