@@ -54,6 +54,7 @@ from deid.recognizers import (
     OPT_IN_RECOGNIZERS,
     PROFILES,
     REPORT_THRESHOLD,
+    REVIEWED_PROFILES,
 )
 from deid.recognizers.contact import AsciiEmailRecognizer
 from deid.references import outside_references
@@ -158,6 +159,7 @@ def build_analyzer(
             judge=judge,
             memo=memo,
             lac=load_lac() if profile in LAC_PROFILES else None,
+            reviewer=load_lac() if profile in REVIEWED_PROFILES else None,
         ),
         supported_languages=list(LANGUAGES),
     )

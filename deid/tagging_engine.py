@@ -13,17 +13,22 @@ from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 from spacy.language import Language
 
 from deid.lac import Lac, LacWords
+from deid.lac_review import reviewed
 from deid.lexicon import Floats
 from deid.name_tagger import NAME_GROW, NameTagger, TaggerOutput
 from deid.presidio_adapters import LazyTokenArtifacts
 from deid.recognizers.lac_names import without_contradicted
-from deid.span_judge import SpanJudge
+from deid.span_judge import Judged, SpanJudge
 from deid.tagger_memo import TaggerMemo
 
 # Characters tagged by the name models in one numpy pass: small enough that a pass's
 # arrays stay in the processor's cache (50,000 ran a third slower: every pass wrote and
 # read back tens of megabytes), large enough that numpy's per-call cost is spread.
 TAGGER_CHUNK = 4000
+# Characters judged before LAC reviews their doubtful names (``deid.lac_review``) at once:
+# LAC reads a few characters around each, and its steps cost as much for a few windows as
+# for dozens, so they are gathered over more text than a tagger pass.
+REVIEW_CHUNK = 40_000
 # Without a span judge (the recall profile), a character is part of a name when the tagger
 # gives it at least this probability, and a found name takes in the neighbouring characters
 # with at least NAME_GROW (deid.span_judge grows its candidates alike).
@@ -53,6 +58,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
         judge: SpanJudge | None = None,
         memo: TaggerMemo | None = None,
         lac: Lac | None = None,
+        reviewer: Lac | None = None,
     ) -> None:
         super().__init__(
             models=[{"lang_code": lang, "model_name": f"deid-{lang}"} for lang in tokenizers],
@@ -68,6 +74,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
         self.judge = judge
         self.memo = memo
         self.lac = lac
+        self.reviewer = reviewer
 
     def load(self) -> None:
         """Nothing to load: the tokenizers and the tagger were passed in."""
@@ -101,7 +108,7 @@ class TaggingNlpEngine(SpacyNlpEngine):
             chunk.append(text)
             flags.append(judgment)
             size += len(text)
-            if size >= TAGGER_CHUNK:
+            if size >= (REVIEW_CHUNK if self.reviewer is not None else TAGGER_CHUNK):
                 yield from self._artifacts_of(chunk, language, flags)
                 chunk, flags, size = [], [], 0
         yield from self._artifacts_of(chunk, language, flags)
@@ -113,13 +120,25 @@ class TaggingNlpEngine(SpacyNlpEngine):
         chances: list[Floats | None] = [None] * len(texts)
         if judge is not None:
             low = min(judge.threshold, JUDGMENT_THRESHOLD)
-            levels = [
-                low if flag else judge.threshold for flag in judgments or [False] * len(texts)
-            ]
-            output = self._tagger_outputs(texts)
-            spans = judge.kept(texts, output, levels)
-            inside = output.mixed[:, 1] + output.mixed[:, 2]
-            chances = [inside[i : i + len(t)] for i, t in zip(output.firsts, texts, strict=True)]
+            flags = judgments or [False] * len(texts)
+            levels = [low if flag else judge.threshold for flag in flags]
+            judged: list[list[Judged]] = []
+            chances = []
+            for first, last in _slices(texts, TAGGER_CHUNK):
+                output = self._tagger_outputs(texts[first:last])
+                judged += judge.judged(texts[first:last], output)
+                inside = output.mixed[:, 1] + output.mixed[:, 2]
+                chances += [
+                    inside[i : i + len(t)]
+                    for i, t in zip(output.firsts, texts[first:last], strict=True)
+                ]
+            if self.reviewer is not None:
+                reviewing = [not flag for flag in flags]
+                spans = reviewed(texts, judged, levels, reviewing, judge, self.reviewer)
+            else:
+                spans = [
+                    judge.chosen(found, level) for found, level in zip(judged, levels, strict=True)
+                ]
         elif language == "zh":
             spans = self.tagger.scored_spans(texts, self.name_threshold, self.name_grow)
         else:
@@ -165,3 +184,15 @@ class TaggingNlpEngine(SpacyNlpEngine):
             name_chances=chances,
             lac_words=lac_words,
         )
+
+
+def _slices(texts: list[str], size: int) -> Iterator[tuple[int, int]]:
+    """``(first, last)`` index ranges of ``texts`` of about ``size`` characters each."""
+    first, total = 0, 0
+    for number, text in enumerate(texts):
+        total += len(text)
+        if total >= size:
+            yield first, number + 1
+            first, total = number + 1, 0
+    if first < len(texts):
+        yield first, len(texts)

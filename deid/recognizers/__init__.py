@@ -56,6 +56,9 @@ PROFILES: dict[str, dict[str, RecognizerFactory]] = {
     "residual": {**CHINESE_RECOGNIZERS, "person": recall_person_recognizer},
 }
 LAC_PROFILES = frozenset({"recall"})
+# The profiles whose span judge has LAC's second opinion on its doubtful candidates
+# (``deid.lac_review``).
+REVIEWED_PROFILES = frozenset({"default"})
 # The profiles a release's policy may ask for (``residual`` is its residual scan's own).
 POLICY_PROFILES = ("default", "recall")
 
@@ -86,6 +89,7 @@ __all__ = [
     "OPT_IN_RECOGNIZERS",
     "PROFILES",
     "LAC_PROFILES",
+    "REVIEWED_PROFILES",
     "POLICY_PROFILES",
     "REPORT_THRESHOLD",
     "RecognizerFactory",

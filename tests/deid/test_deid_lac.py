@@ -132,12 +132,13 @@ def _recall_people(text: str) -> list[deid.Finding]:
     return [f for f in deid.analyze(text, profile="recall") if f.entity_type == "PERSON"]
 
 
-def test_the_recall_profile_will_not_run_without_lacs_weights(
+def test_the_recall_and_default_profiles_will_not_run_without_lacs_weights(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("WANBIAO_LAC_WEIGHTS", str(tmp_path / "lac.npz"))
-    with pytest.raises(OSError, match="make lac"):
-        build_analyzer(profile="recall")
+    for profile in ("recall", "default"):  # the default one for its review (deid.lac_review)
+        with pytest.raises(OSError, match="make lac"):
+            build_analyzer(profile=profile)
     build_analyzer(profile="residual")  # the residual scan's profile does without it
 
 
