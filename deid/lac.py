@@ -71,36 +71,44 @@ class Lac:
             result[number] += [(start + offset, end + offset, tag) for start, end, tag in words]
         return result
 
-    def sentence_words(self, texts: list[str], batch: int = _BATCH) -> list[LacWords]:
-        """``words`` of each of ``texts`` whole, run ``batch`` at a time, of similar
-        lengths."""
-        encoded = [self._ids(text) for text in texts]
+    def sentence_words(self, texts: list[str]) -> list[LacWords]:
+        """``words`` of each of ``texts`` whole, run in batches of similar lengths."""
+        encoded = self._ids(texts)
         order = sorted(range(len(texts)), key=lambda n: len(encoded[n][0]))
         decoded: list[list[int]] = [[] for _ in texts]
-        for first in range(0, len(order), batch):
-            numbers = [n for n in order[first : first + batch] if encoded[n][0]]
+        for first in range(0, len(order), _BATCH):
+            numbers = [n for n in order[first : first + _BATCH] if encoded[n][0]]
             if numbers:
                 best = self._decoded([encoded[n][0] for n in numbers])
                 for n, tags in zip(numbers, best, strict=True):
                     decoded[n] = tags
         return [_words(self.tags, decoded[n], encoded[n][1]) for n in range(len(texts))]
 
-    def _ids(self, text: str) -> tuple[list[int], list[int]]:
-        """The token ids of ``text`` and each token's length in characters: a segment of
-        ``segment`` that is in the vocabulary is one token, any other its characters."""
-        words = segment(text, self.segments, self.log_total)
-        tokens: list[str] = []
-        lengths: list[int] = []
-        for word, known in zip(words, self.vocabulary.values(words), strict=True):
-            if known is not None:
-                tokens.append(self.replacements.get(word, word))
-                lengths.append(len(word))
-            else:
-                tokens += (self.replacements.get(char, char) for char in word)
-                lengths += [1] * len(word)
+    def _ids(self, texts: list[str]) -> list[tuple[list[int], list[int]]]:
+        """The token ids of each of ``texts`` and each token's length in characters: a
+        segment of ``segment`` that is in the vocabulary is one token, any other its
+        characters (the words of all texts looked up together)."""
+        cut = segmented(texts, self.segments, self.log_total)
+        known = iter(self.vocabulary.values([word for words in cut for word in words]))
+        pieces: list[tuple[list[str], list[int]]] = []
+        for words in cut:
+            tokens: list[str] = []
+            lengths: list[int] = []
+            for word in words:
+                if next(known) is not None:
+                    tokens.append(self.replacements.get(word, word))
+                    lengths.append(len(word))
+                else:
+                    tokens += (self.replacements.get(char, char) for char in word)
+                    lengths += [1] * len(word)
+            pieces.append((tokens, lengths))
         oov = self.vocabulary.get("OOV") or 0  # LAC's vocabulary has it; row 0 otherwise
-        ids = [oov if row is None else row for row in self.vocabulary.values(tokens)]
-        return ids, lengths
+        rows = iter(self.vocabulary.values([token for tokens, _ in pieces for token in tokens]))
+        result = []
+        for tokens, lengths in pieces:
+            ids = [next(rows) for _ in tokens]
+            result.append(([oov if row is None else row for row in ids], lengths))
+        return result
 
     def _decoded(self, sequences: list[list[int]]) -> list[list[int]]:
         """The best tag sequence of each token sequence: the GRU layers, the emission layer,
@@ -191,8 +199,9 @@ def viterbi(
     back = np.zeros((rows, width, emissions.shape[2]), dtype=np.int8)  # 49 tags
     for position in range(1, width):
         total = score[:, :, None] + step[None]
-        back[:, position] = total.argmax(axis=1)
-        moved = total.max(axis=1) + emissions[:, position]
+        came = total.argmax(axis=1)
+        back[:, position] = came
+        moved = np.take_along_axis(total, came[:, None, :], axis=1)[:, 0] + emissions[:, position]
         score = np.where((position < lengths)[:, None], moved, score)
     best = np.zeros((rows, width), dtype=np.int64)
     last = (score + end).argmax(axis=1)
@@ -289,15 +298,41 @@ def segment(text: str, segments: WordTable, log_total: float) -> list[str]:
     words (``segments``, each with the number LAC's table gives it: its length) of the
     highest sum of ``log(number) - log_total`` (few and long words; any other character
     counts 1), runs of single Latin letters and digits joined."""
+    return segmented([text], segments, log_total)[0]
+
+
+def segmented(texts: list[str], segments: WordTable, log_total: float) -> list[list[str]]:
+    """``segment`` of each of ``texts``, their words looked up together."""
+    longest = segments.longest
+    wanted = [
+        text[head : head + length]
+        for text in texts
+        for length in range(1, min(longest, len(text)) + 1)
+        for head in range(len(text) - length + 1)
+    ]
+    found = segments.values(wanted)
+    result = []
+    first = 0
+    for text in texts:
+        size = len(text)
+        counts: dict[int, list[int | None]] = {}
+        for length in range(1, min(longest, size) + 1):
+            counts[length] = found[first : first + size - length + 1]
+            first += size - length + 1
+        result.append(_route(text, counts, longest, log_total))
+    return result
+
+
+def _route(
+    text: str, counts: dict[int, list[int | None]], longest: int, log_total: float
+) -> list[str]:
+    """The words of ``segment`` from the numbers ``counts[length][head]`` of the
+    substrings of ``text``."""
     size = len(text)
-    counts = {
-        length: segments.values([text[head : head + length] for head in range(size - length + 1)])
-        for length in range(1, min(segments.longest, size) + 1)
-    }
     route: dict[int, tuple[float, int]] = {size: (0.0, 0)}
     for head in range(size - 1, -1, -1):
         choices = [(math.log(counts[1][head] or 1) - log_total + route[head + 1][0], head)]
-        for length in range(2, min(segments.longest, size - head) + 1):
+        for length in range(2, min(longest, size - head) + 1):
             count = counts[length][head]
             if count:
                 last = head + length - 1
