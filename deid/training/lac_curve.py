@@ -15,15 +15,10 @@ import argparse
 import json
 import time
 
-import numpy as np
-
-from deid.engine import load_name_tagger
 from deid.training.name_tagger import add_extra_arguments, extra_of
 from deid.training.span_judge import (
-    FOLDS,
-    L2,
     RECALL_THRESHOLDS,
-    collect,
+    fold_judges,
     judge_blocks,
     scored_curve,
 )
@@ -37,9 +32,7 @@ def main() -> None:
     add_extra_arguments(parser)
     args = parser.parse_args()
     blocks = judge_blocks(extra_of(args))
-    examples = collect(load_name_tagger(), blocks)
-    parts = np.array(examples.parts)
-    judges = {k: examples.judge(parts != k, L2, RECALL_THRESHOLDS[0]) for k in range(FOLDS)}
+    judges = fold_judges(blocks, RECALL_THRESHOLDS[0])
     characters = sum(len(r.text) for sub in blocks.values() for part in sub for r in part)
     for profile in PROFILES:
         started = time.process_time()

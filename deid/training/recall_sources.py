@@ -15,9 +15,7 @@ import argparse
 import json
 import time
 
-import numpy as np
-
-from deid.engine import analyze_batch, build_analyzer, load_name_tagger
+from deid.engine import analyze_batch, build_analyzer
 from deid.recognizers.person import ChinesePersonRecognizer
 from deid.span_judge import SpanJudge
 from deid.training.evaluate import TypeScore, score_records
@@ -25,11 +23,9 @@ from deid.training.name_tagger import add_extra_arguments, extra_of
 from deid.training.span_judge import (
     BITS,
     CURVE_SETS,
-    FOLDS,
-    L2,
     RECALL_THRESHOLDS,
     _figures,
-    collect,
+    fold_judges,
     judge_blocks,
 )
 
@@ -44,9 +40,7 @@ def main() -> None:
     add_extra_arguments(parser)
     args = parser.parse_args()
     blocks = judge_blocks(extra_of(args))
-    examples = collect(load_name_tagger(), blocks)
-    parts = np.array(examples.parts)
-    judges = {k: examples.judge(parts != k, L2, args.threshold) for k in range(FOLDS)}
+    judges = fold_judges(blocks, args.threshold)
     analyzer = build_analyzer(profile="recall", judge_path=None)
     [person] = [r for r in analyzer.registry.recognizers if isinstance(r, ChinesePersonRecognizer)]
     for source, (use_posseg, use_tags) in SOURCES.items():

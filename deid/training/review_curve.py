@@ -16,19 +16,14 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import numpy as np
-
 from deid import lac_review
-from deid.engine import JUDGE_PATH, load_name_tagger
+from deid.engine import JUDGE_PATH
 from deid.lac import Lac, LacWords
 from deid.span_judge import SpanJudge
 from deid.training.name_tagger import add_extra_arguments, extra_of
 from deid.training.span_judge import (
     CURVE_SETS,
-    FOLDS,
-    L2,
-    THRESHOLDS,
-    collect,
+    fold_judges,
     judge_blocks,
     scored_curve,
 )
@@ -64,9 +59,7 @@ def main() -> None:
     add_extra_arguments(parser)
     args = parser.parse_args()
     blocks = judge_blocks(extra_of(args))
-    examples = collect(load_name_tagger(), blocks)
-    parts = np.array(examples.parts)
-    judges = {k: examples.judge(parts != k, L2, THRESHOLDS[0]) for k in range(FOLDS)}
+    judges = fold_judges(blocks)
     threshold = SpanJudge.load(JUDGE_PATH).threshold
     settings = [(1.0, 1.0, 0.0)]  # a floor at the ceiling: nothing reviewed
     settings += itertools.product(args.floors, args.ceilings, args.windows)

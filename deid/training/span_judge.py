@@ -244,6 +244,15 @@ def collect(tagger: NameTagger, blocks: Blocks) -> Examples:
     return examples
 
 
+def fold_judges(blocks: Blocks, threshold: float = THRESHOLDS[0]) -> dict[int, SpanJudge]:
+    """The judge of each of the ``FOLDS`` sub-blocks of ``blocks``, trained on the shipped
+    models' candidates of the others (keeping from ``threshold``), as ``main`` draws its
+    curves with."""
+    examples = collect(load_name_tagger(), blocks)
+    parts = np.array(examples.parts)
+    return {k: examples.judge(parts != k, L2, threshold) for k in range(FOLDS)}
+
+
 def main() -> None:
     """Command line: collect the judge block's candidates, cross-validate, ship the judge."""
     parser = argparse.ArgumentParser(description=__doc__)
