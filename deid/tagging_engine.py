@@ -26,8 +26,8 @@ from deid.tagger_memo import TaggerMemo
 # read back tens of megabytes), large enough that numpy's per-call cost is spread.
 TAGGER_CHUNK = 4000
 # Characters judged before LAC reviews their doubtful names (``deid.lac_review``) at once:
-# LAC reads a few characters around each, and its steps cost as much for a few windows as
-# for dozens, so they are gathered over more text than a tagger pass.
+# LAC reads a few characters around each, sixteen windows of similar lengths at a time, and
+# the windows of more text than a tagger pass fill those batches with less padding.
 REVIEW_CHUNK = 40_000
 # Without a span judge (the recall profile), a character is part of a name when the tagger
 # gives it at least this probability, and a found name takes in the neighbouring characters
