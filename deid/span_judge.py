@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from deid.boundaries import best_boundaries
 from deid.dictionary import jieba_tables
 from deid.famous import famous_people, famous_spans
 from deid.lexicon import SURNAME_TABLE, Floats, jieba_lexicon
@@ -46,11 +47,6 @@ CANDIDATE_THRESHOLDS = (0.05, 0.2, 0.5)
 # proposed completed to two and three characters (原正|市, 许|有才: a given name the
 # models doubt after a surname they are sure of); ``None``: not.
 COMPLETED_FROM: float | None = 0.2
-# A chosen boundary gives way to a candidate one character longer whose P(name) · P(exact |
-# name) is at least this share of its own (``best_boundaries``; chosen out of fold on the
-# judge block: covered recall 0.921 → 0.925 at 0.3, exact F1 0.870 → 0.872; 0.35 gives
-# 0.926 and 0.8715, 0.7 gives 0.924 and 0.8719).
-LONGER_SHARE = 0.5
 _PROB_CUTS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 _TRANSLIT = frozenset(TRANSLITERATION_CHARS)
 
@@ -422,49 +418,3 @@ class SpanJudge:
 
 def _sigmoid(scores: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
     return np.asarray(1.0 / (1.0 + np.exp(-scores.astype(np.float64))))
-
-
-def best_boundaries(
-    spans: Sequence[tuple[int, int, float]], exact: Sequence[float]
-) -> list[tuple[int, int, float]]:
-    """Of ``spans`` that overlap, the one with the highest ``exact`` score (then the longer
-    one); spans overlapping none of those chosen before stay.  A chosen span is then grown
-    by one character (``_grown``).  In order of position."""
-    order = sorted(range(len(spans)), key=lambda i: (-exact[i], spans[i][0] - spans[i][1]))
-    # The chosen spans never overlap, so sorted by start they are sorted by end too: a
-    # span overlaps one of them only if it overlaps its neighbours in that order.
-    starts: list[int] = []
-    ends: list[int] = []
-    chosen: list[int] = []
-    for i in order:
-        start, end, _ = spans[i]
-        place = bisect.bisect_right(starts, start)
-        if (place and ends[place - 1] > start) or (place < len(starts) and starts[place] < end):
-            continue
-        starts.insert(place, start)
-        ends.insert(place, end)
-        chosen.append(i)
-    return _grown(spans, exact, sorted(chosen, key=lambda i: spans[i]))
-
-
-def _grown(
-    spans: Sequence[tuple[int, int, float]], exact: Sequence[float], chosen: list[int]
-) -> list[tuple[int, int, float]]:
-    """The ``chosen`` spans (indices into ``spans``, in order of position), each replaced by
-    a span of ``spans`` one character longer that contains it when that one's ``exact``
-    score is at least ``LONGER_SHARE`` of its own and the character it adds is in no other
-    chosen span (宋瑞|环: the models doubt a given name's last character)."""
-    where = {spans[i][:2]: i for i in range(len(spans))}
-    result: list[tuple[int, int, float]] = []
-    for place, i in enumerate(chosen):
-        start, end, _ = spans[i]
-        free_before = result[-1][1] if result else -1
-        free_after = spans[chosen[place + 1]][0] if place + 1 < len(chosen) else end + 1
-        longer = [
-            where[bounds]
-            for bounds in ((start - 1, end), (start, end + 1))
-            if bounds in where and bounds[0] >= free_before and bounds[1] <= free_after
-        ]
-        best = max(longer, key=lambda j: exact[j], default=i)
-        result.append(spans[best if exact[best] >= LONGER_SHARE * exact[i] else i])
-    return result

@@ -10,14 +10,13 @@ import numpy as np
 import pytest
 
 from deid import analyze, engine
+from deid.boundaries import LONGER_SHARE, best_boundaries
 from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
 from deid.span_judge import (
-    LONGER_SHARE,
     Candidate,
     Probabilities,
     SpanJudge,
     batch_candidates,
-    best_boundaries,
     candidates,
     hashed,
     span_features,
