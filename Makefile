@@ -52,7 +52,8 @@ test: $(VENV)/.dev-installed translations $(LAC_WEIGHTS) lint typecheck
 	$(BIN)/python -m pytest
 
 # Retrain deid's name models into deid/model/ (about 13 minutes of CPU on two idle cores;
-# never needed by `make run` or `make test`). PyTorch, for the character CNN only, gets a
+# never needed by `make run` or `make test`; the judge's curves and the benchmark run the
+# default and `recall` profiles, which read LAC). PyTorch, for the character CNN only, gets a
 # virtualenv of its own so that the engine's stays numpy-only.
 TRAIN_VENV := .venv-train
 $(TRAIN_VENV)/.installed: requirements.txt requirements-train.txt
@@ -60,7 +61,7 @@ $(TRAIN_VENV)/.installed: requirements.txt requirements-train.txt
 	$(TRAIN_VENV)/bin/pip install --quiet -r requirements.txt -r requirements-train.txt
 	touch $@
 
-train-models: $(TRAIN_VENV)/.installed
+train-models: $(TRAIN_VENV)/.installed $(LAC_WEIGHTS)
 	$(TRAIN_VENV)/bin/python -m deid.training.famous_people
 	nice -n 5 $(TRAIN_VENV)/bin/python -m deid.training.name_tagger & tagger=$$!; \
 	OMP_NUM_THREADS=1 nice -n 5 $(TRAIN_VENV)/bin/python -m deid.training.char_cnn \
