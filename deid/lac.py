@@ -53,7 +53,7 @@ class Lac:
     transitions: Floats  # CRF: start row, end row, then from (row) → to (column)
     vocabulary: WordTable  # token → its row of ``embedding``
     replacements: dict[str, str]
-    segments: WordTable  # the words ``segment`` cuts out → their counts
+    segments: WordTable  # the words ``segment`` cuts out → the number LAC gives each
     log_total: float
     tags: tuple[str, ...]
 
