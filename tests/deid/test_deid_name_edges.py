@@ -3,13 +3,15 @@ relative, and the words a guess runs a known name into (one person, one pseudony
 
 from __future__ import annotations
 
+import pytest
+
 import deid
 from deid.findings import Finding
 from deid.name_parts import grown_through_parts
 from deid.recognizers.judgment_rules import party_line_spans
 from deid.recognizers.model_names import compound_surnames_whole
 from deid.recognizers.person_rules import form_name_spans, surname_reference_spans
-from tests.deid.person_findings import person_names, touched
+from tests.deid.person_findings import missed_mentions, person_names, touched
 
 
 def test_a_compound_surname_cut_between_two_spans_goes_to_the_second() -> None:
@@ -79,6 +81,26 @@ def test_a_dotted_foreign_name_is_not_cut_where_its_characters_end() -> None:
     start = text.index("哈里·卡门")
     found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
     assert any(f.start <= start and start + 5 <= f.end for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("维吾尔族农民阿不都·黑力力经营着二十五棵核桃树。", "阿不都·黑力力"),
+        ("十世班禅额尔德尼·确吉坚赞大师的灵塔祀殿落成。", "班禅额尔德尼·确吉坚赞"),
+        ("全国政协副主席阿沛·阿旺晋美出席了会议。", "阿沛·阿旺晋美"),
+    ],
+)
+def test_a_dotted_name_with_characters_no_transliteration_has_is_found_whole(
+    text: str, name: str
+) -> None:
+    # 黑, 禅, 额, 确, 坚, 赞, 沛, 旺 and 晋 are in no transliteration table, but in names
+    found = [f for f in deid.analyze(text) if f.entity_type == "PERSON"]
+    assert missed_mentions(text, [name], found) == []
+
+
+def test_a_dotted_title_is_no_name() -> None:
+    assert person_names("电影《花季·雨季》今天上映。") == set()
 
 
 def test_a_kinship_word_before_a_masked_relative_is_left_to_read() -> None:
