@@ -115,8 +115,8 @@ _NAME_CHARS = "".join(sorted(set(TRANSLITERATION_CHARS + MINORITY_CHARS)))
 # 监狱干警热依汗古丽，.
 _MINORITY_TITLED_AFTER = r"(?=[，,。、；;的（(\s]|$)"
 # ... and, in a dotted name only, the characters of train/'s dotted names the two sets lack
-# that are no common word (three uncovered names or more each: 冯·诺依曼, 阿不都·黑力力,
-# 班禅额尔德尼·确吉坚赞, 阿沛·阿旺晋美, 切·格瓦拉; not 可, 何, 新, 他, 美 …).
+# that are no common word (three uncovered names or more each: 冯·皮勒, 阿不都·黑力力,
+# 班禅额尔德尼·确吉坚赞, 阿沛·阿旺晋美, 切萨雷·罗米蒂; not 可, 何, 新, 他, 美 …).
 _DOTTED_CHARS = "".join(sorted(set(_NAME_CHARS + "冯切旺铁儒觉葛歇柯魏黑卫派沛晋哇猜翁禅额确坚赞")))
 _FOREIGN = re.compile(f"[{_DOTTED_CHARS}]{{1,6}}(?:[{_DOTS}][{_DOTTED_CHARS}]{{1,8}})+")
 # A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
