@@ -42,7 +42,6 @@ def given_names(keys: Iterable[str], words_too: bool = False) -> dict[str, str]:
     """The two-character given names of the full names among ``keys`` (a one- or
     two-character surname, no mask; or a Yi clan name) that no other of them shares, each
     with its full name: those that are no common word, or all of them ``words_too``."""
-    freq, tags = jieba_tables()
     owners: dict[str, list[str]] = {}
     for key in keys:
         if yi_given := yi_given_name(key):
@@ -54,15 +53,17 @@ def given_names(keys: Iterable[str], words_too: bool = False) -> dict[str, str]:
             and key[-2] != "老"  # 和老先|生: no given name
         ):
             owners.setdefault(key[-2:], []).append(key)
+    unshared = {given: full[0] for given, full in owners.items() if len(full) == 1}
+    if words_too:
+        # (without jieba's tables: a process that only redacts, a release's consumer,
+        # never loads their 90 MB)
+        return unshared
+    freq, tags = jieba_tables()
     return {
-        given: full[0]
-        for given, full in owners.items()
-        if len(full) == 1
-        and (
-            words_too
-            or freq.get(given, 0) < _RARE_WORD
-            or (tags.get(given) in NAME_TAGS and freq[given] < _NAMED_WORD)
-        )
+        given: full
+        for given, full in unshared.items()
+        if freq.get(given, 0) < _RARE_WORD
+        or (tags.get(given) in NAME_TAGS and freq[given] < _NAMED_WORD)
     }
 
 
