@@ -35,6 +35,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 from spacy.language import Language
 
+from deid import name_lists
 from deid.char_cnn import CharCnn
 from deid.consistency import complete_document
 from deid.findings import Finding, resolve_overlaps
@@ -304,7 +305,9 @@ def analyze_batch(
         ]
     if "PERSON" in wanted:
         found = [
-            complete_document(text, part, grown_through_parts(text, f))
+            name_lists.in_name_lists(
+                text, complete_document(text, part, grown_through_parts(text, f))
+            )
             for text, part, f in zip(originals, parts, found, strict=True)
         ]
     return [resolve_overlaps(f) for f in found]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-SINGLE_SURNAMES = frozenset(
+# By frequency: the 2020 household-register ranking, then entries of 百家姓 it lacks.
+RANKED_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
@@ -16,9 +17,12 @@ SINGLE_SURNAMES = frozenset(
     # 訾, 郦 are rare but no common word)
     "傅洪赖萧阎鄂凤昌戎宓嵇荀竺旷巢宦束乜仉訾逄郦笪禚邴郏酆钮钭隗贲蒯璩殳羿莘昝綦谯虢毋郗郤"
     "佴尉蹇厍庾蓟汲甯慎富禄"
-    # traditional forms, for text from Hong Kong, Macao and Taiwan
+)
+# traditional forms, for text from Hong Kong, Macao and Taiwan
+TRADITIONAL_SURNAMES = (
     "陳黃劉張趙楊吳鄭謝許韓馮鄧蕭葉蘇呂盧蔣錢孫羅鍾譚陸賈韋鄒閆龍湯嚴龔萬鄔賴閻鳳"
 )
+SINGLE_SURNAMES = frozenset(RANKED_SURNAMES + TRADITIONAL_SURNAMES)
 
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 "
