@@ -99,7 +99,13 @@ def in_name_lists(text: str, findings: list[Finding]) -> list[Finding]:
         return findings
     scores = {(f.start, f.end): f.score for f in people}
     extents = _extents(listed)
-    inside = {(s, e) for s, e in found if any(a <= s and e <= b for a, b in extents)}
+    firsts = [a for a, _ in extents]
+
+    def within(start: int, end: int) -> bool:
+        number = bisect.bisect_right(firsts, start) - 1
+        return number >= 0 and end <= extents[number][1]
+
+    inside = {(s, e) for s, e in found if within(s, e)}
     return [f for f in findings if f.entity_type != PERSON or (f.start, f.end) not in inside] + [
         Finding(s, e, PERSON, scores.get((s, e), LISTED_SCORE)) for s, e in listed
     ]
@@ -129,8 +135,9 @@ def _listed(text: str, start: int, end: int, found: list[tuple[int, int]]) -> li
             position = note.end()
     rows = _rows(pieces)
     names: list[tuple[int, int]] = []
+    whole = set(found)
     for chain in _chains(pieces, rows):
-        accepted = [n for n in chain if _is_list(pieces, rows[n], found)]
+        accepted = [n for n in chain if _is_list(pieces, rows[n], whole)]
         if not accepted:
             continue
         # from the first name found to the last (a header run into the list, 主席团成员名单
@@ -212,7 +219,7 @@ def _chains(pieces: list[_Piece | None], rows: list[tuple[int, int]]) -> list[li
 
 
 def _is_list(
-    pieces: list[_Piece | None], row: tuple[int, int], found: list[tuple[int, int]]
+    pieces: list[_Piece | None], row: tuple[int, int], found: set[tuple[int, int]]
 ) -> bool:
     """Whether a row is a list: ``MIN_NAMES`` names or more, enough of them found as they
     are."""
@@ -255,28 +262,36 @@ def _cut(
     at ``name`` a name (above what ``_piece_cost`` adds) and ``other`` a character that
     is none; ``words``: a common word costs more as a name.  ``found`` is sorted."""
     # (a list's parts are many: read only the names found that may touch this one)
-    near = found[bisect.bisect_left(found, (start - _LONGEST_FOUND, 0)) :]
-    near = near[: bisect.bisect_left(near, (end + 1, 0))]
+    near = found[
+        bisect.bisect_left(found, (start - _LONGEST_FOUND, 0)) : bisect.bisect_left(
+            found, (end + 1, 0)
+        )
+    ]
     starts = {s for s, _ in near}
     ends = {e for _, e in near}
     whole = set(near)
     crossed = {i for s, e in near if e - s <= 4 for i in range(s + 1, e)}
     best = [0.0] + [float("inf")] * (end - start)
     back = [0] * (end - start + 1)
+    # the first dot at or after each position: a name without a dot stops before it
+    next_dot = iter([*(i for i in range(start, end) if text[i] in DOTS), end])
+    dot = next(next_dot)
     for i in range(start, end):
+        while dot < i:
+            dot = next(next_dot)
         at = best[i - start] + (CROSSED if i in crossed else 0.0)
         if at == float("inf"):
             continue
         options = [(i + 1, other)]
         options += [
             (j, name + _piece_cost(text, i, j, words) - _found_bonus(i, j, starts, ends, whole))
-            for j in range(i + 2, min(end, i + 4) + 1)
-            if not set(text[i:j]) & set(DOTS)
+            for j in range(i + 2, min(end, i + 4, dot) + 1)
         ]
-        options += [
-            (j, name + cost - _found_bonus(i, j, starts, ends, whole))
-            for j, cost in _dotted(text, i, end)
-        ]
+        if dot - i <= 6:
+            options += [
+                (j, name + cost - _found_bonus(i, j, starts, ends, whole))
+                for j, cost in _dotted(text, i, end)
+            ]
         for j, cost in options:
             if at + cost < best[j - start]:
                 best[j - start], back[j - start] = at + cost, i
