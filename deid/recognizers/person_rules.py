@@ -351,14 +351,21 @@ def byline_spans(text: str) -> list[tuple[int, int]]:
 def surname_reference_spans(text: str) -> list[tuple[int, int]]:
     """A single surname that a title, honorific or 姓 marks as a person (毛主席 → 毛,
     吕老去 → 吕, 姓樊的 → 樊), unless it ends a dictionary word with the character before
-    it (国家主席) or begins one with the next character (古老: jieba's tags say nothing here,
-    it calls 古老 a name), or is a function word there (司令员和政委)."""
+    it (国家主席) or a name of the dictionary (习近平总书记), or begins a word with the next
+    character (古老: jieba's tags say nothing here, it calls 古老 a name), or is a function
+    word there (司令员和政委)."""
     freq, _ = jieba_tables()
     spans = []
     for match in _SURNAME_REFERENCE.finditer(text):
         start = match.start(1) if match.group(1) else match.start(2)
-        if text[start] in FUNCTION_SURNAMES | _NO_LONE_SURNAME or any(
-            freq.get(text[first : first + 2], 0) >= 10 for first in (start - 1, start) if first >= 0
+        if (
+            text[start] in FUNCTION_SURNAMES | _NO_LONE_SURNAME
+            or any(
+                freq.get(text[first : first + 2], 0) >= 10
+                for first in (start - 1, start)
+                if first >= 0
+            )
+            or _ends_a_name(text, start)
         ):
             continue
         if text[start] in PLACE_ENDS and start and is_cjk(text[start - 1]):
@@ -381,6 +388,18 @@ def _inside_words(text: str, start: int, end: int) -> bool:
         (start > 0 and common_word(text[start - 1 : start + 1]))
         or any(common_word(text[start:stop]) for stop in range(start + 2, end + 1))
         or (text[start] in FUNCTION_SURNAMES and common_word(text[start + 1 : end]))
+        or _ends_a_name(text, start)
+    )
+
+
+def _ends_a_name(text: str, position: int) -> bool:
+    """True when the character at ``position`` ends a person's name of jieba's dictionary
+    with the characters before it (习近|平总书记: 平 is no surname there)."""
+    _, tags = jieba_tables()
+    return any(
+        tags.get(text[position - before : position + 1]) in NAME_TAGS
+        for before in (1, 2, 3)
+        if position >= before
     )
 
 

@@ -11,7 +11,7 @@ from deid.name_parts import grown_through_parts
 from deid.recognizers.judgment_rules import party_line_spans
 from deid.recognizers.model_names import compound_surnames_whole
 from deid.recognizers.person_rules import form_name_spans, surname_reference_spans
-from tests.deid.person_findings import missed_mentions, person_names, touched
+from tests.deid.person_findings import missed_mentions, person_mentions, person_names, touched
 
 
 def test_a_compound_surname_cut_between_two_spans_goes_to_the_second() -> None:
@@ -169,3 +169,10 @@ def test_only_a_person_cut_inside_the_brackets_runs_on_to_their_end() -> None:
         inside,
         place,
     ]
+
+
+def test_the_last_character_of_a_name_before_a_title_is_no_lone_surname() -> None:
+    # the province's own plan: 平 of 习近平总书记 read as Mr 平 took 总 into the redaction
+    text = "认真落实习近平总书记关于发展新一代人工智能的重要指示。"
+    assert person_mentions(text) == ["习近平"]
+    assert person_mentions("毛主席说，要发扬民主。") == ["毛"]
