@@ -274,7 +274,9 @@ def analyze_batch(
 
     Each text is a document (a sentence or a whole judgment): a name found anywhere in it
     is found wherever else it occurs, with the bare surnames that refer back to it
-    (``deid.consistency``).  Returns one list of findings per input text, in input order.
+    (``deid.consistency``), and a list of names printed without separators is cut into
+    its names (``deid.name_lists``).  Returns one list of findings per input text, in
+    input order.
     Raises as ``analyze``.
     ``analyzer`` (from ``build_analyzer``) replaces the process-wide engine of ``profile``:
     the training scripts score models that are not shipped with it.
