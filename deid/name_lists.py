@@ -1,13 +1,13 @@
 """Names in a list printed without separators: the members of a presidium, a committee or
-a delegation, as newspapers set them (丁文昌丁石孙丁衡高于珍于永波…, 袁伟民热地耿全礼桂世镛,
-丁关根刀爱民（傣族）于永波（满族）于是之).
+a delegation, as newspapers set them (区宗杰朱祖寿刘本立刘焯华刘镇许辉年…, 叶长青扎西多吉刘一民,
+马建国刀建华（傣族）王向阳（满族）于是平).
 
 The name models read such a list as one long name or miss the names that are common words
-or have no surname in the table (热地, 丹增, 于是之).  Where the names found mark a run of
+or have no surname in the table (方圆, 扎西多吉, 于是平).  Where the names found mark a run of
 Chinese characters as a list, ``in_name_lists`` cuts the whole run into names: each a
 surname (or a word surname, ``WORD_SURNAMES``) and one or two characters, or a dotted name,
 the cut the cheapest under ``_piece_cost``; what lies between two such lists of the same
-run is names too (丹增乌力吉乌云其木格 between 毛致用 and （女）方荣欣).
+run is names too (扎西多吉 between 叶长青 and 刘一民).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ _COMMON_SURNAMES = frozenset(RANKED_SURNAMES[:150] + "傅洪赖萧" + TRADITIONA
 _NOTE = re.compile(r"[（(][^（）()\n]{1,12}[）)]")
 
 # The cost of a character read as no name, and of a name: a surname and one or two
-# characters costs NAME; one without a surname in the table more (热地, 丹增), a word surname
-# a little more (刀爱民), a common word more (于是 is; 于是之 is not); a name the models
+# characters costs NAME; one without a surname in the table more (扎西多吉), a word surname
+# a little more (刀建华), a common word more (于是 is; 于是平 is not); a name the models
 # found (or whose edge they found) less.
 OTHER = 1.5
 NAME = 1.0
@@ -61,7 +61,7 @@ MIN_PAIRS = 2
 LIST_NAME = 0.0
 LIST_OTHER = 3.0
 # Rows of names at most GAP characters read as no name apart are one list: those
-# characters are names too (丹增 between 毛致用 and 乌力吉).
+# characters are names too (扎西多吉 between 叶长青 and 刘一民).
 GAP = 6
 # Names that at most EDGE_GAP characters read as no name part are in one row.
 EDGE_GAP = 1
@@ -160,8 +160,8 @@ def _recut(
 ) -> list[tuple[int, int]]:
     """The names of a list (its ``pieces``, notes apart): each part cut again, now that it
     is known to be names, at ``LIST_NAME`` a name and ``LIST_OTHER`` a character that is
-    none, a common word no dearer than another name (王占|王克|王涛, not 王占王|克|王涛王;
-    万里|宋平); what is still none joins into names."""
+    none, a common word no dearer than another name (王平|王克|王涛, not 王平王|克|王涛王;
+    方圆|石磊); what is still none joins into names."""
     names: list[tuple[int, int]] = []
     part: list[_Piece] = []
     for piece in [*pieces, None]:
@@ -306,9 +306,9 @@ def _cut(
 
 
 def _dotted(text: str, start: int, end: int) -> list[tuple[int, float]]:
-    """The ends of the dotted names that may start at ``start`` (阿沛·阿旺晋美, 帕巴拉·格列朗杰:
-    one to six characters each side of each dot), each with its cost: parts of two or three
-    characters are the likeliest."""
+    """The ends of the dotted names that may start at ``start`` (阿不都·热合曼,
+    班禅额尔德尼·确吉坚赞: one to six characters each side of each dot), each with its
+    cost: parts of two or three characters are the likeliest."""
     found: list[tuple[int, float]] = []
     left = 0
     while start + left < end and text[start + left] not in DOTS and left < 6:

@@ -50,7 +50,7 @@ NO_SURNAME_SHARE = 0.1
 def _names(records: list[LabelledText], rng: random.Random) -> list[str]:
     """The distinct person names of ``records`` a list of Chinese officials would hold:
     Chinese characters (and dots) only; those opening with a surname of the table, a
-    dotted name (司马义·艾买提), and one in ``NO_SURNAME_SHARE`` of the others (热地, 多吉才让;
+    dotted name (阿不都·热合曼), and one in ``NO_SURNAME_SHARE`` of the others (扎西多吉;
     and foreign names, which such lists seldom hold)."""
     names = sorted(
         {
