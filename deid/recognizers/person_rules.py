@@ -229,6 +229,13 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
         spans += byline_spans(text)
     spans += form_name_spans(text)
     spans += foreign_titled_spans(text)
+    return spans + _titled_spans(text, token_starts)
+
+
+def _titled_spans(text: str, token_starts: set[int] | None) -> list[tuple[int, int]]:
+    """``_TITLED``'s names (see ``rule_name_spans``), less a conjunction or preposition
+    that a surname follows (王局长和|周主任, 会见了向|彭真同志; not 向学昭同志)."""
+    spans = []
     for match in _TITLED.finditer(text):
         start, end = match.span()
         if token_starts is None:
@@ -236,6 +243,8 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
                 continue
         elif start not in token_starts or end not in token_starts:
             continue
+        if text[start] in FUNCTION_SURNAMES and surname_length(text, start + 1):
+            start += 1
         spans.append((start, end))
     return spans
 

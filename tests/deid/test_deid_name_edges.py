@@ -176,3 +176,10 @@ def test_the_last_character_of_a_name_before_a_title_is_no_lone_surname() -> Non
     text = "认真落实习近平总书记关于发展新一代人工智能的重要指示。"
     assert person_mentions(text) == ["习近平"]
     assert person_mentions("毛主席说，要发扬民主。") == ["毛"]
+
+
+def test_a_conjunction_before_a_titled_surname_stays_out_of_the_name() -> None:
+    # 和 and 向 are surnames too, but not before another surname
+    assert person_mentions("王局长和周主任参加了会议。") == ["王", "周"]
+    assert person_mentions("他会见了向彭真同志。") == ["彭真"]
+    assert person_mentions("向学昭同志发言。") == ["向学昭"]
