@@ -330,6 +330,9 @@ def _dotted(text: str, start: int, end: int) -> list[tuple[int, float]]:
 
 
 def _piece_cost(text: str, start: int, end: int, words: bool = True) -> float:
+    """What reading ``text[start:end]`` as one name costs beyond ``NAME``: its surname
+    (none, a word surname, a rare one), its given name's length and, with ``words``,
+    its being a common word."""
     piece = text[start:end]
     surname = surname_length(text, start)
     cost = 0.0
