@@ -203,6 +203,31 @@ def edges_trimmed(
     return result
 
 
+# Offices whose first character a name runs into (王副|局长, 李总|经理, 江总|书记): the office
+# the person holds, which the redaction must leave to read.
+_HEADED_TITLES = tuple(
+    sorted(
+        {"副" + title for title in TITLE_WORDS}
+        | set("总书记 总经理 总理 总统 总裁 总监 总编辑 总工程师 总指挥 总干事".split())
+    )
+)
+
+
+def title_heads_trimmed(
+    text: str, scored: dict[tuple[int, int], float]
+) -> dict[tuple[int, int], float]:
+    """``scored`` with every span that ends in the first character of an office going on
+    after it (``_HEADED_TITLES``) cut back before that character: 王副局长 → 王, 张副主任
+    → 张, 江总书记 → 江."""
+    result = dict(scored)
+    for (start, end), score in scored.items():
+        if end - start >= 2 and text[end - 1] in "副总":
+            if any(text.startswith(title, end - 1) for title in _HEADED_TITLES):
+                del result[(start, end)]
+                result[(start, end - 1)] = max(score, result.get((start, end - 1), 0.0))
+    return result
+
+
 def name_starts(text: str, names: set[str]) -> dict[int, int]:
     """Where in ``text`` one of ``names`` starts, and where the longest that starts there
     ends."""
@@ -359,7 +384,8 @@ class ChinesePersonRecognizer(LocalRecognizer):
         for span in weak:
             scored.setdefault(span, JIEBA_SCORE)
         scored = rule_ends_kept(text, without_role_words(text, scored), ruled)
-        return edges_trimmed(text, propagate_names(text, scored, placed), placed)
+        trimmed = edges_trimmed(text, propagate_names(text, scored, placed), placed)
+        return title_heads_trimmed(text, trimmed)
 
     def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:
         """The NLP engine's tokens as ``(text, start)`` when this recognizer uses jieba."""

@@ -183,3 +183,13 @@ def test_a_conjunction_before_a_titled_surname_stays_out_of_the_name() -> None:
     assert person_mentions("王局长和周主任参加了会议。") == ["王", "周"]
     assert person_mentions("他会见了向彭真同志。") == ["彭真"]
     assert person_mentions("向学昭同志发言。") == ["向学昭"]
+
+
+def test_the_office_a_name_runs_into_stays_to_read() -> None:
+    # 副 and 总 open the office (副局长, 总经理, 总书记): redacting them with the name turned
+    # a deputy director into a director
+    assert person_mentions("会上，王副局长作了讲话。") == ["王"]
+    assert person_mentions("李总经理和张副主任出席。") == ["李", "张"]
+    assert person_mentions("副总理李岚清出席。") == ["李岚清"]
+    redacted = deid.anonymize("会上，王副局长作了讲话。", deid.analyze("会上，王副局长作了讲话。"))
+    assert redacted.text == "会上，<姓名>副局长作了讲话。"
