@@ -203,29 +203,50 @@ def edges_trimmed(
     return result
 
 
-# Offices whose first character a name runs into (王副|局长, 李总|经理, 江总|书记): the office
-# the person holds, which the redaction must leave to read.
+# Offices whose first characters a name runs into (王副|局长, 李总|经理, 江总|书记, 陈常务|
+# 副市长): the office the person holds, which the redaction must leave to read.
+_DEPUTY_TITLES = {"副" + title for title in TITLE_WORDS}
 _HEADED_TITLES = tuple(
     sorted(
-        {"副" + title for title in TITLE_WORDS}
+        _DEPUTY_TITLES
+        | {"常务" + title for title in _DEPUTY_TITLES | TITLE_WORDS}
         | set("总书记 总经理 总理 总统 总裁 总监 总编辑 总工程师 总指挥 总干事".split())
     )
 )
+_TITLE_HEADS = ("常务", "副", "总")
 
 
 def title_heads_trimmed(
     text: str, scored: dict[tuple[int, int], float]
 ) -> dict[tuple[int, int], float]:
-    """``scored`` with every span that ends in the first character of an office going on
-    after it (``_HEADED_TITLES``) cut back before that character: 王副局长 → 王, 张副主任
-    → 张, 江总书记 → 江."""
+    """``scored`` with every span that ends in the first characters of an office going on
+    after it (``_HEADED_TITLES``) cut back before them: 王副局长 → 王, 张副主任 → 张,
+    江总书记 → 江, 陈常务副市长 → 陈."""
     result = dict(scored)
     for (start, end), score in scored.items():
-        if end - start >= 2 and text[end - 1] in "副总":
-            if any(text.startswith(title, end - 1) for title in _HEADED_TITLES):
-                del result[(start, end)]
-                result[(start, end - 1)] = max(score, result.get((start, end - 1), 0.0))
+        cut = _before_title_heads(text, start, end)
+        if cut < end:
+            del result[(start, end)]
+            result[(start, cut)] = max(score, result.get((start, cut), 0.0))
     return result
+
+
+def _before_title_heads(text: str, start: int, end: int) -> int:
+    """Where ``text[start:end]`` ends once the heads of an office that goes on after it are
+    cut off, one after another (陈常务副|市长 → 陈), never to nothing."""
+    cut = end
+    while head := next(
+        (
+            head
+            for head in _TITLE_HEADS
+            if cut - len(head) > start
+            and text.endswith(head, start, cut)
+            and any(text.startswith(title, cut - len(head)) for title in _HEADED_TITLES)
+        ),
+        None,
+    ):
+        cut -= len(head)
+    return cut
 
 
 def name_starts(text: str, names: set[str]) -> dict[int, int]:

@@ -191,5 +191,6 @@ def test_the_office_a_name_runs_into_stays_to_read() -> None:
     assert person_mentions("会上，王副局长作了讲话。") == ["王"]
     assert person_mentions("李总经理和张副主任出席。") == ["李", "张"]
     assert person_mentions("副总理李岚清出席。") == ["李岚清"]
+    assert person_mentions("刘副书记、陈常务副市长参加调研。") == ["刘", "陈"]
     redacted = deid.anonymize("会上，王副局长作了讲话。", deid.analyze("会上，王副局长作了讲话。"))
     assert redacted.text == "会上，<姓名>副局长作了讲话。"
