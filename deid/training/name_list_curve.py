@@ -1,17 +1,17 @@
 """Lists of names printed without separators, out of fold: ``python -m
 deid.training.name_list_curve [--lists 40] [--seed 7]``.
 
-msra_train has three such lists (a committee's 125 members; the leaders at a funeral), too
-few to choose ``deid.name_lists``'s costs on.  This builds lists as newspapers print them
-from the judge block's names (train/ only, names the character models never saw; of
-those without a surname in the table, a tenth): a header (…委员会委员名单（按姓氏笔划排序）),
-then 20 to 80 names run together, sorted by surname in half of them, a note after some
-(（女）, （藏族）).  Each sub-block's lists are
+msra_train has few such lists (three sentences with three pairs of names side by side or
+more, one of them a committee's 125 members), too few to choose ``deid.name_lists``'s
+costs on.
+This builds lists as newspapers print them from the judge block's names (train/ only,
+names the character models never saw; of those without a surname in the table, a tenth):
+a header (…委员会委员名单（按姓氏笔划排序）), then 20 to 80 names run together, sorted by
+surname in half of them, a note after some (（女）, （藏族）).  Each sub-block's lists are
 scored by the default profile with the judge trained on the other four, as
 ``deid.training.span_judge`` draws its curves, without ``in_name_lists``, with it, and with
 it at each setting of ``--grid``.  It also counts the sentences of msra_train (the shipped
-engine, in sample) ``in_name_lists`` changes: its three lists, and any prose it misreads
-as one.
+engine, in sample) ``in_name_lists`` changes: its lists, and any prose it misreads as one.
 Prints one JSON line per setting.  test/ is never read.
 """
 
