@@ -42,6 +42,7 @@ from deid.recognizers.titled_names import (
     party_named_again_spans,
     surname_and_title_spans,
 )
+from deid.recognizers.work_titles import surname_form_spans, work_title_spans
 from deid.surnames import surname_length
 
 MODEL_SCORE = 0.85
@@ -380,20 +381,14 @@ class ChinesePersonRecognizer(LocalRecognizer):
         placed = {text[s:e] for s, e in ruled}  # names where a rule found them
         for span in model_name_spans(text, nlp_artifacts):
             scored[span] = MODEL_SCORE
-        weak: list[tuple[int, int]] = []
-        if tokens:
-            weak += jieba_name_spans(tokens) + name_after_title_spans(text, tokens)
-        if self.use_posseg:
-            weak += posseg_name_spans(text)
-        if self.use_tags and tokens:
-            weak += tagged_name_spans(tokens)
-        chances = getattr(nlp_artifacts, "name_chances", None)
-        weak = [span for span in weak if word_source_plausible(text, *span, chances)]
+        weak = self._word_spans(text, tokens, nlp_artifacts)
         lac_words = getattr(nlp_artifacts, "lac_words", None)
         if lac_words is not None:
             weak = [span for span in weak if lac_allows(lac_words, *span)]
             for span in lac_person_spans(lac_words):
                 scored[span] = max(scored.get(span, 0.0), LAC_SCORE)
+        if self.use_posseg:  # names in works' titles and surnames standing for a person
+            weak += work_title_spans(text) + surname_form_spans(text)
         # (the court's own spans in the recall profile too: jieba's title rule replaces only
         # the plain title rule there)
         weak += titled if not tokens else court
@@ -407,6 +402,20 @@ class ChinesePersonRecognizer(LocalRecognizer):
         scored = rule_ends_kept(text, without_role_words(text, scored), ruled)
         trimmed = edges_trimmed(text, propagate_names(text, scored, placed), placed)
         return title_heads_trimmed(text, trimmed)
+
+    def _word_spans(
+        self, text: str, tokens: list[tuple[str, int]] | None, nlp_artifacts: NlpArtifacts | None
+    ) -> list[tuple[int, int]]:
+        """The word sources' spans (jieba's tokens and tags) that may be names."""
+        weak: list[tuple[int, int]] = []
+        if tokens:
+            weak += jieba_name_spans(tokens) + name_after_title_spans(text, tokens)
+        if self.use_posseg:
+            weak += posseg_name_spans(text)
+        if self.use_tags and tokens:
+            weak += tagged_name_spans(tokens)
+        chances = getattr(nlp_artifacts, "name_chances", None)
+        return [span for span in weak if word_source_plausible(text, *span, chances)]
 
     def _tokens(self, nlp_artifacts: NlpArtifacts | None) -> list[tuple[str, int]] | None:
         """The NLP engine's tokens as ``(text, start)`` when this recognizer uses jieba."""

@@ -1,7 +1,7 @@
 """Tibetan and Mongolian names, which have no surname (扎西多吉, 次仁卓玛, 泽仁降措; 巴特尔,
 图门吉日嘎拉, 白音仓): two or three of the syllables such names are made of, as Chinese writes
-them, read anywhere in a court's document, and one syllable alone right after a title or a
-role (村党支部书记更登组织, 嘎查牧民白音证明).  The models and the surname rules miss them
+them, read in any text, and in a court's document one syllable alone right after a title
+or a role (村党支部书记更登组织, 嘎查牧民白音证明).  The models and the surname rules miss them
 after a title (村党支部书记泽仁降措、村主任格桑).  The syllables are the common ones of
 Tibetan and Mongolian given names, written from general knowledge (train/ has too few such
 names to count them from), not from any test set."""
@@ -32,7 +32,10 @@ _SYLLABLES = sorted(set(_TIBETAN + _MONGOLIAN), key=len, reverse=True)
 _SYLLABLE = "(?:" + "|".join(_SYLLABLES) + ")"
 # Two or three syllables, the last of which may be one character of a name's end (尕藏措,
 # 拉毛草, 白音仓, 宝音图).
-_NAME = re.compile(f"{_SYLLABLE}{{1,2}}(?:{_SYLLABLE}|[措草仓图])")
+# (the look-ahead at a syllable's first character lets the search skip most positions fast:
+# the rule reads every text)
+_FIRSTS = "".join(sorted({syllable[0] for syllable in _SYLLABLES}))
+_NAME = re.compile(f"(?=[{_FIRSTS}]){_SYLLABLE}{{1,2}}(?:{_SYLLABLE}|[措草仓图])")
 # One syllable alone after a title or a role, before a mark or a verb of the narrative.
 _TITLES = (
     "书记|主任|村长|嘎查长|组长|会计|牧民|村民|邻居|证人|原告|被告|干部|民警|妻子|丈夫|儿子|女儿|"
@@ -52,11 +55,10 @@ _AFTER_TITLE = re.compile(f"(?:{_TITLES})$")
 
 def syllable_name_spans(text: str) -> list[tuple[int, int]]:
     """Runs of two or three syllables (``_NAME``) that jieba does not call a place or that
-    follow a title, one syllable after a title (``_ALONE``) and a long one anywhere
-    (``_LONG``), in a court's document (``is_judgment``; news names few such people, and
-    syllables are words)."""
-    if not is_judgment(text):
-        return []
+    follow a title, and a long syllable (``_LONG``), in any text: on the train sets (MSRA,
+    literature, CLUENER, Weibo, résumés; 100,000 sentences) they are 39 names and one false
+    alarm (尼玛顿珠达木夏乡, a township).  One syllable after a title (``_ALONE``) is read
+    in a court's document only (``is_judgment``): a syllable alone is a word in news."""
     _, tags = jieba_tables()
     spans = [
         m.span()
@@ -64,6 +66,7 @@ def syllable_name_spans(text: str) -> list[tuple[int, int]]:
         if tags.get(m.group()) != "ns"
         or _AFTER_TITLE.search(text, max(0, m.start() - 3), m.start())
     ]
-    spans += [m.span(1) for m in _ALONE.finditer(text)]
     spans += [m.span() for m in _LONG.finditer(text) if tags.get(m.group()) not in ("ns", "nz")]
+    if is_judgment(text):
+        spans += [m.span(1) for m in _ALONE.finditer(text)]
     return spans
