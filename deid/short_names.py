@@ -421,7 +421,14 @@ def _traditional(pieces: Pieces) -> bool:
 
 
 def _starts(text: str, key: str) -> list[int]:
-    return [match.start() for match in re.finditer(re.escape(key), text)]
+    """Where ``key`` starts in ``text``, occurrences not overlapping (``str.find``: a
+    regular expression per key costs a compilation each)."""
+    starts = []
+    position = text.find(key)
+    while position >= 0:
+        starts.append(position)
+        position = text.find(key, position + len(key))
+    return starts
 
 
 def _word_or_firm_at(text: str, position: int) -> bool:
