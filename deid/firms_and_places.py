@@ -71,6 +71,14 @@ def masked_shop(text: str, finding: Finding) -> bool:
     return _MASKED_PLACE.match(text, finding.end - 1) is not None
 
 
+def short_names_of_bodies(text: str) -> list[str]:
+    """The short names the document defines for firms and bodies (``_DEFINED_SHORT_NAME``):
+    what a guess inside one of them is part of (寿光广|潍, 恒浩|昌) is no person's."""
+    if "称" not in text:
+        return []
+    return [match.group(1) for match in _DEFINED_SHORT_NAME.finditer(text)]
+
+
 def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
     """The guesses that some occurrence shows to be a village or a firm, each dropped
     wherever it occurs: three characters or more ending in 村 before the village's
@@ -218,6 +226,12 @@ def _place_fragment(text: str, finding: Finding, word: str) -> bool:
 
 
 _BRACKETS = frozenset("（(")
+# The short name a body's registered name defines for the rest of the document (寿光广潍汽车
+# 销售服务有限公司（以下简称寿光广潍）, 鼎鑫元投资股份有限公司（下称“鼎鑫元”）).
+_DEFINED_SHORT_NAME = re.compile(
+    "(?:公司|集团|银行|分行|支行|合作社|工厂|厂|商行|商店|中心|委员会|事务所|酒店|医院|学校)"
+    f'[（(](?:以下|下文)?(?:简称|称|下称)[:：]?[“"]?([{HAN}]{{2,12}})[”"]?[）)]'
+)
 # A firm's registered form right after its trade name (立衡|会计师事务所, then 立衡所)
 _REGISTERED = (
     "会计师事务所",

@@ -81,6 +81,10 @@ BENCH_ANY = re.compile(
     rf"(?m)(?:{_SPACED_TITLE})(?:[:：]{_GAP}*|{_GAP}+)((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,8}})"
     rf"(?={_GAP}|$)"
 )
+# ... or run into its title when the two fill a line (代理审判员木乃以不: a Yi name).
+BENCH_LINE = re.compile(
+    rf"(?m)^{_GAP}*(?:{_SPACED_TITLE})((?:(?!{_SPACED_TITLE})[{_CJK}]){{2,4}}){_GAP}*$"
+)
 # ... and such a name spaced out to the width of a three-character one (书　记　员　　籍　涛,
 # 綦　　薇: surnames too rare for the table).
 BENCH_SPACED = re.compile(
@@ -219,12 +223,15 @@ ORGANIZATION_AFTER = re.compile(
     "|市(?![长委民场])|省(?![长委])"
 )
 # A party's other names: 曾用名田园, 化名张三; 绰号“黑子”, 外号"光头" (原名 and 又名 name
-# places and things as often).
+# places and things as often, so only set off by commas or brackets, as a party's line does).
 _ALIAS = re.compile(
     rf"(?:曾用名|别名|化名)[:：]?((?:{_SURNAME}|[{_CJK}]+[{DOTS}])[{_CJK}{DOTS}]{{1,8}}?)"
     r"(?=[，,）)、。；;\s]|绰号|外号)"
     # … or whatever name fills a bracket after the party (程某某（曾用名老东）)
     rf"|[（(](?:曾用名|别名|化名)[:：]?([{_CJK}]{{2,4}})(?=[）)])"
+    # … and 又名 or 原名 in a party's line, a name set off like the party's own (被告人章根林，
+    # 又名章起根，男)
+    rf"|(?<=[，,（(])(?:又名|原名)[:：]?((?:{_SURNAME})[{_CJK}]{{1,2}})(?=[，,）)])"
 )
 # ... and a child's pet name or what people call someone, unquoted (乳名芃芃, 小名三子，;
 # 村里人称胡二愣）).
@@ -320,6 +327,7 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     if _holds(text, "审员理长官"):  # 审判长, 书记员, 法官助理, 法官 …
         spans += [match.span(1) for match in BENCH.finditer(text)]
         spans += [m.span(1) for m in BENCH_ANY.finditer(text) if not common_word(m.group(1))]
+        spans += [m.span(1) for m in BENCH_LINE.finditer(text) if not common_word(m.group(1))]
         spans += [
             m.span(1)
             for m in BENCH_SPACED.finditer(text)

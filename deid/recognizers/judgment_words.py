@@ -52,6 +52,10 @@ _NOT_NAMES = re.compile(
     r"|陈述[、和及]?申辩|陈述(?=理由|意见)|陈述"
     # a street before its house number (住所地上海市浦东新区张杨路1588号, 张江路某号)
     r"|[路街巷道弄](?=(?:\d+|某+)[号號])"
+    # a right a civil case is about (因肖像权、名誉权纠纷: 肖 and 商 are surnames)
+    r"|(?:肖像|名誉|荣誉|姓名|隐私|著作|署名|商标|专利|继承|监护|抚养|探视|经营|承包|优先|追偿)权"
+    # shops of a case about online sales (在京东、卓越亚马逊、淘宝天猫等网店)
+    r"|淘宝|天猫|卓越亚马逊|亚马逊|拼多多|唯品会|闲鱼|抖音"
 )
 # A weather forecast's words (多云转雷阵雨, 小到中雨), which the name models read as names at
 # the ``recall`` profile's threshold (雷 and 阴 are surnames): after 有 (有阵雨或雷阵雨), one
@@ -111,7 +115,7 @@ _TITLE = re.compile(SPACED_TITLE)
 # A character of each of those words: where none is near a guess, none is looked for.
 _NOT_NAME_CHARS = frozenset(
     "东南西北東於于民国國嗣旋迨俟查陈陳胡仲因啡酮胺毒古丸麻之权何册宝款遲迟須须伊路街巷道弄〔【[主"
-    "原应同"
+    "原应同猫逊拼唯闲抖"
     "云晴阴雨雪雾尘沙"
 )
 

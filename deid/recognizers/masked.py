@@ -112,7 +112,8 @@ _SYMBOLS = re.compile(
 )
 # What follows the mask when the masked text is a place or an organisation.
 _PLACE_OR_ORG = re.compile(
-    "省|市(?!民)|区|县|镇|乡|村(?!民)|路(?!过|遇|经)|街|巷|公司|集团|厂|局|银行|医院|学校|大学|中学|"
+    "省|市(?!民)|区|县|镇|乡|村(?!民)|路(?!过|遇|经)|街|巷|公司|集团|厂|局|银行(?![卡账帐])|医院|学校|"
+    "大学|中学|"
     "小学|酒店|宾馆|商行|超市|科技|有限|支行|派出所|法院|检察院|委员会|大道|小区|花园|"
     "号|栋|幢|单元|室|弄|组|酒吧|饭店|餐厅|餐馆|网吧|茶楼|会所|商场|商店|房地产"
 )
@@ -305,6 +306,15 @@ def _with_given_name(text: str, end: int) -> int:
     return end if freq.get(text[end : end + 2], 0) >= 10 else end + 1
 
 
+# What a fee is for, before 费 (the surname 费 too) and its masked amount (诉讼费X).
+_FEES = tuple(
+    (
+        "诉讼 受理 执行 保全 鉴定 公告 申请 律师 交通 邮寄 评估 审计 拍卖 检验 送达 调查 误工 "
+        "护理 医疗 住宿"
+    ).split()
+)
+
+
 def _place_or_organization(text: str, start: int, end: int) -> bool:
     """True when the masked span belongs to a place or organisation name: a mask right
     before it (**区**), a division or common word ending with its surname (浙江**, 长江**,
@@ -323,6 +333,8 @@ def _place_or_organization(text: str, start: int, end: int) -> bool:
     # 石家庄某某房地产: the surname ends a division's name of two or three characters.
     if word in division_names() or text[max(0, start - 2) : start + 1] in division_names():
         return True
+    if text[start] == "费" and text.endswith(_FEES, 0, start):
+        return True  # 诉讼费X，申请执行费X元: a fee's masked amount
     freq, tags = jieba_tables()
     if tags.get(text[max(0, start - 3) : start + 1]) == "ns":
         return True  # 乌鲁木齐某建材公司: a city's name of four ends with the "surname"
