@@ -62,6 +62,9 @@ _COMMITTEE = re.compile(
 # What no name of such a list holds: a defendant's list of pleas (系从犯、认罪认罚) or of
 # roles (贺军、原审附带民事诉讼原告人).
 _NO_NAME_CHARS = frozenset("系罪犯审认罚诉")
+# … and what opens no name right after the role (的 of 剥夺了被害人的生命、给被害人家属造成;
+# 和 may: 证人韦东升、和建平).
+_NOT_OPENING_NAMES = frozenset("的了在是给对被把将向从就也都")
 _NON_GAP = re.compile(r"[^ \t\u3000]+")
 _ITEM_ENDS = "、，,。；;：:（()）的等和与及在称于系将经均伙犯以"
 # ... of which these end a given name too, before a mark (王小均（外号“小三”）)
@@ -194,6 +197,8 @@ def _names_listed(text: str, items: list[tuple[int, int]]) -> bool:
     words = [text[s:e] for s, e in items]
     if any(_NO_NAME_CHARS & set(word) for word in words):
         return False
+    if words[0][0] in _NOT_OPENING_NAMES:
+        return False  # 被害人的生命、给被害人家属: a clause, not a list
     plain = [word for word in words if not dictionary_word(word)]
     _, tags = jieba_tables()
     return bool(plain) and all(

@@ -54,6 +54,8 @@ _NOT_NAMES = re.compile(
     r"|[路街巷道弄](?=(?:\d+|某+)[号號])"
     # a right a civil case is about (因肖像权、名誉权纠纷: 肖 and 商 are surnames)
     r"|(?:肖像|名誉|荣誉|姓名|隐私|著作|署名|商标|专利|继承|监护|抚养|探视|经营|承包|优先|追偿)权"
+    # a date after 于 (其父亲于当月25日, 于次日: 于 is a surname too)
+    r"|于(?:当[日月天年晚]|次日|同[日月年]|翌日)"
     # shops of a case about online sales (在京东、卓越亚马逊、淘宝天猫等网店)
     r"|淘宝|天猫|卓越亚马逊|亚马逊|拼多多|唯品会|闲鱼|抖音"
 )

@@ -2,9 +2,10 @@
 图门吉日嘎拉, 白音仓): two or three of the syllables such names are made of, as Chinese writes
 them, read in any text, and in a court's document one syllable alone right after a title
 or a role (村党支部书记更登组织, 嘎查牧民白音证明).  The models and the surname rules miss them
-after a title (村党支部书记泽仁降措、村主任格桑).  The syllables are the common ones of
-Tibetan and Mongolian given names, written from general knowledge (train/ has too few such
-names to count them from), not from any test set."""
+after a title (村党支部书记泽仁降措、村主任格桑).  Uyghur and Kazakh names written without
+their middle dots (艾力买买提尼牙子): two to four of their parts together.  The syllables are
+the common ones of such given names, written from general knowledge (train/ has too few
+such names to count them from), not from any test set."""
 
 from __future__ import annotations
 
@@ -28,6 +29,22 @@ _MONGOLIAN = (
     "苏日古嘎 塔娜 特木尔 图门 图雅 乌日娜 乌力吉 乌云 阿拉坦 毕力格 德力格尔 满都拉 敖登 "
     "高娃 查干 达古拉 阿古拉 胡日查 敖其尔 青格乐 嘎拉 其勒木格 宝力道 阿木尔 都仁"
 ).split()
+# Parts of Uyghur and Kazakh names, which documents also write without the middle dot
+# (艾力买买提尼牙子 for 艾力·买买提·尼牙孜), read only two or more together (``_UYGHUR_NAME``).
+_UYGHUR = (
+    "买买提 买买提江 艾力 艾买提 艾合买提 阿不都 阿布都 阿卜杜 阿不力孜 热合曼 吐尔逊 吐尔洪 "
+    "吐尔地 艾尔肯 艾克拜尔 尼牙孜 尼亚孜 尼牙子 阿依古丽 古丽 努尔 麦麦提 玉素甫 玉苏甫 依明 "
+    "吾斯曼 肉孜 热依拉 帕提古丽 阿里木 阿力木 库尔班 伊力哈木 阿布拉 买合木提 麦合木提 托合提 "
+    "阿迪力 卡德尔 阿斯亚 萨吾提 米吉提 司马义 依沙克 斯拉木 克里木 吾买尔 赛买提 吐拉克 热西提 "
+    "艾山 亚森 哈力克 艾则孜 吾守尔 阿合买提 热孜万古丽 祖力皮亚 迪丽拜尔 米日古丽 阿依努尔 "
+    "再努尔 巴哈古丽 阿布力米提 依力哈木 卡斯木 居来提 吐逊 艾散 穆罕默德 帕尔哈提 艾尼瓦尔 "
+    "努尔兰 别克 叶尔兰 哈那提 加娜尔 阿依达尔"
+).split()
+_UYGHUR_SYLLABLE = "(?:" + "|".join(sorted(set(_UYGHUR), key=len, reverse=True)) + ")"
+_UYGHUR_NAME = re.compile(
+    f"(?=[{''.join(sorted({part[0] for part in _UYGHUR}))}])"
+    f"{_UYGHUR_SYLLABLE}{_UYGHUR_SYLLABLE}{{1,3}}"
+)
 _SYLLABLES = sorted(set(_TIBETAN + _MONGOLIAN), key=len, reverse=True)
 _SYLLABLE = "(?:" + "|".join(_SYLLABLES) + ")"
 # Two or three syllables, the last of which may be one character of a name's end (尕藏措,
@@ -55,9 +72,10 @@ _AFTER_TITLE = re.compile(f"(?:{_TITLES})$")
 
 def syllable_name_spans(text: str) -> list[tuple[int, int]]:
     """Runs of two or three syllables (``_NAME``) that jieba does not call a place or that
-    follow a title, and a long syllable (``_LONG``), in any text: on the train sets (MSRA,
-    literature, CLUENER, Weibo, résumés; 100,000 sentences) they are 39 names and one false
-    alarm (尼玛顿珠达木夏乡, a township).  One syllable after a title (``_ALONE``) is read
+    follow a title, a long syllable (``_LONG``) and Uyghur parts run together
+    (``_UYGHUR_NAME``), in any text: on the train sets (MSRA, literature, CLUENER, Weibo,
+    résumés; 100,000 sentences) they are 40 names and one false alarm (尼玛顿珠达木夏乡, a
+    township).  One syllable after a title (``_ALONE``) is read
     in a court's document only (``is_judgment``): a syllable alone is a word in news."""
     _, tags = jieba_tables()
     spans = [
@@ -67,6 +85,7 @@ def syllable_name_spans(text: str) -> list[tuple[int, int]]:
         or _AFTER_TITLE.search(text, max(0, m.start() - 3), m.start())
     ]
     spans += [m.span() for m in _LONG.finditer(text) if tags.get(m.group()) not in ("ns", "nz")]
+    spans += [m.span() for m in _UYGHUR_NAME.finditer(text) if tags.get(m.group()) != "ns"]
     if is_judgment(text):
         spans += [m.span(1) for m in _ALONE.finditer(text)]
     return spans

@@ -2,8 +2,9 @@
 (session 31: batches of criminal, civil and administrative documents from public
 repositories, read only to measure; the texts here are written after them, with other
 names): a firm's defined short name, the rights a civil case is about, online shops, a
-fee's masked amount, a bank card of a masked name, a name run into its bench title, and a
-party's other name after 又名."""
+fee's masked amount, a bank card of a masked name, a name run into its bench title, a
+party's other name after 又名, a Uyghur name without its dots, and a clause after a role
+that is no list of names."""
 
 from __future__ import annotations
 
@@ -78,3 +79,18 @@ def test_a_partys_other_name_after_you_ming() -> None:
     assert {"章根林", "章起根"} <= person_names(text)
     # a place's former name is no person's
     assert person_names("该村原名王家庄，后改为现名。") == set()
+
+
+def test_a_uyghur_name_without_its_dots() -> None:
+    text = _CRIMINAL + "证人宋丽华和艾力买买提尼牙子证实，案发当天看见一名中年妇女。\n"
+    assert {"宋丽华", "艾力买买提尼牙子"} <= person_names(text)
+
+
+def test_a_clause_after_a_role_is_no_list_of_names() -> None:
+    text = (
+        _CRIMINAL + "被告人忻海龙，男。忻海龙的犯罪行为不仅剥夺了被害人的生命、给被害人家属造成"
+        "了巨大伤害。忻海龙要求杨某某的父亲于当月25日下午交款。\n"
+    )
+    mentions = person_mentions(text)
+    assert not [mention for mention in mentions if mention[0] in "的给于"]
+    assert {"忻海龙", "杨某某"} <= set(mentions)
