@@ -72,7 +72,7 @@ SPACED_TITLE = _SPACED_TITLE  # for deid.recognizers.judgment_words
 _BENCH_NAME = (
     f"{_SURNAME}(?:{_GAP}{{0,16}}[{_CJK}]){{1,3}}?|[{_CJK}]{{1,8}}(?:[{DOTS}][{_CJK}]{{1,8}})+"
 )
-_FOOTER_DATE = r"[一二]〇[〇一二三四五六七八九零]{2}年|\d{4}年"
+_FOOTER_DATE = r"[一二]〇[〇一二三四五六七八九零]{2}年|\d{4}年|中华民国\d{2,3}年"
 _BENCH_END = rf"(?={_GAP}*(?:\n|$|{_SPACED_TITLE}|{_FOOTER_DATE}|本件|附))"
 BENCH = re.compile(rf"(?:{_SPACED_TITLE})[:：]?{_GAP}*({_BENCH_NAME}){_BENCH_END}")
 # A name without a Chinese surname (旦增平措, 乌云其其格) on the bench: set off by space or
@@ -121,7 +121,14 @@ _PARTY_LINE = re.compile(
 _PARTY_LINE_ALONE = re.compile(
     rf"(?m)^{_GAP}*{_ROLE_PREFIX}(?:{_PARTY_ROLES})[:：]?{_GAP}*([{_CJK}]{{2,4}})[。.]{_GAP}*$"
 )
-_NOT_OPENING = frozenset("未不已没无均并亦也仍经于在对向")
+_NOT_OPENING = frozenset("未不已没无均并亦也仍经于在对向应")
+# … and in a party block whose lines a data set ran together (号原告张益铭被告施怡伶诉讼代理人
+# 李念庭…上列当事人间): a name between one role and the next, or 上列.
+_RUN_ROLES = (
+    "原告|被告|上诉人|被上诉人|诉讼代理人|复代理人|法定代理人|选任辩护人|指定辩护人|辩护人|"
+    "声请人|相对人|抗告人|告诉人|自诉人|被告人|再审原告|再审被告|申请人|被申请人"
+)
+_RUN_PARTY = re.compile(rf"(?:{_RUN_ROLES})({_SURNAME}[{_CJK}]{{1,2}}?)(?={_RUN_ROLES}|上列)")
 # A Taiwan court's party block: the role spaced out to the width of the longest (原　　　告
 # 靳家瑋, 被　　　告　佟美玲　女), or counsel before 律師 (選任辯護人　鄭雅婷律師), read
 # simplified; the name, whatever its surname, up to the line's end, the sex or 律师, its
@@ -390,6 +397,12 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, end))
     for match in _PARTY_LINE_ANY.finditer(text):
         spans += around_kinship(match.start(1), match.group(1))
+    block = text.find("上列", 0, TITLE_WITHIN)  # (the party block ends there)
+    spans += [
+        match.span(1)
+        for match in _RUN_PARTY.finditer(text, 0, block + 2 if block >= 0 else 0)
+        if not dictionary_word(match.group(1)) and match.group(1)[0] not in _NOT_OPENING
+    ]
     spans += [
         match.span(1)
         for match in _PARTY_LINE_ALONE.finditer(text)

@@ -127,7 +127,14 @@ _ORDINAL_MASKED = re.compile(
     f"[{_ORDINALS}](?: ?[○〇]){{1,8}}(?![○〇])"
     f"|(?<![A-Za-z0-9])[{_PLACEHOLDERS}](?: ?[○〇]){{2,8}}(?![○〇])"
 )
-_LETTER_CODE = re.compile("(?<![A-Za-z0-9])[A-Z][女男](?![士性子装孩生童人])")
+_LETTER_CODE = re.compile(
+    "(?:(?<![A-Za-z0-9])[A-Z][女男母父]|(?<=[为為即称稱人、，,（(「“])[甲乙丙][女男])"
+    "(?![士性子装孩生童人])"
+    # … and the code a court gives a victim of a sexual offence (代號0000-0000A, 代号为
+    # BS000-A000000号女子, 代號0000甲000000): the code stands for the name
+    "|(?<=代号|代號)(?:为|為)?[:：]?([A-Z]{0,3}[0-9]{3,5}(?:-?[A-Z甲乙丙]?[0-9]{3,6})?[A-Z]?)"
+    "(?![0-9A-Za-z-])"
+)
 _MASK_RUN = re.compile(f"[{re.escape(MASK_CHARS)}]+")
 # A party's role right before the masked name: its last character and the surname are no
 # word (被告人马某甲 is not 人马, the troops; 被害人江某 is not 人江).
@@ -163,7 +170,7 @@ def _holds_dot(text: str) -> bool:
 def masked_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of masked names in ``text`` (see the module's docstring); nothing when the text
     has neither 某 nor a mask character."""
-    spans = [match.span() for match in _LETTER_CODE.finditer(text)]
+    spans = [match.span(match.lastindex or 0) for match in _LETTER_CODE.finditer(text)]
     if "某" not in text and not _MASK_RUN.search(text) and _TIMES_ENTITY not in text:
         return spans
     spans += [match.span() for match in _ORDINAL_MASKED.finditer(text)]

@@ -94,3 +94,24 @@ def test_a_clause_after_a_role_is_no_list_of_names() -> None:
     mentions = person_mentions(text)
     assert not [mention for mention in mentions if mention[0] in "的给于"]
     assert {"忻海龙", "杨某某"} <= set(mentions)
+
+
+def test_a_taiwan_party_block_run_together_and_its_footer() -> None:
+    # a data set ran every line of the judgment together
+    text = (
+        "臺灣士林地方法院民事判決109年度訴字第2056號原告張益明被告施雅伶訴訟代理人李念庭"
+        "上列當事人間請求損害賠償事件，本院判決如下：主文被告應給付原告新臺幣叁拾貳萬元。"
+        "中華民國110年4月29日書記官簡毓玲中華民國110年4月29日"
+    )
+    names = person_names(text)
+    assert {"張益明", "施雅伶", "李念庭", "簡毓玲"} <= names
+    assert not [name for name in names if name.startswith("應")]
+
+
+def test_a_victims_code_and_placeholder_stand_for_her_name() -> None:
+    text = (
+        "臺灣新北地方法院刑事判決\n被告林志豪結識代號0000甲000000號未成年女子（真實姓名詳卷，"
+        "下稱甲女），明知甲女未滿14歲。案經甲女之母A母訴由警察局報告偵辦。\n"
+    )
+    mentions = person_mentions(text)
+    assert {"林志豪", "0000甲000000", "甲女", "A母"} <= set(mentions)
