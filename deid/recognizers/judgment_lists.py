@@ -197,8 +197,8 @@ def _names_listed(text: str, items: list[tuple[int, int]]) -> bool:
     words = [text[s:e] for s, e in items]
     if any(_NO_NAME_CHARS & set(word) for word in words):
         return False
-    if words[0][0] in _NOT_OPENING_NAMES:
-        return False  # 被害人的生命、给被害人家属: a clause, not a list
+    if words[0][0] in _NOT_OPENING_NAMES and "某" not in words[0]:
+        return False  # 被害人的生命、给被害人家属: a clause, not a list (的某 is a Yi name)
     plain = [word for word in words if not dictionary_word(word)]
     _, tags = jieba_tables()
     return bool(plain) and all(

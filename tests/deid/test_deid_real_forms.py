@@ -96,6 +96,12 @@ def test_a_clause_after_a_role_is_no_list_of_names() -> None:
     assert {"忻海龙", "杨某某"} <= set(mentions)
 
 
+def test_a_yi_victim_whose_surname_is_de_in_a_list() -> None:
+    # 的 is a Yi surname as courts transliterate it
+    text = _CRIMINAL + "经鉴定，证人阿某1、吉某2等的证言，被害人的某、米某、吉某1的陈述在案。\n"
+    assert {"的某", "米某", "吉某1"} <= set(person_mentions(text))
+
+
 def test_a_taiwan_party_block_run_together_and_its_footer() -> None:
     # a data set ran every line of the judgment together
     text = (
