@@ -252,7 +252,7 @@ def _titled_spans(text: str, token_starts: set[int] | None) -> list[tuple[int, i
 def _court_name_spans(text: str) -> list[tuple[int, int]]:
     """Yi and Japanese names, repeated names of a rare surname and quoted names of people,
     read in a court's document only (news names few such people, and it quotes what people
-    are called); Tibetan and Mongolian names (``syllable_name_spans``) in any text."""
+    are called); Tibetan, Mongolian and Uyghur names (``syllable_name_spans``) in any text."""
     if not is_judgment(text):
         return syllable_name_spans(text)
     return (
