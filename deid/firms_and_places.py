@@ -79,6 +79,18 @@ def short_names_of_bodies(text: str) -> list[str]:
     return [match.group(1) for match in _DEFINED_SHORT_NAME.finditer(text)]
 
 
+def inside_any(text: str, finding: Finding, words: list[str]) -> bool:
+    """True for a guess inside an occurrence of one of ``words``."""
+    for word in words:
+        earliest = max(0, finding.end - len(word))
+        at = text.find(word, earliest, finding.start + len(word))
+        while 0 <= at <= finding.start:
+            if at + len(word) >= finding.end:
+                return True
+            at = text.find(word, at + 1, finding.start + len(word))
+    return False
+
+
 def villages_and_firms(text: str, findings: list[Finding]) -> set[str]:
     """The guesses that some occurrence shows to be a village or a firm, each dropped
     wherever it occurs: three characters or more ending in 村 before the village's

@@ -16,6 +16,7 @@ from deid.firms_and_places import (
     DISTRICT_ENDS,
     PLACE_SUFFIXES,
     firm_or_place,
+    inside_any,
     masked_shop,
     short_names_of_bodies,
     villages_and_firms,
@@ -55,23 +56,11 @@ def without_no_names(text: str, findings: list[Finding]) -> list[Finding]:
                 continue
             if places and text[cut.start : cut.end] in places:
                 continue
-            if bodies and _inside_any(text, cut, bodies):
+            if bodies and inside_any(text, cut, bodies):
                 continue  # 寿光广|潍 of （以下简称寿光广潍）
             finding = cut
         result.append(finding)
     return result
-
-
-def _inside_any(text: str, finding: Finding, words: list[str]) -> bool:
-    """True for a guess inside an occurrence of one of ``words``."""
-    for word in words:
-        earliest = max(0, finding.end - len(word))
-        at = text.find(word, earliest, finding.start + len(word))
-        while 0 <= at <= finding.start:
-            if at + len(word) >= finding.end:
-                return True
-            at = text.find(word, at + 1, finding.start + len(word))
-    return False
 
 
 def _in_capital_amount(text: str, start: int, end: int) -> bool:
