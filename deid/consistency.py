@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from deid.dictionary import jieba_tables
 from deid.divisions import division_names
 from deid.findings import PERSON, Finding
-from deid.guesses import court_document, names_trimmed, without_no_names, without_overhangs
+from deid.guess_edges import names_trimmed, without_overhangs
+from deid.guesses import court_document, without_no_names
 from deid.listed import between_listed_names, quoted_nicknames
 from deid.normalize import NormalizedText, normalize
 from deid.recognizers.person_rules import FUNCTION_SURNAMES, is_cjk
@@ -69,9 +70,10 @@ def complete_document(
     """``findings`` of the document ``text`` (analysed as normalised ``pieces``, each with
     its offset) plus every other occurrence of each name found with ``SEED_SCORE`` or more,
     and each bare surname of such a name after a role word (被告人王).  Not deduplicated:
-    the caller settles overlaps.  The guesses are corrected first (``deid.guesses``): those
-    that are no name dropped (由东向西行驶, 於民國112年, 嗣經), those that run a name into the
-    words beside it cut back (次子诸葛强), and list items between names found added."""
+    the caller settles overlaps.  The guesses are corrected first: those that are no name
+    dropped (``deid.guesses``: 由东向西行驶, 於民國112年, 嗣經), those that run a name into the
+    words beside it cut back (``deid.guess_edges``: 次子诸葛强), and list items between
+    names found added."""
     findings = without_no_names(text, findings)
     people = [f for f in findings if f.entity_type == PERSON and f.score >= SEED_SCORE]
     findings = names_trimmed(text, findings, {text[f.start : f.end] for f in people})

@@ -9,7 +9,7 @@ import pytest
 import deid
 from deid.anonymize import anonymize
 from deid.findings import PERSON, Finding
-from deid.guesses import names_trimmed, without_overhangs
+from deid.guess_edges import names_trimmed, without_overhangs
 from tests.deid.person_findings import person_mentions, person_names
 
 _CRIMINAL = "公诉机关某某市人民检察院。\n经审理查明，"
