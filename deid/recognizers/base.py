@@ -7,6 +7,7 @@ here is bounded by lookarounds on ASCII letters and digits instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Protocol
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -46,6 +47,33 @@ _NO_DIGITS = str.maketrans("", "", "0123456789")
 def digit_count(text: str) -> int:
     """How many ASCII digits ``text`` has."""
     return len(text) - len(text.translate(_NO_DIGITS))
+
+
+def holds_any(text: str, chars: str) -> bool:
+    """True when ``text`` has one of ``chars``: a pattern every match of which needs one
+    of them is not searched for in a text without (most sentences).  (A plain loop: a
+    third faster than ``any(map(text.__contains__, chars))``, fifty thousand calls a
+    benchmark run.)"""
+    for char in chars:
+        if char in text:
+            return True
+    return False
+
+
+def anchored_matches(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, reach: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern every match of which starts at most
+    ``reach`` characters before a match of ``anchor`` (a name before the title its
+    lookahead asks for): the scan starts ``reach`` before the first anchor, and a text
+    without one is not scanned.  A pattern that opens with a surname is tried at every
+    surname of the text, a title search only where a title's first character stands
+    (a quarter of the cost on news).  Lookbehinds still see the characters before the
+    scan's start, so the matches are the same."""
+    first = anchor.search(text)
+    if first is None:
+        return iter(())
+    return pattern.finditer(text, max(0, first.start() - reach))
 
 
 class RecognizerFactory(Protocol):

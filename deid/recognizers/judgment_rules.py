@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from deid.recognizers.base import DOTS, GAP, HAN
+from deid.recognizers.base import DOTS, GAP, HAN, holds_any
 from deid.recognizers.judgment_lists import (
     committee_spans,
     common_word,
@@ -282,7 +282,7 @@ def is_judgment(text: str) -> bool:
 def judgment_name_spans(text: str) -> list[tuple[int, int]]:
     """Names in the places a judgment gives them (see the module's docstring)."""
     spans = []
-    if _holds(text, "审员理长官"):  # 审判长, 书记员, 法官助理, 法官 …
+    if holds_any(text, "审员理长官"):  # 审判长, 书记员, 法官助理, 法官 …
         spans += [match.span(1) for match in BENCH.finditer(text)]
         spans += [m.span(1) for m in BENCH_ANY.finditer(text) if not common_word(m.group(1))]
         spans += [m.span(1) for m in BENCH_LINE.finditer(text) if not common_word(m.group(1))]
@@ -293,10 +293,10 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         ]
         spans += [m.span(1) for m in _PRINTED_BY.finditer(text) if not common_word(m.group(1))]
         spans += committee_spans(text)
-    if _holds(text, "人告犯"):  # 被告人, 原告, 罪犯 …
+    if holds_any(text, "人告犯"):  # 被告人, 原告, 罪犯 …
         spans += party_line_spans(text)
         spans += claimant_spans(text)
-    if _holds(text, "员官人"):
+    if holds_any(text, "员官人"):
         spans += [match.span(1) for match in _OFFICER.finditer(text) if _not_function(text, match)]
         spans += [
             m.span(1)
@@ -306,15 +306,15 @@ def judgment_name_spans(text: str) -> list[tuple[int, int]]:
         spans += [match.span(1) for match in _WITNESS.finditer(text)]
         spans += [m.span(1) for m in _WITNESS_ANY.finditer(text) if not dictionary_word(m.group(1))]
     spans += latin_name_spans(text)
-    if _holds(text, "警鉴员证告害犯"):  # 民警, 鉴定人, 执法人员, 证人, 被告人, 被害人, 罪犯 …
+    if holds_any(text, "警鉴员证告害犯"):  # 民警, 鉴定人, 执法人员, 证人, 被告人, 被害人, 罪犯 …
         spans += listed_spans(text)
-    if _holds(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
+    if holds_any(text, "言词述解"):  # 证言, 证词, 陈述, 供述, 辩解
         spans += testimony_spans(text)
-    if _holds(text, "录言词述解伙纠指雇"):  # 询问笔录 …, 伙同, 纠集, 指使, 雇佣
+    if holds_any(text, "录言词述解伙纠指雇"):  # 询问笔录 …, 伙同, 纠集, 指使, 雇佣
         spans += numbered_evidence_spans(text)
-    if _holds(text, "案逃判"):  # （另案处理）, （在逃）, （已判刑）
+    if holds_any(text, "案逃判"):  # （另案处理）, （在逃）, （已判刑）
         spans += set_apart_spans(text)
-    if _holds(text, "名号称叫"):
+    if holds_any(text, "名号称叫"):
         spans += other_name_spans(text)
     return spans
 
@@ -353,7 +353,7 @@ def party_line_spans(text: str) -> list[tuple[int, int]]:
         and not dictionary_word(match.group(1))
         and "、" not in match.group(1)
     ]
-    if _holds(text, "\u3000 "):
+    if holds_any(text, "\u3000 "):
         spans += [
             match.span(1)
             for match in _SPACED_PARTY_NAME.finditer(text)
@@ -396,7 +396,3 @@ _ACCEPTED = ("本院受理", "本院受理的", "本院立案受理")
 def _not_function(text: str, match: re.Match[str]) -> bool:
     """False when the officer's "name" starts with a function word (审判员和书记员)."""
     return text[match.start(1)] not in "和与及向对在"
-
-
-def _holds(text: str, chars: str) -> bool:
-    return any(map(text.__contains__, chars))

@@ -18,7 +18,7 @@ from collections import Counter
 
 from deid.dictionary import jieba_tables
 from deid.divisions import division_names
-from deid.recognizers.base import DOTS, HAN, is_han
+from deid.recognizers.base import DOTS, HAN, holds_any, is_han
 from deid.surnames import (
     SURNAME_PATTERN,
     surname_length,
@@ -170,7 +170,9 @@ def _holds_dot(text: str) -> bool:
 def masked_name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of masked names in ``text`` (see the module's docstring); nothing when the text
     has neither 某 nor a mask character."""
-    spans = [match.span(match.lastindex or 0) for match in _LETTER_CODE.finditer(text)]
+    spans = []
+    if holds_any(text, "女男母父代"):  # every _LETTER_CODE match ends with one or follows 代号
+        spans += [match.span(match.lastindex or 0) for match in _LETTER_CODE.finditer(text)]
     if "某" not in text and not _MASK_RUN.search(text) and _TIMES_ENTITY not in text:
         return spans
     spans += [match.span() for match in _ORDINAL_MASKED.finditer(text)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from deid.recognizers.base import DOTS, HAN
+from deid.recognizers.base import DOTS, HAN, holds_any
 from deid.recognizers.judgment_lists import nickname_list_spans
 from deid.recognizers.quoted_names import pseudonym_spans
 from deid.surnames import SURNAME_PATTERN
@@ -81,12 +81,8 @@ def latin_name_spans(text: str) -> list[tuple[int, int]]:
     if not _CAPITAL.search(text):
         return []
     spans = [match.span(1) for match in _LATIN_AFTER_ROLE.finditer(text)]
-    if _holds(text, "男女"):
+    if holds_any(text, "男女"):
         spans += [match.span(match.lastindex or 1) for match in _LATIN_NAME.finditer(text)]
-    if _holds(text, DOTS):
+    if holds_any(text, DOTS):
         spans += [match.span(1) for match in _LATIN_AFTER_DOTTED.finditer(text)]
     return spans
-
-
-def _holds(text: str, chars: str) -> bool:
-    return any(map(text.__contains__, chars))

@@ -15,7 +15,7 @@ import re
 
 from deid.dictionary import jieba_tables
 from deid.divisions import division_names
-from deid.recognizers.base import HAN, is_han
+from deid.recognizers.base import HAN, anchored_matches, holds_any, is_han
 from deid.recognizers.compound_names import compound_surname_spans
 from deid.recognizers.japanese_names import japanese_name_spans
 from deid.recognizers.judgment_rules import is_judgment, judgment_name_spans
@@ -49,6 +49,8 @@ _TITLED = re.compile(
     + _TITLES
     + r")(?!委员会|律师事务所)"
 )
+_TITLE_AT = re.compile(_TITLES)  # where a _TITLED match may end: 4 characters at most after it
+_TITLED_REACH = 4
 # Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
 _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
     "记者 通讯员 实习生 编辑 摄影 老伴 妻子 丈夫 儿子 女儿 母亲 父亲 爱人 患者 当事人 "
@@ -121,11 +123,11 @@ _DOTTED_CHARS = "".join(sorted(set(_NAME_CHARS + "冯切旺铁儒觉葛歇柯魏
 _FOREIGN = re.compile(f"[{_DOTTED_CHARS}]{{1,6}}(?:[{_DOTS}][{_DOTTED_CHARS}]{{1,8}})+")
 # A transliterated name without a middle dot before a title (维埃拉总统), unless it is a
 # place jieba knows (斯里兰卡总统).
-_FOREIGN_TITLED = re.compile(
-    f"[{TRANSLITERATION_CHARS}]{{3,8}}"
-    "(?=总统|总理|首相|国王|女王|议长|外长|外交大臣|大使|秘书长|主席|"
-    "先生|女士|夫人|教授|博士)"
+_FOREIGN_TITLES = (
+    "总统|总理|首相|国王|女王|议长|外长|外交大臣|大使|秘书长|主席|先生|女士|夫人|教授|博士"
 )
+_FOREIGN_TITLED = re.compile(f"[{TRANSLITERATION_CHARS}]{{3,8}}(?={_FOREIGN_TITLES})")
+_FOREIGN_TITLE_AT = re.compile(_FOREIGN_TITLES)
 # A bare surname addressed with an honorific (顾先生出任总经理): the surname is the name.
 _HONORED = re.compile(f"(?:(?<![{HAN}])|(?<=[和与及对向由称]))" + _SURNAME + r"(?=先生|女士|小姐)")
 # A surname alone with a title, an honorific or 姓 (毛主席, 吕老, 金教授, 温先生, 姓樊): the
@@ -144,6 +146,9 @@ _SURNAME_REFERENCE = re.compile(
     + _SURNAME_ROLES
     + ")(?!律师事务所)"
 )
+# Where a _SURNAME_REFERENCE match may start at the earliest: right after 姓, or one
+# character before a role.
+_SURNAME_ROLE_AT = re.compile(f"姓|{_SURNAME_ROLES}")
 # Bylines: the names after 记者/通讯员 up to the closing bracket (记者肖丹通讯员宋云辉王爽), or one
 # name right before 报道/摄 (记者江建国报道), whatever words they are made of (记者金融).
 _BYLINE_WORD = "记者|通讯员|实习生|摄影"
@@ -185,12 +190,6 @@ _MINORITY_RUN = re.compile(f"[{MINORITY_CHARS}]{{4,8}}" + _MINORITY_TITLED_AFTER
 _MINORITY_TITLES = _TITLE_WORDS | {"干警", "民警"}
 
 
-def _holds(text: str, chars: str) -> bool:
-    """True when ``text`` has one of ``chars``: a pattern every match of which needs one
-    of them is not searched for in a text without (most sentences)."""
-    return any(map(text.__contains__, chars))
-
-
 def is_cjk(text: str) -> bool:
     """Whether every character of ``text`` is a Han character (``HAN``; an empty text is)."""
     return not text or is_han(text)
@@ -207,25 +206,25 @@ def rule_name_spans(text: str, token_starts: set[int] | None = None) -> list[tup
     纪委的同志 → 纪委的).
     """
     spans = []
-    if _holds(text, _DOTS):
+    if holds_any(text, _DOTS):
         spans += [
             _from_word_start(_past_word_end(text, m.start()), m.end(), token_starts)
             for m in _FOREIGN.finditer(text)
         ]
-    if _holds(text, "男女"):
+    if holds_any(text, "男女"):
         spans += [m.span() for m in _SEX_FORM.finditer(text)]
     spans += minority_titled_spans(text)
-    if _holds(text, "之其"):
+    if holds_any(text, "之其"):
         spans += kin_name_spans(text)
     spans += judgment_name_spans(text)
     spans += role_only_surname_spans(text)
     spans += compound_surname_spans(text)
     spans += narrative_name_spans(text)
     spans += _court_name_spans(text)
-    if _holds(text, "生士姐"):  # 先生, 女士, 小姐
+    if holds_any(text, "生士姐"):  # 先生, 女士, 小姐
         spans += [m.span() for m in _HONORED.finditer(text)]
     spans += surname_reference_spans(text)
-    if _holds(text, "记讯习摄"):  # 记者, 通讯员, 实习生, 摄影
+    if holds_any(text, "记讯习摄"):  # 记者, 通讯员, 实习生, 摄影
         spans += byline_spans(text)
     spans += form_name_spans(text)
     spans += foreign_titled_spans(text)
@@ -236,7 +235,7 @@ def _titled_spans(text: str, token_starts: set[int] | None) -> list[tuple[int, i
     """``_TITLED``'s names (see ``rule_name_spans``), less a conjunction or preposition
     that a surname follows (王局长和|周主任, 会见了向|彭真同志; not 向学昭同志)."""
     spans = []
-    for match in _TITLED.finditer(text):
+    for match in anchored_matches(_TITLED, _TITLE_AT, text, _TITLED_REACH):
         start, end = match.span()
         if token_starts is None:
             if _inside_words(text, start, end):
@@ -313,7 +312,7 @@ def foreign_titled_spans(text: str) -> list[tuple[int, int]]:
     common word (谢谢肖秘书长)."""
     freq, tags = jieba_tables()
     spans = []
-    for match in _FOREIGN_TITLED.finditer(text):
+    for match in anchored_matches(_FOREIGN_TITLED, _FOREIGN_TITLE_AT, text, 8):
         start, end = match.span()
         places = [
             text[first:end] for first in (start - 2, start - 1, start, start + 1) if first >= 0
@@ -332,7 +331,7 @@ def form_name_spans(text: str) -> list[tuple[int, int]]:
     (``_FORM_NAME``: 来信人马平静，联系电话 → 马平静), unless it starts with a function word
     (申请人和…), or it or its first two characters are a common word that is no name
     (``_NOT_NAME_TAGS``: 申请人本人，, 负责人强调说，)."""
-    if not _holds(text, "人主名"):  # 来信人 …, 户主, 姓名
+    if not holds_any(text, "人主名"):  # 来信人 …, 户主, 姓名
         return []
     freq, tags = jieba_tables()
     spans = []
@@ -365,7 +364,7 @@ def surname_reference_spans(text: str) -> list[tuple[int, int]]:
     word there (司令员和政委)."""
     freq, _ = jieba_tables()
     spans = []
-    for match in _SURNAME_REFERENCE.finditer(text):
+    for match in anchored_matches(_SURNAME_REFERENCE, _SURNAME_ROLE_AT, text, 1):
         start = match.start(1) if match.group(1) else match.start(2)
         if (
             text[start] in FUNCTION_SURNAMES | _NO_LONE_SURNAME
