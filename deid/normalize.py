@@ -187,6 +187,8 @@ def _letter_spaces(text: str) -> set[int]:
 def _indents(text: str) -> set[int]:
     """The positions of the spaces that indent a paragraph (a line's leading spaces, full-
     width 　　 as courts indent them), so a line read from its start opens with its words."""
+    if "\n" not in text and text[:1] not in _INDENTING:  # (the pattern has no prefix to skip by)
+        return set()
     return {
         match.start() + offset
         for match in _INDENT.finditer(text)
@@ -194,7 +196,8 @@ def _indents(text: str) -> set[int]:
     }
 
 
-_INDENT = re.compile("(?<=\n)[ \t\u3000]+|^[ \t\u3000]+")
+_INDENTING = " \t\u3000"
+_INDENT = re.compile(f"(?<=\n)[{_INDENTING}]+|^[{_INDENTING}]+")
 
 
 def _wrap_breaks(text: str) -> set[int]:

@@ -260,6 +260,11 @@ TITLE_WITHIN = 300
 # A defendant in a court's narrative of the facts (被告人眭海军驾驶…伙同…被抓获): the fact part
 # of a criminal judgment that begins with the facts themselves.
 _DEFENDANT_ACTS = re.compile("被告人.{0,300}?(?:伙同|抓获|归案|到案|供述|作案)", re.DOTALL)
+# What every way ``is_judgment`` says yes needs one of.
+_CLUES = re.compile(
+    "|".join(p.pattern for p in (_DOCUMENT_TITLE, _CASE_DIGEST, _COURT, _COURT_SPEAKS))
+    + "|经审理查明|被告人"
+)
 
 
 @functools.lru_cache(maxsize=64)  # the engine, the document pass and the Tibetan rule ask
@@ -270,6 +275,8 @@ def is_judgment(text: str) -> bool:
     alone: no news report writes the court's own formula), or a defendant's acts
     (``_DEFENDANT_ACTS``), or a case digest's headings, or a court at work on a case (法官 …
     调解)."""
+    if not _CLUES.search(text):  # (one scan: most texts have none of the words below)
+        return False
     if _DOCUMENT_TITLE.search(text, 0, TITLE_WITHIN):
         return True
     if "经审理查明" in text or _DEFENDANT_ACTS.search(text) or _CASE_DIGEST.search(text):
