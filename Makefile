@@ -63,6 +63,7 @@ $(TRAIN_VENV)/.installed: requirements.txt requirements-train.txt
 
 train-models: $(TRAIN_VENV)/.installed $(LAC_WEIGHTS)
 	$(TRAIN_VENV)/bin/python -m deid.training.famous_people
+	$(TRAIN_VENV)/bin/python -m deid.training.trained_names
 	nice -n 5 $(TRAIN_VENV)/bin/python -m deid.training.name_tagger & tagger=$$!; \
 	OMP_NUM_THREADS=1 nice -n 5 $(TRAIN_VENV)/bin/python -m deid.training.char_cnn \
 		&& wait $$tagger

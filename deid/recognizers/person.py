@@ -42,6 +42,7 @@ from deid.recognizers.titled_names import (
     party_named_again_spans,
     surname_and_title_spans,
 )
+from deid.recognizers.trained_names import trained_name_spans
 from deid.recognizers.work_titles import surname_form_spans, work_title_spans
 from deid.surnames import surname_length
 
@@ -387,8 +388,9 @@ class ChinesePersonRecognizer(LocalRecognizer):
             weak = [span for span in weak if lac_allows(lac_words, *span)]
             for span in lac_person_spans(lac_words):
                 scored[span] = max(scored.get(span, 0.0), LAC_SCORE)
-        if self.use_posseg:  # names in works' titles and surnames standing for a person
-            weak += work_title_spans(text) + surname_form_spans(text)
+        if self.use_posseg:  # names in works' titles, surnames standing for a person, and
+            # names the training data labels
+            weak += work_title_spans(text) + surname_form_spans(text) + trained_name_spans(text)
         # (the court's own spans in the recall profile too: jieba's title rule replaces only
         # the plain title rule there)
         weak += titled if not tokens else court
