@@ -69,18 +69,18 @@ TRANSLIT_TABLE = _lookup_table(set(TRANSLITERATION_CHARS))
 
 def encode(texts: Sequence[str]) -> tuple[Codes, Codes]:
     """Join ``texts`` into one code-point array, each text padded by ``PAD`` boundary codes
-    on both sides; returns the array and the index in it of each text's first character."""
-    parts: list[Codes] = []
-    starts = np.empty(len(texts), dtype=np.int64)
-    position = PAD
-    pad = np.full(PAD, BOUNDARY, dtype=np.int64)
-    parts.append(pad)
-    for number, text in enumerate(texts):
-        starts[number] = position
-        parts.append(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64))
-        parts.append(pad)
-        position += len(text) + PAD
-    return np.concatenate(parts), starts
+    on both sides; returns the array and the index in it of each text's first character.
+
+    The texts are converted joined, in one call, and moved to their places by one scatter: a
+    batch holds thousands of short texts, and a conversion per text cost four times as much."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    # each text lies ``PAD`` further on than in the joined string for every text up to it
+    shifts = PAD * np.arange(1, len(texts) + 1, dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths + shifts
+    codes = np.full(int(lengths.sum()) + PAD * (len(texts) + 1), BOUNDARY, dtype=np.int64)
+    joined = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    codes[np.arange(len(joined)) + np.repeat(shifts, lengths)] = joined
+    return codes, starts
 
 
 def ngram_keys(codes: Codes, positions: Codes, length: int) -> npt.NDArray[np.uint64]:
