@@ -17,7 +17,7 @@ into one code-point array, so the cost per character is a few array passes, not 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -84,49 +84,91 @@ CLASS_TEMPLATES = (
     "given_2",
     "given_surname",
 )
+# Offsets of the "given_1", "given_2" and "given_surname" templates.
+GIVEN_TEMPLATES = ((-1, 0, 1), (-2, -1, 0), (0, 1, 2))
 TEMPLATE_COUNT = len(NGRAM_TEMPLATES) + len(CLASS_TEMPLATES) + 1  # + bias
 
 
 def feature_rows(
     codes: Codes, positions: Codes, table_bits: int, patterns: Patterns | None = None
 ) -> npt.NDArray[np.intp]:
-    """Hashed feature row of every template at each of ``positions`` of ``codes``:
+    """Hashed feature row of every template at each of ``positions`` of ``codes`` (text
+    positions: ``PAD`` or more from either end of the array):
     an array of shape ``(len(positions), TEMPLATE_COUNT)`` with values below
     ``2 ** table_bits``.  ``patterns``: ``jieba_lexicon().patterns(codes, positions)`` if
     the caller has them already."""
-    shift = np.uint64(64 - table_bits)
-    columns = []
+    return template_rows(codes, positions, table_bits, patterns).T
+
+
+def template_rows(
+    codes: Codes, positions: Codes, table_bits: int, patterns: Patterns | None = None
+) -> npt.NDArray[np.intp]:
+    """``feature_rows`` laid out template by template, ``(TEMPLATE_COUNT, len(positions))``
+    (as ``NameTagger.outputs`` reads them).
+
+    The character templates are computed at every element from the first to the last of
+    ``positions`` over shifted slices of the array, in place, and the wanted positions
+    picked out once: a gather and a new array per template and offset cost more than the
+    few padding elements between texts computed in vain."""
+    rows = np.zeros((TEMPLATE_COUNT, len(positions)), dtype=np.uint64)
+    if not len(positions):
+        return rows.view(np.intp)
+    if patterns is None:
+        patterns = jieba_lexicon().patterns(codes, positions)
+    low, high = int(positions.min()), int(positions.max()) + 1
+    near = codes[low - PAD : high + PAD]
+    surname = (SURNAME_TABLE[near] | (COMPOUND_FIRST[near] << 1)).astype(np.uint64)
+    keys = _character_keys(near, surname, high - low)
+    keys >>= np.uint64(64 - table_bits)
+    at = positions - low
+    first = len(NGRAM_TEMPLATES) + 3  # n-gram and class templates, then the patterns'
+    rows[:first] = keys[:first, at]
     with np.errstate(over="ignore"):
-        ucodes = codes.astype(np.uint64)
-        for number, offsets in enumerate(NGRAM_TEMPLATES):
-            key = np.full(len(positions), number + 1, dtype=np.uint64) * MULTIPLIERS[3]
-            for order, offset in enumerate(offsets):
-                key = (key ^ ucodes[positions + offset]) * MULTIPLIERS[order]
-            columns.append(key >> shift)
-        surname = (SURNAME_TABLE[codes] | (COMPOUND_FIRST[codes] << 1)).astype(np.uint64)
-        chartype = CHAR_TYPES[codes].astype(np.uint64)
-        translit = TRANSLIT_TABLE[codes].astype(np.uint64)
-        for number, (table, width) in enumerate(((surname, 2), (chartype, 3), (translit, 1))):
-            key = np.zeros(len(positions), dtype=np.uint64)
-            for offset in range(-PAD, PAD + 1):
-                key = (key << np.uint64(width)) | table[positions + offset]
-            key = (key + np.uint64(1000 * (number + 1))) * MULTIPLIERS[0]
-            columns.append(key >> shift)
-        if patterns is None:
-            patterns = jieba_lexicon().patterns(codes, positions)
         for number, bits in enumerate(patterns):
-            key = ((bits << np.uint64(2)) | surname[positions]) + np.uint64(100_000 * (number + 1))
-            columns.append((key * MULTIPLIERS[2]) >> shift)
-        given = jieba_lexicon().given[codes].astype(np.uint64)
+            key = ((bits << np.uint64(2)) | surname[at + PAD]) + np.uint64(100_000 * (number + 1))
+            rows[first + number] = (key * MULTIPLIERS[2]) >> np.uint64(64 - table_bits)
+    rows[first + len(patterns) : -1] = keys[first:, at]  # the last row: the bias, 0
+    return rows.view(np.intp)  # below 2 ** table_bits: the same values as intp
+
+
+def _character_keys(
+    near: Codes, surname: npt.NDArray[np.uint64], span: int
+) -> npt.NDArray[np.uint64]:
+    """64-bit keys of the n-gram, class and given-name templates (not yet cut to the table's
+    bits) at the ``span`` elements of ``near`` after its first ``PAD``."""
+    ucodes = near.astype(np.uint64)
+    classes = (surname, CHAR_TYPES[near].astype(np.uint64), TRANSLIT_TABLE[near].astype(np.uint64))
+    given = jieba_lexicon().given[near].astype(np.uint64)
+    keys = np.empty((len(NGRAM_TEMPLATES) + len(classes) + len(GIVEN_TEMPLATES), span), np.uint64)
+
+    def at(values: npt.NDArray[np.uint64], offset: int) -> npt.NDArray[np.uint64]:
+        return values[PAD + offset : PAD + offset + span]
+
+    with np.errstate(over="ignore"):
+        for number, offsets in enumerate(NGRAM_TEMPLATES):
+            key = keys[number]
+            key[:] = np.uint64(number + 1) * MULTIPLIERS[3]
+            for order, offset in enumerate(offsets):
+                np.bitwise_xor(key, at(ucodes, offset), out=key)
+                np.multiply(key, MULTIPLIERS[order], out=key)
+        for number, (table, width) in enumerate(zip(classes, (2, 3, 1), strict=True)):
+            key = keys[len(NGRAM_TEMPLATES) + number]
+            key[:] = 0
+            for offset in range(-PAD, PAD + 1):
+                np.left_shift(key, np.uint64(width), out=key)
+                np.bitwise_or(key, at(table, offset), out=key)
+            key += np.uint64(1000 * (number + 1))
+            key *= MULTIPLIERS[0]
         # surname, first and second given character: which of them this character could be
-        for number, offsets in enumerate(((-1, 0, 1), (-2, -1, 0), (0, 1, 2))):
-            key = surname[positions + offsets[0]] & np.uint64(1)
+        for number, offsets in enumerate(GIVEN_TEMPLATES):
+            key = keys[len(NGRAM_TEMPLATES) + len(classes) + number]
+            np.bitwise_and(at(surname, offsets[0]), np.uint64(1), out=key)
             for offset in offsets[1:]:
-                key = (key << np.uint64(2)) | given[positions + offset]
-            key = (key + np.uint64(7_000 * (number + 1))) * MULTIPLIERS[3]
-            columns.append(key >> shift)
-        columns.append(np.zeros(len(positions), dtype=np.uint64))  # bias row
-    return np.stack(columns, axis=1).astype(np.intp)
+                np.left_shift(key, np.uint64(2), out=key)
+                np.bitwise_or(key, at(given, offset), out=key)
+            key += np.uint64(7_000 * (number + 1))
+            key *= MULTIPLIERS[3]
+    return keys
 
 
 class LabelScorer(Protocol):
@@ -171,6 +213,17 @@ class NameTagger:
     table_bits: int
     network: LabelScorer | None = None
     mix: float = 0.5
+    # The weights in rows of four (the fourth 0), 16 bytes: ``np.take`` moves an item of 16
+    # bytes in one step where one of 12 takes a ``memmove``, and the gather of 26 rows per
+    # character ran twice as fast.  ``weights`` is made the view of its first three columns
+    # (the same values, and the table is not held twice).
+    padded: Floats = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        padded = np.zeros((len(self.weights), len(LABELS) + 1), dtype=np.float32)
+        padded[:, : len(LABELS)] = self.weights
+        object.__setattr__(self, "padded", padded)
+        object.__setattr__(self, "weights", padded[:, : len(LABELS)])
 
     @property
     def reach(self) -> int:
@@ -192,11 +245,12 @@ class NameTagger:
         codes, _ = encode(texts)
         positions = text_positions(codes)
         patterns = jieba_lexicon().patterns(codes, positions)
-        rows = feature_rows(codes, positions, self.table_bits, patterns)
+        rows = template_rows(codes, positions, self.table_bits, patterns)
         # np.take: the same rows as fancy indexing, without its per-element overhead; taken
-        # template by template (rows.T), the sum adds whole (characters, labels) blocks, the
-        # same additions in the same order, four times faster than summing 26 rows of 3
-        linear = _softmax(np.take(self.weights, rows.T, axis=0).sum(axis=0)).astype(np.float32)
+        # template by template, the sum adds whole (characters, labels) blocks, the same
+        # additions in the same order, four times faster than summing 26 rows of 3
+        sums = np.take(self.padded, rows, axis=0).sum(axis=0)[:, : len(LABELS)]
+        linear = _softmax(sums).astype(np.float32)
         scores, network = linear, None
         if self.network is not None:
             doubted = np.zeros(len(codes), dtype=bool)

@@ -16,6 +16,7 @@ from deid.name_tagger import (
     feature_rows,
     grown_runs,
     tagger_runs,
+    template_rows,
 )
 from deid.recognizers.person_words import plausible_model_name
 from deid.training.corpus import LabelledText
@@ -41,6 +42,24 @@ def test_features_depend_on_the_window_only() -> None:
     # the first character sees three characters to its right: 伟 differs from 伟说了's window
     assert (feature_rows(other, text_positions(other), 16)[0] == rows[0]).all()
     assert not (feature_rows(other, text_positions(other), 16)[3] == rows[3]).all()
+
+
+def test_template_rows_at_some_positions_are_those_of_all() -> None:
+    codes, _ = encode(["记者张伟报道", "", "李娜说"])
+    positions = text_positions(codes)
+    every = template_rows(codes, positions, 16)
+    assert every.shape == (TEMPLATE_COUNT, 9)
+    assert (every.T == feature_rows(codes, positions, 16)).all()
+    chosen = positions[[2, 5, 6]]  # across the boundary between two texts
+    assert (template_rows(codes, chosen, 16) == every[:, [2, 5, 6]]).all()
+    assert template_rows(codes, chosen[:0], 16).shape == (TEMPLATE_COUNT, 0)
+
+
+def test_padded_weights_hold_the_weights_unchanged() -> None:
+    weights = np.random.default_rng(2).normal(size=(2**8, 3)).astype(np.float32)
+    tagger = NameTagger(weights, 8)
+    assert (tagger.weights == weights).all()
+    assert (tagger.padded[:, :3] == weights).all() and not tagger.padded[:, 3].any()
 
 
 def test_lexicon_marks_words_and_names() -> None:
