@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from deid import engine
-from deid.char_cnn import ATTRIBUTES, CharCnn, char_attributes, convolve
+from deid.char_cnn import ATTRIBUTES, CharCnn, attribute_keys, char_attributes, convolve
 from deid.lexicon import encode
 
 
@@ -118,6 +118,17 @@ def test_boundaries_have_no_attributes() -> None:
     assert not attributes[:3].any() and attributes[3, 0] == 1  # 张 is a surname
 
 
+def test_attribute_keys_hold_one_class_and_one_given_level_per_character() -> None:
+    codes, _ = encode(["张伟说", "Li 2"])
+    keys = attribute_keys(codes)
+    text = codes != 0x110001
+    assert not keys[~text].any() and keys[3] & 1  # 张 is a surname
+    for first, last in ((2, 7), (8, 12)):  # character classes, given-name levels
+        width = (keys[text] >> np.uint64(first)) & np.uint64(2 ** (last - first) - 1)
+        assert all(bin(int(w)).count("1") == 1 for w in width)
+    assert (char_attributes(codes)[:, 2:7].argmax(axis=1)[text] == [1, 1, 1, 3, 3, 4, 2]).all()
+
+
 def test_saved_network_loads_and_refuses_other_attributes(tmp_path: Path) -> None:
     cnn = _random_cnn()
     path = tmp_path / "cnn.npz"
@@ -176,7 +187,7 @@ def test_the_attribute_look_up_equals_its_convolution_on_real_text(dilation: int
     attributes = char_attributes(codes)
     width = cnn.embedding.shape[1]
     kernel, bias = cnn.kernels[0][:, width:, :], cnn.biases[0]
-    looked_up = cnn._first_attribute_taps(attributes, bias, dilation)
+    looked_up = cnn._first_attribute_taps(attribute_keys(codes), bias, dilation)
     assert looked_up.shape == (len(codes), kernel.shape[0])
     assert np.allclose(
         looked_up, convolve(attributes, kernel, bias, dilation), rtol=1e-6, atol=1e-6
