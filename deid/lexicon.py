@@ -139,27 +139,47 @@ class Lexicon:
 
     def patterns(self, codes: Codes, positions: Codes) -> tuple[npt.NDArray[np.uint64], ...]:
         """Two bit patterns per position: which dictionary words, and which names, of each
-        length start at, end at or (length 3) are centred on the character."""
-        word_bits = self._bits("words", codes, positions)
-        name_bits = self._bits("names", codes, positions)
-        return word_bits, name_bits
+        length start at, end at or (length 3) are centred on the character.
 
-    def _bits(self, kind: str, codes: Codes, positions: Codes) -> npt.NDArray[np.uint64]:
-        table: dict[int, npt.NDArray[np.uint64]] = getattr(self, kind)
-        bits = np.zeros(len(positions), dtype=np.uint64)
+        One look-up per window of every element from the first to the last of ``positions``
+        (text positions: ``PAD`` or more from either end of the array), made over shifted
+        slices of the array; each window serves up to three positions, and the keys of a
+        length serve both the words and the names of that length."""
         if not len(positions):
-            return bits
-        bit = 0
-        for length, keys in table.items():
-            # one look-up per window, then shifted: each window serves up to three positions
-            first = int(positions.min()) - (length - 1)
-            windows = np.arange(first, int(positions.max()) + 1, dtype=np.int64)
-            known = member(ngram_keys(codes, windows, length), keys, self.filters[kind, length])
-            for start in sorted({0, -(length - 1), -(length // 2)}):
-                found = known[positions + start - first]
-                bits |= found.astype(np.uint64) << np.uint64(bit)
-                bit += 1
-        return bits
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64)
+        low, high = int(positions.min()), int(positions.max()) + 1
+        longest = max(*self.words, *self.names)
+        # the windows that reach a wanted position start up to ``longest - 1`` before it
+        ucodes = codes[low - (longest - 1) : high + longest - 1].astype(np.uint64)
+        keys: dict[int, npt.NDArray[np.uint64]] = {}
+        found = []
+        for kind in ("words", "names"):
+            table: dict[int, npt.NDArray[np.uint64]] = getattr(self, kind)
+            bits = np.zeros(high - low, dtype=np.uint16)
+            bit = 0
+            for length, known_keys in table.items():
+                if length not in keys:
+                    keys[length] = _window_keys(ucodes[longest - length :], high - low, length)
+                known = member(keys[length], known_keys, self.filters[kind, length])
+                for start in sorted({0, -(length - 1), -(length // 2)}):
+                    # ``known[i]``: the window from ``low - (length - 1) + i``
+                    shifted = known[start + length - 1 : start + length - 1 + high - low]
+                    bits |= shifted.astype(np.uint16) << np.uint16(bit)
+                    bit += 1
+            found.append(bits[positions - low].astype(np.uint64))
+        return tuple(found)
+
+
+def _window_keys(ucodes: npt.NDArray[np.uint64], span: int, length: int) -> npt.NDArray[np.uint64]:
+    """``ngram_keys`` of the ``span + length - 1`` windows of ``length`` from the first
+    element of ``ucodes`` on (slices, not gathers)."""
+    count = span + length - 1
+    key = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(length):
+            np.bitwise_xor(key, ucodes[offset : offset + count], out=key)
+            np.multiply(key, MULTIPLIERS[1], out=key)
+    return key
 
 
 def _given_name_levels(words: list[str], names: list[str]) -> npt.NDArray[np.uint8]:

@@ -70,6 +70,17 @@ def test_lexicon_marks_words_and_names() -> None:
     assert [bool(n) for n in names] == [False, False, True, True, False, False]
 
 
+def test_lexicon_patterns_at_some_positions_are_those_of_all() -> None:
+    lexicon = Lexicon.from_words(["记者", "报道", "会议", "副省长"], ["张伟", "李娜"])
+    codes, _ = encode(["记者张伟报道", "", "李娜会议", "副省长"])
+    positions = text_positions(codes)
+    every = lexicon.patterns(codes, positions)
+    for chosen in ([0, 5, 6, 9], [11], []):
+        some = lexicon.patterns(codes, positions[chosen])
+        assert all((s == e[chosen]).all() for s, e in zip(some, every, strict=True))
+    assert every[0][-1] and every[1][6]  # 长 ends 副省长, 李 begins 李娜
+
+
 def test_given_name_levels_tell_name_characters_from_word_characters() -> None:
     lexicon = Lexicon.from_words(["我们", "他们", "明天"], ["张伟", "李伟", "王明"])
     levels = lexicon.given[[ord(c) for c in "伟明们张"]].tolist()
