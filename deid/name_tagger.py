@@ -185,9 +185,18 @@ class LabelScorer(Protocol):
 
 
 def _softmax(scores: Floats) -> Floats:
-    scores = scores - scores.max(axis=1, keepdims=True)
+    """Softmax of each row.  The maximum and the sum are taken column by column: numpy's
+    reductions along rows of three cost a call per row, four times as much in all, and add
+    in the same order (the first column, the second, then the third)."""
+    top = scores[:, 0].copy()
+    for column in range(1, scores.shape[1]):
+        np.maximum(top, scores[:, column], out=top)
+    scores = scores - top[:, None]
     np.exp(scores, out=scores)
-    scores /= scores.sum(axis=1, keepdims=True)
+    total = scores[:, 0].copy()
+    for column in range(1, scores.shape[1]):
+        total += scores[:, column]
+    scores /= total[:, None]
     return scores
 
 
@@ -250,7 +259,7 @@ class NameTagger:
         # template by template, the sum adds whole (characters, labels) blocks, the same
         # additions in the same order, four times faster than summing 26 rows of 3
         sums = np.take(self.padded, rows, axis=0).sum(axis=0)[:, : len(LABELS)]
-        linear = _softmax(sums).astype(np.float32)
+        linear = _softmax(sums).astype(np.float32, copy=False)
         scores, network = linear, None
         if self.network is not None:
             doubted = np.zeros(len(codes), dtype=bool)
@@ -260,7 +269,8 @@ class NameTagger:
             network = linear.copy()
             if read.any():
                 network[read] = _softmax(self.network.logits(codes, patterns, positions[read]))
-            scores = ((1 - self.mix) * linear + self.mix * network).astype(np.float32)
+            mixed = (1 - self.mix) * linear + self.mix * network
+            scores = mixed.astype(np.float32, copy=False)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         return TaggerOutput(scores, linear, network, firsts)
