@@ -23,12 +23,11 @@ although names after a title word are names three times out of four in train/).
 
 from __future__ import annotations
 
-import bisect
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -131,10 +130,6 @@ def candidates(text: str, probs: Floats) -> list[Candidate]:
     return batch_candidates([text], probs, [0])[0]
 
 
-def _bucket(value: float) -> int:
-    return bisect.bisect_right(_PROB_CUTS, value)
-
-
 def _frequency(count: int) -> int:
     return 0 if count <= 0 else 1 if count < 10 else 2 if count < 100 else 3 if count < 1000 else 4
 
@@ -154,9 +149,10 @@ def _word(
 
 @dataclass(frozen=True)
 class Probabilities:
-    """The tagger's probabilities over one text as Python lists (cheaper than numpy for the
-    handful of characters a span feature reads): of being in a name, of beginning one, and
-    of being in a name by each model alone (where the two disagree, a span is doubtful)."""
+    """The tagger's probabilities over one text as Python lists, for ``span_features`` of
+    one candidate at a time: of being in a name, of beginning one, and of being in a name by
+    each model alone (where the two disagree, a span is doubtful).  ``SpanJudge.judged``
+    reads a whole batch's arrays instead (``sureness``)."""
 
     inside: list[float]
     begins: list[float]
@@ -177,13 +173,8 @@ class Probabilities:
 
     @classmethod
     def _of(cls, mixed: Floats, linear: Floats, network: Floats | None) -> Probabilities:
-        network = network if network is not None else linear
-        return cls(
-            (mixed[:, 1] + mixed[:, 2]).tolist(),
-            mixed[:, 1].tolist(),
-            (linear[:, 1] + linear[:, 2]).tolist(),
-            (network[:, 1] + network[:, 2]).tolist(),
-        )
+        inside, begins, alone, network_alone = _columns(mixed, linear, network)
+        return cls(inside.tolist(), begins.tolist(), alone.tolist(), network_alone.tolist())
 
     def rows(self, first: int, length: int) -> Probabilities:
         """The rows ``first`` to ``first + length``."""
@@ -196,16 +187,120 @@ class Probabilities:
         )
 
 
+class Sureness(NamedTuple):
+    """How sure the models were of a candidate, as the judge reads it: the ``_PROB_CUTS``
+    bucket of the mean, least and greatest name probability of its characters, of its first
+    character's probability of beginning a name, of the characters just before and after it
+    (``"edge"`` at its text's ends), and of each model's own mean."""
+
+    mean: int
+    least: int
+    most: int
+    begins: int
+    before: int | str
+    after: int | str
+    linear: int
+    network: int
+
+
+def sureness(
+    columns: tuple[Floats, Floats, Floats, Floats],
+    starts: npt.NDArray[np.intp],
+    ends: npt.NDArray[np.intp],
+    firsts: npt.NDArray[np.intp],
+    lasts: npt.NDArray[np.intp],
+) -> list[Sureness]:
+    """The ``Sureness`` of the candidates ``starts[i]``–``ends[i]`` (non-empty; their text
+    runs from ``firsts[i]`` to ``lasts[i]``) over the probabilities ``columns`` (in a name,
+    beginning one, in one by the linear model, by the network), all candidates at once.
+
+    The means are the sums a Python ``sum`` makes (in double precision, character after
+    character) over the length, and a bucket is ``bisect_right``'s index among the cuts:
+    the very numbers the judge was trained on, without a list of Python floats per
+    character and a few calls per candidate."""
+    inside, begins = (np.asarray(c, dtype=np.float64) for c in columns[:2])
+    # in a name by both models and by each alone, side by side: one gather a character
+    summed = np.stack([inside, *(np.asarray(c, dtype=np.float64) for c in columns[2:])], axis=1)
+    last = len(inside) - 1
+    # longest first: the candidates still reading a character at an offset are a prefix
+    order = np.argsort(starts - ends, kind="stable")
+    reading = (ends - starts)[order]
+    heads = starts[order]
+    totals = summed[heads]  # a Python sum: 0.0 + the first, then each next in turn
+    least, most = totals[:, 0].copy(), totals[:, 0].copy()
+    for offset in range(1, int(reading.max(initial=1))):
+        count = int(np.count_nonzero(reading > offset))
+        block = summed[heads[:count] + offset]
+        totals[:count] += block
+        np.minimum(least[:count], block[:, 0], out=least[:count])
+        np.maximum(most[:count], block[:, 0], out=most[:count])
+    for values in (totals, least, most):
+        values[order] = values.copy()  # back to the candidates' order
+    cuts = np.array(_PROB_CUTS)
+
+    def bucket(values: npt.NDArray[np.float64]) -> list[int]:
+        buckets: list[int] = np.searchsorted(cuts, values, side="right").tolist()
+        return buckets
+
+    means = [bucket(totals[:, column] / (ends - starts)) for column in range(3)]
+    before = zip(bucket(inside[np.maximum(starts - 1, 0)]), (starts > firsts).tolist(), strict=True)
+    after = zip(bucket(inside[np.minimum(ends, last)]), (ends < lasts).tolist(), strict=True)
+    return [
+        Sureness(*fields)
+        for fields in zip(
+            means[0],
+            bucket(least),
+            bucket(most),
+            bucket(begins[starts]),
+            [b if inner else "edge" for b, inner in before],
+            [a if inner else "edge" for a, inner in after],
+            means[1],
+            means[2],
+            strict=True,
+        )
+    ]
+
+
+def _columns(
+    mixed: Floats, linear: Floats, network: Floats | None
+) -> tuple[Floats, Floats, Floats, Floats]:
+    """The probabilities of ``Probabilities`` from a tagger's O/B/I rows, as arrays."""
+    network = network if network is not None else linear
+    return (
+        mixed[:, 1] + mixed[:, 2],
+        mixed[:, 1],
+        linear[:, 1] + linear[:, 2],
+        network[:, 1] + network[:, 2],
+    )
+
+
 def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list[str]:
     """The judge's features of one candidate, as strings (hashed by ``SpanJudge``)."""
     start, end = candidate.start, candidate.end
+    low, high = max(0, start - 1), min(len(text), end + 1)  # the candidate and its neighbours
+    columns = (
+        np.array(probs.inside[low:high]),
+        np.array(probs.begins[low:high]),
+        np.array(probs.linear[low:high]),
+        np.array(probs.network[low:high]),
+    )
+    [sure] = sureness(
+        columns,
+        np.array([start - low]),
+        np.array([end - low]),
+        np.array([0 - low]),
+        np.array([len(text) - low]),
+    )
+    return _features(text, candidate, sure)
+
+
+def _features(text: str, candidate: Candidate, sure: Sureness) -> list[str]:
+    """``span_features`` of a candidate whose ``Sureness`` is known."""
+    start, end = candidate.start, candidate.end
     span = text[start:end]
-    inside = probs.inside[start:end]
     length = min(end - start, 6)
-    mean = _bucket(sum(inside) / len(inside))
+    mean = sure.mean
     surname = trained_surname_length(text, start)
-    before = _bucket(probs.inside[start - 1]) if start > 0 else "edge"
-    after = _bucket(probs.inside[end]) if end < len(text) else "edge"
     given = jieba_lexicon().given
     levels = "".join(str(given[ord(c)]) for c in span[surname : surname + 2]) if surname else ""
     translit = sum(c in _TRANSLIT for c in span)
@@ -225,8 +320,6 @@ def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list
     )
     tables = jieba_tables()
     word, word_after = _word(text, start, end, tables), _word(text, start, end + 1, tables)
-    linear = _bucket(sum(probs.linear[start:end]) / len(inside))
-    network = _bucket(sum(probs.network[start:end]) / len(inside))
     features = [
         "bias",
         f"len:{length}",
@@ -234,12 +327,12 @@ def span_features(text: str, candidate: Candidate, probs: Probabilities) -> list
         # how sure the models were
         f"mean:{mean}",
         f"mean:{mean}|len:{length}",
-        f"models:{linear}|{network}",
-        f"min:{_bucket(min(inside))}",
-        f"max:{_bucket(max(inside))}",
-        f"b:{_bucket(probs.begins[start])}",
-        f"before:{before}",
-        f"after:{after}",
+        f"models:{sure.linear}|{sure.network}",
+        f"min:{sure.least}",
+        f"max:{sure.most}",
+        f"b:{sure.begins}",
+        f"before:{sure.before}",
+        f"after:{sure.after}",
         # what the span looks like
         f"sur:{surname}|len:{length}",
         f"mean:{mean}|sur:{surname}",
@@ -346,17 +439,24 @@ class SpanJudge:
         """Every candidate of each of ``texts`` with its P(name) and P(exact | name) (1.0
         without a boundary model), in the order ``batch_candidates`` proposes them."""
         offsets = output.firsts.tolist()
-        batch = Probabilities.of_batch(output)
         found_in = batch_candidates(texts, output.mixed, offsets)
         # every candidate of the batch judged at once (a text has a handful: numpy's
         # overhead per call outweighed the sums); each text's share is cut out after
-        rows: list[list[int]] = []
-        for text, offset, found in zip(texts, offsets, found_in, strict=True):
-            if found:
-                lists = batch.rows(offset, len(text))
-                rows += (hashed(span_features(text, c, lists), self.bits) for c in found)
-        if not rows:
+        bounds = [
+            (offset + c.start, offset + c.end, offset, offset + len(text))
+            for text, offset, found in zip(texts, offsets, found_in, strict=True)
+            for c in found
+        ]
+        if not bounds:
             return [[] for _ in texts]
+        starts, ends, firsts, lasts = np.array(bounds, dtype=np.intp).T
+        columns = _columns(output.mixed, output.linear, output.network)
+        sure = iter(sureness(columns, starts, ends, firsts, lasts))
+        rows = [
+            hashed(_features(text, c, next(sure)), self.bits)
+            for text, found in zip(texts, found_in, strict=True)
+            for c in found
+        ]
         table = np.array(rows, dtype=np.int64)  # every candidate has as many features
         chances = _sigmoid(self.weights[table].sum(axis=1)).tolist()
         exact = (

@@ -3,6 +3,7 @@ and training on the platform's own annotation."""
 
 from __future__ import annotations
 
+import bisect
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from deid import analyze, engine
 from deid.boundaries import LONGER_SHARE, best_boundaries
 from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
 from deid.span_judge import (
+    _PROB_CUTS,
     Candidate,
     Probabilities,
     SpanJudge,
@@ -20,6 +22,7 @@ from deid.span_judge import (
     candidates,
     hashed,
     span_features,
+    sureness,
 )
 from deid.training.corpus import read_annotations
 from deid.training.name_tagger import JUDGE_BLOCK, Extra, Holdout, load_records
@@ -273,3 +276,31 @@ def test_the_thresholds_are_chosen_on_counts_not_on_rounded_figures() -> None:
     assert training.recall_threshold(recall) == 0.03
     recall["0.06"] = {training.NEWS_SET: point(1, 2, 99000, 100000)}
     assert training.recall_threshold(recall) == 0.06
+
+
+def test_sureness_buckets_the_sums_python_makes() -> None:
+    rng = np.random.default_rng(5)
+    columns = tuple(rng.random(40).astype(np.float32) for _ in range(4))
+    starts = np.array([0, 3, 3, 10, 30, 39])
+    ends = np.array([2, 4, 12, 11, 39, 40])
+    firsts, lasts = np.array([0, 0, 0, 10, 20, 20]), np.array([10, 10, 20, 20, 40, 40])
+    lists = [c.tolist() for c in columns]
+    for (start, end, first, last), sure in zip(
+        zip(starts, ends, firsts, lasts, strict=True),
+        sureness(columns, starts, ends, firsts, lasts),
+        strict=True,
+    ):
+        inside = lists[0][start:end]
+        assert sure.mean == bisect.bisect_right(_PROB_CUTS, sum(inside) / len(inside))
+        assert (sure.least, sure.most) == tuple(
+            bisect.bisect_right(_PROB_CUTS, v) for v in (min(inside), max(inside))
+        )
+        assert sure.linear == bisect.bisect_right(
+            _PROB_CUTS, sum(lists[2][start:end]) / len(inside)
+        )
+        assert sure.network == bisect.bisect_right(
+            _PROB_CUTS, sum(lists[3][start:end]) / len(inside)
+        )
+        assert sure.begins == bisect.bisect_right(_PROB_CUTS, lists[1][start])
+        assert (sure.before == "edge") == (start == first)
+        assert (sure.after == "edge") == (end == last)
