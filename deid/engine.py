@@ -10,6 +10,7 @@ reaches for ``en_core_web_lg``.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -177,6 +178,13 @@ def get_engine(profile: str = "default") -> AnalyzerEngine:
     (``deid.tagger_memo``): the residual scan of a release reads the redacted texts again
     with the ``residual`` profile, and their unchanged sentences are not tagged twice.
 
+    Once an engine is built, the process's objects are moved out of the garbage collector's
+    sight (``gc.freeze``, after a collection): the engine's tables and models live as long
+    as the process, and every full collection walked all of them again: over msra_test,
+    two full collections in three runs, 37 ms a run (3 % of the default profile's time),
+    1 ms once frozen.  Cyclic garbage among the objects of that moment is never collected;
+    refcounting frees the rest as before.
+
     Raises ``ValueError`` for an unknown profile.
     """
     if profile not in PROFILES:
@@ -186,6 +194,8 @@ def get_engine(profile: str = "default") -> AnalyzerEngine:
             if not _MEMOS:
                 _MEMOS.append(TaggerMemo(load_name_tagger()))
             _ENGINES[profile] = build_analyzer(profile=profile, memo=_MEMOS[0])
+            gc.collect()
+            gc.freeze()
         return _ENGINES[profile]
 
 
