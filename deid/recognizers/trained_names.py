@@ -10,8 +10,9 @@ the list.
 
 Out of fold (the list built without the judge block, the profile's judges trained on the
 other sub-blocks) it covers one more of the judge block's 3,518 MSRA names (3,490 →
-3,491) for 8 more findings (5,755 → 5,763; model card, item 25).  The default profile
-does not read it.
+3,491) for 8 more findings (5,755 → 5,763; model card, item 25).  The ``recall``
+profile's person recognizer reads it, and so the ``residual`` scan of a release; the
+default profile does not.
 """
 
 from __future__ import annotations
