@@ -31,7 +31,7 @@ TAGGER_CHUNK = 4000
 REVIEW_CHUNK = 40_000
 # Without a span judge (the recall profile), a character is part of a name when the tagger
 # gives it at least this probability, and a found name takes in the neighbouring characters
-# with at least NAME_GROW (deid.span_judge grows its candidates alike).
+# with at least NAME_GROW (deid.span_features grows its candidates alike).
 NAME_THRESHOLD = 0.2
 # The span judge's keep threshold in a court's document (``is_judgment``), where no
 # precision is asked of the engine and every name must be found (issue 15: person recall

@@ -28,13 +28,8 @@ from scipy import optimize, sparse
 
 from deid.engine import analyze_batch, build_analyzer, load_name_tagger
 from deid.name_tagger import NameTagger
-from deid.span_judge import (
-    Probabilities,
-    SpanJudge,
-    batch_candidates,
-    hashed,
-    span_features,
-)
+from deid.span_features import Probabilities, batch_candidates, hashed, span_features
+from deid.span_judge import SpanJudge
 from deid.training.corpus import LabelledText
 from deid.training.evaluate import TypeScore, score_records
 from deid.training.name_tagger import (

@@ -13,17 +13,17 @@ import pytest
 from deid import analyze, engine
 from deid.boundaries import LONGER_SHARE, best_boundaries
 from deid.name_tagger import TaggerOutput, grown_runs, tagger_runs
-from deid.span_judge import (
+from deid.span_features import (
     _PROB_CUTS,
     Candidate,
     Probabilities,
-    SpanJudge,
     batch_candidates,
     candidates,
     hashed,
     span_features,
     sureness,
 )
+from deid.span_judge import SpanJudge
 from deid.training.corpus import read_annotations
 from deid.training.name_tagger import JUDGE_BLOCK, Extra, Holdout, load_records
 
