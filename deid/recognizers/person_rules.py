@@ -49,7 +49,9 @@ _TITLED = re.compile(
     + _TITLES
     + r")(?!委员会|律师事务所)"
 )
-_TITLE_AT = re.compile(_TITLES)  # where a _TITLED match may end: 4 characters at most after it
+# The titles a _TITLED match's lookahead asks for: a match (surname and given name) starts
+# at most _TITLED_REACH characters before one.
+_TITLE_AT = re.compile(_TITLES)
 _TITLED_REACH = 4
 # Words a name follows: official titles, bylines and kinship (记者张胜男, 老伴石粉兰).
 _TITLE_WORDS = frozenset(_TITLES.split("|")) - {"同志", "先生", "女士", "小姐"} | frozenset(
